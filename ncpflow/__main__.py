@@ -1,0 +1,3 @@
+from ncpflow.cli import main
+
+main()

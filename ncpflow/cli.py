@@ -1,0 +1,266 @@
+"""The `ncpflow` command line. Thin: parse, call a workflow function, print."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ncpflow import output
+from ncpflow.output import emit_json, out
+from states.chain import HASHED_FIELDS
+from states.errors import NcpflowError
+from workflow import audit, cases, queries
+from workflow.bootstrap import Services, bootstrap, initialise
+from workflow.config import Settings, load_settings
+from workflow.inputs import parse_when
+from workflow.logging import configure
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  help="Workflow engine for National Contact Points' specific instances.")
+case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
+audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
+app.add_typer(case_app, name="case")
+app.add_typer(audit_app, name="audit")
+
+
+@dataclass
+class Context:
+    config: Path | None
+    database: str | None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, database_url=self.database)
+        return self._settings
+
+    def services(self, *, require_initialised: bool = True) -> Services:
+        return bootstrap(self.settings(), require_initialised=require_initialised)
+
+
+def _ctx(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="Config file [default: $NCPFLOW_CONFIG or ./config.toml].")] = None,
+    database: Annotated[str | None, typer.Option(
+        "--database", help="Database URL [default: $NCPFLOW_DATABASE_URL or config].")] = None,
+    log_level: Annotated[str, typer.Option(
+        "--log-level", envvar="NCPFLOW_LOG_LEVEL", help="debug, info, warning or error.")
+    ] = "warning",
+) -> None:
+    configure(level=log_level)
+    ctx.obj = Context(config=config, database=database)
+
+
+def _today(services: Services) -> date:
+    return services.policy.calendar.local_date(services.clock.now())
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    demo: Annotated[bool, typer.Option("--demo", help="Add demo cases if there are none.")] = False,
+) -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    services = _ctx(ctx).services(require_initialised=False)
+    initialise(services)
+    out.print(f"database ready: {services.settings.database.url}")
+    if demo:
+        from workflow.demo import load_demo  # only `init --demo` pays for the demo module
+
+        made = load_demo(services)
+        out.print(f"demo cases added: {len(made)}" if made else "demo: cases exist, none added")
+        listed = queries.list_cases(uow=services.uow)
+        out.print(output.cases_table(listed, _today(services), "Demo cases and their next due dates"))
+
+
+@case_app.command("open")
+def case_open(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="Short title of the submission.")],
+    enterprise: Annotated[list[str], typer.Option("--enterprise", help="Enterprise (repeat).")],
+    submitter: Annotated[list[str], typer.Option("--submitter", help="Submitter (repeat).")],
+    actor: Annotated[str, typer.Option("--actor", help="Who registers the case.")],
+    submitter_type: Annotated[list[str] | None, typer.Option(
+        "--submitter-type", help="individual, ngo, trade_union, community, academic, other; "
+        "one for all submitters or one each.")] = None,
+    received: Annotated[str | None, typer.Option(
+        "--received", help="YYYY-MM-DD (NCP local) or ISO datetime with offset; default now.")
+    ] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", help="Guidelines chapter (repeat).")
+                     ] = None,
+    host_country: Annotated[list[str] | None, typer.Option(
+        "--host-country", help="ISO 3166 alpha-2 code (repeat).")] = None,
+    sector: Annotated[str | None, typer.Option("--sector")] = None,
+    confidential_submitter: Annotated[bool, typer.Option(
+        "--confidential-submitter", help="Withhold the submitters' identity in exports.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Register a new specific instance."""
+    from states.errors import InvalidInputError
+
+    types = submitter_type or []
+    if len(types) > 1 and len(types) != len(submitter):
+        raise InvalidInputError(
+            f"{len(types)} --submitter-type values for {len(submitter)} submitters; "
+            "give one for all or one each")
+    kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
+    services = _ctx(ctx).services()
+    case = cases.open_case(
+        uow=services.uow, clock=services.clock, policy=services.policy,
+        reference_prefix=services.settings.ncp.reference_prefix, title=title,
+        submitters=[cases.PartyInput(name, kind, confidential_submitter)
+                    for name, kind in zip(submitter, kinds, strict=True)],
+        enterprises=[cases.PartyInput(name) for name in enterprise],
+        actor=actor, received=parse_when(received, "--received") if received else None,
+        themes=theme or [], host_countries=host_country or [], sector=sector)
+    _print_case(case, services, as_json)
+
+
+def _print_case(case: cases.Case, services: Services, as_json: bool) -> None:
+    view = queries.case_view(case, today=_today(services))
+    if as_json:
+        emit_json(view)
+    else:
+        output.case_panel(view)
+
+
+@case_app.command("advance")
+def case_advance(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    trigger: Annotated[str, typer.Argument(help="begin_assessment, accept, reject, examine, "
+                                           "conclude, withdraw, transfer, publish or close.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who takes the step.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    outcome: Annotated[str | None, typer.Option("--outcome")] = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="When it happened: YYYY-MM-DD or ISO datetime with offset; default now.")
+    ] = None,
+    scope: Annotated[str | None, typer.Option(
+        "--scope", help="With accept: what was accepted, when only in part.")] = None,
+    expect_version: Annotated[int | None, typer.Option(
+        "--expect-version", help="Refuse with a conflict unless the case is at this version.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Move a case on with a trigger, an actor and a reason."""
+    services = _ctx(ctx).services()
+    case = cases.advance(
+        uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
+        trigger=trigger, actor=actor, reason=reason, outcome=outcome,
+        at=parse_when(at, "--at") if at else None, scope=scope, expected_version=expect_version)
+    _print_case(case, services, as_json)
+
+
+@case_app.command("show")
+def case_show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One case: stage, parties and deadlines with their explanations."""
+    services = _ctx(ctx).services()
+    _print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+
+
+@case_app.command("list")
+def case_list(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option("--state")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")
+                       ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Cases, oldest first, with their next due date."""
+    services = _ctx(ctx).services()
+    today = _today(services)
+    listed = queries.list_cases(uow=services.uow, state=state,
+                                overdue_on=today if overdue else None)
+    if as_json:
+        emit_json([queries.case_view(c, today=today) for c in listed])
+    else:
+        out.print(output.cases_table(listed, today))
+
+
+@case_app.command("triggers")
+def case_triggers(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What may happen next to a case, and why not the rest."""
+    services = _ctx(ctx).services()
+    case = queries.get_case(uow=services.uow, reference=reference)
+    rows = queries.triggers_view(case, services.policy)
+    if as_json:
+        emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
+        return
+    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
+    for row in rows:
+        if row["allowed"]:
+            extra = f" (outcome: {' | '.join(row['outcomes'])})" if row["outcomes"] else ""
+            out.print(f"  [green]✓[/] {row['trigger']} → {row['to_state']}{extra}: "
+                      f"{row['meaning']}")
+    for row in rows:
+        if not row["allowed"]:
+            out.print(f"  [dim]✗ {row['trigger']}: {row['why_not']}[/]")
+
+
+class LogFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@audit_app.command("log")
+def audit_log(
+    ctx: typer.Context,
+    reference: Annotated[str | None, typer.Argument(help="Only this case's entries.")] = None,
+    fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
+) -> None:
+    """Print the audit log (oldest first), with hashes."""
+    services = _ctx(ctx).services()
+    rows = (e.as_dict() for e in audit.audit_entries(uow=services.uow, case_ref=reference))
+    if fmt is LogFormat.csv:
+        output.emit_csv(rows, [*HASHED_FIELDS, "prev_hash", "hash"])
+    else:
+        output.emit_jsonl(rows)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Recompute the hash chain; exit non-zero naming the first bad entry."""
+    services = _ctx(ctx).services()
+    verdict = audit.verify_chain(uow=services.uow)
+    if as_json:
+        emit_json(verdict.as_dict())
+    elif verdict.ok:
+        out.print(f"audit log intact: {verdict.entries} entries, head {verdict.head_seq} "
+                  f"{verdict.head_hash}")
+    else:
+        output.err.print(f"audit log BROKEN at seq {verdict.first_bad_seq}: {verdict.problem}")
+    if not verdict.ok:
+        raise typer.Exit(6)
+
+
+def main() -> None:
+    try:
+        app()
+    except NcpflowError as error:
+        sys.exit(output.report_error(error))

@@ -1,0 +1,62 @@
+"""Local dates in the NCP's zone, and the optional roll of a due date to the next working day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from states.errors import InvalidInputError
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInputError(f"'{name}' is not a known time zone (e.g. Europe/Oslo)") from None
+
+
+@dataclass(frozen=True)
+class CalendarRule:
+    """The calendar a case keeps for its whole life: zone, and whether due dates avoid days off."""
+
+    timezone: str = "Europe/Oslo"
+    roll_to_working_day: bool = False
+    holiday_country: str | None = None
+
+    def local_date(self, instant: datetime) -> date:
+        return to_local_date(instant, self.timezone)
+
+    def start_of_day(self, day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=zone(self.timezone)).astimezone(UTC)
+
+    def roll(self, day: date) -> date:
+        """The first working day on or after `day` when rolling is on; `day` itself otherwise."""
+        if not self.roll_to_working_day:
+            return day
+        days_off = _holidays(self.holiday_country) if self.holiday_country else None
+        while day.weekday() >= 5 or (days_off is not None and day in days_off):
+            day += timedelta(days=1)
+        return day
+
+
+def to_local_date(instant: datetime, timezone: str) -> date:
+    if instant.tzinfo is None:
+        raise InvalidInputError(f"{instant.isoformat()} has no UTC offset; times must be explicit")
+    return instant.astimezone(zone(timezone)).date()
+
+
+@lru_cache(maxsize=16)
+def _holidays(country: str) -> holidays.HolidayBase:
+    # The holidays object fills in further years by itself as dates are looked up.
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        raise InvalidInputError(f"'{country}' is not a country the holidays package knows") from None
+
+
+def check_holiday_country(country: str) -> None:
+    _holidays(country)

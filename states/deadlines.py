@@ -1,0 +1,100 @@
+"""A deadline is its basis, duration and adjustments; the due date is derived, never stored as truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from states.calendar import CalendarRule
+from states.durations import Duration
+from states.lifecycle import DeadlineName
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    OVERDUE = "overdue"
+
+
+def human_date(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+@dataclass(frozen=True)
+class PausedSpan:
+    """Whole local days a deadline's clock stood still: `start` up to (not including) `end`."""
+
+    start: date
+    end: date
+    reason: str
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+@dataclass(frozen=True)
+class Extension:
+    amount: Duration
+    reason: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: DeadlineName
+    basis_on: date
+    basis_label: str
+    duration: Duration
+    calendar: CalendarRule
+    started_at: datetime
+    met_at: datetime | None = None
+    met_on: date | None = None
+    pauses: tuple[PausedSpan, ...] = field(default=())
+    extensions: tuple[Extension, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None
+
+    @property
+    def unrolled_due(self) -> date:
+        day = self.duration.added_to(self.basis_on)
+        day += timedelta(days=sum(p.days for p in self.pauses))
+        for extension in self.extensions:
+            day = extension.amount.added_to(day)
+        return day
+
+    @property
+    def due(self) -> date:
+        return self.calendar.roll(self.unrolled_due)
+
+    def status(self, today: date) -> DeadlineStatus:
+        if self.met_on is not None:
+            return DeadlineStatus.MET
+        return DeadlineStatus.OVERDUE if today > self.due else DeadlineStatus.OPEN
+
+    def met(self, *, at: datetime) -> Deadline:
+        return replace(self, met_at=at, met_on=self.calendar.local_date(at))
+
+    def explain(self) -> str:
+        day = self.duration.added_to(self.basis_on)
+        text = (f"{self.basis_label} {human_date(self.basis_on)} + {self.duration.describe()} "
+                f"= {human_date(day)}")
+        for pause in self.pauses:
+            day += timedelta(days=pause.days)
+            text += (f", + {pause.days} days paused ({pause.reason}, {human_date(pause.start)}"
+                     f"–{human_date(pause.end)}) = {human_date(day)}")
+        for extension in self.extensions:
+            day = extension.amount.added_to(day)
+            text += (f", + {extension.amount.describe()} extended ({extension.reason}; approved by "
+                     f"{extension.approved_by}) = {human_date(day)}")
+        rolled = self.calendar.roll(day)
+        if rolled != day:
+            text += f", rolled to the next working day = {human_date(rolled)}"
+        if self.met_on is not None:
+            late = (self.met_on - rolled).days
+            verdict = f"{late} days late" if late > 0 else "in time"
+            text += f"; met {human_date(self.met_on)} ({verdict})"
+        return text

@@ -1,0 +1,63 @@
+"""Durations written as in config.toml: "14d", "2w", "3mo", "1y"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from states.errors import InvalidInputError
+
+_PATTERN = re.compile(r"^\s*(\d+)\s*(d|w|mo|y)\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    """Calendar months and days. Months are added first, clamped to month end (31 Jan + 1mo = 28 Feb)."""
+
+    months: int = 0
+    days: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _PATTERN.match(text) if isinstance(text, str) else None
+        if not match:
+            raise InvalidInputError(
+                f"'{text}' is not a duration; write a whole number and a unit: d, w, mo or y "
+                '(e.g. "14d", "3mo")'
+            )
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit == "d":
+            return cls(days=amount)
+        if unit == "w":
+            return cls(days=7 * amount)
+        if unit == "mo":
+            return cls(months=amount)
+        return cls(months=12 * amount)
+
+    def added_to(self, start: date) -> date:
+        result: date = start + relativedelta(months=self.months, days=self.days)
+        return result
+
+    def __str__(self) -> str:
+        parts = []
+        if self.months:
+            parts.append(f"{self.months}mo")
+        if self.days or not parts:
+            parts.append(f"{self.days}d")
+        return "".join(parts)
+
+    def describe(self) -> str:
+        parts = []
+        if self.months:
+            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
+        if self.days or not parts:
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " ".join(parts)
+
+    @property
+    def is_positive(self) -> bool:
+        return self.months > 0 or self.days > 0
+

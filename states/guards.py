@@ -1,0 +1,22 @@
+"""Named guards of the lifecycle table. Each returns None when it holds, or why it does not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    examination_enabled: bool
+
+
+def is_examination_enabled(ctx: GuardContext) -> str | None:
+    if ctx.examination_enabled:
+        return None
+    return "examination is switched off in config ([procedure] examination = false)"
+
+
+GUARDS: dict[str, Callable[[GuardContext], str | None]] = {
+    "is_examination_enabled": is_examination_enabled,
+}

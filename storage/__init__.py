@@ -1,0 +1,1 @@
+"""Adapters for persistence: SQLModel tables, the SQL unit of work, the audit log, migrations."""

@@ -1,0 +1,65 @@
+"""Engines for the two backends, with the settings durability and the audit chain rely on.
+
+SQLite: WAL, synchronous=FULL (a commit survives power loss), foreign keys on, and write
+transactions opened with BEGIN IMMEDIATE so that reading the audit chain head and appending to
+it cannot interleave with another writer. PostgreSQL: psycopg 3; writers serialise on an
+advisory lock taken in storage/sql.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from states.errors import StorageUnavailableError
+
+
+WRITE = "ncpflow_write"
+
+
+def _url_for(url: str) -> str:
+    # Plain postgresql:// URLs mean psycopg 3, the driver we ship.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+    try:
+        parsed = make_url(_url_for(url))
+    except ArgumentError:
+        raise StorageUnavailableError(
+            f"'{url}' is not a database URL (e.g. sqlite:///ncpflow.db or "
+            "postgresql://user@host/dbname)") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+        _configure_sqlite(engine, synchronous)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    raise StorageUnavailableError(f"'{url}': only sqlite and postgresql are supported")
+
+
+def _configure_sqlite(engine: Engine, synchronous: str) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(WRITE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

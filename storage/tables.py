@@ -1,0 +1,88 @@
+"""SQLModel table definitions. Rows never leave storage/: storage/mapper.py turns them into values."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, index=True)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(index=True)
+    outcome: str | None = None
+    scope: str | None = Field(default=None, sa_column=Column(Text))
+    received_at: datetime
+    received_on: date = Field(index=True)
+    last_event_at: datetime
+    timezone: str
+    roll_to_working_day: bool = False
+    holiday_country: str | None = None
+    themes: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON list
+    host_countries: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    sector: str | None = None
+    lead_member: str | None = None
+    version: int = 1
+
+
+class PartyRow(SQLModel, table=True):
+    __tablename__ = "parties"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    position: int
+    role: str
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    type: str | None = None
+    confidential: bool = False
+
+
+class DeadlineRow(SQLModel, table=True):
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        UniqueConstraint("case_id", "name"),
+        # The sweep and "overdue" lists ask for open deadlines due before a day.
+        Index("ix_deadlines_open_due", "met_at", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    name: str
+    basis_on: date
+    basis_label: str
+    duration: str
+    started_at: datetime
+    met_at: datetime | None = None
+    met_on: date | None = None
+    # A cache of the derived due date, rewritten whenever the deadline changes, so that
+    # queries can filter on it; the truth is basis + duration + adjustments.
+    due_on: date
+
+
+class AuditRow(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    case_ref: str | None = Field(default=None, index=True)
+    kind: str
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    at: str  # the exact hashed spelling, UTC with microseconds
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
+    prev_hash: str
+    hash: str
+
+
+class ReferenceCounterRow(SQLModel, table=True):
+    __tablename__ = "reference_counters"
+
+    prefix: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int

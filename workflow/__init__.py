@@ -1,0 +1,1 @@
+"""Use cases, queries, configuration and the one wiring module (bootstrap)."""

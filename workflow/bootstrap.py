@@ -1,0 +1,52 @@
+"""The composition root: the one module that picks concrete adapters and wires them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from states.case import Policy
+from states.errors import StorageUnavailableError
+from storage import migrate
+from storage.engine import make_engine
+from storage.sql import SqlUnitOfWork
+from workflow.clock import SystemClock
+from workflow.config import Settings
+from workflow.ports import Clock, UnitOfWork
+
+
+@dataclass
+class Services:
+    settings: Settings
+    uow: UnitOfWork
+    clock: Clock
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy
+
+
+def bootstrap(settings: Settings, *, clock: Clock | None = None,
+              require_initialised: bool = True) -> Services:
+    url = settings.database.url
+    if require_initialised and url.startswith("sqlite:///"):
+        # Connecting would create an empty file; say what to do instead.
+        path = Path(url.removeprefix("sqlite:///"))
+        if str(path) not in {"", ":memory:"} and not path.exists():
+            raise StorageUnavailableError(
+                f"database {path} does not exist; run `ncpflow init` first")
+    engine = make_engine(url)
+    return Services(settings=settings, uow=SqlUnitOfWork(engine), clock=clock or SystemClock())
+
+
+def initialise(services: Services) -> None:
+    """Create or upgrade the schema (idempotent)."""
+    uow = services.uow
+    assert isinstance(uow, SqlUnitOfWork)
+    url = services.settings.database.url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        migrate.upgrade(uow.engine)
+    except Exception as exc:  # noqa: BLE001  (any driver error: report it plainly)
+        raise StorageUnavailableError(f"cannot initialise {url}: {exc}") from None

@@ -1,0 +1,115 @@
+"""Use cases on cases: open one, advance one. Each is one transaction, or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import structlog
+
+from states import case as core
+from states.case import Case, CaseDetails, Party, PartyRole, Policy
+from states.errors import ConflictError, InvalidInputError
+from states.lifecycle import Outcome, Trigger
+from workflow import inputs
+from workflow.ports import Clock, UnitOfWork
+
+log = structlog.get_logger("ncpflow.cases")
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    name: str
+    type: str | None = None
+    confidential: bool = False
+
+
+def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix: str,
+              title: str, submitters: Sequence[PartyInput], enterprises: Sequence[PartyInput],
+              actor: str, received: date | datetime | None = None,
+              themes: Sequence[str] = (), host_countries: Sequence[str] = (),
+              sector: str | None = None) -> Case:
+    """Register a submission: a new case in `received`, its first deadlines and audit entry."""
+    now = clock.now()
+    received_at = inputs.resolve_when(received, calendar=policy.calendar, now=now,
+                                      what="--received")
+    parties = tuple(
+        [Party(PartyRole.SUBMITTER, p.name, inputs.submitter_type(p.type), p.confidential)
+         for p in submitters]
+        + [Party(PartyRole.ENTERPRISE, p.name, p.type, False) for p in enterprises]
+    )
+    details = CaseDetails(themes=inputs.themes(list(themes)),
+                          host_countries=inputs.countries(list(host_countries)),
+                          sector=sector or None)
+    # Decide once before writing, so bad input never reaches the database or burns a number.
+    core.open_case(reference="(new)", title=title, parties=parties, received_at=received_at,
+                   opened_at=now, actor=actor, policy=policy, details=details)
+    year = policy.calendar.local_date(received_at).year
+    with uow.write() as tx:
+        reference = tx.cases.next_reference(prefix=reference_prefix, year=year)
+        case, event = core.open_case(reference=reference, title=title, parties=parties,
+                                     received_at=received_at, opened_at=now, actor=actor,
+                                     policy=policy, details=details)
+        tx.cases.add(case)
+        tx.audit.append(
+            case_ref=reference, kind="opened", actor=actor, at=received_at, from_state=None,
+            to_state=case.state.value, reason="submission registered",
+            data={
+                "title": title,
+                "parties": [{"role": p.role.value, "name": p.name, "type": p.type,
+                             "confidential": p.confidential} for p in parties],
+                "themes": list(details.themes),
+                "host_countries": list(details.host_countries),
+                "sector": details.sector,
+                "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
+                                      for s in event.started],
+                "recorded_at": now.isoformat(),
+            },
+        )
+    log.info("case_opened", case=reference, state=case.state.value, actor=actor)
+    return case
+
+
+def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, trigger: str,
+            actor: str, reason: str, outcome: str | None = None,
+            at: date | datetime | None = None, scope: str | None = None,
+            expected_version: int | None = None) -> Case:
+    """Fire `trigger` on the case: case, deadlines and audit entry in one transaction."""
+    chosen = inputs.choice(Trigger, trigger, "trigger")
+    recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
+    if scope is not None and chosen is not Trigger.ACCEPT:
+        raise InvalidInputError("--scope goes with the 'accept' trigger only")
+    now = clock.now()
+    with uow.read() as tx:
+        case = tx.cases.get(reference)
+    if expected_version is not None and case.version != expected_version:
+        raise ConflictError(reference=reference, expected_version=expected_version,
+                            actual_version=case.version, state=case.state.value)
+    when = inputs.resolve_when(at, calendar=case.calendar, now=now,
+                               not_before=case.last_event_at, what="--at")
+    new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason, at=when,
+                                   policy=policy, outcome=recorded, scope=scope)
+    data: dict[str, Any] = {
+        "trigger": chosen.value,
+        "outcome": event.outcome.value if event.outcome else None,
+        "deadlines_met": [{"name": m.name.value, "on": m.on.isoformat(), "due": m.due.isoformat(),
+                           "late_days": m.late_days} for m in event.met],
+        "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
+                              for s in event.started],
+        "version": case.version + 1,
+        "recorded_at": now.isoformat(),
+    }
+    if scope is not None:
+        data["scope"] = scope
+    # The version check in save() is what makes this safe against a concurrent writer.
+    with uow.write() as tx:
+        saved = tx.cases.save(new_case, previous=case)
+        tx.audit.append(case_ref=reference, kind="transitioned", actor=actor, at=when,
+                        from_state=event.from_state.value, to_state=event.to_state.value,
+                        reason=reason, data=data)
+    log.info("case_transitioned", case=reference, trigger=chosen.value,
+             from_state=event.from_state.value, to_state=event.to_state.value,
+             outcome=data["outcome"], actor=actor, version=saved.version)
+    return saved

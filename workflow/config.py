@@ -1,0 +1,229 @@
+"""config.toml: read, validate, and turn into the core's values.
+
+Every problem names the file, the key and what is wrong, so a handler can fix it without
+reading code. Unknown keys are errors too: a typo must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from states.calendar import CalendarRule, check_holiday_country, zone
+from states.case import Policy
+from states.durations import Duration
+from states.errors import NcpflowError
+from states.lifecycle import DeadlineName
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+class ConfigError(NcpflowError):
+    """config.toml cannot be read or says something we cannot use."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _duration(value: str) -> str:
+    Duration.parse(value)  # raises InvalidInputError (a ValueError) with a clear message
+    return value
+
+
+class NcpSection(_Section):
+    name: str = "National Contact Point"
+    country: str = "NO"
+    timezone: str = "Europe/Oslo"
+    language: Literal["en", "nb"] = "en"
+    reference_prefix: str = Field(default="NCP", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+    secretariat: tuple[str, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        zone(value)
+        return value
+
+
+class DatabaseSection(_Section):
+    url: str = "sqlite:///ncpflow.db"
+
+
+class TimelinesSection(_Section):
+    acknowledgement: str = "14d"
+    initial_assessment: str = "3mo"
+    good_offices: str = "6mo"
+    examination: str = "3mo"
+    final_statement: str = "3mo"
+    procedure: str = "12mo"
+    follow_up: str = "12mo"
+    roll_to_working_day: bool = False
+    holiday_country: str | None = None
+
+    _check = field_validator(*(n.value for n in DeadlineName))(_duration)
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_holiday_country(value)
+        return value
+
+
+class ProcedureSection(_Section):
+    examination: bool = True
+
+
+class AlertsSection(_Section):
+    before: tuple[str, ...] = ("30d", "7d")
+    overdue_every: str = "7d"
+    escalate_after: str = "30d"
+
+    @field_validator("before")
+    @classmethod
+    def _durations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for item in value:
+            _duration(item)
+        return value
+
+    _check = field_validator("overdue_every", "escalate_after")(_duration)
+
+
+class RotationSection(_Section):
+    mode: Literal["per_case", "periodic"] = "per_case"
+
+
+class LeaveSection(_Section):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LeaveSection:
+        if self.end < self.start:
+            raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class MemberSection(_Section):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    role: Literal["chair", "member"] = "member"
+    language: Literal["en", "nb"] | None = None
+    conflicts: tuple[str, ...] = ()
+    soft_conflicts: tuple[str, ...] = ()
+    leave: tuple[LeaveSection, ...] = ()
+
+
+class SmtpSection(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str = "ncpflow@localhost"
+
+
+class Settings(_Section):
+    ncp: NcpSection = NcpSection()
+    database: DatabaseSection = DatabaseSection()
+    timelines: TimelinesSection = TimelinesSection()
+    procedure: ProcedureSection = ProcedureSection()
+    alerts: AlertsSection = AlertsSection()
+    rotation: RotationSection = RotationSection()
+    members: tuple[MemberSection, ...] = ()
+    smtp: SmtpSection = SmtpSection()
+    source: str = Field(default="(built-in defaults)", exclude=True)
+
+    @field_validator("members")
+    @classmethod
+    def _unique_ids(cls, value: tuple[MemberSection, ...]) -> tuple[MemberSection, ...]:
+        seen: set[str] = set()
+        for member in value:
+            if member.id in seen:
+                raise ValueError(f"member id '{member.id}' appears twice")
+            seen.add(member.id)
+        return value
+
+    @property
+    def policy(self) -> Policy:
+        timelines = {name: Duration.parse(getattr(self.timelines, name.value))
+                     for name in DeadlineName}
+        calendar = CalendarRule(
+            timezone=self.ncp.timezone,
+            roll_to_working_day=self.timelines.roll_to_working_day,
+            holiday_country=self.timelines.holiday_country or self.ncp.country,
+        )
+        return Policy(timelines=timelines, calendar=calendar,
+                      examination=self.procedure.examination)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return "(top level)"
+    if len(parts) == 1:
+        return f"[{parts[0]}]" if parts[0] not in {"members"} else parts[0]
+    if parts[0] == "members" and len(parts) >= 2:
+        rest = ".".join(parts[2:])
+        return f"[[members]] #{int(parts[1]) + 1}" + (f" {rest}" if rest else "")
+    return f"[{parts[0]}] {'.'.join(parts[1:])}"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    text = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return "unknown key (a typo?)"
+    return text
+
+
+def parse_settings(data: dict[str, Any], *, source: str, base: Path | None = None) -> Settings:
+    try:
+        settings = Settings.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        problems = "; ".join(f"{_where(e['loc'])}: {_message(e)}" for e in exc.errors())
+        raise ConfigError(f"{source}: {problems}") from None
+    return _resolve_sqlite_path(settings, base)
+
+
+def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:
+    # A relative SQLite path means "beside the config file", wherever the command runs from.
+    url = settings.database.url
+    prefix = "sqlite:///"
+    if base is None or not url.startswith(prefix) or url.startswith(prefix + "/"):
+        return settings
+    rel = url[len(prefix):]
+    if rel in {"", ":memory:"}:
+        return settings
+    database = settings.database.model_copy(update={"url": prefix + str((base / rel).resolve())})
+    return settings.model_copy(update={"database": database})
+
+
+def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:
+    """Read config from `path`, else $NCPFLOW_CONFIG, else ./config.toml, else built-in defaults.
+
+    The database URL comes from `database_url`, else $NCPFLOW_DATABASE_URL, else the file.
+    """
+    explicit = path is not None or "NCPFLOW_CONFIG" in os.environ
+    chosen = path or Path(os.environ.get("NCPFLOW_CONFIG", DEFAULT_CONFIG))
+    if chosen.exists():
+        try:
+            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{chosen}: cannot be read: {exc.strerror}") from None
+        settings = parse_settings(data, source=str(chosen), base=chosen.resolve().parent)
+    elif explicit:
+        raise ConfigError(f"{chosen}: no such config file")
+    else:
+        settings = parse_settings({}, source="(built-in defaults)", base=Path.cwd())
+    url = database_url or os.environ.get("NCPFLOW_DATABASE_URL")
+    if url:
+        database = settings.database.model_copy(update={"url": url})
+        settings = settings.model_copy(update={"database": database})
+    return settings

@@ -1,0 +1,91 @@
+"""Turning what a user typed into the core's values, with messages that name the problem."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+import pycountry
+
+from states.calendar import CalendarRule
+from states.errors import InvalidInputError
+from states.guidelines import SUBMITTER_TYPES, THEMES
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(enum: type[E], value: str, what: str) -> E:
+    try:
+        return enum(value)
+    except ValueError:
+        options = ", ".join(member.value for member in enum)
+        raise InvalidInputError(f"unknown {what} '{value}'; one of: {options}") from None
+
+
+def parse_when(text: str, what: str) -> date | datetime:
+    """A local date (YYYY-MM-DD) or an ISO datetime with an offset."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"{what} '{text}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
+            "(e.g. 2025-03-31T23:30:00+00:00)") from None
+    if instant.tzinfo is None:
+        raise InvalidInputError(
+            f"{what} '{text}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date")
+    return instant
+
+
+def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: datetime,
+                 not_before: datetime | None = None, what: str) -> datetime:
+    """The instant a user meant; a bare date is that local day, no earlier than `not_before`."""
+    if value is None:
+        instant = now
+    elif isinstance(value, datetime):
+        instant = value
+    else:
+        instant = calendar.start_of_day(value)
+        if not_before is not None and calendar.local_date(not_before) == value:
+            # "Today" for a step that follows another one today: keep the steps in order.
+            instant = max(instant, not_before)
+    if instant > now:
+        raise InvalidInputError(f"{what} {_show(value, instant)} is in the future")
+    if not_before is not None and instant < not_before:
+        raise InvalidInputError(
+            f"{what} {_show(value, instant)} is before the case's last recorded step "
+            f"({not_before.isoformat()})")
+    return instant
+
+
+def _show(value: date | datetime | None, instant: datetime) -> str:
+    return value.isoformat() if value is not None else instant.isoformat()
+
+
+def themes(values: list[str]) -> tuple[str, ...]:
+    for value in values:
+        if value not in THEMES:
+            raise InvalidInputError(
+                f"unknown theme '{value}'; one of: {', '.join(THEMES)}")
+    return tuple(dict.fromkeys(values))
+
+
+def countries(values: list[str]) -> tuple[str, ...]:
+    result = []
+    for value in values:
+        found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
+        if found is None:
+            raise InvalidInputError(
+                f"'{value}' is not an ISO 3166 alpha-2 country code (e.g. NO, BR, MM)")
+        result.append(found.alpha_2)
+    return tuple(dict.fromkeys(result))
+
+
+def submitter_type(value: str | None) -> str | None:
+    if value is not None and value not in SUBMITTER_TYPES:
+        raise InvalidInputError(
+            f"unknown submitter type '{value}'; one of: {', '.join(SUBMITTER_TYPES)}")
+    return value

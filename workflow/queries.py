@@ -1,0 +1,76 @@
+"""Read-side queries: one case, a list, the triggers open now, and JSON-ready views of them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from states.case import Case, Policy, trigger_options
+from states.deadlines import Deadline
+from states.lifecycle import State
+from workflow import inputs
+from workflow.ports import UnitOfWork
+
+
+def get_case(*, uow: UnitOfWork, reference: str) -> Case:
+    with uow.read() as tx:
+        return tx.cases.get(reference)
+
+
+def list_cases(*, uow: UnitOfWork, state: str | None = None,
+               overdue_on: date | None = None) -> list[Case]:
+    chosen = inputs.choice(State, state, "state") if state is not None else None
+    with uow.read() as tx:
+        return tx.cases.list(state=chosen, overdue_on=overdue_on)
+
+
+def deadline_view(deadline: Deadline, today: date) -> dict[str, Any]:
+    return {
+        "name": deadline.name.value,
+        "due": deadline.due.isoformat(),
+        "status": deadline.status(today).value,
+        "explanation": deadline.explain(),
+        "started": deadline.basis_on.isoformat(),
+        "duration": str(deadline.duration),
+        "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
+        "days_left": (deadline.due - today).days if deadline.is_open else None,
+    }
+
+
+def next_due(case: Case) -> Deadline | None:
+    return min(case.open_deadlines, key=lambda d: d.due, default=None)
+
+
+def case_view(case: Case, *, today: date) -> dict[str, Any]:
+    """What `case show --json` and the API print: the contract keys and then some."""
+    upcoming = next_due(case)
+    return {
+        "reference": case.reference,
+        "title": case.title,
+        "state": case.state.value,
+        "outcome": case.outcome.value if case.outcome else None,
+        "scope": case.scope,
+        "lead_member": case.lead_member,
+        "paused": False,
+        "received": case.received_on.isoformat(),
+        "received_at": case.received_at.isoformat(),
+        "version": case.version,
+        "parties": [{"role": p.role.value, "name": p.name, "type": p.type,
+                     "confidential": p.confidential} for p in case.parties],
+        "themes": list(case.details.themes),
+        "host_countries": list(case.details.host_countries),
+        "sector": case.details.sector,
+        "timezone": case.calendar.timezone,
+        "next_due": deadline_view(upcoming, today) if upcoming else None,
+        "deadlines": [deadline_view(d, today) for d in case.deadlines],
+    }
+
+
+def triggers_view(case: Case, policy: Policy) -> list[dict[str, Any]]:
+    return [
+        {"trigger": o.trigger.value, "allowed": o.allowed,
+         "to_state": o.dest.value if o.dest else None,
+         "outcomes": [x.value for x in o.outcomes], "why_not": o.why_not,
+         "meaning": o.meaning}
+        for o in trigger_options(case, policy)
+    ]

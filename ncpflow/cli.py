@@ -13,8 +13,9 @@ import typer
 
 from ncpflow import output
 from ncpflow.output import emit_json, out
+from states.case import Case
 from states.chain import HASHED_FIELDS
-from states.errors import NcpflowError
+from states.errors import InvalidInputError, NcpflowError
 from workflow import audit, cases, queries
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.config import Settings, load_settings
@@ -34,6 +35,7 @@ class Context:
     config: Path | None
     database: str | None
     _settings: Settings | None = field(default=None, repr=False)
+    _services: Services | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -41,7 +43,14 @@ class Context:
         return self._settings
 
     def services(self, *, require_initialised: bool = True) -> Services:
-        return bootstrap(self.settings(), require_initialised=require_initialised)
+        if self._services is None:
+            self._services = bootstrap(self.settings(), require_initialised=require_initialised)
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+            self._services = None
 
 
 def _ctx(ctx: typer.Context) -> Context:
@@ -62,7 +71,9 @@ def _root(
     ] = "warning",
 ) -> None:
     configure(level=log_level)
-    ctx.obj = Context(config=config, database=database)
+    context = Context(config=config, database=database)
+    ctx.obj = context
+    ctx.call_on_close(context.close)
 
 
 def _today(services: Services) -> date:
@@ -110,13 +121,12 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance."""
-    from states.errors import InvalidInputError
-
-    types = submitter_type or []
+    types: list[str | None] = list(submitter_type or [])
     if len(types) > 1 and len(types) != len(submitter):
         raise InvalidInputError(
             f"{len(types)} --submitter-type values for {len(submitter)} submitters; "
             "give one for all or one each")
+    # One type for all submitters, one each, or none.
     kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
     services = _ctx(ctx).services()
     case = cases.open_case(
@@ -130,7 +140,7 @@ def case_open(
     _print_case(case, services, as_json)
 
 
-def _print_case(case: cases.Case, services: Services, as_json: bool) -> None:
+def _print_case(case: Case, services: Services, as_json: bool) -> None:
     view = queries.case_view(case, today=_today(services))
     if as_json:
         emit_json(view)
@@ -259,8 +269,9 @@ def audit_verify(
         raise typer.Exit(6)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; a refused or failed command exits non-zero with a message."""
     try:
-        app()
+        app(args=argv, prog_name="ncpflow")
     except NcpflowError as error:
         sys.exit(output.report_error(error))

@@ -16,7 +16,6 @@ from sqlalchemy.exc import ArgumentError
 
 from states.errors import StorageUnavailableError
 
-
 WRITE = "ncpflow_write"
 
 

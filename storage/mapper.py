@@ -15,6 +15,9 @@ from states.durations import Duration
 from states.lifecycle import DeadlineName, Outcome, State
 
 
+Row = Mapping[Any, Any]  # what SQLAlchemy's RowMapping gives us
+
+
 def aware(value: datetime) -> datetime:
     # SQLite hands back naive datetimes for values we stored as UTC.
     return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -60,8 +63,8 @@ def deadline_values(case_id: int, deadline: Deadline) -> dict[str, Any]:
     }
 
 
-def to_case(row: Mapping[str, Any], parties: Sequence[Mapping[str, Any]],
-            deadlines: Sequence[Mapping[str, Any]]) -> Case:
+def to_case(row: Row, parties: Sequence[Row],
+            deadlines: Sequence[Row]) -> Case:
     calendar = CalendarRule(timezone=row["timezone"],
                             roll_to_working_day=bool(row["roll_to_working_day"]),
                             holiday_country=row["holiday_country"])
@@ -88,7 +91,7 @@ def to_case(row: Mapping[str, Any], parties: Sequence[Mapping[str, Any]],
     )
 
 
-def to_deadline(row: Mapping[str, Any], calendar: CalendarRule) -> Deadline:
+def to_deadline(row: Row, calendar: CalendarRule) -> Deadline:
     return Deadline(
         name=DeadlineName(row["name"]),
         basis_on=row["basis_on"],
@@ -101,7 +104,7 @@ def to_deadline(row: Mapping[str, Any], calendar: CalendarRule) -> Deadline:
     )
 
 
-def to_entry(row: Mapping[str, Any]) -> AuditEntry:
+def to_entry(row: Row) -> AuditEntry:
     return AuditEntry(
         seq=row["seq"], case_ref=row["case_ref"], kind=row["kind"], actor=row["actor"],
         at=row["at"], from_state=row["from_state"], to_state=row["to_state"],

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from states.case import Case
@@ -33,44 +33,67 @@ counters_t = ReferenceCounterRow.__table__  # type: ignore[attr-defined]
 # and the reference counters are read and advanced by one transaction at a time.
 _PG_WRITE_LOCK = 7_231_977
 
+# The statements of a transition, built once. Values go in as execute() parameters, so each
+# statement keeps one cache key and one compiled form; building them per call, with the values
+# as literals, cost the engine more than the durable commit did (benchmarks/transitions.py).
+# Bound names in WHERE clauses start with "w_": a column's own name is reserved for SET/VALUES.
+_CASE_BY_REFERENCE = select(cases_t).where(cases_t.c.reference == bindparam("w_reference"))
+_CASE_VERSION = select(cases_t.c.version, cases_t.c.state).where(
+    cases_t.c.reference == bindparam("w_reference"))
+_PARTIES_OF = (select(parties_t)
+               .where(parties_t.c.case_id.in_(bindparam("w_ids", expanding=True)))
+               .order_by(parties_t.c.case_id, parties_t.c.position))
+_DEADLINES_OF = (select(deadlines_t)
+                 .where(deadlines_t.c.case_id.in_(bindparam("w_ids", expanding=True)))
+                 .order_by(deadlines_t.c.case_id, deadlines_t.c.id))
+_INSERT_CASE = insert(cases_t).returning(cases_t.c.id)
+_INSERT_PARTY = insert(parties_t)
+_INSERT_DEADLINE = insert(deadlines_t)
+# SET takes the columns given at execute time: every case column but the reference.
+_SAVE_CASE = (update(cases_t)
+              .where(and_(cases_t.c.reference == bindparam("w_reference"),
+                          cases_t.c.version == bindparam("w_version")))
+              .returning(cases_t.c.id))
+_UPDATE_DEADLINE = update(deadlines_t).where(and_(
+    deadlines_t.c.case_id == bindparam("w_case_id"), deadlines_t.c.name == bindparam("w_name")))
+_AUDIT_HEAD = select(audit_t).order_by(audit_t.c.seq.desc()).limit(1)
+_INSERT_AUDIT = insert(audit_t)
+_AUDIT_COUNT = select(func.count()).select_from(audit_t)
+
 
 class SqlCaseRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._ids: dict[str, int] = {}
 
-    def _load(self, rows: list[Mapping[str, Any]]) -> list[Case]:
+    def _load(self, rows: list[mapper.Row]) -> list[Case]:
         if not rows:
             return []
         ids = [r["id"] for r in rows]
-        parties: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
-        deadlines: dict[int, list[Mapping[str, Any]]] = {i: [] for i in ids}
-        for p in self._conn.execute(select(parties_t).where(parties_t.c.case_id.in_(ids))
-                                    .order_by(parties_t.c.case_id, parties_t.c.position)).mappings():
+        parties: dict[int, list[mapper.Row]] = {i: [] for i in ids}
+        deadlines: dict[int, list[mapper.Row]] = {i: [] for i in ids}
+        for p in self._conn.execute(_PARTIES_OF, {"w_ids": ids}).mappings():
             parties[p["case_id"]].append(p)
-        for d in self._conn.execute(select(deadlines_t).where(deadlines_t.c.case_id.in_(ids))
-                                    .order_by(deadlines_t.c.case_id, deadlines_t.c.id)).mappings():
+        for d in self._conn.execute(_DEADLINES_OF, {"w_ids": ids}).mappings():
             deadlines[d["case_id"]].append(d)
         for r in rows:
             self._ids[r["reference"]] = r["id"]
         return [mapper.to_case(r, parties[r["id"]], deadlines[r["id"]]) for r in rows]
 
     def get(self, reference: str) -> Case:
-        row = self._conn.execute(
-            select(cases_t).where(cases_t.c.reference == reference)).mappings().first()
+        row = self._conn.execute(_CASE_BY_REFERENCE, {"w_reference": reference}).mappings().first()
         if row is None:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
 
     def add(self, case: Case) -> None:
-        case_id = self._conn.execute(
-            insert(cases_t).values(mapper.case_values(case)).returning(cases_t.c.id)).scalar_one()
+        case_id = self._conn.execute(_INSERT_CASE, mapper.case_values(case)).scalar_one()
         self._ids[case.reference] = case_id
         if case.parties:
-            self._conn.execute(insert(parties_t), [
+            self._conn.execute(_INSERT_PARTY, [
                 mapper.party_values(case_id, i, p) for i, p in enumerate(case.parties)])
         if case.deadlines:
-            self._conn.execute(insert(deadlines_t), [
+            self._conn.execute(_INSERT_DEADLINE, [
                 mapper.deadline_values(case_id, d) for d in case.deadlines])
 
     def save(self, case: Case, *, previous: Case) -> Case:
@@ -78,17 +101,12 @@ class SqlCaseRepository:
         values = mapper.case_values(case)
         values.pop("reference")
         values["version"] = previous.version + 1
-        result = self._conn.execute(
-            update(cases_t)
-            .where(and_(cases_t.c.reference == case.reference,
-                        cases_t.c.version == previous.version))
-            .values(values)
-            .returning(cases_t.c.id))
-        case_id = result.scalar_one_or_none()
+        values["w_reference"] = case.reference
+        values["w_version"] = previous.version
+        case_id = self._conn.execute(_SAVE_CASE, values).scalar_one_or_none()
         if case_id is None:
             current = self._conn.execute(
-                select(cases_t.c.version, cases_t.c.state)
-                .where(cases_t.c.reference == case.reference)).first()
+                _CASE_VERSION, {"w_reference": case.reference}).first()
             if current is None:
                 raise CaseNotFoundError(case.reference)
             raise ConflictError(reference=case.reference, expected_version=previous.version,
@@ -97,13 +115,12 @@ class SqlCaseRepository:
         for deadline in case.deadlines:
             old = before.get(deadline.name)
             if old is None:
-                self._conn.execute(insert(deadlines_t).values(
-                    mapper.deadline_values(case_id, deadline)))
+                self._conn.execute(_INSERT_DEADLINE, mapper.deadline_values(case_id, deadline))
             elif old != deadline:
                 row = mapper.deadline_values(case_id, deadline)
-                self._conn.execute(update(deadlines_t).where(and_(
-                    deadlines_t.c.case_id == case_id, deadlines_t.c.name == deadline.name.value,
-                )).values(row))
+                row["w_case_id"] = case_id
+                row["w_name"] = deadline.name.value
+                self._conn.execute(_UPDATE_DEADLINE, row)
         return replace(case, version=previous.version + 1)
 
     def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
@@ -130,8 +147,7 @@ class SqlAuditLog:
         self._conn = conn
 
     def head(self) -> AuditEntry | None:
-        row = self._conn.execute(
-            select(audit_t).order_by(audit_t.c.seq.desc()).limit(1)).mappings().first()
+        row = self._conn.execute(_AUDIT_HEAD).mappings().first()
         return mapper.to_entry(row) if row else None
 
     def append(self, *, case_ref: str | None, kind: str, actor: str, at: datetime,
@@ -141,7 +157,7 @@ class SqlAuditLog:
                      from_state=from_state, to_state=to_state, reason=reason, data=data)
         row = entry.as_dict()
         row["data"] = canonical_json(row["data"])
-        self._conn.execute(insert(audit_t).values(row))
+        self._conn.execute(_INSERT_AUDIT, row)
         return entry
 
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
@@ -153,7 +169,7 @@ class SqlAuditLog:
             yield mapper.to_entry(row)
 
     def count(self) -> int:
-        return int(self._conn.execute(select(func.count()).select_from(audit_t)).scalar_one())
+        return int(self._conn.execute(_AUDIT_COUNT).scalar_one())
 
 
 class SqlTransaction:
@@ -195,6 +211,6 @@ class SqlUnitOfWork:
 def _describe(engine: Engine, exc: OperationalError) -> str:
     url = engine.url.render_as_string(hide_password=True)
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    if "no such table" in detail or "does not exist" in detail and "relation" in detail:
+    if "no such table" in detail or ("does not exist" in detail and "relation" in detail):
         return f"database {url} is not initialised ({detail}); run `ncpflow init` first"
     return f"database {url} is unavailable: {detail}"

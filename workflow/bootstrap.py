@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from states.case import Policy
 from states.errors import StorageUnavailableError
-from storage import migrate
 from storage.engine import make_engine
 from storage.sql import SqlUnitOfWork
 from workflow.clock import SystemClock
@@ -20,6 +20,8 @@ class Services:
     settings: Settings
     uow: UnitOfWork
     clock: Clock
+    close: Callable[[], None] = field(default=lambda: None)
+    """Release connections; entry points call it when they are done."""
 
     @property
     def policy(self) -> Policy:
@@ -36,7 +38,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
             raise StorageUnavailableError(
                 f"database {path} does not exist; run `ncpflow init` first")
     engine = make_engine(url)
-    return Services(settings=settings, uow=SqlUnitOfWork(engine), clock=clock or SystemClock())
+    return Services(settings=settings, uow=SqlUnitOfWork(engine), clock=clock or SystemClock(),
+                    close=engine.dispose)
 
 
 def initialise(services: Services) -> None:
@@ -46,7 +49,9 @@ def initialise(services: Services) -> None:
     url = services.settings.database.url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    from storage import migrate  # Alembic is heavy; only `init` pays for importing it
+
     try:
         migrate.upgrade(uow.engine)
-    except Exception as exc:  # noqa: BLE001  (any driver error: report it plainly)
+    except Exception as exc:
         raise StorageUnavailableError(f"cannot initialise {url}: {exc}") from None

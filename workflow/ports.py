@@ -32,8 +32,10 @@ class AuditLog(Protocol):
 
 
 class Transaction(Protocol):
-    cases: CaseRepository
-    audit: AuditLog
+    @property
+    def cases(self) -> CaseRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
 
 
 class UnitOfWork(Protocol):

@@ -1,9 +1,9 @@
 """Alembic environment: runs on the connection storage.migrate hands over."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (registers the tables on the metadata)
-from sqlmodel import SQLModel
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=SQLModel.metadata,

@@ -1,0 +1,167 @@
+"""Shared fixtures: a migrated database on every backend, settings, a fixed clock, the CLI.
+
+`database_url` is parametrized over SQLite and PostgreSQL, so every test that asks for it runs
+on both; without PostgreSQL the second variant is skipped with the reason shown by `-ra`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy
+
+from tests import postgres
+from workflow.bootstrap import Services, bootstrap, initialise
+from workflow.clock import FixedClock
+from workflow.config import Settings, parse_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    built = bootstrap(make_settings(f"sqlite:///{path}"), require_initialised=False)
+    initialise(built)
+    # Closing the last connection checkpoints the WAL into the file, so a plain copy is whole.
+    built.close()
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    reason = postgres.unavailable_reason()
+    if reason and os.environ.get("NCPFLOW_REQUIRE_POSTGRES"):
+        pytest.fail(f"NCPFLOW_REQUIRE_POSTGRES is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    with postgres.server() as url:
+        template = url.rsplit("/", 1)[0] + "/ncpflow_template"
+        engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
+                                          isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("DROP DATABASE IF EXISTS ncpflow_template")
+            conn.exec_driver_sql("CREATE DATABASE ncpflow_template")
+        built = bootstrap(make_settings(template), require_initialised=False)
+        initialise(built)
+        built.close()  # a template database must have no open connections to be copied
+        yield url
+        engine.dispose()
+
+
+def _fresh_postgres(admin_url: str) -> str:
+    name = f"ncpflow_t{os.getpid()}_{next(_counter)}"
+    engine = sqlalchemy.create_engine(
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE ncpflow_template")
+    engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A freshly migrated, empty database: SQLite file or PostgreSQL database."""
+    if request.param == "sqlite":
+        path = tmp_path / "ncpflow.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    admin = request.getfixturevalue("postgres_admin_url")
+    return _fresh_postgres(admin)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    path = tmp_path / "ncpflow.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def make_settings(url: str, **sections: Any) -> Settings:
+    data: dict[str, Any] = {"database": {"url": url}, **sections}
+    return parse_settings(data, source="(test settings)")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def services(database_url: str, clock: FixedClock) -> Iterator[Services]:
+    built = bootstrap(make_settings(database_url), clock=clock)
+    yield built
+    built.close()
+
+
+class Cli:
+    """Runs the real `ncpflow` command in a subprocess, as a user or a script would."""
+
+    def __init__(self, workdir: Path, database_url: str) -> None:
+        self.workdir = workdir
+        self.env = {**os.environ, "NCPFLOW_DATABASE_URL": database_url,
+                    "NCPFLOW_CONFIG": str(ROOT / "config.toml"), "PYTHONIOENCODING": "utf-8"}
+
+    def __call__(self, *args: str, check: bool | None = None) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run([sys.executable, "-m", "ncpflow", *args], cwd=self.workdir,
+                                env=self.env, capture_output=True, text=True, timeout=120)
+        if check is True:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen([sys.executable, "-m", "ncpflow", *args], cwd=self.workdir,
+                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, database_url: str) -> Cli:
+    return Cli(tmp_path, database_url)
+
+
+class InProcessCli:
+    """Runs `ncpflow.cli.main` in this process (fast); same code path as the installed command."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                 database_url: str, config: Path) -> None:
+        self.capsys = capsys
+        monkeypatch.setenv("NCPFLOW_DATABASE_URL", database_url)
+        monkeypatch.setenv("NCPFLOW_CONFIG", str(config))
+        monkeypatch.setenv("NCPFLOW_LOG_LEVEL", "warning")
+
+    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
+        from ncpflow.cli import main
+
+        self.capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        captured = self.capsys.readouterr()
+        return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)
+
+    def json(self, *args: str) -> Any:
+        import json
+
+        result = self(*args)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def ncp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        database_url: str) -> InProcessCli:
+    return InProcessCli(capsys, monkeypatch, database_url, ROOT / "config.toml")

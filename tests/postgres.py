@@ -1,0 +1,73 @@
+"""A throwaway PostgreSQL server for the test session, on loopback, owned by the tests.
+
+Uses $NCPFLOW_TEST_POSTGRES_URL when set (an admin URL to a running server); otherwise starts a
+private cluster with the Debian binaries when they are installed (.ci/run installs them).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def unavailable_reason() -> str | None:
+    if os.environ.get("NCPFLOW_TEST_POSTGRES_URL"):
+        return None
+    if _binaries() is None:
+        return ("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and "
+                "NCPFLOW_TEST_POSTGRES_URL is not set; `bash .ci/run` installs it")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        return "running as root without runuser: cannot start a private PostgreSQL cluster"
+    return None
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """Yield an admin URL (postgresql://postgres@127.0.0.1:PORT/postgres)."""
+    given = os.environ.get("NCPFLOW_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    bindir = _binaries()
+    assert bindir is not None
+    as_root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="ncpflow-pg-"))
+    data = base / "data"
+    port = _free_port()
+
+    def run(*args: str) -> None:
+        command = [str(bindir / args[0]), *args[1:]]
+        if as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    if as_root:
+        shutil.chown(base, "postgres", "postgres")
+    run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        "--no-sync")
+    run("pg_ctl", "-D", str(data), "-l", str(base / "log"), "-w", "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off "
+        "-c max_connections=200", "start")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)

@@ -20,7 +20,7 @@ from states.errors import (
     InvalidInputError,
     NcpflowError,
     OutcomeError,
-    StorageUnavailableError,
+    StorageError,
     TransitionNotAllowedError,
 )
 from workflow.config import ConfigError
@@ -38,7 +38,7 @@ EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
     (ConfigError, 2),
     (ConflictError, 3),
     (CaseNotFoundError, 4),
-    (StorageUnavailableError, 5),
+    (StorageError, 5),
 ]
 
 

@@ -62,5 +62,9 @@ class ConflictError(NcpflowError):
         )
 
 
-class StorageUnavailableError(NcpflowError):
+class StorageError(NcpflowError):
+    """The database refused an operation; the transaction was rolled back."""
+
+
+class StorageUnavailableError(StorageError):
     """The database cannot be reached, opened or is not initialised."""

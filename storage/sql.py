@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from states.case import Case
 from states.chain import AuditEntry, canonical_json, seal
-from states.errors import CaseNotFoundError, ConflictError, StorageUnavailableError
+from states.errors import CaseNotFoundError, ConflictError, StorageError, StorageUnavailableError
 from states.lifecycle import State
 from storage import mapper
 from storage.engine import WRITE, is_sqlite
@@ -165,8 +165,13 @@ class SqlAuditLog:
         if case_ref is not None:
             query = query.where(audit_t.c.case_ref == case_ref)
         result = self._conn.execution_options(yield_per=2000).execute(query).mappings()
-        for row in result:
-            yield mapper.to_entry(row)
+        try:
+            for row in result:
+                yield mapper.to_entry(row)
+        finally:
+            # A reader that stops early (verify at the first bad entry) must not leave the
+            # PostgreSQL server-side cursor open until garbage collection.
+            result.close()
 
     def count(self) -> int:
         return int(self._conn.execute(_AUDIT_COUNT).scalar_one())
@@ -203,9 +208,9 @@ class SqlUnitOfWork:
             yield
         except OperationalError as exc:
             raise StorageUnavailableError(_describe(self.engine, exc)) from None
-        except IntegrityError as exc:
-            raise StorageUnavailableError(
-                f"the database refused the write: {exc.orig}") from None
+        except DBAPIError as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StorageError(f"the database refused the operation: {detail}") from None
 
 
 def _describe(engine: Engine, exc: OperationalError) -> str:

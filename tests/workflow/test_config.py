@@ -1,0 +1,75 @@
+"""config.toml: the shipped file works, and every mistake is named with file, key and problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from states.durations import Duration
+from states.lifecycle import DeadlineName
+from workflow.config import ConfigError, load_settings, parse_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_config_loads_with_the_norwegian_defaults() -> None:
+    """config.toml as shipped: Oslo time, four members with one chair, examination on."""
+    settings = load_settings(ROOT / "config.toml")
+    assert settings.ncp.timezone == "Europe/Oslo"
+    assert len(settings.members) == 4
+    assert [m.role for m in settings.members].count("chair") == 1
+    assert settings.policy.timelines[DeadlineName.INITIAL_ASSESSMENT] == Duration(months=3)
+    assert settings.policy.examination is True
+
+
+def test_a_relative_sqlite_path_is_read_beside_the_config_file(tmp_path: Path) -> None:
+    """Running from another folder must not create a second database."""
+    config = tmp_path / "conf" / "ncp.toml"
+    config.parent.mkdir()
+    config.write_text('[database]\nurl = "sqlite:///data/x.db"\n', encoding="utf-8")
+    settings = load_settings(config)
+    assert settings.database.url == f"sqlite:///{tmp_path / 'conf' / 'data' / 'x.db'}"
+
+
+def test_the_database_flag_beats_the_environment_and_the_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--database, then $NCPFLOW_DATABASE_URL, then [database] url."""
+    monkeypatch.setenv("NCPFLOW_DATABASE_URL", "sqlite:////env.db")
+    assert load_settings(ROOT / "config.toml").database.url == "sqlite:////env.db"
+    flagged = load_settings(ROOT / "config.toml", database_url="sqlite:////flag.db")
+    assert flagged.database.url == "sqlite:////flag.db"
+
+
+def test_an_explicit_config_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    """A mistyped --config path is not silently replaced by defaults."""
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_settings(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(("data", "where", "problem"), [
+    ({"ncp": {"timezone": "Europe/Olso"}}, "[ncp] timezone", "not a known time zone"),
+    ({"timelines": {"procedure": "12 months"}}, "[timelines] procedure", "is not a duration"),
+    ({"timelines": {"holiday_country": "ZZ"}}, "[timelines] holiday_country", "'ZZ'"),
+    ({"alerts": {"before": ["30d", "soon"]}}, "[alerts] before", "'soon' is not a duration"),
+    ({"rotation": {"mode": "random"}}, "[rotation] mode", "'per_case' or 'periodic'"),
+    ({"members": [{"id": "a", "name": "A", "email": "a@x.no", "role": "boss"}]},
+     "[[members]] #1 role", "'chair' or 'member'"),
+    ({"members": [{"id": "a", "name": "A", "email": "a@x.no"},
+                  {"id": "a", "name": "B", "email": "b@x.no"}]},
+     "members", "member id 'a' appears twice"),
+    ({"members": [{"id": "a", "name": "A", "email": "a@x.no",
+                   "leave": [{"from": "2025-08-31", "to": "2025-06-01"}]}]},
+     "[[members]] #1 leave", "ends (2025-06-01) before it starts"),
+    ({"smtp": {"port": 0}}, "[smtp] port", "greater than or equal to 1"),
+    ({"procedure": {"examnation": False}}, "[procedure] examnation", "unknown key"),
+])
+def test_each_config_mistake_names_the_file_the_key_and_the_problem(
+        data: dict[str, object], where: str, problem: str) -> None:
+    """The message reads `FILE: KEY: PROBLEM`."""
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(data, source="site.toml")
+    message = str(caught.value)
+    assert message.startswith("site.toml: ")
+    assert where in message
+    assert problem in message

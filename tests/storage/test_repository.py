@@ -1,0 +1,195 @@
+"""The SQL case repository: faithful round trips, references, optimistic locking, atomicity.
+
+Runs on SQLite and PostgreSQL through the `services` fixture (a fresh migrated database).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy
+
+from states.case import Party, PartyRole
+from states.errors import ConflictError, StorageError
+from states.lifecycle import State
+from workflow.audit import audit_entries, verify_chain
+from workflow.bootstrap import Services
+from workflow.cases import PartyInput, advance, open_case
+
+TRICKY = 'Æøå «Sámi» "quoted" \'single\' <script>alert("x")</script> & ; -- 💡'
+
+
+def _open(services: Services, received: date | datetime, title: str = "Tailings") -> str:
+    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
+                     reference_prefix="NCP", title=title,
+                     submitters=[PartyInput("Naturvernforbundet", "ngo")],
+                     enterprises=[PartyInput("Nordisk Gruve AS")], actor="secretariat",
+                     received=received)
+    return case.reference
+
+
+def _count(services: Services, table: str) -> int:
+    engine: sqlalchemy.Engine = services.uow.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        return int(conn.execute(sqlalchemy.text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def test_a_case_with_several_parties_round_trips_unchanged(services: Services) -> None:
+    """Submitters and enterprises keep their order, types and confidential flags."""
+    opened = open_case(
+        uow=services.uow, clock=services.clock, policy=services.policy, reference_prefix="NCP",
+        title="Forced evictions near the Ørsta mine",
+        submitters=[PartyInput("Fagforbundet", "trade_union", False),
+                    PartyInput("Local residents' group", "community", True),
+                    PartyInput("Anonymous worker", "individual", True)],
+        enterprises=[PartyInput("Nordisk Gruve AS"), PartyInput("Gruve Holding Ltd")],
+        actor="secretariat", received=date(2025, 2, 14), themes=["human_rights", "environment"],
+        host_countries=["NO", "se"], sector="Mining")
+    with services.uow.read() as tx:
+        loaded = tx.cases.get(opened.reference)
+    assert loaded == opened
+    assert loaded.parties == (
+        Party(PartyRole.SUBMITTER, "Fagforbundet", "trade_union", False),
+        Party(PartyRole.SUBMITTER, "Local residents' group", "community", True),
+        Party(PartyRole.SUBMITTER, "Anonymous worker", "individual", True),
+        Party(PartyRole.ENTERPRISE, "Nordisk Gruve AS", None, False),
+        Party(PartyRole.ENTERPRISE, "Gruve Holding Ltd", None, False),
+    )
+    assert loaded.details.themes == ("human_rights", "environment")
+    assert loaded.details.host_countries == ("NO", "SE")
+    assert loaded.details.sector == "Mining"
+    assert loaded.state is State.RECEIVED
+    assert loaded.version == 1
+    assert loaded.received_on == date(2025, 2, 14)
+    assert {d.name.value for d in loaded.deadlines} == {d.name.value for d in opened.deadlines}
+
+
+def test_unicode_quotes_and_markup_are_stored_verbatim(services: Services) -> None:
+    """Titles, party names, actors and reasons with æøå, quotes and <script> come back as given."""
+    opened = open_case(
+        uow=services.uow, clock=services.clock, policy=services.policy, reference_prefix="NCP",
+        title=TRICKY, submitters=[PartyInput(f"Søker {TRICKY}", "other", True)],
+        enterprises=[PartyInput(f"Bedrift {TRICKY}")], actor=f"Åsa {TRICKY}",
+        received=date(2025, 5, 2))
+    advance(uow=services.uow, clock=services.clock, policy=services.policy,
+            reference=opened.reference, trigger="begin_assessment", actor="Øystein",
+            reason=TRICKY)
+    with services.uow.read() as tx:
+        loaded = tx.cases.get(opened.reference)
+    assert loaded.title == TRICKY
+    assert [p.name for p in loaded.parties] == [f"Søker {TRICKY}", f"Bedrift {TRICKY}"]
+    opened_entry, moved_entry = audit_entries(uow=services.uow, case_ref=opened.reference)
+    assert opened_entry.actor == f"Åsa {TRICKY}"
+    assert opened_entry.data["title"] == TRICKY
+    assert opened_entry.data["parties"][0]["name"] == f"Søker {TRICKY}"
+    assert moved_entry.reason == TRICKY
+    assert verify_chain(uow=services.uow).ok
+
+
+def test_references_count_per_year_of_receipt(services: Services) -> None:
+    """NCP-YYYY-NNN takes the year the submission was received, with a sequence per year."""
+    received = [date(2025, 1, 10), date(2024, 11, 3), date(2025, 3, 1), date(2023, 6, 30),
+                date(2024, 12, 31), date(2025, 5, 20)]
+    references = [_open(services, day) for day in received]
+    assert references == ["NCP-2025-001", "NCP-2024-001", "NCP-2025-002", "NCP-2023-001",
+                          "NCP-2024-002", "NCP-2025-003"]
+    with services.uow.read() as tx:
+        assert sorted(c.reference for c in tx.cases.list()) == sorted(references)
+
+
+def test_the_year_of_a_reference_is_the_ncps_local_year(services: Services) -> None:
+    """A submission received 23:30 UTC on 31 December is already next year in Oslo."""
+    late = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
+    assert _open(services, late) == "NCP-2025-001"
+    assert _open(services, datetime(2024, 12, 31, 22, 30, tzinfo=UTC)) == "NCP-2024-001"
+
+
+def test_a_stale_save_raises_conflict_and_changes_nothing(services: Services) -> None:
+    """Saving over an outdated version raises ConflictError; the case and log stay as they were."""
+    reference = _open(services, date(2025, 4, 1))
+    with services.uow.read() as tx:
+        stale = tx.cases.get(reference)
+    moved = advance(uow=services.uow, clock=services.clock, policy=services.policy,
+                    reference=reference, trigger="begin_assessment", actor="chair",
+                    reason="complete")
+    assert moved.version == 2
+    entries_before = [e.as_dict() for e in audit_entries(uow=services.uow)]
+
+    with pytest.raises(ConflictError) as raised, services.uow.write() as tx:
+        tx.cases.save(replace(stale, title="Overwritten by a stale writer",
+                              state=State.CLOSED), previous=stale)
+    assert raised.value.expected_version == 1
+    assert raised.value.actual_version == 2
+    assert "conflict" in str(raised.value)
+
+    with services.uow.read() as tx:
+        current = tx.cases.get(reference)
+    assert current == moved
+    assert current.title == "Tailings"
+    assert current.state is State.INITIAL_ASSESSMENT
+    assert [e.as_dict() for e in audit_entries(uow=services.uow)] == entries_before
+
+
+def test_a_save_over_the_current_version_bumps_the_version(services: Services) -> None:
+    """A save whose previous is current writes the case and returns it at version + 1."""
+    reference = _open(services, date(2025, 4, 1))
+    with services.uow.read() as tx:
+        current = tx.cases.get(reference)
+    with services.uow.write() as tx:
+        saved = tx.cases.save(replace(current, title="Renamed"), previous=current)
+    assert saved.version == 2
+    with services.uow.read() as tx:
+        assert tx.cases.get(reference) == saved
+
+
+def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Services) -> None:
+    """An error after the case, parties, deadlines and audit entry were written rolls all back."""
+    first = _open(services, date(2025, 3, 1))
+    with services.uow.read() as tx:
+        template = tx.cases.get(first)
+    counts = {t: _count(services, t) for t in ("cases", "parties", "deadlines", "audit_log")}
+
+    def write_then_fail() -> None:
+        with services.uow.write() as tx:
+            reference = tx.cases.next_reference(prefix="NCP", year=2025)
+            tx.cases.add(replace(template, reference=reference))
+            tx.audit.append(case_ref=reference, kind="opened", actor="secretariat",
+                            at=template.received_at, from_state=None, to_state="received",
+                            reason="half", data={})
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError, match="power cut"):
+        write_then_fail()
+
+    assert {t: _count(services, t) for t in counts} == counts
+    with services.uow.read() as tx:
+        assert [c.reference for c in tx.cases.list()] == [first]
+    # The claimed number was rolled back with the rest: no gap in the sequence.
+    assert _open(services, date(2025, 3, 2)) == "NCP-2025-002"
+    assert verify_chain(uow=services.uow).ok
+
+
+def test_a_write_the_database_refuses_rolls_back_everything_before_it(
+        services: Services) -> None:
+    """A duplicate reference refused by the database undoes the counter and audit writes too."""
+    first = _open(services, date(2025, 3, 1))
+    with services.uow.read() as tx:
+        existing = tx.cases.get(first)
+    counts = {t: _count(services, t) for t in ("cases", "parties", "deadlines", "audit_log")}
+
+    def write_duplicate() -> None:
+        with services.uow.write() as tx:
+            reference = tx.cases.next_reference(prefix="NCP", year=2025)
+            tx.audit.append(case_ref=reference, kind="opened", actor="secretariat",
+                            at=existing.received_at, from_state=None, to_state="received",
+                            reason="duplicate", data={})
+            tx.cases.add(existing)  # same reference as the case already stored
+
+    with pytest.raises(StorageError, match="refused"):
+        write_duplicate()
+
+    assert {t: _count(services, t) for t in counts} == counts
+    assert _open(services, date(2025, 3, 2)) == "NCP-2025-002"
+    assert verify_chain(uow=services.uow).ok

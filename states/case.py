@@ -14,7 +14,12 @@ from enum import StrEnum
 from states.calendar import CalendarRule
 from states.deadlines import Deadline
 from states.durations import Duration
-from states.errors import InvalidInputError, OutcomeError, TransitionNotAllowedError
+from states.errors import (
+    InvalidInputError,
+    OutcomeError,
+    StepRefusedError,
+    TransitionNotAllowedError,
+)
 from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted
 from states.guards import GUARDS, GuardContext
 from states.lifecycle import (
@@ -27,10 +32,12 @@ from states.lifecycle import (
     State,
     Transition,
     Trigger,
+    find_transition,
     open_deadlines,
     transitions_from,
 )
 from states.machine import fire
+from states.pauses import Pause
 
 
 class PartyRole(StrEnum):
@@ -82,6 +89,7 @@ class Case:
     details: CaseDetails = field(default_factory=CaseDetails)
     lead_member: str | None = None
     scope: str | None = None
+    pauses: tuple[Pause, ...] = ()
     version: int = 1
 
     @property
@@ -99,6 +107,14 @@ class Case:
     def open_deadlines(self) -> tuple[Deadline, ...]:
         return tuple(d for d in self.deadlines if d.is_open)
 
+    @property
+    def open_pause(self) -> Pause | None:
+        return next((p for p in self.pauses if p.is_open), None)
+
+    @property
+    def paused(self) -> bool:
+        return self.open_pause is not None
+
 
 @dataclass(frozen=True)
 class TriggerOption:
@@ -110,7 +126,7 @@ class TriggerOption:
     meaning: str
 
 
-def _require_text(value: str, what: str) -> str:
+def require_text(value: str, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError(f"{what} is required and must not be blank")
     return value
@@ -133,14 +149,14 @@ def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: 
 def open_case(*, reference: str, title: str, parties: tuple[Party, ...], received_at: datetime,
               opened_at: datetime, actor: str, policy: Policy,
               details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
-    _require_text(title, "a title")
-    _require_text(actor, "an actor")
+    require_text(title, "a title")
+    require_text(actor, "an actor")
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
         raise InvalidInputError("a case needs at least one submitter")
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):
         raise InvalidInputError("a case needs at least one enterprise")
     for party in parties:
-        _require_text(party.name, f"the {party.role.value}'s name")
+        require_text(party.name, f"the {party.role.value}'s name")
     if received_at > opened_at:
         raise InvalidInputError(
             f"the date of receipt {received_at.isoformat()} is in the future "
@@ -189,12 +205,18 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
             policy: Policy, outcome: Outcome | None = None,
             scope: str | None = None) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
-    _require_text(actor, "an actor (--actor)")
-    _require_text(reason, "a reason (--reason)")
-    allowed = [t.value for t in allowed_triggers(case, policy)]
-    row = next((t for t in transitions_from(case.state) if t.trigger == trigger), None)
-    if row is None or trigger.value not in allowed:
-        why = _guard_failure(row, policy) if row else ""
+    require_text(actor, "an actor (--actor)")
+    require_text(reason, "a reason (--reason)")
+    if case.open_pause is not None:
+        raise StepRefusedError(
+            reference=case.reference, state=case.state.value,
+            problem=f"the case is paused since {case.open_pause.started_at.isoformat()} "
+                    f"({case.open_pause.reason}); resume it before '{trigger.value}'")
+    row = find_transition(case.state, trigger)
+    why = _guard_failure(row, policy) if row is not None else None
+    if row is None or why is not None:
+        # Only a refusal pays for working out everything that is allowed instead.
+        allowed = [t.value for t in allowed_triggers(case, policy)]
         raise TransitionNotAllowedError(reference=case.reference, state=case.state.value,
                                         trigger=trigger.value, allowed=allowed, why=why or "")
     recorded = _outcome_for(case, row, outcome)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "case_ref", "kind", "actor", "at", "from_state", "to_state", "reason",
@@ -42,6 +42,8 @@ class AuditEntry:
     data: Mapping[str, Any]
     prev_hash: str
     hash: str
+    # The stored spelling of `data`, when the entry was just sealed (saves encoding it again).
+    data_json: str | None = field(default=None, compare=False, repr=False)
 
     def hashed_body(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in HASHED_FIELDS}
@@ -56,17 +58,26 @@ def entry_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def seal(*, prev: AuditEntry | None, case_ref: str | None, kind: str, actor: str, at: datetime,
-         from_state: str | None, to_state: str | None, reason: str | None,
+class ChainHead(NamedTuple):
+    """All that appending needs of the newest entry."""
+
+    seq: int
+    hash: str
+
+
+def seal(*, prev: AuditEntry | ChainHead | None, case_ref: str | None, kind: str, actor: str,
+         at: datetime, from_state: str | None, to_state: str | None, reason: str | None,
          data: Mapping[str, Any]) -> AuditEntry:
     """The next entry of the chain after `prev` (None for the first)."""
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS if prev is None else prev.hash
     # Round-trip data through JSON so what is hashed is exactly what is stored and read back.
+    data_json = canonical_json(dict(data))
     body = {"seq": seq, "case_ref": case_ref, "kind": kind, "actor": actor,
             "at": format_instant(at), "from_state": from_state, "to_state": to_state,
-            "reason": reason, "data": json.loads(canonical_json(dict(data)))}
-    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body))
+            "reason": reason, "data": json.loads(data_json)}
+    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body),
+                      data_json=data_json)
 
 
 @dataclass(frozen=True)

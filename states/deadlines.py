@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from states.calendar import CalendarRule
 from states.durations import Duration
@@ -39,10 +40,13 @@ class Extension:
     amount: Duration
     reason: str
     approved_by: str
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class Deadline:
+    """Frozen, so the derived due date is computed once per value (it is asked for often)."""
+
     name: DeadlineName
     basis_on: date
     basis_label: str
@@ -53,12 +57,14 @@ class Deadline:
     met_on: date | None = None
     pauses: tuple[PausedSpan, ...] = field(default=())
     extensions: tuple[Extension, ...] = field(default=())
+    # Set while the case is paused: the clock stands still, so the deadline cannot fall overdue.
+    paused_since: date | None = None
 
     @property
     def is_open(self) -> bool:
         return self.met_at is None
 
-    @property
+    @cached_property
     def unrolled_due(self) -> date:
         day = self.duration.added_to(self.basis_on)
         day += timedelta(days=sum(p.days for p in self.pauses))
@@ -66,13 +72,15 @@ class Deadline:
             day = extension.amount.added_to(day)
         return day
 
-    @property
+    @cached_property
     def due(self) -> date:
         return self.calendar.roll(self.unrolled_due)
 
     def status(self, today: date) -> DeadlineStatus:
         if self.met_on is not None:
             return DeadlineStatus.MET
+        if self.paused_since is not None:
+            return DeadlineStatus.OPEN
         return DeadlineStatus.OVERDUE if today > self.due else DeadlineStatus.OPEN
 
     def met(self, *, at: datetime) -> Deadline:
@@ -97,4 +105,7 @@ class Deadline:
             late = (self.met_on - rolled).days
             verdict = f"{late} days late" if late > 0 else "in time"
             text += f"; met {human_date(self.met_on)} ({verdict})"
+        if self.paused_since is not None:
+            text += (f"; paused since {human_date(self.paused_since)}: the due date moves on by "
+                     "the paused days when the case resumes")
         return text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -21,6 +22,7 @@ class Duration:
     days: int = 0
 
     @classmethod
+    @lru_cache(maxsize=256)
     def parse(cls, text: str) -> Duration:
         match = _PATTERN.match(text) if isinstance(text, str) else None
         if not match:
@@ -38,6 +40,8 @@ class Duration:
         return cls(months=12 * amount)
 
     def added_to(self, start: date) -> date:
+        if not self.months:
+            return start + timedelta(days=self.days)
         result: date = start + relativedelta(months=self.months, days=self.days)
         return result
 

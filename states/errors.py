@@ -68,3 +68,11 @@ class StorageError(NcpflowError):
 
 class StorageUnavailableError(StorageError):
     """The database cannot be reached, opened or is not initialised."""
+
+
+class StepRefusedError(NcpflowError):
+    """A clock step (pause, resume, extend) does not fit the case as it stands."""
+
+    def __init__(self, *, reference: str, state: str, problem: str) -> None:
+        self.reference, self.state, self.problem = reference, state, problem
+        super().__init__(f"case {reference} in state '{state}': {problem}")

@@ -46,3 +46,39 @@ class CaseTransitioned:
     met: tuple[DeadlineMet, ...]
     started: tuple[DeadlineStarted, ...]
     scope: str | None = None
+
+
+@dataclass(frozen=True)
+class DueMoved:
+    name: DeadlineName
+    before: date
+    after: date
+
+
+@dataclass(frozen=True)
+class CasePaused:
+    reference: str
+    actor: str
+    reason: str
+    requested_by: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseResumed:
+    reference: str
+    actor: str
+    at: datetime
+    paused_days: int
+    moved: tuple[DueMoved, ...]
+
+
+@dataclass(frozen=True)
+class DeadlineExtended:
+    reference: str
+    name: DeadlineName
+    amount: str
+    actor: str
+    reason: str
+    at: datetime
+    moved: DueMoved

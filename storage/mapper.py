@@ -1,113 +1,84 @@
-"""Explicit mapping between rows and the core's values (rows never leave storage/)."""
+"""Explicit mapping between stored rows (driver tuples) and the core's values."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any
 
 from states.calendar import CalendarRule
 from states.case import Case, CaseDetails, Party, PartyRole
 from states.chain import AuditEntry
-from states.deadlines import Deadline
+from states.deadlines import Deadline, Extension
 from states.durations import Duration
 from states.lifecycle import DeadlineName, Outcome, State
+from states.pauses import Pause, with_pauses
+from storage.db import read_day, read_instant
+
+Row = tuple[Any, ...]
+
+CASE_COLUMNS = ("id, reference, title, state, outcome, scope, received_at, last_event_at, "
+                "timezone, roll_to_working_day, holiday_country, themes, host_countries, sector, "
+                "lead_member, version")
+PARTY_COLUMNS = "case_id, role, name, type, confidential"
+DEADLINE_COLUMNS = ("id, case_id, name, basis_on, basis_label, duration, started_at, met_at, "
+                    "met_on")
+PAUSE_COLUMNS = "case_id, started_at, ended_at, reason, actor, requested_by, ended_by"
+EXTENSION_COLUMNS = "deadline_id, amount, reason, approved_by, at"
+AUDIT_COLUMNS = ("seq, case_ref, kind, actor, at, from_state, to_state, reason, data, prev_hash, "
+                 "hash")
 
 
-Row = Mapping[Any, Any]  # what SQLAlchemy's RowMapping gives us
+def to_party(row: Row) -> Party:
+    return Party(role=PartyRole(row[1]), name=row[2], type=row[3], confidential=bool(row[4]))
 
 
-def aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes for values we stored as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def to_pause(row: Row) -> Pause:
+    started = read_instant(row[1])
+    assert started is not None
+    return Pause(started_at=started, ended_at=read_instant(row[2]), reason=row[3], actor=row[4],
+                 requested_by=row[5], ended_by=row[6])
 
 
-def case_values(case: Case) -> dict[str, Any]:
-    return {
-        "reference": case.reference,
-        "title": case.title,
-        "state": case.state.value,
-        "outcome": case.outcome.value if case.outcome else None,
-        "scope": case.scope,
-        "received_at": case.received_at,
-        "received_on": case.received_on,
-        "last_event_at": case.last_event_at,
-        "timezone": case.calendar.timezone,
-        "roll_to_working_day": case.calendar.roll_to_working_day,
-        "holiday_country": case.calendar.holiday_country,
-        "themes": json.dumps(list(case.details.themes)),
-        "host_countries": json.dumps(list(case.details.host_countries)),
-        "sector": case.details.sector,
-        "lead_member": case.lead_member,
-        "version": case.version,
-    }
+def to_extension(row: Row) -> Extension:
+    return Extension(amount=Duration.parse(row[1]), reason=row[2], approved_by=row[3],
+                     at=read_instant(row[4]))
 
 
-def party_values(case_id: int, position: int, party: Party) -> dict[str, Any]:
-    return {"case_id": case_id, "position": position, "role": party.role.value,
-            "name": party.name, "type": party.type, "confidential": party.confidential}
-
-
-def deadline_values(case_id: int, deadline: Deadline) -> dict[str, Any]:
-    return {
-        "case_id": case_id,
-        "name": deadline.name.value,
-        "basis_on": deadline.basis_on,
-        "basis_label": deadline.basis_label,
-        "duration": str(deadline.duration),
-        "started_at": deadline.started_at,
-        "met_at": deadline.met_at,
-        "met_on": deadline.met_on,
-        "due_on": deadline.due,
-    }
-
-
-def to_case(row: Row, parties: Sequence[Row],
-            deadlines: Sequence[Row]) -> Case:
-    calendar = CalendarRule(timezone=row["timezone"],
-                            roll_to_working_day=bool(row["roll_to_working_day"]),
-                            holiday_country=row["holiday_country"])
-    return Case(
-        reference=row["reference"],
-        title=row["title"],
-        state=State(row["state"]),
-        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
-        scope=row["scope"],
-        received_at=aware(row["received_at"]),
-        last_event_at=aware(row["last_event_at"]),
-        calendar=calendar,
-        parties=tuple(
-            Party(role=PartyRole(p["role"]), name=p["name"], type=p["type"],
-                  confidential=bool(p["confidential"]))
-            for p in parties
-        ),
-        deadlines=tuple(to_deadline(d, calendar) for d in deadlines),
-        details=CaseDetails(themes=tuple(json.loads(row["themes"])),
-                            host_countries=tuple(json.loads(row["host_countries"])),
-                            sector=row["sector"]),
-        lead_member=row["lead_member"],
-        version=row["version"],
+def to_deadline(row: Row, calendar: CalendarRule, extensions: Sequence[Extension]) -> Deadline:
+    basis, started = read_day(row[3]), read_instant(row[6])
+    assert basis is not None and started is not None
+    return Deadline(
+        name=DeadlineName(row[2]), basis_on=basis, basis_label=row[4],
+        duration=Duration.parse(row[5]), calendar=calendar, started_at=started,
+        met_at=read_instant(row[7]), met_on=read_day(row[8]), extensions=tuple(extensions),
     )
 
 
-def to_deadline(row: Row, calendar: CalendarRule) -> Deadline:
-    return Deadline(
-        name=DeadlineName(row["name"]),
-        basis_on=row["basis_on"],
-        basis_label=row["basis_label"],
-        duration=Duration.parse(row["duration"]),
-        calendar=calendar,
-        started_at=aware(row["started_at"]),
-        met_at=aware(row["met_at"]) if row["met_at"] else None,
-        met_on=row["met_on"],
+def to_calendar(row: Row) -> CalendarRule:
+    """The calendar a case keeps, from its row (CASE_COLUMNS order)."""
+    return CalendarRule(timezone=row[8], roll_to_working_day=bool(row[9]),
+                        holiday_country=row[10])
+
+
+def to_case(row: Row, parties: Sequence[Party], deadlines: Sequence[Deadline],
+            pauses: Sequence[Pause]) -> Case:
+    calendar = to_calendar(row)
+    received, last = read_instant(row[6]), read_instant(row[7])
+    assert received is not None and last is not None
+    paused = tuple(pauses)
+    return Case(
+        reference=row[1], title=row[2], state=State(row[3]),
+        outcome=Outcome(row[4]) if row[4] else None, scope=row[5],
+        received_at=received, last_event_at=last, calendar=calendar, parties=tuple(parties),
+        deadlines=with_pauses(deadlines, paused, calendar) if paused else tuple(deadlines),
+        details=CaseDetails(themes=tuple(json.loads(row[11])),
+                            host_countries=tuple(json.loads(row[12])), sector=row[13]),
+        lead_member=row[14], pauses=paused, version=row[15],
     )
 
 
 def to_entry(row: Row) -> AuditEntry:
-    return AuditEntry(
-        seq=row["seq"], case_ref=row["case_ref"], kind=row["kind"], actor=row["actor"],
-        at=row["at"], from_state=row["from_state"], to_state=row["to_state"],
-        reason=row["reason"], data=json.loads(row["data"]), prev_hash=row["prev_hash"],
-        hash=row["hash"],
-    )
+    return AuditEntry(seq=row[0], case_ref=row[1], kind=row[2], actor=row[3], at=row[4],
+                      from_state=row[5], to_state=row[6], reason=row[7], data=json.loads(row[8]),
+                      prev_hash=row[9], hash=row[10])

@@ -1,10 +1,14 @@
-"""SQLModel table definitions. Rows never leave storage/: storage/mapper.py turns them into values."""
+"""SQLModel table definitions: the schema as the migrations build it (storage/migrations).
+
+Rows never leave storage/; the repositories read driver tuples and storage/mapper.py turns them
+into the core's values.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -47,7 +51,8 @@ class DeadlineRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "name"),
         # The sweep and "overdue" lists ask for open deadlines due before a day.
-        Index("ix_deadlines_open_due", "met_at", "due_on"),
+        Index("ix_deadlines_open_due", "due_on", sqlite_where=text("met_at IS NULL"),
+              postgresql_where=text("met_at IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -86,3 +91,60 @@ class ReferenceCounterRow(SQLModel, table=True):
     prefix: str = Field(primary_key=True)
     year: int = Field(primary_key=True)
     last: int
+
+
+class PauseRow(SQLModel, table=True):
+    __tablename__ = "pauses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    started_at: datetime
+    ended_at: datetime | None = None
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    requested_by: str | None = Field(default=None, sa_column=Column(Text))
+    ended_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ExtensionRow(SQLModel, table=True):
+    __tablename__ = "extensions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadlines.id", index=True)
+    amount: str
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    approved_by: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime | None = None
+
+
+class AlertRow(SQLModel, table=True):
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("deadline_id", "rung", "due_on", name="uq_alerts_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadlines.id")
+    rung: str
+    due_on: date
+    fired_at: datetime
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(unique=True)
+    case_ref: str | None = None
+    kind: str
+    recipient: str = Field(sa_column=Column(Text, nullable=False))
+    language: str
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    text_body: str = Field(sa_column=Column(Text, nullable=False))
+    html_body: str = Field(sa_column=Column(Text, nullable=False))
+    status: str
+    attempts: int = 0
+    created_at: datetime
+    next_attempt_at: datetime
+    lease_until: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -165,3 +165,12 @@ class InProcessCli:
 def ncp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         database_url: str) -> InProcessCli:
     return InProcessCli(capsys, monkeypatch, database_url, ROOT / "config.toml")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_structlog() -> Iterator[None]:
+    """The in-process CLI configures structlog; no test sees another's configuration."""
+    import structlog
+
+    yield
+    structlog.reset_defaults()

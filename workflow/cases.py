@@ -82,29 +82,30 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
     if scope is not None and chosen is not Trigger.ACCEPT:
         raise InvalidInputError("--scope goes with the 'accept' trigger only")
     now = clock.now()
-    with uow.read() as tx:
-        case = tx.cases.get(reference)
-    if expected_version is not None and case.version != expected_version:
-        raise ConflictError(reference=reference, expected_version=expected_version,
-                            actual_version=case.version, state=case.state.value)
-    when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                               not_before=case.last_event_at, what="--at")
-    new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason, at=when,
-                                   policy=policy, outcome=recorded, scope=scope)
-    data: dict[str, Any] = {
-        "trigger": chosen.value,
-        "outcome": event.outcome.value if event.outcome else None,
-        "deadlines_met": [{"name": m.name.value, "on": m.on.isoformat(), "due": m.due.isoformat(),
-                           "late_days": m.late_days} for m in event.met],
-        "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
-                              for s in event.started],
-        "version": case.version + 1,
-        "recorded_at": now.isoformat(),
-    }
-    if scope is not None:
-        data["scope"] = scope
-    # The version check in save() is what makes this safe against a concurrent writer.
+    # One write transaction from read to audit: the version check in save() still refuses a
+    # write over a case that changed since the caller looked (--expect-version).
     with uow.write() as tx:
+        case = tx.cases.get(reference)
+        if expected_version is not None and case.version != expected_version:
+            raise ConflictError(reference=reference, expected_version=expected_version,
+                                actual_version=case.version, state=case.state.value)
+        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
+                                   not_before=case.last_event_at, what="--at")
+        new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason,
+                                       at=when, policy=policy, outcome=recorded, scope=scope)
+        data: dict[str, Any] = {
+            "trigger": chosen.value,
+            "outcome": event.outcome.value if event.outcome else None,
+            "deadlines_met": [{"name": m.name.value, "on": m.on.isoformat(),
+                               "due": m.due.isoformat(), "late_days": m.late_days}
+                              for m in event.met],
+            "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
+                                  for s in event.started],
+            "version": case.version + 1,
+            "recorded_at": now.isoformat(),
+        }
+        if scope is not None:
+            data["scope"] = scope
         saved = tx.cases.save(new_case, previous=case)
         tx.audit.append(case_ref=reference, kind="transitioned", actor=actor, at=when,
                         from_state=event.from_state.value, to_state=event.to_state.value,

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from states.alerts import AlertPolicy
 from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
 from states.durations import Duration
@@ -128,6 +129,12 @@ class SmtpSection(_Section):
     sender: str = "ncpflow@localhost"
 
 
+class SchedulerSection(_Section):
+    sweep_interval: int = Field(default=900, ge=1, description="seconds between alert sweeps")
+    dispatch_interval: int = Field(default=60, ge=1, description="seconds between dispatches")
+    misfire_grace: int = Field(default=3600, ge=1, description="how late a run may still start")
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -137,6 +144,7 @@ class Settings(_Section):
     rotation: RotationSection = RotationSection()
     members: tuple[MemberSection, ...] = ()
     smtp: SmtpSection = SmtpSection()
+    scheduler: SchedulerSection = SchedulerSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")
@@ -160,6 +168,16 @@ class Settings(_Section):
         )
         return Policy(timelines=timelines, calendar=calendar,
                       examination=self.procedure.examination)
+
+    @property
+    def alert_policy(self) -> AlertPolicy:
+        return _alert_policy(self.alerts)
+
+
+def _alert_policy(alerts: AlertsSection) -> AlertPolicy:
+    return AlertPolicy(before=tuple(Duration.parse(b) for b in alerts.before),
+                       overdue_every=Duration.parse(alerts.overdue_every),
+                       escalate_after=Duration.parse(alerts.escalate_after))
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

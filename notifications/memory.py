@@ -1,0 +1,18 @@
+"""A recording channel for unit tests: keeps what it was asked to send, fails on request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from notifications.smtp import DeliveryError, OutgoingEmail
+
+
+@dataclass
+class RecordingChannel:
+    sent: list[OutgoingEmail] = field(default_factory=list)
+    failing: bool = False
+
+    def send(self, mail: OutgoingEmail) -> None:
+        if self.failing:
+            raise DeliveryError("recording channel told to fail")
+        self.sent.append(mail)

@@ -1,0 +1,53 @@
+"""One strict Jinja2 environment for every message: a missing variable is an error, HTML is escaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from notifications.labels import LANGUAGES, deadline_label, long_date
+
+KINDS = ("acknowledgement_reminder", "reminder", "due_today", "overdue", "escalation",
+         "case_assigned")
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("notifications", "templates"),
+        undefined=StrictUndefined,
+        # HTML parts escape every value; text parts and subjects are plain text.
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["long_date"] = long_date
+    env.globals["deadline_label"] = deadline_label
+    return env
+
+
+def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage:
+    if kind not in KINDS:
+        raise ValueError(f"unknown message kind '{kind}'; one of: {', '.join(KINDS)}")
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language '{language}'; one of: {', '.join(LANGUAGES)}")
+    env = environment()
+    values = {**context, "lang": language}
+    # One line, whatever the template's layout; the HTML part escapes it again for <title>.
+    subject = " ".join(env.get_template(f"{language}/{kind}.subject.j2").render(values).split())
+    return RenderedMessage(
+        subject=subject,
+        text=env.get_template(f"{language}/{kind}.txt.j2").render(values),
+        html=env.get_template(f"{language}/{kind}.html.j2").render({**values, "subject": subject}),
+    )

@@ -1,0 +1,56 @@
+"""The e-mail channel: one message per call over SMTP, with the Message-ID the outbox row fixed."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Protocol
+
+
+class OutgoingEmail(Protocol):
+    """What the channel needs of a message; the outbox's rows provide it."""
+
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+
+
+class DeliveryError(Exception):
+    """The server could not be reached or refused the message; it may be retried."""
+
+
+@dataclass(frozen=True)
+class SmtpChannel:
+    host: str
+    port: int
+    sender: str
+    timeout: float = 10.0
+
+    def build(self, mail: OutgoingEmail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = mail.recipient
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False)
+        # Stable per outbox row: a resend after a crash carries the same id, so mail clients
+        # and servers can recognise the duplicate.
+        message["Message-ID"] = mail.message_id
+        message.set_content(mail.text)
+        message.add_alternative(mail.html, subtype="html")
+        return message
+
+    def send(self, mail: OutgoingEmail) -> None:
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
+                client.send_message(self.build(mail))
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,85 @@
+"""Clock steps on a case: pause, resume, extend. Pure decisions, like states.case.advance."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from states.case import Case, require_text
+from states.deadlines import Extension
+from states.durations import Duration
+from states.errors import InvalidInputError, StepRefusedError
+from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
+from states.lifecycle import DeadlineName
+from states.pauses import Pause, with_pauses
+
+
+def _refuse(case: Case, problem: str) -> StepRefusedError:
+    return StepRefusedError(reference=case.reference, state=case.state.value, problem=problem)
+
+
+def _in_order(case: Case, at: datetime) -> None:
+    if at < case.last_event_at:
+        raise InvalidInputError(
+            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
+            f"({case.last_event_at.isoformat()}); steps are recorded in order")
+
+
+def pause(case: Case, *, actor: str, reason: str, at: datetime,
+          requested_by: str | None = None) -> tuple[Case, CasePaused]:
+    """Stop the clock: the stage stays, no deadline can fall overdue until resumed."""
+    require_text(actor, "an actor (--actor)")
+    require_text(reason, "a reason (--reason)")
+    if case.is_terminal:
+        raise _refuse(case, "a closed case has no clock to pause")
+    if case.open_pause is not None:
+        raise _refuse(case, f"already paused since {case.open_pause.started_at.isoformat()} "
+                            f"({case.open_pause.reason})")
+    _in_order(case, at)
+    pauses = (*case.pauses, Pause(started_at=at, reason=reason, actor=actor,
+                                  requested_by=requested_by or None))
+    paused = replace(case, pauses=pauses, last_event_at=at,
+                     deadlines=with_pauses(case.deadlines, pauses, case.calendar))
+    return paused, CasePaused(case.reference, actor, reason, requested_by, at)
+
+
+def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
+    """Restart the clock: every open deadline moves on by the whole local days paused."""
+    require_text(actor, "an actor (--actor)")
+    current = case.open_pause
+    if current is None:
+        raise _refuse(case, "the case is not paused; there is nothing to resume")
+    _in_order(case, at)
+    ended = replace(current, ended_at=at, ended_by=actor)
+    pauses = tuple(ended if p is current else p for p in case.pauses)
+    deadlines = with_pauses(case.deadlines, pauses, case.calendar)
+    before = {d.name: d.due for d in case.open_deadlines}
+    moved = tuple(DueMoved(d.name, before[d.name], d.due) for d in deadlines
+                  if d.is_open and d.due != before[d.name])
+    days = (case.calendar.local_date(at) - case.calendar.local_date(current.started_at)).days
+    resumed = replace(case, pauses=pauses, deadlines=deadlines, last_event_at=at)
+    return resumed, CaseResumed(case.reference, actor, at, days, moved)
+
+
+def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, reason: str,
+           at: datetime) -> tuple[Case, DeadlineExtended]:
+    """Give one open deadline more time, before or after its due date, with a reason."""
+    require_text(actor, "an actor (--actor)")
+    require_text(reason, "a reason (--reason)")
+    if not amount.is_positive:
+        raise InvalidInputError("an extension must be a positive number of days or months")
+    target = case.deadline(deadline)
+    if target is None:
+        running = ", ".join(d.name.value for d in case.open_deadlines) or "none"
+        raise _refuse(case, f"deadline '{deadline.value}' has not started; open now: {running}")
+    if not target.is_open:
+        raise _refuse(case, f"deadline '{deadline.value}' was met on {target.met_on}; "
+                            "only an open deadline can be extended")
+    _in_order(case, at)
+    grown = replace(target, extensions=(*target.extensions,
+                                        Extension(amount, reason, actor, at)))
+    deadlines = tuple(grown if d is target else d for d in case.deadlines)
+    extended = replace(case, deadlines=deadlines, last_event_at=at)
+    event = DeadlineExtended(case.reference, deadline, str(amount), actor, reason, at,
+                             DueMoved(deadline, target.due, grown.due))
+    return extended, event

@@ -1,0 +1,217 @@
+"""The case repository on SQL: cases with their parties, deadlines, extensions and pauses."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from states.case import Case
+from states.deadlines import Deadline, Extension
+from states.errors import CaseNotFoundError, ConflictError
+from states.lifecycle import State
+from states.pauses import Pause
+from storage import mapper
+from storage.db import Db
+
+
+class SqlCaseRepository:
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._ids: dict[str, int] = {}
+        self._deadline_ids: dict[tuple[int, str], int] = {}
+
+    # -- reading -----------------------------------------------------------------------------
+    def _load(self, rows: list[mapper.Row]) -> list[Case]:
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        marks = ", ".join(f":i{n}" for n in range(len(ids)))
+        params = {f"i{n}": value for n, value in enumerate(ids)}
+        db = self._db
+        parties: dict[int, list[Any]] = defaultdict(list)
+        for row in db.all(f"SELECT {mapper.PARTY_COLUMNS} FROM parties WHERE case_id IN ({marks}) "
+                          "ORDER BY case_id, position", params):
+            parties[row[0]].append(mapper.to_party(row))
+        deadline_rows = db.all(f"SELECT {mapper.DEADLINE_COLUMNS} FROM deadlines "
+                               f"WHERE case_id IN ({marks}) ORDER BY case_id, id", params)
+        extensions: dict[int, list[Extension]] = defaultdict(list)
+        if deadline_rows:
+            for row in db.all(f"SELECT e.deadline_id, e.amount, e.reason, e.approved_by, e.at "
+                              f"FROM extensions e JOIN deadlines d ON d.id = e.deadline_id "
+                              f"WHERE d.case_id IN ({marks}) ORDER BY e.id", params):
+                extensions[row[0]].append(mapper.to_extension(row))
+        pauses: dict[int, list[Pause]] = defaultdict(list)
+        for row in db.all(f"SELECT {mapper.PAUSE_COLUMNS} FROM pauses WHERE case_id IN ({marks}) "
+                          "ORDER BY id", params):
+            pauses[row[0]].append(mapper.to_pause(row))
+        calendars = {r[0]: mapper.to_calendar(r) for r in rows}
+        deadlines: dict[int, list[Deadline]] = defaultdict(list)
+        for row in deadline_rows:
+            self._deadline_ids[(row[1], row[2])] = row[0]
+            deadlines[row[1]].append(
+                mapper.to_deadline(row, calendars[row[1]], extensions[row[0]]))
+        cases = []
+        for row in rows:
+            self._ids[row[1]] = row[0]
+            cases.append(mapper.to_case(row, parties[row[0]], deadlines[row[0]], pauses[row[0]]))
+        return cases
+
+    def get(self, reference: str) -> Case:
+        row = self._db.one(f"SELECT {mapper.CASE_COLUMNS} FROM cases WHERE reference = :ref",
+                           {"ref": reference})
+        if row is None:
+            raise CaseNotFoundError(reference)
+        return self._load([row])[0]
+
+    def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
+        where, params = [], {}
+        if state is not None:
+            where.append("state = :state")
+            params["state"] = state.value
+        if overdue_on is not None:
+            where.append("id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL "
+                         "AND due_on < :day) AND NOT EXISTS (SELECT 1 FROM pauses p "
+                         "WHERE p.case_id = cases.id AND p.ended_at IS NULL)")
+            params["day"] = self._db.day(overdue_on)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return self._load(self._db.all(
+            f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params))
+
+    # -- writing -----------------------------------------------------------------------------
+    def _case_params(self, case: Case) -> dict[str, Any]:
+        db = self._db
+        return {
+            "reference": case.reference, "title": case.title, "state": case.state.value,
+            "outcome": case.outcome.value if case.outcome else None, "scope": case.scope,
+            "received_at": db.instant(case.received_at),
+            "received_on": db.day(case.received_on),
+            "last_event_at": db.instant(case.last_event_at),
+            "timezone": case.calendar.timezone,
+            "roll": case.calendar.roll_to_working_day,
+            "holiday_country": case.calendar.holiday_country,
+            "themes": json.dumps(list(case.details.themes)),
+            "host_countries": json.dumps(list(case.details.host_countries)),
+            "sector": case.details.sector, "lead_member": case.lead_member,
+            "version": case.version,
+        }
+
+    def _insert_deadline(self, case_id: int, deadline: Deadline) -> None:
+        db = self._db
+        row = db.one(
+            "INSERT INTO deadlines (case_id, name, basis_on, basis_label, duration, started_at, "
+            "met_at, met_on, due_on) VALUES (:case_id, :name, :basis_on, :basis_label, "
+            ":duration, :started_at, :met_at, :met_on, :due_on) RETURNING id",
+            {"case_id": case_id, "name": deadline.name.value,
+             "basis_on": db.day(deadline.basis_on), "basis_label": deadline.basis_label,
+             "duration": str(deadline.duration), "started_at": db.instant(deadline.started_at),
+             "met_at": db.instant(deadline.met_at), "met_on": db.day(deadline.met_on),
+             "due_on": db.day(deadline.due)})
+        assert row is not None
+        self._deadline_ids[(case_id, deadline.name.value)] = row[0]
+        self._insert_extensions(row[0], deadline.extensions)
+
+    def _insert_extensions(self, deadline_id: int, extensions: tuple[Extension, ...]) -> None:
+        self._db.many(
+            "INSERT INTO extensions (deadline_id, amount, reason, approved_by, at) "
+            "VALUES (:deadline_id, :amount, :reason, :approved_by, :at)",
+            [{"deadline_id": deadline_id, "amount": str(e.amount), "reason": e.reason,
+              "approved_by": e.approved_by, "at": self._db.instant(e.at)} for e in extensions])
+
+    def add(self, case: Case) -> None:
+        db = self._db
+        row = db.one(
+            "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
+            "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
+            "host_countries, sector, lead_member, version) VALUES (:reference, :title, :state, "
+            ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
+            ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version) "
+            "RETURNING id", self._case_params(case))
+        assert row is not None
+        case_id = row[0]
+        self._ids[case.reference] = case_id
+        db.many("INSERT INTO parties (case_id, position, role, name, type, confidential) "
+                "VALUES (:case_id, :position, :role, :name, :type, :confidential)",
+                [{"case_id": case_id, "position": n, "role": p.role.value, "name": p.name,
+                  "type": p.type, "confidential": p.confidential}
+                 for n, p in enumerate(case.parties)])
+        for deadline in case.deadlines:
+            self._insert_deadline(case_id, deadline)
+        self._save_pauses(case_id, case.pauses, ())
+
+    def save(self, case: Case, *, previous: Case) -> Case:
+        """Write `case` over `previous` if nobody else wrote in between; return it, version + 1."""
+        db = self._db
+        params = self._case_params(case)
+        params.update(version=previous.version + 1, expected=previous.version)
+        row = db.one(
+            "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
+            "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
+            "sector = :sector, lead_member = :lead_member, version = :version "
+            "WHERE reference = :reference AND version = :expected RETURNING id", params)
+        if row is None:
+            current = db.one("SELECT version, state FROM cases WHERE reference = :ref",
+                             {"ref": case.reference})
+            if current is None:
+                raise CaseNotFoundError(case.reference)
+            raise ConflictError(reference=case.reference, expected_version=previous.version,
+                                actual_version=current[0], state=current[1])
+        case_id = row[0]
+        before = {d.name: d for d in previous.deadlines}
+        for deadline in case.deadlines:
+            old = before.get(deadline.name)
+            if old is None:
+                self._insert_deadline(case_id, deadline)
+                continue
+            # Only these change a stored deadline; comparing them spares deriving due dates.
+            if (old.met_at, old.pauses, old.extensions) != (
+                    deadline.met_at, deadline.pauses, deadline.extensions):
+                db.execute("UPDATE deadlines SET met_at = :met_at, met_on = :met_on, "
+                           "due_on = :due_on WHERE case_id = :case_id AND name = :name",
+                           {"met_at": db.instant(deadline.met_at),
+                            "met_on": db.day(deadline.met_on), "due_on": db.day(deadline.due),
+                            "case_id": case_id, "name": deadline.name.value})
+            added = deadline.extensions[len(old.extensions):]
+            if added:
+                self._insert_extensions(self._deadline_id(case_id, deadline.name.value), added)
+        self._save_pauses(case_id, case.pauses, previous.pauses)
+        return replace(case, version=previous.version + 1)
+
+    def _deadline_id(self, case_id: int, name: str) -> int:
+        key = (case_id, name)
+        if key not in self._deadline_ids:
+            row = self._db.one("SELECT id FROM deadlines WHERE case_id = :c AND name = :n",
+                               {"c": case_id, "n": name})
+            assert row is not None
+            self._deadline_ids[key] = row[0]
+        return self._deadline_ids[key]
+
+    def _save_pauses(self, case_id: int, pauses: tuple[Pause, ...],
+                     before: tuple[Pause, ...]) -> None:
+        db = self._db
+        for n, pause in enumerate(pauses):
+            old = before[n] if n < len(before) else None
+            if old is None:
+                db.execute("INSERT INTO pauses (case_id, started_at, ended_at, reason, actor, "
+                           "requested_by, ended_by) VALUES (:case_id, :started_at, :ended_at, "
+                           ":reason, :actor, :requested_by, :ended_by)",
+                           {"case_id": case_id, "started_at": db.instant(pause.started_at),
+                            "ended_at": db.instant(pause.ended_at), "reason": pause.reason,
+                            "actor": pause.actor, "requested_by": pause.requested_by,
+                            "ended_by": pause.ended_by})
+            elif old.ended_at is None and pause.ended_at is not None:
+                db.execute("UPDATE pauses SET ended_at = :ended_at, ended_by = :ended_by "
+                           "WHERE case_id = :case_id AND ended_at IS NULL",
+                           {"ended_at": db.instant(pause.ended_at), "ended_by": pause.ended_by,
+                            "case_id": case_id})
+
+    def next_reference(self, *, prefix: str, year: int) -> str:
+        # One statement that both claims and returns the number: no gap, no duplicate.
+        row = self._db.one(
+            "INSERT INTO reference_counters (prefix, year, last) VALUES (:p, :y, 1) "
+            "ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1 "
+            "RETURNING last", {"p": prefix, "y": year})
+        assert row is not None
+        return f"{prefix}-{year}-{row[0]:03d}"

@@ -1,0 +1,81 @@
+"""Plain SQL on the driver connection that SQLAlchemy's pool hands out.
+
+SQLAlchemy owns the engine, the pool, transactions and migrations; the statements of the hot
+paths go straight to the DB-API cursor. Measured on a transition (benchmarks/transitions.py):
+a cached Core SELECT costs ~54 µs, mostly result processing, against ~5 µs on the driver, and
+a transition runs about eight statements. SQL is written once with `:name` parameters (SQLite's
+style) and rewritten to `%(name)s` for psycopg; values cross through the small codecs below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import Any
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=512)
+def _pyformat(sql: str) -> str:
+    return _NAMED.sub(r"%(\1)s", sql)
+
+
+@dataclass(frozen=True)
+class Db:
+    """One driver connection inside an open transaction, with the dialect's value codecs."""
+
+    raw: Any
+    sqlite: bool
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        if self.sqlite:
+            return self.raw.execute(sql, params or {})
+        return self.raw.execute(_pyformat(sql), params or {})
+
+    def many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.sqlite:
+            self.raw.executemany(sql, rows)
+        else:
+            self.raw.cursor().executemany(_pyformat(sql), rows)
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = self.execute(sql, params).fetchall()
+        return rows
+
+    # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses,
+    # and dates as ISO text; PostgreSQL's driver adapts both natively.
+    def instant(self, value: datetime | None) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    def day(self, value: date | None) -> Any:
+        return value.isoformat() if self.sqlite and value is not None else value
+
+
+def read_instant(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    assert isinstance(value, datetime)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def read_day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    assert isinstance(value, date)
+    return value

@@ -1,0 +1,61 @@
+"""The e-mail outbox on SQL: queued in the sweep's transaction, claimed one at a time to send."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from states.outbox import OutboxMessage
+from storage.db import Db
+
+_COLUMNS = "id, message_id, recipient, subject, text_body, html_body, case_ref, kind, attempts"
+
+
+class SqlOutbox:
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    def add(self, *, message_id: str, case_ref: str | None, kind: str, recipient: str,
+            language: str, subject: str, text: str, html: str, at: datetime) -> int:
+        db = self._db
+        row = db.one(
+            "INSERT INTO outbox (message_id, case_ref, kind, recipient, language, subject, "
+            "text_body, html_body, status, attempts, created_at, next_attempt_at) VALUES "
+            "(:message_id, :case_ref, :kind, :recipient, :language, :subject, :text, :html, "
+            "'pending', 0, :at, :at) RETURNING id",
+            {"message_id": message_id, "case_ref": case_ref, "kind": kind,
+             "recipient": recipient, "language": language, "subject": subject, "text": text,
+             "html": html, "at": db.instant(at)})
+        assert row is not None
+        return int(row[0])
+
+    def claim_next(self, *, now: datetime, lease_until: datetime) -> OutboxMessage | None:
+        """The oldest message due for (re)sending, leased to the caller; writers are serialised."""
+        db = self._db
+        row = db.one(
+            f"SELECT {_COLUMNS} FROM outbox WHERE (status = 'pending' AND next_attempt_at <= :now) "
+            "OR (status = 'sending' AND lease_until <= :now) ORDER BY id LIMIT 1",
+            {"now": db.instant(now)})
+        if row is None:
+            return None
+        db.execute("UPDATE outbox SET status = 'sending', lease_until = :lease, "
+                   "attempts = attempts + 1 WHERE id = :id",
+                   {"lease": db.instant(lease_until), "id": row[0]})
+        return OutboxMessage(id=row[0], message_id=row[1], recipient=row[2], subject=row[3],
+                             text=row[4], html=row[5], case_ref=row[6], kind=row[7],
+                             attempts=row[8] + 1)
+
+    def mark_sent(self, message_id: int, *, at: datetime) -> None:
+        self._db.execute("UPDATE outbox SET status = 'sent', sent_at = :at, lease_until = NULL, "
+                         "last_error = NULL WHERE id = :id",
+                         {"at": self._db.instant(at), "id": message_id})
+
+    def mark_failed(self, message_id: int, *, error: str, retry_at: datetime) -> None:
+        self._db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = :retry, "
+                         "lease_until = NULL, last_error = :error WHERE id = :id",
+                         {"retry": self._db.instant(retry_at), "error": error, "id": message_id})
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db.all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        counts = {"pending": 0, "sending": 0, "sent": 0}
+        counts.update({status: int(n) for status, n in rows})
+        return counts

@@ -1,0 +1,116 @@
+"""The alert sweep: fire each due rung once, queue its e-mails in the outbox, audit it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from states.alerts import RungKind, horizon, rungs_to_fire
+from states.case import Case
+from states.lifecycle import DeadlineName
+from workflow.config import Settings
+from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
+
+log = structlog.get_logger("ncpflow.alerts")
+
+SCHEDULER_ACTOR = "scheduler"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # member id, or the address for the secretariat
+    address: str
+    name: str
+    language: str
+
+
+def recipients_for(case: Case, kind: RungKind, settings: Settings) -> list[Recipient]:
+    """The lead member and the secretariat; the chair as well on escalation."""
+    default = settings.ncp.language
+    members = {m.id: m for m in settings.members}
+    chosen: list[Recipient] = []
+    lead = members.get(case.lead_member) if case.lead_member else None
+    if lead is not None:
+        chosen.append(Recipient(lead.id, lead.email, lead.name, lead.language or default))
+    for address in settings.ncp.secretariat:
+        chosen.append(Recipient(address, address, settings.ncp.name, default))
+    if kind is RungKind.ESCALATION:
+        for member in settings.members:
+            if member.role == "chair":
+                chosen.append(Recipient(member.id, member.email, member.name,
+                                        member.language or default))
+    unique: dict[str, Recipient] = {}
+    for recipient in chosen:
+        unique.setdefault(recipient.address.lower(), recipient)
+    return list(unique.values())
+
+
+def new_message_id(settings: Settings) -> str:
+    """A Message-ID fixed when the message is queued, so a resend is recognisably the same."""
+    domain = settings.smtp.sender.rpartition("@")[2] or "ncpflow.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def message_kind(deadline: DeadlineName, kind: RungKind) -> str:
+    if kind is RungKind.REMINDER:
+        return ("acknowledgement_reminder" if deadline is DeadlineName.ACKNOWLEDGEMENT
+                else "reminder")
+    return {RungKind.DUE: "due_today", RungKind.OVERDUE: "overdue",
+            RungKind.ESCALATION: "escalation"}[kind]
+
+
+def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
+          ) -> list[dict[str, Any]]:
+    """One sweep at the clock's now; idempotent, and catches up without flooding."""
+    now = clock.now()
+    policy = settings.alert_policy
+    today = settings.policy.calendar.local_date(now)
+    queued: list[dict[str, Any]] = []
+    with uow.write() as tx:
+        candidates = tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy)))
+        fired = tx.alerts.fired([c.deadline_id for c in candidates])
+        cases: dict[str, Case] = {}
+        for candidate in candidates:
+            keys = {rung for rung, due in fired.get(candidate.deadline_id, set())
+                    if due == candidate.due}
+            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=keys):
+                if not tx.alerts.claim(deadline_id=candidate.deadline_id, rung=rung.key,
+                                       due=candidate.due, at=now):
+                    continue  # another sweeper claimed it first: that one sends it
+                if candidate.case_ref not in cases:
+                    cases[candidate.case_ref] = tx.cases.get(candidate.case_ref)
+                case = cases[candidate.case_ref]
+                queued.append(_queue(tx, case=case, deadline=candidate.deadline,
+                                     rung_key=rung.key, kind=rung.kind, now=now,
+                                     today=today, settings=settings, render=render))
+    log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
+    return queued
+
+
+def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str, kind: RungKind,
+           now: datetime, today: Any, settings: Settings, render: Renderer) -> dict[str, Any]:
+    target = case.deadline(deadline)
+    assert target is not None
+    recipients = recipients_for(case, kind, settings)
+    days = abs((target.due - today).days)
+    message = message_kind(deadline, kind)
+    for recipient in recipients:
+        rendered = render(message, recipient.language, {
+            "reference": case.reference, "title": case.title, "deadline": deadline,
+            "due": target.due, "days": days, "explanation": target.explain(),
+            "recipient_name": recipient.name, "ncp_name": settings.ncp.name,
+        })
+        tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,
+                      kind=message, recipient=recipient.address, language=recipient.language,
+                      subject=rendered.subject, text=rendered.text, html=rendered.html, at=now)
+    alert = {"case": case.reference, "deadline": deadline.value, "rung": rung_key,
+             "due": target.due.isoformat(), "recipients": [r.key for r in recipients]}
+    tx.audit.append(case_ref=case.reference, kind="alert", actor=SCHEDULER_ACTOR, at=now,
+                    from_state=case.state.value, to_state=case.state.value,
+                    reason=f"{rung_key} alert for the {deadline.value} deadline", data=alert)
+    log.info("alert_queued", case=case.reference, deadline=deadline.value, rung=rung_key)
+    return alert

@@ -1,0 +1,77 @@
+"""Dispatch the outbox: one message in flight at a time, marked sent in its own transaction.
+
+A message is claimed with a lease before sending, so a crash between sending and marking can
+resend at most that one message (with the same Message-ID) once the lease runs out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+
+from states.outbox import OutboxMessage
+from workflow.ports import Channel, Clock, UnitOfWork
+
+log = structlog.get_logger("ncpflow.outbox")
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    sent: int
+    failed: int
+    pending: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"sent": self.sent, "failed": self.failed, "pending": self.pending}
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... minutes after each failed attempt, at most six hours."""
+    return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500
+             ) -> DispatchResult:
+    sent = failed = 0
+    for _ in range(limit):
+        now = clock.now()
+        with uow.write() as tx:
+            message = tx.outbox.claim_next(now=now, lease_until=now + LEASE)
+        if message is None:
+            break
+        if _deliver(uow, clock, channel, message):
+            sent += 1
+        else:
+            failed += 1
+    with uow.read() as tx:
+        counts = tx.outbox.counts()
+    pending = counts.get("pending", 0) + counts.get("sending", 0)
+    result = DispatchResult(sent, failed, pending)
+    log.info("outbox_dispatched", **result.as_dict())
+    return result
+
+
+def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMessage) -> bool:
+    try:
+        channel.send(message)
+    except Exception as exc:  # any channel failure is retried later, never lost
+        retry_at = clock.now() + backoff(message.attempts)
+        with uow.write() as tx:
+            tx.outbox.mark_failed(message.id, error=str(exc)[:500], retry_at=retry_at)
+        log.warning("outbox_send_failed", case=message.case_ref, outbox_id=message.id,
+                    attempts=message.attempts, retry_at=retry_at.isoformat(), error=str(exc))
+        return False
+    at = clock.now()
+    with uow.write() as tx:
+        tx.outbox.mark_sent(message.id, at=at)
+        tx.audit.append(case_ref=message.case_ref, kind="notified", actor="outbox", at=at,
+                        from_state=None, to_state=None, reason=f"{message.kind} e-mail sent",
+                        data={"outbox_id": message.id, "message_id": message.message_id,
+                              "recipient": message.recipient, "attempts": message.attempts})
+    log.info("outbox_sent", case=message.case_ref, outbox_id=message.id)
+    return True

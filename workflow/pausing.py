@@ -1,0 +1,90 @@
+"""Use cases on a case's clock: pause, resume, extend. Each one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+import structlog
+
+from states import pausing
+from states.case import Case
+from states.durations import Duration
+from states.errors import InvalidInputError
+from states.events import DueMoved
+from states.lifecycle import DeadlineName
+from workflow import inputs
+from workflow.ports import Clock, Transaction, UnitOfWork
+
+log = structlog.get_logger("ncpflow.clock")
+
+
+def _moved(items: tuple[DueMoved, ...]) -> list[dict[str, str]]:
+    return [{"name": m.name.value, "before": m.before.isoformat(), "after": m.after.isoformat()}
+            for m in items]
+
+
+@contextmanager
+def _step(uow: UnitOfWork, reference: str) -> Iterator[tuple[Transaction, Case]]:
+    """One write transaction around a clock step: load, decide, save, audit, or nothing."""
+    with uow.write() as tx:
+        yield tx, tx.cases.get(reference)
+
+
+def _commit(tx: Transaction, *, case: Case, previous: Case, kind: str, actor: str, at: datetime,
+            reason: str | None, data: dict[str, Any], now: datetime) -> Case:
+    saved = tx.cases.save(case, previous=previous)
+    tx.audit.append(case_ref=case.reference, kind=kind, actor=actor, at=at,
+                    from_state=case.state.value, to_state=case.state.value, reason=reason,
+                    data={**data, "version": saved.version, "recorded_at": now.isoformat()})
+    log.info(f"case_{kind}", case=case.reference, actor=actor, version=saved.version)
+    return saved
+
+
+def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reason: str,
+               requested_by: str | None = None, at: date | datetime | None = None) -> Case:
+    """Stop the clock on a case (parallel proceedings, a party's request, awaited information)."""
+    now = clock.now()
+    with _step(uow, reference) as (tx, case):
+        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
+                                   not_before=case.last_event_at, what="--at")
+        paused, event = pausing.pause(case, actor=actor, reason=reason, at=when,
+                                      requested_by=requested_by)
+        return _commit(tx, case=paused, previous=case, kind="paused", actor=actor, at=when,
+                       reason=reason, data={"requested_by": event.requested_by}, now=now)
+
+
+def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
+                at: date | datetime | None = None, reason: str | None = None) -> Case:
+    """Restart the clock; every open deadline moves on by the whole days paused."""
+    now = clock.now()
+    with _step(uow, reference) as (tx, case):
+        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
+                                   not_before=case.last_event_at, what="--at")
+        resumed, event = pausing.resume(case, actor=actor, at=when)
+        return _commit(tx, case=resumed, previous=case, kind="resumed", actor=actor, at=when,
+                       reason=reason or "clock restarted",
+                       data={"paused_days": event.paused_days, "moved": _moved(event.moved)},
+                       now=now)
+
+
+def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: str,
+                    actor: str, reason: str, days: int | None = None,
+                    months: int | None = None) -> Case:
+    """Give one open deadline more time (before or after it falls due), with a reason."""
+    name = inputs.choice(DeadlineName, deadline, "deadline")
+    if (days is None) == (months is None):
+        raise InvalidInputError("give exactly one of --days N or --months N")
+    amount = Duration(days=days) if days is not None else Duration(months=months or 0)
+    if (days is not None and days <= 0) or (months is not None and months <= 0):
+        raise InvalidInputError("an extension must be a positive number of days or months")
+    now = clock.now()
+    with _step(uow, reference) as (tx, case):
+        extended, event = pausing.extend(case, deadline=name, amount=amount, actor=actor,
+                                         reason=reason, at=max(now, case.last_event_at))
+        return _commit(tx, case=extended, previous=case, kind="extended", actor=actor,
+                       at=event.at, reason=reason,
+                       data={"deadline": name.value, "amount": event.amount,
+                             "moved": _moved((event.moved,))}, now=now)

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.output import emit_json, out
 from states.case import Case
 from states.chain import HASHED_FIELDS
 from states.errors import InvalidInputError, NcpflowError
-from workflow import audit, cases, queries
+from workflow import alerts, audit, cases, ics, outbox, pausing, queries
 from workflow.bootstrap import Services, bootstrap, initialise
+from workflow.clock import FixedClock
 from workflow.config import Settings, load_settings
 from workflow.inputs import parse_when
 from workflow.logging import configure
@@ -26,8 +28,14 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_comp
                   help="Workflow engine for National Contact Points' specific instances.")
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
+alerts_app = typer.Typer(no_args_is_help=True, help="Deadline alerts.")
+outbox_app = typer.Typer(no_args_is_help=True, help="The e-mail outbox.")
+deadlines_app = typer.Typer(no_args_is_help=True, help="Deadlines across cases.")
 app.add_typer(case_app, name="case")
 app.add_typer(audit_app, name="audit")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(outbox_app, name="outbox")
+app.add_typer(deadlines_app, name="deadlines")
 
 
 @dataclass
@@ -228,6 +236,139 @@ def case_triggers(
     for row in rows:
         if not row["allowed"]:
             out.print(f"  [dim]✗ {row['trigger']}: {row['why_not']}[/]")
+
+
+def _when(value: str | None, what: str) -> date | datetime | None:
+    return parse_when(value, what) if value else None
+
+
+@case_app.command("pause")
+def case_pause(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    actor: Annotated[str, typer.Option("--actor", help="Who records the pause.")],
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why: parallel proceedings, a party's request, awaited information.")],
+    requested_by: Annotated[str | None, typer.Option(
+        "--requested-by", help="Who asked for it (a party, the NCP).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it started; default now.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Stop the clock: the stage stays, every open deadline waits."""
+    services = _ctx(ctx).services()
+    case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
+                              actor=actor, reason=reason, requested_by=requested_by,
+                              at=_when(at, "--at"))
+    _print_case(case, services, as_json)
+
+
+@case_app.command("resume")
+def case_resume(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    actor: Annotated[str, typer.Option("--actor")],
+    at: Annotated[str | None, typer.Option("--at", help="When it ended; default now.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Restart the clock; open deadlines move on by the whole days paused."""
+    services = _ctx(ctx).services()
+    case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
+                               actor=actor, at=_when(at, "--at"), reason=reason)
+    _print_case(case, services, as_json)
+
+
+@case_app.command("extend")
+def case_extend(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    deadline: Annotated[str, typer.Option("--deadline", help="acknowledgement, initial_assessment, "
+                                          "good_offices, examination, final_statement, "
+                                          "procedure or follow_up.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who approved the extension.")],
+    reason: Annotated[str, typer.Option("--reason")],
+    days: Annotated[int | None, typer.Option("--days")] = None,
+    months: Annotated[int | None, typer.Option("--months")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Give one open deadline more time, with a reason and who approved it."""
+    services = _ctx(ctx).services()
+    case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
+                                   deadline=deadline, actor=actor, reason=reason, days=days,
+                                   months=months)
+    _print_case(case, services, as_json)
+
+
+@alerts_app.command("sweep")
+def alerts_sweep(
+    ctx: typer.Context,
+    now: Annotated[str | None, typer.Option(
+        "--now", help="Sweep as of this ISO datetime (with offset) or date; default now.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fire the alert rungs that are due, once each, into the outbox."""
+    context = _ctx(ctx)
+    services = context.services()
+    if now:
+        when = parse_when(now, "--now")
+        instant = (when if isinstance(when, datetime)
+                   else services.policy.calendar.start_of_day(when))
+        services.clock = FixedClock(instant)
+    queued = alerts.sweep(uow=services.uow, clock=services.clock, settings=services.settings,
+                          render=services.render)
+    if as_json:
+        emit_json(queued)
+        return
+    out.print(f"{len(queued)} alert(s) queued")
+    for alert in queued:
+        out.print(f"  {alert['case']} {alert['deadline']} {alert['rung']} (due {alert['due']}) "
+                  f"→ {escape(', '.join(alert['recipients']) or 'nobody')}")
+
+
+@outbox_app.command("dispatch")
+def outbox_dispatch(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Send pending e-mails over SMTP; failures stay queued and are retried with backoff."""
+    services = _ctx(ctx).services()
+    result = outbox.dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
+                             lease=timedelta(seconds=services.settings.smtp.lease_seconds))
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        out.print(f"sent {result.sent}, failed {result.failed}, pending {result.pending}")
+
+
+@deadlines_app.command("ics")
+def deadlines_ics(
+    ctx: typer.Context,
+    member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")
+                      ] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")
+                           ] = None,
+) -> None:
+    """Open deadlines as an iCalendar (.ics) file."""
+    services = _ctx(ctx).services()
+    if member is not None and member not in {m.id for m in services.settings.members}:
+        raise InvalidInputError(f"unknown member '{member}'")
+    data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
+                                  ncp_name=services.settings.ncp.name)
+    if output_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output_file.write_bytes(data)
+
+
+@app.command()
+def scheduler(ctx: typer.Context) -> None:
+    """Run the alert sweep and the outbox dispatch on their intervals until stopped."""
+    from workflow import scheduler as heartbeat  # APScheduler only for this command
+
+    context = _ctx(ctx)
+    configure(level="info", json=True)
+    heartbeat.run(context.services())
 
 
 class LogFormat(StrEnum):

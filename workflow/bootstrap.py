@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notifications.render import render
+from notifications.smtp import SmtpChannel
 from states.case import Policy
 from states.errors import StorageUnavailableError
 from storage.engine import make_engine
 from storage.sql import SqlUnitOfWork
 from workflow.clock import SystemClock
 from workflow.config import Settings
-from workflow.ports import Clock, UnitOfWork
+from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 
 
 @dataclass
@@ -20,6 +22,8 @@ class Services:
     settings: Settings
     uow: UnitOfWork
     clock: Clock
+    channel: Channel
+    render: Renderer
     close: Callable[[], None] = field(default=lambda: None)
     """Release connections; entry points call it when they are done."""
 
@@ -28,7 +32,7 @@ class Services:
         return self.settings.policy
 
 
-def bootstrap(settings: Settings, *, clock: Clock | None = None,
+def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,
               require_initialised: bool = True) -> Services:
     url = settings.database.url
     if require_initialised and url.startswith("sqlite:///"):
@@ -38,8 +42,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None,
             raise StorageUnavailableError(
                 f"database {path} does not exist; run `ncpflow init` first")
     engine = make_engine(url)
+    smtp = settings.smtp
     return Services(settings=settings, uow=SqlUnitOfWork(engine), clock=clock or SystemClock(),
-                    close=engine.dispose)
+                    channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
+                    render=render, close=engine.dispose)
 
 
 def initialise(services: Services) -> None:

@@ -127,6 +127,10 @@ class SmtpSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=25, ge=1, le=65535)
     sender: str = "ncpflow@localhost"
+    timeout: float = Field(default=10.0, gt=0, description="seconds to wait for the server")
+    lease_seconds: int = Field(default=300, ge=1,
+                               description="how long a message being sent is reserved before "
+                                           "another dispatcher may retry it")
 
 
 class SchedulerSection(_Section):

@@ -35,13 +35,14 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
 
 
-def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500
-             ) -> DispatchResult:
+def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500,
+             lease: timedelta = LEASE) -> DispatchResult:
+    """Send what is due, one message at a time; report sent, failed and still pending."""
     sent = failed = 0
     for _ in range(limit):
         now = clock.now()
         with uow.write() as tx:
-            message = tx.outbox.claim_next(now=now, lease_until=now + LEASE)
+            message = tx.outbox.claim_next(now=now, lease_until=now + lease)
         if message is None:
             break
         if _deliver(uow, clock, channel, message):

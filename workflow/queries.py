@@ -34,6 +34,9 @@ def deadline_view(deadline: Deadline, today: date) -> dict[str, Any]:
         "duration": str(deadline.duration),
         "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
         "days_left": (deadline.due - today).days if deadline.is_open else None,
+        "paused_days": sum(p.days for p in deadline.pauses),
+        "extensions": [{"amount": str(e.amount), "reason": e.reason,
+                        "approved_by": e.approved_by} for e in deadline.extensions],
     }
 
 
@@ -51,7 +54,11 @@ def case_view(case: Case, *, today: date) -> dict[str, Any]:
         "outcome": case.outcome.value if case.outcome else None,
         "scope": case.scope,
         "lead_member": case.lead_member,
-        "paused": False,
+        "paused": case.paused,
+        "pauses": [{"started": p.started_at.isoformat(),
+                    "ended": p.ended_at.isoformat() if p.ended_at else None,
+                    "reason": p.reason, "requested_by": p.requested_by, "recorded_by": p.actor,
+                    "ended_by": p.ended_by} for p in case.pauses],
         "received": case.received_on.isoformat(),
         "received_at": case.received_at.isoformat(),
         "version": case.version,

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from states.calendar import CalendarRule
-from states.deadlines import Deadline
+from states.deadlines import Deadline, human_date
 from states.durations import Duration
 from states.errors import (
     InvalidInputError,
@@ -38,6 +38,7 @@ from states.lifecycle import (
 )
 from states.machine import fire
 from states.pauses import Pause
+from states.rotation import RotationRule
 
 
 class PartyRole(StrEnum):
@@ -51,6 +52,7 @@ class Party:
     name: str
     type: str | None = None
     confidential: bool = False
+    org_number: str | None = None  # compared with members' declared conflicts
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Policy:
     timelines: Mapping[DeadlineName, Duration]
     calendar: CalendarRule
     examination: bool = True
+    rotation: RotationRule = RotationRule()
 
     @property
     def guard_context(self) -> GuardContext:
@@ -210,7 +213,8 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
     if case.open_pause is not None:
         raise StepRefusedError(
             reference=case.reference, state=case.state.value,
-            problem=f"the case is paused since {case.open_pause.started_at.isoformat()} "
+            problem=f"the case is paused since "
+                    f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
                     f"({case.open_pause.reason}); resume it before '{trigger.value}'")
     row = find_transition(case.state, trigger)
     why = _guard_failure(row, policy) if row is not None else None

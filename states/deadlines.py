@@ -92,7 +92,8 @@ class Deadline:
                 f"= {human_date(day)}")
         for pause in self.pauses:
             day += timedelta(days=pause.days)
-            text += (f", + {pause.days} days paused ({pause.reason}, {human_date(pause.start)}"
+            days = f"{pause.days} day{'s' if pause.days != 1 else ''}"
+            text += (f", + {days} paused ({pause.reason}, {human_date(pause.start)}"
                      f"–{human_date(pause.end)}) = {human_date(day)}")
         for extension in self.extensions:
             day = extension.amount.added_to(day)

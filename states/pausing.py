@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from states.case import Case, require_text
-from states.deadlines import Extension
+from states.deadlines import Extension, human_date
 from states.durations import Duration
 from states.errors import InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
@@ -33,8 +33,8 @@ def pause(case: Case, *, actor: str, reason: str, at: datetime,
     if case.is_terminal:
         raise _refuse(case, "a closed case has no clock to pause")
     if case.open_pause is not None:
-        raise _refuse(case, f"already paused since {case.open_pause.started_at.isoformat()} "
-                            f"({case.open_pause.reason})")
+        since = human_date(case.calendar.local_date(case.open_pause.started_at))
+        raise _refuse(case, f"already paused since {since} ({case.open_pause.reason})")
     _in_order(case, at)
     pauses = (*case.pauses, Pause(started_at=at, reason=reason, actor=actor,
                                   requested_by=requested_by or None))

@@ -59,25 +59,6 @@ class Transaction(Protocol):
     def outbox(self) -> Outbox: ...
 
 
-class Mail(Protocol):
-    @property
-    def message_id(self) -> str: ...
-    @property
-    def recipient(self) -> str: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-
-
-class Channel(Protocol):
-    """Delivers one message or raises; adapters: SMTP, and a recorder for tests."""
-
-    def send(self, mail: Mail) -> None: ...
-
-
 class Rendered(Protocol):
     @property
     def subject(self) -> str: ...
@@ -85,6 +66,19 @@ class Rendered(Protocol):
     def text(self) -> str: ...
     @property
     def html(self) -> str: ...
+
+
+class Mail(Rendered, Protocol):
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+
+
+class Channel(Protocol):
+    """Delivers one message or raises; adapters: SMTP, and a recorder for tests."""
+
+    def send(self, mail: Mail) -> None: ...
 
 
 class Renderer(Protocol):

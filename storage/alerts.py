@@ -20,7 +20,7 @@ class SqlAlertStore:
         Uses the partial index on open deadlines, so closed cases cost nothing.
         """
         rows = self._db.all(
-            "SELECT d.id, c.reference, d.name, d.due_on FROM deadlines d "
+            "SELECT d.id, c.reference, d.name, d.due_on, d.basis_on FROM deadlines d "
             "JOIN cases c ON c.id = d.case_id "
             "WHERE d.met_at IS NULL AND d.due_on <= :until AND c.state <> 'closed' "
             "AND NOT EXISTS (SELECT 1 FROM pauses p WHERE p.case_id = c.id "
@@ -30,7 +30,8 @@ class SqlAlertStore:
         for row in rows:
             due = read_day(row[3])
             assert due is not None
-            result.append(AlertCandidate(row[0], row[1], DeadlineName(row[2]), due))
+            result.append(AlertCandidate(row[0], row[1], DeadlineName(row[2]), due,
+                                         read_day(row[4])))
         return result
 
     def fired(self, deadline_ids: list[int]) -> dict[int, set[tuple[str, date]]]:

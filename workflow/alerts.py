@@ -77,7 +77,8 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         for candidate in candidates:
             keys = {rung for rung, due in fired.get(candidate.deadline_id, set())
                     if due == candidate.due}
-            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=keys):
+            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=keys,
+                                      started=candidate.started):
                 if not tx.alerts.claim(deadline_id=candidate.deadline_id, rung=rung.key,
                                        due=candidate.due, at=now):
                     continue  # another sweeper claimed it first: that one sends it

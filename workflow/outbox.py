@@ -32,7 +32,9 @@ class DispatchResult:
 
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes after each failed attempt, at most six hours."""
-    return min(timedelta(minutes=2 ** max(0, attempts - 1)), MAX_BACKOFF)
+    # Cap the exponent too: 2**41 minutes overflows timedelta (at attempt 42, about eight days
+    # of retries), which crashed the dispatcher instead of rescheduling the message.
+    return min(timedelta(minutes=2 ** min(max(0, attempts - 1), 20)), MAX_BACKOFF)
 
 
 def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500,

@@ -17,11 +17,11 @@ from ncpflow.output import emit_json, out
 from states.case import Case
 from states.chain import HASHED_FIELDS
 from states.errors import InvalidInputError, NcpflowError
-from workflow import alerts, audit, cases, ics, outbox, pausing, queries
+from workflow import alerts, audit, cases, ics, outbox, pausing, queries, rotation, rotation_views
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.clock import FixedClock
 from workflow.config import Settings, load_settings
-from workflow.inputs import parse_when
+from workflow.inputs import org_numbers, parse_when
 from workflow.logging import configure
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
@@ -36,6 +36,12 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(outbox_app, name="outbox")
 app.add_typer(deadlines_app, name="deadlines")
+members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
+rotation_app = typer.Typer(no_args_is_help=True, help="Who leads cases: the rotation.")
+report_app = typer.Typer(no_args_is_help=True, help="Reports.")
+app.add_typer(members_app, name="members")
+app.add_typer(rotation_app, name="rotation")
+app.add_typer(report_app, name="report")
 
 
 @dataclass
@@ -97,6 +103,9 @@ def init(
     services = _ctx(ctx).services(require_initialised=False)
     initialise(services)
     out.print(f"database ready: {services.settings.database.url}")
+    changes = rotation.sync_members(uow=services.uow, clock=services.clock,
+                                    settings=services.settings, actor="init")
+    out.print(f"members: {changes.describe()}")
     if demo:
         from workflow.demo import load_demo  # only `init --demo` pays for the demo module
 
@@ -126,9 +135,12 @@ def case_open(
     sector: Annotated[str | None, typer.Option("--sector")] = None,
     confidential_submitter: Annotated[bool, typer.Option(
         "--confidential-submitter", help="Withhold the submitters' identity in exports.")] = False,
+    org_number: Annotated[list[str] | None, typer.Option(
+        "--org-number", help='A party\'s organisation number, "NAME=NUMBER" (repeat); '
+        "declared conflicts match on it as well as on the name.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Register a new specific instance."""
+    """Register a new specific instance; the rotation picks its lead member."""
     types: list[str | None] = list(submitter_type or [])
     if len(types) > 1 and len(types) != len(submitter):
         raise InvalidInputError(
@@ -136,20 +148,29 @@ def case_open(
             "give one for all or one each")
     # One type for all submitters, one each, or none.
     kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
+    numbers = org_numbers(org_number or [], [*submitter, *enterprise])
     services = _ctx(ctx).services()
     case = cases.open_case(
         uow=services.uow, clock=services.clock, policy=services.policy,
         reference_prefix=services.settings.ncp.reference_prefix, title=title,
-        submitters=[cases.PartyInput(name, kind, confidential_submitter)
+        submitters=[cases.PartyInput(name, kind, confidential_submitter, numbers.get(name))
                     for name, kind in zip(submitter, kinds, strict=True)],
-        enterprises=[cases.PartyInput(name) for name in enterprise],
+        enterprises=[cases.PartyInput(name, org_number=numbers.get(name))
+                     for name in enterprise],
         actor=actor, received=parse_when(received, "--received") if received else None,
-        themes=theme or [], host_countries=host_country or [], sector=sector)
+        themes=theme or [], host_countries=host_country or [], sector=sector,
+        notices=_notices(services))
     _print_case(case, services, as_json)
+
+
+def _notices(services: Services) -> rotation.Notices:
+    return rotation.Notices(services.settings, services.render)
 
 
 def _print_case(case: Case, services: Services, as_json: bool) -> None:
     view = queries.case_view(case, today=_today(services))
+    # Every command that prints a case prints the same view: who leads, why, who takes part.
+    view.update(rotation_views.lead_view(uow=services.uow, case=case))
     if as_json:
         emit_json(view)
     else:
@@ -190,7 +211,7 @@ def case_show(
     reference: Annotated[str, typer.Argument()],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """One case: stage, parties and deadlines with their explanations."""
+    """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
     services = _ctx(ctx).services()
     _print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
 
@@ -408,6 +429,158 @@ def audit_verify(
         output.err.print(f"audit log BROKEN at seq {verdict.first_bad_seq}: {verdict.problem}")
     if not verdict.ok:
         raise typer.Exit(6)
+
+
+@case_app.command("reassign")
+def case_reassign(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    to: Annotated[str, typer.Option("--to", help="Member id of the new lead.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who decides.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    override: Annotated[bool, typer.Option(
+        "--override", help="Assign a conflicted, inactive or absent member anyway (audited).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Give a case to another lead member; refused where the rule would not allow it."""
+    services = _ctx(ctx).services()
+    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference, to=to,
+                             actor=actor, reason=reason, override=override,
+                             notices=_notices(services))
+    _print_case(case, services, as_json)
+
+
+@case_app.command("recuse")
+def case_recuse(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    member: Annotated[str, typer.Option("--member", help="The lead who steps aside.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who records it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The lead recuses; the rotation picks the next eligible member."""
+    services = _ctx(ctx).services()
+    case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
+                           reference=reference, member=member, actor=actor, reason=reason,
+                           notices=_notices(services))
+    _print_case(case, services, as_json)
+
+
+@members_app.command("list")
+def members_list(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Members in the database (active first, in config order), availability and caseload."""
+    services = _ctx(ctx).services()
+    view = rotation_views.members_view(uow=services.uow, clock=services.clock,
+                                       settings=services.settings)
+    if as_json:
+        emit_json(view)
+    else:
+        output.members_table(view)
+
+
+@members_app.command("sync")
+def members_sync(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Option("--actor", help="Who brings the change in.")] = "config",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Bring config.toml's [[members]] into the database; removed members are deactivated."""
+    services = _ctx(ctx).services()
+    changes = rotation.sync_members(uow=services.uow, clock=services.clock,
+                                    settings=services.settings, actor=actor)
+    if as_json:
+        emit_json(changes.as_dict())
+    else:
+        out.print(f"members: {escape(changes.describe())}")
+
+
+@rotation_app.command("show")
+def rotation_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who leads the next case, and why not each other member."""
+    services = _ctx(ctx).services()
+    view = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
+                                        settings=services.settings)
+    if as_json:
+        emit_json(view)
+    else:
+        output.rotation_panel(view)
+
+
+@rotation_app.command("check")
+def rotation_check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Open cases whose lead is now conflicted, inactive or away (nothing is moved)."""
+    services = _ctx(ctx).services()
+    found = [p.as_dict() for p in rotation.check_leads(uow=services.uow, clock=services.clock)]
+    if as_json:
+        emit_json(found)
+        return
+    out.print(f"{len(found)} open case(s) whose lead may no longer lead them")
+    for row in found:
+        problems = "; ".join(p["detail"] for p in row["problems"])
+        out.print(f"  {row['reference']} lead {escape(row['lead'])}: {escape(problems)}")
+
+
+@rotation_app.command("advance")
+def rotation_advance(
+    ctx: typer.Context,
+    now: Annotated[str | None, typer.Option(
+        "--now", help="As of this ISO datetime (with offset) or date; default now.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Hand duty on now, even before the period is over.")] = False,
+    actor: Annotated[str, typer.Option("--actor")] = alerts.SCHEDULER_ACTOR,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Periodic duty: hand duty to the next member when the period is over (the job runs this)."""
+    services = _ctx(ctx).services()
+    if now:
+        when = parse_when(now, "--now")
+        services.clock = FixedClock(when if isinstance(when, datetime)
+                                    else services.policy.calendar.start_of_day(when))
+    result = rotation.advance_duty(uow=services.uow, clock=services.clock,
+                                   policy=services.policy, actor=actor, force=force)
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        verb = "duty rotated" if result.rotated else "duty unchanged"
+        out.print(f"{verb}: {escape(result.explanation)}")
+
+
+@report_app.command("rotation")
+def report_rotation(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Leads taken per member, open caseload and skips by reason over a period."""
+    services = _ctx(ctx).services()
+    report = rotation_views.rotation_report(
+        uow=services.uow, policy=services.policy,
+        since=_day(since, "--from"), until=_day(until, "--to"))
+    if as_json:
+        emit_json(report)
+    else:
+        output.rotation_report_table(report)
+
+
+def _day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    parsed = parse_when(value, what)
+    if isinstance(parsed, datetime):
+        raise InvalidInputError(f"{what} takes a date (YYYY-MM-DD), not a time")
+    return parsed
 
 
 def main(argv: list[str] | None = None) -> None:

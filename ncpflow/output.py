@@ -95,6 +95,8 @@ def case_panel(view: dict[str, Any]) -> None:
     out.print(f"stage: {view['state']}   outcome: {view['outcome'] or '—'}   "
               f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
               f"version: {view['version']}")
+    if "lead" in view:
+        _lead_lines(view)
     for party in view["parties"]:
         flag = " (identity confidential)" if party["confidential"] else ""
         kind = f", {party['type']}" if party["type"] else ""
@@ -107,3 +109,80 @@ def case_panel(view: dict[str, Any]) -> None:
         status = f"[{style}]{d['status']}[/]" if style else d["status"]
         table.add_row(d["name"], d["due"], status, escape(d["explanation"]))
     out.print(table)
+
+
+def _lead_lines(view: dict[str, Any]) -> None:
+    lead = view["lead"]
+    who = f"{lead['member']} ({lead['name']})" if lead["member"] and lead["name"] else (
+        lead["member"] or "nobody")
+    out.print(f"lead: {escape(who)}: {escape(lead['why'])}", soft_wrap=True)
+    taking = [p["member"] + (" (lead)" if p["lead"] else "") + (f" [{p['note']}]" if p["note"]
+                                                                  else "")
+              for p in view["taking_part"]]
+    if taking:
+        out.print(f"taking part: {escape(', '.join(taking))}", soft_wrap=True)
+    for skip in view["not_taking_part"]:
+        out.print(f"not taking part: {escape(skip['member'])}: {escape(skip['detail'])}",
+                  soft_wrap=True)
+
+
+def _drift(view: dict[str, Any]) -> None:
+    if view.get("config_changes"):
+        err.print(f"warning: config.toml's [[members]] differ from the database "
+                  f"({escape(view['config_changes'])}); run `ncpflow members sync`",
+                  soft_wrap=True)
+
+
+def members_table(view: dict[str, Any]) -> None:
+    _drift(view)
+    if not view["members"]:
+        out.print("no members in the database; run `ncpflow members sync`")
+        return
+    table = Table(title="Members", title_justify="left")
+    for column in ("id", "name", "role", "active", "conflicts", "soft conflicts", "leave",
+                   "last led", "open cases"):
+        table.add_column(column)
+    for m in view["members"]:
+        away = "; ".join(f"{p['from']} to {p['to']}" for p in m["leave"])
+        if m["on_leave_today"]:
+            away = f"[bold]{away} (now)[/]"
+        table.add_row(m["id"], escape(m["name"]), m["role"], "yes" if m["active"] else "no",
+                      escape("; ".join(m["conflicts"])), escape("; ".join(m["soft_conflicts"])),
+                      away, m["last_led"] or "—", str(m["open_caseload"]))
+    out.print(table)
+
+
+def rotation_panel(view: dict[str, Any]) -> None:
+    _drift(view)
+    out.print(f"mode: {view['mode']}   on: {view['on']}   next: {view['next'] or 'nobody'}")
+    if view["duty"]:
+        duty = view["duty"]
+        out.print(f"on duty: {duty['member']} since {duty['since']} until {duty['until']} "
+                  f"(every {view['every']})")
+    out.print(f"rule: {escape(view['rule'])}", soft_wrap=True)
+    table = Table(title="Rotation order", title_justify="left")
+    for column in ("#", "member", "role", "status", "why"):
+        table.add_column(column, no_wrap=column != "why")
+    for row in view["members"]:
+        style = "bold green" if row["status"] == "next" else ""
+        status = f"[{style}]{row['status']}[/]" if style else row["status"]
+        table.add_row(str(row["place"] or "—"), row["member"], row["role"], status,
+                      escape(row["why"]))
+    out.print(table)
+
+
+def rotation_report_table(report: dict[str, Any]) -> None:
+    period = f"{report['from'] or 'the start'} to {report['to'] or 'today'}"
+    table = Table(title=f"Rotation, {period}", title_justify="left")
+    for column in ("member", "active", "cases led", "given up", "skipped", "open caseload"):
+        table.add_column(column)
+    for row in report["members"]:
+        given = ", ".join(f"{k} {v}" for k, v in row["given_up"].items()) or "—"
+        skipped = ", ".join(f"{k} {v}" for k, v in row["skipped"].items()) or "—"
+        table.add_row(row["member"], "yes" if row["active"] else "no", str(row["led"]), given,
+                      skipped, str(row["open_caseload"]))
+    out.print(table)
+    reasons = ", ".join(f"{k} {v}" for k, v in report["skips_by_reason"].items()) or "none"
+    out.print(f"decisions: {report['decisions']}   skips by reason: {reasons}   "
+              f"without a lead: {report['without_lead']} "
+              f"(open now: {report['open_without_lead']})")

@@ -11,7 +11,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from notifications.labels import LANGUAGES, deadline_label, long_date
 
 KINDS = ("acknowledgement_reminder", "reminder", "due_today", "overdue", "escalation",
-         "case_assigned")
+         "case_assigned", "lead_unassigned", "lead_unavailable")
+# The lead notices take the case_assigned context: reference, title, received, reason,
+# recipient_name, ncp_name; the alert kinds take the deadline's (see workflow/alerts.py).
+LEAD_KINDS = ("case_assigned", "lead_unassigned", "lead_unavailable")
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Policy:
     timelines: Mapping[DeadlineName, Duration]
     calendar: CalendarRule
     examination: bool = True
-    rotation: RotationRule = RotationRule()
+    rotation: RotationRule = field(default_factory=RotationRule)
 
     @property
     def guard_context(self) -> GuardContext:

@@ -132,10 +132,11 @@ class SqlCaseRepository:
         assert row is not None
         case_id = row[0]
         self._ids[case.reference] = case_id
-        db.many("INSERT INTO parties (case_id, position, role, name, type, confidential) "
-                "VALUES (:case_id, :position, :role, :name, :type, :confidential)",
+        db.many("INSERT INTO parties (case_id, position, role, name, type, confidential, "
+                "org_number) VALUES (:case_id, :position, :role, :name, :type, :confidential, "
+                ":org_number)",
                 [{"case_id": case_id, "position": n, "role": p.role.value, "name": p.name,
-                  "type": p.type, "confidential": p.confidential}
+                  "type": p.type, "confidential": p.confidential, "org_number": p.org_number}
                  for n, p in enumerate(case.parties)])
         for deadline in case.deadlines:
             self._insert_deadline(case_id, deadline)

@@ -20,7 +20,7 @@ Row = tuple[Any, ...]
 CASE_COLUMNS = ("id, reference, title, state, outcome, scope, received_at, last_event_at, "
                 "timezone, roll_to_working_day, holiday_country, themes, host_countries, sector, "
                 "lead_member, version")
-PARTY_COLUMNS = "case_id, role, name, type, confidential"
+PARTY_COLUMNS = "case_id, role, name, type, confidential, org_number"
 DEADLINE_COLUMNS = ("id, case_id, name, basis_on, basis_label, duration, started_at, met_at, "
                     "met_on")
 PAUSE_COLUMNS = "case_id, started_at, ended_at, reason, actor, requested_by, ended_by"
@@ -30,7 +30,8 @@ AUDIT_COLUMNS = ("seq, case_ref, kind, actor, at, from_state, to_state, reason, 
 
 
 def to_party(row: Row) -> Party:
-    return Party(role=PartyRole(row[1]), name=row[2], type=row[3], confidential=bool(row[4]))
+    return Party(role=PartyRole(row[1]), name=row[2], type=row[3], confidential=bool(row[4]),
+                 org_number=row[5])
 
 
 def to_pause(row: Row) -> Pause:

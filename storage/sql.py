@@ -21,6 +21,7 @@ from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
 from storage.db import Db
 from storage.engine import WRITE, is_sqlite
+from storage.members import SqlMemberStore
 from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
@@ -34,6 +35,7 @@ class SqlTransaction:
         self.audit = SqlAuditLog(db)
         self.alerts = SqlAlertStore(db)
         self.outbox = SqlOutbox(db)
+        self.members = SqlMemberStore(db)
 
 
 class SqlUnitOfWork:

@@ -44,6 +44,7 @@ class PartyRow(SQLModel, table=True):
     name: str = Field(sa_column=Column(Text, nullable=False))
     type: str | None = None
     confidential: bool = False
+    org_number: str | None = None
 
 
 class DeadlineRow(SQLModel, table=True):
@@ -148,3 +149,55 @@ class OutboxRow(SQLModel, table=True):
     lease_until: datetime | None = None
     sent_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class MemberRow(SQLModel, table=True):
+    __tablename__ = "members"
+
+    id: str = Field(primary_key=True)
+    position: int  # config order; ties in the rotation go to the earlier member
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    email: str = Field(sa_column=Column(Text, nullable=False))
+    role: str
+    language: str | None = None
+    conflicts: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{name, org_number}]
+    soft_conflicts: str = Field(sa_column=Column(Text, nullable=False))
+    leave: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{from, to}]
+    active: bool = True
+    updated_at: datetime
+
+
+class LeadDecisionRow(SQLModel, table=True):
+    __tablename__ = "lead_decisions"
+
+    id: int | None = Field(default=None, primary_key=True)  # the rotation's turn counter
+    case_ref: str = Field(index=True)
+    member_id: str | None = Field(default=None, index=True)  # None: nobody was eligible
+    kind: str  # opened, reassigned, recused
+    at: datetime
+    explanation: str = Field(sa_column=Column(Text, nullable=False))
+    skipped: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{member, reason, detail}]
+    given_up_at: datetime | None = None
+    given_up_kind: str | None = None  # reassigned, recused
+
+
+class DutyPeriodRow(SQLModel, table=True):
+    __tablename__ = "duty_periods"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: str
+    started_at: datetime
+    started_on: date
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class LeadAlertRow(SQLModel, table=True):
+    __tablename__ = "lead_alerts"
+    __table_args__ = (UniqueConstraint("case_ref", "member_id", "problem",
+                                       name="uq_lead_alerts_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_ref: str
+    member_id: str
+    problem: str = Field(sa_column=Column(Text, nullable=False))
+    fired_at: datetime

@@ -72,12 +72,9 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
     queued: list[dict[str, Any]] = []
     with uow.write() as tx:
         candidates = tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy)))
-        fired = tx.alerts.fired([c.deadline_id for c in candidates])
         cases: dict[str, Case] = {}
         for candidate in candidates:
-            keys = {rung for rung, due in fired.get(candidate.deadline_id, set())
-                    if due == candidate.due}
-            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=keys,
+            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=candidate.fired,
                                       started=candidate.started):
                 if not tx.alerts.claim(deadline_id=candidate.deadline_id, rung=rung.key,
                                        due=candidate.due, at=now):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from states import case as core
 from states.case import Case, CaseDetails, Party, PartyRole, Policy
 from states.errors import ConflictError, InvalidInputError
 from states.lifecycle import Outcome, Trigger
-from workflow import inputs
+from workflow import inputs, rotation
 from workflow.ports import Clock, UnitOfWork
 
 log = structlog.get_logger("ncpflow.cases")
@@ -24,21 +24,28 @@ class PartyInput:
     name: str
     type: str | None = None
     confidential: bool = False
+    org_number: str | None = None
 
 
 def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix: str,
               title: str, submitters: Sequence[PartyInput], enterprises: Sequence[PartyInput],
               actor: str, received: date | datetime | None = None,
               themes: Sequence[str] = (), host_countries: Sequence[str] = (),
-              sector: str | None = None) -> Case:
-    """Register a submission: a new case in `received`, its first deadlines and audit entry."""
+              sector: str | None = None, notices: rotation.Notices | None = None) -> Case:
+    """Register a submission: a new case in `received`, its first deadlines and audit entry.
+
+    When members have been brought in (`init`, `members sync`), the rotation picks the lead in
+    the same transaction, and `notices` (if given) tells the lead, or the chair and the
+    secretariat when nobody is eligible.
+    """
     now = clock.now()
     received_at = inputs.resolve_when(received, calendar=policy.calendar, now=now,
                                       what="--received")
     parties = tuple(
-        [Party(PartyRole.SUBMITTER, p.name, inputs.submitter_type(p.type), p.confidential)
-         for p in submitters]
-        + [Party(PartyRole.ENTERPRISE, p.name, p.type, False) for p in enterprises]
+        [Party(PartyRole.SUBMITTER, p.name, inputs.submitter_type(p.type), p.confidential,
+               p.org_number or None) for p in submitters]
+        + [Party(PartyRole.ENTERPRISE, p.name, p.type, False, p.org_number or None)
+           for p in enterprises]
     )
     details = CaseDetails(themes=inputs.themes(list(themes)),
                           host_countries=inputs.countries(list(host_countries)),
@@ -52,14 +59,16 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
         case, event = core.open_case(reference=reference, title=title, parties=parties,
                                      received_at=received_at, opened_at=now, actor=actor,
                                      policy=policy, details=details)
+        assignment = rotation.decide_for_new_case(tx, case, policy)
+        if assignment is not None:
+            case = replace(case, lead_member=assignment[0].chosen)
         tx.cases.add(case)
         tx.audit.append(
             case_ref=reference, kind="opened", actor=actor, at=received_at, from_state=None,
             to_state=case.state.value, reason="submission registered",
             data={
                 "title": title,
-                "parties": [{"role": p.role.value, "name": p.name, "type": p.type,
-                             "confidential": p.confidential} for p in parties],
+                "parties": [_party_data(p) for p in parties],
                 "themes": list(details.themes),
                 "host_countries": list(details.host_countries),
                 "sector": details.sector,
@@ -68,8 +77,21 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
                 "recorded_at": now.isoformat(),
             },
         )
-    log.info("case_opened", case=reference, state=case.state.value, actor=actor)
+        if assignment is not None:
+            decision, members = assignment
+            rotation.record_new_case(tx, case=case, decision=decision, members=members,
+                                     policy=policy, actor=actor, now=now, notices=notices)
+    log.info("case_opened", case=reference, state=case.state.value, actor=actor,
+             lead=case.lead_member)
     return case
+
+
+def _party_data(party: Party) -> dict[str, Any]:
+    data: dict[str, Any] = {"role": party.role.value, "name": party.name, "type": party.type,
+                            "confidential": party.confidential}
+    if party.org_number is not None:  # entries made before org numbers existed keep their shape
+        data["org_number"] = party.org_number
+    return data
 
 
 def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, trigger: str,
@@ -81,10 +103,12 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
     recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
     if scope is not None and chosen is not Trigger.ACCEPT:
         raise InvalidInputError("--scope goes with the 'accept' trigger only")
-    now = clock.now()
     # One write transaction from read to audit: the version check in save() still refuses a
     # write over a case that changed since the caller looked (--expect-version).
     with uow.write() as tx:
+        # Read the clock under the write lock: a step another process committed while we
+        # waited is then never later than ours ("--at ... is before the last recorded step").
+        now = clock.now()
         case = tx.cases.get(reference)
         if expected_version is not None and case.version != expected_version:
             raise ConflictError(reference=reference, expected_version=expected_version,

@@ -21,6 +21,9 @@ from states.case import Policy
 from states.durations import Duration
 from states.errors import NcpflowError
 from states.lifecycle import DeadlineName
+from states.members import Leave, Member, PartyMatch, Role
+from states.rotation import RotationMode, RotationRule
+from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -99,6 +102,12 @@ class AlertsSection(_Section):
 
 class RotationSection(_Section):
     mode: Literal["per_case", "periodic"] = "per_case"
+    every: str = Field(default="1mo", description="periodic duty: a duration or a cron expression")
+
+    @field_validator("every")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        return check_every(value)
 
 
 class LeaveSection(_Section):
@@ -112,15 +121,49 @@ class LeaveSection(_Section):
         return self
 
 
+class ConflictSection(_Section):
+    """A declared conflict: a party name, or `{ name = "...", org_number = "..." }` (one or both)."""
+
+    name: str | None = None
+    org_number: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ConflictSection:
+        if not (self.name or "").strip() and not (self.org_number or "").strip():
+            raise ValueError("a conflict needs a name or an org_number")
+        return self
+
+
 class MemberSection(_Section):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
     role: Literal["chair", "member"] = "member"
     language: Literal["en", "nb"] | None = None
-    conflicts: tuple[str, ...] = ()
-    soft_conflicts: tuple[str, ...] = ()
+    conflicts: tuple[ConflictSection, ...] = ()
+    soft_conflicts: tuple[ConflictSection, ...] = ()
     leave: tuple[LeaveSection, ...] = ()
+
+    @field_validator("conflicts", "soft_conflicts", mode="before")
+    @classmethod
+    def _names(cls, value: Any) -> Any:
+        # A plain string names the party: "Nordic Metals ASA" = { name = "Nordic Metals ASA" }.
+        if isinstance(value, list | tuple):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @property
+    def member(self) -> Member:
+        """The core's value: what the rotation decides on once `members sync` brings it in."""
+        def matches(items: tuple[ConflictSection, ...]) -> tuple[PartyMatch, ...]:
+            return tuple(PartyMatch(name=(i.name or "").strip() or None,
+                                    org_number=(i.org_number or "").strip() or None)
+                         for i in items)
+
+        return Member(id=self.id, name=self.name, email=self.email, role=Role(self.role),
+                      language=self.language, conflicts=matches(self.conflicts),
+                      soft_conflicts=matches(self.soft_conflicts),
+                      leave=tuple(Leave(p.start, p.end) for p in self.leave))
 
 
 class SmtpSection(_Section):
@@ -137,6 +180,8 @@ class SchedulerSection(_Section):
     sweep_interval: int = Field(default=900, ge=1, description="seconds between alert sweeps")
     dispatch_interval: int = Field(default=60, ge=1, description="seconds between dispatches")
     misfire_grace: int = Field(default=3600, ge=1, description="how late a run may still start")
+    rotation_interval: int = Field(default=3600, ge=1,
+                                   description="seconds between duty and lead-availability checks")
 
 
 class Settings(_Section):
@@ -171,7 +216,14 @@ class Settings(_Section):
             holiday_country=self.timelines.holiday_country or self.ncp.country,
         )
         return Policy(timelines=timelines, calendar=calendar,
-                      examination=self.procedure.examination)
+                      examination=self.procedure.examination,
+                      rotation=RotationRule(mode=RotationMode(self.rotation.mode),
+                                            every=self.rotation.every))
+
+    @property
+    def configured_members(self) -> tuple[Member, ...]:
+        """[[members]] in config order, as the core's values."""
+        return tuple(m.member for m in self.members)
 
     @property
     def alert_policy(self) -> AlertPolicy:

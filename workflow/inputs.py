@@ -89,3 +89,23 @@ def submitter_type(value: str | None) -> str | None:
         raise InvalidInputError(
             f"unknown submitter type '{value}'; one of: {', '.join(SUBMITTER_TYPES)}")
     return value
+
+
+def org_numbers(values: list[str], party_names: list[str]) -> dict[str, str]:
+    """`--org-number "NAME=NUMBER"` (repeat): each party's number, keyed by the name as given."""
+    from states.members import normalise_name
+
+    by_key = {normalise_name(name): name for name in party_names}
+    found: dict[str, str] = {}
+    for value in values:
+        name, sep, number = value.rpartition("=")
+        if not sep or not name.strip() or not number.strip():
+            raise InvalidInputError(
+                f"--org-number '{value}' should read NAME=NUMBER (e.g. \"Nordic Metals ASA=923456789\")")
+        party = by_key.get(normalise_name(name))
+        if party is None:
+            raise InvalidInputError(
+                f"--org-number names '{name.strip()}', which is not a submitter or enterprise "
+                "of this case")
+        found[party] = number.strip()
+    return found

@@ -46,8 +46,8 @@ def _commit(tx: Transaction, *, case: Case, previous: Case, kind: str, actor: st
 def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reason: str,
                requested_by: str | None = None, at: date | datetime | None = None) -> Case:
     """Stop the clock on a case (parallel proceedings, a party's request, awaited information)."""
-    now = clock.now()
     with _step(uow, reference) as (tx, case):
+        now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
                                    not_before=case.last_event_at, what="--at")
         paused, event = pausing.pause(case, actor=actor, reason=reason, at=when,
@@ -59,8 +59,8 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
 def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
                 at: date | datetime | None = None, reason: str | None = None) -> Case:
     """Restart the clock; every open deadline moves on by the whole days paused."""
-    now = clock.now()
     with _step(uow, reference) as (tx, case):
+        now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
                                    not_before=case.last_event_at, what="--at")
         resumed, event = pausing.resume(case, actor=actor, at=when)
@@ -80,8 +80,8 @@ def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: 
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     if (days is not None and days <= 0) or (months is not None and months <= 0):
         raise InvalidInputError("an extension must be a positive number of days or months")
-    now = clock.now()
     with _step(uow, reference) as (tx, case):
+        now = clock.now()  # under the write lock: never before the step just committed
         extended, event = pausing.extend(case, deadline=name, amount=amount, actor=actor,
                                          reason=reason, at=max(now, case.last_event_at))
         return _commit(tx, case=extended, previous=case, kind="extended", actor=actor,

@@ -1,4 +1,4 @@
-"""The heartbeat: APScheduler 3 runs the sweep and the dispatch as interval jobs.
+"""The heartbeat: APScheduler 3 runs the sweep, the dispatch and the rotation as interval jobs.
 
 All truth lives in our tables (alert claims, outbox leases), so the scheduler keeps only an
 in-memory job store: a restart loses nothing, and several schedulers on one PostgreSQL
@@ -16,14 +16,18 @@ from typing import Any
 import structlog
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from states.rotation import RotationMode
 from workflow.alerts import sweep
 from workflow.bootstrap import Services
 from workflow.outbox import dispatch
+from workflow.rotation import Notices, advance_duty, alert_unavailable_leads
 
 log = structlog.get_logger("ncpflow.scheduler")
 
 SWEEP_JOB = "ncpflow-alerts-sweep"
 DISPATCH_JOB = "ncpflow-outbox-dispatch"
+DUTY_JOB = "ncpflow-rotation-advance"
+LEADS_JOB = "ncpflow-rotation-check"
 
 
 def run_sweep(services: Services) -> None:
@@ -46,6 +50,31 @@ def run_dispatch(services: Services) -> None:
         log.error("job_failed", job=DISPATCH_JOB, error=str(exc))
 
 
+def run_duty(services: Services) -> None:
+    """Job (periodic duty only): `rotation advance`, which hands duty on when a period is over."""
+    try:
+        result = advance_duty(uow=services.uow, clock=services.clock, policy=services.policy)
+        log.info("job_ran", job=DUTY_JOB, rotated=result.rotated, duty=result.duty)
+    except Exception as exc:  # the next run retries; the scheduler must keep beating
+        log.error("job_failed", job=DUTY_JOB, error=str(exc))
+
+
+def run_leads_check(services: Services) -> None:
+    """Job: tell the chair, once, about open cases whose lead is now conflicted or away."""
+    try:
+        alerted = alert_unavailable_leads(uow=services.uow, clock=services.clock,
+                                          notices=Notices(services.settings, services.render))
+        log.info("job_ran", job=LEADS_JOB, alerted=len(alerted))
+    except Exception as exc:  # the next run retries; the scheduler must keep beating
+        log.error("job_failed", job=LEADS_JOB, error=str(exc))
+
+
+def jobs(services: Services) -> list[str]:
+    """The job ids this configuration runs: duty rotation only in periodic mode."""
+    periodic = services.policy.rotation.mode is RotationMode.PERIODIC
+    return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB]
+
+
 def build(services: Services) -> BlockingScheduler:
     settings = services.settings.scheduler
     scheduler = BlockingScheduler(timezone=services.settings.ncp.timezone)
@@ -56,6 +85,11 @@ def build(services: Services) -> BlockingScheduler:
                       next_run_time=_now(services), **common)
     scheduler.add_job(run_dispatch, "interval", id=DISPATCH_JOB,
                       seconds=settings.dispatch_interval, next_run_time=_now(services), **common)
+    if DUTY_JOB in jobs(services):
+        scheduler.add_job(run_duty, "interval", id=DUTY_JOB, seconds=settings.rotation_interval,
+                          next_run_time=_now(services), **common)
+    scheduler.add_job(run_leads_check, "interval", id=LEADS_JOB,
+                      seconds=settings.rotation_interval, next_run_time=_now(services), **common)
     return scheduler
 
 
@@ -73,7 +107,7 @@ def run(services: Services) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler_started", jobs=[SWEEP_JOB, DISPATCH_JOB],
+    log.info("scheduler_started", jobs=jobs(services),
              sweep_interval=services.settings.scheduler.sweep_interval,
              dispatch_interval=services.settings.scheduler.dispatch_interval)
     scheduler.start()

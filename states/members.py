@@ -1,0 +1,256 @@
+"""Who a member is, and why one may not lead a case: conflicts, leave, recusal. Pure values.
+
+A hard conflict with a party keeps a member out of the case; a soft conflict lets them take part
+but never lead; leave counts on the day in question; names compare case- and
+whitespace-insensitively, and organisation numbers on letters and digits, where both sides give one.
+Also: who takes part in a case (its panel), and what bringing config's members in would change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol
+
+from states.errors import InvalidInputError
+
+
+class Role(StrEnum):
+    CHAIR = "chair"
+    MEMBER = "member"
+
+
+def normalise_name(text: str) -> str:
+    """Names compare case- and whitespace-insensitively: "nordic metals  asa" is the same party."""
+    return " ".join(text.casefold().split())
+
+
+def normalise_org_number(text: str) -> str:
+    """Organisation numbers compare on letters and digits only: "923 456 789" = "923456789"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+class NamedParty(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def org_number(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PartyMatch:
+    """A declared conflict: a party name, an organisation number, or both (either one matches)."""
+
+    name: str | None = None
+    org_number: str | None = None
+
+    def __post_init__(self) -> None:
+        if not (self.name or "").strip() and not (self.org_number or "").strip():
+            raise InvalidInputError("a conflict needs a party name or an organisation number")
+
+    def matches(self, party: NamedParty) -> bool:
+        return self.by_name(party) or self.by_org_number(party)
+
+    def by_name(self, party: NamedParty) -> bool:
+        return bool(self.name) and normalise_name(self.name or "") == normalise_name(party.name)
+
+    def by_org_number(self, party: NamedParty) -> bool:
+        if not self.org_number or not party.org_number:
+            return False
+        return normalise_org_number(self.org_number) == normalise_org_number(party.org_number)
+
+    def describe(self, party: NamedParty) -> str:
+        """As the skip reason shows it: the declared name, and the number when that matched."""
+        shown = f'"{self.name or party.name}"'
+        if not self.by_name(party) and self.by_org_number(party):
+            shown += f" (org. no. {self.org_number})"
+        return shown
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "org_number": self.org_number}
+
+
+@dataclass(frozen=True)
+class Leave:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise InvalidInputError(f"leave ends ({self.end}) before it starts ({self.start})")
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    email: str
+    role: Role = Role.MEMBER
+    language: str | None = None
+    conflicts: tuple[PartyMatch, ...] = ()
+    soft_conflicts: tuple[PartyMatch, ...] = ()
+    leave: tuple[Leave, ...] = ()
+    active: bool = True
+
+    def leave_on(self, day: date) -> Leave | None:
+        return next((period for period in self.leave if period.covers(day)), None)
+
+
+class Reason(StrEnum):
+    INACTIVE = "inactive"
+    RECUSED = "recused"
+    HARD_CONFLICT = "hard_conflict"
+    SOFT_CONFLICT = "soft_conflict"
+    ON_LEAVE = "on_leave"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a member does not lead: `member-b: hard conflict with "Nordic Metals ASA"`."""
+
+    member: str
+    reason: Reason
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.detail}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
+
+
+def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty]) -> str | None:
+    for match in declared:
+        for party in parties:
+            if match.matches(party):
+                return match.describe(party)
+    return None
+
+
+def reasons_not_to_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
+                        recused: frozenset[str] = frozenset()) -> tuple[Skip, ...]:
+    """Every reason `member` may not lead a case with `parties` on day `on`, most serious first."""
+    found: list[Skip] = []
+    if not member.active:
+        found.append(Skip(member.id, Reason.INACTIVE, "inactive (no longer in the configuration)"))
+    if member.id in recused:
+        found.append(Skip(member.id, Reason.RECUSED, "recused from this case"))
+    hard = _first_match(member.conflicts, parties)
+    if hard is not None:
+        found.append(Skip(member.id, Reason.HARD_CONFLICT, f"hard conflict with {hard}"))
+    soft = _first_match(member.soft_conflicts, parties)
+    if soft is not None and hard is None:
+        found.append(Skip(member.id, Reason.SOFT_CONFLICT,
+                          f"soft conflict with {soft} (may take part, not lead)"))
+    away = member.leave_on(on)
+    if away is not None:
+        found.append(Skip(member.id, Reason.ON_LEAVE, f"on leave {away}"))
+    return tuple(found)
+
+
+def why_not_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
+                 recused: frozenset[str] = frozenset()) -> Skip | None:
+    reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused)
+    return reasons[0] if reasons else None
+
+
+# -- who takes part in a case ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Participant:
+    member: Member
+    lead: bool
+    note: str | None  # e.g. a soft conflict: takes part, never leads
+
+
+def panel(members: Sequence[Member], *, parties: Sequence[NamedParty], lead: str | None,
+          recused: frozenset[str] = frozenset()) -> tuple[tuple[Participant, ...], tuple[Skip, ...]]:
+    """Active members taking part in a case, and those who do not (hard conflict, recused)."""
+    taking: list[Participant] = []
+    out: list[Skip] = []
+    for member in members:
+        if not member.active and member.id != lead:
+            continue
+        hard = _first_match(member.conflicts, parties)
+        if member.id != lead and hard is not None:
+            out.append(Skip(member.id, Reason.HARD_CONFLICT, f"hard conflict with {hard}"))
+            continue
+        if member.id != lead and member.id in recused:
+            out.append(Skip(member.id, Reason.RECUSED, "recused from this case"))
+            continue
+        soft = _first_match(member.soft_conflicts, parties)
+        note = f"soft conflict with {soft}: takes part, never leads" if soft else None
+        taking.append(Participant(member, member.id == lead, note))
+    return tuple(taking), tuple(out)
+
+
+# -- bringing config into the database ------------------------------------------------------------
+
+MEMBER_FIELDS = ("name", "email", "role", "language", "conflicts", "soft_conflicts", "leave")
+
+
+@dataclass(frozen=True)
+class MemberChanges:
+    added: tuple[str, ...] = ()
+    changed: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    deactivated: tuple[str, ...] = ()
+    reactivated: tuple[str, ...] = ()
+    reordered: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.deactivated or self.reactivated
+                    or self.reordered)
+
+    def describe(self) -> str:
+        if self.empty:
+            return "no changes"
+        parts = []
+        if self.added:
+            parts.append(f"added {', '.join(self.added)}")
+        for member, fields in self.changed.items():
+            parts.append(f"{member}: {', '.join(fields)} changed")
+        if self.reactivated:
+            parts.append(f"reactivated {', '.join(self.reactivated)}")
+        if self.deactivated:
+            parts.append(f"deactivated {', '.join(self.deactivated)}")
+        if self.reordered:
+            parts.append("config order changed")
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": list(self.added),
+                "changed": {k: list(v) for k, v in self.changed.items()},
+                "deactivated": list(self.deactivated), "reactivated": list(self.reactivated),
+                "reordered": self.reordered}
+
+
+def plan_sync(stored: Sequence[Member], configured: Sequence[Member]) -> MemberChanges:
+    """What bringing `configured` (config order) into `stored` changes. Nobody is ever deleted."""
+    before = {m.id: m for m in stored}
+    wanted = {m.id for m in configured}
+    added, reactivated = [], []
+    changed: dict[str, tuple[str, ...]] = {}
+    for member in configured:
+        old = before.get(member.id)
+        if old is None:
+            added.append(member.id)
+            continue
+        if not old.active:
+            reactivated.append(member.id)
+        fields = tuple(f for f in MEMBER_FIELDS if getattr(old, f) != getattr(member, f))
+        if fields:
+            changed[member.id] = fields
+    deactivated = tuple(m.id for m in stored if m.active and m.id not in wanted)
+    kept = [m.id for m in stored if m.active and m.id in wanted]
+    reordered = kept != [m.id for m in configured if m.id in set(kept)]
+    return MemberChanges(added=tuple(added), changed=changed, deactivated=deactivated,
+                         reactivated=tuple(reactivated), reordered=reordered)

@@ -1,0 +1,173 @@
+"""Members and the rotation state on SQL: lead decisions, duty periods, once-only lead alerts.
+
+The rotation reads and advances this state inside the caller's write transaction, which every
+writer takes under one lock (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL): two
+processes opening cases at once see each other's choices, and a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from states.members import Leave, Member, PartyMatch, Reason, Role, Skip
+from states.rotation import Duty, DutyTurn, LeadRecord, Turn
+from storage.db import Db, read_day, read_instant
+
+_MEMBER_COLUMNS = ("id, name, email, role, language, conflicts, soft_conflicts, leave, active, "
+                   "position")
+_DECISION_COLUMNS = ("id, case_ref, member_id, kind, at, explanation, skipped, given_up_at, "
+                     "given_up_kind")
+
+
+def _matches(items: Sequence[PartyMatch]) -> str:
+    return json.dumps([m.as_dict() for m in items], ensure_ascii=False)
+
+
+def _to_member(row: tuple[Any, ...]) -> Member:
+    return Member(
+        id=row[0], name=row[1], email=row[2], role=Role(row[3]), language=row[4],
+        conflicts=tuple(PartyMatch(**m) for m in json.loads(row[5])),
+        soft_conflicts=tuple(PartyMatch(**m) for m in json.loads(row[6])),
+        leave=tuple(Leave(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]))
+                    for p in json.loads(row[7])),
+        active=bool(row[8]))
+
+
+def _to_record(row: tuple[Any, ...]) -> LeadRecord:
+    at = read_instant(row[4])
+    assert at is not None
+    return LeadRecord(
+        id=int(row[0]), case_ref=row[1], member_id=row[2], kind=row[3], at=at,
+        explanation=row[5],
+        skipped=tuple(Skip(s["member"], Reason(s["reason"]), s["detail"])
+                      for s in json.loads(row[6])),
+        given_up_at=read_instant(row[7]), given_up_kind=row[8])
+
+
+class SqlMemberStore:
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    # -- members -----------------------------------------------------------------------------
+    def all(self) -> list[Member]:
+        """Every member ever brought in: active ones in config order, then the inactive."""
+        rows = self._db.all(f"SELECT {_MEMBER_COLUMNS} FROM members "
+                            "ORDER BY active DESC, position, id")
+        return [_to_member(row) for row in rows]
+
+    def put(self, member: Member, *, position: int, at: datetime) -> None:
+        """Insert or update a member as config.toml describes it (active)."""
+        db = self._db
+        params = {"id": member.id, "position": position, "name": member.name,
+                  "email": member.email, "role": member.role.value, "language": member.language,
+                  "conflicts": _matches(member.conflicts),
+                  "soft_conflicts": _matches(member.soft_conflicts),
+                  "leave": json.dumps([{"from": p.start.isoformat(), "to": p.end.isoformat()}
+                                       for p in member.leave]),
+                  "active": True, "at": db.instant(at)}
+        db.execute(
+            "INSERT INTO members (id, position, name, email, role, language, conflicts, "
+            "soft_conflicts, leave, active, updated_at) VALUES (:id, :position, :name, :email, "
+            ":role, :language, :conflicts, :soft_conflicts, :leave, :active, :at) "
+            "ON CONFLICT (id) DO UPDATE SET position = excluded.position, name = excluded.name, "
+            "email = excluded.email, role = excluded.role, language = excluded.language, "
+            "conflicts = excluded.conflicts, soft_conflicts = excluded.soft_conflicts, "
+            "leave = excluded.leave, active = excluded.active, updated_at = excluded.updated_at",
+            params)
+
+    def deactivate(self, member_id: str, *, position: int, at: datetime) -> None:
+        self._db.execute("UPDATE members SET active = :no, position = :position, "
+                         "updated_at = :at WHERE id = :id",
+                         {"no": False, "position": position, "at": self._db.instant(at),
+                          "id": member_id})
+
+    # -- lead decisions ----------------------------------------------------------------------
+    def last_led(self) -> dict[str, Turn]:
+        """Per member, the latest case they became lead of and still lead."""
+        rows = self._db.all(
+            "SELECT d.member_id, d.id, d.case_ref FROM lead_decisions d JOIN ("
+            "SELECT member_id, MAX(id) AS id FROM lead_decisions WHERE member_id IS NOT NULL "
+            "AND given_up_at IS NULL GROUP BY member_id) m ON m.id = d.id")
+        return {row[0]: Turn(int(row[1]), row[2]) for row in rows}
+
+    def record(self, *, case_ref: str, member_id: str | None, kind: str, at: datetime,
+               explanation: str, skipped: Sequence[Skip]) -> int:
+        row = self._db.one(
+            "INSERT INTO lead_decisions (case_ref, member_id, kind, at, explanation, skipped) "
+            "VALUES (:case_ref, :member_id, :kind, :at, :explanation, :skipped) RETURNING id",
+            {"case_ref": case_ref, "member_id": member_id, "kind": kind,
+             "at": self._db.instant(at), "explanation": explanation,
+             "skipped": json.dumps([s.as_dict() for s in skipped], ensure_ascii=False)})
+        assert row is not None
+        return int(row[0])
+
+    def give_up(self, *, case_ref: str, member_id: str, at: datetime, kind: str) -> None:
+        """The member no longer leads the case: their turn for it stops counting."""
+        self._db.execute(
+            "UPDATE lead_decisions SET given_up_at = :at, given_up_kind = :kind "
+            "WHERE case_ref = :case_ref AND member_id = :member_id AND given_up_at IS NULL",
+            {"at": self._db.instant(at), "kind": kind, "case_ref": case_ref,
+             "member_id": member_id})
+
+    def recused(self, case_ref: str) -> frozenset[str]:
+        rows = self._db.all("SELECT DISTINCT member_id FROM lead_decisions WHERE case_ref = :ref "
+                            "AND given_up_kind = 'recused'", {"ref": case_ref})
+        return frozenset(row[0] for row in rows)
+
+    def decisions(self, *, case_ref: str | None = None, since: datetime | None = None,
+                  until: datetime | None = None) -> list[LeadRecord]:
+        where, params = [], {}
+        if case_ref is not None:
+            where.append("case_ref = :ref")
+            params["ref"] = case_ref
+        if since is not None:
+            where.append("at >= :since")
+            params["since"] = self._db.instant(since)
+        if until is not None:
+            where.append("at < :until")
+            params["until"] = self._db.instant(until)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        return [_to_record(row) for row in self._db.all(
+            f"SELECT {_DECISION_COLUMNS} FROM lead_decisions{clause} ORDER BY id", params)]
+
+    # -- periodic duty -----------------------------------------------------------------------
+    def duty(self) -> Duty | None:
+        """The member on duty now and since when."""
+        row = self._db.one("SELECT member_id, started_at FROM duty_periods "
+                           "ORDER BY id DESC LIMIT 1")
+        if row is None:
+            return None
+        started = read_instant(row[1])
+        assert started is not None
+        return Duty(row[0], started)
+
+    def last_on_duty(self) -> dict[str, DutyTurn]:
+        rows = self._db.all(
+            "SELECT p.member_id, p.id, p.started_on FROM duty_periods p JOIN ("
+            "SELECT member_id, MAX(id) AS id FROM duty_periods GROUP BY member_id) m "
+            "ON m.id = p.id")
+        result = {}
+        for member_id, seq, since in rows:
+            day = read_day(since)
+            assert day is not None
+            result[member_id] = DutyTurn(int(seq), day)
+        return result
+
+    def start_duty(self, *, member_id: str, at: datetime, on: date, actor: str) -> None:
+        self._db.execute("INSERT INTO duty_periods (member_id, started_at, started_on, actor) "
+                         "VALUES (:m, :at, :on, :actor)",
+                         {"m": member_id, "at": self._db.instant(at), "on": self._db.day(on),
+                          "actor": actor})
+
+    # -- once-only alerts about leads --------------------------------------------------------
+    def claim_alert(self, *, case_ref: str, member_id: str, problem: str, at: datetime) -> bool:
+        """Insert the (case, lead, problem) claim; False when the chair was already told."""
+        row = self._db.one(
+            "INSERT INTO lead_alerts (case_ref, member_id, problem, fired_at) "
+            "VALUES (:c, :m, :p, :at) ON CONFLICT (case_ref, member_id, problem) DO NOTHING "
+            "RETURNING id",
+            {"c": case_ref, "m": member_id, "p": problem, "at": self._db.instant(at)})
+        return row is not None

@@ -1,0 +1,163 @@
+"""Read-side views of the rotation: who is next and why not the others, a case's lead and
+panel, the members, and the rotation report over a period. JSON-ready dictionaries."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from states.case import Case, Policy
+from states.errors import InvalidInputError
+from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
+from states.rotation import RotationMode, choose_lead
+from workflow.config import Settings
+from workflow.periods import period_end
+from workflow.ports import Clock, UnitOfWork
+
+
+def _matches(items: Sequence[PartyMatch]) -> list[str]:
+    return [f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
+            f"{f'(org. no. {m.org_number})' if m.org_number else ''}" for m in items]
+
+
+def member_view(member: Member) -> dict[str, Any]:
+    return {"id": member.id, "name": member.name, "email": member.email,
+            "role": member.role.value, "language": member.language, "active": member.active,
+            "conflicts": _matches(member.conflicts),
+            "soft_conflicts": _matches(member.soft_conflicts),
+            "leave": [{"from": p.start.isoformat(), "to": p.end.isoformat()}
+                      for p in member.leave]}
+
+
+def config_drift(stored: Sequence[Member], settings: Settings) -> str | None:
+    """What `members sync` would change, or None when the database matches config.toml."""
+    changes = plan_sync(stored, settings.configured_members)
+    return None if changes.empty else changes.describe()
+
+
+def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[str, Any]:
+    """`members list`: everyone ever brought in, with today's availability and caseload."""
+    today = settings.policy.calendar.local_date(clock.now())
+    with uow.read() as tx:
+        members = tx.members.all()
+        last_led = tx.members.last_led()
+        cases = tx.cases.list()
+    caseload = Counter(c.lead_member for c in cases if not c.is_terminal and c.lead_member)
+    rows = []
+    for member in members:
+        away = member.leave_on(today)
+        led = last_led.get(member.id)
+        rows.append({**member_view(member), "on_leave_today": away is not None,
+                     "last_led": led.case_ref if led else None,
+                     "open_caseload": caseload.get(member.id, 0)})
+    return {"members": rows, "config_changes": config_drift(members, settings)}
+
+
+def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[str, Any]:
+    """`rotation show`: who leads the next case (no parties yet), and why not each other member."""
+    policy = settings.policy
+    now = clock.now()
+    today = policy.calendar.local_date(now)
+    periodic = policy.rotation.mode is RotationMode.PERIODIC
+    with uow.read() as tx:
+        members = tx.members.all()
+        last_led = tx.members.last_led()
+        duty = tx.members.duty() if periodic else None
+        last_on_duty = tx.members.last_on_duty() if periodic else {}
+    decision = choose_lead(members, on=today, last_led=last_led, rule=policy.rotation,
+                           duty=duty.member if duty else None, last_on_duty=last_on_duty)
+    rows: list[dict[str, Any]] = []
+    for place, candidate in enumerate(decision.candidates, start=1):
+        member = next(m for m in members if m.id == candidate.member)
+        skip = why_not_lead(member, on=today)
+        if candidate.member == decision.chosen:
+            status, why = "next", f"leads the next case: {candidate.note}"
+        elif skip is not None:
+            status, why = skip.reason.value, skip.detail
+        elif decision.chosen is None:
+            status, why = "eligible", candidate.note
+        else:
+            status, why = "later", f"{candidate.note}; after {decision.chosen} in rotation order"
+        rows.append({"member": member.id, "name": member.name, "role": member.role.value,
+                     "place": place, "status": status, "why": why})
+    for member in members:
+        if not member.active:
+            rows.append({"member": member.id, "name": member.name, "role": member.role.value,
+                         "place": None, "status": "inactive",
+                         "why": "inactive (no longer in the configuration)"})
+    view: dict[str, Any] = {
+        "mode": policy.rotation.mode.value, "on": today.isoformat(), "next": decision.chosen,
+        "rule": decision.rule, "explanation": decision.explain(), "members": rows,
+        "duty": None, "config_changes": config_drift(members, settings)}
+    if periodic:
+        view["every"] = policy.rotation.every
+        if duty is not None:
+            until = period_end(policy.rotation.every, since=duty.since, calendar=policy.calendar)
+            view["duty"] = {"member": duty.member, "since": duty.since.isoformat(),
+                            "until": until.isoformat()}
+    if not members:
+        view["explanation"] = "no members in the database; run `ncpflow members sync`"
+    return view
+
+
+def lead_view(*, uow: UnitOfWork, case: Case) -> dict[str, Any]:
+    """For `case show`: the lead, how and why they came to lead, and who takes part."""
+    with uow.read() as tx:
+        members = tx.members.all()
+        records = tx.members.decisions(case_ref=case.reference)
+        recused = tx.members.recused(case.reference)
+    latest = records[-1] if records else None
+    if latest is not None and latest.member_id == case.lead_member:
+        why: str = latest.explanation
+        how: str | None = latest.kind
+    elif not members:
+        why, how = "no members in the database; run `ncpflow members sync`", None
+    else:
+        why, how = "set outside the rotation", None
+    names = {m.id: m.name for m in members}
+    taking, out = panel(members, parties=case.parties, lead=case.lead_member, recused=recused)
+    return {
+        "lead": {"member": case.lead_member, "name": names.get(case.lead_member or ""),
+                 "how": how, "since": latest.at.isoformat() if latest and how else None,
+                 "why": why},
+        "taking_part": [{"member": p.member.id, "name": p.member.name,
+                         "role": p.member.role.value, "lead": p.lead, "note": p.note}
+                        for p in taking],
+        "not_taking_part": [s.as_dict() for s in out],
+    }
+
+
+def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = None,
+                    until: date | None = None) -> dict[str, Any]:
+    """`report rotation`: per member, leads taken in the period, open caseload now, skips by reason."""
+    if since is not None and until is not None and until < since:
+        raise InvalidInputError(f"--to {until} is before --from {since}")
+    calendar = policy.calendar
+    with uow.read() as tx:
+        members = tx.members.all()
+        records = tx.members.decisions(
+            since=calendar.start_of_day(since) if since else None,
+            until=calendar.start_of_day(until + timedelta(days=1)) if until else None)
+        cases = tx.cases.list()
+    caseload = Counter(c.lead_member for c in cases if not c.is_terminal and c.lead_member)
+    skips = Counter(s.reason.value for r in records for s in r.skipped)
+    rows = []
+    for member in members:
+        mine = [r for r in records if r.member_id == member.id]
+        rows.append({
+            "member": member.id, "name": member.name, "active": member.active,
+            "led": len({r.case_ref for r in mine}),
+            "led_by_kind": dict(Counter(r.kind for r in mine)),
+            "given_up": dict(Counter(r.given_up_kind for r in mine if r.given_up_kind)),
+            "skipped": dict(Counter(s.reason.value for r in records for s in r.skipped
+                                    if s.member == member.id)),
+            "open_caseload": caseload.get(member.id, 0),
+        })
+    return {
+        "from": since.isoformat() if since else None, "to": until.isoformat() if until else None,
+        "decisions": len(records), "members": rows, "skips_by_reason": dict(skips),
+        "without_lead": sum(1 for r in records if r.member_id is None),
+        "open_without_lead": sum(1 for c in cases if not c.is_terminal and not c.lead_member),
+    }

@@ -1,0 +1,94 @@
+"""`ncpflow alerts|outbox|deadlines ...` and `ncpflow scheduler`: timelines enforced."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from ncpflow.context import context_of
+from ncpflow.output import emit_json, out
+from states.errors import InvalidInputError
+from workflow import alerts, ics, outbox
+from workflow.clock import FixedClock
+from workflow.inputs import parse_when
+from workflow.logging import configure
+
+alerts_app = typer.Typer(no_args_is_help=True, help="Deadline alerts.")
+outbox_app = typer.Typer(no_args_is_help=True, help="The e-mail outbox.")
+deadlines_app = typer.Typer(no_args_is_help=True, help="Deadlines across cases.")
+
+
+@alerts_app.command("sweep")
+def alerts_sweep(
+    ctx: typer.Context,
+    now: Annotated[str | None, typer.Option(
+        "--now", help="Sweep as of this ISO datetime (with offset) or date; default now.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Fire the alert rungs that are due, once each, into the outbox."""
+    context = context_of(ctx)
+    services = context.services()
+    if now:
+        when = parse_when(now, "--now")
+        instant = (when if isinstance(when, datetime)
+                   else services.policy.calendar.start_of_day(when))
+        services.clock = FixedClock(instant)
+    queued = alerts.sweep(uow=services.uow, clock=services.clock, settings=services.settings,
+                          render=services.render)
+    if as_json:
+        emit_json(queued)
+        return
+    out.print(f"{len(queued)} alert(s) queued")
+    for alert in queued:
+        out.print(f"  {alert['case']} {alert['deadline']} {alert['rung']} (due {alert['due']}) "
+                  f"→ {escape(', '.join(alert['recipients']) or 'nobody')}")
+
+
+@outbox_app.command("dispatch")
+def outbox_dispatch(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Send pending e-mails over SMTP; failures stay queued and are retried with backoff."""
+    services = context_of(ctx).services()
+    result = outbox.dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
+                             lease=timedelta(seconds=services.settings.smtp.lease_seconds))
+    if as_json:
+        emit_json(result.as_dict())
+    else:
+        out.print(f"sent {result.sent}, failed {result.failed}, pending {result.pending}")
+
+
+@deadlines_app.command("ics")
+def deadlines_ics(
+    ctx: typer.Context,
+    member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")
+                      ] = None,
+    output_file: Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")
+                           ] = None,
+) -> None:
+    """Open deadlines as an iCalendar (.ics) file."""
+    services = context_of(ctx).services()
+    if member is not None and member not in {m.id for m in services.settings.members}:
+        raise InvalidInputError(f"unknown member '{member}'")
+    data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
+                                  ncp_name=services.settings.ncp.name)
+    if output_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output_file.write_bytes(data)
+
+
+def scheduler(ctx: typer.Context) -> None:
+    """Run the alert sweep and the outbox dispatch on their intervals until stopped."""
+    from workflow import scheduler as heartbeat  # APScheduler only for this command
+
+    context = context_of(ctx)
+    configure(level="info", json=True)
+    heartbeat.run(context.services())

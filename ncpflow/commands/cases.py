@@ -1,0 +1,240 @@
+"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ncpflow import output
+from ncpflow.context import context_of, notices, print_case, today, when
+from ncpflow.output import emit_json, out
+from states.errors import InvalidInputError
+from workflow import cases, pausing, queries, rotation
+from workflow.inputs import org_numbers, parse_when
+
+case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
+
+
+@case_app.command("open")
+def case_open(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="Short title of the submission.")],
+    enterprise: Annotated[list[str], typer.Option("--enterprise", help="Enterprise (repeat).")],
+    submitter: Annotated[list[str], typer.Option("--submitter", help="Submitter (repeat).")],
+    actor: Annotated[str, typer.Option("--actor", help="Who registers the case.")],
+    submitter_type: Annotated[list[str] | None, typer.Option(
+        "--submitter-type", help="individual, ngo, trade_union, community, academic, other; "
+        "one for all submitters or one each.")] = None,
+    received: Annotated[str | None, typer.Option(
+        "--received", help="YYYY-MM-DD (NCP local) or ISO datetime with offset; default now.")
+    ] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", help="Guidelines chapter (repeat).")
+                     ] = None,
+    host_country: Annotated[list[str] | None, typer.Option(
+        "--host-country", help="ISO 3166 alpha-2 code (repeat).")] = None,
+    sector: Annotated[str | None, typer.Option("--sector")] = None,
+    confidential_submitter: Annotated[bool, typer.Option(
+        "--confidential-submitter", help="Withhold the submitters' identity in exports.")] = False,
+    org_number: Annotated[list[str] | None, typer.Option(
+        "--org-number", help='A party\'s organisation number, "NAME=NUMBER" (repeat); '
+        "declared conflicts match on it as well as on the name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Register a new specific instance; the rotation picks its lead member."""
+    types: list[str | None] = list(submitter_type or [])
+    if len(types) > 1 and len(types) != len(submitter):
+        raise InvalidInputError(
+            f"{len(types)} --submitter-type values for {len(submitter)} submitters; "
+            "give one for all or one each")
+    # One type for all submitters, one each, or none.
+    kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
+    numbers = org_numbers(org_number or [], [*submitter, *enterprise])
+    services = context_of(ctx).services()
+    case = cases.open_case(
+        uow=services.uow, clock=services.clock, policy=services.policy,
+        reference_prefix=services.settings.ncp.reference_prefix, title=title,
+        submitters=[cases.PartyInput(name, kind, confidential_submitter, numbers.get(name))
+                    for name, kind in zip(submitter, kinds, strict=True)],
+        enterprises=[cases.PartyInput(name, org_number=numbers.get(name))
+                     for name in enterprise],
+        actor=actor, received=parse_when(received, "--received") if received else None,
+        themes=theme or [], host_countries=host_country or [], sector=sector,
+        notices=notices(services))
+    print_case(case, services, as_json)
+
+
+@case_app.command("advance")
+def case_advance(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    trigger: Annotated[str, typer.Argument(help="begin_assessment, accept, reject, examine, "
+                                           "conclude, withdraw, transfer, publish or close.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who takes the step.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    outcome: Annotated[str | None, typer.Option("--outcome")] = None,
+    at: Annotated[str | None, typer.Option(
+        "--at", help="When it happened: YYYY-MM-DD or ISO datetime with offset; default now.")
+    ] = None,
+    scope: Annotated[str | None, typer.Option(
+        "--scope", help="With accept: what was accepted, when only in part.")] = None,
+    expect_version: Annotated[int | None, typer.Option(
+        "--expect-version", help="Refuse with a conflict unless the case is at this version.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Move a case on with a trigger, an actor and a reason."""
+    services = context_of(ctx).services()
+    case = cases.advance(
+        uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
+        trigger=trigger, actor=actor, reason=reason, outcome=outcome,
+        at=parse_when(at, "--at") if at else None, scope=scope, expected_version=expect_version)
+    print_case(case, services, as_json)
+
+
+@case_app.command("show")
+def case_show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
+    services = context_of(ctx).services()
+    print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+
+
+@case_app.command("list")
+def case_list(
+    ctx: typer.Context,
+    state: Annotated[str | None, typer.Option("--state")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")
+                       ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Cases, oldest first, with their next due date."""
+    services = context_of(ctx).services()
+    on = today(services)
+    listed = queries.list_cases(uow=services.uow, state=state,
+                                overdue_on=on if overdue else None)
+    if as_json:
+        emit_json([queries.case_view(c, today=on) for c in listed])
+    else:
+        out.print(output.cases_table(listed, on))
+
+
+@case_app.command("triggers")
+def case_triggers(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """What may happen next to a case, and why not the rest."""
+    services = context_of(ctx).services()
+    case = queries.get_case(uow=services.uow, reference=reference)
+    rows = queries.triggers_view(case, services.policy)
+    if as_json:
+        emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
+        return
+    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
+    for row in rows:
+        if row["allowed"]:
+            extra = f" (outcome: {' | '.join(row['outcomes'])})" if row["outcomes"] else ""
+            out.print(f"  [green]✓[/] {row['trigger']} → {row['to_state']}{extra}: "
+                      f"{row['meaning']}")
+    for row in rows:
+        if not row["allowed"]:
+            out.print(f"  [dim]✗ {row['trigger']}: {row['why_not']}[/]")
+
+
+@case_app.command("pause")
+def case_pause(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    actor: Annotated[str, typer.Option("--actor", help="Who records the pause.")],
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why: parallel proceedings, a party's request, awaited information.")],
+    requested_by: Annotated[str | None, typer.Option(
+        "--requested-by", help="Who asked for it (a party, the NCP).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it started; default now.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Stop the clock: the stage stays, every open deadline waits."""
+    services = context_of(ctx).services()
+    case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
+                              actor=actor, reason=reason, requested_by=requested_by,
+                              at=when(at, "--at"))
+    print_case(case, services, as_json)
+
+
+@case_app.command("resume")
+def case_resume(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    actor: Annotated[str, typer.Option("--actor")],
+    at: Annotated[str | None, typer.Option("--at", help="When it ended; default now.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Restart the clock; open deadlines move on by the whole days paused."""
+    services = context_of(ctx).services()
+    case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
+                               actor=actor, at=when(at, "--at"), reason=reason)
+    print_case(case, services, as_json)
+
+
+@case_app.command("extend")
+def case_extend(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    deadline: Annotated[str, typer.Option("--deadline", help="acknowledgement, initial_assessment, "
+                                          "good_offices, examination, final_statement, "
+                                          "procedure or follow_up.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who approved the extension.")],
+    reason: Annotated[str, typer.Option("--reason")],
+    days: Annotated[int | None, typer.Option("--days")] = None,
+    months: Annotated[int | None, typer.Option("--months")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Give one open deadline more time, with a reason and who approved it."""
+    services = context_of(ctx).services()
+    case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
+                                   deadline=deadline, actor=actor, reason=reason, days=days,
+                                   months=months)
+    print_case(case, services, as_json)
+
+
+@case_app.command("reassign")
+def case_reassign(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    to: Annotated[str, typer.Option("--to", help="Member id of the new lead.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who decides.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    override: Annotated[bool, typer.Option(
+        "--override", help="Assign a conflicted, inactive or absent member anyway (audited).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Give a case to another lead member; refused where the rule would not allow it."""
+    services = context_of(ctx).services()
+    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference, to=to,
+                             actor=actor, reason=reason, override=override,
+                             notices=notices(services))
+    print_case(case, services, as_json)
+
+
+@case_app.command("recuse")
+def case_recuse(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    member: Annotated[str, typer.Option("--member", help="The lead who steps aside.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who records it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The lead recuses; the rotation picks the next eligible member."""
+    services = context_of(ctx).services()
+    case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
+                           reference=reference, member=member, actor=actor, reason=reason,
+                           notices=notices(services))
+    print_case(case, services, as_json)

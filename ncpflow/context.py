@@ -1,0 +1,78 @@
+"""What every command shares: the lazily built services, and how a case is printed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from ncpflow import output
+from ncpflow.output import emit_json
+from states.case import Case
+from states.errors import InvalidInputError
+from workflow import queries, rotation, rotation_views
+from workflow.bootstrap import Services, bootstrap
+from workflow.config import Settings, load_settings
+from workflow.inputs import parse_when
+
+
+@dataclass
+class Context:
+    config: Path | None
+    database: str | None
+    _settings: Settings | None = field(default=None, repr=False)
+    _services: Services | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config, database_url=self.database)
+        return self._settings
+
+    def services(self, *, require_initialised: bool = True) -> Services:
+        if self._services is None:
+            self._services = bootstrap(self.settings(), require_initialised=require_initialised)
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.close()
+            self._services = None
+
+
+def context_of(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+def today(services: Services) -> date:
+    return services.policy.calendar.local_date(services.clock.now())
+
+
+def notices(services: Services) -> rotation.Notices:
+    return rotation.Notices(services.settings, services.render)
+
+
+def print_case(case: Case, services: Services, as_json: bool) -> None:
+    view = queries.case_view(case, today=today(services))
+    # Every command that prints a case prints the same view: who leads, why, who takes part.
+    view.update(rotation_views.lead_view(uow=services.uow, case=case))
+    if as_json:
+        emit_json(view)
+    else:
+        output.case_panel(view)
+
+
+def when(value: str | None, what: str) -> date | datetime | None:
+    return parse_when(value, what) if value else None
+
+
+def day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    parsed = parse_when(value, what)
+    if isinstance(parsed, datetime):
+        raise InvalidInputError(f"{what} takes a date (YYYY-MM-DD), not a time")
+    return parsed

@@ -19,7 +19,8 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         conn = conn.execution_options(**{WRITE: True})
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        # "heads": independent branches (e.g. users, audit checkpoints) may each add a revision.
+        command.upgrade(config, "heads")
         conn.commit()
 
 

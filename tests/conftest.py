@@ -93,6 +93,21 @@ def make_settings(url: str, **sections: Any) -> Settings:
     return parse_settings(data, source="(test settings)")
 
 
+def refuse_audit_inserts(services: Services, message: str) -> None:
+    """Make the database refuse every new audit entry, as a full disk or a fault would."""
+    engine = services.uow.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(sqlalchemy.text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
+                                         f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))
+        else:
+            conn.execute(sqlalchemy.text(
+                "CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS "
+                f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"))
+            conn.execute(sqlalchemy.text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
+                                         "FOR EACH ROW EXECUTE FUNCTION sabotage()"))
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))

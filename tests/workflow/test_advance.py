@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import text
 from structlog.testing import capture_logs
 
 from states.errors import ConflictError, StorageError, TransitionNotAllowedError
 from states.lifecycle import DeadlineName, State
+from tests.conftest import refuse_audit_inserts
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput, advance, open_case
@@ -49,16 +49,7 @@ def test_a_transition_whose_audit_write_fails_leaves_the_case_untouched(
     """Case, deadlines and audit commit together: a failing audit insert undoes the rest."""
     ref = open_one(services)
     before = get_case(uow=services.uow, reference=ref)
-    engine = services.uow.engine  # type: ignore[attr-defined]
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execute(text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                              "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"))
-        else:
-            conn.execute(text("CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS "
-                              "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"))
-            conn.execute(text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                              "FOR EACH ROW EXECUTE FUNCTION sabotage()"))
+    refuse_audit_inserts(services, "disk on fire")
     with pytest.raises(StorageError, match="disk on fire"):
         step(services, ref, "begin_assessment", date(2025, 2, 3))
     assert get_case(uow=services.uow, reference=ref) == before

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from states.case import Case
 from states.errors import InvalidInputError, NcpflowError, StepRefusedError, StorageError
@@ -223,16 +222,7 @@ def test_a_pause_whose_audit_write_fails_leaves_the_case_running(services: Servi
     """Case, pause row and audit entry commit together: a failing audit insert undoes all."""
     ref = assessing(services)
     before = get_case(uow=services.uow, reference=ref)
-    engine = services.uow.engine  # type: ignore[attr-defined]
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execute(text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                              "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"))
-        else:
-            conn.execute(text("CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS "
-                              "$$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$"))
-            conn.execute(text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                              "FOR EACH ROW EXECUTE FUNCTION sabotage()"))
+    refuse_audit_inserts(services, "disk on fire")
     with pytest.raises(StorageError, match="disk on fire"):
         pause(services, ref, date(2025, 2, 10))
     after = get_case(uow=services.uow, reference=ref)

@@ -11,7 +11,7 @@ import pytest
 from states.case import Case
 from states.errors import InvalidInputError, NcpflowError, StepRefusedError, StorageError
 from states.lifecycle import DeadlineName, State
-from tests.conftest import make_settings
+from tests.conftest import make_settings, refuse_audit_inserts
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services, bootstrap
 from workflow.cases import PartyInput, advance, open_case

@@ -13,9 +13,15 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## Set up, create the SQLite database with demo cases, and show them with their due dates.
+## Set up, create the SQLite database with demo cases and a demo user, and serve the app at
+## http://127.0.0.1:8000 (pages, JSON API at /api, OpenAPI at /docs). Ctrl-C stops.
 run: install
 	$(BIN)/ncpflow init --demo
+	@PW=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
+	if $(BIN)/ncpflow users add demo --role handler --password "$$PW" --actor "make run"; then \
+	  echo "sign in as: demo   password: $$PW   (shown once)"; \
+	else echo "demo user exists; new password: $(BIN)/ncpflow users passwd demo"; fi
+	$(BIN)/ncpflow serve --host 127.0.0.1 --port 8000
 
 ## Set up and run the whole test suite (SQLite, and PostgreSQL when installed).
 test: install

@@ -17,6 +17,7 @@ from ncpflow.commands.audit import audit_app
 from ncpflow.commands.cases import case_app
 from ncpflow.commands.reports import report_app
 from ncpflow.commands.rotation import members_app, rotation_app
+from ncpflow.commands.web import serve, users_app
 from ncpflow.context import Context, context_of, today
 from ncpflow.output import out
 from states.errors import NcpflowError
@@ -28,7 +29,8 @@ app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_comp
                   help="Workflow engine for National Contact Points' specific instances.")
 for group, name in ((case_app, "case"), (audit_app, "audit"), (alerts_app, "alerts"),
                     (outbox_app, "outbox"), (deadlines_app, "deadlines"),
-                    (members_app, "members"), (rotation_app, "rotation"), (report_app, "report")):
+                    (members_app, "members"), (rotation_app, "rotation"), (report_app, "report"),
+                    (users_app, "users")):
     app.add_typer(group, name=name)
 
 @app.callback()
@@ -70,6 +72,7 @@ def init(
 
 
 app.command()(scheduler)
+app.command()(serve)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -76,6 +76,8 @@ class CaseDetails:
     themes: tuple[str, ...] = ()
     host_countries: tuple[str, ...] = ()
     sector: str | None = None
+    guidelines_edition: str | None = None  # "2011", "2023" or "both" (harm that continues)
+    supporting_ncps: tuple[str, ...] = ()  # ISO 3166 codes of the NCPs supporting the lead
 
 
 @dataclass(frozen=True)

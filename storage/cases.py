@@ -95,7 +95,8 @@ class SqlCaseRepository:
             "themes": json.dumps(list(case.details.themes)),
             "host_countries": json.dumps(list(case.details.host_countries)),
             "sector": case.details.sector, "lead_member": case.lead_member,
-            "version": case.version,
+            "version": case.version, "edition": case.details.guidelines_edition,
+            "supporting": json.dumps(list(case.details.supporting_ncps)),
         }
 
     def _insert_deadline(self, case_id: int, deadline: Deadline) -> None:
@@ -125,9 +126,11 @@ class SqlCaseRepository:
         row = db.one(
             "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
             "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
-            "host_countries, sector, lead_member, version) VALUES (:reference, :title, :state, "
+            "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps) "
+            "VALUES (:reference, :title, :state, "
             ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
-            ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version) "
+            ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
+            ":edition, :supporting) "
             "RETURNING id", self._case_params(case))
         assert row is not None
         case_id = row[0]
@@ -150,7 +153,8 @@ class SqlCaseRepository:
         row = db.one(
             "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
-            "sector = :sector, lead_member = :lead_member, version = :version "
+            "sector = :sector, lead_member = :lead_member, version = :version, "
+            "guidelines_edition = :edition, supporting_ncps = :supporting "
             "WHERE reference = :reference AND version = :expected RETURNING id", params)
         if row is None:
             current = db.one("SELECT version, state FROM cases WHERE reference = :ref",

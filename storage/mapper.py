@@ -19,7 +19,7 @@ Row = tuple[Any, ...]
 
 CASE_COLUMNS = ("id, reference, title, state, outcome, scope, received_at, last_event_at, "
                 "timezone, roll_to_working_day, holiday_country, themes, host_countries, sector, "
-                "lead_member, version")
+                "lead_member, version, guidelines_edition, supporting_ncps")
 PARTY_COLUMNS = "case_id, role, name, type, confidential, org_number"
 DEADLINE_COLUMNS = ("id, case_id, name, basis_on, basis_label, duration, started_at, met_at, "
                     "met_on")
@@ -74,7 +74,9 @@ def to_case(row: Row, parties: Sequence[Party], deadlines: Sequence[Deadline],
         received_at=received, last_event_at=last, calendar=calendar, parties=tuple(parties),
         deadlines=with_pauses(deadlines, paused, calendar) if paused else tuple(deadlines),
         details=CaseDetails(themes=tuple(json.loads(row[11])),
-                            host_countries=tuple(json.loads(row[12])), sector=row[13]),
+                            host_countries=tuple(json.loads(row[12])), sector=row[13],
+                            guidelines_edition=row[16],
+                            supporting_ncps=tuple(json.loads(row[17] or "[]"))),
         lead_member=row[14], pauses=paused, version=row[15],
     )
 

@@ -8,8 +8,9 @@ read and advanced by one transaction at a time on either backend.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import psycopg
 from sqlalchemy import Engine
@@ -19,10 +20,12 @@ from states.errors import StorageError, StorageUnavailableError
 from storage.alerts import SqlAlertStore
 from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
+from storage.checkpoints import SqlCheckpointStore
 from storage.db import Db
 from storage.engine import WRITE, is_sqlite
 from storage.members import SqlMemberStore
 from storage.outbox import SqlOutbox
+from storage.users import SqlUserStore
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -33,15 +36,21 @@ class SqlTransaction:
         self.db = db
         self.cases = SqlCaseRepository(db)
         self.audit = SqlAuditLog(db)
+        self.checkpoints = SqlCheckpointStore(db)
         self.alerts = SqlAlertStore(db)
         self.outbox = SqlOutbox(db)
         self.members = SqlMemberStore(db)
+        self.users = SqlUserStore(db)
 
 
 class SqlUnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sqlite = is_sqlite(engine)
+        # SQLite takes one writer at a time; threads of one process (the web server's pool)
+        # queue here in turn instead of sleeping in SQLite's busy handler, which made tail
+        # latency jump (benchmarks/api.py). Other processes still meet BEGIN IMMEDIATE.
+        self._writer = threading.RLock() if self._sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[SqlTransaction]:
@@ -50,7 +59,7 @@ class SqlUnitOfWork:
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
-        with self._translate(), self.engine.connect() as conn:
+        with self._writer or nullcontext(), self._translate(), self.engine.connect() as conn:
             conn = conn.execution_options(**{WRITE: True})
             with conn.begin():
                 db = Db(conn.connection.driver_connection, self._sqlite)

@@ -32,6 +32,8 @@ class CaseRow(SQLModel, table=True):
     sector: str | None = None
     lead_member: str | None = None
     version: int = 1
+    guidelines_edition: str | None = None
+    supporting_ncps: str = Field(default="[]", sa_column=Column(Text, nullable=False))
 
 
 class PartyRow(SQLModel, table=True):
@@ -84,6 +86,15 @@ class AuditRow(SQLModel, table=True):
     data: str = Field(sa_column=Column(Text, nullable=False))  # canonical JSON
     prev_hash: str
     hash: str
+
+
+class AuditCheckpointRow(SQLModel, table=True):
+    __tablename__ = "audit_checkpoints"
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hash: str
+    at: str
+    mac: str
 
 
 class ReferenceCounterRow(SQLModel, table=True):
@@ -201,3 +212,16 @@ class LeadAlertRow(SQLModel, table=True):
     member_id: str
     problem: str = Field(sa_column=Column(Text, nullable=False))
     fired_at: datetime
+
+
+class UserRow(SQLModel, table=True):
+    """Users of the web app and API (migration 0004_users): hashes only, never the secrets."""
+
+    __tablename__ = "users"
+
+    name: str = Field(primary_key=True)
+    role: str
+    member_id: str | None = None
+    token_hash: str | None = Field(default=None, unique=True)
+    password_hash: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime

@@ -10,7 +10,7 @@ from typing import Any
 import structlog
 
 from states import case as core
-from states.case import Case, CaseDetails, Party, PartyRole, Policy
+from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_text
 from states.errors import ConflictError, InvalidInputError
 from states.lifecycle import Outcome, Trigger
 from workflow import inputs, rotation
@@ -31,7 +31,9 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
               title: str, submitters: Sequence[PartyInput], enterprises: Sequence[PartyInput],
               actor: str, received: date | datetime | None = None,
               themes: Sequence[str] = (), host_countries: Sequence[str] = (),
-              sector: str | None = None, notices: rotation.Notices | None = None) -> Case:
+              sector: str | None = None, notices: rotation.Notices | None = None,
+              guidelines_edition: str | None = None,
+              supporting_ncps: Sequence[str] = ()) -> Case:
     """Register a submission: a new case in `received`, its first deadlines and audit entry.
 
     When members have been brought in (`init`, `members sync`), the rotation picks the lead in
@@ -49,7 +51,9 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
     )
     details = CaseDetails(themes=inputs.themes(list(themes)),
                           host_countries=inputs.countries(list(host_countries)),
-                          sector=sector or None)
+                          sector=sector or None,
+                          guidelines_edition=inputs.edition(guidelines_edition),
+                          supporting_ncps=inputs.countries(list(supporting_ncps)))
     # Decide once before writing, so bad input never reaches the database or burns a number.
     core.open_case(reference="(new)", title=title, parties=parties, received_at=received_at,
                    opened_at=now, actor=actor, policy=policy, details=details)
@@ -72,6 +76,8 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
                 "themes": list(details.themes),
                 "host_countries": list(details.host_countries),
                 "sector": details.sector,
+                "guidelines_edition": details.guidelines_edition,
+                "supporting_ncps": list(details.supporting_ncps),
                 "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
                                       for s in event.started],
                 "recorded_at": now.isoformat(),
@@ -138,3 +144,43 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
              from_state=event.from_state.value, to_state=event.to_state.value,
              outcome=data["outcome"], actor=actor, version=saved.version)
     return saved
+
+
+
+def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reason: str,
+              themes: Sequence[str] | None = None, host_countries: Sequence[str] | None = None,
+              sector: str | None = None, guidelines_edition: str | None = None,
+              supporting_ncps: Sequence[str] | None = None) -> Case:
+    """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
+    require_text(actor, "an actor (--actor)")
+    require_text(reason, "a reason (--reason)")
+    with uow.write() as tx:
+        case = tx.cases.get(reference)
+        old = case.details
+        new = replace(
+            old,
+            themes=inputs.themes(list(themes)) if themes is not None else old.themes,
+            host_countries=(inputs.countries(list(host_countries)) if host_countries is not None
+                            else old.host_countries),
+            sector=(sector or None) if sector is not None else old.sector,
+            guidelines_edition=(inputs.edition(guidelines_edition)
+                                if guidelines_edition is not None else old.guidelines_edition),
+            supporting_ncps=(inputs.countries(list(supporting_ncps))
+                             if supporting_ncps is not None else old.supporting_ncps))
+        changes = {name: {"from": _plain(getattr(old, name)), "to": _plain(getattr(new, name))}
+                   for name in ("themes", "host_countries", "sector", "guidelines_edition",
+                                "supporting_ncps") if getattr(old, name) != getattr(new, name)}
+        if not changes:
+            raise InvalidInputError(f"{reference}: nothing to change")
+        now = clock.now()
+        saved = tx.cases.save(replace(case, details=new), previous=case)
+        tx.audit.append(case_ref=reference, kind="edited", actor=actor, at=now,
+                        from_state=case.state.value, to_state=case.state.value, reason=reason,
+                        data={"changes": changes, "version": saved.version,
+                              "recorded_at": now.isoformat()})
+    log.info("case_edited", case=reference, fields=sorted(changes), actor=actor)
+    return saved
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -184,6 +184,13 @@ class SchedulerSection(_Section):
                                    description="seconds between duty and lead-availability checks")
 
 
+class AuditSection(_Section):
+    key_file: str | None = Field(
+        default=None, description="HMAC key for checkpoints (else $NCPFLOW_AUDIT_KEY)")
+    checkpoint_file: str | None = Field(
+        default=None, description="checkpoint log outside the database (default: beside it)")
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -194,6 +201,7 @@ class Settings(_Section):
     members: tuple[MemberSection, ...] = ()
     smtp: SmtpSection = SmtpSection()
     scheduler: SchedulerSection = SchedulerSection()
+    audit: AuditSection = AuditSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

@@ -65,6 +65,19 @@ def _show(value: date | datetime | None, instant: datetime) -> str:
     return value.isoformat() if value is not None else instant.isoformat()
 
 
+EDITIONS = ("2011", "2023", "both")
+
+
+def edition(value: str | None) -> str | None:
+    """The Guidelines edition that applies: 2011 (harm before 8 June 2023), 2023, or both."""
+    if value is None or value == "":
+        return None
+    if value not in EDITIONS:
+        raise InvalidInputError(f"unknown Guidelines edition '{value}'; one of: "
+                                f"{', '.join(EDITIONS)}")
+    return value
+
+
 def themes(values: list[str]) -> tuple[str, ...]:
     for value in values:
         if value not in THEMES:

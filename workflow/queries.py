@@ -67,6 +67,8 @@ def case_view(case: Case, *, today: date) -> dict[str, Any]:
         "themes": list(case.details.themes),
         "host_countries": list(case.details.host_countries),
         "sector": case.details.sector,
+        "guidelines_edition": case.details.guidelines_edition,
+        "supporting_ncps": list(case.details.supporting_ncps),
         "timezone": case.calendar.timezone,
         "next_due": deadline_view(upcoming, today) if upcoming else None,
         "deadlines": [deadline_view(d, today) for d in case.deadlines],

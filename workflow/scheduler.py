@@ -14,10 +14,13 @@ from types import FrameType
 from typing import Any
 
 import structlog
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from states.rotation import RotationMode
 from workflow.alerts import sweep
+from workflow.audit import load_key, make_checkpoint
 from workflow.bootstrap import Services
 from workflow.outbox import dispatch
 from workflow.rotation import Notices, advance_duty, alert_unavailable_leads
@@ -28,6 +31,7 @@ SWEEP_JOB = "ncpflow-alerts-sweep"
 DISPATCH_JOB = "ncpflow-outbox-dispatch"
 DUTY_JOB = "ncpflow-rotation-advance"
 LEADS_JOB = "ncpflow-rotation-check"
+CHECKPOINT_JOB = "ncpflow-audit-checkpoint"
 
 
 def run_sweep(services: Services) -> None:
@@ -69,15 +73,41 @@ def run_leads_check(services: Services) -> None:
         log.error("job_failed", job=LEADS_JOB, error=str(exc))
 
 
+def run_checkpoint(services: Services) -> None:
+    """Job (nightly, when an audit key is configured): sign the audit chain head."""
+    try:
+        checkpoint = make_checkpoint(uow=services.uow, clock=services.clock,
+                                     settings=services.settings)
+        log.info("job_ran", job=CHECKPOINT_JOB, seq=checkpoint.seq)
+    except Exception as exc:  # the next night retries; the scheduler must keep beating
+        log.error("job_failed", job=CHECKPOINT_JOB, error=str(exc))
+
+
 def jobs(services: Services) -> list[str]:
-    """The job ids this configuration runs: duty rotation only in periodic mode."""
+    """The job ids this configuration runs: duty rotation only in periodic mode, the nightly
+    audit checkpoint only when an audit key is configured."""
     periodic = services.policy.rotation.mode is RotationMode.PERIODIC
-    return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB]
+    keyed = load_key(services.settings) is not None
+    return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB,
+            *([CHECKPOINT_JOB] if keyed else [])]
 
 
 def build(services: Services) -> BlockingScheduler:
-    settings = services.settings.scheduler
     scheduler = BlockingScheduler(timezone=services.settings.ncp.timezone)
+    add_jobs(scheduler, services)
+    return scheduler
+
+
+def background(services: Services) -> BackgroundScheduler:
+    """The same jobs in a background thread, for `ncpflow serve`; the caller starts and stops it."""
+    scheduler = BackgroundScheduler(timezone=services.settings.ncp.timezone)
+    add_jobs(scheduler, services)
+    return scheduler
+
+
+def add_jobs(scheduler: BaseScheduler, services: Services) -> None:
+    """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`."""
+    settings = services.settings.scheduler
     common: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1,
                               "misfire_grace_time": settings.misfire_grace,
                               "kwargs": {"services": services}}
@@ -90,7 +120,9 @@ def build(services: Services) -> BlockingScheduler:
                           next_run_time=_now(services), **common)
     scheduler.add_job(run_leads_check, "interval", id=LEADS_JOB,
                       seconds=settings.rotation_interval, next_run_time=_now(services), **common)
-    return scheduler
+    if CHECKPOINT_JOB in jobs(services):
+        # Nightly at 02:30 in the NCP's zone; without a key the job list says it is off.
+        scheduler.add_job(run_checkpoint, "cron", id=CHECKPOINT_JOB, hour=2, minute=30, **common)
 
 
 def _now(services: Services) -> Any:

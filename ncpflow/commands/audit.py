@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of
+from ncpflow.context import context_of, day
 from ncpflow.output import emit_json, out
 from states.chain import HASHED_FIELDS
-from workflow import audit
+from workflow import audit, exports
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
 
@@ -40,16 +44,118 @@ def audit_log(
 def audit_verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="Verify an exported JSONL file offline, without the database.")] = None,
 ) -> None:
-    """Recompute the hash chain; exit non-zero naming the first bad entry."""
-    services = context_of(ctx).services()
-    verdict = audit.verify_chain(uow=services.uow)
+    """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
+    entry, a bad checkpoint or a truncation."""
+    if file is not None:
+        verdict = exports.verify_file(file)
+        if as_json:
+            emit_json(verdict.as_dict())
+        elif verdict.ok:
+            out.print(f"export intact ({verdict.mode}): {verdict.entries} entries, "
+                      f"{verdict.redacted} redacted (links checked), {verdict.gaps} gaps")
+        else:
+            output.err.print(f"export BROKEN at seq {verdict.first_bad_seq}: {verdict.problem}")
+        if not verdict.ok:
+            raise typer.Exit(6)
+        return
+    context = context_of(ctx)
+    services = context.services()
+    report = audit.verify_all(uow=services.uow, settings=context.settings())
     if as_json:
-        emit_json(verdict.as_dict())
-    elif verdict.ok:
-        out.print(f"audit log intact: {verdict.entries} entries, head {verdict.head_seq} "
-                  f"{verdict.head_hash}")
+        emit_json(report.as_dict())
+    elif report.ok:
+        out.print(f"audit log intact: {report.chain.entries} entries checked, "
+                  f"{report.checkpoints} checkpoints, head {report.chain.head_seq} "
+                  f"{report.chain.head_hash}")
     else:
-        output.err.print(f"audit log BROKEN at seq {verdict.first_bad_seq}: {verdict.problem}")
-    if not verdict.ok:
+        if not report.chain.ok:
+            output.err.print(f"audit log BROKEN at seq {report.chain.first_bad_seq}: "
+                             f"{report.chain.problem}")
+        for finding in report.findings:
+            output.err.print(finding.problem)
+        output.err.print(f"{report.chain.entries} entries checked; first bad seq "
+                         f"{report.first_bad_seq}")
+    if not report.ok:
         raise typer.Exit(6)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Sign the chain head (seq, hash, time) with the audit key; store it in the database and
+    append it to the checkpoint log outside the database."""
+    context = context_of(ctx)
+    services = context.services()
+    checkpoint = audit.make_checkpoint(uow=services.uow, clock=services.clock,
+                                       settings=context.settings())
+    if as_json:
+        emit_json({**checkpoint.as_dict(),
+                   "file": str(audit.checkpoint_path(context.settings()))})
+    else:
+        out.print(f"checkpoint at seq {checkpoint.seq} {checkpoint.hash} ({checkpoint.at})")
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    output_file: Annotated[Path | None, typer.Option(
+        "--output", help="Write the key to this file (mode 0600) instead of stdout.")] = None,
+) -> None:
+    """Make a random checkpoint key; keep it outside the database."""
+    key = audit.keygen(output_file)
+    if output_file is None:
+        sys.stdout.write(key + "\n")
+    else:
+        out.print(f"key written to {output_file} (mode 0600); set [audit] key_file to it")
+
+
+@contextlib.contextmanager
+def to_file(path: Path | None) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    with path.open("w", encoding="utf-8", newline="") as handle, \
+            contextlib.redirect_stdout(handle):
+        yield
+
+
+@audit_app.command("export")
+def audit_export(
+    ctx: typer.Context,
+    fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
+    case: Annotated[str | None, typer.Option("--case", help="Only this case's entries.")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="First day (UTC), YYYY-MM-DD.")]
+    = None,
+    until: Annotated[str | None, typer.Option("--to", help="Last day (UTC), YYYY-MM-DD.")] = None,
+    output_file: Annotated[Path | None, typer.Option("--output")] = None,
+    reveal: Annotated[bool, typer.Option(
+        "--reveal", help="Admins: show confidential submitters' names (audited).")] = False,
+    actor: Annotated[str | None, typer.Option("--actor")] = None,
+) -> None:
+    """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
+    services = context_of(ctx).services()
+    rows = exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case,
+                               since=day(since, "--from"), until=day(until, "--to"),
+                               reveal=reveal, actor=actor)
+    first = list(_first(rows))  # errors (unknown case, --reveal without --actor) before output
+    with to_file(output_file):
+        if fmt is LogFormat.csv:
+            output.emit_csv(_chain(first, rows), [*exports.EXPORT_FIELDS, "redacted"])
+        else:
+            output.emit_jsonl(_chain(first, rows))
+
+
+def _first(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        yield row
+        return
+
+
+def _chain(first: list[dict[str, Any]],
+           rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield from first
+    yield from rest

@@ -34,6 +34,10 @@ def case_open(
     host_country: Annotated[list[str] | None, typer.Option(
         "--host-country", help="ISO 3166 alpha-2 code (repeat).")] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
+    guidelines_edition: Annotated[str | None, typer.Option(
+        "--guidelines-edition", help="2011, 2023 or both (harm that continues).")] = None,
+    supporting_ncp: Annotated[list[str] | None, typer.Option(
+        "--supporting-ncp", help="ISO 3166 code of a supporting NCP (repeat).")] = None,
     confidential_submitter: Annotated[bool, typer.Option(
         "--confidential-submitter", help="Withhold the submitters' identity in exports.")] = False,
     org_number: Annotated[list[str] | None, typer.Option(
@@ -60,7 +64,34 @@ def case_open(
                      for name in enterprise],
         actor=actor, received=parse_when(received, "--received") if received else None,
         themes=theme or [], host_countries=host_country or [], sector=sector,
-        notices=notices(services))
+        notices=notices(services), guidelines_edition=guidelines_edition,
+        supporting_ncps=supporting_ncp or [])
+    print_case(case, services, as_json)
+
+
+@case_app.command("edit")
+def case_edit(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    actor: Annotated[str, typer.Option("--actor")],
+    reason: Annotated[str, typer.Option("--reason")],
+    theme: Annotated[list[str] | None, typer.Option(
+        "--theme", help="Replaces the themes (repeat).")] = None,
+    host_country: Annotated[list[str] | None, typer.Option(
+        "--host-country", help="Replaces the host countries (repeat).")] = None,
+    sector: Annotated[str | None, typer.Option("--sector")] = None,
+    guidelines_edition: Annotated[str | None, typer.Option(
+        "--guidelines-edition", help="2011, 2023 or both.")] = None,
+    supporting_ncp: Annotated[list[str] | None, typer.Option(
+        "--supporting-ncp", help="Replaces the supporting NCPs (repeat).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Change a case's descriptive fields; one audit entry names every change."""
+    services = context_of(ctx).services()
+    case = cases.edit_case(uow=services.uow, clock=services.clock, reference=reference,
+                           actor=actor, reason=reason, themes=theme, host_countries=host_country,
+                           sector=sector, guidelines_edition=guidelines_edition,
+                           supporting_ncps=supporting_ncp)
     print_case(case, services, as_json)
 
 

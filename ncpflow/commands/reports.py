@@ -1,17 +1,107 @@
-"""`ncpflow report ...`: reports."""
+"""`ncpflow report ...`: reports (rotation; timelines, annual and OECD from the audit log)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
-from ncpflow import output
+from ncpflow import output, report_html
 from ncpflow.context import context_of, day
 from ncpflow.output import emit_json
-from workflow import rotation_views
+from workflow import reports, rotation_views
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports.")
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+FormatOpt = Annotated[ReportFormat | None, typer.Option("--format")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")]
+
+
+def _write(text: str, target: Path | None) -> None:
+    if target is None:
+        sys.stdout.write(text)
+    else:
+        target.write_text(text, encoding="utf-8")
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    import io
+
+    buffer = io.StringIO()
+    columns = list(rows[0]) if rows else []
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else
+                         json.dumps(v) if isinstance(v, dict) else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def _fmt(fmt: ReportFormat | None, as_json: bool) -> ReportFormat:
+    return ReportFormat.json if as_json else (fmt or ReportFormat.json)
+
+
+@report_app.command("timelines")
+def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Option()] = None,
+                     fmt: FormatOpt = None, as_json: JsonOpt = False,
+                     output_file: OutputOpt = None) -> None:
+    """Per case and stage: days used against the indicative timeline, paused days apart."""
+    context = context_of(ctx)
+    services = context.services()
+    report = reports.timelines(uow=services.uow, clock=services.clock,
+                               settings=context.settings(), year=year)
+    chosen = _fmt(fmt, as_json)
+    text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
+            if chosen is ReportFormat.csv else report_html.timelines_html(report))
+    _write(text, output_file)
+
+
+@report_app.command("annual")
+def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
+                  fmt: FormatOpt = None, as_json: JsonOpt = False,
+                  output_file: OutputOpt = None) -> None:
+    """Yearly figures for the NCP's annual report."""
+    context = context_of(ctx)
+    services = context.services()
+    report = reports.annual(uow=services.uow, clock=services.clock,
+                            settings=context.settings(), year=year)
+    chosen = _fmt(fmt, as_json)
+    flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v}
+            for k, v in report.items()]
+    text = (_json(report) if chosen is ReportFormat.json else _csv(flat)
+            if chosen is ReportFormat.csv else report_html.annual_html(report))
+    _write(text, output_file)
+
+
+@report_app.command("oecd")
+def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] = None,
+                fmt: FormatOpt = None, as_json: JsonOpt = False,
+                output_file: OutputOpt = None) -> None:
+    """One row per case with the OECD database's fields (no party names)."""
+    context = context_of(ctx)
+    services = context.services()
+    rows = reports.oecd(uow=services.uow, settings=context.settings(), year=year)
+    chosen = _fmt(fmt, as_json)
+    text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)
+            if chosen is ReportFormat.csv else report_html.oecd_html(rows, year))
+    _write(text, output_file)
 
 
 @report_app.command("rotation")

@@ -1,0 +1,124 @@
+"""`create_app(services)`: the FastAPI app: JSON API, /healthz, and the pages when present.
+
+Errors become `{"error": code, "detail": text}` with the status the API promises; every
+route calls a workflow use case, so a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from ncpflow import __version__
+from ncpflow.web import api
+from ncpflow.web.auth import ApiError, secret_key, services_of
+from states.errors import (
+    CaseNotFoundError,
+    ConflictError,
+    InvalidInputError,
+    NcpflowError,
+    OutcomeError,
+    StepRefusedError,
+    StorageError,
+    StorageUnavailableError,
+    TransitionNotAllowedError,
+)
+from workflow import views
+from workflow.bootstrap import Services
+from workflow.config import ConfigError
+from workflow.views import ForbiddenError
+
+log = structlog.get_logger("ncpflow.web")
+
+# First match wins: ForbiddenError is an InvalidInputError.
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (ForbiddenError, 403, "forbidden"),
+    (CaseNotFoundError, 404, "not_found"),
+    (TransitionNotAllowedError, 409, "not_allowed"),
+    (StepRefusedError, 409, "not_allowed"),
+    (ConflictError, 409, "conflict"),
+    (OutcomeError, 422, "invalid_input"),
+    (InvalidInputError, 422, "invalid_input"),
+    (ConfigError, 422, "invalid_input"),
+    (StorageUnavailableError, 503, "unavailable"),
+    (StorageError, 500, "storage"),
+]
+
+
+def _error(status: int, error: str, detail: str,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _describe(errors: Any) -> str:
+    parts = []
+    for e in errors:
+        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "request"
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def _allowed(app: FastAPI, request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+        match, _ = route.matches({**request.scope, "method": "POST"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
+def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
+    app = FastAPI(title="ncpflow", version=__version__,
+                  description="NCP specific-instance workflow: cases, deadlines, audit log.")
+    app.state.services = services
+    app.state.secret_key = secret or secret_key()
+
+    @app.exception_handler(ApiError)
+    def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.error, exc.detail, exc.headers)
+
+    @app.exception_handler(NcpflowError)
+    def domain_error(request: Request, exc: NcpflowError) -> JSONResponse:
+        status, code = next(((s, c) for kind, s, c in STATUS if isinstance(exc, kind)),
+                            (409, "not_allowed"))
+        if status >= 500:
+            log.error("request_failed", path=request.url.path, error=str(exc))
+        return _error(status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid_input", _describe(exc.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # a body that is not JSON: bad input like any other
+            return _error(422, "invalid_input", f"the request body: {exc.detail}")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the first matching route's methods; a path served by two
+            # routes (GET and POST /api/cases) allows both.
+            headers["Allow"] = ", ".join(_allowed(app, request))
+        return _error(exc.status_code, code, str(exc.detail), headers or None)
+
+    @app.get("/healthz", summary="Liveness and database check", tags=["health"])
+    def healthz(request: Request) -> dict[str, str]:
+        views.health(uow=services_of(request).uow)
+        return {"status": "ok"}
+
+    app.include_router(api.router, tags=["api"])
+    if importlib.util.find_spec("ncpflow.web.pages") is not None:
+        # The pages are built alongside; the API works without them.
+        app.include_router(importlib.import_module("ncpflow.web.pages").router)
+    return app

@@ -1,0 +1,149 @@
+"""Who is asking: Bearer API tokens or a signed session cookie; roles; CSRF tokens for forms.
+
+For pages (helper modules build on these):
+- `current_user` (dependency): the signed-in `User`, from `Authorization: Bearer TOKEN` or the
+  session cookie; 401 otherwise. `optional_user` returns None instead of raising.
+- `require_roles("handler", ...)`: a dependency returning the user, 403 for other roles.
+- `csrf_token(request)` for a hidden form field; `check_csrf(request, token)` raises 403 when
+  it is missing, forged, expired or minted for another session.
+- `sign_in(response, user)` / `sign_out(response)` set and clear the session cookie
+  (HttpOnly, SameSite=Lax, Secure when served over https); `check_password(request, name, pw)`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from states.users import User
+from workflow import users
+from workflow.bootstrap import Services
+
+SESSION_COOKIE = "ncpflow_session"
+SESSION_SECONDS = 12 * 3600
+CSRF_FIELD = "csrf_token"
+
+
+class ApiError(Exception):
+    """An error the API answers with `{"error": code, "detail": text}` and `status`."""
+
+    def __init__(self, status: int, error: str, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.error, self.detail, self.headers = status, error, detail, headers
+
+
+def secret_key() -> str:
+    """`$NCPFLOW_SECRET_KEY`, or a random key per process (sessions end at restart)."""
+    return os.environ.get("NCPFLOW_SECRET_KEY") or secrets.token_urlsafe(32)
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _signer(request: Request, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret_key, salt=salt)
+
+
+def _session_name(request: Request) -> str | None:
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    try:
+        name = _signer(request, "session").loads(cookie, max_age=SESSION_SECONDS)
+    except BadSignature:
+        return None
+    return name if isinstance(name, str) else None
+
+
+def optional_user(request: Request) -> User | None:
+    """The user behind the request's Bearer token or session cookie, or None."""
+    cached = getattr(request.state, "user", None)
+    if cached is not None:
+        assert isinstance(cached, User)
+        return cached
+    services = services_of(request)
+    header = request.headers.get("authorization", "")
+    user: User | None = None
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer TOKEN'",
+                           {"WWW-Authenticate": "Bearer"})
+        user = users.by_token(uow=services.uow, token=token.strip())
+        if user is None:
+            raise ApiError(401, "unauthorized", "the API token is not valid",
+                           {"WWW-Authenticate": "Bearer"})
+    else:
+        name = _session_name(request)
+        if name is not None:
+            user = users.by_name(uow=services.uow, name=name)
+    request.state.user = user
+    return user
+
+
+def current_user(request: Request) -> User:
+    user = optional_user(request)
+    if user is None:
+        raise ApiError(401, "unauthorized",
+                       "sign in, or send an API token as 'Authorization: Bearer TOKEN'",
+                       {"WWW-Authenticate": "Bearer"})
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: str) -> Callable[..., User]:
+    """A dependency: the current user if their role is one of `roles`, else 403."""
+    allowed = frozenset(roles)
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise ApiError(403, "forbidden",
+                           f"role '{user.role}' may not do this; needs one of: "
+                           f"{', '.join(sorted(allowed))}")
+        return user
+
+    return dependency
+
+
+def check_password(request: Request, name: str, password: str) -> User | None:
+    return users.check_password(uow=services_of(request).uow, name=name, password=password)
+
+
+def sign_in(request: Request, response: Response, user: User) -> None:
+    response.set_cookie(SESSION_COOKIE, _signer(request, "session").dumps(user.name),
+                        max_age=SESSION_SECONDS, httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https", path="/")
+
+
+def sign_out(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+
+
+def _csrf_subject(request: Request) -> str:
+    # Bound to the session (or to "anonymous" on the sign-in form itself).
+    return _session_name(request) or "anonymous"
+
+
+def csrf_token(request: Request) -> str:
+    return _signer(request, "csrf").dumps(_csrf_subject(request))
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    """Raise 403 unless `token` came from `csrf_token` for this session within the session's life."""
+    try:
+        subject: Any = _signer(request, "csrf").loads(token or "", max_age=SESSION_SECONDS)
+    except BadSignature:
+        subject = None
+    if subject is None or subject != _csrf_subject(request):
+        raise ApiError(403, "csrf", "the form is stale or was not sent by this site; "
+                                    "reload the page and try again")

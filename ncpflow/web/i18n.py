@@ -1,0 +1,128 @@
+"""The pages' words in English and Norwegian bokmål, and which language a request gets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = ("en", "nb")
+COOKIE = "ncpflow_lang"
+
+# key: (English, Norwegian bokmål). Domain values (states, triggers, deadlines) use their
+# enum value as the key, so a new value without a label shows its plain identifier.
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("NCP case work", "NKP-saksbehandling"),
+    "dashboard": ("Cases", "Saker"),
+    "audit": ("Audit", "Revisjon"),
+    "members": ("Members", "Medlemmer"),
+    "sign_in": ("Sign in", "Logg inn"),
+    "sign_out": ("Sign out", "Logg ut"),
+    "user": ("User name", "Brukernavn"),
+    "password": ("Password", "Passord"),
+    "bad_login": ("Wrong user name or password.", "Feil brukernavn eller passord."),
+    "open_cases": ("Open cases", "Åpne saker"),
+    "no_open_cases": ("No open cases.", "Ingen åpne saker."),
+    "reference": ("Reference", "Referanse"),
+    "title": ("Title", "Tittel"),
+    "stage": ("Stage", "Fase"),
+    "lead": ("Lead", "Saksansvarlig"),
+    "next_due": ("Next due", "Neste frist"),
+    "days_left": ("days left", "dager igjen"),
+    "days_over": ("days overdue", "dager på overtid"),
+    "due_today": ("due today", "forfaller i dag"),
+    "paused": ("paused", "satt på vent"),
+    "none": ("none", "ingen"),
+    "parties": ("Parties", "Parter"),
+    "role": ("Role", "Rolle"),
+    "name": ("Name", "Navn"),
+    "type": ("Type", "Type"),
+    "submitter": ("submitter", "melder"),
+    "enterprise": ("enterprise", "foretak"),
+    "confidential": ("confidential", "konfidensiell"),
+    "timeline": ("Timeline", "Tidslinje"),
+    "indicative": ("indicative timeline", "veiledende tidsfrist"),
+    "entered": ("entered", "startet"),
+    "deadlines": ("Deadlines", "Frister"),
+    "deadline": ("Deadline", "Frist"),
+    "due": ("Due", "Forfall"),
+    "status": ("Status", "Status"),
+    "explanation": ("How it was computed", "Slik er fristen beregnet"),
+    "met_on": ("met", "overholdt"),
+    "audit_trail": ("Audit trail", "Revisjonsspor"),
+    "when": ("When", "Når"),
+    "who": ("Who", "Hvem"),
+    "what": ("What", "Hva"),
+    "reason": ("Reason", "Begrunnelse"),
+    "next_steps": ("What may happen next", "Hva kan skje videre"),
+    "not_now": ("Not possible now", "Ikke mulig nå"),
+    "outcome": ("Outcome", "Utfall"),
+    "scope": ("Scope (accept only)", "Omfang (bare ved antakelse)"),
+    "do": ("Record", "Registrer"),
+    "pause": ("Pause the clock", "Stopp klokken"),
+    "resume": ("Restart the clock", "Start klokken igjen"),
+    "requested_by": ("Requested by", "Bedt om av"),
+    "pauses": ("Pauses", "Pauser"),
+    "read_only": ("You can read this case but not change it.",
+                  "Du kan lese saken, men ikke endre den."),
+    "not_lead": ("Only the case's lead can change it.", "Bare saksansvarlig kan endre saken."),
+    "kind": ("Kind", "Type"),
+    "case": ("Case", "Sak"),
+    "all": ("all", "alle"),
+    "filter": ("Filter", "Filtrer"),
+    "chain": ("Hash chain", "Hasjkjede"),
+    "chain_ok": ("intact", "intakt"),
+    "chain_bad": ("BROKEN", "BRUTT"),
+    "entries": ("entries", "oppføringer"),
+    "head": ("head", "siste"),
+    "exports": ("Exports", "Eksport"),
+    "rotation": ("Rotation", "Rotasjon"),
+    "next_lead": ("Next case goes to", "Neste sak går til"),
+    "caseload": ("Open cases led", "Åpne saker som ansvarlig"),
+    "last_led": ("Last led", "Sist ansvarlig"),
+    "on_leave": ("on leave", "permisjon"),
+    "active": ("active", "aktiv"),
+    "inactive": ("inactive", "inaktiv"),
+    "conflicts": ("Conflicts", "Inhabilitet"),
+    "error": ("Something was not accepted", "Noe ble ikke godtatt"),
+    "done": ("Saved.", "Lagret."),
+    "received": ("Received", "Mottatt"),
+    "initial_assessment": ("Initial assessment", "Innledende vurdering"),
+    "good_offices": ("Good offices", "Dialog og mekling"),
+    "examination": ("Examination", "Undersøkelse"),
+    "final_statement": ("Final statement", "Sluttuttalelse"),
+    "follow_up": ("Follow-up", "Oppfølging"),
+    "closed": ("Closed", "Avsluttet"),
+    "acknowledgement": ("Acknowledgement", "Bekreftelse av mottak"),
+    "procedure": ("Whole procedure", "Hele prosedyren"),
+    "open": ("open", "åpen"),
+    "met": ("met", "overholdt"),
+    "overdue": ("overdue", "overskredet"),
+    "cancelled": ("cancelled", "bortfalt"),
+    "language": ("Language", "Språk"),
+    "clock": ("The case's clock", "Sakens klokke"),
+    "begin_assessment": ("Begin assessment", "Start vurdering"),
+    "accept": ("Accept", "Ta opp til behandling"),
+    "reject": ("Reject", "Avvis"),
+    "examine": ("Examine", "Undersøk"),
+    "conclude": ("Conclude", "Avslutt dialogen"),
+    "withdraw": ("Withdraw", "Trekk tilbake"),
+    "transfer": ("Transfer", "Overfør"),
+    "publish": ("Publish", "Publiser"),
+    "close": ("Close", "Avslutt saken"),
+}
+
+
+def pick(requested: str | None, cookie: str | None, default: str) -> str:
+    for candidate in (requested, cookie, default):
+        if candidate in LANGUAGES:
+            return candidate
+    return "en"
+
+
+def translator(language: str) -> Callable[[str], str]:
+    index = LANGUAGES.index(language) if language in LANGUAGES else 0
+
+    def t(key: str) -> str:
+        words = WORDS.get(key)
+        return words[index] if words else key.replace("_", " ")
+
+    return t

@@ -1,0 +1,385 @@
+"""Server-rendered pages: dashboard, case, audit, members, sign-in; English and Norwegian.
+
+Plain HTML forms (POST, then redirect) that work without JavaScript; every form carries the
+CSRF token of `auth.csrf_token`. The handlers only gather read models (workflow.views and
+friends) and call use cases; who may do what is decided in workflow.views.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ncpflow.web import auth, i18n
+from ncpflow.web.auth import ApiError, services_of
+from states.errors import NcpflowError
+from states.lifecycle import DeadlineName, State
+from states.users import Role, User
+from workflow import audit, exports, pausing, queries, rotation_views, views
+from workflow.bootstrap import Services
+
+HERE = Path(__file__).resolve().parent
+STATIC = {"style.css", "print.css"}
+FLASH_COOKIE = "ncpflow_flash"
+SOON_DAYS = 14  # a due date this close is amber on the dashboard
+
+ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
+                  autoescape=select_autoescape(default=True, default_for_string=True),
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES = Jinja2Templates(env=ENV)
+
+router = APIRouter(include_in_schema=False)
+
+# Stage -> the deadline that runs while a case is in it (the indicative timeline).
+STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
+                  State.INITIAL_ASSESSMENT: DeadlineName.INITIAL_ASSESSMENT,
+                  State.GOOD_OFFICES: DeadlineName.GOOD_OFFICES,
+                  State.EXAMINATION: DeadlineName.EXAMINATION,
+                  State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
+                  State.FOLLOW_UP: DeadlineName.FOLLOW_UP}
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _language(request: Request) -> str:
+    default = services_of(request).settings.ncp.language
+    return i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
+
+
+def _flasher(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.secret_key, salt="flash")
+
+
+def _redirect(url: str, request: Request, *, error: str | None = None,
+              ok: str | None = None) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    if error or ok:
+        value = _flasher(request).dumps({"error": (error or "")[:500], "ok": ok or ""})
+        response.set_cookie(FLASH_COOKIE, value, max_age=60, httponly=True, samesite="lax",
+                            path="/")
+    return response
+
+
+def _render(request: Request, name: str, user: User | None, nav: str,
+            **context: Any) -> HTMLResponse:
+    lang = _language(request)
+    flash: Mapping[str, str] = {}
+    raw = request.cookies.get(FLASH_COOKIE)
+    if raw:
+        try:
+            flash = _flasher(request).loads(raw, max_age=60)
+        except BadSignature:
+            flash = {}
+    t = i18n.translator(lang)
+    base = {"request": request, "lang": lang, "t": t, "user": user, "nav": nav,
+            "user_name": user.name if user else "", "user_role": user.role if user else "",
+            "can_audit": bool(user and user.role in AUDIT_ROLES),
+            "csrf": auth.csrf_token(request), "ncp_name": services_of(request).settings.ncp.name,
+            "flash_error": flash.get("error") or None,
+            "flash_ok": t(flash["ok"]) if flash.get("ok") else None}
+    response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'none'; style-src 'self'; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    if raw:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response
+
+
+def _signin_redirect(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/signin?{_query(next=target)}", status_code=303)
+
+
+def _query(**values: str) -> str:
+    return urlencode(values)
+
+
+def _safe_next(value: str | None) -> str:
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def _today(services: Services) -> date:
+    return services.policy.calendar.local_date(services.clock.now())
+
+
+def _urgency(days_left: int | None) -> str:
+    if days_left is None:
+        return "none"
+    if days_left < 0:
+        return "late"
+    return "soon" if days_left <= SOON_DAYS else "ok"
+
+
+def _may_change(user: User, case: Any) -> str | None:
+    """None when the user may advance the case, else the i18n key saying why not."""
+    try:
+        views.may_advance(user, case)
+    except views.ForbiddenError:
+        return "not_lead" if user.role == Role.MEMBER else "read_only"
+    return None
+
+
+def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
+              services: Services) -> list[dict[str, Any]]:
+    """The stages in order, when each was entered, and its indicative timeline."""
+    entered: dict[str, str] = {}
+    for entry in entries:
+        to_state = entry.get("to_state")
+        if to_state and to_state != entry.get("from_state") and to_state not in entered:
+            entered[to_state] = str(entry["at"])[:10]
+    deadlines = {d["name"]: d for d in view["deadlines"]}
+    order = list(State)
+    current = order.index(State(view["state"]))
+    steps = []
+    for index, state in enumerate(order):
+        name = STAGE_DEADLINE.get(state)
+        if state.value == view["state"]:
+            status = "current"
+        elif state.value in entered:
+            status = "done"
+        elif index < current:
+            status = "skipped"
+        else:
+            status = "future"
+        steps.append({
+            "state": state.value, "status": status, "entered": entered.get(state.value),
+            "deadline": deadlines.get(name.value) if name else None,
+            "duration": services.policy.timelines[name].describe()
+            if name and name in services.policy.timelines else None})
+    return steps
+
+
+def _refused(exc: NcpflowError) -> str:
+    return str(exc) or type(exc).__name__
+
+
+# ---- static files and language ---------------------------------------------------------------
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    if name not in STATIC:
+        return Response(status_code=404)
+    return FileResponse(HERE / "static" / name, media_type="text/css",
+                        headers={"Cache-Control": "max-age=3600"})
+
+
+# ---- sign in and out ---------------------------------------------------------------------------
+
+@router.get("/signin", response_class=HTMLResponse)
+def signin_form(request: Request) -> Response:
+    return _render(request, "signin.html", None, "signin", failed=False, username="",
+                   next_url=_safe_next(request.query_params.get("next")))
+
+
+@router.post("/signin")
+def signin(request: Request, username: Annotated[str, Form(max_length=200)],
+           password: Annotated[str, Form(max_length=1000)],
+           csrf_token: Annotated[str, Form(max_length=500)] = "",
+           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.check_password(request, username, password)
+    if user is None:
+        page = _render(request, "signin.html", None, "signin", failed=True,
+                       username=username, next_url=_safe_next(next))
+        page.status_code = 401
+        return page
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    auth.sign_in(request, response, user)
+    return response
+
+
+@router.post("/signout")
+def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+    auth.check_csrf(request, csrf_token)
+    response = RedirectResponse("/signin", status_code=303)
+    auth.sign_out(response)
+    return response
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request) -> Response:
+    user = auth.optional_user(request)
+    if user is None:
+        return _signin_redirect(request)
+    services = services_of(request)
+    page = views.case_page(uow=services.uow, today=_today(services), viewer=user,
+                           limit=100_000)
+    rows = []
+    for item in page["items"]:
+        if item["state"] == State.CLOSED.value:
+            continue
+        upcoming = item["next_due"]
+        days = upcoming["days_left"] if upcoming else None
+        rows.append({"reference": item["reference"], "title": item["title"],
+                     "state": item["state"], "paused": item["paused"],
+                     "lead": (item.get("lead") or {}).get("name") or item["lead_member"],
+                     "next_due": upcoming, "urgency": _urgency(days)})
+    # Overdue first, then by the next due date; cases without one last.
+    rows.sort(key=lambda r: (r["urgency"] != "late",
+                             r["next_due"]["due"] if r["next_due"] else "9999",
+                             r["reference"]))
+    return _render(request, "dashboard.html", user, "dashboard", rows=rows)
+
+
+@router.get("/cases/{ref}", response_class=HTMLResponse)
+def case_page(request: Request, ref: str) -> Response:
+    user = auth.optional_user(request)
+    if user is None:
+        return _signin_redirect(request)
+    services = services_of(request)
+    try:
+        case = queries.get_case(uow=services.uow, reference=ref)
+    except NcpflowError as exc:
+        response = _render(request, "base.html", user, "dashboard",
+                           flash_error=_refused(exc))
+        response.status_code = 404
+        return response
+    view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
+    for deadline in view["deadlines"]:
+        deadline["urgency"] = _urgency(deadline["days_left"])
+    view["terminal"] = case.is_terminal
+    entries = views.audit_page(uow=services.uow, viewer=user, case_ref=ref,
+                               limit=100_000)["items"]
+    options = queries.triggers_view(case, services.policy)
+    blocked_reason = _may_change(user, case)
+    return _render(
+        request, "case.html", user, "dashboard", case=view, parties=view["parties"],
+        timeline=_timeline(view, entries, services), entries=entries, show_case=False,
+        allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
+        blocked=[o for o in options if not o["allowed"] and o["to_state"]],
+        can_change=blocked_reason is None, change_blocked=blocked_reason or "",
+        can_pause=user.role == Role.HANDLER)
+
+
+@router.post("/cases/{ref}/advance")
+def advance(request: Request, ref: str, trigger: Annotated[str, Form(max_length=40)],
+            reason: Annotated[str, Form(max_length=2000)] = "",
+            outcome: Annotated[str, Form(max_length=40)] = "",
+            scope: Annotated[str, Form(max_length=2000)] = "",
+            version: Annotated[str, Form(max_length=20)] = "",
+            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.current_user(request)
+    services = services_of(request)
+    back = f"/cases/{ref}"
+    try:
+        views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
+                         reference=ref, trigger=trigger, reason=reason,
+                         outcome=outcome or None, scope=scope or None,
+                         expected_version=int(version) if version.isdigit() else None)
+    except views.ForbiddenError as exc:
+        raise ApiError(403, "forbidden", _refused(exc)) from None
+    except NcpflowError as exc:
+        return _redirect(back, request, error=_refused(exc))
+    return _redirect(back, request, ok="done")
+
+
+@router.post("/cases/{ref}/pause")
+def pause(request: Request, ref: str, reason: Annotated[str, Form(max_length=2000)] = "",
+          requested_by: Annotated[str, Form(max_length=200)] = "",
+          csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
+    services = services_of(request)
+    try:
+        pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
+                           actor=user.name, reason=reason, requested_by=requested_by or None)
+    except NcpflowError as exc:
+        return _redirect(f"/cases/{ref}", request, error=_refused(exc))
+    return _redirect(f"/cases/{ref}", request, ok="done")
+
+
+@router.post("/cases/{ref}/resume")
+def resume(request: Request, ref: str, reason: Annotated[str, Form(max_length=2000)] = "",
+           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+    auth.check_csrf(request, csrf_token)
+    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
+    services = services_of(request)
+    try:
+        pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
+                            actor=user.name, reason=reason or None)
+    except NcpflowError as exc:
+        return _redirect(f"/cases/{ref}", request, error=_refused(exc))
+    return _redirect(f"/cases/{ref}", request, ok="done")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request) -> Response:
+    user = auth.optional_user(request)
+    if user is None:
+        return _signin_redirect(request)
+    if user.role not in AUDIT_ROLES:
+        raise ApiError(403, "forbidden", f"role '{user.role}' may not read the audit log")
+    services = services_of(request)
+    case_filter = request.query_params.get("case") or ""
+    kind_filter = request.query_params.get("kind") or ""
+    everything = views.audit_page(uow=services.uow, viewer=user, limit=100_000)["items"]
+    refs = sorted({e["case_ref"] for e in everything if e["case_ref"]})
+    kinds = sorted({e["kind"] for e in everything})
+    entries = [e for e in everything
+               if (not case_filter or e["case_ref"] == case_filter)
+               and (not kind_filter or e["kind"] == kind_filter)]
+    entries.reverse()  # newest first
+    verdict = audit.verify_chain(uow=services.uow).as_dict()
+    return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
+                   refs=refs, kinds=kinds, case_filter=case_filter, kind_filter=kind_filter,
+                   verdict=verdict, exports=_exports(case_filter))
+
+
+def _exports(case_filter: str) -> list[tuple[str, str]]:
+    """Download links for the hash-carrying export (workflow.exports), pseudonymised."""
+    links = [("JSONL", "/audit/export.jsonl")]
+    if case_filter:
+        links.append((f"JSONL {case_filter}", f"/audit/export.jsonl?{_query(case=case_filter)}"))
+    return links
+
+
+@router.get("/audit/export.jsonl")
+def audit_export(request: Request) -> Response:
+    """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
+    user = auth.optional_user(request)
+    if user is None:
+        return _signin_redirect(request)
+    if user.role not in AUDIT_ROLES:
+        raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
+    services = services_of(request)
+    case_ref = request.query_params.get("case") or None
+    rows = list(exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case_ref))
+    body = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
+    return Response(body, media_type="application/x-ndjson",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
+@router.get("/members", response_class=HTMLResponse)
+def members_page(request: Request) -> Response:
+    user = auth.optional_user(request)
+    if user is None:
+        return _signin_redirect(request)
+    services = services_of(request)
+    members = rotation_views.members_view(uow=services.uow, clock=services.clock,
+                                          settings=services.settings)
+    rotation = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
+                                            settings=services.settings)
+    return _render(request, "members.html", user, "members", members=members,
+                   rotation=rotation)

@@ -1,0 +1,249 @@
+"""Reports derived from the audit log alone, so anyone holding the log can re-derive them.
+
+Pure: given the audit entries, the indicative timelines and the NCP's time zone, compute per
+case and per stage the days used against the indicative timeline, and the yearly figures.
+
+Rules (all days are local calendar dates in the NCP's zone):
+* A case is received on the local date of its `opened` entry.
+* Stages and their windows: `initial_assessment` runs from receipt to the decision leaving
+  initial assessment (accept, reject, withdraw, transfer); `good_offices`, `examination` and
+  `final_statement` from the transition into the state to the transition out of it; `procedure`
+  from receipt to leaving `final_statement` (publication). A stage not yet left is `open` and
+  measured to the report's `as_of` date.
+* elapsed = end - start (days); paused = days of pause intervals [paused, resumed) inside the
+  window (a pause still running counts to the end); used = elapsed - paused.
+* indicative = days from the start to start + the configured timeline (calendar months);
+  extended = days the stage's deadline was moved by extensions; allowed = indicative + extended.
+* met: a finished stage with used <= allowed; exceeded: used > allowed (an open stage already
+  past its allowance is exceeded too); open otherwise.
+* Totals per stage, over finished stages: share met, median and 90th percentile of `used`
+  (nearest rank: the ceil(0.9 n)-th smallest).
+* Yearly: received by date of receipt; accepted / not_accepted / outcomes / concluded by the
+  date of the deciding transition; `concluded` counts cases that reached a final outcome other
+  than not_accepted; median days to initial assessment over the assessments decided that year
+  (the stage's `used`); median days to conclusion from receipt to the outcome transition, less
+  paused days, over cases concluded that year; leads per member: the lead (after reassignments
+  and recusals) of each case received that year.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from states.calendar import to_local_date
+from states.chain import AuditEntry
+from states.durations import Duration
+from states.lifecycle import DeadlineName, Outcome
+
+STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
+_TIMED = ("good_offices", "examination", "final_statement")
+OUTCOMES = tuple(o.value for o in Outcome)
+
+
+@dataclass
+class CaseHistory:
+    reference: str
+    received: date
+    stage_starts: dict[str, date] = field(default_factory=dict)
+    stage_ends: dict[str, date] = field(default_factory=dict)
+    pauses: list[tuple[date, date | None]] = field(default_factory=list)
+    extensions: dict[str, int] = field(default_factory=dict)
+    extension_count: dict[str, int] = field(default_factory=dict)
+    outcome: str | None = None
+    outcome_on: date | None = None
+    accepted_on: date | None = None
+    lead: str | None = None
+    state: str = "received"
+    themes: tuple[str, ...] = ()
+    host_countries: tuple[str, ...] = ()
+    sector: str | None = None
+    submitter_types: tuple[str, ...] = ()
+    supporting_ncps: tuple[str, ...] = ()
+    guidelines_edition: str | None = None
+
+
+def _day(at: str, timezone: str) -> date:
+    return to_local_date(datetime.fromisoformat(at.replace("Z", "+00:00")), timezone)
+
+
+def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHistory]:
+    cases: dict[str, CaseHistory] = {}
+    for entry in entries:
+        ref = entry.case_ref
+        if ref is None:
+            continue
+        day = _day(entry.at, timezone)
+        if entry.kind == "opened":
+            data = entry.data
+            parties = data.get("parties", [])
+            cases[ref] = CaseHistory(
+                ref, day, themes=tuple(data.get("themes", [])),
+                host_countries=tuple(data.get("host_countries", [])), sector=data.get("sector"),
+                submitter_types=tuple(sorted({str(p.get("type")) for p in parties
+                                              if p.get("role") == "submitter"
+                                              and p.get("type")})),
+                supporting_ncps=tuple(data.get("supporting_ncps", [])),
+                guidelines_edition=data.get("guidelines_edition"))
+            continue
+        case = cases.get(ref)
+        if case is None:
+            continue
+        data = entry.data
+        if entry.kind == "transitioned":
+            old, new = entry.from_state or "", entry.to_state or ""
+            case.state = new
+            if old in {"received", "initial_assessment"} and new not in {"initial_assessment"}:
+                case.stage_ends.setdefault("initial_assessment", day)
+            if old in _TIMED and old != new:
+                case.stage_ends.setdefault(old, day)
+                if old == "final_statement":
+                    case.stage_ends.setdefault("procedure", day)
+            if new in _TIMED and old != new:
+                case.stage_starts.setdefault(new, day)
+            if data.get("trigger") == "accept":
+                case.accepted_on = day
+            if data.get("outcome"):
+                case.outcome, case.outcome_on = str(data["outcome"]), day
+        elif entry.kind == "paused":
+            case.pauses.append((day, None))
+        elif entry.kind == "resumed" and case.pauses and case.pauses[-1][1] is None:
+            case.pauses[-1] = (case.pauses[-1][0], day)
+        elif entry.kind == "extended":
+            name = str(data.get("deadline"))
+            for moved in data.get("moved", []):
+                days = (date.fromisoformat(moved["after"]) - date.fromisoformat(moved["before"]))
+                case.extensions[name] = case.extensions.get(name, 0) + days.days
+            case.extension_count[name] = case.extension_count.get(name, 0) + 1
+        elif entry.kind == "edited":
+            for name, change in data.get("changes", {}).items():
+                value = change.get("to")
+                if name in {"themes", "host_countries", "supporting_ncps"}:
+                    setattr(case, name, tuple(value or ()))
+                elif name == "sector":
+                    case.sector = value
+                elif name == "guidelines_edition":
+                    case.guidelines_edition = value
+        elif entry.kind in {"lead_assigned", "lead_reassigned", "lead_recused"}:
+            case.lead = data.get("to") if entry.kind == "lead_reassigned" else data.get("chosen")
+    return cases
+
+
+def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: date) -> int:
+    total = 0
+    for begin, stop in pauses:
+        low, high = max(begin, start), min(stop or end, end)
+        total += max(0, (high - low).days)
+    return total
+
+
+def stage_rows(case: CaseHistory, timelines: Mapping[DeadlineName, Duration],
+               as_of: date) -> list[dict[str, Any]]:
+    rows = []
+    for stage in STAGES:
+        start = (case.received if stage in {"initial_assessment", "procedure"}
+                 else case.stage_starts.get(stage))
+        if start is None:
+            continue
+        end = case.stage_ends.get(stage)
+        finished = end is not None
+        stop = end if end is not None else max(as_of, start)
+        elapsed = (stop - start).days
+        paused = paused_days(case.pauses, start, stop)
+        used = elapsed - paused
+        indicative = (timelines[DeadlineName(stage)].added_to(start) - start).days
+        extended = case.extensions.get(stage, 0)
+        allowed = indicative + extended
+        status = ("exceeded" if used > allowed else "met" if finished else "open")
+        rows.append({"reference": case.reference, "stage": stage, "start": start.isoformat(),
+                     "end": end.isoformat() if end else None, "finished": finished,
+                     "elapsed_days": elapsed, "paused_days": paused, "days_used": used,
+                     "indicative_days": indicative, "extensions": case.extension_count.get(
+                         stage, 0), "extension_days": extended, "allowed_days": allowed,
+                     "status": status})
+    return rows
+
+
+def percentile(values: list[int], share: float) -> int | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def timelines_report(cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration],
+                     as_of: date, year: int | None = None) -> dict[str, Any]:
+    chosen = [c for c in cases.values() if year is None or c.received.year == year]
+    rows = [row for case in sorted(chosen, key=lambda c: c.reference)
+            for row in stage_rows(case, timelines, as_of)]
+    totals = {}
+    for stage in STAGES:
+        done = [r for r in rows if r["stage"] == stage and r["finished"]]
+        used = [r["days_used"] for r in done]
+        met = sum(1 for r in done if r["status"] == "met")
+        totals[stage] = {"finished": len(done),
+                         "open": sum(1 for r in rows if r["stage"] == stage and not r["finished"]),
+                         "met": met, "exceeded": len(done) - met,
+                         "share_met": round(met / len(done), 4) if done else None,
+                         "median_days": median(used), "p90_days": percentile(used, 0.9),
+                         "indicative_days_median": median([r["indicative_days"] for r in done])}
+    return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows,
+            "totals": totals}
+
+
+def annual_report(cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration],
+                  as_of: date, year: int) -> dict[str, Any]:
+    every = list(cases.values())
+    in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]
+    outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in OUTCOMES}
+    assessed = []
+    for case in every:
+        end = case.stage_ends.get("initial_assessment")
+        if end is not None and end.year == year and (case.accepted_on == end or
+                                                    case.outcome == "not_accepted"):
+            assessed.append((end - case.received).days
+                            - paused_days(case.pauses, case.received, end))
+    concluded = [c for c in in_year if c.outcome != "not_accepted"]
+    to_conclusion = [(c.outcome_on - c.received).days - paused_days(c.pauses, c.received,
+                                                                    c.outcome_on)
+                     for c in concluded if c.outcome_on is not None]
+    leads: dict[str, int] = {}
+    for case in every:
+        if case.received.year == year and case.lead:
+            leads[case.lead] = leads.get(case.lead, 0) + 1
+    return {"year": year, "as_of": as_of.isoformat(),
+            "received": sum(1 for c in every if c.received.year == year),
+            "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
+            "not_accepted": outcomes["not_accepted"], "concluded": len(concluded),
+            **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
+            "median_days_to_initial_assessment": median(assessed),
+            "median_days_to_conclusion": median(to_conclusion),
+            "leads": dict(sorted(leads.items()))}
+
+
+def oecd_rows(cases: Mapping[str, CaseHistory], *, lead_ncp: str, chapters: Mapping[str, str],
+              year: int | None = None) -> list[dict[str, Any]]:
+    """One row per case with the fields the OECD database of specific instances shows."""
+    rows = []
+    for case in sorted(cases.values(), key=lambda c: c.reference):
+        if year is not None and case.received.year != year:
+            continue
+        rows.append({
+            "reference": case.reference, "lead_ncp": lead_ncp,
+            "supporting_ncps": list(case.supporting_ncps),
+            "themes": [chapters.get(t, t) for t in case.themes],
+            "guidelines_edition": case.guidelines_edition,
+            "date_received": case.received.isoformat(),
+            "host_countries": list(case.host_countries),
+            "submitter_type": list(case.submitter_types), "enterprise_sector": case.sector,
+            "status": case.state, "outcome": case.outcome,
+            "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None})
+    return rows

@@ -1,0 +1,384 @@
+"""The pages in a real headless Chromium against a real `ncpflow serve` on a loopback port.
+
+Sign in, open a case, advance it with a reason and see the new stage and its audit entry;
+an auditor gets no advance form and sees pseudonyms; a case title carrying a script is shown
+as text on every page; a form post without a valid CSRF token is refused with 403.
+Screenshots go to test-artifacts/ (gitignored).
+
+Skipped when /usr/bin/chromium (or the playwright package) is missing, unless
+NCPFLOW_REQUIRE_BROWSER is set, as .ci/run does: then a missing browser fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from states.pseudonyms import pseudonym
+from tests.conftest import ROOT
+from workflow import cases, rotation, users
+from workflow.bootstrap import bootstrap
+from workflow.config import load_settings
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PASSWORD = "correct horse battery"
+XSS = "<script>alert('xss')</script><img src=x onerror=alert(2)> Fjord & Co"
+CONFIG = """\
+[ncp]
+name = "Test NCP"
+language = "en"
+timezone = "Europe/Oslo"
+
+[database]
+url = "{url}"
+
+[[members]]
+id = "chair"
+name = "Chair of the NCP"
+email = "chair@example.org"
+role = "chair"
+
+[[members]]
+id = "member-b"
+name = "Member B"
+email = "member-b@example.org"
+"""
+
+
+def _browser_missing() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install playwright)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Site:
+    base: str
+    xss_ref: str
+    other_ref: str
+    lead_of_xss: str | None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
+    reason = _browser_missing()
+    if reason and os.environ.get("NCPFLOW_REQUIRE_BROWSER"):
+        pytest.fail(f"NCPFLOW_REQUIRE_BROWSER is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    work = tmp_path_factory.mktemp("pages")
+    db = work / "ncpflow.db"
+    shutil.copy(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    config = work / "config.toml"
+    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+
+    services = bootstrap(load_settings(config, database_url=url))
+    try:
+        rotation.sync_members(uow=services.uow, clock=services.clock,
+                              settings=services.settings)
+        xss = cases.open_case(
+            uow=services.uow, clock=services.clock, policy=services.policy,
+            reference_prefix="NCP", title=XSS, actor="setup",
+            submitters=[cases.PartyInput("Hidden Witness Union", confidential=True)],
+            enterprises=[cases.PartyInput("Fjord Mining ASA")])
+        other = cases.open_case(
+            uow=services.uow, clock=services.clock, policy=services.policy,
+            reference_prefix="NCP", title="Salmon farm discharge", actor="setup",
+            submitters=[cases.PartyInput("Coastal Alliance")],
+            enterprises=[cases.PartyInput("Havbruk ASA")])
+        for name, role, member in [("hanna", "handler", None), ("aud", "auditor", None),
+                                   ("lead", "member", xss.lead_member),
+                                   ("other", "member", other.lead_member)]:
+            if role == "member" and member is None:
+                continue
+            users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
+                           actor="setup", member_id=member, password=PASSWORD)
+        lead_of_xss = xss.lead_member
+    finally:
+        services.close()
+
+    port = _free_port()
+    env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_DATABASE_URL": url,
+           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789", "NCPFLOW_LOG_LEVEL": "warning"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ncpflow", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--no-scheduler"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                out = server.stdout.read() if server.stdout else ""
+                pytest.fail(f"ncpflow serve did not come up on {base}:\n{out}")
+            time.sleep(0.1)
+        yield Site(base, xss.reference, other.reference, lead_of_xss)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        if server.stdout:
+            server.stdout.close()
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+@pytest.fixture(scope="module")
+def browser(site: Site) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def dialogs() -> list[str]:
+    return []
+
+
+def _page(browser: Any, dialogs: list[str]) -> Any:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return page
+
+
+def sign_in(browser: Any, site: Site, name: str, dialogs: list[str]) -> Any:
+    page = _page(browser, dialogs)
+    page.goto(f"{site.base}/")
+    assert "/signin" in page.url  # pages need a session
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form[action='/signin'] button[type=submit]")
+    page.wait_for_url(f"{site.base}/")
+    return page
+
+
+def _screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_a_wrong_password_is_refused(browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = _page(browser, dialogs)
+    page.goto(f"{site.base}/signin")
+    page.fill("input[name=username]", "hanna")
+    page.fill("input[name=password]", "not the password")
+    page.click("form[action='/signin'] button[type=submit]")
+    expect(page.locator("[role=alert]")).to_have_text("Wrong user name or password.")
+    assert "/signin" in page.url
+    _screenshot(page, "signin.png")
+    page.context.close()
+
+
+def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    assert page.locator("h1").first.inner_text().startswith("Open cases")
+    assert page.locator("table.cases tbody tr").count() == 2
+    _screenshot(page, "dashboard.png")
+
+    page.click(f"a[href='/cases/{site.other_ref}']")
+    page.wait_for_url(f"**/cases/{site.other_ref}")
+    assert page.locator(".stage-badge").inner_text() == "Received"
+    form = page.locator("form[action$='/advance']:has(input[name=trigger][value=begin_assessment])")
+    assert form.count() == 1
+    form.locator("input[name=reason]").fill("Submission complete; assessing admissibility")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".notice.ok")).to_have_text("Saved.")  # after the POST-redirect-GET
+
+    assert page.url.endswith(f"/cases/{site.other_ref}")
+    assert page.locator(".stage-badge").inner_text() == "Initial assessment"
+    trail = page.locator("table.audit").inner_text()
+    assert "Submission complete; assessing admissibility" in trail
+    assert "hanna" in trail
+    assert "Received → Initial assessment" in trail
+    assert page.locator("ol.timeline .step-current").inner_text().startswith("Initial assessment")
+    _screenshot(page, "case.png")
+
+    # The next allowed steps are offered now; begin_assessment no longer is.
+    assert page.locator("input[name=trigger][value=accept]").count() == 1
+    assert page.locator("input[name=trigger][value=begin_assessment]").count() == 0
+
+    # Printed, the case keeps its facts and drops navigation and forms.
+    page.emulate_media(media="print")
+    assert not page.locator("#actions").is_visible()
+    assert not page.locator("header.top nav").is_visible()
+    assert page.locator("table.deadlines").is_visible()
+    _screenshot(page, "case-print.png")
+    assert dialogs == []
+    page.context.close()
+
+
+def test_a_missing_reason_is_reported_not_recorded(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    before = page.locator("table.audit tbody tr").count()
+    # Bypass the browser's `required` check: the server must refuse on its own.
+    response = page.request.post(
+        f"{site.base}/cases/{site.xss_ref}/advance",
+        form={"trigger": "begin_assessment", "reason": "  ",
+              "csrf_token": page.locator("input[name=csrf_token]").first.get_attribute("value")})
+    assert response.ok  # redirected back to the case page with the problem shown
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert page.locator(".stage-badge").inner_text() == "Received"
+    assert page.locator("table.audit tbody tr").count() == before
+    page.context.close()
+
+
+def test_auditor_sees_no_forms_and_pseudonyms(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "aud", dialogs)
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert page.locator("form[action$='/advance']").count() == 0
+    assert page.locator("form[action$='/pause']").count() == 0
+    assert "You can read this case but not change it." in page.content()
+    assert "Hidden Witness Union" not in page.content()
+    assert pseudonym(site.xss_ref, "Hidden Witness Union") in page.locator("body").inner_text()
+
+    page.goto(f"{site.base}/audit")
+    assert "Hash chain: intact" in page.locator(".chain h2").inner_text()
+    assert "Hidden Witness Union" not in page.content()
+    page.select_option("select[name=case]", site.xss_ref)
+    page.click("form.filters button")
+    page.wait_for_url("**/audit?case=*")
+    refs = {cell.strip() for cell in page.locator("table.audit tbody td:nth-child(3)").all_inner_texts()}
+    assert refs == {site.xss_ref}
+    _screenshot(page, "audit.png")
+
+    # Forged by hand, the post is refused as well.
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance",
+                                 form={"trigger": "begin_assessment", "reason": "sneaky",
+                                       "csrf_token": token}, max_redirects=0)
+    assert response.status == 403
+    page.context.close()
+
+
+def test_members_advance_only_the_cases_they_lead(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    if site.lead_of_xss is None:
+        pytest.skip("the rotation chose no lead")
+    page = sign_in(browser, site, "lead", dialogs)
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert page.locator("form[action$='/advance']").count() >= 1
+    assert page.locator("form[action$='/pause']").count() == 0  # handlers pause
+    page.goto(f"{site.base}/cases/{site.other_ref}")
+    assert page.locator("form[action$='/advance']").count() == 0
+    assert "Only the case's lead can change it." in page.content()
+    page.context.close()
+
+
+def test_script_in_a_title_is_text_on_every_page(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    for path in ["/", f"/cases/{site.xss_ref}", "/audit", "/members", "/?lang=nb"]:
+        page.goto(f"{site.base}{path}")
+        page.wait_for_load_state()
+        html = page.content()
+        assert "<script>alert" not in html, path
+        assert "<img src=x" not in html, path
+        if path in {"/", f"/cases/{site.xss_ref}"}:
+            assert "&lt;script&gt;alert('xss')&lt;/script&gt;" in html, path
+            assert XSS in page.locator("body").inner_text(), path
+        assert page.locator("img").count() == 0, path
+    assert dialogs == []
+    page.context.close()
+
+
+def test_a_post_without_a_valid_csrf_token_is_refused(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    for form in [{"trigger": "begin_assessment", "reason": "forged"},
+                 {"trigger": "begin_assessment", "reason": "forged", "csrf_token": "forged"}]:
+        response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance", form=form,
+                                     max_redirects=0)
+        assert response.status == 403
+    # A token from another session (the anonymous sign-in form) is refused too.
+    anonymous = _page(browser, dialogs)
+    anonymous.goto(f"{site.base}/signin")
+    stranger = anonymous.locator("input[name=csrf_token]").get_attribute("value")
+    anonymous.context.close()
+    response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance",
+                                 form={"trigger": "begin_assessment", "reason": "forged",
+                                       "csrf_token": stranger}, max_redirects=0)
+    assert response.status == 403
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert page.locator(".stage-badge").inner_text() == "Received"
+    assert "forged" not in page.locator("table.audit").inner_text()
+    page.context.close()
+
+
+def test_norwegian_by_switch_and_cookie(browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.goto(f"{site.base}/?lang=nb")
+    assert page.locator("h1").first.inner_text().startswith("Åpne saker")
+    assert page.locator("html").get_attribute("lang") == "nb"
+    page.goto(f"{site.base}/members")  # the choice sticks (cookie)
+    assert page.locator("h1").inner_text() == "Medlemmer"
+    _screenshot(page, "members-nb.png")
+    page.click("a[hreflang=en]")
+    page.wait_for_url("**lang=en")
+    assert page.locator("h1").inner_text() == "Members"
+    page.context.close()
+
+
+def test_sign_out_ends_the_session(browser: Any, site: Site, dialogs: list[str]) -> None:
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.click("form[action='/signout'] button")
+    page.wait_for_url("**/signin")
+    page.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert "/signin" in page.url
+    page.context.close()

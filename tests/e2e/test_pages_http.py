@@ -1,0 +1,188 @@
+"""The pages over HTTP in-process (no browser): redirects, roles, forms, language, ordering.
+
+The browser tests (test_pages.py) show the pages work in Chromium; these pin the rules fast.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ncpflow.web.app import create_app
+from states.pseudonyms import pseudonym
+from tests.conftest import ROOT
+from workflow import cases, pausing, queries, users
+from workflow.bootstrap import Services, bootstrap
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
+
+PASSWORD = "correct horse battery"
+
+
+class Site:
+    def __init__(self, client: TestClient, services: Services) -> None:
+        self.client, self.services = client, services
+
+    def user(self, name: str, role: str, member: str | None = None) -> None:
+        users.add_user(uow=self.services.uow, clock=self.services.clock, name=name, role=role,
+                       member_id=member, actor="test", password=PASSWORD)
+
+    def case(self, title: str, received: date) -> str:
+        made = cases.open_case(uow=self.services.uow, clock=self.services.clock,
+                               policy=self.services.policy, reference_prefix="NCP", title=title,
+                               submitters=[cases.PartyInput("Friends of the Fjord")],
+                               enterprises=[cases.PartyInput("Nordic Metals ASA")],
+                               actor="test", received=received)
+        return made.reference
+
+    def csrf(self, path: str) -> str:
+        page = self.client.get(path)
+        assert page.status_code == 200, page.text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert found, page.text
+        return found.group(1)
+
+    def sign_in(self, name: str) -> None:
+        self.client.cookies.clear()
+        answer = self.client.post("/signin", data={"username": name, "password": PASSWORD,
+                                                   "csrf_token": self.csrf("/signin"),
+                                                   "next": "/"}, follow_redirects=False)
+        assert answer.status_code == 303, answer.text
+
+
+@pytest.fixture
+def site(sqlite_url: str, clock: FixedClock) -> Iterator[Site]:
+    settings = load_settings(ROOT / "config.toml", database_url=sqlite_url)  # language = "nb"
+    services = bootstrap(settings, clock=clock)
+    sync_members(uow=services.uow, clock=clock, settings=settings)
+    with TestClient(create_app(services, secret="test-secret")) as client:
+        yield Site(client, services)
+    services.close()
+
+
+def test_pages_need_a_session_and_next_stays_on_site(site: Site) -> None:
+    for path in ["/", "/cases/NCP-2025-001", "/audit", "/members"]:
+        answer = site.client.get(path, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/signin?next=")
+    site.user("hanna", "handler")
+    answer = site.client.post("/signin", data={
+        "username": "hanna", "password": PASSWORD, "csrf_token": site.csrf("/signin"),
+        "next": "//evil.example/"}, follow_redirects=False)
+    assert answer.headers["location"] == "/"
+    wrong = site.client.post("/signin", data={
+        "username": "hanna", "password": "nope nope nope", "csrf_token": site.csrf("/signin")})
+    assert wrong.status_code == 401
+
+
+def test_sign_in_without_csrf_is_refused(site: Site) -> None:
+    site.user("hanna", "handler")
+    answer = site.client.post("/signin", data={"username": "hanna", "password": PASSWORD},
+                              follow_redirects=False)
+    assert answer.status_code == 403
+
+
+def test_dashboard_overdue_first_paused_marked_and_language(site: Site) -> None:
+    site.user("hanna", "handler")
+    later = site.case("Recent case", date(2025, 5, 30))
+    overdue = site.case("Old case", date(2025, 4, 1))  # acknowledgement was due 15 April
+    pausing.pause_case(uow=site.services.uow, clock=site.services.clock, reference=later,
+                       actor="test", reason="parallel proceedings")
+    site.sign_in("hanna")
+    page = site.client.get("/").text
+    assert '<html lang="nb">' in page and "Åpne saker" in page  # [ncp] language = "nb"
+    rows = re.findall(r'<tr class="urgency-(\w+)">\s*<td><a href="/cases/([^"]+)"', page)
+    assert rows == [("late", overdue), ("soon", later)]
+    assert "satt på vent" in page
+    english = site.client.get("/?lang=en")
+    assert "Open cases" in english.text and "paused" in english.text
+    assert "Open cases" in site.client.get("/").text  # the cookie keeps the choice
+
+
+def test_handler_pauses_and_resumes_through_forms(site: Site) -> None:
+    site.user("hanna", "handler")
+    ref = site.case("Case", date(2025, 5, 30))
+    site.sign_in("hanna")
+    token = site.csrf(f"/cases/{ref}")
+    answer = site.client.post(f"/cases/{ref}/pause", data={
+        "reason": "awaiting information", "requested_by": "submitter", "csrf_token": token},
+        follow_redirects=False)
+    assert answer.status_code == 303
+    assert queries.get_case(uow=site.services.uow, reference=ref).paused
+    page = site.client.get(f"/cases/{ref}?lang=en").text
+    assert "awaiting information" in page and f'action="/cases/{ref}/resume"' in page
+    site.client.post(f"/cases/{ref}/resume", data={"csrf_token": token})
+    assert not queries.get_case(uow=site.services.uow, reference=ref).paused
+
+
+def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
+    site.user("hanna", "handler")
+    ref = site.case("Case", date(2025, 5, 30))
+    site.sign_in("hanna")
+    token = site.csrf(f"/cases/{ref}")
+    answer = site.client.post(f"/cases/{ref}/advance", data={
+        "trigger": "publish", "reason": "too early", "csrf_token": token})
+    assert answer.status_code == 200 and 'role="alert"' in answer.text
+    assert queries.get_case(uow=site.services.uow, reference=ref).state.value == "received"
+
+
+def test_members_and_auditors(site: Site) -> None:
+    site.user("hanna", "handler")
+    ref = site.case("Case", date(2025, 5, 30))
+    lead = queries.get_case(uow=site.services.uow, reference=ref).lead_member
+    other = next(m for m in ("member-b", "member-c", "member-d", "chair") if m != lead)
+    site.user("bystander", "member", other)
+    site.user("aud", "auditor")
+    site.sign_in("bystander")
+    token = site.csrf(f"/cases/{ref}")
+    answer = site.client.post(f"/cases/{ref}/advance", data={
+        "trigger": "begin_assessment", "reason": "not mine", "csrf_token": token},
+        follow_redirects=False)
+    assert answer.status_code == 403
+    assert site.client.post(f"/cases/{ref}/pause", data={
+        "reason": "x", "csrf_token": token}, follow_redirects=False).status_code == 403
+    assert site.client.get("/audit", follow_redirects=False).status_code == 403
+    assert site.client.get("/members").status_code == 200
+    site.sign_in("aud")
+    audit = site.client.get("/audit?lang=en")
+    assert audit.status_code == 200 and "Hash chain: intact" in audit.text
+    assert "/advance" not in site.client.get(f"/cases/{ref}").text
+    assert queries.get_case(uow=site.services.uow, reference=ref).state.value == "received"
+
+
+def test_unknown_case_and_static_files(site: Site) -> None:
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    assert site.client.get("/cases/NCP-1999-999").status_code == 404
+    css = site.client.get("/static/style.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert site.client.get("/static/../pages.py").status_code == 404
+    page = site.client.get("/")
+    assert 'href="/static/print.css" media="print"' in page.text
+    assert "script-src 'none'" in page.headers["content-security-policy"]
+
+
+def test_audit_export_download_is_pseudonymised(site: Site) -> None:
+    made = cases.open_case(uow=site.services.uow, clock=site.services.clock,
+                           policy=site.services.policy, reference_prefix="NCP", title="Quiet",
+                           submitters=[cases.PartyInput("Hidden Union", confidential=True)],
+                           enterprises=[cases.PartyInput("Nordic Metals ASA")], actor="test")
+    site.user("aud", "auditor")
+    site.user("bystander", "member", "member-b")
+    site.sign_in("aud")
+    page = site.client.get(f"/audit?case={made.reference}").text
+    assert f'href="/audit/export.jsonl?case={made.reference}"' in page
+    answer = site.client.get(f"/audit/export.jsonl?case={made.reference}")
+    assert answer.status_code == 200
+    assert "attachment" in answer.headers["content-disposition"]
+    lines = [json.loads(line) for line in answer.text.splitlines()]
+    assert lines and all(row["case_ref"] == made.reference for row in lines)
+    assert "Hidden Union" not in answer.text and pseudonym(made.reference, "Hidden Union") in answer.text
+    site.sign_in("bystander")
+    assert site.client.get("/audit/export.jsonl", follow_redirects=False).status_code == 403

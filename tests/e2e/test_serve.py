@@ -1,0 +1,75 @@
+"""`ncpflow users ...` and `ncpflow serve` from the command line."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, InProcessCli
+
+
+def test_users_add_prints_the_token_once_and_stores_a_hash(ncp: InProcessCli) -> None:
+    made = ncp.json("users", "add", "hanna", "--role", "handler", "--json")
+    assert made["name"] == "hanna" and made["role"] == "handler"
+    assert made["token"].startswith("ncp_") and len(made["token"]) > 40
+    again = ncp("users", "add", "hanna", "--role", "handler")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    missing = ncp("users", "add", "mari", "--role", "member")
+    assert missing.returncode == 2 and "--member" in missing.stderr
+    unknown = ncp("users", "add", "mari", "--role", "member", "--member", "nobody")
+    assert unknown.returncode == 2 and "no member" in unknown.stderr
+    assert ncp("members", "sync").returncode == 0
+    assert ncp("users", "add", "mari", "--role", "member", "--member", "member-b").returncode == 0
+    assert ncp("users", "passwd", "hanna", "--password", "short").returncode == 2
+    done = ncp("users", "passwd", "hanna", "--password", "long enough secret")
+    assert done.returncode == 0, done.stderr
+    listed = ncp.json("users", "list", "--json")
+    assert [u["name"] for u in listed] == ["hanna", "mari"]
+    assert listed[0]["password"] is True and "token" not in listed[0]
+    log = ncp("audit", "log").stdout
+    assert "user_added" in log and made["token"] not in log
+
+
+@pytest.mark.slow
+def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
+           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    made = subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "h", "--role",
+                           "handler", "--json"], env=env, capture_output=True, text=True,
+                          check=True, timeout=60)
+    token = made.stdout.split('"token": "')[1].split('"')[0]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port)],
+                              env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("serve did not come up")
+        headers = {"Authorization": f"Bearer {token}"}
+        opened = httpx.post(base + "/api/cases", headers=headers, json={
+            "title": "T", "enterprises": ["E"], "submitters": ["S"]})
+        assert opened.status_code == 201, opened.text
+        assert httpx.get(base + "/api/cases", headers=headers).json()["total"] == 1
+        assert httpx.get(base + "/api/cases").status_code == 401
+        assert "/api/cases/{ref}/transitions" in httpx.get(base + "/openapi.json").json()["paths"]
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+    assert server.returncode in (0, -15), err
+    assert "with the scheduler" in out

@@ -1,0 +1,103 @@
+"""Read models for the web app and API: a page of cases, a case as a viewer may see it, the
+audit log paged; who may advance a case. Auditors see confidential submitters as pseudonyms
+(states/pseudonyms.py), in case views and in the audit entries that name parties.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import islice
+from typing import Any
+
+from states.case import Case, Policy
+from states.chain import AuditEntry
+from states.errors import InvalidInputError
+from states.pseudonyms import pseudonym
+from states.users import Role, User
+from workflow import audit, cases, queries, rotation_views
+from workflow.ports import Clock, UnitOfWork
+
+
+class ForbiddenError(InvalidInputError):
+    """The user's role does not allow the step (the API answers 403)."""
+
+
+
+
+def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User) -> dict[str, Any]:
+    """What `case show --json` prints, with submitters pseudonymised for auditors."""
+    view = queries.case_view(case, today=today)
+    view.update(rotation_views.lead_view(uow=uow, case=case))
+    if viewer.role == Role.AUDITOR:
+        view["parties"] = [_masked_party(case.reference, p) for p in view["parties"]]
+    return view
+
+
+def _masked_party(reference: str, party: dict[str, Any]) -> dict[str, Any]:
+    if party.get("confidential") and party.get("role") == "submitter":
+        return {**party, "name": pseudonym(reference, str(party["name"]))}
+    return party
+
+
+def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None = None,
+              lead: str | None = None, overdue: bool = False, limit: int = 50,
+              offset: int = 0) -> dict[str, Any]:
+    cases = queries.list_cases(uow=uow, state=state, overdue_on=today if overdue else None)
+    if lead is not None:
+        cases = [c for c in cases if c.lead_member == lead]
+    chosen = cases[offset:offset + limit]
+    return {"total": len(cases), "limit": limit, "offset": offset,
+            "items": [case_view(uow=uow, case=c, today=today, viewer=viewer) for c in chosen]}
+
+
+def entry_view(entry: AuditEntry, viewer: User) -> dict[str, Any]:
+    data = dict(entry.data)
+    if viewer.role == Role.AUDITOR and entry.case_ref and isinstance(data.get("parties"), list):
+        data["parties"] = [_masked_party(entry.case_ref, p) if isinstance(p, dict) else p
+                           for p in data["parties"]]
+    return {"seq": entry.seq, "case_ref": entry.case_ref, "kind": entry.kind,
+            "actor": entry.actor, "at": entry.at, "from_state": entry.from_state,
+            "to_state": entry.to_state, "reason": entry.reason, "data": data,
+            "prev_hash": entry.prev_hash, "hash": entry.hash}
+
+
+def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None, limit: int = 100,
+               offset: int = 0) -> dict[str, Any]:
+    entries = audit.audit_entries(uow=uow, case_ref=case_ref)
+    try:
+        items = [entry_view(e, viewer) for e in islice(entries, offset, offset + limit)]
+    finally:
+        close = getattr(entries, "close", None)
+        if close is not None:
+            close()
+    return {"limit": limit, "offset": offset, "items": items}
+
+
+def may_advance(user: User, case: Case) -> None:
+    """Handlers advance any case; a member only the cases it leads; others none."""
+    if user.role == Role.HANDLER:
+        return
+    if user.role == Role.MEMBER and user.member_id and case.lead_member == user.member_id:
+        return
+    if user.role == Role.MEMBER:
+        raise ForbiddenError(f"member {user.member_id} does not lead case {case.reference} "
+                             f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
+                             "handler may advance it")
+    raise ForbiddenError(f"role '{user.role}' may not advance cases")
+
+
+def advance_as(user: User, *, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str,
+               trigger: str, reason: str, outcome: str | None = None,
+               at: date | datetime | None = None, expected_version: int | None = None,
+               scope: str | None = None) -> Case:
+    """`cases.advance` with the user as actor, refused (ForbiddenError) unless they may."""
+    may_advance(user, queries.get_case(uow=uow, reference=reference))
+    return cases.advance(uow=uow, clock=clock, policy=policy, reference=reference,
+                         trigger=trigger, actor=user.name, reason=reason, outcome=outcome, at=at,
+                         expected_version=expected_version, scope=scope)
+
+
+def health(*, uow: UnitOfWork) -> None:
+    """Raise (StorageUnavailableError) unless the database answers and has the users table."""
+    with uow.read() as tx:
+        tx.users.get("")

@@ -382,3 +382,31 @@ def test_sign_out_ends_the_session(browser: Any, site: Site, dialogs: list[str])
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert "/signin" in page.url
     page.context.close()
+
+
+def test_the_html_timelines_report_renders_its_charts_in_chromium(
+        browser: Any, ncp: Any, tmp_path: Path) -> None:
+    """The self-contained HTML report draws its SVG charts in a real browser (screenshot)."""
+    steps = [("begin_assessment", "2025-03-10", []), ("accept", "2025-05-02", []),
+             ("conclude", "2025-10-01", ["--outcome", "agreement"])]
+    for received in ("2025-01-31", "2025-03-03"):
+        opened = ncp.json("case", "open", "--title", "Tailings dam", "--submitter", "Naturvern",
+                          "--enterprise", "Fjord Mining ASA", "--received", received,
+                          "--actor", "sek", "--json")
+        for trigger, at, extra in steps:
+            ncp.json("case", "advance", opened["reference"], trigger, "--actor", "sek",
+                     "--reason", "next step", "--at", at, *extra, "--json")
+    report = tmp_path / "timelines.html"
+    assert ncp("report", "timelines", "--format", "html", "--output", str(report)).returncode == 0
+    page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    try:
+        page.goto(report.as_uri())
+        charts = page.locator("svg")
+        assert charts.count() >= 1
+        assert page.locator("svg rect").count() >= 2  # bars drawn for the finished stages
+        box = charts.first.bounding_box()
+        assert box is not None and box["width"] > 100 and box["height"] > 50
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report-timelines.png"), full_page=True)
+    finally:
+        page.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -103,7 +103,8 @@ def _party_data(party: Party) -> dict[str, Any]:
 def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, trigger: str,
             actor: str, reason: str, outcome: str | None = None,
             at: date | datetime | None = None, scope: str | None = None,
-            expected_version: int | None = None) -> Case:
+            expected_version: int | None = None,
+            may: Callable[[Case], None] | None = None) -> Case:
     """Fire `trigger` on the case: case, deadlines and audit entry in one transaction."""
     chosen = inputs.choice(Trigger, trigger, "trigger")
     recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
@@ -116,6 +117,8 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
         # waited is then never later than ours ("--at ... is before the last recorded step").
         now = clock.now()
         case = tx.cases.get(reference)
+        if may is not None:
+            may(case)  # who may advance is decided on the case as locked, not as read earlier
         if expected_version is not None and case.version != expected_version:
             raise ConflictError(reference=reference, expected_version=expected_version,
                                 actual_version=case.version, state=case.state.value)

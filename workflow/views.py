@@ -91,10 +91,10 @@ def advance_as(user: User, *, uow: UnitOfWork, clock: Clock, policy: Policy, ref
                at: date | datetime | None = None, expected_version: int | None = None,
                scope: str | None = None) -> Case:
     """`cases.advance` with the user as actor, refused (ForbiddenError) unless they may."""
-    may_advance(user, queries.get_case(uow=uow, reference=reference))
     return cases.advance(uow=uow, clock=clock, policy=policy, reference=reference,
                          trigger=trigger, actor=user.name, reason=reason, outcome=outcome, at=at,
-                         expected_version=expected_version, scope=scope)
+                         expected_version=expected_version, scope=scope,
+                         may=lambda case: may_advance(user, case))
 
 
 def health(*, uow: UnitOfWork) -> None:

@@ -88,4 +88,8 @@ def _describe(url: str, exc: Exception) -> str:
     detail = _first_line(exc)
     if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
         return f"database {url} is not initialised ({detail}); run `ncpflow init` first"
+    if "no such column" in detail or ("column" in detail and "does not exist" in detail):
+        # A database made by an older ncpflow: the migrations have not been applied yet.
+        return (f"database {url} has an older schema ({detail}); run `ncpflow init` to "
+                "upgrade it")
     return f"database {url} is unavailable: {detail}"

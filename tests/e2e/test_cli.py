@@ -286,3 +286,29 @@ def test_the_installed_entry_points_run(tmp_path: Path, sqlite_url: str) -> None
                             check=False, timeout=60)
     assert helped.returncode == 0
     assert "case" in helped.stdout
+
+
+def test_a_database_from_an_older_ncpflow_asks_for_init_and_init_upgrades_it(
+        ncp: InProcessCli, tmp_path: Path) -> None:
+    """An older schema is named as such; `ncpflow init` applies the missing migrations."""
+    from alembic import command
+    from alembic.config import Config
+
+    from storage.engine import WRITE, make_engine
+    from storage.migrate import MIGRATIONS
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn.execution_options(**{WRITE: True})
+        command.upgrade(config, "0003")
+        conn.commit()
+    engine.dispose()
+    old = ncp("--database", url, "case", "list")
+    assert old.returncode == 5
+    assert "older schema" in old.stderr
+    assert "run `ncpflow init` to upgrade it" in old.stderr
+    assert ncp("--database", url, "init").returncode == 0
+    assert ncp.json("--database", url, "case", "list", "--json") == []

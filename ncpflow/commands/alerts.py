@@ -13,7 +13,7 @@ from rich.markup import escape
 from ncpflow.context import context_of
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
-from workflow import alerts, ics, outbox
+from workflow import alerts, outbox
 from workflow.clock import FixedClock
 from workflow.inputs import parse_when
 from workflow.logging import configure
@@ -77,6 +77,8 @@ def deadlines_ics(
     services = context_of(ctx).services()
     if member is not None and member not in {m.id for m in services.settings.members}:
         raise InvalidInputError(f"unknown member '{member}'")
+    from workflow import ics  # icalendar costs ~30 ms to import: only this command pays
+
     data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
                                   ncp_name=services.settings.ncp.name)
     if output_file is None:

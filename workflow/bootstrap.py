@@ -41,11 +41,11 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channe
         if str(path) not in {"", ":memory:"} and not path.exists():
             raise StorageUnavailableError(
                 f"database {path} does not exist; run `ncpflow init` first")
-    engine = make_engine(url)
+    uow = SqlUnitOfWork(make_engine(url))
     smtp = settings.smtp
-    return Services(settings=settings, uow=SqlUnitOfWork(engine), clock=clock or SystemClock(),
+    return Services(settings=settings, uow=uow, clock=clock or SystemClock(),
                     channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
-                    render=render, close=engine.dispose)
+                    render=render, close=uow.close)
 
 
 def initialise(services: Services) -> None:

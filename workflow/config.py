@@ -10,6 +10,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -214,8 +215,9 @@ class Settings(_Section):
             seen.add(member.id)
         return value
 
-    @property
+    @cached_property
     def policy(self) -> Policy:
+        # Built once per loaded config: every use case asks for it, every request.
         timelines = {name: Duration.parse(getattr(self.timelines, name.value))
                      for name in DeadlineName}
         calendar = CalendarRule(

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ncpflow.web.auth import current_user, require_roles, services_of
+from ncpflow.web.writes import run_write
 from states.users import Role, User
 from workflow import cases, ics, pausing, queries, rotation, users, views
 from workflow.bootstrap import Services
@@ -149,7 +150,11 @@ def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")
-def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _open_case(body, user, services))
+
+
+def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
     kinds = [body.submitter_type] * len(body.submitters)
     case = cases.open_case(
         uow=services.uow, clock=services.clock, policy=services.policy,
@@ -180,8 +185,12 @@ def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, 
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
-def transition(ref: Reference, body: TransitionIn, user: Advancer,
-               services: ServicesDep) -> dict[str, Any]:
+async def transition(ref: Reference, body: TransitionIn, user: Advancer,
+                     services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _transition(ref, body, user, services))
+
+
+def _transition(ref: str, body: TransitionIn, user: User, services: Services) -> dict[str, Any]:
     case = views.advance_as(user, uow=services.uow, clock=services.clock,
                             policy=services.policy, reference=ref, trigger=body.trigger,
                             reason=body.reason, outcome=body.outcome, at=_when(body.at, "at"),
@@ -190,7 +199,12 @@ def transition(ref: Reference, body: TransitionIn, user: Advancer,
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-def pause(ref: Reference, body: PauseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+async def pause(ref: Reference, body: PauseIn, user: Handler,
+                services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _pause(ref, body, user, services))
+
+
+def _pause(ref: str, body: PauseIn, user: User, services: Services) -> dict[str, Any]:
     case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
                               actor=user.name, reason=body.reason,
                               requested_by=body.requested_by, at=_when(body.at, "at"))
@@ -198,16 +212,24 @@ def pause(ref: Reference, body: PauseIn, user: Handler, services: ServicesDep) -
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-def resume(ref: Reference, body: ResumeIn, user: Handler,
-           services: ServicesDep) -> dict[str, Any]:
+async def resume(ref: Reference, body: ResumeIn, user: Handler,
+                 services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _resume(ref, body, user, services))
+
+
+def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> dict[str, Any]:
     case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
                                actor=user.name, at=_when(body.at, "at"), reason=body.reason)
     return _view(services, case, user)
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-def extend(ref: Reference, body: ExtendIn, user: Handler,
-           services: ServicesDep) -> dict[str, Any]:
+async def extend(ref: Reference, body: ExtendIn, user: Handler,
+                 services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _extend(ref, body, user, services))
+
+
+def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> dict[str, Any]:
     case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
                                    deadline=body.deadline, actor=user.name, reason=body.reason,
                                    days=body.days, months=body.months)
@@ -215,8 +237,12 @@ def extend(ref: Reference, body: ExtendIn, user: Handler,
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-def reassign(ref: Reference, body: ReassignIn, user: Handler,
-             services: ServicesDep) -> dict[str, Any]:
+async def reassign(ref: Reference, body: ReassignIn, user: Handler,
+                   services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _reassign(ref, body, user, services))
+
+
+def _reassign(ref: str, body: ReassignIn, user: User, services: Services) -> dict[str, Any]:
     case = rotation.reassign(uow=services.uow, clock=services.clock, reference=ref, to=body.to,
                              actor=user.name, reason=body.reason, override=body.override,
                              notices=rotation.Notices(services.settings, services.render))
@@ -272,7 +298,11 @@ def list_users(user: Admin, services: ServicesDep) -> list[dict[str, Any]]:
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-def add_user(body: UserIn, user: Admin, services: ServicesDep) -> dict[str, Any]:
+async def add_user(body: UserIn, user: Admin, services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _add_user(body, user, services))
+
+
+def _add_user(body: UserIn, user: User, services: Services) -> dict[str, Any]:
     made = users.add_user(uow=services.uow, clock=services.clock, name=body.name, role=body.role,
                           member_id=body.member, actor=user.name)
     return {"name": made.user.name, "role": made.user.role, "member": made.user.member_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,6 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT, InProcessCli
+from workflow.bootstrap import bootstrap
+from workflow.config import load_settings
 
 
 def test_users_add_prints_the_token_once_and_stores_a_hash(ncp: InProcessCli) -> None:
@@ -37,30 +41,39 @@ def test_users_add_prints_the_token_once_and_stores_a_hash(ncp: InProcessCli) ->
     assert "user_added" in log and made["token"] not in log
 
 
+def _handler_token(env: dict[str, str]) -> str:
+    made = subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "h", "--role",
+                           "handler", "--json"], env=env, capture_output=True, text=True,
+                          check=True, timeout=60)
+    return str(json.loads(made.stdout)["token"])
+
+
+def _serve(env: dict[str, str], cwd: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port),
+                               *options], env=env, cwd=cwd, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    server.kill()
+    server.communicate(timeout=30)
+    pytest.fail("serve did not come up")
+
+
 @pytest.mark.slow
 def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
     env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
            "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
-    made = subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "h", "--role",
-                           "handler", "--json"], env=env, capture_output=True, text=True,
-                          check=True, timeout=60)
-    token = made.stdout.split('"token": "')[1].split('"')[0]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port)],
-                              env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    token = _handler_token(env)
+    server, base = _serve(env, tmp_path)
     try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(200):
-            try:
-                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("serve did not come up")
         headers = {"Authorization": f"Bearer {token}"}
         opened = httpx.post(base + "/api/cases", headers=headers, json={
             "title": "T", "enterprises": ["E"], "submitters": ["S"]})
@@ -73,3 +86,38 @@ def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
         out, err = server.communicate(timeout=30)
     assert server.returncode in (0, -15), err
     assert "with the scheduler" in out
+
+
+@pytest.mark.slow
+def test_a_write_waiting_for_another_writer_does_not_stall_the_server(
+        sqlite_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
+           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    token = _handler_token(env)
+    headers = {"Authorization": f"Bearer {token}"}
+    server, base = _serve(env, tmp_path, "--no-scheduler")
+    other = bootstrap(load_settings(ROOT / "config.toml", database_url=sqlite_url))
+    try:
+        ref = httpx.post(base + "/api/cases", headers=headers, json={
+            "title": "T", "enterprises": ["E"], "submitters": ["S"]}).json()["reference"]
+        answers: list[httpx.Response] = []
+        step = threading.Thread(target=lambda: answers.append(httpx.post(
+            f"{base}/api/cases/{ref}/transitions", headers=headers, timeout=60,
+            json={"trigger": "begin_assessment", "reason": "complete"})))
+        with other.uow.write():  # another writer (here: this process) holds the turn
+            step.start()
+            time.sleep(0.5)
+            assert step.is_alive() and not answers  # the step waits its turn...
+            started = time.perf_counter()
+            health = httpx.get(base + "/healthz", timeout=10)
+            shown = httpx.get(f"{base}/api/cases/{ref}", headers=headers, timeout=10)
+            waited = time.perf_counter() - started
+            assert health.status_code == 200 and shown.json()["state"] == "received"
+            assert waited < 2, f"the server stalled {waited:.1f}s behind another writer"
+        step.join(timeout=60)
+        assert answers and answers[0].status_code == 200, answers
+        assert answers[0].json()["state"] == "initial_assessment"
+    finally:
+        other.close()
+        server.terminate()
+        server.communicate(timeout=30)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from states.chain import AuditEntry, Verdict, format_instant, verify
 from states.checkpoints import Checkpoint, CheckpointFinding, check, sign
 from states.errors import InvalidInputError, NcpflowError
 from workflow.config import ConfigError, Settings
+from workflow.files import beside_database, resolve
 from workflow.ports import Clock, UnitOfWork
 
 KEY_ENV = "NCPFLOW_AUDIT_KEY"
@@ -42,21 +42,11 @@ def verify_chain(*, uow: UnitOfWork) -> Verdict:
 
 # -- keys and the checkpoint log -------------------------------------------------------------
 
-def _config_dir(settings: Settings) -> Path:
-    source = Path(settings.source)
-    return source.resolve().parent if source.is_file() else Path.cwd()
-
-
-def _resolve(settings: Settings, value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else _config_dir(settings) / path
-
-
 def load_key(settings: Settings) -> bytes | None:
     """The checkpoint key from $NCPFLOW_AUDIT_KEY, else `[audit] key_file`; None if neither."""
     text = os.environ.get(KEY_ENV)
     if text is None and settings.audit.key_file:
-        path = _resolve(settings, settings.audit.key_file)
+        path = resolve(settings, settings.audit.key_file)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -91,14 +81,8 @@ def keygen(output: Path | None) -> str:
 
 def checkpoint_path(settings: Settings) -> Path:
     if settings.audit.checkpoint_file:
-        return _resolve(settings, settings.audit.checkpoint_file)
-    url = settings.database.url
-    if url.startswith("sqlite:///") and url.removeprefix("sqlite:///") not in {"", ":memory:"}:
-        db = Path(url.removeprefix("sqlite:///"))
-        return db.with_name(db.name + ".checkpoints.jsonl")
-    # PostgreSQL: beside config.toml, named after the database so two never share a log.
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1].split("?")[0]) or "ncpflow"
-    return _config_dir(settings) / f"{name}.checkpoints.jsonl"
+        return resolve(settings, settings.audit.checkpoint_file)
+    return beside_database(settings, ".checkpoints.jsonl")
 
 
 def read_checkpoint_log(path: Path) -> list[Checkpoint]:

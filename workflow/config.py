@@ -192,6 +192,13 @@ class AuditSection(_Section):
         default=None, description="checkpoint log outside the database (default: beside it)")
 
 
+class WebSection(_Section):
+    session_key_file: str | None = Field(
+        default=None, description="signs session cookies and form tokens (else "
+        "$NCPFLOW_SECRET_KEY); made, readable by the owner only, by the first `serve` that finds "
+        "it missing; default: beside the database")
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -203,6 +210,7 @@ class Settings(_Section):
     smtp: SmtpSection = SmtpSection()
     scheduler: SchedulerSection = SchedulerSection()
     audit: AuditSection = AuditSection()
+    web: WebSection = WebSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

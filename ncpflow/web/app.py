@@ -19,7 +19,7 @@ from starlette.routing import Match
 
 from ncpflow import __version__
 from ncpflow.web import api
-from ncpflow.web.auth import ApiError, secret_key, services_of
+from ncpflow.web.auth import ApiError, services_of
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -34,6 +34,7 @@ from states.errors import (
 from workflow import views
 from workflow.bootstrap import Services
 from workflow.config import ConfigError
+from workflow.session_key import session_key
 from workflow.views import ForbiddenError
 
 log = structlog.get_logger("ncpflow.web")
@@ -82,7 +83,7 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
     app = FastAPI(title="ncpflow", version=__version__,
                   description="NCP specific-instance workflow: cases, deadlines, audit log.")
     app.state.services = services
-    app.state.secret_key = secret or secret_key()
+    app.state.secret_key = secret or session_key(services.settings)
 
     @app.exception_handler(ApiError)
     def api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -8,12 +8,12 @@ For pages (helper modules build on these):
   it is missing, forged, expired or minted for another session.
 - `sign_in(response, user)` / `sign_out(response)` set and clear the session cookie
   (HttpOnly, SameSite=Lax, Secure when served over https); `check_password(request, name, pw)`.
+  A new password ends the sessions signed in with the old one.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
+import hashlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -38,11 +38,6 @@ class ApiError(Exception):
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
 
-def secret_key() -> str:
-    """`$NCPFLOW_SECRET_KEY`, or a random key per process (sessions end at restart)."""
-    return os.environ.get("NCPFLOW_SECRET_KEY") or secrets.token_urlsafe(32)
-
-
 def services_of(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
@@ -52,15 +47,30 @@ def _signer(request: Request, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret_key, salt=salt)
 
 
-def _session_name(request: Request) -> str | None:
+def _password_stamp(user: User) -> str:
+    # A new password (argon2 salts each hash afresh) changes the stamp and so ends every
+    # session signed in with the old one.
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def _session(request: Request) -> tuple[str, str] | None:
+    """(user name, password stamp) from a valid, unexpired session cookie."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return None
     try:
-        name = _signer(request, "session").loads(cookie, max_age=SESSION_SECONDS)
+        value = _signer(request, "session").loads(cookie, max_age=SESSION_SECONDS)
     except BadSignature:
         return None
-    return name if isinstance(name, str) else None
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(part, str) for part in value)):
+        return value[0], value[1]
+    return None
+
+
+def _session_name(request: Request) -> str | None:
+    session = _session(request)
+    return session[0] if session else None
 
 
 def optional_user(request: Request) -> User | None:
@@ -82,9 +92,11 @@ def optional_user(request: Request) -> User | None:
             raise ApiError(401, "unauthorized", "the API token is not valid",
                            {"WWW-Authenticate": "Bearer"})
     else:
-        name = _session_name(request)
-        if name is not None:
-            user = users.by_name(uow=services.uow, name=name)
+        session = _session(request)
+        if session is not None:
+            user = users.by_name(uow=services.uow, name=session[0])
+            if user is not None and _password_stamp(user) != session[1]:
+                user = None  # the password changed since this session signed in
     request.state.user = user
     return user
 
@@ -120,7 +132,8 @@ def check_password(request: Request, name: str, password: str) -> User | None:
 
 
 def sign_in(request: Request, response: Response, user: User) -> None:
-    response.set_cookie(SESSION_COOKIE, _signer(request, "session").dumps(user.name),
+    response.set_cookie(SESSION_COOKIE,
+                        _signer(request, "session").dumps([user.name, _password_stamp(user)]),
                         max_age=SESSION_SECONDS, httponly=True, samesite="lax",
                         secure=request.url.scheme == "https", path="/")
 

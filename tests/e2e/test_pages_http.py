@@ -12,8 +12,10 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
 
 from ncpflow.web.app import create_app
+from ncpflow.web.auth import SESSION_COOKIE
 from states.pseudonyms import pseudonym
 from tests.conftest import ROOT
 from workflow import cases, pausing, queries, users
@@ -79,6 +81,28 @@ def test_pages_need_a_session_and_next_stays_on_site(site: Site) -> None:
     wrong = site.client.post("/signin", data={
         "username": "hanna", "password": "nope nope nope", "csrf_token": site.csrf("/signin")})
     assert wrong.status_code == 401
+
+
+def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(site: Site) -> None:
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    assert site.client.get("/", follow_redirects=False).status_code == 200
+    users.set_password(uow=site.services.uow, clock=site.services.clock, name="hanna",
+                       password="another long secret", actor="hanna")
+    answer = site.client.get("/", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/signin")
+    assert site.client.get("/api/cases").status_code == 401
+
+
+def test_a_forged_or_old_style_session_cookie_signs_nobody_in(site: Site) -> None:
+    site.user("hanna", "handler")
+    signer = URLSafeTimedSerializer("test-secret", salt="session")
+    for value in ["hanna", ["hanna"], ["hanna", 7]]:  # the name alone was the old cookie
+        site.client.cookies.set(SESSION_COOKIE, signer.dumps(value))
+        assert site.client.get("/", follow_redirects=False).status_code == 303
+    site.client.cookies.set(SESSION_COOKIE, URLSafeTimedSerializer(
+        "another-secret", salt="session").dumps(["hanna", "0" * 16]))
+    assert site.client.get("/", follow_redirects=False).status_code == 303
 
 
 def test_sign_in_without_csrf_is_refused(site: Site) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -121,3 +122,33 @@ def test_a_write_waiting_for_another_writer_does_not_stall_the_server(
         other.close()
         server.terminate()
         server.communicate(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_restart_keeps_the_signed_in_sessions(sqlite_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
+           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    env.pop("NCPFLOW_SECRET_KEY", None)
+    subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role", "handler",
+                    "--password", "long enough secret"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    server, base = _serve(env, tmp_path, "--no-scheduler")
+    with httpx.Client(base_url=base) as browser:
+        try:
+            form = browser.get("/signin").text
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert csrf, form
+            signed = browser.post("/signin", data={"username": "hanna",
+                                                   "password": "long enough secret",
+                                                   "csrf_token": csrf.group(1), "next": "/"})
+            assert signed.status_code == 303, signed.text
+            assert browser.get("/").status_code == 200
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)
+        server, browser.base_url = _serve(env, tmp_path, "--no-scheduler")
+        try:
+            assert browser.get("/").status_code == 200  # the same cookie, a new process
+        finally:
+            server.terminate()
+            server.communicate(timeout=30)

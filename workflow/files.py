@@ -1,0 +1,32 @@
+"""Files that live outside the database: where they go, relative to config.toml or beside it.
+
+A relative path in config.toml is read relative to the file's folder. Files that belong to one
+database (the checkpoint log, the session key) default to a name beside the SQLite file, or,
+for PostgreSQL, beside config.toml, named after the database so two never share one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from workflow.config import Settings
+
+
+def config_dir(settings: Settings) -> Path:
+    source = Path(settings.source)
+    return source.resolve().parent if source.is_file() else Path.cwd()
+
+
+def resolve(settings: Settings, value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else config_dir(settings) / path
+
+
+def beside_database(settings: Settings, suffix: str) -> Path:
+    url = settings.database.url
+    if url.startswith("sqlite:///") and url.removeprefix("sqlite:///") not in {"", ":memory:"}:
+        db = Path(url.removeprefix("sqlite:///"))
+        return db.with_name(db.name + suffix)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1].split("?")[0]) or "ncpflow"
+    return config_dir(settings) / f"{name}{suffix}"

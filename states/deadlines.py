@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
 
+from states import wording
 from states.calendar import CalendarRule
 from states.durations import Duration
 from states.lifecycle import DeadlineName
@@ -18,12 +19,11 @@ class DeadlineStatus(StrEnum):
     OVERDUE = "overdue"
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def human_date(day: date) -> str:
+def human_date(day: date, language: str = wording.DEFAULT_LANGUAGE) -> str:
+    """"2 Jan 2025"; "2. jan. 2025" in Norwegian ("nb")."""
     # Not strftime: that follows the process locale, and costs ~3 µs a call.
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    words = wording.phrases(language)
+    return words.date.format(day=day.day, month=words.months[day.month - 1], year=day.year)
 
 
 @dataclass(frozen=True)
@@ -90,27 +90,35 @@ class Deadline:
     def met(self, *, at: datetime) -> Deadline:
         return replace(self, met_at=at, met_on=self.calendar.local_date(at))
 
-    def explain(self) -> str:
+    def explain(self, *, language: str = wording.DEFAULT_LANGUAGE) -> str:
+        """How the due date was computed, step by step, in "en" or "nb" (else English)."""
+        words = wording.phrases(language)
+
+        def on(day: date) -> str:
+            return human_date(day, language)
+
         day = self.duration.added_to(self.basis_on)
-        text = (f"{self.basis_label} {human_date(self.basis_on)} + {self.duration.describe()} "
-                f"= {human_date(day)}")
+        text = words.start.format(basis=wording.basis_label(self.basis_label, language),
+                                  on=on(self.basis_on),
+                                  duration=self.duration.describe(language), due=on(day))
         for pause in self.pauses:
             day += timedelta(days=pause.days)
-            days = f"{pause.days} day{'s' if pause.days != 1 else ''}"
-            text += (f", + {days} paused ({pause.reason}, {human_date(pause.start)}"
-                     f"–{human_date(pause.end)}) = {human_date(day)}")
+            text += words.pause.format(
+                days=wording.count(pause.days, words.day_one, words.day_many),
+                reason=pause.reason, start=on(pause.start), end=on(pause.end), due=on(day))
         for extension in self.extensions:
             day = extension.amount.added_to(day)
-            text += (f", + {extension.amount.describe()} extended ({extension.reason}; approved by "
-                     f"{extension.approved_by}) = {human_date(day)}")
+            text += words.extension.format(amount=extension.amount.describe(language),
+                                           reason=extension.reason, by=extension.approved_by,
+                                           due=on(day))
         rolled = self.calendar.roll(day)
         if rolled != day:
-            text += f", rolled to the next working day = {human_date(rolled)}"
+            text += words.rolled.format(due=on(rolled))
         if self.met_on is not None:
             late = (self.met_on - rolled).days
-            verdict = f"{late} days late" if late > 0 else "in time"
-            text += f"; met {human_date(self.met_on)} ({verdict})"
+            verdict = (wording.count(late, words.late_one, words.late_many) if late > 0
+                       else words.in_time)
+            text += words.met.format(on=on(self.met_on), verdict=verdict)
         if self.paused_since is not None:
-            text += (f"; paused since {human_date(self.paused_since)}: the due date moves on by "
-                     "the paused days when the case resumes")
+            text += words.paused_since.format(on=on(self.paused_since))
         return text

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
+from states import wording
 from states.errors import InvalidInputError
 
 _PATTERN = re.compile(r"^\s*(\d+)\s*(d|w|mo|y)\s*$")
@@ -52,12 +53,14 @@ class Duration:
             parts.append(f"{self.days}d")
         return "".join(parts)
 
-    def describe(self) -> str:
+    def describe(self, language: str = wording.DEFAULT_LANGUAGE) -> str:
+        """"3 months", "14 days"; "3 måneder", "14 dager" in Norwegian ("nb")."""
+        words = wording.phrases(language)
         parts = []
         if self.months:
-            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
+            parts.append(wording.count(self.months, words.month_one, words.month_many))
         if self.days or not parts:
-            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+            parts.append(wording.count(self.days, words.day_one, words.day_many))
         return " ".join(parts)
 
     @property

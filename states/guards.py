@@ -11,10 +11,13 @@ class GuardContext:
     examination_enabled: bool
 
 
+EXAMINATION_OFF = "examination is switched off in config ([procedure] examination = false)"
+
+
 def is_examination_enabled(ctx: GuardContext) -> str | None:
     if ctx.examination_enabled:
         return None
-    return "examination is switched off in config ([procedure] examination = false)"
+    return EXAMINATION_OFF
 
 
 GUARDS: dict[str, Callable[[GuardContext], str | None]] = {

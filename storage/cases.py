@@ -11,10 +11,12 @@ from typing import Any
 from states.case import Case
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
-from states.lifecycle import State
+from states.lifecycle import TERMINAL, State
 from states.pauses import Pause
 from storage import mapper
 from storage.db import Db
+
+_CHUNK = 500
 
 
 class SqlCaseRepository:
@@ -25,6 +27,13 @@ class SqlCaseRepository:
 
     # -- reading -----------------------------------------------------------------------------
     def _load(self, rows: list[mapper.Row]) -> list[Case]:
+        # In chunks: SQLite takes at most 32,766 bound values in one statement.
+        cases: list[Case] = []
+        for start in range(0, len(rows), _CHUNK):
+            cases.extend(self._load_chunk(rows[start:start + _CHUNK]))
+        return cases
+
+    def _load_chunk(self, rows: list[mapper.Row]) -> list[Case]:
         if not rows:
             return []
         ids = [r[0] for r in rows]
@@ -66,19 +75,44 @@ class SqlCaseRepository:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
 
+    def page(self, *, state: State | None = None, lead: str | None = None,
+             overdue_on: date | None = None, open_only: bool = False, limit: int,
+             offset: int = 0) -> tuple[int, list[Case]]:
+        """How many cases match, and the `limit` of them after `offset`, oldest first."""
+        clause, params = self._where(state=state, lead=lead, overdue_on=overdue_on,
+                                     open_only=open_only)
+        row = self._db.one(f"SELECT COUNT(*) FROM cases{clause}", params)
+        total = int(row[0]) if row else 0
+        rows = self._db.all(f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
+                            "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
+                            {**params, "limit": limit, "offset": offset})
+        return total, self._load(rows)
+
     def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
-        where, params = [], {}
+        clause, params = self._where(state=state, overdue_on=overdue_on)
+        return self._load(self._db.all(
+            f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params))
+
+    def _where(self, *, state: State | None = None, lead: str | None = None,
+               overdue_on: date | None = None,
+               open_only: bool = False) -> tuple[str, dict[str, Any]]:
+        where: list[str] = []
+        params: dict[str, Any] = {}
         if state is not None:
             where.append("state = :state")
             params["state"] = state.value
+        if lead is not None:
+            where.append("lead_member = :lead")
+            params["lead"] = lead
+        if open_only:
+            where.append("state NOT IN (" + ", ".join(f"'{s.value}'" for s in sorted(TERMINAL))
+                         + ")")
         if overdue_on is not None:
             where.append("id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL "
                          "AND due_on < :day) AND NOT EXISTS (SELECT 1 FROM pauses p "
                          "WHERE p.case_id = cases.id AND p.ended_at IS NULL)")
             params["day"] = self._db.day(overdue_on)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return self._load(self._db.all(
-            f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params))
+        return (f" WHERE {' AND '.join(where)}" if where else ""), params
 
     # -- writing -----------------------------------------------------------------------------
     def _case_params(self, case: Case) -> dict[str, Any]:

@@ -99,7 +99,7 @@ def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str
     for recipient in recipients:
         rendered = render(message, recipient.language, {
             "reference": case.reference, "title": case.title, "deadline": deadline,
-            "due": target.due, "days": days, "explanation": target.explain(),
+            "due": target.due, "days": days, "explanation": target.explain(language=recipient.language),
             "recipient_name": recipient.name, "ncp_name": settings.ncp.name,
         })
         tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
 from states.lifecycle import State
@@ -24,12 +25,13 @@ def list_cases(*, uow: UnitOfWork, state: str | None = None,
         return tx.cases.list(state=chosen, overdue_on=overdue_on)
 
 
-def deadline_view(deadline: Deadline, today: date) -> dict[str, Any]:
+def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> dict[str, Any]:
+    """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
     return {
         "name": deadline.name.value,
         "due": deadline.due.isoformat(),
         "status": deadline.status(today).value,
-        "explanation": deadline.explain(),
+        "explanation": deadline.explain(language=language),
         "started": deadline.basis_on.isoformat(),
         "duration": str(deadline.duration),
         "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
@@ -44,8 +46,10 @@ def next_due(case: Case) -> Deadline | None:
     return min(case.open_deadlines, key=lambda d: d.due, default=None)
 
 
-def case_view(case: Case, *, today: date) -> dict[str, Any]:
-    """What `case show --json` and the API print: the contract keys and then some."""
+def case_view(case: Case, *, today: date, language: str = "en") -> dict[str, Any]:
+    """What `case show --json` and the API print: the contract keys and then some.
+
+    `language` words the deadline explanations; the data contract is English, the default."""
     upcoming = next_due(case)
     return {
         "reference": case.reference,
@@ -70,16 +74,18 @@ def case_view(case: Case, *, today: date) -> dict[str, Any]:
         "guidelines_edition": case.details.guidelines_edition,
         "supporting_ncps": list(case.details.supporting_ncps),
         "timezone": case.calendar.timezone,
-        "next_due": deadline_view(upcoming, today) if upcoming else None,
-        "deadlines": [deadline_view(d, today) for d in case.deadlines],
+        "next_due": deadline_view(upcoming, today, language=language) if upcoming else None,
+        "deadlines": [deadline_view(d, today, language=language) for d in case.deadlines],
     }
 
 
-def triggers_view(case: Case, policy: Policy) -> list[dict[str, Any]]:
+def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[dict[str, Any]]:
+    """Every trigger and whether it may fire now; a guard's `why_not` in `language`."""
     return [
         {"trigger": o.trigger.value, "allowed": o.allowed,
          "to_state": o.dest.value if o.dest else None,
-         "outcomes": [x.value for x in o.outcomes], "why_not": o.why_not,
+         "outcomes": [x.value for x in o.outcomes],
+         "why_not": wording.reason(o.why_not, language) if o.why_not else o.why_not,
          "meaning": o.meaning}
         for o in trigger_options(case, policy)
     ]

@@ -12,9 +12,10 @@ from typing import Any
 from states.case import Case, Policy
 from states.chain import AuditEntry
 from states.errors import InvalidInputError
+from states.lifecycle import State
 from states.pseudonyms import pseudonym
 from states.users import Role, User
-from workflow import audit, cases, queries, rotation_views
+from workflow import audit, cases, inputs, queries, rotation_views
 from workflow.ports import Clock, UnitOfWork
 
 
@@ -24,9 +25,11 @@ class ForbiddenError(InvalidInputError):
 
 
 
-def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User) -> dict[str, Any]:
-    """What `case show --json` prints, with submitters pseudonymised for auditors."""
-    view = queries.case_view(case, today=today)
+def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
+              language: str = "en") -> dict[str, Any]:
+    """What `case show --json` prints, with submitters pseudonymised for auditors; deadline
+    explanations in `language` (the API keeps the English default)."""
+    view = queries.case_view(case, today=today, language=language)
     view.update(rotation_views.lead_view(uow=uow, case=case))
     if viewer.role == Role.AUDITOR:
         view["parties"] = [_masked_party(case.reference, p) for p in view["parties"]]
@@ -40,14 +43,16 @@ def _masked_party(reference: str, party: dict[str, Any]) -> dict[str, Any]:
 
 
 def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None = None,
-              lead: str | None = None, overdue: bool = False, limit: int = 50,
-              offset: int = 0) -> dict[str, Any]:
-    cases = queries.list_cases(uow=uow, state=state, overdue_on=today if overdue else None)
-    if lead is not None:
-        cases = [c for c in cases if c.lead_member == lead]
-    chosen = cases[offset:offset + limit]
-    return {"total": len(cases), "limit": limit, "offset": offset,
-            "items": [case_view(uow=uow, case=c, today=today, viewer=viewer) for c in chosen]}
+              lead: str | None = None, overdue: bool = False, open_only: bool = False,
+              limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """One page of cases, oldest first; filtering, counting and paging happen in the database."""
+    chosen = inputs.choice(State, state, "state") if state is not None else None
+    with uow.read() as tx:
+        total, cases = tx.cases.page(state=chosen, lead=lead,
+                                     overdue_on=today if overdue else None,
+                                     open_only=open_only, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [case_view(uow=uow, case=c, today=today, viewer=viewer) for c in cases]}
 
 
 def entry_view(entry: AuditEntry, viewer: User) -> dict[str, Any]:

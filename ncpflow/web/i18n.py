@@ -21,6 +21,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "bad_login": ("Wrong user name or password.", "Feil brukernavn eller passord."),
     "open_cases": ("Open cases", "Åpne saker"),
     "no_open_cases": ("No open cases.", "Ingen åpne saker."),
+    "more_open_cases": ("Showing the oldest open cases only; the API lists them all",
+                        "Viser bare de eldste åpne sakene; API-et lister alle"),
     "reference": ("Reference", "Referanse"),
     "title": ("Title", "Tittel"),
     "stage": ("Stage", "Fase"),

@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = {"style.css", "print.css"}
 FLASH_COOKIE = "ncpflow_flash"
 SOON_DAYS = 14  # a due date this close is amber on the dashboard
+DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any number
 
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True),
@@ -137,7 +138,7 @@ def _may_change(user: User, case: Any) -> str | None:
 
 
 def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
-              services: Services) -> list[dict[str, Any]]:
+              services: Services, language: str) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
@@ -161,7 +162,7 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
             "deadline": deadlines.get(name.value) if name else None,
-            "duration": services.policy.timelines[name].describe()
+            "duration": services.policy.timelines[name].describe(language)
             if name and name in services.policy.timelines else None})
     return steps
 
@@ -222,11 +223,9 @@ def dashboard(request: Request) -> Response:
         return _signin_redirect(request)
     services = services_of(request)
     page = views.case_page(uow=services.uow, today=_today(services), viewer=user,
-                           limit=100_000)
+                           open_only=True, limit=DASHBOARD_LIMIT)
     rows = []
     for item in page["items"]:
-        if item["state"] == State.CLOSED.value:
-            continue
         upcoming = item["next_due"]
         days = upcoming["days_left"] if upcoming else None
         rows.append({"reference": item["reference"], "title": item["title"],
@@ -237,7 +236,8 @@ def dashboard(request: Request) -> Response:
     rows.sort(key=lambda r: (r["urgency"] != "late",
                              r["next_due"]["due"] if r["next_due"] else "9999",
                              r["reference"]))
-    return _render(request, "dashboard.html", user, "dashboard", rows=rows)
+    return _render(request, "dashboard.html", user, "dashboard", rows=rows,
+                   total=page["total"])
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
@@ -253,17 +253,19 @@ def case_page(request: Request, ref: str) -> Response:
                            flash_error=_refused(exc))
         response.status_code = 404
         return response
-    view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
+    lang = _language(request)
+    view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user,
+                           language=lang)
     for deadline in view["deadlines"]:
         deadline["urgency"] = _urgency(deadline["days_left"])
     view["terminal"] = case.is_terminal
     entries = views.audit_page(uow=services.uow, viewer=user, case_ref=ref,
                                limit=100_000)["items"]
-    options = queries.triggers_view(case, services.policy)
+    options = queries.triggers_view(case, services.policy, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
         request, "case.html", user, "dashboard", case=view, parties=view["parties"],
-        timeline=_timeline(view, entries, services), entries=entries, show_case=False,
+        timeline=_timeline(view, entries, services, lang), entries=entries, show_case=False,
         allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
         blocked=[o for o in options if not o["allowed"] and o["to_state"]],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",

@@ -210,3 +210,24 @@ def test_audit_export_download_is_pseudonymised(site: Site) -> None:
     assert "Hidden Union" not in answer.text and pseudonym(made.reference, "Hidden Union") in answer.text
     site.sign_in("bystander")
     assert site.client.get("/audit/export.jsonl", follow_redirects=False).status_code == 403
+
+
+def test_the_case_page_explains_deadlines_in_the_page_language(site: Site) -> None:
+    """Received 2 Jan 2025: + 3 months = 2 Apr 2025; + 14 days = 16 Jan 2025 (config.toml: nb)."""
+    site.user("hanna", "handler")
+    ref = site.case("Fish farm", date(2025, 1, 2))
+    pausing.pause_case(uow=site.services.uow, clock=site.services.clock, reference=ref,
+                       actor="test", reason="parallel proceedings")  # now: 2 June 2025
+    site.sign_in("hanna")
+    norwegian = site.client.get(f"/cases/{ref}").text
+    assert '<html lang="nb">' in norwegian
+    assert "mottatt 2. jan. 2025 + 3 måneder = 2. apr. 2025" in norwegian
+    assert "mottatt 2. jan. 2025 + 14 dager = 16. jan. 2025" in norwegian
+    assert "på vent siden 2. juni 2025: fristen flyttes" in norwegian
+    assert "received 2 Jan 2025" not in norwegian
+    english = site.client.get(f"/cases/{ref}?lang=en").text
+    assert "received 2 Jan 2025 + 3 months = 2 Apr 2025" in english
+    assert "paused since 2 Jun 2025: the due date moves on" in english
+    assert "mottatt" not in english
+    api = site.client.get(f"/api/cases/{ref}").json()  # the JSON contract stays English
+    assert {d["explanation"].split(" + ")[0] for d in api["deadlines"]} == {"received 2 Jan 2025"}

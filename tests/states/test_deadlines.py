@@ -182,6 +182,9 @@ def test_a_deadline_is_open_until_its_day_then_overdue_and_met_once_the_stage_en
     assert met.met_on == date(2025, 2, 20)
     assert met.status(date(2025, 12, 31)) is DeadlineStatus.MET
     assert met.explain().endswith("; met 20 Feb 2025 (6 days late)")
+    a_day_late = step(case, T.BEGIN_ASSESSMENT, utc(2025, 2, 15, 9, 0)).deadline(D.ACKNOWLEDGEMENT)
+    assert a_day_late is not None
+    assert a_day_late.explain().endswith("; met 15 Feb 2025 (1 day late)")
     on_time = step(case, T.BEGIN_ASSESSMENT, utc(2025, 2, 14, 9, 0)).deadline(D.ACKNOWLEDGEMENT)
     assert on_time is not None
     assert on_time.explain().endswith("; met 14 Feb 2025 (in time)")

@@ -193,3 +193,39 @@ def test_a_write_the_database_refuses_rolls_back_everything_before_it(
     assert {t: _count(services, t) for t in counts} == counts
     assert _open(services, date(2025, 3, 2)) == "NCP-2025-002"
     assert verify_chain(uow=services.uow).ok
+
+
+def test_a_page_filters_counts_and_slices_in_the_database(
+        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("storage.cases._CHUNK", 2)  # loading in chunks, as for many cases
+    refs = [_open(services, date(2025, 1, 2 + n), title=f"Case {n}") for n in range(7)]
+    for ref in refs[:2]:  # two closed: begin, reject, publish, close
+        for trigger in ["begin_assessment", "reject", "publish", "close"]:
+            advance(uow=services.uow, clock=services.clock, policy=services.policy,
+                    reference=ref, actor="s", trigger=trigger, reason="r")
+    advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=refs[2],
+            actor="s", trigger="begin_assessment", reason="r")
+    with services.uow.write() as tx:  # a lead for two of the open ones, as a reassign would
+        for ref in refs[3:5]:
+            case = tx.cases.get(ref)
+            tx.cases.save(replace(case, lead_member="member-b", version=case.version + 1),
+                          previous=case)
+    with services.uow.read() as tx:
+        everything = tx.cases.list()
+        total, first = tx.cases.page(limit=3)
+        _, rest = tx.cases.page(limit=3, offset=3)
+        _, tail = tx.cases.page(limit=3, offset=6)
+        open_total, open_cases = tx.cases.page(open_only=True, limit=10)
+        assessing = tx.cases.page(state=State.INITIAL_ASSESSMENT, limit=10)
+        led = tx.cases.page(lead="member-b", limit=1)
+        late_on_20th = tx.cases.page(overdue_on=date(2025, 1, 20), limit=10)
+        late_on_23rd = tx.cases.page(overdue_on=date(2025, 1, 23), limit=2, offset=1)
+    assert [c.reference for c in everything] == refs  # oldest first, every chunk
+    assert total == 7 and [c.reference for c in first + rest + tail] == refs
+    assert open_total == 5 and [c.reference for c in open_cases] == refs[2:]
+    assert assessing[0] == 1 and [c.reference for c in assessing[1]] == [refs[2]]
+    assert led[0] == 2 and [c.reference for c in led[1]] == [refs[3]]
+    # Acknowledgement is due 14 days after receipt, and overdue the day after: the open cases
+    # received 5, 6, 7 and 8 Jan fall due 19, 20, 21 and 22 Jan; the others met it.
+    assert late_on_20th[0] == 1 and [c.reference for c in late_on_20th[1]] == [refs[3]]
+    assert late_on_23rd[0] == 4 and [c.reference for c in late_on_23rd[1]] == refs[4:6]

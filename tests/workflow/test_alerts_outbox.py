@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from notifications.labels import deadline_label
 from notifications.memory import RecordingChannel
+from states.lifecycle import DeadlineName
 from tests.conftest import make_settings
 from workflow.alerts import sweep
 from workflow.audit import audit_entries, verify_chain
@@ -426,3 +428,27 @@ def test_a_message_id_is_unique_and_names_the_sender_domain(app: Services) -> No
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("<") and i.endswith("@ncp.test>") for i in ids)
     assert get_case(uow=app.uow, reference="NCP-2025-001").reference == "NCP-2025-001"
+
+
+def test_a_norwegian_alert_explains_the_due_date_in_norwegian(app: Services) -> None:
+    """Received 6 Jan 2025: + 14 days = 20 Jan 2025; + 3 months = 6 Apr 2025 (no roll)."""
+    ref = open_one(app)
+    sql(app, "UPDATE cases SET lead_member = 'member-b' WHERE reference = :r", r=ref)
+    run_sweep(app)
+    explained = {"nb": {"acknowledgement": "mottatt 6. jan. 2025 + 14 dager = 20. jan. 2025",
+                        "initial_assessment": "mottatt 6. jan. 2025 + 3 måneder = 6. apr. 2025"},
+                 "en": {"acknowledgement": "received 6 Jan 2025 + 14 days = 20 Jan 2025",
+                        "initial_assessment": "received 6 Jan 2025 + 3 months = 6 Apr 2025"}}
+    languages = set()
+    for row in outbox(app):
+        language, subject, body, html = row[5], row[6], row[7], row[8]
+        deadline = next(name for name in explained[language]
+                        if deadline_label(DeadlineName(name), language) in subject)
+        expected = explained[language][deadline]
+        prefix = "Slik er fristen beregnet: " if language == "nb" else "How the date is reached: "
+        assert prefix + expected in body, body
+        assert prefix + expected in html, html
+        other = explained["en" if language == "nb" else "nb"][deadline]
+        assert other not in body
+        languages.add(language)
+    assert languages == {"nb", "en"}

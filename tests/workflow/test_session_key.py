@@ -78,5 +78,5 @@ def test_a_short_key_file_or_a_folder_that_cannot_hold_one_is_named_in_the_error
     with pytest.raises(ConfigError, match=r"ncp\.db\.session-key: holds 5 characters"):
         session_key(settings)
     missing = make_settings(f"sqlite:///{tmp_path / 'no-such-dir' / 'ncp.db'}")
-    with pytest.raises(ConfigError, match="no-such-dir.*cannot be made"):
+    with pytest.raises(ConfigError, match=r"no-such-dir.*cannot be made"):
         session_key(missing)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from states import wording
 from states.calendar import CalendarRule
@@ -92,6 +92,9 @@ class Deadline:
 
     def explain(self, *, language: str = wording.DEFAULT_LANGUAGE) -> str:
         """How the due date was computed, step by step, in "en" or "nb" (else English)."""
+        return _explain(self, language)
+
+    def _explain(self, language: str) -> str:
         words = wording.phrases(language)
 
         def on(day: date) -> str:
@@ -122,3 +125,9 @@ class Deadline:
         if self.paused_since is not None:
             text += words.paused_since.format(on=on(self.paused_since))
         return text
+
+
+@lru_cache(maxsize=4096)
+def _explain(deadline: Deadline, language: str) -> str:
+    # A deadline is a frozen value and every view of its case explains it again.
+    return deadline._explain(language)

@@ -107,7 +107,9 @@ def lead_view(*, uow: UnitOfWork, case: Case) -> dict[str, Any]:
     with uow.read() as tx:
         members = tx.members.all()
         records = tx.members.decisions(case_ref=case.reference)
-        recused = tx.members.recused(case.reference)
+    # The same rows `members.recused` would read again.
+    recused = frozenset(r.member_id for r in records
+                        if r.given_up_kind == "recused" and r.member_id is not None)
     latest = records[-1] if records else None
     if latest is not None and latest.member_id == case.lead_member:
         why: str = latest.explanation

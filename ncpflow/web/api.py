@@ -186,7 +186,8 @@ def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
 async def transition(ref: Reference, body: TransitionIn, user: Advancer,
-                     services: ServicesDep) -> dict[str, Any]:
+                     request: Request) -> dict[str, Any]:
+    services = services_of(request)  # the busiest route: one dependency fewer to resolve
     return await run_write(services, lambda: _transition(ref, body, user, services))
 
 

@@ -19,7 +19,7 @@ from starlette.routing import Match
 
 from ncpflow import __version__
 from ncpflow.web import api
-from ncpflow.web.auth import ApiError, services_of
+from ncpflow.web.auth import ApiError, TokenCache, services_of
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -84,6 +84,7 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
                   description="NCP specific-instance workflow: cases, deadlines, audit log.")
     app.state.services = services
     app.state.secret_key = secret or session_key(services.settings)
+    app.state.token_cache = TokenCache()
 
     @app.exception_handler(ApiError)
     def api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -14,6 +14,8 @@ For pages (helper modules build on these):
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -26,6 +28,7 @@ from workflow.bootstrap import Services
 
 SESSION_COOKIE = "ncpflow_session"
 SESSION_SECONDS = 12 * 3600
+TOKEN_TTL_SECONDS = 10.0
 CSRF_FIELD = "csrf_token"
 
 
@@ -87,7 +90,7 @@ def optional_user(request: Request) -> User | None:
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer TOKEN'",
                            {"WWW-Authenticate": "Bearer"})
-        user = users.by_token(uow=services.uow, token=token.strip())
+        user = _token_user(request, services, token.strip())
         if user is None:
             raise ApiError(401, "unauthorized", "the API token is not valid",
                            {"WWW-Authenticate": "Bearer"})
@@ -98,6 +101,45 @@ def optional_user(request: Request) -> User | None:
             if user is not None and _password_stamp(user) != session[1]:
                 user = None  # the password changed since this session signed in
     request.state.user = user
+    return user
+
+
+class TokenCache:
+    """Users found by their API token, remembered for `ttl` seconds per process.
+
+    A script sends its token with every request, and looking it up is the most frequent
+    read there is (benchmarks/api.py). Only tokens that were found are kept, under their
+    sha256, and only briefly: a token stops working at most `ttl` seconds after its user
+    changes in the database.
+    """
+
+    def __init__(self, ttl: float = TOKEN_TTL_SECONDS, size: int = 1024) -> None:
+        self.ttl, self.size = ttl, size
+        self._found: dict[str, tuple[float, User]] = {}
+        self._lock = threading.Lock()  # the pages look users up from worker threads
+
+    def get(self, key: str) -> User | None:
+        with self._lock:
+            hit = self._found.get(key)
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: str, user: User) -> None:
+        with self._lock:
+            if len(self._found) >= self.size:
+                self._found.clear()  # a burst of distinct tokens: start afresh
+            self._found[key] = (time.monotonic() + self.ttl, user)
+
+
+def _token_user(request: Request, services: Services, token: str) -> User | None:
+    cache: TokenCache = request.app.state.token_cache
+    key = users.token_hash(token)
+    user = cache.get(key)
+    if user is None:
+        user = users.by_token(uow=services.uow, token=token)
+        if user is not None:
+            cache.put(key, user)
     return user
 
 

@@ -81,7 +81,10 @@ def _allowed(app: FastAPI, request: Request) -> list[str]:
 
 def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
     app = FastAPI(title="ncpflow", version=__version__,
-                  description="NCP specific-instance workflow: cases, deadlines, audit log.")
+                  description="NCP specific-instance workflow: cases, deadlines, audit log.",
+                  # No OpenTelemetry here: off, it costs nothing per request.
+                  telemetry={"tracing": False, "metrics": False, "logs": False,
+                             "operation_spans": False})
     app.state.services = services
     app.state.secret_key = secret or session_key(services.settings)
     app.state.token_cache = TokenCache()

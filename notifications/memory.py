@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from notifications.smtp import DeliveryError, OutgoingEmail
+from notifications.smtp import DeliveryError, OutgoingEmail, ServerUnreachableError
 
 
 @dataclass
 class RecordingChannel:
     sent: list[OutgoingEmail] = field(default_factory=list)
     failing: bool = False
+    unreachable: bool = False
 
     def send(self, mail: OutgoingEmail) -> None:
+        if self.unreachable:
+            raise ServerUnreachableError("recording channel told it has no server")
         if self.failing:
             raise DeliveryError("recording channel told to fail")
         self.sent.append(mail)

@@ -8,6 +8,8 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
 
+from states.errors import ChannelUnreachableError
+
 
 class OutgoingEmail(Protocol):
     """What the channel needs of a message; the outbox's rows provide it."""
@@ -26,6 +28,10 @@ class OutgoingEmail(Protocol):
 
 class DeliveryError(Exception):
     """The server could not be reached or refused the message; it may be retried."""
+
+
+class ServerUnreachableError(DeliveryError, ChannelUnreachableError):
+    """No connection to the SMTP server (refused, timed out, no greeting): nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,11 @@ class SmtpChannel:
 
     def send(self, mail: OutgoingEmail) -> None:
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServerUnreachableError(f"{type(exc).__name__}: {exc}") from exc
+        try:
+            with client:
                 client.send_message(self.build(mail))
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc

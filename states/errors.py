@@ -70,6 +70,10 @@ class StorageUnavailableError(StorageError):
     """The database cannot be reached, opened or is not initialised."""
 
 
+class ChannelUnreachableError(NcpflowError):
+    """The mail server could not be reached at all: this message and every other must wait."""
+
+
 class StepRefusedError(NcpflowError):
     """A clock step (pause, resume, extend) does not fit the case as it stands."""
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 import structlog
 
+from states.errors import ChannelUnreachableError
 from states.outbox import OutboxMessage
 from workflow.ports import Channel, Clock, UnitOfWork
 
@@ -47,10 +49,17 @@ def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 50
             message = tx.outbox.claim_next(now=now, lease_until=now + lease)
         if message is None:
             break
-        if _deliver(uow, clock, channel, message):
+        outcome = _deliver(uow, clock, channel, message)
+        if outcome == "sent":
             sent += 1
-        else:
-            failed += 1
+            continue
+        failed += 1
+        if outcome == "unreachable":
+            # The server is down: trying the rest now would only wait out a timeout for each
+            # and spend their attempts. They stay due for the next round.
+            log.warning("outbox_round_stopped", reason="the mail server cannot be reached",
+                        outbox_id=message.id)
+            break
     with uow.read() as tx:
         counts = tx.outbox.counts()
     pending = counts.get("pending", 0) + counts.get("sending", 0)
@@ -59,7 +68,8 @@ def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 50
     return result
 
 
-def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMessage) -> bool:
+def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel,
+             message: OutboxMessage) -> Literal["sent", "failed", "unreachable"]:
     try:
         channel.send(message)
     except Exception as exc:  # any channel failure is retried later, never lost
@@ -68,7 +78,7 @@ def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMes
             tx.outbox.mark_failed(message.id, error=str(exc)[:500], retry_at=retry_at)
         log.warning("outbox_send_failed", case=message.case_ref, outbox_id=message.id,
                     attempts=message.attempts, retry_at=retry_at.isoformat(), error=str(exc))
-        return False
+        return "unreachable" if isinstance(exc, ChannelUnreachableError) else "failed"
     at = clock.now()
     with uow.write() as tx:
         tx.outbox.mark_sent(message.id, at=at)
@@ -77,4 +87,4 @@ def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMes
                         data={"outbox_id": message.id, "message_id": message.message_id,
                               "recipient": message.recipient, "attempts": message.attempts})
     log.info("outbox_sent", case=message.case_ref, outbox_id=message.id)
-    return True
+    return "sent"

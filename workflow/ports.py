@@ -125,7 +125,11 @@ class Mail(Rendered, Protocol):
 
 
 class Channel(Protocol):
-    """Delivers one message or raises; adapters: SMTP, and a recorder for tests."""
+    """Delivers one message or raises; adapters: SMTP, and a recorder for tests.
+
+    `ChannelUnreachableError` (states.errors) says no message can go now, so the dispatcher
+    stops its round; any other error concerns this message alone.
+    """
 
     def send(self, mail: Mail) -> None: ...
 

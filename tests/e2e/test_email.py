@@ -213,18 +213,18 @@ def test_smtp_down_loses_nothing_and_the_next_dispatch_after_the_backoff_sends_e
         ncp: InProcessCli, db: Services, port: int, config: Path, database_url: str) -> None:
     open_case_led_by_member_b(ncp, db)
     ncp.json("alerts", "sweep", "--now", NOW, "--json")
-    # Nothing listens on the port.
-    assert dispatch_json(ncp) == {"sent": 0, "failed": PER_CASE, "pending": PER_CASE}
-    assert dispatch_json(ncp) == {"sent": 0, "failed": 0, "pending": PER_CASE}  # backing off
+    # Nothing listens on the port: one message is tried, the round stops, the rest wait.
+    assert dispatch_json(ncp) == {"sent": 0, "failed": 1, "pending": PER_CASE}
     rows = outbox(db)
     assert len(rows) == PER_CASE and {row[5] for row in rows} == {"pending"}
-    errors = sql(db, "SELECT attempts, last_error FROM outbox")
-    assert all(error and "Connection refused" in error for _, error in errors), errors
+    errors = sql(db, "SELECT attempts, last_error FROM outbox ORDER BY id")
+    assert errors[0][0] == 1 and "Connection refused" in errors[0][1], errors
+    assert all(attempts == 0 and error is None for attempts, error in errors[1:]), errors
 
     with smtp_server(port=port) as (inbox, _):
-        # Back up, but the messages wait out their backoff (one minute after the first failure).
-        assert dispatch_json(ncp) == {"sent": 0, "failed": 0, "pending": PER_CASE}
-        assert inbox.snapshot() == []
+        # Back up: the untried messages go now; the tried one waits out its minute of backoff.
+        assert dispatch_json(ncp) == {"sent": PER_CASE - 1, "failed": 0, "pending": 1}
+        assert len(inbox.snapshot()) == PER_CASE - 1
         later = FixedClock(datetime.now(UTC) + timedelta(minutes=5))
         settings = load_settings(config, database_url=database_url)
         services = bootstrap(settings, clock=later)
@@ -232,7 +232,7 @@ def test_smtp_down_loses_nothing_and_the_next_dispatch_after_the_backoff_sends_e
             result = dispatch(uow=services.uow, clock=later, channel=services.channel)
         finally:
             services.close()
-        assert result.as_dict() == {"sent": PER_CASE, "failed": 0, "pending": 0}
+        assert result.as_dict() == {"sent": 1, "failed": 0, "pending": 0}
         assert dispatch_json(ncp) == {"sent": 0, "failed": 0, "pending": 0}
         received = inbox.snapshot()
     assert len(received) == PER_CASE

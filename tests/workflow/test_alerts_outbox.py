@@ -366,6 +366,26 @@ def test_failures_keep_the_messages_and_back_off_1_2_4_minutes(
     assert {e.data["attempts"] for e in entries(app, "notified")} == {5}
 
 
+def test_an_unreachable_server_stops_the_round_after_one_message_and_spends_no_other_attempt(
+        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    open_one(app)
+    run_sweep(app)
+    n = ROWS_PER_CASE
+    channel.unreachable = True
+    assert run_dispatch(app) == {"sent": 0, "failed": 1, "pending": n}
+    rows = outbox(app)
+    assert sorted(r[10] for r in rows) == [0] * (n - 1) + [1]
+    assert [r[0] for r in rows if r[10] == 1] == [rows[0][0]]  # the oldest was tried
+    assert {r[9] for r in rows} == {"pending"}
+    assert run_dispatch(app) == {"sent": 0, "failed": 1, "pending": n}  # the next in line
+    channel.unreachable = False
+    # Back up: the untried messages go at once; the two tried ones wait out their backoff.
+    assert run_dispatch(app) == {"sent": n - 2, "failed": 0, "pending": 2}
+    clock.advance(minutes=1)
+    assert run_dispatch(app) == {"sent": 2, "failed": 0, "pending": 0}
+    assert len({m.message_id for m in channel.sent}) == n
+
+
 def test_backoff_doubles_from_one_minute_up_to_six_hours() -> None:
     assert [backoff(n) for n in range(1, 6)] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16)]
     assert backoff(0) == timedelta(minutes=1)

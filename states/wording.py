@@ -1,4 +1,5 @@
-"""The words of deadline explanations in English and Norwegian bokmål: plain data, no Babel.
+"""The words of deadline explanations and transition meanings in English and Norwegian bokmål:
+plain data, no Babel.
 
 Each phrase is a `str.format` template; the values put into it (reasons, names) are never
 themselves read as templates. An unknown language falls back to English.
@@ -33,6 +34,7 @@ class Phrases:
     paused_since: str  # {on}
     basis_labels: dict[str, str]  # the stored (English) basis label -> this language's words
     reasons: dict[str, str]  # a guard's (English) reason why a trigger may not fire -> these words
+    transitions: dict[str, str]  # a lifecycle row's (English) `meaning` -> these words
 
 
 ENGLISH = Phrases(
@@ -54,6 +56,7 @@ ENGLISH = Phrases(
                   "resumes"),
     basis_labels={},
     reasons={},
+    transitions={},
 )
 
 # The basis of a deadline counted from a transition, in the past tense (lifecycle.PAST_TENSE).
@@ -67,6 +70,35 @@ NORWEGIAN_PAST_TENSE: dict[Trigger, str] = {
     Trigger.TRANSFER: "overført",
     Trigger.PUBLISH: "publisert",
     Trigger.CLOSE: "saken avsluttet",
+}
+
+# What each row of the lifecycle table means (lifecycle.TRANSITIONS, `meaning`), in the words of
+# Kontaktpunktet for ansvarlig næringsliv: innledende vurdering, dialog og mekling (as the pages name
+# the good-offices stage), sluttuttalelse, oppfølging, melder. Keyed by the English text, which
+# several rows share (withdraw and transfer from more than one stage).
+NORWEGIAN_TRANSITIONS: dict[str, str] = {
+    "receipt acknowledged; initial assessment begins":
+        "mottak bekreftet; innledende vurdering begynner",
+    "issues merit further examination (wholly or in part); good offices offered":
+        "saken tas opp til videre behandling (helt eller delvis); partene tilbys dialog og mekling",
+    "not accepted; a statement explains why":
+        "ikke tatt opp til behandling; en uttalelse begrunner hvorfor",
+    "mediation refused or failed; the NCP examines the case":
+        "dialog og mekling avslått eller uten enighet; Kontaktpunktet undersøker saken",
+    "good offices ended with an outcome":
+        "dialog og mekling avsluttet med et utfall",
+    "examination ended with a determination":
+        "undersøkelsen avsluttet med Kontaktpunktets konklusjon",
+    "the submitter withdrew":
+        "melderen trakk saken tilbake",
+    "transferred to another NCP that leads":
+        "overført til et annet kontaktpunkt, som leder behandlingen",
+    "final statement published; follow-up planned":
+        "sluttuttalelse publisert; oppfølging planlagt",
+    "final statement published without follow-up":
+        "sluttuttalelse publisert uten oppfølging",
+    "follow-up complete":
+        "oppfølging fullført",
 }
 
 NORWEGIAN = Phrases(
@@ -91,6 +123,7 @@ NORWEGIAN = Phrases(
                   **{PAST_TENSE[t]: words for t, words in NORWEGIAN_PAST_TENSE.items()}},
     reasons={EXAMINATION_OFF: "undersøkelse er slått av i konfigurasjonen "
                               "([procedure] examination = false)"},
+    transitions=NORWEGIAN_TRANSITIONS,
 )
 
 PHRASES: dict[str, Phrases] = {"en": ENGLISH, "nb": NORWEGIAN}
@@ -108,6 +141,11 @@ def basis_label(label: str, language: str) -> str:
 def reason(text: str, language: str) -> str:
     """A guard's reason in `language`; one the table does not know stays in English."""
     return phrases(language).reasons.get(text, text)
+
+
+def meaning(text: str, language: str) -> str:
+    """What a lifecycle row means, in `language`; one the table does not know stays in English."""
+    return phrases(language).transitions.get(text, text)
 
 
 def count(n: int, one: str, many: str) -> str:

@@ -49,6 +49,30 @@ class SqlAuditLog:
         finally:
             cursor.close()  # a reader that stops early (verify) must not leave it open
 
+    def page(self, *, case_ref: str | None = None, kind: str | None = None, limit: int,
+             offset: int = 0, before: int | None = None,
+             newest_first: bool = False) -> list[AuditEntry]:
+        """`limit` entries in seq order (or newest first), after `offset`, below seq `before`."""
+        where: list[str] = []
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if case_ref is not None:
+            where.append("case_ref = :ref")
+            params["ref"] = case_ref
+        if kind is not None:
+            where.append("kind = :kind")
+            params["kind"] = kind
+        if before is not None:
+            where.append("seq < :before")
+            params["before"] = before
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        order = "DESC" if newest_first else "ASC"
+        return [mapper.to_entry(row) for row in self._db.all(
+            f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{clause} ORDER BY seq {order} "
+            "LIMIT :limit OFFSET :offset", params)]
+
+    def kinds(self) -> list[str]:
+        return [row[0] for row in self._db.all("SELECT DISTINCT kind FROM audit_log ORDER BY kind")]
+
     def count(self) -> int:
         row = self._db.one("SELECT COUNT(*) FROM audit_log")
         return int(row[0]) if row else 0

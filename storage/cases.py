@@ -75,6 +75,9 @@ class SqlCaseRepository:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
 
+    def references(self) -> list[str]:
+        return [row[0] for row in self._db.all("SELECT reference FROM cases ORDER BY reference")]
+
     def page(self, *, state: State | None = None, lead: str | None = None,
              overdue_on: date | None = None, open_only: bool = False, limit: int,
              offset: int = 0) -> tuple[int, list[Case]]:

@@ -25,6 +25,12 @@ def list_cases(*, uow: UnitOfWork, state: str | None = None,
         return tx.cases.list(state=chosen, overdue_on=overdue_on)
 
 
+def case_references(*, uow: UnitOfWork) -> list[str]:
+    """Every case reference, sorted (the audit page's case filter)."""
+    with uow.read() as tx:
+        return tx.cases.references()
+
+
 def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> dict[str, Any]:
     """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
     return {
@@ -80,12 +86,13 @@ def case_view(case: Case, *, today: date, language: str = "en") -> dict[str, Any
 
 
 def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[dict[str, Any]]:
-    """Every trigger and whether it may fire now; a guard's `why_not` in `language`."""
+    """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
+    `language` (the JSON API and the command line keep English, the default)."""
     return [
         {"trigger": o.trigger.value, "allowed": o.allowed,
          "to_state": o.dest.value if o.dest else None,
          "outcomes": [x.value for x in o.outcomes],
          "why_not": wording.reason(o.why_not, language) if o.why_not else o.why_not,
-         "meaning": o.meaning}
+         "meaning": wording.meaning(o.meaning, language)}
         for o in trigger_options(case, policy)
     ]

@@ -6,7 +6,6 @@ audit log paged; who may advance a case. Auditors see confidential submitters as
 from __future__ import annotations
 
 from datetime import date, datetime
-from itertools import islice
 from typing import Any
 
 from states.case import Case, Policy
@@ -15,7 +14,7 @@ from states.errors import InvalidInputError
 from states.lifecycle import State
 from states.pseudonyms import pseudonym
 from states.users import Role, User
-from workflow import audit, cases, inputs, queries, rotation_views
+from workflow import cases, inputs, queries, rotation_views
 from workflow.ports import Clock, UnitOfWork
 
 
@@ -66,16 +65,23 @@ def entry_view(entry: AuditEntry, viewer: User) -> dict[str, Any]:
             "prev_hash": entry.prev_hash, "hash": entry.hash}
 
 
-def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None, limit: int = 100,
-               offset: int = 0) -> dict[str, Any]:
-    entries = audit.audit_entries(uow=uow, case_ref=case_ref)
-    try:
-        items = [entry_view(e, viewer) for e in islice(entries, offset, offset + limit)]
-    finally:
-        close = getattr(entries, "close", None)
-        if close is not None:
-            close()
-    return {"limit": limit, "offset": offset, "items": items}
+def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
+               kind: str | None = None, limit: int = 100, offset: int = 0,
+               before: int | None = None, newest_first: bool = False) -> dict[str, Any]:
+    """A page of the audit log, read in the database: oldest first after `offset`, or newest
+    first below seq `before` (the audit page's "older" link)."""
+    with uow.read() as tx:
+        if case_ref is not None:
+            tx.cases.get(case_ref)  # an unknown reference is an error, not an empty page
+        entries = tx.audit.page(case_ref=case_ref, kind=kind, limit=limit, offset=offset,
+                                before=before, newest_first=newest_first)
+    return {"limit": limit, "offset": offset, "items": [entry_view(e, viewer) for e in entries]}
+
+
+def audit_kinds(*, uow: UnitOfWork) -> list[str]:
+    """The kinds of entry the log holds, for the audit page's filter."""
+    with uow.read() as tx:
+        return tx.audit.kinds()
 
 
 def may_advance(user: User, case: Case) -> None:

@@ -21,6 +21,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "bad_login": ("Wrong user name or password.", "Feil brukernavn eller passord."),
     "open_cases": ("Open cases", "Åpne saker"),
     "no_open_cases": ("No open cases.", "Ingen åpne saker."),
+    "older": ("Older entries →", "Eldre oppføringer →"),
+    "newest": ("← Newest entries", "← Nyeste oppføringer"),
     "more_open_cases": ("Showing the oldest open cases only; the API lists them all",
                         "Viser bare de eldste åpne sakene; API-et lister alle"),
     "reference": ("Reference", "Referanse"),
@@ -110,6 +112,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "transfer": ("Transfer", "Overfør"),
     "publish": ("Publish", "Publiser"),
     "close": ("Close", "Avslutt saken"),
+    # Outcomes (lifecycle.Outcome): the English is the value with spaces, as before.
+    "not_accepted": ("not accepted", "ikke tatt opp til behandling"),
+    "agreement": ("agreement", "enighet"),
+    "partial_agreement": ("partial agreement", "delvis enighet"),
+    "no_agreement": ("no agreement", "ingen enighet"),
+    "enterprise_declined": ("enterprise declined", "foretaket avslo dialog"),
+    "determination": ("determination", "Kontaktpunktets konklusjon"),
+    "withdrawn": ("withdrawn", "trukket tilbake"),
+    "transferred": ("transferred", "overført"),
+    # Member roles (members.Role).
+    "chair": ("chair", "leder"),
+    "member": ("member", "medlem"),
 }
 
 

@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 STATIC = {"style.css", "print.css"}
 FLASH_COOKIE = "ncpflow_flash"
 SOON_DAYS = 14  # a due date this close is amber on the dashboard
+AUDIT_PAGE_SIZE = 100  # entries on one page of /audit, newest first
 DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any number
 
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -107,7 +108,7 @@ def _signin_redirect(request: Request) -> RedirectResponse:
 
 
 def _query(**values: str) -> str:
-    return urlencode(values)
+    return urlencode({name: value for name, value in values.items() if value})
 
 
 def _safe_next(value: str | None) -> str:
@@ -334,17 +335,33 @@ def audit_page(request: Request) -> Response:
     services = services_of(request)
     case_filter = request.query_params.get("case") or ""
     kind_filter = request.query_params.get("kind") or ""
-    everything = views.audit_page(uow=services.uow, viewer=user, limit=100_000)["items"]
-    refs = sorted({e["case_ref"] for e in everything if e["case_ref"]})
-    kinds = sorted({e["kind"] for e in everything})
-    entries = [e for e in everything
-               if (not case_filter or e["case_ref"] == case_filter)
-               and (not kind_filter or e["kind"] == kind_filter)]
-    entries.reverse()  # newest first
+    before = _int_param(request, "before")
+    refs = queries.case_references(uow=services.uow)
+    page = views.audit_page(uow=services.uow, viewer=user,
+                            case_ref=case_filter if case_filter in refs else None,
+                            kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1,
+                            before=before, newest_first=True)
+    entries = page["items"][:AUDIT_PAGE_SIZE]
+    # One entry more than shown tells whether an older page exists.
+    older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
+                                before=str(entries[-1]["seq"]))
+             if len(page["items"]) > AUDIT_PAGE_SIZE else None)
+    filters = _query(case=case_filter, kind=kind_filter)
     verdict = audit.verify_chain(uow=services.uow).as_dict()
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
-                   refs=refs, kinds=kinds, case_filter=case_filter, kind_filter=kind_filter,
-                   verdict=verdict, exports=_exports(case_filter))
+                   refs=refs, kinds=views.audit_kinds(uow=services.uow),
+                   case_filter=case_filter, kind_filter=kind_filter, verdict=verdict,
+                   exports=_exports(case_filter), older=older,
+                   newest=("/audit?" + filters if filters else "/audit") if before else None)
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name) or ""
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise ApiError(422, "invalid_input", f"{name} must be a whole number, not '{value[:40]}'")
+    return int(value)
 
 
 def _exports(case_filter: str) -> list[tuple[str, str]]:

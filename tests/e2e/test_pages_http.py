@@ -180,6 +180,36 @@ def test_members_and_auditors(site: Site) -> None:
     assert queries.get_case(uow=site.services.uow, reference=ref).state.value == "received"
 
 
+def test_the_audit_page_shows_the_newest_entries_first_a_page_at_a_time(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("ncpflow.web.pages.AUDIT_PAGE_SIZE", 3)
+    refs = [site.case(f"Case {n}", date(2025, 5, 20 + n)) for n in range(3)]
+    cases.advance(uow=site.services.uow, clock=site.services.clock, policy=site.services.policy,
+                  reference=refs[0], actor="hanna", trigger="begin_assessment", reason="ok")
+    site.user("aud", "auditor")
+    site.sign_in("aud")
+    with site.services.uow.read() as tx:
+        log = list(tx.audit.entries())
+    seqs = [e.seq for e in log]
+
+    def shown(path: str) -> tuple[list[int], str]:
+        page = site.client.get(path)
+        assert page.status_code == 200, page.text
+        return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', page.text)], page.text
+
+    first, text = shown("/audit")
+    assert first == seqs[::-1][:3]
+    older = re.search(r'class="older" href="(/audit\?[^"]+)"', text)
+    assert older and f"before={first[-1]}" in older.group(1)
+    second, text = shown(older.group(1).replace("&amp;", "&"))
+    assert second == seqs[::-1][3:6] and "Nyeste" in text  # a link back to the newest
+    transitions, _ = shown("/audit?kind=transitioned")
+    assert transitions == [e.seq for e in log if e.kind == "transitioned"][::-1]
+    of_case, _ = shown(f"/audit?case={refs[1]}")
+    assert of_case == [e.seq for e in log if e.case_ref == refs[1]][::-1][:3]
+    assert site.client.get("/audit?before=abc").status_code == 422
+
+
 def test_unknown_case_and_static_files(site: Site) -> None:
     site.user("hanna", "handler")
     site.sign_in("hanna")
@@ -231,3 +261,29 @@ def test_the_case_page_explains_deadlines_in_the_page_language(site: Site) -> No
     assert "mottatt" not in english
     api = site.client.get(f"/api/cases/{ref}").json()  # the JSON contract stays English
     assert {d["explanation"].split(" + ")[0] for d in api["deadlines"]} == {"received 2 Jan 2025"}
+
+
+def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site: Site) -> None:
+    """A case just received: begin the assessment, withdraw or transfer (config.toml: nb)."""
+    site.user("hanna", "handler")
+    ref = site.case("Fish farm", date(2025, 5, 30))
+    site.sign_in("hanna")
+    norwegian = site.client.get(f"/cases/{ref}").text
+    assert '<html lang="nb">' in norwegian
+    assert "<small>mottak bekreftet; innledende vurdering begynner</small>" in norwegian
+    assert "<small>melderen trakk saken tilbake</small>" in norwegian
+    assert "<small>overført til et annet kontaktpunkt, som leder behandlingen</small>" in norwegian
+    assert "initial assessment begins" not in norwegian
+    assert "the submitter withdrew" not in norwegian
+    english = site.client.get(f"/cases/{ref}?lang=en").text
+    assert "<small>receipt acknowledged; initial assessment begins</small>" in english
+    assert "<small>the submitter withdrew</small>" in english
+    assert "<small>transferred to another NCP that leads</small>" in english
+    assert "innledende vurdering begynner" not in english
+    rows = queries.triggers_view(queries.get_case(uow=site.services.uow, reference=ref),
+                                 site.services.policy)  # the command line's default: English
+    assert {r["meaning"] for r in rows if r["allowed"]} == {
+        "receipt acknowledged; initial assessment begins", "the submitter withdrew",
+        "transferred to another NCP that leads"}
+    assert "<td>leder</td>" in site.client.get("/members?lang=nb").text  # members.Role
+    assert "<td>chair</td>" in site.client.get("/members?lang=en").text

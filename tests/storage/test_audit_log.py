@@ -190,3 +190,30 @@ def test_tampering_after_dropping_the_triggers_is_caught_at_the_first_bad_seq(
     assert verdict.first_bad_seq == bad_seq, verdict
     assert verdict.problem
     _assert_cli_names_bad_seq(ncp, bad_seq)
+
+
+def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(
+        services: Services) -> None:
+    refs = [open_case(uow=services.uow, clock=services.clock, policy=services.policy,
+                      reference_prefix="NCP", title=f"Case {n}", actor="s",
+                      submitters=[PartyInput("S")], enterprises=[PartyInput("E")],
+                      received=date(2025, 3, 3 + n)).reference for n in range(3)]
+    for ref in refs[:2]:
+        advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=ref,
+                actor="s", trigger="begin_assessment", reason="r")
+    with services.uow.read() as tx:
+        log = list(tx.audit.entries())
+        oldest = tx.audit.page(limit=2, offset=1)
+        newest = tx.audit.page(limit=2, newest_first=True)
+        below = tx.audit.page(limit=10, before=log[2].seq, newest_first=True)
+        moved = tx.audit.page(kind="transitioned", limit=10)
+        of_case = tx.audit.page(case_ref=refs[1], limit=10, newest_first=True)
+        kinds = tx.audit.kinds()
+    seq = [e.seq for e in log]
+    assert [e.seq for e in oldest] == seq[1:3]
+    assert [e.seq for e in newest] == seq[::-1][:2]
+    assert [e.seq for e in below] == seq[:2][::-1]
+    assert [e.case_ref for e in moved] == refs[:2]
+    assert [e.seq for e in of_case] == [e.seq for e in log if e.case_ref == refs[1]][::-1]
+    assert oldest == log[1:3]  # the same entries, hashes and all
+    assert kinds == sorted({e.kind for e in log}) and "transitioned" in kinds

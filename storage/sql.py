@@ -21,7 +21,7 @@ from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
 from storage.checkpoints import SqlCheckpointStore
 from storage.db import Db
-from storage.engine import WRITE, is_sqlite
+from storage.engine import is_sqlite
 from storage.members import SqlMemberStore
 from storage.outbox import SqlOutbox
 from storage.users import SqlUserStore
@@ -53,32 +53,34 @@ class SqlUnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[SqlTransaction]:
-        # Straight on the pooled driver connection: SQLAlchemy's Connection and its begin and
-        # commit cost ~0.1 ms a read, more than the queries of a typical read (a token
-        # lookup, a case's lead and panel). The pool still checks connections out and in.
-        with self._translate():
-            pooled = self.engine.raw_connection()
-            try:
-                driver = pooled.driver_connection
-                assert driver is not None
-                if self._sqlite:
-                    driver.execute("BEGIN")  # one snapshot for all the reads
-                # psycopg (not autocommit) opens the transaction on the first statement.
-                yield SqlTransaction(Db(driver, self._sqlite))
-                driver.commit()
-            finally:
-                pooled.close()  # the pool rolls back whatever is still open
+        with self._translate(), self._transaction("BEGIN") as db:
+            yield SqlTransaction(db)
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
         with self._translate(), self._writer.held() if self._writer else nullcontext(), \
-                self.engine.connect() as conn:
-            conn = conn.execution_options(**{WRITE: True})
-            with conn.begin():
-                db = Db(conn.connection.driver_connection, self._sqlite)
-                if not self._sqlite:
-                    db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-                yield SqlTransaction(db)
+                self._transaction("BEGIN IMMEDIATE") as db:
+            if not self._sqlite:
+                db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
+            yield SqlTransaction(db)
+
+    @contextmanager
+    def _transaction(self, sqlite_begin: str) -> Iterator[Db]:
+        # Straight on the pooled driver connection: SQLAlchemy's Connection with its begin and
+        # commit costs ~0.1 ms a transaction, more than the queries of a typical read (a token
+        # lookup, a case's lead and panel). The pool still checks connections out and in, and
+        # rolls back whatever a failed transaction left open.
+        pooled = self.engine.raw_connection()
+        try:
+            driver = pooled.driver_connection
+            assert driver is not None
+            if self._sqlite:
+                driver.execute(sqlite_begin)
+            # psycopg (not autocommit) opens the transaction on the first statement.
+            yield Db(driver, self._sqlite)
+            driver.commit()
+        finally:
+            pooled.close()
 
     def writer_if_free(self) -> AbstractContextManager[None] | None:
         """The writer's turn, held, if no other writer has it now; else None, without waiting.

@@ -34,7 +34,9 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
             f"'{url}' is not a database URL (e.g. sqlite:///ncpflow.db or "
             "postgresql://user@host/dbname)") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        # LIFO: the connection used last goes out next, its page cache still warm (each SQLite
+        # connection keeps its own; another connection's write makes it stale).
+        engine = create_engine(parsed, connect_args={"timeout": 30}, pool_use_lifo=True)
         _configure_sqlite(engine, synchronous)
         return engine
     if parsed.get_backend_name() == "postgresql":

@@ -57,6 +57,7 @@ def case_view(case: Case, *, today: date, language: str = "en") -> dict[str, Any
 
     `language` words the deadline explanations; the data contract is English, the default."""
     upcoming = next_due(case)
+    deadlines = [deadline_view(d, today, language=language) for d in case.deadlines]
     return {
         "reference": case.reference,
         "title": case.title,
@@ -80,8 +81,9 @@ def case_view(case: Case, *, today: date, language: str = "en") -> dict[str, Any
         "guidelines_edition": case.details.guidelines_edition,
         "supporting_ncps": list(case.details.supporting_ncps),
         "timezone": case.calendar.timezone,
-        "next_due": deadline_view(upcoming, today, language=language) if upcoming else None,
-        "deadlines": [deadline_view(d, today, language=language) for d in case.deadlines],
+        # A copy of its entry in "deadlines": built once, not aliased.
+        "next_due": dict(deadlines[case.deadlines.index(upcoming)]) if upcoming else None,
+        "deadlines": deadlines,
     }
 
 

@@ -91,7 +91,10 @@ class WriterLock:
         if self._fd is None:
             assert self.path is not None
             try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                # Read-only is enough for flock, so anyone who may read the database (a cron
+                # job as another user in its group, say) can queue; 0o666 less the umask, as
+                # SQLite makes its -wal and -shm files.
+                self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except OSError as exc:
                 raise StorageUnavailableError(
                     f"cannot open the writer lock {self.path}: {exc.strerror}") from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 import threading
@@ -78,6 +80,24 @@ def test_a_blocked_writer_goes_as_soon_as_the_holder_lets_go(tmp_path: Path) -> 
     first.release()
     waiter.join(timeout=10)
     assert order == ["first done", "second"]
+
+
+def test_the_lock_file_is_made_as_sqlite_makes_its_own_files_for_the_group_to_share(
+        tmp_path: Path) -> None:
+    # A cron job as another user of the database's group must be able to queue too (it only
+    # needs to read the file: flock works on a read-only descriptor).
+    path = tmp_path / "x.db-writer.lock"
+    old = os.umask(0o002)
+    try:
+        lock = WriterLock(path)
+        assert lock.if_free() is not None
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o664
+    path.chmod(0o444)
+    reader = WriterLock(path)  # opening a read-only file still gives a turn to queue for
+    turn = reader.if_free()
+    assert turn is None  # `lock` above still holds it
 
 
 def test_the_holding_thread_may_take_the_turn_again_and_keeps_it_until_the_outer_release(

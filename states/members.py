@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from states.errors import InvalidInputError
+from states.rotation_wording import rotation_phrases
 
 
 class Role(StrEnum):
@@ -61,11 +62,11 @@ class PartyMatch:
             return False
         return normalise_org_number(self.org_number) == normalise_org_number(party.org_number)
 
-    def describe(self, party: NamedParty) -> str:
+    def describe(self, party: NamedParty, *, language: str = "en") -> str:
         """As the skip reason shows it: the declared name, and the number when that matched."""
         shown = f'"{self.name or party.name}"'
         if not self.by_name(party) and self.by_org_number(party):
-            shown += f" (org. no. {self.org_number})"
+            shown += " " + rotation_phrases(language).org_number.format(number=self.org_number)
         return shown
 
     def as_dict(self) -> dict[str, str | None]:
@@ -85,7 +86,11 @@ class Leave:
         return self.start <= day <= self.end
 
     def __str__(self) -> str:
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        return self.describe()
+
+    def describe(self, *, language: str = "en") -> str:
+        return rotation_phrases(language).leave.format(start=self.start.isoformat(),
+                                                       end=self.end.isoformat())
 
 
 @dataclass(frozen=True)
@@ -127,38 +132,45 @@ class Skip:
         return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
 
 
-def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty]) -> str | None:
+def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty],
+                 language: str = "en") -> str | None:
     for match in declared:
         for party in parties:
             if match.matches(party):
-                return match.describe(party)
+                return match.describe(party, language=language)
     return None
 
 
 def reasons_not_to_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
-                        recused: frozenset[str] = frozenset()) -> tuple[Skip, ...]:
-    """Every reason `member` may not lead a case with `parties` on day `on`, most serious first."""
+                        recused: frozenset[str] = frozenset(),
+                        language: str = "en") -> tuple[Skip, ...]:
+    """Every reason `member` may not lead a case with `parties` on day `on`, most serious first.
+
+    The details are in `language`; what is stored (the audit, lead decisions) is always English.
+    """
+    words = rotation_phrases(language)
     found: list[Skip] = []
     if not member.active:
-        found.append(Skip(member.id, Reason.INACTIVE, "inactive (no longer in the configuration)"))
+        found.append(Skip(member.id, Reason.INACTIVE, words.inactive))
     if member.id in recused:
-        found.append(Skip(member.id, Reason.RECUSED, "recused from this case"))
-    hard = _first_match(member.conflicts, parties)
+        found.append(Skip(member.id, Reason.RECUSED, words.recused))
+    hard = _first_match(member.conflicts, parties, language)
     if hard is not None:
-        found.append(Skip(member.id, Reason.HARD_CONFLICT, f"hard conflict with {hard}"))
-    soft = _first_match(member.soft_conflicts, parties)
+        found.append(Skip(member.id, Reason.HARD_CONFLICT, words.hard_conflict.format(party=hard)))
+    soft = _first_match(member.soft_conflicts, parties, language)
     if soft is not None and hard is None:
-        found.append(Skip(member.id, Reason.SOFT_CONFLICT,
-                          f"soft conflict with {soft} (may take part, not lead)"))
+        found.append(Skip(member.id, Reason.SOFT_CONFLICT, words.soft_conflict.format(party=soft)))
     away = member.leave_on(on)
     if away is not None:
-        found.append(Skip(member.id, Reason.ON_LEAVE, f"on leave {away}"))
+        found.append(Skip(member.id, Reason.ON_LEAVE,
+                          words.on_leave.format(period=away.describe(language=language))))
     return tuple(found)
 
 
 def why_not_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
-                 recused: frozenset[str] = frozenset()) -> Skip | None:
-    reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused)
+                 recused: frozenset[str] = frozenset(), language: str = "en") -> Skip | None:
+    reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused,
+                                  language=language)
     return reasons[0] if reasons else None
 
 
@@ -210,20 +222,21 @@ class MemberChanges:
         return not (self.added or self.changed or self.deactivated or self.reactivated
                     or self.reordered)
 
-    def describe(self) -> str:
+    def describe(self, *, language: str = "en") -> str:
+        words = rotation_phrases(language)
         if self.empty:
-            return "no changes"
+            return words.no_changes
         parts = []
         if self.added:
-            parts.append(f"added {', '.join(self.added)}")
+            parts.append(words.added.format(members=", ".join(self.added)))
         for member, fields in self.changed.items():
-            parts.append(f"{member}: {', '.join(fields)} changed")
+            parts.append(words.changed.format(member=member, fields=", ".join(fields)))
         if self.reactivated:
-            parts.append(f"reactivated {', '.join(self.reactivated)}")
+            parts.append(words.reactivated.format(members=", ".join(self.reactivated)))
         if self.deactivated:
-            parts.append(f"deactivated {', '.join(self.deactivated)}")
+            parts.append(words.deactivated.format(members=", ".join(self.deactivated)))
         if self.reordered:
-            parts.append("config order changed")
+            parts.append(words.reordered)
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from states.members import Member, NamedParty, Reason, Skip, why_not_lead
+from states.rotation_wording import rotation_phrases, rule_label
 
 
 class RotationMode(StrEnum):
@@ -92,14 +93,18 @@ class LeadDecision:
     chosen: str | None
     notes: Mapping[str, str] = field(default_factory=dict)
 
-    def explain(self) -> str:
+    def explain(self, *, language: str = "en") -> str:
+        """Why, in `language`; the notes and skips are in the language `choose_lead` was given."""
+        words = rotation_phrases(language)
         skipped = "; ".join(str(s) for s in self.skipped)
         if self.chosen is None:
             if not self.candidates and not self.skipped:
-                return "no active members to choose from"
-            return f"no eligible member ({skipped})" if skipped else "no eligible member"
-        text = f"chose {self.chosen} ({self.notes.get(self.chosen, '')}; rule: {self.rule})"
-        return f"{text}; skipped {skipped}" if skipped else text
+                return words.no_active
+            return (words.no_eligible_skipped.format(skipped=skipped) if skipped
+                    else words.no_eligible)
+        text = words.chose.format(member=self.chosen, note=self.notes.get(self.chosen, ""),
+                                  rule=rule_label(self.rule, language))
+        return words.skipped.format(text=text, skipped=skipped) if skipped else text
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "candidates": [c.as_dict() for c in self.candidates],
@@ -129,45 +134,50 @@ def duty_order(members: Sequence[Member], *, duty: str | None,
     return tuple(member for _, member in ranked)
 
 
-def _led_note(member: Member, last_led: Mapping[str, Turn]) -> str:
+def _led_note(member: Member, last_led: Mapping[str, Turn], language: str = "en") -> str:
+    words = rotation_phrases(language)
     turn = last_led.get(member.id)
-    return f"last led {turn.case_ref}" if turn else "never led a case"
+    return words.last_led.format(case=turn.case_ref) if turn else words.never_led
 
 
-def _duty_note(member: Member, duty: str | None, last_on_duty: Mapping[str, DutyTurn]) -> str:
+def _duty_note(member: Member, duty: str | None, last_on_duty: Mapping[str, DutyTurn],
+               language: str = "en") -> str:
+    words = rotation_phrases(language)
     if member.id == duty:
-        return "the duty lead"
+        return words.duty_lead
     seen = last_on_duty.get(member.id)
-    return f"last on duty from {seen.since.isoformat()}" if seen else "never on duty"
+    return (words.last_on_duty.format(since=seen.since.isoformat()) if seen
+            else words.never_on_duty)
 
 
 def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = (), on: date,
                 last_led: Mapping[str, Turn], rule: RotationRule = RotationRule(),
                 duty: str | None = None, last_on_duty: Mapping[str, DutyTurn] | None = None,
-                recused: frozenset[str] = frozenset()) -> LeadDecision:
+                recused: frozenset[str] = frozenset(), language: str = "en") -> LeadDecision:
     """Walk the members in rotation order; the first with no reason not to lead is chosen.
 
     `members` are in config order; inactive ones are out of the rotation and not candidates,
-    except that an inactive duty lead is named as skipped.
+    except that an inactive duty lead is named as skipped. Notes and skips are in `language`
+    (English for every decision that is stored); the rule's label is always English.
     """
     active = [m for m in members if m.active]
     skipped: list[Skip] = []
     if rule.mode is RotationMode.PERIODIC:
         on_duty = last_on_duty or {}
         order = duty_order(active, duty=duty, last_on_duty=on_duty)
-        notes = {m.id: _duty_note(m, duty, on_duty) for m in order}
+        notes = {m.id: _duty_note(m, duty, on_duty, language) for m in order}
         label = DUTY_RULE
         gone = next((m for m in members if m.id == duty and not m.active), None)
         if gone is not None:
             skipped.append(Skip(gone.id, Reason.INACTIVE,
-                                "the duty lead, inactive (no longer in the configuration)"))
+                                rotation_phrases(language).duty_lead_inactive))
     else:
         order = least_recently_led(active, last_led)
-        notes = {m.id: _led_note(m, last_led) for m in order}
+        notes = {m.id: _led_note(m, last_led, language) for m in order}
         label = PER_CASE_RULE
     chosen: str | None = None
     for member in order:
-        skip = why_not_lead(member, parties=parties, on=on, recused=recused)
+        skip = why_not_lead(member, parties=parties, on=on, recused=recused, language=language)
         if skip is None:
             chosen = member.id
             break

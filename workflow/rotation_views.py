@@ -12,33 +12,39 @@ from states.case import Case, Policy
 from states.errors import InvalidInputError
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
 from states.rotation import RotationMode, choose_lead
+from states.rotation_wording import rotation_phrases
 from workflow.config import Settings
 from workflow.periods import period_end
 from workflow.ports import Clock, UnitOfWork
 
 
-def _matches(items: Sequence[PartyMatch]) -> list[str]:
+def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
+    org_number = rotation_phrases(language).org_number
     return [f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
-            f"{f'(org. no. {m.org_number})' if m.org_number else ''}" for m in items]
+            f"{org_number.format(number=m.org_number) if m.org_number else ''}" for m in items]
 
 
-def member_view(member: Member) -> dict[str, Any]:
+def member_view(member: Member, *, language: str = "en") -> dict[str, Any]:
     return {"id": member.id, "name": member.name, "email": member.email,
             "role": member.role.value, "language": member.language, "active": member.active,
-            "conflicts": _matches(member.conflicts),
-            "soft_conflicts": _matches(member.soft_conflicts),
+            "conflicts": _matches(member.conflicts, language),
+            "soft_conflicts": _matches(member.soft_conflicts, language),
             "leave": [{"from": p.start.isoformat(), "to": p.end.isoformat()}
                       for p in member.leave]}
 
 
-def config_drift(stored: Sequence[Member], settings: Settings) -> str | None:
+def config_drift(stored: Sequence[Member], settings: Settings, *,
+                 language: str = "en") -> str | None:
     """What `members sync` would change, or None when the database matches config.toml."""
     changes = plan_sync(stored, settings.configured_members)
-    return None if changes.empty else changes.describe()
+    return None if changes.empty else changes.describe(language=language)
 
 
-def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[str, Any]:
-    """`members list`: everyone ever brought in, with today's availability and caseload."""
+def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
+                 language: str = "en") -> dict[str, Any]:
+    """`members list`: everyone ever brought in, with today's availability and caseload.
+
+    The texts are in `language` (the pages); the command line keeps English."""
     today = settings.policy.calendar.local_date(clock.now())
     with uow.read() as tx:
         members = tx.members.all()
@@ -49,14 +55,20 @@ def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[s
     for member in members:
         away = member.leave_on(today)
         led = last_led.get(member.id)
-        rows.append({**member_view(member), "on_leave_today": away is not None,
+        rows.append({**member_view(member, language=language), "on_leave_today": away is not None,
                      "last_led": led.case_ref if led else None,
                      "open_caseload": caseload.get(member.id, 0)})
-    return {"members": rows, "config_changes": config_drift(members, settings)}
+    return {"members": rows,
+            "config_changes": config_drift(members, settings, language=language)}
 
 
-def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[str, Any]:
-    """`rotation show`: who leads the next case (no parties yet), and why not each other member."""
+def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
+                  language: str = "en") -> dict[str, Any]:
+    """`rotation show`: who leads the next case (no parties yet), and why not each other member.
+
+    Reasons and the explanation are in `language` (the pages); `mode`, `rule` and each row's
+    `status` stay plain identifiers, which the pages label themselves."""
+    words = rotation_phrases(language)
     policy = settings.policy
     now = clock.now()
     today = policy.calendar.local_date(now)
@@ -67,30 +79,33 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[
         duty = tx.members.duty() if periodic else None
         last_on_duty = tx.members.last_on_duty() if periodic else {}
     decision = choose_lead(members, on=today, last_led=last_led, rule=policy.rotation,
-                           duty=duty.member if duty else None, last_on_duty=last_on_duty)
+                           duty=duty.member if duty else None, last_on_duty=last_on_duty,
+                           language=language)
     rows: list[dict[str, Any]] = []
     for place, candidate in enumerate(decision.candidates, start=1):
         member = next(m for m in members if m.id == candidate.member)
-        skip = why_not_lead(member, on=today)
+        skip = why_not_lead(member, on=today, language=language)
         if candidate.member == decision.chosen:
-            status, why = "next", f"leads the next case: {candidate.note}"
+            status, why = "next", words.leads_next.format(note=candidate.note)
         elif skip is not None:
             status, why = skip.reason.value, skip.detail
         elif decision.chosen is None:
             status, why = "eligible", candidate.note
         else:
-            status, why = "later", f"{candidate.note}; after {decision.chosen} in rotation order"
+            status, why = "later", words.after.format(note=candidate.note,
+                                                      member=decision.chosen)
         rows.append({"member": member.id, "name": member.name, "role": member.role.value,
                      "place": place, "status": status, "why": why})
     for member in members:
         if not member.active:
             rows.append({"member": member.id, "name": member.name, "role": member.role.value,
                          "place": None, "status": "inactive",
-                         "why": "inactive (no longer in the configuration)"})
+                         "why": words.inactive})
     view: dict[str, Any] = {
         "mode": policy.rotation.mode.value, "on": today.isoformat(), "next": decision.chosen,
-        "rule": decision.rule, "explanation": decision.explain(), "members": rows,
-        "duty": None, "config_changes": config_drift(members, settings)}
+        "rule": decision.rule, "explanation": decision.explain(language=language),
+        "members": rows, "duty": None,
+        "config_changes": config_drift(members, settings, language=language)}
     if periodic:
         view["every"] = policy.rotation.every
         if duty is not None:
@@ -98,7 +113,7 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> dict[
             view["duty"] = {"member": duty.member, "since": duty.since.isoformat(),
                             "until": until.isoformat()}
     if not members:
-        view["explanation"] = "no members in the database; run `ncpflow members sync`"
+        view["explanation"] = words.no_members
     return view
 
 

@@ -124,6 +124,19 @@ WORDS: dict[str, tuple[str, str]] = {
     # Member roles (members.Role).
     "chair": ("chair", "leder"),
     "member": ("member", "medlem"),
+    # Rotation modes (rotation.RotationMode) and each member's place in the rotation (the
+    # members page's tags: rotation_views.rotation_view's status, members.Reason): the English
+    # is the plain value, as the page has always shown it.
+    "mode_per_case": ("per_case", "per sak"),
+    "mode_periodic": ("periodic", "periodisk vakt"),
+    "tag_next": ("next", "neste"),
+    "tag_later": ("later", "senere"),
+    "tag_eligible": ("eligible", "kan velges"),
+    "tag_inactive": ("inactive", "inaktiv"),
+    "tag_recused": ("recused", "trådt til side"),
+    "tag_hard_conflict": ("hard_conflict", "inhabil"),
+    "tag_soft_conflict": ("soft_conflict", "mulig interessekonflikt"),
+    "tag_on_leave": ("on_leave", "permisjon"),
 }
 
 

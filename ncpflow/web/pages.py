@@ -396,9 +396,10 @@ def members_page(request: Request) -> Response:
     if user is None:
         return _signin_redirect(request)
     services = services_of(request)
+    lang = _language(request)
     members = rotation_views.members_view(uow=services.uow, clock=services.clock,
-                                          settings=services.settings)
+                                          settings=services.settings, language=lang)
     rotation = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
-                                            settings=services.settings)
+                                            settings=services.settings, language=lang)
     return _render(request, "members.html", user, "members", members=members,
                    rotation=rotation)

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -287,3 +288,65 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
         "transferred to another NCP that leads"}
     assert "<td>leder</td>" in site.client.get("/members?lang=nb").text  # members.Role
     assert "<td>chair</td>" in site.client.get("/members?lang=en").text
+
+
+def test_the_members_page_explains_the_rotation_in_the_page_language(
+        site: Site, sqlite_url: str, tmp_path: Path) -> None:
+    """config.toml (nb) as last synced without member-c, member-b on leave 1 Jun to 31 Aug 2025 and
+    member-d's conflict with Havbruk ASA (org. no. 923 456 789); today is 2 June 2025. The chair
+    led the first case, so member-b (never led, on leave) is skipped and member-d is next."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('[[members]]\nid = "member-c"\nname = "Member C"\n'
+                        'email = "member-c@responsiblebusiness.no"\n\n', "")
+    text = text.replace('email = "member-b@responsiblebusiness.no"\n',
+                        'email = "member-b@responsiblebusiness.no"\n'
+                        'leave = [{ from = 2025-06-01, to = 2025-08-31 }]\n')
+    text = text.replace('email = "member-d@responsiblebusiness.no"\n',
+                        'email = "member-d@responsiblebusiness.no"\n'
+                        'conflicts = [{ name = "Havbruk ASA", org_number = "923 456 789" }]\n')
+    (tmp_path / "config.toml").write_text(text, encoding="utf-8")
+    edited = load_settings(tmp_path / "config.toml", database_url=sqlite_url)
+    sync_members(uow=site.services.uow, clock=site.services.clock, settings=edited)
+    site.user("hanna", "handler")
+    ref = site.case("Fish farm", date(2025, 5, 30))
+    assert queries.get_case(uow=site.services.uow, reference=ref).lead_member == "chair"
+    site.sign_in("hanna")
+
+    norwegian = site.client.get("/members").text
+    assert '<html lang="nb">' in norwegian
+    assert "Rotasjon <small class=\"muted\">(per sak)</small>" in norwegian
+    assert ("<p class=\"why\">valgte member-d (aldri vært saksansvarlig; regel: lengst siden "
+            "saksansvarlig, de som aldri har vært det først, ved likhet rekkefølgen i "
+            "konfigurasjonen); hoppet over member-b: permisjon 2025-06-01 til 2025-08-31</p>"
+            ) in norwegian
+    assert ('<span class="tag">permisjon</span> <small>permisjon 2025-06-01 til 2025-08-31'
+            '</small>') in norwegian
+    assert ('<span class="tag">neste</span> <small>blir saksansvarlig for neste sak: aldri '
+            'vært saksansvarlig</small>') in norwegian
+    assert (f'<span class="tag">senere</span> <small>sist saksansvarlig for {ref}; etter '
+            'member-d i rotasjonsrekkefølgen</small>') in norwegian
+    assert ('<span class="tag">inaktiv</span> <small>inaktiv (ikke lenger i konfigurasjonen)'
+            '</small>') in norwegian
+    assert "Havbruk ASA (org.nr. 923 456 789)" in norwegian
+    assert ("member-b: leave endret; member-d: conflicts endret; aktiverte igjen member-c"
+            ) in norwegian
+    for english_text in ("per_case", "leads the next case", "in rotation order", "chose ",
+                         "on leave", "org. no.", "no longer in the configuration", "reactivated"):
+        assert english_text not in norwegian
+
+    english = site.client.get("/members?lang=en").text
+    assert "Rotation <small class=\"muted\">(per_case)</small>" in english
+    assert ("<p class=\"why\">chose member-d (never led a case; rule: least recently led, "
+            "never-led first, ties by config order); skipped member-b: on leave 2025-06-01 to "
+            "2025-08-31</p>") in english
+    assert ('<span class="tag">on_leave</span> <small>on leave 2025-06-01 to 2025-08-31'
+            '</small>') in english
+    assert ('<span class="tag">next</span> <small>leads the next case: never led a case'
+            '</small>') in english
+    assert (f'<span class="tag">later</span> <small>last led {ref}; after member-d in '
+            'rotation order</small>') in english
+    assert ('<span class="tag">inactive</span> <small>inactive (no longer in the '
+            'configuration)</small>') in english
+    assert "Havbruk ASA (org. no. 923 456 789)" in english
+    assert "member-b: leave changed; member-d: conflicts changed; reactivated member-c" in english
+    assert "saksansvarlig" not in english.split("<h1>", 1)[1].split("<section", 2)[2]

@@ -117,12 +117,17 @@ class SqlMemberStore:
                             "AND given_up_kind = 'recused'", {"ref": case_ref})
         return frozenset(row[0] for row in rows)
 
-    def decisions(self, *, case_ref: str | None = None, since: datetime | None = None,
+    def decisions(self, *, case_ref: str | None = None, case_refs: Sequence[str] | None = None,
+                  since: datetime | None = None,
                   until: datetime | None = None) -> list[LeadRecord]:
         where, params = [], {}
         if case_ref is not None:
             where.append("case_ref = :ref")
             params["ref"] = case_ref
+        if case_refs is not None:  # a page of cases (hundreds, well under SQLite's 32,766)
+            marks = ", ".join(f":r{n}" for n in range(len(case_refs))) or "NULL"
+            where.append(f"case_ref IN ({marks})")
+            params.update({f"r{n}": ref for n, ref in enumerate(case_refs)})
         if since is not None:
             where.append("at >= :since")
             params["since"] = self._db.instant(since)

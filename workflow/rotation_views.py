@@ -11,7 +11,7 @@ from typing import Any
 from states.case import Case, Policy
 from states.errors import InvalidInputError
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
-from states.rotation import RotationMode, choose_lead
+from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
 from workflow.config import Settings
 from workflow.periods import period_end
@@ -119,9 +119,22 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
 
 def lead_view(*, uow: UnitOfWork, case: Case) -> dict[str, Any]:
     """For `case show`: the lead, how and why they came to lead, and who takes part."""
+    return lead_views(uow=uow, cases=[case])[case.reference]
+
+
+def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, dict[str, Any]]:
+    """`lead_view` for each case by reference, from one read (a page of cases: not one each)."""
     with uow.read() as tx:
         members = tx.members.all()
-        records = tx.members.decisions(case_ref=case.reference)
+        records = tx.members.decisions(case_refs=[c.reference for c in cases]) if cases else []
+    by_case: dict[str, list[LeadRecord]] = {c.reference: [] for c in cases}
+    for record in records:
+        by_case[record.case_ref].append(record)
+    return {c.reference: _lead_view(c, members, by_case[c.reference]) for c in cases}
+
+
+def _lead_view(case: Case, members: Sequence[Member],
+               records: Sequence[LeadRecord]) -> dict[str, Any]:
     # The same rows `members.recused` would read again.
     recused = frozenset(r.member_id for r in records
                         if r.given_up_kind == "recused" and r.member_id is not None)

@@ -28,8 +28,14 @@ def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
               language: str = "en") -> dict[str, Any]:
     """What `case show --json` prints, with submitters pseudonymised for auditors; deadline
     explanations in `language` (the API keeps the English default)."""
+    return _case_view(case, rotation_views.lead_view(uow=uow, case=case), today=today,
+                      viewer=viewer, language=language)
+
+
+def _case_view(case: Case, lead: dict[str, Any], *, today: date, viewer: User,
+               language: str) -> dict[str, Any]:
     view = queries.case_view(case, today=today, language=language)
-    view.update(rotation_views.lead_view(uow=uow, case=case))
+    view.update(lead)
     if viewer.role == Role.AUDITOR:
         view["parties"] = [_masked_party(case.reference, p) for p in view["parties"]]
     return view
@@ -50,8 +56,10 @@ def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None =
         total, cases = tx.cases.page(state=chosen, lead=lead,
                                      overdue_on=today if overdue else None,
                                      open_only=open_only, limit=limit, offset=offset)
+    leads = rotation_views.lead_views(uow=uow, cases=cases)
     return {"total": total, "limit": limit, "offset": offset,
-            "items": [case_view(uow=uow, case=c, today=today, viewer=viewer) for c in cases]}
+            "items": [_case_view(c, leads[c.reference], today=today, viewer=viewer,
+                                 language="en") for c in cases]}
 
 
 def entry_view(entry: AuditEntry, viewer: User) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from structlog.testing import capture_logs
 
 from states.errors import InvalidInputError, StepRefusedError
+from states.users import User
 from tests.conftest import make_settings
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services, bootstrap
@@ -28,6 +29,7 @@ from workflow.rotation import (
     sync_members,
 )
 from workflow.rotation_views import lead_view, members_view, rotation_report, rotation_view
+from workflow.views import case_page, case_view
 
 NORDIC = "Nordic Metals ASA"
 SECRETARIAT = "post@ncp.test"
@@ -443,3 +445,35 @@ def test_the_scheduler_checks_leads_always_and_rotates_duty_only_in_periodic_mod
                        (scheduler.LEADS_JOB, None, 0)]
     finally:
         periodic.close()
+
+
+def test_a_page_of_cases_reads_the_leads_of_all_of_them_at_once_and_as_one_by_one(
+        database_url: str, clock: FixedClock) -> None:
+    app = bootstrap(settings_for(database_url), clock=clock)
+    try:
+        sync_members(uow=app.uow, clock=clock, settings=app.settings)
+        refs = [open_one(app, f"Enterprise {n} AS") for n in range(4)]
+        reassign(uow=app.uow, clock=clock, reference=refs[1], to="dag", actor="sek",
+                 reason="workload", notices=Notices(app.settings, app.render))
+        viewer = User(name="sek", role="handler")
+        reads = 0
+        real_read = app.uow.read
+
+        def counting_read():  # type: ignore[no-untyped-def]
+            nonlocal reads
+            reads += 1
+            return real_read()
+
+        app.uow.read = counting_read  # type: ignore[method-assign]
+        try:
+            page = case_page(uow=app.uow, today=NOW.date(), viewer=viewer, limit=10)
+        finally:
+            app.uow.read = real_read  # type: ignore[method-assign]
+        assert reads == 2  # the page of cases, then every lead and panel
+        one_by_one = [case_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref),
+                                today=NOW.date(), viewer=viewer) for ref in refs]
+        assert page["items"] == one_by_one
+        assert page["items"][1]["lead"]["member"] == "dag"
+        assert page["items"][1]["lead"]["how"] == "reassigned"
+    finally:
+        app.close()

@@ -112,7 +112,7 @@ def _settings(url: str) -> Any:
     data = tomllib.loads((ROOT / "config.toml").read_text(encoding="utf-8"))
     data["database"] = {"url": url}
     for member in data["members"]:
-        if member["id"] == "member-b":
+        if member["id"] == "chair":  # first in turn: the lead decision names why not
             member["conflicts"] = [VARIANTS[1]]  # declared by name, in capitals
         if member["id"] == "member-c":
             member["soft_conflicts"] = [{"org_number": NUMBERS[2]}]  # by number only
@@ -144,8 +144,9 @@ def _fill(services: Services) -> tuple[list[str], str]:
                   at=date(2025, 5, 21))
     pausing.pause_case(uow=uow, clock=clock, reference=paused, actor="hanna",
                        reason=_mention(next(n)), requested_by=VARIANTS[2], at=date(2025, 5, 22))
-    pausing.resume_case(uow=uow, clock=clock, reference=paused, actor="hanna",
-                        reason=_mention(next(n)), at=date(2025, 5, 26))
+    pausing.resume_case(uow=uow, clock=clock, reference=paused,
+                        actor=f"hanna for {VARIANTS[4]}", reason=_mention(next(n)),
+                        at=date(2025, 5, 26))
     pausing.extend_deadline(uow=uow, clock=clock, reference=paused,
                             deadline="initial_assessment", actor="hanna",
                             reason=_mention(next(n)), days=10)
@@ -153,7 +154,7 @@ def _fill(services: Services) -> tuple[list[str], str]:
     assert lead is not None
     rotation.recuse(uow=uow, clock=clock, policy=policy, reference=paused, member=lead,
                     actor="hanna", reason=_mention(next(n)), notices=notices)
-    rotation.reassign(uow=uow, clock=clock, reference=paused, to="member-b", actor="hanna",
+    rotation.reassign(uow=uow, clock=clock, reference=paused, to="chair", actor="hanna",
                       reason=_mention(next(n)), override=True, notices=notices)
     pausing.pause_case(uow=uow, clock=clock, reference=paused, actor="hanna",
                        reason=_mention(next(n)), requested_by=f"{VARIANTS[3]} ({ORG})")

@@ -113,7 +113,8 @@ class Heartbeat:
         return list(self.scheduler.get_jobs())
 
     def start(self) -> None:
-        self.scheduler.start()
+        if not self.stopping.is_set():  # a stop that came before the start is kept
+            self.scheduler.start()
 
     def stop_soon(self) -> None:
         """From a signal handler: no message is taken after the one in hand. Never waits."""

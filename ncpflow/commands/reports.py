@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,14 +26,11 @@ class ReportFormat(StrEnum):
 
 FormatOpt = Annotated[ReportFormat | None, typer.Option("--format")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")]
+OutputOpt = Annotated[Path | None, output.output_option()]
 
 
 def _write(text: str, target: Path | None) -> None:
-    if target is None:
-        sys.stdout.write(text)
-    else:
-        target.write_text(text, encoding="utf-8")
+    output.write_output(text, target)
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:

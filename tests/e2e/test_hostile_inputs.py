@@ -65,6 +65,7 @@ class World:
         self.cookies: dict[str, str] = {}
         self.export = b""
         self.dumper = Dumper(url)
+        self.baseline: dict[str, Any] = {}
         self._open()
 
     def scratch(self) -> None:
@@ -102,6 +103,7 @@ class World:
             name = self.url.rsplit("/", 1)[1]
             self._admin(f"CREATE DATABASE {name}_kept TEMPLATE {name}")
         self._open()
+        self.baseline = self.dumper.dump()
 
     def restore(self) -> None:
         """Back to the populated state."""
@@ -382,7 +384,7 @@ def _judge(entry: Entry, world: World, cli: InProcess, monkeypatch: pytest.Monke
 
 def _check(entry: Entry, world: World, cli: InProcess, monkeypatch: pytest.MonkeyPatch) -> None:
     world.scratch()
-    before = world.dumper.dump()
+    before = world.baseline  # every input starts from the populated state
     try:
         _judge(entry, world, cli, monkeypatch, before)
     finally:

@@ -27,6 +27,7 @@ from states.rotation import RotationMode, RotationRule
 from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
+MAX_CONFIG_BYTES = 4 * 2**20  # far more than any config.toml; /dev/zero is not one
 
 
 class ConfigError(NcpflowError):
@@ -299,11 +300,15 @@ def read_config(path: Path) -> dict[str, Any] | None:
     """The TOML table in `path`, or None when there is no such file; ConfigError naming the
     file when it cannot be read, is not UTF-8 text or is not TOML we can take."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; "
+                          "not a config file")
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:

@@ -439,6 +439,8 @@ config("config-database-url-wrong-type", "[database]\nurl = 42\n")
 config("config-alerts-before-not-a-list", '[alerts]\nbefore = "30d"\n')
 config("config-holiday-country-unknown", '[timelines]\nholiday_country = "XX"\n')
 config("config-is-a-folder", "@FOLDER@")
+config("config-is-dev-zero", "@PATH:/dev/zero")
+config("config-is-dev-null", "@PATH:/dev/null", expect=0)
 
 # ---- invalid UTF-8 and the environment, in a real process -------------------------------------------------
 argv("argv-show-invalid-byte", "case", "show", b"\xff")

@@ -264,6 +264,8 @@ def _real_process(world: World, entry: Entry) -> Answer:
 def _config_file(world: World, entry: Entry, name: str) -> Path:
     if entry.config == "@FOLDER@":
         return world.folder
+    if isinstance(entry.config, str) and entry.config.startswith("@PATH:"):
+        return Path(entry.config.removeprefix("@PATH:"))
     path = world.folder / f"{name}.toml"
     content = entry.config
     assert content is not None

@@ -40,3 +40,9 @@ def test_a_config_path_that_is_a_folder_or_too_long_is_refused_naming_it(tmp_pat
         load_settings(tmp_path)
     with pytest.raises(ConfigError, match="cannot be read"):
         load_settings(tmp_path / ("x" * 5000))
+
+
+def test_a_config_path_that_never_ends_is_refused_after_4_mib() -> None:
+    """`--config /dev/zero` is refused after a bounded read, not read until memory runs out."""
+    with pytest.raises(ConfigError, match="larger than 4 MiB"):
+        load_settings(Path("/dev/zero"))

@@ -35,6 +35,7 @@ for group, name in ((case_app, "case"), (audit_app, "audit"), (alerts_app, "aler
                     (users_app, "users")):
     app.add_typer(group, name=name)
 
+
 class LogLevel(StrEnum):
     debug = "debug"
     info = "info"

@@ -29,10 +29,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json."
 OutputOpt = Annotated[Path | None, output.output_option()]
 
 
-def _write(text: str, target: Path | None) -> None:
-    output.write_output(text, target)
-
-
 def _csv(rows: list[dict[str, Any]]) -> str:
     import io
 
@@ -66,7 +62,7 @@ def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Optio
     chosen = _fmt(fmt, as_json)
     text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
             if chosen is ReportFormat.csv else report_html.timelines_html(report))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("annual")
@@ -83,7 +79,7 @@ def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
             for k, v in report.items()]
     text = (_json(report) if chosen is ReportFormat.json else _csv(flat)
             if chosen is ReportFormat.csv else report_html.annual_html(report))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("oecd")
@@ -97,7 +93,7 @@ def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] 
     chosen = _fmt(fmt, as_json)
     text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)
             if chosen is ReportFormat.csv else report_html.oecd_html(rows, year))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("rotation")

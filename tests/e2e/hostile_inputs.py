@@ -450,7 +450,8 @@ argv("argv-option-with-equals-invalid-byte", "case", "list", b"--state=\xc3\x28"
 argv("argv-command-invalid-byte", b"\xff\xfe")
 argv("env-database-url-invalid-byte", "case", "list",
      env={"NCPFLOW_DATABASE_URL": "sqlite:///@DIR@/\udcff.db"})
-argv("env-secret-key-short", "serve", "--port", "0", "--no-scheduler",
+# A host that cannot be bound ends `serve` at once where the key is not checked first.
+argv("env-secret-key-short", "serve", "--host", "256.0.0.1", "--port", "1", "--no-scheduler",
      env={"NCPFLOW_SECRET_KEY": "short"}, owner=AUTH, why="$NCPFLOW_SECRET_KEY of 32 bytes")
 
 # ---- API bodies: every write endpoint --------------------------------------------------------------------

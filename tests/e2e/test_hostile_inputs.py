@@ -253,10 +253,10 @@ def _real_process(world: World, entry: Entry) -> Answer:
     args = [a if isinstance(a, bytes) else world.fill(a).encode() for a in entry.args]
     try:
         done = subprocess.run([sys.executable.encode(), b"-m", b"ncpflow", *args],
-                              env=environ, cwd=world.folder, capture_output=True, timeout=4)
+                              env=environ, cwd=world.folder, capture_output=True, timeout=30)
     except subprocess.TimeoutExpired as late:
         output = (late.stdout or b"") + (late.stderr or b"")
-        return Answer(-1, "still running after 4 s: " + output.decode("utf-8", "replace"))
+        return Answer(-1, "still running after 30 s: " + output.decode("utf-8", "replace"))
     text = (done.stdout + done.stderr).decode("utf-8", "replace")
     return Answer(done.returncode, text)
 

@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> None:
 
 ENVIRONMENT = ("NCPFLOW_CONFIG", "NCPFLOW_DATABASE_URL", "NCPFLOW_LOG_LEVEL", "NCPFLOW_AUDIT_KEY",
                "NCPFLOW_SECRET_KEY")
+SECRETS = ("NCPFLOW_AUDIT_KEY", "NCPFLOW_SECRET_KEY")
 
 
 def check_text(args: list[str]) -> None:
@@ -120,7 +121,8 @@ def check_text(args: list[str]) -> None:
     for name in ENVIRONMENT:
         value = os.environ.get(name)
         if value is not None and not _valid(value):
-            raise InvalidInputError(f"${name} is not valid UTF-8: '{_shown(value)}'")
+            shown = "" if name in SECRETS else f": '{_shown(value)}'"  # a key is never echoed
+            raise InvalidInputError(f"${name} is not valid UTF-8{shown}")
 
 
 def _valid(text: str) -> bool:

@@ -104,3 +104,18 @@ def test_an_unknown_log_level_is_bad_input(ncp_sqlite: InProcessCli) -> None:
     result = ncp_sqlite("--log-level", "verbose", "case", "list")
     assert result.returncode == 2
     assert "--log-level" in result.stderr and "verbose" in result.stderr
+
+
+def test_an_environment_variable_not_utf8_is_refused_and_a_key_is_never_echoed(
+        ncp_sqlite: InProcessCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$NCPFLOW_CONFIG is shown with its bad byte; $NCPFLOW_AUDIT_KEY is named, not shown."""
+    monkeypatch.setenv("NCPFLOW_CONFIG", "/etc/\udcffconfig.toml")
+    result = ncp_sqlite("case", "list")
+    assert result.returncode == 2
+    assert "$NCPFLOW_CONFIG is not valid UTF-8: '/etc/\\xffconfig.toml'" in result.stderr
+    monkeypatch.setenv("NCPFLOW_CONFIG", str(ROOT / "config.toml"))
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", "secret-\udcff-key")
+    result = ncp_sqlite("audit", "checkpoint")
+    assert result.returncode == 2
+    assert "$NCPFLOW_AUDIT_KEY is not valid UTF-8" in result.stderr
+    assert "secret" not in result.stderr

@@ -7,7 +7,9 @@ for every one, that there is no traceback and no 5xx and that no table of the da
 
 Placeholders in arguments, paths and bodies: @REF@ an open case in initial assessment,
 @PAUSED@ a paused case, @ESC@ a case whose title holds terminal escape sequences, @DIR@ a
-scratch folder, @KEY@ the audit key file, @EMPTY@ an empty file.
+scratch folder, @KEY@ the audit key file, @EMPTY@ an empty file, @BINARY@ a file of every byte.
+A config entry's content may instead be @FOLDER@ (--config names a folder) or @PATH:/some/path;
+an export file's content @EXPORT-CUT@ is a real export cut off in the middle of a line.
 
 `owner` marks an entry that another branch of issue 10 fixes; the test expects it to fail
 until that branch is merged (strict xfail).

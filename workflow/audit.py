@@ -51,6 +51,9 @@ def load_key(settings: Settings) -> bytes | None:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"[audit] key_file {path}: cannot be read: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"[audit] key_file {path}: not a key (not UTF-8 text); "
+                              "`ncpflow audit keygen --output FILE` makes one") from None
     if text is None:
         return None
     if not text.strip():

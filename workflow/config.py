@@ -27,6 +27,7 @@ from states.rotation import RotationMode, RotationRule
 from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
+MAX_CONFIG_BYTES = 4 * 2**20  # far more than any config.toml; /dev/zero is not one
 
 
 class ConfigError(NcpflowError):
@@ -295,6 +296,33 @@ def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:
     return settings.model_copy(update={"database": database})
 
 
+def read_config(path: Path) -> dict[str, Any] | None:
+    """The TOML table in `path`, or None when there is no such file; ConfigError naming the
+    file when it cannot be read, is not UTF-8 text or is not TOML we can take."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; "
+                          "not a config file")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                          "save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+
+
 def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:
     """Read config from `path`, else $NCPFLOW_CONFIG, else ./config.toml, else built-in defaults.
 
@@ -302,13 +330,8 @@ def load_settings(path: Path | None = None, *, database_url: str | None = None) 
     """
     explicit = path is not None or "NCPFLOW_CONFIG" in os.environ
     chosen = path or Path(os.environ.get("NCPFLOW_CONFIG", DEFAULT_CONFIG))
-    if chosen.exists():
-        try:
-            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{chosen}: cannot be read: {exc.strerror}") from None
+    data = read_config(chosen)
+    if data is not None:
         settings = parse_settings(data, source=str(chosen), base=chosen.resolve().parent)
     elif explicit:
         raise ConfigError(f"{chosen}: no such config file")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from ncpflow.context import context_of
-from ncpflow.output import emit_json, out
+from ncpflow.output import emit_json, out, output_option, write_output
 from states.errors import InvalidInputError
 from workflow import alerts, outbox
 from workflow.clock import FixedClock
@@ -70,8 +69,7 @@ def deadlines_ics(
     ctx: typer.Context,
     member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")
                       ] = None,
-    output_file: Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")
-                           ] = None,
+    output_file: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Open deadlines as an iCalendar (.ics) file."""
     services = context_of(ctx).services()
@@ -81,10 +79,7 @@ def deadlines_ics(
 
     data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
                                   ncp_name=services.settings.ncp.name)
-    if output_file is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output_file.write_bytes(data)
+    write_output(data, output_file)
 
 
 def scheduler(ctx: typer.Context) -> None:

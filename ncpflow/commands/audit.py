@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.context import context_of, day
@@ -102,15 +103,17 @@ def audit_checkpoint(
 
 @audit_app.command("keygen")
 def audit_keygen(
-    output_file: Annotated[Path | None, typer.Option(
-        "--output", help="Write the key to this file (mode 0600) instead of stdout.")] = None,
+    output_file: Annotated[Path | None, output.output_option(
+        "Write the key to this file (mode 0600) instead of stdout.")] = None,
 ) -> None:
     """Make a random checkpoint key; keep it outside the database."""
-    key = audit.keygen(output_file)
+    with output.output_errors(output_file):
+        key = audit.keygen(output_file)
     if output_file is None:
         sys.stdout.write(key + "\n")
     else:
-        out.print(f"key written to {output_file} (mode 0600); set [audit] key_file to it")
+        out.print(f"key written to {escape(str(output_file))} (mode 0600); "
+                  "set \\[audit] key_file to it")
 
 
 @contextlib.contextmanager
@@ -118,8 +121,7 @@ def to_file(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    with path.open("w", encoding="utf-8", newline="") as handle, \
-            contextlib.redirect_stdout(handle):
+    with output.output_file(path) as handle, contextlib.redirect_stdout(handle):
         yield
 
 
@@ -131,7 +133,7 @@ def audit_export(
     since: Annotated[str | None, typer.Option("--from", help="First day (UTC), YYYY-MM-DD.")]
     = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day (UTC), YYYY-MM-DD.")] = None,
-    output_file: Annotated[Path | None, typer.Option("--output")] = None,
+    output_file: Annotated[Path | None, output.output_option()] = None,
     reveal: Annotated[bool, typer.Option(
         "--reveal", help="Admins: show confidential submitters' names (audited).")] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,

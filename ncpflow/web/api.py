@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ncpflow.web.auth import current_user, require_roles, services_of
+from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states.users import Role, User
 from workflow import cases, ics, pausing, rotation, users, views
@@ -27,17 +28,11 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="What is wrong, in words.")
 
 
-def _clean(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean)]
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
-Word = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean)]
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(clean_text)]
+Word = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(clean_text)]
 When = Annotated[str, Field(min_length=1, max_length=40, description="YYYY-MM-DD (NCP local) or "
-                            "ISO datetime with offset"), AfterValidator(_clean)]
+                            "ISO datetime with offset"), AfterValidator(clean_text)]
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
 

@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from states.case import Case
 from states.errors import (
@@ -26,9 +27,35 @@ from states.errors import (
 from workflow.config import ConfigError
 from workflow.queries import next_due
 
+# Control characters that stored text may hold (titles, names, reasons are kept verbatim) and
+# that a terminal would obey: C0 (ESC starts colour, cursor and title sequences; CR, BS and
+# newline redraw lines), DEL, C1 (CSI, OSC) and the bidirectional overrides and isolates that
+# reorder what a reader sees. Printed as visible escapes (`\x1b`, `\u202e`), never raw.
+_NEUTRALISE = str.maketrans(
+    {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+    | {code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                            *range(0x2066, 0x206A))})
+
+
+def neutralise(text: str) -> str:
+    """`text` with every control character spelled out, safe to print on a terminal."""
+    return text.translate(_NEUTRALISE)
+
+
+class SafeConsole(Console):
+    """A Rich console for terminal output that neutralises control characters in all text.
+
+    Every string Rich prints (`print` arguments, table cells and titles, measured or rendered)
+    passes through `render_str`, so this is the one place: markup and Rich's own styling are
+    unaffected, and JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(neutralise(text), **options)
+
+
 # Wide enough for the case table when output is piped; a terminal's own width wins.
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, highlight=False)
+out = SafeConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+err = SafeConsole(stderr=True, highlight=False)
 
 # Exit codes: documented in the README so scripts can tell refusals from breakage.
 EXIT_CODES: list[tuple[type[NcpflowError], int]] = [

@@ -52,12 +52,14 @@ class Db:
         rows: list[tuple[Any, ...]] = self.execute(sql, params).fetchall()
         return rows
 
-    # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses,
-    # and dates as ISO text; PostgreSQL's driver adapts both natively.
+    # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses
+    # ("2025-01-31 12:00:00.000000"), and dates as ISO text; PostgreSQL's driver adapts both
+    # natively. isoformat, not strftime: strftime does not zero-pad years before 1000, and such
+    # text cannot be read back; for every other year the two spell an instant alike.
     def instant(self, value: datetime | None) -> Any:
         if value is None or not self.sqlite:
             return value
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def day(self, value: date | None) -> Any:
         return value.isoformat() if self.sqlite and value is not None else value

@@ -36,7 +36,7 @@ from states.lifecycle import (
     open_deadlines,
     transitions_from,
 )
-from states.limits import NAME_MAX, TEXT_MAX, check_instant, check_optional, check_text
+from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.machine import fire
 from states.pauses import Pause
 from states.rotation import RotationRule
@@ -161,7 +161,8 @@ def open_case(*, reference: str, title: str, parties: tuple[Party, ...], receive
               details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
     require_text(title, "a title")
     require_actor(actor)
-    check_instant(received_at, "the date of receipt")
+    check_day(policy.calendar.local_date(check_instant(received_at, "the date of receipt")),
+              "the date of receipt")
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
         raise InvalidInputError("a case needs at least one submitter")
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):

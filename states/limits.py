@@ -22,8 +22,10 @@ LATEST_DAY = date(2199, 12, 31)
 LATEST_DUE = date(2299, 12, 31)
 """No due date, however often extended, after this."""
 
-EARLIEST = datetime(EARLIEST_DAY.year, 1, 1, tzinfo=UTC)
-LATEST = datetime(LATEST_DAY.year + 1, 1, 1, tzinfo=UTC)  # exclusive
+# Instants: the same span, widened by a day at each end so that the first and the last local
+# day are inside in every time zone (1 January 1976 in Oslo starts on 31 December 1975 UTC).
+EARLIEST = datetime(1975, 12, 31, tzinfo=UTC)
+LATEST = datetime(2200, 1, 2, tzinfo=UTC)  # exclusive
 
 TEXT_MAX = 2000
 """A title, a reason, a scope."""
@@ -73,7 +75,7 @@ def check_optional(value: str | None, what: str, *, limit: int = TEXT_MAX) -> st
 
 
 def check_instant(instant: datetime, what: str) -> datetime:
-    """`instant` if it falls from 1976 up to the end of 2199 (UTC)."""
+    """`instant` if it falls from 1976 to the end of 2199 (a day's margin for time zones)."""
     if instant.tzinfo is None:
         raise InvalidInputError(f"{what} {instant.isoformat()} has no UTC offset")
     if not EARLIEST <= instant < LATEST:

@@ -24,30 +24,19 @@ from states.errors import (
     StorageError,
     TransitionNotAllowedError,
 )
+from states.limits import neutralise
 from workflow.config import ConfigError
 from workflow.queries import next_due
-
-# Control characters that stored text may hold (titles, names, reasons are kept verbatim) and
-# that a terminal would obey: C0 (ESC starts colour, cursor and title sequences; CR, BS and
-# newline redraw lines), DEL, C1 (CSI, OSC) and the bidirectional overrides and isolates that
-# reorder what a reader sees. Printed as visible escapes (`\x1b`, `\u202e`), never raw.
-_NEUTRALISE = str.maketrans(
-    {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
-    | {code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                            *range(0x2066, 0x206A))})
-
-
-def neutralise(text: str) -> str:
-    """`text` with every control character spelled out, safe to print on a terminal."""
-    return text.translate(_NEUTRALISE)
 
 
 class SafeConsole(Console):
     """A Rich console for terminal output that neutralises control characters in all text.
 
-    Every string Rich prints (`print` arguments, table cells and titles, measured or rendered)
-    passes through `render_str`, so this is the one place: markup and Rich's own styling are
-    unaffected, and JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
+    Stored text (titles, names, reasons) is kept verbatim, control characters included; a
+    terminal would obey them (`states.limits.neutralise` lists which). Every string Rich
+    prints (`print` arguments, table cells and titles, measured or rendered) passes through
+    `render_str`, so this is the one place: markup and Rich's own styling are unaffected, and
+    JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
 
     def render_str(self, text: str, **options: Any) -> Text:
         return super().render_str(neutralise(text), **options)

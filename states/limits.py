@@ -47,6 +47,20 @@ DURATION_MONTHS_MAX = 120
 _CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)))
 
 
+# For terminals: the controls above, and the bidirectional marks, embeddings, overrides and
+# isolates that reorder what a reader sees; each spelled as a visible escape (`\x1b`, `\u202e`).
+_SPELLED = str.maketrans(
+    {ord(c): f"\\x{ord(c):02x}" for c in _CONTROLS}
+    | {code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                            *range(0x2066, 0x206A))})
+
+
+def neutralise(text: str) -> str:
+    """`text` with every control and bidi formatting character spelled out, safe to print on a
+    terminal (ESC starts colour, cursor and window-title sequences; CR and BS redraw a line)."""
+    return text.translate(_SPELLED)
+
+
 def has_control(value: str) -> bool:
     """Whether `value` holds a control character (C0, DEL or C1; tab and newline included)."""
     return not _CONTROLS.isdisjoint(value)

@@ -69,7 +69,15 @@ def read_instant(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        except ValueError:
+            # Written by an earlier version for a year before 1000, without zero padding
+            # ("999-05-31 ..."): still readable, so such a database can be repaired.
+            year, _, rest = value.partition("-")
+            if not year.isascii() or not year.isdigit():
+                raise
+            return datetime.fromisoformat(f"{int(year):04d}-{rest}").replace(tzinfo=UTC)
     assert isinstance(value, datetime)
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -149,6 +149,8 @@ class LeaveSection(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveSection:
+        limits.check_day(self.start, "leave from")
+        limits.check_day(self.end, "leave to")
         if self.end < self.start:
             raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
         return self

@@ -241,7 +241,8 @@ def test_control_characters_in_stored_text_never_reach_the_terminal_raw(
     for args in (["case", "show", reference], ["case", "list"], opening(HOSTILE),
                  ["case", "advance", reference, "begin_assessment", "--actor", "a\x1b[2J",
                   "--reason", "r"], ["case", "triggers", reference],
-                 [*opening(), "--theme", "\x1b[2Jx"]):
+                 [*opening(), "--theme", "\x1b[2Jx"],
+                 ["--log-level", "info", *opening()[:-1], "sek\x1b]0;owned\x07"]):
         result = ncp(*args)
         shown = result.stdout + result.stderr
         assert shown.strip(), args

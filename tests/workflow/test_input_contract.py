@@ -60,6 +60,13 @@ def test_the_sqlite_instant_codec_round_trips_every_year(year: int, first: int,
     assert read_instant(stored) == instant
 
 
+def test_instants_stored_unpadded_by_earlier_versions_are_still_read() -> None:
+    """A database an earlier version poisoned with year 999 can be read, and so repaired."""
+    assert read_instant("999-05-31 23:17:00.000000") == datetime(999, 5, 31, 23, 17, tzinfo=UTC)
+    with pytest.raises(ValueError, match="isoformat"):
+        read_instant("not a time")
+
+
 def test_the_sqlite_instant_codec_spells_todays_instants_as_before() -> None:
     """Databases written by earlier versions read and compare the same."""
     stored = Db(raw=None, sqlite=True).instant(datetime(2025, 1, 31, 8, 5, 1, tzinfo=UTC))
@@ -148,6 +155,9 @@ def test_report_years_outside_the_bounds_are_refused(services: Services, year: i
     ({"members": [{"id": "a", "name": "Chair", "email": "a@ncp.no",
                    "conflicts": ["Nordic\x00Metals"]}]}, "[[members]] #1 conflicts"),
     ({"ncp": {"name": "NCP\x07"}}, "[ncp] name"),
+    ({"members": [{"id": "a", "name": "Chair", "email": "a@ncp.no",
+                   "leave": [{"from": date(1, 1, 1), "to": date(2025, 1, 1)}]}]},
+     "[[members]] #1 leave.0: leave from 0001-01-01 is out of range"),
 ])
 def test_config_values_that_would_fail_later_are_refused_at_load(data: dict[str, Any],
                                                                  where: str) -> None:

@@ -17,7 +17,7 @@ from ncpflow.web.auth import current_user, require_roles, services_of
 from ncpflow.web.writes import run_write
 from states import limits
 from states.users import Role, User
-from workflow import cases, ics, pausing, queries, rotation, users, views
+from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.inputs import parse_when
 
@@ -184,7 +184,8 @@ def list_cases(user: Reader, services: ServicesDep,
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
 def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
-    return _view(services, queries.get_case(uow=services.uow, reference=ref), user)
+    return views.show_case(uow=services.uow, reference=ref, today=_today(services),
+                           viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
@@ -272,7 +273,7 @@ def audit_log(user: Reader, services: ServicesDep,
 def deadlines_ics(user: Reader, services: ServicesDep,
                   member: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     body = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
-                                  ncp_name=services.settings.ncp.name)
+                                  ncp_name=services.settings.ncp.name, viewer=user)
     return Response(body, media_type="text/calendar")
 
 

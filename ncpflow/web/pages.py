@@ -7,8 +7,9 @@ friends) and call use cases; who may do what is decided in workflow.views.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from ncpflow.web.auth import ApiError, services_of
 from states.errors import NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, exports, pausing, queries, rotation_views, views
+from workflow import audit, exports, pausing, queries, views
 from workflow.bootstrap import Services
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +54,16 @@ AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
+    """Build the page from one database snapshot: every read it makes joins this one
+    (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
+    @functools.wraps(page)
+    def build(request: Request, *args: Any, **kwargs: Any) -> Response:
+        with services_of(request).uow.read():
+            return page(request, *args, **kwargs)
+    return build
+
 
 def _language(request: Request) -> str:
     default = services_of(request).settings.ncp.language
@@ -242,6 +253,7 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
+@_one_snapshot
 def case_page(request: Request, ref: str) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -326,6 +338,7 @@ def resume(request: Request, ref: str, reason: Annotated[str, Form(max_length=20
 
 
 @router.get("/audit", response_class=HTMLResponse)
+@_one_snapshot
 def audit_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -373,6 +386,7 @@ def _exports(case_filter: str) -> list[tuple[str, str]]:
 
 
 @router.get("/audit/export.jsonl")
+@_one_snapshot
 def audit_export(request: Request) -> Response:
     """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
     user = auth.optional_user(request)
@@ -391,15 +405,15 @@ def audit_export(request: Request) -> Response:
 
 
 @router.get("/members", response_class=HTMLResponse)
+@_one_snapshot
 def members_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
         return _signin_redirect(request)
     services = services_of(request)
     lang = _language(request)
-    members = rotation_views.members_view(uow=services.uow, clock=services.clock,
-                                          settings=services.settings, language=lang)
-    rotation = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
-                                            settings=services.settings, language=lang)
+    members, rotation = views.members_page(uow=services.uow, clock=services.clock,
+                                           settings=services.settings, viewer=user,
+                                           language=lang)
     return _render(request, "members.html", user, "members", members=members,
                    rotation=rotation)

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from states.case import Case
 from states.errors import (
@@ -27,12 +28,27 @@ from states.errors import (
     StorageError,
     TransitionNotAllowedError,
 )
+from states.limits import neutralise
 from workflow.config import ConfigError
 from workflow.queries import next_due
 
+
+class SafeConsole(Console):
+    """A Rich console for terminal output that neutralises control characters in all text.
+
+    Stored text (titles, names, reasons) is kept verbatim, control characters included; a
+    terminal would obey them (`states.limits.neutralise` lists which). Every string Rich
+    prints (`print` arguments, table cells and titles, measured or rendered) passes through
+    `render_str`, so this is the one place: markup and Rich's own styling are unaffected, and
+    JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(neutralise(text), **options)
+
+
 # Wide enough for the case table when output is piped; a terminal's own width wins.
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, highlight=False)
+out = SafeConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+err = SafeConsole(stderr=True, highlight=False)
 
 # Exit codes: documented in the README so scripts can tell refusals from breakage.
 EXIT_CODES: list[tuple[type[NcpflowError], int]] = [

@@ -7,15 +7,25 @@ reading code. Unknown keys are errors too: a typo must not silently fall back to
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from states import limits
 from states.alerts import AlertPolicy
 from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
@@ -39,17 +49,39 @@ class _Section(BaseModel):
 
 
 def _duration(value: str) -> str:
-    Duration.parse(value)  # raises InvalidInputError (a ValueError) with a clear message
+    # Raises InvalidInputError (a ValueError) with a clear message; pydantic names the key.
+    amount = Duration.parse(value)
+    limits.check_duration(days=amount.days, months=amount.months, what=f"'{value}'")
     return value
 
 
+def _address(value: str) -> str:
+    """A plain e-mail address: nothing that could end a mail header (CR, LF) or hide in one."""
+    if limits.has_control(value) or not _ADDRESS.fullmatch(value):
+        raise ValueError(f"{value!r} is not an e-mail address (name@domain, no spaces or control "
+                         "characters)")
+    return value
+
+
+def _plain(value: str) -> str:
+    """A name as people write it: no NUL or other control characters."""
+    if limits.has_control(value):
+        raise ValueError(f"{value!r} contains control characters")
+    return value
+
+
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+Address = Annotated[str, AfterValidator(_address)]
+PlainName = Annotated[str, AfterValidator(_plain)]
+
+
 class NcpSection(_Section):
-    name: str = "National Contact Point"
+    name: PlainName = "National Contact Point"
     country: str = "NO"
     timezone: str = "Europe/Oslo"
     language: Literal["en", "nb"] = "en"
     reference_prefix: str = Field(default="NCP", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
-    secretariat: tuple[str, ...] = ()
+    secretariat: tuple[Address, ...] = ()
 
     @field_validator("timezone")
     @classmethod
@@ -118,6 +150,8 @@ class LeaveSection(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveSection:
+        limits.check_day(self.start, "leave from")
+        limits.check_day(self.end, "leave to")
         if self.end < self.start:
             raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
         return self
@@ -126,8 +160,8 @@ class LeaveSection(_Section):
 class ConflictSection(_Section):
     """A declared conflict: a party name, or `{ name = "...", org_number = "..." }` (one or both)."""
 
-    name: str | None = None
-    org_number: str | None = None
+    name: PlainName | None = None
+    org_number: PlainName | None = None
 
     @model_validator(mode="after")
     def _something(self) -> ConflictSection:
@@ -138,8 +172,8 @@ class ConflictSection(_Section):
 
 class MemberSection(_Section):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    name: PlainName
+    email: Address
     role: Literal["chair", "member"] = "member"
     language: Literal["en", "nb"] | None = None
     conflicts: tuple[ConflictSection, ...] = ()
@@ -171,7 +205,7 @@ class MemberSection(_Section):
 class SmtpSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=25, ge=1, le=65535)
-    sender: str = "ncpflow@localhost"
+    sender: Address = "ncpflow@localhost"
     timeout: float = Field(default=10.0, gt=0, description="seconds to wait for the server")
     lease_seconds: int = Field(default=300, ge=1,
                                description="how long a message being sent is reserved before "

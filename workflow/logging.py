@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
+
+from states.limits import neutralise
 
 # The root handler this module installs, found again (and replaced) by a later configure().
 _HANDLER_NAME = "ncpflow-structlog"
@@ -20,8 +24,11 @@ _QUIET = ("apscheduler",)
 
 def configure(*, level: str = "warning", json: bool = False) -> None:
     threshold = logging.getLevelNamesMapping()[level.upper()]
+    # On a terminal, text values (an actor, a title) have their control characters spelled
+    # out, as ncpflow/output.py prints everything else; JSON escapes them itself.
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json
+        else _Neutralised(structlog.dev.ConsoleRenderer(colors=False))
     )
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     structlog.configure(
@@ -60,3 +67,15 @@ def _route_stdlib(threshold: int, renderer: structlog.types.Processor,
     root.setLevel(threshold)
     for name in _QUIET:
         logging.getLogger(name).setLevel(max(threshold, logging.WARNING))
+
+
+class _Neutralised:
+    """A renderer that spells out control characters in text values before rendering."""
+
+    def __init__(self, renderer: structlog.types.Processor) -> None:
+        self._renderer = renderer
+
+    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> Any:
+        return self._renderer(logger, method, {
+            key: neutralise(value) if isinstance(value, str) else value
+            for key, value in event.items()})

@@ -23,11 +23,11 @@ from ncpflow.commands.web import serve, users_app
 from ncpflow.context import Context, context_of, today
 from ncpflow.output import out
 from states.errors import InvalidInputError, NcpflowError
-from workflow import queries, rotation
-from workflow.bootstrap import initialise
-from workflow.logging import configure
 
+# Plain help and usage errors (click's): Rich's help renderer imports its Markdown parser, which
+# would cost every `--help` about a third of its start-up.
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None,
                   help="Workflow engine for National Contact Points' specific instances.")
 for group, name in ((case_app, "case"), (audit_app, "audit"), (alerts_app, "alerts"),
                     (outbox_app, "outbox"), (deadlines_app, "deadlines"),
@@ -54,6 +54,8 @@ def _root(
         "--log-level", envvar="NCPFLOW_LOG_LEVEL", case_sensitive=False,
         help="debug, info, warning or error.")] = LogLevel.warning,
 ) -> None:
+    from workflow.logging import configure
+
     configure(level=log_level.value)
     context = Context(config=config, database=database)
     ctx.obj = context
@@ -66,6 +68,9 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Add demo cases if there are none.")] = False,
 ) -> None:
     """Create or upgrade the database schema (safe to run again)."""
+    from workflow import queries, rotation
+    from workflow.bootstrap import initialise
+
     services = context_of(ctx).services(require_initialised=False)
     initialise(services)
     out.print(f"database ready: {services.settings.database.url}")

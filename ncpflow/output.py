@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +18,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from states.case import Case
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -29,8 +28,9 @@ from states.errors import (
     TransitionNotAllowedError,
 )
 from states.limits import neutralise
-from workflow.config import ConfigError
-from workflow.queries import next_due
+
+if TYPE_CHECKING:
+    from states.case import Case
 
 
 class SafeConsole(Console):
@@ -55,7 +55,6 @@ EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
     (TransitionNotAllowedError, 1),
     (OutcomeError, 1),
     (InvalidInputError, 2),
-    (ConfigError, 2),
     (ConflictError, 3),
     (CaseNotFoundError, 4),
     (StorageError, 5),
@@ -63,6 +62,12 @@ EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
 
 
 def exit_code(error: NcpflowError) -> int:
+    # A bad config file is bad input too. Its error lives with the config's pydantic models,
+    # which a command that never reads the config (`--help`) does not import.
+    from workflow.config import ConfigError
+
+    if isinstance(error, ConfigError):
+        return 2
     return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
@@ -154,6 +159,8 @@ def cases_table(cases: list[Case], today: date, title: str = "Cases") -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("reference", "stage", "title", "lead", "next due", "deadline", "days left"):
         table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
+    from workflow.queries import next_due
+
     for case in cases:
         upcoming = next_due(case)
         if upcoming:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 import structlog
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from states.case import require_actor
 from states.errors import InvalidInputError
@@ -21,10 +21,25 @@ from states.users import Role, User
 from workflow import inputs
 from workflow.ports import Clock, UnitOfWork
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 log = structlog.get_logger("ncpflow.users")
-_hasher = PasswordHasher()
-# Verified against when the user is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password")
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    # argon2 is imported, and its 64 MB hashes computed, only by what checks or sets a password.
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user is unknown, so a wrong name costs as long as a wrong
+    password. Computed on the first sign-in, not at import."""
+    return _hasher().hash("not a password")
 
 
 def token_hash(token: str) -> str:
@@ -68,7 +83,7 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
 def _hash_password(password: str) -> str:
     if len(password) < 8:
         raise InvalidInputError("a password needs at least 8 characters")
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str) -> None:
@@ -101,9 +116,11 @@ def by_name(*, uow: UnitOfWork, name: str) -> User | None:
 def check_password(*, uow: UnitOfWork, name: str, password: str) -> User | None:
     """The user if the password is theirs, else None (same cost for unknown names)."""
     user = by_name(uow=uow, name=name)
-    encoded = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    encoded = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        _hasher.verify(encoded, password)
+        _hasher().verify(encoded, password)
     except (VerificationError, InvalidHashError):
         return None
     return user if user is not None and user.password_hash else None

@@ -16,7 +16,6 @@ from ncpflow import output
 from ncpflow.context import context_of, day
 from ncpflow.output import emit_json, out
 from states.chain import HASHED_FIELDS
-from workflow import audit, exports
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
 
@@ -33,6 +32,8 @@ def audit_log(
     fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
 ) -> None:
     """Print the audit log (oldest first), with hashes."""
+    from workflow import audit
+
     services = context_of(ctx).services()
     rows = (e.as_dict() for e in audit.audit_entries(uow=services.uow, case_ref=reference))
     if fmt is LogFormat.csv:
@@ -50,6 +51,8 @@ def audit_verify(
 ) -> None:
     """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
     entry, a bad checkpoint or a truncation."""
+    from workflow import audit, exports
+
     if file is not None:
         verdict = exports.verify_file(file)
         if as_json:
@@ -90,6 +93,8 @@ def audit_checkpoint(
 ) -> None:
     """Sign the chain head (seq, hash, time) with the audit key; store it in the database and
     append it to the checkpoint log outside the database."""
+    from workflow import audit
+
     context = context_of(ctx)
     services = context.services()
     checkpoint = audit.make_checkpoint(uow=services.uow, clock=services.clock,
@@ -107,6 +112,8 @@ def audit_keygen(
         "Write the key to this file (mode 0600) instead of stdout.")] = None,
 ) -> None:
     """Make a random checkpoint key; keep it outside the database."""
+    from workflow import audit
+
     with output.output_errors(output_file):
         key = audit.keygen(output_file)
     if output_file is None:
@@ -139,6 +146,8 @@ def audit_export(
     actor: Annotated[str | None, typer.Option("--actor")] = None,
 ) -> None:
     """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
+    from workflow import exports
+
     services = context_of(ctx).services()
     rows = exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case,
                                since=day(since, "--from"), until=day(until, "--to"),

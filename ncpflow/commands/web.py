@@ -9,7 +9,6 @@ import typer
 
 from ncpflow.context import context_of
 from ncpflow.output import emit_json, out
-from workflow import users
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web app and API.")
 
@@ -27,6 +26,8 @@ def users_add(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
+    from workflow import users
+
     services = context_of(ctx).services()
     made = users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
                           member_id=member, actor=actor, password=password)
@@ -46,6 +47,8 @@ def users_passwd(
     actor: Annotated[str, typer.Option("--actor", help="Who sets it (audited).")] = "cli",
 ) -> None:
     """Set a user's password for signing in to the pages (argon2-hashed)."""
+    from workflow import users
+
     if password is None:
         if sys.stdin.isatty():
             password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
@@ -60,6 +63,8 @@ def users_passwd(
 @users_app.command("list")
 def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Users, their roles and member links (never their secrets)."""
+    from workflow import users
+
     listed = users.list_users(uow=context_of(ctx).services().uow)
     rows = [{"name": u.name, "role": u.role, "member": u.member_id,
              "password": u.password_hash is not None} for u in listed]

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ncpflow.context import as_of, context_of
-from ncpflow.output import emit_json, out, output_option, write_output
+from ncpflow.output import emit_json, escape, out, output_option, write_output
 from states.errors import InvalidInputError
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Deadline alerts.")

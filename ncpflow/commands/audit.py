@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.context import context_of, day
-from ncpflow.output import emit_json, out
+from ncpflow.output import emit_json, escape, out
 from states.chain import HASHED_FIELDS
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.context import as_of, context_of
-from ncpflow.output import emit_json, out
+from ncpflow.output import emit_json, escape, out
 
 members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
 rotation_app = typer.Typer(no_args_is_help=True, help="Who leads cases: the rotation.")

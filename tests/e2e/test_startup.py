@@ -57,11 +57,12 @@ def heavy(modules: set[str], *extra: str) -> list[str]:
 
 def test_help_imports_neither_the_workflow_nor_a_database_nor_the_web_stack(
         tmp_path: Path, sqlite_url: str) -> None:
-    """`ncpflow --help` builds the command tree from typer and small modules alone."""
+    """`ncpflow --help` builds the command tree from typer and small modules alone, and prints
+    plain help: not even Rich is loaded."""
     modules = loaded(tmp_path, sqlite_url, "--help")
     assert "ncpflow.commands.cases" in modules  # the whole tree was built
     assert heavy(modules, "sqlalchemy", "storage", "workflow", "pydantic", "structlog",
-                 "holidays") == []
+                 "holidays", "rich") == []
 
 
 def test_a_group_help_imports_no_more_than_the_root_help(tmp_path: Path, sqlite_url: str) -> None:

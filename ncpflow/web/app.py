@@ -20,6 +20,7 @@ from starlette.routing import Match
 from ncpflow import __version__
 from ncpflow.web import api
 from ncpflow.web.auth import ApiError, TokenCache, services_of
+from ncpflow.web.headers import SecurityHeaders
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -35,6 +36,7 @@ from workflow import views
 from workflow.bootstrap import Services
 from workflow.config import ConfigError
 from workflow.session_key import session_key
+from workflow.signin import SignIn
 from workflow.views import ForbiddenError
 
 log = structlog.get_logger("ncpflow.web")
@@ -88,6 +90,16 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
     app.state.services = services
     app.state.secret_key = secret or session_key(services.settings)
     app.state.token_cache = TokenCache()
+    app.state.signin = SignIn(services.uow, services.clock,
+                              frozenset(services.settings.web.require_totp_for))
+    # Outermost last: the forwarded scheme and address are settled before anything reads
+    # them, and every answer (errors too) carries the security headers.
+    app.add_middleware(SecurityHeaders)
+    trusted = list(services.settings.web.trusted_proxies)
+    if trusted:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
 
     @app.exception_handler(ApiError)
     def api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -125,7 +125,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
 
     port = _free_port()
     env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_DATABASE_URL": url,
-           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789", "NCPFLOW_LOG_LEVEL": "warning"}
+           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh", "NCPFLOW_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
         [sys.executable, "-m", "ncpflow", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--no-scheduler"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

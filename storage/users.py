@@ -138,6 +138,13 @@ class SqlUserStore:
         return Session(id_hash=id_hash, user=_user(row), created_at=_instant(row[7]),
                        last_seen_at=_instant(row[8]), expires_at=_instant(row[9]))
 
+    def purge_sessions(self, *, ended_before: datetime) -> int:
+        """Forget sessions that expired or were revoked before `ended_before`."""
+        cutoff = self._db.instant(ended_before)
+        done = self._db.execute("DELETE FROM sessions WHERE expires_at < :cutoff "
+                                "OR revoked_at < :cutoff", {"cutoff": cutoff})
+        return int(done.rowcount)
+
     def touch_session(self, id_hash: str, *, at: datetime) -> None:
         self._db.execute("UPDATE sessions SET last_seen_at = :at WHERE id_hash = :h",
                          {"at": self._db.instant(at), "h": id_hash})

@@ -35,6 +35,7 @@ from workflow.ports import Clock, UnitOfWork
 log = structlog.get_logger("ncpflow.signin")
 
 SESSION_LIFETIME = timedelta(hours=12)
+KEEP_ENDED = timedelta(days=30)  # ended sessions are kept this long, then forgotten
 SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
 ARGON2_AT_ONCE = 2
 ARGON2_WAITING = 8
@@ -225,6 +226,7 @@ class SignIn:
         raw = secrets.token_urlsafe(32)
         now = self.clock.now()
         with self.uow.write() as tx:
+            tx.users.purge_sessions(ended_before=now - KEEP_ENDED)
             tx.users.add_session(id_hash=session_hash(raw), name=user.name, at=now,
                                  expires_at=now + SESSION_LIFETIME, address=address)
         log.info("signed_in", user=user.name, address=address)

@@ -58,8 +58,20 @@ def services_of(request: Request) -> Services:
 
 
 def signin_of(request: Request) -> SignIn:
-    signin: SignIn = request.app.state.signin
+    """The app's sign-in state (throttles, argon2 gate) for its current services."""
+    services = services_of(request)
+    signin: SignIn | None = getattr(request.app.state, "signin", None)
+    if signin is None or signin.uow is not services.uow:
+        with _SIGNIN_LOCK:
+            signin = getattr(request.app.state, "signin", None)
+            if signin is None or signin.uow is not services.uow:
+                signin = SignIn(services.uow, services.clock,
+                                frozenset(services.settings.web.require_totp_for))
+                request.app.state.signin = signin
     return signin
+
+
+_SIGNIN_LOCK = threading.Lock()
 
 
 def client_address(request: Request) -> str:

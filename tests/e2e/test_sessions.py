@@ -58,8 +58,8 @@ def sign_in(browser: TestClient, name: str, password: str = PASSWORD) -> Any:
 
 
 @pytest.fixture
-def site(sqlite_url: str, clock: FixedClock) -> Iterator[Site]:
-    settings = make_settings(sqlite_url, web={"require_totp_for": ["admin"]})
+def site(database_url: str, clock: FixedClock) -> Iterator[Site]:
+    settings = make_settings(database_url, web={"require_totp_for": ["admin"]})
     services = bootstrap(settings, clock=clock)
     yield Site(services, clock)
     services.close()
@@ -97,6 +97,18 @@ def test_a_session_expires_after_12_hours_and_stores_only_a_hash(site: Site) -> 
         assert browser.get("/", follow_redirects=False).status_code == 200
         site.clock.advance(minutes=2)
         assert browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_ended_sessions_are_forgotten_after_30_days(site: Site) -> None:
+    """The sessions table does not grow for ever: a sign-in drops sessions long ended."""
+    site.user("hanna")
+    with site.browser() as browser:
+        sign_in(browser, "hanna")
+        site.clock.advance(days=31)
+        sign_in(browser, "hanna")
+    with site.services.uow.read() as tx:
+        rows = tx.db.all("SELECT user_name FROM sessions")  # type: ignore[attr-defined]
+    assert rows == [("hanna",)]
 
 
 def test_a_new_password_ends_the_other_sessions_but_the_one_that_set_it(site: Site) -> None:

@@ -3,7 +3,8 @@
 SQLite: WAL, synchronous=FULL (a commit survives power loss), foreign keys on, and write
 transactions opened with BEGIN IMMEDIATE so that reading the audit chain head and appending to
 it cannot interleave with another writer. PostgreSQL: psycopg 3; writers serialise on an
-advisory lock taken in storage/sql.py.
+advisory lock taken in storage/sql.py, and readers each see one REPEATABLE READ, READ ONLY
+snapshot (set there too).
 """
 
 from __future__ import annotations

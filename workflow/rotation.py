@@ -280,9 +280,9 @@ def advance_duty(*, uow: UnitOfWork, clock: Clock, policy: Policy,
         raise InvalidInputError('[rotation] mode is "per_case": there is no duty lead to rotate; '
                                 'set mode = "periodic" to use duty periods')
     require_text(actor, "an actor (--actor)")
-    now = clock.now()
     calendar = policy.calendar
     with uow.write() as tx:
+        now = clock.now()  # under the write lock, like the sweep: one order of days
         current = tx.members.duty()
         if current is not None and not force:
             until = period_end(rule.every, since=current.since, calendar=calendar)
@@ -351,11 +351,11 @@ def check_leads(*, uow: UnitOfWork, clock: Clock) -> list[LeadProblem]:
 def alert_unavailable_leads(*, uow: UnitOfWork, clock: Clock, notices: Notices,
                             actor: str = SCHEDULER_ACTOR) -> list[dict[str, Any]]:
     """The scheduler's job: tell the chair once per (case, lead, problem); audited."""
-    now = clock.now()
     if not check_leads(uow=uow, clock=clock):
         return []  # the usual case: no write transaction at all
     alerted: list[dict[str, Any]] = []
     with uow.write() as tx:
+        now = clock.now()  # under the write lock, like the sweep: one order of days
         members = tx.members.all()
         for problem in unavailable_leads(tx, now=now):
             fresh = [s for s in problem.problems

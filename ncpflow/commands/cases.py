@@ -131,7 +131,8 @@ def case_show(
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
     services = context_of(ctx).services()
-    print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+    with services.uow.read():  # the case and its lead (print_case) from one snapshot
+        print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
 
 
 @case_app.command("list")

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
 from ncpflow.web.writes import run_write
 from states.users import Role, User
-from workflow import cases, ics, pausing, queries, rotation, users, views
+from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.inputs import parse_when
 
@@ -195,7 +195,8 @@ def list_cases(user: Reader, services: ServicesDep,
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
 def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
-    return _view(services, queries.get_case(uow=services.uow, reference=ref), user)
+    return views.show_case(uow=services.uow, reference=ref, today=_today(services),
+                           viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")

@@ -7,8 +7,9 @@ friends) and call use cases; who may do what is decided in workflow.views.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -54,6 +55,16 @@ AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
+    """Build the page from one database snapshot: every read it makes joins this one
+    (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
+    @functools.wraps(page)
+    def build(request: Request, *args: Any, **kwargs: Any) -> Response:
+        with services_of(request).uow.read():
+            return page(request, *args, **kwargs)
+    return build
+
 
 def _language(request: Request) -> str:
     default = services_of(request).settings.ncp.language
@@ -303,6 +314,7 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
+@_one_snapshot
 def case_page(request: Request, ref: str) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -387,6 +399,7 @@ def resume(request: Request, ref: str, reason: Annotated[str, Form(max_length=20
 
 
 @router.get("/audit", response_class=HTMLResponse)
+@_one_snapshot
 def audit_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -434,6 +447,7 @@ def _exports(case_filter: str) -> list[tuple[str, str]]:
 
 
 @router.get("/audit/export.jsonl")
+@_one_snapshot
 def audit_export(request: Request) -> Response:
     """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
     user = auth.optional_user(request)
@@ -452,6 +466,7 @@ def audit_export(request: Request) -> Response:
 
 
 @router.get("/members", response_class=HTMLResponse)
+@_one_snapshot
 def members_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:

@@ -55,9 +55,9 @@ def _root(
         "--log-level", envvar="NCPFLOW_LOG_LEVEL", case_sensitive=False,
         help="debug, info, warning or error.")] = LogLevel.warning,
 ) -> None:
-    from workflow.logging import configure
+    from workflow.logging import configure_on_first_use
 
-    configure(level=log_level.value)
+    configure_on_first_use(level=log_level.value)
     context = Context(config=config, database=database)
     ctx.obj = context
     ctx.call_on_close(context.close)

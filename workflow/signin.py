@@ -26,13 +26,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
-import structlog
 
 from states.users import Session, User
 from workflow import users
+from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
 
-log = structlog.get_logger("ncpflow.signin")
+log = get_logger("ncpflow.signin")
 
 SESSION_LIFETIME = timedelta(hours=12)
 KEEP_ENDED = timedelta(days=30)  # ended sessions are kept this long, then forgotten

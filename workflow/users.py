@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-import structlog
-
 from states.case import require_actor
 from states.errors import InvalidInputError
 from states.users import ApiToken, Role, User
 from workflow import inputs
+from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
 # argon2 (64 MiB a hash) and pyotp are imported by the functions that use them: a command that
 # never checks a password, `--help` included, neither loads them nor computes a hash.
 
-log = structlog.get_logger("ncpflow.users")
+log = get_logger("ncpflow.users")
 
 
 @cache

@@ -93,6 +93,26 @@ def test_case_show_on_sqlite_imports_no_web_stack_postgres_driver_or_hasher(
     assert heavy(modules) == []
 
 
+def test_a_read_configures_no_logging_so_loads_no_structlog(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """Nothing on the read path logs: structlog (asyncio, Rich's tracebacks) is not loaded."""
+    assert heavy(loaded(tmp_path, sqlite_url, "case", "show", reference), "structlog") == []
+
+
+def test_a_command_that_logs_is_configured_when_it_asks_for_its_logger(
+        tmp_path: Path, sqlite_url: str) -> None:
+    """--log-level still holds for the events of a write run as a real process."""
+    opening = ["case", "open", "--title", "T", "--enterprise", "E", "--submitter", "S",
+               "--actor", "me"]
+    env = {**os.environ, "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+           "NCPFLOW_DATABASE_URL": sqlite_url}
+    for level, shown in (("info", True), ("warning", False)):
+        done = subprocess.run([sys.executable, "-m", "ncpflow", "--log-level", level, *opening],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120, check=True)
+        assert ("[info     ] case_opened" in done.stderr) is shown, done.stderr
+
+
 def test_case_list_on_sqlite_imports_no_web_stack_or_postgres_driver(
         tmp_path: Path, sqlite_url: str, reference: str) -> None:
     """Listing cases stays as light as showing one."""

@@ -6,10 +6,27 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
+
 from states.pseudonyms import pseudonym
+from states.signatures import Signer
 from tests.conftest import InProcessCli
 
 SECRET = "Ingrid Hemmelig"
+SIGNER = Signer.generate()
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", SIGNER.private_pem())
+
+
+def _split(path: Path) -> tuple[str, list[dict[str, object]], str]:
+    """A signed export's header line, its entries, and its signature line."""
+    lines = path.read_text().splitlines()
+    assert json.loads(lines[0]).keys() == {"export"}
+    assert json.loads(lines[-1]).keys() == {"signature"}
+    return lines[0], [json.loads(line) for line in lines[1:-1]], lines[-1]
 
 
 def _seed(ncp: InProcessCli) -> tuple[str, str]:
@@ -31,11 +48,12 @@ def test_a_full_export_verifies_offline_and_any_changed_field_does_not(
     target = tmp_path / "export.jsonl"
     assert ncp("audit", "export", "--format", "jsonl", "--reveal", "--actor", "admin",
                "--output", str(target)).returncode == 0
-    rows = [json.loads(line) for line in target.read_text().splitlines()]
+    header, rows, signature = _split(target)
     assert rows[-1]["kind"] == "audit_export_revealed"  # revealing is itself audited
     assert not any("redacted" in row for row in rows)
     verdict = ncp.json("audit", "verify", "--file", str(target), "--json")
     assert verdict["ok"] and verdict["mode"] == "chain" and verdict["entries"] == len(rows)
+    assert verdict["status"] == "intact" and verdict["signed_by"] == SIGNER.key_id
     changed = tmp_path / "changed.jsonl"
     for index, row in enumerate(rows):
         for name in row:
@@ -45,7 +63,8 @@ def test_a_full_export_verifies_offline_and_any_changed_field_does_not(
                                    else {**value, "x": 1} if isinstance(value, dict)
                                    else "f" * 64 if name.endswith("hash")
                                    else (value or "") + "x")
-            changed.write_text("".join(json.dumps(r) + "\n" for r in forged))
+            changed.write_text("".join(line + "\n" for line in [
+                header, *(json.dumps(r, ensure_ascii=False) for r in forged), signature]))
             result = ncp("audit", "verify", "--file", str(changed), "--json")
             assert result.returncode == 6, (index, name)
             assert json.loads(result.stdout)["ok"] is False
@@ -58,10 +77,11 @@ def test_a_filtered_export_verifies_each_hash_and_the_links_it_holds(
     assert ncp("audit", "export", "--case", first, "--output", str(target)).returncode == 0
     verdict = ncp.json("audit", "verify", "--file", str(target), "--json")
     assert verdict["ok"] and verdict["mode"] == "excerpt" and verdict["gaps"] >= 1
-    rows = target.read_text().splitlines()
-    forged = json.loads(rows[-1])
+    assert verdict["filter"] == {"case": first, "from": None, "to": None}
+    lines = target.read_text().splitlines()
+    forged = json.loads(lines[-2])
     forged["actor"] = "someone else"
-    target.write_text("\n".join([*rows[:-1], json.dumps(forged)]) + "\n")
+    target.write_text("\n".join([*lines[:-2], json.dumps(forged), lines[-1]]) + "\n")
     assert ncp("audit", "verify", "--file", str(target)).returncode == 6
 
 

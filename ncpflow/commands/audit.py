@@ -94,17 +94,18 @@ def _verify_file(context: Context, file: Path, public_keys: list[Path], as_json:
     if as_json:
         emit_json(verdict.as_dict())
     elif verdict.status is FileStatus.INTACT:
-        out.print(f"export intact ({verdict.mode}): {verdict.entries} entries, "
+        out.print(f"{file}: export intact ({verdict.mode}): {verdict.entries} entries, "
                   f"{verdict.redacted} redacted, {verdict.gaps} gaps; head seq "
                   f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}",
                   soft_wrap=True)
     elif verdict.status is FileStatus.BROKEN:
         where = f" at seq {verdict.first_bad_seq}" if verdict.first_bad_seq is not None else ""
-        output.err.print(f"export BROKEN{where}: {escape(str(verdict.problem))}", soft_wrap=True)
+        output.err.print(escape(f"{file}: export BROKEN{where}: {verdict.problem}"),
+                         soft_wrap=True)
     else:
         label = "UNSIGNED" if verdict.status is FileStatus.UNSIGNED else "NOT TRUSTED"
-        output.err.print(f"export {label} ({verdict.entries} entries): "
-                         f"{escape(str(verdict.problem))}", soft_wrap=True)
+        output.err.print(escape(f"{file}: export {label} ({verdict.entries} entries): "
+                                f"{verdict.problem}"), soft_wrap=True)
     if verdict.status is FileStatus.BROKEN:
         raise typer.Exit(6)
     if verdict.status is not FileStatus.INTACT:

@@ -24,3 +24,13 @@ class User:
     @property
     def is_auditor(self) -> bool:
         return self.role == Role.AUDITOR
+
+
+# Who may read confidential submitters' names and organisation numbers as stored. Auditors see
+# pseudonyms (states/redaction.py); an unknown role sees nothing it should not.
+SEES_IDENTITIES = frozenset({Role.HANDLER, Role.MEMBER, Role.ADMIN})
+
+
+def may_see_identities(role: str) -> bool:
+    """Whether a user of `role` may see confidential submitters' names and numbers as stored."""
+    return role in SEES_IDENTITIES

@@ -8,11 +8,12 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from states.case import Case
+from states.case import Case, PartyRole
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
 from states.lifecycle import TERMINAL, State
 from states.pauses import Pause
+from states.redaction import Protected
 from storage import mapper
 from storage.db import Db
 
@@ -74,6 +75,13 @@ class SqlCaseRepository:
         if row is None:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
+
+    def protected_parties(self) -> list[Protected]:
+        """Every case's confidential submitters: the names and numbers redaction hides."""
+        return [Protected(row[0], row[1], row[2]) for row in self._db.all(
+            "SELECT c.reference, p.name, p.org_number FROM parties p "
+            "JOIN cases c ON c.id = p.case_id WHERE p.confidential = :yes AND p.role = :role "
+            "ORDER BY c.reference, p.position", {"yes": True, "role": PartyRole.SUBMITTER.value})]
 
     def references(self) -> list[str]:
         return [row[0] for row in self._db.all("SELECT reference FROM cases ORDER BY reference")]

@@ -46,8 +46,9 @@ from workflow.ports import Clock, UnitOfWork
 FORMAT = "ncpflow-audit-export"
 VERSION = 1
 LABEL = "ncpflow-audit-export/1"
-REDACTION_REASON = ("a protected identity (confidential submitter) was replaced by the case's "
-                    "pseudonym; the entry's hash is that of the stored content")
+REDACTION_REASON = ("a protected identity (a confidential submitter's name or organisation "
+                    "number) was replaced by the case's pseudonym; the entry's hash is that of "
+                    "the stored content")
 
 
 def _line(value: dict[str, Any]) -> str:

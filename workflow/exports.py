@@ -1,8 +1,9 @@
 """Audit exports that carry their hashes: entries oldest first, confidential names pseudonymised.
 
-Confidential submitters: their names sit inside hashed fields (`data`, sometimes `reason`) of
-their case's entries. An export for an auditor replaces each such name with the case's stable
-pseudonym and marks the entry `"redacted": true`, keeping its `prev_hash` and `hash` verbatim.
+Confidential submitters: their names and organisation numbers sit inside hashed fields
+(`actor`, `reason`, `data`) of their case's entries. An export for an auditor replaces each with
+the case's stable pseudonym and marks the entry `"redacted": true`, keeping its `prev_hash` and
+`hash` verbatim.
 Its hash can no longer be recomputed from the file, so the export file is signed as a whole,
 redactions included (`workflow.export_files`, which also verifies a file offline); the database
 (`audit verify`) or a `--reveal` export verifies such entries in full.
@@ -11,15 +12,13 @@ redactions included (`workflow.export_files`, which also verifies a file offline
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from states.case import PartyRole
 from states.chain import HASHED_FIELDS, AuditEntry
-from states.errors import CaseNotFoundError, InvalidInputError
-from states.pseudonyms import pseudonym
+from states.errors import InvalidInputError
+from workflow import redaction as redactions
 from workflow.ports import Clock, Transaction, UnitOfWork
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
@@ -27,47 +26,16 @@ ALLOWED = {*EXPORT_FIELDS, "redacted"}
 
 
 class Redactor:
-    """Replaces confidential submitters' names with their case's pseudonym, case by case."""
+    """Replaces confidential submitters' names and numbers with their case's pseudonym: the
+    shared redaction (`workflow.redaction.protecting`) applied to each entry's free text."""
 
     def __init__(self, tx: Transaction) -> None:
-        self._tx = tx
-        self._names: dict[str, list[tuple[re.Pattern[str], str]]] = {}
-
-    def rules(self, reference: str | None) -> list[tuple[re.Pattern[str], str]]:
-        if reference is None:
-            return []
-        if reference not in self._names:
-            try:
-                case = self._tx.cases.get(reference)
-                names = [p.name for p in case.parties
-                         if p.role is PartyRole.SUBMITTER and p.confidential]
-            except CaseNotFoundError:
-                names = []
-            names.sort(key=len, reverse=True)  # a longer name before a name inside it
-            self._names[reference] = [(re.compile(re.escape(n), re.IGNORECASE),
-                                       pseudonym(reference, n)) for n in names if n.strip()]
-        return self._names[reference]
-
-    def text(self, reference: str | None, value: str) -> str:
-        for pattern, label in self.rules(reference):
-            value = pattern.sub(label, value)
-        return value
-
-    def value(self, reference: str | None, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(reference, value)
-        if isinstance(value, list):
-            return [self.value(reference, v) for v in value]
-        if isinstance(value, dict):
-            return {k: self.value(reference, v) for k, v in value.items()}
-        return value
+        self._redaction = redactions.protecting(tx)
 
     def entry(self, entry: AuditEntry) -> dict[str, Any]:
         row = entry.as_dict()
-        if not self.rules(entry.case_ref):
-            return row
-        redacted = {**row, "reason": self.value(entry.case_ref, row["reason"]),
-                    "data": self.value(entry.case_ref, row["data"])}
+        redacted = {**row, **{key: self._redaction.value(row[key], entry.case_ref)
+                              for key in ("actor", "reason", "data")}}
         if redacted != row:
             redacted["redacted"] = True
         return redacted

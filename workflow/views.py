@@ -1,6 +1,7 @@
 """Read models for the web app and API: a page of cases, a case as a viewer may see it, the
-audit log paged; who may advance a case. Auditors see confidential submitters as pseudonyms
-(states/pseudonyms.py), in case views and in the audit entries that name parties.
+audit log paged; who may advance a case. A viewer who may not see identities (auditors,
+`states.users.may_see_identities`) gets every one of them redacted (`workflow.redaction`):
+confidential submitters' names and organisation numbers become pseudonyms wherever they occur.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from states.case import Case, Policy
 from states.chain import AuditEntry
 from states.errors import InvalidInputError
 from states.lifecycle import State
-from states.pseudonyms import pseudonym
+from states.redaction import Redaction
 from states.users import Role, User
 from workflow import cases, inputs, queries, rotation_views
+from workflow import redaction as redactions
+from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
 
 
@@ -26,25 +29,18 @@ class ForbiddenError(InvalidInputError):
 
 def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
               language: str = "en") -> dict[str, Any]:
-    """What `case show --json` prints, with submitters pseudonymised for auditors; deadline
-    explanations in `language` (the API keeps the English default)."""
-    return _case_view(case, rotation_views.lead_view(uow=uow, case=case), today=today,
-                      viewer=viewer, language=language)
+    """What `case show --json` prints, redacted for a viewer who may not see identities;
+    deadline explanations in `language` (the API keeps the English default)."""
+    lead = rotation_views.lead_view(uow=uow, case=case)
+    return _case_view(case, lead, today=today, language=language,
+                      redaction=redactions.read_for_viewer(uow, viewer))
 
 
-def _case_view(case: Case, lead: dict[str, Any], *, today: date, viewer: User,
-               language: str) -> dict[str, Any]:
+def _case_view(case: Case, lead: dict[str, Any], *, today: date, language: str,
+               redaction: Redaction) -> dict[str, Any]:
     view = queries.case_view(case, today=today, language=language)
     view.update(lead)
-    if viewer.role == Role.AUDITOR:
-        view["parties"] = [_masked_party(case.reference, p) for p in view["parties"]]
-    return view
-
-
-def _masked_party(reference: str, party: dict[str, Any]) -> dict[str, Any]:
-    if party.get("confidential") and party.get("role") == "submitter":
-        return {**party, "name": pseudonym(reference, str(party["name"]))}
-    return party
+    return dict(redaction.value(view, case.reference, keep=redactions.IDENTIFIERS))
 
 
 def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None = None,
@@ -56,21 +52,20 @@ def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None =
         total, cases = tx.cases.page(state=chosen, lead=lead,
                                      overdue_on=today if overdue else None,
                                      open_only=open_only, limit=limit, offset=offset)
+        redaction = redactions.for_viewer(tx, viewer)
     leads = rotation_views.lead_views(uow=uow, cases=cases)
     return {"total": total, "limit": limit, "offset": offset,
-            "items": [_case_view(c, leads[c.reference], today=today, viewer=viewer,
-                                 language="en") for c in cases]}
+            "items": [_case_view(c, leads[c.reference], today=today, language="en",
+                                 redaction=redaction) for c in cases]}
 
 
-def entry_view(entry: AuditEntry, viewer: User) -> dict[str, Any]:
-    data = dict(entry.data)
-    if viewer.role == Role.AUDITOR and entry.case_ref and isinstance(data.get("parties"), list):
-        data["parties"] = [_masked_party(entry.case_ref, p) if isinstance(p, dict) else p
-                           for p in data["parties"]]
-    return {"seq": entry.seq, "case_ref": entry.case_ref, "kind": entry.kind,
+def entry_view(entry: AuditEntry, redaction: Redaction) -> dict[str, Any]:
+    """An audit entry as a reader sees it: free text (reason, actor, data) redacted."""
+    view = {"seq": entry.seq, "case_ref": entry.case_ref, "kind": entry.kind,
             "actor": entry.actor, "at": entry.at, "from_state": entry.from_state,
-            "to_state": entry.to_state, "reason": entry.reason, "data": data,
+            "to_state": entry.to_state, "reason": entry.reason, "data": dict(entry.data),
             "prev_hash": entry.prev_hash, "hash": entry.hash}
+    return dict(redaction.value(view, entry.case_ref, keep=redactions.IDENTIFIERS))
 
 
 def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
@@ -83,7 +78,22 @@ def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
             tx.cases.get(case_ref)  # an unknown reference is an error, not an empty page
         entries = tx.audit.page(case_ref=case_ref, kind=kind, limit=limit, offset=offset,
                                 before=before, newest_first=newest_first)
-    return {"limit": limit, "offset": offset, "items": [entry_view(e, viewer) for e in entries]}
+        redaction = redactions.for_viewer(tx, viewer)
+    return {"limit": limit, "offset": offset,
+            "items": [entry_view(e, redaction) for e in entries]}
+
+
+def members_page(*, uow: UnitOfWork, clock: Clock, settings: Settings, viewer: User,
+                 language: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The members page's two views (`members list`, `rotation show`), redacted for a viewer
+    who may not see identities: a member's declared conflict may name a confidential party."""
+    redaction = redactions.read_for_viewer(uow, viewer)
+    members = rotation_views.members_view(uow=uow, clock=clock, settings=settings,
+                                          language=language)
+    rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings,
+                                            language=language)
+    return (dict(redaction.value(members, keep=redactions.IDENTIFIERS)),
+            dict(redaction.value(rotation, keep=redactions.IDENTIFIERS)))
 
 
 def audit_kinds(*, uow: UnitOfWork) -> list[str]:

@@ -269,7 +269,7 @@ def audit_log(user: Reader, services: ServicesDep,
 def deadlines_ics(user: Reader, services: ServicesDep,
                   member: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     body = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
-                                  ncp_name=services.settings.ncp.name)
+                                  ncp_name=services.settings.ncp.name, viewer=user)
     return Response(body, media_type="text/calendar")
 
 

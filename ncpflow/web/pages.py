@@ -24,7 +24,7 @@ from ncpflow.web.auth import ApiError, services_of
 from states.errors import NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, export_files, pausing, queries, rotation_views, views
+from workflow import audit, export_files, pausing, queries, views
 from workflow.bootstrap import Services
 
 HERE = Path(__file__).resolve().parent
@@ -397,9 +397,8 @@ def members_page(request: Request) -> Response:
         return _signin_redirect(request)
     services = services_of(request)
     lang = _language(request)
-    members = rotation_views.members_view(uow=services.uow, clock=services.clock,
-                                          settings=services.settings, language=lang)
-    rotation = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
-                                            settings=services.settings, language=lang)
+    members, rotation = views.members_page(uow=services.uow, clock=services.clock,
+                                           settings=services.settings, viewer=user,
+                                           language=lang)
     return _render(request, "members.html", user, "members", members=members,
                    rotation=rotation)

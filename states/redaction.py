@@ -1,0 +1,134 @@
+"""Redaction of protected identities: the one rule every view, feed and export applies (pure).
+
+A confidential submitter's name and organisation number are protected. For a reader who may
+not see identities (`states.users.may_see_identities`), every occurrence in any text is
+replaced:
+
+- names match ignoring case, with any run of whitespace (spaces, tabs, line breaks) standing
+  for the spaces between their words: "kari  NORDMANN" is "Kari Nordmann";
+- organisation numbers match on their letters and digits, with spaces, dots or hyphens allowed
+  between them ("987 654 321" is "987654321"), and not inside a longer run of letters or digits;
+- every protected name of every case is looked for, longest first; where two occurrences
+  overlap ("Friends of the Fjord Watch" holding "Friends of the Fjord" and "Fjord Watch"), the
+  whole overlapping stretch is replaced once;
+- the replacement is the case's stable pseudonym (`states.pseudonyms.pseudonym`) when the text
+  belongs to the case whose submitter it is, and `OTHER_CASE` anywhere else (another case's
+  text, entries about no case, the members' declared conflicts), so a label never links cases.
+
+Identifiers (references, states, hashes) are not free text; `value` leaves the keys named in
+`keep` alone at the top level of a mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from states.members import normalise_name, normalise_org_number
+from states.pseudonyms import pseudonym
+
+OTHER_CASE = "[confidential submitter]"
+_SEPARATORS = r"[\s.\-]*"  # what may stand between an organisation number's letters and digits
+_ALNUM = r"[^\W_]"
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A confidential submitter of case `reference`: the name and organisation number to hide."""
+
+    reference: str
+    name: str
+    org_number: str | None = None
+
+
+def _name_pattern(name: str) -> str | None:
+    words = name.split()
+    return r"\s+".join(re.escape(w) for w in words) if words else None
+
+
+def _number_pattern(number: str) -> str | None:
+    chars = normalise_org_number(number)
+    if not chars:
+        return None
+    return (f"(?<!{_ALNUM})" + _SEPARATORS.join(re.escape(c) for c in chars)
+            + f"(?!{_ALNUM})")
+
+
+class Redaction:
+    """Replaces every protected name and organisation number in text and nested data."""
+
+    def __init__(self, protected: Iterable[Protected] = ()) -> None:
+        self._names: dict[str, dict[str, str]] = {}    # normalised name -> reference -> name
+        self._numbers: dict[str, dict[str, str]] = {}  # normalised number -> reference -> name
+        patterns: set[str] = set()
+        for item in protected:
+            name_pattern = _name_pattern(item.name)
+            if name_pattern is None:
+                continue
+            patterns.add(name_pattern)
+            self._names.setdefault(normalise_name(item.name), {})[item.reference] = item.name
+            number_pattern = _number_pattern(item.org_number or "")
+            if number_pattern is not None:
+                patterns.add(number_pattern)
+                self._numbers.setdefault(normalise_org_number(item.org_number or ""),
+                                         {})[item.reference] = item.name
+        # Longest first: at one position the longer name wins over a name inside it.
+        ordered = sorted(patterns, key=lambda p: (-len(p), p))
+        self._each = [re.compile(p, re.IGNORECASE) for p in ordered]
+        self._any = re.compile("|".join(ordered), re.IGNORECASE) if ordered else None
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is protected (an inactive redaction returns its input as is)."""
+        return self._any is not None
+
+    def text(self, value: str, reference: str | None = None) -> str:
+        """`value` with every protected name and number replaced (see the module docstring)."""
+        if self._any is None or self._any.search(value) is None:
+            return value
+        spans: list[tuple[int, int]] = sorted(
+            (m.start(), m.end()) for p in self._each for m in p.finditer(value) if m.end() > m.start())
+        merged: list[list[int]] = []  # [start, end, start of its longest match, end of that]
+        for start, end in spans:
+            if merged and start < merged[-1][1]:
+                last = merged[-1]
+                last[1] = max(last[1], end)
+                if end - start > last[3] - last[2]:
+                    last[2], last[3] = start, end
+            else:
+                merged.append([start, end, start, end])
+        out: list[str] = []
+        position = 0
+        for start, end, best_start, best_end in merged:
+            out.append(value[position:start])
+            out.append(self._label(value[best_start:best_end], reference))
+            position = end
+        out.append(value[position:])
+        return "".join(out)
+
+    def _label(self, matched: str, reference: str | None) -> str:
+        owners = self._names.get(normalise_name(matched)) \
+            or self._numbers.get(normalise_org_number(matched)) or {}
+        if reference is not None and reference in owners:
+            return pseudonym(reference, owners[reference])
+        return OTHER_CASE
+
+    def value(self, value: Any, reference: str | None = None,
+              keep: frozenset[str] = frozenset()) -> Any:
+        """Strings, lists, tuples and mappings (values only, not keys) redacted all the way down;
+        at the top level of a mapping, the keys in `keep` stay verbatim."""
+        if self._any is None:
+            return value
+        if isinstance(value, str):
+            return self.text(value, reference)
+        if isinstance(value, list | tuple):
+            return [self.value(v, reference) for v in value]
+        if isinstance(value, Mapping):
+            return {k: v if k in keep else self.value(v, reference) for k, v in value.items()}
+        return value
+
+
+NOTHING = Redaction()
+"""The redaction of a reader who may see identities: text passes unchanged."""

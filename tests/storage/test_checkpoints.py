@@ -168,6 +168,96 @@ def test_keygen_writes_a_private_key_file(ncp: InProcessCli, tmp_path: Path) -> 
     assert "BEGIN PRIVATE KEY" in ncp("audit", "keygen").stdout
 
 
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, the transaction does not commit."""
+
+
+def _interrupted_checkpoint(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint whose process died after its log line was fsynced, before the commit."""
+    import workflow.audit
+
+    real = workflow.audit._append_line
+
+    def then_die(path: Path, checkpoint: Checkpoint) -> None:
+        real(path, checkpoint)
+        raise _Killed
+
+    monkeypatch.setattr(workflow.audit, "_append_line", then_die)
+    with pytest.raises(_Killed):
+        make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    monkeypatch.setattr(workflow.audit, "_append_line", real)
+
+
+def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_completes_it(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signed log line without its row is reported unfinished (verify passes); the next
+    checkpoint inserts the row, from the line, and signs the new head."""
+    _seed(services)
+    _interrupted_checkpoint(services, monkeypatch)
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == []
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.unfinished == [5] and report.checkpoints == 1
+    assert report.as_dict()["unfinished_checkpoints"] == [5]
+    _open(services, "Fourth case", date(2025, 5, 20))
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made.seq == 6
+    logged = [Checkpoint.from_dict(json.loads(line)) for line in
+              checkpoint_path(services.settings).read_text().splitlines()]
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == logged  # the row of seq 5 is the logged line itself
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.unfinished == [] and report.checkpoints == 2
+
+
+def test_an_interrupted_checkpoint_of_the_head_is_completed_not_signed_again(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no entry since, the next checkpoint completes the unfinished one and returns it."""
+    _seed(services)
+    _interrupted_checkpoint(services, monkeypatch)
+    (line,) = checkpoint_path(services.settings).read_text().splitlines()
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made == Checkpoint.from_dict(json.loads(line))
+    assert len(checkpoint_path(services.settings).read_text().splitlines()) == 1
+
+
+def test_a_log_line_badly_signed_or_naming_another_hash_is_reported_never_completed(
+        services: Services, keyed: str) -> None:
+    """Only a validly signed line whose (seq, hash) the chain holds counts as unfinished."""
+    from states.checkpoints import sign
+
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    with services.uow.read() as tx:
+        head_hash = tx.audit.hash_at(5)
+    assert head_hash is not None
+    at = "2025-06-01T00:00:00.000000Z"
+    _append_line(path, sign(Signer.generate(), seq=5, hash=head_hash, at=at))  # another key
+    _append_line(path, sign(SIGNER, seq=3, hash="0" * 64, at=at))  # not the chain's entry 3
+    report = verify_all(uow=services.uow, settings=services.settings)
+    problems = [f.problem for f in report.findings]
+    assert not report.ok and report.unfinished == [] and report.first_bad_seq == 3
+    assert any("unknown key" in p for p in problems)
+    assert any("entry 3 differs" in p for p in problems)
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    with services.uow.read() as tx:
+        stored = tx.checkpoints.all()
+    assert [(c.seq, c.key) for c in stored] == [(5, SIGNER.key_id)]  # its own, not the forgery
+    assert not verify_all(uow=services.uow, settings=services.settings).ok
+
+
+def test_a_log_line_cut_short_is_not_read_and_the_next_checkpoint_removes_it(
+        services: Services, keyed: str) -> None:
+    """A last line without its newline is one still being written (or torn by a crash)."""
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    path.write_text('{"at": "2025-06-01T00:00:00.000000Z", "hash": "ab')
+    assert verify_all(uow=services.uow, settings=services.settings).ok
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert [json.loads(line)["seq"] for line in path.read_text().splitlines()] == [5]
+    assert verify_all(uow=services.uow, settings=services.settings).ok
+
+
 # -- 200 random tamperings on one SQLite database, each rolled back --------------------------
 
 def _rows(conn: sqlite3.Connection) -> list[AuditEntry]:

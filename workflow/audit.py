@@ -165,6 +165,8 @@ def keygen(output: Path | None, kind: KeyKind = KeyKind.ed25519) -> NewKey:
     else:
         made = NewKey(kind, secrets.token_hex(32) + "\n")
     if output is not None:
+        if output.is_dir():
+            raise InvalidInputError(f"--output {output}: is a folder; name the key file")
         try:
             fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

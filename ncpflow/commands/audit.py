@@ -205,12 +205,24 @@ def audit_export(
     lines = export_files.export_jsonl(uow=services.uow, clock=services.clock, signer=signer,
                                       case_ref=case, reveal=reveal, actor=actor, **when)
     with to_file(output_file):
-        for line in lines:
-            sys.stdout.write(line)
+        _write_utf8(lines)
     if signer is None:
         output.err.print(escape("note: the export is not signed (no [audit] signing_key_file "
                                 f"or ${audit.SIGNING_KEY_ENV}); `audit verify --file` will "
                                 "call it unsigned"), soft_wrap=True)
+
+
+def _write_utf8(lines: Iterator[str]) -> None:
+    """Exactly the bytes that were signed (UTF-8), whatever stdout's own encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        for line in lines:
+            sys.stdout.write(line)
+        return
+    sys.stdout.flush()
+    for line in lines:
+        buffer.write(line.encode("utf-8"))
+    buffer.flush()
 
 
 def _first(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -165,6 +165,8 @@ def test_keygen_writes_a_private_key_file(ncp: InProcessCli, tmp_path: Path) -> 
     assert len(hmac_file.read_text().strip()) == 64
     missing = ncp("audit", "keygen", "--output", str(tmp_path / "no" / "such" / "k.pem"))
     assert missing.returncode == 2 and "cannot be written" in missing.stderr
+    folder = ncp("audit", "keygen", "--output", str(tmp_path))
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
     assert "BEGIN PRIVATE KEY" in ncp("audit", "keygen").stdout
 
 

@@ -196,7 +196,7 @@ def _cli_verify(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[s
 
 def test_verify_looping_during_concurrent_checkpoints_gives_no_false_alarm(
         setup: tuple[Services, dict[str, str]], tmp_path: Path) -> None:
-    """500 verifies while another process appends and checkpoints without pause: 0 alarms."""
+    """500+ verifies while another process appends and checkpoints all along: 0 alarms."""
     services, env = setup
     stop, ready = tmp_path / "stop", tmp_path / "ready"
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(stop), str(ready)], env=env,
@@ -208,16 +208,20 @@ def test_verify_looping_during_concurrent_checkpoints_gives_no_false_alarm(
         while not ready.exists() and writer.poll() is None and time.monotonic() < until:
             time.sleep(0.01)
         assert ready.exists(), writer.communicate(timeout=10)
-        seen = set()
-        for _ in range(500):
+        seen: set[int] = set()
+        runs, until = 0, time.monotonic() + 90
+        # At least 500 runs, and on until 20 checkpoints were made meanwhile (a busy machine
+        # slows the writer's fsyncs down).
+        while runs < 500 or (len(seen) < 20 and time.monotonic() < until):
             report = verify_all(uow=services.uow, settings=services.settings)
             if not report.ok:
                 alarms.append(report.as_dict())
             seen.add(report.checkpoints)
+            runs += 1
     finally:
         stop.touch()
         out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     assert alarms == []
-    assert int(out) >= 20 and len(seen) >= 10  # checkpoints really were made meanwhile
+    assert len(seen) >= 20, (runs, out)  # checkpoints really were made meanwhile
     assert _verify(services).unfinished == []

@@ -5,7 +5,9 @@ Each command group lives in ncpflow/commands/; this module is the root and regis
 
 from __future__ import annotations
 
+import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,7 +22,7 @@ from ncpflow.commands.rotation import members_app, rotation_app
 from ncpflow.commands.web import serve, users_app
 from ncpflow.context import Context, context_of, today
 from ncpflow.output import out
-from states.errors import NcpflowError
+from states.errors import InvalidInputError, NcpflowError
 from workflow import queries, rotation
 from workflow.bootstrap import initialise
 from workflow.logging import configure
@@ -33,6 +35,14 @@ for group, name in ((case_app, "case"), (audit_app, "audit"), (alerts_app, "aler
                     (users_app, "users")):
     app.add_typer(group, name=name)
 
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -40,11 +50,11 @@ def _root(
         "--config", help="Config file (default: $NCPFLOW_CONFIG, else ./config.toml).")] = None,
     database: Annotated[str | None, typer.Option(
         "--database", help="Database URL (default: $NCPFLOW_DATABASE_URL, else the config's).")] = None,
-    log_level: Annotated[str, typer.Option(
-        "--log-level", envvar="NCPFLOW_LOG_LEVEL", help="debug, info, warning or error.")
-    ] = "warning",
+    log_level: Annotated[LogLevel, typer.Option(
+        "--log-level", envvar="NCPFLOW_LOG_LEVEL", case_sensitive=False,
+        help="debug, info, warning or error.")] = LogLevel.warning,
 ) -> None:
-    configure(level=log_level)
+    configure(level=log_level.value)
     context = Context(config=config, database=database)
     ctx.obj = context
     ctx.call_on_close(context.close)
@@ -77,7 +87,62 @@ app.command()(serve)
 
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; a refused or failed command exits non-zero with a message."""
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        app(args=argv, prog_name="ncpflow")
+        check_text(args)
+        app(args=args, prog_name="ncpflow")
     except NcpflowError as error:
         sys.exit(output.report_error(error))
+
+
+ENVIRONMENT = ("NCPFLOW_CONFIG", "NCPFLOW_DATABASE_URL", "NCPFLOW_LOG_LEVEL", "NCPFLOW_AUDIT_KEY",
+               "NCPFLOW_SECRET_KEY")
+SECRETS = ("NCPFLOW_AUDIT_KEY", "NCPFLOW_SECRET_KEY")
+
+
+def check_text(args: list[str]) -> None:
+    """Refuse arguments (and ncpflow's environment variables) that are not valid UTF-8.
+
+    Python hands undecodable bytes over as lone surrogates, which no database, file or
+    terminal accepts; they are refused here, once, naming the argument, before any command
+    runs."""
+    for index, arg in enumerate(args):
+        if _valid(arg):
+            continue
+        option, _, _ = arg.partition("=")
+        if arg.startswith("--") and _valid(option):
+            what = f"the value of {option}"
+        elif index > 0 and args[index - 1].startswith("-") and _valid(args[index - 1]) \
+                and "=" not in args[index - 1]:
+            what = f"the value of {args[index - 1]} (argument {index + 1})"
+        else:
+            what = f"argument {index + 1}"
+        raise InvalidInputError(f"{what} is not valid UTF-8: '{_shown(arg)}'")
+    for name in ENVIRONMENT:
+        value = os.environ.get(name)
+        if value is not None and not _valid(value):
+            shown = "" if name in SECRETS else f": '{_shown(value)}'"  # a key is never echoed
+            raise InvalidInputError(f"${name} is not valid UTF-8{shown}")
+
+
+def _valid(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(text: str) -> str:
+    """The text with its undecodable bytes written as \\xNN, printable anywhere."""
+    raw = text.encode("utf-8", "surrogateescape" if _escapable(text) else "backslashreplace")
+    shown = raw.decode("utf-8", "backslashreplace")
+    return shown if len(shown) <= 200 else shown[:200] + "…"
+
+
+def _escapable(text: str) -> bool:
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -11,11 +11,11 @@ import typer
 from ncpflow import output
 from ncpflow.output import emit_json
 from states.case import Case
-from states.errors import InvalidInputError
 from workflow import queries, rotation, rotation_views
 from workflow.bootstrap import Services, bootstrap
+from workflow.clock import FixedClock
 from workflow.config import Settings, load_settings
-from workflow.inputs import parse_when
+from workflow.inputs import parse_day, parse_when
 
 
 @dataclass
@@ -66,13 +66,18 @@ def print_case(case: Case, services: Services, as_json: bool) -> None:
 
 
 def when(value: str | None, what: str) -> date | datetime | None:
-    return parse_when(value, what) if value else None
+    """An optional date/time option: left out means now; given, it must be a bounded date."""
+    return parse_when(value, what) if value is not None else None
 
 
 def day(value: str | None, what: str) -> date | None:
+    return parse_day(value, what) if value is not None else None
+
+
+def as_of(services: Services, value: str | None, what: str = "--now") -> None:
+    """`--now`: run the command as of that date (its local midnight) or instant."""
     if value is None:
-        return None
+        return
     parsed = parse_when(value, what)
-    if isinstance(parsed, datetime):
-        raise InvalidInputError(f"{what} takes a date (YYYY-MM-DD), not a time")
-    return parsed
+    services.clock = FixedClock(parsed if isinstance(parsed, datetime)
+                                else services.policy.calendar.start_of_day(parsed))

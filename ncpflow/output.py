@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from states.case import Case
 from states.errors import (
@@ -23,12 +28,27 @@ from states.errors import (
     StorageError,
     TransitionNotAllowedError,
 )
+from states.limits import neutralise
 from workflow.config import ConfigError
 from workflow.queries import next_due
 
+
+class SafeConsole(Console):
+    """A Rich console for terminal output that neutralises control characters in all text.
+
+    Stored text (titles, names, reasons) is kept verbatim, control characters included; a
+    terminal would obey them (`states.limits.neutralise` lists which). Every string Rich
+    prints (`print` arguments, table cells and titles, measured or rendered) passes through
+    `render_str`, so this is the one place: markup and Rich's own styling are unaffected, and
+    JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(neutralise(text), **options)
+
+
 # Wide enough for the case table when output is piped; a terminal's own width wins.
-out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
-err = Console(stderr=True, highlight=False)
+out = SafeConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
+err = SafeConsole(stderr=True, highlight=False)
 
 # Exit codes: documented in the README so scripts can tell refusals from breakage.
 EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
@@ -49,6 +69,64 @@ def exit_code(error: NcpflowError) -> int:
 def report_error(error: NcpflowError) -> int:
     err.print(f"error: {escape(str(error))}", soft_wrap=True)
     return exit_code(error)
+
+
+def output_option(help: str = "Write here, not stdout.") -> Any:
+    """The `--output FILE` option of every command that writes a file: checked before the
+    command runs, so a folder or a missing folder is refused (exit 2) and nothing is written."""
+    return typer.Option("--output", help=help, callback=checked_output, metavar="FILE")
+
+
+def checked_output(value: Path | None) -> Path | None:
+    if value is None:
+        return None
+    shown = str(value)
+    if str(value).strip() == "":
+        raise InvalidInputError("--output is empty; name a file")
+    try:
+        if value.is_dir():
+            raise InvalidInputError(f"--output '{shown}' is a folder; name a file in it")
+        folder = value.parent
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise InvalidInputError(f"--output '{shown}': the folder '{folder}' "
+                                    f"{what}")
+        if not os.access(value if value.exists() else folder, os.W_OK):
+            raise InvalidInputError(f"--output '{shown}' cannot be written: permission denied")
+    except OSError as exc:  # a name too long, a loop of links ...
+        raise InvalidInputError(f"--output '{shown}' cannot be used: "
+                                f"{exc.strerror or exc}") from None
+    return value
+
+
+@contextlib.contextmanager
+def output_errors(path: Path | None) -> Iterator[None]:
+    """A failure to write the --output file is bad input (exit 2) naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidInputError(f"--output '{path}' cannot be written: "
+                                f"{exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def output_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """The --output file, open for writing (text as UTF-8)."""
+    text = {} if "b" in mode else {"encoding": "utf-8", "newline": ""}
+    with output_errors(path), open(path, mode, **text) as handle:  # type: ignore[call-overload]
+        yield handle
+
+
+def write_output(data: str | bytes, path: Path | None) -> None:
+    """`data` to the --output file, else to stdout."""
+    if path is None:
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    with output_file(path, "wb" if isinstance(data, bytes) else "w") as handle:
+        handle.write(data)
 
 
 def emit_json(value: Any) -> None:

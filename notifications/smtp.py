@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Protocol
@@ -26,6 +27,14 @@ class OutgoingEmail(Protocol):
     def html(self) -> str: ...
 
 
+# RFC 5322's hard limit on a line. With the default 78, a subject whose first word does not fit
+# after "Subject: " (a long title, a URL) is folded right after the colon, and readers then show
+# it with a leading space. Up to this length the subject stays on one line; a longer one is
+# folded at whitespace inside the text.
+MAX_LINE = 998
+POLICY = policy.default.clone(max_line_length=MAX_LINE)
+
+
 class DeliveryError(Exception):
     """The server could not be reached or refused the message; it may be retried."""
 
@@ -42,7 +51,7 @@ class SmtpChannel:
     timeout: float = 10.0
 
     def build(self, mail: OutgoingEmail) -> EmailMessage:
-        message = EmailMessage()
+        message = EmailMessage(policy=POLICY)
         message["From"] = self.sender
         message["To"] = mail.recipient
         message["Subject"] = mail.subject

@@ -36,6 +36,7 @@ from states.lifecycle import (
     open_deadlines,
     transitions_from,
 )
+from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.machine import fire
 from states.pauses import Pause
 from states.rotation import RotationRule
@@ -131,10 +132,14 @@ class TriggerOption:
     meaning: str
 
 
-def require_text(value: str, what: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(f"{what} is required and must not be blank")
-    return value
+def require_text(value: str, what: str, *, limit: int = TEXT_MAX) -> str:
+    """`value` if it is not blank, at most `limit` characters and free of NUL (states.limits)."""
+    return check_text(value, what, limit=limit)
+
+
+def require_actor(actor: str) -> str:
+    """Who takes a step: every audit entry names an accountable actor."""
+    return check_text(actor, "an actor (--actor)", limit=NAME_MAX)
 
 
 def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: str,
@@ -155,13 +160,18 @@ def open_case(*, reference: str, title: str, parties: tuple[Party, ...], receive
               opened_at: datetime, actor: str, policy: Policy,
               details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
     require_text(title, "a title")
-    require_text(actor, "an actor")
+    require_actor(actor)
+    check_day(policy.calendar.local_date(check_instant(received_at, "the date of receipt")),
+              "the date of receipt")
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
         raise InvalidInputError("a case needs at least one submitter")
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):
         raise InvalidInputError("a case needs at least one enterprise")
     for party in parties:
-        require_text(party.name, f"the {party.role.value}'s name")
+        require_text(party.name, f"the {party.role.value}'s name", limit=NAME_MAX)
+        check_optional(party.org_number, f"the organisation number of {party.name}",
+                       limit=NAME_MAX)
+    check_optional(details.sector, "the sector (--sector)", limit=NAME_MAX)
     if received_at > opened_at:
         raise InvalidInputError(
             f"the date of receipt {received_at.isoformat()} is in the future "
@@ -210,8 +220,9 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
             policy: Policy, outcome: Outcome | None = None,
             scope: str | None = None) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
+    check_optional(scope, "the scope (--scope)")
     if case.open_pause is not None:
         raise StepRefusedError(
             reference=case.reference, state=case.state.value,

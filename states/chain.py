@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from states.errors import InvalidInputError
+
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "case_ref", "kind", "actor", "at", "from_state", "to_state", "reason",
                  "data")
@@ -68,7 +70,13 @@ class ChainHead(NamedTuple):
 def seal(*, prev: AuditEntry | ChainHead | None, case_ref: str | None, kind: str, actor: str,
          at: datetime, from_state: str | None, to_state: str | None, reason: str | None,
          data: Mapping[str, Any]) -> AuditEntry:
-    """The next entry of the chain after `prev` (None for the first)."""
+    """The next entry of the chain after `prev` (None for the first).
+
+    Every entry names who is accountable for it: a blank actor is refused here, under every
+    use case, so no path can write an entry without one."""
+    if not isinstance(actor, str) or not actor.strip():
+        raise InvalidInputError(f"an audit entry ({kind}) needs an accountable actor; "
+                                "give --actor")
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS if prev is None else prev.hash
     # Round-trip data through JSON so what is hashed is exactly what is stored and read back.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from states.case import Case, require_text
+from states.case import Case, require_actor, require_text
 from states.deadlines import Extension, human_date
 from states.durations import Duration
 from states.errors import InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
 from states.lifecycle import DeadlineName
+from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
 from states.pauses import Pause, with_pauses
 
 
@@ -28,8 +29,9 @@ def _in_order(case: Case, at: datetime) -> None:
 def pause(case: Case, *, actor: str, reason: str, at: datetime,
           requested_by: str | None = None) -> tuple[Case, CasePaused]:
     """Stop the clock: the stage stays, no deadline can fall overdue until resumed."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
+    check_optional(requested_by, "who requested it (--requested-by)", limit=NAME_MAX)
     if case.is_terminal:
         raise _refuse(case, "a closed case has no clock to pause")
     if case.open_pause is not None:
@@ -45,7 +47,7 @@ def pause(case: Case, *, actor: str, reason: str, at: datetime,
 
 def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
     """Restart the clock: every open deadline moves on by the whole local days paused."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     current = case.open_pause
     if current is None:
         raise _refuse(case, "the case is not paused; there is nothing to resume")
@@ -64,10 +66,9 @@ def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
 def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, reason: str,
            at: datetime) -> tuple[Case, DeadlineExtended]:
     """Give one open deadline more time, before or after its due date, with a reason."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
-    if not amount.is_positive:
-        raise InvalidInputError("an extension must be a positive number of days or months")
+    check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:
         running = ", ".join(d.name.value for d in case.open_deadlines) or "none"
@@ -78,6 +79,13 @@ def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, 
     _in_order(case, at)
     grown = replace(target, extensions=(*target.extensions,
                                         Extension(amount, reason, actor, at)))
+    try:
+        too_late = grown.due > LATEST_DUE
+    except OverflowError:
+        too_late = True
+    if too_late:
+        raise InvalidInputError(f"deadline '{deadline.value}' would fall due after "
+                                f"{LATEST_DUE.isoformat()}; give a shorter extension")
     deadlines = tuple(grown if d is target else d for d in case.deadlines)
     extended = replace(case, deadlines=deadlines, last_event_at=at)
     event = DeadlineExtended(case.reference, deadline, str(amount), actor, reason, at,

@@ -52,12 +52,14 @@ class Db:
         rows: list[tuple[Any, ...]] = self.execute(sql, params).fetchall()
         return rows
 
-    # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses,
-    # and dates as ISO text; PostgreSQL's driver adapts both natively.
+    # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses
+    # ("2025-01-31 12:00:00.000000"), and dates as ISO text; PostgreSQL's driver adapts both
+    # natively. isoformat, not strftime: strftime does not zero-pad years before 1000, and such
+    # text cannot be read back; for every other year the two spell an instant alike.
     def instant(self, value: datetime | None) -> Any:
         if value is None or not self.sqlite:
             return value
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
     def day(self, value: date | None) -> Any:
         return value.isoformat() if self.sqlite and value is not None else value
@@ -67,7 +69,15 @@ def read_instant(value: Any) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        except ValueError:
+            # Written by an earlier version for a year before 1000, without zero padding
+            # ("999-05-31 ..."): still readable, so such a database can be repaired.
+            year, _, rest = value.partition("-")
+            if not year.isascii() or not year.isdigit():
+                raise
+            return datetime.fromisoformat(f"{int(year):04d}-{rest}").replace(tzinfo=UTC)
     assert isinstance(value, datetime)
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -54,6 +54,13 @@ class SqlOutbox:
                          "lease_until = NULL, last_error = :error WHERE id = :id",
                          {"retry": self._db.instant(retry_at), "error": error, "id": message_id})
 
+    def release(self, message_id: int) -> None:
+        """Give back a message claimed but not sent (the dispatcher is stopping): due again at
+        once, for any dispatcher, its attempt not counted."""
+        self._db.execute("UPDATE outbox SET status = 'pending', lease_until = NULL, "
+                         "attempts = attempts - 1 WHERE id = :id AND status = 'sending'",
+                         {"id": message_id})
+
     def counts(self) -> dict[str, int]:
         rows = self._db.all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         counts = {"pending": 0, "sending": 0, "sent": 0}

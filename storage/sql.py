@@ -3,15 +3,25 @@
 SQLite writers open with BEGIN IMMEDIATE (storage/engine.py); PostgreSQL writers take one
 advisory lock, so the audit chain head, reference counters, alert claims and outbox leases are
 read and advanced by one transaction at a time on either backend.
+
+A read is one snapshot: on PostgreSQL a REPEATABLE READ, READ ONLY transaction (READ COMMITTED
+would let each of a case's several statements see a different commit); on SQLite one deferred
+transaction, which in WAL mode reads one snapshot from its first statement to its end. A read
+opened while the same thread already holds a read on this unit of work joins it, so a view
+built from several reads (a case and its lead, a page and its filters) sees one snapshot too.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from typing import Any
 
 import psycopg
+from psycopg import IsolationLevel
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -50,22 +60,34 @@ class SqlUnitOfWork:
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
         self._writer = WriterLock(lock_path_for(engine.url.database)) if self._sqlite else None
+        # The read transaction each thread has open, which a nested read joins.
+        self._reading = threading.local()
 
     @contextmanager
     def read(self) -> Iterator[SqlTransaction]:
-        with self._translate(), self._transaction("BEGIN") as db:
-            yield SqlTransaction(db)
+        """One read-only snapshot; inside another read of this thread, that same snapshot."""
+        current: SqlTransaction | None = getattr(self._reading, "tx", None)
+        if current is not None:
+            yield current
+            return
+        with self._translate(), self._transaction("BEGIN", snapshot=True) as db:
+            tx = SqlTransaction(db)
+            self._reading.tx = tx
+            try:
+                yield tx
+            finally:
+                self._reading.tx = None
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
         with self._translate(), self._writer.held() if self._writer else nullcontext(), \
-                self._transaction("BEGIN IMMEDIATE") as db:
+                self._transaction("BEGIN IMMEDIATE", snapshot=False) as db:
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
             yield SqlTransaction(db)
 
     @contextmanager
-    def _transaction(self, sqlite_begin: str) -> Iterator[Db]:
+    def _transaction(self, sqlite_begin: str, *, snapshot: bool) -> Iterator[Db]:
         # Straight on the pooled driver connection: SQLAlchemy's Connection with its begin and
         # commit costs ~0.1 ms a transaction, more than the queries of a typical read (a token
         # lookup, a case's lead and panel). The pool still checks connections out and in, and
@@ -76,9 +98,20 @@ class SqlUnitOfWork:
             assert driver is not None
             if self._sqlite:
                 driver.execute(sqlite_begin)
+            elif snapshot:
+                # Readers get one snapshot. Writers stay READ COMMITTED: each statement after
+                # the advisory lock must see what the writer before committed (a REPEATABLE
+                # READ snapshot would be taken at the lock statement, before the wait).
+                # Setting these costs no round trip: psycopg puts them in its BEGIN.
+                driver.isolation_level = IsolationLevel.REPEATABLE_READ
+                driver.read_only = True
             # psycopg (not autocommit) opens the transaction on the first statement.
-            yield Db(driver, self._sqlite)
-            driver.commit()
+            try:
+                yield Db(driver, self._sqlite)
+                driver.commit()
+            finally:
+                if snapshot and not self._sqlite:
+                    _back_to_defaults(driver)
         finally:
             pooled.close()
 
@@ -104,6 +137,16 @@ class SqlUnitOfWork:
             raise StorageUnavailableError(_describe(url, exc)) from None
         except (DBAPIError, sqlite3.DatabaseError, psycopg.DatabaseError) as exc:
             raise StorageError(f"the database refused the operation: {_first_line(exc)}") from None
+
+
+def _back_to_defaults(driver: psycopg.Connection[Any]) -> None:
+    """The pooled connection's next user (a writer, SQLAlchemy, the migrations) gets the
+    server's defaults again, not a read-only snapshot."""
+    with suppress(psycopg.Error):  # a broken connection: the pool discards it anyway
+        if driver.info.transaction_status != TransactionStatus.IDLE:
+            driver.rollback()
+        driver.isolation_level = None
+        driver.read_only = None
 
 
 def _first_line(exc: Exception) -> str:

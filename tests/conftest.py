@@ -185,7 +185,12 @@ def ncp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 @pytest.fixture(autouse=True)
 def _fresh_structlog() -> Iterator[None]:
     """The in-process CLI configures structlog; no test sees another's configuration."""
+    import logging
+
     import structlog
 
     yield
     structlog.reset_defaults()
+    root = logging.getLogger()  # nor its stdlib handler, bound to this test's stderr
+    for handler in [h for h in root.handlers if h.get_name() == "ncpflow-structlog"]:
+        root.removeHandler(handler)

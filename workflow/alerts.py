@@ -66,11 +66,13 @@ def message_kind(deadline: DeadlineName, kind: RungKind) -> str:
 def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
           ) -> list[dict[str, Any]]:
     """One sweep at the clock's now; idempotent, and catches up without flooding."""
-    now = clock.now()
     policy = settings.alert_policy
-    today = settings.policy.calendar.local_date(now)
     queued: list[dict[str, Any]] = []
     with uow.write() as tx:
+        # Read the clock under the write lock, as `advance` does: a sweeper that waited for
+        # another never sweeps as of an earlier moment (or day) than the one before it.
+        now = clock.now()
+        today = settings.policy.calendar.local_date(now)
         candidates = tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy)))
         cases: dict[str, Case] = {}
         for candidate in candidates:

@@ -86,9 +86,11 @@ def load_key(settings: Settings) -> bytes | None:
         path = resolve(settings, settings.audit.key_file)
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise ConfigError(f"[audit] key_file {path}: cannot be read: {reason}") from None
+        except OSError as exc:
+            raise ConfigError(f"[audit] key_file {path}: cannot be read: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"[audit] key_file {path}: not a key (not UTF-8 text); "
+                              "`ncpflow audit keygen --kind hmac --output FILE` makes one") from None
     if text is None:
         return None
     if not text.strip():

@@ -10,7 +10,7 @@ from notifications.render import render
 from notifications.smtp import SmtpChannel
 from states.case import Policy
 from states.errors import StorageUnavailableError
-from storage.engine import make_engine
+from storage.engine import check_sqlite_file, is_sqlite, make_engine
 from storage.sql import SqlUnitOfWork
 from workflow.clock import SystemClock
 from workflow.config import Settings
@@ -34,14 +34,12 @@ class Services:
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,
               require_initialised: bool = True) -> Services:
-    url = settings.database.url
-    if require_initialised and url.startswith("sqlite:///"):
-        # Connecting would create an empty file; say what to do instead.
-        path = Path(url.removeprefix("sqlite:///"))
-        if str(path) not in {"", ":memory:"} and not path.exists():
-            raise StorageUnavailableError(
-                f"database {path} does not exist; run `ncpflow init` first")
-    uow = SqlUnitOfWork(make_engine(url))
+    engine = make_engine(settings.database.url)
+    if is_sqlite(engine):
+        # Connecting would create a missing file or make an empty one a database: a command
+        # that refuses must write nothing. Only `init` (require_initialised=False) creates.
+        check_sqlite_file(engine, must_exist=require_initialised)
+    uow = SqlUnitOfWork(engine)
     smtp = settings.smtp
     return Services(settings=settings, uow=uow, clock=clock or SystemClock(),
                     channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),

@@ -10,9 +10,10 @@ from typing import Any
 import structlog
 
 from states import case as core
-from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_text
+from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
 from states.errors import ConflictError, InvalidInputError
 from states.lifecycle import Outcome, Trigger
+from states.limits import NAME_MAX, check_optional
 from workflow import inputs, rotation
 from workflow.ports import Clock, UnitOfWork
 
@@ -155,8 +156,9 @@ def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reas
               sector: str | None = None, guidelines_edition: str | None = None,
               supporting_ncps: Sequence[str] | None = None) -> Case:
     """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
+    check_optional(sector, "the sector (--sector)", limit=NAME_MAX)
     with uow.write() as tx:
         case = tx.cases.get(reference)
         old = case.details

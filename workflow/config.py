@@ -7,15 +7,25 @@ reading code. Unknown keys are errors too: a typo must not silently fall back to
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from states import limits
 from states.alerts import AlertPolicy
 from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
@@ -27,6 +37,7 @@ from states.rotation import RotationMode, RotationRule
 from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
+MAX_CONFIG_BYTES = 4 * 2**20  # far more than any config.toml; /dev/zero is not one
 
 
 class ConfigError(NcpflowError):
@@ -38,17 +49,39 @@ class _Section(BaseModel):
 
 
 def _duration(value: str) -> str:
-    Duration.parse(value)  # raises InvalidInputError (a ValueError) with a clear message
+    # Raises InvalidInputError (a ValueError) with a clear message; pydantic names the key.
+    amount = Duration.parse(value)
+    limits.check_duration(days=amount.days, months=amount.months, what=f"'{value}'")
     return value
 
 
+def _address(value: str) -> str:
+    """A plain e-mail address: nothing that could end a mail header (CR, LF) or hide in one."""
+    if limits.has_control(value) or not _ADDRESS.fullmatch(value):
+        raise ValueError(f"{value!r} is not an e-mail address (name@domain, no spaces or control "
+                         "characters)")
+    return value
+
+
+def _plain(value: str) -> str:
+    """A name as people write it: no NUL or other control characters."""
+    if limits.has_control(value):
+        raise ValueError(f"{value!r} contains control characters")
+    return value
+
+
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
+Address = Annotated[str, AfterValidator(_address)]
+PlainName = Annotated[str, AfterValidator(_plain)]
+
+
 class NcpSection(_Section):
-    name: str = "National Contact Point"
+    name: PlainName = "National Contact Point"
     country: str = "NO"
     timezone: str = "Europe/Oslo"
     language: Literal["en", "nb"] = "en"
     reference_prefix: str = Field(default="NCP", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
-    secretariat: tuple[str, ...] = ()
+    secretariat: tuple[Address, ...] = ()
 
     @field_validator("timezone")
     @classmethod
@@ -117,6 +150,8 @@ class LeaveSection(_Section):
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveSection:
+        limits.check_day(self.start, "leave from")
+        limits.check_day(self.end, "leave to")
         if self.end < self.start:
             raise ValueError(f"leave ends ({self.end}) before it starts ({self.start})")
         return self
@@ -125,8 +160,8 @@ class LeaveSection(_Section):
 class ConflictSection(_Section):
     """A declared conflict: a party name, or `{ name = "...", org_number = "..." }` (one or both)."""
 
-    name: str | None = None
-    org_number: str | None = None
+    name: PlainName | None = None
+    org_number: PlainName | None = None
 
     @model_validator(mode="after")
     def _something(self) -> ConflictSection:
@@ -137,8 +172,8 @@ class ConflictSection(_Section):
 
 class MemberSection(_Section):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    name: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    name: PlainName
+    email: Address
     role: Literal["chair", "member"] = "member"
     language: Literal["en", "nb"] | None = None
     conflicts: tuple[ConflictSection, ...] = ()
@@ -170,7 +205,7 @@ class MemberSection(_Section):
 class SmtpSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=25, ge=1, le=65535)
-    sender: str = "ncpflow@localhost"
+    sender: Address = "ncpflow@localhost"
     timeout: float = Field(default=10.0, gt=0, description="seconds to wait for the server")
     lease_seconds: int = Field(default=300, ge=1,
                                description="how long a message being sent is reserved before "
@@ -299,6 +334,33 @@ def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:
     return settings.model_copy(update={"database": database})
 
 
+def read_config(path: Path) -> dict[str, Any] | None:
+    """The TOML table in `path`, or None when there is no such file; ConfigError naming the
+    file when it cannot be read, is not UTF-8 text or is not TOML we can take."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; "
+                          "not a config file")
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
+                          "save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+
+
 def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:
     """Read config from `path`, else $NCPFLOW_CONFIG, else ./config.toml, else built-in defaults.
 
@@ -306,13 +368,8 @@ def load_settings(path: Path | None = None, *, database_url: str | None = None) 
     """
     explicit = path is not None or "NCPFLOW_CONFIG" in os.environ
     chosen = path or Path(os.environ.get("NCPFLOW_CONFIG", DEFAULT_CONFIG))
-    if chosen.exists():
-        try:
-            data = tomllib.loads(chosen.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{chosen}: not valid TOML: {exc}") from None
-        except OSError as exc:
-            raise ConfigError(f"{chosen}: cannot be read: {exc.strerror}") from None
+    data = read_config(chosen)
+    if data is not None:
         settings = parse_settings(data, source=str(chosen), base=chosen.resolve().parent)
     elif explicit:
         raise ConfigError(f"{chosen}: no such config file")

@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from states.case import require_actor
 from states.chain import HASHED_FIELDS, AuditEntry
 from states.errors import InvalidInputError
+from workflow import inputs
 from workflow import redaction as redactions
 from workflow.ports import Clock, Transaction, UnitOfWork
 
@@ -45,9 +47,11 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
                 since: date | None = None, until: date | None = None, reveal: bool = False,
                 actor: str | None = None) -> Iterator[dict[str, Any]]:
     """Entries oldest first (filtered by case and by the UTC day of `at`), hashes included."""
+    inputs.period(since, until)
     if reveal:
-        if not actor:
+        if actor is None or not actor.strip():
             raise InvalidInputError("--reveal needs --actor (revealing identities is audited)")
+        require_actor(actor)
         with uow.write() as tx:
             if case_ref is not None:
                 tx.cases.get(case_ref)  # an unknown case: refuse before auditing anything

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import pycountry
 
+from states import limits
 from states.calendar import CalendarRule
 from states.errors import InvalidInputError
 from states.guidelines import SUBMITTER_TYPES, THEMES
@@ -23,21 +24,58 @@ def choice(enum: type[E], value: str, what: str) -> E:
         raise InvalidInputError(f"unknown {what} '{value}'; one of: {options}") from None
 
 
-def parse_when(text: str, what: str) -> date | datetime:
-    """A local date (YYYY-MM-DD) or an ISO datetime with an offset."""
+WHEN_MAX = 40  # characters: the longest ISO datetime with microseconds and offset is 32
+
+
+def parse_when(text: str | None, what: str) -> date | datetime:
+    """A local date (YYYY-MM-DD) or an ISO datetime with an offset, within the bounds.
+
+    The one parser of dates and times a user gives, on every entry point (command options,
+    API bodies): empty text is refused (leave the option out to mean "now"), and so is any
+    date before 1976 or after 2199 (`states.limits`), so every value it returns can be stored,
+    read back and computed with."""
+    if text is None or not text.strip():
+        raise InvalidInputError(
+            f"{what} is empty: give a date (YYYY-MM-DD) or an ISO datetime with offset, or "
+            "leave it out to mean now")
     value = text.strip()
+    shown = text if len(text) <= WHEN_MAX else text[:WHEN_MAX] + "…"
     try:
+        if len(value) > WHEN_MAX:
+            raise ValueError(value)
         if len(value) == 10:
-            return date.fromisoformat(value)
-        instant = datetime.fromisoformat(value)
+            day = date.fromisoformat(value)
+        else:
+            day, instant = None, datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(
-            f"{what} '{text}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
+            f"{what} '{shown}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
             "(e.g. 2025-03-31T23:30:00+00:00)") from None
+    if day is not None:
+        return limits.check_day(day, what)
     if instant.tzinfo is None:
         raise InvalidInputError(
-            f"{what} '{text}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date")
-    return instant
+            f"{what} '{shown}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date")
+    return limits.check_instant(instant, what)
+
+
+def parse_day(text: str | None, what: str) -> date:
+    """A date (YYYY-MM-DD) within the bounds, for options that take a day, not a time."""
+    parsed = parse_when(text, what)
+    if isinstance(parsed, datetime):
+        raise InvalidInputError(f"{what} takes a date (YYYY-MM-DD), not a time")
+    return parsed
+
+
+def period(since: date | None, until: date | None) -> None:
+    """`--from` and `--to` in order (either may be left out)."""
+    if since is not None and until is not None and until < since:
+        raise InvalidInputError(f"--to {until.isoformat()} is before --from {since.isoformat()}")
+
+
+def year(value: int | None, what: str = "--year") -> int | None:
+    """A report's year, within the bounds (None: every year)."""
+    return None if value is None else limits.check_year(value, what)
 
 
 def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: datetime,

@@ -1,27 +1,81 @@
-"""structlog, configured once by the entry point; everything else just asks for a logger."""
+"""structlog, configured once by the entry point; everything else just asks for a logger.
+
+Libraries that log through the standard library (APScheduler, uvicorn) are routed through the
+same renderer by structlog's `ProcessorFormatter` on the root logger, so a JSON log stays one
+JSON object a line whoever writes to it.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
+from states.limits import neutralise
+
+# The root handler this module installs, found again (and replaced) by a later configure().
+_HANDLER_NAME = "ncpflow-structlog"
+# Libraries chatty at info: their run-by-run lines repeat our own `job_ran` events.
+_QUIET = ("apscheduler",)
+
 
 def configure(*, level: str = "warning", json: bool = False) -> None:
+    threshold = logging.getLevelNamesMapping()[level.upper()]
+    # On a terminal, text values (an actor, a title) have their control characters spelled
+    # out, as ncpflow/output.py prints everything else; JSON escapes them itself.
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json
+        else _Neutralised(structlog.dev.ConsoleRenderer(colors=False))
     )
+    timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            timestamper,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]),
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         # Logs go to stderr so that --json output on stdout stays machine-readable.
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
+    _route_stdlib(threshold, renderer, timestamper, json=json)
+
+
+def _route_stdlib(threshold: int, renderer: structlog.types.Processor,
+                  timestamper: structlog.types.Processor, *, json: bool) -> None:
+    """Standard-library records: rendered like our own events, on stderr."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.contextvars.merge_contextvars,
+                           structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
+                           timestamper],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    # JSON carries a traceback as a string; the console renderer draws its own.
+                    *([structlog.processors.format_exc_info] if json else []),
+                    renderer])
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER_NAME)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(threshold)
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(max(threshold, logging.WARNING))
+
+
+class _Neutralised:
+    """A renderer that spells out control characters in text values before rendering."""
+
+    def __init__(self, renderer: structlog.types.Processor) -> None:
+        self._renderer = renderer
+
+    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> Any:
+        return self._renderer(logger, method, {
+            key: neutralise(value) if isinstance(value, str) else value
+            for key, value in event.items()})

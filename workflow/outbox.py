@@ -1,13 +1,16 @@
 """Dispatch the outbox: one message in flight at a time, marked sent in its own transaction.
 
 A message is claimed with a lease before sending, so a crash between sending and marking can
-resend at most that one message (with the same Message-ID) once the lease runs out.
+resend at most that one message (with the same Message-ID) once the lease runs out. A clean
+stop (the `stop` event: SIGTERM to `scheduler` or `serve`) finishes only the message in hand
+and leaves no lease behind: the rest stay due for the next dispatcher, none is sent twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from threading import Event
 from typing import Literal
 
 import structlog
@@ -40,14 +43,26 @@ def backoff(attempts: int) -> timedelta:
 
 
 def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500,
-             lease: timedelta = LEASE) -> DispatchResult:
-    """Send what is due, one message at a time; report sent, failed and still pending."""
+             lease: timedelta = LEASE, stop: Event | None = None) -> DispatchResult:
+    """Send what is due, one message at a time; report sent, failed and still pending.
+
+    Once `stop` is set, no further message is taken: the one in hand is finished (sent and
+    marked, or marked failed), the rest stay pending."""
     sent = failed = 0
     for _ in range(limit):
-        now = clock.now()
+        if stop is not None and stop.is_set():
+            log.info("outbox_round_stopped", reason="stopping")
+            break
         with uow.write() as tx:
+            now = clock.now()  # under the write lock, like the sweep
             message = tx.outbox.claim_next(now=now, lease_until=now + lease)
         if message is None:
+            break
+        if stop is not None and stop.is_set():
+            # The stop came while claiming: not in hand yet, so give it back unsent.
+            with uow.write() as tx:
+                tx.outbox.release(message.id)
+            log.info("outbox_round_stopped", reason="stopping", released=message.id)
             break
         outcome = _deliver(uow, clock, channel, message)
         if outcome == "sent":

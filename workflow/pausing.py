@@ -9,7 +9,7 @@ from typing import Any
 
 import structlog
 
-from states import pausing
+from states import limits, pausing
 from states.case import Case
 from states.durations import Duration
 from states.errors import InvalidInputError
@@ -59,6 +59,7 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
 def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
                 at: date | datetime | None = None, reason: str | None = None) -> Case:
     """Restart the clock; every open deadline moves on by the whole days paused."""
+    limits.check_optional(reason, "a reason (--reason)")
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
@@ -77,9 +78,8 @@ def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: 
     name = inputs.choice(DeadlineName, deadline, "deadline")
     if (days is None) == (months is None):
         raise InvalidInputError("give exactly one of --days N or --months N")
+    limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
-    if (days is not None and days <= 0) or (months is not None and months <= 0):
-        raise InvalidInputError("an extension must be a positive number of days or months")
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         extended, event = pausing.extend(case, deadline=name, amount=amount, actor=actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from states import limits
 from states.calendar import CalendarRule
 from states.durations import Duration
 from states.errors import InvalidInputError
@@ -17,11 +18,12 @@ def check_every(every: str) -> str:
     """A duration ("1mo", "2w") or a five-field cron expression ("0 0 1 * *"); else a clear error."""
     if not _is_cron(every):
         try:
-            Duration.parse(every)
+            amount = Duration.parse(every)
         except InvalidInputError:
             raise InvalidInputError(
                 f"'{every}' is neither a duration (\"1mo\", \"2w\") nor a five-field cron "
                 "expression (\"0 0 1 * *\")") from None
+        limits.check_duration(days=amount.days, months=amount.months, what=f"'{every}'")
         return every
     from apscheduler.triggers.cron import CronTrigger  # only periodic duty with cron pays
 

@@ -11,6 +11,7 @@ from states.calendar import to_local_date
 from states.guidelines import THEMES
 from states.redaction import Redaction
 from states.reports import annual_report, histories, oecd_rows, timelines_report
+from workflow import inputs
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
@@ -23,6 +24,7 @@ def _histories(uow: UnitOfWork, settings: Settings) -> tuple[dict[str, Any], Red
 
 def timelines(*, uow: UnitOfWork, clock: Clock, settings: Settings,
               year: int | None = None) -> dict[str, Any]:
+    year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
     report = timelines_report(cases, settings.policy.timelines, as_of, year)
@@ -30,6 +32,7 @@ def timelines(*, uow: UnitOfWork, clock: Clock, settings: Settings,
 
 
 def annual(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int) -> dict[str, Any]:
+    inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
     report = annual_report(cases, settings.policy.timelines, as_of, year)
@@ -37,6 +40,7 @@ def annual(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int) -> d
 
 
 def oecd(*, uow: UnitOfWork, settings: Settings, year: int | None = None) -> list[dict[str, Any]]:
+    year = inputs.year(year)
     cases, redaction = _histories(uow, settings)
     rows = oecd_rows(cases, lead_ncp=settings.ncp.country, chapters=THEMES, year=year)
     return [dict(redaction.value(row, row["reference"], keep=redactions.IDENTIFIERS))

@@ -15,7 +15,7 @@ from typing import Any
 
 import structlog
 
-from states.case import Case, Policy, require_text
+from states.case import Case, Policy, require_actor, require_text
 from states.errors import InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
@@ -102,7 +102,7 @@ def apply_members(tx: Transaction, configured: Sequence[Member], *, actor: str,
 def sync_members(*, uow: UnitOfWork, clock: Clock, settings: Settings,
                  actor: str = "config") -> MemberChanges:
     """`members sync` (and `init`): config.toml's [[members]] into the database."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     with uow.write() as tx:
         return apply_members(tx, settings.configured_members, actor=actor, now=clock.now())
 
@@ -178,7 +178,7 @@ def _open_case_for_change(tx: Transaction, reference: str) -> Case:
 def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: str, reason: str,
              override: bool = False, notices: Notices | None = None) -> Case:
     """Give the case to member `to`; refused for a member who may not lead it unless overridden."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
     now = clock.now()
     with uow.write() as tx:
@@ -221,7 +221,7 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
 def recuse(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, member: str,
            actor: str, reason: str, notices: Notices | None = None) -> Case:
     """The lead steps aside; the rule picks the next eligible member (never them again)."""
-    require_text(actor, "an actor (--actor)")
+    require_actor(actor)
     require_text(reason, "a reason (--reason)")
     now = clock.now()
     with uow.write() as tx:
@@ -279,10 +279,10 @@ def advance_duty(*, uow: UnitOfWork, clock: Clock, policy: Policy,
     if rule.mode is not RotationMode.PERIODIC:
         raise InvalidInputError('[rotation] mode is "per_case": there is no duty lead to rotate; '
                                 'set mode = "periodic" to use duty periods')
-    require_text(actor, "an actor (--actor)")
-    now = clock.now()
+    require_actor(actor)
     calendar = policy.calendar
     with uow.write() as tx:
+        now = clock.now()  # under the write lock, like the sweep: one order of days
         current = tx.members.duty()
         if current is not None and not force:
             until = period_end(rule.every, since=current.since, calendar=calendar)
@@ -351,11 +351,11 @@ def check_leads(*, uow: UnitOfWork, clock: Clock) -> list[LeadProblem]:
 def alert_unavailable_leads(*, uow: UnitOfWork, clock: Clock, notices: Notices,
                             actor: str = SCHEDULER_ACTOR) -> list[dict[str, Any]]:
     """The scheduler's job: tell the chair once per (case, lead, problem); audited."""
-    now = clock.now()
     if not check_leads(uow=uow, clock=clock):
         return []  # the usual case: no write transaction at all
     alerted: list[dict[str, Any]] = []
     with uow.write() as tx:
+        now = clock.now()  # under the write lock, like the sweep: one order of days
         members = tx.members.all()
         for problem in unavailable_leads(tx, now=now):
             fresh = [s for s in problem.problems

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from states.case import Case, Policy
-from states.errors import InvalidInputError
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
+from workflow import inputs
 from workflow.config import Settings
 from workflow.periods import period_end
 from workflow.ports import Clock, UnitOfWork
@@ -162,8 +162,7 @@ def _lead_view(case: Case, members: Sequence[Member],
 def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = None,
                     until: date | None = None) -> dict[str, Any]:
     """`report rotation`: per member, leads taken in the period, open caseload now, skips by reason."""
-    if since is not None and until is not None and until < since:
-        raise InvalidInputError(f"--to {until} is before --from {since}")
+    inputs.period(since, until)
     calendar = policy.calendar
     with uow.read() as tx:
         members = tx.members.all()

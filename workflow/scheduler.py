@@ -4,11 +4,17 @@ All truth lives in our tables (alert claims, outbox leases), so the scheduler ke
 in-memory job store: a restart loses nothing, and several schedulers on one PostgreSQL
 database send each alert once. Runs that start late (a busy or suspended machine) still run:
 misfire grace is generous and missed runs coalesce into one.
+
+A stop (SIGTERM or SIGINT to `scheduler`, the end of `serve`) sets the heartbeat's stop event:
+the dispatch finishes only the message in hand and leaves the rest pending, with no lease;
+the scheduler then waits for the job in hand and returns. Nothing is sent twice or lost.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
+from dataclasses import dataclass, field
 from datetime import timedelta
 from types import FrameType
 from typing import Any
@@ -44,11 +50,12 @@ def run_sweep(services: Services) -> None:
         log.error("job_failed", job=SWEEP_JOB, error=str(exc))
 
 
-def run_dispatch(services: Services) -> None:
-    """Job: send what the outbox holds."""
+def run_dispatch(services: Services, stop: threading.Event | None = None) -> None:
+    """Job: send what the outbox holds; once `stop` is set, no message after the one in hand."""
     try:
         result = dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
-                          lease=timedelta(seconds=services.settings.smtp.lease_seconds))
+                          lease=timedelta(seconds=services.settings.smtp.lease_seconds),
+                          stop=stop)
         log.info("job_ran", job=DISPATCH_JOB, **result.as_dict())
     except Exception as exc:  # the next run retries; the scheduler must keep beating
         log.error("job_failed", job=DISPATCH_JOB, error=str(exc))
@@ -92,21 +99,50 @@ def jobs(services: Services) -> list[str]:
             *([CHECKPOINT_JOB] if keyed else [])]
 
 
-def build(services: Services) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=services.settings.ncp.timezone)
-    add_jobs(scheduler, services)
-    return scheduler
+@dataclass
+class Heartbeat:
+    """A scheduler with its jobs and the stop event its dispatch job watches."""
+
+    scheduler: BaseScheduler
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+    def get_job(self, job_id: str) -> Any:
+        return self.scheduler.get_job(job_id)
+
+    def get_jobs(self) -> list[Any]:
+        return list(self.scheduler.get_jobs())
+
+    def start(self) -> None:
+        if not self.stopping.is_set():  # a stop that came before the start is kept
+            self.scheduler.start()
+
+    def stop_soon(self) -> None:
+        """From a signal handler: no message is taken after the one in hand. Never waits."""
+        self.stopping.set()
+
+    def stop(self) -> None:
+        """Stop taking messages, then wait for the job in hand (at most one message)."""
+        self.stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
 
 
-def background(services: Services) -> BackgroundScheduler:
+def build(services: Services) -> Heartbeat:
+    heartbeat = Heartbeat(BlockingScheduler(timezone=services.settings.ncp.timezone))
+    add_jobs(heartbeat, services)
+    return heartbeat
+
+
+def background(services: Services) -> Heartbeat:
     """The same jobs in a background thread, for `ncpflow serve`; the caller starts and stops it."""
-    scheduler = BackgroundScheduler(timezone=services.settings.ncp.timezone)
-    add_jobs(scheduler, services)
-    return scheduler
+    heartbeat = Heartbeat(BackgroundScheduler(timezone=services.settings.ncp.timezone))
+    add_jobs(heartbeat, services)
+    return heartbeat
 
 
-def add_jobs(scheduler: BaseScheduler, services: Services) -> None:
+def add_jobs(heartbeat: Heartbeat, services: Services) -> None:
     """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`."""
+    scheduler = heartbeat.scheduler
     settings = services.settings.scheduler
     common: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1,
                               "misfire_grace_time": settings.misfire_grace,
@@ -114,7 +150,9 @@ def add_jobs(scheduler: BaseScheduler, services: Services) -> None:
     scheduler.add_job(run_sweep, "interval", id=SWEEP_JOB, seconds=settings.sweep_interval,
                       next_run_time=_now(services), **common)
     scheduler.add_job(run_dispatch, "interval", id=DISPATCH_JOB,
-                      seconds=settings.dispatch_interval, next_run_time=_now(services), **common)
+                      seconds=settings.dispatch_interval, next_run_time=_now(services),
+                      **{**common, "kwargs": {"services": services,
+                                              "stop": heartbeat.stopping}})
     if DUTY_JOB in jobs(services):
         scheduler.add_job(run_duty, "interval", id=DUTY_JOB, seconds=settings.rotation_interval,
                           next_run_time=_now(services), **common)
@@ -134,17 +172,19 @@ def _now(services: Services) -> Any:
 
 
 def run(services: Services) -> None:
-    """Run until SIGTERM or SIGINT, then finish the job in hand and stop."""
-    scheduler = build(services)
+    """Run until SIGTERM or SIGINT, then finish the message in hand and stop."""
+    heartbeat = build(services)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("scheduler_stopping", signal=signal.Signals(signum).name)
-        scheduler.shutdown(wait=True)
+        # Shut down from the main loop's own thread: it waits for the job in hand, whose
+        # dispatch takes no message after the current one now that `stopping` is set.
+        heartbeat.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler_started", jobs=jobs(services),
              sweep_interval=services.settings.scheduler.sweep_interval,
              dispatch_interval=services.settings.scheduler.dispatch_interval)
-    scheduler.start()
+    heartbeat.start()
     log.info("scheduler_stopped")

@@ -15,6 +15,7 @@ import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from states.case import require_actor
 from states.errors import InvalidInputError
 from states.users import Role, User
 from workflow import inputs
@@ -39,6 +40,7 @@ class NewUser:
 def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
              member_id: str | None = None, password: str | None = None) -> NewUser:
     """Create a user with a fresh API token (returned once, stored hashed)."""
+    require_actor(actor)
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
         raise InvalidInputError("a user name is 1-100 printable characters without spaces")
@@ -70,6 +72,7 @@ def _hash_password(password: str) -> str:
 
 
 def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str) -> None:
+    require_actor(actor)
     hashed = _hash_password(password)
     now = clock.now()
     with uow.write() as tx:

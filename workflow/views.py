@@ -36,6 +36,15 @@ def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
                       redaction=redactions.read_for_viewer(uow, viewer))
 
 
+def show_case(*, uow: UnitOfWork, reference: str, today: date, viewer: User,
+              language: str = "en") -> tuple[Case, dict[str, Any]]:
+    """The case and `case_view` of it, both from one snapshot (the API's and CLI's `show`)."""
+    with uow.read():
+        case = queries.get_case(uow=uow, reference=reference)
+        return case, case_view(uow=uow, case=case, today=today, viewer=viewer,
+                               language=language)
+
+
 def _case_view(case: Case, lead: dict[str, Any], *, today: date, language: str,
                redaction: Redaction) -> dict[str, Any]:
     view = queries.case_view(case, today=today, language=language)
@@ -48,12 +57,12 @@ def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None =
               limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """One page of cases, oldest first; filtering, counting and paging happen in the database."""
     chosen = inputs.choice(State, state, "state") if state is not None else None
-    with uow.read() as tx:
+    with uow.read() as tx:  # cases and their leads from one snapshot
         total, cases = tx.cases.page(state=chosen, lead=lead,
                                      overdue_on=today if overdue else None,
                                      open_only=open_only, limit=limit, offset=offset)
         redaction = redactions.for_viewer(tx, viewer)
-    leads = rotation_views.lead_views(uow=uow, cases=cases)
+        leads = rotation_views.lead_views(uow=uow, cases=cases)
     return {"total": total, "limit": limit, "offset": offset,
             "items": [_case_view(c, leads[c.reference], today=today, language="en",
                                  redaction=redaction) for c in cases]}

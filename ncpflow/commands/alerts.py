@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from ncpflow.context import context_of
-from ncpflow.output import emit_json, out
+from ncpflow.context import as_of, context_of
+from ncpflow.output import emit_json, out, output_option, write_output
 from states.errors import InvalidInputError
 from workflow import alerts, outbox
-from workflow.clock import FixedClock
-from workflow.inputs import parse_when
 from workflow.logging import configure
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Deadline alerts.")
@@ -34,11 +31,7 @@ def alerts_sweep(
     """Fire the alert rungs that are due, once each, into the outbox."""
     context = context_of(ctx)
     services = context.services()
-    if now:
-        when = parse_when(now, "--now")
-        instant = (when if isinstance(when, datetime)
-                   else services.policy.calendar.start_of_day(when))
-        services.clock = FixedClock(instant)
+    as_of(services, now)
     queued = alerts.sweep(uow=services.uow, clock=services.clock, settings=services.settings,
                           render=services.render)
     if as_json:
@@ -70,8 +63,7 @@ def deadlines_ics(
     ctx: typer.Context,
     member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")
                       ] = None,
-    output_file: Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")
-                           ] = None,
+    output_file: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Open deadlines as an iCalendar (.ics) file."""
     services = context_of(ctx).services()
@@ -81,10 +73,7 @@ def deadlines_ics(
 
     data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
                                   ncp_name=services.settings.ncp.name)
-    if output_file is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output_file.write_bytes(data)
+    write_output(data, output_file)
 
 
 def scheduler(ctx: typer.Context) -> None:

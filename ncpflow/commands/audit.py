@@ -133,14 +133,15 @@ def audit_checkpoint(
 
 @audit_app.command("keygen")
 def audit_keygen(
-    output_file: Annotated[Path | None, typer.Option(
-        "--output", help="Write the key to this file (mode 0600) instead of stdout.")] = None,
+    output_file: Annotated[Path | None, output.output_option(
+        "Write the key to this file (mode 0600) instead of stdout.")] = None,
     kind: Annotated[audit.KeyKind, typer.Option(
         "--kind", help="ed25519: the signing key of checkpoints and exports; hmac: the key of "
         "checkpoints made before Ed25519 signing.")] = audit.KeyKind.ed25519,
 ) -> None:
     """Make a new audit key; keep it outside the database."""
-    made = audit.keygen(output_file, kind)
+    with output.output_errors(output_file):
+        made = audit.keygen(output_file, kind)
     if output_file is None:
         sys.stdout.write(made.text)
     elif made.kind is audit.KeyKind.ed25519:
@@ -171,8 +172,7 @@ def to_file(path: Path | None) -> Iterator[None]:
     if path is None:
         yield
         return
-    with path.open("w", encoding="utf-8", newline="") as handle, \
-            contextlib.redirect_stdout(handle):
+    with output.output_file(path) as handle, contextlib.redirect_stdout(handle):
         yield
 
 
@@ -184,7 +184,7 @@ def audit_export(
     since: Annotated[str | None, typer.Option("--from", help="First day (UTC), YYYY-MM-DD.")]
     = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day (UTC), YYYY-MM-DD.")] = None,
-    output_file: Annotated[Path | None, typer.Option("--output")] = None,
+    output_file: Annotated[Path | None, output.output_option()] = None,
     reveal: Annotated[bool, typer.Option(
         "--reveal", help="Admins: show confidential submitters' names (audited).")] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,

@@ -11,7 +11,7 @@ from ncpflow.context import context_of, notices, print_case, today, when
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
 from workflow import cases, pausing, queries, rotation
-from workflow.inputs import org_numbers, parse_when
+from workflow.inputs import org_numbers
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -62,7 +62,7 @@ def case_open(
                     for name, kind in zip(submitter, kinds, strict=True)],
         enterprises=[cases.PartyInput(name, org_number=numbers.get(name))
                      for name in enterprise],
-        actor=actor, received=parse_when(received, "--received") if received else None,
+        actor=actor, received=when(received, "--received"),
         themes=theme or [], host_countries=host_country or [], sector=sector,
         notices=notices(services), guidelines_edition=guidelines_edition,
         supporting_ncps=supporting_ncp or [])
@@ -119,7 +119,7 @@ def case_advance(
     case = cases.advance(
         uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
         trigger=trigger, actor=actor, reason=reason, outcome=outcome,
-        at=parse_when(at, "--at") if at else None, scope=scope, expected_version=expect_version)
+        at=when(at, "--at"), scope=scope, expected_version=expect_version)
     print_case(case, services, as_json)
 
 
@@ -131,7 +131,8 @@ def case_show(
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
     services = context_of(ctx).services()
-    print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+    with services.uow.read():  # the case and its lead (print_case) from one snapshot
+        print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
 
 
 @case_app.command("list")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,14 +26,7 @@ class ReportFormat(StrEnum):
 
 FormatOpt = Annotated[ReportFormat | None, typer.Option("--format")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write here, not stdout.")]
-
-
-def _write(text: str, target: Path | None) -> None:
-    if target is None:
-        sys.stdout.write(text)
-    else:
-        target.write_text(text, encoding="utf-8")
+OutputOpt = Annotated[Path | None, output.output_option()]
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -70,7 +62,7 @@ def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Optio
     chosen = _fmt(fmt, as_json)
     text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
             if chosen is ReportFormat.csv else report_html.timelines_html(report))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("annual")
@@ -87,7 +79,7 @@ def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
             for k, v in report.items()]
     text = (_json(report) if chosen is ReportFormat.json else _csv(flat)
             if chosen is ReportFormat.csv else report_html.annual_html(report))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("oecd")
@@ -101,7 +93,7 @@ def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] 
     chosen = _fmt(fmt, as_json)
     text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)
             if chosen is ReportFormat.csv else report_html.oecd_html(rows, year))
-    _write(text, output_file)
+    output.write_output(text, output_file)
 
 
 @report_app.command("rotation")

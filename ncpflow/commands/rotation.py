@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from ncpflow import output
-from ncpflow.context import context_of
+from ncpflow.context import as_of, context_of
 from ncpflow.output import emit_json, out
 from workflow import alerts, rotation, rotation_views
-from workflow.clock import FixedClock
-from workflow.inputs import parse_when
 
 members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
 rotation_app = typer.Typer(no_args_is_help=True, help="Who leads cases: the rotation.")
@@ -94,10 +91,7 @@ def rotation_advance(
 ) -> None:
     """Periodic duty: hand duty to the next member when the period is over (the job runs this)."""
     services = context_of(ctx).services()
-    if now:
-        when = parse_when(now, "--now")
-        services.clock = FixedClock(when if isinstance(when, datetime)
-                                    else services.policy.calendar.start_of_day(when))
+    as_of(services, now)
     result = rotation.advance_duty(uow=services.uow, clock=services.clock,
                                    policy=services.policy, actor=actor, force=force)
     if as_json:

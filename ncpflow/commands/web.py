@@ -77,9 +77,11 @@ def serve(
     no_scheduler: Annotated[bool, typer.Option(
         "--no-scheduler", help="Serve only; run the alert/outbox jobs elsewhere.")] = False,
 ) -> None:
-    """Serve the JSON API and the pages; run the scheduler's jobs in the same process."""
-    import uvicorn  # the web stack only for this command
+    """Serve the JSON API and the pages; run the scheduler's jobs in the same process.
 
+    SIGTERM or SIGINT stops both: the scheduler sends no message after the one in hand, and
+    the command exits 0 once that one is done."""
+    from ncpflow.web import server  # the web stack only for this command
     from ncpflow.web.app import create_app
     from workflow import scheduler as heartbeat
 
@@ -91,7 +93,8 @@ def serve(
     out.print(f"serving on http://{host}:{port} "
               f"({'without' if jobs is None else 'with'} the scheduler); Ctrl-C stops")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        server.run(app, host=host, port=port, grace=services.settings.smtp.timeout,
+                   on_stop=jobs.stop_soon if jobs is not None else None)
     finally:
         if jobs is not None:
-            jobs.shutdown(wait=True)
+            jobs.stop()

@@ -14,9 +14,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from ncpflow.web.auth import current_user, require_roles, services_of
+from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
+from states import limits
 from states.users import Role, User
-from workflow import cases, ics, pausing, queries, rotation, users, views
+from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.inputs import parse_when
 
@@ -27,17 +29,13 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="What is wrong, in words.")
 
 
-def _clean(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean)]
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
-Word = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_clean)]
+# The lengths and ranges are the core's (states/limits.py), so the API, the command line and
+# the pages refuse the same inputs; here they also document the API in its OpenAPI.
+Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX), AfterValidator(clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX), AfterValidator(clean_text)]
+Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(clean_text)]
 When = Annotated[str, Field(min_length=1, max_length=40, description="YYYY-MM-DD (NCP local) or "
-                            "ISO datetime with offset"), AfterValidator(_clean)]
+                            "ISO datetime with offset"), AfterValidator(clean_text)]
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
 
@@ -81,8 +79,8 @@ class ResumeIn(Body):
 class ExtendIn(Body):
     deadline: Word
     reason: Text
-    days: Annotated[int, Field(ge=1, le=3660)] | None = None
-    months: Annotated[int, Field(ge=1, le=120)] | None = None
+    days: Annotated[int, Field(ge=1, le=limits.EXTENSION_DAYS_MAX)] | None = None
+    months: Annotated[int, Field(ge=1, le=limits.EXTENSION_MONTHS_MAX)] | None = None
 
 
 class ReassignIn(Body):
@@ -142,7 +140,7 @@ def _today(services: Services) -> date:
 
 
 def _when(value: str | None, what: str) -> Any:
-    return parse_when(value, what) if value else None
+    return parse_when(value, what) if value is not None else None
 
 
 def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
@@ -181,7 +179,8 @@ def list_cases(user: Reader, services: ServicesDep,
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
 def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
-    return _view(services, queries.get_case(uow=services.uow, reference=ref), user)
+    return views.show_case(uow=services.uow, reference=ref, today=_today(services),
+                           viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")

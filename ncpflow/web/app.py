@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import traceback
 from typing import Any
 
 import structlog
@@ -20,6 +21,7 @@ from starlette.routing import Match
 from ncpflow import __version__
 from ncpflow.web import api
 from ncpflow.web.auth import ApiError, TokenCache, services_of
+from ncpflow.web.fields import RejectNulInUrl
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -85,6 +87,7 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
                   # No OpenTelemetry here: off, it costs nothing per request.
                   telemetry={"tracing": False, "metrics": False, "logs": False,
                              "operation_spans": False})
+    app.add_middleware(RejectNulInUrl)
     app.state.services = services
     app.state.secret_key = secret or session_key(services.settings)
     app.state.token_cache = TokenCache()
@@ -116,6 +119,16 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
             # routes (GET and POST /api/cases) allows both.
             headers["Allow"] = ", ".join(_allowed(app, request))
         return _error(exc.status_code, code, str(exc.detail), headers or None)
+
+    @app.exception_handler(Exception)
+    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Whatever went wrong, the client learns nothing of the code: the details go to the
+        # server's log (structlog, with the traceback), never into a response body.
+        log.error("request_crashed", path=request.url.path, method=request.method,
+                  error=f"{type(exc).__name__}: {exc}"[:500],
+                  traceback="".join(traceback.format_exception(exc)))
+        return _error(500, "internal", "the server failed to answer this request; "
+                                       "the details are in its log")
 
     @app.get("/healthz", summary="Liveness and database check", tags=["health"])
     def healthz(request: Request) -> dict[str, str]:

@@ -7,7 +7,8 @@ friends) and call use cases; who may do what is decided in workflow.views.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,10 +19,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import AfterValidator
 
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, services_of
-from states.errors import NcpflowError
+from ncpflow.web.fields import clean_text
+from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
 from workflow import audit, export_files, pausing, queries, views
@@ -41,6 +44,11 @@ TEMPLATES = Jinja2Templates(env=ENV)
 
 router = APIRouter(include_in_schema=False)
 
+# Form fields: at most so many characters, and no NUL (ncpflow.web.fields), like the API's.
+Field40 = Annotated[str, Form(max_length=40), AfterValidator(clean_text)]
+Field200 = Annotated[str, Form(max_length=200), AfterValidator(clean_text)]
+Field2000 = Annotated[str, Form(max_length=2000), AfterValidator(clean_text)]
+
 # Stage -> the deadline that runs while a case is in it (the indicative timeline).
 STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
                   State.INITIAL_ASSESSMENT: DeadlineName.INITIAL_ASSESSMENT,
@@ -52,6 +60,16 @@ AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+
+def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
+    """Build the page from one database snapshot: every read it makes joins this one
+    (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
+    @functools.wraps(page)
+    def build(request: Request, *args: Any, **kwargs: Any) -> Response:
+        with services_of(request).uow.read():
+            return page(request, *args, **kwargs)
+    return build
+
 
 def _language(request: Request) -> str:
     default = services_of(request).settings.ncp.language
@@ -190,10 +208,10 @@ def signin_form(request: Request) -> Response:
 
 
 @router.post("/signin")
-def signin(request: Request, username: Annotated[str, Form(max_length=200)],
+def signin(request: Request, username: Field200,
            password: Annotated[str, Form(max_length=1000)],
            csrf_token: Annotated[str, Form(max_length=500)] = "",
-           next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+           next: Field2000 = "/") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.check_password(request, username, password)
     if user is None:
@@ -241,6 +259,7 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
+@_one_snapshot
 def case_page(request: Request, ref: str) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -273,10 +292,10 @@ def case_page(request: Request, ref: str) -> Response:
 
 
 @router.post("/cases/{ref}/advance")
-def advance(request: Request, ref: str, trigger: Annotated[str, Form(max_length=40)],
-            reason: Annotated[str, Form(max_length=2000)] = "",
-            outcome: Annotated[str, Form(max_length=40)] = "",
-            scope: Annotated[str, Form(max_length=2000)] = "",
+def advance(request: Request, ref: str, trigger: Field40,
+            reason: Field2000 = "",
+            outcome: Field40 = "",
+            scope: Field2000 = "",
             version: Annotated[str, Form(max_length=20)] = "",
             csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
@@ -287,7 +306,7 @@ def advance(request: Request, ref: str, trigger: Annotated[str, Form(max_length=
         views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
                          reference=ref, trigger=trigger, reason=reason,
                          outcome=outcome or None, scope=scope or None,
-                         expected_version=int(version) if version.isdigit() else None)
+                         expected_version=whole_number(version, "version"))
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc)) from None
     except NcpflowError as exc:
@@ -296,8 +315,8 @@ def advance(request: Request, ref: str, trigger: Annotated[str, Form(max_length=
 
 
 @router.post("/cases/{ref}/pause")
-def pause(request: Request, ref: str, reason: Annotated[str, Form(max_length=2000)] = "",
-          requested_by: Annotated[str, Form(max_length=200)] = "",
+def pause(request: Request, ref: str, reason: Field2000 = "",
+          requested_by: Field200 = "",
           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
@@ -311,7 +330,7 @@ def pause(request: Request, ref: str, reason: Annotated[str, Form(max_length=200
 
 
 @router.post("/cases/{ref}/resume")
-def resume(request: Request, ref: str, reason: Annotated[str, Form(max_length=2000)] = "",
+def resume(request: Request, ref: str, reason: Field2000 = "",
            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
@@ -325,6 +344,7 @@ def resume(request: Request, ref: str, reason: Annotated[str, Form(max_length=20
 
 
 @router.get("/audit", response_class=HTMLResponse)
+@_one_snapshot
 def audit_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
@@ -354,13 +374,24 @@ def audit_page(request: Request) -> Response:
                    newest=("/audit?" + filters if filters else "/audit") if before else None)
 
 
-def _int_param(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name) or ""
+def whole_number(value: str, name: str, maximum: int = 2**31 - 1) -> int | None:
+    """A form or query value that must be a whole number; None when empty.
+
+    ASCII digits only: `int()` takes other scripts' digits and `str.isdigit` takes '²', which
+    `int()` refuses. InvalidInputError names the field."""
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
-        raise ApiError(422, "invalid_input", f"{name} must be a whole number, not '{value[:40]}'")
+    if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > maximum:
+        raise InvalidInputError(f"{name} must be a whole number from 0 to {maximum}, "
+                                f"not '{value[:40]}'")
     return int(value)
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    try:
+        return whole_number(request.query_params.get(name) or "", name)
+    except InvalidInputError as exc:
+        raise ApiError(422, "invalid_input", str(exc)) from None
 
 
 def _exports(case_filter: str) -> list[tuple[str, str]]:
@@ -372,6 +403,7 @@ def _exports(case_filter: str) -> list[tuple[str, str]]:
 
 
 @router.get("/audit/export.jsonl")
+@_one_snapshot
 def audit_export(request: Request) -> Response:
     """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
     user = auth.optional_user(request)
@@ -391,6 +423,7 @@ def audit_export(request: Request) -> Response:
 
 
 @router.get("/members", response_class=HTMLResponse)
+@_one_snapshot
 def members_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:

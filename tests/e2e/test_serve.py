@@ -85,7 +85,7 @@ def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
     finally:
         server.terminate()
         out, err = server.communicate(timeout=30)
-    assert server.returncode in (0, -15), err
+    assert server.returncode == 0, err  # a clean stop, not death by the signal
     assert "with the scheduler" in out
 
 

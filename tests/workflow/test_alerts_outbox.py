@@ -472,3 +472,55 @@ def test_a_norwegian_alert_explains_the_due_date_in_norwegian(app: Services) -> 
         assert other not in body
         languages.add(language)
     assert languages == {"nb", "en"}
+
+
+# --- stopping ----------------------------------------------------------------------------------
+
+class StoppingChannel(RecordingChannel):
+    """Records like its parent; asks the dispatcher to stop while sending the `at`-th message."""
+
+    def __init__(self, stop: threading.Event, at: int) -> None:
+        super().__init__()
+        self.stop, self.at = stop, at
+
+    def send(self, mail: Any) -> None:
+        super().send(mail)
+        if len(self.sent) == self.at:
+            self.stop.set()
+
+
+def test_a_stopped_dispatch_finishes_the_message_in_hand_and_leaves_the_rest_pending(
+        app: Services) -> None:
+    """Stop during the 2nd message: it is sent and marked; the rest wait, none of them leased."""
+    open_one(app)
+    run_sweep(app)
+    stop = threading.Event()
+    channel = StoppingChannel(stop, at=2)
+    result = dispatch(uow=app.uow, clock=app.clock, channel=channel, stop=stop).as_dict()
+    assert result == {"sent": 2, "failed": 0, "pending": ROWS_PER_CASE - 2}
+    rows = outbox(app)
+    assert Counter(r.status for r in rows) == {"sent": 2, "pending": ROWS_PER_CASE - 2}
+    assert {r.attempts for r in rows if r.status == "pending"} == {0}
+    assert len(entries(app, "notified")) == 2
+    assert run_dispatch(app) == {"sent": ROWS_PER_CASE - 2, "failed": 0, "pending": 0}
+    assert len(app.channel.sent) + 2 == ROWS_PER_CASE  # type: ignore[attr-defined]
+
+
+def test_a_message_claimed_as_the_stop_arrives_is_given_back_unsent(
+        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    """The stop comes while a message is being claimed: released at once, attempt not counted."""
+    open_one(app)
+    run_sweep(app)
+    stop = threading.Event()
+
+    class StopOnReading:
+        def now(self) -> datetime:
+            stop.set()  # the dispatcher reads the clock inside its claiming transaction
+            return clock.now()
+
+    result = dispatch(uow=app.uow, clock=StopOnReading(), channel=channel, stop=stop).as_dict()
+    assert result == {"sent": 0, "failed": 0, "pending": ROWS_PER_CASE}
+    assert channel.sent == []
+    rows = outbox(app)
+    assert {(r.status, r.attempts) for r in rows} == {("pending", 0)}
+    assert run_dispatch(app) == {"sent": ROWS_PER_CASE, "failed": 0, "pending": 0}

@@ -1,0 +1,68 @@
+"""Each page is read from one database snapshot: one read transaction per request, however
+many parts (the case, its lead and panel, its audit trail; the members and the rotation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ncpflow.web.app import create_app
+from tests.conftest import ROOT
+from tests.e2e.test_pages_http import Site
+from workflow import users
+from workflow.bootstrap import bootstrap
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
+
+
+@pytest.fixture
+def site(database_url: str, clock: FixedClock) -> Iterator[Site]:
+    settings = load_settings(ROOT / "config.toml", database_url=database_url)
+    services = bootstrap(settings, clock=clock)
+    sync_members(uow=services.uow, clock=clock, settings=settings)
+    with TestClient(create_app(services, secret="test-secret")) as client:
+        yield Site(client, services)
+    services.close()
+
+
+def _transactions(site: Site, monkeypatch: pytest.MonkeyPatch, path: str) -> int:
+    """How many connections (one transaction each) answering GET `path` took."""
+    engine = site.services.uow.engine  # type: ignore[attr-defined]
+    taken = [0]
+    checkout = engine.raw_connection
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        taken[0] += 1
+        return checkout(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "raw_connection", counted)
+        answer = site.client.get(path)
+    assert answer.status_code == 200, answer.text
+    return taken[0]
+
+
+@pytest.mark.parametrize("path", ["/cases/{ref}", "/audit", "/audit?case={ref}", "/members"])
+def test_a_page_reads_everything_it_shows_in_one_transaction(
+        site: Site, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """The case, audit and members pages each take one read transaction: one snapshot."""
+    site.user("hanna", "admin")
+    ref = site.case("Fjord case", date(2025, 5, 1))
+    site.sign_in("hanna")
+    assert _transactions(site, monkeypatch, path.format(ref=ref)) == 1
+
+
+def test_the_api_reads_a_case_and_its_lead_in_one_transaction(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GET /api/cases/{ref}: the case and its lead and panel come from one read."""
+    token = users.add_user(uow=site.services.uow, clock=site.services.clock, name="api",
+                           role="handler", member_id=None, actor="test").token
+    ref = site.case("Fjord case", date(2025, 5, 1))
+    site.client.headers["Authorization"] = f"Bearer {token}"
+    site.client.get(f"/api/cases/{ref}")  # the token is looked up once, then cached
+    assert _transactions(site, monkeypatch, f"/api/cases/{ref}") == 1

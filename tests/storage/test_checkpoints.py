@@ -120,6 +120,11 @@ def test_a_checkpoint_by_another_key_fails_and_a_public_key_alone_verifies(
     assert ncp("audit", "verify", "--public-key", str(public)).returncode == 0
     refused = ncp("audit", "checkpoint")
     assert refused.returncode == 2 and "no audit signing key" in refused.stderr
+    for text in ("not a key", "-----BEGIN PRIVATE KEY-----\nsecret\udcff\n"):
+        monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", text)
+        refused = ncp("audit", "checkpoint")
+        assert refused.returncode == 2 and "NCPFLOW_AUDIT_SIGNING_KEY" in refused.stderr
+        assert "secret" not in refused.stderr and "Traceback" not in refused.stderr
 
 
 def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(

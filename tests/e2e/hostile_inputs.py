@@ -321,6 +321,20 @@ config("checkpoint-key-file-empty", '[audit]\nkey_file = "@EMPTY@"\n', "audit", 
        storage=True)
 config("checkpoint-key-file-binary", '[audit]\nkey_file = "@BINARY@"\n', "audit",
        "checkpoint", storage=True)
+config("signing-key-file-missing", '[audit]\nsigning_key_file = "@DIR@/no-such.pem"\n',
+       "audit", "checkpoint", storage=True)
+config("signing-key-file-folder", '[audit]\nsigning_key_file = "@DIR@"\n', "audit",
+       "checkpoint", storage=True)
+config("signing-key-file-empty", '[audit]\nsigning_key_file = "@EMPTY@"\n', "audit",
+       "checkpoint", storage=True)
+config("signing-key-file-binary", '[audit]\nsigning_key_file = "@BINARY@"\n', "audit",
+       "export", storage=True)
+config("signing-key-file-hmac-key", '[audit]\nsigning_key_file = "@HMAC@"\n', "audit",
+       "checkpoint", storage=True)
+cli("verify-public-key-missing", "audit", "verify", "--public-key", "@DIR@/no-such.pub")
+cli("verify-file-public-key-binary", "audit", "verify", "--file", "@DIR@/empty",
+    "--public-key", "@BINARY@", storage=False)
+cli("keygen-kind-unknown", "audit", "keygen", "--kind", "rsa", storage=False)
 cli("keygen-output-folder", "audit", "keygen", "--output", "@DIR@", storage=False)
 cli("keygen-output-missing-folder", "audit", "keygen", "--output", "@DIR@/missing/audit.key",
     storage=False)

@@ -338,17 +338,12 @@ def _extra_check(entry: Entry, world: World, answer: Answer) -> None:
 
 # ---- the test -----------------------------------------------------------------------------------
 
-_UNMERGED: set[str] = set()  # branches still being merged
-
-
 def _params(backend: str) -> list[Any]:
     params = []
     for entry in ENTRIES:
         if backend == "postgresql" and not entry.storage:
             continue
-        marks = [pytest.mark.xfail(strict=True, reason=f"fixed on branch {entry.owner}: "
-                                                       f"{entry.why}")] if entry.owner in _UNMERGED else []
-        params.append(pytest.param(entry, id=f"{entry.kind}-{entry.id}", marks=marks))
+        params.append(pytest.param(entry, id=f"{entry.kind}-{entry.id}"))
     return params
 
 

@@ -55,6 +55,12 @@ STEPS: list[dict[str, str]] = [
 ]
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,10 +145,12 @@ def main() -> None:
             t.start()
         barrier.wait()
         started, cpu_started = time.perf_counter(), time.process_time()
+        server_cpu_started = process_cpu(server.pid)
         for t in threads:
             t.join()
         api_seconds = time.perf_counter() - started
         client_cpu = time.process_time() - cpu_started
+        server_cpu = process_cpu(server.pid) - server_cpu_started
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -172,6 +180,9 @@ def main() -> None:
         # CPU the 8 client threads (this process) used per second of the API phase: near 1.0
         # means the clients, not the server, set the pace on this machine.
         "client_cpu_share": round(client_cpu / api_seconds, 2),
+        # The server's CPU per request (user + system), which load on the machine disturbs
+        # far less than requests/s: what to compare between two versions.
+        "server_cpu_ms_per_request": round(server_cpu / requests * 1000, 3),
         "python": platform.python_version(), "cpus": os.cpu_count(),
     }
     if args.json:
@@ -182,6 +193,7 @@ def main() -> None:
               f"(p99/p50 {result['p99_over_p50']})")
         print(f"engine in-process: {result['engine_transitions_per_s']} transitions/s")
         print(f"ratio api / engine: {result['ratio']} (target >= 0.5)")
+        print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -14,6 +14,7 @@ from states.checkpoints import Checkpoint
 from states.lifecycle import State
 from states.members import Member, Skip
 from states.outbox import OutboxMessage
+from states.records import AuditRecord
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import User
@@ -37,9 +38,9 @@ class CaseRepository(Protocol):
 
 
 class AuditLog(Protocol):
-    def append(self, *, case_ref: str | None, kind: str, actor: str, at: datetime,
+    def append(self, *, case_ref: str | None, actor: str, at: datetime,
                from_state: str | None, to_state: str | None, reason: str | None,
-               data: Mapping[str, Any]) -> AuditEntry: ...
+               record: AuditRecord) -> AuditEntry: ...
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]: ...
     def page(self, *, case_ref: str | None = None, kind: str | None = None, limit: int,
              offset: int = 0, before: int | None = None,

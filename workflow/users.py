@@ -15,6 +15,7 @@ import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from states import records
 from states.case import require_actor
 from states.errors import InvalidInputError
 from states.users import Role, User
@@ -58,9 +59,9 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
                     token_hash=token_hash(token),
                     password_hash=_hash_password(password) if password is not None else None)
         tx.users.add(user, at=now)
-        tx.audit.append(case_ref=None, kind="user_added", actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"user {name} added",
-                        data={"user": name, "role": chosen.value, "member": member_id})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"user {name} added",
+                        record=records.UserAdded(name, chosen.value, member_id))
     log.info("user_added", user=name, role=chosen.value, actor=actor)
     return NewUser(user, token)
 
@@ -79,8 +80,8 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
         if tx.users.get(name) is None:
             raise InvalidInputError(f"no user named '{name}'")
         tx.users.set_password(name, hashed)
-        tx.audit.append(case_ref=None, kind="password_set", actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"password of {name} set", data={"user": name})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"password of {name} set", record=records.PasswordSet(name))
 
 
 def list_users(*, uow: UnitOfWork) -> list[User]:

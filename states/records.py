@@ -778,24 +778,30 @@ class LeadAlert:
 
 @dataclass(frozen=True)
 class UserAdded:
-    """A user of the web app and API created."""
+    """A user of the web app and API created, with a first API token (its listed id)."""
 
     KIND: ClassVar[str] = "user_added"
+    LEGACY_ABSENT: ClassVar[tuple[str, ...]] = ("token",)
 
     user: str
     role: str
     member: str | None
+    token: str | None = None  # absent from entries written before API tokens were listed
+    absent: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
         return self.KIND
 
     def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "role": self.role, "member": self.member}
+        return _without({"user": self.user, "role": self.role, "member": self.member,
+                         "token": self.token}, self.absent)
 
     @classmethod
     def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.text("role"), r.opt_text("member"))
+        return cls(r.text("user"), r.text("role"), r.opt_text("member"),
+                   r.opt_text("token") if r.has("token") else None,
+                   _absent(r, cls.LEGACY_ABSENT))
 
 
 @dataclass(frozen=True)
@@ -803,19 +809,25 @@ class PasswordSet:
     """A user's password set or changed (the password itself is never recorded)."""
 
     KIND: ClassVar[str] = "password_set"
+    LEGACY_ABSENT: ClassVar[tuple[str, ...]] = ("sessions_ended",)
 
     user: str
+    sessions_ended: int = 0  # absent from entries written before server-side sessions
+    absent: frozenset[str] = frozenset()
 
     @property
     def kind(self) -> str:
         return self.KIND
 
     def to_data(self) -> dict[str, Any]:
-        return {"user": self.user}
+        return _without({"user": self.user, "sessions_ended": self.sessions_ended},
+                        self.absent)
 
     @classmethod
     def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"))
+        return cls(r.text("user"),
+                   r.integer("sessions_ended") if r.has("sessions_ended") else 0,
+                   _absent(r, cls.LEGACY_ABSENT))
 
 
 @dataclass(frozen=True)
@@ -841,17 +853,180 @@ class ExportRevealed:
         return cls(r.opt_text("case"), r.opt_day("from"), r.opt_day("to"))
 
 
+# -- users, tokens, second factor and sign-in (server-side sessions, issue 10) ------------------
+
+@dataclass(frozen=True)
+class _UserSessions:
+    """A user changed, and how many of their sessions that ended."""
+
+    user: str
+    sessions_ended: int
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user, "sessions_ended": self.sessions_ended}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"), r.integer("sessions_ended"))
+
+
+@dataclass(frozen=True)
+class UserDisabled(_UserSessions):
+    """A user disabled: every session ended; tokens and sign-in refused."""
+
+    KIND: ClassVar[str] = "user_disabled"
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+
+@dataclass(frozen=True)
+class UserEnabled(_UserSessions):
+    """A disabled user enabled again (`sessions_ended` is 0)."""
+
+    KIND: ClassVar[str] = "user_enabled"
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+
+@dataclass(frozen=True)
+class TokenIssued:
+    """A new API token for a user (the token itself is never recorded, only its listed id)."""
+
+    KIND: ClassVar[str] = "token_issued"
+
+    user: str
+    token: str
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user, "token": self.token}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"), r.text("token"))
+
+
+@dataclass(frozen=True)
+class TokenRevoked:
+    """One API token of a user revoked (`token` null: all of them)."""
+
+    KIND: ClassVar[str] = "token_revoked"
+
+    user: str
+    token: str | None
+    revoked: int
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user, "token": self.token, "revoked": self.revoked}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"), r.opt_text("token"), r.integer("revoked"))
+
+
+@dataclass(frozen=True)
+class _UserOnly:
+    user: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"))
+
+
+@dataclass(frozen=True)
+class TotpEnrolled(_UserOnly):
+    """A second factor (TOTP) enrolled for a user; the secret is never recorded."""
+
+    KIND: ClassVar[str] = "totp_enrolled"
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+
+@dataclass(frozen=True)
+class TotpRemoved(_UserOnly):
+    """A user's second factor removed."""
+
+    KIND: ClassVar[str] = "totp_removed"
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+
+@dataclass(frozen=True)
+class SignInFailed:
+    """A sign-in refused (wrong name, password or one-time code; `reason` says which)."""
+
+    KIND: ClassVar[str] = "sign_in_failed"
+
+    user: str
+    address: str
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user, "address": self.address}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"), r.text("address"))
+
+
+@dataclass(frozen=True)
+class SignInThrottled:
+    """Too many failed sign-ins: the user name or the client address is locked out a while."""
+
+    KIND: ClassVar[str] = "sign_in_throttled"
+
+    user: str
+    address: str
+    locked: str
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    def to_data(self) -> dict[str, Any]:
+        return {"user": self.user, "address": self.address, "locked": self.locked}
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls(r.text("user"), r.text("address"), r.text("locked"))
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (Opened | Transitioned | Edited | Paused | Resumed | Extended | Alert | Notified
                   | MembersSynced | LeadAssigned | LeadUnassigned | LeadReassigned | LeadRecused
-                  | DutyRotated | LeadAlert | UserAdded | PasswordSet | ExportRevealed)
+                  | DutyRotated | LeadAlert | UserAdded | PasswordSet | ExportRevealed
+                  | UserDisabled | UserEnabled | TokenIssued | TokenRevoked | TotpEnrolled
+                  | TotpRemoved | SignInFailed | SignInThrottled)
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {
     made.KIND: made.from_data
     for made in (Opened, Transitioned, Edited, Paused, Resumed, Extended, Alert, Notified,
                  MembersSynced, LeadAssigned, LeadUnassigned, LeadReassigned, LeadRecused,
-                 DutyRotated, LeadAlert, UserAdded, PasswordSet, ExportRevealed)
+                 DutyRotated, LeadAlert, UserAdded, PasswordSet, ExportRevealed,
+                 UserDisabled, UserEnabled, TokenIssued, TokenRevoked, TotpEnrolled,
+                 TotpRemoved, SignInFailed, SignInThrottled)
 }
 KINDS: tuple[str, ...] = tuple(_READERS)
 """Every declared kind, in the order docs/audit-format.md documents them."""

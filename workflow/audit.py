@@ -22,7 +22,7 @@ from states.chain import AuditEntry, Verdict, format_instant, verify
 from states.checkpoints import Checkpoint, CheckpointFinding, check, sign
 from states.errors import InvalidInputError, NcpflowError
 from workflow.config import ConfigError, Settings
-from workflow.files import beside_database, resolve
+from workflow.files import beside_database, create_private, resolve
 from workflow.ports import Clock, UnitOfWork
 
 KEY_ENV = "NCPFLOW_AUDIT_KEY"
@@ -120,6 +120,7 @@ def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> Che
         # Written before the commit: a failed commit leaves a log line the table lacks, which
         # verify reports; a lost log line would be worse.
         path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)  # owner-only (0600) when new
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(checkpoint.as_dict(), sort_keys=True) + "\n")
             handle.flush()

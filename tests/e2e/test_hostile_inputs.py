@@ -335,7 +335,7 @@ def _extra_check(entry: Entry, world: World, answer: Answer) -> None:
 
 # ---- the test -----------------------------------------------------------------------------------
 
-_UNMERGED = {"h-audit", "h-auth"}  # branches still being merged
+_UNMERGED = {"h-audit"}  # branches still being merged
 
 
 def _params(backend: str) -> list[Any]:

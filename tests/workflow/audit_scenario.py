@@ -4,13 +4,16 @@
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export) and returns the
 chain as exported. Message-IDs come from a counter, so the same code writes the same chain,
 hashes included: tests/workflow/fixtures/audit_chain.json is this run on the code as it was
-before audit records were declared (`python -m tests.workflow.audit_scenario` writes it anew).
+before audit records were declared, with server-side sessions (`python -m
+tests.workflow.audit_scenario` writes it anew); audit_chain_before_sessions.json the same run
+(without the sign-in steps) on the code before sessions and tokens were listed.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import secrets
 import sys
 import tempfile
 import uuid
@@ -40,7 +43,16 @@ from workflow.rotation import (
     recuse,
     sync_members,
 )
-from workflow.users import add_user, set_password
+from workflow.signin import PER_USER, SignIn
+from workflow.users import (
+    add_user,
+    enrol_totp,
+    issue_token,
+    remove_totp,
+    revoke_token,
+    set_disabled,
+    set_password,
+)
 
 FIXTURE = Path(__file__).with_name("fixtures") / "audit_chain.json"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -60,10 +72,12 @@ SECTIONS: dict[str, Any] = {
 
 
 @contextmanager
-def _counted_message_ids() -> Iterator[None]:
-    counter = itertools.count(1)
-    with mock.patch.object(uuid, "uuid4",
-                           side_effect=lambda: uuid.UUID(int=next(counter))):
+def _counted_secrets() -> Iterator[None]:
+    """Message-IDs and API tokens from counters: the same run writes the same entries."""
+    ids, tokens = itertools.count(1), itertools.count(1)
+    with mock.patch.object(uuid, "uuid4", side_effect=lambda: uuid.UUID(int=next(ids))), \
+            mock.patch.object(secrets, "token_urlsafe",
+                              side_effect=lambda _n=32: f"token-{next(tokens):038d}"):
         yield
 
 
@@ -145,6 +159,17 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
                  member_id="anna", password="correct horse battery")
         set_password(uow=app.uow, clock=clock, name="auditor", password="staple battery",
                      actor="admin")
+        issued = issue_token(uow=app.uow, clock=clock, name="auditor", actor="admin")
+        revoke_token(uow=app.uow, clock=clock, name="auditor", token_id=issued.listed.id,
+                     actor="admin")
+        revoke_token(uow=app.uow, clock=clock, name="auditor", token_id=None, actor="admin")
+        enrol_totp(uow=app.uow, clock=clock, name="anna", actor="admin", issuer="ncpflow")
+        remove_totp(uow=app.uow, clock=clock, name="anna", actor="admin")
+        set_disabled(uow=app.uow, clock=clock, name="auditor", disabled=True, actor="admin")
+        set_disabled(uow=app.uow, clock=clock, name="auditor", disabled=False, actor="admin")
+        signin = SignIn(app.uow, clock)
+        for _ in range(PER_USER):  # sign_in_failed each time, sign_in_throttled at the last
+            signin.password("anna", "not her password", "192.0.2.7")
         clock.advance(hours=1)
         list(export_rows(uow=app.uow, clock=clock, reveal=True, actor="admin"))
         list(export_rows(uow=app.uow, clock=clock, case_ref=ref, since=date(2025, 1, 1),
@@ -178,7 +203,7 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
 def run(url: str) -> list[dict[str, Any]]:
     """Every kind of entry, through the use cases; the chain as `audit export` writes it."""
     clock = FixedClock(START)
-    with _counted_message_ids():
+    with _counted_secrets():
         _steps(url, clock, RecordingChannel())
     app = _services(url, clock, MEMBERS, RecordingChannel())
     try:

@@ -94,7 +94,9 @@ class AuditCheckpointRow(SQLModel, table=True):
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     hash: str
     at: str
-    mac: str
+    mac: str  # HMAC of older checkpoints; empty when signed with Ed25519
+    sig: str | None = None  # Ed25519 signature (base64)
+    key_id: str | None = None  # fingerprint of the signing key
 
 
 class ReferenceCounterRow(SQLModel, table=True):

@@ -222,7 +222,11 @@ class SchedulerSection(_Section):
 
 class AuditSection(_Section):
     key_file: str | None = Field(
-        default=None, description="HMAC key for checkpoints (else $NCPFLOW_AUDIT_KEY)")
+        default=None, description="HMAC key that checks checkpoints made before Ed25519 signing "
+        "(else $NCPFLOW_AUDIT_KEY)")
+    signing_key_file: str | None = Field(
+        default=None, description="Ed25519 private key (PEM) that signs checkpoints and exports "
+        "(else $NCPFLOW_AUDIT_SIGNING_KEY); `ncpflow audit keygen --output FILE` makes one")
     checkpoint_file: str | None = Field(
         default=None, description="checkpoint log outside the database (default: beside it)")
 

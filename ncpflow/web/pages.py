@@ -8,7 +8,6 @@ friends) and call use cases; who may do what is decided in workflow.views.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -28,7 +27,7 @@ from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, exports, pausing, queries, views
+from workflow import audit, export_files, pausing, queries, views
 from workflow.bootstrap import Services
 from workflow.signin import Attempt, Outcome
 
@@ -475,8 +474,9 @@ def audit_export(request: Request) -> Response:
         raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
     services = services_of(request)
     case_ref = request.query_params.get("case") or None
-    rows = list(exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case_ref))
-    body = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    body = "".join(export_files.export_jsonl(
+        uow=services.uow, clock=services.clock, signer=audit.load_signer(services.settings),
+        case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
     return Response(body, media_type="application/x-ndjson",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',

@@ -37,7 +37,9 @@ def test_init_makes_the_database_and_its_wal_and_shm_files_owner_only(
     assert ncp("init").returncode == 0
     made = ncp.json("users", "add", "hanna", "--role", "handler", "--json")  # a write: WAL
     assert made["token"]
-    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", "k" * 64)
+    from states.signatures import Signer
+
+    monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", Signer.generate().private_pem())
     checkpoint = ncp("audit", "checkpoint")
     assert checkpoint.returncode == 0, checkpoint.stderr
     # The -wal and -shm files live while a connection is open (the last one to close removes

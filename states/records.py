@@ -1029,7 +1029,7 @@ _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {
                  TotpRemoved, SignInFailed, SignInThrottled)
 }
 KINDS: tuple[str, ...] = tuple(_READERS)
-"""Every declared kind, in the order docs/audit-format.md documents them."""
+"""Every declared kind; docs/audit-format.md has a section for each."""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from states.chain import AuditEntry, ChainHead, canonical_json, seal
-from states.records import AuditRecord
 from storage import mapper
 from storage.db import Db
+
+if TYPE_CHECKING:
+    from states.records import AuditRecord
 
 
 class SqlAuditLog:

@@ -6,8 +6,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-import structlog
-
 from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
@@ -15,9 +13,10 @@ from states.errors import InvalidInputError
 from states.lifecycle import DeadlineName
 from states.records import AuditRecord
 from workflow import inputs
+from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
-log = structlog.get_logger("ncpflow.clock")
+log = get_logger("ncpflow.clock")
 
 
 @contextmanager

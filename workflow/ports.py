@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from states.alerts import AlertCandidate
 from states.case import Case
@@ -14,10 +14,12 @@ from states.checkpoints import Checkpoint
 from states.lifecycle import State
 from states.members import Member, Skip
 from states.outbox import OutboxMessage
-from states.records import AuditRecord
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import ApiToken, Session, User
+
+if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
+    from states.records import AuditRecord
 
 
 class Clock(Protocol):

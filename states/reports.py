@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from states import records
 from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
@@ -72,29 +73,30 @@ def _day(at: str, timezone: str) -> date:
 
 
 def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHistory]:
+    """Each case's history, read from its entries through their declared records
+    (states/records.py); entries of other kinds, or whose data does not fit, are passed over."""
     cases: dict[str, CaseHistory] = {}
     for entry in entries:
         ref = entry.case_ref
         if ref is None:
             continue
+        record = records.read(entry)
+        if isinstance(record, records.GenericRecord):
+            continue
         day = _day(entry.at, timezone)
-        if entry.kind == "opened":
-            data = entry.data
-            parties = data.get("parties", [])
+        if isinstance(record, records.Opened):
             cases[ref] = CaseHistory(
-                ref, day, themes=tuple(data.get("themes", [])),
-                host_countries=tuple(data.get("host_countries", [])), sector=data.get("sector"),
-                submitter_types=tuple(sorted({str(p.get("type")) for p in parties
-                                              if p.get("role") == "submitter"
-                                              and p.get("type")})),
-                supporting_ncps=tuple(data.get("supporting_ncps", [])),
-                guidelines_edition=data.get("guidelines_edition"))
+                ref, day, themes=record.themes, host_countries=record.host_countries,
+                sector=record.sector,
+                submitter_types=tuple(sorted({p.type for p in record.parties
+                                              if p.role == "submitter" and p.type})),
+                supporting_ncps=record.supporting_ncps,
+                guidelines_edition=record.guidelines_edition)
             continue
         case = cases.get(ref)
         if case is None:
             continue
-        data = entry.data
-        if entry.kind == "transitioned":
+        if isinstance(record, records.Transitioned):
             old, new = entry.from_state or "", entry.to_state or ""
             case.state = new
             if old in {"received", "initial_assessment"} and new not in {"initial_assessment"}:
@@ -105,32 +107,37 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                     case.stage_ends.setdefault("procedure", day)
             if new in _TIMED and old != new:
                 case.stage_starts.setdefault(new, day)
-            if data.get("trigger") == "accept":
+            if record.trigger == "accept":
                 case.accepted_on = day
-            if data.get("outcome"):
-                case.outcome, case.outcome_on = str(data["outcome"]), day
-        elif entry.kind == "paused":
+            if record.outcome:
+                case.outcome, case.outcome_on = record.outcome, day
+        elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
-        elif entry.kind == "resumed" and case.pauses and case.pauses[-1][1] is None:
+        elif (isinstance(record, records.Resumed) and case.pauses
+              and case.pauses[-1][1] is None):
             case.pauses[-1] = (case.pauses[-1][0], day)
-        elif entry.kind == "extended":
-            name = str(data.get("deadline"))
-            for moved in data.get("moved", []):
-                days = (date.fromisoformat(moved["after"]) - date.fromisoformat(moved["before"]))
-                case.extensions[name] = case.extensions.get(name, 0) + days.days
+        elif isinstance(record, records.Extended):
+            name = record.deadline
+            for moved in record.moved:
+                case.extensions[name] = case.extensions.get(name, 0) + moved.days
             case.extension_count[name] = case.extension_count.get(name, 0) + 1
-        elif entry.kind == "edited":
-            for name, change in data.get("changes", {}).items():
-                value = change.get("to")
-                if name in {"themes", "host_countries", "supporting_ncps"}:
-                    setattr(case, name, tuple(value or ()))
-                elif name == "sector":
-                    case.sector = value
-                elif name == "guidelines_edition":
-                    case.guidelines_edition = value
-        elif entry.kind in {"lead_assigned", "lead_reassigned", "lead_recused"}:
-            case.lead = data.get("to") if entry.kind == "lead_reassigned" else data.get("chosen")
+        elif isinstance(record, records.Edited):
+            _apply_changes(case, record)
+        elif isinstance(record, records.LeadAssigned | records.LeadUnassigned
+                        | records.LeadRecused):
+            case.lead = record.decision.chosen
+        elif isinstance(record, records.LeadReassigned):
+            case.lead = record.to
     return cases
+
+
+def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
+    for name, change in record.changes.items():
+        value = change.after
+        if name in {"themes", "host_countries", "supporting_ncps"}:
+            setattr(case, name, tuple(value or ()))
+        elif name in {"sector", "guidelines_edition"}:
+            setattr(case, name, value if isinstance(value, str) else None)
 
 
 def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: date) -> int:

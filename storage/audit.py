@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from states.chain import AuditEntry, ChainHead, canonical_json, seal
 from storage import mapper
 from storage.db import Db
+
+if TYPE_CHECKING:
+    from states.records import AuditRecord
 
 
 class SqlAuditLog:
@@ -24,11 +27,13 @@ class SqlAuditLog:
             self._head = ChainHead(row[0], row[1]) if row else None
         return self._head
 
-    def append(self, *, case_ref: str | None, kind: str, actor: str, at: datetime,
+    def append(self, *, case_ref: str | None, actor: str, at: datetime,
                from_state: str | None, to_state: str | None, reason: str | None,
-               data: Mapping[str, Any]) -> AuditEntry:
-        entry = seal(prev=self.head(), case_ref=case_ref, kind=kind, actor=actor, at=at,
-                     from_state=from_state, to_state=to_state, reason=reason, data=data)
+               record: AuditRecord) -> AuditEntry:
+        """Seal `record` (its kind, its declared data) as the next entry of the chain."""
+        entry = seal(prev=self.head(), case_ref=case_ref, kind=record.kind, actor=actor, at=at,
+                     from_state=from_state, to_state=to_state, reason=reason,
+                     data=record.to_data())
         self._db.execute(
             "INSERT INTO audit_log (seq, case_ref, kind, actor, at, from_state, to_state, reason, "
             "data, prev_hash, hash) VALUES (:seq, :case_ref, :kind, :actor, :at, :from_state, "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from states import records
 from states.alerts import RungKind, horizon, rungs_to_fire
 from states.case import Case
 from states.lifecycle import DeadlineName
@@ -106,10 +107,10 @@ def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str
         tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,
                       kind=message, recipient=recipient.address, language=recipient.language,
                       subject=rendered.subject, text=rendered.text, html=rendered.html, at=now)
-    alert = {"case": case.reference, "deadline": deadline.value, "rung": rung_key,
-             "due": target.due.isoformat(), "recipients": [r.key for r in recipients]}
-    tx.audit.append(case_ref=case.reference, kind="alert", actor=SCHEDULER_ACTOR, at=now,
+    alert = records.Alert(case.reference, deadline.value, rung_key, target.due,
+                          tuple(r.key for r in recipients))
+    tx.audit.append(case_ref=case.reference, actor=SCHEDULER_ACTOR, at=now,
                     from_state=case.state.value, to_state=case.state.value,
-                    reason=f"{rung_key} alert for the {deadline.value} deadline", data=alert)
+                    reason=f"{rung_key} alert for the {deadline.value} deadline", record=alert)
     log.info("alert_queued", case=case.reference, deadline=deadline.value, rung=rung_key)
-    return alert
+    return alert.to_data()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from states import case as core
+from states import records
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
 from states.errors import ConflictError, InvalidInputError
 from states.lifecycle import Outcome, Trigger
@@ -68,21 +68,10 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
             case = replace(case, lead_member=assignment[0].chosen)
         tx.cases.add(case)
         tx.audit.append(
-            case_ref=reference, kind="opened", actor=actor, at=received_at, from_state=None,
+            case_ref=reference, actor=actor, at=received_at, from_state=None,
             to_state=case.state.value, reason="submission registered",
-            data={
-                "title": title,
-                "parties": [_party_data(p) for p in parties],
-                "themes": list(details.themes),
-                "host_countries": list(details.host_countries),
-                "sector": details.sector,
-                "guidelines_edition": details.guidelines_edition,
-                "supporting_ncps": list(details.supporting_ncps),
-                "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
-                                      for s in event.started],
-                "recorded_at": now.isoformat(),
-            },
-        )
+            record=records.Opened.of(event, title=title, parties=parties, details=details,
+                                     recorded_at=now))
         if assignment is not None:
             decision, members = assignment
             rotation.record_new_case(tx, case=case, decision=decision, members=members,
@@ -90,14 +79,6 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
     log.info("case_opened", case=reference, state=case.state.value, actor=actor,
              lead=case.lead_member)
     return case
-
-
-def _party_data(party: Party) -> dict[str, Any]:
-    data: dict[str, Any] = {"role": party.role.value, "name": party.name, "type": party.type,
-                            "confidential": party.confidential}
-    if party.org_number is not None:  # entries made before org numbers existed keep their shape
-        data["org_number"] = party.org_number
-    return data
 
 
 def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, trigger: str,
@@ -126,26 +107,14 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
                                    not_before=case.last_event_at, what="--at")
         new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason,
                                        at=when, policy=policy, outcome=recorded, scope=scope)
-        data: dict[str, Any] = {
-            "trigger": chosen.value,
-            "outcome": event.outcome.value if event.outcome else None,
-            "deadlines_met": [{"name": m.name.value, "on": m.on.isoformat(),
-                               "due": m.due.isoformat(), "late_days": m.late_days}
-                              for m in event.met],
-            "deadlines_started": [{"name": s.name.value, "due": s.due.isoformat()}
-                                  for s in event.started],
-            "version": case.version + 1,
-            "recorded_at": now.isoformat(),
-        }
-        if scope is not None:
-            data["scope"] = scope
+        record = records.Transitioned.of(event, version=case.version + 1, recorded_at=now)
         saved = tx.cases.save(new_case, previous=case)
-        tx.audit.append(case_ref=reference, kind="transitioned", actor=actor, at=when,
+        tx.audit.append(case_ref=reference, actor=actor, at=when,
                         from_state=event.from_state.value, to_state=event.to_state.value,
-                        reason=reason, data=data)
+                        reason=reason, record=record)
     log.info("case_transitioned", case=reference, trigger=chosen.value,
              from_state=event.from_state.value, to_state=event.to_state.value,
-             outcome=data["outcome"], actor=actor, version=saved.version)
+             outcome=record.outcome, actor=actor, version=saved.version)
     return saved
 
 
@@ -171,20 +140,15 @@ def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reas
                                 if guidelines_edition is not None else old.guidelines_edition),
             supporting_ncps=(inputs.countries(list(supporting_ncps))
                              if supporting_ncps is not None else old.supporting_ncps))
-        changes = {name: {"from": _plain(getattr(old, name)), "to": _plain(getattr(new, name))}
-                   for name in ("themes", "host_countries", "sector", "guidelines_edition",
-                                "supporting_ncps") if getattr(old, name) != getattr(new, name)}
+        changes = {name: records.Change(getattr(old, name), getattr(new, name))
+                   for name in records.Edited.FIELDS if getattr(old, name) != getattr(new, name)}
         if not changes:
             raise InvalidInputError(f"{reference}: nothing to change")
         now = clock.now()
         saved = tx.cases.save(replace(case, details=new), previous=case)
-        tx.audit.append(case_ref=reference, kind="edited", actor=actor, at=now,
+        tx.audit.append(case_ref=reference, actor=actor, at=now,
                         from_state=case.state.value, to_state=case.state.value, reason=reason,
-                        data={"changes": changes, "version": saved.version,
-                              "recorded_at": now.isoformat()})
+                        record=records.Edited(changes, saved.version, now))
     log.info("case_edited", case=reference, fields=sorted(changes), actor=actor)
     return saved
 
-
-def _plain(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from states import records
 from states.case import require_actor
 from states.chain import HASHED_FIELDS, AuditEntry
 from states.errors import InvalidInputError
@@ -55,12 +56,9 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
         with uow.write() as tx:
             if case_ref is not None:
                 tx.cases.get(case_ref)  # an unknown case: refuse before auditing anything
-            tx.audit.append(case_ref=case_ref, kind="audit_export_revealed", actor=actor,
-                            at=clock.now(), from_state=None, to_state=None,
-                            reason="export with confidential identities revealed",
-                            data={"case": case_ref,
-                                  "from": since.isoformat() if since else None,
-                                  "to": until.isoformat() if until else None})
+            tx.audit.append(case_ref=case_ref, actor=actor, at=clock.now(), from_state=None,
+                            to_state=None, reason="export with confidential identities revealed",
+                            record=records.ExportRevealed(case_ref, since, until))
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from threading import Event
 from typing import Literal
 
+from states import records
 from states.errors import ChannelUnreachableError
 from states.outbox import OutboxMessage
 from workflow.logging import get_logger
@@ -96,9 +97,9 @@ def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel,
     at = clock.now()
     with uow.write() as tx:
         tx.outbox.mark_sent(message.id, at=at)
-        tx.audit.append(case_ref=message.case_ref, kind="notified", actor="outbox", at=at,
-                        from_state=None, to_state=None, reason=f"{message.kind} e-mail sent",
-                        data={"outbox_id": message.id, "message_id": message.message_id,
-                              "recipient": message.recipient, "attempts": message.attempts})
+        tx.audit.append(case_ref=message.case_ref, actor="outbox", at=at, from_state=None,
+                        to_state=None, reason=f"{message.kind} e-mail sent",
+                        record=records.Notified(message.id, message.message_id,
+                                                message.recipient, message.attempts))
     log.info("outbox_sent", case=message.case_ref, outbox_id=message.id)
     return "sent"

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Any
 
-from states import limits, pausing
+from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
 from states.errors import InvalidInputError
-from states.events import DueMoved
 from states.lifecycle import DeadlineName
+from states.records import AuditRecord
 from workflow import inputs
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
 log = get_logger("ncpflow.clock")
-
-
-def _moved(items: tuple[DueMoved, ...]) -> list[dict[str, str]]:
-    return [{"name": m.name.value, "before": m.before.isoformat(), "after": m.after.isoformat()}
-            for m in items]
 
 
 @contextmanager
@@ -32,13 +26,14 @@ def _step(uow: UnitOfWork, reference: str) -> Iterator[tuple[Transaction, Case]]
         yield tx, tx.cases.get(reference)
 
 
-def _commit(tx: Transaction, *, case: Case, previous: Case, kind: str, actor: str, at: datetime,
-            reason: str | None, data: dict[str, Any], now: datetime) -> Case:
+def _commit(tx: Transaction, *, case: Case, previous: Case, actor: str, at: datetime,
+            reason: str | None, record: Callable[[int], AuditRecord]) -> Case:
+    """Save the case, then audit `record(version saved)`."""
     saved = tx.cases.save(case, previous=previous)
-    tx.audit.append(case_ref=case.reference, kind=kind, actor=actor, at=at,
-                    from_state=case.state.value, to_state=case.state.value, reason=reason,
-                    data={**data, "version": saved.version, "recorded_at": now.isoformat()})
-    log.info(f"case_{kind}", case=case.reference, actor=actor, version=saved.version)
+    made = record(saved.version)
+    tx.audit.append(case_ref=case.reference, actor=actor, at=at, from_state=case.state.value,
+                    to_state=case.state.value, reason=reason, record=made)
+    log.info(f"case_{made.kind}", case=case.reference, actor=actor, version=saved.version)
     return saved
 
 
@@ -51,8 +46,8 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
                                    not_before=case.last_event_at, what="--at")
         paused, event = pausing.pause(case, actor=actor, reason=reason, at=when,
                                       requested_by=requested_by)
-        return _commit(tx, case=paused, previous=case, kind="paused", actor=actor, at=when,
-                       reason=reason, data={"requested_by": event.requested_by}, now=now)
+        return _commit(tx, case=paused, previous=case, actor=actor, at=when, reason=reason,
+                       record=lambda version: records.Paused(event.requested_by, version, now))
 
 
 def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
@@ -64,10 +59,11 @@ def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
                                    not_before=case.last_event_at, what="--at")
         resumed, event = pausing.resume(case, actor=actor, at=when)
-        return _commit(tx, case=resumed, previous=case, kind="resumed", actor=actor, at=when,
+        moved = tuple(records.MovedDue.of(m) for m in event.moved)
+        return _commit(tx, case=resumed, previous=case, actor=actor, at=when,
                        reason=reason or "clock restarted",
-                       data={"paused_days": event.paused_days, "moved": _moved(event.moved)},
-                       now=now)
+                       record=lambda version: records.Resumed(event.paused_days, moved, version,
+                                                              now))
 
 
 def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: str,
@@ -83,7 +79,8 @@ def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: 
         now = clock.now()  # under the write lock: never before the step just committed
         extended, event = pausing.extend(case, deadline=name, amount=amount, actor=actor,
                                          reason=reason, at=max(now, case.last_event_at))
-        return _commit(tx, case=extended, previous=case, kind="extended", actor=actor,
-                       at=event.at, reason=reason,
-                       data={"deadline": name.value, "amount": event.amount,
-                             "moved": _moved((event.moved,))}, now=now)
+        return _commit(tx, case=extended, previous=case, actor=actor, at=event.at,
+                       reason=reason,
+                       record=lambda version: records.Extended(
+                           name.value, event.amount, (records.MovedDue.of(event.moved),),
+                           version, now))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from states.alerts import AlertCandidate
 from states.case import Case
@@ -17,6 +17,9 @@ from states.outbox import OutboxMessage
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import ApiToken, Session, User
+
+if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
+    from states.records import AuditRecord
 
 
 class Clock(Protocol):
@@ -37,9 +40,9 @@ class CaseRepository(Protocol):
 
 
 class AuditLog(Protocol):
-    def append(self, *, case_ref: str | None, kind: str, actor: str, at: datetime,
+    def append(self, *, case_ref: str | None, actor: str, at: datetime,
                from_state: str | None, to_state: str | None, reason: str | None,
-               data: Mapping[str, Any]) -> AuditEntry: ...
+               record: AuditRecord) -> AuditEntry: ...
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]: ...
     def page(self, *, case_ref: str | None = None, kind: str | None = None, limit: int,
              offset: int = 0, before: int | None = None,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from states import records
 from states.case import Case, Policy, require_actor, require_text
 from states.errors import InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
@@ -91,9 +92,9 @@ def apply_members(tx: Transaction, configured: Sequence[Member], *, actor: str,
         tx.members.put(member, position=position, at=now)
     for offset, member_id in enumerate(changes.deactivated):
         tx.members.deactivate(member_id, position=len(configured) + offset, at=now)
-    tx.audit.append(case_ref=None, kind="members_synced", actor=actor, at=now, from_state=None,
-                    to_state=None, reason=changes.describe(),
-                    data={**changes.as_dict(), "members": [m.id for m in configured]})
+    tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                    reason=changes.describe(),
+                    record=records.MembersSynced.of(changes, [m.id for m in configured]))
     log.info("members_synced", changes=changes.describe(), actor=actor)
     return changes
 
@@ -155,11 +156,10 @@ def record_new_case(tx: Transaction, *, case: Case, decision: LeadDecision,
     notified = _notify_decision(tx, notices, case=case, members=members,
                                 chosen=decision.chosen, reason=decision.explain(), now=now)
     tx.audit.append(
-        case_ref=case.reference, kind="lead_assigned" if decision.chosen else "lead_unassigned",
-        actor=actor, at=case.received_at, from_state=case.state.value,
-        to_state=case.state.value, reason=decision.explain(),
-        data={"mode": policy.rotation.mode.value, "on": case.received_on.isoformat(),
-              **decision.as_dict(), "notified": notified, "recorded_at": now.isoformat()})
+        case_ref=case.reference, actor=actor, at=case.received_at,
+        from_state=case.state.value, to_state=case.state.value, reason=decision.explain(),
+        record=records.new_case_lead(mode=policy.rotation.mode.value, on=case.received_on,
+                                     decision=decision, notified=notified, recorded_at=now))
     log.info("lead_decided", case=case.reference, lead=decision.chosen,
              skipped=[str(s) for s in decision.skipped])
 
@@ -207,12 +207,12 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
         notified = _notify_decision(tx, notices, case=saved, members=members, chosen=to,
                                     reason=explanation, now=now)
         tx.audit.append(
-            case_ref=reference, kind="lead_reassigned", actor=actor, at=now,
-            from_state=case.state.value, to_state=case.state.value, reason=reason,
-            data={"from": case.lead_member, "to": to, "override": bool(blocking),
-                  "overridden": [s.as_dict() for s in blocking], "explanation": explanation,
-                  "notified": notified, "version": saved.version,
-                  "recorded_at": now.isoformat()})
+            case_ref=reference, actor=actor, at=now, from_state=case.state.value,
+            to_state=case.state.value, reason=reason,
+            record=records.LeadReassigned(
+                case.lead_member, to, bool(blocking),
+                tuple(records.SkippedMember.of(s) for s in blocking), explanation,
+                tuple(notified), saved.version, now))
     log.info("lead_reassigned", case=reference, lead=to, override=bool(blocking), actor=actor)
     return saved
 
@@ -242,11 +242,11 @@ def recuse(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, mem
         notified = _notify_decision(tx, notices, case=saved, members=members,
                                     chosen=decision.chosen, reason=decision.explain(), now=now)
         tx.audit.append(
-            case_ref=reference, kind="lead_recused", actor=actor, at=now,
-            from_state=case.state.value, to_state=case.state.value, reason=reason,
-            data={"member": member, "mode": policy.rotation.mode.value, **decision.as_dict(),
-                  "notified": notified, "version": saved.version,
-                  "recorded_at": now.isoformat()})
+            case_ref=reference, actor=actor, at=now, from_state=case.state.value,
+            to_state=case.state.value, reason=reason,
+            record=records.LeadRecused(member, policy.rotation.mode.value,
+                                       records.Decision.of(decision), tuple(notified),
+                                       saved.version, now))
     log.info("lead_recused", case=reference, member=member, lead=decision.chosen, actor=actor)
     return saved
 
@@ -299,11 +299,11 @@ def advance_duty(*, uow: UnitOfWork, clock: Clock, policy: Policy,
         tx.members.start_duty(member_id=decision.chosen, at=now, on=calendar.local_date(now),
                               actor=actor)
         until = period_end(rule.every, since=now, calendar=calendar)
-        tx.audit.append(case_ref=None, kind="duty_rotated", actor=actor, at=now,
-                        from_state=None, to_state=None, reason=decision.explain(),
-                        data={"from": current.member if current else None,
-                              "to": decision.chosen, "until": until.isoformat(),
-                              "every": rule.every, "forced": force, **decision.as_dict()})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=decision.explain(),
+                        record=records.DutyRotated(current.member if current else None,
+                                                   decision.chosen, until, rule.every, force,
+                                                   records.Decision.of(decision)))
     log.info("duty_rotated", duty=decision.chosen, until=until.isoformat(), actor=actor)
     return DutyResult(True, decision.chosen, now, until, decision.explain())
 
@@ -367,12 +367,14 @@ def alert_unavailable_leads(*, uow: UnitOfWork, clock: Clock, notices: Notices,
             recipients = notices.to_chairs(members) or notices.to_secretariat()
             notified = notices.queue(tx, kind="lead_unavailable", case=problem.case,
                                      recipients=recipients, reason=reason, now=now)
-            entry = {"case": problem.case.reference, "lead": problem.lead,
-                     "problems": [s.as_dict() for s in fresh], "recipients": notified}
-            tx.audit.append(case_ref=problem.case.reference, kind="lead_alert", actor=actor,
-                            at=now, from_state=problem.case.state.value,
+            entry = records.LeadAlert(problem.case.reference, problem.lead,
+                                      tuple(records.SkippedMember.of(s) for s in fresh),
+                                      tuple(notified))
+            tx.audit.append(case_ref=problem.case.reference, actor=actor, at=now,
+                            from_state=problem.case.state.value,
                             to_state=problem.case.state.value,
-                            reason=f"the lead may no longer lead the case: {reason}", data=entry)
-            alerted.append(entry)
+                            reason=f"the lead may no longer lead the case: {reason}",
+                            record=entry)
+            alerted.append(entry.to_data())
     log.info("leads_checked", alerted=len(alerted))
     return alerted

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 import pyotp
 
+from states import records
 from states.users import Session, User
 from workflow import users
 from workflow.logging import get_logger
@@ -207,19 +208,18 @@ class SignIn:
             if throttle.fail(key, now)]
         actor = _actor(name)
         with self.uow.write() as tx:
-            tx.audit.append(case_ref=None, kind="sign_in_failed", actor=actor, at=now,
-                            from_state=None, to_state=None, reason=why,
-                            data={"user": name[:100], "address": address})
+            tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None,
+                            to_state=None, reason=why,
+                            record=records.SignInFailed(name[:100], address))
             for what in locked:
                 limit, subject = ((PER_USER, "user name") if what == "user"
                                   else (PER_ADDRESS, "client address"))
                 tx.audit.append(
-                    case_ref=None, kind="sign_in_throttled", actor=actor, at=now,
-                    from_state=None, to_state=None,
+                    case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                     reason=f"{limit} failed sign-ins within {_minutes(WINDOW)} minutes: the "
                            f"{subject} is locked out until they are {_minutes(WINDOW)} "
                            "minutes old",
-                    data={"user": name[:100], "address": address, "locked": what})
+                    record=records.SignInThrottled(name[:100], address, what))
         log.warning("sign_in_failed", user=name[:100], address=address, why=why, locked=locked)
 
     # -- sessions --------------------------------------------------------------------------

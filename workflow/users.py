@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+from states import records
 from states.case import require_actor
 from states.errors import InvalidInputError
 from states.users import ApiToken, Role, User
@@ -102,10 +103,9 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
         listed = tx.users.add_token(name, token_hash(token), at=now)
-        tx.audit.append(case_ref=None, kind="user_added", actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"user {name} added",
-                        data={"user": name, "role": chosen.value, "member": member_id,
-                              "token": listed.id})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"user {name} added",
+                        record=records.UserAdded(name, chosen.value, member_id, listed.id))
     log.info("user_added", user=name, role=chosen.value, actor=actor)
     return NewUser(user, token)
 
@@ -136,9 +136,9 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
         _existing(tx, name)
         tx.users.set_password(name, hashed)
         ended = tx.users.revoke_sessions(name, at=now, keep=keep_session)
-        tx.audit.append(case_ref=None, kind="password_set", actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"password of {name} set",
-                        data={"user": name, "sessions_ended": ended})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"password of {name} set",
+                        record=records.PasswordSet(name, ended))
     return ended
 
 
@@ -153,11 +153,11 @@ def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool,
                                     f"{'disabled' if disabled else 'enabled'}")
         tx.users.set_disabled(name, disabled)
         ended = tx.users.revoke_sessions(name, at=now) if disabled else 0
-        kind = "user_disabled" if disabled else "user_enabled"
-        tx.audit.append(case_ref=None, kind=kind, actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"user {name} {kind.removeprefix('user_')}",
-                        data={"user": name, "sessions_ended": ended})
-    log.info(kind, user=name, actor=actor)
+        record = (records.UserDisabled if disabled else records.UserEnabled)(name, ended)
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"user {name} {record.kind.removeprefix('user_')}",
+                        record=record)
+    log.info(record.kind, user=name, actor=actor)
 
 
 def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewToken:
@@ -167,10 +167,9 @@ def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewT
     with uow.write() as tx:
         _existing(tx, name)
         listed = tx.users.add_token(name, token_hash(token), at=now)
-        tx.audit.append(case_ref=None, kind="token_issued", actor=actor, at=now,
-                        from_state=None, to_state=None,
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"API token {listed.id} of {name} issued",
-                        data={"user": name, "token": listed.id})
+                        record=records.TokenIssued(name, listed.id))
     return NewToken(token, listed)
 
 
@@ -193,10 +192,9 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
         if count == 0:
             raise InvalidInputError(f"token '{token_id}' of {name} is revoked already"
                                     if token_id else f"user '{name}' has no active token")
-        tx.audit.append(case_ref=None, kind="token_revoked", actor=actor, at=now,
-                        from_state=None, to_state=None,
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"API token {token_id or '(all)'} of {name} revoked",
-                        data={"user": name, "token": token_id, "revoked": count})
+                        record=records.TokenRevoked(name, token_id, count))
     log.info("token_revoked", user=name, token=token_id, count=count, actor=actor)
     return count
 
@@ -211,9 +209,9 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
     with uow.write() as tx:
         _existing(tx, name)
         tx.users.set_totp(name, secret)
-        tx.audit.append(case_ref=None, kind="totp_enrolled", actor=actor, at=now,
-                        from_state=None, to_state=None,
-                        reason=f"second factor (TOTP) of {name} enrolled", data={"user": name})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"second factor (TOTP) of {name} enrolled",
+                        record=records.TotpEnrolled(name))
     uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=issuer)
     return Enrolment(secret, uri)
 
@@ -224,9 +222,9 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
         if not _existing(tx, name).has_totp:
             raise InvalidInputError(f"user '{name}' has no second factor enrolled")
         tx.users.set_totp(name, None)
-        tx.audit.append(case_ref=None, kind="totp_removed", actor=actor, at=now,
-                        from_state=None, to_state=None,
-                        reason=f"second factor (TOTP) of {name} removed", data={"user": name})
+        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                        reason=f"second factor (TOTP) of {name} removed",
+                        record=records.TotpRemoved(name))
 
 
 def list_users(*, uow: UnitOfWork) -> list[User]:

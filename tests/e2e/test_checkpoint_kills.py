@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from states.records import GenericRecord
 from states.signatures import Signer
 from tests.conftest import ROOT
 from workflow.audit import AuditReport, verify_all
@@ -87,6 +88,7 @@ def fsync(fd):
     time.sleep(0.003)
 
 os.fsync = fsync
+from states.records import GenericRecord
 from workflow.audit import make_checkpoint
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
@@ -96,8 +98,9 @@ stop, ready = Path(sys.argv[1]), Path(sys.argv[2])
 made = 0
 while not stop.exists():
     with services.uow.write() as tx:
-        tx.audit.append(case_ref=None, kind="tick", actor="writer", at=datetime.now(UTC),
-                        from_state=None, to_state=None, reason=None, data={"n": made})
+        tx.audit.append(case_ref=None, actor="writer", at=datetime.now(UTC),
+                        from_state=None, to_state=None, reason=None,
+                        record=GenericRecord("tick", {"n": made}))
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
     made += 1
     ready.touch()
@@ -125,8 +128,9 @@ def setup(database_url: str, tmp_path: Path,
 
 def _tick(services: Services, n: int) -> None:
     with services.uow.write() as tx:
-        tx.audit.append(case_ref=None, kind="tick", actor="test", at=datetime.now(UTC),
-                        from_state=None, to_state=None, reason=None, data={"n": n})
+        tx.audit.append(case_ref=None, actor="test", at=datetime.now(UTC),
+                        from_state=None, to_state=None, reason=None,
+                        record=GenericRecord("tick", {"n": n}))
 
 
 def _verify(services: Services) -> AuditReport:

@@ -14,6 +14,7 @@ import sqlalchemy
 from states.case import Party, PartyRole
 from states.errors import ConflictError, StorageError
 from states.lifecycle import State
+from states.records import GenericRecord
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput, advance, open_case
@@ -155,9 +156,9 @@ def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Service
         with services.uow.write() as tx:
             reference = tx.cases.next_reference(prefix="NCP", year=2025)
             tx.cases.add(replace(template, reference=reference))
-            tx.audit.append(case_ref=reference, kind="opened", actor="secretariat",
+            tx.audit.append(case_ref=reference, actor="secretariat",
                             at=template.received_at, from_state=None, to_state="received",
-                            reason="half", data={})
+                            reason="half", record=GenericRecord("opened", {}))
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError, match="power cut"):
@@ -182,9 +183,9 @@ def test_a_write_the_database_refuses_rolls_back_everything_before_it(
     def write_duplicate() -> None:
         with services.uow.write() as tx:
             reference = tx.cases.next_reference(prefix="NCP", year=2025)
-            tx.audit.append(case_ref=reference, kind="opened", actor="secretariat",
+            tx.audit.append(case_ref=reference, actor="secretariat",
                             at=existing.received_at, from_state=None, to_state="received",
-                            reason="duplicate", data={})
+                            reason="duplicate", record=GenericRecord("opened", {}))
             tx.cases.add(existing)  # same reference as the case already stored
 
     with pytest.raises(StorageError, match="refused"):

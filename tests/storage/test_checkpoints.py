@@ -20,7 +20,8 @@ from states.chain import AuditEntry, seal, verify
 from states.checkpoints import Checkpoint, check
 from storage import mapper
 from tests.conftest import ROOT, InProcessCli
-from tests.storage.test_audit_log import _drop_append_only_triggers, _open, _seed, _sql
+from tests.helpers import open_one
+from tests.storage.test_audit_log import _drop_append_only_triggers, _seed, _sql
 from workflow.audit import checkpoint_path, make_checkpoint, verify_all
 from workflow.bootstrap import Services
 from workflow.cases import advance
@@ -61,7 +62,7 @@ def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_chec
         services: Services, keyed: str, drop_checkpoints: bool) -> None:
     _seed(services)
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 5
-    reference = _open(services, "Fourth case", date(2025, 5, 20))
+    reference = open_one(services, title="Fourth case", received=date(2025, 5, 20))
     advance(uow=services.uow, clock=services.clock, policy=services.policy,
             reference=reference, trigger="begin_assessment", actor="chair", reason="complete")
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 7

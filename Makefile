@@ -18,7 +18,8 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/ncpflow init --demo
 	@PW=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(12))'); \
-	if $(BIN)/ncpflow users add demo --role handler --password "$$PW" --actor "make run"; then \
+	if printf '%s\n' "$$PW" | $(BIN)/ncpflow users add demo --role handler --password-stdin \
+	    --actor "make run"; then \
 	  echo "sign in as: demo   password: $$PW   (shown once)"; \
 	else echo "demo user exists; new password: $(BIN)/ncpflow users passwd demo"; fi
 	$(BIN)/ncpflow serve --host 127.0.0.1 --port 8000

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/audit_verify.py [--json] [--entries N]
 
 N entries (default 1,000,000) are sealed with `states.chain.seal` and written with one
-executemany into a freshly migrated SQLite file; one checkpoint signs the head. Then, in the
+executemany into a freshly migrated SQLite file; one checkpoint (Ed25519) signs the head. Then, in the
 same run, on the same file:
 
 * engine: `workflow.audit.verify_all` (the chain and every checkpoint), exactly as the CLI
@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from states.chain import GENESIS, HASHED_FIELDS, ChainHead, seal  # noqa: E402
+from states.signatures import Signer  # noqa: E402
 from workflow.audit import make_checkpoint, verify_all  # noqa: E402
 from workflow.bootstrap import bootstrap, initialise  # noqa: E402
 from workflow.clock import FixedClock  # noqa: E402
@@ -105,7 +106,7 @@ def main() -> None:
     configure(level="warning")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        os.environ["NCPFLOW_AUDIT_KEY"] = "benchmark-key"
+        os.environ["NCPFLOW_AUDIT_SIGNING_KEY"] = Signer.generate().private_pem()
         settings = parse_settings({"database": {"url": f"sqlite:///{path}"}}, source="(bench)")
         services = bootstrap(settings, clock=FixedClock(START), require_initialised=False)
         initialise(services)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -18,12 +19,45 @@ class User:
     name: str
     role: str
     member_id: str | None = None
-    token_hash: str | None = None
     password_hash: str | None = None
+    disabled: bool = False
+    # Raised by every change that ends the user's sessions or tokens (disable, enable, token
+    # revoked, new password): a token cached with one stamp is refused once it moved.
+    stamp: int = 0
+    totp_secret: str | None = None
 
     @property
     def is_auditor(self) -> bool:
         return self.role == Role.AUDITOR
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_secret is not None
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as listed: never the token itself, only the first digits of its hash."""
+
+    id: str
+    user: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser: its user, and when it began, was last seen and ends."""
+
+    id_hash: str
+    user: User
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
 
 
 # Who may read confidential submitters' names and organisation numbers as stored. Auditors see

@@ -38,6 +38,10 @@ class SqlAuditLog:
         self._head = ChainHead(entry.seq, entry.hash)
         return entry
 
+    def hash_at(self, seq: int) -> str | None:
+        row = self._db.one("SELECT hash FROM audit_log WHERE seq = :seq", {"seq": seq})
+        return str(row[0]) if row else None
+
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
         where = " WHERE case_ref = :ref" if case_ref is not None else ""
         cursor = self._db.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{where} "

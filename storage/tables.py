@@ -94,7 +94,9 @@ class AuditCheckpointRow(SQLModel, table=True):
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     hash: str
     at: str
-    mac: str
+    mac: str  # HMAC of older checkpoints; empty when signed with Ed25519
+    sig: str | None = None  # Ed25519 signature (base64)
+    key_id: str | None = None  # fingerprint of the signing key
 
 
 class ReferenceCounterRow(SQLModel, table=True):
@@ -222,6 +224,35 @@ class UserRow(SQLModel, table=True):
     name: str = Field(primary_key=True)
     role: str
     member_id: str | None = None
-    token_hash: str | None = Field(default=None, unique=True)
     password_hash: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime
+    disabled: bool = False  # (0005_sessions) signs nobody in, tokens and sessions refused
+    stamp: int = 0  # raised whenever the user's sessions or tokens change (disable, revoke...)
+    totp_secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    totp_last_step: int | None = None  # the last TOTP time step used: a code works once
+
+
+class SessionRow(SQLModel, table=True):
+    """A signed-in browser (migration 0005_sessions): the cookie holds the id, this its sha256."""
+
+    __tablename__ = "sessions"
+
+    id_hash: str = Field(primary_key=True)
+    user_name: str = Field(index=True)
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    address: str | None = None
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """API tokens (migration 0005_sessions): sha256 only; `id` is the hash's first 12 digits."""
+
+    __tablename__ = "api_tokens"
+
+    id: str = Field(primary_key=True)
+    user_name: str = Field(index=True)
+    token_hash: str = Field(unique=True)
+    created_at: datetime
+    revoked_at: datetime | None = None

@@ -14,6 +14,7 @@ from storage.engine import check_sqlite_file, is_sqlite, make_engine
 from storage.sql import SqlUnitOfWork
 from workflow.clock import SystemClock
 from workflow.config import Settings
+from workflow.files import create_private
 from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 
 
@@ -51,8 +52,12 @@ def initialise(services: Services) -> None:
     uow = services.uow
     assert isinstance(uow, SqlUnitOfWork)
     url = services.settings.database.url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:///") and url.removeprefix("sqlite:///") not in {"", ":memory:"}:
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Made owner-only before SQLite opens it: SQLite gives its -wal and -shm files the
+        # main file's mode.
+        create_private(path)
     from storage import migrate  # Alembic is heavy; only `init` pays for importing it
 
     try:

@@ -222,7 +222,11 @@ class SchedulerSection(_Section):
 
 class AuditSection(_Section):
     key_file: str | None = Field(
-        default=None, description="HMAC key for checkpoints (else $NCPFLOW_AUDIT_KEY)")
+        default=None, description="HMAC key that checks checkpoints made before Ed25519 signing "
+        "(else $NCPFLOW_AUDIT_KEY)")
+    signing_key_file: str | None = Field(
+        default=None, description="Ed25519 private key (PEM) that signs checkpoints and exports "
+        "(else $NCPFLOW_AUDIT_SIGNING_KEY); `ncpflow audit keygen --output FILE` makes one")
     checkpoint_file: str | None = Field(
         default=None, description="checkpoint log outside the database (default: beside it)")
 
@@ -232,6 +236,47 @@ class WebSection(_Section):
         default=None, description="signs session cookies and form tokens (else "
         "$NCPFLOW_SECRET_KEY); made, readable by the owner only, by the first `serve` that finds "
         "it missing; default: beside the database")
+    public_url: str | None = Field(
+        default=None, description="the address users reach the app at, e.g. "
+        "\"https://ncp.example.org\"; https makes session cookies Secure")
+    trusted_proxies: tuple[str, ...] = Field(
+        default=(), description="addresses (IPs or CIDR ranges) of reverse proxies whose "
+        "X-Forwarded-Proto and X-Forwarded-For headers are believed; from any other address "
+        "they are ignored")
+    require_totp_for: tuple[str, ...] = Field(
+        default=(), description="roles that must give a one-time code (TOTP, enrolled with "
+        "`ncpflow users totp NAME`) to sign in to the pages, e.g. [\"admin\"]")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("https://")
+                                      or value.startswith("http://")):
+            raise ValueError(f"'{value}' is not an http:// or https:// address")
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import ipaddress
+
+        for item in value:
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or CIDR range") from None
+        return value
+
+    @field_validator("require_totp_for")
+    @classmethod
+    def _roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        known = ("handler", "member", "auditor", "admin")
+        for role in value:
+            if role not in known:
+                raise ValueError(f"'{role}' is not a role; roles are {', '.join(known)}")
+        return value
 
 
 class Settings(_Section):

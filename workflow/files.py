@@ -3,10 +3,12 @@
 A relative path in config.toml is read relative to the file's folder. Files that belong to one
 database (the checkpoint log, the session key) default to a name beside the SQLite file, or,
 for PostgreSQL, beside config.toml, named after the database so two never share one.
+`create_private` makes such a file readable by its owner only (0600), whatever the umask.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -30,3 +32,16 @@ def beside_database(settings: Settings, suffix: str) -> Path:
         return db.with_name(db.name + suffix)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1].split("?")[0]) or "ncpflow"
     return config_dir(settings) / f"{name}{suffix}"
+
+
+def create_private(path: Path) -> bool:
+    """Create `path` empty with mode 0600 unless it exists; True when this call made it.
+
+    The mode is given to open(2) itself, so the file is never readable by others, not even
+    for a moment; an existing file is left as it is."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True

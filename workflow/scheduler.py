@@ -26,7 +26,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from states.rotation import RotationMode
 from workflow.alerts import sweep
-from workflow.audit import load_key, make_checkpoint
+from workflow.audit import load_key, load_signer, make_checkpoint
 from workflow.bootstrap import Services
 from workflow.outbox import dispatch
 from workflow.rotation import Notices, advance_duty, alert_unavailable_leads
@@ -81,7 +81,7 @@ def run_leads_check(services: Services) -> None:
 
 
 def run_checkpoint(services: Services) -> None:
-    """Job (nightly, when an audit key is configured): sign the audit chain head."""
+    """Job (nightly, when an audit signing key is configured): sign the audit chain head."""
     try:
         checkpoint = make_checkpoint(uow=services.uow, clock=services.clock,
                                      settings=services.settings)
@@ -92,9 +92,9 @@ def run_checkpoint(services: Services) -> None:
 
 def jobs(services: Services) -> list[str]:
     """The job ids this configuration runs: duty rotation only in periodic mode, the nightly
-    audit checkpoint only when an audit key is configured."""
+    audit checkpoint only when an audit signing key is configured."""
     periodic = services.policy.rotation.mode is RotationMode.PERIODIC
-    keyed = load_key(services.settings) is not None
+    keyed = load_signer(services.settings) is not None
     return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB,
             *([CHECKPOINT_JOB] if keyed else [])]
 
@@ -161,6 +161,10 @@ def add_jobs(heartbeat: Heartbeat, services: Services) -> None:
     if CHECKPOINT_JOB in jobs(services):
         # Nightly at 02:30 in the NCP's zone; without a key the job list says it is off.
         scheduler.add_job(run_checkpoint, "cron", id=CHECKPOINT_JOB, hour=2, minute=30, **common)
+    elif load_key(services.settings) is not None:
+        log.warning("audit_checkpoints_off", reason="only an HMAC key is configured; new "
+                    "checkpoints are signed with Ed25519: `ncpflow audit keygen --output FILE`, "
+                    "then [audit] signing_key_file")
 
 
 def _now(services: Services) -> Any:

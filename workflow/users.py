@@ -1,8 +1,11 @@
-"""Users of the web app and API: add one (with a new API token), set a password, sign in.
+"""Users of the web app and API: add, password, disable/enable, API tokens, TOTP enrolment.
 
 Tokens are 256-bit random strings shown once; only their sha256 is stored, so a lookup is one
-indexed query. Passwords are hashed with argon2id. Adding a user or changing a password is an
-audit entry (case_ref NULL).
+indexed query; a user may hold several, each listed by an id (the hash's first 12 hex digits)
+and revoked on its own. Passwords are hashed with argon2id. Every change is an audit entry
+(case_ref NULL) and takes effect at once in every process: a disabled user's tokens and
+sessions are refused on their next request (a cached token is checked against the user's
+stamp, one primary-key read).
 """
 
 from __future__ import annotations
@@ -11,30 +14,48 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+import pyotp
 import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from states.case import require_actor
 from states.errors import InvalidInputError
-from states.users import Role, User
+from states.users import ApiToken, Role, User
 from workflow import inputs
-from workflow.ports import Clock, UnitOfWork
+from workflow.ports import Clock, Transaction, UnitOfWork
 
 log = structlog.get_logger("ncpflow.users")
 _hasher = PasswordHasher()
 # Verified against when the user is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password")
+MAX_PASSWORD = 1000
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> str:
+    return "ncp_" + secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True)
 class NewUser:
     user: User
     token: str
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: str
+    listed: ApiToken
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    secret: str
+    uri: str
 
 
 def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
@@ -49,18 +70,19 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
         raise InvalidInputError("a user with role member needs --member ID (the member it is)")
     if chosen is not Role.MEMBER and member_id:
         raise InvalidInputError("--member goes with role member only")
-    token = "ncp_" + secrets.token_urlsafe(32)
+    token = new_token()
+    hashed = _hash_password(password) if password is not None else None
     now = clock.now()
     with uow.write() as tx:
         if member_id is not None and member_id not in {m.id for m in tx.members.all()}:
             raise InvalidInputError(f"no member with id '{member_id}'; see `ncpflow members list`")
-        user = User(name=name, role=chosen.value, member_id=member_id,
-                    token_hash=token_hash(token),
-                    password_hash=_hash_password(password) if password is not None else None)
+        user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
+        listed = tx.users.add_token(name, token_hash(token), at=now)
         tx.audit.append(case_ref=None, kind="user_added", actor=actor, at=now, from_state=None,
                         to_state=None, reason=f"user {name} added",
-                        data={"user": name, "role": chosen.value, "member": member_id})
+                        data={"user": name, "role": chosen.value, "member": member_id,
+                              "token": listed.id})
     log.info("user_added", user=name, role=chosen.value, actor=actor)
     return NewUser(user, token)
 
@@ -68,19 +90,118 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
 def _hash_password(password: str) -> str:
     if len(password) < 8:
         raise InvalidInputError("a password needs at least 8 characters")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInputError(f"a password has at most {MAX_PASSWORD} characters")
     return _hasher.hash(password)
 
 
-def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str) -> None:
+def _existing(tx: Transaction, name: str) -> User:
+    user = tx.users.get(name)
+    if user is None:
+        raise InvalidInputError(f"no user named '{name}'; see `ncpflow users list`")
+    return user
+
+
+def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str,
+                 keep_session: str | None = None) -> int:
+    """Set the password; every session of the user ends but `keep_session` (an id hash: the
+    browser that changed it). Returns the number of sessions ended."""
     require_actor(actor)
     hashed = _hash_password(password)
     now = clock.now()
     with uow.write() as tx:
-        if tx.users.get(name) is None:
-            raise InvalidInputError(f"no user named '{name}'")
+        _existing(tx, name)
         tx.users.set_password(name, hashed)
+        ended = tx.users.revoke_sessions(name, at=now, keep=keep_session)
         tx.audit.append(case_ref=None, kind="password_set", actor=actor, at=now, from_state=None,
-                        to_state=None, reason=f"password of {name} set", data={"user": name})
+                        to_state=None, reason=f"password of {name} set",
+                        data={"user": name, "sessions_ended": ended})
+    return ended
+
+
+def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool,
+                 actor: str) -> None:
+    """Disable (every session ends; tokens and sign-in refused) or enable a user again."""
+    now = clock.now()
+    with uow.write() as tx:
+        user = _existing(tx, name)
+        if user.disabled == disabled:
+            raise InvalidInputError(f"user '{name}' is already "
+                                    f"{'disabled' if disabled else 'enabled'}")
+        tx.users.set_disabled(name, disabled)
+        ended = tx.users.revoke_sessions(name, at=now) if disabled else 0
+        kind = "user_disabled" if disabled else "user_enabled"
+        tx.audit.append(case_ref=None, kind=kind, actor=actor, at=now, from_state=None,
+                        to_state=None, reason=f"user {name} {kind.removeprefix('user_')}",
+                        data={"user": name, "sessions_ended": ended})
+    log.info(kind, user=name, actor=actor)
+
+
+def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewToken:
+    """A new API token for the user (shown once); the others stay valid."""
+    token = new_token()
+    now = clock.now()
+    with uow.write() as tx:
+        _existing(tx, name)
+        listed = tx.users.add_token(name, token_hash(token), at=now)
+        tx.audit.append(case_ref=None, kind="token_issued", actor=actor, at=now,
+                        from_state=None, to_state=None,
+                        reason=f"API token {listed.id} of {name} issued",
+                        data={"user": name, "token": listed.id})
+    return NewToken(token, listed)
+
+
+def list_tokens(*, uow: UnitOfWork, name: str) -> list[ApiToken]:
+    with uow.read() as tx:
+        _existing(tx, name)
+        return tx.users.tokens(name)
+
+
+def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | None,
+                 actor: str) -> int:
+    """Revoke one token (by its listed id) or, with None, every token of the user."""
+    now = clock.now()
+    with uow.write() as tx:
+        _existing(tx, name)
+        if token_id is not None and token_id not in {t.id for t in tx.users.tokens(name)}:
+            raise InvalidInputError(f"user '{name}' has no token '{token_id}'; "
+                                    f"see `ncpflow users tokens {name}`")
+        count = tx.users.revoke_tokens(name, at=now, token_id=token_id)
+        if count == 0:
+            raise InvalidInputError(f"token '{token_id}' of {name} is revoked already"
+                                    if token_id else f"user '{name}' has no active token")
+        tx.audit.append(case_ref=None, kind="token_revoked", actor=actor, at=now,
+                        from_state=None, to_state=None,
+                        reason=f"API token {token_id or '(all)'} of {name} revoked",
+                        data={"user": name, "token": token_id, "revoked": count})
+    log.info("token_revoked", user=name, token=token_id, count=count, actor=actor)
+    return count
+
+
+def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
+               issuer: str) -> Enrolment:
+    """A new TOTP secret for the user (replacing any old one): shown once, to scan."""
+    secret = pyotp.random_base32()
+    now = clock.now()
+    with uow.write() as tx:
+        _existing(tx, name)
+        tx.users.set_totp(name, secret)
+        tx.audit.append(case_ref=None, kind="totp_enrolled", actor=actor, at=now,
+                        from_state=None, to_state=None,
+                        reason=f"second factor (TOTP) of {name} enrolled", data={"user": name})
+    uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=issuer)
+    return Enrolment(secret, uri)
+
+
+def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None:
+    now = clock.now()
+    with uow.write() as tx:
+        if not _existing(tx, name).has_totp:
+            raise InvalidInputError(f"user '{name}' has no second factor enrolled")
+        tx.users.set_totp(name, None)
+        tx.audit.append(case_ref=None, kind="totp_removed", actor=actor, at=now,
+                        from_state=None, to_state=None,
+                        reason=f"second factor (TOTP) of {name} removed", data={"user": name})
 
 
 def list_users(*, uow: UnitOfWork) -> list[User]:
@@ -93,17 +214,26 @@ def by_token(*, uow: UnitOfWork, token: str) -> User | None:
         return tx.users.by_token_hash(token_hash(token))
 
 
+def still_valid(*, uow: UnitOfWork, user: User) -> bool:
+    """Whether a user found earlier (a cached token) is unchanged: enabled, same stamp."""
+    with uow.read() as tx:
+        return tx.users.stamp(user.name) == user.stamp
+
+
 def by_name(*, uow: UnitOfWork, name: str) -> User | None:
     with uow.read() as tx:
         return tx.users.get(name)
 
 
 def check_password(*, uow: UnitOfWork, name: str, password: str) -> User | None:
-    """The user if the password is theirs, else None (same cost for unknown names)."""
+    """The user if the password is theirs and they are enabled, else None (same cost for
+    unknown names). Callers bound how many run at once (workflow.signin)."""
     user = by_name(uow=uow, name=name)
     encoded = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     try:
         _hasher.verify(encoded, password)
     except (VerificationError, InvalidHashError):
         return None
-    return user if user is not None and user.password_hash else None
+    if user is None or not user.password_hash or user.disabled:
+        return None
+    return user

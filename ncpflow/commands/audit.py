@@ -13,10 +13,11 @@ import typer
 from rich.markup import escape
 
 from ncpflow import output
-from ncpflow.context import context_of, day
+from ncpflow.context import Context, context_of, day
 from ncpflow.output import emit_json, out
 from states.chain import HASHED_FIELDS
-from workflow import audit, exports
+from workflow import audit, export_files, exports
+from workflow.export_files import FileStatus
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
 
@@ -41,30 +42,29 @@ def audit_log(
         output.emit_jsonl(rows)
 
 
+PublicKeys = Annotated[list[Path] | None, typer.Option(
+    "--public-key", help="A trusted Ed25519 public key (PEM, from `audit public-key`); "
+    "repeatable. The configured signing key's public half is trusted too.")]
+
+
 @audit_app.command("verify")
 def audit_verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     file: Annotated[Path | None, typer.Option(
         "--file", help="Verify an exported JSONL file offline, without the database.")] = None,
+    public_keys: PublicKeys = None,
 ) -> None:
     """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
-    entry, a bad checkpoint or a truncation."""
-    if file is not None:
-        verdict = exports.verify_file(file)
-        if as_json:
-            emit_json(verdict.as_dict())
-        elif verdict.ok:
-            out.print(f"export intact ({verdict.mode}): {verdict.entries} entries, "
-                      f"{verdict.redacted} redacted (links checked), {verdict.gaps} gaps")
-        else:
-            output.err.print(f"export BROKEN at seq {verdict.first_bad_seq}: {verdict.problem}")
-        if not verdict.ok:
-            raise typer.Exit(6)
-        return
+    entry, a bad checkpoint or a truncation. With --file: exit 0 for an intact export signed by
+    a trusted key, 1 for an unsigned one or one signed by another key, 6 for a broken one."""
     context = context_of(ctx)
+    if file is not None:
+        _verify_file(context, file, public_keys or [], as_json)
+        return
     services = context.services()
-    report = audit.verify_all(uow=services.uow, settings=context.settings())
+    report = audit.verify_all(uow=services.uow, settings=context.settings(),
+                              public_keys=public_keys or [])
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:
@@ -79,8 +79,37 @@ def audit_verify(
             output.err.print(finding.problem)
         output.err.print(f"{report.chain.entries} entries checked; first bad seq "
                          f"{report.first_bad_seq}")
+    if report.unfinished and not as_json:
+        seqs = ", ".join(str(s) for s in report.unfinished)
+        output.err.print(f"unfinished checkpoint at seq {seqs}: signed and logged, not yet in "
+                         "the database (a checkpoint was interrupted); the next `audit "
+                         "checkpoint` completes it")
     if not report.ok:
         raise typer.Exit(6)
+
+
+def _verify_file(context: Context, file: Path, public_keys: list[Path], as_json: bool) -> None:
+    trusted = audit.trusted_keys(context.settings(), public_keys)
+    verdict = export_files.verify_file(file, trusted)
+    if as_json:
+        emit_json(verdict.as_dict())
+    elif verdict.status is FileStatus.INTACT:
+        out.print(f"{file}: export intact ({verdict.mode}): {verdict.entries} entries, "
+                  f"{verdict.redacted} redacted, {verdict.gaps} gaps; head seq "
+                  f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}",
+                  soft_wrap=True)
+    elif verdict.status is FileStatus.BROKEN:
+        where = f" at seq {verdict.first_bad_seq}" if verdict.first_bad_seq is not None else ""
+        output.err.print(escape(f"{file}: export BROKEN{where}: {verdict.problem}"),
+                         soft_wrap=True)
+    else:
+        label = "UNSIGNED" if verdict.status is FileStatus.UNSIGNED else "NOT TRUSTED"
+        output.err.print(escape(f"{file}: export {label} ({verdict.entries} entries): "
+                                f"{verdict.problem}"), soft_wrap=True)
+    if verdict.status is FileStatus.BROKEN:
+        raise typer.Exit(6)
+    if verdict.status is not FileStatus.INTACT:
+        raise typer.Exit(1)
 
 
 @audit_app.command("checkpoint")
@@ -88,8 +117,8 @@ def audit_checkpoint(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Sign the chain head (seq, hash, time) with the audit key; store it in the database and
-    append it to the checkpoint log outside the database."""
+    """Sign the chain head (seq, hash, time) with the audit signing key; append it to the
+    checkpoint log outside the database and store it in the database."""
     context = context_of(ctx)
     services = context.services()
     checkpoint = audit.make_checkpoint(uow=services.uow, clock=services.clock,
@@ -98,22 +127,44 @@ def audit_checkpoint(
         emit_json({**checkpoint.as_dict(),
                    "file": str(audit.checkpoint_path(context.settings()))})
     else:
-        out.print(f"checkpoint at seq {checkpoint.seq} {checkpoint.hash} ({checkpoint.at})")
+        out.print(f"checkpoint at seq {checkpoint.seq} {checkpoint.hash} ({checkpoint.at}), "
+                  f"key {checkpoint.key}", soft_wrap=True)
 
 
 @audit_app.command("keygen")
 def audit_keygen(
     output_file: Annotated[Path | None, output.output_option(
         "Write the key to this file (mode 0600) instead of stdout.")] = None,
+    kind: Annotated[audit.KeyKind, typer.Option(
+        "--kind", help="ed25519: the signing key of checkpoints and exports; hmac: the key of "
+        "checkpoints made before Ed25519 signing.")] = audit.KeyKind.ed25519,
 ) -> None:
-    """Make a random checkpoint key; keep it outside the database."""
+    """Make a new audit key; keep it outside the database."""
     with output.output_errors(output_file):
-        key = audit.keygen(output_file)
+        made = audit.keygen(output_file, kind)
     if output_file is None:
-        sys.stdout.write(key + "\n")
+        sys.stdout.write(made.text)
+    elif made.kind is audit.KeyKind.ed25519:
+        out.print(escape(f"signing key written to {output_file} (mode 0600), key "
+                         f"{made.key_id}; set [audit] signing_key_file to it, and give peer "
+                         "reviewers the public key (`ncpflow audit public-key`)"), soft_wrap=True)
     else:
-        out.print(f"key written to {escape(str(output_file))} (mode 0600); "
-                  "set \\[audit] key_file to it")
+        out.print(escape(f"key written to {output_file} (mode 0600); set [audit] key_file to "
+                         "it"), soft_wrap=True)
+
+
+@audit_app.command("public-key")
+def audit_public_key(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Print the public key (PEM) that verifies checkpoints and exports, for peer reviewers."""
+    signer = audit.require_signer(context_of(ctx).settings())
+    if as_json:
+        emit_json({"key": signer.key_id, "algorithm": "ed25519",
+                   "public_key": signer.public_pem()})
+    else:
+        sys.stdout.write(signer.public_pem())
 
 
 @contextlib.contextmanager
@@ -139,16 +190,39 @@ def audit_export(
     actor: Annotated[str | None, typer.Option("--actor")] = None,
 ) -> None:
     """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
-    services = context_of(ctx).services()
-    rows = exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case,
-                               since=day(since, "--from"), until=day(until, "--to"),
-                               reveal=reveal, actor=actor)
-    first = list(_first(rows))  # errors (unknown case, --reveal without --actor) before output
-    with to_file(output_file):
-        if fmt is LogFormat.csv:
+    context = context_of(ctx)
+    services = context.services()
+    when = {"since": day(since, "--from"), "until": day(until, "--to")}
+    if fmt is LogFormat.csv:
+        rows = exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case,
+                                   reveal=reveal, actor=actor, **when)
+        first = list(_first(rows))  # errors (unknown case, --reveal without --actor) first
+        with to_file(output_file):
             output.emit_csv(_chain(first, rows), [*exports.EXPORT_FIELDS, "redacted"])
-        else:
-            output.emit_jsonl(_chain(first, rows))
+        return
+    # JSONL: signed as a whole when a signing key is configured (workflow/export_files.py).
+    signer = audit.load_signer(context.settings())
+    lines = export_files.export_jsonl(uow=services.uow, clock=services.clock, signer=signer,
+                                      case_ref=case, reveal=reveal, actor=actor, **when)
+    with to_file(output_file):
+        _write_utf8(lines)
+    if signer is None:
+        output.err.print(escape("note: the export is not signed (no [audit] signing_key_file "
+                                f"or ${audit.SIGNING_KEY_ENV}); `audit verify --file` will "
+                                "call it unsigned"), soft_wrap=True)
+
+
+def _write_utf8(lines: Iterator[str]) -> None:
+    """Exactly the bytes that were signed (UTF-8), whatever stdout's own encoding."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        for line in lines:
+            sys.stdout.write(line)
+        return
+    sys.stdout.flush()
+    for line in lines:
+        buffer.write(line.encode("utf-8"))
+    buffer.flush()
 
 
 def _first(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:

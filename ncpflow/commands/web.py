@@ -1,4 +1,5 @@
-"""`ncpflow users add|passwd|list` and `ncpflow serve`: the people of the web app, and the app."""
+"""`ncpflow users add|passwd|list|disable|enable|tokens|new-token|revoke-token|totp` and
+`ncpflow serve`: the people of the web app, and the app."""
 
 from __future__ import annotations
 
@@ -9,9 +10,28 @@ import typer
 
 from ncpflow.context import context_of
 from ncpflow.output import emit_json, out
+from states.case import require_actor
+from states.errors import InvalidInputError
 from workflow import users
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web app and API.")
+
+
+def _password(from_stdin: bool, prompt: bool) -> str | None:
+    """The new password: one line of stdin, or typed twice at a hidden prompt; never argv."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise InvalidInputError("--password-stdin: standard input gave no password")
+        return line.rstrip("\r\n")
+    if prompt:
+        return str(typer.prompt("new password", hide_input=True, confirmation_prompt=True))
+    return None
+
+
+PasswordStdin = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the password from the first line of standard input.")]
+Actor = Annotated[str, typer.Option("--actor", help="Who does it (audited).")]
 
 
 @users_app.command("add")
@@ -22,14 +42,18 @@ def users_add(
     member: Annotated[str | None, typer.Option(
         "--member", help="With role member: the member id (see `members list`).")] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who adds the user (audited).")] = "cli",
-    password: Annotated[str | None, typer.Option(
-        "--password", help="Also set a sign-in password (else later: `users passwd`).")] = None,
+    password: Annotated[bool, typer.Option(
+        "--password", help="Also set a sign-in password, typed at a hidden prompt (else "
+        "later: `users passwd`).")] = False,
+    password_stdin: PasswordStdin = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
+    require_actor(actor)  # before the password prompt: a refused command asks for nothing
+    secret = _password(password_stdin, password)
     services = context_of(ctx).services()
     made = users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
-                          member_id=member, actor=actor, password=password)
+                          member_id=member, actor=actor, password=secret)
     if as_json:
         emit_json({"name": made.user.name, "role": made.user.role, "token": made.token})
     else:
@@ -41,20 +65,18 @@ def users_add(
 def users_passwd(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The user.")],
-    password: Annotated[str | None, typer.Option(
-        "--password", help="The new password (else prompted, or read from stdin).")] = None,
+    password_stdin: PasswordStdin = False,
     actor: Annotated[str, typer.Option("--actor", help="Who sets it (audited).")] = "cli",
 ) -> None:
-    """Set a user's password for signing in to the pages (argon2-hashed)."""
-    if password is None:
-        if sys.stdin.isatty():
-            password = typer.prompt("new password", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
+    """Set a user's password for signing in to the pages (argon2-hashed; prompted twice,
+    hidden, or `--password-stdin`). Every session of the user ends."""
+    require_actor(actor)  # before the password prompt: a refused command asks for nothing
+    secret = _password(password_stdin, True)
+    assert secret is not None
     services = context_of(ctx).services()
-    users.set_password(uow=services.uow, clock=services.clock, name=name, password=password,
-                       actor=actor)
-    out.print(f"password of {name} set")
+    ended = users.set_password(uow=services.uow, clock=services.clock, name=name,
+                               password=secret, actor=actor)
+    out.print(f"password of {name} set; {ended} session(s) ended")
 
 
 @users_app.command("list")
@@ -62,12 +84,110 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
     """Users, their roles and member links (never their secrets)."""
     listed = users.list_users(uow=context_of(ctx).services().uow)
     rows = [{"name": u.name, "role": u.role, "member": u.member_id,
-             "password": u.password_hash is not None} for u in listed]
+             "password": u.password_hash is not None, "disabled": u.disabled,
+             "totp": u.has_totp} for u in listed]
     if as_json:
         emit_json(rows)
         return
     for row in rows:
-        out.print(f"{row['name']}  {row['role']}  {row['member'] or ''}".rstrip())
+        flags = " ".join(f for f, on in [("disabled", row["disabled"]), ("totp", row["totp"])]
+                         if on)
+        out.print(f"{row['name']}  {row['role']}  {row['member'] or ''}  {flags}".rstrip())
+
+
+@users_app.command("disable")
+def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
+                  actor: Actor = "cli") -> None:
+    """Disable a user at once: sign-in, sessions and API tokens are refused (audited)."""
+    services = context_of(ctx).services()
+    users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=True,
+                       actor=actor)
+    out.print(f"user {name} disabled; their sessions ended and tokens refused")
+
+
+@users_app.command("enable")
+def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
+                 actor: Actor = "cli") -> None:
+    """Enable a disabled user again (audited); revoked tokens stay revoked."""
+    services = context_of(ctx).services()
+    users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=False,
+                       actor=actor)
+    out.print(f"user {name} enabled")
+
+
+@users_app.command("tokens")
+def users_tokens(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
+                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The user's API tokens: id (not the token), made, revoked."""
+    listed = users.list_tokens(uow=context_of(ctx).services().uow, name=name)
+    rows = [{"id": t.id, "created_at": t.created_at.isoformat(),
+             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+             "active": t.active} for t in listed]
+    if as_json:
+        emit_json(rows)
+        return
+    for row in rows:
+        state = "active" if row["active"] else f"revoked {row['revoked_at']}"
+        out.print(f"{row['id']}  made {row['created_at']}  {state}")
+
+
+@users_app.command("new-token")
+def users_new_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
+                    actor: Actor = "cli",
+                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Issue another API token for the user and print it once (audited)."""
+    services = context_of(ctx).services()
+    made = users.issue_token(uow=services.uow, clock=services.clock, name=name, actor=actor)
+    if as_json:
+        emit_json({"name": name, "id": made.listed.id, "token": made.token})
+    else:
+        out.print(f"API token {made.listed.id} of {name} (shown once, keep it safe): "
+                  f"{made.token}")
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    token_id: Annotated[str | None, typer.Argument(
+        help="The token's id from `users tokens NAME`.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Revoke every token of the user.")] = False,
+    actor: Actor = "cli",
+) -> None:
+    """Revoke an API token (or `--all`) at once, in every running server (audited)."""
+    if (token_id is None) == (not every):
+        raise InvalidInputError("give a token id (see `ncpflow users tokens NAME`) or --all, "
+                                "not both")
+    services = context_of(ctx).services()
+    count = users.revoke_token(uow=services.uow, clock=services.clock, name=name,
+                               token_id=token_id, actor=actor)
+    out.print(f"{count} token(s) of {name} revoked")
+
+
+@users_app.command("totp")
+def users_totp(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the second factor.")] = False,
+    actor: Actor = "cli",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Enrol the user in a second factor (TOTP): print the secret and its otpauth:// URI once,
+    to scan into an authenticator app. Signing in to the pages then asks for a code."""
+    context = context_of(ctx)
+    services = context.services()
+    if remove:
+        users.remove_totp(uow=services.uow, clock=services.clock, name=name, actor=actor)
+        out.print(f"second factor of {name} removed")
+        return
+    made = users.enrol_totp(uow=services.uow, clock=services.clock, name=name, actor=actor,
+                            issuer=context.settings().ncp.name or "ncpflow")
+    if as_json:
+        emit_json({"name": name, "secret": made.secret, "uri": made.uri})
+    else:
+        out.print(f"second factor of {name} enrolled (shown once, keep it safe)")
+        out.print(f"secret: {made.secret}")
+        out.print(f"URI (scan as a QR code): {made.uri}")
 
 
 def serve(

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ncpflow.web.auth import current_user, require_roles, services_of
+from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
 from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states import limits
@@ -114,11 +114,12 @@ router = APIRouter(prefix="/api", responses=ERRORS)
 def _roles(*roles: Role) -> Any:
     """`auth.require_roles` as an async dependency: FastAPI runs a sync dependency in its thread
     pool, a hop per dependency per request (benchmarks/api.py); the token lookup is one indexed
-    read, brief enough for the event loop."""
+    read, brief enough for the event loop. A write signed in by the session cookie needs the
+    X-CSRF-Token header (`auth.api_user`)."""
     check = require_roles(*roles)
 
     async def dependency(request: Request) -> User:
-        return check(current_user(request))
+        return check(api_user(request))
 
     return Depends(dependency)
 
@@ -145,6 +146,19 @@ def _when(value: str | None, what: str) -> Any:
 
 def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
     return views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
+
+
+class SessionOut(BaseModel):
+    name: str
+    role: str
+    csrf_token: str = Field(description="Send it as the X-CSRF-Token header with every write "
+                            "signed in by the session cookie (Bearer tokens need none).")
+
+
+@router.get("/session", summary="Who is signed in, and the CSRF token for cookie writes",
+            response_model=SessionOut)
+def session(request: Request, user: Reader) -> dict[str, Any]:
+    return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")

@@ -22,6 +22,7 @@ from ncpflow import __version__
 from ncpflow.web import api
 from ncpflow.web.auth import ApiError, TokenCache, services_of
 from ncpflow.web.fields import RejectNulInUrl
+from ncpflow.web.headers import SecurityHeaders
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -91,6 +92,15 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
     app.state.services = services
     app.state.secret_key = secret or session_key(services.settings)
     app.state.token_cache = TokenCache()
+    # Outermost last: the forwarded scheme and address are settled before anything reads
+    # them, and every answer (errors too) carries the security headers.
+    app.add_middleware(SecurityHeaders)
+    settings = getattr(services, "settings", None)  # None: a schema-only app (tests)
+    trusted = list(settings.web.trusted_proxies) if settings is not None else []
+    if trusted:
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
 
     @app.exception_handler(ApiError)
     def api_error(_request: Request, exc: ApiError) -> JSONResponse:

@@ -1,19 +1,26 @@
-"""Who is asking: Bearer API tokens or a signed session cookie; roles; CSRF tokens for forms.
+"""Who is asking: Bearer API tokens or a server-side session; roles; CSRF tokens.
 
 For pages (helper modules build on these):
 - `current_user` (dependency): the signed-in `User`, from `Authorization: Bearer TOKEN` or the
   session cookie; 401 otherwise. `optional_user` returns None instead of raising.
+- `api_user`: `current_user`, and for a write (POST, PUT, PATCH, DELETE) authenticated by the
+  session cookie, the `X-CSRF-Token` header must carry the session's CSRF token (403 else);
+  Bearer-token writes need none.
 - `require_roles("handler", ...)`: a dependency returning the user, 403 for other roles.
 - `csrf_token(request)` for a hidden form field; `check_csrf(request, token)` raises 403 when
-  it is missing, forged, expired or minted for another session.
-- `sign_in(response, user)` / `sign_out(response)` set and clear the session cookie
-  (HttpOnly, SameSite=Lax, Secure when served over https); `check_password(request, name, pw)`.
-  A new password ends the sessions signed in with the old one.
+  it is missing, forged, expired or minted for another session. Before signing in, the token
+  is bound to a pre-session cookie of this browser (login CSRF): a token fetched by someone
+  else's browser does not sign this one in. `set_cookies(request, response)` sets that cookie
+  when a page minted one.
+- `sign_in(request, response, user)` starts a session (a row in `sessions`, the cookie holds
+  its random id; HttpOnly, SameSite=Lax, Secure when served over https or `[web] public_url`
+  is https); `sign_out(request, response)` revokes it on the server.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -22,14 +29,18 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from states.users import User
+from states.users import Session, User
 from workflow import users
 from workflow.bootstrap import Services
+from workflow.signin import SESSION_LIFETIME, SignIn
 
 SESSION_COOKIE = "ncpflow_session"
-SESSION_SECONDS = 12 * 3600
+PRESESSION_COOKIE = "ncpflow_presession"
+SESSION_SECONDS = int(SESSION_LIFETIME.total_seconds())
 TOKEN_TTL_SECONDS = 10.0
 CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class ApiError(Exception):
@@ -46,34 +57,44 @@ def services_of(request: Request) -> Services:
     return services
 
 
+def signin_of(request: Request) -> SignIn:
+    """The app's sign-in state (throttles, argon2 gate) for its current services."""
+    services = services_of(request)
+    signin: SignIn | None = getattr(request.app.state, "signin", None)
+    if signin is None or signin.uow is not services.uow:
+        with _SIGNIN_LOCK:
+            signin = getattr(request.app.state, "signin", None)
+            if signin is None or signin.uow is not services.uow:
+                signin = SignIn(services.uow, services.clock,
+                                frozenset(services.settings.web.require_totp_for))
+                request.app.state.signin = signin
+    return signin
+
+
+_SIGNIN_LOCK = threading.Lock()
+
+
+def client_address(request: Request) -> str:
+    """The client's address (the proxy's forwarded one only from `[web] trusted_proxies`)."""
+    return request.client.host if request.client else "unknown"
+
+
 def _signer(request: Request, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret_key, salt=salt)
 
 
-def _password_stamp(user: User) -> str:
-    # A new password (argon2 salts each hash afresh) changes the stamp and so ends every
-    # session signed in with the old one.
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+_NO_SESSION = object()
 
 
-def _session(request: Request) -> tuple[str, str] | None:
-    """(user name, password stamp) from a valid, unexpired session cookie."""
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if not cookie:
-        return None
-    try:
-        value = _signer(request, "session").loads(cookie, max_age=SESSION_SECONDS)
-    except BadSignature:
-        return None
-    if (isinstance(value, list) and len(value) == 2
-            and all(isinstance(part, str) for part in value)):
-        return value[0], value[1]
-    return None
-
-
-def _session_name(request: Request) -> str | None:
-    session = _session(request)
-    return session[0] if session else None
+def _session(request: Request) -> Session | None:
+    """The live server-side session behind the request's cookie (looked up once a request)."""
+    found = getattr(request.state, "session", _NO_SESSION)
+    if found is _NO_SESSION:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        found = signin_of(request).session(cookie) if cookie else None
+        request.state.session = found
+    assert found is None or isinstance(found, Session)
+    return found
 
 
 def optional_user(request: Request) -> User | None:
@@ -94,12 +115,11 @@ def optional_user(request: Request) -> User | None:
         if user is None:
             raise ApiError(401, "unauthorized", "the API token is not valid",
                            {"WWW-Authenticate": "Bearer"})
+        request.state.by_cookie = False
     else:
         session = _session(request)
-        if session is not None:
-            user = users.by_name(uow=services.uow, name=session[0])
-            if user is not None and _password_stamp(user) != session[1]:
-                user = None  # the password changed since this session signed in
+        user = session.user if session is not None else None
+        request.state.by_cookie = user is not None
     request.state.user = user
     return user
 
@@ -109,8 +129,9 @@ class TokenCache:
 
     A script sends its token with every request, and looking it up is the most frequent
     read there is (benchmarks/api.py). Only tokens that were found are kept, under their
-    sha256, and only briefly: a token stops working at most `ttl` seconds after its user
-    changes in the database.
+    sha256, and only briefly. A remembered user is still checked on every request against
+    the database with one primary-key read (`users.still_valid`: enabled, same stamp), so a
+    disabled user or a revoked token is refused at once, whichever process changed it.
     """
 
     def __init__(self, ttl: float = TOKEN_TTL_SECONDS, size: int = 1024) -> None:
@@ -131,15 +152,22 @@ class TokenCache:
                 self._found.clear()  # a burst of distinct tokens: start afresh
             self._found[key] = (time.monotonic() + self.ttl, user)
 
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._found.pop(key, None)
+
 
 def _token_user(request: Request, services: Services, token: str) -> User | None:
     cache: TokenCache = request.app.state.token_cache
     key = users.token_hash(token)
     user = cache.get(key)
-    if user is None:
-        user = users.by_token(uow=services.uow, token=token)
-        if user is not None:
-            cache.put(key, user)
+    if user is not None:
+        if users.still_valid(uow=services.uow, user=user):
+            return user
+        cache.forget(key)  # disabled, or a token of theirs revoked: look it up afresh
+    user = users.by_token(uow=services.uow, token=token)
+    if user is not None:
+        cache.put(key, user)
     return user
 
 
@@ -153,6 +181,18 @@ def current_user(request: Request) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def api_user(request: Request) -> User:
+    """`current_user` for the API: a cookie-authenticated write needs `X-CSRF-Token`."""
+    user = current_user(request)
+    if request.method not in SAFE_METHODS and getattr(request.state, "by_cookie", False):
+        if not request.headers.get(CSRF_HEADER):
+            raise ApiError(403, "csrf", "a write signed in by the session cookie needs the "
+                                        "header X-CSRF-Token (GET /api/session gives it); "
+                                        "scripts send 'Authorization: Bearer TOKEN' instead")
+        check_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
 
 
 def require_roles(*roles: str) -> Callable[..., User]:
@@ -170,35 +210,76 @@ def require_roles(*roles: str) -> Callable[..., User]:
 
 
 def check_password(request: Request, name: str, password: str) -> User | None:
+    """Name and password (no second factor, no throttle): for tests and tools."""
     return users.check_password(uow=services_of(request).uow, name=name, password=password)
 
 
+def _secure(request: Request) -> bool:
+    public = services_of(request).settings.web.public_url or ""
+    return request.url.scheme == "https" or public.startswith("https://")
+
+
 def sign_in(request: Request, response: Response, user: User) -> None:
-    response.set_cookie(SESSION_COOKIE,
-                        _signer(request, "session").dumps([user.name, _password_stamp(user)]),
-                        max_age=SESSION_SECONDS, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/")
+    """Start a server-side session for `user` and give the browser its cookie."""
+    raw = signin_of(request).start_session(user, client_address(request))
+    response.set_cookie(SESSION_COOKIE, raw, max_age=SESSION_SECONDS, httponly=True,
+                        samesite="lax", secure=_secure(request), path="/")
+    response.delete_cookie(PRESESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=_secure(request))
 
 
-def sign_out(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+def sign_out(request: Request, response: Response) -> None:
+    """End the session on the server (a replayed cookie no longer works) and drop the cookie."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        signin_of(request).end_session(cookie)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=_secure(request))
 
 
-def _csrf_subject(request: Request) -> str:
-    # Bound to the session (or to "anonymous" on the sign-in form itself).
-    return _session_name(request) or "anonymous"
+def _csrf_subject(request: Request, *, mint: bool = False) -> str | None:
+    """What a CSRF token is bound to: the session, or before it this browser's pre-session."""
+    session = _session(request)
+    if session is not None:
+        return "s:" + hashlib.sha256(b"csrf:" + session.id_hash.encode()).hexdigest()[:32]
+    pre = request.cookies.get(PRESESSION_COOKIE) or getattr(request.state, "presession", None)
+    if not pre and mint:
+        pre = secrets.token_urlsafe(32)
+        request.state.presession = pre
+    if not pre or len(pre) > 100:
+        return None
+    return "p:" + hashlib.sha256(b"pre:" + pre.encode()).hexdigest()[:32]
 
 
 def csrf_token(request: Request) -> str:
-    return _signer(request, "csrf").dumps(_csrf_subject(request))
+    return _signer(request, "csrf").dumps(_csrf_subject(request, mint=True))
+
+
+def set_cookies(request: Request, response: Response) -> None:
+    """Give the browser the pre-session cookie that `csrf_token` minted for it, if any."""
+    pre = getattr(request.state, "presession", None)
+    if pre and not request.cookies.get(PRESESSION_COOKIE):
+        response.set_cookie(PRESESSION_COOKIE, pre, max_age=SESSION_SECONDS, httponly=True,
+                            samesite="lax", secure=_secure(request), path="/")
 
 
 def check_csrf(request: Request, token: str | None) -> None:
-    """Raise 403 unless `token` came from `csrf_token` for this session within the session's life."""
+    """Raise 403 unless `token` came from `csrf_token` for this session (or pre-session)."""
     try:
         subject: Any = _signer(request, "csrf").loads(token or "", max_age=SESSION_SECONDS)
     except BadSignature:
         subject = None
-    if subject is None or subject != _csrf_subject(request):
+    expected = _csrf_subject(request)
+    if subject is None or expected is None or subject != expected:
         raise ApiError(403, "csrf", "the form is stale or was not sent by this site; "
                                     "reload the page and try again")
+
+
+def browser_binding(request: Request) -> str | None:
+    """What ties a sign-in's steps to this browser (its pre-session), or None."""
+    return _csrf_subject(request)
+
+
+def pending_signer(request: Request) -> URLSafeTimedSerializer:
+    """Signs the 'password was right, now the code' step of a sign-in (five minutes)."""
+    return _signer(request, "pending-totp")

@@ -8,7 +8,6 @@ friends) and call use cases; who may do what is decided in workflow.views.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -28,8 +27,9 @@ from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, exports, pausing, queries, views
+from workflow import audit, export_files, pausing, queries, views
 from workflow.bootstrap import Services
+from workflow.signin import Attempt, Outcome
 
 HERE = Path(__file__).resolve().parent
 STATIC = {"style.css", "print.css"}
@@ -113,6 +113,7 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'none'; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    auth.set_cookies(request, response)
     if raw:
         response.delete_cookie(FLASH_COOKIE, path="/")
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -202,10 +203,46 @@ def static(name: str) -> Response:
 
 # ---- sign in and out ---------------------------------------------------------------------------
 
+PENDING_SECONDS = 300  # between the right password and its one-time code
+
+
+def _signin_page(request: Request, *, status: int = 200, problem: str = "",
+                 username: str = "", next_url: str = "/", pending: str = "",
+                 retry_after: int = 0) -> Response:
+    """The sign-in form (or, with `pending`, its second step: the one-time code)."""
+    page = _render(request, "signin.html", None, "signin", problem=problem, username=username,
+                   next_url=_safe_next(next_url), pending=pending,
+                   minutes=max(1, (retry_after + 59) // 60))
+    page.status_code = status
+    if retry_after:
+        page.headers["Retry-After"] = str(retry_after)
+    return page
+
+
+def _signed_in(request: Request, user: User, next_url: str) -> Response:
+    response = RedirectResponse(_safe_next(next_url), status_code=303)
+    auth.sign_in(request, response, user)
+    return response
+
+
+def _refusal(request: Request, attempt: Attempt, username: str, next_url: str,
+             pending: str = "") -> Response:
+    if attempt.outcome is Outcome.THROTTLED:
+        return _signin_page(request, status=429, problem="throttled", username=username,
+                            next_url=next_url, retry_after=attempt.retry_after)
+    if attempt.outcome is Outcome.BUSY:
+        return _signin_page(request, status=429, problem="busy", username=username,
+                            next_url=next_url, retry_after=attempt.retry_after)
+    if attempt.outcome is Outcome.NEEDS_ENROLMENT:
+        return _signin_page(request, status=403, problem="needs_enrolment", username=username,
+                            next_url=next_url)
+    return _signin_page(request, status=401, problem="bad_code" if pending else "bad_login",
+                        username=username, next_url=next_url, pending=pending)
+
+
 @router.get("/signin", response_class=HTMLResponse)
 def signin_form(request: Request) -> Response:
-    return _render(request, "signin.html", None, "signin", failed=False, username="",
-                   next_url=_safe_next(request.query_params.get("next")))
+    return _signin_page(request, next_url=request.query_params.get("next") or "/")
 
 
 @router.post("/signin")
@@ -214,22 +251,45 @@ def signin(request: Request, username: Field200,
            csrf_token: Annotated[str, Form(max_length=500)] = "",
            next: Field2000 = "/") -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.check_password(request, username, password)
-    if user is None:
-        page = _render(request, "signin.html", None, "signin", failed=True,
-                       username=username, next_url=_safe_next(next))
-        page.status_code = 401
-        return page
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    auth.sign_in(request, response, user)
-    return response
+    attempt = auth.signin_of(request).password(username, password, auth.client_address(request))
+    if attempt.outcome is Outcome.OK and attempt.user is not None:
+        return _signed_in(request, attempt.user, next)
+    if attempt.outcome is Outcome.NEEDS_CODE and attempt.user is not None:
+        pending = auth.pending_signer(request).dumps([attempt.user.name,
+                                                      auth.browser_binding(request)])
+        return _signin_page(request, username=attempt.user.name, next_url=next,
+                            pending=pending)
+    return _refusal(request, attempt, username, next)
+
+
+@router.post("/signin/code")
+def signin_code(request: Request, code: Annotated[str, Form(max_length=20)] = "",
+                pending: Annotated[str, Form(max_length=1000)] = "",
+                csrf_token: Annotated[str, Form(max_length=500)] = "",
+                next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+    """The second step: the one-time code of a user whose password was right."""
+    auth.check_csrf(request, csrf_token)
+    try:
+        value: Any = auth.pending_signer(request).loads(pending, max_age=PENDING_SECONDS)
+    except BadSignature:
+        value = None
+    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str)
+            or value[1] != auth.browser_binding(request)):
+        # Expired, forged, or minted for another browser: start again with the password.
+        return _signin_page(request, status=401, problem="code_expired", next_url=next)
+    name = value[0]
+    attempt = auth.signin_of(request).code(name, code, auth.client_address(request))
+    if attempt.outcome is Outcome.OK and attempt.user is not None:
+        return _signed_in(request, attempt.user, next)
+    return _refusal(request, attempt, name, next,
+                    pending if attempt.outcome is Outcome.FAILED else "")
 
 
 @router.post("/signout")
 def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     response = RedirectResponse("/signin", status_code=303)
-    auth.sign_out(response)
+    auth.sign_out(request, response)
     return response
 
 
@@ -414,8 +474,9 @@ def audit_export(request: Request) -> Response:
         raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
     services = services_of(request)
     case_ref = request.query_params.get("case") or None
-    rows = list(exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case_ref))
-    body = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
+    body = "".join(export_files.export_jsonl(
+        uow=services.uow, clock=services.clock, signer=audit.load_signer(services.settings),
+        case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
     return Response(body, media_type="application/x-ndjson",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',

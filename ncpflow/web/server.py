@@ -34,8 +34,11 @@ def run(app: Any, *, host: str, port: int, grace: float,
     """Serve until SIGTERM or SIGINT, calling `on_stop` when one arrives; then return.
 
     Requests still open after `grace` seconds are cut off, so that a stop stays bounded."""
+    # No `server: uvicorn` header; forwarded headers are believed only from
+    # `[web] trusted_proxies`, in the app itself (ncpflow/web/app.py), never by default.
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=max(1, round(grace)))
+                            timeout_graceful_shutdown=max(1, round(grace)),
+                            server_header=False, proxy_headers=False)
     previous = {sig: signal.signal(sig, _already_handled) for sig in SIGNALS}
     try:
         _Server(config, on_stop).run()

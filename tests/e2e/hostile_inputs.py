@@ -11,8 +11,7 @@ scratch folder, @KEY@ the audit key file, @EMPTY@ an empty file, @BINARY@ a file
 A config entry's content may instead be @FOLDER@ (--config names a folder) or @PATH:/some/path;
 an export file's content @EXPORT-CUT@ is a real export cut off in the middle of a line.
 
-`owner` marks an entry that another branch of issue 10 fixes; the test expects it to fail
-until that branch is merged (strict xfail).
+`why` says, where it is not plain, what the entry guards against.
 """
 
 from __future__ import annotations
@@ -43,7 +42,6 @@ class Entry:
     env: dict[str, str] = field(default_factory=dict)
     storage: bool = True  # reaches the database: run on PostgreSQL too
     check: str | None = None  # an extra check by name (see the test module)
-    owner: str | None = None
     why: str = ""
 
 
@@ -58,34 +56,34 @@ def _codes(expect: int | tuple[int, ...]) -> frozenset[int]:
     return frozenset((expect,) if isinstance(expect, int) else expect)
 
 
-def cli(id: str, *args: str, expect: int | tuple[int, ...] = 2, owner: str | None = None,
+def cli(id: str, *args: str, expect: int | tuple[int, ...] = 2,
         why: str = "", storage: bool = True, check: str | None = None,
         env: dict[str, str] | None = None) -> None:
-    _add(Entry(id, "cli", _codes(expect), args=args, owner=owner, why=why, storage=storage,
+    _add(Entry(id, "cli", _codes(expect), args=args, why=why, storage=storage,
                check=check, env=env or {}))
 
 
 def config(id: str, text: str | bytes, *args: str, expect: int | tuple[int, ...] = 2,
-           owner: str | None = None, why: str = "", storage: bool = False) -> None:
+           why: str = "", storage: bool = False) -> None:
     _add(Entry(id, "config", _codes(expect), args=args or ("case", "list"), config=text,
-               owner=owner, why=why, storage=storage))
+               why=why, storage=storage))
 
 
 def argv(id: str, *args: str | bytes, expect: int | tuple[int, ...] = 2,
-         env: dict[str, str] | None = None, owner: str | None = None, why: str = "") -> None:
-    _add(Entry(id, "argv", _codes(expect), args=args, env=env or {}, owner=owner, why=why,
+         env: dict[str, str] | None = None, why: str = "") -> None:
+    _add(Entry(id, "argv", _codes(expect), args=args, env=env or {}, why=why,
                storage=False))
 
 
 def api(id: str, path: str, body: Any = None, *, method: str = "POST", role: str = "handler",
-        expect: int | tuple[int, ...] = 422, owner: str | None = None, why: str = "") -> None:
+        expect: int | tuple[int, ...] = 422, why: str = "") -> None:
     _add(Entry(id, "api", _codes(expect), method=method, path=path, body=body, role=role,
-               owner=owner, why=why))
+               why=why))
 
 
 def query(id: str, path: str, *, role: str = "handler", expect: int | tuple[int, ...] = 422,
-          owner: str | None = None, why: str = "") -> None:
-    _add(Entry(id, "api", _codes(expect), method="GET", path=path, role=role, owner=owner,
+          why: str = "") -> None:
+    _add(Entry(id, "api", _codes(expect), method="GET", path=path, role=role,
                why=why))
 
 
@@ -93,19 +91,16 @@ REFUSED = 303  # a page form refused with a message: redirected back, the error 
 
 
 def page(id: str, path: str, form: dict[str, str], *, expect: int | tuple[int, ...] = REFUSED,
-         owner: str | None = None, why: str = "") -> None:
-    _add(Entry(id, "page", _codes(expect), path=path, form=form, owner=owner, why=why))
+         why: str = "") -> None:
+    _add(Entry(id, "page", _codes(expect), path=path, form=form, why=why))
 
 
 def export_file(id: str, content: bytes, *, expect: int | tuple[int, ...] = (2, 6),
-                owner: str | None = None, why: str = "") -> None:
-    _add(Entry(id, "file", _codes(expect), content=content, owner=owner, why=why,
+                why: str = "") -> None:
+    _add(Entry(id, "file", _codes(expect), content=content, why=why,
                storage=False))
 
 
-INPUTS = "h-inputs"
-AUDIT = "h-audit"
-AUTH = "h-auth"
 
 # ---- case open --------------------------------------------------------------------------------
 OPEN = ("case", "open", "--submitter", "Friends of the Fjord", "--enterprise",
@@ -127,19 +122,19 @@ def open_with(**values: str) -> tuple[str, ...]:
 
 cli("open-title-empty", *open_with(title=""))
 cli("open-title-spaces", *open_with(title="   \t "))
-cli("open-title-huge", *open_with(title=HUGE), owner=INPUTS,
+cli("open-title-huge", *open_with(title=HUGE),
     why="the CLI takes the API's length bounds")
 cli("open-submitter-empty", *open_with(submitter=""))
 cli("open-enterprise-spaces", *open_with(enterprise="    "))
 cli("open-actor-empty", *open_with(actor=""))
 cli("open-actor-spaces", *open_with(actor="  "))
-cli("open-received-empty", *open_with(received=""), owner=INPUTS,
+cli("open-received-empty", *open_with(received=""),
     why="an empty date is not 'now'")
-cli("open-received-year-999", *open_with(received="0999-06-01"), owner=INPUTS,
+cli("open-received-year-999", *open_with(received="0999-06-01"),
     why="one bounded date parser")
-cli("open-received-year-1", *open_with(received="0001-01-01"), owner=INPUTS,
+cli("open-received-year-1", *open_with(received="0001-01-01"),
     why="one bounded date parser")
-cli("open-received-1975", *open_with(received="1975-12-31"), owner=INPUTS,
+cli("open-received-1975", *open_with(received="1975-12-31"),
     why="nothing before 1976")
 cli("open-received-9999", *open_with(received="9999-12-31"))
 cli("open-received-feb-30", *open_with(received="2025-02-30"))
@@ -188,11 +183,11 @@ cli("advance-trigger-unknown", *ADVANCE, "explode", "--actor", "a", "--reason", 
 cli("advance-trigger-empty", *ADVANCE, "", "--actor", "a", "--reason", "r", expect=(1, 2))
 cli("advance-reason-empty", *ADVANCE, "accept", "--actor", "a", "--reason", "")
 cli("advance-reason-spaces", *ADVANCE, "accept", "--actor", "a", "--reason", " \t\n ")
-cli("advance-reason-huge", *ADVANCE, "accept", "--actor", "a", "--reason", HUGE, owner=INPUTS,
+cli("advance-reason-huge", *ADVANCE, "accept", "--actor", "a", "--reason", HUGE,
     why="the CLI takes the API's length bounds")
 cli("advance-actor-empty", *ADVANCE, "accept", "--actor", "", "--reason", "r")
 cli("advance-at-empty", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at", "",
-    owner=INPUTS, why="an empty date is not 'now'")
+    why="an empty date is not 'now'")
 cli("advance-at-year-999", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at",
     "0999-06-01")
 cli("advance-at-far-future", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at",
@@ -212,7 +207,7 @@ cli("advance-outcome-unknown", *ADVANCE, "accept", "--actor", "a", "--reason", "
 cli("advance-unknown-case", "case", "advance", "NCP-2025-999", "accept", "--actor", "a",
     "--reason", "r", expect=4)
 cli("advance-scope-huge", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--scope",
-    HUGE, owner=INPUTS, why="the CLI takes the API's length bounds")
+    HUGE, why="the CLI takes the API's length bounds")
 
 cli("show-unknown", "case", "show", "NCP-2025-999", expect=4)
 cli("show-empty", "case", "show", "", expect=(2, 4))
@@ -222,13 +217,13 @@ cli("show-format-string", "case", "show", "%s%n%x{0}", expect=4)
 cli("show-escape-sequence-ref", "case", "show", ESC, expect=(2, 4))
 cli("show-lone-surrogate", "case", "show", "\ud800", expect=2)
 cli("show-prints-no-raw-escape", "case", "show", "@ESC@", expect=0, check="no_raw_escape",
-    owner=INPUTS, why="control characters neutralised in terminal output")
+    why="control characters neutralised in terminal output")
 cli("list-prints-no-raw-escape", "case", "list", expect=0, check="no_raw_escape",
-    owner=INPUTS, why="control characters neutralised in terminal output")
+    why="control characters neutralised in terminal output")
 cli("list-state-unknown", "case", "list", "--state", "bogus")
 cli("list-state-sql", "case", "list", "--state", SQL)
 cli("list-empty-database-file", "--database", "sqlite:///@EMPTY@", "case", "list", expect=5,
-    check="empty_file_untouched", owner=INPUTS, why="databases opened for reading not created")
+    check="empty_file_untouched", why="databases opened for reading not created")
 cli("list-database-missing-folder", "--database", "sqlite:///@DIR@/missing/x.db", "case",
     "list", expect=5)
 cli("list-database-unreachable-postgres", "--database",
@@ -244,28 +239,28 @@ cli("triggers-unknown-case", "case", "triggers", "NCP-1999-001", expect=4)
 cli("pause-reason-empty", "case", "pause", "@REF@", "--actor", "a", "--reason", "")
 cli("pause-actor-spaces", "case", "pause", "@REF@", "--actor", "   ", "--reason", "r")
 cli("pause-at-empty", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "",
-    owner=INPUTS, why="an empty date is not 'now'")
+    why="an empty date is not 'now'")
 cli("pause-at-1975", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at",
     "1975-06-01")
 cli("pause-at-garbage", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at",
     "2025-1-1")
 cli("pause-requested-by-huge", "case", "pause", "@REF@", "--actor", "a", "--reason", "r",
-    "--requested-by", HUGE, owner=INPUTS, why="the CLI takes the API's length bounds")
+    "--requested-by", HUGE, why="the CLI takes the API's length bounds")
 cli("pause-already-paused", "case", "pause", "@PAUSED@", "--actor", "a", "--reason", "r",
     expect=1)
 cli("resume-not-paused", "case", "resume", "@REF@", "--actor", "a", expect=1)
 cli("resume-at-empty", "case", "resume", "@PAUSED@", "--actor", "a", "--at", "",
-    owner=INPUTS, why="an empty date is not 'now'")
+    why="an empty date is not 'now'")
 cli("resume-at-year-1", "case", "resume", "@PAUSED@", "--actor", "a", "--at", "0001-01-01",
-    owner=INPUTS, why="the year 1 overflows")
+    why="the year 1 overflows")
 cli("resume-actor-empty", "case", "resume", "@PAUSED@", "--actor", "")
 EXTEND = ("case", "extend", "@REF@", "--deadline", "initial_assessment", "--actor", "chair",
           "--reason", "Translation")
 cli("extend-days-zero", *EXTEND, "--days", "0")
 cli("extend-days-negative", *EXTEND, "--days", "-5")
-cli("extend-days-huge", *EXTEND, "--days", "99999999", owner=INPUTS,
+cli("extend-days-huge", *EXTEND, "--days", "99999999",
     why="the CLI takes the API's bounds")
-cli("extend-months-huge", *EXTEND, "--months", "95000", owner=INPUTS,
+cli("extend-months-huge", *EXTEND, "--months", "95000",
     why="the CLI takes the API's bounds")
 cli("extend-days-superscript", *EXTEND, "--days", "²")
 cli("extend-days-not-a-number", *EXTEND, "--days", "ten")
@@ -295,9 +290,9 @@ cli("verify-file-is-a-folder", "audit", "verify", "--file", "@DIR@", expect=(2, 
     storage=False)
 cli("export-from-month-13", "audit", "export", "--from", "2025-13-01")
 cli("export-from-after-to", "audit", "export", "--from", "2025-06-01", "--to", "2025-01-01",
-    owner=INPUTS, why="a period that ends before it starts is refused")
+    why="a period that ends before it starts is refused")
 cli("export-to-empty", "audit", "export", "--to", "")
-cli("export-from-year-1", "audit", "export", "--from", "0001-01-01", owner=INPUTS,
+cli("export-from-year-1", "audit", "export", "--from", "0001-01-01",
     why="one bounded date parser")
 cli("export-unknown-case", "audit", "export", "--case", "NCP-2024-404", expect=4)
 cli("export-format-unknown", "audit", "export", "--format", "pdf")
@@ -310,7 +305,7 @@ cli("export-output-under-a-file", "audit", "export", "--output", "@EMPTY@/x.json
 cli("export-reveal-without-actor", "audit", "export", "--reveal")
 cli("export-reveal-actor-empty", "audit", "export", "--reveal", "--actor", "")
 cli("export-reveal-actor-spaces", "audit", "export", "--reveal", "--actor", "   ",
-    owner=INPUTS, why="no audit entry without an accountable actor")
+    why="no audit entry without an accountable actor")
 cli("export-reveal-output-folder", "audit", "export", "--reveal", "--actor", "admin",
     "--output", "@DIR@")
 config("checkpoint-key-file-missing", '[audit]\nkey_file = "@DIR@/no-such.key"\n', "audit",
@@ -321,6 +316,20 @@ config("checkpoint-key-file-empty", '[audit]\nkey_file = "@EMPTY@"\n', "audit", 
        storage=True)
 config("checkpoint-key-file-binary", '[audit]\nkey_file = "@BINARY@"\n', "audit",
        "checkpoint", storage=True)
+config("signing-key-file-missing", '[audit]\nsigning_key_file = "@DIR@/no-such.pem"\n',
+       "audit", "checkpoint", storage=True)
+config("signing-key-file-folder", '[audit]\nsigning_key_file = "@DIR@"\n', "audit",
+       "checkpoint", storage=True)
+config("signing-key-file-empty", '[audit]\nsigning_key_file = "@EMPTY@"\n', "audit",
+       "checkpoint", storage=True)
+config("signing-key-file-binary", '[audit]\nsigning_key_file = "@BINARY@"\n', "audit",
+       "export", storage=True)
+config("signing-key-file-hmac-key", '[audit]\nsigning_key_file = "@HMAC@"\n', "audit",
+       "checkpoint", storage=True)
+cli("verify-public-key-missing", "audit", "verify", "--public-key", "@DIR@/no-such.pub")
+cli("verify-file-public-key-binary", "audit", "verify", "--file", "@DIR@/empty",
+    "--public-key", "@BINARY@", storage=False)
+cli("keygen-kind-unknown", "audit", "keygen", "--kind", "rsa", storage=False)
 cli("keygen-output-folder", "audit", "keygen", "--output", "@DIR@", storage=False)
 cli("keygen-output-missing-folder", "audit", "keygen", "--output", "@DIR@/missing/audit.key",
     storage=False)
@@ -329,12 +338,12 @@ cli("keygen-output-empty", "audit", "keygen", "--output", "", storage=False)
 
 # ---- reports ---------------------------------------------------------------------------------------
 cli("timelines-year-words", "report", "timelines", "--year", "last")
-cli("timelines-year-negative", "report", "timelines", "--year", "-1", owner=INPUTS,
+cli("timelines-year-negative", "report", "timelines", "--year", "-1",
     why="years are bounded like dates")
 cli("timelines-output-missing-folder", "report", "timelines", "--output", "@DIR@/no/t.json")
-cli("annual-year-zero", "report", "annual", "--year", "0", owner=INPUTS,
+cli("annual-year-zero", "report", "annual", "--year", "0",
     why="years are bounded like dates")
-cli("annual-year-huge", "report", "annual", "--year", "99999", owner=INPUTS,
+cli("annual-year-huge", "report", "annual", "--year", "99999",
     why="years are bounded like dates")
 cli("annual-year-superscript", "report", "annual", "--year", "²⁰²⁵")
 cli("annual-year-missing", "report", "annual")
@@ -345,11 +354,11 @@ cli("oecd-output-empty", "report", "oecd", "--output", "")
 cli("rotation-from-malformed", "report", "rotation", "--from", "01/02/2025")
 
 # ---- alerts, outbox, deadlines ---------------------------------------------------------------------
-cli("sweep-now-9999", "alerts", "sweep", "--now", "9999-12-31", owner=INPUTS,
+cli("sweep-now-9999", "alerts", "sweep", "--now", "9999-12-31",
     why="one bounded date parser")
-cli("sweep-now-year-1", "alerts", "sweep", "--now", "0001-01-01", owner=INPUTS,
+cli("sweep-now-year-1", "alerts", "sweep", "--now", "0001-01-01",
     why="one bounded date parser")
-cli("sweep-now-empty", "alerts", "sweep", "--now", "", owner=INPUTS,
+cli("sweep-now-empty", "alerts", "sweep", "--now", "",
     why="an empty date is not 'now'")
 cli("sweep-now-garbage", "alerts", "sweep", "--now", "tomorrow-ish")
 cli("sweep-now-no-offset", "alerts", "sweep", "--now", "2025-07-01T00:00:00")
@@ -366,7 +375,7 @@ cli("members-sync-unknown-option", "members", "sync", "--force")
 cli("rotation-show-extra-argument", "rotation", "show", "now")
 cli("rotation-advance-now-garbage", "rotation", "advance", "--now", "soon")
 cli("rotation-advance-now-year-1", "rotation", "advance", "--now", "0001-01-01",
-    owner=INPUTS, why="one bounded date parser")
+    why="one bounded date parser")
 cli("users-add-name-empty", "users", "add", "", "--role", "handler")
 cli("users-add-name-spaces", "users", "add", "a b", "--role", "handler")
 cli("users-add-name-huge", "users", "add", HUGE, "--role", "handler")
@@ -376,14 +385,14 @@ cli("users-add-member-without-id", "users", "add", "eve", "--role", "member")
 cli("users-add-member-unknown", "users", "add", "eve", "--role", "member", "--member", "ghost")
 cli("users-add-existing", "users", "add", "hanna", "--role", "handler", expect=(2, 3))
 cli("users-add-actor-empty", "users", "add", "eve", "--role", "handler", "--actor", "",
-    owner=INPUTS, why="no audit entry without an accountable actor")
+    why="no audit entry without an accountable actor")
 cli("users-passwd-unknown-user", "users", "passwd", "ghost", "--password",
     "long enough secret", expect=(2, 4))
 cli("users-passwd-too-short", "users", "passwd", "hanna", "--password", "short")
 cli("users-passwd-on-argv", "users", "passwd", "hanna", "--password", "long enough secret",
-    owner=AUTH, why="no password on argv")
+    why="no password on argv")
 cli("users-passwd-actor-empty", "users", "passwd", "hanna", "--password",
-    "long enough secret", "--actor", "", owner=INPUTS,
+    "long enough secret", "--actor", "",
     why="no audit entry without an accountable actor")
 
 # ---- config files ----------------------------------------------------------------------------------------
@@ -399,11 +408,11 @@ config("config-not-toml", "{{{ this is not toml\n")
 config("config-nul-byte", b'[ncp]\nname = "a\x00b"\n')
 config("config-unknown-key", '[ncp]\nnmae = "typo"\n')
 config("config-unknown-section", "[evil]\nx = 1\n")
-config("config-duration-zero", '[timelines]\nacknowledgement = "0d"\n', owner=INPUTS,
+config("config-duration-zero", '[timelines]\nacknowledgement = "0d"\n',
        why="durations are bounded")
 config("config-duration-huge", '[timelines]\ninitial_assessment = "100000y"\n', "case",
        "open", "--title", "t", "--submitter", "s", "--enterprise", "e", "--actor", "a",
-       owner=INPUTS, why="durations are bounded")
+       why="durations are bounded")
 config("config-duration-negative", '[timelines]\nacknowledgement = "-3mo"\n')
 config("config-duration-empty", '[alerts]\noverdue_every = ""\n')
 config("config-duration-sql", f'[alerts]\nescalate_after = "{SQL}"\n')
@@ -426,11 +435,11 @@ config("config-member-email-crlf",
        '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org\\r\\nBcc: all@example.org"\n',
        "members", "list")
 config("config-secretariat-crlf",
-       '[ncp]\nsecretariat = ["post@example.org\\r\\nBcc: all@example.org"]\n', owner=INPUTS,
+       '[ncp]\nsecretariat = ["post@example.org\\r\\nBcc: all@example.org"]\n',
        why="no CR/LF in an e-mail address")
 config("config-member-name-nul",
        '[[members]]\nid = "a"\nname = "A\\u0000B"\nemail = "a@example.org"\n', "members",
-       "list", owner=INPUTS, why="no NUL in a member's name")
+       "list", why="no NUL in a member's name")
 config("config-member-leave-reversed",
        '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\n'
        "[[members.leave]]\nfrom = 2025-06-01\nto = 2025-01-01\n", "members", "list")
@@ -454,7 +463,7 @@ argv("env-database-url-invalid-byte", "case", "list",
      env={"NCPFLOW_DATABASE_URL": "sqlite:///@DIR@/\udcff.db"})
 # A host that cannot be bound ends `serve` at once where the key is not checked first.
 argv("env-secret-key-short", "serve", "--host", "256.0.0.1", "--port", "1", "--no-scheduler",
-     env={"NCPFLOW_SECRET_KEY": "short"}, owner=AUTH, why="$NCPFLOW_SECRET_KEY of 32 bytes")
+     env={"NCPFLOW_SECRET_KEY": "short"}, why="$NCPFLOW_SECRET_KEY of 32 bytes")
 
 # ---- API bodies: every write endpoint --------------------------------------------------------------------
 CASE = {"title": "Mine tailings", "enterprises": ["Nordic Metals ASA"],
@@ -478,10 +487,10 @@ api("api-open-enterprises-empty", "/api/cases", case_with(enterprises=[]))
 api("api-open-enterprises-string", "/api/cases", case_with(enterprises="Nordic Metals ASA"))
 api("api-open-submitters-thousands", "/api/cases", case_with(submitters=["S"] * 5000))
 api("api-open-received-year-999", "/api/cases", case_with(received="0999-06-01"),
-    owner=INPUTS, why="one bounded date parser")
-api("api-open-received-year-1", "/api/cases", case_with(received="0001-01-01"), owner=INPUTS,
     why="one bounded date parser")
-api("api-open-received-1975", "/api/cases", case_with(received="1975-12-31"), owner=INPUTS,
+api("api-open-received-year-1", "/api/cases", case_with(received="0001-01-01"),
+    why="one bounded date parser")
+api("api-open-received-1975", "/api/cases", case_with(received="1975-12-31"),
     why="nothing before 1976")
 api("api-open-received-empty", "/api/cases", case_with(received=""))
 api("api-open-received-future", "/api/cases", case_with(received="9999-12-31T23:59:59+00:00"))
@@ -520,7 +529,7 @@ api("api-transition-version-arabic-digit", "/api/cases/@REF@/transitions",
 api("api-transition-version-fraction", "/api/cases/@REF@/transitions",
     step(expected_version=1.5))
 api("api-transition-at-year-1", "/api/cases/@REF@/transitions", step(at="0001-01-01"),
-    owner=INPUTS, why="the year 1 overflows")
+    why="the year 1 overflows")
 api("api-transition-at-malformed", "/api/cases/@REF@/transitions", step(at="2025-06-02T25:00Z"))
 api("api-transition-outcome-unknown", "/api/cases/@REF@/transitions", step(outcome="victory"))
 api("api-transition-unknown-case", "/api/cases/NCP-2025-999/transitions", TRANSITION,
@@ -638,14 +647,14 @@ page("form-signout-without-csrf", "/signout", {"csrf_token": ""}, expect=403)
 
 # ---- export files for `audit verify --file` -----------------------------------------------------------
 LINE = json.dumps({"seq": 1, "kind": "case_opened", "hash": "0" * 64})
-export_file("file-binary", bytes(range(256)) * 8, owner=AUDIT, why="verify --file on binary")
-export_file("file-invalid-utf-8", b'{"seq": 1, "actor": "\xff\xfe"}\n', owner=AUDIT,
+export_file("file-binary", bytes(range(256)) * 8, why="verify --file on binary")
+export_file("file-invalid-utf-8", b'{"seq": 1, "actor": "\xff\xfe"}\n',
             why="verify --file on invalid UTF-8")
 export_file("file-lone-surrogate", b'{"seq": 1, "actor": "\\ud800"}\n')
-export_file("file-deep-json", DEEP_JSON.encode() + b"\n", owner=AUDIT,
+export_file("file-deep-json", DEEP_JSON.encode() + b"\n",
             why="verify --file on very deep JSON")
-export_file("file-empty", b"", owner=AUDIT, why="an empty export does not verify")
-export_file("file-blank-lines", b"\n\n  \n", owner=AUDIT, why="an empty export does not verify")
+export_file("file-empty", b"", why="an empty export does not verify")
+export_file("file-blank-lines", b"\n\n  \n", why="an empty export does not verify")
 export_file("file-truncated-mid-line", b"@EXPORT-CUT@")
 export_file("file-not-json", b"hello world\n")
 export_file("file-json-array", b"[1, 2, 3]\n")

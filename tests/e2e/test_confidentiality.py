@@ -20,8 +20,9 @@ from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
+from states.signatures import Signer, TrustedKeys
 from tests.conftest import ROOT
-from workflow import cases, exports, pausing, queries, reports, rotation, users
+from workflow import cases, export_files, pausing, queries, reports, rotation, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import parse_settings
@@ -271,12 +272,14 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
 
 
 def test_the_redacted_export_still_verifies_offline(world: World, tmp_path: Any) -> None:
-    """The export marks redacted entries and verifies as a chain; names are pseudonyms."""
-    rows = list(exports.export_rows(uow=world.services.uow, clock=world.services.clock))
+    """The export marks redacted entries and verifies as a signed chain; names are
+    pseudonyms."""
+    signer = Signer.generate()
+    lines = export_files.export_jsonl(uow=world.services.uow, clock=world.services.clock,
+                                      signer=signer)
     path = tmp_path / "export.jsonl"
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
-                    encoding="utf-8")
-    verdict = exports.verify_file(path)
+    path.write_text("".join(lines), encoding="utf-8")
+    verdict = export_files.verify_file(path, TrustedKeys([signer.public]))
     assert verdict.ok and verdict.mode == "chain" and verdict.redacted > 0, verdict
     assert not _leaks(path.read_text(encoding="utf-8"))
     assert pseudonym(world.confidential[0], NAME) in path.read_text(encoding="utf-8")

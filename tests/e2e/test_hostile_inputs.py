@@ -51,16 +51,18 @@ class World:
     def __init__(self, folder: Path, url: str) -> None:
         self.folder, self.url = folder, url
         self.key = folder / "audit.key"
-        audit.keygen(self.key)
+        audit.keygen(self.key)  # the Ed25519 signing key
+        audit.keygen(folder / "hmac.key", audit.KeyKind.hmac)
         self.scratch()
         self.log = folder / "checkpoints.jsonl"
         self.config = folder / "config.toml"
         text = (ROOT / "config.toml").read_text(encoding="utf-8")
         self.config.write_text(text.replace(
-            "\n[audit]\n", f'\n[audit]\nkey_file = "{self.key}"\ncheckpoint_file = "{self.log}"\n'),
+            "\n[audit]\n", f'\n[audit]\nsigning_key_file = "{self.key}"\ncheckpoint_file = "{self.log}"\n'),
             encoding="utf-8")
         self.places = {"@DIR@": str(folder), "@KEY@": str(self.key),
-                       "@EMPTY@": str(folder / "empty"), "@BINARY@": str(folder / "binary")}
+                       "@EMPTY@": str(folder / "empty"), "@BINARY@": str(folder / "binary"),
+                       "@HMAC@": str(folder / "hmac.key")}
         self.tokens: dict[str, str] = {}
         self.cookies: dict[str, str] = {}
         self.export = b""
@@ -225,6 +227,7 @@ class InProcess:
         monkeypatch.setenv("NCPFLOW_CONFIG", str(world.config))
         monkeypatch.setenv("NCPFLOW_LOG_LEVEL", "warning")
         monkeypatch.delenv("NCPFLOW_AUDIT_KEY", raising=False)
+        monkeypatch.delenv("NCPFLOW_AUDIT_SIGNING_KEY", raising=False)
         monkeypatch.chdir(world.folder)
 
     def __call__(self, args: list[str]) -> Answer:
@@ -335,17 +338,12 @@ def _extra_check(entry: Entry, world: World, answer: Answer) -> None:
 
 # ---- the test -----------------------------------------------------------------------------------
 
-_UNMERGED = {"h-audit", "h-auth"}  # branches still being merged
-
-
 def _params(backend: str) -> list[Any]:
     params = []
     for entry in ENTRIES:
         if backend == "postgresql" and not entry.storage:
             continue
-        marks = [pytest.mark.xfail(strict=True, reason=f"fixed on branch {entry.owner}: "
-                                                       f"{entry.why}")] if entry.owner in _UNMERGED else []
-        params.append(pytest.param(entry, id=f"{entry.kind}-{entry.id}", marks=marks))
+        params.append(pytest.param(entry, id=f"{entry.kind}-{entry.id}"))
     return params
 
 

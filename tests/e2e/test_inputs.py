@@ -121,7 +121,7 @@ def test_the_last_accepted_day_sweeps_without_error(ncp: InProcessCli, opened: s
     (["report", "oecd", "--year", "1066"], ["out of range"]),
     (["users", "add", "hanna", "--role", "handler", "--actor", ""], ["actor"]),
     (["users", "add", "hanna", "--role", "handler", "--actor", "  "], ["actor"]),
-    (["users", "passwd", "hanna", "--password", "correct horse", "--actor", " "], ["actor"]),
+    (["users", "passwd", "hanna", "--password-stdin", "--actor", " "], ["actor"]),
     (["audit", "export", "--reveal", "--actor", " "], ["--actor"]),
     (["audit", "export", "--reveal", "--actor", ""], ["--actor"]),
 ])

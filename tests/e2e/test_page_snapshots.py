@@ -59,10 +59,13 @@ def test_a_page_reads_everything_it_shows_in_one_transaction(
 
 def test_the_api_reads_a_case_and_its_lead_in_one_transaction(
         site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
-    """GET /api/cases/{ref}: the case and its lead and panel come from one read."""
+    """GET /api/cases/{ref}: the case and its lead and panel come from one read (besides the
+    cached token's check that its user is still enabled and unchanged, a read of its own)."""
     token = users.add_user(uow=site.services.uow, clock=site.services.clock, name="api",
                            role="handler", member_id=None, actor="test").token
     ref = site.case("Fjord case", date(2025, 5, 1))
     site.client.headers["Authorization"] = f"Bearer {token}"
     site.client.get(f"/api/cases/{ref}")  # the token is looked up once, then cached
-    assert _transactions(site, monkeypatch, f"/api/cases/{ref}") == 1
+    # One read for the cached token's stamp (a user disabled or a token revoked in another
+    # process is refused at once), one for the case, its lead and its panel.
+    assert _transactions(site, monkeypatch, f"/api/cases/{ref}") == 2

@@ -125,7 +125,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
 
     port = _free_port()
     env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_DATABASE_URL": url,
-           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789", "NCPFLOW_LOG_LEVEL": "warning"}
+           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh", "NCPFLOW_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
         [sys.executable, "-m", "ncpflow", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--no-scheduler"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -376,11 +376,36 @@ def test_norwegian_by_switch_and_cookie(browser: Any, site: Site, dialogs: list[
 
 
 def test_sign_out_ends_the_session(browser: Any, site: Site, dialogs: list[str]) -> None:
+    """After sign-out the page asks to sign in again, and the old cookie, replayed, too."""
     page = sign_in(browser, site, "hanna", dialogs)
+    kept = page.context.cookies()
+    assert any(c["name"] == "ncpflow_session" for c in kept)
     page.click("form[action='/signout'] button")
     page.wait_for_url("**/signin")
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert "/signin" in page.url
+    page.context.close()
+    replay = _page(browser, dialogs)
+    replay.context.add_cookies(kept)  # the cookie as it was before signing out
+    replay.goto(f"{site.base}/cases/{site.xss_ref}")
+    assert "/signin" in replay.url
+    replay.context.close()
+
+
+def test_the_sign_in_form_is_labelled_and_bound_to_this_browser(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    """Each field has a label; a sign-in token copied from another browser is refused."""
+    page = _page(browser, dialogs)
+    page.goto(f"{site.base}/signin")
+    expect(page.get_by_label("User name")).to_be_visible()
+    expect(page.get_by_label("Password")).to_be_visible()
+    stranger = _page(browser, dialogs)
+    stranger.goto(f"{site.base}/signin")
+    token = stranger.locator("input[name=csrf_token]").get_attribute("value")
+    stranger.context.close()
+    response = page.request.post(f"{site.base}/signin", form={
+        "username": "hanna", "password": PASSWORD, "csrf_token": token}, max_redirects=0)
+    assert response.status == 403
     page.context.close()
 
 

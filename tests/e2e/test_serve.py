@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -20,7 +21,8 @@ from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
 
 
-def test_users_add_prints_the_token_once_and_stores_a_hash(ncp: InProcessCli) -> None:
+def test_users_add_prints_the_token_once_and_stores_a_hash(
+        ncp: InProcessCli, monkeypatch: pytest.MonkeyPatch) -> None:
     made = ncp.json("users", "add", "hanna", "--role", "handler", "--json")
     assert made["name"] == "hanna" and made["role"] == "handler"
     assert made["token"].startswith("ncp_") and len(made["token"]) > 40
@@ -32,8 +34,10 @@ def test_users_add_prints_the_token_once_and_stores_a_hash(ncp: InProcessCli) ->
     assert unknown.returncode == 2 and "no member" in unknown.stderr
     assert ncp("members", "sync").returncode == 0
     assert ncp("users", "add", "mari", "--role", "member", "--member", "member-b").returncode == 0
-    assert ncp("users", "passwd", "hanna", "--password", "short").returncode == 2
-    done = ncp("users", "passwd", "hanna", "--password", "long enough secret")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert ncp("users", "passwd", "hanna", "--password-stdin").returncode == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough secret\n"))
+    done = ncp("users", "passwd", "hanna", "--password-stdin")
     assert done.returncode == 0, done.stderr
     listed = ncp.json("users", "list", "--json")
     assert [u["name"] for u in listed] == ["hanna", "mari"]
@@ -130,8 +134,8 @@ def test_a_restart_keeps_the_signed_in_sessions(sqlite_url: str, tmp_path: Path)
            "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
     env.pop("NCPFLOW_SECRET_KEY", None)
     subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role", "handler",
-                    "--password", "long enough secret"], env=env, check=True,
-                   capture_output=True, timeout=60)
+                    "--password-stdin"], input="long enough secret\n", env=env, check=True,
+                   capture_output=True, text=True, timeout=60)
     server, base = _serve(env, tmp_path, "--no-scheduler")
     with httpx.Client(base_url=base) as browser:
         try:

@@ -17,22 +17,25 @@ from typing import Any
 import pytest
 
 from states.chain import AuditEntry, seal, verify
-from states.checkpoints import Checkpoint, check
+from states.checkpoints import Checkpoint, Keys, check, sign_hmac
+from states.signatures import Signer, TrustedKeys
 from storage import mapper
 from tests.conftest import ROOT, InProcessCli
 from tests.helpers import open_one
 from tests.storage.test_audit_log import _drop_append_only_triggers, _seed, _sql
-from workflow.audit import checkpoint_path, make_checkpoint, verify_all
+from workflow.audit import _append_line, checkpoint_path, make_checkpoint, verify_all
 from workflow.bootstrap import Services
 from workflow.cases import advance
 
-KEY = "k" * 64
+SIGNER = Signer.generate()
+KEY = SIGNER.private_pem()
+HMAC_KEY = "k" * 64
 
 
 @pytest.fixture
 def keyed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     monkeypatch.chdir(tmp_path)  # PostgreSQL's checkpoint log goes beside config (or here)
-    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", KEY)
+    monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", KEY)
     return KEY
 
 
@@ -53,6 +56,7 @@ def test_checkpoint_then_verify_is_clean_and_a_head_is_signed_once(
                            settings=services.settings) == first
     logged = checkpoint_path(services.settings).read_text().splitlines()
     assert [json.loads(line)["seq"] for line in logged] == [5]
+    assert json.loads(logged[0])["key"] == SIGNER.key_id and json.loads(logged[0])["sig"]
     report = verify_all(uow=services.uow, settings=services.settings)
     assert report.ok and report.checkpoints == 1 and report.chain.entries == 5
 
@@ -83,33 +87,183 @@ def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_chec
         assert any("missing from the database" in p for p in problems)
 
 
-def test_a_wrong_key_fails_and_a_missing_key_is_a_clear_error(
-        capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path, keyed: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def _config_with_log(tmp_path: Path) -> Path:
     config = tmp_path / "config.toml"
     config.write_text((ROOT / "config.toml").read_text().replace(
         "\n[audit]\n", f'\n[audit]\ncheckpoint_file = "{tmp_path / "cp.jsonl"}"\n'))
-    ncp = InProcessCli(capsys, monkeypatch, database_url, config)
+    return config
+
+
+def test_a_checkpoint_by_another_key_fails_and_a_public_key_alone_verifies(
+        capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path, keyed: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checkpoints carry an Ed25519 signature: another key is named as unknown (exit 6), no
+    key at all is a clear error (exit 2), and the public key alone is enough to verify."""
+    ncp = InProcessCli(capsys, monkeypatch, database_url, _config_with_log(tmp_path))
     ncp("case", "open", "--title", "T", "--enterprise", "E AS", "--submitter", "S",
         "--actor", "secretariat")
-    assert ncp("audit", "checkpoint").returncode == 0
+    made = ncp.json("audit", "checkpoint", "--json")
+    assert made["key"] == SIGNER.key_id and "mac" not in made
     assert ncp("audit", "verify").returncode == 0
-    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", "another key")
+    public = tmp_path / "ncp.pub"
+    public.write_text(ncp("audit", "public-key").stdout)
+    assert public.read_text().startswith("-----BEGIN PUBLIC KEY-----")
+    monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", Signer.generate().private_pem())
     result = ncp("audit", "verify", "--json")
     assert result.returncode == 6
     verdict = json.loads(result.stdout)
-    assert "wrong key" in verdict["problem"] and verdict["chain_ok"] is not False
-    monkeypatch.delenv("NCPFLOW_AUDIT_KEY")
+    assert f"unknown key {SIGNER.key_id}" in verdict["problem"]
+    assert verdict["chain_ok"] is not False
+    assert ncp("audit", "verify", "--public-key", str(public)).returncode == 0
+    monkeypatch.delenv("NCPFLOW_AUDIT_SIGNING_KEY")
     result = ncp("audit", "verify")
-    assert result.returncode == 2 and "no audit key" in result.stderr
+    assert result.returncode == 2 and "no public key" in result.stderr
+    assert ncp("audit", "verify", "--public-key", str(public)).returncode == 0
+    refused = ncp("audit", "checkpoint")
+    assert refused.returncode == 2 and "no audit signing key" in refused.stderr
+    for text in ("not a key", "-----BEGIN PRIVATE KEY-----\nsecret\udcff\n"):
+        monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", text)
+        refused = ncp("audit", "checkpoint")
+        assert refused.returncode == 2 and "NCPFLOW_AUDIT_SIGNING_KEY" in refused.stderr
+        assert "secret" not in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An old HMAC checkpoint (row and log line) verifies with the HMAC key, fails with a
+    wrong one, and without one verify is a clear error; new checkpoints are Ed25519."""
+    from states.chain import ChainHead
+    from states.errors import NcpflowError
+
+    _seed(services)
+    with services.uow.read() as tx:
+        head = tx.audit.head()
+    assert isinstance(head, ChainHead)
+    old = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash,
+                    at="2025-01-01T00:00:00.000000Z")
+    with services.uow.write() as tx:
+        tx.checkpoints.add(old)
+        _append_line(checkpoint_path(services.settings), old)
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
+    assert make_checkpoint(uow=services.uow, clock=services.clock,
+                           settings=services.settings) == old  # the head is signed already
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.checkpoints == 1
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", "another key")
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert not report.ok and "wrong key" in report.findings[0].problem
+    monkeypatch.delenv("NCPFLOW_AUDIT_KEY")
+    with pytest.raises(NcpflowError, match="no audit key"):
+        verify_all(uow=services.uow, settings=services.settings)
 
 
 def test_keygen_writes_a_private_key_file(ncp: InProcessCli, tmp_path: Path) -> None:
-    target = tmp_path / "audit.key"
-    assert ncp("audit", "keygen", "--output", str(target)).returncode == 0
+    """`audit keygen` writes an Ed25519 PEM key (or, with --kind hmac, an HMAC key), mode
+    0600, never over an existing file, and names a folder that cannot take it."""
+    target = tmp_path / "audit.pem"
+    made = ncp("audit", "keygen", "--output", str(target))
+    assert made.returncode == 0 and "[audit] signing_key_file" in made.stdout
     assert target.stat().st_mode & 0o777 == 0o600
-    assert len(target.read_text().strip()) == 64
-    assert ncp("audit", "keygen", "--output", str(target)).returncode != 0  # never overwritten
+    assert Signer.from_pem(target.read_text()).key_id in made.stdout
+    assert ncp("audit", "keygen", "--output", str(target)).returncode == 2  # never overwritten
+    hmac_file = tmp_path / "audit.key"
+    assert ncp("audit", "keygen", "--kind", "hmac", "--output", str(hmac_file)).returncode == 0
+    assert len(hmac_file.read_text().strip()) == 64
+    missing = ncp("audit", "keygen", "--output", str(tmp_path / "no" / "such" / "k.pem"))
+    assert missing.returncode == 2 and str(tmp_path / "no" / "such") in missing.stderr
+    folder = ncp("audit", "keygen", "--output", str(tmp_path))
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+    assert "BEGIN PRIVATE KEY" in ncp("audit", "keygen").stdout
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, the transaction does not commit."""
+
+
+def _interrupted_checkpoint(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint whose process died after its log line was fsynced, before the commit."""
+    import workflow.audit
+
+    real = workflow.audit._append_line
+
+    def then_die(path: Path, checkpoint: Checkpoint) -> None:
+        real(path, checkpoint)
+        raise _Killed
+
+    monkeypatch.setattr(workflow.audit, "_append_line", then_die)
+    with pytest.raises(_Killed):
+        make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    monkeypatch.setattr(workflow.audit, "_append_line", real)
+
+
+def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_completes_it(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signed log line without its row is reported unfinished (verify passes); the next
+    checkpoint inserts the row, from the line, and signs the new head."""
+    _seed(services)
+    _interrupted_checkpoint(services, monkeypatch)
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == []
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.unfinished == [5] and report.checkpoints == 1
+    assert report.as_dict()["unfinished_checkpoints"] == [5]
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made.seq == 6
+    logged = [Checkpoint.from_dict(json.loads(line)) for line in
+              checkpoint_path(services.settings).read_text().splitlines()]
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == logged  # the row of seq 5 is the logged line itself
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.unfinished == [] and report.checkpoints == 2
+
+
+def test_an_interrupted_checkpoint_of_the_head_is_completed_not_signed_again(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no entry since, the next checkpoint completes the unfinished one and returns it."""
+    _seed(services)
+    _interrupted_checkpoint(services, monkeypatch)
+    (line,) = checkpoint_path(services.settings).read_text().splitlines()
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made == Checkpoint.from_dict(json.loads(line))
+    assert len(checkpoint_path(services.settings).read_text().splitlines()) == 1
+
+
+def test_a_log_line_badly_signed_or_naming_another_hash_is_reported_never_completed(
+        services: Services, keyed: str) -> None:
+    """Only a validly signed line whose (seq, hash) the chain holds counts as unfinished."""
+    from states.checkpoints import sign
+
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    with services.uow.read() as tx:
+        head_hash = tx.audit.hash_at(5)
+    assert head_hash is not None
+    at = "2025-06-01T00:00:00.000000Z"
+    _append_line(path, sign(Signer.generate(), seq=5, hash=head_hash, at=at))  # another key
+    _append_line(path, sign(SIGNER, seq=3, hash="0" * 64, at=at))  # not the chain's entry 3
+    report = verify_all(uow=services.uow, settings=services.settings)
+    problems = [f.problem for f in report.findings]
+    assert not report.ok and report.unfinished == [] and report.first_bad_seq == 3
+    assert any("unknown key" in p for p in problems)
+    assert any("entry 3 differs" in p for p in problems)
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    with services.uow.read() as tx:
+        stored = tx.checkpoints.all()
+    assert [(c.seq, c.key) for c in stored] == [(5, SIGNER.key_id)]  # its own, not the forgery
+    assert not verify_all(uow=services.uow, settings=services.settings).ok
+
+
+def test_a_log_line_cut_short_is_not_read_and_the_next_checkpoint_removes_it(
+        services: Services, keyed: str) -> None:
+    """A last line without its newline is one still being written (or torn by a crash)."""
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    path.write_text('{"at": "2025-06-01T00:00:00.000000Z", "hash": "ab')
+    assert verify_all(uow=services.uow, settings=services.settings).ok
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert [json.loads(line)["seq"] for line in path.read_text().splitlines()] == [5]
+    assert verify_all(uow=services.uow, settings=services.settings).ok
 
 
 # -- 200 random tamperings on one SQLite database, each rolled back --------------------------
@@ -119,14 +273,14 @@ def _rows(conn: sqlite3.Connection) -> list[AuditEntry]:
             conn.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log ORDER BY seq")]
 
 
-def _judge(conn: sqlite3.Connection, key: bytes, logged: list[Checkpoint]) -> int | None:
-    stored = [Checkpoint(*r) for r in conn.execute("SELECT seq, hash, at, mac "
-                                                   "FROM audit_checkpoints")]
+def _judge(conn: sqlite3.Connection, keys: Keys, logged: list[Checkpoint]) -> int | None:
+    stored = [Checkpoint(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "") for r in
+              conn.execute("SELECT seq, hash, at, mac, sig, key_id FROM audit_checkpoints")]
     entries = _rows(conn)
     verdict = verify(entries)
     hashes = {e.seq: e.hash for e in entries}
-    findings = check(key, stored=stored, logged=logged, hashes=hashes,
-                     head_seq=verdict.head_seq, chain_ok=verdict.ok)
+    findings = check(keys, stored=stored, logged=logged, hashes=hashes,
+                     head_seq=verdict.head_seq, chain_ok=verdict.ok).findings
     seqs = [f.seq for f in findings] + ([verdict.first_bad_seq] if not verdict.ok else [])
     return min(seqs) if seqs else None
 
@@ -181,7 +335,7 @@ def test_200_random_tamperings_are_each_named_at_the_right_seq(
     from tests.conftest import make_settings
     from workflow.bootstrap import bootstrap
 
-    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", KEY)
+    monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", KEY)
     services = bootstrap(make_settings(sqlite_url), clock=clock)
     try:
         for _ in range(4):
@@ -195,7 +349,7 @@ def test_200_random_tamperings_are_each_named_at_the_right_seq(
     conn = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("DROP TRIGGER audit_log_no_delete")
-    key = KEY.encode()
+    key = Keys(trusted=TrustedKeys([SIGNER.public]))
     assert _judge(conn, key, logged) is None
     rng = random.Random(20251122)
     done = set()
@@ -220,5 +374,5 @@ def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
     assert str(job.trigger).startswith("cron[") and "hour='2'" in str(job.trigger)
     scheduler.run_checkpoint(services)
     assert verify_all(uow=services.uow, settings=services.settings).checkpoints == 1
-    monkeypatch.delenv("NCPFLOW_AUDIT_KEY")
+    monkeypatch.delenv("NCPFLOW_AUDIT_SIGNING_KEY")
     assert scheduler.CHECKPOINT_JOB not in scheduler.jobs(services)

@@ -46,12 +46,23 @@ def test_processes_starting_together_agree_on_one_key(tmp_path: Path) -> None:
 def test_the_environment_overrides_the_file_and_must_not_be_empty(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'ncp.db'}")
-    monkeypatch.setenv(KEY_ENV, "from-the-environment-0123456789")
-    assert session_key(settings) == "from-the-environment-0123456789"
+    monkeypatch.setenv(KEY_ENV, "from-the-environment-0123456789-abcdef")
+    assert session_key(settings) == "from-the-environment-0123456789-abcdef"
     assert not (tmp_path / "ncp.db.session-key").exists()
     monkeypatch.setenv(KEY_ENV, "  ")
-    with pytest.raises(ConfigError, match="empty"):
+    with pytest.raises(ConfigError, match="holds 0 bytes"):
         session_key(settings)
+
+
+def test_a_secret_key_in_the_environment_shorter_than_32_bytes_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$NCPFLOW_SECRET_KEY needs 32 bytes; a 31-byte key is named and refused."""
+    settings = make_settings(f"sqlite:///{tmp_path / 'ncp.db'}")
+    monkeypatch.setenv(KEY_ENV, "x" * 31)
+    with pytest.raises(ConfigError, match=r"NCPFLOW_SECRET_KEY holds 31 bytes.*at least 32"):
+        session_key(settings)
+    monkeypatch.setenv(KEY_ENV, "x" * 32)
+    assert session_key(settings) == "x" * 32
 
 
 def test_a_configured_relative_path_is_read_relative_to_config_toml(tmp_path: Path) -> None:
@@ -75,7 +86,7 @@ def test_a_short_key_file_or_a_folder_that_cannot_hold_one_is_named_in_the_error
         tmp_path: Path) -> None:
     settings = make_settings(f"sqlite:///{tmp_path / 'ncp.db'}")
     (tmp_path / "ncp.db.session-key").write_text("short\n")
-    with pytest.raises(ConfigError, match=r"ncp\.db\.session-key: holds 5 characters"):
+    with pytest.raises(ConfigError, match=r"ncp\.db\.session-key: holds 5 bytes"):
         session_key(settings)
     missing = make_settings(f"sqlite:///{tmp_path / 'no-such-dir' / 'ncp.db'}")
     with pytest.raises(ConfigError, match=r"no-such-dir.*cannot be made"):

@@ -101,3 +101,14 @@ def test_mypy_is_strict_for_every_package_make_lint_checks() -> None:
     mypy_line = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
                      if "/mypy " in line)
     assert set(mypy_line.split()[1:]) >= OURS
+
+
+def test_ci_measures_branch_coverage_of_every_package_and_holds_a_floor() -> None:
+    """.ci/run runs `make test` with coverage; branches of all five packages count; a floor is set."""
+    coverage = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["coverage"]
+    assert coverage["run"]["branch"] is True
+    assert set(coverage["run"]["source"]) == OURS
+    assert coverage["report"]["fail_under"] >= 90
+    assert "make test COVERAGE=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    test_recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:", 1)[1].split("\n\n")[0]
+    assert "$(if $(COVERAGE),--cov" in test_recipe

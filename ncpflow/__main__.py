@@ -1,3 +1,3 @@
-from ncpflow.cli import main
+from ncpflow.cli import run
 
-main()
+run()

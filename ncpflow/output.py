@@ -10,15 +10,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
-from states.case import Case
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -28,34 +23,50 @@ from states.errors import (
     StorageError,
     TransitionNotAllowedError,
 )
-from states.limits import neutralise
-from workflow.config import ConfigError
-from workflow.queries import next_due
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from states.case import Case
 
 
-class SafeConsole(Console):
-    """A Rich console for terminal output that neutralises control characters in all text.
+class _Terminal:
+    """A `ncpflow.terminal.SafeConsole`, made on first use: `--help` and the JSON, CSV and
+    file output never import Rich (a third of what `--help` would cost)."""
 
-    Stored text (titles, names, reasons) is kept verbatim, control characters included; a
-    terminal would obey them (`states.limits.neutralise` lists which). Every string Rich
-    prints (`print` arguments, table cells and titles, measured or rendered) passes through
-    `render_str`, so this is the one place: markup and Rich's own styling are unaffected, and
-    JSON, JSONL and CSV (written to stdout directly) keep text verbatim."""
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
 
-    def render_str(self, text: str, **options: Any) -> Text:
-        return super().render_str(neutralise(text), **options)
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends: not the console's business
+            raise AttributeError(name)
+        if self._console is None:
+            from ncpflow.terminal import SafeConsole
+
+            self._console = SafeConsole(**self._options)
+        return getattr(self._console, name)
 
 
 # Wide enough for the case table when output is piped; a terminal's own width wins.
-out = SafeConsole(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140)
-err = SafeConsole(stderr=True, highlight=False)
+out = cast("Console", _Terminal(highlight=False, soft_wrap=False,
+                                width=None if sys.stdout.isatty() else 140))
+err = cast("Console", _Terminal(stderr=True, highlight=False))
+
+
+def escape(text: str) -> str:
+    """Rich's markup escape, for text printed to `out` or `err` (which load Rich anyway)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 # Exit codes: documented in the README so scripts can tell refusals from breakage.
 EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
     (TransitionNotAllowedError, 1),
     (OutcomeError, 1),
     (InvalidInputError, 2),
-    (ConfigError, 2),
     (ConflictError, 3),
     (CaseNotFoundError, 4),
     (StorageError, 5),
@@ -63,6 +74,12 @@ EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
 
 
 def exit_code(error: NcpflowError) -> int:
+    # A bad config file is bad input too. Its error lives with the config's pydantic models,
+    # which a command that never reads the config (`--help`) does not import.
+    from workflow.config import ConfigError
+
+    if isinstance(error, ConfigError):
+        return 2
     return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
@@ -151,6 +168,10 @@ def _status_style(status: str) -> str:
 
 
 def cases_table(cases: list[Case], today: date, title: str = "Cases") -> Table:
+    from rich.table import Table
+
+    from workflow.queries import next_due
+
     table = Table(title=title, title_justify="left")
     for column in ("reference", "stage", "title", "lead", "next due", "deadline", "days left"):
         table.add_column(column, no_wrap=column != "title", ratio=1 if column == "title" else None)
@@ -169,6 +190,8 @@ def cases_table(cases: list[Case], today: date, title: str = "Cases") -> Table:
 
 
 def case_panel(view: dict[str, Any]) -> None:
+    from rich.table import Table
+
     out.print(f"[bold]{view['reference']}[/]  {escape(view['title'])}")
     out.print(f"stage: {view['state']}   outcome: {view['outcome'] or '—'}   "
               f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
@@ -212,6 +235,8 @@ def _drift(view: dict[str, Any]) -> None:
 
 
 def members_table(view: dict[str, Any]) -> None:
+    from rich.table import Table
+
     _drift(view)
     if not view["members"]:
         out.print("no members in the database; run `ncpflow members sync`")
@@ -231,6 +256,8 @@ def members_table(view: dict[str, Any]) -> None:
 
 
 def rotation_panel(view: dict[str, Any]) -> None:
+    from rich.table import Table
+
     _drift(view)
     out.print(f"mode: {view['mode']}   on: {view['on']}   next: {view['next'] or 'nobody'}")
     if view["duty"]:
@@ -250,6 +277,8 @@ def rotation_panel(view: dict[str, Any]) -> None:
 
 
 def rotation_report_table(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
     period = f"{report['from'] or 'the start'} to {report['to'] or 'today'}"
     table = Table(title=f"Rotation, {period}", title_justify="left")
     for column in ("member", "active", "cases led", "given up", "skipped", "open caseload"):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from notifications.labels import LANGUAGES, deadline_label, long_date
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 KINDS = ("acknowledgement_reminder", "reminder", "due_today", "overdue", "escalation",
          "case_assigned", "lead_unassigned", "lead_unavailable")
@@ -26,6 +27,9 @@ class RenderedMessage:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    # Jinja2 is imported by the first message rendered, not by every command that wires a renderer.
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
         undefined=StrictUndefined,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.utils import formatdate
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 from states.errors import ChannelUnreachableError
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+    from email.policy import EmailPolicy
 
 
 class OutgoingEmail(Protocol):
@@ -32,7 +33,14 @@ class OutgoingEmail(Protocol):
 # it with a leading space. Up to this length the subject stays on one line; a longer one is
 # folded at whitespace inside the text.
 MAX_LINE = 998
-POLICY = policy.default.clone(max_line_length=MAX_LINE)
+
+
+@cache
+def email_policy() -> EmailPolicy[EmailMessage]:
+    # The email package is imported by the first message built, not by every command.
+    from email import policy
+
+    return policy.default.clone(max_line_length=MAX_LINE)
 
 
 class DeliveryError(Exception):
@@ -51,7 +59,10 @@ class SmtpChannel:
     timeout: float = 10.0
 
     def build(self, mail: OutgoingEmail) -> EmailMessage:
-        message = EmailMessage(policy=POLICY)
+        from email.message import EmailMessage
+        from email.utils import formatdate
+
+        message = EmailMessage(policy=email_policy())
         message["From"] = self.sender
         message["To"] = mail.recipient
         message["Subject"] = mail.subject
@@ -64,6 +75,8 @@ class SmtpChannel:
         return message
 
     def send(self, mail: OutgoingEmail) -> None:
+        import smtplib
+
         try:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except (OSError, smtplib.SMTPException) as exc:

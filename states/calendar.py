@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from states.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import holidays
 
 
 def zone(name: str) -> ZoneInfo:
@@ -51,12 +53,24 @@ def to_local_date(instant: datetime, timezone: str) -> date:
 
 @lru_cache(maxsize=16)
 def _holidays(country: str) -> holidays.HolidayBase:
-    # The holidays object fills in further years by itself as dates are looked up.
-    try:
-        return holidays.country_holidays(country)
-    except NotImplementedError:
-        raise InvalidInputError(f"'{country}' is not a country the holidays package knows") from None
+    # The holidays object fills in further years by itself as dates are looked up. Loading a
+    # country loads the package's every country (~100 ms), so it happens only here: the first
+    # time a due date is rolled, never at import or when the config is read.
+    import holidays
+
+    check_holiday_country(country)
+    return holidays.country_holidays(country)
 
 
 def check_holiday_country(country: str) -> None:
-    _holidays(country)
+    """Refuse a name the holidays package does not know, from its registry of names alone."""
+    if country not in _holiday_names():
+        raise InvalidInputError(f"'{country}' is not a country the holidays package knows")
+
+
+@lru_cache(maxsize=1)
+def _holiday_names() -> frozenset[str]:
+    # The names `holidays.country_holidays` takes: each country's class name and its codes.
+    from holidays.registry import COUNTRIES
+
+    return frozenset(name for names in COUNTRIES.values() for name in names)

@@ -17,11 +17,8 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
-from psycopg import IsolationLevel
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -36,6 +33,9 @@ from storage.members import SqlMemberStore
 from storage.outbox import SqlOutbox
 from storage.users import SqlUserStore
 from storage.writer_lock import WriterLock, lock_path_for
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -62,6 +62,15 @@ class SqlUnitOfWork:
         self._writer = WriterLock(lock_path_for(engine.url.database)) if self._sqlite else None
         # The read transaction each thread has open, which a nested read joins.
         self._reading = threading.local()
+        # The driver's errors, told apart below; psycopg is imported only for PostgreSQL.
+        self._unavailable: tuple[type[Exception], ...] = (OperationalError,
+                                                          sqlite3.OperationalError)
+        self._refused: tuple[type[Exception], ...] = (DBAPIError, sqlite3.DatabaseError)
+        if not self._sqlite:
+            import psycopg
+
+            self._unavailable += (psycopg.OperationalError,)
+            self._refused += (psycopg.DatabaseError,)
 
     @contextmanager
     def read(self) -> Iterator[SqlTransaction]:
@@ -103,7 +112,7 @@ class SqlUnitOfWork:
                 # the advisory lock must see what the writer before committed (a REPEATABLE
                 # READ snapshot would be taken at the lock statement, before the wait).
                 # Setting these costs no round trip: psycopg puts them in its BEGIN.
-                driver.isolation_level = IsolationLevel.REPEATABLE_READ
+                driver.isolation_level = _repeatable_read()
                 driver.read_only = True
             # psycopg (not autocommit) opens the transaction on the first statement.
             try:
@@ -133,15 +142,24 @@ class SqlUnitOfWork:
         url = self.engine.url.render_as_string(hide_password=True)
         try:
             yield
-        except (OperationalError, sqlite3.OperationalError, psycopg.OperationalError) as exc:
+        except self._unavailable as exc:
             raise StorageUnavailableError(_describe(url, exc)) from None
-        except (DBAPIError, sqlite3.DatabaseError, psycopg.DatabaseError) as exc:
+        except self._refused as exc:
             raise StorageError(f"the database refused the operation: {_first_line(exc)}") from None
+
+
+def _repeatable_read() -> psycopg.IsolationLevel:
+    from psycopg import IsolationLevel  # PostgreSQL only; imported once the URL says so
+
+    return IsolationLevel.REPEATABLE_READ
 
 
 def _back_to_defaults(driver: psycopg.Connection[Any]) -> None:
     """The pooled connection's next user (a writer, SQLAlchemy, the migrations) gets the
     server's defaults again, not a read-only snapshot."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
     with suppress(psycopg.Error):  # a broken connection: the pool discards it anyway
         if driver.info.transaction_status != TransactionStatus.IDLE:
             driver.rollback()

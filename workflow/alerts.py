@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import structlog
-
 from states.alerts import RungKind, horizon, rungs_to_fire
 from states.case import Case
 from states.lifecycle import DeadlineName
 from workflow.config import Settings
+from workflow.logging import get_logger
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
 
-log = structlog.get_logger("ncpflow.alerts")
+log = get_logger("ncpflow.alerts")
 
 SCHEDULER_ACTOR = "scheduler"
 

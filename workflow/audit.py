@@ -24,19 +24,19 @@ import os
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from states.audit_keys import KeyKind
 from states.chain import AuditEntry, Verdict, format_instant, verify
 from states.checkpoints import Checkpoint, CheckpointFinding, Keys, check, sign, signature_problem
 from states.errors import InvalidInputError, NcpflowError
 from states.signatures import Signer, TrustedKeys, load_public_pem
 from workflow.config import ConfigError, Settings
 from workflow.files import beside_database, resolve
+from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
 KEY_ENV = "NCPFLOW_AUDIT_KEY"
@@ -44,7 +44,7 @@ SIGNING_KEY_ENV = "NCPFLOW_AUDIT_SIGNING_KEY"
 KEYGEN_HINT = "`ncpflow audit keygen --output FILE` makes one"
 MAX_KEY_FILE = 64 * 1024
 
-log = structlog.get_logger("ncpflow.audit")
+log = get_logger("ncpflow.audit")
 
 
 def audit_entries(*, uow: UnitOfWork, case_ref: str | None = None) -> Iterator[AuditEntry]:
@@ -143,11 +143,6 @@ def trusted_keys(settings: Settings | None, public_keys: Sequence[Path] = ()) ->
     if signer is not None:
         keys.append(signer.public)
     return TrustedKeys(keys)
-
-
-class KeyKind(StrEnum):
-    ed25519 = "ed25519"
-    hmac = "hmac"
 
 
 @dataclass(frozen=True)

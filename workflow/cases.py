@@ -7,17 +7,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-import structlog
-
 from states import case as core
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
 from states.errors import ConflictError, InvalidInputError
 from states.lifecycle import Outcome, Trigger
 from states.limits import NAME_MAX, check_optional
 from workflow import inputs, rotation
+from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
 
-log = structlog.get_logger("ncpflow.cases")
+log = get_logger("ncpflow.cases")
 
 
 @dataclass(frozen=True)

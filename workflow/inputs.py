@@ -6,8 +6,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-import pycountry
-
 from states import limits
 from states.calendar import CalendarRule
 from states.errors import InvalidInputError
@@ -125,6 +123,8 @@ def themes(values: list[str]) -> tuple[str, ...]:
 
 
 def countries(values: list[str]) -> tuple[str, ...]:
+    import pycountry  # reads its package metadata on import: only commands given countries pay
+
     result = []
     for value in values:
         found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None

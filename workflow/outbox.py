@@ -13,13 +13,12 @@ from datetime import timedelta
 from threading import Event
 from typing import Literal
 
-import structlog
-
 from states.errors import ChannelUnreachableError
 from states.outbox import OutboxMessage
+from workflow.logging import get_logger
 from workflow.ports import Channel, Clock, UnitOfWork
 
-log = structlog.get_logger("ncpflow.outbox")
+log = get_logger("ncpflow.outbox")
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=6)

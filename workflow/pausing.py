@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-import structlog
-
 from states import limits, pausing
 from states.case import Case
 from states.durations import Duration
@@ -16,9 +14,10 @@ from states.errors import InvalidInputError
 from states.events import DueMoved
 from states.lifecycle import DeadlineName
 from workflow import inputs
+from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
-log = structlog.get_logger("ncpflow.clock")
+log = get_logger("ncpflow.clock")
 
 
 def _moved(items: tuple[DueMoved, ...]) -> list[dict[str, str]]:

@@ -13,18 +13,17 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-import structlog
-
 from states.case import Case, Policy, require_actor, require_text
 from states.errors import InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
+from workflow.logging import get_logger
 from workflow.periods import period_end
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
 
-log = structlog.get_logger("ncpflow.rotation")
+log = get_logger("ncpflow.rotation")
 
 
 # -- notices ----------------------------------------------------------------------------------

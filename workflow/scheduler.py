@@ -19,7 +19,6 @@ from datetime import timedelta
 from types import FrameType
 from typing import Any
 
-import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -28,10 +27,11 @@ from states.rotation import RotationMode
 from workflow.alerts import sweep
 from workflow.audit import load_key, load_signer, make_checkpoint
 from workflow.bootstrap import Services
+from workflow.logging import get_logger
 from workflow.outbox import dispatch
 from workflow.rotation import Notices, advance_duty, alert_unavailable_leads
 
-log = structlog.get_logger("ncpflow.scheduler")
+log = get_logger("ncpflow.scheduler")
 
 SWEEP_JOB = "ncpflow-alerts-sweep"
 DISPATCH_JOB = "ncpflow-outbox-dispatch"

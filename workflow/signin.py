@@ -26,13 +26,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import pyotp
-import structlog
 
 from states.users import Session, User
 from workflow import users
+from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
 
-log = structlog.get_logger("ncpflow.signin")
+log = get_logger("ncpflow.signin")
 
 SESSION_LIFETIME = timedelta(hours=12)
 KEEP_ENDED = timedelta(days=30)  # ended sessions are kept this long, then forgotten
@@ -149,6 +149,9 @@ class SignIn:
     per_user: Throttle = field(default_factory=lambda: Throttle(PER_USER))
     per_address: Throttle = field(default_factory=lambda: Throttle(PER_ADDRESS))
     gate: Gate = field(default_factory=Gate)
+
+    def __post_init__(self) -> None:
+        users.prepare_password_checks()
 
     def _throttled(self, name: str, address: str, now: datetime) -> int:
         return max(self.per_user.retry_after(_user_key(name), now),

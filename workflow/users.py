@@ -13,22 +13,45 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-
-import pyotp
-import structlog
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from states.case import require_actor
 from states.errors import InvalidInputError
 from states.users import ApiToken, Role, User
 from workflow import inputs
+from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
-log = structlog.get_logger("ncpflow.users")
-_hasher = PasswordHasher()
-# Verified against when the user is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password")
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+# argon2 (64 MiB a hash) and pyotp are imported by the functions that use them: a command that
+# never checks a password, `--help` included, neither loads them nor computes a hash.
+
+log = get_logger("ncpflow.users")
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user is unknown, so a wrong name costs as long as a wrong
+    password. Computed by `prepare_password_checks` or the first check, not at import."""
+    return _hasher().hash("not a password")
+
+
+def prepare_password_checks() -> None:
+    """Compute the hash an unknown name is checked against now, so that even the first
+    sign-in costs the same for a wrong name as for a wrong password."""
+    _dummy_hash()
+
+
 MAX_PASSWORD = 1000
 
 
@@ -92,7 +115,7 @@ def _hash_password(password: str) -> str:
         raise InvalidInputError("a password needs at least 8 characters")
     if len(password) > MAX_PASSWORD:
         raise InvalidInputError(f"a password has at most {MAX_PASSWORD} characters")
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def _existing(tx: Transaction, name: str) -> User:
@@ -181,6 +204,8 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
 def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
                issuer: str) -> Enrolment:
     """A new TOTP secret for the user (replacing any old one): shown once, to scan."""
+    import pyotp
+
     secret = pyotp.random_base32()
     now = clock.now()
     with uow.write() as tx:
@@ -229,9 +254,11 @@ def check_password(*, uow: UnitOfWork, name: str, password: str) -> User | None:
     """The user if the password is theirs and they are enabled, else None (same cost for
     unknown names). Callers bound how many run at once (workflow.signin)."""
     user = by_name(uow=uow, name=name)
-    encoded = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    encoded = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     try:
-        _hasher.verify(encoded, password)
+        _hasher().verify(encoded, password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.password_hash or user.disabled:

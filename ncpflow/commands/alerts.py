@@ -7,13 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ncpflow.context import as_of, context_of
-from ncpflow.output import emit_json, out, output_option, write_output
+from ncpflow.output import emit_json, escape, out, output_option, write_output
 from states.errors import InvalidInputError
-from workflow import alerts, outbox
-from workflow.logging import configure
 
 alerts_app = typer.Typer(no_args_is_help=True, help="Deadline alerts.")
 outbox_app = typer.Typer(no_args_is_help=True, help="The e-mail outbox.")
@@ -29,6 +26,8 @@ def alerts_sweep(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Fire the alert rungs that are due, once each, into the outbox."""
+    from workflow import alerts
+
     context = context_of(ctx)
     services = context.services()
     as_of(services, now)
@@ -49,6 +48,8 @@ def outbox_dispatch(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Send pending e-mails over SMTP; failures stay queued and are retried with backoff."""
+    from workflow import outbox
+
     services = context_of(ctx).services()
     result = outbox.dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
                              lease=timedelta(seconds=services.settings.smtp.lease_seconds))
@@ -79,6 +80,7 @@ def deadlines_ics(
 def scheduler(ctx: typer.Context) -> None:
     """Run the alert sweep and the outbox dispatch on their intervals until stopped."""
     from workflow import scheduler as heartbeat  # APScheduler only for this command
+    from workflow.logging import configure
 
     context = context_of(ctx)
     configure(level="info", json=True)

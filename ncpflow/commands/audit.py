@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.context import Context, context_of, day
-from ncpflow.output import emit_json, out
+from ncpflow.output import emit_json, escape, out
+from states.audit_keys import KeyKind
 from states.chain import HASHED_FIELDS
-from workflow import audit, export_files, exports
-from workflow.export_files import FileStatus
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
 
@@ -34,6 +32,8 @@ def audit_log(
     fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
 ) -> None:
     """Print the audit log (oldest first), with hashes."""
+    from workflow import audit
+
     services = context_of(ctx).services()
     rows = (e.as_dict() for e in audit.audit_entries(uow=services.uow, case_ref=reference))
     if fmt is LogFormat.csv:
@@ -58,6 +58,8 @@ def audit_verify(
     """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
     entry, a bad checkpoint or a truncation. With --file: exit 0 for an intact export signed by
     a trusted key, 1 for an unsigned one or one signed by another key, 6 for a broken one."""
+    from workflow import audit
+
     context = context_of(ctx)
     if file is not None:
         _verify_file(context, file, public_keys or [], as_json)
@@ -89,6 +91,9 @@ def audit_verify(
 
 
 def _verify_file(context: Context, file: Path, public_keys: list[Path], as_json: bool) -> None:
+    from workflow import audit, export_files
+    from workflow.export_files import FileStatus
+
     trusted = audit.trusted_keys(context.settings(), public_keys)
     verdict = export_files.verify_file(file, trusted)
     if as_json:
@@ -119,6 +124,8 @@ def audit_checkpoint(
 ) -> None:
     """Sign the chain head (seq, hash, time) with the audit signing key; append it to the
     checkpoint log outside the database and store it in the database."""
+    from workflow import audit
+
     context = context_of(ctx)
     services = context.services()
     checkpoint = audit.make_checkpoint(uow=services.uow, clock=services.clock,
@@ -135,16 +142,18 @@ def audit_checkpoint(
 def audit_keygen(
     output_file: Annotated[Path | None, output.output_option(
         "Write the key to this file (mode 0600) instead of stdout.")] = None,
-    kind: Annotated[audit.KeyKind, typer.Option(
+    kind: Annotated[KeyKind, typer.Option(
         "--kind", help="ed25519: the signing key of checkpoints and exports; hmac: the key of "
-        "checkpoints made before Ed25519 signing.")] = audit.KeyKind.ed25519,
+        "checkpoints made before Ed25519 signing.")] = KeyKind.ed25519,
 ) -> None:
     """Make a new audit key; keep it outside the database."""
+    from workflow import audit
+
     with output.output_errors(output_file):
         made = audit.keygen(output_file, kind)
     if output_file is None:
         sys.stdout.write(made.text)
-    elif made.kind is audit.KeyKind.ed25519:
+    elif made.kind is KeyKind.ed25519:
         out.print(escape(f"signing key written to {output_file} (mode 0600), key "
                          f"{made.key_id}; set [audit] signing_key_file to it, and give peer "
                          "reviewers the public key (`ncpflow audit public-key`)"), soft_wrap=True)
@@ -159,6 +168,8 @@ def audit_public_key(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print the public key (PEM) that verifies checkpoints and exports, for peer reviewers."""
+    from workflow import audit
+
     signer = audit.require_signer(context_of(ctx).settings())
     if as_json:
         emit_json({"key": signer.key_id, "algorithm": "ed25519",
@@ -190,6 +201,8 @@ def audit_export(
     actor: Annotated[str | None, typer.Option("--actor")] = None,
 ) -> None:
     """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
+    from workflow import audit, export_files, exports
+
     context = context_of(ctx)
     services = context.services()
     when = {"since": day(since, "--from"), "until": day(until, "--to")}

@@ -10,8 +10,6 @@ from ncpflow import output
 from ncpflow.context import context_of, notices, print_case, today, when
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
-from workflow import cases, pausing, queries, rotation
-from workflow.inputs import org_numbers
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -46,6 +44,9 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
+    from workflow import cases
+    from workflow.inputs import org_numbers
+
     types: list[str | None] = list(submitter_type or [])
     if len(types) > 1 and len(types) != len(submitter):
         raise InvalidInputError(
@@ -87,6 +88,8 @@ def case_edit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
+    from workflow import cases
+
     services = context_of(ctx).services()
     case = cases.edit_case(uow=services.uow, clock=services.clock, reference=reference,
                            actor=actor, reason=reason, themes=theme, host_countries=host_country,
@@ -115,6 +118,8 @@ def case_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
+    from workflow import cases
+
     services = context_of(ctx).services()
     case = cases.advance(
         uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
@@ -130,6 +135,8 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
+    from workflow import queries
+
     services = context_of(ctx).services()
     with services.uow.read():  # the case and its lead (print_case) from one snapshot
         print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
@@ -144,6 +151,8 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
+    from workflow import queries
+
     services = context_of(ctx).services()
     on = today(services)
     listed = queries.list_cases(uow=services.uow, state=state,
@@ -161,6 +170,8 @@ def case_triggers(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What may happen next to a case, and why not the rest."""
+    from workflow import queries
+
     services = context_of(ctx).services()
     case = queries.get_case(uow=services.uow, reference=reference)
     rows = queries.triggers_view(case, services.policy)
@@ -191,6 +202,8 @@ def case_pause(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Stop the clock: the stage stays, every open deadline waits."""
+    from workflow import pausing
+
     services = context_of(ctx).services()
     case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
                               actor=actor, reason=reason, requested_by=requested_by,
@@ -208,6 +221,8 @@ def case_resume(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restart the clock; open deadlines move on by the whole days paused."""
+    from workflow import pausing
+
     services = context_of(ctx).services()
     case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
                                actor=actor, at=when(at, "--at"), reason=reason)
@@ -228,6 +243,8 @@ def case_extend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
+    from workflow import pausing
+
     services = context_of(ctx).services()
     case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
                                    deadline=deadline, actor=actor, reason=reason, days=days,
@@ -248,6 +265,8 @@ def case_reassign(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give a case to another lead member; refused where the rule would not allow it."""
+    from workflow import rotation
+
     services = context_of(ctx).services()
     case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference, to=to,
                              actor=actor, reason=reason, override=override,
@@ -265,6 +284,8 @@ def case_recuse(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The lead recuses; the rotation picks the next eligible member."""
+    from workflow import rotation
+
     services = context_of(ctx).services()
     case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
                            reference=reference, member=member, actor=actor, reason=reason,

@@ -13,7 +13,6 @@ import typer
 from ncpflow import output, report_html
 from ncpflow.context import context_of, day
 from ncpflow.output import emit_json
-from workflow import reports, rotation_views
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports.")
 
@@ -55,6 +54,8 @@ def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Optio
                      fmt: FormatOpt = None, as_json: JsonOpt = False,
                      output_file: OutputOpt = None) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
+    from workflow import reports
+
     context = context_of(ctx)
     services = context.services()
     report = reports.timelines(uow=services.uow, clock=services.clock,
@@ -70,6 +71,8 @@ def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
                   fmt: FormatOpt = None, as_json: JsonOpt = False,
                   output_file: OutputOpt = None) -> None:
     """Yearly figures for the NCP's annual report."""
+    from workflow import reports
+
     context = context_of(ctx)
     services = context.services()
     report = reports.annual(uow=services.uow, clock=services.clock,
@@ -87,6 +90,8 @@ def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] 
                 fmt: FormatOpt = None, as_json: JsonOpt = False,
                 output_file: OutputOpt = None) -> None:
     """One row per case with the OECD database's fields (no party names)."""
+    from workflow import reports
+
     context = context_of(ctx)
     services = context.services()
     rows = reports.oecd(uow=services.uow, settings=context.settings(), year=year)
@@ -104,6 +109,8 @@ def report_rotation(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Leads taken per member, open caseload and skips by reason over a period."""
+    from workflow import rotation_views
+
     services = context_of(ctx).services()
     report = rotation_views.rotation_report(
         uow=services.uow, policy=services.policy,

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from ncpflow import output
 from ncpflow.context import as_of, context_of
-from ncpflow.output import emit_json, out
-from workflow import alerts, rotation, rotation_views
+from ncpflow.output import emit_json, escape, out
 
 members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
 rotation_app = typer.Typer(no_args_is_help=True, help="Who leads cases: the rotation.")
@@ -22,6 +20,8 @@ def members_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Members in the database (active first, in config order), availability and caseload."""
+    from workflow import rotation_views
+
     services = context_of(ctx).services()
     view = rotation_views.members_view(uow=services.uow, clock=services.clock,
                                        settings=services.settings)
@@ -38,6 +38,8 @@ def members_sync(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Bring config.toml's [[members]] into the database; removed members are deactivated."""
+    from workflow import rotation
+
     services = context_of(ctx).services()
     changes = rotation.sync_members(uow=services.uow, clock=services.clock,
                                     settings=services.settings, actor=actor)
@@ -53,6 +55,8 @@ def rotation_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who leads the next case, and why not each other member."""
+    from workflow import rotation_views
+
     services = context_of(ctx).services()
     view = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
                                         settings=services.settings)
@@ -68,6 +72,8 @@ def rotation_check(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Open cases whose lead is now conflicted, inactive or away (nothing is moved)."""
+    from workflow import rotation
+
     services = context_of(ctx).services()
     found = [p.as_dict() for p in rotation.check_leads(uow=services.uow, clock=services.clock)]
     if as_json:
@@ -86,14 +92,18 @@ def rotation_advance(
         "--now", help="As of this ISO datetime (with offset) or date; default now.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Hand duty on now, even before the period is over.")] = False,
-    actor: Annotated[str, typer.Option("--actor")] = alerts.SCHEDULER_ACTOR,
+    actor: Annotated[str | None, typer.Option(
+        "--actor", help="Who hands duty on; default: the scheduler's name.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Periodic duty: hand duty to the next member when the period is over (the job runs this)."""
+    from workflow import alerts, rotation
+
     services = context_of(ctx).services()
     as_of(services, now)
     result = rotation.advance_duty(uow=services.uow, clock=services.clock,
-                                   policy=services.policy, actor=actor, force=force)
+                                   policy=services.policy, force=force,
+                                   actor=alerts.SCHEDULER_ACTOR if actor is None else actor)
     if as_json:
         emit_json(result.as_dict())
     else:

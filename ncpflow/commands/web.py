@@ -10,9 +10,7 @@ import typer
 
 from ncpflow.context import context_of
 from ncpflow.output import emit_json, out
-from states.case import require_actor
 from states.errors import InvalidInputError
-from workflow import users
 
 users_app = typer.Typer(no_args_is_help=True, help="Users of the web app and API.")
 
@@ -49,6 +47,9 @@ def users_add(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
+    from states.case import require_actor
+    from workflow import users
+
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
     secret = _password(password_stdin, password)
     services = context_of(ctx).services()
@@ -70,6 +71,9 @@ def users_passwd(
 ) -> None:
     """Set a user's password for signing in to the pages (argon2-hashed; prompted twice,
     hidden, or `--password-stdin`). Every session of the user ends."""
+    from states.case import require_actor
+    from workflow import users
+
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
     secret = _password(password_stdin, True)
     assert secret is not None
@@ -82,6 +86,8 @@ def users_passwd(
 @users_app.command("list")
 def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Users, their roles and member links (never their secrets)."""
+    from workflow import users
+
     listed = users.list_users(uow=context_of(ctx).services().uow)
     rows = [{"name": u.name, "role": u.role, "member": u.member_id,
              "password": u.password_hash is not None, "disabled": u.disabled,
@@ -99,6 +105,8 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
 def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                   actor: Actor = "cli") -> None:
     """Disable a user at once: sign-in, sessions and API tokens are refused (audited)."""
+    from workflow import users
+
     services = context_of(ctx).services()
     users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=True,
                        actor=actor)
@@ -109,6 +117,8 @@ def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="
 def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                  actor: Actor = "cli") -> None:
     """Enable a disabled user again (audited); revoked tokens stay revoked."""
+    from workflow import users
+
     services = context_of(ctx).services()
     users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=False,
                        actor=actor)
@@ -119,6 +129,8 @@ def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="T
 def users_tokens(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The user's API tokens: id (not the token), made, revoked."""
+    from workflow import users
+
     listed = users.list_tokens(uow=context_of(ctx).services().uow, name=name)
     rows = [{"id": t.id, "created_at": t.created_at.isoformat(),
              "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
@@ -136,6 +148,8 @@ def users_new_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help
                     actor: Actor = "cli",
                     as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Issue another API token for the user and print it once (audited)."""
+    from workflow import users
+
     services = context_of(ctx).services()
     made = users.issue_token(uow=services.uow, clock=services.clock, name=name, actor=actor)
     if as_json:
@@ -155,6 +169,8 @@ def users_revoke_token(
     actor: Actor = "cli",
 ) -> None:
     """Revoke an API token (or `--all`) at once, in every running server (audited)."""
+    from workflow import users
+
     if (token_id is None) == (not every):
         raise InvalidInputError("give a token id (see `ncpflow users tokens NAME`) or --all, "
                                 "not both")
@@ -174,6 +190,8 @@ def users_totp(
 ) -> None:
     """Enrol the user in a second factor (TOTP): print the secret and its otpauth:// URI once,
     to scan into an authenticator app. Signing in to the pages then asks for a code."""
+    from workflow import users
+
     context = context_of(ctx)
     services = context.services()
     if remove:

@@ -11,7 +11,6 @@ import importlib.util
 import traceback
 from typing import Any
 
-import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -37,10 +36,11 @@ from states.errors import (
 from workflow import views
 from workflow.bootstrap import Services
 from workflow.config import ConfigError
+from workflow.logging import get_logger
 from workflow.session_key import session_key
 from workflow.views import ForbiddenError
 
-log = structlog.get_logger("ncpflow.web")
+log = get_logger("ncpflow.web")
 
 # First match wins: ForbiddenError is an InvalidInputError.
 STATUS: list[tuple[type[Exception], int, str]] = [

@@ -1,0 +1,127 @@
+"""Start-up: a command imports what it runs and nothing else (benchmarks/startup.py times it).
+
+Each probe runs `ncpflow.cli.main` in a fresh interpreter and lists the modules loaded by the
+end, so the guard is exact and does not depend on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, make_settings
+from workflow import cases
+from workflow.bootstrap import bootstrap
+
+PROBE = """
+import json, sys
+from ncpflow.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as stop:
+    code = stop.code
+else:
+    code = 0
+with open(sys.argv[1], "w") as listing:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, listing)
+"""
+
+# Never needed to print help or to read a case from SQLite.
+HEAVY = ("fastapi", "starlette", "uvicorn", "psycopg", "argon2", "pyotp", "icalendar",
+         "apscheduler", "alembic", "jinja2", "smtplib", "pycountry", "sqlalchemy.dialects.postgresql",
+         "holidays.countries", "ncpflow.web", "typer.rich_utils", "markdown_it")
+
+
+def loaded(tmp_path: Path, url: str, *args: str, code: int = 0) -> set[str]:
+    listing = tmp_path / "modules.json"
+    env = {**os.environ, "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+           "NCPFLOW_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(listing), *args], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(listing.read_text(encoding="utf-8"))
+    assert found["code"] == code, done.stderr
+    return set(found["modules"])
+
+
+def heavy(modules: set[str], *extra: str) -> list[str]:
+    return sorted(m for m in modules
+                  if any(m == name or m.startswith(name + ".") for name in HEAVY + extra))
+
+
+def test_help_imports_neither_the_workflow_nor_a_database_nor_the_web_stack(
+        tmp_path: Path, sqlite_url: str) -> None:
+    """`ncpflow --help` builds the command tree from typer and small modules alone, and prints
+    plain help: not even Rich is loaded."""
+    modules = loaded(tmp_path, sqlite_url, "--help")
+    assert "ncpflow.commands.cases" in modules  # the whole tree was built
+    assert heavy(modules, "sqlalchemy", "storage", "workflow", "pydantic", "structlog",
+                 "holidays", "rich") == []
+
+
+def test_a_group_help_imports_no_more_than_the_root_help(tmp_path: Path, sqlite_url: str) -> None:
+    """`ncpflow case open --help` does not reach the use cases it describes."""
+    modules = loaded(tmp_path, sqlite_url, "case", "open", "--help")
+    assert heavy(modules, "sqlalchemy", "storage", "workflow.cases", "workflow.bootstrap") == []
+
+
+@pytest.fixture
+def reference(sqlite_url: str) -> str:
+    services = bootstrap(make_settings(sqlite_url))
+    try:
+        return cases.open_case(uow=services.uow, clock=services.clock, policy=services.policy,
+                               reference_prefix="NCP", title="Start-up", actor="test",
+                               received=datetime(2025, 1, 2, 9, tzinfo=UTC),
+                               submitters=[cases.PartyInput("Submitter")],
+                               enterprises=[cases.PartyInput("Enterprise")]).reference
+    finally:
+        services.close()
+
+
+def test_case_show_on_sqlite_imports_no_web_stack_postgres_driver_or_hasher(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """Reading a case loads the config, SQLite and the views; not FastAPI, psycopg, argon2,
+    Jinja2 or the holiday calendars (the shipped config does not roll due dates)."""
+    modules = loaded(tmp_path, sqlite_url, "case", "show", reference)
+    assert {"workflow.queries", "storage.sql", "sqlalchemy.dialects.sqlite"} <= modules
+    assert heavy(modules) == []
+
+
+def test_a_read_configures_no_logging_so_loads_no_structlog(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """Nothing on the read path logs: structlog (asyncio, Rich's tracebacks) is not loaded."""
+    assert heavy(loaded(tmp_path, sqlite_url, "case", "show", reference), "structlog") == []
+
+
+def test_a_command_that_logs_is_configured_when_it_asks_for_its_logger(
+        tmp_path: Path, sqlite_url: str) -> None:
+    """--log-level still holds for the events of a write run as a real process."""
+    opening = ["case", "open", "--title", "T", "--enterprise", "E", "--submitter", "S",
+               "--actor", "me"]
+    env = {**os.environ, "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+           "NCPFLOW_DATABASE_URL": sqlite_url}
+    for level, shown in (("info", True), ("warning", False)):
+        done = subprocess.run([sys.executable, "-m", "ncpflow", "--log-level", level, *opening],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120, check=True)
+        assert ("[info     ] case_opened" in done.stderr) is shown, done.stderr
+
+
+def test_case_list_on_sqlite_imports_no_web_stack_or_postgres_driver(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """Listing cases stays as light as showing one."""
+    assert heavy(loaded(tmp_path, sqlite_url, "case", "list")) == []
+
+
+def test_importing_the_users_module_computes_no_password_hash() -> None:
+    """argon2 (a 64 MB hash) is loaded by the first password set or checked, not on import."""
+    code = "import sys, workflow.users; print(sorted(m for m in sys.modules if 'argon2' in m))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -57,3 +63,52 @@ def test_only_bootstrap_wires_the_adapters(path: Path) -> None:
 def test_entry_points_go_through_workflow(path: Path) -> None:
     """ncpflow/ never touches the adapters directly."""
     assert not imports(path) & {"storage", "notifications"}
+
+
+def _lint_states(tree: Path) -> subprocess.CompletedProcess[str]:
+    """Run pyproject's transitions contract with import-linter over the states/ copied into tree."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"]
+                    if c["name"] == "only states.machine imports transitions")
+    lines = ["[tool.importlinter]", 'root_packages = ["states"]', "include_external_packages = true",
+             "[[tool.importlinter.contracts]]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in contract.items()]
+    (tree / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+                          cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                          capture_output=True, text=True, check=False, timeout=120)
+
+
+@pytest.mark.slow
+def test_transitions_contract_covers_a_states_module_added_later(tmp_path: Path) -> None:
+    """import-linter refuses a new states module importing transitions, and keeps states.machine's."""
+    shutil.copytree(ROOT / "states", tmp_path / "states",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    kept = _lint_states(tmp_path)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    (tmp_path / "states" / "newcomer.py").write_text("import transitions\n", encoding="utf-8")
+    broken = _lint_states(tmp_path)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "states.newcomer -> transitions" in broken.stdout
+
+
+def test_mypy_is_strict_for_every_package_make_lint_checks() -> None:
+    """strict is set for all (not in an override, where mypy misreads it) and make lint checks all five."""
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert mypy.get("strict") is True
+    # An override may only excuse a third-party package without types; none loosens our code.
+    assert all(o.keys() == {"module", "ignore_missing_imports"} for o in mypy.get("overrides", []))
+    mypy_line = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+                     if "/mypy " in line)
+    assert set(mypy_line.split()[1:]) >= OURS
+
+
+def test_ci_measures_branch_coverage_of_every_package_and_holds_a_floor() -> None:
+    """.ci/run runs `make test` with coverage; branches of all five packages count; a floor is set."""
+    coverage = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["coverage"]
+    assert coverage["run"]["branch"] is True
+    assert set(coverage["run"]["source"]) == OURS
+    assert coverage["report"]["fail_under"] >= 90
+    assert "make test COVERAGE=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    test_recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:", 1)[1].split("\n\n")[0]
+    assert "$(if $(COVERAGE),--cov" in test_recipe

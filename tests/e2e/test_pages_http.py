@@ -19,6 +19,7 @@ from ncpflow.web.app import create_app
 from ncpflow.web.auth import SESSION_COOKIE
 from states.pseudonyms import pseudonym
 from tests.conftest import ROOT
+from tests.helpers import open_one
 from workflow import cases, pausing, queries, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
@@ -37,12 +38,8 @@ class Site:
                        member_id=member, actor="test", password=PASSWORD)
 
     def case(self, title: str, received: date) -> str:
-        made = cases.open_case(uow=self.services.uow, clock=self.services.clock,
-                               policy=self.services.policy, reference_prefix="NCP", title=title,
-                               submitters=[cases.PartyInput("Friends of the Fjord")],
-                               enterprises=[cases.PartyInput("Nordic Metals ASA")],
-                               actor="test", received=received)
-        return made.reference
+        return open_one(self.services, "Nordic Metals ASA", title=title, received=received,
+                        submitter="Friends of the Fjord", actor="test")
 
     def csrf(self, path: str) -> str:
         page = self.client.get(path)

@@ -19,25 +19,17 @@ from sqlalchemy.exc import DBAPIError
 
 from states.chain import entry_hash
 from tests.conftest import Cli, InProcessCli
+from tests.helpers import open_one
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services
-from workflow.cases import PartyInput, advance, open_case
-
-
-def _open(services: Services, title: str, received: date) -> str:
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title=title,
-                     submitters=[PartyInput("Fagforbundet", "trade_union")],
-                     enterprises=[PartyInput("Nordisk Gruve AS")], actor="secretariat",
-                     received=received)
-    return case.reference
+from workflow.cases import advance
 
 
 def _seed(services: Services) -> None:
     """Five entries: three cases opened, two of them moved to initial assessment."""
-    first = _open(services, "Tailings in the fjord", date(2025, 3, 3))
-    second = _open(services, "Union busting at the depot", date(2025, 4, 7))
-    _open(services, "Land rights, Sámi reindeer grazing", date(2025, 5, 12))
+    first = open_one(services, title="Tailings in the fjord", received=date(2025, 3, 3))
+    second = open_one(services, title="Union busting at the depot", received=date(2025, 4, 7))
+    open_one(services, title="Land rights, Sámi reindeer grazing", received=date(2025, 5, 12))
     for reference in (first, second):
         advance(uow=services.uow, clock=services.clock, policy=services.policy,
                 reference=reference, trigger="begin_assessment", actor="chair",
@@ -194,10 +186,7 @@ def test_tampering_after_dropping_the_triggers_is_caught_at_the_first_bad_seq(
 
 def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(
         services: Services) -> None:
-    refs = [open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                      reference_prefix="NCP", title=f"Case {n}", actor="s",
-                      submitters=[PartyInput("S")], enterprises=[PartyInput("E")],
-                      received=date(2025, 3, 3 + n)).reference for n in range(3)]
+    refs = [open_one(services, title=f"Case {n}", received=date(2025, 3, 3 + n)) for n in range(3)]
     for ref in refs[:2]:
         advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=ref,
                 actor="s", trigger="begin_assessment", reason="r")

@@ -21,7 +21,8 @@ from states.checkpoints import Checkpoint, Keys, check, sign_hmac
 from states.signatures import Signer, TrustedKeys
 from storage import mapper
 from tests.conftest import ROOT, InProcessCli
-from tests.storage.test_audit_log import _drop_append_only_triggers, _open, _seed, _sql
+from tests.helpers import open_one
+from tests.storage.test_audit_log import _drop_append_only_triggers, _seed, _sql
 from workflow.audit import _append_line, checkpoint_path, make_checkpoint, verify_all
 from workflow.bootstrap import Services
 from workflow.cases import advance
@@ -65,7 +66,7 @@ def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_chec
         services: Services, keyed: str, drop_checkpoints: bool) -> None:
     _seed(services)
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 5
-    reference = _open(services, "Fourth case", date(2025, 5, 20))
+    reference = open_one(services, title="Fourth case", received=date(2025, 5, 20))
     advance(uow=services.uow, clock=services.clock, policy=services.policy,
             reference=reference, trigger="begin_assessment", actor="chair", reason="complete")
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 7
@@ -206,7 +207,7 @@ def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_comp
     report = verify_all(uow=services.uow, settings=services.settings)
     assert report.ok and report.unfinished == [5] and report.checkpoints == 1
     assert report.as_dict()["unfinished_checkpoints"] == [5]
-    _open(services, "Fourth case", date(2025, 5, 20))
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
     made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
     assert made.seq == 6
     logged = [Checkpoint.from_dict(json.loads(line)) for line in

@@ -15,20 +15,12 @@ from states.case import Party, PartyRole
 from states.errors import ConflictError, StorageError
 from states.lifecycle import State
 from states.records import GenericRecord
+from tests.helpers import open_one
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput, advance, open_case
 
 TRICKY = 'Æøå «Sámi» "quoted" \'single\' <script>alert("x")</script> & ; -- 💡'
-
-
-def _open(services: Services, received: date | datetime, title: str = "Tailings") -> str:
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title=title,
-                     submitters=[PartyInput("Naturvernforbundet", "ngo")],
-                     enterprises=[PartyInput("Nordisk Gruve AS")], actor="secretariat",
-                     received=received)
-    return case.reference
 
 
 def _count(services: Services, table: str) -> int:
@@ -93,7 +85,7 @@ def test_references_count_per_year_of_receipt(services: Services) -> None:
     """NCP-YYYY-NNN takes the year the submission was received, with a sequence per year."""
     received = [date(2025, 1, 10), date(2024, 11, 3), date(2025, 3, 1), date(2023, 6, 30),
                 date(2024, 12, 31), date(2025, 5, 20)]
-    references = [_open(services, day) for day in received]
+    references = [open_one(services, received=day) for day in received]
     assert references == ["NCP-2025-001", "NCP-2024-001", "NCP-2025-002", "NCP-2023-001",
                           "NCP-2024-002", "NCP-2025-003"]
     with services.uow.read() as tx:
@@ -103,13 +95,13 @@ def test_references_count_per_year_of_receipt(services: Services) -> None:
 def test_the_year_of_a_reference_is_the_ncps_local_year(services: Services) -> None:
     """A submission received 23:30 UTC on 31 December is already next year in Oslo."""
     late = datetime(2024, 12, 31, 23, 30, tzinfo=UTC)
-    assert _open(services, late) == "NCP-2025-001"
-    assert _open(services, datetime(2024, 12, 31, 22, 30, tzinfo=UTC)) == "NCP-2024-001"
+    assert open_one(services, received=late) == "NCP-2025-001"
+    assert open_one(services, received=datetime(2024, 12, 31, 22, 30, tzinfo=UTC)) == "NCP-2024-001"
 
 
 def test_a_stale_save_raises_conflict_and_changes_nothing(services: Services) -> None:
     """Saving over an outdated version raises ConflictError; the case and log stay as they were."""
-    reference = _open(services, date(2025, 4, 1))
+    reference = open_one(services, received=date(2025, 4, 1), title="Tailings")
     with services.uow.read() as tx:
         stale = tx.cases.get(reference)
     moved = advance(uow=services.uow, clock=services.clock, policy=services.policy,
@@ -135,7 +127,7 @@ def test_a_stale_save_raises_conflict_and_changes_nothing(services: Services) ->
 
 def test_a_save_over_the_current_version_bumps_the_version(services: Services) -> None:
     """A save whose previous is current writes the case and returns it at version + 1."""
-    reference = _open(services, date(2025, 4, 1))
+    reference = open_one(services, received=date(2025, 4, 1), title="Tailings")
     with services.uow.read() as tx:
         current = tx.cases.get(reference)
     with services.uow.write() as tx:
@@ -147,7 +139,7 @@ def test_a_save_over_the_current_version_bumps_the_version(services: Services) -
 
 def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Services) -> None:
     """An error after the case, parties, deadlines and audit entry were written rolls all back."""
-    first = _open(services, date(2025, 3, 1))
+    first = open_one(services, received=date(2025, 3, 1))
     with services.uow.read() as tx:
         template = tx.cases.get(first)
     counts = {t: _count(services, t) for t in ("cases", "parties", "deadlines", "audit_log")}
@@ -168,14 +160,14 @@ def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Service
     with services.uow.read() as tx:
         assert [c.reference for c in tx.cases.list()] == [first]
     # The claimed number was rolled back with the rest: no gap in the sequence.
-    assert _open(services, date(2025, 3, 2)) == "NCP-2025-002"
+    assert open_one(services, received=date(2025, 3, 2)) == "NCP-2025-002"
     assert verify_chain(uow=services.uow).ok
 
 
 def test_a_write_the_database_refuses_rolls_back_everything_before_it(
         services: Services) -> None:
     """A duplicate reference refused by the database undoes the counter and audit writes too."""
-    first = _open(services, date(2025, 3, 1))
+    first = open_one(services, received=date(2025, 3, 1))
     with services.uow.read() as tx:
         existing = tx.cases.get(first)
     counts = {t: _count(services, t) for t in ("cases", "parties", "deadlines", "audit_log")}
@@ -192,14 +184,14 @@ def test_a_write_the_database_refuses_rolls_back_everything_before_it(
         write_duplicate()
 
     assert {t: _count(services, t) for t in counts} == counts
-    assert _open(services, date(2025, 3, 2)) == "NCP-2025-002"
+    assert open_one(services, received=date(2025, 3, 2)) == "NCP-2025-002"
     assert verify_chain(uow=services.uow).ok
 
 
 def test_a_page_filters_counts_and_slices_in_the_database(
         services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("storage.cases._CHUNK", 2)  # loading in chunks, as for many cases
-    refs = [_open(services, date(2025, 1, 2 + n), title=f"Case {n}") for n in range(7)]
+    refs = [open_one(services, received=date(2025, 1, 2 + n), title=f"Case {n}") for n in range(7)]
     for ref in refs[:2]:  # two closed: begin, reject, publish, close
         for trigger in ["begin_assessment", "reject", "publish", "close"]:
             advance(uow=services.uow, clock=services.clock, policy=services.policy,

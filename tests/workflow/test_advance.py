@@ -10,19 +10,11 @@ from structlog.testing import capture_logs
 from states.errors import ConflictError, StorageError, TransitionNotAllowedError
 from states.lifecycle import DeadlineName, State
 from tests.conftest import refuse_audit_inserts
+from tests.helpers import open_one
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services
-from workflow.cases import PartyInput, advance, open_case
+from workflow.cases import advance
 from workflow.queries import get_case
-
-
-def open_one(services: Services, received: date = date(2025, 1, 31)) -> str:
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title="Fish farm discharges",
-                     submitters=[PartyInput("Naturvernforbundet", "ngo")],
-                     enterprises=[PartyInput("Havbruk Seafood ASA")], actor="sek",
-                     received=received)
-    return case.reference
 
 
 def step(services: Services, reference: str, trigger: str, at: date, **extra: str):  # type: ignore[no-untyped-def]
@@ -92,8 +84,9 @@ def test_each_transition_logs_one_case_transitioned_line(services: Services) -> 
 
 def test_references_count_per_year_of_receipt(services: Services) -> None:
     """NCP-2024-001, NCP-2025-001, NCP-2025-002: the year is the year of receipt."""
-    refs = [open_one(services, date(2025, 1, 5)), open_one(services, date(2024, 12, 30)),
-            open_one(services, date(2025, 2, 1))]
+    refs = [open_one(services, received=date(2025, 1, 5)),
+            open_one(services, received=date(2024, 12, 30)),
+            open_one(services, received=date(2025, 2, 1))]
     assert refs == ["NCP-2025-001", "NCP-2024-001", "NCP-2025-002"]
 
 

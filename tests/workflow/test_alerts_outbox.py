@@ -10,6 +10,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -18,11 +19,12 @@ from sqlalchemy import text
 from notifications.labels import deadline_label
 from notifications.memory import RecordingChannel
 from states.lifecycle import DeadlineName
+from tests import helpers
 from tests.conftest import make_settings
 from workflow.alerts import sweep
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services, bootstrap
-from workflow.cases import PartyInput, advance, open_case
+from workflow.cases import advance
 from workflow.clock import FixedClock
 from workflow.outbox import LEASE, MAX_BACKOFF, backoff, dispatch
 from workflow.pausing import pause_case, resume_case
@@ -40,6 +42,7 @@ SECTIONS: dict[str, Any] = {
 }
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 RECEIVED = date(2025, 1, 6)  # acknowledgement due 20 Jan, initial assessment due 6 Apr 2025
+open_one = partial(helpers.open_one, received=RECEIVED)
 # A first sweep on 2 June 2025, months late: per deadline the latest overdue rung + escalation.
 CATCH_UP = {("acknowledgement", "overdue-19"), ("acknowledgement", "escalation"),
             ("initial_assessment", "overdue-8"), ("initial_assessment", "escalation")}
@@ -61,14 +64,6 @@ def app(database_url: str, clock: FixedClock, channel: RecordingChannel) -> Iter
     built = bootstrap(make_settings(database_url, **SECTIONS), clock=clock, channel=channel)
     yield built
     built.close()
-
-
-def open_one(app: Services, received: date = RECEIVED, title: str = "Fish farm discharges") -> str:
-    case = open_case(uow=app.uow, clock=app.clock, policy=app.policy, reference_prefix="NCP",
-                     title=title, submitters=[PartyInput("Naturvernforbundet", "ngo")],
-                     enterprises=[PartyInput("Havbruk Seafood ASA")], actor="sek",
-                     received=received)
-    return case.reference
 
 
 def run_sweep(app: Services) -> list[dict[str, Any]]:

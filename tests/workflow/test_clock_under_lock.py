@@ -12,9 +12,9 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 
 from tests.conftest import make_settings
+from tests.helpers import open_one
 from workflow.alerts import sweep
 from workflow.bootstrap import Services, bootstrap
-from workflow.cases import PartyInput, open_case
 from workflow.clock import FixedClock
 from workflow.ports import Transaction, UnitOfWork
 from workflow.rotation import advance_duty
@@ -65,9 +65,7 @@ def _watched(services: Services) -> tuple[WatchedUnitOfWork, WatchingClock]:
 
 def test_the_alert_sweep_reads_the_clock_under_the_write_lock(services: Services) -> None:
     """Every clock reading of a sweep that queues alerts happens inside its write transaction."""
-    open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-              reference_prefix="NCP", title="Overdue", submitters=[PartyInput("S", "ngo")],
-              enterprises=[PartyInput("E AS")], actor="sek", received=date(2025, 1, 6))
+    open_one(services, title="Overdue", received=date(2025, 1, 6))
     uow, clock = _watched(services)
     queued = sweep(uow=uow, clock=clock, settings=services.settings, render=services.render)
     assert queued  # the case is months overdue: the sweep did write

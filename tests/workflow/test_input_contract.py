@@ -10,7 +10,8 @@ import pytest
 from states.errors import InvalidInputError
 from storage.db import Db, read_instant
 from tests.conftest import make_settings
-from workflow import cases, exports, pausing, queries, reports
+from tests.helpers import open_one
+from workflow import exports, pausing, queries, reports
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import ConfigError, parse_settings
@@ -82,18 +83,10 @@ def late(database_url: str) -> Any:
     built.close()
 
 
-def _open(services: Services, received: date | datetime) -> str:
-    return cases.open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy, reference_prefix="NCP",
-        title="Bounds", submitters=[cases.PartyInput("Friends of the Fjord")],
-        enterprises=[cases.PartyInput("Nordic Metals ASA")], actor="sek",
-        received=received).reference
-
-
 def test_cases_at_both_bounds_are_stored_and_read_back(late: Services) -> None:
     """A case received on 1 Jan 1976 and one on 31 Dec 2199, extended far, list and show."""
-    early = _open(late, date(1976, 1, 1))
-    last = _open(late, date(2199, 12, 31))
+    early = open_one(late, received=date(1976, 1, 1))
+    last = open_one(late, received=date(2199, 12, 31))
     for _ in range(9):
         pausing.extend_deadline(uow=late.uow, clock=late.clock, reference=last,
                                 deadline="procedure", actor="chair", reason="r", months=120)
@@ -173,7 +166,7 @@ def test_the_longest_configured_durations_still_open_cases(database_url: str) ->
                                                       "acknowledgement": "3660d"})
     built = bootstrap(settings, clock=FixedClock(datetime(2025, 6, 2, tzinfo=UTC)))
     try:
-        reference = _open(built, date(2025, 6, 1))
+        reference = open_one(built, received=date(2025, 6, 1))
         case = queries.get_case(uow=built.uow, reference=reference)
         due = {d.name.value: d.due for d in case.deadlines}
         assert due["procedure"] == date(2035, 6, 1)

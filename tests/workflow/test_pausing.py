@@ -12,24 +12,16 @@ from states.case import Case
 from states.errors import InvalidInputError, NcpflowError, StepRefusedError, StorageError
 from states.lifecycle import DeadlineName, State
 from tests.conftest import make_settings, refuse_audit_inserts
+from tests.helpers import open_one
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services, bootstrap
-from workflow.cases import PartyInput, advance, open_case
+from workflow.cases import advance
 from workflow.clock import FixedClock
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.queries import case_view, get_case, list_cases
 
 D = DeadlineName
 TODAY = date(2025, 6, 2)  # the fixed clock's day
-
-
-def open_one(services: Services, received: date = date(2025, 1, 31)) -> str:
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title="Fish farm discharges",
-                     submitters=[PartyInput("Naturvernforbundet", "ngo")],
-                     enterprises=[PartyInput("Havbruk Seafood ASA")], actor="sek",
-                     received=received)
-    return case.reference
 
 
 def step(services: Services, reference: str, trigger: str, at: date | None = None) -> Case:
@@ -234,7 +226,7 @@ def test_a_case_keeps_the_calendar_it_started_with(database_url: str, clock: Fix
     rolling = bootstrap(make_settings(database_url, timelines={
         "roll_to_working_day": True, "holiday_country": "NO"}), clock=clock)
     try:
-        ref = open_one(rolling, date(2025, 2, 1))
+        ref = open_one(rolling, received=date(2025, 2, 1))
         # 1 Feb + 3 months = Thu 1 May, Labour Day: rolled to Fri 2 May.
         assert due(get_case(uow=rolling.uow, reference=ref), D.INITIAL_ASSESSMENT) == date(2025, 5, 2)
     finally:
@@ -255,7 +247,7 @@ def test_a_case_keeps_the_calendar_it_started_with(database_url: str, clock: Fix
             "= 17 May 2025, rolled to the next working day = 19 May 2025")
         case = extend(plain, ref, days=12)  # 17 May + 12 days = Thu 29 May, Ascension -> 30 May
         assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 30)
-        fresh = get_case(uow=plain.uow, reference=open_one(plain, date(2025, 2, 1)))
+        fresh = get_case(uow=plain.uow, reference=open_one(plain, received=date(2025, 2, 1)))
         assert due(fresh, D.INITIAL_ASSESSMENT) == date(2025, 5, 1)  # a new case takes the new config
     finally:
         plain.close()

@@ -18,9 +18,9 @@ import pytest
 from states.case import Case
 from states.lifecycle import DeadlineName
 from states.users import Role, User
+from tests.helpers import open_one
 from workflow import queries, views
 from workflow.bootstrap import Services
-from workflow.cases import PartyInput, open_case
 from workflow.pausing import extend_deadline
 
 pytestmark = pytest.mark.slow
@@ -33,11 +33,9 @@ HANDLER = User(name="reader", role=Role.HANDLER)
 
 
 def _open(services: Services, n: int) -> Case:
-    return open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title=f"Case {n}",
-                     submitters=[PartyInput(f"Submitter {n}", "ngo")],
-                     enterprises=[PartyInput(f"Enterprise {n} AS")], actor="sek",
-                     received=date(2025, 5, 20 + n))
+    reference = open_one(services, f"Enterprise {n} AS", title=f"Case {n}",
+                         submitter=f"Submitter {n}", received=date(2025, 5, 20 + n))
+    return queries.get_case(uow=services.uow, reference=reference)
 
 
 def _consistency(case: Case, first: dict[str, tuple[int, date]]) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from structlog.testing import capture_logs
 
 from states.errors import InvalidInputError, StepRefusedError
 from states.users import User
+from tests import helpers
 from tests.conftest import make_settings
 from workflow.audit import audit_entries, verify_chain
 from workflow.bootstrap import Services, bootstrap
@@ -41,6 +43,7 @@ MEMBERS: list[dict[str, Any]] = [
      "leave": [{"from": "2025-06-01", "to": "2025-08-31"}]},
 ]
 NOW = datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
+open_one = partial(helpers.open_one, received=date(2025, 3, 3), title="Complaint")
 
 
 def settings_for(url: str, members: list[dict[str, Any]] = MEMBERS, **sections: Any) -> Any:
@@ -59,19 +62,6 @@ def app(database_url: str, clock: FixedClock) -> Iterator[Services]:
     sync_members(uow=built.uow, clock=clock, settings=built.settings)
     yield built
     built.close()
-
-
-def open_one(app: Services, *enterprises: str, received: date = date(2025, 3, 3),
-             submitter: str = "Naturvernforbundet", numbers: dict[str, str] | None = None
-             ) -> str:
-    numbers = numbers or {}
-    case = open_case(uow=app.uow, clock=app.clock, policy=app.policy, reference_prefix="NCP",
-                     title="Complaint", submitters=[PartyInput(submitter, "ngo")],
-                     enterprises=[PartyInput(e, org_number=numbers.get(e))
-                                  for e in enterprises or ("Other AS",)],
-                     actor="sek", received=received,
-                     notices=Notices(app.settings, app.render))
-    return case.reference
 
 
 def lead_of(app: Services, reference: str) -> str | None:

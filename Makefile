@@ -25,8 +25,9 @@ run: install
 	$(BIN)/ncpflow serve --host 127.0.0.1 --port 8000
 
 ## Set up and run the whole test suite (SQLite, and PostgreSQL when installed).
-## `make test COVERAGE=1` also measures branch coverage, prints it and fails below the floor
-## (fail_under in pyproject.toml), as .ci/run does; it costs about a sixth more CPU.
+## `make test` also measures branch coverage, prints it and fails below the floor (fail_under in
+## pyproject.toml), as .ci/run does; it costs about a sixth more CPU (`make test COVERAGE=` skips it).
+COVERAGE ?= 1
 test: install
 	$(BIN)/python -m pytest $(if $(COVERAGE),--cov --cov-report=term)
 

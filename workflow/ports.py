@@ -170,5 +170,9 @@ class UnitOfWork(Protocol):
 
     def read(self) -> AbstractContextManager[Transaction]: ...
     def write(self) -> AbstractContextManager[Transaction]: ...
+    def user_stamp(self, name: str) -> int | None:
+        """A user's stamp read now, outside any transaction (None: gone or disabled)."""
+        ...
+
     def writer_if_free(self) -> AbstractContextManager[None] | None:
         """The writer's turn if nobody has it now (held until the block ends), else None."""

@@ -239,8 +239,7 @@ def by_token(*, uow: UnitOfWork, token: str) -> User | None:
 
 def still_valid(*, uow: UnitOfWork, user: User) -> bool:
     """Whether a user found earlier (a cached token) is unchanged: enabled, same stamp."""
-    with uow.read() as tx:
-        return tx.users.stamp(user.name) == user.stamp
+    return uow.user_stamp(user.name) == user.stamp
 
 
 def by_name(*, uow: UnitOfWork, name: str) -> User | None:

@@ -44,6 +44,9 @@ class WatchedUnitOfWork:
     def writer_if_free(self) -> AbstractContextManager[None] | None:
         return self.inner.writer_if_free()
 
+    def user_stamp(self, name: str) -> int | None:
+        return self.inner.user_stamp(name)
+
 
 class WatchingClock:
     """A clock standing at `at` that records, at each reading, whether the write lock was held."""

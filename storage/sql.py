@@ -93,11 +93,19 @@ class SqlUnitOfWork:
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
+        """One write transaction; a read this thread opens inside it joins it (and sees its
+        writes), so an answer built before the commit costs no transaction of its own."""
         with self._translate(), self._writer.held() if self._writer else nullcontext(), \
                 self._transaction("BEGIN IMMEDIATE", snapshot=False) as db:
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            yield SqlTransaction(db)
+            tx = SqlTransaction(db)
+            outer: SqlTransaction | None = getattr(self._reading, "tx", None)
+            self._reading.tx = tx
+            try:
+                yield tx
+            finally:
+                self._reading.tx = outer
 
     @contextmanager
     def _transaction(self, sqlite_begin: str, *, snapshot: bool) -> Iterator[Db]:

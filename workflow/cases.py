@@ -85,8 +85,12 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
             actor: str, reason: str, outcome: str | None = None,
             at: date | datetime | None = None, scope: str | None = None,
             expected_version: int | None = None,
-            may: Callable[[Case], None] | None = None) -> Case:
-    """Fire `trigger` on the case: case, deadlines and audit entry in one transaction."""
+            may: Callable[[Case], None] | None = None,
+            then: Callable[[Case], None] | None = None) -> Case:
+    """Fire `trigger` on the case: case, deadlines and audit entry in one transaction.
+
+    `then` sees the saved case inside that transaction (reads there join it): the API builds
+    its answer from the very state it wrote, without a read transaction of its own."""
     chosen = inputs.choice(Trigger, trigger, "trigger")
     recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
     if scope is not None and chosen is not Trigger.ACCEPT:
@@ -112,6 +116,8 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
         tx.audit.append(case_ref=reference, actor=actor, at=when,
                         from_state=event.from_state.value, to_state=event.to_state.value,
                         reason=reason, record=record)
+        if then is not None:
+            then(saved)
     log.info("case_transitioned", case=reference, trigger=chosen.value,
              from_state=event.from_state.value, to_state=event.to_state.value,
              outcome=record.outcome, actor=actor, version=saved.version)

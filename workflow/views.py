@@ -6,6 +6,7 @@ confidential submitters' names and organisation numbers become pseudonyms wherev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -127,12 +128,12 @@ def may_advance(user: User, case: Case) -> None:
 def advance_as(user: User, *, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str,
                trigger: str, reason: str, outcome: str | None = None,
                at: date | datetime | None = None, expected_version: int | None = None,
-               scope: str | None = None) -> Case:
+               scope: str | None = None, then: Callable[[Case], None] | None = None) -> Case:
     """`cases.advance` with the user as actor, refused (ForbiddenError) unless they may."""
     return cases.advance(uow=uow, clock=clock, policy=policy, reference=reference,
                          trigger=trigger, actor=user.name, reason=reason, outcome=outcome, at=at,
                          expected_version=expected_version, scope=scope,
-                         may=lambda case: may_advance(user, case))
+                         may=lambda case: may_advance(user, case), then=then)
 
 
 def health(*, uow: UnitOfWork) -> None:

@@ -72,3 +72,34 @@ def test_the_api_reads_a_case_and_its_lead_in_one_transaction(
     # and its panel.
     stamp_reads = 0 if site.services.settings.database.url.startswith("sqlite") else 1
     assert _transactions(site, monkeypatch, f"/api/cases/{ref}") == 1 + stamp_reads
+
+
+def test_the_api_answers_a_transition_from_inside_its_write_transaction(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """POST /api/cases/{ref}/transitions: the answer (the case, its lead and panel) is built in
+    the write transaction itself, so it shows the state just written and costs no read of its
+    own; only the cached token's stamp check comes on top (outside a transaction on SQLite)."""
+    token = users.add_user(uow=site.services.uow, clock=site.services.clock, name="api",
+                           role="handler", member_id=None, actor="test").token
+    ref = site.case("Fjord case", date(2025, 5, 1))
+    site.client.headers["Authorization"] = f"Bearer {token}"
+    site.client.get(f"/api/cases/{ref}")  # the token is looked up once, then cached
+    engine = site.services.uow.engine  # type: ignore[attr-defined]
+    taken = [0]
+    checkout = engine.raw_connection
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        taken[0] += 1
+        return checkout(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "raw_connection", counted)
+        answer = site.client.post(f"/api/cases/{ref}/transitions", json={
+            "trigger": "begin_assessment", "reason": "Receipt acknowledged"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["state"] == "initial_assessment" and "lead_member" in body
+    stamp_reads = 0 if site.services.settings.database.url.startswith("sqlite") else 1
+    assert taken[0] == 1 + stamp_reads
+    # What the answer says is what was committed.
+    assert site.client.get(f"/api/cases/{ref}").json() == body

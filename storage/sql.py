@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
+# Idle connections `user_stamp` keeps: about one per request in flight at once.
+_PEEKERS = 8
 
 
 class SqlTransaction:
@@ -62,8 +64,7 @@ class SqlUnitOfWork:
         self._writer = WriterLock(lock_path_for(engine.url.database)) if self._sqlite else None
         # The read transaction each thread has open, which a nested read joins.
         self._reading = threading.local()
-        # Per thread, an autocommit SQLite connection for `user_stamp` (see there).
-        self._peeking = threading.local()
+        # Idle autocommit SQLite connections for `user_stamp` (see there), last used first.
         self._peekers: list[sqlite3.Connection] = []
         self._peekers_lock = threading.Lock()
         # The driver's errors, told apart below; psycopg is imported only for PostgreSQL.
@@ -149,23 +150,32 @@ class SqlUnitOfWork:
 
         The web server asks this on every request that a cached token answers, so that a
         disabled user or a revoked token is refused at once, whichever process changed it. On
-        SQLite one autocommit SELECT on a connection kept per thread sees the latest commit
-        (a single statement is its own snapshot) and skips the pool checkout, BEGIN and COMMIT
-        of a read transaction: about three quarters of the check's cost.
+        SQLite one autocommit SELECT sees the latest commit (a single statement is its own
+        snapshot) and skips the pool's checkout events, BEGIN and COMMIT of a read transaction:
+        about three quarters of the check's cost. Its connections are kept in a small list of
+        their own (at most `_PEEKERS`), not per thread: worker threads come and go.
         """
         if not self._sqlite or not self.engine.url.database:
             with self.read() as tx:
                 return tx.users.stamp(name)
         with self._translate():
-            connection: sqlite3.Connection | None = getattr(self._peeking, "connection", None)
+            with self._peekers_lock:
+                connection = self._peekers.pop() if self._peekers else None
             if connection is None:
                 connection = sqlite3.connect(self.engine.url.database, timeout=30,
                                              isolation_level=None, check_same_thread=False)
-                self._peeking.connection = connection
-                with self._peekers_lock:
+            try:
+                row = connection.execute(
+                    "SELECT stamp FROM users WHERE name = ? AND NOT disabled", (name,)).fetchone()
+            except BaseException:
+                connection.close()
+                raise
+            with self._peekers_lock:
+                kept = len(self._peekers) < _PEEKERS
+                if kept:
                     self._peekers.append(connection)
-            row = connection.execute(
-                "SELECT stamp FROM users WHERE name = ? AND NOT disabled", (name,)).fetchone()
+            if not kept:
+                connection.close()
         return int(row[0]) if row else None
 
     def close(self) -> None:

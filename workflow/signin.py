@@ -95,8 +95,14 @@ class Throttle:
             if len(self._failures) >= TRACKED:
                 for stale in [k for k, t in self._failures.items() if t[-1] <= now - self.window]:
                     del self._failures[stale]
+                # Still full: forget the keys with the fewest failures, never a locked one, so
+                # failures spread over many names cannot wipe the lock on the one attacked.
                 if len(self._failures) >= TRACKED:
-                    self._failures.clear()
+                    unlocked = sorted((k for k, t in self._failures.items()
+                                       if len(t) < self.limit),
+                                      key=lambda k: len(self._failures[k]))
+                    for spare in unlocked[:max(1, TRACKED // 10)]:
+                        del self._failures[spare]
             times = self._recent(key, now) or self._failures.setdefault(key, deque())
             times.append(now)
             while len(times) > self.limit:

@@ -209,6 +209,9 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
     with uow.write() as tx:
         _existing(tx, name)
         tx.users.set_totp(name, secret)
+        # A second factor is often added because a password may have leaked: end the sessions
+        # signed in without it.
+        tx.users.revoke_sessions(name, at=now, keep=None)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"second factor (TOTP) of {name} enrolled",
                         record=records.TotpEnrolled(name))
@@ -222,6 +225,7 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
         if not _existing(tx, name).has_totp:
             raise InvalidInputError(f"user '{name}' has no second factor enrolled")
         tx.users.set_totp(name, None)
+        tx.users.revoke_sessions(name, at=now, keep=None)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"second factor (TOTP) of {name} removed",
                         record=records.TotpRemoved(name))

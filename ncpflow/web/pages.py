@@ -266,7 +266,7 @@ def signin(request: Request, username: Field200,
 def signin_code(request: Request, code: Annotated[str, Form(max_length=20)] = "",
                 pending: Annotated[str, Form(max_length=1000)] = "",
                 csrf_token: Annotated[str, Form(max_length=500)] = "",
-                next: Annotated[str, Form(max_length=2000)] = "/") -> Response:
+                next: Field2000 = "/") -> Response:
     """The second step: the one-time code of a user whose password was right."""
     auth.check_csrf(request, csrf_token)
     try:

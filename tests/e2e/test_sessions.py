@@ -7,6 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
@@ -124,6 +125,31 @@ def test_a_new_password_ends_the_other_sessions_but_the_one_that_set_it(site: Si
         assert ended == 1
         assert mine.get("/", follow_redirects=False).status_code == 200
         assert other.get("/", follow_redirects=False).status_code == 303
+
+
+def test_enrolling_a_second_factor_ends_the_sessions_signed_in_without_it(site: Site) -> None:
+    """A browser signed in with the password alone is signed out once TOTP is enrolled."""
+    site.user("hanna")
+    with site.browser() as browser:
+        sign_in(browser, "hanna")
+        assert browser.get("/", follow_redirects=False).status_code == 200
+        users.enrol_totp(uow=site.services.uow, clock=site.clock, name="hanna", actor="admin",
+                         issuer="ncpflow")
+        assert browser.get("/", follow_redirects=False).status_code == 303
+
+
+def test_failures_spread_over_many_names_never_unlock_a_locked_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the throttle is full, it forgets the least-failed keys, never a locked one."""
+    monkeypatch.setattr(signin, "TRACKED", 20)
+    throttle = signin.Throttle(limit=3)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for _ in range(3):
+        throttle.fail("victim", now)
+    assert throttle.retry_after("victim", now) > 0
+    for n in range(200):
+        throttle.fail(f"noise-{n}", now)
+    assert throttle.retry_after("victim", now) > 0
 
 
 def test_sign_in_is_throttled_per_user_after_five_failures_and_audited(site: Site) -> None:

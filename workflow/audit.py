@@ -205,6 +205,14 @@ def read_checkpoint_log(path: Path) -> list[Checkpoint]:
     return found
 
 
+def _is_checkpoint_line(data: bytes) -> bool:
+    try:
+        Checkpoint.from_dict(json.loads(data.decode("utf-8")))
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return False
+    return True
+
+
 def _append_line(path: Path, checkpoint: Checkpoint) -> None:
     """One line, in one write on an O_APPEND descriptor, fsynced before the caller commits."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,10 +224,18 @@ def _append_line(path: Path, checkpoint: Checkpoint) -> None:
             # A line a crash cut short (it never completed, so nothing signed it into effect):
             # remove it, so that the log stays one checkpoint per line.
             tail = os.pread(fd, min(size, 4096), max(0, size - 4096))
-            keep = size - len(tail) + tail.rfind(b"\n") + 1
-            log.warning("checkpoint_log_torn_line_removed", path=str(path),
-                        removed=(size - keep))
-            os.ftruncate(fd, keep)
+            cut = tail.rfind(b"\n")
+            if cut < 0 and size > len(tail):
+                # No checkpoint line is that long: this is not a log we wrote; cut nothing.
+                raise NcpflowError(f"checkpoint log {path}: its last 4 KiB hold no line end; "
+                                   "not a checkpoint log? left as it is")
+            if _is_checkpoint_line(tail[cut + 1:]):
+                os.write(fd, b"\n")  # a whole line that lost only its line end: keep it
+            else:
+                keep = size - len(tail) + cut + 1
+                log.warning("checkpoint_log_torn_line_removed", path=str(path),
+                            removed=(size - keep))
+                os.ftruncate(fd, keep)
         written = 0
         while written < len(line):
             written += os.write(fd, line[written:])

@@ -266,6 +266,34 @@ def test_a_log_line_cut_short_is_not_read_and_the_next_checkpoint_removes_it(
     assert verify_all(uow=services.uow, settings=services.settings).ok
 
 
+def test_a_whole_line_that_lost_only_its_line_end_is_kept_and_completed(
+        services: Services, keyed: str) -> None:
+    """A signed checkpoint line missing just its newline is kept (and its row completed)."""
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    first = path.read_bytes()
+    path.write_bytes(first.rstrip(b"\n"))
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    lines = path.read_bytes().splitlines()
+    assert lines[0] == first.rstrip(b"\n") and len(lines) == 2
+    assert verify_all(uow=services.uow, settings=services.settings).ok
+
+
+def test_a_file_that_is_no_checkpoint_log_is_left_as_it_is(
+        services: Services, keyed: str) -> None:
+    """Over 4 KiB without a line end: not a log we wrote; refused, nothing cut."""
+    _seed(services)
+    path = checkpoint_path(services.settings)
+    path.write_bytes(b"x" * 10_000)
+    from states.errors import NcpflowError
+
+    with pytest.raises(NcpflowError, match="no line end"):
+        make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert path.read_bytes() == b"x" * 10_000
+
+
 # -- 200 random tamperings on one SQLite database, each rolled back --------------------------
 
 def _rows(conn: sqlite3.Connection) -> list[AuditEntry]:

@@ -43,6 +43,8 @@ class Entry:
     storage: bool = True  # reaches the database: run on PostgreSQL too
     check: str | None = None  # an extra check by name (see the test module)
     why: str = ""
+    stdin: str | None = None  # kind cli: what standard input holds
+    words: tuple[str, ...] = ()  # what the refusal's message must say (names the input)
 
 
 ENTRIES: list[Entry] = []
@@ -58,9 +60,10 @@ def _codes(expect: int | tuple[int, ...]) -> frozenset[int]:
 
 def cli(id: str, *args: str, expect: int | tuple[int, ...] = 2,
         why: str = "", storage: bool = True, check: str | None = None,
-        env: dict[str, str] | None = None) -> None:
+        env: dict[str, str] | None = None, stdin: str | None = None,
+        words: tuple[str, ...] = ()) -> None:
     _add(Entry(id, "cli", _codes(expect), args=args, why=why, storage=storage,
-               check=check, env=env or {}))
+               check=check, env=env or {}, stdin=stdin, words=words))
 
 
 def config(id: str, text: str | bytes, *args: str, expect: int | tuple[int, ...] = 2,
@@ -386,13 +389,16 @@ cli("users-add-member-unknown", "users", "add", "eve", "--role", "member", "--me
 cli("users-add-existing", "users", "add", "hanna", "--role", "handler", expect=(2, 3))
 cli("users-add-actor-empty", "users", "add", "eve", "--role", "handler", "--actor", "",
     why="no audit entry without an accountable actor")
-cli("users-passwd-unknown-user", "users", "passwd", "ghost", "--password",
-    "long enough secret", expect=(2, 4))
-cli("users-passwd-too-short", "users", "passwd", "hanna", "--password", "short")
+cli("users-passwd-unknown-user", "users", "passwd", "ghost", "--password-stdin",
+    stdin="long enough secret\n", expect=(2, 4), words=("ghost",))
+cli("users-passwd-too-short", "users", "passwd", "hanna", "--password-stdin", stdin="short\n",
+    words=("password",))
+cli("users-passwd-stdin-empty", "users", "passwd", "hanna", "--password-stdin", stdin="",
+    words=("--password-stdin",))
 cli("users-passwd-on-argv", "users", "passwd", "hanna", "--password", "long enough secret",
-    why="no password on argv")
-cli("users-passwd-actor-empty", "users", "passwd", "hanna", "--password",
-    "long enough secret", "--actor", "",
+    why="no password on argv", words=("--password",))
+cli("users-passwd-actor-empty", "users", "passwd", "hanna", "--password-stdin",
+    "--actor", "", stdin="long enough secret\n", words=("actor",),
     why="no audit entry without an accountable actor")
 
 # ---- config files ----------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ inputs that reach the database run on PostgreSQL too.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -375,10 +376,14 @@ def _judge(entry: Entry, world: World, cli: InProcess, monkeypatch: pytest.Monke
     if entry.kind == "cli":
         for name, value in entry.env.items():
             monkeypatch.setenv(name, world.fill(value))
+        if entry.stdin is not None:
+            monkeypatch.setattr("sys.stdin", io.StringIO(entry.stdin))
     answer = _run(entry, world, cli)
     assert "Traceback" not in answer.text, answer.text[-3000:]
     assert answer.code < 500, answer.text[-2000:]
     assert answer.code in entry.expect, f"got {answer.code}: {answer.text[-2000:]}"
+    for word in entry.words:
+        assert word in answer.text, f"the message does not name {word!r}: {answer.text[-2000:]}"
     if entry.kind == "page" and answer.code == 303:
         assert answer.flash, "a refused form comes back with a message"
     _extra_check(entry, world, answer)

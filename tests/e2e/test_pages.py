@@ -435,3 +435,18 @@ def test_the_html_timelines_report_renders_its_charts_in_chromium(
         page.screenshot(path=str(ARTIFACTS / "report-timelines.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_the_dashboard_fits_a_phone_without_scrolling_sideways(
+        browser: Any, site: Site, dialogs: list[str]) -> None:
+    """At 390 px each case is a card of labelled lines; the page is no wider than the screen."""
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("en", "nb"):
+        page.goto(f"{site.base}/?lang={lang}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        label = page.evaluate("getComputedStyle(document.querySelector('table.cases td'),"
+                              " '::before').content")
+        assert label.strip('"') in ("Reference", "Referanse")
+        _screenshot(page, f"dashboard-390-{lang}.png")
+    page.context.close()

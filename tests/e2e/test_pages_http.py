@@ -119,7 +119,7 @@ def test_dashboard_overdue_first_paused_marked_and_language(site: Site) -> None:
     site.sign_in("hanna")
     page = site.client.get("/").text
     assert '<html lang="nb">' in page and "Åpne saker" in page  # [ncp] language = "nb"
-    rows = re.findall(r'<tr class="urgency-(\w+)">\s*<td><a href="/cases/([^"]+)"', page)
+    rows = re.findall(r'<tr class="urgency-(\w+)">\s*<td[^>]*><a href="/cases/([^"]+)"', page)
     assert rows == [("late", overdue), ("soon", later)]
     assert "satt på vent" in page
     english = site.client.get("/?lang=en")

@@ -13,10 +13,15 @@ from ncpflow import output
 from ncpflow.output import emit_json
 
 if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build the command tree
+    from typing import TypeVar
+
     from states.case import Case
     from workflow import rotation
     from workflow.bootstrap import Services
+    from workflow.commands import Command
     from workflow.config import Settings
+
+    C = TypeVar("C", bound=Command)
 
 
 @dataclass
@@ -74,11 +79,25 @@ def print_case(case: Case, services: Services, as_json: bool) -> None:
         output.case_panel(view)
 
 
-def when(value: str | None, what: str) -> date | datetime | None:
-    """An optional date/time option: left out means now; given, it must be a bounded date."""
-    from workflow.inputs import parse_when
+# How the command line spells the fields of the input models where it is not `--field-name`.
+FLAGS = {"enterprises": "--enterprise", "submitters": "--submitter",
+         "submitter_type": "--submitter-type", "submitter_types": "--submitter-type",
+         "themes": "--theme", "host_countries": "--host-country",
+         "supporting_ncps": "--supporting-ncp", "org_numbers": "--org-number",
+         "expected_version": "--expect-version", "trigger": "trigger"}
 
-    return parse_when(value, what) if value is not None else None
+
+def flag(field: str) -> str:
+    """The option (or argument) that gives a model's field: `host_countries` → `--host-country`."""
+    return FLAGS.get(field) or "--" + field.replace("_", "-")
+
+
+def validated(model: type[C], **options: object) -> C:
+    """The command's input model from its options (None: left out); bad input is refused
+    (exit 2) naming the option."""
+    from workflow.commands import validate
+
+    return validate(model, options, flag)
 
 
 def day(value: str | None, what: str) -> date | None:

@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, notices, print_case, today, when
+from ncpflow.context import context_of, notices, print_case, today, validated
 from ncpflow.output import emit_json, out
-from states.errors import InvalidInputError
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -44,29 +43,22 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
-    from workflow import cases
-    from workflow.inputs import org_numbers
+    from workflow import cases, commands
+    from workflow.inputs import org_number_pairs
 
-    types: list[str | None] = list(submitter_type or [])
-    if len(types) > 1 and len(types) != len(submitter):
-        raise InvalidInputError(
-            f"{len(types)} --submitter-type values for {len(submitter)} submitters; "
-            "give one for all or one each")
-    # One type for all submitters, one each, or none.
-    kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
-    numbers = org_numbers(org_number or [], [*submitter, *enterprise])
+    types = submitter_type or []  # one type for all submitters, one each, or none
+    command = validated(
+        commands.OpenCase, title=title, enterprises=enterprise, submitters=submitter,
+        submitter_type=types[0] if len(types) == 1 else None,
+        submitter_types=types if len(types) > 1 else None, received=received, themes=theme,
+        host_countries=host_country, sector=sector, guidelines_edition=guidelines_edition,
+        supporting_ncps=supporting_ncp, confidential_submitter=confidential_submitter,
+        org_numbers=org_number_pairs(org_number or []))
     services = context_of(ctx).services()
     case = cases.open_case(
         uow=services.uow, clock=services.clock, policy=services.policy,
-        reference_prefix=services.settings.ncp.reference_prefix, title=title,
-        submitters=[cases.PartyInput(name, kind, confidential_submitter, numbers.get(name))
-                    for name, kind in zip(submitter, kinds, strict=True)],
-        enterprises=[cases.PartyInput(name, org_number=numbers.get(name))
-                     for name in enterprise],
-        actor=actor, received=when(received, "--received"),
-        themes=theme or [], host_countries=host_country or [], sector=sector,
-        notices=notices(services), guidelines_edition=guidelines_edition,
-        supporting_ncps=supporting_ncp or [])
+        reference_prefix=services.settings.ncp.reference_prefix, actor=actor,
+        notices=notices(services), **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -88,13 +80,14 @@ def case_edit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
-    from workflow import cases
+    from workflow import cases, commands
 
+    command = validated(commands.EditCase, reason=reason, themes=theme,
+                        host_countries=host_country, sector=sector,
+                        guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
     services = context_of(ctx).services()
     case = cases.edit_case(uow=services.uow, clock=services.clock, reference=reference,
-                           actor=actor, reason=reason, themes=theme, host_countries=host_country,
-                           sector=sector, guidelines_edition=guidelines_edition,
-                           supporting_ncps=supporting_ncp)
+                           actor=actor, **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -118,13 +111,13 @@ def case_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
-    from workflow import cases
+    from workflow import cases, commands
 
+    command = validated(commands.Advance, trigger=trigger, reason=reason, outcome=outcome,
+                        at=at, scope=scope, expected_version=expect_version)
     services = context_of(ctx).services()
-    case = cases.advance(
-        uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
-        trigger=trigger, actor=actor, reason=reason, outcome=outcome,
-        at=when(at, "--at"), scope=scope, expected_version=expect_version)
+    case = cases.advance(uow=services.uow, clock=services.clock, policy=services.policy,
+                         reference=reference, actor=actor, **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -202,12 +195,12 @@ def case_pause(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Stop the clock: the stage stays, every open deadline waits."""
-    from workflow import pausing
+    from workflow import commands, pausing
 
+    command = validated(commands.Pause, reason=reason, requested_by=requested_by, at=at)
     services = context_of(ctx).services()
     case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
-                              actor=actor, reason=reason, requested_by=requested_by,
-                              at=when(at, "--at"))
+                              actor=actor, **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -221,11 +214,12 @@ def case_resume(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restart the clock; open deadlines move on by the whole days paused."""
-    from workflow import pausing
+    from workflow import commands, pausing
 
+    command = validated(commands.Resume, reason=reason, at=at)
     services = context_of(ctx).services()
     case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
-                               actor=actor, at=when(at, "--at"), reason=reason)
+                               actor=actor, **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -243,12 +237,13 @@ def case_extend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
-    from workflow import pausing
+    from workflow import commands, pausing
 
+    command = validated(commands.Extend, deadline=deadline, reason=reason, days=days,
+                        months=months)
     services = context_of(ctx).services()
     case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
-                                   deadline=deadline, actor=actor, reason=reason, days=days,
-                                   months=months)
+                                   actor=actor, **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -265,12 +260,12 @@ def case_reassign(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give a case to another lead member; refused where the rule would not allow it."""
-    from workflow import rotation
+    from workflow import commands, rotation
 
+    command = validated(commands.Reassign, to=to, reason=reason, override=override)
     services = context_of(ctx).services()
-    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference, to=to,
-                             actor=actor, reason=reason, override=override,
-                             notices=notices(services))
+    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference,
+                             actor=actor, notices=notices(services), **command.arguments())
     print_case(case, services, as_json)
 
 
@@ -284,10 +279,11 @@ def case_recuse(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The lead recuses; the rotation picks the next eligible member."""
-    from workflow import rotation
+    from workflow import commands, rotation
 
+    command = validated(commands.Recuse, member=member, reason=reason)
     services = context_of(ctx).services()
     case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
-                           reference=reference, member=member, actor=actor, reason=reason,
-                           notices=notices(services))
+                           reference=reference, actor=actor, notices=notices(services),
+                           **command.arguments())
     print_case(case, services, as_json)

@@ -1,8 +1,10 @@
 """The JSON API under /api: thin routes that call workflow use cases as the signed-in user.
 
-The generated OpenAPI (/openapi.json, /docs) is the reference. Errors answer
-`{"error": code, "detail": text}`: 401 credentials, 403 role, 404 unknown case, 409 a trigger
-not allowed now or a stale version, 422 bad input.
+The generated OpenAPI (/openapi.json, /docs) is the reference. The request bodies are the
+commands' input models (workflow/commands.py), the same the command line and the pages
+validate. Errors answer `{"error": code, "detail": text}`: 401 credentials, 403 role, 404
+unknown case, 409 a trigger not allowed now or a stale version, 422 bad input (with `fields`,
+the body's fields at fault).
 """
 
 from __future__ import annotations
@@ -11,82 +13,40 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
-from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
-from states import limits
 from states.users import Role, User
 from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
-from workflow.inputs import parse_when
+from workflow.commands import (
+    Advance,
+    EditCase,
+    Extend,
+    OpenCase,
+    Pause,
+    Reassign,
+    Recuse,
+    Resume,
+    Word,
+)
 
 
 class ErrorOut(BaseModel):
     error: str = Field(description="A short code: unauthorized, forbidden, not_found, "
                                    "not_allowed, conflict, invalid_input, unavailable.")
     detail: str = Field(description="What is wrong, in words.")
+    fields: list[str] | None = Field(default=None, description="With invalid_input: the "
+                                     "request's fields at fault, as the body spells them.")
 
 
-# The lengths and ranges are the core's (states/limits.py), so the API, the command line and
-# the pages refuse the same inputs; here they also document the API in its OpenAPI.
-Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX), AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX), AfterValidator(clean_text)]
-Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(clean_text)]
-When = Annotated[str, Field(min_length=1, max_length=40, description="YYYY-MM-DD (NCP local) or "
-                            "ISO datetime with offset"), AfterValidator(clean_text)]
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-class CaseIn(Body):
-    title: Text
-    enterprises: Annotated[list[Name], Field(min_length=1, max_length=20)]
-    submitters: Annotated[list[Name], Field(min_length=1, max_length=20)]
-    submitter_type: Word | None = None
-    received: When | None = None
-    themes: Annotated[list[Word], Field(max_length=20)] = []
-    host_countries: Annotated[list[Word], Field(max_length=50)] = []
-    sector: Name | None = None
-    confidential_submitter: bool = False
-
-
-class TransitionIn(Body):
-    trigger: Word
-    reason: Text
-    outcome: Word | None = None
-    at: When | None = None
-    expected_version: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
-    scope: Text | None = None
-
-
-class PauseIn(Body):
-    reason: Text
-    requested_by: Name | None = None
-    at: When | None = None
-
-
-class ResumeIn(Body):
-    reason: Text | None = None
-    at: When | None = None
-
-
-class ExtendIn(Body):
-    deadline: Word
-    reason: Text
-    days: Annotated[int, Field(ge=1, le=limits.EXTENSION_DAYS_MAX)] | None = None
-    months: Annotated[int, Field(ge=1, le=limits.EXTENSION_MONTHS_MAX)] | None = None
-
-
-class ReassignIn(Body):
-    to: Word
-    reason: Text
-    override: bool = False
 
 
 class CasePage(BaseModel):
@@ -140,10 +100,6 @@ def _today(services: Services) -> date:
     return services.policy.calendar.local_date(services.clock.now())
 
 
-def _when(value: str | None, what: str) -> Any:
-    return parse_when(value, what) if value is not None else None
-
-
 def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
     return views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
 
@@ -162,21 +118,15 @@ def session(request: Request, user: Reader) -> dict[str, Any]:
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+async def open_case(body: OpenCase, user: Handler, services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _open_case(body, user, services))
 
 
-def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
-    kinds = [body.submitter_type] * len(body.submitters)
+def _open_case(body: OpenCase, user: User, services: Services) -> dict[str, Any]:
     case = cases.open_case(
         uow=services.uow, clock=services.clock, policy=services.policy,
-        reference_prefix=services.settings.ncp.reference_prefix, title=body.title,
-        submitters=[cases.PartyInput(n, k, body.confidential_submitter)
-                    for n, k in zip(body.submitters, kinds, strict=True)],
-        enterprises=[cases.PartyInput(n) for n in body.enterprises], actor=user.name,
-        received=_when(body.received, "received"), themes=body.themes,
-        host_countries=body.host_countries, sector=body.sector,
-        notices=rotation.Notices(services.settings, services.render))
+        reference_prefix=services.settings.ncp.reference_prefix, actor=user.name,
+        notices=rotation.Notices(services.settings, services.render), **body.arguments())
     return _view(services, case, user)
 
 
@@ -197,72 +147,95 @@ def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, 
                            viewer=user)[1]
 
 
+@router.patch("/cases/{ref}", summary="Change the case's descriptive fields (`case edit`); "
+              "one audit entry names every change")
+async def edit_case(ref: Reference, body: EditCase, user: Handler,
+                    services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _edit_case(ref, body, user, services))
+
+
+def _edit_case(ref: str, body: EditCase, user: User, services: Services) -> dict[str, Any]:
+    case = cases.edit_case(uow=services.uow, clock=services.clock, reference=ref,
+                           actor=user.name, **body.arguments())
+    return _view(services, case, user)
+
+
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
-async def transition(ref: Reference, body: TransitionIn, user: Advancer,
+async def transition(ref: Reference, body: Advance, user: Advancer,
                      services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _transition(ref, body, user, services))
 
 
-def _transition(ref: str, body: TransitionIn, user: User, services: Services) -> dict[str, Any]:
+def _transition(ref: str, body: Advance, user: User, services: Services) -> dict[str, Any]:
     answer: list[dict[str, Any]] = []
     # The answer is built inside the write transaction: the state just written, and no read
     # transaction of its own (the API's hot path; benchmarks/api.py).
     views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference=ref, trigger=body.trigger, reason=body.reason,
-                     outcome=body.outcome, at=_when(body.at, "at"),
-                     expected_version=body.expected_version, scope=body.scope,
-                     then=lambda saved: answer.append(_view(services, saved, user)))
+                     reference=ref, then=lambda saved: answer.append(_view(services, saved, user)),
+                     **body.arguments())
     return answer[0]
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: PauseIn, user: Handler,
+async def pause(ref: Reference, body: Pause, user: Handler,
                 services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _pause(ref, body, user, services))
 
 
-def _pause(ref: str, body: PauseIn, user: User, services: Services) -> dict[str, Any]:
+def _pause(ref: str, body: Pause, user: User, services: Services) -> dict[str, Any]:
     case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
-                              actor=user.name, reason=body.reason,
-                              requested_by=body.requested_by, at=_when(body.at, "at"))
+                              actor=user.name, **body.arguments())
     return _view(services, case, user)
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: ResumeIn, user: Handler,
+async def resume(ref: Reference, body: Resume, user: Handler,
                  services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _resume(ref, body, user, services))
 
 
-def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> dict[str, Any]:
+def _resume(ref: str, body: Resume, user: User, services: Services) -> dict[str, Any]:
     case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
-                               actor=user.name, at=_when(body.at, "at"), reason=body.reason)
+                               actor=user.name, **body.arguments())
     return _view(services, case, user)
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: ExtendIn, user: Handler,
+async def extend(ref: Reference, body: Extend, user: Handler,
                  services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _extend(ref, body, user, services))
 
 
-def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> dict[str, Any]:
+def _extend(ref: str, body: Extend, user: User, services: Services) -> dict[str, Any]:
     case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
-                                   deadline=body.deadline, actor=user.name, reason=body.reason,
-                                   days=body.days, months=body.months)
+                                   actor=user.name, **body.arguments())
     return _view(services, case, user)
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: ReassignIn, user: Handler,
+async def reassign(ref: Reference, body: Reassign, user: Handler,
                    services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _reassign(ref, body, user, services))
 
 
-def _reassign(ref: str, body: ReassignIn, user: User, services: Services) -> dict[str, Any]:
-    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=ref, to=body.to,
-                             actor=user.name, reason=body.reason, override=body.override,
+def _reassign(ref: str, body: Reassign, user: User, services: Services) -> dict[str, Any]:
+    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=ref,
+                             actor=user.name, **body.arguments(),
                              notices=rotation.Notices(services.settings, services.render))
+    return _view(services, case, user)
+
+
+@router.post("/cases/{ref}/recuse", summary="The lead steps aside; the rotation picks the next "
+             "eligible member")
+async def recuse(ref: Reference, body: Recuse, user: Handler,
+                 services: ServicesDep) -> dict[str, Any]:
+    return await run_write(services, lambda: _recuse(ref, body, user, services))
+
+
+def _recuse(ref: str, body: Recuse, user: User, services: Services) -> dict[str, Any]:
+    case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
+                           reference=ref, actor=user.name, **body.arguments(),
+                           notices=rotation.Notices(services.settings, services.render))
     return _view(services, case, user)
 
 

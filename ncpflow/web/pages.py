@@ -27,7 +27,7 @@ from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, export_files, pausing, queries, views
+from workflow import audit, commands, export_files, pausing, queries, views
 from workflow.bootstrap import Services
 from workflow.signin import Attempt, Outcome
 
@@ -46,9 +46,14 @@ TEMPLATES = Jinja2Templates(env=ENV)
 router = APIRouter(include_in_schema=False)
 
 # Form fields: at most so many characters, and no NUL (ncpflow.web.fields), like the API's.
-Field40 = Annotated[str, Form(max_length=40), AfterValidator(clean_text)]
 Field200 = Annotated[str, Form(max_length=200), AfterValidator(clean_text)]
 Field2000 = Annotated[str, Form(max_length=2000), AfterValidator(clean_text)]
+# The fields of the case's step forms: the input models (workflow/commands.py) hold their bounds
+# and a refusal comes back as a message naming the field; this only caps what is read at all.
+FORM_MAX = 20_000
+FormText = Annotated[str, Form(max_length=FORM_MAX), AfterValidator(clean_text)]
+# Form fields named otherwise than the model's; the rest by their own name.
+FORM_FIELDS = {"expected_version": "version"}
 
 # Stage -> the deadline that runs while a case is in it (the indicative timeline).
 STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
@@ -185,6 +190,14 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
             "duration": services.policy.timelines[name].describe(language)
             if name and name in services.policy.timelines else None})
     return steps
+
+
+def _command(request: Request, model: type[commands.C], **fields: str) -> commands.C:
+    """The step's input model from its form (empty: left out); a refusal (InvalidInputError)
+    names each field by its label on the page."""
+    t = i18n.translator(_language(request))
+    return commands.validate(model, {name: value or None for name, value in fields.items()},
+                             lambda field: t(FORM_FIELDS.get(field, field)))
 
 
 def _refused(exc: NcpflowError) -> str:
@@ -353,21 +366,21 @@ def case_page(request: Request, ref: str) -> Response:
 
 
 @router.post("/cases/{ref}/advance")
-def advance(request: Request, ref: str, trigger: Field40,
-            reason: Field2000 = "",
-            outcome: Field40 = "",
-            scope: Field2000 = "",
-            version: Annotated[str, Form(max_length=20)] = "",
+def advance(request: Request, ref: str, trigger: FormText,
+            reason: FormText = "",
+            outcome: FormText = "",
+            scope: FormText = "",
+            version: FormText = "",
             csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.current_user(request)
     services = services_of(request)
     back = f"/cases/{ref}"
     try:
+        command = _command(request, commands.Advance, trigger=trigger, reason=reason,
+                           outcome=outcome, scope=scope, expected_version=version)
         views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
-                         reference=ref, trigger=trigger, reason=reason,
-                         outcome=outcome or None, scope=scope or None,
-                         expected_version=whole_number(version, "version"))
+                         reference=ref, **command.arguments())
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc)) from None
     except NcpflowError as exc:
@@ -376,29 +389,31 @@ def advance(request: Request, ref: str, trigger: Field40,
 
 
 @router.post("/cases/{ref}/pause")
-def pause(request: Request, ref: str, reason: Field2000 = "",
-          requested_by: Field200 = "",
+def pause(request: Request, ref: str, reason: FormText = "",
+          requested_by: FormText = "",
           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
     services = services_of(request)
     try:
+        command = _command(request, commands.Pause, reason=reason, requested_by=requested_by)
         pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
-                           actor=user.name, reason=reason, requested_by=requested_by or None)
+                           actor=user.name, **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")
 
 
 @router.post("/cases/{ref}/resume")
-def resume(request: Request, ref: str, reason: Field2000 = "",
+def resume(request: Request, ref: str, reason: FormText = "",
            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
     services = services_of(request)
     try:
+        command = _command(request, commands.Resume, reason=reason)
         pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
-                            actor=user.name, reason=reason or None)
+                            actor=user.name, **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -42,14 +43,21 @@ class Api:
         return result
 
 
-@pytest.fixture
-def api(database_url: str, clock: FixedClock) -> Iterator[Api]:
+@contextmanager
+def running_api(database_url: str, clock: FixedClock) -> Iterator[Api]:
+    """The app on a database with the config's members brought in (tests elsewhere share it)."""
     settings = load_settings(ROOT / "config.toml", database_url=database_url)
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
     with TestClient(create_app(services, secret="test-secret")) as client:
         yield Api(client, services)
     services.close()
+
+
+@pytest.fixture
+def api(database_url: str, clock: FixedClock) -> Iterator[Api]:
+    with running_api(database_url, clock) as made:
+        yield made
 
 
 def _error(response: Any, status: int, code: str) -> str:

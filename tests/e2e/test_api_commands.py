@@ -8,30 +8,24 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from ncpflow.web.app import create_app
-from tests.conftest import ROOT, InProcessCli
+from tests.conftest import InProcessCli
 from tests.dbdump import dump
-from workflow import users
-from workflow.bootstrap import Services, bootstrap
+from tests.e2e.test_api import Api as BaseApi
+from tests.e2e.test_api import running_api
 from workflow.clock import FixedClock
-from workflow.config import load_settings
-from workflow.rotation import sync_members
 
 CASE = {"title": "Mine tailings", "enterprises": ["Nordic Metals ASA"],
         "submitters": ["Friends of the Fjord"], "received": "2025-05-30"}
 
 
 class Api:
-    def __init__(self, client: TestClient, services: Services, url: str) -> None:
-        self.client, self.services, self.url = client, services, url
-        self.handler = self.user("hanna", "handler")
+    """The shared API (tests/e2e/test_api.py), with a handler and the database's URL."""
 
-    def user(self, name: str, role: str, member: str | None = None) -> dict[str, str]:
-        made = users.add_user(uow=self.services.uow, clock=self.services.clock, name=name,
-                              role=role, member_id=member, actor="test")
-        return {"Authorization": f"Bearer {made.token}"}
+    def __init__(self, base: BaseApi, url: str) -> None:
+        self.client, self.services, self.url = base.client, base.services, url
+        self.user = base.user
+        self.handler = base.user("hanna", "handler")
 
     def open(self, **body: Any) -> dict[str, Any]:
         answer = self.client.post("/api/cases", json={**CASE, **body}, headers=self.handler)
@@ -48,12 +42,8 @@ class Api:
 
 @pytest.fixture
 def api(database_url: str, clock: FixedClock) -> Iterator[Api]:
-    settings = load_settings(ROOT / "config.toml", database_url=database_url)
-    services = bootstrap(settings, clock=clock)
-    sync_members(uow=services.uow, clock=clock, settings=settings)
-    with TestClient(create_app(services, secret="test-secret")) as client:
-        yield Api(client, services, database_url)
-    services.close()
+    with running_api(database_url, clock) as base:
+        yield Api(base, database_url)
 
 
 def refused(answer: Any, *fields: str) -> str:

@@ -84,7 +84,7 @@ FLAGS = {"enterprises": "--enterprise", "submitters": "--submitter",
          "submitter_type": "--submitter-type", "submitter_types": "--submitter-type",
          "themes": "--theme", "host_countries": "--host-country",
          "supporting_ncps": "--supporting-ncp", "org_numbers": "--org-number",
-         "expected_version": "--expect-version", "trigger": "trigger"}
+         "expected_version": "--expect-version", "trigger": "TRIGGER", "name": "NAME"}
 
 
 def flag(field: str) -> str:

@@ -38,6 +38,7 @@ from states import limits
 from states.errors import InvalidInputError
 from states.guidelines import SUBMITTER_TYPES, THEMES
 from states.lifecycle import DeadlineName, Outcome, Trigger
+from states.users import Role
 from workflow import inputs
 
 Spell = Callable[[str], str]
@@ -188,6 +189,19 @@ Theme = Annotated[str, *_one_of("theme", THEMES)]
 SubmitterType = Annotated[str, *_one_of("submitter type", SUBMITTER_TYPES)]
 Edition = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS)]
 EditionOrEmpty = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS, empty=True)]
+RoleName = Annotated[str, *_one_of("role", (r.value for r in Role))]
+
+
+def _user_name(value: str, info: ValidationInfo) -> str:
+    name = value.strip()
+    if not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise _refuse(f"{_name(info)} '{_shown(value)}' is not a user name: 1-{limits.WORD_MAX} "
+                      "printable characters without spaces")
+    return name
+
+
+UserName = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
+                     AfterValidator(_user_name)]
 
 
 def _country(value: str, info: ValidationInfo) -> str:
@@ -366,6 +380,28 @@ class Recuse(Command):
 
     member: Word = Field(description="Member id of the lead who steps aside.")
     reason: Text
+
+
+class AddUser(Command):
+    """`users add`, `POST /api/users`: a user of the pages and the API, with its role."""
+
+    name: UserName
+    role: RoleName
+    member: Word | None = Field(default=None, validate_default=True,
+                                description="With role member: the member id it is.")
+
+    @field_validator("member")
+    @classmethod
+    def _with_member_role(cls, member: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if role == Role.MEMBER.value and not member:
+            raise _refuse(f"a user with role member needs {_name(info)} (the member id it is)")
+        if role is not None and role != Role.MEMBER.value and member:
+            raise _refuse(f"{_name(info)} goes with role member only")
+        return member
+
+    def arguments(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "member_id": self.member}
 
 
 # ---- building a command, and wording a refusal ---------------------------------------------------

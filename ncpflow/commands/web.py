@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ncpflow.context import context_of
+from ncpflow.context import context_of, validated
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
 
@@ -48,13 +48,14 @@ def users_add(
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
     from states.case import require_actor
-    from workflow import users
+    from workflow import commands, users
 
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
+    command = validated(commands.AddUser, name=name, role=role, member=member)
     secret = _password(password_stdin, password)
     services = context_of(ctx).services()
-    made = users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
-                          member_id=member, actor=actor, password=secret)
+    made = users.add_user(uow=services.uow, clock=services.clock, actor=actor, password=secret,
+                          **command.arguments())
     if as_json:
         emit_json({"name": made.user.name, "role": made.user.role, "token": made.token})
     else:

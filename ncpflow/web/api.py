@@ -13,7 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
 from ncpflow.web.writes import run_write
@@ -21,6 +21,7 @@ from states.users import Role, User
 from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.commands import (
+    AddUser,
     Advance,
     EditCase,
     Extend,
@@ -29,7 +30,6 @@ from workflow.commands import (
     Reassign,
     Recuse,
     Resume,
-    Word,
 )
 
 
@@ -43,10 +43,6 @@ class ErrorOut(BaseModel):
 
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class CasePage(BaseModel):
@@ -263,12 +259,6 @@ def deadlines_ics(user: Reader, services: ServicesDep,
     return Response(body, media_type="text/calendar")
 
 
-class UserIn(Body):
-    name: Word
-    role: Word
-    member: Word | None = None
-
-
 class UserOut(BaseModel):
     name: str
     role: str
@@ -288,12 +278,12 @@ def list_users(user: Admin, services: ServicesDep) -> list[dict[str, Any]]:
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-async def add_user(body: UserIn, user: Admin, services: ServicesDep) -> dict[str, Any]:
+async def add_user(body: AddUser, user: Admin, services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _add_user(body, user, services))
 
 
-def _add_user(body: UserIn, user: User, services: Services) -> dict[str, Any]:
-    made = users.add_user(uow=services.uow, clock=services.clock, name=body.name, role=body.role,
-                          member_id=body.member, actor=user.name)
+def _add_user(body: AddUser, user: User, services: Services) -> dict[str, Any]:
+    made = users.add_user(uow=services.uow, clock=services.clock, actor=user.name,
+                          **body.arguments())
     return {"name": made.user.name, "role": made.user.role, "member": made.user.member_id,
             "token": made.token}

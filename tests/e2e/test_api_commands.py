@@ -305,3 +305,22 @@ def test_the_openapi_documents_edit_recuse_and_the_new_opening_fields(api: Api) 
     assert "begin_assessment" in step["trigger"]["enum"]
     extend = body_of("/api/cases/{ref}/extend", "post")["properties"]
     assert extend["days"]["anyOf"][0]["maximum"] == 3660
+
+
+@pytest.mark.parametrize(("cli_bad", "api_bad", "flag", "field"), [
+    (["e ve", "--role", "handler"], {"name": "e ve", "role": "handler"}, "NAME", "name"),
+    (["eve", "--role", "emperor"], {"name": "eve", "role": "emperor"}, "--role", "role"),
+    (["eve", "--role", "member"], {"name": "eve", "role": "member"}, "--member", "member"),
+    (["eve", "--role", "admin", "--member", "member-b"],
+     {"name": "eve", "role": "admin", "member": "member-b"}, "--member", "member"),
+])
+def test_users_add_and_post_users_refuse_the_same_values(
+        api: Api, ncp: InProcessCli, cli_bad: list[str], api_bad: dict[str, Any], flag: str,
+        field: str) -> None:
+    """A user's name, role and member: exit 2 naming the option, 422 naming the field."""
+    admin = api.user("root", "admin")
+    before = dump(api.url)
+    result = ncp("users", "add", *cli_bad, "--actor", "root")
+    assert result.returncode == 2 and flag in result.stderr, result.stderr
+    refused(api.client.post("/api/users", headers=admin, json=api_bad), field)
+    assert dump(api.url) == before

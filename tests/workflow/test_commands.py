@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from states.errors import InvalidInputError
-from workflow import cases, commands, pausing, rotation
+from workflow import cases, commands, pausing, rotation, users
 
 FLAGS = {"expected_version": "--expect-version", "host_countries": "--host-country"}
 
@@ -32,6 +32,7 @@ def refusal(model: type[commands.Command], spell: Callable[[str], str] = flag,
     (commands.Advance, cases.advance), (commands.Pause, pausing.pause_case),
     (commands.Resume, pausing.resume_case), (commands.Extend, pausing.extend_deadline),
     (commands.Reassign, rotation.reassign), (commands.Recuse, rotation.recuse),
+    (commands.AddUser, users.add_user),
 ])
 def test_each_model_gives_exactly_keyword_arguments_its_use_case_takes(
         model: type[commands.Command], use_case: Callable[..., Any]) -> None:
@@ -43,7 +44,8 @@ def test_each_model_gives_exactly_keyword_arguments_its_use_case_takes(
         commands.Pause: {"reason": "r"}, commands.Resume: {},
         commands.Extend: {"deadline": "acknowledgement", "reason": "r", "days": 3},
         commands.Reassign: {"to": "m", "reason": "r"},
-        commands.Recuse: {"member": "m", "reason": "r"}}
+        commands.Recuse: {"member": "m", "reason": "r"},
+        commands.AddUser: {"name": "eve", "role": "handler"}}
     taken = set(inspect.signature(use_case).parameters)
     given = set(commands.validate(model, examples[model], flag).arguments())
     assert given <= taken, given - taken
@@ -134,3 +136,19 @@ def test_an_edit_may_clear_the_sector_and_the_edition() -> None:
     assert made.arguments() == {"reason": "r", "themes": None, "host_countries": None,
                                 "sector": "", "guidelines_edition": "",
                                 "supporting_ncps": None}
+
+
+@pytest.mark.parametrize(("values", "words"), [
+    ({"name": "e ve", "role": "handler"}, "--name 'e ve' is not a user name"),
+    ({"name": "eve", "role": "emperor"}, "unknown role 'emperor' (--role)"),
+    ({"name": "eve", "role": "member"}, "a user with role member needs --member"),
+    ({"name": "eve", "role": "auditor", "member": "member-b"},
+     "--member goes with role member only"),
+])
+def test_a_new_user_needs_a_name_a_role_and_for_members_the_member(
+        values: dict[str, Any], words: str) -> None:
+    """`users add` and POST /api/users: one model, the use case's member_id filled in."""
+    assert words in refusal(commands.AddUser, **values)
+    made = commands.validate(commands.AddUser, {"name": " eve ", "role": "member",
+                                                "member": "member-b"}, flag)
+    assert made.arguments() == {"name": "eve", "role": "member", "member_id": "member-b"}

@@ -148,11 +148,11 @@ def _extension(unit: str, high: int) -> Callable[[object, ValidationInfo], int]:
     def check(value: object, info: ValidationInfo) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1:
-                raise _refuse(f"{_name(info)} must be positive: an extension is a positive "
-                              f"number of days or months")
+                raise _refuse(f"{_name(info)} {value}: an extension must be a positive number "
+                              "of days or months")
             if value > high:
                 raise _refuse(
-                    f"{_name(info)} {value} is too long: an extension is at most "
+                    f"{_name(info)} {value}: an extension is at most "
                     f"{limits.EXTENSION_DAYS_MAX} days or {limits.EXTENSION_MONTHS_MAX} months; "
                     "ask again when more time is needed")
         return whole(value, info)
@@ -168,14 +168,14 @@ Months = Annotated[int, PlainValidator(_extension("months", limits.EXTENSION_MON
 def _one_of(what: str, options: Iterable[str], *, empty: bool = False
             ) -> tuple[AfterValidator, WithJsonSchema]:
     """One of `options` (the OpenAPI lists them); with `empty`, "" too (it clears a value).
-    `what` the value is in words ("unknown outcome 'victory' (--outcome); one of: ...")."""
+    `what` the value is in words ("--outcome: unknown outcome 'victory'; one of: ...")."""
     allowed = tuple(options)
 
     def check(value: str, info: ValidationInfo) -> str:
         if value not in allowed and not (empty and value == ""):
             name = _name(info)
-            given = "" if name == what else f" ({name})"
-            raise _refuse(f"unknown {what} '{_shown(value)}'{given}; one of: "
+            given = "" if name == what else f"{name}: "
+            raise _refuse(f"{given}unknown {what} '{_shown(value)}'; one of: "
                           f"{', '.join(allowed)}")
         return value
     return AfterValidator(check), WithJsonSchema(

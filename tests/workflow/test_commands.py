@@ -69,7 +69,7 @@ def test_a_refusal_names_the_input_as_each_entry_point_spells_it() -> None:
      "--expect-version must be a whole number from 0 to 2147483647, not '²'"),
     ({"trigger": "accept", "reason": "r", "expected_version": "١"}, "not '١'"),
     ({"trigger": "accept", "reason": "r", "expected_version": True}, "whole number"),
-    ({"trigger": "fly", "reason": "r"}, "unknown trigger 'fly' (--trigger); one of:"),
+    ({"trigger": "fly", "reason": "r"}, "--trigger: unknown trigger 'fly'; one of:"),
     ({"trigger": "begin_assessment", "reason": "r", "scope": "part"},
      "--scope goes with the 'accept' trigger only"),
     ({"trigger": "accept", "reason": "a\x00b"}, "--reason must not contain NUL characters"),
@@ -140,7 +140,7 @@ def test_an_edit_may_clear_the_sector_and_the_edition() -> None:
 
 @pytest.mark.parametrize(("values", "words"), [
     ({"name": "e ve", "role": "handler"}, "--name 'e ve' is not a user name"),
-    ({"name": "eve", "role": "emperor"}, "unknown role 'emperor' (--role)"),
+    ({"name": "eve", "role": "emperor"}, "--role: unknown role 'emperor'"),
     ({"name": "eve", "role": "member"}, "a user with role member needs --member"),
     ({"name": "eve", "role": "auditor", "member": "member-b"},
      "--member goes with role member only"),

@@ -425,7 +425,7 @@ def problems(errors: Iterable[Mapping[str, Any]], spell: Spell) -> list[tuple[st
     found = []
     for error in errors:
         loc = error.get("loc") or ()
-        field = str(loc[0]) if loc else ""
+        field = loc[0] if loc and isinstance(loc[0], str) else ""  # not a position in JSON
         if error.get("type") == "invalid_input":
             found.append((field, str(error.get("msg"))))
         else:
@@ -461,7 +461,10 @@ def _phrase(error: Mapping[str, Any]) -> str:
         return "must be text"
     if kind == "list_type":
         return "must be a list"
-    if kind == "dict_type":
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
         return "must be an object"
-    message = str(error.get("msg") or "is invalid")
-    return message.removeprefix("Value error, ")
+    if kind == "json_invalid":
+        return f"is not valid JSON ({ctx.get('error', 'malformed')})"
+    if kind == "value_error":
+        return str(error.get("msg")).removeprefix("Value error, ")
+    return f"is invalid: {error.get('msg') or kind}"

@@ -152,3 +152,19 @@ def test_a_new_user_needs_a_name_a_role_and_for_members_the_member(
     made = commands.validate(commands.AddUser, {"name": " eve ", "role": "member",
                                                 "member": "member-b"}, flag)
     assert made.arguments() == {"name": "eve", "role": "member", "member_id": "member-b"}
+
+
+@pytest.mark.parametrize(("errors", "words"), [
+    ([{"type": "model_attributes_type", "loc": (), "msg": "Input should be ..."}],
+     "the input must be an object"),
+    ([{"type": "json_invalid", "loc": (12,), "msg": "JSON decode error",
+       "ctx": {"error": "Expecting value"}}], "the input is not valid JSON (Expecting value)"),
+    ([{"type": "value_error", "loc": ("reason",), "msg": "Value error, must not contain NUL"}],
+     "Reason must not contain NUL"),
+    ([{"type": "int_parsing", "loc": ("limit",), "msg": "Input should be a valid integer"}],
+     "Limit is invalid: Input should be a valid integer"),
+])
+def test_pydantics_own_errors_are_worded_naming_the_input(errors: list[dict[str, Any]],
+                                                           words: str) -> None:
+    """A whole body that is not an object, JSON that does not parse, a validator's message."""
+    assert commands.describe(errors, str.title) == words

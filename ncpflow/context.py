@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,11 @@ if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build 
     from states.case import Case
     from workflow.application import Application
     from workflow.config import Settings
+
+
+Now = Annotated[str | None, typer.Option(
+    "--now", help="As of this ISO datetime (with offset) or date; default now.")]
+"""The `--now` option; a command runs as of it on `context.app().as_of(now)`."""
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ncpflow.context import context_of
+from ncpflow.context import Now, context_of
 from ncpflow.output import emit_json, escape, out, output_option, write_output
 from states.errors import InvalidInputError
 
@@ -19,9 +19,7 @@ deadlines_app = typer.Typer(no_args_is_help=True, help="Deadlines across cases."
 @alerts_app.command("sweep")
 def alerts_sweep(
     ctx: typer.Context,
-    now: Annotated[str | None, typer.Option(
-        "--now", help="Sweep as of this ISO datetime (with offset) or date; default now.")
-    ] = None,
+    now: Now = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Fire the alert rungs that are due, once each, into the outbox."""

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of
+from ncpflow.context import Now, context_of
 from ncpflow.output import emit_json, escape, out
 
 members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
@@ -73,8 +73,7 @@ def rotation_check(
 @rotation_app.command("advance")
 def rotation_advance(
     ctx: typer.Context,
-    now: Annotated[str | None, typer.Option(
-        "--now", help="As of this ISO datetime (with offset) or date; default now.")] = None,
+    now: Now = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Hand duty on now, even before the period is over.")] = False,
     actor: Annotated[str | None, typer.Option(

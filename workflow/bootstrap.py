@@ -14,7 +14,6 @@ from workflow.clock import SystemClock
 from workflow.config import Settings
 from workflow.files import create_private
 from workflow.ports import Channel, Clock
-from workflow.rotation import Notices
 
 # The older name of the application; tests and helpers still type their fixture with it.
 Services = Application
@@ -34,7 +33,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channe
     return Application(
         settings=settings, uow=uow, clock=clock or SystemClock(),
         channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
-        render=render, notices=Notices(settings, render), close=uow.close)
+        render=render, close=uow.close)
 
 
 def initialise(services: Application) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, notices, print_case, today, validated
+from ncpflow.context import context_of, print_case, validated
 from ncpflow.output import emit_json, out
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
@@ -43,7 +43,7 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
-    from workflow import cases, commands
+    from workflow import commands
     from workflow.inputs import org_number_pairs
 
     types = submitter_type or []  # one type for all submitters, one each, or none
@@ -54,12 +54,9 @@ def case_open(
         host_countries=host_country, sector=sector, guidelines_edition=guidelines_edition,
         supporting_ncps=supporting_ncp, confidential_submitter=confidential_submitter,
         org_numbers=org_number_pairs(org_number or []))
-    services = context_of(ctx).services()
-    case = cases.open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy,
-        reference_prefix=services.settings.ncp.reference_prefix, actor=actor,
-        notices=notices(services), **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.open(actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("edit")
@@ -80,15 +77,14 @@ def case_edit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
-    from workflow import cases, commands
+    from workflow import commands
 
     command = validated(commands.EditCase, reason=reason, themes=theme,
                         host_countries=host_country, sector=sector,
                         guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
-    services = context_of(ctx).services()
-    case = cases.edit_case(uow=services.uow, clock=services.clock, reference=reference,
-                           actor=actor, **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.edit(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("advance")
@@ -111,14 +107,13 @@ def case_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
-    from workflow import cases, commands
+    from workflow import commands
 
     command = validated(commands.Advance, trigger=trigger, reason=reason, outcome=outcome,
                         at=at, scope=scope, expected_version=expect_version)
-    services = context_of(ctx).services()
-    case = cases.advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                         reference=reference, actor=actor, **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.advance(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("show")
@@ -128,11 +123,11 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    with services.uow.read():  # the case and its lead (print_case) from one snapshot
-        print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+    _case, view = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
+    if as_json:
+        emit_json(view)
+    else:
+        output.case_panel(view)
 
 
 @case_app.command("list")
@@ -144,16 +139,12 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    on = today(services)
-    listed = queries.list_cases(uow=services.uow, state=state,
-                                overdue_on=on if overdue else None)
+    app = context_of(ctx).app()
+    listed = app.cases.list(state=state, overdue=overdue)
     if as_json:
-        emit_json([queries.case_view(c, today=on) for c in listed])
+        emit_json([app.cases.summary(case=c) for c in listed])
     else:
-        out.print(output.cases_table(listed, on))
+        out.print(output.cases_table(listed, app.today()))
 
 
 @case_app.command("triggers")
@@ -163,11 +154,9 @@ def case_triggers(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What may happen next to a case, and why not the rest."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    case = queries.get_case(uow=services.uow, reference=reference)
-    rows = queries.triggers_view(case, services.policy)
+    app = context_of(ctx).app()
+    case = app.cases.get(reference=reference)
+    rows = app.cases.triggers(case=case)
     if as_json:
         emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
         return
@@ -195,13 +184,12 @@ def case_pause(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Stop the clock: the stage stays, every open deadline waits."""
-    from workflow import commands, pausing
+    from workflow import commands
 
     command = validated(commands.Pause, reason=reason, requested_by=requested_by, at=at)
-    services = context_of(ctx).services()
-    case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
-                              actor=actor, **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.pause(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("resume")
@@ -214,13 +202,12 @@ def case_resume(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restart the clock; open deadlines move on by the whole days paused."""
-    from workflow import commands, pausing
+    from workflow import commands
 
     command = validated(commands.Resume, reason=reason, at=at)
-    services = context_of(ctx).services()
-    case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
-                               actor=actor, **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.resume(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("extend")
@@ -237,14 +224,13 @@ def case_extend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
-    from workflow import commands, pausing
+    from workflow import commands
 
     command = validated(commands.Extend, deadline=deadline, reason=reason, days=days,
                         months=months)
-    services = context_of(ctx).services()
-    case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
-                                   actor=actor, **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("reassign")
@@ -260,13 +246,12 @@ def case_reassign(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give a case to another lead member; refused where the rule would not allow it."""
-    from workflow import commands, rotation
+    from workflow import commands
 
     command = validated(commands.Reassign, to=to, reason=reason, override=override)
-    services = context_of(ctx).services()
-    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference,
-                             actor=actor, notices=notices(services), **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.reassign(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
 
 
 @case_app.command("recuse")
@@ -279,11 +264,9 @@ def case_recuse(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The lead recuses; the rotation picks the next eligible member."""
-    from workflow import commands, rotation
+    from workflow import commands
 
     command = validated(commands.Recuse, member=member, reason=reason)
-    services = context_of(ctx).services()
-    case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
-                           reference=reference, actor=actor, notices=notices(services),
-                           **command.arguments())
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.recuse(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
+from ncpflow.web.auth import ApiAllow, csrf_token, services_of
 from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states import limits
-from states.users import Role, User
+from states.permissions import Action
+from states.users import User
 from workflow import cases, ics, pausing, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.inputs import parse_when
@@ -111,22 +112,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
-def _roles(*roles: Role) -> Any:
-    """`auth.require_roles` as an async dependency: FastAPI runs a sync dependency in its thread
-    pool, a hop per dependency per request (benchmarks/api.py); the token lookup is one indexed
-    read, brief enough for the event loop. A write signed in by the session cookie needs the
-    X-CSRF-Token header (`auth.api_user`)."""
-    check = require_roles(*roles)
-
-    async def dependency(request: Request) -> User:
-        return check(api_user(request))
-
-    return Depends(dependency)
+def _may(*actions: Action) -> Any:
+    """The route's permission (states/permissions.py), checked by `auth.ApiAllow`."""
+    return Depends(ApiAllow(*actions))
 
 
-Handler = Annotated[User, _roles(Role.HANDLER)]
-Reader = Annotated[User, _roles(Role.HANDLER, Role.MEMBER, Role.AUDITOR, Role.ADMIN)]
-Advancer = Annotated[User, _roles(Role.HANDLER, Role.MEMBER)]
+# Who may call a route is the type of its `user`: one action of the permission table each.
+ReadsSession = Annotated[User, _may(Action.READ_SESSION)]
+ReadsCases = Annotated[User, _may(Action.READ_CASES)]
+ReadsAudit = Annotated[User, _may(Action.READ_AUDIT)]
+OpensCases = Annotated[User, _may(Action.OPEN_CASE)]
+Advances = Annotated[User, _may(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)]
+Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
+Resumes = Annotated[User, _may(Action.RESUME_CASE)]
+Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
+Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
+ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 
 
 async def _services(request: Request) -> Services:
@@ -157,12 +158,12 @@ class SessionOut(BaseModel):
 
 @router.get("/session", summary="Who is signed in, and the CSRF token for cookie writes",
             response_model=SessionOut)
-def session(request: Request, user: Reader) -> dict[str, Any]:
+def session(request: Request, user: ReadsSession) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+async def open_case(body: CaseIn, user: OpensCases, services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _open_case(body, user, services))
 
 
@@ -181,7 +182,7 @@ def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
 
 
 @router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
-def list_cases(user: Reader, services: ServicesDep,
+def list_cases(user: ReadsCases, services: ServicesDep,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
@@ -192,13 +193,13 @@ def list_cases(user: Reader, services: ServicesDep,
 
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
+def show_case(ref: Reference, user: ReadsCases, services: ServicesDep) -> dict[str, Any]:
     return views.show_case(uow=services.uow, reference=ref, today=_today(services),
                            viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
-async def transition(ref: Reference, body: TransitionIn, user: Advancer,
+async def transition(ref: Reference, body: TransitionIn, user: Advances,
                      services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _transition(ref, body, user, services))
 
@@ -216,7 +217,7 @@ def _transition(ref: str, body: TransitionIn, user: User, services: Services) ->
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: PauseIn, user: Handler,
+async def pause(ref: Reference, body: PauseIn, user: Pauses,
                 services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _pause(ref, body, user, services))
 
@@ -229,7 +230,7 @@ def _pause(ref: str, body: PauseIn, user: User, services: Services) -> dict[str,
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: ResumeIn, user: Handler,
+async def resume(ref: Reference, body: ResumeIn, user: Resumes,
                  services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _resume(ref, body, user, services))
 
@@ -241,7 +242,7 @@ def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> dict[st
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: ExtendIn, user: Handler,
+async def extend(ref: Reference, body: ExtendIn, user: Extends,
                  services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _extend(ref, body, user, services))
 
@@ -254,7 +255,7 @@ def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> dict[st
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: ReassignIn, user: Handler,
+async def reassign(ref: Reference, body: ReassignIn, user: Reassigns,
                    services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _reassign(ref, body, user, services))
 
@@ -267,7 +268,7 @@ def _reassign(ref: str, body: ReassignIn, user: User, services: Services) -> dic
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
-def case_audit(ref: Reference, user: Reader, services: ServicesDep,
+def case_audit(ref: Reference, user: ReadsAudit, services: ServicesDep,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     return views.audit_page(uow=services.uow, viewer=user, case_ref=ref, limit=limit,
@@ -275,7 +276,7 @@ def case_audit(ref: Reference, user: Reader, services: ServicesDep,
 
 
 @router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
-def audit_log(user: Reader, services: ServicesDep,
+def audit_log(user: ReadsAudit, services: ServicesDep,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     return views.audit_page(uow=services.uow, viewer=user, limit=limit, offset=offset)
@@ -283,7 +284,7 @@ def audit_log(user: Reader, services: ServicesDep,
 
 @router.get("/deadlines.ics", summary="Open deadlines as iCalendar", response_class=Response,
             responses={200: {"content": {"text/calendar": {}}}})
-def deadlines_ics(user: Reader, services: ServicesDep,
+def deadlines_ics(user: ReadsCases, services: ServicesDep,
                   member: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     body = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
                                   ncp_name=services.settings.ncp.name, viewer=user)
@@ -304,18 +305,16 @@ class UserOut(BaseModel):
                               "API token, shown this once.")
 
 
-Admin = Annotated[User, _roles(Role.ADMIN)]
-
 
 @router.get("/users", summary="Users and their roles (admin)", response_model=list[UserOut])
-def list_users(user: Admin, services: ServicesDep) -> list[dict[str, Any]]:
+def list_users(user: ManagesUsers, services: ServicesDep) -> list[dict[str, Any]]:
     return [{"name": u.name, "role": u.role, "member": u.member_id}
             for u in users.list_users(uow=services.uow)]
 
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-async def add_user(body: UserIn, user: Admin, services: ServicesDep) -> dict[str, Any]:
+async def add_user(body: UserIn, user: ManagesUsers, services: ServicesDep) -> dict[str, Any]:
     return await run_write(services, lambda: _add_user(body, user, services))
 
 

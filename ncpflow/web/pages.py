@@ -2,7 +2,8 @@
 
 Plain HTML forms (POST, then redirect) that work without JavaScript; every form carries the
 CSRF token of `auth.csrf_token`. The handlers only gather read models (workflow.views and
-friends) and call use cases; who may do what is decided in workflow.views.
+friends) and call use cases. Who may see a page or send a form is the permission table
+(states/permissions.py), asked by `_guard`; whether a member leads the case, workflow.views.
 """
 
 from __future__ import annotations

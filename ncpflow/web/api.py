@@ -122,11 +122,13 @@ ReadsSession = Annotated[User, _may(Action.READ_SESSION)]
 ReadsCases = Annotated[User, _may(Action.READ_CASES)]
 ReadsAudit = Annotated[User, _may(Action.READ_AUDIT)]
 OpensCases = Annotated[User, _may(Action.OPEN_CASE)]
+EditsCases = Annotated[User, _may(Action.EDIT_CASE)]
 Advances = Annotated[User, _may(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)]
 Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
 Resumes = Annotated[User, _may(Action.RESUME_CASE)]
 Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
+Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 
 

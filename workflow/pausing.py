@@ -9,7 +9,7 @@ from datetime import date, datetime
 from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
-from states.errors import InvalidInputError
+from states.errors import REASON, InvalidInputError
 from states.lifecycle import DeadlineName
 from states.records import AuditRecord
 from workflow import inputs
@@ -53,7 +53,7 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
 def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
                 at: date | datetime | None = None, reason: str | None = None) -> Case:
     """Restart the clock; every open deadline moves on by the whole days paused."""
-    limits.check_optional(reason, "a reason (--reason)")
+    limits.check_optional(reason, REASON)
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,

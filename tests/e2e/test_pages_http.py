@@ -268,8 +268,8 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     site.sign_in("hanna")
     norwegian = site.client.get(f"/cases/{ref}").text
     assert '<html lang="nb">' in norwegian
-    assert "<small>mottak bekreftet; innledende vurdering begynner</small>" in norwegian
-    assert "<small>melderen trakk saken tilbake</small>" in norwegian
+    assert "<small>mottak bekreftet; første vurdering begynner</small>" in norwegian
+    assert "<small>klageren trakk saken tilbake</small>" in norwegian
     assert "<small>overført til et annet kontaktpunkt, som leder behandlingen</small>" in norwegian
     assert "initial assessment begins" not in norwegian
     assert "the submitter withdrew" not in norwegian
@@ -277,7 +277,7 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "<small>receipt acknowledged; initial assessment begins</small>" in english
     assert "<small>the submitter withdrew</small>" in english
     assert "<small>transferred to another NCP that leads</small>" in english
-    assert "innledende vurdering begynner" not in english
+    assert "første vurdering begynner" not in english
     rows = queries.triggers_view(queries.get_case(uow=site.services.uow, reference=ref),
                                  site.services.policy)  # the command line's default: English
     assert {r["meaning"] for r in rows if r["allowed"]} == {

@@ -9,7 +9,8 @@ reference and state where it has them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,14 +26,18 @@ def plain(field: str) -> str:
 
 @dataclass(frozen=True)
 class Input:
-    """What an error is about: the words for it ("a reason", marked for the catalogue) and the
-    field that carries it ("reason"), which each entry point spells its own way."""
+    """What an error is about: the words for it ("a reason", marked for the catalogue; a template
+    over `params` where it has them) and the field that carries it ("reason"), which each entry
+    point spells its own way."""
 
     words: str
     field: str | None = None
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
     def named(self, tr: Translator = ENGLISH, naming: Naming = plain) -> str:
         words = tr.gettext(self.words) if self.words else ""
+        if self.params:
+            words = words.format(**_worded(self.params, tr, naming))
         if self.field is None:
             return words
         name = naming(self.field)
@@ -41,6 +46,12 @@ class Input:
 
 REASON = Input(N_("a reason"), "reason")
 ACTOR = Input(N_("an actor"), "actor")
+
+
+def _worded(params: Mapping[str, object], tr: Translator, naming: Naming) -> dict[str, object]:
+    """The parameters to put into a message: each `Input` worded, the rest as given."""
+    return {name: value.named(tr, naming) if isinstance(value, Input) else value
+            for name, value in params.items()}
 
 
 class NcpflowError(Exception):
@@ -58,8 +69,7 @@ class NcpflowError(Exception):
         text = tr.gettext(self.message) if self.message else self.message
         if not self.params:
             return text
-        return text.format(**{name: value.named(tr, naming) if isinstance(value, Input) else value
-                              for name, value in self.params.items()})
+        return text.format(**_worded(self.params, tr, naming))
 
     def __str__(self) -> str:
         return self.words()
@@ -163,7 +173,8 @@ class StepRefusedError(NcpflowError):
 
     code = "step_refused"
 
-    def __init__(self, *, reference: str, state: str, problem: str) -> None:
-        self.reference, self.state, self.problem = reference, state, problem
+    def __init__(self, *, reference: str, state: str, problem: str | Input) -> None:
+        self.reference, self.state = reference, state
+        self.problem = problem if isinstance(problem, Input) else Input(problem)
         super().__init__(N_("case {reference} in state '{state}': {problem}"), reference=reference,
-                         state=state, problem=Input(problem))
+                         state=state, problem=self.problem)

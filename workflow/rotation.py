@@ -15,8 +15,9 @@ from typing import Any
 
 from states import records
 from states.case import Case, Policy, require_actor, require_text
-from states.errors import REASON, InvalidInputError, StepRefusedError
+from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
+from states.messages import N_
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
@@ -193,8 +194,10 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
         if blocking and not override:
             raise StepRefusedError(
                 reference=reference, state=case.state.value,
-                problem=f"{to} may not lead it ({'; '.join(s.detail for s in blocking)}); "
-                        "add --override to assign anyway (the override is audited)")
+                problem=Input(N_("{member} may not lead it ({why}); add {override} to assign "
+                                 "anyway (the override is audited)"),
+                              params={"member": to, "why": "; ".join(s.detail for s in blocking),
+                                      "override": Input("", "override")}))
         explanation = f"reassigned by {actor}: {reason}"
         if blocking:
             explanation += f" (override: {'; '.join(str(s) for s in blocking)})"

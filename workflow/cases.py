@@ -9,7 +9,7 @@ from datetime import date, datetime
 from states import case as core
 from states import records
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
-from states.errors import ConflictError, Input, InvalidInputError
+from states.errors import REASON, ConflictError, Input, InvalidInputError
 from states.lifecycle import Outcome, Trigger
 from states.limits import NAME_MAX, check_optional
 from states.messages import N_
@@ -133,8 +133,8 @@ def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reas
               supporting_ncps: Sequence[str] | None = None) -> Case:
     """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
-    check_optional(sector, "the sector (--sector)", limit=NAME_MAX)
+    require_text(reason, REASON)
+    check_optional(sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     with uow.write() as tx:
         case = tx.cases.get(reference)
         old = case.details

@@ -71,25 +71,12 @@ def print_case(case: Case, app: Application, as_json: bool) -> None:
         output.case_panel(view)
 
 
-# How the command line spells the fields of the input models where it is not `--field-name`.
-FLAGS = {"enterprises": "--enterprise", "submitters": "--submitter",
-         "submitter_type": "--submitter-type", "submitter_types": "--submitter-type",
-         "themes": "--theme", "host_countries": "--host-country",
-         "supporting_ncps": "--supporting-ncp", "org_numbers": "--org-number",
-         "expected_version": "--expect-version", "trigger": "TRIGGER", "name": "NAME"}
-
-
-def flag(field: str) -> str:
-    """The option (or argument) that gives a model's field: `host_countries` → `--host-country`."""
-    return FLAGS.get(field) or "--" + field.replace("_", "-")
-
-
 def validated(model: type[C], **options: object) -> C:
     """The command's input model from its options (None: left out); bad input is refused
     (exit 2) naming the option."""
     from workflow.commands import validate
 
-    return validate(model, options, flag)
+    return validate(model, options, output.flag)
 
 
 def day(value: str | None, what: str) -> date | None:

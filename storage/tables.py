@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -229,7 +229,8 @@ class UserRow(SQLModel, table=True):
     disabled: bool = False  # (0005_sessions) signs nobody in, tokens and sessions refused
     stamp: int = 0  # raised whenever the user's sessions or tokens change (disable, revoke...)
     totp_secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    totp_last_step: int | None = None  # the last TOTP time step used: a code works once
+    # The last TOTP time step used: a code works once.
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
 class SessionRow(SQLModel, table=True):

@@ -10,7 +10,7 @@ from notifications.render import render
 from notifications.smtp import SmtpChannel
 from states.case import Policy
 from states.errors import StorageUnavailableError
-from storage.engine import check_sqlite_file, is_sqlite, make_engine
+from storage.connect import check_sqlite_file, connect
 from storage.sql import SqlUnitOfWork
 from workflow.clock import SystemClock
 from workflow.config import Settings
@@ -35,12 +35,12 @@ class Services:
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,
               require_initialised: bool = True) -> Services:
-    engine = make_engine(settings.database.url)
-    if is_sqlite(engine):
+    source = connect(settings.database.url)
+    if source.sqlite:
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.
-        check_sqlite_file(engine, must_exist=require_initialised)
-    uow = SqlUnitOfWork(engine)
+        check_sqlite_file(source.database, must_exist=require_initialised)
+    uow = SqlUnitOfWork(source)
     smtp = settings.smtp
     return Services(settings=settings, uow=uow, clock=clock or SystemClock(),
                     channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),

@@ -188,7 +188,10 @@ class SqlUnitOfWork:
                     self._peekers.append(connection)
             if not kept:
                 connection.close()
-        return int(row[0]) if row else None
+        if row is None:
+            return None
+        (stamp,) = row
+        return int(stamp)
 
     def close(self) -> None:
         with self._peekers_lock:

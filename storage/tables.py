@@ -1,14 +1,17 @@
 """SQLModel table definitions: the schema as the migrations build it (storage/migrations).
 
-Rows never leave storage/; the repositories read driver tuples and storage/mapper.py turns them
-into the core's values.
+Rows never leave storage/; the repositories read driver rows by name, as the records of
+storage/rows.py (generated from these tables), and storage/mapper.py turns them into the core's
+values.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
+from typing import cast
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -257,3 +260,46 @@ class ApiTokenRow(SQLModel, table=True):
     token_hash: str = Field(unique=True)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+# -- storage/rows.py, generated from the tables above ------------------------------------------
+
+ROWS = Path(__file__).with_name("rows.py")
+
+_ROWS_HEADER = '''"""The columns of each table in storage/tables.py, for the repositories' plain SQL.
+
+Generated from the table metadata by `python -m storage.tables`; do not edit
+(tests/storage/test_schema.py fails when the two disagree). A file of its own, so that
+reading a case needs neither SQLAlchemy nor SQLModel at start-up (benchmarks/startup.py).
+
+Each table is a NamedTuple of its columns in table order: `columns()` spells the SELECT list
+and `CaseRow._make(row)` reads a driver row by name. Values are as the driver returns them
+(SQLite: text for dates and instants), hence `Any`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+def columns(record: type[NamedTuple], prefix: str = "") -> str:
+    """The SELECT list of a record's columns, in its order, each behind `prefix` (`"u."`)."""
+    return ", ".join(prefix + name for name in record._fields)
+'''
+
+
+def render_rows() -> str:
+    """The text of storage/rows.py for the tables declared above."""
+    parts = [_ROWS_HEADER]
+    for mapper in sorted(SQLModel._sa_registry.mappers,
+                         key=lambda m: cast(Table, m.local_table).name):
+        table = cast(Table, mapper.local_table)
+        name = mapper.class_.__name__
+        lines = [f"\n\nclass {name}(NamedTuple):", f'    """A row of `{table.name}`."""', ""]
+        lines += [f"    {column.name}: Any" for column in table.columns]
+        parts.append("\n".join(lines) + "\n")
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    ROWS.write_text(render_rows(), encoding="utf-8")

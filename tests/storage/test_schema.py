@@ -13,9 +13,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
-import storage.tables  # noqa: F401  (registers the tables on the metadata)
 from storage.engine import WRITE, make_engine
 from storage.migrate import MIGRATIONS
+from storage.tables import ROWS, render_rows
 from tests.conftest import make_settings
 from workflow.bootstrap import bootstrap, initialise
 
@@ -69,3 +69,10 @@ def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path,
     finally:
         engine.dispose()
     assert versions == [("0006_merge_heads",)]
+
+
+def test_the_row_records_are_generated_from_the_current_tables() -> None:
+    """storage/rows.py (the repositories' column lists) is what storage/tables.py makes it;
+    after a change to the tables, `python -m storage.tables` writes it again."""
+    assert ROWS.read_text(encoding="utf-8") == render_rows()
+

@@ -6,10 +6,9 @@ reading a case needs neither SQLAlchemy nor SQLModel at start-up (benchmarks/sta
 
 Each table is a NamedTuple of its columns in table order: `columns()` spells the SELECT list
 and `CaseRow._make(row)` reads a driver row by name. Values are as the driver returns them
-(SQLite: text for dates and instants), hence `Any`.
+(SQLite: text for dates and instants), hence `Any`. No `from __future__ import annotations`:
+a NamedTuple's string annotations would each be compiled as a forward reference at import.
 """
-
-from __future__ import annotations
 
 from typing import Any, NamedTuple
 

@@ -71,6 +71,43 @@ def check_holiday_country(country: str) -> None:
 @lru_cache(maxsize=1)
 def _holiday_names() -> frozenset[str]:
     # The names `holidays.country_holidays` takes: each country's class name and its codes.
-    from holidays.registry import COUNTRIES
+    countries = _registry_literal()
+    if countries is None:
+        from holidays.registry import COUNTRIES
 
-    return frozenset(name for names in COUNTRIES.values() for name in names)
+        countries = COUNTRIES
+    return frozenset(name for names in countries.values() for name in names)
+
+
+def _registry_literal() -> dict[str, tuple[str, ...]] | None:
+    """The package's `COUNTRIES` registry read from its source, without importing it.
+
+    Every command checks the configured `holiday_country`, and importing even the registry
+    runs the package (its base class, dateutil, its version from the installed metadata):
+    about a tenth of a short command's start-up (benchmarks/startup.py). The registry is a
+    dict literal of names; anything else (a layout this does not know) gives None, and the
+    caller imports it after all."""
+    import ast
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("holidays")  # a top-level package: found, not run
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            tree = ast.parse(Path(folder, "registry.py").read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            return None
+        for node in tree.body:
+            if not isinstance(node, ast.AnnAssign):
+                continue
+            if isinstance(node.target, ast.Name) and node.target.id == "COUNTRIES" and node.value:
+                try:
+                    found = ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+                if isinstance(found, dict) and all(
+                        isinstance(v, tuple) and all(isinstance(n, str) for n in v)
+                        for v in found.values()):
+                    return found
+                return None
+    return None

@@ -33,16 +33,16 @@ def site(database_url: str, clock: FixedClock) -> Iterator[Site]:
 def _transactions(site: Site, monkeypatch: pytest.MonkeyPatch, path: str,
                   body: dict[str, Any] | None = None) -> int:
     """How many connections (one transaction each) answering GET `path` (POST `body`) took."""
-    engine = site.services.uow.engine  # type: ignore[attr-defined]
+    source = site.services.uow.source  # type: ignore[attr-defined]
     taken = [0]
-    checkout = engine.raw_connection
+    checkout = source.checkout
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         taken[0] += 1
         return checkout(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "raw_connection", counted)
+        patch.setattr(source, "checkout", counted)
         answer = (site.client.get(path) if body is None else site.client.post(path, json=body))
     assert answer.status_code == 200, answer.text
     return taken[0]

@@ -96,10 +96,11 @@ def test_case_show_on_sqlite_imports_no_web_stack_postgres_driver_or_hasher(
 def test_a_read_on_sqlite_imports_neither_sqlalchemy_nor_the_signing_code(
         tmp_path: Path, sqlite_url: str, reference: str) -> None:
     """`case show` and `case list` read SQLite through the stdlib driver (storage/connect.py):
-    no SQLAlchemy, no SQLModel tables, no cryptography for the audit checkpoints."""
+    no SQLAlchemy, no SQLModel tables, no cryptography for the audit checkpoints, and no
+    holidays package (the config's `holiday_country` is checked against its registry's source)."""
     for args in (("case", "show", reference), ("case", "list")):
         assert heavy(loaded(tmp_path, sqlite_url, *args), "sqlalchemy", "sqlmodel",
-                     "storage.tables", "cryptography", "states.checkpoints") == []
+                     "storage.tables", "cryptography", "states.checkpoints", "holidays") == []
 
 
 def test_a_write_on_sqlite_needs_no_sqlalchemy_either(tmp_path: Path, sqlite_url: str,

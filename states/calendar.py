@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -85,29 +86,27 @@ def _registry_literal() -> dict[str, tuple[str, ...]] | None:
     Every command checks the configured `holiday_country`, and importing even the registry
     runs the package (its base class, dateutil, its version from the installed metadata):
     about a tenth of a short command's start-up (benchmarks/startup.py). The registry is a
-    dict literal of names; anything else (a layout this does not know) gives None, and the
-    caller imports it after all."""
-    import ast
+    dict literal of string tuples, read here entry by entry; if anything in it is not such an
+    entry (a layout this does not know), the answer is None and the caller imports it."""
     from importlib.util import find_spec
     from pathlib import Path
 
     spec = find_spec("holidays")  # a top-level package: found, not run
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        try:
-            tree = ast.parse(Path(folder, "registry.py").read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            return None
-        for node in tree.body:
-            if not isinstance(node, ast.AnnAssign):
-                continue
-            if isinstance(node.target, ast.Name) and node.target.id == "COUNTRIES" and node.value:
-                try:
-                    found = ast.literal_eval(node.value)
-                except ValueError:
-                    return None
-                if isinstance(found, dict) and all(
-                        isinstance(v, tuple) and all(isinstance(n, str) for n in v)
-                        for v in found.values()):
-                    return found
-                return None
-    return None
+    folders = (spec.submodule_search_locations or []) if spec else []
+    try:
+        text = Path(next(iter(folders)), "registry.py").read_text(encoding="utf-8")
+    except (OSError, StopIteration, UnicodeError):
+        return None
+    begin = text.find(_REGISTRY_START)
+    end = text.find("\n}\n", begin)
+    if begin < 0 or end < 0:
+        return None
+    body, found, at = text[begin + len(_REGISTRY_START):end], {}, 0
+    entries = re.compile(r'\s*"(?P<key>\w+)":\s*\((?P<names>(?:\s*"\w+",?)+)\s*\),')
+    while (entry := entries.match(body, at)) is not None:
+        found[entry["key"]] = tuple(re.findall(r'"(\w+)"', entry["names"]))
+        at = entry.end()
+    return found if found and not body[at:].strip() else None
+
+
+_REGISTRY_START = "\nCOUNTRIES: RegistryDict = {"

@@ -13,7 +13,6 @@ built from several reads (a case and its lead, a page and its filters) sees one 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
-# Idle connections `user_stamp` keeps: about one per request in flight at once.
-_PEEKERS = 8
 
 
 class SqlTransaction:
@@ -81,9 +78,6 @@ class SqlUnitOfWork:
         self._writer = WriterLock(lock_path_for(source.database)) if self._sqlite else None
         # The read transaction each thread has open, which a nested read joins.
         self._reading = threading.local()
-        # Idle autocommit SQLite connections for `user_stamp` (see there), last used first.
-        self._peekers: list[sqlite3.Connection] = []
-        self._peekers_lock = threading.Lock()
         # The driver's errors, told apart below; psycopg is imported only for PostgreSQL.
         self._unavailable, self._refused = source.errors()
 
@@ -161,47 +155,25 @@ class SqlUnitOfWork:
 
         The web server asks this on every request that a cached token answers, so that a
         disabled user or a revoked token is refused at once, whichever process changed it. On
-        SQLite one autocommit SELECT sees the latest commit (a single statement is its own
-        snapshot) and skips the pool's checkout events, BEGIN and COMMIT of a read transaction:
-        about three quarters of the check's cost. Its connections are kept in a small list of
-        their own (at most `_PEEKERS`), not per thread: worker threads come and go.
+        SQLite one autocommit SELECT on a pooled connection sees the latest commit (a single
+        statement is its own snapshot) and skips the BEGIN and COMMIT of a read transaction:
+        about three quarters of the check's cost.
         """
-        database = self.source.database
-        if not self._sqlite or not database:
+        if not self._sqlite:
             with self.read() as tx:
                 return tx.users.stamp(name)
-        with self._translate():
-            with self._peekers_lock:
-                connection = self._peekers.pop() if self._peekers else None
-            if connection is None:
-                connection = sqlite3.connect(database, timeout=30,
-                                             isolation_level=None, check_same_thread=False)
-            try:
-                row = connection.execute(
-                    "SELECT stamp FROM users WHERE name = ? AND NOT disabled", (name,)).fetchone()
-            except BaseException:
-                connection.close()
-                raise
-            with self._peekers_lock:
-                kept = len(self._peekers) < _PEEKERS
-                if kept:
-                    self._peekers.append(connection)
-            if not kept:
-                connection.close()
+        with self._translate(), self.source.checkout() as connection:
+            row = connection.execute("SELECT stamp FROM users WHERE name = ? AND NOT disabled",
+                                     (name,)).fetchone()
         if row is None:
             return None
         (stamp,) = row
         return int(stamp)
 
     def close(self) -> None:
-        with self._peekers_lock:
-            for connection in self._peekers:
-                connection.close()
-            self._peekers.clear()
         self.source.dispose()
         if self._writer is not None:
             self._writer.close()
-
     @contextmanager
     def _translate(self) -> Iterator[None]:
         url = self.source.display()

@@ -15,8 +15,8 @@ from states.lifecycle import TERMINAL, State
 from states.pauses import Pause
 from states.redaction import Protected
 from storage import mapper
-from storage.db import Db
-from storage.rows import CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow, columns
+from storage.db import Db, columns
+from storage.rows import CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
 
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")

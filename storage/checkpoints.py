@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from states.checkpoints import Checkpoint
-from storage.db import Db
-from storage.rows import AuditCheckpointRow, columns
+from storage.db import Db, columns
+from storage.rows import AuditCheckpointRow
 
 _COLUMNS = columns(AuditCheckpointRow)
 

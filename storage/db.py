@@ -84,6 +84,12 @@ class Db:
         return value.isoformat() if self.sqlite and value is not None else value
 
 
+def columns(record: type[NamedTuple], prefix: str = "") -> str:
+    """The SELECT list of a record's columns (storage/rows.py), in its order, each behind
+    `prefix` (`"u."`)."""
+    return ", ".join(prefix + name for name in record._fields)
+
+
 def read_instant(value: Any) -> datetime | None:
     if value is None:
         return None

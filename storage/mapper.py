@@ -15,8 +15,8 @@ from states.deadlines import Deadline, Extension
 from states.durations import Duration
 from states.lifecycle import DeadlineName, Outcome, State
 from states.pauses import Pause, with_pauses
-from storage.db import read_day, read_instant
-from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow, columns
+from storage.db import columns, read_day, read_instant
+from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
 
 CASE_COLUMNS = columns(CaseRow)
 PARTY_COLUMNS = columns(PartyRow)

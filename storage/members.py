@@ -13,8 +13,8 @@ from datetime import date, datetime
 
 from states.members import Leave, Member, PartyMatch, Reason, Role, Skip
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
-from storage.db import Db, read_day, read_instant
-from storage.rows import LeadDecisionRow, MemberRow, columns
+from storage.db import Db, columns, read_day, read_instant
+from storage.rows import LeadDecisionRow, MemberRow
 
 _MEMBER_COLUMNS = columns(MemberRow)
 _DECISION_COLUMNS = columns(LeadDecisionRow)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from states.outbox import OutboxMessage
-from storage.db import Db
-from storage.rows import OutboxRow, columns
+from storage.db import Db, columns
+from storage.rows import OutboxRow
 
 _COLUMNS = columns(OutboxRow)
 

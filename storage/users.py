@@ -7,8 +7,8 @@ from datetime import datetime
 
 from states.errors import InvalidInputError
 from states.users import ApiToken, Session, User
-from storage.db import Db, read_instant
-from storage.rows import ApiTokenRow, SessionRow, UserRow, columns
+from storage.db import Db, columns, read_instant
+from storage.rows import ApiTokenRow, SessionRow, UserRow
 
 _COLUMNS = columns(UserRow)
 _U_COLUMNS = columns(UserRow, "u.")

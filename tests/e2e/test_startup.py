@@ -103,6 +103,16 @@ def test_a_read_on_sqlite_imports_neither_sqlalchemy_nor_the_signing_code(
                      "storage.tables", "cryptography", "states.checkpoints", "holidays") == []
 
 
+def test_a_command_builds_its_own_group_and_help_builds_them_all(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """`case show` imports no other group's module (ncpflow/cli.py builds groups on demand);
+    `--help` lists every group, so it still imports them all."""
+    others = ("ncpflow.commands.audit", "ncpflow.commands.reports", "ncpflow.commands.rotation")
+    shown = loaded(tmp_path, sqlite_url, "case", "show", reference)
+    assert "ncpflow.commands.cases" in shown and not shown & set(others)
+    assert set(others) <= loaded(tmp_path, sqlite_url, "--help")
+
+
 def test_a_write_on_sqlite_needs_no_sqlalchemy_either(tmp_path: Path, sqlite_url: str,
                                                       reference: str) -> None:
     """A transition goes through the same stdlib connections; only `init` (the migrations)

@@ -63,11 +63,11 @@ def notices(services: Services) -> rotation.Notices:
 
 
 def print_case(case: Case, services: Services, as_json: bool) -> None:
-    from workflow import queries, rotation_views
+    from workflow import queries, read_models, rotation_views
 
-    view = queries.case_view(case, today=today(services))
     # Every command that prints a case prints the same view: who leads, why, who takes part.
-    view.update(rotation_views.lead_view(uow=services.uow, case=case))
+    view = read_models.json_of(queries.case_document(
+        case, rotation_views.lead_view(uow=services.uow, case=case), today=today(services)))
     if as_json:
         emit_json(view)
     else:

@@ -151,14 +151,14 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
-    from workflow import queries
+    from workflow import queries, read_models
 
     services = context_of(ctx).services()
     on = today(services)
     listed = queries.list_cases(uow=services.uow, state=state,
                                 overdue_on=on if overdue else None)
     if as_json:
-        emit_json([queries.case_view(c, today=on) for c in listed])
+        emit_json([read_models.json_of(queries.case_view(c, today=on)) for c in listed])
     else:
         out.print(output.cases_table(listed, on))
 
@@ -170,14 +170,16 @@ def case_triggers(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What may happen next to a case, and why not the rest."""
-    from workflow import queries
+    from workflow import queries, read_models
 
     services = context_of(ctx).services()
     case = queries.get_case(uow=services.uow, reference=reference)
-    rows = queries.triggers_view(case, services.policy)
+    options = read_models.Triggers(reference=case.reference, state=case.state,
+                                   triggers=queries.triggers_view(case, services.policy))
     if as_json:
-        emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
+        emit_json(read_models.json_of(options))
         return
+    rows = read_models.json_of(options)["triggers"]
     out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
     for row in rows:
         if row["allowed"]:

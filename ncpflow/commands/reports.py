@@ -109,12 +109,12 @@ def report_rotation(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Leads taken per member, open caseload and skips by reason over a period."""
-    from workflow import rotation_views
+    from workflow import read_models, rotation_views
 
     services = context_of(ctx).services()
-    report = rotation_views.rotation_report(
+    report = read_models.json_of(rotation_views.rotation_report(
         uow=services.uow, policy=services.policy,
-        since=day(since, "--from"), until=day(until, "--to"))
+        since=day(since, "--from"), until=day(until, "--to")))
     if as_json:
         emit_json(report)
     else:

@@ -20,11 +20,11 @@ def members_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Members in the database (active first, in config order), availability and caseload."""
-    from workflow import rotation_views
+    from workflow import read_models, rotation_views
 
     services = context_of(ctx).services()
-    view = rotation_views.members_view(uow=services.uow, clock=services.clock,
-                                       settings=services.settings)
+    view = read_models.json_of(rotation_views.members_view(
+        uow=services.uow, clock=services.clock, settings=services.settings))
     if as_json:
         emit_json(view)
     else:
@@ -55,11 +55,11 @@ def rotation_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who leads the next case, and why not each other member."""
-    from workflow import rotation_views
+    from workflow import read_models, rotation_views
 
     services = context_of(ctx).services()
-    view = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
-                                        settings=services.settings)
+    view = read_models.json_of(rotation_views.rotation_view(
+        uow=services.uow, clock=services.clock, settings=services.settings))
     if as_json:
         emit_json(view)
     else:

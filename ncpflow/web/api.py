@@ -18,7 +18,7 @@ from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states import limits
 from states.users import Role, User
-from workflow import cases, ics, pausing, rotation, users, views
+from workflow import cases, ics, pausing, read_models, rotation, users, views
 from workflow.bootstrap import Services
 from workflow.inputs import parse_when
 
@@ -89,19 +89,6 @@ class ReassignIn(Body):
     override: bool = False
 
 
-class CasePage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
-
-
-class AuditPage(BaseModel):
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in [
         (401, "Missing or invalid credentials"), (403, "The user's role does not allow this"),
@@ -144,7 +131,7 @@ def _when(value: str | None, what: str) -> Any:
     return parse_when(value, what) if value is not None else None
 
 
-def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
+def _view(services: Services, case: Any, user: User) -> read_models.Case:
     return views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
 
 
@@ -161,12 +148,13 @@ def session(request: Request, user: Reader) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
-@router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
+@router.post("/cases", status_code=201, summary="Register a new case",
+             response_model=read_models.Case)
+async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _open_case(body, user, services))
 
 
-def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
+def _open_case(body: CaseIn, user: User, services: Services) -> read_models.Case:
     kinds = [body.submitter_type] * len(body.submitters)
     case = cases.open_case(
         uow=services.uow, clock=services.clock, policy=services.policy,
@@ -180,31 +168,35 @@ def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
     return _view(services, case, user)
 
 
-@router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
+@router.get("/cases", summary="List cases, newest filters first",
+            response_model=read_models.CasePage)
 def list_cases(user: Reader, services: ServicesDep,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> read_models.CasePage:
     return views.case_page(uow=services.uow, today=_today(services), viewer=user, state=state,
                            lead=lead, overdue=overdue, limit=limit, offset=offset)
 
 
-@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
+@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`",
+            response_model=read_models.Case)
+def show_case(ref: Reference, user: Reader, services: ServicesDep) -> read_models.Case:
     return views.show_case(uow=services.uow, reference=ref, today=_today(services),
                            viewer=user)[1]
 
 
-@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
+@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
+             response_model=read_models.Case)
 async def transition(ref: Reference, body: TransitionIn, user: Advancer,
-                     services: ServicesDep) -> dict[str, Any]:
+                     services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _transition(ref, body, user, services))
 
 
-def _transition(ref: str, body: TransitionIn, user: User, services: Services) -> dict[str, Any]:
-    answer: list[dict[str, Any]] = []
+def _transition(ref: str, body: TransitionIn, user: User,
+                services: Services) -> read_models.Case:
+    answer: list[read_models.Case] = []
     # The answer is built inside the write transaction: the state just written, and no read
     # transaction of its own (the API's hot path; benchmarks/api.py).
     views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
@@ -215,69 +207,76 @@ def _transition(ref: str, body: TransitionIn, user: User, services: Services) ->
     return answer[0]
 
 
-@router.post("/cases/{ref}/pause", summary="Stop the case's clock")
+@router.post("/cases/{ref}/pause", summary="Stop the case's clock",
+             response_model=read_models.Case)
 async def pause(ref: Reference, body: PauseIn, user: Handler,
-                services: ServicesDep) -> dict[str, Any]:
+                services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _pause(ref, body, user, services))
 
 
-def _pause(ref: str, body: PauseIn, user: User, services: Services) -> dict[str, Any]:
+def _pause(ref: str, body: PauseIn, user: User, services: Services) -> read_models.Case:
     case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
                               actor=user.name, reason=body.reason,
                               requested_by=body.requested_by, at=_when(body.at, "at"))
     return _view(services, case, user)
 
 
-@router.post("/cases/{ref}/resume", summary="Restart the case's clock")
+@router.post("/cases/{ref}/resume", summary="Restart the case's clock",
+             response_model=read_models.Case)
 async def resume(ref: Reference, body: ResumeIn, user: Handler,
-                 services: ServicesDep) -> dict[str, Any]:
+                 services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _resume(ref, body, user, services))
 
 
-def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> dict[str, Any]:
+def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> read_models.Case:
     case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
                                actor=user.name, at=_when(body.at, "at"), reason=body.reason)
     return _view(services, case, user)
 
 
-@router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
+@router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
+             response_model=read_models.Case)
 async def extend(ref: Reference, body: ExtendIn, user: Handler,
-                 services: ServicesDep) -> dict[str, Any]:
+                 services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _extend(ref, body, user, services))
 
 
-def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> dict[str, Any]:
+def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> read_models.Case:
     case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
                                    deadline=body.deadline, actor=user.name, reason=body.reason,
                                    days=body.days, months=body.months)
     return _view(services, case, user)
 
 
-@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
+@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
+             response_model=read_models.Case)
 async def reassign(ref: Reference, body: ReassignIn, user: Handler,
-                   services: ServicesDep) -> dict[str, Any]:
+                   services: ServicesDep) -> read_models.Case:
     return await run_write(services, lambda: _reassign(ref, body, user, services))
 
 
-def _reassign(ref: str, body: ReassignIn, user: User, services: Services) -> dict[str, Any]:
+def _reassign(ref: str, body: ReassignIn, user: User,
+              services: Services) -> read_models.Case:
     case = rotation.reassign(uow=services.uow, clock=services.clock, reference=ref, to=body.to,
                              actor=user.name, reason=body.reason, override=body.override,
                              notices=rotation.Notices(services.settings, services.render))
     return _view(services, case, user)
 
 
-@router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
+@router.get("/cases/{ref}/audit", summary="The case's audit entries",
+            response_model=read_models.AuditPage)
 def case_audit(ref: Reference, user: Reader, services: ServicesDep,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return views.audit_page(uow=services.uow, viewer=user, case_ref=ref, limit=limit,
                             offset=offset)
 
 
-@router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
+@router.get("/audit", summary="The whole audit log, paged",
+            response_model=read_models.AuditPage)
 def audit_log(user: Reader, services: ServicesDep,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return views.audit_page(uow=services.uow, viewer=user, limit=limit, offset=offset)
 
 

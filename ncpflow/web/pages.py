@@ -27,7 +27,7 @@ from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, export_files, pausing, queries, views
+from workflow import audit, export_files, pausing, queries, read_models, views
 from workflow.bootstrap import Services
 from workflow.signin import Attempt, Outcome
 
@@ -157,21 +157,21 @@ def _may_change(user: User, case: Any) -> str | None:
     return None
 
 
-def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
+def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
               services: Services, language: str) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
-        to_state = entry.get("to_state")
-        if to_state and to_state != entry.get("from_state") and to_state not in entered:
-            entered[to_state] = str(entry["at"])[:10]
-    deadlines = {d["name"]: d for d in view["deadlines"]}
+        to_state = entry.to_state
+        if to_state and to_state != entry.from_state and to_state not in entered:
+            entered[to_state] = entry.at[:10]
+    deadlines = {d.name: d for d in view.deadlines}
     order = list(State)
-    current = order.index(State(view["state"]))
+    current = order.index(view.state)
     steps = []
     for index, state in enumerate(order):
         name = STAGE_DEADLINE.get(state)
-        if state.value == view["state"]:
+        if state == view.state:
             status = "current"
         elif state.value in entered:
             status = "done"
@@ -181,7 +181,7 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
             status = "future"
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
-            "deadline": deadlines.get(name.value) if name else None,
+            "deadline": deadlines.get(name) if name else None,
             "duration": services.policy.timelines[name].describe(language)
             if name and name in services.policy.timelines else None})
     return steps
@@ -303,20 +303,20 @@ def dashboard(request: Request) -> Response:
     services = services_of(request)
     page = views.case_page(uow=services.uow, today=_today(services), viewer=user,
                            open_only=True, limit=DASHBOARD_LIMIT)
-    rows = []
-    for item in page["items"]:
-        upcoming = item["next_due"]
-        days = upcoming["days_left"] if upcoming else None
-        rows.append({"reference": item["reference"], "title": item["title"],
-                     "state": item["state"], "paused": item["paused"],
-                     "lead": (item.get("lead") or {}).get("name") or item["lead_member"],
+    rows: list[dict[str, Any]] = []
+    for item in page.items:
+        upcoming = item.next_due
+        days = upcoming.days_left if upcoming else None
+        rows.append({"reference": item.reference, "title": item.title,
+                     "state": item.state, "paused": item.paused,
+                     "lead": item.lead.name or item.lead_member,
                      "next_due": upcoming, "urgency": _urgency(days)})
     # Overdue first, then by the next due date; cases without one last.
     rows.sort(key=lambda r: (r["urgency"] != "late",
-                             r["next_due"]["due"] if r["next_due"] else "9999",
+                             r["next_due"].due if r["next_due"] else date.max,
                              r["reference"]))
     return _render(request, "dashboard.html", user, "dashboard", rows=rows,
-                   total=page["total"])
+                   total=page.total)
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
@@ -336,18 +336,16 @@ def case_page(request: Request, ref: str) -> Response:
     lang = _language(request)
     view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user,
                            language=lang)
-    for deadline in view["deadlines"]:
-        deadline["urgency"] = _urgency(deadline["days_left"])
-    view["terminal"] = case.is_terminal
     entries = views.audit_page(uow=services.uow, viewer=user, case_ref=ref,
-                               limit=100_000)["items"]
+                               limit=100_000).items
     options = queries.triggers_view(case, services.policy, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
-        request, "case.html", user, "dashboard", case=view, parties=view["parties"],
+        request, "case.html", user, "dashboard", case=view, parties=view.parties,
+        urgency=_urgency, terminal=case.is_terminal,
         timeline=_timeline(view, entries, services, lang), entries=entries, show_case=False,
-        allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
-        blocked=[o for o in options if not o["allowed"] and o["to_state"]],
+        allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
+        blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",
         can_pause=user.role == Role.HANDLER)
 
@@ -421,11 +419,11 @@ def audit_page(request: Request) -> Response:
                             case_ref=case_filter if case_filter in refs else None,
                             kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1,
                             before=before, newest_first=True)
-    entries = page["items"][:AUDIT_PAGE_SIZE]
+    entries = page.items[:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.
     older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
-                                before=str(entries[-1]["seq"]))
-             if len(page["items"]) > AUDIT_PAGE_SIZE else None)
+                                before=str(entries[-1].seq))
+             if len(page.items) > AUDIT_PAGE_SIZE else None)
     filters = _query(case=case_filter, kind=kind_filter)
     verdict = audit.verify_chain(uow=services.uow).as_dict()
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,

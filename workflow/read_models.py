@@ -285,8 +285,8 @@ class Duty(ReadModel):
     """Periodic mode: who is on duty, and for how long."""
 
     member: str = Field(description="The member on duty.")
-    since: date = Field(description="The first day of the period.")
-    until: date = Field(description="The day the period ends.")
+    since: Instant = Field(description="When the period began (ISO 8601 with offset).")
+    until: Instant = Field(description="When it ends (ISO 8601 with offset).")
 
 
 class Rotation(ReadModel):

@@ -105,7 +105,8 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
     on_duty = None
     if periodic and duty is not None:
         until = period_end(policy.rotation.every, since=duty.since, calendar=policy.calendar)
-        on_duty = read_models.Duty(member=duty.member, since=duty.since, until=until)
+        on_duty = read_models.Duty(member=duty.member, since=duty.since.isoformat(),
+                                   until=until.isoformat())
     return read_models.Rotation(
         mode=policy.rotation.mode.value, on=today, next=decision.chosen, rule=decision.rule,
         explanation=decision.explain(language=language) if members else words.no_members,

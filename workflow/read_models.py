@@ -15,7 +15,7 @@ name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get tha
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -38,6 +38,10 @@ def json_of(model: BaseModel) -> Any:
 
 
 Instant = str  # a timestamp in the spelling the core gives it (ISO 8601 with its offset)
+MemberId = Annotated[str, Field(description="The member's id.")]
+MemberName = Annotated[str, Field(description="The member's name.")]
+RoleInNcp = Annotated[MemberRole, Field(description="The member's role in the NCP.")]
+Active = Annotated[bool, Field(description="Whether the member is in config.toml now.")]
 
 
 # ---- a case ------------------------------------------------------------------------------------
@@ -137,9 +141,9 @@ class Lead(ReadModel):
 class PanelMember(ReadModel):
     """A member taking part in the case."""
 
-    member: str = Field(description="The member's id.")
-    name: str = Field(description="The member's name.")
-    role: MemberRole = Field(description="The member's role in the NCP.")
+    member: MemberId
+    name: MemberName
+    role: RoleInNcp
     lead: bool = Field(description="Whether this member leads the case.")
     note: str | None = Field(description="A soft conflict the member declared, if any.")
 
@@ -147,7 +151,7 @@ class PanelMember(ReadModel):
 class Excluded(ReadModel):
     """A member not taking part in the case, and why."""
 
-    member: str = Field(description="The member's id.")
+    member: MemberId
     reason: Reason = Field(description="Why, as a code.")
     detail: str = Field(description="Why, in words.")
 
@@ -243,13 +247,13 @@ class Leave(ReadModel):
 class Member(ReadModel):
     """A member as config.toml last brought them in, with today's availability and caseload."""
 
-    id: str = Field(description="The member's id.")
-    name: str = Field(description="The member's name.")
+    id: MemberId
+    name: MemberName
     email: str = Field(description="Where the member's e-mails go.")
-    role: MemberRole = Field(description="The member's role in the NCP.")
+    role: RoleInNcp
     language: str | None = Field(description="The language of the member's e-mails; null "
                                  "for the NCP's language.")
-    active: bool = Field(description="Whether the member is in config.toml now.")
+    active: Active
     conflicts: list[str] = Field(description="Declared conflicts: names or organisation "
                                  "numbers the member may not lead a case about.")
     soft_conflicts: list[str] = Field(description="Declared ties the member may lead despite, "
@@ -271,9 +275,9 @@ class Members(ReadModel):
 class RotationRow(ReadModel):
     """A member's place in the rotation for the next case."""
 
-    member: str = Field(description="The member's id.")
-    name: str = Field(description="The member's name.")
-    role: MemberRole = Field(description="The member's role in the NCP.")
+    member: MemberId
+    name: MemberName
+    role: RoleInNcp
     place: int | None = Field(description="Place in the order of candidates; null when "
                               "inactive.")
     status: str = Field(description="next, eligible, later, inactive, or why the member may "
@@ -308,9 +312,9 @@ class Rotation(ReadModel):
 class RotationReportRow(ReadModel):
     """One member's leads, caseload and skips over the period."""
 
-    member: str = Field(description="The member's id.")
-    name: str = Field(description="The member's name.")
-    active: bool = Field(description="Whether the member is in config.toml now.")
+    member: MemberId
+    name: MemberName
+    active: Active
     led: int = Field(description="Cases the member was given to lead in the period.")
     led_by_kind: dict[str, int] = Field(description="Those lead decisions by kind.")
     given_up: dict[str, int] = Field(description="Leads given up, by how (recused, ...).")

@@ -371,6 +371,22 @@ def test_duty_rotates_once_per_period_and_new_cases_follow_it(
         app.close()
 
 
+def test_the_rotation_view_names_the_period_only_in_periodic_mode(
+        app: Services, database_url: str, clock: FixedClock) -> None:
+    """`rotation show --json` holds `every` and a duty in periodic mode; per case, no `every`."""
+    per_case = json_of(rotation_view(uow=app.uow, clock=clock, settings=app.settings))
+    assert "every" not in per_case and per_case["duty"] is None
+    periodic = bootstrap(settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}),
+                         clock=clock)
+    try:
+        advance_duty(uow=periodic.uow, clock=clock, policy=periodic.policy)
+        view = json_of(rotation_view(uow=periodic.uow, clock=clock, settings=periodic.settings))
+        assert list(view)[-2:] == ["config_changes", "every"] and view["every"] == "1mo"
+        assert view["duty"]["member"] == "anna" and view["duty"]["since"].startswith("2025-")
+    finally:
+        periodic.close()
+
+
 def test_rotation_advance_refuses_in_per_case_mode(app: Services, clock: FixedClock) -> None:
     with pytest.raises(InvalidInputError, match="per_case"):
         advance_duty(uow=app.uow, clock=clock, policy=app.policy)

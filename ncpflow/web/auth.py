@@ -6,7 +6,11 @@ For pages (helper modules build on these):
 - `api_user`: `current_user`, and for a write (POST, PUT, PATCH, DELETE) authenticated by the
   session cookie, the `X-CSRF-Token` header must carry the session's CSRF token (403 else);
   Bearer-token writes need none.
-- `require_roles("handler", ...)`: a dependency returning the user, 403 for other roles.
+- `ApiAllow(Action...)` and `PageAllow(Action...)`: a route's permission, declared where the
+  route is: the dependency returns the user when the permission table
+  (states/permissions.py) lets their role do one of the actions, else 403 naming the role
+  and the action. A page asked for by nobody signed in sends the browser to sign in
+  (`SignInFirst`).
 - `csrf_token(request)` for a hidden form field; `check_csrf(request, token)` raises 403 when
   it is missing, forged, expired or minted for another session. Before signing in, the token
   is bound to a pre-session cookie of this browser (login CSRF): a token fetched by someone
@@ -23,16 +27,18 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from states import permissions
+from states.permissions import Action
 from states.users import Session, User
-from workflow import users
-from workflow.bootstrap import Services
+from workflow.application import Application
 from workflow.signin import SESSION_LIFETIME, SignIn
+from workflow.users import token_hash
 
 SESSION_COOKIE = "ncpflow_session"
 PRESESSION_COOKIE = "ncpflow_presession"
@@ -52,26 +58,15 @@ class ApiError(Exception):
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
 
-def services_of(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
+def application_of(request: Request) -> Application:
+    """The application (`workflow.application`) the web app serves."""
+    application: Application = request.app.state.application
+    return application
 
 
 def signin_of(request: Request) -> SignIn:
-    """The app's sign-in state (throttles, argon2 gate) for its current services."""
-    services = services_of(request)
-    signin: SignIn | None = getattr(request.app.state, "signin", None)
-    if signin is None or signin.uow is not services.uow:
-        with _SIGNIN_LOCK:
-            signin = getattr(request.app.state, "signin", None)
-            if signin is None or signin.uow is not services.uow:
-                signin = SignIn(services.uow, services.clock,
-                                frozenset(services.settings.web.require_totp_for))
-                request.app.state.signin = signin
-    return signin
-
-
-_SIGNIN_LOCK = threading.Lock()
+    """The app's sign-in state (throttles, argon2 gate) for its current application."""
+    return application_of(request).signin
 
 
 def client_address(request: Request) -> str:
@@ -103,7 +98,7 @@ def optional_user(request: Request) -> User | None:
     if cached is not None:
         assert isinstance(cached, User)
         return cached
-    services = services_of(request)
+    application = application_of(request)
     header = request.headers.get("authorization", "")
     user: User | None = None
     if header:
@@ -111,7 +106,7 @@ def optional_user(request: Request) -> User | None:
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer TOKEN'",
                            {"WWW-Authenticate": "Bearer"})
-        user = _token_user(request, services, token.strip())
+        user = _token_user(request, application, token.strip())
         if user is None:
             raise ApiError(401, "unauthorized", "the API token is not valid",
                            {"WWW-Authenticate": "Bearer"})
@@ -157,15 +152,15 @@ class TokenCache:
             self._found.pop(key, None)
 
 
-def _token_user(request: Request, services: Services, token: str) -> User | None:
+def _token_user(request: Request, application: Application, token: str) -> User | None:
     cache: TokenCache = request.app.state.token_cache
-    key = users.token_hash(token)
+    key = token_hash(token)
     user = cache.get(key)
     if user is not None:
-        if users.still_valid(uow=services.uow, user=user):
+        if application.users.still_valid(user=user):
             return user
         cache.forget(key)  # disabled, or a token of theirs revoked: look it up afresh
-    user = users.by_token(uow=services.uow, token=token)
+    user = application.users.by_token(token=token)
     if user is not None:
         cache.put(key, user)
     return user
@@ -195,27 +190,54 @@ def api_user(request: Request) -> User:
     return user
 
 
-def require_roles(*roles: str) -> Callable[..., User]:
-    """A dependency: the current user if their role is one of `roles`, else 403."""
-    allowed = frozenset(roles)
+class Allow:
+    """A route's permission: the current user when their role may do one of `actions` (the
+    permission table), else PermissionDeniedError (403) naming the role and the action.
+    Declared in the route's signature, so the route walk test reads `actions` off each route."""
 
-    def dependency(user: CurrentUser) -> User:
-        if user.role not in allowed:
-            raise ApiError(403, "forbidden",
-                           f"role '{user.role}' may not do this; needs one of: "
-                           f"{', '.join(sorted(allowed))}")
+    def __init__(self, *actions: Action) -> None:
+        self.actions = actions
+
+    def check(self, user: User) -> User:
+        permissions.require(user.role, *self.actions)
         return user
 
-    return dependency
+
+class ApiAllow(Allow):
+    """For the API: async, as FastAPI runs a sync dependency in its thread pool, a hop per
+    request (benchmarks/api.py); the token lookup is one indexed read, brief enough for the
+    event loop. A write signed in by the session cookie needs X-CSRF-Token (`api_user`)."""
+
+    async def __call__(self, request: Request) -> User:
+        return self.check(api_user(request))
+
+
+class SignInFirst(Exception):
+    """A page was asked for by nobody signed in: the app sends the browser to `url`."""
+
+    def __init__(self, request: Request) -> None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        self.url = f"/signin?{urlencode({'next': target})}"
+        super().__init__(self.url)
+
+
+class PageAllow(Allow):
+    """For the pages: nobody signed in is sent to sign in (a GET) or answered 401."""
+
+    def __call__(self, request: Request) -> User:
+        user = optional_user(request)
+        if user is None and request.method in SAFE_METHODS:
+            raise SignInFirst(request)
+        return self.check(user or current_user(request))
 
 
 def check_password(request: Request, name: str, password: str) -> User | None:
     """Name and password (no second factor, no throttle): for tests and tools."""
-    return users.check_password(uow=services_of(request).uow, name=name, password=password)
+    return application_of(request).users.check_password(name=name, password=password)
 
 
 def _secure(request: Request) -> bool:
-    public = services_of(request).settings.web.public_url or ""
+    public = application_of(request).settings.web.public_url or ""
     return request.url.scheme == "https" or public.startswith("https://")
 
 

@@ -2,12 +2,15 @@
 
 Plain HTML forms (POST, then redirect) that work without JavaScript; every form carries the
 CSRF token of `auth.csrf_token`. The handlers only gather read models (workflow.views and
-friends) and call use cases; who may do what is decided in workflow.views.
+friends) and call use cases. Who may see a page or send a form is the permission table
+(states/permissions.py), asked by `_guard`; whether a member leads the case, workflow.views.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -22,13 +25,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import AfterValidator
 
 from ncpflow.web import auth, i18n
-from ncpflow.web.auth import ApiError, services_of
+from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
-from states.users import Role, User
-from workflow import audit, export_files, pausing, queries, read_models, views
-from workflow.bootstrap import Services
+from states.permissions import Action, allows
+from states.users import User
+from workflow import read_models, views
+from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
 HERE = Path(__file__).resolve().parent
@@ -57,23 +61,40 @@ STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
                   State.EXAMINATION: DeadlineName.EXAMINATION,
                   State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
                   State.FOLLOW_UP: DeadlineName.FOLLOW_UP}
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
-    """Build the page from one database snapshot: every read it makes joins this one
-    (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
-    @functools.wraps(page)
-    def build(request: Request, *args: Any, **kwargs: Any) -> Response:
-        with services_of(request).uow.read():
-            return page(request, *args, **kwargs)
-    return build
+Page = Callable[..., Response]
+
+
+def _guard(*actions: Action, one_snapshot: bool = False) -> Callable[[Page], Page]:
+    """The pages' one guard: the page gets its `user` when the permission table
+    (states/permissions.py) lets their role do one of `actions`, else 403 naming the role and
+    the action; nobody signed in is sent to sign in (a form answers 401).
+
+    With `one_snapshot` the user and everything the page reads come from one database snapshot
+    (storage/sql.py): a case, its lead and its audit trail never come from two versions."""
+    allow = auth.PageAllow(*actions)
+
+    def decorate(page: Page) -> Page:
+        @functools.wraps(page)
+        def build(request: Request, *args: Any, **kwargs: Any) -> Response:
+            with application_of(request).uow.read() if one_snapshot else contextlib.nullcontext():
+                return page(request, *args, user=allow(request), **kwargs)
+
+        # FastAPI reads the page's parameters, but for `user`, which the guard gives.
+        signature = inspect.signature(page)
+        build.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in signature.parameters.values() if p.name != "user"])
+        build.allow = allow  # type: ignore[attr-defined]  # read by the route walk test
+        return build
+
+    return decorate
 
 
 def _language(request: Request) -> str:
-    default = services_of(request).settings.ncp.language
+    default = application_of(request).settings.ncp.language
     return i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
 
 
@@ -104,8 +125,8 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     t = i18n.translator(lang)
     base = {"request": request, "lang": lang, "t": t, "user": user, "nav": nav,
             "user_name": user.name if user else "", "user_role": user.role if user else "",
-            "can_audit": bool(user and user.role in AUDIT_ROLES),
-            "csrf": auth.csrf_token(request), "ncp_name": services_of(request).settings.ncp.name,
+            "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
+            "csrf": auth.csrf_token(request), "ncp_name": application_of(request).settings.ncp.name,
             "flash_error": flash.get("error") or None,
             "flash_ok": t(flash["ok"]) if flash.get("ok") else None}
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
@@ -121,11 +142,6 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     return response
 
 
-def _signin_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/signin?{_query(next=target)}", status_code=303)
-
-
 def _query(**values: str) -> str:
     return urlencode({name: value for name, value in values.items() if value})
 
@@ -134,10 +150,6 @@ def _safe_next(value: str | None) -> str:
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
     return value
-
-
-def _today(services: Services) -> date:
-    return services.policy.calendar.local_date(services.clock.now())
 
 
 def _urgency(days_left: int | None) -> str:
@@ -153,12 +165,12 @@ def _may_change(user: User, case: Any) -> str | None:
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
-        return "not_lead" if user.role == Role.MEMBER else "read_only"
+        return "not_lead" if allows(user.role, Action.ADVANCE_LED_CASE) else "read_only"
     return None
 
 
 def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
-              services: Services, language: str) -> list[dict[str, Any]]:
+              app: Application, language: str) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
@@ -182,8 +194,8 @@ def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
             "deadline": deadlines.get(name) if name else None,
-            "duration": services.policy.timelines[name].describe(language)
-            if name and name in services.policy.timelines else None})
+            "duration": app.policy.timelines[name].describe(language)
+            if name and name in app.policy.timelines else None})
     return steps
 
 
@@ -296,13 +308,10 @@ def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] =
 # ---- pages ---------------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    services = services_of(request)
-    page = views.case_page(uow=services.uow, today=_today(services), viewer=user,
-                           open_only=True, limit=DASHBOARD_LIMIT)
+@_guard(Action.READ_CASES)
+def dashboard(request: Request, user: User) -> Response:
+    page = application_of(request).cases.page(viewer=user, open_only=True,
+                                              limit=DASHBOARD_LIMIT)
     rows: list[dict[str, Any]] = []
     for item in page.items:
         upcoming = item.next_due
@@ -320,52 +329,46 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
-@_one_snapshot
-def case_page(request: Request, ref: str) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    services = services_of(request)
+@_guard(Action.READ_CASES, one_snapshot=True)
+def case_page(request: Request, ref: str, user: User) -> Response:
+    app = application_of(request)
     try:
-        case = queries.get_case(uow=services.uow, reference=ref)
+        case = app.cases.get(reference=ref)
     except NcpflowError as exc:
         response = _render(request, "base.html", user, "dashboard",
                            flash_error=_refused(exc))
         response.status_code = 404
         return response
     lang = _language(request)
-    view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user,
-                           language=lang)
-    entries = views.audit_page(uow=services.uow, viewer=user, case_ref=ref,
-                               limit=100_000).items
-    options = queries.triggers_view(case, services.policy, language=lang)
+    view = app.cases.view(case=case, viewer=user, language=lang)
+    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
+    options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
         request, "case.html", user, "dashboard", case=view, parties=view.parties,
         urgency=_urgency, terminal=case.is_terminal,
-        timeline=_timeline(view, entries, services, lang), entries=entries, show_case=False,
+        timeline=_timeline(view, entries, app, lang), entries=entries, show_case=False,
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",
-        can_pause=user.role == Role.HANDLER)
+        can_pause=allows(user.role, Action.PAUSE_CASE))
 
 
 @router.post("/cases/{ref}/advance")
+@_guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
 def advance(request: Request, ref: str, trigger: Field40,
             reason: Field2000 = "",
             outcome: Field40 = "",
             scope: Field2000 = "",
             version: Annotated[str, Form(max_length=20)] = "",
-            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+            csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+            user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.current_user(request)
-    services = services_of(request)
     back = f"/cases/{ref}"
     try:
-        views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
-                         reference=ref, trigger=trigger, reason=reason,
-                         outcome=outcome or None, scope=scope or None,
-                         expected_version=whole_number(version, "version"))
+        application_of(request).cases.advance_as(
+            user=user, reference=ref, trigger=trigger, reason=reason, outcome=outcome or None,
+            scope=scope or None, expected_version=whole_number(version, "version"))
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc)) from None
     except NcpflowError as exc:
@@ -374,62 +377,57 @@ def advance(request: Request, ref: str, trigger: Field40,
 
 
 @router.post("/cases/{ref}/pause")
+@_guard(Action.PAUSE_CASE)
 def pause(request: Request, ref: str, reason: Field2000 = "",
           requested_by: Field200 = "",
-          csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+          csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+          user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
-    services = services_of(request)
     try:
-        pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
-                           actor=user.name, reason=reason, requested_by=requested_by or None)
+        application_of(request).cases.pause(reference=ref, actor=user.name, reason=reason,
+                                            requested_by=requested_by or None)
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")
 
 
 @router.post("/cases/{ref}/resume")
+@_guard(Action.RESUME_CASE)
 def resume(request: Request, ref: str, reason: Field2000 = "",
-           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+           csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+           user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
-    services = services_of(request)
     try:
-        pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
-                            actor=user.name, reason=reason or None)
+        application_of(request).cases.resume(reference=ref, actor=user.name,
+                                             reason=reason or None)
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")
 
 
 @router.get("/audit", response_class=HTMLResponse)
-@_one_snapshot
-def audit_page(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    if user.role not in AUDIT_ROLES:
-        raise ApiError(403, "forbidden", f"role '{user.role}' may not read the audit log")
-    services = services_of(request)
+@_guard(Action.READ_AUDIT, one_snapshot=True)
+def audit_page(request: Request, user: User) -> Response:
+    app = application_of(request)
     case_filter = request.query_params.get("case") or ""
     kind_filter = request.query_params.get("kind") or ""
     before = _int_param(request, "before")
-    refs = queries.case_references(uow=services.uow)
-    page = views.audit_page(uow=services.uow, viewer=user,
-                            case_ref=case_filter if case_filter in refs else None,
-                            kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1,
-                            before=before, newest_first=True)
+    refs = app.cases.references()
+    page = app.audit.page(viewer=user, case_ref=case_filter if case_filter in refs else None,
+                          kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1, before=before,
+                          newest_first=True)
     entries = page.items[:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.
     older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
                                 before=str(entries[-1].seq))
              if len(page.items) > AUDIT_PAGE_SIZE else None)
     filters = _query(case=case_filter, kind=kind_filter)
-    verdict = audit.verify_chain(uow=services.uow).as_dict()
+    verdict = app.audit.verify_chain().as_dict()
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
-                   refs=refs, kinds=views.audit_kinds(uow=services.uow),
+                   refs=refs, kinds=app.audit.kinds(),
                    case_filter=case_filter, kind_filter=kind_filter, verdict=verdict,
-                   exports=_exports(case_filter), older=older,
+                   exports=_exports(case_filter) if allows(user.role, Action.EXPORT_AUDIT) else [],
+                   older=older,
                    newest=("/audit?" + filters if filters else "/audit") if before else None)
 
 
@@ -462,19 +460,11 @@ def _exports(case_filter: str) -> list[tuple[str, str]]:
 
 
 @router.get("/audit/export.jsonl")
-@_one_snapshot
-def audit_export(request: Request) -> Response:
+@_guard(Action.EXPORT_AUDIT, one_snapshot=True)
+def audit_export(request: Request, user: User) -> Response:
     """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    if user.role not in AUDIT_ROLES:
-        raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
-    services = services_of(request)
     case_ref = request.query_params.get("case") or None
-    body = "".join(export_files.export_jsonl(
-        uow=services.uow, clock=services.clock, signer=audit.load_signer(services.settings),
-        case_ref=case_ref))
+    body = "".join(application_of(request).audit.export(case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
     return Response(body, media_type="application/x-ndjson",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
@@ -482,15 +472,9 @@ def audit_export(request: Request) -> Response:
 
 
 @router.get("/members", response_class=HTMLResponse)
-@_one_snapshot
-def members_page(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    services = services_of(request)
-    lang = _language(request)
-    members, rotation = views.members_page(uow=services.uow, clock=services.clock,
-                                           settings=services.settings, viewer=user,
-                                           language=lang)
+@_guard(Action.READ_MEMBERS, one_snapshot=True)
+def members_page(request: Request, user: User) -> Response:
+    members, rotation = application_of(request).members.page(viewer=user,
+                                                             language=_language(request))
     return _render(request, "members.html", user, "members", members=members,
                    rotation=rotation)

@@ -9,6 +9,7 @@ from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
 from states.lifecycle import State
+from translations import translator
 from workflow import inputs, read_models
 from workflow.ports import UnitOfWork
 
@@ -36,7 +37,7 @@ def deadline_view(deadline: Deadline, today: date, *,
     """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
     return read_models.Deadline(
         name=deadline.name, due=deadline.due, status=deadline.status(today),
-        explanation=deadline.explain(language=language), started=deadline.basis_on,
+        explanation=deadline.explain(tr=translator(language)), started=deadline.basis_on,
         duration=str(deadline.duration), met_on=deadline.met_on,
         days_left=(deadline.due - today).days if deadline.is_open else None,
         paused_days=sum(p.days for p in deadline.pauses),
@@ -97,7 +98,7 @@ def triggers_view(case: Case, policy: Policy, *,
     return [
         read_models.TriggerOption(
             trigger=o.trigger, allowed=o.allowed, to_state=o.dest, outcomes=list(o.outcomes),
-            why_not=wording.reason(o.why_not, language) if o.why_not else o.why_not,
-            meaning=wording.meaning(o.meaning, language))
+            why_not=wording.translate(o.why_not, translator(language)) if o.why_not else None,
+            meaning=wording.translate(o.meaning, translator(language)))
         for o in trigger_options(case, policy)
     ]

@@ -12,8 +12,6 @@ them (`isoformat()` with offset; audit entries `2025-01-31T09:00:00.000000Z`), k
 name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get that spelling.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any
 
@@ -29,7 +27,7 @@ from states.members import Role as MemberRole
 class ReadModel(BaseModel):
     """A document of the read side: frozen, and no keys beyond its fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def json_of(model: BaseModel) -> Any:

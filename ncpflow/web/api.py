@@ -20,6 +20,7 @@ from ncpflow.web.writes import run_write
 from states.case import Case
 from states.permissions import Action
 from states.users import User
+from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
     AddUser,
@@ -47,17 +48,6 @@ Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
 
 
-class CasePage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
-
-
-class AuditPage(BaseModel):
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -96,19 +86,19 @@ async def _application(request: Request) -> Application:
 App = Annotated[Application, Depends(_application)]
 
 
-def _view(app: Application, case: Case, user: User) -> dict[str, Any]:
+def _view(app: Application, case: Case, user: User) -> read_models.Case:
     return app.cases.view(case=case, viewer=user)
 
 
 async def _answer(app: Application, user: User,
-                  write: Callable[[Callable[[Case], None]], Case]) -> dict[str, Any]:
+                  write: Callable[[Callable[[Case], None]], Case]) -> read_models.Case:
     """Run a bound case write (`write(then)`, through `run_write`) and answer the case as the
     user may see it. A write that takes `then` builds the answer inside its transaction: the
     state just written, with no read transaction of its own (the API's hot path,
     benchmarks/api.py); for the others the answer is read after the commit."""
-    answer: list[dict[str, Any]] = []
+    answer: list[read_models.Case] = []
 
-    def work() -> dict[str, Any]:
+    def work() -> read_models.Case:
         case = write(lambda saved: answer.append(_view(app, saved, user)))
         return answer[0] if answer else _view(app, case, user)
 
@@ -128,85 +118,96 @@ def session(request: Request, user: ReadsSession) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
-@router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: OpenCase, user: OpensCases, app: App) -> dict[str, Any]:
+@router.post("/cases", status_code=201, summary="Register a new case",
+             response_model=read_models.Case)
+async def open_case(body: OpenCase, user: OpensCases, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.open(actor=user.name,
                                                                 **body.arguments()))
 
 
-@router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
+@router.get("/cases", summary="List cases, newest filters first",
+            response_model=read_models.CasePage)
 def list_cases(user: ReadsCases, app: App,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> read_models.CasePage:
     return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit,
                           offset=offset)
 
 
-@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: ReadsCases, app: App) -> dict[str, Any]:
+@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`",
+            response_model=read_models.Case)
+def show_case(ref: Reference, user: ReadsCases, app: App) -> read_models.Case:
     return app.cases.show(reference=ref, viewer=user)[1]
 
 
 @router.patch("/cases/{ref}", summary="Change the case's descriptive fields (`case edit`); "
-              "one audit entry names every change")
+              "one audit entry names every change", response_model=read_models.Case)
 async def edit_case(ref: Reference, body: EditCase, user: EditsCases,
-                    app: App) -> dict[str, Any]:
+                    app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.edit(
         reference=ref, actor=user.name, **body.arguments()))
 
 
-@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
+@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
+             response_model=read_models.Case)
 async def transition(ref: Reference, body: Advance, user: Advances,
-                     app: App) -> dict[str, Any]:
+                     app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.advance_as(
         user=user, reference=ref, then=then, **body.arguments()))
 
 
-@router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: Pause, user: Pauses, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/pause", summary="Stop the case's clock",
+             response_model=read_models.Case)
+async def pause(ref: Reference, body: Pause, user: Pauses, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.pause(
         reference=ref, actor=user.name, **body.arguments()))
 
 
-@router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: Resume, user: Resumes, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/resume", summary="Restart the case's clock",
+             response_model=read_models.Case)
+async def resume(ref: Reference, body: Resume, user: Resumes, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.resume(
         reference=ref, actor=user.name, **body.arguments()))
 
 
-@router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: Extend, user: Extends, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
+             response_model=read_models.Case)
+async def extend(ref: Reference, body: Extend, user: Extends, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.extend(
         reference=ref, actor=user.name, **body.arguments()))
 
 
-@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: Reassign, user: Reassigns, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
+             response_model=read_models.Case)
+async def reassign(ref: Reference, body: Reassign, user: Reassigns,
+                   app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.reassign(
         reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/recuse", summary="The lead steps aside; the rotation picks the next "
-             "eligible member")
-async def recuse(ref: Reference, body: Recuse, user: Recuses, app: App) -> dict[str, Any]:
+             "eligible member", response_model=read_models.Case)
+async def recuse(ref: Reference, body: Recuse, user: Recuses, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.recuse(
         reference=ref, actor=user.name, **body.arguments()))
 
 
-@router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
+@router.get("/cases/{ref}/audit", summary="The case's audit entries",
+            response_model=read_models.AuditPage)
 def case_audit(ref: Reference, user: ReadsAudit, app: App,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return app.audit.page(viewer=user, case_ref=ref, limit=limit, offset=offset)
 
 
-@router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
+@router.get("/audit", summary="The whole audit log, paged",
+            response_model=read_models.AuditPage)
 def audit_log(user: ReadsAudit, app: App,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return app.audit.page(viewer=user, limit=limit, offset=offset)
 
 

@@ -314,7 +314,7 @@ class EditCase(Command):
                                               description="Replaces the supporting NCPs.")
 
 
-class Advance(Command):
+class AdvanceCase(Command):
     """`case advance`, `POST /api/cases/{ref}/transitions`, the case page's step forms."""
 
     trigger: TriggerName
@@ -335,7 +335,7 @@ class Advance(Command):
         return scope
 
 
-class Pause(Command):
+class PauseCase(Command):
     """`case pause`, `POST /api/cases/{ref}/pause`, the case page's pause form."""
 
     reason: Text
@@ -343,14 +343,14 @@ class Pause(Command):
     at: When | None = None
 
 
-class Resume(Command):
+class ResumeCase(Command):
     """`case resume`, `POST /api/cases/{ref}/resume`, the case page's resume form."""
 
     reason: OptionalText | None = None
     at: When | None = None
 
 
-class Extend(Command):
+class ExtendDeadline(Command):
     """`case extend`, `POST /api/cases/{ref}/extend`: exactly one of days or months."""
 
     deadline: DeadlineChoice
@@ -366,7 +366,7 @@ class Extend(Command):
         return months
 
 
-class Reassign(Command):
+class ReassignLead(Command):
     """`case reassign`, `POST /api/cases/{ref}/reassign`."""
 
     to: Word = Field(description="Member id of the new lead.")
@@ -375,7 +375,7 @@ class Reassign(Command):
                            "member anyway (audited).")
 
 
-class Recuse(Command):
+class RecuseLead(Command):
     """`case recuse`, `POST /api/cases/{ref}/recuse`: the lead steps aside."""
 
     member: Word = Field(description="Member id of the lead who steps aside.")

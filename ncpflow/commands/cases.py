@@ -109,7 +109,7 @@ def case_advance(
     """Move a case on with a trigger, an actor and a reason."""
     from workflow import commands
 
-    command = validated(commands.Advance, trigger=trigger, reason=reason, outcome=outcome,
+    command = validated(commands.AdvanceCase, trigger=trigger, reason=reason, outcome=outcome,
                         at=at, scope=scope, expected_version=expect_version)
     app = context_of(ctx).app()
     case = app.cases.advance(reference=reference, actor=actor, **command.arguments())
@@ -195,7 +195,7 @@ def case_pause(
     """Stop the clock: the stage stays, every open deadline waits."""
     from workflow import commands
 
-    command = validated(commands.Pause, reason=reason, requested_by=requested_by, at=at)
+    command = validated(commands.PauseCase, reason=reason, requested_by=requested_by, at=at)
     app = context_of(ctx).app()
     case = app.cases.pause(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -213,7 +213,7 @@ def case_resume(
     """Restart the clock; open deadlines move on by the whole days paused."""
     from workflow import commands
 
-    command = validated(commands.Resume, reason=reason, at=at)
+    command = validated(commands.ResumeCase, reason=reason, at=at)
     app = context_of(ctx).app()
     case = app.cases.resume(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -235,7 +235,7 @@ def case_extend(
     """Give one open deadline more time, with a reason and who approved it."""
     from workflow import commands
 
-    command = validated(commands.Extend, deadline=deadline, reason=reason, days=days,
+    command = validated(commands.ExtendDeadline, deadline=deadline, reason=reason, days=days,
                         months=months)
     app = context_of(ctx).app()
     case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
@@ -257,7 +257,7 @@ def case_reassign(
     """Give a case to another lead member; refused where the rule would not allow it."""
     from workflow import commands
 
-    command = validated(commands.Reassign, to=to, reason=reason, override=override)
+    command = validated(commands.ReassignLead, to=to, reason=reason, override=override)
     app = context_of(ctx).app()
     case = app.cases.reassign(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -275,7 +275,7 @@ def case_recuse(
     """The lead recuses; the rotation picks the next eligible member."""
     from workflow import commands
 
-    command = validated(commands.Recuse, member=member, reason=reason)
+    command = validated(commands.RecuseLead, member=member, reason=reason)
     app = context_of(ctx).app()
     case = app.cases.recuse(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)

@@ -24,14 +24,14 @@ from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
     AddUser,
-    Advance,
+    AdvanceCase,
     EditCase,
-    Extend,
+    ExtendDeadline,
     OpenCase,
-    Pause,
-    Reassign,
-    Recuse,
-    Resume,
+    PauseCase,
+    ReassignLead,
+    RecuseLead,
+    ResumeCase,
 )
 from workflow.users import NewUser
 
@@ -153,7 +153,7 @@ async def edit_case(ref: Reference, body: EditCase, user: EditsCases,
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
              response_model=read_models.Case)
-async def transition(ref: Reference, body: Advance, user: Advances,
+async def transition(ref: Reference, body: AdvanceCase, user: Advances,
                      app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.advance_as(
         user=user, reference=ref, then=then, **body.arguments()))
@@ -161,28 +161,30 @@ async def transition(ref: Reference, body: Advance, user: Advances,
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock",
              response_model=read_models.Case)
-async def pause(ref: Reference, body: Pause, user: Pauses, app: App) -> read_models.Case:
+async def pause(ref: Reference, body: PauseCase, user: Pauses, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.pause(
         reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock",
              response_model=read_models.Case)
-async def resume(ref: Reference, body: Resume, user: Resumes, app: App) -> read_models.Case:
+async def resume(ref: Reference, body: ResumeCase, user: Resumes,
+                 app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.resume(
         reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
              response_model=read_models.Case)
-async def extend(ref: Reference, body: Extend, user: Extends, app: App) -> read_models.Case:
+async def extend(ref: Reference, body: ExtendDeadline, user: Extends,
+                 app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.extend(
         reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
              response_model=read_models.Case)
-async def reassign(ref: Reference, body: Reassign, user: Reassigns,
+async def reassign(ref: Reference, body: ReassignLead, user: Reassigns,
                    app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.reassign(
         reference=ref, actor=user.name, **body.arguments()))
@@ -190,7 +192,8 @@ async def reassign(ref: Reference, body: Reassign, user: Reassigns,
 
 @router.post("/cases/{ref}/recuse", summary="The lead steps aside; the rotation picks the next "
              "eligible member", response_model=read_models.Case)
-async def recuse(ref: Reference, body: Recuse, user: Recuses, app: App) -> read_models.Case:
+async def recuse(ref: Reference, body: RecuseLead, user: Recuses,
+                 app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.recuse(
         reference=ref, actor=user.name, **body.arguments()))
 

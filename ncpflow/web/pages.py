@@ -403,7 +403,7 @@ def advance(request: Request, ref: str, trigger: FormText,
     auth.check_csrf(request, csrf_token)
     back = f"/cases/{ref}"
     try:
-        command = _command(request, commands.Advance, trigger=trigger, reason=reason,
+        command = _command(request, commands.AdvanceCase, trigger=trigger, reason=reason,
                            outcome=outcome, scope=scope, expected_version=version)
         application_of(request).cases.advance_as(user=user, reference=ref,
                                                  **command.arguments())
@@ -422,7 +422,7 @@ def pause(request: Request, ref: str, reason: FormText = "",
           user: User) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
-        command = _command(request, commands.Pause, reason=reason, requested_by=requested_by)
+        command = _command(request, commands.PauseCase, reason=reason, requested_by=requested_by)
         application_of(request).cases.pause(reference=ref, actor=user.name,
                                             **command.arguments())
     except NcpflowError as exc:
@@ -437,7 +437,7 @@ def resume(request: Request, ref: str, reason: FormText = "",
            user: User) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
-        command = _command(request, commands.Resume, reason=reason)
+        command = _command(request, commands.ResumeCase, reason=reason)
         application_of(request).cases.resume(reference=ref, actor=user.name,
                                              **command.arguments())
     except NcpflowError as exc:

@@ -16,9 +16,9 @@ from workflow.application import CaseUseCases, UserUseCases
 
 BOUND: dict[type[commands.Command], Callable[..., Any]] = {
     commands.OpenCase: CaseUseCases.open, commands.EditCase: CaseUseCases.edit,
-    commands.Advance: CaseUseCases.advance_as, commands.Pause: CaseUseCases.pause,
-    commands.Resume: CaseUseCases.resume, commands.Extend: CaseUseCases.extend,
-    commands.Reassign: CaseUseCases.reassign, commands.Recuse: CaseUseCases.recuse,
+    commands.AdvanceCase: CaseUseCases.advance_as, commands.PauseCase: CaseUseCases.pause,
+    commands.ResumeCase: CaseUseCases.resume, commands.ExtendDeadline: CaseUseCases.extend,
+    commands.ReassignLead: CaseUseCases.reassign, commands.RecuseLead: CaseUseCases.recuse,
     commands.AddUser: UserUseCases.add}
 FLAGS = {"expected_version": "--expect-version", "host_countries": "--host-country"}
 
@@ -36,9 +36,9 @@ def refusal(model: type[commands.Command], spell: Callable[[str], str] = flag,
 
 @pytest.mark.parametrize(("model", "use_case"), [
     (commands.OpenCase, cases.open_case), (commands.EditCase, cases.edit_case),
-    (commands.Advance, cases.advance), (commands.Pause, pausing.pause_case),
-    (commands.Resume, pausing.resume_case), (commands.Extend, pausing.extend_deadline),
-    (commands.Reassign, rotation.reassign), (commands.Recuse, rotation.recuse),
+    (commands.AdvanceCase, cases.advance), (commands.PauseCase, pausing.pause_case),
+    (commands.ResumeCase, pausing.resume_case), (commands.ExtendDeadline, pausing.extend_deadline),
+    (commands.ReassignLead, rotation.reassign), (commands.RecuseLead, rotation.recuse),
     (commands.AddUser, users.add_user),
 ])
 def test_each_model_gives_exactly_keyword_arguments_its_use_case_takes(
@@ -48,11 +48,11 @@ def test_each_model_gives_exactly_keyword_arguments_its_use_case_takes(
     examples: dict[type[commands.Command], dict[str, Any]] = {
         commands.OpenCase: {"title": "t", "enterprises": ["E"], "submitters": ["S"]},
         commands.EditCase: {"reason": "r"},
-        commands.Advance: {"trigger": "accept", "reason": "r"},
-        commands.Pause: {"reason": "r"}, commands.Resume: {},
-        commands.Extend: {"deadline": "acknowledgement", "reason": "r", "days": 3},
-        commands.Reassign: {"to": "m", "reason": "r"},
-        commands.Recuse: {"member": "m", "reason": "r"},
+        commands.AdvanceCase: {"trigger": "accept", "reason": "r"},
+        commands.PauseCase: {"reason": "r"}, commands.ResumeCase: {},
+        commands.ExtendDeadline: {"deadline": "acknowledgement", "reason": "r", "days": 3},
+        commands.ReassignLead: {"to": "m", "reason": "r"},
+        commands.RecuseLead: {"member": "m", "reason": "r"},
         commands.AddUser: {"name": "eve", "role": "handler"}}
     given = set(commands.validate(model, examples[model], flag).arguments())
     assert given <= set(inspect.signature(use_case).parameters)
@@ -64,11 +64,11 @@ def test_a_refusal_names_the_input_as_each_entry_point_spells_it() -> None:
     """The same bad reason: `--reason` on the command line, `reason` in the API, the label on
     a page."""
     reason = "r" * 2001
-    assert refusal(commands.Advance, trigger="accept", reason=reason) == (
+    assert refusal(commands.AdvanceCase, trigger="accept", reason=reason) == (
         "--reason is 2001 characters long; at most 2000")
-    assert refusal(commands.Advance, str, trigger="accept", reason=reason).startswith(
+    assert refusal(commands.AdvanceCase, str, trigger="accept", reason=reason).startswith(
         "reason is 2001 characters")
-    assert refusal(commands.Advance, str.title, trigger="accept", reason=reason).startswith(
+    assert refusal(commands.AdvanceCase, str.title, trigger="accept", reason=reason).startswith(
         "Reason is")
 
 
@@ -90,14 +90,14 @@ def test_a_refusal_names_the_input_as_each_entry_point_spells_it() -> None:
 ])
 def test_steps_are_refused_in_words_naming_the_option(values: dict[str, Any], words: str) -> None:
     """Dates by the one bounded parser, ASCII version numbers, choices, NUL, unknown inputs."""
-    assert words in refusal(commands.Advance, **values)
+    assert words in refusal(commands.AdvanceCase, **values)
 
 
 def test_a_date_or_an_instant_already_parsed_is_held_to_the_same_bounds() -> None:
     """A model built from Python values checks them as it checks text."""
-    made = commands.validate(commands.Pause, {"reason": "r", "at": date(2025, 3, 3)}, flag)
+    made = commands.validate(commands.PauseCase, {"reason": "r", "at": date(2025, 3, 3)}, flag)
     assert made.at == date(2025, 3, 3)
-    assert "out of range" in refusal(commands.Pause, reason="r",
+    assert "out of range" in refusal(commands.PauseCase, reason="r",
                                      at=datetime(2300, 1, 1, tzinfo=UTC))
 
 
@@ -111,7 +111,7 @@ def test_a_date_or_an_instant_already_parsed_is_held_to_the_same_bounds() -> Non
 ])
 def test_an_extension_is_one_positive_bounded_amount(values: dict[str, Any], words: str) -> None:
     """The bounds of `states.limits.check_extension`, before the use case runs."""
-    assert words in refusal(commands.Extend, deadline="acknowledgement", reason="r", **values)
+    assert words in refusal(commands.ExtendDeadline, deadline="acknowledgement", reason="r", **values)
 
 
 def test_opening_normalises_countries_and_matches_numbers_to_parties() -> None:

@@ -177,8 +177,9 @@ class PageErrors(Protocol):
 
 
 def _pages_of(request: Request) -> PageErrors | None:
-    """The pages' module when `request` is for a page (not the API), else None."""
-    path = request.url.path
-    if path.startswith("/api/") or path == "/api" or path == "/healthz":
+    """The pages' module when `request` went to one of its routes (not the API's), else None."""
+    pages = getattr(request.app.state, "pages", None)
+    endpoint = request.scope.get("endpoint")
+    if pages is None or getattr(endpoint, "__module__", None) != pages.__name__:
         return None
-    return cast("PageErrors | None", getattr(request.app.state, "pages", None))
+    return cast("PageErrors", pages)

@@ -3,7 +3,8 @@
 Checkpoints sign the chain head with the NCP's Ed25519 key, kept outside the database
 ($NCPFLOW_AUDIT_SIGNING_KEY or `[audit] signing_key_file`); anyone holding the public key
 (`audit public-key`) can check them. Checkpoints made before that carry an HMAC and are checked
-with the HMAC key ($NCPFLOW_AUDIT_KEY or `[audit] key_file`). Each checkpoint is written twice:
+with the HMAC key ($NCPFLOW_AUDIT_KEY or `[audit] key_file`), up to the first Ed25519
+checkpoint only (HMAC checkpoints above its seq are refused). Each checkpoint is written twice:
 to a log file outside the database (`[audit] checkpoint_file`, by default beside the SQLite
 file, or beside config.toml for PostgreSQL), fsynced, and then to the `audit_checkpoints` table
 in the transaction that commits it. Verification walks the chain once and checks every
@@ -250,12 +251,14 @@ def _keys(settings: Settings, public_keys: Sequence[Path] = ()) -> Keys:
     return Keys(hmac=load_key(settings), trusted=trusted_keys(settings, public_keys))
 
 
-def _heal(tx: Transaction, keys: Keys, path: Path) -> dict[int, Checkpoint]:
-    """Insert the rows of unfinished checkpoints: validly signed log lines, without a row,
-    whose (seq, hash) the chain holds. Returns the stored checkpoints, by seq."""
+def _heal(tx: Transaction, trusted: TrustedKeys, path: Path) -> dict[int, Checkpoint]:
+    """Insert the rows of unfinished checkpoints: log lines validly signed with Ed25519 (never
+    HMAC, whose key auditors hold), without a row, whose (seq, hash) the chain holds. Returns
+    the stored checkpoints, by seq."""
+    keys = Keys(trusted=trusted)
     stored = {c.seq: c for c in tx.checkpoints.all()}
     for line in read_checkpoint_log(path):
-        if line.seq in stored or signature_problem(keys, line) is not None:
+        if line.seq in stored or not line.sig or signature_problem(keys, line) is not None:
             continue
         if tx.audit.hash_at(line.seq) == line.hash:
             tx.checkpoints.add(line)
@@ -268,13 +271,12 @@ def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> Che
     """Sign the current head; a head already signed is not signed again. Unfinished
     checkpoints (a process killed between the log line and the commit) are completed first."""
     signer = require_signer(settings)
-    keys = Keys(hmac=load_key(settings), trusted=TrustedKeys([signer.public]))
     path = checkpoint_path(settings)
     with uow.write() as tx:
         head = tx.audit.head()
         if head is None:
             raise InvalidInputError("the audit log is empty; nothing to checkpoint")
-        stored = _heal(tx, keys, path)
+        stored = _heal(tx, TrustedKeys([signer.public]), path)
         if head.seq in stored:
             return stored[head.seq]
         checkpoint = sign(signer, seq=head.seq, hash=head.hash, at=format_instant(clock.now()))
@@ -319,7 +321,12 @@ class AuditReport:
 
 
 def _require_keys(keys: Keys, checkpoints: Iterable[Checkpoint]) -> None:
-    kinds = {"ed25519" if c.sig else "hmac" if c.mac else "none" for c in checkpoints}
+    """A clear error when a key is wanted: the HMAC key only for HMAC checkpoints before the
+    first Ed25519 one (later ones are refused whatever the key)."""
+    checkpoints = list(checkpoints)
+    switched = min((c.seq for c in checkpoints if c.sig), default=None)
+    kinds = {"ed25519" if c.sig else "hmac" if c.mac else "none" for c in checkpoints
+             if c.sig or switched is None or c.seq <= switched}
     if "hmac" in kinds and keys.hmac is None:
         raise ConfigError(f"no audit key: HMAC-signed checkpoints need ${KEY_ENV} or [audit] "
                           "key_file")

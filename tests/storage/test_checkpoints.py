@@ -157,6 +157,67 @@ def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(
         verify_all(uow=services.uow, settings=services.settings)
 
 
+def _hmac_checkpoint_of_head(services: Services, *, row: bool = True) -> Checkpoint:
+    """An HMAC checkpoint of the current head, logged (and stored, unless `row` is false), as
+    anyone holding the HMAC key could make one."""
+    with services.uow.read() as tx:
+        head = tx.audit.head()
+    assert head is not None
+    made = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash,
+                     at="2025-06-01T00:00:00.000000Z")
+    with services.uow.write() as tx:
+        if row:
+            tx.checkpoints.add(made)
+        _append_line(checkpoint_path(services.settings), made)
+    return made
+
+
+def test_an_hmac_checkpoint_before_the_first_ed25519_one_still_verifies(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checkpoints made before the switch to Ed25519 keep verifying with the HMAC key."""
+    _seed(services)
+    _hmac_checkpoint_of_head(services)  # seq 5
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 6
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.checkpoints == 2
+
+
+def test_an_hmac_checkpoint_after_the_first_ed25519_one_is_refused_whatever_the_key(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An HMAC checkpoint above the first Ed25519 checkpoint's seq is refused with its reason
+    (exit 6), with the right HMAC key or without one."""
+    _seed(services)
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 5
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    _hmac_checkpoint_of_head(services)  # seq 6: after the switch, a forgery
+    cli = InProcessCli(capsys, monkeypatch, services.settings.database.url, ROOT / "config.toml")
+    for hmac_key in (None, HMAC_KEY):
+        if hmac_key is not None:
+            monkeypatch.setenv("NCPFLOW_AUDIT_KEY", hmac_key)
+        report = verify_all(uow=services.uow, settings=services.settings)
+        assert not report.ok and report.first_bad_seq == 6
+        assert [f.problem for f in report.findings] == [
+            "checkpoint at seq 6: HMAC-signed after the first Ed25519 checkpoint (seq 5); "
+            "checkpoints since then must be signed with Ed25519"]
+        refused = cli("audit", "verify")
+        assert refused.returncode == 6 and "HMAC-signed after the first Ed25519" in refused.stderr
+
+
+def test_the_next_checkpoint_completes_no_hmac_line_whatever_the_key(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An HMAC log line without its row is never made a checkpoint: the head is signed anew."""
+    _seed(services)
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
+    forged = _hmac_checkpoint_of_head(services, row=False)
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made != forged and made.seq == forged.seq and made.key == SIGNER.key_id
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == [made]
+
+
 def test_keygen_writes_a_private_key_file(ncp: InProcessCli, tmp_path: Path) -> None:
     """`audit keygen` writes an Ed25519 PEM key (or, with --kind hmac, an HMAC key), mode
     0600, never over an existing file, and names a folder that cannot take it."""

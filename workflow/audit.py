@@ -360,7 +360,7 @@ def verify_all(*, uow: UnitOfWork, settings: Settings,
     if unknown:
         # Lines the snapshot cannot judge (a checkpoint made since it, or unfinished): a fresh
         # read of those seqs; past a broken chain nothing is judged again.
-        with uow.read() as tx:
+        with uow.read(fresh=True) as tx:  # not the snapshot above, even inside a read
             newest = tx.audit.head()
             limit = (newest.seq if newest else 0) if verdict.ok else (verdict.head_seq or 0)
             for seq in sorted(unknown):

@@ -168,7 +168,11 @@ class Renderer(Protocol):
 class UnitOfWork(Protocol):
     """Opens transactions: `write()` commits on a clean exit and rolls back on any error."""
 
-    def read(self) -> AbstractContextManager[Transaction]: ...
+    def read(self, *, fresh: bool = False) -> AbstractContextManager[Transaction]:
+        """One snapshot; a read nested in another read or a write of the same thread joins it,
+        unless `fresh`: then it is a new snapshot of what is committed now."""
+        ...
+
     def write(self) -> AbstractContextManager[Transaction]: ...
     def user_stamp(self, name: str) -> int | None:
         """A user's stamp read now, outside any transaction (None: gone or disabled)."""

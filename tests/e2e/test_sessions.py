@@ -328,6 +328,33 @@ def test_a_pending_code_step_from_another_browser_is_refused(site: Site) -> None
         assert answer.status_code == 401 and SESSION_COOKIE not in other.cookies
 
 
+def test_a_password_reset_during_the_code_step_cancels_it(site: Site) -> None:
+    """The pending code step is bound to the user's stamp: a new password set in the meantime
+    voids it (the right code is refused, nothing audited as a guess), and the new password
+    starts a step that works."""
+    site.user("hanna")
+    totp = _totp(site, "hanna")
+    with site.browser() as browser:
+        step = sign_in(browser, "hanna")
+        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
+        assert pending
+        users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
+                           password="another long secret", actor="root")
+        stale = browser.post("/signin/code", data={
+            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
+            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        assert stale.status_code == 401 and SESSION_COOKIE not in browser.cookies
+        assert 'name="pending"' not in stale.text and 'name="password"' in stale.text
+        assert site.entries("sign_in_failed") == []
+        step = sign_in(browser, "hanna", "another long secret")
+        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
+        assert pending
+        done = browser.post("/signin/code", data={
+            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
+            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        assert done.status_code == 303 and SESSION_COOKIE in browser.cookies
+
+
 def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) -> None:
     """`[web] require_totp_for = ["admin"]`: an admin without TOTP is told to enrol via the CLI."""
     site.user("root", "admin")

@@ -78,20 +78,21 @@ def _read_key_file(path: Path, what: str) -> str:
         raise InvalidInputError(f"{what} {path}: not a text (PEM) file") from None
 
 
+def _config_key_file(path: Path, what: str) -> str:
+    """A key file named in the configuration: its problems are configuration errors."""
+    try:
+        return _read_key_file(path, what)
+    except InvalidInputError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def load_key(settings: Settings) -> bytes | None:
     """The HMAC key from $NCPFLOW_AUDIT_KEY, else `[audit] key_file`; None if neither.
 
     It checks checkpoints made before Ed25519 signing; new checkpoints are not made with it."""
     text = os.environ.get(KEY_ENV)
     if text is None and settings.audit.key_file:
-        path = resolve(settings, settings.audit.key_file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"[audit] key_file {path}: cannot be read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"[audit] key_file {path}: not a key (not UTF-8 text); "
-                              "`ncpflow audit keygen --kind hmac --output FILE` makes one") from None
+        text = _config_key_file(resolve(settings, settings.audit.key_file), "[audit] key_file")
     if text is None:
         return None
     if not text.strip():
@@ -107,10 +108,7 @@ def load_signer(settings: Settings) -> Signer | None:
     if text is None and settings.audit.signing_key_file:
         path = resolve(settings, settings.audit.signing_key_file)
         source = f"[audit] signing_key_file {path}"
-        try:
-            text = _read_key_file(path, "[audit] signing_key_file")
-        except InvalidInputError as exc:
-            raise ConfigError(str(exc)) from None
+        text = _config_key_file(path, "[audit] signing_key_file")
     if text is None:
         return None
     try:

@@ -185,7 +185,7 @@ class SignIn:
         if user.role in self.require_totp_for:
             log.warning("sign_in_needs_enrolment", user=user.name, role=user.role)
             return Attempt(Outcome.NEEDS_ENROLMENT, user)
-        self._succeeded(user.name, address)
+        self._succeeded(user.name)
         return Attempt(Outcome.OK, user)
 
     def code(self, name: str, code: str, address: str, *, stamp: int) -> Attempt:
@@ -203,14 +203,14 @@ class SignIn:
         if user is None or user.disabled or step is None or not self._use_step(user, step):
             self._failed(name, address, now, "wrong one-time code")
             return Attempt(Outcome.FAILED)
-        self._succeeded(user.name, address)
+        self._succeeded(user.name)
         return Attempt(Outcome.OK, user)
 
     def _use_step(self, user: User, step: int) -> bool:
         with self.uow.write() as tx:
             return tx.users.use_totp_step(user.name, step)
 
-    def _succeeded(self, name: str, address: str) -> None:
+    def _succeeded(self, name: str) -> None:
         self.per_user.clear(_user_key(name))
 
     def _failed(self, name: str, address: str, now: datetime, why: str) -> None:

@@ -209,11 +209,6 @@ def require_roles(*roles: str) -> Callable[..., User]:
     return dependency
 
 
-def check_password(request: Request, name: str, password: str) -> User | None:
-    """Name and password (no second factor, no throttle): for tests and tools."""
-    return users.check_password(uow=services_of(request).uow, name=name, password=password)
-
-
 def _secure(request: Request) -> bool:
     public = services_of(request).settings.web.public_url or ""
     return request.url.scheme == "https" or public.startswith("https://")

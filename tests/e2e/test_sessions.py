@@ -112,19 +112,20 @@ def test_ended_sessions_are_forgotten_after_30_days(site: Site) -> None:
     assert rows == [("hanna",)]
 
 
-def test_a_new_password_ends_the_other_sessions_but_the_one_that_set_it(site: Site) -> None:
-    """Changing the password from one browser signs every other browser out."""
+def test_a_new_password_ends_every_session_of_the_user(site: Site) -> None:
+    """A new password (`users passwd`) signs every browser of that user out, no one else's."""
     site.user("hanna")
-    with site.browser() as mine, site.browser() as other:
+    site.user("ola")
+    with site.browser() as mine, site.browser() as other, site.browser() as theirs:
         sign_in(mine, "hanna")
         sign_in(other, "hanna")
-        keep = signin.session_hash(mine.cookies[SESSION_COOKIE])
+        sign_in(theirs, "ola")
         ended = users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
-                                   password="another long secret", actor="hanna",
-                                   keep_session=keep)
-        assert ended == 1
-        assert mine.get("/", follow_redirects=False).status_code == 200
+                                   password="another long secret", actor="root")
+        assert ended == 2
+        assert mine.get("/", follow_redirects=False).status_code == 303
         assert other.get("/", follow_redirects=False).status_code == 303
+        assert theirs.get("/", follow_redirects=False).status_code == 200
 
 
 def test_enrolling_a_second_factor_ends_the_sessions_signed_in_without_it(site: Site) -> None:
@@ -385,3 +386,15 @@ def test_every_new_sign_in_text_has_a_norwegian_translation() -> None:
                 "needs_enrolment"]:
         english, norwegian = WORDS[key]
         assert english and norwegian and english != norwegian, key
+
+
+def test_sign_in_keeps_no_parameter_or_helper_that_nothing_uses() -> None:
+    """No test-only password check in the web layer; no unused parameters in sign-in."""
+    import inspect
+
+    from ncpflow.web import auth
+
+    assert not hasattr(auth, "check_password")
+    assert list(inspect.signature(users.set_password).parameters) == [
+        "uow", "clock", "name", "password", "actor"]
+    assert list(inspect.signature(SignIn._succeeded).parameters) == ["self", "name"]

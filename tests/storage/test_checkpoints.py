@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -465,3 +466,30 @@ def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
     assert verify_all(uow=services.uow, settings=services.settings).checkpoints == 1
     monkeypatch.delenv("NCPFLOW_AUDIT_SIGNING_KEY")
     assert scheduler.CHECKPOINT_JOB not in scheduler.jobs(services)
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"k" * (65 * 1024), "too large to be a key"),
+    (b"\xff\xfe key", "not a text (PEM) file"),
+    (None, "not a file"),
+])
+def test_the_hmac_key_file_is_read_with_the_same_checks_as_the_signing_key_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None,
+        problem: str) -> None:
+    """`[audit] key_file`: too large, not text, or a folder, each named as a config error."""
+    from workflow.audit import load_key
+    from workflow.config import ConfigError, load_settings
+
+    monkeypatch.delenv("NCPFLOW_AUDIT_KEY", raising=False)
+    key = tmp_path / "audit.key"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    config = tmp_path / "config.toml"
+    config.write_text('[audit]\nkey_file = "audit.key"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"[audit] key_file {key}: {problem}")):
+        load_key(load_settings(config))
+    key.rmdir() if content is None else key.write_text(HMAC_KEY + "\n")
+    if content is not None:
+        assert load_key(load_settings(config)) == HMAC_KEY.encode()

@@ -22,6 +22,7 @@ from ncpflow.web import api
 from ncpflow.web.auth import ApiError, TokenCache, services_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
+from ncpflow.web.session_key import session_key
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -37,7 +38,6 @@ from workflow import views
 from workflow.bootstrap import Services
 from workflow.config import ConfigError
 from workflow.logging import get_logger
-from workflow.session_key import session_key
 from workflow.views import ForbiddenError
 
 log = get_logger("ncpflow.web")

@@ -48,11 +48,13 @@ MAX_KEY_FILE = 64 * 1024
 log = get_logger("ncpflow.audit")
 
 
-def audit_entries(*, uow: UnitOfWork, case_ref: str | None = None) -> Iterator[AuditEntry]:
+def audit_entries(*, uow: UnitOfWork, case_ref: str | None = None) -> list[AuditEntry]:
+    """The log (of one case), oldest first; read whole inside the read, which does not stay
+    open while the caller goes through the entries (see `exports.export_rows`)."""
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)  # an unknown reference is an error, not an empty log
-        yield from tx.audit.entries(case_ref=case_ref)
+        return list(tx.audit.entries(case_ref=case_ref))
 
 
 def verify_chain(*, uow: UnitOfWork) -> Verdict:

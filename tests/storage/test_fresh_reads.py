@@ -11,7 +11,7 @@ import pytest
 
 from states.signatures import Signer
 from tests.helpers import open_one
-from workflow.audit import make_checkpoint, verify_all
+from workflow.audit import audit_entries, make_checkpoint, verify_all
 from workflow.bootstrap import Services
 from workflow.exports import export_rows
 
@@ -63,3 +63,12 @@ def test_a_read_between_export_rows_is_not_the_exports_snapshot(services: Servic
     open_one(services, title="Third", received=date(2025, 3, 5))
     assert _head_seq(services) == 3
     assert [row["seq"] for row in rows] == [2]
+
+
+def test_a_read_between_audit_entries_is_not_the_logs_snapshot(services: Services) -> None:
+    """Going through the log leaves no read open that the caller's own reads would join."""
+    open_one(services, title="First", received=date(2025, 3, 3))
+    entries = iter(audit_entries(uow=services.uow))
+    assert next(entries).seq == 1
+    open_one(services, title="Second", received=date(2025, 3, 4))
+    assert _head_seq(services) == 2

@@ -273,6 +273,15 @@ def _totp(site: Site, name: str) -> pyotp.TOTP:
     return pyotp.TOTP(made.secret)
 
 
+def _code_step(browser: TestClient, step: Any, code: str) -> Any:
+    """Answer the code step that `step` (the page after the password) asks for."""
+    pending = re.search(r'name="pending" value="([^"]+)"', step.text)
+    assert pending, step.text
+    return browser.post("/signin/code", data={
+        "pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code,
+        "next": "/"}, follow_redirects=False)
+
+
 def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site) -> None:
     """The password alone gives no session; a wrong code is refused; a code works once."""
     site.user("hanna")
@@ -291,12 +300,7 @@ def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site
         done = browser.post("/signin/code", data={**form, "code": code}, follow_redirects=False)
         assert done.status_code == 303 and SESSION_COOKIE in browser.cookies
     with site.browser() as replay:  # the same code, seen over a shoulder, a second time
-        step = sign_in(replay, "hanna", PASSWORD)
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
-        again = replay.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code},
-            follow_redirects=False)
+        again = _code_step(replay, sign_in(replay, "hanna", PASSWORD), code)
         assert again.status_code == 401
     assert len(site.entries("sign_in_failed")) == 2
 
@@ -325,22 +329,14 @@ def test_a_password_reset_during_the_code_step_cancels_it(site: Site) -> None:
     totp = _totp(site, "hanna")
     with site.browser() as browser:
         step = sign_in(browser, "hanna", PASSWORD)
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
         users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
                            password="another long secret", actor="root")
-        stale = browser.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
-            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        stale = _code_step(browser, step, totp.at(site.clock.now()))
         assert stale.status_code == 401 and SESSION_COOKIE not in browser.cookies
         assert 'name="pending"' not in stale.text and 'name="password"' in stale.text
         assert site.entries("sign_in_failed") == []
         step = sign_in(browser, "hanna", "another long secret")
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
-        done = browser.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
-            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        done = _code_step(browser, step, totp.at(site.clock.now()))
         assert done.status_code == 303 and SESSION_COOKIE in browser.cookies
 
 
@@ -357,12 +353,7 @@ def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) 
         assert "Your role must sign in with a one-time code" in english.text
     totp = _totp(site, "root")
     with site.browser() as browser:
-        step = sign_in(browser, "root", PASSWORD)
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
-        done = browser.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
-            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        done = _code_step(browser, sign_in(browser, "root", PASSWORD), totp.at(site.clock.now()))
         assert done.status_code == 303
 
 

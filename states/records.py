@@ -149,18 +149,17 @@ def _spelled(key: str | None = None, *, omit_none: bool = False, legacy: Any = _
 FieldValue = tuple[str, ...] | str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Codec:
-    write: Callable[[Any], Any]
+    write: Callable[[Any], Any] | None  # None: the value is stored as it is
     read: Callable[[_Reader, str], Any]
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 def _optional(codec: _Codec, reader: Callable[[_Reader, str], Any]) -> _Codec:
-    return _Codec(lambda value: None if value is None else codec.write(value), reader)
+    write = codec.write
+    if write is None:
+        return _Codec(None, reader)
+    return _Codec(lambda value: None if value is None else write(value), reader)
 
 
 def _plain(value: FieldValue) -> Any:
@@ -177,9 +176,9 @@ def _opt_day(r: _Reader, key: str) -> date | None:
 
 
 _SIMPLE: dict[Any, _Codec] = {
-    str: _Codec(_same, _Reader.text),
-    int: _Codec(_same, _Reader.integer),
-    bool: _Codec(_same, _Reader.flag),
+    str: _Codec(None, _Reader.text),
+    int: _Codec(None, _Reader.integer),
+    bool: _Codec(None, _Reader.flag),
     date: _Codec(date.isoformat, _Reader.day),
     datetime: _Codec(datetime.isoformat, _Reader.instant),
 }
@@ -210,7 +209,8 @@ def _codec(hint: Any) -> _Codec:
             inner = r.mapping(key)
             return {name: each.read(inner, name) for name in inner.data}
 
-        return _Codec(lambda values: {name: each.write(v) for name, v in values.items()},
+        write = each.write or _as_is
+        return _Codec(lambda values: {name: write(v) for name, v in values.items()},
                       read_mapping)
     if isinstance(hint, type) and issubclass(hint, _Shape):
         return _nested(hint)
@@ -225,7 +225,11 @@ def _nested(shape: type[_Shape], *, inline: bool = False) -> _Codec:
     return _Codec(lambda value: value.to_data(), read)
 
 
-@dataclass(frozen=True)
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True, slots=True)
 class _Field:
     name: str
     key: str
@@ -240,8 +244,10 @@ _DECLARED: dict[type, tuple[_Field, ...]] = {}
 
 def _declared(shape: type) -> tuple[_Field, ...]:
     """The fields of a record class as spelled in the data (worked out once per class)."""
-    if shape in _DECLARED:
+    try:
         return _DECLARED[shape]
+    except KeyError:
+        pass
     hints = get_type_hints(shape)
     declared = []
     for each in fields(shape):
@@ -258,20 +264,34 @@ def _declared(shape: type) -> tuple[_Field, ...]:
     return _DECLARED[shape]
 
 
+_NONE_ABSENT: frozenset[str] = frozenset()
+_WRITERS: dict[type, tuple[tuple[str, str, Callable[[Any], Any] | None, bool, bool], ...]] = {}
+
+
+def _writers(shape: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None, bool, bool], ...]:
+    """What `to_data` needs of each field, flat (it runs on every audited write)."""
+    try:
+        return _WRITERS[shape]
+    except KeyError:
+        made = _WRITERS[shape] = tuple((f.name, f.key, f.codec.write, f.omit_none, f.inline)
+                                       for f in _declared(shape))
+        return made
+
+
 class _Shape:
     """A value spelled field by field as its dataclass declares (see `_spelled`)."""
 
     def to_data(self) -> dict[str, Any]:
-        absent: frozenset[str] = getattr(self, "absent", frozenset())
+        absent: frozenset[str] = getattr(self, "absent", _NONE_ABSENT)
         data: dict[str, Any] = {}
-        for each in _declared(type(self)):
-            value = getattr(self, each.name)
-            if each.key in absent or (each.omit_none and value is None):
+        for name, key, write, omit_none, inline in _writers(type(self)):
+            value = getattr(self, name)
+            if (omit_none and value is None) or key in absent:
                 continue
-            if each.inline:
+            if inline:
                 data.update(value.to_data())
             else:
-                data[each.key] = each.codec.write(value)
+                data[key] = value if write is None else write(value)
         return data
 
     @classmethod

@@ -21,7 +21,7 @@ from ncpflow.commands.cases import case_app
 from ncpflow.commands.reports import report_app
 from ncpflow.commands.rotation import members_app, rotation_app
 from ncpflow.commands.web import serve, users_app
-from ncpflow.context import Context, context_of, today
+from ncpflow.context import Context, context_of
 from ncpflow.output import out
 from states.errors import InvalidInputError, NcpflowError
 
@@ -69,22 +69,21 @@ def init(
     demo: Annotated[bool, typer.Option("--demo", help="Add demo cases if there are none.")] = False,
 ) -> None:
     """Create or upgrade the database schema (safe to run again)."""
-    from workflow import queries, rotation
     from workflow.bootstrap import initialise
 
-    services = context_of(ctx).services(require_initialised=False)
-    initialise(services)
-    out.print(f"database ready: {services.settings.database.url}")
-    changes = rotation.sync_members(uow=services.uow, clock=services.clock,
-                                    settings=services.settings, actor="init")
+    application = context_of(ctx).app(require_initialised=False)
+    initialise(application)
+    out.print(f"database ready: {application.settings.database.url}")
+    changes = application.members.sync(actor="init")
     out.print(f"members: {changes.describe()}")
     if demo:
         from workflow.demo import load_demo  # only `init --demo` pays for the demo module
 
-        made = load_demo(services)
+        made = load_demo(application)
         out.print(f"demo cases added: {len(made)}" if made else "demo: cases exist, none added")
-        listed = queries.list_cases(uow=services.uow)
-        out.print(output.cases_table(listed, today(services), "Demo cases and their next due dates"))
+        listed = application.cases.list()
+        out.print(output.cases_table(listed, application.today(),
+                                     "Demo cases and their next due dates"))
 
 
 app.command()(scheduler)

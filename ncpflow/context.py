@@ -1,11 +1,11 @@
-"""What every command shares: the lazily built services, and how a case is printed."""
+"""What every command shares: the lazily built application, and how a case is printed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,9 +14,13 @@ from ncpflow.output import emit_json
 
 if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build the command tree
     from states.case import Case
-    from workflow import rotation
-    from workflow.bootstrap import Services
+    from workflow.application import Application
     from workflow.config import Settings
+
+
+Now = Annotated[str | None, typer.Option(
+    "--now", help="As of this ISO datetime (with offset) or date; default now.")]
+"""The `--now` option; a command runs as of it on `context.app().as_of(now)`."""
 
 
 @dataclass
@@ -24,7 +28,7 @@ class Context:
     config: Path | None
     database: str | None
     _settings: Settings | None = field(default=None, repr=False)
-    _services: Services | None = field(default=None, repr=False)
+    _app: Application | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -33,17 +37,18 @@ class Context:
             self._settings = load_settings(self.config, database_url=self.database)
         return self._settings
 
-    def services(self, *, require_initialised: bool = True) -> Services:
-        if self._services is None:
+    def app(self, *, require_initialised: bool = True) -> Application:
+        """The application (`workflow.application`), built on first use."""
+        if self._app is None:
             from workflow.bootstrap import bootstrap
 
-            self._services = bootstrap(self.settings(), require_initialised=require_initialised)
-        return self._services
+            self._app = bootstrap(self.settings(), require_initialised=require_initialised)
+        return self._app
 
     def close(self) -> None:
-        if self._services is not None:
-            self._services.close()
-            self._services = None
+        if self._app is not None:
+            self._app.close()
+            self._app = None
 
 
 def context_of(ctx: typer.Context) -> Context:
@@ -52,22 +57,9 @@ def context_of(ctx: typer.Context) -> Context:
     return obj
 
 
-def today(services: Services) -> date:
-    return services.policy.calendar.local_date(services.clock.now())
-
-
-def notices(services: Services) -> rotation.Notices:
-    from workflow import rotation
-
-    return rotation.Notices(services.settings, services.render)
-
-
-def print_case(case: Case, services: Services, as_json: bool) -> None:
-    from workflow import queries, rotation_views
-
-    view = queries.case_view(case, today=today(services))
+def print_case(case: Case, app: Application, as_json: bool) -> None:
     # Every command that prints a case prints the same view: who leads, why, who takes part.
-    view.update(rotation_views.lead_view(uow=services.uow, case=case))
+    view = app.cases.view(case=case)
     if as_json:
         emit_json(view)
     else:
@@ -85,15 +77,3 @@ def day(value: str | None, what: str) -> date | None:
     from workflow.inputs import parse_day
 
     return parse_day(value, what) if value is not None else None
-
-
-def as_of(services: Services, value: str | None, what: str = "--now") -> None:
-    """`--now`: run the command as of that date (its local midnight) or instant."""
-    if value is None:
-        return
-    from workflow.clock import FixedClock
-    from workflow.inputs import parse_when
-
-    parsed = parse_when(value, what)
-    services.clock = FixedClock(parsed if isinstance(parsed, datetime)
-                                else services.policy.calendar.start_of_day(parsed))

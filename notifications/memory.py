@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from notifications.smtp import DeliveryError, OutgoingEmail, ServerUnreachableError
+from notifications.smtp import DeliveryError, ServerUnreachableError
+from states.outbox import Mail
 
 
 @dataclass
 class RecordingChannel:
-    sent: list[OutgoingEmail] = field(default_factory=list)
+    sent: list[Mail] = field(default_factory=list)
     failing: bool = False
     unreachable: bool = False
 
-    def send(self, mail: OutgoingEmail) -> None:
+    def send(self, mail: Mail) -> None:
         if self.unreachable:
             raise ServerUnreachableError("recording channel told it has no server")
         if self.failing:

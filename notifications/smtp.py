@@ -4,28 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from states.errors import ChannelUnreachableError
+from states.outbox import Mail
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
     from email.policy import EmailPolicy
-
-
-class OutgoingEmail(Protocol):
-    """What the channel needs of a message; the outbox's rows provide it."""
-
-    @property
-    def message_id(self) -> str: ...
-    @property
-    def recipient(self) -> str: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def html(self) -> str: ...
 
 
 # RFC 5322's hard limit on a line. With the default 78, a subject whose first word does not fit
@@ -58,7 +44,7 @@ class SmtpChannel:
     sender: str
     timeout: float = 10.0
 
-    def build(self, mail: OutgoingEmail) -> EmailMessage:
+    def build(self, mail: Mail) -> EmailMessage:
         from email.message import EmailMessage
         from email.utils import formatdate
 
@@ -74,7 +60,7 @@ class SmtpChannel:
         message.add_alternative(mail.html, subtype="html")
         return message
 
-    def send(self, mail: OutgoingEmail) -> None:
+    def send(self, mail: Mail) -> None:
         import smtplib
 
         try:

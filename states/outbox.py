@@ -1,8 +1,30 @@
-"""An e-mail waiting in the outbox, as the dispatcher sees it."""
+"""An e-mail waiting in the outbox, as the dispatcher sees it; what a rendered e-mail and a
+message to send offer (the one declaration the renderer, the use cases and the channels share)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+
+class Rendered(Protocol):
+    """A rendered e-mail: what `notifications.render` makes of a template."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def html(self) -> str: ...
+
+
+class Mail(Rendered, Protocol):
+    """What a channel needs of a message to send; the outbox's rows provide it."""
+
+    @property
+    def message_id(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,68 @@ def test_ci_measures_branch_coverage_of_every_package_and_holds_a_floor() -> Non
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "\nCOVERAGE ?= 1\n" in makefile  # the README's `make test` measures it by default
     assert "$(if $(COVERAGE),--cov" in makefile.split("\ntest:", 1)[1].split("\n\n")[0]
+
+
+# What ncpflow/ may take from workflow/ besides the application. Use cases are called only
+# through `workflow.application.Application` (bootstrap builds it); what stays is wiring,
+# input parsing and values, and what needs no database.
+ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
+    "workflow.application": {"Application"},
+    "workflow.bootstrap": {"bootstrap", "initialise"},  # the composition root; `init`
+    "workflow.config": {"Settings", "load_settings", "ConfigError"},  # config.toml
+    "workflow.logging": {"configure", "configure_on_first_use", "get_logger"},
+    "workflow.inputs": {"parse_when", "parse_day", "org_numbers"},  # input parsers
+    "workflow.cases": {"PartyInput"},  # an input value
+    "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
+    "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
+    "workflow.files": {"beside_database", "resolve"},  # where the web's session key file is
+    "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
+    "workflow.queries": {"next_due"},  # pure, on a case already read
+    "workflow.scheduler": {"run", "background"},  # runs the application's jobs
+    "workflow.demo": {"load_demo"},  # `init --demo`
+    # Keys and files outside the database (keygen, public key, offline verify --file):
+    "workflow.audit": {"keygen", "require_signer", "trusted_keys", "checkpoint_path",
+                       "SIGNING_KEY_ENV"},
+    "workflow.export_files": {"verify_file", "FileStatus"},
+    "workflow.exports": {"EXPORT_FIELDS"},
+}
+
+
+def _workflow_names(tree: ast.AST) -> set[tuple[str, str]]:
+    """(module, name) of everything a module takes from workflow/, attributes of an imported
+    workflow module included (`from workflow import audit` ... `audit.keygen`)."""
+    used: set[tuple[str, str]] = set()
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "workflow":
+                    used.add((alias.name, "*"))
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "workflow":
+                for alias in node.names:
+                    aliases[alias.asname or alias.name] = f"workflow.{alias.name}"
+            elif node.module.startswith("workflow."):
+                used.update((node.module, alias.name) for alias in node.names)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases):
+            used.add((aliases[node.value.id], node.attr))
+    return used
+
+
+@pytest.mark.parametrize("path", modules("ncpflow"), ids=lambda p: p.name)
+def test_entry_points_call_use_cases_only_through_the_application(path: Path) -> None:
+    """ncpflow/ passes no `uow=`/`clock=`, builds no Notices, and takes from workflow/ only
+    the application and the few things listed in ENTRY_POINT_IMPORTS."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            wired = {k.arg for k in node.keywords} & {"uow", "clock", "notices"}
+            assert not wired, f"{path.name}:{node.lineno} passes {sorted(wired)}"
+        name = node.id if isinstance(node, ast.Name) else \
+            node.attr if isinstance(node, ast.Attribute) else None
+        assert name != "Notices", f"{path.name}:{getattr(node, 'lineno', '?')} builds Notices"
+    stray = {(module, name) for module, name in _workflow_names(tree)
+             if name not in ENTRY_POINT_IMPORTS.get(module, set())}
+    assert not stray, f"{path.name} reaches past the application: {sorted(stray)}"

@@ -267,10 +267,12 @@ def _heal(tx: Transaction, trusted: TrustedKeys, path: Path) -> dict[int, Checkp
     return stored
 
 
-def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings) -> Checkpoint:
-    """Sign the current head; a head already signed is not signed again. Unfinished
-    checkpoints (a process killed between the log line and the commit) are completed first."""
-    signer = require_signer(settings)
+def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings,
+                    signer: Signer | None = None) -> Checkpoint:
+    """Sign the current head with `signer` (default: the configured key); a head already signed
+    is not signed again. Unfinished checkpoints (a process killed between the log line and the
+    commit) are completed first."""
+    signer = signer or require_signer(settings)
     path = checkpoint_path(settings)
     with uow.write() as tx:
         head = tx.audit.head()

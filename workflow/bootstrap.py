@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from notifications.render import render
 from notifications.smtp import SmtpChannel
-from states.case import Policy
 from states.errors import StorageUnavailableError
 from storage.engine import check_sqlite_file, is_sqlite, make_engine
 from storage.sql import SqlUnitOfWork
+from workflow.application import Application
 from workflow.clock import SystemClock
 from workflow.config import Settings
 from workflow.files import create_private
-from workflow.ports import Channel, Clock, Renderer, UnitOfWork
+from workflow.ports import Channel, Clock
 
-
-@dataclass
-class Services:
-    settings: Settings
-    uow: UnitOfWork
-    clock: Clock
-    channel: Channel
-    render: Renderer
-    close: Callable[[], None] = field(default=lambda: None)
-    """Release connections; entry points call it when they are done."""
-
-    @property
-    def policy(self) -> Policy:
-        return self.settings.policy
+# The older name of the application; tests and helpers still type their fixture with it.
+Services = Application
 
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,
-              require_initialised: bool = True) -> Services:
+              require_initialised: bool = True) -> Application:
+    """The application, its use cases bound to the database, the clock, the policy, the
+    settings, the renderer and the notifier (lead notices always on)."""
     engine = make_engine(settings.database.url)
     if is_sqlite(engine):
         # Connecting would create a missing file or make an empty one a database: a command
@@ -42,12 +30,13 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channe
         check_sqlite_file(engine, must_exist=require_initialised)
     uow = SqlUnitOfWork(engine)
     smtp = settings.smtp
-    return Services(settings=settings, uow=uow, clock=clock or SystemClock(),
-                    channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
-                    render=render, close=uow.close)
+    return Application(
+        settings=settings, uow=uow, clock=clock or SystemClock(),
+        channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
+        render=render, close=uow.close)
 
 
-def initialise(services: Services) -> None:
+def initialise(services: Application) -> None:
     """Create or upgrade the schema (idempotent)."""
     uow = services.uow
     assert isinstance(uow, SqlUnitOfWork)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from states.case import Case
-from workflow.bootstrap import Services
+from workflow.application import Application
 from workflow.cases import PartyInput, advance, open_case
 
 # (title, submitter, submitter type, enterprise, themes, countries, days ago received,
@@ -34,9 +34,12 @@ _DEMO: list[tuple[str, str, str, str, list[str], list[str], int,
 ]
 
 
-def load_demo(services: Services, *, actor: str = "demo") -> list[Case]:
-    """Open the demo cases unless the database already holds cases (idempotent)."""
-    uow, clock, policy = services.uow, services.clock, services.policy
+def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
+    """Open the demo cases unless the database already holds cases (idempotent).
+
+    The use-case functions, not `app.cases`: demo cases are made up, so no lead notice goes
+    out for them (the bound `app.cases.open` always queues one)."""
+    uow, clock, policy = app.uow, app.clock, app.policy
     with uow.read() as tx:
         if tx.cases.list():
             return []
@@ -45,7 +48,7 @@ def load_demo(services: Services, *, actor: str = "demo") -> list[Case]:
     for title, submitter, s_type, enterprise, themes, countries, received_ago, steps in _DEMO:
         case = open_case(
             uow=uow, clock=clock, policy=policy,
-            reference_prefix=services.settings.ncp.reference_prefix, title=title,
+            reference_prefix=app.settings.ncp.reference_prefix, title=title,
             submitters=[PartyInput(submitter, s_type)], enterprises=[PartyInput(enterprise)],
             actor=actor, received=today - timedelta(days=received_ago), themes=themes,
             host_countries=countries)

@@ -13,7 +13,7 @@ from states.chain import AuditEntry, ChainHead
 from states.checkpoints import Checkpoint
 from states.lifecycle import State
 from states.members import Member, Skip
-from states.outbox import OutboxMessage
+from states.outbox import Mail, OutboxMessage, Rendered
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import ApiToken, Session, User
@@ -133,22 +133,6 @@ class Transaction(Protocol):
     def members(self) -> MemberStore: ...
     @property
     def users(self) -> UserStore: ...
-
-
-class Rendered(Protocol):
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def html(self) -> str: ...
-
-
-class Mail(Rendered, Protocol):
-    @property
-    def message_id(self) -> str: ...
-    @property
-    def recipient(self) -> str: ...
 
 
 class Channel(Protocol):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import signal
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
 from types import FrameType
 from typing import Any
 
@@ -24,12 +23,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from states.rotation import RotationMode
-from workflow.alerts import sweep
-from workflow.audit import load_key, load_signer, make_checkpoint
-from workflow.bootstrap import Services
+from workflow.application import Application
+from workflow.audit import load_key
 from workflow.logging import get_logger
-from workflow.outbox import dispatch
-from workflow.rotation import Notices, advance_duty, alert_unavailable_leads
 
 log = get_logger("ncpflow.scheduler")
 
@@ -40,61 +36,57 @@ LEADS_JOB = "ncpflow-rotation-check"
 CHECKPOINT_JOB = "ncpflow-audit-checkpoint"
 
 
-def run_sweep(services: Services) -> None:
+def run_sweep(app: Application) -> None:
     """Job: one alert sweep; a failure is logged and retried at the next interval."""
     try:
-        queued = sweep(uow=services.uow, clock=services.clock, settings=services.settings,
-                       render=services.render)
+        queued = app.alerts.sweep()
         log.info("job_ran", job=SWEEP_JOB, queued=len(queued))
     except Exception as exc:  # the next run retries; the scheduler must keep beating
         log.error("job_failed", job=SWEEP_JOB, error=str(exc))
 
 
-def run_dispatch(services: Services, stop: threading.Event | None = None) -> None:
+def run_dispatch(app: Application, stop: threading.Event | None = None) -> None:
     """Job: send what the outbox holds; once `stop` is set, no message after the one in hand."""
     try:
-        result = dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
-                          lease=timedelta(seconds=services.settings.smtp.lease_seconds),
-                          stop=stop)
+        result = app.outbox.dispatch(stop=stop)
         log.info("job_ran", job=DISPATCH_JOB, **result.as_dict())
     except Exception as exc:  # the next run retries; the scheduler must keep beating
         log.error("job_failed", job=DISPATCH_JOB, error=str(exc))
 
 
-def run_duty(services: Services) -> None:
+def run_duty(app: Application) -> None:
     """Job (periodic duty only): `rotation advance`, which hands duty on when a period is over."""
     try:
-        result = advance_duty(uow=services.uow, clock=services.clock, policy=services.policy)
+        result = app.rotation.advance_duty()
         log.info("job_ran", job=DUTY_JOB, rotated=result.rotated, duty=result.duty)
     except Exception as exc:  # the next run retries; the scheduler must keep beating
         log.error("job_failed", job=DUTY_JOB, error=str(exc))
 
 
-def run_leads_check(services: Services) -> None:
+def run_leads_check(app: Application) -> None:
     """Job: tell the chair, once, about open cases whose lead is now conflicted or away."""
     try:
-        alerted = alert_unavailable_leads(uow=services.uow, clock=services.clock,
-                                          notices=Notices(services.settings, services.render))
+        alerted = app.rotation.alert()
         log.info("job_ran", job=LEADS_JOB, alerted=len(alerted))
     except Exception as exc:  # the next run retries; the scheduler must keep beating
         log.error("job_failed", job=LEADS_JOB, error=str(exc))
 
 
-def run_checkpoint(services: Services) -> None:
-    """Job (nightly, when an audit signing key is configured): sign the audit chain head."""
+def run_checkpoint(app: Application) -> None:
+    """Job (nightly, when an audit signing key is configured): sign the audit chain head
+    (the key was read once, onto the application)."""
     try:
-        checkpoint = make_checkpoint(uow=services.uow, clock=services.clock,
-                                     settings=services.settings)
+        checkpoint = app.audit.checkpoint()
         log.info("job_ran", job=CHECKPOINT_JOB, seq=checkpoint.seq)
     except Exception as exc:  # the next night retries; the scheduler must keep beating
         log.error("job_failed", job=CHECKPOINT_JOB, error=str(exc))
 
 
-def jobs(services: Services) -> list[str]:
+def jobs(app: Application) -> list[str]:
     """The job ids this configuration runs: duty rotation only in periodic mode, the nightly
     audit checkpoint only when an audit signing key is configured."""
-    periodic = services.policy.rotation.mode is RotationMode.PERIODIC
-    keyed = load_signer(services.settings) is not None
+    periodic = app.policy.rotation.mode is RotationMode.PERIODIC
+    keyed = app.audit.signer() is not None
     return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB,
             *([CHECKPOINT_JOB] if keyed else [])]
 
@@ -127,53 +119,53 @@ class Heartbeat:
             self.scheduler.shutdown(wait=True)
 
 
-def build(services: Services) -> Heartbeat:
-    heartbeat = Heartbeat(BlockingScheduler(timezone=services.settings.ncp.timezone))
-    add_jobs(heartbeat, services)
+def build(app: Application) -> Heartbeat:
+    heartbeat = Heartbeat(BlockingScheduler(timezone=app.settings.ncp.timezone))
+    add_jobs(heartbeat, app)
     return heartbeat
 
 
-def background(services: Services) -> Heartbeat:
+def background(app: Application) -> Heartbeat:
     """The same jobs in a background thread, for `ncpflow serve`; the caller starts and stops it."""
-    heartbeat = Heartbeat(BackgroundScheduler(timezone=services.settings.ncp.timezone))
-    add_jobs(heartbeat, services)
+    heartbeat = Heartbeat(BackgroundScheduler(timezone=app.settings.ncp.timezone))
+    add_jobs(heartbeat, app)
     return heartbeat
 
 
-def add_jobs(heartbeat: Heartbeat, services: Services) -> None:
+def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
     """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`."""
     scheduler = heartbeat.scheduler
-    settings = services.settings.scheduler
+    settings = app.settings.scheduler
     common: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1,
                               "misfire_grace_time": settings.misfire_grace,
-                              "kwargs": {"services": services}}
+                              "kwargs": {"app": app}}
     scheduler.add_job(run_sweep, "interval", id=SWEEP_JOB, seconds=settings.sweep_interval,
-                      next_run_time=_now(services), **common)
+                      next_run_time=_now(app), **common)
     scheduler.add_job(run_dispatch, "interval", id=DISPATCH_JOB,
-                      seconds=settings.dispatch_interval, next_run_time=_now(services),
-                      **{**common, "kwargs": {"services": services,
+                      seconds=settings.dispatch_interval, next_run_time=_now(app),
+                      **{**common, "kwargs": {"app": app,
                                               "stop": heartbeat.stopping}})
-    if DUTY_JOB in jobs(services):
+    if DUTY_JOB in jobs(app):
         scheduler.add_job(run_duty, "interval", id=DUTY_JOB, seconds=settings.rotation_interval,
-                          next_run_time=_now(services), **common)
+                          next_run_time=_now(app), **common)
     scheduler.add_job(run_leads_check, "interval", id=LEADS_JOB,
-                      seconds=settings.rotation_interval, next_run_time=_now(services), **common)
-    if CHECKPOINT_JOB in jobs(services):
+                      seconds=settings.rotation_interval, next_run_time=_now(app), **common)
+    if CHECKPOINT_JOB in jobs(app):
         # Nightly at 02:30 in the NCP's zone; without a key the job list says it is off.
         scheduler.add_job(run_checkpoint, "cron", id=CHECKPOINT_JOB, hour=2, minute=30, **common)
-    elif load_key(services.settings) is not None:
+    elif load_key(app.settings) is not None:
         log.warning("audit_checkpoints_off", reason="only an HMAC key is configured; new "
                     "checkpoints are signed with Ed25519: `ncpflow audit keygen --output FILE`, "
                     "then [audit] signing_key_file")
 
 
-def _now(services: Services) -> Any:
-    return services.clock.now()
+def _now(app: Application) -> Any:
+    return app.clock.now()
 
 
-def run(services: Services) -> None:
+def run(app: Application) -> None:
     """Run until SIGTERM or SIGINT, then finish the message in hand and stop."""
-    heartbeat = build(services)
+    heartbeat = build(app)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("scheduler_stopping", signal=signal.Signals(signum).name)
@@ -183,8 +175,8 @@ def run(services: Services) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler_started", jobs=jobs(services),
-             sweep_interval=services.settings.scheduler.sweep_interval,
-             dispatch_interval=services.settings.scheduler.dispatch_interval)
+    log.info("scheduler_started", jobs=jobs(app),
+             sweep_interval=app.settings.scheduler.sweep_interval,
+             dispatch_interval=app.settings.scheduler.dispatch_interval)
     heartbeat.start()
     log.info("scheduler_stopped")

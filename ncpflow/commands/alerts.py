@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ncpflow.context import as_of, context_of
+from ncpflow.context import Now, context_of
 from ncpflow.output import emit_json, escape, out, output_option, write_output
 from states.errors import InvalidInputError
 
@@ -20,19 +19,11 @@ deadlines_app = typer.Typer(no_args_is_help=True, help="Deadlines across cases."
 @alerts_app.command("sweep")
 def alerts_sweep(
     ctx: typer.Context,
-    now: Annotated[str | None, typer.Option(
-        "--now", help="Sweep as of this ISO datetime (with offset) or date; default now.")
-    ] = None,
+    now: Now = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Fire the alert rungs that are due, once each, into the outbox."""
-    from workflow import alerts
-
-    context = context_of(ctx)
-    services = context.services()
-    as_of(services, now)
-    queued = alerts.sweep(uow=services.uow, clock=services.clock, settings=services.settings,
-                          render=services.render)
+    queued = context_of(ctx).app().as_of(now).alerts.sweep()
     if as_json:
         emit_json(queued)
         return
@@ -48,11 +39,7 @@ def outbox_dispatch(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Send pending e-mails over SMTP; failures stay queued and are retried with backoff."""
-    from workflow import outbox
-
-    services = context_of(ctx).services()
-    result = outbox.dispatch(uow=services.uow, clock=services.clock, channel=services.channel,
-                             lease=timedelta(seconds=services.settings.smtp.lease_seconds))
+    result = context_of(ctx).app().outbox.dispatch()
     if as_json:
         emit_json(result.as_dict())
     else:
@@ -67,14 +54,10 @@ def deadlines_ics(
     output_file: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Open deadlines as an iCalendar (.ics) file."""
-    services = context_of(ctx).services()
-    if member is not None and member not in {m.id for m in services.settings.members}:
+    app = context_of(ctx).app()
+    if member is not None and member not in {m.id for m in app.settings.members}:
         raise InvalidInputError(f"unknown member '{member}'")
-    from workflow import ics  # icalendar costs ~30 ms to import: only this command pays
-
-    data = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
-                                  ncp_name=services.settings.ncp.name)
-    write_output(data, output_file)
+    write_output(app.calendar.ics(member=member), output_file)
 
 
 def scheduler(ctx: typer.Context) -> None:
@@ -84,4 +67,4 @@ def scheduler(ctx: typer.Context) -> None:
 
     context = context_of(ctx)
     configure(level="info", json=True)
-    heartbeat.run(context.services())
+    heartbeat.run(context.app())

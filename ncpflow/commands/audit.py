@@ -32,10 +32,7 @@ def audit_log(
     fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
 ) -> None:
     """Print the audit log (oldest first), with hashes."""
-    from workflow import audit
-
-    services = context_of(ctx).services()
-    rows = (e.as_dict() for e in audit.audit_entries(uow=services.uow, case_ref=reference))
+    rows = (e.as_dict() for e in context_of(ctx).app().audit.log(case_ref=reference))
     if fmt is LogFormat.csv:
         output.emit_csv(rows, [*HASHED_FIELDS, "prev_hash", "hash"])
     else:
@@ -58,15 +55,11 @@ def audit_verify(
     """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
     entry, a bad checkpoint or a truncation. With --file: exit 0 for an intact export signed by
     a trusted key, 1 for an unsigned one or one signed by another key, 6 for a broken one."""
-    from workflow import audit
-
     context = context_of(ctx)
     if file is not None:
         _verify_file(context, file, public_keys or [], as_json)
         return
-    services = context.services()
-    report = audit.verify_all(uow=services.uow, settings=context.settings(),
-                              public_keys=public_keys or [])
+    report = context.app().audit.verify(public_keys=public_keys or [])
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:
@@ -127,9 +120,7 @@ def audit_checkpoint(
     from workflow import audit
 
     context = context_of(ctx)
-    services = context.services()
-    checkpoint = audit.make_checkpoint(uow=services.uow, clock=services.clock,
-                                       settings=context.settings())
+    checkpoint = context.app().audit.checkpoint()
     if as_json:
         emit_json({**checkpoint.as_dict(),
                    "file": str(audit.checkpoint_path(context.settings()))})
@@ -201,25 +192,21 @@ def audit_export(
     actor: Annotated[str | None, typer.Option("--actor")] = None,
 ) -> None:
     """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
-    from workflow import audit, export_files, exports
+    from workflow import audit, exports
 
-    context = context_of(ctx)
-    services = context.services()
+    app = context_of(ctx).app()
     when = {"since": day(since, "--from"), "until": day(until, "--to")}
     if fmt is LogFormat.csv:
-        rows = exports.export_rows(uow=services.uow, clock=services.clock, case_ref=case,
-                                   reveal=reveal, actor=actor, **when)
+        rows = app.audit.export_rows(case_ref=case, reveal=reveal, actor=actor, **when)
         first = list(_first(rows))  # errors (unknown case, --reveal without --actor) first
         with to_file(output_file):
             output.emit_csv(_chain(first, rows), [*exports.EXPORT_FIELDS, "redacted"])
         return
     # JSONL: signed as a whole when a signing key is configured (workflow/export_files.py).
-    signer = audit.load_signer(context.settings())
-    lines = export_files.export_jsonl(uow=services.uow, clock=services.clock, signer=signer,
-                                      case_ref=case, reveal=reveal, actor=actor, **when)
+    lines = app.audit.export(case_ref=case, reveal=reveal, actor=actor, **when)
     with to_file(output_file):
         _write_utf8(lines)
-    if signer is None:
+    if app.audit.signer() is None:
         output.err.print(escape("note: the export is not signed (no [audit] signing_key_file "
                                 f"or ${audit.SIGNING_KEY_ENV}); `audit verify --file` will "
                                 "call it unsigned"), soft_wrap=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, notices, print_case, today, when
+from ncpflow.context import context_of, print_case, when
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
 
@@ -44,7 +44,7 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
-    from workflow import cases
+    from workflow.cases import PartyInput
     from workflow.inputs import org_numbers
 
     types: list[str | None] = list(submitter_type or [])
@@ -55,19 +55,16 @@ def case_open(
     # One type for all submitters, one each, or none.
     kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
     numbers = org_numbers(org_number or [], [*submitter, *enterprise])
-    services = context_of(ctx).services()
-    case = cases.open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy,
-        reference_prefix=services.settings.ncp.reference_prefix, title=title,
-        submitters=[cases.PartyInput(name, kind, confidential_submitter, numbers.get(name))
+    app = context_of(ctx).app()
+    case = app.cases.open(
+        title=title,
+        submitters=[PartyInput(name, kind, confidential_submitter, numbers.get(name))
                     for name, kind in zip(submitter, kinds, strict=True)],
-        enterprises=[cases.PartyInput(name, org_number=numbers.get(name))
-                     for name in enterprise],
+        enterprises=[PartyInput(name, org_number=numbers.get(name)) for name in enterprise],
         actor=actor, received=when(received, "--received"),
         themes=theme or [], host_countries=host_country or [], sector=sector,
-        notices=notices(services), guidelines_edition=guidelines_edition,
-        supporting_ncps=supporting_ncp or [])
-    print_case(case, services, as_json)
+        guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp or [])
+    print_case(case, app, as_json)
 
 
 @case_app.command("edit")
@@ -88,14 +85,11 @@ def case_edit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
-    from workflow import cases
-
-    services = context_of(ctx).services()
-    case = cases.edit_case(uow=services.uow, clock=services.clock, reference=reference,
-                           actor=actor, reason=reason, themes=theme, host_countries=host_country,
-                           sector=sector, guidelines_edition=guidelines_edition,
-                           supporting_ncps=supporting_ncp)
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.edit(reference=reference, actor=actor, reason=reason, themes=theme,
+                          host_countries=host_country, sector=sector,
+                          guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
+    print_case(case, app, as_json)
 
 
 @case_app.command("advance")
@@ -118,14 +112,11 @@ def case_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
-    from workflow import cases
-
-    services = context_of(ctx).services()
-    case = cases.advance(
-        uow=services.uow, clock=services.clock, policy=services.policy, reference=reference,
-        trigger=trigger, actor=actor, reason=reason, outcome=outcome,
-        at=when(at, "--at"), scope=scope, expected_version=expect_version)
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.advance(reference=reference, trigger=trigger, actor=actor, reason=reason,
+                             outcome=outcome, at=when(at, "--at"), scope=scope,
+                             expected_version=expect_version)
+    print_case(case, app, as_json)
 
 
 @case_app.command("show")
@@ -135,11 +126,11 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    with services.uow.read():  # the case and its lead (print_case) from one snapshot
-        print_case(queries.get_case(uow=services.uow, reference=reference), services, as_json)
+    _case, view = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
+    if as_json:
+        emit_json(view)
+    else:
+        output.case_panel(view)
 
 
 @case_app.command("list")
@@ -151,16 +142,12 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    on = today(services)
-    listed = queries.list_cases(uow=services.uow, state=state,
-                                overdue_on=on if overdue else None)
+    app = context_of(ctx).app()
+    listed = app.cases.list(state=state, overdue=overdue)
     if as_json:
-        emit_json([queries.case_view(c, today=on) for c in listed])
+        emit_json([app.cases.summary(case=c) for c in listed])
     else:
-        out.print(output.cases_table(listed, on))
+        out.print(output.cases_table(listed, app.today()))
 
 
 @case_app.command("triggers")
@@ -170,11 +157,9 @@ def case_triggers(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What may happen next to a case, and why not the rest."""
-    from workflow import queries
-
-    services = context_of(ctx).services()
-    case = queries.get_case(uow=services.uow, reference=reference)
-    rows = queries.triggers_view(case, services.policy)
+    app = context_of(ctx).app()
+    case = app.cases.get(reference=reference)
+    rows = app.cases.triggers(case=case)
     if as_json:
         emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
         return
@@ -202,13 +187,10 @@ def case_pause(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Stop the clock: the stage stays, every open deadline waits."""
-    from workflow import pausing
-
-    services = context_of(ctx).services()
-    case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=reference,
-                              actor=actor, reason=reason, requested_by=requested_by,
-                              at=when(at, "--at"))
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.pause(reference=reference, actor=actor, reason=reason,
+                           requested_by=requested_by, at=when(at, "--at"))
+    print_case(case, app, as_json)
 
 
 @case_app.command("resume")
@@ -221,12 +203,10 @@ def case_resume(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restart the clock; open deadlines move on by the whole days paused."""
-    from workflow import pausing
-
-    services = context_of(ctx).services()
-    case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=reference,
-                               actor=actor, at=when(at, "--at"), reason=reason)
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.resume(reference=reference, actor=actor, at=when(at, "--at"),
+                            reason=reason)
+    print_case(case, app, as_json)
 
 
 @case_app.command("extend")
@@ -243,13 +223,10 @@ def case_extend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
-    from workflow import pausing
-
-    services = context_of(ctx).services()
-    case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
-                                   deadline=deadline, actor=actor, reason=reason, days=days,
-                                   months=months)
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.extend(reference=reference, deadline=deadline, actor=actor, reason=reason,
+                            days=days, months=months)
+    print_case(case, app, as_json)
 
 
 @case_app.command("reassign")
@@ -265,13 +242,10 @@ def case_reassign(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give a case to another lead member; refused where the rule would not allow it."""
-    from workflow import rotation
-
-    services = context_of(ctx).services()
-    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=reference, to=to,
-                             actor=actor, reason=reason, override=override,
-                             notices=notices(services))
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.reassign(reference=reference, to=to, actor=actor, reason=reason,
+                              override=override)
+    print_case(case, app, as_json)
 
 
 @case_app.command("recuse")
@@ -284,10 +258,6 @@ def case_recuse(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The lead recuses; the rotation picks the next eligible member."""
-    from workflow import rotation
-
-    services = context_of(ctx).services()
-    case = rotation.recuse(uow=services.uow, clock=services.clock, policy=services.policy,
-                           reference=reference, member=member, actor=actor, reason=reason,
-                           notices=notices(services))
-    print_case(case, services, as_json)
+    app = context_of(ctx).app()
+    case = app.cases.recuse(reference=reference, member=member, actor=actor, reason=reason)
+    print_case(case, app, as_json)

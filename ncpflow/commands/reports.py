@@ -54,12 +54,7 @@ def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Optio
                      fmt: FormatOpt = None, as_json: JsonOpt = False,
                      output_file: OutputOpt = None) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
-    from workflow import reports
-
-    context = context_of(ctx)
-    services = context.services()
-    report = reports.timelines(uow=services.uow, clock=services.clock,
-                               settings=context.settings(), year=year)
+    report = context_of(ctx).app().reports.timelines(year=year)
     chosen = _fmt(fmt, as_json)
     text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
             if chosen is ReportFormat.csv else report_html.timelines_html(report))
@@ -71,12 +66,7 @@ def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
                   fmt: FormatOpt = None, as_json: JsonOpt = False,
                   output_file: OutputOpt = None) -> None:
     """Yearly figures for the NCP's annual report."""
-    from workflow import reports
-
-    context = context_of(ctx)
-    services = context.services()
-    report = reports.annual(uow=services.uow, clock=services.clock,
-                            settings=context.settings(), year=year)
+    report = context_of(ctx).app().reports.annual(year=year)
     chosen = _fmt(fmt, as_json)
     flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v}
             for k, v in report.items()]
@@ -90,11 +80,7 @@ def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] 
                 fmt: FormatOpt = None, as_json: JsonOpt = False,
                 output_file: OutputOpt = None) -> None:
     """One row per case with the OECD database's fields (no party names)."""
-    from workflow import reports
-
-    context = context_of(ctx)
-    services = context.services()
-    rows = reports.oecd(uow=services.uow, settings=context.settings(), year=year)
+    rows = context_of(ctx).app().reports.oecd(year=year)
     chosen = _fmt(fmt, as_json)
     text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)
             if chosen is ReportFormat.csv else report_html.oecd_html(rows, year))
@@ -109,12 +95,8 @@ def report_rotation(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Leads taken per member, open caseload and skips by reason over a period."""
-    from workflow import rotation_views
-
-    services = context_of(ctx).services()
-    report = rotation_views.rotation_report(
-        uow=services.uow, policy=services.policy,
-        since=day(since, "--from"), until=day(until, "--to"))
+    report = context_of(ctx).app().reports.rotation(since=day(since, "--from"),
+                                                    until=day(until, "--to"))
     if as_json:
         emit_json(report)
     else:

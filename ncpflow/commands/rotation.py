@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import as_of, context_of
+from ncpflow.context import Now, context_of
 from ncpflow.output import emit_json, escape, out
 
 members_app = typer.Typer(no_args_is_help=True, help="The NCP's members, from config.toml.")
@@ -20,11 +20,7 @@ def members_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Members in the database (active first, in config order), availability and caseload."""
-    from workflow import rotation_views
-
-    services = context_of(ctx).services()
-    view = rotation_views.members_view(uow=services.uow, clock=services.clock,
-                                       settings=services.settings)
+    view = context_of(ctx).app().members.list()
     if as_json:
         emit_json(view)
     else:
@@ -38,11 +34,7 @@ def members_sync(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Bring config.toml's [[members]] into the database; removed members are deactivated."""
-    from workflow import rotation
-
-    services = context_of(ctx).services()
-    changes = rotation.sync_members(uow=services.uow, clock=services.clock,
-                                    settings=services.settings, actor=actor)
+    changes = context_of(ctx).app().members.sync(actor=actor)
     if as_json:
         emit_json(changes.as_dict())
     else:
@@ -55,11 +47,7 @@ def rotation_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who leads the next case, and why not each other member."""
-    from workflow import rotation_views
-
-    services = context_of(ctx).services()
-    view = rotation_views.rotation_view(uow=services.uow, clock=services.clock,
-                                        settings=services.settings)
+    view = context_of(ctx).app().rotation.show()
     if as_json:
         emit_json(view)
     else:
@@ -72,10 +60,7 @@ def rotation_check(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Open cases whose lead is now conflicted, inactive or away (nothing is moved)."""
-    from workflow import rotation
-
-    services = context_of(ctx).services()
-    found = [p.as_dict() for p in rotation.check_leads(uow=services.uow, clock=services.clock)]
+    found = [p.as_dict() for p in context_of(ctx).app().rotation.check()]
     if as_json:
         emit_json(found)
         return
@@ -88,8 +73,7 @@ def rotation_check(
 @rotation_app.command("advance")
 def rotation_advance(
     ctx: typer.Context,
-    now: Annotated[str | None, typer.Option(
-        "--now", help="As of this ISO datetime (with offset) or date; default now.")] = None,
+    now: Now = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Hand duty on now, even before the period is over.")] = False,
     actor: Annotated[str | None, typer.Option(
@@ -97,13 +81,7 @@ def rotation_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Periodic duty: hand duty to the next member when the period is over (the job runs this)."""
-    from workflow import alerts, rotation
-
-    services = context_of(ctx).services()
-    as_of(services, now)
-    result = rotation.advance_duty(uow=services.uow, clock=services.clock,
-                                   policy=services.policy, force=force,
-                                   actor=alerts.SCHEDULER_ACTOR if actor is None else actor)
+    result = context_of(ctx).app().as_of(now).rotation.advance_duty(actor=actor, force=force)
     if as_json:
         emit_json(result.as_dict())
     else:

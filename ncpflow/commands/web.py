@@ -48,13 +48,11 @@ def users_add(
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
     from states.case import require_actor
-    from workflow import users
 
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
     secret = _password(password_stdin, password)
-    services = context_of(ctx).services()
-    made = users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
-                          member_id=member, actor=actor, password=secret)
+    made = context_of(ctx).app().users.add(name=name, role=role, member_id=member, actor=actor,
+                                           password=secret)
     if as_json:
         emit_json({"name": made.user.name, "role": made.user.role, "token": made.token})
     else:
@@ -72,23 +70,18 @@ def users_passwd(
     """Set a user's password for signing in to the pages (argon2-hashed; prompted twice,
     hidden, or `--password-stdin`). Every session of the user ends."""
     from states.case import require_actor
-    from workflow import users
 
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
     secret = _password(password_stdin, True)
     assert secret is not None
-    services = context_of(ctx).services()
-    ended = users.set_password(uow=services.uow, clock=services.clock, name=name,
-                               password=secret, actor=actor)
+    ended = context_of(ctx).app().users.set_password(name=name, password=secret, actor=actor)
     out.print(f"password of {name} set; {ended} session(s) ended")
 
 
 @users_app.command("list")
 def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Users, their roles and member links (never their secrets)."""
-    from workflow import users
-
-    listed = users.list_users(uow=context_of(ctx).services().uow)
+    listed = context_of(ctx).app().users.list()
     rows = [{"name": u.name, "role": u.role, "member": u.member_id,
              "password": u.password_hash is not None, "disabled": u.disabled,
              "totp": u.has_totp} for u in listed]
@@ -105,11 +98,7 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
 def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                   actor: Actor = "cli") -> None:
     """Disable a user at once: sign-in, sessions and API tokens are refused (audited)."""
-    from workflow import users
-
-    services = context_of(ctx).services()
-    users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=True,
-                       actor=actor)
+    context_of(ctx).app().users.set_disabled(name=name, disabled=True, actor=actor)
     out.print(f"user {name} disabled; their sessions ended and tokens refused")
 
 
@@ -117,11 +106,7 @@ def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="
 def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                  actor: Actor = "cli") -> None:
     """Enable a disabled user again (audited); revoked tokens stay revoked."""
-    from workflow import users
-
-    services = context_of(ctx).services()
-    users.set_disabled(uow=services.uow, clock=services.clock, name=name, disabled=False,
-                       actor=actor)
+    context_of(ctx).app().users.set_disabled(name=name, disabled=False, actor=actor)
     out.print(f"user {name} enabled")
 
 
@@ -129,9 +114,7 @@ def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="T
 def users_tokens(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The user's API tokens: id (not the token), made, revoked."""
-    from workflow import users
-
-    listed = users.list_tokens(uow=context_of(ctx).services().uow, name=name)
+    listed = context_of(ctx).app().users.tokens(name=name)
     rows = [{"id": t.id, "created_at": t.created_at.isoformat(),
              "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
              "active": t.active} for t in listed]
@@ -148,10 +131,7 @@ def users_new_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help
                     actor: Actor = "cli",
                     as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Issue another API token for the user and print it once (audited)."""
-    from workflow import users
-
-    services = context_of(ctx).services()
-    made = users.issue_token(uow=services.uow, clock=services.clock, name=name, actor=actor)
+    made = context_of(ctx).app().users.issue_token(name=name, actor=actor)
     if as_json:
         emit_json({"name": name, "id": made.listed.id, "token": made.token})
     else:
@@ -169,14 +149,10 @@ def users_revoke_token(
     actor: Actor = "cli",
 ) -> None:
     """Revoke an API token (or `--all`) at once, in every running server (audited)."""
-    from workflow import users
-
     if (token_id is None) == (not every):
         raise InvalidInputError("give a token id (see `ncpflow users tokens NAME`) or --all, "
                                 "not both")
-    services = context_of(ctx).services()
-    count = users.revoke_token(uow=services.uow, clock=services.clock, name=name,
-                               token_id=token_id, actor=actor)
+    count = context_of(ctx).app().users.revoke_token(name=name, token_id=token_id, actor=actor)
     out.print(f"{count} token(s) of {name} revoked")
 
 
@@ -190,16 +166,12 @@ def users_totp(
 ) -> None:
     """Enrol the user in a second factor (TOTP): print the secret and its otpauth:// URI once,
     to scan into an authenticator app. Signing in to the pages then asks for a code."""
-    from workflow import users
-
-    context = context_of(ctx)
-    services = context.services()
+    app = context_of(ctx).app()
     if remove:
-        users.remove_totp(uow=services.uow, clock=services.clock, name=name, actor=actor)
+        app.users.remove_totp(name=name, actor=actor)
         out.print(f"second factor of {name} removed")
         return
-    made = users.enrol_totp(uow=services.uow, clock=services.clock, name=name, actor=actor,
-                            issuer=context.settings().ncp.name or "ncpflow")
+    made = app.users.enrol_totp(name=name, actor=actor, issuer=app.settings.ncp.name or "ncpflow")
     if as_json:
         emit_json({"name": name, "secret": made.secret, "uri": made.uri})
     else:
@@ -223,15 +195,15 @@ def serve(
     from ncpflow.web.app import create_app
     from workflow import scheduler as heartbeat
 
-    services = context_of(ctx).services()
-    app = create_app(services)
-    jobs = None if no_scheduler else heartbeat.background(services)
+    application = context_of(ctx).app()
+    app = create_app(application)
+    jobs = None if no_scheduler else heartbeat.background(application)
     if jobs is not None:
         jobs.start()
     out.print(f"serving on http://{host}:{port} "
               f"({'without' if jobs is None else 'with'} the scheduler); Ctrl-C stops")
     try:
-        server.run(app, host=host, port=port, grace=services.settings.smtp.timeout,
+        server.run(app, host=host, port=port, grace=application.settings.smtp.timeout,
                    on_stop=jobs.stop_soon if jobs is not None else None)
     finally:
         if jobs is not None:

@@ -7,20 +7,22 @@ not allowed now or a stale version, 422 bad input.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ncpflow.web.auth import api_user, csrf_token, require_roles, services_of
+from ncpflow.web.auth import api_user, application_of, csrf_token, require_roles
 from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states import limits
+from states.case import Case
 from states.users import Role, User
-from workflow import cases, ics, pausing, rotation, users, views
-from workflow.bootstrap import Services
+from workflow.application import Application
+from workflow.cases import PartyInput
 from workflow.inputs import parse_when
+from workflow.users import NewUser
 
 
 class ErrorOut(BaseModel):
@@ -129,23 +131,34 @@ Reader = Annotated[User, _roles(Role.HANDLER, Role.MEMBER, Role.AUDITOR, Role.AD
 Advancer = Annotated[User, _roles(Role.HANDLER, Role.MEMBER)]
 
 
-async def _services(request: Request) -> Services:
-    return services_of(request)
+async def _application(request: Request) -> Application:
+    return application_of(request)
 
 
-ServicesDep = Annotated[Services, Depends(_services)]
-
-
-def _today(services: Services) -> date:
-    return services.policy.calendar.local_date(services.clock.now())
+App = Annotated[Application, Depends(_application)]
 
 
 def _when(value: str | None, what: str) -> Any:
     return parse_when(value, what) if value is not None else None
 
 
-def _view(services: Services, case: Any, user: User) -> dict[str, Any]:
-    return views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user)
+def _view(app: Application, case: Case, user: User) -> dict[str, Any]:
+    return app.cases.view(case=case, viewer=user)
+
+
+async def _answer(app: Application, user: User,
+                  write: Callable[[Callable[[Case], None]], Case]) -> dict[str, Any]:
+    """Run a bound case write (`write(then)`, through `run_write`) and answer the case as the
+    user may see it. A write that takes `then` builds the answer inside its transaction: the
+    state just written, with no read transaction of its own (the API's hot path,
+    benchmarks/api.py); for the others the answer is read after the commit."""
+    answer: list[dict[str, Any]] = []
+
+    def work() -> dict[str, Any]:
+        case = write(lambda saved: answer.append(_view(app, saved, user)))
+        return answer[0] if answer else _view(app, case, user)
+
+    return await run_write(app, work)
 
 
 class SessionOut(BaseModel):
@@ -162,131 +175,88 @@ def session(request: Request, user: Reader) -> dict[str, Any]:
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: Handler, services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _open_case(body, user, services))
-
-
-def _open_case(body: CaseIn, user: User, services: Services) -> dict[str, Any]:
+async def open_case(body: CaseIn, user: Handler, app: App) -> dict[str, Any]:
     kinds = [body.submitter_type] * len(body.submitters)
-    case = cases.open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy,
-        reference_prefix=services.settings.ncp.reference_prefix, title=body.title,
-        submitters=[cases.PartyInput(n, k, body.confidential_submitter)
+    return await _answer(app, user, lambda then: app.cases.open(
+        title=body.title,
+        submitters=[PartyInput(n, k, body.confidential_submitter)
                     for n, k in zip(body.submitters, kinds, strict=True)],
-        enterprises=[cases.PartyInput(n) for n in body.enterprises], actor=user.name,
+        enterprises=[PartyInput(n) for n in body.enterprises], actor=user.name,
         received=_when(body.received, "received"), themes=body.themes,
-        host_countries=body.host_countries, sector=body.sector,
-        notices=rotation.Notices(services.settings, services.render))
-    return _view(services, case, user)
+        host_countries=body.host_countries, sector=body.sector))
 
 
 @router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
-def list_cases(user: Reader, services: ServicesDep,
+def list_cases(user: Reader, app: App,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
-    return views.case_page(uow=services.uow, today=_today(services), viewer=user, state=state,
-                           lead=lead, overdue=overdue, limit=limit, offset=offset)
+    return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit,
+                          offset=offset)
 
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: Reader, services: ServicesDep) -> dict[str, Any]:
-    return views.show_case(uow=services.uow, reference=ref, today=_today(services),
-                           viewer=user)[1]
+def show_case(ref: Reference, user: Reader, app: App) -> dict[str, Any]:
+    return app.cases.show(reference=ref, viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
 async def transition(ref: Reference, body: TransitionIn, user: Advancer,
-                     services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _transition(ref, body, user, services))
-
-
-def _transition(ref: str, body: TransitionIn, user: User, services: Services) -> dict[str, Any]:
-    answer: list[dict[str, Any]] = []
-    # The answer is built inside the write transaction: the state just written, and no read
-    # transaction of its own (the API's hot path; benchmarks/api.py).
-    views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference=ref, trigger=body.trigger, reason=body.reason,
-                     outcome=body.outcome, at=_when(body.at, "at"),
-                     expected_version=body.expected_version, scope=body.scope,
-                     then=lambda saved: answer.append(_view(services, saved, user)))
-    return answer[0]
+                     app: App) -> dict[str, Any]:
+    return await _answer(app, user, lambda then: app.cases.advance_as(
+        user=user, reference=ref, trigger=body.trigger, reason=body.reason,
+        outcome=body.outcome, at=_when(body.at, "at"), expected_version=body.expected_version,
+        scope=body.scope, then=then))
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: PauseIn, user: Handler,
-                services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _pause(ref, body, user, services))
-
-
-def _pause(ref: str, body: PauseIn, user: User, services: Services) -> dict[str, Any]:
-    case = pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
-                              actor=user.name, reason=body.reason,
-                              requested_by=body.requested_by, at=_when(body.at, "at"))
-    return _view(services, case, user)
+async def pause(ref: Reference, body: PauseIn, user: Handler, app: App) -> dict[str, Any]:
+    return await _answer(app, user, lambda then: app.cases.pause(
+        reference=ref, actor=user.name, reason=body.reason, requested_by=body.requested_by,
+        at=_when(body.at, "at")))
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: ResumeIn, user: Handler,
-                 services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _resume(ref, body, user, services))
-
-
-def _resume(ref: str, body: ResumeIn, user: User, services: Services) -> dict[str, Any]:
-    case = pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
-                               actor=user.name, at=_when(body.at, "at"), reason=body.reason)
-    return _view(services, case, user)
+async def resume(ref: Reference, body: ResumeIn, user: Handler, app: App) -> dict[str, Any]:
+    return await _answer(app, user, lambda then: app.cases.resume(
+        reference=ref, actor=user.name, at=_when(body.at, "at"), reason=body.reason))
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: ExtendIn, user: Handler,
-                 services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _extend(ref, body, user, services))
-
-
-def _extend(ref: str, body: ExtendIn, user: User, services: Services) -> dict[str, Any]:
-    case = pausing.extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
-                                   deadline=body.deadline, actor=user.name, reason=body.reason,
-                                   days=body.days, months=body.months)
-    return _view(services, case, user)
+async def extend(ref: Reference, body: ExtendIn, user: Handler, app: App) -> dict[str, Any]:
+    return await _answer(app, user, lambda then: app.cases.extend(
+        reference=ref, deadline=body.deadline, actor=user.name, reason=body.reason,
+        days=body.days, months=body.months))
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: ReassignIn, user: Handler,
-                   services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _reassign(ref, body, user, services))
-
-
-def _reassign(ref: str, body: ReassignIn, user: User, services: Services) -> dict[str, Any]:
-    case = rotation.reassign(uow=services.uow, clock=services.clock, reference=ref, to=body.to,
-                             actor=user.name, reason=body.reason, override=body.override,
-                             notices=rotation.Notices(services.settings, services.render))
-    return _view(services, case, user)
+async def reassign(ref: Reference, body: ReassignIn, user: Handler, app: App) -> dict[str, Any]:
+    return await _answer(app, user, lambda then: app.cases.reassign(
+        reference=ref, to=body.to, actor=user.name, reason=body.reason,
+        override=body.override))
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
-def case_audit(ref: Reference, user: Reader, services: ServicesDep,
+def case_audit(ref: Reference, user: Reader, app: App,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
-    return views.audit_page(uow=services.uow, viewer=user, case_ref=ref, limit=limit,
-                            offset=offset)
+    return app.audit.page(viewer=user, case_ref=ref, limit=limit, offset=offset)
 
 
 @router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
-def audit_log(user: Reader, services: ServicesDep,
+def audit_log(user: Reader, app: App,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
-    return views.audit_page(uow=services.uow, viewer=user, limit=limit, offset=offset)
+    return app.audit.page(viewer=user, limit=limit, offset=offset)
 
 
 @router.get("/deadlines.ics", summary="Open deadlines as iCalendar", response_class=Response,
             responses={200: {"content": {"text/calendar": {}}}})
-def deadlines_ics(user: Reader, services: ServicesDep,
+def deadlines_ics(user: Reader, app: App,
                   member: Annotated[str | None, Query(max_length=100)] = None) -> Response:
-    body = ics.deadlines_calendar(uow=services.uow, now=services.clock.now(), member=member,
-                                  ncp_name=services.settings.ncp.name, viewer=user)
+    body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")
 
 
@@ -308,19 +278,17 @@ Admin = Annotated[User, _roles(Role.ADMIN)]
 
 
 @router.get("/users", summary="Users and their roles (admin)", response_model=list[UserOut])
-def list_users(user: Admin, services: ServicesDep) -> list[dict[str, Any]]:
-    return [{"name": u.name, "role": u.role, "member": u.member_id}
-            for u in users.list_users(uow=services.uow)]
+def list_users(user: Admin, app: App) -> list[dict[str, Any]]:
+    return [{"name": u.name, "role": u.role, "member": u.member_id} for u in app.users.list()]
 
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-async def add_user(body: UserIn, user: Admin, services: ServicesDep) -> dict[str, Any]:
-    return await run_write(services, lambda: _add_user(body, user, services))
+async def add_user(body: UserIn, user: Admin, app: App) -> dict[str, Any]:
+    return await run_write(app, lambda: _user_added(app.users.add(
+        name=body.name, role=body.role, member_id=body.member, actor=user.name)))
 
 
-def _add_user(body: UserIn, user: User, services: Services) -> dict[str, Any]:
-    made = users.add_user(uow=services.uow, clock=services.clock, name=body.name, role=body.role,
-                          member_id=body.member, actor=user.name)
+def _user_added(made: NewUser) -> dict[str, Any]:
     return {"name": made.user.name, "role": made.user.role, "member": made.user.member_id,
             "token": made.token}

@@ -1,4 +1,4 @@
-"""`create_app(services)`: the FastAPI app: JSON API, /healthz, and the pages when present.
+"""`create_app(application)`: the FastAPI app: JSON API, /healthz, and the pages when present.
 
 Errors become `{"error": code, "detail": text}` with the status the API promises; every
 route calls a workflow use case, so a refusal changes nothing.
@@ -19,7 +19,7 @@ from starlette.routing import Match
 
 from ncpflow import __version__
 from ncpflow.web import api
-from ncpflow.web.auth import ApiError, TokenCache, services_of
+from ncpflow.web.auth import ApiError, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
 from ncpflow.web.session_key import session_key
@@ -34,8 +34,7 @@ from states.errors import (
     StorageUnavailableError,
     TransitionNotAllowedError,
 )
-from workflow import views
-from workflow.bootstrap import Services
+from workflow.application import Application
 from workflow.config import ConfigError
 from workflow.logging import get_logger
 from workflow.views import ForbiddenError
@@ -82,20 +81,20 @@ def _allowed(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
-def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
+def create_app(application: Application, *, secret: str | None = None) -> FastAPI:
     app = FastAPI(title="ncpflow", version=__version__,
                   description="NCP specific-instance workflow: cases, deadlines, audit log.",
                   # No OpenTelemetry here: off, it costs nothing per request.
                   telemetry={"tracing": False, "metrics": False, "logs": False,
                              "operation_spans": False})
     app.add_middleware(RejectNulInUrl)
-    app.state.services = services
-    app.state.secret_key = secret or session_key(services.settings)
+    app.state.application = application
+    app.state.secret_key = secret or session_key(application.settings)
     app.state.token_cache = TokenCache()
     # Outermost last: the forwarded scheme and address are settled before anything reads
     # them, and every answer (errors too) carries the security headers.
     app.add_middleware(SecurityHeaders)
-    settings = getattr(services, "settings", None)  # None: a schema-only app (tests)
+    settings = getattr(application, "settings", None)  # None: a schema-only app (tests)
     trusted = list(settings.web.trusted_proxies) if settings is not None else []
     if trusted:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -142,7 +141,7 @@ def create_app(services: Services, *, secret: str | None = None) -> FastAPI:
 
     @app.get("/healthz", summary="Liveness and database check", tags=["health"])
     def healthz(request: Request) -> dict[str, str]:
-        views.health(uow=services_of(request).uow)
+        application_of(request).health()
         return {"status": "ok"}
 
     app.include_router(api.router, tags=["api"])

@@ -30,9 +30,9 @@ from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from states.users import Session, User
-from workflow import users
-from workflow.bootstrap import Services
+from workflow.application import Application
 from workflow.signin import SESSION_LIFETIME, SignIn
+from workflow.users import token_hash
 
 SESSION_COOKIE = "ncpflow_session"
 PRESESSION_COOKIE = "ncpflow_presession"
@@ -52,26 +52,15 @@ class ApiError(Exception):
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
 
-def services_of(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
+def application_of(request: Request) -> Application:
+    """The application (`workflow.application`) the web app serves."""
+    application: Application = request.app.state.application
+    return application
 
 
 def signin_of(request: Request) -> SignIn:
-    """The app's sign-in state (throttles, argon2 gate) for its current services."""
-    services = services_of(request)
-    signin: SignIn | None = getattr(request.app.state, "signin", None)
-    if signin is None or signin.uow is not services.uow:
-        with _SIGNIN_LOCK:
-            signin = getattr(request.app.state, "signin", None)
-            if signin is None or signin.uow is not services.uow:
-                signin = SignIn(services.uow, services.clock,
-                                frozenset(services.settings.web.require_totp_for))
-                request.app.state.signin = signin
-    return signin
-
-
-_SIGNIN_LOCK = threading.Lock()
+    """The app's sign-in state (throttles, argon2 gate) for its current application."""
+    return application_of(request).signin
 
 
 def client_address(request: Request) -> str:
@@ -103,7 +92,7 @@ def optional_user(request: Request) -> User | None:
     if cached is not None:
         assert isinstance(cached, User)
         return cached
-    services = services_of(request)
+    application = application_of(request)
     header = request.headers.get("authorization", "")
     user: User | None = None
     if header:
@@ -111,7 +100,7 @@ def optional_user(request: Request) -> User | None:
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer TOKEN'",
                            {"WWW-Authenticate": "Bearer"})
-        user = _token_user(request, services, token.strip())
+        user = _token_user(request, application, token.strip())
         if user is None:
             raise ApiError(401, "unauthorized", "the API token is not valid",
                            {"WWW-Authenticate": "Bearer"})
@@ -157,15 +146,15 @@ class TokenCache:
             self._found.pop(key, None)
 
 
-def _token_user(request: Request, services: Services, token: str) -> User | None:
+def _token_user(request: Request, application: Application, token: str) -> User | None:
     cache: TokenCache = request.app.state.token_cache
-    key = users.token_hash(token)
+    key = token_hash(token)
     user = cache.get(key)
     if user is not None:
-        if users.still_valid(uow=services.uow, user=user):
+        if application.users.still_valid(user=user):
             return user
         cache.forget(key)  # disabled, or a token of theirs revoked: look it up afresh
-    user = users.by_token(uow=services.uow, token=token)
+    user = application.users.by_token(token=token)
     if user is not None:
         cache.put(key, user)
     return user
@@ -210,7 +199,7 @@ def require_roles(*roles: str) -> Callable[..., User]:
 
 
 def _secure(request: Request) -> bool:
-    public = services_of(request).settings.web.public_url or ""
+    public = application_of(request).settings.web.public_url or ""
     return request.url.scheme == "https" or public.startswith("https://")
 
 

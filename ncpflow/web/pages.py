@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,13 +21,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import AfterValidator
 
 from ncpflow.web import auth, i18n
-from ncpflow.web.auth import ApiError, services_of
+from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
 from states.users import Role, User
-from workflow import audit, export_files, pausing, queries, views
-from workflow.bootstrap import Services
+from workflow import views
+from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
 HERE = Path(__file__).resolve().parent
@@ -67,13 +66,13 @@ def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
     (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
     @functools.wraps(page)
     def build(request: Request, *args: Any, **kwargs: Any) -> Response:
-        with services_of(request).uow.read():
+        with application_of(request).uow.read():
             return page(request, *args, **kwargs)
     return build
 
 
 def _language(request: Request) -> str:
-    default = services_of(request).settings.ncp.language
+    default = application_of(request).settings.ncp.language
     return i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
 
 
@@ -105,7 +104,7 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     base = {"request": request, "lang": lang, "t": t, "user": user, "nav": nav,
             "user_name": user.name if user else "", "user_role": user.role if user else "",
             "can_audit": bool(user and user.role in AUDIT_ROLES),
-            "csrf": auth.csrf_token(request), "ncp_name": services_of(request).settings.ncp.name,
+            "csrf": auth.csrf_token(request), "ncp_name": application_of(request).settings.ncp.name,
             "flash_error": flash.get("error") or None,
             "flash_ok": t(flash["ok"]) if flash.get("ok") else None}
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
@@ -136,10 +135,6 @@ def _safe_next(value: str | None) -> str:
     return value
 
 
-def _today(services: Services) -> date:
-    return services.policy.calendar.local_date(services.clock.now())
-
-
 def _urgency(days_left: int | None) -> str:
     if days_left is None:
         return "none"
@@ -158,7 +153,7 @@ def _may_change(user: User, case: Any) -> str | None:
 
 
 def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
-              services: Services, language: str) -> list[dict[str, Any]]:
+              app: Application, language: str) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
@@ -182,8 +177,8 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
             "deadline": deadlines.get(name.value) if name else None,
-            "duration": services.policy.timelines[name].describe(language)
-            if name and name in services.policy.timelines else None})
+            "duration": app.policy.timelines[name].describe(language)
+            if name and name in app.policy.timelines else None})
     return steps
 
 
@@ -304,9 +299,8 @@ def dashboard(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
         return _signin_redirect(request)
-    services = services_of(request)
-    page = views.case_page(uow=services.uow, today=_today(services), viewer=user,
-                           open_only=True, limit=DASHBOARD_LIMIT)
+    page = application_of(request).cases.page(viewer=user, open_only=True,
+                                              limit=DASHBOARD_LIMIT)
     rows = []
     for item in page["items"]:
         upcoming = item["next_due"]
@@ -329,27 +323,25 @@ def case_page(request: Request, ref: str) -> Response:
     user = auth.optional_user(request)
     if user is None:
         return _signin_redirect(request)
-    services = services_of(request)
+    app = application_of(request)
     try:
-        case = queries.get_case(uow=services.uow, reference=ref)
+        case = app.cases.get(reference=ref)
     except NcpflowError as exc:
         response = _render(request, "base.html", user, "dashboard",
                            flash_error=_refused(exc))
         response.status_code = 404
         return response
     lang = _language(request)
-    view = views.case_view(uow=services.uow, case=case, today=_today(services), viewer=user,
-                           language=lang)
+    view = app.cases.view(case=case, viewer=user, language=lang)
     for deadline in view["deadlines"]:
         deadline["urgency"] = _urgency(deadline["days_left"])
     view["terminal"] = case.is_terminal
-    entries = views.audit_page(uow=services.uow, viewer=user, case_ref=ref,
-                               limit=100_000)["items"]
-    options = queries.triggers_view(case, services.policy, language=lang)
+    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000)["items"]
+    options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
         request, "case.html", user, "dashboard", case=view, parties=view["parties"],
-        timeline=_timeline(view, entries, services, lang), entries=entries, show_case=False,
+        timeline=_timeline(view, entries, app, lang), entries=entries, show_case=False,
         allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
         blocked=[o for o in options if not o["allowed"] and o["to_state"]],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",
@@ -365,13 +357,11 @@ def advance(request: Request, ref: str, trigger: Field40,
             csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.current_user(request)
-    services = services_of(request)
     back = f"/cases/{ref}"
     try:
-        views.advance_as(user, uow=services.uow, clock=services.clock, policy=services.policy,
-                         reference=ref, trigger=trigger, reason=reason,
-                         outcome=outcome or None, scope=scope or None,
-                         expected_version=whole_number(version, "version"))
+        application_of(request).cases.advance_as(
+            user=user, reference=ref, trigger=trigger, reason=reason, outcome=outcome or None,
+            scope=scope or None, expected_version=whole_number(version, "version"))
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc)) from None
     except NcpflowError as exc:
@@ -385,10 +375,9 @@ def pause(request: Request, ref: str, reason: Field2000 = "",
           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
-    services = services_of(request)
     try:
-        pausing.pause_case(uow=services.uow, clock=services.clock, reference=ref,
-                           actor=user.name, reason=reason, requested_by=requested_by or None)
+        application_of(request).cases.pause(reference=ref, actor=user.name, reason=reason,
+                                            requested_by=requested_by or None)
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")
@@ -399,10 +388,9 @@ def resume(request: Request, ref: str, reason: Field2000 = "",
            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
     auth.check_csrf(request, csrf_token)
     user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
-    services = services_of(request)
     try:
-        pausing.resume_case(uow=services.uow, clock=services.clock, reference=ref,
-                            actor=user.name, reason=reason or None)
+        application_of(request).cases.resume(reference=ref, actor=user.name,
+                                             reason=reason or None)
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc))
     return _redirect(f"/cases/{ref}", request, ok="done")
@@ -416,24 +404,23 @@ def audit_page(request: Request) -> Response:
         return _signin_redirect(request)
     if user.role not in AUDIT_ROLES:
         raise ApiError(403, "forbidden", f"role '{user.role}' may not read the audit log")
-    services = services_of(request)
+    app = application_of(request)
     case_filter = request.query_params.get("case") or ""
     kind_filter = request.query_params.get("kind") or ""
     before = _int_param(request, "before")
-    refs = queries.case_references(uow=services.uow)
-    page = views.audit_page(uow=services.uow, viewer=user,
-                            case_ref=case_filter if case_filter in refs else None,
-                            kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1,
-                            before=before, newest_first=True)
+    refs = app.cases.references()
+    page = app.audit.page(viewer=user, case_ref=case_filter if case_filter in refs else None,
+                          kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1, before=before,
+                          newest_first=True)
     entries = page["items"][:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.
     older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
                                 before=str(entries[-1]["seq"]))
              if len(page["items"]) > AUDIT_PAGE_SIZE else None)
     filters = _query(case=case_filter, kind=kind_filter)
-    verdict = audit.verify_chain(uow=services.uow).as_dict()
+    verdict = app.audit.verify_chain().as_dict()
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
-                   refs=refs, kinds=views.audit_kinds(uow=services.uow),
+                   refs=refs, kinds=app.audit.kinds(),
                    case_filter=case_filter, kind_filter=kind_filter, verdict=verdict,
                    exports=_exports(case_filter), older=older,
                    newest=("/audit?" + filters if filters else "/audit") if before else None)
@@ -476,11 +463,8 @@ def audit_export(request: Request) -> Response:
         return _signin_redirect(request)
     if user.role not in AUDIT_ROLES:
         raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
-    services = services_of(request)
     case_ref = request.query_params.get("case") or None
-    body = "".join(export_files.export_jsonl(
-        uow=services.uow, clock=services.clock, signer=audit.load_signer(services.settings),
-        case_ref=case_ref))
+    body = "".join(application_of(request).audit.export(case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
     return Response(body, media_type="application/x-ndjson",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
@@ -493,10 +477,7 @@ def members_page(request: Request) -> Response:
     user = auth.optional_user(request)
     if user is None:
         return _signin_redirect(request)
-    services = services_of(request)
-    lang = _language(request)
-    members, rotation = views.members_page(uow=services.uow, clock=services.clock,
-                                           settings=services.settings, viewer=user,
-                                           language=lang)
+    members, rotation = application_of(request).members.page(viewer=user,
+                                                             language=_language(request))
     return _render(request, "members.html", user, "members", members=members,
                    rotation=rotation)

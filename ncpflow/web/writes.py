@@ -1,4 +1,4 @@
-"""`run_write(services, work)`: where a route's write use case runs.
+"""`run_write(app, work)`: where a route's write use case runs.
 
 FastAPI runs plain `def` routes in a thread pool. For SQLite writes that hop costs more than
 the write: one writer goes at a time anyway, and the worker threads and the event loop hand
@@ -16,13 +16,13 @@ from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from workflow.bootstrap import Services
+from workflow.application import Application
 
 T = TypeVar("T")
 
 
-async def run_write(services: Services, work: Callable[[], T]) -> T:
-    turn = services.uow.writer_if_free()
+async def run_write(app: Application, work: Callable[[], T]) -> T:
+    turn = app.uow.writer_if_free()
     if turn is None:
         return await run_in_threadpool(work)
     with turn:

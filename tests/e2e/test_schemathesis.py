@@ -41,7 +41,7 @@ def live(sqlite_url: str, clock: FixedClock) -> Iterator[None]:
     cases.open_case(uow=services.uow, clock=clock, policy=services.policy,
                     reference_prefix="NCP", title="Seed", actor="test",
                     submitters=[cases.PartyInput("S")], enterprises=[cases.PartyInput("E")])
-    app.state.services = services
+    app.state.application = services
     yield
     services.close()
 

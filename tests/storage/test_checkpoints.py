@@ -25,7 +25,7 @@ from tests.conftest import ROOT, InProcessCli
 from tests.helpers import open_one
 from tests.storage.test_audit_log import _drop_append_only_triggers, _seed, _sql
 from workflow.audit import _append_line, checkpoint_path, make_checkpoint, verify_all
-from workflow.bootstrap import Services
+from workflow.bootstrap import Services, bootstrap
 from workflow.cases import advance
 
 SIGNER = Signer.generate()
@@ -465,7 +465,13 @@ def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
     scheduler.run_checkpoint(services)
     assert verify_all(uow=services.uow, settings=services.settings).checkpoints == 1
     monkeypatch.delenv("NCPFLOW_AUDIT_SIGNING_KEY")
-    assert scheduler.CHECKPOINT_JOB not in scheduler.jobs(services)
+    # The key is read once onto the application: a process started without one has no job.
+    assert scheduler.CHECKPOINT_JOB in scheduler.jobs(services)
+    unkeyed = bootstrap(services.settings, clock=services.clock)
+    try:
+        assert scheduler.CHECKPOINT_JOB not in scheduler.jobs(unkeyed)
+    finally:
+        unkeyed.close()
 
 
 @pytest.mark.parametrize(("content", "problem"), [

@@ -1,0 +1,591 @@
+"""The application: the use cases bound to one unit of work, clock, policy and notifier.
+
+`workflow.bootstrap.bootstrap()` builds it; the command line, the API, the pages and the
+scheduler's jobs call `app.cases.advance(reference=..., trigger=..., actor=..., reason=...)` and
+its siblings, never a use-case function with `uow=`/`clock=` of their own. Each group is one
+concept; its methods are keyword-only and delegate to the workflow functions, which stay the
+implementation (and what the workflow tests call). Lead notices are built once per application
+and every bound call that may queue one passes them: no bound method takes them, so no entry
+point can leave them out.
+
+The use-case modules are imported inside the methods: a command pays only for what it runs.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from threading import Event, Lock
+from typing import TYPE_CHECKING, Any
+
+from states.case import Case, Policy
+from states.users import User
+from workflow.config import Settings
+from workflow.ports import Channel, Clock, Renderer, UnitOfWork
+
+if TYPE_CHECKING:
+    from states.chain import AuditEntry, Verdict
+    from states.checkpoints import Checkpoint
+    from states.members import Member, MemberChanges
+    from states.signatures import Signer
+    from states.users import ApiToken
+    from workflow.audit import AuditReport
+    from workflow.cases import PartyInput
+    from workflow.outbox import DispatchResult
+    from workflow.rotation import DutyResult, LeadProblem, Notices
+    from workflow.signin import SignIn
+    from workflow.users import Enrolment, NewToken, NewUser
+
+When = date | datetime | None
+
+
+@dataclass
+class Application:
+    """What bootstrap wires; entry points use the groups (`app.cases`, `app.audit`, ...)."""
+
+    settings: Settings
+    uow: UnitOfWork
+    clock: Clock
+    channel: Channel
+    render: Renderer
+    close: Callable[[], None] = field(default=lambda: None)
+    """Release connections; entry points call it when they are done."""
+    _lazy: _Lazy = field(default_factory=lambda: _Lazy(), init=False, repr=False)
+
+    @property
+    def policy(self) -> Policy:
+        return self.settings.policy
+
+    def today(self) -> date:
+        """The NCP-local date of the application's clock."""
+        return self.policy.calendar.local_date(self.clock.now())
+
+    def as_of(self, value: str | None, what: str = "--now") -> Application:
+        """`--now`: this application on a clock standing at that date (its local midnight) or
+        instant; itself when `value` is None. The copy shares the database and the keys."""
+        if value is None:
+            return self
+        from workflow.clock import FixedClock
+        from workflow.inputs import parse_when
+
+        parsed = parse_when(value, what)
+        instant = parsed if isinstance(parsed, datetime) else \
+            self.policy.calendar.start_of_day(parsed)
+        return replace(self, clock=FixedClock(instant))
+
+    def health(self) -> None:
+        """Raise (StorageUnavailableError) unless the database answers with its schema."""
+        from workflow import views
+
+        views.health(uow=self.uow)
+
+    @property
+    def notices(self) -> Notices:
+        """Where lead notices go, built once from the settings and the renderer; every bound
+        call that may queue one passes them (imported when first needed: start-up stays
+        cheap for commands that send none)."""
+        return self._lazy.notices(self)
+
+    @property
+    def signin(self) -> SignIn:
+        """The web's sign-in state (throttles, the argon2 gate, sessions), one per application."""
+        return self._lazy.signin(self)
+
+    @cached_property
+    def cases(self) -> CaseUseCases:
+        return CaseUseCases(self)
+
+    @cached_property
+    def members(self) -> MemberUseCases:
+        return MemberUseCases(self)
+
+    @cached_property
+    def rotation(self) -> RotationUseCases:
+        return RotationUseCases(self)
+
+    @cached_property
+    def alerts(self) -> AlertUseCases:
+        return AlertUseCases(self)
+
+    @cached_property
+    def outbox(self) -> OutboxUseCases:
+        return OutboxUseCases(self)
+
+    @cached_property
+    def audit(self) -> AuditUseCases:
+        return AuditUseCases(self)
+
+    @cached_property
+    def reports(self) -> ReportUseCases:
+        return ReportUseCases(self)
+
+    @cached_property
+    def users(self) -> UserUseCases:
+        return UserUseCases(self)
+
+    @cached_property
+    def calendar(self) -> CalendarUseCases:
+        return CalendarUseCases(self)
+
+
+class _Lazy:
+    """What an application builds once, when first needed: the audit signing key (not read
+    again by every job or download), the lead notices and the sign-in state."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self._signer_read = False
+        self._signer: Signer | None = None
+        self._signin: SignIn | None = None
+        self._notices: Notices | None = None
+
+    def signer(self, settings: Settings) -> Signer | None:
+        with self._lock:
+            if not self._signer_read:
+                from workflow.audit import load_signer
+
+                self._signer = load_signer(settings)  # a bad key raises, and is read again
+                self._signer_read = True
+            return self._signer
+
+    def notices(self, app: Application) -> Notices:
+        with self._lock:
+            if self._notices is None:
+                from workflow.rotation import Notices
+
+                self._notices = Notices(app.settings, app.render)
+            return self._notices
+
+    def signin(self, app: Application) -> SignIn:
+        with self._lock:
+            if self._signin is None:
+                from workflow.signin import SignIn
+
+                self._signin = SignIn(app.uow, app.clock,
+                                      frozenset(app.settings.web.require_totp_for))
+            return self._signin
+
+
+class _Group:
+    def __init__(self, app: Application) -> None:
+        self._app = app
+
+
+class CaseUseCases(_Group):
+    """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; read and view."""
+
+    def open(self, *, title: str, submitters: Sequence[PartyInput],
+             enterprises: Sequence[PartyInput], actor: str, received: When = None,
+             themes: Sequence[str] = (), host_countries: Sequence[str] = (),
+             sector: str | None = None, guidelines_edition: str | None = None,
+             supporting_ncps: Sequence[str] = ()) -> Case:
+        from workflow import cases
+
+        app = self._app
+        return cases.open_case(
+            uow=app.uow, clock=app.clock, policy=app.policy,
+            reference_prefix=app.settings.ncp.reference_prefix, title=title,
+            submitters=submitters, enterprises=enterprises, actor=actor, received=received,
+            themes=themes, host_countries=host_countries, sector=sector, notices=app.notices,
+            guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncps)
+
+    def edit(self, *, reference: str, actor: str, reason: str,
+             themes: Sequence[str] | None = None, host_countries: Sequence[str] | None = None,
+             sector: str | None = None, guidelines_edition: str | None = None,
+             supporting_ncps: Sequence[str] | None = None) -> Case:
+        from workflow import cases
+
+        return cases.edit_case(uow=self._app.uow, clock=self._app.clock, reference=reference,
+                               actor=actor, reason=reason, themes=themes,
+                               host_countries=host_countries, sector=sector,
+                               guidelines_edition=guidelines_edition,
+                               supporting_ncps=supporting_ncps)
+
+    def advance(self, *, reference: str, trigger: str, actor: str, reason: str,
+                outcome: str | None = None, at: When = None,
+                expected_version: int | None = None, scope: str | None = None,
+                then: Callable[[Case], None] | None = None) -> Case:
+        """Fire `trigger`; `then(case)` runs inside the write transaction, on the saved case."""
+        from workflow import cases
+
+        app = self._app
+        return cases.advance(uow=app.uow, clock=app.clock, policy=app.policy,
+                             reference=reference, trigger=trigger, actor=actor, reason=reason,
+                             outcome=outcome, at=at, expected_version=expected_version,
+                             scope=scope, then=then)
+
+    def advance_as(self, *, user: User, reference: str, trigger: str, reason: str,
+                   outcome: str | None = None, at: When = None,
+                   expected_version: int | None = None, scope: str | None = None,
+                   then: Callable[[Case], None] | None = None) -> Case:
+        """`advance` with the signed-in user as actor, refused (views.ForbiddenError) unless
+        they may (`views.may_advance`: handlers any case, members the cases they lead)."""
+        from workflow import views
+
+        app = self._app
+        return views.advance_as(user, uow=app.uow, clock=app.clock, policy=app.policy,
+                                reference=reference, trigger=trigger, reason=reason,
+                                outcome=outcome, at=at, expected_version=expected_version,
+                                scope=scope, then=then)
+
+    def pause(self, *, reference: str, actor: str, reason: str, requested_by: str | None = None,
+              at: When = None) -> Case:
+        from workflow import pausing
+
+        return pausing.pause_case(uow=self._app.uow, clock=self._app.clock, reference=reference,
+                                  actor=actor, reason=reason, requested_by=requested_by, at=at)
+
+    def resume(self, *, reference: str, actor: str, at: When = None,
+               reason: str | None = None) -> Case:
+        from workflow import pausing
+
+        return pausing.resume_case(uow=self._app.uow, clock=self._app.clock,
+                                   reference=reference, actor=actor, at=at, reason=reason)
+
+    def extend(self, *, reference: str, deadline: str, actor: str, reason: str,
+               days: int | None = None, months: int | None = None) -> Case:
+        from workflow import pausing
+
+        return pausing.extend_deadline(uow=self._app.uow, clock=self._app.clock,
+                                       reference=reference, deadline=deadline, actor=actor,
+                                       reason=reason, days=days, months=months)
+
+    def reassign(self, *, reference: str, to: str, actor: str, reason: str,
+                 override: bool = False) -> Case:
+        from workflow import rotation
+
+        app = self._app
+        return rotation.reassign(uow=app.uow, clock=app.clock, reference=reference, to=to,
+                                 actor=actor, reason=reason, override=override,
+                                 notices=app.notices)
+
+    def recuse(self, *, reference: str, member: str, actor: str, reason: str) -> Case:
+        from workflow import rotation
+
+        app = self._app
+        return rotation.recuse(uow=app.uow, clock=app.clock, policy=app.policy,
+                               reference=reference, member=member, actor=actor, reason=reason,
+                               notices=app.notices)
+
+    def get(self, *, reference: str) -> Case:
+        from workflow import queries
+
+        return queries.get_case(uow=self._app.uow, reference=reference)
+
+    def list(self, *, state: str | None = None, overdue: bool = False) -> list[Case]:
+        """Cases, oldest first; `overdue`: only those with a deadline overdue today."""
+        from workflow import queries
+
+        return queries.list_cases(uow=self._app.uow, state=state,
+                                  overdue_on=self._app.today() if overdue else None)
+
+    def references(self) -> builtins.list[str]:
+        from workflow import queries
+
+        return queries.case_references(uow=self._app.uow)
+
+    def view(self, *, case: Case, viewer: User | None = None,
+             language: str = "en") -> dict[str, Any]:
+        """`case show --json` of `case` as of today, with its lead and panel; for a `viewer`,
+        redacted as that viewer may see it (the API and the pages)."""
+        app = self._app
+        if viewer is not None:
+            from workflow import views
+
+            return views.case_view(uow=app.uow, case=case, today=app.today(), viewer=viewer,
+                                   language=language)
+        from workflow import queries, rotation_views
+
+        view = queries.case_view(case, today=app.today(), language=language)
+        view.update(rotation_views.lead_view(uow=app.uow, case=case))
+        return view
+
+    def summary(self, *, case: Case, language: str = "en") -> dict[str, Any]:
+        """`view` without the lead and panel (one row of `case list --json`)."""
+        from workflow import queries
+
+        return queries.case_view(case, today=self._app.today(), language=language)
+
+    def show(self, *, reference: str, viewer: User | None = None,
+             language: str = "en") -> tuple[Case, dict[str, Any]]:
+        """The case and its `view`, both from one snapshot."""
+        with self._app.uow.read():
+            case = self.get(reference=reference)
+            return case, self.view(case=case, viewer=viewer, language=language)
+
+    def page(self, *, viewer: User, state: str | None = None, lead: str | None = None,
+             overdue: bool = False, open_only: bool = False, limit: int = 50,
+             offset: int = 0) -> dict[str, Any]:
+        """One page of cases as `viewer` may see them; filtered and paged in the database."""
+        from workflow import views
+
+        return views.case_page(uow=self._app.uow, today=self._app.today(), viewer=viewer,
+                               state=state, lead=lead, overdue=overdue, open_only=open_only,
+                               limit=limit, offset=offset)
+
+    def triggers(self, *, case: Case, language: str = "en") -> builtins.list[dict[str, Any]]:
+        """What may happen next to `case`, and why not the rest."""
+        from workflow import queries
+
+        return queries.triggers_view(case, self._app.policy, language=language)
+
+
+class MemberUseCases(_Group):
+    """The NCP's members, as config.toml declares them."""
+
+    def sync(self, *, actor: str = "config") -> MemberChanges:
+        from workflow import rotation
+
+        return rotation.sync_members(uow=self._app.uow, clock=self._app.clock,
+                                     settings=self._app.settings, actor=actor)
+
+    def list(self, *, language: str = "en") -> dict[str, Any]:
+        """`members list`: availability and caseload of each member."""
+        from workflow import rotation_views
+
+        return rotation_views.members_view(uow=self._app.uow, clock=self._app.clock,
+                                           settings=self._app.settings, language=language)
+
+    def stored(self) -> builtins.list[Member]:
+        from workflow import rotation
+
+        return rotation.list_members(uow=self._app.uow)
+
+    def page(self, *, viewer: User, language: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The members page's two views (members, rotation), redacted for `viewer`."""
+        from workflow import views
+
+        app = self._app
+        return views.members_page(uow=app.uow, clock=app.clock, settings=app.settings,
+                                  viewer=viewer, language=language)
+
+
+class RotationUseCases(_Group):
+    """Who leads: the rotation, duty periods, and leads that may no longer lead."""
+
+    def show(self, *, language: str = "en") -> dict[str, Any]:
+        from workflow import rotation_views
+
+        return rotation_views.rotation_view(uow=self._app.uow, clock=self._app.clock,
+                                            settings=self._app.settings, language=language)
+
+    def advance_duty(self, *, actor: str | None = None, force: bool = False) -> DutyResult:
+        """Hand duty on when the period is over (or now, with `force`); actor: the scheduler's
+        name unless given."""
+        from workflow import rotation
+        from workflow.alerts import SCHEDULER_ACTOR
+
+        app = self._app
+        return rotation.advance_duty(uow=app.uow, clock=app.clock, policy=app.policy,
+                                     actor=SCHEDULER_ACTOR if actor is None else actor,
+                                     force=force)
+
+    def check(self) -> list[LeadProblem]:
+        from workflow import rotation
+
+        return rotation.check_leads(uow=self._app.uow, clock=self._app.clock)
+
+    def alert(self) -> list[dict[str, Any]]:
+        """Tell the chair, once, about open cases whose lead is now conflicted or away."""
+        from workflow import rotation
+
+        return rotation.alert_unavailable_leads(uow=self._app.uow, clock=self._app.clock,
+                                                notices=self._app.notices)
+
+
+class AlertUseCases(_Group):
+    def sweep(self) -> list[dict[str, Any]]:
+        """Fire the alert rungs that are due, once each, into the outbox."""
+        from workflow import alerts
+
+        app = self._app
+        return alerts.sweep(uow=app.uow, clock=app.clock, settings=app.settings,
+                            render=app.render)
+
+
+class OutboxUseCases(_Group):
+    def dispatch(self, *, stop: Event | None = None) -> DispatchResult:
+        """Send what the outbox holds; once `stop` is set, no message after the one in hand."""
+        from workflow import outbox
+
+        app = self._app
+        return outbox.dispatch(uow=app.uow, clock=app.clock, channel=app.channel,
+                               lease=timedelta(seconds=app.settings.smtp.lease_seconds),
+                               stop=stop)
+
+
+class AuditUseCases(_Group):
+    """The hash-chained audit log: read, verify, checkpoint, export."""
+
+    def signer(self) -> Signer | None:
+        """The configured signing key, read once per application; None when there is none."""
+        return self._app._lazy.signer(self._app.settings)
+
+    def log(self, *, case_ref: str | None = None) -> list[AuditEntry]:
+        from workflow import audit
+
+        return audit.audit_entries(uow=self._app.uow, case_ref=case_ref)
+
+    def page(self, *, viewer: User, case_ref: str | None = None, kind: str | None = None,
+             limit: int = 100, offset: int = 0, before: int | None = None,
+             newest_first: bool = False) -> dict[str, Any]:
+        """A page of the log as `viewer` may read it."""
+        from workflow import views
+
+        return views.audit_page(uow=self._app.uow, viewer=viewer, case_ref=case_ref, kind=kind,
+                                limit=limit, offset=offset, before=before,
+                                newest_first=newest_first)
+
+    def kinds(self) -> list[str]:
+        from workflow import views
+
+        return views.audit_kinds(uow=self._app.uow)
+
+    def verify_chain(self) -> Verdict:
+        from workflow import audit
+
+        return audit.verify_chain(uow=self._app.uow)
+
+    def verify(self, *, public_keys: Sequence[Path] = ()) -> AuditReport:
+        """The chain, then every checkpoint in the table and in the checkpoint log."""
+        from workflow import audit
+
+        return audit.verify_all(uow=self._app.uow, settings=self._app.settings,
+                                public_keys=public_keys)
+
+    def checkpoint(self) -> Checkpoint:
+        """Sign the chain head with the configured key (ConfigError without one)."""
+        from workflow import audit
+
+        return audit.make_checkpoint(uow=self._app.uow, clock=self._app.clock,
+                                     settings=self._app.settings, signer=self.signer())
+
+    def export_rows(self, *, case_ref: str | None = None, since: date | None = None,
+                    until: date | None = None, reveal: bool = False,
+                    actor: str | None = None) -> Iterator[dict[str, Any]]:
+        from workflow import exports
+
+        return exports.export_rows(uow=self._app.uow, clock=self._app.clock, case_ref=case_ref,
+                                   since=since, until=until, reveal=reveal, actor=actor)
+
+    def export(self, *, case_ref: str | None = None, since: date | None = None,
+               until: date | None = None, reveal: bool = False,
+               actor: str | None = None) -> Iterator[str]:
+        """The signed JSONL export (signed when a signing key is configured)."""
+        from workflow import export_files
+
+        return export_files.export_jsonl(uow=self._app.uow, clock=self._app.clock,
+                                         signer=self.signer(), case_ref=case_ref, since=since,
+                                         until=until, reveal=reveal, actor=actor)
+
+
+class ReportUseCases(_Group):
+    """Reports derived from the audit log."""
+
+    def timelines(self, *, year: int | None = None) -> dict[str, Any]:
+        from workflow import reports
+
+        return reports.timelines(uow=self._app.uow, clock=self._app.clock,
+                                 settings=self._app.settings, year=year)
+
+    def annual(self, *, year: int) -> dict[str, Any]:
+        from workflow import reports
+
+        return reports.annual(uow=self._app.uow, clock=self._app.clock,
+                              settings=self._app.settings, year=year)
+
+    def oecd(self, *, year: int | None = None) -> list[dict[str, Any]]:
+        from workflow import reports
+
+        return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
+
+    def rotation(self, *, since: date | None = None, until: date | None = None) -> dict[str, Any]:
+        from workflow import rotation_views
+
+        return rotation_views.rotation_report(uow=self._app.uow, policy=self._app.policy,
+                                              since=since, until=until)
+
+
+class UserUseCases(_Group):
+    """Users of the web app and API, their passwords, tokens and second factors."""
+
+    def add(self, *, name: str, role: str, actor: str, member_id: str | None = None,
+            password: str | None = None) -> NewUser:
+        from workflow import users
+
+        return users.add_user(uow=self._app.uow, clock=self._app.clock, name=name, role=role,
+                              actor=actor, member_id=member_id, password=password)
+
+    def set_password(self, *, name: str, password: str, actor: str) -> int:
+        from workflow import users
+
+        return users.set_password(uow=self._app.uow, clock=self._app.clock, name=name,
+                                  password=password, actor=actor)
+
+    def set_disabled(self, *, name: str, disabled: bool, actor: str) -> None:
+        from workflow import users
+
+        users.set_disabled(uow=self._app.uow, clock=self._app.clock, name=name,
+                           disabled=disabled, actor=actor)
+
+    def list(self) -> list[User]:
+        from workflow import users
+
+        return users.list_users(uow=self._app.uow)
+
+    def tokens(self, *, name: str) -> builtins.list[ApiToken]:
+        from workflow import users
+
+        return users.list_tokens(uow=self._app.uow, name=name)
+
+    def issue_token(self, *, name: str, actor: str) -> NewToken:
+        from workflow import users
+
+        return users.issue_token(uow=self._app.uow, clock=self._app.clock, name=name,
+                                 actor=actor)
+
+    def revoke_token(self, *, name: str, token_id: str | None, actor: str) -> int:
+        from workflow import users
+
+        return users.revoke_token(uow=self._app.uow, clock=self._app.clock, name=name,
+                                  token_id=token_id, actor=actor)
+
+    def enrol_totp(self, *, name: str, actor: str, issuer: str) -> Enrolment:
+        from workflow import users
+
+        return users.enrol_totp(uow=self._app.uow, clock=self._app.clock, name=name,
+                                actor=actor, issuer=issuer)
+
+    def remove_totp(self, *, name: str, actor: str) -> None:
+        from workflow import users
+
+        users.remove_totp(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
+
+    def by_token(self, *, token: str) -> User | None:
+        from workflow import users
+
+        return users.by_token(uow=self._app.uow, token=token)
+
+    def still_valid(self, *, user: User) -> bool:
+        from workflow import users
+
+        return users.still_valid(uow=self._app.uow, user=user)
+
+    def by_name(self, *, name: str) -> User | None:
+        from workflow import users
+
+        return users.by_name(uow=self._app.uow, name=name)
+
+
+class CalendarUseCases(_Group):
+    def ics(self, *, member: str | None = None, viewer: User | None = None) -> bytes:
+        """Open deadlines as an iCalendar file; `member`: only the cases it leads."""
+        from workflow import ics  # icalendar costs ~30 ms to import: only this call pays
+
+        return ics.deadlines_calendar(uow=self._app.uow, now=self._app.clock.now(),
+                                      member=member, ncp_name=self._app.settings.ncp.name,
+                                      viewer=viewer)

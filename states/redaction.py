@@ -1,7 +1,7 @@
 """Redaction of protected identities: the one rule every view, feed and export applies (pure).
 
 A confidential submitter's name and organisation number are protected. For a reader who may
-not see identities (`states.users.may_see_identities`), every occurrence in any text is
+not see identities (`states.permissions.may_see_identities`), every occurrence in any text is
 replaced:
 
 - names match ignoring case, with any run of whitespace (spaces, tabs, line breaks) standing

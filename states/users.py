@@ -1,4 +1,5 @@
-"""Users and roles of the web app and API, and what each role may do (pure)."""
+"""Users and roles of the web app and API (pure); what each role may do is
+`states/permissions.py`."""
 
 from __future__ import annotations
 
@@ -59,12 +60,3 @@ class Session:
     last_seen_at: datetime
     expires_at: datetime
 
-
-# Who may read confidential submitters' names and organisation numbers as stored. Auditors see
-# pseudonyms (states/redaction.py); an unknown role sees nothing it should not.
-SEES_IDENTITIES = frozenset({Role.HANDLER, Role.MEMBER, Role.ADMIN})
-
-
-def may_see_identities(role: str) -> bool:
-    """Whether a user of `role` may see confidential submitters' names and numbers as stored."""
-    return role in SEES_IDENTITIES

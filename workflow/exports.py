@@ -7,7 +7,8 @@ the case's stable pseudonym and marks the entry `"redacted": true`, keeping its 
 Its hash can no longer be recomputed from the file, so the export file is signed as a whole,
 redactions included (`workflow.export_files`, which also verifies a file offline); the database
 (`audit verify`) or a `--reveal` export verifies such entries in full.
-`--reveal` (an admin's decision) exports names as stored, and is itself an audit entry.
+`--reveal` (an admin's decision) exports names as stored, and is itself an audit entry; an actor
+who is a user must have a role that may (states/permissions.py: REVEAL_IDENTITIES).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from states import records
 from states.case import require_actor
 from states.chain import HASHED_FIELDS, AuditEntry
 from states.errors import InvalidInputError
-from workflow import inputs
+from states.permissions import Action
+from workflow import inputs, users
 from workflow import redaction as redactions
 from workflow.ports import Clock, Transaction, UnitOfWork
 
@@ -54,6 +56,7 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
             raise InvalidInputError("--reveal needs --actor (revealing identities is audited)")
         require_actor(actor)
         with uow.write() as tx:
+            users.authorise(tx, actor, Action.REVEAL_IDENTITIES)
             if case_ref is not None:
                 tx.cases.get(case_ref)  # an unknown case: refuse before auditing anything
             tx.audit.append(case_ref=case_ref, actor=actor, at=clock.now(), from_state=None,

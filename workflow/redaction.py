@@ -1,14 +1,15 @@
 """Which redaction a reader gets: the one place every view, feed, report and export asks.
 
 The rule itself (what matches, what replaces it) is `states.redaction`; who may see identities
-is `states.users.may_see_identities`. Here the protected names and numbers are read from the
+is `states.permissions.may_see_identities`. Here the protected names and numbers are read from the
 database, inside the caller's transaction, for a reader who may not see them.
 """
 
 from __future__ import annotations
 
+from states.permissions import may_see_identities
 from states.redaction import NOTHING, Redaction
-from states.users import User, may_see_identities
+from states.users import User
 from workflow.ports import Transaction, UnitOfWork
 
 # Keys of a view or audit entry that hold identifiers, not free text: never rewritten.

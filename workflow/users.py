@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from states import records
+from states import permissions, records
 from states.case import require_actor
 from states.errors import InvalidInputError
+from states.permissions import Action
 from states.users import ApiToken, Role, User
 from workflow import inputs
 from workflow.logging import get_logger
@@ -98,6 +99,7 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
     hashed = _hash_password(password) if password is not None else None
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, Action.MANAGE_USERS)
         if member_id is not None and member_id not in {m.id for m in tx.members.all()}:
             raise InvalidInputError(f"no member with id '{member_id}'; see `ncpflow members list`")
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
@@ -118,6 +120,20 @@ def _hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def authorise(tx: Transaction, actor: str, action: Action) -> None:
+    """Refuse (PermissionDeniedError: exit 1, or 403) when `actor` is a user whose role the
+    permission table does not let do `action`. An actor who is no user (an operator at the
+    command line: `cli`, `root`) has no role to ask about; access to the database decides."""
+    user = tx.users.get(actor)
+    if user is not None:
+        permissions.require(user.role, action)
+
+
+def _on_credentials(name: str, actor: str) -> Action:
+    """Setting a password or second factor: one's own, or as a manager of users."""
+    return Action.SET_OWN_CREDENTIALS if actor == name else Action.MANAGE_USERS
+
+
 def _existing(tx: Transaction, name: str) -> User:
     user = tx.users.get(name)
     if user is None:
@@ -131,6 +147,7 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
     hashed = _hash_password(password)
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, _on_credentials(name, actor))
         _existing(tx, name)
         tx.users.set_password(name, hashed)
         ended = tx.users.revoke_sessions(name, at=now)
@@ -145,6 +162,7 @@ def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool,
     """Disable (every session ends; tokens and sign-in refused) or enable a user again."""
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, Action.MANAGE_USERS)
         user = _existing(tx, name)
         if user.disabled == disabled:
             raise InvalidInputError(f"user '{name}' is already "
@@ -163,6 +181,7 @@ def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewT
     token = new_token()
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, Action.MANAGE_USERS)
         _existing(tx, name)
         listed = tx.users.add_token(name, token_hash(token), at=now)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
@@ -182,6 +201,7 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
     """Revoke one token (by its listed id) or, with None, every token of the user."""
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, Action.MANAGE_USERS)
         _existing(tx, name)
         if token_id is not None and token_id not in {t.id for t in tx.users.tokens(name)}:
             raise InvalidInputError(f"user '{name}' has no token '{token_id}'; "
@@ -205,6 +225,7 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
     secret = pyotp.random_base32()
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, _on_credentials(name, actor))
         _existing(tx, name)
         tx.users.set_totp(name, secret)
         # A second factor is often added because a password may have leaked: end the sessions
@@ -220,6 +241,7 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
 def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None:
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, _on_credentials(name, actor))
         if not _existing(tx, name).has_totp:
             raise InvalidInputError(f"user '{name}' has no second factor enrolled")
         tx.users.set_totp(name, None)

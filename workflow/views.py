@@ -1,6 +1,6 @@
 """Read models for the web app and API: a page of cases, a case as a viewer may see it, the
 audit log paged; who may advance a case. A viewer who may not see identities (auditors,
-`states.users.may_see_identities`) gets every one of them redacted (`workflow.redaction`):
+`states.permissions.may_see_identities`) gets every one of them redacted (`workflow.redaction`):
 confidential submitters' names and organisation numbers become pseudonyms wherever they occur.
 """
 
@@ -12,20 +12,18 @@ from typing import Any
 
 from states.case import Case, Policy
 from states.chain import AuditEntry
-from states.errors import InvalidInputError
 from states.lifecycle import State
+from states.permissions import Action, PermissionDeniedError, allows
 from states.redaction import Redaction
-from states.users import Role, User
+from states.users import User
 from workflow import cases, inputs, queries, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
 
 
-class ForbiddenError(InvalidInputError):
-    """The user's role does not allow the step (the API answers 403)."""
-
-
+class ForbiddenError(PermissionDeniedError):
+    """The user's role does not allow the step on this case (the API answers 403)."""
 
 
 def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
@@ -113,16 +111,17 @@ def audit_kinds(*, uow: UnitOfWork) -> list[str]:
 
 
 def may_advance(user: User, case: Case) -> None:
-    """Handlers advance any case; a member only the cases it leads; others none."""
-    if user.role == Role.HANDLER:
+    """As the permission table says: some roles advance any case, some only the cases they
+    lead (their user is linked to the case's lead member), others none."""
+    if allows(user.role, Action.ADVANCE_ANY_CASE):
         return
-    if user.role == Role.MEMBER and user.member_id and case.lead_member == user.member_id:
-        return
-    if user.role == Role.MEMBER:
-        raise ForbiddenError(f"member {user.member_id} does not lead case {case.reference} "
+    if not allows(user.role, Action.ADVANCE_LED_CASE):
+        raise ForbiddenError(user.role, Action.ADVANCE_ANY_CASE)
+    if user.member_id is None or case.lead_member != user.member_id:
+        raise ForbiddenError(user.role, Action.ADVANCE_ANY_CASE,
+                             f"member {user.member_id} does not lead case {case.reference} "
                              f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
                              "handler may advance it")
-    raise ForbiddenError(f"role '{user.role}' may not advance cases")
 
 
 def advance_as(user: User, *, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str,

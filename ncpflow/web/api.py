@@ -13,12 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ncpflow.web.auth import api_user, application_of, csrf_token, require_roles
+from ncpflow.web.auth import ApiAllow, application_of, csrf_token
 from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
 from states import limits
 from states.case import Case
-from states.users import Role, User
+from states.permissions import Action
+from states.users import User
 from workflow.application import Application
 from workflow.cases import PartyInput
 from workflow.inputs import parse_when
@@ -113,22 +114,24 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
-def _roles(*roles: Role) -> Any:
-    """`auth.require_roles` as an async dependency: FastAPI runs a sync dependency in its thread
-    pool, a hop per dependency per request (benchmarks/api.py); the token lookup is one indexed
-    read, brief enough for the event loop. A write signed in by the session cookie needs the
-    X-CSRF-Token header (`auth.api_user`)."""
-    check = require_roles(*roles)
-
-    async def dependency(request: Request) -> User:
-        return check(api_user(request))
-
-    return Depends(dependency)
+def _may(*actions: Action) -> Any:
+    """The route's permission (states/permissions.py), checked by `auth.ApiAllow`."""
+    return Depends(ApiAllow(*actions))
 
 
-Handler = Annotated[User, _roles(Role.HANDLER)]
-Reader = Annotated[User, _roles(Role.HANDLER, Role.MEMBER, Role.AUDITOR, Role.ADMIN)]
-Advancer = Annotated[User, _roles(Role.HANDLER, Role.MEMBER)]
+# Who may call a route is the type of its `user`: one action of the permission table each.
+ReadsSession = Annotated[User, _may(Action.READ_SESSION)]
+ReadsCases = Annotated[User, _may(Action.READ_CASES)]
+ReadsAudit = Annotated[User, _may(Action.READ_AUDIT)]
+OpensCases = Annotated[User, _may(Action.OPEN_CASE)]
+EditsCases = Annotated[User, _may(Action.EDIT_CASE)]
+Advances = Annotated[User, _may(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)]
+Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
+Resumes = Annotated[User, _may(Action.RESUME_CASE)]
+Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
+Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
+Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
+ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 
 
 async def _application(request: Request) -> Application:
@@ -170,12 +173,12 @@ class SessionOut(BaseModel):
 
 @router.get("/session", summary="Who is signed in, and the CSRF token for cookie writes",
             response_model=SessionOut)
-def session(request: Request, user: Reader) -> dict[str, Any]:
+def session(request: Request, user: ReadsSession) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
 @router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: Handler, app: App) -> dict[str, Any]:
+async def open_case(body: CaseIn, user: OpensCases, app: App) -> dict[str, Any]:
     kinds = [body.submitter_type] * len(body.submitters)
     return await _answer(app, user, lambda then: app.cases.open(
         title=body.title,
@@ -187,7 +190,7 @@ async def open_case(body: CaseIn, user: Handler, app: App) -> dict[str, Any]:
 
 
 @router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
-def list_cases(user: Reader, app: App,
+def list_cases(user: ReadsCases, app: App,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
@@ -198,12 +201,12 @@ def list_cases(user: Reader, app: App,
 
 
 @router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: Reader, app: App) -> dict[str, Any]:
+def show_case(ref: Reference, user: ReadsCases, app: App) -> dict[str, Any]:
     return app.cases.show(reference=ref, viewer=user)[1]
 
 
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
-async def transition(ref: Reference, body: TransitionIn, user: Advancer,
+async def transition(ref: Reference, body: TransitionIn, user: Advances,
                      app: App) -> dict[str, Any]:
     return await _answer(app, user, lambda then: app.cases.advance_as(
         user=user, reference=ref, trigger=body.trigger, reason=body.reason,
@@ -212,41 +215,41 @@ async def transition(ref: Reference, body: TransitionIn, user: Advancer,
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: PauseIn, user: Handler, app: App) -> dict[str, Any]:
+async def pause(ref: Reference, body: PauseIn, user: Pauses, app: App) -> dict[str, Any]:
     return await _answer(app, user, lambda then: app.cases.pause(
         reference=ref, actor=user.name, reason=body.reason, requested_by=body.requested_by,
         at=_when(body.at, "at")))
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: ResumeIn, user: Handler, app: App) -> dict[str, Any]:
+async def resume(ref: Reference, body: ResumeIn, user: Resumes, app: App) -> dict[str, Any]:
     return await _answer(app, user, lambda then: app.cases.resume(
         reference=ref, actor=user.name, at=_when(body.at, "at"), reason=body.reason))
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: ExtendIn, user: Handler, app: App) -> dict[str, Any]:
+async def extend(ref: Reference, body: ExtendIn, user: Extends, app: App) -> dict[str, Any]:
     return await _answer(app, user, lambda then: app.cases.extend(
         reference=ref, deadline=body.deadline, actor=user.name, reason=body.reason,
         days=body.days, months=body.months))
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: ReassignIn, user: Handler, app: App) -> dict[str, Any]:
+async def reassign(ref: Reference, body: ReassignIn, user: Reassigns, app: App) -> dict[str, Any]:
     return await _answer(app, user, lambda then: app.cases.reassign(
         reference=ref, to=body.to, actor=user.name, reason=body.reason,
         override=body.override))
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
-def case_audit(ref: Reference, user: Reader, app: App,
+def case_audit(ref: Reference, user: ReadsAudit, app: App,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     return app.audit.page(viewer=user, case_ref=ref, limit=limit, offset=offset)
 
 
 @router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
-def audit_log(user: Reader, app: App,
+def audit_log(user: ReadsAudit, app: App,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
     return app.audit.page(viewer=user, limit=limit, offset=offset)
@@ -254,7 +257,7 @@ def audit_log(user: Reader, app: App,
 
 @router.get("/deadlines.ics", summary="Open deadlines as iCalendar", response_class=Response,
             responses={200: {"content": {"text/calendar": {}}}})
-def deadlines_ics(user: Reader, app: App,
+def deadlines_ics(user: ReadsCases, app: App,
                   member: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")
@@ -274,17 +277,15 @@ class UserOut(BaseModel):
                               "API token, shown this once.")
 
 
-Admin = Annotated[User, _roles(Role.ADMIN)]
-
 
 @router.get("/users", summary="Users and their roles (admin)", response_model=list[UserOut])
-def list_users(user: Admin, app: App) -> list[dict[str, Any]]:
+def list_users(user: ManagesUsers, app: App) -> list[dict[str, Any]]:
     return [{"name": u.name, "role": u.role, "member": u.member_id} for u in app.users.list()]
 
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-async def add_user(body: UserIn, user: Admin, app: App) -> dict[str, Any]:
+async def add_user(body: UserIn, user: ManagesUsers, app: App) -> dict[str, Any]:
     return await run_write(app, lambda: _user_added(app.users.add(
         name=body.name, role=body.role, member_id=body.member, actor=user.name)))
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ncpflow import __version__
 from ncpflow.web import api
-from ncpflow.web.auth import ApiError, TokenCache, application_of
+from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
 from ncpflow.web.session_key import session_key
@@ -34,16 +34,16 @@ from states.errors import (
     StorageUnavailableError,
     TransitionNotAllowedError,
 )
+from states.permissions import PermissionDeniedError
 from workflow.application import Application
 from workflow.config import ConfigError
 from workflow.logging import get_logger
-from workflow.views import ForbiddenError
 
 log = get_logger("ncpflow.web")
 
-# First match wins: ForbiddenError is an InvalidInputError.
+# First match wins.
 STATUS: list[tuple[type[Exception], int, str]] = [
-    (ForbiddenError, 403, "forbidden"),
+    (PermissionDeniedError, 403, "forbidden"),
     (CaseNotFoundError, 404, "not_found"),
     (TransitionNotAllowedError, 409, "not_allowed"),
     (StepRefusedError, 409, "not_allowed"),
@@ -104,6 +104,10 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     @app.exception_handler(ApiError)
     def api_error(_request: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.error, exc.detail, exc.headers)
+
+    @app.exception_handler(SignInFirst)
+    def sign_in_first(_request: Request, exc: SignInFirst) -> RedirectResponse:
+        return RedirectResponse(exc.url, status_code=303)
 
     @app.exception_handler(NcpflowError)
     def domain_error(request: Request, exc: NcpflowError) -> JSONResponse:

@@ -6,7 +6,11 @@ For pages (helper modules build on these):
 - `api_user`: `current_user`, and for a write (POST, PUT, PATCH, DELETE) authenticated by the
   session cookie, the `X-CSRF-Token` header must carry the session's CSRF token (403 else);
   Bearer-token writes need none.
-- `require_roles("handler", ...)`: a dependency returning the user, 403 for other roles.
+- `ApiAllow(Action...)` and `PageAllow(Action...)`: a route's permission, declared where the
+  route is: the dependency returns the user when the permission table
+  (states/permissions.py) lets their role do one of the actions, else 403 naming the role
+  and the action. A page asked for by nobody signed in sends the browser to sign in
+  (`SignInFirst`).
 - `csrf_token(request)` for a hidden form field; `check_csrf(request, token)` raises 403 when
   it is missing, forged, expired or minted for another session. Before signing in, the token
   is bound to a pre-session cookie of this browser (login CSRF): a token fetched by someone
@@ -23,12 +27,14 @@ import hashlib
 import secrets
 import threading
 import time
-from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from states import permissions
+from states.permissions import Action
 from states.users import Session, User
 from workflow.application import Application
 from workflow.signin import SESSION_LIFETIME, SignIn
@@ -184,18 +190,45 @@ def api_user(request: Request) -> User:
     return user
 
 
-def require_roles(*roles: str) -> Callable[..., User]:
-    """A dependency: the current user if their role is one of `roles`, else 403."""
-    allowed = frozenset(roles)
+class Allow:
+    """A route's permission: the current user when their role may do one of `actions` (the
+    permission table), else PermissionDeniedError (403) naming the role and the action.
+    Declared in the route's signature, so the route walk test reads `actions` off each route."""
 
-    def dependency(user: CurrentUser) -> User:
-        if user.role not in allowed:
-            raise ApiError(403, "forbidden",
-                           f"role '{user.role}' may not do this; needs one of: "
-                           f"{', '.join(sorted(allowed))}")
+    def __init__(self, *actions: Action) -> None:
+        self.actions = actions
+
+    def check(self, user: User) -> User:
+        permissions.require(user.role, *self.actions)
         return user
 
-    return dependency
+
+class ApiAllow(Allow):
+    """For the API: async, as FastAPI runs a sync dependency in its thread pool, a hop per
+    request (benchmarks/api.py); the token lookup is one indexed read, brief enough for the
+    event loop. A write signed in by the session cookie needs X-CSRF-Token (`api_user`)."""
+
+    async def __call__(self, request: Request) -> User:
+        return self.check(api_user(request))
+
+
+class SignInFirst(Exception):
+    """A page was asked for by nobody signed in: the app sends the browser to `url`."""
+
+    def __init__(self, request: Request) -> None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        self.url = f"/signin?{urlencode({'next': target})}"
+        super().__init__(self.url)
+
+
+class PageAllow(Allow):
+    """For the pages: nobody signed in is sent to sign in (a GET) or answered 401."""
+
+    def __call__(self, request: Request) -> User:
+        user = optional_user(request)
+        if user is None and request.method in SAFE_METHODS:
+            raise SignInFirst(request)
+        return self.check(user or current_user(request))
 
 
 def _secure(request: Request) -> bool:

@@ -2,12 +2,15 @@
 
 Plain HTML forms (POST, then redirect) that work without JavaScript; every form carries the
 CSRF token of `auth.csrf_token`. The handlers only gather read models (workflow.views and
-friends) and call use cases; who may do what is decided in workflow.views.
+friends) and call use cases. Who may see a page or send a form is the permission table
+(states/permissions.py), asked by `_guard`; whether a member leads the case, workflow.views.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import inspect
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,7 +28,8 @@ from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
-from states.users import Role, User
+from states.permissions import Action, allows
+from states.users import User
 from workflow import views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
@@ -56,19 +60,36 @@ STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
                   State.EXAMINATION: DeadlineName.EXAMINATION,
                   State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
                   State.FOLLOW_UP: DeadlineName.FOLLOW_UP}
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.HANDLER, Role.ADMIN})
 
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _one_snapshot(page: Callable[..., Response]) -> Callable[..., Response]:
-    """Build the page from one database snapshot: every read it makes joins this one
-    (storage/sql.py), so a case, its lead and its audit trail never come from two versions."""
-    @functools.wraps(page)
-    def build(request: Request, *args: Any, **kwargs: Any) -> Response:
-        with application_of(request).uow.read():
-            return page(request, *args, **kwargs)
-    return build
+Page = Callable[..., Response]
+
+
+def _guard(*actions: Action, one_snapshot: bool = False) -> Callable[[Page], Page]:
+    """The pages' one guard: the page gets its `user` when the permission table
+    (states/permissions.py) lets their role do one of `actions`, else 403 naming the role and
+    the action; nobody signed in is sent to sign in (a form answers 401).
+
+    With `one_snapshot` the user and everything the page reads come from one database snapshot
+    (storage/sql.py): a case, its lead and its audit trail never come from two versions."""
+    allow = auth.PageAllow(*actions)
+
+    def decorate(page: Page) -> Page:
+        @functools.wraps(page)
+        def build(request: Request, *args: Any, **kwargs: Any) -> Response:
+            with application_of(request).uow.read() if one_snapshot else contextlib.nullcontext():
+                return page(request, *args, user=allow(request), **kwargs)
+
+        # FastAPI reads the page's parameters, but for `user`, which the guard gives.
+        signature = inspect.signature(page)
+        build.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in signature.parameters.values() if p.name != "user"])
+        build.allow = allow  # type: ignore[attr-defined]  # read by the route walk test
+        return build
+
+    return decorate
 
 
 def _language(request: Request) -> str:
@@ -103,7 +124,7 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     t = i18n.translator(lang)
     base = {"request": request, "lang": lang, "t": t, "user": user, "nav": nav,
             "user_name": user.name if user else "", "user_role": user.role if user else "",
-            "can_audit": bool(user and user.role in AUDIT_ROLES),
+            "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
             "csrf": auth.csrf_token(request), "ncp_name": application_of(request).settings.ncp.name,
             "flash_error": flash.get("error") or None,
             "flash_ok": t(flash["ok"]) if flash.get("ok") else None}
@@ -118,11 +139,6 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response
-
-
-def _signin_redirect(request: Request) -> RedirectResponse:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/signin?{_query(next=target)}", status_code=303)
 
 
 def _query(**values: str) -> str:
@@ -148,7 +164,7 @@ def _may_change(user: User, case: Any) -> str | None:
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
-        return "not_lead" if user.role == Role.MEMBER else "read_only"
+        return "not_lead" if allows(user.role, Action.ADVANCE_LED_CASE) else "read_only"
     return None
 
 
@@ -295,10 +311,8 @@ def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] =
 # ---- pages ---------------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
+@_guard(Action.READ_CASES)
+def dashboard(request: Request, user: User) -> Response:
     page = application_of(request).cases.page(viewer=user, open_only=True,
                                               limit=DASHBOARD_LIMIT)
     rows = []
@@ -318,11 +332,8 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
-@_one_snapshot
-def case_page(request: Request, ref: str) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
+@_guard(Action.READ_CASES, one_snapshot=True)
+def case_page(request: Request, ref: str, user: User) -> Response:
     app = application_of(request)
     try:
         case = app.cases.get(reference=ref)
@@ -345,18 +356,19 @@ def case_page(request: Request, ref: str) -> Response:
         allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
         blocked=[o for o in options if not o["allowed"] and o["to_state"]],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",
-        can_pause=user.role == Role.HANDLER)
+        can_pause=allows(user.role, Action.PAUSE_CASE))
 
 
 @router.post("/cases/{ref}/advance")
+@_guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
 def advance(request: Request, ref: str, trigger: Field40,
             reason: Field2000 = "",
             outcome: Field40 = "",
             scope: Field2000 = "",
             version: Annotated[str, Form(max_length=20)] = "",
-            csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+            csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+            user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.current_user(request)
     back = f"/cases/{ref}"
     try:
         application_of(request).cases.advance_as(
@@ -370,11 +382,12 @@ def advance(request: Request, ref: str, trigger: Field40,
 
 
 @router.post("/cases/{ref}/pause")
+@_guard(Action.PAUSE_CASE)
 def pause(request: Request, ref: str, reason: Field2000 = "",
           requested_by: Field200 = "",
-          csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+          csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+          user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
     try:
         application_of(request).cases.pause(reference=ref, actor=user.name, reason=reason,
                                             requested_by=requested_by or None)
@@ -384,10 +397,11 @@ def pause(request: Request, ref: str, reason: Field2000 = "",
 
 
 @router.post("/cases/{ref}/resume")
+@_guard(Action.RESUME_CASE)
 def resume(request: Request, ref: str, reason: Field2000 = "",
-           csrf_token: Annotated[str, Form(max_length=500)] = "") -> Response:
+           csrf_token: Annotated[str, Form(max_length=500)] = "", *,
+           user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    user = auth.require_roles(Role.HANDLER)(auth.current_user(request))
     try:
         application_of(request).cases.resume(reference=ref, actor=user.name,
                                              reason=reason or None)
@@ -397,13 +411,8 @@ def resume(request: Request, ref: str, reason: Field2000 = "",
 
 
 @router.get("/audit", response_class=HTMLResponse)
-@_one_snapshot
-def audit_page(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    if user.role not in AUDIT_ROLES:
-        raise ApiError(403, "forbidden", f"role '{user.role}' may not read the audit log")
+@_guard(Action.READ_AUDIT, one_snapshot=True)
+def audit_page(request: Request, user: User) -> Response:
     app = application_of(request)
     case_filter = request.query_params.get("case") or ""
     kind_filter = request.query_params.get("kind") or ""
@@ -422,7 +431,8 @@ def audit_page(request: Request) -> Response:
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
                    refs=refs, kinds=app.audit.kinds(),
                    case_filter=case_filter, kind_filter=kind_filter, verdict=verdict,
-                   exports=_exports(case_filter), older=older,
+                   exports=_exports(case_filter) if allows(user.role, Action.EXPORT_AUDIT) else [],
+                   older=older,
                    newest=("/audit?" + filters if filters else "/audit") if before else None)
 
 
@@ -455,14 +465,9 @@ def _exports(case_filter: str) -> list[tuple[str, str]]:
 
 
 @router.get("/audit/export.jsonl")
-@_one_snapshot
-def audit_export(request: Request) -> Response:
+@_guard(Action.EXPORT_AUDIT, one_snapshot=True)
+def audit_export(request: Request, user: User) -> Response:
     """`audit export` as a download: every entry with its hashes; submitters pseudonymised."""
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
-    if user.role not in AUDIT_ROLES:
-        raise ApiError(403, "forbidden", f"role '{user.role}' may not export the audit log")
     case_ref = request.query_params.get("case") or None
     body = "".join(application_of(request).audit.export(case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
@@ -472,11 +477,8 @@ def audit_export(request: Request) -> Response:
 
 
 @router.get("/members", response_class=HTMLResponse)
-@_one_snapshot
-def members_page(request: Request) -> Response:
-    user = auth.optional_user(request)
-    if user is None:
-        return _signin_redirect(request)
+@_guard(Action.READ_MEMBERS, one_snapshot=True)
+def members_page(request: Request, user: User) -> Response:
     members, rotation = application_of(request).members.page(viewer=user,
                                                              language=_language(request))
     return _render(request, "members.html", user, "members", members=members,

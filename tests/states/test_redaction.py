@@ -7,9 +7,10 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from states.permissions import may_see_identities
 from states.pseudonyms import pseudonym
 from states.redaction import NOTHING, OTHER_CASE, Protected, Redaction
-from states.users import Role, may_see_identities
+from states.users import Role
 
 REF = "NCP-2025-001"
 NAME = "Kari Nordmann Fjordvern"

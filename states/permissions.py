@@ -1,0 +1,94 @@
+"""Who may do what: the one table of roles and actions (pure).
+
+Every entry point asks this table: the API's dependencies and the pages' guard
+(`ncpflow.web.auth.Allow`), the templates' flags, the command line's admin commands and
+`--reveal` when the actor is a user (`workflow.users.authorise`), and the read models
+(`may_see_identities`, `workflow.views.may_advance`).
+
+The rows follow the README: a handler does everything on cases; a member reads all and
+advances the cases it leads (and, unlike the others, does not download the audit export); an
+auditor reads, without confidential submitters' identities; an admin manages users, reads all
+and alone may export identities as stored. A role the table does not know may do nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from states.errors import NcpflowError
+from states.users import Role
+
+
+class Action(StrEnum):
+    """Everything a user can do or read; the value is the action's words in a refusal."""
+
+    READ_SESSION = "read its own session"
+    SET_OWN_CREDENTIALS = "set its own password or second factor"
+    READ_CASES = "read cases"
+    OPEN_CASE = "open cases"
+    EDIT_CASE = "edit cases"
+    ADVANCE_ANY_CASE = "advance any case"
+    ADVANCE_LED_CASE = "advance the cases it leads"
+    PAUSE_CASE = "pause cases"
+    RESUME_CASE = "resume cases"
+    EXTEND_DEADLINE = "extend deadlines"
+    REASSIGN_CASE = "reassign cases"
+    RECUSE_MEMBER = "recuse members"
+    READ_AUDIT = "read the audit log"
+    EXPORT_AUDIT = "export the audit log"
+    SEE_IDENTITIES = "see confidential submitters' identities"
+    REVEAL_IDENTITIES = "export confidential submitters' identities"
+    READ_MEMBERS = "read the members and the rotation"
+    READ_REPORTS = "read reports"
+    MANAGE_USERS = "manage users"
+
+
+# What every signed-in user may do, whatever its role.
+_EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS})
+# Reading all there is, with identities as stored.
+_READ_ALL = frozenset({Action.READ_CASES, Action.READ_AUDIT, Action.READ_MEMBERS,
+                       Action.READ_REPORTS, Action.SEE_IDENTITIES})
+_ON_CASES = frozenset({Action.OPEN_CASE, Action.EDIT_CASE, Action.ADVANCE_ANY_CASE,
+                       Action.ADVANCE_LED_CASE, Action.PAUSE_CASE, Action.RESUME_CASE,
+                       Action.EXTEND_DEADLINE, Action.REASSIGN_CASE, Action.RECUSE_MEMBER})
+
+PERMISSIONS: Mapping[Role, frozenset[Action]] = {
+    Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT},
+    Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE},
+    Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
+    Role.ADMIN: _EVERYONE | _READ_ALL | {Action.EXPORT_AUDIT, Action.MANAGE_USERS,
+                                         Action.REVEAL_IDENTITIES},
+}
+
+
+def actions_of(role: str) -> frozenset[Action]:
+    """What a user of `role` may do; nothing for a role the table does not know."""
+    try:
+        return PERMISSIONS[Role(role)]
+    except ValueError:
+        return frozenset()
+
+
+def allows(role: str, *actions: Action) -> bool:
+    """Whether `role` may do at least one of `actions`."""
+    return not actions_of(role).isdisjoint(actions)
+
+
+class PermissionDeniedError(NcpflowError):
+    """The role may not do the action: the web answers 403, the command line exits 1."""
+
+    def __init__(self, role: str, action: Action, why: str = "") -> None:
+        self.role, self.action = role, action
+        super().__init__(f"role '{role}' may not {action.value}" + (f": {why}" if why else ""))
+
+
+def require(role: str, *actions: Action) -> None:
+    """Raise PermissionDeniedError naming the role and the (first) action unless one is allowed."""
+    if not allows(role, *actions):
+        raise PermissionDeniedError(role, actions[0])
+
+
+def may_see_identities(role: str) -> bool:
+    """Whether a user of `role` may see confidential submitters' names and numbers as stored."""
+    return allows(role, Action.SEE_IDENTITIES)

@@ -1,0 +1,179 @@
+"""Every page and endpoint, walked as each role, answers as the permission table says.
+
+The routes come from the app itself, and each declares its actions where it is declared (the
+API's `user` dependency, the pages' `_guard`): a new route without them fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from fastapi.testclient import TestClient
+
+from ncpflow.web.app import create_app
+from ncpflow.web.auth import Allow
+from states.permissions import Action, allows
+from states.users import Role
+from tests.conftest import ROOT
+from tests.helpers import csrf_of, open_one, sign_in
+from workflow import queries, users
+from workflow.bootstrap import bootstrap
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
+
+PASSWORD = "correct horse battery"
+
+# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference.
+PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("POST", "/signin/code"),
+          ("POST", "/signout"), ("GET", "/static/{name}"), ("GET", "/healthz"),
+          ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
+          ("GET", "/redoc")}
+
+# A form every page form accepts (fields it does not know are ignored).
+FORM = {"trigger": "no_such_trigger", "reason": "walking the routes"}
+
+
+def declared(route: RouteContext) -> tuple[Action, ...] | None:
+    """The actions a route declares: its page guard's, or its API dependency's; else None."""
+    allow = getattr(route.endpoint, "allow", None)
+    if isinstance(allow, Allow):
+        return allow.actions
+    original = route.original_route
+    stack = [original.dependant] if isinstance(original, APIRoute) else []
+    while stack:
+        dependant = stack.pop()
+        if isinstance(dependant.call, Allow):
+            return dependant.call.actions
+        stack.extend(dependant.dependencies)
+    return None
+
+
+def endpoints(app: FastAPI) -> Iterator[tuple[str, str, RouteContext]]:
+    """Every method and path the app serves, included routers' too."""
+    for route in iter_route_contexts(app.routes):
+        for method in sorted(route.methods or ()):
+            if method != "HEAD":
+                yield method, route.path or "", route
+
+
+def unguarded(app: FastAPI) -> list[tuple[str, str]]:
+    """Routes that are neither public nor declare their actions."""
+    return [(method, path) for method, path, route in endpoints(app)
+            if (method, path) not in PUBLIC and declared(route) is None]
+
+
+@dataclass
+class Walk:
+    client: TestClient
+    ref: str
+    tokens: dict[str, str]
+
+    def url(self, path: str) -> str:
+        return path.replace("{ref}", self.ref)
+
+    def sign_in(self, name: str) -> None:
+        self.client.cookies.clear()
+        answer = sign_in(self.client, name, PASSWORD)
+        assert answer.status_code == 303, answer.text
+
+    def csrf(self) -> str:
+        page = self.client.get("/members").text
+        return csrf_of(page) if 'name="csrf_token"' in page else ""
+
+    def ask(self, method: str, path: str, name: str | None) -> Any:
+        """`path` as the user `name` (None: nobody), signed in already: the API with its token
+        (which counts before the session cookie), the pages with their session."""
+        url = self.url(path)
+        if path.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {self.tokens[name]}"} if name else {}
+            return self.client.request(method, url, headers=headers, json={} if
+                                       method == "POST" else None, follow_redirects=False)
+        data = {**FORM, "csrf_token": self.csrf()} if method == "POST" else None
+        return self.client.request(method, url, data=data, follow_redirects=False)
+
+
+NAMES = {Role.HANDLER: "hanna", Role.MEMBER: "mari", Role.AUDITOR: "aud", Role.ADMIN: "root"}
+
+
+@pytest.fixture
+def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
+    """A case led by the member user `mari`, and a user with a token and password per role."""
+    settings = load_settings(ROOT / "config.toml", database_url=sqlite_url)
+    services = bootstrap(settings, clock=clock)
+    sync_members(uow=services.uow, clock=clock, settings=settings)
+    ref = open_one(services, received=date(2025, 5, 30))
+    lead = queries.get_case(uow=services.uow, reference=ref).lead_member
+    tokens = {}
+    for role, name in NAMES.items():
+        tokens[name] = users.add_user(
+            uow=services.uow, clock=clock, name=name, role=role, actor="test",
+            member_id=lead if role is Role.MEMBER else None, password=PASSWORD).token
+    with TestClient(create_app(services, secret="test-secret")) as client:
+        yield Walk(client, ref, tokens)
+    services.close()
+
+
+def test_every_route_is_public_or_declares_its_actions(walk: Walk) -> None:
+    """No route of the app lacks its entry in the permission table."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    assert unguarded(app) == []
+    assert {(m, p) for m, p, _ in endpoints(app)} >= PUBLIC  # no stale public entry
+
+
+def test_a_new_route_without_actions_is_caught(walk: Walk) -> None:
+    """A route added without a guard is named by the walk, so it fails the test above."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+
+    @app.get("/api/forgotten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    assert unguarded(app) == [("GET", "/api/forgotten")]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_route_answers_each_role_as_the_table_says(walk: Walk, role: Role) -> None:
+    """Allowed: neither 401 nor 403; not allowed: 403 naming the role and the action."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    name = NAMES[role]
+    walk.sign_in(name)
+    seen = []
+    for method, path, route in endpoints(app):
+        actions = declared(route)
+        if actions is None:
+            continue
+        answer = walk.ask(method, path, name)
+        seen.append((method, path, answer.status_code))
+        if allows(role, *actions):
+            assert answer.status_code not in (401, 403) and answer.status_code < 500, \
+                (method, path, answer.text)
+        else:
+            assert answer.status_code == 403, (method, path, answer.text)
+            assert f"role '{role}' may not {actions[0].value}" in answer.json()["detail"]
+    assert len(seen) >= 20
+
+
+def test_nobody_signed_in_is_sent_to_sign_in_or_answered_401(walk: Walk) -> None:
+    """A page asked for by nobody goes to /signin?next=...; a form or the API answers 401."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    walk.client.cookies.clear()
+    for method, path, route in endpoints(app):
+        if declared(route) is None:
+            continue
+        answer = walk.ask(method, path, None)
+        if method == "GET" and not path.startswith("/api/"):
+            assert answer.status_code == 303, (method, path)
+            assert answer.headers["location"].startswith("/signin?next=%2F")
+        else:
+            assert answer.status_code == 401, (method, path, answer.text)

@@ -1,0 +1,82 @@
+"""The permission table, one row per role and action, written out so a change is a decision."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from states.permissions import (
+    PERMISSIONS,
+    Action,
+    PermissionDeniedError,
+    actions_of,
+    allows,
+    may_see_identities,
+    require,
+)
+from states.users import Role
+
+A = Action
+H, M, U, D = "handler", "member", "auditor", "admin"
+
+# (action, the roles that may do it): the README's roles, spelled out.
+TABLE: dict[Action, set[str]] = {
+    A.READ_SESSION: {H, M, U, D},
+    A.SET_OWN_CREDENTIALS: {H, M, U, D},
+    A.READ_CASES: {H, M, U, D},
+    A.OPEN_CASE: {H},
+    A.EDIT_CASE: {H},
+    A.ADVANCE_ANY_CASE: {H},
+    A.ADVANCE_LED_CASE: {H, M},
+    A.PAUSE_CASE: {H},
+    A.RESUME_CASE: {H},
+    A.EXTEND_DEADLINE: {H},
+    A.REASSIGN_CASE: {H},
+    A.RECUSE_MEMBER: {H},
+    A.READ_AUDIT: {H, M, U, D},
+    A.EXPORT_AUDIT: {H, U, D},
+    A.SEE_IDENTITIES: {H, M, D},
+    A.REVEAL_IDENTITIES: {D},
+    A.READ_MEMBERS: {H, M, U, D},
+    A.READ_REPORTS: {H, M, U, D},
+    A.MANAGE_USERS: {D},
+}
+
+
+def test_the_written_table_names_every_action() -> None:
+    """Each action has its row here, so a new action needs a decision in this test."""
+    assert set(TABLE) == set(Action)
+    assert set(PERMISSIONS) == set(Role)
+
+
+@pytest.mark.parametrize(("role", "action"), list(itertools.product(Role, Action)))
+def test_a_role_may_do_an_action_exactly_when_the_table_says(role: Role, action: Action) -> None:
+    """`allows(role, action)` is the row of the table for that role and action."""
+    assert allows(role, action) is (role.value in TABLE[action])
+
+
+@pytest.mark.parametrize("role", ["visitor", "", "HANDLER", "handler "])
+def test_a_role_the_table_does_not_know_may_do_nothing(role: str) -> None:
+    """An unknown role, or a known one misspelt, gets no action at all."""
+    assert actions_of(role) == frozenset()
+    assert not may_see_identities(role)
+
+
+def test_a_refusal_names_the_role_and_the_action() -> None:
+    """`require` raises PermissionDeniedError saying which role may not do what."""
+    with pytest.raises(PermissionDeniedError, match="role 'auditor' may not pause cases") as err:
+        require("auditor", Action.PAUSE_CASE)
+    assert err.value.role == "auditor" and err.value.action is Action.PAUSE_CASE
+
+
+def test_one_allowed_action_of_several_is_enough() -> None:
+    """A member may advance some case (the ones it leads), though not any case."""
+    require("member", Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
+    with pytest.raises(PermissionDeniedError, match="may not advance any case"):
+        require("member", Action.ADVANCE_ANY_CASE)
+
+
+def test_seeing_identities_is_the_tables_row() -> None:
+    """`may_see_identities` answers what the table's SEE_IDENTITIES row says."""
+    assert {r for r in Role if may_see_identities(r)} == TABLE[A.SEE_IDENTITIES]

@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint check clean
+.PHONY: install run test lint check clean messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,18 @@ test: install
 ## Lint, type-check and check the layer rules.
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy states workflow storage notifications ncpflow
+	$(BIN)/mypy states workflow storage notifications ncpflow translations
 	$(BIN)/lint-imports
 
 check: lint test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.* htmlcov
+
+## Extract the message catalogue's template (translations/ncpflow.pot) from the code and the
+## templates (babel.cfg), and merge new strings into each language's .po to be translated.
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --no-location --sort-output \
+	    --keywords N_ --no-wrap --project ncpflow --output-file translations/ncpflow.pot .
+	$(BIN)/pybabel update --input-file translations/ncpflow.pot --output-dir translations/locale \
+	    --domain ncpflow --no-fuzzy-matching --ignore-obsolete --no-wrap

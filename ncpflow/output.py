@@ -83,8 +83,13 @@ def exit_code(error: NcpflowError) -> int:
     return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
+def flag(field: str) -> str:
+    """An input as the command line names it: its option (`reason` -> `--reason`)."""
+    return "--" + field.replace("_", "-")
+
+
 def report_error(error: NcpflowError) -> int:
-    err.print(f"error: {escape(str(error))}", soft_wrap=True)
+    err.print(f"error: {escape(error.words(naming=flag))}", soft_wrap=True)
     return exit_code(error)
 
 

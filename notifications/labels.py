@@ -1,4 +1,5 @@
-"""Words the messages need in each language: deadline names and dates."""
+"""Words the messages need in each language: deadline names (the one catalogue) and long dates
+(Babel's locale data)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,18 @@ from datetime import date
 
 from babel.dates import format_date
 
+from states import wording
 from states.lifecycle import DeadlineName
+from translations import LANGUAGES, translator
 
-LANGUAGES = ("en", "nb")
+__all__ = ["LANGUAGES", "deadline_label", "long_date"]
+
 _LOCALES = {"en": "en_GB", "nb": "nb"}
-
-DEADLINE_LABELS: dict[str, dict[DeadlineName, str]] = {
-    "en": {
-        DeadlineName.ACKNOWLEDGEMENT: "acknowledgement of receipt",
-        DeadlineName.INITIAL_ASSESSMENT: "initial assessment",
-        DeadlineName.GOOD_OFFICES: "good offices (dialogue and mediation)",
-        DeadlineName.EXAMINATION: "examination",
-        DeadlineName.FINAL_STATEMENT: "final statement",
-        DeadlineName.PROCEDURE: "whole procedure (final statement published)",
-        DeadlineName.FOLLOW_UP: "follow-up statement",
-    },
-    "nb": {
-        DeadlineName.ACKNOWLEDGEMENT: "bekreftelse av mottak",
-        DeadlineName.INITIAL_ASSESSMENT: "første vurdering",
-        DeadlineName.GOOD_OFFICES: "dialog og mekling",
-        DeadlineName.EXAMINATION: "undersøkelse",
-        DeadlineName.FINAL_STATEMENT: "sluttuttalelse",
-        DeadlineName.PROCEDURE: "hele behandlingen (sluttuttalelse publisert)",
-        DeadlineName.FOLLOW_UP: "oppfølgingsuttalelse",
-    },
-}
 
 
 def deadline_label(name: DeadlineName, language: str) -> str:
-    return DEADLINE_LABELS[language][name]
+    """A deadline's full name in running text, in `language`."""
+    return wording.deadline_title(name, translator(language))
 
 
 def long_date(day: date, language: str) -> str:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from notifications.labels import LANGUAGES, deadline_label, long_date
+from translations import translator
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -32,6 +33,8 @@ def environment() -> Environment:
 
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
+        # The words come from the one catalogue: each render passes its language's `gettext`.
+        extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         # HTML parts escape every value; text parts and subjects are plain text.
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -40,7 +43,6 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
-    env.globals["deadline_label"] = deadline_label
     return env
 
 
@@ -50,11 +52,13 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage
     if language not in LANGUAGES:
         raise ValueError(f"unknown language '{language}'; one of: {', '.join(LANGUAGES)}")
     env = environment()
-    values = {**context, "lang": language}
+    words = translator(language)
+    values = {**context, "lang": language, "gettext": words.gettext, "ngettext": words.ngettext,
+              "deadline_title": lambda name: deadline_label(name, language)}
     # One line, whatever the template's layout; the HTML part escapes it again for <title>.
-    subject = " ".join(env.get_template(f"{language}/{kind}.subject.j2").render(values).split())
+    subject = " ".join(env.get_template(f"{kind}.subject.j2").render(values).split())
     return RenderedMessage(
         subject=subject,
-        text=env.get_template(f"{language}/{kind}.txt.j2").render(values),
-        html=env.get_template(f"{language}/{kind}.html.j2").render({**values, "subject": subject}),
+        text=env.get_template(f"{kind}.txt.j2").render(values),
+        html=env.get_template(f"{kind}.html.j2").render({**values, "subject": subject}),
     )

@@ -15,6 +15,9 @@ from states.calendar import CalendarRule
 from states.deadlines import Deadline, human_date
 from states.durations import Duration
 from states.errors import (
+    ACTOR,
+    REASON,
+    Input,
     InvalidInputError,
     OutcomeError,
     StepRefusedError,
@@ -38,6 +41,7 @@ from states.lifecycle import (
 )
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.machine import fire
+from states.messages import N_
 from states.pauses import Pause
 from states.rotation import RotationRule
 
@@ -132,14 +136,14 @@ class TriggerOption:
     meaning: str
 
 
-def require_text(value: str, what: str, *, limit: int = TEXT_MAX) -> str:
+def require_text(value: str, what: str | Input, *, limit: int = TEXT_MAX) -> str:
     """`value` if it is not blank, at most `limit` characters and free of NUL (states.limits)."""
     return check_text(value, what, limit=limit)
 
 
 def require_actor(actor: str) -> str:
     """Who takes a step: every audit entry names an accountable actor."""
-    return check_text(actor, "an actor (--actor)", limit=NAME_MAX)
+    return check_text(actor, ACTOR, limit=NAME_MAX)
 
 
 def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: str,
@@ -159,7 +163,7 @@ def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: 
 def open_case(*, reference: str, title: str, parties: tuple[Party, ...], received_at: datetime,
               opened_at: datetime, actor: str, policy: Policy,
               details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
-    require_text(title, "a title")
+    require_text(title, Input(N_("a title")))
     require_actor(actor)
     check_day(policy.calendar.local_date(check_instant(received_at, "the date of receipt")),
               "the date of receipt")
@@ -171,7 +175,7 @@ def open_case(*, reference: str, title: str, parties: tuple[Party, ...], receive
         require_text(party.name, f"the {party.role.value}'s name", limit=NAME_MAX)
         check_optional(party.org_number, f"the organisation number of {party.name}",
                        limit=NAME_MAX)
-    check_optional(details.sector, "the sector (--sector)", limit=NAME_MAX)
+    check_optional(details.sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     if received_at > opened_at:
         raise InvalidInputError(
             f"the date of receipt {received_at.isoformat()} is in the future "
@@ -221,8 +225,8 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
             scope: str | None = None) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
-    check_optional(scope, "the scope (--scope)")
+    require_text(reason, REASON)
+    check_optional(scope, Input(N_("the scope"), "scope"))
     if case.open_pause is not None:
         raise StepRefusedError(
             reference=case.reference, state=case.state.value,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from states.errors import InvalidInputError
+from states.errors import Input, InvalidInputError
+from states.messages import N_
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "case_ref", "kind", "actor", "at", "from_state", "to_state", "reason",
@@ -75,8 +76,8 @@ def seal(*, prev: AuditEntry | ChainHead | None, case_ref: str | None, kind: str
     Every entry names who is accountable for it: a blank actor is refused here, under every
     use case, so no path can write an entry without one."""
     if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInputError(f"an audit entry ({kind}) needs an accountable actor; "
-                                "give --actor")
+        raise InvalidInputError(N_("an audit entry ({kind}) needs an accountable actor; give "
+                                   "{what}"), kind=kind, what=Input("", "actor"))
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS if prev is None else prev.hash
     # Round-trip data through JSON so what is hashed is exactly what is stored and read back.

@@ -11,6 +11,7 @@ from states import wording
 from states.calendar import CalendarRule
 from states.durations import Duration
 from states.lifecycle import DeadlineName
+from states.messages import ENGLISH, Translator
 
 
 class DeadlineStatus(StrEnum):
@@ -19,10 +20,10 @@ class DeadlineStatus(StrEnum):
     OVERDUE = "overdue"
 
 
-def human_date(day: date, language: str = wording.DEFAULT_LANGUAGE) -> str:
+def human_date(day: date, tr: Translator = ENGLISH) -> str:
     """"2 Jan 2025"; "2. jan. 2025" in Norwegian ("nb")."""
     # Not strftime: that follows the process locale, and costs ~3 µs a call.
-    words = wording.phrases(language)
+    words = wording.phrases(tr)
     return words.date.format(day=day.day, month=words.months[day.month - 1], year=day.year)
 
 
@@ -90,28 +91,28 @@ class Deadline:
     def met(self, *, at: datetime) -> Deadline:
         return replace(self, met_at=at, met_on=self.calendar.local_date(at))
 
-    def explain(self, *, language: str = wording.DEFAULT_LANGUAGE) -> str:
-        """How the due date was computed, step by step, in "en" or "nb" (else English)."""
-        return _explain(self, language)
+    def explain(self, *, tr: Translator = ENGLISH) -> str:
+        """How the due date was computed, step by step, in `tr`'s words (English by default)."""
+        return _explain(self, tr)
 
-    def _explain(self, language: str) -> str:
-        words = wording.phrases(language)
+    def _explain(self, tr: Translator) -> str:
+        words = wording.phrases(tr)
 
         def on(day: date) -> str:
-            return human_date(day, language)
+            return human_date(day, tr)
 
         day = self.duration.added_to(self.basis_on)
-        text = words.start.format(basis=wording.basis_label(self.basis_label, language),
+        text = words.start.format(basis=wording.translate(self.basis_label, tr),
                                   on=on(self.basis_on),
-                                  duration=self.duration.describe(language), due=on(day))
+                                  duration=self.duration.describe(tr), due=on(day))
         for pause in self.pauses:
             day += timedelta(days=pause.days)
             text += words.pause.format(
-                days=wording.count(pause.days, words.day_one, words.day_many),
+                days=wording.days(pause.days, tr),
                 reason=pause.reason, start=on(pause.start), end=on(pause.end), due=on(day))
         for extension in self.extensions:
             day = extension.amount.added_to(day)
-            text += words.extension.format(amount=extension.amount.describe(language),
+            text += words.extension.format(amount=extension.amount.describe(tr),
                                            reason=extension.reason, by=extension.approved_by,
                                            due=on(day))
         rolled = self.calendar.roll(day)
@@ -119,7 +120,7 @@ class Deadline:
             text += words.rolled.format(due=on(rolled))
         if self.met_on is not None:
             late = (self.met_on - rolled).days
-            verdict = (wording.count(late, words.late_one, words.late_many) if late > 0
+            verdict = (wording.days_late(late, tr) if late > 0
                        else words.in_time)
             text += words.met.format(on=on(self.met_on), verdict=verdict)
         if self.paused_since is not None:
@@ -128,6 +129,6 @@ class Deadline:
 
 
 @lru_cache(maxsize=4096)
-def _explain(deadline: Deadline, language: str) -> str:
+def _explain(deadline: Deadline, tr: Translator) -> str:
     # A deadline is a frozen value and every view of its case explains it again.
-    return deadline._explain(language)
+    return deadline._explain(tr)

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 
 from states import wording
 from states.errors import InvalidInputError
+from states.messages import ENGLISH, Translator
 
 _PATTERN = re.compile(r"^\s*(\d+)\s*(d|w|mo|y)\s*$")
 
@@ -53,14 +54,13 @@ class Duration:
             parts.append(f"{self.days}d")
         return "".join(parts)
 
-    def describe(self, language: str = wording.DEFAULT_LANGUAGE) -> str:
-        """"3 months", "14 days"; "3 måneder", "14 dager" in Norwegian ("nb")."""
-        words = wording.phrases(language)
+    def describe(self, tr: Translator = ENGLISH) -> str:
+        """"3 months", "14 days"; "3 måneder", "14 dager" in Norwegian bokmål."""
         parts = []
         if self.months:
-            parts.append(wording.count(self.months, words.month_one, words.month_many))
+            parts.append(wording.months(self.months, tr))
         if self.days or not parts:
-            parts.append(wording.count(self.days, words.day_one, words.day_many))
+            parts.append(wording.days(self.days, tr))
         return " ".join(parts)
 
     @property

@@ -1,69 +1,163 @@
-"""Errors the core raises. Each carries the case reference and state where it has them."""
+"""Errors the core raises, each with a code and the parameters of its message.
+
+A message is an English template (marked for the catalogue with `N_`) over its parameters; an
+`Input` among them names what the user gave, and each entry point spells that input its own way
+(`words(naming=...)`): the command line as its option (`--reason`), the API as its field
+(`reason`). `str(error)` is the English with plain field names. Each error carries the case
+reference and state where it has them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from states.messages import ENGLISH, N_, Translator
+
+Naming = Callable[[str], str]  # an input's field name as one entry point spells it
+
+
+def plain(field: str) -> str:
+    """The field's own name (the API's spelling, and the default)."""
+    return field
+
+
+@dataclass(frozen=True)
+class Input:
+    """What an error is about: the words for it ("a reason", marked for the catalogue; a template
+    over `params` where it has them) and the field that carries it ("reason"), which each entry
+    point spells its own way."""
+
+    words: str
+    field: str | None = None
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+
+    def named(self, tr: Translator = ENGLISH, naming: Naming = plain) -> str:
+        words = tr.gettext(self.words) if self.words else ""
+        if self.params:
+            words = words.format(**_worded(self.params, tr, naming))
+        if self.field is None:
+            return words
+        name = naming(self.field)
+        return f"{words} ({name})" if words else name
+
+
+REASON = Input(N_("a reason"), "reason")
+ACTOR = Input(N_("an actor"), "actor")
+
+
+def _worded(params: Mapping[str, object], tr: Translator, naming: Naming) -> dict[str, object]:
+    """The parameters to put into a message: each `Input` worded, the rest as given."""
+    return {name: value.named(tr, naming) if isinstance(value, Input) else value
+            for name, value in params.items()}
 
 
 class NcpflowError(Exception):
-    """Base of every error ncpflow reports to a user; the message is the whole story."""
+    """Base of every error ncpflow reports to a user: a `code`, an English message template and
+    its `params` (the message alone when it has none)."""
+
+    code: ClassVar[str] = "error"
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        self.message, self.params = message, params
+        super().__init__(message)
+
+    def words(self, tr: Translator = ENGLISH, naming: Naming = plain) -> str:
+        """The message in `tr`'s words, each input spelled by `naming`."""
+        text = tr.gettext(self.message) if self.message else self.message
+        if not self.params:
+            return text
+        return text.format(**_worded(self.params, tr, naming))
+
+    def __str__(self) -> str:
+        return self.words()
 
 
 class InvalidInputError(NcpflowError, ValueError):
     """A value given by a user or a file is malformed or out of range."""
 
+    code = "invalid_input"
+
 
 class TransitionNotAllowedError(NcpflowError):
+    code = "transition_not_allowed"
+
     def __init__(self, *, reference: str, state: str, trigger: str, allowed: Sequence[str],
                  why: str = "") -> None:
         self.reference, self.state, self.trigger = reference, state, trigger
         self.allowed = tuple(allowed)
-        allowed_text = ", ".join(self.allowed) if self.allowed else "none (the case is closed)"
-        detail = f" ({why})" if why else ""
-        super().__init__(
-            f"case {reference} is in state '{state}': trigger '{trigger}' is not allowed{detail}; "
-            f"allowed now: {allowed_text}"
-        )
+        allowed_text = (", ".join(self.allowed) if self.allowed
+                        else Input(N_("none (the case is closed)")))
+        values = {"reference": reference, "state": state, "trigger": trigger,
+                  "allowed": allowed_text}
+        if why:
+            super().__init__(N_("case {reference} is in state '{state}': trigger '{trigger}' is "
+                                "not allowed ({why}); allowed now: {allowed}"),
+                             why=Input(why), **values)
+        else:
+            super().__init__(N_("case {reference} is in state '{state}': trigger '{trigger}' is "
+                                "not allowed; allowed now: {allowed}"), **values)
 
 
 class OutcomeError(NcpflowError):
+    code = "outcome"
+
     def __init__(self, *, reference: str, state: str, trigger: str, outcome: str | None,
                  allowed: Sequence[str]) -> None:
         self.reference, self.state, self.trigger, self.outcome = reference, state, trigger, outcome
         self.allowed = tuple(allowed)
-        choices = ", ".join(self.allowed) if self.allowed else "none"
+        values = {"reference": reference, "state": state, "trigger": trigger,
+                  "choices": ", ".join(self.allowed) if self.allowed else Input(N_("none"))}
         if outcome is None:
-            text = f"trigger '{trigger}' needs --outcome, one of: {choices}"
+            super().__init__(N_("case {reference} in state '{state}': trigger '{trigger}' needs "
+                                "{what}, one of: {choices}"),
+                             what=Input("", "outcome"), **values)
         elif not self.allowed:
-            text = f"trigger '{trigger}' takes no outcome, but '{outcome}' was given"
+            super().__init__(N_("case {reference} in state '{state}': trigger '{trigger}' takes "
+                                "no outcome, but '{outcome}' was given"), outcome=outcome, **values)
         else:
-            text = f"outcome '{outcome}' does not fit trigger '{trigger}'; one of: {choices}"
-        super().__init__(f"case {reference} in state '{state}': {text}")
+            super().__init__(N_("case {reference} in state '{state}': outcome '{outcome}' does "
+                                "not fit trigger '{trigger}'; one of: {choices}"),
+                             outcome=outcome, **values)
 
 
 class CaseNotFoundError(NcpflowError, LookupError):
+    code = "case_not_found"
+
     def __init__(self, reference: str) -> None:
         self.reference = reference
-        super().__init__(f"no case with reference '{reference}'")
+        super().__init__(N_("no case with reference '{reference}'"), reference=reference)
 
 
 class ConflictError(NcpflowError):
     """Someone else changed the case between our read and our write; nothing was written."""
 
+    code = "conflict"
+
     def __init__(self, *, reference: str, expected_version: int, actual_version: int | None,
                  state: str | None = None) -> None:
         self.reference, self.state = reference, state
         self.expected_version, self.actual_version = expected_version, actual_version
-        now = f"version {actual_version}" if actual_version is not None else "a newer version"
-        where = f", now in state '{state}'" if state else ""
-        super().__init__(
-            f"conflict: case {reference} was changed by someone else (expected version "
-            f"{expected_version}, found {now}{where}); nothing was written, look again and retry"
-        )
+        found = (f"version {actual_version}" if actual_version is not None
+                 else Input(N_("a newer version")))
+        values = {"reference": reference, "expected": expected_version, "found": found}
+        if state:
+            super().__init__(N_("conflict: case {reference} was changed by someone else "
+                                "(expected version {expected}, found {found}, now in state "
+                                "'{state}'); nothing was written, look again and retry"),
+                             state=state, **values)
+        else:
+            super().__init__(N_("conflict: case {reference} was changed by someone else "
+                                "(expected version {expected}, found {found}); nothing was "
+                                "written, look again and retry"), **values)
 
 
 class StorageError(NcpflowError):
     """The database refused an operation; the transaction was rolled back."""
+
+    code = "storage"
 
 
 class StorageUnavailableError(StorageError):
@@ -77,6 +171,10 @@ class ChannelUnreachableError(NcpflowError):
 class StepRefusedError(NcpflowError):
     """A clock step (pause, resume, extend) does not fit the case as it stands."""
 
-    def __init__(self, *, reference: str, state: str, problem: str) -> None:
-        self.reference, self.state, self.problem = reference, state, problem
-        super().__init__(f"case {reference} in state '{state}': {problem}")
+    code = "step_refused"
+
+    def __init__(self, *, reference: str, state: str, problem: str | Input) -> None:
+        self.reference, self.state = reference, state
+        self.problem = problem if isinstance(problem, Input) else Input(problem)
+        super().__init__(N_("case {reference} in state '{state}': {problem}"), reference=reference,
+                         state=state, problem=self.problem)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from states.messages import N_
+
 
 @dataclass(frozen=True)
 class GuardContext:
     examination_enabled: bool
 
 
-EXAMINATION_OFF = "examination is switched off in config ([procedure] examination = false)"
+EXAMINATION_OFF = N_("examination is switched off in config ([procedure] examination = false)")
 
 
 def is_examination_enabled(ctx: GuardContext) -> str | None:

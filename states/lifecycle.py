@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from states.messages import N_
+
 
 class State(StrEnum):
     RECEIVED = "received"
@@ -88,33 +90,33 @@ _OPEN_BEFORE_STATEMENT = (
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(Trigger.BEGIN_ASSESSMENT, State.RECEIVED, State.INITIAL_ASSESSMENT,
-               meaning="receipt acknowledged; initial assessment begins"),
+               meaning=N_("receipt acknowledged; initial assessment begins")),
     Transition(Trigger.ACCEPT, State.INITIAL_ASSESSMENT, State.GOOD_OFFICES,
-               meaning="issues merit further examination (wholly or in part); good offices offered"),
+               meaning=N_("issues merit further examination (wholly or in part); good offices offered")),
     Transition(Trigger.REJECT, State.INITIAL_ASSESSMENT, State.FINAL_STATEMENT,
-               (Outcome.NOT_ACCEPTED,), meaning="not accepted; a statement explains why"),
+               (Outcome.NOT_ACCEPTED,), meaning=N_("not accepted; a statement explains why")),
     Transition(Trigger.EXAMINE, State.GOOD_OFFICES, State.EXAMINATION, _MEDIATION_FAILED,
                guard="is_examination_enabled",
-               meaning="mediation refused or failed; the NCP examines the case"),
+               meaning=N_("mediation refused or failed; the NCP examines the case")),
     Transition(Trigger.CONCLUDE, State.GOOD_OFFICES, State.FINAL_STATEMENT, _MEDIATION_RESULTS,
-               meaning="good offices ended with an outcome"),
+               meaning=N_("good offices ended with an outcome")),
     Transition(Trigger.CONCLUDE, State.EXAMINATION, State.FINAL_STATEMENT,
-               (Outcome.DETERMINATION,), meaning="examination ended with a determination"),
+               (Outcome.DETERMINATION,), meaning=N_("examination ended with a determination")),
     *(
         Transition(Trigger.WITHDRAW, source, State.FINAL_STATEMENT, (Outcome.WITHDRAWN,),
-                   meaning="the submitter withdrew")
+                   meaning=N_("the submitter withdrew"))
         for source in _OPEN_BEFORE_STATEMENT
     ),
     *(
         Transition(Trigger.TRANSFER, source, State.CLOSED, (Outcome.TRANSFERRED,),
-                   meaning="transferred to another NCP that leads")
+                   meaning=N_("transferred to another NCP that leads"))
         for source in (State.RECEIVED, State.INITIAL_ASSESSMENT)
     ),
     Transition(Trigger.PUBLISH, State.FINAL_STATEMENT, State.FOLLOW_UP,
-               meaning="final statement published; follow-up planned"),
+               meaning=N_("final statement published; follow-up planned")),
     Transition(Trigger.CLOSE, State.FINAL_STATEMENT, State.CLOSED,
-               meaning="final statement published without follow-up"),
-    Transition(Trigger.CLOSE, State.FOLLOW_UP, State.CLOSED, meaning="follow-up complete"),
+               meaning=N_("final statement published without follow-up")),
+    Transition(Trigger.CLOSE, State.FOLLOW_UP, State.CLOSED, meaning=N_("follow-up complete")),
 )
 
 
@@ -151,15 +153,15 @@ RULES_BY_NAME: dict[DeadlineName, DeadlineRule] = {rule.name: rule for rule in D
 
 # How a deadline counted from a transition names its basis in explanations.
 PAST_TENSE: dict[Trigger, str] = {
-    Trigger.BEGIN_ASSESSMENT: "assessment begun",
-    Trigger.ACCEPT: "accepted",
-    Trigger.REJECT: "not accepted",
-    Trigger.EXAMINE: "examination begun",
-    Trigger.CONCLUDE: "concluded",
-    Trigger.WITHDRAW: "withdrawn",
-    Trigger.TRANSFER: "transferred",
-    Trigger.PUBLISH: "published",
-    Trigger.CLOSE: "closed",
+    Trigger.BEGIN_ASSESSMENT: N_("assessment begun"),
+    Trigger.ACCEPT: N_("accepted"),
+    Trigger.REJECT: N_("not accepted"),
+    Trigger.EXAMINE: N_("examination begun"),
+    Trigger.CONCLUDE: N_("concluded"),
+    Trigger.WITHDRAW: N_("withdrawn"),
+    Trigger.TRANSFER: N_("transferred"),
+    Trigger.PUBLISH: N_("published"),
+    Trigger.CLOSE: N_("closed"),
 }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from states.errors import InvalidInputError
+from states.errors import Input, InvalidInputError
+from states.messages import N_
 
 EARLIEST_DAY = date(1976, 1, 1)
 """No date before this: the Guidelines' first edition (21 June 1976) came later in that year."""
@@ -66,65 +67,74 @@ def has_control(value: str) -> bool:
     return not _CONTROLS.isdisjoint(value)
 
 
-def check_text(value: object, what: str, *, limit: int = TEXT_MAX,
+def check_text(value: object, what: str | Input, *, limit: int = TEXT_MAX,
                required: bool = True) -> str:
     """`value` as given, if it is text of at most `limit` characters without NUL.
 
     Blank text is refused when `required`. Other control characters are kept: what was typed
     is stored verbatim, and terminal output neutralises them (ncpflow/output.py)."""
     if not isinstance(value, str) or (required and not value.strip()):
-        raise InvalidInputError(f"{what} is required and must not be blank")
+        raise InvalidInputError(N_("{what} is required and must not be blank"), what=_input(what))
     if len(value) > limit:
-        raise InvalidInputError(f"{what} is {len(value)} characters long; at most {limit}")
+        raise InvalidInputError(N_("{what} is {length} characters long; at most {limit}"),
+                                what=_input(what), length=len(value), limit=limit)
     if "\x00" in value:
-        raise InvalidInputError(f"{what} must not contain NUL characters")
+        raise InvalidInputError(N_("{what} must not contain NUL characters"), what=_input(what))
     return value
 
 
-def check_optional(value: str | None, what: str, *, limit: int = TEXT_MAX) -> str | None:
+def _input(what: str | Input) -> Input:
+    """The input a message names: plain words (no field) or an `Input`."""
+    return what if isinstance(what, Input) else Input(what)
+
+
+def check_optional(value: str | None, what: str | Input, *, limit: int = TEXT_MAX) -> str | None:
     """Like `check_text`, for a text that may be left out (None or empty)."""
     if value is None or value == "":
         return value
     return check_text(value, what, limit=limit, required=False)
 
 
-def check_instant(instant: datetime, what: str) -> datetime:
+def check_instant(instant: datetime, what: str | Input) -> datetime:
     """`instant` if it falls from 1976 to the end of 2199 (a day's margin for time zones)."""
     if instant.tzinfo is None:
-        raise InvalidInputError(f"{what} {instant.isoformat()} has no UTC offset")
+        raise InvalidInputError(N_("{what} {value} has no UTC offset"), what=_input(what),
+                                value=instant.isoformat())
     if not EARLIEST <= instant < LATEST:
         raise InvalidInputError(
-            f"{what} {instant.isoformat()} is out of range: give a time from "
-            f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}")
+            N_("{what} {value} is out of range: give a time from {earliest} to {latest}"),
+            what=_input(what), value=instant.isoformat(), earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat())
     return instant
 
 
-def check_day(day: date, what: str) -> date:
+def check_day(day: date, what: str | Input) -> date:
     """`day` if it falls from 1 January 1976 to 31 December 2199."""
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise InvalidInputError(
-            f"{what} {day.isoformat()} is out of range: give a date from "
-            f"{EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}")
+            N_("{what} {value} is out of range: give a date from {earliest} to {latest}"),
+            what=_input(what), value=day.isoformat(), earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat())
     return day
 
 
-def check_year(year: int, what: str) -> int:
+def check_year(year: int, what: str | Input) -> int:
     """`year` if it falls from 1976 to 2199."""
     if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
         raise InvalidInputError(
-            f"{what} {year} is out of range: give a year from {EARLIEST_DAY.year} to "
-            f"{LATEST_DAY.year}")
+            N_("{what} {value} is out of range: give a year from {earliest} to {latest}"),
+            what=_input(what), value=year, earliest=EARLIEST_DAY.year, latest=LATEST_DAY.year)
     return year
 
 
 def check_extension(*, days: int = 0, months: int = 0) -> None:
     """One extension is a positive number of days or months, at most ten years' worth."""
     if days < 0 or months < 0 or (days == 0 and months == 0):
-        raise InvalidInputError("an extension must be a positive number of days or months")
+        raise InvalidInputError(N_("an extension must be a positive number of days or months"))
     if days > EXTENSION_DAYS_MAX or months > EXTENSION_MONTHS_MAX:
         raise InvalidInputError(
-            f"an extension is at most {EXTENSION_DAYS_MAX} days or {EXTENSION_MONTHS_MAX} "
-            f"months; ask again when more time is needed")
+            N_("an extension is at most {days} days or {months} months; ask again when more "
+               "time is needed"), days=EXTENSION_DAYS_MAX, months=EXTENSION_MONTHS_MAX)
 
 
 def check_duration(*, days: int, months: int, what: str) -> None:

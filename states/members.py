@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from states.errors import InvalidInputError
+from states.messages import ENGLISH, Translator
 from states.rotation_wording import rotation_phrases
 
 
@@ -62,11 +63,11 @@ class PartyMatch:
             return False
         return normalise_org_number(self.org_number) == normalise_org_number(party.org_number)
 
-    def describe(self, party: NamedParty, *, language: str = "en") -> str:
+    def describe(self, party: NamedParty, *, tr: Translator = ENGLISH) -> str:
         """As the skip reason shows it: the declared name, and the number when that matched."""
         shown = f'"{self.name or party.name}"'
         if not self.by_name(party) and self.by_org_number(party):
-            shown += " " + rotation_phrases(language).org_number.format(number=self.org_number)
+            shown += " " + rotation_phrases(tr).org_number.format(number=self.org_number)
         return shown
 
     def as_dict(self) -> dict[str, str | None]:
@@ -88,8 +89,8 @@ class Leave:
     def __str__(self) -> str:
         return self.describe()
 
-    def describe(self, *, language: str = "en") -> str:
-        return rotation_phrases(language).leave.format(start=self.start.isoformat(),
+    def describe(self, *, tr: Translator = ENGLISH) -> str:
+        return rotation_phrases(tr).leave.format(start=self.start.isoformat(),
                                                        end=self.end.isoformat())
 
 
@@ -133,44 +134,44 @@ class Skip:
 
 
 def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty],
-                 language: str = "en") -> str | None:
+                 tr: Translator = ENGLISH) -> str | None:
     for match in declared:
         for party in parties:
             if match.matches(party):
-                return match.describe(party, language=language)
+                return match.describe(party, tr=tr)
     return None
 
 
 def reasons_not_to_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
                         recused: frozenset[str] = frozenset(),
-                        language: str = "en") -> tuple[Skip, ...]:
+                        tr: Translator = ENGLISH) -> tuple[Skip, ...]:
     """Every reason `member` may not lead a case with `parties` on day `on`, most serious first.
 
-    The details are in `language`; what is stored (the audit, lead decisions) is always English.
+    The details are in `tr`'s words; what is stored (the audit, lead decisions) is always English.
     """
-    words = rotation_phrases(language)
+    words = rotation_phrases(tr)
     found: list[Skip] = []
     if not member.active:
         found.append(Skip(member.id, Reason.INACTIVE, words.inactive))
     if member.id in recused:
         found.append(Skip(member.id, Reason.RECUSED, words.recused))
-    hard = _first_match(member.conflicts, parties, language)
+    hard = _first_match(member.conflicts, parties, tr)
     if hard is not None:
         found.append(Skip(member.id, Reason.HARD_CONFLICT, words.hard_conflict.format(party=hard)))
-    soft = _first_match(member.soft_conflicts, parties, language)
+    soft = _first_match(member.soft_conflicts, parties, tr)
     if soft is not None and hard is None:
         found.append(Skip(member.id, Reason.SOFT_CONFLICT, words.soft_conflict.format(party=soft)))
     away = member.leave_on(on)
     if away is not None:
         found.append(Skip(member.id, Reason.ON_LEAVE,
-                          words.on_leave.format(period=away.describe(language=language))))
+                          words.on_leave.format(period=away.describe(tr=tr))))
     return tuple(found)
 
 
 def why_not_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
-                 recused: frozenset[str] = frozenset(), language: str = "en") -> Skip | None:
+                 recused: frozenset[str] = frozenset(), tr: Translator = ENGLISH) -> Skip | None:
     reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused,
-                                  language=language)
+                                  tr=tr)
     return reasons[0] if reasons else None
 
 
@@ -222,8 +223,8 @@ class MemberChanges:
         return not (self.added or self.changed or self.deactivated or self.reactivated
                     or self.reordered)
 
-    def describe(self, *, language: str = "en") -> str:
-        words = rotation_phrases(language)
+    def describe(self, *, tr: Translator = ENGLISH) -> str:
+        words = rotation_phrases(tr)
         if self.empty:
             return words.no_changes
         parts = []

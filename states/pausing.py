@@ -8,10 +8,11 @@ from datetime import datetime
 from states.case import Case, require_actor, require_text
 from states.deadlines import Extension, human_date
 from states.durations import Duration
-from states.errors import InvalidInputError, StepRefusedError
+from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
 from states.lifecycle import DeadlineName
 from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
+from states.messages import N_
 from states.pauses import Pause, with_pauses
 
 
@@ -30,10 +31,10 @@ def pause(case: Case, *, actor: str, reason: str, at: datetime,
           requested_by: str | None = None) -> tuple[Case, CasePaused]:
     """Stop the clock: the stage stays, no deadline can fall overdue until resumed."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
-    check_optional(requested_by, "who requested it (--requested-by)", limit=NAME_MAX)
+    require_text(reason, REASON)
+    check_optional(requested_by, Input(N_("who requested it"), "requested_by"), limit=NAME_MAX)
     if case.is_terminal:
-        raise _refuse(case, "a closed case has no clock to pause")
+        raise _refuse(case, N_("a closed case has no clock to pause"))
     if case.open_pause is not None:
         since = human_date(case.calendar.local_date(case.open_pause.started_at))
         raise _refuse(case, f"already paused since {since} ({case.open_pause.reason})")
@@ -50,7 +51,7 @@ def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
     require_actor(actor)
     current = case.open_pause
     if current is None:
-        raise _refuse(case, "the case is not paused; there is nothing to resume")
+        raise _refuse(case, N_("the case is not paused; there is nothing to resume"))
     _in_order(case, at)
     ended = replace(current, ended_at=at, ended_by=actor)
     pauses = tuple(ended if p is current else p for p in case.pauses)
@@ -67,7 +68,7 @@ def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, 
            at: datetime) -> tuple[Case, DeadlineExtended]:
     """Give one open deadline more time, before or after its due date, with a reason."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
+    require_text(reason, REASON)
     check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from states.members import Member, NamedParty, Reason, Skip, why_not_lead
+from states.messages import ENGLISH, N_, Translator
 from states.rotation_wording import rotation_phrases, rule_label
 
 
@@ -93,9 +94,9 @@ class LeadDecision:
     chosen: str | None
     notes: Mapping[str, str] = field(default_factory=dict)
 
-    def explain(self, *, language: str = "en") -> str:
-        """Why, in `language`; the notes and skips are in the language `choose_lead` was given."""
-        words = rotation_phrases(language)
+    def explain(self, *, tr: Translator = ENGLISH) -> str:
+        """Why, in `tr`'s words; the notes and skips are in the words `choose_lead` was given."""
+        words = rotation_phrases(tr)
         skipped = "; ".join(str(s) for s in self.skipped)
         if self.chosen is None:
             if not self.candidates and not self.skipped:
@@ -103,7 +104,7 @@ class LeadDecision:
             return (words.no_eligible_skipped.format(skipped=skipped) if skipped
                     else words.no_eligible)
         text = words.chose.format(member=self.chosen, note=self.notes.get(self.chosen, ""),
-                                  rule=rule_label(self.rule, language))
+                                  rule=rule_label(self.rule, tr))
         return words.skipped.format(text=text, skipped=skipped) if skipped else text
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,8 +113,8 @@ class LeadDecision:
                 "explanation": self.explain()}
 
 
-PER_CASE_RULE = "least recently led, never-led first, ties by config order"
-DUTY_RULE = "the duty lead, else the next in duty order"
+PER_CASE_RULE = N_("least recently led, never-led first, ties by config order")
+DUTY_RULE = N_("the duty lead, else the next in duty order")
 
 
 def least_recently_led(members: Sequence[Member], last_led: Mapping[str, Turn]
@@ -134,15 +135,15 @@ def duty_order(members: Sequence[Member], *, duty: str | None,
     return tuple(member for _, member in ranked)
 
 
-def _led_note(member: Member, last_led: Mapping[str, Turn], language: str = "en") -> str:
-    words = rotation_phrases(language)
+def _led_note(member: Member, last_led: Mapping[str, Turn], tr: Translator = ENGLISH) -> str:
+    words = rotation_phrases(tr)
     turn = last_led.get(member.id)
     return words.last_led.format(case=turn.case_ref) if turn else words.never_led
 
 
 def _duty_note(member: Member, duty: str | None, last_on_duty: Mapping[str, DutyTurn],
-               language: str = "en") -> str:
-    words = rotation_phrases(language)
+               tr: Translator = ENGLISH) -> str:
+    words = rotation_phrases(tr)
     if member.id == duty:
         return words.duty_lead
     seen = last_on_duty.get(member.id)
@@ -153,11 +154,11 @@ def _duty_note(member: Member, duty: str | None, last_on_duty: Mapping[str, Duty
 def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = (), on: date,
                 last_led: Mapping[str, Turn], rule: RotationRule = RotationRule(),
                 duty: str | None = None, last_on_duty: Mapping[str, DutyTurn] | None = None,
-                recused: frozenset[str] = frozenset(), language: str = "en") -> LeadDecision:
+                recused: frozenset[str] = frozenset(), tr: Translator = ENGLISH) -> LeadDecision:
     """Walk the members in rotation order; the first with no reason not to lead is chosen.
 
     `members` are in config order; inactive ones are out of the rotation and not candidates,
-    except that an inactive duty lead is named as skipped. Notes and skips are in `language`
+    except that an inactive duty lead is named as skipped. Notes and skips are in `tr`'s words
     (English for every decision that is stored); the rule's label is always English.
     """
     active = [m for m in members if m.active]
@@ -165,19 +166,19 @@ def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = ()
     if rule.mode is RotationMode.PERIODIC:
         on_duty = last_on_duty or {}
         order = duty_order(active, duty=duty, last_on_duty=on_duty)
-        notes = {m.id: _duty_note(m, duty, on_duty, language) for m in order}
+        notes = {m.id: _duty_note(m, duty, on_duty, tr) for m in order}
         label = DUTY_RULE
         gone = next((m for m in members if m.id == duty and not m.active), None)
         if gone is not None:
             skipped.append(Skip(gone.id, Reason.INACTIVE,
-                                rotation_phrases(language).duty_lead_inactive))
+                                rotation_phrases(tr).duty_lead_inactive))
     else:
         order = least_recently_led(active, last_led)
-        notes = {m.id: _led_note(m, last_led, language) for m in order}
+        notes = {m.id: _led_note(m, last_led, tr) for m in order}
         label = PER_CASE_RULE
     chosen: str | None = None
     for member in order:
-        skip = why_not_lead(member, parties=parties, on=on, recused=recused, language=language)
+        skip = why_not_lead(member, parties=parties, on=on, recused=recused, tr=tr)
         if skip is None:
             chosen = member.id
             break

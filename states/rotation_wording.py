@@ -1,15 +1,19 @@
 """The words of the rotation's explanations in English and Norwegian bokmål: why a member may not
 lead, the notes on each candidate, the lead decision, the members page's reasons and what a config
-sync changes. Plain data, like `states/wording.py`; an unknown language is English.
+sync changes: English msgids for the one catalogue, worded through the caller's `Translator`, like
+`states/wording.py`; stored text is always English.
 
 Each phrase is a `str.format` template; the values put into it (member ids, party names, case
-references) are never themselves read as templates. The Norwegian follows the pages' words
-(`ncpflow/web/i18n.py`): "saksansvarlig" for a case's lead ("leder" is the chair), "medlem".
+references) are never themselves read as templates. The Norwegian catalogue says "saksansvarlig"
+for a case's lead ("leder" is the chair), "medlem" (docs/glossary.md).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from states.messages import ENGLISH, Translator
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,6 @@ class RotationPhrases:
     last_on_duty: str  # {since}
     never_on_duty: str
     duty_lead_inactive: str
-    rules: dict[str, str]  # a rule's (English) label -> these words
     chose: str  # {member} {note} {rule}
     skipped: str  # {text} {skipped}
     no_active: str
@@ -44,81 +47,40 @@ class RotationPhrases:
     reordered: str
 
 
-ENGLISH = RotationPhrases(
-    org_number="(org. no. {number})",
-    leave="{start} to {end}",
-    on_leave="on leave {period}",
-    inactive="inactive (no longer in the configuration)",
-    recused="recused from this case",
-    hard_conflict="hard conflict with {party}",
-    soft_conflict="soft conflict with {party} (may take part, not lead)",
-    last_led="last led {case}",
-    never_led="never led a case",
-    duty_lead="the duty lead",
-    last_on_duty="last on duty from {since}",
-    never_on_duty="never on duty",
-    duty_lead_inactive="the duty lead, inactive (no longer in the configuration)",
-    rules={},
-    chose="chose {member} ({note}; rule: {rule})",
-    skipped="{text}; skipped {skipped}",
-    no_active="no active members to choose from",
-    no_eligible="no eligible member",
-    no_eligible_skipped="no eligible member ({skipped})",
-    leads_next="leads the next case: {note}",
-    after="{note}; after {member} in rotation order",
-    no_members="no members in the database; run `ncpflow members sync`",
-    no_changes="no changes",
-    added="added {members}",
-    changed="{member}: {fields} changed",
-    reactivated="reactivated {members}",
-    deactivated="deactivated {members}",
-    reordered="config order changed",
-)
-
-NORWEGIAN = RotationPhrases(
-    org_number="(org.nr. {number})",
-    leave="{start} til {end}",
-    on_leave="permisjon {period}",
-    inactive="inaktiv (ikke lenger i konfigurasjonen)",
-    recused="har trådt til side i denne saken",
-    hard_conflict="inhabil overfor {party}",
-    soft_conflict="mulig interessekonflikt med {party} (kan delta, ikke være saksansvarlig)",
-    last_led="sist saksansvarlig for {case}",
-    never_led="aldri vært saksansvarlig",
-    duty_lead="vaktansvarlig",
-    last_on_duty="sist på vakt fra {since}",
-    never_on_duty="aldri vært på vakt",
-    duty_lead_inactive="vaktansvarlig, inaktiv (ikke lenger i konfigurasjonen)",
-    rules={
-        "least recently led, never-led first, ties by config order":
-            "lengst siden saksansvarlig, de som aldri har vært det først, ved likhet "
-            "rekkefølgen i konfigurasjonen",
-        "the duty lead, else the next in duty order":
-            "vaktansvarlig, ellers den neste i vaktrekkefølgen",
-    },
-    chose="valgte {member} ({note}; regel: {rule})",
-    skipped="{text}; hoppet over {skipped}",
-    no_active="ingen aktive medlemmer å velge blant",
-    no_eligible="ingen medlem kan være saksansvarlig",
-    no_eligible_skipped="ingen medlem kan være saksansvarlig ({skipped})",
-    leads_next="blir saksansvarlig for neste sak: {note}",
-    after="{note}; etter {member} i rotasjonsrekkefølgen",
-    no_members="ingen medlemmer i databasen; kjør `ncpflow members sync`",
-    no_changes="ingen endringer",
-    added="la til {members}",
-    changed="{member}: {fields} endret",
-    reactivated="aktiverte igjen {members}",
-    deactivated="deaktiverte {members}",
-    reordered="rekkefølgen i konfigurasjonen endret",
-)
-
-ROTATION_PHRASES: dict[str, RotationPhrases] = {"en": ENGLISH, "nb": NORWEGIAN}
+@lru_cache(maxsize=8)
+def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
+    """The rotation's phrases as `tr` words them."""
+    return RotationPhrases(
+        org_number=tr.gettext("(org. no. {number})"),
+        leave=tr.gettext("{start} to {end}"),
+        on_leave=tr.gettext("on leave {period}"),
+        inactive=tr.gettext("inactive (no longer in the configuration)"),
+        recused=tr.gettext("recused from this case"),
+        hard_conflict=tr.gettext("hard conflict with {party}"),
+        soft_conflict=tr.gettext("soft conflict with {party} (may take part, not lead)"),
+        last_led=tr.gettext("last led {case}"),
+        never_led=tr.gettext("never led a case"),
+        duty_lead=tr.gettext("the duty lead"),
+        last_on_duty=tr.gettext("last on duty from {since}"),
+        never_on_duty=tr.gettext("never on duty"),
+        duty_lead_inactive=tr.gettext("the duty lead, inactive (no longer in the configuration)"),
+        chose=tr.gettext("chose {member} ({note}; rule: {rule})"),
+        skipped=tr.gettext("{text}; skipped {skipped}"),
+        no_active=tr.gettext("no active members to choose from"),
+        no_eligible=tr.gettext("no eligible member"),
+        no_eligible_skipped=tr.gettext("no eligible member ({skipped})"),
+        leads_next=tr.gettext("leads the next case: {note}"),
+        after=tr.gettext("{note}; after {member} in rotation order"),
+        no_members=tr.gettext("no members in the database; run `ncpflow members sync`"),
+        no_changes=tr.gettext("no changes"),
+        added=tr.gettext("added {members}"),
+        changed=tr.gettext("{member}: {fields} changed"),
+        reactivated=tr.gettext("reactivated {members}"),
+        deactivated=tr.gettext("deactivated {members}"),
+        reordered=tr.gettext("config order changed"),
+    )
 
 
-def rotation_phrases(language: str) -> RotationPhrases:
-    return ROTATION_PHRASES.get(language, ENGLISH)
-
-
-def rule_label(rule: str, language: str) -> str:
-    """A rotation rule's (English) label in `language`; one the table does not know stays."""
-    return rotation_phrases(language).rules.get(rule, rule)
+def rule_label(rule: str, tr: Translator = ENGLISH) -> str:
+    """A rotation rule's (English, marked) label in `tr`'s words; one it does not know stays."""
+    return tr.gettext(rule)

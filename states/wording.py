@@ -1,152 +1,135 @@
-"""The words of deadline explanations and transition meanings in English and Norwegian bokmål:
-plain data, no Babel.
+"""The words of deadline explanations, of the lifecycle's states, triggers, outcomes and deadlines:
+English msgids marked for the one catalogue (`translations/`), worded through the `Translator` the
+caller passes in (`states.messages`); the core itself never reads a catalogue.
 
 Each phrase is a `str.format` template; the values put into it (reasons, names) are never
-themselves read as templates. An unknown language falls back to English.
+themselves read as templates. A message the catalogue does not know stays in English.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from states.guards import EXAMINATION_OFF
-from states.lifecycle import PAST_TENSE, Trigger
+from states.messages import ENGLISH, N_, Translator
 
-DEFAULT_LANGUAGE = "en"
+# The lifecycle's words, one entry per concept, the same on pages, in e-mails and in reports.
+# Keyed by the enum's value (lifecycle.State, DeadlineName, Trigger, Outcome; DeadlineStatus).
+STATE_NAMES: dict[str, str] = {
+    "received": N_("received"),
+    "initial_assessment": N_("initial assessment"),
+    "good_offices": N_("good offices"),
+    "examination": N_("examination"),
+    "final_statement": N_("final statement"),
+    "follow_up": N_("follow-up"),
+    "closed": N_("closed"),
+}
+# A deadline's short name (pages): a stage's deadline is named as its stage.
+DEADLINE_NAMES: dict[str, str] = {
+    **STATE_NAMES,
+    "acknowledgement": N_("acknowledgement"),
+    "procedure": N_("whole procedure"),
+}
+# A deadline's full name in running text (the e-mails).
+DEADLINE_TITLES: dict[str, str] = {
+    **DEADLINE_NAMES,
+    "acknowledgement": N_("acknowledgement of receipt"),
+    "good_offices": N_("good offices (dialogue and mediation)"),
+    "procedure": N_("whole procedure (final statement published)"),
+    "follow_up": N_("follow-up statement"),
+}
+TRIGGER_NAMES: dict[str, str] = {
+    "begin_assessment": N_("Begin assessment"),
+    "accept": N_("Accept"),
+    "reject": N_("Reject"),
+    "examine": N_("Examine"),
+    "conclude": N_("Conclude"),
+    "withdraw": N_("Withdraw"),
+    "transfer": N_("Transfer"),
+    "publish": N_("Publish"),
+    "close": N_("Close"),
+}
+OUTCOME_NAMES: dict[str, str] = {
+    "not_accepted": N_("not accepted"),
+    "agreement": N_("agreement"),
+    "partial_agreement": N_("partial agreement"),
+    "no_agreement": N_("no agreement"),
+    "enterprise_declined": N_("enterprise declined"),
+    "determination": N_("determination"),
+    "withdrawn": N_("withdrawn"),
+    "transferred": N_("transferred"),
+}
+DEADLINE_STATUSES: dict[str, str] = {
+    "open": N_("open"),
+    "met": N_("met"),
+    "overdue": N_("overdue"),
+    "cancelled": N_("cancelled"),
+}
+
+
+# The months in a date ("2 Jan 2025"), January first.
+_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
+           N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
 
 
 @dataclass(frozen=True)
 class Phrases:
     months: tuple[str, ...]  # January first
     date: str  # {day} {month} {year}
-    month_one: str  # {n}, and so on for the counted phrases
-    month_many: str
-    day_one: str
-    day_many: str
     start: str  # {basis} {on} {duration} {due}
     pause: str  # {days} {reason} {start} {end} {due}
     extension: str  # {amount} {reason} {by} {due}
     rolled: str  # {due}
     met: str  # {on} {verdict}
     in_time: str
-    late_one: str  # {n}
-    late_many: str  # {n}
     paused_since: str  # {on}
-    basis_labels: dict[str, str]  # the stored (English) basis label -> this language's words
-    reasons: dict[str, str]  # a guard's (English) reason why a trigger may not fire -> these words
-    transitions: dict[str, str]  # a lifecycle row's (English) `meaning` -> these words
 
 
-ENGLISH = Phrases(
-    months=("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-    date="{day} {month} {year}",
-    month_one="{n} month",
-    month_many="{n} months",
-    day_one="{n} day",
-    day_many="{n} days",
-    start="{basis} {on} + {duration} = {due}",
-    pause=", + {days} paused ({reason}, {start}–{end}) = {due}",
-    extension=", + {amount} extended ({reason}; approved by {by}) = {due}",
-    rolled=", rolled to the next working day = {due}",
-    met="; met {on} ({verdict})",
-    in_time="in time",
-    late_one="{n} day late",
-    late_many="{n} days late",
-    paused_since=("; paused since {on}: the due date moves on by the paused days when the case "
-                  "resumes"),
-    basis_labels={},
-    reasons={},
-    transitions={},
-)
-
-# The basis of a deadline counted from a transition, in the past tense (lifecycle.PAST_TENSE).
-NORWEGIAN_PAST_TENSE: dict[Trigger, str] = {
-    Trigger.BEGIN_ASSESSMENT: "vurdering startet",
-    Trigger.ACCEPT: "tatt opp til behandling",
-    Trigger.REJECT: "ikke tatt opp til behandling",
-    Trigger.EXAMINE: "undersøkelse startet",
-    Trigger.CONCLUDE: "avsluttet",
-    Trigger.WITHDRAW: "trukket tilbake",
-    Trigger.TRANSFER: "overført",
-    Trigger.PUBLISH: "publisert",
-    Trigger.CLOSE: "saken avsluttet",
-}
-
-# What each row of the lifecycle table means (lifecycle.TRANSITIONS, `meaning`), in the words of
-# Kontaktpunktet for ansvarlig næringsliv: innledende vurdering, dialog og mekling (as the pages name
-# the good-offices stage), sluttuttalelse, oppfølging, melder. Keyed by the English text, which
-# several rows share (withdraw and transfer from more than one stage).
-NORWEGIAN_TRANSITIONS: dict[str, str] = {
-    "receipt acknowledged; initial assessment begins":
-        "mottak bekreftet; innledende vurdering begynner",
-    "issues merit further examination (wholly or in part); good offices offered":
-        "saken tas opp til videre behandling (helt eller delvis); partene tilbys dialog og mekling",
-    "not accepted; a statement explains why":
-        "ikke tatt opp til behandling; en uttalelse begrunner hvorfor",
-    "mediation refused or failed; the NCP examines the case":
-        "dialog og mekling avslått eller uten enighet; Kontaktpunktet undersøker saken",
-    "good offices ended with an outcome":
-        "dialog og mekling avsluttet med et utfall",
-    "examination ended with a determination":
-        "undersøkelsen avsluttet med Kontaktpunktets konklusjon",
-    "the submitter withdrew":
-        "melderen trakk saken tilbake",
-    "transferred to another NCP that leads":
-        "overført til et annet kontaktpunkt, som leder behandlingen",
-    "final statement published; follow-up planned":
-        "sluttuttalelse publisert; oppfølging planlagt",
-    "final statement published without follow-up":
-        "sluttuttalelse publisert uten oppfølging",
-    "follow-up complete":
-        "oppfølging fullført",
-}
-
-NORWEGIAN = Phrases(
-    months=("jan.", "feb.", "mars", "apr.", "mai", "juni", "juli", "aug.", "sep.", "okt.",
-            "nov.", "des."),
-    date="{day}. {month} {year}",
-    month_one="{n} måned",
-    month_many="{n} måneder",
-    day_one="{n} dag",
-    day_many="{n} dager",
-    start="{basis} {on} + {duration} = {due}",
-    pause=", + {days} på vent ({reason}, {start}–{end}) = {due}",
-    extension=", + {amount} forlenget ({reason}; godkjent av {by}) = {due}",
-    rolled=", flyttet til neste virkedag = {due}",
-    met="; overholdt {on} ({verdict})",
-    in_time="i tide",
-    late_one="{n} dag for sent",
-    late_many="{n} dager for sent",
-    paused_since=("; på vent siden {on}: fristen flyttes med antallet dager på vent når saken "
-                  "gjenopptas"),
-    basis_labels={"received": "mottatt",
-                  **{PAST_TENSE[t]: words for t, words in NORWEGIAN_PAST_TENSE.items()}},
-    reasons={EXAMINATION_OFF: "undersøkelse er slått av i konfigurasjonen "
-                              "([procedure] examination = false)"},
-    transitions=NORWEGIAN_TRANSITIONS,
-)
-
-PHRASES: dict[str, Phrases] = {"en": ENGLISH, "nb": NORWEGIAN}
+@lru_cache(maxsize=8)
+def phrases(tr: Translator = ENGLISH) -> Phrases:
+    """The explanation's phrases as `tr` words them."""
+    return Phrases(
+        months=tuple(tr.gettext(month) for month in _MONTHS),
+        date=tr.gettext("{day} {month} {year}"),
+        start=tr.gettext("{basis} {on} + {duration} = {due}"),
+        pause=tr.gettext(", + {days} paused ({reason}, {start}–{end}) = {due}"),
+        extension=tr.gettext(", + {amount} extended ({reason}; approved by {by}) = {due}"),
+        rolled=tr.gettext(", rolled to the next working day = {due}"),
+        met=tr.gettext("; met {on} ({verdict})"),
+        in_time=tr.gettext("in time"),
+        paused_since=tr.gettext("; paused since {on}: the due date moves on by the paused days "
+                                "when the case resumes"),
+    )
 
 
-def phrases(language: str) -> Phrases:
-    return PHRASES.get(language, ENGLISH)
+def months(n: int, tr: Translator = ENGLISH) -> str:
+    return tr.ngettext("{n} month", "{n} months", n).format(n=n)
 
 
-def basis_label(label: str, language: str) -> str:
-    """A stored basis label in `language`; one the table does not know stays as stored."""
-    return phrases(language).basis_labels.get(label, label)
+def days(n: int, tr: Translator = ENGLISH) -> str:
+    return tr.ngettext("{n} day", "{n} days", n).format(n=n)
 
 
-def reason(text: str, language: str) -> str:
-    """A guard's reason in `language`; one the table does not know stays in English."""
-    return phrases(language).reasons.get(text, text)
+def days_late(n: int, tr: Translator = ENGLISH) -> str:
+    return tr.ngettext("{n} day late", "{n} days late", n).format(n=n)
 
 
-def meaning(text: str, language: str) -> str:
-    """What a lifecycle row means, in `language`; one the table does not know stays in English."""
-    return phrases(language).transitions.get(text, text)
+def translate(message: str, tr: Translator = ENGLISH) -> str:
+    """A marked message (a basis label, a guard's reason, a lifecycle row's meaning, a rule) in
+    `tr`'s words; one the catalogue does not know stays as it is."""
+    return tr.gettext(message) if message else message
 
 
-def count(n: int, one: str, many: str) -> str:
-    return (one if n == 1 else many).format(n=n)
+def term(value: str, tr: Translator = ENGLISH) -> str:
+    """A lifecycle value (a state, deadline, trigger, outcome or status) in `tr`'s words; one no
+    table knows is its identifier with spaces."""
+    msgid = next((table[value] for table in _TABLES if value in table), None)
+    return tr.gettext(msgid) if msgid else value.replace("_", " ")
+
+
+def deadline_title(name: str, tr: Translator = ENGLISH) -> str:
+    """A deadline's full name in running text ("acknowledgement of receipt")."""
+    return tr.gettext(DEADLINE_TITLES[name])
+
+
+_TABLES = (DEADLINE_NAMES, TRIGGER_NAMES, OUTCOME_NAMES, DEADLINE_STATUSES)

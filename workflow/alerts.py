@@ -11,6 +11,7 @@ from states import records
 from states.alerts import RungKind, horizon, rungs_to_fire
 from states.case import Case
 from states.lifecycle import DeadlineName
+from translations import translator
 from workflow.config import Settings
 from workflow.logging import get_logger
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
@@ -101,7 +102,7 @@ def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str
     for recipient in recipients:
         rendered = render(message, recipient.language, {
             "reference": case.reference, "title": case.title, "deadline": deadline,
-            "due": target.due, "days": days, "explanation": target.explain(language=recipient.language),
+            "due": target.due, "days": days, "explanation": target.explain(tr=translator(recipient.language)),
             "recipient_name": recipient.name, "ncp_name": settings.ncp.name,
         })
         tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,

@@ -9,9 +9,10 @@ from datetime import date, datetime
 from states import case as core
 from states import records
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
-from states.errors import ConflictError, InvalidInputError
+from states.errors import REASON, ConflictError, Input, InvalidInputError
 from states.lifecycle import Outcome, Trigger
 from states.limits import NAME_MAX, check_optional
+from states.messages import N_
 from workflow import inputs, rotation
 from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
@@ -42,7 +43,7 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
     """
     now = clock.now()
     received_at = inputs.resolve_when(received, calendar=policy.calendar, now=now,
-                                      what="--received")
+                                      what=Input("", "received"))
     parties = tuple(
         [Party(PartyRole.SUBMITTER, p.name, inputs.submitter_type(p.type), p.confidential,
                p.org_number or None) for p in submitters]
@@ -94,7 +95,8 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
     chosen = inputs.choice(Trigger, trigger, "trigger")
     recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
     if scope is not None and chosen is not Trigger.ACCEPT:
-        raise InvalidInputError("--scope goes with the 'accept' trigger only")
+        raise InvalidInputError(N_("{what} goes with the 'accept' trigger only"),
+                                what=Input("", "scope"))
     # One write transaction from read to audit: the version check in save() still refuses a
     # write over a case that changed since the caller looked (--expect-version).
     with uow.write() as tx:
@@ -108,7 +110,7 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
             raise ConflictError(reference=reference, expected_version=expected_version,
                                 actual_version=case.version, state=case.state.value)
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what="--at")
+                                   not_before=case.last_event_at, what=Input("", "at"))
         new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason,
                                        at=when, policy=policy, outcome=recorded, scope=scope)
         record = records.Transitioned.of(event, version=case.version + 1, recorded_at=now)
@@ -131,8 +133,8 @@ def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reas
               supporting_ncps: Sequence[str] | None = None) -> Case:
     """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
-    check_optional(sector, "the sector (--sector)", limit=NAME_MAX)
+    require_text(reason, REASON)
+    check_optional(sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     with uow.write() as tx:
         case = tx.cases.get(reference)
         old = case.details

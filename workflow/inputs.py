@@ -8,8 +8,9 @@ from typing import TypeVar
 
 from states import limits
 from states.calendar import CalendarRule
-from states.errors import InvalidInputError
+from states.errors import Input, InvalidInputError
 from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.messages import N_
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -77,7 +78,7 @@ def year(value: int | None, what: str = "--year") -> int | None:
 
 
 def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: datetime,
-                 not_before: datetime | None = None, what: str) -> datetime:
+                 not_before: datetime | None = None, what: str | Input) -> datetime:
     """The instant a user meant; a bare date is that local day, no earlier than `not_before`."""
     if value is None:
         instant = now
@@ -89,12 +90,17 @@ def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: 
             # "Today" for a step that follows another one today: keep the steps in order.
             instant = max(instant, not_before)
     if instant > now:
-        raise InvalidInputError(f"{what} {_show(value, instant)} is in the future")
+        raise InvalidInputError(N_("{what} {value} is in the future"), what=_input(what),
+                                value=_show(value, instant))
     if not_before is not None and instant < not_before:
         raise InvalidInputError(
-            f"{what} {_show(value, instant)} is before the case's last recorded step "
-            f"({not_before.isoformat()})")
+            N_("{what} {value} is before the case's last recorded step ({last})"),
+            what=_input(what), value=_show(value, instant), last=not_before.isoformat())
     return instant
+
+
+def _input(what: str | Input) -> Input:
+    return what if isinstance(what, Input) else Input(what)
 
 
 def _show(value: date | datetime | None, instant: datetime) -> str:

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
-from states.errors import InvalidInputError
+from states.errors import REASON, Input, InvalidInputError
 from states.lifecycle import DeadlineName
+from states.messages import N_
 from states.records import AuditRecord
 from workflow import inputs
 from workflow.logging import get_logger
@@ -43,7 +44,7 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what="--at")
+                                   not_before=case.last_event_at, what=Input("", "at"))
         paused, event = pausing.pause(case, actor=actor, reason=reason, at=when,
                                       requested_by=requested_by)
         return _commit(tx, case=paused, previous=case, actor=actor, at=when, reason=reason,
@@ -53,11 +54,11 @@ def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, rea
 def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
                 at: date | datetime | None = None, reason: str | None = None) -> Case:
     """Restart the clock; every open deadline moves on by the whole days paused."""
-    limits.check_optional(reason, "a reason (--reason)")
+    limits.check_optional(reason, REASON)
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what="--at")
+                                   not_before=case.last_event_at, what=Input("", "at"))
         resumed, event = pausing.resume(case, actor=actor, at=when)
         moved = tuple(records.MovedDue.of(m) for m in event.moved)
         return _commit(tx, case=resumed, previous=case, actor=actor, at=when,
@@ -72,7 +73,8 @@ def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: 
     """Give one open deadline more time (before or after it falls due), with a reason."""
     name = inputs.choice(DeadlineName, deadline, "deadline")
     if (days is None) == (months is None):
-        raise InvalidInputError("give exactly one of --days N or --months N")
+        raise InvalidInputError(N_("give exactly one of {days} N or {months} N"),
+                                days=Input("", "days"), months=Input("", "months"))
     limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     with _step(uow, reference) as (tx, case):

@@ -9,6 +9,7 @@ from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
 from states.lifecycle import State
+from translations import translator
 from workflow import inputs
 from workflow.ports import UnitOfWork
 
@@ -37,7 +38,7 @@ def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> d
         "name": deadline.name.value,
         "due": deadline.due.isoformat(),
         "status": deadline.status(today).value,
-        "explanation": deadline.explain(language=language),
+        "explanation": deadline.explain(tr=translator(language)),
         "started": deadline.basis_on.isoformat(),
         "duration": str(deadline.duration),
         "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
@@ -94,7 +95,7 @@ def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[d
         {"trigger": o.trigger.value, "allowed": o.allowed,
          "to_state": o.dest.value if o.dest else None,
          "outcomes": [x.value for x in o.outcomes],
-         "why_not": wording.reason(o.why_not, language) if o.why_not else o.why_not,
-         "meaning": wording.meaning(o.meaning, language)}
+         "why_not": wording.translate(o.why_not, translator(language)) if o.why_not else None,
+         "meaning": wording.translate(o.meaning, translator(language))}
         for o in trigger_options(case, policy)
     ]

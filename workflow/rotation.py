@@ -15,8 +15,9 @@ from typing import Any
 
 from states import records
 from states.case import Case, Policy, require_actor, require_text
-from states.errors import InvalidInputError, StepRefusedError
+from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
+from states.messages import N_
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
@@ -178,7 +179,7 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
              override: bool = False, notices: Notices | None = None) -> Case:
     """Give the case to member `to`; refused for a member who may not lead it unless overridden."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
+    require_text(reason, REASON)
     now = clock.now()
     with uow.write() as tx:
         members = tx.members.all()
@@ -193,8 +194,10 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
         if blocking and not override:
             raise StepRefusedError(
                 reference=reference, state=case.state.value,
-                problem=f"{to} may not lead it ({'; '.join(s.detail for s in blocking)}); "
-                        "add --override to assign anyway (the override is audited)")
+                problem=Input(N_("{member} may not lead it ({why}); add {override} to assign "
+                                 "anyway (the override is audited)"),
+                              params={"member": to, "why": "; ".join(s.detail for s in blocking),
+                                      "override": Input("", "override")}))
         explanation = f"reassigned by {actor}: {reason}"
         if blocking:
             explanation += f" (override: {'; '.join(str(s) for s in blocking)})"
@@ -221,7 +224,7 @@ def recuse(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, mem
            actor: str, reason: str, notices: Notices | None = None) -> Case:
     """The lead steps aside; the rule picks the next eligible member (never them again)."""
     require_actor(actor)
-    require_text(reason, "a reason (--reason)")
+    require_text(reason, REASON)
     now = clock.now()
     with uow.write() as tx:
         members = tx.members.all()

@@ -12,6 +12,7 @@ from states.case import Case, Policy
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
+from translations import translator
 from workflow import inputs
 from workflow.config import Settings
 from workflow.periods import period_end
@@ -19,7 +20,7 @@ from workflow.ports import Clock, UnitOfWork
 
 
 def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
-    org_number = rotation_phrases(language).org_number
+    org_number = rotation_phrases(translator(language)).org_number
     return [f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
             f"{org_number.format(number=m.org_number) if m.org_number else ''}" for m in items]
 
@@ -37,7 +38,7 @@ def config_drift(stored: Sequence[Member], settings: Settings, *,
                  language: str = "en") -> str | None:
     """What `members sync` would change, or None when the database matches config.toml."""
     changes = plan_sync(stored, settings.configured_members)
-    return None if changes.empty else changes.describe(language=language)
+    return None if changes.empty else changes.describe(tr=translator(language))
 
 
 def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
@@ -68,7 +69,7 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
 
     Reasons and the explanation are in `language` (the pages); `mode`, `rule` and each row's
     `status` stay plain identifiers, which the pages label themselves."""
-    words = rotation_phrases(language)
+    words = rotation_phrases(translator(language))
     policy = settings.policy
     now = clock.now()
     today = policy.calendar.local_date(now)
@@ -80,11 +81,11 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
         last_on_duty = tx.members.last_on_duty() if periodic else {}
     decision = choose_lead(members, on=today, last_led=last_led, rule=policy.rotation,
                            duty=duty.member if duty else None, last_on_duty=last_on_duty,
-                           language=language)
+                           tr=translator(language))
     rows: list[dict[str, Any]] = []
     for place, candidate in enumerate(decision.candidates, start=1):
         member = next(m for m in members if m.id == candidate.member)
-        skip = why_not_lead(member, on=today, language=language)
+        skip = why_not_lead(member, on=today, tr=translator(language))
         if candidate.member == decision.chosen:
             status, why = "next", words.leads_next.format(note=candidate.note)
         elif skip is not None:
@@ -103,7 +104,7 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
                          "why": words.inactive})
     view: dict[str, Any] = {
         "mode": policy.rotation.mode.value, "on": today.isoformat(), "next": decision.chosen,
-        "rule": decision.rule, "explanation": decision.explain(language=language),
+        "rule": decision.rule, "explanation": decision.explain(tr=translator(language)),
         "members": rows, "duty": None,
         "config_changes": config_drift(members, settings, language=language)}
     if periodic:

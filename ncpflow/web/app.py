@@ -115,7 +115,8 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
                             (409, "not_allowed"))
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc))
-        return _error(status, code, str(exc))
+        # The API names each input by its field (`reason`); the command line by its option.
+        return _error(status, code, exc.words())
 
     @app.exception_handler(RequestValidationError)
     def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -28,8 +28,10 @@ from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
+from states.messages import N_
 from states.permissions import Action, allows
 from states.users import User
+from translations import translator
 from workflow import views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
@@ -43,7 +45,11 @@ DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any
 
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True),
-                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                  # The words come from the one catalogue: each page passes its language's
+                  # `gettext` (ncpflow.web.i18n.helpers).
+                  extensions=["jinja2.ext.i18n"])
+ENV.filters["upper_first"] = i18n.upper_first
 TEMPLATES = Jinja2Templates(env=ENV)
 
 router = APIRouter(include_in_schema=False)
@@ -60,6 +66,16 @@ STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
                   State.EXAMINATION: DeadlineName.EXAMINATION,
                   State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
                   State.FOLLOW_UP: DeadlineName.FOLLOW_UP}
+# What the sign-in form says when it refuses; the template words it in the page's language.
+SIGNIN_PROBLEMS = {
+    "bad_login": N_("Wrong user name or password."),
+    "bad_code": N_("Wrong one-time code. Try the current code."),
+    "code_expired": N_("The sign-in took too long or was not started here. Sign in again."),
+    "throttled": N_("Too many failed sign-ins. Try again in {minutes} minutes."),
+    "busy": N_("Many sign-ins at once right now. Try again in a moment."),
+    "needs_enrolment": N_("Your role must sign in with a one-time code, and you have none yet. "
+                          "Ask an administrator to enrol you with `ncpflow users totp NAME`."),
+}
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -121,13 +137,13 @@ def _render(request: Request, name: str, user: User | None, nav: str,
             flash = _flasher(request).loads(raw, max_age=60)
         except BadSignature:
             flash = {}
-    t = i18n.translator(lang)
-    base = {"request": request, "lang": lang, "t": t, "user": user, "nav": nav,
+    words = i18n.helpers(lang)
+    base = {"request": request, "lang": lang, **words, "user": user, "nav": nav,
             "user_name": user.name if user else "", "user_role": user.role if user else "",
             "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
             "csrf": auth.csrf_token(request), "ncp_name": application_of(request).settings.ncp.name,
             "flash_error": flash.get("error") or None,
-            "flash_ok": t(flash["ok"]) if flash.get("ok") else None}
+            "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None}
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = (
@@ -160,11 +176,13 @@ def _urgency(days_left: int | None) -> str:
 
 
 def _may_change(user: User, case: Any) -> str | None:
-    """None when the user may advance the case, else the i18n key saying why not."""
+    """None when the user may advance the case, else the message saying why not."""
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
-        return "not_lead" if allows(user.role, Action.ADVANCE_LED_CASE) else "read_only"
+        return (N_("Only the case's lead can change it.")
+                if allows(user.role, Action.ADVANCE_LED_CASE)
+                else N_("You can read this case but not change it."))
     return None
 
 
@@ -193,13 +211,14 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
             "deadline": deadlines.get(name.value) if name else None,
-            "duration": app.policy.timelines[name].describe(language)
+            "duration": app.policy.timelines[name].describe(translator(language))
             if name and name in app.policy.timelines else None})
     return steps
 
 
-def _refused(exc: NcpflowError) -> str:
-    return str(exc) or type(exc).__name__
+def _refused(exc: NcpflowError, request: Request) -> str:
+    """What the page says when a step is refused: in its language, inputs by their field names."""
+    return exc.words(translator(_language(request))) or type(exc).__name__
 
 
 # ---- static files and language ---------------------------------------------------------------
@@ -221,7 +240,8 @@ def _signin_page(request: Request, *, status: int = 200, problem: str = "",
                  username: str = "", next_url: str = "/", pending: str = "",
                  retry_after: int = 0) -> Response:
     """The sign-in form (or, with `pending`, its second step: the one-time code)."""
-    page = _render(request, "signin.html", None, "signin", problem=problem, username=username,
+    page = _render(request, "signin.html", None, "signin",
+                   problem=SIGNIN_PROBLEMS[problem] if problem else "", username=username,
                    next_url=_safe_next(next_url), pending=pending,
                    minutes=max(1, (retry_after + 59) // 60))
     page.status_code = status
@@ -339,7 +359,7 @@ def case_page(request: Request, ref: str, user: User) -> Response:
         case = app.cases.get(reference=ref)
     except NcpflowError as exc:
         response = _render(request, "base.html", user, "dashboard",
-                           flash_error=_refused(exc))
+                           flash_error=_refused(exc, request))
         response.status_code = 404
         return response
     lang = _language(request)
@@ -375,10 +395,10 @@ def advance(request: Request, ref: str, trigger: Field40,
             user=user, reference=ref, trigger=trigger, reason=reason, outcome=outcome or None,
             scope=scope or None, expected_version=whole_number(version, "version"))
     except views.ForbiddenError as exc:
-        raise ApiError(403, "forbidden", _refused(exc)) from None
+        raise ApiError(403, "forbidden", _refused(exc, request)) from None
     except NcpflowError as exc:
-        return _redirect(back, request, error=_refused(exc))
-    return _redirect(back, request, ok="done")
+        return _redirect(back, request, error=_refused(exc, request))
+    return _redirect(back, request, ok=N_("Saved."))
 
 
 @router.post("/cases/{ref}/pause")
@@ -392,8 +412,8 @@ def pause(request: Request, ref: str, reason: Field2000 = "",
         application_of(request).cases.pause(reference=ref, actor=user.name, reason=reason,
                                             requested_by=requested_by or None)
     except NcpflowError as exc:
-        return _redirect(f"/cases/{ref}", request, error=_refused(exc))
-    return _redirect(f"/cases/{ref}", request, ok="done")
+        return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
+    return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))
 
 
 @router.post("/cases/{ref}/resume")
@@ -406,8 +426,8 @@ def resume(request: Request, ref: str, reason: Field2000 = "",
         application_of(request).cases.resume(reference=ref, actor=user.name,
                                              reason=reason or None)
     except NcpflowError as exc:
-        return _redirect(f"/cases/{ref}", request, error=_refused(exc))
-    return _redirect(f"/cases/{ref}", request, ok="done")
+        return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
+    return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))
 
 
 @router.get("/audit", response_class=HTMLResponse)

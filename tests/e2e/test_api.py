@@ -263,3 +263,15 @@ def test_admin_adds_users_over_the_api(api: Api) -> None:
            422, "invalid_input")
     entry = api.client.get("/api/audit", headers=admin).json()["items"][-1]
     assert entry["kind"] == "user_added" and entry["actor"] == "root"
+
+
+def test_a_domain_error_names_the_api_field_not_the_command_line_option(api: Api) -> None:
+    """A blank reason is refused by the core; the API words it with its field, `reason`."""
+    handler = api.user("hanna", "handler")
+    ref = api.open(handler)["reference"]
+    refused = api.client.post(f"/api/cases/{ref}/transitions", headers=handler,
+                              json={"trigger": "begin_assessment", "reason": "   ",
+                                    "expected_version": 1})
+    detail = _error(refused, 422, "invalid_input")
+    assert detail == "a reason (reason) is required and must not be blank"
+    assert "--" not in detail

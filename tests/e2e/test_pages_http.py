@@ -140,6 +140,7 @@ def test_handler_pauses_and_resumes_through_forms(site: Site) -> None:
 
 
 def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
+    """A step the lifecycle refuses is shown on the page, in the page's language; nothing is written."""
     site.user("hanna", "handler")
     ref = site.case("Case", date(2025, 5, 30))
     site.sign_in("hanna")
@@ -147,6 +148,10 @@ def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
     answer = site.client.post(f"/cases/{ref}/advance", data={
         "trigger": "publish", "reason": "too early", "csrf_token": token})
     assert answer.status_code == 200 and 'role="alert"' in answer.text
+    # The core's refusal, by its code and parameters, in the page's language (config.toml: nb).
+    assert f"sak {ref} er i fasen &#39;received&#39;: handlingen &#39;publish&#39; er ikke " \
+           "tillatt" in answer.text
+    assert "is not allowed" not in answer.text
     assert queries.get_case(uow=site.services.uow, reference=ref).state.value == "received"
 
 
@@ -268,8 +273,8 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     site.sign_in("hanna")
     norwegian = site.client.get(f"/cases/{ref}").text
     assert '<html lang="nb">' in norwegian
-    assert "<small>mottak bekreftet; innledende vurdering begynner</small>" in norwegian
-    assert "<small>melderen trakk saken tilbake</small>" in norwegian
+    assert "<small>mottak bekreftet; første vurdering begynner</small>" in norwegian
+    assert "<small>klageren trakk saken tilbake</small>" in norwegian
     assert "<small>overført til et annet kontaktpunkt, som leder behandlingen</small>" in norwegian
     assert "initial assessment begins" not in norwegian
     assert "the submitter withdrew" not in norwegian
@@ -277,7 +282,7 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "<small>receipt acknowledged; initial assessment begins</small>" in english
     assert "<small>the submitter withdrew</small>" in english
     assert "<small>transferred to another NCP that leads</small>" in english
-    assert "innledende vurdering begynner" not in english
+    assert "første vurdering begynner" not in english
     rows = queries.triggers_view(queries.get_case(uow=site.services.uow, reference=ref),
                                  site.services.policy)  # the command line's default: English
     assert {r["meaning"] for r in rows if r["allowed"]} == {

@@ -359,12 +359,13 @@ def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) 
 
 def test_every_new_sign_in_text_has_a_norwegian_translation() -> None:
     """The sign-in page's new words exist in both languages, and differ."""
-    from ncpflow.web.i18n import WORDS
+    from ncpflow.web.pages import SIGNIN_PROBLEMS
+    from translations import translator
 
-    for key in ["code", "code_help", "bad_code", "code_expired", "throttled", "busy",
-                "needs_enrolment"]:
-        english, norwegian = WORDS[key]
-        assert english and norwegian and english != norwegian, key
+    nb = translator("nb")
+    for english in ["One-time code", "Enter the 6-digit code from your authenticator app.",
+                    *SIGNIN_PROBLEMS.values()]:
+        assert nb.gettext(english) != english, english
 
 
 def test_sign_in_keeps_no_parameter_or_helper_that_nothing_uses() -> None:

@@ -225,7 +225,8 @@ def test_a_trigger_that_needs_an_outcome_is_refused_without_one(
         step(case_in(state), trigger)
     assert set(caught.value.allowed) == choices
     assert REFERENCE in str(caught.value)
-    assert "needs --outcome" in str(caught.value)
+    assert "needs outcome, one of" in str(caught.value)
+    assert "needs --outcome, one of" in caught.value.words(naming=lambda field: f"--{field}")
 
 
 @pytest.mark.parametrize(("state", "trigger", "outcome"), [

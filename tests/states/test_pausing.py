@@ -269,11 +269,11 @@ def test_an_extension_must_be_positive(amount: Duration) -> None:
 def test_blank_actor_or_reason_is_refused() -> None:
     case = in_assessment()
     at = oslo(date(2025, 2, 12))
-    with pytest.raises(InvalidInputError, match=r"an actor \(--actor\) is required"):
+    with pytest.raises(InvalidInputError, match=r"an actor \(actor\) is required"):
         pause(case, actor=" ", reason="r", at=at)
-    with pytest.raises(InvalidInputError, match=r"a reason \(--reason\) is required"):
+    with pytest.raises(InvalidInputError, match=r"a reason \(reason\) is required"):
         pause(case, actor="sek", reason="", at=at)
-    with pytest.raises(InvalidInputError, match=r"a reason \(--reason\) is required"):
+    with pytest.raises(InvalidInputError, match=r"a reason \(reason\) is required"):
         extend(case, deadline=D.INITIAL_ASSESSMENT, amount=Duration(days=1), actor="chair",
                reason="  ", at=at)
 

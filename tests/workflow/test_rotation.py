@@ -206,10 +206,11 @@ def test_reassigning_to_a_member_who_may_not_lead_is_refused_and_writes_nothing(
     ref = open_one(app, NORDIC)
     clock.current = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
     before = state_of(app, ref)
-    with pytest.raises(StepRefusedError, match="add --override") as caught:
+    with pytest.raises(StepRefusedError, match="add override") as caught:
         reassign(uow=app.uow, clock=clock, reference=ref, to=target, actor="anna",
                  reason="workload", notices=Notices(app.settings, app.render))
     assert why in str(caught.value)
+    assert "add --override to assign" in caught.value.words(naming=lambda field: f"--{field}")
     assert state_of(app, ref) == before
 
 

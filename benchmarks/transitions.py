@@ -109,7 +109,7 @@ def prepare(template: Path, n: int) -> list[str]:
             actor=ACTOR, received=RECEIVED, themes=["environment"], host_countries=["NO"],
         )
         references.append(case.reference)
-    services.uow.engine.dispose()  # type: ignore[attr-defined]
+    services.close()
     with sqlite3.connect(template) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return references
@@ -123,10 +123,9 @@ class EngineRunner:
     def __init__(self, path: Path) -> None:
         self.clock = FixedClock(FIRST_STEP_AT)
         self.services: Services = bootstrap(settings_for(path), clock=self.clock)
-        self.engine = self.services.uow.engine  # type: ignore[attr-defined]
-        with self.engine.connect() as conn:  # open the pooled connection before timing
-            self.synchronous = SYNC_NAMES[conn.exec_driver_sql("PRAGMA synchronous").scalar_one()]
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+        with self.services.uow.read() as tx:  # open the pooled connection before timing
+            self.synchronous = SYNC_NAMES[tx.db.scalar("PRAGMA synchronous")]
+            assert tx.db.scalar("PRAGMA journal_mode") == "wal"
 
     def run(self, chunk: list[tuple[int, str, datetime]]) -> None:
         uow, clock, policy = self.services.uow, self.clock, self.services.policy
@@ -137,7 +136,7 @@ class EngineRunner:
                           outcome=STEPS[step][1])
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.services.close()
 
 
 # ---------------------------------------------------------------- baseline

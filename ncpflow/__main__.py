@@ -1,3 +1,3 @@
-from ncpflow.cli import run
+from ncpflow.program import run
 
 run()

@@ -8,33 +8,83 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from enum import StrEnum
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperGroup
 
 from ncpflow import output
-from ncpflow.commands.alerts import alerts_app, deadlines_app, outbox_app, scheduler
-from ncpflow.commands.audit import audit_app
-from ncpflow.commands.cases import case_app
-from ncpflow.commands.reports import report_app
-from ncpflow.commands.rotation import members_app, rotation_app
-from ncpflow.commands.web import serve, users_app
+from ncpflow.commands.alerts import scheduler
+from ncpflow.commands.web import serve
 from ncpflow.context import Context, context_of
 from ncpflow.output import out
 from states.errors import InvalidInputError, NcpflowError
 
+# The command groups, in the order `--help` lists them: name, module, Typer instance.
+GROUPS = (("case", "cases", "case_app"), ("audit", "audit", "audit_app"),
+          ("alerts", "alerts", "alerts_app"), ("outbox", "alerts", "outbox_app"),
+          ("deadlines", "alerts", "deadlines_app"), ("members", "rotation", "members_app"),
+          ("rotation", "rotation", "rotation_app"), ("report", "reports", "report_app"),
+          ("users", "web", "users_app"))
+
+
+class _Groups(MutableMapping[str, Any]):
+    """The root's commands, each group imported and built the first time it is asked for.
+
+    Typer builds every command's parameters to run one (each through a pydantic adapter), and
+    the command modules import what their options need: about a sixth of `case show`'s
+    start-up (benchmarks/startup.py). Running a command asks for its group alone; `--help`
+    and a mistyped name ask for all, and get the same as before."""
+
+    def __init__(self, commands: MutableMapping[str, Any]) -> None:
+        self._built = dict(commands)
+        self._order = [*commands, *(name for name, _, _ in GROUPS)]
+        self._lazy = {name: (module, attribute) for name, module, attribute in GROUPS}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in self._lazy:
+                raise KeyError(name)
+            module, attribute = self._lazy[name]
+            sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"), attribute)
+            sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
+            group = typer.main.get_group(sub)
+            group.name = name
+            self._built[name] = group
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._order.remove(name)
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+class _Root(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Groups(self.commands)
+
+
 # Plain help and usage errors (click's): Rich's help renderer imports its Markdown parser, which
 # would cost every `--help` about a third of its start-up.
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
-                  rich_markup_mode=None,
+                  rich_markup_mode=None, cls=_Root,
                   help="Workflow engine for National Contact Points' specific instances.")
-for group, name in ((case_app, "case"), (audit_app, "audit"), (alerts_app, "alerts"),
-                    (outbox_app, "outbox"), (deadlines_app, "deadlines"),
-                    (members_app, "members"), (rotation_app, "rotation"), (report_app, "report"),
-                    (users_app, "users")):
-    app.add_typer(group, name=name)
 
 
 class LogLevel(StrEnum):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -71,6 +72,41 @@ def check_holiday_country(country: str) -> None:
 @lru_cache(maxsize=1)
 def _holiday_names() -> frozenset[str]:
     # The names `holidays.country_holidays` takes: each country's class name and its codes.
-    from holidays.registry import COUNTRIES
+    countries = _registry_literal()
+    if countries is None:
+        from holidays.registry import COUNTRIES
 
-    return frozenset(name for names in COUNTRIES.values() for name in names)
+        countries = COUNTRIES
+    return frozenset(name for names in countries.values() for name in names)
+
+
+def _registry_literal() -> dict[str, tuple[str, ...]] | None:
+    """The package's `COUNTRIES` registry read from its source, without importing it.
+
+    Every command checks the configured `holiday_country`, and importing even the registry
+    runs the package (its base class, dateutil, its version from the installed metadata):
+    about a tenth of a short command's start-up (benchmarks/startup.py). The registry is a
+    dict literal of string tuples, read here entry by entry; if anything in it is not such an
+    entry (a layout this does not know), the answer is None and the caller imports it."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    spec = find_spec("holidays")  # a top-level package: found, not run
+    folders = (spec.submodule_search_locations or []) if spec else []
+    try:
+        text = Path(next(iter(folders)), "registry.py").read_text(encoding="utf-8")
+    except (OSError, StopIteration, UnicodeError):
+        return None
+    begin = text.find(_REGISTRY_START)
+    end = text.find("\n}\n", begin)
+    if begin < 0 or end < 0:
+        return None
+    body, found, at = text[begin + len(_REGISTRY_START):end], {}, 0
+    entries = re.compile(r'\s*"(?P<key>\w+)":\s*\((?P<names>(?:\s*"\w+",?)+)\s*\),')
+    while (entry := entries.match(body, at)) is not None:
+        found[entry["key"]] = tuple(re.findall(r'"(\w+)"', entry["names"]))
+        at = entry.end()
+    return found if found and not body[at:].strip() else None
+
+
+_REGISTRY_START = "\nCOUNTRIES: RegistryDict = {"

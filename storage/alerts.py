@@ -41,13 +41,15 @@ class SqlAlertStore:
         found: dict[int, tuple[Any, ...]] = {}
         fired: dict[int, set[str]] = defaultdict(set)
         for row in rows:
-            found.setdefault(row[0], row)
-            if row[5] is not None:
-                fired[row[0]].add(row[5])
+            deadline_id, _, _, _, _, rung = row
+            found.setdefault(deadline_id, row)
+            if rung is not None:
+                fired[deadline_id].add(rung)
         none: frozenset[str] = frozenset()
-        return [AlertCandidate(row[0], row[1], _NAMES[row[2]], _day(row[3]), _day(row[4]),
-                               frozenset(fired[row[0]]) if row[0] in fired else none)
-                for row in found.values()]
+        return [AlertCandidate(deadline_id, reference, _NAMES[name], _day(due_on),
+                               _day(basis_on),
+                               frozenset(fired[deadline_id]) if deadline_id in fired else none)
+                for deadline_id, reference, name, due_on, basis_on, _ in found.values()]
 
     def claim(self, *, deadline_id: int, rung: str, due: date, at: datetime) -> bool:
         """Insert the (deadline, rung, due date) row; False when it was already there."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from states.chain import AuditEntry, ChainHead, canonical_json, seal
 from storage import mapper
 from storage.db import Db
+from storage.rows import AuditRow
 
 if TYPE_CHECKING:
     from states.records import AuditRecord
@@ -23,8 +24,9 @@ class SqlAuditLog:
 
     def head(self) -> ChainHead | None:
         if self._head is None:
-            row = self._db.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            self._head = ChainHead(row[0], row[1]) if row else None
+            # ChainHead is a NamedTuple of (seq, hash): the row read by name.
+            self._head = self._db.record(ChainHead, "SELECT seq, hash FROM audit_log "
+                                         "ORDER BY seq DESC LIMIT 1")
         return self._head
 
     def append(self, *, case_ref: str | None, actor: str, at: datetime,
@@ -44,8 +46,8 @@ class SqlAuditLog:
         return entry
 
     def hash_at(self, seq: int) -> str | None:
-        row = self._db.one("SELECT hash FROM audit_log WHERE seq = :seq", {"seq": seq})
-        return str(row[0]) if row else None
+        found = self._db.scalar("SELECT hash FROM audit_log WHERE seq = :seq", {"seq": seq})
+        return None if found is None else str(found)
 
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
         where = " WHERE case_ref = :ref" if case_ref is not None else ""
@@ -53,7 +55,7 @@ class SqlAuditLog:
                                   "ORDER BY seq", {"ref": case_ref})
         try:
             while batch := cursor.fetchmany(2000):
-                for row in batch:
+                for row in map(AuditRow._make, batch):
                     yield mapper.to_entry(row)
         finally:
             cursor.close()  # a reader that stops early (verify) must not leave it open
@@ -75,13 +77,13 @@ class SqlAuditLog:
             params["before"] = before
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         order = "DESC" if newest_first else "ASC"
-        return [mapper.to_entry(row) for row in self._db.all(
-            f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{clause} ORDER BY seq {order} "
+        return [mapper.to_entry(row) for row in self._db.records(
+            AuditRow, f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{clause} ORDER BY seq {order} "
             "LIMIT :limit OFFSET :offset", params)]
 
     def kinds(self) -> list[str]:
-        return [row[0] for row in self._db.all("SELECT DISTINCT kind FROM audit_log ORDER BY kind")]
+        return [kind for (kind,) in self._db.all("SELECT DISTINCT kind FROM audit_log "
+                                                 "ORDER BY kind")]
 
     def count(self) -> int:
-        row = self._db.one("SELECT COUNT(*) FROM audit_log")
-        return int(row[0]) if row else 0
+        return int(self._db.scalar("SELECT COUNT(*) FROM audit_log") or 0)

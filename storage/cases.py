@@ -8,16 +8,18 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from states.case import Case, PartyRole
+from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
 from states.lifecycle import TERMINAL, State
 from states.pauses import Pause
 from states.redaction import Protected
 from storage import mapper
-from storage.db import Db
+from storage.db import Db, columns
+from storage.rows import CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
 
 _CHUNK = 500
+_EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 
 
 class SqlCaseRepository:
@@ -27,64 +29,67 @@ class SqlCaseRepository:
         self._deadline_ids: dict[tuple[int, str], int] = {}
 
     # -- reading -----------------------------------------------------------------------------
-    def _load(self, rows: list[mapper.Row]) -> list[Case]:
+    def _load(self, rows: list[CaseRow]) -> list[Case]:
         # In chunks: SQLite takes at most 32,766 bound values in one statement.
         cases: list[Case] = []
         for start in range(0, len(rows), _CHUNK):
             cases.extend(self._load_chunk(rows[start:start + _CHUNK]))
         return cases
 
-    def _load_chunk(self, rows: list[mapper.Row]) -> list[Case]:
+    def _load_chunk(self, rows: list[CaseRow]) -> list[Case]:
         if not rows:
             return []
-        ids = [r[0] for r in rows]
+        ids = [r.id for r in rows]
         marks = ", ".join(f":i{n}" for n in range(len(ids)))
         params = {f"i{n}": value for n, value in enumerate(ids)}
         db = self._db
-        parties: dict[int, list[Any]] = defaultdict(list)
-        for row in db.all(f"SELECT {mapper.PARTY_COLUMNS} FROM parties WHERE case_id IN ({marks}) "
-                          "ORDER BY case_id, position", params):
-            parties[row[0]].append(mapper.to_party(row))
-        deadline_rows = db.all(f"SELECT {mapper.DEADLINE_COLUMNS} FROM deadlines "
-                               f"WHERE case_id IN ({marks}) ORDER BY case_id, id", params)
+        parties: dict[int, list[Party]] = defaultdict(list)
+        for party in db.records(PartyRow, f"SELECT {mapper.PARTY_COLUMNS} FROM parties "
+                                f"WHERE case_id IN ({marks}) ORDER BY case_id, position", params):
+            parties[party.case_id].append(mapper.to_party(party))
+        deadline_rows = db.records(DeadlineRow, f"SELECT {mapper.DEADLINE_COLUMNS} FROM deadlines "
+                                   f"WHERE case_id IN ({marks}) ORDER BY case_id, id", params)
         extensions: dict[int, list[Extension]] = defaultdict(list)
         if deadline_rows:
-            for row in db.all(f"SELECT e.deadline_id, e.amount, e.reason, e.approved_by, e.at "
-                              f"FROM extensions e JOIN deadlines d ON d.id = e.deadline_id "
-                              f"WHERE d.case_id IN ({marks}) ORDER BY e.id", params):
-                extensions[row[0]].append(mapper.to_extension(row))
+            for extension in db.records(
+                    ExtensionRow, f"SELECT {_EXTENSION_COLUMNS} FROM extensions e "
+                    f"JOIN deadlines d ON d.id = e.deadline_id WHERE d.case_id IN ({marks}) "
+                    "ORDER BY e.id", params):
+                extensions[extension.deadline_id].append(mapper.to_extension(extension))
         pauses: dict[int, list[Pause]] = defaultdict(list)
-        for row in db.all(f"SELECT {mapper.PAUSE_COLUMNS} FROM pauses WHERE case_id IN ({marks}) "
-                          "ORDER BY id", params):
-            pauses[row[0]].append(mapper.to_pause(row))
-        calendars = {r[0]: mapper.to_calendar(r) for r in rows}
+        for pause in db.records(PauseRow, f"SELECT {mapper.PAUSE_COLUMNS} FROM pauses "
+                                f"WHERE case_id IN ({marks}) ORDER BY id", params):
+            pauses[pause.case_id].append(mapper.to_pause(pause))
+        calendars = {r.id: mapper.to_calendar(r) for r in rows}
         deadlines: dict[int, list[Deadline]] = defaultdict(list)
         for row in deadline_rows:
-            self._deadline_ids[(row[1], row[2])] = row[0]
-            deadlines[row[1]].append(
-                mapper.to_deadline(row, calendars[row[1]], extensions[row[0]]))
+            self._deadline_ids[(row.case_id, row.name)] = row.id
+            deadlines[row.case_id].append(
+                mapper.to_deadline(row, calendars[row.case_id], extensions[row.id]))
         cases = []
-        for row in rows:
-            self._ids[row[1]] = row[0]
-            cases.append(mapper.to_case(row, parties[row[0]], deadlines[row[0]], pauses[row[0]]))
+        for case in rows:
+            self._ids[case.reference] = case.id
+            cases.append(mapper.to_case(case, parties[case.id], deadlines[case.id],
+                                        pauses[case.id]))
         return cases
 
     def get(self, reference: str) -> Case:
-        row = self._db.one(f"SELECT {mapper.CASE_COLUMNS} FROM cases WHERE reference = :ref",
-                           {"ref": reference})
+        row = self._db.record(CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases "
+                              "WHERE reference = :ref", {"ref": reference})
         if row is None:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
 
     def protected_parties(self) -> list[Protected]:
         """Every case's confidential submitters: the names and numbers redaction hides."""
-        return [Protected(row[0], row[1], row[2]) for row in self._db.all(
+        return [Protected(reference, name, org_number) for reference, name, org_number in self._db.all(
             "SELECT c.reference, p.name, p.org_number FROM parties p "
             "JOIN cases c ON c.id = p.case_id WHERE p.confidential = :yes AND p.role = :role "
             "ORDER BY c.reference, p.position", {"yes": True, "role": PartyRole.SUBMITTER.value})]
 
     def references(self) -> list[str]:
-        return [row[0] for row in self._db.all("SELECT reference FROM cases ORDER BY reference")]
+        return [reference for (reference,) in self._db.all(
+            "SELECT reference FROM cases ORDER BY reference")]
 
     def page(self, *, state: State | None = None, lead: str | None = None,
              overdue_on: date | None = None, open_only: bool = False, limit: int,
@@ -92,17 +97,17 @@ class SqlCaseRepository:
         """How many cases match, and the `limit` of them after `offset`, oldest first."""
         clause, params = self._where(state=state, lead=lead, overdue_on=overdue_on,
                                      open_only=open_only)
-        row = self._db.one(f"SELECT COUNT(*) FROM cases{clause}", params)
-        total = int(row[0]) if row else 0
-        rows = self._db.all(f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
-                            "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
-                            {**params, "limit": limit, "offset": offset})
+        total = int(self._db.scalar(f"SELECT COUNT(*) FROM cases{clause}", params) or 0)
+        rows = self._db.records(CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
+                                "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
+                                {**params, "limit": limit, "offset": offset})
         return total, self._load(rows)
 
     def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
         clause, params = self._where(state=state, overdue_on=overdue_on)
-        return self._load(self._db.all(
-            f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params))
+        return self._load(self._db.records(
+            CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id",
+            params))
 
     def _where(self, *, state: State | None = None, lead: str | None = None,
                overdue_on: date | None = None,
@@ -146,7 +151,7 @@ class SqlCaseRepository:
 
     def _insert_deadline(self, case_id: int, deadline: Deadline) -> None:
         db = self._db
-        row = db.one(
+        deadline_id = db.scalar(
             "INSERT INTO deadlines (case_id, name, basis_on, basis_label, duration, started_at, "
             "met_at, met_on, due_on) VALUES (:case_id, :name, :basis_on, :basis_label, "
             ":duration, :started_at, :met_at, :met_on, :due_on) RETURNING id",
@@ -155,9 +160,9 @@ class SqlCaseRepository:
              "duration": str(deadline.duration), "started_at": db.instant(deadline.started_at),
              "met_at": db.instant(deadline.met_at), "met_on": db.day(deadline.met_on),
              "due_on": db.day(deadline.due)})
-        assert row is not None
-        self._deadline_ids[(case_id, deadline.name.value)] = row[0]
-        self._insert_extensions(row[0], deadline.extensions)
+        assert deadline_id is not None
+        self._deadline_ids[(case_id, deadline.name.value)] = deadline_id
+        self._insert_extensions(deadline_id, deadline.extensions)
 
     def _insert_extensions(self, deadline_id: int, extensions: tuple[Extension, ...]) -> None:
         self._db.many(
@@ -168,7 +173,7 @@ class SqlCaseRepository:
 
     def add(self, case: Case) -> None:
         db = self._db
-        row = db.one(
+        case_id = db.scalar(
             "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
             "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
             "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps) "
@@ -177,8 +182,7 @@ class SqlCaseRepository:
             ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
             ":edition, :supporting) "
             "RETURNING id", self._case_params(case))
-        assert row is not None
-        case_id = row[0]
+        assert case_id is not None
         self._ids[case.reference] = case_id
         db.many("INSERT INTO parties (case_id, position, role, name, type, confidential, "
                 "org_number) VALUES (:case_id, :position, :role, :name, :type, :confidential, "
@@ -195,20 +199,20 @@ class SqlCaseRepository:
         db = self._db
         params = self._case_params(case)
         params.update(version=previous.version + 1, expected=previous.version)
-        row = db.one(
+        case_id = db.scalar(
             "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
             "sector = :sector, lead_member = :lead_member, version = :version, "
             "guidelines_edition = :edition, supporting_ncps = :supporting "
             "WHERE reference = :reference AND version = :expected RETURNING id", params)
-        if row is None:
+        if case_id is None:
             current = db.one("SELECT version, state FROM cases WHERE reference = :ref",
                              {"ref": case.reference})
             if current is None:
                 raise CaseNotFoundError(case.reference)
+            version, state = current
             raise ConflictError(reference=case.reference, expected_version=previous.version,
-                                actual_version=current[0], state=current[1])
-        case_id = row[0]
+                                actual_version=version, state=state)
         before = {d.name: d for d in previous.deadlines}
         for deadline in case.deadlines:
             old = before.get(deadline.name)
@@ -232,10 +236,11 @@ class SqlCaseRepository:
     def _deadline_id(self, case_id: int, name: str) -> int:
         key = (case_id, name)
         if key not in self._deadline_ids:
-            row = self._db.one("SELECT id FROM deadlines WHERE case_id = :c AND name = :n",
-                               {"c": case_id, "n": name})
-            assert row is not None
-            self._deadline_ids[key] = row[0]
+            deadline_id = self._db.scalar("SELECT id FROM deadlines "
+                                          "WHERE case_id = :c AND name = :n",
+                                          {"c": case_id, "n": name})
+            assert deadline_id is not None
+            self._deadline_ids[key] = deadline_id
         return self._deadline_ids[key]
 
     def _save_pauses(self, case_id: int, pauses: tuple[Pause, ...],
@@ -259,9 +264,9 @@ class SqlCaseRepository:
 
     def next_reference(self, *, prefix: str, year: int) -> str:
         # One statement that both claims and returns the number: no gap, no duplicate.
-        row = self._db.one(
+        last = self._db.scalar(
             "INSERT INTO reference_counters (prefix, year, last) VALUES (:p, :y, 1) "
             "ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1 "
             "RETURNING last", {"p": prefix, "y": year})
-        assert row is not None
-        return f"{prefix}-{year}-{row[0]:03d}"
+        assert last is not None
+        return f"{prefix}-{year}-{last:03d}"

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from states.checkpoints import Checkpoint
-from storage.db import Db
+from storage.db import Db, columns
+from storage.rows import AuditCheckpointRow
 
-_COLUMNS = "seq, hash, at, mac, sig, key_id"
+_COLUMNS = columns(AuditCheckpointRow)
 
 
-def _checkpoint(row: Sequence[Any]) -> Checkpoint:
-    return Checkpoint(seq=row[0], hash=row[1], at=row[2], mac=row[3] or "", sig=row[4] or "",
-                      key=row[5] or "")
+def _checkpoint(row: AuditCheckpointRow) -> Checkpoint:
+    return Checkpoint(seq=row.seq, hash=row.hash, at=row.at, mac=row.mac or "",
+                      sig=row.sig or "", key=row.key_id or "")
 
 
 class SqlCheckpointStore:
@@ -28,10 +26,12 @@ class SqlCheckpointStore:
                           "key_id": checkpoint.key or None})
 
     def get(self, seq: int) -> Checkpoint | None:
-        row = self._db.one(f"SELECT {_COLUMNS} FROM audit_checkpoints WHERE seq = :seq",
-                           {"seq": seq})
+        row = self._db.record(AuditCheckpointRow,
+                              f"SELECT {_COLUMNS} FROM audit_checkpoints WHERE seq = :seq",
+                              {"seq": seq})
         return _checkpoint(row) if row else None
 
     def all(self) -> list[Checkpoint]:
         return [_checkpoint(r) for r in
-                self._db.all(f"SELECT {_COLUMNS} FROM audit_checkpoints ORDER BY seq")]
+                self._db.records(AuditCheckpointRow,
+                                 f"SELECT {_COLUMNS} FROM audit_checkpoints ORDER BY seq")]

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
+
+R = TypeVar("R", bound=NamedTuple)
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -52,6 +54,23 @@ class Db:
         rows: list[tuple[Any, ...]] = self.execute(sql, params).fetchall()
         return rows
 
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row (a count, a returned id), or None for no row."""
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def record(self, record: type[R], sql: str,
+               params: Mapping[str, Any] | None = None) -> R | None:
+        """The first row, read by name as `record` (a NamedTuple of storage/rows.py, or of
+        the SELECT list's columns in their order)."""
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else record._make(row)
+
+    def records(self, record: type[R], sql: str,
+                params: Mapping[str, Any] | None = None) -> list[R]:
+        """Every row, each read by name as `record`."""
+        return list(map(record._make, self.execute(sql, params).fetchall()))
+
     # Codecs. SQLite keeps instants as naive UTC text, the layout SQLAlchemy's DateTime uses
     # ("2025-01-31 12:00:00.000000"), and dates as ISO text; PostgreSQL's driver adapts both
     # natively. isoformat, not strftime: strftime does not zero-pad years before 1000, and such
@@ -63,6 +82,12 @@ class Db:
 
     def day(self, value: date | None) -> Any:
         return value.isoformat() if self.sqlite and value is not None else value
+
+
+def columns(record: type[NamedTuple], prefix: str = "") -> str:
+    """The SELECT list of a record's columns (storage/rows.py), in its order, each behind
+    `prefix` (`"u."`)."""
+    return ", ".join(prefix + name for name in record._fields)
 
 
 def read_instant(value: Any) -> datetime | None:

@@ -9,10 +9,7 @@ snapshot (set there too).
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -74,51 +71,6 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         # sqlite3's own errors (locked past busy_timeout) are translated by storage/sql.py.
         connection.connection.driver_connection.execute(
             "BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def check_sqlite_file(engine: Engine, *, must_exist: bool) -> None:
-    """Refuse a SQLite database that no command could use, before connecting to it.
-
-    Connecting creates a missing file and turns an empty one into a database (and the
-    connection's first PRAGMA puts any SQLite file into WAL mode), so a command that only
-    reads or refuses would write. With `must_exist` (every command but `init`), the path
-    must be a SQLite file that `ncpflow init` has initialised; it is looked at read-only.
-    """
-    if not must_exist or not engine.url.database:
-        return
-    path = Path(engine.url.database)
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_HEADER))
-    except FileNotFoundError:
-        raise StorageUnavailableError(
-            f"database {path} does not exist; run `ncpflow init` first") from None
-    except OSError as exc:
-        raise StorageUnavailableError(
-            f"database {path} cannot be opened: {exc.strerror or exc}") from None
-    if not header:
-        raise StorageUnavailableError(
-            f"database {path} is an empty file, not an ncpflow database; left as it is "
-            "(`ncpflow init` makes a database there)")
-    if header != _SQLITE_HEADER:
-        raise StorageUnavailableError(
-            f"database {path} is not a SQLite database; left as it is")
-    try:
-        reader = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
-                                 timeout=30)
-        try:
-            found = reader.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                   "name = 'alembic_version'").fetchone()
-        finally:
-            reader.close()
-    except sqlite3.Error as exc:
-        raise StorageUnavailableError(f"database {path} cannot be read: {exc}") from None
-    if found is None:
-        raise StorageUnavailableError(
-            f"database {path} is not initialised (no ncpflow schema); run `ncpflow init` first")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -10,41 +10,39 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
 
 from states.members import Leave, Member, PartyMatch, Reason, Role, Skip
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
-from storage.db import Db, read_day, read_instant
+from storage.db import Db, columns, read_day, read_instant
+from storage.rows import LeadDecisionRow, MemberRow
 
-_MEMBER_COLUMNS = ("id, name, email, role, language, conflicts, soft_conflicts, leave, active, "
-                   "position")
-_DECISION_COLUMNS = ("id, case_ref, member_id, kind, at, explanation, skipped, given_up_at, "
-                     "given_up_kind")
+_MEMBER_COLUMNS = columns(MemberRow)
+_DECISION_COLUMNS = columns(LeadDecisionRow)
 
 
 def _matches(items: Sequence[PartyMatch]) -> str:
     return json.dumps([m.as_dict() for m in items], ensure_ascii=False)
 
 
-def _to_member(row: tuple[Any, ...]) -> Member:
+def _to_member(row: MemberRow) -> Member:
     return Member(
-        id=row[0], name=row[1], email=row[2], role=Role(row[3]), language=row[4],
-        conflicts=tuple(PartyMatch(**m) for m in json.loads(row[5])),
-        soft_conflicts=tuple(PartyMatch(**m) for m in json.loads(row[6])),
+        id=row.id, name=row.name, email=row.email, role=Role(row.role), language=row.language,
+        conflicts=tuple(PartyMatch(**m) for m in json.loads(row.conflicts)),
+        soft_conflicts=tuple(PartyMatch(**m) for m in json.loads(row.soft_conflicts)),
         leave=tuple(Leave(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]))
-                    for p in json.loads(row[7])),
-        active=bool(row[8]))
+                    for p in json.loads(row.leave)),
+        active=bool(row.active))
 
 
-def _to_record(row: tuple[Any, ...]) -> LeadRecord:
-    at = read_instant(row[4])
+def _to_record(row: LeadDecisionRow) -> LeadRecord:
+    at = read_instant(row.at)
     assert at is not None
     return LeadRecord(
-        id=int(row[0]), case_ref=row[1], member_id=row[2], kind=row[3], at=at,
-        explanation=row[5],
+        id=int(row.id), case_ref=row.case_ref, member_id=row.member_id, kind=row.kind, at=at,
+        explanation=row.explanation,
         skipped=tuple(Skip(s["member"], Reason(s["reason"]), s["detail"])
-                      for s in json.loads(row[6])),
-        given_up_at=read_instant(row[7]), given_up_kind=row[8])
+                      for s in json.loads(row.skipped)),
+        given_up_at=read_instant(row.given_up_at), given_up_kind=row.given_up_kind)
 
 
 class SqlMemberStore:
@@ -54,8 +52,8 @@ class SqlMemberStore:
     # -- members -----------------------------------------------------------------------------
     def all(self) -> list[Member]:
         """Every member ever brought in: active ones in config order, then the inactive."""
-        rows = self._db.all(f"SELECT {_MEMBER_COLUMNS} FROM members "
-                            "ORDER BY active DESC, position, id")
+        rows = self._db.records(MemberRow, f"SELECT {_MEMBER_COLUMNS} FROM members "
+                                "ORDER BY active DESC, position, id")
         return [_to_member(row) for row in rows]
 
     def put(self, member: Member, *, position: int, at: datetime) -> None:
@@ -91,18 +89,18 @@ class SqlMemberStore:
             "SELECT d.member_id, d.id, d.case_ref FROM lead_decisions d JOIN ("
             "SELECT member_id, MAX(id) AS id FROM lead_decisions WHERE member_id IS NOT NULL "
             "AND given_up_at IS NULL GROUP BY member_id) m ON m.id = d.id")
-        return {row[0]: Turn(int(row[1]), row[2]) for row in rows}
+        return {member_id: Turn(int(seq), case_ref) for member_id, seq, case_ref in rows}
 
     def record(self, *, case_ref: str, member_id: str | None, kind: str, at: datetime,
                explanation: str, skipped: Sequence[Skip]) -> int:
-        row = self._db.one(
+        decision_id = self._db.scalar(
             "INSERT INTO lead_decisions (case_ref, member_id, kind, at, explanation, skipped) "
             "VALUES (:case_ref, :member_id, :kind, :at, :explanation, :skipped) RETURNING id",
             {"case_ref": case_ref, "member_id": member_id, "kind": kind,
              "at": self._db.instant(at), "explanation": explanation,
              "skipped": json.dumps([s.as_dict() for s in skipped], ensure_ascii=False)})
-        assert row is not None
-        return int(row[0])
+        assert decision_id is not None
+        return int(decision_id)
 
     def give_up(self, *, case_ref: str, member_id: str, at: datetime, kind: str) -> None:
         """The member no longer leads the case: their turn for it stops counting."""
@@ -115,7 +113,7 @@ class SqlMemberStore:
     def recused(self, case_ref: str) -> frozenset[str]:
         rows = self._db.all("SELECT DISTINCT member_id FROM lead_decisions WHERE case_ref = :ref "
                             "AND given_up_kind = 'recused'", {"ref": case_ref})
-        return frozenset(row[0] for row in rows)
+        return frozenset(member_id for (member_id,) in rows)
 
     def decisions(self, *, case_ref: str | None = None, case_refs: Sequence[str] | None = None,
                   since: datetime | None = None,
@@ -135,8 +133,8 @@ class SqlMemberStore:
             where.append("at < :until")
             params["until"] = self._db.instant(until)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return [_to_record(row) for row in self._db.all(
-            f"SELECT {_DECISION_COLUMNS} FROM lead_decisions{clause} ORDER BY id", params)]
+        return [_to_record(row) for row in self._db.records(
+            LeadDecisionRow, f"SELECT {_DECISION_COLUMNS} FROM lead_decisions{clause} ORDER BY id", params)]
 
     # -- periodic duty -----------------------------------------------------------------------
     def duty(self) -> Duty | None:
@@ -145,9 +143,10 @@ class SqlMemberStore:
                            "ORDER BY id DESC LIMIT 1")
         if row is None:
             return None
-        started = read_instant(row[1])
+        member_id, started_at = row
+        started = read_instant(started_at)
         assert started is not None
-        return Duty(row[0], started)
+        return Duty(member_id, started)
 
     def last_on_duty(self) -> dict[str, DutyTurn]:
         rows = self._db.all(

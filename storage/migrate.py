@@ -19,8 +19,8 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         conn = conn.execution_options(**{WRITE: True})
         config.attributes["connection"] = conn
-        # "heads": independent branches (e.g. users, audit checkpoints) may each add a revision.
-        command.upgrade(config, "heads")
+        # One head: the branches (users, audit checkpoints) meet in 0006_merge_heads.
+        command.upgrade(config, "head")
         conn.commit()
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from states.outbox import OutboxMessage
-from storage.db import Db
+from storage.db import Db, columns
+from storage.rows import OutboxRow
 
-_COLUMNS = "id, message_id, recipient, subject, text_body, html_body, case_ref, kind, attempts"
+_COLUMNS = columns(OutboxRow)
 
 
 class SqlOutbox:
@@ -17,7 +18,7 @@ class SqlOutbox:
     def add(self, *, message_id: str, case_ref: str | None, kind: str, recipient: str,
             language: str, subject: str, text: str, html: str, at: datetime) -> int:
         db = self._db
-        row = db.one(
+        outbox_id = db.scalar(
             "INSERT INTO outbox (message_id, case_ref, kind, recipient, language, subject, "
             "text_body, html_body, status, attempts, created_at, next_attempt_at) VALUES "
             "(:message_id, :case_ref, :kind, :recipient, :language, :subject, :text, :html, "
@@ -25,24 +26,25 @@ class SqlOutbox:
             {"message_id": message_id, "case_ref": case_ref, "kind": kind,
              "recipient": recipient, "language": language, "subject": subject, "text": text,
              "html": html, "at": db.instant(at)})
-        assert row is not None
-        return int(row[0])
+        assert outbox_id is not None
+        return int(outbox_id)
 
     def claim_next(self, *, now: datetime, lease_until: datetime) -> OutboxMessage | None:
         """The oldest message due for (re)sending, leased to the caller; writers are serialised."""
         db = self._db
-        row = db.one(
-            f"SELECT {_COLUMNS} FROM outbox WHERE (status = 'pending' AND next_attempt_at <= :now) "
+        row = db.record(
+            OutboxRow, f"SELECT {_COLUMNS} FROM outbox "
+            "WHERE (status = 'pending' AND next_attempt_at <= :now) "
             "OR (status = 'sending' AND lease_until <= :now) ORDER BY id LIMIT 1",
             {"now": db.instant(now)})
         if row is None:
             return None
         db.execute("UPDATE outbox SET status = 'sending', lease_until = :lease, "
                    "attempts = attempts + 1 WHERE id = :id",
-                   {"lease": db.instant(lease_until), "id": row[0]})
-        return OutboxMessage(id=row[0], message_id=row[1], recipient=row[2], subject=row[3],
-                             text=row[4], html=row[5], case_ref=row[6], kind=row[7],
-                             attempts=row[8] + 1)
+                   {"lease": db.instant(lease_until), "id": row.id})
+        return OutboxMessage(id=row.id, message_id=row.message_id, recipient=row.recipient,
+                             subject=row.subject, text=row.text_body, html=row.html_body,
+                             case_ref=row.case_ref, kind=row.kind, attempts=row.attempts + 1)
 
     def mark_sent(self, message_id: int, *, at: datetime) -> None:
         self._db.execute("UPDATE outbox SET status = 'sent', sent_at = :at, lease_until = NULL, "

@@ -14,34 +14,31 @@ built from several reads (a case and its lead, a page and its filters) sees one 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from states.errors import StorageError, StorageUnavailableError
-from storage.alerts import SqlAlertStore
 from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
-from storage.checkpoints import SqlCheckpointStore
+from storage.connect import Source
 from storage.db import Db
-from storage.engine import is_sqlite
 from storage.members import SqlMemberStore
-from storage.outbox import SqlOutbox
 from storage.users import SqlUserStore
 from storage.writer_lock import WriterLock, lock_path_for
 
 if TYPE_CHECKING:
     import psycopg
+    from sqlalchemy import Engine
+
+    from storage.alerts import SqlAlertStore
+    from storage.checkpoints import SqlCheckpointStore
+    from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
-# Idle connections `user_stamp` keeps: about one per request in flight at once.
-_PEEKERS = 8
 
 
 class SqlTransaction:
@@ -49,34 +46,47 @@ class SqlTransaction:
         self.db = db
         self.cases = SqlCaseRepository(db)
         self.audit = SqlAuditLog(db)
-        self.checkpoints = SqlCheckpointStore(db)
-        self.alerts = SqlAlertStore(db)
-        self.outbox = SqlOutbox(db)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
 
+    # The stores only the sweep, the dispatcher and the audit commands use, imported with
+    # them (the checkpoints bring the signing code): not on every command's start.
+    @cached_property
+    def checkpoints(self) -> SqlCheckpointStore:
+        from storage.checkpoints import SqlCheckpointStore
+
+        return SqlCheckpointStore(self.db)
+
+    @cached_property
+    def alerts(self) -> SqlAlertStore:
+        from storage.alerts import SqlAlertStore
+
+        return SqlAlertStore(self.db)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        from storage.outbox import SqlOutbox
+
+        return SqlOutbox(self.db)
+
 
 class SqlUnitOfWork:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sqlite = is_sqlite(engine)
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self._sqlite = source.sqlite
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
-        self._writer = WriterLock(lock_path_for(engine.url.database)) if self._sqlite else None
+        self._writer = WriterLock(lock_path_for(source.database)) if self._sqlite else None
         # The read transaction each thread has open, which a nested read joins.
         self._reading = threading.local()
-        # Idle autocommit SQLite connections for `user_stamp` (see there), last used first.
-        self._peekers: list[sqlite3.Connection] = []
-        self._peekers_lock = threading.Lock()
         # The driver's errors, told apart below; psycopg is imported only for PostgreSQL.
-        self._unavailable: tuple[type[Exception], ...] = (OperationalError,
-                                                          sqlite3.OperationalError)
-        self._refused: tuple[type[Exception], ...] = (DBAPIError, sqlite3.DatabaseError)
-        if not self._sqlite:
-            import psycopg
+        self._unavailable, self._refused = source.errors()
 
-            self._unavailable += (psycopg.OperationalError,)
-            self._refused += (psycopg.DatabaseError,)
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine on this database (for SQLite made on first use): the
+        migrations run on it."""
+        return self.source.engine
 
     @contextmanager
     def read(self, *, fresh: bool = False) -> Iterator[SqlTransaction]:
@@ -117,10 +127,7 @@ class SqlUnitOfWork:
         # commit costs ~0.1 ms a transaction, more than the queries of a typical read (a token
         # lookup, a case's lead and panel). The pool still checks connections out and in, and
         # rolls back whatever a failed transaction left open.
-        pooled = self.engine.raw_connection()
-        try:
-            driver = pooled.driver_connection
-            assert driver is not None
+        with self.source.checkout() as driver:
             if self._sqlite:
                 driver.execute(sqlite_begin)
             elif snapshot:
@@ -137,8 +144,6 @@ class SqlUnitOfWork:
             finally:
                 if snapshot and not self._sqlite:
                     _back_to_defaults(driver)
-        finally:
-            pooled.close()
 
     def writer_if_free(self) -> AbstractContextManager[None] | None:
         """The writer's turn, held, if no other writer has it now; else None, without waiting.
@@ -153,46 +158,28 @@ class SqlUnitOfWork:
 
         The web server asks this on every request that a cached token answers, so that a
         disabled user or a revoked token is refused at once, whichever process changed it. On
-        SQLite one autocommit SELECT sees the latest commit (a single statement is its own
-        snapshot) and skips the pool's checkout events, BEGIN and COMMIT of a read transaction:
-        about three quarters of the check's cost. Its connections are kept in a small list of
-        their own (at most `_PEEKERS`), not per thread: worker threads come and go.
+        SQLite one autocommit SELECT on a pooled connection sees the latest commit (a single
+        statement is its own snapshot) and skips the BEGIN and COMMIT of a read transaction:
+        about three quarters of the check's cost.
         """
-        if not self._sqlite or not self.engine.url.database:
+        if not self._sqlite:
             with self.read() as tx:
                 return tx.users.stamp(name)
-        with self._translate():
-            with self._peekers_lock:
-                connection = self._peekers.pop() if self._peekers else None
-            if connection is None:
-                connection = sqlite3.connect(self.engine.url.database, timeout=30,
-                                             isolation_level=None, check_same_thread=False)
-            try:
-                row = connection.execute(
-                    "SELECT stamp FROM users WHERE name = ? AND NOT disabled", (name,)).fetchone()
-            except BaseException:
-                connection.close()
-                raise
-            with self._peekers_lock:
-                kept = len(self._peekers) < _PEEKERS
-                if kept:
-                    self._peekers.append(connection)
-            if not kept:
-                connection.close()
-        return int(row[0]) if row else None
+        with self._translate(), self.source.checkout() as connection:
+            row = connection.execute("SELECT stamp FROM users WHERE name = ? AND NOT disabled",
+                                     (name,)).fetchone()
+        if row is None:
+            return None
+        (stamp,) = row
+        return int(stamp)
 
     def close(self) -> None:
-        with self._peekers_lock:
-            for connection in self._peekers:
-                connection.close()
-            self._peekers.clear()
-        self.engine.dispose()
+        self.source.dispose()
         if self._writer is not None:
             self._writer.close()
-
     @contextmanager
     def _translate(self) -> Iterator[None]:
-        url = self.engine.url.render_as_string(hide_password=True)
+        url = self.source.display()
         try:
             yield
         except self._unavailable as exc:

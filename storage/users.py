@@ -7,17 +7,19 @@ from datetime import datetime
 
 from states.errors import InvalidInputError
 from states.users import ApiToken, Session, User
-from storage.db import Db, read_instant
+from storage.db import Db, columns, read_instant
+from storage.rows import ApiTokenRow, SessionRow, UserRow
 
-_COLUMNS = "name, role, member_id, password_hash, disabled, stamp, totp_secret"
-_U_COLUMNS = ", ".join(f"u.{c.strip()}" for c in _COLUMNS.split(","))
+_COLUMNS = columns(UserRow)
+_U_COLUMNS = columns(UserRow, "u.")
+_S_COLUMNS = columns(SessionRow, "s.")
+_WIDTH = len(UserRow._fields)
 
 
-def _user(row: tuple[object, ...]) -> User:
-    name, role, member_id, password_hash, disabled, stamp, totp_secret = row[:7]
-    return User(name=str(name), role=str(role), member_id=_text(member_id),
-                password_hash=_text(password_hash), disabled=bool(disabled),
-                stamp=int(str(stamp)), totp_secret=_text(totp_secret))
+def _user(row: UserRow) -> User:
+    return User(name=str(row.name), role=str(row.role), member_id=_text(row.member_id),
+                password_hash=_text(row.password_hash), disabled=bool(row.disabled),
+                stamp=int(str(row.stamp)), totp_secret=_text(row.totp_secret))
 
 
 def _text(value: object) -> str | None:
@@ -47,11 +49,13 @@ class SqlUserStore:
              "at": self._db.instant(at)})
 
     def get(self, name: str) -> User | None:
-        row = self._db.one(f"SELECT {_COLUMNS} FROM users WHERE name = :name", {"name": name})
+        row = self._db.record(UserRow, f"SELECT {_COLUMNS} FROM users WHERE name = :name",
+                              {"name": name})
         return _user(row) if row else None
 
     def all(self) -> list[User]:
-        return [_user(r) for r in self._db.all(f"SELECT {_COLUMNS} FROM users ORDER BY name")]
+        return [_user(r) for r in self._db.records(UserRow,
+                                                   f"SELECT {_COLUMNS} FROM users ORDER BY name")]
 
     def set_password(self, name: str, password_hash: str) -> None:
         self._db.execute("UPDATE users SET password_hash = :p, stamp = stamp + 1 "
@@ -75,9 +79,9 @@ class SqlUserStore:
 
     def stamp(self, name: str) -> int | None:
         """The user's stamp, or None when the user is gone or disabled: one primary-key read."""
-        row = self._db.one("SELECT stamp FROM users WHERE name = :name AND NOT disabled",
-                           {"name": name})
-        return int(row[0]) if row else None
+        stamp = self._db.scalar("SELECT stamp FROM users WHERE name = :name AND NOT disabled",
+                                {"name": name})
+        return None if stamp is None else int(stamp)
 
     # -- API tokens ------------------------------------------------------------------------
 
@@ -91,17 +95,17 @@ class SqlUserStore:
 
     def by_token_hash(self, token_hash: str) -> User | None:
         """The enabled user holding this unrevoked token."""
-        row = self._db.one(
-            f"SELECT {_U_COLUMNS} FROM api_tokens t JOIN users u ON u.name = t.user_name "
+        row = self._db.record(
+            UserRow, f"SELECT {_U_COLUMNS} FROM api_tokens t JOIN users u ON u.name = t.user_name "
             "WHERE t.token_hash = :h AND t.revoked_at IS NULL AND NOT u.disabled",
             {"h": token_hash})
         return _user(row) if row else None
 
     def tokens(self, name: str) -> list[ApiToken]:
-        rows = self._db.all("SELECT id, user_name, created_at, revoked_at FROM api_tokens "
-                            "WHERE user_name = :name ORDER BY created_at, id", {"name": name})
-        return [ApiToken(id=str(r[0]), user=str(r[1]), created_at=_instant(r[2]),
-                         revoked_at=read_instant(r[3])) for r in rows]
+        rows = self._db.records(ApiTokenRow, f"SELECT {columns(ApiTokenRow)} FROM api_tokens "
+                                "WHERE user_name = :name ORDER BY created_at, id", {"name": name})
+        return [ApiToken(id=str(r.id), user=str(r.user_name), created_at=_instant(r.created_at),
+                         revoked_at=read_instant(r.revoked_at)) for r in rows]
 
     def revoke_tokens(self, name: str, *, at: datetime, token_id: str | None = None) -> int:
         """Revoke one token (by id) or all of the user's; the number revoked."""
@@ -129,14 +133,16 @@ class SqlUserStore:
     def session(self, id_hash: str, *, now: datetime) -> Session | None:
         """The live session: not revoked, not expired, its user enabled."""
         row = self._db.one(
-            f"SELECT {_U_COLUMNS}, s.created_at, s.last_seen_at, s.expires_at "
-            "FROM sessions s JOIN users u ON u.name = s.user_name "
+            f"SELECT {_U_COLUMNS}, {_S_COLUMNS} FROM sessions s JOIN users u ON u.name = s.user_name "
             "WHERE s.id_hash = :h AND s.revoked_at IS NULL AND s.expires_at > :now "
             "AND NOT u.disabled", {"h": id_hash, "now": self._db.instant(now)})
         if row is None:
             return None
-        return Session(id_hash=id_hash, user=_user(row), created_at=_instant(row[7]),
-                       last_seen_at=_instant(row[8]), expires_at=_instant(row[9]))
+        # The user's columns, then the session's: each part read by name.
+        user, session = UserRow._make(row[:_WIDTH]), SessionRow._make(row[_WIDTH:])
+        return Session(id_hash=id_hash, user=_user(user), created_at=_instant(session.created_at),
+                       last_seen_at=_instant(session.last_seen_at),
+                       expires_at=_instant(session.expires_at))
 
     def purge_sessions(self, *, ended_before: datetime) -> int:
         """Forget sessions that expired or were revoked before `ended_before`."""

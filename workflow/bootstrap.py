@@ -7,7 +7,7 @@ from pathlib import Path
 from notifications.render import render
 from notifications.smtp import SmtpChannel
 from states.errors import StorageUnavailableError
-from storage.engine import check_sqlite_file, is_sqlite, make_engine
+from storage.connect import check_sqlite_file, connect
 from storage.sql import SqlUnitOfWork
 from workflow.application import Application
 from workflow.clock import SystemClock
@@ -23,12 +23,12 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channe
               require_initialised: bool = True) -> Application:
     """The application, its use cases bound to the database, the clock, the policy, the
     settings, the renderer and the notifier (lead notices always on)."""
-    engine = make_engine(settings.database.url)
-    if is_sqlite(engine):
+    source = connect(settings.database.url)
+    if source.sqlite:
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.
-        check_sqlite_file(engine, must_exist=require_initialised)
-    uow = SqlUnitOfWork(engine)
+        check_sqlite_file(source.database, must_exist=require_initialised)
+    uow = SqlUnitOfWork(source)
     smtp = settings.smtp
     return Application(
         settings=settings, uow=uow, clock=clock or SystemClock(),

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case
 from states.chain import AuditEntry, ChainHead
-from states.checkpoints import Checkpoint
 from states.lifecycle import State
 from states.members import Member, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
@@ -19,6 +18,7 @@ from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import ApiToken, Session, User
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
+    from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.records import AuditRecord
 
 

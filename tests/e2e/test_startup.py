@@ -89,8 +89,37 @@ def test_case_show_on_sqlite_imports_no_web_stack_postgres_driver_or_hasher(
     """Reading a case loads the config, SQLite and the views; not FastAPI, psycopg, argon2,
     Jinja2 or the holiday calendars (the shipped config does not roll due dates)."""
     modules = loaded(tmp_path, sqlite_url, "case", "show", reference)
-    assert {"workflow.queries", "storage.sql", "sqlalchemy.dialects.sqlite"} <= modules
+    assert {"workflow.queries", "storage.sql", "storage.connect", "sqlite3"} <= modules
     assert heavy(modules) == []
+
+
+def test_a_read_on_sqlite_imports_neither_sqlalchemy_nor_the_signing_code(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """`case show` and `case list` read SQLite through the stdlib driver (storage/connect.py):
+    no SQLAlchemy, no SQLModel tables, no cryptography for the audit checkpoints, and no
+    holidays package (the config's `holiday_country` is checked against its registry's source)."""
+    for args in (("case", "show", reference), ("case", "list")):
+        assert heavy(loaded(tmp_path, sqlite_url, *args), "sqlalchemy", "sqlmodel",
+                     "storage.tables", "cryptography", "states.checkpoints", "holidays") == []
+
+
+def test_a_command_builds_its_own_group_and_help_builds_them_all(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """`case show` imports no other group's module (ncpflow/cli.py builds groups on demand);
+    `--help` lists every group, so it still imports them all."""
+    others = ("ncpflow.commands.audit", "ncpflow.commands.reports", "ncpflow.commands.rotation")
+    shown = loaded(tmp_path, sqlite_url, "case", "show", reference)
+    assert "ncpflow.commands.cases" in shown and not shown & set(others)
+    assert set(others) <= loaded(tmp_path, sqlite_url, "--help")
+
+
+def test_a_write_on_sqlite_needs_no_sqlalchemy_either(tmp_path: Path, sqlite_url: str,
+                                                      reference: str) -> None:
+    """A transition goes through the same stdlib connections; only `init` (the migrations)
+    makes the SQLAlchemy engine."""
+    modules = loaded(tmp_path, sqlite_url, "case", "advance", reference, "begin_assessment",
+                     "--actor", "me", "--reason", "complete")
+    assert heavy(modules, "sqlalchemy") == []
 
 
 def test_a_read_configures_no_logging_so_loads_no_structlog(
@@ -125,3 +154,20 @@ def test_importing_the_users_module_computes_no_password_hash() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_program_imports_without_the_collector_and_runs_the_command_with_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """ncpflow.program freezes what start-up made and turns collection back on before the
+    command runs, so a long-running command collects as usual."""
+    import gc
+
+    from ncpflow import cli, program
+
+    seen: list[tuple[bool, int]] = []
+    monkeypatch.setattr(cli, "run", lambda: seen.append((gc.isenabled(), gc.get_freeze_count())))
+    try:
+        program.run()
+    finally:
+        gc.unfreeze()
+    assert seen and seen[0][0] and seen[0][1] > 0

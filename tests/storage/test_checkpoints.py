@@ -21,6 +21,7 @@ from states.chain import AuditEntry, seal, verify
 from states.checkpoints import Checkpoint, Keys, check, sign_hmac
 from states.signatures import Signer, TrustedKeys
 from storage import mapper
+from storage.rows import AuditRow
 from tests.conftest import ROOT, InProcessCli
 from tests.helpers import open_one
 from tests.storage.test_audit_log import _drop_append_only_triggers, _seed, _sql
@@ -359,7 +360,7 @@ def test_a_file_that_is_no_checkpoint_log_is_left_as_it_is(
 # -- 200 random tamperings on one SQLite database, each rolled back --------------------------
 
 def _rows(conn: sqlite3.Connection) -> list[AuditEntry]:
-    return [mapper.to_entry(r) for r in
+    return [mapper.to_entry(AuditRow._make(r)) for r in
             conn.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log ORDER BY seq")]
 
 

@@ -27,5 +27,5 @@ def test_threads_that_come_and_go_do_not_leave_connections_behind(services: Serv
         worker = threading.Thread(target=services.uow.user_stamp, args=("hanna",))
         worker.start()
         worker.join()
-    kept = getattr(services.uow, "_peekers", [])
-    assert len(kept) <= 8
+    kept = getattr(services.uow.source, "_idle", [])  # type: ignore[attr-defined]
+    assert len(kept) <= 5

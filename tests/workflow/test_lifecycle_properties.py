@@ -82,7 +82,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         if self.services is not None:
-            self.services.uow.engine.dispose()  # type: ignore[attr-defined]
+            self.services.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- helpers --------------------------------------------------------------------------

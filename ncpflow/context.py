@@ -58,8 +58,10 @@ def context_of(ctx: typer.Context) -> Context:
 
 
 def print_case(case: Case, app: Application, as_json: bool) -> None:
+    from workflow.read_models import json_of
+
     # Every command that prints a case prints the same view: who leads, why, who takes part.
-    view = app.cases.view(case=case)
+    view = json_of(app.cases.view(case=case))
     if as_json:
         emit_json(view)
     else:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from states.members import Member, MemberChanges
     from states.signatures import Signer
     from states.users import ApiToken
+    from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.outbox import DispatchResult
@@ -289,7 +290,7 @@ class CaseUseCases(_Group):
         return queries.case_references(uow=self._app.uow)
 
     def view(self, *, case: Case, viewer: User | None = None,
-             language: str = "en") -> dict[str, Any]:
+             language: str = "en") -> read_models.Case:
         """`case show --json` of `case` as of today, with its lead and panel; for a `viewer`,
         redacted as that viewer may see it (the API and the pages)."""
         app = self._app
@@ -300,18 +301,17 @@ class CaseUseCases(_Group):
                                    language=language)
         from workflow import queries, rotation_views
 
-        view = queries.case_view(case, today=app.today(), language=language)
-        view.update(rotation_views.lead_view(uow=app.uow, case=case))
-        return view
+        return queries.case_document(case, rotation_views.lead_view(uow=app.uow, case=case),
+                                     today=app.today(), language=language)
 
-    def summary(self, *, case: Case, language: str = "en") -> dict[str, Any]:
+    def summary(self, *, case: Case, language: str = "en") -> read_models.CaseCore:
         """`view` without the lead and panel (one row of `case list --json`)."""
         from workflow import queries
 
         return queries.case_view(case, today=self._app.today(), language=language)
 
     def show(self, *, reference: str, viewer: User | None = None,
-             language: str = "en") -> tuple[Case, dict[str, Any]]:
+             language: str = "en") -> tuple[Case, read_models.Case]:
         """The case and its `view`, both from one snapshot."""
         with self._app.uow.read():
             case = self.get(reference=reference)
@@ -319,7 +319,7 @@ class CaseUseCases(_Group):
 
     def page(self, *, viewer: User, state: str | None = None, lead: str | None = None,
              overdue: bool = False, open_only: bool = False, limit: int = 50,
-             offset: int = 0) -> dict[str, Any]:
+             offset: int = 0) -> read_models.CasePage:
         """One page of cases as `viewer` may see them; filtered and paged in the database."""
         from workflow import views
 
@@ -327,7 +327,8 @@ class CaseUseCases(_Group):
                                state=state, lead=lead, overdue=overdue, open_only=open_only,
                                limit=limit, offset=offset)
 
-    def triggers(self, *, case: Case, language: str = "en") -> builtins.list[dict[str, Any]]:
+    def triggers(self, *, case: Case,
+                 language: str = "en") -> builtins.list[read_models.TriggerOption]:
         """What may happen next to `case`, and why not the rest."""
         from workflow import queries
 
@@ -343,7 +344,7 @@ class MemberUseCases(_Group):
         return rotation.sync_members(uow=self._app.uow, clock=self._app.clock,
                                      settings=self._app.settings, actor=actor)
 
-    def list(self, *, language: str = "en") -> dict[str, Any]:
+    def list(self, *, language: str = "en") -> read_models.Members:
         """`members list`: availability and caseload of each member."""
         from workflow import rotation_views
 
@@ -355,7 +356,8 @@ class MemberUseCases(_Group):
 
         return rotation.list_members(uow=self._app.uow)
 
-    def page(self, *, viewer: User, language: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def page(self, *, viewer: User,
+             language: str) -> tuple[read_models.Members, read_models.Rotation]:
         """The members page's two views (members, rotation), redacted for `viewer`."""
         from workflow import views
 
@@ -367,7 +369,7 @@ class MemberUseCases(_Group):
 class RotationUseCases(_Group):
     """Who leads: the rotation, duty periods, and leads that may no longer lead."""
 
-    def show(self, *, language: str = "en") -> dict[str, Any]:
+    def show(self, *, language: str = "en") -> read_models.Rotation:
         from workflow import rotation_views
 
         return rotation_views.rotation_view(uow=self._app.uow, clock=self._app.clock,
@@ -432,7 +434,7 @@ class AuditUseCases(_Group):
 
     def page(self, *, viewer: User, case_ref: str | None = None, kind: str | None = None,
              limit: int = 100, offset: int = 0, before: int | None = None,
-             newest_first: bool = False) -> dict[str, Any]:
+             newest_first: bool = False) -> read_models.AuditPage:
         """A page of the log as `viewer` may read it."""
         from workflow import views
 
@@ -503,7 +505,8 @@ class ReportUseCases(_Group):
 
         return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
 
-    def rotation(self, *, since: date | None = None, until: date | None = None) -> dict[str, Any]:
+    def rotation(self, *, since: date | None = None,
+                 until: date | None = None) -> read_models.RotationReport:
         from workflow import rotation_views
 
         return rotation_views.rotation_report(uow=self._app.uow, policy=self._app.policy,

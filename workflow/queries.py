@@ -1,4 +1,4 @@
-"""Read-side queries: one case, a list, the triggers open now, and JSON-ready views of them."""
+"""Read-side queries: one case, a list, the triggers open now, and their read models."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
 from states.lifecycle import State
 from translations import translator
-from workflow import inputs
+from workflow import inputs, read_models
 from workflow.ports import UnitOfWork
 
 
@@ -32,70 +32,73 @@ def case_references(*, uow: UnitOfWork) -> list[str]:
         return tx.cases.references()
 
 
-def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> dict[str, Any]:
+def deadline_view(deadline: Deadline, today: date, *,
+                  language: str = "en") -> read_models.Deadline:
     """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
-    return {
-        "name": deadline.name.value,
-        "due": deadline.due.isoformat(),
-        "status": deadline.status(today).value,
-        "explanation": deadline.explain(tr=translator(language)),
-        "started": deadline.basis_on.isoformat(),
-        "duration": str(deadline.duration),
-        "met_on": deadline.met_on.isoformat() if deadline.met_on else None,
-        "days_left": (deadline.due - today).days if deadline.is_open else None,
-        "paused_days": sum(p.days for p in deadline.pauses),
-        "extensions": [{"amount": str(e.amount), "reason": e.reason,
-                        "approved_by": e.approved_by} for e in deadline.extensions],
-    }
+    return read_models.Deadline(
+        name=deadline.name, due=deadline.due, status=deadline.status(today),
+        explanation=deadline.explain(tr=translator(language)), started=deadline.basis_on,
+        duration=str(deadline.duration), met_on=deadline.met_on,
+        days_left=(deadline.due - today).days if deadline.is_open else None,
+        paused_days=sum(p.days for p in deadline.pauses),
+        extensions=[read_models.Extension(amount=str(e.amount), reason=e.reason,
+                                          approved_by=e.approved_by)
+                    for e in deadline.extensions])
 
 
 def next_due(case: Case) -> Deadline | None:
     return min(case.open_deadlines, key=lambda d: d.due, default=None)
 
 
-def case_view(case: Case, *, today: date, language: str = "en") -> dict[str, Any]:
-    """What `case show --json` and the API print: the contract keys and then some.
-
-    `language` words the deadline explanations; the data contract is English, the default."""
+def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
     upcoming = next_due(case)
     deadlines = [deadline_view(d, today, language=language) for d in case.deadlines]
     return {
-        "reference": case.reference,
-        "title": case.title,
-        "state": case.state.value,
-        "outcome": case.outcome.value if case.outcome else None,
-        "scope": case.scope,
-        "lead_member": case.lead_member,
+        "reference": case.reference, "title": case.title, "state": case.state,
+        "outcome": case.outcome, "scope": case.scope, "lead_member": case.lead_member,
         "paused": case.paused,
-        "pauses": [{"started": p.started_at.isoformat(),
-                    "ended": p.ended_at.isoformat() if p.ended_at else None,
-                    "reason": p.reason, "requested_by": p.requested_by, "recorded_by": p.actor,
-                    "ended_by": p.ended_by} for p in case.pauses],
-        "received": case.received_on.isoformat(),
-        "received_at": case.received_at.isoformat(),
+        "pauses": [read_models.Pause(
+            started=p.started_at.isoformat(),
+            ended=p.ended_at.isoformat() if p.ended_at else None, reason=p.reason,
+            requested_by=p.requested_by, recorded_by=p.actor, ended_by=p.ended_by)
+            for p in case.pauses],
+        "received": case.received_on, "received_at": case.received_at.isoformat(),
         "version": case.version,
-        "parties": [{"role": p.role.value, "name": p.name, "type": p.type,
-                     "confidential": p.confidential} for p in case.parties],
+        "parties": [read_models.Party(role=p.role, name=p.name, type=p.type,
+                                      confidential=p.confidential) for p in case.parties],
         "themes": list(case.details.themes),
         "host_countries": list(case.details.host_countries),
         "sector": case.details.sector,
         "guidelines_edition": case.details.guidelines_edition,
         "supporting_ncps": list(case.details.supporting_ncps),
         "timezone": case.calendar.timezone,
-        # A copy of its entry in "deadlines": built once, not aliased.
-        "next_due": dict(deadlines[case.deadlines.index(upcoming)]) if upcoming else None,
+        "next_due": deadlines[case.deadlines.index(upcoming)] if upcoming else None,
         "deadlines": deadlines,
     }
 
 
-def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[dict[str, Any]]:
+def case_view(case: Case, *, today: date, language: str = "en") -> read_models.CaseCore:
+    """What `case list --json` prints of a case: `case show`'s document without the lead.
+
+    `language` words the deadline explanations; the data contract is English, the default."""
+    return read_models.CaseCore(**_case_fields(case, today=today, language=language))
+
+
+def case_document(case: Case, panel: read_models.Panel, *, today: date,
+                  language: str = "en") -> read_models.Case:
+    """What `case show --json` prints and the API answers: the case, then its lead and panel
+    (`rotation_views.lead_view`)."""
+    return read_models.Case(**_case_fields(case, today=today, language=language), **dict(panel))
+
+
+def triggers_view(case: Case, policy: Policy, *,
+                  language: str = "en") -> list[read_models.TriggerOption]:
     """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
     `language` (the JSON API and the command line keep English, the default)."""
     return [
-        {"trigger": o.trigger.value, "allowed": o.allowed,
-         "to_state": o.dest.value if o.dest else None,
-         "outcomes": [x.value for x in o.outcomes],
-         "why_not": wording.translate(o.why_not, translator(language)) if o.why_not else None,
-         "meaning": wording.translate(o.meaning, translator(language))}
+        read_models.TriggerOption(
+            trigger=o.trigger, allowed=o.allowed, to_state=o.dest, outcomes=list(o.outcomes),
+            why_not=wording.translate(o.why_not, translator(language)) if o.why_not else None,
+            meaning=wording.translate(o.meaning, translator(language)))
         for o in trigger_options(case, policy)
     ]

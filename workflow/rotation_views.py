@@ -1,5 +1,5 @@
 """Read-side views of the rotation: who is next and why not the others, a case's lead and
-panel, the members, and the rotation report over a period. JSON-ready dictionaries."""
+panel, the members, and the rotation report over a period (`workflow.read_models`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
 from translations import translator
-from workflow import inputs
+from workflow import inputs, read_models
 from workflow.config import Settings
 from workflow.periods import period_end
 from workflow.ports import Clock, UnitOfWork
@@ -25,13 +25,13 @@ def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
             f"{org_number.format(number=m.org_number) if m.org_number else ''}" for m in items]
 
 
-def member_view(member: Member, *, language: str = "en") -> dict[str, Any]:
+def member_fields(member: Member, *, language: str = "en") -> dict[str, Any]:
+    """What config.toml says of a member (`read_models.Member` adds today's state)."""
     return {"id": member.id, "name": member.name, "email": member.email,
-            "role": member.role.value, "language": member.language, "active": member.active,
+            "role": member.role, "language": member.language, "active": member.active,
             "conflicts": _matches(member.conflicts, language),
             "soft_conflicts": _matches(member.soft_conflicts, language),
-            "leave": [{"from": p.start.isoformat(), "to": p.end.isoformat()}
-                      for p in member.leave]}
+            "leave": [read_models.Leave(start=p.start, end=p.end) for p in member.leave]}
 
 
 def config_drift(stored: Sequence[Member], settings: Settings, *,
@@ -42,7 +42,7 @@ def config_drift(stored: Sequence[Member], settings: Settings, *,
 
 
 def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                 language: str = "en") -> dict[str, Any]:
+                 language: str = "en") -> read_models.Members:
     """`members list`: everyone ever brought in, with today's availability and caseload.
 
     The texts are in `language` (the pages); the command line keeps English."""
@@ -56,15 +56,15 @@ def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
     for member in members:
         away = member.leave_on(today)
         led = last_led.get(member.id)
-        rows.append({**member_view(member, language=language), "on_leave_today": away is not None,
-                     "last_led": led.case_ref if led else None,
-                     "open_caseload": caseload.get(member.id, 0)})
-    return {"members": rows,
-            "config_changes": config_drift(members, settings, language=language)}
+        rows.append(read_models.Member(
+            **member_fields(member, language=language), on_leave_today=away is not None,
+            last_led=led.case_ref if led else None, open_caseload=caseload.get(member.id, 0)))
+    return read_models.Members(
+        members=rows, config_changes=config_drift(members, settings, language=language))
 
 
 def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                  language: str = "en") -> dict[str, Any]:
+                  language: str = "en") -> read_models.Rotation:
     """`rotation show`: who leads the next case (no parties yet), and why not each other member.
 
     Reasons and the explanation are in `language` (the pages); `mode`, `rule` and each row's
@@ -82,7 +82,7 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
     decision = choose_lead(members, on=today, last_led=last_led, rule=policy.rotation,
                            duty=duty.member if duty else None, last_on_duty=last_on_duty,
                            tr=translator(language))
-    rows: list[dict[str, Any]] = []
+    rows: list[read_models.RotationRow] = []
     for place, candidate in enumerate(decision.candidates, start=1):
         member = next(m for m in members if m.id == candidate.member)
         skip = why_not_lead(member, on=today, tr=translator(language))
@@ -95,35 +95,33 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
         else:
             status, why = "later", words.after.format(note=candidate.note,
                                                       member=decision.chosen)
-        rows.append({"member": member.id, "name": member.name, "role": member.role.value,
-                     "place": place, "status": status, "why": why})
+        rows.append(read_models.RotationRow(member=member.id, name=member.name,
+                                            role=member.role, place=place, status=status,
+                                            why=why))
     for member in members:
         if not member.active:
-            rows.append({"member": member.id, "name": member.name, "role": member.role.value,
-                         "place": None, "status": "inactive",
-                         "why": words.inactive})
-    view: dict[str, Any] = {
-        "mode": policy.rotation.mode.value, "on": today.isoformat(), "next": decision.chosen,
-        "rule": decision.rule, "explanation": decision.explain(tr=translator(language)),
-        "members": rows, "duty": None,
-        "config_changes": config_drift(members, settings, language=language)}
-    if periodic:
-        view["every"] = policy.rotation.every
-        if duty is not None:
-            until = period_end(policy.rotation.every, since=duty.since, calendar=policy.calendar)
-            view["duty"] = {"member": duty.member, "since": duty.since.isoformat(),
-                            "until": until.isoformat()}
-    if not members:
-        view["explanation"] = words.no_members
-    return view
+            rows.append(read_models.RotationRow(member=member.id, name=member.name,
+                                                role=member.role, place=None,
+                                                status="inactive", why=words.inactive))
+    on_duty = None
+    if periodic and duty is not None:
+        until = period_end(policy.rotation.every, since=duty.since, calendar=policy.calendar)
+        on_duty = read_models.Duty(member=duty.member, since=duty.since.isoformat(),
+                                   until=until.isoformat())
+    return read_models.Rotation(
+        mode=policy.rotation.mode.value, on=today, next=decision.chosen, rule=decision.rule,
+        explanation=decision.explain(tr=translator(language)) if members else words.no_members,
+        members=rows, duty=on_duty,
+        config_changes=config_drift(members, settings, language=language),
+        every=policy.rotation.every if periodic else None)
 
 
-def lead_view(*, uow: UnitOfWork, case: Case) -> dict[str, Any]:
+def lead_view(*, uow: UnitOfWork, case: Case) -> read_models.Panel:
     """For `case show`: the lead, how and why they came to lead, and who takes part."""
     return lead_views(uow=uow, cases=[case])[case.reference]
 
 
-def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, dict[str, Any]]:
+def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, read_models.Panel]:
     """`lead_view` for each case by reference, from one read (a page of cases: not one each)."""
     with uow.read() as tx:
         members = tx.members.all()
@@ -135,7 +133,7 @@ def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, dict[str,
 
 
 def _lead_view(case: Case, members: Sequence[Member],
-               records: Sequence[LeadRecord]) -> dict[str, Any]:
+               records: Sequence[LeadRecord]) -> read_models.Panel:
     # The same rows `members.recused` would read again.
     recused = frozenset(r.member_id for r in records
                         if r.given_up_kind == "recused" and r.member_id is not None)
@@ -149,19 +147,19 @@ def _lead_view(case: Case, members: Sequence[Member],
         why, how = "set outside the rotation", None
     names = {m.id: m.name for m in members}
     taking, out = panel(members, parties=case.parties, lead=case.lead_member, recused=recused)
-    return {
-        "lead": {"member": case.lead_member, "name": names.get(case.lead_member or ""),
-                 "how": how, "since": latest.at.isoformat() if latest and how else None,
-                 "why": why},
-        "taking_part": [{"member": p.member.id, "name": p.member.name,
-                         "role": p.member.role.value, "lead": p.lead, "note": p.note}
-                        for p in taking],
-        "not_taking_part": [s.as_dict() for s in out],
-    }
+    return read_models.Panel(
+        lead=read_models.Lead(member=case.lead_member, name=names.get(case.lead_member or ""),
+                              how=how, since=latest.at.isoformat() if latest and how else None,
+                              why=why),
+        taking_part=[read_models.PanelMember(member=p.member.id, name=p.member.name,
+                                             role=p.member.role, lead=p.lead, note=p.note)
+                     for p in taking],
+        not_taking_part=[read_models.Excluded(member=s.member, reason=s.reason,
+                                              detail=s.detail) for s in out])
 
 
 def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = None,
-                    until: date | None = None) -> dict[str, Any]:
+                    until: date | None = None) -> read_models.RotationReport:
     """`report rotation`: per member, leads taken in the period, open caseload now, skips by reason."""
     inputs.period(since, until)
     calendar = policy.calendar
@@ -176,18 +174,16 @@ def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = Non
     rows = []
     for member in members:
         mine = [r for r in records if r.member_id == member.id]
-        rows.append({
-            "member": member.id, "name": member.name, "active": member.active,
-            "led": len({r.case_ref for r in mine}),
-            "led_by_kind": dict(Counter(r.kind for r in mine)),
-            "given_up": dict(Counter(r.given_up_kind for r in mine if r.given_up_kind)),
-            "skipped": dict(Counter(s.reason.value for r in records for s in r.skipped
-                                    if s.member == member.id)),
-            "open_caseload": caseload.get(member.id, 0),
-        })
-    return {
-        "from": since.isoformat() if since else None, "to": until.isoformat() if until else None,
-        "decisions": len(records), "members": rows, "skips_by_reason": dict(skips),
-        "without_lead": sum(1 for r in records if r.member_id is None),
-        "open_without_lead": sum(1 for c in cases if not c.is_terminal and not c.lead_member),
-    }
+        rows.append(read_models.RotationReportRow(
+            member=member.id, name=member.name, active=member.active,
+            led=len({r.case_ref for r in mine}),
+            led_by_kind=dict(Counter(r.kind for r in mine)),
+            given_up=dict(Counter(r.given_up_kind for r in mine if r.given_up_kind)),
+            skipped=dict(Counter(s.reason.value for r in records for s in r.skipped
+                                 if s.member == member.id)),
+            open_caseload=caseload.get(member.id, 0)))
+    return read_models.RotationReport(
+        since=since, until=until, decisions=len(records), members=rows,
+        skips_by_reason=dict(skips),
+        without_lead=sum(1 for r in records if r.member_id is None),
+        open_without_lead=sum(1 for c in cases if not c.is_terminal and not c.lead_member))

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from states.case import Case, Policy
 from states.chain import AuditEntry
 from states.lifecycle import State
 from states.permissions import Action, PermissionDeniedError, allows
-from states.redaction import Redaction
+from states.redaction import NOTHING, Redaction
 from states.users import User
-from workflow import cases, inputs, queries, rotation_views
+from workflow import cases, inputs, queries, read_models, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
@@ -26,8 +28,21 @@ class ForbiddenError(PermissionDeniedError):
     """The user's role does not allow the step on this case (the API answers 403)."""
 
 
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def redacted(model: Model, redaction: Redaction, reference: str | None = None) -> Model:
+    """The model with its free text redacted (identifiers kept); itself when nothing is hidden.
+
+    Redaction works on the JSON spelling, which the model reads back."""
+    if redaction is NOTHING:
+        return model
+    data = redaction.value(read_models.json_of(model), reference, keep=redactions.IDENTIFIERS)
+    return type(model).model_validate(data)
+
+
 def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
-              language: str = "en") -> dict[str, Any]:
+              language: str = "en") -> read_models.Case:
     """What `case show --json` prints, redacted for a viewer who may not see identities;
     deadline explanations in `language` (the API keeps the English default)."""
     lead = rotation_views.lead_view(uow=uow, case=case)
@@ -36,7 +51,7 @@ def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
 
 
 def show_case(*, uow: UnitOfWork, reference: str, today: date, viewer: User,
-              language: str = "en") -> tuple[Case, dict[str, Any]]:
+              language: str = "en") -> tuple[Case, read_models.Case]:
     """The case and `case_view` of it, both from one snapshot (the API's and CLI's `show`)."""
     with uow.read():
         case = queries.get_case(uow=uow, reference=reference)
@@ -44,16 +59,15 @@ def show_case(*, uow: UnitOfWork, reference: str, today: date, viewer: User,
                                language=language)
 
 
-def _case_view(case: Case, lead: dict[str, Any], *, today: date, language: str,
-               redaction: Redaction) -> dict[str, Any]:
-    view = queries.case_view(case, today=today, language=language)
-    view.update(lead)
-    return dict(redaction.value(view, case.reference, keep=redactions.IDENTIFIERS))
+def _case_view(case: Case, panel: read_models.Panel, *, today: date, language: str,
+               redaction: Redaction) -> read_models.Case:
+    return redacted(queries.case_document(case, panel, today=today, language=language),
+                    redaction, case.reference)
 
 
 def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None = None,
               lead: str | None = None, overdue: bool = False, open_only: bool = False,
-              limit: int = 50, offset: int = 0) -> dict[str, Any]:
+              limit: int = 50, offset: int = 0) -> read_models.CasePage:
     """One page of cases, oldest first; filtering, counting and paging happen in the database."""
     chosen = inputs.choice(State, state, "state") if state is not None else None
     with uow.read() as tx:  # cases and their leads from one snapshot
@@ -62,23 +76,25 @@ def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None =
                                      open_only=open_only, limit=limit, offset=offset)
         redaction = redactions.for_viewer(tx, viewer)
         leads = rotation_views.lead_views(uow=uow, cases=cases)
-    return {"total": total, "limit": limit, "offset": offset,
-            "items": [_case_view(c, leads[c.reference], today=today, language="en",
-                                 redaction=redaction) for c in cases]}
+    return read_models.CasePage(
+        total=total, limit=limit, offset=offset,
+        items=[_case_view(c, leads[c.reference], today=today, language="en",
+                          redaction=redaction) for c in cases])
 
 
-def entry_view(entry: AuditEntry, redaction: Redaction) -> dict[str, Any]:
+def entry_view(entry: AuditEntry, redaction: Redaction) -> read_models.AuditEntry:
     """An audit entry as a reader sees it: free text (reason, actor, data) redacted."""
-    view = {"seq": entry.seq, "case_ref": entry.case_ref, "kind": entry.kind,
-            "actor": entry.actor, "at": entry.at, "from_state": entry.from_state,
-            "to_state": entry.to_state, "reason": entry.reason, "data": dict(entry.data),
-            "prev_hash": entry.prev_hash, "hash": entry.hash}
-    return dict(redaction.value(view, entry.case_ref, keep=redactions.IDENTIFIERS))
+    view = read_models.AuditEntry(
+        seq=entry.seq, case_ref=entry.case_ref, kind=entry.kind, actor=entry.actor,
+        at=entry.at, from_state=entry.from_state, to_state=entry.to_state, reason=entry.reason,
+        data=dict(entry.data), prev_hash=entry.prev_hash, hash=entry.hash)
+    return redacted(view, redaction, entry.case_ref)
 
 
 def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
                kind: str | None = None, limit: int = 100, offset: int = 0,
-               before: int | None = None, newest_first: bool = False) -> dict[str, Any]:
+               before: int | None = None,
+               newest_first: bool = False) -> read_models.AuditPage:
     """A page of the audit log, read in the database: oldest first after `offset`, or newest
     first below seq `before` (the audit page's "older" link)."""
     with uow.read() as tx:
@@ -87,12 +103,12 @@ def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
         entries = tx.audit.page(case_ref=case_ref, kind=kind, limit=limit, offset=offset,
                                 before=before, newest_first=newest_first)
         redaction = redactions.for_viewer(tx, viewer)
-    return {"limit": limit, "offset": offset,
-            "items": [entry_view(e, redaction) for e in entries]}
+    return read_models.AuditPage(limit=limit, offset=offset,
+                                 items=[entry_view(e, redaction) for e in entries])
 
 
 def members_page(*, uow: UnitOfWork, clock: Clock, settings: Settings, viewer: User,
-                 language: str) -> tuple[dict[str, Any], dict[str, Any]]:
+                 language: str) -> tuple[read_models.Members, read_models.Rotation]:
     """The members page's two views (`members list`, `rotation show`), redacted for a viewer
     who may not see identities: a member's declared conflict may name a confidential party."""
     redaction = redactions.read_for_viewer(uow, viewer)
@@ -100,8 +116,7 @@ def members_page(*, uow: UnitOfWork, clock: Clock, settings: Settings, viewer: U
                                           language=language)
     rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings,
                                             language=language)
-    return (dict(redaction.value(members, keep=redactions.IDENTIFIERS)),
-            dict(redaction.value(rotation, keep=redactions.IDENTIFIERS)))
+    return redacted(members, redaction), redacted(rotation, redaction)
 
 
 def audit_kinds(*, uow: UnitOfWork) -> list[str]:

@@ -126,7 +126,10 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
-    _case, view = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
+    from workflow.read_models import json_of
+
+    _case, shown = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
+    view = json_of(shown)
     if as_json:
         emit_json(view)
     else:
@@ -142,10 +145,12 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
+    from workflow.read_models import json_of
+
     app = context_of(ctx).app()
     listed = app.cases.list(state=state, overdue=overdue)
     if as_json:
-        emit_json([app.cases.summary(case=c) for c in listed])
+        emit_json([json_of(app.cases.summary(case=c)) for c in listed])
     else:
         out.print(output.cases_table(listed, app.today()))
 
@@ -157,12 +162,16 @@ def case_triggers(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """What may happen next to a case, and why not the rest."""
+    from workflow import read_models
+
     app = context_of(ctx).app()
     case = app.cases.get(reference=reference)
-    rows = app.cases.triggers(case=case)
+    options = read_models.json_of(read_models.Triggers(
+        reference=case.reference, state=case.state, triggers=app.cases.triggers(case=case)))
     if as_json:
-        emit_json({"reference": case.reference, "state": case.state.value, "triggers": rows})
+        emit_json(options)
         return
+    rows = options["triggers"]
     out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
     for row in rows:
         if row["allowed"]:

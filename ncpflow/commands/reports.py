@@ -95,8 +95,10 @@ def report_rotation(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Leads taken per member, open caseload and skips by reason over a period."""
-    report = context_of(ctx).app().reports.rotation(since=day(since, "--from"),
-                                                    until=day(until, "--to"))
+    from workflow.read_models import json_of
+
+    report = json_of(context_of(ctx).app().reports.rotation(since=day(since, "--from"),
+                                                            until=day(until, "--to")))
     if as_json:
         emit_json(report)
     else:

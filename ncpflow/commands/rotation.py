@@ -20,7 +20,9 @@ def members_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Members in the database (active first, in config order), availability and caseload."""
-    view = context_of(ctx).app().members.list()
+    from workflow.read_models import json_of
+
+    view = json_of(context_of(ctx).app().members.list())
     if as_json:
         emit_json(view)
     else:
@@ -47,7 +49,9 @@ def rotation_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who leads the next case, and why not each other member."""
-    view = context_of(ctx).app().rotation.show()
+    from workflow.read_models import json_of
+
+    view = json_of(context_of(ctx).app().rotation.show())
     if as_json:
         emit_json(view)
     else:

@@ -20,6 +20,7 @@ from states import limits
 from states.case import Case
 from states.permissions import Action
 from states.users import User
+from workflow import read_models
 from workflow.application import Application
 from workflow.cases import PartyInput
 from workflow.inputs import parse_when
@@ -92,19 +93,6 @@ class ReassignIn(Body):
     override: bool = False
 
 
-class CasePage(BaseModel):
-    total: int
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
-
-
-class AuditPage(BaseModel):
-    limit: int
-    offset: int
-    items: list[dict[str, Any]]
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in [
         (401, "Missing or invalid credentials"), (403, "The user's role does not allow this"),
@@ -145,19 +133,19 @@ def _when(value: str | None, what: str) -> Any:
     return parse_when(value, what) if value is not None else None
 
 
-def _view(app: Application, case: Case, user: User) -> dict[str, Any]:
+def _view(app: Application, case: Case, user: User) -> read_models.Case:
     return app.cases.view(case=case, viewer=user)
 
 
 async def _answer(app: Application, user: User,
-                  write: Callable[[Callable[[Case], None]], Case]) -> dict[str, Any]:
+                  write: Callable[[Callable[[Case], None]], Case]) -> read_models.Case:
     """Run a bound case write (`write(then)`, through `run_write`) and answer the case as the
     user may see it. A write that takes `then` builds the answer inside its transaction: the
     state just written, with no read transaction of its own (the API's hot path,
     benchmarks/api.py); for the others the answer is read after the commit."""
-    answer: list[dict[str, Any]] = []
+    answer: list[read_models.Case] = []
 
-    def work() -> dict[str, Any]:
+    def work() -> read_models.Case:
         case = write(lambda saved: answer.append(_view(app, saved, user)))
         return answer[0] if answer else _view(app, case, user)
 
@@ -177,8 +165,9 @@ def session(request: Request, user: ReadsSession) -> dict[str, Any]:
     return {"name": user.name, "role": user.role, "csrf_token": csrf_token(request)}
 
 
-@router.post("/cases", status_code=201, summary="Register a new case")
-async def open_case(body: CaseIn, user: OpensCases, app: App) -> dict[str, Any]:
+@router.post("/cases", status_code=201, summary="Register a new case",
+             response_model=read_models.Case)
+async def open_case(body: CaseIn, user: OpensCases, app: App) -> read_models.Case:
     kinds = [body.submitter_type] * len(body.submitters)
     return await _answer(app, user, lambda then: app.cases.open(
         title=body.title,
@@ -189,69 +178,78 @@ async def open_case(body: CaseIn, user: OpensCases, app: App) -> dict[str, Any]:
         host_countries=body.host_countries, sector=body.sector))
 
 
-@router.get("/cases", summary="List cases, newest filters first", response_model=CasePage)
+@router.get("/cases", summary="List cases, newest filters first",
+            response_model=read_models.CasePage)
 def list_cases(user: ReadsCases, app: App,
                state: Annotated[str | None, Query(max_length=40)] = None,
                lead: Annotated[str | None, Query(max_length=100)] = None,
                overdue: bool = False,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> read_models.CasePage:
     return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit,
                           offset=offset)
 
 
-@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`")
-def show_case(ref: Reference, user: ReadsCases, app: App) -> dict[str, Any]:
+@router.get("/cases/{ref}", summary="One case: the keys of `case show --json`",
+            response_model=read_models.Case)
+def show_case(ref: Reference, user: ReadsCases, app: App) -> read_models.Case:
     return app.cases.show(reference=ref, viewer=user)[1]
 
 
-@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case")
+@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
+             response_model=read_models.Case)
 async def transition(ref: Reference, body: TransitionIn, user: Advances,
-                     app: App) -> dict[str, Any]:
+                     app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.advance_as(
         user=user, reference=ref, trigger=body.trigger, reason=body.reason,
         outcome=body.outcome, at=_when(body.at, "at"), expected_version=body.expected_version,
         scope=body.scope, then=then))
 
 
-@router.post("/cases/{ref}/pause", summary="Stop the case's clock")
-async def pause(ref: Reference, body: PauseIn, user: Pauses, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/pause", summary="Stop the case's clock",
+             response_model=read_models.Case)
+async def pause(ref: Reference, body: PauseIn, user: Pauses, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.pause(
         reference=ref, actor=user.name, reason=body.reason, requested_by=body.requested_by,
         at=_when(body.at, "at")))
 
 
-@router.post("/cases/{ref}/resume", summary="Restart the case's clock")
-async def resume(ref: Reference, body: ResumeIn, user: Resumes, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/resume", summary="Restart the case's clock",
+             response_model=read_models.Case)
+async def resume(ref: Reference, body: ResumeIn, user: Resumes, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.resume(
         reference=ref, actor=user.name, at=_when(body.at, "at"), reason=body.reason))
 
 
-@router.post("/cases/{ref}/extend", summary="Give one open deadline more time")
-async def extend(ref: Reference, body: ExtendIn, user: Extends, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
+             response_model=read_models.Case)
+async def extend(ref: Reference, body: ExtendIn, user: Extends, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.extend(
         reference=ref, deadline=body.deadline, actor=user.name, reason=body.reason,
         days=body.days, months=body.months))
 
 
-@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member")
-async def reassign(ref: Reference, body: ReassignIn, user: Reassigns, app: App) -> dict[str, Any]:
+@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
+             response_model=read_models.Case)
+async def reassign(ref: Reference, body: ReassignIn, user: Reassigns, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.reassign(
         reference=ref, to=body.to, actor=user.name, reason=body.reason,
         override=body.override))
 
 
-@router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=AuditPage)
+@router.get("/cases/{ref}/audit", summary="The case's audit entries",
+            response_model=read_models.AuditPage)
 def case_audit(ref: Reference, user: ReadsAudit, app: App,
                limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+               offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return app.audit.page(viewer=user, case_ref=ref, limit=limit, offset=offset)
 
 
-@router.get("/audit", summary="The whole audit log, paged", response_model=AuditPage)
+@router.get("/audit", summary="The whole audit log, paged",
+            response_model=read_models.AuditPage)
 def audit_log(user: ReadsAudit, app: App,
               limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict[str, Any]:
+              offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> read_models.AuditPage:
     return app.audit.page(viewer=user, limit=limit, offset=offset)
 
 

@@ -12,6 +12,7 @@ import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -32,7 +33,7 @@ from states.messages import N_
 from states.permissions import Action, allows
 from states.users import User
 from translations import translator
-from workflow import views
+from workflow import read_models, views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
@@ -186,21 +187,21 @@ def _may_change(user: User, case: Any) -> str | None:
     return None
 
 
-def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
+def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
               app: Application, language: str) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
-        to_state = entry.get("to_state")
-        if to_state and to_state != entry.get("from_state") and to_state not in entered:
-            entered[to_state] = str(entry["at"])[:10]
-    deadlines = {d["name"]: d for d in view["deadlines"]}
+        to_state = entry.to_state
+        if to_state and to_state != entry.from_state and to_state not in entered:
+            entered[to_state] = entry.at[:10]
+    deadlines = {d.name: d for d in view.deadlines}
     order = list(State)
-    current = order.index(State(view["state"]))
+    current = order.index(view.state)
     steps = []
     for index, state in enumerate(order):
         name = STAGE_DEADLINE.get(state)
-        if state.value == view["state"]:
+        if state == view.state:
             status = "current"
         elif state.value in entered:
             status = "done"
@@ -210,7 +211,7 @@ def _timeline(view: Mapping[str, Any], entries: list[dict[str, Any]],
             status = "future"
         steps.append({
             "state": state.value, "status": status, "entered": entered.get(state.value),
-            "deadline": deadlines.get(name.value) if name else None,
+            "deadline": deadlines.get(name) if name else None,
             "duration": app.policy.timelines[name].describe(translator(language))
             if name and name in app.policy.timelines else None})
     return steps
@@ -335,20 +336,20 @@ def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] =
 def dashboard(request: Request, user: User) -> Response:
     page = application_of(request).cases.page(viewer=user, open_only=True,
                                               limit=DASHBOARD_LIMIT)
-    rows = []
-    for item in page["items"]:
-        upcoming = item["next_due"]
-        days = upcoming["days_left"] if upcoming else None
-        rows.append({"reference": item["reference"], "title": item["title"],
-                     "state": item["state"], "paused": item["paused"],
-                     "lead": (item.get("lead") or {}).get("name") or item["lead_member"],
+    rows: list[dict[str, Any]] = []
+    for item in page.items:
+        upcoming = item.next_due
+        days = upcoming.days_left if upcoming else None
+        rows.append({"reference": item.reference, "title": item.title,
+                     "state": item.state, "paused": item.paused,
+                     "lead": item.lead.name or item.lead_member,
                      "next_due": upcoming, "urgency": _urgency(days)})
     # Overdue first, then by the next due date; cases without one last.
     rows.sort(key=lambda r: (r["urgency"] != "late",
-                             r["next_due"]["due"] if r["next_due"] else "9999",
+                             r["next_due"].due if r["next_due"] else date.max,
                              r["reference"]))
     return _render(request, "dashboard.html", user, "dashboard", rows=rows,
-                   total=page["total"])
+                   total=page.total)
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
@@ -364,17 +365,15 @@ def case_page(request: Request, ref: str, user: User) -> Response:
         return response
     lang = _language(request)
     view = app.cases.view(case=case, viewer=user, language=lang)
-    for deadline in view["deadlines"]:
-        deadline["urgency"] = _urgency(deadline["days_left"])
-    view["terminal"] = case.is_terminal
-    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000)["items"]
+    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
-        request, "case.html", user, "dashboard", case=view, parties=view["parties"],
+        request, "case.html", user, "dashboard", case=view, parties=view.parties,
+        urgency=_urgency, terminal=case.is_terminal,
         timeline=_timeline(view, entries, app, lang), entries=entries, show_case=False,
-        allowed=[o for o in options if o["allowed"]] if blocked_reason is None else [],
-        blocked=[o for o in options if not o["allowed"] and o["to_state"]],
+        allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
+        blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None, change_blocked=blocked_reason or "",
         can_pause=allows(user.role, Action.PAUSE_CASE))
 
@@ -441,11 +440,11 @@ def audit_page(request: Request, user: User) -> Response:
     page = app.audit.page(viewer=user, case_ref=case_filter if case_filter in refs else None,
                           kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1, before=before,
                           newest_first=True)
-    entries = page["items"][:AUDIT_PAGE_SIZE]
+    entries = page.items[:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.
     older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
-                                before=str(entries[-1]["seq"]))
-             if len(page["items"]) > AUDIT_PAGE_SIZE else None)
+                                before=str(entries[-1].seq))
+             if len(page.items) > AUDIT_PAGE_SIZE else None)
     filters = _query(case=case_filter, kind=kind_filter)
     verdict = app.audit.verify_chain().as_dict()
     return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,

@@ -285,7 +285,7 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "første vurdering begynner" not in english
     rows = queries.triggers_view(queries.get_case(uow=site.services.uow, reference=ref),
                                  site.services.policy)  # the command line's default: English
-    assert {r["meaning"] for r in rows if r["allowed"]} == {
+    assert {r.meaning for r in rows if r.allowed} == {
         "receipt acknowledged; initial assessment begins", "the submitter withdrew",
         "transferred to another NCP that leads"}
     assert "<td>leder</td>" in site.client.get("/members?lang=nb").text  # members.Role

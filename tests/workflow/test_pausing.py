@@ -19,6 +19,7 @@ from workflow.cases import advance
 from workflow.clock import FixedClock
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.queries import case_view, get_case, list_cases
+from workflow.read_models import json_of
 
 D = DeadlineName
 TODAY = date(2025, 6, 2)  # the fixed clock's day
@@ -114,14 +115,14 @@ def test_a_paused_case_is_open_not_overdue_and_left_out_of_the_overdue_list(
     ref, other = assessing(services), open_one(services)
     assert [c.reference for c in list_cases(uow=services.uow, overdue_on=TODAY)] == [ref, other]
     case = pause(services, ref, date(2025, 5, 20))
-    view = case_view(case, today=TODAY)
+    view = json_of(case_view(case, today=TODAY))
     assert view["paused"] is True
     assert {d["name"]: d["status"] for d in view["deadlines"]} == {
         "acknowledgement": "met", "initial_assessment": "open", "procedure": "open"}
     assert [c.reference for c in list_cases(uow=services.uow, overdue_on=TODAY)] == [other]
     case = resume(services, ref, date(2025, 6, 1), reason="court ruled")
     assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 12)
-    assert case_view(case, today=TODAY)["paused"] is False
+    assert case_view(case, today=TODAY).paused is False
     assert case.deadline(D.INITIAL_ASSESSMENT).status(TODAY).value == "overdue"  # type: ignore[union-attr]
     assert [c.reference for c in list_cases(uow=services.uow, overdue_on=TODAY)] == [ref, other]
     assert list(audit_entries(uow=services.uow, case_ref=ref))[-1].reason == "court ruled"

@@ -22,6 +22,7 @@ from tests.helpers import open_one
 from workflow import queries, views
 from workflow.bootstrap import Services
 from workflow.pausing import extend_deadline
+from workflow.read_models import json_of
 
 pytestmark = pytest.mark.slow
 
@@ -100,10 +101,10 @@ def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(
         lambda i: [_consistency(queries.get_case(uow=services.uow, reference=refs[i % CASES]),
                                 first)],
         lambda i: [_consistency(c, first) for c in queries.list_cases(uow=services.uow)],
-        lambda i: [_view_consistency(v, first) for v in views.case_page(
-            uow=services.uow, today=TODAY, viewer=HANDLER)["items"]],
-        lambda i: shown(views.show_case(uow=services.uow, reference=refs[i % CASES],
-                                        today=TODAY, viewer=HANDLER)[1]),
+        lambda i: [_view_consistency(json_of(v), first) for v in views.case_page(
+            uow=services.uow, today=TODAY, viewer=HANDLER).items],
+        lambda i: shown(json_of(views.show_case(uow=services.uow, reference=refs[i % CASES],
+                                                today=TODAY, viewer=HANDLER)[1])),
     ]
 
     def reader(offset: int) -> None:
@@ -148,5 +149,5 @@ def test_a_read_inside_another_read_sees_the_outer_snapshot(services: Services) 
         again = queries.get_case(uow=services.uow, reference=ref)
         shown = views.show_case(uow=services.uow, reference=ref, today=TODAY, viewer=HANDLER)[1]
     assert again == before
-    assert shown["version"] == before.version
+    assert shown.version == before.version
     assert queries.get_case(uow=services.uow, reference=ref).version == before.version + 1

@@ -21,6 +21,7 @@ from workflow.bootstrap import Services, bootstrap
 from workflow.cases import PartyInput, advance, open_case
 from workflow.clock import FixedClock
 from workflow.queries import get_case
+from workflow.read_models import json_of
 from workflow.rotation import (
     Notices,
     advance_duty,
@@ -144,7 +145,7 @@ def test_a_soft_conflict_takes_part_but_never_leads(database_url: str,
         sync_members(uow=app.uow, clock=clock, settings=app.settings)
         ref = open_one(app, "Havbruk Seafood ASA", numbers={"Havbruk Seafood ASA": "923456789"})
         assert lead_of(app, ref) == "bjorn"
-        view = lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref))
+        view = json_of(lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref)))
         taking = {p["member"]: p for p in view["taking_part"]}
         assert set(taking) == {"anna", "bjorn", "cecilie", "dag"}
         assert taking["bjorn"]["lead"] is True
@@ -179,7 +180,7 @@ def test_when_nobody_is_eligible_the_case_opens_without_a_lead_and_the_chair_hea
         assert entry.data["chosen"] is None and len(entry.data["skipped"]) == 4
         assert {(r[1], r[2]) for r in outbox(app)} == {
             ("lead_unassigned", "anna@ncp.test"), ("lead_unassigned", SECRETARIAT)}
-        view = lead_view(uow=app.uow, case=case)
+        view = json_of(lead_view(uow=app.uow, case=case))
         assert view["lead"]["member"] is None
         assert view["lead"]["why"].startswith("no eligible member (anna: hard conflict")
     finally:
@@ -253,7 +254,7 @@ def test_a_reassigned_case_gives_its_turn_back(app: Services, clock: FixedClock)
     """Anna's case went to Cecilie: Anna has led nothing that stands, so she is next again."""
     ref = open_one(app)
     reassign(uow=app.uow, clock=clock, reference=ref, to="cecilie", actor="anna", reason="r")
-    assert rotation_view(uow=app.uow, clock=clock, settings=app.settings)["next"] == "anna"
+    assert rotation_view(uow=app.uow, clock=clock, settings=app.settings).next == "anna"
     assert lead_of(app, open_one(app)) == "anna"
 
 
@@ -272,7 +273,7 @@ def test_recusal_lets_the_rule_pick_the_next_and_never_the_same_member(
     assert [(s["member"], s["reason"]) for s in last.data["skipped"]] == [
         ("anna", "recused"), ("bjorn", "recused")]
     assert last.data["member"] == "bjorn"
-    view = lead_view(uow=app.uow, case=case)
+    view = json_of(lead_view(uow=app.uow, case=case))
     assert view["lead"]["how"] == "recused"
     assert {s["member"] for s in view["not_taking_part"]} == {"anna", "bjorn"}
 
@@ -300,10 +301,10 @@ def test_a_member_removed_from_config_is_deactivated_not_deleted(
     assert changes.deactivated == ("anna",)
     (synced,) = [e for e in entries(app, "members_synced") if e.data["deactivated"]]
     assert synced.actor == "anna"
-    listed = members_view(uow=app.uow, clock=clock, settings=app.settings)["members"]
+    listed = json_of(members_view(uow=app.uow, clock=clock, settings=app.settings))["members"]
     assert [(m["id"], m["active"]) for m in listed] == [
         ("bjorn", True), ("cecilie", True), ("dag", True), ("anna", False)]
-    old = lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=refs[0]))
+    old = json_of(lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=refs[0])))
     assert old["lead"]["name"] == "Anna"
     assert lead_of(app, open_one(app)) == "bjorn"
     again = sync_members(uow=app.uow, clock=clock, settings=app.settings)
@@ -371,6 +372,22 @@ def test_duty_rotates_once_per_period_and_new_cases_follow_it(
         app.close()
 
 
+def test_the_rotation_view_names_the_period_only_in_periodic_mode(
+        app: Services, database_url: str, clock: FixedClock) -> None:
+    """`rotation show --json` holds `every` and a duty in periodic mode; per case, no `every`."""
+    per_case = json_of(rotation_view(uow=app.uow, clock=clock, settings=app.settings))
+    assert "every" not in per_case and per_case["duty"] is None
+    periodic = bootstrap(settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}),
+                         clock=clock)
+    try:
+        advance_duty(uow=periodic.uow, clock=clock, policy=periodic.policy)
+        view = json_of(rotation_view(uow=periodic.uow, clock=clock, settings=periodic.settings))
+        assert list(view)[-2:] == ["config_changes", "every"] and view["every"] == "1mo"
+        assert view["duty"]["member"] == "anna" and view["duty"]["since"].startswith("2025-")
+    finally:
+        periodic.close()
+
+
 def test_rotation_advance_refuses_in_per_case_mode(app: Services, clock: FixedClock) -> None:
     with pytest.raises(InvalidInputError, match="per_case"):
         advance_duty(uow=app.uow, clock=clock, policy=app.policy)
@@ -382,7 +399,7 @@ def test_show_names_who_is_next_and_why_not_each_other_member(
         app: Services, clock: FixedClock) -> None:
     clock.current = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
     open_one(app)
-    view = rotation_view(uow=app.uow, clock=clock, settings=app.settings)
+    view = json_of(rotation_view(uow=app.uow, clock=clock, settings=app.settings))
     assert view["next"] == "bjorn"
     why = {row["member"]: (row["status"], row["why"]) for row in view["members"]}
     assert why["bjorn"][0] == "next"
@@ -397,8 +414,8 @@ def test_the_report_counts_leads_caseload_and_skips_over_a_period(
     open_one(app, received=date(2025, 9, 1))
     advance(uow=app.uow, clock=clock, policy=app.policy, reference=refs[0], trigger="transfer",
             actor="sek", reason="r", at=date(2025, 7, 5))
-    report = rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 7, 1),
-                             until=date(2025, 7, 31))
+    report = json_of(rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 7, 1),
+                                     until=date(2025, 7, 31)))
     rows = {r["member"]: r for r in report["members"]}
     assert report["decisions"] == 3
     # 1 Jul: anna (never led); 2 Jul: bjorn skipped, cecilie; 3 Jul: bjorn and dag skipped, anna.
@@ -407,7 +424,7 @@ def test_the_report_counts_leads_caseload_and_skips_over_a_period(
     assert report["skips_by_reason"] == {"hard_conflict": 2, "on_leave": 1}
     assert rows["bjorn"]["skipped"] == {"hard_conflict": 2}
     assert rows["anna"]["open_caseload"] == 1  # her first case was transferred (closed)
-    everything = rotation_report(uow=app.uow, policy=app.policy)
+    everything = json_of(rotation_report(uow=app.uow, policy=app.policy))
     assert everything["decisions"] == 4
     with pytest.raises(InvalidInputError, match="before --from"):
         rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 8, 1),
@@ -463,8 +480,8 @@ def test_a_page_of_cases_reads_the_leads_of_all_of_them_at_once_and_as_one_by_on
         assert reads == 2  # the page of cases, then every lead and panel
         one_by_one = [case_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref),
                                 today=NOW.date(), viewer=viewer) for ref in refs]
-        assert page["items"] == one_by_one
-        assert page["items"][1]["lead"]["member"] == "dag"
-        assert page["items"][1]["lead"]["how"] == "reassigned"
+        assert page.items == one_by_one
+        assert page.items[1].lead.member == "dag"
+        assert page.items[1].lead.how == "reassigned"
     finally:
         app.close()

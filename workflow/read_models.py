@@ -1,0 +1,332 @@
+"""The read models: what the API answers, `--json` prints and the pages show.
+
+One pydantic model per document the read side hands out: a case (its parties, deadlines with
+their explanation and status, pauses, extensions, lead and panel), a deadline, an audit entry,
+the pages of cases and of audit entries, the triggers of a case, the members, the rotation and
+its report. The API declares them as `response_model`, so its OpenAPI describes each field; the
+command line prints `json_of(model)`; the pages' templates read their attributes.
+
+The JSON spelling is the contract of `case show --json` (DESIGN.md) and of the API, and it does
+not change with these models: dates are `YYYY-MM-DD`, instants keep the spelling the core gives
+them (`isoformat()` with offset; audit entries `2025-01-31T09:00:00.000000Z`), keys a Python
+name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get that spelling.
+"""
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from states.case import PartyRole
+from states.deadlines import DeadlineStatus
+from states.lifecycle import DeadlineName, Outcome, State, Trigger
+from states.members import Reason
+from states.members import Role as MemberRole
+
+
+class ReadModel(BaseModel):
+    """A document of the read side: frozen, and no keys beyond its fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def json_of(model: BaseModel) -> Any:
+    """The model as JSON-ready data, in the contract's spelling (the API's and `--json`'s)."""
+    return model.model_dump(mode="json", by_alias=True)
+
+
+Instant = str  # a timestamp in the spelling the core gives it (ISO 8601 with its offset)
+MemberId = Annotated[str, Field(description="The member's id.")]
+MemberName = Annotated[str, Field(description="The member's name.")]
+RoleInNcp = Annotated[MemberRole, Field(description="The member's role in the NCP.")]
+Active = Annotated[bool, Field(description="Whether the member is in config.toml now.")]
+
+
+# ---- a case ------------------------------------------------------------------------------------
+
+class Extension(ReadModel):
+    """More time given to one deadline."""
+
+    amount: str = Field(description="The time added: a duration such as `30d` or `2mo`.")
+    reason: str = Field(description="Why the extension was granted.")
+    approved_by: str = Field(description="Who approved it.")
+
+
+class Deadline(ReadModel):
+    """One of a case's deadlines: when it is due, whether it is met, and why it is due then."""
+
+    name: DeadlineName = Field(description="Which deadline.")
+    due: date = Field(description="The due date (YYYY-MM-DD, the NCP's local calendar): the "
+                      "basis plus the duration, plus paused days and extensions.")
+    status: DeadlineStatus = Field(description="open, met, or overdue as of today.")
+    explanation: str = Field(description="Why it is due then, in words (English in the API "
+                             "and `--json`).")
+    started: date = Field(description="The date the duration runs from (its basis).")
+    duration: str = Field(description="The indicative duration, e.g. `3mo` or `14d`.")
+    met_on: date | None = Field(description="The day it was met; null while it is not.")
+    days_left: int | None = Field(description="Days from today to the due date (negative "
+                                  "when overdue); null once met.")
+    paused_days: int = Field(description="Whole days its clock stood still while the case "
+                             "was paused.")
+    extensions: list[Extension] = Field(description="Extensions granted, oldest first.")
+
+
+class Party(ReadModel):
+    """A submitter or an enterprise named in the case."""
+
+    role: PartyRole = Field(description="submitter or enterprise.")
+    name: str = Field(description="The party's name (a pseudonym for a reader who may not "
+                      "see a confidential submitter's identity).")
+    type: str | None = Field(description="The submitter's type (NGO, trade union, ...).")
+    confidential: bool = Field(description="Whether the submitter asked that its identity "
+                               "stay confidential.")
+
+
+class Pause(ReadModel):
+    """A span during which the case's clock stood still."""
+
+    started: Instant = Field(description="When the pause began (ISO 8601 with offset).")
+    ended: Instant | None = Field(description="When it ended; null while the case is paused.")
+    reason: str = Field(description="Why the case was paused.")
+    requested_by: str | None = Field(description="Who asked for the pause (a party, the NCP).")
+    recorded_by: str = Field(description="Who recorded the pause.")
+    ended_by: str | None = Field(description="Who resumed the case.")
+
+
+class CaseCore(ReadModel):
+    """A case as the core holds it, without who leads it and who takes part (`case list
+    --json` prints these; `Case` adds the lead and panel)."""
+
+    reference: str = Field(description="The case reference, e.g. NCP-2025-003.")
+    title: str = Field(description="A short title.")
+    state: State = Field(description="The stage of the lifecycle the case is in.")
+    outcome: Outcome | None = Field(description="How the case ended or was decided; null "
+                                    "until then.")
+    scope: str | None = Field(description="With a partial acceptance: what was accepted.")
+    lead_member: str | None = Field(description="The id of the member leading the case.")
+    paused: bool = Field(description="Whether the case's clock stands still now.")
+    pauses: list[Pause] = Field(description="Every pause, oldest first.")
+    received: date = Field(description="The day the submission was received (NCP local).")
+    received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
+    version: int = Field(description="The case's version; give it as `expected_version` to "
+                         "refuse a step on a case changed meanwhile.")
+    parties: list[Party] = Field(description="Submitters and enterprises.")
+    themes: list[str] = Field(description="Chapters of the Guidelines the submission raises.")
+    host_countries: list[str] = Field(description="Where the alleged conduct took place.")
+    sector: str | None = Field(description="The enterprise's sector.")
+    guidelines_edition: str | None = Field(description="The Guidelines edition that applies: "
+                                           "2011, 2023 or both.")
+    supporting_ncps: list[str] = Field(description="NCPs supporting the lead NCP (ISO 3166 "
+                                       "codes).")
+    timezone: str = Field(description="The NCP's time zone, in which dates are local.")
+    next_due: Deadline | None = Field(description="The open deadline due first (a copy of its "
+                                      "entry in `deadlines`); null when none is open.")
+    deadlines: list[Deadline] = Field(description="Every deadline started, with its "
+                                      "explanation and status.")
+
+
+class Lead(ReadModel):
+    """Who leads the case, and how and why they came to."""
+
+    member: str | None = Field(description="The lead member's id; null when nobody leads.")
+    name: str | None = Field(description="The lead member's name.")
+    how: str | None = Field(description="How they came to lead: the kind of the lead decision "
+                            "(opened, reassigned); null when set outside the rotation.")
+    since: Instant | None = Field(description="When that decision was taken.")
+    why: str = Field(description="The decision in words.")
+
+
+class PanelMember(ReadModel):
+    """A member taking part in the case."""
+
+    member: MemberId
+    name: MemberName
+    role: RoleInNcp
+    lead: bool = Field(description="Whether this member leads the case.")
+    note: str | None = Field(description="A soft conflict the member declared, if any.")
+
+
+class Excluded(ReadModel):
+    """A member not taking part in the case, and why."""
+
+    member: MemberId
+    reason: Reason = Field(description="Why, as a code.")
+    detail: str = Field(description="Why, in words.")
+
+
+class Panel(ReadModel):
+    """Who leads a case, how and why, and who takes part."""
+
+    lead: Lead = Field(description="Who leads the case, how and why.")
+    taking_part: list[PanelMember] = Field(description="The members taking part.")
+    not_taking_part: list[Excluded] = Field(description="The members who do not, and why.")
+
+
+class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
+    """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
+
+
+class CasePage(ReadModel):
+    """A page of cases, oldest first."""
+
+    total: int = Field(description="How many cases match the filters, on every page.")
+    limit: int = Field(description="At most this many items on a page.")
+    offset: int = Field(description="How many matching cases come before this page.")
+    items: list[Case] = Field(description="The cases of this page.")
+
+
+class TriggerOption(ReadModel):
+    """A trigger of the lifecycle and whether it may fire on the case now."""
+
+    trigger: Trigger = Field(description="The trigger.")
+    allowed: bool = Field(description="Whether it may fire now.")
+    to_state: State | None = Field(description="The state it leads to from here; null when "
+                                   "no transition leaves this state with it.")
+    outcomes: list[Outcome] = Field(description="The outcomes it may record (one must be "
+                                    "chosen when there are several).")
+    why_not: str | None = Field(description="Why it may not fire now; null when it may.")
+    meaning: str = Field(description="What the step means, in words.")
+
+
+class Triggers(ReadModel):
+    """`case triggers --json`: the case's state and every trigger."""
+
+    reference: str = Field(description="The case reference.")
+    state: State = Field(description="The state the case is in.")
+    triggers: list[TriggerOption] = Field(description="Every trigger, allowed or not.")
+
+
+# ---- the audit log -----------------------------------------------------------------------------
+
+class AuditEntry(ReadModel):
+    """An entry of the hash-chained audit log (docs/audit-format.md describes every kind)."""
+
+    seq: int = Field(description="Position in the chain: 1, 2, 3, ... without gaps.")
+    case_ref: str | None = Field(description="The case the entry is about; null for entries "
+                                 "about no case (users, members, duty, exports).")
+    kind: str = Field(description="What happened: one of the kinds of docs/audit-format.md.")
+    actor: str = Field(description="Who is accountable: a user, a member id, `config`, "
+                       "`scheduler`, `outbox`.")
+    at: str = Field(description="When it took effect, in UTC with microseconds: "
+                    "2025-01-31T09:00:00.000000Z.")
+    from_state: str | None = Field(description="The case's state before; null when the entry "
+                                   "is not about a case's state.")
+    to_state: str | None = Field(description="The case's state after.")
+    reason: str | None = Field(description="The reason given, or a sentence the system wrote.")
+    data: dict[str, Any] = Field(description="The kind's own fields.")
+    prev_hash: str = Field(description="The hash of entry seq - 1; 64 zeros for entry 1.")
+    hash: str = Field(description="This entry's hash (64 lower-case hex digits).")
+
+
+class AuditPage(ReadModel):
+    """A page of the audit log."""
+
+    limit: int = Field(description="At most this many items on a page.")
+    offset: int = Field(description="How many matching entries come before this page.")
+    items: list[AuditEntry] = Field(description="The entries of this page.")
+
+
+# ---- members and the rotation --------------------------------------------------------------------
+
+def _spelt(name: str, key: str, description: str) -> Any:
+    """A field named `name` in Python and `key` in JSON (a key a Python name cannot hold),
+    read back from either (redaction reads the JSON spelling back)."""
+    return Field(validation_alias=AliasChoices(name, key), serialization_alias=key,
+                 description=description)
+
+
+class Leave(ReadModel):
+    """A period a member is away (both days included)."""
+
+    start: date = _spelt("start", "from", "The first day away.")
+    end: date = _spelt("end", "to", "The last day away.")
+
+
+class Member(ReadModel):
+    """A member as config.toml last brought them in, with today's availability and caseload."""
+
+    id: MemberId
+    name: MemberName
+    email: str = Field(description="Where the member's e-mails go.")
+    role: RoleInNcp
+    language: str | None = Field(description="The language of the member's e-mails; null "
+                                 "for the NCP's language.")
+    active: Active
+    conflicts: list[str] = Field(description="Declared conflicts: names or organisation "
+                                 "numbers the member may not lead a case about.")
+    soft_conflicts: list[str] = Field(description="Declared ties the member may lead despite, "
+                                      "noted on the panel.")
+    leave: list[Leave] = Field(description="Periods away.")
+    on_leave_today: bool = Field(description="Whether the member is away today.")
+    last_led: str | None = Field(description="The last case the member was given to lead.")
+    open_caseload: int = Field(description="Open cases the member leads.")
+
+
+class Members(ReadModel):
+    """`members list --json`: every member ever brought in."""
+
+    members: list[Member] = Field(description="Active first, in config order.")
+    config_changes: str | None = Field(description="What `members sync` would change; null "
+                                       "when the database matches config.toml.")
+
+
+class RotationRow(ReadModel):
+    """A member's place in the rotation for the next case."""
+
+    member: MemberId
+    name: MemberName
+    role: RoleInNcp
+    place: int | None = Field(description="Place in the order of candidates; null when "
+                              "inactive.")
+    status: str = Field(description="next, eligible, later, inactive, or why the member may "
+                        "not lead (a skip reason).")
+    why: str = Field(description="Why, in words.")
+
+
+class Duty(ReadModel):
+    """Periodic mode: who is on duty, and for how long."""
+
+    member: str = Field(description="The member on duty.")
+    since: Instant = Field(description="When the period began (ISO 8601 with offset).")
+    until: Instant = Field(description="When it ends (ISO 8601 with offset).")
+
+
+class Rotation(ReadModel):
+    """`rotation show --json`: who leads the next case, and why not each other member."""
+
+    mode: str = Field(description="per_case or periodic.")
+    on: date = Field(description="The day the rotation is shown for.")
+    next: str | None = Field(description="The member who leads the next case; null for "
+                             "nobody.")
+    rule: str = Field(description="The rule applied.")
+    explanation: str = Field(description="The decision in words.")
+    members: list[RotationRow] = Field(description="Every member, in the rotation's order.")
+    duty: Duty | None = Field(description="Periodic mode: the duty period; else null.")
+    config_changes: str | None = Field(description="What `members sync` would change.")
+    every: str | None = Field(default=None, exclude_if=lambda value: value is None,
+                              description="Periodic mode only: how long a duty period lasts.")
+
+
+class RotationReportRow(ReadModel):
+    """One member's leads, caseload and skips over the period."""
+
+    member: MemberId
+    name: MemberName
+    active: Active
+    led: int = Field(description="Cases the member was given to lead in the period.")
+    led_by_kind: dict[str, int] = Field(description="Those lead decisions by kind.")
+    given_up: dict[str, int] = Field(description="Leads given up, by how (recused, ...).")
+    skipped: dict[str, int] = Field(description="Times passed over, by reason.")
+    open_caseload: int = Field(description="Open cases the member leads now.")
+
+
+class RotationReport(ReadModel):
+    """`report rotation --json`: leads per member over a period."""
+
+    since: date | None = _spelt("since", "from", "The first day; null from the start.")
+    until: date | None = _spelt("until", "to", "The last day; null up to today.")
+    decisions: int = Field(description="Lead decisions taken in the period.")
+    members: list[RotationReportRow] = Field(description="Per member.")
+    skips_by_reason: dict[str, int] = Field(description="Skips of every member, by reason.")
+    without_lead: int = Field(description="Decisions that found nobody to lead.")
+    open_without_lead: int = Field(description="Open cases without a lead now.")

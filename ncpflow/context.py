@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,9 +13,14 @@ from ncpflow import output
 from ncpflow.output import emit_json
 
 if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build the command tree
+    from typing import TypeVar
+
     from states.case import Case
     from workflow.application import Application
+    from workflow.commands import Command
     from workflow.config import Settings
+
+    C = TypeVar("C", bound=Command)
 
 
 Now = Annotated[str | None, typer.Option(
@@ -68,11 +73,12 @@ def print_case(case: Case, app: Application, as_json: bool) -> None:
         output.case_panel(view)
 
 
-def when(value: str | None, what: str) -> date | datetime | None:
-    """An optional date/time option: left out means now; given, it must be a bounded date."""
-    from workflow.inputs import parse_when
+def validated(model: type[C], **options: object) -> C:
+    """The command's input model from its options (None: left out); bad input is refused
+    (exit 2) naming the option."""
+    from workflow.commands import validate
 
-    return parse_when(value, what) if value is not None else None
+    return validate(model, options, output.flag)
 
 
 def day(value: str | None, what: str) -> date | None:

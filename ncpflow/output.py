@@ -83,9 +83,19 @@ def exit_code(error: NcpflowError) -> int:
     return next((code for kind, code in EXIT_CODES if isinstance(error, kind)), 1)
 
 
+# Inputs the command line spells otherwise than `--field-name`: repeated options in the
+# singular, and arguments (the input models' fields, workflow/commands.py, and the core's).
+FLAGS = {"enterprises": "--enterprise", "submitters": "--submitter",
+         "submitter_type": "--submitter-type", "submitter_types": "--submitter-type",
+         "themes": "--theme", "host_countries": "--host-country",
+         "supporting_ncps": "--supporting-ncp", "org_numbers": "--org-number",
+         "expected_version": "--expect-version", "trigger": "TRIGGER", "name": "NAME"}
+
+
 def flag(field: str) -> str:
-    """An input as the command line names it: its option (`reason` -> `--reason`)."""
-    return "--" + field.replace("_", "-")
+    """An input as the command line names it: its option (`reason` -> `--reason`,
+    `host_countries` -> `--host-country`) or its argument (`TRIGGER`)."""
+    return FLAGS.get(field) or "--" + field.replace("_", "-")
 
 
 def report_error(error: NcpflowError) -> int:

@@ -123,7 +123,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.bootstrap": {"bootstrap", "initialise"},  # the composition root; `init`
     "workflow.config": {"Settings", "load_settings", "ConfigError"},  # config.toml
     "workflow.logging": {"configure", "configure_on_first_use", "get_logger"},
-    "workflow.inputs": {"parse_when", "parse_day", "org_numbers"},  # input parsers
+    "workflow.inputs": {"parse_when", "parse_day", "org_number_pairs"},  # input parsers
+    # One input model per command, shared by the CLI, the API bodies and the page forms:
+    "workflow.commands": {"Command", "C", "validate", "problems", "OpenCase", "EditCase",
+                          "AdvanceCase", "PauseCase", "ResumeCase", "ExtendDeadline",
+                          "ReassignLead", "RecuseLead", "AddUser"},
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types

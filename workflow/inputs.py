@@ -128,16 +128,26 @@ def themes(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def countries(values: list[str]) -> tuple[str, ...]:
+NOT_A_COUNTRY = "is not an ISO 3166 alpha-2 country code (e.g. NO, BR, MM)"
+
+
+def country(value: str) -> str | None:
+    """The ISO 3166 alpha-2 code `value` spells in either case, or None."""
+    if len(value) != 2:
+        return None
     import pycountry  # reads its package metadata on import: only commands given countries pay
 
+    found = pycountry.countries.get(alpha_2=value.upper())
+    return None if found is None else str(found.alpha_2)
+
+
+def countries(values: list[str]) -> tuple[str, ...]:
     result = []
     for value in values:
-        found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
-        if found is None:
-            raise InvalidInputError(
-                f"'{value}' is not an ISO 3166 alpha-2 country code (e.g. NO, BR, MM)")
-        result.append(found.alpha_2)
+        code = country(value)
+        if code is None:
+            raise InvalidInputError(f"'{value}' {NOT_A_COUNTRY}")
+        result.append(code)
     return tuple(dict.fromkeys(result))
 
 
@@ -148,21 +158,14 @@ def submitter_type(value: str | None) -> str | None:
     return value
 
 
-def org_numbers(values: list[str], party_names: list[str]) -> dict[str, str]:
-    """`--org-number "NAME=NUMBER"` (repeat): each party's number, keyed by the name as given."""
-    from states.members import normalise_name
-
-    by_key = {normalise_name(name): name for name in party_names}
+def org_number_pairs(values: list[str]) -> dict[str, str]:
+    """`--org-number "NAME=NUMBER"` (repeat) as {NAME: NUMBER}; which party each names is the
+    command's check (`workflow.commands.OpenCase`)."""
     found: dict[str, str] = {}
     for value in values:
         name, sep, number = value.rpartition("=")
         if not sep or not name.strip() or not number.strip():
             raise InvalidInputError(
                 f"--org-number '{value}' should read NAME=NUMBER (e.g. \"Nordic Metals ASA=923456789\")")
-        party = by_key.get(normalise_name(name))
-        if party is None:
-            raise InvalidInputError(
-                f"--org-number names '{name.strip()}', which is not a submitter or enterprise "
-                "of this case")
-        found[party] = number.strip()
+        found[name] = number
     return found

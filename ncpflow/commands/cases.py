@@ -7,9 +7,8 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, print_case, when
+from ncpflow.context import context_of, print_case, validated
 from ncpflow.output import emit_json, out
-from states.errors import InvalidInputError
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -44,26 +43,19 @@ def case_open(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
-    from workflow.cases import PartyInput
-    from workflow.inputs import org_numbers
+    from workflow import commands
+    from workflow.inputs import org_number_pairs
 
-    types: list[str | None] = list(submitter_type or [])
-    if len(types) > 1 and len(types) != len(submitter):
-        raise InvalidInputError(
-            f"{len(types)} --submitter-type values for {len(submitter)} submitters; "
-            "give one for all or one each")
-    # One type for all submitters, one each, or none.
-    kinds = types * len(submitter) if len(types) == 1 else (types or [None] * len(submitter))
-    numbers = org_numbers(org_number or [], [*submitter, *enterprise])
+    types = submitter_type or []  # one type for all submitters, one each, or none
+    command = validated(
+        commands.OpenCase, title=title, enterprises=enterprise, submitters=submitter,
+        submitter_type=types[0] if len(types) == 1 else None,
+        submitter_types=types if len(types) > 1 else None, received=received, themes=theme,
+        host_countries=host_country, sector=sector, guidelines_edition=guidelines_edition,
+        supporting_ncps=supporting_ncp, confidential_submitter=confidential_submitter,
+        org_numbers=org_number_pairs(org_number or []))
     app = context_of(ctx).app()
-    case = app.cases.open(
-        title=title,
-        submitters=[PartyInput(name, kind, confidential_submitter, numbers.get(name))
-                    for name, kind in zip(submitter, kinds, strict=True)],
-        enterprises=[PartyInput(name, org_number=numbers.get(name)) for name in enterprise],
-        actor=actor, received=when(received, "--received"),
-        themes=theme or [], host_countries=host_country or [], sector=sector,
-        guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp or [])
+    case = app.cases.open(actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -85,10 +77,13 @@ def case_edit(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
+    from workflow import commands
+
+    command = validated(commands.EditCase, reason=reason, themes=theme,
+                        host_countries=host_country, sector=sector,
+                        guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
     app = context_of(ctx).app()
-    case = app.cases.edit(reference=reference, actor=actor, reason=reason, themes=theme,
-                          host_countries=host_country, sector=sector,
-                          guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
+    case = app.cases.edit(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -112,10 +107,12 @@ def case_advance(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
+    from workflow import commands
+
+    command = validated(commands.AdvanceCase, trigger=trigger, reason=reason, outcome=outcome,
+                        at=at, scope=scope, expected_version=expect_version)
     app = context_of(ctx).app()
-    case = app.cases.advance(reference=reference, trigger=trigger, actor=actor, reason=reason,
-                             outcome=outcome, at=when(at, "--at"), scope=scope,
-                             expected_version=expect_version)
+    case = app.cases.advance(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -196,9 +193,11 @@ def case_pause(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Stop the clock: the stage stays, every open deadline waits."""
+    from workflow import commands
+
+    command = validated(commands.PauseCase, reason=reason, requested_by=requested_by, at=at)
     app = context_of(ctx).app()
-    case = app.cases.pause(reference=reference, actor=actor, reason=reason,
-                           requested_by=requested_by, at=when(at, "--at"))
+    case = app.cases.pause(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -212,9 +211,11 @@ def case_resume(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Restart the clock; open deadlines move on by the whole days paused."""
+    from workflow import commands
+
+    command = validated(commands.ResumeCase, reason=reason, at=at)
     app = context_of(ctx).app()
-    case = app.cases.resume(reference=reference, actor=actor, at=when(at, "--at"),
-                            reason=reason)
+    case = app.cases.resume(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -232,9 +233,12 @@ def case_extend(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
+    from workflow import commands
+
+    command = validated(commands.ExtendDeadline, deadline=deadline, reason=reason, days=days,
+                        months=months)
     app = context_of(ctx).app()
-    case = app.cases.extend(reference=reference, deadline=deadline, actor=actor, reason=reason,
-                            days=days, months=months)
+    case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -251,9 +255,11 @@ def case_reassign(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give a case to another lead member; refused where the rule would not allow it."""
+    from workflow import commands
+
+    command = validated(commands.ReassignLead, to=to, reason=reason, override=override)
     app = context_of(ctx).app()
-    case = app.cases.reassign(reference=reference, to=to, actor=actor, reason=reason,
-                              override=override)
+    case = app.cases.reassign(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 
@@ -267,6 +273,9 @@ def case_recuse(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The lead recuses; the rotation picks the next eligible member."""
+    from workflow import commands
+
+    command = validated(commands.RecuseLead, member=member, reason=reason)
     app = context_of(ctx).app()
-    case = app.cases.recuse(reference=reference, member=member, actor=actor, reason=reason)
+    case = app.cases.recuse(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)

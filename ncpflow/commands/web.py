@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ncpflow.context import context_of
+from ncpflow.context import context_of, validated
 from ncpflow.output import emit_json, out
 from states.errors import InvalidInputError
 
@@ -48,11 +48,12 @@ def users_add(
 ) -> None:
     """Create a user and print a new API token, once (only its hash is kept)."""
     from states.case import require_actor
+    from workflow import commands
 
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
+    command = validated(commands.AddUser, name=name, role=role, member=member)
     secret = _password(password_stdin, password)
-    made = context_of(ctx).app().users.add(name=name, role=role, member_id=member, actor=actor,
-                                           password=secret)
+    made = context_of(ctx).app().users.add(actor=actor, password=secret, **command.arguments())
     if as_json:
         emit_json({"name": made.user.name, "role": made.user.role, "token": made.token})
     else:

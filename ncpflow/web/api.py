@@ -1,8 +1,10 @@
 """The JSON API under /api: thin routes that call workflow use cases as the signed-in user.
 
-The generated OpenAPI (/openapi.json, /docs) is the reference. Errors answer
-`{"error": code, "detail": text}`: 401 credentials, 403 role, 404 unknown case, 409 a trigger
-not allowed now or a stale version, 422 bad input.
+The generated OpenAPI (/openapi.json, /docs) is the reference. The request bodies are the
+commands' input models (workflow/commands.py), the same the command line and the pages
+validate. Errors answer `{"error": code, "detail": text}`: 401 credentials, 403 role, 404
+unknown case, 409 a trigger not allowed now or a stale version, 422 bad input (with `fields`,
+the body's fields at fault).
 """
 
 from __future__ import annotations
@@ -11,19 +13,26 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from ncpflow.web.auth import ApiAllow, application_of, csrf_token
-from ncpflow.web.fields import clean_text
 from ncpflow.web.writes import run_write
-from states import limits
 from states.case import Case
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
 from workflow.application import Application
-from workflow.cases import PartyInput
-from workflow.inputs import parse_when
+from workflow.commands import (
+    AddUser,
+    AdvanceCase,
+    EditCase,
+    ExtendDeadline,
+    OpenCase,
+    PauseCase,
+    ReassignLead,
+    RecuseLead,
+    ResumeCase,
+)
 from workflow.users import NewUser
 
 
@@ -31,66 +40,14 @@ class ErrorOut(BaseModel):
     error: str = Field(description="A short code: unauthorized, forbidden, not_found, "
                                    "not_allowed, conflict, invalid_input, unavailable.")
     detail: str = Field(description="What is wrong, in words.")
+    fields: list[str] | None = Field(default=None, description="With invalid_input: the "
+                                     "request's fields at fault, as the body spells them.")
 
 
-# The lengths and ranges are the core's (states/limits.py), so the API, the command line and
-# the pages refuse the same inputs; here they also document the API in its OpenAPI.
-Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX), AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX), AfterValidator(clean_text)]
-Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(clean_text)]
-When = Annotated[str, Field(min_length=1, max_length=40, description="YYYY-MM-DD (NCP local) or "
-                            "ISO datetime with offset"), AfterValidator(clean_text)]
 Reference = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$",
                                 description="Case reference, e.g. NCP-2025-003.")]
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CaseIn(Body):
-    title: Text
-    enterprises: Annotated[list[Name], Field(min_length=1, max_length=20)]
-    submitters: Annotated[list[Name], Field(min_length=1, max_length=20)]
-    submitter_type: Word | None = None
-    received: When | None = None
-    themes: Annotated[list[Word], Field(max_length=20)] = []
-    host_countries: Annotated[list[Word], Field(max_length=50)] = []
-    sector: Name | None = None
-    confidential_submitter: bool = False
-
-
-class TransitionIn(Body):
-    trigger: Word
-    reason: Text
-    outcome: Word | None = None
-    at: When | None = None
-    expected_version: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
-    scope: Text | None = None
-
-
-class PauseIn(Body):
-    reason: Text
-    requested_by: Name | None = None
-    at: When | None = None
-
-
-class ResumeIn(Body):
-    reason: Text | None = None
-    at: When | None = None
-
-
-class ExtendIn(Body):
-    deadline: Word
-    reason: Text
-    days: Annotated[int, Field(ge=1, le=limits.EXTENSION_DAYS_MAX)] | None = None
-    months: Annotated[int, Field(ge=1, le=limits.EXTENSION_MONTHS_MAX)] | None = None
-
-
-class ReassignIn(Body):
-    to: Word
-    reason: Text
-    override: bool = False
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -129,10 +86,6 @@ async def _application(request: Request) -> Application:
 App = Annotated[Application, Depends(_application)]
 
 
-def _when(value: str | None, what: str) -> Any:
-    return parse_when(value, what) if value is not None else None
-
-
 def _view(app: Application, case: Case, user: User) -> read_models.Case:
     return app.cases.view(case=case, viewer=user)
 
@@ -167,15 +120,9 @@ def session(request: Request, user: ReadsSession) -> dict[str, Any]:
 
 @router.post("/cases", status_code=201, summary="Register a new case",
              response_model=read_models.Case)
-async def open_case(body: CaseIn, user: OpensCases, app: App) -> read_models.Case:
-    kinds = [body.submitter_type] * len(body.submitters)
-    return await _answer(app, user, lambda then: app.cases.open(
-        title=body.title,
-        submitters=[PartyInput(n, k, body.confidential_submitter)
-                    for n, k in zip(body.submitters, kinds, strict=True)],
-        enterprises=[PartyInput(n) for n in body.enterprises], actor=user.name,
-        received=_when(body.received, "received"), themes=body.themes,
-        host_countries=body.host_countries, sector=body.sector))
+async def open_case(body: OpenCase, user: OpensCases, app: App) -> read_models.Case:
+    return await _answer(app, user, lambda then: app.cases.open(actor=user.name,
+                                                                **body.arguments()))
 
 
 @router.get("/cases", summary="List cases, newest filters first",
@@ -196,45 +143,59 @@ def show_case(ref: Reference, user: ReadsCases, app: App) -> read_models.Case:
     return app.cases.show(reference=ref, viewer=user)[1]
 
 
+@router.patch("/cases/{ref}", summary="Change the case's descriptive fields (`case edit`); "
+              "one audit entry names every change", response_model=read_models.Case)
+async def edit_case(ref: Reference, body: EditCase, user: EditsCases,
+                    app: App) -> read_models.Case:
+    return await _answer(app, user, lambda then: app.cases.edit(
+        reference=ref, actor=user.name, **body.arguments()))
+
+
 @router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
              response_model=read_models.Case)
-async def transition(ref: Reference, body: TransitionIn, user: Advances,
+async def transition(ref: Reference, body: AdvanceCase, user: Advances,
                      app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.advance_as(
-        user=user, reference=ref, trigger=body.trigger, reason=body.reason,
-        outcome=body.outcome, at=_when(body.at, "at"), expected_version=body.expected_version,
-        scope=body.scope, then=then))
+        user=user, reference=ref, then=then, **body.arguments()))
 
 
 @router.post("/cases/{ref}/pause", summary="Stop the case's clock",
              response_model=read_models.Case)
-async def pause(ref: Reference, body: PauseIn, user: Pauses, app: App) -> read_models.Case:
+async def pause(ref: Reference, body: PauseCase, user: Pauses, app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.pause(
-        reference=ref, actor=user.name, reason=body.reason, requested_by=body.requested_by,
-        at=_when(body.at, "at")))
+        reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/resume", summary="Restart the case's clock",
              response_model=read_models.Case)
-async def resume(ref: Reference, body: ResumeIn, user: Resumes, app: App) -> read_models.Case:
+async def resume(ref: Reference, body: ResumeCase, user: Resumes,
+                 app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.resume(
-        reference=ref, actor=user.name, at=_when(body.at, "at"), reason=body.reason))
+        reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
              response_model=read_models.Case)
-async def extend(ref: Reference, body: ExtendIn, user: Extends, app: App) -> read_models.Case:
+async def extend(ref: Reference, body: ExtendDeadline, user: Extends,
+                 app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.extend(
-        reference=ref, deadline=body.deadline, actor=user.name, reason=body.reason,
-        days=body.days, months=body.months))
+        reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
              response_model=read_models.Case)
-async def reassign(ref: Reference, body: ReassignIn, user: Reassigns, app: App) -> read_models.Case:
+async def reassign(ref: Reference, body: ReassignLead, user: Reassigns,
+                   app: App) -> read_models.Case:
     return await _answer(app, user, lambda then: app.cases.reassign(
-        reference=ref, to=body.to, actor=user.name, reason=body.reason,
-        override=body.override))
+        reference=ref, actor=user.name, **body.arguments()))
+
+
+@router.post("/cases/{ref}/recuse", summary="The lead steps aside; the rotation picks the next "
+             "eligible member", response_model=read_models.Case)
+async def recuse(ref: Reference, body: RecuseLead, user: Recuses,
+                 app: App) -> read_models.Case:
+    return await _answer(app, user, lambda then: app.cases.recuse(
+        reference=ref, actor=user.name, **body.arguments()))
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries",
@@ -261,12 +222,6 @@ def deadlines_ics(user: ReadsCases, app: App,
     return Response(body, media_type="text/calendar")
 
 
-class UserIn(Body):
-    name: Word
-    role: Word
-    member: Word | None = None
-
-
 class UserOut(BaseModel):
     name: str
     role: str
@@ -283,9 +238,9 @@ def list_users(user: ManagesUsers, app: App) -> list[dict[str, Any]]:
 
 @router.post("/users", status_code=201, summary="Add a user; the answer holds its API token once "
              "(admin)", response_model=UserOut)
-async def add_user(body: UserIn, user: ManagesUsers, app: App) -> dict[str, Any]:
-    return await run_write(app, lambda: _user_added(app.users.add(
-        name=body.name, role=body.role, member_id=body.member, actor=user.name)))
+async def add_user(body: AddUser, user: ManagesUsers, app: App) -> dict[str, Any]:
+    return await run_write(app, lambda: _user_added(app.users.add(actor=user.name,
+                                                                  **body.arguments())))
 
 
 def _user_added(made: NewUser) -> dict[str, Any]:

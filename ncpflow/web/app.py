@@ -36,6 +36,7 @@ from states.errors import (
 )
 from states.permissions import PermissionDeniedError
 from workflow.application import Application
+from workflow.commands import problems
 from workflow.config import ConfigError
 from workflow.logging import get_logger
 
@@ -61,12 +62,14 @@ def _error(status: int, error: str, detail: str,
     return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
-def _describe(errors: Any) -> str:
-    parts = []
-    for e in errors:
-        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body") or "request"
-        parts.append(f"{where}: {e.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
+def _invalid(errors: Any) -> JSONResponse:
+    """422 naming each field at fault as the request spells it (the body's, the query's)."""
+    found = problems([{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors],
+                     lambda field: field)
+    return JSONResponse({"error": "invalid_input",
+                         "detail": "; ".join(m for _, m in found) or "invalid request",
+                         "fields": list(dict.fromkeys(f for f, _ in found if f))},
+                        status_code=422)
 
 
 def _allowed(app: FastAPI, request: Request) -> list[str]:
@@ -120,7 +123,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
 
     @app.exception_handler(RequestValidationError)
     def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        return _error(422, "invalid_input", _describe(exc.errors()))
+        return _invalid(exc.errors())
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

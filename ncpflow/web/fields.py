@@ -1,8 +1,9 @@
-"""The rules every text field of the API and the pages shares, and the URL's own.
+"""The text rule of the pages' form fields, and the URL's own.
 
 A NUL character cannot be stored by PostgreSQL and means nothing in a name or a reason, so it
-is refused wherever text comes in: API bodies and page forms (`clean_text`, a validator of
-their field types), and query strings and paths (`RejectNulInUrl`), with a 422 that names it.
+is refused wherever text comes in: page forms (`clean_text`, a validator of their field types),
+query strings and paths (`RejectNulInUrl`), with a 422 that names it. API bodies are the input
+models of workflow/commands.py, which refuse it themselves.
 """
 
 from __future__ import annotations

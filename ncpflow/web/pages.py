@@ -33,7 +33,7 @@ from states.messages import N_
 from states.permissions import Action, allows
 from states.users import User
 from translations import translator
-from workflow import read_models, views
+from workflow import commands, read_models, views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
@@ -56,9 +56,17 @@ TEMPLATES = Jinja2Templates(env=ENV)
 router = APIRouter(include_in_schema=False)
 
 # Form fields: at most so many characters, and no NUL (ncpflow.web.fields), like the API's.
-Field40 = Annotated[str, Form(max_length=40), AfterValidator(clean_text)]
 Field200 = Annotated[str, Form(max_length=200), AfterValidator(clean_text)]
 Field2000 = Annotated[str, Form(max_length=2000), AfterValidator(clean_text)]
+# The fields of the case's step forms: the input models (workflow/commands.py) hold their bounds
+# and a refusal comes back as a message naming the field; this only caps what is read at all.
+FORM_MAX = 20_000
+FormText = Annotated[str, Form(max_length=FORM_MAX), AfterValidator(clean_text)]
+# The step forms' fields by their labels on the page (case.html); the version, a hidden field,
+# by the form's name for it.
+FORM_LABELS = {"reason": N_("Reason"), "scope": N_("Scope (accept only)"),
+               "requested_by": N_("Requested by"), "outcome": N_("Outcome"),
+               "expected_version": "version"}
 
 # Stage -> the deadline that runs while a case is in it (the indicative timeline).
 STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
@@ -215,6 +223,15 @@ def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
             "duration": app.policy.timelines[name].describe(translator(language))
             if name and name in app.policy.timelines else None})
     return steps
+
+
+def _command(request: Request, model: type[commands.C], **fields: str) -> commands.C:
+    """The step's input model from its form (empty: left out); a refusal (InvalidInputError)
+    names each field by its label on the page, in the page's language."""
+    tr = translator(_language(request))
+    return commands.validate(
+        model, {name: value or None for name, value in fields.items()},
+        lambda field: tr.gettext(FORM_LABELS[field]) if field in FORM_LABELS else field)
 
 
 def _refused(exc: NcpflowError, request: Request) -> str:
@@ -380,19 +397,20 @@ def case_page(request: Request, ref: str, user: User) -> Response:
 
 @router.post("/cases/{ref}/advance")
 @_guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
-def advance(request: Request, ref: str, trigger: Field40,
-            reason: Field2000 = "",
-            outcome: Field40 = "",
-            scope: Field2000 = "",
-            version: Annotated[str, Form(max_length=20)] = "",
+def advance(request: Request, ref: str, trigger: FormText,
+            reason: FormText = "",
+            outcome: FormText = "",
+            scope: FormText = "",
+            version: FormText = "",
             csrf_token: Annotated[str, Form(max_length=500)] = "", *,
             user: User) -> Response:
     auth.check_csrf(request, csrf_token)
     back = f"/cases/{ref}"
     try:
-        application_of(request).cases.advance_as(
-            user=user, reference=ref, trigger=trigger, reason=reason, outcome=outcome or None,
-            scope=scope or None, expected_version=whole_number(version, "version"))
+        command = _command(request, commands.AdvanceCase, trigger=trigger, reason=reason,
+                           outcome=outcome, scope=scope, expected_version=version)
+        application_of(request).cases.advance_as(user=user, reference=ref,
+                                                 **command.arguments())
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc, request)) from None
     except NcpflowError as exc:
@@ -402,14 +420,15 @@ def advance(request: Request, ref: str, trigger: Field40,
 
 @router.post("/cases/{ref}/pause")
 @_guard(Action.PAUSE_CASE)
-def pause(request: Request, ref: str, reason: Field2000 = "",
-          requested_by: Field200 = "",
+def pause(request: Request, ref: str, reason: FormText = "",
+          requested_by: FormText = "",
           csrf_token: Annotated[str, Form(max_length=500)] = "", *,
           user: User) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
-        application_of(request).cases.pause(reference=ref, actor=user.name, reason=reason,
-                                            requested_by=requested_by or None)
+        command = _command(request, commands.PauseCase, reason=reason, requested_by=requested_by)
+        application_of(request).cases.pause(reference=ref, actor=user.name,
+                                            **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
     return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))
@@ -417,13 +436,14 @@ def pause(request: Request, ref: str, reason: Field2000 = "",
 
 @router.post("/cases/{ref}/resume")
 @_guard(Action.RESUME_CASE)
-def resume(request: Request, ref: str, reason: Field2000 = "",
+def resume(request: Request, ref: str, reason: FormText = "",
            csrf_token: Annotated[str, Form(max_length=500)] = "", *,
            user: User) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
+        command = _command(request, commands.ResumeCase, reason=reason)
         application_of(request).cases.resume(reference=ref, actor=user.name,
-                                             reason=reason or None)
+                                             **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
     return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))

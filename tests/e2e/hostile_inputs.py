@@ -627,7 +627,7 @@ page("form-advance-reason-empty", "/cases/@REF@/advance", {**ADVANCE_FORM, "reas
 page("form-advance-reason-nul", "/cases/@REF@/advance", {**ADVANCE_FORM, "reason": "a\x00b"},
      expect=(REFUSED, 422))
 page("form-advance-reason-too-long", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "reason": "r" * 2001}, expect=422)
+     {**ADVANCE_FORM, "reason": "r" * 2001}, why="the input model's bound, named on the page")
 page("form-advance-outcome-unknown", "/cases/@REF@/advance",
      {**ADVANCE_FORM, "outcome": "victory"})
 page("form-advance-unknown-case", "/cases/NCP-1999-404/advance", ADVANCE_FORM,
@@ -640,7 +640,9 @@ page("form-pause-reason-empty", "/cases/@REF@/pause", {"reason": ""})
 page("form-pause-reason-nul", "/cases/@REF@/pause", {"reason": "\x00"},
      expect=(REFUSED, 422))
 page("form-pause-requested-by-too-long", "/cases/@REF@/pause",
-     {"reason": "r", "requested_by": "x" * 201}, expect=422)
+     {"reason": "r", "requested_by": "x" * 301}, why="the same bound as the API and the CLI")
+page("form-advance-reason-absurd", "/cases/@REF@/advance",
+     {**ADVANCE_FORM, "reason": "r" * 20_001}, expect=422, why="more than a form field holds")
 page("form-pause-already-paused", "/cases/@PAUSED@/pause", {"reason": "again"})
 page("form-resume-not-paused", "/cases/@REF@/resume", {"reason": "r"})
 page("form-resume-reason-nul", "/cases/@PAUSED@/resume", {"reason": "x\x00"},

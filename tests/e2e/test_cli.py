@@ -174,7 +174,7 @@ BAD_OPENS = [
     (["--theme", "gardening"], "unknown theme 'gardening'"),
     (["--host-country", "XX"], "'XX' is not an ISO 3166"),
     (["--submitter", "Anne", "--submitter-type", "robot"], "unknown submitter type 'robot'"),
-    (["--title", "  "], "a title is required"),
+    (["--title", "  "], "--title is required"),
 ]
 
 

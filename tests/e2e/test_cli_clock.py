@@ -173,7 +173,7 @@ def test_bad_clock_steps_say_what_is_wrong_exit_non_zero_and_write_nothing(
         (["case", "pause", running, "--actor", "sek", "--reason", "r", "--at", "2025-02-01"], 2,
          "--at 2025-02-01 is before the case's last recorded step"),
         (["case", "pause", running, "--actor", "sek", "--reason", " "], 2,
-         "a reason (--reason) is required and must not be blank"),
+         "--reason is required and must not be blank"),
         (["case", "pause", "NCP-2025-099", "--actor", "sek", "--reason", "r"], 4,
          "no case with reference 'NCP-2025-099'"),
     ]

@@ -3,6 +3,7 @@ and nothing written. Unicode digits ('²', Arabic-Indic), NUL characters, and an
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from datetime import date
 
@@ -122,3 +123,28 @@ def test_an_unexpected_crash_answers_a_bare_500_and_logs_the_traceback(
     assert "secret detail" not in answer.text and "Traceback" not in answer.text
     logged = capsys.readouterr()
     assert "request_crashed" in logged.out + logged.err
+
+
+@pytest.mark.parametrize(("action", "form", "words"), [
+    ("advance", {"trigger": "begin_assessment", "reason": "r" * 2001},
+     "Reason is 2001 characters long; at most 2000"),
+    ("advance", {"trigger": "begin_assessment", "reason": "   "},
+     "Reason is required and must not be blank"),
+    ("advance", {"trigger": "begin_assessment", "reason": "r", "scope": "in part"},
+     "Scope (accept only) goes with the"),
+    ("pause", {"reason": "Parallel proceedings", "requested_by": "q" * 301},
+     "Requested by is 301 characters long; at most 300"),
+])
+def test_a_step_form_out_of_bounds_comes_back_naming_the_field_and_writes_nothing(
+        site: Site, action: str, form: dict[str, str], words: str) -> None:
+    """The step forms share the API's input models: back to the case page, the field named
+    by its label."""
+    site.client.get(f"/cases/{site.reference}?lang=en")  # the labels in English
+    before = dump(site.url)
+    answer = site.client.post(f"/cases/{site.reference}/{action}", data={
+        **form, "csrf_token": site.csrf(f"/cases/{site.reference}")}, follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/cases/{site.reference}"
+    page = site.client.get(f"/cases/{site.reference}").text
+    assert html.escape(words, quote=True) in page, page[-3000:]
+    assert dump(site.url) == before

@@ -1,0 +1,470 @@
+"""One input model per command: what the command line, the API and the pages validate alike.
+
+Each model holds one command's inputs with their bounds (`states.limits`) and choices; dates go
+through the one bounded parser (`workflow.inputs.parse_when`). The API takes the models as its
+request bodies, so the OpenAPI documents them; the command line and the pages build them with
+`validate`, telling it how they spell each input (`--reason`, the form's label), so that a
+refusal names the input the way the user gave it (the API names its fields).
+
+Who acts (`--actor`, the signed-in user) and which case (its reference) are not part of a model:
+the entry point adds them. `arguments()` is the rest of the use case's keyword arguments, so
+`app.cases.advance(reference=ref, actor=who, **command.arguments())`.
+
+A refusal is a pydantic error: `invalid_input` errors (the checks written here) carry their whole
+sentence, already naming the input; pydantic's own (lengths, types, missing) are worded by
+`problems` in the same style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from states import limits
+from states.errors import InvalidInputError
+from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.lifecycle import DeadlineName, Outcome, Trigger
+from states.users import Role
+from workflow import inputs
+
+Spell = Callable[[str], str]
+"""How an entry point names a model's field: `--host-country`, `host_countries`, a label."""
+
+SHOWN_MAX = 40  # characters of a refused value echoed in a message
+
+
+# ---- naming the input -------------------------------------------------------------------------
+
+def _name(info: ValidationInfo) -> str:
+    """The input being validated, as the entry point that gave it spells it."""
+    field = info.field_name or "the input"
+    spell = info.context.get("spell") if isinstance(info.context, dict) else None
+    return spell(field) if callable(spell) else field
+
+
+def _spelled(info: ValidationInfo, field: str) -> str:
+    spell = info.context.get("spell") if isinstance(info.context, dict) else None
+    return spell(field) if callable(spell) else field
+
+
+def _refuse(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid_input", "{message}", {"message": message})
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
+# ---- field types ------------------------------------------------------------------------------
+
+def _no_nul(value: str, info: ValidationInfo) -> str:
+    if "\x00" in value:
+        raise _refuse(f"{_name(info)} must not contain NUL characters")
+    return value
+
+
+def _not_blank(value: str, info: ValidationInfo) -> str:
+    if not value.strip():
+        raise _refuse(f"{_name(info)} is required and must not be blank")
+    return _no_nul(value, info)
+
+
+Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX),
+                 AfterValidator(_not_blank)]
+"""A title, a reason: not blank, at most 2000 characters, no NUL."""
+Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX),
+                 AfterValidator(_not_blank)]
+"""A party's name, an organisation number: not blank, at most 300 characters."""
+Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
+                 AfterValidator(_not_blank)]
+"""An identifier (a member id): not blank, at most 100 characters."""
+OptionalText = Annotated[str, Field(max_length=limits.TEXT_MAX), AfterValidator(_no_nul)]
+"""A text that may be empty (a scope, a resume's reason)."""
+OptionalName = Annotated[str, Field(max_length=limits.NAME_MAX), AfterValidator(_no_nul)]
+"""A name that may be empty (a sector: empty clears it; who requested a pause)."""
+
+
+def _when(value: object, info: ValidationInfo) -> date | datetime:
+    if isinstance(value, datetime):
+        return limits.check_instant(value, _name(info))
+    if isinstance(value, date):
+        return limits.check_day(value, _name(info))
+    if not isinstance(value, str):
+        raise _refuse(f"{_name(info)} must be text: a date (YYYY-MM-DD) or an ISO datetime "
+                      "with offset")
+    try:
+        return inputs.parse_when(value, _name(info))
+    except InvalidInputError as exc:
+        raise _refuse(str(exc)) from None
+
+
+When = Annotated[date | datetime, PlainValidator(_when), WithJsonSchema({
+    "type": "string", "maxLength": inputs.WHEN_MAX,
+    "description": "YYYY-MM-DD (NCP local) or ISO datetime with offset; left out: now",
+    "examples": ["2025-03-03", "2025-03-03T14:30:00+01:00"]})]
+"""A date or an instant, parsed by the one bounded parser (1976 to 2199)."""
+
+
+def _whole(low: int, high: int, unit: str = "") -> Callable[[object, ValidationInfo], int]:
+    """A whole number from `low` to `high`: an int, or ASCII digits only (`int()` would take
+    other scripts' digits)."""
+    def check(value: object, info: ValidationInfo) -> int:
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _refuse(f"{_name(info)} must be a whole number{unit} from {low} to {high}, "
+                          f"not '{_shown(value)}'")
+        return value
+    return check
+
+
+def _range(low: int, high: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "integer", "minimum": low, "maximum": high})
+
+
+VERSION_MAX = 2**31 - 1
+Version = Annotated[int, PlainValidator(_whole(0, VERSION_MAX)), _range(0, VERSION_MAX)]
+"""The case version a step expects (a stale one is a conflict)."""
+
+
+def _extension(unit: str, high: int) -> Callable[[object, ValidationInfo], int]:
+    whole = _whole(1, high, f" of {unit}")
+
+    def check(value: object, info: ValidationInfo) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 1:
+                raise _refuse(f"{_name(info)} {value}: an extension must be a positive number "
+                              "of days or months")
+            if value > high:
+                raise _refuse(
+                    f"{_name(info)} {value}: an extension is at most "
+                    f"{limits.EXTENSION_DAYS_MAX} days or {limits.EXTENSION_MONTHS_MAX} months; "
+                    "ask again when more time is needed")
+        return whole(value, info)
+    return check
+
+
+Days = Annotated[int, PlainValidator(_extension("days", limits.EXTENSION_DAYS_MAX)),
+                 _range(1, limits.EXTENSION_DAYS_MAX)]
+Months = Annotated[int, PlainValidator(_extension("months", limits.EXTENSION_MONTHS_MAX)),
+                   _range(1, limits.EXTENSION_MONTHS_MAX)]
+
+
+def _one_of(what: str, options: Iterable[str], *, empty: bool = False
+            ) -> tuple[AfterValidator, WithJsonSchema]:
+    """One of `options` (the OpenAPI lists them); with `empty`, "" too (it clears a value).
+    `what` the value is in words ("--outcome: unknown outcome 'victory'; one of: ...")."""
+    allowed = tuple(options)
+
+    def check(value: str, info: ValidationInfo) -> str:
+        if value not in allowed and not (empty and value == ""):
+            name = _name(info)
+            given = "" if name == what else f"{name}: "
+            raise _refuse(f"{given}unknown {what} '{_shown(value)}'; one of: "
+                          f"{', '.join(allowed)}")
+        return value
+    return AfterValidator(check), WithJsonSchema(
+        {"type": "string", "enum": [*allowed, *([""] if empty else [])]})
+
+
+TriggerName = Annotated[str, *_one_of("trigger", (t.value for t in Trigger))]
+OutcomeName = Annotated[str, *_one_of("outcome", (o.value for o in Outcome))]
+DeadlineChoice = Annotated[str, *_one_of("deadline", (d.value for d in DeadlineName))]
+Theme = Annotated[str, *_one_of("theme", THEMES)]
+SubmitterType = Annotated[str, *_one_of("submitter type", SUBMITTER_TYPES)]
+Edition = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS)]
+EditionOrEmpty = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS, empty=True)]
+RoleName = Annotated[str, *_one_of("role", (r.value for r in Role))]
+
+
+def _user_name(value: str, info: ValidationInfo) -> str:
+    name = value.strip()
+    if not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise _refuse(f"{_name(info)} '{_shown(value)}' is not a user name: 1-{limits.WORD_MAX} "
+                      "printable characters without spaces")
+    return name
+
+
+UserName = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
+                     AfterValidator(_user_name)]
+
+
+def _country(value: str, info: ValidationInfo) -> str:
+    code = inputs.country(value)
+    if code is None:
+        raise _refuse(f"{_name(info)} '{_shown(value)}' {inputs.NOT_A_COUNTRY}")
+    return code
+
+
+Country = Annotated[str, AfterValidator(_country), WithJsonSchema(
+    {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166 alpha-2 code"})]
+
+PARTIES_MAX = 20
+COUNTRIES_MAX = 50
+Parties = Annotated[list[Name], Field(min_length=1, max_length=PARTIES_MAX)]
+Themes = Annotated[list[Theme], Field(max_length=len(THEMES))]
+Countries = Annotated[list[Country], Field(max_length=COUNTRIES_MAX)]
+
+
+# ---- the commands -------------------------------------------------------------------------------
+
+class Command(BaseModel):
+    """A command's inputs; unknown ones are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def arguments(self) -> dict[str, Any]:
+        """The use case's keyword arguments (the entry point adds the actor and the case)."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
+class OpenCase(Command):
+    """`case open`, `POST /api/cases`: register a submission."""
+
+    title: Text
+    enterprises: Parties
+    submitters: Parties
+    submitter_type: SubmitterType | None = Field(
+        default=None, description="One type for every submitter.")
+    submitter_types: Annotated[list[SubmitterType], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="One type for each submitter, in order.")
+    received: When | None = None
+    themes: Themes = Field(default_factory=list)
+    host_countries: Countries = Field(default_factory=list)
+    sector: OptionalName | None = None
+    guidelines_edition: Edition | None = Field(
+        default=None, description="2011, 2023, or both (harm that continues past June 2023).")
+    supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting "
+                                       "NCPs.")
+    confidential_submitter: bool = False
+    org_numbers: Annotated[dict[Name, Name], Field(max_length=2 * PARTIES_MAX)] = Field(
+        default_factory=dict, description="Organisation numbers by party name (a submitter or an "
+        "enterprise); declared conflicts match on them as well as on names.")
+
+    @field_validator("submitter_types")
+    @classmethod
+    def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
+        submitters = info.data.get("submitters")
+        if types and info.data.get("submitter_type") is not None:
+            raise _refuse(f"give {_spelled(info, 'submitter_type')} (one for all) or "
+                          f"{_name(info)} (one each), not both")
+        if types and submitters is not None and len(types) != len(submitters):
+            raise _refuse(f"{len(types)} {_name(info)} values for {len(submitters)} "
+                          "submitters; give one for all or one each")
+        return types
+
+    @field_validator("org_numbers")
+    @classmethod
+    def _parties_named(cls, numbers: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        from states.members import normalise_name
+
+        names = [*info.data.get("submitters", ()), *info.data.get("enterprises", ())]
+        by_key = {normalise_name(name): name for name in names}
+        found: dict[str, str] = {}
+        for name, number in numbers.items():
+            party = by_key.get(normalise_name(name))
+            if party is None:
+                raise _refuse(f"{_name(info)} names '{_shown(name.strip())}', which is not a "
+                              "submitter or enterprise of this case")
+            found[party] = number.strip()
+        return found
+
+    def arguments(self) -> dict[str, Any]:
+        from workflow.cases import PartyInput
+
+        kinds: list[str | None] = [*self.submitter_types] or (
+            [self.submitter_type] * len(self.submitters))
+        numbers = self.org_numbers
+        return {
+            "title": self.title, "received": self.received, "themes": self.themes,
+            "submitters": [PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
+                           for name, kind in zip(self.submitters, kinds, strict=True)],
+            "enterprises": [PartyInput(name, org_number=numbers.get(name))
+                            for name in self.enterprises],
+            "host_countries": self.host_countries, "sector": self.sector,
+            "guidelines_edition": self.guidelines_edition,
+            "supporting_ncps": self.supporting_ncps}
+
+
+class EditCase(Command):
+    """`case edit`, `PATCH /api/cases/{ref}`: change descriptive fields; left out: unchanged."""
+
+    reason: Text
+    themes: Themes | None = Field(default=None, description="Replaces the themes.")
+    host_countries: Countries | None = Field(default=None,
+                                             description="Replaces the host countries.")
+    sector: OptionalName | None = Field(default=None, description='"" clears it.')
+    guidelines_edition: EditionOrEmpty | None = Field(default=None, description='"" clears it.')
+    supporting_ncps: Countries | None = Field(default=None,
+                                              description="Replaces the supporting NCPs.")
+
+
+class AdvanceCase(Command):
+    """`case advance`, `POST /api/cases/{ref}/transitions`, the case page's step forms."""
+
+    trigger: TriggerName
+    reason: Text
+    outcome: OutcomeName | None = None
+    at: When | None = None
+    expected_version: Version | None = Field(
+        default=None, description="Refuse with a conflict unless the case is at this version.")
+    scope: OptionalText | None = Field(default=None,
+                                       description="With accept: what was accepted, in part.")
+
+    @field_validator("scope")
+    @classmethod
+    def _with_accept(cls, scope: str | None, info: ValidationInfo) -> str | None:
+        trigger = info.data.get("trigger")
+        if scope and trigger is not None and trigger != Trigger.ACCEPT.value:
+            raise _refuse(f"{_name(info)} goes with the 'accept' trigger only")
+        return scope
+
+
+class PauseCase(Command):
+    """`case pause`, `POST /api/cases/{ref}/pause`, the case page's pause form."""
+
+    reason: Text
+    requested_by: OptionalName | None = None
+    at: When | None = None
+
+
+class ResumeCase(Command):
+    """`case resume`, `POST /api/cases/{ref}/resume`, the case page's resume form."""
+
+    reason: OptionalText | None = None
+    at: When | None = None
+
+
+class ExtendDeadline(Command):
+    """`case extend`, `POST /api/cases/{ref}/extend`: exactly one of days or months."""
+
+    deadline: DeadlineChoice
+    reason: Text
+    days: Days | None = None
+    months: Months | None = Field(default=None, validate_default=True)
+
+    @field_validator("months")
+    @classmethod
+    def _one_amount(cls, months: int | None, info: ValidationInfo) -> int | None:
+        if "days" in info.data and (info.data["days"] is None) == (months is None):
+            raise _refuse(f"give exactly one of {_spelled(info, 'days')} N or {_name(info)} N")
+        return months
+
+
+class ReassignLead(Command):
+    """`case reassign`, `POST /api/cases/{ref}/reassign`."""
+
+    to: Word = Field(description="Member id of the new lead.")
+    reason: Text
+    override: bool = Field(default=False, description="Assign a conflicted, inactive or absent "
+                           "member anyway (audited).")
+
+
+class RecuseLead(Command):
+    """`case recuse`, `POST /api/cases/{ref}/recuse`: the lead steps aside."""
+
+    member: Word = Field(description="Member id of the lead who steps aside.")
+    reason: Text
+
+
+class AddUser(Command):
+    """`users add`, `POST /api/users`: a user of the pages and the API, with its role."""
+
+    name: UserName
+    role: RoleName
+    member: Word | None = Field(default=None, validate_default=True,
+                                description="With role member: the member id it is.")
+
+    @field_validator("member")
+    @classmethod
+    def _with_member_role(cls, member: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if role == Role.MEMBER.value and not member:
+            raise _refuse(f"a user with role member needs {_name(info)} (the member id it is)")
+        if role is not None and role != Role.MEMBER.value and member:
+            raise _refuse(f"{_name(info)} goes with role member only")
+        return member
+
+    def arguments(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+# ---- building a command, and wording a refusal ---------------------------------------------------
+
+C = TypeVar("C", bound=Command)
+
+
+def validate(model: type[C], values: Mapping[str, object], spell: Spell) -> C:
+    """`model` from what an entry point gathered (None: left out).
+
+    A refusal is InvalidInputError naming each bad input as `spell` spells it."""
+    given = {name: value for name, value in values.items() if value is not None}
+    try:
+        return model.model_validate(given, context={"spell": spell})
+    except ValidationError as exc:
+        raise InvalidInputError(describe(exc.errors(), spell)) from None
+
+
+def problems(errors: Iterable[Mapping[str, Any]], spell: Spell) -> list[tuple[str, str]]:
+    """Each error as (field, sentence naming it); the field is "" for the input as a whole."""
+    found = []
+    for error in errors:
+        loc = error.get("loc") or ()
+        field = loc[0] if loc and isinstance(loc[0], str) else ""  # not a position in JSON
+        if error.get("type") == "invalid_input":
+            found.append((field, str(error.get("msg"))))
+        else:
+            name = spell(field) if field else "the input"
+            found.append((field, f"{name} {_phrase(error)}"))
+    return found
+
+
+def describe(errors: Iterable[Mapping[str, Any]], spell: Spell) -> str:
+    """Every problem, one sentence each, for a message."""
+    return "; ".join(message for _, message in problems(errors, spell)) or "invalid input"
+
+
+def _phrase(error: Mapping[str, Any]) -> str:
+    """pydantic's own errors in the words of `states.limits`."""
+    kind, ctx, given = error.get("type"), error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return "is required"
+    if kind == "string_too_short":
+        return "is required and must not be blank"
+    if kind == "string_too_long":
+        length = len(given) if isinstance(given, str) else "too many"
+        return f"is {length} characters long; at most {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} value(s)"
+    if kind == "too_long":
+        return f"takes at most {ctx.get('max_length')} values"
+    if kind == "extra_forbidden":
+        return "is not an input of this command; leave it out"
+    if kind in {"bool_type", "bool_parsing"}:
+        return "must be true or false"
+    if kind == "string_type":
+        return "must be text"
+    if kind == "list_type":
+        return "must be a list"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return "must be an object"
+    if kind == "json_invalid":
+        return f"is not valid JSON ({ctx.get('error', 'malformed')})"
+    if kind == "value_error":
+        return str(error.get("msg")).removeprefix("Value error, ")
+    return f"is invalid: {error.get('msg') or kind}"

@@ -97,13 +97,9 @@ class SqlUnitOfWork:
         if outer is not None and not fresh:
             yield outer
             return
-        with self._translate(), self._transaction("BEGIN", snapshot=True) as db:
-            tx = SqlTransaction(db)
-            self._reading.tx = tx
-            try:
-                yield tx
-            finally:
-                self._reading.tx = outer
+        with self._translate(), self._transaction("BEGIN", snapshot=True) as db, \
+                self._joined_by_reads(SqlTransaction(db)) as tx:
+            yield tx
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
@@ -113,13 +109,18 @@ class SqlUnitOfWork:
                 self._transaction("BEGIN IMMEDIATE", snapshot=False) as db:
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            tx = SqlTransaction(db)
-            outer: SqlTransaction | None = getattr(self._reading, "tx", None)
-            self._reading.tx = tx
-            try:
+            with self._joined_by_reads(SqlTransaction(db)) as tx:
                 yield tx
-            finally:
-                self._reading.tx = outer
+
+    @contextmanager
+    def _joined_by_reads(self, tx: SqlTransaction) -> Iterator[SqlTransaction]:
+        """Reads this thread opens while `tx` runs join it; the one before is back after."""
+        outer: SqlTransaction | None = getattr(self._reading, "tx", None)
+        self._reading.tx = tx
+        try:
+            yield tx
+        finally:
+            self._reading.tx = outer
 
     @contextmanager
     def _transaction(self, sqlite_begin: str, *, snapshot: bool) -> Iterator[Db]:

@@ -16,6 +16,7 @@ from markupsafe import escape
 import translations
 from tests.dbdump import dump
 from tests.e2e.test_web_bad_input import Site, site  # noqa: F401  (the fixture)
+from tests.helpers import csrf_of
 from workflow.config import ConfigError, load_settings
 
 PLACEHOLDER = re.compile(r"\{[a-z_0-9]+\}")
@@ -120,7 +121,7 @@ def test_the_sign_in_form_refused_on_a_norwegian_page_comes_back_in_bokmal(
     assert answer.status_code == status
     assert answer.headers["content-type"].startswith("text/html")
     assert 'action="/signin"' in answer.text  # the form to fill again, with a fresh token
-    assert re.search(r'name="csrf_token" value="[^"]+"', answer.text)
+    assert csrf_of(answer.text)
     _assert_norwegian(_alert(answer.text))
 
 

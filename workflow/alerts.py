@@ -103,7 +103,7 @@ def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str
         rendered = render(message, recipient.language, {
             "reference": case.reference, "title": case.title, "deadline": deadline,
             "due": target.due, "days": days, "explanation": target.explain(tr=translator(recipient.language)),
-            "recipient_name": recipient.name, "ncp_name": settings.ncp.name,
+            "recipient_name": recipient.name, "ncp_name": settings.ncp.name_in(recipient.language),
         })
         tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,
                       kind=message, recipient=recipient.address, language=recipient.language,

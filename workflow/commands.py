@@ -10,9 +10,10 @@ Who acts (`--actor`, the signed-in user) and which case (its reference) are not 
 the entry point adds them. `arguments()` is the rest of the use case's keyword arguments, so
 `app.cases.advance(reference=ref, actor=who, **command.arguments())`.
 
-A refusal is a pydantic error: `invalid_input` errors (the checks written here) carry their whole
-sentence, already naming the input; pydantic's own (lengths, types, missing) are worded by
-`problems` in the same style.
+A refusal is a pydantic error carrying an `InvalidInputError` like the core's: an English template
+marked for the catalogue (`N_`) over its parameters, the input an `Input` that each entry point
+names its own way. pydantic's own errors (lengths, types, missing) are worded by `problems` the
+same way, so a page words every refusal in its language (`problems(..., tr=...)`).
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ from pydantic import (
     WithJsonSchema,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from states import limits
-from states.errors import InvalidInputError
+from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import SUBMITTER_TYPES, THEMES
 from states.lifecycle import DeadlineName, Outcome, Trigger
+from states.messages import ENGLISH, N_, Translator
 from states.users import Role
 from workflow import inputs
 
@@ -49,20 +50,18 @@ SHOWN_MAX = 40  # characters of a refused value echoed in a message
 
 # ---- naming the input -------------------------------------------------------------------------
 
-def _name(info: ValidationInfo) -> str:
-    """The input being validated, as the entry point that gave it spells it."""
-    field = info.field_name or "the input"
-    spell = info.context.get("spell") if isinstance(info.context, dict) else None
-    return spell(field) if callable(spell) else field
+THE_INPUT = Input(N_("the input"))
 
 
-def _spelled(info: ValidationInfo, field: str) -> str:
-    spell = info.context.get("spell") if isinstance(info.context, dict) else None
-    return spell(field) if callable(spell) else field
+def _name(info: ValidationInfo) -> Input:
+    """The input being validated: each entry point spells its field its own way."""
+    return Input("", info.field_name) if info.field_name else THE_INPUT
 
 
-def _refuse(message: str) -> PydanticCustomError:
-    return PydanticCustomError("invalid_input", "{message}", {"message": message})
+def _refuse(message: str, /, **params: object) -> InvalidInputError:
+    """A refusal: `message` (marked with `N_`) over `params`, worded when it is shown; pydantic
+    keeps it as the error's `ctx["error"]`."""
+    return InvalidInputError(message, **params)
 
 
 def _shown(value: object) -> str:
@@ -74,13 +73,13 @@ def _shown(value: object) -> str:
 
 def _no_nul(value: str, info: ValidationInfo) -> str:
     if "\x00" in value:
-        raise _refuse(f"{_name(info)} must not contain NUL characters")
+        raise _refuse(N_("{what} must not contain NUL characters"), what=_name(info))
     return value
 
 
 def _not_blank(value: str, info: ValidationInfo) -> str:
     if not value.strip():
-        raise _refuse(f"{_name(info)} is required and must not be blank")
+        raise _refuse(N_("{what} is required and must not be blank"), what=_name(info))
     return _no_nul(value, info)
 
 
@@ -105,12 +104,9 @@ def _when(value: object, info: ValidationInfo) -> date | datetime:
     if isinstance(value, date):
         return limits.check_day(value, _name(info))
     if not isinstance(value, str):
-        raise _refuse(f"{_name(info)} must be text: a date (YYYY-MM-DD) or an ISO datetime "
-                      "with offset")
-    try:
-        return inputs.parse_when(value, _name(info))
-    except InvalidInputError as exc:
-        raise _refuse(str(exc)) from None
+        raise _refuse(N_("{what} must be text: a date (YYYY-MM-DD) or an ISO datetime with "
+                         "offset"), what=_name(info))
+    return inputs.parse_when(value, _name(info))
 
 
 When = Annotated[date | datetime, PlainValidator(_when), WithJsonSchema({
@@ -120,6 +116,12 @@ When = Annotated[date | datetime, PlainValidator(_when), WithJsonSchema({
 """A date or an instant, parsed by the one bounded parser (1976 to 2199)."""
 
 
+WHOLE = {"": N_("{what} must be a whole number from {low} to {high}, not '{value}'"),
+         "days": N_("{what} must be a whole number of days from {low} to {high}, not '{value}'"),
+         "months": N_("{what} must be a whole number of months from {low} to {high}, "
+                      "not '{value}'")}
+
+
 def _whole(low: int, high: int, unit: str = "") -> Callable[[object, ValidationInfo], int]:
     """A whole number from `low` to `high`: an int, or ASCII digits only (`int()` would take
     other scripts' digits)."""
@@ -127,8 +129,8 @@ def _whole(low: int, high: int, unit: str = "") -> Callable[[object, ValidationI
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _refuse(f"{_name(info)} must be a whole number{unit} from {low} to {high}, "
-                          f"not '{_shown(value)}'")
+            raise _refuse(WHOLE[unit], what=_name(info), low=low, high=high,
+                          value=_shown(value))
         return value
     return check
 
@@ -143,18 +145,19 @@ Version = Annotated[int, PlainValidator(_whole(0, VERSION_MAX)), _range(0, VERSI
 
 
 def _extension(unit: str, high: int) -> Callable[[object, ValidationInfo], int]:
-    whole = _whole(1, high, f" of {unit}")
+    whole = _whole(1, high, unit)
 
     def check(value: object, info: ValidationInfo) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1:
-                raise _refuse(f"{_name(info)} {value}: an extension must be a positive number "
-                              "of days or months")
+                raise _refuse(N_("{what} {value}: an extension must be a positive number of "
+                                 "days or months"), what=_name(info), value=value)
             if value > high:
                 raise _refuse(
-                    f"{_name(info)} {value}: an extension is at most "
-                    f"{limits.EXTENSION_DAYS_MAX} days or {limits.EXTENSION_MONTHS_MAX} months; "
-                    "ask again when more time is needed")
+                    N_("{what} {value}: an extension is at most {days} days or {months} "
+                       "months; ask again when more time is needed"), what=_name(info),
+                    value=value, days=limits.EXTENSION_DAYS_MAX,
+                    months=limits.EXTENSION_MONTHS_MAX)
         return whole(value, info)
     return check
 
@@ -168,35 +171,36 @@ Months = Annotated[int, PlainValidator(_extension("months", limits.EXTENSION_MON
 def _one_of(what: str, options: Iterable[str], *, empty: bool = False
             ) -> tuple[AfterValidator, WithJsonSchema]:
     """One of `options` (the OpenAPI lists them); with `empty`, "" too (it clears a value).
-    `what` the value is in words ("--outcome: unknown outcome 'victory'; one of: ...")."""
+    `what` the value is in words, marked with `N_` ("--outcome: unknown outcome 'victory';
+    one of: ...")."""
     allowed = tuple(options)
 
     def check(value: str, info: ValidationInfo) -> str:
         if value not in allowed and not (empty and value == ""):
-            name = _name(info)
-            given = "" if name == what else f"{name}: "
-            raise _refuse(f"{given}unknown {what} '{_shown(value)}'; one of: "
-                          f"{', '.join(allowed)}")
+            raise _refuse(N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
+                          what=_name(info), kind=Input(what), value=_shown(value),
+                          choices=", ".join(allowed))
         return value
     return AfterValidator(check), WithJsonSchema(
         {"type": "string", "enum": [*allowed, *([""] if empty else [])]})
 
 
-TriggerName = Annotated[str, *_one_of("trigger", (t.value for t in Trigger))]
-OutcomeName = Annotated[str, *_one_of("outcome", (o.value for o in Outcome))]
-DeadlineChoice = Annotated[str, *_one_of("deadline", (d.value for d in DeadlineName))]
-Theme = Annotated[str, *_one_of("theme", THEMES)]
-SubmitterType = Annotated[str, *_one_of("submitter type", SUBMITTER_TYPES)]
-Edition = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS)]
-EditionOrEmpty = Annotated[str, *_one_of("Guidelines edition", inputs.EDITIONS, empty=True)]
-RoleName = Annotated[str, *_one_of("role", (r.value for r in Role))]
+TriggerName = Annotated[str, *_one_of(N_("trigger"), (t.value for t in Trigger))]
+OutcomeName = Annotated[str, *_one_of(N_("outcome"), (o.value for o in Outcome))]
+DeadlineChoice = Annotated[str, *_one_of(N_("deadline"), (d.value for d in DeadlineName))]
+Theme = Annotated[str, *_one_of(N_("theme"), THEMES)]
+SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
+Edition = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS)]
+EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS, empty=True)]
+RoleName = Annotated[str, *_one_of(N_("role"), (r.value for r in Role))]
 
 
 def _user_name(value: str, info: ValidationInfo) -> str:
     name = value.strip()
     if not name or any(c.isspace() or not c.isprintable() for c in name):
-        raise _refuse(f"{_name(info)} '{_shown(value)}' is not a user name: 1-{limits.WORD_MAX} "
-                      "printable characters without spaces")
+        raise _refuse(N_("{what} '{value}' is not a user name: 1-{limit} printable characters "
+                         "without spaces"), what=_name(info), value=_shown(value),
+                      limit=limits.WORD_MAX)
     return name
 
 
@@ -207,7 +211,7 @@ UserName = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
 def _country(value: str, info: ValidationInfo) -> str:
     code = inputs.country(value)
     if code is None:
-        raise _refuse(f"{_name(info)} '{_shown(value)}' {inputs.NOT_A_COUNTRY}")
+        raise _refuse(inputs.NOT_A_COUNTRY, what=_name(info), value=_shown(value))
     return code
 
 
@@ -261,11 +265,12 @@ class OpenCase(Command):
     def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
         submitters = info.data.get("submitters")
         if types and info.data.get("submitter_type") is not None:
-            raise _refuse(f"give {_spelled(info, 'submitter_type')} (one for all) or "
-                          f"{_name(info)} (one each), not both")
+            raise _refuse(N_("give {one} (one for all) or {what} (one each), not both"),
+                          one=Input("", "submitter_type"), what=_name(info))
         if types and submitters is not None and len(types) != len(submitters):
-            raise _refuse(f"{len(types)} {_name(info)} values for {len(submitters)} "
-                          "submitters; give one for all or one each")
+            raise _refuse(N_("{count} {what} values for {submitters} submitters; give one for "
+                             "all or one each"), count=len(types), what=_name(info),
+                          submitters=len(submitters))
         return types
 
     @field_validator("org_numbers")
@@ -279,8 +284,9 @@ class OpenCase(Command):
         for name, number in numbers.items():
             party = by_key.get(normalise_name(name))
             if party is None:
-                raise _refuse(f"{_name(info)} names '{_shown(name.strip())}', which is not a "
-                              "submitter or enterprise of this case")
+                raise _refuse(N_("{what} names '{value}', which is not a submitter or "
+                                 "enterprise of this case"), what=_name(info),
+                              value=_shown(name.strip()))
             found[party] = number.strip()
         return found
 
@@ -331,7 +337,7 @@ class AdvanceCase(Command):
     def _with_accept(cls, scope: str | None, info: ValidationInfo) -> str | None:
         trigger = info.data.get("trigger")
         if scope and trigger is not None and trigger != Trigger.ACCEPT.value:
-            raise _refuse(f"{_name(info)} goes with the 'accept' trigger only")
+            raise _refuse(N_("{what} goes with the 'accept' trigger only"), what=_name(info))
         return scope
 
 
@@ -362,7 +368,8 @@ class ExtendDeadline(Command):
     @classmethod
     def _one_amount(cls, months: int | None, info: ValidationInfo) -> int | None:
         if "days" in info.data and (info.data["days"] is None) == (months is None):
-            raise _refuse(f"give exactly one of {_spelled(info, 'days')} N or {_name(info)} N")
+            raise _refuse(N_("give exactly one of {days} N or {what} N"),
+                          days=Input("", "days"), what=_name(info))
         return months
 
 
@@ -395,9 +402,10 @@ class AddUser(Command):
     def _with_member_role(cls, member: str | None, info: ValidationInfo) -> str | None:
         role = info.data.get("role")
         if role == Role.MEMBER.value and not member:
-            raise _refuse(f"a user with role member needs {_name(info)} (the member id it is)")
+            raise _refuse(N_("a user with role member needs {what} (the member id it is)"),
+                          what=_name(info))
         if role is not None and role != Role.MEMBER.value and member:
-            raise _refuse(f"{_name(info)} goes with role member only")
+            raise _refuse(N_("{what} goes with role member only"), what=_name(info))
         return member
 
     def arguments(self) -> dict[str, Any]:
@@ -409,62 +417,96 @@ class AddUser(Command):
 C = TypeVar("C", bound=Command)
 
 
+class Refused(InvalidInputError):
+    """`validate`'s refusal: every problem, each an `Input` worded in the reader's language.
+
+    The inputs are named as `spell` spells them unless the entry point names them otherwise
+    when it words the error (`words(tr, naming)`)."""
+
+    def __init__(self, found: Iterable[Input], spell: Spell) -> None:
+        parts = list(found) or [Input(N_("invalid input"))]
+        self.spell = spell
+        super().__init__("; ".join(f"{{p{n}}}" for n in range(len(parts))),
+                         **{f"p{n}": part for n, part in enumerate(parts)})
+
+    def words(self, tr: Translator = ENGLISH, naming: Naming | None = None) -> str:
+        return super().words(tr, self.spell if naming is None else naming)
+
+
 def validate(model: type[C], values: Mapping[str, object], spell: Spell) -> C:
     """`model` from what an entry point gathered (None: left out).
 
     A refusal is InvalidInputError naming each bad input as `spell` spells it."""
     given = {name: value for name, value in values.items() if value is not None}
     try:
-        return model.model_validate(given, context={"spell": spell})
+        return model.model_validate(given)
     except ValidationError as exc:
-        raise InvalidInputError(describe(exc.errors(), spell)) from None
+        raise Refused((problem for _, problem in refusals(exc.errors())), spell) from None
 
 
-def problems(errors: Iterable[Mapping[str, Any]], spell: Spell) -> list[tuple[str, str]]:
-    """Each error as (field, sentence naming it); the field is "" for the input as a whole."""
+def refusals(errors: Iterable[Mapping[str, Any]]) -> list[tuple[str, Input]]:
+    """Each error as (field, the sentence naming it, unworded); the field is "" for the input
+    as a whole."""
     found = []
     for error in errors:
         loc = error.get("loc") or ()
         field = loc[0] if loc and isinstance(loc[0], str) else ""  # not a position in JSON
-        if error.get("type") == "invalid_input":
-            found.append((field, str(error.get("msg"))))
-        else:
-            name = spell(field) if field else "the input"
-            found.append((field, f"{name} {_phrase(error)}"))
+        what = Input("", field) if field else THE_INPUT
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, InvalidInputError):  # a check of ours: its own words
+            found.append((field, Input(cause.message, params={"what": what, **cause.params})))
+            continue
+        template, params = _phrase(error)
+        found.append((field, Input(template, params={"what": what, **params})))
     return found
 
 
-def describe(errors: Iterable[Mapping[str, Any]], spell: Spell) -> str:
+def problems(errors: Iterable[Mapping[str, Any]], spell: Spell,
+             tr: Translator = ENGLISH) -> list[tuple[str, str]]:
+    """Each error as (field, sentence naming it in `tr`'s words)."""
+    return [(field, problem.named(tr, spell)) for field, problem in refusals(errors)]
+
+
+def describe(errors: Iterable[Mapping[str, Any]], spell: Spell,
+             tr: Translator = ENGLISH) -> str:
     """Every problem, one sentence each, for a message."""
-    return "; ".join(message for _, message in problems(errors, spell)) or "invalid input"
+    return "; ".join(message for _, message in problems(errors, spell, tr)) or tr.gettext(
+        N_("invalid input"))
 
 
-def _phrase(error: Mapping[str, Any]) -> str:
-    """pydantic's own errors in the words of `states.limits`."""
+def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
+    """pydantic's own errors in the words of `states.limits`: a template over `{what}` (the
+    input) and its parameters."""
     kind, ctx, given = error.get("type"), error.get("ctx") or {}, error.get("input")
     if kind == "missing":
-        return "is required"
+        return N_("{what} is required"), {}
     if kind == "string_too_short":
-        return "is required and must not be blank"
+        return N_("{what} is required and must not be blank"), {}
     if kind == "string_too_long":
-        length = len(given) if isinstance(given, str) else "too many"
-        return f"is {length} characters long; at most {ctx.get('max_length')}"
+        if isinstance(given, str):
+            return N_("{what} is {length} characters long; at most {limit}"), {
+                "length": len(given), "limit": ctx.get("max_length")}
+        return N_("{what} is too long; at most {limit} characters"), {
+            "limit": ctx.get("max_length")}
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} value(s)"
+        return N_("{what} needs at least {count} value(s)"), {"count": ctx.get("min_length")}
     if kind == "too_long":
-        return f"takes at most {ctx.get('max_length')} values"
+        return N_("{what} takes at most {count} values"), {"count": ctx.get("max_length")}
     if kind == "extra_forbidden":
-        return "is not an input of this command; leave it out"
+        return N_("{what} is not an input of this command; leave it out"), {}
     if kind in {"bool_type", "bool_parsing"}:
-        return "must be true or false"
+        return N_("{what} must be true or false"), {}
     if kind == "string_type":
-        return "must be text"
+        return N_("{what} must be text"), {}
     if kind == "list_type":
-        return "must be a list"
+        return N_("{what} must be a list"), {}
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return "must be an object"
+        return N_("{what} must be an object"), {}
     if kind == "json_invalid":
-        return f"is not valid JSON ({ctx.get('error', 'malformed')})"
+        return N_("{what} is not valid JSON ({error})"), {"error": ctx.get("error", "malformed")}
     if kind == "value_error":
-        return str(error.get("msg")).removeprefix("Value error, ")
-    return f"is invalid: {error.get('msg') or kind}"
+        cause = ctx.get("error")
+        return N_("{what} {problem}"), {
+            "problem": str(cause) if cause is not None
+            else str(error.get("msg")).removeprefix("Value error, ")}
+    return N_("{what} is invalid: {problem}"), {"problem": error.get("msg") or kind}

@@ -78,11 +78,16 @@ PlainName = Annotated[str, AfterValidator(_plain)]
 
 class NcpSection(_Section):
     name: PlainName = "National Contact Point"
+    name_nb: PlainName | None = None  # the name in Norwegian (bokmål); left out: `name`
     country: str = "NO"
     timezone: str = "Europe/Oslo"
     language: Literal["en", "nb"] = "en"
     reference_prefix: str = Field(default="NCP", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
     secretariat: tuple[Address, ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """The NCP's name in `language`: `name_nb` on Norwegian pages, else `name`."""
+        return self.name_nb if language == "nb" and self.name_nb else self.name
 
     @field_validator("timezone")
     @classmethod

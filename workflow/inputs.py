@@ -26,7 +26,7 @@ def choice(enum: type[E], value: str, what: str) -> E:
 WHEN_MAX = 40  # characters: the longest ISO datetime with microseconds and offset is 32
 
 
-def parse_when(text: str | None, what: str) -> date | datetime:
+def parse_when(text: str | None, what: str | Input) -> date | datetime:
     """A local date (YYYY-MM-DD) or an ISO datetime with an offset, within the bounds.
 
     The one parser of dates and times a user gives, on every entry point (command options,
@@ -35,8 +35,8 @@ def parse_when(text: str | None, what: str) -> date | datetime:
     read back and computed with."""
     if text is None or not text.strip():
         raise InvalidInputError(
-            f"{what} is empty: give a date (YYYY-MM-DD) or an ISO datetime with offset, or "
-            "leave it out to mean now")
+            N_("{what} is empty: give a date (YYYY-MM-DD) or an ISO datetime with offset, or "
+               "leave it out to mean now"), what=_input(what))
     value = text.strip()
     shown = text if len(text) <= WHEN_MAX else text[:WHEN_MAX] + "…"
     try:
@@ -48,13 +48,14 @@ def parse_when(text: str | None, what: str) -> date | datetime:
             day, instant = None, datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(
-            f"{what} '{shown}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
-            "(e.g. 2025-03-31T23:30:00+00:00)") from None
+            N_("{what} '{value}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
+               "(e.g. 2025-03-31T23:30:00+00:00)"), what=_input(what), value=shown) from None
     if day is not None:
         return limits.check_day(day, what)
     if instant.tzinfo is None:
         raise InvalidInputError(
-            f"{what} '{shown}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date")
+            N_("{what} '{value}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date"),
+            what=_input(what), value=shown)
     return limits.check_instant(instant, what)
 
 
@@ -128,7 +129,8 @@ def themes(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-NOT_A_COUNTRY = "is not an ISO 3166 alpha-2 country code (e.g. NO, BR, MM)"
+NOT_A_COUNTRY = N_("{what} '{value}' is not an ISO 3166 alpha-2 country code "
+                   "(e.g. NO, BR, MM)")
 
 
 def country(value: str) -> str | None:
@@ -146,7 +148,7 @@ def countries(values: list[str]) -> tuple[str, ...]:
     for value in values:
         code = country(value)
         if code is None:
-            raise InvalidInputError(f"'{value}' {NOT_A_COUNTRY}")
+            raise InvalidInputError(NOT_A_COUNTRY, what=Input(N_("a country")), value=value)
         result.append(code)
     return tuple(dict.fromkeys(result))
 

@@ -57,7 +57,7 @@ class Notices:
             rendered = self.render(kind, recipient.language, {
                 "reference": case.reference, "title": case.title, "received": case.received_on,
                 "reason": reason, "recipient_name": recipient.name,
-                "ncp_name": self.settings.ncp.name})
+                "ncp_name": self.settings.ncp.name_in(recipient.language)})
             tx.outbox.add(message_id=new_message_id(self.settings), case_ref=case.reference,
                           kind=kind, recipient=recipient.address, language=recipient.language,
                           subject=rendered.subject, text=rendered.text, html=rendered.html,

@@ -9,11 +9,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import traceback
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -105,7 +106,10 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
 
     @app.exception_handler(ApiError)
-    def api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    def api_error(request: Request, exc: ApiError) -> Response:
+        pages = _pages_of(request)
+        if exc.error == "csrf" and pages is not None:  # a page form: said on a page
+            return pages.stale_form(request)
         return _error(exc.status, exc.error, exc.detail, exc.headers)
 
     @app.exception_handler(SignInFirst)
@@ -122,7 +126,10 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return _error(status, code, exc.words())
 
     @app.exception_handler(RequestValidationError)
-    def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        pages = _pages_of(request)
+        if pages is not None and request.method == "POST":  # a page form: said on a page
+            return pages.form_refused(request, exc.errors())
         return _invalid(exc.errors())
 
     @app.exception_handler(StarletteHTTPException)
@@ -155,5 +162,24 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api.router, tags=["api"])
     if importlib.util.find_spec("ncpflow.web.pages") is not None:
         # The pages are built alongside; the API works without them.
-        app.include_router(importlib.import_module("ncpflow.web.pages").router)
+        pages = importlib.import_module("ncpflow.web.pages")
+        app.include_router(pages.router)
+        app.state.pages = pages
     return app
+
+
+class PageErrors(Protocol):
+    """What the pages (ncpflow.web.pages) answer when a form is refused before its handler."""
+
+    def form_refused(self, request: Request, errors: Sequence[Mapping[str, Any]]) -> Response: ...
+
+    def stale_form(self, request: Request) -> Response: ...
+
+
+def _pages_of(request: Request) -> PageErrors | None:
+    """The pages' module when `request` went to one of its routes (not the API's), else None."""
+    pages = getattr(request.app.state, "pages", None)
+    endpoint = request.scope.get("endpoint")
+    if pages is None or getattr(endpoint, "__module__", None) != pages.__name__:
+        return None
+    return cast("PageErrors", pages)

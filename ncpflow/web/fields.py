@@ -11,10 +11,14 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from states.errors import InvalidInputError
+from states.messages import N_
+
 
 def clean_text(value: str) -> str:
     if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
+        # The input is named where the refusal is worded (workflow.commands.refusals).
+        raise InvalidInputError(N_("{what} must not contain NUL characters"))
     return value
 
 

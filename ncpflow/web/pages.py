@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,9 +27,9 @@ from pydantic import AfterValidator
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
-from states.errors import InvalidInputError, NcpflowError
+from states.errors import Input, InvalidInputError, NcpflowError
 from states.lifecycle import DeadlineName, State
-from states.messages import N_
+from states.messages import N_, Translator
 from states.permissions import Action, allows
 from states.users import User
 from translations import translator
@@ -62,11 +62,14 @@ Field2000 = Annotated[str, Form(max_length=2000), AfterValidator(clean_text)]
 # and a refusal comes back as a message naming the field; this only caps what is read at all.
 FORM_MAX = 20_000
 FormText = Annotated[str, Form(max_length=FORM_MAX), AfterValidator(clean_text)]
-# The step forms' fields by their labels on the page (case.html); the version, a hidden field,
-# by the form's name for it.
+# The forms' fields by their labels on the page (case.html, signin.html); the hidden ones (the
+# step, the case's version, the sign-in's own) by what they are, in the page's language too.
 FORM_LABELS = {"reason": N_("Reason"), "scope": N_("Scope (accept only)"),
                "requested_by": N_("Requested by"), "outcome": N_("Outcome"),
-               "expected_version": "version"}
+               "trigger": N_("step"), "expected_version": N_("version"), "version": N_("version"),
+               "username": N_("User name"), "password": N_("Password"),
+               "code": N_("One-time code"), "pending": N_("the sign-in"),
+               "next": N_("the page to go on to"), "csrf_token": N_("the form")}
 
 # Stage -> the deadline that runs while a case is in it (the indicative timeline).
 STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
@@ -84,7 +87,10 @@ SIGNIN_PROBLEMS = {
     "busy": N_("Many sign-ins at once right now. Try again in a moment."),
     "needs_enrolment": N_("Your role must sign in with a one-time code, and you have none yet. "
                           "Ask an administrator to enrol you with `ncpflow users totp NAME`."),
+    "stale_form": N_("The form is stale or was not sent by this site. Reload the page and try "
+                     "again."),
 }
+SIGNIN_PATHS = ("/signin", "/signin/code")
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -150,7 +156,8 @@ def _render(request: Request, name: str, user: User | None, nav: str,
     base = {"request": request, "lang": lang, **words, "user": user, "nav": nav,
             "user_name": user.name if user else "", "user_role": user.role if user else "",
             "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
-            "csrf": auth.csrf_token(request), "ncp_name": application_of(request).settings.ncp.name,
+            "csrf": auth.csrf_token(request),
+            "ncp_name": application_of(request).settings.ncp.name_in(lang),
             "flash_error": flash.get("error") or None,
             "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None}
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
@@ -225,18 +232,47 @@ def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
     return steps
 
 
+def _labels(tr: Translator) -> Callable[[str], str]:
+    """A form's field by its label on the page, in `tr`'s words."""
+    return lambda field: tr.gettext(FORM_LABELS[field]) if field in FORM_LABELS else field
+
+
 def _command(request: Request, model: type[commands.C], **fields: str) -> commands.C:
     """The step's input model from its form (empty: left out); a refusal (InvalidInputError)
     names each field by its label on the page, in the page's language."""
-    tr = translator(_language(request))
-    return commands.validate(
-        model, {name: value or None for name, value in fields.items()},
-        lambda field: tr.gettext(FORM_LABELS[field]) if field in FORM_LABELS else field)
+    return commands.validate(model, {name: value or None for name, value in fields.items()},
+                             _labels(translator(_language(request))))
 
 
 def _refused(exc: NcpflowError, request: Request) -> str:
-    """What the page says when a step is refused: in its language, inputs by their field names."""
-    return exc.words(translator(_language(request))) or type(exc).__name__
+    """What the page says when a step is refused: in its language, each input by its label."""
+    tr = translator(_language(request))
+    return exc.words(tr, _labels(tr)) or type(exc).__name__
+
+
+def form_refused(request: Request, errors: Sequence[Mapping[str, Any]]) -> Response:
+    """A page form whose fields the route itself refused (too long, a NUL): 422, the page in its
+    language naming each field by its label; the sign-in form comes back to be filled again."""
+    tr = translator(_language(request))
+    found = [{**error, "loc": tuple(error.get("loc", ()))[1:]} for error in errors]
+    message = "; ".join(words for _, words in commands.problems(found, _labels(tr), tr))
+    if request.url.path in SIGNIN_PATHS:
+        return _signin_page(request, status=422, message=message)
+    page = _render(request, "base.html", None, "", flash_error=message)
+    page.status_code = 422
+    return page
+
+
+def stale_form(request: Request) -> Response:
+    """A page form without this browser's CSRF token: 403, said in the page's language; the
+    sign-in form is shown again, with a fresh token."""
+    if request.url.path in SIGNIN_PATHS:
+        return _signin_page(request, status=403, problem="stale_form")
+    page = _render(request, "base.html", None, "",
+                   flash_error=translator(_language(request)).gettext(
+                       SIGNIN_PROBLEMS["stale_form"]))
+    page.status_code = 403
+    return page
 
 
 # ---- static files and language ---------------------------------------------------------------
@@ -255,11 +291,13 @@ PENDING_SECONDS = 300  # between the right password and its one-time code
 
 
 def _signin_page(request: Request, *, status: int = 200, problem: str = "",
-                 username: str = "", next_url: str = "/", pending: str = "",
+                 message: str = "", username: str = "", next_url: str = "/", pending: str = "",
                  retry_after: int = 0) -> Response:
-    """The sign-in form (or, with `pending`, its second step: the one-time code)."""
+    """The sign-in form (or, with `pending`, its second step: the one-time code); `problem`
+    names the refusal (SIGNIN_PROBLEMS), `message` is one already worded."""
     page = _render(request, "signin.html", None, "signin",
-                   problem=SIGNIN_PROBLEMS[problem] if problem else "", username=username,
+                   problem=SIGNIN_PROBLEMS[problem] if problem else "", message=message,
+                   username=username,
                    next_url=_safe_next(next_url), pending=pending,
                    minutes=max(1, (retry_after + 59) // 60))
     page.status_code = status
@@ -483,8 +521,9 @@ def whole_number(value: str, name: str, maximum: int = 2**31 - 1) -> int | None:
     if not value:
         return None
     if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > maximum:
-        raise InvalidInputError(f"{name} must be a whole number from 0 to {maximum}, "
-                                f"not '{value[:40]}'")
+        raise InvalidInputError(
+            N_("{what} must be a whole number from {low} to {high}, not '{value}'"),
+            what=Input("", name), low=0, high=maximum, value=value[:40])
     return int(value)
 
 
@@ -492,7 +531,7 @@ def _int_param(request: Request, name: str) -> int | None:
     try:
         return whole_number(request.query_params.get(name) or "", name)
     except InvalidInputError as exc:
-        raise ApiError(422, "invalid_input", str(exc)) from None
+        raise ApiError(422, "invalid_input", _refused(exc, request)) from None
 
 
 def _exports(case_filter: str) -> list[tuple[str, str]]:

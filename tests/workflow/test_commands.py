@@ -180,3 +180,26 @@ def test_pydantics_own_errors_are_worded_naming_the_input(errors: list[dict[str,
                                                            words: str) -> None:
     """A whole body that is not an object, JSON that does not parse, a validator's message."""
     assert commands.describe(errors, str.title) == words
+
+
+@pytest.mark.parametrize(("values", "english", "norwegian"), [
+    ({"trigger": "accept", "reason": " "}, "--reason is required and must not be blank",
+     "Reason er påkrevd og kan ikke være tom"),
+    ({"trigger": "fly", "reason": "r"}, "TRIGGER: unknown trigger 'fly'",
+     "Trigger: ukjent handling 'fly'"),
+    ({"trigger": "accept", "reason": "r", "expected_version": "x"},
+     "--expect-version must be a whole number from 0",
+     "Expected_Version må være et heltall fra 0"),
+    ({"trigger": "accept", "reason": "r", "lead": "x"}, "--lead is not an input of this command",
+     "Lead hører ikke til denne handlingen"),
+])
+def test_a_refusal_carries_its_template_and_is_worded_in_the_reader_s_language(
+        values: dict[str, Any], english: str, norwegian: str) -> None:
+    """The command line's English names the option; a page words it in bokmål by its label."""
+    from translations import translator
+
+    with pytest.raises(InvalidInputError) as caught:
+        commands.validate(commands.AdvanceCase, values,
+                          lambda field: {"trigger": "TRIGGER"}.get(field) or flag(field))
+    assert english in caught.value.words()
+    assert norwegian in caught.value.words(translator("nb"), str.title)

@@ -23,6 +23,7 @@ from ncpflow.commands.alerts import scheduler
 from ncpflow.commands.web import serve
 from ncpflow.context import Context, context_of
 from ncpflow.output import out
+from ncpflow.program import starting
 from states.errors import InvalidInputError, NcpflowError
 
 # The command groups, in the order `--help` lists them: name, module, Typer instance.
@@ -51,11 +52,13 @@ class _Groups(MutableMapping[str, Any]):
             if name not in self._lazy:
                 raise KeyError(name)
             module, attribute = self._lazy[name]
-            sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"), attribute)
-            sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
-            group = typer.main.get_group(sub)
-            group.name = name
-            self._built[name] = group
+            with starting():
+                sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"),
+                                           attribute)
+                sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
+                group = typer.main.get_group(sub)
+                group.name = name
+                self._built[name] = group
         return self._built[name]
 
     def __setitem__(self, name: str, command: Any) -> None:

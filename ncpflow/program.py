@@ -11,13 +11,33 @@ long-running one (`serve`, `scheduler`, a long `audit verify`) collects as usual
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_freeze = False
+"""Set by run(): only the program's own process freezes its heap; in-process callers (the
+tests) keep every object collectable."""
+
+
+@contextmanager
+def starting() -> Iterator[None]:
+    """A step of start-up (the command line's import, a command group's, the application's
+    wiring, Rich's console) with the collector off; what it made is then frozen when run()
+    started the process, and the collector is back on if it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if _freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def run() -> None:
-    gc.disable()
-    try:
+    global _freeze
+    _freeze = True
+    with starting():
         from ncpflow import cli
-    finally:
-        gc.freeze()
-        gc.enable()
     cli.run()

@@ -122,6 +122,15 @@ def test_a_write_on_sqlite_needs_no_sqlalchemy_either(tmp_path: Path, sqlite_url
     assert heavy(modules, "sqlalchemy") == []
 
 
+def test_a_read_renders_no_message_so_loads_no_templates_or_babel_dates(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """The application's renderer imports notifications.render on the first message: `case
+    show` and `case list` load neither the templates' labels nor Babel's date formatting."""
+    for args in (("case", "show", reference), ("case", "list")):
+        assert heavy(loaded(tmp_path, sqlite_url, *args), "notifications.render",
+                     "notifications.labels", "babel.dates") == []
+
+
 def test_a_read_configures_no_logging_so_loads_no_structlog(
         tmp_path: Path, sqlite_url: str, reference: str) -> None:
     """Nothing on the read path logs: structlog (asyncio, Rich's tracebacks) is not loaded."""
@@ -166,8 +175,39 @@ def test_the_program_imports_without_the_collector_and_runs_the_command_with_it(
 
     seen: list[tuple[bool, int]] = []
     monkeypatch.setattr(cli, "run", lambda: seen.append((gc.isenabled(), gc.get_freeze_count())))
+    monkeypatch.setattr(program, "_freeze", False)  # run() sets it; restored after the test
     try:
         program.run()
     finally:
         gc.unfreeze()
     assert seen and seen[0][0] and seen[0][1] > 0
+
+
+def test_a_start_up_step_runs_without_the_collector_and_freezes_only_in_the_program(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`starting()` turns the collector off for the step and back on after it; it freezes what
+    the step made only once `run()` started the process, so in-process callers keep a
+    collectable heap."""
+    import gc
+
+    from ncpflow import program
+
+    seen: list[bool] = []
+    gc.unfreeze()
+    with program.starting():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
+    monkeypatch.setattr(program, "_freeze", True)
+    try:
+        with program.starting():
+            pass
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        with program.starting():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

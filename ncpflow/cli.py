@@ -3,8 +3,6 @@
 Each command group lives in ncpflow/commands/; this module is the root and registers them.
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import sys

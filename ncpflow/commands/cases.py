@@ -1,7 +1,5 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

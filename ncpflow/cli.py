@@ -80,6 +80,12 @@ class _Root(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _Groups(self.commands)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A start-up step: the root's options are the first Typer coerces, and it imports
+        pydantic to build their adapters (and `--help` prints from here)."""
+        with starting():
+            return super().parse_args(ctx, args)
+
 
 # Plain help and usage errors (click's): Rich's help renderer imports its Markdown parser, which
 # would cost every `--help` about a third of its start-up.

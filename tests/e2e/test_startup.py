@@ -65,6 +65,31 @@ def test_help_imports_neither_the_workflow_nor_a_database_nor_the_web_stack(
                  "holidays", "rich") == []
 
 
+def test_help_imports_neither_the_audit_chain_nor_the_html_reports(
+        tmp_path: Path, sqlite_url: str) -> None:
+    """`audit log` imports the chain's hashed fields and the reports their HTML module when they
+    run: `--help` loads no hashlib, html or ncpflow.report_html."""
+    assert heavy(loaded(tmp_path, sqlite_url, "--help"), "hashlib", "html", "states.chain",
+                 "ncpflow.report_html") == []
+
+
+def test_the_command_line_annotations_are_objects_not_strings_to_evaluate() -> None:
+    """Typer reads every command's signature at start; string annotations (`from __future__
+    import annotations`) would be compiled and evaluated three times each on every start."""
+    import inspect
+
+    from ncpflow import cli
+    from ncpflow.commands import alerts, audit, cases, reports, rotation, web
+
+    functions = [f for module in (cli, alerts, audit, cases, reports, rotation, web)
+                 for f in vars(module).values()
+                 if inspect.isfunction(f) and f.__module__ == module.__name__]
+    strings = {f"{f.__module__}.{f.__name__}": name
+               for f in functions for name, hint in inspect.get_annotations(f).items()
+               if isinstance(hint, str)}
+    assert len(functions) > 50 and strings == {}
+
+
 def test_a_group_help_imports_no_more_than_the_root_help(tmp_path: Path, sqlite_url: str) -> None:
     """`ncpflow case open --help` does not reach the use cases it describes."""
     modules = loaded(tmp_path, sqlite_url, "case", "open", "--help")

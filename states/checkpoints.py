@@ -5,7 +5,8 @@ newest entries were cut off. A checkpoint signs (seq, hash, at) of the head with
 Ed25519 key (`states.signatures`), kept outside the database; checkpoints live in a table and in
 a log file outside the database, so cutting entries, or entries and the newest checkpoints,
 leaves a signed seq the chain no longer reaches. Older checkpoints carry an HMAC instead (`mac`)
-and stay verifiable with that key.
+and stay verifiable with that key, but only up to the first Ed25519 checkpoint: the HMAC key was
+shared with auditors, so an HMAC checkpoint above that seq is refused as made after the switch.
 
 A checkpoint is written to the log (and fsynced) before its row commits. A process killed in
 between leaves a log line without a row: when that line is validly signed and names a (seq,
@@ -82,8 +83,16 @@ class Keys:
     trusted: TrustedKeys = field(default_factory=TrustedKeys)
 
 
-def signature_problem(keys: Keys, checkpoint: Checkpoint) -> str | None:
-    """None when the checkpoint's signature holds; else what is wrong with it."""
+def first_ed25519(keys: Keys, checkpoints: Iterable[Checkpoint]) -> int | None:
+    """The seq of the first checkpoint validly signed with Ed25519 (None: there is none)."""
+    signed = sorted((c for c in checkpoints if c.sig), key=lambda c: c.seq)
+    return next((c.seq for c in signed if signature_problem(keys, c) is None), None)
+
+
+def signature_problem(keys: Keys, checkpoint: Checkpoint,
+                      switched: int | None = None) -> str | None:
+    """None when the checkpoint's signature holds; else what is wrong with it. `switched` is
+    the seq of the first Ed25519 checkpoint: an HMAC checkpoint above it is refused."""
     where = f"checkpoint at seq {checkpoint.seq}"
     if checkpoint.sig:
         verdict = keys.trusted.check(checkpoint.key, LABEL, _payload(
@@ -96,6 +105,9 @@ def signature_problem(keys: Keys, checkpoint: Checkpoint) -> str | None:
                    f"{checkpoint.key})"
         return None
     if checkpoint.mac:
+        if switched is not None and checkpoint.seq > switched:
+            return (f"{where}: HMAC-signed after the first Ed25519 checkpoint (seq {switched}); "
+                    "checkpoints since then must be signed with Ed25519")
         if keys.hmac is None:
             return f"{where}: HMAC-signed, but no HMAC key to check it"
         expected = mac_of(keys.hmac, seq=checkpoint.seq, hash=checkpoint.hash, at=checkpoint.at)
@@ -136,14 +148,15 @@ def check(keys: Keys, *, stored: Iterable[Checkpoint], logged: Iterable[Checkpoi
     for line in logged:
         if line not in log.setdefault(line.seq, []):
             log[line.seq].append(line)
+    switched = first_ed25519(keys, [*table.values(), *logged])
     findings: list[CheckpointFinding] = []
     unfinished: list[int] = []
     reached = head_seq or 0
     for seq in sorted(table.keys() | log.keys()):
         row, lines = table.get(seq), log.get(seq, [])
         sources = [*([row] if row is not None else []), *(c for c in lines if c != row)]
-        bad_signature = next((p for p in (signature_problem(keys, c) for c in sources) if p),
-                             None)
+        bad_signature = next((p for p in (signature_problem(keys, c, switched)
+                                           for c in sources) if p), None)
         if bad_signature:
             findings.append(CheckpointFinding(seq, bad_signature))
         if row is None:

@@ -8,15 +8,23 @@ this version does not declare (written by a newer one) is a `GenericRecord` hold
 as stored, and `read(entry)` also turns a declared kind whose data does not fit into one, so
 views and reports keep working on any log.
 
-Pure: no I/O. Dates are ISO dates (`2025-01-31`), instants ISO 8601 with their offset.
+Each kind is declared once, as a dataclass: a field's type says how its value is spelled (dates
+ISO dates such as `2025-01-31`, instants ISO 8601 with their offset, tuples lists, nested records
+objects) and its metadata (`_spelled`) the stored key when it differs from the field's name,
+whether the key is left out when the value is None, whether older entries may lack it, and
+whether a nested record's keys sit in the enclosing object. `to_data` and `from_data` are
+derived from that declaration.
+
+Pure: no I/O.
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, ClassVar, Protocol, Self
+from typing import Any, ClassVar, Protocol, Self, Union, get_args, get_origin, get_type_hints
 
 from states.case import CaseDetails, Party
 from states.chain import AuditEntry
@@ -62,6 +70,9 @@ class _Reader:
             raise self._fail(key, "present")
         return self.data[key]
 
+    def inner(self, key: str) -> _Reader:
+        return _Reader(self.value(key), f"{self.where}.{key}")
+
     def text(self, key: str) -> str:
         value = self.data.get(key)
         if not isinstance(value, str):
@@ -78,12 +89,6 @@ class _Reader:
         value = self.data.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self._fail(key, "an integer")
-        return value
-
-    def opt_integer(self, key: str) -> int | None:
-        value = self.value(key)
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise self._fail(key, "an integer or null")
         return value
 
     def flag(self, key: str) -> bool:
@@ -104,9 +109,6 @@ class _Reader:
         except ValueError:
             raise self._fail(key, "an ISO date") from None
 
-    def opt_day(self, key: str) -> date | None:
-        return None if self.value(key) is None else self.day(key)
-
     def instant(self, key: str) -> datetime:
         try:
             value = datetime.fromisoformat(self.text(key))
@@ -122,55 +124,229 @@ class _Reader:
             raise self._fail(key, "a list")
         return [_Reader(item, f"{self.where}.{key}[{n}]") for n, item in enumerate(value)]
 
-    def mapping(self, key: str) -> Mapping[str, Any]:
+    def mapping(self, key: str) -> _Reader:
         value = self.data.get(key)
         if not isinstance(value, Mapping):
             raise self._fail(key, "an object")
-        return value
+        return _Reader(value, f"{self.where}.{key}")
 
 
-def _without(data: dict[str, Any], absent: Iterable[str]) -> dict[str, Any]:
-    for key in absent:
-        data.pop(key, None)
-    return data
+# -- how a field is spelled ---------------------------------------------------------------------
+
+_UNSET: Any = object()
 
 
-def _absent(reader: _Reader, keys: Iterable[str]) -> frozenset[str]:
-    return frozenset(key for key in keys if not reader.has(key))
+def _spelled(key: str | None = None, *, omit_none: bool = False, legacy: Any = _UNSET,
+             inline: bool = False) -> dict[str, Any]:
+    """Field metadata: the stored `key` (default: the field's name); `omit_none`: the key is
+    absent when the value is None (and, when present, holds the type without None); `legacy`:
+    entries written by an older version may lack the key, read as this value and written back
+    without it (the record's `absent` remembers which); `inline`: a nested record's keys sit in
+    the enclosing object."""
+    return {"key": key, "omit_none": omit_none, "legacy": legacy, "inline": inline}
+
+
+FieldValue = tuple[str, ...] | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Codec:
+    write: Callable[[Any], Any] | None  # None: the value is stored as it is
+    read: Callable[[_Reader, str], Any]
+
+
+def _optional(codec: _Codec, reader: Callable[[_Reader, str], Any]) -> _Codec:
+    write = codec.write
+    if write is None:
+        return _Codec(None, reader)
+    return _Codec(lambda value: None if value is None else write(value), reader)
+
+
+def _plain(value: FieldValue) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _field_value(r: _Reader, key: str) -> FieldValue:
+    value = r.value(key)
+    return r.texts(key) if isinstance(value, list) else r.opt_text(key)
+
+
+def _opt_day(r: _Reader, key: str) -> date | None:
+    return None if r.value(key) is None else r.day(key)
+
+
+_SIMPLE: dict[Any, _Codec] = {
+    str: _Codec(None, _Reader.text),
+    int: _Codec(None, _Reader.integer),
+    bool: _Codec(None, _Reader.flag),
+    date: _Codec(date.isoformat, _Reader.day),
+    datetime: _Codec(datetime.isoformat, _Reader.instant),
+}
+_OPTIONAL_READERS: dict[Any, Callable[[_Reader, str], Any]] = {
+    str: _Reader.opt_text, date: _opt_day}
+
+
+def _codec(hint: Any) -> _Codec:
+    """How a value of the type `hint` is spelled in the data and read back."""
+    if hint in _SIMPLE:
+        return _SIMPLE[hint]
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, types.UnionType):
+        if set(args) == set(get_args(FieldValue)):
+            return _Codec(_plain, _field_value)
+        (inner,) = (arg for arg in args if arg is not type(None))
+        return _optional(_codec(inner), _OPTIONAL_READERS[inner])
+    if origin is tuple and args[0] is str:
+        return _Codec(list, _Reader.texts)
+    if origin is tuple:
+        shape: type[_Shape] = args[0]
+        return _Codec(lambda values: [value.to_data() for value in values],
+                      lambda r, key: tuple(shape.read(item) for item in r.items(key)))
+    if origin is Mapping:
+        each = _codec(args[1])
+
+        def read_mapping(r: _Reader, key: str) -> dict[str, Any]:
+            inner = r.mapping(key)
+            return {name: each.read(inner, name) for name in inner.data}
+
+        write = each.write or _as_is
+        return _Codec(lambda values: {name: write(v) for name, v in values.items()},
+                      read_mapping)
+    if isinstance(hint, type) and issubclass(hint, _Shape):
+        return _nested(hint)
+    raise TypeError(f"no spelling for {hint!r}")  # pragma: no cover - a declaration mistake
+
+
+def _nested(shape: type[_Shape], *, inline: bool = False) -> _Codec:
+    """A record inside a record: an object under its key, or its keys in the enclosing one."""
+    def read(r: _Reader, key: str) -> _Shape:
+        return shape.read(r if inline else r.inner(key))
+
+    return _Codec(lambda value: value.to_data(), read)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    key: str
+    codec: _Codec
+    omit_none: bool
+    legacy: Any
+    inline: bool
+
+
+_DECLARED: dict[type, tuple[_Field, ...]] = {}
+
+
+def _declared(shape: type) -> tuple[_Field, ...]:
+    """The fields of a record class as spelled in the data (worked out once per class)."""
+    try:
+        return _DECLARED[shape]
+    except KeyError:
+        pass
+    hints = get_type_hints(shape)
+    declared = []
+    for each in fields(shape):
+        if each.name == "absent":
+            continue
+        meta = {**_spelled(), **each.metadata}
+        hint = hints[each.name]
+        if meta["omit_none"]:
+            (hint,) = (arg for arg in get_args(hint) if arg is not type(None))
+        codec = _nested(hint, inline=True) if meta["inline"] else _codec(hint)
+        declared.append(_Field(each.name, meta["key"] or each.name, codec, meta["omit_none"],
+                               meta["legacy"], meta["inline"]))
+    _DECLARED[shape] = tuple(declared)
+    return _DECLARED[shape]
+
+
+_NONE_ABSENT: frozenset[str] = frozenset()
+_WRITERS: dict[type, tuple[tuple[str, str, Callable[[Any], Any] | None, bool, bool], ...]] = {}
+
+
+def _writers(shape: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None, bool, bool], ...]:
+    """What `to_data` needs of each field, flat (it runs on every audited write)."""
+    try:
+        return _WRITERS[shape]
+    except KeyError:
+        made = _WRITERS[shape] = tuple((f.name, f.key, f.codec.write, f.omit_none, f.inline)
+                                       for f in _declared(shape))
+        return made
+
+
+class _Shape:
+    """A value spelled field by field as its dataclass declares (see `_spelled`)."""
+
+    def to_data(self) -> dict[str, Any]:
+        absent: frozenset[str] = getattr(self, "absent", _NONE_ABSENT)
+        data: dict[str, Any] = {}
+        for name, key, write, omit_none, inline in _writers(type(self)):
+            value = getattr(self, name)
+            if (omit_none and value is None) or key in absent:
+                continue
+            if inline:
+                data.update(value.to_data())
+            else:
+                data[key] = value if write is None else write(value)
+        return data
+
+    @classmethod
+    def read(cls, r: _Reader) -> Self:
+        values: dict[str, Any] = {}
+        absent = set()
+        for each in _declared(cls):
+            if each.inline or r.has(each.key):
+                values[each.name] = each.codec.read(r, each.key)
+            elif each.omit_none:
+                values[each.name] = None
+            elif each.legacy is not _UNSET:
+                values[each.name] = each.legacy
+                absent.add(each.key)
+            else:
+                values[each.name] = each.codec.read(r, each.key)
+        if absent:
+            values["absent"] = frozenset(absent)
+        return cls(**values)
+
+
+class _Record(_Shape):
+    """A declared kind: `KIND` is the entry's kind."""
+
+    KIND: ClassVar[str]
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @classmethod
+    def from_data(cls, r: _Reader) -> Self:
+        return cls.read(r)
 
 
 # -- values inside records ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PartyData:
+class PartyData(_Shape):
     """A party as registered: `org_number` is absent from the data when none was given."""
 
     role: str
     name: str
     type: str | None
     confidential: bool
-    org_number: str | None = None
+    org_number: str | None = field(default=None, metadata=_spelled(omit_none=True))
 
     @classmethod
     def of(cls, party: Party) -> PartyData:
         return cls(party.role.value, party.name, party.type, party.confidential,
                    party.org_number)
 
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"role": self.role, "name": self.name, "type": self.type,
-                                "confidential": self.confidential}
-        if self.org_number is not None:
-            data["org_number"] = self.org_number
-        return data
-
-    @classmethod
-    def read(cls, r: _Reader) -> PartyData:
-        return cls(r.text("role"), r.text("name"), r.opt_text("type"), r.flag("confidential"),
-                   r.opt_text("org_number") if r.has("org_number") else None)
-
 
 @dataclass(frozen=True)
-class StartedDeadline:
+class StartedDeadline(_Shape):
     name: str
     due: date
 
@@ -178,16 +354,9 @@ class StartedDeadline:
     def of(cls, started: DeadlineStarted) -> StartedDeadline:
         return cls(started.name.value, started.due)
 
-    def to_data(self) -> dict[str, Any]:
-        return {"name": self.name, "due": self.due.isoformat()}
-
-    @classmethod
-    def read(cls, r: _Reader) -> StartedDeadline:
-        return cls(r.text("name"), r.day("due"))
-
 
 @dataclass(frozen=True)
-class MetDeadline:
+class MetDeadline(_Shape):
     name: str
     on: date
     due: date
@@ -197,17 +366,9 @@ class MetDeadline:
     def of(cls, met: DeadlineMet) -> MetDeadline:
         return cls(met.name.value, met.on, met.due, met.late_days)
 
-    def to_data(self) -> dict[str, Any]:
-        return {"name": self.name, "on": self.on.isoformat(), "due": self.due.isoformat(),
-                "late_days": self.late_days}
-
-    @classmethod
-    def read(cls, r: _Reader) -> MetDeadline:
-        return cls(r.text("name"), r.day("on"), r.day("due"), r.integer("late_days"))
-
 
 @dataclass(frozen=True)
-class MovedDue:
+class MovedDue(_Shape):
     name: str
     before: date
     after: date
@@ -220,17 +381,9 @@ class MovedDue:
     def days(self) -> int:
         return (self.after - self.before).days
 
-    def to_data(self) -> dict[str, Any]:
-        return {"name": self.name, "before": self.before.isoformat(),
-                "after": self.after.isoformat()}
-
-    @classmethod
-    def read(cls, r: _Reader) -> MovedDue:
-        return cls(r.text("name"), r.day("before"), r.day("after"))
-
 
 @dataclass(frozen=True)
-class SkippedMember:
+class SkippedMember(_Shape):
     """Why a member did not lead: `reason` one of inactive, recused, hard_conflict,
     soft_conflict, on_leave; `detail` in English."""
 
@@ -242,29 +395,15 @@ class SkippedMember:
     def of(cls, skip: Skip) -> SkippedMember:
         return cls(skip.member, skip.reason.value, skip.detail)
 
-    def to_data(self) -> dict[str, Any]:
-        return {"member": self.member, "reason": self.reason, "detail": self.detail}
-
-    @classmethod
-    def read(cls, r: _Reader) -> SkippedMember:
-        return cls(r.text("member"), r.text("reason"), r.text("detail"))
-
 
 @dataclass(frozen=True)
-class Candidate:
+class Candidate(_Shape):
     member: str
     note: str
 
-    def to_data(self) -> dict[str, Any]:
-        return {"member": self.member, "note": self.note}
-
-    @classmethod
-    def read(cls, r: _Reader) -> Candidate:
-        return cls(r.text("member"), r.text("note"))
-
 
 @dataclass(frozen=True)
-class Decision:
+class Decision(_Shape):
     """A lead or duty decision: candidates in the order considered, skips with reasons, the
     choice (null: nobody), its explanation in English; `rule` is absent for duty decisions."""
 
@@ -272,7 +411,7 @@ class Decision:
     skipped: tuple[SkippedMember, ...]
     chosen: str | None
     explanation: str
-    rule: str | None = None
+    rule: str | None = field(default=None, metadata=_spelled(omit_none=True))
 
     @classmethod
     def of(cls, decision: LeadDecision | DutyDecision) -> Decision:
@@ -281,66 +420,34 @@ class Decision:
                    decision.explain(),
                    decision.rule if isinstance(decision, LeadDecision) else None)
 
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"candidates": [c.to_data() for c in self.candidates],
-                                "skipped": [s.to_data() for s in self.skipped],
-                                "chosen": self.chosen, "explanation": self.explanation}
-        if self.rule is not None:
-            data["rule"] = self.rule
-        return data
-
-    @classmethod
-    def read(cls, r: _Reader) -> Decision:
-        return cls(tuple(Candidate.read(c) for c in r.items("candidates")),
-                   tuple(SkippedMember.read(s) for s in r.items("skipped")),
-                   r.opt_text("chosen"), r.text("explanation"),
-                   r.text("rule") if r.has("rule") else None)
-
-
-FieldValue = tuple[str, ...] | str | None
-
 
 @dataclass(frozen=True)
-class Change:
+class Change(_Shape):
     """One descriptive field's value before and after: a list of codes, a text, or null."""
 
-    before: FieldValue
-    after: FieldValue
-
-    def to_data(self) -> dict[str, Any]:
-        return {"from": _plain(self.before), "to": _plain(self.after)}
-
-    @classmethod
-    def read(cls, r: _Reader) -> Change:
-        return cls(_field_value(r, "from"), _field_value(r, "to"))
-
-
-def _plain(value: FieldValue) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _field_value(r: _Reader, key: str) -> FieldValue:
-    value = r.value(key)
-    return r.texts(key) if isinstance(value, list) else r.opt_text(key)
+    before: FieldValue = field(metadata=_spelled("from"))
+    after: FieldValue = field(metadata=_spelled("to"))
 
 
 # -- the declared kinds -------------------------------------------------------------------------
-# Each: KIND, the fields, to_data() (the stored spelling) and from_data() (its inverse).
+# Each: KIND and its fields, declared with their stored spelling (see `_spelled`).
+
+_FROM = _spelled("from")
+
 
 @dataclass(frozen=True)
-class Opened:
+class Opened(_Record):
     """A submission registered: a new case in `received`."""
 
     KIND: ClassVar[str] = "opened"
-    LEGACY_ABSENT: ClassVar[tuple[str, ...]] = ("guidelines_edition", "supporting_ncps")
 
     title: str
     parties: tuple[PartyData, ...]
     themes: tuple[str, ...]
     host_countries: tuple[str, ...]
     sector: str | None
-    guidelines_edition: str | None
-    supporting_ncps: tuple[str, ...]
+    guidelines_edition: str | None = field(metadata=_spelled(legacy=None))
+    supporting_ncps: tuple[str, ...] = field(metadata=_spelled(legacy=()))
     deadlines_started: tuple[StartedDeadline, ...]
     recorded_at: datetime
     absent: frozenset[str] = frozenset()  # keys an older version did not write
@@ -353,31 +460,9 @@ class Opened:
                    tuple(details.supporting_ncps),
                    tuple(StartedDeadline.of(s) for s in event.started), recorded_at)
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return _without({
-            "title": self.title, "parties": [p.to_data() for p in self.parties],
-            "themes": list(self.themes), "host_countries": list(self.host_countries),
-            "sector": self.sector, "guidelines_edition": self.guidelines_edition,
-            "supporting_ncps": list(self.supporting_ncps),
-            "deadlines_started": [s.to_data() for s in self.deadlines_started],
-            "recorded_at": self.recorded_at.isoformat()}, self.absent)
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("title"), tuple(PartyData.read(p) for p in r.items("parties")),
-                   r.texts("themes"), r.texts("host_countries"), r.opt_text("sector"),
-                   r.opt_text("guidelines_edition") if r.has("guidelines_edition") else None,
-                   r.texts("supporting_ncps") if r.has("supporting_ncps") else (),
-                   tuple(StartedDeadline.read(s) for s in r.items("deadlines_started")),
-                   r.instant("recorded_at"), _absent(r, cls.LEGACY_ABSENT))
-
 
 @dataclass(frozen=True)
-class Transitioned:
+class Transitioned(_Record):
     """A trigger fired: the case moved from `from_state` to `to_state` (the envelope)."""
 
     KIND: ClassVar[str] = "transitioned"
@@ -388,7 +473,8 @@ class Transitioned:
     deadlines_started: tuple[StartedDeadline, ...]
     version: int
     recorded_at: datetime
-    scope: str | None = None  # absent from the data unless given (accept only)
+    scope: str | None = field(  # absent from the data unless given (accept only)
+        default=None, metadata=_spelled(omit_none=True))
 
     @classmethod
     def of(cls, event: CaseTransitioned, *, version: int,
@@ -398,31 +484,9 @@ class Transitioned:
                    tuple(StartedDeadline.of(s) for s in event.started), version, recorded_at,
                    event.scope)
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "trigger": self.trigger, "outcome": self.outcome,
-            "deadlines_met": [m.to_data() for m in self.deadlines_met],
-            "deadlines_started": [s.to_data() for s in self.deadlines_started],
-            "version": self.version, "recorded_at": self.recorded_at.isoformat()}
-        if self.scope is not None:
-            data["scope"] = self.scope
-        return data
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("trigger"), r.opt_text("outcome"),
-                   tuple(MetDeadline.read(m) for m in r.items("deadlines_met")),
-                   tuple(StartedDeadline.read(s) for s in r.items("deadlines_started")),
-                   r.integer("version"), r.instant("recorded_at"),
-                   r.text("scope") if r.has("scope") else None)
-
 
 @dataclass(frozen=True)
-class Edited:
+class Edited(_Record):
     """Descriptive fields changed: only the fields that changed are listed."""
 
     KIND: ClassVar[str] = "edited"
@@ -433,23 +497,9 @@ class Edited:
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"changes": {name: change.to_data() for name, change in self.changes.items()},
-                "version": self.version, "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        changes = _Reader(r.mapping("changes"), f"{r.where}.changes")
-        return cls({name: Change.read(_Reader(changes.value(name), f"{changes.where}.{name}"))
-                    for name in changes.data}, r.integer("version"), r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class Paused:
+class Paused(_Record):
     """The clock stopped (the reason in the envelope)."""
 
     KIND: ClassVar[str] = "paused"
@@ -458,21 +508,9 @@ class Paused:
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"requested_by": self.requested_by, "version": self.version,
-                "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.opt_text("requested_by"), r.integer("version"), r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class Resumed:
+class Resumed(_Record):
     """The clock restarted: open deadlines moved on by the whole days paused."""
 
     KIND: ClassVar[str] = "resumed"
@@ -482,22 +520,9 @@ class Resumed:
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"paused_days": self.paused_days, "moved": [m.to_data() for m in self.moved],
-                "version": self.version, "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.integer("paused_days"), tuple(MovedDue.read(m) for m in r.items("moved")),
-                   r.integer("version"), r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class Extended:
+class Extended(_Record):
     """One deadline given more time."""
 
     KIND: ClassVar[str] = "extended"
@@ -508,24 +533,9 @@ class Extended:
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"deadline": self.deadline, "amount": self.amount,
-                "moved": [m.to_data() for m in self.moved], "version": self.version,
-                "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("deadline"), r.text("amount"),
-                   tuple(MovedDue.read(m) for m in r.items("moved")), r.integer("version"),
-                   r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class Alert:
+class Alert(_Record):
     """An alert rung fired for a deadline; its e-mails were queued."""
 
     KIND: ClassVar[str] = "alert"
@@ -536,22 +546,9 @@ class Alert:
     due: date
     recipients: tuple[str, ...]
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"case": self.case, "deadline": self.deadline, "rung": self.rung,
-                "due": self.due.isoformat(), "recipients": list(self.recipients)}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("case"), r.text("deadline"), r.text("rung"), r.day("due"),
-                   r.texts("recipients"))
-
 
 @dataclass(frozen=True)
-class Notified:
+class Notified(_Record):
     """An e-mail from the outbox was accepted by the mail server."""
 
     KIND: ClassVar[str] = "notified"
@@ -561,22 +558,9 @@ class Notified:
     recipient: str
     attempts: int
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"outbox_id": self.outbox_id, "message_id": self.message_id,
-                "recipient": self.recipient, "attempts": self.attempts}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.integer("outbox_id"), r.text("message_id"), r.text("recipient"),
-                   r.integer("attempts"))
-
 
 @dataclass(frozen=True)
-class MembersSynced:
+class MembersSynced(_Record):
     """config.toml's members brought into the database."""
 
     KIND: ClassVar[str] = "members_synced"
@@ -594,42 +578,16 @@ class MembersSynced:
                    tuple(changes.deactivated), tuple(changes.reactivated), changes.reordered,
                    tuple(members))
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"added": list(self.added),
-                "changed": {k: list(v) for k, v in self.changed.items()},
-                "deactivated": list(self.deactivated), "reactivated": list(self.reactivated),
-                "reordered": self.reordered, "members": list(self.members)}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        changed = _Reader(r.mapping("changed"), f"{r.where}.changed")
-        return cls(r.texts("added"), {k: changed.texts(k) for k in changed.data},
-                   r.texts("deactivated"), r.texts("reactivated"), r.flag("reordered"),
-                   r.texts("members"))
-
 
 @dataclass(frozen=True)
-class _NewCaseLead:
+class _NewCaseLead(_Record):
     """The rotation's decision for a new case, on its date of receipt."""
 
     mode: str
     on: date
-    decision: Decision
+    decision: Decision = field(metadata=_spelled(inline=True))
     notified: tuple[str, ...]
     recorded_at: datetime
-
-    def to_data(self) -> dict[str, Any]:
-        return {"mode": self.mode, "on": self.on.isoformat(), **self.decision.to_data(),
-                "notified": list(self.notified), "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("mode"), r.day("on"), Decision.read(r), r.texts("notified"),
-                   r.instant("recorded_at"))
 
 
 @dataclass(frozen=True)
@@ -638,20 +596,12 @@ class LeadAssigned(_NewCaseLead):
 
     KIND: ClassVar[str] = "lead_assigned"
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
 
 @dataclass(frozen=True)
 class LeadUnassigned(_NewCaseLead):
     """A new case nobody may lead: it opened without a lead (`chosen` is null)."""
 
     KIND: ClassVar[str] = "lead_unassigned"
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
 
 
 def new_case_lead(*, mode: str, on: date, decision: LeadDecision, notified: Sequence[str],
@@ -662,12 +612,12 @@ def new_case_lead(*, mode: str, on: date, decision: LeadDecision, notified: Sequ
 
 
 @dataclass(frozen=True)
-class LeadReassigned:
+class LeadReassigned(_Record):
     """The case given to another member by hand (`override`: despite a reason not to)."""
 
     KIND: ClassVar[str] = "lead_reassigned"
 
-    from_: str | None
+    from_: str | None = field(metadata=_FROM)
     to: str
     override: bool
     overridden: tuple[SkippedMember, ...]
@@ -676,81 +626,37 @@ class LeadReassigned:
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"from": self.from_, "to": self.to, "override": self.override,
-                "overridden": [s.to_data() for s in self.overridden],
-                "explanation": self.explanation, "notified": list(self.notified),
-                "version": self.version, "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.opt_text("from"), r.text("to"), r.flag("override"),
-                   tuple(SkippedMember.read(s) for s in r.items("overridden")),
-                   r.text("explanation"), r.texts("notified"), r.integer("version"),
-                   r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class LeadRecused:
+class LeadRecused(_Record):
     """The lead stepped aside; the rotation chose the next lead (or nobody)."""
 
     KIND: ClassVar[str] = "lead_recused"
 
     member: str
     mode: str
-    decision: Decision
+    decision: Decision = field(metadata=_spelled(inline=True))
     notified: tuple[str, ...]
     version: int
     recorded_at: datetime
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"member": self.member, "mode": self.mode, **self.decision.to_data(),
-                "notified": list(self.notified), "version": self.version,
-                "recorded_at": self.recorded_at.isoformat()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("member"), r.text("mode"), Decision.read(r), r.texts("notified"),
-                   r.integer("version"), r.instant("recorded_at"))
-
 
 @dataclass(frozen=True)
-class DutyRotated:
+class DutyRotated(_Record):
     """Periodic mode: duty handed on to the next member until `until`."""
 
     KIND: ClassVar[str] = "duty_rotated"
 
-    from_: str | None
+    from_: str | None = field(metadata=_FROM)
     to: str
     until: datetime
     every: str
     forced: bool
-    decision: Decision
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"from": self.from_, "to": self.to, "until": self.until.isoformat(),
-                "every": self.every, "forced": self.forced, **self.decision.to_data()}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.opt_text("from"), r.text("to"), r.instant("until"), r.text("every"),
-                   r.flag("forced"), Decision.read(r))
+    decision: Decision = field(metadata=_spelled(inline=True))
 
 
 @dataclass(frozen=True)
-class LeadAlert:
+class LeadAlert(_Record):
     """The chair (or the secretariat) told that an open case's lead may no longer lead it."""
 
     KIND: ClassVar[str] = "lead_alert"
@@ -760,114 +666,52 @@ class LeadAlert:
     problems: tuple[SkippedMember, ...]
     recipients: tuple[str, ...]
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"case": self.case, "lead": self.lead,
-                "problems": [s.to_data() for s in self.problems],
-                "recipients": list(self.recipients)}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("case"), r.text("lead"),
-                   tuple(SkippedMember.read(s) for s in r.items("problems")),
-                   r.texts("recipients"))
-
 
 @dataclass(frozen=True)
-class UserAdded:
+class UserAdded(_Record):
     """A user of the web app and API created, with a first API token (its listed id)."""
 
     KIND: ClassVar[str] = "user_added"
-    LEGACY_ABSENT: ClassVar[tuple[str, ...]] = ("token",)
 
     user: str
     role: str
     member: str | None
-    token: str | None = None  # absent from entries written before API tokens were listed
+    token: str | None = field(  # absent from entries written before API tokens were listed
+        default=None, metadata=_spelled(legacy=None))
     absent: frozenset[str] = frozenset()
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return _without({"user": self.user, "role": self.role, "member": self.member,
-                         "token": self.token}, self.absent)
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.text("role"), r.opt_text("member"),
-                   r.opt_text("token") if r.has("token") else None,
-                   _absent(r, cls.LEGACY_ABSENT))
 
 
 @dataclass(frozen=True)
-class PasswordSet:
+class PasswordSet(_Record):
     """A user's password set or changed (the password itself is never recorded)."""
 
     KIND: ClassVar[str] = "password_set"
-    LEGACY_ABSENT: ClassVar[tuple[str, ...]] = ("sessions_ended",)
 
     user: str
-    sessions_ended: int = 0  # absent from entries written before server-side sessions
+    sessions_ended: int = field(  # absent from entries written before server-side sessions
+        default=0, metadata=_spelled(legacy=0))
     absent: frozenset[str] = frozenset()
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return _without({"user": self.user, "sessions_ended": self.sessions_ended},
-                        self.absent)
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"),
-                   r.integer("sessions_ended") if r.has("sessions_ended") else 0,
-                   _absent(r, cls.LEGACY_ABSENT))
 
 
 @dataclass(frozen=True)
-class ExportRevealed:
+class ExportRevealed(_Record):
     """An audit export with confidential identities as stored (`--reveal`)."""
 
     KIND: ClassVar[str] = "audit_export_revealed"
 
     case: str | None
-    from_: date | None
+    from_: date | None = field(metadata=_FROM)
     to: date | None
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"case": self.case, "from": self.from_.isoformat() if self.from_ else None,
-                "to": self.to.isoformat() if self.to else None}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.opt_text("case"), r.opt_day("from"), r.opt_day("to"))
 
 
 # -- users, tokens, second factor and sign-in (server-side sessions, issue 10) ------------------
 
 @dataclass(frozen=True)
-class _UserSessions:
+class _UserSessions(_Record):
     """A user changed, and how many of their sessions that ended."""
 
     user: str
     sessions_ended: int
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "sessions_ended": self.sessions_ended}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.integer("sessions_ended"))
 
 
 @dataclass(frozen=True)
@@ -876,10 +720,6 @@ class UserDisabled(_UserSessions):
 
     KIND: ClassVar[str] = "user_disabled"
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
 
 @dataclass(frozen=True)
 class UserEnabled(_UserSessions):
@@ -887,13 +727,9 @@ class UserEnabled(_UserSessions):
 
     KIND: ClassVar[str] = "user_enabled"
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
 
 @dataclass(frozen=True)
-class TokenIssued:
+class TokenIssued(_Record):
     """A new API token for a user (the token itself is never recorded, only its listed id)."""
 
     KIND: ClassVar[str] = "token_issued"
@@ -901,20 +737,9 @@ class TokenIssued:
     user: str
     token: str
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "token": self.token}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.text("token"))
-
 
 @dataclass(frozen=True)
-class TokenRevoked:
+class TokenRevoked(_Record):
     """One API token of a user revoked (`token` null: all of them)."""
 
     KIND: ClassVar[str] = "token_revoked"
@@ -923,54 +748,27 @@ class TokenRevoked:
     token: str | None
     revoked: int
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "token": self.token, "revoked": self.revoked}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.opt_text("token"), r.integer("revoked"))
-
 
 @dataclass(frozen=True)
-class _UserOnly:
-    user: str
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"))
-
-
-@dataclass(frozen=True)
-class TotpEnrolled(_UserOnly):
+class TotpEnrolled(_Record):
     """A second factor (TOTP) enrolled for a user; the secret is never recorded."""
 
     KIND: ClassVar[str] = "totp_enrolled"
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
+    user: str
 
 
 @dataclass(frozen=True)
-class TotpRemoved(_UserOnly):
+class TotpRemoved(_Record):
     """A user's second factor removed."""
 
     KIND: ClassVar[str] = "totp_removed"
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
+    user: str
 
 
 @dataclass(frozen=True)
-class SignInFailed:
+class SignInFailed(_Record):
     """A sign-in refused (wrong name, password or one-time code; `reason` says which)."""
 
     KIND: ClassVar[str] = "sign_in_failed"
@@ -978,20 +776,9 @@ class SignInFailed:
     user: str
     address: str
 
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "address": self.address}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.text("address"))
-
 
 @dataclass(frozen=True)
-class SignInThrottled:
+class SignInThrottled(_Record):
     """Too many failed sign-ins: the user name or the client address is locked out a while."""
 
     KIND: ClassVar[str] = "sign_in_throttled"
@@ -999,17 +786,6 @@ class SignInThrottled:
     user: str
     address: str
     locked: str
-
-    @property
-    def kind(self) -> str:
-        return self.KIND
-
-    def to_data(self) -> dict[str, Any]:
-        return {"user": self.user, "address": self.address, "locked": self.locked}
-
-    @classmethod
-    def from_data(cls, r: _Reader) -> Self:
-        return cls(r.text("user"), r.text("address"), r.text("locked"))
 
 
 # -- the registry -------------------------------------------------------------------------------
@@ -1021,13 +797,7 @@ DeclaredRecord = (Opened | Transitioned | Edited | Paused | Resumed | Extended |
                   | TotpRemoved | SignInFailed | SignInThrottled)
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {
-    made.KIND: made.from_data
-    for made in (Opened, Transitioned, Edited, Paused, Resumed, Extended, Alert, Notified,
-                 MembersSynced, LeadAssigned, LeadUnassigned, LeadReassigned, LeadRecused,
-                 DutyRotated, LeadAlert, UserAdded, PasswordSet, ExportRevealed,
-                 UserDisabled, UserEnabled, TokenIssued, TokenRevoked, TotpEnrolled,
-                 TotpRemoved, SignInFailed, SignInThrottled)
-}
+    made.KIND: made.from_data for made in get_args(DeclaredRecord)}
 KINDS: tuple[str, ...] = tuple(_READERS)
 """Every declared kind; docs/audit-format.md has a section for each."""
 

@@ -8,7 +8,8 @@ A read is one snapshot: on PostgreSQL a REPEATABLE READ, READ ONLY transaction (
 would let each of a case's several statements see a different commit); on SQLite one deferred
 transaction, which in WAL mode reads one snapshot from its first statement to its end. A read
 opened while the same thread already holds a read on this unit of work joins it, so a view
-built from several reads (a case and its lead, a page and its filters) sees one snapshot too.
+built from several reads (a case and its lead, a page and its filters) sees one snapshot too;
+`read(fresh=True)` takes a new snapshot even then.
 """
 
 from __future__ import annotations
@@ -88,19 +89,17 @@ class SqlUnitOfWork:
         return self.source.engine
 
     @contextmanager
-    def read(self) -> Iterator[SqlTransaction]:
-        """One read-only snapshot; inside another read of this thread, that same snapshot."""
-        current: SqlTransaction | None = getattr(self._reading, "tx", None)
-        if current is not None:
-            yield current
+    def read(self, *, fresh: bool = False) -> Iterator[SqlTransaction]:
+        """One read-only snapshot; inside another read (or write) of this thread, that same
+        snapshot, unless `fresh`: then a new snapshot of what is committed now, on a connection
+        of its own, which reads nested in it join until it ends."""
+        outer: SqlTransaction | None = getattr(self._reading, "tx", None)
+        if outer is not None and not fresh:
+            yield outer
             return
-        with self._translate(), self._transaction("BEGIN", snapshot=True) as db:
-            tx = SqlTransaction(db)
-            self._reading.tx = tx
-            try:
-                yield tx
-            finally:
-                self._reading.tx = None
+        with self._translate(), self._transaction("BEGIN", snapshot=True) as db, \
+                self._joined_by_reads(SqlTransaction(db)) as tx:
+            yield tx
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
@@ -110,13 +109,18 @@ class SqlUnitOfWork:
                 self._transaction("BEGIN IMMEDIATE", snapshot=False) as db:
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            tx = SqlTransaction(db)
-            outer: SqlTransaction | None = getattr(self._reading, "tx", None)
-            self._reading.tx = tx
-            try:
+            with self._joined_by_reads(SqlTransaction(db)) as tx:
                 yield tx
-            finally:
-                self._reading.tx = outer
+
+    @contextmanager
+    def _joined_by_reads(self, tx: SqlTransaction) -> Iterator[SqlTransaction]:
+        """Reads this thread opens while `tx` runs join it; the one before is back after."""
+        outer: SqlTransaction | None = getattr(self._reading, "tx", None)
+        self._reading.tx = tx
+        try:
+            yield tx
+        finally:
+            self._reading.tx = outer
 
     @contextmanager
     def _transaction(self, sqlite_begin: str, *, snapshot: bool) -> Iterator[Db]:

@@ -161,10 +161,9 @@ class SqlUserStore:
                                 {"at": self._db.instant(at), "h": id_hash})
         return bool(done.rowcount)
 
-    def revoke_sessions(self, name: str, *, at: datetime, keep: str | None = None) -> int:
-        """Revoke every live session of the user except `keep` (an id hash)."""
+    def revoke_sessions(self, name: str, *, at: datetime) -> int:
+        """Revoke every live session of the user."""
         done = self._db.execute(
             "UPDATE sessions SET revoked_at = :at WHERE user_name = :name "
-            "AND revoked_at IS NULL AND id_hash != :keep",
-            {"at": self._db.instant(at), "name": name, "keep": keep or ""})
+            "AND revoked_at IS NULL", {"at": self._db.instant(at), "name": name})
         return int(done.rowcount)

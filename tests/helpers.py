@@ -1,9 +1,16 @@
-"""Helpers the tests share: one way to open a case through the use case."""
+"""Helpers the tests share: one way to open a case through the use case, to find a free port,
+to wait for a condition, and to sign in through the pages' form."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import socket
+import time
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
+
+import httpx
+import pytest
 
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput, open_case
@@ -40,3 +47,44 @@ def open_one(
         notices=Notices(services.settings, services.render),
     )
     return case.reference
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    """Poll `condition` until it holds; fail the test naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of the (first) form on a page."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def sign_in(client: httpx.Client, name: str, password: str, *, next: str = "/",
+            headers: dict[str, str] | None = None) -> httpx.Response:
+    """The sign-in form, as a browser fills it: the form's CSRF token, then the post; the
+    answer (303 when signed in) is not followed. A Secure pre-session cookie, which a client
+    keeps back over plain http, is carried by hand."""
+    from ncpflow.web.auth import PRESESSION_COOKIE
+
+    form = client.get("/signin", headers=headers)
+    assert form.status_code == 200, form.text
+    for cookie in form.headers.get_list("set-cookie"):
+        pre = re.match(PRESESSION_COOKIE + r"=([^;]+)", cookie)
+        if pre and "; secure" in cookie.lower() and client.base_url.scheme == "http":
+            client.cookies.set(PRESESSION_COOKIE, pre.group(1))
+    return client.post("/signin", headers=headers, follow_redirects=False, data={
+        "username": name, "password": password, "csrf_token": csrf_of(form.text),
+        "next": next})

@@ -9,18 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.helpers import free_port
 
 
 def _binaries() -> Path | None:
@@ -51,7 +46,7 @@ def server() -> Iterator[str]:
     as_root = os.geteuid() == 0
     base = Path(tempfile.mkdtemp(prefix="ncpflow-pg-"))
     data = base / "data"
-    port = _free_port()
+    port = free_port()
 
     def run(*args: str) -> None:
         command = [str(bindir / args[0]), *args[1:]]

@@ -131,7 +131,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
-    "workflow.session_key": {"session_key"},  # the web's cookie key, no database
+    "workflow.files": {"beside_database", "resolve"},  # where the web's session key file is
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).

@@ -427,7 +427,7 @@ class AuditUseCases(_Group):
         """The configured signing key, read once per application; None when there is none."""
         return self._app._lazy.signer(self._app.settings)
 
-    def log(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
+    def log(self, *, case_ref: str | None = None) -> list[AuditEntry]:
         from workflow import audit
 
         return audit.audit_entries(uow=self._app.uow, case_ref=case_ref)
@@ -523,12 +523,11 @@ class UserUseCases(_Group):
         return users.add_user(uow=self._app.uow, clock=self._app.clock, name=name, role=role,
                               actor=actor, member_id=member_id, password=password)
 
-    def set_password(self, *, name: str, password: str, actor: str,
-                     keep_session: str | None = None) -> int:
+    def set_password(self, *, name: str, password: str, actor: str) -> int:
         from workflow import users
 
         return users.set_password(uow=self._app.uow, clock=self._app.clock, name=name,
-                                  password=password, actor=actor, keep_session=keep_session)
+                                  password=password, actor=actor)
 
     def set_disabled(self, *, name: str, disabled: bool, actor: str) -> None:
         from workflow import users
@@ -583,11 +582,6 @@ class UserUseCases(_Group):
         from workflow import users
 
         return users.by_name(uow=self._app.uow, name=name)
-
-    def check_password(self, *, name: str, password: str) -> User | None:
-        from workflow import users
-
-        return users.check_password(uow=self._app.uow, name=name, password=password)
 
 
 class CalendarUseCases(_Group):

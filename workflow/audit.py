@@ -3,7 +3,8 @@
 Checkpoints sign the chain head with the NCP's Ed25519 key, kept outside the database
 ($NCPFLOW_AUDIT_SIGNING_KEY or `[audit] signing_key_file`); anyone holding the public key
 (`audit public-key`) can check them. Checkpoints made before that carry an HMAC and are checked
-with the HMAC key ($NCPFLOW_AUDIT_KEY or `[audit] key_file`). Each checkpoint is written twice:
+with the HMAC key ($NCPFLOW_AUDIT_KEY or `[audit] key_file`), up to the first Ed25519
+checkpoint only (HMAC checkpoints above its seq are refused). Each checkpoint is written twice:
 to a log file outside the database (`[audit] checkpoint_file`, by default beside the SQLite
 file, or beside config.toml for PostgreSQL), fsynced, and then to the `audit_checkpoints` table
 in the transaction that commits it. Verification walks the chain once and checks every
@@ -47,11 +48,13 @@ MAX_KEY_FILE = 64 * 1024
 log = get_logger("ncpflow.audit")
 
 
-def audit_entries(*, uow: UnitOfWork, case_ref: str | None = None) -> Iterator[AuditEntry]:
+def audit_entries(*, uow: UnitOfWork, case_ref: str | None = None) -> list[AuditEntry]:
+    """The log (of one case), oldest first; read whole inside the read, which does not stay
+    open while the caller goes through the entries (see `exports.export_rows`)."""
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)  # an unknown reference is an error, not an empty log
-        yield from tx.audit.entries(case_ref=case_ref)
+        return list(tx.audit.entries(case_ref=case_ref))
 
 
 def verify_chain(*, uow: UnitOfWork) -> Verdict:
@@ -77,20 +80,21 @@ def _read_key_file(path: Path, what: str) -> str:
         raise InvalidInputError(f"{what} {path}: not a text (PEM) file") from None
 
 
+def _config_key_file(path: Path, what: str) -> str:
+    """A key file named in the configuration: its problems are configuration errors."""
+    try:
+        return _read_key_file(path, what)
+    except InvalidInputError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def load_key(settings: Settings) -> bytes | None:
     """The HMAC key from $NCPFLOW_AUDIT_KEY, else `[audit] key_file`; None if neither.
 
     It checks checkpoints made before Ed25519 signing; new checkpoints are not made with it."""
     text = os.environ.get(KEY_ENV)
     if text is None and settings.audit.key_file:
-        path = resolve(settings, settings.audit.key_file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"[audit] key_file {path}: cannot be read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise ConfigError(f"[audit] key_file {path}: not a key (not UTF-8 text); "
-                              "`ncpflow audit keygen --kind hmac --output FILE` makes one") from None
+        text = _config_key_file(resolve(settings, settings.audit.key_file), "[audit] key_file")
     if text is None:
         return None
     if not text.strip():
@@ -106,10 +110,7 @@ def load_signer(settings: Settings) -> Signer | None:
     if text is None and settings.audit.signing_key_file:
         path = resolve(settings, settings.audit.signing_key_file)
         source = f"[audit] signing_key_file {path}"
-        try:
-            text = _read_key_file(path, "[audit] signing_key_file")
-        except InvalidInputError as exc:
-            raise ConfigError(str(exc)) from None
+        text = _config_key_file(path, "[audit] signing_key_file")
     if text is None:
         return None
     try:
@@ -250,12 +251,14 @@ def _keys(settings: Settings, public_keys: Sequence[Path] = ()) -> Keys:
     return Keys(hmac=load_key(settings), trusted=trusted_keys(settings, public_keys))
 
 
-def _heal(tx: Transaction, keys: Keys, path: Path) -> dict[int, Checkpoint]:
-    """Insert the rows of unfinished checkpoints: validly signed log lines, without a row,
-    whose (seq, hash) the chain holds. Returns the stored checkpoints, by seq."""
+def _heal(tx: Transaction, trusted: TrustedKeys, path: Path) -> dict[int, Checkpoint]:
+    """Insert the rows of unfinished checkpoints: log lines validly signed with Ed25519 (never
+    HMAC, whose key auditors hold), without a row, whose (seq, hash) the chain holds. Returns
+    the stored checkpoints, by seq."""
+    keys = Keys(trusted=trusted)
     stored = {c.seq: c for c in tx.checkpoints.all()}
     for line in read_checkpoint_log(path):
-        if line.seq in stored or signature_problem(keys, line) is not None:
+        if line.seq in stored or not line.sig or signature_problem(keys, line) is not None:
             continue
         if tx.audit.hash_at(line.seq) == line.hash:
             tx.checkpoints.add(line)
@@ -270,13 +273,12 @@ def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings,
     is not signed again. Unfinished checkpoints (a process killed between the log line and the
     commit) are completed first."""
     signer = signer or require_signer(settings)
-    keys = Keys(hmac=load_key(settings), trusted=TrustedKeys([signer.public]))
     path = checkpoint_path(settings)
     with uow.write() as tx:
         head = tx.audit.head()
         if head is None:
             raise InvalidInputError("the audit log is empty; nothing to checkpoint")
-        stored = _heal(tx, keys, path)
+        stored = _heal(tx, TrustedKeys([signer.public]), path)
         if head.seq in stored:
             return stored[head.seq]
         checkpoint = sign(signer, seq=head.seq, hash=head.hash, at=format_instant(clock.now()))
@@ -321,7 +323,12 @@ class AuditReport:
 
 
 def _require_keys(keys: Keys, checkpoints: Iterable[Checkpoint]) -> None:
-    kinds = {"ed25519" if c.sig else "hmac" if c.mac else "none" for c in checkpoints}
+    """A clear error when a key is wanted: the HMAC key only for HMAC checkpoints before the
+    first Ed25519 one (later ones are refused whatever the key)."""
+    checkpoints = list(checkpoints)
+    switched = min((c.seq for c in checkpoints if c.sig), default=None)
+    kinds = {"ed25519" if c.sig else "hmac" if c.mac else "none" for c in checkpoints
+             if c.sig or switched is None or c.seq <= switched}
     if "hmac" in kinds and keys.hmac is None:
         raise ConfigError(f"no audit key: HMAC-signed checkpoints need ${KEY_ENV} or [audit] "
                           "key_file")
@@ -355,7 +362,7 @@ def verify_all(*, uow: UnitOfWork, settings: Settings,
     if unknown:
         # Lines the snapshot cannot judge (a checkpoint made since it, or unfinished): a fresh
         # read of those seqs; past a broken chain nothing is judged again.
-        with uow.read() as tx:
+        with uow.read(fresh=True) as tx:  # not the snapshot above, even inside a read
             newest = tx.audit.head()
             limit = (newest.seq if newest else 0) if verdict.ok else (verdict.head_seq or 0)
             for seq in sorted(unknown):

@@ -34,6 +34,7 @@ from states.errors import NcpflowError
 from states.lifecycle import DeadlineName
 from states.members import Leave, Member, PartyMatch, Role
 from states.rotation import RotationMode, RotationRule
+from states.users import Role as UserRole
 from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -272,7 +273,7 @@ class WebSection(_Section):
     @field_validator("require_totp_for")
     @classmethod
     def _roles(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        known = ("handler", "member", "auditor", "admin")
+        known = tuple(role.value for role in UserRole)
         for role in value:
             if role not in known:
                 raise ValueError(f"'{role}' is not a role; roles are {', '.join(known)}")

@@ -62,15 +62,20 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
             tx.audit.append(case_ref=case_ref, actor=actor, at=clock.now(), from_state=None,
                             to_state=None, reason="export with confidential identities revealed",
                             record=records.ExportRevealed(case_ref, since, until))
+    # The rows are collected inside the read, not yielded from it: a read held across yields
+    # would stay this thread's read (joined by any read the consumer makes meanwhile), and end
+    # on whatever thread resumes the generator last.
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)
         redactor = Redactor(tx)
-        for entry in tx.audit.entries(case_ref=case_ref):
-            day = entry.at[:10]
-            if since is not None and day < since.isoformat():
-                continue
-            if until is not None and day > until.isoformat():
-                continue
-            yield entry.as_dict() if reveal else redactor.entry(entry)
+        rows = [entry.as_dict() if reveal else redactor.entry(entry)
+                for entry in tx.audit.entries(case_ref=case_ref)
+                if _within(entry.at[:10], since, until)]
+    yield from rows
+
+
+def _within(day: str, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since.isoformat()) and \
+        (until is None or day <= until.isoformat())
 

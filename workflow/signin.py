@@ -53,6 +53,7 @@ class Outcome(StrEnum):
     THROTTLED = "throttled"  # too many failures: refused without checking
     BUSY = "busy"  # too many sign-ins at once
     NEEDS_CODE = "needs_code"  # the password was right; now the one-time code
+    EXPIRED = "expired"  # the user changed since the password step (new password, disabled...)
     NEEDS_ENROLMENT = "needs_enrolment"  # the role requires TOTP and the user has none
 
 
@@ -184,28 +185,32 @@ class SignIn:
         if user.role in self.require_totp_for:
             log.warning("sign_in_needs_enrolment", user=user.name, role=user.role)
             return Attempt(Outcome.NEEDS_ENROLMENT, user)
-        self._succeeded(user.name, address)
+        self._succeeded(user.name)
         return Attempt(Outcome.OK, user)
 
-    def code(self, name: str, code: str, address: str) -> Attempt:
-        """Check the one-time code of a user whose password was right a moment ago."""
+    def code(self, name: str, code: str, address: str, *, stamp: int) -> Attempt:
+        """Check the one-time code of a user whose password was right a moment ago, when the
+        user had `stamp`: a new password (or any change to the user) since then voids the step."""
         now = self.clock.now()
         wait = self._throttled(name, address, now)
         if wait:
             return Attempt(Outcome.THROTTLED, retry_after=wait)
         user = users.by_name(uow=self.uow, name=name)
+        if user is not None and user.stamp != stamp:
+            log.warning("sign_in_code_expired", user=user.name, address=address)
+            return Attempt(Outcome.EXPIRED)
         step = _totp_step(user, code.strip(), now) if user is not None else None
         if user is None or user.disabled or step is None or not self._use_step(user, step):
             self._failed(name, address, now, "wrong one-time code")
             return Attempt(Outcome.FAILED)
-        self._succeeded(user.name, address)
+        self._succeeded(user.name)
         return Attempt(Outcome.OK, user)
 
     def _use_step(self, user: User, step: int) -> bool:
         with self.uow.write() as tx:
             return tx.users.use_totp_step(user.name, step)
 
-    def _succeeded(self, name: str, address: str) -> None:
+    def _succeeded(self, name: str) -> None:
         self.per_user.clear(_user_key(name))
 
     def _failed(self, name: str, address: str, now: datetime, why: str) -> None:

@@ -141,10 +141,8 @@ def _existing(tx: Transaction, name: str) -> User:
     return user
 
 
-def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str,
-                 keep_session: str | None = None) -> int:
-    """Set the password; every session of the user ends but `keep_session` (an id hash: the
-    browser that changed it). Returns the number of sessions ended."""
+def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, actor: str) -> int:
+    """Set the password; every session of the user ends. Returns the number ended."""
     require_actor(actor)
     hashed = _hash_password(password)
     now = clock.now()
@@ -152,7 +150,7 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
         authorise(tx, actor, _on_credentials(name, actor))
         _existing(tx, name)
         tx.users.set_password(name, hashed)
-        ended = tx.users.revoke_sessions(name, at=now, keep=keep_session)
+        ended = tx.users.revoke_sessions(name, at=now)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"password of {name} set",
                         record=records.PasswordSet(name, ended))
@@ -232,7 +230,7 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
         tx.users.set_totp(name, secret)
         # A second factor is often added because a password may have leaked: end the sessions
         # signed in without it.
-        tx.users.revoke_sessions(name, at=now, keep=None)
+        tx.users.revoke_sessions(name, at=now)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"second factor (TOTP) of {name} enrolled",
                         record=records.TotpEnrolled(name))
@@ -247,7 +245,7 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
         if not _existing(tx, name).has_totp:
             raise InvalidInputError(f"user '{name}' has no second factor enrolled")
         tx.users.set_totp(name, None)
-        tx.users.revoke_sessions(name, at=now, keep=None)
+        tx.users.revoke_sessions(name, at=now)
         tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
                         reason=f"second factor (TOTP) of {name} removed",
                         record=records.TotpRemoved(name))

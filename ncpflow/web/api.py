@@ -10,6 +10,7 @@ the body's fields at fault).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -143,59 +144,67 @@ def show_case(ref: Reference, user: ReadsCases, app: App) -> read_models.Case:
     return app.cases.show(reference=ref, viewer=user)[1]
 
 
-@router.patch("/cases/{ref}", summary="Change the case's descriptive fields (`case edit`); "
-              "one audit entry names every change", response_model=read_models.Case)
-async def edit_case(ref: Reference, body: EditCase, user: EditsCases,
-                    app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.edit(
-        reference=ref, actor=user.name, **body.arguments()))
+# The steps on one case share one shape: a body (the command's input model), the action the
+# user needs, and one bound write. They are declared as data, so a step is one row.
+Then = Callable[[Case], None]
 
 
-@router.post("/cases/{ref}/transitions", summary="Fire a trigger on the case",
-             response_model=read_models.Case)
-async def transition(ref: Reference, body: AdvanceCase, user: Advances,
-                     app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.advance_as(
-        user=user, reference=ref, then=then, **body.arguments()))
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    method: str
+    path: str
+    summary: str
+    body: type[BaseModel]
+    user: Any
+    write: Callable[[Application, User, str, Any, Then], Case]
 
 
-@router.post("/cases/{ref}/pause", summary="Stop the case's clock",
-             response_model=read_models.Case)
-async def pause(ref: Reference, body: PauseCase, user: Pauses, app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.pause(
-        reference=ref, actor=user.name, **body.arguments()))
+def _as_actor(use_case: str) -> Callable[[Application, User, str, Any, Then], Case]:
+    """A step whose bound write takes the user's name as its actor."""
+    def write(app: Application, user: User, ref: str, body: Any, then: Then) -> Case:
+        call: Callable[..., Case] = getattr(app.cases, use_case)
+        return call(reference=ref, actor=user.name, **body.arguments())
+    return write
 
 
-@router.post("/cases/{ref}/resume", summary="Restart the case's clock",
-             response_model=read_models.Case)
-async def resume(ref: Reference, body: ResumeCase, user: Resumes,
-                 app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.resume(
-        reference=ref, actor=user.name, **body.arguments()))
+def _advance(app: Application, user: User, ref: str, body: Any, then: Then) -> Case:
+    return app.cases.advance_as(user=user, reference=ref, then=then, **body.arguments())
 
 
-@router.post("/cases/{ref}/extend", summary="Give one open deadline more time",
-             response_model=read_models.Case)
-async def extend(ref: Reference, body: ExtendDeadline, user: Extends,
-                 app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.extend(
-        reference=ref, actor=user.name, **body.arguments()))
+STEPS = (
+    _Step("edit_case", "PATCH", "", "Change the case's descriptive fields (`case edit`); one "
+          "audit entry names every change", EditCase, EditsCases, _as_actor("edit")),
+    _Step("transition", "POST", "/transitions", "Fire a trigger on the case", AdvanceCase,
+          Advances, _advance),
+    _Step("pause", "POST", "/pause", "Stop the case's clock", PauseCase, Pauses,
+          _as_actor("pause")),
+    _Step("resume", "POST", "/resume", "Restart the case's clock", ResumeCase, Resumes,
+          _as_actor("resume")),
+    _Step("extend", "POST", "/extend", "Give one open deadline more time", ExtendDeadline,
+          Extends, _as_actor("extend")),
+    _Step("reassign", "POST", "/reassign", "Give the case to another lead member", ReassignLead,
+          Reassigns, _as_actor("reassign")),
+    _Step("recuse", "POST", "/recuse", "The lead steps aside; the rotation picks the next "
+          "eligible member", RecuseLead, Recuses, _as_actor("recuse")),
+)
 
 
-@router.post("/cases/{ref}/reassign", summary="Give the case to another lead member",
-             response_model=read_models.Case)
-async def reassign(ref: Reference, body: ReassignLead, user: Reassigns,
-                   app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.reassign(
-        reference=ref, actor=user.name, **body.arguments()))
+def _route(step: _Step) -> None:
+    async def endpoint(ref: Any, body: Any, user: Any, app: Any) -> read_models.Case:
+        return await _answer(app, user, lambda then: step.write(app, user, ref, body, then))
+
+    endpoint.__name__ = step.name
+    # FastAPI reads a route's inputs from its annotations: each step's own body and user.
+    endpoint.__annotations__ = {"ref": Reference, "body": step.body, "user": step.user,
+                                "app": App, "return": read_models.Case}
+    router.add_api_route("/cases/{ref}" + step.path, endpoint, methods=[step.method],
+                         name=step.name, summary=step.summary,
+                         response_model=read_models.Case)
 
 
-@router.post("/cases/{ref}/recuse", summary="The lead steps aside; the rotation picks the next "
-             "eligible member", response_model=read_models.Case)
-async def recuse(ref: Reference, body: RecuseLead, user: Recuses,
-                 app: App) -> read_models.Case:
-    return await _answer(app, user, lambda then: app.cases.recuse(
-        reference=ref, actor=user.name, **body.arguments()))
+for _step in STEPS:
+    _route(_step)
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries",

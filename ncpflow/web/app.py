@@ -22,6 +22,7 @@ from ncpflow.web import api
 from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
+from ncpflow.web.session_key import session_key
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -38,7 +39,6 @@ from workflow.application import Application
 from workflow.commands import problems
 from workflow.config import ConfigError
 from workflow.logging import get_logger
-from workflow.session_key import session_key
 
 log = get_logger("ncpflow.web")
 

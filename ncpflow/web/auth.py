@@ -231,11 +231,6 @@ class PageAllow(Allow):
         return self.check(user or current_user(request))
 
 
-def check_password(request: Request, name: str, password: str) -> User | None:
-    """Name and password (no second factor, no throttle): for tests and tools."""
-    return application_of(request).users.check_password(name=name, password=password)
-
-
 def _secure(request: Request) -> bool:
     public = application_of(request).settings.web.public_url or ""
     return request.url.scheme == "https" or public.startswith("https://")

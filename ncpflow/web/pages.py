@@ -305,7 +305,8 @@ def signin(request: Request, username: Field200,
         return _signed_in(request, attempt.user, next)
     if attempt.outcome is Outcome.NEEDS_CODE and attempt.user is not None:
         pending = auth.pending_signer(request).dumps([attempt.user.name,
-                                                      auth.browser_binding(request)])
+                                                      auth.browser_binding(request),
+                                                      attempt.user.stamp])
         return _signin_page(request, username=attempt.user.name, next_url=next,
                             pending=pending)
     return _refusal(request, attempt, username, next)
@@ -322,14 +323,17 @@ def signin_code(request: Request, code: Annotated[str, Form(max_length=20)] = ""
         value: Any = auth.pending_signer(request).loads(pending, max_age=PENDING_SECONDS)
     except BadSignature:
         value = None
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str)
-            or value[1] != auth.browser_binding(request)):
+    if (not isinstance(value, list) or len(value) != 3 or not isinstance(value[0], str)
+            or value[1] != auth.browser_binding(request) or not isinstance(value[2], int)):
         # Expired, forged, or minted for another browser: start again with the password.
         return _signin_page(request, status=401, problem="code_expired", next_url=next)
-    name = value[0]
-    attempt = auth.signin_of(request).code(name, code, auth.client_address(request))
+    name, _, stamp = value
+    attempt = auth.signin_of(request).code(name, code, auth.client_address(request),
+                                           stamp=stamp)
     if attempt.outcome is Outcome.OK and attempt.user is not None:
         return _signed_in(request, attempt.user, next)
+    if attempt.outcome is Outcome.EXPIRED:  # the user changed since the password step
+        return _signin_page(request, status=401, problem="code_expired", next_url=next)
     return _refusal(request, attempt, name, next,
                     pending if attempt.outcome is Outcome.FAILED else "")
 

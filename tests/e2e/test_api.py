@@ -228,7 +228,7 @@ def test_session_cookie_and_csrf(api: Api) -> None:
 
     @app.post("/_test/signin")
     def signin(request: Request, response: Response, name: str, password: str) -> dict[str, str]:
-        user = auth.check_password(request, name, password)
+        user = users.check_password(uow=api.services.uow, name=name, password=password)
         if user is None:
             raise auth.ApiError(401, "unauthorized", "wrong name or password")
         auth.sign_in(request, response, user)

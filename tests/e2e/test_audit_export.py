@@ -11,6 +11,7 @@ import pytest
 from states.pseudonyms import pseudonym
 from states.signatures import Signer
 from tests.conftest import InProcessCli
+from tests.helpers import sign_in
 
 SECRET = "Ingrid Hemmelig"
 SIGNER = Signer.generate()
@@ -275,10 +276,7 @@ def test_the_web_download_is_signed_like_the_command(
         users.add_user(uow=services.uow, clock=services.clock, name="aud", role="auditor",
                        member_id=None, actor="test", password="correct horse battery")
         with TestClient(create_app(services, secret="test-secret")) as client:
-            page = client.get("/signin")
-            token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-            client.post("/signin", data={"username": "aud", "password": "correct horse battery",
-                                         "csrf_token": token})
+            assert sign_in(client, "aud", "correct horse battery").status_code == 303
             answer = client.get("/audit/export.jsonl")
     finally:
         services.close()

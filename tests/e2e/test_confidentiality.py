@@ -22,6 +22,7 @@ from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
 from states.signatures import Signer, TrustedKeys
 from tests.conftest import ROOT
+from tests.helpers import sign_in
 from workflow import cases, export_files, pausing, queries, reports, rotation, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
@@ -190,12 +191,7 @@ def world(database_url: str, clock: FixedClock) -> Iterator[World]:
 
 def _sign_in(client: TestClient, name: str) -> None:
     client.cookies.clear()
-    form = client.get("/signin")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert token, form.text
-    answer = client.post("/signin", data={"username": name, "password": PASSWORD,
-                                          "csrf_token": token.group(1), "next": "/"},
-                         follow_redirects=False)
+    answer = sign_in(client, name, PASSWORD)
     assert answer.status_code == 303, answer.text
 
 

@@ -21,7 +21,8 @@ from sqlalchemy import text
 from notifications.labels import deadline_label
 from states.lifecycle import DeadlineName
 from tests.conftest import Cli, InProcessCli
-from tests.smtp import Inbox, Received, free_port, smtp_server
+from tests.helpers import free_port
+from tests.smtp import Inbox, Received, smtp_server
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import load_settings

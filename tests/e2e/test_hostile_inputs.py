@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from ncpflow.web.app import create_app
 from tests.conftest import ROOT, _fresh_postgres
 from tests.dbdump import Dumper
 from tests.e2e.hostile_inputs import ENTRIES, ESC, Entry
+from tests.helpers import csrf_of, sign_in
 from workflow import audit, exports, users
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
@@ -198,15 +198,11 @@ def postgres_world(tmp_path_factory: pytest.TempPathFactory,
 def _csrf(world: World, path: str) -> str:
     page = world.client.get(path)
     assert page.status_code == 200, page.text
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found, page.text
-    return found.group(1)
+    return csrf_of(page.text)
 
 
 def _sign_in(world: World) -> None:
-    answer = world.client.post("/signin", data={
-        "username": ROLES["handler"], "password": PASSWORD,
-        "csrf_token": _csrf(world, "/signin"), "next": "/"}, follow_redirects=False)
+    answer = sign_in(world.client, ROLES["handler"], PASSWORD)
     assert answer.status_code == 303, answer.text
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import pytest
 
 from states.pseudonyms import pseudonym
 from tests.conftest import ROOT
+from tests.helpers import free_port
 from workflow import cases, rotation, users
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
@@ -67,13 +67,6 @@ def _browser_missing() -> str | None:
     except ImportError:
         return "the playwright package is missing (pip install playwright)"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -123,7 +116,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
     finally:
         services.close()
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_DATABASE_URL": url,
            "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh", "NCPFLOW_LOG_LEVEL": "warning"}
     server = subprocess.Popen(

@@ -19,7 +19,7 @@ from ncpflow.web.app import create_app
 from ncpflow.web.auth import SESSION_COOKIE
 from states.pseudonyms import pseudonym
 from tests.conftest import ROOT
-from tests.helpers import open_one
+from tests.helpers import csrf_of, open_one, sign_in
 from workflow import cases, pausing, queries, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
@@ -44,15 +44,11 @@ class Site:
     def csrf(self, path: str) -> str:
         page = self.client.get(path)
         assert page.status_code == 200, page.text
-        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-        assert found, page.text
-        return found.group(1)
+        return csrf_of(page.text)
 
     def sign_in(self, name: str) -> None:
         self.client.cookies.clear()
-        answer = self.client.post("/signin", data={"username": name, "password": PASSWORD,
-                                                   "csrf_token": self.csrf("/signin"),
-                                                   "next": "/"}, follow_redirects=False)
+        answer = sign_in(self.client, name, PASSWORD)
         assert answer.status_code == 303, answer.text
 
 

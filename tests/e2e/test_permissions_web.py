@@ -6,7 +6,6 @@ API's `user` dependency, the pages' `_guard`): a new route without them fails he
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,7 @@ from ncpflow.web.auth import Allow
 from states.permissions import Action, allows
 from states.users import Role
 from tests.conftest import ROOT
-from tests.helpers import open_one
+from tests.helpers import csrf_of, open_one, sign_in
 from workflow import queries, users
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
@@ -81,17 +80,12 @@ class Walk:
 
     def sign_in(self, name: str) -> None:
         self.client.cookies.clear()
-        form = self.client.get("/signin").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
-        assert token
-        answer = self.client.post("/signin", data={"username": name, "password": PASSWORD,
-                                                   "csrf_token": token.group(1), "next": "/"},
-                                  follow_redirects=False)
+        answer = sign_in(self.client, name, PASSWORD)
         assert answer.status_code == 303, answer.text
 
     def csrf(self) -> str:
-        found = re.search(r'name="csrf_token" value="([^"]+)"', self.client.get("/members").text)
-        return found.group(1) if found else ""
+        page = self.client.get("/members").text
+        return csrf_of(page) if 'name="csrf_token"' in page else ""
 
     def ask(self, method: str, path: str, name: str | None) -> Any:
         """`path` as the user `name` (None: nobody), signed in already: the API with its token

@@ -19,7 +19,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,6 +29,7 @@ import pytest
 
 from storage.engine import make_engine
 from tests.conftest import ROOT, Cli, InProcessCli
+from tests.helpers import wait_for
 from tests.smtp import Inbox, smtp_server
 from workflow.audit import audit_entries
 from workflow.bootstrap import Services
@@ -125,14 +126,6 @@ class Scheduler:
                 self.proc.wait()
             self._log.close()
         return self.proc.returncode, out
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
 
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:

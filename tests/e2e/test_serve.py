@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT, InProcessCli
+from tests.helpers import free_port, sign_in
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
 
@@ -54,9 +53,7 @@ def _handler_token(env: dict[str, str]) -> str:
 
 
 def _serve(env: dict[str, str], cwd: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port),
                                *options], env=env, cwd=cwd, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
@@ -139,12 +136,7 @@ def test_a_restart_keeps_the_signed_in_sessions(sqlite_url: str, tmp_path: Path)
     server, base = _serve(env, tmp_path, "--no-scheduler")
     with httpx.Client(base_url=base) as browser:
         try:
-            form = browser.get("/signin").text
-            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
-            assert csrf, form
-            signed = browser.post("/signin", data={"username": "hanna",
-                                                   "password": "long enough secret",
-                                                   "csrf_token": csrf.group(1), "next": "/"})
+            signed = sign_in(browser, "hanna", "long enough secret")
             assert signed.status_code == 303, signed.text
             assert browser.get("/").status_code == 200
         finally:

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from ncpflow.web.app import create_app
 from ncpflow.web.auth import PRESESSION_COOKIE, SESSION_COOKIE
 from tests.conftest import make_settings
+from tests.helpers import csrf_of, sign_in
 from workflow import audit, signin, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
@@ -45,19 +46,6 @@ class Site:
         return [e for e in audit.audit_entries(uow=self.services.uow) if e.kind == kind]
 
 
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page
-    return found.group(1)
-
-
-def sign_in(browser: TestClient, name: str, password: str = PASSWORD) -> Any:
-    token = csrf_of(browser.get("/signin").text)
-    return browser.post("/signin", data={"username": name, "password": password,
-                                         "csrf_token": token, "next": "/"},
-                        follow_redirects=False)
-
-
 @pytest.fixture
 def site(database_url: str, clock: FixedClock) -> Iterator[Site]:
     settings = make_settings(database_url, web={"require_totp_for": ["admin"]})
@@ -70,7 +58,7 @@ def test_a_cookie_replayed_after_sign_out_no_longer_works(site: Site) -> None:
     """Sign-out revokes the session on the server: the old cookie gets the sign-in page."""
     site.user("hanna")
     with site.browser() as browser:
-        assert sign_in(browser, "hanna").status_code == 303
+        assert sign_in(browser, "hanna", PASSWORD).status_code == 303
         cookie = browser.cookies[SESSION_COOKIE]
         assert browser.get("/", follow_redirects=False).status_code == 200
         page = browser.get("/")
@@ -88,7 +76,7 @@ def test_a_session_expires_after_12_hours_and_stores_only_a_hash(site: Site) -> 
     """The cookie's id is not in the database (its sha256 is); after 12 hours it is refused."""
     site.user("hanna")
     with site.browser() as browser:
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
         raw = browser.cookies[SESSION_COOKIE]
         with site.services.uow.read() as tx:
             found = tx.users.session(signin.session_hash(raw), now=site.clock.now())
@@ -104,34 +92,35 @@ def test_ended_sessions_are_forgotten_after_30_days(site: Site) -> None:
     """The sessions table does not grow for ever: a sign-in drops sessions long ended."""
     site.user("hanna")
     with site.browser() as browser:
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
         site.clock.advance(days=31)
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
     with site.services.uow.read() as tx:
         rows = tx.db.all("SELECT user_name FROM sessions")  # type: ignore[attr-defined]
     assert rows == [("hanna",)]
 
 
-def test_a_new_password_ends_the_other_sessions_but_the_one_that_set_it(site: Site) -> None:
-    """Changing the password from one browser signs every other browser out."""
+def test_a_new_password_ends_every_session_of_the_user(site: Site) -> None:
+    """A new password (`users passwd`) signs every browser of that user out, no one else's."""
     site.user("hanna")
-    with site.browser() as mine, site.browser() as other:
-        sign_in(mine, "hanna")
-        sign_in(other, "hanna")
-        keep = signin.session_hash(mine.cookies[SESSION_COOKIE])
+    site.user("ola")
+    with site.browser() as mine, site.browser() as other, site.browser() as theirs:
+        sign_in(mine, "hanna", PASSWORD)
+        sign_in(other, "hanna", PASSWORD)
+        sign_in(theirs, "ola", PASSWORD)
         ended = users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
-                                   password="another long secret", actor="hanna",
-                                   keep_session=keep)
-        assert ended == 1
-        assert mine.get("/", follow_redirects=False).status_code == 200
+                                   password="another long secret", actor="root")
+        assert ended == 2
+        assert mine.get("/", follow_redirects=False).status_code == 303
         assert other.get("/", follow_redirects=False).status_code == 303
+        assert theirs.get("/", follow_redirects=False).status_code == 200
 
 
 def test_enrolling_a_second_factor_ends_the_sessions_signed_in_without_it(site: Site) -> None:
     """A browser signed in with the password alone is signed out once TOTP is enrolled."""
     site.user("hanna")
     with site.browser() as browser:
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
         assert browser.get("/", follow_redirects=False).status_code == 200
         users.enrol_totp(uow=site.services.uow, clock=site.clock, name="hanna", actor="admin",
                          issuer="ncpflow")
@@ -158,7 +147,7 @@ def test_sign_in_is_throttled_per_user_after_five_failures_and_audited(site: Sit
     with site.browser() as browser:
         for _ in range(signin.PER_USER):
             assert sign_in(browser, "hanna", "wrong password").status_code == 401
-        locked = sign_in(browser, "hanna")
+        locked = sign_in(browser, "hanna", PASSWORD)
         assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
         assert "Too many failed sign-ins" in locked.text or "For mange" in locked.text
         assert SESSION_COOKIE not in browser.cookies
@@ -167,7 +156,7 @@ def test_sign_in_is_throttled_per_user_after_five_failures_and_audited(site: Sit
         throttled = site.entries("sign_in_throttled")
         assert len(throttled) == 1 and throttled[0].data["locked"] == "user"
         site.clock.advance(minutes=16)  # the failures age out of the window
-        assert sign_in(browser, "hanna").status_code == 303
+        assert sign_in(browser, "hanna", PASSWORD).status_code == 303
 
 
 def test_sign_in_is_throttled_per_client_address(site: Site) -> None:
@@ -177,7 +166,7 @@ def test_sign_in_is_throttled_per_client_address(site: Site) -> None:
         for n in range(signin.PER_ADDRESS):
             name = f"guess{n}" if n % 2 else f"bad name {n}"
             assert sign_in(browser, name, "wrong password").status_code == 401
-        assert sign_in(browser, "hanna").status_code == 429
+        assert sign_in(browser, "hanna", PASSWORD).status_code == 429
     throttled = site.entries("sign_in_throttled")
     assert [e.data["locked"] for e in throttled] == ["address"]
     assert {e.actor for e in site.entries("sign_in_failed")} >= {"anonymous", "guess1"}
@@ -246,7 +235,7 @@ def test_a_cookie_signed_in_api_write_needs_the_csrf_header(site: Site) -> None:
     token = site.user("hanna")
     body = {"title": "T", "enterprises": ["E"], "submitters": ["S"]}
     with site.browser() as browser:
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
         refused = browser.post("/api/cases", json=body)
         assert refused.status_code == 403 and refused.json()["error"] == "csrf"
         forged = browser.post("/api/cases", json=body, headers={"X-CSRF-Token": "forged"})
@@ -266,14 +255,14 @@ def test_a_disabled_user_is_signed_out_at_once_and_cannot_sign_in(site: Site) ->
     """`users disable` ends the sessions and refuses the password; `enable` lets them back."""
     site.user("hanna")
     with site.browser() as browser:
-        sign_in(browser, "hanna")
+        sign_in(browser, "hanna", PASSWORD)
         users.set_disabled(uow=site.services.uow, clock=site.clock, name="hanna",
                            disabled=True, actor="root")
         assert browser.get("/", follow_redirects=False).status_code == 303
-        assert sign_in(browser, "hanna").status_code == 401
+        assert sign_in(browser, "hanna", PASSWORD).status_code == 401
         users.set_disabled(uow=site.services.uow, clock=site.clock, name="hanna",
                            disabled=False, actor="root")
-        assert sign_in(browser, "hanna").status_code == 303
+        assert sign_in(browser, "hanna", PASSWORD).status_code == 303
     assert [e.actor for e in site.entries("user_disabled")] == ["root"]
 
 
@@ -284,12 +273,21 @@ def _totp(site: Site, name: str) -> pyotp.TOTP:
     return pyotp.TOTP(made.secret)
 
 
+def _code_step(browser: TestClient, step: Any, code: str) -> Any:
+    """Answer the code step that `step` (the page after the password) asks for."""
+    pending = re.search(r'name="pending" value="([^"]+)"', step.text)
+    assert pending, step.text
+    return browser.post("/signin/code", data={
+        "pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code,
+        "next": "/"}, follow_redirects=False)
+
+
 def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site) -> None:
     """The password alone gives no session; a wrong code is refused; a code works once."""
     site.user("hanna")
     totp = _totp(site, "hanna")
     with site.browser() as browser:
-        step = sign_in(browser, "hanna")
+        step = sign_in(browser, "hanna", PASSWORD)
         assert step.status_code == 200 and SESSION_COOKIE not in browser.cookies
         assert 'name="code"' in step.text and "One-time code" in step.text
         pending = re.search(r'name="pending" value="([^"]+)"', step.text)
@@ -302,12 +300,7 @@ def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site
         done = browser.post("/signin/code", data={**form, "code": code}, follow_redirects=False)
         assert done.status_code == 303 and SESSION_COOKIE in browser.cookies
     with site.browser() as replay:  # the same code, seen over a shoulder, a second time
-        step = sign_in(replay, "hanna")
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
-        again = replay.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code},
-            follow_redirects=False)
+        again = _code_step(replay, sign_in(replay, "hanna", PASSWORD), code)
         assert again.status_code == 401
     assert len(site.entries("sign_in_failed")) == 2
 
@@ -317,7 +310,7 @@ def test_a_pending_code_step_from_another_browser_is_refused(site: Site) -> None
     site.user("hanna")
     totp = _totp(site, "hanna")
     with site.browser() as first:
-        step = sign_in(first, "hanna")
+        step = sign_in(first, "hanna", PASSWORD)
         pending = re.search(r'name="pending" value="([^"]+)"', step.text)
         assert pending
     with site.browser() as other:
@@ -328,11 +321,30 @@ def test_a_pending_code_step_from_another_browser_is_refused(site: Site) -> None
         assert answer.status_code == 401 and SESSION_COOKIE not in other.cookies
 
 
+def test_a_password_reset_during_the_code_step_cancels_it(site: Site) -> None:
+    """The pending code step is bound to the user's stamp: a new password set in the meantime
+    voids it (the right code is refused, nothing audited as a guess), and the new password
+    starts a step that works."""
+    site.user("hanna")
+    totp = _totp(site, "hanna")
+    with site.browser() as browser:
+        step = sign_in(browser, "hanna", PASSWORD)
+        users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
+                           password="another long secret", actor="root")
+        stale = _code_step(browser, step, totp.at(site.clock.now()))
+        assert stale.status_code == 401 and SESSION_COOKIE not in browser.cookies
+        assert 'name="pending"' not in stale.text and 'name="password"' in stale.text
+        assert site.entries("sign_in_failed") == []
+        step = sign_in(browser, "hanna", "another long secret")
+        done = _code_step(browser, step, totp.at(site.clock.now()))
+        assert done.status_code == 303 and SESSION_COOKIE in browser.cookies
+
+
 def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) -> None:
     """`[web] require_totp_for = ["admin"]`: an admin without TOTP is told to enrol via the CLI."""
     site.user("root", "admin")
     with site.browser() as browser:
-        refused = sign_in(browser, "root")
+        refused = sign_in(browser, "root", PASSWORD)
         assert refused.status_code == 403 and SESSION_COOKIE not in browser.cookies
         assert "ncpflow users totp" in refused.text
         english = browser.post("/signin?lang=en", data={
@@ -341,12 +353,7 @@ def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) 
         assert "Your role must sign in with a one-time code" in english.text
     totp = _totp(site, "root")
     with site.browser() as browser:
-        step = sign_in(browser, "root")
-        pending = re.search(r'name="pending" value="([^"]+)"', step.text)
-        assert pending
-        done = browser.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": csrf_of(step.text),
-            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        done = _code_step(browser, sign_in(browser, "root", PASSWORD), totp.at(site.clock.now()))
         assert done.status_code == 303
 
 
@@ -359,3 +366,15 @@ def test_every_new_sign_in_text_has_a_norwegian_translation() -> None:
     for english in ["One-time code", "Enter the 6-digit code from your authenticator app.",
                     *SIGNIN_PROBLEMS.values()]:
         assert nb.gettext(english) != english, english
+
+
+def test_sign_in_keeps_no_parameter_or_helper_that_nothing_uses() -> None:
+    """No test-only password check in the web layer; no unused parameters in sign-in."""
+    import inspect
+
+    from ncpflow.web import auth
+
+    assert not hasattr(auth, "check_password")
+    assert list(inspect.signature(users.set_password).parameters) == [
+        "uow", "clock", "name", "password", "actor"]
+    assert list(inspect.signature(SignIn._succeeded).parameters) == ["self", "name"]

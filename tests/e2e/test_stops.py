@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import pytest
 
 from tests.conftest import ROOT, Cli, InProcessCli
 from tests.e2e.test_scheduler import open_overdue_cases, outbox_rows, query
+from tests.helpers import free_port, wait_for
 from tests.smtp import Inbox, smtp_server
 
 pytestmark = pytest.mark.slow
@@ -77,14 +77,6 @@ def backlog(tmp_path: Path, slow_smtp: tuple[Inbox, int], capsys: pytest.Capture
     return cli, sqlite_url
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
 def start(cli: Cli, name: str, *argv: str) -> tuple[subprocess.Popen[str], Path]:
     log = cli.workdir / f"{name}.stderr"
     with log.open("w", encoding="utf-8") as err:
@@ -113,19 +105,13 @@ def statuses(url: str) -> Counter[str]:
     return Counter(status for status, in query(url, "SELECT status FROM outbox"))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def stop_restart_and_drain(backlog: tuple[Cli, str], sink: Inbox, *argv: str) -> None:
     """Run, SIGTERM mid-backlog, check the stop; run again until all is sent; check the mail."""
     cli, url = backlog
     rows = outbox_rows(url)
     proc, log = start(cli, "first", *argv)
     try:
-        wait_for(lambda: len(sink.snapshot()) >= 10, "some e-mails to be sent")
+        wait_for(lambda: len(sink.snapshot()) >= 10, "some e-mails to be sent", timeout=60)
     finally:
         took = terminate(proc, log)
     assert took <= SMTP_TIMEOUT + 2, f"stopped after {took:.1f} s"
@@ -138,7 +124,7 @@ def stop_restart_and_drain(backlog: tuple[Cli, str], sink: Inbox, *argv: str) ->
     proc, log = start(cli, "second", *argv)
     try:
         wait_for(lambda: statuses(url)["sent"] == len(rows) and len(sink.snapshot()) >= len(rows),
-                 "the restarted process to send the rest")
+                 "the restarted process to send the rest", timeout=60)
     finally:
         terminate(proc, log)
     ids = Counter(r.message_id for r in sink.snapshot())

@@ -4,7 +4,6 @@ and nothing written. Unicode digits ('²', Arabic-Indic), NUL characters, and an
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -14,6 +13,7 @@ from fastapi.testclient import TestClient
 from ncpflow.web.app import create_app
 from tests.conftest import ROOT
 from tests.dbdump import dump
+from tests.helpers import csrf_of, sign_in
 from workflow import cases, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.config import load_settings
@@ -33,15 +33,10 @@ class Site:
             submitters=[cases.PartyInput("Friends of the Fjord")],
             enterprises=[cases.PartyInput("Nordic Metals ASA")], actor="test",
             received=date(2025, 1, 31)).reference
-        answer = client.post("/signin", data={"username": "hanna", "password": PASSWORD,
-                                              "csrf_token": self.csrf("/signin")},
-                             follow_redirects=False)
-        assert answer.status_code == 303
+        assert sign_in(client, "hanna", PASSWORD).status_code == 303
 
     def csrf(self, path: str) -> str:
-        found = re.search(r'name="csrf_token" value="([^"]+)"', self.client.get(path).text)
-        assert found
-        return found.group(1)
+        return csrf_of(self.client.get(path).text)
 
 
 @pytest.fixture

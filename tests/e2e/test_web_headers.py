@@ -4,8 +4,6 @@ from trusted addresses (issue 10, item 12)."""
 from __future__ import annotations
 
 import os
-import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,8 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
-from ncpflow.web.auth import PRESESSION_COOKIE, SESSION_COOKIE
+from ncpflow.web.auth import SESSION_COOKIE
 from tests.conftest import make_settings
+from tests.helpers import free_port, sign_in
 from workflow import users
 from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
@@ -37,15 +36,7 @@ def _app(sqlite_url: str, clock: FixedClock, **web: Any) -> Any:
 
 
 def _sign_in(client: TestClient, headers: dict[str, str] | None = None) -> httpx.Response:
-    form = client.get("/signin", headers=headers)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
-    assert found
-    # A Secure pre-session cookie is not sent back over this test's plain http: carry it.
-    pre = re.search(PRESESSION_COOKIE + r'=([^;]+)', form.headers.get("set-cookie", ""))
-    if pre:
-        client.cookies.set(PRESESSION_COOKIE, pre.group(1))
-    return client.post("/signin", headers=headers, follow_redirects=False, data={
-        "username": "hanna", "password": PASSWORD, "csrf_token": found.group(1)})
+    return sign_in(client, "hanna", PASSWORD, headers=headers)
 
 
 def _session_cookie(answer: httpx.Response) -> str:
@@ -144,9 +135,7 @@ def test_a_real_serve_sends_no_server_header_and_the_security_headers(
     """`ncpflow serve` (uvicorn) does not announce itself; the headers arrive over the wire."""
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "{sqlite_url}"\n')
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_SECRET_KEY": SECRET}
     env.pop("NCPFLOW_DATABASE_URL", None)
     server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port),

@@ -169,3 +169,26 @@ def test_every_key_an_entry_holds_is_in_its_kinds_field_table(kind: str) -> None
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
     for row in _of_kind(kind):
         assert set(row["data"]) <= documented, (kind, set(row["data"]) - documented)
+
+
+def _declared_kinds() -> list[type]:
+    return [type(records.parse(kind, row["data"])) for kind in records.KINDS
+            for row in _of_kind(kind)[:1]]
+
+
+def test_every_kind_is_spelled_from_its_declaration_alone() -> None:
+    """No declared kind writes its own to_data or from_data: both come from its fields."""
+    kinds = _declared_kinds()
+    assert len(kinds) == len(records.KINDS)
+    for made in kinds:
+        for klass in made.__mro__:
+            if klass.__module__ == records.__name__ and klass.__name__ not in {"_Shape",
+                                                                                "_Record"}:
+                assert {"to_data", "from_data", "read", "kind"}.isdisjoint(vars(klass)), klass
+
+
+def test_a_key_left_out_when_none_holds_its_type_when_present() -> None:
+    """`scope` may be absent, but a present `scope` must be a string, as documented."""
+    row = _of_kind("transitioned")[0]
+    with pytest.raises(records.RecordError, match=r"'scope' should be a string"):
+        records.parse("transitioned", {**row["data"], "scope": None})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -156,6 +157,67 @@ def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(
     monkeypatch.delenv("NCPFLOW_AUDIT_KEY")
     with pytest.raises(NcpflowError, match="no audit key"):
         verify_all(uow=services.uow, settings=services.settings)
+
+
+def _hmac_checkpoint_of_head(services: Services, *, row: bool = True) -> Checkpoint:
+    """An HMAC checkpoint of the current head, logged (and stored, unless `row` is false), as
+    anyone holding the HMAC key could make one."""
+    with services.uow.read() as tx:
+        head = tx.audit.head()
+    assert head is not None
+    made = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash,
+                     at="2025-06-01T00:00:00.000000Z")
+    with services.uow.write() as tx:
+        if row:
+            tx.checkpoints.add(made)
+        _append_line(checkpoint_path(services.settings), made)
+    return made
+
+
+def test_an_hmac_checkpoint_before_the_first_ed25519_one_still_verifies(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checkpoints made before the switch to Ed25519 keep verifying with the HMAC key."""
+    _seed(services)
+    _hmac_checkpoint_of_head(services)  # seq 5
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 6
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
+    report = verify_all(uow=services.uow, settings=services.settings)
+    assert report.ok and report.checkpoints == 2
+
+
+def test_an_hmac_checkpoint_after_the_first_ed25519_one_is_refused_whatever_the_key(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An HMAC checkpoint above the first Ed25519 checkpoint's seq is refused with its reason
+    (exit 6), with the right HMAC key or without one."""
+    _seed(services)
+    make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 5
+    open_one(services, title="Fourth case", received=date(2025, 5, 20))
+    _hmac_checkpoint_of_head(services)  # seq 6: after the switch, a forgery
+    cli = InProcessCli(capsys, monkeypatch, services.settings.database.url, ROOT / "config.toml")
+    for hmac_key in (None, HMAC_KEY):
+        if hmac_key is not None:
+            monkeypatch.setenv("NCPFLOW_AUDIT_KEY", hmac_key)
+        report = verify_all(uow=services.uow, settings=services.settings)
+        assert not report.ok and report.first_bad_seq == 6
+        assert [f.problem for f in report.findings] == [
+            "checkpoint at seq 6: HMAC-signed after the first Ed25519 checkpoint (seq 5); "
+            "checkpoints since then must be signed with Ed25519"]
+        refused = cli("audit", "verify")
+        assert refused.returncode == 6 and "HMAC-signed after the first Ed25519" in refused.stderr
+
+
+def test_the_next_checkpoint_completes_no_hmac_line_whatever_the_key(
+        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An HMAC log line without its row is never made a checkpoint: the head is signed anew."""
+    _seed(services)
+    monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
+    forged = _hmac_checkpoint_of_head(services, row=False)
+    made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
+    assert made != forged and made.seq == forged.seq and made.key == SIGNER.key_id
+    with services.uow.read() as tx:
+        assert tx.checkpoints.all() == [made]
 
 
 def test_keygen_writes_a_private_key_file(ncp: InProcessCli, tmp_path: Path) -> None:
@@ -411,3 +473,30 @@ def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
         assert scheduler.CHECKPOINT_JOB not in scheduler.jobs(unkeyed)
     finally:
         unkeyed.close()
+
+
+@pytest.mark.parametrize(("content", "problem"), [
+    (b"k" * (65 * 1024), "too large to be a key"),
+    (b"\xff\xfe key", "not a text (PEM) file"),
+    (None, "not a file"),
+])
+def test_the_hmac_key_file_is_read_with_the_same_checks_as_the_signing_key_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None,
+        problem: str) -> None:
+    """`[audit] key_file`: too large, not text, or a folder, each named as a config error."""
+    from workflow.audit import load_key
+    from workflow.config import ConfigError, load_settings
+
+    monkeypatch.delenv("NCPFLOW_AUDIT_KEY", raising=False)
+    key = tmp_path / "audit.key"
+    if content is None:
+        key.mkdir()
+    else:
+        key.write_bytes(content)
+    config = tmp_path / "config.toml"
+    config.write_text('[audit]\nkey_file = "audit.key"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"[audit] key_file {key}: {problem}")):
+        load_key(load_settings(config))
+    key.rmdir() if content is None else key.write_text(HMAC_KEY + "\n")
+    if content is not None:
+        assert load_key(load_settings(config)) == HMAC_KEY.encode()

@@ -29,8 +29,8 @@ class WatchedUnitOfWork:
         self.inner = inner
         self.writing = False
 
-    def read(self) -> AbstractContextManager[Transaction]:
-        return self.inner.read()
+    def read(self, *, fresh: bool = False) -> AbstractContextManager[Transaction]:
+        return self.inner.read(fresh=fresh)
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:

@@ -73,3 +73,19 @@ def test_each_config_mistake_names_the_file_the_key_and_the_problem(
     assert message.startswith("site.toml: ")
     assert where in message
     assert problem in message
+
+
+def test_the_roles_that_may_require_totp_are_the_user_roles_themselves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[web] require_totp_for` checks against states.users.Role, not a copy of its names."""
+    from enum import StrEnum
+
+    import workflow.config
+
+    assert parse_settings({"web": {"require_totp_for": ["admin", "auditor"]}},
+                          source="site.toml").web.require_totp_for == ("admin", "auditor")
+    monkeypatch.setattr(workflow.config, "UserRole", StrEnum("Role", {"CLERK": "clerk"}))
+    assert parse_settings({"web": {"require_totp_for": ["clerk"]}},
+                          source="site.toml").web.require_totp_for == ("clerk",)
+    with pytest.raises(ConfigError, match="'admin' is not a role; roles are clerk"):
+        parse_settings({"web": {"require_totp_for": ["admin"]}}, source="site.toml")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ncpflow.web.session_key import KEY_ENV, session_key
 from tests.conftest import make_settings
 from workflow.config import ConfigError, load_settings
-from workflow.session_key import KEY_ENV, session_key
 
 
 @pytest.fixture(autouse=True)

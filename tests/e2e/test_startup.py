@@ -156,6 +156,15 @@ def test_a_read_renders_no_message_so_loads_no_templates_or_babel_dates(
                      "notifications.labels", "babel.dates") == []
 
 
+def test_a_read_makes_no_event_so_loads_neither_the_events_nor_the_state_machine(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """states.case imports the event dataclasses and the `transitions` machine in the steps
+    that make them (open, advance): `case show` and `case list` generate neither's code."""
+    for args in (("case", "show", reference), ("case", "list")):
+        assert heavy(loaded(tmp_path, sqlite_url, *args), "states.events", "states.machine",
+                     "transitions") == []
+
+
 def test_a_read_configures_no_logging_so_loads_no_structlog(
         tmp_path: Path, sqlite_url: str, reference: str) -> None:
     """Nothing on the read path logs: structlog (asyncio, Rich's tracebacks) is not loaded."""

@@ -2,10 +2,13 @@
 
 Start-up makes a few hundred thousand objects (the modules, Typer's command tree, pydantic's
 validators), none of them garbage, and the cyclic collector would walk them again and again
-while they load: about a tenth of a short command's CPU time (benchmarks/startup.py). So the
-command line is imported with the collector off; then what it made is frozen (kept out of
-every later collection) and the collector is back on before any command runs, so a
-long-running one (`serve`, `scheduler`, a long `audit verify`) collects as usual.
+while they load: about a tenth of a short command's CPU time (benchmarks/startup.py). So each
+step of start-up runs in `starting()`: the command line's import, the root's options (Typer
+imports pydantic for them), the invoked group, the settings, the application's wiring, the
+read models, Rich's console. The collector is off during the step; then what it made is
+frozen (kept out of every later collection) and the collector is back on, so the command
+itself, and a long-running one (`serve`, `scheduler`, a long `audit verify`) above all,
+collects as usual.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def starting() -> Iterator[None]:
 
 
 def run() -> None:
+    """The program: its heap is frozen after each start-up step, then the command runs."""
     global _freeze
     _freeze = True
     with starting():

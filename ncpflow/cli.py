@@ -3,8 +3,6 @@
 Each command group lives in ncpflow/commands/; this module is the root and registers them.
 """
 
-from __future__ import annotations
-
 import gc
 import os
 import sys
@@ -23,6 +21,7 @@ from ncpflow.commands.alerts import scheduler
 from ncpflow.commands.web import serve
 from ncpflow.context import Context, context_of
 from ncpflow.output import out
+from ncpflow.program import starting
 from states.errors import InvalidInputError, NcpflowError
 
 # The command groups, in the order `--help` lists them: name, module, Typer instance.
@@ -51,11 +50,13 @@ class _Groups(MutableMapping[str, Any]):
             if name not in self._lazy:
                 raise KeyError(name)
             module, attribute = self._lazy[name]
-            sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"), attribute)
-            sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
-            group = typer.main.get_group(sub)
-            group.name = name
-            self._built[name] = group
+            with starting():
+                sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"),
+                                           attribute)
+                sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
+                group = typer.main.get_group(sub)
+                group.name = name
+                self._built[name] = group
         return self._built[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
@@ -78,6 +79,12 @@ class _Root(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.commands = _Groups(self.commands)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """A start-up step: the root's options are the first Typer coerces, and it imports
+        pydantic to build their adapters (and `--help` prints from here)."""
+        with starting():
+            return super().parse_args(ctx, args)
 
 
 # Plain help and usage errors (click's): Rich's help renderer imports its Markdown parser, which

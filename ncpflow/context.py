@@ -11,6 +11,7 @@ import typer
 
 from ncpflow import output
 from ncpflow.output import emit_json
+from ncpflow.program import starting
 
 if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build the command tree
     from typing import TypeVar
@@ -37,17 +38,20 @@ class Context:
 
     def settings(self) -> Settings:
         if self._settings is None:
-            from workflow.config import load_settings
+            with starting():
+                from workflow.config import load_settings
 
-            self._settings = load_settings(self.config, database_url=self.database)
+                self._settings = load_settings(self.config, database_url=self.database)
         return self._settings
 
     def app(self, *, require_initialised: bool = True) -> Application:
         """The application (`workflow.application`), built on first use."""
         if self._app is None:
-            from workflow.bootstrap import bootstrap
+            settings = self.settings()
+            with starting():
+                from workflow.bootstrap import bootstrap
 
-            self._app = bootstrap(self.settings(), require_initialised=require_initialised)
+                self._app = bootstrap(settings, require_initialised=require_initialised)
         return self._app
 
     def close(self) -> None:

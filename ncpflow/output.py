@@ -43,9 +43,12 @@ class _Terminal:
         if name.startswith("__"):  # copy, pickle and friends: not the console's business
             raise AttributeError(name)
         if self._console is None:
-            from ncpflow.terminal import SafeConsole
+            from ncpflow.program import starting
 
-            self._console = SafeConsole(**self._options)
+            with starting():
+                from ncpflow.terminal import SafeConsole
+
+                self._console = SafeConsole(**self._options)
         return getattr(self._console, name)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from states.calendar import CalendarRule
 from states.deadlines import Deadline, human_date
@@ -23,7 +24,6 @@ from states.errors import (
     StepRefusedError,
     TransitionNotAllowedError,
 )
-from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted
 from states.guards import GUARDS, GuardContext
 from states.lifecycle import (
     PAST_TENSE,
@@ -40,10 +40,12 @@ from states.lifecycle import (
     transitions_from,
 )
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
-from states.machine import fire
 from states.messages import N_
 from states.pauses import Pause
 from states.rotation import RotationRule
+
+if TYPE_CHECKING:  # the events and the state machine are imported by the steps that make them
+    from states.events import CaseOpened, CaseTransitioned
 
 
 class PartyRole(StrEnum):
@@ -163,6 +165,8 @@ def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: 
 def open_case(*, reference: str, title: str, parties: tuple[Party, ...], received_at: datetime,
               opened_at: datetime, actor: str, policy: Policy,
               details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
+    from states.events import CaseOpened, DeadlineStarted  # a read never makes an event
+
     require_text(title, Input(N_("a title")))
     require_actor(actor)
     check_day(policy.calendar.local_date(check_instant(received_at, "the date of receipt")),
@@ -224,6 +228,9 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
             policy: Policy, outcome: Outcome | None = None,
             scope: str | None = None) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
+    from states.events import CaseTransitioned, DeadlineMet, DeadlineStarted
+    from states.machine import fire  # the `transitions` library: only a step needs it
+
     require_actor(actor)
     require_text(reason, REASON)
     check_optional(scope, Input(N_("the scope"), "scope"))

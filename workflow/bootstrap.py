@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from notifications.render import render
 from notifications.smtp import SmtpChannel
 from states.errors import StorageUnavailableError
 from storage.connect import check_sqlite_file, connect
@@ -15,8 +15,19 @@ from workflow.config import Settings
 from workflow.files import create_private
 from workflow.ports import Channel, Clock
 
+if TYPE_CHECKING:
+    from notifications.render import RenderedMessage
+
 # The older name of the application; tests and helpers still type their fixture with it.
 Services = Application
+
+
+def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage:
+    """`notifications.render.render`, imported by the first message rendered: a command that
+    sends none (every read) does not load the templates' labels and Babel's dates."""
+    from notifications.render import render as render_message
+
+    return render_message(kind, language, context)
 
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,

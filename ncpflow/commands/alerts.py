@@ -1,7 +1,5 @@
 """`ncpflow alerts|outbox|deadlines ...` and `ncpflow scheduler`: timelines enforced."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

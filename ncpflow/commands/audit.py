@@ -1,7 +1,5 @@
 """`ncpflow audit ...`: read and verify the audit log."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from collections.abc import Iterator
@@ -15,7 +13,6 @@ from ncpflow import output
 from ncpflow.context import Context, context_of, day
 from ncpflow.output import emit_json, escape, out
 from states.audit_keys import KeyKind
-from states.chain import HASHED_FIELDS
 
 audit_app = typer.Typer(no_args_is_help=True, help="Read and verify the audit log.")
 
@@ -32,6 +29,8 @@ def audit_log(
     fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
 ) -> None:
     """Print the audit log (oldest first), with hashes."""
+    from states.chain import HASHED_FIELDS  # hashlib and the chain only for this command
+
     rows = (e.as_dict() for e in context_of(ctx).app().audit.log(case_ref=reference))
     if fmt is LogFormat.csv:
         output.emit_csv(rows, [*HASHED_FIELDS, "prev_hash", "hash"])

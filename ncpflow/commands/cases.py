@@ -1,7 +1,5 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
@@ -9,6 +7,7 @@ import typer
 from ncpflow import output
 from ncpflow.context import context_of, print_case, validated
 from ncpflow.output import emit_json, out
+from ncpflow.program import starting
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -123,7 +122,8 @@ def case_show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """One case: stage, lead and who takes part, parties and deadlines with their explanations."""
-    from workflow.read_models import json_of
+    with starting():
+        from workflow.read_models import json_of
 
     _case, shown = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
     view = json_of(shown)
@@ -142,7 +142,8 @@ def case_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
-    from workflow.read_models import json_of
+    with starting():
+        from workflow.read_models import json_of
 
     app = context_of(ctx).app()
     listed = app.cases.list(state=state, overdue=overdue)

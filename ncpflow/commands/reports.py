@@ -1,8 +1,5 @@
 """`ncpflow report ...`: reports (rotation; timelines, annual and OECD from the audit log)."""
 
-from __future__ import annotations
-
-import csv
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -10,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ncpflow import output, report_html
+from ncpflow import output
 from ncpflow.context import context_of, day
 from ncpflow.output import emit_json
 
@@ -29,6 +26,7 @@ OutputOpt = Annotated[Path | None, output.output_option()]
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
+    import csv
     import io
 
     buffer = io.StringIO()
@@ -54,6 +52,8 @@ def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Optio
                      fmt: FormatOpt = None, as_json: JsonOpt = False,
                      output_file: OutputOpt = None) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
+    from ncpflow import report_html  # the HTML report's module only for these reports
+
     report = context_of(ctx).app().reports.timelines(year=year)
     chosen = _fmt(fmt, as_json)
     text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
@@ -66,6 +66,8 @@ def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
                   fmt: FormatOpt = None, as_json: JsonOpt = False,
                   output_file: OutputOpt = None) -> None:
     """Yearly figures for the NCP's annual report."""
+    from ncpflow import report_html
+
     report = context_of(ctx).app().reports.annual(year=year)
     chosen = _fmt(fmt, as_json)
     flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v}
@@ -80,6 +82,8 @@ def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] 
                 fmt: FormatOpt = None, as_json: JsonOpt = False,
                 output_file: OutputOpt = None) -> None:
     """One row per case with the OECD database's fields (no party names)."""
+    from ncpflow import report_html
+
     rows = context_of(ctx).app().reports.oecd(year=year)
     chosen = _fmt(fmt, as_json)
     text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)

@@ -1,7 +1,5 @@
 """`ncpflow members|rotation ...`: the members and who leads."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,8 +1,6 @@
 """`ncpflow users add|passwd|list|disable|enable|tokens|new-token|revoke-token|totp` and
 `ncpflow serve`: the people of the web app, and the app."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

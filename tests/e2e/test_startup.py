@@ -65,6 +65,31 @@ def test_help_imports_neither_the_workflow_nor_a_database_nor_the_web_stack(
                  "holidays", "rich") == []
 
 
+def test_help_imports_neither_the_audit_chain_nor_the_html_reports(
+        tmp_path: Path, sqlite_url: str) -> None:
+    """`audit log` imports the chain's hashed fields and the reports their HTML module when they
+    run: `--help` loads no hashlib, html or ncpflow.report_html."""
+    assert heavy(loaded(tmp_path, sqlite_url, "--help"), "hashlib", "html", "states.chain",
+                 "ncpflow.report_html") == []
+
+
+def test_the_command_line_annotations_are_objects_not_strings_to_evaluate() -> None:
+    """Typer reads every command's signature at start; string annotations (`from __future__
+    import annotations`) would be compiled and evaluated three times each on every start."""
+    import inspect
+
+    from ncpflow import cli
+    from ncpflow.commands import alerts, audit, cases, reports, rotation, web
+
+    functions = [f for module in (cli, alerts, audit, cases, reports, rotation, web)
+                 for f in vars(module).values()
+                 if inspect.isfunction(f) and f.__module__ == module.__name__]
+    strings = {f"{f.__module__}.{f.__name__}": name
+               for f in functions for name, hint in inspect.get_annotations(f).items()
+               if isinstance(hint, str)}
+    assert len(functions) > 50 and strings == {}
+
+
 def test_a_group_help_imports_no_more_than_the_root_help(tmp_path: Path, sqlite_url: str) -> None:
     """`ncpflow case open --help` does not reach the use cases it describes."""
     modules = loaded(tmp_path, sqlite_url, "case", "open", "--help")
@@ -122,6 +147,24 @@ def test_a_write_on_sqlite_needs_no_sqlalchemy_either(tmp_path: Path, sqlite_url
     assert heavy(modules, "sqlalchemy") == []
 
 
+def test_a_read_renders_no_message_so_loads_no_templates_or_babel_dates(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """The application's renderer imports notifications.render on the first message: `case
+    show` and `case list` load neither the templates' labels nor Babel's date formatting."""
+    for args in (("case", "show", reference), ("case", "list")):
+        assert heavy(loaded(tmp_path, sqlite_url, *args), "notifications.render",
+                     "notifications.labels", "babel.dates") == []
+
+
+def test_a_read_makes_no_event_so_loads_neither_the_events_nor_the_state_machine(
+        tmp_path: Path, sqlite_url: str, reference: str) -> None:
+    """states.case imports the event dataclasses and the `transitions` machine in the steps
+    that make them (open, advance): `case show` and `case list` generate neither's code."""
+    for args in (("case", "show", reference), ("case", "list")):
+        assert heavy(loaded(tmp_path, sqlite_url, *args), "states.events", "states.machine",
+                     "transitions") == []
+
+
 def test_a_read_configures_no_logging_so_loads_no_structlog(
         tmp_path: Path, sqlite_url: str, reference: str) -> None:
     """Nothing on the read path logs: structlog (asyncio, Rich's tracebacks) is not loaded."""
@@ -166,8 +209,39 @@ def test_the_program_imports_without_the_collector_and_runs_the_command_with_it(
 
     seen: list[tuple[bool, int]] = []
     monkeypatch.setattr(cli, "run", lambda: seen.append((gc.isenabled(), gc.get_freeze_count())))
+    monkeypatch.setattr(program, "_freeze", False)  # run() sets it; restored after the test
     try:
         program.run()
     finally:
         gc.unfreeze()
     assert seen and seen[0][0] and seen[0][1] > 0
+
+
+def test_a_start_up_step_runs_without_the_collector_and_freezes_only_in_the_program(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`starting()` turns the collector off for the step and back on after it; it freezes what
+    the step made only once `run()` started the process, so in-process callers keep a
+    collectable heap."""
+    import gc
+
+    from ncpflow import program
+
+    seen: list[bool] = []
+    gc.unfreeze()
+    with program.starting():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
+    monkeypatch.setattr(program, "_freeze", True)
+    try:
+        with program.starting():
+            pass
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        with program.starting():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()

@@ -34,6 +34,7 @@ test: install
 ## Lint, type-check and check the layer rules.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy states workflow storage notifications ncpflow translations
 	$(BIN)/lint-imports
 

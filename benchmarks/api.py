@@ -87,22 +87,45 @@ def main() -> None:
     settings = load_settings(config)
     services = bootstrap(settings, require_initialised=False)
     initialise(services)
-    token = users.add_user(uow=services.uow, clock=services.clock, name="bench", role="handler",
-                           actor="benchmark").token
+    token = users.add_user(
+        uow=services.uow, clock=services.clock, name="bench", role="handler", actor="benchmark"
+    ).token
     n = args.clients * args.cases_per_client
-    refs = [cases.open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                            reference_prefix="NCP", title=f"Case {i}", actor="benchmark",
-                            received=datetime(2025, 1, 2, 9, tzinfo=UTC),
-                            submitters=[cases.PartyInput("Submitter")],
-                            enterprises=[cases.PartyInput("Enterprise")]).reference
-            for i in range(2 * n)]
+    refs = [
+        cases.open_case(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference_prefix="NCP",
+            title=f"Case {i}",
+            actor="benchmark",
+            received=datetime(2025, 1, 2, 9, tzinfo=UTC),
+            submitters=[cases.PartyInput("Submitter")],
+            enterprises=[cases.PartyInput("Enterprise")],
+        ).reference
+        for i in range(2 * n)
+    ]
     api_refs, engine_refs = refs[:n], refs[n:]
 
     port = free_port()
     env = {**os.environ, "NCPFLOW_LOG_LEVEL": "warning"}
-    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "--config", str(config), "serve",
-                               "--port", str(port), "--no-scheduler"], cwd=work, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ncpflow",
+            "--config",
+            str(config),
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
+        cwd=work,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -113,8 +136,10 @@ def main() -> None:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("ncpflow serve did not come up: "
-                                 + (server.stderr.read().decode() if server.stderr else ""))
+                raise SystemExit(
+                    "ncpflow serve did not come up: "
+                    + (server.stderr.read().decode() if server.stderr else "")
+                )
             time.sleep(0.1)
 
         latencies: list[float] = []
@@ -124,8 +149,9 @@ def main() -> None:
 
         def client(mine: list[str]) -> None:
             own: list[float] = []
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                              timeout=30) as http:
+            with httpx.Client(
+                base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            ) as http:
                 http.get("/healthz")  # open the keep-alive connection before the clock starts
                 barrier.wait()
                 for ref in mine:
@@ -139,7 +165,7 @@ def main() -> None:
             with lock:
                 latencies.extend(own)
 
-        chunks = [api_refs[i::args.clients] for i in range(args.clients)]
+        chunks = [api_refs[i :: args.clients] for i in range(args.clients)]
         threads = [threading.Thread(target=client, args=(c,)) for c in chunks]
         for t in threads:
             t.start()
@@ -160,9 +186,16 @@ def main() -> None:
     started = time.perf_counter()
     for ref in engine_refs:
         for step in STEPS:
-            cases.advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                          reference=ref, actor="bench", trigger=step["trigger"],
-                          reason=step["reason"], outcome=step.get("outcome"))
+            cases.advance(
+                uow=services.uow,
+                clock=services.clock,
+                policy=services.policy,
+                reference=ref,
+                actor="bench",
+                trigger=step["trigger"],
+                reason=step["reason"],
+                outcome=step.get("outcome"),
+            )
     engine_seconds = time.perf_counter() - started
     services.close()
 
@@ -171,9 +204,12 @@ def main() -> None:
     engine_rate = len(engine_refs) * len(STEPS) / engine_seconds
     p50, p99 = percentile(latencies, 0.50) * 1000, percentile(latencies, 0.99) * 1000
     result: dict[str, Any] = {
-        "clients": args.clients, "requests": requests,
-        "api_requests_per_s": round(api_rate, 1), "p50_ms": round(p50, 2),
-        "p99_ms": round(p99, 2), "p99_over_p50": round(p99 / p50, 2),
+        "clients": args.clients,
+        "requests": requests,
+        "api_requests_per_s": round(api_rate, 1),
+        "p50_ms": round(p50, 2),
+        "p99_ms": round(p99, 2),
+        "p99_over_p50": round(p99 / p50, 2),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 2),
         "engine_transitions_per_s": round(engine_rate, 1),
         "ratio": round(api_rate / engine_rate, 2),
@@ -183,14 +219,17 @@ def main() -> None:
         # The server's CPU per request (user + system), which load on the machine disturbs
         # far less than requests/s: what to compare between two versions.
         "server_cpu_ms_per_request": round(server_cpu / requests * 1000, 3),
-        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
     }
     if args.json:
         print(json.dumps(result))
     else:
-        print(f"api: {result['api_requests_per_s']} requests/s over {args.clients} clients "
-              f"({requests} transitions); p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms "
-              f"(p99/p50 {result['p99_over_p50']})")
+        print(
+            f"api: {result['api_requests_per_s']} requests/s over {args.clients} clients "
+            f"({requests} transitions); p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms "
+            f"(p99/p50 {result['p99_over_p50']})"
+        )
         print(f"engine in-process: {result['engine_transitions_per_s']} transitions/s")
         print(f"ratio api / engine: {result['ratio']} (target >= 0.5)")
         print(f"server CPU per request: {result['server_cpu_ms_per_request']} ms")

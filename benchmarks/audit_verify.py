@@ -53,13 +53,32 @@ def build(path: Path, n: int) -> None:
     head: ChainHead | None = None
     batch: list[tuple[Any, ...]] = []
     for i in range(n):
-        entry = seal(prev=head, case_ref=f"NCP-2025-{i % 5000:04d}", kind=KINDS[i % 4],
-                     actor="benchmark", at=START + timedelta(seconds=i),
-                     from_state="received", to_state="initial_assessment",
-                     reason="benchmark step", data={"trigger": "begin_assessment", "i": i})
-        batch.append((entry.seq, entry.case_ref, entry.kind, entry.actor, entry.at,
-                      entry.from_state, entry.to_state, entry.reason, entry.data_json,
-                      entry.prev_hash, entry.hash))
+        entry = seal(
+            prev=head,
+            case_ref=f"NCP-2025-{i % 5000:04d}",
+            kind=KINDS[i % 4],
+            actor="benchmark",
+            at=START + timedelta(seconds=i),
+            from_state="received",
+            to_state="initial_assessment",
+            reason="benchmark step",
+            data={"trigger": "begin_assessment", "i": i},
+        )
+        batch.append(
+            (
+                entry.seq,
+                entry.case_ref,
+                entry.kind,
+                entry.actor,
+                entry.at,
+                entry.from_state,
+                entry.to_state,
+                entry.reason,
+                entry.data_json,
+                entry.prev_hash,
+                entry.hash,
+            )
+        )
         head = ChainHead(entry.seq, entry.hash)
         if len(batch) == 50_000:
             _insert(conn, batch)
@@ -70,25 +89,32 @@ def build(path: Path, n: int) -> None:
 
 
 def _insert(conn: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> None:
-    conn.executemany("INSERT INTO audit_log (seq, case_ref, kind, actor, at, from_state, "
-                     "to_state, reason, data, prev_hash, hash) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+    conn.executemany(
+        "INSERT INTO audit_log (seq, case_ref, kind, actor, at, from_state, "
+        "to_state, reason, data, prev_hash, hash) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        batch,
+    )
 
 
 def baseline(path: Path) -> tuple[bool, int]:
     conn = sqlite3.connect(path)
-    cursor = conn.execute("SELECT seq, case_ref, kind, actor, at, from_state, to_state, reason, "
-                          "data, prev_hash, hash FROM audit_log ORDER BY seq")
+    cursor = conn.execute(
+        "SELECT seq, case_ref, kind, actor, at, from_state, to_state, reason, "
+        "data, prev_hash, hash FROM audit_log ORDER BY seq"
+    )
     prev, expected, count = GENESIS, 1, 0
     ok = True
     while rows := cursor.fetchmany(2000):
         for row in rows:
             body = dict(zip(HASHED_FIELDS, row[:9], strict=True))
             body["data"] = json.loads(row[8])
-            payload = prev + json.dumps(body, sort_keys=True, separators=(",", ":"),
-                                        ensure_ascii=False)
-            if (row[0] != expected or row[9] != prev
-                    or hashlib.sha256(payload.encode("utf-8")).hexdigest() != row[10]):
+            payload = prev + json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            if (
+                row[0] != expected
+                or row[9] != prev
+                or hashlib.sha256(payload.encode("utf-8")).hexdigest() != row[10]
+            ):
                 ok = False
                 break
             prev, expected, count = row[10], expected + 1, count + 1
@@ -127,12 +153,15 @@ def main() -> None:
     assert report.ok and report.chain.entries == args.entries, report.as_dict()
     assert base_ok and base_count == args.entries
     result = {
-        "entries": args.entries, "build_seconds": round(built_in, 1),
-        "engine_seconds": round(engine_s, 2), "baseline_seconds": round(baseline_s, 2),
+        "entries": args.entries,
+        "build_seconds": round(built_in, 1),
+        "engine_seconds": round(engine_s, 2),
+        "baseline_seconds": round(baseline_s, 2),
         "engine_per_second": round(args.entries / engine_s),
         "baseline_per_second": round(args.entries / baseline_s),
         "ratio": round(baseline_s / engine_s, 3),
-        "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
         "machine": platform.machine(),
     }
     if args.json:

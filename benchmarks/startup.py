@@ -60,13 +60,23 @@ def prepare(folder: Path) -> tuple[dict[str, str], str]:
     config.write_text(text, encoding="utf-8")
     # PYTHONDONTWRITEBYTECODE would compile every module from source on every run; an installed
     # ncpflow runs from its bytecode cache, which the warm-up runs below write.
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("NCPFLOW_") and key != "PYTHONDONTWRITEBYTECODE"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("NCPFLOW_") and key != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(NCPFLOW_CONFIG=str(config), NCPFLOW_LOG_LEVEL="warning", COLUMNS="100")
-    subprocess.run([*ncpflow_command(), "init", "--demo"], cwd=folder, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    listed = subprocess.run([*ncpflow_command(), "case", "list", "--json"], cwd=folder, env=env,
-                            check=True, capture_output=True, text=True)
+    subprocess.run(
+        [*ncpflow_command(), "init", "--demo"], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    listed = subprocess.run(
+        [*ncpflow_command(), "case", "list", "--json"],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return env, json.loads(listed.stdout)[0]["reference"]
 
 
@@ -74,13 +84,15 @@ def run(argv: list[str], folder: Path, env: dict[str, str]) -> tuple[float, floa
     """Wall time, and CPU time (user + system) of the child, in seconds."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=folder, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        argv, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}:\n"
-                         f"{done.stderr.decode(errors='replace')}")
+        raise SystemExit(
+            f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr.decode(errors='replace')}"
+        )
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return elapsed, cpu
 
@@ -106,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {name: [] for name in names}
         cpus: dict[str, list[float]] = {name: [] for name in names}
         for n in range(args.runs):
-            for name in names[n % len(names):] + names[:n % len(names)]:
+            for name in names[n % len(names) :] + names[: n % len(names)]:
                 elapsed, cpu = run(commands[name], folder, env)
                 times[name].append(elapsed)
                 cpus[name].append(cpu)
@@ -117,28 +129,43 @@ def main(argv: list[str] | None = None) -> int:
         median, cpu = statistics.median(times[name]), statistics.median(cpus[name])
         target = TARGETS[name]
         ratio = median / floor
-        results[name] = {"median_ms": round(median * 1000, 1), "ratio": round(ratio, 1),
-                         "cpu_ms": round(cpu * 1000, 1), "cpu_ratio": round(cpu / cpu_floor, 1),
-                         "target": target,
-                         "met": None if target is None else ratio <= target}
+        results[name] = {
+            "median_ms": round(median * 1000, 1),
+            "ratio": round(ratio, 1),
+            "cpu_ms": round(cpu * 1000, 1),
+            "cpu_ratio": round(cpu / cpu_floor, 1),
+            "target": target,
+            "met": None if target is None else ratio <= target,
+        }
     result = {
-        "runs": args.runs, "ref": ref, "python_c_pass_ms": round(floor * 1000, 1),
-        "python_c_pass_cpu_ms": round(cpu_floor * 1000, 1), "commands": results,
+        "runs": args.runs,
+        "ref": ref,
+        "python_c_pass_ms": round(floor * 1000, 1),
+        "python_c_pass_cpu_ms": round(cpu_floor * 1000, 1),
+        "commands": results,
         "all_met": all(r["met"] is not False for r in results.values()),
-        "python": platform.python_version(), "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if args.json:
         print(json.dumps(result))
         return 0 if result["all_met"] else 1
-    print(f"medians of {args.runs} interleaved runs; python -c pass: "
-          f"{result['python_c_pass_ms']} ms wall, {result['python_c_pass_cpu_ms']} ms CPU")
+    print(
+        f"medians of {args.runs} interleaved runs; python -c pass: "
+        f"{result['python_c_pass_ms']} ms wall, {result['python_c_pass_cpu_ms']} ms CPU"
+    )
     for name, r in results.items():
-        verdict = ("reported" if r["target"] is None
-                   else f"target <= {r['target']:g}x: {'pass' if r['met'] else 'FAIL'}")
+        verdict = (
+            "reported"
+            if r["target"] is None
+            else f"target <= {r['target']:g}x: {'pass' if r['met'] else 'FAIL'}"
+        )
         shown = f"ncpflow {name}" + (f" {ref}" if name == "case show" else "")
-        print(f"{shown:<30} {r['median_ms']:>7.1f} ms  {r['ratio']:>5.1f}x  {verdict}"
-              f"   (CPU {r['cpu_ms']:.1f} ms, {r['cpu_ratio']:.1f}x)")
+        print(
+            f"{shown:<30} {r['median_ms']:>7.1f} ms  {r['ratio']:>5.1f}x  {verdict}"
+            f"   (CPU {r['cpu_ms']:.1f} ms, {r['cpu_ratio']:.1f}x)"
+        )
     return 0 if result["all_met"] else 1
 
 

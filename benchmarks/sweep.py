@@ -72,13 +72,16 @@ D14, M3, M12 = Duration.parse("14d"), Duration.parse("3mo"), Duration.parse("12m
 
 # ---------------------------------------------------------------- building the databases
 
+
 def make_template(folder: Path) -> Path:
     from workflow.bootstrap import bootstrap, initialise
     from workflow.config import parse_settings
 
     path = folder / "template.db"
-    built = bootstrap(parse_settings({"database": {"url": f"sqlite:///{path}"}},
-                                     source="(benchmark)"), require_initialised=False)
+    built = bootstrap(
+        parse_settings({"database": {"url": f"sqlite:///{path}"}}, source="(benchmark)"),
+        require_initialised=False,
+    )
     initialise(built)
     built.close()
     assert not path.with_name(path.name + "-wal").exists()
@@ -96,8 +99,9 @@ class Plan:
         self.due_window = [TODAY + timedelta(days=k) for k in range(-29, 31)]
         # Received dates whose 3-month initial assessment falls in the window, and received
         # dates in the last 50 days, whose deadlines are all beyond the 30-day horizon.
-        self.due_received = [r for r in _days(TODAY - timedelta(days=130), TODAY)
-                             if M3.added_to(r) in self.due_window]
+        self.due_received = [
+            r for r in _days(TODAY - timedelta(days=130), TODAY) if M3.added_to(r) in self.due_window
+        ]
         self.late_received = list(_days(TODAY - timedelta(days=50), TODAY))
         assert all(M3.added_to(r) > TODAY + timedelta(days=30) for r in self.late_received)
         self.closed_received = list(_days(date(2000, 1, 1), date(2024, 12, 31)))
@@ -142,22 +146,48 @@ def _deadlines(closed: bool, r: date) -> tuple[tuple[Any, ...], ...]:
     rows: list[tuple[str, date, str, str, str, date | None, date]]
     if closed:
         rejected, published = r + timedelta(days=60), r + timedelta(days=120)
-        rows = [("acknowledgement", r, "received", "14d", start, r + timedelta(days=3),
-                 D14.added_to(r)),
-                ("initial_assessment", r, "received", "3mo", start, rejected, M3.added_to(r)),
-                ("procedure", r, "received", "12mo", start, published, M12.added_to(r)),
-                ("final_statement", rejected, "not accepted", "3mo", instant(rejected),
-                 published, M3.added_to(rejected)),
-                ("follow_up", published, "published", "12mo", instant(published),
-                 r + timedelta(days=400), M12.added_to(published))]
+        rows = [
+            ("acknowledgement", r, "received", "14d", start, r + timedelta(days=3), D14.added_to(r)),
+            ("initial_assessment", r, "received", "3mo", start, rejected, M3.added_to(r)),
+            ("procedure", r, "received", "12mo", start, published, M12.added_to(r)),
+            (
+                "final_statement",
+                rejected,
+                "not accepted",
+                "3mo",
+                instant(rejected),
+                published,
+                M3.added_to(rejected),
+            ),
+            (
+                "follow_up",
+                published,
+                "published",
+                "12mo",
+                instant(published),
+                r + timedelta(days=400),
+                M12.added_to(published),
+            ),
+        ]
     else:
-        rows = [("acknowledgement", r, "received", "14d", start, r, D14.added_to(r)),
-                ("initial_assessment", r, "received", "3mo", start, None, M3.added_to(r)),
-                ("procedure", r, "received", "12mo", start, None, M12.added_to(r))]
-    return tuple((name, basis.isoformat(), label, duration, started,
-                  None if met is None else instant(met),
-                  None if met is None else met.isoformat(), due.isoformat())
-                 for name, basis, label, duration, started, met, due in rows)
+        rows = [
+            ("acknowledgement", r, "received", "14d", start, r, D14.added_to(r)),
+            ("initial_assessment", r, "received", "3mo", start, None, M3.added_to(r)),
+            ("procedure", r, "received", "12mo", start, None, M12.added_to(r)),
+        ]
+    return tuple(
+        (
+            name,
+            basis.isoformat(),
+            label,
+            duration,
+            started,
+            None if met is None else instant(met),
+            None if met is None else met.isoformat(),
+            due.isoformat(),
+        )
+        for name, basis, label, duration, started, met, due in rows
+    )
 
 
 def populate(path: Path, total: int) -> dict[str, Any]:
@@ -173,26 +203,43 @@ def populate(path: Path, total: int) -> dict[str, Any]:
         for i in ids:
             r, kind = plan.received(i), plan.kind(i)
             closed = kind == "closed"
-            yield (i, f"NCP-{r.year}-{i:07d}", f"Complaint {i}",
-                   "closed" if closed else "initial_assessment",
-                   "not_accepted" if closed else None, None, instant(r, 8), r.isoformat(),
-                   instant(r + timedelta(days=400 if closed else 1)), TIMEZONE, 0, "NO",
-                   '["environment"]', '["NO"]', None,
-                   None if closed else MEMBERS[i % len(MEMBERS)], 5 if closed else 2)
+            yield (
+                i,
+                f"NCP-{r.year}-{i:07d}",
+                f"Complaint {i}",
+                "closed" if closed else "initial_assessment",
+                "not_accepted" if closed else None,
+                None,
+                instant(r, 8),
+                r.isoformat(),
+                instant(r + timedelta(days=400 if closed else 1)),
+                TIMEZONE,
+                0,
+                "NO",
+                '["environment"]',
+                '["NO"]',
+                None,
+                None if closed else MEMBERS[i % len(MEMBERS)],
+                5 if closed else 2,
+            )
 
     conn.executemany(
         "INSERT INTO cases (id, reference, title, state, outcome, scope, received_at, "
         "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
         "host_countries, sector, lead_member, version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", case_rows())
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        case_rows(),
+    )
 
     def party_rows() -> Iterator[tuple[Any, ...]]:
         for i in ids:
             yield (i, 0, "submitter", f"Submitter {i}", "ngo", 0)
             yield (i, 1, "enterprise", f"Enterprise {i} ASA", None, 0)
 
-    conn.executemany("INSERT INTO parties (case_id, position, role, name, type, confidential) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", party_rows())
+    conn.executemany(
+        "INSERT INTO parties (case_id, position, role, name, type, confidential) VALUES (?, ?, ?, ?, ?, ?)",
+        party_rows(),
+    )
 
     def deadline_rows() -> Iterator[tuple[Any, ...]]:
         for i in ids:
@@ -201,22 +248,28 @@ def populate(path: Path, total: int) -> dict[str, Any]:
 
     conn.executemany(
         "INSERT INTO deadlines (case_id, name, basis_on, basis_label, duration, started_at, "
-        "met_at, met_on, due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", deadline_rows())
+        "met_at, met_on, due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        deadline_rows(),
+    )
 
     paused = [i for i in range(plan.closed + 1, total + 1) if plan.kind(i) == "paused"]
     conn.executemany(
         "INSERT INTO pauses (case_id, started_at, ended_at, reason, actor, requested_by, "
         "ended_by) VALUES (?, ?, NULL, 'parallel proceedings', 'chair', NULL, NULL)",
-        [(i, instant(TODAY - timedelta(days=40))) for i in paused])
+        [(i, instant(TODAY - timedelta(days=40))) for i in paused],
+    )
     conn.execute("COMMIT")
     conn.execute("PRAGMA journal_mode=WAL")  # as the engine leaves it
-    counts = {table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-              for table in ("cases", "parties", "deadlines", "pauses")}
+    counts = {
+        table: conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        for table in ("cases", "parties", "deadlines", "pauses")
+    }
     conn.close()
     return {"total": total, "open": plan.open, "closed": plan.closed, "rows": counts}
 
 
 # ---------------------------------------------------------------- the measurement (child)
+
 
 def status_mb(field: str) -> float:
     """VmRSS (now) or VmHWM (peak) of this process, from /proc (Linux), in MiB.
@@ -250,8 +303,7 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
     services = bootstrap(settings, clock=FixedClock(NOW))
     until = TODAY + timedelta(days=horizon(settings.alert_policy))
     raw = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                   "busy_timeout=30000"):
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
         raw.execute(f"PRAGMA {pragma}")
 
     def store_side() -> tuple[float, list[int]]:
@@ -290,8 +342,10 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
     plain: list[float] = []
     for n in range(repeat):
         sides: list[tuple[list[float], Callable[[], tuple[float, list[int]]]]] = [
-            (store, store_side), (plain, raw_side)]
-        for times, side in (sides if n % 2 == 0 else sides[::-1]):
+            (store, store_side),
+            (plain, raw_side),
+        ]
+        for times, side in sides if n % 2 == 0 else sides[::-1]:
             elapsed, ids = side()
             assert len(ids) == DUE_RUNGS, len(ids)
             times.append(elapsed)
@@ -309,20 +363,19 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
                 return method(*args, **kwargs)
             finally:
                 spent["query"] += time.perf_counter() - started
+
         return wrapper
 
     SqlAlertStore.candidates = timed(SqlAlertStore.candidates)  # type: ignore[method-assign]
     started = time.perf_counter()
-    queued = sweep(uow=services.uow, clock=services.clock, settings=settings,
-                   render=services.render)
+    queued = sweep(uow=services.uow, clock=services.clock, settings=settings, render=services.render)
     sweep_s = time.perf_counter() - started
     sweep_query_s = spent["query"]
     sweep_peak = status_mb("VmHWM")
     assert len(queued) == DUE_RUNGS, len(queued)
     assert all(q["rung"] != "escalation" for q in queued)
     started = time.perf_counter()
-    again = sweep(uow=services.uow, clock=services.clock, settings=settings,
-                  render=services.render)
+    again = sweep(uow=services.uow, clock=services.clock, settings=settings, render=services.render)
     resweep_s = time.perf_counter() - started
     assert again == []
     with services.uow.read() as tx:
@@ -331,20 +384,26 @@ def measure(path: Path, repeat: int) -> dict[str, Any]:
     services.close()
     store_s, raw_s = statistics.median(store), statistics.median(plain)
     return {
-        "due_rungs": len(queued), "emails_queued": outbox,
-        "sweep_s": round(sweep_s, 4), "sweep_query_s": round(sweep_query_s, 4),
-        "insert_s": round(sweep_s - sweep_query_s, 4), "resweep_s": round(resweep_s, 4),
+        "due_rungs": len(queued),
+        "emails_queued": outbox,
+        "sweep_s": round(sweep_s, 4),
+        "sweep_query_s": round(sweep_query_s, 4),
+        "insert_s": round(sweep_s - sweep_query_s, 4),
+        "resweep_s": round(resweep_s, 4),
         "resweep_query_s": round(spent["query"] - sweep_query_s, 4),
-        "store_query_s": round(store_s, 5), "raw_query_s": round(raw_s, 5),
+        "store_query_s": round(store_s, 5),
+        "raw_query_s": round(raw_s, 5),
         "ratio": round(store_s / raw_s, 2),
         "repeat": repeat,
-        "rss_start_mb": round(rss_start, 1), "rss_before_sweep_mb": round(rss_before, 1),
+        "rss_start_mb": round(rss_start, 1),
+        "rss_before_sweep_mb": round(rss_before, 1),
         "peak_rss_mb": round(max(peak_before, sweep_peak), 1),
         "sweep_rss_growth_mb": round(sweep_peak - rss_before, 1),
     }
 
 
 # ---------------------------------------------------------------- driver
+
 
 def run_size(template: Path, folder: Path, total: int, repeat: int) -> dict[str, Any]:
     path = folder / f"sweep-{total}.db"
@@ -353,13 +412,16 @@ def run_size(template: Path, folder: Path, total: int, repeat: int) -> dict[str,
     built = populate(path, total)
     build_s = time.perf_counter() - started
     size_mb = path.stat().st_size / 2**20
-    child = subprocess.run([sys.executable, __file__, "--child", str(path), "--repeat",
-                            str(repeat)], capture_output=True, text=True, check=False,
-                           timeout=600)
+    child = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), "--repeat", str(repeat)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     if child.returncode != 0:
         raise SystemExit(f"measuring {total} cases failed:\n{child.stderr}")
-    result = {**built, "build_s": round(build_s, 1), "db_mb": round(size_mb),
-              **json.loads(child.stdout)}
+    result = {**built, "build_s": round(build_s, 1), "db_mb": round(size_mb), **json.loads(child.stdout)}
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     return result
@@ -381,8 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         template = make_template(folder)
         sizes = [run_size(template, folder, int(s), args.repeat) for s in args.sizes.split(",")]
     result = {
-        "now": NOW.isoformat(), "sizes": sizes, "wall_s": round(time.perf_counter() - started, 1),
-        "python": platform.python_version(), "sqlite_version": sqlite3.sqlite_version,
+        "now": NOW.isoformat(),
+        "sizes": sizes,
+        "wall_s": round(time.perf_counter() - started, 1),
+        "python": platform.python_version(),
+        "sqlite_version": sqlite3.sqlite_version,
         "cpus": os.cpu_count(),
     }
     if args.json:
@@ -390,14 +455,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"sweep at {NOW.isoformat()}; {DUE_RUNGS} due rungs; medians of {args.repeat} runs")
     for s in sizes:
-        print(f"{s['total']:>9,} cases ({s['open']:,} open, {s['closed']:,} closed), "
-              f"{s['db_mb']} MB, built in {s['build_s']} s")
-        print(f"    sweep {s['sweep_s'] * 1000:.0f} ms = query {s['sweep_query_s'] * 1000:.1f} ms "
-              f"+ inserts {s['insert_s'] * 1000:.0f} ms; again {s['resweep_s'] * 1000:.1f} ms")
-        print(f"    store query {s['store_query_s'] * 1000:.2f} ms vs raw "
-              f"{s['raw_query_s'] * 1000:.2f} ms: ratio {s['ratio']}")
-        print(f"    peak RSS {s['peak_rss_mb']} MB, of which the sweep added "
-              f"{s['sweep_rss_growth_mb']} MB")
+        print(
+            f"{s['total']:>9,} cases ({s['open']:,} open, {s['closed']:,} closed), "
+            f"{s['db_mb']} MB, built in {s['build_s']} s"
+        )
+        print(
+            f"    sweep {s['sweep_s'] * 1000:.0f} ms = query {s['sweep_query_s'] * 1000:.1f} ms "
+            f"+ inserts {s['insert_s'] * 1000:.0f} ms; again {s['resweep_s'] * 1000:.1f} ms"
+        )
+        print(
+            f"    store query {s['store_query_s'] * 1000:.2f} ms vs raw "
+            f"{s['raw_query_s'] * 1000:.2f} ms: ratio {s['ratio']}"
+        )
+        print(f"    peak RSS {s['peak_rss_mb']} MB, of which the sweep added {s['sweep_rss_growth_mb']} MB")
     print(f"total {result['wall_s']} s")
     return 0
 

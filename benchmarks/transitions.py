@@ -64,16 +64,19 @@ CHUNK = 50  # transitions timed in one go before switching to the other side
 STEPS: tuple[tuple[str, str | None, str, str, tuple[str, ...], tuple[tuple[str, int], ...]], ...] = (
     # trigger, outcome, from, to, met, started
     ("begin_assessment", None, "received", "initial_assessment", ("acknowledgement",), ()),
-    ("accept", None, "initial_assessment", "good_offices", ("initial_assessment",),
-     (("good_offices", 6),)),
-    ("conclude", "agreement", "good_offices", "final_statement", ("good_offices",),
-     (("final_statement", 3),)),
-    ("publish", None, "final_statement", "follow_up", ("final_statement", "procedure"),
-     (("follow_up", 12),)),
+    ("accept", None, "initial_assessment", "good_offices", ("initial_assessment",), (("good_offices", 6),)),
+    (
+        "conclude",
+        "agreement",
+        "good_offices",
+        "final_statement",
+        ("good_offices",),
+        (("final_statement", 3),),
+    ),
+    ("publish", None, "final_statement", "follow_up", ("final_statement", "procedure"), (("follow_up", 12),)),
     ("close", None, "follow_up", "closed", ("follow_up",), ()),
 )
-STARTED_LABEL = {"good_offices": "accepted", "final_statement": "concluded",
-                 "follow_up": "published"}
+STARTED_LABEL = {"good_offices": "accepted", "final_statement": "concluded", "follow_up": "published"}
 DURATION_TEXT = {6: "6mo", 3: "3mo", 12: "12mo"}
 
 
@@ -84,8 +87,11 @@ def step_time(step: int, index: int) -> datetime:
 
 def schedule(references: list[str]) -> list[tuple[int, str, datetime]]:
     """Every case through step 1, then every case through step 2, and so on."""
-    return [(step, reference, step_time(step, index))
-            for step in range(len(STEPS)) for index, reference in enumerate(references)]
+    return [
+        (step, reference, step_time(step, index))
+        for step in range(len(STEPS))
+        for index, reference in enumerate(references)
+    ]
 
 
 def settings_for(path: Path) -> Any:
@@ -93,6 +99,7 @@ def settings_for(path: Path) -> Any:
 
 
 # ---------------------------------------------------------------- preparation
+
 
 def prepare(template: Path, n: int) -> list[str]:
     """A migrated database with `n` cases just opened; their references."""
@@ -102,11 +109,17 @@ def prepare(template: Path, n: int) -> list[str]:
     references = []
     for i in range(n):
         case = cases.open_case(
-            uow=services.uow, clock=clock, policy=services.policy, reference_prefix="NCP",
+            uow=services.uow,
+            clock=clock,
+            policy=services.policy,
+            reference_prefix="NCP",
             title=f"Benchmark case {i}",
             submitters=[cases.PartyInput(f"Submitter {i}", "ngo")],
             enterprises=[cases.PartyInput(f"Enterprise {i} ASA")],
-            actor=ACTOR, received=RECEIVED, themes=["environment"], host_countries=["NO"],
+            actor=ACTOR,
+            received=RECEIVED,
+            themes=["environment"],
+            host_countries=["NO"],
         )
         references.append(case.reference)
     services.close()
@@ -116,6 +129,7 @@ def prepare(template: Path, n: int) -> list[str]:
 
 
 # ---------------------------------------------------------------- engine
+
 
 class EngineRunner:
     """`workflow.cases.advance` on its own copy of the database, as the CLI calls it."""
@@ -131,15 +145,23 @@ class EngineRunner:
         uow, clock, policy = self.services.uow, self.clock, self.services.policy
         for step, reference, at in chunk:
             clock.current = at
-            cases.advance(uow=uow, clock=clock, policy=policy, reference=reference,
-                          trigger=STEPS[step][0], actor=ACTOR, reason=REASON,
-                          outcome=STEPS[step][1])
+            cases.advance(
+                uow=uow,
+                clock=clock,
+                policy=policy,
+                reference=reference,
+                trigger=STEPS[step][0],
+                actor=ACTOR,
+                reason=REASON,
+                outcome=STEPS[step][1],
+            )
 
     def close(self) -> None:
         self.services.close()
 
 
 # ---------------------------------------------------------------- baseline
+
 
 def _ts(value: datetime) -> str:
     # How SQLAlchemy stores a (UTC) datetime in SQLite.
@@ -164,8 +186,9 @@ def baseline_connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def baseline_transition(conn: sqlite3.Connection, reference: str, step: int, now: datetime,
-                        zone: ZoneInfo) -> None:
+def baseline_transition(
+    conn: sqlite3.Connection, reference: str, step: int, now: datetime, zone: ZoneInfo
+) -> None:
     trigger, outcome, from_state, to_state, met_names, started = STEPS[step]
     at_local = now.astimezone(zone).date()
     conn.execute("BEGIN IMMEDIATE")
@@ -173,21 +196,57 @@ def baseline_transition(conn: sqlite3.Connection, reference: str, step: int, now
         case = conn.execute(
             "SELECT id, title, state, outcome, scope, received_at, received_on, timezone, "
             "roll_to_working_day, holiday_country, themes, host_countries, sector, "
-            "lead_member, version FROM cases WHERE reference = ?", (reference,)).fetchone()
-        (case_id, title, state, kept_outcome, scope, received_at, received_on, timezone, roll,
-         holiday_country, themes, host_countries, sector, lead_member, version) = case
+            "lead_member, version FROM cases WHERE reference = ?",
+            (reference,),
+        ).fetchone()
+        (
+            case_id,
+            title,
+            state,
+            kept_outcome,
+            scope,
+            received_at,
+            received_on,
+            timezone,
+            roll,
+            holiday_country,
+            themes,
+            host_countries,
+            sector,
+            lead_member,
+            version,
+        ) = case
         assert state == from_state, (reference, state, from_state)
         deadlines = conn.execute(
             "SELECT name, basis_on, basis_label, duration, started_at, met_at, due_on "
-            "FROM deadlines WHERE case_id = ? ORDER BY id", (case_id,)).fetchall()
+            "FROM deadlines WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        ).fetchall()
         cur = conn.execute(
             "UPDATE cases SET title = ?, state = ?, outcome = ?, scope = ?, received_at = ?, "
             "received_on = ?, last_event_at = ?, timezone = ?, roll_to_working_day = ?, "
             "holiday_country = ?, themes = ?, host_countries = ?, sector = ?, lead_member = ?, "
             "version = ? WHERE reference = ? AND version = ?",
-            (title, to_state, outcome or kept_outcome, scope, received_at, received_on, _ts(now), timezone,
-             roll, holiday_country, themes, host_countries, sector, lead_member, version + 1,
-             reference, version))
+            (
+                title,
+                to_state,
+                outcome or kept_outcome,
+                scope,
+                received_at,
+                received_on,
+                _ts(now),
+                timezone,
+                roll,
+                holiday_country,
+                themes,
+                host_countries,
+                sector,
+                lead_member,
+                version + 1,
+                reference,
+                version,
+            ),
+        )
         if cur.rowcount != 1:
             raise RuntimeError(f"{reference}: version conflict")
         met = []
@@ -197,35 +256,78 @@ def baseline_transition(conn: sqlite3.Connection, reference: str, step: int, now
                     "UPDATE deadlines SET case_id = ?, name = ?, basis_on = ?, basis_label = ?, "
                     "duration = ?, started_at = ?, met_at = ?, met_on = ?, due_on = ? "
                     "WHERE case_id = ? AND name = ?",
-                    (case_id, name, basis_on, basis_label, duration, started_at, _ts(now),
-                     at_local.isoformat(), due_on, case_id, name))
+                    (
+                        case_id,
+                        name,
+                        basis_on,
+                        basis_label,
+                        duration,
+                        started_at,
+                        _ts(now),
+                        at_local.isoformat(),
+                        due_on,
+                        case_id,
+                        name,
+                    ),
+                )
                 late = max(0, (at_local - date.fromisoformat(due_on)).days)
-                met.append({"name": name, "on": at_local.isoformat(), "due": due_on,
-                            "late_days": late})
+                met.append({"name": name, "on": at_local.isoformat(), "due": due_on, "late_days": late})
         begun = []
         for name, months in started:
             due = (at_local + relativedelta(months=months)).isoformat()
             conn.execute(
                 "INSERT INTO deadlines (case_id, name, basis_on, basis_label, duration, "
                 "started_at, met_at, met_on, due_on) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
-                (case_id, name, at_local.isoformat(), STARTED_LABEL[name],
-                 DURATION_TEXT[months], _ts(now), due))
+                (
+                    case_id,
+                    name,
+                    at_local.isoformat(),
+                    STARTED_LABEL[name],
+                    DURATION_TEXT[months],
+                    _ts(now),
+                    due,
+                ),
+            )
             begun.append({"name": name, "due": due})
-        head = conn.execute(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        head = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, "0" * 64)
-        data = {"trigger": trigger, "outcome": outcome, "deadlines_met": met,
-                "deadlines_started": begun, "version": version + 1,
-                "recorded_at": now.isoformat()}
-        body = {"seq": seq, "case_ref": reference, "kind": "transitioned", "actor": ACTOR,
-                "at": _instant(now), "from_state": from_state, "to_state": to_state,
-                "reason": REASON, "data": data}
+        data = {
+            "trigger": trigger,
+            "outcome": outcome,
+            "deadlines_met": met,
+            "deadlines_started": begun,
+            "version": version + 1,
+            "recorded_at": now.isoformat(),
+        }
+        body = {
+            "seq": seq,
+            "case_ref": reference,
+            "kind": "transitioned",
+            "actor": ACTOR,
+            "at": _instant(now),
+            "from_state": from_state,
+            "to_state": to_state,
+            "reason": REASON,
+            "data": data,
+        }
         digest = hashlib.sha256((prev_hash + _canonical(body)).encode("utf-8")).hexdigest()
         conn.execute(
             "INSERT INTO audit_log (seq, case_ref, kind, actor, at, from_state, to_state, "
             "reason, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, reference, "transitioned", ACTOR, body["at"], from_state, to_state, REASON,
-             _canonical(data), prev_hash, digest))
+            (
+                seq,
+                reference,
+                "transitioned",
+                ACTOR,
+                body["at"],
+                from_state,
+                to_state,
+                REASON,
+                _canonical(data),
+                prev_hash,
+                digest,
+            ),
+        )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -251,11 +353,14 @@ class BaselineRunner:
 
 # ---------------------------------------------------------------- check and report
 
+
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = sqlite3.connect(path)
     try:
-        return {table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in ("cases", "parties", "deadlines", "audit_log", "reference_counters")}
+        return {
+            table: conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("cases", "parties", "deadlines", "audit_log", "reference_counters")
+        }
     finally:
         conn.close()
 
@@ -275,7 +380,7 @@ def measure(n: int, chunk_size: int = CHUNK) -> dict[str, Any]:
         # Interleave the two in chunks, alternating which goes first, so that a slow patch on
         # a shared machine (or a warming disk cache) falls on both alike.
         for number, first in enumerate(range(0, len(plan), chunk_size)):
-            chunk = plan[first:first + chunk_size]
+            chunk = plan[first : first + chunk_size]
             runners = [("baseline", baseline), ("engine", engine)]
             for name, runner in runners if number % 2 == 0 else runners[::-1]:
                 started, started_cpu = time.perf_counter(), time.process_time()
@@ -286,8 +391,9 @@ def measure(n: int, chunk_size: int = CHUNK) -> dict[str, Any]:
         baseline.close()
         identical = dump(engine_db) == dump(baseline_db)
     if not identical:
-        raise SystemExit("the engine and the baseline ended with different rows; "
-                         "the baseline is not doing the same work")
+        raise SystemExit(
+            "the engine and the baseline ended with different rows; the baseline is not doing the same work"
+        )
     assert engine.synchronous == baseline.synchronous == "FULL", engine.synchronous
     transitions = len(plan)
     engine_per_s = transitions / elapsed["engine"]
@@ -323,14 +429,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"transitions      {result['transitions']} ({result['cases']} cases x {len(STEPS)} "
-          f"steps), one durable transaction each")
-    print(f"settings         journal_mode=WAL synchronous={result['synchronous']}, "
-          f"Python {result['python']}, SQLite {result['sqlite_version']}")
+    print(
+        f"transitions      {result['transitions']} ({result['cases']} cases x {len(STEPS)} "
+        f"steps), one durable transaction each"
+    )
+    print(
+        f"settings         journal_mode=WAL synchronous={result['synchronous']}, "
+        f"Python {result['python']}, SQLite {result['sqlite_version']}"
+    )
     for side, what in (("engine", "workflow.cases.advance"), ("baseline", "raw sqlite3, same writes")):
-        print(f"{side:<16} {result[side + '_per_s']:>7.1f} transitions/s  "
-              f"{result[side + '_ms_per_transition']:.3f} ms each, "
-              f"{result[side + '_cpu_ms_per_transition']:.3f} ms of it CPU  ({what})")
+        print(
+            f"{side:<16} {result[side + '_per_s']:>7.1f} transitions/s  "
+            f"{result[side + '_ms_per_transition']:.3f} ms each, "
+            f"{result[side + '_cpu_ms_per_transition']:.3f} ms of it CPU  ({what})"
+        )
     verdict = "meets" if result["ratio"] >= 0.5 else "BELOW"
     print(f"ratio            {result['ratio']:.3f} engine/baseline ({verdict} the 0.5 target)")
     print("rows             identical after both runs (cases, deadlines, audit chain)")

@@ -25,11 +25,17 @@ from ncpflow.program import starting
 from states.errors import InvalidInputError, NcpflowError
 
 # The command groups, in the order `--help` lists them: name, module, Typer instance.
-GROUPS = (("case", "cases", "case_app"), ("audit", "audit", "audit_app"),
-          ("alerts", "alerts", "alerts_app"), ("outbox", "alerts", "outbox_app"),
-          ("deadlines", "alerts", "deadlines_app"), ("members", "rotation", "members_app"),
-          ("rotation", "rotation", "rotation_app"), ("report", "reports", "report_app"),
-          ("users", "web", "users_app"))
+GROUPS = (
+    ("case", "cases", "case_app"),
+    ("audit", "audit", "audit_app"),
+    ("alerts", "alerts", "alerts_app"),
+    ("outbox", "alerts", "outbox_app"),
+    ("deadlines", "alerts", "deadlines_app"),
+    ("members", "rotation", "members_app"),
+    ("rotation", "rotation", "rotation_app"),
+    ("report", "reports", "report_app"),
+    ("users", "web", "users_app"),
+)
 
 
 class _Groups(MutableMapping[str, Any]):
@@ -51,8 +57,7 @@ class _Groups(MutableMapping[str, Any]):
                 raise KeyError(name)
             module, attribute = self._lazy[name]
             with starting():
-                sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"),
-                                           attribute)
+                sub: typer.Typer = getattr(import_module(f"ncpflow.commands.{module}"), attribute)
                 sub.rich_markup_mode = app.rich_markup_mode  # as add_typer would pass it down
                 group = typer.main.get_group(sub)
                 group.name = name
@@ -89,9 +94,14 @@ class _Root(TyperGroup):
 
 # Plain help and usage errors (click's): Rich's help renderer imports its Markdown parser, which
 # would cost every `--help` about a third of its start-up.
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
-                  rich_markup_mode=None, cls=_Root,
-                  help="Workflow engine for National Contact Points' specific instances.")
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    cls=_Root,
+    help="Workflow engine for National Contact Points' specific instances.",
+)
 
 
 class LogLevel(StrEnum):
@@ -104,13 +114,23 @@ class LogLevel(StrEnum):
 @app.callback()
 def _root(
     ctx: typer.Context,
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="Config file (default: $NCPFLOW_CONFIG, else ./config.toml).")] = None,
-    database: Annotated[str | None, typer.Option(
-        "--database", help="Database URL (default: $NCPFLOW_DATABASE_URL, else the config's).")] = None,
-    log_level: Annotated[LogLevel, typer.Option(
-        "--log-level", envvar="NCPFLOW_LOG_LEVEL", case_sensitive=False,
-        help="debug, info, warning or error.")] = LogLevel.warning,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Config file (default: $NCPFLOW_CONFIG, else ./config.toml)."),
+    ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="Database URL (default: $NCPFLOW_DATABASE_URL, else the config's)."),
+    ] = None,
+    log_level: Annotated[
+        LogLevel,
+        typer.Option(
+            "--log-level",
+            envvar="NCPFLOW_LOG_LEVEL",
+            case_sensitive=False,
+            help="debug, info, warning or error.",
+        ),
+    ] = LogLevel.warning,
 ) -> None:
     from workflow.logging import configure_on_first_use
 
@@ -139,8 +159,7 @@ def init(
         made = load_demo(application)
         out.print(f"demo cases added: {len(made)}" if made else "demo: cases exist, none added")
         listed = application.cases.list()
-        out.print(output.cases_table(listed, application.today(),
-                                     "Demo cases and their next due dates"))
+        out.print(output.cases_table(listed, application.today(), "Demo cases and their next due dates"))
 
 
 app.command()(scheduler)
@@ -171,8 +190,14 @@ def run() -> None:
         gc.freeze()
 
 
-ENVIRONMENT = ("NCPFLOW_CONFIG", "NCPFLOW_DATABASE_URL", "NCPFLOW_LOG_LEVEL", "NCPFLOW_AUDIT_KEY",
-               "NCPFLOW_AUDIT_SIGNING_KEY", "NCPFLOW_SECRET_KEY")
+ENVIRONMENT = (
+    "NCPFLOW_CONFIG",
+    "NCPFLOW_DATABASE_URL",
+    "NCPFLOW_LOG_LEVEL",
+    "NCPFLOW_AUDIT_KEY",
+    "NCPFLOW_AUDIT_SIGNING_KEY",
+    "NCPFLOW_SECRET_KEY",
+)
 SECRETS = ("NCPFLOW_AUDIT_KEY", "NCPFLOW_AUDIT_SIGNING_KEY", "NCPFLOW_SECRET_KEY")
 
 
@@ -188,8 +213,12 @@ def check_text(args: list[str]) -> None:
         option, _, _ = arg.partition("=")
         if arg.startswith("--") and _valid(option):
             what = f"the value of {option}"
-        elif index > 0 and args[index - 1].startswith("-") and _valid(args[index - 1]) \
-                and "=" not in args[index - 1]:
+        elif (
+            index > 0
+            and args[index - 1].startswith("-")
+            and _valid(args[index - 1])
+            and "=" not in args[index - 1]
+        ):
             what = f"the value of {args[index - 1]} (argument {index + 1})"
         else:
             what = f"argument {index + 1}"

@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build 
     C = TypeVar("C", bound=Command)
 
 
-Now = Annotated[str | None, typer.Option(
-    "--now", help="As of this ISO datetime (with offset) or date; default now.")]
+Now = Annotated[
+    str | None, typer.Option("--now", help="As of this ISO datetime (with offset) or date; default now.")
+]
 """The `--now` option; a command runs as of it on `context.app().as_of(now)`."""
 
 

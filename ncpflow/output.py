@@ -53,8 +53,7 @@ class _Terminal:
 
 
 # Wide enough for the case table when output is piped; a terminal's own width wins.
-out = cast("Console", _Terminal(highlight=False, soft_wrap=False,
-                                width=None if sys.stdout.isatty() else 140))
+out = cast("Console", _Terminal(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 140))
 err = cast("Console", _Terminal(stderr=True, highlight=False))
 
 
@@ -88,11 +87,19 @@ def exit_code(error: NcpflowError) -> int:
 
 # Inputs the command line spells otherwise than `--field-name`: repeated options in the
 # singular, and arguments (the input models' fields, workflow/commands.py, and the core's).
-FLAGS = {"enterprises": "--enterprise", "submitters": "--submitter",
-         "submitter_type": "--submitter-type", "submitter_types": "--submitter-type",
-         "themes": "--theme", "host_countries": "--host-country",
-         "supporting_ncps": "--supporting-ncp", "org_numbers": "--org-number",
-         "expected_version": "--expect-version", "trigger": "TRIGGER", "name": "NAME"}
+FLAGS = {
+    "enterprises": "--enterprise",
+    "submitters": "--submitter",
+    "submitter_type": "--submitter-type",
+    "submitter_types": "--submitter-type",
+    "themes": "--theme",
+    "host_countries": "--host-country",
+    "supporting_ncps": "--supporting-ncp",
+    "org_numbers": "--org-number",
+    "expected_version": "--expect-version",
+    "trigger": "TRIGGER",
+    "name": "NAME",
+}
 
 
 def flag(field: str) -> str:
@@ -124,13 +131,11 @@ def checked_output(value: Path | None) -> Path | None:
         folder = value.parent
         if not folder.is_dir():
             what = "is not a folder" if folder.exists() else "does not exist"
-            raise InvalidInputError(f"--output '{shown}': the folder '{folder}' "
-                                    f"{what}")
+            raise InvalidInputError(f"--output '{shown}': the folder '{folder}' {what}")
         if not os.access(value if value.exists() else folder, os.W_OK):
             raise InvalidInputError(f"--output '{shown}' cannot be written: permission denied")
     except OSError as exc:  # a name too long, a loop of links ...
-        raise InvalidInputError(f"--output '{shown}' cannot be used: "
-                                f"{exc.strerror or exc}") from None
+        raise InvalidInputError(f"--output '{shown}' cannot be used: {exc.strerror or exc}") from None
     return value
 
 
@@ -140,8 +145,7 @@ def output_errors(path: Path | None) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise InvalidInputError(f"--output '{path}' cannot be written: "
-                                f"{exc.strerror or exc}") from None
+        raise InvalidInputError(f"--output '{path}' cannot be written: {exc.strerror or exc}") from None
 
 
 @contextlib.contextmanager
@@ -177,8 +181,12 @@ def emit_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                         for k, v in row.items()})
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for k, v in row.items()
+            }
+        )
 
 
 def _status_style(status: str) -> str:
@@ -202,8 +210,15 @@ def cases_table(cases: list[Case], today: date, title: str = "Cases") -> Table:
             days = f"[{_status_style(status)}]{left}[/]" if _status_style(status) else str(left)
         else:
             due, name, days = "—", "—", "—"
-        table.add_row(case.reference, case.state.value, escape(case.title),
-                      escape(case.lead_member or "—"), due, name, days)
+        table.add_row(
+            case.reference,
+            case.state.value,
+            escape(case.title),
+            escape(case.lead_member or "—"),
+            due,
+            name,
+            days,
+        )
     return table
 
 
@@ -211,9 +226,11 @@ def case_panel(view: dict[str, Any]) -> None:
     from rich.table import Table
 
     out.print(f"[bold]{view['reference']}[/]  {escape(view['title'])}")
-    out.print(f"stage: {view['state']}   outcome: {view['outcome'] or '—'}   "
-              f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
-              f"version: {view['version']}")
+    out.print(
+        f"stage: {view['state']}   outcome: {view['outcome'] or '—'}   "
+        f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
+        f"version: {view['version']}"
+    )
     if "lead" in view:
         _lead_lines(view)
     for party in view["parties"]:
@@ -232,24 +249,29 @@ def case_panel(view: dict[str, Any]) -> None:
 
 def _lead_lines(view: dict[str, Any]) -> None:
     lead = view["lead"]
-    who = f"{lead['member']} ({lead['name']})" if lead["member"] and lead["name"] else (
-        lead["member"] or "nobody")
+    who = (
+        f"{lead['member']} ({lead['name']})"
+        if lead["member"] and lead["name"]
+        else (lead["member"] or "nobody")
+    )
     out.print(f"lead: {escape(who)}: {escape(lead['why'])}", soft_wrap=True)
-    taking = [p["member"] + (" (lead)" if p["lead"] else "") + (f" [{p['note']}]" if p["note"]
-                                                                  else "")
-              for p in view["taking_part"]]
+    taking = [
+        p["member"] + (" (lead)" if p["lead"] else "") + (f" [{p['note']}]" if p["note"] else "")
+        for p in view["taking_part"]
+    ]
     if taking:
         out.print(f"taking part: {escape(', '.join(taking))}", soft_wrap=True)
     for skip in view["not_taking_part"]:
-        out.print(f"not taking part: {escape(skip['member'])}: {escape(skip['detail'])}",
-                  soft_wrap=True)
+        out.print(f"not taking part: {escape(skip['member'])}: {escape(skip['detail'])}", soft_wrap=True)
 
 
 def _drift(view: dict[str, Any]) -> None:
     if view.get("config_changes"):
-        err.print(f"warning: config.toml's [[members]] differ from the database "
-                  f"({escape(view['config_changes'])}); run `ncpflow members sync`",
-                  soft_wrap=True)
+        err.print(
+            f"warning: config.toml's [[members]] differ from the database "
+            f"({escape(view['config_changes'])}); run `ncpflow members sync`",
+            soft_wrap=True,
+        )
 
 
 def members_table(view: dict[str, Any]) -> None:
@@ -260,16 +282,33 @@ def members_table(view: dict[str, Any]) -> None:
         out.print("no members in the database; run `ncpflow members sync`")
         return
     table = Table(title="Members", title_justify="left")
-    for column in ("id", "name", "role", "active", "conflicts", "soft conflicts", "leave",
-                   "last led", "open cases"):
+    for column in (
+        "id",
+        "name",
+        "role",
+        "active",
+        "conflicts",
+        "soft conflicts",
+        "leave",
+        "last led",
+        "open cases",
+    ):
         table.add_column(column)
     for m in view["members"]:
         away = "; ".join(f"{p['from']} to {p['to']}" for p in m["leave"])
         if m["on_leave_today"]:
             away = f"[bold]{away} (now)[/]"
-        table.add_row(m["id"], escape(m["name"]), m["role"], "yes" if m["active"] else "no",
-                      escape("; ".join(m["conflicts"])), escape("; ".join(m["soft_conflicts"])),
-                      away, m["last_led"] or "—", str(m["open_caseload"]))
+        table.add_row(
+            m["id"],
+            escape(m["name"]),
+            m["role"],
+            "yes" if m["active"] else "no",
+            escape("; ".join(m["conflicts"])),
+            escape("; ".join(m["soft_conflicts"])),
+            away,
+            m["last_led"] or "—",
+            str(m["open_caseload"]),
+        )
     out.print(table)
 
 
@@ -280,8 +319,9 @@ def rotation_panel(view: dict[str, Any]) -> None:
     out.print(f"mode: {view['mode']}   on: {view['on']}   next: {view['next'] or 'nobody'}")
     if view["duty"]:
         duty = view["duty"]
-        out.print(f"on duty: {duty['member']} since {duty['since']} until {duty['until']} "
-                  f"(every {view['every']})")
+        out.print(
+            f"on duty: {duty['member']} since {duty['since']} until {duty['until']} (every {view['every']})"
+        )
     out.print(f"rule: {escape(view['rule'])}", soft_wrap=True)
     table = Table(title="Rotation order", title_justify="left")
     for column in ("#", "member", "role", "status", "why"):
@@ -289,8 +329,7 @@ def rotation_panel(view: dict[str, Any]) -> None:
     for row in view["members"]:
         style = "bold green" if row["status"] == "next" else ""
         status = f"[{style}]{row['status']}[/]" if style else row["status"]
-        table.add_row(str(row["place"] or "—"), row["member"], row["role"], status,
-                      escape(row["why"]))
+        table.add_row(str(row["place"] or "—"), row["member"], row["role"], status, escape(row["why"]))
     out.print(table)
 
 
@@ -304,10 +343,18 @@ def rotation_report_table(report: dict[str, Any]) -> None:
     for row in report["members"]:
         given = ", ".join(f"{k} {v}" for k, v in row["given_up"].items()) or "—"
         skipped = ", ".join(f"{k} {v}" for k, v in row["skipped"].items()) or "—"
-        table.add_row(row["member"], "yes" if row["active"] else "no", str(row["led"]), given,
-                      skipped, str(row["open_caseload"]))
+        table.add_row(
+            row["member"],
+            "yes" if row["active"] else "no",
+            str(row["led"]),
+            given,
+            skipped,
+            str(row["open_caseload"]),
+        )
     out.print(table)
     reasons = ", ".join(f"{k} {v}" for k, v in report["skips_by_reason"].items()) or "none"
-    out.print(f"decisions: {report['decisions']}   skips by reason: {reasons}   "
-              f"without a lead: {report['without_lead']} "
-              f"(open now: {report['open_without_lead']})")
+    out.print(
+        f"decisions: {report['decisions']}   skips by reason: {reasons}   "
+        f"without a lead: {report['without_lead']} "
+        f"(open now: {report['open_without_lead']})"
+    )

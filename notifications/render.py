@@ -12,8 +12,16 @@ from translations import translator
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-KINDS = ("acknowledgement_reminder", "reminder", "due_today", "overdue", "escalation",
-         "case_assigned", "lead_unassigned", "lead_unavailable")
+KINDS = (
+    "acknowledgement_reminder",
+    "reminder",
+    "due_today",
+    "overdue",
+    "escalation",
+    "case_assigned",
+    "lead_unassigned",
+    "lead_unavailable",
+)
 # The lead notices take the case_assigned context: reference, title, received, reason,
 # recipient_name, ncp_name; the alert kinds take the deadline's (see workflow/alerts.py).
 LEAD_KINDS = ("case_assigned", "lead_unassigned", "lead_unavailable")
@@ -53,8 +61,13 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage
         raise ValueError(f"unknown language '{language}'; one of: {', '.join(LANGUAGES)}")
     env = environment()
     words = translator(language)
-    values = {**context, "lang": language, "gettext": words.gettext, "ngettext": words.ngettext,
-              "deadline_title": lambda name: deadline_label(name, language)}
+    values = {
+        **context,
+        "lang": language,
+        "gettext": words.gettext,
+        "ngettext": words.ngettext,
+        "deadline_title": lambda name: deadline_label(name, language),
+    }
     # One line, whatever the template's layout; the HTML part escapes it again for <title>.
     subject = " ".join(env.get_template(f"{kind}.subject.j2").render(values).split())
     return RenderedMessage(

@@ -44,16 +44,18 @@ def _minus(due: date, amount: Duration) -> date:
     return result
 
 
-def ladder(due: date, policy: AlertPolicy, *, until: date,
-           started: date | None = None) -> list[Rung]:
+def ladder(due: date, policy: AlertPolicy, *, until: date, started: date | None = None) -> list[Rung]:
     """Every rung of the ladder for `due` that falls on or before `until`, in date order.
 
     A reminder that would fall before the deadline `started` is left out: a 30-day reminder
     for a 14-day deadline means nothing.
     """
     reminders = ((amount, _minus(due, amount)) for amount in sorted(set(policy.before), reverse=True))
-    rungs = [Rung(f"before-{amount}", RungKind.REMINDER, on) for amount, on in reminders
-             if started is None or on >= started]
+    rungs = [
+        Rung(f"before-{amount}", RungKind.REMINDER, on)
+        for amount, on in reminders
+        if started is None or on >= started
+    ]
     rungs.append(Rung("due", RungKind.DUE, due))
     step, n = policy.overdue_every, 1
     if step.is_positive:
@@ -64,8 +66,14 @@ def ladder(due: date, policy: AlertPolicy, *, until: date,
     return sorted((r for r in rungs if r.on <= until), key=lambda r: r.on)
 
 
-def rungs_to_fire(due: date, policy: AlertPolicy, *, today: date,
-                  fired: frozenset[str] | set[str], started: date | None = None) -> list[Rung]:
+def rungs_to_fire(
+    due: date,
+    policy: AlertPolicy,
+    *,
+    today: date,
+    fired: frozenset[str] | set[str],
+    started: date | None = None,
+) -> list[Rung]:
     """What a sweep on `today` should fire: the latest rung reached, and the escalation."""
     reached = ladder(due, policy, until=today, started=started)
     regular = [r for r in reached if r.kind is not RungKind.ESCALATION]

@@ -101,7 +101,7 @@ def _registry_literal() -> dict[str, tuple[str, ...]] | None:
     end = text.find("\n}\n", begin)
     if begin < 0 or end < 0:
         return None
-    body, found, at = text[begin + len(_REGISTRY_START):end], {}, 0
+    body, found, at = text[begin + len(_REGISTRY_START) : end], {}, 0
     entries = re.compile(r'\s*"(?P<key>\w+)":\s*\((?P<names>(?:\s*"\w+",?)+)\s*\),')
     while (entry := entries.match(body, at)) is not None:
         found[entry["key"]] = tuple(re.findall(r'"(\w+)"', entry["names"]))

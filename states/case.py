@@ -148,8 +148,15 @@ def require_actor(actor: str) -> str:
     return check_text(actor, ACTOR, limit=NAME_MAX)
 
 
-def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: str,
-           policy: Policy, calendar: CalendarRule) -> Deadline:
+def _start(
+    name: DeadlineName,
+    *,
+    case_received: datetime,
+    at: datetime,
+    label: str,
+    policy: Policy,
+    calendar: CalendarRule,
+) -> Deadline:
     rule = RULES_BY_NAME[name]
     basis_at = case_received if rule.basis == "received" else at
     return Deadline(
@@ -162,40 +169,66 @@ def _start(name: DeadlineName, *, case_received: datetime, at: datetime, label: 
     )
 
 
-def open_case(*, reference: str, title: str, parties: tuple[Party, ...], received_at: datetime,
-              opened_at: datetime, actor: str, policy: Policy,
-              details: CaseDetails = CaseDetails()) -> tuple[Case, CaseOpened]:
+def open_case(
+    *,
+    reference: str,
+    title: str,
+    parties: tuple[Party, ...],
+    received_at: datetime,
+    opened_at: datetime,
+    actor: str,
+    policy: Policy,
+    details: CaseDetails = CaseDetails(),
+) -> tuple[Case, CaseOpened]:
     from states.events import CaseOpened, DeadlineStarted  # a read never makes an event
 
     require_text(title, Input(N_("a title")))
     require_actor(actor)
-    check_day(policy.calendar.local_date(check_instant(received_at, "the date of receipt")),
-              "the date of receipt")
+    check_day(
+        policy.calendar.local_date(check_instant(received_at, "the date of receipt")), "the date of receipt"
+    )
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
         raise InvalidInputError("a case needs at least one submitter")
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):
         raise InvalidInputError("a case needs at least one enterprise")
     for party in parties:
         require_text(party.name, f"the {party.role.value}'s name", limit=NAME_MAX)
-        check_optional(party.org_number, f"the organisation number of {party.name}",
-                       limit=NAME_MAX)
+        check_optional(party.org_number, f"the organisation number of {party.name}", limit=NAME_MAX)
     check_optional(details.sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     if received_at > opened_at:
         raise InvalidInputError(
-            f"the date of receipt {received_at.isoformat()} is in the future "
-            f"(now {opened_at.isoformat()})")
+            f"the date of receipt {received_at.isoformat()} is in the future (now {opened_at.isoformat()})"
+        )
     calendar = policy.calendar
     deadlines = tuple(
-        _start(name, case_received=received_at, at=received_at, label="received", policy=policy,
-               calendar=calendar)
+        _start(
+            name,
+            case_received=received_at,
+            at=received_at,
+            label="received",
+            policy=policy,
+            calendar=calendar,
+        )
         for name in DeadlineName
         if name in open_deadlines(State.RECEIVED)
     )
-    case = Case(reference=reference, title=title, state=State.RECEIVED, received_at=received_at,
-                calendar=calendar, parties=parties, deadlines=deadlines,
-                last_event_at=received_at, details=details)
-    event = CaseOpened(reference=reference, actor=actor, at=received_at,
-                       started=tuple(DeadlineStarted(d.name, d.due) for d in deadlines))
+    case = Case(
+        reference=reference,
+        title=title,
+        state=State.RECEIVED,
+        received_at=received_at,
+        calendar=calendar,
+        parties=parties,
+        deadlines=deadlines,
+        last_event_at=received_at,
+        details=details,
+    )
+    event = CaseOpened(
+        reference=reference,
+        actor=actor,
+        at=received_at,
+        started=tuple(DeadlineStarted(d.name, d.due) for d in deadlines),
+    )
     return case, event
 
 
@@ -210,13 +243,11 @@ def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
         row = next((t for t in transitions_from(case.state) if t.trigger == trigger), None)
         if row is None:
             sources = sorted({t.source.value for t in TRANSITIONS if t.trigger == trigger})
-            why = (f"the case is {case.state.value}; '{trigger.value}' applies only in "
-                   f"{', '.join(sources)}")
+            why = f"the case is {case.state.value}; '{trigger.value}' applies only in {', '.join(sources)}"
             options.append(TriggerOption(trigger, False, None, (), why, ""))
             continue
         why_not = _guard_failure(row, policy)
-        options.append(TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not,
-                                     row.meaning))
+        options.append(TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not, row.meaning))
     return tuple(options)
 
 
@@ -224,9 +255,17 @@ def allowed_triggers(case: Case, policy: Policy) -> tuple[Trigger, ...]:
     return tuple(o.trigger for o in trigger_options(case, policy) if o.allowed)
 
 
-def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: datetime,
-            policy: Policy, outcome: Outcome | None = None,
-            scope: str | None = None) -> tuple[Case, CaseTransitioned]:
+def advance(
+    case: Case,
+    *,
+    trigger: Trigger,
+    actor: str,
+    reason: str,
+    at: datetime,
+    policy: Policy,
+    outcome: Outcome | None = None,
+    scope: str | None = None,
+) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
     from states.events import CaseTransitioned, DeadlineMet, DeadlineStarted
     from states.machine import fire  # the `transitions` library: only a step needs it
@@ -236,22 +275,30 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
     check_optional(scope, Input(N_("the scope"), "scope"))
     if case.open_pause is not None:
         raise StepRefusedError(
-            reference=case.reference, state=case.state.value,
+            reference=case.reference,
+            state=case.state.value,
             problem=f"the case is paused since "
-                    f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
-                    f"({case.open_pause.reason}); resume it before '{trigger.value}'")
+            f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
+            f"({case.open_pause.reason}); resume it before '{trigger.value}'",
+        )
     row = find_transition(case.state, trigger)
     why = _guard_failure(row, policy) if row is not None else None
     if row is None or why is not None:
         # Only a refusal pays for working out everything that is allowed instead.
         allowed = [t.value for t in allowed_triggers(case, policy)]
-        raise TransitionNotAllowedError(reference=case.reference, state=case.state.value,
-                                        trigger=trigger.value, allowed=allowed, why=why or "")
+        raise TransitionNotAllowedError(
+            reference=case.reference,
+            state=case.state.value,
+            trigger=trigger.value,
+            allowed=allowed,
+            why=why or "",
+        )
     recorded = _outcome_for(case, row, outcome)
     if at < case.last_event_at:
         raise InvalidInputError(
             f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order")
+            f"({case.last_event_at.isoformat()}); steps are recorded in order"
+        )
     dest = fire(case.state, trigger)
     assert dest == row.dest, "the machine and the lifecycle table disagree"
     still_open = open_deadlines(dest)
@@ -268,19 +315,36 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
     started: list[DeadlineStarted] = []
     for name in DeadlineName:
         if name in still_open and name not in known:
-            new = _start(name, case_received=case.received_at, at=at, label=label, policy=policy,
-                         calendar=case.calendar)
+            new = _start(
+                name,
+                case_received=case.received_at,
+                at=at,
+                label=label,
+                policy=policy,
+                calendar=case.calendar,
+            )
             deadlines.append(new)
             started.append(DeadlineStarted(new.name, new.due))
     new_case = replace(
-        case, state=dest, outcome=recorded if recorded is not None else case.outcome,
-        deadlines=tuple(deadlines), last_event_at=at,
+        case,
+        state=dest,
+        outcome=recorded if recorded is not None else case.outcome,
+        deadlines=tuple(deadlines),
+        last_event_at=at,
         scope=scope if scope is not None else case.scope,
     )
     event = CaseTransitioned(
-        reference=case.reference, trigger=trigger, from_state=case.state, to_state=dest,
-        outcome=recorded, actor=actor, reason=reason, at=at, met=tuple(met),
-        started=tuple(started), scope=scope,
+        reference=case.reference,
+        trigger=trigger,
+        from_state=case.state,
+        to_state=dest,
+        outcome=recorded,
+        actor=actor,
+        reason=reason,
+        at=at,
+        met=tuple(met),
+        started=tuple(started),
+        scope=scope,
     )
     return new_case, event
 
@@ -288,12 +352,20 @@ def advance(case: Case, *, trigger: Trigger, actor: str, reason: str, at: dateti
 def _outcome_for(case: Case, row: Transition, given: Outcome | None) -> Outcome | None:
     if given is None:
         if row.outcomes and row.implied_outcome is None:
-            raise OutcomeError(reference=case.reference, state=case.state.value,
-                               trigger=row.trigger.value, outcome=None,
-                               allowed=[o.value for o in row.outcomes])
+            raise OutcomeError(
+                reference=case.reference,
+                state=case.state.value,
+                trigger=row.trigger.value,
+                outcome=None,
+                allowed=[o.value for o in row.outcomes],
+            )
         return row.implied_outcome
     if given not in row.outcomes:
-        raise OutcomeError(reference=case.reference, state=case.state.value,
-                           trigger=row.trigger.value, outcome=given.value,
-                           allowed=[o.value for o in row.outcomes])
+        raise OutcomeError(
+            reference=case.reference,
+            state=case.state.value,
+            trigger=row.trigger.value,
+            outcome=given.value,
+            allowed=[o.value for o in row.outcomes],
+        )
     return given

@@ -17,8 +17,7 @@ from states.errors import Input, InvalidInputError
 from states.messages import N_
 
 GENESIS = "0" * 64
-HASHED_FIELDS = ("seq", "case_ref", "kind", "actor", "at", "from_state", "to_state", "reason",
-                 "data")
+HASHED_FIELDS = ("seq", "case_ref", "kind", "actor", "at", "from_state", "to_state", "reason", "data")
 
 
 def canonical_json(value: Any) -> str:
@@ -52,8 +51,7 @@ class AuditEntry:
         return {name: getattr(self, name) for name in HASHED_FIELDS}
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.hashed_body(), "data": dict(self.data), "prev_hash": self.prev_hash,
-                "hash": self.hash}
+        return {**self.hashed_body(), "data": dict(self.data), "prev_hash": self.prev_hash, "hash": self.hash}
 
 
 def entry_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
@@ -68,25 +66,44 @@ class ChainHead(NamedTuple):
     hash: str
 
 
-def seal(*, prev: AuditEntry | ChainHead | None, case_ref: str | None, kind: str, actor: str,
-         at: datetime, from_state: str | None, to_state: str | None, reason: str | None,
-         data: Mapping[str, Any]) -> AuditEntry:
+def seal(
+    *,
+    prev: AuditEntry | ChainHead | None,
+    case_ref: str | None,
+    kind: str,
+    actor: str,
+    at: datetime,
+    from_state: str | None,
+    to_state: str | None,
+    reason: str | None,
+    data: Mapping[str, Any],
+) -> AuditEntry:
     """The next entry of the chain after `prev` (None for the first).
 
     Every entry names who is accountable for it: a blank actor is refused here, under every
     use case, so no path can write an entry without one."""
     if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInputError(N_("an audit entry ({kind}) needs an accountable actor; give "
-                                   "{what}"), kind=kind, what=Input("", "actor"))
+        raise InvalidInputError(
+            N_("an audit entry ({kind}) needs an accountable actor; give {what}"),
+            kind=kind,
+            what=Input("", "actor"),
+        )
     seq = 1 if prev is None else prev.seq + 1
     prev_hash = GENESIS if prev is None else prev.hash
     # Round-trip data through JSON so what is hashed is exactly what is stored and read back.
     data_json = canonical_json(dict(data))
-    body = {"seq": seq, "case_ref": case_ref, "kind": kind, "actor": actor,
-            "at": format_instant(at), "from_state": from_state, "to_state": to_state,
-            "reason": reason, "data": json.loads(data_json)}
-    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body),
-                      data_json=data_json)
+    body = {
+        "seq": seq,
+        "case_ref": case_ref,
+        "kind": kind,
+        "actor": actor,
+        "at": format_instant(at),
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "data": json.loads(data_json),
+    }
+    return AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body), data_json=data_json)
 
 
 @dataclass(frozen=True)
@@ -99,8 +116,14 @@ class Verdict:
     head_hash: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "entries": self.entries, "first_bad_seq": self.first_bad_seq,
-                "problem": self.problem, "head_seq": self.head_seq, "head_hash": self.head_hash}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "first_bad_seq": self.first_bad_seq,
+            "problem": self.problem,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+        }
 
 
 def verify(entries: Iterable[AuditEntry]) -> Verdict:
@@ -114,8 +137,7 @@ def verify(entries: Iterable[AuditEntry]) -> Verdict:
         if entry.seq != expected_seq:
             bad = min(entry.seq, expected_seq)
             if entry.seq > expected_seq:
-                problem = (f"entry {expected_seq} is missing (after {expected_seq - 1} comes "
-                           f"{entry.seq})")
+                problem = f"entry {expected_seq} is missing (after {expected_seq - 1} comes {entry.seq})"
             else:
                 problem = f"entry {entry.seq} is out of order (expected {expected_seq})"
             return Verdict(False, count, bad, problem, _seq(last), _hash(last))

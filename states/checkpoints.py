@@ -47,9 +47,14 @@ class Checkpoint:
     def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
         if not isinstance(data, Mapping) or not isinstance(data.get("seq"), int):
             raise ValueError("not a checkpoint")
-        return cls(seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]),
-                   mac=str(data.get("mac") or ""), sig=str(data.get("sig") or ""),
-                   key=str(data.get("key") or ""))
+        return cls(
+            seq=int(data["seq"]),
+            hash=str(data["hash"]),
+            at=str(data["at"]),
+            mac=str(data.get("mac") or ""),
+            sig=str(data.get("sig") or ""),
+            key=str(data.get("key") or ""),
+        )
 
     @property
     def signed_by(self) -> str:
@@ -61,8 +66,9 @@ def _payload(seq: int, hash: str, at: str) -> dict[str, Any]:
 
 
 def sign(signer: Signer, *, seq: int, hash: str, at: str) -> Checkpoint:
-    return Checkpoint(seq=seq, hash=hash, at=at, key=signer.key_id,
-                      sig=signer.sign(LABEL, _payload(seq, hash, at)))
+    return Checkpoint(
+        seq=seq, hash=hash, at=at, key=signer.key_id, sig=signer.sign(LABEL, _payload(seq, hash, at))
+    )
 
 
 def mac_of(key: bytes, *, seq: int, hash: str, at: str) -> str:
@@ -89,25 +95,28 @@ def first_ed25519(keys: Keys, checkpoints: Iterable[Checkpoint]) -> int | None:
     return next((c.seq for c in signed if signature_problem(keys, c) is None), None)
 
 
-def signature_problem(keys: Keys, checkpoint: Checkpoint,
-                      switched: int | None = None) -> str | None:
+def signature_problem(keys: Keys, checkpoint: Checkpoint, switched: int | None = None) -> str | None:
     """None when the checkpoint's signature holds; else what is wrong with it. `switched` is
     the seq of the first Ed25519 checkpoint: an HMAC checkpoint above it is refused."""
     where = f"checkpoint at seq {checkpoint.seq}"
     if checkpoint.sig:
-        verdict = keys.trusted.check(checkpoint.key, LABEL, _payload(
-            checkpoint.seq, checkpoint.hash, checkpoint.at), checkpoint.sig)
+        verdict = keys.trusted.check(
+            checkpoint.key, LABEL, _payload(checkpoint.seq, checkpoint.hash, checkpoint.at), checkpoint.sig
+        )
         if verdict is Check.UNKNOWN_KEY:
-            return (f"{where}: signed by an unknown key {checkpoint.key} (not among the "
-                    "trusted public keys; give it with --public-key)")
+            return (
+                f"{where}: signed by an unknown key {checkpoint.key} (not among the "
+                "trusted public keys; give it with --public-key)"
+            )
         if verdict is Check.BAD:
-            return f"{where}: signature does not match (altered, or not made by key " \
-                   f"{checkpoint.key})"
+            return f"{where}: signature does not match (altered, or not made by key {checkpoint.key})"
         return None
     if checkpoint.mac:
         if switched is not None and checkpoint.seq > switched:
-            return (f"{where}: HMAC-signed after the first Ed25519 checkpoint (seq {switched}); "
-                    "checkpoints since then must be signed with Ed25519")
+            return (
+                f"{where}: HMAC-signed after the first Ed25519 checkpoint (seq {switched}); "
+                "checkpoints since then must be signed with Ed25519"
+            )
         if keys.hmac is None:
             return f"{where}: HMAC-signed, but no HMAC key to check it"
         expected = mac_of(keys.hmac, seq=checkpoint.seq, hash=checkpoint.hash, at=checkpoint.at)
@@ -132,9 +141,15 @@ class CheckpointVerdict:
     unfinished: list[int]  # seqs of validly signed log lines whose row is not (yet) stored
 
 
-def check(keys: Keys, *, stored: Iterable[Checkpoint], logged: Iterable[Checkpoint],
-          hashes: Mapping[int, str], head_seq: int | None,
-          chain_ok: bool) -> CheckpointVerdict:
+def check(
+    keys: Keys,
+    *,
+    stored: Iterable[Checkpoint],
+    logged: Iterable[Checkpoint],
+    hashes: Mapping[int, str],
+    head_seq: int | None,
+    chain_ok: bool,
+) -> CheckpointVerdict:
     """Findings, oldest checkpoint first: signatures, presence in table and log, and the chain.
 
     `hashes` holds the chain's hash at each checkpointed seq it reached; `head_seq` is the last
@@ -155,31 +170,50 @@ def check(keys: Keys, *, stored: Iterable[Checkpoint], logged: Iterable[Checkpoi
     for seq in sorted(table.keys() | log.keys()):
         row, lines = table.get(seq), log.get(seq, [])
         sources = [*([row] if row is not None else []), *(c for c in lines if c != row)]
-        bad_signature = next((p for p in (signature_problem(keys, c, switched)
-                                           for c in sources) if p), None)
+        bad_signature = next((p for p in (signature_problem(keys, c, switched) for c in sources) if p), None)
         if bad_signature:
             findings.append(CheckpointFinding(seq, bad_signature))
         if row is None:
-            if bad_signature is None and seq <= reached and seq in hashes and \
-                    all(c.hash == hashes[seq] for c in lines):
+            if (
+                bad_signature is None
+                and seq <= reached
+                and seq in hashes
+                and all(c.hash == hashes[seq] for c in lines)
+            ):
                 unfinished.append(seq)
                 continue
-            findings.append(CheckpointFinding(seq, f"checkpoint at seq {seq} is in the "
-                                              "checkpoint log but missing from the database"))
+            findings.append(
+                CheckpointFinding(
+                    seq, f"checkpoint at seq {seq} is in the checkpoint log but missing from the database"
+                )
+            )
         elif not lines:
-            findings.append(CheckpointFinding(seq, f"checkpoint at seq {seq} is in the database "
-                                              "but not in the checkpoint log"))
+            findings.append(
+                CheckpointFinding(
+                    seq, f"checkpoint at seq {seq} is in the database but not in the checkpoint log"
+                )
+            )
         elif row not in lines:
-            findings.append(CheckpointFinding(seq, f"checkpoint at seq {seq} differs between the "
-                                              "database and the checkpoint log"))
+            findings.append(
+                CheckpointFinding(
+                    seq, f"checkpoint at seq {seq} differs between the database and the checkpoint log"
+                )
+            )
         if seq > reached:
             if chain_ok:
-                findings.append(CheckpointFinding(
-                    seq, f"truncated: {seq - reached} entries after seq {reached} are missing "
-                    f"(checkpoint at seq {seq}, signed {sources[0].at}, saw them)"))
+                findings.append(
+                    CheckpointFinding(
+                        seq,
+                        f"truncated: {seq - reached} entries after seq {reached} are missing "
+                        f"(checkpoint at seq {seq}, signed {sources[0].at}, saw them)",
+                    )
+                )
         elif seq in hashes:
             differing = next((c for c in sources if c.hash != hashes[seq]), None)
             if differing is not None:
-                findings.append(CheckpointFinding(seq, f"entry {seq} differs from the entry "
-                                                  f"checkpointed at {differing.at}"))
+                findings.append(
+                    CheckpointFinding(
+                        seq, f"entry {seq} differs from the entry checkpointed at {differing.at}"
+                    )
+                )
     return CheckpointVerdict(findings, unfinished)

@@ -21,7 +21,7 @@ class DeadlineStatus(StrEnum):
 
 
 def human_date(day: date, tr: Translator = ENGLISH) -> str:
-    """"2 Jan 2025"; "2. jan. 2025" in Norwegian ("nb")."""
+    """ "2 Jan 2025"; "2. jan. 2025" in Norwegian ("nb")."""
     # Not strftime: that follows the process locale, and costs ~3 µs a call.
     words = wording.phrases(tr)
     return words.date.format(day=day.day, month=words.months[day.month - 1], year=day.year)
@@ -102,26 +102,35 @@ class Deadline:
             return human_date(day, tr)
 
         day = self.duration.added_to(self.basis_on)
-        text = words.start.format(basis=wording.translate(self.basis_label, tr),
-                                  on=on(self.basis_on),
-                                  duration=self.duration.describe(tr), due=on(day))
+        text = words.start.format(
+            basis=wording.translate(self.basis_label, tr),
+            on=on(self.basis_on),
+            duration=self.duration.describe(tr),
+            due=on(day),
+        )
         for pause in self.pauses:
             day += timedelta(days=pause.days)
             text += words.pause.format(
                 days=wording.days(pause.days, tr),
-                reason=pause.reason, start=on(pause.start), end=on(pause.end), due=on(day))
+                reason=pause.reason,
+                start=on(pause.start),
+                end=on(pause.end),
+                due=on(day),
+            )
         for extension in self.extensions:
             day = extension.amount.added_to(day)
-            text += words.extension.format(amount=extension.amount.describe(tr),
-                                           reason=extension.reason, by=extension.approved_by,
-                                           due=on(day))
+            text += words.extension.format(
+                amount=extension.amount.describe(tr),
+                reason=extension.reason,
+                by=extension.approved_by,
+                due=on(day),
+            )
         rolled = self.calendar.roll(day)
         if rolled != day:
             text += words.rolled.format(due=on(rolled))
         if self.met_on is not None:
             late = (self.met_on - rolled).days
-            verdict = (wording.days_late(late, tr) if late > 0
-                       else words.in_time)
+            verdict = wording.days_late(late, tr) if late > 0 else words.in_time
             text += words.met.format(on=on(self.met_on), verdict=verdict)
         if self.paused_since is not None:
             text += words.paused_since.format(on=on(self.paused_since))

@@ -55,7 +55,7 @@ class Duration:
         return "".join(parts)
 
     def describe(self, tr: Translator = ENGLISH) -> str:
-        """"3 months", "14 days"; "3 måneder", "14 dager" in Norwegian bokmål."""
+        """ "3 months", "14 days"; "3 måneder", "14 dager" in Norwegian bokmål."""
         parts = []
         if self.months:
             parts.append(wording.months(self.months, tr))

@@ -50,8 +50,9 @@ ACTOR = Input(N_("an actor"), "actor")
 
 def _worded(params: Mapping[str, object], tr: Translator, naming: Naming) -> dict[str, object]:
     """The parameters to put into a message: each `Input` worded, the rest as given."""
-    return {name: value.named(tr, naming) if isinstance(value, Input) else value
-            for name, value in params.items()}
+    return {
+        name: value.named(tr, naming) if isinstance(value, Input) else value for name, value in params.items()
+    }
 
 
 class NcpflowError(Exception):
@@ -84,43 +85,72 @@ class InvalidInputError(NcpflowError, ValueError):
 class TransitionNotAllowedError(NcpflowError):
     code = "transition_not_allowed"
 
-    def __init__(self, *, reference: str, state: str, trigger: str, allowed: Sequence[str],
-                 why: str = "") -> None:
+    def __init__(
+        self, *, reference: str, state: str, trigger: str, allowed: Sequence[str], why: str = ""
+    ) -> None:
         self.reference, self.state, self.trigger = reference, state, trigger
         self.allowed = tuple(allowed)
-        allowed_text = (", ".join(self.allowed) if self.allowed
-                        else Input(N_("none (the case is closed)")))
-        values = {"reference": reference, "state": state, "trigger": trigger,
-                  "allowed": allowed_text}
+        allowed_text = ", ".join(self.allowed) if self.allowed else Input(N_("none (the case is closed)"))
+        values = {"reference": reference, "state": state, "trigger": trigger, "allowed": allowed_text}
         if why:
-            super().__init__(N_("case {reference} is in state '{state}': trigger '{trigger}' is "
-                                "not allowed ({why}); allowed now: {allowed}"),
-                             why=Input(why), **values)
+            super().__init__(
+                N_(
+                    "case {reference} is in state '{state}': trigger '{trigger}' is "
+                    "not allowed ({why}); allowed now: {allowed}"
+                ),
+                why=Input(why),
+                **values,
+            )
         else:
-            super().__init__(N_("case {reference} is in state '{state}': trigger '{trigger}' is "
-                                "not allowed; allowed now: {allowed}"), **values)
+            super().__init__(
+                N_(
+                    "case {reference} is in state '{state}': trigger '{trigger}' is "
+                    "not allowed; allowed now: {allowed}"
+                ),
+                **values,
+            )
 
 
 class OutcomeError(NcpflowError):
     code = "outcome"
 
-    def __init__(self, *, reference: str, state: str, trigger: str, outcome: str | None,
-                 allowed: Sequence[str]) -> None:
+    def __init__(
+        self, *, reference: str, state: str, trigger: str, outcome: str | None, allowed: Sequence[str]
+    ) -> None:
         self.reference, self.state, self.trigger, self.outcome = reference, state, trigger, outcome
         self.allowed = tuple(allowed)
-        values = {"reference": reference, "state": state, "trigger": trigger,
-                  "choices": ", ".join(self.allowed) if self.allowed else Input(N_("none"))}
+        values = {
+            "reference": reference,
+            "state": state,
+            "trigger": trigger,
+            "choices": ", ".join(self.allowed) if self.allowed else Input(N_("none")),
+        }
         if outcome is None:
-            super().__init__(N_("case {reference} in state '{state}': trigger '{trigger}' needs "
-                                "{what}, one of: {choices}"),
-                             what=Input("", "outcome"), **values)
+            super().__init__(
+                N_(
+                    "case {reference} in state '{state}': trigger '{trigger}' needs {what}, one of: {choices}"
+                ),
+                what=Input("", "outcome"),
+                **values,
+            )
         elif not self.allowed:
-            super().__init__(N_("case {reference} in state '{state}': trigger '{trigger}' takes "
-                                "no outcome, but '{outcome}' was given"), outcome=outcome, **values)
+            super().__init__(
+                N_(
+                    "case {reference} in state '{state}': trigger '{trigger}' takes "
+                    "no outcome, but '{outcome}' was given"
+                ),
+                outcome=outcome,
+                **values,
+            )
         else:
-            super().__init__(N_("case {reference} in state '{state}': outcome '{outcome}' does "
-                                "not fit trigger '{trigger}'; one of: {choices}"),
-                             outcome=outcome, **values)
+            super().__init__(
+                N_(
+                    "case {reference} in state '{state}': outcome '{outcome}' does "
+                    "not fit trigger '{trigger}'; one of: {choices}"
+                ),
+                outcome=outcome,
+                **values,
+            )
 
 
 class CaseNotFoundError(NcpflowError, LookupError):
@@ -136,22 +166,32 @@ class ConflictError(NcpflowError):
 
     code = "conflict"
 
-    def __init__(self, *, reference: str, expected_version: int, actual_version: int | None,
-                 state: str | None = None) -> None:
+    def __init__(
+        self, *, reference: str, expected_version: int, actual_version: int | None, state: str | None = None
+    ) -> None:
         self.reference, self.state = reference, state
         self.expected_version, self.actual_version = expected_version, actual_version
-        found = (f"version {actual_version}" if actual_version is not None
-                 else Input(N_("a newer version")))
+        found = f"version {actual_version}" if actual_version is not None else Input(N_("a newer version"))
         values = {"reference": reference, "expected": expected_version, "found": found}
         if state:
-            super().__init__(N_("conflict: case {reference} was changed by someone else "
-                                "(expected version {expected}, found {found}, now in state "
-                                "'{state}'); nothing was written, look again and retry"),
-                             state=state, **values)
+            super().__init__(
+                N_(
+                    "conflict: case {reference} was changed by someone else "
+                    "(expected version {expected}, found {found}, now in state "
+                    "'{state}'); nothing was written, look again and retry"
+                ),
+                state=state,
+                **values,
+            )
         else:
-            super().__init__(N_("conflict: case {reference} was changed by someone else "
-                                "(expected version {expected}, found {found}); nothing was "
-                                "written, look again and retry"), **values)
+            super().__init__(
+                N_(
+                    "conflict: case {reference} was changed by someone else "
+                    "(expected version {expected}, found {found}); nothing was "
+                    "written, look again and retry"
+                ),
+                **values,
+            )
 
 
 class StorageError(NcpflowError):
@@ -176,5 +216,9 @@ class StepRefusedError(NcpflowError):
     def __init__(self, *, reference: str, state: str, problem: str | Input) -> None:
         self.reference, self.state = reference, state
         self.problem = problem if isinstance(problem, Input) else Input(problem)
-        super().__init__(N_("case {reference} in state '{state}': {problem}"), reference=reference,
-                         state=state, problem=self.problem)
+        super().__init__(
+            N_("case {reference} in state '{state}': {problem}"),
+            reference=reference,
+            state=state,
+            problem=self.problem,
+        )

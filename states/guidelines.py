@@ -18,5 +18,10 @@ THEMES: dict[str, str] = {
 }
 
 SUBMITTER_TYPES: tuple[str, ...] = (
-    "individual", "ngo", "trade_union", "community", "academic", "other",
+    "individual",
+    "ngo",
+    "trade_union",
+    "community",
+    "academic",
+    "other",
 )

@@ -89,33 +89,79 @@ _OPEN_BEFORE_STATEMENT = (
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Trigger.BEGIN_ASSESSMENT, State.RECEIVED, State.INITIAL_ASSESSMENT,
-               meaning=N_("receipt acknowledged; initial assessment begins")),
-    Transition(Trigger.ACCEPT, State.INITIAL_ASSESSMENT, State.GOOD_OFFICES,
-               meaning=N_("issues merit further examination (wholly or in part); good offices offered")),
-    Transition(Trigger.REJECT, State.INITIAL_ASSESSMENT, State.FINAL_STATEMENT,
-               (Outcome.NOT_ACCEPTED,), meaning=N_("not accepted; a statement explains why")),
-    Transition(Trigger.EXAMINE, State.GOOD_OFFICES, State.EXAMINATION, _MEDIATION_FAILED,
-               guard="is_examination_enabled",
-               meaning=N_("mediation refused or failed; the NCP examines the case")),
-    Transition(Trigger.CONCLUDE, State.GOOD_OFFICES, State.FINAL_STATEMENT, _MEDIATION_RESULTS,
-               meaning=N_("good offices ended with an outcome")),
-    Transition(Trigger.CONCLUDE, State.EXAMINATION, State.FINAL_STATEMENT,
-               (Outcome.DETERMINATION,), meaning=N_("examination ended with a determination")),
+    Transition(
+        Trigger.BEGIN_ASSESSMENT,
+        State.RECEIVED,
+        State.INITIAL_ASSESSMENT,
+        meaning=N_("receipt acknowledged; initial assessment begins"),
+    ),
+    Transition(
+        Trigger.ACCEPT,
+        State.INITIAL_ASSESSMENT,
+        State.GOOD_OFFICES,
+        meaning=N_("issues merit further examination (wholly or in part); good offices offered"),
+    ),
+    Transition(
+        Trigger.REJECT,
+        State.INITIAL_ASSESSMENT,
+        State.FINAL_STATEMENT,
+        (Outcome.NOT_ACCEPTED,),
+        meaning=N_("not accepted; a statement explains why"),
+    ),
+    Transition(
+        Trigger.EXAMINE,
+        State.GOOD_OFFICES,
+        State.EXAMINATION,
+        _MEDIATION_FAILED,
+        guard="is_examination_enabled",
+        meaning=N_("mediation refused or failed; the NCP examines the case"),
+    ),
+    Transition(
+        Trigger.CONCLUDE,
+        State.GOOD_OFFICES,
+        State.FINAL_STATEMENT,
+        _MEDIATION_RESULTS,
+        meaning=N_("good offices ended with an outcome"),
+    ),
+    Transition(
+        Trigger.CONCLUDE,
+        State.EXAMINATION,
+        State.FINAL_STATEMENT,
+        (Outcome.DETERMINATION,),
+        meaning=N_("examination ended with a determination"),
+    ),
     *(
-        Transition(Trigger.WITHDRAW, source, State.FINAL_STATEMENT, (Outcome.WITHDRAWN,),
-                   meaning=N_("the submitter withdrew"))
+        Transition(
+            Trigger.WITHDRAW,
+            source,
+            State.FINAL_STATEMENT,
+            (Outcome.WITHDRAWN,),
+            meaning=N_("the submitter withdrew"),
+        )
         for source in _OPEN_BEFORE_STATEMENT
     ),
     *(
-        Transition(Trigger.TRANSFER, source, State.CLOSED, (Outcome.TRANSFERRED,),
-                   meaning=N_("transferred to another NCP that leads"))
+        Transition(
+            Trigger.TRANSFER,
+            source,
+            State.CLOSED,
+            (Outcome.TRANSFERRED,),
+            meaning=N_("transferred to another NCP that leads"),
+        )
         for source in (State.RECEIVED, State.INITIAL_ASSESSMENT)
     ),
-    Transition(Trigger.PUBLISH, State.FINAL_STATEMENT, State.FOLLOW_UP,
-               meaning=N_("final statement published; follow-up planned")),
-    Transition(Trigger.CLOSE, State.FINAL_STATEMENT, State.CLOSED,
-               meaning=N_("final statement published without follow-up")),
+    Transition(
+        Trigger.PUBLISH,
+        State.FINAL_STATEMENT,
+        State.FOLLOW_UP,
+        meaning=N_("final statement published; follow-up planned"),
+    ),
+    Transition(
+        Trigger.CLOSE,
+        State.FINAL_STATEMENT,
+        State.CLOSED,
+        meaning=N_("final statement published without follow-up"),
+    ),
     Transition(Trigger.CLOSE, State.FOLLOW_UP, State.CLOSED, meaning=N_("follow-up complete")),
 )
 
@@ -131,21 +177,36 @@ class DeadlineRule:
 
 
 DEADLINE_RULES: tuple[DeadlineRule, ...] = (
-    DeadlineRule(DeadlineName.ACKNOWLEDGEMENT, frozenset({State.RECEIVED}), "received",
-                 "acknowledge receipt"),
-    DeadlineRule(DeadlineName.INITIAL_ASSESSMENT,
-                 frozenset({State.RECEIVED, State.INITIAL_ASSESSMENT}), "received",
-                 "conclude the initial assessment"),
-    DeadlineRule(DeadlineName.GOOD_OFFICES, frozenset({State.GOOD_OFFICES}), "entered",
-                 "conclude good offices"),
-    DeadlineRule(DeadlineName.EXAMINATION, frozenset({State.EXAMINATION}), "entered",
-                 "conclude the examination"),
-    DeadlineRule(DeadlineName.FINAL_STATEMENT, frozenset({State.FINAL_STATEMENT}), "entered",
-                 "publish the final statement"),
-    DeadlineRule(DeadlineName.PROCEDURE, frozenset(_OPEN_BEFORE_STATEMENT) | {State.FINAL_STATEMENT},
-                 "received", "publish the final statement (whole procedure)"),
-    DeadlineRule(DeadlineName.FOLLOW_UP, frozenset({State.FOLLOW_UP}), "entered",
-                 "publish the follow-up statement"),
+    DeadlineRule(
+        DeadlineName.ACKNOWLEDGEMENT, frozenset({State.RECEIVED}), "received", "acknowledge receipt"
+    ),
+    DeadlineRule(
+        DeadlineName.INITIAL_ASSESSMENT,
+        frozenset({State.RECEIVED, State.INITIAL_ASSESSMENT}),
+        "received",
+        "conclude the initial assessment",
+    ),
+    DeadlineRule(
+        DeadlineName.GOOD_OFFICES, frozenset({State.GOOD_OFFICES}), "entered", "conclude good offices"
+    ),
+    DeadlineRule(
+        DeadlineName.EXAMINATION, frozenset({State.EXAMINATION}), "entered", "conclude the examination"
+    ),
+    DeadlineRule(
+        DeadlineName.FINAL_STATEMENT,
+        frozenset({State.FINAL_STATEMENT}),
+        "entered",
+        "publish the final statement",
+    ),
+    DeadlineRule(
+        DeadlineName.PROCEDURE,
+        frozenset(_OPEN_BEFORE_STATEMENT) | {State.FINAL_STATEMENT},
+        "received",
+        "publish the final statement (whole procedure)",
+    ),
+    DeadlineRule(
+        DeadlineName.FOLLOW_UP, frozenset({State.FOLLOW_UP}), "entered", "publish the follow-up statement"
+    ),
 )
 
 RULES_BY_NAME: dict[DeadlineName, DeadlineRule] = {rule.name: rule for rule in DEADLINE_RULES}

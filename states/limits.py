@@ -52,8 +52,11 @@ _CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)))
 # isolates that reorder what a reader sees; each spelled as a visible escape (`\x1b`, `\u202e`).
 _SPELLED = str.maketrans(
     {ord(c): f"\\x{ord(c):02x}" for c in _CONTROLS}
-    | {code: f"\\u{code:04x}" for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                            *range(0x2066, 0x206A))})
+    | {
+        code: f"\\u{code:04x}"
+        for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    }
+)
 
 
 def neutralise(text: str) -> str:
@@ -67,8 +70,7 @@ def has_control(value: str) -> bool:
     return not _CONTROLS.isdisjoint(value)
 
 
-def check_text(value: object, what: str | Input, *, limit: int = TEXT_MAX,
-               required: bool = True) -> str:
+def check_text(value: object, what: str | Input, *, limit: int = TEXT_MAX, required: bool = True) -> str:
     """`value` as given, if it is text of at most `limit` characters without NUL.
 
     Blank text is refused when `required`. Other control characters are kept: what was typed
@@ -76,8 +78,12 @@ def check_text(value: object, what: str | Input, *, limit: int = TEXT_MAX,
     if not isinstance(value, str) or (required and not value.strip()):
         raise InvalidInputError(N_("{what} is required and must not be blank"), what=_input(what))
     if len(value) > limit:
-        raise InvalidInputError(N_("{what} is {length} characters long; at most {limit}"),
-                                what=_input(what), length=len(value), limit=limit)
+        raise InvalidInputError(
+            N_("{what} is {length} characters long; at most {limit}"),
+            what=_input(what),
+            length=len(value),
+            limit=limit,
+        )
     if "\x00" in value:
         raise InvalidInputError(N_("{what} must not contain NUL characters"), what=_input(what))
     return value
@@ -98,13 +104,17 @@ def check_optional(value: str | None, what: str | Input, *, limit: int = TEXT_MA
 def check_instant(instant: datetime, what: str | Input) -> datetime:
     """`instant` if it falls from 1976 to the end of 2199 (a day's margin for time zones)."""
     if instant.tzinfo is None:
-        raise InvalidInputError(N_("{what} {value} has no UTC offset"), what=_input(what),
-                                value=instant.isoformat())
+        raise InvalidInputError(
+            N_("{what} {value} has no UTC offset"), what=_input(what), value=instant.isoformat()
+        )
     if not EARLIEST <= instant < LATEST:
         raise InvalidInputError(
             N_("{what} {value} is out of range: give a time from {earliest} to {latest}"),
-            what=_input(what), value=instant.isoformat(), earliest=EARLIEST_DAY.isoformat(),
-            latest=LATEST_DAY.isoformat())
+            what=_input(what),
+            value=instant.isoformat(),
+            earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat(),
+        )
     return instant
 
 
@@ -113,8 +123,11 @@ def check_day(day: date, what: str | Input) -> date:
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise InvalidInputError(
             N_("{what} {value} is out of range: give a date from {earliest} to {latest}"),
-            what=_input(what), value=day.isoformat(), earliest=EARLIEST_DAY.isoformat(),
-            latest=LATEST_DAY.isoformat())
+            what=_input(what),
+            value=day.isoformat(),
+            earliest=EARLIEST_DAY.isoformat(),
+            latest=LATEST_DAY.isoformat(),
+        )
     return day
 
 
@@ -123,7 +136,11 @@ def check_year(year: int, what: str | Input) -> int:
     if not EARLIEST_DAY.year <= year <= LATEST_DAY.year:
         raise InvalidInputError(
             N_("{what} {value} is out of range: give a year from {earliest} to {latest}"),
-            what=_input(what), value=year, earliest=EARLIEST_DAY.year, latest=LATEST_DAY.year)
+            what=_input(what),
+            value=year,
+            earliest=EARLIEST_DAY.year,
+            latest=LATEST_DAY.year,
+        )
     return year
 
 
@@ -133,8 +150,10 @@ def check_extension(*, days: int = 0, months: int = 0) -> None:
         raise InvalidInputError(N_("an extension must be a positive number of days or months"))
     if days > EXTENSION_DAYS_MAX or months > EXTENSION_MONTHS_MAX:
         raise InvalidInputError(
-            N_("an extension is at most {days} days or {months} months; ask again when more "
-               "time is needed"), days=EXTENSION_DAYS_MAX, months=EXTENSION_MONTHS_MAX)
+            N_("an extension is at most {days} days or {months} months; ask again when more time is needed"),
+            days=EXTENSION_DAYS_MAX,
+            months=EXTENSION_MONTHS_MAX,
+        )
 
 
 def check_duration(*, days: int, months: int, what: str) -> None:
@@ -143,5 +162,5 @@ def check_duration(*, days: int, months: int, what: str) -> None:
         raise InvalidInputError(f"{what} must be longer than zero")
     if days > DURATION_DAYS_MAX or months > DURATION_MONTHS_MAX:
         raise InvalidInputError(
-            f"{what} is too long: at most {DURATION_DAYS_MAX} days or {DURATION_MONTHS_MAX} "
-            "months (10y)")
+            f"{what} is too long: at most {DURATION_DAYS_MAX} days or {DURATION_MONTHS_MAX} months (10y)"
+        )

@@ -18,8 +18,7 @@ _MACHINE = Machine(
     model=None,
     states=[s.value for s in State],
     transitions=[
-        {"trigger": t.trigger.value, "source": t.source.value, "dest": t.dest.value}
-        for t in TRANSITIONS
+        {"trigger": t.trigger.value, "source": t.source.value, "dest": t.dest.value} for t in TRANSITIONS
     ],
     initial=State.RECEIVED.value,
     auto_transitions=False,

@@ -90,8 +90,7 @@ class Leave:
         return self.describe()
 
     def describe(self, *, tr: Translator = ENGLISH) -> str:
-        return rotation_phrases(tr).leave.format(start=self.start.isoformat(),
-                                                       end=self.end.isoformat())
+        return rotation_phrases(tr).leave.format(start=self.start.isoformat(), end=self.end.isoformat())
 
 
 @dataclass(frozen=True)
@@ -133,8 +132,9 @@ class Skip:
         return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
 
 
-def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty],
-                 tr: Translator = ENGLISH) -> str | None:
+def _first_match(
+    declared: Iterable[PartyMatch], parties: Sequence[NamedParty], tr: Translator = ENGLISH
+) -> str | None:
     for match in declared:
         for party in parties:
             if match.matches(party):
@@ -142,9 +142,14 @@ def _first_match(declared: Iterable[PartyMatch], parties: Sequence[NamedParty],
     return None
 
 
-def reasons_not_to_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
-                        recused: frozenset[str] = frozenset(),
-                        tr: Translator = ENGLISH) -> tuple[Skip, ...]:
+def reasons_not_to_lead(
+    member: Member,
+    *,
+    parties: Sequence[NamedParty] = (),
+    on: date,
+    recused: frozenset[str] = frozenset(),
+    tr: Translator = ENGLISH,
+) -> tuple[Skip, ...]:
     """Every reason `member` may not lead a case with `parties` on day `on`, most serious first.
 
     The details are in `tr`'s words; what is stored (the audit, lead decisions) is always English.
@@ -163,19 +168,24 @@ def reasons_not_to_lead(member: Member, *, parties: Sequence[NamedParty] = (), o
         found.append(Skip(member.id, Reason.SOFT_CONFLICT, words.soft_conflict.format(party=soft)))
     away = member.leave_on(on)
     if away is not None:
-        found.append(Skip(member.id, Reason.ON_LEAVE,
-                          words.on_leave.format(period=away.describe(tr=tr))))
+        found.append(Skip(member.id, Reason.ON_LEAVE, words.on_leave.format(period=away.describe(tr=tr))))
     return tuple(found)
 
 
-def why_not_lead(member: Member, *, parties: Sequence[NamedParty] = (), on: date,
-                 recused: frozenset[str] = frozenset(), tr: Translator = ENGLISH) -> Skip | None:
-    reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused,
-                                  tr=tr)
+def why_not_lead(
+    member: Member,
+    *,
+    parties: Sequence[NamedParty] = (),
+    on: date,
+    recused: frozenset[str] = frozenset(),
+    tr: Translator = ENGLISH,
+) -> Skip | None:
+    reasons = reasons_not_to_lead(member, parties=parties, on=on, recused=recused, tr=tr)
     return reasons[0] if reasons else None
 
 
 # -- who takes part in a case ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -184,8 +194,13 @@ class Participant:
     note: str | None  # e.g. a soft conflict: takes part, never leads
 
 
-def panel(members: Sequence[Member], *, parties: Sequence[NamedParty], lead: str | None,
-          recused: frozenset[str] = frozenset()) -> tuple[tuple[Participant, ...], tuple[Skip, ...]]:
+def panel(
+    members: Sequence[Member],
+    *,
+    parties: Sequence[NamedParty],
+    lead: str | None,
+    recused: frozenset[str] = frozenset(),
+) -> tuple[tuple[Participant, ...], tuple[Skip, ...]]:
     """Active members taking part in a case, and those who do not (hard conflict, recused)."""
     taking: list[Participant] = []
     out: list[Skip] = []
@@ -220,8 +235,7 @@ class MemberChanges:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.changed or self.deactivated or self.reactivated
-                    or self.reordered)
+        return not (self.added or self.changed or self.deactivated or self.reactivated or self.reordered)
 
     def describe(self, *, tr: Translator = ENGLISH) -> str:
         words = rotation_phrases(tr)
@@ -241,10 +255,13 @@ class MemberChanges:
         return "; ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"added": list(self.added),
-                "changed": {k: list(v) for k, v in self.changed.items()},
-                "deactivated": list(self.deactivated), "reactivated": list(self.reactivated),
-                "reordered": self.reordered}
+        return {
+            "added": list(self.added),
+            "changed": {k: list(v) for k, v in self.changed.items()},
+            "deactivated": list(self.deactivated),
+            "reactivated": list(self.reactivated),
+            "reordered": self.reordered,
+        }
 
 
 def plan_sync(stored: Sequence[Member], configured: Sequence[Member]) -> MemberChanges:
@@ -266,5 +283,10 @@ def plan_sync(stored: Sequence[Member], configured: Sequence[Member]) -> MemberC
     deactivated = tuple(m.id for m in stored if m.active and m.id not in wanted)
     kept = [m.id for m in stored if m.active and m.id in wanted]
     reordered = kept != [m.id for m in configured if m.id in set(kept)]
-    return MemberChanges(added=tuple(added), changed=changed, deactivated=deactivated,
-                         reactivated=tuple(reactivated), reordered=reordered)
+    return MemberChanges(
+        added=tuple(added),
+        changed=changed,
+        deactivated=deactivated,
+        reactivated=tuple(reactivated),
+        reordered=reordered,
+    )

@@ -26,8 +26,7 @@ class Pause:
         return self.ended_at is None
 
 
-def spans_for(deadline: Deadline, pauses: Iterable[Pause], calendar: CalendarRule) -> tuple[
-        PausedSpan, ...]:
+def spans_for(deadline: Deadline, pauses: Iterable[Pause], calendar: CalendarRule) -> tuple[PausedSpan, ...]:
     """The ended pauses that fell while `deadline` ran (a case cannot move while paused)."""
     spans = []
     for pause in pauses:
@@ -35,21 +34,28 @@ def spans_for(deadline: Deadline, pauses: Iterable[Pause], calendar: CalendarRul
             continue
         if deadline.met_at is not None and deadline.met_at < pause.ended_at:
             continue
-        span = PausedSpan(calendar.local_date(pause.started_at), calendar.local_date(pause.ended_at),
-                          pause.reason)
+        span = PausedSpan(
+            calendar.local_date(pause.started_at), calendar.local_date(pause.ended_at), pause.reason
+        )
         if span.days > 0:
             spans.append(span)
     return tuple(spans)
 
 
-def with_pauses(deadlines: Iterable[Deadline], pauses: tuple[Pause, ...],
-                calendar: CalendarRule) -> tuple[Deadline, ...]:
+def with_pauses(
+    deadlines: Iterable[Deadline], pauses: tuple[Pause, ...], calendar: CalendarRule
+) -> tuple[Deadline, ...]:
     open_pause = next((p for p in pauses if p.is_open), None)
     result = []
     for deadline in deadlines:
         running = deadline.is_open and open_pause is not None
-        result.append(replace(
-            deadline, pauses=spans_for(deadline, pauses, calendar),
-            paused_since=calendar.local_date(open_pause.started_at)
-            if running and open_pause is not None else None))
+        result.append(
+            replace(
+                deadline,
+                pauses=spans_for(deadline, pauses, calendar),
+                paused_since=calendar.local_date(open_pause.started_at)
+                if running and open_pause is not None
+                else None,
+            )
+        )
     return tuple(result)

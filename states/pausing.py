@@ -24,11 +24,13 @@ def _in_order(case: Case, at: datetime) -> None:
     if at < case.last_event_at:
         raise InvalidInputError(
             f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order")
+            f"({case.last_event_at.isoformat()}); steps are recorded in order"
+        )
 
 
-def pause(case: Case, *, actor: str, reason: str, at: datetime,
-          requested_by: str | None = None) -> tuple[Case, CasePaused]:
+def pause(
+    case: Case, *, actor: str, reason: str, at: datetime, requested_by: str | None = None
+) -> tuple[Case, CasePaused]:
     """Stop the clock: the stage stays, no deadline can fall overdue until resumed."""
     require_actor(actor)
     require_text(reason, REASON)
@@ -39,10 +41,13 @@ def pause(case: Case, *, actor: str, reason: str, at: datetime,
         since = human_date(case.calendar.local_date(case.open_pause.started_at))
         raise _refuse(case, f"already paused since {since} ({case.open_pause.reason})")
     _in_order(case, at)
-    pauses = (*case.pauses, Pause(started_at=at, reason=reason, actor=actor,
-                                  requested_by=requested_by or None))
-    paused = replace(case, pauses=pauses, last_event_at=at,
-                     deadlines=with_pauses(case.deadlines, pauses, case.calendar))
+    pauses = (
+        *case.pauses,
+        Pause(started_at=at, reason=reason, actor=actor, requested_by=requested_by or None),
+    )
+    paused = replace(
+        case, pauses=pauses, last_event_at=at, deadlines=with_pauses(case.deadlines, pauses, case.calendar)
+    )
     return paused, CasePaused(case.reference, actor, reason, requested_by, at)
 
 
@@ -57,15 +62,17 @@ def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
     pauses = tuple(ended if p is current else p for p in case.pauses)
     deadlines = with_pauses(case.deadlines, pauses, case.calendar)
     before = {d.name: d.due for d in case.open_deadlines}
-    moved = tuple(DueMoved(d.name, before[d.name], d.due) for d in deadlines
-                  if d.is_open and d.due != before[d.name])
+    moved = tuple(
+        DueMoved(d.name, before[d.name], d.due) for d in deadlines if d.is_open and d.due != before[d.name]
+    )
     days = (case.calendar.local_date(at) - case.calendar.local_date(current.started_at)).days
     resumed = replace(case, pauses=pauses, deadlines=deadlines, last_event_at=at)
     return resumed, CaseResumed(case.reference, actor, at, days, moved)
 
 
-def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, reason: str,
-           at: datetime) -> tuple[Case, DeadlineExtended]:
+def extend(
+    case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, reason: str, at: datetime
+) -> tuple[Case, DeadlineExtended]:
     """Give one open deadline more time, before or after its due date, with a reason."""
     require_actor(actor)
     require_text(reason, REASON)
@@ -75,20 +82,24 @@ def extend(case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, 
         running = ", ".join(d.name.value for d in case.open_deadlines) or "none"
         raise _refuse(case, f"deadline '{deadline.value}' has not started; open now: {running}")
     if not target.is_open:
-        raise _refuse(case, f"deadline '{deadline.value}' was met on {target.met_on}; "
-                            "only an open deadline can be extended")
+        raise _refuse(
+            case,
+            f"deadline '{deadline.value}' was met on {target.met_on}; only an open deadline can be extended",
+        )
     _in_order(case, at)
-    grown = replace(target, extensions=(*target.extensions,
-                                        Extension(amount, reason, actor, at)))
+    grown = replace(target, extensions=(*target.extensions, Extension(amount, reason, actor, at)))
     try:
         too_late = grown.due > LATEST_DUE
     except OverflowError:
         too_late = True
     if too_late:
-        raise InvalidInputError(f"deadline '{deadline.value}' would fall due after "
-                                f"{LATEST_DUE.isoformat()}; give a shorter extension")
+        raise InvalidInputError(
+            f"deadline '{deadline.value}' would fall due after "
+            f"{LATEST_DUE.isoformat()}; give a shorter extension"
+        )
     deadlines = tuple(grown if d is target else d for d in case.deadlines)
     extended = replace(case, deadlines=deadlines, last_event_at=at)
-    event = DeadlineExtended(case.reference, deadline, str(amount), actor, reason, at,
-                             DueMoved(deadline, target.due, grown.due))
+    event = DeadlineExtended(
+        case.reference, deadline, str(amount), actor, reason, at, DueMoved(deadline, target.due, grown.due)
+    )
     return extended, event

@@ -47,18 +47,28 @@ class Action(StrEnum):
 # What every signed-in user may do, whatever its role.
 _EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS})
 # Reading all there is, with identities as stored.
-_READ_ALL = frozenset({Action.READ_CASES, Action.READ_AUDIT, Action.READ_MEMBERS,
-                       Action.READ_REPORTS, Action.SEE_IDENTITIES})
-_ON_CASES = frozenset({Action.OPEN_CASE, Action.EDIT_CASE, Action.ADVANCE_ANY_CASE,
-                       Action.ADVANCE_LED_CASE, Action.PAUSE_CASE, Action.RESUME_CASE,
-                       Action.EXTEND_DEADLINE, Action.REASSIGN_CASE, Action.RECUSE_MEMBER})
+_READ_ALL = frozenset(
+    {Action.READ_CASES, Action.READ_AUDIT, Action.READ_MEMBERS, Action.READ_REPORTS, Action.SEE_IDENTITIES}
+)
+_ON_CASES = frozenset(
+    {
+        Action.OPEN_CASE,
+        Action.EDIT_CASE,
+        Action.ADVANCE_ANY_CASE,
+        Action.ADVANCE_LED_CASE,
+        Action.PAUSE_CASE,
+        Action.RESUME_CASE,
+        Action.EXTEND_DEADLINE,
+        Action.REASSIGN_CASE,
+        Action.RECUSE_MEMBER,
+    }
+)
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT},
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE},
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
-    Role.ADMIN: _EVERYONE | _READ_ALL | {Action.EXPORT_AUDIT, Action.MANAGE_USERS,
-                                         Action.REVEAL_IDENTITIES},
+    Role.ADMIN: _EVERYONE | _READ_ALL | {Action.EXPORT_AUDIT, Action.MANAGE_USERS, Action.REVEAL_IDENTITIES},
 }
 
 

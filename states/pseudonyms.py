@@ -6,7 +6,7 @@ import hashlib
 
 
 def pseudonym(reference: str, name: str) -> str:
-    """"Submitter " + the first 8 hex digits of sha256(reference NUL name); no key, no I/O.
+    """ "Submitter " + the first 8 hex digits of sha256(reference NUL name); no key, no I/O.
 
     Stable across runs and exports, different across cases, so one submitter of two cases is
     not linkable by label. Not a secret: a reader who can guess the name can check the guess.

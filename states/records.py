@@ -48,6 +48,7 @@ class AuditRecord(Protocol):
 
 # -- reading stored data ------------------------------------------------------------------------
 
+
 class _Reader:
     """Typed access to one stored mapping; every problem names the kind and the key."""
 
@@ -58,9 +59,11 @@ class _Reader:
         self.where = where
 
     def _fail(self, key: str, wanted: str) -> RecordError:
-        return RecordError(f"{self.where}: '{key}' should be {wanted}, found "
-                           f"{self.data[key]!r}" if key in self.data
-                           else f"{self.where}: '{key}' is missing")
+        return RecordError(
+            f"{self.where}: '{key}' should be {wanted}, found {self.data[key]!r}"
+            if key in self.data
+            else f"{self.where}: '{key}' is missing"
+        )
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -136,8 +139,9 @@ class _Reader:
 _UNSET: Any = object()
 
 
-def _spelled(key: str | None = None, *, omit_none: bool = False, legacy: Any = _UNSET,
-             inline: bool = False) -> dict[str, Any]:
+def _spelled(
+    key: str | None = None, *, omit_none: bool = False, legacy: Any = _UNSET, inline: bool = False
+) -> dict[str, Any]:
     """Field metadata: the stored `key` (default: the field's name); `omit_none`: the key is
     absent when the value is None (and, when present, holds the type without None); `legacy`:
     entries written by an older version may lack the key, read as this value and written back
@@ -182,8 +186,7 @@ _SIMPLE: dict[Any, _Codec] = {
     date: _Codec(date.isoformat, _Reader.day),
     datetime: _Codec(datetime.isoformat, _Reader.instant),
 }
-_OPTIONAL_READERS: dict[Any, Callable[[_Reader, str], Any]] = {
-    str: _Reader.opt_text, date: _opt_day}
+_OPTIONAL_READERS: dict[Any, Callable[[_Reader, str], Any]] = {str: _Reader.opt_text, date: _opt_day}
 
 
 def _codec(hint: Any) -> _Codec:
@@ -200,8 +203,10 @@ def _codec(hint: Any) -> _Codec:
         return _Codec(list, _Reader.texts)
     if origin is tuple:
         shape: type[_Shape] = args[0]
-        return _Codec(lambda values: [value.to_data() for value in values],
-                      lambda r, key: tuple(shape.read(item) for item in r.items(key)))
+        return _Codec(
+            lambda values: [value.to_data() for value in values],
+            lambda r, key: tuple(shape.read(item) for item in r.items(key)),
+        )
     if origin is Mapping:
         each = _codec(args[1])
 
@@ -210,8 +215,7 @@ def _codec(hint: Any) -> _Codec:
             return {name: each.read(inner, name) for name in inner.data}
 
         write = each.write or _as_is
-        return _Codec(lambda values: {name: write(v) for name, v in values.items()},
-                      read_mapping)
+        return _Codec(lambda values: {name: write(v) for name, v in values.items()}, read_mapping)
     if isinstance(hint, type) and issubclass(hint, _Shape):
         return _nested(hint)
     raise TypeError(f"no spelling for {hint!r}")  # pragma: no cover - a declaration mistake
@@ -219,6 +223,7 @@ def _codec(hint: Any) -> _Codec:
 
 def _nested(shape: type[_Shape], *, inline: bool = False) -> _Codec:
     """A record inside a record: an object under its key, or its keys in the enclosing one."""
+
     def read(r: _Reader, key: str) -> _Shape:
         return shape.read(r if inline else r.inner(key))
 
@@ -258,8 +263,11 @@ def _declared(shape: type) -> tuple[_Field, ...]:
         if meta["omit_none"]:
             (hint,) = (arg for arg in get_args(hint) if arg is not type(None))
         codec = _nested(hint, inline=True) if meta["inline"] else _codec(hint)
-        declared.append(_Field(each.name, meta["key"] or each.name, codec, meta["omit_none"],
-                               meta["legacy"], meta["inline"]))
+        declared.append(
+            _Field(
+                each.name, meta["key"] or each.name, codec, meta["omit_none"], meta["legacy"], meta["inline"]
+            )
+        )
     _DECLARED[shape] = tuple(declared)
     return _DECLARED[shape]
 
@@ -273,8 +281,9 @@ def _writers(shape: type) -> tuple[tuple[str, str, Callable[[Any], Any] | None, 
     try:
         return _WRITERS[shape]
     except KeyError:
-        made = _WRITERS[shape] = tuple((f.name, f.key, f.codec.write, f.omit_none, f.inline)
-                                       for f in _declared(shape))
+        made = _WRITERS[shape] = tuple(
+            (f.name, f.key, f.codec.write, f.omit_none, f.inline) for f in _declared(shape)
+        )
         return made
 
 
@@ -329,6 +338,7 @@ class _Record(_Shape):
 
 # -- values inside records ----------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PartyData(_Shape):
     """A party as registered: `org_number` is absent from the data when none was given."""
@@ -341,8 +351,7 @@ class PartyData(_Shape):
 
     @classmethod
     def of(cls, party: Party) -> PartyData:
-        return cls(party.role.value, party.name, party.type, party.confidential,
-                   party.org_number)
+        return cls(party.role.value, party.name, party.type, party.confidential, party.org_number)
 
 
 @dataclass(frozen=True)
@@ -415,10 +424,13 @@ class Decision(_Shape):
 
     @classmethod
     def of(cls, decision: LeadDecision | DutyDecision) -> Decision:
-        return cls(tuple(Candidate(c.member, c.note) for c in decision.candidates),
-                   tuple(SkippedMember.of(s) for s in decision.skipped), decision.chosen,
-                   decision.explain(),
-                   decision.rule if isinstance(decision, LeadDecision) else None)
+        return cls(
+            tuple(Candidate(c.member, c.note) for c in decision.candidates),
+            tuple(SkippedMember.of(s) for s in decision.skipped),
+            decision.chosen,
+            decision.explain(),
+            decision.rule if isinstance(decision, LeadDecision) else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -453,12 +465,26 @@ class Opened(_Record):
     absent: frozenset[str] = frozenset()  # keys an older version did not write
 
     @classmethod
-    def of(cls, event: CaseOpened, *, title: str, parties: Iterable[Party],
-           details: CaseDetails, recorded_at: datetime) -> Opened:
-        return cls(title, tuple(PartyData.of(p) for p in parties), tuple(details.themes),
-                   tuple(details.host_countries), details.sector, details.guidelines_edition,
-                   tuple(details.supporting_ncps),
-                   tuple(StartedDeadline.of(s) for s in event.started), recorded_at)
+    def of(
+        cls,
+        event: CaseOpened,
+        *,
+        title: str,
+        parties: Iterable[Party],
+        details: CaseDetails,
+        recorded_at: datetime,
+    ) -> Opened:
+        return cls(
+            title,
+            tuple(PartyData.of(p) for p in parties),
+            tuple(details.themes),
+            tuple(details.host_countries),
+            details.sector,
+            details.guidelines_edition,
+            tuple(details.supporting_ncps),
+            tuple(StartedDeadline.of(s) for s in event.started),
+            recorded_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -474,15 +500,20 @@ class Transitioned(_Record):
     version: int
     recorded_at: datetime
     scope: str | None = field(  # absent from the data unless given (accept only)
-        default=None, metadata=_spelled(omit_none=True))
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
     @classmethod
-    def of(cls, event: CaseTransitioned, *, version: int,
-           recorded_at: datetime) -> Transitioned:
-        return cls(event.trigger.value, event.outcome.value if event.outcome else None,
-                   tuple(MetDeadline.of(m) for m in event.met),
-                   tuple(StartedDeadline.of(s) for s in event.started), version, recorded_at,
-                   event.scope)
+    def of(cls, event: CaseTransitioned, *, version: int, recorded_at: datetime) -> Transitioned:
+        return cls(
+            event.trigger.value,
+            event.outcome.value if event.outcome else None,
+            tuple(MetDeadline.of(m) for m in event.met),
+            tuple(StartedDeadline.of(s) for s in event.started),
+            version,
+            recorded_at,
+            event.scope,
+        )
 
 
 @dataclass(frozen=True)
@@ -490,8 +521,13 @@ class Edited(_Record):
     """Descriptive fields changed: only the fields that changed are listed."""
 
     KIND: ClassVar[str] = "edited"
-    FIELDS: ClassVar[tuple[str, ...]] = ("themes", "host_countries", "sector",
-                                         "guidelines_edition", "supporting_ncps")
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "themes",
+        "host_countries",
+        "sector",
+        "guidelines_edition",
+        "supporting_ncps",
+    )
 
     changes: Mapping[str, Change]
     version: int
@@ -574,9 +610,14 @@ class MembersSynced(_Record):
 
     @classmethod
     def of(cls, changes: MemberChanges, members: Sequence[str]) -> MembersSynced:
-        return cls(tuple(changes.added), {k: tuple(v) for k, v in changes.changed.items()},
-                   tuple(changes.deactivated), tuple(changes.reactivated), changes.reordered,
-                   tuple(members))
+        return cls(
+            tuple(changes.added),
+            {k: tuple(v) for k, v in changes.changed.items()},
+            tuple(changes.deactivated),
+            tuple(changes.reactivated),
+            changes.reordered,
+            tuple(members),
+        )
 
 
 @dataclass(frozen=True)
@@ -604,8 +645,9 @@ class LeadUnassigned(_NewCaseLead):
     KIND: ClassVar[str] = "lead_unassigned"
 
 
-def new_case_lead(*, mode: str, on: date, decision: LeadDecision, notified: Sequence[str],
-                  recorded_at: datetime) -> LeadAssigned | LeadUnassigned:
+def new_case_lead(
+    *, mode: str, on: date, decision: LeadDecision, notified: Sequence[str], recorded_at: datetime
+) -> LeadAssigned | LeadUnassigned:
     """`lead_assigned` when the rotation chose someone, else `lead_unassigned`."""
     made = LeadAssigned if decision.chosen is not None else LeadUnassigned
     return made(mode, on, Decision.of(decision), tuple(notified), recorded_at)
@@ -677,7 +719,8 @@ class UserAdded(_Record):
     role: str
     member: str | None
     token: str | None = field(  # absent from entries written before API tokens were listed
-        default=None, metadata=_spelled(legacy=None))
+        default=None, metadata=_spelled(legacy=None)
+    )
     absent: frozenset[str] = frozenset()
 
 
@@ -689,7 +732,8 @@ class PasswordSet(_Record):
 
     user: str
     sessions_ended: int = field(  # absent from entries written before server-side sessions
-        default=0, metadata=_spelled(legacy=0))
+        default=0, metadata=_spelled(legacy=0)
+    )
     absent: frozenset[str] = frozenset()
 
 
@@ -705,6 +749,7 @@ class ExportRevealed(_Record):
 
 
 # -- users, tokens, second factor and sign-in (server-side sessions, issue 10) ------------------
+
 
 @dataclass(frozen=True)
 class _UserSessions(_Record):
@@ -790,14 +835,38 @@ class SignInThrottled(_Record):
 
 # -- the registry -------------------------------------------------------------------------------
 
-DeclaredRecord = (Opened | Transitioned | Edited | Paused | Resumed | Extended | Alert | Notified
-                  | MembersSynced | LeadAssigned | LeadUnassigned | LeadReassigned | LeadRecused
-                  | DutyRotated | LeadAlert | UserAdded | PasswordSet | ExportRevealed
-                  | UserDisabled | UserEnabled | TokenIssued | TokenRevoked | TotpEnrolled
-                  | TotpRemoved | SignInFailed | SignInThrottled)
+DeclaredRecord = (
+    Opened
+    | Transitioned
+    | Edited
+    | Paused
+    | Resumed
+    | Extended
+    | Alert
+    | Notified
+    | MembersSynced
+    | LeadAssigned
+    | LeadUnassigned
+    | LeadReassigned
+    | LeadRecused
+    | DutyRotated
+    | LeadAlert
+    | UserAdded
+    | PasswordSet
+    | ExportRevealed
+    | UserDisabled
+    | UserEnabled
+    | TokenIssued
+    | TokenRevoked
+    | TotpEnrolled
+    | TotpRemoved
+    | SignInFailed
+    | SignInThrottled
+)
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {
-    made.KIND: made.from_data for made in get_args(DeclaredRecord)}
+    made.KIND: made.from_data for made in get_args(DeclaredRecord)
+}
 KINDS: tuple[str, ...] = tuple(_READERS)
 """Every declared kind; docs/audit-format.md has a section for each."""
 

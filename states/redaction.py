@@ -52,15 +52,14 @@ def _number_pattern(number: str) -> str | None:
     chars = normalise_org_number(number)
     if not chars:
         return None
-    return (f"(?<!{_ALNUM})" + _SEPARATORS.join(re.escape(c) for c in chars)
-            + f"(?!{_ALNUM})")
+    return f"(?<!{_ALNUM})" + _SEPARATORS.join(re.escape(c) for c in chars) + f"(?!{_ALNUM})"
 
 
 class Redaction:
     """Replaces every protected name and organisation number in text and nested data."""
 
     def __init__(self, protected: Iterable[Protected] = ()) -> None:
-        self._names: dict[str, dict[str, str]] = {}    # normalised name -> reference -> name
+        self._names: dict[str, dict[str, str]] = {}  # normalised name -> reference -> name
         self._numbers: dict[str, dict[str, str]] = {}  # normalised number -> reference -> name
         patterns: set[str] = set()
         for item in protected:
@@ -72,8 +71,9 @@ class Redaction:
             number_pattern = _number_pattern(item.org_number or "")
             if number_pattern is not None:
                 patterns.add(number_pattern)
-                self._numbers.setdefault(normalise_org_number(item.org_number or ""),
-                                         {})[item.reference] = item.name
+                self._numbers.setdefault(normalise_org_number(item.org_number or ""), {})[item.reference] = (
+                    item.name
+                )
         # Longest first: at one position the longer name wins over a name inside it.
         ordered = sorted(patterns, key=lambda p: (-len(p), p))
         self._each = [re.compile(p, re.IGNORECASE) for p in ordered]
@@ -89,7 +89,8 @@ class Redaction:
         if self._any is None or self._any.search(value) is None:
             return value
         spans: list[tuple[int, int]] = sorted(
-            (m.start(), m.end()) for p in self._each for m in p.finditer(value) if m.end() > m.start())
+            (m.start(), m.end()) for p in self._each for m in p.finditer(value) if m.end() > m.start()
+        )
         merged: list[list[int]] = []  # [start, end, start of its longest match, end of that]
         for start, end in spans:
             if merged and start < merged[-1][1]:
@@ -109,14 +110,14 @@ class Redaction:
         return "".join(out)
 
     def _label(self, matched: str, reference: str | None) -> str:
-        owners = self._names.get(normalise_name(matched)) \
-            or self._numbers.get(normalise_org_number(matched)) or {}
+        owners = (
+            self._names.get(normalise_name(matched)) or self._numbers.get(normalise_org_number(matched)) or {}
+        )
         if reference is not None and reference in owners:
             return pseudonym(reference, owners[reference])
         return OTHER_CASE
 
-    def value(self, value: Any, reference: str | None = None,
-              keep: frozenset[str] = frozenset()) -> Any:
+    def value(self, value: Any, reference: str | None = None, keep: frozenset[str] = frozenset()) -> Any:
         """Strings, lists, tuples and mappings (values only, not keys) redacted all the way down;
         at the top level of a mapping, the keys in `keep` stay verbatim."""
         if self._any is None:

@@ -86,12 +86,17 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
         day = _day(entry.at, timezone)
         if isinstance(record, records.Opened):
             cases[ref] = CaseHistory(
-                ref, day, themes=record.themes, host_countries=record.host_countries,
+                ref,
+                day,
+                themes=record.themes,
+                host_countries=record.host_countries,
                 sector=record.sector,
-                submitter_types=tuple(sorted({p.type for p in record.parties
-                                              if p.role == "submitter" and p.type})),
+                submitter_types=tuple(
+                    sorted({p.type for p in record.parties if p.role == "submitter" and p.type})
+                ),
                 supporting_ncps=record.supporting_ncps,
-                guidelines_edition=record.guidelines_edition)
+                guidelines_edition=record.guidelines_edition,
+            )
             continue
         case = cases.get(ref)
         if case is None:
@@ -113,8 +118,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.outcome, case.outcome_on = record.outcome, day
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
-        elif (isinstance(record, records.Resumed) and case.pauses
-              and case.pauses[-1][1] is None):
+        elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
             case.pauses[-1] = (case.pauses[-1][0], day)
         elif isinstance(record, records.Extended):
             name = record.deadline
@@ -123,8 +127,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             case.extension_count[name] = case.extension_count.get(name, 0) + 1
         elif isinstance(record, records.Edited):
             _apply_changes(case, record)
-        elif isinstance(record, records.LeadAssigned | records.LeadUnassigned
-                        | records.LeadRecused):
+        elif isinstance(record, records.LeadAssigned | records.LeadUnassigned | records.LeadRecused):
             case.lead = record.decision.chosen
         elif isinstance(record, records.LeadReassigned):
             case.lead = record.to
@@ -148,12 +151,14 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
     return total
 
 
-def stage_rows(case: CaseHistory, timelines: Mapping[DeadlineName, Duration],
-               as_of: date) -> list[dict[str, Any]]:
+def stage_rows(
+    case: CaseHistory, timelines: Mapping[DeadlineName, Duration], as_of: date
+) -> list[dict[str, Any]]:
     rows = []
     for stage in STAGES:
-        start = (case.received if stage in {"initial_assessment", "procedure"}
-                 else case.stage_starts.get(stage))
+        start = (
+            case.received if stage in {"initial_assessment", "procedure"} else case.stage_starts.get(stage)
+        )
         if start is None:
             continue
         end = case.stage_ends.get(stage)
@@ -165,13 +170,24 @@ def stage_rows(case: CaseHistory, timelines: Mapping[DeadlineName, Duration],
         indicative = (timelines[DeadlineName(stage)].added_to(start) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
-        status = ("exceeded" if used > allowed else "met" if finished else "open")
-        rows.append({"reference": case.reference, "stage": stage, "start": start.isoformat(),
-                     "end": end.isoformat() if end else None, "finished": finished,
-                     "elapsed_days": elapsed, "paused_days": paused, "days_used": used,
-                     "indicative_days": indicative, "extensions": case.extension_count.get(
-                         stage, 0), "extension_days": extended, "allowed_days": allowed,
-                     "status": status})
+        status = "exceeded" if used > allowed else "met" if finished else "open"
+        rows.append(
+            {
+                "reference": case.reference,
+                "stage": stage,
+                "start": start.isoformat(),
+                "end": end.isoformat() if end else None,
+                "finished": finished,
+                "elapsed_days": elapsed,
+                "paused_days": paused,
+                "days_used": used,
+                "indicative_days": indicative,
+                "extensions": case.extension_count.get(stage, 0),
+                "extension_days": extended,
+                "allowed_days": allowed,
+                "status": status,
+            }
+        )
     return rows
 
 
@@ -186,71 +202,97 @@ def median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def timelines_report(cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration],
-                     as_of: date, year: int | None = None) -> dict[str, Any]:
+def timelines_report(
+    cases: Mapping[str, CaseHistory],
+    timelines: Mapping[DeadlineName, Duration],
+    as_of: date,
+    year: int | None = None,
+) -> dict[str, Any]:
     chosen = [c for c in cases.values() if year is None or c.received.year == year]
-    rows = [row for case in sorted(chosen, key=lambda c: c.reference)
-            for row in stage_rows(case, timelines, as_of)]
+    rows = [
+        row
+        for case in sorted(chosen, key=lambda c: c.reference)
+        for row in stage_rows(case, timelines, as_of)
+    ]
     totals = {}
     for stage in STAGES:
         done = [r for r in rows if r["stage"] == stage and r["finished"]]
         used = [r["days_used"] for r in done]
         met = sum(1 for r in done if r["status"] == "met")
-        totals[stage] = {"finished": len(done),
-                         "open": sum(1 for r in rows if r["stage"] == stage and not r["finished"]),
-                         "met": met, "exceeded": len(done) - met,
-                         "share_met": round(met / len(done), 4) if done else None,
-                         "median_days": median(used), "p90_days": percentile(used, 0.9),
-                         "indicative_days_median": median([r["indicative_days"] for r in done])}
-    return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows,
-            "totals": totals}
+        totals[stage] = {
+            "finished": len(done),
+            "open": sum(1 for r in rows if r["stage"] == stage and not r["finished"]),
+            "met": met,
+            "exceeded": len(done) - met,
+            "share_met": round(met / len(done), 4) if done else None,
+            "median_days": median(used),
+            "p90_days": percentile(used, 0.9),
+            "indicative_days_median": median([r["indicative_days"] for r in done]),
+        }
+    return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows, "totals": totals}
 
 
-def annual_report(cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration],
-                  as_of: date, year: int) -> dict[str, Any]:
+def annual_report(
+    cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration], as_of: date, year: int
+) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]
     outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in OUTCOMES}
     assessed = []
     for case in every:
         end = case.stage_ends.get("initial_assessment")
-        if end is not None and end.year == year and (case.accepted_on == end or
-                                                    case.outcome == "not_accepted"):
-            assessed.append((end - case.received).days
-                            - paused_days(case.pauses, case.received, end))
+        if (
+            end is not None
+            and end.year == year
+            and (case.accepted_on == end or case.outcome == "not_accepted")
+        ):
+            assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
     concluded = [c for c in in_year if c.outcome != "not_accepted"]
-    to_conclusion = [(c.outcome_on - c.received).days - paused_days(c.pauses, c.received,
-                                                                    c.outcome_on)
-                     for c in concluded if c.outcome_on is not None]
+    to_conclusion = [
+        (c.outcome_on - c.received).days - paused_days(c.pauses, c.received, c.outcome_on)
+        for c in concluded
+        if c.outcome_on is not None
+    ]
     leads: dict[str, int] = {}
     for case in every:
         if case.received.year == year and case.lead:
             leads[case.lead] = leads.get(case.lead, 0) + 1
-    return {"year": year, "as_of": as_of.isoformat(),
-            "received": sum(1 for c in every if c.received.year == year),
-            "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
-            "not_accepted": outcomes["not_accepted"], "concluded": len(concluded),
-            **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
-            "median_days_to_initial_assessment": median(assessed),
-            "median_days_to_conclusion": median(to_conclusion),
-            "leads": dict(sorted(leads.items()))}
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "received": sum(1 for c in every if c.received.year == year),
+        "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
+        "not_accepted": outcomes["not_accepted"],
+        "concluded": len(concluded),
+        **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
+        "median_days_to_initial_assessment": median(assessed),
+        "median_days_to_conclusion": median(to_conclusion),
+        "leads": dict(sorted(leads.items())),
+    }
 
 
-def oecd_rows(cases: Mapping[str, CaseHistory], *, lead_ncp: str, chapters: Mapping[str, str],
-              year: int | None = None) -> list[dict[str, Any]]:
+def oecd_rows(
+    cases: Mapping[str, CaseHistory], *, lead_ncp: str, chapters: Mapping[str, str], year: int | None = None
+) -> list[dict[str, Any]]:
     """One row per case with the fields the OECD database of specific instances shows."""
     rows = []
     for case in sorted(cases.values(), key=lambda c: c.reference):
         if year is not None and case.received.year != year:
             continue
-        rows.append({
-            "reference": case.reference, "lead_ncp": lead_ncp,
-            "supporting_ncps": list(case.supporting_ncps),
-            "themes": [chapters.get(t, t) for t in case.themes],
-            "guidelines_edition": case.guidelines_edition,
-            "date_received": case.received.isoformat(),
-            "host_countries": list(case.host_countries),
-            "submitter_type": list(case.submitter_types), "enterprise_sector": case.sector,
-            "status": case.state, "outcome": case.outcome,
-            "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None})
+        rows.append(
+            {
+                "reference": case.reference,
+                "lead_ncp": lead_ncp,
+                "supporting_ncps": list(case.supporting_ncps),
+                "themes": [chapters.get(t, t) for t in case.themes],
+                "guidelines_edition": case.guidelines_edition,
+                "date_received": case.received.isoformat(),
+                "host_countries": list(case.host_countries),
+                "submitter_type": list(case.submitter_types),
+                "enterprise_sector": case.sector,
+                "status": case.state,
+                "outcome": case.outcome,
+                "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None,
+            }
+        )
     return rows

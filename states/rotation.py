@@ -35,6 +35,7 @@ class RotationRule:
 
 # -- the rotation state, as the database keeps it -------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Turn:
     """The latest time a member became lead of a case they still lead (a rising number)."""
@@ -101,37 +102,52 @@ class LeadDecision:
         if self.chosen is None:
             if not self.candidates and not self.skipped:
                 return words.no_active
-            return (words.no_eligible_skipped.format(skipped=skipped) if skipped
-                    else words.no_eligible)
-        text = words.chose.format(member=self.chosen, note=self.notes.get(self.chosen, ""),
-                                  rule=rule_label(self.rule, tr))
+            return words.no_eligible_skipped.format(skipped=skipped) if skipped else words.no_eligible
+        text = words.chose.format(
+            member=self.chosen, note=self.notes.get(self.chosen, ""), rule=rule_label(self.rule, tr)
+        )
         return words.skipped.format(text=text, skipped=skipped) if skipped else text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "candidates": [c.as_dict() for c in self.candidates],
-                "skipped": [s.as_dict() for s in self.skipped], "chosen": self.chosen,
-                "explanation": self.explain()}
+        return {
+            "rule": self.rule,
+            "candidates": [c.as_dict() for c in self.candidates],
+            "skipped": [s.as_dict() for s in self.skipped],
+            "chosen": self.chosen,
+            "explanation": self.explain(),
+        }
 
 
 PER_CASE_RULE = N_("least recently led, never-led first, ties by config order")
 DUTY_RULE = N_("the duty lead, else the next in duty order")
 
 
-def least_recently_led(members: Sequence[Member], last_led: Mapping[str, Turn]
-                       ) -> tuple[Member, ...]:
+def least_recently_led(members: Sequence[Member], last_led: Mapping[str, Turn]) -> tuple[Member, ...]:
     """Never-led first (in config order), then by the turn each last took a case."""
-    ranked = sorted(enumerate(members), key=lambda item: (
-        item[1].id in last_led, last_led[item[1].id].turn if item[1].id in last_led else 0,
-        item[0]))
+    ranked = sorted(
+        enumerate(members),
+        key=lambda item: (
+            item[1].id in last_led,
+            last_led[item[1].id].turn if item[1].id in last_led else 0,
+            item[0],
+        ),
+    )
     return tuple(member for _, member in ranked)
 
 
-def duty_order(members: Sequence[Member], *, duty: str | None,
-               last_on_duty: Mapping[str, DutyTurn]) -> tuple[Member, ...]:
+def duty_order(
+    members: Sequence[Member], *, duty: str | None, last_on_duty: Mapping[str, DutyTurn]
+) -> tuple[Member, ...]:
     """The duty lead first, then least recently on duty (never first, ties by config order)."""
-    ranked = sorted(enumerate(members), key=lambda item: (
-        item[1].id != duty, item[1].id in last_on_duty,
-        last_on_duty[item[1].id].seq if item[1].id in last_on_duty else 0, item[0]))
+    ranked = sorted(
+        enumerate(members),
+        key=lambda item: (
+            item[1].id != duty,
+            item[1].id in last_on_duty,
+            last_on_duty[item[1].id].seq if item[1].id in last_on_duty else 0,
+            item[0],
+        ),
+    )
     return tuple(member for _, member in ranked)
 
 
@@ -141,20 +157,28 @@ def _led_note(member: Member, last_led: Mapping[str, Turn], tr: Translator = ENG
     return words.last_led.format(case=turn.case_ref) if turn else words.never_led
 
 
-def _duty_note(member: Member, duty: str | None, last_on_duty: Mapping[str, DutyTurn],
-               tr: Translator = ENGLISH) -> str:
+def _duty_note(
+    member: Member, duty: str | None, last_on_duty: Mapping[str, DutyTurn], tr: Translator = ENGLISH
+) -> str:
     words = rotation_phrases(tr)
     if member.id == duty:
         return words.duty_lead
     seen = last_on_duty.get(member.id)
-    return (words.last_on_duty.format(since=seen.since.isoformat()) if seen
-            else words.never_on_duty)
+    return words.last_on_duty.format(since=seen.since.isoformat()) if seen else words.never_on_duty
 
 
-def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = (), on: date,
-                last_led: Mapping[str, Turn], rule: RotationRule = RotationRule(),
-                duty: str | None = None, last_on_duty: Mapping[str, DutyTurn] | None = None,
-                recused: frozenset[str] = frozenset(), tr: Translator = ENGLISH) -> LeadDecision:
+def choose_lead(
+    members: Sequence[Member],
+    *,
+    parties: Sequence[NamedParty] = (),
+    on: date,
+    last_led: Mapping[str, Turn],
+    rule: RotationRule = RotationRule(),
+    duty: str | None = None,
+    last_on_duty: Mapping[str, DutyTurn] | None = None,
+    recused: frozenset[str] = frozenset(),
+    tr: Translator = ENGLISH,
+) -> LeadDecision:
     """Walk the members in rotation order; the first with no reason not to lead is chosen.
 
     `members` are in config order; inactive ones are out of the rotation and not candidates,
@@ -170,8 +194,7 @@ def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = ()
         label = DUTY_RULE
         gone = next((m for m in members if m.id == duty and not m.active), None)
         if gone is not None:
-            skipped.append(Skip(gone.id, Reason.INACTIVE,
-                                rotation_phrases(tr).duty_lead_inactive))
+            skipped.append(Skip(gone.id, Reason.INACTIVE, rotation_phrases(tr).duty_lead_inactive))
     else:
         order = least_recently_led(active, last_led)
         notes = {m.id: _led_note(m, last_led, tr) for m in order}
@@ -183,8 +206,13 @@ def choose_lead(members: Sequence[Member], *, parties: Sequence[NamedParty] = ()
             chosen = member.id
             break
         skipped.append(skip)
-    return LeadDecision(rule=label, candidates=tuple(Candidate(m.id, notes[m.id]) for m in order),
-                        skipped=tuple(skipped), chosen=chosen, notes=notes)
+    return LeadDecision(
+        rule=label,
+        candidates=tuple(Candidate(m.id, notes[m.id]) for m in order),
+        skipped=tuple(skipped),
+        chosen=chosen,
+        notes=notes,
+    )
 
 
 @dataclass(frozen=True)
@@ -202,20 +230,25 @@ class DutyDecision:
         return f"{text}; skipped {skipped}" if skipped else text
 
     def as_dict(self) -> dict[str, Any]:
-        return {"candidates": [c.as_dict() for c in self.candidates],
-                "skipped": [s.as_dict() for s in self.skipped], "chosen": self.chosen,
-                "explanation": self.explain()}
+        return {
+            "candidates": [c.as_dict() for c in self.candidates],
+            "skipped": [s.as_dict() for s in self.skipped],
+            "chosen": self.chosen,
+            "explanation": self.explain(),
+        }
 
 
-def choose_duty(members: Sequence[Member], *, current: str | None,
-                last_on_duty: Mapping[str, DutyTurn], on: date) -> DutyDecision:
+def choose_duty(
+    members: Sequence[Member], *, current: str | None, last_on_duty: Mapping[str, DutyTurn], on: date
+) -> DutyDecision:
     """The next duty lead: least recently on duty, skipping the inactive and those on leave.
 
     The member on duty now is considered last, so duty passes on whenever anyone else can take it.
     """
     active = [m for m in members if m.active]
-    order = [m for m in duty_order(active, duty=None, last_on_duty=last_on_duty)
-             if m.id != current] + [m for m in active if m.id == current]
+    order = [m for m in duty_order(active, duty=None, last_on_duty=last_on_duty) if m.id != current] + [
+        m for m in active if m.id == current
+    ]
     skipped: list[Skip] = []
     chosen: str | None = None
     for member in order:
@@ -225,6 +258,10 @@ def choose_duty(members: Sequence[Member], *, current: str | None,
             break
         skipped.append(Skip(member.id, Reason.ON_LEAVE, f"on leave {away}"))
     return DutyDecision(
-        candidates=tuple(Candidate(m.id, "on duty now" if m.id == current
-                                   else _duty_note(m, None, last_on_duty)) for m in order),
-        skipped=tuple(skipped), chosen=chosen)
+        candidates=tuple(
+            Candidate(m.id, "on duty now" if m.id == current else _duty_note(m, None, last_on_duty))
+            for m in order
+        ),
+        skipped=tuple(skipped),
+        chosen=chosen,
+    )

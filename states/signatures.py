@@ -37,8 +37,9 @@ def message(label: str, payload: Mapping[str, Any]) -> bytes:
 
 
 def public_pem(public: Ed25519PublicKey) -> str:
-    return public.public_bytes(serialization.Encoding.PEM,
-                               serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    return public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ class Signer:
         return fingerprint(self.public)
 
     def private_pem(self) -> str:
-        return self.private.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()).decode("ascii")
+        return self.private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode("ascii")
 
     def public_pem(self) -> str:
         return public_pem(self.public)
@@ -117,8 +118,7 @@ class TrustedKeys:
     def fingerprints(self) -> list[str]:
         return sorted(self._keys)
 
-    def check(self, key_id: str, label: str, payload: Mapping[str, Any],
-              signature: str) -> Check:
+    def check(self, key_id: str, label: str, payload: Mapping[str, Any], signature: str) -> Check:
         public = self._keys.get(key_id)
         if public is None:
             return Check.UNKNOWN_KEY

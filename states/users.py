@@ -9,10 +9,10 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    HANDLER = "handler"   # the secretariat: everything on cases
-    MEMBER = "member"     # reads all; advances the cases it leads
-    AUDITOR = "auditor"   # read-only: audit log, exports, reports; pseudonymised submitters
-    ADMIN = "admin"       # users
+    HANDLER = "handler"  # the secretariat: everything on cases
+    MEMBER = "member"  # reads all; advances the cases it leads
+    AUDITOR = "auditor"  # read-only: audit log, exports, reports; pseudonymised submitters
+    ADMIN = "admin"  # users
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,3 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
-

@@ -68,8 +68,20 @@ DEADLINE_STATUSES: dict[str, str] = {
 
 
 # The months in a date ("2 Jan 2025"), January first.
-_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
-           N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+_MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +109,9 @@ def phrases(tr: Translator = ENGLISH) -> Phrases:
         rolled=tr.gettext(", rolled to the next working day = {due}"),
         met=tr.gettext("; met {on} ({verdict})"),
         in_time=tr.gettext("in time"),
-        paused_since=tr.gettext("; paused since {on}: the due date moves on by the paused days "
-                                "when the case resumes"),
+        paused_since=tr.gettext(
+            "; paused since {on}: the due date moves on by the paused days when the case resumes"
+        ),
     )
 
 

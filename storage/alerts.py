@@ -37,7 +37,8 @@ class SqlAlertStore:
             "WHERE d.met_at IS NULL AND d.due_on <= :until AND c.state <> 'closed' "
             "AND NOT EXISTS (SELECT 1 FROM pauses p WHERE p.case_id = c.id "
             "AND p.ended_at IS NULL) ORDER BY d.due_on, d.id",
-            {"until": self._db.day(due_until)})
+            {"until": self._db.day(due_until)},
+        )
         found: dict[int, tuple[Any, ...]] = {}
         fired: dict[int, set[str]] = defaultdict(set)
         for row in rows:
@@ -46,10 +47,17 @@ class SqlAlertStore:
             if rung is not None:
                 fired[deadline_id].add(rung)
         none: frozenset[str] = frozenset()
-        return [AlertCandidate(deadline_id, reference, _NAMES[name], _day(due_on),
-                               _day(basis_on),
-                               frozenset(fired[deadline_id]) if deadline_id in fired else none)
-                for deadline_id, reference, name, due_on, basis_on, _ in found.values()]
+        return [
+            AlertCandidate(
+                deadline_id,
+                reference,
+                _NAMES[name],
+                _day(due_on),
+                _day(basis_on),
+                frozenset(fired[deadline_id]) if deadline_id in fired else none,
+            )
+            for deadline_id, reference, name, due_on, basis_on, _ in found.values()
+        ]
 
     def claim(self, *, deadline_id: int, rung: str, due: date, at: datetime) -> bool:
         """Insert the (deadline, rung, due date) row; False when it was already there."""
@@ -57,6 +65,6 @@ class SqlAlertStore:
             "INSERT INTO alerts (deadline_id, rung, due_on, fired_at) "
             "VALUES (:d, :rung, :due, :at) ON CONFLICT (deadline_id, rung, due_on) DO NOTHING "
             "RETURNING id",
-            {"d": deadline_id, "rung": rung, "due": self._db.day(due),
-             "at": self._db.instant(at)})
+            {"d": deadline_id, "rung": rung, "due": self._db.day(due), "at": self._db.instant(at)},
+        )
         return row is not None

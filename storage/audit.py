@@ -25,23 +25,45 @@ class SqlAuditLog:
     def head(self) -> ChainHead | None:
         if self._head is None:
             # ChainHead is a NamedTuple of (seq, hash): the row read by name.
-            self._head = self._db.record(ChainHead, "SELECT seq, hash FROM audit_log "
-                                         "ORDER BY seq DESC LIMIT 1")
+            self._head = self._db.record(
+                ChainHead, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            )
         return self._head
 
-    def append(self, *, case_ref: str | None, actor: str, at: datetime,
-               from_state: str | None, to_state: str | None, reason: str | None,
-               record: AuditRecord) -> AuditEntry:
+    def append(
+        self,
+        *,
+        case_ref: str | None,
+        actor: str,
+        at: datetime,
+        from_state: str | None,
+        to_state: str | None,
+        reason: str | None,
+        record: AuditRecord,
+    ) -> AuditEntry:
         """Seal `record` (its kind, its declared data) as the next entry of the chain."""
-        entry = seal(prev=self.head(), case_ref=case_ref, kind=record.kind, actor=actor, at=at,
-                     from_state=from_state, to_state=to_state, reason=reason,
-                     data=record.to_data())
+        entry = seal(
+            prev=self.head(),
+            case_ref=case_ref,
+            kind=record.kind,
+            actor=actor,
+            at=at,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            data=record.to_data(),
+        )
         self._db.execute(
             "INSERT INTO audit_log (seq, case_ref, kind, actor, at, from_state, to_state, reason, "
             "data, prev_hash, hash) VALUES (:seq, :case_ref, :kind, :actor, :at, :from_state, "
             ":to_state, :reason, :data, :prev_hash, :hash)",
-            {**entry.hashed_body(), "data": entry.data_json or canonical_json(entry.data),
-             "prev_hash": entry.prev_hash, "hash": entry.hash})
+            {
+                **entry.hashed_body(),
+                "data": entry.data_json or canonical_json(entry.data),
+                "prev_hash": entry.prev_hash,
+                "hash": entry.hash,
+            },
+        )
         self._head = ChainHead(entry.seq, entry.hash)
         return entry
 
@@ -51,8 +73,9 @@ class SqlAuditLog:
 
     def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
         where = " WHERE case_ref = :ref" if case_ref is not None else ""
-        cursor = self._db.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{where} "
-                                  "ORDER BY seq", {"ref": case_ref})
+        cursor = self._db.execute(
+            f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{where} ORDER BY seq", {"ref": case_ref}
+        )
         try:
             while batch := cursor.fetchmany(2000):
                 for row in map(AuditRow._make, batch):
@@ -60,9 +83,16 @@ class SqlAuditLog:
         finally:
             cursor.close()  # a reader that stops early (verify) must not leave it open
 
-    def page(self, *, case_ref: str | None = None, kind: str | None = None, limit: int,
-             offset: int = 0, before: int | None = None,
-             newest_first: bool = False) -> list[AuditEntry]:
+    def page(
+        self,
+        *,
+        case_ref: str | None = None,
+        kind: str | None = None,
+        limit: int,
+        offset: int = 0,
+        before: int | None = None,
+        newest_first: bool = False,
+    ) -> list[AuditEntry]:
         """`limit` entries in seq order (or newest first), after `offset`, below seq `before`."""
         where: list[str] = []
         params: dict[str, Any] = {"limit": limit, "offset": offset}
@@ -77,13 +107,18 @@ class SqlAuditLog:
             params["before"] = before
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         order = "DESC" if newest_first else "ASC"
-        return [mapper.to_entry(row) for row in self._db.records(
-            AuditRow, f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{clause} ORDER BY seq {order} "
-            "LIMIT :limit OFFSET :offset", params)]
+        return [
+            mapper.to_entry(row)
+            for row in self._db.records(
+                AuditRow,
+                f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{clause} ORDER BY seq {order} "
+                "LIMIT :limit OFFSET :offset",
+                params,
+            )
+        ]
 
     def kinds(self) -> list[str]:
-        return [kind for (kind,) in self._db.all("SELECT DISTINCT kind FROM audit_log "
-                                                 "ORDER BY kind")]
+        return [kind for (kind,) in self._db.all("SELECT DISTINCT kind FROM audit_log ORDER BY kind")]
 
     def count(self) -> int:
         return int(self._db.scalar("SELECT COUNT(*) FROM audit_log") or 0)

@@ -33,7 +33,7 @@ class SqlCaseRepository:
         # In chunks: SQLite takes at most 32,766 bound values in one statement.
         cases: list[Case] = []
         for start in range(0, len(rows), _CHUNK):
-            cases.extend(self._load_chunk(rows[start:start + _CHUNK]))
+            cases.extend(self._load_chunk(rows[start : start + _CHUNK]))
         return cases
 
     def _load_chunk(self, rows: list[CaseRow]) -> list[Case]:
@@ -44,74 +44,107 @@ class SqlCaseRepository:
         params = {f"i{n}": value for n, value in enumerate(ids)}
         db = self._db
         parties: dict[int, list[Party]] = defaultdict(list)
-        for party in db.records(PartyRow, f"SELECT {mapper.PARTY_COLUMNS} FROM parties "
-                                f"WHERE case_id IN ({marks}) ORDER BY case_id, position", params):
+        for party in db.records(
+            PartyRow,
+            f"SELECT {mapper.PARTY_COLUMNS} FROM parties "
+            f"WHERE case_id IN ({marks}) ORDER BY case_id, position",
+            params,
+        ):
             parties[party.case_id].append(mapper.to_party(party))
-        deadline_rows = db.records(DeadlineRow, f"SELECT {mapper.DEADLINE_COLUMNS} FROM deadlines "
-                                   f"WHERE case_id IN ({marks}) ORDER BY case_id, id", params)
+        deadline_rows = db.records(
+            DeadlineRow,
+            f"SELECT {mapper.DEADLINE_COLUMNS} FROM deadlines "
+            f"WHERE case_id IN ({marks}) ORDER BY case_id, id",
+            params,
+        )
         extensions: dict[int, list[Extension]] = defaultdict(list)
         if deadline_rows:
             for extension in db.records(
-                    ExtensionRow, f"SELECT {_EXTENSION_COLUMNS} FROM extensions e "
-                    f"JOIN deadlines d ON d.id = e.deadline_id WHERE d.case_id IN ({marks}) "
-                    "ORDER BY e.id", params):
+                ExtensionRow,
+                f"SELECT {_EXTENSION_COLUMNS} FROM extensions e "
+                f"JOIN deadlines d ON d.id = e.deadline_id WHERE d.case_id IN ({marks}) "
+                "ORDER BY e.id",
+                params,
+            ):
                 extensions[extension.deadline_id].append(mapper.to_extension(extension))
         pauses: dict[int, list[Pause]] = defaultdict(list)
-        for pause in db.records(PauseRow, f"SELECT {mapper.PAUSE_COLUMNS} FROM pauses "
-                                f"WHERE case_id IN ({marks}) ORDER BY id", params):
+        for pause in db.records(
+            PauseRow,
+            f"SELECT {mapper.PAUSE_COLUMNS} FROM pauses WHERE case_id IN ({marks}) ORDER BY id",
+            params,
+        ):
             pauses[pause.case_id].append(mapper.to_pause(pause))
         calendars = {r.id: mapper.to_calendar(r) for r in rows}
         deadlines: dict[int, list[Deadline]] = defaultdict(list)
         for row in deadline_rows:
             self._deadline_ids[(row.case_id, row.name)] = row.id
-            deadlines[row.case_id].append(
-                mapper.to_deadline(row, calendars[row.case_id], extensions[row.id]))
+            deadlines[row.case_id].append(mapper.to_deadline(row, calendars[row.case_id], extensions[row.id]))
         cases = []
         for case in rows:
             self._ids[case.reference] = case.id
-            cases.append(mapper.to_case(case, parties[case.id], deadlines[case.id],
-                                        pauses[case.id]))
+            cases.append(mapper.to_case(case, parties[case.id], deadlines[case.id], pauses[case.id]))
         return cases
 
     def get(self, reference: str) -> Case:
-        row = self._db.record(CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases "
-                              "WHERE reference = :ref", {"ref": reference})
+        row = self._db.record(
+            CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases WHERE reference = :ref", {"ref": reference}
+        )
         if row is None:
             raise CaseNotFoundError(reference)
         return self._load([row])[0]
 
     def protected_parties(self) -> list[Protected]:
         """Every case's confidential submitters: the names and numbers redaction hides."""
-        return [Protected(reference, name, org_number) for reference, name, org_number in self._db.all(
-            "SELECT c.reference, p.name, p.org_number FROM parties p "
-            "JOIN cases c ON c.id = p.case_id WHERE p.confidential = :yes AND p.role = :role "
-            "ORDER BY c.reference, p.position", {"yes": True, "role": PartyRole.SUBMITTER.value})]
+        return [
+            Protected(reference, name, org_number)
+            for reference, name, org_number in self._db.all(
+                "SELECT c.reference, p.name, p.org_number FROM parties p "
+                "JOIN cases c ON c.id = p.case_id WHERE p.confidential = :yes AND p.role = :role "
+                "ORDER BY c.reference, p.position",
+                {"yes": True, "role": PartyRole.SUBMITTER.value},
+            )
+        ]
 
     def references(self) -> list[str]:
-        return [reference for (reference,) in self._db.all(
-            "SELECT reference FROM cases ORDER BY reference")]
+        return [reference for (reference,) in self._db.all("SELECT reference FROM cases ORDER BY reference")]
 
-    def page(self, *, state: State | None = None, lead: str | None = None,
-             overdue_on: date | None = None, open_only: bool = False, limit: int,
-             offset: int = 0) -> tuple[int, list[Case]]:
+    def page(
+        self,
+        *,
+        state: State | None = None,
+        lead: str | None = None,
+        overdue_on: date | None = None,
+        open_only: bool = False,
+        limit: int,
+        offset: int = 0,
+    ) -> tuple[int, list[Case]]:
         """How many cases match, and the `limit` of them after `offset`, oldest first."""
-        clause, params = self._where(state=state, lead=lead, overdue_on=overdue_on,
-                                     open_only=open_only)
+        clause, params = self._where(state=state, lead=lead, overdue_on=overdue_on, open_only=open_only)
         total = int(self._db.scalar(f"SELECT COUNT(*) FROM cases{clause}", params) or 0)
-        rows = self._db.records(CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
-                                "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
-                                {**params, "limit": limit, "offset": offset})
+        rows = self._db.records(
+            CaseRow,
+            f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
+            "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
+        )
         return total, self._load(rows)
 
     def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
         clause, params = self._where(state=state, overdue_on=overdue_on)
-        return self._load(self._db.records(
-            CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id",
-            params))
+        return self._load(
+            self._db.records(
+                CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params
+            )
+        )
 
-    def _where(self, *, state: State | None = None, lead: str | None = None,
-               overdue_on: date | None = None,
-               open_only: bool = False) -> tuple[str, dict[str, Any]]:
+    def _where(
+        self,
+        *,
+        state: State | None = None,
+        lead: str | None = None,
+        overdue_on: date | None = None,
+        open_only: bool = False,
+    ) -> tuple[str, dict[str, Any]]:
         where: list[str] = []
         params: dict[str, Any] = {}
         if state is not None:
@@ -121,12 +154,13 @@ class SqlCaseRepository:
             where.append("lead_member = :lead")
             params["lead"] = lead
         if open_only:
-            where.append("state NOT IN (" + ", ".join(f"'{s.value}'" for s in sorted(TERMINAL))
-                         + ")")
+            where.append("state NOT IN (" + ", ".join(f"'{s.value}'" for s in sorted(TERMINAL)) + ")")
         if overdue_on is not None:
-            where.append("id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL "
-                         "AND due_on < :day) AND NOT EXISTS (SELECT 1 FROM pauses p "
-                         "WHERE p.case_id = cases.id AND p.ended_at IS NULL)")
+            where.append(
+                "id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL "
+                "AND due_on < :day) AND NOT EXISTS (SELECT 1 FROM pauses p "
+                "WHERE p.case_id = cases.id AND p.ended_at IS NULL)"
+            )
             params["day"] = self._db.day(overdue_on)
         return (f" WHERE {' AND '.join(where)}" if where else ""), params
 
@@ -134,8 +168,11 @@ class SqlCaseRepository:
     def _case_params(self, case: Case) -> dict[str, Any]:
         db = self._db
         return {
-            "reference": case.reference, "title": case.title, "state": case.state.value,
-            "outcome": case.outcome.value if case.outcome else None, "scope": case.scope,
+            "reference": case.reference,
+            "title": case.title,
+            "state": case.state.value,
+            "outcome": case.outcome.value if case.outcome else None,
+            "scope": case.scope,
             "received_at": db.instant(case.received_at),
             "received_on": db.day(case.received_on),
             "last_event_at": db.instant(case.last_event_at),
@@ -144,8 +181,10 @@ class SqlCaseRepository:
             "holiday_country": case.calendar.holiday_country,
             "themes": json.dumps(list(case.details.themes)),
             "host_countries": json.dumps(list(case.details.host_countries)),
-            "sector": case.details.sector, "lead_member": case.lead_member,
-            "version": case.version, "edition": case.details.guidelines_edition,
+            "sector": case.details.sector,
+            "lead_member": case.lead_member,
+            "version": case.version,
+            "edition": case.details.guidelines_edition,
             "supporting": json.dumps(list(case.details.supporting_ncps)),
         }
 
@@ -155,11 +194,18 @@ class SqlCaseRepository:
             "INSERT INTO deadlines (case_id, name, basis_on, basis_label, duration, started_at, "
             "met_at, met_on, due_on) VALUES (:case_id, :name, :basis_on, :basis_label, "
             ":duration, :started_at, :met_at, :met_on, :due_on) RETURNING id",
-            {"case_id": case_id, "name": deadline.name.value,
-             "basis_on": db.day(deadline.basis_on), "basis_label": deadline.basis_label,
-             "duration": str(deadline.duration), "started_at": db.instant(deadline.started_at),
-             "met_at": db.instant(deadline.met_at), "met_on": db.day(deadline.met_on),
-             "due_on": db.day(deadline.due)})
+            {
+                "case_id": case_id,
+                "name": deadline.name.value,
+                "basis_on": db.day(deadline.basis_on),
+                "basis_label": deadline.basis_label,
+                "duration": str(deadline.duration),
+                "started_at": db.instant(deadline.started_at),
+                "met_at": db.instant(deadline.met_at),
+                "met_on": db.day(deadline.met_on),
+                "due_on": db.day(deadline.due),
+            },
+        )
         assert deadline_id is not None
         self._deadline_ids[(case_id, deadline.name.value)] = deadline_id
         self._insert_extensions(deadline_id, deadline.extensions)
@@ -168,8 +214,17 @@ class SqlCaseRepository:
         self._db.many(
             "INSERT INTO extensions (deadline_id, amount, reason, approved_by, at) "
             "VALUES (:deadline_id, :amount, :reason, :approved_by, :at)",
-            [{"deadline_id": deadline_id, "amount": str(e.amount), "reason": e.reason,
-              "approved_by": e.approved_by, "at": self._db.instant(e.at)} for e in extensions])
+            [
+                {
+                    "deadline_id": deadline_id,
+                    "amount": str(e.amount),
+                    "reason": e.reason,
+                    "approved_by": e.approved_by,
+                    "at": self._db.instant(e.at),
+                }
+                for e in extensions
+            ],
+        )
 
     def add(self, case: Case) -> None:
         db = self._db
@@ -181,15 +236,28 @@ class SqlCaseRepository:
             ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
             ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
             ":edition, :supporting) "
-            "RETURNING id", self._case_params(case))
+            "RETURNING id",
+            self._case_params(case),
+        )
         assert case_id is not None
         self._ids[case.reference] = case_id
-        db.many("INSERT INTO parties (case_id, position, role, name, type, confidential, "
-                "org_number) VALUES (:case_id, :position, :role, :name, :type, :confidential, "
-                ":org_number)",
-                [{"case_id": case_id, "position": n, "role": p.role.value, "name": p.name,
-                  "type": p.type, "confidential": p.confidential, "org_number": p.org_number}
-                 for n, p in enumerate(case.parties)])
+        db.many(
+            "INSERT INTO parties (case_id, position, role, name, type, confidential, "
+            "org_number) VALUES (:case_id, :position, :role, :name, :type, :confidential, "
+            ":org_number)",
+            [
+                {
+                    "case_id": case_id,
+                    "position": n,
+                    "role": p.role.value,
+                    "name": p.name,
+                    "type": p.type,
+                    "confidential": p.confidential,
+                    "org_number": p.org_number,
+                }
+                for n, p in enumerate(case.parties)
+            ],
+        )
         for deadline in case.deadlines:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
@@ -204,15 +272,22 @@ class SqlCaseRepository:
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
             "sector = :sector, lead_member = :lead_member, version = :version, "
             "guidelines_edition = :edition, supporting_ncps = :supporting "
-            "WHERE reference = :reference AND version = :expected RETURNING id", params)
+            "WHERE reference = :reference AND version = :expected RETURNING id",
+            params,
+        )
         if case_id is None:
-            current = db.one("SELECT version, state FROM cases WHERE reference = :ref",
-                             {"ref": case.reference})
+            current = db.one(
+                "SELECT version, state FROM cases WHERE reference = :ref", {"ref": case.reference}
+            )
             if current is None:
                 raise CaseNotFoundError(case.reference)
             version, state = current
-            raise ConflictError(reference=case.reference, expected_version=previous.version,
-                                actual_version=version, state=state)
+            raise ConflictError(
+                reference=case.reference,
+                expected_version=previous.version,
+                actual_version=version,
+                state=state,
+            )
         before = {d.name: d for d in previous.deadlines}
         for deadline in case.deadlines:
             old = before.get(deadline.name)
@@ -221,13 +296,22 @@ class SqlCaseRepository:
                 continue
             # Only these change a stored deadline; comparing them spares deriving due dates.
             if (old.met_at, old.pauses, old.extensions) != (
-                    deadline.met_at, deadline.pauses, deadline.extensions):
-                db.execute("UPDATE deadlines SET met_at = :met_at, met_on = :met_on, "
-                           "due_on = :due_on WHERE case_id = :case_id AND name = :name",
-                           {"met_at": db.instant(deadline.met_at),
-                            "met_on": db.day(deadline.met_on), "due_on": db.day(deadline.due),
-                            "case_id": case_id, "name": deadline.name.value})
-            added = deadline.extensions[len(old.extensions):]
+                deadline.met_at,
+                deadline.pauses,
+                deadline.extensions,
+            ):
+                db.execute(
+                    "UPDATE deadlines SET met_at = :met_at, met_on = :met_on, "
+                    "due_on = :due_on WHERE case_id = :case_id AND name = :name",
+                    {
+                        "met_at": db.instant(deadline.met_at),
+                        "met_on": db.day(deadline.met_on),
+                        "due_on": db.day(deadline.due),
+                        "case_id": case_id,
+                        "name": deadline.name.value,
+                    },
+                )
+            added = deadline.extensions[len(old.extensions) :]
             if added:
                 self._insert_extensions(self._deadline_id(case_id, deadline.name.value), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
@@ -236,37 +320,46 @@ class SqlCaseRepository:
     def _deadline_id(self, case_id: int, name: str) -> int:
         key = (case_id, name)
         if key not in self._deadline_ids:
-            deadline_id = self._db.scalar("SELECT id FROM deadlines "
-                                          "WHERE case_id = :c AND name = :n",
-                                          {"c": case_id, "n": name})
+            deadline_id = self._db.scalar(
+                "SELECT id FROM deadlines WHERE case_id = :c AND name = :n", {"c": case_id, "n": name}
+            )
             assert deadline_id is not None
             self._deadline_ids[key] = deadline_id
         return self._deadline_ids[key]
 
-    def _save_pauses(self, case_id: int, pauses: tuple[Pause, ...],
-                     before: tuple[Pause, ...]) -> None:
+    def _save_pauses(self, case_id: int, pauses: tuple[Pause, ...], before: tuple[Pause, ...]) -> None:
         db = self._db
         for n, pause in enumerate(pauses):
             old = before[n] if n < len(before) else None
             if old is None:
-                db.execute("INSERT INTO pauses (case_id, started_at, ended_at, reason, actor, "
-                           "requested_by, ended_by) VALUES (:case_id, :started_at, :ended_at, "
-                           ":reason, :actor, :requested_by, :ended_by)",
-                           {"case_id": case_id, "started_at": db.instant(pause.started_at),
-                            "ended_at": db.instant(pause.ended_at), "reason": pause.reason,
-                            "actor": pause.actor, "requested_by": pause.requested_by,
-                            "ended_by": pause.ended_by})
+                db.execute(
+                    "INSERT INTO pauses (case_id, started_at, ended_at, reason, actor, "
+                    "requested_by, ended_by) VALUES (:case_id, :started_at, :ended_at, "
+                    ":reason, :actor, :requested_by, :ended_by)",
+                    {
+                        "case_id": case_id,
+                        "started_at": db.instant(pause.started_at),
+                        "ended_at": db.instant(pause.ended_at),
+                        "reason": pause.reason,
+                        "actor": pause.actor,
+                        "requested_by": pause.requested_by,
+                        "ended_by": pause.ended_by,
+                    },
+                )
             elif old.ended_at is None and pause.ended_at is not None:
-                db.execute("UPDATE pauses SET ended_at = :ended_at, ended_by = :ended_by "
-                           "WHERE case_id = :case_id AND ended_at IS NULL",
-                           {"ended_at": db.instant(pause.ended_at), "ended_by": pause.ended_by,
-                            "case_id": case_id})
+                db.execute(
+                    "UPDATE pauses SET ended_at = :ended_at, ended_by = :ended_by "
+                    "WHERE case_id = :case_id AND ended_at IS NULL",
+                    {"ended_at": db.instant(pause.ended_at), "ended_by": pause.ended_by, "case_id": case_id},
+                )
 
     def next_reference(self, *, prefix: str, year: int) -> str:
         # One statement that both claims and returns the number: no gap, no duplicate.
         last = self._db.scalar(
             "INSERT INTO reference_counters (prefix, year, last) VALUES (:p, :y, 1) "
             "ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1 "
-            "RETURNING last", {"p": prefix, "y": year})
+            "RETURNING last",
+            {"p": prefix, "y": year},
+        )
         assert last is not None
         return f"{prefix}-{year}-{last:03d}"

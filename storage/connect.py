@@ -57,9 +57,8 @@ def sqlite_file(url: str) -> str | None:
     (and its refusals, storage/engine.py)."""
     if not url.startswith(_SQLITE_PREFIX):
         return None
-    path = url[len(_SQLITE_PREFIX):]
-    if not path or path == ":memory:" or path.startswith("file:") or any(
-            c in path for c in "?%#"):
+    path = url[len(_SQLITE_PREFIX) :]
+    if not path or path == ":memory:" or path.startswith("file:") or any(c in path for c in "?%#"):
         return None
     return path
 
@@ -103,8 +102,7 @@ class SqliteSource:
 
     def _open(self) -> sqlite3.Connection:
         assert self.database is not None
-        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None,
-                                     check_same_thread=False)
+        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute(f"PRAGMA synchronous={self._synchronous}")
@@ -211,28 +209,27 @@ def check_sqlite_file(database: str | None, *, must_exist: bool) -> None:
         with path.open("rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
     except FileNotFoundError:
-        raise StorageUnavailableError(
-            f"database {path} does not exist; run `ncpflow init` first") from None
+        raise StorageUnavailableError(f"database {path} does not exist; run `ncpflow init` first") from None
     except OSError as exc:
-        raise StorageUnavailableError(
-            f"database {path} cannot be opened: {exc.strerror or exc}") from None
+        raise StorageUnavailableError(f"database {path} cannot be opened: {exc.strerror or exc}") from None
     if not header:
         raise StorageUnavailableError(
             f"database {path} is an empty file, not an ncpflow database; left as it is "
-            "(`ncpflow init` makes a database there)")
+            "(`ncpflow init` makes a database there)"
+        )
     if header != _SQLITE_HEADER:
-        raise StorageUnavailableError(
-            f"database {path} is not a SQLite database; left as it is")
+        raise StorageUnavailableError(f"database {path} is not a SQLite database; left as it is")
     try:
-        reader = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
-                                 timeout=30)
+        reader = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True, timeout=30)
         try:
-            found = reader.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-                                   "name = 'alembic_version'").fetchone()
+            found = reader.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
         finally:
             reader.close()
     except sqlite3.Error as exc:
         raise StorageUnavailableError(f"database {path} cannot be read: {exc}") from None
     if found is None:
         raise StorageUnavailableError(
-            f"database {path} is not initialised (no ncpflow schema); run `ncpflow init` first")
+            f"database {path} is not initialised (no ncpflow schema); run `ncpflow init` first"
+        )

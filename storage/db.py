@@ -59,15 +59,13 @@ class Db:
         row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
-    def record(self, record: type[R], sql: str,
-               params: Mapping[str, Any] | None = None) -> R | None:
+    def record(self, record: type[R], sql: str, params: Mapping[str, Any] | None = None) -> R | None:
         """The first row, read by name as `record` (a NamedTuple of storage/rows.py, or of
         the SELECT list's columns in their order)."""
         row = self.execute(sql, params).fetchone()
         return None if row is None else record._make(row)
 
-    def records(self, record: type[R], sql: str,
-                params: Mapping[str, Any] | None = None) -> list[R]:
+    def records(self, record: type[R], sql: str, params: Mapping[str, Any] | None = None) -> list[R]:
         """Every row, each read by name as `record`."""
         return list(map(record._make, self.execute(sql, params).fetchall()))
 

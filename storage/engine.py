@@ -32,8 +32,8 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         parsed = make_url(_url_for(url))
     except ArgumentError:
         raise StorageUnavailableError(
-            f"'{url}' is not a database URL (e.g. sqlite:///ncpflow.db or "
-            "postgresql://user@host/dbname)") from None
+            f"'{url}' is not a database URL (e.g. sqlite:///ncpflow.db or postgresql://user@host/dbname)"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if not database or database == ":memory:" or database.startswith("file:"):
@@ -41,7 +41,8 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
             # place its writer lock beside): refuse instead of losing every write.
             raise StorageUnavailableError(
                 f"'{url}' is an in-memory or URI SQLite database, which ncpflow cannot share "
-                "between its connections; give a file, e.g. sqlite:///var/ncpflow.db")
+                "between its connections; give a file, e.g. sqlite:///var/ncpflow.db"
+            )
         # LIFO: the connection used last goes out next, its page cache still warm (each SQLite
         # connection keeps its own; another connection's write makes it stale).
         engine = create_engine(parsed, connect_args={"timeout": 30}, pool_use_lifo=True)
@@ -69,8 +70,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
         immediate = connection.get_execution_options().get(WRITE, False)
         # Straight to the driver: a SQLAlchemy execution here costs ~50 µs per transaction.
         # sqlite3's own errors (locked past busy_timeout) are translated by storage/sql.py.
-        connection.connection.driver_connection.execute(
-            "BEGIN IMMEDIATE" if immediate else "BEGIN")
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def is_sqlite(engine: Engine) -> bool:

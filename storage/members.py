@@ -26,23 +26,34 @@ def _matches(items: Sequence[PartyMatch]) -> str:
 
 def _to_member(row: MemberRow) -> Member:
     return Member(
-        id=row.id, name=row.name, email=row.email, role=Role(row.role), language=row.language,
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        role=Role(row.role),
+        language=row.language,
         conflicts=tuple(PartyMatch(**m) for m in json.loads(row.conflicts)),
         soft_conflicts=tuple(PartyMatch(**m) for m in json.loads(row.soft_conflicts)),
-        leave=tuple(Leave(date.fromisoformat(p["from"]), date.fromisoformat(p["to"]))
-                    for p in json.loads(row.leave)),
-        active=bool(row.active))
+        leave=tuple(
+            Leave(date.fromisoformat(p["from"]), date.fromisoformat(p["to"])) for p in json.loads(row.leave)
+        ),
+        active=bool(row.active),
+    )
 
 
 def _to_record(row: LeadDecisionRow) -> LeadRecord:
     at = read_instant(row.at)
     assert at is not None
     return LeadRecord(
-        id=int(row.id), case_ref=row.case_ref, member_id=row.member_id, kind=row.kind, at=at,
+        id=int(row.id),
+        case_ref=row.case_ref,
+        member_id=row.member_id,
+        kind=row.kind,
+        at=at,
         explanation=row.explanation,
-        skipped=tuple(Skip(s["member"], Reason(s["reason"]), s["detail"])
-                      for s in json.loads(row.skipped)),
-        given_up_at=read_instant(row.given_up_at), given_up_kind=row.given_up_kind)
+        skipped=tuple(Skip(s["member"], Reason(s["reason"]), s["detail"]) for s in json.loads(row.skipped)),
+        given_up_at=read_instant(row.given_up_at),
+        given_up_kind=row.given_up_kind,
+    )
 
 
 class SqlMemberStore:
@@ -52,20 +63,29 @@ class SqlMemberStore:
     # -- members -----------------------------------------------------------------------------
     def all(self) -> list[Member]:
         """Every member ever brought in: active ones in config order, then the inactive."""
-        rows = self._db.records(MemberRow, f"SELECT {_MEMBER_COLUMNS} FROM members "
-                                "ORDER BY active DESC, position, id")
+        rows = self._db.records(
+            MemberRow, f"SELECT {_MEMBER_COLUMNS} FROM members ORDER BY active DESC, position, id"
+        )
         return [_to_member(row) for row in rows]
 
     def put(self, member: Member, *, position: int, at: datetime) -> None:
         """Insert or update a member as config.toml describes it (active)."""
         db = self._db
-        params = {"id": member.id, "position": position, "name": member.name,
-                  "email": member.email, "role": member.role.value, "language": member.language,
-                  "conflicts": _matches(member.conflicts),
-                  "soft_conflicts": _matches(member.soft_conflicts),
-                  "leave": json.dumps([{"from": p.start.isoformat(), "to": p.end.isoformat()}
-                                       for p in member.leave]),
-                  "active": True, "at": db.instant(at)}
+        params = {
+            "id": member.id,
+            "position": position,
+            "name": member.name,
+            "email": member.email,
+            "role": member.role.value,
+            "language": member.language,
+            "conflicts": _matches(member.conflicts),
+            "soft_conflicts": _matches(member.soft_conflicts),
+            "leave": json.dumps(
+                [{"from": p.start.isoformat(), "to": p.end.isoformat()} for p in member.leave]
+            ),
+            "active": True,
+            "at": db.instant(at),
+        }
         db.execute(
             "INSERT INTO members (id, position, name, email, role, language, conflicts, "
             "soft_conflicts, leave, active, updated_at) VALUES (:id, :position, :name, :email, "
@@ -74,13 +94,14 @@ class SqlMemberStore:
             "email = excluded.email, role = excluded.role, language = excluded.language, "
             "conflicts = excluded.conflicts, soft_conflicts = excluded.soft_conflicts, "
             "leave = excluded.leave, active = excluded.active, updated_at = excluded.updated_at",
-            params)
+            params,
+        )
 
     def deactivate(self, member_id: str, *, position: int, at: datetime) -> None:
-        self._db.execute("UPDATE members SET active = :no, position = :position, "
-                         "updated_at = :at WHERE id = :id",
-                         {"no": False, "position": position, "at": self._db.instant(at),
-                          "id": member_id})
+        self._db.execute(
+            "UPDATE members SET active = :no, position = :position, updated_at = :at WHERE id = :id",
+            {"no": False, "position": position, "at": self._db.instant(at), "id": member_id},
+        )
 
     # -- lead decisions ----------------------------------------------------------------------
     def last_led(self) -> dict[str, Turn]:
@@ -88,17 +109,32 @@ class SqlMemberStore:
         rows = self._db.all(
             "SELECT d.member_id, d.id, d.case_ref FROM lead_decisions d JOIN ("
             "SELECT member_id, MAX(id) AS id FROM lead_decisions WHERE member_id IS NOT NULL "
-            "AND given_up_at IS NULL GROUP BY member_id) m ON m.id = d.id")
+            "AND given_up_at IS NULL GROUP BY member_id) m ON m.id = d.id"
+        )
         return {member_id: Turn(int(seq), case_ref) for member_id, seq, case_ref in rows}
 
-    def record(self, *, case_ref: str, member_id: str | None, kind: str, at: datetime,
-               explanation: str, skipped: Sequence[Skip]) -> int:
+    def record(
+        self,
+        *,
+        case_ref: str,
+        member_id: str | None,
+        kind: str,
+        at: datetime,
+        explanation: str,
+        skipped: Sequence[Skip],
+    ) -> int:
         decision_id = self._db.scalar(
             "INSERT INTO lead_decisions (case_ref, member_id, kind, at, explanation, skipped) "
             "VALUES (:case_ref, :member_id, :kind, :at, :explanation, :skipped) RETURNING id",
-            {"case_ref": case_ref, "member_id": member_id, "kind": kind,
-             "at": self._db.instant(at), "explanation": explanation,
-             "skipped": json.dumps([s.as_dict() for s in skipped], ensure_ascii=False)})
+            {
+                "case_ref": case_ref,
+                "member_id": member_id,
+                "kind": kind,
+                "at": self._db.instant(at),
+                "explanation": explanation,
+                "skipped": json.dumps([s.as_dict() for s in skipped], ensure_ascii=False),
+            },
+        )
         assert decision_id is not None
         return int(decision_id)
 
@@ -107,17 +143,25 @@ class SqlMemberStore:
         self._db.execute(
             "UPDATE lead_decisions SET given_up_at = :at, given_up_kind = :kind "
             "WHERE case_ref = :case_ref AND member_id = :member_id AND given_up_at IS NULL",
-            {"at": self._db.instant(at), "kind": kind, "case_ref": case_ref,
-             "member_id": member_id})
+            {"at": self._db.instant(at), "kind": kind, "case_ref": case_ref, "member_id": member_id},
+        )
 
     def recused(self, case_ref: str) -> frozenset[str]:
-        rows = self._db.all("SELECT DISTINCT member_id FROM lead_decisions WHERE case_ref = :ref "
-                            "AND given_up_kind = 'recused'", {"ref": case_ref})
+        rows = self._db.all(
+            "SELECT DISTINCT member_id FROM lead_decisions WHERE case_ref = :ref "
+            "AND given_up_kind = 'recused'",
+            {"ref": case_ref},
+        )
         return frozenset(member_id for (member_id,) in rows)
 
-    def decisions(self, *, case_ref: str | None = None, case_refs: Sequence[str] | None = None,
-                  since: datetime | None = None,
-                  until: datetime | None = None) -> list[LeadRecord]:
+    def decisions(
+        self,
+        *,
+        case_ref: str | None = None,
+        case_refs: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[LeadRecord]:
         where, params = [], {}
         if case_ref is not None:
             where.append("case_ref = :ref")
@@ -133,14 +177,17 @@ class SqlMemberStore:
             where.append("at < :until")
             params["until"] = self._db.instant(until)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        return [_to_record(row) for row in self._db.records(
-            LeadDecisionRow, f"SELECT {_DECISION_COLUMNS} FROM lead_decisions{clause} ORDER BY id", params)]
+        return [
+            _to_record(row)
+            for row in self._db.records(
+                LeadDecisionRow, f"SELECT {_DECISION_COLUMNS} FROM lead_decisions{clause} ORDER BY id", params
+            )
+        ]
 
     # -- periodic duty -----------------------------------------------------------------------
     def duty(self) -> Duty | None:
         """The member on duty now and since when."""
-        row = self._db.one("SELECT member_id, started_at FROM duty_periods "
-                           "ORDER BY id DESC LIMIT 1")
+        row = self._db.one("SELECT member_id, started_at FROM duty_periods ORDER BY id DESC LIMIT 1")
         if row is None:
             return None
         member_id, started_at = row
@@ -152,7 +199,8 @@ class SqlMemberStore:
         rows = self._db.all(
             "SELECT p.member_id, p.id, p.started_on FROM duty_periods p JOIN ("
             "SELECT member_id, MAX(id) AS id FROM duty_periods GROUP BY member_id) m "
-            "ON m.id = p.id")
+            "ON m.id = p.id"
+        )
         result = {}
         for member_id, seq, since in rows:
             day = read_day(since)
@@ -161,10 +209,11 @@ class SqlMemberStore:
         return result
 
     def start_duty(self, *, member_id: str, at: datetime, on: date, actor: str) -> None:
-        self._db.execute("INSERT INTO duty_periods (member_id, started_at, started_on, actor) "
-                         "VALUES (:m, :at, :on, :actor)",
-                         {"m": member_id, "at": self._db.instant(at), "on": self._db.day(on),
-                          "actor": actor})
+        self._db.execute(
+            "INSERT INTO duty_periods (member_id, started_at, started_on, actor) "
+            "VALUES (:m, :at, :on, :actor)",
+            {"m": member_id, "at": self._db.instant(at), "on": self._db.day(on), "actor": actor},
+        )
 
     # -- once-only alerts about leads --------------------------------------------------------
     def claim_alert(self, *, case_ref: str, member_id: str, problem: str, at: datetime) -> bool:
@@ -173,5 +222,6 @@ class SqlMemberStore:
             "INSERT INTO lead_alerts (case_ref, member_id, problem, fired_at) "
             "VALUES (:c, :m, :p, :at) ON CONFLICT (case_ref, member_id, problem) DO NOTHING "
             "RETURNING id",
-            {"c": case_ref, "m": member_id, "p": problem, "at": self._db.instant(at)})
+            {"c": case_ref, "m": member_id, "p": problem, "at": self._db.instant(at)},
+        )
         return row is not None

@@ -15,17 +15,37 @@ class SqlOutbox:
     def __init__(self, db: Db) -> None:
         self._db = db
 
-    def add(self, *, message_id: str, case_ref: str | None, kind: str, recipient: str,
-            language: str, subject: str, text: str, html: str, at: datetime) -> int:
+    def add(
+        self,
+        *,
+        message_id: str,
+        case_ref: str | None,
+        kind: str,
+        recipient: str,
+        language: str,
+        subject: str,
+        text: str,
+        html: str,
+        at: datetime,
+    ) -> int:
         db = self._db
         outbox_id = db.scalar(
             "INSERT INTO outbox (message_id, case_ref, kind, recipient, language, subject, "
             "text_body, html_body, status, attempts, created_at, next_attempt_at) VALUES "
             "(:message_id, :case_ref, :kind, :recipient, :language, :subject, :text, :html, "
             "'pending', 0, :at, :at) RETURNING id",
-            {"message_id": message_id, "case_ref": case_ref, "kind": kind,
-             "recipient": recipient, "language": language, "subject": subject, "text": text,
-             "html": html, "at": db.instant(at)})
+            {
+                "message_id": message_id,
+                "case_ref": case_ref,
+                "kind": kind,
+                "recipient": recipient,
+                "language": language,
+                "subject": subject,
+                "text": text,
+                "html": html,
+                "at": db.instant(at),
+            },
+        )
         assert outbox_id is not None
         return int(outbox_id)
 
@@ -33,35 +53,53 @@ class SqlOutbox:
         """The oldest message due for (re)sending, leased to the caller; writers are serialised."""
         db = self._db
         row = db.record(
-            OutboxRow, f"SELECT {_COLUMNS} FROM outbox "
+            OutboxRow,
+            f"SELECT {_COLUMNS} FROM outbox "
             "WHERE (status = 'pending' AND next_attempt_at <= :now) "
             "OR (status = 'sending' AND lease_until <= :now) ORDER BY id LIMIT 1",
-            {"now": db.instant(now)})
+            {"now": db.instant(now)},
+        )
         if row is None:
             return None
-        db.execute("UPDATE outbox SET status = 'sending', lease_until = :lease, "
-                   "attempts = attempts + 1 WHERE id = :id",
-                   {"lease": db.instant(lease_until), "id": row.id})
-        return OutboxMessage(id=row.id, message_id=row.message_id, recipient=row.recipient,
-                             subject=row.subject, text=row.text_body, html=row.html_body,
-                             case_ref=row.case_ref, kind=row.kind, attempts=row.attempts + 1)
+        db.execute(
+            "UPDATE outbox SET status = 'sending', lease_until = :lease, "
+            "attempts = attempts + 1 WHERE id = :id",
+            {"lease": db.instant(lease_until), "id": row.id},
+        )
+        return OutboxMessage(
+            id=row.id,
+            message_id=row.message_id,
+            recipient=row.recipient,
+            subject=row.subject,
+            text=row.text_body,
+            html=row.html_body,
+            case_ref=row.case_ref,
+            kind=row.kind,
+            attempts=row.attempts + 1,
+        )
 
     def mark_sent(self, message_id: int, *, at: datetime) -> None:
-        self._db.execute("UPDATE outbox SET status = 'sent', sent_at = :at, lease_until = NULL, "
-                         "last_error = NULL WHERE id = :id",
-                         {"at": self._db.instant(at), "id": message_id})
+        self._db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = :at, lease_until = NULL, "
+            "last_error = NULL WHERE id = :id",
+            {"at": self._db.instant(at), "id": message_id},
+        )
 
     def mark_failed(self, message_id: int, *, error: str, retry_at: datetime) -> None:
-        self._db.execute("UPDATE outbox SET status = 'pending', next_attempt_at = :retry, "
-                         "lease_until = NULL, last_error = :error WHERE id = :id",
-                         {"retry": self._db.instant(retry_at), "error": error, "id": message_id})
+        self._db.execute(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = :retry, "
+            "lease_until = NULL, last_error = :error WHERE id = :id",
+            {"retry": self._db.instant(retry_at), "error": error, "id": message_id},
+        )
 
     def release(self, message_id: int) -> None:
         """Give back a message claimed but not sent (the dispatcher is stopping): due again at
         once, for any dispatcher, its attempt not counted."""
-        self._db.execute("UPDATE outbox SET status = 'pending', lease_until = NULL, "
-                         "attempts = attempts - 1 WHERE id = :id AND status = 'sending'",
-                         {"id": message_id})
+        self._db.execute(
+            "UPDATE outbox SET status = 'pending', lease_until = NULL, "
+            "attempts = attempts - 1 WHERE id = :id AND status = 'sending'",
+            {"id": message_id},
+        )
 
     def counts(self) -> dict[str, int]:
         rows = self._db.all("SELECT status, COUNT(*) FROM outbox GROUP BY status")

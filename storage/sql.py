@@ -97,16 +97,22 @@ class SqlUnitOfWork:
         if outer is not None and not fresh:
             yield outer
             return
-        with self._translate(), self._transaction("BEGIN", snapshot=True) as db, \
-                self._joined_by_reads(SqlTransaction(db)) as tx:
+        with (
+            self._translate(),
+            self._transaction("BEGIN", snapshot=True) as db,
+            self._joined_by_reads(SqlTransaction(db)) as tx,
+        ):
             yield tx
 
     @contextmanager
     def write(self) -> Iterator[SqlTransaction]:
         """One write transaction; a read this thread opens inside it joins it (and sees its
         writes), so an answer built before the commit costs no transaction of its own."""
-        with self._translate(), self._writer.held() if self._writer else nullcontext(), \
-                self._transaction("BEGIN IMMEDIATE", snapshot=False) as db:
+        with (
+            self._translate(),
+            self._writer.held() if self._writer else nullcontext(),
+            self._transaction("BEGIN IMMEDIATE", snapshot=False) as db,
+        ):
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
             with self._joined_by_reads(SqlTransaction(db)) as tx:
@@ -167,8 +173,9 @@ class SqlUnitOfWork:
             with self.read() as tx:
                 return tx.users.stamp(name)
         with self._translate(), self.source.checkout() as connection:
-            row = connection.execute("SELECT stamp FROM users WHERE name = ? AND NOT disabled",
-                                     (name,)).fetchone()
+            row = connection.execute(
+                "SELECT stamp FROM users WHERE name = ? AND NOT disabled", (name,)
+            ).fetchone()
         if row is None:
             return None
         (stamp,) = row
@@ -178,6 +185,7 @@ class SqlUnitOfWork:
         self.source.dispose()
         if self._writer is not None:
             self._writer.close()
+
     @contextmanager
     def _translate(self) -> Iterator[None]:
         url = self.source.display()
@@ -220,6 +228,5 @@ def _describe(url: str, exc: Exception) -> str:
         return f"database {url} is not initialised ({detail}); run `ncpflow init` first"
     if "no such column" in detail or ("column" in detail and "does not exist" in detail):
         # A database made by an older ncpflow: the migrations have not been applied yet.
-        return (f"database {url} has an older schema ({detail}); run `ncpflow init` to "
-                "upgrade it")
+        return f"database {url} has an older schema ({detail}); run `ncpflow init` to upgrade it"
     return f"database {url} is unavailable: {detail}"

@@ -57,8 +57,12 @@ class DeadlineRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("case_id", "name"),
         # The sweep and "overdue" lists ask for open deadlines due before a day.
-        Index("ix_deadlines_open_due", "due_on", sqlite_where=text("met_at IS NULL"),
-              postgresql_where=text("met_at IS NULL")),
+        Index(
+            "ix_deadlines_open_due",
+            "due_on",
+            sqlite_where=text("met_at IS NULL"),
+            postgresql_where=text("met_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -209,8 +213,7 @@ class DutyPeriodRow(SQLModel, table=True):
 
 class LeadAlertRow(SQLModel, table=True):
     __tablename__ = "lead_alerts"
-    __table_args__ = (UniqueConstraint("case_ref", "member_id", "problem",
-                                       name="uq_lead_alerts_once"),)
+    __table_args__ = (UniqueConstraint("case_ref", "member_id", "problem", name="uq_lead_alerts_once"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_ref: str
@@ -286,8 +289,7 @@ def render_rows() -> str:
     `Any`. No `from __future__ import annotations` there: a NamedTuple's string annotations
     would each be compiled as a forward reference at import."""
     parts = [_ROWS_HEADER]
-    for mapper in sorted(SQLModel._sa_registry.mappers,
-                         key=lambda m: cast(Table, m.local_table).name):
+    for mapper in sorted(SQLModel._sa_registry.mappers, key=lambda m: cast(Table, m.local_table).name):
         table = cast(Table, mapper.local_table)
         name = mapper.class_.__name__
         lines = [f"\n\nclass {name}(NamedTuple):", f'    """A row of `{table.name}`."""', ""]

@@ -97,5 +97,6 @@ class WriterLock:
                 self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except OSError as exc:
                 raise StorageUnavailableError(
-                    f"cannot open the writer lock {self.path}: {exc.strerror}") from None
+                    f"cannot open the writer lock {self.path}: {exc.strerror}"
+                ) from None
         return self._fd

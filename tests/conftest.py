@@ -48,8 +48,9 @@ def postgres_admin_url() -> Iterator[str]:
         pytest.skip(reason)
     with postgres.server() as url:
         template = url.rsplit("/", 1)[0] + "/ncpflow_template"
-        engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
-                                          isolation_level="AUTOCOMMIT")
+        engine = sqlalchemy.create_engine(
+            url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as conn:
             conn.exec_driver_sql("DROP DATABASE IF EXISTS ncpflow_template")
             conn.exec_driver_sql("CREATE DATABASE ncpflow_template")
@@ -63,7 +64,8 @@ def postgres_admin_url() -> Iterator[str]:
 def _fresh_postgres(admin_url: str) -> str:
     name = f"ncpflow_t{os.getpid()}_{next(_counter)}"
     engine = sqlalchemy.create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
     with engine.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE ncpflow_template")
     engine.dispose()
@@ -98,14 +100,25 @@ def refuse_audit_inserts(services: Services, message: str) -> None:
     engine = services.uow.engine  # type: ignore[attr-defined]
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            conn.execute(sqlalchemy.text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                                         f"BEGIN SELECT RAISE(ABORT, '{message}'); END"))
+            conn.execute(
+                sqlalchemy.text(
+                    "CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
+                    f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                )
+            )
         else:
-            conn.execute(sqlalchemy.text(
-                "CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS "
-                f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"))
-            conn.execute(sqlalchemy.text("CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
-                                         "FOR EACH ROW EXECUTE FUNCTION sabotage()"))
+            conn.execute(
+                sqlalchemy.text(
+                    "CREATE FUNCTION sabotage() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+                )
+            )
+            conn.execute(
+                sqlalchemy.text(
+                    "CREATE TRIGGER sabotage BEFORE INSERT ON audit_log "
+                    "FOR EACH ROW EXECUTE FUNCTION sabotage()"
+                )
+            )
 
 
 @pytest.fixture
@@ -125,20 +138,35 @@ class Cli:
 
     def __init__(self, workdir: Path, database_url: str) -> None:
         self.workdir = workdir
-        self.env = {**os.environ, "NCPFLOW_DATABASE_URL": database_url,
-                    "NCPFLOW_CONFIG": str(ROOT / "config.toml"), "PYTHONIOENCODING": "utf-8"}
+        self.env = {
+            **os.environ,
+            "NCPFLOW_DATABASE_URL": database_url,
+            "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+            "PYTHONIOENCODING": "utf-8",
+        }
 
     def __call__(self, *args: str, check: bool | None = None) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([sys.executable, "-m", "ncpflow", *args], cwd=self.workdir,
-                                env=self.env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "ncpflow", *args],
+            cwd=self.workdir,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if check is True:
             assert result.returncode == 0, result.stderr
         return result
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "ncpflow", *args], cwd=self.workdir,
-                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "ncpflow", *args],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
 
 @pytest.fixture
@@ -149,8 +177,13 @@ def cli(tmp_path: Path, database_url: str) -> Cli:
 class InProcessCli:
     """Runs `ncpflow.cli.main` in this process (fast); same code path as the installed command."""
 
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                 database_url: str, config: Path) -> None:
+    def __init__(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        database_url: str,
+        config: Path,
+    ) -> None:
         self.capsys = capsys
         monkeypatch.setenv("NCPFLOW_DATABASE_URL", database_url)
         monkeypatch.setenv("NCPFLOW_CONFIG", str(config))
@@ -177,8 +210,9 @@ class InProcessCli:
 
 
 @pytest.fixture
-def ncp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-        database_url: str) -> InProcessCli:
+def ncp(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> InProcessCli:
     return InProcessCli(capsys, monkeypatch, database_url, ROOT / "config.toml")
 
 

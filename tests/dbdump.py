@@ -41,8 +41,10 @@ class Dumper:
         with self.engine.connect() as conn:
             if self.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            return {name: [tuple(row) for row in conn.exec_driver_sql(query)]
-                    for name, query in self.queries.items()}
+            return {
+                name: [tuple(row) for row in conn.exec_driver_sql(query)]
+                for name, query in self.queries.items()
+            }
 
     def close(self) -> None:
         self.engine.dispose()

@@ -72,8 +72,9 @@ def csrf_of(page: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: httpx.Client, name: str, password: str, *, next: str = "/",
-            headers: dict[str, str] | None = None) -> httpx.Response:
+def sign_in(
+    client: httpx.Client, name: str, password: str, *, next: str = "/", headers: dict[str, str] | None = None
+) -> httpx.Response:
     """The sign-in form, as a browser fills it: the form's CSRF token, then the post; the
     answer (303 when signed in) is not followed. A Secure pre-session cookie, which a client
     keeps back over plain http, is carried by hand."""
@@ -85,6 +86,9 @@ def sign_in(client: httpx.Client, name: str, password: str, *, next: str = "/",
         pre = re.match(PRESESSION_COOKIE + r"=([^;]+)", cookie)
         if pre and "; secure" in cookie.lower() and client.base_url.scheme == "http":
             client.cookies.set(PRESESSION_COOKIE, pre.group(1))
-    return client.post("/signin", headers=headers, follow_redirects=False, data={
-        "username": name, "password": password, "csrf_token": csrf_of(form.text),
-        "next": next})
+    return client.post(
+        "/signin",
+        headers=headers,
+        follow_redirects=False,
+        data={"username": name, "password": password, "csrf_token": csrf_of(form.text), "next": next},
+    )

@@ -27,8 +27,10 @@ def unavailable_reason() -> str | None:
     if os.environ.get("NCPFLOW_TEST_POSTGRES_URL"):
         return None
     if _binaries() is None:
-        return ("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and "
-                "NCPFLOW_TEST_POSTGRES_URL is not set; `bash .ci/run` installs it")
+        return (
+            "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb) and "
+            "NCPFLOW_TEST_POSTGRES_URL is not set; `bash .ci/run` installs it"
+        )
     if os.geteuid() == 0 and shutil.which("runuser") is None:
         return "running as root without runuser: cannot start a private PostgreSQL cluster"
     return None
@@ -56,11 +58,18 @@ def server() -> Iterator[str]:
 
     if as_root:
         shutil.chown(base, "postgres", "postgres")
-    run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-        "--no-sync")
-    run("pg_ctl", "-D", str(data), "-l", str(base / "log"), "-w", "-o",
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off "
-        "-c max_connections=200", "start")
+    run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+    run(
+        "pg_ctl",
+        "-D",
+        str(data),
+        "-l",
+        str(base / "log"),
+        "-w",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off -c max_connections=200",
+        "start",
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:

@@ -15,8 +15,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = {"states", "storage", "notifications", "workflow", "ncpflow", "translations"}
-FRAMEWORKS = {"sqlmodel", "sqlalchemy", "jinja2", "apscheduler", "structlog", "typer", "fastapi",
-              "rich", "alembic", "psycopg", "pydantic", "babel"}
+FRAMEWORKS = {
+    "sqlmodel",
+    "sqlalchemy",
+    "jinja2",
+    "apscheduler",
+    "structlog",
+    "typer",
+    "fastapi",
+    "rich",
+    "alembic",
+    "psycopg",
+    "pydantic",
+    "babel",
+}
 
 
 def imports(path: Path) -> set[str]:
@@ -44,8 +56,9 @@ def test_states_imports_nothing_of_ours_and_no_framework(path: Path) -> None:
         assert "transitions" not in found
 
 
-@pytest.mark.parametrize("path", modules("storage") + modules("notifications"),
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", modules("storage") + modules("notifications"), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_adapters_import_only_the_core(path: Path) -> None:
     """storage/ and notifications/ know states/ (and the catalogue), not each other or the use cases."""
     assert not imports(path) & (OURS - {"states", "translations", path.relative_to(ROOT).parts[0]})
@@ -68,22 +81,34 @@ def test_entry_points_go_through_workflow(path: Path) -> None:
 def _lint_states(tree: Path) -> subprocess.CompletedProcess[str]:
     """Run pyproject's transitions contract with import-linter over the states/ copied into tree."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contract = next(c for c in config["tool"]["importlinter"]["contracts"]
-                    if c["name"] == "only states.machine imports transitions")
-    lines = ["[tool.importlinter]", 'root_packages = ["states"]', "include_external_packages = true",
-             "[[tool.importlinter.contracts]]"]
+    contract = next(
+        c
+        for c in config["tool"]["importlinter"]["contracts"]
+        if c["name"] == "only states.machine imports transitions"
+    )
+    lines = [
+        "[tool.importlinter]",
+        'root_packages = ["states"]',
+        "include_external_packages = true",
+        "[[tool.importlinter.contracts]]",
+    ]
     lines += [f"{key} = {json.dumps(value)}" for key, value in contract.items()]
     (tree / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return subprocess.run([str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
-                          cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--no-cache"],
+        cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @pytest.mark.slow
 def test_transitions_contract_covers_a_states_module_added_later(tmp_path: Path) -> None:
     """import-linter refuses a new states module importing transitions, and keeps states.machine's."""
-    shutil.copytree(ROOT / "states", tmp_path / "states",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "states", tmp_path / "states", ignore=shutil.ignore_patterns("__pycache__"))
     kept = _lint_states(tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
     (tmp_path / "states" / "newcomer.py").write_text("import transitions\n", encoding="utf-8")
@@ -98,8 +123,9 @@ def test_mypy_is_strict_for_every_package_make_lint_checks() -> None:
     assert mypy.get("strict") is True
     # An override may only excuse a third-party package without types; none loosens our code.
     assert all(o.keys() == {"module", "ignore_missing_imports"} for o in mypy.get("overrides", []))
-    mypy_line = next(line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
-                     if "/mypy " in line)
+    mypy_line = next(
+        line for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines() if "/mypy " in line
+    )
     assert set(mypy_line.split()[1:]) >= OURS
 
 
@@ -125,9 +151,21 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.logging": {"configure", "configure_on_first_use", "get_logger"},
     "workflow.inputs": {"parse_when", "parse_day", "org_number_pairs"},  # input parsers
     # One input model per command, shared by the CLI, the API bodies and the page forms:
-    "workflow.commands": {"Command", "C", "validate", "problems", "OpenCase", "EditCase",
-                          "AdvanceCase", "PauseCase", "ResumeCase", "ExtendDeadline",
-                          "ReassignLead", "RecuseLead", "AddUser"},
+    "workflow.commands": {
+        "Command",
+        "C",
+        "validate",
+        "problems",
+        "OpenCase",
+        "EditCase",
+        "AdvanceCase",
+        "PauseCase",
+        "ResumeCase",
+        "ExtendDeadline",
+        "ReassignLead",
+        "RecuseLead",
+        "AddUser",
+    },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
@@ -135,13 +173,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
-    "workflow.read_models": {"json_of", "Case", "CasePage", "AuditEntry", "AuditPage",
-                             "Triggers"},
+    "workflow.read_models": {"json_of", "Case", "CasePage", "AuditEntry", "AuditPage", "Triggers"},
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
     # Keys and files outside the database (keygen, public key, offline verify --file):
-    "workflow.audit": {"keygen", "require_signer", "trusted_keys", "checkpoint_path",
-                       "SIGNING_KEY_ENV"},
+    "workflow.audit": {"keygen", "require_signer", "trusted_keys", "checkpoint_path", "SIGNING_KEY_ENV"},
     "workflow.export_files": {"verify_file", "FileStatus"},
     "workflow.exports": {"EXPORT_FIELDS"},
 }
@@ -164,8 +200,7 @@ def _workflow_names(tree: ast.AST) -> set[tuple[str, str]]:
             elif node.module.startswith("workflow."):
                 used.update((node.module, alias.name) for alias in node.names)
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-                and node.value.id in aliases):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
             used.add((aliases[node.value.id], node.attr))
     return used
 
@@ -179,9 +214,13 @@ def test_entry_points_call_use_cases_only_through_the_application(path: Path) ->
         if isinstance(node, ast.Call):
             wired = {k.arg for k in node.keywords} & {"uow", "clock", "notices"}
             assert not wired, f"{path.name}:{node.lineno} passes {sorted(wired)}"
-        name = node.id if isinstance(node, ast.Name) else \
-            node.attr if isinstance(node, ast.Attribute) else None
+        name = (
+            node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        )
         assert name != "Notices", f"{path.name}:{getattr(node, 'lineno', '?')} builds Notices"
-    stray = {(module, name) for module, name in _workflow_names(tree)
-             if name not in ENTRY_POINT_IMPORTS.get(module, set())}
+    stray = {
+        (module, name)
+        for module, name in _workflow_names(tree)
+        if name not in ENTRY_POINT_IMPORTS.get(module, set())
+    }
     assert not stray, f"{path.name} reaches past the application: {sorted(stray)}"

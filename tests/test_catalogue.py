@@ -42,29 +42,41 @@ def glossary() -> list[tuple[str, tuple[str, ...]]]:
 def test_every_norwegian_entry_is_translated_and_none_is_fuzzy() -> None:
     """A message added to the code but left untranslated (or only guessed at) fails here."""
     nb = catalogue(PO, "nb")
-    untranslated = [m.id for m in nb if m.id and not (all(m.string) if m.pluralizable
-                                                       else m.string)]
+    untranslated = [m.id for m in nb if m.id and not (all(m.string) if m.pluralizable else m.string)]
     fuzzy = [m.id for m in nb if m.id and m.fuzzy]
     assert not untranslated, f"untranslated in {PO.name}: {untranslated}"
     assert not fuzzy, f"fuzzy in {PO.name}: {fuzzy}"
     assert not nb.fuzzy, "the catalogue's header is marked fuzzy"
 
 
-def test_the_committed_template_is_what_a_fresh_extraction_finds(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch
-                                                                  ) -> None:
+def test_the_committed_template_is_what_a_fresh_extraction_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`make messages` was run after the last string changed: nothing slips past the template."""
     fresh = tmp_path / "fresh.pot"
     monkeypatch.chdir(ROOT)
-    CommandLineInterface().run(["pybabel", "--quiet", "extract", "--mapping-file", "babel.cfg",
-                                "--no-location", "--sort-output", "--keywords", "N_",
-                                "--output-file", str(fresh), "."])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "--quiet",
+            "extract",
+            "--mapping-file",
+            "babel.cfg",
+            "--no-location",
+            "--sort-output",
+            "--keywords",
+            "N_",
+            "--output-file",
+            str(fresh),
+            ".",
+        ]
+    )
     committed, extracted = entries(catalogue(translations.TEMPLATE)), entries(catalogue(fresh))
     assert set(committed) == set(extracted), (
         f"run `make messages`: new {sorted(map(str, set(extracted) - set(committed)))}, "
-        f"gone {sorted(map(str, set(committed) - set(extracted)))}")
-    assert {key: m.flags for key, m in committed.items()} == {
-        key: m.flags for key, m in extracted.items()}
+        f"gone {sorted(map(str, set(committed) - set(extracted)))}"
+    )
+    assert {key: m.flags for key, m in committed.items()} == {key: m.flags for key, m in extracted.items()}
 
 
 def test_the_norwegian_catalogue_holds_exactly_the_template_s_messages() -> None:
@@ -87,15 +99,30 @@ def test_each_translation_keeps_the_placeholders_of_its_message() -> None:
 def test_the_glossary_has_a_line_for_each_of_the_ncp_s_own_terms() -> None:
     """The terms DOMAIN.md names, each with its Norwegian forms."""
     terms = dict(glossary())
-    assert {"specific instance", "submitter", "enterprise", "NCP", "initial assessment",
-            "good offices", "examination", "final statement", "follow-up", "lead member",
-            "chair", "secretariat", "pause", "extension", "deadline"} <= set(terms)
+    assert {
+        "specific instance",
+        "submitter",
+        "enterprise",
+        "NCP",
+        "initial assessment",
+        "good offices",
+        "examination",
+        "final statement",
+        "follow-up",
+        "lead member",
+        "chair",
+        "secretariat",
+        "pause",
+        "extension",
+        "deadline",
+    } <= set(terms)
     assert all(terms.values())
 
 
 @pytest.mark.parametrize(("term", "forms"), glossary(), ids=[t for t, _ in glossary()])
 def test_every_norwegian_message_holding_a_glossary_term_uses_its_norwegian_term(
-        term: str, forms: tuple[str, ...]) -> None:
+    term: str, forms: tuple[str, ...]
+) -> None:
     """One concept, one word: "initial assessment" is "første vurdering" wherever it is shown."""
     english = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
     wrong = []
@@ -103,18 +130,17 @@ def test_every_norwegian_message_holding_a_glossary_term_uses_its_norwegian_term
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         if message.id and any(english.search(i) for i in ids):
-            wrong += [(ids[0], s) for s in strings
-                      if not any(form.lower() in s.lower() for form in forms)]
+            wrong += [(ids[0], s) for s in strings if not any(form.lower() in s.lower() for form in forms)]
     assert not wrong, f"{term!r} should be one of {forms}: {wrong}"
 
 
 def test_a_norwegian_catalogue_newer_than_its_compiled_file_is_read_from_the_po(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An edit to the .po after `make install` shows at once; a fresh .mo is what is read."""
     messages = tmp_path / "nb" / "LC_MESSAGES"
     messages.mkdir(parents=True)
-    (messages / "ncpflow.po").write_bytes(PO.read_bytes().replace(
-        b'msgstr "Frist"', b'msgstr "Tidsfrist"'))
+    (messages / "ncpflow.po").write_bytes(PO.read_bytes().replace(b'msgstr "Frist"', b'msgstr "Tidsfrist"'))
     (messages / "ncpflow.mo").write_bytes(translations.compile_catalogue("nb"))
     later = (messages / "ncpflow.mo").stat().st_mtime + 10
     os.utime(messages / "ncpflow.po", (later, later))  # the .po is the newer

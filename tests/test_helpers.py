@@ -16,9 +16,13 @@ COPIES = ('name="csrf_token" value="', 'bind(("127.0.0.1", 0))', "time.monotonic
 
 def test_no_test_module_writes_its_own_port_finder_poller_or_csrf_reader() -> None:
     """free_port, wait_for, csrf_of and sign_in live in tests/helpers.py alone."""
-    copies = [(path.relative_to(TESTS).as_posix(), copy) for path in TESTS.rglob("*.py")
-              if path.name not in {"helpers.py", "test_helpers.py"}
-              for copy in COPIES if copy in path.read_text(encoding="utf-8")]
+    copies = [
+        (path.relative_to(TESTS).as_posix(), copy)
+        for path in TESTS.rglob("*.py")
+        if path.name not in {"helpers.py", "test_helpers.py"}
+        for copy in COPIES
+        if copy in path.read_text(encoding="utf-8")
+    ]
     assert copies == []
 
 

@@ -42,8 +42,7 @@ def recipients_for(case: Case, kind: RungKind, settings: Settings) -> list[Recip
     if kind is RungKind.ESCALATION:
         for member in settings.members:
             if member.role == "chair":
-                chosen.append(Recipient(member.id, member.email, member.name,
-                                        member.language or default))
+                chosen.append(Recipient(member.id, member.email, member.name, member.language or default))
     unique: dict[str, Recipient] = {}
     for recipient in chosen:
         unique.setdefault(recipient.address.lower(), recipient)
@@ -58,14 +57,11 @@ def new_message_id(settings: Settings) -> str:
 
 def message_kind(deadline: DeadlineName, kind: RungKind) -> str:
     if kind is RungKind.REMINDER:
-        return ("acknowledgement_reminder" if deadline is DeadlineName.ACKNOWLEDGEMENT
-                else "reminder")
-    return {RungKind.DUE: "due_today", RungKind.OVERDUE: "overdue",
-            RungKind.ESCALATION: "escalation"}[kind]
+        return "acknowledgement_reminder" if deadline is DeadlineName.ACKNOWLEDGEMENT else "reminder"
+    return {RungKind.DUE: "due_today", RungKind.OVERDUE: "overdue", RungKind.ESCALATION: "escalation"}[kind]
 
 
-def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
-          ) -> list[dict[str, Any]]:
+def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer) -> list[dict[str, Any]]:
     """One sweep at the clock's now; idempotent, and catches up without flooding."""
     policy = settings.alert_policy
     queued: list[dict[str, Any]] = []
@@ -77,41 +73,87 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         candidates = tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy)))
         cases: dict[str, Case] = {}
         for candidate in candidates:
-            for rung in rungs_to_fire(candidate.due, policy, today=today, fired=candidate.fired,
-                                      started=candidate.started):
-                if not tx.alerts.claim(deadline_id=candidate.deadline_id, rung=rung.key,
-                                       due=candidate.due, at=now):
+            for rung in rungs_to_fire(
+                candidate.due, policy, today=today, fired=candidate.fired, started=candidate.started
+            ):
+                if not tx.alerts.claim(
+                    deadline_id=candidate.deadline_id, rung=rung.key, due=candidate.due, at=now
+                ):
                     continue  # another sweeper claimed it first: that one sends it
                 if candidate.case_ref not in cases:
                     cases[candidate.case_ref] = tx.cases.get(candidate.case_ref)
                 case = cases[candidate.case_ref]
-                queued.append(_queue(tx, case=case, deadline=candidate.deadline,
-                                     rung_key=rung.key, kind=rung.kind, now=now,
-                                     today=today, settings=settings, render=render))
+                queued.append(
+                    _queue(
+                        tx,
+                        case=case,
+                        deadline=candidate.deadline,
+                        rung_key=rung.key,
+                        kind=rung.kind,
+                        now=now,
+                        today=today,
+                        settings=settings,
+                        render=render,
+                    )
+                )
     log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
     return queued
 
 
-def _queue(tx: Transaction, *, case: Case, deadline: DeadlineName, rung_key: str, kind: RungKind,
-           now: datetime, today: Any, settings: Settings, render: Renderer) -> dict[str, Any]:
+def _queue(
+    tx: Transaction,
+    *,
+    case: Case,
+    deadline: DeadlineName,
+    rung_key: str,
+    kind: RungKind,
+    now: datetime,
+    today: Any,
+    settings: Settings,
+    render: Renderer,
+) -> dict[str, Any]:
     target = case.deadline(deadline)
     assert target is not None
     recipients = recipients_for(case, kind, settings)
     days = abs((target.due - today).days)
     message = message_kind(deadline, kind)
     for recipient in recipients:
-        rendered = render(message, recipient.language, {
-            "reference": case.reference, "title": case.title, "deadline": deadline,
-            "due": target.due, "days": days, "explanation": target.explain(tr=translator(recipient.language)),
-            "recipient_name": recipient.name, "ncp_name": settings.ncp.name_in(recipient.language),
-        })
-        tx.outbox.add(message_id=new_message_id(settings), case_ref=case.reference,
-                      kind=message, recipient=recipient.address, language=recipient.language,
-                      subject=rendered.subject, text=rendered.text, html=rendered.html, at=now)
-    alert = records.Alert(case.reference, deadline.value, rung_key, target.due,
-                          tuple(r.key for r in recipients))
-    tx.audit.append(case_ref=case.reference, actor=SCHEDULER_ACTOR, at=now,
-                    from_state=case.state.value, to_state=case.state.value,
-                    reason=f"{rung_key} alert for the {deadline.value} deadline", record=alert)
+        rendered = render(
+            message,
+            recipient.language,
+            {
+                "reference": case.reference,
+                "title": case.title,
+                "deadline": deadline,
+                "due": target.due,
+                "days": days,
+                "explanation": target.explain(tr=translator(recipient.language)),
+                "recipient_name": recipient.name,
+                "ncp_name": settings.ncp.name_in(recipient.language),
+            },
+        )
+        tx.outbox.add(
+            message_id=new_message_id(settings),
+            case_ref=case.reference,
+            kind=message,
+            recipient=recipient.address,
+            language=recipient.language,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            at=now,
+        )
+    alert = records.Alert(
+        case.reference, deadline.value, rung_key, target.due, tuple(r.key for r in recipients)
+    )
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=SCHEDULER_ACTOR,
+        at=now,
+        from_state=case.state.value,
+        to_state=case.state.value,
+        reason=f"{rung_key} alert for the {deadline.value} deadline",
+        record=alert,
+    )
     log.info("alert_queued", case=case.reference, deadline=deadline.value, rung=rung_key)
     return alert.to_data()

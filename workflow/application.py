@@ -74,8 +74,7 @@ class Application:
         from workflow.inputs import parse_when
 
         parsed = parse_when(value, what)
-        instant = parsed if isinstance(parsed, datetime) else \
-            self.policy.calendar.start_of_day(parsed)
+        instant = parsed if isinstance(parsed, datetime) else self.policy.calendar.start_of_day(parsed)
         return replace(self, clock=FixedClock(instant))
 
     def health(self) -> None:
@@ -166,8 +165,7 @@ class _Lazy:
             if self._signin is None:
                 from workflow.signin import SignIn
 
-                self._signin = SignIn(app.uow, app.clock,
-                                      frozenset(app.settings.web.require_totp_for))
+                self._signin = SignIn(app.uow, app.clock, frozenset(app.settings.web.require_totp_for))
             return self._signin
 
 
@@ -179,98 +177,207 @@ class _Group:
 class CaseUseCases(_Group):
     """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; read and view."""
 
-    def open(self, *, title: str, submitters: Sequence[PartyInput],
-             enterprises: Sequence[PartyInput], actor: str, received: When = None,
-             themes: Sequence[str] = (), host_countries: Sequence[str] = (),
-             sector: str | None = None, guidelines_edition: str | None = None,
-             supporting_ncps: Sequence[str] = ()) -> Case:
+    def open(
+        self,
+        *,
+        title: str,
+        submitters: Sequence[PartyInput],
+        enterprises: Sequence[PartyInput],
+        actor: str,
+        received: When = None,
+        themes: Sequence[str] = (),
+        host_countries: Sequence[str] = (),
+        sector: str | None = None,
+        guidelines_edition: str | None = None,
+        supporting_ncps: Sequence[str] = (),
+    ) -> Case:
         from workflow import cases
 
         app = self._app
         return cases.open_case(
-            uow=app.uow, clock=app.clock, policy=app.policy,
-            reference_prefix=app.settings.ncp.reference_prefix, title=title,
-            submitters=submitters, enterprises=enterprises, actor=actor, received=received,
-            themes=themes, host_countries=host_countries, sector=sector, notices=app.notices,
-            guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncps)
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference_prefix=app.settings.ncp.reference_prefix,
+            title=title,
+            submitters=submitters,
+            enterprises=enterprises,
+            actor=actor,
+            received=received,
+            themes=themes,
+            host_countries=host_countries,
+            sector=sector,
+            notices=app.notices,
+            guidelines_edition=guidelines_edition,
+            supporting_ncps=supporting_ncps,
+        )
 
-    def edit(self, *, reference: str, actor: str, reason: str,
-             themes: Sequence[str] | None = None, host_countries: Sequence[str] | None = None,
-             sector: str | None = None, guidelines_edition: str | None = None,
-             supporting_ncps: Sequence[str] | None = None) -> Case:
+    def edit(
+        self,
+        *,
+        reference: str,
+        actor: str,
+        reason: str,
+        themes: Sequence[str] | None = None,
+        host_countries: Sequence[str] | None = None,
+        sector: str | None = None,
+        guidelines_edition: str | None = None,
+        supporting_ncps: Sequence[str] | None = None,
+    ) -> Case:
         from workflow import cases
 
-        return cases.edit_case(uow=self._app.uow, clock=self._app.clock, reference=reference,
-                               actor=actor, reason=reason, themes=themes,
-                               host_countries=host_countries, sector=sector,
-                               guidelines_edition=guidelines_edition,
-                               supporting_ncps=supporting_ncps)
+        return cases.edit_case(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            reason=reason,
+            themes=themes,
+            host_countries=host_countries,
+            sector=sector,
+            guidelines_edition=guidelines_edition,
+            supporting_ncps=supporting_ncps,
+        )
 
-    def advance(self, *, reference: str, trigger: str, actor: str, reason: str,
-                outcome: str | None = None, at: When = None,
-                expected_version: int | None = None, scope: str | None = None,
-                then: Callable[[Case], None] | None = None) -> Case:
+    def advance(
+        self,
+        *,
+        reference: str,
+        trigger: str,
+        actor: str,
+        reason: str,
+        outcome: str | None = None,
+        at: When = None,
+        expected_version: int | None = None,
+        scope: str | None = None,
+        then: Callable[[Case], None] | None = None,
+    ) -> Case:
         """Fire `trigger`; `then(case)` runs inside the write transaction, on the saved case."""
         from workflow import cases
 
         app = self._app
-        return cases.advance(uow=app.uow, clock=app.clock, policy=app.policy,
-                             reference=reference, trigger=trigger, actor=actor, reason=reason,
-                             outcome=outcome, at=at, expected_version=expected_version,
-                             scope=scope, then=then)
+        return cases.advance(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference=reference,
+            trigger=trigger,
+            actor=actor,
+            reason=reason,
+            outcome=outcome,
+            at=at,
+            expected_version=expected_version,
+            scope=scope,
+            then=then,
+        )
 
-    def advance_as(self, *, user: User, reference: str, trigger: str, reason: str,
-                   outcome: str | None = None, at: When = None,
-                   expected_version: int | None = None, scope: str | None = None,
-                   then: Callable[[Case], None] | None = None) -> Case:
+    def advance_as(
+        self,
+        *,
+        user: User,
+        reference: str,
+        trigger: str,
+        reason: str,
+        outcome: str | None = None,
+        at: When = None,
+        expected_version: int | None = None,
+        scope: str | None = None,
+        then: Callable[[Case], None] | None = None,
+    ) -> Case:
         """`advance` with the signed-in user as actor, refused (views.ForbiddenError) unless
         they may (`views.may_advance`: handlers any case, members the cases they lead)."""
         from workflow import views
 
         app = self._app
-        return views.advance_as(user, uow=app.uow, clock=app.clock, policy=app.policy,
-                                reference=reference, trigger=trigger, reason=reason,
-                                outcome=outcome, at=at, expected_version=expected_version,
-                                scope=scope, then=then)
+        return views.advance_as(
+            user,
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference=reference,
+            trigger=trigger,
+            reason=reason,
+            outcome=outcome,
+            at=at,
+            expected_version=expected_version,
+            scope=scope,
+            then=then,
+        )
 
-    def pause(self, *, reference: str, actor: str, reason: str, requested_by: str | None = None,
-              at: When = None) -> Case:
+    def pause(
+        self, *, reference: str, actor: str, reason: str, requested_by: str | None = None, at: When = None
+    ) -> Case:
         from workflow import pausing
 
-        return pausing.pause_case(uow=self._app.uow, clock=self._app.clock, reference=reference,
-                                  actor=actor, reason=reason, requested_by=requested_by, at=at)
+        return pausing.pause_case(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            reason=reason,
+            requested_by=requested_by,
+            at=at,
+        )
 
-    def resume(self, *, reference: str, actor: str, at: When = None,
-               reason: str | None = None) -> Case:
+    def resume(self, *, reference: str, actor: str, at: When = None, reason: str | None = None) -> Case:
         from workflow import pausing
 
-        return pausing.resume_case(uow=self._app.uow, clock=self._app.clock,
-                                   reference=reference, actor=actor, at=at, reason=reason)
+        return pausing.resume_case(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, actor=actor, at=at, reason=reason
+        )
 
-    def extend(self, *, reference: str, deadline: str, actor: str, reason: str,
-               days: int | None = None, months: int | None = None) -> Case:
+    def extend(
+        self,
+        *,
+        reference: str,
+        deadline: str,
+        actor: str,
+        reason: str,
+        days: int | None = None,
+        months: int | None = None,
+    ) -> Case:
         from workflow import pausing
 
-        return pausing.extend_deadline(uow=self._app.uow, clock=self._app.clock,
-                                       reference=reference, deadline=deadline, actor=actor,
-                                       reason=reason, days=days, months=months)
+        return pausing.extend_deadline(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            deadline=deadline,
+            actor=actor,
+            reason=reason,
+            days=days,
+            months=months,
+        )
 
-    def reassign(self, *, reference: str, to: str, actor: str, reason: str,
-                 override: bool = False) -> Case:
+    def reassign(self, *, reference: str, to: str, actor: str, reason: str, override: bool = False) -> Case:
         from workflow import rotation
 
         app = self._app
-        return rotation.reassign(uow=app.uow, clock=app.clock, reference=reference, to=to,
-                                 actor=actor, reason=reason, override=override,
-                                 notices=app.notices)
+        return rotation.reassign(
+            uow=app.uow,
+            clock=app.clock,
+            reference=reference,
+            to=to,
+            actor=actor,
+            reason=reason,
+            override=override,
+            notices=app.notices,
+        )
 
     def recuse(self, *, reference: str, member: str, actor: str, reason: str) -> Case:
         from workflow import rotation
 
         app = self._app
-        return rotation.recuse(uow=app.uow, clock=app.clock, policy=app.policy,
-                               reference=reference, member=member, actor=actor, reason=reason,
-                               notices=app.notices)
+        return rotation.recuse(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference=reference,
+            member=member,
+            actor=actor,
+            reason=reason,
+            notices=app.notices,
+        )
 
     def get(self, *, reference: str) -> Case:
         from workflow import queries
@@ -281,28 +388,30 @@ class CaseUseCases(_Group):
         """Cases, oldest first; `overdue`: only those with a deadline overdue today."""
         from workflow import queries
 
-        return queries.list_cases(uow=self._app.uow, state=state,
-                                  overdue_on=self._app.today() if overdue else None)
+        return queries.list_cases(
+            uow=self._app.uow, state=state, overdue_on=self._app.today() if overdue else None
+        )
 
     def references(self) -> builtins.list[str]:
         from workflow import queries
 
         return queries.case_references(uow=self._app.uow)
 
-    def view(self, *, case: Case, viewer: User | None = None,
-             language: str = "en") -> read_models.Case:
+    def view(self, *, case: Case, viewer: User | None = None, language: str = "en") -> read_models.Case:
         """`case show --json` of `case` as of today, with its lead and panel; for a `viewer`,
         redacted as that viewer may see it (the API and the pages)."""
         app = self._app
         if viewer is not None:
             from workflow import views
 
-            return views.case_view(uow=app.uow, case=case, today=app.today(), viewer=viewer,
-                                   language=language)
+            return views.case_view(
+                uow=app.uow, case=case, today=app.today(), viewer=viewer, language=language
+            )
         from workflow import queries, rotation_views
 
-        return queries.case_document(case, rotation_views.lead_view(uow=app.uow, case=case),
-                                     today=app.today(), language=language)
+        return queries.case_document(
+            case, rotation_views.lead_view(uow=app.uow, case=case), today=app.today(), language=language
+        )
 
     def summary(self, *, case: Case, language: str = "en") -> read_models.CaseCore:
         """`view` without the lead and panel (one row of `case list --json`)."""
@@ -310,25 +419,41 @@ class CaseUseCases(_Group):
 
         return queries.case_view(case, today=self._app.today(), language=language)
 
-    def show(self, *, reference: str, viewer: User | None = None,
-             language: str = "en") -> tuple[Case, read_models.Case]:
+    def show(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> tuple[Case, read_models.Case]:
         """The case and its `view`, both from one snapshot."""
         with self._app.uow.read():
             case = self.get(reference=reference)
             return case, self.view(case=case, viewer=viewer, language=language)
 
-    def page(self, *, viewer: User, state: str | None = None, lead: str | None = None,
-             overdue: bool = False, open_only: bool = False, limit: int = 50,
-             offset: int = 0) -> read_models.CasePage:
+    def page(
+        self,
+        *,
+        viewer: User,
+        state: str | None = None,
+        lead: str | None = None,
+        overdue: bool = False,
+        open_only: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> read_models.CasePage:
         """One page of cases as `viewer` may see them; filtered and paged in the database."""
         from workflow import views
 
-        return views.case_page(uow=self._app.uow, today=self._app.today(), viewer=viewer,
-                               state=state, lead=lead, overdue=overdue, open_only=open_only,
-                               limit=limit, offset=offset)
+        return views.case_page(
+            uow=self._app.uow,
+            today=self._app.today(),
+            viewer=viewer,
+            state=state,
+            lead=lead,
+            overdue=overdue,
+            open_only=open_only,
+            limit=limit,
+            offset=offset,
+        )
 
-    def triggers(self, *, case: Case,
-                 language: str = "en") -> builtins.list[read_models.TriggerOption]:
+    def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
         """What may happen next to `case`, and why not the rest."""
         from workflow import queries
 
@@ -341,29 +466,31 @@ class MemberUseCases(_Group):
     def sync(self, *, actor: str = "config") -> MemberChanges:
         from workflow import rotation
 
-        return rotation.sync_members(uow=self._app.uow, clock=self._app.clock,
-                                     settings=self._app.settings, actor=actor)
+        return rotation.sync_members(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, actor=actor
+        )
 
     def list(self, *, language: str = "en") -> read_models.Members:
         """`members list`: availability and caseload of each member."""
         from workflow import rotation_views
 
-        return rotation_views.members_view(uow=self._app.uow, clock=self._app.clock,
-                                           settings=self._app.settings, language=language)
+        return rotation_views.members_view(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, language=language
+        )
 
     def stored(self) -> builtins.list[Member]:
         from workflow import rotation
 
         return rotation.list_members(uow=self._app.uow)
 
-    def page(self, *, viewer: User,
-             language: str) -> tuple[read_models.Members, read_models.Rotation]:
+    def page(self, *, viewer: User, language: str) -> tuple[read_models.Members, read_models.Rotation]:
         """The members page's two views (members, rotation), redacted for `viewer`."""
         from workflow import views
 
         app = self._app
-        return views.members_page(uow=app.uow, clock=app.clock, settings=app.settings,
-                                  viewer=viewer, language=language)
+        return views.members_page(
+            uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
 
 
 class RotationUseCases(_Group):
@@ -372,8 +499,9 @@ class RotationUseCases(_Group):
     def show(self, *, language: str = "en") -> read_models.Rotation:
         from workflow import rotation_views
 
-        return rotation_views.rotation_view(uow=self._app.uow, clock=self._app.clock,
-                                            settings=self._app.settings, language=language)
+        return rotation_views.rotation_view(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, language=language
+        )
 
     def advance_duty(self, *, actor: str | None = None, force: bool = False) -> DutyResult:
         """Hand duty on when the period is over (or now, with `force`); actor: the scheduler's
@@ -382,9 +510,13 @@ class RotationUseCases(_Group):
         from workflow.alerts import SCHEDULER_ACTOR
 
         app = self._app
-        return rotation.advance_duty(uow=app.uow, clock=app.clock, policy=app.policy,
-                                     actor=SCHEDULER_ACTOR if actor is None else actor,
-                                     force=force)
+        return rotation.advance_duty(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            actor=SCHEDULER_ACTOR if actor is None else actor,
+            force=force,
+        )
 
     def check(self) -> list[LeadProblem]:
         from workflow import rotation
@@ -395,8 +527,9 @@ class RotationUseCases(_Group):
         """Tell the chair, once, about open cases whose lead is now conflicted or away."""
         from workflow import rotation
 
-        return rotation.alert_unavailable_leads(uow=self._app.uow, clock=self._app.clock,
-                                                notices=self._app.notices)
+        return rotation.alert_unavailable_leads(
+            uow=self._app.uow, clock=self._app.clock, notices=self._app.notices
+        )
 
 
 class AlertUseCases(_Group):
@@ -405,8 +538,7 @@ class AlertUseCases(_Group):
         from workflow import alerts
 
         app = self._app
-        return alerts.sweep(uow=app.uow, clock=app.clock, settings=app.settings,
-                            render=app.render)
+        return alerts.sweep(uow=app.uow, clock=app.clock, settings=app.settings, render=app.render)
 
 
 class OutboxUseCases(_Group):
@@ -415,9 +547,13 @@ class OutboxUseCases(_Group):
         from workflow import outbox
 
         app = self._app
-        return outbox.dispatch(uow=app.uow, clock=app.clock, channel=app.channel,
-                               lease=timedelta(seconds=app.settings.smtp.lease_seconds),
-                               stop=stop)
+        return outbox.dispatch(
+            uow=app.uow,
+            clock=app.clock,
+            channel=app.channel,
+            lease=timedelta(seconds=app.settings.smtp.lease_seconds),
+            stop=stop,
+        )
 
 
 class AuditUseCases(_Group):
@@ -432,15 +568,30 @@ class AuditUseCases(_Group):
 
         return audit.audit_entries(uow=self._app.uow, case_ref=case_ref)
 
-    def page(self, *, viewer: User, case_ref: str | None = None, kind: str | None = None,
-             limit: int = 100, offset: int = 0, before: int | None = None,
-             newest_first: bool = False) -> read_models.AuditPage:
+    def page(
+        self,
+        *,
+        viewer: User,
+        case_ref: str | None = None,
+        kind: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        before: int | None = None,
+        newest_first: bool = False,
+    ) -> read_models.AuditPage:
         """A page of the log as `viewer` may read it."""
         from workflow import views
 
-        return views.audit_page(uow=self._app.uow, viewer=viewer, case_ref=case_ref, kind=kind,
-                                limit=limit, offset=offset, before=before,
-                                newest_first=newest_first)
+        return views.audit_page(
+            uow=self._app.uow,
+            viewer=viewer,
+            case_ref=case_ref,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+            before=before,
+            newest_first=newest_first,
+        )
 
     def kinds(self) -> list[str]:
         from workflow import views
@@ -456,33 +607,59 @@ class AuditUseCases(_Group):
         """The chain, then every checkpoint in the table and in the checkpoint log."""
         from workflow import audit
 
-        return audit.verify_all(uow=self._app.uow, settings=self._app.settings,
-                                public_keys=public_keys)
+        return audit.verify_all(uow=self._app.uow, settings=self._app.settings, public_keys=public_keys)
 
     def checkpoint(self) -> Checkpoint:
         """Sign the chain head with the configured key (ConfigError without one)."""
         from workflow import audit
 
-        return audit.make_checkpoint(uow=self._app.uow, clock=self._app.clock,
-                                     settings=self._app.settings, signer=self.signer())
+        return audit.make_checkpoint(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, signer=self.signer()
+        )
 
-    def export_rows(self, *, case_ref: str | None = None, since: date | None = None,
-                    until: date | None = None, reveal: bool = False,
-                    actor: str | None = None) -> Iterator[dict[str, Any]]:
+    def export_rows(
+        self,
+        *,
+        case_ref: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        reveal: bool = False,
+        actor: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
         from workflow import exports
 
-        return exports.export_rows(uow=self._app.uow, clock=self._app.clock, case_ref=case_ref,
-                                   since=since, until=until, reveal=reveal, actor=actor)
+        return exports.export_rows(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            case_ref=case_ref,
+            since=since,
+            until=until,
+            reveal=reveal,
+            actor=actor,
+        )
 
-    def export(self, *, case_ref: str | None = None, since: date | None = None,
-               until: date | None = None, reveal: bool = False,
-               actor: str | None = None) -> Iterator[str]:
+    def export(
+        self,
+        *,
+        case_ref: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        reveal: bool = False,
+        actor: str | None = None,
+    ) -> Iterator[str]:
         """The signed JSONL export (signed when a signing key is configured)."""
         from workflow import export_files
 
-        return export_files.export_jsonl(uow=self._app.uow, clock=self._app.clock,
-                                         signer=self.signer(), case_ref=case_ref, since=since,
-                                         until=until, reveal=reveal, actor=actor)
+        return export_files.export_jsonl(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            signer=self.signer(),
+            case_ref=case_ref,
+            since=since,
+            until=until,
+            reveal=reveal,
+            actor=actor,
+        )
 
 
 class ReportUseCases(_Group):
@@ -491,49 +668,61 @@ class ReportUseCases(_Group):
     def timelines(self, *, year: int | None = None) -> dict[str, Any]:
         from workflow import reports
 
-        return reports.timelines(uow=self._app.uow, clock=self._app.clock,
-                                 settings=self._app.settings, year=year)
+        return reports.timelines(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
+        )
 
     def annual(self, *, year: int) -> dict[str, Any]:
         from workflow import reports
 
-        return reports.annual(uow=self._app.uow, clock=self._app.clock,
-                              settings=self._app.settings, year=year)
+        return reports.annual(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
+        )
 
     def oecd(self, *, year: int | None = None) -> list[dict[str, Any]]:
         from workflow import reports
 
         return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
 
-    def rotation(self, *, since: date | None = None,
-                 until: date | None = None) -> read_models.RotationReport:
+    def rotation(self, *, since: date | None = None, until: date | None = None) -> read_models.RotationReport:
         from workflow import rotation_views
 
-        return rotation_views.rotation_report(uow=self._app.uow, policy=self._app.policy,
-                                              since=since, until=until)
+        return rotation_views.rotation_report(
+            uow=self._app.uow, policy=self._app.policy, since=since, until=until
+        )
 
 
 class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
 
-    def add(self, *, name: str, role: str, actor: str, member_id: str | None = None,
-            password: str | None = None) -> NewUser:
+    def add(
+        self, *, name: str, role: str, actor: str, member_id: str | None = None, password: str | None = None
+    ) -> NewUser:
         from workflow import users
 
-        return users.add_user(uow=self._app.uow, clock=self._app.clock, name=name, role=role,
-                              actor=actor, member_id=member_id, password=password)
+        return users.add_user(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            name=name,
+            role=role,
+            actor=actor,
+            member_id=member_id,
+            password=password,
+        )
 
     def set_password(self, *, name: str, password: str, actor: str) -> int:
         from workflow import users
 
-        return users.set_password(uow=self._app.uow, clock=self._app.clock, name=name,
-                                  password=password, actor=actor)
+        return users.set_password(
+            uow=self._app.uow, clock=self._app.clock, name=name, password=password, actor=actor
+        )
 
     def set_disabled(self, *, name: str, disabled: bool, actor: str) -> None:
         from workflow import users
 
-        users.set_disabled(uow=self._app.uow, clock=self._app.clock, name=name,
-                           disabled=disabled, actor=actor)
+        users.set_disabled(
+            uow=self._app.uow, clock=self._app.clock, name=name, disabled=disabled, actor=actor
+        )
 
     def list(self) -> list[User]:
         from workflow import users
@@ -548,20 +737,21 @@ class UserUseCases(_Group):
     def issue_token(self, *, name: str, actor: str) -> NewToken:
         from workflow import users
 
-        return users.issue_token(uow=self._app.uow, clock=self._app.clock, name=name,
-                                 actor=actor)
+        return users.issue_token(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
 
     def revoke_token(self, *, name: str, token_id: str | None, actor: str) -> int:
         from workflow import users
 
-        return users.revoke_token(uow=self._app.uow, clock=self._app.clock, name=name,
-                                  token_id=token_id, actor=actor)
+        return users.revoke_token(
+            uow=self._app.uow, clock=self._app.clock, name=name, token_id=token_id, actor=actor
+        )
 
     def enrol_totp(self, *, name: str, actor: str, issuer: str) -> Enrolment:
         from workflow import users
 
-        return users.enrol_totp(uow=self._app.uow, clock=self._app.clock, name=name,
-                                actor=actor, issuer=issuer)
+        return users.enrol_totp(
+            uow=self._app.uow, clock=self._app.clock, name=name, actor=actor, issuer=issuer
+        )
 
     def remove_totp(self, *, name: str, actor: str) -> None:
         from workflow import users
@@ -589,6 +779,10 @@ class CalendarUseCases(_Group):
         """Open deadlines as an iCalendar file; `member`: only the cases it leads."""
         from workflow import ics  # icalendar costs ~30 ms to import: only this call pays
 
-        return ics.deadlines_calendar(uow=self._app.uow, now=self._app.clock.now(),
-                                      member=member, ncp_name=self._app.settings.ncp.name,
-                                      viewer=viewer)
+        return ics.deadlines_calendar(
+            uow=self._app.uow,
+            now=self._app.clock.now(),
+            member=member,
+            ncp_name=self._app.settings.ncp.name,
+            viewer=viewer,
+        )

@@ -64,12 +64,14 @@ def verify_chain(*, uow: UnitOfWork) -> Verdict:
 
 # -- keys ------------------------------------------------------------------------------------
 
+
 def _read_key_file(path: Path, what: str) -> str:
     try:
         if not path.is_file():
-            raise InvalidInputError(f"{what} {path}: not a file" if path.exists()
-                                    else f"{what} {path}: no such file")
-        data = path.read_bytes()[:MAX_KEY_FILE + 1]
+            raise InvalidInputError(
+                f"{what} {path}: not a file" if path.exists() else f"{what} {path}: no such file"
+            )
+        data = path.read_bytes()[: MAX_KEY_FILE + 1]
     except OSError as exc:
         raise InvalidInputError(f"{what} {path}: cannot be read: {exc.strerror}") from None
     if len(data) > MAX_KEY_FILE:
@@ -122,8 +124,9 @@ def load_signer(settings: Settings) -> Signer | None:
 def require_signer(settings: Settings) -> Signer:
     signer = load_signer(settings)
     if signer is None:
-        raise ConfigError(f"no audit signing key: set ${SIGNING_KEY_ENV} or [audit] "
-                          f"signing_key_file ({KEYGEN_HINT})")
+        raise ConfigError(
+            f"no audit signing key: set ${SIGNING_KEY_ENV} or [audit] signing_key_file ({KEYGEN_HINT})"
+        )
     return signer
 
 
@@ -170,8 +173,7 @@ def keygen(output: Path | None, kind: KeyKind = KeyKind.ed25519) -> NewKey:
         except FileExistsError:
             raise InvalidInputError(f"{output} exists; refusing to overwrite a key") from None
         except OSError as exc:
-            raise InvalidInputError(f"--output {output}: cannot be written: "
-                                    f"{exc.strerror}") from None
+            raise InvalidInputError(f"--output {output}: cannot be written: {exc.strerror}") from None
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(made.text)
         os.chmod(output, 0o600)
@@ -179,6 +181,7 @@ def keygen(output: Path | None, kind: KeyKind = KeyKind.ed25519) -> NewKey:
 
 
 # -- the checkpoint log ----------------------------------------------------------------------
+
 
 def checkpoint_path(settings: Settings) -> Path:
     if settings.audit.checkpoint_file:
@@ -228,14 +231,15 @@ def _append_line(path: Path, checkpoint: Checkpoint) -> None:
             cut = tail.rfind(b"\n")
             if cut < 0 and size > len(tail):
                 # No checkpoint line is that long: this is not a log we wrote; cut nothing.
-                raise NcpflowError(f"checkpoint log {path}: its last 4 KiB hold no line end; "
-                                   "not a checkpoint log? left as it is")
-            if _is_checkpoint_line(tail[cut + 1:]):
+                raise NcpflowError(
+                    f"checkpoint log {path}: its last 4 KiB hold no line end; "
+                    "not a checkpoint log? left as it is"
+                )
+            if _is_checkpoint_line(tail[cut + 1 :]):
                 os.write(fd, b"\n")  # a whole line that lost only its line end: keep it
             else:
                 keep = size - len(tail) + cut + 1
-                log.warning("checkpoint_log_torn_line_removed", path=str(path),
-                            removed=(size - keep))
+                log.warning("checkpoint_log_torn_line_removed", path=str(path), removed=(size - keep))
                 os.ftruncate(fd, keep)
         written = 0
         while written < len(line):
@@ -246,6 +250,7 @@ def _append_line(path: Path, checkpoint: Checkpoint) -> None:
 
 
 # -- checkpoint and verify -------------------------------------------------------------------
+
 
 def _keys(settings: Settings, public_keys: Sequence[Path] = ()) -> Keys:
     return Keys(hmac=load_key(settings), trusted=trusted_keys(settings, public_keys))
@@ -267,8 +272,9 @@ def _heal(tx: Transaction, trusted: TrustedKeys, path: Path) -> dict[int, Checkp
     return stored
 
 
-def make_checkpoint(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                    signer: Signer | None = None) -> Checkpoint:
+def make_checkpoint(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, signer: Signer | None = None
+) -> Checkpoint:
     """Sign the current head with `signer` (default: the configured key); a head already signed
     is not signed again. Unfinished checkpoints (a process killed between the log line and the
     commit) are completed first."""
@@ -313,13 +319,17 @@ class AuditReport:
         return next((f.problem for f in self.findings if f.problem.startswith("truncated")), None)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.chain.as_dict(), "ok": self.ok, "chain_ok": self.chain.ok,
-                "first_bad_seq": self.first_bad_seq,
-                "problem": self.chain.problem or (self.findings[0].problem if self.findings
-                                                  else None),
-                "checkpoints": self.checkpoints, "truncated": self.truncated,
-                "checkpoint_problems": [f.as_dict() for f in self.findings],
-                "unfinished_checkpoints": self.unfinished}
+        return {
+            **self.chain.as_dict(),
+            "ok": self.ok,
+            "chain_ok": self.chain.ok,
+            "first_bad_seq": self.first_bad_seq,
+            "problem": self.chain.problem or (self.findings[0].problem if self.findings else None),
+            "checkpoints": self.checkpoints,
+            "truncated": self.truncated,
+            "checkpoint_problems": [f.as_dict() for f in self.findings],
+            "unfinished_checkpoints": self.unfinished,
+        }
 
 
 def _require_keys(keys: Keys, checkpoints: Iterable[Checkpoint]) -> None:
@@ -327,19 +337,22 @@ def _require_keys(keys: Keys, checkpoints: Iterable[Checkpoint]) -> None:
     first Ed25519 one (later ones are refused whatever the key)."""
     checkpoints = list(checkpoints)
     switched = min((c.seq for c in checkpoints if c.sig), default=None)
-    kinds = {"ed25519" if c.sig else "hmac" if c.mac else "none" for c in checkpoints
-             if c.sig or switched is None or c.seq <= switched}
+    kinds = {
+        "ed25519" if c.sig else "hmac" if c.mac else "none"
+        for c in checkpoints
+        if c.sig or switched is None or c.seq <= switched
+    }
     if "hmac" in kinds and keys.hmac is None:
-        raise ConfigError(f"no audit key: HMAC-signed checkpoints need ${KEY_ENV} or [audit] "
-                          "key_file")
+        raise ConfigError(f"no audit key: HMAC-signed checkpoints need ${KEY_ENV} or [audit] key_file")
     if "ed25519" in kinds and not keys.trusted:
-        raise ConfigError(f"no public key to check the signed checkpoints: set "
-                          f"${SIGNING_KEY_ENV} or [audit] signing_key_file, or give the "
-                          "public key with --public-key")
+        raise ConfigError(
+            f"no public key to check the signed checkpoints: set "
+            f"${SIGNING_KEY_ENV} or [audit] signing_key_file, or give the "
+            "public key with --public-key"
+        )
 
 
-def verify_all(*, uow: UnitOfWork, settings: Settings,
-               public_keys: Sequence[Path] = ()) -> AuditReport:
+def verify_all(*, uow: UnitOfWork, settings: Settings, public_keys: Sequence[Path] = ()) -> AuditReport:
     """The chain, then every checkpoint in the table and in the checkpoint log."""
     with uow.read() as tx:  # the snapshot first ...
         stored = tx.checkpoints.all()
@@ -376,8 +389,6 @@ def verify_all(*, uow: UnitOfWork, settings: Settings,
             head_seq = max(head_seq or 0, limit)
     keys = _keys(settings, public_keys)
     _require_keys(keys, [*stored, *logged])
-    result = check(keys, stored=stored, logged=logged, hashes=hashes, head_seq=head_seq,
-                   chain_ok=verdict.ok)
+    result = check(keys, stored=stored, logged=logged, hashes=hashes, head_seq=head_seq, chain_ok=verdict.ok)
     count = len({c.seq for c in stored} | {c.seq for c in logged})
     return AuditReport(verdict, count, result.findings, result.unfinished)
-

@@ -30,8 +30,13 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage
     return render_message(kind, language, context)
 
 
-def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channel | None = None,
-              require_initialised: bool = True) -> Application:
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    channel: Channel | None = None,
+    require_initialised: bool = True,
+) -> Application:
     """The application, its use cases bound to the database, the clock, the policy, the
     settings, the renderer and the notifier (lead notices always on)."""
     source = connect(settings.database.url)
@@ -42,9 +47,13 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, channel: Channe
     uow = SqlUnitOfWork(source)
     smtp = settings.smtp
     return Application(
-        settings=settings, uow=uow, clock=clock or SystemClock(),
+        settings=settings,
+        uow=uow,
+        clock=clock or SystemClock(),
         channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
-        render=render, close=uow.close)
+        render=render,
+        close=uow.close,
+    )
 
 
 def initialise(services: Application) -> None:

@@ -28,13 +28,24 @@ class PartyInput:
     org_number: str | None = None
 
 
-def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix: str,
-              title: str, submitters: Sequence[PartyInput], enterprises: Sequence[PartyInput],
-              actor: str, received: date | datetime | None = None,
-              themes: Sequence[str] = (), host_countries: Sequence[str] = (),
-              sector: str | None = None, notices: rotation.Notices | None = None,
-              guidelines_edition: str | None = None,
-              supporting_ncps: Sequence[str] = ()) -> Case:
+def open_case(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: Policy,
+    reference_prefix: str,
+    title: str,
+    submitters: Sequence[PartyInput],
+    enterprises: Sequence[PartyInput],
+    actor: str,
+    received: date | datetime | None = None,
+    themes: Sequence[str] = (),
+    host_countries: Sequence[str] = (),
+    sector: str | None = None,
+    notices: rotation.Notices | None = None,
+    guidelines_edition: str | None = None,
+    supporting_ncps: Sequence[str] = (),
+) -> Case:
     """Register a submission: a new case in `received`, its first deadlines and audit entry.
 
     When members have been brought in (`init`, `members sync`), the rotation picks the lead in
@@ -42,52 +53,96 @@ def open_case(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference_prefix
     secretariat when nobody is eligible.
     """
     now = clock.now()
-    received_at = inputs.resolve_when(received, calendar=policy.calendar, now=now,
-                                      what=Input("", "received"))
+    received_at = inputs.resolve_when(received, calendar=policy.calendar, now=now, what=Input("", "received"))
     parties = tuple(
-        [Party(PartyRole.SUBMITTER, p.name, inputs.submitter_type(p.type), p.confidential,
-               p.org_number or None) for p in submitters]
-        + [Party(PartyRole.ENTERPRISE, p.name, p.type, False, p.org_number or None)
-           for p in enterprises]
+        [
+            Party(
+                PartyRole.SUBMITTER,
+                p.name,
+                inputs.submitter_type(p.type),
+                p.confidential,
+                p.org_number or None,
+            )
+            for p in submitters
+        ]
+        + [Party(PartyRole.ENTERPRISE, p.name, p.type, False, p.org_number or None) for p in enterprises]
     )
-    details = CaseDetails(themes=inputs.themes(list(themes)),
-                          host_countries=inputs.countries(list(host_countries)),
-                          sector=sector or None,
-                          guidelines_edition=inputs.edition(guidelines_edition),
-                          supporting_ncps=inputs.countries(list(supporting_ncps)))
+    details = CaseDetails(
+        themes=inputs.themes(list(themes)),
+        host_countries=inputs.countries(list(host_countries)),
+        sector=sector or None,
+        guidelines_edition=inputs.edition(guidelines_edition),
+        supporting_ncps=inputs.countries(list(supporting_ncps)),
+    )
     # Decide once before writing, so bad input never reaches the database or burns a number.
-    core.open_case(reference="(new)", title=title, parties=parties, received_at=received_at,
-                   opened_at=now, actor=actor, policy=policy, details=details)
+    core.open_case(
+        reference="(new)",
+        title=title,
+        parties=parties,
+        received_at=received_at,
+        opened_at=now,
+        actor=actor,
+        policy=policy,
+        details=details,
+    )
     year = policy.calendar.local_date(received_at).year
     with uow.write() as tx:
         reference = tx.cases.next_reference(prefix=reference_prefix, year=year)
-        case, event = core.open_case(reference=reference, title=title, parties=parties,
-                                     received_at=received_at, opened_at=now, actor=actor,
-                                     policy=policy, details=details)
+        case, event = core.open_case(
+            reference=reference,
+            title=title,
+            parties=parties,
+            received_at=received_at,
+            opened_at=now,
+            actor=actor,
+            policy=policy,
+            details=details,
+        )
         assignment = rotation.decide_for_new_case(tx, case, policy)
         if assignment is not None:
             case = replace(case, lead_member=assignment[0].chosen)
         tx.cases.add(case)
         tx.audit.append(
-            case_ref=reference, actor=actor, at=received_at, from_state=None,
-            to_state=case.state.value, reason="submission registered",
-            record=records.Opened.of(event, title=title, parties=parties, details=details,
-                                     recorded_at=now))
+            case_ref=reference,
+            actor=actor,
+            at=received_at,
+            from_state=None,
+            to_state=case.state.value,
+            reason="submission registered",
+            record=records.Opened.of(event, title=title, parties=parties, details=details, recorded_at=now),
+        )
         if assignment is not None:
             decision, members = assignment
-            rotation.record_new_case(tx, case=case, decision=decision, members=members,
-                                     policy=policy, actor=actor, now=now, notices=notices)
-    log.info("case_opened", case=reference, state=case.state.value, actor=actor,
-             lead=case.lead_member)
+            rotation.record_new_case(
+                tx,
+                case=case,
+                decision=decision,
+                members=members,
+                policy=policy,
+                actor=actor,
+                now=now,
+                notices=notices,
+            )
+    log.info("case_opened", case=reference, state=case.state.value, actor=actor, lead=case.lead_member)
     return case
 
 
-def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, trigger: str,
-            actor: str, reason: str, outcome: str | None = None,
-            at: date | datetime | None = None, scope: str | None = None,
-            expected_version: int | None = None,
-            may: Callable[[Case], None] | None = None,
-            then: Callable[[Case], None] | None = None) -> Case:
+def advance(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: Policy,
+    reference: str,
+    trigger: str,
+    actor: str,
+    reason: str,
+    outcome: str | None = None,
+    at: date | datetime | None = None,
+    scope: str | None = None,
+    expected_version: int | None = None,
+    may: Callable[[Case], None] | None = None,
+    then: Callable[[Case], None] | None = None,
+) -> Case:
     """Fire `trigger` on the case: case, deadlines and audit entry in one transaction.
 
     `then` sees the saved case inside that transaction (reads there join it): the API builds
@@ -95,8 +150,7 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
     chosen = inputs.choice(Trigger, trigger, "trigger")
     recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
     if scope is not None and chosen is not Trigger.ACCEPT:
-        raise InvalidInputError(N_("{what} goes with the 'accept' trigger only"),
-                                what=Input("", "scope"))
+        raise InvalidInputError(N_("{what} goes with the 'accept' trigger only"), what=Input("", "scope"))
     # One write transaction from read to audit: the version check in save() still refuses a
     # write over a case that changed since the caller looked (--expect-version).
     with uow.write() as tx:
@@ -107,30 +161,64 @@ def advance(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, tr
         if may is not None:
             may(case)  # who may advance is decided on the case as locked, not as read earlier
         if expected_version is not None and case.version != expected_version:
-            raise ConflictError(reference=reference, expected_version=expected_version,
-                                actual_version=case.version, state=case.state.value)
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what=Input("", "at"))
-        new_case, event = core.advance(case, trigger=chosen, actor=actor, reason=reason,
-                                       at=when, policy=policy, outcome=recorded, scope=scope)
+            raise ConflictError(
+                reference=reference,
+                expected_version=expected_version,
+                actual_version=case.version,
+                state=case.state.value,
+            )
+        when = inputs.resolve_when(
+            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
+        )
+        new_case, event = core.advance(
+            case,
+            trigger=chosen,
+            actor=actor,
+            reason=reason,
+            at=when,
+            policy=policy,
+            outcome=recorded,
+            scope=scope,
+        )
         record = records.Transitioned.of(event, version=case.version + 1, recorded_at=now)
         saved = tx.cases.save(new_case, previous=case)
-        tx.audit.append(case_ref=reference, actor=actor, at=when,
-                        from_state=event.from_state.value, to_state=event.to_state.value,
-                        reason=reason, record=record)
+        tx.audit.append(
+            case_ref=reference,
+            actor=actor,
+            at=when,
+            from_state=event.from_state.value,
+            to_state=event.to_state.value,
+            reason=reason,
+            record=record,
+        )
         if then is not None:
             then(saved)
-    log.info("case_transitioned", case=reference, trigger=chosen.value,
-             from_state=event.from_state.value, to_state=event.to_state.value,
-             outcome=record.outcome, actor=actor, version=saved.version)
+    log.info(
+        "case_transitioned",
+        case=reference,
+        trigger=chosen.value,
+        from_state=event.from_state.value,
+        to_state=event.to_state.value,
+        outcome=record.outcome,
+        actor=actor,
+        version=saved.version,
+    )
     return saved
 
 
-
-def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reason: str,
-              themes: Sequence[str] | None = None, host_countries: Sequence[str] | None = None,
-              sector: str | None = None, guidelines_edition: str | None = None,
-              supporting_ncps: Sequence[str] | None = None) -> Case:
+def edit_case(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    actor: str,
+    reason: str,
+    themes: Sequence[str] | None = None,
+    host_countries: Sequence[str] | None = None,
+    sector: str | None = None,
+    guidelines_edition: str | None = None,
+    supporting_ncps: Sequence[str] | None = None,
+) -> Case:
     """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
     require_actor(actor)
     require_text(reason, REASON)
@@ -141,22 +229,38 @@ def edit_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reas
         new = replace(
             old,
             themes=inputs.themes(list(themes)) if themes is not None else old.themes,
-            host_countries=(inputs.countries(list(host_countries)) if host_countries is not None
-                            else old.host_countries),
+            host_countries=(
+                inputs.countries(list(host_countries)) if host_countries is not None else old.host_countries
+            ),
             sector=(sector or None) if sector is not None else old.sector,
-            guidelines_edition=(inputs.edition(guidelines_edition)
-                                if guidelines_edition is not None else old.guidelines_edition),
-            supporting_ncps=(inputs.countries(list(supporting_ncps))
-                             if supporting_ncps is not None else old.supporting_ncps))
-        changes = {name: records.Change(getattr(old, name), getattr(new, name))
-                   for name in records.Edited.FIELDS if getattr(old, name) != getattr(new, name)}
+            guidelines_edition=(
+                inputs.edition(guidelines_edition)
+                if guidelines_edition is not None
+                else old.guidelines_edition
+            ),
+            supporting_ncps=(
+                inputs.countries(list(supporting_ncps))
+                if supporting_ncps is not None
+                else old.supporting_ncps
+            ),
+        )
+        changes = {
+            name: records.Change(getattr(old, name), getattr(new, name))
+            for name in records.Edited.FIELDS
+            if getattr(old, name) != getattr(new, name)
+        }
         if not changes:
             raise InvalidInputError(f"{reference}: nothing to change")
         now = clock.now()
         saved = tx.cases.save(replace(case, details=new), previous=case)
-        tx.audit.append(case_ref=reference, actor=actor, at=now,
-                        from_state=case.state.value, to_state=case.state.value, reason=reason,
-                        record=records.Edited(changes, saved.version, now))
+        tx.audit.append(
+            case_ref=reference,
+            actor=actor,
+            at=now,
+            from_state=case.state.value,
+            to_state=case.state.value,
+            reason=reason,
+            record=records.Edited(changes, saved.version, now),
+        )
     log.info("case_edited", case=reference, fields=sorted(changes), actor=actor)
     return saved
-

@@ -71,6 +71,7 @@ def _shown(value: object) -> str:
 
 # ---- field types ------------------------------------------------------------------------------
 
+
 def _no_nul(value: str, info: ValidationInfo) -> str:
     if "\x00" in value:
         raise _refuse(N_("{what} must not contain NUL characters"), what=_name(info))
@@ -83,14 +84,11 @@ def _not_blank(value: str, info: ValidationInfo) -> str:
     return _no_nul(value, info)
 
 
-Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX),
-                 AfterValidator(_not_blank)]
+Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX), AfterValidator(_not_blank)]
 """A title, a reason: not blank, at most 2000 characters, no NUL."""
-Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX),
-                 AfterValidator(_not_blank)]
+Name = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX), AfterValidator(_not_blank)]
 """A party's name, an organisation number: not blank, at most 300 characters."""
-Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
-                 AfterValidator(_not_blank)]
+Word = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(_not_blank)]
 """An identifier (a member id): not blank, at most 100 characters."""
 OptionalText = Annotated[str, Field(max_length=limits.TEXT_MAX), AfterValidator(_no_nul)]
 """A text that may be empty (a scope, a resume's reason)."""
@@ -104,34 +102,45 @@ def _when(value: object, info: ValidationInfo) -> date | datetime:
     if isinstance(value, date):
         return limits.check_day(value, _name(info))
     if not isinstance(value, str):
-        raise _refuse(N_("{what} must be text: a date (YYYY-MM-DD) or an ISO datetime with "
-                         "offset"), what=_name(info))
+        raise _refuse(
+            N_("{what} must be text: a date (YYYY-MM-DD) or an ISO datetime with offset"), what=_name(info)
+        )
     return inputs.parse_when(value, _name(info))
 
 
-When = Annotated[date | datetime, PlainValidator(_when), WithJsonSchema({
-    "type": "string", "maxLength": inputs.WHEN_MAX,
-    "description": "YYYY-MM-DD (NCP local) or ISO datetime with offset; left out: now",
-    "examples": ["2025-03-03", "2025-03-03T14:30:00+01:00"]})]
+When = Annotated[
+    date | datetime,
+    PlainValidator(_when),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": inputs.WHEN_MAX,
+            "description": "YYYY-MM-DD (NCP local) or ISO datetime with offset; left out: now",
+            "examples": ["2025-03-03", "2025-03-03T14:30:00+01:00"],
+        }
+    ),
+]
 """A date or an instant, parsed by the one bounded parser (1976 to 2199)."""
 
 
-WHOLE = {"": N_("{what} must be a whole number from {low} to {high}, not '{value}'"),
-         "days": N_("{what} must be a whole number of days from {low} to {high}, not '{value}'"),
-         "months": N_("{what} must be a whole number of months from {low} to {high}, "
-                      "not '{value}'")}
+WHOLE = {
+    "": N_("{what} must be a whole number from {low} to {high}, not '{value}'"),
+    "days": N_("{what} must be a whole number of days from {low} to {high}, not '{value}'"),
+    "months": N_("{what} must be a whole number of months from {low} to {high}, not '{value}'"),
+}
 
 
 def _whole(low: int, high: int, unit: str = "") -> Callable[[object, ValidationInfo], int]:
     """A whole number from `low` to `high`: an int, or ASCII digits only (`int()` would take
     other scripts' digits)."""
+
     def check(value: object, info: ValidationInfo) -> int:
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 12:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _refuse(WHOLE[unit], what=_name(info), low=low, high=high,
-                          value=_shown(value))
+            raise _refuse(WHOLE[unit], what=_name(info), low=low, high=high, value=_shown(value))
         return value
+
     return check
 
 
@@ -150,26 +159,40 @@ def _extension(unit: str, high: int) -> Callable[[object, ValidationInfo], int]:
     def check(value: object, info: ValidationInfo) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1:
-                raise _refuse(N_("{what} {value}: an extension must be a positive number of "
-                                 "days or months"), what=_name(info), value=value)
+                raise _refuse(
+                    N_("{what} {value}: an extension must be a positive number of days or months"),
+                    what=_name(info),
+                    value=value,
+                )
             if value > high:
                 raise _refuse(
-                    N_("{what} {value}: an extension is at most {days} days or {months} "
-                       "months; ask again when more time is needed"), what=_name(info),
-                    value=value, days=limits.EXTENSION_DAYS_MAX,
-                    months=limits.EXTENSION_MONTHS_MAX)
+                    N_(
+                        "{what} {value}: an extension is at most {days} days or {months} "
+                        "months; ask again when more time is needed"
+                    ),
+                    what=_name(info),
+                    value=value,
+                    days=limits.EXTENSION_DAYS_MAX,
+                    months=limits.EXTENSION_MONTHS_MAX,
+                )
         return whole(value, info)
+
     return check
 
 
-Days = Annotated[int, PlainValidator(_extension("days", limits.EXTENSION_DAYS_MAX)),
-                 _range(1, limits.EXTENSION_DAYS_MAX)]
-Months = Annotated[int, PlainValidator(_extension("months", limits.EXTENSION_MONTHS_MAX)),
-                   _range(1, limits.EXTENSION_MONTHS_MAX)]
+Days = Annotated[
+    int, PlainValidator(_extension("days", limits.EXTENSION_DAYS_MAX)), _range(1, limits.EXTENSION_DAYS_MAX)
+]
+Months = Annotated[
+    int,
+    PlainValidator(_extension("months", limits.EXTENSION_MONTHS_MAX)),
+    _range(1, limits.EXTENSION_MONTHS_MAX),
+]
 
 
-def _one_of(what: str, options: Iterable[str], *, empty: bool = False
-            ) -> tuple[AfterValidator, WithJsonSchema]:
+def _one_of(
+    what: str, options: Iterable[str], *, empty: bool = False
+) -> tuple[AfterValidator, WithJsonSchema]:
     """One of `options` (the OpenAPI lists them); with `empty`, "" too (it clears a value).
     `what` the value is in words, marked with `N_` ("--outcome: unknown outcome 'victory';
     one of: ...")."""
@@ -177,12 +200,18 @@ def _one_of(what: str, options: Iterable[str], *, empty: bool = False
 
     def check(value: str, info: ValidationInfo) -> str:
         if value not in allowed and not (empty and value == ""):
-            raise _refuse(N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
-                          what=_name(info), kind=Input(what), value=_shown(value),
-                          choices=", ".join(allowed))
+            raise _refuse(
+                N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
+                what=_name(info),
+                kind=Input(what),
+                value=_shown(value),
+                choices=", ".join(allowed),
+            )
         return value
+
     return AfterValidator(check), WithJsonSchema(
-        {"type": "string", "enum": [*allowed, *([""] if empty else [])]})
+        {"type": "string", "enum": [*allowed, *([""] if empty else [])]}
+    )
 
 
 TriggerName = Annotated[str, *_one_of(N_("trigger"), (t.value for t in Trigger))]
@@ -198,14 +227,16 @@ RoleName = Annotated[str, *_one_of(N_("role"), (r.value for r in Role))]
 def _user_name(value: str, info: ValidationInfo) -> str:
     name = value.strip()
     if not name or any(c.isspace() or not c.isprintable() for c in name):
-        raise _refuse(N_("{what} '{value}' is not a user name: 1-{limit} printable characters "
-                         "without spaces"), what=_name(info), value=_shown(value),
-                      limit=limits.WORD_MAX)
+        raise _refuse(
+            N_("{what} '{value}' is not a user name: 1-{limit} printable characters without spaces"),
+            what=_name(info),
+            value=_shown(value),
+            limit=limits.WORD_MAX,
+        )
     return name
 
 
-UserName = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX),
-                     AfterValidator(_user_name)]
+UserName = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(_user_name)]
 
 
 def _country(value: str, info: ValidationInfo) -> str:
@@ -215,8 +246,11 @@ def _country(value: str, info: ValidationInfo) -> str:
     return code
 
 
-Country = Annotated[str, AfterValidator(_country), WithJsonSchema(
-    {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166 alpha-2 code"})]
+Country = Annotated[
+    str,
+    AfterValidator(_country),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166 alpha-2 code"}),
+]
 
 PARTIES_MAX = 20
 COUNTRIES_MAX = 50
@@ -226,6 +260,7 @@ Countries = Annotated[list[Country], Field(max_length=COUNTRIES_MAX)]
 
 
 # ---- the commands -------------------------------------------------------------------------------
+
 
 class Command(BaseModel):
     """A command's inputs; unknown ones are refused, not ignored."""
@@ -243,34 +278,42 @@ class OpenCase(Command):
     title: Text
     enterprises: Parties
     submitters: Parties
-    submitter_type: SubmitterType | None = Field(
-        default=None, description="One type for every submitter.")
+    submitter_type: SubmitterType | None = Field(default=None, description="One type for every submitter.")
     submitter_types: Annotated[list[SubmitterType], Field(max_length=PARTIES_MAX)] = Field(
-        default_factory=list, description="One type for each submitter, in order.")
+        default_factory=list, description="One type for each submitter, in order."
+    )
     received: When | None = None
     themes: Themes = Field(default_factory=list)
     host_countries: Countries = Field(default_factory=list)
     sector: OptionalName | None = None
     guidelines_edition: Edition | None = Field(
-        default=None, description="2011, 2023, or both (harm that continues past June 2023).")
-    supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting "
-                                       "NCPs.")
+        default=None, description="2011, 2023, or both (harm that continues past June 2023)."
+    )
+    supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
     confidential_submitter: bool = False
     org_numbers: Annotated[dict[Name, Name], Field(max_length=2 * PARTIES_MAX)] = Field(
-        default_factory=dict, description="Organisation numbers by party name (a submitter or an "
-        "enterprise); declared conflicts match on them as well as on names.")
+        default_factory=dict,
+        description="Organisation numbers by party name (a submitter or an "
+        "enterprise); declared conflicts match on them as well as on names.",
+    )
 
     @field_validator("submitter_types")
     @classmethod
     def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
         submitters = info.data.get("submitters")
         if types and info.data.get("submitter_type") is not None:
-            raise _refuse(N_("give {one} (one for all) or {what} (one each), not both"),
-                          one=Input("", "submitter_type"), what=_name(info))
+            raise _refuse(
+                N_("give {one} (one for all) or {what} (one each), not both"),
+                one=Input("", "submitter_type"),
+                what=_name(info),
+            )
         if types and submitters is not None and len(types) != len(submitters):
-            raise _refuse(N_("{count} {what} values for {submitters} submitters; give one for "
-                             "all or one each"), count=len(types), what=_name(info),
-                          submitters=len(submitters))
+            raise _refuse(
+                N_("{count} {what} values for {submitters} submitters; give one for all or one each"),
+                count=len(types),
+                what=_name(info),
+                submitters=len(submitters),
+            )
         return types
 
     @field_validator("org_numbers")
@@ -284,27 +327,33 @@ class OpenCase(Command):
         for name, number in numbers.items():
             party = by_key.get(normalise_name(name))
             if party is None:
-                raise _refuse(N_("{what} names '{value}', which is not a submitter or "
-                                 "enterprise of this case"), what=_name(info),
-                              value=_shown(name.strip()))
+                raise _refuse(
+                    N_("{what} names '{value}', which is not a submitter or enterprise of this case"),
+                    what=_name(info),
+                    value=_shown(name.strip()),
+                )
             found[party] = number.strip()
         return found
 
     def arguments(self) -> dict[str, Any]:
         from workflow.cases import PartyInput
 
-        kinds: list[str | None] = [*self.submitter_types] or (
-            [self.submitter_type] * len(self.submitters))
+        kinds: list[str | None] = [*self.submitter_types] or ([self.submitter_type] * len(self.submitters))
         numbers = self.org_numbers
         return {
-            "title": self.title, "received": self.received, "themes": self.themes,
-            "submitters": [PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
-                           for name, kind in zip(self.submitters, kinds, strict=True)],
-            "enterprises": [PartyInput(name, org_number=numbers.get(name))
-                            for name in self.enterprises],
-            "host_countries": self.host_countries, "sector": self.sector,
+            "title": self.title,
+            "received": self.received,
+            "themes": self.themes,
+            "submitters": [
+                PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
+                for name, kind in zip(self.submitters, kinds, strict=True)
+            ],
+            "enterprises": [PartyInput(name, org_number=numbers.get(name)) for name in self.enterprises],
+            "host_countries": self.host_countries,
+            "sector": self.sector,
             "guidelines_edition": self.guidelines_edition,
-            "supporting_ncps": self.supporting_ncps}
+            "supporting_ncps": self.supporting_ncps,
+        }
 
 
 class EditCase(Command):
@@ -312,12 +361,10 @@ class EditCase(Command):
 
     reason: Text
     themes: Themes | None = Field(default=None, description="Replaces the themes.")
-    host_countries: Countries | None = Field(default=None,
-                                             description="Replaces the host countries.")
+    host_countries: Countries | None = Field(default=None, description="Replaces the host countries.")
     sector: OptionalName | None = Field(default=None, description='"" clears it.')
     guidelines_edition: EditionOrEmpty | None = Field(default=None, description='"" clears it.')
-    supporting_ncps: Countries | None = Field(default=None,
-                                              description="Replaces the supporting NCPs.")
+    supporting_ncps: Countries | None = Field(default=None, description="Replaces the supporting NCPs.")
 
 
 class AdvanceCase(Command):
@@ -328,9 +375,9 @@ class AdvanceCase(Command):
     outcome: OutcomeName | None = None
     at: When | None = None
     expected_version: Version | None = Field(
-        default=None, description="Refuse with a conflict unless the case is at this version.")
-    scope: OptionalText | None = Field(default=None,
-                                       description="With accept: what was accepted, in part.")
+        default=None, description="Refuse with a conflict unless the case is at this version."
+    )
+    scope: OptionalText | None = Field(default=None, description="With accept: what was accepted, in part.")
 
     @field_validator("scope")
     @classmethod
@@ -368,8 +415,9 @@ class ExtendDeadline(Command):
     @classmethod
     def _one_amount(cls, months: int | None, info: ValidationInfo) -> int | None:
         if "days" in info.data and (info.data["days"] is None) == (months is None):
-            raise _refuse(N_("give exactly one of {days} N or {what} N"),
-                          days=Input("", "days"), what=_name(info))
+            raise _refuse(
+                N_("give exactly one of {days} N or {what} N"), days=Input("", "days"), what=_name(info)
+            )
         return months
 
 
@@ -378,8 +426,9 @@ class ReassignLead(Command):
 
     to: Word = Field(description="Member id of the new lead.")
     reason: Text
-    override: bool = Field(default=False, description="Assign a conflicted, inactive or absent "
-                           "member anyway (audited).")
+    override: bool = Field(
+        default=False, description="Assign a conflicted, inactive or absent member anyway (audited)."
+    )
 
 
 class RecuseLead(Command):
@@ -394,16 +443,16 @@ class AddUser(Command):
 
     name: UserName
     role: RoleName
-    member: Word | None = Field(default=None, validate_default=True,
-                                description="With role member: the member id it is.")
+    member: Word | None = Field(
+        default=None, validate_default=True, description="With role member: the member id it is."
+    )
 
     @field_validator("member")
     @classmethod
     def _with_member_role(cls, member: str | None, info: ValidationInfo) -> str | None:
         role = info.data.get("role")
         if role == Role.MEMBER.value and not member:
-            raise _refuse(N_("a user with role member needs {what} (the member id it is)"),
-                          what=_name(info))
+            raise _refuse(N_("a user with role member needs {what} (the member id it is)"), what=_name(info))
         if role is not None and role != Role.MEMBER.value and member:
             raise _refuse(N_("{what} goes with role member only"), what=_name(info))
         return member
@@ -426,8 +475,10 @@ class Refused(InvalidInputError):
     def __init__(self, found: Iterable[Input], spell: Spell) -> None:
         parts = list(found) or [Input(N_("invalid input"))]
         self.spell = spell
-        super().__init__("; ".join(f"{{p{n}}}" for n in range(len(parts))),
-                         **{f"p{n}": part for n, part in enumerate(parts)})
+        super().__init__(
+            "; ".join(f"{{p{n}}}" for n in range(len(parts))),
+            **{f"p{n}": part for n, part in enumerate(parts)},
+        )
 
     def words(self, tr: Translator = ENGLISH, naming: Naming | None = None) -> str:
         return super().words(tr, self.spell if naming is None else naming)
@@ -461,17 +512,16 @@ def refusals(errors: Iterable[Mapping[str, Any]]) -> list[tuple[str, Input]]:
     return found
 
 
-def problems(errors: Iterable[Mapping[str, Any]], spell: Spell,
-             tr: Translator = ENGLISH) -> list[tuple[str, str]]:
+def problems(
+    errors: Iterable[Mapping[str, Any]], spell: Spell, tr: Translator = ENGLISH
+) -> list[tuple[str, str]]:
     """Each error as (field, sentence naming it in `tr`'s words)."""
     return [(field, problem.named(tr, spell)) for field, problem in refusals(errors)]
 
 
-def describe(errors: Iterable[Mapping[str, Any]], spell: Spell,
-             tr: Translator = ENGLISH) -> str:
+def describe(errors: Iterable[Mapping[str, Any]], spell: Spell, tr: Translator = ENGLISH) -> str:
     """Every problem, one sentence each, for a message."""
-    return "; ".join(message for _, message in problems(errors, spell, tr)) or tr.gettext(
-        N_("invalid input"))
+    return "; ".join(message for _, message in problems(errors, spell, tr)) or tr.gettext(N_("invalid input"))
 
 
 def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
@@ -485,9 +535,10 @@ def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
     if kind == "string_too_long":
         if isinstance(given, str):
             return N_("{what} is {length} characters long; at most {limit}"), {
-                "length": len(given), "limit": ctx.get("max_length")}
-        return N_("{what} is too long; at most {limit} characters"), {
-            "limit": ctx.get("max_length")}
+                "length": len(given),
+                "limit": ctx.get("max_length"),
+            }
+        return N_("{what} is too long; at most {limit} characters"), {"limit": ctx.get("max_length")}
     if kind == "too_short":
         return N_("{what} needs at least {count} value(s)"), {"count": ctx.get("min_length")}
     if kind == "too_long":
@@ -507,6 +558,8 @@ def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
     if kind == "value_error":
         cause = ctx.get("error")
         return N_("{what} {problem}"), {
-            "problem": str(cause) if cause is not None
-            else str(error.get("msg")).removeprefix("Value error, ")}
+            "problem": str(cause)
+            if cause is not None
+            else str(error.get("msg")).removeprefix("Value error, ")
+        }
     return N_("{what} is invalid: {problem}"), {"problem": error.get("msg") or kind}

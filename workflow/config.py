@@ -59,8 +59,7 @@ def _duration(value: str) -> str:
 def _address(value: str) -> str:
     """A plain e-mail address: nothing that could end a mail header (CR, LF) or hide in one."""
     if limits.has_control(value) or not _ADDRESS.fullmatch(value):
-        raise ValueError(f"{value!r} is not an e-mail address (name@domain, no spaces or control "
-                         "characters)")
+        raise ValueError(f"{value!r} is not an e-mail address (name@domain, no spaces or control characters)")
     return value
 
 
@@ -197,15 +196,25 @@ class MemberSection(_Section):
     @property
     def member(self) -> Member:
         """The core's value: what the rotation decides on once `members sync` brings it in."""
-        def matches(items: tuple[ConflictSection, ...]) -> tuple[PartyMatch, ...]:
-            return tuple(PartyMatch(name=(i.name or "").strip() or None,
-                                    org_number=(i.org_number or "").strip() or None)
-                         for i in items)
 
-        return Member(id=self.id, name=self.name, email=self.email, role=Role(self.role),
-                      language=self.language, conflicts=matches(self.conflicts),
-                      soft_conflicts=matches(self.soft_conflicts),
-                      leave=tuple(Leave(p.start, p.end) for p in self.leave))
+        def matches(items: tuple[ConflictSection, ...]) -> tuple[PartyMatch, ...]:
+            return tuple(
+                PartyMatch(
+                    name=(i.name or "").strip() or None, org_number=(i.org_number or "").strip() or None
+                )
+                for i in items
+            )
+
+        return Member(
+            id=self.id,
+            name=self.name,
+            email=self.email,
+            role=Role(self.role),
+            language=self.language,
+            conflicts=matches(self.conflicts),
+            soft_conflicts=matches(self.soft_conflicts),
+            leave=tuple(Leave(p.start, p.end) for p in self.leave),
+        )
 
 
 class SmtpSection(_Section):
@@ -213,51 +222,65 @@ class SmtpSection(_Section):
     port: int = Field(default=25, ge=1, le=65535)
     sender: Address = "ncpflow@localhost"
     timeout: float = Field(default=10.0, gt=0, description="seconds to wait for the server")
-    lease_seconds: int = Field(default=300, ge=1,
-                               description="how long a message being sent is reserved before "
-                                           "another dispatcher may retry it")
+    lease_seconds: int = Field(
+        default=300,
+        ge=1,
+        description="how long a message being sent is reserved before another dispatcher may retry it",
+    )
 
 
 class SchedulerSection(_Section):
     sweep_interval: int = Field(default=900, ge=1, description="seconds between alert sweeps")
     dispatch_interval: int = Field(default=60, ge=1, description="seconds between dispatches")
     misfire_grace: int = Field(default=3600, ge=1, description="how late a run may still start")
-    rotation_interval: int = Field(default=3600, ge=1,
-                                   description="seconds between duty and lead-availability checks")
+    rotation_interval: int = Field(
+        default=3600, ge=1, description="seconds between duty and lead-availability checks"
+    )
 
 
 class AuditSection(_Section):
     key_file: str | None = Field(
-        default=None, description="HMAC key that checks checkpoints made before Ed25519 signing "
-        "(else $NCPFLOW_AUDIT_KEY)")
+        default=None,
+        description="HMAC key that checks checkpoints made before Ed25519 signing (else $NCPFLOW_AUDIT_KEY)",
+    )
     signing_key_file: str | None = Field(
-        default=None, description="Ed25519 private key (PEM) that signs checkpoints and exports "
-        "(else $NCPFLOW_AUDIT_SIGNING_KEY); `ncpflow audit keygen --output FILE` makes one")
+        default=None,
+        description="Ed25519 private key (PEM) that signs checkpoints and exports "
+        "(else $NCPFLOW_AUDIT_SIGNING_KEY); `ncpflow audit keygen --output FILE` makes one",
+    )
     checkpoint_file: str | None = Field(
-        default=None, description="checkpoint log outside the database (default: beside it)")
+        default=None, description="checkpoint log outside the database (default: beside it)"
+    )
 
 
 class WebSection(_Section):
     session_key_file: str | None = Field(
-        default=None, description="signs session cookies and form tokens (else "
+        default=None,
+        description="signs session cookies and form tokens (else "
         "$NCPFLOW_SECRET_KEY); made, readable by the owner only, by the first `serve` that finds "
-        "it missing; default: beside the database")
+        "it missing; default: beside the database",
+    )
     public_url: str | None = Field(
-        default=None, description="the address users reach the app at, e.g. "
-        "\"https://ncp.example.org\"; https makes session cookies Secure")
+        default=None,
+        description="the address users reach the app at, e.g. "
+        '"https://ncp.example.org"; https makes session cookies Secure',
+    )
     trusted_proxies: tuple[str, ...] = Field(
-        default=(), description="addresses (IPs or CIDR ranges) of reverse proxies whose "
+        default=(),
+        description="addresses (IPs or CIDR ranges) of reverse proxies whose "
         "X-Forwarded-Proto and X-Forwarded-For headers are believed; from any other address "
-        "they are ignored")
+        "they are ignored",
+    )
     require_totp_for: tuple[str, ...] = Field(
-        default=(), description="roles that must give a one-time code (TOTP, enrolled with "
-        "`ncpflow users totp NAME`) to sign in to the pages, e.g. [\"admin\"]")
+        default=(),
+        description="roles that must give a one-time code (TOTP, enrolled with "
+        '`ncpflow users totp NAME`) to sign in to the pages, e.g. ["admin"]',
+    )
 
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str | None) -> str | None:
-        if value is not None and not (value.startswith("https://")
-                                      or value.startswith("http://")):
+        if value is not None and not (value.startswith("https://") or value.startswith("http://")):
             raise ValueError(f"'{value}' is not an http:// or https:// address")
         return value
 
@@ -312,17 +335,18 @@ class Settings(_Section):
     @cached_property
     def policy(self) -> Policy:
         # Built once per loaded config: every use case asks for it, every request.
-        timelines = {name: Duration.parse(getattr(self.timelines, name.value))
-                     for name in DeadlineName}
+        timelines = {name: Duration.parse(getattr(self.timelines, name.value)) for name in DeadlineName}
         calendar = CalendarRule(
             timezone=self.ncp.timezone,
             roll_to_working_day=self.timelines.roll_to_working_day,
             holiday_country=self.timelines.holiday_country or self.ncp.country,
         )
-        return Policy(timelines=timelines, calendar=calendar,
-                      examination=self.procedure.examination,
-                      rotation=RotationRule(mode=RotationMode(self.rotation.mode),
-                                            every=self.rotation.every))
+        return Policy(
+            timelines=timelines,
+            calendar=calendar,
+            examination=self.procedure.examination,
+            rotation=RotationRule(mode=RotationMode(self.rotation.mode), every=self.rotation.every),
+        )
 
     @property
     def configured_members(self) -> tuple[Member, ...]:
@@ -335,9 +359,11 @@ class Settings(_Section):
 
 
 def _alert_policy(alerts: AlertsSection) -> AlertPolicy:
-    return AlertPolicy(before=tuple(Duration.parse(b) for b in alerts.before),
-                       overdue_every=Duration.parse(alerts.overdue_every),
-                       escalate_after=Duration.parse(alerts.escalate_after))
+    return AlertPolicy(
+        before=tuple(Duration.parse(b) for b in alerts.before),
+        overdue_every=Duration.parse(alerts.overdue_every),
+        escalate_after=Duration.parse(alerts.escalate_after),
+    )
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -374,7 +400,7 @@ def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:
     prefix = "sqlite:///"
     if base is None or not url.startswith(prefix) or url.startswith(prefix + "/"):
         return settings
-    rel = url[len(prefix):]
+    rel = url[len(prefix) :]
     if rel in {"", ":memory:"}:
         return settings
     database = settings.database.model_copy(update={"url": prefix + str((base / rel).resolve())})
@@ -392,14 +418,14 @@ def read_config(path: Path) -> dict[str, Any] | None:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if len(raw) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; "
-                          "not a config file")
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 2**20} MiB; not a config file")
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); "
-                          "save the file as UTF-8") from None
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save the file as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

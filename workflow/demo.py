@@ -10,27 +10,68 @@ from workflow.cases import PartyInput, advance, open_case
 
 # (title, submitter, submitter type, enterprise, themes, countries, days ago received,
 #  [(trigger, days ago, reason, outcome)])
-_DEMO: list[tuple[str, str, str, str, list[str], list[str], int,
-                  list[tuple[str, int, str, str | None]]]] = [
-    ("Reindeer grazing land and a wind farm in Fosen", "Sør-Fosen sijte", "community",
-     "Nordic Wind Power AS", ["human_rights", "environment"], ["NO"], 420,
-     [("begin_assessment", 410, "Receipt acknowledged; assessment begins", None),
-      ("accept", 330, "Issues are material and substantiated", None),
-      ("conclude", 150, "Parties signed a joint statement", "agreement"),
-      ("publish", 100, "Final statement published on the NCP website", None)]),
-    ("Trade union rights at a fish-processing plant", "Fellesforbundet", "trade_union",
-     "Havbruk Seafood ASA", ["employment"], ["CL"], 160,
-     [("begin_assessment", 155, "Acknowledged by e-mail", None),
-      ("accept", 60, "Accepted in part: freedom of association", None)]),
-    ("Tailings dam safety and community consultation", "Miljøvernforbundet", "ngo",
-     "Nordic Metals ASA", ["environment", "disclosure"], ["BR"], 110,
-     [("begin_assessment", 104, "Acknowledged; translation requested", None)]),
-    ("Due diligence on surveillance technology exports", "Access Now", "ngo",
-     "Telenor Tech AS", ["human_rights", "science_technology"], ["MM"], 6, []),
-    ("Tax transparency in offshore subsidiaries", "Tax Justice Norway", "ngo",
-     "Equinor Offshore AS", ["taxation"], ["GB"], 230,
-     [("begin_assessment", 225, "Acknowledged", None),
-      ("reject", 150, "Issues not substantiated under chapter XI", "not_accepted")]),
+_DEMO: list[tuple[str, str, str, str, list[str], list[str], int, list[tuple[str, int, str, str | None]]]] = [
+    (
+        "Reindeer grazing land and a wind farm in Fosen",
+        "Sør-Fosen sijte",
+        "community",
+        "Nordic Wind Power AS",
+        ["human_rights", "environment"],
+        ["NO"],
+        420,
+        [
+            ("begin_assessment", 410, "Receipt acknowledged; assessment begins", None),
+            ("accept", 330, "Issues are material and substantiated", None),
+            ("conclude", 150, "Parties signed a joint statement", "agreement"),
+            ("publish", 100, "Final statement published on the NCP website", None),
+        ],
+    ),
+    (
+        "Trade union rights at a fish-processing plant",
+        "Fellesforbundet",
+        "trade_union",
+        "Havbruk Seafood ASA",
+        ["employment"],
+        ["CL"],
+        160,
+        [
+            ("begin_assessment", 155, "Acknowledged by e-mail", None),
+            ("accept", 60, "Accepted in part: freedom of association", None),
+        ],
+    ),
+    (
+        "Tailings dam safety and community consultation",
+        "Miljøvernforbundet",
+        "ngo",
+        "Nordic Metals ASA",
+        ["environment", "disclosure"],
+        ["BR"],
+        110,
+        [("begin_assessment", 104, "Acknowledged; translation requested", None)],
+    ),
+    (
+        "Due diligence on surveillance technology exports",
+        "Access Now",
+        "ngo",
+        "Telenor Tech AS",
+        ["human_rights", "science_technology"],
+        ["MM"],
+        6,
+        [],
+    ),
+    (
+        "Tax transparency in offshore subsidiaries",
+        "Tax Justice Norway",
+        "ngo",
+        "Equinor Offshore AS",
+        ["taxation"],
+        ["GB"],
+        230,
+        [
+            ("begin_assessment", 225, "Acknowledged", None),
+            ("reject", 150, "Issues not substantiated under chapter XI", "not_accepted"),
+        ],
+    ),
 ]
 
 
@@ -47,14 +88,29 @@ def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
     made = []
     for title, submitter, s_type, enterprise, themes, countries, received_ago, steps in _DEMO:
         case = open_case(
-            uow=uow, clock=clock, policy=policy,
-            reference_prefix=app.settings.ncp.reference_prefix, title=title,
-            submitters=[PartyInput(submitter, s_type)], enterprises=[PartyInput(enterprise)],
-            actor=actor, received=today - timedelta(days=received_ago), themes=themes,
-            host_countries=countries)
+            uow=uow,
+            clock=clock,
+            policy=policy,
+            reference_prefix=app.settings.ncp.reference_prefix,
+            title=title,
+            submitters=[PartyInput(submitter, s_type)],
+            enterprises=[PartyInput(enterprise)],
+            actor=actor,
+            received=today - timedelta(days=received_ago),
+            themes=themes,
+            host_countries=countries,
+        )
         for trigger, ago, reason, outcome in steps:
-            case = advance(uow=uow, clock=clock, policy=policy, reference=case.reference,
-                           trigger=trigger, actor=actor, reason=reason, outcome=outcome,
-                           at=today - timedelta(days=ago))
+            case = advance(
+                uow=uow,
+                clock=clock,
+                policy=policy,
+                reference=case.reference,
+                trigger=trigger,
+                actor=actor,
+                reason=reason,
+                outcome=outcome,
+                at=today - timedelta(days=ago),
+            )
         made.append(case)
     return made

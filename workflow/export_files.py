@@ -46,28 +46,42 @@ from workflow.ports import Clock, UnitOfWork
 FORMAT = "ncpflow-audit-export"
 VERSION = 1
 LABEL = "ncpflow-audit-export/1"
-REDACTION_REASON = ("a protected identity (a confidential submitter's name or organisation "
-                    "number) was replaced by the case's pseudonym; the entry's hash is that of "
-                    "the stored content")
+REDACTION_REASON = (
+    "a protected identity (a confidential submitter's name or organisation "
+    "number) was replaced by the case's pseudonym; the entry's hash is that of "
+    "the stored content"
+)
 
 
 def _line(value: dict[str, Any]) -> str:
     return json.dumps(value, ensure_ascii=False) + "\n"
 
 
-def export_filter(case_ref: str | None, since: date | None,
-                  until: date | None) -> dict[str, str | None]:
-    return {"case": case_ref, "from": since.isoformat() if since else None,
-            "to": until.isoformat() if until else None}
+def export_filter(case_ref: str | None, since: date | None, until: date | None) -> dict[str, str | None]:
+    return {
+        "case": case_ref,
+        "from": since.isoformat() if since else None,
+        "to": until.isoformat() if until else None,
+    }
 
 
-def signed_lines(rows: Iterable[dict[str, Any]], *, signer: Signer | None,
-                 filter: dict[str, str | None], created: str) -> Iterator[str]:
+def signed_lines(
+    rows: Iterable[dict[str, Any]], *, signer: Signer | None, filter: dict[str, str | None], created: str
+) -> Iterator[str]:
     """The lines of an export file: header, entries, signature (entries only when unsigned)."""
     digest = hashlib.sha256()
     if signer is not None:
-        header = _line({"export": {"format": FORMAT, "version": VERSION, "filter": filter,
-                                   "key": signer.key_id, "created": created}})
+        header = _line(
+            {
+                "export": {
+                    "format": FORMAT,
+                    "version": VERSION,
+                    "filter": filter,
+                    "key": signer.key_id,
+                    "created": created,
+                }
+            }
+        )
         digest.update(header.encode("utf-8"))
         yield header
     count, first, last = 0, None, None
@@ -83,36 +97,62 @@ def signed_lines(rows: Iterable[dict[str, Any]], *, signer: Signer | None,
         yield text
     if signer is None:
         return
-    signed = {"format": FORMAT, "version": VERSION, "created": created, "filter": filter,
-              "entries": count, "first_seq": first,
-              "head": {"seq": last["seq"], "hash": last["hash"]} if last else None,
-              "redacted": {"seqs": redacted, "reason": REDACTION_REASON},
-              "digest": "sha256:" + digest.hexdigest()}
-    yield _line({"signature": {"alg": ALGORITHM, "key": signer.key_id, "signed": signed,
-                               "sig": signer.sign(LABEL, signed)}})
+    signed = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created": created,
+        "filter": filter,
+        "entries": count,
+        "first_seq": first,
+        "head": {"seq": last["seq"], "hash": last["hash"]} if last else None,
+        "redacted": {"seqs": redacted, "reason": REDACTION_REASON},
+        "digest": "sha256:" + digest.hexdigest(),
+    }
+    yield _line(
+        {
+            "signature": {
+                "alg": ALGORITHM,
+                "key": signer.key_id,
+                "signed": signed,
+                "sig": signer.sign(LABEL, signed),
+            }
+        }
+    )
 
 
-def export_jsonl(*, uow: UnitOfWork, clock: Clock, signer: Signer | None,
-                 case_ref: str | None = None, since: date | None = None,
-                 until: date | None = None, reveal: bool = False,
-                 actor: str | None = None) -> Iterator[str]:
+def export_jsonl(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    signer: Signer | None,
+    case_ref: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    reveal: bool = False,
+    actor: str | None = None,
+) -> Iterator[str]:
     """`audit export --format jsonl`, signed when a signing key is configured. Refusals
     (unknown case, --reveal without --actor) are raised before the first line."""
-    rows = export_rows(uow=uow, clock=clock, case_ref=case_ref, since=since, until=until,
-                       reveal=reveal, actor=actor)
+    rows = export_rows(
+        uow=uow, clock=clock, case_ref=case_ref, since=since, until=until, reveal=reveal, actor=actor
+    )
     first = next(rows, None)
     primed = rows if first is None else _chain([first], rows)
-    return signed_lines(primed, signer=signer, filter=export_filter(case_ref, since, until),
-                        created=format_instant(clock.now()))
+    return signed_lines(
+        primed,
+        signer=signer,
+        filter=export_filter(case_ref, since, until),
+        created=format_instant(clock.now()),
+    )
 
 
-def _chain(first: list[dict[str, Any]],
-           rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _chain(first: list[dict[str, Any]], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield from first
     yield from rest
 
 
 # -- offline verification --------------------------------------------------------------------
+
 
 class FileStatus(StrEnum):
     INTACT = "intact"
@@ -142,12 +182,22 @@ class FileVerdict:
         return self.status is FileStatus.INTACT
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "status": self.status.value, "mode": self.mode,
-                "entries": self.entries, "redacted": self.redacted, "gaps": self.gaps,
-                "first_bad_seq": self.first_bad_seq, "problem": self.problem,
-                "signed_by": self.signed_by, "signed_at": self.signed_at,
-                "head_seq": self.head_seq, "head_hash": self.head_hash, "filter": self.filter,
-                "trusted_keys": self.trusted_keys}
+        return {
+            "ok": self.ok,
+            "status": self.status.value,
+            "mode": self.mode,
+            "entries": self.entries,
+            "redacted": self.redacted,
+            "gaps": self.gaps,
+            "first_bad_seq": self.first_bad_seq,
+            "problem": self.problem,
+            "signed_by": self.signed_by,
+            "signed_at": self.signed_at,
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "filter": self.filter,
+            "trusted_keys": self.trusted_keys,
+        }
 
 
 class _Broken(Exception):
@@ -160,8 +210,9 @@ def _entry(row: dict[str, Any], line: int) -> tuple[AuditEntry, bool]:
     unknown = set(row) - ALLOWED
     missing = set(EXPORT_FIELDS) - set(row)
     if unknown or missing:
-        raise _Broken(f"line {line}: not an audit entry (unknown fields {sorted(unknown)}, "
-                      f"missing {sorted(missing)})")
+        raise _Broken(
+            f"line {line}: not an audit entry (unknown fields {sorted(unknown)}, missing {sorted(missing)})"
+        )
     redacted = row.get("redacted", False)
     if redacted is not True and "redacted" in row:
         raise _Broken(f"line {line}: 'redacted' must be true when present")
@@ -226,8 +277,11 @@ class _Walk:
             try:
                 altered = entry_hash(entry.prev_hash, entry.hashed_body()) != entry.hash
             except (TypeError, ValueError, RecursionError):  # e.g. a lone surrogate
-                raise _Broken(f"line {number}: entry {entry.seq} holds values that cannot be "
-                              "hashed (invalid Unicode, or nested too deeply)", entry.seq) from None
+                raise _Broken(
+                    f"line {number}: entry {entry.seq} holds values that cannot be "
+                    "hashed (invalid Unicode, or nested too deeply)",
+                    entry.seq,
+                ) from None
             if altered:
                 problem = f"entry {entry.seq} was altered (its hash does not match its content)"
         if problem:
@@ -273,8 +327,9 @@ class _Reader:
                 raise _Broken(f"line {number}: the export header is malformed")
             self.header = value["export"]
         elif set(value) == {"signature"}:
-            raise _Broken(f"line {number}: a signature line must be the last line (something "
-                          "was appended after it)")
+            raise _Broken(
+                f"line {number}: a signature line must be the last line (something was appended after it)"
+            )
         else:
             self.walk.add(value, number)
         self.seen = True
@@ -307,57 +362,100 @@ def verify_file(path: Path, trusted: TrustedKeys | None = None) -> FileVerdict:
 
 def _signature_of(value: dict[str, Any], number: int) -> dict[str, Any]:
     block = value["signature"]
-    if not (isinstance(block, dict) and isinstance(block.get("signed"), dict)
-            and isinstance(block.get("key"), str) and isinstance(block.get("sig"), str)
-            and block.get("alg") == ALGORITHM):
+    if not (
+        isinstance(block, dict)
+        and isinstance(block.get("signed"), dict)
+        and isinstance(block.get("key"), str)
+        and isinstance(block.get("sig"), str)
+        and block.get("alg") == ALGORITHM
+    ):
         raise _Broken(f"line {number}: the signature line is malformed")
     return block
 
 
-def _verdict(status: FileStatus, walk: _Walk, problem: str | None, seq: int | None,
-             trusted: TrustedKeys, **signed: Any) -> FileVerdict:
+def _verdict(
+    status: FileStatus, walk: _Walk, problem: str | None, seq: int | None, trusted: TrustedKeys, **signed: Any
+) -> FileVerdict:
     previous = walk.previous
-    return FileVerdict(status, walk.mode if status is not FileStatus.BROKEN or walk.count
-                       else "unreadable", walk.count, walk.redacted, walk.gaps, seq, problem,
-                       head_seq=previous.seq if previous else None,
-                       head_hash=previous.hash if previous else None,
-                       trusted_keys=trusted.fingerprints, **signed)
+    return FileVerdict(
+        status,
+        walk.mode if status is not FileStatus.BROKEN or walk.count else "unreadable",
+        walk.count,
+        walk.redacted,
+        walk.gaps,
+        seq,
+        problem,
+        head_seq=previous.seq if previous else None,
+        head_hash=previous.hash if previous else None,
+        trusted_keys=trusted.fingerprints,
+        **signed,
+    )
 
 
-def _judge(walk: _Walk, header: dict[str, Any] | None, signature: dict[str, Any] | None,
-           digest: str, trusted: TrustedKeys) -> FileVerdict:
+def _judge(
+    walk: _Walk,
+    header: dict[str, Any] | None,
+    signature: dict[str, Any] | None,
+    digest: str,
+    trusted: TrustedKeys,
+) -> FileVerdict:
     if signature is None:
         if header is not None:
-            return _verdict(FileStatus.BROKEN, walk, "incomplete: the export header promises a "
-                            "signature line at the end and there is none (the file was cut "
-                            "short)", None, trusted)
+            return _verdict(
+                FileStatus.BROKEN,
+                walk,
+                "incomplete: the export header promises a "
+                "signature line at the end and there is none (the file was cut "
+                "short)",
+                None,
+                trusted,
+            )
         if walk.count == 0:
-            return _verdict(FileStatus.BROKEN, walk, "empty: no entries and no signature",
-                            None, trusted)
-        return _verdict(FileStatus.UNSIGNED, walk, "unsigned: the entries' hashes and links "
-                        "agree, but nothing vouches that the file is whole and unaltered", None,
-                        trusted)
+            return _verdict(FileStatus.BROKEN, walk, "empty: no entries and no signature", None, trusted)
+        return _verdict(
+            FileStatus.UNSIGNED,
+            walk,
+            "unsigned: the entries' hashes and links "
+            "agree, but nothing vouches that the file is whole and unaltered",
+            None,
+            trusted,
+        )
     signed, key = signature["signed"], signature["key"]
-    about = {"signed_by": key, "signed_at": str(signed.get("created")),
-             "filter": signed.get("filter") if isinstance(signed.get("filter"), dict) else None}
+    about = {
+        "signed_by": key,
+        "signed_at": str(signed.get("created")),
+        "filter": signed.get("filter") if isinstance(signed.get("filter"), dict) else None,
+    }
     problem = _mismatch(walk, header, signed, key, digest)
     if problem is not None:
         return _verdict(FileStatus.BROKEN, walk, problem, None, trusted, **about)
     check = trusted.check(key, LABEL, signed, signature["sig"])
     if check is Check.BAD:
-        return _verdict(FileStatus.BROKEN, walk, f"the signature does not match: the signed "
-                        f"summary was altered, or key {key} did not make it", None, trusted,
-                        **about)
+        return _verdict(
+            FileStatus.BROKEN,
+            walk,
+            f"the signature does not match: the signed summary was altered, or key {key} did not make it",
+            None,
+            trusted,
+            **about,
+        )
     if check is Check.UNKNOWN_KEY:
         given = ", ".join(trusted.fingerprints) or "none given"
-        return _verdict(FileStatus.UNKNOWN_KEY, walk, f"signed by key {key}, which is not a "
-                        f"trusted key ({given}); give the NCP's public key with --public-key",
-                        None, trusted, **about)
+        return _verdict(
+            FileStatus.UNKNOWN_KEY,
+            walk,
+            f"signed by key {key}, which is not a "
+            f"trusted key ({given}); give the NCP's public key with --public-key",
+            None,
+            trusted,
+            **about,
+        )
     return _verdict(FileStatus.INTACT, walk, None, None, trusted, **about)
 
 
-def _mismatch(walk: _Walk, header: dict[str, Any] | None, signed: dict[str, Any], key: str,
-              digest: str) -> str | None:
+def _mismatch(
+    walk: _Walk, header: dict[str, Any] | None, signed: dict[str, Any], key: str, digest: str
+) -> str | None:
     """How the file disagrees with its signed summary; None when it agrees."""
     if signed.get("format") != FORMAT or signed.get("version") != VERSION:
         return f"the signature is not for a {FORMAT} version {VERSION} file"
@@ -366,20 +464,29 @@ def _mismatch(walk: _Walk, header: dict[str, Any] | None, signed: dict[str, Any]
     if header.get("key") != key or header.get("filter") != signed.get("filter"):
         return "the export header does not match the signature (key or filter differ)"
     if signed.get("digest") != "sha256:" + digest:
-        return ("the content differs from what was signed (its SHA-256 digest does not match): "
-                "an entry was changed, added or removed")
+        return (
+            "the content differs from what was signed (its SHA-256 digest does not match): "
+            "an entry was changed, added or removed"
+        )
     previous = walk.previous
     head = {"seq": previous.seq, "hash": previous.hash} if previous else None
-    if signed.get("entries") != walk.count or signed.get("head") != head \
-            or signed.get("first_seq") != walk.first_seq:
-        return (f"incomplete: the signature covers {signed.get('entries')} entries up to "
-                f"{signed.get('head')}, the file holds {walk.count} up to {head}")
+    if (
+        signed.get("entries") != walk.count
+        or signed.get("head") != head
+        or signed.get("first_seq") != walk.first_seq
+    ):
+        return (
+            f"incomplete: the signature covers {signed.get('entries')} entries up to "
+            f"{signed.get('head')}, the file holds {walk.count} up to {head}"
+        )
     redactions = signed.get("redacted")
     listed = redactions.get("seqs") if isinstance(redactions, dict) else None
     if listed != walk.redacted_seqs:
         marked = set(walk.redacted_seqs) ^ set(listed if isinstance(listed, list) else [])
-        return (f"entries marked redacted ({sorted(marked)[:5]} ...) differ from the redactions "
-                "the signature lists")
+        return (
+            f"entries marked redacted ({sorted(marked)[:5]} ...) differ from the redactions "
+            "the signature lists"
+        )
     filter_ = signed.get("filter")
     if not isinstance(filter_, dict) or set(filter_) != {"case", "from", "to"}:
         return "the signed filter is malformed"

@@ -39,16 +39,25 @@ class Redactor:
 
     def entry(self, entry: AuditEntry) -> dict[str, Any]:
         row = entry.as_dict()
-        redacted = {**row, **{key: self._redaction.value(row[key], entry.case_ref)
-                              for key in ("actor", "reason", "data")}}
+        redacted = {
+            **row,
+            **{key: self._redaction.value(row[key], entry.case_ref) for key in ("actor", "reason", "data")},
+        }
         if redacted != row:
             redacted["redacted"] = True
         return redacted
 
 
-def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
-                since: date | None = None, until: date | None = None, reveal: bool = False,
-                actor: str | None = None) -> Iterator[dict[str, Any]]:
+def export_rows(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    case_ref: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    reveal: bool = False,
+    actor: str | None = None,
+) -> Iterator[dict[str, Any]]:
     """Entries oldest first (filtered by case and by the UTC day of `at`), hashes included."""
     inputs.period(since, until)
     if reveal:
@@ -59,9 +68,15 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
             users.authorise(tx, actor, Action.REVEAL_IDENTITIES)
             if case_ref is not None:
                 tx.cases.get(case_ref)  # an unknown case: refuse before auditing anything
-            tx.audit.append(case_ref=case_ref, actor=actor, at=clock.now(), from_state=None,
-                            to_state=None, reason="export with confidential identities revealed",
-                            record=records.ExportRevealed(case_ref, since, until))
+            tx.audit.append(
+                case_ref=case_ref,
+                actor=actor,
+                at=clock.now(),
+                from_state=None,
+                to_state=None,
+                reason="export with confidential identities revealed",
+                record=records.ExportRevealed(case_ref, since, until),
+            )
     # The rows are collected inside the read, not yielded from it: a read held across yields
     # would stay this thread's read (joined by any read the consumer makes meanwhile), and end
     # on whatever thread resumes the generator last.
@@ -69,13 +84,13 @@ def export_rows(*, uow: UnitOfWork, clock: Clock, case_ref: str | None = None,
         if case_ref is not None:
             tx.cases.get(case_ref)
         redactor = Redactor(tx)
-        rows = [entry.as_dict() if reveal else redactor.entry(entry)
-                for entry in tx.audit.entries(case_ref=case_ref)
-                if _within(entry.at[:10], since, until)]
+        rows = [
+            entry.as_dict() if reveal else redactor.entry(entry)
+            for entry in tx.audit.entries(case_ref=case_ref)
+            if _within(entry.at[:10], since, until)
+        ]
     yield from rows
 
 
 def _within(day: str, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since.isoformat()) and \
-        (until is None or day <= until.isoformat())
-
+    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())

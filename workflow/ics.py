@@ -13,8 +13,14 @@ from workflow import redaction as redactions
 from workflow.ports import UnitOfWork
 
 
-def deadlines_calendar(*, uow: UnitOfWork, now: datetime, member: str | None = None,
-                       ncp_name: str = "ncpflow", viewer: User | None = None) -> bytes:
+def deadlines_calendar(
+    *,
+    uow: UnitOfWork,
+    now: datetime,
+    member: str | None = None,
+    ncp_name: str = "ncpflow",
+    viewer: User | None = None,
+) -> bytes:
     """All-day events on each open deadline's due date; stable UIDs so re-imports update.
 
     `viewer` is the web user asking (their redaction applies); None is the operator at the
@@ -30,13 +36,13 @@ def deadlines_calendar(*, uow: UnitOfWork, now: datetime, member: str | None = N
     calendar.add("x-wr-calname", f"{ncp_name}: deadlines")
     for case in cases:
         for deadline in case.open_deadlines:
-            calendar.add_component(_event(case, deadline.name.value, deadline.due,
-                                          deadline.explain(), now, redaction))
+            calendar.add_component(
+                _event(case, deadline.name.value, deadline.due, deadline.explain(), now, redaction)
+            )
     return bytes(calendar.to_ical())
 
 
-def _event(case: Case, name: str, due: date, explanation: str, now: datetime,
-           redaction: Redaction) -> Event:
+def _event(case: Case, name: str, due: date, explanation: str, now: datetime, redaction: Redaction) -> Event:
     event = Event()
     event.add("uid", f"{case.reference}-{name}@ncpflow")
     event.add("dtstamp", now)
@@ -44,7 +50,6 @@ def _event(case: Case, name: str, due: date, explanation: str, now: datetime,
     event.add("dtend", due + timedelta(days=1))
     event.add("summary", f"{case.reference}: {name.replace('_', ' ')} due")
     paused = " (case paused: the date will move)" if case.paused else ""
-    event.add("description", redaction.text(f"{case.title}\n{explanation}{paused}",
-                                            case.reference))
+    event.add("description", redaction.text(f"{case.title}\n{explanation}{paused}", case.reference))
     event.add("categories", ["ncpflow", case.state.value])
     return event

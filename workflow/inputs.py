@@ -35,8 +35,12 @@ def parse_when(text: str | None, what: str | Input) -> date | datetime:
     read back and computed with."""
     if text is None or not text.strip():
         raise InvalidInputError(
-            N_("{what} is empty: give a date (YYYY-MM-DD) or an ISO datetime with offset, or "
-               "leave it out to mean now"), what=_input(what))
+            N_(
+                "{what} is empty: give a date (YYYY-MM-DD) or an ISO datetime with offset, or "
+                "leave it out to mean now"
+            ),
+            what=_input(what),
+        )
     value = text.strip()
     shown = text if len(text) <= WHEN_MAX else text[:WHEN_MAX] + "…"
     try:
@@ -48,14 +52,21 @@ def parse_when(text: str | None, what: str | Input) -> date | datetime:
             day, instant = None, datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInputError(
-            N_("{what} '{value}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
-               "(e.g. 2025-03-31T23:30:00+00:00)"), what=_input(what), value=shown) from None
+            N_(
+                "{what} '{value}' is not a date (YYYY-MM-DD) or an ISO datetime with offset "
+                "(e.g. 2025-03-31T23:30:00+00:00)"
+            ),
+            what=_input(what),
+            value=shown,
+        ) from None
     if day is not None:
         return limits.check_day(day, what)
     if instant.tzinfo is None:
         raise InvalidInputError(
             N_("{what} '{value}' has no UTC offset; add one (e.g. +01:00 or Z) or give a date"),
-            what=_input(what), value=shown)
+            what=_input(what),
+            value=shown,
+        )
     return limits.check_instant(instant, what)
 
 
@@ -78,8 +89,14 @@ def year(value: int | None, what: str = "--year") -> int | None:
     return None if value is None else limits.check_year(value, what)
 
 
-def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: datetime,
-                 not_before: datetime | None = None, what: str | Input) -> datetime:
+def resolve_when(
+    value: date | datetime | None,
+    *,
+    calendar: CalendarRule,
+    now: datetime,
+    not_before: datetime | None = None,
+    what: str | Input,
+) -> datetime:
     """The instant a user meant; a bare date is that local day, no earlier than `not_before`."""
     if value is None:
         instant = now
@@ -91,12 +108,16 @@ def resolve_when(value: date | datetime | None, *, calendar: CalendarRule, now: 
             # "Today" for a step that follows another one today: keep the steps in order.
             instant = max(instant, not_before)
     if instant > now:
-        raise InvalidInputError(N_("{what} {value} is in the future"), what=_input(what),
-                                value=_show(value, instant))
+        raise InvalidInputError(
+            N_("{what} {value} is in the future"), what=_input(what), value=_show(value, instant)
+        )
     if not_before is not None and instant < not_before:
         raise InvalidInputError(
             N_("{what} {value} is before the case's last recorded step ({last})"),
-            what=_input(what), value=_show(value, instant), last=not_before.isoformat())
+            what=_input(what),
+            value=_show(value, instant),
+            last=not_before.isoformat(),
+        )
     return instant
 
 
@@ -116,21 +137,18 @@ def edition(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     if value not in EDITIONS:
-        raise InvalidInputError(f"unknown Guidelines edition '{value}'; one of: "
-                                f"{', '.join(EDITIONS)}")
+        raise InvalidInputError(f"unknown Guidelines edition '{value}'; one of: {', '.join(EDITIONS)}")
     return value
 
 
 def themes(values: list[str]) -> tuple[str, ...]:
     for value in values:
         if value not in THEMES:
-            raise InvalidInputError(
-                f"unknown theme '{value}'; one of: {', '.join(THEMES)}")
+            raise InvalidInputError(f"unknown theme '{value}'; one of: {', '.join(THEMES)}")
     return tuple(dict.fromkeys(values))
 
 
-NOT_A_COUNTRY = N_("{what} '{value}' is not an ISO 3166 alpha-2 country code "
-                   "(e.g. NO, BR, MM)")
+NOT_A_COUNTRY = N_("{what} '{value}' is not an ISO 3166 alpha-2 country code (e.g. NO, BR, MM)")
 
 
 def country(value: str) -> str | None:
@@ -155,8 +173,7 @@ def countries(values: list[str]) -> tuple[str, ...]:
 
 def submitter_type(value: str | None) -> str | None:
     if value is not None and value not in SUBMITTER_TYPES:
-        raise InvalidInputError(
-            f"unknown submitter type '{value}'; one of: {', '.join(SUBMITTER_TYPES)}")
+        raise InvalidInputError(f"unknown submitter type '{value}'; one of: {', '.join(SUBMITTER_TYPES)}")
     return value
 
 
@@ -168,6 +185,7 @@ def org_number_pairs(values: list[str]) -> dict[str, str]:
         name, sep, number = value.rpartition("=")
         if not sep or not name.strip() or not number.strip():
             raise InvalidInputError(
-                f"--org-number '{value}' should read NAME=NUMBER (e.g. \"Nordic Metals ASA=923456789\")")
+                f"--org-number '{value}' should read NAME=NUMBER (e.g. \"Nordic Metals ASA=923456789\")"
+            )
         found[name] = number
     return found

@@ -62,7 +62,8 @@ def configure(*, level: str = "warning", json: bool = False) -> None:
     # On a terminal, text values (an actor, a title) have their control characters spelled
     # out, as ncpflow/output.py prints everything else; JSON escapes them itself.
     renderer: structlog.types.Processor = (
-        structlog.processors.JSONRenderer() if json
+        structlog.processors.JSONRenderer()
+        if json
         else _Neutralised(structlog.dev.ConsoleRenderer(colors=False))
     )
     timestamper = structlog.processors.TimeStamper(fmt="iso", utc=True)
@@ -81,19 +82,26 @@ def configure(*, level: str = "warning", json: bool = False) -> None:
     _route_stdlib(threshold, renderer, timestamper, json=json)
 
 
-def _route_stdlib(threshold: int, renderer: structlog.types.Processor,
-                  timestamper: structlog.types.Processor, *, json: bool) -> None:
+def _route_stdlib(
+    threshold: int, renderer: structlog.types.Processor, timestamper: structlog.types.Processor, *, json: bool
+) -> None:
     """Standard-library records: rendered like our own events, on stderr."""
     import structlog
 
     formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=[structlog.contextvars.merge_contextvars,
-                           structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
-                           timestamper],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    # JSON carries a traceback as a string; the console renderer draws its own.
-                    *([structlog.processors.format_exc_info] if json else []),
-                    renderer])
+        foreign_pre_chain=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            timestamper,
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            # JSON carries a traceback as a string; the console renderer draws its own.
+            *([structlog.processors.format_exc_info] if json else []),
+            renderer,
+        ],
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(formatter)
@@ -113,6 +121,8 @@ class _Neutralised:
         self._renderer = renderer
 
     def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> Any:
-        return self._renderer(logger, method, {
-            key: neutralise(value) if isinstance(value, str) else value
-            for key, value in event.items()})
+        return self._renderer(
+            logger,
+            method,
+            {key: neutralise(value) if isinstance(value, str) else value for key, value in event.items()},
+        )

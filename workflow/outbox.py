@@ -42,8 +42,15 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** min(max(0, attempts - 1), 20)), MAX_BACKOFF)
 
 
-def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 500,
-             lease: timedelta = LEASE, stop: Event | None = None) -> DispatchResult:
+def dispatch(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    channel: Channel,
+    limit: int = 500,
+    lease: timedelta = LEASE,
+    stop: Event | None = None,
+) -> DispatchResult:
     """Send what is due, one message at a time; report sent, failed and still pending.
 
     Once `stop` is set, no further message is taken: the one in hand is finished (sent and
@@ -72,8 +79,9 @@ def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 50
         if outcome == "unreachable":
             # The server is down: trying the rest now would only wait out a timeout for each
             # and spend their attempts. They stay due for the next round.
-            log.warning("outbox_round_stopped", reason="the mail server cannot be reached",
-                        outbox_id=message.id)
+            log.warning(
+                "outbox_round_stopped", reason="the mail server cannot be reached", outbox_id=message.id
+            )
             break
     with uow.read() as tx:
         counts = tx.outbox.counts()
@@ -83,23 +91,35 @@ def dispatch(*, uow: UnitOfWork, clock: Clock, channel: Channel, limit: int = 50
     return result
 
 
-def _deliver(uow: UnitOfWork, clock: Clock, channel: Channel,
-             message: OutboxMessage) -> Literal["sent", "failed", "unreachable"]:
+def _deliver(
+    uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMessage
+) -> Literal["sent", "failed", "unreachable"]:
     try:
         channel.send(message)
     except Exception as exc:  # any channel failure is retried later, never lost
         retry_at = clock.now() + backoff(message.attempts)
         with uow.write() as tx:
             tx.outbox.mark_failed(message.id, error=str(exc)[:500], retry_at=retry_at)
-        log.warning("outbox_send_failed", case=message.case_ref, outbox_id=message.id,
-                    attempts=message.attempts, retry_at=retry_at.isoformat(), error=str(exc))
+        log.warning(
+            "outbox_send_failed",
+            case=message.case_ref,
+            outbox_id=message.id,
+            attempts=message.attempts,
+            retry_at=retry_at.isoformat(),
+            error=str(exc),
+        )
         return "unreachable" if isinstance(exc, ChannelUnreachableError) else "failed"
     at = clock.now()
     with uow.write() as tx:
         tx.outbox.mark_sent(message.id, at=at)
-        tx.audit.append(case_ref=message.case_ref, actor="outbox", at=at, from_state=None,
-                        to_state=None, reason=f"{message.kind} e-mail sent",
-                        record=records.Notified(message.id, message.message_id,
-                                                message.recipient, message.attempts))
+        tx.audit.append(
+            case_ref=message.case_ref,
+            actor="outbox",
+            at=at,
+            from_state=None,
+            to_state=None,
+            reason=f"{message.kind} e-mail sent",
+            record=records.Notified(message.id, message.message_id, message.recipient, message.attempts),
+        )
     log.info("outbox_sent", case=message.case_ref, outbox_id=message.id)
     return "sent"

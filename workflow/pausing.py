@@ -27,62 +27,123 @@ def _step(uow: UnitOfWork, reference: str) -> Iterator[tuple[Transaction, Case]]
         yield tx, tx.cases.get(reference)
 
 
-def _commit(tx: Transaction, *, case: Case, previous: Case, actor: str, at: datetime,
-            reason: str | None, record: Callable[[int], AuditRecord]) -> Case:
+def _commit(
+    tx: Transaction,
+    *,
+    case: Case,
+    previous: Case,
+    actor: str,
+    at: datetime,
+    reason: str | None,
+    record: Callable[[int], AuditRecord],
+) -> Case:
     """Save the case, then audit `record(version saved)`."""
     saved = tx.cases.save(case, previous=previous)
     made = record(saved.version)
-    tx.audit.append(case_ref=case.reference, actor=actor, at=at, from_state=case.state.value,
-                    to_state=case.state.value, reason=reason, record=made)
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=actor,
+        at=at,
+        from_state=case.state.value,
+        to_state=case.state.value,
+        reason=reason,
+        record=made,
+    )
     log.info(f"case_{made.kind}", case=case.reference, actor=actor, version=saved.version)
     return saved
 
 
-def pause_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str, reason: str,
-               requested_by: str | None = None, at: date | datetime | None = None) -> Case:
+def pause_case(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    actor: str,
+    reason: str,
+    requested_by: str | None = None,
+    at: date | datetime | None = None,
+) -> Case:
     """Stop the clock on a case (parallel proceedings, a party's request, awaited information)."""
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what=Input("", "at"))
-        paused, event = pausing.pause(case, actor=actor, reason=reason, at=when,
-                                      requested_by=requested_by)
-        return _commit(tx, case=paused, previous=case, actor=actor, at=when, reason=reason,
-                       record=lambda version: records.Paused(event.requested_by, version, now))
+        when = inputs.resolve_when(
+            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
+        )
+        paused, event = pausing.pause(case, actor=actor, reason=reason, at=when, requested_by=requested_by)
+        return _commit(
+            tx,
+            case=paused,
+            previous=case,
+            actor=actor,
+            at=when,
+            reason=reason,
+            record=lambda version: records.Paused(event.requested_by, version, now),
+        )
 
 
-def resume_case(*, uow: UnitOfWork, clock: Clock, reference: str, actor: str,
-                at: date | datetime | None = None, reason: str | None = None) -> Case:
+def resume_case(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    actor: str,
+    at: date | datetime | None = None,
+    reason: str | None = None,
+) -> Case:
     """Restart the clock; every open deadline moves on by the whole days paused."""
     limits.check_optional(reason, REASON)
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now,
-                                   not_before=case.last_event_at, what=Input("", "at"))
+        when = inputs.resolve_when(
+            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
+        )
         resumed, event = pausing.resume(case, actor=actor, at=when)
         moved = tuple(records.MovedDue.of(m) for m in event.moved)
-        return _commit(tx, case=resumed, previous=case, actor=actor, at=when,
-                       reason=reason or "clock restarted",
-                       record=lambda version: records.Resumed(event.paused_days, moved, version,
-                                                              now))
+        return _commit(
+            tx,
+            case=resumed,
+            previous=case,
+            actor=actor,
+            at=when,
+            reason=reason or "clock restarted",
+            record=lambda version: records.Resumed(event.paused_days, moved, version, now),
+        )
 
 
-def extend_deadline(*, uow: UnitOfWork, clock: Clock, reference: str, deadline: str,
-                    actor: str, reason: str, days: int | None = None,
-                    months: int | None = None) -> Case:
+def extend_deadline(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    deadline: str,
+    actor: str,
+    reason: str,
+    days: int | None = None,
+    months: int | None = None,
+) -> Case:
     """Give one open deadline more time (before or after it falls due), with a reason."""
     name = inputs.choice(DeadlineName, deadline, "deadline")
     if (days is None) == (months is None):
-        raise InvalidInputError(N_("give exactly one of {days} N or {months} N"),
-                                days=Input("", "days"), months=Input("", "months"))
+        raise InvalidInputError(
+            N_("give exactly one of {days} N or {months} N"),
+            days=Input("", "days"),
+            months=Input("", "months"),
+        )
     limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
-        extended, event = pausing.extend(case, deadline=name, amount=amount, actor=actor,
-                                         reason=reason, at=max(now, case.last_event_at))
-        return _commit(tx, case=extended, previous=case, actor=actor, at=event.at,
-                       reason=reason,
-                       record=lambda version: records.Extended(
-                           name.value, event.amount, (records.MovedDue.of(event.moved),),
-                           version, now))
+        extended, event = pausing.extend(
+            case, deadline=name, amount=amount, actor=actor, reason=reason, at=max(now, case.last_event_at)
+        )
+        return _commit(
+            tx,
+            case=extended,
+            previous=case,
+            actor=actor,
+            at=event.at,
+            reason=reason,
+            record=lambda version: records.Extended(
+                name.value, event.amount, (records.MovedDue.of(event.moved),), version, now
+            ),
+        )

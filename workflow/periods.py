@@ -21,8 +21,9 @@ def check_every(every: str) -> str:
             amount = Duration.parse(every)
         except InvalidInputError:
             raise InvalidInputError(
-                f"'{every}' is neither a duration (\"1mo\", \"2w\") nor a five-field cron "
-                "expression (\"0 0 1 * *\")") from None
+                f'\'{every}\' is neither a duration ("1mo", "2w") nor a five-field cron '
+                'expression ("0 0 1 * *")'
+            ) from None
         limits.check_duration(days=amount.days, months=amount.months, what=f"'{every}'")
         return every
     from apscheduler.triggers.cron import CronTrigger  # only periodic duty with cron pays

@@ -19,8 +19,7 @@ def get_case(*, uow: UnitOfWork, reference: str) -> Case:
         return tx.cases.get(reference)
 
 
-def list_cases(*, uow: UnitOfWork, state: str | None = None,
-               overdue_on: date | None = None) -> list[Case]:
+def list_cases(*, uow: UnitOfWork, state: str | None = None, overdue_on: date | None = None) -> list[Case]:
     chosen = inputs.choice(State, state, "state") if state is not None else None
     with uow.read() as tx:
         return tx.cases.list(state=chosen, overdue_on=overdue_on)
@@ -32,18 +31,23 @@ def case_references(*, uow: UnitOfWork) -> list[str]:
         return tx.cases.references()
 
 
-def deadline_view(deadline: Deadline, today: date, *,
-                  language: str = "en") -> read_models.Deadline:
+def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> read_models.Deadline:
     """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
     return read_models.Deadline(
-        name=deadline.name, due=deadline.due, status=deadline.status(today),
-        explanation=deadline.explain(tr=translator(language)), started=deadline.basis_on,
-        duration=str(deadline.duration), met_on=deadline.met_on,
+        name=deadline.name,
+        due=deadline.due,
+        status=deadline.status(today),
+        explanation=deadline.explain(tr=translator(language)),
+        started=deadline.basis_on,
+        duration=str(deadline.duration),
+        met_on=deadline.met_on,
         days_left=(deadline.due - today).days if deadline.is_open else None,
         paused_days=sum(p.days for p in deadline.pauses),
-        extensions=[read_models.Extension(amount=str(e.amount), reason=e.reason,
-                                          approved_by=e.approved_by)
-                    for e in deadline.extensions])
+        extensions=[
+            read_models.Extension(amount=str(e.amount), reason=e.reason, approved_by=e.approved_by)
+            for e in deadline.extensions
+        ],
+    )
 
 
 def next_due(case: Case) -> Deadline | None:
@@ -54,18 +58,31 @@ def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
     upcoming = next_due(case)
     deadlines = [deadline_view(d, today, language=language) for d in case.deadlines]
     return {
-        "reference": case.reference, "title": case.title, "state": case.state,
-        "outcome": case.outcome, "scope": case.scope, "lead_member": case.lead_member,
+        "reference": case.reference,
+        "title": case.title,
+        "state": case.state,
+        "outcome": case.outcome,
+        "scope": case.scope,
+        "lead_member": case.lead_member,
         "paused": case.paused,
-        "pauses": [read_models.Pause(
-            started=p.started_at.isoformat(),
-            ended=p.ended_at.isoformat() if p.ended_at else None, reason=p.reason,
-            requested_by=p.requested_by, recorded_by=p.actor, ended_by=p.ended_by)
-            for p in case.pauses],
-        "received": case.received_on, "received_at": case.received_at.isoformat(),
+        "pauses": [
+            read_models.Pause(
+                started=p.started_at.isoformat(),
+                ended=p.ended_at.isoformat() if p.ended_at else None,
+                reason=p.reason,
+                requested_by=p.requested_by,
+                recorded_by=p.actor,
+                ended_by=p.ended_by,
+            )
+            for p in case.pauses
+        ],
+        "received": case.received_on,
+        "received_at": case.received_at.isoformat(),
         "version": case.version,
-        "parties": [read_models.Party(role=p.role, name=p.name, type=p.type,
-                                      confidential=p.confidential) for p in case.parties],
+        "parties": [
+            read_models.Party(role=p.role, name=p.name, type=p.type, confidential=p.confidential)
+            for p in case.parties
+        ],
         "themes": list(case.details.themes),
         "host_countries": list(case.details.host_countries),
         "sector": case.details.sector,
@@ -84,21 +101,25 @@ def case_view(case: Case, *, today: date, language: str = "en") -> read_models.C
     return read_models.CaseCore(**_case_fields(case, today=today, language=language))
 
 
-def case_document(case: Case, panel: read_models.Panel, *, today: date,
-                  language: str = "en") -> read_models.Case:
+def case_document(
+    case: Case, panel: read_models.Panel, *, today: date, language: str = "en"
+) -> read_models.Case:
     """What `case show --json` prints and the API answers: the case, then its lead and panel
     (`rotation_views.lead_view`)."""
     return read_models.Case(**_case_fields(case, today=today, language=language), **dict(panel))
 
 
-def triggers_view(case: Case, policy: Policy, *,
-                  language: str = "en") -> list[read_models.TriggerOption]:
+def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[read_models.TriggerOption]:
     """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
     `language` (the JSON API and the command line keep English, the default)."""
     return [
         read_models.TriggerOption(
-            trigger=o.trigger, allowed=o.allowed, to_state=o.dest, outcomes=list(o.outcomes),
+            trigger=o.trigger,
+            allowed=o.allowed,
+            to_state=o.dest,
+            outcomes=list(o.outcomes),
             why_not=wording.translate(o.why_not, translator(language)) if o.why_not else None,
-            meaning=wording.translate(o.meaning, translator(language)))
+            meaning=wording.translate(o.meaning, translator(language)),
+        )
         for o in trigger_options(case, policy)
     ]

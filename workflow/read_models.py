@@ -44,6 +44,7 @@ Active = Annotated[bool, Field(description="Whether the member is in config.toml
 
 # ---- a case ------------------------------------------------------------------------------------
 
+
 class Extension(ReadModel):
     """More time given to one deadline."""
 
@@ -56,18 +57,19 @@ class Deadline(ReadModel):
     """One of a case's deadlines: when it is due, whether it is met, and why it is due then."""
 
     name: DeadlineName = Field(description="Which deadline.")
-    due: date = Field(description="The due date (YYYY-MM-DD, the NCP's local calendar): the "
-                      "basis plus the duration, plus paused days and extensions.")
+    due: date = Field(
+        description="The due date (YYYY-MM-DD, the NCP's local calendar): the "
+        "basis plus the duration, plus paused days and extensions."
+    )
     status: DeadlineStatus = Field(description="open, met, or overdue as of today.")
-    explanation: str = Field(description="Why it is due then, in words (English in the API "
-                             "and `--json`).")
+    explanation: str = Field(description="Why it is due then, in words (English in the API and `--json`).")
     started: date = Field(description="The date the duration runs from (its basis).")
     duration: str = Field(description="The indicative duration, e.g. `3mo` or `14d`.")
     met_on: date | None = Field(description="The day it was met; null while it is not.")
-    days_left: int | None = Field(description="Days from today to the due date (negative "
-                                  "when overdue); null once met.")
-    paused_days: int = Field(description="Whole days its clock stood still while the case "
-                             "was paused.")
+    days_left: int | None = Field(
+        description="Days from today to the due date (negative when overdue); null once met."
+    )
+    paused_days: int = Field(description="Whole days its clock stood still while the case was paused.")
     extensions: list[Extension] = Field(description="Extensions granted, oldest first.")
 
 
@@ -75,11 +77,12 @@ class Party(ReadModel):
     """A submitter or an enterprise named in the case."""
 
     role: PartyRole = Field(description="submitter or enterprise.")
-    name: str = Field(description="The party's name (a pseudonym for a reader who may not "
-                      "see a confidential submitter's identity).")
+    name: str = Field(
+        description="The party's name (a pseudonym for a reader who may not "
+        "see a confidential submitter's identity)."
+    )
     type: str | None = Field(description="The submitter's type (NGO, trade union, ...).")
-    confidential: bool = Field(description="Whether the submitter asked that its identity "
-                               "stay confidential.")
+    confidential: bool = Field(description="Whether the submitter asked that its identity stay confidential.")
 
 
 class Pause(ReadModel):
@@ -100,29 +103,31 @@ class CaseCore(ReadModel):
     reference: str = Field(description="The case reference, e.g. NCP-2025-003.")
     title: str = Field(description="A short title.")
     state: State = Field(description="The stage of the lifecycle the case is in.")
-    outcome: Outcome | None = Field(description="How the case ended or was decided; null "
-                                    "until then.")
+    outcome: Outcome | None = Field(description="How the case ended or was decided; null until then.")
     scope: str | None = Field(description="With a partial acceptance: what was accepted.")
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
     pauses: list[Pause] = Field(description="Every pause, oldest first.")
     received: date = Field(description="The day the submission was received (NCP local).")
     received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
-    version: int = Field(description="The case's version; give it as `expected_version` to "
-                         "refuse a step on a case changed meanwhile.")
+    version: int = Field(
+        description="The case's version; give it as `expected_version` to "
+        "refuse a step on a case changed meanwhile."
+    )
     parties: list[Party] = Field(description="Submitters and enterprises.")
     themes: list[str] = Field(description="Chapters of the Guidelines the submission raises.")
     host_countries: list[str] = Field(description="Where the alleged conduct took place.")
     sector: str | None = Field(description="The enterprise's sector.")
-    guidelines_edition: str | None = Field(description="The Guidelines edition that applies: "
-                                           "2011, 2023 or both.")
-    supporting_ncps: list[str] = Field(description="NCPs supporting the lead NCP (ISO 3166 "
-                                       "codes).")
+    guidelines_edition: str | None = Field(
+        description="The Guidelines edition that applies: 2011, 2023 or both."
+    )
+    supporting_ncps: list[str] = Field(description="NCPs supporting the lead NCP (ISO 3166 codes).")
     timezone: str = Field(description="The NCP's time zone, in which dates are local.")
-    next_due: Deadline | None = Field(description="The open deadline due first (a copy of its "
-                                      "entry in `deadlines`); null when none is open.")
-    deadlines: list[Deadline] = Field(description="Every deadline started, with its "
-                                      "explanation and status.")
+    next_due: Deadline | None = Field(
+        description="The open deadline due first (a copy of its "
+        "entry in `deadlines`); null when none is open."
+    )
+    deadlines: list[Deadline] = Field(description="Every deadline started, with its explanation and status.")
 
 
 class Lead(ReadModel):
@@ -130,8 +135,10 @@ class Lead(ReadModel):
 
     member: str | None = Field(description="The lead member's id; null when nobody leads.")
     name: str | None = Field(description="The lead member's name.")
-    how: str | None = Field(description="How they came to lead: the kind of the lead decision "
-                            "(opened, reassigned); null when set outside the rotation.")
+    how: str | None = Field(
+        description="How they came to lead: the kind of the lead decision "
+        "(opened, reassigned); null when set outside the rotation."
+    )
     since: Instant | None = Field(description="When that decision was taken.")
     why: str = Field(description="The decision in words.")
 
@@ -180,10 +187,12 @@ class TriggerOption(ReadModel):
 
     trigger: Trigger = Field(description="The trigger.")
     allowed: bool = Field(description="Whether it may fire now.")
-    to_state: State | None = Field(description="The state it leads to from here; null when "
-                                   "no transition leaves this state with it.")
-    outcomes: list[Outcome] = Field(description="The outcomes it may record (one must be "
-                                    "chosen when there are several).")
+    to_state: State | None = Field(
+        description="The state it leads to from here; null when no transition leaves this state with it."
+    )
+    outcomes: list[Outcome] = Field(
+        description="The outcomes it may record (one must be chosen when there are several)."
+    )
     why_not: str | None = Field(description="Why it may not fire now; null when it may.")
     meaning: str = Field(description="What the step means, in words.")
 
@@ -198,19 +207,23 @@ class Triggers(ReadModel):
 
 # ---- the audit log -----------------------------------------------------------------------------
 
+
 class AuditEntry(ReadModel):
     """An entry of the hash-chained audit log (docs/audit-format.md describes every kind)."""
 
     seq: int = Field(description="Position in the chain: 1, 2, 3, ... without gaps.")
-    case_ref: str | None = Field(description="The case the entry is about; null for entries "
-                                 "about no case (users, members, duty, exports).")
+    case_ref: str | None = Field(
+        description="The case the entry is about; null for entries "
+        "about no case (users, members, duty, exports)."
+    )
     kind: str = Field(description="What happened: one of the kinds of docs/audit-format.md.")
-    actor: str = Field(description="Who is accountable: a user, a member id, `config`, "
-                       "`scheduler`, `outbox`.")
-    at: str = Field(description="When it took effect, in UTC with microseconds: "
-                    "2025-01-31T09:00:00.000000Z.")
-    from_state: str | None = Field(description="The case's state before; null when the entry "
-                                   "is not about a case's state.")
+    actor: str = Field(
+        description="Who is accountable: a user, a member id, `config`, `scheduler`, `outbox`."
+    )
+    at: str = Field(description="When it took effect, in UTC with microseconds: 2025-01-31T09:00:00.000000Z.")
+    from_state: str | None = Field(
+        description="The case's state before; null when the entry is not about a case's state."
+    )
     to_state: str | None = Field(description="The case's state after.")
     reason: str | None = Field(description="The reason given, or a sentence the system wrote.")
     data: dict[str, Any] = Field(description="The kind's own fields.")
@@ -228,11 +241,11 @@ class AuditPage(ReadModel):
 
 # ---- members and the rotation --------------------------------------------------------------------
 
+
 def _spelt(name: str, key: str, description: str) -> Any:
     """A field named `name` in Python and `key` in JSON (a key a Python name cannot hold),
     read back from either (redaction reads the JSON spelling back)."""
-    return Field(validation_alias=AliasChoices(name, key), serialization_alias=key,
-                 description=description)
+    return Field(validation_alias=AliasChoices(name, key), serialization_alias=key, description=description)
 
 
 class Leave(ReadModel):
@@ -249,13 +262,16 @@ class Member(ReadModel):
     name: MemberName
     email: str = Field(description="Where the member's e-mails go.")
     role: RoleInNcp
-    language: str | None = Field(description="The language of the member's e-mails; null "
-                                 "for the NCP's language.")
+    language: str | None = Field(
+        description="The language of the member's e-mails; null for the NCP's language."
+    )
     active: Active
-    conflicts: list[str] = Field(description="Declared conflicts: names or organisation "
-                                 "numbers the member may not lead a case about.")
-    soft_conflicts: list[str] = Field(description="Declared ties the member may lead despite, "
-                                      "noted on the panel.")
+    conflicts: list[str] = Field(
+        description="Declared conflicts: names or organisation numbers the member may not lead a case about."
+    )
+    soft_conflicts: list[str] = Field(
+        description="Declared ties the member may lead despite, noted on the panel."
+    )
     leave: list[Leave] = Field(description="Periods away.")
     on_leave_today: bool = Field(description="Whether the member is away today.")
     last_led: str | None = Field(description="The last case the member was given to lead.")
@@ -266,8 +282,9 @@ class Members(ReadModel):
     """`members list --json`: every member ever brought in."""
 
     members: list[Member] = Field(description="Active first, in config order.")
-    config_changes: str | None = Field(description="What `members sync` would change; null "
-                                       "when the database matches config.toml.")
+    config_changes: str | None = Field(
+        description="What `members sync` would change; null when the database matches config.toml."
+    )
 
 
 class RotationRow(ReadModel):
@@ -276,10 +293,10 @@ class RotationRow(ReadModel):
     member: MemberId
     name: MemberName
     role: RoleInNcp
-    place: int | None = Field(description="Place in the order of candidates; null when "
-                              "inactive.")
-    status: str = Field(description="next, eligible, later, inactive, or why the member may "
-                        "not lead (a skip reason).")
+    place: int | None = Field(description="Place in the order of candidates; null when inactive.")
+    status: str = Field(
+        description="next, eligible, later, inactive, or why the member may not lead (a skip reason)."
+    )
     why: str = Field(description="Why, in words.")
 
 
@@ -296,15 +313,17 @@ class Rotation(ReadModel):
 
     mode: str = Field(description="per_case or periodic.")
     on: date = Field(description="The day the rotation is shown for.")
-    next: str | None = Field(description="The member who leads the next case; null for "
-                             "nobody.")
+    next: str | None = Field(description="The member who leads the next case; null for nobody.")
     rule: str = Field(description="The rule applied.")
     explanation: str = Field(description="The decision in words.")
     members: list[RotationRow] = Field(description="Every member, in the rotation's order.")
     duty: Duty | None = Field(description="Periodic mode: the duty period; else null.")
     config_changes: str | None = Field(description="What `members sync` would change.")
-    every: str | None = Field(default=None, exclude_if=lambda value: value is None,
-                              description="Periodic mode only: how long a duty period lasts.")
+    every: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Periodic mode only: how long a duty period lasts.",
+    )
 
 
 class RotationReportRow(ReadModel):

@@ -13,8 +13,21 @@ from states.users import User
 from workflow.ports import Transaction, UnitOfWork
 
 # Keys of a view or audit entry that hold identifiers, not free text: never rewritten.
-IDENTIFIERS = frozenset({"reference", "case_ref", "seq", "kind", "state", "from_state",
-                         "to_state", "prev_hash", "hash", "version", "at"})
+IDENTIFIERS = frozenset(
+    {
+        "reference",
+        "case_ref",
+        "seq",
+        "kind",
+        "state",
+        "from_state",
+        "to_state",
+        "prev_hash",
+        "hash",
+        "version",
+        "at",
+    }
+)
 
 
 def protecting(tx: Transaction) -> Redaction:

@@ -22,8 +22,9 @@ def _histories(uow: UnitOfWork, settings: Settings) -> tuple[dict[str, Any], Red
         return histories(tx.audit.entries(), settings.ncp.timezone), redactions.protecting(tx)
 
 
-def timelines(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-              year: int | None = None) -> dict[str, Any]:
+def timelines(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, year: int | None = None
+) -> dict[str, Any]:
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
@@ -43,5 +44,4 @@ def oecd(*, uow: UnitOfWork, settings: Settings, year: int | None = None) -> lis
     year = inputs.year(year)
     cases, redaction = _histories(uow, settings)
     rows = oecd_rows(cases, lead_ncp=settings.ncp.country, chapters=THEMES, year=year)
-    return [dict(redaction.value(row, row["reference"], keep=redactions.IDENTIFIERS))
-            for row in rows]
+    return [dict(redaction.value(row, row["reference"], keep=redactions.IDENTIFIERS)) for row in rows]

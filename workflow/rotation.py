@@ -30,6 +30,7 @@ log = get_logger("ncpflow.rotation")
 
 # -- notices ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Notices:
     """Where lead notices go (the new lead; the chair; the secretariat), queued in the outbox."""
@@ -38,52 +39,91 @@ class Notices:
     render: Renderer
 
     def to_member(self, member: Member) -> Recipient:
-        return Recipient(member.id, member.email, member.name,
-                         member.language or self.settings.ncp.language)
+        return Recipient(member.id, member.email, member.name, member.language or self.settings.ncp.language)
 
     def to_chairs(self, members: Iterable[Member]) -> list[Recipient]:
         return [self.to_member(m) for m in members if m.active and m.role is Role.CHAIR]
 
     def to_secretariat(self) -> list[Recipient]:
-        return [Recipient(a, a, self.settings.ncp.name, self.settings.ncp.language)
-                for a in self.settings.ncp.secretariat]
+        return [
+            Recipient(a, a, self.settings.ncp.name, self.settings.ncp.language)
+            for a in self.settings.ncp.secretariat
+        ]
 
-    def queue(self, tx: Transaction, *, kind: str, case: Case, recipients: Sequence[Recipient],
-              reason: str, now: datetime) -> list[str]:
+    def queue(
+        self,
+        tx: Transaction,
+        *,
+        kind: str,
+        case: Case,
+        recipients: Sequence[Recipient],
+        reason: str,
+        now: datetime,
+    ) -> list[str]:
         unique: dict[str, Recipient] = {}
         for recipient in recipients:
             unique.setdefault(recipient.address.lower(), recipient)
         for recipient in unique.values():
-            rendered = self.render(kind, recipient.language, {
-                "reference": case.reference, "title": case.title, "received": case.received_on,
-                "reason": reason, "recipient_name": recipient.name,
-                "ncp_name": self.settings.ncp.name_in(recipient.language)})
-            tx.outbox.add(message_id=new_message_id(self.settings), case_ref=case.reference,
-                          kind=kind, recipient=recipient.address, language=recipient.language,
-                          subject=rendered.subject, text=rendered.text, html=rendered.html,
-                          at=now)
+            rendered = self.render(
+                kind,
+                recipient.language,
+                {
+                    "reference": case.reference,
+                    "title": case.title,
+                    "received": case.received_on,
+                    "reason": reason,
+                    "recipient_name": recipient.name,
+                    "ncp_name": self.settings.ncp.name_in(recipient.language),
+                },
+            )
+            tx.outbox.add(
+                message_id=new_message_id(self.settings),
+                case_ref=case.reference,
+                kind=kind,
+                recipient=recipient.address,
+                language=recipient.language,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                at=now,
+            )
         return [r.key for r in unique.values()]
 
 
-def _notify_decision(tx: Transaction, notices: Notices | None, *, case: Case,
-                     members: Sequence[Member], chosen: str | None, reason: str,
-                     now: datetime) -> list[str]:
+def _notify_decision(
+    tx: Transaction,
+    notices: Notices | None,
+    *,
+    case: Case,
+    members: Sequence[Member],
+    chosen: str | None,
+    reason: str,
+    now: datetime,
+) -> list[str]:
     """The new lead hears they lead; when nobody can, the chair and the secretariat hear why."""
     if notices is None:
         return []
     if chosen is not None:
         lead = next(m for m in members if m.id == chosen)
-        return notices.queue(tx, kind="case_assigned", case=case,
-                             recipients=[notices.to_member(lead)], reason=reason, now=now)
-    return notices.queue(tx, kind="lead_unassigned", case=case,
-                         recipients=notices.to_chairs(members) + notices.to_secretariat(),
-                         reason=reason, now=now)
+        return notices.queue(
+            tx, kind="case_assigned", case=case, recipients=[notices.to_member(lead)], reason=reason, now=now
+        )
+    return notices.queue(
+        tx,
+        kind="lead_unassigned",
+        case=case,
+        recipients=notices.to_chairs(members) + notices.to_secretariat(),
+        reason=reason,
+        now=now,
+    )
 
 
 # -- members ----------------------------------------------------------------------------------
 
-def apply_members(tx: Transaction, configured: Sequence[Member], *, actor: str,
-                  now: datetime) -> MemberChanges:
+
+def apply_members(
+    tx: Transaction, configured: Sequence[Member], *, actor: str, now: datetime
+) -> MemberChanges:
     """Bring config's members into the database: add, update, reactivate, deactivate; audited."""
     stored = tx.members.all()
     changes = plan_sync(stored, configured)
@@ -93,15 +133,22 @@ def apply_members(tx: Transaction, configured: Sequence[Member], *, actor: str,
         tx.members.put(member, position=position, at=now)
     for offset, member_id in enumerate(changes.deactivated):
         tx.members.deactivate(member_id, position=len(configured) + offset, at=now)
-    tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                    reason=changes.describe(),
-                    record=records.MembersSynced.of(changes, [m.id for m in configured]))
+    tx.audit.append(
+        case_ref=None,
+        actor=actor,
+        at=now,
+        from_state=None,
+        to_state=None,
+        reason=changes.describe(),
+        record=records.MembersSynced.of(changes, [m.id for m in configured]),
+    )
     log.info("members_synced", changes=changes.describe(), actor=actor)
     return changes
 
 
-def sync_members(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                 actor: str = "config") -> MemberChanges:
+def sync_members(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, actor: str = "config"
+) -> MemberChanges:
     """`members sync` (and `init`): config.toml's [[members]] into the database."""
     require_actor(actor)
     with uow.write() as tx:
@@ -123,20 +170,35 @@ def _member(members: Sequence[Member], member_id: str) -> Member:
 
 # -- deciding ---------------------------------------------------------------------------------
 
-def decide(tx: Transaction, members: Sequence[Member], *, case: Case, policy: Policy,
-           on_day: date, recused: frozenset[str] = frozenset()) -> LeadDecision:
+
+def decide(
+    tx: Transaction,
+    members: Sequence[Member],
+    *,
+    case: Case,
+    policy: Policy,
+    on_day: date,
+    recused: frozenset[str] = frozenset(),
+) -> LeadDecision:
     """The rule on the database's state: who has led least recently, or who is on duty."""
     rule = policy.rotation
     periodic = rule.mode is RotationMode.PERIODIC
     duty = tx.members.duty() if periodic else None
-    return choose_lead(members, parties=case.parties, on=on_day, last_led=tx.members.last_led(),
-                       rule=rule, duty=duty.member if duty else None,
-                       last_on_duty=tx.members.last_on_duty() if periodic else None,
-                       recused=recused)
+    return choose_lead(
+        members,
+        parties=case.parties,
+        on=on_day,
+        last_led=tx.members.last_led(),
+        rule=rule,
+        duty=duty.member if duty else None,
+        last_on_duty=tx.members.last_on_duty() if periodic else None,
+        recused=recused,
+    )
 
 
-def decide_for_new_case(tx: Transaction, case: Case, policy: Policy
-                        ) -> tuple[LeadDecision, list[Member]] | None:
+def decide_for_new_case(
+    tx: Transaction, case: Case, policy: Policy
+) -> tuple[LeadDecision, list[Member]] | None:
     """Inside open_case's transaction: the lead for a case received on its date of receipt.
 
     None when no members were ever brought in (`init` / `members sync`): no rotation to run.
@@ -147,36 +209,74 @@ def decide_for_new_case(tx: Transaction, case: Case, policy: Policy
     return decide(tx, members, case=case, policy=policy, on_day=case.received_on), members
 
 
-def record_new_case(tx: Transaction, *, case: Case, decision: LeadDecision,
-                    members: Sequence[Member], policy: Policy, actor: str, now: datetime,
-                    notices: Notices | None) -> None:
+def record_new_case(
+    tx: Transaction,
+    *,
+    case: Case,
+    decision: LeadDecision,
+    members: Sequence[Member],
+    policy: Policy,
+    actor: str,
+    now: datetime,
+    notices: Notices | None,
+) -> None:
     """After the case row and its `opened` entry: the decision row, the notices, the audit."""
-    tx.members.record(case_ref=case.reference, member_id=decision.chosen, kind="opened",
-                      at=case.received_at, explanation=decision.explain(),
-                      skipped=decision.skipped)
-    notified = _notify_decision(tx, notices, case=case, members=members,
-                                chosen=decision.chosen, reason=decision.explain(), now=now)
+    tx.members.record(
+        case_ref=case.reference,
+        member_id=decision.chosen,
+        kind="opened",
+        at=case.received_at,
+        explanation=decision.explain(),
+        skipped=decision.skipped,
+    )
+    notified = _notify_decision(
+        tx, notices, case=case, members=members, chosen=decision.chosen, reason=decision.explain(), now=now
+    )
     tx.audit.append(
-        case_ref=case.reference, actor=actor, at=case.received_at,
-        from_state=case.state.value, to_state=case.state.value, reason=decision.explain(),
-        record=records.new_case_lead(mode=policy.rotation.mode.value, on=case.received_on,
-                                     decision=decision, notified=notified, recorded_at=now))
-    log.info("lead_decided", case=case.reference, lead=decision.chosen,
-             skipped=[str(s) for s in decision.skipped])
+        case_ref=case.reference,
+        actor=actor,
+        at=case.received_at,
+        from_state=case.state.value,
+        to_state=case.state.value,
+        reason=decision.explain(),
+        record=records.new_case_lead(
+            mode=policy.rotation.mode.value,
+            on=case.received_on,
+            decision=decision,
+            notified=notified,
+            recorded_at=now,
+        ),
+    )
+    log.info(
+        "lead_decided", case=case.reference, lead=decision.chosen, skipped=[str(s) for s in decision.skipped]
+    )
 
 
 # -- changing the lead of a case --------------------------------------------------------------
 
+
 def _open_case_for_change(tx: Transaction, reference: str) -> Case:
     case = tx.cases.get(reference)
     if case.is_terminal:
-        raise StepRefusedError(reference=reference, state=case.state.value,
-                               problem="the case is closed; its lead no longer changes")
+        raise StepRefusedError(
+            reference=reference,
+            state=case.state.value,
+            problem="the case is closed; its lead no longer changes",
+        )
     return case
 
 
-def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: str, reason: str,
-             override: bool = False, notices: Notices | None = None) -> Case:
+def reassign(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    to: str,
+    actor: str,
+    reason: str,
+    override: bool = False,
+    notices: Notices | None = None,
+) -> Case:
     """Give the case to member `to`; refused for a member who may not lead it unless overridden."""
     require_actor(actor)
     require_text(reason, REASON)
@@ -186,42 +286,74 @@ def reassign(*, uow: UnitOfWork, clock: Clock, reference: str, to: str, actor: s
         target = _member(members, to)
         case = _open_case_for_change(tx, reference)
         if case.lead_member == to:
-            raise StepRefusedError(reference=reference, state=case.state.value,
-                                   problem=f"{to} already leads the case")
+            raise StepRefusedError(
+                reference=reference, state=case.state.value, problem=f"{to} already leads the case"
+            )
         today = case.calendar.local_date(now)
-        blocking = reasons_not_to_lead(target, parties=case.parties, on=today,
-                                       recused=tx.members.recused(reference))
+        blocking = reasons_not_to_lead(
+            target, parties=case.parties, on=today, recused=tx.members.recused(reference)
+        )
         if blocking and not override:
             raise StepRefusedError(
-                reference=reference, state=case.state.value,
-                problem=Input(N_("{member} may not lead it ({why}); add {override} to assign "
-                                 "anyway (the override is audited)"),
-                              params={"member": to, "why": "; ".join(s.detail for s in blocking),
-                                      "override": Input("", "override")}))
+                reference=reference,
+                state=case.state.value,
+                problem=Input(
+                    N_(
+                        "{member} may not lead it ({why}); add {override} to assign "
+                        "anyway (the override is audited)"
+                    ),
+                    params={
+                        "member": to,
+                        "why": "; ".join(s.detail for s in blocking),
+                        "override": Input("", "override"),
+                    },
+                ),
+            )
         explanation = f"reassigned by {actor}: {reason}"
         if blocking:
             explanation += f" (override: {'; '.join(str(s) for s in blocking)})"
         if case.lead_member is not None:
-            tx.members.give_up(case_ref=reference, member_id=case.lead_member, at=now,
-                               kind="reassigned")
-        tx.members.record(case_ref=reference, member_id=to, kind="reassigned", at=now,
-                          explanation=explanation, skipped=())
+            tx.members.give_up(case_ref=reference, member_id=case.lead_member, at=now, kind="reassigned")
+        tx.members.record(
+            case_ref=reference, member_id=to, kind="reassigned", at=now, explanation=explanation, skipped=()
+        )
         saved = tx.cases.save(replace(case, lead_member=to), previous=case)
-        notified = _notify_decision(tx, notices, case=saved, members=members, chosen=to,
-                                    reason=explanation, now=now)
+        notified = _notify_decision(
+            tx, notices, case=saved, members=members, chosen=to, reason=explanation, now=now
+        )
         tx.audit.append(
-            case_ref=reference, actor=actor, at=now, from_state=case.state.value,
-            to_state=case.state.value, reason=reason,
+            case_ref=reference,
+            actor=actor,
+            at=now,
+            from_state=case.state.value,
+            to_state=case.state.value,
+            reason=reason,
             record=records.LeadReassigned(
-                case.lead_member, to, bool(blocking),
-                tuple(records.SkippedMember.of(s) for s in blocking), explanation,
-                tuple(notified), saved.version, now))
+                case.lead_member,
+                to,
+                bool(blocking),
+                tuple(records.SkippedMember.of(s) for s in blocking),
+                explanation,
+                tuple(notified),
+                saved.version,
+                now,
+            ),
+        )
     log.info("lead_reassigned", case=reference, lead=to, override=bool(blocking), actor=actor)
     return saved
 
 
-def recuse(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, member: str,
-           actor: str, reason: str, notices: Notices | None = None) -> Case:
+def recuse(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: Policy,
+    reference: str,
+    member: str,
+    actor: str,
+    reason: str,
+    notices: Notices | None = None,
+) -> Case:
     """The lead steps aside; the rule picks the next eligible member (never them again)."""
     require_actor(actor)
     require_text(reason, REASON)
@@ -232,29 +364,60 @@ def recuse(*, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str, mem
         case = _open_case_for_change(tx, reference)
         if case.lead_member != member:
             raise StepRefusedError(
-                reference=reference, state=case.state.value,
+                reference=reference,
+                state=case.state.value,
                 problem=f"{member} does not lead the case (the lead is "
-                        f"{case.lead_member or 'nobody'}); only the lead recuses")
+                f"{case.lead_member or 'nobody'}); only the lead recuses",
+            )
         tx.members.give_up(case_ref=reference, member_id=member, at=now, kind="recused")
-        decision = decide(tx, members, case=case, policy=policy,
-                          on_day=case.calendar.local_date(now),
-                          recused=tx.members.recused(reference))
-        tx.members.record(case_ref=reference, member_id=decision.chosen, kind="recused", at=now,
-                          explanation=decision.explain(), skipped=decision.skipped)
+        decision = decide(
+            tx,
+            members,
+            case=case,
+            policy=policy,
+            on_day=case.calendar.local_date(now),
+            recused=tx.members.recused(reference),
+        )
+        tx.members.record(
+            case_ref=reference,
+            member_id=decision.chosen,
+            kind="recused",
+            at=now,
+            explanation=decision.explain(),
+            skipped=decision.skipped,
+        )
         saved = tx.cases.save(replace(case, lead_member=decision.chosen), previous=case)
-        notified = _notify_decision(tx, notices, case=saved, members=members,
-                                    chosen=decision.chosen, reason=decision.explain(), now=now)
+        notified = _notify_decision(
+            tx,
+            notices,
+            case=saved,
+            members=members,
+            chosen=decision.chosen,
+            reason=decision.explain(),
+            now=now,
+        )
         tx.audit.append(
-            case_ref=reference, actor=actor, at=now, from_state=case.state.value,
-            to_state=case.state.value, reason=reason,
-            record=records.LeadRecused(member, policy.rotation.mode.value,
-                                       records.Decision.of(decision), tuple(notified),
-                                       saved.version, now))
+            case_ref=reference,
+            actor=actor,
+            at=now,
+            from_state=case.state.value,
+            to_state=case.state.value,
+            reason=reason,
+            record=records.LeadRecused(
+                member,
+                policy.rotation.mode.value,
+                records.Decision.of(decision),
+                tuple(notified),
+                saved.version,
+                now,
+            ),
+        )
     log.info("lead_recused", case=reference, member=member, lead=decision.chosen, actor=actor)
     return saved
 
 
 # -- periodic duty ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DutyResult:
@@ -265,22 +428,28 @@ class DutyResult:
     explanation: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rotated": self.rotated, "duty": self.duty,
-                "since": self.since.isoformat() if self.since else None,
-                "until": self.until.isoformat() if self.until else None,
-                "explanation": self.explanation}
+        return {
+            "rotated": self.rotated,
+            "duty": self.duty,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "explanation": self.explanation,
+        }
 
 
-def advance_duty(*, uow: UnitOfWork, clock: Clock, policy: Policy,
-                 actor: str = SCHEDULER_ACTOR, force: bool = False) -> DutyResult:
+def advance_duty(
+    *, uow: UnitOfWork, clock: Clock, policy: Policy, actor: str = SCHEDULER_ACTOR, force: bool = False
+) -> DutyResult:
     """The job behind `rotation advance`: hand duty on when the period is over (or `force`).
 
     Idempotent: before the period ends it changes nothing, however often it runs.
     """
     rule = policy.rotation
     if rule.mode is not RotationMode.PERIODIC:
-        raise InvalidInputError('[rotation] mode is "per_case": there is no duty lead to rotate; '
-                                'set mode = "periodic" to use duty periods')
+        raise InvalidInputError(
+            '[rotation] mode is "per_case": there is no duty lead to rotate; '
+            'set mode = "periodic" to use duty periods'
+        )
     require_actor(actor)
     calendar = policy.calendar
     with uow.write() as tx:
@@ -289,29 +458,53 @@ def advance_duty(*, uow: UnitOfWork, clock: Clock, policy: Policy,
         if current is not None and not force:
             until = period_end(rule.every, since=current.since, calendar=calendar)
             if now < until:
-                return DutyResult(False, current.member, current.since, until,
-                                  f"{current.member} is on duty until {until.isoformat()}")
+                return DutyResult(
+                    False,
+                    current.member,
+                    current.since,
+                    until,
+                    f"{current.member} is on duty until {until.isoformat()}",
+                )
         members = tx.members.all()
-        decision = choose_duty(members, current=current.member if current else None,
-                               last_on_duty=tx.members.last_on_duty(),
-                               on=calendar.local_date(now))
+        decision = choose_duty(
+            members,
+            current=current.member if current else None,
+            last_on_duty=tx.members.last_on_duty(),
+            on=calendar.local_date(now),
+        )
         if decision.chosen is None:
             log.warning("duty_not_rotated", why=decision.explain())
-            return DutyResult(False, current.member if current else None,
-                              current.since if current else None, None, decision.explain())
-        tx.members.start_duty(member_id=decision.chosen, at=now, on=calendar.local_date(now),
-                              actor=actor)
+            return DutyResult(
+                False,
+                current.member if current else None,
+                current.since if current else None,
+                None,
+                decision.explain(),
+            )
+        tx.members.start_duty(member_id=decision.chosen, at=now, on=calendar.local_date(now), actor=actor)
         until = period_end(rule.every, since=now, calendar=calendar)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=decision.explain(),
-                        record=records.DutyRotated(current.member if current else None,
-                                                   decision.chosen, until, rule.every, force,
-                                                   records.Decision.of(decision)))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=decision.explain(),
+            record=records.DutyRotated(
+                current.member if current else None,
+                decision.chosen,
+                until,
+                rule.every,
+                force,
+                records.Decision.of(decision),
+            ),
+        )
     log.info("duty_rotated", duty=decision.chosen, until=until.isoformat(), actor=actor)
     return DutyResult(True, decision.chosen, now, until, decision.explain())
 
 
 # -- leads now conflicted or away -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class LeadProblem:
@@ -320,9 +513,13 @@ class LeadProblem:
     problems: tuple[Skip, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"reference": self.case.reference, "title": self.case.title,
-                "state": self.case.state.value, "lead": self.lead,
-                "problems": [s.as_dict() for s in self.problems]}
+        return {
+            "reference": self.case.reference,
+            "title": self.case.title,
+            "state": self.case.state.value,
+            "lead": self.lead,
+            "problems": [s.as_dict() for s in self.problems],
+        }
 
 
 def unavailable_leads(tx: Transaction, *, now: datetime) -> list[LeadProblem]:
@@ -336,9 +533,11 @@ def unavailable_leads(tx: Transaction, *, now: datetime) -> list[LeadProblem]:
             continue
         member = members.get(case.lead_member)
         today = case.calendar.local_date(now)
-        problems = (reasons_not_to_lead(member, parties=case.parties, on=today)
-                    if member is not None else
-                    (Skip(case.lead_member, Reason.INACTIVE, "not a known member"),))
+        problems = (
+            reasons_not_to_lead(member, parties=case.parties, on=today)
+            if member is not None
+            else (Skip(case.lead_member, Reason.INACTIVE, "not a known member"),)
+        )
         if problems:
             found.append(LeadProblem(case, case.lead_member, problems))
     return found
@@ -350,8 +549,9 @@ def check_leads(*, uow: UnitOfWork, clock: Clock) -> list[LeadProblem]:
         return unavailable_leads(tx, now=clock.now())
 
 
-def alert_unavailable_leads(*, uow: UnitOfWork, clock: Clock, notices: Notices,
-                            actor: str = SCHEDULER_ACTOR) -> list[dict[str, Any]]:
+def alert_unavailable_leads(
+    *, uow: UnitOfWork, clock: Clock, notices: Notices, actor: str = SCHEDULER_ACTOR
+) -> list[dict[str, Any]]:
     """The scheduler's job: tell the chair once per (case, lead, problem); audited."""
     if not check_leads(uow=uow, clock=clock):
         return []  # the usual case: no write transaction at all
@@ -360,24 +560,38 @@ def alert_unavailable_leads(*, uow: UnitOfWork, clock: Clock, notices: Notices,
         now = clock.now()  # under the write lock, like the sweep: one order of days
         members = tx.members.all()
         for problem in unavailable_leads(tx, now=now):
-            fresh = [s for s in problem.problems
-                     if tx.members.claim_alert(case_ref=problem.case.reference,
-                                               member_id=problem.lead,
-                                               problem=f"{s.reason.value}: {s.detail}", at=now)]
+            fresh = [
+                s
+                for s in problem.problems
+                if tx.members.claim_alert(
+                    case_ref=problem.case.reference,
+                    member_id=problem.lead,
+                    problem=f"{s.reason.value}: {s.detail}",
+                    at=now,
+                )
+            ]
             if not fresh:
                 continue
             reason = "; ".join(str(s) for s in fresh)
             recipients = notices.to_chairs(members) or notices.to_secretariat()
-            notified = notices.queue(tx, kind="lead_unavailable", case=problem.case,
-                                     recipients=recipients, reason=reason, now=now)
-            entry = records.LeadAlert(problem.case.reference, problem.lead,
-                                      tuple(records.SkippedMember.of(s) for s in fresh),
-                                      tuple(notified))
-            tx.audit.append(case_ref=problem.case.reference, actor=actor, at=now,
-                            from_state=problem.case.state.value,
-                            to_state=problem.case.state.value,
-                            reason=f"the lead may no longer lead the case: {reason}",
-                            record=entry)
+            notified = notices.queue(
+                tx, kind="lead_unavailable", case=problem.case, recipients=recipients, reason=reason, now=now
+            )
+            entry = records.LeadAlert(
+                problem.case.reference,
+                problem.lead,
+                tuple(records.SkippedMember.of(s) for s in fresh),
+                tuple(notified),
+            )
+            tx.audit.append(
+                case_ref=problem.case.reference,
+                actor=actor,
+                at=now,
+                from_state=problem.case.state.value,
+                to_state=problem.case.state.value,
+                reason=f"the lead may no longer lead the case: {reason}",
+                record=entry,
+            )
             alerted.append(entry.to_data())
     log.info("leads_checked", alerted=len(alerted))
     return alerted

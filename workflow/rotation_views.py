@@ -21,28 +21,37 @@ from workflow.ports import Clock, UnitOfWork
 
 def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
     org_number = rotation_phrases(translator(language)).org_number
-    return [f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
-            f"{org_number.format(number=m.org_number) if m.org_number else ''}" for m in items]
+    return [
+        f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
+        f"{org_number.format(number=m.org_number) if m.org_number else ''}"
+        for m in items
+    ]
 
 
 def member_fields(member: Member, *, language: str = "en") -> dict[str, Any]:
     """What config.toml says of a member (`read_models.Member` adds today's state)."""
-    return {"id": member.id, "name": member.name, "email": member.email,
-            "role": member.role, "language": member.language, "active": member.active,
-            "conflicts": _matches(member.conflicts, language),
-            "soft_conflicts": _matches(member.soft_conflicts, language),
-            "leave": [read_models.Leave(start=p.start, end=p.end) for p in member.leave]}
+    return {
+        "id": member.id,
+        "name": member.name,
+        "email": member.email,
+        "role": member.role,
+        "language": member.language,
+        "active": member.active,
+        "conflicts": _matches(member.conflicts, language),
+        "soft_conflicts": _matches(member.soft_conflicts, language),
+        "leave": [read_models.Leave(start=p.start, end=p.end) for p in member.leave],
+    }
 
 
-def config_drift(stored: Sequence[Member], settings: Settings, *,
-                 language: str = "en") -> str | None:
+def config_drift(stored: Sequence[Member], settings: Settings, *, language: str = "en") -> str | None:
     """What `members sync` would change, or None when the database matches config.toml."""
     changes = plan_sync(stored, settings.configured_members)
     return None if changes.empty else changes.describe(tr=translator(language))
 
 
-def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                 language: str = "en") -> read_models.Members:
+def members_view(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, language: str = "en"
+) -> read_models.Members:
     """`members list`: everyone ever brought in, with today's availability and caseload.
 
     The texts are in `language` (the pages); the command line keeps English."""
@@ -56,15 +65,22 @@ def members_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
     for member in members:
         away = member.leave_on(today)
         led = last_led.get(member.id)
-        rows.append(read_models.Member(
-            **member_fields(member, language=language), on_leave_today=away is not None,
-            last_led=led.case_ref if led else None, open_caseload=caseload.get(member.id, 0)))
+        rows.append(
+            read_models.Member(
+                **member_fields(member, language=language),
+                on_leave_today=away is not None,
+                last_led=led.case_ref if led else None,
+                open_caseload=caseload.get(member.id, 0),
+            )
+        )
     return read_models.Members(
-        members=rows, config_changes=config_drift(members, settings, language=language))
+        members=rows, config_changes=config_drift(members, settings, language=language)
+    )
 
 
-def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
-                  language: str = "en") -> read_models.Rotation:
+def rotation_view(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, language: str = "en"
+) -> read_models.Rotation:
     """`rotation show`: who leads the next case (no parties yet), and why not each other member.
 
     Reasons and the explanation are in `language` (the pages); `mode`, `rule` and each row's
@@ -79,9 +95,15 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
         last_led = tx.members.last_led()
         duty = tx.members.duty() if periodic else None
         last_on_duty = tx.members.last_on_duty() if periodic else {}
-    decision = choose_lead(members, on=today, last_led=last_led, rule=policy.rotation,
-                           duty=duty.member if duty else None, last_on_duty=last_on_duty,
-                           tr=translator(language))
+    decision = choose_lead(
+        members,
+        on=today,
+        last_led=last_led,
+        rule=policy.rotation,
+        duty=duty.member if duty else None,
+        last_on_duty=last_on_duty,
+        tr=translator(language),
+    )
     rows: list[read_models.RotationRow] = []
     for place, candidate in enumerate(decision.candidates, start=1):
         member = next(m for m in members if m.id == candidate.member)
@@ -93,27 +115,39 @@ def rotation_view(*, uow: UnitOfWork, clock: Clock, settings: Settings,
         elif decision.chosen is None:
             status, why = "eligible", candidate.note
         else:
-            status, why = "later", words.after.format(note=candidate.note,
-                                                      member=decision.chosen)
-        rows.append(read_models.RotationRow(member=member.id, name=member.name,
-                                            role=member.role, place=place, status=status,
-                                            why=why))
+            status, why = "later", words.after.format(note=candidate.note, member=decision.chosen)
+        rows.append(
+            read_models.RotationRow(
+                member=member.id, name=member.name, role=member.role, place=place, status=status, why=why
+            )
+        )
     for member in members:
         if not member.active:
-            rows.append(read_models.RotationRow(member=member.id, name=member.name,
-                                                role=member.role, place=None,
-                                                status="inactive", why=words.inactive))
+            rows.append(
+                read_models.RotationRow(
+                    member=member.id,
+                    name=member.name,
+                    role=member.role,
+                    place=None,
+                    status="inactive",
+                    why=words.inactive,
+                )
+            )
     on_duty = None
     if periodic and duty is not None:
         until = period_end(policy.rotation.every, since=duty.since, calendar=policy.calendar)
-        on_duty = read_models.Duty(member=duty.member, since=duty.since.isoformat(),
-                                   until=until.isoformat())
+        on_duty = read_models.Duty(member=duty.member, since=duty.since.isoformat(), until=until.isoformat())
     return read_models.Rotation(
-        mode=policy.rotation.mode.value, on=today, next=decision.chosen, rule=decision.rule,
+        mode=policy.rotation.mode.value,
+        on=today,
+        next=decision.chosen,
+        rule=decision.rule,
         explanation=decision.explain(tr=translator(language)) if members else words.no_members,
-        members=rows, duty=on_duty,
+        members=rows,
+        duty=on_duty,
         config_changes=config_drift(members, settings, language=language),
-        every=policy.rotation.every if periodic else None)
+        every=policy.rotation.every if periodic else None,
+    )
 
 
 def lead_view(*, uow: UnitOfWork, case: Case) -> read_models.Panel:
@@ -132,11 +166,11 @@ def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, read_mode
     return {c.reference: _lead_view(c, members, by_case[c.reference]) for c in cases}
 
 
-def _lead_view(case: Case, members: Sequence[Member],
-               records: Sequence[LeadRecord]) -> read_models.Panel:
+def _lead_view(case: Case, members: Sequence[Member], records: Sequence[LeadRecord]) -> read_models.Panel:
     # The same rows `members.recused` would read again.
-    recused = frozenset(r.member_id for r in records
-                        if r.given_up_kind == "recused" and r.member_id is not None)
+    recused = frozenset(
+        r.member_id for r in records if r.given_up_kind == "recused" and r.member_id is not None
+    )
     latest = records[-1] if records else None
     if latest is not None and latest.member_id == case.lead_member:
         why: str = latest.explanation
@@ -148,18 +182,28 @@ def _lead_view(case: Case, members: Sequence[Member],
     names = {m.id: m.name for m in members}
     taking, out = panel(members, parties=case.parties, lead=case.lead_member, recused=recused)
     return read_models.Panel(
-        lead=read_models.Lead(member=case.lead_member, name=names.get(case.lead_member or ""),
-                              how=how, since=latest.at.isoformat() if latest and how else None,
-                              why=why),
-        taking_part=[read_models.PanelMember(member=p.member.id, name=p.member.name,
-                                             role=p.member.role, lead=p.lead, note=p.note)
-                     for p in taking],
-        not_taking_part=[read_models.Excluded(member=s.member, reason=s.reason,
-                                              detail=s.detail) for s in out])
+        lead=read_models.Lead(
+            member=case.lead_member,
+            name=names.get(case.lead_member or ""),
+            how=how,
+            since=latest.at.isoformat() if latest and how else None,
+            why=why,
+        ),
+        taking_part=[
+            read_models.PanelMember(
+                member=p.member.id, name=p.member.name, role=p.member.role, lead=p.lead, note=p.note
+            )
+            for p in taking
+        ],
+        not_taking_part=[
+            read_models.Excluded(member=s.member, reason=s.reason, detail=s.detail) for s in out
+        ],
+    )
 
 
-def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = None,
-                    until: date | None = None) -> read_models.RotationReport:
+def rotation_report(
+    *, uow: UnitOfWork, policy: Policy, since: date | None = None, until: date | None = None
+) -> read_models.RotationReport:
     """`report rotation`: per member, leads taken in the period, open caseload now, skips by reason."""
     inputs.period(since, until)
     calendar = policy.calendar
@@ -167,23 +211,34 @@ def rotation_report(*, uow: UnitOfWork, policy: Policy, since: date | None = Non
         members = tx.members.all()
         records = tx.members.decisions(
             since=calendar.start_of_day(since) if since else None,
-            until=calendar.start_of_day(until + timedelta(days=1)) if until else None)
+            until=calendar.start_of_day(until + timedelta(days=1)) if until else None,
+        )
         cases = tx.cases.list()
     caseload = Counter(c.lead_member for c in cases if not c.is_terminal and c.lead_member)
     skips = Counter(s.reason.value for r in records for s in r.skipped)
     rows = []
     for member in members:
         mine = [r for r in records if r.member_id == member.id]
-        rows.append(read_models.RotationReportRow(
-            member=member.id, name=member.name, active=member.active,
-            led=len({r.case_ref for r in mine}),
-            led_by_kind=dict(Counter(r.kind for r in mine)),
-            given_up=dict(Counter(r.given_up_kind for r in mine if r.given_up_kind)),
-            skipped=dict(Counter(s.reason.value for r in records for s in r.skipped
-                                 if s.member == member.id)),
-            open_caseload=caseload.get(member.id, 0)))
+        rows.append(
+            read_models.RotationReportRow(
+                member=member.id,
+                name=member.name,
+                active=member.active,
+                led=len({r.case_ref for r in mine}),
+                led_by_kind=dict(Counter(r.kind for r in mine)),
+                given_up=dict(Counter(r.given_up_kind for r in mine if r.given_up_kind)),
+                skipped=dict(
+                    Counter(s.reason.value for r in records for s in r.skipped if s.member == member.id)
+                ),
+                open_caseload=caseload.get(member.id, 0),
+            )
+        )
     return read_models.RotationReport(
-        since=since, until=until, decisions=len(records), members=rows,
+        since=since,
+        until=until,
+        decisions=len(records),
+        members=rows,
         skips_by_reason=dict(skips),
         without_lead=sum(1 for r in records if r.member_id is None),
-        open_without_lead=sum(1 for c in cases if not c.is_terminal and not c.lead_member))
+        open_without_lead=sum(1 for c in cases if not c.is_terminal and not c.lead_member),
+    )

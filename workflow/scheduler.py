@@ -87,8 +87,13 @@ def jobs(app: Application) -> list[str]:
     audit checkpoint only when an audit signing key is configured."""
     periodic = app.policy.rotation.mode is RotationMode.PERIODIC
     keyed = app.audit.signer() is not None
-    return [SWEEP_JOB, DISPATCH_JOB, *([DUTY_JOB] if periodic else []), LEADS_JOB,
-            *([CHECKPOINT_JOB] if keyed else [])]
+    return [
+        SWEEP_JOB,
+        DISPATCH_JOB,
+        *([DUTY_JOB] if periodic else []),
+        LEADS_JOB,
+        *([CHECKPOINT_JOB] if keyed else []),
+    ]
 
 
 @dataclass
@@ -136,27 +141,56 @@ def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
     """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`."""
     scheduler = heartbeat.scheduler
     settings = app.settings.scheduler
-    common: dict[str, Any] = {"replace_existing": True, "coalesce": True, "max_instances": 1,
-                              "misfire_grace_time": settings.misfire_grace,
-                              "kwargs": {"app": app}}
-    scheduler.add_job(run_sweep, "interval", id=SWEEP_JOB, seconds=settings.sweep_interval,
-                      next_run_time=_now(app), **common)
-    scheduler.add_job(run_dispatch, "interval", id=DISPATCH_JOB,
-                      seconds=settings.dispatch_interval, next_run_time=_now(app),
-                      **{**common, "kwargs": {"app": app,
-                                              "stop": heartbeat.stopping}})
+    common: dict[str, Any] = {
+        "replace_existing": True,
+        "coalesce": True,
+        "max_instances": 1,
+        "misfire_grace_time": settings.misfire_grace,
+        "kwargs": {"app": app},
+    }
+    scheduler.add_job(
+        run_sweep,
+        "interval",
+        id=SWEEP_JOB,
+        seconds=settings.sweep_interval,
+        next_run_time=_now(app),
+        **common,
+    )
+    scheduler.add_job(
+        run_dispatch,
+        "interval",
+        id=DISPATCH_JOB,
+        seconds=settings.dispatch_interval,
+        next_run_time=_now(app),
+        **{**common, "kwargs": {"app": app, "stop": heartbeat.stopping}},
+    )
     if DUTY_JOB in jobs(app):
-        scheduler.add_job(run_duty, "interval", id=DUTY_JOB, seconds=settings.rotation_interval,
-                          next_run_time=_now(app), **common)
-    scheduler.add_job(run_leads_check, "interval", id=LEADS_JOB,
-                      seconds=settings.rotation_interval, next_run_time=_now(app), **common)
+        scheduler.add_job(
+            run_duty,
+            "interval",
+            id=DUTY_JOB,
+            seconds=settings.rotation_interval,
+            next_run_time=_now(app),
+            **common,
+        )
+    scheduler.add_job(
+        run_leads_check,
+        "interval",
+        id=LEADS_JOB,
+        seconds=settings.rotation_interval,
+        next_run_time=_now(app),
+        **common,
+    )
     if CHECKPOINT_JOB in jobs(app):
         # Nightly at 02:30 in the NCP's zone; without a key the job list says it is off.
         scheduler.add_job(run_checkpoint, "cron", id=CHECKPOINT_JOB, hour=2, minute=30, **common)
     elif load_key(app.settings) is not None:
-        log.warning("audit_checkpoints_off", reason="only an HMAC key is configured; new "
-                    "checkpoints are signed with Ed25519: `ncpflow audit keygen --output FILE`, "
-                    "then [audit] signing_key_file")
+        log.warning(
+            "audit_checkpoints_off",
+            reason="only an HMAC key is configured; new "
+            "checkpoints are signed with Ed25519: `ncpflow audit keygen --output FILE`, "
+            "then [audit] signing_key_file",
+        )
 
 
 def _now(app: Application) -> Any:
@@ -175,8 +209,11 @@ def run(app: Application) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("scheduler_started", jobs=jobs(app),
-             sweep_interval=app.settings.scheduler.sweep_interval,
-             dispatch_interval=app.settings.scheduler.dispatch_interval)
+    log.info(
+        "scheduler_started",
+        jobs=jobs(app),
+        sweep_interval=app.settings.scheduler.sweep_interval,
+        dispatch_interval=app.settings.scheduler.dispatch_interval,
+    )
     heartbeat.start()
     log.info("scheduler_stopped")

@@ -99,10 +99,11 @@ class Throttle:
                 # Still full: forget the keys with the fewest failures, never a locked one, so
                 # failures spread over many names cannot wipe the lock on the one attacked.
                 if len(self._failures) >= TRACKED:
-                    unlocked = sorted((k for k, t in self._failures.items()
-                                       if len(t) < self.limit),
-                                      key=lambda k: len(self._failures[k]))
-                    for spare in unlocked[:max(1, TRACKED // 10)]:
+                    unlocked = sorted(
+                        (k for k, t in self._failures.items() if len(t) < self.limit),
+                        key=lambda k: len(self._failures[k]),
+                    )
+                    for spare in unlocked[: max(1, TRACKED // 10)]:
                         del self._failures[spare]
             times = self._recent(key, now) or self._failures.setdefault(key, deque())
             times.append(now)
@@ -118,8 +119,12 @@ class Throttle:
 class Gate:
     """At most `at_once` argon2 verifications, `waiting` more queued; the rest refused."""
 
-    def __init__(self, at_once: int = ARGON2_AT_ONCE, waiting: int = ARGON2_WAITING,
-                 wait_seconds: float = ARGON2_WAIT_SECONDS) -> None:
+    def __init__(
+        self,
+        at_once: int = ARGON2_AT_ONCE,
+        waiting: int = ARGON2_WAITING,
+        wait_seconds: float = ARGON2_WAIT_SECONDS,
+    ) -> None:
         self._slots = threading.BoundedSemaphore(at_once)
         self._admitted = 0
         self._limit = at_once + waiting
@@ -162,8 +167,9 @@ class SignIn:
         users.prepare_password_checks()
 
     def _throttled(self, name: str, address: str, now: datetime) -> int:
-        return max(self.per_user.retry_after(_user_key(name), now),
-                   self.per_address.retry_after(address, now))
+        return max(
+            self.per_user.retry_after(_user_key(name), now), self.per_address.retry_after(address, now)
+        )
 
     def password(self, name: str, password: str, address: str) -> Attempt:
         """Check a name and password; the first step of signing in."""
@@ -214,23 +220,40 @@ class SignIn:
         self.per_user.clear(_user_key(name))
 
     def _failed(self, name: str, address: str, now: datetime, why: str) -> None:
-        locked = [what for what, throttle, key in [
-            ("user", self.per_user, _user_key(name)), ("address", self.per_address, address)]
-            if throttle.fail(key, now)]
+        locked = [
+            what
+            for what, throttle, key in [
+                ("user", self.per_user, _user_key(name)),
+                ("address", self.per_address, address),
+            ]
+            if throttle.fail(key, now)
+        ]
         actor = _actor(name)
         with self.uow.write() as tx:
-            tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None,
-                            to_state=None, reason=why,
-                            record=records.SignInFailed(name[:100], address))
+            tx.audit.append(
+                case_ref=None,
+                actor=actor,
+                at=now,
+                from_state=None,
+                to_state=None,
+                reason=why,
+                record=records.SignInFailed(name[:100], address),
+            )
             for what in locked:
-                limit, subject = ((PER_USER, "user name") if what == "user"
-                                  else (PER_ADDRESS, "client address"))
+                limit, subject = (
+                    (PER_USER, "user name") if what == "user" else (PER_ADDRESS, "client address")
+                )
                 tx.audit.append(
-                    case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
+                    case_ref=None,
+                    actor=actor,
+                    at=now,
+                    from_state=None,
+                    to_state=None,
                     reason=f"{limit} failed sign-ins within {_minutes(WINDOW)} minutes: the "
-                           f"{subject} is locked out until they are {_minutes(WINDOW)} "
-                           "minutes old",
-                    record=records.SignInThrottled(name[:100], address, what))
+                    f"{subject} is locked out until they are {_minutes(WINDOW)} "
+                    "minutes old",
+                    record=records.SignInThrottled(name[:100], address, what),
+                )
         log.warning("sign_in_failed", user=name[:100], address=address, why=why, locked=locked)
 
     # -- sessions --------------------------------------------------------------------------
@@ -241,8 +264,13 @@ class SignIn:
         now = self.clock.now()
         with self.uow.write() as tx:
             tx.users.purge_sessions(ended_before=now - KEEP_ENDED)
-            tx.users.add_session(id_hash=session_hash(raw), name=user.name, at=now,
-                                 expires_at=now + SESSION_LIFETIME, address=address)
+            tx.users.add_session(
+                id_hash=session_hash(raw),
+                name=user.name,
+                at=now,
+                expires_at=now + SESSION_LIFETIME,
+                address=address,
+            )
         log.info("signed_in", user=user.name, address=address)
         return raw
 

@@ -83,8 +83,16 @@ class Enrolment:
     uri: str
 
 
-def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
-             member_id: str | None = None, password: str | None = None) -> NewUser:
+def add_user(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    name: str,
+    role: str,
+    actor: str,
+    member_id: str | None = None,
+    password: str | None = None,
+) -> NewUser:
     """Create a user with a fresh API token (returned once, stored hashed)."""
     require_actor(actor)
     name = name.strip()
@@ -105,9 +113,15 @@ def add_user(*, uow: UnitOfWork, clock: Clock, name: str, role: str, actor: str,
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
         listed = tx.users.add_token(name, token_hash(token), at=now)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"user {name} added",
-                        record=records.UserAdded(name, chosen.value, member_id, listed.id))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"user {name} added",
+            record=records.UserAdded(name, chosen.value, member_id, listed.id),
+        )
     log.info("user_added", user=name, role=chosen.value, actor=actor)
     return NewUser(user, token)
 
@@ -151,28 +165,38 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
         _existing(tx, name)
         tx.users.set_password(name, hashed)
         ended = tx.users.revoke_sessions(name, at=now)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"password of {name} set",
-                        record=records.PasswordSet(name, ended))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"password of {name} set",
+            record=records.PasswordSet(name, ended),
+        )
     return ended
 
 
-def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool,
-                 actor: str) -> None:
+def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool, actor: str) -> None:
     """Disable (every session ends; tokens and sign-in refused) or enable a user again."""
     now = clock.now()
     with uow.write() as tx:
         authorise(tx, actor, Action.MANAGE_USERS)
         user = _existing(tx, name)
         if user.disabled == disabled:
-            raise InvalidInputError(f"user '{name}' is already "
-                                    f"{'disabled' if disabled else 'enabled'}")
+            raise InvalidInputError(f"user '{name}' is already {'disabled' if disabled else 'enabled'}")
         tx.users.set_disabled(name, disabled)
         ended = tx.users.revoke_sessions(name, at=now) if disabled else 0
         record = (records.UserDisabled if disabled else records.UserEnabled)(name, ended)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"user {name} {record.kind.removeprefix('user_')}",
-                        record=record)
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"user {name} {record.kind.removeprefix('user_')}",
+            record=record,
+        )
     log.info(record.kind, user=name, actor=actor)
 
 
@@ -184,9 +208,15 @@ def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewT
         authorise(tx, actor, Action.MANAGE_USERS)
         _existing(tx, name)
         listed = tx.users.add_token(name, token_hash(token), at=now)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"API token {listed.id} of {name} issued",
-                        record=records.TokenIssued(name, listed.id))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"API token {listed.id} of {name} issued",
+            record=records.TokenIssued(name, listed.id),
+        )
     return NewToken(token, listed)
 
 
@@ -196,29 +226,37 @@ def list_tokens(*, uow: UnitOfWork, name: str) -> list[ApiToken]:
         return tx.users.tokens(name)
 
 
-def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | None,
-                 actor: str) -> int:
+def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | None, actor: str) -> int:
     """Revoke one token (by its listed id) or, with None, every token of the user."""
     now = clock.now()
     with uow.write() as tx:
         authorise(tx, actor, Action.MANAGE_USERS)
         _existing(tx, name)
         if token_id is not None and token_id not in {t.id for t in tx.users.tokens(name)}:
-            raise InvalidInputError(f"user '{name}' has no token '{token_id}'; "
-                                    f"see `ncpflow users tokens {name}`")
+            raise InvalidInputError(
+                f"user '{name}' has no token '{token_id}'; see `ncpflow users tokens {name}`"
+            )
         count = tx.users.revoke_tokens(name, at=now, token_id=token_id)
         if count == 0:
-            raise InvalidInputError(f"token '{token_id}' of {name} is revoked already"
-                                    if token_id else f"user '{name}' has no active token")
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"API token {token_id or '(all)'} of {name} revoked",
-                        record=records.TokenRevoked(name, token_id, count))
+            raise InvalidInputError(
+                f"token '{token_id}' of {name} is revoked already"
+                if token_id
+                else f"user '{name}' has no active token"
+            )
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"API token {token_id or '(all)'} of {name} revoked",
+            record=records.TokenRevoked(name, token_id, count),
+        )
     log.info("token_revoked", user=name, token=token_id, count=count, actor=actor)
     return count
 
 
-def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
-               issuer: str) -> Enrolment:
+def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str, issuer: str) -> Enrolment:
     """A new TOTP secret for the user (replacing any old one): shown once, to scan."""
     import pyotp
 
@@ -231,9 +269,15 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str,
         # A second factor is often added because a password may have leaked: end the sessions
         # signed in without it.
         tx.users.revoke_sessions(name, at=now)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"second factor (TOTP) of {name} enrolled",
-                        record=records.TotpEnrolled(name))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"second factor (TOTP) of {name} enrolled",
+            record=records.TotpEnrolled(name),
+        )
     uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=issuer)
     return Enrolment(secret, uri)
 
@@ -246,9 +290,15 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
             raise InvalidInputError(f"user '{name}' has no second factor enrolled")
         tx.users.set_totp(name, None)
         tx.users.revoke_sessions(name, at=now)
-        tx.audit.append(case_ref=None, actor=actor, at=now, from_state=None, to_state=None,
-                        reason=f"second factor (TOTP) of {name} removed",
-                        record=records.TotpRemoved(name))
+        tx.audit.append(
+            case_ref=None,
+            actor=actor,
+            at=now,
+            from_state=None,
+            to_state=None,
+            reason=f"second factor (TOTP) of {name} removed",
+            record=records.TotpRemoved(name),
+        )
 
 
 def list_users(*, uow: UnitOfWork) -> list[User]:

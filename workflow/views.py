@@ -41,81 +41,120 @@ def redacted(model: Model, redaction: Redaction, reference: str | None = None) -
     return type(model).model_validate(data)
 
 
-def case_view(*, uow: UnitOfWork, case: Case, today: date, viewer: User,
-              language: str = "en") -> read_models.Case:
+def case_view(
+    *, uow: UnitOfWork, case: Case, today: date, viewer: User, language: str = "en"
+) -> read_models.Case:
     """What `case show --json` prints, redacted for a viewer who may not see identities;
     deadline explanations in `language` (the API keeps the English default)."""
     lead = rotation_views.lead_view(uow=uow, case=case)
-    return _case_view(case, lead, today=today, language=language,
-                      redaction=redactions.read_for_viewer(uow, viewer))
+    return _case_view(
+        case, lead, today=today, language=language, redaction=redactions.read_for_viewer(uow, viewer)
+    )
 
 
-def show_case(*, uow: UnitOfWork, reference: str, today: date, viewer: User,
-              language: str = "en") -> tuple[Case, read_models.Case]:
+def show_case(
+    *, uow: UnitOfWork, reference: str, today: date, viewer: User, language: str = "en"
+) -> tuple[Case, read_models.Case]:
     """The case and `case_view` of it, both from one snapshot (the API's and CLI's `show`)."""
     with uow.read():
         case = queries.get_case(uow=uow, reference=reference)
-        return case, case_view(uow=uow, case=case, today=today, viewer=viewer,
-                               language=language)
+        return case, case_view(uow=uow, case=case, today=today, viewer=viewer, language=language)
 
 
-def _case_view(case: Case, panel: read_models.Panel, *, today: date, language: str,
-               redaction: Redaction) -> read_models.Case:
-    return redacted(queries.case_document(case, panel, today=today, language=language),
-                    redaction, case.reference)
+def _case_view(
+    case: Case, panel: read_models.Panel, *, today: date, language: str, redaction: Redaction
+) -> read_models.Case:
+    return redacted(
+        queries.case_document(case, panel, today=today, language=language), redaction, case.reference
+    )
 
 
-def case_page(*, uow: UnitOfWork, today: date, viewer: User, state: str | None = None,
-              lead: str | None = None, overdue: bool = False, open_only: bool = False,
-              limit: int = 50, offset: int = 0) -> read_models.CasePage:
+def case_page(
+    *,
+    uow: UnitOfWork,
+    today: date,
+    viewer: User,
+    state: str | None = None,
+    lead: str | None = None,
+    overdue: bool = False,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> read_models.CasePage:
     """One page of cases, oldest first; filtering, counting and paging happen in the database."""
     chosen = inputs.choice(State, state, "state") if state is not None else None
     with uow.read() as tx:  # cases and their leads from one snapshot
-        total, cases = tx.cases.page(state=chosen, lead=lead,
-                                     overdue_on=today if overdue else None,
-                                     open_only=open_only, limit=limit, offset=offset)
+        total, cases = tx.cases.page(
+            state=chosen,
+            lead=lead,
+            overdue_on=today if overdue else None,
+            open_only=open_only,
+            limit=limit,
+            offset=offset,
+        )
         redaction = redactions.for_viewer(tx, viewer)
         leads = rotation_views.lead_views(uow=uow, cases=cases)
     return read_models.CasePage(
-        total=total, limit=limit, offset=offset,
-        items=[_case_view(c, leads[c.reference], today=today, language="en",
-                          redaction=redaction) for c in cases])
+        total=total,
+        limit=limit,
+        offset=offset,
+        items=[
+            _case_view(c, leads[c.reference], today=today, language="en", redaction=redaction) for c in cases
+        ],
+    )
 
 
 def entry_view(entry: AuditEntry, redaction: Redaction) -> read_models.AuditEntry:
     """An audit entry as a reader sees it: free text (reason, actor, data) redacted."""
     view = read_models.AuditEntry(
-        seq=entry.seq, case_ref=entry.case_ref, kind=entry.kind, actor=entry.actor,
-        at=entry.at, from_state=entry.from_state, to_state=entry.to_state, reason=entry.reason,
-        data=dict(entry.data), prev_hash=entry.prev_hash, hash=entry.hash)
+        seq=entry.seq,
+        case_ref=entry.case_ref,
+        kind=entry.kind,
+        actor=entry.actor,
+        at=entry.at,
+        from_state=entry.from_state,
+        to_state=entry.to_state,
+        reason=entry.reason,
+        data=dict(entry.data),
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+    )
     return redacted(view, redaction, entry.case_ref)
 
 
-def audit_page(*, uow: UnitOfWork, viewer: User, case_ref: str | None = None,
-               kind: str | None = None, limit: int = 100, offset: int = 0,
-               before: int | None = None,
-               newest_first: bool = False) -> read_models.AuditPage:
+def audit_page(
+    *,
+    uow: UnitOfWork,
+    viewer: User,
+    case_ref: str | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    before: int | None = None,
+    newest_first: bool = False,
+) -> read_models.AuditPage:
     """A page of the audit log, read in the database: oldest first after `offset`, or newest
     first below seq `before` (the audit page's "older" link)."""
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)  # an unknown reference is an error, not an empty page
-        entries = tx.audit.page(case_ref=case_ref, kind=kind, limit=limit, offset=offset,
-                                before=before, newest_first=newest_first)
+        entries = tx.audit.page(
+            case_ref=case_ref, kind=kind, limit=limit, offset=offset, before=before, newest_first=newest_first
+        )
         redaction = redactions.for_viewer(tx, viewer)
-    return read_models.AuditPage(limit=limit, offset=offset,
-                                 items=[entry_view(e, redaction) for e in entries])
+    return read_models.AuditPage(
+        limit=limit, offset=offset, items=[entry_view(e, redaction) for e in entries]
+    )
 
 
-def members_page(*, uow: UnitOfWork, clock: Clock, settings: Settings, viewer: User,
-                 language: str) -> tuple[read_models.Members, read_models.Rotation]:
+def members_page(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, viewer: User, language: str
+) -> tuple[read_models.Members, read_models.Rotation]:
     """The members page's two views (`members list`, `rotation show`), redacted for a viewer
     who may not see identities: a member's declared conflict may name a confidential party."""
     redaction = redactions.read_for_viewer(uow, viewer)
-    members = rotation_views.members_view(uow=uow, clock=clock, settings=settings,
-                                          language=language)
-    rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings,
-                                            language=language)
+    members = rotation_views.members_view(uow=uow, clock=clock, settings=settings, language=language)
+    rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings, language=language)
     return redacted(members, redaction), redacted(rotation, redaction)
 
 
@@ -133,21 +172,46 @@ def may_advance(user: User, case: Case) -> None:
     if not allows(user.role, Action.ADVANCE_LED_CASE):
         raise ForbiddenError(user.role, Action.ADVANCE_ANY_CASE)
     if user.member_id is None or case.lead_member != user.member_id:
-        raise ForbiddenError(user.role, Action.ADVANCE_ANY_CASE,
-                             f"member {user.member_id} does not lead case {case.reference} "
-                             f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
-                             "handler may advance it")
+        raise ForbiddenError(
+            user.role,
+            Action.ADVANCE_ANY_CASE,
+            f"member {user.member_id} does not lead case {case.reference} "
+            f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
+            "handler may advance it",
+        )
 
 
-def advance_as(user: User, *, uow: UnitOfWork, clock: Clock, policy: Policy, reference: str,
-               trigger: str, reason: str, outcome: str | None = None,
-               at: date | datetime | None = None, expected_version: int | None = None,
-               scope: str | None = None, then: Callable[[Case], None] | None = None) -> Case:
+def advance_as(
+    user: User,
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    policy: Policy,
+    reference: str,
+    trigger: str,
+    reason: str,
+    outcome: str | None = None,
+    at: date | datetime | None = None,
+    expected_version: int | None = None,
+    scope: str | None = None,
+    then: Callable[[Case], None] | None = None,
+) -> Case:
     """`cases.advance` with the user as actor, refused (ForbiddenError) unless they may."""
-    return cases.advance(uow=uow, clock=clock, policy=policy, reference=reference,
-                         trigger=trigger, actor=user.name, reason=reason, outcome=outcome, at=at,
-                         expected_version=expected_version, scope=scope,
-                         may=lambda case: may_advance(user, case), then=then)
+    return cases.advance(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=reference,
+        trigger=trigger,
+        actor=user.name,
+        reason=reason,
+        outcome=outcome,
+        at=at,
+        expected_version=expected_version,
+        scope=scope,
+        may=lambda case: may_advance(user, case),
+        then=then,
+    )
 
 
 def health(*, uow: UnitOfWork) -> None:

@@ -27,8 +27,10 @@ def alerts_sweep(
         return
     out.print(f"{len(queued)} alert(s) queued")
     for alert in queued:
-        out.print(f"  {alert['case']} {alert['deadline']} {alert['rung']} (due {alert['due']}) "
-                  f"→ {escape(', '.join(alert['recipients']) or 'nobody')}")
+        out.print(
+            f"  {alert['case']} {alert['deadline']} {alert['rung']} (due {alert['due']}) "
+            f"→ {escape(', '.join(alert['recipients']) or 'nobody')}"
+        )
 
 
 @outbox_app.command("dispatch")
@@ -47,8 +49,7 @@ def outbox_dispatch(
 @deadlines_app.command("ics")
 def deadlines_ics(
     ctx: typer.Context,
-    member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")
-                      ] = None,
+    member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")] = None,
     output_file: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Open deadlines as an iCalendar (.ics) file."""

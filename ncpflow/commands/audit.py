@@ -38,17 +38,24 @@ def audit_log(
         output.emit_jsonl(rows)
 
 
-PublicKeys = Annotated[list[Path] | None, typer.Option(
-    "--public-key", help="A trusted Ed25519 public key (PEM, from `audit public-key`); "
-    "repeatable. The configured signing key's public half is trusted too.")]
+PublicKeys = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--public-key",
+        help="A trusted Ed25519 public key (PEM, from `audit public-key`); "
+        "repeatable. The configured signing key's public half is trusted too.",
+    ),
+]
 
 
 @audit_app.command("verify")
 def audit_verify(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json")] = False,
-    file: Annotated[Path | None, typer.Option(
-        "--file", help="Verify an exported JSONL file offline, without the database.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Verify an exported JSONL file offline, without the database."),
+    ] = None,
     public_keys: PublicKeys = None,
 ) -> None:
     """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
@@ -62,22 +69,24 @@ def audit_verify(
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:
-        out.print(f"audit log intact: {report.chain.entries} entries checked, "
-                  f"{report.checkpoints} checkpoints, head {report.chain.head_seq} "
-                  f"{report.chain.head_hash}")
+        out.print(
+            f"audit log intact: {report.chain.entries} entries checked, "
+            f"{report.checkpoints} checkpoints, head {report.chain.head_seq} "
+            f"{report.chain.head_hash}"
+        )
     else:
         if not report.chain.ok:
-            output.err.print(f"audit log BROKEN at seq {report.chain.first_bad_seq}: "
-                             f"{report.chain.problem}")
+            output.err.print(f"audit log BROKEN at seq {report.chain.first_bad_seq}: {report.chain.problem}")
         for finding in report.findings:
             output.err.print(finding.problem)
-        output.err.print(f"{report.chain.entries} entries checked; first bad seq "
-                         f"{report.first_bad_seq}")
+        output.err.print(f"{report.chain.entries} entries checked; first bad seq {report.first_bad_seq}")
     if report.unfinished and not as_json:
         seqs = ", ".join(str(s) for s in report.unfinished)
-        output.err.print(f"unfinished checkpoint at seq {seqs}: signed and logged, not yet in "
-                         "the database (a checkpoint was interrupted); the next `audit "
-                         "checkpoint` completes it")
+        output.err.print(
+            f"unfinished checkpoint at seq {seqs}: signed and logged, not yet in "
+            "the database (a checkpoint was interrupted); the next `audit "
+            "checkpoint` completes it"
+        )
     if not report.ok:
         raise typer.Exit(6)
 
@@ -91,18 +100,20 @@ def _verify_file(context: Context, file: Path, public_keys: list[Path], as_json:
     if as_json:
         emit_json(verdict.as_dict())
     elif verdict.status is FileStatus.INTACT:
-        out.print(f"{file}: export intact ({verdict.mode}): {verdict.entries} entries, "
-                  f"{verdict.redacted} redacted, {verdict.gaps} gaps; head seq "
-                  f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}",
-                  soft_wrap=True)
+        out.print(
+            f"{file}: export intact ({verdict.mode}): {verdict.entries} entries, "
+            f"{verdict.redacted} redacted, {verdict.gaps} gaps; head seq "
+            f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}",
+            soft_wrap=True,
+        )
     elif verdict.status is FileStatus.BROKEN:
         where = f" at seq {verdict.first_bad_seq}" if verdict.first_bad_seq is not None else ""
-        output.err.print(escape(f"{file}: export BROKEN{where}: {verdict.problem}"),
-                         soft_wrap=True)
+        output.err.print(escape(f"{file}: export BROKEN{where}: {verdict.problem}"), soft_wrap=True)
     else:
         label = "UNSIGNED" if verdict.status is FileStatus.UNSIGNED else "NOT TRUSTED"
-        output.err.print(escape(f"{file}: export {label} ({verdict.entries} entries): "
-                                f"{verdict.problem}"), soft_wrap=True)
+        output.err.print(
+            escape(f"{file}: export {label} ({verdict.entries} entries): {verdict.problem}"), soft_wrap=True
+        )
     if verdict.status is FileStatus.BROKEN:
         raise typer.Exit(6)
     if verdict.status is not FileStatus.INTACT:
@@ -121,20 +132,27 @@ def audit_checkpoint(
     context = context_of(ctx)
     checkpoint = context.app().audit.checkpoint()
     if as_json:
-        emit_json({**checkpoint.as_dict(),
-                   "file": str(audit.checkpoint_path(context.settings()))})
+        emit_json({**checkpoint.as_dict(), "file": str(audit.checkpoint_path(context.settings()))})
     else:
-        out.print(f"checkpoint at seq {checkpoint.seq} {checkpoint.hash} ({checkpoint.at}), "
-                  f"key {checkpoint.key}", soft_wrap=True)
+        out.print(
+            f"checkpoint at seq {checkpoint.seq} {checkpoint.hash} ({checkpoint.at}), key {checkpoint.key}",
+            soft_wrap=True,
+        )
 
 
 @audit_app.command("keygen")
 def audit_keygen(
-    output_file: Annotated[Path | None, output.output_option(
-        "Write the key to this file (mode 0600) instead of stdout.")] = None,
-    kind: Annotated[KeyKind, typer.Option(
-        "--kind", help="ed25519: the signing key of checkpoints and exports; hmac: the key of "
-        "checkpoints made before Ed25519 signing.")] = KeyKind.ed25519,
+    output_file: Annotated[
+        Path | None, output.output_option("Write the key to this file (mode 0600) instead of stdout.")
+    ] = None,
+    kind: Annotated[
+        KeyKind,
+        typer.Option(
+            "--kind",
+            help="ed25519: the signing key of checkpoints and exports; hmac: the key of "
+            "checkpoints made before Ed25519 signing.",
+        ),
+    ] = KeyKind.ed25519,
 ) -> None:
     """Make a new audit key; keep it outside the database."""
     from workflow import audit
@@ -144,12 +162,18 @@ def audit_keygen(
     if output_file is None:
         sys.stdout.write(made.text)
     elif made.kind is KeyKind.ed25519:
-        out.print(escape(f"signing key written to {output_file} (mode 0600), key "
-                         f"{made.key_id}; set [audit] signing_key_file to it, and give peer "
-                         "reviewers the public key (`ncpflow audit public-key`)"), soft_wrap=True)
+        out.print(
+            escape(
+                f"signing key written to {output_file} (mode 0600), key "
+                f"{made.key_id}; set [audit] signing_key_file to it, and give peer "
+                "reviewers the public key (`ncpflow audit public-key`)"
+            ),
+            soft_wrap=True,
+        )
     else:
-        out.print(escape(f"key written to {output_file} (mode 0600); set [audit] key_file to "
-                         "it"), soft_wrap=True)
+        out.print(
+            escape(f"key written to {output_file} (mode 0600); set [audit] key_file to it"), soft_wrap=True
+        )
 
 
 @audit_app.command("public-key")
@@ -162,8 +186,7 @@ def audit_public_key(
 
     signer = audit.require_signer(context_of(ctx).settings())
     if as_json:
-        emit_json({"key": signer.key_id, "algorithm": "ed25519",
-                   "public_key": signer.public_pem()})
+        emit_json({"key": signer.key_id, "algorithm": "ed25519", "public_key": signer.public_pem()})
     else:
         sys.stdout.write(signer.public_pem())
 
@@ -182,12 +205,12 @@ def audit_export(
     ctx: typer.Context,
     fmt: Annotated[LogFormat, typer.Option("--format")] = LogFormat.jsonl,
     case: Annotated[str | None, typer.Option("--case", help="Only this case's entries.")] = None,
-    since: Annotated[str | None, typer.Option("--from", help="First day (UTC), YYYY-MM-DD.")]
-    = None,
+    since: Annotated[str | None, typer.Option("--from", help="First day (UTC), YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day (UTC), YYYY-MM-DD.")] = None,
     output_file: Annotated[Path | None, output.output_option()] = None,
-    reveal: Annotated[bool, typer.Option(
-        "--reveal", help="Admins: show confidential submitters' names (audited).")] = False,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Admins: show confidential submitters' names (audited).")
+    ] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
 ) -> None:
     """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
@@ -206,9 +229,14 @@ def audit_export(
     with to_file(output_file):
         _write_utf8(lines)
     if app.audit.signer() is None:
-        output.err.print(escape("note: the export is not signed (no [audit] signing_key_file "
-                                f"or ${audit.SIGNING_KEY_ENV}); `audit verify --file` will "
-                                "call it unsigned"), soft_wrap=True)
+        output.err.print(
+            escape(
+                "note: the export is not signed (no [audit] signing_key_file "
+                f"or ${audit.SIGNING_KEY_ENV}); `audit verify --file` will "
+                "call it unsigned"
+            ),
+            soft_wrap=True,
+        )
 
 
 def _write_utf8(lines: Iterator[str]) -> None:
@@ -230,7 +258,6 @@ def _first(rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         return
 
 
-def _chain(first: list[dict[str, Any]],
-           rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _chain(first: list[dict[str, Any]], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     yield from first
     yield from rest

@@ -19,26 +19,40 @@ def case_open(
     enterprise: Annotated[list[str], typer.Option("--enterprise", help="Enterprise (repeat).")],
     submitter: Annotated[list[str], typer.Option("--submitter", help="Submitter (repeat).")],
     actor: Annotated[str, typer.Option("--actor", help="Who registers the case.")],
-    submitter_type: Annotated[list[str] | None, typer.Option(
-        "--submitter-type", help="individual, ngo, trade_union, community, academic, other; "
-        "one for all submitters or one each.")] = None,
-    received: Annotated[str | None, typer.Option(
-        "--received", help="YYYY-MM-DD (NCP local) or ISO datetime with offset; default now.")
+    submitter_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--submitter-type",
+            help="individual, ngo, trade_union, community, academic, other; "
+            "one for all submitters or one each.",
+        ),
     ] = None,
-    theme: Annotated[list[str] | None, typer.Option("--theme", help="Guidelines chapter (repeat).")
-                     ] = None,
-    host_country: Annotated[list[str] | None, typer.Option(
-        "--host-country", help="ISO 3166 alpha-2 code (repeat).")] = None,
+    received: Annotated[
+        str | None,
+        typer.Option("--received", help="YYYY-MM-DD (NCP local) or ISO datetime with offset; default now."),
+    ] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", help="Guidelines chapter (repeat).")] = None,
+    host_country: Annotated[
+        list[str] | None, typer.Option("--host-country", help="ISO 3166 alpha-2 code (repeat).")
+    ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
-    guidelines_edition: Annotated[str | None, typer.Option(
-        "--guidelines-edition", help="2011, 2023 or both (harm that continues).")] = None,
-    supporting_ncp: Annotated[list[str] | None, typer.Option(
-        "--supporting-ncp", help="ISO 3166 code of a supporting NCP (repeat).")] = None,
-    confidential_submitter: Annotated[bool, typer.Option(
-        "--confidential-submitter", help="Withhold the submitters' identity in exports.")] = False,
-    org_number: Annotated[list[str] | None, typer.Option(
-        "--org-number", help='A party\'s organisation number, "NAME=NUMBER" (repeat); '
-        "declared conflicts match on it as well as on the name.")] = None,
+    guidelines_edition: Annotated[
+        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both (harm that continues).")
+    ] = None,
+    supporting_ncp: Annotated[
+        list[str] | None, typer.Option("--supporting-ncp", help="ISO 3166 code of a supporting NCP (repeat).")
+    ] = None,
+    confidential_submitter: Annotated[
+        bool, typer.Option("--confidential-submitter", help="Withhold the submitters' identity in exports.")
+    ] = False,
+    org_number: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--org-number",
+            help='A party\'s organisation number, "NAME=NUMBER" (repeat); '
+            "declared conflicts match on it as well as on the name.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Register a new specific instance; the rotation picks its lead member."""
@@ -47,12 +61,21 @@ def case_open(
 
     types = submitter_type or []  # one type for all submitters, one each, or none
     command = validated(
-        commands.OpenCase, title=title, enterprises=enterprise, submitters=submitter,
+        commands.OpenCase,
+        title=title,
+        enterprises=enterprise,
+        submitters=submitter,
         submitter_type=types[0] if len(types) == 1 else None,
-        submitter_types=types if len(types) > 1 else None, received=received, themes=theme,
-        host_countries=host_country, sector=sector, guidelines_edition=guidelines_edition,
-        supporting_ncps=supporting_ncp, confidential_submitter=confidential_submitter,
-        org_numbers=org_number_pairs(org_number or []))
+        submitter_types=types if len(types) > 1 else None,
+        received=received,
+        themes=theme,
+        host_countries=host_country,
+        sector=sector,
+        guidelines_edition=guidelines_edition,
+        supporting_ncps=supporting_ncp,
+        confidential_submitter=confidential_submitter,
+        org_numbers=org_number_pairs(org_number or []),
+    )
     app = context_of(ctx).app()
     case = app.cases.open(actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -64,23 +87,31 @@ def case_edit(
     reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
     actor: Annotated[str, typer.Option("--actor")],
     reason: Annotated[str, typer.Option("--reason")],
-    theme: Annotated[list[str] | None, typer.Option(
-        "--theme", help="Replaces the themes (repeat).")] = None,
-    host_country: Annotated[list[str] | None, typer.Option(
-        "--host-country", help="Replaces the host countries (repeat).")] = None,
+    theme: Annotated[list[str] | None, typer.Option("--theme", help="Replaces the themes (repeat).")] = None,
+    host_country: Annotated[
+        list[str] | None, typer.Option("--host-country", help="Replaces the host countries (repeat).")
+    ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
-    guidelines_edition: Annotated[str | None, typer.Option(
-        "--guidelines-edition", help="2011, 2023 or both.")] = None,
-    supporting_ncp: Annotated[list[str] | None, typer.Option(
-        "--supporting-ncp", help="Replaces the supporting NCPs (repeat).")] = None,
+    guidelines_edition: Annotated[
+        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both.")
+    ] = None,
+    supporting_ncp: Annotated[
+        list[str] | None, typer.Option("--supporting-ncp", help="Replaces the supporting NCPs (repeat).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
     from workflow import commands
 
-    command = validated(commands.EditCase, reason=reason, themes=theme,
-                        host_countries=host_country, sector=sector,
-                        guidelines_edition=guidelines_edition, supporting_ncps=supporting_ncp)
+    command = validated(
+        commands.EditCase,
+        reason=reason,
+        themes=theme,
+        host_countries=host_country,
+        sector=sector,
+        guidelines_edition=guidelines_edition,
+        supporting_ncps=supporting_ncp,
+    )
     app = context_of(ctx).app()
     case = app.cases.edit(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -90,26 +121,40 @@ def case_edit(
 def case_advance(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
-    trigger: Annotated[str, typer.Argument(help="begin_assessment, accept, reject, examine, "
-                                           "conclude, withdraw, transfer, publish or close.")],
+    trigger: Annotated[
+        str,
+        typer.Argument(
+            help="begin_assessment, accept, reject, examine, conclude, withdraw, transfer, publish or close."
+        ),
+    ],
     actor: Annotated[str, typer.Option("--actor", help="Who takes the step.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
     outcome: Annotated[str | None, typer.Option("--outcome")] = None,
-    at: Annotated[str | None, typer.Option(
-        "--at", help="When it happened: YYYY-MM-DD or ISO datetime with offset; default now.")
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When it happened: YYYY-MM-DD or ISO datetime with offset; default now."),
     ] = None,
-    scope: Annotated[str | None, typer.Option(
-        "--scope", help="With accept: what was accepted, when only in part.")] = None,
-    expect_version: Annotated[int | None, typer.Option(
-        "--expect-version", help="Refuse with a conflict unless the case is at this version.")
+    scope: Annotated[
+        str | None, typer.Option("--scope", help="With accept: what was accepted, when only in part.")
+    ] = None,
+    expect_version: Annotated[
+        int | None,
+        typer.Option("--expect-version", help="Refuse with a conflict unless the case is at this version."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Move a case on with a trigger, an actor and a reason."""
     from workflow import commands
 
-    command = validated(commands.AdvanceCase, trigger=trigger, reason=reason, outcome=outcome,
-                        at=at, scope=scope, expected_version=expect_version)
+    command = validated(
+        commands.AdvanceCase,
+        trigger=trigger,
+        reason=reason,
+        outcome=outcome,
+        at=at,
+        scope=scope,
+        expected_version=expect_version,
+    )
     app = context_of(ctx).app()
     case = app.cases.advance(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -137,8 +182,7 @@ def case_show(
 def case_list(
     ctx: typer.Context,
     state: Annotated[str | None, typer.Option("--state")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")
-                       ] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Cases, oldest first, with their next due date."""
@@ -164,8 +208,11 @@ def case_triggers(
 
     app = context_of(ctx).app()
     case = app.cases.get(reference=reference)
-    options = read_models.json_of(read_models.Triggers(
-        reference=case.reference, state=case.state, triggers=app.cases.triggers(case=case)))
+    options = read_models.json_of(
+        read_models.Triggers(
+            reference=case.reference, state=case.state, triggers=app.cases.triggers(case=case)
+        )
+    )
     if as_json:
         emit_json(options)
         return
@@ -174,8 +221,7 @@ def case_triggers(
     for row in rows:
         if row["allowed"]:
             extra = f" (outcome: {' | '.join(row['outcomes'])})" if row["outcomes"] else ""
-            out.print(f"  [green]✓[/] {row['trigger']} → {row['to_state']}{extra}: "
-                      f"{row['meaning']}")
+            out.print(f"  [green]✓[/] {row['trigger']} → {row['to_state']}{extra}: {row['meaning']}")
     for row in rows:
         if not row["allowed"]:
             out.print(f"  [dim]✗ {row['trigger']}: {row['why_not']}[/]")
@@ -186,10 +232,13 @@ def case_pause(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument()],
     actor: Annotated[str, typer.Option("--actor", help="Who records the pause.")],
-    reason: Annotated[str, typer.Option(
-        "--reason", help="Why: parallel proceedings, a party's request, awaited information.")],
-    requested_by: Annotated[str | None, typer.Option(
-        "--requested-by", help="Who asked for it (a party, the NCP).")] = None,
+    reason: Annotated[
+        str,
+        typer.Option("--reason", help="Why: parallel proceedings, a party's request, awaited information."),
+    ],
+    requested_by: Annotated[
+        str | None, typer.Option("--requested-by", help="Who asked for it (a party, the NCP).")
+    ] = None,
     at: Annotated[str | None, typer.Option("--at", help="When it started; default now.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -224,9 +273,15 @@ def case_resume(
 def case_extend(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument()],
-    deadline: Annotated[str, typer.Option("--deadline", help="acknowledgement, initial_assessment, "
-                                          "good_offices, examination, final_statement, "
-                                          "procedure or follow_up.")],
+    deadline: Annotated[
+        str,
+        typer.Option(
+            "--deadline",
+            help="acknowledgement, initial_assessment, "
+            "good_offices, examination, final_statement, "
+            "procedure or follow_up.",
+        ),
+    ],
     actor: Annotated[str, typer.Option("--actor", help="Who approved the extension.")],
     reason: Annotated[str, typer.Option("--reason")],
     days: Annotated[int | None, typer.Option("--days")] = None,
@@ -236,8 +291,7 @@ def case_extend(
     """Give one open deadline more time, with a reason and who approved it."""
     from workflow import commands
 
-    command = validated(commands.ExtendDeadline, deadline=deadline, reason=reason, days=days,
-                        months=months)
+    command = validated(commands.ExtendDeadline, deadline=deadline, reason=reason, days=days, months=months)
     app = context_of(ctx).app()
     case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
@@ -250,8 +304,9 @@ def case_reassign(
     to: Annotated[str, typer.Option("--to", help="Member id of the new lead.")],
     actor: Annotated[str, typer.Option("--actor", help="Who decides.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
-    override: Annotated[bool, typer.Option(
-        "--override", help="Assign a conflicted, inactive or absent member anyway (audited).")
+    override: Annotated[
+        bool,
+        typer.Option("--override", help="Assign a conflicted, inactive or absent member anyway (audited)."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:

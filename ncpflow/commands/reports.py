@@ -34,8 +34,16 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ";".join(map(str, v)) if isinstance(v, list) else
-                         json.dumps(v) if isinstance(v, dict) else v for k, v in row.items()})
+        writer.writerow(
+            {
+                k: ";".join(map(str, v))
+                if isinstance(v, list)
+                else json.dumps(v)
+                if isinstance(v, dict)
+                else v
+                for k, v in row.items()
+            }
+        )
     return buffer.getvalue()
 
 
@@ -48,46 +56,72 @@ def _fmt(fmt: ReportFormat | None, as_json: bool) -> ReportFormat:
 
 
 @report_app.command("timelines")
-def report_timelines(ctx: typer.Context, year: Annotated[int | None, typer.Option()] = None,
-                     fmt: FormatOpt = None, as_json: JsonOpt = False,
-                     output_file: OutputOpt = None) -> None:
+def report_timelines(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option()] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    output_file: OutputOpt = None,
+) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
     from ncpflow import report_html  # the HTML report's module only for these reports
 
     report = context_of(ctx).app().reports.timelines(year=year)
     chosen = _fmt(fmt, as_json)
-    text = (_json(report) if chosen is ReportFormat.json else _csv(report["stages"])
-            if chosen is ReportFormat.csv else report_html.timelines_html(report))
+    text = (
+        _json(report)
+        if chosen is ReportFormat.json
+        else _csv(report["stages"])
+        if chosen is ReportFormat.csv
+        else report_html.timelines_html(report)
+    )
     output.write_output(text, output_file)
 
 
 @report_app.command("annual")
-def report_annual(ctx: typer.Context, year: Annotated[int, typer.Option()],
-                  fmt: FormatOpt = None, as_json: JsonOpt = False,
-                  output_file: OutputOpt = None) -> None:
+def report_annual(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option()],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    output_file: OutputOpt = None,
+) -> None:
     """Yearly figures for the NCP's annual report."""
     from ncpflow import report_html
 
     report = context_of(ctx).app().reports.annual(year=year)
     chosen = _fmt(fmt, as_json)
-    flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v}
-            for k, v in report.items()]
-    text = (_json(report) if chosen is ReportFormat.json else _csv(flat)
-            if chosen is ReportFormat.csv else report_html.annual_html(report))
+    flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v} for k, v in report.items()]
+    text = (
+        _json(report)
+        if chosen is ReportFormat.json
+        else _csv(flat)
+        if chosen is ReportFormat.csv
+        else report_html.annual_html(report)
+    )
     output.write_output(text, output_file)
 
 
 @report_app.command("oecd")
-def report_oecd(ctx: typer.Context, year: Annotated[int | None, typer.Option()] = None,
-                fmt: FormatOpt = None, as_json: JsonOpt = False,
-                output_file: OutputOpt = None) -> None:
+def report_oecd(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option()] = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    output_file: OutputOpt = None,
+) -> None:
     """One row per case with the OECD database's fields (no party names)."""
     from ncpflow import report_html
 
     rows = context_of(ctx).app().reports.oecd(year=year)
     chosen = _fmt(fmt, as_json)
-    text = (_json(rows) if chosen is ReportFormat.json else _csv(rows)
-            if chosen is ReportFormat.csv else report_html.oecd_html(rows, year))
+    text = (
+        _json(rows)
+        if chosen is ReportFormat.json
+        else _csv(rows)
+        if chosen is ReportFormat.csv
+        else report_html.oecd_html(rows, year)
+    )
     output.write_output(text, output_file)
 
 
@@ -101,8 +135,9 @@ def report_rotation(
     """Leads taken per member, open caseload and skips by reason over a period."""
     from workflow.read_models import json_of
 
-    report = json_of(context_of(ctx).app().reports.rotation(since=day(since, "--from"),
-                                                            until=day(until, "--to")))
+    report = json_of(
+        context_of(ctx).app().reports.rotation(since=day(since, "--from"), until=day(until, "--to"))
+    )
     if as_json:
         emit_json(report)
     else:

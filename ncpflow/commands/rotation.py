@@ -76,10 +76,12 @@ def rotation_check(
 def rotation_advance(
     ctx: typer.Context,
     now: Now = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Hand duty on now, even before the period is over.")] = False,
-    actor: Annotated[str | None, typer.Option(
-        "--actor", help="Who hands duty on; default: the scheduler's name.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Hand duty on now, even before the period is over.")
+    ] = False,
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Who hands duty on; default: the scheduler's name.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Periodic duty: hand duty to the next member when the period is over (the job runs this)."""

@@ -25,8 +25,9 @@ def _password(from_stdin: bool, prompt: bool) -> str | None:
     return None
 
 
-PasswordStdin = Annotated[bool, typer.Option(
-    "--password-stdin", help="Read the password from the first line of standard input.")]
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
+]
 Actor = Annotated[str, typer.Option("--actor", help="Who does it (audited).")]
 
 
@@ -35,12 +36,17 @@ def users_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Sign-in name.")],
     role: Annotated[str, typer.Option("--role", help="handler, member, auditor or admin.")],
-    member: Annotated[str | None, typer.Option(
-        "--member", help="With role member: the member id (see `members list`).")] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="With role member: the member id (see `members list`).")
+    ] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who adds the user (audited).")] = "cli",
-    password: Annotated[bool, typer.Option(
-        "--password", help="Also set a sign-in password, typed at a hidden prompt (else "
-        "later: `users passwd`).")] = False,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Also set a sign-in password, typed at a hidden prompt (else later: `users passwd`).",
+        ),
+    ] = False,
     password_stdin: PasswordStdin = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
@@ -81,42 +87,60 @@ def users_passwd(
 def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Users, their roles and member links (never their secrets)."""
     listed = context_of(ctx).app().users.list()
-    rows = [{"name": u.name, "role": u.role, "member": u.member_id,
-             "password": u.password_hash is not None, "disabled": u.disabled,
-             "totp": u.has_totp} for u in listed]
+    rows = [
+        {
+            "name": u.name,
+            "role": u.role,
+            "member": u.member_id,
+            "password": u.password_hash is not None,
+            "disabled": u.disabled,
+            "totp": u.has_totp,
+        }
+        for u in listed
+    ]
     if as_json:
         emit_json(rows)
         return
     for row in rows:
-        flags = " ".join(f for f, on in [("disabled", row["disabled"]), ("totp", row["totp"])]
-                         if on)
+        flags = " ".join(f for f, on in [("disabled", row["disabled"]), ("totp", row["totp"])] if on)
         out.print(f"{row['name']}  {row['role']}  {row['member'] or ''}  {flags}".rstrip())
 
 
 @users_app.command("disable")
-def users_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
-                  actor: Actor = "cli") -> None:
+def users_disable(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")], actor: Actor = "cli"
+) -> None:
     """Disable a user at once: sign-in, sessions and API tokens are refused (audited)."""
     context_of(ctx).app().users.set_disabled(name=name, disabled=True, actor=actor)
     out.print(f"user {name} disabled; their sessions ended and tokens refused")
 
 
 @users_app.command("enable")
-def users_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
-                 actor: Actor = "cli") -> None:
+def users_enable(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")], actor: Actor = "cli"
+) -> None:
     """Enable a disabled user again (audited); revoked tokens stay revoked."""
     context_of(ctx).app().users.set_disabled(name=name, disabled=False, actor=actor)
     out.print(f"user {name} enabled")
 
 
 @users_app.command("tokens")
-def users_tokens(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
-                 as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def users_tokens(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """The user's API tokens: id (not the token), made, revoked."""
     listed = context_of(ctx).app().users.tokens(name=name)
-    rows = [{"id": t.id, "created_at": t.created_at.isoformat(),
-             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
-             "active": t.active} for t in listed]
+    rows = [
+        {
+            "id": t.id,
+            "created_at": t.created_at.isoformat(),
+            "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None,
+            "active": t.active,
+        }
+        for t in listed
+    ]
     if as_json:
         emit_json(rows)
         return
@@ -126,31 +150,31 @@ def users_tokens(ctx: typer.Context, name: Annotated[str, typer.Argument(help="T
 
 
 @users_app.command("new-token")
-def users_new_token(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The user.")],
-                    actor: Actor = "cli",
-                    as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def users_new_token(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    actor: Actor = "cli",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Issue another API token for the user and print it once (audited)."""
     made = context_of(ctx).app().users.issue_token(name=name, actor=actor)
     if as_json:
         emit_json({"name": name, "id": made.listed.id, "token": made.token})
     else:
-        out.print(f"API token {made.listed.id} of {name} (shown once, keep it safe): "
-                  f"{made.token}")
+        out.print(f"API token {made.listed.id} of {name} (shown once, keep it safe): {made.token}")
 
 
 @users_app.command("revoke-token")
 def users_revoke_token(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The user.")],
-    token_id: Annotated[str | None, typer.Argument(
-        help="The token's id from `users tokens NAME`.")] = None,
+    token_id: Annotated[str | None, typer.Argument(help="The token's id from `users tokens NAME`.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Revoke every token of the user.")] = False,
     actor: Actor = "cli",
 ) -> None:
     """Revoke an API token (or `--all`) at once, in every running server (audited)."""
     if (token_id is None) == (not every):
-        raise InvalidInputError("give a token id (see `ncpflow users tokens NAME`) or --all, "
-                                "not both")
+        raise InvalidInputError("give a token id (see `ncpflow users tokens NAME`) or --all, not both")
     count = context_of(ctx).app().users.revoke_token(name=name, token_id=token_id, actor=actor)
     out.print(f"{count} token(s) of {name} revoked")
 
@@ -183,8 +207,9 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
-    no_scheduler: Annotated[bool, typer.Option(
-        "--no-scheduler", help="Serve only; run the alert/outbox jobs elsewhere.")] = False,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Serve only; run the alert/outbox jobs elsewhere.")
+    ] = False,
 ) -> None:
     """Serve the JSON API and the pages; run the scheduler's jobs in the same process.
 
@@ -199,11 +224,18 @@ def serve(
     jobs = None if no_scheduler else heartbeat.background(application)
     if jobs is not None:
         jobs.start()
-    out.print(f"serving on http://{host}:{port} "
-              f"({'without' if jobs is None else 'with'} the scheduler); Ctrl-C stops")
+    out.print(
+        f"serving on http://{host}:{port} "
+        f"({'without' if jobs is None else 'with'} the scheduler); Ctrl-C stops"
+    )
     try:
-        server.run(app, host=host, port=port, grace=application.settings.smtp.timeout,
-                   on_stop=jobs.stop_soon if jobs is not None else None)
+        server.run(
+            app,
+            host=host,
+            port=port,
+            grace=application.settings.smtp.timeout,
+            on_stop=jobs.stop_soon if jobs is not None else None,
+        )
     finally:
         if jobs is not None:
             jobs.stop()

@@ -58,19 +58,21 @@ STATUS: list[tuple[type[Exception], int, str]] = [
 ]
 
 
-def _error(status: int, error: str, detail: str,
-           headers: dict[str, str] | None = None) -> JSONResponse:
+def _error(status: int, error: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
 
 
 def _invalid(errors: Any) -> JSONResponse:
     """422 naming each field at fault as the request spells it (the body's, the query's)."""
-    found = problems([{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors],
-                     lambda field: field)
-    return JSONResponse({"error": "invalid_input",
-                         "detail": "; ".join(m for _, m in found) or "invalid request",
-                         "fields": list(dict.fromkeys(f for f, _ in found if f))},
-                        status_code=422)
+    found = problems([{**e, "loc": tuple(e.get("loc", ()))[1:]} for e in errors], lambda field: field)
+    return JSONResponse(
+        {
+            "error": "invalid_input",
+            "detail": "; ".join(m for _, m in found) or "invalid request",
+            "fields": list(dict.fromkeys(f for f, _ in found if f)),
+        },
+        status_code=422,
+    )
 
 
 def _allowed(app: FastAPI, request: Request) -> list[str]:
@@ -86,11 +88,13 @@ def _allowed(app: FastAPI, request: Request) -> list[str]:
 
 
 def create_app(application: Application, *, secret: str | None = None) -> FastAPI:
-    app = FastAPI(title="ncpflow", version=__version__,
-                  description="NCP specific-instance workflow: cases, deadlines, audit log.",
-                  # No OpenTelemetry here: off, it costs nothing per request.
-                  telemetry={"tracing": False, "metrics": False, "logs": False,
-                             "operation_spans": False})
+    app = FastAPI(
+        title="ncpflow",
+        version=__version__,
+        description="NCP specific-instance workflow: cases, deadlines, audit log.",
+        # No OpenTelemetry here: off, it costs nothing per request.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+    )
     app.add_middleware(RejectNulInUrl)
     app.state.application = application
     app.state.secret_key = secret or session_key(application.settings)
@@ -118,8 +122,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
 
     @app.exception_handler(NcpflowError)
     def domain_error(request: Request, exc: NcpflowError) -> JSONResponse:
-        status, code = next(((s, c) for kind, s, c in STATUS if isinstance(exc, kind)),
-                            (409, "not_allowed"))
+        status, code = next(((s, c) for kind, s, c in STATUS if isinstance(exc, kind)), (409, "not_allowed"))
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc))
         # The API names each input by its field (`reason`); the command line by its option.
@@ -148,11 +151,14 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Whatever went wrong, the client learns nothing of the code: the details go to the
         # server's log (structlog, with the traceback), never into a response body.
-        log.error("request_crashed", path=request.url.path, method=request.method,
-                  error=f"{type(exc).__name__}: {exc}"[:500],
-                  traceback="".join(traceback.format_exception(exc)))
-        return _error(500, "internal", "the server failed to answer this request; "
-                                       "the details are in its log")
+        log.error(
+            "request_crashed",
+            path=request.url.path,
+            method=request.method,
+            error=f"{type(exc).__name__}: {exc}"[:500],
+            traceback="".join(traceback.format_exception(exc)),
+        )
+        return _error(500, "internal", "the server failed to answer this request; the details are in its log")
 
     @app.get("/healthz", summary="Liveness and database check", tags=["health"])
     def healthz(request: Request) -> dict[str, str]:

@@ -52,8 +52,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class ApiError(Exception):
     """An error the API answers with `{"error": code, "detail": text}` and `status`."""
 
-    def __init__(self, status: int, error: str, detail: str,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, error: str, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status, self.error, self.detail, self.headers = status, error, detail, headers
 
@@ -104,12 +103,15 @@ def optional_user(request: Request) -> User | None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "unauthorized", "the Authorization header must be 'Bearer TOKEN'",
-                           {"WWW-Authenticate": "Bearer"})
+            raise ApiError(
+                401,
+                "unauthorized",
+                "the Authorization header must be 'Bearer TOKEN'",
+                {"WWW-Authenticate": "Bearer"},
+            )
         user = _token_user(request, application, token.strip())
         if user is None:
-            raise ApiError(401, "unauthorized", "the API token is not valid",
-                           {"WWW-Authenticate": "Bearer"})
+            raise ApiError(401, "unauthorized", "the API token is not valid", {"WWW-Authenticate": "Bearer"})
         request.state.by_cookie = False
     else:
         session = _session(request)
@@ -169,9 +171,12 @@ def _token_user(request: Request, application: Application, token: str) -> User 
 def current_user(request: Request) -> User:
     user = optional_user(request)
     if user is None:
-        raise ApiError(401, "unauthorized",
-                       "sign in, or send an API token as 'Authorization: Bearer TOKEN'",
-                       {"WWW-Authenticate": "Bearer"})
+        raise ApiError(
+            401,
+            "unauthorized",
+            "sign in, or send an API token as 'Authorization: Bearer TOKEN'",
+            {"WWW-Authenticate": "Bearer"},
+        )
     return user
 
 
@@ -183,9 +188,13 @@ def api_user(request: Request) -> User:
     user = current_user(request)
     if request.method not in SAFE_METHODS and getattr(request.state, "by_cookie", False):
         if not request.headers.get(CSRF_HEADER):
-            raise ApiError(403, "csrf", "a write signed in by the session cookie needs the "
-                                        "header X-CSRF-Token (GET /api/session gives it); "
-                                        "scripts send 'Authorization: Bearer TOKEN' instead")
+            raise ApiError(
+                403,
+                "csrf",
+                "a write signed in by the session cookie needs the "
+                "header X-CSRF-Token (GET /api/session gives it); "
+                "scripts send 'Authorization: Bearer TOKEN' instead",
+            )
         check_csrf(request, request.headers.get(CSRF_HEADER))
     return user
 
@@ -239,10 +248,18 @@ def _secure(request: Request) -> bool:
 def sign_in(request: Request, response: Response, user: User) -> None:
     """Start a server-side session for `user` and give the browser its cookie."""
     raw = signin_of(request).start_session(user, client_address(request))
-    response.set_cookie(SESSION_COOKIE, raw, max_age=SESSION_SECONDS, httponly=True,
-                        samesite="lax", secure=_secure(request), path="/")
-    response.delete_cookie(PRESESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=_secure(request))
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    response.delete_cookie(
+        PRESESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request)
+    )
 
 
 def sign_out(request: Request, response: Response) -> None:
@@ -250,8 +267,7 @@ def sign_out(request: Request, response: Response) -> None:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         signin_of(request).end_session(cookie)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=_secure(request))
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request))
 
 
 def _csrf_subject(request: Request, *, mint: bool = False) -> str | None:
@@ -276,8 +292,15 @@ def set_cookies(request: Request, response: Response) -> None:
     """Give the browser the pre-session cookie that `csrf_token` minted for it, if any."""
     pre = getattr(request.state, "presession", None)
     if pre and not request.cookies.get(PRESESSION_COOKIE):
-        response.set_cookie(PRESESSION_COOKIE, pre, max_age=SESSION_SECONDS, httponly=True,
-                            samesite="lax", secure=_secure(request), path="/")
+        response.set_cookie(
+            PRESESSION_COOKIE,
+            pre,
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            path="/",
+        )
 
 
 def check_csrf(request: Request, token: str | None) -> None:
@@ -288,8 +311,9 @@ def check_csrf(request: Request, token: str | None) -> None:
         subject = None
     expected = _csrf_subject(request)
     if subject is None or expected is None or subject != expected:
-        raise ApiError(403, "csrf", "the form is stale or was not sent by this site; "
-                                    "reload the page and try again")
+        raise ApiError(
+            403, "csrf", "the form is stale or was not sent by this site; reload the page and try again"
+        )
 
 
 def browser_binding(request: Request) -> str | None:

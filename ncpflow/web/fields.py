@@ -29,11 +29,10 @@ class RejectNulInUrl:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (
-                "\x00" in scope["path"] or b"%00" in scope["query_string"]):
-            response = JSONResponse({"error": "invalid_input",
-                                     "detail": "the URL holds a NUL character (%00)"},
-                                    status_code=422)
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]):
+            response = JSONResponse(
+                {"error": "invalid_input", "detail": "the URL holds a NUL character (%00)"}, status_code=422
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

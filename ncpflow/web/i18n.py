@@ -52,5 +52,8 @@ def helpers(language: str) -> dict[str, Any]:
         return words.gettext(msgid) if msgid else wording.term(value, words)
 
     functions: dict[str, Callable[..., str]] = {
-        "gettext": words.gettext, "ngettext": words.ngettext, "term": term}
+        "gettext": words.gettext,
+        "ngettext": words.ngettext,
+        "term": term,
+    }
     return functions

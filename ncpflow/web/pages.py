@@ -44,12 +44,16 @@ SOON_DAYS = 14  # a due date this close is amber on the dashboard
 AUDIT_PAGE_SIZE = 100  # entries on one page of /audit, newest first
 DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any number
 
-ENV = Environment(loader=FileSystemLoader(HERE / "templates"),
-                  autoescape=select_autoescape(default=True, default_for_string=True),
-                  undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                  # The words come from the one catalogue: each page passes its language's
-                  # `gettext` (ncpflow.web.i18n.helpers).
-                  extensions=["jinja2.ext.i18n"])
+ENV = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    # The words come from the one catalogue: each page passes its language's
+    # `gettext` (ncpflow.web.i18n.helpers).
+    extensions=["jinja2.ext.i18n"],
+)
 ENV.filters["upper_first"] = i18n.upper_first
 TEMPLATES = Jinja2Templates(env=ENV)
 
@@ -64,20 +68,31 @@ FORM_MAX = 20_000
 FormText = Annotated[str, Form(max_length=FORM_MAX), AfterValidator(clean_text)]
 # The forms' fields by their labels on the page (case.html, signin.html); the hidden ones (the
 # step, the case's version, the sign-in's own) by what they are, in the page's language too.
-FORM_LABELS = {"reason": N_("Reason"), "scope": N_("Scope (accept only)"),
-               "requested_by": N_("Requested by"), "outcome": N_("Outcome"),
-               "trigger": N_("step"), "expected_version": N_("version"), "version": N_("version"),
-               "username": N_("User name"), "password": N_("Password"),
-               "code": N_("One-time code"), "pending": N_("the sign-in"),
-               "next": N_("the page to go on to"), "csrf_token": N_("the form")}
+FORM_LABELS = {
+    "reason": N_("Reason"),
+    "scope": N_("Scope (accept only)"),
+    "requested_by": N_("Requested by"),
+    "outcome": N_("Outcome"),
+    "trigger": N_("step"),
+    "expected_version": N_("version"),
+    "version": N_("version"),
+    "username": N_("User name"),
+    "password": N_("Password"),
+    "code": N_("One-time code"),
+    "pending": N_("the sign-in"),
+    "next": N_("the page to go on to"),
+    "csrf_token": N_("the form"),
+}
 
 # Stage -> the deadline that runs while a case is in it (the indicative timeline).
-STAGE_DEADLINE = {State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
-                  State.INITIAL_ASSESSMENT: DeadlineName.INITIAL_ASSESSMENT,
-                  State.GOOD_OFFICES: DeadlineName.GOOD_OFFICES,
-                  State.EXAMINATION: DeadlineName.EXAMINATION,
-                  State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
-                  State.FOLLOW_UP: DeadlineName.FOLLOW_UP}
+STAGE_DEADLINE = {
+    State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
+    State.INITIAL_ASSESSMENT: DeadlineName.INITIAL_ASSESSMENT,
+    State.GOOD_OFFICES: DeadlineName.GOOD_OFFICES,
+    State.EXAMINATION: DeadlineName.EXAMINATION,
+    State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
+    State.FOLLOW_UP: DeadlineName.FOLLOW_UP,
+}
 # What the sign-in form says when it refuses; the template words it in the page's language.
 SIGNIN_PROBLEMS = {
     "bad_login": N_("Wrong user name or password."),
@@ -85,10 +100,11 @@ SIGNIN_PROBLEMS = {
     "code_expired": N_("The sign-in took too long or was not started here. Sign in again."),
     "throttled": N_("Too many failed sign-ins. Try again in {minutes} minutes."),
     "busy": N_("Many sign-ins at once right now. Try again in a moment."),
-    "needs_enrolment": N_("Your role must sign in with a one-time code, and you have none yet. "
-                          "Ask an administrator to enrol you with `ncpflow users totp NAME`."),
-    "stale_form": N_("The form is stale or was not sent by this site. Reload the page and try "
-                     "again."),
+    "needs_enrolment": N_(
+        "Your role must sign in with a one-time code, and you have none yet. "
+        "Ask an administrator to enrol you with `ncpflow users totp NAME`."
+    ),
+    "stale_form": N_("The form is stale or was not sent by this site. Reload the page and try again."),
 }
 SIGNIN_PATHS = ("/signin", "/signin/code")
 
@@ -116,7 +132,8 @@ def _guard(*actions: Action, one_snapshot: bool = False) -> Callable[[Page], Pag
         # FastAPI reads the page's parameters, but for `user`, which the guard gives.
         signature = inspect.signature(page)
         build.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[p for p in signature.parameters.values() if p.name != "user"])
+            parameters=[p for p in signature.parameters.values() if p.name != "user"]
+        )
         build.allow = allow  # type: ignore[attr-defined]  # read by the route walk test
         return build
 
@@ -132,18 +149,17 @@ def _flasher(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.secret_key, salt="flash")
 
 
-def _redirect(url: str, request: Request, *, error: str | None = None,
-              ok: str | None = None) -> RedirectResponse:
+def _redirect(
+    url: str, request: Request, *, error: str | None = None, ok: str | None = None
+) -> RedirectResponse:
     response = RedirectResponse(url, status_code=303)
     if error or ok:
         value = _flasher(request).dumps({"error": (error or "")[:500], "ok": ok or ""})
-        response.set_cookie(FLASH_COOKIE, value, max_age=60, httponly=True, samesite="lax",
-                            path="/")
+        response.set_cookie(FLASH_COOKIE, value, max_age=60, httponly=True, samesite="lax", path="/")
     return response
 
 
-def _render(request: Request, name: str, user: User | None, nav: str,
-            **context: Any) -> HTMLResponse:
+def _render(request: Request, name: str, user: User | None, nav: str, **context: Any) -> HTMLResponse:
     lang = _language(request)
     flash: Mapping[str, str] = {}
     raw = request.cookies.get(FLASH_COOKIE)
@@ -153,18 +169,26 @@ def _render(request: Request, name: str, user: User | None, nav: str,
         except BadSignature:
             flash = {}
     words = i18n.helpers(lang)
-    base = {"request": request, "lang": lang, **words, "user": user, "nav": nav,
-            "user_name": user.name if user else "", "user_role": user.role if user else "",
-            "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
-            "csrf": auth.csrf_token(request),
-            "ncp_name": application_of(request).settings.ncp.name_in(lang),
-            "flash_error": flash.get("error") or None,
-            "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None}
+    base = {
+        "request": request,
+        "lang": lang,
+        **words,
+        "user": user,
+        "nav": nav,
+        "user_name": user.name if user else "",
+        "user_role": user.role if user else "",
+        "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
+        "csrf": auth.csrf_token(request),
+        "ncp_name": application_of(request).settings.ncp.name_in(lang),
+        "flash_error": flash.get("error") or None,
+        "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None,
+    }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'none'; style-src 'self'; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    )
     auth.set_cookies(request, response)
     if raw:
         response.delete_cookie(FLASH_COOKIE, path="/")
@@ -196,14 +220,17 @@ def _may_change(user: User, case: Any) -> str | None:
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
-        return (N_("Only the case's lead can change it.")
-                if allows(user.role, Action.ADVANCE_LED_CASE)
-                else N_("You can read this case but not change it."))
+        return (
+            N_("Only the case's lead can change it.")
+            if allows(user.role, Action.ADVANCE_LED_CASE)
+            else N_("You can read this case but not change it.")
+        )
     return None
 
 
-def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
-              app: Application, language: str) -> list[dict[str, Any]]:
+def _timeline(
+    view: read_models.Case, entries: list[read_models.AuditEntry], app: Application, language: str
+) -> list[dict[str, Any]]:
     """The stages in order, when each was entered, and its indicative timeline."""
     entered: dict[str, str] = {}
     for entry in entries:
@@ -224,11 +251,17 @@ def _timeline(view: read_models.Case, entries: list[read_models.AuditEntry],
             status = "skipped"
         else:
             status = "future"
-        steps.append({
-            "state": state.value, "status": status, "entered": entered.get(state.value),
-            "deadline": deadlines.get(name) if name else None,
-            "duration": app.policy.timelines[name].describe(translator(language))
-            if name and name in app.policy.timelines else None})
+        steps.append(
+            {
+                "state": state.value,
+                "status": status,
+                "entered": entered.get(state.value),
+                "deadline": deadlines.get(name) if name else None,
+                "duration": app.policy.timelines[name].describe(translator(language))
+                if name and name in app.policy.timelines
+                else None,
+            }
+        )
     return steps
 
 
@@ -240,8 +273,11 @@ def _labels(tr: Translator) -> Callable[[str], str]:
 def _command(request: Request, model: type[commands.C], **fields: str) -> commands.C:
     """The step's input model from its form (empty: left out); a refusal (InvalidInputError)
     names each field by its label on the page, in the page's language."""
-    return commands.validate(model, {name: value or None for name, value in fields.items()},
-                             _labels(translator(_language(request))))
+    return commands.validate(
+        model,
+        {name: value or None for name, value in fields.items()},
+        _labels(translator(_language(request))),
+    )
 
 
 def _refused(exc: NcpflowError, request: Request) -> str:
@@ -268,21 +304,27 @@ def stale_form(request: Request) -> Response:
     sign-in form is shown again, with a fresh token."""
     if request.url.path in SIGNIN_PATHS:
         return _signin_page(request, status=403, problem="stale_form")
-    page = _render(request, "base.html", None, "",
-                   flash_error=translator(_language(request)).gettext(
-                       SIGNIN_PROBLEMS["stale_form"]))
+    page = _render(
+        request,
+        "base.html",
+        None,
+        "",
+        flash_error=translator(_language(request)).gettext(SIGNIN_PROBLEMS["stale_form"]),
+    )
     page.status_code = 403
     return page
 
 
 # ---- static files and language ---------------------------------------------------------------
 
+
 @router.get("/static/{name}")
 def static(name: str) -> Response:
     if name not in STATIC:
         return Response(status_code=404)
-    return FileResponse(HERE / "static" / name, media_type="text/css",
-                        headers={"Cache-Control": "max-age=3600"})
+    return FileResponse(
+        HERE / "static" / name, media_type="text/css", headers={"Cache-Control": "max-age=3600"}
+    )
 
 
 # ---- sign in and out ---------------------------------------------------------------------------
@@ -290,16 +332,31 @@ def static(name: str) -> Response:
 PENDING_SECONDS = 300  # between the right password and its one-time code
 
 
-def _signin_page(request: Request, *, status: int = 200, problem: str = "",
-                 message: str = "", username: str = "", next_url: str = "/", pending: str = "",
-                 retry_after: int = 0) -> Response:
+def _signin_page(
+    request: Request,
+    *,
+    status: int = 200,
+    problem: str = "",
+    message: str = "",
+    username: str = "",
+    next_url: str = "/",
+    pending: str = "",
+    retry_after: int = 0,
+) -> Response:
     """The sign-in form (or, with `pending`, its second step: the one-time code); `problem`
     names the refusal (SIGNIN_PROBLEMS), `message` is one already worded."""
-    page = _render(request, "signin.html", None, "signin",
-                   problem=SIGNIN_PROBLEMS[problem] if problem else "", message=message,
-                   username=username,
-                   next_url=_safe_next(next_url), pending=pending,
-                   minutes=max(1, (retry_after + 59) // 60))
+    page = _render(
+        request,
+        "signin.html",
+        None,
+        "signin",
+        problem=SIGNIN_PROBLEMS[problem] if problem else "",
+        message=message,
+        username=username,
+        next_url=_safe_next(next_url),
+        pending=pending,
+        minutes=max(1, (retry_after + 59) // 60),
+    )
     page.status_code = status
     if retry_after:
         page.headers["Retry-After"] = str(retry_after)
@@ -312,19 +369,37 @@ def _signed_in(request: Request, user: User, next_url: str) -> Response:
     return response
 
 
-def _refusal(request: Request, attempt: Attempt, username: str, next_url: str,
-             pending: str = "") -> Response:
+def _refusal(request: Request, attempt: Attempt, username: str, next_url: str, pending: str = "") -> Response:
     if attempt.outcome is Outcome.THROTTLED:
-        return _signin_page(request, status=429, problem="throttled", username=username,
-                            next_url=next_url, retry_after=attempt.retry_after)
+        return _signin_page(
+            request,
+            status=429,
+            problem="throttled",
+            username=username,
+            next_url=next_url,
+            retry_after=attempt.retry_after,
+        )
     if attempt.outcome is Outcome.BUSY:
-        return _signin_page(request, status=429, problem="busy", username=username,
-                            next_url=next_url, retry_after=attempt.retry_after)
+        return _signin_page(
+            request,
+            status=429,
+            problem="busy",
+            username=username,
+            next_url=next_url,
+            retry_after=attempt.retry_after,
+        )
     if attempt.outcome is Outcome.NEEDS_ENROLMENT:
-        return _signin_page(request, status=403, problem="needs_enrolment", username=username,
-                            next_url=next_url)
-    return _signin_page(request, status=401, problem="bad_code" if pending else "bad_login",
-                        username=username, next_url=next_url, pending=pending)
+        return _signin_page(
+            request, status=403, problem="needs_enrolment", username=username, next_url=next_url
+        )
+    return _signin_page(
+        request,
+        status=401,
+        problem="bad_code" if pending else "bad_login",
+        username=username,
+        next_url=next_url,
+        pending=pending,
+    )
 
 
 @router.get("/signin", response_class=HTMLResponse)
@@ -333,47 +408,55 @@ def signin_form(request: Request) -> Response:
 
 
 @router.post("/signin")
-def signin(request: Request, username: Field200,
-           password: Annotated[str, Form(max_length=1000)],
-           csrf_token: Annotated[str, Form(max_length=500)] = "",
-           next: Field2000 = "/") -> Response:
+def signin(
+    request: Request,
+    username: Field200,
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    next: Field2000 = "/",
+) -> Response:
     auth.check_csrf(request, csrf_token)
     attempt = auth.signin_of(request).password(username, password, auth.client_address(request))
     if attempt.outcome is Outcome.OK and attempt.user is not None:
         return _signed_in(request, attempt.user, next)
     if attempt.outcome is Outcome.NEEDS_CODE and attempt.user is not None:
-        pending = auth.pending_signer(request).dumps([attempt.user.name,
-                                                      auth.browser_binding(request),
-                                                      attempt.user.stamp])
-        return _signin_page(request, username=attempt.user.name, next_url=next,
-                            pending=pending)
+        pending = auth.pending_signer(request).dumps(
+            [attempt.user.name, auth.browser_binding(request), attempt.user.stamp]
+        )
+        return _signin_page(request, username=attempt.user.name, next_url=next, pending=pending)
     return _refusal(request, attempt, username, next)
 
 
 @router.post("/signin/code")
-def signin_code(request: Request, code: Annotated[str, Form(max_length=20)] = "",
-                pending: Annotated[str, Form(max_length=1000)] = "",
-                csrf_token: Annotated[str, Form(max_length=500)] = "",
-                next: Field2000 = "/") -> Response:
+def signin_code(
+    request: Request,
+    code: Annotated[str, Form(max_length=20)] = "",
+    pending: Annotated[str, Form(max_length=1000)] = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    next: Field2000 = "/",
+) -> Response:
     """The second step: the one-time code of a user whose password was right."""
     auth.check_csrf(request, csrf_token)
     try:
         value: Any = auth.pending_signer(request).loads(pending, max_age=PENDING_SECONDS)
     except BadSignature:
         value = None
-    if (not isinstance(value, list) or len(value) != 3 or not isinstance(value[0], str)
-            or value[1] != auth.browser_binding(request) or not isinstance(value[2], int)):
+    if (
+        not isinstance(value, list)
+        or len(value) != 3
+        or not isinstance(value[0], str)
+        or value[1] != auth.browser_binding(request)
+        or not isinstance(value[2], int)
+    ):
         # Expired, forged, or minted for another browser: start again with the password.
         return _signin_page(request, status=401, problem="code_expired", next_url=next)
     name, _, stamp = value
-    attempt = auth.signin_of(request).code(name, code, auth.client_address(request),
-                                           stamp=stamp)
+    attempt = auth.signin_of(request).code(name, code, auth.client_address(request), stamp=stamp)
     if attempt.outcome is Outcome.OK and attempt.user is not None:
         return _signed_in(request, attempt.user, next)
     if attempt.outcome is Outcome.EXPIRED:  # the user changed since the password step
         return _signin_page(request, status=401, problem="code_expired", next_url=next)
-    return _refusal(request, attempt, name, next,
-                    pending if attempt.outcome is Outcome.FAILED else "")
+    return _refusal(request, attempt, name, next, pending if attempt.outcome is Outcome.FAILED else "")
 
 
 @router.post("/signout")
@@ -386,25 +469,35 @@ def signout(request: Request, csrf_token: Annotated[str, Form(max_length=500)] =
 
 # ---- pages ---------------------------------------------------------------------------------------
 
+
 @router.get("/", response_class=HTMLResponse)
 @_guard(Action.READ_CASES)
 def dashboard(request: Request, user: User) -> Response:
-    page = application_of(request).cases.page(viewer=user, open_only=True,
-                                              limit=DASHBOARD_LIMIT)
+    page = application_of(request).cases.page(viewer=user, open_only=True, limit=DASHBOARD_LIMIT)
     rows: list[dict[str, Any]] = []
     for item in page.items:
         upcoming = item.next_due
         days = upcoming.days_left if upcoming else None
-        rows.append({"reference": item.reference, "title": item.title,
-                     "state": item.state, "paused": item.paused,
-                     "lead": item.lead.name or item.lead_member,
-                     "next_due": upcoming, "urgency": _urgency(days)})
+        rows.append(
+            {
+                "reference": item.reference,
+                "title": item.title,
+                "state": item.state,
+                "paused": item.paused,
+                "lead": item.lead.name or item.lead_member,
+                "next_due": upcoming,
+                "urgency": _urgency(days),
+            }
+        )
     # Overdue first, then by the next due date; cases without one last.
-    rows.sort(key=lambda r: (r["urgency"] != "late",
-                             r["next_due"].due if r["next_due"] else date.max,
-                             r["reference"]))
-    return _render(request, "dashboard.html", user, "dashboard", rows=rows,
-                   total=page.total)
+    rows.sort(
+        key=lambda r: (
+            r["urgency"] != "late",
+            r["next_due"].due if r["next_due"] else date.max,
+            r["reference"],
+        )
+    )
+    return _render(request, "dashboard.html", user, "dashboard", rows=rows, total=page.total)
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)
@@ -414,8 +507,7 @@ def case_page(request: Request, ref: str, user: User) -> Response:
     try:
         case = app.cases.get(reference=ref)
     except NcpflowError as exc:
-        response = _render(request, "base.html", user, "dashboard",
-                           flash_error=_refused(exc, request))
+        response = _render(request, "base.html", user, "dashboard", flash_error=_refused(exc, request))
         response.status_code = 404
         return response
     lang = _language(request)
@@ -424,31 +516,52 @@ def case_page(request: Request, ref: str, user: User) -> Response:
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     return _render(
-        request, "case.html", user, "dashboard", case=view, parties=view.parties,
-        urgency=_urgency, terminal=case.is_terminal,
-        timeline=_timeline(view, entries, app, lang), entries=entries, show_case=False,
+        request,
+        "case.html",
+        user,
+        "dashboard",
+        case=view,
+        parties=view.parties,
+        urgency=_urgency,
+        terminal=case.is_terminal,
+        timeline=_timeline(view, entries, app, lang),
+        entries=entries,
+        show_case=False,
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],
-        can_change=blocked_reason is None, change_blocked=blocked_reason or "",
-        can_pause=allows(user.role, Action.PAUSE_CASE))
+        can_change=blocked_reason is None,
+        change_blocked=blocked_reason or "",
+        can_pause=allows(user.role, Action.PAUSE_CASE),
+    )
 
 
 @router.post("/cases/{ref}/advance")
 @_guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
-def advance(request: Request, ref: str, trigger: FormText,
-            reason: FormText = "",
-            outcome: FormText = "",
-            scope: FormText = "",
-            version: FormText = "",
-            csrf_token: Annotated[str, Form(max_length=500)] = "", *,
-            user: User) -> Response:
+def advance(
+    request: Request,
+    ref: str,
+    trigger: FormText,
+    reason: FormText = "",
+    outcome: FormText = "",
+    scope: FormText = "",
+    version: FormText = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    *,
+    user: User,
+) -> Response:
     auth.check_csrf(request, csrf_token)
     back = f"/cases/{ref}"
     try:
-        command = _command(request, commands.AdvanceCase, trigger=trigger, reason=reason,
-                           outcome=outcome, scope=scope, expected_version=version)
-        application_of(request).cases.advance_as(user=user, reference=ref,
-                                                 **command.arguments())
+        command = _command(
+            request,
+            commands.AdvanceCase,
+            trigger=trigger,
+            reason=reason,
+            outcome=outcome,
+            scope=scope,
+            expected_version=version,
+        )
+        application_of(request).cases.advance_as(user=user, reference=ref, **command.arguments())
     except views.ForbiddenError as exc:
         raise ApiError(403, "forbidden", _refused(exc, request)) from None
     except NcpflowError as exc:
@@ -458,15 +571,19 @@ def advance(request: Request, ref: str, trigger: FormText,
 
 @router.post("/cases/{ref}/pause")
 @_guard(Action.PAUSE_CASE)
-def pause(request: Request, ref: str, reason: FormText = "",
-          requested_by: FormText = "",
-          csrf_token: Annotated[str, Form(max_length=500)] = "", *,
-          user: User) -> Response:
+def pause(
+    request: Request,
+    ref: str,
+    reason: FormText = "",
+    requested_by: FormText = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    *,
+    user: User,
+) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
         command = _command(request, commands.PauseCase, reason=reason, requested_by=requested_by)
-        application_of(request).cases.pause(reference=ref, actor=user.name,
-                                            **command.arguments())
+        application_of(request).cases.pause(reference=ref, actor=user.name, **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
     return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))
@@ -474,14 +591,18 @@ def pause(request: Request, ref: str, reason: FormText = "",
 
 @router.post("/cases/{ref}/resume")
 @_guard(Action.RESUME_CASE)
-def resume(request: Request, ref: str, reason: FormText = "",
-           csrf_token: Annotated[str, Form(max_length=500)] = "", *,
-           user: User) -> Response:
+def resume(
+    request: Request,
+    ref: str,
+    reason: FormText = "",
+    csrf_token: Annotated[str, Form(max_length=500)] = "",
+    *,
+    user: User,
+) -> Response:
     auth.check_csrf(request, csrf_token)
     try:
         command = _command(request, commands.ResumeCase, reason=reason)
-        application_of(request).cases.resume(reference=ref, actor=user.name,
-                                             **command.arguments())
+        application_of(request).cases.resume(reference=ref, actor=user.name, **command.arguments())
     except NcpflowError as exc:
         return _redirect(f"/cases/{ref}", request, error=_refused(exc, request))
     return _redirect(f"/cases/{ref}", request, ok=N_("Saved."))
@@ -495,22 +616,39 @@ def audit_page(request: Request, user: User) -> Response:
     kind_filter = request.query_params.get("kind") or ""
     before = _int_param(request, "before")
     refs = app.cases.references()
-    page = app.audit.page(viewer=user, case_ref=case_filter if case_filter in refs else None,
-                          kind=kind_filter or None, limit=AUDIT_PAGE_SIZE + 1, before=before,
-                          newest_first=True)
+    page = app.audit.page(
+        viewer=user,
+        case_ref=case_filter if case_filter in refs else None,
+        kind=kind_filter or None,
+        limit=AUDIT_PAGE_SIZE + 1,
+        before=before,
+        newest_first=True,
+    )
     entries = page.items[:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.
-    older = ("/audit?" + _query(case=case_filter, kind=kind_filter,
-                                before=str(entries[-1].seq))
-             if len(page.items) > AUDIT_PAGE_SIZE else None)
+    older = (
+        "/audit?" + _query(case=case_filter, kind=kind_filter, before=str(entries[-1].seq))
+        if len(page.items) > AUDIT_PAGE_SIZE
+        else None
+    )
     filters = _query(case=case_filter, kind=kind_filter)
     verdict = app.audit.verify_chain().as_dict()
-    return _render(request, "audit.html", user, "audit", entries=entries, show_case=True,
-                   refs=refs, kinds=app.audit.kinds(),
-                   case_filter=case_filter, kind_filter=kind_filter, verdict=verdict,
-                   exports=_exports(case_filter) if allows(user.role, Action.EXPORT_AUDIT) else [],
-                   older=older,
-                   newest=("/audit?" + filters if filters else "/audit") if before else None)
+    return _render(
+        request,
+        "audit.html",
+        user,
+        "audit",
+        entries=entries,
+        show_case=True,
+        refs=refs,
+        kinds=app.audit.kinds(),
+        case_filter=case_filter,
+        kind_filter=kind_filter,
+        verdict=verdict,
+        exports=_exports(case_filter) if allows(user.role, Action.EXPORT_AUDIT) else [],
+        older=older,
+        newest=("/audit?" + filters if filters else "/audit") if before else None,
+    )
 
 
 def whole_number(value: str, name: str, maximum: int = 2**31 - 1) -> int | None:
@@ -523,7 +661,11 @@ def whole_number(value: str, name: str, maximum: int = 2**31 - 1) -> int | None:
     if not (value.isascii() and value.isdigit()) or len(value) > 12 or int(value) > maximum:
         raise InvalidInputError(
             N_("{what} must be a whole number from {low} to {high}, not '{value}'"),
-            what=Input("", name), low=0, high=maximum, value=value[:40])
+            what=Input("", name),
+            low=0,
+            high=maximum,
+            value=value[:40],
+        )
     return int(value)
 
 
@@ -549,15 +691,15 @@ def audit_export(request: Request, user: User) -> Response:
     case_ref = request.query_params.get("case") or None
     body = "".join(application_of(request).audit.export(case_ref=case_ref))
     name = f"ncpflow-audit{'-' + case_ref if case_ref else ''}.jsonl"
-    return Response(body, media_type="application/x-ndjson",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        body,
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/members", response_class=HTMLResponse)
 @_guard(Action.READ_MEMBERS, one_snapshot=True)
 def members_page(request: Request, user: User) -> Response:
-    members, rotation = application_of(request).members.page(viewer=user,
-                                                             language=_language(request))
-    return _render(request, "members.html", user, "members", members=members,
-                   rotation=rotation)
+    members, rotation = application_of(request).members.page(viewer=user, language=_language(request))
+    return _render(request, "members.html", user, "members", members=members, rotation=rotation)

@@ -29,16 +29,22 @@ def _already_handled(_signum: int, _frame: FrameType | None) -> None:
     """uvicorn re-raises the stop signal after its shutdown; the shutdown has been done."""
 
 
-def run(app: Any, *, host: str, port: int, grace: float,
-        on_stop: Callable[[], None] | None = None) -> None:
+def run(app: Any, *, host: str, port: int, grace: float, on_stop: Callable[[], None] | None = None) -> None:
     """Serve until SIGTERM or SIGINT, calling `on_stop` when one arrives; then return.
 
     Requests still open after `grace` seconds are cut off, so that a stop stays bounded."""
     # No `server: uvicorn` header; forwarded headers are believed only from
     # `[web] trusted_proxies`, in the app itself (ncpflow/web/app.py), never by default.
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=max(1, round(grace)),
-                            server_header=False, proxy_headers=False)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=max(1, round(grace)),
+        server_header=False,
+        proxy_headers=False,
+    )
     previous = {sig: signal.signal(sig, _already_handled) for sig in SIGNALS}
     try:
         _Server(config, on_stop).run()

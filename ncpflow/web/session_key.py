@@ -27,11 +27,11 @@ def session_key(settings: Settings) -> str:
             raise ConfigError(
                 f"${KEY_ENV} holds {len(key.encode('utf-8', 'surrogateescape'))} bytes; a "
                 f"session key needs at least {MIN_BYTES} (e.g. `python3 -c 'import secrets; "
-                "print(secrets.token_urlsafe(32))'`)")
+                "print(secrets.token_urlsafe(32))'`)"
+            )
         return key
     configured = settings.web.session_key_file
-    path = resolve(settings, configured) if configured else beside_database(settings,
-                                                                            ".session-key")
+    path = resolve(settings, configured) if configured else beside_database(settings, ".session-key")
     if not path.exists():
         _make(path)
     try:
@@ -39,9 +39,11 @@ def session_key(settings: Settings) -> str:
     except OSError as exc:
         raise ConfigError(f"[web] session_key_file {path}: cannot be read: {exc.strerror}") from None
     if len(text.encode()) < MIN_BYTES:
-        raise ConfigError(f"[web] session_key_file {path}: holds {len(text.encode())} bytes; "
-                          f"a session key needs at least {MIN_BYTES} (delete the file to make a "
-                          "new one)")
+        raise ConfigError(
+            f"[web] session_key_file {path}: holds {len(text.encode())} bytes; "
+            f"a session key needs at least {MIN_BYTES} (delete the file to make a "
+            "new one)"
+        )
     return text
 
 

@@ -58,63 +58,114 @@ def _codes(expect: int | tuple[int, ...]) -> frozenset[int]:
     return frozenset((expect,) if isinstance(expect, int) else expect)
 
 
-def cli(id: str, *args: str, expect: int | tuple[int, ...] = 2,
-        why: str = "", storage: bool = True, check: str | None = None,
-        env: dict[str, str] | None = None, stdin: str | None = None,
-        words: tuple[str, ...] = ()) -> None:
-    _add(Entry(id, "cli", _codes(expect), args=args, why=why, storage=storage,
-               check=check, env=env or {}, stdin=stdin, words=words))
+def cli(
+    id: str,
+    *args: str,
+    expect: int | tuple[int, ...] = 2,
+    why: str = "",
+    storage: bool = True,
+    check: str | None = None,
+    env: dict[str, str] | None = None,
+    stdin: str | None = None,
+    words: tuple[str, ...] = (),
+) -> None:
+    _add(
+        Entry(
+            id,
+            "cli",
+            _codes(expect),
+            args=args,
+            why=why,
+            storage=storage,
+            check=check,
+            env=env or {},
+            stdin=stdin,
+            words=words,
+        )
+    )
 
 
-def config(id: str, text: str | bytes, *args: str, expect: int | tuple[int, ...] = 2,
-           why: str = "", storage: bool = False) -> None:
-    _add(Entry(id, "config", _codes(expect), args=args or ("case", "list"), config=text,
-               why=why, storage=storage))
+def config(
+    id: str,
+    text: str | bytes,
+    *args: str,
+    expect: int | tuple[int, ...] = 2,
+    why: str = "",
+    storage: bool = False,
+) -> None:
+    _add(
+        Entry(
+            id, "config", _codes(expect), args=args or ("case", "list"), config=text, why=why, storage=storage
+        )
+    )
 
 
-def argv(id: str, *args: str | bytes, expect: int | tuple[int, ...] = 2,
-         env: dict[str, str] | None = None, why: str = "") -> None:
-    _add(Entry(id, "argv", _codes(expect), args=args, env=env or {}, why=why,
-               storage=False))
+def argv(
+    id: str,
+    *args: str | bytes,
+    expect: int | tuple[int, ...] = 2,
+    env: dict[str, str] | None = None,
+    why: str = "",
+) -> None:
+    _add(Entry(id, "argv", _codes(expect), args=args, env=env or {}, why=why, storage=False))
 
 
-def api(id: str, path: str, body: Any = None, *, method: str = "POST", role: str = "handler",
-        expect: int | tuple[int, ...] = 422, why: str = "") -> None:
-    _add(Entry(id, "api", _codes(expect), method=method, path=path, body=body, role=role,
-               why=why))
+def api(
+    id: str,
+    path: str,
+    body: Any = None,
+    *,
+    method: str = "POST",
+    role: str = "handler",
+    expect: int | tuple[int, ...] = 422,
+    why: str = "",
+) -> None:
+    _add(Entry(id, "api", _codes(expect), method=method, path=path, body=body, role=role, why=why))
 
 
-def query(id: str, path: str, *, role: str = "handler", expect: int | tuple[int, ...] = 422,
-          why: str = "") -> None:
-    _add(Entry(id, "api", _codes(expect), method="GET", path=path, role=role,
-               why=why))
+def query(
+    id: str, path: str, *, role: str = "handler", expect: int | tuple[int, ...] = 422, why: str = ""
+) -> None:
+    _add(Entry(id, "api", _codes(expect), method="GET", path=path, role=role, why=why))
 
 
 REFUSED = 303  # a page form refused with a message: redirected back, the error in the flash
 
 
-def page(id: str, path: str, form: dict[str, str], *, expect: int | tuple[int, ...] = REFUSED,
-         why: str = "") -> None:
+def page(
+    id: str, path: str, form: dict[str, str], *, expect: int | tuple[int, ...] = REFUSED, why: str = ""
+) -> None:
     _add(Entry(id, "page", _codes(expect), path=path, form=form, why=why))
 
 
-def export_file(id: str, content: bytes, *, expect: int | tuple[int, ...] = (2, 6),
-                why: str = "") -> None:
-    _add(Entry(id, "file", _codes(expect), content=content, why=why,
-               storage=False))
-
+def export_file(id: str, content: bytes, *, expect: int | tuple[int, ...] = (2, 6), why: str = "") -> None:
+    _add(Entry(id, "file", _codes(expect), content=content, why=why, storage=False))
 
 
 # ---- case open --------------------------------------------------------------------------------
-OPEN = ("case", "open", "--submitter", "Friends of the Fjord", "--enterprise",
-        "Nordic Metals ASA", "--actor", "sekretariat", "--received", "2025-03-03")
+OPEN = (
+    "case",
+    "open",
+    "--submitter",
+    "Friends of the Fjord",
+    "--enterprise",
+    "Nordic Metals ASA",
+    "--actor",
+    "sekretariat",
+    "--received",
+    "2025-03-03",
+)
 
 
 def open_with(**values: str) -> tuple[str, ...]:
     """`case open` with valid options, one of them replaced by a hostile value."""
-    base = {"--title": "Mine tailings", "--submitter": "Friends of the Fjord",
-            "--enterprise": "Nordic Metals ASA", "--actor": "sekretariat",
-            "--received": "2025-03-03"}
+    base = {
+        "--title": "Mine tailings",
+        "--submitter": "Friends of the Fjord",
+        "--enterprise": "Nordic Metals ASA",
+        "--actor": "sekretariat",
+        "--received": "2025-03-03",
+    }
     for name, value in values.items():
         base["--" + name.replace("_", "-")] = value
     args: list[str] = ["case", "open"]
@@ -125,20 +176,15 @@ def open_with(**values: str) -> tuple[str, ...]:
 
 cli("open-title-empty", *open_with(title=""))
 cli("open-title-spaces", *open_with(title="   \t "))
-cli("open-title-huge", *open_with(title=HUGE),
-    why="the CLI takes the API's length bounds")
+cli("open-title-huge", *open_with(title=HUGE), why="the CLI takes the API's length bounds")
 cli("open-submitter-empty", *open_with(submitter=""))
 cli("open-enterprise-spaces", *open_with(enterprise="    "))
 cli("open-actor-empty", *open_with(actor=""))
 cli("open-actor-spaces", *open_with(actor="  "))
-cli("open-received-empty", *open_with(received=""),
-    why="an empty date is not 'now'")
-cli("open-received-year-999", *open_with(received="0999-06-01"),
-    why="one bounded date parser")
-cli("open-received-year-1", *open_with(received="0001-01-01"),
-    why="one bounded date parser")
-cli("open-received-1975", *open_with(received="1975-12-31"),
-    why="nothing before 1976")
+cli("open-received-empty", *open_with(received=""), why="an empty date is not 'now'")
+cli("open-received-year-999", *open_with(received="0999-06-01"), why="one bounded date parser")
+cli("open-received-year-1", *open_with(received="0001-01-01"), why="one bounded date parser")
+cli("open-received-1975", *open_with(received="1975-12-31"), why="nothing before 1976")
 cli("open-received-9999", *open_with(received="9999-12-31"))
 cli("open-received-feb-30", *open_with(received="2025-02-30"))
 cli("open-received-month-13", *open_with(received="2025-13-01"))
@@ -149,8 +195,9 @@ cli("open-received-arabic-digits", *open_with(received="٢٠٢٥-٠١-٠١"))
 cli("open-received-words", *open_with(received="yesterday"))
 cli("open-received-sql", *open_with(received=SQL))
 cli("open-submitter-type-unknown", *open_with(), "--submitter-type", "robot")
-cli("open-submitter-types-mismatch", *open_with(), "--submitter-type", "ngo",
-    "--submitter-type", "individual")
+cli(
+    "open-submitter-types-mismatch", *open_with(), "--submitter-type", "ngo", "--submitter-type", "individual"
+)
 cli("open-theme-sql", *open_with(), "--theme", SQL)
 cli("open-host-country-xx", *open_with(), "--host-country", "XX")
 cli("open-host-country-empty", *open_with(), "--host-country", "")
@@ -165,52 +212,186 @@ cli("open-title-lone-surrogate", *open_with(title="Mine \ud800 tailings"))
 cli("open-title-undecodable-byte", *open_with(title="Mine \udcff tailings"))
 
 # ---- case edit, advance, show, list, triggers -------------------------------------------------
-cli("edit-reason-empty", "case", "edit", "@REF@", "--actor", "chair", "--reason", "",
-    "--sector", "Mining")
-cli("edit-edition-unknown", "case", "edit", "@REF@", "--actor", "chair", "--reason", "r",
-    "--guidelines-edition", "1999")
-cli("edit-theme-unknown", "case", "edit", "@REF@", "--actor", "chair", "--reason", "r",
-    "--theme", "astrology")
-cli("edit-country-unknown", "case", "edit", "@REF@", "--actor", "chair", "--reason", "r",
-    "--host-country", "QQ")
-cli("edit-unknown-case", "case", "edit", "NCP-9999-999", "--actor", "chair", "--reason", "r",
-    "--sector", "Mining", expect=4)
-cli("edit-path-traversal-ref", "case", "edit", "../../etc/passwd", "--actor", "chair",
-    "--reason", "r", "--sector", "Mining", expect=4)
-cli("edit-actor-empty", "case", "edit", "@REF@", "--actor", "", "--reason", "r",
-    "--sector", "Mining")
+cli("edit-reason-empty", "case", "edit", "@REF@", "--actor", "chair", "--reason", "", "--sector", "Mining")
+cli(
+    "edit-edition-unknown",
+    "case",
+    "edit",
+    "@REF@",
+    "--actor",
+    "chair",
+    "--reason",
+    "r",
+    "--guidelines-edition",
+    "1999",
+)
+cli(
+    "edit-theme-unknown", "case", "edit", "@REF@", "--actor", "chair", "--reason", "r", "--theme", "astrology"
+)
+cli(
+    "edit-country-unknown",
+    "case",
+    "edit",
+    "@REF@",
+    "--actor",
+    "chair",
+    "--reason",
+    "r",
+    "--host-country",
+    "QQ",
+)
+cli(
+    "edit-unknown-case",
+    "case",
+    "edit",
+    "NCP-9999-999",
+    "--actor",
+    "chair",
+    "--reason",
+    "r",
+    "--sector",
+    "Mining",
+    expect=4,
+)
+cli(
+    "edit-path-traversal-ref",
+    "case",
+    "edit",
+    "../../etc/passwd",
+    "--actor",
+    "chair",
+    "--reason",
+    "r",
+    "--sector",
+    "Mining",
+    expect=4,
+)
+cli("edit-actor-empty", "case", "edit", "@REF@", "--actor", "", "--reason", "r", "--sector", "Mining")
 
 ADVANCE = ("case", "advance", "@REF@")
-cli("advance-trigger-unknown", *ADVANCE, "explode", "--actor", "a", "--reason", "r",
-    expect=(1, 2))
+cli("advance-trigger-unknown", *ADVANCE, "explode", "--actor", "a", "--reason", "r", expect=(1, 2))
 cli("advance-trigger-empty", *ADVANCE, "", "--actor", "a", "--reason", "r", expect=(1, 2))
 cli("advance-reason-empty", *ADVANCE, "accept", "--actor", "a", "--reason", "")
 cli("advance-reason-spaces", *ADVANCE, "accept", "--actor", "a", "--reason", " \t\n ")
-cli("advance-reason-huge", *ADVANCE, "accept", "--actor", "a", "--reason", HUGE,
-    why="the CLI takes the API's length bounds")
+cli(
+    "advance-reason-huge",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    HUGE,
+    why="the CLI takes the API's length bounds",
+)
 cli("advance-actor-empty", *ADVANCE, "accept", "--actor", "", "--reason", "r")
-cli("advance-at-empty", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at", "",
-    why="an empty date is not 'now'")
-cli("advance-at-year-999", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at",
-    "0999-06-01")
-cli("advance-at-far-future", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at",
-    "9999-12-31T23:59:59+00:00")
-cli("advance-at-malformed", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at",
-    "2025-06-31")
-cli("advance-expect-version-negative", *ADVANCE, "accept", "--actor", "a", "--reason", "r",
-    "--expect-version", "-1", expect=(2, 3))
-cli("advance-expect-version-huge", *ADVANCE, "accept", "--actor", "a", "--reason", "r",
-    "--expect-version", "99999999999999999999999", expect=(2, 3))
-cli("advance-expect-version-superscript", *ADVANCE, "accept", "--actor", "a", "--reason", "r",
-    "--expect-version", "²")
-cli("advance-expect-version-arabic-digit", *ADVANCE, "accept", "--actor", "a", "--reason",
-    "r", "--expect-version", "٧", expect=(2, 3))
-cli("advance-outcome-unknown", *ADVANCE, "accept", "--actor", "a", "--reason", "r",
-    "--outcome", "victory", expect=(1, 2))
-cli("advance-unknown-case", "case", "advance", "NCP-2025-999", "accept", "--actor", "a",
-    "--reason", "r", expect=4)
-cli("advance-scope-huge", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--scope",
-    HUGE, why="the CLI takes the API's length bounds")
+cli(
+    "advance-at-empty",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--at",
+    "",
+    why="an empty date is not 'now'",
+)
+cli("advance-at-year-999", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at", "0999-06-01")
+cli(
+    "advance-at-far-future",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--at",
+    "9999-12-31T23:59:59+00:00",
+)
+cli("advance-at-malformed", *ADVANCE, "accept", "--actor", "a", "--reason", "r", "--at", "2025-06-31")
+cli(
+    "advance-expect-version-negative",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--expect-version",
+    "-1",
+    expect=(2, 3),
+)
+cli(
+    "advance-expect-version-huge",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--expect-version",
+    "99999999999999999999999",
+    expect=(2, 3),
+)
+cli(
+    "advance-expect-version-superscript",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--expect-version",
+    "²",
+)
+cli(
+    "advance-expect-version-arabic-digit",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--expect-version",
+    "٧",
+    expect=(2, 3),
+)
+cli(
+    "advance-outcome-unknown",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--outcome",
+    "victory",
+    expect=(1, 2),
+)
+cli(
+    "advance-unknown-case",
+    "case",
+    "advance",
+    "NCP-2025-999",
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    expect=4,
+)
+cli(
+    "advance-scope-huge",
+    *ADVANCE,
+    "accept",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--scope",
+    HUGE,
+    why="the CLI takes the API's length bounds",
+)
 
 cli("show-unknown", "case", "show", "NCP-2025-999", expect=4)
 cli("show-empty", "case", "show", "", expect=(2, 4))
@@ -219,135 +400,267 @@ cli("show-huge", "case", "show", HUGE, expect=(2, 4))
 cli("show-format-string", "case", "show", "%s%n%x{0}", expect=4)
 cli("show-escape-sequence-ref", "case", "show", ESC, expect=(2, 4))
 cli("show-lone-surrogate", "case", "show", "\ud800", expect=2)
-cli("show-prints-no-raw-escape", "case", "show", "@ESC@", expect=0, check="no_raw_escape",
-    why="control characters neutralised in terminal output")
-cli("list-prints-no-raw-escape", "case", "list", expect=0, check="no_raw_escape",
-    why="control characters neutralised in terminal output")
+cli(
+    "show-prints-no-raw-escape",
+    "case",
+    "show",
+    "@ESC@",
+    expect=0,
+    check="no_raw_escape",
+    why="control characters neutralised in terminal output",
+)
+cli(
+    "list-prints-no-raw-escape",
+    "case",
+    "list",
+    expect=0,
+    check="no_raw_escape",
+    why="control characters neutralised in terminal output",
+)
 cli("list-state-unknown", "case", "list", "--state", "bogus")
 cli("list-state-sql", "case", "list", "--state", SQL)
-cli("list-empty-database-file", "--database", "sqlite:///@EMPTY@", "case", "list", expect=5,
-    check="empty_file_untouched", why="databases opened for reading not created")
-cli("list-database-missing-folder", "--database", "sqlite:///@DIR@/missing/x.db", "case",
-    "list", expect=5)
-cli("list-database-unreachable-postgres", "--database",
-    "postgresql://nobody@127.0.0.1:1/nothing", "case", "list", expect=5)
-cli("list-database-unknown-scheme", "--database", "mysql://root@localhost/x", "case", "list",
-    expect=(2, 5))
-cli("list-database-not-a-url", "--database", "not a url at all", "case", "list",
-    expect=(2, 5))
+cli(
+    "list-empty-database-file",
+    "--database",
+    "sqlite:///@EMPTY@",
+    "case",
+    "list",
+    expect=5,
+    check="empty_file_untouched",
+    why="databases opened for reading not created",
+)
+cli("list-database-missing-folder", "--database", "sqlite:///@DIR@/missing/x.db", "case", "list", expect=5)
+cli(
+    "list-database-unreachable-postgres",
+    "--database",
+    "postgresql://nobody@127.0.0.1:1/nothing",
+    "case",
+    "list",
+    expect=5,
+)
+cli("list-database-unknown-scheme", "--database", "mysql://root@localhost/x", "case", "list", expect=(2, 5))
+cli("list-database-not-a-url", "--database", "not a url at all", "case", "list", expect=(2, 5))
 cli("list-log-level-unknown", "--log-level", "verbose", "case", "list")
 cli("triggers-unknown-case", "case", "triggers", "NCP-1999-001", expect=4)
 
 # ---- pause, resume, extend, reassign, recuse --------------------------------------------------
 cli("pause-reason-empty", "case", "pause", "@REF@", "--actor", "a", "--reason", "")
 cli("pause-actor-spaces", "case", "pause", "@REF@", "--actor", "   ", "--reason", "r")
-cli("pause-at-empty", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "",
-    why="an empty date is not 'now'")
-cli("pause-at-1975", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at",
-    "1975-06-01")
-cli("pause-at-garbage", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at",
-    "2025-1-1")
-cli("pause-requested-by-huge", "case", "pause", "@REF@", "--actor", "a", "--reason", "r",
-    "--requested-by", HUGE, why="the CLI takes the API's length bounds")
-cli("pause-already-paused", "case", "pause", "@PAUSED@", "--actor", "a", "--reason", "r",
-    expect=1)
+cli(
+    "pause-at-empty",
+    "case",
+    "pause",
+    "@REF@",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--at",
+    "",
+    why="an empty date is not 'now'",
+)
+cli("pause-at-1975", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "1975-06-01")
+cli("pause-at-garbage", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "2025-1-1")
+cli(
+    "pause-requested-by-huge",
+    "case",
+    "pause",
+    "@REF@",
+    "--actor",
+    "a",
+    "--reason",
+    "r",
+    "--requested-by",
+    HUGE,
+    why="the CLI takes the API's length bounds",
+)
+cli("pause-already-paused", "case", "pause", "@PAUSED@", "--actor", "a", "--reason", "r", expect=1)
 cli("resume-not-paused", "case", "resume", "@REF@", "--actor", "a", expect=1)
-cli("resume-at-empty", "case", "resume", "@PAUSED@", "--actor", "a", "--at", "",
-    why="an empty date is not 'now'")
-cli("resume-at-year-1", "case", "resume", "@PAUSED@", "--actor", "a", "--at", "0001-01-01",
-    why="the year 1 overflows")
+cli(
+    "resume-at-empty",
+    "case",
+    "resume",
+    "@PAUSED@",
+    "--actor",
+    "a",
+    "--at",
+    "",
+    why="an empty date is not 'now'",
+)
+cli(
+    "resume-at-year-1",
+    "case",
+    "resume",
+    "@PAUSED@",
+    "--actor",
+    "a",
+    "--at",
+    "0001-01-01",
+    why="the year 1 overflows",
+)
 cli("resume-actor-empty", "case", "resume", "@PAUSED@", "--actor", "")
-EXTEND = ("case", "extend", "@REF@", "--deadline", "initial_assessment", "--actor", "chair",
-          "--reason", "Translation")
+EXTEND = (
+    "case",
+    "extend",
+    "@REF@",
+    "--deadline",
+    "initial_assessment",
+    "--actor",
+    "chair",
+    "--reason",
+    "Translation",
+)
 cli("extend-days-zero", *EXTEND, "--days", "0")
 cli("extend-days-negative", *EXTEND, "--days", "-5")
-cli("extend-days-huge", *EXTEND, "--days", "99999999",
-    why="the CLI takes the API's bounds")
-cli("extend-months-huge", *EXTEND, "--months", "95000",
-    why="the CLI takes the API's bounds")
+cli("extend-days-huge", *EXTEND, "--days", "99999999", why="the CLI takes the API's bounds")
+cli("extend-months-huge", *EXTEND, "--months", "95000", why="the CLI takes the API's bounds")
 cli("extend-days-superscript", *EXTEND, "--days", "²")
 cli("extend-days-not-a-number", *EXTEND, "--days", "ten")
 cli("extend-days-and-months", *EXTEND, "--days", "5", "--months", "1")
 cli("extend-neither", *EXTEND)
-cli("extend-deadline-unknown", "case", "extend", "@REF@", "--deadline", "doomsday",
-    "--actor", "chair", "--reason", "r", "--days", "5")
-cli("extend-reason-empty", "case", "extend", "@REF@", "--deadline", "initial_assessment",
-    "--actor", "chair", "--reason", "", "--days", "5")
-cli("reassign-to-unknown", "case", "reassign", "@REF@", "--to", "nobody", "--actor", "chair",
-    "--reason", "r")
-cli("reassign-to-empty", "case", "reassign", "@REF@", "--to", "", "--actor", "chair",
-    "--reason", "r")
-cli("reassign-reason-empty", "case", "reassign", "@REF@", "--to", "member-c", "--actor",
-    "chair", "--reason", "")
-cli("recuse-unknown-member", "case", "recuse", "@REF@", "--member", "nobody", "--actor", "a",
-    "--reason", "r")
-cli("recuse-reason-spaces", "case", "recuse", "@REF@", "--member", "member-b", "--actor", "a",
-    "--reason", "   ")
+cli(
+    "extend-deadline-unknown",
+    "case",
+    "extend",
+    "@REF@",
+    "--deadline",
+    "doomsday",
+    "--actor",
+    "chair",
+    "--reason",
+    "r",
+    "--days",
+    "5",
+)
+cli(
+    "extend-reason-empty",
+    "case",
+    "extend",
+    "@REF@",
+    "--deadline",
+    "initial_assessment",
+    "--actor",
+    "chair",
+    "--reason",
+    "",
+    "--days",
+    "5",
+)
+cli("reassign-to-unknown", "case", "reassign", "@REF@", "--to", "nobody", "--actor", "chair", "--reason", "r")
+cli("reassign-to-empty", "case", "reassign", "@REF@", "--to", "", "--actor", "chair", "--reason", "r")
+cli(
+    "reassign-reason-empty",
+    "case",
+    "reassign",
+    "@REF@",
+    "--to",
+    "member-c",
+    "--actor",
+    "chair",
+    "--reason",
+    "",
+)
+cli("recuse-unknown-member", "case", "recuse", "@REF@", "--member", "nobody", "--actor", "a", "--reason", "r")
+cli(
+    "recuse-reason-spaces",
+    "case",
+    "recuse",
+    "@REF@",
+    "--member",
+    "member-b",
+    "--actor",
+    "a",
+    "--reason",
+    "   ",
+)
 
 # ---- audit ---------------------------------------------------------------------------------------
 cli("log-format-unknown", "audit", "log", "--format", "xml")
 cli("verify-extra-argument", "audit", "verify", "everything")
-cli("verify-file-missing", "audit", "verify", "--file", "@DIR@/no-such-export.jsonl",
-    storage=False)
-cli("verify-file-is-a-folder", "audit", "verify", "--file", "@DIR@", expect=(2, 6),
-    storage=False)
+cli("verify-file-missing", "audit", "verify", "--file", "@DIR@/no-such-export.jsonl", storage=False)
+cli("verify-file-is-a-folder", "audit", "verify", "--file", "@DIR@", expect=(2, 6), storage=False)
 cli("export-from-month-13", "audit", "export", "--from", "2025-13-01")
-cli("export-from-after-to", "audit", "export", "--from", "2025-06-01", "--to", "2025-01-01",
-    why="a period that ends before it starts is refused")
+cli(
+    "export-from-after-to",
+    "audit",
+    "export",
+    "--from",
+    "2025-06-01",
+    "--to",
+    "2025-01-01",
+    why="a period that ends before it starts is refused",
+)
 cli("export-to-empty", "audit", "export", "--to", "")
-cli("export-from-year-1", "audit", "export", "--from", "0001-01-01",
-    why="one bounded date parser")
+cli("export-from-year-1", "audit", "export", "--from", "0001-01-01", why="one bounded date parser")
 cli("export-unknown-case", "audit", "export", "--case", "NCP-2024-404", expect=4)
 cli("export-format-unknown", "audit", "export", "--format", "pdf")
 cli("export-output-folder", "audit", "export", "--output", "@DIR@")
 cli("export-output-missing-folder", "audit", "export", "--output", "@DIR@/missing/x.jsonl")
-cli("export-output-traversal", "audit", "export", "--output",
-    "@DIR@/../../../../../../no-such-top/x.jsonl")
+cli("export-output-traversal", "audit", "export", "--output", "@DIR@/../../../../../../no-such-top/x.jsonl")
 cli("export-output-empty", "audit", "export", "--output", "")
 cli("export-output-under-a-file", "audit", "export", "--output", "@EMPTY@/x.jsonl")
 cli("export-reveal-without-actor", "audit", "export", "--reveal")
 cli("export-reveal-actor-empty", "audit", "export", "--reveal", "--actor", "")
-cli("export-reveal-actor-spaces", "audit", "export", "--reveal", "--actor", "   ",
-    why="no audit entry without an accountable actor")
-cli("export-reveal-output-folder", "audit", "export", "--reveal", "--actor", "admin",
-    "--output", "@DIR@")
-config("checkpoint-key-file-missing", '[audit]\nkey_file = "@DIR@/no-such.key"\n', "audit",
-       "checkpoint", storage=True)
-config("checkpoint-key-file-folder", '[audit]\nkey_file = "@DIR@"\n', "audit", "checkpoint",
-       storage=True)
-config("checkpoint-key-file-empty", '[audit]\nkey_file = "@EMPTY@"\n', "audit", "checkpoint",
-       storage=True)
-config("checkpoint-key-file-binary", '[audit]\nkey_file = "@BINARY@"\n', "audit",
-       "checkpoint", storage=True)
-config("signing-key-file-missing", '[audit]\nsigning_key_file = "@DIR@/no-such.pem"\n',
-       "audit", "checkpoint", storage=True)
-config("signing-key-file-folder", '[audit]\nsigning_key_file = "@DIR@"\n', "audit",
-       "checkpoint", storage=True)
-config("signing-key-file-empty", '[audit]\nsigning_key_file = "@EMPTY@"\n', "audit",
-       "checkpoint", storage=True)
-config("signing-key-file-binary", '[audit]\nsigning_key_file = "@BINARY@"\n', "audit",
-       "export", storage=True)
-config("signing-key-file-hmac-key", '[audit]\nsigning_key_file = "@HMAC@"\n', "audit",
-       "checkpoint", storage=True)
+cli(
+    "export-reveal-actor-spaces",
+    "audit",
+    "export",
+    "--reveal",
+    "--actor",
+    "   ",
+    why="no audit entry without an accountable actor",
+)
+cli("export-reveal-output-folder", "audit", "export", "--reveal", "--actor", "admin", "--output", "@DIR@")
+config(
+    "checkpoint-key-file-missing",
+    '[audit]\nkey_file = "@DIR@/no-such.key"\n',
+    "audit",
+    "checkpoint",
+    storage=True,
+)
+config("checkpoint-key-file-folder", '[audit]\nkey_file = "@DIR@"\n', "audit", "checkpoint", storage=True)
+config("checkpoint-key-file-empty", '[audit]\nkey_file = "@EMPTY@"\n', "audit", "checkpoint", storage=True)
+config("checkpoint-key-file-binary", '[audit]\nkey_file = "@BINARY@"\n', "audit", "checkpoint", storage=True)
+config(
+    "signing-key-file-missing",
+    '[audit]\nsigning_key_file = "@DIR@/no-such.pem"\n',
+    "audit",
+    "checkpoint",
+    storage=True,
+)
+config(
+    "signing-key-file-folder", '[audit]\nsigning_key_file = "@DIR@"\n', "audit", "checkpoint", storage=True
+)
+config(
+    "signing-key-file-empty", '[audit]\nsigning_key_file = "@EMPTY@"\n', "audit", "checkpoint", storage=True
+)
+config("signing-key-file-binary", '[audit]\nsigning_key_file = "@BINARY@"\n', "audit", "export", storage=True)
+config(
+    "signing-key-file-hmac-key", '[audit]\nsigning_key_file = "@HMAC@"\n', "audit", "checkpoint", storage=True
+)
 cli("verify-public-key-missing", "audit", "verify", "--public-key", "@DIR@/no-such.pub")
-cli("verify-file-public-key-binary", "audit", "verify", "--file", "@DIR@/empty",
-    "--public-key", "@BINARY@", storage=False)
+cli(
+    "verify-file-public-key-binary",
+    "audit",
+    "verify",
+    "--file",
+    "@DIR@/empty",
+    "--public-key",
+    "@BINARY@",
+    storage=False,
+)
 cli("keygen-kind-unknown", "audit", "keygen", "--kind", "rsa", storage=False)
 cli("keygen-output-folder", "audit", "keygen", "--output", "@DIR@", storage=False)
-cli("keygen-output-missing-folder", "audit", "keygen", "--output", "@DIR@/missing/audit.key",
-    storage=False)
+cli("keygen-output-missing-folder", "audit", "keygen", "--output", "@DIR@/missing/audit.key", storage=False)
 cli("keygen-output-existing-key", "audit", "keygen", "--output", "@KEY@", storage=False)
 cli("keygen-output-empty", "audit", "keygen", "--output", "", storage=False)
 
 # ---- reports ---------------------------------------------------------------------------------------
 cli("timelines-year-words", "report", "timelines", "--year", "last")
-cli("timelines-year-negative", "report", "timelines", "--year", "-1",
-    why="years are bounded like dates")
+cli("timelines-year-negative", "report", "timelines", "--year", "-1", why="years are bounded like dates")
 cli("timelines-output-missing-folder", "report", "timelines", "--output", "@DIR@/no/t.json")
-cli("annual-year-zero", "report", "annual", "--year", "0",
-    why="years are bounded like dates")
-cli("annual-year-huge", "report", "annual", "--year", "99999",
-    why="years are bounded like dates")
+cli("annual-year-zero", "report", "annual", "--year", "0", why="years are bounded like dates")
+cli("annual-year-huge", "report", "annual", "--year", "99999", why="years are bounded like dates")
 cli("annual-year-superscript", "report", "annual", "--year", "²⁰²⁵")
 cli("annual-year-missing", "report", "annual")
 cli("annual-output-folder", "report", "annual", "--year", "2025", "--output", "@DIR@")
@@ -357,12 +670,9 @@ cli("oecd-output-empty", "report", "oecd", "--output", "")
 cli("rotation-from-malformed", "report", "rotation", "--from", "01/02/2025")
 
 # ---- alerts, outbox, deadlines ---------------------------------------------------------------------
-cli("sweep-now-9999", "alerts", "sweep", "--now", "9999-12-31",
-    why="one bounded date parser")
-cli("sweep-now-year-1", "alerts", "sweep", "--now", "0001-01-01",
-    why="one bounded date parser")
-cli("sweep-now-empty", "alerts", "sweep", "--now", "",
-    why="an empty date is not 'now'")
+cli("sweep-now-9999", "alerts", "sweep", "--now", "9999-12-31", why="one bounded date parser")
+cli("sweep-now-year-1", "alerts", "sweep", "--now", "0001-01-01", why="one bounded date parser")
+cli("sweep-now-empty", "alerts", "sweep", "--now", "", why="an empty date is not 'now'")
 cli("sweep-now-garbage", "alerts", "sweep", "--now", "tomorrow-ish")
 cli("sweep-now-no-offset", "alerts", "sweep", "--now", "2025-07-01T00:00:00")
 cli("dispatch-extra-argument", "outbox", "dispatch", "now")
@@ -377,8 +687,9 @@ cli("members-list-extra-argument", "members", "list", "everyone")
 cli("members-sync-unknown-option", "members", "sync", "--force")
 cli("rotation-show-extra-argument", "rotation", "show", "now")
 cli("rotation-advance-now-garbage", "rotation", "advance", "--now", "soon")
-cli("rotation-advance-now-year-1", "rotation", "advance", "--now", "0001-01-01",
-    why="one bounded date parser")
+cli(
+    "rotation-advance-now-year-1", "rotation", "advance", "--now", "0001-01-01", why="one bounded date parser"
+)
 cli("users-add-name-empty", "users", "add", "", "--role", "handler")
 cli("users-add-name-spaces", "users", "add", "a b", "--role", "handler")
 cli("users-add-name-huge", "users", "add", HUGE, "--role", "handler")
@@ -387,19 +698,67 @@ cli("users-add-role-unknown", "users", "add", "eve", "--role", "emperor")
 cli("users-add-member-without-id", "users", "add", "eve", "--role", "member")
 cli("users-add-member-unknown", "users", "add", "eve", "--role", "member", "--member", "ghost")
 cli("users-add-existing", "users", "add", "hanna", "--role", "handler", expect=(2, 3))
-cli("users-add-actor-empty", "users", "add", "eve", "--role", "handler", "--actor", "",
-    why="no audit entry without an accountable actor")
-cli("users-passwd-unknown-user", "users", "passwd", "ghost", "--password-stdin",
-    stdin="long enough secret\n", expect=(2, 4), words=("ghost",))
-cli("users-passwd-too-short", "users", "passwd", "hanna", "--password-stdin", stdin="short\n",
-    words=("password",))
-cli("users-passwd-stdin-empty", "users", "passwd", "hanna", "--password-stdin", stdin="",
-    words=("--password-stdin",))
-cli("users-passwd-on-argv", "users", "passwd", "hanna", "--password", "long enough secret",
-    why="no password on argv", words=("--password",))
-cli("users-passwd-actor-empty", "users", "passwd", "hanna", "--password-stdin",
-    "--actor", "", stdin="long enough secret\n", words=("actor",),
-    why="no audit entry without an accountable actor")
+cli(
+    "users-add-actor-empty",
+    "users",
+    "add",
+    "eve",
+    "--role",
+    "handler",
+    "--actor",
+    "",
+    why="no audit entry without an accountable actor",
+)
+cli(
+    "users-passwd-unknown-user",
+    "users",
+    "passwd",
+    "ghost",
+    "--password-stdin",
+    stdin="long enough secret\n",
+    expect=(2, 4),
+    words=("ghost",),
+)
+cli(
+    "users-passwd-too-short",
+    "users",
+    "passwd",
+    "hanna",
+    "--password-stdin",
+    stdin="short\n",
+    words=("password",),
+)
+cli(
+    "users-passwd-stdin-empty",
+    "users",
+    "passwd",
+    "hanna",
+    "--password-stdin",
+    stdin="",
+    words=("--password-stdin",),
+)
+cli(
+    "users-passwd-on-argv",
+    "users",
+    "passwd",
+    "hanna",
+    "--password",
+    "long enough secret",
+    why="no password on argv",
+    words=("--password",),
+)
+cli(
+    "users-passwd-actor-empty",
+    "users",
+    "passwd",
+    "hanna",
+    "--password-stdin",
+    "--actor",
+    "",
+    stdin="long enough secret\n",
+    words=("actor",),
+    why="no audit entry without an accountable actor",
+)
 
 # ---- config files ----------------------------------------------------------------------------------------
 VALID = '[ncp]\nname = "NCP"\n'
@@ -414,11 +773,22 @@ config("config-not-toml", "{{{ this is not toml\n")
 config("config-nul-byte", b'[ncp]\nname = "a\x00b"\n')
 config("config-unknown-key", '[ncp]\nnmae = "typo"\n')
 config("config-unknown-section", "[evil]\nx = 1\n")
-config("config-duration-zero", '[timelines]\nacknowledgement = "0d"\n',
-       why="durations are bounded")
-config("config-duration-huge", '[timelines]\ninitial_assessment = "100000y"\n', "case",
-       "open", "--title", "t", "--submitter", "s", "--enterprise", "e", "--actor", "a",
-       why="durations are bounded")
+config("config-duration-zero", '[timelines]\nacknowledgement = "0d"\n', why="durations are bounded")
+config(
+    "config-duration-huge",
+    '[timelines]\ninitial_assessment = "100000y"\n',
+    "case",
+    "open",
+    "--title",
+    "t",
+    "--submitter",
+    "s",
+    "--enterprise",
+    "e",
+    "--actor",
+    "a",
+    why="durations are bounded",
+)
 config("config-duration-negative", '[timelines]\nacknowledgement = "-3mo"\n')
 config("config-duration-empty", '[alerts]\noverdue_every = ""\n')
 config("config-duration-sql", f'[alerts]\nescalate_after = "{SQL}"\n')
@@ -432,26 +802,50 @@ config("config-smtp-timeout-negative", "[smtp]\ntimeout = -1\n", "outbox", "disp
 config("config-scheduler-interval-zero", "[scheduler]\nsweep_interval = 0\n")
 config("config-rotation-every-garbage", '[rotation]\nevery = "every other tuesday"\n')
 config("config-rotation-mode-unknown", '[rotation]\nmode = "random"\n')
-config("config-member-id-spaces",
-       '[[members]]\nid = "Bad Id"\nname = "B"\nemail = "b@example.org"\n', "members", "list")
-config("config-member-id-duplicate",
-       '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\n'
-       '[[members]]\nid = "a"\nname = "B"\nemail = "b@example.org"\n', "members", "list")
-config("config-member-email-crlf",
-       '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org\\r\\nBcc: all@example.org"\n',
-       "members", "list")
-config("config-secretariat-crlf",
-       '[ncp]\nsecretariat = ["post@example.org\\r\\nBcc: all@example.org"]\n',
-       why="no CR/LF in an e-mail address")
-config("config-member-name-nul",
-       '[[members]]\nid = "a"\nname = "A\\u0000B"\nemail = "a@example.org"\n', "members",
-       "list", why="no NUL in a member's name")
-config("config-member-leave-reversed",
-       '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\n'
-       "[[members.leave]]\nfrom = 2025-06-01\nto = 2025-01-01\n", "members", "list")
-config("config-member-conflict-blank",
-       '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\nconflicts = ["  "]\n',
-       "members", "list")
+config(
+    "config-member-id-spaces",
+    '[[members]]\nid = "Bad Id"\nname = "B"\nemail = "b@example.org"\n',
+    "members",
+    "list",
+)
+config(
+    "config-member-id-duplicate",
+    '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\n'
+    '[[members]]\nid = "a"\nname = "B"\nemail = "b@example.org"\n',
+    "members",
+    "list",
+)
+config(
+    "config-member-email-crlf",
+    '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org\\r\\nBcc: all@example.org"\n',
+    "members",
+    "list",
+)
+config(
+    "config-secretariat-crlf",
+    '[ncp]\nsecretariat = ["post@example.org\\r\\nBcc: all@example.org"]\n',
+    why="no CR/LF in an e-mail address",
+)
+config(
+    "config-member-name-nul",
+    '[[members]]\nid = "a"\nname = "A\\u0000B"\nemail = "a@example.org"\n',
+    "members",
+    "list",
+    why="no NUL in a member's name",
+)
+config(
+    "config-member-leave-reversed",
+    '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\n'
+    "[[members.leave]]\nfrom = 2025-06-01\nto = 2025-01-01\n",
+    "members",
+    "list",
+)
+config(
+    "config-member-conflict-blank",
+    '[[members]]\nid = "a"\nname = "A"\nemail = "a@example.org"\nconflicts = ["  "]\n',
+    "members",
+    "list",
+)
 config("config-database-url-wrong-type", "[database]\nurl = 42\n")
 config("config-alerts-before-not-a-list", '[alerts]\nbefore = "30d"\n')
 config("config-holiday-country-unknown", '[timelines]\nholiday_country = "XX"\n')
@@ -461,43 +855,73 @@ config("config-is-dev-null", "@PATH:/dev/null", expect=0)
 
 # ---- invalid UTF-8 and the environment, in a real process -------------------------------------------------
 argv("argv-show-invalid-byte", "case", "show", b"\xff")
-argv("argv-title-invalid-bytes", "case", "open", "--title", b"Mine \xff\xfe tailings",
-     "--submitter", "S", "--enterprise", "E", "--actor", "a")
+argv(
+    "argv-title-invalid-bytes",
+    "case",
+    "open",
+    "--title",
+    b"Mine \xff\xfe tailings",
+    "--submitter",
+    "S",
+    "--enterprise",
+    "E",
+    "--actor",
+    "a",
+)
 argv("argv-option-with-equals-invalid-byte", "case", "list", b"--state=\xc3\x28")
 argv("argv-command-invalid-byte", b"\xff\xfe")
-argv("env-database-url-invalid-byte", "case", "list",
-     env={"NCPFLOW_DATABASE_URL": "sqlite:///@DIR@/\udcff.db"})
+argv(
+    "env-database-url-invalid-byte", "case", "list", env={"NCPFLOW_DATABASE_URL": "sqlite:///@DIR@/\udcff.db"}
+)
 # A host that cannot be bound ends `serve` at once where the key is not checked first.
-argv("env-secret-key-short", "serve", "--host", "256.0.0.1", "--port", "1", "--no-scheduler",
-     env={"NCPFLOW_SECRET_KEY": "short"}, why="$NCPFLOW_SECRET_KEY of 32 bytes")
+argv(
+    "env-secret-key-short",
+    "serve",
+    "--host",
+    "256.0.0.1",
+    "--port",
+    "1",
+    "--no-scheduler",
+    env={"NCPFLOW_SECRET_KEY": "short"},
+    why="$NCPFLOW_SECRET_KEY of 32 bytes",
+)
 
 # ---- API bodies: every write endpoint --------------------------------------------------------------------
-CASE = {"title": "Mine tailings", "enterprises": ["Nordic Metals ASA"],
-        "submitters": ["Friends of the Fjord"], "received": "2025-03-03"}
+CASE = {
+    "title": "Mine tailings",
+    "enterprises": ["Nordic Metals ASA"],
+    "submitters": ["Friends of the Fjord"],
+    "received": "2025-03-03",
+}
 
 
 def case_with(**values: Any) -> dict[str, Any]:
     return {**CASE, **values}
 
 
-api("api-open-not-json", "/api/cases", b"{\"title\": ")
+api("api-open-not-json", "/api/cases", b'{"title": ')
 api("api-open-array", "/api/cases", [])
 api("api-open-null", "/api/cases", None)
 api("api-open-title-empty", "/api/cases", case_with(title=""))
 api("api-open-title-huge", "/api/cases", case_with(title=HUGE))
 api("api-open-title-nul", "/api/cases", case_with(title="a\x00b"))
-api("api-open-title-lone-surrogate", "/api/cases",
-    b'{"title": "\\ud800", "enterprises": ["E"], "submitters": ["S"]}')
+api(
+    "api-open-title-lone-surrogate",
+    "/api/cases",
+    b'{"title": "\\ud800", "enterprises": ["E"], "submitters": ["S"]}',
+)
 api("api-open-title-wrong-type", "/api/cases", case_with(title=123))
 api("api-open-enterprises-empty", "/api/cases", case_with(enterprises=[]))
 api("api-open-enterprises-string", "/api/cases", case_with(enterprises="Nordic Metals ASA"))
 api("api-open-submitters-thousands", "/api/cases", case_with(submitters=["S"] * 5000))
-api("api-open-received-year-999", "/api/cases", case_with(received="0999-06-01"),
-    why="one bounded date parser")
-api("api-open-received-year-1", "/api/cases", case_with(received="0001-01-01"),
-    why="one bounded date parser")
-api("api-open-received-1975", "/api/cases", case_with(received="1975-12-31"),
-    why="nothing before 1976")
+api(
+    "api-open-received-year-999",
+    "/api/cases",
+    case_with(received="0999-06-01"),
+    why="one bounded date parser",
+)
+api("api-open-received-year-1", "/api/cases", case_with(received="0001-01-01"), why="one bounded date parser")
+api("api-open-received-1975", "/api/cases", case_with(received="1975-12-31"), why="nothing before 1976")
 api("api-open-received-empty", "/api/cases", case_with(received=""))
 api("api-open-received-future", "/api/cases", case_with(received="9999-12-31T23:59:59+00:00"))
 api("api-open-received-feb-30", "/api/cases", case_with(received="2025-02-30"))
@@ -508,9 +932,11 @@ api("api-open-theme-sql", "/api/cases", case_with(themes=[SQL]))
 api("api-open-country-unknown", "/api/cases", case_with(host_countries=["XX"]))
 api("api-open-unknown-field", "/api/cases", case_with(lead_member="member-d"))
 api("api-open-confidential-number", "/api/cases", case_with(confidential_submitter=2))
-api("api-open-deep-json", "/api/cases",
-    b'{"title": "t", "enterprises": ["E"], "submitters": ["S"], "sector": '
-    + DEEP_JSON.encode() + b"}")
+api(
+    "api-open-deep-json",
+    "/api/cases",
+    b'{"title": "t", "enterprises": ["E"], "submitters": ["S"], "sector": ' + DEEP_JSON.encode() + b"}",
+)
 api("api-open-as-auditor", "/api/cases", CASE, role="auditor", expect=403)
 api("api-open-no-credentials", "/api/cases", CASE, role="nobody", expect=401)
 TRANSITION = {"trigger": "accept", "reason": "Material issues"}
@@ -520,65 +946,91 @@ def step(**values: Any) -> dict[str, Any]:
     return {**TRANSITION, **values}
 
 
-api("api-transition-trigger-unknown", "/api/cases/@REF@/transitions", step(trigger="explode"),
-    expect=(409, 422))
+api(
+    "api-transition-trigger-unknown",
+    "/api/cases/@REF@/transitions",
+    step(trigger="explode"),
+    expect=(409, 422),
+)
 api("api-transition-reason-empty", "/api/cases/@REF@/transitions", step(reason=""))
 api("api-transition-reason-too-long", "/api/cases/@REF@/transitions", step(reason="r" * 2001))
-api("api-transition-version-negative", "/api/cases/@REF@/transitions",
-    step(expected_version=-1))
-api("api-transition-version-huge", "/api/cases/@REF@/transitions",
-    step(expected_version=2**63))
-api("api-transition-version-superscript", "/api/cases/@REF@/transitions",
-    step(expected_version="²"))
-api("api-transition-version-arabic-digit", "/api/cases/@REF@/transitions",
-    step(expected_version="٣"))
-api("api-transition-version-fraction", "/api/cases/@REF@/transitions",
-    step(expected_version=1.5))
-api("api-transition-at-year-1", "/api/cases/@REF@/transitions", step(at="0001-01-01"),
-    why="the year 1 overflows")
+api("api-transition-version-negative", "/api/cases/@REF@/transitions", step(expected_version=-1))
+api("api-transition-version-huge", "/api/cases/@REF@/transitions", step(expected_version=2**63))
+api("api-transition-version-superscript", "/api/cases/@REF@/transitions", step(expected_version="²"))
+api("api-transition-version-arabic-digit", "/api/cases/@REF@/transitions", step(expected_version="٣"))
+api("api-transition-version-fraction", "/api/cases/@REF@/transitions", step(expected_version=1.5))
+api(
+    "api-transition-at-year-1",
+    "/api/cases/@REF@/transitions",
+    step(at="0001-01-01"),
+    why="the year 1 overflows",
+)
 api("api-transition-at-malformed", "/api/cases/@REF@/transitions", step(at="2025-06-02T25:00Z"))
 api("api-transition-outcome-unknown", "/api/cases/@REF@/transitions", step(outcome="victory"))
-api("api-transition-unknown-case", "/api/cases/NCP-2025-999/transitions", TRANSITION,
-    expect=404)
-api("api-transition-traversal-ref", "/api/cases/..%2F..%2Fetc%2Fpasswd/transitions",
-    TRANSITION, expect=(404, 422))
-api("api-transition-sql-ref", "/api/cases/x';DROP TABLE cases;--/transitions", TRANSITION,
-    expect=(404, 422))
+api("api-transition-unknown-case", "/api/cases/NCP-2025-999/transitions", TRANSITION, expect=404)
+api(
+    "api-transition-traversal-ref",
+    "/api/cases/..%2F..%2Fetc%2Fpasswd/transitions",
+    TRANSITION,
+    expect=(404, 422),
+)
+api("api-transition-sql-ref", "/api/cases/x';DROP TABLE cases;--/transitions", TRANSITION, expect=(404, 422))
 api("api-pause-reason-empty", "/api/cases/@REF@/pause", {"reason": ""})
-api("api-pause-requested-by-too-long", "/api/cases/@REF@/pause",
-    {"reason": "r", "requested_by": "x" * 301})
-api("api-pause-at-future", "/api/cases/@REF@/pause",
-    {"reason": "r", "at": "9999-12-31T00:00:00+00:00"})
+api("api-pause-requested-by-too-long", "/api/cases/@REF@/pause", {"reason": "r", "requested_by": "x" * 301})
+api("api-pause-at-future", "/api/cases/@REF@/pause", {"reason": "r", "at": "9999-12-31T00:00:00+00:00"})
 api("api-pause-at-garbage", "/api/cases/@REF@/pause", {"reason": "r", "at": "now"})
 api("api-pause-already-paused", "/api/cases/@PAUSED@/pause", {"reason": "r"}, expect=409)
 api("api-resume-not-paused", "/api/cases/@REF@/resume", {}, expect=409)
 api("api-resume-at-superscript", "/api/cases/@PAUSED@/resume", {"at": "2025-0²-01"})
-api("api-extend-days-zero", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r", "days": 0})
-api("api-extend-days-huge", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r", "days": 99_999_999})
-api("api-extend-months-huge", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r", "months": 95_000})
-api("api-extend-days-text", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r", "days": "ten"})
-api("api-extend-deadline-unknown", "/api/cases/@REF@/extend",
-    {"deadline": "doomsday", "reason": "r", "days": 5})
-api("api-extend-days-and-months", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r", "days": 5, "months": 1})
-api("api-extend-neither", "/api/cases/@REF@/extend",
-    {"deadline": "initial_assessment", "reason": "r"})
+api(
+    "api-extend-days-zero",
+    "/api/cases/@REF@/extend",
+    {"deadline": "initial_assessment", "reason": "r", "days": 0},
+)
+api(
+    "api-extend-days-huge",
+    "/api/cases/@REF@/extend",
+    {"deadline": "initial_assessment", "reason": "r", "days": 99_999_999},
+)
+api(
+    "api-extend-months-huge",
+    "/api/cases/@REF@/extend",
+    {"deadline": "initial_assessment", "reason": "r", "months": 95_000},
+)
+api(
+    "api-extend-days-text",
+    "/api/cases/@REF@/extend",
+    {"deadline": "initial_assessment", "reason": "r", "days": "ten"},
+)
+api(
+    "api-extend-deadline-unknown",
+    "/api/cases/@REF@/extend",
+    {"deadline": "doomsday", "reason": "r", "days": 5},
+)
+api(
+    "api-extend-days-and-months",
+    "/api/cases/@REF@/extend",
+    {"deadline": "initial_assessment", "reason": "r", "days": 5, "months": 1},
+)
+api("api-extend-neither", "/api/cases/@REF@/extend", {"deadline": "initial_assessment", "reason": "r"})
 api("api-reassign-to-unknown", "/api/cases/@REF@/reassign", {"to": "nobody", "reason": "r"})
 api("api-reassign-to-empty", "/api/cases/@REF@/reassign", {"to": "", "reason": "r"})
-api("api-reassign-override-text", "/api/cases/@REF@/reassign",
-    {"to": "member-c", "reason": "r", "override": "maybe"})
+api(
+    "api-reassign-override-text",
+    "/api/cases/@REF@/reassign",
+    {"to": "member-c", "reason": "r", "override": "maybe"},
+)
 api("api-users-name-empty", "/api/users", {"name": "", "role": "handler"}, role="admin")
 api("api-users-role-unknown", "/api/users", {"name": "eve", "role": "emperor"}, role="admin")
 api("api-users-name-nul", "/api/users", {"name": "e\x00ve", "role": "handler"}, role="admin")
 api("api-users-name-spaces", "/api/users", {"name": "e ve", "role": "handler"}, role="admin")
-api("api-users-member-unknown", "/api/users",
-    {"name": "eve", "role": "member", "member": "ghost"}, role="admin")
-api("api-users-existing", "/api/users", {"name": "hanna", "role": "handler"}, role="admin",
-    expect=(409, 422))
+api(
+    "api-users-member-unknown",
+    "/api/users",
+    {"name": "eve", "role": "member", "member": "ghost"},
+    role="admin",
+)
+api("api-users-existing", "/api/users", {"name": "hanna", "role": "handler"}, role="admin", expect=(409, 422))
 api("api-users-as-handler", "/api/users", {"name": "eve", "role": "admin"}, expect=403)
 api("api-users-wrong-types", "/api/users", {"name": ["eve"], "role": {"x": 1}}, role="admin")
 
@@ -612,63 +1064,75 @@ query("page-case-huge", "/cases/" + "N" * 10_000, expect=(404, 414, 422))
 
 # ---- page forms, signed in, with a valid CSRF token ----------------------------------------------
 ADVANCE_FORM = {"trigger": "accept", "reason": "Material issues"}
-page("form-advance-version-superscript", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "version": "²"})
-page("form-advance-version-arabic-digit", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "version": "٣"})
+page("form-advance-version-superscript", "/cases/@REF@/advance", {**ADVANCE_FORM, "version": "²"})
+page("form-advance-version-arabic-digit", "/cases/@REF@/advance", {**ADVANCE_FORM, "version": "٣"})
 page("form-advance-version-words", "/cases/@REF@/advance", {**ADVANCE_FORM, "version": "two"})
 page("form-advance-version-negative", "/cases/@REF@/advance", {**ADVANCE_FORM, "version": "-1"})
-page("form-advance-version-huge", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "version": "9" * 20})
-page("form-advance-trigger-unknown", "/cases/@REF@/advance", {**ADVANCE_FORM,
-                                                              "trigger": "explode"})
+page("form-advance-version-huge", "/cases/@REF@/advance", {**ADVANCE_FORM, "version": "9" * 20})
+page("form-advance-trigger-unknown", "/cases/@REF@/advance", {**ADVANCE_FORM, "trigger": "explode"})
 page("form-advance-trigger-missing", "/cases/@REF@/advance", {"reason": "r"}, expect=422)
 page("form-advance-reason-empty", "/cases/@REF@/advance", {**ADVANCE_FORM, "reason": ""})
-page("form-advance-reason-nul", "/cases/@REF@/advance", {**ADVANCE_FORM, "reason": "a\x00b"},
-     expect=(REFUSED, 422))
-page("form-advance-reason-too-long", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "reason": "r" * 2001}, why="the input model's bound, named on the page")
-page("form-advance-outcome-unknown", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "outcome": "victory"})
-page("form-advance-unknown-case", "/cases/NCP-1999-404/advance", ADVANCE_FORM,
-     expect=(REFUSED, 404))
-page("form-advance-without-csrf", "/cases/@REF@/advance", {**ADVANCE_FORM, "csrf_token": ""},
-     expect=403)
-page("form-advance-forged-csrf", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "csrf_token": "forged.token.value"}, expect=403)
+page(
+    "form-advance-reason-nul",
+    "/cases/@REF@/advance",
+    {**ADVANCE_FORM, "reason": "a\x00b"},
+    expect=(REFUSED, 422),
+)
+page(
+    "form-advance-reason-too-long",
+    "/cases/@REF@/advance",
+    {**ADVANCE_FORM, "reason": "r" * 2001},
+    why="the input model's bound, named on the page",
+)
+page("form-advance-outcome-unknown", "/cases/@REF@/advance", {**ADVANCE_FORM, "outcome": "victory"})
+page("form-advance-unknown-case", "/cases/NCP-1999-404/advance", ADVANCE_FORM, expect=(REFUSED, 404))
+page("form-advance-without-csrf", "/cases/@REF@/advance", {**ADVANCE_FORM, "csrf_token": ""}, expect=403)
+page(
+    "form-advance-forged-csrf",
+    "/cases/@REF@/advance",
+    {**ADVANCE_FORM, "csrf_token": "forged.token.value"},
+    expect=403,
+)
 page("form-pause-reason-empty", "/cases/@REF@/pause", {"reason": ""})
-page("form-pause-reason-nul", "/cases/@REF@/pause", {"reason": "\x00"},
-     expect=(REFUSED, 422))
-page("form-pause-requested-by-too-long", "/cases/@REF@/pause",
-     {"reason": "r", "requested_by": "x" * 301}, why="the same bound as the API and the CLI")
-page("form-advance-reason-absurd", "/cases/@REF@/advance",
-     {**ADVANCE_FORM, "reason": "r" * 20_001}, expect=422, why="more than a form field holds")
+page("form-pause-reason-nul", "/cases/@REF@/pause", {"reason": "\x00"}, expect=(REFUSED, 422))
+page(
+    "form-pause-requested-by-too-long",
+    "/cases/@REF@/pause",
+    {"reason": "r", "requested_by": "x" * 301},
+    why="the same bound as the API and the CLI",
+)
+page(
+    "form-advance-reason-absurd",
+    "/cases/@REF@/advance",
+    {**ADVANCE_FORM, "reason": "r" * 20_001},
+    expect=422,
+    why="more than a form field holds",
+)
 page("form-pause-already-paused", "/cases/@PAUSED@/pause", {"reason": "again"})
 page("form-resume-not-paused", "/cases/@REF@/resume", {"reason": "r"})
-page("form-resume-reason-nul", "/cases/@PAUSED@/resume", {"reason": "x\x00"},
-     expect=(REFUSED, 422))
-page("form-signin-username-too-long", "/signin",
-     {"username": "u" * 201, "password": "p" * 10}, expect=422)
-page("form-signin-without-csrf", "/signin",
-     {"username": "hanna", "password": "p" * 10, "csrf_token": ""}, expect=403)
+page("form-resume-reason-nul", "/cases/@PAUSED@/resume", {"reason": "x\x00"}, expect=(REFUSED, 422))
+page("form-signin-username-too-long", "/signin", {"username": "u" * 201, "password": "p" * 10}, expect=422)
+page(
+    "form-signin-without-csrf",
+    "/signin",
+    {"username": "hanna", "password": "p" * 10, "csrf_token": ""},
+    expect=403,
+)
 page("form-signout-without-csrf", "/signout", {"csrf_token": ""}, expect=403)
 
 # ---- export files for `audit verify --file` -----------------------------------------------------------
 LINE = json.dumps({"seq": 1, "kind": "case_opened", "hash": "0" * 64})
 export_file("file-binary", bytes(range(256)) * 8, why="verify --file on binary")
-export_file("file-invalid-utf-8", b'{"seq": 1, "actor": "\xff\xfe"}\n',
-            why="verify --file on invalid UTF-8")
+export_file("file-invalid-utf-8", b'{"seq": 1, "actor": "\xff\xfe"}\n', why="verify --file on invalid UTF-8")
 export_file("file-lone-surrogate", b'{"seq": 1, "actor": "\\ud800"}\n')
-export_file("file-deep-json", DEEP_JSON.encode() + b"\n",
-            why="verify --file on very deep JSON")
+export_file("file-deep-json", DEEP_JSON.encode() + b"\n", why="verify --file on very deep JSON")
 export_file("file-empty", b"", why="an empty export does not verify")
 export_file("file-blank-lines", b"\n\n  \n", why="an empty export does not verify")
 export_file("file-truncated-mid-line", b"@EXPORT-CUT@")
 export_file("file-not-json", b"hello world\n")
 export_file("file-json-array", b"[1, 2, 3]\n")
 export_file("file-json-string", b'"just a string"\n')
-export_file("file-wrong-types", json.dumps({"seq": "one", "hash": 5, "prev_hash": None}).encode()
-            + b"\n")
+export_file("file-wrong-types", json.dumps({"seq": "one", "hash": 5, "prev_hash": None}).encode() + b"\n")
 export_file("file-nul-bytes", b"\x00" * 1024)
 export_file("file-huge-line", b'{"seq": 1, "reason": "' + HUGE.encode() * 10 + b'"}\n')
 export_file("file-one-forged-line", LINE.encode() + b"\n")

@@ -30,13 +30,24 @@ class Api:
         self.tokens: dict[str, str] = {}
 
     def user(self, name: str, role: str, member: str | None = None) -> dict[str, str]:
-        made = users.add_user(uow=self.services.uow, clock=self.services.clock, name=name,
-                              role=role, member_id=member, actor="test")
+        made = users.add_user(
+            uow=self.services.uow,
+            clock=self.services.clock,
+            name=name,
+            role=role,
+            member_id=member,
+            actor="test",
+        )
         return {"Authorization": f"Bearer {made.token}"}
 
     def open(self, headers: dict[str, str], **body: Any) -> dict[str, Any]:
-        payload = {"title": "Mine tailings", "enterprises": ["Nordic Metals ASA"],
-                   "submitters": ["Friends of the Fjord"], "received": "2025-05-30", **body}
+        payload = {
+            "title": "Mine tailings",
+            "enterprises": ["Nordic Metals ASA"],
+            "submitters": ["Friends of the Fjord"],
+            "received": "2025-05-30",
+            **body,
+        }
         response = self.client.post("/api/cases", json=payload, headers=headers)
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
@@ -95,25 +106,39 @@ def test_transitions_and_clock_steps_are_audited_with_the_user(api: Api) -> None
     handler = api.user("hanna", "handler")
     ref = api.open(handler)["reference"]
     post = api.client.post
-    moved = post(f"/api/cases/{ref}/transitions", headers=handler,
-                 json={"trigger": "begin_assessment", "reason": "complete", "expected_version": 1})
+    moved = post(
+        f"/api/cases/{ref}/transitions",
+        headers=handler,
+        json={"trigger": "begin_assessment", "reason": "complete", "expected_version": 1},
+    )
     assert moved.status_code == 200 and moved.json()["state"] == "initial_assessment"
     paused = post(f"/api/cases/{ref}/pause", headers=handler, json={"reason": "court case"})
     assert paused.status_code == 200 and paused.json()["paused"] is True
     resumed = post(f"/api/cases/{ref}/resume", headers=handler, json={})
     assert resumed.status_code == 200 and resumed.json()["paused"] is False
-    extended = post(f"/api/cases/{ref}/extend", headers=handler,
-                    json={"deadline": "initial_assessment", "days": 10, "reason": "holidays"})
+    extended = post(
+        f"/api/cases/{ref}/extend",
+        headers=handler,
+        json={"deadline": "initial_assessment", "days": 10, "reason": "holidays"},
+    )
     assert extended.status_code == 200
     lead = extended.json()["lead_member"]
     other = next(m for m in ("member-b", "member-c", "member-d", "chair") if m != lead)
-    reassigned = post(f"/api/cases/{ref}/reassign", headers=handler,
-                      json={"to": other, "reason": "workload", "override": True})
+    reassigned = post(
+        f"/api/cases/{ref}/reassign",
+        headers=handler,
+        json={"to": other, "reason": "workload", "override": True},
+    )
     assert reassigned.status_code == 200 and reassigned.json()["lead_member"] == other
     entries = api.client.get(f"/api/cases/{ref}/audit", headers=handler).json()["items"]
     kinds = [e["kind"] for e in entries]
-    assert kinds[0] == "opened" and {"transitioned", "paused", "resumed", "extended",
-                                     "lead_reassigned"} <= set(kinds)
+    assert kinds[0] == "opened" and {
+        "transitioned",
+        "paused",
+        "resumed",
+        "extended",
+        "lead_reassigned",
+    } <= set(kinds)
     assert all(e["actor"] == "hanna" for e in entries if e["kind"] != "lead_assigned")
     whole = api.client.get("/api/audit?limit=2", headers=handler).json()
     assert len(whole["items"]) == 2
@@ -124,10 +149,8 @@ def test_transitions_and_clock_steps_are_audited_with_the_user(api: Api) -> None
 
 def test_401_without_or_with_bad_credentials(api: Api) -> None:
     assert "Bearer" in _error(api.client.get("/api/cases"), 401, "unauthorized")
-    _error(api.client.get("/api/cases", headers={"Authorization": "Bearer nope"}), 401,
-           "unauthorized")
-    _error(api.client.get("/api/audit", headers={"Authorization": "Basic eDp5"}), 401,
-           "unauthorized")
+    _error(api.client.get("/api/cases", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
+    _error(api.client.get("/api/audit", headers={"Authorization": "Basic eDp5"}), 401, "unauthorized")
 
 
 def test_403_roles(api: Api) -> None:
@@ -135,12 +158,23 @@ def test_403_roles(api: Api) -> None:
     auditor = api.user("aud", "auditor")
     admin = api.user("root", "admin")
     ref = api.open(handler)["reference"]
-    _error(api.client.post("/api/cases", headers=auditor, json={
-        "title": "t", "enterprises": ["e"], "submitters": ["s"]}), 403, "forbidden")
-    _error(api.client.post(f"/api/cases/{ref}/transitions", headers=auditor,
-                           json={"trigger": "begin_assessment", "reason": "r"}), 403, "forbidden")
-    _error(api.client.post(f"/api/cases/{ref}/pause", headers=admin, json={"reason": "r"}), 403,
-           "forbidden")
+    _error(
+        api.client.post(
+            "/api/cases", headers=auditor, json={"title": "t", "enterprises": ["e"], "submitters": ["s"]}
+        ),
+        403,
+        "forbidden",
+    )
+    _error(
+        api.client.post(
+            f"/api/cases/{ref}/transitions",
+            headers=auditor,
+            json={"trigger": "begin_assessment", "reason": "r"},
+        ),
+        403,
+        "forbidden",
+    )
+    _error(api.client.post(f"/api/cases/{ref}/pause", headers=admin, json={"reason": "r"}), 403, "forbidden")
     assert api.client.get(f"/api/cases/{ref}", headers=auditor).status_code == 200
 
 
@@ -154,24 +188,30 @@ def test_member_advances_only_the_cases_it_leads(api: Api) -> None:
     outsider = api.user("outsider", "member", other)
     body = {"trigger": "begin_assessment", "reason": "complete"}
     url = f"/api/cases/{case['reference']}/transitions"
-    assert "does not lead" in _error(api.client.post(url, headers=outsider, json=body), 403,
-                                     "forbidden")
-    assert api.client.get(f"/api/cases/{case['reference']}", headers=outsider).json()[
-        "version"] == case["version"]  # nothing changed
+    assert "does not lead" in _error(api.client.post(url, headers=outsider, json=body), 403, "forbidden")
+    assert (
+        api.client.get(f"/api/cases/{case['reference']}", headers=outsider).json()["version"]
+        == case["version"]
+    )  # nothing changed
     done = api.client.post(url, headers=leader, json=body)
     assert done.status_code == 200 and done.json()["state"] == "initial_assessment"
-    _error(api.client.post(f"/api/cases/{case['reference']}/pause", headers=leader,
-                           json={"reason": "r"}), 403, "forbidden")
+    _error(
+        api.client.post(f"/api/cases/{case['reference']}/pause", headers=leader, json={"reason": "r"}),
+        403,
+        "forbidden",
+    )
 
 
 def test_404_unknown_case(api: Api) -> None:
     handler = api.user("hanna", "handler")
-    for response in (api.client.get("/api/cases/NCP-1999-001", headers=handler),
-                     api.client.get("/api/cases/NCP-1999-001/audit", headers=handler),
-                     api.client.post("/api/cases/NCP-1999-001/transitions", headers=handler,
-                                     json={"trigger": "accept", "reason": "r"}),
-                     api.client.post("/api/cases/NCP-1999-001/pause", headers=handler,
-                                     json={"reason": "r"})):
+    for response in (
+        api.client.get("/api/cases/NCP-1999-001", headers=handler),
+        api.client.get("/api/cases/NCP-1999-001/audit", headers=handler),
+        api.client.post(
+            "/api/cases/NCP-1999-001/transitions", headers=handler, json={"trigger": "accept", "reason": "r"}
+        ),
+        api.client.post("/api/cases/NCP-1999-001/pause", headers=handler, json={"reason": "r"}),
+    ):
         assert "NCP-1999-001" in _error(response, 404, "not_found")
 
 
@@ -179,33 +219,52 @@ def test_409_trigger_not_allowed_and_stale_version(api: Api) -> None:
     handler = api.user("hanna", "handler")
     ref = api.open(handler)["reference"]
     url = f"/api/cases/{ref}/transitions"
-    detail = _error(api.client.post(url, headers=handler,
-                                    json={"trigger": "publish", "reason": "r"}), 409, "not_allowed")
+    detail = _error(
+        api.client.post(url, headers=handler, json={"trigger": "publish", "reason": "r"}), 409, "not_allowed"
+    )
     assert "allowed now" in detail
-    stale = api.client.post(url, headers=handler, json={
-        "trigger": "begin_assessment", "reason": "r", "expected_version": 7})
+    stale = api.client.post(
+        url, headers=handler, json={"trigger": "begin_assessment", "reason": "r", "expected_version": 7}
+    )
     assert "expected version 7" in _error(stale, 409, "conflict")
-    _error(api.client.post(f"/api/cases/{ref}/resume", headers=handler, json={}), 409,
-           "not_allowed")
+    _error(api.client.post(f"/api/cases/{ref}/resume", headers=handler, json={}), 409, "not_allowed")
 
 
 def test_422_bad_input(api: Api) -> None:
     handler = api.user("hanna", "handler")
     ref = api.open(handler)["reference"]
     url = f"/api/cases/{ref}/transitions"
-    assert "unknown trigger" in _error(api.client.post(
-        url, headers=handler, json={"trigger": "fly", "reason": "r"}), 422, "invalid_input")
-    assert "reason" in _error(api.client.post(url, headers=handler, json={"trigger": "accept"}),
-                              422, "invalid_input")
-    _error(api.client.post(url, headers=handler, json={"trigger": "begin_assessment",
-                                                      "reason": "r", "at": "yesterday"}),
-           422, "invalid_input")
-    _error(api.client.post("/api/cases", headers=handler, json={
-        "title": "t", "enterprises": [], "submitters": ["s"]}), 422, "invalid_input")
+    assert "unknown trigger" in _error(
+        api.client.post(url, headers=handler, json={"trigger": "fly", "reason": "r"}), 422, "invalid_input"
+    )
+    assert "reason" in _error(
+        api.client.post(url, headers=handler, json={"trigger": "accept"}), 422, "invalid_input"
+    )
+    _error(
+        api.client.post(
+            url, headers=handler, json={"trigger": "begin_assessment", "reason": "r", "at": "yesterday"}
+        ),
+        422,
+        "invalid_input",
+    )
+    _error(
+        api.client.post(
+            "/api/cases", headers=handler, json={"title": "t", "enterprises": [], "submitters": ["s"]}
+        ),
+        422,
+        "invalid_input",
+    )
     _error(api.client.get("/api/cases?state=flying", headers=handler), 422, "invalid_input")
     _error(api.client.get("/api/cases?limit=0", headers=handler), 422, "invalid_input")
-    _error(api.client.post(f"/api/cases/{ref}/extend", headers=handler, json={
-        "deadline": "initial_assessment", "reason": "r"}), 422, "invalid_input")
+    _error(
+        api.client.post(
+            f"/api/cases/{ref}/extend",
+            headers=handler,
+            json={"deadline": "initial_assessment", "reason": "r"},
+        ),
+        422,
+        "invalid_input",
+    )
 
 
 def test_auditor_sees_pseudonyms_for_confidential_submitters(api: Api) -> None:
@@ -222,8 +281,14 @@ def test_auditor_sees_pseudonyms_for_confidential_submitters(api: Api) -> None:
 
 
 def test_session_cookie_and_csrf(api: Api) -> None:
-    users.add_user(uow=api.services.uow, clock=api.services.clock, name="pat", role="handler",
-                   actor="test", password="correct horse")
+    users.add_user(
+        uow=api.services.uow,
+        clock=api.services.clock,
+        name="pat",
+        role="handler",
+        actor="test",
+        password="correct horse",
+    )
     app: FastAPI = api.client.app  # type: ignore[assignment]
 
     @app.post("/_test/signin")
@@ -239,8 +304,11 @@ def test_session_cookie_and_csrf(api: Api) -> None:
         return {"token": auth.csrf_token(request)}
 
     @app.post("/_test/form")
-    def form(request: Request, token: str, user: User = Depends(auth.current_user)  # noqa: B008
-             ) -> dict[str, str]:
+    def form(
+        request: Request,
+        token: str,
+        user: User = Depends(auth.current_user),  # noqa: B008
+    ) -> dict[str, str]:
         auth.check_csrf(request, token)
         return {"user": user.name}
 
@@ -264,11 +332,13 @@ def test_admin_adds_users_over_the_api(api: Api) -> None:
     assert made.status_code == 201 and made.json()["token"]
     seen = api.client.get("/api/cases", headers={"Authorization": f"Bearer {made.json()['token']}"})
     assert seen.status_code == 200
-    assert [u["name"] for u in api.client.get("/api/users", headers=admin).json()] == [
-        "aud", "hanna", "root"]
+    assert [u["name"] for u in api.client.get("/api/users", headers=admin).json()] == ["aud", "hanna", "root"]
     _error(api.client.get("/api/users", headers=handler), 403, "forbidden")
-    _error(api.client.post("/api/users", headers=admin, json={"name": "aud", "role": "auditor"}),
-           422, "invalid_input")
+    _error(
+        api.client.post("/api/users", headers=admin, json={"name": "aud", "role": "auditor"}),
+        422,
+        "invalid_input",
+    )
     entry = api.client.get("/api/audit", headers=admin).json()["items"][-1]
     assert entry["kind"] == "user_added" and entry["actor"] == "root"
 
@@ -278,9 +348,11 @@ def test_a_domain_error_names_the_api_field_not_the_command_line_option(api: Api
     API words it with its field, `at`."""
     handler = api.user("hanna", "handler")
     ref = api.open(handler)["reference"]
-    refused = api.client.post(f"/api/cases/{ref}/transitions", headers=handler,
-                              json={"trigger": "begin_assessment", "reason": "r",
-                                    "at": "2099-01-01", "expected_version": 1})
+    refused = api.client.post(
+        f"/api/cases/{ref}/transitions",
+        headers=handler,
+        json={"trigger": "begin_assessment", "reason": "r", "at": "2099-01-01", "expected_version": 1},
+    )
     detail = _error(refused, 422, "invalid_input")
     assert detail == "at 2099-01-01 is in the future"
     assert "--" not in detail

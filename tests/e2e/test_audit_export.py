@@ -31,24 +31,49 @@ def _split(path: Path) -> tuple[str, list[dict[str, object]], str]:
 
 
 def _seed(ncp: InProcessCli) -> tuple[str, str]:
-    open_ = ("case", "open", "--enterprise", "Nordisk Gruve AS", "--actor", "secretariat",
-             "--received", "2025-03-03", "--json")
+    open_ = (
+        "case",
+        "open",
+        "--enterprise",
+        "Nordisk Gruve AS",
+        "--actor",
+        "secretariat",
+        "--received",
+        "2025-03-03",
+        "--json",
+    )
     first = ncp.json(*open_, "--title", "Tailings", "--submitter", "Fagforbundet")["reference"]
-    second = ncp.json(*open_, "--title", "Reprisals at the mine", "--submitter", SECRET,
-                      "--confidential-submitter")["reference"]
+    second = ncp.json(
+        *open_, "--title", "Reprisals at the mine", "--submitter", SECRET, "--confidential-submitter"
+    )["reference"]
     for reference in (first, second):
-        assert ncp("case", "advance", reference, "begin_assessment", "--actor", "chair",
-                   "--reason", f"complete; spoke to {SECRET}" if reference == second
-                   else "complete").returncode == 0
+        assert (
+            ncp(
+                "case",
+                "advance",
+                reference,
+                "begin_assessment",
+                "--actor",
+                "chair",
+                "--reason",
+                f"complete; spoke to {SECRET}" if reference == second else "complete",
+            ).returncode
+            == 0
+        )
     return first, second
 
 
 def test_a_full_export_verifies_offline_and_any_changed_field_does_not(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
     _seed(ncp)
     target = tmp_path / "export.jsonl"
-    assert ncp("audit", "export", "--format", "jsonl", "--reveal", "--actor", "admin",
-               "--output", str(target)).returncode == 0
+    assert (
+        ncp(
+            "audit", "export", "--format", "jsonl", "--reveal", "--actor", "admin", "--output", str(target)
+        ).returncode
+        == 0
+    )
     header, rows, signature = _split(target)
     assert rows[-1]["kind"] == "audit_export_revealed"  # revealing is itself audited
     assert not any("redacted" in row for row in rows)
@@ -60,19 +85,29 @@ def test_a_full_export_verifies_offline_and_any_changed_field_does_not(
         for name in row:
             forged = copy.deepcopy(rows)
             value = forged[index][name]
-            forged[index][name] = (value + 1 if isinstance(value, int)
-                                   else {**value, "x": 1} if isinstance(value, dict)
-                                   else "f" * 64 if name.endswith("hash")
-                                   else (value or "") + "x")
-            changed.write_text("".join(line + "\n" for line in [
-                header, *(json.dumps(r, ensure_ascii=False) for r in forged), signature]))
+            forged[index][name] = (
+                value + 1
+                if isinstance(value, int)
+                else {**value, "x": 1}
+                if isinstance(value, dict)
+                else "f" * 64
+                if name.endswith("hash")
+                else (value or "") + "x"
+            )
+            changed.write_text(
+                "".join(
+                    line + "\n"
+                    for line in [header, *(json.dumps(r, ensure_ascii=False) for r in forged), signature]
+                )
+            )
             result = ncp("audit", "verify", "--file", str(changed), "--json")
             assert result.returncode == 6, (index, name)
             assert json.loads(result.stdout)["ok"] is False
 
 
 def test_a_filtered_export_verifies_each_hash_and_the_links_it_holds(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
     first, _ = _seed(ncp)
     target = tmp_path / "case.jsonl"
     assert ncp("audit", "export", "--case", first, "--output", str(target)).returncode == 0
@@ -87,7 +122,8 @@ def test_a_filtered_export_verifies_each_hash_and_the_links_it_holds(
 
 
 def test_no_confidential_name_in_an_auditors_export_and_reveal_needs_an_actor(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
     _, second = _seed(ncp)
     for fmt in ("jsonl", "csv"):
         result = ncp("audit", "export", "--format", fmt)
@@ -104,8 +140,7 @@ def test_no_confidential_name_in_an_auditors_export_and_reveal_needs_an_actor(
     assert SECRET in revealed.stdout
 
 
-def test_reports_in_every_format_name_no_confidential_submitter(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+def test_reports_in_every_format_name_no_confidential_submitter(ncp: InProcessCli, tmp_path: Path) -> None:
     _, second = _seed(ncp)
     timelines = ncp.json("report", "timelines", "--json")
     assert {r["reference"] for r in timelines["stages"]} >= {second}
@@ -119,15 +154,14 @@ def test_reports_in_every_format_name_no_confidential_submitter(
             assert result.returncode == 0, result.stderr
             assert SECRET.casefold() not in result.stdout.casefold()
     target = tmp_path / "timelines.html"
-    assert ncp("report", "timelines", "--format", "html", "--output",
-               str(target)).returncode == 0
+    assert ncp("report", "timelines", "--format", "html", "--output", str(target)).returncode == 0
     html = target.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "size: A4" in html
-    assert "<script" not in html and "http://" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
 # -- issue 10, item 6: offline verification can no longer be fooled --------------------------
+
 
 def _export(ncp: InProcessCli, tmp_path: Path, *args: str) -> Path:
     _seed(ncp)
@@ -148,8 +182,7 @@ def _verify(ncp: InProcessCli, path: Path, *args: str) -> tuple[int, dict[str, o
     return result.returncode, json.loads(result.stdout)
 
 
-def test_an_edit_hidden_behind_redacted_true_is_broken(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+def test_an_edit_hidden_behind_redacted_true_is_broken(ncp: InProcessCli, tmp_path: Path) -> None:
     """Marking an unredacted entry `"redacted": true` no longer switches off its check."""
     target = _export(ncp, tmp_path)
     lines = target.read_text().splitlines()
@@ -160,8 +193,7 @@ def test_an_edit_hidden_behind_redacted_true_is_broken(
     assert code == 6 and verdict["status"] == "broken" and not verdict["ok"]
 
 
-def test_an_edit_re_hashed_from_there_onwards_is_broken(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+def test_an_edit_re_hashed_from_there_onwards_is_broken(ncp: InProcessCli, tmp_path: Path) -> None:
     """An entry edited and every hash recomputed from there on links again, but is broken."""
     from states.chain import AuditEntry, entry_hash
 
@@ -186,13 +218,15 @@ def test_an_edit_re_hashed_from_there_onwards_is_broken(
 
 
 @pytest.mark.parametrize("cut", ["signature", "last entry", "half"])
-def test_a_truncated_export_is_incomplete_never_intact(
-        ncp: InProcessCli, tmp_path: Path, cut: str) -> None:
+def test_a_truncated_export_is_incomplete_never_intact(ncp: InProcessCli, tmp_path: Path, cut: str) -> None:
     """Cutting lines off the end (with or without the signature line) is broken (exit 6)."""
     target = _export(ncp, tmp_path)
     lines = target.read_text().splitlines()
-    kept = {"signature": lines[:-1], "last entry": [*lines[:-2], lines[-1]],
-            "half": lines[:len(lines) // 2]}[cut]
+    kept = {
+        "signature": lines[:-1],
+        "last entry": [*lines[:-2], lines[-1]],
+        "half": lines[: len(lines) // 2],
+    }[cut]
     target.write_text("\n".join(kept) + "\n")
     code, verdict = _verify(ncp, target)
     assert code == 6 and verdict["status"] == "broken"
@@ -209,7 +243,8 @@ def test_an_empty_export_is_broken(ncp: InProcessCli, tmp_path: Path) -> None:
 
 
 def test_an_unsigned_export_is_reported_unsigned_not_intact(
-        ncp: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ncp: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without header and signature the entries still check, but the verdict is unsigned
     (exit 1); ncpflow without a signing key writes such files and says so."""
     target = _export(ncp, tmp_path)
@@ -226,7 +261,8 @@ def test_an_unsigned_export_is_reported_unsigned_not_intact(
 
 
 def test_an_export_signed_by_another_key_is_reported_as_such(
-        ncp: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ncp: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A forger who edits and re-signs with their own key gets "unknown key" (exit 1), and a
     peer reviewer with only the NCP's public key verifies a genuine file (exit 0)."""
     genuine = _export(ncp, tmp_path)
@@ -253,15 +289,15 @@ def test_a_redaction_must_be_the_signed_one(ncp: InProcessCli, tmp_path: Path) -
     target = _export(ncp, tmp_path)
     lines = target.read_text().splitlines()
     index, row = next((i, r) for i, r in _entry_lines(target) if r.get("redacted"))
-    lines[index] = json.dumps({k: v for k, v in row.items() if k != "redacted"},
-                              ensure_ascii=False)
+    lines[index] = json.dumps({k: v for k, v in row.items() if k != "redacted"}, ensure_ascii=False)
     target.write_text("\n".join(lines) + "\n")
     code, verdict = _verify(ncp, target)
     assert code == 6 and verdict["status"] == "broken"
 
 
 def test_the_web_download_is_signed_like_the_command(
-        ncp: InProcessCli, tmp_path: Path, sqlite_url: str) -> None:
+    ncp: InProcessCli, tmp_path: Path, sqlite_url: str
+) -> None:
     """`/audit/export.jsonl` serves the same signed file: it verifies as intact."""
     from fastapi.testclient import TestClient
 
@@ -273,8 +309,15 @@ def test_the_web_download_is_signed_like_the_command(
 
     services = bootstrap(load_settings(ROOT / "config.toml", database_url=sqlite_url))
     try:
-        users.add_user(uow=services.uow, clock=services.clock, name="aud", role="auditor",
-                       member_id=None, actor="test", password="correct horse battery")
+        users.add_user(
+            uow=services.uow,
+            clock=services.clock,
+            name="aud",
+            role="auditor",
+            member_id=None,
+            actor="test",
+            password="correct horse battery",
+        )
         with TestClient(create_app(services, secret="test-secret")) as client:
             assert sign_in(client, "aud", "correct horse battery").status_code == 303
             answer = client.get("/audit/export.jsonl")
@@ -289,21 +332,25 @@ def test_the_web_download_is_signed_like_the_command(
 
 # -- issue 10, item 2: bad files give a message and an exit code, never a traceback ----------
 
+
 def _deep(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
-@pytest.mark.parametrize(("name", "content", "code", "says"), [
-    ("binary.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\xff binary", 6, "not UTF-8"),
-    ("latin1.jsonl", '{"actor": "Bjørn"}\n'.encode("latin-1"), 6, "not UTF-8"),
-    ("deep.jsonl", _deep(100_000).encode(), 6, "nested too deeply"),
-    ("not-json.jsonl", b"seq,actor\n1,x\n", 6, "not JSON"),
-    ("array.jsonl", b"[1, 2]\n", 6, "not a JSON object"),
-    ("stray-signature.jsonl", b'{"signature": {}}\n{"seq": 1}\n', 6, "last line"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "code", "says"),
+    [
+        ("binary.jsonl", b"\x89PNG\r\n\x1a\n\x00\x00\xff binary", 6, "not UTF-8"),
+        ("latin1.jsonl", '{"actor": "Bjørn"}\n'.encode("latin-1"), 6, "not UTF-8"),
+        ("deep.jsonl", _deep(100_000).encode(), 6, "nested too deeply"),
+        ("not-json.jsonl", b"seq,actor\n1,x\n", 6, "not JSON"),
+        ("array.jsonl", b"[1, 2]\n", 6, "not a JSON object"),
+        ("stray-signature.jsonl", b'{"signature": {}}\n{"seq": 1}\n', 6, "last line"),
+    ],
+)
 def test_a_file_that_is_not_an_export_is_broken_with_a_message(
-        ncp: InProcessCli, tmp_path: Path, name: str, content: bytes, code: int,
-        says: str) -> None:
+    ncp: InProcessCli, tmp_path: Path, name: str, content: bytes, code: int, says: str
+) -> None:
     """Binary, invalid UTF-8, very deep JSON and other non-exports: exit 6, the line named."""
     target = tmp_path / name
     target.write_bytes(content)
@@ -314,7 +361,8 @@ def test_a_file_that_is_not_an_export_is_broken_with_a_message(
 
 @pytest.mark.parametrize("field", ["reason", "data"])
 def test_an_entry_with_a_lone_surrogate_or_deep_data_is_broken(
-        ncp: InProcessCli, tmp_path: Path, field: str) -> None:
+    ncp: InProcessCli, tmp_path: Path, field: str
+) -> None:
     """A lone surrogate ("\\ud800") or data nested past what can be hashed: broken, no
     traceback."""
     target = _export(ncp, tmp_path)
@@ -329,8 +377,7 @@ def test_an_entry_with_a_lone_surrogate_or_deep_data_is_broken(
 
 
 @pytest.mark.parametrize("kind", ["folder", "missing"])
-def test_a_folder_or_a_missing_file_is_bad_input(
-        ncp: InProcessCli, tmp_path: Path, kind: str) -> None:
+def test_a_folder_or_a_missing_file_is_bad_input(ncp: InProcessCli, tmp_path: Path, kind: str) -> None:
     """Not a file to read: exit 2 with a message naming it."""
     target = tmp_path / ("a-folder" if kind == "folder" else "missing.jsonl")
     if kind == "folder":

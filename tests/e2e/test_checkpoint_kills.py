@@ -111,13 +111,21 @@ print(made)
 
 
 @pytest.fixture
-def setup(database_url: str, tmp_path: Path,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Services, dict[str, str]]]:
+def setup(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Services, dict[str, str]]]:
     config = tmp_path / "config.toml"
-    config.write_text((ROOT / "config.toml").read_text().replace(
-        "\n[audit]\n", f'\n[audit]\ncheckpoint_file = "{tmp_path / "checkpoints.jsonl"}"\n'))
-    env = {"NCPFLOW_DATABASE_URL": database_url, "NCPFLOW_CONFIG": str(config),
-           "NCPFLOW_AUDIT_SIGNING_KEY": SIGNER.private_pem(), "NCPFLOW_LOG_LEVEL": "warning"}
+    config.write_text(
+        (ROOT / "config.toml")
+        .read_text()
+        .replace("\n[audit]\n", f'\n[audit]\ncheckpoint_file = "{tmp_path / "checkpoints.jsonl"}"\n')
+    )
+    env = {
+        "NCPFLOW_DATABASE_URL": database_url,
+        "NCPFLOW_CONFIG": str(config),
+        "NCPFLOW_AUDIT_SIGNING_KEY": SIGNER.private_pem(),
+        "NCPFLOW_LOG_LEVEL": "warning",
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     services = bootstrap(load_settings(config, database_url=database_url))
@@ -128,9 +136,15 @@ def setup(database_url: str, tmp_path: Path,
 
 def _tick(services: Services, n: int) -> None:
     with services.uow.write() as tx:
-        tx.audit.append(case_ref=None, actor="test", at=datetime.now(UTC),
-                        from_state=None, to_state=None, reason=None,
-                        record=GenericRecord("tick", {"n": n}))
+        tx.audit.append(
+            case_ref=None,
+            actor="test",
+            at=datetime.now(UTC),
+            from_state=None,
+            to_state=None,
+            reason=None,
+            record=GenericRecord("tick", {"n": n}),
+        )
 
 
 def _verify(services: Services) -> AuditReport:
@@ -140,15 +154,22 @@ def _verify(services: Services) -> AuditReport:
 
 
 def test_sigkills_during_audit_checkpoint_never_leave_verify_failing(
-        setup: tuple[Services, dict[str, str]], tmp_path: Path) -> None:
+    setup: tuple[Services, dict[str, str]], tmp_path: Path
+) -> None:
     """20+ SIGKILLs, half between the log line and the commit, half at random moments: verify
     passes after each, reports interrupted ones as unfinished, and the next checkpoint heals
     them."""
     import random
 
     services, env = setup
-    helper = subprocess.Popen([sys.executable, "-c", FORK_HELPER], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    helper = subprocess.Popen(
+        [sys.executable, "-c", FORK_HELPER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert helper.stdin is not None and helper.stdout is not None
 
     def checkpoint(marker: str, delay: str) -> str:
@@ -194,18 +215,30 @@ def test_sigkills_during_audit_checkpoint_never_leave_verify_failing(
 
 
 def _cli_verify(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ncpflow", "audit", "verify"], env=env,
-                          cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ncpflow", "audit", "verify"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_verify_looping_during_concurrent_checkpoints_gives_no_false_alarm(
-        setup: tuple[Services, dict[str, str]], tmp_path: Path) -> None:
+    setup: tuple[Services, dict[str, str]], tmp_path: Path
+) -> None:
     """500+ verifies while another process appends and checkpoints all along: 0 alarms."""
     services, env = setup
     stop, ready = tmp_path / "stop", tmp_path / "ready"
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(stop), str(ready)], env=env,
-                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(stop), str(ready)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     alarms: list[dict[str, object]] = []
     try:
         until = time.monotonic() + 60

@@ -12,10 +12,26 @@ import pytest
 
 from tests.conftest import ROOT, InProcessCli
 
-OPEN = ["case", "open", "--title", "Tailings dam «Ørsta» <script>alert(1)</script>",
-        "--submitter", "Miljøvernforbundet", "--submitter-type", "ngo",
-        "--enterprise", "Nordic Metals ASA", "--received", "2025-01-31",
-        "--theme", "environment", "--host-country", "BR", "--actor", "sekretariat"]
+OPEN = [
+    "case",
+    "open",
+    "--title",
+    "Tailings dam «Ørsta» <script>alert(1)</script>",
+    "--submitter",
+    "Miljøvernforbundet",
+    "--submitter-type",
+    "ngo",
+    "--enterprise",
+    "Nordic Metals ASA",
+    "--received",
+    "2025-01-31",
+    "--theme",
+    "environment",
+    "--host-country",
+    "BR",
+    "--actor",
+    "sekretariat",
+]
 
 
 def snapshot(ncp: InProcessCli, reference: str | None = None) -> tuple[str, str]:
@@ -40,15 +56,23 @@ def test_open_prints_reference_state_and_lead_as_json(ncp: InProcessCli) -> None
 def test_show_json_carries_the_contract_keys_and_deadlines(ncp: InProcessCli, opened: str) -> None:
     """`case show --json` lists each deadline with due date, status and explanation."""
     view = ncp.json("case", "show", opened, "--json")
-    for key in ("reference", "state", "outcome", "lead_member", "paused", "deadlines", "title",
-                "parties", "received"):
+    for key in (
+        "reference",
+        "state",
+        "outcome",
+        "lead_member",
+        "paused",
+        "deadlines",
+        "title",
+        "parties",
+        "received",
+    ):
         assert key in view
     due = {d["name"]: d for d in view["deadlines"]}
     assert due["acknowledgement"]["due"] == "2025-02-14"
     assert due["initial_assessment"]["due"] == "2025-04-30"
     assert due["procedure"]["due"] == "2026-01-31"
-    assert due["initial_assessment"]["explanation"] == (
-        "received 31 Jan 2025 + 3 months = 30 Apr 2025")
+    assert due["initial_assessment"]["explanation"] == ("received 31 Jan 2025 + 3 months = 30 Apr 2025")
     assert {d["status"] for d in view["deadlines"]} <= {"open", "met", "overdue"}
     assert view["received"] == "2025-01-31"
 
@@ -58,8 +82,19 @@ def test_text_keeps_unicode_and_markup_verbatim(ncp: InProcessCli, opened: str) 
     view = ncp.json("case", "show", opened, "--json")
     assert view["title"] == "Tailings dam «Ørsta» <script>alert(1)</script>"
     assert view["parties"][0]["name"] == "Miljøvernforbundet"
-    ncp.json("case", "advance", opened, "begin_assessment", "--actor", "Åse Ødegård",
-             "--reason", 'Mottak bekreftet – "svar" sendt', "--at", "2025-02-03", "--json")
+    ncp.json(
+        "case",
+        "advance",
+        opened,
+        "begin_assessment",
+        "--actor",
+        "Åse Ødegård",
+        "--reason",
+        'Mottak bekreftet – "svar" sendt',
+        "--at",
+        "2025-02-03",
+        "--json",
+    )
     last = ncp("audit", "log", opened).stdout.strip().splitlines()[-1]
     entry = json.loads(last)
     assert entry["actor"] == "Åse Ødegård"
@@ -70,12 +105,28 @@ def test_text_keeps_unicode_and_markup_verbatim(ncp: InProcessCli, opened: str) 
 
 def test_a_full_lifecycle_leaves_a_verifiable_trail(ncp: InProcessCli, opened: str) -> None:
     """Each step is one audit entry linking from the last state to the next."""
-    steps = [("begin_assessment", "2025-02-03", []), ("accept", "2025-04-01", []),
-             ("conclude", "2025-09-01", ["--outcome", "partial_agreement"]),
-             ("publish", "2025-11-20", []), ("close", "2026-10-01", [])]
+    steps = [
+        ("begin_assessment", "2025-02-03", []),
+        ("accept", "2025-04-01", []),
+        ("conclude", "2025-09-01", ["--outcome", "partial_agreement"]),
+        ("publish", "2025-11-20", []),
+        ("close", "2026-10-01", []),
+    ]
     for trigger, at, extra in steps:
-        ncp.json("case", "advance", opened, trigger, "--actor", "sek", "--reason", "step",
-                 "--at", at, *extra, "--json")
+        ncp.json(
+            "case",
+            "advance",
+            opened,
+            trigger,
+            "--actor",
+            "sek",
+            "--reason",
+            "step",
+            "--at",
+            at,
+            *extra,
+            "--json",
+        )
     view = ncp.json("case", "show", opened, "--json")
     assert (view["state"], view["outcome"]) == ("closed", "partial_agreement")
     entries = [json.loads(x) for x in ncp("audit", "log", opened).stdout.splitlines()]
@@ -95,18 +146,20 @@ def test_csv_audit_log_has_a_header_and_one_row_per_entry(ncp: InProcessCli, ope
     assert len(lines) == 2
 
 
-@pytest.mark.parametrize(("state_steps", "trigger"), [
-    ([("begin_assessment", []), ("accept", [])], "publish"),
-    ([("begin_assessment", []), ("transfer", [])], "begin_assessment"),
-    ([("begin_assessment", []), ("transfer", [])], "close"),
-])
+@pytest.mark.parametrize(
+    ("state_steps", "trigger"),
+    [
+        ([("begin_assessment", []), ("accept", [])], "publish"),
+        ([("begin_assessment", []), ("transfer", [])], "begin_assessment"),
+        ([("begin_assessment", []), ("transfer", [])], "close"),
+    ],
+)
 def test_a_trigger_not_allowed_now_is_refused_and_writes_nothing(
-        ncp: InProcessCli, opened: str, state_steps: list[tuple[str, list[str]]],
-        trigger: str) -> None:
+    ncp: InProcessCli, opened: str, state_steps: list[tuple[str, list[str]]], trigger: str
+) -> None:
     """The message names the case, its state and the triggers allowed; nothing changes."""
     for step, extra in state_steps:
-        ncp.json("case", "advance", opened, step, "--actor", "a", "--reason", "r", *extra,
-                 "--json")
+        ncp.json("case", "advance", opened, step, "--actor", "a", "--reason", "r", *extra, "--json")
     before = snapshot(ncp, opened)
     state = json.loads(before[0])["state"]
     result = ncp("case", "advance", opened, trigger, "--actor", "a", "--reason", "r")
@@ -117,11 +170,9 @@ def test_a_trigger_not_allowed_now_is_refused_and_writes_nothing(
     assert snapshot(ncp, opened) == before
 
 
-def test_triggers_lists_what_may_happen_next_and_why_not_the_rest(
-        ncp: InProcessCli, opened: str) -> None:
+def test_triggers_lists_what_may_happen_next_and_why_not_the_rest(ncp: InProcessCli, opened: str) -> None:
     """`case triggers` separates the allowed triggers from the refused ones with a reason."""
-    ncp.json("case", "advance", opened, "begin_assessment", "--actor", "a", "--reason", "r",
-             "--json")
+    ncp.json("case", "advance", opened, "begin_assessment", "--actor", "a", "--reason", "r", "--json")
     report = ncp.json("case", "triggers", opened, "--json")
     allowed = {t["trigger"] for t in report["triggers"] if t["allowed"]}
     assert allowed == {"accept", "reject", "withdraw", "transfer"}
@@ -130,35 +181,138 @@ def test_triggers_lists_what_may_happen_next_and_why_not_the_rest(
 
 
 BAD_ADVANCES = [
-    (["case", "advance", "{ref}", "fly_away", "--actor", "a", "--reason", "r"], 2,
-     "unknown trigger 'fly_away'"),
+    (
+        ["case", "advance", "{ref}", "fly_away", "--actor", "a", "--reason", "r"],
+        2,
+        "unknown trigger 'fly_away'",
+    ),
     (["case", "advance", "{ref}", "begin_assessment", "--actor", "a"], 2, "--reason"),
     (["case", "advance", "{ref}", "begin_assessment", "--reason", "r"], 2, "--actor"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", " "], 2,
-     "reason"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--at", "31/01/2025"], 2, "is not a date"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--at", "2025-01-15"], 2, "before the case's last recorded step"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--at", "2025-02-03T10:00:00"], 2, "no UTC offset"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--at", "2099-01-01"], 2, "in the future"),
-    (["case", "advance", "NCP-1999-999", "begin_assessment", "--actor", "a", "--reason", "r"], 4,
-     "no case with reference 'NCP-1999-999'"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--outcome", "victory"], 2, "unknown outcome 'victory'"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--outcome", "agreement"], 1, "takes no outcome"),
-    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", "r",
-      "--expect-version", "7"], 3, "conflict"),
+    (["case", "advance", "{ref}", "begin_assessment", "--actor", "a", "--reason", " "], 2, "reason"),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--at",
+            "31/01/2025",
+        ],
+        2,
+        "is not a date",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--at",
+            "2025-01-15",
+        ],
+        2,
+        "before the case's last recorded step",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--at",
+            "2025-02-03T10:00:00",
+        ],
+        2,
+        "no UTC offset",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--at",
+            "2099-01-01",
+        ],
+        2,
+        "in the future",
+    ),
+    (
+        ["case", "advance", "NCP-1999-999", "begin_assessment", "--actor", "a", "--reason", "r"],
+        4,
+        "no case with reference 'NCP-1999-999'",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--outcome",
+            "victory",
+        ],
+        2,
+        "unknown outcome 'victory'",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--outcome",
+            "agreement",
+        ],
+        1,
+        "takes no outcome",
+    ),
+    (
+        [
+            "case",
+            "advance",
+            "{ref}",
+            "begin_assessment",
+            "--actor",
+            "a",
+            "--reason",
+            "r",
+            "--expect-version",
+            "7",
+        ],
+        3,
+        "conflict",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("args", "code", "message"), BAD_ADVANCES,
-                         ids=[m for _, _, m in BAD_ADVANCES])
+@pytest.mark.parametrize(("args", "code", "message"), BAD_ADVANCES, ids=[m for _, _, m in BAD_ADVANCES])
 def test_bad_input_is_refused_with_a_clear_message_and_writes_nothing(
-        ncp: InProcessCli, opened: str, args: list[str], code: int, message: str) -> None:
+    ncp: InProcessCli, opened: str, args: list[str], code: int, message: str
+) -> None:
     """Bad input: named on stderr, a distinct non-zero exit, case and audit log unchanged."""
     before = snapshot(ncp, opened)
     result = ncp(*[a.replace("{ref}", opened) for a in args])
@@ -180,7 +334,8 @@ BAD_OPENS = [
 
 @pytest.mark.parametrize(("extra", "message"), BAD_OPENS, ids=[m for _, m in BAD_OPENS])
 def test_a_bad_case_opening_burns_no_reference_and_writes_nothing(
-        ncp: InProcessCli, extra: list[str], message: str) -> None:
+    ncp: InProcessCli, extra: list[str], message: str
+) -> None:
     """A refused `case open` leaves no case, no audit entry and no used-up number."""
     result = ncp(*OPEN, *extra)
     assert result.returncode == 2, result.stderr
@@ -202,8 +357,9 @@ def test_a_receipt_late_at_night_utc_counts_on_the_oslo_date(ncp: InProcessCli) 
 def test_list_filters_by_state_and_overdue(ncp: InProcessCli, opened: str) -> None:
     """`case list --state` and `--overdue` select the right cases."""
     fresh = ncp.json(*[a if a != "2025-01-31" else "2025-01-02" for a in OPEN], "--json")
-    ncp.json("case", "advance", fresh["reference"], "begin_assessment", "--actor", "a",
-             "--reason", "r", "--json")
+    ncp.json(
+        "case", "advance", fresh["reference"], "begin_assessment", "--actor", "a", "--reason", "r", "--json"
+    )
     in_assessment = ncp.json("case", "list", "--state", "initial_assessment", "--json")
     assert [c["reference"] for c in in_assessment] == [fresh["reference"]]
     overdue = ncp.json("case", "list", "--overdue", "--json")
@@ -214,13 +370,24 @@ def test_list_filters_by_state_and_overdue(ncp: InProcessCli, opened: str) -> No
 
 
 def test_a_malformed_config_names_the_file_the_key_and_the_problem(
-        ncp: InProcessCli, opened: str, tmp_path: Path) -> None:
+    ncp: InProcessCli, opened: str, tmp_path: Path
+) -> None:
     """A config error stops every command before anything is written."""
     config = tmp_path / "broken.toml"
     config.write_text('[timelines]\ninitial_assessment = "three months"\n', encoding="utf-8")
     before = snapshot(ncp, opened)
-    result = ncp("--config", str(config), "case", "advance", opened, "begin_assessment",
-                 "--actor", "a", "--reason", "r")
+    result = ncp(
+        "--config",
+        str(config),
+        "case",
+        "advance",
+        opened,
+        "begin_assessment",
+        "--actor",
+        "a",
+        "--reason",
+        "r",
+    )
     assert result.returncode == 2
     assert str(config) in result.stderr
     assert "[timelines] initial_assessment" in result.stderr
@@ -275,21 +442,32 @@ def test_init_with_demo_data_is_idempotent(ncp: InProcessCli) -> None:
 
 def test_the_installed_entry_points_run(tmp_path: Path, sqlite_url: str) -> None:
     """`python -m ncpflow` and the `ncpflow` script both answer."""
-    env = {"NCPFLOW_DATABASE_URL": sqlite_url, "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
-           "PATH": str(Path(sys.executable).parent)}
-    module = subprocess.run([sys.executable, "-m", "ncpflow", "case", "list", "--json"],
-                            env=env, capture_output=True, text=True, check=False, timeout=60)
+    env = {
+        "NCPFLOW_DATABASE_URL": sqlite_url,
+        "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+        "PATH": str(Path(sys.executable).parent),
+    }
+    module = subprocess.run(
+        [sys.executable, "-m", "ncpflow", "case", "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert module.returncode == 0, module.stderr
     assert json.loads(module.stdout) == []
     script = Path(sys.executable).parent / "ncpflow"
-    helped = subprocess.run([str(script), "--help"], env=env, capture_output=True, text=True,
-                            check=False, timeout=60)
+    helped = subprocess.run(
+        [str(script), "--help"], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
     assert helped.returncode == 0
     assert "case" in helped.stdout
 
 
 def test_a_database_from_an_older_ncpflow_asks_for_init_and_init_upgrades_it(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
     """An older schema is named as such; `ncpflow init` applies the missing migrations."""
     from alembic import command
     from alembic.config import Config

@@ -51,10 +51,18 @@ class Finished:
 
 def race(cli: Cli, *commands: tuple[int, list[str]]) -> list[Finished]:
     """Start one process per (rounds, argv), release them together, and collect their results."""
-    procs = [subprocess.Popen([sys.executable, "-c", RACER, str(rounds), *argv],
-                              cwd=cli.workdir, env=cli.env, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for rounds, argv in commands]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(rounds), *argv],
+            cwd=cli.workdir,
+            env=cli.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for rounds, argv in commands
+    ]
     for proc in procs:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "ready"
@@ -70,9 +78,22 @@ def race(cli: Cli, *commands: tuple[int, list[str]]) -> list[Finished]:
 
 
 def _open_case(cli: Cli) -> str:
-    result = cli("case", "open", "--title", "Tailings in the fjord", "--enterprise",
-                 "Nordisk Gruve AS", "--submitter", "Naturvernforbundet", "--received",
-                 "2025-03-03", "--actor", "secretariat", "--json", check=True)
+    result = cli(
+        "case",
+        "open",
+        "--title",
+        "Tailings in the fjord",
+        "--enterprise",
+        "Nordisk Gruve AS",
+        "--submitter",
+        "Naturvernforbundet",
+        "--received",
+        "2025-03-03",
+        "--actor",
+        "secretariat",
+        "--json",
+        check=True,
+    )
     reference = json.loads(result.stdout)["reference"]
     assert reference == "NCP-2025-001"
     return str(reference)
@@ -85,7 +106,9 @@ def _audit_log(services: Services) -> list[dict[str, object]]:
 def _assert_advanced_once(services: Services, reference: str) -> None:
     log = _audit_log(services)
     assert [(e["kind"], e["to_state"]) for e in log] == [
-        ("opened", "received"), ("transitioned", "initial_assessment")]
+        ("opened", "received"),
+        ("transitioned", "initial_assessment"),
+    ]
     with services.uow.read() as tx:
         case = tx.cases.get(reference)
     assert case.state is State.INITIAL_ASSESSMENT
@@ -100,12 +123,18 @@ def _assert_chain_verifies(cli: Cli, entries: int) -> None:
     assert verdict["entries"] == entries
 
 
-def test_two_processes_advancing_one_version_let_exactly_one_win(
-        cli: Cli, services: Services) -> None:
+def test_two_processes_advancing_one_version_let_exactly_one_win(cli: Cli, services: Services) -> None:
     """With --expect-version 1, one racer exits 0 and the other exits 3 with a conflict."""
     reference = _open_case(cli)
-    advance = [reference, "begin_assessment", "--expect-version", "1", "--reason",
-               "submission complete", "--json"]
+    advance = [
+        reference,
+        "begin_assessment",
+        "--expect-version",
+        "1",
+        "--reason",
+        "submission complete",
+        "--json",
+    ]
     actors = ["member-b", "member-c"]
     results = race(cli, *[(1, ["case", "advance", *advance, "--actor", a]) for a in actors])
 
@@ -122,38 +151,53 @@ def test_two_processes_advancing_one_version_let_exactly_one_win(
 
 
 def test_two_processes_opening_ten_cases_each_get_twenty_references_without_gaps(
-        cli: Cli, services: Services) -> None:
+    cli: Cli, services: Services
+) -> None:
     """Concurrent `case open` calls share one gap-free per-year sequence and one valid chain."""
+
     def opener(who: str) -> tuple[int, list[str]]:
-        return (10, ["case", "open", "--title", f"Complaint {who} {{i}}", "--enterprise",
-                     "Nordisk Gruve AS", "--submitter", f"Submitter {who} {{i}}",
-                     "--received", "2025-04-01", "--actor", who, "--json"])
+        return (
+            10,
+            [
+                "case",
+                "open",
+                "--title",
+                f"Complaint {who} {{i}}",
+                "--enterprise",
+                "Nordisk Gruve AS",
+                "--submitter",
+                f"Submitter {who} {{i}}",
+                "--received",
+                "2025-04-01",
+                "--actor",
+                who,
+                "--json",
+            ],
+        )
 
     results = race(cli, opener("alpha"), opener("beta"))
 
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
-    printed = [ref for r in results
-               for ref in re.findall(r'"reference": "(NCP-\d{4}-\d{3})"', r.stdout)]
+    printed = [ref for r in results for ref in re.findall(r'"reference": "(NCP-\d{4}-\d{3})"', r.stdout)]
     expected = [f"NCP-2025-{n:03d}" for n in range(1, 21)]
     assert sorted(printed) == expected
     with services.uow.read() as tx:
         stored = tx.cases.list()
     assert sorted(c.reference for c in stored) == expected
     assert sorted(c.title for c in stored) == sorted(
-        f"Complaint {who} {i}" for who in ("alpha", "beta") for i in range(10))
+        f"Complaint {who} {i}" for who in ("alpha", "beta") for i in range(10)
+    )
     log = _audit_log(services)
     assert sorted(str(e["case_ref"]) for e in log) == expected
     assert [e["seq"] for e in log] == list(range(1, 21))
     _assert_chain_verifies(cli, 20)
 
 
-def test_two_processes_racing_the_same_trigger_write_it_once(
-        cli: Cli, services: Services) -> None:
+def test_two_processes_racing_the_same_trigger_write_it_once(cli: Cli, services: Services) -> None:
     """Without --expect-version, one begin_assessment wins; the other is refused, not doubled."""
     reference = _open_case(cli)
     advance = ["case", "advance", reference, "begin_assessment", "--reason", "complete"]
-    results = race(cli, (1, [*advance, "--actor", "member-b"]),
-                   (1, [*advance, "--actor", "member-c"]))
+    results = race(cli, (1, [*advance, "--actor", "member-b"]), (1, [*advance, "--actor", "member-c"]))
 
     codes = sorted(r.returncode for r in results)
     # 3: both read version 1 and the version check refused the later write;

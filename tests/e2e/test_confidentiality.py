@@ -36,9 +36,17 @@ PASSWORD = "correct horse battery"
 VARIANTS = [NAME, NAME.upper(), NAME.lower(), "kARI  nordMANN\nfjordvern", "Kari\tNordmann Fjordvern"]
 NUMBERS = ["987654321", "987 654 321", "987.654.321"]
 # The nine places the issue found the name (path templates, with the language where it matters).
-NINE = {"/api/cases/{ref}", "/api/cases/{ref}/audit", "/api/audit", "/api/cases",
-        "/cases/{ref}?lang=en", "/cases/{ref}?lang=nb", "/audit", "/audit?case={ref}",
-        "/api/deadlines.ics"}
+NINE = {
+    "/api/cases/{ref}",
+    "/api/cases/{ref}/audit",
+    "/api/audit",
+    "/api/cases",
+    "/cases/{ref}?lang=en",
+    "/cases/{ref}?lang=nb",
+    "/audit",
+    "/audit?case={ref}",
+    "/api/deadlines.ics",
+}
 
 
 def _mention(n: int) -> str:
@@ -71,8 +79,13 @@ def _readable(body: str, content_type: str) -> str:
         return " | ".join(strings)
     if "calendar" in content_type:
         unfolded = body.replace("\r\n ", "").replace("\r\n\t", "")
-        return unfolded.replace("\\n", "\n").replace("\\N", "\n").replace("\\,", ",") \
-            .replace("\\;", ";").replace("\\\\", "\\")
+        return (
+            unfolded.replace("\\n", "\n")
+            .replace("\\N", "\n")
+            .replace("\\,", ",")
+            .replace("\\;", ";")
+            .replace("\\\\", "\\")
+        )
     return html.unescape(body)
 
 
@@ -128,50 +141,136 @@ def _fill(services: Services) -> tuple[list[str], str]:
     n = iter(range(1000))
 
     def opened(confidential: bool, received: date) -> str:
-        submitter = cases.PartyInput(NAME, "ngo", confidential, ORG) if confidential else \
-            cases.PartyInput("Friends of the Fjord", "ngo")
+        submitter = (
+            cases.PartyInput(NAME, "ngo", confidential, ORG)
+            if confidential
+            else cases.PartyInput("Friends of the Fjord", "ngo")
+        )
         return cases.open_case(
-            uow=uow, clock=clock, policy=policy, reference_prefix="NCP",
-            title=f"Tailings: {_mention(next(n))}", submitters=[submitter],
+            uow=uow,
+            clock=clock,
+            policy=policy,
+            reference_prefix="NCP",
+            title=f"Tailings: {_mention(next(n))}",
+            submitters=[submitter],
             enterprises=[cases.PartyInput("Nordic Metals ASA", org_number="923456789")],
-            actor="hanna", received=received, themes=["environment"], host_countries=["NO"],
-            sector=_mention(next(n))[:300], notices=notices).reference
+            actor="hanna",
+            received=received,
+            themes=["environment"],
+            host_countries=["NO"],
+            sector=_mention(next(n))[:300],
+            notices=notices,
+        ).reference
 
     paused = opened(True, date(2025, 5, 20))
-    cases.edit_case(uow=uow, clock=clock, reference=paused, actor="hanna",
-                    reason=_mention(next(n)), sector=f"Mining; {_mention(next(n))}",
-                    supporting_ncps=["SE"])
-    cases.advance(uow=uow, clock=clock, policy=policy, reference=paused,
-                  trigger="begin_assessment", actor="hanna", reason=_mention(next(n)),
-                  at=date(2025, 5, 21))
-    pausing.pause_case(uow=uow, clock=clock, reference=paused, actor="hanna",
-                       reason=_mention(next(n)), requested_by=VARIANTS[2], at=date(2025, 5, 22))
-    pausing.resume_case(uow=uow, clock=clock, reference=paused,
-                        actor=f"hanna for {VARIANTS[4]}", reason=_mention(next(n)),
-                        at=date(2025, 5, 26))
-    pausing.extend_deadline(uow=uow, clock=clock, reference=paused,
-                            deadline="initial_assessment", actor="hanna",
-                            reason=_mention(next(n)), days=10)
+    cases.edit_case(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        actor="hanna",
+        reason=_mention(next(n)),
+        sector=f"Mining; {_mention(next(n))}",
+        supporting_ncps=["SE"],
+    )
+    cases.advance(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=paused,
+        trigger="begin_assessment",
+        actor="hanna",
+        reason=_mention(next(n)),
+        at=date(2025, 5, 21),
+    )
+    pausing.pause_case(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        actor="hanna",
+        reason=_mention(next(n)),
+        requested_by=VARIANTS[2],
+        at=date(2025, 5, 22),
+    )
+    pausing.resume_case(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        actor=f"hanna for {VARIANTS[4]}",
+        reason=_mention(next(n)),
+        at=date(2025, 5, 26),
+    )
+    pausing.extend_deadline(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        deadline="initial_assessment",
+        actor="hanna",
+        reason=_mention(next(n)),
+        days=10,
+    )
     lead = queries.get_case(uow=uow, reference=paused).lead_member
     assert lead is not None
-    rotation.recuse(uow=uow, clock=clock, policy=policy, reference=paused, member=lead,
-                    actor="hanna", reason=_mention(next(n)), notices=notices)
-    rotation.reassign(uow=uow, clock=clock, reference=paused, to="chair", actor="hanna",
-                      reason=_mention(next(n)), override=True, notices=notices)
-    pausing.pause_case(uow=uow, clock=clock, reference=paused, actor="hanna",
-                       reason=_mention(next(n)), requested_by=f"{VARIANTS[3]} ({ORG})")
+    rotation.recuse(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=paused,
+        member=lead,
+        actor="hanna",
+        reason=_mention(next(n)),
+        notices=notices,
+    )
+    rotation.reassign(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        to="chair",
+        actor="hanna",
+        reason=_mention(next(n)),
+        override=True,
+        notices=notices,
+    )
+    pausing.pause_case(
+        uow=uow,
+        clock=clock,
+        reference=paused,
+        actor="hanna",
+        reason=_mention(next(n)),
+        requested_by=f"{VARIANTS[3]} ({ORG})",
+    )
 
     accepted = opened(True, date(2025, 5, 21))
-    cases.advance(uow=uow, clock=clock, policy=policy, reference=accepted,
-                  trigger="begin_assessment", actor="hanna", reason=_mention(next(n)),
-                  at=date(2025, 5, 22))
-    cases.advance(uow=uow, clock=clock, policy=policy, reference=accepted, trigger="accept",
-                  actor="hanna", reason=_mention(next(n)), scope=_mention(next(n)))
+    cases.advance(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=accepted,
+        trigger="begin_assessment",
+        actor="hanna",
+        reason=_mention(next(n)),
+        at=date(2025, 5, 22),
+    )
+    cases.advance(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=accepted,
+        trigger="accept",
+        actor="hanna",
+        reason=_mention(next(n)),
+        scope=_mention(next(n)),
+    )
 
     other = opened(False, date(2025, 5, 23))
-    cases.advance(uow=uow, clock=clock, policy=policy, reference=other,
-                  trigger="begin_assessment", actor="hanna",
-                  reason=f"Related to the complaint of {_mention(next(n))}")
+    cases.advance(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        reference=other,
+        trigger="begin_assessment",
+        actor="hanna",
+        reason=f"Related to the complaint of {_mention(next(n))}",
+    )
     return [paused, accepted], other
 
 
@@ -181,8 +280,7 @@ def world(database_url: str, clock: FixedClock) -> Iterator[World]:
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
     for name, role in [("hanna", "handler"), ("revisor", "auditor")]:
-        users.add_user(uow=services.uow, clock=clock, name=name, role=role, actor="test",
-                       password=PASSWORD)
+        users.add_user(uow=services.uow, clock=clock, name=name, role=role, actor="test", password=PASSWORD)
     confidential, other = _fill(services)
     with TestClient(create_app(services, secret="test-secret")) as client:
         yield World(client, services, confidential, other)
@@ -208,9 +306,14 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
     plus the query variants that select other content; every one in English and Norwegian."""
     refs = [*world.confidential, world.other]
     templates = [path for path, methods in _routes(world.client.app) if "GET" in methods]
-    templates += ["/audit?case={ref}", "/audit/export.jsonl?case={ref}",
-                  "/api/deadlines.ics?member=member-b", "/api/audit?limit=1000",
-                  "/api/cases?overdue=true", "/audit?kind=case_opened"]
+    templates += [
+        "/audit?case={ref}",
+        "/audit/export.jsonl?case={ref}",
+        "/api/deadlines.ics?member=member-b",
+        "/api/audit?limit=1000",
+        "/api/cases?overdue=true",
+        "/audit?kind=case_opened",
+    ]
     paths: list[tuple[str, str]] = []
     for template in templates:
         if "{name}" in template:  # the static files
@@ -223,8 +326,12 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         for path in concrete:
             for lang in ("en", "nb"):
                 sep = "&" if "?" in path else "?"
-                paths.append((f"{template}?lang={lang}" if template in
-                              {"/cases/{ref}"} else template, f"{path}{sep}lang={lang}"))
+                paths.append(
+                    (
+                        f"{template}?lang={lang}" if template in {"/cases/{ref}"} else template,
+                        f"{path}{sep}lang={lang}",
+                    )
+                )
     return paths
 
 
@@ -250,11 +357,15 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
     assert not leaks, f"the confidential submitter leaks at {leaks}"
     case_page = " ".join(seen["/api/cases/{ref}"])
     assert pseudonym(world.confidential[0], NAME) in case_page
-    for report in (reports.timelines(uow=world.services.uow, clock=world.services.clock,
-                                     settings=world.services.settings),
-                   reports.annual(uow=world.services.uow, clock=world.services.clock,
-                                  settings=world.services.settings, year=2025),
-                   reports.oecd(uow=world.services.uow, settings=world.services.settings)):
+    for report in (
+        reports.timelines(
+            uow=world.services.uow, clock=world.services.clock, settings=world.services.settings
+        ),
+        reports.annual(
+            uow=world.services.uow, clock=world.services.clock, settings=world.services.settings, year=2025
+        ),
+        reports.oecd(uow=world.services.uow, settings=world.services.settings),
+    ):
         text = json.dumps(report, ensure_ascii=False)
         assert not _leaks(text), text
 
@@ -271,8 +382,7 @@ def test_the_redacted_export_still_verifies_offline(world: World, tmp_path: Any)
     """The export marks redacted entries and verifies as a signed chain; names are
     pseudonyms."""
     signer = Signer.generate()
-    lines = export_files.export_jsonl(uow=world.services.uow, clock=world.services.clock,
-                                      signer=signer)
+    lines = export_files.export_jsonl(uow=world.services.uow, clock=world.services.clock, signer=signer)
     path = tmp_path / "export.jsonl"
     path.write_text("".join(lines), encoding="utf-8")
     verdict = export_files.verify_file(path, TrustedKeys([signer.public]))

@@ -36,8 +36,12 @@ TITLE = 'Tailings dam «Ørsta» <script>alert("x")</script> & co'
 NOW = "2025-06-02T09:00:00+00:00"
 # Received 6 Jan 2025, first swept on 2 June: acknowledgement (due 20 Jan) and initial
 # assessment (due 6 Apr) each get their latest overdue rung and the escalation.
-CATCH_UP = {("acknowledgement", "overdue-19"), ("acknowledgement", "escalation"),
-            ("initial_assessment", "overdue-8"), ("initial_assessment", "escalation")}
+CATCH_UP = {
+    ("acknowledgement", "overdue-19"),
+    ("acknowledgement", "escalation"),
+    ("initial_assessment", "overdue-8"),
+    ("initial_assessment", "escalation"),
+}
 # With member-b leading: overdue → member-b + secretariat; escalation → + chair.
 PER_CASE = 2 * 2 + 2 * 3
 
@@ -74,8 +78,12 @@ lease_seconds = {lease}
 
 
 def write_config(path: Path, port: int, *, lease: int = 300) -> Path:
-    path.write_text(CONFIG.format(secretariat=SECRETARIAT, chair=CHAIR, member_b=MEMBER_B,
-                                  port=port, sender=SENDER, lease=lease), encoding="utf-8")
+    path.write_text(
+        CONFIG.format(
+            secretariat=SECRETARIAT, chair=CHAIR, member_b=MEMBER_B, port=port, sender=SENDER, lease=lease
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -90,8 +98,9 @@ def config(tmp_path: Path, port: int) -> Path:
 
 
 @pytest.fixture
-def ncp(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str,
-        config: Path) -> InProcessCli:
+def ncp(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str, config: Path
+) -> InProcessCli:
     return InProcessCli(capsys, monkeypatch, database_url, config)
 
 
@@ -110,14 +119,25 @@ def sql(db: Services, query: str, **params: Any) -> list[Any]:
 
 
 def outbox(db: Services) -> list[Any]:
-    return sql(db, "SELECT id, message_id, recipient, language, subject, status FROM outbox "
-                   "ORDER BY id")
+    return sql(db, "SELECT id, message_id, recipient, language, subject, status FROM outbox ORDER BY id")
 
 
 def open_case_led_by_member_b(ncp: InProcessCli, db: Services) -> str:
-    view = ncp.json("case", "open", "--title", TITLE, "--enterprise", "Nordic Metals ASA",
-                    "--submitter", "Naturvernforbundet", "--received", "2025-01-06",
-                    "--actor", "sekretariat", "--json")
+    view = ncp.json(
+        "case",
+        "open",
+        "--title",
+        TITLE,
+        "--enterprise",
+        "Nordic Metals ASA",
+        "--submitter",
+        "Naturvernforbundet",
+        "--received",
+        "2025-01-06",
+        "--actor",
+        "sekretariat",
+        "--json",
+    )
     reference = str(view["reference"])
     # Lead assignment comes with the rotation issue; set the lead directly for now.
     sql(db, "UPDATE cases SET lead_member = 'member-b' WHERE reference = :r", r=reference)
@@ -140,7 +160,8 @@ def check_delivered_once_each(inbox: Inbox, rows: list[Any]) -> None:
 
 
 def test_sweep_then_dispatch_delivers_one_email_per_alert_and_recipient(
-        ncp: InProcessCli, db: Services, port: int) -> None:
+    ncp: InProcessCli, db: Services, port: int
+) -> None:
     reference = open_case_led_by_member_b(ncp, db)
     alerts = ncp.json("alerts", "sweep", "--now", NOW, "--json")
     assert isinstance(alerts, list)
@@ -151,7 +172,9 @@ def test_sweep_then_dispatch_delivers_one_email_per_alert_and_recipient(
         assert alert["recipients"] == expected
     assert {(a["deadline"], a["rung"]) for a in alerts} == CATCH_UP
     assert {(a["deadline"], a["due"]) for a in alerts} == {
-        ("acknowledgement", "2025-01-20"), ("initial_assessment", "2025-04-06")}
+        ("acknowledgement", "2025-01-20"),
+        ("initial_assessment", "2025-04-06"),
+    }
     assert ncp.json("alerts", "sweep", "--now", NOW, "--json") == []  # fire once
 
     with smtp_server(port=port) as (inbox, _):
@@ -173,7 +196,8 @@ def test_sweep_then_dispatch_delivers_one_email_per_alert_and_recipient(
 
     log = [json.loads(line) for line in ncp("audit", "log", reference).stdout.splitlines()]
     assert sorted(e["data"]["rung"] for e in log if e["kind"] == "alert") == sorted(
-        rung for _, rung in CATCH_UP)
+        rung for _, rung in CATCH_UP
+    )
     notified = [e for e in log if e["kind"] == "notified"]
     assert sorted(e["data"]["message_id"] for e in notified) == sorted(stored)
     assert ncp.json("audit", "verify", "--json")["ok"] is True
@@ -193,9 +217,11 @@ def check_email(mail: Received, reference: str, language: str) -> None:
     assert message["Date"] is not None
     subject = subject_of(mail)
     assert subject.startswith(f"{reference}: ")
-    deadline = next(name for name in (DeadlineName.ACKNOWLEDGEMENT,
-                                      DeadlineName.INITIAL_ASSESSMENT)
-                    if deadline_label(name, language) in subject)
+    deadline = next(
+        name
+        for name in (DeadlineName.ACKNOWLEDGEMENT, DeadlineName.INITIAL_ASSESSMENT)
+        if deadline_label(name, language) in subject
+    )
     plain, html = mail.part("plain"), mail.part("html")
     label = deadline_label(deadline, language)
     assert label in plain and reference in plain
@@ -211,7 +237,8 @@ def check_email(mail: Received, reference: str, language: str) -> None:
 
 
 def test_smtp_down_loses_nothing_and_the_next_dispatch_after_the_backoff_sends_each_once(
-        ncp: InProcessCli, db: Services, port: int, config: Path, database_url: str) -> None:
+    ncp: InProcessCli, db: Services, port: int, config: Path, database_url: str
+) -> None:
     open_case_led_by_member_b(ncp, db)
     ncp.json("alerts", "sweep", "--now", NOW, "--json")
     # Nothing listens on the port: one message is tried, the round stops, the rest wait.
@@ -242,7 +269,8 @@ def test_smtp_down_loses_nothing_and_the_next_dispatch_after_the_backoff_sends_e
 
 @pytest.mark.slow
 def test_a_dispatcher_killed_mid_send_resends_only_the_message_in_flight(
-        cli: Cli, ncp: InProcessCli, db: Services, tmp_path: Path) -> None:
+    cli: Cli, ncp: InProcessCli, db: Services, tmp_path: Path
+) -> None:
     """SIGKILL while the server holds the 4th message's DATA open (it has the message, the
     client never hears "250"). The restarted dispatcher, once the 1-second lease is over,
     delivers the rest; the 4th arrives twice under one Message-ID, nothing else twice."""

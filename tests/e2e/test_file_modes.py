@@ -29,8 +29,11 @@ def permissive_umask() -> Iterator[None]:
 
 
 def test_init_makes_the_database_and_its_wal_and_shm_files_owner_only(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        permissive_umask: None) -> None:
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    permissive_umask: None,
+) -> None:
     """`ncpflow init` creates the SQLite file 0600; SQLite gives -wal and -shm the same mode."""
     db = tmp_path / "var" / "ncpflow.db"
     ncp = InProcessCli(capsys, monkeypatch, f"sqlite:///{db}", ROOT / "config.toml")
@@ -47,15 +50,20 @@ def test_init_makes_the_database_and_its_wal_and_shm_files_owner_only(
     with contextlib.closing(sqlite3.connect(db)) as open_connection:
         open_connection.execute("CREATE TEMP TABLE t (x)")
         open_connection.execute("SELECT count(*) FROM users").fetchone()
-        files = [db, db.with_name("ncpflow.db-wal"), db.with_name("ncpflow.db-shm"),
-                 db.with_name("ncpflow.db.checkpoints.jsonl")]
+        files = [
+            db,
+            db.with_name("ncpflow.db-wal"),
+            db.with_name("ncpflow.db-shm"),
+            db.with_name("ncpflow.db.checkpoints.jsonl"),
+        ]
         for path in files:
             assert path.exists(), path
             assert _mode(path) == 0o600, f"{path.name}: {oct(_mode(path))}"
 
 
 def test_create_private_makes_a_file_0600_once_and_leaves_an_existing_one_alone(
-        tmp_path: Path, permissive_umask: None) -> None:
+    tmp_path: Path, permissive_umask: None
+) -> None:
     """The one helper for 'a new file only its owner reads'."""
     path = tmp_path / "secret"
     assert create_private(path) is True and _mode(path) == 0o600

@@ -58,12 +58,19 @@ class World:
         self.log = folder / "checkpoints.jsonl"
         self.config = folder / "config.toml"
         text = (ROOT / "config.toml").read_text(encoding="utf-8")
-        self.config.write_text(text.replace(
-            "\n[audit]\n", f'\n[audit]\nsigning_key_file = "{self.key}"\ncheckpoint_file = "{self.log}"\n'),
-            encoding="utf-8")
-        self.places = {"@DIR@": str(folder), "@KEY@": str(self.key),
-                       "@EMPTY@": str(folder / "empty"), "@BINARY@": str(folder / "binary"),
-                       "@HMAC@": str(folder / "hmac.key")}
+        self.config.write_text(
+            text.replace(
+                "\n[audit]\n", f'\n[audit]\nsigning_key_file = "{self.key}"\ncheckpoint_file = "{self.log}"\n'
+            ),
+            encoding="utf-8",
+        )
+        self.places = {
+            "@DIR@": str(folder),
+            "@KEY@": str(self.key),
+            "@EMPTY@": str(folder / "empty"),
+            "@BINARY@": str(folder / "binary"),
+            "@HMAC@": str(folder / "hmac.key"),
+        }
         self.tokens: dict[str, str] = {}
         self.cookies: dict[str, str] = {}
         self.export = b""
@@ -89,8 +96,10 @@ class World:
 
     def _admin(self, sql: str) -> None:
         engine = sqlalchemy.create_engine(
-            "postgresql+psycopg://" + self.url.removeprefix("postgresql://").rsplit("/", 1)[0]
-            + "/postgres", isolation_level="AUTOCOMMIT", poolclass=NullPool)
+            "postgresql+psycopg://" + self.url.removeprefix("postgresql://").rsplit("/", 1)[0] + "/postgres",
+            isolation_level="AUTOCOMMIT",
+            poolclass=NullPool,
+        )
         with engine.connect() as conn:
             conn.exec_driver_sql(sql)
         engine.dispose()
@@ -143,9 +152,15 @@ def _populate(world: World) -> None:
     settings = load_settings(world.config, database_url=world.url)
     sync_members(uow=services.uow, clock=services.clock, settings=settings)
     for role, name in ROLES.items():
-        made = users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
-                              member_id=None, actor="test",
-                              password=PASSWORD if role == "handler" else None)
+        made = users.add_user(
+            uow=services.uow,
+            clock=services.clock,
+            name=name,
+            role=role,
+            member_id=None,
+            actor="test",
+            password=PASSWORD if role == "handler" else None,
+        )
         world.tokens[role] = made.token
     handler = {"Authorization": f"Bearer {world.tokens['handler']}"}
 
@@ -157,16 +172,21 @@ def _populate(world: World) -> None:
 
     parties = {"enterprises": ["Nordic Metals ASA"], "submitters": ["Friends of the Fjord"]}
     ref = post("/api/cases", {"title": "Tailings dam", "received": "2025-01-31", **parties})
-    post(f"/api/cases/{ref['reference']}/transitions",
-         {"trigger": "begin_assessment", "reason": "Receipt acknowledged", "at": "2025-02-03"})
+    post(
+        f"/api/cases/{ref['reference']}/transitions",
+        {"trigger": "begin_assessment", "reason": "Receipt acknowledged", "at": "2025-02-03"},
+    )
     paused = post("/api/cases", {"title": "Paused case", "received": "2025-02-10", **parties})
-    post(f"/api/cases/{paused['reference']}/pause",
-         {"reason": "Parallel proceedings", "requested_by": "Nordic Metals ASA",
-          "at": "2025-02-20"})
-    escaped = post("/api/cases", {"title": ESC, "received": "2025-03-01",
-                                  "confidential_submitter": True, **parties})
-    world.places.update({"@REF@": ref["reference"], "@PAUSED@": paused["reference"],
-                         "@ESC@": escaped["reference"]})
+    post(
+        f"/api/cases/{paused['reference']}/pause",
+        {"reason": "Parallel proceedings", "requested_by": "Nordic Metals ASA", "at": "2025-02-20"},
+    )
+    escaped = post(
+        "/api/cases", {"title": ESC, "received": "2025-03-01", "confidential_submitter": True, **parties}
+    )
+    world.places.update(
+        {"@REF@": ref["reference"], "@PAUSED@": paused["reference"], "@ESC@": escaped["reference"]}
+    )
     audit.make_checkpoint(uow=services.uow, clock=services.clock, settings=settings)
     rows = exports.export_rows(uow=services.uow, clock=services.clock)
     world.export = b"".join(json.dumps(row, ensure_ascii=False).encode() + b"\n" for row in rows)
@@ -175,8 +195,7 @@ def _populate(world: World) -> None:
 
 
 @pytest.fixture(scope="module")
-def sqlite_world(tmp_path_factory: pytest.TempPathFactory,
-                 sqlite_template: Path) -> Iterator[World]:
+def sqlite_world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("hostile-sqlite")
     shutil.copy(sqlite_template, folder / "ncpflow.db")
     world = World(folder, f"sqlite:///{folder / 'ncpflow.db'}")
@@ -186,8 +205,7 @@ def sqlite_world(tmp_path_factory: pytest.TempPathFactory,
 
 
 @pytest.fixture(scope="module")
-def postgres_world(tmp_path_factory: pytest.TempPathFactory,
-                   postgres_admin_url: str) -> Iterator[World]:
+def postgres_world(tmp_path_factory: pytest.TempPathFactory, postgres_admin_url: str) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("hostile-postgresql")
     world = World(folder, _fresh_postgres(postgres_admin_url))
     _populate(world)
@@ -208,6 +226,7 @@ def _sign_in(world: World) -> None:
 
 # ---- how each kind of input is given ---------------------------------------------------------
 
+
 @dataclass
 class Answer:
     code: int  # exit code or HTTP status
@@ -217,8 +236,9 @@ class Answer:
 
 
 class InProcess:
-    def __init__(self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                 world: World) -> None:
+    def __init__(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, world: World
+    ) -> None:
         self.capsys = capsys
         monkeypatch.setenv("NCPFLOW_DATABASE_URL", world.url)
         monkeypatch.setenv("NCPFLOW_CONFIG", str(world.config))
@@ -245,15 +265,24 @@ class InProcess:
 
 
 def _real_process(world: World, entry: Entry) -> Answer:
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": world.url,
-           "NCPFLOW_CONFIG": str(world.config), "PYTHONIOENCODING": "utf-8"}
+    env = {
+        **os.environ,
+        "NCPFLOW_DATABASE_URL": world.url,
+        "NCPFLOW_CONFIG": str(world.config),
+        "PYTHONIOENCODING": "utf-8",
+    }
     for name, value in entry.env.items():
         env[name] = world.fill(value)
     environ = {os.fsencode(k): os.fsencode(v) for k, v in env.items()}
     args = [a if isinstance(a, bytes) else world.fill(a).encode() for a in entry.args]
     try:
-        done = subprocess.run([sys.executable.encode(), b"-m", b"ncpflow", *args],
-                              env=environ, cwd=world.folder, capture_output=True, timeout=30)
+        done = subprocess.run(
+            [sys.executable.encode(), b"-m", b"ncpflow", *args],
+            env=environ,
+            cwd=world.folder,
+            capture_output=True,
+            timeout=30,
+        )
     except subprocess.TimeoutExpired as late:
         output = (late.stdout or b"") + (late.stderr or b"")
         return Answer(-1, "still running after 30 s: " + output.decode("utf-8", "replace"))
@@ -269,8 +298,9 @@ def _config_file(world: World, entry: Entry, name: str) -> Path:
     path = world.folder / f"{name}.toml"
     content = entry.config
     assert content is not None
-    path.write_bytes(world.fill_bytes(content) if isinstance(content, bytes)
-                     else world.fill(content).encode())
+    path.write_bytes(
+        world.fill_bytes(content) if isinstance(content, bytes) else world.fill(content).encode()
+    )
     return path
 
 
@@ -282,8 +312,12 @@ def _http(world: World, entry: Entry) -> Answer:
     if entry.method == "GET":
         response = world.client.get(path, headers=headers, follow_redirects=False)
     elif isinstance(entry.body, bytes):
-        response = world.client.post(path, content=entry.body, follow_redirects=False,
-                                     headers={**headers, "Content-Type": "application/json"})
+        response = world.client.post(
+            path,
+            content=entry.body,
+            follow_redirects=False,
+            headers={**headers, "Content-Type": "application/json"},
+        )
     else:
         client = world.anonymous if entry.role == "nobody" else world.client
         response = client.post(path, json=entry.body, headers=headers, follow_redirects=False)
@@ -335,6 +369,7 @@ def _extra_check(entry: Entry, world: World, answer: Answer) -> None:
 
 # ---- the test -----------------------------------------------------------------------------------
 
+
 def _params(backend: str) -> list[Any]:
     params = []
     for entry in ENTRIES:
@@ -353,22 +388,23 @@ def test_the_corpus_has_at_least_150_distinct_inputs_across_every_entry_point() 
 
 @pytest.mark.parametrize("entry", _params("sqlite"))
 def test_a_hostile_input_is_refused_cleanly_on_sqlite(
-        sqlite_world: World, entry: Entry, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_world: World, entry: Entry, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The documented exit code or 4xx, no traceback, no 5xx, and every table as before."""
     _check(entry, sqlite_world, InProcess(capsys, monkeypatch, sqlite_world), monkeypatch)
 
 
 @pytest.mark.parametrize("entry", _params("postgresql"))
 def test_a_hostile_input_is_refused_cleanly_on_postgresql(
-        postgres_world: World, entry: Entry, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    postgres_world: World, entry: Entry, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same for every input that reaches the database, on PostgreSQL."""
     _check(entry, postgres_world, InProcess(capsys, monkeypatch, postgres_world), monkeypatch)
 
 
-def _judge(entry: Entry, world: World, cli: InProcess, monkeypatch: pytest.MonkeyPatch,
-           before: dict[str, Any]) -> None:
+def _judge(
+    entry: Entry, world: World, cli: InProcess, monkeypatch: pytest.MonkeyPatch, before: dict[str, Any]
+) -> None:
     if entry.kind == "cli":
         for name, value in entry.env.items():
             monkeypatch.setenv(name, world.fill(value))
@@ -403,9 +439,9 @@ def test_dump_sees_a_change_in_any_table(sqlite_url: str) -> None:
     before = dumper.dump()
     assert "audit_log" in before and "cases" in before and "users" in before
     services = bootstrap(load_settings(ROOT / "config.toml", database_url=sqlite_url))
-    users.add_user(uow=services.uow, clock=services.clock, name="someone", role="handler",
-                   member_id=None, actor="test")
+    users.add_user(
+        uow=services.uow, clock=services.clock, name="someone", role="handler", member_id=None, actor="test"
+    )
     services.close()
     assert dumper.dump() != before
     dumper.close()
-

@@ -30,8 +30,9 @@ def site(database_url: str, clock: FixedClock) -> Iterator[Site]:
     services.close()
 
 
-def _transactions(site: Site, monkeypatch: pytest.MonkeyPatch, path: str,
-                  body: dict[str, Any] | None = None) -> int:
+def _transactions(
+    site: Site, monkeypatch: pytest.MonkeyPatch, path: str, body: dict[str, Any] | None = None
+) -> int:
     """How many connections (one transaction each) answering GET `path` (POST `body`) took."""
     source = site.services.uow.source  # type: ignore[attr-defined]
     taken = [0]
@@ -43,14 +44,15 @@ def _transactions(site: Site, monkeypatch: pytest.MonkeyPatch, path: str,
 
     with monkeypatch.context() as patch:
         patch.setattr(source, "checkout", counted)
-        answer = (site.client.get(path) if body is None else site.client.post(path, json=body))
+        answer = site.client.get(path) if body is None else site.client.post(path, json=body)
     assert answer.status_code == 200, answer.text
     return taken[0]
 
 
 @pytest.mark.parametrize("path", ["/cases/{ref}", "/audit", "/audit?case={ref}", "/members"])
 def test_a_page_reads_everything_it_shows_in_one_transaction(
-        site: Site, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
     """The case, audit and members pages each take one read transaction: one snapshot."""
     site.user("hanna", "admin")
     ref = site.case("Fjord case", date(2025, 5, 1))
@@ -59,11 +61,18 @@ def test_a_page_reads_everything_it_shows_in_one_transaction(
 
 
 def test_the_api_reads_a_case_and_its_lead_in_one_transaction(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """GET /api/cases/{ref}: the case and its lead and panel come from one read (besides the
     cached token's check that its user is still enabled and unchanged, a read of its own)."""
-    token = users.add_user(uow=site.services.uow, clock=site.services.clock, name="api",
-                           role="handler", member_id=None, actor="test").token
+    token = users.add_user(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        name="api",
+        role="handler",
+        member_id=None,
+        actor="test",
+    ).token
     ref = site.case("Fjord case", date(2025, 5, 1))
     site.client.headers["Authorization"] = f"Bearer {token}"
     site.client.get(f"/api/cases/{ref}")  # the token is looked up once, then cached
@@ -75,18 +84,29 @@ def test_the_api_reads_a_case_and_its_lead_in_one_transaction(
 
 
 def test_the_api_answers_a_transition_from_inside_its_write_transaction(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """POST /api/cases/{ref}/transitions: the answer (the case, its lead and panel) is built in
     the write transaction itself, so it shows the state just written and costs no read of its
     own; only the cached token's stamp check comes on top (a pooled connection of its own,
     outside a transaction on SQLite)."""
-    token = users.add_user(uow=site.services.uow, clock=site.services.clock, name="api",
-                           role="handler", member_id=None, actor="test").token
+    token = users.add_user(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        name="api",
+        role="handler",
+        member_id=None,
+        actor="test",
+    ).token
     ref = site.case("Fjord case", date(2025, 5, 1))
     site.client.headers["Authorization"] = f"Bearer {token}"
     site.client.get(f"/api/cases/{ref}")  # the token is looked up once, then cached
-    taken = _transactions(site, monkeypatch, f"/api/cases/{ref}/transitions",
-                          {"trigger": "begin_assessment", "reason": "Receipt acknowledged"})
+    taken = _transactions(
+        site,
+        monkeypatch,
+        f"/api/cases/{ref}/transitions",
+        {"trigger": "begin_assessment", "reason": "Receipt acknowledged"},
+    )
     assert taken == 1 + 1
     # What the answer said is what was committed: the state it reports is the stored one.
     stored = site.client.get(f"/api/cases/{ref}").json()

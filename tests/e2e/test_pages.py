@@ -93,36 +93,74 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
 
     services = bootstrap(load_settings(config, database_url=url))
     try:
-        rotation.sync_members(uow=services.uow, clock=services.clock,
-                              settings=services.settings)
+        rotation.sync_members(uow=services.uow, clock=services.clock, settings=services.settings)
         xss = cases.open_case(
-            uow=services.uow, clock=services.clock, policy=services.policy,
-            reference_prefix="NCP", title=XSS, actor="setup",
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference_prefix="NCP",
+            title=XSS,
+            actor="setup",
             submitters=[cases.PartyInput("Hidden Witness Union", confidential=True)],
-            enterprises=[cases.PartyInput("Fjord Mining ASA")])
+            enterprises=[cases.PartyInput("Fjord Mining ASA")],
+        )
         other = cases.open_case(
-            uow=services.uow, clock=services.clock, policy=services.policy,
-            reference_prefix="NCP", title="Salmon farm discharge", actor="setup",
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference_prefix="NCP",
+            title="Salmon farm discharge",
+            actor="setup",
             submitters=[cases.PartyInput("Coastal Alliance")],
-            enterprises=[cases.PartyInput("Havbruk ASA")])
-        for name, role, member in [("hanna", "handler", None), ("aud", "auditor", None),
-                                   ("lead", "member", xss.lead_member),
-                                   ("other", "member", other.lead_member)]:
+            enterprises=[cases.PartyInput("Havbruk ASA")],
+        )
+        for name, role, member in [
+            ("hanna", "handler", None),
+            ("aud", "auditor", None),
+            ("lead", "member", xss.lead_member),
+            ("other", "member", other.lead_member),
+        ]:
             if role == "member" and member is None:
                 continue
-            users.add_user(uow=services.uow, clock=services.clock, name=name, role=role,
-                           actor="setup", member_id=member, password=PASSWORD)
+            users.add_user(
+                uow=services.uow,
+                clock=services.clock,
+                name=name,
+                role=role,
+                actor="setup",
+                member_id=member,
+                password=PASSWORD,
+            )
         lead_of_xss = xss.lead_member
     finally:
         services.close()
 
     port = free_port()
-    env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_DATABASE_URL": url,
-           "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh", "NCPFLOW_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "NCPFLOW_CONFIG": str(config),
+        "NCPFLOW_DATABASE_URL": url,
+        "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh",
+        "NCPFLOW_LOG_LEVEL": "warning",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "ncpflow", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--no-scheduler"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)
+        [
+            sys.executable,
+            "-m",
+            "ncpflow",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -163,8 +201,14 @@ def browser(site: Site) -> Iterator[Any]:
     with sync_playwright() as driver:
         chromium = driver.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -215,7 +259,8 @@ def test_a_wrong_password_is_refused(browser: Any, site: Site, dialogs: list[str
 
 
 def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
     page = sign_in(browser, site, "hanna", dialogs)
     assert page.locator("h1").first.inner_text().startswith("Open cases")
     assert page.locator("table.cases tbody tr").count() == 2
@@ -253,16 +298,19 @@ def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
     page.context.close()
 
 
-def test_a_missing_reason_is_reported_not_recorded(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+def test_a_missing_reason_is_reported_not_recorded(browser: Any, site: Site, dialogs: list[str]) -> None:
     page = sign_in(browser, site, "hanna", dialogs)
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     before = page.locator("table.audit tbody tr").count()
     # Bypass the browser's `required` check: the server must refuse on its own.
     response = page.request.post(
         f"{site.base}/cases/{site.xss_ref}/advance",
-        form={"trigger": "begin_assessment", "reason": "  ",
-              "csrf_token": page.locator("input[name=csrf_token]").first.get_attribute("value")})
+        form={
+            "trigger": "begin_assessment",
+            "reason": "  ",
+            "csrf_token": page.locator("input[name=csrf_token]").first.get_attribute("value"),
+        },
+    )
     assert response.ok  # redirected back to the case page with the problem shown
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
@@ -270,8 +318,7 @@ def test_a_missing_reason_is_reported_not_recorded(
     page.context.close()
 
 
-def test_auditor_sees_no_forms_and_pseudonyms(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+def test_auditor_sees_no_forms_and_pseudonyms(browser: Any, site: Site, dialogs: list[str]) -> None:
     page = sign_in(browser, site, "aud", dialogs)
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator("form[action$='/advance']").count() == 0
@@ -292,15 +339,16 @@ def test_auditor_sees_no_forms_and_pseudonyms(
 
     # Forged by hand, the post is refused as well.
     token = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance",
-                                 form={"trigger": "begin_assessment", "reason": "sneaky",
-                                       "csrf_token": token}, max_redirects=0)
+    response = page.request.post(
+        f"{site.base}/cases/{site.xss_ref}/advance",
+        form={"trigger": "begin_assessment", "reason": "sneaky", "csrf_token": token},
+        max_redirects=0,
+    )
     assert response.status == 403
     page.context.close()
 
 
-def test_members_advance_only_the_cases_they_lead(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+def test_members_advance_only_the_cases_they_lead(browser: Any, site: Site, dialogs: list[str]) -> None:
     if site.lead_of_xss is None:
         pytest.skip("the rotation chose no lead")
     page = sign_in(browser, site, "lead", dialogs)
@@ -313,8 +361,7 @@ def test_members_advance_only_the_cases_they_lead(
     page.context.close()
 
 
-def test_script_in_a_title_is_text_on_every_page(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+def test_script_in_a_title_is_text_on_every_page(browser: Any, site: Site, dialogs: list[str]) -> None:
     page = sign_in(browser, site, "hanna", dialogs)
     for path in ["/", f"/cases/{site.xss_ref}", "/audit", "/members", "/?lang=nb"]:
         page.goto(f"{site.base}{path}")
@@ -330,23 +377,25 @@ def test_script_in_a_title_is_text_on_every_page(
     page.context.close()
 
 
-def test_a_post_without_a_valid_csrf_token_is_refused(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+def test_a_post_without_a_valid_csrf_token_is_refused(browser: Any, site: Site, dialogs: list[str]) -> None:
     page = sign_in(browser, site, "hanna", dialogs)
     page.goto(f"{site.base}/cases/{site.xss_ref}")
-    for form in [{"trigger": "begin_assessment", "reason": "forged"},
-                 {"trigger": "begin_assessment", "reason": "forged", "csrf_token": "forged"}]:
-        response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance", form=form,
-                                     max_redirects=0)
+    for form in [
+        {"trigger": "begin_assessment", "reason": "forged"},
+        {"trigger": "begin_assessment", "reason": "forged", "csrf_token": "forged"},
+    ]:
+        response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance", form=form, max_redirects=0)
         assert response.status == 403
     # A token from another session (the anonymous sign-in form) is refused too.
     anonymous = _page(browser, dialogs)
     anonymous.goto(f"{site.base}/signin")
     stranger = anonymous.locator("input[name=csrf_token]").get_attribute("value")
     anonymous.context.close()
-    response = page.request.post(f"{site.base}/cases/{site.xss_ref}/advance",
-                                 form={"trigger": "begin_assessment", "reason": "forged",
-                                       "csrf_token": stranger}, max_redirects=0)
+    response = page.request.post(
+        f"{site.base}/cases/{site.xss_ref}/advance",
+        form={"trigger": "begin_assessment", "reason": "forged", "csrf_token": stranger},
+        max_redirects=0,
+    )
     assert response.status == 403
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
@@ -386,7 +435,8 @@ def test_sign_out_ends_the_session(browser: Any, site: Site, dialogs: list[str])
 
 
 def test_the_sign_in_form_is_labelled_and_bound_to_this_browser(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
     """Each field has a label; a sign-in token copied from another browser is refused."""
     page = _page(browser, dialogs)
     page.goto(f"{site.base}/signin")
@@ -396,24 +446,55 @@ def test_the_sign_in_form_is_labelled_and_bound_to_this_browser(
     stranger.goto(f"{site.base}/signin")
     token = stranger.locator("input[name=csrf_token]").get_attribute("value")
     stranger.context.close()
-    response = page.request.post(f"{site.base}/signin", form={
-        "username": "hanna", "password": PASSWORD, "csrf_token": token}, max_redirects=0)
+    response = page.request.post(
+        f"{site.base}/signin",
+        form={"username": "hanna", "password": PASSWORD, "csrf_token": token},
+        max_redirects=0,
+    )
     assert response.status == 403
     page.context.close()
 
 
 def test_the_html_timelines_report_renders_its_charts_in_chromium(
-        browser: Any, ncp: Any, tmp_path: Path) -> None:
+    browser: Any, ncp: Any, tmp_path: Path
+) -> None:
     """The self-contained HTML report draws its SVG charts in a real browser (screenshot)."""
-    steps = [("begin_assessment", "2025-03-10", []), ("accept", "2025-05-02", []),
-             ("conclude", "2025-10-01", ["--outcome", "agreement"])]
+    steps = [
+        ("begin_assessment", "2025-03-10", []),
+        ("accept", "2025-05-02", []),
+        ("conclude", "2025-10-01", ["--outcome", "agreement"]),
+    ]
     for received in ("2025-01-31", "2025-03-03"):
-        opened = ncp.json("case", "open", "--title", "Tailings dam", "--submitter", "Naturvern",
-                          "--enterprise", "Fjord Mining ASA", "--received", received,
-                          "--actor", "sek", "--json")
+        opened = ncp.json(
+            "case",
+            "open",
+            "--title",
+            "Tailings dam",
+            "--submitter",
+            "Naturvern",
+            "--enterprise",
+            "Fjord Mining ASA",
+            "--received",
+            received,
+            "--actor",
+            "sek",
+            "--json",
+        )
         for trigger, at, extra in steps:
-            ncp.json("case", "advance", opened["reference"], trigger, "--actor", "sek",
-                     "--reason", "next step", "--at", at, *extra, "--json")
+            ncp.json(
+                "case",
+                "advance",
+                opened["reference"],
+                trigger,
+                "--actor",
+                "sek",
+                "--reason",
+                "next step",
+                "--at",
+                at,
+                *extra,
+                "--json",
+            )
     report = tmp_path / "timelines.html"
     assert ncp("report", "timelines", "--format", "html", "--output", str(report)).returncode == 0
     page = browser.new_page(viewport={"width": 1000, "height": 1400})
@@ -431,15 +512,17 @@ def test_the_html_timelines_report_renders_its_charts_in_chromium(
 
 
 def test_the_dashboard_fits_a_phone_without_scrolling_sideways(
-        browser: Any, site: Site, dialogs: list[str]) -> None:
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
     """At 390 px each case is a card of labelled lines; the page is no wider than the screen."""
     page = sign_in(browser, site, "hanna", dialogs)
     page.set_viewport_size({"width": 390, "height": 844})
     for lang in ("en", "nb"):
         page.goto(f"{site.base}/?lang={lang}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        label = page.evaluate("getComputedStyle(document.querySelector('table.cases td'),"
-                              " '::before').content")
+        label = page.evaluate(
+            "getComputedStyle(document.querySelector('table.cases td'), '::before').content"
+        )
         assert label.strip('"') in ("Reference", "Referanse")
         _screenshot(page, f"dashboard-390-{lang}.png")
     page.context.close()

@@ -34,12 +34,25 @@ class Site:
         self.client, self.services = client, services
 
     def user(self, name: str, role: str, member: str | None = None) -> None:
-        users.add_user(uow=self.services.uow, clock=self.services.clock, name=name, role=role,
-                       member_id=member, actor="test", password=PASSWORD)
+        users.add_user(
+            uow=self.services.uow,
+            clock=self.services.clock,
+            name=name,
+            role=role,
+            member_id=member,
+            actor="test",
+            password=PASSWORD,
+        )
 
     def case(self, title: str, received: date) -> str:
-        return open_one(self.services, "Nordic Metals ASA", title=title, received=received,
-                        submitter="Friends of the Fjord", actor="test")
+        return open_one(
+            self.services,
+            "Nordic Metals ASA",
+            title=title,
+            received=received,
+            submitter="Friends of the Fjord",
+            actor="test",
+        )
 
     def csrf(self, path: str) -> str:
         page = self.client.get(path)
@@ -68,12 +81,21 @@ def test_pages_need_a_session_and_next_stays_on_site(site: Site) -> None:
         assert answer.status_code == 303
         assert answer.headers["location"].startswith("/signin?next=")
     site.user("hanna", "handler")
-    answer = site.client.post("/signin", data={
-        "username": "hanna", "password": PASSWORD, "csrf_token": site.csrf("/signin"),
-        "next": "//evil.example/"}, follow_redirects=False)
+    answer = site.client.post(
+        "/signin",
+        data={
+            "username": "hanna",
+            "password": PASSWORD,
+            "csrf_token": site.csrf("/signin"),
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
     assert answer.headers["location"] == "/"
-    wrong = site.client.post("/signin", data={
-        "username": "hanna", "password": "nope nope nope", "csrf_token": site.csrf("/signin")})
+    wrong = site.client.post(
+        "/signin",
+        data={"username": "hanna", "password": "nope nope nope", "csrf_token": site.csrf("/signin")},
+    )
     assert wrong.status_code == 401
 
 
@@ -81,8 +103,13 @@ def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(site: Site)
     site.user("hanna", "handler")
     site.sign_in("hanna")
     assert site.client.get("/", follow_redirects=False).status_code == 200
-    users.set_password(uow=site.services.uow, clock=site.services.clock, name="hanna",
-                       password="another long secret", actor="hanna")
+    users.set_password(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        name="hanna",
+        password="another long secret",
+        actor="hanna",
+    )
     answer = site.client.get("/", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"].startswith("/signin")
     assert site.client.get("/api/cases").status_code == 401
@@ -94,15 +121,17 @@ def test_a_forged_or_old_style_session_cookie_signs_nobody_in(site: Site) -> Non
     for value in ["hanna", ["hanna"], ["hanna", 7]]:  # the name alone was the old cookie
         site.client.cookies.set(SESSION_COOKIE, signer.dumps(value))
         assert site.client.get("/", follow_redirects=False).status_code == 303
-    site.client.cookies.set(SESSION_COOKIE, URLSafeTimedSerializer(
-        "another-secret", salt="session").dumps(["hanna", "0" * 16]))
+    site.client.cookies.set(
+        SESSION_COOKIE, URLSafeTimedSerializer("another-secret", salt="session").dumps(["hanna", "0" * 16])
+    )
     assert site.client.get("/", follow_redirects=False).status_code == 303
 
 
 def test_sign_in_without_csrf_is_refused(site: Site) -> None:
     site.user("hanna", "handler")
-    answer = site.client.post("/signin", data={"username": "hanna", "password": PASSWORD},
-                              follow_redirects=False)
+    answer = site.client.post(
+        "/signin", data={"username": "hanna", "password": PASSWORD}, follow_redirects=False
+    )
     assert answer.status_code == 403
 
 
@@ -110,8 +139,13 @@ def test_dashboard_overdue_first_paused_marked_and_language(site: Site) -> None:
     site.user("hanna", "handler")
     later = site.case("Recent case", date(2025, 5, 30))
     overdue = site.case("Old case", date(2025, 4, 1))  # acknowledgement was due 15 April
-    pausing.pause_case(uow=site.services.uow, clock=site.services.clock, reference=later,
-                       actor="test", reason="parallel proceedings")
+    pausing.pause_case(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        reference=later,
+        actor="test",
+        reason="parallel proceedings",
+    )
     site.sign_in("hanna")
     page = site.client.get("/").text
     assert '<html lang="nb">' in page and "Åpne saker" in page  # [ncp] language = "nb"
@@ -128,9 +162,11 @@ def test_handler_pauses_and_resumes_through_forms(site: Site) -> None:
     ref = site.case("Case", date(2025, 5, 30))
     site.sign_in("hanna")
     token = site.csrf(f"/cases/{ref}")
-    answer = site.client.post(f"/cases/{ref}/pause", data={
-        "reason": "awaiting information", "requested_by": "submitter", "csrf_token": token},
-        follow_redirects=False)
+    answer = site.client.post(
+        f"/cases/{ref}/pause",
+        data={"reason": "awaiting information", "requested_by": "submitter", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     assert queries.get_case(uow=site.services.uow, reference=ref).paused
     page = site.client.get(f"/cases/{ref}?lang=en").text
@@ -145,12 +181,15 @@ def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
     ref = site.case("Case", date(2025, 5, 30))
     site.sign_in("hanna")
     token = site.csrf(f"/cases/{ref}")
-    answer = site.client.post(f"/cases/{ref}/advance", data={
-        "trigger": "publish", "reason": "too early", "csrf_token": token})
+    answer = site.client.post(
+        f"/cases/{ref}/advance", data={"trigger": "publish", "reason": "too early", "csrf_token": token}
+    )
     assert answer.status_code == 200 and 'role="alert"' in answer.text
     # The core's refusal, by its code and parameters, in the page's language (config.toml: nb).
-    assert f"sak {ref} er i fasen &#39;received&#39;: handlingen &#39;publish&#39; er ikke " \
-           "tillatt" in answer.text
+    assert (
+        f"sak {ref} er i fasen &#39;received&#39;: handlingen &#39;publish&#39; er ikke "
+        "tillatt" in answer.text
+    )
     assert "is not allowed" not in answer.text
     assert queries.get_case(uow=site.services.uow, reference=ref).state.value == "received"
 
@@ -164,12 +203,18 @@ def test_members_and_auditors(site: Site) -> None:
     site.user("aud", "auditor")
     site.sign_in("bystander")
     token = site.csrf(f"/cases/{ref}")
-    answer = site.client.post(f"/cases/{ref}/advance", data={
-        "trigger": "begin_assessment", "reason": "not mine", "csrf_token": token},
-        follow_redirects=False)
+    answer = site.client.post(
+        f"/cases/{ref}/advance",
+        data={"trigger": "begin_assessment", "reason": "not mine", "csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code == 403
-    assert site.client.post(f"/cases/{ref}/pause", data={
-        "reason": "x", "csrf_token": token}, follow_redirects=False).status_code == 403
+    assert (
+        site.client.post(
+            f"/cases/{ref}/pause", data={"reason": "x", "csrf_token": token}, follow_redirects=False
+        ).status_code
+        == 403
+    )
     # Members read all (states/permissions.py): the audit page too, as GET /api/audit, and the
     # menu leads there; the export download stays with handlers, auditors and admins.
     audit = site.client.get("/audit", follow_redirects=False)
@@ -184,11 +229,19 @@ def test_members_and_auditors(site: Site) -> None:
 
 
 def test_the_audit_page_shows_the_newest_entries_first_a_page_at_a_time(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("ncpflow.web.pages.AUDIT_PAGE_SIZE", 3)
     refs = [site.case(f"Case {n}", date(2025, 5, 20 + n)) for n in range(3)]
-    cases.advance(uow=site.services.uow, clock=site.services.clock, policy=site.services.policy,
-                  reference=refs[0], actor="hanna", trigger="begin_assessment", reason="ok")
+    cases.advance(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        policy=site.services.policy,
+        reference=refs[0],
+        actor="hanna",
+        trigger="begin_assessment",
+        reason="ok",
+    )
     site.user("aud", "auditor")
     site.sign_in("aud")
     with site.services.uow.read() as tx:
@@ -226,10 +279,16 @@ def test_unknown_case_and_static_files(site: Site) -> None:
 
 
 def test_audit_export_download_is_pseudonymised(site: Site) -> None:
-    made = cases.open_case(uow=site.services.uow, clock=site.services.clock,
-                           policy=site.services.policy, reference_prefix="NCP", title="Quiet",
-                           submitters=[cases.PartyInput("Hidden Union", confidential=True)],
-                           enterprises=[cases.PartyInput("Nordic Metals ASA")], actor="test")
+    made = cases.open_case(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        policy=site.services.policy,
+        reference_prefix="NCP",
+        title="Quiet",
+        submitters=[cases.PartyInput("Hidden Union", confidential=True)],
+        enterprises=[cases.PartyInput("Nordic Metals ASA")],
+        actor="test",
+    )
     site.user("aud", "auditor")
     site.user("bystander", "member", "member-b")
     site.sign_in("aud")
@@ -249,8 +308,13 @@ def test_the_case_page_explains_deadlines_in_the_page_language(site: Site) -> No
     """Received 2 Jan 2025: + 3 months = 2 Apr 2025; + 14 days = 16 Jan 2025 (config.toml: nb)."""
     site.user("hanna", "handler")
     ref = site.case("Fish farm", date(2025, 1, 2))
-    pausing.pause_case(uow=site.services.uow, clock=site.services.clock, reference=ref,
-                       actor="test", reason="parallel proceedings")  # now: 2 June 2025
+    pausing.pause_case(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        reference=ref,
+        actor="test",
+        reason="parallel proceedings",
+    )  # now: 2 June 2025
     site.sign_in("hanna")
     norwegian = site.client.get(f"/cases/{ref}").text
     assert '<html lang="nb">' in norwegian
@@ -283,29 +347,37 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "<small>the submitter withdrew</small>" in english
     assert "<small>transferred to another NCP that leads</small>" in english
     assert "første vurdering begynner" not in english
-    rows = queries.triggers_view(queries.get_case(uow=site.services.uow, reference=ref),
-                                 site.services.policy)  # the command line's default: English
+    rows = queries.triggers_view(
+        queries.get_case(uow=site.services.uow, reference=ref), site.services.policy
+    )  # the command line's default: English
     assert {r.meaning for r in rows if r.allowed} == {
-        "receipt acknowledged; initial assessment begins", "the submitter withdrew",
-        "transferred to another NCP that leads"}
+        "receipt acknowledged; initial assessment begins",
+        "the submitter withdrew",
+        "transferred to another NCP that leads",
+    }
     assert "<td>leder</td>" in site.client.get("/members?lang=nb").text  # members.Role
     assert "<td>chair</td>" in site.client.get("/members?lang=en").text
 
 
 def test_the_members_page_explains_the_rotation_in_the_page_language(
-        site: Site, sqlite_url: str, tmp_path: Path) -> None:
+    site: Site, sqlite_url: str, tmp_path: Path
+) -> None:
     """config.toml (nb) as last synced without member-c, member-b on leave 1 Jun to 31 Aug 2025 and
     member-d's conflict with Havbruk ASA (org. no. 923 456 789); today is 2 June 2025. The chair
     led the first case, so member-b (never led, on leave) is skipped and member-d is next."""
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('[[members]]\nid = "member-c"\nname = "Member C"\n'
-                        'email = "member-c@responsiblebusiness.no"\n\n', "")
-    text = text.replace('email = "member-b@responsiblebusiness.no"\n',
-                        'email = "member-b@responsiblebusiness.no"\n'
-                        'leave = [{ from = 2025-06-01, to = 2025-08-31 }]\n')
-    text = text.replace('email = "member-d@responsiblebusiness.no"\n',
-                        'email = "member-d@responsiblebusiness.no"\n'
-                        'conflicts = [{ name = "Havbruk ASA", org_number = "923 456 789" }]\n')
+    text = text.replace(
+        '[[members]]\nid = "member-c"\nname = "Member C"\nemail = "member-c@responsiblebusiness.no"\n\n', ""
+    )
+    text = text.replace(
+        'email = "member-b@responsiblebusiness.no"\n',
+        'email = "member-b@responsiblebusiness.no"\nleave = [{ from = 2025-06-01, to = 2025-08-31 }]\n',
+    )
+    text = text.replace(
+        'email = "member-d@responsiblebusiness.no"\n',
+        'email = "member-d@responsiblebusiness.no"\n'
+        'conflicts = [{ name = "Havbruk ASA", org_number = "923 456 789" }]\n',
+    )
     (tmp_path / "config.toml").write_text(text, encoding="utf-8")
     edited = load_settings(tmp_path / "config.toml", database_url=sqlite_url)
     sync_members(uow=site.services.uow, clock=site.services.clock, settings=edited)
@@ -316,39 +388,55 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
 
     norwegian = site.client.get("/members").text
     assert '<html lang="nb">' in norwegian
-    assert "Rotasjon <small class=\"muted\">(per sak)</small>" in norwegian
-    assert ("<p class=\"why\">valgte member-d (aldri vært saksansvarlig; regel: lengst siden "
-            "saksansvarlig, de som aldri har vært det først, ved likhet rekkefølgen i "
-            "konfigurasjonen); hoppet over member-b: permisjon 2025-06-01 til 2025-08-31</p>"
-            ) in norwegian
-    assert ('<span class="tag">permisjon</span> <small>permisjon 2025-06-01 til 2025-08-31'
-            '</small>') in norwegian
-    assert ('<span class="tag">neste</span> <small>blir saksansvarlig for neste sak: aldri '
-            'vært saksansvarlig</small>') in norwegian
-    assert (f'<span class="tag">senere</span> <small>sist saksansvarlig for {ref}; etter '
-            'member-d i rotasjonsrekkefølgen</small>') in norwegian
-    assert ('<span class="tag">inaktiv</span> <small>inaktiv (ikke lenger i konfigurasjonen)'
-            '</small>') in norwegian
+    assert 'Rotasjon <small class="muted">(per sak)</small>' in norwegian
+    assert (
+        '<p class="why">valgte member-d (aldri vært saksansvarlig; regel: lengst siden '
+        "saksansvarlig, de som aldri har vært det først, ved likhet rekkefølgen i "
+        "konfigurasjonen); hoppet over member-b: permisjon 2025-06-01 til 2025-08-31</p>"
+    ) in norwegian
+    assert (
+        '<span class="tag">permisjon</span> <small>permisjon 2025-06-01 til 2025-08-31</small>'
+    ) in norwegian
+    assert (
+        '<span class="tag">neste</span> <small>blir saksansvarlig for neste sak: aldri '
+        "vært saksansvarlig</small>"
+    ) in norwegian
+    assert (
+        f'<span class="tag">senere</span> <small>sist saksansvarlig for {ref}; etter '
+        "member-d i rotasjonsrekkefølgen</small>"
+    ) in norwegian
+    assert (
+        '<span class="tag">inaktiv</span> <small>inaktiv (ikke lenger i konfigurasjonen)</small>'
+    ) in norwegian
     assert "Havbruk ASA (org.nr. 923 456 789)" in norwegian
-    assert ("member-b: leave endret; member-d: conflicts endret; aktiverte igjen member-c"
-            ) in norwegian
-    for english_text in ("per_case", "leads the next case", "in rotation order", "chose ",
-                         "on leave", "org. no.", "no longer in the configuration", "reactivated"):
+    assert ("member-b: leave endret; member-d: conflicts endret; aktiverte igjen member-c") in norwegian
+    for english_text in (
+        "per_case",
+        "leads the next case",
+        "in rotation order",
+        "chose ",
+        "on leave",
+        "org. no.",
+        "no longer in the configuration",
+        "reactivated",
+    ):
         assert english_text not in norwegian
 
     english = site.client.get("/members?lang=en").text
-    assert "Rotation <small class=\"muted\">(per_case)</small>" in english
-    assert ("<p class=\"why\">chose member-d (never led a case; rule: least recently led, "
-            "never-led first, ties by config order); skipped member-b: on leave 2025-06-01 to "
-            "2025-08-31</p>") in english
-    assert ('<span class="tag">on_leave</span> <small>on leave 2025-06-01 to 2025-08-31'
-            '</small>') in english
-    assert ('<span class="tag">next</span> <small>leads the next case: never led a case'
-            '</small>') in english
-    assert (f'<span class="tag">later</span> <small>last led {ref}; after member-d in '
-            'rotation order</small>') in english
-    assert ('<span class="tag">inactive</span> <small>inactive (no longer in the '
-            'configuration)</small>') in english
+    assert 'Rotation <small class="muted">(per_case)</small>' in english
+    assert (
+        '<p class="why">chose member-d (never led a case; rule: least recently led, '
+        "never-led first, ties by config order); skipped member-b: on leave 2025-06-01 to "
+        "2025-08-31</p>"
+    ) in english
+    assert ('<span class="tag">on_leave</span> <small>on leave 2025-06-01 to 2025-08-31</small>') in english
+    assert ('<span class="tag">next</span> <small>leads the next case: never led a case</small>') in english
+    assert (
+        f'<span class="tag">later</span> <small>last led {ref}; after member-d in rotation order</small>'
+    ) in english
+    assert (
+        '<span class="tag">inactive</span> <small>inactive (no longer in the configuration)</small>'
+    ) in english
     assert "Havbruk ASA (org. no. 923 456 789)" in english
     assert "member-b: leave changed; member-d: conflicts changed; reactivated member-c" in english
     assert "saksansvarlig" not in english.split("<h1>", 1)[1].split("<section", 2)[2]

@@ -15,7 +15,7 @@ from markupsafe import escape
 
 import translations
 from tests.dbdump import dump
-from tests.e2e.test_web_bad_input import Site, site  # noqa: F401  (the fixture)
+from tests.e2e.conftest import Site
 from tests.helpers import csrf_of
 from workflow.config import ConfigError, load_settings
 
@@ -39,15 +39,30 @@ def _pattern(text: str) -> str:
 
 
 NB_TEXT = " ".join(m.string for m in NB if m.id and isinstance(m.string, str))
-_ONE = "(?:" + "|".join(_pattern(m.string) for m in NB  # entries with words of their own
-                        if m.id and isinstance(m.string, str)
-                        and re.search(r"[^\W\d_]{3}", PLACEHOLDER.sub("", m.string))) + ")"
+_ONE = (
+    "(?:"
+    + "|".join(
+        _pattern(m.string)
+        for m in NB  # entries with words of their own
+        if m.id and isinstance(m.string, str) and re.search(r"[^\W\d_]{3}", PLACEHOLDER.sub("", m.string))
+    )
+    + ")"
+)
 # One bokmål sentence of the catalogue, or several joined by "; " (every problem of a form).
 NB_MESSAGE = re.compile(f"{_ONE}(?:; {_ONE})*", re.S)
 # The English of each message, between its placeholders, that its Norwegian does not keep.
-ENGLISH = sorted({words for m in TEMPLATE if m.id and isinstance(m.id, str)
-                  for part in PLACEHOLDER.split(m.id) for words in WORDS.findall(part)
-                  if words not in NB_TEXT}, key=len, reverse=True)
+ENGLISH = sorted(
+    {
+        words
+        for m in TEMPLATE
+        if m.id and isinstance(m.id, str)
+        for part in PLACEHOLDER.split(m.id)
+        for words in WORDS.findall(part)
+        if words not in NB_TEXT
+    },
+    key=len,
+    reverse=True,
+)
 
 
 def _alert(page: str) -> str:
@@ -69,32 +84,43 @@ def _assert_norwegian(message: str) -> None:
 LONG = 20_001  # past every form field's cap
 
 
-@pytest.mark.parametrize(("action", "form", "label"), [
-    ("advance", {"trigger": "begin_assessment", "reason": "   "}, "Begrunnelse"),
-    ("advance", {"trigger": "begin_assessment"}, "Begrunnelse"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r" * 2001}, "Begrunnelse"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r" * LONG}, "Begrunnelse"),
-    ("advance", {"trigger": "begin_assessment", "reason": "a\x00b"}, "Begrunnelse"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r", "version": "²"}, "versjon"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r", "version": "9" * 20}, "versjon"),
-    ("advance", {"trigger": "fly", "reason": "r"}, "steg"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r", "outcome": "victory"}, "Utfall"),
-    ("advance", {"trigger": "begin_assessment", "reason": "r", "scope": "part"},
-     "Omfang (bare ved antakelse)"),
-    ("pause", {"reason": ""}, "Begrunnelse"),
-    ("pause", {"reason": "r" * 2001}, "Begrunnelse"),
-    ("pause", {"reason": "Parallel proceedings", "requested_by": "q" * 301}, "Bedt om av"),
-    ("pause", {"reason": "Parallel proceedings", "requested_by": "Nordic\x00"}, "Bedt om av"),
-    ("resume", {"reason": "r" * 2001}, "Begrunnelse"),
-    ("resume", {"reason": "a\x00b"}, "Begrunnelse"),
-], ids=lambda value: value if isinstance(value, str) else None)
+@pytest.mark.parametrize(
+    ("action", "form", "label"),
+    [
+        ("advance", {"trigger": "begin_assessment", "reason": "   "}, "Begrunnelse"),
+        ("advance", {"trigger": "begin_assessment"}, "Begrunnelse"),
+        ("advance", {"trigger": "begin_assessment", "reason": "r" * 2001}, "Begrunnelse"),
+        ("advance", {"trigger": "begin_assessment", "reason": "r" * LONG}, "Begrunnelse"),
+        ("advance", {"trigger": "begin_assessment", "reason": "a\x00b"}, "Begrunnelse"),
+        ("advance", {"trigger": "begin_assessment", "reason": "r", "version": "²"}, "versjon"),
+        ("advance", {"trigger": "begin_assessment", "reason": "r", "version": "9" * 20}, "versjon"),
+        ("advance", {"trigger": "fly", "reason": "r"}, "steg"),
+        ("advance", {"trigger": "begin_assessment", "reason": "r", "outcome": "victory"}, "Utfall"),
+        (
+            "advance",
+            {"trigger": "begin_assessment", "reason": "r", "scope": "part"},
+            "Omfang (bare ved antakelse)",
+        ),
+        ("pause", {"reason": ""}, "Begrunnelse"),
+        ("pause", {"reason": "r" * 2001}, "Begrunnelse"),
+        ("pause", {"reason": "Parallel proceedings", "requested_by": "q" * 301}, "Bedt om av"),
+        ("pause", {"reason": "Parallel proceedings", "requested_by": "Nordic\x00"}, "Bedt om av"),
+        ("resume", {"reason": "r" * 2001}, "Begrunnelse"),
+        ("resume", {"reason": "a\x00b"}, "Begrunnelse"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
 def test_a_case_form_refused_on_a_norwegian_page_says_so_in_bokmal_naming_the_label(
-        site: Site, action: str, form: dict[str, str], label: str) -> None:  # noqa: F811
+    site: Site, action: str, form: dict[str, str], label: str
+) -> None:
     """Advance, pause and resume: the input models' refusals and the routes' own caps alike."""
     case_page = f"/cases/{site.reference}?lang=nb"
     before = dump(site.url)
-    answer = site.client.post(f"/cases/{site.reference}/{action}?lang=nb", data={
-        **form, "csrf_token": site.csrf(case_page)}, follow_redirects=False)
+    answer = site.client.post(
+        f"/cases/{site.reference}/{action}?lang=nb",
+        data={**form, "csrf_token": site.csrf(case_page)},
+        follow_redirects=False,
+    )
     assert answer.status_code in (303, 422), answer.text[-2000:]
     page = site.client.get(case_page).text if answer.status_code == 303 else answer.text
     message = _alert(page)
@@ -103,17 +129,21 @@ def test_a_case_form_refused_on_a_norwegian_page_says_so_in_bokmal_naming_the_la
     assert dump(site.url) == before
 
 
-@pytest.mark.parametrize(("path", "form", "status"), [
-    ("/signin", {"username": "u" * 201, "password": "p"}, 422),
-    ("/signin", {"username": "han\x00na", "password": "p"}, 422),
-    ("/signin", {"username": "hanna", "password": "p" * 1001}, 422),
-    ("/signin/code", {"code": "1" * 21, "pending": "x"}, 422),
-    ("/signin/code", {"code": "123456", "pending": "x" * 1001}, 422),
-    ("/signin", {"username": "hanna", "password": "p", "csrf_token": "stale"}, 403),
-    ("/signin/code", {"code": "123456", "pending": "x", "csrf_token": ""}, 403),
-])
+@pytest.mark.parametrize(
+    ("path", "form", "status"),
+    [
+        ("/signin", {"username": "u" * 201, "password": "p"}, 422),
+        ("/signin", {"username": "han\x00na", "password": "p"}, 422),
+        ("/signin", {"username": "hanna", "password": "p" * 1001}, 422),
+        ("/signin/code", {"code": "1" * 21, "pending": "x"}, 422),
+        ("/signin/code", {"code": "123456", "pending": "x" * 1001}, 422),
+        ("/signin", {"username": "hanna", "password": "p", "csrf_token": "stale"}, 403),
+        ("/signin/code", {"code": "123456", "pending": "x", "csrf_token": ""}, 403),
+    ],
+)
 def test_the_sign_in_form_refused_on_a_norwegian_page_comes_back_in_bokmal(
-        site: Site, path: str, form: dict[str, str], status: int) -> None:  # noqa: F811
+    site: Site, path: str, form: dict[str, str], status: int
+) -> None:
     """Too long, a NUL, or a stale or missing pre-session token: the sign-in page again, in
     bokmål, with the status it always had (the stale form was an English JSON 403)."""
     data = {"csrf_token": site.csrf("/signin?lang=nb"), **form}
@@ -125,17 +155,16 @@ def test_the_sign_in_form_refused_on_a_norwegian_page_comes_back_in_bokmal(
     _assert_norwegian(_alert(answer.text))
 
 
-def test_a_stale_case_form_on_a_norwegian_page_is_a_403_in_bokmal(site: Site) -> None:  # noqa: F811
+def test_a_stale_case_form_on_a_norwegian_page_is_a_403_in_bokmal(site: Site) -> None:
     """Any page form without this browser's token, sign-out included: refused in words."""
     for action in (f"/cases/{site.reference}/pause", "/signout"):
-        answer = site.client.post(f"{action}?lang=nb", data={"reason": "r",
-                                                             "csrf_token": "stale"})
+        answer = site.client.post(f"{action}?lang=nb", data={"reason": "r", "csrf_token": "stale"})
         assert answer.status_code == 403
         _assert_norwegian(_alert(answer.text))
     assert site.client.post("/api/cases", json={}).status_code in (401, 403, 422)
 
 
-def test_the_footer_names_the_ncp_in_the_page_s_language(site: Site) -> None:  # noqa: F811
+def test_the_footer_names_the_ncp_in_the_page_s_language(site: Site) -> None:
     """`[ncp] name_nb` on bokmål pages, `name` on English ones."""
     settings = site.services.settings
     assert settings.ncp.name_nb

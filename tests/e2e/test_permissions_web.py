@@ -31,10 +31,18 @@ from workflow.rotation import sync_members
 PASSWORD = "correct horse battery"
 
 # Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference.
-PUBLIC = {("GET", "/signin"), ("POST", "/signin"), ("POST", "/signin/code"),
-          ("POST", "/signout"), ("GET", "/static/{name}"), ("GET", "/healthz"),
-          ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
-          ("GET", "/redoc")}
+PUBLIC = {
+    ("GET", "/signin"),
+    ("POST", "/signin"),
+    ("POST", "/signin/code"),
+    ("POST", "/signout"),
+    ("GET", "/static/{name}"),
+    ("GET", "/healthz"),
+    ("GET", "/openapi.json"),
+    ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/redoc"),
+}
 
 # A form every page form accepts (fields it does not know are ignored).
 FORM = {"trigger": "no_such_trigger", "reason": "walking the routes"}
@@ -65,8 +73,11 @@ def endpoints(app: FastAPI) -> Iterator[tuple[str, str, RouteContext]]:
 
 def unguarded(app: FastAPI) -> list[tuple[str, str]]:
     """Routes that are neither public nor declare their actions."""
-    return [(method, path) for method, path, route in endpoints(app)
-            if (method, path) not in PUBLIC and declared(route) is None]
+    return [
+        (method, path)
+        for method, path, route in endpoints(app)
+        if (method, path) not in PUBLIC and declared(route) is None
+    ]
 
 
 @dataclass
@@ -93,8 +104,9 @@ class Walk:
         url = self.url(path)
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {self.tokens[name]}"} if name else {}
-            return self.client.request(method, url, headers=headers, json={} if
-                                       method == "POST" else None, follow_redirects=False)
+            return self.client.request(
+                method, url, headers=headers, json={} if method == "POST" else None, follow_redirects=False
+            )
         data = {**FORM, "csrf_token": self.csrf()} if method == "POST" else None
         return self.client.request(method, url, data=data, follow_redirects=False)
 
@@ -113,8 +125,14 @@ def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
     tokens = {}
     for role, name in NAMES.items():
         tokens[name] = users.add_user(
-            uow=services.uow, clock=clock, name=name, role=role, actor="test",
-            member_id=lead if role is Role.MEMBER else None, password=PASSWORD).token
+            uow=services.uow,
+            clock=clock,
+            name=name,
+            role=role,
+            actor="test",
+            member_id=lead if role is Role.MEMBER else None,
+            password=PASSWORD,
+        ).token
     with TestClient(create_app(services, secret="test-secret")) as client:
         yield Walk(client, ref, tokens)
     services.close()
@@ -155,8 +173,11 @@ def test_each_route_answers_each_role_as_the_table_says(walk: Walk, role: Role) 
         answer = walk.ask(method, path, name)
         seen.append((method, path, answer.status_code))
         if allows(role, *actions):
-            assert answer.status_code not in (401, 403) and answer.status_code < 500, \
-                (method, path, answer.text)
+            assert answer.status_code not in (401, 403) and answer.status_code < 500, (
+                method,
+                path,
+                answer.text,
+            )
         else:
             assert answer.status_code == 403, (method, path, answer.text)
             assert f"role '{role}' may not {actions[0].value}" in answer.json()["detail"]

@@ -57,38 +57,58 @@ def write_config(folder: Path, rotation: str = "", name: str = "config.toml") ->
 
 
 @pytest.fixture
-def rot(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str,
-        tmp_path: Path) -> InProcessCli:
+def rot(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
+) -> InProcessCli:
     ncp = InProcessCli(capsys, monkeypatch, database_url, write_config(tmp_path))
     assert ncp("members", "sync").returncode == 0
     return ncp
 
 
-def opened(ncp: InProcessCli, enterprise: str = "Other AS", received: str = "2025-03-03",
-           *extra: str) -> dict[str, Any]:
-    view = ncp.json("case", "open", "--title", "Complaint", "--enterprise", enterprise,
-                    "--submitter", "Naturvernforbundet", "--received", received,
-                    "--actor", "sek", *extra, "--json")
+def opened(
+    ncp: InProcessCli, enterprise: str = "Other AS", received: str = "2025-03-03", *extra: str
+) -> dict[str, Any]:
+    view = ncp.json(
+        "case",
+        "open",
+        "--title",
+        "Complaint",
+        "--enterprise",
+        enterprise,
+        "--submitter",
+        "Naturvernforbundet",
+        "--received",
+        received,
+        "--actor",
+        "sek",
+        *extra,
+        "--json",
+    )
     assert isinstance(view, dict)
     return view
 
 
 def snapshot(ncp: InProcessCli, reference: str) -> tuple[str, str, str]:
-    return (ncp("case", "show", reference, "--json").stdout, ncp("audit", "log").stdout,
-            ncp("members", "list", "--json").stdout)
+    return (
+        ncp("case", "show", reference, "--json").stdout,
+        ncp("audit", "log").stdout,
+        ncp("members", "list", "--json").stdout,
+    )
 
 
-def test_open_and_show_give_the_lead_as_a_member_id_and_who_takes_part(
-        rot: InProcessCli) -> None:
+def test_open_and_show_give_the_lead_as_a_member_id_and_who_takes_part(rot: InProcessCli) -> None:
     """`case open --json` and `case show --json`: lead_member is the id; the panel is listed."""
-    view = opened(rot, "Havbruk Seafood ASA", "2025-03-03", "--org-number",
-                  "havbruk seafood asa=923456789")
+    view = opened(rot, "Havbruk Seafood ASA", "2025-03-03", "--org-number", "havbruk seafood asa=923456789")
     assert view["lead_member"] == "anna"
     shown = rot.json("case", "show", view["reference"], "--json")
     assert shown["lead_member"] == "anna"
     assert shown["lead"]["why"].startswith("chose anna (never led a case")
     assert [(p["member"], p["lead"]) for p in shown["taking_part"]] == [
-        ("anna", True), ("bjorn", False), ("cecilie", False), ("dag", False)]
+        ("anna", True),
+        ("bjorn", False),
+        ("cecilie", False),
+        ("dag", False),
+    ]
     assert "takes part, never leads" in shown["taking_part"][2]["note"]
     assert shown["parties"][1]["name"] == "Havbruk Seafood ASA"
     text = rot("case", "show", view["reference"]).stdout
@@ -109,22 +129,29 @@ def test_the_acceptance_sequence_from_the_command_line(rot: InProcessCli) -> Non
 
 
 BAD_CONFIGS = [
-    ('[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\n'
-     '[[members]]\nid = "a"\nname = "B"\nemail = "b@x.no"\n', "member id 'a' appears twice"),
-    ('[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\nrole = "boss"\n',
-     "[[members]] #1 role"),
-    ('[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\n'
-     'leave = [{ from = 2025-08-31, to = 2025-06-01 }]\n',
-     "leave ends (2025-06-01) before it starts (2025-08-31)"),
-    ('[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\nconflicts = [{ org = "1" }]\n',
-     "[[members]] #1 conflicts"),
+    (
+        '[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\n'
+        '[[members]]\nid = "a"\nname = "B"\nemail = "b@x.no"\n',
+        "member id 'a' appears twice",
+    ),
+    ('[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\nrole = "boss"\n', "[[members]] #1 role"),
+    (
+        '[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\n'
+        "leave = [{ from = 2025-08-31, to = 2025-06-01 }]\n",
+        "leave ends (2025-06-01) before it starts (2025-08-31)",
+    ),
+    (
+        '[[members]]\nid = "a"\nname = "A"\nemail = "a@x.no"\nconflicts = [{ org = "1" }]\n',
+        "[[members]] #1 conflicts",
+    ),
     ('[rotation]\nmode = "periodic"\nevery = "monthly"\n', "[rotation] every"),
 ]
 
 
 @pytest.mark.parametrize(("toml", "message"), BAD_CONFIGS, ids=[m for _, m in BAD_CONFIGS])
 def test_a_bad_members_config_is_refused_with_a_message_and_nothing_written(
-        ncp: InProcessCli, tmp_path: Path, toml: str, message: str) -> None:
+    ncp: InProcessCli, tmp_path: Path, toml: str, message: str
+) -> None:
     """Duplicate ids, an unknown role, leave ending before it starts: exit 2, no members."""
     bad = tmp_path / "bad.toml"
     bad.write_text(toml, encoding="utf-8")
@@ -136,8 +163,7 @@ def test_a_bad_members_config_is_refused_with_a_message_and_nothing_written(
     assert ncp("audit", "log").stdout == ""
 
 
-def test_reassign_refuses_an_unknown_or_conflicted_member_and_writes_nothing(
-        rot: InProcessCli) -> None:
+def test_reassign_refuses_an_unknown_or_conflicted_member_and_writes_nothing(rot: InProcessCli) -> None:
     ref = opened(rot, "Nordic Metals ASA")["reference"]
     before = snapshot(rot, ref)
     unknown = rot("case", "reassign", ref, "--to", "zed", "--actor", "anna", "--reason", "r")
@@ -147,37 +173,76 @@ def test_reassign_refuses_an_unknown_or_conflicted_member_and_writes_nothing(
     assert conflicted.returncode == 1
     assert 'bjorn may not lead it (hard conflict with "Nordic Metals ASA")' in conflicted.stderr
     assert "--override" in conflicted.stderr
-    missing = rot("case", "reassign", "NCP-2099-001", "--to", "cecilie", "--actor", "anna",
-                  "--reason", "r")
+    missing = rot("case", "reassign", "NCP-2099-001", "--to", "cecilie", "--actor", "anna", "--reason", "r")
     assert missing.returncode == 4
     assert snapshot(rot, ref) == before
-    done = rot.json("case", "reassign", ref, "--to", "bjorn", "--actor", "anna", "--reason",
-                    "agreed by the parties", "--override", "--json")
+    done = rot.json(
+        "case",
+        "reassign",
+        ref,
+        "--to",
+        "bjorn",
+        "--actor",
+        "anna",
+        "--reason",
+        "agreed by the parties",
+        "--override",
+        "--json",
+    )
     assert done["lead_member"] == "bjorn"
     assert "override" in done["lead"]["why"]
 
 
 def test_recuse_hands_the_case_to_the_next_eligible_member(rot: InProcessCli) -> None:
     ref = opened(rot)["reference"]
-    view = rot.json("case", "recuse", ref, "--member", "anna", "--actor", "anna", "--reason",
-                    "former board member", "--json")
+    view = rot.json(
+        "case",
+        "recuse",
+        ref,
+        "--member",
+        "anna",
+        "--actor",
+        "anna",
+        "--reason",
+        "former board member",
+        "--json",
+    )
     assert view["lead_member"] == "bjorn"
     assert view["not_taking_part"] == [
-        {"member": "anna", "reason": "recused", "detail": "recused from this case"}]
+        {"member": "anna", "reason": "recused", "detail": "recused from this case"}
+    ]
     refused = rot("case", "recuse", ref, "--member", "anna", "--actor", "a", "--reason", "r")
     assert refused.returncode == 1
     assert "anna does not lead the case (the lead is bjorn)" in refused.stderr
 
 
 def test_no_eligible_member_opens_the_case_without_a_lead_and_show_says_why(
-        ncp: InProcessCli, tmp_path: Path) -> None:
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
     config = tmp_path / "one.toml"
-    config.write_text('[[members]]\nid = "anna"\nname = "Anna"\nemail = "a@x.no"\n'
-                      'role = "chair"\nconflicts = ["Statkraft SF"]\n', encoding="utf-8")
+    config.write_text(
+        '[[members]]\nid = "anna"\nname = "Anna"\nemail = "a@x.no"\n'
+        'role = "chair"\nconflicts = ["Statkraft SF"]\n',
+        encoding="utf-8",
+    )
     assert ncp("--config", str(config), "members", "sync").returncode == 0
-    view = ncp.json("--config", str(config), "case", "open", "--title", "T", "--enterprise",
-                    "STATKRAFT SF", "--submitter", "S", "--received", "2025-03-03", "--actor",
-                    "sek", "--json")
+    view = ncp.json(
+        "--config",
+        str(config),
+        "case",
+        "open",
+        "--title",
+        "T",
+        "--enterprise",
+        "STATKRAFT SF",
+        "--submitter",
+        "S",
+        "--received",
+        "2025-03-03",
+        "--actor",
+        "sek",
+        "--json",
+    )
     assert view["lead_member"] is None
     shown = ncp("--config", str(config), "case", "show", view["reference"]).stdout
     assert 'lead: nobody: no eligible member (anna: hard conflict with "Statkraft SF")' in shown
@@ -189,24 +254,33 @@ def test_members_list_show_check_and_report(rot: InProcessCli, tmp_path: Path) -
     opened(rot, "Nordic Metals ASA")
     listed = rot.json("members", "list", "--json")
     assert [(m["id"], m["last_led"], m["open_caseload"]) for m in listed["members"]] == [
-        ("anna", first, 1), ("bjorn", None, 0), ("cecilie", "NCP-2025-002", 1),
-        ("dag", None, 0)]
+        ("anna", first, 1),
+        ("bjorn", None, 0),
+        ("cecilie", "NCP-2025-002", 1),
+        ("dag", None, 0),
+    ]
     shown = rot.json("rotation", "show", "--json")
     assert shown["mode"] == "per_case" and shown["next"] == "bjorn"
     assert [m["member"] for m in shown["members"]] == ["bjorn", "dag", "anna", "cecilie"]
     assert rot.json("rotation", "check", "--json") == []
-    report = rot.json("report", "rotation", "--from", "2025-01-01", "--to", "2025-12-31",
-                      "--json")
+    report = rot.json("report", "rotation", "--from", "2025-01-01", "--to", "2025-12-31", "--json")
     assert report["skips_by_reason"] == {"hard_conflict": 1}
     assert {m["member"]: m["led"] for m in report["members"]} == {
-        "anna": 1, "bjorn": 0, "cecilie": 1, "dag": 0}
+        "anna": 1,
+        "bjorn": 0,
+        "cecilie": 1,
+        "dag": 0,
+    }
     bad = rot("report", "rotation", "--from", "2025-13-01")
     assert bad.returncode == 2
 
     config = tmp_path / "config.toml"  # the file the `rot` fixture wrote
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        'role = "chair"', 'role = "chair"\nleave = [{ from = 2020-01-01, to = 2099-12-31 }]'),
-        encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'role = "chair"', 'role = "chair"\nleave = [{ from = 2020-01-01, to = 2099-12-31 }]'
+        ),
+        encoding="utf-8",
+    )
     warned = rot("rotation", "show")
     assert "run `ncpflow members sync`" in warned.stderr
     assert rot("members", "sync").returncode == 0
@@ -218,8 +292,7 @@ def test_members_list_show_check_and_report(rot: InProcessCli, tmp_path: Path) -
 
 def test_periodic_duty_from_the_command_line(ncp: InProcessCli, tmp_path: Path) -> None:
     """`rotation advance` hands duty on when the period is over, and not before."""
-    config = write_config(tmp_path, '[rotation]\nmode = "periodic"\nevery = "0 0 1 * *"\n',
-                          "periodic.toml")
+    config = write_config(tmp_path, '[rotation]\nmode = "periodic"\nevery = "0 0 1 * *"\n', "periodic.toml")
     run = ["--config", str(config)]
     assert ncp(*run, "members", "sync").returncode == 0
     first = ncp.json(*run, "rotation", "advance", "--now", "2025-04-01", "--json")
@@ -231,8 +304,22 @@ def test_periodic_duty_from_the_command_line(ncp: InProcessCli, tmp_path: Path) 
     assert (forced["rotated"], forced["duty"]) == (True, "bjorn")
     view = ncp.json(*run, "rotation", "show", "--json")
     assert view["duty"]["member"] == "bjorn" and view["next"] == "bjorn"
-    case = ncp.json(*run, "case", "open", "--title", "T", "--enterprise", "Nordic Metals ASA",
-                    "--submitter", "S", "--received", "2025-04-22", "--actor", "sek", "--json")
+    case = ncp.json(
+        *run,
+        "case",
+        "open",
+        "--title",
+        "T",
+        "--enterprise",
+        "Nordic Metals ASA",
+        "--submitter",
+        "S",
+        "--received",
+        "2025-04-22",
+        "--actor",
+        "sek",
+        "--json",
+    )
     assert case["lead_member"] == "cecilie"
     per_case = ncp("rotation", "advance")
     assert per_case.returncode == 2 and "per_case" in per_case.stderr
@@ -247,9 +334,11 @@ def test_init_brings_the_shipped_members_in(ncp: InProcessCli) -> None:
 
 # -- two real processes -------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_two_processes_opening_fifty_cases_each_match_opening_them_one_by_one(
-        cli: Cli, services: Services, tmp_path: Path, sqlite_template: Path) -> None:
+    cli: Cli, services: Services, tmp_path: Path, sqlite_template: Path
+) -> None:
     """Racing openings (half of them against Nordic Metals) give exactly the leads that the
     same 100 openings one by one give: no two processes ever read the same turn."""
     config = write_config(tmp_path)
@@ -257,9 +346,23 @@ def test_two_processes_opening_fifty_cases_each_match_opening_them_one_by_one(
     cli("members", "sync", check=True)
 
     def opener(who: str, enterprise: str) -> tuple[int, list[str]]:
-        return (50, ["case", "open", "--title", f"{who} {{i}}", "--enterprise", enterprise,
-                     "--submitter", "Naturvernforbundet", "--received", "2025-04-01",
-                     "--actor", who])
+        return (
+            50,
+            [
+                "case",
+                "open",
+                "--title",
+                f"{who} {{i}}",
+                "--enterprise",
+                enterprise,
+                "--submitter",
+                "Naturvernforbundet",
+                "--received",
+                "2025-04-01",
+                "--actor",
+                who,
+            ],
+        )
 
     results = race(cli, opener("alpha", "Other AS"), opener("beta", "Nordic Metals ASA"))
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
@@ -273,15 +376,23 @@ def test_two_processes_opening_fifty_cases_each_match_opening_them_one_by_one(
 
     replay_db = tmp_path / "replay.db"
     shutil.copy(sqlite_template, replay_db)
-    replay = bootstrap(load_settings(config, database_url=f"sqlite:///{replay_db}"),
-                       clock=services.clock)
+    replay = bootstrap(load_settings(config, database_url=f"sqlite:///{replay_db}"), clock=services.clock)
     try:
         sync_members(uow=replay.uow, clock=replay.clock, settings=replay.settings)
-        one_by_one = [open_case(uow=replay.uow, clock=replay.clock, policy=replay.policy,
-                                reference_prefix="NCP", title=case.title,
-                                submitters=[PartyInput("Naturvernforbundet")],
-                                enterprises=[PartyInput(case.parties[1].name)], actor="x",
-                                received=case.received_at).lead_member for case in raced]
+        one_by_one = [
+            open_case(
+                uow=replay.uow,
+                clock=replay.clock,
+                policy=replay.policy,
+                reference_prefix="NCP",
+                title=case.title,
+                submitters=[PartyInput("Naturvernforbundet")],
+                enterprises=[PartyInput(case.parties[1].name)],
+                actor="x",
+                received=case.received_at,
+            ).lead_member
+            for case in raced
+        ]
     finally:
         replay.close()
     assert [c.lead_member for c in raced] == one_by_one

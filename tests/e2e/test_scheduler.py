@@ -76,17 +76,33 @@ def write_config(folder: Path, smtp_port: int) -> Path:
 def open_overdue_cases(ncp: InProcessCli, first: int, count: int) -> list[str]:
     refs = []
     for n in range(first, first + count):
-        made = ncp.json("case", "open", "--title", f"Overdue complaint {n}", "--enterprise",
-                        f"Enterprise {n} AS", "--submitter", f"Submitter {n}",
-                        "--received", f"2025-01-{n + 2:02d}", "--actor", "secretariat", "--json")
+        made = ncp.json(
+            "case",
+            "open",
+            "--title",
+            f"Overdue complaint {n}",
+            "--enterprise",
+            f"Enterprise {n} AS",
+            "--submitter",
+            f"Submitter {n}",
+            "--received",
+            f"2025-01-{n + 2:02d}",
+            "--actor",
+            "secretariat",
+            "--json",
+        )
         refs.append(made["reference"])
     return refs
 
 
 @pytest.fixture
-def setup(tmp_path: Path, smtp_sink: SmtpSink, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch, database_url: str
-          ) -> tuple[Cli, InProcessCli, str]:
+def setup(
+    tmp_path: Path,
+    smtp_sink: SmtpSink,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+) -> tuple[Cli, InProcessCli, str]:
     config = write_config(tmp_path, smtp_sink.port)
     cli = Cli(tmp_path, database_url)
     cli.env["NCPFLOW_CONFIG"] = str(config)
@@ -100,13 +116,18 @@ class Scheduler:
     def __init__(self, cli: Cli, name: str) -> None:
         self.log_path = cli.workdir / f"{name}.stderr"
         self._log = self.log_path.open("w", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "ncpflow", "scheduler"],
-                                     cwd=cli.workdir, env=cli.env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=self._log, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ncpflow", "scheduler"],
+            cwd=cli.workdir,
+            env=cli.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+        )
 
     def lines(self) -> list[str]:
-        return [line for line in self.log_path.read_text(encoding="utf-8").splitlines()
-                if line.strip()]
+        return [line for line in self.log_path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.lines() if line.startswith("{")]
@@ -173,18 +194,23 @@ def assert_clean_json_log(scheduler: Scheduler) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_scheduler_sends_the_alert_emails_and_stops_cleanly_on_sigterm(
-        setup: tuple[Cli, InProcessCli, str], smtp_sink: SmtpSink, services: Services) -> None:
+    setup: tuple[Cli, InProcessCli, str], smtp_sink: SmtpSink, services: Services
+) -> None:
     cli, ncp, url = setup
     refs = open_overdue_cases(ncp, 1, 2)
     started = time.monotonic()
     scheduler = Scheduler(cli, "scheduler")
     try:
-        wait_for(lambda: all_sent(url, smtp_sink, ALERTS_PER_CASE * len(refs)),
-                 "the scheduler to send every alert e-mail")
+        wait_for(
+            lambda: all_sent(url, smtp_sink, ALERTS_PER_CASE * len(refs)),
+            "the scheduler to send every alert e-mail",
+        )
         sent_after = time.monotonic() - started
         # Keep it beating for a second run of each job: nothing more may be sent.
-        wait_for(lambda: len(scheduler.runs(SWEEP_JOB)) >= 2
-                 and len(scheduler.runs(DISPATCH_JOB)) >= 2, "a second run of each job")
+        wait_for(
+            lambda: len(scheduler.runs(SWEEP_JOB)) >= 2 and len(scheduler.runs(DISPATCH_JOB)) >= 2,
+            "a second run of each job",
+        )
     finally:
         code, stdout = scheduler.stop()
 
@@ -222,7 +248,8 @@ def test_scheduler_sends_the_alert_emails_and_stops_cleanly_on_sigterm(
 
 
 def test_two_schedulers_on_one_database_send_each_alert_once(
-        setup: tuple[Cli, InProcessCli, str], smtp_sink: SmtpSink, services: Services) -> None:
+    setup: tuple[Cli, InProcessCli, str], smtp_sink: SmtpSink, services: Services
+) -> None:
     """Two heartbeats on one database: alerts, audit entries and e-mails all single."""
     cli, ncp, url = setup
     refs = open_overdue_cases(ncp, 1, 6)
@@ -231,13 +258,18 @@ def test_two_schedulers_on_one_database_send_each_alert_once(
         # Both beating, then more cases arrive: later sweeps of the two race over them too.
         wait_for(lambda: all(s.runs(SWEEP_JOB) for s in schedulers), "both schedulers to sweep")
         refs += open_overdue_cases(ncp, 7, 4)
-        wait_for(lambda: all_sent(url, smtp_sink, ALERTS_PER_CASE * len(refs)),
-                 "every alert e-mail to be sent")
+        wait_for(
+            lambda: all_sent(url, smtp_sink, ALERTS_PER_CASE * len(refs)), "every alert e-mail to be sent"
+        )
         # One more full beat of both, to give a duplicate every chance to show up.
         seen = [len(s.runs(SWEEP_JOB)) for s in schedulers]
-        wait_for(lambda: all(len(s.runs(SWEEP_JOB)) > n and len(s.runs(DISPATCH_JOB)) >= 2
-                             for s, n in zip(schedulers, seen, strict=True)),
-                 "another sweep by each scheduler")
+        wait_for(
+            lambda: all(
+                len(s.runs(SWEEP_JOB)) > n and len(s.runs(DISPATCH_JOB)) >= 2
+                for s, n in zip(schedulers, seen, strict=True)
+            ),
+            "another sweep by each scheduler",
+        )
     finally:
         stopped = [s.stop() for s in schedulers]
 
@@ -246,8 +278,11 @@ def test_two_schedulers_on_one_database_send_each_alert_once(
         assert_clean_json_log(scheduler)
 
     # Alerts: one row per (deadline, rung, due date), and the expected number in all.
-    dupes = query(url, "SELECT deadline_id, rung, due_on, COUNT(*) FROM alerts "
-                       "GROUP BY deadline_id, rung, due_on HAVING COUNT(*) > 1")
+    dupes = query(
+        url,
+        "SELECT deadline_id, rung, due_on, COUNT(*) FROM alerts "
+        "GROUP BY deadline_id, rung, due_on HAVING COUNT(*) > 1",
+    )
     assert dupes == []
     alerts = query(url, "SELECT deadline_id, rung FROM alerts")
     assert len(alerts) == len(set(alerts)) == ALERTS_PER_CASE * len(refs)
@@ -256,8 +291,11 @@ def test_two_schedulers_on_one_database_send_each_alert_once(
 
     # Audit: one "alert" entry per (deadline, rung), one "notified" entry per e-mail.
     entries = [e.as_dict() for e in audit_entries(uow=services.uow)]
-    fired = Counter((e["case_ref"], e["data"]["deadline"], e["data"]["rung"], e["data"]["due"])
-                    for e in entries if e["kind"] == "alert")
+    fired = Counter(
+        (e["case_ref"], e["data"]["deadline"], e["data"]["rung"], e["data"]["due"])
+        for e in entries
+        if e["kind"] == "alert"
+    )
     assert len(fired) == len(alerts)
     assert set(fired.values()) == {1}
     assert {ref for ref, *_ in fired} == set(refs)

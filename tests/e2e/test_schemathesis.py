@@ -35,12 +35,18 @@ def live(sqlite_url: str, clock: FixedClock) -> Iterator[None]:
     config = load_settings(ROOT / "config.toml", database_url=sqlite_url)
     services = bootstrap(config, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=config)
-    made = users.add_user(uow=services.uow, clock=clock, name="fuzz", role="handler",
-                          actor="test")
+    made = users.add_user(uow=services.uow, clock=clock, name="fuzz", role="handler", actor="test")
     _auth["Authorization"] = f"Bearer {made.token}"
-    cases.open_case(uow=services.uow, clock=clock, policy=services.policy,
-                    reference_prefix="NCP", title="Seed", actor="test",
-                    submitters=[cases.PartyInput("S")], enterprises=[cases.PartyInput("E")])
+    cases.open_case(
+        uow=services.uow,
+        clock=clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="Seed",
+        actor="test",
+        submitters=[cases.PartyInput("S")],
+        enterprises=[cases.PartyInput("E")],
+    )
     app.state.application = services
     yield
     services.close()
@@ -48,9 +54,15 @@ def live(sqlite_url: str, clock: FixedClock) -> Iterator[None]:
 
 @pytest.mark.slow
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_schema(case: Any, live: None) -> None:
     # Schema-valid is not always meaningful ("received": "0", an unknown trigger): the use
     # cases answer those with 422, which is right, so "positive data acceptance" is not asked.

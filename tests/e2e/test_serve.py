@@ -21,7 +21,8 @@ from workflow.config import load_settings
 
 
 def test_users_add_prints_the_token_once_and_stores_a_hash(
-        ncp: InProcessCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    ncp: InProcessCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     made = ncp.json("users", "add", "hanna", "--role", "handler", "--json")
     assert made["name"] == "hanna" and made["role"] == "handler"
     assert made["token"].startswith("ncp_") and len(made["token"]) > 40
@@ -46,17 +47,27 @@ def test_users_add_prints_the_token_once_and_stores_a_hash(
 
 
 def _handler_token(env: dict[str, str]) -> str:
-    made = subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "h", "--role",
-                           "handler", "--json"], env=env, capture_output=True, text=True,
-                          check=True, timeout=60)
+    made = subprocess.run(
+        [sys.executable, "-m", "ncpflow", "users", "add", "h", "--role", "handler", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return str(json.loads(made.stdout)["token"])
 
 
 def _serve(env: dict[str, str], cwd: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port),
-                               *options], env=env, cwd=cwd, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ncpflow", "serve", "--port", str(port), *options],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -71,14 +82,16 @@ def _serve(env: dict[str, str], cwd: Path, *options: str) -> tuple[subprocess.Po
 
 @pytest.mark.slow
 def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
-           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url, "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
     token = _handler_token(env)
     server, base = _serve(env, tmp_path)
     try:
         headers = {"Authorization": f"Bearer {token}"}
-        opened = httpx.post(base + "/api/cases", headers=headers, json={
-            "title": "T", "enterprises": ["E"], "submitters": ["S"]})
+        opened = httpx.post(
+            base + "/api/cases",
+            headers=headers,
+            json={"title": "T", "enterprises": ["E"], "submitters": ["S"]},
+        )
         assert opened.status_code == 201, opened.text
         assert httpx.get(base + "/api/cases", headers=headers).json()["total"] == 1
         assert httpx.get(base + "/api/cases").status_code == 401
@@ -92,20 +105,30 @@ def test_serve_answers_api_and_health(sqlite_url: str, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_write_waiting_for_another_writer_does_not_stall_the_server(
-        sqlite_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
-           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url, "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
     token = _handler_token(env)
     headers = {"Authorization": f"Bearer {token}"}
     server, base = _serve(env, tmp_path, "--no-scheduler")
     other = bootstrap(load_settings(ROOT / "config.toml", database_url=sqlite_url))
     try:
-        ref = httpx.post(base + "/api/cases", headers=headers, json={
-            "title": "T", "enterprises": ["E"], "submitters": ["S"]}).json()["reference"]
+        ref = httpx.post(
+            base + "/api/cases",
+            headers=headers,
+            json={"title": "T", "enterprises": ["E"], "submitters": ["S"]},
+        ).json()["reference"]
         answers: list[httpx.Response] = []
-        step = threading.Thread(target=lambda: answers.append(httpx.post(
-            f"{base}/api/cases/{ref}/transitions", headers=headers, timeout=60,
-            json={"trigger": "begin_assessment", "reason": "complete"})))
+        step = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(
+                    f"{base}/api/cases/{ref}/transitions",
+                    headers=headers,
+                    timeout=60,
+                    json={"trigger": "begin_assessment", "reason": "complete"},
+                )
+            )
+        )
         with other.uow.write():  # another writer (here: this process) holds the turn
             step.start()
             time.sleep(0.5)
@@ -127,12 +150,17 @@ def test_a_write_waiting_for_another_writer_does_not_stall_the_server(
 
 @pytest.mark.slow
 def test_a_restart_keeps_the_signed_in_sessions(sqlite_url: str, tmp_path: Path) -> None:
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
-           "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
+    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url, "NCPFLOW_CONFIG": str(ROOT / "config.toml")}
     env.pop("NCPFLOW_SECRET_KEY", None)
-    subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role", "handler",
-                    "--password-stdin"], input="long enough secret\n", env=env, check=True,
-                   capture_output=True, text=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role", "handler", "--password-stdin"],
+        input="long enough secret\n",
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     server, base = _serve(env, tmp_path, "--no-scheduler")
     with httpx.Client(base_url=base) as browser:
         try:

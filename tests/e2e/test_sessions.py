@@ -36,8 +36,9 @@ class Site:
         return TestClient(self.app)
 
     def user(self, name: str, role: str = "handler") -> str:
-        return users.add_user(uow=self.services.uow, clock=self.clock, name=name, role=role,
-                              actor="test", password=PASSWORD).token
+        return users.add_user(
+            uow=self.services.uow, clock=self.clock, name=name, role=role, actor="test", password=PASSWORD
+        ).token
 
     def kinds(self) -> list[str]:
         return [e.kind for e in audit.audit_entries(uow=self.services.uow)]
@@ -62,8 +63,7 @@ def test_a_cookie_replayed_after_sign_out_no_longer_works(site: Site) -> None:
         cookie = browser.cookies[SESSION_COOKIE]
         assert browser.get("/", follow_redirects=False).status_code == 200
         page = browser.get("/")
-        out = browser.post("/signout", data={"csrf_token": csrf_of(page.text)},
-                           follow_redirects=False)
+        out = browser.post("/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
         assert out.status_code == 303
     with site.browser() as thief:
         thief.cookies.set(SESSION_COOKIE, cookie)
@@ -108,8 +108,13 @@ def test_a_new_password_ends_every_session_of_the_user(site: Site) -> None:
         sign_in(mine, "hanna", PASSWORD)
         sign_in(other, "hanna", PASSWORD)
         sign_in(theirs, "ola", PASSWORD)
-        ended = users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
-                                   password="another long secret", actor="root")
+        ended = users.set_password(
+            uow=site.services.uow,
+            clock=site.clock,
+            name="hanna",
+            password="another long secret",
+            actor="root",
+        )
         assert ended == 2
         assert mine.get("/", follow_redirects=False).status_code == 303
         assert other.get("/", follow_redirects=False).status_code == 303
@@ -122,13 +127,13 @@ def test_enrolling_a_second_factor_ends_the_sessions_signed_in_without_it(site: 
     with site.browser() as browser:
         sign_in(browser, "hanna", PASSWORD)
         assert browser.get("/", follow_redirects=False).status_code == 200
-        users.enrol_totp(uow=site.services.uow, clock=site.clock, name="hanna", actor="admin",
-                         issuer="ncpflow")
+        users.enrol_totp(
+            uow=site.services.uow, clock=site.clock, name="hanna", actor="admin", issuer="ncpflow"
+        )
         assert browser.get("/", follow_redirects=False).status_code == 303
 
 
-def test_failures_spread_over_many_names_never_unlock_a_locked_one(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failures_spread_over_many_names_never_unlock_a_locked_one(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the throttle is full, it forgets the least-failed keys, never a locked one."""
     monkeypatch.setattr(signin, "TRACKED", 20)
     throttle = signin.Throttle(limit=3)
@@ -173,7 +178,8 @@ def test_sign_in_is_throttled_per_client_address(site: Site) -> None:
 
 
 def test_a_locked_out_name_is_refused_before_any_password_is_hashed(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The throttle is checked first: a locked-out name costs no argon2 work."""
     site.user("hanna")
     gate = SignIn(site.services.uow, site.clock)
@@ -186,7 +192,8 @@ def test_a_locked_out_name_is_refused_before_any_password_is_hashed(
 
 
 def test_parallel_sign_ins_run_at_most_two_argon2_verifications_at_once(
-        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Twelve sign-ins at once: two hash at a time, a few wait, the rest are refused as busy."""
     running, most = 0, 0
     lock = threading.Lock()
@@ -203,8 +210,12 @@ def test_parallel_sign_ins_run_at_most_two_argon2_verifications_at_once(
     monkeypatch.setattr(users, "check_password", slow_check)
     gate = SignIn(site.services.uow, site.clock, gate=Gate(at_once=2, waiting=2))
     outcomes: list[Outcome] = []
-    threads = [threading.Thread(target=lambda n=n: outcomes.append(
-        gate.password(f"user{n}", "guess", f"10.0.0.{n}").outcome)) for n in range(12)]
+    threads = [
+        threading.Thread(
+            target=lambda n=n: outcomes.append(gate.password(f"user{n}", "guess", f"10.0.0.{n}").outcome)
+        )
+        for n in range(12)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -221,12 +232,18 @@ def test_a_sign_in_token_from_another_browser_is_refused(site: Site) -> None:
         assert PRESESSION_COOKIE in attacker.cookies
     with site.browser() as victim:
         victim.get("/healthz")
-        forced = victim.post("/signin", data={"username": "hanna", "password": PASSWORD,
-                                              "csrf_token": token}, follow_redirects=False)
+        forced = victim.post(
+            "/signin",
+            data={"username": "hanna", "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
         assert forced.status_code == 403 and SESSION_COOKIE not in victim.cookies
         victim.get("/signin")  # the victim has a pre-session of their own now
-        forced = victim.post("/signin", data={"username": "hanna", "password": PASSWORD,
-                                              "csrf_token": token}, follow_redirects=False)
+        forced = victim.post(
+            "/signin",
+            data={"username": "hanna", "password": PASSWORD, "csrf_token": token},
+            follow_redirects=False,
+        )
         assert forced.status_code == 403 and SESSION_COOKIE not in victim.cookies
 
 
@@ -243,8 +260,7 @@ def test_a_cookie_signed_in_api_write_needs_the_csrf_header(site: Site) -> None:
         assert browser.get("/api/cases").json()["total"] == 0  # nothing was written
         session = browser.get("/api/session").json()
         assert session["name"] == "hanna"
-        done = browser.post("/api/cases", json=body,
-                            headers={"X-CSRF-Token": session["csrf_token"]})
+        done = browser.post("/api/cases", json=body, headers={"X-CSRF-Token": session["csrf_token"]})
         assert done.status_code == 201, done.text
     with site.browser() as script:
         made = script.post("/api/cases", json=body, headers={"Authorization": f"Bearer {token}"})
@@ -256,19 +272,20 @@ def test_a_disabled_user_is_signed_out_at_once_and_cannot_sign_in(site: Site) ->
     site.user("hanna")
     with site.browser() as browser:
         sign_in(browser, "hanna", PASSWORD)
-        users.set_disabled(uow=site.services.uow, clock=site.clock, name="hanna",
-                           disabled=True, actor="root")
+        users.set_disabled(uow=site.services.uow, clock=site.clock, name="hanna", disabled=True, actor="root")
         assert browser.get("/", follow_redirects=False).status_code == 303
         assert sign_in(browser, "hanna", PASSWORD).status_code == 401
-        users.set_disabled(uow=site.services.uow, clock=site.clock, name="hanna",
-                           disabled=False, actor="root")
+        users.set_disabled(
+            uow=site.services.uow, clock=site.clock, name="hanna", disabled=False, actor="root"
+        )
         assert sign_in(browser, "hanna", PASSWORD).status_code == 303
     assert [e.actor for e in site.entries("user_disabled")] == ["root"]
 
 
 def _totp(site: Site, name: str) -> pyotp.TOTP:
-    made = users.enrol_totp(uow=site.services.uow, clock=site.clock, name=name, actor="root",
-                            issuer="Test NCP")
+    made = users.enrol_totp(
+        uow=site.services.uow, clock=site.clock, name=name, actor="root", issuer="Test NCP"
+    )
     assert made.uri.startswith("otpauth://totp/") and made.secret in made.uri
     return pyotp.TOTP(made.secret)
 
@@ -277,9 +294,11 @@ def _code_step(browser: TestClient, step: Any, code: str) -> Any:
     """Answer the code step that `step` (the page after the password) asks for."""
     pending = re.search(r'name="pending" value="([^"]+)"', step.text)
     assert pending, step.text
-    return browser.post("/signin/code", data={
-        "pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code,
-        "next": "/"}, follow_redirects=False)
+    return browser.post(
+        "/signin/code",
+        data={"pending": pending.group(1), "csrf_token": csrf_of(step.text), "code": code, "next": "/"},
+        follow_redirects=False,
+    )
 
 
 def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site) -> None:
@@ -293,8 +312,7 @@ def test_an_enrolled_user_signs_in_with_password_then_a_one_time_code(site: Site
         pending = re.search(r'name="pending" value="([^"]+)"', step.text)
         assert pending
         form = {"pending": pending.group(1), "csrf_token": csrf_of(step.text), "next": "/"}
-        wrong = browser.post("/signin/code", data={**form, "code": "000000"},
-                             follow_redirects=False)
+        wrong = browser.post("/signin/code", data={**form, "code": "000000"}, follow_redirects=False)
         assert wrong.status_code == 401 and SESSION_COOKIE not in browser.cookies
         code = totp.at(site.clock.now())
         done = browser.post("/signin/code", data={**form, "code": code}, follow_redirects=False)
@@ -315,9 +333,11 @@ def test_a_pending_code_step_from_another_browser_is_refused(site: Site) -> None
         assert pending
     with site.browser() as other:
         token = csrf_of(other.get("/signin").text)
-        answer = other.post("/signin/code", data={
-            "pending": pending.group(1), "csrf_token": token,
-            "code": totp.at(site.clock.now())}, follow_redirects=False)
+        answer = other.post(
+            "/signin/code",
+            data={"pending": pending.group(1), "csrf_token": token, "code": totp.at(site.clock.now())},
+            follow_redirects=False,
+        )
         assert answer.status_code == 401 and SESSION_COOKIE not in other.cookies
 
 
@@ -329,8 +349,13 @@ def test_a_password_reset_during_the_code_step_cancels_it(site: Site) -> None:
     totp = _totp(site, "hanna")
     with site.browser() as browser:
         step = sign_in(browser, "hanna", PASSWORD)
-        users.set_password(uow=site.services.uow, clock=site.clock, name="hanna",
-                           password="another long secret", actor="root")
+        users.set_password(
+            uow=site.services.uow,
+            clock=site.clock,
+            name="hanna",
+            password="another long secret",
+            actor="root",
+        )
         stale = _code_step(browser, step, totp.at(site.clock.now()))
         assert stale.status_code == 401 and SESSION_COOKIE not in browser.cookies
         assert 'name="pending"' not in stale.text and 'name="password"' in stale.text
@@ -347,9 +372,14 @@ def test_a_role_that_requires_totp_cannot_sign_in_without_enrolment(site: Site) 
         refused = sign_in(browser, "root", PASSWORD)
         assert refused.status_code == 403 and SESSION_COOKIE not in browser.cookies
         assert "ncpflow users totp" in refused.text
-        english = browser.post("/signin?lang=en", data={
-            "username": "root", "password": PASSWORD,
-            "csrf_token": csrf_of(browser.get("/signin?lang=en").text)})
+        english = browser.post(
+            "/signin?lang=en",
+            data={
+                "username": "root",
+                "password": PASSWORD,
+                "csrf_token": csrf_of(browser.get("/signin?lang=en").text),
+            },
+        )
         assert "Your role must sign in with a one-time code" in english.text
     totp = _totp(site, "root")
     with site.browser() as browser:
@@ -363,8 +393,11 @@ def test_every_new_sign_in_text_has_a_norwegian_translation() -> None:
     from translations import translator
 
     nb = translator("nb")
-    for english in ["One-time code", "Enter the 6-digit code from your authenticator app.",
-                    *SIGNIN_PROBLEMS.values()]:
+    for english in [
+        "One-time code",
+        "Enter the 6-digit code from your authenticator app.",
+        *SIGNIN_PROBLEMS.values(),
+    ]:
         assert nb.gettext(english) != english, english
 
 
@@ -376,5 +409,10 @@ def test_sign_in_keeps_no_parameter_or_helper_that_nothing_uses() -> None:
 
     assert not hasattr(auth, "check_password")
     assert list(inspect.signature(users.set_password).parameters) == [
-        "uow", "clock", "name", "password", "actor"]
+        "uow",
+        "clock",
+        "name",
+        "password",
+        "actor",
+    ]
     assert list(inspect.signature(SignIn._succeeded).parameters) == ["self", "name"]

@@ -57,12 +57,21 @@ def sink(slow_smtp: tuple[Inbox, int]) -> Inbox:
 
 
 @pytest.fixture
-def backlog(tmp_path: Path, slow_smtp: tuple[Inbox, int], capsys: pytest.CaptureFixture[str],
-            monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> tuple[Cli, str]:
+def backlog(
+    tmp_path: Path,
+    slow_smtp: tuple[Inbox, int],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sqlite_url: str,
+) -> tuple[Cli, str]:
     """Over a hundred e-mails queued (one sweep) for the slow server; the scheduler's config."""
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    for key, value in (("port", slow_smtp[1]), ("timeout", SMTP_TIMEOUT),
-                       ("sweep_interval", 1), ("dispatch_interval", 1)):
+    for key, value in (
+        ("port", slow_smtp[1]),
+        ("timeout", SMTP_TIMEOUT),
+        ("sweep_interval", 1),
+        ("dispatch_interval", 1),
+    ):
         text, count = re.subn(rf"(?m)^{key} = \d+", f"{key} = {value}", text)
         assert count == 1, key
     config = tmp_path / "config.toml"
@@ -80,9 +89,15 @@ def backlog(tmp_path: Path, slow_smtp: tuple[Inbox, int], capsys: pytest.Capture
 def start(cli: Cli, name: str, *argv: str) -> tuple[subprocess.Popen[str], Path]:
     log = cli.workdir / f"{name}.stderr"
     with log.open("w", encoding="utf-8") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "ncpflow", *argv], cwd=cli.workdir,
-                                env=cli.env, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ncpflow", *argv],
+            cwd=cli.workdir,
+            env=cli.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+        )
     return proc, log
 
 
@@ -102,7 +117,7 @@ def terminate(proc: subprocess.Popen[str], log: Path) -> float:
 
 
 def statuses(url: str) -> Counter[str]:
-    return Counter(status for status, in query(url, "SELECT status FROM outbox"))
+    return Counter(status for (status,) in query(url, "SELECT status FROM outbox"))
 
 
 def stop_restart_and_drain(backlog: tuple[Cli, str], sink: Inbox, *argv: str) -> None:
@@ -123,8 +138,11 @@ def stop_restart_and_drain(backlog: tuple[Cli, str], sink: Inbox, *argv: str) ->
 
     proc, log = start(cli, "second", *argv)
     try:
-        wait_for(lambda: statuses(url)["sent"] == len(rows) and len(sink.snapshot()) >= len(rows),
-                 "the restarted process to send the rest", timeout=60)
+        wait_for(
+            lambda: statuses(url)["sent"] == len(rows) and len(sink.snapshot()) >= len(rows),
+            "the restarted process to send the rest",
+            timeout=60,
+        )
     finally:
         terminate(proc, log)
     ids = Counter(r.message_id for r in sink.snapshot())
@@ -134,12 +152,14 @@ def stop_restart_and_drain(backlog: tuple[Cli, str], sink: Inbox, *argv: str) ->
 
 
 def test_the_scheduler_stops_promptly_on_sigterm_and_a_restart_sends_the_rest_once(
-        backlog: tuple[Cli, str], sink: Inbox) -> None:
+    backlog: tuple[Cli, str], sink: Inbox
+) -> None:
     """`ncpflow scheduler`: SIGTERM mid-backlog exits 0 in time; no duplicate, none lost."""
     stop_restart_and_drain(backlog, sink, "scheduler")
 
 
 def test_serve_stops_its_scheduler_on_sigterm_and_a_restart_sends_the_rest_once(
-        backlog: tuple[Cli, str], sink: Inbox) -> None:
+    backlog: tuple[Cli, str], sink: Inbox
+) -> None:
     """`ncpflow serve` with its scheduler: SIGTERM exits 0 in time; no duplicate, none lost."""
     stop_restart_and_drain(backlog, sink, "serve", "--port", str(free_port()))

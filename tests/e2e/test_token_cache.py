@@ -35,10 +35,12 @@ def test_the_cache_stays_bounded_under_a_burst_of_tokens() -> None:
 
 
 def test_a_cached_token_is_looked_up_once_and_then_checked_by_its_users_stamp(
-        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Within the TTL a token's full lookup runs once; each later request reads the stamp."""
-    token = users.add_user(uow=services.uow, clock=services.clock, name="hanna", role="handler",
-                           actor="test").token
+    token = users.add_user(
+        uow=services.uow, clock=services.clock, name="hanna", role="handler", actor="test"
+    ).token
     calls = {"by_token": 0, "still_valid": 0}
     for name in calls:
         real = getattr(users, name)
@@ -61,12 +63,11 @@ def test_a_cached_token_is_looked_up_once_and_then_checked_by_its_users_stamp(
 
 @pytest.mark.parametrize("change", ["disable", "revoke_one", "revoke_all"])
 def test_a_disabled_user_or_revoked_token_is_refused_at_once_despite_the_cache(
-        services: Services, database_url: str, change: str) -> None:
+    services: Services, database_url: str, change: str
+) -> None:
     """Disabling a user or revoking a token in another process ends a cached token at once."""
-    made = users.add_user(uow=services.uow, clock=services.clock, name="hanna", role="handler",
-                          actor="test")
-    other = users.issue_token(uow=services.uow, clock=services.clock, name="hanna",
-                              actor="test")
+    made = users.add_user(uow=services.uow, clock=services.clock, name="hanna", role="handler", actor="test")
+    other = users.issue_token(uow=services.uow, clock=services.clock, name="hanna", actor="test")
     # Another process: its own engine and unit of work on the same database.
     elsewhere = bootstrap(load_settings(ROOT / "config.toml", database_url=database_url))
     with TestClient(create_app(services, secret="test-secret")) as client:
@@ -75,21 +76,28 @@ def test_a_disabled_user_or_revoked_token_is_refused_at_once_despite_the_cache(
         assert client.get("/api/cases", headers=first).status_code == 200  # cached now
         assert client.get("/api/cases", headers=second).status_code == 200
         if change == "disable":
-            users.set_disabled(uow=elsewhere.uow, clock=elsewhere.clock, name="hanna",
-                               disabled=True, actor="root")
+            users.set_disabled(
+                uow=elsewhere.uow, clock=elsewhere.clock, name="hanna", disabled=True, actor="root"
+            )
         else:
             first_id = users.token_hash(made.token)[:12]
-            users.revoke_token(uow=elsewhere.uow, clock=elsewhere.clock, name="hanna",
-                               token_id=first_id if change == "revoke_one" else None,
-                               actor="root")
+            users.revoke_token(
+                uow=elsewhere.uow,
+                clock=elsewhere.clock,
+                name="hanna",
+                token_id=first_id if change == "revoke_one" else None,
+                actor="root",
+            )
         elsewhere.close()
         answer = client.get("/api/cases", headers=first)
         assert answer.status_code == 401 and answer.json()["error"] == "unauthorized"
         assert client.get("/api/cases", headers=second).status_code == (
-            200 if change == "revoke_one" else 401)
+            200 if change == "revoke_one" else 401
+        )
         if change == "disable":
-            users.set_disabled(uow=services.uow, clock=services.clock, name="hanna",
-                               disabled=False, actor="root")
+            users.set_disabled(
+                uow=services.uow, clock=services.clock, name="hanna", disabled=False, actor="root"
+            )
             assert client.get("/api/cases", headers=first).status_code == 200
     kinds = [e.kind for e in audit.audit_entries(uow=services.uow)]
     assert ("user_disabled" if change == "disable" else "token_revoked") in kinds

@@ -24,7 +24,8 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
 
 
 def test_a_password_on_the_command_line_is_refused(
-        ncp: InProcessCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    ncp: InProcessCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`--password VALUE` is gone (argv is visible to every user); stdin or a prompt only."""
     refused = ncp("users", "add", "hanna", "--role", "handler", "--password", "long secret 1")
     assert refused.returncode == 2
@@ -41,25 +42,38 @@ def test_a_password_on_the_command_line_is_refused(
 
 def test_users_passwd_prompts_twice_without_echo(tmp_path: Path, sqlite_url: str) -> None:
     """Without --password-stdin the password is asked for twice, hidden; a mismatch asks again."""
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
-           "NCPFLOW_CONFIG": str(ROOT / "config.toml"), "NCPFLOW_LOG_LEVEL": "warning"}
-    subprocess.run([sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role",
-                    "handler"], env=env, check=True, capture_output=True, timeout=60)
-    done = subprocess.run([sys.executable, "-m", "ncpflow", "users", "passwd", "hanna"],
-                          input="long enough secret\nlong enough secret\n", env=env,
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    env = {
+        **os.environ,
+        "NCPFLOW_DATABASE_URL": sqlite_url,
+        "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+        "NCPFLOW_LOG_LEVEL": "warning",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "ncpflow", "users", "add", "hanna", "--role", "handler"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "ncpflow", "users", "passwd", "hanna"],
+        input="long enough secret\nlong enough secret\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "long enough secret" not in done.stdout + done.stderr
     services = bootstrap(make_settings(sqlite_url))
     try:
-        assert users.check_password(uow=services.uow, name="hanna",
-                                    password="long enough secret") is not None
+        assert users.check_password(uow=services.uow, name="hanna", password="long enough secret") is not None
     finally:
         services.close()
 
 
-def test_disable_and_enable_are_audited_and_refuse_the_token(
-        ncp: InProcessCli, database_url: str) -> None:
+def test_disable_and_enable_are_audited_and_refuse_the_token(ncp: InProcessCli, database_url: str) -> None:
     """A disabled user's token is refused by a running app at once; enable restores it."""
     token = ncp.json("users", "add", "hanna", "--role", "handler", "--json")["token"]
     services = bootstrap(make_settings(database_url))
@@ -82,8 +96,7 @@ def test_disable_and_enable_are_audited_and_refuse_the_token(
     assert "user_disabled" in log and "user_enabled" in log
 
 
-def test_tokens_are_listed_issued_and_revoked_one_by_one(
-        ncp: InProcessCli, database_url: str) -> None:
+def test_tokens_are_listed_issued_and_revoked_one_by_one(ncp: InProcessCli, database_url: str) -> None:
     """`users tokens` lists ids (never tokens); `new-token` adds one; `revoke-token` ends one."""
     first = ncp.json("users", "add", "hanna", "--role", "handler", "--json")["token"]
     second = ncp.json("users", "new-token", "hanna", "--actor", "root", "--json")
@@ -130,11 +143,20 @@ def test_totp_enrolment_prints_the_secret_once_and_can_be_removed(ncp: InProcess
 
 def test_serve_refuses_a_secret_key_shorter_than_32_bytes(sqlite_url: str, tmp_path: Path) -> None:
     """`NCPFLOW_SECRET_KEY=short ncpflow serve` stops at once with exit 2 and says why."""
-    env = {**os.environ, "NCPFLOW_DATABASE_URL": sqlite_url,
-           "NCPFLOW_CONFIG": str(ROOT / "config.toml"), "NCPFLOW_SECRET_KEY": "too-short-key"}
-    result = subprocess.run([sys.executable, "-m", "ncpflow", "serve", "--port", "1",
-                             "--no-scheduler"], env=env, cwd=tmp_path, capture_output=True,
-                            text=True, timeout=60)
+    env = {
+        **os.environ,
+        "NCPFLOW_DATABASE_URL": sqlite_url,
+        "NCPFLOW_CONFIG": str(ROOT / "config.toml"),
+        "NCPFLOW_SECRET_KEY": "too-short-key",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "ncpflow", "serve", "--port", "1", "--no-scheduler"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "NCPFLOW_SECRET_KEY holds 13 bytes" in result.stderr and "at least 32" in result.stderr
     assert "Traceback" not in result.stderr

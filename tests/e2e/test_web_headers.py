@@ -30,8 +30,9 @@ SECRET = "test-secret-that-is-long-enough-0123456789"
 def _app(sqlite_url: str, clock: FixedClock, **web: Any) -> Any:
     services = bootstrap(make_settings(sqlite_url, web=web), clock=clock)
     if users.by_name(uow=services.uow, name="hanna") is None:
-        users.add_user(uow=services.uow, clock=clock, name="hanna", role="handler",
-                       actor="test", password=PASSWORD)
+        users.add_user(
+            uow=services.uow, clock=clock, name="hanna", role="handler", actor="test", password=PASSWORD
+        )
     return services, create_app(services, secret=SECRET)
 
 
@@ -40,8 +41,9 @@ def _sign_in(client: TestClient, headers: dict[str, str] | None = None) -> httpx
 
 
 def _session_cookie(answer: httpx.Response) -> str:
-    cookies = [v for k, v in answer.headers.multi_items()
-               if k == "set-cookie" and v.startswith(SESSION_COOKIE + "=")]
+    cookies = [
+        v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith(SESSION_COOKIE + "=")
+    ]
     assert len(cookies) == 1, answer.headers
     return cookies[0].lower()
 
@@ -56,10 +58,16 @@ def plain(sqlite_url: str, clock: FixedClock) -> Iterator[TestClient]:
 
 def test_every_answer_says_nosniff_and_a_referrer_policy(plain: TestClient) -> None:
     """Pages, API answers, errors, static files and redirects all carry both headers."""
-    answers = [plain.get("/signin"), plain.get("/healthz"), plain.get("/api/cases"),
-               plain.get("/no/such/page"), plain.get("/static/style.css"),
-               plain.get("/", follow_redirects=False), plain.get("/openapi.json"),
-               plain.post("/api/cases", json={})]
+    answers = [
+        plain.get("/signin"),
+        plain.get("/healthz"),
+        plain.get("/api/cases"),
+        plain.get("/no/such/page"),
+        plain.get("/static/style.css"),
+        plain.get("/", follow_redirects=False),
+        plain.get("/openapi.json"),
+        plain.post("/api/cases", json={}),
+    ]
     for answer in answers:
         assert answer.headers["x-content-type-options"] == "nosniff", answer.url
         assert answer.headers["referrer-policy"] == "same-origin", answer.url
@@ -71,8 +79,7 @@ def test_the_session_cookie_is_not_secure_over_plain_http(plain: TestClient) -> 
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
 
 
-def test_a_https_public_url_makes_the_session_cookie_secure(
-        sqlite_url: str, clock: FixedClock) -> None:
+def test_a_https_public_url_makes_the_session_cookie_secure(sqlite_url: str, clock: FixedClock) -> None:
     """`[web] public_url = "https://..."`: the cookie is Secure even though the hop is http."""
     services, app = _app(sqlite_url, clock, public_url="https://ncp.example.org")
     try:
@@ -82,8 +89,7 @@ def test_a_https_public_url_makes_the_session_cookie_secure(
         services.close()
 
 
-def test_forwarded_https_counts_only_from_a_trusted_proxy(
-        sqlite_url: str, clock: FixedClock) -> None:
+def test_forwarded_https_counts_only_from_a_trusted_proxy(sqlite_url: str, clock: FixedClock) -> None:
     """X-Forwarded-Proto: https makes the cookie Secure from a trusted proxy, not otherwise."""
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     services, app = _app(sqlite_url, clock, trusted_proxies=["10.0.0.1"])
@@ -103,7 +109,8 @@ def test_forwarded_https_counts_only_from_a_trusted_proxy(
 
 
 def test_a_trusted_proxy_forwards_the_client_address_that_the_throttle_counts(
-        sqlite_url: str, clock: FixedClock) -> None:
+    sqlite_url: str, clock: FixedClock
+) -> None:
     """Behind a trusted proxy the sessions table records the forwarded client, not the proxy."""
     services, app = _app(sqlite_url, clock, trusted_proxies=["10.0.0.0/8"])
     try:
@@ -131,16 +138,22 @@ def test_an_untrusted_proxy_setting_is_refused_by_the_config(tmp_path: Path) -> 
 
 @pytest.mark.slow
 def test_a_real_serve_sends_no_server_header_and_the_security_headers(
-        sqlite_url: str, tmp_path: Path) -> None:
+    sqlite_url: str, tmp_path: Path
+) -> None:
     """`ncpflow serve` (uvicorn) does not announce itself; the headers arrive over the wire."""
     config = tmp_path / "config.toml"
     config.write_text(f'[database]\nurl = "{sqlite_url}"\n')
     port = free_port()
     env = {**os.environ, "NCPFLOW_CONFIG": str(config), "NCPFLOW_SECRET_KEY": SECRET}
     env.pop("NCPFLOW_DATABASE_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "ncpflow", "serve", "--port", str(port),
-                               "--no-scheduler"], env=env, cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ncpflow", "serve", "--port", str(port), "--no-scheduler"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

@@ -28,7 +28,7 @@ SUBJECTS = [
     f"«{URL}» har frist i dag",
     "NCP-2025-001: saksansvarlig kan ikke lenger lede «Klage på Hydro Aluminium ASA sin "
     "håndtering av urfolksrettigheter i Nord-Norge og på Svalbard, med flere vedlegg»",
-    "NCP-2025-001: you lead \"" + "Complaint about the treatment of workers " * 4 + "\"",
+    'NCP-2025-001: you lead "' + "Complaint about the treatment of workers " * 4 + '"',
     "NCP-2025-001:" + "ø" * 90 + " og så videre",
 ]
 

@@ -16,20 +16,28 @@ from states.lifecycle import DeadlineName
 from states.wording import DEADLINE_TITLES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "notifications" / "templates"
-NASTY = 'Tailings «Ørsta» <script>alert("x")</script> & Bolt & \'Nut\''
+NASTY = "Tailings «Ørsta» <script>alert(\"x\")</script> & Bolt & 'Nut'"
 ALERT_KINDS = ("acknowledgement_reminder", "reminder", "due_today", "overdue", "escalation")
 DUE = date(2025, 6, 3)
 # What the alert sweep passes (workflow/alerts.py); every other kind is a notice about the lead
 # and takes what a lead assignment passes.
 ALERT_CONTEXT: dict[str, Any] = {
-    "reference": "NCP-2025-007", "title": "Fish farm discharges",
-    "deadline": DeadlineName.INITIAL_ASSESSMENT, "due": DUE, "days": 12,
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "deadline": DeadlineName.INITIAL_ASSESSMENT,
+    "due": DUE,
+    "days": 12,
     "explanation": "received 3 Mar 2025 + 3 months = 3 Jun 2025",
-    "recipient_name": "Member B", "ncp_name": "Norway's NCP",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
 }
 ASSIGNED_CONTEXT: dict[str, Any] = {
-    "reference": "NCP-2025-007", "title": "Fish farm discharges", "received": date(2025, 3, 3),
-    "reason": "next in rotation", "recipient_name": "Member B", "ncp_name": "Norway's NCP",
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "received": date(2025, 3, 3),
+    "reason": "next in rotation",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
 }
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 

@@ -28,8 +28,7 @@ TIMELINES = {
     D.PROCEDURE: "12mo",
     D.FOLLOW_UP: "12mo",
 }
-POLICY = Policy(timelines={name: Duration.parse(text) for name, text in TIMELINES.items()},
-                calendar=OSLO)
+POLICY = Policy(timelines={name: Duration.parse(text) for name, text in TIMELINES.items()}, calendar=OSLO)
 
 # Written from DOMAIN.md, not from states.lifecycle: the deadlines running in each state.
 EXPECTED_OPEN: dict[State, set[DeadlineName]] = {
@@ -44,8 +43,14 @@ EXPECTED_OPEN: dict[State, set[DeadlineName]] = {
 
 # Walks through every state, each ending where the previous one left off.
 WALKS: tuple[tuple[tuple[Trigger, Outcome | None], ...], ...] = (
-    ((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.EXAMINE, Outcome.NO_AGREEMENT),
-     (T.CONCLUDE, Outcome.DETERMINATION), (T.PUBLISH, None), (T.CLOSE, None)),
+    (
+        (T.BEGIN_ASSESSMENT, None),
+        (T.ACCEPT, None),
+        (T.EXAMINE, Outcome.NO_AGREEMENT),
+        (T.CONCLUDE, Outcome.DETERMINATION),
+        (T.PUBLISH, None),
+        (T.CLOSE, None),
+    ),
     ((T.BEGIN_ASSESSMENT, None), (T.REJECT, None), (T.CLOSE, None)),
     ((T.WITHDRAW, None), (T.PUBLISH, None)),
     ((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.WITHDRAW, None)),
@@ -58,17 +63,23 @@ def utc(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
 
 
 def received(at: datetime, *, policy: Policy = POLICY) -> Case:
-    parties = (Party(PartyRole.SUBMITTER, "Kirkens Nødhjelp"),
-               Party(PartyRole.ENTERPRISE, "Ørsted Vind AS"))
-    case, _ = open_case(reference="NCP-2025-001", title="Wind farm on grazing land",
-                        parties=parties, received_at=at, opened_at=at, actor="secretariat",
-                        policy=policy)
+    parties = (Party(PartyRole.SUBMITTER, "Kirkens Nødhjelp"), Party(PartyRole.ENTERPRISE, "Ørsted Vind AS"))
+    case, _ = open_case(
+        reference="NCP-2025-001",
+        title="Wind farm on grazing land",
+        parties=parties,
+        received_at=at,
+        opened_at=at,
+        actor="secretariat",
+        policy=policy,
+    )
     return case
 
 
 def step(case: Case, trigger: Trigger, at: datetime, outcome: Outcome | None = None) -> Case:
-    new, _ = advance(case, trigger=trigger, actor="member-c", reason="next step", at=at,
-                     policy=POLICY, outcome=outcome)
+    new, _ = advance(
+        case, trigger=trigger, actor="member-c", reason="next step", at=at, policy=POLICY, outcome=outcome
+    )
     return new
 
 
@@ -85,7 +96,8 @@ def test_a_case_received_31_january_has_its_first_due_dates_by_calendar_months()
     assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 4, 30)
     assert due(case, D.PROCEDURE) == date(2026, 1, 31)
     assert case.deadline(D.INITIAL_ASSESSMENT).explain() == (  # type: ignore[union-attr]
-        "received 31 Jan 2025 + 3 months = 30 Apr 2025")
+        "received 31 Jan 2025 + 3 months = 30 Apr 2025"
+    )
 
 
 def test_twelve_months_from_29_february_ends_on_28_february() -> None:
@@ -104,7 +116,8 @@ def test_a_submission_received_late_evening_utc_counts_from_the_local_oslo_date(
     assert due(case, D.ACKNOWLEDGEMENT) == date(2025, 4, 15)
     assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 7, 1)
     assert case.deadline(D.ACKNOWLEDGEMENT).explain() == (  # type: ignore[union-attr]
-        "received 1 Apr 2025 + 14 days = 15 Apr 2025")
+        "received 1 Apr 2025 + 14 days = 15 Apr 2025"
+    )
 
 
 @pytest.mark.parametrize("state", list(State))
@@ -115,7 +128,8 @@ def test_the_lifecycle_table_opens_exactly_the_deadlines_of_each_stage(state: St
 
 @pytest.mark.parametrize("walk", WALKS, ids=lambda w: "-".join(t.value for t, _ in w))
 def test_each_open_stage_has_exactly_its_own_deadlines_open(
-        walk: tuple[tuple[Trigger, Outcome | None], ...]) -> None:
+    walk: tuple[tuple[Trigger, Outcome | None], ...],
+) -> None:
     """After every step, the open deadlines are exactly those of the state reached."""
     case = received(utc(2025, 1, 31, 9, 0))
     at = case.received_at
@@ -145,14 +159,17 @@ def test_good_offices_are_counted_from_acceptance() -> None:
     assert due(case, D.PROCEDURE) == date(2026, 1, 31)  # still counted from receipt
 
 
-@pytest.mark.parametrize(("path", "label"), [
-    (((T.BEGIN_ASSESSMENT, None), (T.REJECT, None)), "not accepted"),
-    (((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.CONCLUDE, Outcome.AGREEMENT)),
-     "concluded"),
-    (((T.WITHDRAW, None),), "withdrawn"),
-])
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        (((T.BEGIN_ASSESSMENT, None), (T.REJECT, None)), "not accepted"),
+        (((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.CONCLUDE, Outcome.AGREEMENT)), "concluded"),
+        (((T.WITHDRAW, None),), "withdrawn"),
+    ],
+)
 def test_the_final_statement_is_counted_from_the_step_that_ended_the_stage(
-        path: tuple[tuple[Trigger, Outcome | None], ...], label: str) -> None:
+    path: tuple[tuple[Trigger, Outcome | None], ...], label: str
+) -> None:
     """final_statement runs 3 months from the conclude / reject / withdraw step, named so."""
     case = received(utc(2025, 1, 31, 9, 0))
     at = case.received_at
@@ -190,13 +207,24 @@ def test_a_deadline_is_open_until_its_day_then_overdue_and_met_once_the_stage_en
     assert on_time.explain().endswith("; met 14 Feb 2025 (in time)")
 
 
-def make_deadline(basis: date, duration: str, *, calendar: CalendarRule = OSLO,
-                  pauses: tuple[PausedSpan, ...] = (),
-                  extensions: tuple[Extension, ...] = ()) -> Deadline:
-    return Deadline(name=D.INITIAL_ASSESSMENT, basis_on=basis, basis_label="received",
-                    duration=Duration.parse(duration), calendar=calendar,
-                    started_at=calendar.start_of_day(basis), pauses=pauses,
-                    extensions=extensions)
+def make_deadline(
+    basis: date,
+    duration: str,
+    *,
+    calendar: CalendarRule = OSLO,
+    pauses: tuple[PausedSpan, ...] = (),
+    extensions: tuple[Extension, ...] = (),
+) -> Deadline:
+    return Deadline(
+        name=D.INITIAL_ASSESSMENT,
+        basis_on=basis,
+        basis_label="received",
+        duration=Duration.parse(duration),
+        calendar=calendar,
+        started_at=calendar.start_of_day(basis),
+        pauses=pauses,
+        extensions=extensions,
+    )
 
 
 def test_paused_days_and_an_extension_move_the_due_date_and_are_explained() -> None:
@@ -205,21 +233,30 @@ def test_paused_days_and_an_extension_move_the_due_date_and_are_explained() -> N
     assert pause.days == 12
     paused = make_deadline(date(2025, 1, 31), "3mo", pauses=(pause,))
     assert paused.due == date(2025, 5, 12)
-    extended = make_deadline(date(2025, 1, 31), "3mo", pauses=(pause,), extensions=(
-        Extension(Duration.parse("10d"), "translation awaited", "chair"),))
+    extended = make_deadline(
+        date(2025, 1, 31),
+        "3mo",
+        pauses=(pause,),
+        extensions=(Extension(Duration.parse("10d"), "translation awaited", "chair"),),
+    )
     assert extended.due == date(2025, 5, 22)
     assert extended.explain() == (
         "received 31 Jan 2025 + 3 months = 30 Apr 2025"
         ", + 12 days paused (parallel proceedings, 10 Feb 2025–22 Feb 2025) = 12 May 2025"
-        ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025")
+        ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025"
+    )
 
 
 def test_several_pauses_and_extensions_add_up() -> None:
     """Two pauses (5 + 3 days) and two extensions (1 month, then 2 weeks) accumulate in order."""
-    pauses = (PausedSpan(date(2025, 2, 1), date(2025, 2, 6), "information awaited"),
-              PausedSpan(date(2025, 3, 1), date(2025, 3, 4), "party's request"))
-    extensions = (Extension(Duration.parse("1mo"), "complex case", "chair"),
-                  Extension(Duration.parse("2w"), "holidays", "chair"))
+    pauses = (
+        PausedSpan(date(2025, 2, 1), date(2025, 2, 6), "information awaited"),
+        PausedSpan(date(2025, 3, 1), date(2025, 3, 4), "party's request"),
+    )
+    extensions = (
+        Extension(Duration.parse("1mo"), "complex case", "chair"),
+        Extension(Duration.parse("2w"), "holidays", "chair"),
+    )
     deadline = make_deadline(date(2025, 1, 31), "3mo", pauses=pauses, extensions=extensions)
     # 30 Apr + 8 days = 8 May; + 1 month = 8 Jun; + 14 days = 22 Jun.
     assert deadline.due == date(2025, 6, 22)
@@ -230,16 +267,18 @@ def test_several_pauses_and_extensions_add_up() -> None:
 ROLLING = CalendarRule("Europe/Oslo", roll_to_working_day=True, holiday_country="NO")
 
 
-@pytest.mark.parametrize(("day", "rolled"), [
-    (date(2025, 3, 15), date(2025, 3, 17)),  # Saturday -> Monday
-    (date(2025, 3, 16), date(2025, 3, 17)),  # Sunday -> Monday
-    (date(2025, 5, 17), date(2025, 5, 19)),  # Constitution Day on a Saturday -> Monday
-    (date(2024, 5, 17), date(2024, 5, 21)),  # Fri 17 May, weekend, Whit Monday -> Tuesday
-    (date(2025, 12, 25), date(2025, 12, 29)),  # Christmas Day, Boxing Day, weekend -> Monday
-    (date(2025, 3, 18), date(2025, 3, 18)),  # an ordinary Tuesday stays
-])
-def test_a_due_date_on_a_day_off_rolls_to_the_next_norwegian_working_day(
-        day: date, rolled: date) -> None:
+@pytest.mark.parametrize(
+    ("day", "rolled"),
+    [
+        (date(2025, 3, 15), date(2025, 3, 17)),  # Saturday -> Monday
+        (date(2025, 3, 16), date(2025, 3, 17)),  # Sunday -> Monday
+        (date(2025, 5, 17), date(2025, 5, 19)),  # Constitution Day on a Saturday -> Monday
+        (date(2024, 5, 17), date(2024, 5, 21)),  # Fri 17 May, weekend, Whit Monday -> Tuesday
+        (date(2025, 12, 25), date(2025, 12, 29)),  # Christmas Day, Boxing Day, weekend -> Monday
+        (date(2025, 3, 18), date(2025, 3, 18)),  # an ordinary Tuesday stays
+    ],
+)
+def test_a_due_date_on_a_day_off_rolls_to_the_next_norwegian_working_day(day: date, rolled: date) -> None:
     """With roll_to_working_day and holiday_country NO, weekends and holidays are skipped."""
     assert ROLLING.roll(day) == rolled
     assert OSLO.roll(day) == day  # rolling is off by default
@@ -252,13 +291,15 @@ def test_a_rolled_due_date_is_explained() -> None:
     deadline = make_deadline(date(2024, 2, 17), "3mo", calendar=ROLLING)
     assert deadline.unrolled_due == date(2024, 5, 17)
     assert deadline.due == date(2024, 5, 21)
-    assert deadline.explain() == ("received 17 Feb 2024 + 3 months = 17 May 2024, "
-                                  "rolled to the next working day = 21 May 2024")
+    assert deadline.explain() == (
+        "received 17 Feb 2024 + 3 months = 17 May 2024, rolled to the next working day = 21 May 2024"
+    )
 
 
 def oslo_offset(instant: datetime) -> timedelta:
     """Independent oracle: EU summer time runs from 01:00 UTC on the last Sunday of March
     to 01:00 UTC on the last Sunday of October; Oslo is UTC+2 then and UTC+1 otherwise."""
+
     def last_sunday(year: int, month: int) -> datetime:
         day = date(year, month, 31)
         day -= timedelta(days=(day.weekday() - 6) % 7)
@@ -269,13 +310,21 @@ def oslo_offset(instant: datetime) -> timedelta:
 
 
 # Instants packed around the DST changes of 2024 to 2026, plus anywhere in those years.
-_DST_CHANGES = [datetime(2024, 3, 31, 1), datetime(2024, 10, 27, 1), datetime(2025, 3, 30, 1),
-                datetime(2025, 10, 26, 1), datetime(2026, 3, 29, 1), datetime(2026, 10, 25, 1)]
+_DST_CHANGES = [
+    datetime(2024, 3, 31, 1),
+    datetime(2024, 10, 27, 1),
+    datetime(2025, 3, 30, 1),
+    datetime(2025, 10, 26, 1),
+    datetime(2026, 3, 29, 1),
+    datetime(2026, 10, 25, 1),
+]
 instants = st.one_of(
-    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31),
-                 timezones=st.just(UTC)),
-    st.builds(lambda change, minutes: (change + timedelta(minutes=minutes)).replace(tzinfo=UTC),
-              st.sampled_from(_DST_CHANGES), st.integers(-36 * 60, 36 * 60)),
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31), timezones=st.just(UTC)),
+    st.builds(
+        lambda change, minutes: (change + timedelta(minutes=minutes)).replace(tzinfo=UTC),
+        st.sampled_from(_DST_CHANGES),
+        st.integers(-36 * 60, 36 * 60),
+    ),
 )
 
 
@@ -294,8 +343,7 @@ def test_dst_changes_in_oslo_move_no_due_date(instant: datetime, duration: str) 
 
 
 @pytest.mark.parametrize("day", [date(2025, 3, 30), date(2025, 10, 26)])
-def test_a_case_received_on_a_dst_day_is_due_on_the_same_dates_whatever_the_hour(
-        day: date) -> None:
+def test_a_case_received_on_a_dst_day_is_due_on_the_same_dates_whatever_the_hour(day: date) -> None:
     """Received at 00:00 or 23:59 local on a 23- or 25-hour day: the same due dates."""
     start = OSLO.start_of_day(day)
     end = OSLO.start_of_day(day + timedelta(days=1)) - timedelta(minutes=1)
@@ -305,15 +353,17 @@ def test_a_case_received_on_a_dst_day_is_due_on_the_same_dates_whatever_the_hour
     assert due(early, D.ACKNOWLEDGEMENT) == day + timedelta(days=14)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("14d", Duration(days=14)),
-    ("2w", Duration(days=14)),
-    ("3mo", Duration(months=3)),
-    ("1y", Duration(months=12)),
-    (" 12mo ", Duration(months=12)),
-])
-def test_duration_parse_accepts_days_weeks_months_and_years(text: str,
-                                                           expected: Duration) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14d", Duration(days=14)),
+        ("2w", Duration(days=14)),
+        ("3mo", Duration(months=3)),
+        ("1y", Duration(months=12)),
+        (" 12mo ", Duration(months=12)),
+    ],
+)
+def test_duration_parse_accepts_days_weeks_months_and_years(text: str, expected: Duration) -> None:
     """Duration.parse reads d, w, mo and y."""
     assert Duration.parse(text) == expected
 

@@ -61,13 +61,16 @@ def test_the_domain_errors_have_codes_and_keep_their_english() -> None:
     """Codes tell refusals apart; the English is what it always was."""
     closed = TransitionNotAllowedError(reference="R", state="closed", trigger="close", allowed=())
     assert closed.code == "transition_not_allowed"
-    assert str(closed) == ("case R is in state 'closed': trigger 'close' is not allowed; "
-                           "allowed now: none (the case is closed)")
-    outcome = OutcomeError(reference="R", state="good_offices", trigger="conclude", outcome=None,
-                           allowed=("agreement",))
+    assert str(closed) == (
+        "case R is in state 'closed': trigger 'close' is not allowed; allowed now: none (the case is closed)"
+    )
+    outcome = OutcomeError(
+        reference="R", state="good_offices", trigger="conclude", outcome=None, allowed=("agreement",)
+    )
     assert outcome.code == "outcome"
-    assert outcome.words(naming=flag) == ("case R in state 'good_offices': trigger 'conclude' "
-                                          "needs --outcome, one of: agreement")
+    assert outcome.words(naming=flag) == (
+        "case R in state 'good_offices': trigger 'conclude' needs --outcome, one of: agreement"
+    )
 
 
 def test_a_message_without_parameters_is_taken_as_it_is_even_with_braces() -> None:

@@ -36,8 +36,11 @@ TIMELINES = {
 
 
 def make_policy(*, examination: bool = True) -> Policy:
-    return Policy(timelines={name: Duration.parse(text) for name, text in TIMELINES.items()},
-                  calendar=CalendarRule("Europe/Oslo"), examination=examination)
+    return Policy(
+        timelines={name: Duration.parse(text) for name, text in TIMELINES.items()},
+        calendar=CalendarRule("Europe/Oslo"),
+        examination=examination,
+    )
 
 
 POLICY = make_policy()
@@ -63,8 +66,7 @@ EXPECTED: tuple[Row, ...] = (
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.AGREEMENT, S.FINAL_STATEMENT, Oc.AGREEMENT),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.PARTIAL_AGREEMENT, S.FINAL_STATEMENT, Oc.PARTIAL_AGREEMENT),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.NO_AGREEMENT, S.FINAL_STATEMENT, Oc.NO_AGREEMENT),
-    Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.ENTERPRISE_DECLINED, S.FINAL_STATEMENT,
-        Oc.ENTERPRISE_DECLINED),
+    Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.ENTERPRISE_DECLINED, S.FINAL_STATEMENT, Oc.ENTERPRISE_DECLINED),
     Row(S.EXAMINATION, T.CONCLUDE, Oc.DETERMINATION, S.FINAL_STATEMENT, Oc.DETERMINATION),
     Row(S.EXAMINATION, T.CONCLUDE, None, S.FINAL_STATEMENT, Oc.DETERMINATION),
     Row(S.RECEIVED, T.WITHDRAW, None, S.FINAL_STATEMENT, Oc.WITHDRAWN),
@@ -78,16 +80,14 @@ EXPECTED: tuple[Row, ...] = (
     Row(S.FOLLOW_UP, T.CLOSE, None, S.CLOSED, None),
 )
 
-EXPECTED_DEST: dict[tuple[State, Trigger], State] = {(r.source, r.trigger): r.dest
-                                                     for r in EXPECTED}
+EXPECTED_DEST: dict[tuple[State, Trigger], State] = {(r.source, r.trigger): r.dest for r in EXPECTED}
 
 # How a test reaches each state from `received`: (trigger, outcome) steps.
 PATHS: dict[State, tuple[tuple[Trigger, Outcome | None], ...]] = {
     S.RECEIVED: (),
     S.INITIAL_ASSESSMENT: ((T.BEGIN_ASSESSMENT, None),),
     S.GOOD_OFFICES: ((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None)),
-    S.EXAMINATION: ((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None),
-                    (T.EXAMINE, Oc.NO_AGREEMENT)),
+    S.EXAMINATION: ((T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.EXAMINE, Oc.NO_AGREEMENT)),
     S.FINAL_STATEMENT: ((T.BEGIN_ASSESSMENT, None), (T.REJECT, None)),
     S.FOLLOW_UP: ((T.BEGIN_ASSESSMENT, None), (T.REJECT, None), (T.PUBLISH, None)),
     S.CLOSED: ((T.BEGIN_ASSESSMENT, None), (T.REJECT, None), (T.CLOSE, None)),
@@ -95,11 +95,19 @@ PATHS: dict[State, tuple[tuple[Trigger, Outcome | None], ...]] = {
 
 
 def new_case() -> Case:
-    parties = (Party(PartyRole.SUBMITTER, "Framtiden i våre hender"),
-               Party(PartyRole.ENTERPRISE, "Nordisk Fisk ASA"))
-    case, _ = open_case(reference=REFERENCE, title="Salmon farming and Sámi reindeer herding",
-                        parties=parties, received_at=RECEIVED_AT, opened_at=RECEIVED_AT,
-                        actor="secretariat", policy=POLICY)
+    parties = (
+        Party(PartyRole.SUBMITTER, "Framtiden i våre hender"),
+        Party(PartyRole.ENTERPRISE, "Nordisk Fisk ASA"),
+    )
+    case, _ = open_case(
+        reference=REFERENCE,
+        title="Salmon farming and Sámi reindeer herding",
+        parties=parties,
+        received_at=RECEIVED_AT,
+        opened_at=RECEIVED_AT,
+        actor="secretariat",
+        policy=POLICY,
+    )
     return case
 
 
@@ -107,17 +115,37 @@ def case_in(state: State) -> Case:
     """A case walked from `received` to `state`, one day per step."""
     case = new_case()
     for trigger, outcome in PATHS[state]:
-        case, _ = advance(case, trigger=trigger, actor="secretariat", reason="next step",
-                          at=case.last_event_at + timedelta(days=1), policy=POLICY,
-                          outcome=outcome)
+        case, _ = advance(
+            case,
+            trigger=trigger,
+            actor="secretariat",
+            reason="next step",
+            at=case.last_event_at + timedelta(days=1),
+            policy=POLICY,
+            outcome=outcome,
+        )
     assert case.state is state
     return case
 
 
-def step(case: Case, trigger: Trigger, outcome: Outcome | None = None, *,
-         policy: Policy = POLICY, actor: str = "member-b", reason: str = "because") -> Case:
-    new, _ = advance(case, trigger=trigger, actor=actor, reason=reason,
-                     at=case.last_event_at + timedelta(days=1), policy=policy, outcome=outcome)
+def step(
+    case: Case,
+    trigger: Trigger,
+    outcome: Outcome | None = None,
+    *,
+    policy: Policy = POLICY,
+    actor: str = "member-b",
+    reason: str = "because",
+) -> Case:
+    new, _ = advance(
+        case,
+        trigger=trigger,
+        actor=actor,
+        reason=reason,
+        at=case.last_event_at + timedelta(days=1),
+        policy=policy,
+        outcome=outcome,
+    )
     return new
 
 
@@ -132,8 +160,9 @@ def allowed_in_message(message: str) -> set[str]:
     return set() if text.startswith("none") else set(text.split(", "))
 
 
-NOT_IN_TABLE = [(state, trigger) for state in State for trigger in Trigger
-                if (state, trigger) not in EXPECTED_DEST]
+NOT_IN_TABLE = [
+    (state, trigger) for state in State for trigger in Trigger if (state, trigger) not in EXPECTED_DEST
+]
 
 
 def _row_id(row: Row) -> str:
@@ -141,17 +170,22 @@ def _row_id(row: Row) -> str:
 
 
 @pytest.mark.parametrize("row", EXPECTED, ids=_row_id)
-def test_each_transition_moves_the_case_to_its_destination_and_records_its_outcome(
-        row: Row) -> None:
+def test_each_transition_moves_the_case_to_its_destination_and_records_its_outcome(row: Row) -> None:
     """Every transition of DOMAIN.md leads to its destination and records the expected outcome."""
     case = case_in(row.source)
     at = case.last_event_at + timedelta(hours=5)
-    new, event = advance(case, trigger=row.trigger, actor="member-b", reason="the NCP decided",
-                         at=at, policy=POLICY, outcome=row.given)
+    new, event = advance(
+        case,
+        trigger=row.trigger,
+        actor="member-b",
+        reason="the NCP decided",
+        at=at,
+        policy=POLICY,
+        outcome=row.given,
+    )
     assert (new.state, event.outcome) == (row.dest, row.recorded)
     assert (event.from_state, event.to_state) == (row.source, row.dest)
-    assert (event.actor, event.reason, event.at, new.last_event_at) == (
-        "member-b", "the NCP decided", at, at)
+    assert (event.actor, event.reason, event.at, new.last_event_at) == ("member-b", "the NCP decided", at, at)
     if row.recorded is not None:
         assert new.outcome is row.recorded
     else:
@@ -160,7 +194,8 @@ def test_each_transition_moves_the_case_to_its_destination_and_records_its_outco
 
 @pytest.mark.parametrize(("state", "trigger"), NOT_IN_TABLE, ids=lambda v: str(v))
 def test_a_trigger_outside_the_table_is_refused_naming_reference_state_and_allowed_triggers(
-        state: State, trigger: Trigger) -> None:
+    state: State, trigger: Trigger
+) -> None:
     """A trigger with no row for the case's state raises TransitionNotAllowedError with context."""
     case = case_in(state)
     with pytest.raises(TransitionNotAllowedError) as caught:
@@ -213,13 +248,20 @@ def test_examine_is_refused_when_examination_is_switched_off() -> None:
     assert step(case, T.CONCLUDE, Oc.NO_AGREEMENT, policy=NO_EXAMINATION).state is S.FINAL_STATEMENT
 
 
-@pytest.mark.parametrize(("state", "trigger", "choices"), [
-    (S.GOOD_OFFICES, T.CONCLUDE,
-     {"agreement", "partial_agreement", "no_agreement", "enterprise_declined"}),
-    (S.GOOD_OFFICES, T.EXAMINE, {"partial_agreement", "no_agreement", "enterprise_declined"}),
-])
+@pytest.mark.parametrize(
+    ("state", "trigger", "choices"),
+    [
+        (
+            S.GOOD_OFFICES,
+            T.CONCLUDE,
+            {"agreement", "partial_agreement", "no_agreement", "enterprise_declined"},
+        ),
+        (S.GOOD_OFFICES, T.EXAMINE, {"partial_agreement", "no_agreement", "enterprise_declined"}),
+    ],
+)
 def test_a_trigger_that_needs_an_outcome_is_refused_without_one(
-        state: State, trigger: Trigger, choices: set[str]) -> None:
+    state: State, trigger: Trigger, choices: set[str]
+) -> None:
     """conclude and examine from good offices raise OutcomeError listing the outcomes to choose."""
     with pytest.raises(OutcomeError) as caught:
         step(case_in(state), trigger)
@@ -229,21 +271,25 @@ def test_a_trigger_that_needs_an_outcome_is_refused_without_one(
     assert "needs --outcome, one of" in caught.value.words(naming=lambda field: f"--{field}")
 
 
-@pytest.mark.parametrize(("state", "trigger", "outcome"), [
-    (S.GOOD_OFFICES, T.CONCLUDE, Oc.DETERMINATION),
-    (S.GOOD_OFFICES, T.CONCLUDE, Oc.WITHDRAWN),
-    (S.GOOD_OFFICES, T.EXAMINE, Oc.AGREEMENT),
-    (S.EXAMINATION, T.CONCLUDE, Oc.AGREEMENT),
-    (S.INITIAL_ASSESSMENT, T.REJECT, Oc.AGREEMENT),
-    (S.INITIAL_ASSESSMENT, T.ACCEPT, Oc.AGREEMENT),
-    (S.RECEIVED, T.BEGIN_ASSESSMENT, Oc.NOT_ACCEPTED),
-    (S.RECEIVED, T.WITHDRAW, Oc.TRANSFERRED),
-    (S.RECEIVED, T.TRANSFER, Oc.WITHDRAWN),
-    (S.FINAL_STATEMENT, T.PUBLISH, Oc.AGREEMENT),
-    (S.FOLLOW_UP, T.CLOSE, Oc.DETERMINATION),
-])
+@pytest.mark.parametrize(
+    ("state", "trigger", "outcome"),
+    [
+        (S.GOOD_OFFICES, T.CONCLUDE, Oc.DETERMINATION),
+        (S.GOOD_OFFICES, T.CONCLUDE, Oc.WITHDRAWN),
+        (S.GOOD_OFFICES, T.EXAMINE, Oc.AGREEMENT),
+        (S.EXAMINATION, T.CONCLUDE, Oc.AGREEMENT),
+        (S.INITIAL_ASSESSMENT, T.REJECT, Oc.AGREEMENT),
+        (S.INITIAL_ASSESSMENT, T.ACCEPT, Oc.AGREEMENT),
+        (S.RECEIVED, T.BEGIN_ASSESSMENT, Oc.NOT_ACCEPTED),
+        (S.RECEIVED, T.WITHDRAW, Oc.TRANSFERRED),
+        (S.RECEIVED, T.TRANSFER, Oc.WITHDRAWN),
+        (S.FINAL_STATEMENT, T.PUBLISH, Oc.AGREEMENT),
+        (S.FOLLOW_UP, T.CLOSE, Oc.DETERMINATION),
+    ],
+)
 def test_an_outcome_that_does_not_fit_the_trigger_is_refused(
-        state: State, trigger: Trigger, outcome: Outcome) -> None:
+    state: State, trigger: Trigger, outcome: Outcome
+) -> None:
     """A wrong outcome, or one given to a trigger that takes none, raises OutcomeError."""
     with pytest.raises(OutcomeError) as caught:
         step(case_in(state), trigger, outcome)
@@ -252,13 +298,17 @@ def test_an_outcome_that_does_not_fit_the_trigger_is_refused(
     assert REFERENCE in str(caught.value)
 
 
-@pytest.mark.parametrize(("state", "trigger", "outcome"), [
-    (S.INITIAL_ASSESSMENT, T.REJECT, Oc.NOT_ACCEPTED),
-    (S.GOOD_OFFICES, T.WITHDRAW, Oc.WITHDRAWN),
-    (S.RECEIVED, T.TRANSFER, Oc.TRANSFERRED),
-])
+@pytest.mark.parametrize(
+    ("state", "trigger", "outcome"),
+    [
+        (S.INITIAL_ASSESSMENT, T.REJECT, Oc.NOT_ACCEPTED),
+        (S.GOOD_OFFICES, T.WITHDRAW, Oc.WITHDRAWN),
+        (S.RECEIVED, T.TRANSFER, Oc.TRANSFERRED),
+    ],
+)
 def test_an_implied_outcome_may_also_be_given_explicitly(
-        state: State, trigger: Trigger, outcome: Outcome) -> None:
+    state: State, trigger: Trigger, outcome: Outcome
+) -> None:
     """Stating the one outcome a trigger implies is accepted and recorded."""
     assert step(case_in(state), trigger, outcome).outcome is outcome
 
@@ -269,33 +319,49 @@ def test_a_blank_actor_or_reason_is_refused(field: str, blank: str) -> None:
     """Every step needs an actor and a reason; a blank one raises InvalidInputError."""
     texts = {"actor": "member-b", "reason": "because", field: blank}
     with pytest.raises(InvalidInputError, match=field):
-        step(case_in(S.RECEIVED), T.BEGIN_ASSESSMENT, actor=texts["actor"],
-             reason=texts["reason"])
+        step(case_in(S.RECEIVED), T.BEGIN_ASSESSMENT, actor=texts["actor"], reason=texts["reason"])
 
 
 def test_a_step_dated_before_the_last_recorded_step_is_refused() -> None:
     """`at` earlier than last_event_at raises InvalidInputError; the same instant is accepted."""
     case = case_in(S.INITIAL_ASSESSMENT)
     with pytest.raises(InvalidInputError, match="before its last recorded step"):
-        advance(case, trigger=T.ACCEPT, actor="member-b", reason="merits examination",
-                at=case.last_event_at - timedelta(seconds=1), policy=POLICY)
-    same, _ = advance(case, trigger=T.ACCEPT, actor="member-b", reason="merits examination",
-                      at=case.last_event_at, policy=POLICY)
+        advance(
+            case,
+            trigger=T.ACCEPT,
+            actor="member-b",
+            reason="merits examination",
+            at=case.last_event_at - timedelta(seconds=1),
+            policy=POLICY,
+        )
+    same, _ = advance(
+        case,
+        trigger=T.ACCEPT,
+        actor="member-b",
+        reason="merits examination",
+        at=case.last_event_at,
+        policy=POLICY,
+    )
     assert same.state is S.GOOD_OFFICES
 
 
 def test_accept_records_the_scope_of_a_partial_acceptance() -> None:
     """Accepting in part keeps the scope given with the accept step."""
     case = case_in(S.INITIAL_ASSESSMENT)
-    accepted, event = advance(case, trigger=T.ACCEPT, actor="member-b", reason="in part",
-                              at=case.last_event_at + timedelta(days=1), policy=POLICY,
-                              scope="chapter IV only")
+    accepted, event = advance(
+        case,
+        trigger=T.ACCEPT,
+        actor="member-b",
+        reason="in part",
+        at=case.last_event_at + timedelta(days=1),
+        policy=POLICY,
+        scope="chapter IV only",
+    )
     assert accepted.scope == event.scope == "chapter IV only"
     assert step(accepted, T.CONCLUDE, Oc.AGREEMENT).scope == "chapter IV only"
 
 
-@pytest.mark.parametrize(("state", "trigger"), [(s, t) for s in State for t in Trigger],
-                         ids=lambda v: str(v))
+@pytest.mark.parametrize(("state", "trigger"), [(s, t) for s in State for t in Trigger], ids=lambda v: str(v))
 def test_the_transitions_machine_agrees_with_the_table(state: State, trigger: Trigger) -> None:
     """states.machine.fire leads where the hand-written table says, and nowhere else."""
     assert fire(state, trigger) == EXPECTED_DEST.get((state, trigger))

@@ -23,19 +23,29 @@ OSLO = CalendarRule("Europe/Oslo")
 ROLLING = CalendarRule("Europe/Oslo", roll_to_working_day=True, holiday_country="NO")
 OSLO_ZONE = ZoneInfo("Europe/Oslo")
 
-TIMELINES = {D.ACKNOWLEDGEMENT: "14d", D.INITIAL_ASSESSMENT: "3mo", D.GOOD_OFFICES: "6mo",
-             D.EXAMINATION: "3mo", D.FINAL_STATEMENT: "3mo", D.PROCEDURE: "12mo",
-             D.FOLLOW_UP: "12mo"}
+TIMELINES = {
+    D.ACKNOWLEDGEMENT: "14d",
+    D.INITIAL_ASSESSMENT: "3mo",
+    D.GOOD_OFFICES: "6mo",
+    D.EXAMINATION: "3mo",
+    D.FINAL_STATEMENT: "3mo",
+    D.PROCEDURE: "12mo",
+    D.FOLLOW_UP: "12mo",
+}
 
 # One walk through every stage, ending closed.
 WALK: tuple[tuple[Trigger, Outcome | None], ...] = (
-    (T.BEGIN_ASSESSMENT, None), (T.ACCEPT, None), (T.EXAMINE, Outcome.NO_AGREEMENT),
-    (T.CONCLUDE, Outcome.DETERMINATION), (T.PUBLISH, None), (T.CLOSE, None))
+    (T.BEGIN_ASSESSMENT, None),
+    (T.ACCEPT, None),
+    (T.EXAMINE, Outcome.NO_AGREEMENT),
+    (T.CONCLUDE, Outcome.DETERMINATION),
+    (T.PUBLISH, None),
+    (T.CLOSE, None),
+)
 
 
 def policy(calendar: CalendarRule = OSLO) -> Policy:
-    return Policy(timelines={n: Duration.parse(t) for n, t in TIMELINES.items()},
-                  calendar=calendar)
+    return Policy(timelines={n: Duration.parse(t) for n, t in TIMELINES.items()}, calendar=calendar)
 
 
 def oslo(day: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -45,16 +55,32 @@ def oslo(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 def received(on: date = date(2025, 1, 31), calendar: CalendarRule = OSLO) -> Case:
     at = oslo(on)
-    parties = (Party(PartyRole.SUBMITTER, "Naturvernforbundet"),
-               Party(PartyRole.ENTERPRISE, "Havbruk Seafood ASA"))
-    case, _ = open_case(reference="NCP-2025-001", title="Fish farm discharges", parties=parties,
-                        received_at=at, opened_at=at, actor="sek", policy=policy(calendar))
+    parties = (
+        Party(PartyRole.SUBMITTER, "Naturvernforbundet"),
+        Party(PartyRole.ENTERPRISE, "Havbruk Seafood ASA"),
+    )
+    case, _ = open_case(
+        reference="NCP-2025-001",
+        title="Fish farm discharges",
+        parties=parties,
+        received_at=at,
+        opened_at=at,
+        actor="sek",
+        policy=policy(calendar),
+    )
     return case
 
 
 def step(case: Case, trigger: Trigger, at: datetime, outcome: Outcome | None = None) -> Case:
-    new, _ = advance(case, trigger=trigger, actor="sek", reason="next step", at=at,
-                     policy=policy(case.calendar), outcome=outcome)
+    new, _ = advance(
+        case,
+        trigger=trigger,
+        actor="sek",
+        reason="next step",
+        at=at,
+        policy=policy(case.calendar),
+        outcome=outcome,
+    )
     return new
 
 
@@ -87,15 +113,26 @@ def test_the_acceptance_example_pauses_twelve_days_then_extends_ten() -> None:
     assert assessment.due == date(2025, 5, 12)
     assert assessment.explain() == (
         "received 31 Jan 2025 + 3 months = 30 Apr 2025"
-        ", + 12 days paused (parallel proceedings, 10 Feb 2025–22 Feb 2025) = 12 May 2025")
-    extended, event = extend(case, deadline=D.INITIAL_ASSESSMENT, amount=Duration(days=10),
-                             actor="chair", reason="translation awaited",
-                             at=oslo(date(2025, 2, 24)))
+        ", + 12 days paused (parallel proceedings, 10 Feb 2025–22 Feb 2025) = 12 May 2025"
+    )
+    extended, event = extend(
+        case,
+        deadline=D.INITIAL_ASSESSMENT,
+        amount=Duration(days=10),
+        actor="chair",
+        reason="translation awaited",
+        at=oslo(date(2025, 2, 24)),
+    )
     assert due(extended, D.INITIAL_ASSESSMENT) == date(2025, 5, 22)
     assert (event.moved.before, event.moved.after) == (date(2025, 5, 12), date(2025, 5, 22))
     assert event.amount == "10d"
-    assert extended.deadline(D.INITIAL_ASSESSMENT).explain().endswith(  # type: ignore[union-attr]
-        ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025")
+    assert (
+        extended.deadline(D.INITIAL_ASSESSMENT)
+        .explain()
+        .endswith(  # type: ignore[union-attr]
+            ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025"
+        )
+    )
     assert due(extended, D.PROCEDURE) == date(2026, 2, 12)  # paused too, but not extended
 
 
@@ -116,10 +153,18 @@ def test_resuming_moves_every_open_deadline_and_leaves_met_ones_alone() -> None:
 
 def test_a_paused_case_records_who_asked_and_why_and_cannot_fall_overdue() -> None:
     """While paused the deadlines are open whatever the date, and say since when they wait."""
-    case, event = pause(in_assessment(), actor="sek", reason="translation awaited",
-                        at=oslo(date(2025, 2, 10)), requested_by="Naturvernforbundet")
+    case, event = pause(
+        in_assessment(),
+        actor="sek",
+        reason="translation awaited",
+        at=oslo(date(2025, 2, 10)),
+        requested_by="Naturvernforbundet",
+    )
     assert (event.actor, event.reason, event.requested_by) == (
-        "sek", "translation awaited", "Naturvernforbundet")
+        "sek",
+        "translation awaited",
+        "Naturvernforbundet",
+    )
     assert case.paused and case.open_pause is not None
     assert case.open_pause.requested_by == "Naturvernforbundet"
     assessment = case.deadline(D.INITIAL_ASSESSMENT)
@@ -128,7 +173,8 @@ def test_a_paused_case_records_who_asked_and_why_and_cannot_fall_overdue() -> No
     assert assessment.paused_since == date(2025, 2, 10)
     assert assessment.status(date(2025, 12, 31)) is DeadlineStatus.OPEN
     assert assessment.explain().endswith(
-        "; paused since 10 Feb 2025: the due date moves on by the paused days when the case resumes")
+        "; paused since 10 Feb 2025: the due date moves on by the paused days when the case resumes"
+    )
     back = resumed(case, date(2025, 2, 22)).deadline(D.INITIAL_ASSESSMENT)
     assert back is not None
     assert back.status(date(2025, 12, 31)) is DeadlineStatus.OVERDUE
@@ -138,10 +184,20 @@ def test_a_paused_case_records_who_asked_and_why_and_cannot_fall_overdue() -> No
 def test_an_overdue_deadline_can_be_extended_and_is_open_again() -> None:
     """Due 30 Apr, extended on 2 Jun by 2 months: due 30 Jun, open on 2 Jun."""
     case = in_assessment()
-    assert case.deadline(D.INITIAL_ASSESSMENT).status(  # type: ignore[union-attr]
-        date(2025, 6, 2)) is DeadlineStatus.OVERDUE
-    extended, _ = extend(case, deadline=D.INITIAL_ASSESSMENT, amount=Duration(months=2),
-                         actor="chair", reason="complex case", at=oslo(date(2025, 6, 2)))
+    assert (
+        case.deadline(D.INITIAL_ASSESSMENT).status(  # type: ignore[union-attr]
+            date(2025, 6, 2)
+        )
+        is DeadlineStatus.OVERDUE
+    )
+    extended, _ = extend(
+        case,
+        deadline=D.INITIAL_ASSESSMENT,
+        amount=Duration(months=2),
+        actor="chair",
+        reason="complex case",
+        at=oslo(date(2025, 6, 2)),
+    )
     assessment = extended.deadline(D.INITIAL_ASSESSMENT)
     assert assessment is not None
     assert assessment.due == date(2025, 6, 30)
@@ -171,7 +227,8 @@ def test_several_pauses_add_up_and_each_is_explained_with_its_dates_and_reason()
     assert assessment.explain() == (
         "received 31 Jan 2025 + 3 months = 30 Apr 2025"
         ", + 5 days paused (information awaited, 10 Feb 2025–15 Feb 2025) = 5 May 2025"
-        ", + 3 days paused (party's request, 1 Mar 2025–4 Mar 2025) = 8 May 2025")
+        ", + 3 days paused (party's request, 1 Mar 2025–4 Mar 2025) = 8 May 2025"
+    )
 
 
 def test_a_deadline_started_after_a_pause_does_not_count_it() -> None:
@@ -192,13 +249,11 @@ def test_a_paused_due_date_rolls_off_a_holiday_to_the_next_working_day() -> None
     assessment = case.deadline(D.INITIAL_ASSESSMENT)
     assert assessment is not None
     assert (assessment.unrolled_due, assessment.due) == (date(2025, 5, 17), date(2025, 5, 19))
-    assert assessment.explain().endswith(
-        "= 17 May 2025, rolled to the next working day = 19 May 2025")
+    assert assessment.explain().endswith("= 17 May 2025, rolled to the next working day = 19 May 2025")
 
 
 @pytest.mark.parametrize(("country", "rolled"), [("NO", date(2025, 6, 6)), ("SE", date(2025, 6, 9))])
-def test_the_holiday_country_decides_which_days_a_due_date_rolls_off(
-        country: str, rolled: date) -> None:
+def test_the_holiday_country_decides_which_days_a_due_date_rolls_off(country: str, rolled: date) -> None:
     """30 Apr + 37 paused days = Fri 6 Jun: a working day in Norway, Sweden's national day."""
     calendar = CalendarRule("Europe/Oslo", roll_to_working_day=True, holiday_country=country)
     case = step(received(calendar=calendar), T.BEGIN_ASSESSMENT, oslo(date(2025, 2, 3)))
@@ -207,6 +262,7 @@ def test_the_holiday_country_decides_which_days_a_due_date_rolls_off(
 
 
 # -- refusals: a clear message, and the case as it was --------------------------------------
+
 
 def closed() -> Case:
     case, at = received(), oslo(date(2025, 1, 31))
@@ -224,8 +280,11 @@ def test_a_closed_case_cannot_be_paused() -> None:
 def test_a_paused_case_cannot_be_paused_again() -> None:
     """The message says since when and why it is paused."""
     case = paused(in_assessment(), date(2025, 2, 10))
-    with pytest.raises(StepRefusedError, match=r"already paused since 10 Feb 2025 "
-                                               r"\(parallel proceedings\)"):
+    with pytest.raises(
+        StepRefusedError,
+        match=r"already paused since 10 Feb 2025 "
+        r"\(parallel proceedings\)",
+    ):
         pause(case, actor="sek", reason="again", at=oslo(date(2025, 2, 12)))
 
 
@@ -241,29 +300,46 @@ def test_a_paused_case_cannot_be_advanced_until_resumed() -> None:
         step(case, T.ACCEPT, oslo(date(2025, 2, 12)))
     assert str(caught.value) == (
         "case NCP-2025-001 in state 'initial_assessment': the case is paused since "
-        "10 Feb 2025 (parallel proceedings); resume it before 'accept'")
+        "10 Feb 2025 (parallel proceedings); resume it before 'accept'"
+    )
     going = step(resumed(case, date(2025, 2, 12)), T.ACCEPT, oslo(date(2025, 2, 13)))
     assert going.state.value == "good_offices"
 
 
-@pytest.mark.parametrize(("name", "problem"), [
-    (D.GOOD_OFFICES, "deadline 'good_offices' has not started; open now: initial_assessment, "
-                     "procedure"),
-    (D.ACKNOWLEDGEMENT, "deadline 'acknowledgement' was met on 2025-02-03; only an open deadline "
-                        "can be extended"),
-])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        (D.GOOD_OFFICES, "deadline 'good_offices' has not started; open now: initial_assessment, procedure"),
+        (
+            D.ACKNOWLEDGEMENT,
+            "deadline 'acknowledgement' was met on 2025-02-03; only an open deadline can be extended",
+        ),
+    ],
+)
 def test_only_an_open_deadline_can_be_extended(name: DeadlineName, problem: str) -> None:
     with pytest.raises(StepRefusedError) as caught:
-        extend(in_assessment(), deadline=name, amount=Duration(days=5), actor="chair",
-               reason="r", at=oslo(date(2025, 2, 12)))
+        extend(
+            in_assessment(),
+            deadline=name,
+            amount=Duration(days=5),
+            actor="chair",
+            reason="r",
+            at=oslo(date(2025, 2, 12)),
+        )
     assert str(caught.value) == f"case NCP-2025-001 in state 'initial_assessment': {problem}"
 
 
 @pytest.mark.parametrize("amount", [Duration(), Duration(days=-3), Duration(months=-1)])
 def test_an_extension_must_be_positive(amount: Duration) -> None:
     with pytest.raises(InvalidInputError, match="must be a positive number of days or months"):
-        extend(in_assessment(), deadline=D.INITIAL_ASSESSMENT, amount=amount, actor="chair",
-               reason="r", at=oslo(date(2025, 2, 12)))
+        extend(
+            in_assessment(),
+            deadline=D.INITIAL_ASSESSMENT,
+            amount=amount,
+            actor="chair",
+            reason="r",
+            at=oslo(date(2025, 2, 12)),
+        )
 
 
 def test_blank_actor_or_reason_is_refused() -> None:
@@ -274,8 +350,9 @@ def test_blank_actor_or_reason_is_refused() -> None:
     with pytest.raises(InvalidInputError, match=r"a reason \(reason\) is required"):
         pause(case, actor="sek", reason="", at=at)
     with pytest.raises(InvalidInputError, match=r"a reason \(reason\) is required"):
-        extend(case, deadline=D.INITIAL_ASSESSMENT, amount=Duration(days=1), actor="chair",
-               reason="  ", at=at)
+        extend(
+            case, deadline=D.INITIAL_ASSESSMENT, amount=Duration(days=1), actor="chair", reason="  ", at=at
+        )
 
 
 def test_a_clock_step_before_the_last_recorded_step_is_refused() -> None:
@@ -286,21 +363,27 @@ def test_a_clock_step_before_the_last_recorded_step_is_refused() -> None:
 
 # -- properties ------------------------------------------------------------------------------
 
-OPERATIONS = st.lists(st.tuples(
-    st.sampled_from(["toggle", "extend", "advance"]),
-    st.integers(min_value=1, max_value=24 * 45),   # hours since the previous step
-    st.integers(min_value=0, max_value=6),         # which open deadline to extend
-    st.booleans(),                                 # months rather than days
-    st.integers(min_value=1, max_value=60),        # how many
-), max_size=20)
+OPERATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["toggle", "extend", "advance"]),
+        st.integers(min_value=1, max_value=24 * 45),  # hours since the previous step
+        st.integers(min_value=0, max_value=6),  # which open deadline to extend
+        st.booleans(),  # months rather than days
+        st.integers(min_value=1, max_value=60),  # how many
+    ),
+    max_size=20,
+)
 
 
 @settings(max_examples=200, deadline=None)
-@given(ops=OPERATIONS, calendar=st.sampled_from([OSLO, ROLLING]),
-       received_on=st.dates(date(2024, 1, 1), date(2026, 12, 31)))
+@given(
+    ops=OPERATIONS,
+    calendar=st.sampled_from([OSLO, ROLLING]),
+    received_on=st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+)
 def test_due_is_basis_plus_duration_plus_paused_days_plus_extensions_and_never_earlier(
-        ops: list[tuple[str, int, int, bool, int]], calendar: CalendarRule,
-        received_on: date) -> None:
+    ops: list[tuple[str, int, int, bool, int]], calendar: CalendarRule, received_on: date
+) -> None:
     """Random pause/resume/extend/advance sequences against a model counting local days."""
     case = received(received_on, calendar)
     at = case.received_at
@@ -333,8 +416,9 @@ def test_due_is_basis_plus_duration_plus_paused_days_plus_extensions_and_never_e
                 continue
             target = case.open_deadlines[pick % len(case.open_deadlines)]
             extra = Duration(months=amount % 12 + 1) if in_months else Duration(days=amount)
-            case, _ = extend(case, deadline=target.name, amount=extra, actor="chair",
-                             reason="more time", at=at)
+            case, _ = extend(
+                case, deadline=target.name, amount=extra, actor="chair", reason="more time", at=at
+            )
             extensions[target.name].append(extra)
         else:
             following = None if case.paused else next(walk, None)
@@ -356,7 +440,8 @@ def test_due_is_basis_plus_duration_plus_paused_days_plus_extensions_and_never_e
             explanation = deadline.explain()
             assert explanation.count(" paused (") == spans[deadline.name]
             assert explanation.count("extended (more time; approved by chair)") == len(
-                extensions[deadline.name])
+                extensions[deadline.name]
+            )
             if case.paused and deadline.is_open:
                 assert deadline.status(date(2100, 1, 1)) is DeadlineStatus.OPEN
                 assert deadline.paused_since == calendar.local_date(pause_started)  # type: ignore[arg-type]
@@ -369,13 +454,16 @@ DST_CHANGES = (date(2025, 3, 30), date(2025, 10, 26), date(2026, 3, 29))
 
 
 @settings(max_examples=300, deadline=None)
-@given(change=st.sampled_from(DST_CHANGES), offset=st.integers(min_value=-3, max_value=1),
-       length=st.integers(min_value=0, max_value=6),
-       start=st.tuples(st.integers(0, 23), st.integers(0, 59)),
-       end=st.tuples(st.integers(0, 23), st.integers(0, 59)))
+@given(
+    change=st.sampled_from(DST_CHANGES),
+    offset=st.integers(min_value=-3, max_value=1),
+    length=st.integers(min_value=0, max_value=6),
+    start=st.tuples(st.integers(0, 23), st.integers(0, 59)),
+    end=st.tuples(st.integers(0, 23), st.integers(0, 59)),
+)
 def test_a_pause_across_a_daylight_saving_change_moves_due_dates_by_local_days_only(
-        change: date, offset: int, length: int, start: tuple[int, int],
-        end: tuple[int, int]) -> None:
+    change: date, offset: int, length: int, start: tuple[int, int], end: tuple[int, int]
+) -> None:
     """Whatever the wall-clock times, and a 23- or 25-hour day inside: exactly the local days."""
     first, last = change + timedelta(days=offset), change + timedelta(days=offset + length)
     case = received(date(2025, 1, 31) if change.year == 2025 else date(2026, 1, 5))
@@ -387,6 +475,7 @@ def test_a_pause_across_a_daylight_saving_change_moves_due_dates_by_local_days_o
     assert event.paused_days == length
     for before, after in zip(case.deadlines, back.deadlines, strict=True):
         assert (after.due - before.due).days == length
-    at_noon = resume(pause(case, actor="sek", reason="r", at=oslo(first, 12))[0],
-                     actor="sek", at=oslo(last, 12, 1))[0]
+    at_noon = resume(
+        pause(case, actor="sek", reason="r", at=oslo(first, 12))[0], actor="sek", at=oslo(last, 12, 1)
+    )[0]
     assert [d.due for d in back.deadlines] == [d.due for d in at_noon.deadlines]

@@ -44,9 +44,17 @@ def _reseal(row: dict[str, Any], record: records.AuditRecord, prev_hash: str) ->
     """The entry the audit log would seal for `record` with the fixture's envelope."""
     at = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
     prev = ChainHead(row["seq"] - 1, prev_hash) if row["seq"] > 1 else None
-    return seal(prev=prev, case_ref=row["case_ref"], kind=record.kind, actor=row["actor"],
-                at=at, from_state=row["from_state"], to_state=row["to_state"],
-                reason=row["reason"], data=record.to_data())
+    return seal(
+        prev=prev,
+        case_ref=row["case_ref"],
+        kind=record.kind,
+        actor=row["actor"],
+        at=at,
+        from_state=row["from_state"],
+        to_state=row["to_state"],
+        reason=row["reason"],
+        data=record.to_data(),
+    )
 
 
 @pytest.mark.parametrize("path", CHAINS, ids=lambda path: path.stem)
@@ -82,8 +90,7 @@ def test_an_opened_entry_from_before_editions_keeps_its_shape() -> None:
     """An `opened` entry written before editions and supporting NCPs (and org numbers) existed
     reads with those empty, and is written back without the keys it never had."""
     row = _of_kind("opened")[0]
-    old = {k: v for k, v in row["data"].items()
-           if k not in {"guidelines_edition", "supporting_ncps"}}
+    old = {k: v for k, v in row["data"].items() if k not in {"guidelines_edition", "supporting_ncps"}}
     old["parties"] = [{k: v for k, v in p.items() if k != "org_number"} for p in old["parties"]]
     record = records.parse("opened", old)
     assert isinstance(record, records.Opened)
@@ -94,8 +101,7 @@ def test_an_opened_entry_from_before_editions_keeps_its_shape() -> None:
 
 def test_a_party_with_an_organisation_number_keeps_it() -> None:
     """Org numbers given at registration are part of the `opened` record."""
-    numbers = [p.get("org_number") for row in _of_kind("opened")
-               for p in row["data"]["parties"]]
+    numbers = [p.get("org_number") for row in _of_kind("opened") for p in row["data"]["parties"]]
     assert "923456789" in numbers and "987 654 321" in numbers
 
 
@@ -172,8 +178,7 @@ def test_every_key_an_entry_holds_is_in_its_kinds_field_table(kind: str) -> None
 
 
 def _declared_kinds() -> list[type]:
-    return [type(records.parse(kind, row["data"])) for kind in records.KINDS
-            for row in _of_kind(kind)[:1]]
+    return [type(records.parse(kind, row["data"])) for kind in records.KINDS for row in _of_kind(kind)[:1]]
 
 
 def test_every_kind_is_spelled_from_its_declaration_alone() -> None:
@@ -182,8 +187,7 @@ def test_every_kind_is_spelled_from_its_declaration_alone() -> None:
     assert len(kinds) == len(records.KINDS)
     for made in kinds:
         for klass in made.__mro__:
-            if klass.__module__ == records.__name__ and klass.__name__ not in {"_Shape",
-                                                                                "_Record"}:
+            if klass.__module__ == records.__name__ and klass.__name__ not in {"_Shape", "_Record"}:
                 assert {"to_data", "from_data", "read", "kind"}.isdisjoint(vars(klass)), klass
 
 

@@ -26,27 +26,25 @@ def test_a_name_is_replaced_by_the_case_pseudonym_in_any_letter_case() -> None:
 
 def test_any_whitespace_between_the_words_of_a_name_still_matches() -> None:
     """Doubled spaces, tabs, line breaks and no-break spaces between words are the same name."""
-    for spaced in ["Kari  Nordmann Fjordvern", "Kari\tNordmann\nFjordvern",
-                   "Kari\u00a0Nordmann   Fjordvern"]:
+    for spaced in ["Kari  Nordmann Fjordvern", "Kari\tNordmann\nFjordvern", "Kari\u00a0Nordmann   Fjordvern"]:
         assert KARI.text(f"by {spaced}.", REF) == f"by {LABEL}."
 
 
 def test_an_org_number_matches_with_or_without_separators_but_not_inside_a_longer_number() -> None:
     """987654321, 987 654 321, 987.654.321 and 987-654-321 go; 19876543210 stays."""
     text = "no. 987654321 / 987 654 321 / 987.654.321 / NO-987-654-321 / 19876543210"
-    assert KARI.text(text, REF) == (f"no. {LABEL} / {LABEL} / {LABEL} / NO-{LABEL} / "
-                                    "19876543210")
+    assert KARI.text(text, REF) == (f"no. {LABEL} / {LABEL} / {LABEL} / NO-{LABEL} / 19876543210")
 
 
 def test_a_name_inside_another_protected_name_gives_way_to_the_longer_one() -> None:
-    """"Fjordvern" alone is protected too; the full name is replaced once, not in pieces."""
+    """ "Fjordvern" alone is protected too; the full name is replaced once, not in pieces."""
     both = Redaction([Protected(REF, NAME), Protected(REF, "Fjordvern")])
     short = pseudonym(REF, "Fjordvern")
     assert both.text(f"{NAME} and Fjordvern", REF) == f"{LABEL} and {short}"
 
 
 def test_overlapping_names_are_replaced_as_one_stretch() -> None:
-    """"Friends of the Fjord" and "Fjord Watch" overlapping: neither survives in part."""
+    """ "Friends of the Fjord" and "Fjord Watch" overlapping: neither survives in part."""
     redaction = Redaction([Protected(REF, "Friends of the Fjord"), Protected(REF, "Fjord Watch")])
     out = redaction.text("Letter from Friends of the Fjord Watch today", REF)
     assert "Fjord" not in out and "Watch" not in out and "Friends" not in out
@@ -61,9 +59,13 @@ def test_another_cases_submitter_gets_a_label_that_links_no_case() -> None:
 
 def test_names_inside_nested_json_data_are_redacted_and_keys_kept() -> None:
     """Lists and mappings at any depth; keys and non-strings stay; `keep` keys stay verbatim."""
-    data = {"reference": REF, "parties": [{"name": NAME, "confidential": True, "n": 3}],
-            "skipped": [{"detail": f'hard conflict with "{NAME.lower()}" (org. no. 987654321)'}],
-            "deep": {"deeper": [[f"x {NAME} y"]]}, "title": NAME}
+    data = {
+        "reference": REF,
+        "parties": [{"name": NAME, "confidential": True, "n": 3}],
+        "skipped": [{"detail": f'hard conflict with "{NAME.lower()}" (org. no. 987654321)'}],
+        "deep": {"deeper": [[f"x {NAME} y"]]},
+        "title": NAME,
+    }
     out = KARI.value(data, REF, keep=frozenset({"reference", "title"}))
     assert out["reference"] == REF and out["title"] == NAME  # kept at the top level only
     assert out["parties"] == [{"name": LABEL, "confidential": True, "n": 3}]
@@ -82,8 +84,7 @@ def test_nothing_to_protect_returns_the_input_unchanged() -> None:
 def test_regex_characters_in_a_name_are_taken_literally() -> None:
     """A name like "A.B (C+D)" matches itself, not a pattern."""
     redaction = Redaction([Protected(REF, "A.B (C+D)")])
-    assert redaction.text("AxB (CCD) and a.b (c+d)", REF) == \
-        f"AxB (CCD) and {pseudonym(REF, 'A.B (C+D)')}"
+    assert redaction.text("AxB (CCD) and a.b (c+d)", REF) == f"AxB (CCD) and {pseudonym(REF, 'A.B (C+D)')}"
 
 
 @given(st.text(alphabet=st.sampled_from("abcKARInordmanFJORDVE 987654321.-\n"), max_size=80))

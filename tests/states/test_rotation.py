@@ -34,8 +34,7 @@ class P:
 A = Member("anna", "Anna", "anna@ncp.test", Role.CHAIR)
 B = Member("bjorn", "Bjørn", "bjorn@ncp.test", conflicts=(PartyMatch("Nordic Metals ASA"),))
 C = Member("cecilie", "Cecilie", "cecilie@ncp.test")
-D = Member("dag", "Dag", "dag@ncp.test",
-           leave=(Leave(date(2025, 6, 1), date(2025, 8, 31)),))
+D = Member("dag", "Dag", "dag@ncp.test", leave=(Leave(date(2025, 6, 1), date(2025, 8, 31)),))
 MEMBERS = (A, B, C, D)
 DAY = date(2025, 3, 3)
 
@@ -50,8 +49,9 @@ class Replay:
 
     def open(self, *enterprises: str, on: date = DAY) -> str | None:
         self.turn += 1
-        decision = choose_lead(self.members, parties=[P(e) for e in enterprises], on=on,
-                               last_led=self.last_led)
+        decision = choose_lead(
+            self.members, parties=[P(e) for e in enterprises], on=on, last_led=self.last_led
+        )
         if decision.chosen:
             self.last_led[decision.chosen] = Turn(self.turn, f"NCP-2025-{self.turn:03d}")
         return decision.chosen
@@ -68,24 +68,28 @@ def test_the_acceptance_sequence_skips_the_conflicted_member_and_keeps_the_order
 
 def test_the_decision_lists_candidates_skips_with_reasons_and_the_choice() -> None:
     """Case 6: candidates in rotation order, `bjorn: hard conflict with "Nordic Metals ASA"`."""
-    last = {"anna": Turn(5, "NCP-2025-005"), "bjorn": Turn(2, "NCP-2025-002"),
-            "cecilie": Turn(3, "NCP-2025-003"), "dag": Turn(4, "NCP-2025-004")}
+    last = {
+        "anna": Turn(5, "NCP-2025-005"),
+        "bjorn": Turn(2, "NCP-2025-002"),
+        "cecilie": Turn(3, "NCP-2025-003"),
+        "dag": Turn(4, "NCP-2025-004"),
+    }
     decision = choose_lead(MEMBERS, parties=[P("Nordic Metals ASA")], on=DAY, last_led=last)
     assert [c.member for c in decision.candidates] == ["bjorn", "cecilie", "dag", "anna"]
     assert [str(s) for s in decision.skipped] == ['bjorn: hard conflict with "Nordic Metals ASA"']
     assert decision.chosen == "cecilie"
-    assert decision.explain().startswith("chose cecilie (last led NCP-2025-003; rule: least "
-                                         "recently led")
+    assert decision.explain().startswith("chose cecilie (last led NCP-2025-003; rule: least recently led")
     assert decision.explain().endswith('skipped bjorn: hard conflict with "Nordic Metals ASA"')
     assert decision.as_dict()["skipped"] == [
-        {"member": "bjorn", "reason": "hard_conflict",
-         "detail": 'hard conflict with "Nordic Metals ASA"'}]
+        {"member": "bjorn", "reason": "hard_conflict", "detail": 'hard conflict with "Nordic Metals ASA"'}
+    ]
 
 
-@pytest.mark.parametrize("spelling", ["nordic metals  asa", "  NORDIC\tMetals ASA ",
-                                      "Nordic\u00a0Metals ASA"])
+@pytest.mark.parametrize(
+    "spelling", ["nordic metals  asa", "  NORDIC\tMetals ASA ", "Nordic\u00a0Metals ASA"]
+)
 def test_party_names_compare_case_and_whitespace_insensitively(spelling: str) -> None:
-    """"nordic metals  asa" is the same party as "Nordic Metals ASA"."""
+    """ "nordic metals  asa" is the same party as "Nordic Metals ASA"."""
     assert normalise_name(spelling) == normalise_name("Nordic Metals ASA")
     skip = why_not_lead(B, parties=[P(spelling)], on=DAY)
     assert skip is not None and skip.reason is Reason.HARD_CONFLICT
@@ -117,8 +121,15 @@ def test_a_member_on_leave_on_the_date_of_receipt_is_skipped_and_not_after() -> 
     assert [str(s) for s in decision.skipped] == ["dag: on leave 2025-06-01 to 2025-08-31"]
 
 
-@pytest.mark.parametrize(("day", "away"), [(date(2025, 5, 31), False), (date(2025, 6, 1), True),
-                                           (date(2025, 8, 31), True), (date(2025, 9, 1), False)])
+@pytest.mark.parametrize(
+    ("day", "away"),
+    [
+        (date(2025, 5, 31), False),
+        (date(2025, 6, 1), True),
+        (date(2025, 8, 31), True),
+        (date(2025, 9, 1), False),
+    ],
+)
 def test_leave_covers_both_its_first_and_its_last_day(day: date, away: bool) -> None:
     assert (why_not_lead(D, on=day) is not None) is away
 
@@ -132,7 +143,11 @@ def test_a_soft_conflict_never_leads_but_takes_part() -> None:
     assert decision.skipped[0].reason is Reason.SOFT_CONFLICT
     taking, out = panel((soft, B, C, D), parties=parties, lead="bjorn")
     assert [(p.member.id, p.lead) for p in taking] == [
-        ("anna", False), ("bjorn", True), ("cecilie", False), ("dag", False)]
+        ("anna", False),
+        ("bjorn", True),
+        ("cecilie", False),
+        ("dag", False),
+    ]
     assert taking[0].note is not None and "takes part, never leads" in taking[0].note
     assert out == ()
 
@@ -172,18 +187,34 @@ PERIODIC = RotationRule(mode=RotationMode.PERIODIC)
 
 
 def test_periodic_duty_gives_new_cases_to_the_duty_lead() -> None:
-    decision = choose_lead(MEMBERS, on=DAY, last_led={}, rule=PERIODIC, duty="cecilie",
-                           last_on_duty={"cecilie": DutyTurn(3, DAY)})
+    decision = choose_lead(
+        MEMBERS,
+        on=DAY,
+        last_led={},
+        rule=PERIODIC,
+        duty="cecilie",
+        last_on_duty={"cecilie": DutyTurn(3, DAY)},
+    )
     assert decision.chosen == "cecilie"
     assert decision.candidates[0].note == "the duty lead"
 
 
 def test_a_conflicted_duty_lead_passes_the_case_to_the_next_in_duty_order() -> None:
     """Duty order after the duty lead: least recently on duty, never-on-duty first."""
-    on_duty = {"anna": DutyTurn(1, date(2025, 1, 1)), "bjorn": DutyTurn(2, date(2025, 2, 1)),
-               "dag": DutyTurn(3, date(2025, 3, 1))}
-    decision = choose_lead(MEMBERS, parties=[P("Nordic Metals ASA")], on=DAY, last_led={},
-                           rule=PERIODIC, duty="bjorn", last_on_duty=on_duty)
+    on_duty = {
+        "anna": DutyTurn(1, date(2025, 1, 1)),
+        "bjorn": DutyTurn(2, date(2025, 2, 1)),
+        "dag": DutyTurn(3, date(2025, 3, 1)),
+    }
+    decision = choose_lead(
+        MEMBERS,
+        parties=[P("Nordic Metals ASA")],
+        on=DAY,
+        last_led={},
+        rule=PERIODIC,
+        duty="bjorn",
+        last_on_duty=on_duty,
+    )
     assert [c.member for c in decision.candidates] == ["bjorn", "cecilie", "anna", "dag"]
     assert decision.chosen == "cecilie"
     assert [s.reason for s in decision.skipped] == [Reason.HARD_CONFLICT]
@@ -194,9 +225,12 @@ def test_duty_passes_to_the_least_recently_on_duty_skipping_leave() -> None:
     summer = choose_duty(MEMBERS, current="bjorn", last_on_duty=on_duty, on=date(2025, 7, 1))
     assert [c.member for c in summer.candidates] == ["cecilie", "dag", "anna", "bjorn"]
     assert summer.chosen == "cecilie"
-    after = choose_duty(MEMBERS, current="cecilie",
-                        last_on_duty={**on_duty, "cecilie": DutyTurn(3, date(2025, 7, 1))},
-                        on=date(2025, 7, 15))
+    after = choose_duty(
+        MEMBERS,
+        current="cecilie",
+        last_on_duty={**on_duty, "cecilie": DutyTurn(3, date(2025, 7, 1))},
+        on=date(2025, 7, 15),
+    )
     assert after.chosen == "anna"
     assert [str(s) for s in after.skipped] == ["dag: on leave 2025-06-01 to 2025-08-31"]
 
@@ -228,22 +262,24 @@ def test_bad_values_are_refused_with_a_message() -> None:
         PartyMatch(" ")
 
 
-@given(st.lists(st.sampled_from(["Nordic Metals ASA", "Havbruk Seafood ASA", "Other AS"]),
-                min_size=1, max_size=60),
-       st.lists(st.dates(min_value=date(2025, 1, 1), max_value=date(2025, 12, 31)),
-                min_size=60, max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(["Nordic Metals ASA", "Havbruk Seafood ASA", "Other AS"]), min_size=1, max_size=60
+    ),
+    st.lists(st.dates(min_value=date(2025, 1, 1), max_value=date(2025, 12, 31)), min_size=60, max_size=60),
+)
 def test_every_choice_is_eligible_and_every_skip_comes_before_it(
-        enterprises: list[str], days: list[date]) -> None:
+    enterprises: list[str], days: list[date]
+) -> None:
     """Whatever arrives: the chosen member may lead, each one passed over has a reason."""
     replay = Replay()
     for turn, (enterprise, day) in enumerate(zip(enterprises, days, strict=False), start=1):
-        decision = choose_lead(MEMBERS, parties=[P(enterprise)], on=day,
-                               last_led=replay.last_led)
+        decision = choose_lead(MEMBERS, parties=[P(enterprise)], on=day, last_led=replay.last_led)
         order = [c.member for c in decision.candidates]
         if decision.chosen is not None:
             member = next(m for m in MEMBERS if m.id == decision.chosen)
             assert why_not_lead(member, parties=[P(enterprise)], on=day) is None
-            assert [s.member for s in decision.skipped] == order[:order.index(decision.chosen)]
+            assert [s.member for s in decision.skipped] == order[: order.index(decision.chosen)]
             replay.last_led[decision.chosen] = Turn(turn, str(turn))
 
 
@@ -252,6 +288,4 @@ def test_without_conflicts_or_leave_the_load_is_even(cases: int) -> None:
     """No two members' counts differ by more than one."""
     replay = Replay((A, C, replace(B, conflicts=()), replace(D, leave=())))
     counts = Counter(replay.open("Other AS") for _ in range(cases))
-    assert max(counts.values()) - min(counts.get(m, 0) for m in ("anna", "bjorn", "cecilie",
-                                                                 "dag")) <= 1
-
+    assert max(counts.values()) - min(counts.get(m, 0) for m in ("anna", "bjorn", "cecilie", "dag")) <= 1

@@ -39,13 +39,15 @@ def test_a_key_not_among_the_trusted_ones_is_unknown() -> None:
     """A forger's own key signs validly, but is not trusted."""
     forger = Signer.generate()
     signature = forger.sign("label/1", {"x": 1})
-    assert TrustedKeys([SIGNER.public]).check(forger.key_id, "label/1", {"x": 1},
-                                              signature) is Check.UNKNOWN_KEY
+    assert (
+        TrustedKeys([SIGNER.public]).check(forger.key_id, "label/1", {"x": 1}, signature) is Check.UNKNOWN_KEY
+    )
     assert not TrustedKeys()
 
 
-@pytest.mark.parametrize("text", ["", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n"
-                                  "-----END PRIVATE KEY-----\n"])
+@pytest.mark.parametrize(
+    "text", ["", "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"]
+)
 def test_a_malformed_key_is_a_value_error(text: str) -> None:
     """Keys arrive as text; what is not an Ed25519 PEM key is refused with a reason."""
     with pytest.raises(ValueError, match="not"):

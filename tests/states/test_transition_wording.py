@@ -14,8 +14,9 @@ from translations import translator
 NB = translator("nb")
 
 
-@pytest.mark.parametrize("row", TRANSITIONS,
-                         ids=[f"{t.trigger.value}-from-{t.source.value}" for t in TRANSITIONS])
+@pytest.mark.parametrize(
+    "row", TRANSITIONS, ids=[f"{t.trigger.value}-from-{t.source.value}" for t in TRANSITIONS]
+)
 def test_each_transition_has_a_norwegian_meaning(row: Transition) -> None:
     assert row.meaning, "every row of the lifecycle table says what it means"
     norwegian = wording.translate(row.meaning, NB)

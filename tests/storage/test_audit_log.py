@@ -31,9 +31,15 @@ def _seed(services: Services) -> None:
     second = open_one(services, title="Union busting at the depot", received=date(2025, 4, 7))
     open_one(services, title="Land rights, Sámi reindeer grazing", received=date(2025, 5, 12))
     for reference in (first, second):
-        advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                reference=reference, trigger="begin_assessment", actor="chair",
-                reason="complete submission")
+        advance(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference=reference,
+            trigger="begin_assessment",
+            actor="chair",
+            reason="complete submission",
+        )
 
 
 def _snapshot(services: Services) -> list[dict[str, Any]]:
@@ -66,14 +72,17 @@ def _assert_cli_names_bad_seq(run: Callable[..., Any], seq: int) -> None:
     assert verdict["first_bad_seq"] == seq, verdict
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_log SET reason = 'nothing happened' WHERE seq = 2",
-    "UPDATE audit_log SET actor = 'someone else'",
-    "DELETE FROM audit_log WHERE seq = 5",
-    "DELETE FROM audit_log",
-], ids=["update-one", "update-all", "delete-one", "delete-all"])
-def test_the_database_refuses_to_update_or_delete_audit_entries(
-        services: Services, statement: str) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET reason = 'nothing happened' WHERE seq = 2",
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log WHERE seq = 5",
+        "DELETE FROM audit_log",
+    ],
+    ids=["update-one", "update-all", "delete-one", "delete-all"],
+)
+def test_the_database_refuses_to_update_or_delete_audit_entries(services: Services, statement: str) -> None:
     """An UPDATE or DELETE on audit_log fails in the database and leaves every entry as it was."""
     _seed(services)
     before = _snapshot(services)
@@ -83,8 +92,7 @@ def test_the_database_refuses_to_update_or_delete_audit_entries(
     assert verify_chain(uow=services.uow).ok
 
 
-def test_the_database_refuses_to_truncate_the_audit_log_on_postgresql(
-        services: Services) -> None:
+def test_the_database_refuses_to_truncate_the_audit_log_on_postgresql(services: Services) -> None:
     """TRUNCATE audit_log is refused by a statement-level trigger on PostgreSQL."""
     if _is_sqlite(services):
         pytest.skip("SQLite has no TRUNCATE; its DELETE without WHERE is covered above")
@@ -106,8 +114,7 @@ def test_an_intact_log_verifies_and_the_cli_exits_zero(services: Services, cli: 
     printed = json.loads(result.stdout)
     # The chain's verdict, plus what the checkpoints add (none here).
     assert {k: printed[k] for k in verdict.as_dict()} == verdict.as_dict()
-    assert (printed["checkpoints"], printed["truncated"], printed["checkpoint_problems"]) == (
-        0, None, [])
+    assert (printed["checkpoints"], printed["truncated"], printed["checkpoint_problems"]) == (0, None, [])
 
 
 def test_the_installed_cli_names_the_first_bad_seq(services: Services, cli: Cli) -> None:
@@ -134,8 +141,11 @@ def _edit_reason(services: Services) -> int:
 
 
 def _edit_data(services: Services) -> int:
-    _sql(services, "UPDATE audit_log SET data = :data WHERE seq = 2",
-         params={"data": '{"title":"Something harmless"}'})
+    _sql(
+        services,
+        "UPDATE audit_log SET data = :data WHERE seq = 2",
+        params={"data": '{"title":"Something harmless"}'},
+    )
     return 2
 
 
@@ -148,8 +158,11 @@ def _edit_and_rehash(services: Services) -> int:
     # A cleverer intruder recomputes the edited entry's own hash: the next link then breaks.
     entry = next(e for e in audit_entries(uow=services.uow) if e.seq == 3)
     body = {**entry.hashed_body(), "reason": "withdrawn by submitter"}
-    _sql(services, "UPDATE audit_log SET reason = :reason, hash = :hash WHERE seq = 3",
-         params={"reason": body["reason"], "hash": entry_hash(entry.prev_hash, body)})
+    _sql(
+        services,
+        "UPDATE audit_log SET reason = :reason, hash = :hash WHERE seq = 3",
+        params={"reason": body["reason"], "hash": entry_hash(entry.prev_hash, body)},
+    )
     return 4
 
 
@@ -159,19 +172,30 @@ def _delete_middle(services: Services) -> int:
 
 
 def _swap_two(services: Services) -> int:
-    _sql(services,
-         "UPDATE audit_log SET seq = -1 WHERE seq = 2",
-         "UPDATE audit_log SET seq = 2 WHERE seq = 3",
-         "UPDATE audit_log SET seq = 3 WHERE seq = -1")
+    _sql(
+        services,
+        "UPDATE audit_log SET seq = -1 WHERE seq = 2",
+        "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_log SET seq = 3 WHERE seq = -1",
+    )
     return 2
 
 
-@pytest.mark.parametrize("tamper", [
-    _edit_reason, _edit_data, _edit_actor_of_first, _edit_and_rehash, _delete_middle, _swap_two,
-], ids=["edit-reason", "edit-data", "edit-first-entry", "edit-and-rehash", "delete-one",
-        "swap-two"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        _edit_reason,
+        _edit_data,
+        _edit_actor_of_first,
+        _edit_and_rehash,
+        _delete_middle,
+        _swap_two,
+    ],
+    ids=["edit-reason", "edit-data", "edit-first-entry", "edit-and-rehash", "delete-one", "swap-two"],
+)
 def test_tampering_after_dropping_the_triggers_is_caught_at_the_first_bad_seq(
-        services: Services, ncp: InProcessCli, tamper: Callable[[Services], int]) -> None:
+    services: Services, ncp: InProcessCli, tamper: Callable[[Services], int]
+) -> None:
     """With the triggers dropped, an edit, deletion or reordering fails verify at its seq."""
     _seed(services)
     assert verify_chain(uow=services.uow).ok
@@ -184,12 +208,18 @@ def test_tampering_after_dropping_the_triggers_is_caught_at_the_first_bad_seq(
     _assert_cli_names_bad_seq(ncp, bad_seq)
 
 
-def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(
-        services: Services) -> None:
+def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(services: Services) -> None:
     refs = [open_one(services, title=f"Case {n}", received=date(2025, 3, 3 + n)) for n in range(3)]
     for ref in refs[:2]:
-        advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=ref,
-                actor="s", trigger="begin_assessment", reason="r")
+        advance(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference=ref,
+            actor="s",
+            trigger="begin_assessment",
+            reason="r",
+        )
     with services.uow.read() as tx:
         log = list(tx.audit.entries())
         oldest = tx.audit.page(limit=2, offset=1)

@@ -43,19 +43,16 @@ def keyed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
 
 def _drop_checkpoint_triggers(services: Services) -> None:
     if services.settings.database.url.startswith("sqlite"):
-        _sql(services, "DROP TRIGGER audit_checkpoints_no_update",
-             "DROP TRIGGER audit_checkpoints_no_delete")
+        _sql(services, "DROP TRIGGER audit_checkpoints_no_update", "DROP TRIGGER audit_checkpoints_no_delete")
     else:
         _sql(services, "DROP TRIGGER audit_checkpoints_no_change ON audit_checkpoints")
 
 
-def test_checkpoint_then_verify_is_clean_and_a_head_is_signed_once(
-        services: Services, keyed: str) -> None:
+def test_checkpoint_then_verify_is_clean_and_a_head_is_signed_once(services: Services, keyed: str) -> None:
     _seed(services)
     first = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
     assert first.seq == 5
-    assert make_checkpoint(uow=services.uow, clock=services.clock,
-                           settings=services.settings) == first
+    assert make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings) == first
     logged = checkpoint_path(services.settings).read_text().splitlines()
     assert [json.loads(line)["seq"] for line in logged] == [5]
     assert json.loads(logged[0])["key"] == SIGNER.key_id and json.loads(logged[0])["sig"]
@@ -65,12 +62,20 @@ def test_checkpoint_then_verify_is_clean_and_a_head_is_signed_once(
 
 @pytest.mark.parametrize("drop_checkpoints", [False, True])
 def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_checkpoints(
-        services: Services, keyed: str, drop_checkpoints: bool) -> None:
+    services: Services, keyed: str, drop_checkpoints: bool
+) -> None:
     _seed(services)
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 5
     reference = open_one(services, title="Fourth case", received=date(2025, 5, 20))
-    advance(uow=services.uow, clock=services.clock, policy=services.policy,
-            reference=reference, trigger="begin_assessment", actor="chair", reason="complete")
+    advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=reference,
+        trigger="begin_assessment",
+        actor="chair",
+        reason="complete",
+    )
     make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)  # 7
     _drop_append_only_triggers(services)
     _sql(services, "DELETE FROM audit_log WHERE seq > 4")
@@ -91,19 +96,25 @@ def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_chec
 
 def _config_with_log(tmp_path: Path) -> Path:
     config = tmp_path / "config.toml"
-    config.write_text((ROOT / "config.toml").read_text().replace(
-        "\n[audit]\n", f'\n[audit]\ncheckpoint_file = "{tmp_path / "cp.jsonl"}"\n'))
+    config.write_text(
+        (ROOT / "config.toml")
+        .read_text()
+        .replace("\n[audit]\n", f'\n[audit]\ncheckpoint_file = "{tmp_path / "cp.jsonl"}"\n')
+    )
     return config
 
 
 def test_a_checkpoint_by_another_key_fails_and_a_public_key_alone_verifies(
-        capsys: pytest.CaptureFixture[str], database_url: str, tmp_path: Path, keyed: str,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys: pytest.CaptureFixture[str],
+    database_url: str,
+    tmp_path: Path,
+    keyed: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Checkpoints carry an Ed25519 signature: another key is named as unknown (exit 6), no
     key at all is a clear error (exit 2), and the public key alone is enough to verify."""
     ncp = InProcessCli(capsys, monkeypatch, database_url, _config_with_log(tmp_path))
-    ncp("case", "open", "--title", "T", "--enterprise", "E AS", "--submitter", "S",
-        "--actor", "secretariat")
+    ncp("case", "open", "--title", "T", "--enterprise", "E AS", "--submitter", "S", "--actor", "secretariat")
     made = ncp.json("audit", "checkpoint", "--json")
     assert made["key"] == SIGNER.key_id and "mac" not in made
     assert ncp("audit", "verify").returncode == 0
@@ -131,7 +142,8 @@ def test_a_checkpoint_by_another_key_fails_and_a_public_key_alone_verifies(
 
 
 def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An old HMAC checkpoint (row and log line) verifies with the HMAC key, fails with a
     wrong one, and without one verify is a clear error; new checkpoints are Ed25519."""
     from states.chain import ChainHead
@@ -141,14 +153,14 @@ def test_hmac_checkpoints_made_before_ed25519_stay_verifiable_with_their_key(
     with services.uow.read() as tx:
         head = tx.audit.head()
     assert isinstance(head, ChainHead)
-    old = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash,
-                    at="2025-01-01T00:00:00.000000Z")
+    old = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash, at="2025-01-01T00:00:00.000000Z")
     with services.uow.write() as tx:
         tx.checkpoints.add(old)
         _append_line(checkpoint_path(services.settings), old)
     monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
-    assert make_checkpoint(uow=services.uow, clock=services.clock,
-                           settings=services.settings) == old  # the head is signed already
+    assert (
+        make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings) == old
+    )  # the head is signed already
     report = verify_all(uow=services.uow, settings=services.settings)
     assert report.ok and report.checkpoints == 1
     monkeypatch.setenv("NCPFLOW_AUDIT_KEY", "another key")
@@ -165,8 +177,7 @@ def _hmac_checkpoint_of_head(services: Services, *, row: bool = True) -> Checkpo
     with services.uow.read() as tx:
         head = tx.audit.head()
     assert head is not None
-    made = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash,
-                     at="2025-06-01T00:00:00.000000Z")
+    made = sign_hmac(HMAC_KEY.encode(), seq=head.seq, hash=head.hash, at="2025-06-01T00:00:00.000000Z")
     with services.uow.write() as tx:
         if row:
             tx.checkpoints.add(made)
@@ -175,7 +186,8 @@ def _hmac_checkpoint_of_head(services: Services, *, row: bool = True) -> Checkpo
 
 
 def test_an_hmac_checkpoint_before_the_first_ed25519_one_still_verifies(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Checkpoints made before the switch to Ed25519 keep verifying with the HMAC key."""
     _seed(services)
     _hmac_checkpoint_of_head(services)  # seq 5
@@ -187,8 +199,8 @@ def test_an_hmac_checkpoint_before_the_first_ed25519_one_still_verifies(
 
 
 def test_an_hmac_checkpoint_after_the_first_ed25519_one_is_refused_whatever_the_key(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An HMAC checkpoint above the first Ed25519 checkpoint's seq is refused with its reason
     (exit 6), with the right HMAC key or without one."""
     _seed(services)
@@ -203,13 +215,15 @@ def test_an_hmac_checkpoint_after_the_first_ed25519_one_is_refused_whatever_the_
         assert not report.ok and report.first_bad_seq == 6
         assert [f.problem for f in report.findings] == [
             "checkpoint at seq 6: HMAC-signed after the first Ed25519 checkpoint (seq 5); "
-            "checkpoints since then must be signed with Ed25519"]
+            "checkpoints since then must be signed with Ed25519"
+        ]
         refused = cli("audit", "verify")
         assert refused.returncode == 6 and "HMAC-signed after the first Ed25519" in refused.stderr
 
 
 def test_the_next_checkpoint_completes_no_hmac_line_whatever_the_key(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An HMAC log line without its row is never made a checkpoint: the head is signed anew."""
     _seed(services)
     monkeypatch.setenv("NCPFLOW_AUDIT_KEY", HMAC_KEY)
@@ -260,7 +274,8 @@ def _interrupted_checkpoint(services: Services, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_completes_it(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A signed log line without its row is reported unfinished (verify passes); the next
     checkpoint inserts the row, from the line, and signs the new head."""
     _seed(services)
@@ -273,8 +288,10 @@ def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_comp
     open_one(services, title="Fourth case", received=date(2025, 5, 20))
     made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
     assert made.seq == 6
-    logged = [Checkpoint.from_dict(json.loads(line)) for line in
-              checkpoint_path(services.settings).read_text().splitlines()]
+    logged = [
+        Checkpoint.from_dict(json.loads(line))
+        for line in checkpoint_path(services.settings).read_text().splitlines()
+    ]
     with services.uow.read() as tx:
         assert tx.checkpoints.all() == logged  # the row of seq 5 is the logged line itself
     report = verify_all(uow=services.uow, settings=services.settings)
@@ -282,7 +299,8 @@ def test_an_interrupted_checkpoint_is_unfinished_not_tampering_and_the_next_comp
 
 
 def test_an_interrupted_checkpoint_of_the_head_is_completed_not_signed_again(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With no entry since, the next checkpoint completes the unfinished one and returns it."""
     _seed(services)
     _interrupted_checkpoint(services, monkeypatch)
@@ -293,7 +311,8 @@ def test_an_interrupted_checkpoint_of_the_head_is_completed_not_signed_again(
 
 
 def test_a_log_line_badly_signed_or_naming_another_hash_is_reported_never_completed(
-        services: Services, keyed: str) -> None:
+    services: Services, keyed: str
+) -> None:
     """Only a validly signed line whose (seq, hash) the chain holds counts as unfinished."""
     from states.checkpoints import sign
 
@@ -318,7 +337,8 @@ def test_a_log_line_badly_signed_or_naming_another_hash_is_reported_never_comple
 
 
 def test_a_log_line_cut_short_is_not_read_and_the_next_checkpoint_removes_it(
-        services: Services, keyed: str) -> None:
+    services: Services, keyed: str
+) -> None:
     """A last line without its newline is one still being written (or torn by a crash)."""
     _seed(services)
     path = checkpoint_path(services.settings)
@@ -330,7 +350,8 @@ def test_a_log_line_cut_short_is_not_read_and_the_next_checkpoint_removes_it(
 
 
 def test_a_whole_line_that_lost_only_its_line_end_is_kept_and_completed(
-        services: Services, keyed: str) -> None:
+    services: Services, keyed: str
+) -> None:
     """A signed checkpoint line missing just its newline is kept (and its row completed)."""
     _seed(services)
     path = checkpoint_path(services.settings)
@@ -344,8 +365,7 @@ def test_a_whole_line_that_lost_only_its_line_end_is_kept_and_completed(
     assert verify_all(uow=services.uow, settings=services.settings).ok
 
 
-def test_a_file_that_is_no_checkpoint_log_is_left_as_it_is(
-        services: Services, keyed: str) -> None:
+def test_a_file_that_is_no_checkpoint_log_is_left_as_it_is(services: Services, keyed: str) -> None:
     """Over 4 KiB without a line end: not a log we wrote; refused, nothing cut."""
     _seed(services)
     path = checkpoint_path(services.settings)
@@ -359,25 +379,30 @@ def test_a_file_that_is_no_checkpoint_log_is_left_as_it_is(
 
 # -- 200 random tamperings on one SQLite database, each rolled back --------------------------
 
+
 def _rows(conn: sqlite3.Connection) -> list[AuditEntry]:
-    return [mapper.to_entry(AuditRow._make(r)) for r in
-            conn.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log ORDER BY seq")]
+    return [
+        mapper.to_entry(AuditRow._make(r))
+        for r in conn.execute(f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log ORDER BY seq")
+    ]
 
 
 def _judge(conn: sqlite3.Connection, keys: Keys, logged: list[Checkpoint]) -> int | None:
-    stored = [Checkpoint(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "") for r in
-              conn.execute("SELECT seq, hash, at, mac, sig, key_id FROM audit_checkpoints")]
+    stored = [
+        Checkpoint(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "")
+        for r in conn.execute("SELECT seq, hash, at, mac, sig, key_id FROM audit_checkpoints")
+    ]
     entries = _rows(conn)
     verdict = verify(entries)
     hashes = {e.seq: e.hash for e in entries}
-    findings = check(keys, stored=stored, logged=logged, hashes=hashes,
-                     head_seq=verdict.head_seq, chain_ok=verdict.ok).findings
+    findings = check(
+        keys, stored=stored, logged=logged, hashes=hashes, head_seq=verdict.head_seq, chain_ok=verdict.ok
+    ).findings
     seqs = [f.seq for f in findings] + ([verdict.first_bad_seq] if not verdict.ok else [])
     return min(seqs) if seqs else None
 
 
-FIELDS = ("case_ref", "kind", "actor", "at", "from_state", "to_state", "reason", "data",
-          "prev_hash", "hash")
+FIELDS = ("case_ref", "kind", "actor", "at", "from_state", "to_state", "reason", "data", "prev_hash", "hash")
 
 
 def _tamper(conn: sqlite3.Connection, rng: random.Random, n: int) -> tuple[str, int]:
@@ -388,9 +413,13 @@ def _tamper(conn: sqlite3.Connection, rng: random.Random, n: int) -> tuple[str, 
     k = rng.randint(1, n)
     if action == "edit":
         column = rng.choice(FIELDS)
-        value = (json.dumps({"forged": rng.random()}) if column == "data"
-                 else "0" * 63 + "1" if column in {"hash", "prev_hash"}
-                 else f"forged-{rng.random()}")
+        value = (
+            json.dumps({"forged": rng.random()})
+            if column == "data"
+            else "0" * 63 + "1"
+            if column in {"hash", "prev_hash"}
+            else f"forged-{rng.random()}"
+        )
         conn.execute(f"UPDATE audit_log SET {column} = ? WHERE seq = ?", (value, k))
         return f"edit {column} of {k}", k
     if action == "delete":
@@ -399,17 +428,35 @@ def _tamper(conn: sqlite3.Connection, rng: random.Random, n: int) -> tuple[str, 
     if action == "insert":
         entries = _rows(conn)
         prev = entries[k - 2] if k > 1 else None
-        forged = seal(prev=prev, case_ref=None, kind="forged", actor="intruder",
-                      at=__import__("datetime").datetime(2025, 1, 1, tzinfo=__import__(
-                          "datetime").UTC), from_state=None, to_state=None, reason=None,
-                      data={})
+        forged = seal(
+            prev=prev,
+            case_ref=None,
+            kind="forged",
+            actor="intruder",
+            at=__import__("datetime").datetime(2025, 1, 1, tzinfo=__import__("datetime").UTC),
+            from_state=None,
+            to_state=None,
+            reason=None,
+            data={},
+        )
         conn.execute("UPDATE audit_log SET seq = -seq WHERE seq >= ?", (k,))
         conn.execute("UPDATE audit_log SET seq = 1 - seq WHERE seq < 0")
-        conn.execute(f"INSERT INTO audit_log ({mapper.AUDIT_COLUMNS}) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (forged.seq, forged.case_ref, forged.kind, forged.actor, forged.at,
-                      forged.from_state, forged.to_state, forged.reason, "{}",
-                      forged.prev_hash, forged.hash))
+        conn.execute(
+            f"INSERT INTO audit_log ({mapper.AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                forged.seq,
+                forged.case_ref,
+                forged.kind,
+                forged.actor,
+                forged.at,
+                forged.from_state,
+                forged.to_state,
+                forged.reason,
+                "{}",
+                forged.prev_hash,
+                forged.hash,
+            ),
+        )
         # The forged entry fits the chain, but not a checkpoint signed at its seq; else its
         # successor no longer links.
         return f"insert at {k}", k if k % 5 == 0 else k + 1
@@ -422,7 +469,8 @@ def _tamper(conn: sqlite3.Connection, rng: random.Random, n: int) -> tuple[str, 
 
 
 def test_200_random_tamperings_are_each_named_at_the_right_seq(
-        sqlite_url: str, clock: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_url: str, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.conftest import make_settings
     from workflow.bootstrap import bootstrap
 
@@ -432,8 +480,10 @@ def test_200_random_tamperings_are_each_named_at_the_right_seq(
         for _ in range(4):
             _seed(services)
             make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
-        logged = [Checkpoint.from_dict(json.loads(line)) for line in
-                  checkpoint_path(services.settings).read_text().splitlines()]
+        logged = [
+            Checkpoint.from_dict(json.loads(line))
+            for line in checkpoint_path(services.settings).read_text().splitlines()
+        ]
     finally:
         services.close()
     assert [c.seq for c in logged] == [5, 10, 15, 20]
@@ -456,7 +506,8 @@ def test_200_random_tamperings_are_each_named_at_the_right_seq(
 
 
 def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
-        services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, keyed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from workflow import scheduler
 
     _seed(services)
@@ -475,14 +526,17 @@ def test_the_scheduler_checkpoints_nightly_only_when_a_key_is_configured(
         unkeyed.close()
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    (b"k" * (65 * 1024), "too large to be a key"),
-    (b"\xff\xfe key", "not a text (PEM) file"),
-    (None, "not a file"),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"k" * (65 * 1024), "too large to be a key"),
+        (b"\xff\xfe key", "not a text (PEM) file"),
+        (None, "not a file"),
+    ],
+)
 def test_the_hmac_key_file_is_read_with_the_same_checks_as_the_signing_key_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None,
-        problem: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None, problem: str
+) -> None:
     """`[audit] key_file`: too large, not text, or a folder, each named as a config error."""
     from workflow.audit import load_key
     from workflow.config import ConfigError, load_settings

@@ -14,16 +14,33 @@ from tests.conftest import make_settings
 from workflow.bootstrap import bootstrap
 
 
-@pytest.mark.parametrize("url", ["sqlite:///ncpflow.db", "sqlite:////var/lib/ncpflow/x.db",
-                                 "sqlite:///../data/ncp flow.db", "sqlite:///./a/b.sqlite3"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///ncpflow.db",
+        "sqlite:////var/lib/ncpflow/x.db",
+        "sqlite:///../data/ncp flow.db",
+        "sqlite:///./a/b.sqlite3",
+    ],
+)
 def test_a_plain_sqlite_url_names_the_file_sqlalchemy_would_open(url: str) -> None:
     """The stdlib path reads the same file out of the URL as SQLAlchemy's parser."""
     assert sqlite_file(url) == make_url(url).database
 
 
-@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file:x.db",
-                                 "sqlite:///x.db?timeout=5", "sqlite:///caf%C3%A9.db",
-                                 "sqlite+pysqlite:///x.db", "postgresql://u@h/db", "nonsense"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite:///file:x.db",
+        "sqlite:///x.db?timeout=5",
+        "sqlite:///caf%C3%A9.db",
+        "sqlite+pysqlite:///x.db",
+        "postgresql://u@h/db",
+        "nonsense",
+    ],
+)
 def test_any_other_url_is_left_to_sqlalchemy(url: str) -> None:
     """Options, escapes, in-memory and URI databases and other backends go to the engine."""
     assert sqlite_file(url) is None
@@ -51,8 +68,10 @@ def test_connections_get_the_engines_pragmas(sqlite_url: str) -> None:
     assert isinstance(source, SqliteSource)
     try:
         with source.checkout() as connection:
-            pragmas = [connection.execute(f"PRAGMA {name}").fetchone()[0] for name in
-                       ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")]
+            pragmas = [
+                connection.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            ]
             assert connection.isolation_level is None  # BEGIN is sent by the unit of work
     finally:
         source.dispose()
@@ -60,15 +79,15 @@ def test_connections_get_the_engines_pragmas(sqlite_url: str) -> None:
 
 
 def test_the_pool_hands_out_the_connection_used_last_and_rolls_back_what_was_left_open(
-        sqlite_url: str) -> None:
+    sqlite_url: str,
+) -> None:
     """A connection comes back to the pool; a transaction left open is rolled back first."""
     source = connect(sqlite_url)
     assert isinstance(source, SqliteSource)
     try:
         with source.checkout() as first:
             first.execute("BEGIN IMMEDIATE")
-            first.execute("INSERT INTO reference_counters (prefix, year, last) "
-                          "VALUES ('X', 2025, 7)")
+            first.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('X', 2025, 7)")
         with source.checkout() as again:
             assert again is first and not again.in_transaction
             assert again.execute("SELECT COUNT(*) FROM reference_counters").fetchone() == (0,)
@@ -90,8 +109,7 @@ def test_dispose_closes_the_idle_connections(sqlite_url: str) -> None:
     source.dispose()
 
 
-def test_a_database_that_vanished_is_unavailable_not_a_traceback(tmp_path: Path,
-                                                                 sqlite_url: str) -> None:
+def test_a_database_that_vanished_is_unavailable_not_a_traceback(tmp_path: Path, sqlite_url: str) -> None:
     """A file that cannot be opened any more is reported as the database being unavailable."""
     services = bootstrap(make_settings(sqlite_url))
     try:

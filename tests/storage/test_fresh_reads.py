@@ -38,7 +38,8 @@ def test_a_fresh_read_inside_a_read_sees_what_was_committed_since(services: Serv
 
 
 def test_verify_inside_an_outer_read_judges_a_checkpoint_made_since_in_a_fresh_read(
-        services: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    services: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A checkpoint committed after the outer snapshot is found by verify's second read."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("NCPFLOW_AUDIT_SIGNING_KEY", Signer.generate().private_pem())
@@ -46,8 +47,7 @@ def test_verify_inside_an_outer_read_judges_a_checkpoint_made_since_in_a_fresh_r
     with services.uow.read() as outer:
         assert outer.audit.head() is not None
         open_one(services, title="Second", received=date(2025, 3, 4))
-        made = make_checkpoint(uow=services.uow, clock=services.clock,
-                               settings=services.settings)
+        made = make_checkpoint(uow=services.uow, clock=services.clock, settings=services.settings)
         assert made.seq == 2
         report = verify_all(uow=services.uow, settings=services.settings)
     assert report.ok, report.findings

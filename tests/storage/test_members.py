@@ -12,10 +12,16 @@ from workflow.bootstrap import Services
 from workflow.cases import PartyInput, open_case
 
 AT = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
-ANNA = Member("anna", "Anna «Ø»", "anna@ncp.test", Role.CHAIR, "en",
-              conflicts=(PartyMatch("Nordic Metals ASA"), PartyMatch(org_number="923 456 789")),
-              soft_conflicts=(PartyMatch("Havbruk Seafood ASA", "987654321"),),
-              leave=(Leave(date(2025, 6, 1), date(2025, 8, 31)),))
+ANNA = Member(
+    "anna",
+    "Anna «Ø»",
+    "anna@ncp.test",
+    Role.CHAIR,
+    "en",
+    conflicts=(PartyMatch("Nordic Metals ASA"), PartyMatch(org_number="923 456 789")),
+    soft_conflicts=(PartyMatch("Havbruk Seafood ASA", "987654321"),),
+    leave=(Leave(date(2025, 6, 1), date(2025, 8, 31)),),
+)
 BJORN = Member("bjorn", "Bjørn", "bjorn@ncp.test")
 
 
@@ -35,12 +41,30 @@ def test_members_round_trip_and_deactivated_ones_come_last(services: Services) -
 def test_a_turn_given_up_stops_counting_and_the_earlier_one_stands(services: Services) -> None:
     skip = Skip("bjorn", Reason.HARD_CONFLICT, 'hard conflict with "Nordic Metals ASA"')
     with services.uow.write() as tx:
-        first = tx.members.record(case_ref="NCP-2025-001", member_id="anna", kind="opened",
-                                  at=AT, explanation="chose anna", skipped=[skip])
-        tx.members.record(case_ref="NCP-2025-002", member_id="anna", kind="opened", at=AT,
-                          explanation="chose anna", skipped=[])
-        tx.members.record(case_ref="NCP-2025-003", member_id=None, kind="opened", at=AT,
-                          explanation="no eligible member", skipped=[])
+        first = tx.members.record(
+            case_ref="NCP-2025-001",
+            member_id="anna",
+            kind="opened",
+            at=AT,
+            explanation="chose anna",
+            skipped=[skip],
+        )
+        tx.members.record(
+            case_ref="NCP-2025-002",
+            member_id="anna",
+            kind="opened",
+            at=AT,
+            explanation="chose anna",
+            skipped=[],
+        )
+        tx.members.record(
+            case_ref="NCP-2025-003",
+            member_id=None,
+            kind="opened",
+            at=AT,
+            explanation="no eligible member",
+            skipped=[],
+        )
         assert tx.members.last_led()["anna"].case_ref == "NCP-2025-002"
         tx.members.give_up(case_ref="NCP-2025-002", member_id="anna", at=AT, kind="recused")
     with services.uow.read() as tx:
@@ -56,8 +80,9 @@ def test_duty_periods_keep_who_was_on_duty_and_when(services: Services) -> None:
     with services.uow.write() as tx:
         assert tx.members.duty() is None
         tx.members.start_duty(member_id="anna", at=AT, on=date(2025, 3, 3), actor="scheduler")
-        tx.members.start_duty(member_id="bjorn", at=AT.replace(month=4), on=date(2025, 4, 3),
-                              actor="scheduler")
+        tx.members.start_duty(
+            member_id="bjorn", at=AT.replace(month=4), on=date(2025, 4, 3), actor="scheduler"
+        )
     with services.uow.read() as tx:
         duty = tx.members.duty()
         assert duty is not None and (duty.member, duty.since) == ("bjorn", AT.replace(month=4))
@@ -75,10 +100,17 @@ def test_the_lead_alert_claim_succeeds_once(services: Services) -> None:
 
 
 def test_a_partys_organisation_number_round_trips(services: Services) -> None:
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title="T", submitters=[PartyInput("S")],
-                     enterprises=[PartyInput("Nordic Metals ASA", org_number="923 456 789")],
-                     actor="sek", received=date(2025, 3, 3))
+    case = open_case(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="T",
+        submitters=[PartyInput("S")],
+        enterprises=[PartyInput("Nordic Metals ASA", org_number="923 456 789")],
+        actor="sek",
+        received=date(2025, 3, 3),
+    )
     with services.uow.read() as tx:
         loaded = tx.cases.get(case.reference)
     assert loaded == case

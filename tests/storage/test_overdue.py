@@ -46,8 +46,7 @@ steps = st.builds(
 )
 opened = st.tuples(
     st.sampled_from(ZONES),
-    st.datetimes(min_value=datetime(2024, 12, 1), max_value=datetime(2026, 1, 31),
-                 timezones=st.just(UTC)),
+    st.datetimes(min_value=datetime(2024, 12, 1), max_value=datetime(2026, 1, 31), timezones=st.just(UTC)),
     st.lists(steps, max_size=6),
 )
 
@@ -61,8 +60,10 @@ class Site:
 
     def for_zone(self, zone: str) -> Services:
         if zone not in self.services:
-            self.services[zone] = bootstrap(make_settings(self.url, ncp={"timezone": zone}),
-                                            clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)))
+            self.services[zone] = bootstrap(
+                make_settings(self.url, ncp={"timezone": zone}),
+                clock=FixedClock(datetime(2025, 1, 1, tzinfo=UTC)),
+            )
         return self.services[zone]
 
     def close(self) -> None:
@@ -83,32 +84,51 @@ def _open(site: Site, zone: str, received: datetime, plan: list[Step]) -> None:
     assert isinstance(clock, FixedClock)
     now = received
     clock.current = now
-    case = cases.open_case(uow=services.uow, clock=clock, policy=services.policy,
-                           reference_prefix="NCP", title="Overdue?", actor="test",
-                           received=received, submitters=[cases.PartyInput("Submitter")],
-                           enterprises=[cases.PartyInput("Enterprise")])
+    case = cases.open_case(
+        uow=services.uow,
+        clock=clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="Overdue?",
+        actor="test",
+        received=received,
+        submitters=[cases.PartyInput("Submitter")],
+        enterprises=[cases.PartyInput("Enterprise")],
+    )
     uow, reference = services.uow, case.reference
     for step in plan:
         now += step.gap
         clock.current = now
         try:  # a step the case does not allow (resume while running...) is refused: skip it
             if step.kind == "pause":
-                pausing.pause_case(uow=uow, clock=clock, reference=reference, actor="test",
-                                   reason="parallel proceedings")
+                pausing.pause_case(
+                    uow=uow, clock=clock, reference=reference, actor="test", reason="parallel proceedings"
+                )
             elif step.kind == "resume":
                 pausing.resume_case(uow=uow, clock=clock, reference=reference, actor="test")
             elif step.kind == "extend" and isinstance(step.detail, int):
                 opened_now = [d for d in _case(services, reference).deadlines if d.is_open]
                 if opened_now:
                     pausing.extend_deadline(
-                        uow=uow, clock=clock, reference=reference,
+                        uow=uow,
+                        clock=clock,
+                        reference=reference,
                         deadline=opened_now[step.detail % len(opened_now)].name.value,
-                        actor="test", reason="more time", days=step.detail)
+                        actor="test",
+                        reason="more time",
+                        days=step.detail,
+                    )
             elif step.kind == "advance" and isinstance(step.detail, str):
-                cases.advance(uow=uow, clock=clock, policy=services.policy,
-                              reference=reference, trigger=step.detail, actor="test",
-                              reason="next step",
-                              outcome="agreement" if step.detail == "conclude" else None)
+                cases.advance(
+                    uow=uow,
+                    clock=clock,
+                    policy=services.policy,
+                    reference=reference,
+                    trigger=step.detail,
+                    actor="test",
+                    reason="next step",
+                    outcome="agreement" if step.detail == "conclude" else None,
+                )
         except NcpflowError:
             continue
 
@@ -118,12 +138,15 @@ def _case(services: Services, reference: str) -> Case:
         return tx.cases.get(reference)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(batch=st.lists(opened, min_size=1, max_size=3), data=st.data())
-def test_the_sql_overdue_predicate_agrees_with_deadline_status(site: Site,
-                                                               batch: list[Any],
-                                                               data: st.DataObject) -> None:
+def test_the_sql_overdue_predicate_agrees_with_deadline_status(
+    site: Site, batch: list[Any], data: st.DataObject
+) -> None:
     """For days around every due date, the cases `case list --overdue` finds and the deadlines
     the sweep takes as overdue are exactly those whose `Deadline.status` is overdue."""
     for zone, received, plan in batch:
@@ -132,24 +155,30 @@ def test_the_sql_overdue_predicate_agrees_with_deadline_status(site: Site,
     with services.uow.read() as tx:
         everything = tx.cases.list()
     dues = sorted({d.due for c in everything for d in c.deadlines})
-    days = data.draw(st.lists(
-        st.tuples(st.sampled_from(dues), st.integers(min_value=-2, max_value=2)),
-        min_size=1, max_size=4))
+    days = data.draw(
+        st.lists(
+            st.tuples(st.sampled_from(dues), st.integers(min_value=-2, max_value=2)), min_size=1, max_size=4
+        )
+    )
     for due, shift in days:
         today = due + timedelta(days=shift)
-        overdue = {(c.reference, d.name) for c in everything for d in c.deadlines
-                   if d.status(today) is DeadlineStatus.OVERDUE}
+        overdue = {
+            (c.reference, d.name)
+            for c in everything
+            for d in c.deadlines
+            if d.status(today) is DeadlineStatus.OVERDUE
+        }
         with services.uow.read() as tx:
             listed = {c.reference for c in tx.cases.list(overdue_on=today)}
-            swept = {(c.case_ref, c.deadline)
-                     for c in tx.alerts.candidates(due_until=today - timedelta(days=1))}
+            swept = {
+                (c.case_ref, c.deadline) for c in tx.alerts.candidates(due_until=today - timedelta(days=1))
+            }
         assert listed == {reference for reference, _ in overdue}, today
         closed = {c.reference for c in everything if c.state is State.CLOSED}
         assert swept == {(r, name) for r, name in overdue if r not in closed}, today
 
 
-def test_a_day_before_or_on_the_due_day_is_not_overdue_and_the_day_after_is(
-        site: Site) -> None:
+def test_a_day_before_or_on_the_due_day_is_not_overdue_and_the_day_after_is(site: Site) -> None:
     """The boundary, spelled out: due on D is open on D and overdue from D + 1, on both sides."""
     _open(site, "Europe/Oslo", datetime(2025, 3, 3, 23, 30, tzinfo=UTC), [])
     services = site.for_zone("Europe/Oslo")

@@ -32,14 +32,23 @@ def _count(services: Services, table: str) -> int:
 def test_a_case_with_several_parties_round_trips_unchanged(services: Services) -> None:
     """Submitters and enterprises keep their order, types and confidential flags."""
     opened = open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy, reference_prefix="NCP",
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
         title="Forced evictions near the Ørsta mine",
-        submitters=[PartyInput("Fagforbundet", "trade_union", False),
-                    PartyInput("Local residents' group", "community", True),
-                    PartyInput("Anonymous worker", "individual", True)],
+        submitters=[
+            PartyInput("Fagforbundet", "trade_union", False),
+            PartyInput("Local residents' group", "community", True),
+            PartyInput("Anonymous worker", "individual", True),
+        ],
         enterprises=[PartyInput("Nordisk Gruve AS"), PartyInput("Gruve Holding Ltd")],
-        actor="secretariat", received=date(2025, 2, 14), themes=["human_rights", "environment"],
-        host_countries=["NO", "se"], sector="Mining")
+        actor="secretariat",
+        received=date(2025, 2, 14),
+        themes=["human_rights", "environment"],
+        host_countries=["NO", "se"],
+        sector="Mining",
+    )
     with services.uow.read() as tx:
         loaded = tx.cases.get(opened.reference)
     assert loaded == opened
@@ -62,13 +71,25 @@ def test_a_case_with_several_parties_round_trips_unchanged(services: Services) -
 def test_unicode_quotes_and_markup_are_stored_verbatim(services: Services) -> None:
     """Titles, party names, actors and reasons with æøå, quotes and <script> come back as given."""
     opened = open_case(
-        uow=services.uow, clock=services.clock, policy=services.policy, reference_prefix="NCP",
-        title=TRICKY, submitters=[PartyInput(f"Søker {TRICKY}", "other", True)],
-        enterprises=[PartyInput(f"Bedrift {TRICKY}")], actor=f"Åsa {TRICKY}",
-        received=date(2025, 5, 2))
-    advance(uow=services.uow, clock=services.clock, policy=services.policy,
-            reference=opened.reference, trigger="begin_assessment", actor="Øystein",
-            reason=TRICKY)
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title=TRICKY,
+        submitters=[PartyInput(f"Søker {TRICKY}", "other", True)],
+        enterprises=[PartyInput(f"Bedrift {TRICKY}")],
+        actor=f"Åsa {TRICKY}",
+        received=date(2025, 5, 2),
+    )
+    advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=opened.reference,
+        trigger="begin_assessment",
+        actor="Øystein",
+        reason=TRICKY,
+    )
     with services.uow.read() as tx:
         loaded = tx.cases.get(opened.reference)
     assert loaded.title == TRICKY
@@ -83,11 +104,23 @@ def test_unicode_quotes_and_markup_are_stored_verbatim(services: Services) -> No
 
 def test_references_count_per_year_of_receipt(services: Services) -> None:
     """NCP-YYYY-NNN takes the year the submission was received, with a sequence per year."""
-    received = [date(2025, 1, 10), date(2024, 11, 3), date(2025, 3, 1), date(2023, 6, 30),
-                date(2024, 12, 31), date(2025, 5, 20)]
+    received = [
+        date(2025, 1, 10),
+        date(2024, 11, 3),
+        date(2025, 3, 1),
+        date(2023, 6, 30),
+        date(2024, 12, 31),
+        date(2025, 5, 20),
+    ]
     references = [open_one(services, received=day) for day in received]
-    assert references == ["NCP-2025-001", "NCP-2024-001", "NCP-2025-002", "NCP-2023-001",
-                          "NCP-2024-002", "NCP-2025-003"]
+    assert references == [
+        "NCP-2025-001",
+        "NCP-2024-001",
+        "NCP-2025-002",
+        "NCP-2023-001",
+        "NCP-2024-002",
+        "NCP-2025-003",
+    ]
     with services.uow.read() as tx:
         assert sorted(c.reference for c in tx.cases.list()) == sorted(references)
 
@@ -104,15 +137,22 @@ def test_a_stale_save_raises_conflict_and_changes_nothing(services: Services) ->
     reference = open_one(services, received=date(2025, 4, 1), title="Tailings")
     with services.uow.read() as tx:
         stale = tx.cases.get(reference)
-    moved = advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                    reference=reference, trigger="begin_assessment", actor="chair",
-                    reason="complete")
+    moved = advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=reference,
+        trigger="begin_assessment",
+        actor="chair",
+        reason="complete",
+    )
     assert moved.version == 2
     entries_before = [e.as_dict() for e in audit_entries(uow=services.uow)]
 
     with pytest.raises(ConflictError) as raised, services.uow.write() as tx:
-        tx.cases.save(replace(stale, title="Overwritten by a stale writer",
-                              state=State.CLOSED), previous=stale)
+        tx.cases.save(
+            replace(stale, title="Overwritten by a stale writer", state=State.CLOSED), previous=stale
+        )
     assert raised.value.expected_version == 1
     assert raised.value.actual_version == 2
     assert "conflict" in str(raised.value)
@@ -148,9 +188,15 @@ def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Service
         with services.uow.write() as tx:
             reference = tx.cases.next_reference(prefix="NCP", year=2025)
             tx.cases.add(replace(template, reference=reference))
-            tx.audit.append(case_ref=reference, actor="secretariat",
-                            at=template.received_at, from_state=None, to_state="received",
-                            reason="half", record=GenericRecord("opened", {}))
+            tx.audit.append(
+                case_ref=reference,
+                actor="secretariat",
+                at=template.received_at,
+                from_state=None,
+                to_state="received",
+                reason="half",
+                record=GenericRecord("opened", {}),
+            )
             raise RuntimeError("power cut")
 
     with pytest.raises(RuntimeError, match="power cut"):
@@ -164,8 +210,7 @@ def test_a_write_that_fails_midway_leaves_no_half_written_case(services: Service
     assert verify_chain(uow=services.uow).ok
 
 
-def test_a_write_the_database_refuses_rolls_back_everything_before_it(
-        services: Services) -> None:
+def test_a_write_the_database_refuses_rolls_back_everything_before_it(services: Services) -> None:
     """A duplicate reference refused by the database undoes the counter and audit writes too."""
     first = open_one(services, received=date(2025, 3, 1))
     with services.uow.read() as tx:
@@ -175,9 +220,15 @@ def test_a_write_the_database_refuses_rolls_back_everything_before_it(
     def write_duplicate() -> None:
         with services.uow.write() as tx:
             reference = tx.cases.next_reference(prefix="NCP", year=2025)
-            tx.audit.append(case_ref=reference, actor="secretariat",
-                            at=existing.received_at, from_state=None, to_state="received",
-                            reason="duplicate", record=GenericRecord("opened", {}))
+            tx.audit.append(
+                case_ref=reference,
+                actor="secretariat",
+                at=existing.received_at,
+                from_state=None,
+                to_state="received",
+                reason="duplicate",
+                record=GenericRecord("opened", {}),
+            )
             tx.cases.add(existing)  # same reference as the case already stored
 
     with pytest.raises(StorageError, match="refused"):
@@ -189,20 +240,34 @@ def test_a_write_the_database_refuses_rolls_back_everything_before_it(
 
 
 def test_a_page_filters_counts_and_slices_in_the_database(
-        services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("storage.cases._CHUNK", 2)  # loading in chunks, as for many cases
     refs = [open_one(services, received=date(2025, 1, 2 + n), title=f"Case {n}") for n in range(7)]
     for ref in refs[:2]:  # two closed: begin, reject, publish, close
         for trigger in ["begin_assessment", "reject", "publish", "close"]:
-            advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                    reference=ref, actor="s", trigger=trigger, reason="r")
-    advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=refs[2],
-            actor="s", trigger="begin_assessment", reason="r")
+            advance(
+                uow=services.uow,
+                clock=services.clock,
+                policy=services.policy,
+                reference=ref,
+                actor="s",
+                trigger=trigger,
+                reason="r",
+            )
+    advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=refs[2],
+        actor="s",
+        trigger="begin_assessment",
+        reason="r",
+    )
     with services.uow.write() as tx:  # a lead for two of the open ones, as a reassign would
         for ref in refs[3:5]:
             case = tx.cases.get(ref)
-            tx.cases.save(replace(case, lead_member="member-b", version=case.version + 1),
-                          previous=case)
+            tx.cases.save(replace(case, lead_member="member-b", version=case.version + 1), previous=case)
     with services.uow.read() as tx:
         everything = tx.cases.list()
         total, first = tx.cases.page(limit=3)

@@ -31,8 +31,9 @@ def test_a_migrated_database_matches_the_table_metadata(database_url: str) -> No
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "compare_server_default": False})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "compare_server_default": False}
+            )
             differences = compare_metadata(context, SQLModel.metadata)
     finally:
         engine.dispose()
@@ -44,10 +45,8 @@ def test_the_migrations_have_one_head() -> None:
     assert ScriptDirectory.from_config(_config()).get_heads() == ["0006_merge_heads"]
 
 
-@pytest.mark.parametrize("reached", ["0005_sessions", "0005_signed_checkpoints",
-                                     "0004_users", "0004_audit"])
-def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path,
-                                                              reached: str) -> None:
+@pytest.mark.parametrize("reached", ["0005_sessions", "0005_signed_checkpoints", "0004_users", "0004_audit"])
+def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path, reached: str) -> None:
     """A database migrated by an older ncpflow to one branch's head upgrades to 0006."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
@@ -75,4 +74,3 @@ def test_the_row_records_are_generated_from_the_current_tables() -> None:
     """storage/rows.py (the repositories' column lists) is what storage/tables.py makes it;
     after a change to the tables, `python -m storage.tables` writes it again."""
     assert ROWS.read_text(encoding="utf-8") == render_rows()
-

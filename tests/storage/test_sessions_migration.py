@@ -26,9 +26,12 @@ def test_tokens_made_before_the_migration_still_sign_in_after_it(tmp_path: Path)
     with engine.connect() as conn:
         config.attributes["connection"] = conn.execution_options(**{WRITE: True})
         command.upgrade(config, "0004_users")
-        conn.execute(text("INSERT INTO users (name, role, token_hash, created_at) "
-                          "VALUES ('hanna', 'handler', :h, :at)"),
-                     {"h": users.token_hash(token), "at": datetime(2025, 1, 2, tzinfo=UTC)})
+        conn.execute(
+            text(
+                "INSERT INTO users (name, role, token_hash, created_at) VALUES ('hanna', 'handler', :h, :at)"
+            ),
+            {"h": users.token_hash(token), "at": datetime(2025, 1, 2, tzinfo=UTC)},
+        )
         conn.commit()
     engine.dispose()
     services = bootstrap(make_settings(url), require_initialised=False)

@@ -35,7 +35,8 @@ def test_the_lock_file_sits_beside_a_database_file_and_not_beside_memory() -> No
 
 
 def test_if_free_gives_the_turn_when_nobody_holds_it_and_keeps_it_until_the_block_ends(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "x.db-writer.lock"
     mine, other = WriterLock(path), WriterLock(path)  # two descriptors: like two processes
     turn = mine.if_free()
@@ -50,8 +51,13 @@ def test_if_free_gives_the_turn_when_nobody_holds_it_and_keeps_it_until_the_bloc
 
 def test_if_free_answers_none_at_once_while_another_process_writes(tmp_path: Path) -> None:
     path = tmp_path / "x.db-writer.lock"
-    with subprocess.Popen([sys.executable, "-c", HOLD, str(path)], cwd=ROOT,
-                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as holder:
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
         assert holder.stdin is not None and holder.stdout is not None
         assert holder.stdout.readline().strip() == "held"
         lock = WriterLock(path)
@@ -71,8 +77,7 @@ def test_a_blocked_writer_goes_as_soon_as_the_holder_lets_go(tmp_path: Path) -> 
     first, second = WriterLock(path), WriterLock(path)
     order: list[str] = []
     first.acquire()
-    waiter = threading.Thread(target=lambda: (second.acquire(), order.append("second"),
-                                              second.release()))
+    waiter = threading.Thread(target=lambda: (second.acquire(), order.append("second"), second.release()))
     waiter.start()
     time.sleep(0.2)
     assert order == []  # still waiting in the kernel
@@ -82,8 +87,7 @@ def test_a_blocked_writer_goes_as_soon_as_the_holder_lets_go(tmp_path: Path) -> 
     assert order == ["first done", "second"]
 
 
-def test_the_lock_file_is_made_as_sqlite_makes_its_own_files_for_the_group_to_share(
-        tmp_path: Path) -> None:
+def test_the_lock_file_is_made_as_sqlite_makes_its_own_files_for_the_group_to_share(tmp_path: Path) -> None:
     # A cron job as another user of the database's group must be able to queue too (it only
     # needs to read the file: flock works on a read-only descriptor).
     path = tmp_path / "x.db-writer.lock"
@@ -101,7 +105,8 @@ def test_the_lock_file_is_made_as_sqlite_makes_its_own_files_for_the_group_to_sh
 
 
 def test_the_holding_thread_may_take_the_turn_again_and_keeps_it_until_the_outer_release(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "x.db-writer.lock"
     lock, other = WriterLock(path), WriterLock(path)
     with lock.held():
@@ -111,8 +116,7 @@ def test_the_holding_thread_may_take_the_turn_again_and_keeps_it_until_the_outer
     assert other.if_free() is not None
 
 
-def test_a_lock_file_that_cannot_be_made_is_named_in_the_error_and_blocks_nobody(
-        tmp_path: Path) -> None:
+def test_a_lock_file_that_cannot_be_made_is_named_in_the_error_and_blocks_nobody(tmp_path: Path) -> None:
     lock = WriterLock(tmp_path / "missing-dir" / "x.db-writer.lock")
     with pytest.raises(StorageUnavailableError, match="missing-dir"):
         lock.acquire()
@@ -132,7 +136,8 @@ def test_a_lock_file_that_cannot_be_made_is_named_in_the_error_and_blocks_nobody
 
 
 def test_a_sqlite_unit_of_work_offers_the_turn_only_when_no_other_writer_has_it(
-        services: Services, database_url: str) -> None:
+    services: Services, database_url: str
+) -> None:
     if not database_url.startswith("sqlite"):
         assert services.uow.writer_if_free() is None  # PostgreSQL writers wait on the server
         return

@@ -58,12 +58,21 @@ FIXTURE = Path(__file__).with_name("fixtures") / "audit_chain.json"
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 BLOCKED = "Blocked Holdings AS"
 MEMBERS: list[dict[str, Any]] = [
-    {"id": "anna", "name": "Anna", "email": "anna@ncp.test", "role": "chair",
-     "soft_conflicts": [BLOCKED]},
-    {"id": "bjorn", "name": "Bjørn", "email": "bjorn@ncp.test",
-     "conflicts": ["Nordic Metals ASA"], "soft_conflicts": [BLOCKED]},
-    {"id": "cecilie", "name": "Cecilie", "email": "cecilie@ncp.test", "language": "en",
-     "soft_conflicts": [BLOCKED]},
+    {"id": "anna", "name": "Anna", "email": "anna@ncp.test", "role": "chair", "soft_conflicts": [BLOCKED]},
+    {
+        "id": "bjorn",
+        "name": "Bjørn",
+        "email": "bjorn@ncp.test",
+        "conflicts": ["Nordic Metals ASA"],
+        "soft_conflicts": [BLOCKED],
+    },
+    {
+        "id": "cecilie",
+        "name": "Cecilie",
+        "email": "cecilie@ncp.test",
+        "language": "en",
+        "soft_conflicts": [BLOCKED],
+    },
 ]
 SECTIONS: dict[str, Any] = {
     "ncp": {"name": "Norway's NCP", "language": "nb", "secretariat": ["post@ncp.test"]},
@@ -75,17 +84,18 @@ SECTIONS: dict[str, Any] = {
 def _counted_secrets() -> Iterator[None]:
     """Message-IDs and API tokens from counters: the same run writes the same entries."""
     ids, tokens = itertools.count(1), itertools.count(1)
-    with mock.patch.object(uuid, "uuid4", side_effect=lambda: uuid.UUID(int=next(ids))), \
-            mock.patch.object(secrets, "token_urlsafe",
-                              side_effect=lambda _n=32: f"token-{next(tokens):038d}"):
+    with (
+        mock.patch.object(uuid, "uuid4", side_effect=lambda: uuid.UUID(int=next(ids))),
+        mock.patch.object(secrets, "token_urlsafe", side_effect=lambda _n=32: f"token-{next(tokens):038d}"),
+    ):
         yield
 
 
-def _services(url: str, clock: FixedClock, members: list[dict[str, Any]],
-              channel: RecordingChannel, **rotation: Any) -> Services:
+def _services(
+    url: str, clock: FixedClock, members: list[dict[str, Any]], channel: RecordingChannel, **rotation: Any
+) -> Services:
     sections = {**SECTIONS, **({"rotation": rotation} if rotation else {})}
-    return bootstrap(make_settings(url, members=members, **sections), clock=clock,
-                     channel=channel)
+    return bootstrap(make_settings(url, members=members, **sections), clock=clock, channel=channel)
 
 
 def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
@@ -95,73 +105,168 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         sync_members(uow=app.uow, clock=clock, settings=app.settings, actor="config")
         load_demo(app)  # opened, transitioned, lead_assigned
         clock.advance(hours=1)
-        case = open_case(uow=app.uow, clock=clock, policy=app.policy, reference_prefix="NCP",
-                         title="Tailings dam", submitters=[
-                             PartyInput("Kari Nordmann", "individual", confidential=True),
-                             PartyInput("Friends of the Fjord", "ngo",
-                                        org_number="987 654 321")],
-                         enterprises=[PartyInput("Nordic Metals ASA", org_number="923456789")],
-                         actor="sek", received=date(2025, 2, 24),
-                         themes=["environment"], host_countries=["BR"], sector="Mining",
-                         guidelines_edition="2023", supporting_ncps=["SE"], notices=notices)
+        case = open_case(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference_prefix="NCP",
+            title="Tailings dam",
+            submitters=[
+                PartyInput("Kari Nordmann", "individual", confidential=True),
+                PartyInput("Friends of the Fjord", "ngo", org_number="987 654 321"),
+            ],
+            enterprises=[PartyInput("Nordic Metals ASA", org_number="923456789")],
+            actor="sek",
+            received=date(2025, 2, 24),
+            themes=["environment"],
+            host_countries=["BR"],
+            sector="Mining",
+            guidelines_edition="2023",
+            supporting_ncps=["SE"],
+            notices=notices,
+        )
         ref = case.reference
-        blocked = open_case(uow=app.uow, clock=clock, policy=app.policy,
-                            reference_prefix="NCP", title="Nobody may lead",
-                            submitters=[PartyInput("Fellesforbundet", "trade_union")],
-                            enterprises=[PartyInput(BLOCKED)], actor="sek",
-                            received=date(2025, 2, 25), notices=notices)  # lead_unassigned
+        blocked = open_case(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference_prefix="NCP",
+            title="Nobody may lead",
+            submitters=[PartyInput("Fellesforbundet", "trade_union")],
+            enterprises=[PartyInput(BLOCKED)],
+            actor="sek",
+            received=date(2025, 2, 25),
+            notices=notices,
+        )  # lead_unassigned
         clock.advance(hours=1)
-        advance(uow=app.uow, clock=clock, policy=app.policy, reference=ref,
-                trigger="begin_assessment", actor="sek", reason="Receipt acknowledged")
+        advance(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            trigger="begin_assessment",
+            actor="sek",
+            reason="Receipt acknowledged",
+        )
         clock.advance(hours=1)
-        pause_case(uow=app.uow, clock=clock, reference=ref, actor="sek",
-                   reason="Parallel proceedings", requested_by="Nordic Metals ASA")
+        pause_case(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            actor="sek",
+            reason="Parallel proceedings",
+            requested_by="Nordic Metals ASA",
+        )
         clock.advance(days=5)
-        pause_case(uow=app.uow, clock=clock, reference=blocked.reference, actor="sek",
-                   reason="Awaiting documents")
+        pause_case(
+            uow=app.uow, clock=clock, reference=blocked.reference, actor="sek", reason="Awaiting documents"
+        )
         resume_case(uow=app.uow, clock=clock, reference=ref, actor="sek")
         clock.advance(hours=1)
-        resume_case(uow=app.uow, clock=clock, reference=blocked.reference, actor="sek",
-                    reason="Documents arrived")
-        extend_deadline(uow=app.uow, clock=clock, reference=ref,
-                        deadline="initial_assessment", actor="chair", days=10,
-                        reason="Translation of annexes awaited")
-        extend_deadline(uow=app.uow, clock=clock, reference=ref,
-                        deadline="initial_assessment", actor="chair", months=1,
-                        reason="More time")
+        resume_case(
+            uow=app.uow, clock=clock, reference=blocked.reference, actor="sek", reason="Documents arrived"
+        )
+        extend_deadline(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            deadline="initial_assessment",
+            actor="chair",
+            days=10,
+            reason="Translation of annexes awaited",
+        )
+        extend_deadline(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            deadline="initial_assessment",
+            actor="chair",
+            months=1,
+            reason="More time",
+        )
         clock.advance(hours=1)
-        advance(uow=app.uow, clock=clock, policy=app.policy, reference=ref, trigger="accept",
-                actor="sek", reason="Material issues", scope="Chapter VI only")
+        advance(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            trigger="accept",
+            actor="sek",
+            reason="Material issues",
+            scope="Chapter VI only",
+        )
         clock.advance(hours=1)
-        edit_case(uow=app.uow, clock=clock, reference=ref, actor="chair",
-                  reason="Harm continues", guidelines_edition="both",
-                  supporting_ncps=["SE", "DK"], sector="")
-        edit_case(uow=app.uow, clock=clock, reference=ref, actor="chair", reason="Scope",
-                  themes=["environment", "human_rights"], host_countries=["BR", "CL"],
-                  sector="Metals")
+        edit_case(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            actor="chair",
+            reason="Harm continues",
+            guidelines_edition="both",
+            supporting_ncps=["SE", "DK"],
+            sector="",
+        )
+        edit_case(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            actor="chair",
+            reason="Scope",
+            themes=["environment", "human_rights"],
+            host_countries=["BR", "CL"],
+            sector="Metals",
+        )
         clock.advance(hours=1)
         with app.uow.read() as tx:  # the lead now, whoever the rotation chose
             current = tx.cases.get(ref).lead_member
         other = next(m["id"] for m in MEMBERS if m["id"] not in {current, "bjorn"})
-        reassign(uow=app.uow, clock=clock, reference=ref, to=other, actor="chair",
-                 reason="Workload", notices=notices)
+        reassign(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            to=other,
+            actor="chair",
+            reason="Workload",
+            notices=notices,
+        )
         clock.advance(hours=1)
-        reassign(uow=app.uow, clock=clock, reference=ref, to="bjorn", actor="chair",
-                 reason="Expertise", override=True, notices=notices)
+        reassign(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            to="bjorn",
+            actor="chair",
+            reason="Expertise",
+            override=True,
+            notices=notices,
+        )
         clock.advance(hours=1)
-        recuse(uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="bjorn",
-               actor="bjorn", reason="Former employer", notices=notices)
+        recuse(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            member="bjorn",
+            actor="bjorn",
+            reason="Former employer",
+            notices=notices,
+        )
         clock.advance(days=60)
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)  # alert
         dispatch(uow=app.uow, clock=clock, channel=channel)  # notified
         add_user(uow=app.uow, clock=clock, name="auditor", role="auditor", actor="admin")
-        add_user(uow=app.uow, clock=clock, name="anna", role="member", actor="admin",
-                 member_id="anna", password="correct horse battery")
-        set_password(uow=app.uow, clock=clock, name="auditor", password="staple battery",
-                     actor="admin")
+        add_user(
+            uow=app.uow,
+            clock=clock,
+            name="anna",
+            role="member",
+            actor="admin",
+            member_id="anna",
+            password="correct horse battery",
+        )
+        set_password(uow=app.uow, clock=clock, name="auditor", password="staple battery", actor="admin")
         issued = issue_token(uow=app.uow, clock=clock, name="auditor", actor="admin")
-        revoke_token(uow=app.uow, clock=clock, name="auditor", token_id=issued.listed.id,
-                     actor="admin")
+        revoke_token(uow=app.uow, clock=clock, name="auditor", token_id=issued.listed.id, actor="admin")
         revoke_token(uow=app.uow, clock=clock, name="auditor", token_id=None, actor="admin")
         enrol_totp(uow=app.uow, clock=clock, name="anna", actor="admin", issuer="ncpflow")
         remove_totp(uow=app.uow, clock=clock, name="anna", actor="admin")
@@ -172,21 +277,37 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             signin.password("anna", "not her password", "192.0.2.7")
         clock.advance(hours=1)
         list(export_rows(uow=app.uow, clock=clock, reveal=True, actor="admin"))
-        list(export_rows(uow=app.uow, clock=clock, case_ref=ref, since=date(2025, 1, 1),
-                         until=date(2025, 12, 31), reveal=True, actor="admin"))
+        list(
+            export_rows(
+                uow=app.uow,
+                clock=clock,
+                case_ref=ref,
+                since=date(2025, 1, 1),
+                until=date(2025, 12, 31),
+                reveal=True,
+                actor="admin",
+            )
+        )
     finally:
         app.close()
     # Config changes: a new conflict for every lead (members_synced, then lead_alert).
     clock.advance(days=1)
-    changed = [{**m, "conflicts": [*m.get("conflicts", []), "Nordic Metals ASA",
-                                   "Nordic Wind Power AS", "Havbruk Seafood ASA"]}
-               for m in MEMBERS[::-1]] + [{"id": "dag", "name": "Dag",
-                                          "email": "dag@ncp.test"}]
+    changed = [
+        {
+            **m,
+            "conflicts": [
+                *m.get("conflicts", []),
+                "Nordic Metals ASA",
+                "Nordic Wind Power AS",
+                "Havbruk Seafood ASA",
+            ],
+        }
+        for m in MEMBERS[::-1]
+    ] + [{"id": "dag", "name": "Dag", "email": "dag@ncp.test"}]
     app = _services(url, clock, changed, channel)
     try:
         sync_members(uow=app.uow, clock=clock, settings=app.settings, actor="config")
-        alert_unavailable_leads(uow=app.uow, clock=clock,
-                                notices=Notices(app.settings, app.render))
+        alert_unavailable_leads(uow=app.uow, clock=clock, notices=Notices(app.settings, app.render))
     finally:
         app.close()
     clock.advance(days=1)
@@ -220,8 +341,9 @@ def main() -> None:
         built.close()
         chain = run(url)
     FIXTURE.parent.mkdir(exist_ok=True)
-    FIXTURE.write_text(json.dumps(chain, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                       encoding="utf-8")
+    FIXTURE.write_text(
+        json.dumps(chain, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     kinds = sorted({e["kind"] for e in chain})
     sys.stdout.write(f"{len(chain)} entries, {len(kinds)} kinds: {', '.join(kinds)}\n")
 

@@ -18,9 +18,17 @@ from workflow.queries import get_case
 
 
 def step(services: Services, reference: str, trigger: str, at: date, **extra: str):  # type: ignore[no-untyped-def]
-    return advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                   reference=reference, trigger=trigger, actor="sek", reason="because",
-                   at=at, **extra)
+    return advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=reference,
+        trigger=trigger,
+        actor="sek",
+        reason="because",
+        at=at,
+        **extra,
+    )
 
 
 def test_a_transition_meets_the_old_deadlines_and_starts_the_new(services: Services) -> None:
@@ -36,8 +44,7 @@ def test_a_transition_meets_the_old_deadlines_and_starts_the_new(services: Servi
     assert get_case(uow=services.uow, reference=ref) == case
 
 
-def test_a_transition_whose_audit_write_fails_leaves_the_case_untouched(
-        services: Services) -> None:
+def test_a_transition_whose_audit_write_fails_leaves_the_case_untouched(services: Services) -> None:
     """Case, deadlines and audit commit together: a failing audit insert undoes the rest."""
     ref = open_one(services)
     before = get_case(uow=services.uow, reference=ref)
@@ -64,8 +71,16 @@ def test_a_stale_expected_version_is_a_conflict(services: Services) -> None:
     ref = open_one(services)
     step(services, ref, "begin_assessment", date(2025, 2, 3))
     with pytest.raises(ConflictError, match="expected version 1, found version 2"):
-        advance(uow=services.uow, clock=services.clock, policy=services.policy, reference=ref,
-                trigger="accept", actor="sek", reason="r", expected_version=1)
+        advance(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference=ref,
+            trigger="accept",
+            actor="sek",
+            reason="r",
+            expected_version=1,
+        )
     assert get_case(uow=services.uow, reference=ref).state is State.INITIAL_ASSESSMENT
     assert verify_chain(uow=services.uow).entries == 2
 
@@ -78,20 +93,20 @@ def test_each_transition_logs_one_case_transitioned_line(services: Services) -> 
     transitioned = [e for e in logs if e["event"] == "case_transitioned"]
     assert len(transitioned) == 1
     assert transitioned[0]["case"] == ref
-    assert (transitioned[0]["from_state"], transitioned[0]["to_state"]) == (
-        "received", "initial_assessment")
+    assert (transitioned[0]["from_state"], transitioned[0]["to_state"]) == ("received", "initial_assessment")
 
 
 def test_references_count_per_year_of_receipt(services: Services) -> None:
     """NCP-2024-001, NCP-2025-001, NCP-2025-002: the year is the year of receipt."""
-    refs = [open_one(services, received=date(2025, 1, 5)),
-            open_one(services, received=date(2024, 12, 30)),
-            open_one(services, received=date(2025, 2, 1))]
+    refs = [
+        open_one(services, received=date(2025, 1, 5)),
+        open_one(services, received=date(2024, 12, 30)),
+        open_one(services, received=date(2025, 2, 1)),
+    ]
     assert refs == ["NCP-2025-001", "NCP-2024-001", "NCP-2025-002"]
 
 
-def test_audit_entries_record_when_it_happened_and_when_it_was_recorded(
-        services: Services) -> None:
+def test_audit_entries_record_when_it_happened_and_when_it_was_recorded(services: Services) -> None:
     """A backdated step keeps both instants, so auditors see the late entry."""
     ref = open_one(services)
     step(services, ref, "begin_assessment", date(2025, 2, 3))

@@ -44,8 +44,12 @@ NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 RECEIVED = date(2025, 1, 6)  # acknowledgement due 20 Jan, initial assessment due 6 Apr 2025
 open_one = partial(helpers.open_one, received=RECEIVED)
 # A first sweep on 2 June 2025, months late: per deadline the latest overdue rung + escalation.
-CATCH_UP = {("acknowledgement", "overdue-19"), ("acknowledgement", "escalation"),
-            ("initial_assessment", "overdue-8"), ("initial_assessment", "escalation")}
+CATCH_UP = {
+    ("acknowledgement", "overdue-19"),
+    ("acknowledgement", "escalation"),
+    ("initial_assessment", "overdue-8"),
+    ("initial_assessment", "escalation"),
+}
 ROWS_PER_CASE = 2 * 2 + 2 * 3  # overdue: the secretariat; escalation: the secretariat + chair
 
 
@@ -82,8 +86,11 @@ def sql(app: Services, query: str, **params: Any) -> list[Any]:
 
 
 def outbox(app: Services) -> list[Any]:
-    return sql(app, "SELECT id, message_id, case_ref, kind, recipient, language, subject, "
-                    "text_body, html_body, status, attempts, last_error FROM outbox ORDER BY id")
+    return sql(
+        app,
+        "SELECT id, message_id, case_ref, kind, recipient, language, subject, "
+        "text_body, html_body, status, attempts, last_error FROM outbox ORDER BY id",
+    )
 
 
 def pairs(alerts: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -95,6 +102,7 @@ def entries(app: Services, kind: str) -> list[Any]:
 
 
 # --- the sweep ---------------------------------------------------------------------------------
+
 
 def test_the_same_sweep_twice_queues_nothing_the_second_time(app: Services) -> None:
     """Idempotent: the (deadline, rung, due) claim is taken once; a rerun finds it taken."""
@@ -110,23 +118,24 @@ def test_the_same_sweep_twice_queues_nothing_the_second_time(app: Services) -> N
     assert sql(app, "SELECT COUNT(*) FROM alerts")[0][0] == len(first)
 
 
-def test_a_sweep_after_weeks_of_downtime_catches_up_without_flooding(app: Services,
-                                                                     clock: FixedClock) -> None:
+def test_a_sweep_after_weeks_of_downtime_catches_up_without_flooding(
+    app: Services, clock: FixedClock
+) -> None:
     """Months of missed sweeps: per deadline only the latest overdue rung and the escalation."""
     ref = open_one(app)
     alerts = run_sweep(app)
     assert pairs(alerts) == CATCH_UP
     assert all(a["case"] == ref for a in alerts)
     assert {(a["deadline"], a["due"]) for a in alerts} == {
-        ("acknowledgement", "2025-01-20"), ("initial_assessment", "2025-04-06")}
+        ("acknowledgement", "2025-01-20"),
+        ("initial_assessment", "2025-04-06"),
+    }
     clock.advance(days=1)
     assert run_sweep(app) == []
     clock.advance(days=6)  # 9 June: one more overdue repeat each, never a second escalation
-    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-20"),
-                                     ("initial_assessment", "overdue-9")}
+    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-20"), ("initial_assessment", "overdue-9")}
     clock.advance(days=60)  # another long outage: still one rung per deadline
-    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-28"),
-                                     ("initial_assessment", "overdue-17")}
+    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-28"), ("initial_assessment", "overdue-17")}
 
 
 def test_a_sweep_on_time_sends_the_reminders_in_turn(app: Services, clock: FixedClock) -> None:
@@ -136,38 +145,60 @@ def test_a_sweep_on_time_sends_the_reminders_in_turn(app: Services, clock: Fixed
     seen = []
     for day in range(45):
         clock.current = datetime(2025, 3, 3, 9, 0, tzinfo=UTC) + timedelta(days=day)
-        seen += [(clock.current.date().isoformat(), a["deadline"], a["rung"])
-                 for a in run_sweep(app)]
+        seen += [(clock.current.date().isoformat(), a["deadline"], a["rung"]) for a in run_sweep(app)]
     ack = [s for s in seen if s[1] == "acknowledgement"]
     # No 30-day reminder for a 14-day deadline: it would fall before receipt.
-    assert ack == [("2025-03-10", "acknowledgement", "before-7d"),
-                   ("2025-03-17", "acknowledgement", "due"),
-                   ("2025-03-24", "acknowledgement", "overdue-1"),
-                   ("2025-03-31", "acknowledgement", "overdue-2"),
-                   ("2025-04-07", "acknowledgement", "overdue-3"),
-                   ("2025-04-14", "acknowledgement", "overdue-4"),
-                   ("2025-04-16", "acknowledgement", "escalation")]
+    assert ack == [
+        ("2025-03-10", "acknowledgement", "before-7d"),
+        ("2025-03-17", "acknowledgement", "due"),
+        ("2025-03-24", "acknowledgement", "overdue-1"),
+        ("2025-03-31", "acknowledgement", "overdue-2"),
+        ("2025-04-07", "acknowledgement", "overdue-3"),
+        ("2025-04-14", "acknowledgement", "overdue-4"),
+        ("2025-04-16", "acknowledgement", "escalation"),
+    ]
     assert seen == ack  # the initial assessment's first reminder is not due until 4 May
 
 
-def test_met_deadlines_closed_and_paused_cases_fire_nothing(app: Services,
-                                                            clock: FixedClock) -> None:
+def test_met_deadlines_closed_and_paused_cases_fire_nothing(app: Services, clock: FixedClock) -> None:
     met = open_one(app, title="acknowledged")
-    advance(uow=app.uow, clock=clock, policy=app.policy, reference=met, trigger="begin_assessment",
-            actor="sek", reason="acknowledged", at=date(2025, 1, 10))
+    advance(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=met,
+        trigger="begin_assessment",
+        actor="sek",
+        reason="acknowledged",
+        at=date(2025, 1, 10),
+    )
     closed = open_one(app, title="transferred")
-    advance(uow=app.uow, clock=clock, policy=app.policy, reference=closed, trigger="transfer",
-            actor="sek", reason="another NCP leads", at=date(2025, 1, 10))
+    advance(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=closed,
+        trigger="transfer",
+        actor="sek",
+        reason="another NCP leads",
+        at=date(2025, 1, 10),
+    )
     # Even an open deadline left on a closed case (bad data) must not alert.
-    sql(app, "UPDATE deadlines SET met_at = NULL WHERE case_id = "
-             "(SELECT id FROM cases WHERE reference = :r)", r=closed)
+    sql(
+        app,
+        "UPDATE deadlines SET met_at = NULL WHERE case_id = (SELECT id FROM cases WHERE reference = :r)",
+        r=closed,
+    )
     paused = open_one(app, title="paused")
-    pause_case(uow=app.uow, clock=clock, reference=paused, actor="sek", reason="court case",
-               at=date(2025, 1, 8))
+    pause_case(
+        uow=app.uow, clock=clock, reference=paused, actor="sek", reason="court case", at=date(2025, 1, 8)
+    )
 
     alerts = run_sweep(app)
     assert {(a["case"], a["deadline"], a["rung"]) for a in alerts} == {
-        (met, "initial_assessment", "overdue-8"), (met, "initial_assessment", "escalation")}
+        (met, "initial_assessment", "overdue-8"),
+        (met, "initial_assessment", "escalation"),
+    }
     assert {row[2] for row in outbox(app)} == {met}
 
     # Resuming moves the due dates on by the days paused: a fresh ladder for the new dates.
@@ -181,24 +212,30 @@ def test_met_deadlines_closed_and_paused_cases_fire_nothing(app: Services,
     assert run_sweep(app) == []
 
 
-def test_an_extension_starts_a_fresh_ladder_for_the_new_due_date(app: Services,
-                                                                 clock: FixedClock) -> None:
+def test_an_extension_starts_a_fresh_ladder_for_the_new_due_date(app: Services, clock: FixedClock) -> None:
     from workflow.pausing import extend_deadline
 
     ref = open_one(app, received=date(2025, 4, 1))  # initial assessment due 1 July
-    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-6"),
-                                     ("acknowledgement", "escalation"),
-                                     ("initial_assessment", "before-30d")}
-    extend_deadline(uow=app.uow, clock=clock, reference=ref, deadline="initial_assessment",
-                    actor="chair", reason="complex case", months=1)
+    assert pairs(run_sweep(app)) == {
+        ("acknowledgement", "overdue-6"),
+        ("acknowledgement", "escalation"),
+        ("initial_assessment", "before-30d"),
+    }
+    extend_deadline(
+        uow=app.uow,
+        clock=clock,
+        reference=ref,
+        deadline="initial_assessment",
+        actor="chair",
+        reason="complex case",
+        months=1,
+    )
     assert run_sweep(app) == []  # 1 August is more than 30 days away now
     clock.current = datetime(2025, 7, 2, 9, 0, tzinfo=UTC)
-    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-11"),
-                                     ("initial_assessment", "before-30d")}
+    assert pairs(run_sweep(app)) == {("acknowledgement", "overdue-11"), ("initial_assessment", "before-30d")}
 
 
-def test_recipients_are_the_lead_and_the_secretariat_and_the_chair_on_escalation(
-        app: Services) -> None:
+def test_recipients_are_the_lead_and_the_secretariat_and_the_chair_on_escalation(app: Services) -> None:
     """Each in their own language: the secretariat in [ncp] language, a member's own overrides."""
     ref = open_one(app)
     sql(app, "UPDATE cases SET lead_member = 'member-b' WHERE reference = :r", r=ref)
@@ -211,8 +248,12 @@ def test_recipients_are_the_lead_and_the_secretariat_and_the_chair_on_escalation
     rows = outbox(app)
     assert len(rows) == 2 * 3 + 2 * 4
     languages = {row[4]: row[5] for row in rows}
-    assert languages == {"member-b@ncp.test": "en", "post@ncp.test": "nb",
-                         "case.officer@ncp.test": "nb", "chair@ncp.test": "nb"}
+    assert languages == {
+        "member-b@ncp.test": "en",
+        "post@ncp.test": "nb",
+        "case.officer@ncp.test": "nb",
+        "chair@ncp.test": "nb",
+    }
     for row in rows:
         _, _, case_ref, kind, _, language, subject, body, html, status, attempts, _ = row
         assert case_ref == ref and status == "pending" and attempts == 0
@@ -223,8 +264,12 @@ def test_recipients_are_the_lead_and_the_secretariat_and_the_chair_on_escalation
         else:
             assert "Hei" in body and "overskredet" in subject
         assert f'<html lang="{language}">' in html
-    assert Counter(row[4] for row in rows) == {"member-b@ncp.test": 4, "post@ncp.test": 4,
-                                               "case.officer@ncp.test": 4, "chair@ncp.test": 2}
+    assert Counter(row[4] for row in rows) == {
+        "member-b@ncp.test": 4,
+        "post@ncp.test": 4,
+        "case.officer@ncp.test": 4,
+        "chair@ncp.test": 2,
+    }
 
 
 def test_a_lead_who_chairs_gets_one_escalation_not_two(app: Services) -> None:
@@ -310,15 +355,16 @@ def test_two_sweeps_racing_queue_each_alert_once(database_url: str) -> None:
 
 # --- the dispatcher ----------------------------------------------------------------------------
 
-def test_dispatch_sends_each_message_once_and_audits_it(app: Services,
-                                                        channel: RecordingChannel) -> None:
+
+def test_dispatch_sends_each_message_once_and_audits_it(app: Services, channel: RecordingChannel) -> None:
     ref = open_one(app)
     run_sweep(app)
     queued = outbox(app)
     assert run_dispatch(app) == {"sent": ROWS_PER_CASE, "failed": 0, "pending": 0}
     assert sorted(m.message_id for m in channel.sent) == sorted(r[1] for r in queued)
     assert {(m.recipient, m.subject, m.text, m.html) for m in channel.sent} == {
-        (r[4], r[6], r[7], r[8]) for r in queued}
+        (r[4], r[6], r[7], r[8]) for r in queued
+    }
     assert {row[9] for row in outbox(app)} == {"sent"}
     assert {row[10] for row in outbox(app)} == {1}
     notified = entries(app, "notified")
@@ -327,8 +373,7 @@ def test_dispatch_sends_each_message_once_and_audits_it(app: Services,
     for entry in notified:
         row = by_id[entry.data["outbox_id"]]
         assert entry.case_ref == ref and entry.actor == "outbox"
-        assert entry.data == {"outbox_id": row[0], "message_id": row[1], "recipient": row[4],
-                              "attempts": 1}
+        assert entry.data == {"outbox_id": row[0], "message_id": row[1], "recipient": row[4], "attempts": 1}
         assert row[3] in (entry.reason or "")
     assert run_dispatch(app) == {"sent": 0, "failed": 0, "pending": 0}
     assert len(channel.sent) == len(queued)
@@ -336,7 +381,8 @@ def test_dispatch_sends_each_message_once_and_audits_it(app: Services,
 
 
 def test_failures_keep_the_messages_and_back_off_1_2_4_minutes(
-        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    app: Services, clock: FixedClock, channel: RecordingChannel
+) -> None:
     open_one(app)
     run_sweep(app)
     n = ROWS_PER_CASE
@@ -362,7 +408,8 @@ def test_failures_keep_the_messages_and_back_off_1_2_4_minutes(
 
 
 def test_an_unreachable_server_stops_the_round_after_one_message_and_spends_no_other_attempt(
-        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    app: Services, clock: FixedClock, channel: RecordingChannel
+) -> None:
     open_one(app)
     run_sweep(app)
     n = ROWS_PER_CASE
@@ -392,7 +439,8 @@ def test_backoff_doubles_from_one_minute_up_to_six_hours() -> None:
 
 
 def test_a_message_failing_for_weeks_is_rescheduled_not_a_crash(
-        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    app: Services, clock: FixedClock, channel: RecordingChannel
+) -> None:
     """Dozens of failed attempts (a recipient the server keeps refusing): still a failure report
     and a retry in six hours, never an exception that stops the dispatcher."""
     open_one(app)
@@ -409,7 +457,8 @@ def test_a_message_failing_for_weeks_is_rescheduled_not_a_crash(
 
 
 def test_a_message_left_in_flight_waits_for_its_lease_then_goes_with_its_message_id(
-        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    app: Services, clock: FixedClock, channel: RecordingChannel
+) -> None:
     """A dispatcher that died between claiming and marking: nobody else sends it until the
     lease runs out; then it is resent once, with the Message-ID it was queued with."""
     open_one(app)
@@ -450,15 +499,22 @@ def test_a_norwegian_alert_explains_the_due_date_in_norwegian(app: Services) -> 
     ref = open_one(app)
     sql(app, "UPDATE cases SET lead_member = 'member-b' WHERE reference = :r", r=ref)
     run_sweep(app)
-    explained = {"nb": {"acknowledgement": "mottatt 6. jan. 2025 + 14 dager = 20. jan. 2025",
-                        "initial_assessment": "mottatt 6. jan. 2025 + 3 måneder = 6. apr. 2025"},
-                 "en": {"acknowledgement": "received 6 Jan 2025 + 14 days = 20 Jan 2025",
-                        "initial_assessment": "received 6 Jan 2025 + 3 months = 6 Apr 2025"}}
+    explained = {
+        "nb": {
+            "acknowledgement": "mottatt 6. jan. 2025 + 14 dager = 20. jan. 2025",
+            "initial_assessment": "mottatt 6. jan. 2025 + 3 måneder = 6. apr. 2025",
+        },
+        "en": {
+            "acknowledgement": "received 6 Jan 2025 + 14 days = 20 Jan 2025",
+            "initial_assessment": "received 6 Jan 2025 + 3 months = 6 Apr 2025",
+        },
+    }
     languages = set()
     for row in outbox(app):
         language, subject, body, html = row[5], row[6], row[7], row[8]
-        deadline = next(name for name in explained[language]
-                        if deadline_label(DeadlineName(name), language) in subject)
+        deadline = next(
+            name for name in explained[language] if deadline_label(DeadlineName(name), language) in subject
+        )
         expected = explained[language][deadline]
         prefix = "Slik er fristen beregnet: " if language == "nb" else "How the date is reached: "
         assert prefix + expected in body, body
@@ -470,6 +526,7 @@ def test_a_norwegian_alert_explains_the_due_date_in_norwegian(app: Services) -> 
 
 
 # --- stopping ----------------------------------------------------------------------------------
+
 
 class StoppingChannel(RecordingChannel):
     """Records like its parent; asks the dispatcher to stop while sending the `at`-th message."""
@@ -484,8 +541,7 @@ class StoppingChannel(RecordingChannel):
             self.stop.set()
 
 
-def test_a_stopped_dispatch_finishes_the_message_in_hand_and_leaves_the_rest_pending(
-        app: Services) -> None:
+def test_a_stopped_dispatch_finishes_the_message_in_hand_and_leaves_the_rest_pending(app: Services) -> None:
     """Stop during the 2nd message: it is sent and marked; the rest wait, none of them leased."""
     open_one(app)
     run_sweep(app)
@@ -502,7 +558,8 @@ def test_a_stopped_dispatch_finishes_the_message_in_hand_and_leaves_the_rest_pen
 
 
 def test_a_message_claimed_as_the_stop_arrives_is_given_back_unsent(
-        app: Services, clock: FixedClock, channel: RecordingChannel) -> None:
+    app: Services, clock: FixedClock, channel: RecordingChannel
+) -> None:
     """The stop comes while a message is being claimed: released at once, attempt not counted."""
     open_one(app)
     run_sweep(app)

@@ -27,9 +27,10 @@ MEMBERS: list[dict[str, Any]] = [
 
 @pytest.fixture
 def app(sqlite_url: str) -> Iterator[Application]:
-    built = bootstrap(make_settings(sqlite_url, members=MEMBERS,
-                                    ncp={"timezone": "Europe/Oslo"}),
-                      clock=FixedClock(datetime(2025, 6, 2, 23, 30, tzinfo=UTC)))
+    built = bootstrap(
+        make_settings(sqlite_url, members=MEMBERS, ncp={"timezone": "Europe/Oslo"}),
+        clock=FixedClock(datetime(2025, 6, 2, 23, 30, tzinfo=UTC)),
+    )
     built.members.sync()
     yield built
     built.close()
@@ -38,14 +39,20 @@ def app(sqlite_url: str) -> Iterator[Application]:
 def _outbox(app: Application) -> list[tuple[Any, ...]]:
     engine = app.uow.engine  # type: ignore[attr-defined]
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sqlalchemy.text(
-            "SELECT case_ref, kind, recipient FROM outbox ORDER BY id"))]
+        return [
+            tuple(r)
+            for r in conn.execute(sqlalchemy.text("SELECT case_ref, kind, recipient FROM outbox ORDER BY id"))
+        ]
 
 
 def _open(app: Application) -> str:
-    return app.cases.open(title="Complaint", submitters=[PartyInput("NGO", "ngo")],
-                          enterprises=[PartyInput("Havbruk Seafood ASA")], actor="sek",
-                          received=date(2025, 6, 2)).reference
+    return app.cases.open(
+        title="Complaint",
+        submitters=[PartyInput("NGO", "ngo")],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+        received=date(2025, 6, 2),
+    ).reference
 
 
 def test_a_bound_open_always_tells_the_new_lead(app: Application) -> None:
@@ -58,8 +65,17 @@ def test_a_bound_open_always_tells_the_new_lead(app: Application) -> None:
 
 def test_no_bound_method_takes_wiring_and_every_one_is_keyword_only(app: Application) -> None:
     """Groups bind the unit of work, clock and notices: callers pass only what they decide."""
-    groups = [app.cases, app.members, app.rotation, app.alerts, app.outbox, app.audit,
-              app.reports, app.users, app.calendar]
+    groups = [
+        app.cases,
+        app.members,
+        app.rotation,
+        app.alerts,
+        app.outbox,
+        app.audit,
+        app.reports,
+        app.users,
+        app.calendar,
+    ]
     for group in groups:
         for name, method in inspect.getmembers(group, inspect.ismethod):
             if name.startswith("_"):
@@ -74,20 +90,19 @@ def test_today_is_the_ncp_local_date_of_the_clock(app: Application) -> None:
     assert app.today() == date(2025, 6, 3)
 
 
-def test_as_of_gives_an_application_on_a_fixed_clock_and_leaves_the_first_alone(
-        app: Application) -> None:
+def test_as_of_gives_an_application_on_a_fixed_clock_and_leaves_the_first_alone(app: Application) -> None:
     """`--now 2025-07-01` is that date's local midnight; an instant is taken as given."""
     later = app.as_of("2025-07-01")
     assert later.today() == date(2025, 7, 1)
     assert later.clock.now() == datetime(2025, 6, 30, 22, 0, tzinfo=UTC)
     assert later.uow is app.uow and app.today() == date(2025, 6, 3)
-    assert app.as_of("2025-07-01T12:00:00+00:00").clock.now() == \
-        datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
+    assert app.as_of("2025-07-01T12:00:00+00:00").clock.now() == datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
     assert app.as_of(None) is app
 
 
 def test_the_signing_key_is_read_once_per_application(
-        app: Application, monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    app: Application, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     """Checkpoints and exports reuse the key the application read first."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(audit.SIGNING_KEY_ENV, Signer.generate().private_pem())

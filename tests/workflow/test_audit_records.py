@@ -14,8 +14,7 @@ from tests.workflow import audit_scenario
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_a_full_run_writes_every_declared_kind_and_the_same_chain_as_before(
-        database_url: str) -> None:
+def test_a_full_run_writes_every_declared_kind_and_the_same_chain_as_before(database_url: str) -> None:
     """Every kind the use cases write is declared and every declared kind is written; same
     events, same data, same hashes as before records were declared, so exports stay valid."""
     chain = audit_scenario.run(database_url)

@@ -77,9 +77,9 @@ def test_the_alert_sweep_reads_the_clock_under_the_write_lock(services: Services
 
 def test_the_duty_rotation_reads_the_clock_under_the_write_lock(database_url: str) -> None:
     """`rotation advance` (the scheduler's duty job) reads the clock inside its transaction."""
-    services = bootstrap(make_settings(database_url, rotation={"mode": "periodic",
-                                                               "every": "1mo"}),
-                         clock=FixedClock(NOW))
+    services = bootstrap(
+        make_settings(database_url, rotation={"mode": "periodic", "every": "1mo"}), clock=FixedClock(NOW)
+    )
     try:
         uow, clock = _watched(services)
         # No members to hand duty to: nothing rotates, but the clock was read all the same.

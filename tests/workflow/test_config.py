@@ -33,7 +33,8 @@ def test_a_relative_sqlite_path_is_read_beside_the_config_file(tmp_path: Path) -
 
 
 def test_the_database_flag_beats_the_environment_and_the_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--database, then $NCPFLOW_DATABASE_URL, then [database] url."""
     monkeypatch.setenv("NCPFLOW_DATABASE_URL", "sqlite:////env.db")
     assert load_settings(ROOT / "config.toml").database.url == "sqlite:////env.db"
@@ -47,25 +48,50 @@ def test_an_explicit_config_that_does_not_exist_is_an_error(tmp_path: Path) -> N
         load_settings(tmp_path / "missing.toml")
 
 
-@pytest.mark.parametrize(("data", "where", "problem"), [
-    ({"ncp": {"timezone": "Europe/Olso"}}, "[ncp] timezone", "not a known time zone"),
-    ({"timelines": {"procedure": "12 months"}}, "[timelines] procedure", "is not a duration"),
-    ({"timelines": {"holiday_country": "ZZ"}}, "[timelines] holiday_country", "'ZZ'"),
-    ({"alerts": {"before": ["30d", "soon"]}}, "[alerts] before", "'soon' is not a duration"),
-    ({"rotation": {"mode": "random"}}, "[rotation] mode", "'per_case' or 'periodic'"),
-    ({"members": [{"id": "a", "name": "A", "email": "a@x.no", "role": "boss"}]},
-     "[[members]] #1 role", "'chair' or 'member'"),
-    ({"members": [{"id": "a", "name": "A", "email": "a@x.no"},
-                  {"id": "a", "name": "B", "email": "b@x.no"}]},
-     "members", "member id 'a' appears twice"),
-    ({"members": [{"id": "a", "name": "A", "email": "a@x.no",
-                   "leave": [{"from": "2025-08-31", "to": "2025-06-01"}]}]},
-     "[[members]] #1 leave", "ends (2025-06-01) before it starts"),
-    ({"smtp": {"port": 0}}, "[smtp] port", "greater than or equal to 1"),
-    ({"procedure": {"examnation": False}}, "[procedure] examnation", "unknown key"),
-])
+@pytest.mark.parametrize(
+    ("data", "where", "problem"),
+    [
+        ({"ncp": {"timezone": "Europe/Olso"}}, "[ncp] timezone", "not a known time zone"),
+        ({"timelines": {"procedure": "12 months"}}, "[timelines] procedure", "is not a duration"),
+        ({"timelines": {"holiday_country": "ZZ"}}, "[timelines] holiday_country", "'ZZ'"),
+        ({"alerts": {"before": ["30d", "soon"]}}, "[alerts] before", "'soon' is not a duration"),
+        ({"rotation": {"mode": "random"}}, "[rotation] mode", "'per_case' or 'periodic'"),
+        (
+            {"members": [{"id": "a", "name": "A", "email": "a@x.no", "role": "boss"}]},
+            "[[members]] #1 role",
+            "'chair' or 'member'",
+        ),
+        (
+            {
+                "members": [
+                    {"id": "a", "name": "A", "email": "a@x.no"},
+                    {"id": "a", "name": "B", "email": "b@x.no"},
+                ]
+            },
+            "members",
+            "member id 'a' appears twice",
+        ),
+        (
+            {
+                "members": [
+                    {
+                        "id": "a",
+                        "name": "A",
+                        "email": "a@x.no",
+                        "leave": [{"from": "2025-08-31", "to": "2025-06-01"}],
+                    }
+                ]
+            },
+            "[[members]] #1 leave",
+            "ends (2025-06-01) before it starts",
+        ),
+        ({"smtp": {"port": 0}}, "[smtp] port", "greater than or equal to 1"),
+        ({"procedure": {"examnation": False}}, "[procedure] examnation", "unknown key"),
+    ],
+)
 def test_each_config_mistake_names_the_file_the_key_and_the_problem(
-        data: dict[str, object], where: str, problem: str) -> None:
+    data: dict[str, object], where: str, problem: str
+) -> None:
     """The message reads `FILE: KEY: PROBLEM`."""
     with pytest.raises(ConfigError) as caught:
         parse_settings(data, source="site.toml")
@@ -76,16 +102,19 @@ def test_each_config_mistake_names_the_file_the_key_and_the_problem(
 
 
 def test_the_roles_that_may_require_totp_are_the_user_roles_themselves(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`[web] require_totp_for` checks against states.users.Role, not a copy of its names."""
     from enum import StrEnum
 
     import workflow.config
 
-    assert parse_settings({"web": {"require_totp_for": ["admin", "auditor"]}},
-                          source="site.toml").web.require_totp_for == ("admin", "auditor")
+    assert parse_settings(
+        {"web": {"require_totp_for": ["admin", "auditor"]}}, source="site.toml"
+    ).web.require_totp_for == ("admin", "auditor")
     monkeypatch.setattr(workflow.config, "UserRole", StrEnum("Role", {"CLERK": "clerk"}))
-    assert parse_settings({"web": {"require_totp_for": ["clerk"]}},
-                          source="site.toml").web.require_totp_for == ("clerk",)
+    assert parse_settings(
+        {"web": {"require_totp_for": ["clerk"]}}, source="site.toml"
+    ).web.require_totp_for == ("clerk",)
     with pytest.raises(ConfigError, match="'admin' is not a role; roles are clerk"):
         parse_settings({"web": {"require_totp_for": ["admin"]}}, source="site.toml")

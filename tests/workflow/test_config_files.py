@@ -9,15 +9,20 @@ import pytest
 from workflow.config import ConfigError, load_settings
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    ('[ncp]\nname = "Café"\n'.encode("latin-1"), "not UTF-8 text (byte 0xe9 on line 2)"),
-    (b'[ncp]\nname = "\xff\xfe"\n', "not UTF-8 text"),
-    ('[ncp]\nname = "NCP"\n'.encode("utf-16"), "not UTF-8 text"),
-    (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested too deeply"),
-    (b"a = " + b"{b=" * 5_000 + b"1" + b"}" * 5_000 + b"\n", "nested too deeply"),
-], ids=["latin-1", "invalid-utf-8", "utf-16", "deep-arrays", "deep-tables"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('[ncp]\nname = "Café"\n'.encode("latin-1"), "not UTF-8 text (byte 0xe9 on line 2)"),
+        (b'[ncp]\nname = "\xff\xfe"\n', "not UTF-8 text"),
+        ('[ncp]\nname = "NCP"\n'.encode("utf-16"), "not UTF-8 text"),
+        (b"a = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", "nested too deeply"),
+        (b"a = " + b"{b=" * 5_000 + b"1" + b"}" * 5_000 + b"\n", "nested too deeply"),
+    ],
+    ids=["latin-1", "invalid-utf-8", "utf-16", "deep-arrays", "deep-tables"],
+)
 def test_a_config_file_not_utf8_or_nested_too_deeply_is_refused_naming_the_file(
-        tmp_path: Path, content: bytes, problem: str) -> None:
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
     """Latin-1, stray bytes, UTF-16 or TOML nested past the parser's depth: a ConfigError."""
     path = tmp_path / "config.toml"
     path.write_bytes(content)

@@ -15,9 +15,21 @@ from tests.conftest import InProcessCli
 
 
 def _open(ncp: InProcessCli, title: str, received: str) -> str:
-    made = ncp.json("case", "open", "--title", title, "--enterprise", "Nordisk Gruve AS",
-                    "--submitter", "Naturvernforbundet", "--received", received,
-                    "--actor", "secretariat", "--json")
+    made = ncp.json(
+        "case",
+        "open",
+        "--title",
+        title,
+        "--enterprise",
+        "Nordisk Gruve AS",
+        "--submitter",
+        "Naturvernforbundet",
+        "--received",
+        received,
+        "--actor",
+        "secretariat",
+        "--json",
+    )
     return str(made["reference"])
 
 
@@ -38,8 +50,11 @@ def _sql(url: str, sql: str, **params: Any) -> None:
 
 def _open_deadlines(ncp: InProcessCli, reference: str) -> set[tuple[str, str, date]]:
     shown = ncp.json("case", "show", reference, "--json")
-    return {(reference, d["name"].replace("_", " "), date.fromisoformat(d["due"]))
-            for d in shown["deadlines"] if d["status"] != "met"}
+    return {
+        (reference, d["name"].replace("_", " "), date.fromisoformat(d["due"]))
+        for d in shown["deadlines"]
+        if d["status"] != "met"
+    }
 
 
 def _events(data: bytes | str) -> list[Any]:
@@ -75,19 +90,27 @@ def cases(ncp: InProcessCli, database_url: str) -> dict[str, str]:
     _advance(ncp, refs["assessing"], "begin_assessment")
     # Leads set here, whatever rotation chose: member-b leads all but the received case (but
     # only the assessing one is running); member-d leads nothing.
-    for key, lead in (("received", "member-c"), ("assessing", "member-b"), ("closed", "member-b"),
-                      ("forced", "member-b")):
-        _sql(database_url, "UPDATE cases SET lead_member = :lead WHERE reference = :ref",
-             ref=refs[key], lead=lead)
+    for key, lead in (
+        ("received", "member-c"),
+        ("assessing", "member-b"),
+        ("closed", "member-b"),
+        ("forced", "member-b"),
+    ):
+        _sql(
+            database_url,
+            "UPDATE cases SET lead_member = :lead WHERE reference = :ref",
+            ref=refs[key],
+            lead=lead,
+        )
     _advance(ncp, refs["closed"], "begin_assessment", "reject", "publish", "close")
     # A closed case whose deadlines were never met (data from before a fix, say) stays out too.
-    _sql(database_url, "UPDATE cases SET state = 'closed' WHERE reference = :ref",
-         ref=refs["forced"])
+    _sql(database_url, "UPDATE cases SET state = 'closed' WHERE reference = :ref", ref=refs["forced"])
     return refs
 
 
 def test_one_all_day_event_per_open_deadline_of_running_cases(
-        ncp: InProcessCli, cases: dict[str, str]) -> None:
+    ncp: InProcessCli, cases: dict[str, str]
+) -> None:
     events = _events(_ics(ncp))
 
     expected = _open_deadlines(ncp, cases["received"]) | _open_deadlines(ncp, cases["assessing"])
@@ -106,8 +129,7 @@ def test_one_all_day_event_per_open_deadline_of_running_cases(
     assert (cases["assessing"], "acknowledgement") not in {_summary(e)[:2] for e in events}
 
 
-def test_uids_are_unique_and_stable_across_exports(ncp: InProcessCli, cases: dict[str, str]
-                                                   ) -> None:
+def test_uids_are_unique_and_stable_across_exports(ncp: InProcessCli, cases: dict[str, str]) -> None:
     first = {str(e["UID"]): _summary(e) for e in _events(_ics(ncp))}
     assert len(first) == 5
     _advance(ncp, _open(ncp, "A later case", "2025-05-05"), "begin_assessment")
@@ -148,7 +170,8 @@ def test_output_writes_the_file(ncp: InProcessCli, cases: dict[str, str], tmp_pa
 
 
 def test_a_paused_case_keeps_its_events_and_says_the_date_will_move(
-        ncp: InProcessCli, cases: dict[str, str]) -> None:
+    ncp: InProcessCli, cases: dict[str, str]
+) -> None:
     reference = cases["received"]
     paused = ncp("case", "pause", reference, "--actor", "chair", "--reason", "parallel court case")
     assert paused.returncode == 0, paused.stderr

@@ -72,12 +72,18 @@ class LifecycleMachine(RuleBasedStateMachine):
         self.examination = examination
         self.services = bootstrap(
             make_settings(f"sqlite:///{path}", procedure={"examination": examination}),
-            clock=FixedClock(START))
+            clock=FixedClock(START),
+        )
         case = cases.open_case(
-            uow=self.services.uow, clock=self.services.clock, policy=self.services.policy,
-            reference_prefix="NCP", title="Gruvedrift i Finnmark",
+            uow=self.services.uow,
+            clock=self.services.clock,
+            policy=self.services.policy,
+            reference_prefix="NCP",
+            title="Gruvedrift i Finnmark",
             submitters=[cases.PartyInput("Norsk Folkehjelp", "ngo")],
-            enterprises=[cases.PartyInput("Nordic Mining ASA")], actor="secretariat")
+            enterprises=[cases.PartyInput("Nordic Mining ASA")],
+            actor="secretariat",
+        )
         self.reference = case.reference
 
     def teardown(self) -> None:
@@ -103,28 +109,42 @@ class LifecycleMachine(RuleBasedStateMachine):
             return False
         return not (trigger is Trigger.EXAMINE and not self.examination)
 
-    def fire(self, trigger: Trigger, outcome: Outcome | None, *, actor: str = "member-b",
-             reason: str = "next step") -> None:
+    def fire(
+        self, trigger: Trigger, outcome: Outcome | None, *, actor: str = "member-b", reason: str = "next step"
+    ) -> None:
         clock = self.svc.clock
         assert isinstance(clock, FixedClock)
         clock.advance(days=1)
         before = self.case()
         entries_before = len(self.entries())
-        should_succeed = (self.expect_success(before.state, trigger, outcome)
-                          and actor.strip() != "" and reason.strip() != "")
+        should_succeed = (
+            self.expect_success(before.state, trigger, outcome)
+            and actor.strip() != ""
+            and reason.strip() != ""
+        )
         refused: NcpflowError | None = None
         try:
             after = cases.advance(
-                uow=self.svc.uow, clock=clock, policy=self.svc.policy, reference=self.reference,
-                trigger=trigger.value, actor=actor, reason=reason,
-                outcome=outcome.value if outcome else None)
+                uow=self.svc.uow,
+                clock=clock,
+                policy=self.svc.policy,
+                reference=self.reference,
+                trigger=trigger.value,
+                actor=actor,
+                reason=reason,
+                outcome=outcome.value if outcome else None,
+            )
         except (TransitionNotAllowedError, OutcomeError, InvalidInputError) as error:
             refused = error
         if refused is not None:
             assert not should_succeed, f"{trigger}/{outcome} refused in {before.state}: {refused}"
             now = self.case()
             assert (now.version, now.state, now.outcome, now.deadlines) == (
-                before.version, before.state, before.outcome, before.deadlines)
+                before.version,
+                before.state,
+                before.outcome,
+                before.deadlines,
+            )
             assert len(self.entries()) == entries_before
             return
         assert should_succeed, f"{trigger}/{outcome} was allowed in {before.state}"
@@ -133,10 +153,17 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert after.version == before.version + 1
         stored = self.case()
         assert (stored.state, stored.version, stored.last_event_at) == (
-            after.state, after.version, clock.now())
+            after.state,
+            after.version,
+            clock.now(),
+        )
         last = self.entries()[-1]
         assert (last.from_state, last.to_state, last.actor, last.reason) == (
-            before.state.value, after.state.value, actor, reason)
+            before.state.value,
+            after.state.value,
+            actor,
+            reason,
+        )
 
     # -- rules ----------------------------------------------------------------------------
 
@@ -152,12 +179,17 @@ class LifecycleMachine(RuleBasedStateMachine):
         elif kind == "blank":
             trigger = data.draw(st.sampled_from(list(Trigger)), label="trigger")
             field = data.draw(st.sampled_from(["actor", "reason"]), label="blank field")
-            texts = {"actor": "member-b", "reason": "next step",
-                     field: data.draw(st.sampled_from(["", "  "]), label="blank")}
+            texts = {
+                "actor": "member-b",
+                "reason": "next step",
+                field: data.draw(st.sampled_from(["", "  "]), label="blank"),
+            }
             self.fire(trigger, None, actor=texts["actor"], reason=texts["reason"])
         else:
-            self.fire(data.draw(st.sampled_from(list(Trigger)), label="trigger"),
-                      data.draw(outcomes, label="outcome"))
+            self.fire(
+                data.draw(st.sampled_from(list(Trigger)), label="trigger"),
+                data.draw(outcomes, label="outcome"),
+            )
 
     def fire_an_offered_trigger(self, state: State, data: st.DataObject) -> None:
         offered = sorted({t for (s, t) in DEST if s is state}, key=list(Trigger).index)
@@ -207,8 +239,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert len({d.name for d in case.deadlines}) == len(case.deadlines)
 
 
-def test_random_trigger_sequences_keep_case_deadlines_and_audit_log_consistent(
-        sqlite_template: Path) -> None:
+def test_random_trigger_sequences_keep_case_deadlines_and_audit_log_consistent(sqlite_template: Path) -> None:
     """Any sequence of allowed and refused triggers leaves a consistent case and audit chain."""
     LifecycleMachine.template = sqlite_template
     run_state_machine_as_test(

@@ -16,8 +16,11 @@ def test_apscheduler_lines_are_json_in_the_json_log(capsys: pytest.CaptureFixtur
     configure(level="info", json=True)
     structlog.get_logger("ncpflow.scheduler").info("scheduler_started", jobs=2)
     scheduler = logging.getLogger("apscheduler.scheduler")
-    scheduler.warning("Execution of job %r skipped: maximum number of running instances "
-                      "reached (%d)", "ncpflow-outbox-dispatch", 1)
+    scheduler.warning(
+        "Execution of job %r skipped: maximum number of running instances reached (%d)",
+        "ncpflow-outbox-dispatch",
+        1,
+    )
     try:
         raise RuntimeError("the job broke")
     except RuntimeError:
@@ -27,9 +30,9 @@ def test_apscheduler_lines_are_json_in_the_json_log(capsys: pytest.CaptureFixtur
     events = [json.loads(line) for line in lines]
     assert [e["event"] for e in events] == [
         "scheduler_started",
-        "Execution of job 'ncpflow-outbox-dispatch' skipped: maximum number of running "
-        "instances reached (1)",
-        "Job raised an exception"]
+        "Execution of job 'ncpflow-outbox-dispatch' skipped: maximum number of running instances reached (1)",
+        "Job raised an exception",
+    ]
     assert [e["level"] for e in events] == ["info", "warning", "error"]
     assert events[1]["logger"] == "apscheduler.scheduler" and "timestamp" in events[1]
     assert "RuntimeError: the job broke" in events[2]["exception"]

@@ -26,27 +26,52 @@ TODAY = date(2025, 6, 2)  # the fixed clock's day
 
 
 def step(services: Services, reference: str, trigger: str, at: date | None = None) -> Case:
-    return advance(uow=services.uow, clock=services.clock, policy=services.policy,
-                   reference=reference, trigger=trigger, actor="sek", reason="because", at=at)
+    return advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=reference,
+        trigger=trigger,
+        actor="sek",
+        reason="because",
+        at=at,
+    )
 
 
-def pause(services: Services, reference: str, at: date | datetime | None,
-          reason: str = "parallel proceedings", requested_by: str | None = None) -> Case:
-    return pause_case(uow=services.uow, clock=services.clock, reference=reference, actor="sek",
-                      reason=reason, requested_by=requested_by, at=at)
+def pause(
+    services: Services,
+    reference: str,
+    at: date | datetime | None,
+    reason: str = "parallel proceedings",
+    requested_by: str | None = None,
+) -> Case:
+    return pause_case(
+        uow=services.uow,
+        clock=services.clock,
+        reference=reference,
+        actor="sek",
+        reason=reason,
+        requested_by=requested_by,
+        at=at,
+    )
 
 
-def resume(services: Services, reference: str, at: date | datetime | None,
-           reason: str | None = None) -> Case:
-    return resume_case(uow=services.uow, clock=services.clock, reference=reference,
-                       actor="chair", at=at, reason=reason)
+def resume(services: Services, reference: str, at: date | datetime | None, reason: str | None = None) -> Case:
+    return resume_case(
+        uow=services.uow, clock=services.clock, reference=reference, actor="chair", at=at, reason=reason
+    )
 
 
-def extend(services: Services, reference: str, deadline: str = "initial_assessment",
-           **amount: Any) -> Case:
-    return extend_deadline(uow=services.uow, clock=services.clock, reference=reference,
-                           deadline=deadline, actor="chair", reason="translation awaited",
-                           **amount)
+def extend(services: Services, reference: str, deadline: str = "initial_assessment", **amount: Any) -> Case:
+    return extend_deadline(
+        uow=services.uow,
+        clock=services.clock,
+        reference=reference,
+        deadline=deadline,
+        actor="chair",
+        reason="translation awaited",
+        **amount,
+    )
 
 
 def assessing(services: Services) -> str:
@@ -74,11 +99,17 @@ def test_the_acceptance_example_pauses_twelve_days_and_extends_ten(services: Ser
     assert due(case, D.ACKNOWLEDGEMENT) == date(2025, 2, 14)  # met on 3 Feb, before the pause
     assert case.deadline(D.INITIAL_ASSESSMENT).explain() == (  # type: ignore[union-attr]
         "received 31 Jan 2025 + 3 months = 30 Apr 2025"
-        ", + 12 days paused (parallel proceedings, 10 Feb 2025–22 Feb 2025) = 12 May 2025")
+        ", + 12 days paused (parallel proceedings, 10 Feb 2025–22 Feb 2025) = 12 May 2025"
+    )
     case = extend(services, ref, days=10)
     assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 22)
-    assert case.deadline(D.INITIAL_ASSESSMENT).explain().endswith(  # type: ignore[union-attr]
-        ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025")
+    assert (
+        case.deadline(D.INITIAL_ASSESSMENT)
+        .explain()
+        .endswith(  # type: ignore[union-attr]
+            ", + 10 days extended (translation awaited; approved by chair) = 22 May 2025"
+        )
+    )
     assert get_case(uow=services.uow, reference=ref) == case
 
 
@@ -97,20 +128,20 @@ def test_each_clock_step_is_an_audit_entry_with_its_data(services: Services) -> 
     assert resumed.data["paused_days"] == 12
     assert resumed.data["moved"] == [
         {"name": "initial_assessment", "before": "2025-04-30", "after": "2025-05-12"},
-        {"name": "procedure", "before": "2026-01-31", "after": "2026-02-12"}]
-    assert (extended.kind, extended.actor, extended.reason) == (
-        "extended", "chair", "translation awaited")
+        {"name": "procedure", "before": "2026-01-31", "after": "2026-02-12"},
+    ]
+    assert (extended.kind, extended.actor, extended.reason) == ("extended", "chair", "translation awaited")
     assert extended.data["deadline"] == "initial_assessment"
     assert extended.data["amount"] == "10d"
     assert extended.data["moved"] == [
-        {"name": "initial_assessment", "before": "2025-05-12", "after": "2025-05-22"}]
+        {"name": "initial_assessment", "before": "2025-05-12", "after": "2025-05-22"}
+    ]
     assert [e.data["version"] for e in (paused, resumed, extended)] == [3, 4, 5]
     verdict = verify_chain(uow=services.uow)
     assert verdict.ok and verdict.entries == 5
 
 
-def test_a_paused_case_is_open_not_overdue_and_left_out_of_the_overdue_list(
-        services: Services) -> None:
+def test_a_paused_case_is_open_not_overdue_and_left_out_of_the_overdue_list(services: Services) -> None:
     """Overdue on 2 Jun; paused 20 May: open and unlisted; resumed 1 Jun: overdue again."""
     ref, other = assessing(services), open_one(services)
     assert [c.reference for c in list_cases(uow=services.uow, overdue_on=TODAY)] == [ref, other]
@@ -118,7 +149,10 @@ def test_a_paused_case_is_open_not_overdue_and_left_out_of_the_overdue_list(
     view = json_of(case_view(case, today=TODAY))
     assert view["paused"] is True
     assert {d["name"]: d["status"] for d in view["deadlines"]} == {
-        "acknowledgement": "met", "initial_assessment": "open", "procedure": "open"}
+        "acknowledgement": "met",
+        "initial_assessment": "open",
+        "procedure": "open",
+    }
     assert [c.reference for c in list_cases(uow=services.uow, overdue_on=TODAY)] == [other]
     case = resume(services, ref, date(2025, 6, 1), reason="court ruled")
     assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 12)
@@ -153,36 +187,77 @@ def test_advancing_a_paused_case_is_refused_until_it_is_resumed(services: Servic
 Attempt = Callable[[Services, str], object]
 
 REFUSALS: list[tuple[str, Attempt, type[NcpflowError], str]] = [
-    ("pause a paused case", lambda s, r: pause(s, r, date(2025, 2, 12)), StepRefusedError,
-     "already paused since"),
-    ("extend unknown", lambda s, r: extend(s, r, "assessment", days=3), InvalidInputError,
-     "unknown deadline 'assessment'; one of: acknowledgement, initial_assessment"),
-    ("extend not started", lambda s, r: extend(s, r, "good_offices", days=3), StepRefusedError,
-     "deadline 'good_offices' has not started; open now: initial_assessment, procedure"),
-    ("extend met", lambda s, r: extend(s, r, "acknowledgement", days=3), StepRefusedError,
-     "deadline 'acknowledgement' was met on 2025-02-03; only an open deadline can be extended"),
-    ("zero days", lambda s, r: extend(s, r, days=0), InvalidInputError,
-     "an extension must be a positive number of days or months"),
-    ("negative months", lambda s, r: extend(s, r, months=-1), InvalidInputError,
-     "an extension must be a positive number of days or months"),
-    ("both amounts", lambda s, r: extend(s, r, days=3, months=1), InvalidInputError,
-     "give exactly one of --days N or --months N"),
-    ("no amount", lambda s, r: extend(s, r), InvalidInputError,
-     "give exactly one of --days N or --months N"),
-    ("advance", lambda s, r: step(s, r, "accept"), StepRefusedError,
-     "(parallel proceedings); resume it before 'accept'"),
-    ("resume before the pause", lambda s, r: resume(s, r, date(2025, 2, 9)), InvalidInputError,
-     "is before the case's last recorded step"),
-    ("resume in the future", lambda s, r: resume(s, r, date(2025, 6, 3)), InvalidInputError,
-     "--at 2025-06-03 is in the future"),
-    ("blank actor", lambda s, r: resume_case(uow=s.uow, clock=s.clock, reference=r, actor=" ",
-                                             at=None), InvalidInputError,
-     "an actor (--actor) is required"),
+    (
+        "pause a paused case",
+        lambda s, r: pause(s, r, date(2025, 2, 12)),
+        StepRefusedError,
+        "already paused since",
+    ),
+    (
+        "extend unknown",
+        lambda s, r: extend(s, r, "assessment", days=3),
+        InvalidInputError,
+        "unknown deadline 'assessment'; one of: acknowledgement, initial_assessment",
+    ),
+    (
+        "extend not started",
+        lambda s, r: extend(s, r, "good_offices", days=3),
+        StepRefusedError,
+        "deadline 'good_offices' has not started; open now: initial_assessment, procedure",
+    ),
+    (
+        "extend met",
+        lambda s, r: extend(s, r, "acknowledgement", days=3),
+        StepRefusedError,
+        "deadline 'acknowledgement' was met on 2025-02-03; only an open deadline can be extended",
+    ),
+    (
+        "zero days",
+        lambda s, r: extend(s, r, days=0),
+        InvalidInputError,
+        "an extension must be a positive number of days or months",
+    ),
+    (
+        "negative months",
+        lambda s, r: extend(s, r, months=-1),
+        InvalidInputError,
+        "an extension must be a positive number of days or months",
+    ),
+    (
+        "both amounts",
+        lambda s, r: extend(s, r, days=3, months=1),
+        InvalidInputError,
+        "give exactly one of --days N or --months N",
+    ),
+    ("no amount", lambda s, r: extend(s, r), InvalidInputError, "give exactly one of --days N or --months N"),
+    (
+        "advance",
+        lambda s, r: step(s, r, "accept"),
+        StepRefusedError,
+        "(parallel proceedings); resume it before 'accept'",
+    ),
+    (
+        "resume before the pause",
+        lambda s, r: resume(s, r, date(2025, 2, 9)),
+        InvalidInputError,
+        "is before the case's last recorded step",
+    ),
+    (
+        "resume in the future",
+        lambda s, r: resume(s, r, date(2025, 6, 3)),
+        InvalidInputError,
+        "--at 2025-06-03 is in the future",
+    ),
+    (
+        "blank actor",
+        lambda s, r: resume_case(uow=s.uow, clock=s.clock, reference=r, actor=" ", at=None),
+        InvalidInputError,
+        "an actor (--actor) is required",
+    ),
 ]
 
 
-def test_every_refused_clock_step_names_the_problem_and_writes_nothing(
-        services: Services) -> None:
+def test_every_refused_clock_step_names_the_problem_and_writes_nothing(services: Services) -> None:
     """On a paused case in assessment: each refusal leaves the case and the audit log alone."""
     ref = assessing(services)
     pause(services, ref, date(2025, 2, 10))
@@ -206,8 +281,7 @@ def test_a_running_or_closed_case_refuses_resume_and_pause(services: Services) -
     before = get_case(uow=services.uow, reference=ref)
     with pytest.raises(StepRefusedError) as caught:
         pause(services, ref, None)
-    assert str(caught.value) == (
-        f"case {ref} in state 'closed': a closed case has no clock to pause")
+    assert str(caught.value) == (f"case {ref} in state 'closed': a closed case has no clock to pause")
     assert get_case(uow=services.uow, reference=ref) == before
     assert len(list(audit_entries(uow=services.uow, case_ref=ref))) == 3
 
@@ -225,16 +299,17 @@ def test_a_pause_whose_audit_write_fails_leaves_the_case_running(services: Servi
 
 def test_a_case_keeps_the_calendar_it_started_with(database_url: str, clock: FixedClock) -> None:
     """Opened rolling in Oslo; config later turns the roll off and moves zone: the case keeps both."""
-    rolling = bootstrap(make_settings(database_url, timelines={
-        "roll_to_working_day": True, "holiday_country": "NO"}), clock=clock)
+    rolling = bootstrap(
+        make_settings(database_url, timelines={"roll_to_working_day": True, "holiday_country": "NO"}),
+        clock=clock,
+    )
     try:
         ref = open_one(rolling, received=date(2025, 2, 1))
         # 1 Feb + 3 months = Thu 1 May, Labour Day: rolled to Fri 2 May.
         assert due(get_case(uow=rolling.uow, reference=ref), D.INITIAL_ASSESSMENT) == date(2025, 5, 2)
     finally:
         rolling.close()
-    plain = bootstrap(make_settings(database_url, ncp={"timezone": "America/New_York"}),
-                      clock=clock)
+    plain = bootstrap(make_settings(database_url, ncp={"timezone": "America/New_York"}), clock=clock)
     try:
         case = get_case(uow=plain.uow, reference=ref)
         assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 2)
@@ -245,8 +320,13 @@ def test_a_case_keeps_the_calendar_it_started_with(database_url: str, clock: Fix
         assert list(audit_entries(uow=plain.uow, case_ref=ref))[-1].at == "2025-02-09T23:00:00.000000Z"
         case = resume(plain, ref, date(2025, 2, 26))  # 1 May + 16 days = Sat 17 May -> Mon 19 May
         assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 19)
-        assert case.deadline(D.INITIAL_ASSESSMENT).explain().endswith(  # type: ignore[union-attr]
-            "= 17 May 2025, rolled to the next working day = 19 May 2025")
+        assert (
+            case.deadline(D.INITIAL_ASSESSMENT)
+            .explain()
+            .endswith(  # type: ignore[union-attr]
+                "= 17 May 2025, rolled to the next working day = 19 May 2025"
+            )
+        )
         case = extend(plain, ref, days=12)  # 17 May + 12 days = Thu 29 May, Ascension -> 30 May
         assert due(case, D.INITIAL_ASSESSMENT) == date(2025, 5, 30)
         fresh = get_case(uow=plain.uow, reference=open_one(plain, received=date(2025, 2, 1)))

@@ -34,8 +34,13 @@ HANDLER = User(name="reader", role=Role.HANDLER)
 
 
 def _open(services: Services, n: int) -> Case:
-    reference = open_one(services, f"Enterprise {n} AS", title=f"Case {n}",
-                         submitter=f"Submitter {n}", received=date(2025, 5, 20 + n))
+    reference = open_one(
+        services,
+        f"Enterprise {n} AS",
+        title=f"Case {n}",
+        submitter=f"Submitter {n}",
+        received=date(2025, 5, 20 + n),
+    )
     return queries.get_case(uow=services.uow, reference=reference)
 
 
@@ -47,13 +52,14 @@ def _consistency(case: Case, first: dict[str, tuple[int, date]]) -> str | None:
     steps = case.version - version0
     if steps == len(deadline.extensions) == (deadline.due - due0).days:
         return None
-    return (f"{case.reference}: version {case.version} (+{steps}), "
-            f"{len(deadline.extensions)} extensions, due {deadline.due} (+"
-            f"{(deadline.due - due0).days} days)")
+    return (
+        f"{case.reference}: version {case.version} (+{steps}), "
+        f"{len(deadline.extensions)} extensions, due {deadline.due} (+"
+        f"{(deadline.due - due0).days} days)"
+    )
 
 
-def _view_consistency(view: dict[str, object], first: dict[str, tuple[int, date]]
-                      ) -> str | None:
+def _view_consistency(view: dict[str, object], first: dict[str, tuple[int, date]]) -> str | None:
     version0, due0 = first[str(view["reference"])]
     deadlines = view["deadlines"]
     assert isinstance(deadlines, list) and isinstance(view["version"], int)
@@ -62,12 +68,13 @@ def _view_consistency(view: dict[str, object], first: dict[str, tuple[int, date]
     moved = (date.fromisoformat(ack["due"]) - due0).days
     if steps == len(ack["extensions"]) == moved:
         return None
-    return (f"{view['reference']}: version {view['version']} (+{steps}), "
-            f"{len(ack['extensions'])} extensions, due moved {moved} days")
+    return (
+        f"{view['reference']}: version {view['version']} (+{steps}), "
+        f"{len(ack['extensions'])} extensions, due moved {moved} days"
+    )
 
 
-def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(
-        services: Services) -> None:
+def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(services: Services) -> None:
     """>= 500 reads during concurrent extensions: version, extensions and due date always agree."""
     opened = [_open(services, n) for n in range(CASES)]
     first: dict[str, tuple[int, date]] = {}
@@ -86,9 +93,15 @@ def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(
     def writer(ref: str) -> None:
         try:
             while not stop.is_set():
-                extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
-                                deadline="acknowledgement", actor="chair",
-                                reason="more time", days=1)
+                extend_deadline(
+                    uow=services.uow,
+                    clock=services.clock,
+                    reference=ref,
+                    deadline="acknowledgement",
+                    actor="chair",
+                    reason="more time",
+                    days=1,
+                )
                 with lock:
                     writes[0] += 1
         except BaseException as exc:  # reported by the test thread
@@ -98,13 +111,17 @@ def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(
         return [_view_consistency(view, first)]
 
     paths: list[Callable[[int], list[str | None]]] = [
-        lambda i: [_consistency(queries.get_case(uow=services.uow, reference=refs[i % CASES]),
-                                first)],
+        lambda i: [_consistency(queries.get_case(uow=services.uow, reference=refs[i % CASES]), first)],
         lambda i: [_consistency(c, first) for c in queries.list_cases(uow=services.uow)],
-        lambda i: [_view_consistency(json_of(v), first) for v in views.case_page(
-            uow=services.uow, today=TODAY, viewer=HANDLER).items],
-        lambda i: shown(json_of(views.show_case(uow=services.uow, reference=refs[i % CASES],
-                                                today=TODAY, viewer=HANDLER)[1])),
+        lambda i: [
+            _view_consistency(json_of(v), first)
+            for v in views.case_page(uow=services.uow, today=TODAY, viewer=HANDLER).items
+        ],
+        lambda i: shown(
+            json_of(
+                views.show_case(uow=services.uow, reference=refs[i % CASES], today=TODAY, viewer=HANDLER)[1]
+            )
+        ),
     ]
 
     def reader(offset: int) -> None:
@@ -122,8 +139,9 @@ def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(
             errors.append(exc)
             stop.set()
 
-    threads = ([threading.Thread(target=writer, args=(ref,)) for ref in refs]
-               + [threading.Thread(target=reader, args=(n,)) for n in range(3)])
+    threads = [threading.Thread(target=writer, args=(ref,)) for ref in refs] + [
+        threading.Thread(target=reader, args=(n,)) for n in range(3)
+    ]
     started = time.monotonic()
     for thread in threads:
         thread.start()
@@ -144,8 +162,15 @@ def test_a_read_inside_another_read_sees_the_outer_snapshot(services: Services) 
     ref = _open(services, 1).reference
     with services.uow.read():
         before = queries.get_case(uow=services.uow, reference=ref)
-        extend_deadline(uow=services.uow, clock=services.clock, reference=ref,
-                        deadline="acknowledgement", actor="chair", reason="more time", days=1)
+        extend_deadline(
+            uow=services.uow,
+            clock=services.clock,
+            reference=ref,
+            deadline="acknowledgement",
+            actor="chair",
+            reason="more time",
+            days=1,
+        )
         again = queries.get_case(uow=services.uow, reference=ref)
         shown = views.show_case(uow=services.uow, reference=ref, today=TODAY, viewer=HANDLER)[1]
     assert again == before

@@ -30,8 +30,9 @@ from workflow.rotation import sync_members
 
 FIRST = date(2025, 1, 6)
 AS_OF = date(2026, 6, 30)
-MEMBERS = [{"id": m, "name": m.title(), "email": f"{m}@ncp.example"}
-           for m in ("anna", "bjorn", "carl", "dina")]
+MEMBERS = [
+    {"id": m, "name": m.title(), "email": f"{m}@ncp.example"} for m in ("anna", "bjorn", "carl", "dina")
+]
 
 
 def at(day: date) -> datetime:
@@ -44,12 +45,30 @@ def plan(i: int) -> dict[str, Any]:
     kind = i % 5
     return {
         0: {"r": r, "decided": d(60), "outcome": "not_accepted", "outcome_on": d(60)},
-        1: {"r": r, "decided": d(80), "accepted": d(80), "pause": (d(90), d(120)),
-            "outcome": "agreement", "outcome_on": d(230)},
-        2: {"r": r, "decided": d(100), "accepted": d(100), "outcome": "partial_agreement",
-            "outcome_on": d(300), "published": d(320)},
-        3: {"r": r, "decided": d(50), "accepted": d(50), "extend": d(60),
-            "outcome": "no_agreement", "outcome_on": d(270)},
+        1: {
+            "r": r,
+            "decided": d(80),
+            "accepted": d(80),
+            "pause": (d(90), d(120)),
+            "outcome": "agreement",
+            "outcome_on": d(230),
+        },
+        2: {
+            "r": r,
+            "decided": d(100),
+            "accepted": d(100),
+            "outcome": "partial_agreement",
+            "outcome_on": d(300),
+            "published": d(320),
+        },
+        3: {
+            "r": r,
+            "decided": d(50),
+            "accepted": d(50),
+            "extend": d(60),
+            "outcome": "no_agreement",
+            "outcome_on": d(270),
+        },
         4: {"r": r, "withdrawn": d(30), "outcome": "withdrawn", "outcome_on": d(30)},
     }[kind] | {"i": i, "kind": kind}
 
@@ -63,17 +82,31 @@ def built(database_url: str) -> Iterator[tuple[Services, list[str]]]:
     refs: dict[int, str] = {}
 
     def step(trigger: str, i: int, outcome: str | None = None) -> Callable[[], Any]:
-        return lambda: advance(uow=services.uow, clock=clock, policy=services.policy,
-                               reference=refs[i], trigger=trigger, actor="chair",
-                               reason=trigger, outcome=outcome)
+        return lambda: advance(
+            uow=services.uow,
+            clock=clock,
+            policy=services.policy,
+            reference=refs[i],
+            trigger=trigger,
+            actor="chair",
+            reason=trigger,
+            outcome=outcome,
+        )
 
     def opener(i: int, received: date) -> Callable[[], Any]:
         def run() -> None:
-            refs[i] = open_case(uow=services.uow, clock=clock, policy=services.policy,
-                                reference_prefix="NCP", title=f"Case {i}",
-                                submitters=[PartyInput("Fagforbundet", "trade_union")],
-                                enterprises=[PartyInput("Nordisk Gruve AS")],
-                                actor="secretariat", received=received).reference
+            refs[i] = open_case(
+                uow=services.uow,
+                clock=clock,
+                policy=services.policy,
+                reference_prefix="NCP",
+                title=f"Case {i}",
+                submitters=[PartyInput("Fagforbundet", "trade_union")],
+                enterprises=[PartyInput("Nordisk Gruve AS")],
+                actor="secretariat",
+                received=received,
+            ).reference
+
         return run
 
     kw = {"uow": services.uow, "clock": clock, "actor": "chair"}
@@ -88,12 +121,24 @@ def built(database_url: str) -> Iterator[tuple[Services, list[str]]]:
             events.append((p["accepted"], 2, step("accept", i)))
             events.append((p["outcome_on"], 5, step("conclude", i, p["outcome"])))
         if "pause" in p:
-            events.append((p["pause"][0], 3, lambda i=i: pause_case(
-                **kw, reference=refs[i], reason="parallel proceedings")))
+            events.append(
+                (
+                    p["pause"][0],
+                    3,
+                    lambda i=i: pause_case(**kw, reference=refs[i], reason="parallel proceedings"),
+                )
+            )
             events.append((p["pause"][1], 4, lambda i=i: resume_case(**kw, reference=refs[i])))
         if "extend" in p:
-            events.append((p["extend"], 3, lambda i=i: extend_deadline(
-                **kw, reference=refs[i], deadline="good_offices", days=60, reason="parties ask")))
+            events.append(
+                (
+                    p["extend"],
+                    3,
+                    lambda i=i: extend_deadline(
+                        **kw, reference=refs[i], deadline="good_offices", days=60, reason="parties ask"
+                    ),
+                )
+            )
         if "published" in p:
             events.append((p["published"], 6, step("publish", i)))
         if "withdrawn" in p:
@@ -115,15 +160,23 @@ def expected_rows(p: dict[str, Any]) -> list[dict[str, Any]]:
     r, kind = p["r"], p["kind"]
     rows = []
 
-    def row(stage: str, start: date, end: date | None, limit: int, paused: int = 0,
-            ext: int = 0) -> None:
+    def row(stage: str, start: date, end: date | None, limit: int, paused: int = 0, ext: int = 0) -> None:
         stop = end or AS_OF
         used = (stop - start).days - paused
         status = "exceeded" if used > limit + ext else ("met" if end else "open")
-        rows.append({"stage": stage, "start": start.isoformat(),
-                     "end": end.isoformat() if end else None, "days_used": used,
-                     "paused_days": paused, "indicative_days": limit, "extension_days": ext,
-                     "extensions": 1 if ext else 0, "status": status})
+        rows.append(
+            {
+                "stage": stage,
+                "start": start.isoformat(),
+                "end": end.isoformat() if end else None,
+                "days_used": used,
+                "paused_days": paused,
+                "indicative_days": limit,
+                "extension_days": ext,
+                "extensions": 1 if ext else 0,
+                "status": status,
+            }
+        )
 
     ia_end = p.get("decided") or p.get("withdrawn")
     row("initial_assessment", r, ia_end, months(r, 3))
@@ -137,19 +190,25 @@ def expected_rows(p: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def test_report_timelines_matches_every_figure_worked_by_hand(
-        built: tuple[Services, list[str]]) -> None:
+def test_report_timelines_matches_every_figure_worked_by_hand(built: tuple[Services, list[str]]) -> None:
     services, refs = built
-    report = reports.timelines(uow=services.uow, clock=services.clock,
-                               settings=services.settings, year=2025)
+    report = reports.timelines(uow=services.uow, clock=services.clock, settings=services.settings, year=2025)
     assert report["cases"] == 30 and report["as_of"] == AS_OF.isoformat()
-    expected = [{"reference": refs[i], **row} for i in range(30)
-                for row in expected_rows(plan(i))]
-    keys = ["reference", "stage", "start", "end", "days_used", "paused_days",
-            "indicative_days", "extension_days", "extensions", "status"]
+    expected = [{"reference": refs[i], **row} for i in range(30) for row in expected_rows(plan(i))]
+    keys = [
+        "reference",
+        "stage",
+        "start",
+        "end",
+        "days_used",
+        "paused_days",
+        "indicative_days",
+        "extension_days",
+        "extensions",
+        "status",
+    ]
     got = [{k: row[k] for k in keys} for row in report["stages"]]
-    order = ["initial_assessment", "good_offices", "examination", "final_statement",
-             "procedure"]
+    order = ["initial_assessment", "good_offices", "examination", "final_statement", "procedure"]
     expected.sort(key=lambda e: (e["reference"], order.index(e["stage"])))
     assert got == expected
     for stage in order:
@@ -169,23 +228,25 @@ def test_report_timelines_matches_every_figure_worked_by_hand(
     assert (ia["finished"], ia["exceeded"], ia["median_days"]) == (30, 6, 60.0)
     assert report["totals"]["good_offices"]["exceeded"] == 6
     assert report["totals"]["procedure"]["finished"] == 6
-    assert reports.timelines(uow=services.uow, clock=services.clock,
-                             settings=services.settings, year=2024)["cases"] == 0
+    assert (
+        reports.timelines(uow=services.uow, clock=services.clock, settings=services.settings, year=2024)[
+            "cases"
+        ]
+        == 0
+    )
 
 
-def test_report_annual_matches_every_figure_worked_by_hand(
-        built: tuple[Services, list[str]]) -> None:
+def test_report_annual_matches_every_figure_worked_by_hand(built: tuple[Services, list[str]]) -> None:
     services, refs = built
     plans = [plan(i) for i in range(30)]
     for year in (2025, 2026):
-        got = reports.annual(uow=services.uow, clock=services.clock,
-                             settings=services.settings, year=year)
+        got = reports.annual(uow=services.uow, clock=services.clock, settings=services.settings, year=year)
         in_year = [p for p in plans if p["outcome_on"].year == year]
         concluded = [p for p in in_year if p["outcome"] != "not_accepted"]
-        assessed = [(p["decided"] - p["r"]).days for p in plans
-                    if "decided" in p and p["decided"].year == year]
-        to_conclusion = [(p["outcome_on"] - p["r"]).days - (30 if p["kind"] == 1 else 0)
-                         for p in concluded]
+        assessed = [
+            (p["decided"] - p["r"]).days for p in plans if "decided" in p and p["decided"].year == year
+        ]
+        to_conclusion = [(p["outcome_on"] - p["r"]).days - (30 if p["kind"] == 1 else 0) for p in concluded]
         leads: dict[str, int] = {}
         for i, p in enumerate(plans):
             if p["r"].year == year:
@@ -193,22 +254,29 @@ def test_report_annual_matches_every_figure_worked_by_hand(
                 assert lead is not None
                 leads[lead] = leads.get(lead, 0) + 1
         expected = {
-            "year": year, "as_of": AS_OF.isoformat(),
+            "year": year,
+            "as_of": AS_OF.isoformat(),
             "received": sum(1 for p in plans if p["r"].year == year),
             "accepted": sum(1 for p in plans if "accepted" in p and p["accepted"].year == year),
             "not_accepted": sum(1 for p in in_year if p["outcome"] == "not_accepted"),
             "concluded": len(concluded),
-            **{o: sum(1 for p in in_year if p["outcome"] == o)
-               for o in ("agreement", "partial_agreement", "no_agreement",
-                         "enterprise_declined", "determination", "withdrawn", "transferred")},
-            "median_days_to_initial_assessment":
-                float(statistics.median(assessed)) if assessed else None,
-            "median_days_to_conclusion":
-                float(statistics.median(to_conclusion)) if to_conclusion else None,
+            **{
+                o: sum(1 for p in in_year if p["outcome"] == o)
+                for o in (
+                    "agreement",
+                    "partial_agreement",
+                    "no_agreement",
+                    "enterprise_declined",
+                    "determination",
+                    "withdrawn",
+                    "transferred",
+                )
+            },
+            "median_days_to_initial_assessment": float(statistics.median(assessed)) if assessed else None,
+            "median_days_to_conclusion": float(statistics.median(to_conclusion)) if to_conclusion else None,
             "leads": dict(sorted(leads.items())),
         }
         assert got == expected, year
-    first = reports.annual(uow=services.uow, clock=services.clock, settings=services.settings,
-                           year=2025)
+    first = reports.annual(uow=services.uow, clock=services.clock, settings=services.settings, year=2025)
     assert (first["received"], first["not_accepted"], first["withdrawn"]) == (30, 6, 6)
     assert sum(first["leads"].values()) == 30

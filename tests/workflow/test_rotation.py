@@ -40,16 +40,21 @@ MEMBERS: list[dict[str, Any]] = [
     {"id": "anna", "name": "Anna", "email": "anna@ncp.test", "role": "chair"},
     {"id": "bjorn", "name": "Bjørn", "email": "bjorn@ncp.test", "conflicts": [NORDIC]},
     {"id": "cecilie", "name": "Cecilie", "email": "cecilie@ncp.test", "language": "en"},
-    {"id": "dag", "name": "Dag", "email": "dag@ncp.test",
-     "leave": [{"from": "2025-06-01", "to": "2025-08-31"}]},
+    {
+        "id": "dag",
+        "name": "Dag",
+        "email": "dag@ncp.test",
+        "leave": [{"from": "2025-06-01", "to": "2025-08-31"}],
+    },
 ]
 NOW = datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
 open_one = partial(helpers.open_one, received=date(2025, 3, 3), title="Complaint")
 
 
 def settings_for(url: str, members: list[dict[str, Any]] = MEMBERS, **sections: Any) -> Any:
-    return make_settings(url, members=members, ncp={"secretariat": [SECRETARIAT],
-                                                    "language": "nb"}, **sections)
+    return make_settings(
+        url, members=members, ncp={"secretariat": [SECRETARIAT], "language": "nb"}, **sections
+    )
 
 
 @pytest.fixture
@@ -76,15 +81,20 @@ def entries(app: Services, kind: str, reference: str | None = None) -> list[Any]
 def outbox(app: Services) -> list[tuple[Any, ...]]:
     engine = app.uow.engine  # type: ignore[attr-defined]
     with engine.begin() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT case_ref, kind, recipient, language FROM outbox ORDER BY id"))]
+        return [
+            tuple(r)
+            for r in conn.execute(text("SELECT case_ref, kind, recipient, language FROM outbox ORDER BY id"))
+        ]
 
 
 def state_of(app: Services, reference: str) -> tuple[Any, ...]:
     """Everything a refused change must leave alone."""
-    return (get_case(uow=app.uow, reference=reference), len(list(audit_entries(uow=app.uow))),
-            len(outbox(app)), lead_view(uow=app.uow, case=get_case(uow=app.uow,
-                                                                   reference=reference)))
+    return (
+        get_case(uow=app.uow, reference=reference),
+        len(list(audit_entries(uow=app.uow))),
+        len(outbox(app)),
+        lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=reference)),
+    )
 
 
 def test_the_acceptance_sequence_through_the_use_cases(app: Services) -> None:
@@ -93,19 +103,27 @@ def test_the_acceptance_sequence_through_the_use_cases(app: Services) -> None:
     refs.append(open_one(app, NORDIC))
     refs += [open_one(app, "Enterprise 7 AS"), open_one(app, "Enterprise 8 AS")]
     assert [lead_of(app, r) for r in refs] == [
-        "anna", "bjorn", "cecilie", "dag", "anna", "cecilie", "bjorn", "dag"]
+        "anna",
+        "bjorn",
+        "cecilie",
+        "dag",
+        "anna",
+        "cecilie",
+        "bjorn",
+        "dag",
+    ]
     (decision,) = entries(app, "lead_assigned", refs[5])
     assert decision.data["chosen"] == "cecilie"
-    assert [c["member"] for c in decision.data["candidates"]] == [
-        "bjorn", "cecilie", "dag", "anna"]
-    assert decision.data["skipped"] == [{"member": "bjorn", "reason": "hard_conflict",
-                                         "detail": 'hard conflict with "Nordic Metals ASA"'}]
+    assert [c["member"] for c in decision.data["candidates"]] == ["bjorn", "cecilie", "dag", "anna"]
+    assert decision.data["skipped"] == [
+        {"member": "bjorn", "reason": "hard_conflict", "detail": 'hard conflict with "Nordic Metals ASA"'}
+    ]
     assert 'skipped bjorn: hard conflict with "Nordic Metals ASA"' in decision.reason
     assert verify_chain(uow=app.uow).ok
 
 
 def test_a_differently_written_party_name_is_the_same_party(app: Services) -> None:
-    """"nordic metals  asa" skips bjorn just like "Nordic Metals ASA"."""
+    """ "nordic metals  asa" skips bjorn just like "Nordic Metals ASA"."""
     first = open_one(app, "Other AS")
     assert lead_of(app, first) == "anna"
     second = open_one(app, "nordic metals  asa")
@@ -120,13 +138,13 @@ def test_leave_is_judged_on_the_date_of_receipt(app: Services) -> None:
     july = open_one(app, received=date(2025, 7, 1))
     assert lead_of(app, july) == "anna"
     assert entries(app, "lead_assigned", july)[0].data["skipped"] == [
-        {"member": "dag", "reason": "on_leave", "detail": "on leave 2025-06-01 to 2025-08-31"}]
+        {"member": "dag", "reason": "on_leave", "detail": "on leave 2025-06-01 to 2025-08-31"}
+    ]
     september = open_one(app, received=date(2025, 9, 1))
     assert lead_of(app, september) == "dag"
 
 
-def test_a_fresh_process_continues_the_order(app: Services, database_url: str,
-                                             clock: FixedClock) -> None:
+def test_a_fresh_process_continues_the_order(app: Services, database_url: str, clock: FixedClock) -> None:
     """All state is in the database: new services on the same database pick up the turn."""
     assert [lead_of(app, open_one(app)) for _ in range(2)] == ["anna", "bjorn"]
     app.close()
@@ -137,8 +155,7 @@ def test_a_fresh_process_continues_the_order(app: Services, database_url: str,
         fresh.close()
 
 
-def test_a_soft_conflict_takes_part_but_never_leads(database_url: str,
-                                                    clock: FixedClock) -> None:
+def test_a_soft_conflict_takes_part_but_never_leads(database_url: str, clock: FixedClock) -> None:
     members = [{**MEMBERS[0], "soft_conflicts": [{"org_number": "923 456 789"}]}, *MEMBERS[1:]]
     app = bootstrap(settings_for(database_url, members), clock=clock)
     try:
@@ -167,7 +184,8 @@ def test_the_new_lead_is_told_in_their_language(app: Services) -> None:
 
 
 def test_when_nobody_is_eligible_the_case_opens_without_a_lead_and_the_chair_hears(
-        database_url: str, clock: FixedClock) -> None:
+    database_url: str, clock: FixedClock
+) -> None:
     """No lead, a lead_unassigned entry, mail to the chair and the secretariat, and why."""
     members = [{**m, "conflicts": [NORDIC]} for m in MEMBERS]
     app = bootstrap(settings_for(database_url, members), clock=clock)
@@ -179,7 +197,9 @@ def test_when_nobody_is_eligible_the_case_opens_without_a_lead_and_the_chair_hea
         (entry,) = entries(app, "lead_unassigned", ref)
         assert entry.data["chosen"] is None and len(entry.data["skipped"]) == 4
         assert {(r[1], r[2]) for r in outbox(app)} == {
-            ("lead_unassigned", "anna@ncp.test"), ("lead_unassigned", SECRETARIAT)}
+            ("lead_unassigned", "anna@ncp.test"),
+            ("lead_unassigned", SECRETARIAT),
+        }
         view = json_of(lead_view(uow=app.uow, case=case))
         assert view["lead"]["member"] is None
         assert view["lead"]["why"].startswith("no eligible member (anna: hard conflict")
@@ -189,34 +209,55 @@ def test_when_nobody_is_eligible_the_case_opens_without_a_lead_and_the_chair_hea
 
 def test_without_members_in_the_database_no_rotation_runs(services: Services) -> None:
     """Before `init` or `members sync` brings members in, cases open as before: no lead."""
-    case = open_case(uow=services.uow, clock=services.clock, policy=services.policy,
-                     reference_prefix="NCP", title="T", submitters=[PartyInput("S")],
-                     enterprises=[PartyInput("E")], actor="sek", received=date(2025, 3, 3))
+    case = open_case(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="T",
+        submitters=[PartyInput("S")],
+        enterprises=[PartyInput("E")],
+        actor="sek",
+        received=date(2025, 3, 3),
+    )
     assert case.lead_member is None
     assert [e.kind for e in audit_entries(uow=services.uow)] == ["opened"]
 
 
 # -- reassign and recuse ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("target", "why"), [
-    ("bjorn", 'hard conflict with "Nordic Metals ASA"'),
-    ("dag", "on leave 2025-06-01 to 2025-08-31"),
-])
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("bjorn", 'hard conflict with "Nordic Metals ASA"'),
+        ("dag", "on leave 2025-06-01 to 2025-08-31"),
+    ],
+)
 def test_reassigning_to_a_member_who_may_not_lead_is_refused_and_writes_nothing(
-        app: Services, clock: FixedClock, target: str, why: str) -> None:
+    app: Services, clock: FixedClock, target: str, why: str
+) -> None:
     ref = open_one(app, NORDIC)
     clock.current = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
     before = state_of(app, ref)
     with pytest.raises(StepRefusedError, match="add override") as caught:
-        reassign(uow=app.uow, clock=clock, reference=ref, to=target, actor="anna",
-                 reason="workload", notices=Notices(app.settings, app.render))
+        reassign(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            to=target,
+            actor="anna",
+            reason="workload",
+            notices=Notices(app.settings, app.render),
+        )
     assert why in str(caught.value)
     assert "add --override to assign" in caught.value.words(naming=lambda field: f"--{field}")
     assert state_of(app, ref) == before
 
 
-def test_reassigning_to_an_inactive_member_is_refused(database_url: str, app: Services,
-                                                      clock: FixedClock) -> None:
+def test_reassigning_to_an_inactive_member_is_refused(
+    database_url: str, app: Services, clock: FixedClock
+) -> None:
     ref = open_one(app)
     sync_members(uow=app.uow, clock=clock, settings=settings_for(database_url, MEMBERS[:3]))
     before = state_of(app, ref)
@@ -231,16 +272,24 @@ def test_an_unknown_member_is_bad_input(app: Services, clock: FixedClock) -> Non
     with pytest.raises(InvalidInputError, match="unknown member 'zed'; members: anna, bjorn"):
         reassign(uow=app.uow, clock=clock, reference=ref, to="zed", actor="anna", reason="r")
     with pytest.raises(InvalidInputError, match="unknown member 'zed'"):
-        recuse(uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="zed",
-               actor="anna", reason="r")
+        recuse(
+            uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="zed", actor="anna", reason="r"
+        )
     assert state_of(app, ref) == before
 
 
 def test_an_override_reassigns_and_is_audited(app: Services, clock: FixedClock) -> None:
     ref = open_one(app, NORDIC)
-    case = reassign(uow=app.uow, clock=clock, reference=ref, to="bjorn", actor="anna",
-                    reason="only one with the language", override=True,
-                    notices=Notices(app.settings, app.render))
+    case = reassign(
+        uow=app.uow,
+        clock=clock,
+        reference=ref,
+        to="bjorn",
+        actor="anna",
+        reason="only one with the language",
+        override=True,
+        notices=Notices(app.settings, app.render),
+    )
     assert case.lead_member == "bjorn" and case.version == 2
     (entry,) = entries(app, "lead_reassigned", ref)
     assert (entry.actor, entry.reason) == ("anna", "only one with the language")
@@ -259,51 +308,89 @@ def test_a_reassigned_case_gives_its_turn_back(app: Services, clock: FixedClock)
 
 
 def test_recusal_lets_the_rule_pick_the_next_and_never_the_same_member(
-        app: Services, clock: FixedClock) -> None:
+    app: Services, clock: FixedClock
+) -> None:
     ref = open_one(app)
     assert lead_of(app, ref) == "anna"
-    case = recuse(uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="anna",
-                  actor="anna", reason="former employer", notices=Notices(app.settings,
-                                                                           app.render))
+    case = recuse(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=ref,
+        member="anna",
+        actor="anna",
+        reason="former employer",
+        notices=Notices(app.settings, app.render),
+    )
     assert case.lead_member == "bjorn"
-    case = recuse(uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="bjorn",
-                  actor="bjorn", reason="workload")
+    case = recuse(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=ref,
+        member="bjorn",
+        actor="bjorn",
+        reason="workload",
+    )
     assert case.lead_member == "cecilie"
     last = entries(app, "lead_recused", ref)[-1]
     assert [(s["member"], s["reason"]) for s in last.data["skipped"]] == [
-        ("anna", "recused"), ("bjorn", "recused")]
+        ("anna", "recused"),
+        ("bjorn", "recused"),
+    ]
     assert last.data["member"] == "bjorn"
     view = json_of(lead_view(uow=app.uow, case=case))
     assert view["lead"]["how"] == "recused"
     assert {s["member"] for s in view["not_taking_part"]} == {"anna", "bjorn"}
 
 
-def test_only_the_lead_can_recuse_and_a_closed_case_keeps_its_lead(
-        app: Services, clock: FixedClock) -> None:
+def test_only_the_lead_can_recuse_and_a_closed_case_keeps_its_lead(app: Services, clock: FixedClock) -> None:
     ref = open_one(app)
     with pytest.raises(StepRefusedError, match="bjorn does not lead the case"):
-        recuse(uow=app.uow, clock=clock, policy=app.policy, reference=ref, member="bjorn",
-               actor="bjorn", reason="r")
-    advance(uow=app.uow, clock=clock, policy=app.policy, reference=ref, trigger="transfer",
-            actor="sek", reason="Swedish NCP leads", at=date(2025, 3, 4))
+        recuse(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            member="bjorn",
+            actor="bjorn",
+            reason="r",
+        )
+    advance(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=ref,
+        trigger="transfer",
+        actor="sek",
+        reason="Swedish NCP leads",
+        at=date(2025, 3, 4),
+    )
     with pytest.raises(StepRefusedError, match="closed"):
         reassign(uow=app.uow, clock=clock, reference=ref, to="bjorn", actor="anna", reason="r")
 
 
 # -- members ------------------------------------------------------------------------------------
 
+
 def test_a_member_removed_from_config_is_deactivated_not_deleted(
-        app: Services, database_url: str, clock: FixedClock) -> None:
+    app: Services, database_url: str, clock: FixedClock
+) -> None:
     """History stays readable; the rotation passes them by; adding them back reactivates."""
     refs = [open_one(app) for _ in range(4)]
-    changes = sync_members(uow=app.uow, clock=clock,
-                           settings=settings_for(database_url, MEMBERS[1:]), actor="anna")
+    changes = sync_members(
+        uow=app.uow, clock=clock, settings=settings_for(database_url, MEMBERS[1:]), actor="anna"
+    )
     assert changes.deactivated == ("anna",)
     (synced,) = [e for e in entries(app, "members_synced") if e.data["deactivated"]]
     assert synced.actor == "anna"
     listed = json_of(members_view(uow=app.uow, clock=clock, settings=app.settings))["members"]
     assert [(m["id"], m["active"]) for m in listed] == [
-        ("bjorn", True), ("cecilie", True), ("dag", True), ("anna", False)]
+        ("bjorn", True),
+        ("cecilie", True),
+        ("dag", True),
+        ("anna", False),
+    ]
     old = json_of(lead_view(uow=app.uow, case=get_case(uow=app.uow, reference=refs[0])))
     assert old["lead"]["name"] == "Anna"
     assert lead_of(app, open_one(app)) == "bjorn"
@@ -319,23 +406,27 @@ def test_syncing_an_unchanged_config_writes_nothing(app: Services, clock: FixedC
 
 # -- rotation check and the chair's alert -------------------------------------------------------
 
-def test_a_new_conflict_or_leave_is_listed_not_acted_on(app: Services, database_url: str,
-                                                        clock: FixedClock) -> None:
+
+def test_a_new_conflict_or_leave_is_listed_not_acted_on(
+    app: Services, database_url: str, clock: FixedClock
+) -> None:
     """After sync, check lists the cases whose lead is now conflicted or away; leads stay."""
     first, second = open_one(app, "Statkraft SF"), open_one(app)
-    members = [{**MEMBERS[0], "conflicts": ["statkraft  sf"]},
-               {**MEMBERS[1], "leave": [{"from": "2025-09-15", "to": "2025-10-15"}]},
-               *MEMBERS[2:]]
+    members = [
+        {**MEMBERS[0], "conflicts": ["statkraft  sf"]},
+        {**MEMBERS[1], "leave": [{"from": "2025-09-15", "to": "2025-10-15"}]},
+        *MEMBERS[2:],
+    ]
     sync_members(uow=app.uow, clock=clock, settings=settings_for(database_url, members))
-    found = {p.case.reference: [str(s) for s in p.problems]
-             for p in check_leads(uow=app.uow, clock=clock)}
-    assert found == {first: ['anna: hard conflict with "statkraft  sf"'],
-                     second: ["bjorn: on leave 2025-09-15 to 2025-10-15"]}
+    found = {p.case.reference: [str(s) for s in p.problems] for p in check_leads(uow=app.uow, clock=clock)}
+    assert found == {
+        first: ['anna: hard conflict with "statkraft  sf"'],
+        second: ["bjorn: on leave 2025-09-15 to 2025-10-15"],
+    }
     assert (lead_of(app, first), lead_of(app, second)) == ("anna", "bjorn")
 
 
-def test_the_chair_is_alerted_once_per_problem(app: Services, database_url: str,
-                                               clock: FixedClock) -> None:
+def test_the_chair_is_alerted_once_per_problem(app: Services, database_url: str, clock: FixedClock) -> None:
     ref = open_one(app, "Statkraft SF")
     members = [{**MEMBERS[0], "conflicts": ["Statkraft SF"]}, *MEMBERS[1:]]
     sync_members(uow=app.uow, clock=clock, settings=settings_for(database_url, members))
@@ -349,10 +440,9 @@ def test_the_chair_is_alerted_once_per_problem(app: Services, database_url: str,
 
 # -- periodic duty ------------------------------------------------------------------------------
 
-def test_duty_rotates_once_per_period_and_new_cases_follow_it(
-        database_url: str, clock: FixedClock) -> None:
-    app = bootstrap(settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}),
-                    clock=clock)
+
+def test_duty_rotates_once_per_period_and_new_cases_follow_it(database_url: str, clock: FixedClock) -> None:
+    app = bootstrap(settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}), clock=clock)
     try:
         sync_members(uow=app.uow, clock=clock, settings=app.settings)
         clock.current = datetime(2025, 4, 1, 6, 0, tzinfo=UTC)
@@ -373,12 +463,14 @@ def test_duty_rotates_once_per_period_and_new_cases_follow_it(
 
 
 def test_the_rotation_view_names_the_period_only_in_periodic_mode(
-        app: Services, database_url: str, clock: FixedClock) -> None:
+    app: Services, database_url: str, clock: FixedClock
+) -> None:
     """`rotation show --json` holds `every` and a duty in periodic mode; per case, no `every`."""
     per_case = json_of(rotation_view(uow=app.uow, clock=clock, settings=app.settings))
     assert "every" not in per_case and per_case["duty"] is None
-    periodic = bootstrap(settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}),
-                         clock=clock)
+    periodic = bootstrap(
+        settings_for(database_url, rotation={"mode": "periodic", "every": "1mo"}), clock=clock
+    )
     try:
         advance_duty(uow=periodic.uow, clock=clock, policy=periodic.policy)
         view = json_of(rotation_view(uow=periodic.uow, clock=clock, settings=periodic.settings))
@@ -395,8 +487,8 @@ def test_rotation_advance_refuses_in_per_case_mode(app: Services, clock: FixedCl
 
 # -- views --------------------------------------------------------------------------------------
 
-def test_show_names_who_is_next_and_why_not_each_other_member(
-        app: Services, clock: FixedClock) -> None:
+
+def test_show_names_who_is_next_and_why_not_each_other_member(app: Services, clock: FixedClock) -> None:
     clock.current = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
     open_one(app)
     view = json_of(rotation_view(uow=app.uow, clock=clock, settings=app.settings))
@@ -408,61 +500,81 @@ def test_show_names_who_is_next_and_why_not_each_other_member(
     assert view["config_changes"] is None
 
 
-def test_the_report_counts_leads_caseload_and_skips_over_a_period(
-        app: Services, clock: FixedClock) -> None:
+def test_the_report_counts_leads_caseload_and_skips_over_a_period(app: Services, clock: FixedClock) -> None:
     refs = [open_one(app, NORDIC, received=date(2025, 7, d)) for d in (1, 2, 3)]
     open_one(app, received=date(2025, 9, 1))
-    advance(uow=app.uow, clock=clock, policy=app.policy, reference=refs[0], trigger="transfer",
-            actor="sek", reason="r", at=date(2025, 7, 5))
-    report = json_of(rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 7, 1),
-                                     until=date(2025, 7, 31)))
+    advance(
+        uow=app.uow,
+        clock=clock,
+        policy=app.policy,
+        reference=refs[0],
+        trigger="transfer",
+        actor="sek",
+        reason="r",
+        at=date(2025, 7, 5),
+    )
+    report = json_of(
+        rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 7, 1), until=date(2025, 7, 31))
+    )
     rows = {r["member"]: r for r in report["members"]}
     assert report["decisions"] == 3
     # 1 Jul: anna (never led); 2 Jul: bjorn skipped, cecilie; 3 Jul: bjorn and dag skipped, anna.
-    assert {m: r["led"] for m, r in rows.items()} == {
-        "anna": 2, "bjorn": 0, "cecilie": 1, "dag": 0}
+    assert {m: r["led"] for m, r in rows.items()} == {"anna": 2, "bjorn": 0, "cecilie": 1, "dag": 0}
     assert report["skips_by_reason"] == {"hard_conflict": 2, "on_leave": 1}
     assert rows["bjorn"]["skipped"] == {"hard_conflict": 2}
     assert rows["anna"]["open_caseload"] == 1  # her first case was transferred (closed)
     everything = json_of(rotation_report(uow=app.uow, policy=app.policy))
     assert everything["decisions"] == 4
     with pytest.raises(InvalidInputError, match="before --from"):
-        rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 8, 1),
-                        until=date(2025, 7, 1))
+        rotation_report(uow=app.uow, policy=app.policy, since=date(2025, 8, 1), until=date(2025, 7, 1))
 
 
 def test_the_scheduler_checks_leads_always_and_rotates_duty_only_in_periodic_mode(
-        app: Services, database_url: str, clock: FixedClock) -> None:
+    app: Services, database_url: str, clock: FixedClock
+) -> None:
     """Fixed job ids; each job is a thin call that logs `job_ran` and reloads all state."""
     from workflow import scheduler
 
-    assert scheduler.jobs(app) == [scheduler.SWEEP_JOB, scheduler.DISPATCH_JOB,
-                                   scheduler.LEADS_JOB]
+    assert scheduler.jobs(app) == [scheduler.SWEEP_JOB, scheduler.DISPATCH_JOB, scheduler.LEADS_JOB]
     periodic = bootstrap(settings_for(database_url, rotation={"mode": "periodic"}), clock=clock)
     try:
         built = scheduler.build(periodic)
         assert {job.id for job in built.get_jobs()} == {
-            scheduler.SWEEP_JOB, scheduler.DISPATCH_JOB, scheduler.DUTY_JOB, scheduler.LEADS_JOB}
+            scheduler.SWEEP_JOB,
+            scheduler.DISPATCH_JOB,
+            scheduler.DUTY_JOB,
+            scheduler.LEADS_JOB,
+        }
         with capture_logs() as logs:
             scheduler.run_duty(periodic)
             scheduler.run_duty(periodic)
             scheduler.run_leads_check(periodic)
-        ran = [(e["job"], e.get("rotated"), e.get("alerted")) for e in logs
-               if e["event"] == "job_ran"]
-        assert ran == [(scheduler.DUTY_JOB, True, None), (scheduler.DUTY_JOB, False, None),
-                       (scheduler.LEADS_JOB, None, 0)]
+        ran = [(e["job"], e.get("rotated"), e.get("alerted")) for e in logs if e["event"] == "job_ran"]
+        assert ran == [
+            (scheduler.DUTY_JOB, True, None),
+            (scheduler.DUTY_JOB, False, None),
+            (scheduler.LEADS_JOB, None, 0),
+        ]
     finally:
         periodic.close()
 
 
 def test_a_page_of_cases_reads_the_leads_of_all_of_them_at_once_and_as_one_by_one(
-        database_url: str, clock: FixedClock) -> None:
+    database_url: str, clock: FixedClock
+) -> None:
     app = bootstrap(settings_for(database_url), clock=clock)
     try:
         sync_members(uow=app.uow, clock=clock, settings=app.settings)
         refs = [open_one(app, f"Enterprise {n} AS") for n in range(4)]
-        reassign(uow=app.uow, clock=clock, reference=refs[1], to="dag", actor="sek",
-                 reason="workload", notices=Notices(app.settings, app.render))
+        reassign(
+            uow=app.uow,
+            clock=clock,
+            reference=refs[1],
+            to="dag",
+            actor="sek",
+            reason="workload",
+            notices=Notices(app.settings, app.render),
+        )
         viewer = User(name="sek", role="handler")
         reads = 0
         real_read = app.uow.read
@@ -478,8 +590,10 @@ def test_a_page_of_cases_reads_the_leads_of_all_of_them_at_once_and_as_one_by_on
         finally:
             app.uow.read = real_read  # type: ignore[method-assign]
         assert reads == 2  # the page of cases, then every lead and panel
-        one_by_one = [case_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref),
-                                today=NOW.date(), viewer=viewer) for ref in refs]
+        one_by_one = [
+            case_view(uow=app.uow, case=get_case(uow=app.uow, reference=ref), today=NOW.date(), viewer=viewer)
+            for ref in refs
+        ]
         assert page.items == one_by_one
         assert page.items[1].lead.member == "dag"
         assert page.items[1].lead.how == "reassigned"

@@ -71,10 +71,25 @@ class SqlAuditLog:
         found = self._db.scalar("SELECT hash FROM audit_log WHERE seq = :seq", {"seq": seq})
         return None if found is None else str(found)
 
-    def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]:
-        where = " WHERE case_ref = :ref" if case_ref is not None else ""
+    def entries(
+        self,
+        *,
+        case_ref: str | None = None,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int | None = None,
+    ) -> Iterator[AuditEntry]:
+        """Entries oldest first; with `after`/`upto`/`limit`, one slice of seqs (an export goes
+        through the log slice by slice, each in its own read)."""
+        where = ["seq > :after"]
+        if case_ref is not None:
+            where.append("case_ref = :ref")
+        if upto is not None:
+            where.append("seq <= :upto")
+        tail = " LIMIT :limit" if limit is not None else ""
         cursor = self._db.execute(
-            f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log{where} ORDER BY seq", {"ref": case_ref}
+            f"SELECT {mapper.AUDIT_COLUMNS} FROM audit_log WHERE {' AND '.join(where)} ORDER BY seq{tail}",
+            {"ref": case_ref, "after": after, "upto": upto, "limit": limit},
         )
         try:
             while batch := cursor.fetchmany(2000):

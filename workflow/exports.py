@@ -28,6 +28,7 @@ from workflow.ports import Clock, Transaction, UnitOfWork
 
 EXPORT_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
 ALLOWED = {*EXPORT_FIELDS, "redacted"}
+EXPORT_SLICE = 5000  # entries read at once: an export holds one slice in memory, not the log
 
 
 class Redactor:
@@ -77,19 +78,28 @@ def export_rows(
                 reason="export with confidential identities revealed",
                 record=records.ExportRevealed(case_ref, since, until),
             )
-    # The rows are collected inside the read, not yielded from it: a read held across yields
-    # would stay this thread's read (joined by any read the consumer makes meanwhile), and end
-    # on whatever thread resumes the generator last.
+    # The log is append-only, so the entries up to today's head never change: the export goes
+    # through them a slice at a time, each slice read whole inside a read of its own. Memory
+    # stays one slice however long the log is, and no read is held across a yield (it would
+    # stay this thread's read, joined by any read the consumer makes meanwhile).
     with uow.read() as tx:
         if case_ref is not None:
             tx.cases.get(case_ref)
-        redactor = Redactor(tx)
-        rows = [
-            entry.as_dict() if reveal else redactor.entry(entry)
-            for entry in tx.audit.entries(case_ref=case_ref)
-            if _within(entry.at[:10], since, until)
-        ]
-    yield from rows
+        head = tx.audit.head()
+    upto, after = (head.seq if head else 0), 0
+    while after < upto:
+        with uow.read() as tx:
+            redactor = Redactor(tx)
+            entries = list(tx.audit.entries(case_ref=case_ref, after=after, upto=upto, limit=EXPORT_SLICE))
+            rows = [
+                entry.as_dict() if reveal else redactor.entry(entry)
+                for entry in entries
+                if _within(entry.at[:10], since, until)
+            ]
+        if not entries:
+            return
+        after = entries[-1].seq
+        yield from rows
 
 
 def _within(day: str, since: date | None, until: date | None) -> bool:

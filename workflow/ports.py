@@ -58,7 +58,14 @@ class AuditLog(Protocol):
         reason: str | None,
         record: AuditRecord,
     ) -> AuditEntry: ...
-    def entries(self, *, case_ref: str | None = None) -> Iterator[AuditEntry]: ...
+    def entries(
+        self,
+        *,
+        case_ref: str | None = None,
+        after: int = 0,
+        upto: int | None = None,
+        limit: int | None = None,
+    ) -> Iterator[AuditEntry]: ...
     def page(
         self,
         *,

@@ -72,3 +72,29 @@ def test_a_read_between_audit_entries_is_not_the_logs_snapshot(services: Service
     assert next(entries).seq == 1
     open_one(services, title="Second", received=date(2025, 3, 4))
     assert _head_seq(services) == 2
+
+
+def test_an_export_goes_through_the_log_a_slice_at_a_time_up_to_the_head_it_began_at(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slices of two entries: every entry once, in order, and none appended after the start."""
+    monkeypatch.setattr("workflow.exports.EXPORT_SLICE", 2)
+    for day in range(3, 8):
+        open_one(services, title=f"Case {day}", received=date(2025, 3, day))
+    everything = [entry.seq for entry in audit_entries(uow=services.uow)]
+    assert len(everything) > 4  # several slices
+    rows = export_rows(uow=services.uow, clock=services.clock)
+    first = next(rows)["seq"]
+    open_one(services, title="Later", received=date(2025, 3, 9))
+    assert [first, *(row["seq"] for row in rows)] == everything
+
+
+def test_a_case_export_in_slices_holds_only_that_cases_entries(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case filter across slices: the case's entries, every one, in order."""
+    monkeypatch.setattr("workflow.exports.EXPORT_SLICE", 1)
+    references = [open_one(services, title=f"Case {day}", received=date(2025, 3, day)) for day in (3, 4)]
+    mine = [entry.seq for entry in audit_entries(uow=services.uow, case_ref=references[0])]
+    rows = list(export_rows(uow=services.uow, clock=services.clock, case_ref=references[0]))
+    assert [row["seq"] for row in rows] == mine and {row["case_ref"] for row in rows} == {references[0]}

@@ -30,7 +30,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
-    from states.members import Member, MemberChanges
+    from states.members import MemberChanges
     from states.signatures import Signer
     from states.users import ApiToken
     from workflow import read_models
@@ -478,11 +478,6 @@ class MemberUseCases(_Group):
             uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, language=language
         )
 
-    def stored(self) -> builtins.list[Member]:
-        from workflow import rotation
-
-        return rotation.list_members(uow=self._app.uow)
-
     def page(self, *, viewer: User, language: str) -> tuple[read_models.Members, read_models.Rotation]:
         """The members page's two views (members, rotation), redacted for `viewer`."""
         from workflow import views
@@ -767,11 +762,6 @@ class UserUseCases(_Group):
         from workflow import users
 
         return users.still_valid(uow=self._app.uow, user=user)
-
-    def by_name(self, *, name: str) -> User | None:
-        from workflow import users
-
-        return users.by_name(uow=self._app.uow, name=name)
 
 
 class CalendarUseCases(_Group):

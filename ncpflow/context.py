@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -71,11 +71,15 @@ def print_case(case: Case, app: Application, as_json: bool) -> None:
     from workflow.read_models import json_of
 
     # Every command that prints a case prints the same view: who leads, why, who takes part.
-    view = json_of(app.cases.view(case=case))
+    print_document(json_of(app.cases.view(case=case)), as_json)
+
+
+def print_document(document: dict[str, Any], as_json: bool) -> None:
+    """A case's view (`json_of`) as `--json` or as the panel people read."""
     if as_json:
-        emit_json(view)
+        emit_json(document)
     else:
-        output.case_panel(view)
+        output.case_panel(document)
 
 
 def validated(model: type[C], **options: object) -> C:

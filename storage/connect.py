@@ -4,9 +4,10 @@ The repositories run plain SQL on the driver connection (storage/db.py). For a S
 SQLAlchemy gave them only a pool, the URL's parsing and the PRAGMAs run on connect; importing
 it costs a command line call about a third of its start-up (benchmarks/startup.py). So a
 `sqlite:///<file>` URL gets `SqliteSource`: stdlib `sqlite3` connections with the engine's
-settings (storage/engine.py: WAL, `synchronous`, foreign keys, busy timeout; autocommit mode,
-so that BEGIN is ours), kept in a small last-in-first-out pool. The SQLAlchemy engine is made
-only when something asks for it: the migrations, the tests.
+settings (`configure_sqlite`, which the engine's connections get too: WAL, `synchronous`,
+foreign keys, busy timeout; autocommit mode, so that BEGIN is ours), kept in a small
+last-in-first-out pool. The SQLAlchemy engine is made only when something asks for it: the
+migrations, the tests.
 
 Every other URL (PostgreSQL, or a SQLite URL with options) gets `EngineSource`, the SQLAlchemy
 engine and its pool as before.
@@ -72,6 +73,15 @@ def connect(url: str, *, synchronous: str = "FULL") -> Source:
     return EngineSource(url, synchronous=synchronous)
 
 
+def configure_sqlite(connection: sqlite3.Connection, synchronous: str) -> None:
+    """The settings every SQLite connection gets, from this pool or the engine's: WAL, the
+    `synchronous` level, foreign keys, a 30 s busy timeout."""
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute(f"PRAGMA synchronous={synchronous}")
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute("PRAGMA busy_timeout=30000")
+
+
 class SqliteSource:
     """Stdlib sqlite3 connections to one file, pooled last used first (its page cache warm)."""
 
@@ -104,10 +114,7 @@ class SqliteSource:
         assert self.database is not None
         connection = sqlite3.connect(self.database, timeout=30, isolation_level=None, check_same_thread=False)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(f"PRAGMA synchronous={self._synchronous}")
-            connection.execute("PRAGMA foreign_keys=ON")
-            connection.execute("PRAGMA busy_timeout=30000")
+            configure_sqlite(connection, self._synchronous)
         except BaseException:
             connection.close()
             raise

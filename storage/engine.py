@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from states.errors import StorageUnavailableError
+from storage.connect import configure_sqlite
 
 WRITE = "ncpflow_write"
 
@@ -58,12 +59,7 @@ def _configure_sqlite(engine: Engine, synchronous: str) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (the pysqlite recipe).
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+        configure_sqlite(dbapi_connection, synchronous)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -156,6 +156,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "C",
         "validate",
         "problems",
+        "describe",
         "OpenCase",
         "EditCase",
         "AdvanceCase",

@@ -4,7 +4,7 @@
 scheduler's jobs call `app.cases.advance(reference=..., trigger=..., actor=..., reason=...)` and
 its siblings, never a use-case function with `uow=`/`clock=` of their own. Each group is one
 concept; its methods are keyword-only and delegate to the workflow functions, which stay the
-implementation (and what the workflow tests call). Lead notices are built once per application
+implementation (and what the workflow tests call). Lead notices come from the application,
 and every bound call that may queue one passes them: no bound method takes them, so no entry
 point can leave them out.
 
@@ -30,7 +30,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
-    from states.members import Member, MemberChanges
+    from states.members import MemberChanges
     from states.signatures import Signer
     from states.users import ApiToken
     from workflow import read_models
@@ -85,10 +85,12 @@ class Application:
 
     @property
     def notices(self) -> Notices:
-        """Where lead notices go, built once from the settings and the renderer; every bound
+        """Where lead notices go: the settings and the renderer, a frozen pair; every bound
         call that may queue one passes them (imported when first needed: start-up stays
         cheap for commands that send none)."""
-        return self._lazy.notices(self)
+        from workflow.rotation import Notices
+
+        return Notices(self.settings, self.render)
 
     @property
     def signin(self) -> SignIn:
@@ -134,14 +136,13 @@ class Application:
 
 class _Lazy:
     """What an application builds once, when first needed: the audit signing key (not read
-    again by every job or download), the lead notices and the sign-in state."""
+    again by every job or download) and the sign-in state."""
 
     def __init__(self) -> None:
         self._lock = Lock()
         self._signer_read = False
         self._signer: Signer | None = None
         self._signin: SignIn | None = None
-        self._notices: Notices | None = None
 
     def signer(self, settings: Settings) -> Signer | None:
         with self._lock:
@@ -151,14 +152,6 @@ class _Lazy:
                 self._signer = load_signer(settings)  # a bad key raises, and is read again
                 self._signer_read = True
             return self._signer
-
-    def notices(self, app: Application) -> Notices:
-        with self._lock:
-            if self._notices is None:
-                from workflow.rotation import Notices
-
-                self._notices = Notices(app.settings, app.render)
-            return self._notices
 
     def signin(self, app: Application) -> SignIn:
         with self._lock:
@@ -478,11 +471,6 @@ class MemberUseCases(_Group):
             uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, language=language
         )
 
-    def stored(self) -> builtins.list[Member]:
-        from workflow import rotation
-
-        return rotation.list_members(uow=self._app.uow)
-
     def page(self, *, viewer: User, language: str) -> tuple[read_models.Members, read_models.Rotation]:
         """The members page's two views (members, rotation), redacted for `viewer`."""
         from workflow import views
@@ -767,11 +755,6 @@ class UserUseCases(_Group):
         from workflow import users
 
         return users.still_valid(uow=self._app.uow, user=user)
-
-    def by_name(self, *, name: str) -> User | None:
-        from workflow import users
-
-        return users.by_name(uow=self._app.uow, name=name)
 
 
 class CalendarUseCases(_Group):

@@ -155,11 +155,6 @@ def sync_members(
         return apply_members(tx, settings.configured_members, actor=actor, now=clock.now())
 
 
-def list_members(*, uow: UnitOfWork) -> list[Member]:
-    with uow.read() as tx:
-        return tx.members.all()
-
-
 def _member(members: Sequence[Member], member_id: str) -> Member:
     found = next((m for m in members if m.id == member_id), None)
     if found is None:

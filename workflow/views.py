@@ -52,15 +52,6 @@ def case_view(
     )
 
 
-def show_case(
-    *, uow: UnitOfWork, reference: str, today: date, viewer: User, language: str = "en"
-) -> tuple[Case, read_models.Case]:
-    """The case and `case_view` of it, both from one snapshot (the API's and CLI's `show`)."""
-    with uow.read():
-        case = queries.get_case(uow=uow, reference=reference)
-        return case, case_view(uow=uow, case=case, today=today, viewer=viewer, language=language)
-
-
 def _case_view(
     case: Case, panel: read_models.Panel, *, today: date, language: str, redaction: Redaction
 ) -> read_models.Case:

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, print_case, validated
+from ncpflow.context import context_of, print_case, print_document, validated
 from ncpflow.output import emit_json, out
 from ncpflow.program import starting
 
@@ -171,11 +171,7 @@ def case_show(
         from workflow.read_models import json_of
 
     _case, shown = context_of(ctx).app().cases.show(reference=reference)  # one snapshot
-    view = json_of(shown)
-    if as_json:
-        emit_json(view)
-    else:
-        output.case_panel(view)
+    print_document(json_of(shown), as_json)
 
 
 @case_app.command("list")

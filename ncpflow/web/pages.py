@@ -291,7 +291,7 @@ def form_refused(request: Request, errors: Sequence[Mapping[str, Any]]) -> Respo
     language naming each field by its label; the sign-in form comes back to be filled again."""
     tr = translator(_language(request))
     found = [{**error, "loc": tuple(error.get("loc", ()))[1:]} for error in errors]
-    message = "; ".join(words for _, words in commands.problems(found, _labels(tr), tr))
+    message = commands.describe(found, _labels(tr), tr)
     if request.url.path in SIGNIN_PATHS:
         return _signin_page(request, status=422, message=message)
     page = _render(request, "base.html", None, "", flash_error=message)

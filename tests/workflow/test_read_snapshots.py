@@ -117,11 +117,7 @@ def test_readers_never_see_a_case_mixed_from_two_versions_while_others_write(ser
             _view_consistency(json_of(v), first)
             for v in views.case_page(uow=services.uow, today=TODAY, viewer=HANDLER).items
         ],
-        lambda i: shown(
-            json_of(
-                views.show_case(uow=services.uow, reference=refs[i % CASES], today=TODAY, viewer=HANDLER)[1]
-            )
-        ),
+        lambda i: shown(json_of(services.cases.show(reference=refs[i % CASES], viewer=HANDLER)[1])),
     ]
 
     def reader(offset: int) -> None:
@@ -172,7 +168,7 @@ def test_a_read_inside_another_read_sees_the_outer_snapshot(services: Services) 
             days=1,
         )
         again = queries.get_case(uow=services.uow, reference=ref)
-        shown = views.show_case(uow=services.uow, reference=ref, today=TODAY, viewer=HANDLER)[1]
+        shown = services.cases.show(reference=ref, viewer=HANDLER)[1]
     assert again == before
     assert shown.version == before.version
     assert queries.get_case(uow=services.uow, reference=ref).version == before.version + 1

@@ -198,3 +198,41 @@ def test_nobody_signed_in_is_sent_to_sign_in_or_answered_401(walk: Walk) -> None
             assert answer.headers["location"].startswith("/signin?next=%2F")
         else:
             assert answer.status_code == 401, (method, path, answer.text)
+
+
+# Written out, not read from the routes: a route that declares the wrong action (a pause form
+# guarded only by READ_CASES, say) would still pass the walk above, which trusts the route.
+EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
+    ("GET", "/api/session"): (Action.READ_SESSION,),
+    ("POST", "/api/cases"): (Action.OPEN_CASE,),
+    ("GET", "/api/cases"): (Action.READ_CASES,),
+    ("GET", "/api/cases/{ref}"): (Action.READ_CASES,),
+    ("PATCH", "/api/cases/{ref}"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/transitions"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
+    ("POST", "/api/cases/{ref}/pause"): (Action.PAUSE_CASE,),
+    ("POST", "/api/cases/{ref}/resume"): (Action.RESUME_CASE,),
+    ("POST", "/api/cases/{ref}/extend"): (Action.EXTEND_DEADLINE,),
+    ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
+    ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
+    ("GET", "/api/cases/{ref}/audit"): (Action.READ_AUDIT,),
+    ("GET", "/api/audit"): (Action.READ_AUDIT,),
+    ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),
+    ("GET", "/api/users"): (Action.MANAGE_USERS,),
+    ("POST", "/api/users"): (Action.MANAGE_USERS,),
+    ("GET", "/"): (Action.READ_CASES,),
+    ("GET", "/cases/{ref}"): (Action.READ_CASES,),
+    ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
+    ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),
+    ("POST", "/cases/{ref}/resume"): (Action.RESUME_CASE,),
+    ("GET", "/audit"): (Action.READ_AUDIT,),
+    ("GET", "/audit/export.jsonl"): (Action.EXPORT_AUDIT,),
+    ("GET", "/members"): (Action.READ_MEMBERS,),
+}
+
+
+def test_each_route_declares_the_action_written_here(walk: Walk) -> None:
+    """Every guarded route, and only those, with the action this table names for it."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    found = {(method, path): declared(route) for method, path, route in endpoints(app)}
+    assert {key: actions for key, actions in found.items() if actions is not None} == EXPECTED_ACTIONS

@@ -67,7 +67,8 @@ class Application:
 
     def as_of(self, value: str | None, what: str = "--now") -> Application:
         """`--now`: this application on a clock standing at that date (its local midnight) or
-        instant; itself when `value` is None. The copy shares the database and the keys."""
+        instant; itself when `value` is None. The copy shares the database; what is read once (the
+        signing key, the sign-in state) is read again by the copy if it asks."""
         if value is None:
             return self
         from workflow.clock import FixedClock

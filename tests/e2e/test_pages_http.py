@@ -440,3 +440,19 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
     assert "Havbruk ASA (org. no. 923 456 789)" in english
     assert "member-b: leave changed; member-d: conflicts changed; reactivated member-c" in english
     assert "saksansvarlig" not in english.split("<h1>", 1)[1].split("<section", 2)[2]
+
+
+def test_audit_kinds_and_the_signed_in_role_are_worded_in_the_page_language(site: Site) -> None:
+    """The audit page's kinds (and its filter's options) and the header's role are Norwegian on a
+    Norwegian page; the filter still sends the kind itself, and the English page is unchanged."""
+    site.case("Mine tailings", date(2025, 5, 20))
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    norwegian = site.client.get("/audit?lang=nb").text
+    english = site.client.get("/audit?lang=en").text
+    assert '<td data-label="Hva">åpnet: Mottatt</td>' in norwegian
+    assert '<option value="opened">åpnet</option>' in norwegian
+    assert "<small>(saksbehandler)</small>" in norwegian
+    assert ">opened" not in norwegian
+    assert '<td data-label="What">opened: Received</td>' in english
+    assert "<small>(handler)</small>" in english

@@ -33,6 +33,49 @@ PAGE_TERMS: dict[str, str] = {
     "tag_hard_conflict": N_("hard_conflict"),
     "tag_soft_conflict": N_("soft_conflict"),
     "tag_on_leave": N_("on_leave"),
+    # A signed-in user's role, shown beside the name in the header ("member" is above).
+    "handler": N_("handler"),
+    "auditor": N_("auditor"),
+    "admin": N_("admin"),
+}
+
+# A party's type and an audit entry's kind: the English is the plain value the pages have always
+# shown (and the audit filter's value stays the kind itself); a value no table knows is shown as is.
+PARTY_TYPES: dict[str, str] = {
+    "individual": N_("individual"),
+    "ngo": N_("ngo"),
+    "trade_union": N_("trade_union"),
+    "community": N_("community"),
+    "academic": N_("academic"),
+    "other": N_("other"),
+}
+AUDIT_KINDS: dict[str, str] = {
+    "opened": N_("opened"),
+    "transitioned": N_("transitioned"),
+    "edited": N_("edited"),
+    "paused": N_("paused"),
+    "resumed": N_("resumed"),
+    "extended": N_("extended"),
+    "alert": N_("alert"),
+    "notified": N_("notified"),
+    "members_synced": N_("members_synced"),
+    "lead_assigned": N_("lead_assigned"),
+    "lead_unassigned": N_("lead_unassigned"),
+    "lead_reassigned": N_("lead_reassigned"),
+    "lead_recused": N_("lead_recused"),
+    "duty_rotated": N_("duty_rotated"),
+    "lead_alert": N_("lead_alert"),
+    "user_added": N_("user_added"),
+    "password_set": N_("password_set"),
+    "audit_export_revealed": N_("audit_export_revealed"),
+    "user_disabled": N_("user_disabled"),
+    "user_enabled": N_("user_enabled"),
+    "token_issued": N_("token_issued"),
+    "token_revoked": N_("token_revoked"),
+    "totp_enrolled": N_("totp_enrolled"),
+    "totp_removed": N_("totp_removed"),
+    "sign_in_failed": N_("sign_in_failed"),
+    "sign_in_throttled": N_("sign_in_throttled"),
 }
 
 
@@ -51,9 +94,19 @@ def helpers(language: str) -> dict[str, Any]:
         msgid = PAGE_TERMS.get(value)
         return words.gettext(msgid) if msgid else wording.term(value, words)
 
+    def party_type(value: str) -> str:
+        msgid = PARTY_TYPES.get(value)
+        return words.gettext(msgid) if msgid else value
+
+    def kind(value: str) -> str:
+        msgid = AUDIT_KINDS.get(value)
+        return words.gettext(msgid) if msgid else value
+
     functions: dict[str, Callable[..., str]] = {
         "gettext": words.gettext,
         "ngettext": words.ngettext,
         "term": term,
+        "party_type": party_type,
+        "kind": kind,
     }
     return functions

@@ -526,3 +526,23 @@ def test_the_dashboard_fits_a_phone_without_scrolling_sideways(
         assert label.strip('"') in ("Reference", "Referanse")
         _screenshot(page, f"dashboard-390-{lang}.png")
     page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/cases/{ref}", "/audit", "/members"])
+def test_a_case_the_audit_and_the_members_fit_a_phone_without_scrolling_sideways(
+    browser: Any, site: Site, dialogs: list[str], path: str
+) -> None:
+    """At 390 px a wide table's rows are cards of labelled lines, as on the dashboard; the filter
+    form wraps; no page is wider than the screen, in either language."""
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("en", "nb"):
+        page.goto(f"{site.base}{path.format(ref=site.xss_ref)}?lang={lang}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        label = page.evaluate(
+            "getComputedStyle(document.querySelector('table.stack td[data-label]'), '::before').content"
+        )
+        assert label.strip('"') not in ("", "none", "normal")
+        name = path.strip("/").split("/")[0]
+        _screenshot(page, f"{name}-390-{lang}.png")
+    page.context.close()

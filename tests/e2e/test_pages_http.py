@@ -251,7 +251,7 @@ def test_the_audit_page_shows_the_newest_entries_first_a_page_at_a_time(
     def shown(path: str) -> tuple[list[int], str]:
         page = site.client.get(path)
         assert page.status_code == 200, page.text
-        return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', page.text)], page.text
+        return [int(n) for n in re.findall(r'<td class="num"[^>]*>(\d+)</td>', page.text)], page.text
 
     first, text = shown("/audit")
     assert first == seqs[::-1][:3]
@@ -355,8 +355,8 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
         "the submitter withdrew",
         "transferred to another NCP that leads",
     }
-    assert "<td>leder</td>" in site.client.get("/members?lang=nb").text  # members.Role
-    assert "<td>chair</td>" in site.client.get("/members?lang=en").text
+    assert '<td data-label="Rolle">leder</td>' in site.client.get("/members?lang=nb").text  # members.Role
+    assert '<td data-label="Role">chair</td>' in site.client.get("/members?lang=en").text
 
 
 def test_the_members_page_explains_the_rotation_in_the_page_language(
@@ -440,3 +440,19 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
     assert "Havbruk ASA (org. no. 923 456 789)" in english
     assert "member-b: leave changed; member-d: conflicts changed; reactivated member-c" in english
     assert "saksansvarlig" not in english.split("<h1>", 1)[1].split("<section", 2)[2]
+
+
+def test_audit_kinds_and_the_signed_in_role_are_worded_in_the_page_language(site: Site) -> None:
+    """The audit page's kinds (and its filter's options) and the header's role are Norwegian on a
+    Norwegian page; the filter still sends the kind itself, and the English page is unchanged."""
+    site.case("Mine tailings", date(2025, 5, 20))
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    norwegian = site.client.get("/audit?lang=nb").text
+    english = site.client.get("/audit?lang=en").text
+    assert '<td data-label="Hva">åpnet: Mottatt</td>' in norwegian
+    assert '<option value="opened">åpnet</option>' in norwegian
+    assert "<small>(saksbehandler)</small>" in norwegian
+    assert ">opened" not in norwegian
+    assert '<td data-label="What">opened: Received</td>' in english
+    assert "<small>(handler)</small>" in english

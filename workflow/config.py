@@ -52,8 +52,20 @@ class _Section(BaseModel):
 def _duration(value: str) -> str:
     # Raises InvalidInputError (a ValueError) with a clear message; pydantic names the key.
     amount = Duration.parse(value)
-    limits.check_duration(days=amount.days, months=amount.months, what=f"'{value}'")
+    limits.check_duration(
+        days=amount.days, months=amount.months, working_days=amount.working_days, what=f"'{value}'"
+    )
     return value
+
+
+def _calendar_duration(value: str) -> str:
+    """A duration in calendar days, weeks, months or years: alert rungs count days on the calendar."""
+    if Duration.parse(value).in_working_days:
+        raise ValueError(
+            f"'{value}' counts working days; alerts count calendar days, weeks, months or years "
+            '(e.g. "7d"); working days (wd) belong in [timelines]'
+        )
+    return _duration(value)
 
 
 def _address(value: str) -> str:
@@ -133,10 +145,10 @@ class AlertsSection(_Section):
     @classmethod
     def _durations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
-            _duration(item)
+            _calendar_duration(item)
         return value
 
-    _check = field_validator("overdue_every", "escalate_after")(_duration)
+    _check = field_validator("overdue_every", "escalate_after")(_calendar_duration)
 
 
 class RotationSection(_Section):
@@ -331,6 +343,23 @@ class Settings(_Section):
                 raise ValueError(f"member id '{member.id}' appears twice")
             seen.add(member.id)
         return value
+
+    @model_validator(mode="after")
+    def _working_days_have_a_calendar(self) -> Settings:
+        # Working days count on the holiday calendar; [timelines] holiday_country is checked
+        # by its own key, [ncp] country (the fallback) only when a timeline needs it.
+        counted = [
+            n.value for n in DeadlineName if Duration.parse(getattr(self.timelines, n.value)).working_days
+        ]
+        if counted and self.timelines.holiday_country is None:
+            try:
+                check_holiday_country(self.ncp.country)
+            except ValueError as exc:
+                raise ValueError(
+                    f"[timelines] {counted[0]} counts working days on the holidays of [ncp] country, "
+                    f"but {exc}; set [timelines] holiday_country"
+                ) from None
+        return self
 
     @cached_property
     def policy(self) -> Policy:

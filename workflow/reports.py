@@ -28,7 +28,8 @@ def timelines(
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = timelines_report(cases, settings.policy.timelines, as_of, year)
+    policy = settings.policy
+    report = timelines_report(cases, policy.timelines, as_of, year, calendar=policy.calendar)
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 

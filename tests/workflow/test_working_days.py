@@ -1,0 +1,131 @@
+"""Working-day timelines through config.toml and the real use cases: opened, stored, read back,
+paused, extended and reported on the NCP's holiday calendar (Norway, Easter 2025)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from states.durations import Duration
+from states.lifecycle import DeadlineName
+from tests.conftest import make_settings
+from workflow.application import Application
+from workflow.bootstrap import bootstrap
+from workflow.cases import PartyInput
+from workflow.clock import FixedClock
+from workflow.config import ConfigError, parse_settings
+
+D = DeadlineName
+
+
+@pytest.fixture
+def app(sqlite_url: str) -> Iterator[Application]:
+    settings = make_settings(
+        sqlite_url,
+        ncp={"timezone": "Europe/Oslo", "country": "NO"},
+        timelines={"acknowledgement": "10wd", "initial_assessment": "21wd"},
+    )
+    built = bootstrap(settings, clock=FixedClock(datetime(2025, 6, 2, 10, 0, tzinfo=UTC)))
+    yield built
+    built.close()
+
+
+def _open(app: Application, received: date = date(2025, 4, 10)) -> str:
+    return app.cases.open(
+        title="Complaint",
+        submitters=[PartyInput("NGO", "ngo")],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+        received=received,
+    ).reference
+
+
+def _due(app: Application, reference: str, name: DeadlineName) -> date:
+    deadline = app.cases.get(reference=reference).deadline(name)
+    assert deadline is not None
+    return deadline.due
+
+
+def test_working_day_timelines_are_read_from_config() -> None:
+    """[timelines] takes "10wd"; the policy holds ten working days on the NCP's holiday calendar."""
+    settings = parse_settings({"timelines": {"acknowledgement": "10wd"}}, source="site.toml")
+    assert settings.policy.timelines[D.ACKNOWLEDGEMENT] == Duration(working_days=10)
+    assert settings.policy.calendar.holiday_country == "NO"
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "problem"),
+    [
+        ({"alerts": {"before": ["30d", "5wd"]}}, "[alerts] before", "'5wd' counts working days"),
+        ({"alerts": {"overdue_every": "5wd"}}, "[alerts] overdue_every", "alerts count calendar days"),
+        ({"alerts": {"escalate_after": "20wd"}}, "[alerts] escalate_after", "belong in [timelines]"),
+        ({"rotation": {"every": "20wd"}}, "[rotation] every", "'20wd' counts working days"),
+        ({"timelines": {"procedure": "1mo10wd"}}, "[timelines] procedure", "mixes working days"),
+        ({"timelines": {"procedure": "2601wd"}}, "[timelines] procedure", "at most 2600 working days"),
+        ({"timelines": {"procedure": "0wd"}}, "[timelines] procedure", "longer than zero"),
+        (
+            {"ncp": {"country": "XX"}, "timelines": {"acknowledgement": "10wd"}},
+            "[timelines] acknowledgement counts working days",
+            "'XX' is not a country the holidays package knows; set [timelines] holiday_country",
+        ),
+    ],
+)
+def test_working_days_where_they_do_not_belong_are_refused_naming_the_key(
+    data: dict[str, object], where: str, problem: str
+) -> None:
+    """Alert rungs and duty periods are calendar time; a timeline cannot mix wd with months."""
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(data, source="site.toml")
+    message = str(caught.value)
+    assert message.startswith("site.toml: ")
+    assert where in message
+    assert problem in message
+
+
+def test_an_opened_case_keeps_working_day_deadlines_across_easter(app: Application) -> None:
+    """Received Thu 10 Apr 2025: 10wd skips Easter (17, 18, 21 Apr) to Tue 29 Apr; 21wd skips
+    1 May too: 30 Apr, 2, 5-9, 12-15 May are days 11-21, so Thu 15 May."""
+    reference = _open(app)
+    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 4, 29)
+    assert _due(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 15)
+    _, view = app.cases.show(reference=reference)
+    shown = {d.name: d for d in view.deadlines}
+    assert shown[D.ACKNOWLEDGEMENT].duration == "10wd"
+    assert shown[D.ACKNOWLEDGEMENT].explanation == "received 10 Apr 2025 + 10 working days = 29 Apr 2025"
+    _, norwegian = app.cases.show(reference=reference, language="nb")
+    explained = {d.name: d.explanation for d in norwegian.deadlines}
+    assert explained[D.ACKNOWLEDGEMENT] == "mottatt 10. apr. 2025 + 10 virkedager = 29. apr. 2025"
+
+
+def test_a_pause_over_easter_moves_working_day_deadlines_by_the_working_days_paused(
+    app: Application,
+) -> None:
+    """Paused Mon 14 to Tue 22 Apr 2025: three working days (14, 15, 16) stood still, so 29 Apr
+    moves to Mon 5 May (1 May a holiday) and 15 May to Tue 20 May (16, then 19 and 20 May)."""
+    reference = _open(app)
+    app.cases.pause(reference=reference, actor="sek", reason="parallel proceedings", at=date(2025, 4, 14))
+    app.cases.resume(reference=reference, actor="sek", at=date(2025, 4, 22))
+    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
+    assert _due(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 20)
+    _, view = app.cases.show(reference=reference)
+    explanation = next(d.explanation for d in view.deadlines if d.name == D.ACKNOWLEDGEMENT)
+    assert ", + 3 working days paused (parallel proceedings, 14 Apr 2025–22 Apr 2025) = 5 May 2025" in (
+        explanation
+    )
+
+
+def test_a_calendar_extension_of_a_working_day_deadline_ends_on_a_working_day(app: Application) -> None:
+    """29 Apr 2025 + 4 days extended = Sat 3 May, which a working-day deadline rolls to Mon 5 May."""
+    reference = _open(app)
+    app.cases.extend(reference=reference, deadline="acknowledgement", actor="chair", reason="late", days=4)
+    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
+
+
+def test_the_timelines_report_counts_a_working_day_timeline_in_calendar_days(app: Application) -> None:
+    """Initial assessment 21wd from 10 Apr 2025 ends 15 May: 35 calendar days indicative."""
+    _open(app)
+    report = app.reports.timelines()
+    row = next(r for r in report["stages"] if r["stage"] == "initial_assessment")
+    assert row["indicative_days"] == (date(2025, 5, 15) - date(2025, 4, 10)).days == 35

@@ -7,24 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, InProcessCli
+from tests.e2e import test_cli as cli
 
-OPEN = [
-    "case",
-    "open",
-    "--title",
-    "Complaint",
-    "--submitter",
-    "Naturvernforbundet",
-    "--submitter-type",
-    "ngo",
-    "--enterprise",
-    "Havbruk Seafood ASA",
-    "--received",
-    "2025-04-10",
-    "--actor",
-    "sek",
-    "--json",
-]
+# test_cli's case, received on Thursday 10 April 2025, a week before Easter.
+OPEN = [*(value if value != "2025-01-31" else "2025-04-10" for value in cli.OPEN), "--json"]
 
 
 def _config(tmp_path: Path, acknowledgement: str) -> Path:

@@ -7,7 +7,9 @@ the output.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -17,7 +19,7 @@ from states.calendar import CalendarRule
 from states.deadlines import Deadline, DeadlineStatus, Extension, PausedSpan
 from states.durations import Duration
 from states.errors import InvalidInputError
-from states.lifecycle import DeadlineName
+from tests.states import test_deadlines as deadlines
 from translations import translator
 
 NB = translator("nb")
@@ -25,26 +27,11 @@ NORWAY = CalendarRule("Europe/Oslo", holiday_country="NO")
 WEEKDAYS = CalendarRule("Europe/Oslo")  # no holiday country: Monday to Friday
 
 
-def make_deadline(
-    basis: date,
-    duration: str,
-    *,
-    calendar: CalendarRule = NORWAY,
-    pauses: tuple[PausedSpan, ...] = (),
-    extensions: tuple[Extension, ...] = (),
-    paused_since: date | None = None,
-) -> Deadline:
-    return Deadline(
-        name=DeadlineName.ACKNOWLEDGEMENT,
-        basis_on=basis,
-        basis_label="received",
-        duration=Duration.parse(duration),
-        calendar=calendar,
-        started_at=calendar.start_of_day(basis),
-        pauses=pauses,
-        extensions=extensions,
-        paused_since=paused_since,
-    )
+def make_deadline(basis: date, duration: str, **adjustments: Any) -> Deadline:
+    """A deadline on Norway's calendar unless told; pauses and extensions as test_deadlines takes them."""
+    paused_since = adjustments.pop("paused_since", None)
+    adjustments.setdefault("calendar", NORWAY)
+    return replace(deadlines.make_deadline(basis, duration, **adjustments), paused_since=paused_since)
 
 
 def test_wd_parses_as_working_days_and_reads_back_the_same() -> None:

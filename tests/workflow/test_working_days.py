@@ -15,7 +15,7 @@ from workflow.application import Application
 from workflow.bootstrap import bootstrap
 from workflow.cases import PartyInput
 from workflow.clock import FixedClock
-from workflow.config import ConfigError, parse_settings
+from workflow.config import parse_settings
 
 D = DeadlineName
 
@@ -49,39 +49,11 @@ def _due(app: Application, reference: str, name: DeadlineName) -> date:
 
 
 def test_working_day_timelines_are_read_from_config() -> None:
-    """[timelines] takes "10wd"; the policy holds ten working days on the NCP's holiday calendar."""
+    """[timelines] takes "10wd"; the policy holds ten working days on the NCP's holiday calendar.
+    (Working days where they do not belong: tests/workflow/test_config.py.)"""
     settings = parse_settings({"timelines": {"acknowledgement": "10wd"}}, source="site.toml")
     assert settings.policy.timelines[D.ACKNOWLEDGEMENT] == Duration(working_days=10)
     assert settings.policy.calendar.holiday_country == "NO"
-
-
-@pytest.mark.parametrize(
-    ("data", "where", "problem"),
-    [
-        ({"alerts": {"before": ["30d", "5wd"]}}, "[alerts] before", "'5wd' counts working days"),
-        ({"alerts": {"overdue_every": "5wd"}}, "[alerts] overdue_every", "alerts count calendar days"),
-        ({"alerts": {"escalate_after": "20wd"}}, "[alerts] escalate_after", "belong in [timelines]"),
-        ({"rotation": {"every": "20wd"}}, "[rotation] every", "'20wd' counts working days"),
-        ({"timelines": {"procedure": "1mo10wd"}}, "[timelines] procedure", "mixes working days"),
-        ({"timelines": {"procedure": "2601wd"}}, "[timelines] procedure", "at most 2600 working days"),
-        ({"timelines": {"procedure": "0wd"}}, "[timelines] procedure", "longer than zero"),
-        (
-            {"ncp": {"country": "XX"}, "timelines": {"acknowledgement": "10wd"}},
-            "[timelines] acknowledgement counts working days",
-            "'XX' is not a country the holidays package knows; set [timelines] holiday_country",
-        ),
-    ],
-)
-def test_working_days_where_they_do_not_belong_are_refused_naming_the_key(
-    data: dict[str, object], where: str, problem: str
-) -> None:
-    """Alert rungs and duty periods are calendar time; a timeline cannot mix wd with months."""
-    with pytest.raises(ConfigError) as caught:
-        parse_settings(data, source="site.toml")
-    message = str(caught.value)
-    assert message.startswith("site.toml: ")
-    assert where in message
-    assert problem in message
 
 
 def test_an_opened_case_keeps_working_day_deadlines_across_easter(app: Application) -> None:

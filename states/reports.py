@@ -40,7 +40,7 @@ from states import records
 from states.calendar import CalendarRule, to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
-from states.lifecycle import DeadlineName, Outcome
+from states.lifecycle import Outcome
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
 _TIMED = ("good_offices", "examination", "final_statement")
@@ -154,7 +154,7 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
 
 def stage_rows(
     case: CaseHistory,
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     calendar: CalendarRule | None = None,
 ) -> list[dict[str, Any]]:
@@ -171,7 +171,7 @@ def stage_rows(
         elapsed = (stop - start).days
         paused = paused_days(case.pauses, start, stop)
         used = elapsed - paused
-        indicative = (timelines[DeadlineName(stage)].added_to(start, calendar) - start).days
+        indicative = (timelines[stage].added_to(start, calendar) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
         status = "exceeded" if used > allowed else "met" if finished else "open"
@@ -208,7 +208,7 @@ def median(values: list[int]) -> float | None:
 
 def timelines_report(
     cases: Mapping[str, CaseHistory],
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     year: int | None = None,
     *,
@@ -240,7 +240,7 @@ def timelines_report(
 
 
 def annual_report(
-    cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration], as_of: date, year: int
+    cases: Mapping[str, CaseHistory], timelines: Mapping[str, Duration], as_of: date, year: int
 ) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]

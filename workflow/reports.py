@@ -29,7 +29,7 @@ def timelines(
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
     policy = settings.policy
-    report = timelines_report(cases, policy.timelines, as_of, year, calendar=policy.calendar)
+    report = timelines_report(cases, policy.durations, as_of, year, calendar=policy.calendar)
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 
@@ -37,7 +37,7 @@ def annual(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int) -> d
     inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = annual_report(cases, settings.policy.timelines, as_of, year)
+    report = annual_report(cases, settings.policy.durations, as_of, year)
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 

@@ -377,23 +377,6 @@ class Settings(_Section):
             seen.add(member.id)
         return value
 
-    @model_validator(mode="after")
-    def _working_days_have_a_calendar(self) -> Settings:
-        # Working days count on the holiday calendar; [timelines] holiday_country is checked
-        # by its own key, [ncp] country (the fallback) only when a timeline needs it.
-        counted = [
-            n.value for n in DeadlineName if Duration.parse(getattr(self.timelines, n.value)).working_days
-        ]
-        if counted and self.timelines.holiday_country is None:
-            try:
-                check_holiday_country(self.ncp.country)
-            except ValueError as exc:
-                raise ValueError(
-                    f"[timelines] {counted[0]} counts working days on the holidays of [ncp] country, "
-                    f"but {exc}; set [timelines] holiday_country"
-                ) from None
-        return self
-
     @cached_property
     def definition(self) -> Procedure:
         """The procedure new cases follow: [procedure] file, else the shipped [procedure] definition."""
@@ -498,7 +481,24 @@ def _check_procedure(settings: Settings) -> Settings:
                 f"{source}: [timelines] {name}: the procedure '{procedure.id}' has no such deadline; "
                 f"its deadlines: {', '.join(procedure.deadlines)}"
             )
+    _check_working_days(settings)
     return settings
+
+
+def _check_working_days(settings: Settings) -> None:
+    """Working days count on the holiday calendar: [timelines] holiday_country is checked by its
+    own key; [ncp] country, the fallback, only here, when some deadline counts working days."""
+    if settings.timelines.holiday_country is not None:
+        return
+    counted = [name for name, duration in settings.policy.durations.items() if duration.in_working_days]
+    if counted:
+        try:
+            check_holiday_country(settings.ncp.country)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{settings.source}: [ncp] country: deadline '{counted[0]}' counts working days on "
+                f"this country's public holidays, but {exc}; set [timelines] holiday_country"
+            ) from None
 
 
 def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:

@@ -99,8 +99,9 @@ def test_an_explicit_config_that_does_not_exist_is_an_error(tmp_path: Path) -> N
         ({"timelines": {"procedure": "0wd"}}, "[timelines] procedure", "longer than zero"),
         (
             {"ncp": {"country": "XX"}, "timelines": {"acknowledgement": "10wd"}},
-            "[timelines] acknowledgement counts working days",
-            "'XX' is not a country the holidays package knows; set [timelines] holiday_country",
+            "[ncp] country",
+            "deadline 'acknowledgement' counts working days on this country's public holidays, but 'XX' "
+            "is not a country the holidays package knows; set [timelines] holiday_country",
         ),
     ],
 )

@@ -11,9 +11,10 @@ import pytest
 from states.durations import Duration
 from states.lifecycle import DeadlineName
 from tests.conftest import make_settings
+from tests.helpers import open_one
+from tests.workflow.test_shipped_definitions import APRIL_10, due_on
 from workflow.application import Application
 from workflow.bootstrap import bootstrap
-from workflow.cases import PartyInput
 from workflow.clock import FixedClock
 from workflow.config import parse_settings
 
@@ -32,22 +33,6 @@ def app(sqlite_url: str) -> Iterator[Application]:
     built.close()
 
 
-def _open(app: Application, received: date = date(2025, 4, 10)) -> str:
-    return app.cases.open(
-        title="Complaint",
-        submitters=[PartyInput("NGO", "ngo")],
-        enterprises=[PartyInput("Havbruk Seafood ASA")],
-        actor="sek",
-        received=received,
-    ).reference
-
-
-def _due(app: Application, reference: str, name: DeadlineName) -> date:
-    deadline = app.cases.get(reference=reference).deadline(name)
-    assert deadline is not None
-    return deadline.due
-
-
 def test_working_day_timelines_are_read_from_config() -> None:
     """[timelines] takes "10wd"; the policy holds ten working days on the NCP's holiday calendar.
     (Working days where they do not belong: tests/workflow/test_config.py.)"""
@@ -59,9 +44,9 @@ def test_working_day_timelines_are_read_from_config() -> None:
 def test_an_opened_case_keeps_working_day_deadlines_across_easter(app: Application) -> None:
     """Received Thu 10 Apr 2025: 10wd skips Easter (17, 18, 21 Apr) to Tue 29 Apr; 21wd skips
     1 May too: 30 Apr, 2, 5-9, 12-15 May are days 11-21, so Thu 15 May."""
-    reference = _open(app)
-    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 4, 29)
-    assert _due(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 15)
+    reference = open_one(app, received=APRIL_10)
+    assert due_on(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 4, 29)
+    assert due_on(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 15)
     _, view = app.cases.show(reference=reference)
     shown = {d.name: d for d in view.deadlines}
     assert shown[D.ACKNOWLEDGEMENT].duration == "10wd"
@@ -76,11 +61,11 @@ def test_a_pause_over_easter_moves_working_day_deadlines_by_the_working_days_pau
 ) -> None:
     """Paused Mon 14 to Tue 22 Apr 2025: three working days (14, 15, 16) stood still, so 29 Apr
     moves to Mon 5 May (1 May a holiday) and 15 May to Tue 20 May (16, then 19 and 20 May)."""
-    reference = _open(app)
+    reference = open_one(app, received=APRIL_10)
     app.cases.pause(reference=reference, actor="sek", reason="parallel proceedings", at=date(2025, 4, 14))
     app.cases.resume(reference=reference, actor="sek", at=date(2025, 4, 22))
-    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
-    assert _due(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 20)
+    assert due_on(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
+    assert due_on(app, reference, D.INITIAL_ASSESSMENT) == date(2025, 5, 20)
     _, view = app.cases.show(reference=reference)
     explanation = next(d.explanation for d in view.deadlines if d.name == D.ACKNOWLEDGEMENT)
     assert ", + 3 working days paused (parallel proceedings, 14 Apr 2025–22 Apr 2025) = 5 May 2025" in (
@@ -90,14 +75,14 @@ def test_a_pause_over_easter_moves_working_day_deadlines_by_the_working_days_pau
 
 def test_a_calendar_extension_of_a_working_day_deadline_ends_on_a_working_day(app: Application) -> None:
     """29 Apr 2025 + 4 days extended = Sat 3 May, which a working-day deadline rolls to Mon 5 May."""
-    reference = _open(app)
+    reference = open_one(app, received=APRIL_10)
     app.cases.extend(reference=reference, deadline="acknowledgement", actor="chair", reason="late", days=4)
-    assert _due(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
+    assert due_on(app, reference, D.ACKNOWLEDGEMENT) == date(2025, 5, 5)
 
 
 def test_the_timelines_report_counts_a_working_day_timeline_in_calendar_days(app: Application) -> None:
     """Initial assessment 21wd from 10 Apr 2025 ends 15 May: 35 calendar days indicative."""
-    _open(app)
+    open_one(app, received=APRIL_10)
     report = app.reports.timelines()
     row = next(r for r in report["stages"] if r["stage"] == "initial_assessment")
     assert row["indicative_days"] == (date(2025, 5, 15) - date(2025, 4, 10)).days == 35

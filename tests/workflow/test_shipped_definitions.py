@@ -123,6 +123,19 @@ def test_a_whistleblowing_extension_beyond_the_cap_in_one_step_is_refused(eu: Ap
     assert due_on(eu, reference, "feedback") == date(2025, 10, 10)
 
 
+def test_a_pause_does_not_use_up_the_whistleblowing_extension(eu: Application) -> None:
+    """Paused 14 to 24 Apr 2025 (10 days): feedback falls due 20 Jul; three months more, 20 Oct,
+    are still allowed, and a day beyond is refused."""
+    reference = open_one(eu, received=APRIL_10)
+    eu.cases.pause(reference=reference, actor="sek", reason="evidence awaited", at=date(2025, 4, 14))
+    eu.cases.resume(reference=reference, actor="sek", at=date(2025, 4, 24))
+    assert due_on(eu, reference, "feedback") == date(2025, 7, 20)
+    eu.cases.extend(reference=reference, deadline="feedback", actor="chair", reason="complex", months=3)
+    assert due_on(eu, reference, "feedback") == date(2025, 10, 20)
+    with pytest.raises(StepRefusedError, match="to 2025-10-20; this extension would move it to 2025-10-21"):
+        eu.cases.extend(reference=reference, deadline="feedback", actor="chair", reason="more", days=1)
+
+
 # ---------------------------------------------------------------- bank-complaints
 
 

@@ -96,6 +96,13 @@ def chapter(value: str) -> str:
     return found
 
 
+def numeral(theme: str) -> str:
+    """The chapter's numeral (`IV` for `human_rights`), as the Guidelines number it; an id no
+    chapter has stays as it is."""
+    label = THEMES.get(theme)
+    return label.split(".", 1)[0] if label else theme
+
+
 def chapters(values: Iterable[str]) -> tuple[str, ...]:
     """At least one chapter, each once, in the order given."""
     found = tuple(dict.fromkeys(chapter(v) for v in values))

@@ -1,6 +1,6 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -8,9 +8,6 @@ from ncpflow import output
 from ncpflow.context import context_of, print_case, print_document, validated
 from ncpflow.output import emit_json, out
 from ncpflow.program import starting
-
-if TYPE_CHECKING:
-    from states.issues import Issue
 
 case_app = typer.Typer(no_args_is_help=True, help="Open, advance and look at cases.")
 
@@ -350,15 +347,16 @@ IssueAt = Annotated[
 IssueReason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the audit log).")]
 
 
-def _print_issue(reference: str, issue: "Issue", as_json: bool) -> None:
-    from workflow.queries import issue_views
+def _print_issue(app: Any, reference: str, number: int, as_json: bool) -> None:
+    """The issue just written, as `case issue list` shows it."""
     from workflow.read_models import json_of
 
-    (shown,) = issue_views([issue])
+    document = json_of(app.cases.issues(reference=reference))
+    shown = [i for i in document["issues"] if i["number"] == number]
     if as_json:
-        emit_json(json_of(shown))
+        emit_json(shown[0])
     else:
-        output.issue_lines(reference, [json_of(shown)])
+        output.issue_lines(reference, shown)
 
 
 @issue_app.command("add")
@@ -378,8 +376,9 @@ def issue_add(
     from workflow import commands
 
     command = validated(commands.AddIssue, title=title, chapters=chapter, reason=reason)
-    issue = context_of(ctx).app().cases.add_issue(reference=reference, actor=actor, **command.arguments())
-    _print_issue(reference, issue, as_json)
+    app = context_of(ctx).app()
+    issue = app.cases.add_issue(reference=reference, actor=actor, **command.arguments())
+    _print_issue(app, reference, issue.number, as_json)
 
 
 @issue_app.command("decide")
@@ -403,12 +402,9 @@ def issue_decide(
     command = validated(
         commands.DecideIssue, decision="accepted" if accepted else "not_accepted", at=at, reason=reason
     )
-    issue = (
-        context_of(ctx)
-        .app()
-        .cases.decide_issue(reference=reference, number=number, actor=actor, **command.arguments())
-    )
-    _print_issue(reference, issue, as_json)
+    app = context_of(ctx).app()
+    app.cases.decide_issue(reference=reference, number=number, actor=actor, **command.arguments())
+    _print_issue(app, reference, number, as_json)
 
 
 @issue_app.command("result")
@@ -436,12 +432,9 @@ def issue_result(
     from workflow import commands
 
     command = validated(commands.ConcludeIssue, outcome=outcome, at=at, reason=reason)
-    issue = (
-        context_of(ctx)
-        .app()
-        .cases.conclude_issue(reference=reference, number=number, actor=actor, **command.arguments())
-    )
-    _print_issue(reference, issue, as_json)
+    app = context_of(ctx).app()
+    app.cases.conclude_issue(reference=reference, number=number, actor=actor, **command.arguments())
+    _print_issue(app, reference, number, as_json)
 
 
 @issue_app.command("list")

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 
 from states.pseudonyms import pseudonym
 from tests.conftest import InProcessCli
+from tests.e2e.conftest import Site
 from tests.e2e.test_api import Api, running_api
 from workflow.clock import FixedClock
 
@@ -244,3 +246,24 @@ def test_bad_issue_input_through_the_api_is_a_4xx_and_writes_nothing(api: Api) -
             assert field in answer.json()["fields"], answer.text
     assert api.client.get("/api/cases/NCP-2099-001/issues", headers=handler).status_code == 404
     assert api.client.get(f"/api/cases/{ref}/audit", headers=handler).json() == before
+
+
+def test_the_case_page_shows_the_issues_in_english_and_norwegian(site: Site) -> None:
+    """The Issues card lists each issue: its chapters by numeral, decision and outcome, worded
+    in the page's language; a case without issues has no such card."""
+    assert 'id="issues"' not in site.client.get(f"/cases/{site.reference}?lang=en").text
+    cases = site.services.cases
+    cases.add_issue(reference=site.reference, actor="test", title="Drinking water", chapters=["vi", "iv"])
+    cases.add_issue(reference=site.reference, actor="test", title="Tax planning", chapters=["xi"])
+    cases.decide_issue(
+        reference=site.reference, number=1, decision="accepted", actor="test", at=date(2025, 3, 1)
+    )
+    cases.decide_issue(reference=site.reference, number=2, decision="not_accepted", actor="test")
+    english = site.client.get(f"/cases/{site.reference}?lang=en").text
+    card = english[english.index('id="issues"') :]
+    assert "Drinking water" in card and "VI, IV" in card and "accepted (2025-03-01)" in card
+    assert "not accepted" in card and "XI" in card
+    norwegian = site.client.get(f"/cases/{site.reference}?lang=nb").text
+    card = norwegian[norwegian.index('id="issues"') :]
+    assert "Klagepunkter" in card and "tatt opp til behandling (2025-03-01)" in card
+    assert "ikke tatt opp til behandling" in card

@@ -144,26 +144,24 @@ def find(issues: Sequence[Issue], number: int, *, reference: str) -> Issue:
 
 def decision(value: str) -> IssueDecision:
     """`accepted` or `not_accepted`; InvalidInputError otherwise."""
-    if value not in DECISIONS:
-        raise InvalidInputError(
-            N_("{what}: unknown decision '{value}'; one of: {choices}"),
-            what=Input("", "decision"),
-            value=value[:40],
-            choices=", ".join(DECISIONS),
-        )
-    return IssueDecision(value)
+    return IssueDecision(
+        _one_of(value, DECISIONS, N_("{what}: unknown decision '{value}'; one of: {choices}"), "decision")
+    )
 
 
 def outcome(value: str) -> IssueOutcome:
     """One of `OUTCOMES`; InvalidInputError otherwise."""
-    if value not in OUTCOMES:
-        raise InvalidInputError(
-            N_("{what}: unknown outcome of an issue '{value}'; one of: {choices}"),
-            what=Input("", "outcome"),
-            value=value[:40],
-            choices=", ".join(OUTCOMES),
+    return IssueOutcome(
+        _one_of(
+            value, OUTCOMES, N_("{what}: unknown outcome of an issue '{value}'; one of: {choices}"), "outcome"
         )
-    return IssueOutcome(value)
+    )
+
+
+def _one_of(value: str, choices: tuple[str, ...], refusal: str, field: str) -> str:
+    if value not in choices:
+        raise InvalidInputError(refusal, what=Input("", field), value=value[:40], choices=", ".join(choices))
+    return value
 
 
 def decide(

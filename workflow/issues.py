@@ -7,17 +7,22 @@ state and version do not change (the audit entry's `from_state` and `to_state` a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from states import issues as rules
 from states import records
+from states.case import Case
 from states.errors import ACTOR, REASON, Input
 from states.issues import Issue
 from states.limits import NAME_MAX, check_optional, check_text
 from workflow import inputs
 from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
+
+if TYPE_CHECKING:
+    from states.records import AuditRecord
 
 log = get_logger("ncpflow.issues")
 
@@ -70,34 +75,23 @@ def decide_issue(
     """The issue accepted or not, on the day `at` (default today; not in the future, not
     before the case was received)."""
     chosen = rules.decision(decision)
-    check_text(actor, ACTOR, limit=NAME_MAX)
-    check_optional(reason, REASON)
-    with uow.write() as tx:
-        now = clock.now()
-        case = tx.cases.get(reference)
-        issue = rules.find(tx.issues.of_case(reference), number, reference=reference)
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now, what=AT)
-        decided = rules.decide(
-            issue,
-            chosen,
-            on=case.calendar.local_date(when),
-            received_on=case.received_on,
-            reference=reference,
-            state=case.state.value,
+
+    def decide(issue: Issue, case: Case, on: date) -> Issue:
+        return rules.decide(
+            issue, chosen, on=on, received_on=case.received_on, reference=reference, state=case.state.value
         )
-        tx.issues.save(reference, decided)
-        assert decided.decided_on is not None
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=when,
-            from_state=case.state.value,
-            to_state=case.state.value,
-            reason=reason or None,
-            record=records.IssueDecided(number, chosen.value, decided.decided_on, now),
-        )
-    log.info("issue_decided", case=reference, number=number, decision=chosen.value, actor=actor)
-    return decided
+
+    return _change(
+        uow=uow,
+        clock=clock,
+        reference=reference,
+        number=number,
+        actor=actor,
+        at=at,
+        reason=reason,
+        change=decide,
+        record=lambda issue, now: records.IssueDecided(number, chosen.value, _day(issue.decided_on), now),
+    )
 
 
 def conclude_issue(
@@ -114,6 +108,42 @@ def conclude_issue(
     """An accepted issue's own outcome, on the day `at` (default today; not before its
     acceptance)."""
     chosen = rules.outcome(outcome)
+
+    def conclude(issue: Issue, case: Case, on: date) -> Issue:
+        return rules.conclude(issue, chosen, on=on, reference=reference, state=case.state.value)
+
+    return _change(
+        uow=uow,
+        clock=clock,
+        reference=reference,
+        number=number,
+        actor=actor,
+        at=at,
+        reason=reason,
+        change=conclude,
+        record=lambda issue, now: records.IssueConcluded(number, chosen.value, _day(issue.outcome_on), now),
+    )
+
+
+def _day(value: date | None) -> date:
+    assert value is not None  # set by the decision just taken
+    return value
+
+
+def _change(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    reference: str,
+    number: int,
+    actor: str,
+    at: date | datetime | None,
+    reason: str | None,
+    change: Callable[[Issue, Case, date], Issue],
+    record: Callable[[Issue, datetime], AuditRecord],
+) -> Issue:
+    """One step on issue `number`, dated `at` (the NCP-local day it happened): the issue as
+    `change` makes it and the entry `record` gives, in one write transaction."""
     check_text(actor, ACTOR, limit=NAME_MAX)
     check_optional(reason, REASON)
     with uow.write() as tx:
@@ -121,11 +151,9 @@ def conclude_issue(
         case = tx.cases.get(reference)
         issue = rules.find(tx.issues.of_case(reference), number, reference=reference)
         when = inputs.resolve_when(at, calendar=case.calendar, now=now, what=AT)
-        concluded = rules.conclude(
-            issue, chosen, on=case.calendar.local_date(when), reference=reference, state=case.state.value
-        )
-        tx.issues.save(reference, concluded)
-        assert concluded.outcome_on is not None
+        changed = change(issue, case, case.calendar.local_date(when))
+        tx.issues.save(reference, changed)
+        entry = record(changed, now)
         tx.audit.append(
             case_ref=reference,
             actor=actor,
@@ -133,7 +161,8 @@ def conclude_issue(
             from_state=case.state.value,
             to_state=case.state.value,
             reason=reason or None,
-            record=records.IssueConcluded(number, chosen.value, concluded.outcome_on, now),
+            record=entry,
         )
-    log.info("issue_concluded", case=reference, number=number, outcome=chosen.value, actor=actor)
-    return concluded
+    data = entry.to_data()
+    log.info(entry.kind, case=reference, actor=actor, **{k: v for k, v in data.items() if k != "recorded_at"})
+    return changed

@@ -271,13 +271,15 @@ IssueNumber = Annotated[
 ]
 
 
-def _issues_after(
-    app: Application, ref: str, user: User, write: Callable[[], object]
+def _issue_step(
+    app: Application, ref: str, user: User, use_case: str, **arguments: Any
 ) -> Callable[[], read_models.CaseIssues]:
-    """The write, then the case's issues as the user may see them (read after the commit)."""
+    """A bound write on the case's issues as the user, then the case's issues as the user may
+    see them (read after the commit)."""
+    call: Callable[..., object] = getattr(app.cases, use_case)
 
     def work() -> read_models.CaseIssues:
-        write()
+        call(reference=ref, actor=user.name, **arguments)
         return app.cases.issues(reference=ref, viewer=user)
 
     return work
@@ -299,10 +301,7 @@ def list_issues(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseI
     response_model=read_models.CaseIssues,
 )
 async def add_issue(ref: Reference, body: AddIssue, user: EditsCases, app: App) -> read_models.CaseIssues:
-    write = _issues_after(
-        app, ref, user, lambda: app.cases.add_issue(reference=ref, actor=user.name, **body.arguments())
-    )
-    return await run_write(app, write)
+    return await run_write(app, _issue_step(app, ref, user, "add_issue", **body.arguments()))
 
 
 @router.post(
@@ -313,13 +312,9 @@ async def add_issue(ref: Reference, body: AddIssue, user: EditsCases, app: App) 
 async def decide_issue(
     ref: Reference, number: IssueNumber, body: DecideIssue, user: EditsCases, app: App
 ) -> read_models.CaseIssues:
-    write = _issues_after(
-        app,
-        ref,
-        user,
-        lambda: app.cases.decide_issue(reference=ref, number=number, actor=user.name, **body.arguments()),
+    return await run_write(
+        app, _issue_step(app, ref, user, "decide_issue", number=number, **body.arguments())
     )
-    return await run_write(app, write)
 
 
 @router.post(
@@ -330,13 +325,9 @@ async def decide_issue(
 async def conclude_issue(
     ref: Reference, number: IssueNumber, body: ConcludeIssue, user: EditsCases, app: App
 ) -> read_models.CaseIssues:
-    write = _issues_after(
-        app,
-        ref,
-        user,
-        lambda: app.cases.conclude_issue(reference=ref, number=number, actor=user.name, **body.arguments()),
+    return await run_write(
+        app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
     )
-    return await run_write(app, write)
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=read_models.AuditPage)

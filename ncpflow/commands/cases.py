@@ -1,4 +1,5 @@
-"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
+"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse; the
+case's issues (`case issue add|decide|result|list`)."""
 
 from typing import Annotated, Any
 

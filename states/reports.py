@@ -44,7 +44,7 @@ from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
 from states.issues import Issue, IssueDecision, IssueOutcome, partially_accepted
-from states.lifecycle import DeadlineName, Outcome
+from states.lifecycle import Outcome
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
 _TIMED = ("good_offices", "examination", "final_statement")
@@ -183,9 +183,7 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
     return total
 
 
-def stage_rows(
-    case: CaseHistory, timelines: Mapping[DeadlineName, Duration], as_of: date
-) -> list[dict[str, Any]]:
+def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date) -> list[dict[str, Any]]:
     rows = []
     for stage in STAGES:
         start = (
@@ -199,7 +197,7 @@ def stage_rows(
         elapsed = (stop - start).days
         paused = paused_days(case.pauses, start, stop)
         used = elapsed - paused
-        indicative = (timelines[DeadlineName(stage)].added_to(start) - start).days
+        indicative = (timelines[stage].added_to(start) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
         status = "exceeded" if used > allowed else "met" if finished else "open"
@@ -236,7 +234,7 @@ def median(values: list[int]) -> float | None:
 
 def timelines_report(
     cases: Mapping[str, CaseHistory],
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     year: int | None = None,
 ) -> dict[str, Any]:
@@ -265,7 +263,7 @@ def timelines_report(
 
 
 def annual_report(
-    cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration], as_of: date, year: int
+    cases: Mapping[str, CaseHistory], timelines: Mapping[str, Duration], as_of: date, year: int
 ) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]

@@ -52,8 +52,8 @@ def add_issue(
             case_ref=reference,
             actor=actor,
             at=now,
-            from_state=case.state.value,
-            to_state=case.state.value,
+            from_state=case.state,
+            to_state=case.state,
             reason=reason or None,
             record=records.IssueAdded(issue.number, issue.title, issue.chapters, now),
         )
@@ -78,7 +78,7 @@ def decide_issue(
 
     def decide(issue: Issue, case: Case, on: date) -> Issue:
         return rules.decide(
-            issue, chosen, on=on, received_on=case.received_on, reference=reference, state=case.state.value
+            issue, chosen, on=on, received_on=case.received_on, reference=reference, state=case.state
         )
 
     return _change(
@@ -110,7 +110,7 @@ def conclude_issue(
     chosen = rules.outcome(outcome)
 
     def conclude(issue: Issue, case: Case, on: date) -> Issue:
-        return rules.conclude(issue, chosen, on=on, reference=reference, state=case.state.value)
+        return rules.conclude(issue, chosen, on=on, reference=reference, state=case.state)
 
     return _change(
         uow=uow,
@@ -158,8 +158,8 @@ def _change(
             case_ref=reference,
             actor=actor,
             at=when,
-            from_state=case.state.value,
-            to_state=case.state.value,
+            from_state=case.state,
+            to_state=case.state,
             reason=reason or None,
             record=entry,
         )

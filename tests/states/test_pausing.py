@@ -364,26 +364,19 @@ def test_a_clock_step_before_the_last_recorded_step_is_refused() -> None:
 def test_an_extension_leaves_the_case_where_it_stands_in_time() -> None:
     """Extended on 1 May, the case may still be accepted as of 1 April: its last step is 3 Feb."""
     case = in_assessment()
-    extended, _ = extend(
-        case,
-        deadline=D.INITIAL_ASSESSMENT,
-        amount=Duration(days=10),
-        actor="chair",
-        reason="annexes",
-        at=oslo(date(2025, 5, 1)),
-    )
+
+    def ten_days(on: date) -> Case:
+        amount = Duration(days=10)
+        return extend(case, deadline=D.INITIAL_ASSESSMENT, amount=amount, actor="c", reason="r", at=oslo(on))[
+            0
+        ]
+
+    extended = ten_days(date(2025, 5, 1))
     assert extended.last_event_at == case.last_event_at
     accepted = step(extended, T.ACCEPT, oslo(date(2025, 4, 1)))
     assert accepted.deadline(D.INITIAL_ASSESSMENT).met_on == date(2025, 4, 1)  # type: ignore[union-attr]
     with pytest.raises(InvalidInputError, match="before its last recorded step"):
-        extend(
-            case,
-            deadline=D.INITIAL_ASSESSMENT,
-            amount=Duration(days=10),
-            actor="chair",
-            reason="annexes",
-            at=oslo(date(2025, 2, 1)),
-        )
+        ten_days(date(2025, 2, 1))
 
 
 OPERATIONS = st.lists(

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case
 from states.chain import AuditEntry, ChainHead
-from states.lifecycle import State
 from states.members import Member, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
 from states.redaction import Protected
@@ -19,6 +18,7 @@ from states.users import ApiToken, Session, User
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
+    from states.issues import Issue
     from states.records import AuditRecord
 
 
@@ -35,14 +35,14 @@ class CaseRepository(Protocol):
     def page(
         self,
         *,
-        state: State | None = None,
+        state: str | None = None,
         lead: str | None = None,
         overdue_on: date | None = None,
         open_only: bool = False,
         limit: int,
         offset: int = 0,
     ) -> tuple[int, list[Case]]: ...
-    def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]: ...
+    def list(self, *, state: str | None = None, overdue_on: date | None = None) -> list[Case]: ...
     def next_reference(self, *, prefix: str, year: int) -> str: ...
 
 
@@ -171,6 +171,15 @@ class UserStore(Protocol):
     def revoke_sessions(self, name: str, *, at: datetime) -> int: ...
 
 
+class IssueStore(Protocol):
+    """A case's issues: chapters, decision and outcome of each."""
+
+    def of_case(self, reference: str) -> list[Issue]: ...
+    def of_cases(self, references: Sequence[str]) -> dict[str, list[Issue]]: ...
+    def add(self, reference: str, issue: Issue, *, at: datetime) -> None: ...
+    def save(self, reference: str, issue: Issue) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -186,6 +195,8 @@ class Transaction(Protocol):
     def members(self) -> MemberStore: ...
     @property
     def users(self) -> UserStore: ...
+    @property
+    def issues(self) -> IssueStore: ...
 
 
 class Channel(Protocol):

@@ -19,7 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
-from states.lifecycle import DeadlineName, Outcome, State, Trigger
+from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason
 from states.members import Role as MemberRole
 
@@ -56,7 +56,7 @@ class Extension(ReadModel):
 class Deadline(ReadModel):
     """One of a case's deadlines: when it is due, whether it is met, and why it is due then."""
 
-    name: DeadlineName = Field(description="Which deadline.")
+    name: str = Field(description="Which deadline (a name from the case's procedure).")
     due: date = Field(
         description="The due date (YYYY-MM-DD, the NCP's local calendar): the "
         "basis plus the duration, plus paused days and extensions."
@@ -96,14 +96,39 @@ class Pause(ReadModel):
     ended_by: str | None = Field(description="Who resumed the case.")
 
 
+class Issue(ReadModel):
+    """One issue of a case: an allegation tied to Guidelines chapters, accepted or not, with
+    its own outcome."""
+
+    number: int = Field(description="The issue's number within the case: 1, 2, ... in the order added.")
+    title: str = Field(description="What the issue is about (free text).")
+    chapters: list[str] = Field(
+        description="The Guidelines chapters it concerns (ids such as `human_rights`)."
+    )
+    decision: IssueDecision = Field(description="undecided, accepted or not_accepted.")
+    decided_on: date | None = Field(description="The day of the decision (NCP local); null while undecided.")
+    outcome: IssueOutcome | None = Field(description="What came of an accepted issue; null until recorded.")
+    outcome_on: date | None = Field(description="The day of the outcome (NCP local).")
+
+
+class CaseIssues(ReadModel):
+    """A case's issues: what `case issue list --json` prints and `GET /api/cases/{ref}/issues`
+    answers."""
+
+    reference: str = Field(description="The case reference.")
+    issues: list[Issue] = Field(description="The case's issues by number.")
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""
 
     reference: str = Field(description="The case reference, e.g. NCP-2025-003.")
     title: str = Field(description="A short title.")
-    state: State = Field(description="The stage of the lifecycle the case is in.")
-    outcome: Outcome | None = Field(description="How the case ended or was decided; null until then.")
+    state: str = Field(description="The stage of the lifecycle the case is in (a state of its procedure).")
+    outcome: str | None = Field(
+        description="How the case ended or was decided (the result recorded last); null until then."
+    )
     scope: str | None = Field(description="With a partial acceptance: what was accepted.")
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
@@ -172,6 +197,10 @@ class Panel(ReadModel):
 class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
     """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
 
+    issues: list[Issue] = Field(
+        description="The case's issues by number, each accepted or not (partial acceptance)."
+    )
+
 
 class CasePage(ReadModel):
     """A page of cases, oldest first."""
@@ -185,12 +214,12 @@ class CasePage(ReadModel):
 class TriggerOption(ReadModel):
     """A trigger of the lifecycle and whether it may fire on the case now."""
 
-    trigger: Trigger = Field(description="The trigger.")
+    trigger: str = Field(description="The trigger (a trigger of the case's procedure).")
     allowed: bool = Field(description="Whether it may fire now.")
-    to_state: State | None = Field(
+    to_state: str | None = Field(
         description="The state it leads to from here; null when no transition leaves this state with it."
     )
-    outcomes: list[Outcome] = Field(
+    outcomes: list[str] = Field(
         description="The outcomes it may record (one must be chosen when there are several)."
     )
     why_not: str | None = Field(description="Why it may not fire now; null when it may.")
@@ -201,7 +230,7 @@ class Triggers(ReadModel):
     """`case triggers --json`: the case's state and every trigger."""
 
     reference: str = Field(description="The case reference.")
-    state: State = Field(description="The state the case is in.")
+    state: str = Field(description="The state the case is in.")
     triggers: list[TriggerOption] = Field(description="Every trigger, allowed or not.")
 
 

@@ -66,7 +66,7 @@ def test_an_extension_recorded_now_does_not_block_a_step_back_dated_before_it(se
     accepted = services.cases.advance(
         reference=ref, trigger="accept", actor="sek", reason="material", at=date(2025, 5, 2)
     )
-    assert accepted.state is State.GOOD_OFFICES
+    assert accepted.state == State.GOOD_OFFICES
     assessment = accepted.deadline(DeadlineName.INITIAL_ASSESSMENT)
     assert assessment is not None and assessment.met_on == date(2025, 5, 2)
     assert assessment.due == date(2025, 5, 10)  # 30 Apr + 10 days extended
@@ -84,7 +84,7 @@ def test_an_edit_recorded_now_does_not_block_a_step_back_dated_before_it(service
     accepted = services.cases.advance(
         reference=ref, trigger="accept", actor="sek", reason="material", at=date(2025, 4, 1)
     )
-    assert accepted.state is State.GOOD_OFFICES and accepted.details.sector == "aquaculture"
+    assert accepted.state == State.GOOD_OFFICES and accepted.details.sector == "aquaculture"
 
 
 def test_a_back_dated_pause_does_set_where_the_case_stands_in_time(services: Services) -> None:

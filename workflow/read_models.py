@@ -119,7 +119,8 @@ class CaseCore(ReadModel):
     host_countries: list[str] = Field(description="Where the alleged conduct took place.")
     sector: str | None = Field(description="The enterprise's sector.")
     guidelines_edition: str | None = Field(
-        description="The Guidelines edition that applies: 2011, 2023 or both."
+        description="The Guidelines edition that applies: 1976, 1979, 1984, 1991, 2000, 2011, "
+        "2023, or both (2011 and 2023)."
     )
     supporting_ncps: list[str] = Field(description="NCPs supporting the lead NCP (ISO 3166 codes).")
     timezone: str = Field(description="The NCP's time zone, in which dates are local.")

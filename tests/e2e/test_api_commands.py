@@ -214,7 +214,7 @@ def test_bad_edits_and_recusals_answer_422_naming_the_field(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"guidelines_edition": "1976"}, "guidelines_edition"),
+        ({"guidelines_edition": "1977"}, "guidelines_edition"),
         ({"supporting_ncps": ["XX"]}, "supporting_ncps"),
         ({"org_numbers": {"Someone Else": "923456789"}}, "org_numbers"),
         ({"org_numbers": {"Nordic Metals ASA": " "}}, "org_numbers"),
@@ -257,8 +257,8 @@ SAME_BAD = [
     ),
     (
         "open",
-        ["--guidelines-edition", "1976"],
-        {"guidelines_edition": "1976"},
+        ["--guidelines-edition", "1977"],
+        {"guidelines_edition": "1977"},
         "--guidelines-edition",
         "guidelines_edition",
     ),

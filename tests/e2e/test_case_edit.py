@@ -6,29 +6,17 @@ from __future__ import annotations
 from tests.conftest import InProcessCli
 
 
+def opened(ncp: InProcessCli, received: str, *options: str) -> str:
+    """The reference of a case opened on the command line, received on `received`."""
+    command = ("case", "open", "--title", "T", "--enterprise", "E AS", "--submitter", "S")
+    made = ncp.json(*command, "--actor", "secretariat", "--received", received, *options, "--json")
+    return str(made["reference"])
+
+
 def test_edition_and_supporting_ncps_on_open_and_edit(ncp: InProcessCli) -> None:
-    opened = ncp.json(
-        "case",
-        "open",
-        "--title",
-        "T",
-        "--enterprise",
-        "E AS",
-        "--submitter",
-        "S",
-        "--actor",
-        "secretariat",
-        "--received",
-        "2025-03-03",
-        "--theme",
-        "environment",
-        "--guidelines-edition",
-        "2011",
-        "--supporting-ncp",
-        "SE",
-        "--json",
+    ref = opened(
+        ncp, "2025-03-03", "--theme", "environment", "--guidelines-edition", "2011", "--supporting-ncp", "SE"
     )
-    ref = opened["reference"]
     shown = ncp.json("case", "show", ref, "--json")
     assert (shown["guidelines_edition"], shown["supporting_ncps"]) == ("2011", ["SE"])
     edited = ncp.json(
@@ -66,23 +54,7 @@ def test_edition_and_supporting_ncps_on_open_and_edit(ncp: InProcessCli) -> None
 
 def test_historical_guidelines_editions_on_open_edit_and_in_the_reports(ncp: InProcessCli) -> None:
     """A case of 1985 under the 1984 edition, edited to 1979, shows it in `report oecd|annual`."""
-    ref = ncp.json(
-        "case",
-        "open",
-        "--title",
-        "T",
-        "--enterprise",
-        "E AS",
-        "--submitter",
-        "S",
-        "--actor",
-        "secretariat",
-        "--received",
-        "1985-03-01",
-        "--guidelines-edition",
-        "1984",
-        "--json",
-    )["reference"]
+    ref = opened(ncp, "1985-03-01", "--guidelines-edition", "1984")
     assert ncp.json("case", "show", ref, "--json")["guidelines_edition"] == "1984"
     for edition in ("1976", "1991", "2000", "1979"):
         edited = ncp.json(

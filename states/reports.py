@@ -55,7 +55,7 @@ from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
 from states.guidelines import EDITIONS
-from states.lifecycle import DeadlineName, Outcome
+from states.lifecycle import Outcome
 from states.results import DETERMINATION, MEDIATION_RESULT, is_concluded, result_field
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
@@ -139,9 +139,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.accepted_on = day
             if record.outcome:
                 case.last_outcome = record.outcome
-                # `sets`: the field the procedure declares, on records that carry one.
-                sets: str | None = getattr(record, "sets", None)
-                case.results[result_field(record.trigger, old, sets)] = record.outcome
+                case.results[result_field(record.trigger, old, record.sets)] = record.outcome
             if case.concluded_on is None and is_concluded(new):
                 case.concluded_on = day
         elif isinstance(record, records.Paused):
@@ -179,9 +177,7 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
     return total
 
 
-def stage_rows(
-    case: CaseHistory, timelines: Mapping[DeadlineName, Duration], as_of: date
-) -> list[dict[str, Any]]:
+def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date) -> list[dict[str, Any]]:
     rows = []
     for stage in STAGES:
         start = (
@@ -195,7 +191,7 @@ def stage_rows(
         elapsed = (stop - start).days
         paused = paused_days(case.pauses, start, stop)
         used = elapsed - paused
-        indicative = (timelines[DeadlineName(stage)].added_to(start) - start).days
+        indicative = (timelines[stage].added_to(start) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
         status = "exceeded" if used > allowed else "met" if finished else "open"
@@ -232,7 +228,7 @@ def median(values: list[int]) -> float | None:
 
 def timelines_report(
     cases: Mapping[str, CaseHistory],
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     year: int | None = None,
 ) -> dict[str, Any]:
@@ -271,7 +267,7 @@ def _counts(values: Iterable[str | None], order: Iterable[str] = ()) -> dict[str
 
 
 def annual_report(
-    cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration], as_of: date, year: int
+    cases: Mapping[str, CaseHistory], timelines: Mapping[str, Duration], as_of: date, year: int
 ) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.concluded_on is not None and c.concluded_on.year == year]

@@ -28,7 +28,7 @@ def timelines(
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = timelines_report(cases, settings.policy.timelines, as_of, year)
+    report = timelines_report(cases, settings.policy.durations, as_of, year)
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 
@@ -36,7 +36,7 @@ def annual(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int) -> d
     inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = annual_report(cases, settings.policy.timelines, as_of, year)
+    report = annual_report(cases, settings.policy.durations, as_of, year)
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 

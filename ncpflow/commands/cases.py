@@ -218,7 +218,7 @@ def case_triggers(
         emit_json(options)
         return
     rows = options["triggers"]
-    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
+    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state}[/]")
     for row in rows:
         if row["allowed"]:
             extra = f" (outcome: {' | '.join(row['outcomes'])})" if row["outcomes"] else ""

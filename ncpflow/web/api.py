@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ncpflow.web.auth import ApiAllow, application_of, csrf_token
@@ -309,30 +310,36 @@ AnyYear = Annotated[int | None, _YEAR]  # none: every year
 @router.get(
     "/reports/timelines",
     summary="`report timelines`: per case and stage, days used against the indicative timeline",
-    response_model=dict[str, Any],
+    response_model=read_models.TimelinesReport,
 )
-def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> dict[str, Any]:
-    return app.reports.timelines(year=year)
+def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.timelines(year=year))
 
 
 @router.get(
     "/reports/annual",
     summary="`report annual`: the year's figures (received, accepted, concluded per final outcome, "
     "examined cases by mediation result, medians, editions, leads)",
-    response_model=dict[str, Any],
+    response_model=read_models.AnnualReport,
 )
-def report_annual(user: ReadsReports, app: App, year: Year) -> dict[str, Any]:
-    return app.reports.annual(year=year)
+def report_annual(user: ReadsReports, app: App, year: Year) -> Response:
+    return _report(app.reports.annual(year=year))
 
 
 @router.get(
     "/reports/oecd",
     summary="`report oecd`: one row per case with the OECD database's fields (status, "
     "mediation_result, determination, the final outcome and date_concluded)",
-    response_model=list[dict[str, Any]],
+    response_model=list[read_models.OecdRow],
 )
-def report_oecd(user: ReadsReports, app: App, year: AnyYear = None) -> list[dict[str, Any]]:
-    return app.reports.oecd(year=year)
+def report_oecd(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.oecd(year=year))
+
+
+def _report(report: Any) -> Response:
+    """The report as the command line's `--json` prints it, key for key (`response_model`
+    describes it in the OpenAPI)."""
+    return JSONResponse(report)
 
 
 class UserOut(BaseModel):

@@ -32,6 +32,7 @@ import pytest
 
 from tests.conftest import InProcessCli
 from tests.e2e.test_api import Api, running_api
+from workflow import read_models
 from workflow.clock import FixedClock
 
 Step = tuple[str, str, str | None]  # trigger, local date, outcome
@@ -242,6 +243,11 @@ def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_in_the
     assert get("/api/reports/oecd?year=2024") == []
     timelines = get("/api/reports/timelines?year=2025")
     assert timelines["cases"] == 6 and timelines["totals"]["examination"]["open"] == 2
+    # The answers are what the OpenAPI says they are (the models forbid keys they do not name).
+    read_models.TimelinesReport.model_validate(timelines)
+    read_models.AnnualReport.model_validate(get("/api/reports/annual?year=2025"))
+    for row in get("/api/reports/oecd"):
+        read_models.OecdRow.model_validate(row)
 
 
 def test_a_report_without_its_year_or_out_of_range_answers_422_naming_it(api: Api) -> None:

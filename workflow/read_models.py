@@ -19,6 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
+from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason
 from states.members import Role as MemberRole
 
@@ -93,6 +94,29 @@ class Pause(ReadModel):
     requested_by: str | None = Field(description="Who asked for the pause (a party, the NCP).")
     recorded_by: str = Field(description="Who recorded the pause.")
     ended_by: str | None = Field(description="Who resumed the case.")
+
+
+class Issue(ReadModel):
+    """One issue of a case: an allegation tied to Guidelines chapters, accepted or not, with
+    its own outcome."""
+
+    number: int = Field(description="The issue's number within the case: 1, 2, ... in the order added.")
+    title: str = Field(description="What the issue is about (free text).")
+    chapters: list[str] = Field(
+        description="The Guidelines chapters it concerns (ids such as `human_rights`)."
+    )
+    decision: IssueDecision = Field(description="undecided, accepted or not_accepted.")
+    decided_on: date | None = Field(description="The day of the decision (NCP local); null while undecided.")
+    outcome: IssueOutcome | None = Field(description="What came of an accepted issue; null until recorded.")
+    outcome_on: date | None = Field(description="The day of the outcome (NCP local).")
+
+
+class CaseIssues(ReadModel):
+    """A case's issues: what `case issue list --json` prints and `GET /api/cases/{ref}/issues`
+    answers."""
+
+    reference: str = Field(description="The case reference.")
+    issues: list[Issue] = Field(description="The case's issues by number.")
 
 
 class CaseCore(ReadModel):
@@ -178,6 +202,10 @@ class Panel(ReadModel):
 
 class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
     """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
+
+    issues: list[Issue] = Field(
+        description="The case's issues by number, each accepted or not (partial acceptance)."
+    )
 
 
 class CasePage(ReadModel):
@@ -418,6 +446,9 @@ class AnnualReport(ReadModel):
     as_of: date = Field(description="The report's day (NCP local).")
     received: int = Field(description="Cases received in the year.")
     accepted: int = Field(description="Cases accepted in the year.")
+    partially_accepted: int = Field(
+        description="Cases accepted in the year of which at least one issue is not accepted."
+    )
     not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
     concluded: int = Field(
         description="Cases that reached a concluded state (final statement, follow-up, closed) "
@@ -443,6 +474,17 @@ class AnnualReport(ReadModel):
     leads: dict[str, int] = Field(description="Cases received in the year by lead member.")
 
 
+class OecdIssue(ReadModel):
+    """One issue of a case in the OECD row (not its title: free text)."""
+
+    number: int = Field(description="The issue's number within the case.")
+    chapters: list[str] = Field(description="Chapters of the Guidelines, by title.")
+    decision: str = Field(description="Whether the issue was accepted.")
+    decided_on: date | None = Field(description="The day it was decided; null until then.")
+    outcome: str | None = Field(description="The issue's own result; null until then.")
+    outcome_on: date | None = Field(description="The day of that result.")
+
+
 class OecdRow(ReadModel):
     """`report oecd --json`: one case with the OECD database's fields (no party names)."""
 
@@ -464,3 +506,5 @@ class OecdRow(ReadModel):
     date_concluded: date | None = Field(
         description="The day the case reached a concluded state; null while it is open."
     )
+    partially_accepted: bool = Field(description="Accepted, with at least one issue not accepted.")
+    issues: list[OecdIssue] = Field(description="The case's issues as last decided.")

@@ -102,6 +102,7 @@ OECD: dict[str, tuple[str, str | None, str | None, str | None, str | None]] = {
     "E": ("final_statement", "agreement", None, "agreement", "2025-08-04"),
     "F": ("final_statement", None, None, "not_accepted", "2025-07-07"),
 }
+BOTH = {"mediation_result": "enterprise_declined", "determination": "determination"}
 OECD_KEYS = ("status", "mediation_result", "determination", "outcome", "date_concluded")
 
 NONE_OF_THE_OTHERS = {"partial_agreement": 0, "no_agreement": 0, "enterprise_declined": 0, "withdrawn": 0}
@@ -158,6 +159,31 @@ def check_reports(
         assert {k: got[k] for k in expected} == expected, year
 
 
+def cli_case(ncp: InProcessCli, received: str, steps: list[Step], *options: str) -> tuple[str, Any]:
+    """A case opened and stepped on the command line: its reference and the last step's answer."""
+    opening = ("case", "open", "--title", "T", "--enterprise", "Nordisk Gruve AS", "--submitter", "S")
+    ref = ncp.json(*opening, "--actor", "secretariat", "--received", received, *options, "--json")[
+        "reference"
+    ]
+    answer = None
+    for trigger, on, outcome in steps:
+        chosen = ["--outcome", outcome] if outcome else []
+        step = ("case", "advance", ref, trigger, "--actor", "chair", "--reason", trigger, "--at", on)
+        answer = ncp.json(*step, *chosen, "--json")
+    return ref, answer
+
+
+def api_steps(api: Api, headers: dict[str, str], ref: str, steps: list[Step]) -> Any:
+    """The case stepped through POST /api/cases/{ref}/transitions; the last answer."""
+    answer = None
+    for trigger, on, outcome in steps:
+        body = {"trigger": trigger, "reason": trigger, "at": on, "outcome": outcome}
+        answered = api.client.post(f"/api/cases/{ref}/transitions", json=body, headers=headers)
+        assert answered.status_code == 200, answered.text
+        answer = answered.json()
+    return answer
+
+
 def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_on_the_command_line(
     ncp: InProcessCli,
 ) -> None:
@@ -165,38 +191,7 @@ def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_on_the
     refs = {}
     for name, case in CASES.items():
         edition = ["--guidelines-edition", case["edition"]] if case["edition"] else []
-        refs[name] = ncp.json(
-            "case",
-            "open",
-            "--title",
-            f"Case {name}",
-            "--enterprise",
-            "Nordisk Gruve AS",
-            "--submitter",
-            "Fagforbundet",
-            "--actor",
-            "secretariat",
-            "--received",
-            case["received"],
-            *edition,
-            "--json",
-        )["reference"]
-        for trigger, on, outcome in case["steps"]:
-            chosen = ["--outcome", outcome] if outcome else []
-            result = ncp(
-                "case",
-                "advance",
-                refs[name],
-                trigger,
-                "--actor",
-                "chair",
-                "--reason",
-                trigger,
-                "--at",
-                on,
-                *chosen,
-            )
-            assert result.returncode == 0, result.stderr
+        refs[name] = cli_case(ncp, case["received"], case["steps"], *edition)[0]
     check_reports(
         refs,
         ncp.json("report", "oecd", "--json"),
@@ -204,7 +199,7 @@ def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_on_the
     )
     csv = ncp("report", "oecd", "--format", "csv").stdout.splitlines()
     assert "mediation_result,determination,outcome,date_concluded" in csv[0]
-    assert any(line.endswith(",examination,enterprise_declined,,,") for line in csv)
+    assert any(",examination,enterprise_declined,,,," in line for line in csv)
     html = ncp("report", "annual", "--year", "2025", "--format", "html").stdout
     assert "Examined cases by mediation result" in html and "enterprise declined" in html
     assert "mediation result" in ncp("report", "oecd", "--format", "html").stdout
@@ -227,10 +222,7 @@ def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_in_the
         refs[name] = api.open(handler, title=f"Case {name}", received=case["received"], **edition)[
             "reference"
         ]
-        for trigger, on, outcome in case["steps"]:
-            body = {"trigger": trigger, "reason": trigger, "at": on, "outcome": outcome}
-            answer = api.client.post(f"/api/cases/{refs[name]}/transitions", json=body, headers=handler)
-            assert answer.status_code == 200, answer.text
+        api_steps(api, handler, refs[name], case["steps"])
 
     def get(path: str) -> Any:
         answer = api.client.get(path, headers=auditor)
@@ -256,3 +248,32 @@ def test_a_report_without_its_year_or_out_of_range_answers_422_naming_it(api: Ap
     for path in ("annual", "annual?year=1975", "oecd?year=2200", "timelines?year=last"):
         answer = api.client.get(f"/api/reports/{path}", headers=auditor)
         assert answer.status_code == 422 and answer.json()["fields"] == ["year"], (path, answer.text)
+
+
+# ---- the case itself ----------------------------------------------------------------------------
+
+
+def test_case_show_names_the_mediation_result_of_a_case_under_examination(ncp: InProcessCli) -> None:
+    """`case show`: the result by field, not a bare outcome; the step that concludes answers both."""
+    ref = cli_case(ncp, "2025-01-10", CASES["A"]["steps"][:3])[0]
+    shown = ncp.json("case", "show", ref, "--json")
+    assert (shown["state"], shown["results"]) == ("examination", {"mediation_result": "enterprise_declined"})
+    assert "mediation result: enterprise_declined" in ncp("case", "show", ref).stdout
+    conclude = ("case", "advance", ref, "conclude", "--outcome", "determination", "--at", "2025-07-01")
+    concluded = ncp.json(*conclude, "--actor", "chair", "--reason", "r", "--json")
+    assert concluded["results"] == BOTH
+
+
+def test_the_api_and_the_case_page_name_the_mediation_result_of_a_case_under_examination(api: Api) -> None:
+    """GET /api/cases/{ref} has `results`; the page labels it, in Norwegian too."""
+    handler = api.user("hanna", "handler")
+    ref = api.open(handler, received="2025-01-10")["reference"]
+    api_steps(api, handler, ref, CASES["A"]["steps"][:3])
+    shown = api.client.get(f"/api/cases/{ref}", headers=handler).json()
+    assert shown["results"] == {"mediation_result": "enterprise_declined"}
+    english = api.client.get(f"/cases/{ref}?lang=en", headers=handler).text
+    assert "Mediation result: enterprise_declined" in english
+    assert "Outcome:" not in english  # an open case has no final outcome to show
+    norwegian = api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
+    assert "Resultat av dialog og mekling: " in norwegian
+    assert api_steps(api, handler, ref, CASES["A"]["steps"][3:])["results"] == BOTH

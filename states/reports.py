@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -290,10 +291,7 @@ def timelines_report(
 
 def _counts(values: Iterable[str | None], order: Iterable[str] = ()) -> dict[str, int]:
     """How many of each value (None left out), in `order`, then the rest sorted."""
-    counts: dict[str, int] = {}
-    for value in values:
-        if value is not None:
-            counts[value] = counts.get(value, 0) + 1
+    counts = Counter(value for value in values if value is not None)
     ranked = {v: i for i, v in enumerate(order)}
     return dict(sorted(counts.items(), key=lambda item: (ranked.get(item[0], len(ranked)), item[0])))
 

@@ -98,6 +98,7 @@ FLAGS = {
     "org_numbers": "--org-number",
     "expected_version": "--expect-version",
     "trigger": "TRIGGER",
+    "fact": "FACT",
     "name": "NAME",
 }
 
@@ -237,6 +238,12 @@ def case_panel(view: dict[str, Any]) -> None:
         flag = " (identity confidential)" if party["confidential"] else ""
         kind = f", {party['type']}" if party["type"] else ""
         out.print(f"{party['role']}: {escape(party['name'])}{kind}{flag}")
+    for fact in view.get("facts", ()):
+        by = f" (by {fact['by']})" if fact["by"] else ""
+        note = f": {fact['note']}" if fact["note"] else ""
+        out.print(f"fact: {fact['on']} {escape(fact['label'] + by + note)}", soft_wrap=True)
+    if view.get("review_open"):
+        out.print("[yellow]a procedural review is open: publication waits for its conclusion[/]")
     table = Table(title="Deadlines", title_justify="left")
     for column in ("deadline", "due", "status", "explanation"):
         table.add_column(column, no_wrap=column != "explanation")

@@ -18,6 +18,10 @@ Rules (all days are local calendar dates in the NCP's zone):
   past its allowance is exceeded too); open otherwise.
 * Totals per stage, over finished stages: share met, median and 90th percentile of `used`
   (nearest rank: the ceil(0.9 n)-th smallest).
+* Facts (`fact_recorded` entries) count by the day they happened (`on`), not the day recorded:
+  `report oecd` shows the publication of the initial assessment, the parties' agreement to
+  mediate, interim agreements, agreements after the final statement and procedural reviews
+  (requested, by whom, concluded); `report annual` counts the agreements and reviews of the year.
 * Yearly: received by date of receipt; accepted / not_accepted / outcomes / concluded by the
   date of the deciding transition; `concluded` counts cases that reached a final outcome other
   than not_accepted; median days to initial assessment over the assessments decided that year
@@ -66,6 +70,47 @@ class CaseHistory:
     submitter_types: tuple[str, ...] = ()
     supporting_ncps: tuple[str, ...] = ()
     guidelines_edition: str | None = None
+    facts: list[tuple[str, date, str | None]] = field(default_factory=list)  # (fact, on, by)
+
+    def fact_days(self, name: str) -> list[date]:
+        return [on for fact, on, _ in self.facts if fact == name]
+
+    def reviews(self) -> list[dict[str, Any]]:
+        """Procedural reviews of the final statement: requested (by whom), concluded (or null)."""
+        found: list[dict[str, Any]] = []
+        for fact, on, by in self.facts:
+            if fact == "review_requested":
+                found.append({"requested": on.isoformat(), "by": by, "concluded": None})
+            elif fact == "review_concluded" and found and found[-1]["concluded"] is None:
+                found[-1]["concluded"] = on.isoformat()
+        return found
+
+
+def _fact_fields(case: CaseHistory) -> dict[str, Any]:
+    """`report oecd`'s fields from a case's recorded facts."""
+    published, agreed = case.fact_days("assessment_published"), case.fact_days("mediation_agreed")
+    return {
+        "date_assessment_published": published[0].isoformat() if published else None,
+        "date_mediation_agreed": agreed[0].isoformat() if agreed else None,
+        "interim_agreements": [on.isoformat() for on in case.fact_days("interim_agreement")],
+        "later_agreements": [on.isoformat() for on in case.fact_days("later_agreement")],
+        "procedural_reviews": case.reviews(),
+    }
+
+
+def _fact_counts(cases: Iterable[CaseHistory], year: int) -> dict[str, int]:
+    """`report annual`'s counts of facts that happened in `year`."""
+    counted = {
+        "interim_agreements": "interim_agreement",
+        "later_agreements": "later_agreement",
+        "reviews_requested": "review_requested",
+        "reviews_concluded": "review_concluded",
+    }
+    every = list(cases)
+    return {
+        key: sum(1 for case in every for on in case.fact_days(fact) if on.year == year)
+        for key, fact in counted.items()
+    }
 
 
 def _day(at: str, timezone: str) -> date:
@@ -127,6 +172,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             case.extension_count[name] = case.extension_count.get(name, 0) + 1
         elif isinstance(record, records.Edited):
             _apply_changes(case, record)
+        elif isinstance(record, records.FactRecorded):
+            case.facts.append((record.fact, record.on, record.by))
         elif isinstance(record, records.LeadAssigned | records.LeadUnassigned | records.LeadRecused):
             case.lead = record.decision.chosen
         elif isinstance(record, records.LeadReassigned):
@@ -265,6 +312,7 @@ def annual_report(
         **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
         "median_days_to_initial_assessment": median(assessed),
         "median_days_to_conclusion": median(to_conclusion),
+        **_fact_counts(every, year),
         "leads": dict(sorted(leads.items())),
     }
 
@@ -291,6 +339,7 @@ def oecd_rows(
                 "status": case.state,
                 "outcome": case.outcome,
                 "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None,
+                **_fact_fields(case),
             }
         )
     return rows

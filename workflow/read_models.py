@@ -95,6 +95,18 @@ class Pause(ReadModel):
     ended_by: str | None = Field(description="Who resumed the case.")
 
 
+class Fact(ReadModel):
+    """A dated fact of the case, recorded beside its steps (`case record`)."""
+
+    fact: str = Field(description="The fact (a fact of the case's procedure), e.g. assessment_published.")
+    label: str = Field(description="The fact in words.")
+    on: date = Field(description="The day it happened (NCP local).")
+    by: str | None = Field(description="Who it was by, for facts that name someone (review_requested).")
+    note: str | None = Field(description="A note recorded with it.")
+    recorded_by: str = Field(description="Who recorded it.")
+    recorded_at: Instant = Field(description="When it was recorded (ISO 8601 with offset).")
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""
@@ -109,6 +121,10 @@ class CaseCore(ReadModel):
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
     pauses: list[Pause] = Field(description="Every pause, oldest first.")
+    facts: list[Fact] = Field(description="The dated facts recorded, in the order they were recorded.")
+    review_open: bool = Field(
+        description="Whether a procedural review of the final statement is open (it holds publication)."
+    )
     received: date = Field(description="The day the submission was received (NCP local).")
     received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
     version: int = Field(

@@ -33,6 +33,7 @@ from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
 from workflow.demo import load_demo
 from workflow.exports import export_rows
+from workflow.facts import record_fact
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.rotation import (
@@ -317,6 +318,17 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         clock.advance(days=1)
         advance_duty(uow=app.uow, clock=clock, policy=app.policy, actor="chair", force=True)
         dispatch(uow=app.uow, clock=clock, channel=channel)
+        clock.advance(hours=1)
+        record_fact(  # fact_recorded (last, so the chain before it is as it was)
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            fact="mediation_agreed",
+            on=date(2025, 3, 14),
+            actor="sek",
+            note="Nordic Metals ASA agreed to meet",
+        )
     finally:
         app.close()
 

@@ -98,9 +98,8 @@ class Edge(NamedTuple):
     guards: tuple[str, ...]
 
 
-_MEDIATION = frozenset(
-    {Oc.NO_AGREEMENT, Oc.ENTERPRISE_DECLINED, Oc.SUBMITTER_DECLINED, Oc.PARTIES_DECLINED, Oc.PARTIAL_AGREEMENT}
-)
+_DECLINED = frozenset({Oc.ENTERPRISE_DECLINED, Oc.SUBMITTER_DECLINED, Oc.PARTIES_DECLINED})
+_MEDIATION = _DECLINED | {Oc.NO_AGREEMENT, Oc.PARTIAL_AGREEMENT}
 NOTHING: frozenset[Outcome] = frozenset()
 
 # One row per transition of oecd-2023, written from DOMAIN.md: the loaded definition must have
@@ -338,7 +337,13 @@ def test_examine_is_refused_when_examination_is_switched_off() -> None:
         (
             S.GOOD_OFFICES,
             T.EXAMINE,
-            {"partial_agreement", "no_agreement", "enterprise_declined", "submitter_declined", "parties_declined"},
+            {
+                "partial_agreement",
+                "no_agreement",
+                "enterprise_declined",
+                "submitter_declined",
+                "parties_declined",
+            },
         ),
     ],
 )

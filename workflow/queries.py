@@ -88,6 +88,7 @@ def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
                 label=case.procedure.label("fact", f.name, language),
                 on=f.on,
                 by=f.by,
+                by_label=case.procedure.by_label(f.name, f.by, language) if f.by else None,
                 note=f.note,
                 recorded_by=f.actor,
                 recorded_at=f.recorded_at.isoformat(),

@@ -102,6 +102,7 @@ class Fact(ReadModel):
     label: str = Field(description="The fact in words.")
     on: date = Field(description="The day it happened (NCP local).")
     by: str | None = Field(description="Who it was by, for facts that name someone (review_requested).")
+    by_label: str | None = Field(description="Who it was by, in words.")
     note: str | None = Field(description="A note recorded with it.")
     recorded_by: str = Field(description="Who recorded it.")
     recorded_at: Instant = Field(description="When it was recorded (ISO 8601 with offset).")

@@ -466,7 +466,8 @@ def test_the_case_page_lists_the_facts_and_an_open_review_in_the_page_language(s
     site.user("hanna", "handler")
     ref = site.case("Fish farm", date(2025, 1, 2))
     services = site.services
-    for trigger, outcome in (("begin_assessment", None), ("accept", None), ("conclude", "submitter_declined")):
+    steps = (("begin_assessment", None), ("accept", None), ("conclude", "submitter_declined"))
+    for trigger, outcome in steps:
         cases.advance(
             uow=services.uow,
             clock=services.clock,

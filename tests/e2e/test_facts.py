@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import InProcessCli
+from tests.conftest import ROOT, InProcessCli
 from tests.e2e.test_api import Api, running_api
+from workflow import procedures
 from workflow.clock import FixedClock
 
 OPEN = ["case", "open", "--title", "Fish farm", "--submitter", "Naturvernforbundet"]
@@ -182,6 +184,35 @@ def test_a_review_needs_who_requested_it_and_cannot_end_before_it_began(ncp: InP
     record(ncp, ref, "review_requested", "2025-06-01", "--by", "oversight_body")
     early = ncp("case", "record", ref, "review_concluded", "--on", "2025-05-31", "--actor", "sek")
     assert early.returncode == 2 and "before it began" in early.stderr
+
+
+def test_a_procedure_may_count_good_offices_from_the_parties_agreement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    """config.toml's procedure file says basis = "fact:mediation_agreed": accepting starts no good
+    offices clock, `case record ... mediation_agreed --on` starts it from that day."""
+    text = procedures.shipped().text.replace(
+        'basis = "entered"\nduration = "6mo"\nopen_in = ["good_offices"]',
+        'basis = "fact:mediation_agreed"\nduration = "6mo"\nopen_in = ["good_offices"]',
+    )
+    (tmp_path / "ours.toml").write_text(text, encoding="utf-8")
+    config = (
+        (ROOT / "config.toml")
+        .read_text(encoding="utf-8")
+        .replace("[procedure]\n", '[procedure]\nfile = "ours.toml"\n')
+    )
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    ncp = InProcessCli(capsys, monkeypatch, database_url, tmp_path / "config.toml")
+    ref = accepted(ncp)
+    shown = ncp.json("case", "show", ref, "--json")
+    assert "good_offices" not in {d["name"] for d in shown["deadlines"]}
+    view = record(ncp, ref, "mediation_agreed", "2025-05-06")
+    clock = next(d for d in view["deadlines"] if d["name"] == "good_offices")
+    assert (clock["started"], clock["due"]) == ("2025-05-06", "2025-11-06")
+    assert clock["explanation"].startswith("parties agreed to good offices 6 May 2025 + 6 months")
+    assert entries(ncp, ref)[-1]["data"]["deadlines_started"] == [
+        {"name": "good_offices", "due": "2025-11-06"}
+    ]
 
 
 # ---- the API ----------------------------------------------------------------------------------

@@ -488,6 +488,12 @@ class AnnualReport(ReadModel):
     guidelines_editions: dict[str, int] = Field(
         description="Cases received in the year by Guidelines edition (cases without one left out)."
     )
+    interim_agreements: int = Field(description="Interim agreements made in the year (dated facts).")
+    later_agreements: int = Field(description="Agreements reached in the year after a final statement.")
+    reviews_requested: int = Field(
+        description="Procedural reviews of final statements requested in the year."
+    )
+    reviews_concluded: int = Field(description="Procedural reviews concluded in the year.")
     leads: dict[str, int] = Field(description="Cases received in the year by lead member.")
 
 
@@ -500,6 +506,14 @@ class OecdIssue(ReadModel):
     decided_on: date | None = Field(description="The day it was decided; null until then.")
     outcome: str | None = Field(description="The issue's own result; null until then.")
     outcome_on: date | None = Field(description="The day of that result.")
+
+
+class OecdReview(ReadModel):
+    """A procedural review of the case's final statement."""
+
+    requested: date = Field(description="The day it was requested.")
+    by: str | None = Field(description="Who requested it: oversight_body, submitter or enterprise.")
+    concluded: date | None = Field(description="The day it was concluded; null while open.")
 
 
 class OecdRow(ReadModel):
@@ -525,3 +539,12 @@ class OecdRow(ReadModel):
     )
     partially_accepted: bool = Field(description="Accepted, with at least one issue not accepted.")
     issues: list[OecdIssue] = Field(description="The case's issues as last decided.")
+    date_assessment_published: date | None = Field(
+        description="The day the initial assessment of the accepted case was published; null if not recorded."
+    )
+    date_mediation_agreed: date | None = Field(
+        description="The day the parties agreed to good offices; null if not recorded."
+    )
+    interim_agreements: list[date] = Field(description="Days of interim agreements made during mediation.")
+    later_agreements: list[date] = Field(description="Days of agreements reached after the final statement.")
+    procedural_reviews: list[OecdReview] = Field(description="Procedural reviews of the final statement.")

@@ -33,6 +33,7 @@ class Action(StrEnum):
     PAUSE_CASE = "pause cases"
     RESUME_CASE = "resume cases"
     EXTEND_DEADLINE = "extend deadlines"
+    RECORD_FACT = "record facts of cases"
     REASSIGN_CASE = "reassign cases"
     RECUSE_MEMBER = "recuse members"
     READ_AUDIT = "read the audit log"
@@ -59,6 +60,7 @@ _ON_CASES = frozenset(
         Action.PAUSE_CASE,
         Action.RESUME_CASE,
         Action.EXTEND_DEADLINE,
+        Action.RECORD_FACT,
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
     }

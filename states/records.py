@@ -28,7 +28,16 @@ from typing import Any, ClassVar, Protocol, Self, Union, get_args, get_origin, g
 
 from states.case import CaseDetails, Party
 from states.chain import AuditEntry
-from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted, DueMoved
+from states.events import (
+    CaseOpened,
+    CaseTransitioned,
+    DeadlineMet,
+    DeadlineStarted,
+    DueMoved,
+)
+from states.events import (
+    FactRecorded as FactEvent,
+)
 from states.members import MemberChanges, Skip
 from states.rotation import DutyDecision, LeadDecision
 
@@ -575,6 +584,32 @@ class Extended(_Record):
 
 
 @dataclass(frozen=True)
+class FactRecorded(_Record):
+    """A dated fact recorded beside the steps (the note in the envelope's reason): it happened
+    `on` that day; deadlines counted from it started."""
+
+    KIND: ClassVar[str] = "fact_recorded"
+
+    fact: str
+    on: date
+    deadlines_started: tuple[StartedDeadline, ...]
+    version: int
+    recorded_at: datetime
+    by: str | None = field(default=None, metadata=_spelled(omit_none=True))  # who requested it
+
+    @classmethod
+    def of(cls, event: FactEvent, *, version: int) -> FactRecorded:
+        return cls(
+            event.fact,
+            event.on,
+            tuple(StartedDeadline.of(s) for s in event.started),
+            version,
+            event.at,
+            event.by,
+        )
+
+
+@dataclass(frozen=True)
 class Alert(_Record):
     """An alert rung fired for a deadline; its e-mails were queued."""
 
@@ -885,6 +920,7 @@ DeclaredRecord = (
     | Paused
     | Resumed
     | Extended
+    | FactRecorded
     | Alert
     | Notified
     | MembersSynced

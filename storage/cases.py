@@ -1,4 +1,4 @@
-"""The case repository on SQL: cases with their parties, deadlines, extensions and pauses."""
+"""The case repository on SQL: cases with their parties, deadlines, extensions, pauses and facts."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from typing import Any
 from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
+from states.facts import Fact
 from states.pauses import Pause
 from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
-from storage.rows import CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
+from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
@@ -75,6 +76,13 @@ class SqlCaseRepository:
             params,
         ):
             pauses[pause.case_id].append(mapper.to_pause(pause))
+        facts: dict[int, list[Fact]] = defaultdict(list)
+        for fact in db.records(
+            FactRow,
+            f"SELECT {mapper.FACT_COLUMNS} FROM case_facts WHERE case_id IN ({marks}) ORDER BY id",
+            params,
+        ):
+            facts[fact.case_id].append(mapper.to_fact(fact))
         calendars = {r.id: mapper.to_calendar(r) for r in rows}
         deadlines: dict[int, list[Deadline]] = defaultdict(list)
         for row in deadline_rows:
@@ -84,7 +92,14 @@ class SqlCaseRepository:
         for case in rows:
             self._ids[case.reference] = case.id
             cases.append(
-                mapper.to_case(case, parties[case.id], deadlines[case.id], pauses[case.id], self._procedure)
+                mapper.to_case(
+                    case,
+                    parties[case.id],
+                    deadlines[case.id],
+                    pauses[case.id],
+                    self._procedure,
+                    facts[case.id],
+                )
             )
         return cases
 
@@ -266,6 +281,7 @@ class SqlCaseRepository:
         for deadline in case.deadlines:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
+        self._insert_facts(case_id, case.facts)
 
     def save(self, case: Case, *, previous: Case) -> Case:
         """Write `case` over `previous` if nobody else wrote in between; return it, version + 1."""
@@ -320,7 +336,30 @@ class SqlCaseRepository:
             if added:
                 self._insert_extensions(self._deadline_id(case_id, deadline.name), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
+        self._insert_facts(case_id, case.facts[len(previous.facts) :])
         return replace(case, version=previous.version + 1)
+
+    def _insert_facts(self, case_id: int, facts: tuple[Fact, ...]) -> None:
+        # Facts are only ever added: those beyond the ones the case had when read.
+        if not facts:
+            return
+        db = self._db
+        db.many(
+            "INSERT INTO case_facts (case_id, name, happened_on, actor, recorded_at, by_whom, note) "
+            "VALUES (:case_id, :name, :on, :actor, :recorded_at, :by_whom, :note)",
+            [
+                {
+                    "case_id": case_id,
+                    "name": fact.name,
+                    "on": db.day(fact.on),
+                    "actor": fact.actor,
+                    "recorded_at": db.instant(fact.recorded_at),
+                    "by_whom": fact.by,
+                    "note": fact.note,
+                }
+                for fact in facts
+            ],
+        )
 
     def _deadline_id(self, case_id: int, name: str) -> int:
         key = (case_id, name)

@@ -53,6 +53,19 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class FactRow(NamedTuple):
+    """A row of `case_facts`."""
+
+    id: Any
+    case_id: Any
+    name: Any
+    happened_on: Any
+    actor: Any
+    recorded_at: Any
+    by_whom: Any
+    note: Any
+
+
 class CaseIssueRow(NamedTuple):
     """A row of `case_issues`."""
 

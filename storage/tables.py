@@ -127,6 +127,21 @@ class PauseRow(SQLModel, table=True):
     ended_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class FactRow(SQLModel, table=True):
+    """A dated fact recorded on a case (states/facts.py), in recording order."""
+
+    __tablename__ = "case_facts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    name: str
+    happened_on: date
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+    by_whom: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class ExtensionRow(SQLModel, table=True):
     __tablename__ = "extensions"
 

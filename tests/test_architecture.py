@@ -163,6 +163,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "PauseCase",
         "ResumeCase",
         "ExtendDeadline",
+        "RecordFact",
         "ReassignLead",
         "RecuseLead",
         "AddUser",

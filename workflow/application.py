@@ -177,8 +177,8 @@ class _Group:
 
 
 class CaseUseCases(_Group):
-    """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; their issues; read
-    and view."""
+    """Cases: open, edit, advance; pause, resume, extend; record facts; reassign, recuse; their
+    issues; read and view."""
 
     def open(
         self,
@@ -322,6 +322,32 @@ class CaseUseCases(_Group):
             reason=reason,
             requested_by=requested_by,
             at=at,
+        )
+
+    def record(
+        self,
+        *,
+        reference: str,
+        fact: str,
+        on: date,
+        actor: str,
+        by: str | None = None,
+        note: str | None = None,
+    ) -> Case:
+        """Record a dated fact of the case (`case record`): it does not move the case."""
+        from workflow import facts
+
+        app = self._app
+        return facts.record_fact(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference=reference,
+            fact=fact,
+            on=on,
+            actor=actor,
+            by=by,
+            note=note,
         )
 
     def resume(self, *, reference: str, actor: str, at: When = None, reason: str | None = None) -> Case:

@@ -402,6 +402,39 @@ class PauseCase(Command):
     at: When | None = None
 
 
+def _day(value: object, info: ValidationInfo) -> date:
+    when = value if isinstance(value, date) else _when(value, info)
+    if isinstance(when, datetime):
+        raise _refuse(N_("{what} takes a date (YYYY-MM-DD), not a time"), what=_name(info))
+    return limits.check_day(when, _name(info))
+
+
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD (NCP local)",
+            "examples": ["2025-03-03"],
+        }
+    ),
+]
+"""A local day, parsed by the one bounded parser (1976 to 2199)."""
+
+
+class RecordFact(Command):
+    """`case record`, `POST /api/cases/{ref}/facts`: a dated fact of the case's procedure."""
+
+    fact: Word = Field(
+        description="A fact the case's procedure declares (oecd-2023: assessment_published, ...)."
+    )
+    on: Day
+    by: Word | None = Field(default=None, description="Who it was by, for facts that name someone.")
+    note: OptionalText | None = None
+
+
 class ResumeCase(Command):
     """`case resume`, `POST /api/cases/{ref}/resume`, the case page's resume form."""
 

@@ -96,6 +96,19 @@ class Pause(ReadModel):
     ended_by: str | None = Field(description="Who resumed the case.")
 
 
+class Fact(ReadModel):
+    """A dated fact of the case, recorded beside its steps (`case record`)."""
+
+    fact: str = Field(description="The fact (a fact of the case's procedure), e.g. assessment_published.")
+    label: str = Field(description="The fact in words.")
+    on: date = Field(description="The day it happened (NCP local).")
+    by: str | None = Field(description="Who it was by, for facts that name someone (review_requested).")
+    by_label: str | None = Field(description="Who it was by, in words.")
+    note: str | None = Field(description="A note recorded with it.")
+    recorded_by: str = Field(description="Who recorded it.")
+    recorded_at: Instant = Field(description="When it was recorded (ISO 8601 with offset).")
+
+
 class Issue(ReadModel):
     """One issue of a case: an allegation tied to Guidelines chapters, accepted or not, with
     its own outcome."""
@@ -138,6 +151,10 @@ class CaseCore(ReadModel):
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
     pauses: list[Pause] = Field(description="Every pause, oldest first.")
+    facts: list[Fact] = Field(description="The dated facts recorded, in the order they were recorded.")
+    review_open: bool = Field(
+        description="Whether a procedural review of the final statement is open (it holds publication)."
+    )
     received: date = Field(description="The day the submission was received (NCP local).")
     received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
     version: int = Field(
@@ -471,6 +488,12 @@ class AnnualReport(ReadModel):
     guidelines_editions: dict[str, int] = Field(
         description="Cases received in the year by Guidelines edition (cases without one left out)."
     )
+    interim_agreements: int = Field(description="Interim agreements made in the year (dated facts).")
+    later_agreements: int = Field(description="Agreements reached in the year after a final statement.")
+    reviews_requested: int = Field(
+        description="Procedural reviews of final statements requested in the year."
+    )
+    reviews_concluded: int = Field(description="Procedural reviews concluded in the year.")
     leads: dict[str, int] = Field(description="Cases received in the year by lead member.")
 
 
@@ -483,6 +506,14 @@ class OecdIssue(ReadModel):
     decided_on: date | None = Field(description="The day it was decided; null until then.")
     outcome: str | None = Field(description="The issue's own result; null until then.")
     outcome_on: date | None = Field(description="The day of that result.")
+
+
+class OecdReview(ReadModel):
+    """A procedural review of the case's final statement."""
+
+    requested: date = Field(description="The day it was requested.")
+    by: str | None = Field(description="Who requested it: oversight_body, submitter or enterprise.")
+    concluded: date | None = Field(description="The day it was concluded; null while open.")
 
 
 class OecdRow(ReadModel):
@@ -508,3 +539,12 @@ class OecdRow(ReadModel):
     )
     partially_accepted: bool = Field(description="Accepted, with at least one issue not accepted.")
     issues: list[OecdIssue] = Field(description="The case's issues as last decided.")
+    date_assessment_published: date | None = Field(
+        description="The day the initial assessment of the accepted case was published; null if not recorded."
+    )
+    date_mediation_agreed: date | None = Field(
+        description="The day the parties agreed to good offices; null if not recorded."
+    )
+    interim_agreements: list[date] = Field(description="Days of interim agreements made during mediation.")
+    later_agreements: list[date] = Field(description="Days of agreements reached after the final statement.")
+    procedural_reviews: list[OecdReview] = Field(description="Procedural reviews of the final statement.")

@@ -36,6 +36,7 @@ from workflow.commands import (
     OpenCase,
     PauseCase,
     ReassignLead,
+    RecordFact,
     RecuseLead,
     ResumeCase,
 )
@@ -89,6 +90,7 @@ Advances = Annotated[User, _may(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE
 Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
 Resumes = Annotated[User, _may(Action.RESUME_CASE)]
 Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
+RecordsFacts = Annotated[User, _may(Action.RECORD_FACT)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
@@ -216,6 +218,15 @@ STEPS = (
         ExtendDeadline,
         Extends,
         _as_actor("extend"),
+    ),
+    _Step(
+        "record_fact",
+        "POST",
+        "/facts",
+        "Record a dated fact of the case (`case record`): it does not move the case",
+        RecordFact,
+        RecordsFacts,
+        _as_actor("record"),
     ),
     _Step(
         "reassign",

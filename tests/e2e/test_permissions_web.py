@@ -212,6 +212,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/pause"): (Action.PAUSE_CASE,),
     ("POST", "/api/cases/{ref}/resume"): (Action.RESUME_CASE,),
     ("POST", "/api/cases/{ref}/extend"): (Action.EXTEND_DEADLINE,),
+    ("POST", "/api/cases/{ref}/facts"): (Action.RECORD_FACT,),
     ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
     ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
     ("GET", "/api/cases/{ref}/audit"): (Action.READ_AUDIT,),

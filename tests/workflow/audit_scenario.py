@@ -33,6 +33,7 @@ from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
 from workflow.demo import load_demo
 from workflow.exports import export_rows
+from workflow.facts import record_fact
 from workflow.issues import add_issue, conclude_issue, decide_issue
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
@@ -341,6 +342,17 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         )
         decide_issue(uow=app.uow, clock=clock, reference=ref, number=2, decision="not_accepted", actor="sek")
         conclude_issue(uow=app.uow, clock=clock, reference=ref, number=1, outcome="agreement", actor="sek")
+        clock.advance(hours=1)
+        record_fact(  # fact_recorded (last, so the chain before it is as it was)
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            fact="mediation_agreed",
+            on=date(2025, 3, 14),
+            actor="sek",
+            note="Nordic Metals ASA agreed to meet",
+        )
     finally:
         app.close()
 

@@ -116,6 +116,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.accepted_on = day
             if record.outcome:
                 case.outcome, case.outcome_on = record.outcome, day
+        elif isinstance(record, records.Migrated):
+            case.state = entry.to_state or case.state  # another procedure version; the same case
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:

@@ -28,6 +28,7 @@ from workflow.commands import (
     AdvanceCase,
     EditCase,
     ExtendDeadline,
+    MigrateCase,
     OpenCase,
     PauseCase,
     ReassignLead,
@@ -87,6 +88,7 @@ Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
+Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 
 
 async def _application(request: Request) -> Application:
@@ -228,6 +230,15 @@ STEPS = (
         RecuseLead,
         Recuses,
         _as_actor("recuse"),
+    ),
+    _Step(
+        "migrate",
+        "POST",
+        "/migrate",
+        "Move the case to another version of its procedure (`case migrate`); audited",
+        MigrateCase,
+        Migrates,
+        _as_actor("migrate"),
     ),
 )
 

@@ -214,6 +214,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/extend"): (Action.EXTEND_DEADLINE,),
     ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
     ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
+    ("POST", "/api/cases/{ref}/migrate"): (Action.MIGRATE_CASE,),
     ("GET", "/api/cases/{ref}/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),

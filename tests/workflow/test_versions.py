@@ -130,7 +130,7 @@ def test_a_case_keeps_its_version_after_config_selects_a_newer_one(app_for: Any,
     with services.uow.read() as tx:
         case = tx.cases.get(ref)
     assert (case.procedure.id, case.procedure.version, case.state) == ("oecd-2023", "1", "good_offices")
-    services.clock.advance(days=1)  # type: ignore[attr-defined]
+    services.clock.advance(days=1)
     moved = advance(
         uow=services.uow,
         clock=services.clock,
@@ -184,7 +184,7 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
     services = app_for(file=str(V2))
     with services.uow.read() as tx:
         before = tx.cases.get(ref)
-    services.clock.advance(days=1)  # type: ignore[attr-defined]
+    services.clock.advance(days=1)
     migrated = _migrate(services, ref, {"good_offices": "mediation"})
     assert (migrated.state, migrated.procedure.version, migrated.version) == (
         "mediation",
@@ -192,7 +192,8 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
         before.version + 1,
     )
     assert [d.name for d in migrated.deadlines] == [d.name for d in before.deadlines]
-    assert migrated.deadline("good_offices").is_open  # v2 keeps it open in mediation
+    kept = migrated.deadline("good_offices")
+    assert kept is not None and kept.is_open  # v2 keeps it open in mediation
     assert _pinned(database_url)[ref] == ("oecd-2023", "2")
     entry = audit_entries(uow=services.uow, case_ref=ref)[-1]
     assert (entry.kind, entry.from_state, entry.to_state) == ("migrated", "good_offices", "mediation")
@@ -202,7 +203,7 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
     assert entry.data["mapping"] == {"good_offices": "mediation"}
     assert isinstance(records.read(entry), records.Migrated)
     assert verify_chain(uow=services.uow).ok
-    services.clock.advance(days=1)  # type: ignore[attr-defined]
+    services.clock.advance(days=1)
     concluded = advance(
         uow=services.uow,
         clock=services.clock,
@@ -214,7 +215,8 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
         reason="Agreement",
     )
     assert concluded.state == "final_statement"
-    assert not concluded.deadline("good_offices").is_open
+    closed = concluded.deadline("good_offices")
+    assert closed is not None and not closed.is_open
 
 
 def test_a_migration_meets_deadlines_the_target_closes_and_starts_the_ones_it_opens(
@@ -231,7 +233,7 @@ def test_a_migration_meets_deadlines_the_target_closes_and_starts_the_ones_it_op
     v3.write_text(text, encoding="utf-8")
     ref = _accepted(app_for())
     services = app_for(file=str(v3))
-    services.clock.advance(days=1)  # type: ignore[attr-defined]
+    services.clock.advance(days=1)
     migrated = _migrate(services, ref, {"good_offices": "mediation"}, to="3")
     now = services.clock.now()
     good_offices, report = migrated.deadline("good_offices"), migrated.deadline("mediation_report")

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from states.case import Case, Policy, _start, require_actor, require_text
-from states.deadlines import Deadline, human_date
+from states.case import Case, Policy, entering, require_actor, require_text
+from states.deadlines import human_date
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import DeadlineMet, DeadlineStarted
 from states.messages import N_
@@ -99,35 +99,12 @@ def migrate(
             f"case {case.reference}: {at.isoformat()} is before its last recorded step "
             f"({case.last_event_at.isoformat()}); steps are recorded in order"
         )
-    still_open = target.open_deadlines(dest)
-    met: list[DeadlineMet] = []
-    deadlines: list[Deadline] = []
-    for deadline in case.deadlines:
-        if deadline.is_open and deadline.name not in still_open:
-            deadline = deadline.met(at=at)
-            assert deadline.met_on is not None
-            met.append(DeadlineMet(deadline.name, deadline.met_on, deadline.due))
-        deadlines.append(deadline)
-    known = {d.name for d in case.deadlines}
-    started: list[DeadlineStarted] = []
-    for name in target.deadlines:
-        if name in still_open and name not in known:
-            new = _start(
-                name,
-                procedure=target,
-                case_received=case.received_at,
-                at=at,
-                label=BASIS_LABEL,
-                policy=policy,
-                calendar=case.calendar,
-            )
-            deadlines.append(new)
-            started.append(DeadlineStarted(new.name, new.due))
+    deadlines, met, started = entering(case, target, dest, at=at, label=BASIS_LABEL, policy=policy)
     migrated = replace(
         case,
         state=dest,
         procedure=target,
-        deadlines=tuple(deadlines),
+        deadlines=deadlines,
         last_event_at=at,
     )
     event = CaseMigrated(
@@ -140,8 +117,8 @@ def migrate(
         from_state=case.state,
         to_state=dest,
         mapping=dict(mapping),
-        met=tuple(met),
-        started=tuple(started),
+        met=met,
+        started=started,
     )
     return migrated, event
 

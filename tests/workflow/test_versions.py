@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy
 
 from states import records
+from states.case import Case
 from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureChangedError, StepRefusedError
 from states.lifecycle import Trigger
@@ -62,20 +63,26 @@ def _pinned(url: str) -> dict[str, tuple[str, str]]:
         engine.dispose()
 
 
+def _step(services: Services, ref: str, trigger: str, outcome: str | None = None) -> Case:
+    """`trigger` fired on the case a day later."""
+    services.clock.advance(days=1)  # type: ignore[attr-defined]
+    return advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=ref,
+        trigger=trigger,
+        outcome=outcome,
+        actor="sek",
+        reason="step",
+    )
+
+
 def _accepted(services: Services) -> str:
     """A case opened and accepted: in good offices."""
     ref = open_one(services)
     for trigger in (Trigger.BEGIN_ASSESSMENT, Trigger.ACCEPT):
-        services.clock.advance(days=1)  # type: ignore[attr-defined]
-        advance(
-            uow=services.uow,
-            clock=services.clock,
-            policy=services.policy,
-            reference=ref,
-            trigger=trigger,
-            actor="sek",
-            reason="step",
-        )
+        _step(services, ref, trigger)
     return ref
 
 
@@ -130,17 +137,7 @@ def test_a_case_keeps_its_version_after_config_selects_a_newer_one(app_for: Any,
     with services.uow.read() as tx:
         case = tx.cases.get(ref)
     assert (case.procedure.id, case.procedure.version, case.state) == ("oecd-2023", "1", "good_offices")
-    services.clock.advance(days=1)
-    moved = advance(
-        uow=services.uow,
-        clock=services.clock,
-        policy=services.policy,
-        reference=ref,
-        trigger="conclude",
-        outcome="agreement",
-        actor="sek",
-        reason="Agreement reached",
-    )
+    moved = _step(services, ref, "conclude", "agreement")
     assert moved.state == "final_statement" and moved.procedure.version == "1"
     newer = open_one(services, "Nordic Metals ASA")
     assert _pinned(database_url) == {ref: ("oecd-2023", "1"), newer: ("oecd-2023", "2")}
@@ -203,17 +200,7 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
     assert entry.data["mapping"] == {"good_offices": "mediation"}
     assert isinstance(records.read(entry), records.Migrated)
     assert verify_chain(uow=services.uow).ok
-    services.clock.advance(days=1)
-    concluded = advance(
-        uow=services.uow,
-        clock=services.clock,
-        policy=services.policy,
-        reference=ref,
-        trigger="conclude",
-        outcome="agreement",
-        actor="sek",
-        reason="Agreement",
-    )
+    concluded = _step(services, ref, "conclude", "agreement")
     assert concluded.state == "final_statement"
     closed = concluded.deadline("good_offices")
     assert closed is not None and not closed.is_open

@@ -28,6 +28,17 @@ def page(title: str, body: str) -> str:
     )
 
 
+def _item(value: Any) -> str:
+    """One item of a list cell; an object (an OECD row's issue) as its labelled values."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in value.items()
+            if v is not None and v != []
+        )
+    return str(value)
+
+
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     body = []
@@ -36,7 +47,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
         for c in columns:
             value = row.get(c)
             text = (
-                ", ".join(map(str, value))
+                (" | " if any(isinstance(v, dict) for v in value) else ", ").join(map(_item, value))
                 if isinstance(value, list)
                 else ("" if value is None else str(value))
             )
@@ -131,16 +142,27 @@ def annual_html(report: dict[str, Any]) -> str:
     chart = bars(
         [(o.replace("_", " "), report.get(o, 0), None) for o in outcomes],
         unit="cases",
-        title="Cases per outcome",
+        title="Cases concluded, per final outcome",
     )
     figures = [
         {"figure": k.replace("_", " "), "value": v} for k, v in report.items() if not isinstance(v, dict)
     ]
     leads = [{"member": m, "cases led": n} for m, n in report["leads"].items()]
+    examined = [
+        {"mediation result": r.replace("_", " "), "cases": n}
+        for r, n in report["mediation_results_of_examined"].items()
+    ]
+    editions = [{"edition": e, "cases": n} for e, n in report["guidelines_editions"].items()]
     return page(
         f"Annual report — {report['year']}",
         table(figures, ["figure", "value"])
         + chart
+        + "<h2>Examined cases by mediation result</h2>"
+        + '<p class="note">Cases that went to examination this year, by how good offices ended; '
+        "their determinations count when the examination concludes.</p>"
+        + table(examined, ["mediation result", "cases"])
+        + "<h2>Cases received by Guidelines edition</h2>"
+        + table(editions, ["edition", "cases"])
         + "<h2>Leads per member</h2>"
         + table(leads, ["member", "cases led"]),
     )

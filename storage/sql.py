@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
@@ -71,6 +72,12 @@ class SqlTransaction:
         from storage.outbox import SqlOutbox
 
         return SqlOutbox(self.db)
+
+    @cached_property
+    def issues(self) -> SqlIssueStore:
+        from storage.issues import SqlIssueStore
+
+        return SqlIssueStore(self.db)
 
 
 class SqlUnitOfWork:

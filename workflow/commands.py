@@ -34,9 +34,10 @@ from pydantic import (
     field_validator,
 )
 
+from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming
-from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import DeadlineName, Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
 from states.users import Role
@@ -219,9 +220,11 @@ OutcomeName = Annotated[str, *_one_of(N_("outcome"), (o.value for o in Outcome))
 DeadlineChoice = Annotated[str, *_one_of(N_("deadline"), (d.value for d in DeadlineName))]
 Theme = Annotated[str, *_one_of(N_("theme"), THEMES)]
 SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
-Edition = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS)]
-EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS, empty=True)]
+Edition = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS)]
+EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS, empty=True)]
 RoleName = Annotated[str, *_one_of(N_("role"), (r.value for r in Role))]
+IssueDecisionName = Annotated[str, *_one_of(N_("decision"), issue_rules.DECISIONS)]
+IssueOutcomeName = Annotated[str, *_one_of(N_("outcome of an issue"), issue_rules.OUTCOMES)]
 
 
 def _user_name(value: str, info: ValidationInfo) -> str:
@@ -287,7 +290,9 @@ class OpenCase(Command):
     host_countries: Countries = Field(default_factory=list)
     sector: OptionalName | None = None
     guidelines_edition: Edition | None = Field(
-        default=None, description="2011, 2023, or both (harm that continues past June 2023)."
+        default=None,
+        description="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both (2011 and 2023: harm that "
+        "continues past June 2023).",
     )
     supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
     confidential_submitter: bool = False
@@ -365,6 +370,7 @@ class EditCase(Command):
     sector: OptionalName | None = Field(default=None, description='"" clears it.')
     guidelines_edition: EditionOrEmpty | None = Field(default=None, description='"" clears it.')
     supporting_ncps: Countries | None = Field(default=None, description="Replaces the supporting NCPs.")
+    at: When | None = None
 
 
 class AdvanceCase(Command):
@@ -410,6 +416,7 @@ class ExtendDeadline(Command):
     reason: Text
     days: Days | None = None
     months: Months | None = Field(default=None, validate_default=True)
+    at: When | None = None
 
     @field_validator("months")
     @classmethod
@@ -473,6 +480,54 @@ class AddUser(Command):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+def _chapter(value: str, info: ValidationInfo) -> str:
+    try:
+        return issue_rules.chapter(value)
+    except InvalidInputError as refused:
+        raise _refuse(refused.message, **{**refused.params, "what": _name(info)}) from None
+
+
+Chapter = Annotated[
+    str,
+    Field(max_length=limits.WORD_MAX),
+    AfterValidator(_chapter),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": limits.WORD_MAX,
+            "description": "A Guidelines chapter: its id or its numeral",
+            "examples": ["human_rights", "iv"],
+        }
+    ),
+]
+Chapters = Annotated[list[Chapter], Field(min_length=1, max_length=len(THEMES))]
+
+
+class AddIssue(Command):
+    """`case issue add`, `POST /api/cases/{ref}/issues`: an issue of the case, undecided."""
+
+    title: Text = Field(description="What the issue is about.")
+    chapters: Chapters = Field(description="The Guidelines chapters it concerns (ids or numerals).")
+    reason: OptionalText | None = None
+
+
+class DecideIssue(Command):
+    """`case issue decide`, `POST /api/cases/{ref}/issues/{number}/decision`."""
+
+    decision: IssueDecisionName
+    at: When | None = None
+    reason: OptionalText | None = None
+
+
+class ConcludeIssue(Command):
+    """`case issue result`, `POST /api/cases/{ref}/issues/{number}/result`: what came of an
+    accepted issue."""
+
+    outcome: IssueOutcomeName
+    at: When | None = None
+    reason: OptionalText | None = None
 
 
 # ---- building a command, and wording a refusal ---------------------------------------------------

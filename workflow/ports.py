@@ -20,6 +20,7 @@ from states.versions import StoredVersion
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
+    from states.issues import Issue
     from states.records import AuditRecord
 
 
@@ -179,6 +180,15 @@ class ProcedureStore(Protocol):
     def versions(self) -> list[StoredVersion]: ...
 
 
+class IssueStore(Protocol):
+    """A case's issues: chapters, decision and outcome of each."""
+
+    def of_case(self, reference: str) -> list[Issue]: ...
+    def of_cases(self, references: Sequence[str]) -> dict[str, list[Issue]]: ...
+    def add(self, reference: str, issue: Issue, *, at: datetime) -> None: ...
+    def save(self, reference: str, issue: Issue) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -196,6 +206,8 @@ class Transaction(Protocol):
     def users(self) -> UserStore: ...
     @property
     def procedures(self) -> ProcedureStore: ...
+    @property
+    def issues(self) -> IssueStore: ...
 
 
 class Channel(Protocol):

@@ -14,18 +14,23 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ncpflow.web.auth import ApiAllow, application_of, csrf_token
 from ncpflow.web.writes import run_write
 from states.case import Case
+from states.limits import EARLIEST_DAY, LATEST_DAY
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
+    AddIssue,
     AddUser,
     AdvanceCase,
+    ConcludeIssue,
+    DecideIssue,
     EditCase,
     ExtendDeadline,
     MigrateCase,
@@ -89,6 +94,7 @@ Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
+ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 
 
 async def _application(request: Request) -> Application:
@@ -274,6 +280,70 @@ for _step in STEPS:
     _route(_step)
 
 
+IssueNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="The issue's number within the case (1, 2, ...).")
+]
+
+
+def _issue_step(
+    app: Application, ref: str, user: User, use_case: str, **arguments: Any
+) -> Callable[[], read_models.CaseIssues]:
+    """A bound write on the case's issues as the user, then the case's issues as the user may
+    see them (read after the commit)."""
+    call: Callable[..., object] = getattr(app.cases, use_case)
+
+    def work() -> read_models.CaseIssues:
+        call(reference=ref, actor=user.name, **arguments)
+        return app.cases.issues(reference=ref, viewer=user)
+
+    return work
+
+
+@router.get(
+    "/cases/{ref}/issues",
+    summary="The case's issues: chapters, decision and outcome of each",
+    response_model=read_models.CaseIssues,
+)
+def list_issues(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseIssues:
+    return app.cases.issues(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/issues",
+    status_code=201,
+    summary="Record an issue of the case (`case issue add`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def add_issue(ref: Reference, body: AddIssue, user: EditsCases, app: App) -> read_models.CaseIssues:
+    return await run_write(app, _issue_step(app, ref, user, "add_issue", **body.arguments()))
+
+
+@router.post(
+    "/cases/{ref}/issues/{number}/decision",
+    summary="Accept an issue or not (`case issue decide`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def decide_issue(
+    ref: Reference, number: IssueNumber, body: DecideIssue, user: EditsCases, app: App
+) -> read_models.CaseIssues:
+    return await run_write(
+        app, _issue_step(app, ref, user, "decide_issue", number=number, **body.arguments())
+    )
+
+
+@router.post(
+    "/cases/{ref}/issues/{number}/result",
+    summary="Record what came of an accepted issue (`case issue result`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def conclude_issue(
+    ref: Reference, number: IssueNumber, body: ConcludeIssue, user: EditsCases, app: App
+) -> read_models.CaseIssues:
+    return await run_write(
+        app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
+    )
+
+
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=read_models.AuditPage)
 def case_audit(
     ref: Reference,
@@ -306,6 +376,48 @@ def deadlines_ics(
 ) -> Response:
     body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")
+
+
+# The reports of `ncpflow report timelines|annual|oecd`, the same JSON (rules and fields in
+# states/reports.py). No report names a party; free text is redacted for every reader.
+_YEAR = Query(ge=EARLIEST_DAY.year, le=LATEST_DAY.year, description="The report's year.")
+Year = Annotated[int, _YEAR]
+AnyYear = Annotated[int | None, _YEAR]  # none: every year
+
+
+@router.get(
+    "/reports/timelines",
+    summary="`report timelines`: per case and stage, days used against the indicative timeline",
+    response_model=read_models.TimelinesReport,
+)
+def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.timelines(year=year))
+
+
+@router.get(
+    "/reports/annual",
+    summary="`report annual`: the year's figures (received, accepted, concluded per final outcome, "
+    "examined cases by mediation result, medians, editions, leads)",
+    response_model=read_models.AnnualReport,
+)
+def report_annual(user: ReadsReports, app: App, year: Year) -> Response:
+    return _report(app.reports.annual(year=year))
+
+
+@router.get(
+    "/reports/oecd",
+    summary="`report oecd`: one row per case with the OECD database's fields (status, "
+    "mediation_result, determination, the final outcome and date_concluded)",
+    response_model=list[read_models.OecdRow],
+)
+def report_oecd(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.oecd(year=year))
+
+
+def _report(report: Any) -> Response:
+    """The report as the command line's `--json` prints it, key for key (`response_model`
+    describes it in the OpenAPI)."""
+    return JSONResponse(report)
 
 
 class UserOut(BaseModel):

@@ -88,7 +88,7 @@ def find(tx: Transaction, settings: Settings, ident: str, version: str | None) -
         stored = tx.procedures.get(ident, version)
         if stored is not None:
             return stored
-        for procedure in known:
+        for procedure in (settings.definition, *known):  # the configured one first
             if (procedure.id, procedure.version) == (ident, version):
                 return procedure
     listed = sorted(

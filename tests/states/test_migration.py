@@ -19,9 +19,9 @@ from tests.helpers import OECD
 CALENDAR = CalendarRule(timezone="Europe/Oslo")
 POLICY = Policy(timelines={}, calendar=CALENDAR, procedure=OECD)
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
-# Version 2: `received` renamed `registered`.
+# Version 2-test: `received` renamed `registered`.
 V2 = parse_procedure(
-    OECD.text.replace('version = "1"', 'version = "2"')
+    OECD.text.replace(f'version = "{OECD.version}"', 'version = "2-test"')
     .replace("[states.received]", "[states.registered]")
     .replace('initial = "received"', 'initial = "registered"')
     .replace('"received"', '"registered"')
@@ -72,11 +72,13 @@ def test_a_paused_case_and_a_mapping_naming_no_state_are_refused() -> None:
         migrate(
             paused, target=V2, mapping={"received": "registered"}, actor="c", reason="r", at=T0, policy=POLICY
         )
-    with pytest.raises(InvalidInputError, match="'recieved' is not a state of oecd-2023 version 1"):
+    with pytest.raises(
+        InvalidInputError, match=f"'recieved' is not a state of oecd-2023 version {OECD.version}"
+    ):
         migrate(
             case, target=V2, mapping={"recieved": "registered"}, actor="c", reason="r", at=T0, policy=POLICY
         )
-    with pytest.raises(InvalidInputError, match="'registred' is not a state of oecd-2023 version 2"):
+    with pytest.raises(InvalidInputError, match="'registred' is not a state of oecd-2023 version 2-test"):
         migrate(
             case, target=V2, mapping={"received": "registred"}, actor="c", reason="r", at=T0, policy=POLICY
         )

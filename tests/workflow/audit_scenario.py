@@ -354,7 +354,7 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         conclude_issue(uow=app.uow, clock=clock, reference=ref, number=1, outcome="agreement", actor="sek")
     finally:
         app.close()
-    # Config selects oecd-2023 version 2 (good_offices renamed mediation): a case moves (migrated).
+    # Config selects oecd-2023 version 2-test (good_offices renamed mediation): a case moves (migrated).
     clock.advance(days=1)
     app = _services(url, clock, changed, channel, procedure={"file": str(V2)})
     try:
@@ -366,7 +366,7 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             policy=app.policy,
             settings=app.settings,
             reference=moving.reference,
-            to="oecd-2023@2",
+            to="oecd-2023@2-test",
             mapping={"good_offices": "mediation"},
             actor="chair",
             reason="The NCP adopted version 2",

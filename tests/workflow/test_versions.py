@@ -28,7 +28,8 @@ from workflow.cases import advance
 from workflow.clock import FixedClock
 
 FIXTURES = Path(__file__).with_name("fixtures")
-V2 = FIXTURES / "oecd-2023-v2.toml"  # oecd-2023 version 2: good_offices renamed mediation
+V2 = FIXTURES / "oecd-2023-v2.toml"  # oecd-2023 version "2-test": good_offices renamed mediation
+V1 = OECD.version  # the shipped version
 
 
 @pytest.fixture
@@ -96,17 +97,17 @@ def test_the_version_a_case_follows_is_stored_once_with_its_text_and_sha256(
     rows = dump(database_url)["procedure_versions"]
     assert len(rows) == 1
     ident, version, sha256, content, _stored_at = rows[0]
-    assert (ident, version) == ("oecd-2023", "1")
+    assert (ident, version) == ("oecd-2023", V1)
     assert content == OECD.text
     assert sha256 == hashlib.sha256(OECD.text.encode("utf-8")).hexdigest() == OECD.sha256
-    assert _pinned(database_url) == {first: ("oecd-2023", "1"), second: ("oecd-2023", "1")}
+    assert _pinned(database_url) == {first: ("oecd-2023", V1), second: ("oecd-2023", V1)}
     opened = [e for e in audit_entries(uow=services.uow) if e.kind == "opened"]
     assert [e.data["procedure"] for e in opened] == [
-        {"id": "oecd-2023", "version": "1", "sha256": OECD.sha256}
+        {"id": "oecd-2023", "version": V1, "sha256": OECD.sha256}
     ] * 2
     record = records.read(opened[0])
     assert isinstance(record, records.Opened)
-    assert record.procedure == records.ProcedurePin("oecd-2023", "1", OECD.sha256)
+    assert record.procedure == records.ProcedurePin("oecd-2023", V1, OECD.sha256)
 
 
 def test_a_changed_definition_under_a_stored_version_is_refused_and_nothing_is_written(
@@ -123,7 +124,7 @@ def test_a_changed_definition_under_a_stored_version_is_refused_and_nothing_is_w
     with pytest.raises(ProcedureChangedError) as refused:
         open_one(services)
     message = str(refused.value)
-    assert str(changed) in message and "oecd-2023 version 1" in message and "new version" in message
+    assert str(changed) in message and f"oecd-2023 version {V1}" in message and "new version" in message
     assert isinstance(refused.value, InvalidInputError)  # exit 2, HTTP 422
     assert dump(database_url) == before
 
@@ -133,18 +134,18 @@ def test_a_case_keeps_its_version_after_config_selects_a_newer_one(app_for: Any,
     a case opened then follows v2; both versions are stored."""
     ref = _accepted(app_for())
     services = app_for(file=str(V2))
-    assert services.policy.procedure.version == "2"
+    assert services.policy.procedure.version == "2-test"
     with services.uow.read() as tx:
         case = tx.cases.get(ref)
-    assert (case.procedure.id, case.procedure.version, case.state) == ("oecd-2023", "1", "good_offices")
+    assert (case.procedure.id, case.procedure.version, case.state) == ("oecd-2023", V1, "good_offices")
     moved = _step(services, ref, "conclude", "agreement")
-    assert moved.state == "final_statement" and moved.procedure.version == "1"
+    assert moved.state == "final_statement" and moved.procedure.version == V1
     newer = open_one(services, "Nordic Metals ASA")
-    assert _pinned(database_url) == {ref: ("oecd-2023", "1"), newer: ("oecd-2023", "2")}
-    assert sorted(r[:2] for r in _stored(database_url)) == [("oecd-2023", "1"), ("oecd-2023", "2")]
+    assert _pinned(database_url) == {ref: ("oecd-2023", V1), newer: ("oecd-2023", "2-test")}
+    assert sorted(r[:2] for r in _stored(database_url)) == [("oecd-2023", V1), ("oecd-2023", "2-test")]
 
 
-def _migrate(services: Services, ref: str, mapping: dict[str, str], to: str = "oecd-2023@2") -> Any:
+def _migrate(services: Services, ref: str, mapping: dict[str, str], to: str = "oecd-2023@2-test") -> Any:
     return versions.migrate_case(
         uow=services.uow,
         clock=services.clock,
@@ -185,18 +186,18 @@ def test_migrating_with_a_mapping_is_audited_and_the_chain_verifies(app_for: Any
     migrated = _migrate(services, ref, {"good_offices": "mediation"})
     assert (migrated.state, migrated.procedure.version, migrated.version) == (
         "mediation",
-        "2",
+        "2-test",
         before.version + 1,
     )
     assert [d.name for d in migrated.deadlines] == [d.name for d in before.deadlines]
     kept = migrated.deadline("good_offices")
     assert kept is not None and kept.is_open  # v2 keeps it open in mediation
-    assert _pinned(database_url)[ref] == ("oecd-2023", "2")
+    assert _pinned(database_url)[ref] == ("oecd-2023", "2-test")
     entry = audit_entries(uow=services.uow, case_ref=ref)[-1]
     assert (entry.kind, entry.from_state, entry.to_state) == ("migrated", "good_offices", "mediation")
     v2 = services.policy.procedure
-    assert entry.data["from"] == {"id": "oecd-2023", "version": "1", "sha256": OECD.sha256}
-    assert entry.data["to"] == {"id": "oecd-2023", "version": "2", "sha256": v2.sha256}
+    assert entry.data["from"] == {"id": "oecd-2023", "version": V1, "sha256": OECD.sha256}
+    assert entry.data["to"] == {"id": "oecd-2023", "version": "2-test", "sha256": v2.sha256}
     assert entry.data["mapping"] == {"good_offices": "mediation"}
     assert isinstance(records.read(entry), records.Migrated)
     assert verify_chain(uow=services.uow).ok
@@ -211,7 +212,7 @@ def test_a_migration_meets_deadlines_the_target_closes_and_starts_the_ones_it_op
 ) -> None:
     """A target that keeps no good_offices deadline open in mediation but opens a new one there:
     the old one is met at the migration, the new one starts, counted from the migration."""
-    text = V2.read_text(encoding="utf-8").replace('version = "2"', 'version = "3"')
+    text = V2.read_text(encoding="utf-8").replace('version = "2-test"', 'version = "3-test"')
     text = text.replace('open_in = ["mediation"]', 'open_in = ["examination"]', 1)
     text += '\n[deadlines.mediation_report]\nlabel = { en = "mediation report", nb = "meklingsrapport" }\n'
     text += 'title = { en = "the mediation report", nb = "meklingsrapporten" }\nbasis = "entered"\n'
@@ -221,7 +222,7 @@ def test_a_migration_meets_deadlines_the_target_closes_and_starts_the_ones_it_op
     ref = _accepted(app_for())
     services = app_for(file=str(v3))
     services.clock.advance(days=1)
-    migrated = _migrate(services, ref, {"good_offices": "mediation"}, to="3")
+    migrated = _migrate(services, ref, {"good_offices": "mediation"}, to="3-test")
     now = services.clock.now()
     good_offices, report = migrated.deadline("good_offices"), migrated.deadline("mediation_report")
     assert good_offices is not None and good_offices.met_at == now
@@ -242,13 +243,13 @@ def test_migrating_to_an_unknown_version_or_with_a_bad_mapping_is_bad_input(
     services = app_for(file=str(V2))
     before = dump(database_url)
     with pytest.raises(
-        InvalidInputError, match=r"no procedure oecd-2023@9; known: .*oecd-2023@1.*oecd-2023@2"
+        InvalidInputError, match=rf"no procedure oecd-2023@9; known: .*oecd-2023@{V1}.*oecd-2023@2-test"
     ):
         _migrate(services, ref, {}, to="9")
     with pytest.raises(InvalidInputError, match=r"--map good_offices=mediaton: 'mediaton' is not a state"):
         _migrate(services, ref, {"good_offices": "mediaton"})
-    with pytest.raises(InvalidInputError, match="already follows oecd-2023 version 1"):
-        _migrate(services, ref, {}, to="oecd-2023@1")
+    with pytest.raises(InvalidInputError, match=f"already follows oecd-2023 version {V1}"):
+        _migrate(services, ref, {}, to=f"oecd-2023@{V1}")
     assert dump(database_url) == before
 
 
@@ -267,9 +268,8 @@ def test_procedure_diff_lists_the_renamed_state_and_what_follows_from_it() -> No
     assert versions.diff(OECD, OECD).changes == []
 
 
-def test_the_migration_embeds_the_shipped_version_1_text() -> None:
-    """0007_procedure_versions stored oecd-2023 version 1 as shipped; while the shipped file says
-    version 1 it must be that text (a change to it needs a new version number)."""
+def _embedded() -> str:
+    """The oecd-2023 version 1 text 0007_procedure_versions embeds."""
     import importlib.util
 
     path = Path(__file__).resolve().parents[2] / "storage/migrations/versions/0007_procedure_versions.py"
@@ -277,12 +277,16 @@ def test_the_migration_embeds_the_shipped_version_1_text() -> None:
     assert spec is not None and spec.loader is not None
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
-    namespace = {"OECD_2023_TEXT": migration.OECD_2023_TEXT}
-    shipped = procedures.shipped("oecd-2023")
-    if shipped.version == "1":
-        assert shipped.text == namespace["OECD_2023_TEXT"]
-    else:
-        assert procedures.from_text(namespace["OECD_2023_TEXT"], source="0007").version == "1"
+    return str(migration.OECD_2023_TEXT)
+
+
+def test_the_migration_embeds_the_shipped_version_1_text() -> None:
+    """0007_procedure_versions stored oecd-2023 version 1 as shipped; while the shipped file says
+    version 1 it must be that text (a change to it needs a new version number)."""
+    embedded = procedures.from_text(_embedded(), source="0007")
+    assert (embedded.id, embedded.version) == ("oecd-2023", "1")
+    if OECD.version == "1":
+        assert OECD.text == embedded.text
 
 
 def test_a_database_with_cases_from_before_versions_is_backfilled_with_oecd_2023_version_1(
@@ -314,9 +318,10 @@ def test_a_database_with_cases_from_before_versions_is_backfilled_with_oecd_2023
     services = bootstrap(make_settings(url), clock=clock)
     try:
         initialise(services)
-        assert _stored(url) == [("oecd-2023", "1", OECD.sha256)]
+        embedded = procedures.from_text(_embedded(), source="0007")
+        assert _stored(url) == [("oecd-2023", "1", embedded.sha256)]
         with services.uow.read() as tx:
             case = tx.cases.get(ref)
-        assert case.procedure == OECD
+        assert case.procedure == embedded
     finally:
         services.close()

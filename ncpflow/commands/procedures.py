@@ -71,7 +71,7 @@ def procedure_show(
         marks = [m for m, on in (("terminal", state.terminal), ("concluded", state.concluded)) if on]
         extra = f" [{', '.join(marks)}]" if marks else ""
         opened = f"; open: {', '.join(state.deadlines)}" if state.deadlines else ""
-        out.print(f"  {escape(state.name)} ({escape(state.label)}){extra}{escape(opened)}")
+        out.print(f"  {escape(state.name)} ({escape(state.label)}){escape(extra)}{escape(opened)}")
     out.print("transitions:")
     for row in shown.transitions:
         details = []
@@ -115,7 +115,8 @@ def procedure_validate(
     out.print(
         f"{escape(check.file)}: valid; {escape(check.id)} version {escape(check.version)}, "
         f"{check.states} states, {check.transitions} transitions, {check.deadlines} deadlines; "
-        f"sha256 {check.sha256[:12]}; {stored[check.stored]}"
+        f"sha256 {check.sha256[:12]}; {stored[check.stored]}",
+        soft_wrap=True,
     )
 
 
@@ -152,6 +153,8 @@ def procedure_diff(
 def _spell(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(map(str, value)) + "]"
     return str(value)

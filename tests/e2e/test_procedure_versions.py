@@ -90,6 +90,7 @@ def test_procedure_show_gives_states_transitions_and_deadlines_in_the_language_a
     assert (
         "mediation (mediation)" in text.stdout and "initial_assessment --accept--> mediation" in text.stdout
     )
+    assert "closed (closed) [terminal" in text.stdout  # bracketed words printed, not read as markup
 
 
 def test_procedure_validate_summarises_a_good_file_and_names_the_key_of_a_bad_one(

@@ -97,6 +97,7 @@ FLAGS = {
     "supporting_ncps": "--supporting-ncp",
     "org_numbers": "--org-number",
     "expected_version": "--expect-version",
+    "mapping": "--map",
     "chapters": "--chapter",
     "trigger": "TRIGGER",
     "fact": "FACT",

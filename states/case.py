@@ -33,7 +33,7 @@ from states.procedure import Procedure, Transition
 from states.rotation import RotationRule
 
 if TYPE_CHECKING:  # the events and the state machine are imported by the steps that make them
-    from states.events import CaseOpened, CaseTransitioned
+    from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted
 
 
 class PartyRole(StrEnum):
@@ -323,7 +323,7 @@ def advance(
     scope: str | None = None,
 ) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
-    from states.events import CaseTransitioned, DeadlineMet, DeadlineStarted
+    from states.events import CaseTransitioned
     from states.machine import fire  # the `transitions` library: only a step needs it
 
     require_actor(actor)
@@ -358,8 +358,43 @@ def advance(
         )
     dest = fire(procedure, case.state, trigger)
     assert dest == row.dest, "the machine and the procedure's transitions disagree"
-    still_open = procedure.open_deadlines(dest)
     label = procedure.triggers[trigger].past.en
+    deadlines, met, started = entering(case, procedure, dest, at=at, label=label, policy=policy)
+    new_case = replace(
+        case,
+        state=dest,
+        outcome=recorded if recorded is not None else case.outcome,
+        results={**case.results, row.sets: recorded} if recorded is not None and row.sets else case.results,
+        deadlines=deadlines,
+        last_event_at=at,
+        scope=scope if scope is not None else case.scope,
+    )
+    event = CaseTransitioned(
+        reference=case.reference,
+        trigger=trigger,
+        from_state=case.state,
+        to_state=dest,
+        outcome=recorded,
+        sets=row.sets if recorded is not None else None,
+        actor=actor,
+        reason=reason,
+        at=at,
+        met=met,
+        started=started,
+        scope=scope,
+    )
+    return new_case, event
+
+
+def entering(
+    case: Case, procedure: Procedure, dest: str, *, at: datetime, label: str, policy: Policy
+) -> tuple[tuple[Deadline, ...], tuple[DeadlineMet, ...], tuple[DeadlineStarted, ...]]:
+    """The case's deadlines once it enters `dest` of `procedure` at `at`: each open one that
+    `dest` does not keep open is met; each `dest` opens that the case never had starts (counted
+    from `label`, the basis' words, when it counts from entry). Also what was met and started."""
+    from states.events import DeadlineMet, DeadlineStarted
+
+    still_open = procedure.open_deadlines(dest)
     met: list[DeadlineMet] = []
     deadlines: list[Deadline] = []
     for deadline in case.deadlines:
@@ -386,30 +421,7 @@ def advance(
                 continue  # counted from a fact not yet recorded: it starts when the fact is
             deadlines.append(new)
             started.append(DeadlineStarted(new.name, new.due))
-    new_case = replace(
-        case,
-        state=dest,
-        outcome=recorded if recorded is not None else case.outcome,
-        results={**case.results, row.sets: recorded} if recorded is not None and row.sets else case.results,
-        deadlines=tuple(deadlines),
-        last_event_at=at,
-        scope=scope if scope is not None else case.scope,
-    )
-    event = CaseTransitioned(
-        reference=case.reference,
-        trigger=trigger,
-        from_state=case.state,
-        to_state=dest,
-        outcome=recorded,
-        sets=row.sets if recorded is not None else None,
-        actor=actor,
-        reason=reason,
-        at=at,
-        met=tuple(met),
-        started=tuple(started),
-        scope=scope,
-    )
-    return new_case, event
+    return tuple(deadlines), tuple(met), tuple(started)
 
 
 def _outcome_for(case: Case, row: Transition, given: str | None) -> str | None:

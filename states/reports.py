@@ -200,6 +200,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.results[result_field(record.trigger, old, record.sets)] = record.outcome
             if case.concluded_on is None and is_concluded(new):
                 case.concluded_on = day
+        elif isinstance(record, records.Migrated):
+            case.state = entry.to_state or case.state  # another procedure version; the same case
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:

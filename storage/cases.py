@@ -17,6 +17,7 @@ from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
+from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
 _CHUNK = 500
@@ -24,9 +25,12 @@ _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 
 
 class SqlCaseRepository:
-    def __init__(self, db: Db, procedure: Procedure) -> None:
+    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
+        """`procedure`: the configured one (which states end a case, for `open_only`); each
+        case is read with the version it pins, from `pinned`."""
         self._db = db
         self._procedure = procedure
+        self._pinned = pinned
         self._ids: dict[str, int] = {}
         self._deadline_ids: dict[tuple[int, str], int] = {}
 
@@ -91,13 +95,14 @@ class SqlCaseRepository:
         cases = []
         for case in rows:
             self._ids[case.reference] = case.id
+            procedure = self._pinned.pinned(db, case.procedure_id, case.procedure_version)
             cases.append(
                 mapper.to_case(
                     case,
                     parties[case.id],
                     deadlines[case.id],
                     pauses[case.id],
-                    self._procedure,
+                    procedure,
                     facts[case.id],
                 )
             )
@@ -206,6 +211,8 @@ class SqlCaseRepository:
             "version": case.version,
             "edition": case.details.guidelines_edition,
             "supporting": json.dumps(list(case.details.supporting_ncps)),
+            "procedure_id": case.procedure.id,
+            "procedure_version": case.procedure.version,
         }
 
     def _insert_deadline(self, case_id: int, deadline: Deadline) -> None:
@@ -251,11 +258,12 @@ class SqlCaseRepository:
         case_id = db.scalar(
             "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
             "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
-            "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps) "
+            "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps, "
+            "procedure_id, procedure_version) "
             "VALUES (:reference, :title, :state, "
             ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
             ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
-            ":edition, :supporting) "
+            ":edition, :supporting, :procedure_id, :procedure_version) "
             "RETURNING id",
             self._case_params(case),
         )
@@ -292,7 +300,8 @@ class SqlCaseRepository:
             "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
             "sector = :sector, lead_member = :lead_member, version = :version, "
-            "guidelines_edition = :edition, supporting_ncps = :supporting "
+            "guidelines_edition = :edition, supporting_ncps = :supporting, "
+            "procedure_id = :procedure_id, procedure_version = :procedure_version "
             "WHERE reference = :reference AND version = :expected RETURNING id",
             params,
         )

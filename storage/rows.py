@@ -103,6 +103,8 @@ class CaseRow(NamedTuple):
     version: Any
     guidelines_edition: Any
     supporting_ncps: Any
+    procedure_id: Any
+    procedure_version: Any
 
 
 class DeadlineRow(NamedTuple):
@@ -226,6 +228,16 @@ class PauseRow(NamedTuple):
     actor: Any
     requested_by: Any
     ended_by: Any
+
+
+class ProcedureVersionRow(NamedTuple):
+    """A row of `procedure_versions`."""
+
+    id: Any
+    version: Any
+    sha256: Any
+    content: Any
+    stored_at: Any
 
 
 class ReferenceCounterRow(NamedTuple):

@@ -37,6 +37,23 @@ class CaseRow(SQLModel, table=True):
     version: int = 1
     guidelines_edition: str | None = None
     supporting_ncps: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # The procedure version the case follows (0007_procedure_versions): a row of
+    # procedure_versions, kept until the case is migrated to another.
+    procedure_id: str
+    procedure_version: str
+
+
+class ProcedureVersionRow(SQLModel, table=True):
+    """Every procedure version a case follows or followed (0007_procedure_versions): its text as
+    read, and the text's sha256. Stored with the first case that uses it; never changed."""
+
+    __tablename__ = "procedure_versions"
+
+    id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    sha256: str
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    stored_at: datetime
 
 
 class PartyRow(SQLModel, table=True):

@@ -478,6 +478,20 @@ class RecuseLead(Command):
     reason: Text
 
 
+class MigrateCase(Command):
+    """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
+
+    to: Word = Field(
+        description="The version to follow: ID@VERSION, or a version of the case's own procedure."
+    )
+    mapping: dict[Word, Word] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="Old state -> new state, for a state the target version does not have.",
+    )
+    reason: OptionalText | None = None
+
+
 class AddUser(Command):
     """`users add`, `POST /api/users`: a user of the pages and the API, with its role."""
 

@@ -548,3 +548,101 @@ class OecdRow(ReadModel):
     interim_agreements: list[date] = Field(description="Days of interim agreements made during mediation.")
     later_agreements: list[date] = Field(description="Days of agreements reached after the final statement.")
     procedural_reviews: list[OecdReview] = Field(description="Procedural reviews of the final statement.")
+
+
+# ---- procedure versions ------------------------------------------------------------------------
+
+
+class ProcedureVersion(ReadModel):
+    """`procedure list --json`: one procedure version, where it comes from, who follows it."""
+
+    id: str = Field(description="The procedure's id.")
+    version: str = Field(description="The version.")
+    title: str | None = Field(description="The procedure's title; null for a stored version not parsed.")
+    sha256: str = Field(description="The sha256 of the definition's text (the stored one when stored).")
+    shipped: bool = Field(description="Whether ncpflow ships this version.")
+    configured: bool = Field(description="Whether config.toml selects it for new cases.")
+    stored: bool = Field(description="Whether the database keeps it (a case follows or followed it).")
+    stored_at: str | None = Field(description="When it was stored; null when it is not.")
+    cases: int = Field(description="How many cases follow it now.")
+    differs: bool = Field(
+        description="A shipped or configured definition has this id and version but other content."
+    )
+
+
+class ProcedureState(ReadModel):
+    name: str = Field(description="The state's name.")
+    label: str = Field(description="Its label in the language asked for.")
+    terminal: bool = Field(description="Whether the case ends there.")
+    concluded: bool = Field(description="Whether reaching it counts the case as concluded.")
+    deadlines: list[str] = Field(description="The deadlines open while a case is in it.")
+
+
+class ProcedureTransition(ReadModel):
+    source: str = Field(description="The state it leaves.")
+    trigger: str = Field(description="The trigger.")
+    dest: str = Field(description="The state it leads to.")
+    outcomes: list[str] = Field(description="The outcomes it may record.")
+    sets: str | None = Field(description="The result field the outcome is recorded in.")
+    guards: list[str] = Field(description="The guards that must hold.")
+    meaning: str = Field(description="What the step means, in the language asked for.")
+
+
+class ProcedureDeadline(ReadModel):
+    name: str = Field(description="The deadline's name.")
+    label: str = Field(description="Its label in the language asked for.")
+    basis: str = Field(
+        description="received (counted from receipt) or entered (from the step that opens it)."
+    )
+    duration: str = Field(description="How long it runs, as the definition spells it (`3mo`, `10wd`).")
+    open_in: list[str] = Field(description="The states it stays open in.")
+
+
+class ProcedureShown(ReadModel):
+    """`procedure show --json`: one version's states, transitions and deadlines."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str
+    source: str = Field(description="Where the definition was read from.")
+    initial: str = Field(description="The state a new case starts in.")
+    states: list[ProcedureState]
+    transitions: list[ProcedureTransition]
+    deadlines: list[ProcedureDeadline]
+
+
+class ProcedureCheck(ReadModel):
+    """`procedure validate --json`: a definition that may be used."""
+
+    file: str
+    id: str
+    version: str
+    sha256: str
+    states: int
+    transitions: int
+    deadlines: int
+    stored: bool | None = Field(
+        description="Whether the database keeps this very version (same content); null: no database to ask."
+    )
+
+
+class FieldChange(ReadModel):
+    field: str
+    before: Any = Field(description="The value in A; null when absent.")
+    after: Any = Field(description="The value in B; null when absent.")
+
+
+class ProcedureChange(ReadModel):
+    part: str = Field(description="procedure, state, transition or deadline.")
+    name: str = Field(description="Which one (a transition: `SOURCE --TRIGGER-->`).")
+    change: str = Field(description="added, removed or changed.")
+    fields: list[FieldChange] = Field(description="What differs (for a change), or what it is.")
+
+
+class ProcedureDiff(ReadModel):
+    """`procedure diff --json`: what differs from A to B."""
+
+    a: str = Field(description="A, as `ID version VERSION (source)`.")
+    b: str = Field(description="B, likewise.")
+    changes: list[ProcedureChange]

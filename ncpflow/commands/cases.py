@@ -1,5 +1,5 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
-reassign, recuse; the case's issues (`case issue add|decide|result|list`)."""
+reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`)."""
 
 from typing import Annotated, Any
 
@@ -165,6 +165,35 @@ def case_advance(
     )
     app = context_of(ctx).app()
     case = app.cases.advance(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
+
+
+@case_app.command("migrate")
+def case_migrate(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    to: Annotated[
+        str,
+        typer.Option("--to", help="The procedure version to follow: ID@VERSION, or VERSION of its own id."),
+    ],
+    actor: Annotated[str, typer.Option("--actor", help="Who migrates the case.")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="OLD=NEW: a state the target version lacks, and the one to use (repeat)."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log); default: 'migrated to ...'.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Move a case to another version of its procedure (audited); refused when its state has no
+    counterpart there and no --map gives one."""
+    from states.migration import parse_mapping
+    from workflow import commands
+
+    command = validated(commands.MigrateCase, to=to, mapping=parse_mapping(mapping or []), reason=reason)
+    app = context_of(ctx).app()
+    case = app.cases.migrate(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 

@@ -33,6 +33,7 @@ from workflow.commands import (
     DecideIssue,
     EditCase,
     ExtendDeadline,
+    MigrateCase,
     OpenCase,
     PauseCase,
     ReassignLead,
@@ -94,6 +95,7 @@ RecordsFacts = Annotated[User, _may(Action.RECORD_FACT)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
+Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 
 
@@ -245,6 +247,15 @@ STEPS = (
         RecuseLead,
         Recuses,
         _as_actor("recuse"),
+    ),
+    _Step(
+        "migrate",
+        "POST",
+        "/migrate",
+        "Move the case to another version of its procedure (`case migrate`); audited",
+        MigrateCase,
+        Migrates,
+        _as_actor("migrate"),
     ),
 )
 

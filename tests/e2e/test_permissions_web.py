@@ -215,6 +215,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/facts"): (Action.RECORD_FACT,),
     ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
     ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
+    ("POST", "/api/cases/{ref}/migrate"): (Action.MIGRATE_CASE,),
     ("GET", "/api/cases/{ref}/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/cases/{ref}/issues"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/issues"): (Action.EDIT_CASE,),

@@ -441,6 +441,40 @@ class Change(_Shape):
     after: FieldValue = field(metadata=_spelled("to"))
 
 
+@dataclass(frozen=True)
+class Imported(_Shape):
+    """A step brought in by `case import`: who imported it, from which source and line, the
+    case's external id, and the step's date as the file gave it with its precision (`2007-02`,
+    `month`: known to the month only; the envelope's `at` is then the month's first day)."""
+
+    actor: str
+    source: str
+    line: int
+    external_id: str
+    date: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class ImportedIssue(_Shape):
+    """An issue of an imported case: its Guidelines chapters, whether it was accepted, and
+    its own result when the file gives one."""
+
+    title: str
+    chapters: tuple[str, ...]
+    accepted: bool
+    result: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class ImportedCase(Imported):
+    """`Imported` on a case's `opened` entry, with what the file says of the case as a whole:
+    its sources (URLs or citations) and its issues."""
+
+    sources: tuple[str, ...]
+    issues: tuple[ImportedIssue, ...]
+
+
 # -- the declared kinds -------------------------------------------------------------------------
 # Each: KIND and its fields, declared with their stored spelling (see `_spelled`).
 
@@ -463,6 +497,9 @@ class Opened(_Record):
     deadlines_started: tuple[StartedDeadline, ...]
     recorded_at: datetime
     absent: frozenset[str] = frozenset()  # keys an older version did not write
+    imported: ImportedCase | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
     @classmethod
     def of(
@@ -500,6 +537,9 @@ class Transitioned(_Record):
     version: int
     recorded_at: datetime
     scope: str | None = field(  # absent from the data unless given (accept only)
+        default=None, metadata=_spelled(omit_none=True)
+    )
+    imported: Imported | None = field(  # absent unless brought in by `case import`
         default=None, metadata=_spelled(omit_none=True)
     )
 

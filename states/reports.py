@@ -18,6 +18,11 @@ Rules (all days are local calendar dates in the NCP's zone):
   past its allowance is exceeded too); open otherwise.
 * Totals per stage, over finished stages: share met, median and 90th percentile of `used`
   (nearest rank: the ceil(0.9 n)-th smallest).
+* Month precision: a date an imported entry gives only to the month (`imported.precision` is
+  `month`; its `at` is the month's first day, or the step before it when that is later) is
+  shown as `2007-02`, never with a day. A day count from or to such a date is approximate
+  (`"approximate": true` on its row) and left out of the medians and percentiles unless
+  `include_approximate`; it still counts as finished, met or exceeded.
 * Yearly: received by date of receipt; accepted / not_accepted / outcomes / concluded by the
   date of the deciding transition; `concluded` counts cases that reached a final outcome other
   than not_accepted; median days to initial assessment over the assessments decided that year
@@ -40,6 +45,7 @@ from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
 from states.lifecycle import DeadlineName, Outcome
+from states.precision import Precision, shown
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
 _TIMED = ("good_offices", "examination", "final_statement")
@@ -66,6 +72,25 @@ class CaseHistory:
     submitter_types: tuple[str, ...] = ()
     supporting_ncps: tuple[str, ...] = ()
     guidelines_edition: str | None = None
+    approximate: set[str] = field(default_factory=set)  # labels of dates known to the month only
+
+    def shown(self, day: date | None, label: str) -> str | None:
+        """`day` as ISO, or only its month when the label's date is known to the month only."""
+        if day is None:
+            return None
+        return shown(day, Precision.MONTH if label in self.approximate else Precision.DAY)
+
+
+def _month_only(record: records.Opened | records.Transitioned) -> bool:
+    return record.imported is not None and record.imported.precision == Precision.MONTH.value
+
+
+def _once(case: CaseHistory, kind: str, stages: dict[str, date], stage: str, day: date, month: bool) -> None:
+    """The stage's first start or end; marked approximate when its date is a month."""
+    if stage not in stages:
+        stages[stage] = day
+        if month:
+            case.approximate.add(f"{kind}:{stage}")
 
 
 def _day(at: str, timezone: str) -> date:
@@ -96,6 +121,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 ),
                 supporting_ncps=record.supporting_ncps,
                 guidelines_edition=record.guidelines_edition,
+                approximate={"received"} if _month_only(record) else set(),
             )
             continue
         case = cases.get(ref)
@@ -104,18 +130,22 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
         if isinstance(record, records.Transitioned):
             old, new = entry.from_state or "", entry.to_state or ""
             case.state = new
+            month = _month_only(record)
             if old in {"received", "initial_assessment"} and new not in {"initial_assessment"}:
-                case.stage_ends.setdefault("initial_assessment", day)
+                _once(case, "end", case.stage_ends, "initial_assessment", day, month)
             if old in _TIMED and old != new:
-                case.stage_ends.setdefault(old, day)
+                _once(case, "end", case.stage_ends, old, day, month)
                 if old == "final_statement":
-                    case.stage_ends.setdefault("procedure", day)
+                    _once(case, "end", case.stage_ends, "procedure", day, month)
             if new in _TIMED and old != new:
-                case.stage_starts.setdefault(new, day)
+                _once(case, "start", case.stage_starts, new, day, month)
             if record.trigger == "accept":
                 case.accepted_on = day
             if record.outcome:
                 case.outcome, case.outcome_on = record.outcome, day
+                case.approximate.discard("outcome")
+                if month:
+                    case.approximate.add("outcome")
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
@@ -161,6 +191,8 @@ def stage_rows(
         )
         if start is None:
             continue
+        from_label = "received" if stage in {"initial_assessment", "procedure"} else f"start:{stage}"
+        approximate = from_label in case.approximate or f"end:{stage}" in case.approximate
         end = case.stage_ends.get(stage)
         finished = end is not None
         stop = end if end is not None else max(as_of, start)
@@ -175,8 +207,8 @@ def stage_rows(
             {
                 "reference": case.reference,
                 "stage": stage,
-                "start": start.isoformat(),
-                "end": end.isoformat() if end else None,
+                "start": case.shown(start, from_label),
+                "end": case.shown(end, f"end:{stage}"),
                 "finished": finished,
                 "elapsed_days": elapsed,
                 "paused_days": paused,
@@ -186,6 +218,7 @@ def stage_rows(
                 "extension_days": extended,
                 "allowed_days": allowed,
                 "status": status,
+                "approximate": approximate,
             }
         )
     return rows
@@ -207,6 +240,8 @@ def timelines_report(
     timelines: Mapping[DeadlineName, Duration],
     as_of: date,
     year: int | None = None,
+    *,
+    include_approximate: bool = False,
 ) -> dict[str, Any]:
     chosen = [c for c in cases.values() if year is None or c.received.year == year]
     rows = [
@@ -217,7 +252,8 @@ def timelines_report(
     totals = {}
     for stage in STAGES:
         done = [r for r in rows if r["stage"] == stage and r["finished"]]
-        used = [r["days_used"] for r in done]
+        counted = [r for r in done if include_approximate or not r["approximate"]]
+        used = [r["days_used"] for r in counted]
         met = sum(1 for r in done if r["status"] == "met")
         totals[stage] = {
             "finished": len(done),
@@ -227,13 +263,26 @@ def timelines_report(
             "share_met": round(met / len(done), 4) if done else None,
             "median_days": median(used),
             "p90_days": percentile(used, 0.9),
-            "indicative_days_median": median([r["indicative_days"] for r in done]),
+            "indicative_days_median": median([r["indicative_days"] for r in counted]),
+            "approximate": sum(1 for r in done if r["approximate"]),
         }
-    return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows, "totals": totals}
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "cases": len(chosen),
+        "approximate_included": include_approximate,
+        "stages": rows,
+        "totals": totals,
+    }
 
 
 def annual_report(
-    cases: Mapping[str, CaseHistory], timelines: Mapping[DeadlineName, Duration], as_of: date, year: int
+    cases: Mapping[str, CaseHistory],
+    timelines: Mapping[DeadlineName, Duration],
+    as_of: date,
+    year: int,
+    *,
+    include_approximate: bool = False,
 ) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]
@@ -245,13 +294,14 @@ def annual_report(
             end is not None
             and end.year == year
             and (case.accepted_on == end or case.outcome == "not_accepted")
+            and (include_approximate or not {"received", "end:initial_assessment"} & case.approximate)
         ):
             assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
     concluded = [c for c in in_year if c.outcome != "not_accepted"]
     to_conclusion = [
         (c.outcome_on - c.received).days - paused_days(c.pauses, c.received, c.outcome_on)
         for c in concluded
-        if c.outcome_on is not None
+        if c.outcome_on is not None and (include_approximate or not {"received", "outcome"} & c.approximate)
     ]
     leads: dict[str, int] = {}
     for case in every:
@@ -260,6 +310,7 @@ def annual_report(
     return {
         "year": year,
         "as_of": as_of.isoformat(),
+        "approximate_included": include_approximate,
         "received": sum(1 for c in every if c.received.year == year),
         "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
         "not_accepted": outcomes["not_accepted"],
@@ -286,13 +337,13 @@ def oecd_rows(
                 "supporting_ncps": list(case.supporting_ncps),
                 "themes": [chapters.get(t, t) for t in case.themes],
                 "guidelines_edition": case.guidelines_edition,
-                "date_received": case.received.isoformat(),
+                "date_received": case.shown(case.received, "received"),
                 "host_countries": list(case.host_countries),
                 "submitter_type": list(case.submitter_types),
                 "enterprise_sector": case.sector,
                 "status": case.state,
                 "outcome": case.outcome,
-                "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None,
+                "date_concluded": case.shown(case.outcome_on, "outcome"),
             }
         )
     return rows

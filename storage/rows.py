@@ -53,6 +53,18 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class CaseImportRow(NamedTuple):
+    """A row of `case_imports`."""
+
+    external_id: Any
+    reference: Any
+    sha256: Any
+    source: Any
+    line: Any
+    actor: Any
+    imported_at: Any
+
+
 class CaseRow(NamedTuple):
     """A row of `cases`."""
 

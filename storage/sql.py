@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.imports import SqlImportStore
     from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
@@ -68,6 +69,12 @@ class SqlTransaction:
         from storage.outbox import SqlOutbox
 
         return SqlOutbox(self.db)
+
+    @cached_property
+    def imports(self) -> SqlImportStore:
+        from storage.imports import SqlImportStore
+
+        return SqlImportStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -349,3 +349,48 @@ class RotationReport(ReadModel):
     skips_by_reason: dict[str, int] = Field(description="Skips of every member, by reason.")
     without_lead: int = Field(description="Decisions that found nobody to lead.")
     open_without_lead: int = Field(description="Open cases without a lead now.")
+
+
+# ---- an import -----------------------------------------------------------------------------------
+
+
+class ImportedLine(ReadModel):
+    """One case of an import file, and what the import did with it."""
+
+    line: int = Field(description="The line of the file (from 1).")
+    external_id: str = Field(description="The case's id in the system it came from.")
+    reference: str | None = Field(description="The case's reference; null: allocated on import (dry run).")
+    state: State = Field(description="The state its milestones leave it in.")
+    steps: int = Field(description="Its milestones (each an audit entry after the opening).")
+    status: str = Field(description="created (or, in a dry run, would be), or unchanged (imported before).")
+
+
+class ImportReport(ReadModel):
+    """`case import --json`, `POST /api/cases/import`: what the import did, or would do."""
+
+    source: str = Field(description="The source named in each entry's `imported` key.")
+    dry_run: bool = Field(description="True: nothing was written.")
+    created: int = Field(description="Cases created (in a dry run: that would be).")
+    unchanged: int = Field(description="Cases imported before with the same content.")
+    cases: list[ImportedLine] = Field(description="Per line, in file order.")
+
+    @classmethod
+    def of(cls, result: Any) -> "ImportReport":
+        """From `workflow.imports.ImportResult`."""
+        return cls(
+            source=result.source,
+            dry_run=result.dry_run,
+            created=result.created,
+            unchanged=result.unchanged,
+            cases=[
+                ImportedLine(
+                    line=line.line,
+                    external_id=line.external_id,
+                    reference=line.reference,
+                    state=State(line.state),
+                    steps=line.steps,
+                    status=line.status,
+                )
+                for line in result.lines
+            ],
+        )

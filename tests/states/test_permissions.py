@@ -41,6 +41,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_MEMBERS: {H, M, U, D},
     A.READ_REPORTS: {H, M, U, D},
     A.MANAGE_USERS: {D},
+    A.IMPORT_CASES: {D},
 }
 
 

@@ -1,0 +1,494 @@
+"""`case import`: an NCP's past cases from a JSON-lines file, all of them or none.
+
+The whole file is checked first: each line against the format (`workflow.import_format`), and
+each case replayed through the core's own decisions (`states.case.open_case` and `advance`), so
+its milestones must form a path through the lifecycle, in order, none in the future. Any
+problem refuses the file, naming every line at fault, and nothing is written. Then one write
+transaction brings the new cases in: each case, its opening and each milestone an audit entry
+marked `imported` (who imported it, the source and the line, the date as the file gave it with
+its precision). An external id already imported with the same content is left as it is
+(`unchanged`); with other content the file is refused as a conflict.
+
+Imported cases get no lead member (the rotation's turns are for new submissions). An imported
+case still open keeps the deadlines its dates give it; alert rungs that fell before the import
+are marked fired without sending anything, so the import sends no flood of overdue mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from states import case as core
+from states import records
+from states.alerts import horizon, ladder
+from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
+from states.errors import ImportConflictError, ImportRefusedError, Input, InvalidInputError, NcpflowError
+from states.events import CaseOpened, CaseTransitioned
+from states.lifecycle import Outcome, State, Trigger
+from states.limits import NAME_MAX, check_text
+from states.messages import N_
+from states.permissions import Action
+from states.precision import HistoricalDate
+from workflow import commands
+from workflow.config import Settings
+from workflow.import_format import LINES_MAX, CaseLine, Milestone
+from workflow.logging import get_logger
+from workflow.ports import Clock, Transaction, UnitOfWork
+
+log = get_logger("ncpflow.imports")
+
+OPENED_REASON = "submission registered (imported)"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One case of the file, checked against the format."""
+
+    number: int
+    case: CaseLine
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """A case replayed through the core: its final state, its opening, and each step."""
+
+    case: Case
+    opened: CaseOpened
+    steps: tuple[tuple[Milestone, CaseTransitioned], ...]
+
+
+@dataclass(frozen=True)
+class ImportedLine:
+    line: int
+    external_id: str
+    reference: str | None  # None: to be allocated (a dry run)
+    state: str
+    steps: int
+    status: Literal["created", "unchanged"]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    source: str
+    dry_run: bool
+    lines: tuple[ImportedLine, ...]
+
+    @property
+    def created(self) -> int:
+        return sum(1 for line in self.lines if line.status == "created")
+
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for line in self.lines if line.status == "unchanged")
+
+
+def read_file(path: Path) -> str:
+    """The text of an import file (UTF-8); InvalidInputError naming it when it cannot be read."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            N_("{file} is not UTF-8 text (byte {at}); save it as UTF-8 JSON lines"),
+            file=str(path),
+            at=exc.start,
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(
+            N_("{file} cannot be read: {problem}"), file=str(path), problem=exc.strerror or str(exc)
+        ) from None
+
+
+# ---- checking the file --------------------------------------------------------------------------
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _problems(errors: Sequence[Mapping[str, Any]]) -> list[Input]:
+    """pydantic's errors on a line, each naming its key as the file spells it
+    (`milestones[2].date`)."""
+    found = []
+    for error in errors:
+        path = _path(error.get("loc") or ())
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, InvalidInputError):
+            problem = Input(cause.message, params={**cause.params, "what": Input("", path or None)})
+            if path and "{what}" not in cause.message:
+                problem = Input(N_("{what}: {problem}"), params={"what": Input("", path), "problem": problem})
+            found.append(problem)
+            continue
+        for _, worded in commands.refusals([{**error, "loc": (path,) if path else ()}]):
+            found.append(worded)
+    return found
+
+
+def _as_input(error: NcpflowError) -> Input:
+    return Input(error.message, params=error.params)
+
+
+def read_lines(text: str) -> tuple[list[Line], list[tuple[int, Input]]]:
+    """Each non-blank line checked against the format, and the problems, by line number."""
+    lines: list[Line] = []
+    problems: list[tuple[int, Input]] = []
+    seen: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    numbered = [(n, raw.rstrip("\r")) for n, raw in enumerate(text.split("\n"), start=1)]
+    given = [(n, raw) for n, raw in numbered if raw.strip()]
+    if not given:
+        problems.append((1, Input(N_("the file holds no case; one JSON object a line"))))
+    if len(given) > LINES_MAX:
+        problems.append(
+            (given[LINES_MAX][0], Input(N_("more than {n} cases in one file"), params={"n": LINES_MAX}))
+        )
+        given = given[:LINES_MAX]
+    for number, raw in given:
+        try:
+            case = CaseLine.model_validate_json(raw)
+        except ValidationError as exc:
+            problems.extend((number, problem) for problem in _problems(exc.errors()))
+            continue
+        first = seen.setdefault(case.external_id, number)
+        if first != number:
+            problems.append(
+                (
+                    number,
+                    Input(
+                        N_("external_id '{value}' is on line {first} too"),
+                        params={"value": case.external_id, "first": first},
+                    ),
+                )
+            )
+            continue
+        if case.reference is not None:
+            first = kept.setdefault(case.reference, number)
+            if first != number:
+                problems.append(
+                    (
+                        number,
+                        Input(
+                            N_("reference '{value}' is on line {first} too"),
+                            params={"value": case.reference, "first": first},
+                        ),
+                    )
+                )
+                continue
+        content = json.dumps(case.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        lines.append(Line(number, case, hashlib.sha256(content.encode()).hexdigest()))
+    return lines, problems
+
+
+# ---- replaying a case through the core --------------------------------------------------------
+
+
+def _instant(
+    day: HistoricalDate, policy: Policy, after: datetime | None, now: datetime, what: str
+) -> datetime:
+    """The instant a step is recorded at: the start of its day (of its month's first day when
+    only the month is known), never before the step before it."""
+    instant = policy.calendar.start_of_day(day.first_day)
+    if after is not None:
+        instant = max(instant, after)
+    if instant > now:
+        raise InvalidInputError(N_("{what} {value} is in the future"), what=Input("", what), value=str(day))
+    return instant
+
+
+def _scope(case: CaseLine, milestone: Milestone) -> str | None:
+    """The accepted scope: as given, or from the issues when some were not accepted."""
+    if milestone.scope is not None or milestone.trigger != Trigger.ACCEPT.value:
+        return milestone.scope
+    if not case.issues or all(issue.accepted for issue in case.issues):
+        return None
+    accepted = [issue.title for issue in case.issues if issue.accepted]
+    refused = [issue.title for issue in case.issues if not issue.accepted]
+    return f"accepted: {'; '.join(accepted) or '-'}; not accepted: {'; '.join(refused)}"[:2000]
+
+
+def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: datetime) -> Replayed:
+    """The case as the core records it, step by step; a named error where a step does not fit."""
+    parties = tuple(
+        Party(PartyRole(p.role), p.name, p.type or None, p.confidential, p.org_number) for p in case.parties
+    )
+    themes = case.themes or [chapter for issue in case.issues for chapter in issue.chapters]
+    details = CaseDetails(
+        themes=tuple(dict.fromkeys(themes)),
+        host_countries=tuple(case.host_countries),
+        sector=case.sector or None,
+        guidelines_edition=case.guidelines_edition,
+        supporting_ncps=tuple(case.supporting_ncps),
+    )
+    received_at = _instant(case.received, policy, None, now, "received")
+    current, opened = core.open_case(
+        reference=reference,
+        title=case.title,
+        parties=parties,
+        received_at=received_at,
+        opened_at=now,
+        actor=actor,
+        policy=policy,
+        details=details,
+    )
+    steps = []
+    for n, milestone in enumerate(case.milestones):
+        where = f"milestones[{n}]"
+        at = _instant(milestone.date, policy, current.last_event_at, now, f"{where}.date")
+        try:
+            current, event = core.advance(
+                current,
+                trigger=Trigger(milestone.trigger),
+                actor=actor,
+                reason=milestone.reason or "imported",
+                at=at,
+                policy=policy,
+                outcome=Outcome(milestone.outcome) if milestone.outcome else None,
+                scope=_scope(case, milestone),
+            )
+        except NcpflowError as error:
+            raise InvalidInputError(
+                N_("{what} ({trigger}): {problem}"),
+                what=Input("", where),
+                trigger=milestone.trigger,
+                problem=_as_input(error),
+            ) from None
+        steps.append((milestone, event))
+    return Replayed(current, opened, tuple(steps))
+
+
+def check(text: str, *, source: str, policy: Policy, actor: str, now: datetime) -> list[Line]:
+    """Every line of the file, checked and replayed; ImportRefusedError naming each line at
+    fault otherwise."""
+    lines, problems = read_lines(text)
+    for line in lines:
+        try:
+            replay(
+                line.case,
+                reference=line.case.reference or line.case.external_id,
+                policy=policy,
+                actor=actor,
+                now=now,
+            )
+        except NcpflowError as error:
+            problems.append((line.number, _as_input(error)))
+    if problems:
+        raise ImportRefusedError(source=source, problems=sorted(problems, key=lambda p: p[0]))
+    return lines
+
+
+# ---- bringing the cases in ----------------------------------------------------------------------
+
+
+def _imported(line: Line, day: HistoricalDate, *, actor: str, source: str) -> records.Imported:
+    return records.Imported(actor, source, line.number, line.case.external_id, str(day), day.precision.value)
+
+
+def _allocate(tx: Transaction, *, prefix: str, year: int) -> str:
+    while True:
+        reference = tx.cases.next_reference(prefix=prefix, year=year)
+        if not tx.imports.taken(reference):
+            return reference
+
+
+def _keep(tx: Transaction, *, prefix: str, reference: str) -> None:
+    """A kept reference in this NCP's own form (`NCP-2019-003`) holds its number back."""
+    head, _, number = reference.rpartition("-")
+    own, _, year = head.rpartition("-")
+    if own == prefix and year.isdigit() and len(year) == 4 and number.isdigit():
+        tx.imports.reserve(prefix=prefix, year=int(year), number=int(number))
+
+
+def _write(
+    tx: Transaction, line: Line, *, settings: Settings, actor: str, source: str, now: datetime
+) -> Case:
+    case = line.case
+    prefix = settings.ncp.reference_prefix
+    if case.reference is not None:
+        reference = case.reference
+        _keep(tx, prefix=prefix, reference=reference)
+    else:
+        reference = _allocate(tx, prefix=prefix, year=case.received.first_day.year)
+    replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
+    saved = replace(replayed.case, version=1 + len(replayed.steps))
+    tx.cases.add(saved)
+    opened = records.Opened.of(
+        replayed.opened, title=case.title, parties=saved.parties, details=saved.details, recorded_at=now
+    )
+    issues = tuple(
+        records.ImportedIssue(issue.title, tuple(issue.chapters), issue.accepted, issue.result)
+        for issue in case.issues
+    )
+    tx.audit.append(
+        case_ref=reference,
+        actor=actor,
+        at=replayed.opened.at,
+        from_state=None,
+        to_state=State.RECEIVED.value,
+        reason=OPENED_REASON,
+        record=replace(
+            opened,
+            imported=records.ImportedCase(
+                actor,
+                source,
+                line.number,
+                case.external_id,
+                str(case.received),
+                case.received.precision.value,
+                tuple(case.sources),
+                issues,
+            ),
+        ),
+    )
+    for n, (milestone, event) in enumerate(replayed.steps):
+        record = records.Transitioned.of(event, version=n + 2, recorded_at=now)
+        tx.audit.append(
+            case_ref=reference,
+            actor=actor,
+            at=event.at,
+            from_state=event.from_state.value,
+            to_state=event.to_state.value,
+            reason=event.reason,
+            record=replace(record, imported=_imported(line, milestone.date, actor=actor, source=source)),
+        )
+    tx.imports.add(
+        external_id=case.external_id,
+        reference=reference,
+        sha256=line.sha256,
+        source=source,
+        line=line.number,
+        actor=actor,
+        at=now,
+    )
+    return saved
+
+
+def _settle_alerts(tx: Transaction, open_refs: set[str], *, settings: Settings, now: datetime) -> int:
+    """Mark fired, without sending, the alert rungs of imported open cases that fell before
+    the import: the next sweep sends nothing for the past; later rungs fire as usual."""
+    if not open_refs:
+        return 0
+    policy = settings.alert_policy
+    today = settings.policy.calendar.local_date(now)
+    settled = 0
+    for candidate in tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy))):
+        if candidate.case_ref not in open_refs:
+            continue
+        for rung in ladder(candidate.due, policy, until=today, started=candidate.started):
+            settled += tx.alerts.claim(
+                deadline_id=candidate.deadline_id, rung=rung.key, due=candidate.due, at=now
+            )
+    return settled
+
+
+def import_cases(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    text: str,
+    actor: str,
+    source: str,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Check the whole file, then bring its new cases in, in one transaction (none with
+    `dry_run`): ImportRefusedError (bad lines) or ImportConflictError (an external id already
+    imported with other content, a kept reference already taken) and nothing written otherwise."""
+    require_actor(actor)
+    source = check_text(source, Input(N_("the source"), "source"), limit=NAME_MAX)
+    lines = check(text, source=source, policy=settings.policy, actor=actor, now=clock.now())
+    with uow.read() if dry_run else uow.write() as tx:
+        now = clock.now()
+        from workflow.users import authorise
+
+        authorise(tx, actor, Action.IMPORT_CASES)
+        fresh: list[Line] = []
+        results: dict[int, ImportedLine] = {}
+        conflicts: list[tuple[int, Input]] = []
+        for line in lines:
+            case = line.case
+            known = tx.imports.get(case.external_id)
+            if known is not None:
+                if known.sha256 != line.sha256:
+                    conflicts.append(
+                        (
+                            line.number,
+                            Input(
+                                N_(
+                                    "external_id '{value}' was imported before as {reference} with "
+                                    "other content; give it another id, or leave the line out"
+                                ),
+                                params={"value": case.external_id, "reference": known.reference},
+                            ),
+                        )
+                    )
+                    continue
+                current = tx.cases.get(known.reference)
+                results[line.number] = ImportedLine(
+                    line.number,
+                    case.external_id,
+                    known.reference,
+                    current.state.value,
+                    len(case.milestones),
+                    "unchanged",
+                )
+            elif case.reference is not None and tx.imports.taken(case.reference):
+                conflicts.append(
+                    (
+                        line.number,
+                        Input(
+                            N_("reference '{value}' is another case's already"),
+                            params={"value": case.reference},
+                        ),
+                    )
+                )
+            else:
+                fresh.append(line)
+        if conflicts:
+            raise ImportConflictError(source=source, problems=conflicts)
+        open_refs: set[str] = set()
+        for line in fresh:
+            if dry_run:
+                replayed = replay(
+                    line.case,
+                    reference=line.case.reference or line.case.external_id,
+                    policy=settings.policy,
+                    actor=actor,
+                    now=now,
+                )
+                reference, state = line.case.reference, replayed.case.state
+            else:
+                saved = _write(tx, line, settings=settings, actor=actor, source=source, now=now)
+                reference, state = saved.reference, saved.state
+                if not saved.is_terminal:
+                    open_refs.add(saved.reference)
+            results[line.number] = ImportedLine(
+                line.number,
+                line.case.external_id,
+                reference,
+                state.value,
+                len(line.case.milestones),
+                "created",
+            )
+        settled = _settle_alerts(tx, open_refs, settings=settings, now=now)
+    result = ImportResult(source, dry_run, tuple(results[n] for n in sorted(results)))
+    log.info(
+        "cases_imported",
+        source=source,
+        actor=actor,
+        dry_run=dry_run,
+        created=result.created,
+        unchanged=result.unchanged,
+        alerts_settled=settled,
+    )
+    return result

@@ -310,7 +310,6 @@ def annual_report(
     return {
         "year": year,
         "as_of": as_of.isoformat(),
-        "approximate_included": include_approximate,
         "received": sum(1 for c in every if c.received.year == year),
         "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
         "not_accepted": outcomes["not_accepted"],

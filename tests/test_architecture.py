@@ -174,13 +174,22 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
-    "workflow.read_models": {"json_of", "Case", "CasePage", "AuditEntry", "AuditPage", "Triggers"},
+    "workflow.read_models": {
+        "json_of",
+        "Case",
+        "CasePage",
+        "AuditEntry",
+        "AuditPage",
+        "Triggers",
+        "ImportReport",
+    },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
     # Keys and files outside the database (keygen, public key, offline verify --file):
     "workflow.audit": {"keygen", "require_signer", "trusted_keys", "checkpoint_path", "SIGNING_KEY_ENV"},
     "workflow.export_files": {"verify_file", "FileStatus"},
     "workflow.exports": {"EXPORT_FIELDS"},
+    "workflow.imports": {"read_file"},  # the import file, read before the application runs
 }
 
 

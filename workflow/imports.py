@@ -117,21 +117,25 @@ def _path(loc: Sequence[int | str]) -> str:
     return text
 
 
+def key(path: str) -> Input:
+    """A key of the file as the file spells it (`milestones[2].date`), on every entry point."""
+    return Input("{key}", params={"key": path}) if path else commands.THE_INPUT
+
+
 def _problems(errors: Sequence[Mapping[str, Any]]) -> list[Input]:
-    """pydantic's errors on a line, each naming its key as the file spells it
-    (`milestones[2].date`)."""
+    """pydantic's errors on a line, each naming its key as the file spells it."""
     found = []
     for error in errors:
         path = _path(error.get("loc") or ())
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, InvalidInputError):
-            problem = Input(cause.message, params={**cause.params, "what": Input("", path or None)})
+            problem = Input(cause.message, params={**cause.params, "what": key(path)})
             if path and "{what}" not in cause.message:
-                problem = Input(N_("{what}: {problem}"), params={"what": Input("", path), "problem": problem})
+                problem = Input(N_("{what}: {problem}"), params={"what": key(path), "problem": problem})
             found.append(problem)
             continue
-        for _, worded in commands.refusals([{**error, "loc": (path,) if path else ()}]):
-            found.append(worded)
+        for _, worded in commands.refusals([{**error, "loc": ()}]):
+            found.append(Input(worded.words, params={**worded.params, "what": key(path)}))
     return found
 
 
@@ -202,7 +206,7 @@ def _instant(
     if after is not None:
         instant = max(instant, after)
     if instant > now:
-        raise InvalidInputError(N_("{what} {value} is in the future"), what=Input("", what), value=str(day))
+        raise InvalidInputError(N_("{what} {value} is in the future"), what=key(what), value=str(day))
     return instant
 
 
@@ -259,7 +263,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
         except NcpflowError as error:
             raise InvalidInputError(
                 N_("{what} ({trigger}): {problem}"),
-                what=Input("", where),
+                what=key(where),
                 trigger=milestone.trigger,
                 problem=_as_input(error),
             ) from None

@@ -219,6 +219,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),
     ("GET", "/api/users"): (Action.MANAGE_USERS,),
     ("POST", "/api/users"): (Action.MANAGE_USERS,),
+    ("POST", "/api/cases/import"): (Action.IMPORT_CASES,),
     ("GET", "/"): (Action.READ_CASES,),
     ("GET", "/cases/{ref}"): (Action.READ_CASES,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),

@@ -1,0 +1,307 @@
+"""`case import`: thirty historical cases (tests/data/historical_cases.jsonl, modelled on
+published specific instances of the Norwegian NCP, dates to the day or only to the month) come
+in whole, or not at all; the timeline report's figures match those worked out here from the
+file's dates with plain arithmetic; importing again changes nothing."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from states import records
+from states.errors import ImportConflictError, ImportRefusedError
+from tests.dbdump import dump
+from tests.helpers import open_one
+from workflow import audit, reports
+from workflow.bootstrap import Services
+from workflow.imports import import_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "data" / "historical_cases.jsonl"
+TEXT = FIXTURE.read_text(encoding="utf-8")
+CASES = [json.loads(line) for line in TEXT.splitlines()]
+AS_OF = date(2025, 6, 2)  # the fixed clock's day (tests/conftest.py)
+STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
+
+
+def run(
+    services: Services, text: str = TEXT, *, dry_run: bool = False, source: str = "historical_cases.jsonl"
+) -> Any:
+    return import_cases(
+        uow=services.uow,
+        clock=services.clock,
+        settings=services.settings,
+        text=text,
+        actor="importer",
+        source=source,
+        dry_run=dry_run,
+    )
+
+
+def first_day(text: str) -> date:
+    """`2019-03-14` is that day; `2007-02` counts from the first of the month."""
+    year, month, *day = (int(part) for part in text.split("-"))
+    return date(year, month, day[0] if day else 1)
+
+
+def is_month(text: str) -> bool:
+    return len(text) == 7
+
+
+def windows(case: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
+    """Each stage's first and last date, from the file: (start, end or None while open)."""
+    on = {m["trigger"]: m["date"] for m in case["milestones"]}
+    received = case["received"]
+    decided = next((on[t] for t in ("accept", "reject", "withdraw") if t in on), None)
+    statement = next((on[t] for t in ("reject", "conclude", "withdraw") if t in on), None)
+    published = next((on[t] for t in ("publish", "close") if t in on), None)
+    found: dict[str, tuple[str, str | None]] = {"initial_assessment": (received, decided)}
+    if "accept" in on:
+        found["good_offices"] = (on["accept"], on.get("examine") or on.get("conclude"))
+    if "examine" in on:
+        found["examination"] = (on["examine"], on["conclude"])
+    if statement is not None:
+        found["final_statement"] = (statement, published)
+    found["procedure"] = (received, published)
+    return found
+
+
+def by_hand(include_approximate: bool) -> dict[str, dict[str, Any]]:
+    """Per stage: finished, open, approximate, and the median of the days used."""
+    days: dict[str, list[int]] = {stage: [] for stage in STAGES}
+    counts = {stage: {"finished": 0, "open": 0, "approximate": 0} for stage in STAGES}
+    for case in CASES:
+        for stage, (start, end) in windows(case).items():
+            if end is None:
+                counts[stage]["open"] += 1
+                continue
+            counts[stage]["finished"] += 1
+            approximate = is_month(start) or is_month(end)
+            counts[stage]["approximate"] += approximate
+            if include_approximate or not approximate:
+                days[stage].append((first_day(end) - first_day(start)).days)
+    return {
+        stage: {
+            **counts[stage],
+            "median_days": float(statistics.median(days[stage])) if days[stage] else None,
+        }
+        for stage in STAGES
+    }
+
+
+def test_the_fixture_holds_thirty_cases_with_day_and_month_dates_that_need_no_shifting() -> None:
+    """At least 30 cases, both precisions, and each month-only date in a later month than the
+    date before it (so counting from the month's first day is all the report does)."""
+    assert len(CASES) >= 30
+    dates = [[c["received"], *(m["date"] for m in c["milestones"])] for c in CASES]
+    flat = [d for each in dates for d in each]
+    assert any(map(is_month, flat)) and not all(map(is_month, flat))
+    for each in dates:
+        for before, after in itertools.pairwise(each):
+            if is_month(after):
+                assert after[:7] > before[:7], (before, after)
+
+
+def test_thirty_historical_cases_import_and_the_timelines_match_figures_worked_by_hand(
+    services: Services,
+) -> None:
+    """Every line becomes a case; the report's counts and medians per stage are the hand's,
+    leaving out approximate day counts unless asked to count them."""
+    result = run(services)
+    assert (result.created, result.unchanged) == (30, 0)
+    for include in (False, True):
+        report = reports.timelines(
+            uow=services.uow, clock=services.clock, settings=services.settings, include_approximate=include
+        )
+        assert report["cases"] == 30 and report["approximate_included"] is include
+        expected = by_hand(include)
+        for stage in STAGES:
+            total = report["totals"][stage]
+            got = {key: total[key] for key in ("finished", "open", "approximate", "median_days")}
+            assert got == expected[stage], (stage, include)
+    assert by_hand(True) != by_hand(False)  # the month-only dates do change a median
+
+
+def test_month_only_dates_are_shown_as_months_and_their_day_counts_are_approximate(
+    services: Services,
+) -> None:
+    """The report never invents a day: `1999-05` stays `1999-05`; its rows are approximate."""
+    result = run(services)
+    first = next(line.reference for line in result.lines if line.external_id == "NO-1999-01")
+    report = reports.timelines(uow=services.uow, clock=services.clock, settings=services.settings)
+    rows = [row for row in report["stages"] if row["reference"] == first]
+    assert rows[0]["start"] == "1999-05" and rows[0]["end"] == "2000-02" and rows[0]["approximate"]
+    day_only = [row for row in report["stages"] if row["start"] == "2012-02-06"]
+    assert day_only and not any(row["approximate"] for row in day_only)
+    oecd = {row["reference"]: row for row in reports.oecd(uow=services.uow, settings=services.settings)}
+    assert (oecd[first]["date_received"], oecd[first]["date_concluded"]) == ("1999-05", "2000-02")
+    annual = reports.annual(uow=services.uow, clock=services.clock, settings=services.settings, year=2000)
+    assert annual["median_days_to_initial_assessment"] is None
+    counted = reports.annual(
+        uow=services.uow,
+        clock=services.clock,
+        settings=services.settings,
+        year=2000,
+        include_approximate=True,
+    )
+    assert counted["median_days_to_initial_assessment"] == (date(2000, 2, 1) - date(1999, 5, 1)).days
+
+
+def test_importing_again_changes_nothing_and_says_so(services: Services, database_url: str) -> None:
+    """A second import of the same file: 0 created, 30 unchanged, not one row written."""
+    run(services)
+    before = dump(database_url)
+    again = run(services, "\n".join(json.dumps(c, sort_keys=True) for c in CASES))  # other spelling
+    assert (again.created, again.unchanged) == (0, 30)
+    assert {line.status for line in again.lines} == {"unchanged"}
+    assert dump(database_url) == before
+
+
+def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
+    services: Services, database_url: str
+) -> None:
+    """Line 17 concludes a case that was never accepted: the file is refused naming line 17
+    and the milestone, and nothing is written."""
+    lines = TEXT.splitlines()
+    bad = json.loads(lines[16])
+    bad["milestones"] = [
+        bad["milestones"][0],
+        {"trigger": "conclude", "date": "2017-01-10", "outcome": "agreement"},
+    ]
+    lines[16] = json.dumps(bad)
+    before = dump(database_url)
+    with pytest.raises(ImportRefusedError) as refused:
+        run(services, "\n".join(lines))
+    assert [line for line, _ in refused.value.problems] == [17]
+    message = str(refused.value)
+    assert "line 17: milestones[1] (conclude)" in message and "nothing imported" in message
+    assert dump(database_url) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"received": "2007-13"}, "received '2007-13' is not a date (YYYY-MM-DD) or a month (YYYY-MM)"),
+        ({"received": "1975-12"}, "received"),
+        ({"received": "2030-01-05", "milestones": []}, "received 2030-01-05 is in the future"),
+        (
+            {"milestones": [{"trigger": "begin_assessment", "date": "1998-01"}]},
+            "milestones[0].date 1998-01 is before",
+        ),
+        (
+            {"milestones": [{"trigger": "begin", "date": "2000-01"}]},
+            "milestones[0].trigger: unknown trigger 'begin'",
+        ),
+        ({"parties": [{"role": "submitter", "name": "Kari"}]}, "parties needs at least 2 value(s)"),
+        ({"title": ""}, "title is required"),
+        ({"colour": "red"}, "colour is not an input of this command"),
+    ],
+)
+def test_a_bad_line_is_named_with_the_key_at_fault(
+    services: Services, change: dict[str, Any], named: str
+) -> None:
+    """Each problem names the line and the key as the file spells it."""
+    line = {**CASES[0], **change}
+    with pytest.raises(ImportRefusedError) as refused:
+        run(services, TEXT + json.dumps(line).replace("NO-1999-01", "NO-X") + "\n")
+    assert "line 31: " in str(refused.value) and named in str(refused.value)
+
+
+def test_not_json_and_a_repeated_external_id_are_refused_by_line(services: Services) -> None:
+    """A line that is not JSON, and a second line with an external id already used."""
+    with pytest.raises(ImportRefusedError) as refused:
+        run(services, TEXT.splitlines()[0] + "\n{oops\n" + TEXT.splitlines()[0] + "\n")
+    lines = [line for line, _ in refused.value.problems]
+    assert lines == [2, 3]
+    assert "external_id 'NO-1999-01' is on line 1 too" in str(refused.value)
+
+
+def test_other_content_under_an_imported_external_id_is_a_conflict(
+    services: Services, database_url: str
+) -> None:
+    """Same id, another title: refused as a conflict naming the line and the case; nothing written."""
+    run(services)
+    before = dump(database_url)
+    changed = [dict(case) for case in CASES]
+    changed[4]["title"] = "Another title"
+    with pytest.raises(ImportConflictError) as conflict:
+        run(services, "\n".join(json.dumps(c) for c in changed))
+    assert "line 5: external_id 'NO-2006-05' was imported before as NCP-2006-001" in str(conflict.value)
+    assert dump(database_url) == before
+
+
+def test_a_dry_run_writes_nothing_and_says_what_would_be_created(
+    services: Services, database_url: str
+) -> None:
+    """`--dry-run`: 30 would be created, with their states; no row changes."""
+    before = dump(database_url)
+    result = run(services, dry_run=True)
+    assert result.dry_run and (result.created, result.unchanged) == (30, 0)
+    states = {line.external_id: line.state for line in result.lines}
+    assert states["NO-2023-28"] == "good_offices" and states["NO-1999-01"] == "closed"
+    assert dump(database_url) == before
+
+
+def test_each_imported_step_is_an_audit_entry_marked_imported_and_the_chain_verifies(
+    services: Services,
+) -> None:
+    """One entry per case and milestone, each naming the importer, source, line and the date
+    with its precision; the chain verifies."""
+    run(services)
+    entries = audit.audit_entries(uow=services.uow)
+    assert len(entries) == sum(1 + len(c["milestones"]) for c in CASES)
+    for entry in entries:
+        record = records.read(entry)
+        assert isinstance(record, records.Opened | records.Transitioned)
+        assert record.imported is not None and entry.actor == "importer"
+        assert record.imported.source == "historical_cases.jsonl"
+    first = records.read(entries[0])
+    assert isinstance(first, records.Opened) and first.imported is not None
+    assert (first.imported.line, first.imported.date, first.imported.precision) == (1, "1999-05", "month")
+    assert first.imported.sources == tuple(CASES[0]["sources"])
+    assert audit.verify_chain(uow=services.uow).ok
+
+
+def test_kept_references_stay_and_are_never_handed_out_again(services: Services) -> None:
+    """A line's own reference is kept; a case opened later for that year gets a later number."""
+    result = run(services)
+    references = {line.external_id: line.reference for line in result.lines}
+    assert references["NO-2019-21"] == "NCP-2019-021" and references["NO-2019-22"] == "NCP-2019-022"
+    assert open_one(services, received=date(2019, 12, 1)) == "NCP-2019-023"
+
+
+def test_an_imported_open_case_sends_nothing_for_its_past_deadlines(services: Services) -> None:
+    """Rungs that fell before the import are settled without mail; a later overdue rung fires."""
+    from workflow.alerts import sweep
+
+    run(services)
+    assert (
+        sweep(uow=services.uow, clock=services.clock, settings=services.settings, render=services.render)
+        == []
+    )
+    services.clock.advance(days=8)  # type: ignore[attr-defined]
+    later = sweep(uow=services.uow, clock=services.clock, settings=services.settings, render=services.render)
+    assert later and all(alert["rung"].startswith("overdue") for alert in later)
+
+
+def test_the_import_refuses_an_actor_who_may_not_import(services: Services) -> None:
+    """An actor who is a user without the action (a handler) is refused; an admin may."""
+    from states.permissions import PermissionDeniedError
+    from workflow.users import add_user
+
+    add_user(uow=services.uow, clock=services.clock, name="hanna", role="handler", actor="root")
+    with pytest.raises(PermissionDeniedError, match="may not import past cases"):
+        import_cases(
+            uow=services.uow,
+            clock=services.clock,
+            settings=services.settings,
+            text=TEXT,
+            actor="hanna",
+            source="f",
+        )

@@ -305,3 +305,23 @@ def test_the_import_refuses_an_actor_who_may_not_import(services: Services) -> N
             actor="hanna",
             source="f",
         )
+
+
+def test_the_documented_schema_and_example_are_the_models() -> None:
+    """docs/import-format.schema.json is the model's JSON Schema; the document's example line
+    fits the model."""
+    from workflow.import_format import SCHEMA_FILE, CaseLine, json_schema
+
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == json_schema()
+    document = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = document.split("```json\n", 1)[1].split("\n```", 1)[0]
+    line = CaseLine.model_validate_json(example)
+    assert str(line.received) == "2011-08" and line.milestones[2].date.approximate
+
+
+def test_the_documented_example_imports(services: Services) -> None:
+    """The document's example line comes in as a closed case under its own reference."""
+    document = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
+    example = document.split("```json\n", 1)[1].split("\n```", 1)[0]
+    result = run(services, example)
+    assert [(line.reference, line.state) for line in result.lines] == [("NCP-2011-009", "closed")]

@@ -158,9 +158,10 @@ IMPORT_BYTES_MAX = 32 * 1024 * 1024
 _IMPORT_BODY = {
     "required": True,
     "description": "The import file (docs/import-format.md): JSON lines, one case a line, as the "
-    "body, or as the `file` field of a multipart form.",
+    "body (any content type but multipart: text/plain, application/x-ndjson), or as the `file` "
+    "field of a multipart form.",
     "content": {
-        "application/x-ndjson": {"schema": {"type": "string"}},
+        "text/plain": {"schema": {"type": "string"}},
         "multipart/form-data": {
             "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
         },

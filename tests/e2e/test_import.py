@@ -88,6 +88,19 @@ def test_other_content_under_an_imported_id_exits_3_and_a_missing_file_2(
     assert missing.returncode == 2 and "none.jsonl cannot be read" in missing.stderr
 
 
+def test_an_actor_who_is_a_user_without_the_right_may_not_import(
+    ncp: InProcessCli, database_url: str
+) -> None:
+    """`--actor hanna`, a handler: exit 1 naming the role and the action; an admin may."""
+    for name, role in [("hanna", "handler"), ("root", "admin")]:
+        assert ncp("users", "add", name, "--role", role).returncode == 0
+    before = dump(database_url)
+    refused = ncp("case", "import", str(FIXTURE), "--actor", "hanna")
+    assert refused.returncode == 1 and "role 'handler' may not import past cases" in refused.stderr
+    assert dump(database_url) == before
+    assert ncp("case", "import", str(FIXTURE), "--actor", "root").returncode == 0
+
+
 def test_reports_show_months_and_count_approximate_days_only_when_asked(ncp: InProcessCli) -> None:
     """`report timelines` marks month-only rows approximate and leaves them out of the medians
     unless `--include-approximate`; `report oecd` shows `1999-05`, never an invented day."""
@@ -99,6 +112,8 @@ def test_reports_show_months_and_count_approximate_days_only_when_asked(ncp: InP
     assert plain["totals"]["initial_assessment"]["approximate"] > 0
     medians = [r["totals"]["initial_assessment"]["median_days"] for r in (plain, counted)]
     assert medians[0] != medians[1]
+    html = ncp("report", "timelines", "--format", "html").stdout
+    assert "left out of the medians" in html and "<th>approximate</th>" in html
     oecd = {row["reference"]: row for row in ncp.json("report", "oecd", "--json")}
     assert oecd["NCP-1999-001"]["date_received"] == "1999-05"
     annual = ncp.json("report", "annual", "--year", "2000", "--json")

@@ -41,6 +41,7 @@ from workflow.commands import (
     TriggerName,
     Word,
     _name,
+    _one_of,
     _refuse,
 )
 
@@ -129,14 +130,31 @@ class Milestone(_Part):
     scope: OptionalText | None = Field(default=None, description="With accept: what was accepted, in part.")
 
 
+ISSUE_RESULTS = (
+    "agreement",
+    "partial_agreement",
+    "no_agreement",
+    "enterprise_declined",
+    "determination",
+    "withdrawn",
+)
+IssueResult = Annotated[str, *_one_of(N_("issue result"), ISSUE_RESULTS)]
+
+
 class Issue(_Part):
     """An issue of the submission, the Guidelines chapters it concerns, whether it was
-    accepted, and its own result."""
+    accepted, and (accepted) its own result."""
 
     title: Text
     chapters: Annotated[list[Theme], Field(min_length=1)]
     accepted: bool
-    result: OutcomeName | None = None
+    result: IssueResult | None = Field(default=None, description="Only for an accepted issue.")
+
+    @model_validator(mode="after")
+    def _result_if_accepted(self) -> Issue:
+        if self.result is not None and not self.accepted:
+            raise _refuse(N_("an issue that was not accepted has no result"))
+        return self
 
 
 class CaseLine(_Part):

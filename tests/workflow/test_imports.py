@@ -201,6 +201,23 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
         ({"parties": [{"role": "submitter", "name": "Kari"}]}, "parties needs at least 2 value(s)"),
         ({"title": ""}, "title is required"),
         ({"colour": "red"}, "colour is not an input of this command"),
+        (
+            {
+                "issues": [
+                    {"title": "Remedy", "chapters": ["environment"], "accepted": False, "result": "agreement"}
+                ]
+            },
+            "issues[0]: an issue that was not accepted has no result",
+        ),
+        (
+            {
+                "parties": [
+                    {"role": "submitter", "name": "K", "type": "ngo"},
+                    {"role": "enterprise", "name": ""},
+                ]
+            },
+            "parties[1].name is required",
+        ),
     ],
 )
 def test_a_bad_line_is_named_with_the_key_at_fault(

@@ -474,6 +474,19 @@ class ImportedCase(Imported):
     sources: tuple[str, ...]
     issues: tuple[ImportedIssue, ...]
 
+    @classmethod
+    def of(cls, mark: Imported, *, sources: Sequence[str], issues: Sequence[ImportedIssue]) -> ImportedCase:
+        return cls(
+            mark.actor,
+            mark.source,
+            mark.line,
+            mark.external_id,
+            mark.date,
+            mark.precision,
+            tuple(sources),
+            tuple(issues),
+        )
+
 
 # -- the declared kinds -------------------------------------------------------------------------
 # Each: KIND and its fields, declared with their stored spelling (see `_spelled`).

@@ -318,17 +318,14 @@ def _write(
 ) -> Case:
     case = line.case
     prefix = settings.ncp.reference_prefix
-    if case.reference is not None:
-        reference = case.reference
-        _keep(tx, prefix=prefix, reference=reference)
-    else:
-        reference = _allocate(tx, prefix=prefix, year=case.received.first_day.year)
+    reference = case.reference or _allocate(tx, prefix=prefix, year=case.received.first_day.year)
     replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
     saved = replace(replayed.case, version=1 + len(replayed.steps))
     tx.cases.add(saved)
     opened = records.Opened.of(
         replayed.opened, title=case.title, parties=saved.parties, details=saved.details, recorded_at=now
     )
+    mark = _imported(line, case.received, actor=actor, source=source)
     issues = tuple(
         records.ImportedIssue(issue.title, tuple(issue.chapters), issue.accepted, issue.result)
         for issue in case.issues
@@ -340,19 +337,7 @@ def _write(
         from_state=None,
         to_state=State.RECEIVED.value,
         reason=OPENED_REASON,
-        record=replace(
-            opened,
-            imported=records.ImportedCase(
-                actor,
-                source,
-                line.number,
-                case.external_id,
-                str(case.received),
-                case.received.precision.value,
-                tuple(case.sources),
-                issues,
-            ),
-        ),
+        record=replace(opened, imported=records.ImportedCase.of(mark, sources=case.sources, issues=issues)),
     )
     for n, (milestone, event) in enumerate(replayed.steps):
         record = records.Transitioned.of(event, version=n + 2, recorded_at=now)
@@ -395,6 +380,45 @@ def _settle_alerts(tx: Transaction, open_refs: set[str], *, settings: Settings, 
     return settled
 
 
+def _sort_out(
+    tx: Transaction, lines: Sequence[Line], *, source: str
+) -> tuple[list[Line], list[ImportedLine]]:
+    """The lines to create, and those imported before with the same content; ImportConflictError
+    naming every line whose external id was imported with other content, or whose kept
+    reference another case has."""
+    fresh: list[Line] = []
+    unchanged: list[ImportedLine] = []
+    conflicts: list[tuple[int, Input]] = []
+    for line in lines:
+        case = line.case
+        known = tx.imports.get(case.external_id)
+        if known is None and case.reference is not None and tx.imports.taken(case.reference):
+            problem = Input(
+                N_("reference '{value}' is another case's already"), params={"value": case.reference}
+            )
+            conflicts.append((line.number, problem))
+        elif known is None:
+            fresh.append(line)
+        elif known.sha256 != line.sha256:
+            problem = Input(
+                N_(
+                    "external_id '{value}' was imported before as {reference} with other content; "
+                    "give it another id, or leave the line out"
+                ),
+                params={"value": case.external_id, "reference": known.reference},
+            )
+            conflicts.append((line.number, problem))
+        else:
+            state = tx.cases.get(known.reference).state.value
+            steps = len(case.milestones)
+            unchanged.append(
+                ImportedLine(line.number, case.external_id, known.reference, state, steps, "unchanged")
+            )
+    if conflicts:
+        raise ImportConflictError(source=source, problems=conflicts)
+    return fresh, unchanged
+
+
 def import_cases(
     *,
     uow: UnitOfWork,
@@ -408,84 +432,54 @@ def import_cases(
     """Check the whole file, then bring its new cases in, in one transaction (none with
     `dry_run`): ImportRefusedError (bad lines) or ImportConflictError (an external id already
     imported with other content, a kept reference already taken) and nothing written otherwise."""
+    from workflow.users import authorise
+
     require_actor(actor)
     source = check_text(source, Input(N_("the source"), "source"), limit=NAME_MAX)
     lines = check(text, source=source, policy=settings.policy, actor=actor, now=clock.now())
+    made: list[ImportedLine] = []
+    settled = 0
     with uow.read() if dry_run else uow.write() as tx:
         now = clock.now()
-        from workflow.users import authorise
-
         authorise(tx, actor, Action.IMPORT_CASES)
-        fresh: list[Line] = []
-        results: dict[int, ImportedLine] = {}
-        conflicts: list[tuple[int, Input]] = []
-        for line in lines:
-            case = line.case
-            known = tx.imports.get(case.external_id)
-            if known is not None:
-                if known.sha256 != line.sha256:
-                    conflicts.append(
-                        (
-                            line.number,
-                            Input(
-                                N_(
-                                    "external_id '{value}' was imported before as {reference} with "
-                                    "other content; give it another id, or leave the line out"
-                                ),
-                                params={"value": case.external_id, "reference": known.reference},
-                            ),
-                        )
-                    )
-                    continue
-                current = tx.cases.get(known.reference)
-                results[line.number] = ImportedLine(
-                    line.number,
-                    case.external_id,
-                    known.reference,
-                    current.state.value,
-                    len(case.milestones),
-                    "unchanged",
-                )
-            elif case.reference is not None and tx.imports.taken(case.reference):
-                conflicts.append(
-                    (
+        fresh, unchanged = _sort_out(tx, lines, source=source)
+        if dry_run:
+            for line in fresh:
+                case = line.case
+                ref = case.reference or case.external_id
+                state = replay(case, reference=ref, policy=settings.policy, actor=actor, now=now).case.state
+                made.append(
+                    ImportedLine(
                         line.number,
-                        Input(
-                            N_("reference '{value}' is another case's already"),
-                            params={"value": case.reference},
-                        ),
+                        case.external_id,
+                        case.reference,
+                        state.value,
+                        len(case.milestones),
+                        "created",
                     )
                 )
-            else:
-                fresh.append(line)
-        if conflicts:
-            raise ImportConflictError(source=source, problems=conflicts)
-        open_refs: set[str] = set()
-        for line in fresh:
-            if dry_run:
-                replayed = replay(
-                    line.case,
-                    reference=line.case.reference or line.case.external_id,
-                    policy=settings.policy,
-                    actor=actor,
-                    now=now,
+        else:
+            for line in fresh:  # kept numbers first: none is then allocated to another line
+                if line.case.reference is not None:
+                    _keep(tx, prefix=settings.ncp.reference_prefix, reference=line.case.reference)
+            saved = [
+                (line, _write(tx, line, settings=settings, actor=actor, source=source, now=now))
+                for line in fresh
+            ]
+            made = [
+                ImportedLine(
+                    line.number,
+                    line.case.external_id,
+                    case.reference,
+                    case.state.value,
+                    len(line.case.milestones),
+                    "created",
                 )
-                reference, state = line.case.reference, replayed.case.state
-            else:
-                saved = _write(tx, line, settings=settings, actor=actor, source=source, now=now)
-                reference, state = saved.reference, saved.state
-                if not saved.is_terminal:
-                    open_refs.add(saved.reference)
-            results[line.number] = ImportedLine(
-                line.number,
-                line.case.external_id,
-                reference,
-                state.value,
-                len(line.case.milestones),
-                "created",
-            )
-        settled = _settle_alerts(tx, open_refs, settings=settings, now=now)
-    result = ImportResult(source, dry_run, tuple(results[n] for n in sorted(results)))
+                for line, case in saved
+            ]
+            open_refs = {case.reference for _, case in saved if not case.is_terminal}
+            settled = _settle_alerts(tx, open_refs, settings=settings, now=now)
+    result = ImportResult(source, dry_run, tuple(sorted([*made, *unchanged], key=lambda line: line.line)))
     log.info(
         "cases_imported",
         source=source,

@@ -342,3 +342,12 @@ def test_the_documented_example_imports(services: Services) -> None:
     example = document.split("```json\n", 1)[1].split("\n```", 1)[0]
     result = run(services, example)
     assert [(line.reference, line.state) for line in result.lines] == [("NCP-2011-009", "closed")]
+
+
+def test_a_reference_kept_on_a_later_line_is_not_allocated_to_an_earlier_one(services: Services) -> None:
+    """Line 1 has no reference, line 2 keeps NCP-2019-001: line 1 gets the next number."""
+    first, second = (dict(CASES[20]), dict(CASES[21]))
+    second["reference"] = "NCP-2019-001"
+    first.pop("reference", None)
+    result = run(services, json.dumps(first) + "\n" + json.dumps(second))
+    assert [line.reference for line in result.lines] == ["NCP-2019-002", "NCP-2019-001"]

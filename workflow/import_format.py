@@ -26,6 +26,7 @@ from pydantic import (
 
 from states import limits
 from states.guidelines import SUBMITTER_TYPES
+from states.lifecycle import Outcome
 from states.messages import N_
 from states.precision import HistoricalDate
 from workflow.commands import (
@@ -130,14 +131,8 @@ class Milestone(_Part):
     scope: OptionalText | None = Field(default=None, description="With accept: what was accepted, in part.")
 
 
-ISSUE_RESULTS = (
-    "agreement",
-    "partial_agreement",
-    "no_agreement",
-    "enterprise_declined",
-    "determination",
-    "withdrawn",
-)
+ISSUE_RESULTS = tuple(o.value for o in Outcome if o not in (Outcome.NOT_ACCEPTED, Outcome.TRANSFERRED))
+"""An issue's own result: what good offices or the examination came to for it."""
 IssueResult = Annotated[str, *_one_of(N_("issue result"), ISSUE_RESULTS)]
 
 

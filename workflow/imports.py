@@ -143,12 +143,25 @@ def _as_input(error: NcpflowError) -> Input:
     return Input(error.message, params=error.params)
 
 
+def _repeated(case: CaseLine, number: int, seen: dict[tuple[str, str], int]) -> Input | None:
+    """Why the line repeats an earlier one (its external id, or its kept reference), if it does."""
+    for name, value in (("external_id", case.external_id), ("reference", case.reference)):
+        if value is None:
+            continue
+        first = seen.setdefault((name, value), number)
+        if first != number:
+            return Input(
+                N_("{key} '{value}' is on line {first} too"),
+                params={"key": name, "value": value, "first": first},
+            )
+    return None
+
+
 def read_lines(text: str) -> tuple[list[Line], list[tuple[int, Input]]]:
     """Each non-blank line checked against the format, and the problems, by line number."""
     lines: list[Line] = []
     problems: list[tuple[int, Input]] = []
-    seen: dict[str, int] = {}
-    kept: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     numbered = [(n, raw.rstrip("\r")) for n, raw in enumerate(text.split("\n"), start=1)]
     given = [(n, raw) for n, raw in numbered if raw.strip()]
     if not given:
@@ -164,31 +177,10 @@ def read_lines(text: str) -> tuple[list[Line], list[tuple[int, Input]]]:
         except ValidationError as exc:
             problems.extend((number, problem) for problem in _problems(exc.errors()))
             continue
-        first = seen.setdefault(case.external_id, number)
-        if first != number:
-            problems.append(
-                (
-                    number,
-                    Input(
-                        N_("external_id '{value}' is on line {first} too"),
-                        params={"value": case.external_id, "first": first},
-                    ),
-                )
-            )
+        repeated = _repeated(case, number, seen)
+        if repeated is not None:
+            problems.append((number, repeated))
             continue
-        if case.reference is not None:
-            first = kept.setdefault(case.reference, number)
-            if first != number:
-                problems.append(
-                    (
-                        number,
-                        Input(
-                            N_("reference '{value}' is on line {first} too"),
-                            params={"value": case.reference, "first": first},
-                        ),
-                    )
-                )
-                continue
         content = json.dumps(case.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         lines.append(Line(number, case, hashlib.sha256(content.encode()).hexdigest()))
     return lines, problems

@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import ROOT, InProcessCli
 from tests.dbdump import dump
 from tests.e2e.test_api import Api, running_api
+from tests.workflow.test_imports import with_bad_line_17 as bad_text
 from workflow.clock import FixedClock
 
 FIXTURE = ROOT / "tests" / "data" / "historical_cases.jsonl"
@@ -21,16 +22,9 @@ TEXT = FIXTURE.read_text(encoding="utf-8")
 
 
 def with_bad_line_17(folder: Path) -> Path:
-    """The fixture with line 17's case concluded before it was accepted."""
-    lines = TEXT.splitlines()
-    case = json.loads(lines[16])
-    case["milestones"] = [
-        case["milestones"][0],
-        {"trigger": "conclude", "date": "2017-01", "outcome": "agreement"},
-    ]
-    lines[16] = json.dumps(case)
+    """The fixture with line 17's case concluded before it was accepted, as a file."""
     path = folder / "bad.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(bad_text(), encoding="utf-8")
     return path
 
 

@@ -44,6 +44,18 @@ def run(
     )
 
 
+def with_bad_line_17() -> str:
+    """The fixture with line 17's case concluded before it was ever accepted."""
+    lines = TEXT.splitlines()
+    bad = json.loads(lines[16])
+    bad["milestones"] = [
+        bad["milestones"][0],
+        {"trigger": "conclude", "date": "2017-01", "outcome": "agreement"},
+    ]
+    lines[16] = json.dumps(bad)
+    return "\n".join(lines) + "\n"
+
+
 def first_day(text: str) -> date:
     """`2019-03-14` is that day; `2007-02` counts from the first of the month."""
     year, month, *day = (int(part) for part in text.split("-"))
@@ -168,16 +180,9 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
 ) -> None:
     """Line 17 concludes a case that was never accepted: the file is refused naming line 17
     and the milestone, and nothing is written."""
-    lines = TEXT.splitlines()
-    bad = json.loads(lines[16])
-    bad["milestones"] = [
-        bad["milestones"][0],
-        {"trigger": "conclude", "date": "2017-01-10", "outcome": "agreement"},
-    ]
-    lines[16] = json.dumps(bad)
     before = dump(database_url)
     with pytest.raises(ImportRefusedError) as refused:
-        run(services, "\n".join(lines))
+        run(services, with_bad_line_17())
     assert [line for line, _ in refused.value.problems] == [17]
     message = str(refused.value)
     assert "line 17: milestones[1] (conclude)" in message and "nothing imported" in message

@@ -13,7 +13,7 @@ name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get tha
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -22,6 +22,9 @@ from states.deadlines import DeadlineStatus
 from states.lifecycle import DeadlineName, Outcome, State, Trigger
 from states.members import Reason
 from states.members import Role as MemberRole
+
+if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
+    from workflow.imports import ImportResult
 
 
 class ReadModel(BaseModel):
@@ -375,8 +378,8 @@ class ImportReport(ReadModel):
     cases: list[ImportedLine] = Field(description="Per line, in file order.")
 
     @classmethod
-    def of(cls, result: Any) -> "ImportReport":
-        """From `workflow.imports.ImportResult`."""
+    def of(cls, result: "ImportResult") -> "ImportReport":
+        """What `workflow.imports.import_cases` answered, as the contract spells it."""
         return cls(
             source=result.source,
             dry_run=result.dry_run,

@@ -358,9 +358,13 @@ def case_import(
     if as_json:
         emit_json(json_of(report))
         return
+    from rich.markup import escape
+
     for line in report.cases:
         shown = line.reference or "(new reference)"
-        out.print(f"line {line.line}: {line.external_id} → {shown} {line.state.value} ({line.status})")
+        out.print(
+            escape(f"line {line.line}: {line.external_id} → {shown} {line.state.value} ({line.status})")
+        )
     verb = "would be created" if dry_run else "created"
     out.print(
         f"{report.created} {verb}, {report.unchanged} unchanged"

@@ -89,7 +89,7 @@ Day = Annotated[
 """A historical date with its precision: `2019-03-14` (the day) or `2007-02` (the month)."""
 
 Reference = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
-Source = Annotated[str, Field(min_length=1, max_length=limits.TEXT_MAX)]
+Source = Text
 
 
 class _Part(BaseModel):

@@ -56,8 +56,6 @@ ISSUES_MAX = 30
 
 
 def _historical(value: object, info: ValidationInfo) -> HistoricalDate:
-    if isinstance(value, HistoricalDate):
-        return value
     if not isinstance(value, str):
         raise _refuse(N_("{what} must be text: a date (YYYY-MM-DD) or a month (YYYY-MM)"), what=_name(info))
     try:

@@ -290,13 +290,6 @@ def _imported(line: Line, day: HistoricalDate, *, actor: str, source: str) -> re
     return records.Imported(actor, source, line.number, line.case.external_id, str(day), day.precision.value)
 
 
-def _allocate(tx: Transaction, *, prefix: str, year: int) -> str:
-    while True:
-        reference = tx.cases.next_reference(prefix=prefix, year=year)
-        if not tx.imports.taken(reference):
-            return reference
-
-
 def _keep(tx: Transaction, *, prefix: str, reference: str) -> None:
     """A kept reference in this NCP's own form (`NCP-2019-003`) holds its number back."""
     head, _, number = reference.rpartition("-")
@@ -310,7 +303,8 @@ def _write(
 ) -> Case:
     case = line.case
     prefix = settings.ncp.reference_prefix
-    reference = case.reference or _allocate(tx, prefix=prefix, year=case.received.first_day.year)
+    # Kept numbers are held back first (`_keep`), so an allocated one is never a kept one.
+    reference = case.reference or tx.cases.next_reference(prefix=prefix, year=case.received.first_day.year)
     replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
     saved = replace(replayed.case, version=1 + len(replayed.steps))
     tx.cases.add(saved)

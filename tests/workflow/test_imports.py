@@ -206,6 +206,25 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
         ({"parties": [{"role": "submitter", "name": "Kari"}]}, "parties needs at least 2 value(s)"),
         ({"title": ""}, "title is required"),
         ({"colour": "red"}, "colour is not an input of this command"),
+        ({"received": 2007}, "received must be text: a date (YYYY-MM-DD) or a month (YYYY-MM)"),
+        (
+            {
+                "parties": [
+                    {"role": "submitter", "name": "K", "type": "robot"},
+                    {"role": "enterprise", "name": "E"},
+                ]
+            },
+            "parties[0]: unknown submitter type 'robot'",
+        ),
+        (
+            {
+                "parties": [
+                    {"role": "submitter", "name": "K"},
+                    {"role": "enterprise", "name": "E", "confidential": True},
+                ]
+            },
+            "parties[1]: only a submitter's identity can be confidential",
+        ),
         (
             {
                 "issues": [
@@ -356,3 +375,48 @@ def test_a_reference_kept_on_a_later_line_is_not_allocated_to_an_earlier_one(ser
     first.pop("reference", None)
     result = run(services, json.dumps(first) + "\n" + json.dumps(second))
     assert [line.reference for line in result.lines] == ["NCP-2019-002", "NCP-2019-001"]
+
+
+def test_a_file_of_more_cases_than_one_import_takes_is_refused(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit of cases a file may hold, the first line too many is named."""
+    monkeypatch.setattr("workflow.imports.LINES_MAX", 2)
+    with pytest.raises(ImportRefusedError) as refused:
+        run(services)
+    assert "line 3: more than 2 cases in one file" in str(refused.value)
+
+
+def test_an_accepted_case_with_issues_not_accepted_gets_a_scope_naming_them(services: Services) -> None:
+    """No scope given at `accept`: it lists the accepted and the refused issues."""
+    case = dict(CASES[8])  # partially accepted
+    case["milestones"] = [dict(m) for m in case["milestones"]]
+    del case["milestones"][1]["scope"]
+    result = run(services, json.dumps(case))
+    accept = records.read(audit.audit_entries(uow=services.uow, case_ref=result.lines[0].reference)[2])
+    assert isinstance(accept, records.Transitioned) and accept.trigger == "accept"
+    assert accept.scope == (
+        "accepted: Consultation with affected communities; not accepted: Remediation of past harm"
+    )
+
+
+def test_a_reference_in_another_form_is_kept_and_one_already_taken_is_a_conflict(services: Services) -> None:
+    """`NO.2011.9` is kept as it is; keeping a reference another case has refuses the file."""
+    taken = open_one(services, received=date(2019, 12, 1))
+    first, second = dict(CASES[8]), dict(CASES[9])
+    first["reference"], second["reference"] = "NO.2011.9", taken
+    with pytest.raises(ImportConflictError) as conflict:
+        run(services, json.dumps(first) + "\n" + json.dumps(second))
+    assert f"line 2: reference '{taken}' is another case's already" in str(conflict.value)
+    result = run(services, json.dumps(first))
+    assert [line.reference for line in result.lines] == ["NO.2011.9"]
+
+
+def test_the_import_settles_only_its_own_cases_alerts(services: Services) -> None:
+    """A case opened here, overdue, still gets its alert on the sweep after an import."""
+    from workflow.alerts import sweep
+
+    mine = open_one(services, received=date(2025, 1, 6))
+    run(services)
+    fired = sweep(uow=services.uow, clock=services.clock, settings=services.settings, render=services.render)
+    assert fired and {alert["case"] for alert in fired} == {mine}

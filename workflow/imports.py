@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from states import case as core
 from states import records
-from states.alerts import horizon, ladder
+from states.alerts import horizon, rungs_to_fire
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.errors import ImportConflictError, ImportRefusedError, Input, InvalidInputError, NcpflowError
 from states.events import CaseOpened, CaseTransitioned
@@ -359,7 +359,11 @@ def _settle_alerts(tx: Transaction, open_refs: set[str], *, settings: Settings, 
     for candidate in tx.alerts.candidates(due_until=today + timedelta(days=horizon(policy))):
         if candidate.case_ref not in open_refs:
             continue
-        for rung in ladder(candidate.due, policy, until=today, started=candidate.started):
+        # What a sweep now would send: the latest rung reached and the escalation; the sweep
+        # never goes back to earlier rungs, so marking these leaves nothing from the past.
+        for rung in rungs_to_fire(
+            candidate.due, policy, today=today, fired=candidate.fired, started=candidate.started
+        ):
             settled += tx.alerts.claim(
                 deadline_id=candidate.deadline_id, rung=rung.key, due=candidate.due, at=now
             )

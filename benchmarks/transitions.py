@@ -299,6 +299,8 @@ def baseline_transition(
             "version": version + 1,
             "recorded_at": now.isoformat(),
         }
+        if outcome is not None:  # the result field oecd-2023 records good offices' outcome in
+            data["sets"] = "mediation_result"
         body = {
             "seq": seq,
             "case_ref": reference,

@@ -206,13 +206,13 @@ def cases_table(cases: list[Case], today: date, title: str = "Cases") -> Table:
         if upcoming:
             status = upcoming.status(today).value
             left = (upcoming.due - today).days
-            due, name = upcoming.due.isoformat(), upcoming.name.value
+            due, name = upcoming.due.isoformat(), upcoming.name
             days = f"[{_status_style(status)}]{left}[/]" if _status_style(status) else str(left)
         else:
             due, name, days = "—", "—", "—"
         table.add_row(
             case.reference,
-            case.state.value,
+            case.state,
             escape(case.title),
             escape(case.lead_member or "—"),
             due,

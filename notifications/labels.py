@@ -8,7 +8,6 @@ from datetime import date
 from babel.dates import format_date
 
 from states import wording
-from states.lifecycle import DeadlineName
 from translations import LANGUAGES, translator
 
 __all__ = ["LANGUAGES", "deadline_label", "long_date"]
@@ -16,7 +15,7 @@ __all__ = ["LANGUAGES", "deadline_label", "long_date"]
 _LOCALES = {"en": "en_GB", "nb": "nb"}
 
 
-def deadline_label(name: DeadlineName, language: str) -> str:
+def deadline_label(name: str, language: str) -> str:
     """A deadline's full name in running text, in `language`."""
     return wording.deadline_title(name, translator(language))
 

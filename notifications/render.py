@@ -66,7 +66,10 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage
         "lang": language,
         "gettext": words.gettext,
         "ngettext": words.ngettext,
-        "deadline_title": lambda name: deadline_label(name, language),
+        # The workflow gives the case's procedure's titles; a name it does not: the catalogue's.
+        "deadline_title": lambda name: (
+            context.get("deadline_titles", {}).get(name) or deadline_label(name, language)
+        ),
     }
     # One line, whatever the template's layout; the HTML part escapes it again for <title>.
     subject = " ".join(env.get_template(f"{kind}.subject.j2").render(values).split())

@@ -15,7 +15,6 @@ from typing import NamedTuple
 from dateutil.relativedelta import relativedelta
 
 from states.durations import Duration
-from states.lifecycle import DeadlineName
 
 
 class RungKind(StrEnum):
@@ -100,7 +99,7 @@ class AlertCandidate(NamedTuple):
 
     deadline_id: int
     case_ref: str
-    deadline: DeadlineName
+    deadline: str
     due: date
     started: date | None = None
     fired: frozenset[str] = frozenset()  # rung keys already fired for this due date

@@ -25,23 +25,10 @@ from states.errors import (
     TransitionNotAllowedError,
 )
 from states.guards import GUARDS, GuardContext
-from states.lifecycle import (
-    PAST_TENSE,
-    RULES_BY_NAME,
-    TERMINAL,
-    TRANSITIONS,
-    DeadlineName,
-    Outcome,
-    State,
-    Transition,
-    Trigger,
-    find_transition,
-    open_deadlines,
-    transitions_from,
-)
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.messages import N_
 from states.pauses import Pause
+from states.procedure import Procedure, Transition
 from states.rotation import RotationRule
 
 if TYPE_CHECKING:  # the events and the state machine are imported by the steps that make them
@@ -64,12 +51,20 @@ class Party:
 
 @dataclass(frozen=True)
 class Policy:
-    """What the NCP's configuration decides for deadlines started now."""
+    """What the NCP's configuration decides for cases opened and deadlines started now: the
+    procedure new cases follow, and the durations config.toml's [timelines] sets for its deadlines
+    (a deadline not named there runs for the duration its definition gives)."""
 
-    timelines: Mapping[DeadlineName, Duration]
+    timelines: Mapping[str, Duration]
     calendar: CalendarRule
+    procedure: Procedure
     examination: bool = True
     rotation: RotationRule = field(default_factory=RotationRule)
+
+    @property
+    def durations(self) -> dict[str, Duration]:
+        """Every deadline of the configured procedure and how long it runs."""
+        return {name: duration_of(self.procedure, name, self) for name in self.procedure.deadlines}
 
     @property
     def guard_context(self) -> GuardContext:
@@ -91,13 +86,15 @@ class CaseDetails:
 class Case:
     reference: str
     title: str
-    state: State
+    state: str
     received_at: datetime
     calendar: CalendarRule
     parties: tuple[Party, ...]
     deadlines: tuple[Deadline, ...]
     last_event_at: datetime
-    outcome: Outcome | None = None
+    procedure: Procedure  # the definition every decision on this case follows
+    outcome: str | None = None  # the result recorded last
+    results: Mapping[str, str] = field(default_factory=dict)  # result field -> outcome
     details: CaseDetails = field(default_factory=CaseDetails)
     lead_member: str | None = None
     scope: str | None = None
@@ -106,13 +103,13 @@ class Case:
 
     @property
     def is_terminal(self) -> bool:
-        return self.state in TERMINAL
+        return self.procedure.is_terminal(self.state)
 
     @property
     def received_on(self) -> date:
         return self.calendar.local_date(self.received_at)
 
-    def deadline(self, name: DeadlineName) -> Deadline | None:
+    def deadline(self, name: str) -> Deadline | None:
         return next((d for d in self.deadlines if d.name == name), None)
 
     @property
@@ -130,10 +127,10 @@ class Case:
 
 @dataclass(frozen=True)
 class TriggerOption:
-    trigger: Trigger
+    trigger: str
     allowed: bool
-    dest: State | None
-    outcomes: tuple[Outcome, ...]
+    dest: str | None
+    outcomes: tuple[str, ...]
     why_not: str | None
     meaning: str
 
@@ -148,22 +145,30 @@ def require_actor(actor: str) -> str:
     return check_text(actor, ACTOR, limit=NAME_MAX)
 
 
+def duration_of(procedure: Procedure, name: str, policy: Policy) -> Duration:
+    """How long deadline `name` runs: as config.toml's [timelines] says for the configured
+    procedure, else as the definition says."""
+    configured = policy.timelines.get(name) if procedure.id == policy.procedure.id else None
+    return configured if configured is not None else procedure.deadlines[name].duration
+
+
 def _start(
-    name: DeadlineName,
+    name: str,
     *,
+    procedure: Procedure,
     case_received: datetime,
     at: datetime,
     label: str,
     policy: Policy,
     calendar: CalendarRule,
 ) -> Deadline:
-    rule = RULES_BY_NAME[name]
+    rule = procedure.deadlines[name]
     basis_at = case_received if rule.basis == "received" else at
     return Deadline(
         name=name,
         basis_on=calendar.local_date(basis_at),
         basis_label="received" if rule.basis == "received" else label,
-        duration=policy.timelines[name],
+        duration=duration_of(procedure, name, policy),
         calendar=calendar,
         started_at=at,
     )
@@ -179,7 +184,10 @@ def open_case(
     actor: str,
     policy: Policy,
     details: CaseDetails = CaseDetails(),
+    procedure: Procedure | None = None,
 ) -> tuple[Case, CaseOpened]:
+    """A new case in `procedure`'s initial state (the policy's procedure when not given), its
+    deadlines started, and the event; a named error and nothing else when an input is wrong."""
     from states.events import CaseOpened, DeadlineStarted  # a read never makes an event
 
     require_text(title, Input(N_("a title")))
@@ -200,22 +208,26 @@ def open_case(
             f"the date of receipt {received_at.isoformat()} is in the future (now {opened_at.isoformat()})"
         )
     calendar = policy.calendar
+    procedure = procedure or policy.procedure
+    opening = procedure.open_deadlines(procedure.initial)
     deadlines = tuple(
         _start(
             name,
+            procedure=procedure,
             case_received=received_at,
             at=received_at,
             label="received",
             policy=policy,
             calendar=calendar,
         )
-        for name in DeadlineName
-        if name in open_deadlines(State.RECEIVED)
+        for name in procedure.deadlines
+        if name in opening
     )
     case = Case(
         reference=reference,
         title=title,
-        state=State.RECEIVED,
+        state=procedure.initial,
+        procedure=procedure,
         received_at=received_at,
         calendar=calendar,
         parties=parties,
@@ -233,37 +245,44 @@ def open_case(
 
 
 def _guard_failure(row: Transition, policy: Policy) -> str | None:
-    return GUARDS[row.guard](policy.guard_context) if row.guard else None
+    for guard in row.guards:
+        why = GUARDS[guard](policy.guard_context)
+        if why is not None:
+            return why
+    return None
 
 
 def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
-    """Every trigger, whether it may fire now, and if not, why."""
+    """Every trigger of the case's procedure, whether it may fire now, and if not, why."""
+    procedure = case.procedure
     options = []
-    for trigger in Trigger:
-        row = next((t for t in transitions_from(case.state) if t.trigger == trigger), None)
+    for trigger in procedure.triggers:
+        row = procedure.find(case.state, trigger)
         if row is None:
-            sources = sorted({t.source.value for t in TRANSITIONS if t.trigger == trigger})
-            why = f"the case is {case.state.value}; '{trigger.value}' applies only in {', '.join(sources)}"
+            sources = sorted({t.source for t in procedure.transitions if t.trigger == trigger})
+            why = f"the case is {case.state}; '{trigger}' applies only in {', '.join(sources)}"
             options.append(TriggerOption(trigger, False, None, (), why, ""))
             continue
         why_not = _guard_failure(row, policy)
-        options.append(TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not, row.meaning))
+        options.append(
+            TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not, row.meaning.en)
+        )
     return tuple(options)
 
 
-def allowed_triggers(case: Case, policy: Policy) -> tuple[Trigger, ...]:
+def allowed_triggers(case: Case, policy: Policy) -> tuple[str, ...]:
     return tuple(o.trigger for o in trigger_options(case, policy) if o.allowed)
 
 
 def advance(
     case: Case,
     *,
-    trigger: Trigger,
+    trigger: str,
     actor: str,
     reason: str,
     at: datetime,
     policy: Policy,
-    outcome: Outcome | None = None,
+    outcome: str | None = None,
     scope: str | None = None,
 ) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
@@ -276,20 +295,21 @@ def advance(
     if case.open_pause is not None:
         raise StepRefusedError(
             reference=case.reference,
-            state=case.state.value,
+            state=case.state,
             problem=f"the case is paused since "
             f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
-            f"({case.open_pause.reason}); resume it before '{trigger.value}'",
+            f"({case.open_pause.reason}); resume it before '{trigger}'",
         )
-    row = find_transition(case.state, trigger)
+    procedure = case.procedure
+    row = procedure.find(case.state, trigger)
     why = _guard_failure(row, policy) if row is not None else None
     if row is None or why is not None:
         # Only a refusal pays for working out everything that is allowed instead.
-        allowed = [t.value for t in allowed_triggers(case, policy)]
+        allowed = list(allowed_triggers(case, policy))
         raise TransitionNotAllowedError(
             reference=case.reference,
-            state=case.state.value,
-            trigger=trigger.value,
+            state=case.state,
+            trigger=trigger,
             allowed=allowed,
             why=why or "",
         )
@@ -299,10 +319,10 @@ def advance(
             f"case {case.reference}: {at.isoformat()} is before its last recorded step "
             f"({case.last_event_at.isoformat()}); steps are recorded in order"
         )
-    dest = fire(case.state, trigger)
-    assert dest == row.dest, "the machine and the lifecycle table disagree"
-    still_open = open_deadlines(dest)
-    label = PAST_TENSE[trigger]
+    dest = fire(procedure, case.state, trigger)
+    assert dest == row.dest, "the machine and the procedure's transitions disagree"
+    still_open = procedure.open_deadlines(dest)
+    label = procedure.triggers[trigger].past.en
     met: list[DeadlineMet] = []
     deadlines: list[Deadline] = []
     for deadline in case.deadlines:
@@ -313,10 +333,11 @@ def advance(
         deadlines.append(deadline)
     known = {d.name for d in case.deadlines}
     started: list[DeadlineStarted] = []
-    for name in DeadlineName:
+    for name in procedure.deadlines:
         if name in still_open and name not in known:
             new = _start(
                 name,
+                procedure=procedure,
                 case_received=case.received_at,
                 at=at,
                 label=label,
@@ -329,6 +350,7 @@ def advance(
         case,
         state=dest,
         outcome=recorded if recorded is not None else case.outcome,
+        results={**case.results, row.sets: recorded} if recorded is not None and row.sets else case.results,
         deadlines=tuple(deadlines),
         last_event_at=at,
         scope=scope if scope is not None else case.scope,
@@ -339,6 +361,7 @@ def advance(
         from_state=case.state,
         to_state=dest,
         outcome=recorded,
+        sets=row.sets if recorded is not None else None,
         actor=actor,
         reason=reason,
         at=at,
@@ -349,23 +372,23 @@ def advance(
     return new_case, event
 
 
-def _outcome_for(case: Case, row: Transition, given: Outcome | None) -> Outcome | None:
+def _outcome_for(case: Case, row: Transition, given: str | None) -> str | None:
     if given is None:
         if row.outcomes and row.implied_outcome is None:
             raise OutcomeError(
                 reference=case.reference,
-                state=case.state.value,
-                trigger=row.trigger.value,
+                state=case.state,
+                trigger=row.trigger,
                 outcome=None,
-                allowed=[o.value for o in row.outcomes],
+                allowed=list(row.outcomes),
             )
         return row.implied_outcome
     if given not in row.outcomes:
         raise OutcomeError(
             reference=case.reference,
-            state=case.state.value,
-            trigger=row.trigger.value,
-            outcome=given.value,
-            allowed=[o.value for o in row.outcomes],
+            state=case.state,
+            trigger=row.trigger,
+            outcome=given,
+            allowed=list(row.outcomes),
         )
-    return given
+    return str(given)

@@ -10,7 +10,6 @@ from functools import cached_property, lru_cache
 from states import wording
 from states.calendar import CalendarRule
 from states.durations import Duration
-from states.lifecycle import DeadlineName
 from states.messages import ENGLISH, Translator
 
 
@@ -52,7 +51,7 @@ class Extension:
 class Deadline:
     """Frozen, so the derived due date is computed once per value (it is asked for often)."""
 
-    name: DeadlineName
+    name: str
     basis_on: date
     basis_label: str
     duration: Duration

@@ -224,6 +224,17 @@ class StepRefusedError(NcpflowError):
         )
 
 
+class ProcedureInvalidError(InvalidInputError):
+    """A procedure definition (docs/procedure-schema.md) cannot be used: the message names the
+    file it came from and the key that is wrong."""
+
+    code = "procedure_invalid"
+
+    def __init__(self, *, source: str, key: str, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        super().__init__(N_("{source}: {key}: {problem}"), source=source, key=key, problem=Input(problem))
+
+
 class ImportRefusedError(InvalidInputError):
     """`case import`: lines of the file do not fit; nothing was written (exit 2, 422).
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from states.lifecycle import DeadlineName, Outcome, State, Trigger
-
 
 @dataclass(frozen=True)
 class DeadlineStarted:
-    name: DeadlineName
+    name: str
     due: date
 
 
 @dataclass(frozen=True)
 class DeadlineMet:
-    name: DeadlineName
+    name: str
     on: date
     due: date
 
@@ -36,21 +34,22 @@ class CaseOpened:
 @dataclass(frozen=True)
 class CaseTransitioned:
     reference: str
-    trigger: Trigger
-    from_state: State
-    to_state: State
-    outcome: Outcome | None
+    trigger: str
+    from_state: str
+    to_state: str
+    outcome: str | None
     actor: str
     reason: str
     at: datetime
     met: tuple[DeadlineMet, ...]
     started: tuple[DeadlineStarted, ...]
     scope: str | None = None
+    sets: str | None = None  # the result field the outcome is recorded in
 
 
 @dataclass(frozen=True)
 class DueMoved:
-    name: DeadlineName
+    name: str
     before: date
     after: date
 
@@ -76,7 +75,7 @@ class CaseResumed:
 @dataclass(frozen=True)
 class DeadlineExtended:
     reference: str
-    name: DeadlineName
+    name: str
     amount: str
     actor: str
     reason: str

@@ -10,14 +10,13 @@ from states.deadlines import Extension, human_date
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
-from states.lifecycle import DeadlineName
 from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
 from states.messages import N_
 from states.pauses import Pause, with_pauses
 
 
 def _refuse(case: Case, problem: str) -> StepRefusedError:
-    return StepRefusedError(reference=case.reference, state=case.state.value, problem=problem)
+    return StepRefusedError(reference=case.reference, state=case.state, problem=problem)
 
 
 def _in_order(case: Case, at: datetime) -> None:
@@ -71,7 +70,7 @@ def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
 
 
 def extend(
-    case: Case, *, deadline: DeadlineName, amount: Duration, actor: str, reason: str, at: datetime
+    case: Case, *, deadline: str, amount: Duration, actor: str, reason: str, at: datetime
 ) -> tuple[Case, DeadlineExtended]:
     """Give one open deadline more time, before or after its due date, with a reason."""
     require_actor(actor)
@@ -79,12 +78,12 @@ def extend(
     check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:
-        running = ", ".join(d.name.value for d in case.open_deadlines) or "none"
-        raise _refuse(case, f"deadline '{deadline.value}' has not started; open now: {running}")
+        running = ", ".join(d.name for d in case.open_deadlines) or "none"
+        raise _refuse(case, f"deadline '{deadline}' has not started; open now: {running}")
     if not target.is_open:
         raise _refuse(
             case,
-            f"deadline '{deadline.value}' was met on {target.met_on}; only an open deadline can be extended",
+            f"deadline '{deadline}' was met on {target.met_on}; only an open deadline can be extended",
         )
     _in_order(case, at)
     grown = replace(target, extensions=(*target.extensions, Extension(amount, reason, actor, at)))
@@ -94,8 +93,7 @@ def extend(
         too_late = True
     if too_late:
         raise InvalidInputError(
-            f"deadline '{deadline.value}' would fall due after "
-            f"{LATEST_DUE.isoformat()}; give a shorter extension"
+            f"deadline '{deadline}' would fall due after {LATEST_DUE.isoformat()}; give a shorter extension"
         )
     deadlines = tuple(grown if d is target else d for d in case.deadlines)
     extended = replace(case, deadlines=deadlines, last_event_at=at)

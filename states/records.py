@@ -361,7 +361,7 @@ class StartedDeadline(_Shape):
 
     @classmethod
     def of(cls, started: DeadlineStarted) -> StartedDeadline:
-        return cls(started.name.value, started.due)
+        return cls(str(started.name), started.due)
 
 
 @dataclass(frozen=True)
@@ -373,7 +373,7 @@ class MetDeadline(_Shape):
 
     @classmethod
     def of(cls, met: DeadlineMet) -> MetDeadline:
-        return cls(met.name.value, met.on, met.due, met.late_days)
+        return cls(str(met.name), met.on, met.due, met.late_days)
 
 
 @dataclass(frozen=True)
@@ -384,7 +384,7 @@ class MovedDue(_Shape):
 
     @classmethod
     def of(cls, moved: DueMoved) -> MovedDue:
-        return cls(moved.name.value, moved.before, moved.after)
+        return cls(str(moved.name), moved.before, moved.after)
 
     @property
     def days(self) -> int:
@@ -552,6 +552,9 @@ class Transitioned(_Record):
     scope: str | None = field(  # absent from the data unless given (accept only)
         default=None, metadata=_spelled(omit_none=True)
     )
+    # The result field the outcome is recorded in ("mediation_result", "determination", ...):
+    # absent without an outcome, and from entries written before procedures were data.
+    sets: str | None = field(default=None, metadata=_spelled(omit_none=True))
     imported: Imported | None = field(  # absent unless brought in by `case import`
         default=None, metadata=_spelled(omit_none=True)
     )
@@ -559,13 +562,14 @@ class Transitioned(_Record):
     @classmethod
     def of(cls, event: CaseTransitioned, *, version: int, recorded_at: datetime) -> Transitioned:
         return cls(
-            event.trigger.value,
-            event.outcome.value if event.outcome else None,
+            str(event.trigger),
+            str(event.outcome) if event.outcome else None,
             tuple(MetDeadline.of(m) for m in event.met),
             tuple(StartedDeadline.of(s) for s in event.started),
             version,
             recorded_at,
             event.scope,
+            event.sets,
         )
 
 

@@ -44,7 +44,7 @@ from states import records
 from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
-from states.lifecycle import DeadlineName, Outcome
+from states.lifecycle import Outcome
 from states.precision import Precision, shown
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
@@ -181,9 +181,7 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
     return total
 
 
-def stage_rows(
-    case: CaseHistory, timelines: Mapping[DeadlineName, Duration], as_of: date
-) -> list[dict[str, Any]]:
+def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date) -> list[dict[str, Any]]:
     rows = []
     for stage in STAGES:
         start = (
@@ -199,7 +197,7 @@ def stage_rows(
         elapsed = (stop - start).days
         paused = paused_days(case.pauses, start, stop)
         used = elapsed - paused
-        indicative = (timelines[DeadlineName(stage)].added_to(start) - start).days
+        indicative = (timelines[stage].added_to(start) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
         status = "exceeded" if used > allowed else "met" if finished else "open"
@@ -237,7 +235,7 @@ def median(values: list[int]) -> float | None:
 
 def timelines_report(
     cases: Mapping[str, CaseHistory],
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     year: int | None = None,
     *,
@@ -278,7 +276,7 @@ def timelines_report(
 
 def annual_report(
     cases: Mapping[str, CaseHistory],
-    timelines: Mapping[DeadlineName, Duration],
+    timelines: Mapping[str, Duration],
     as_of: date,
     year: int,
     *,

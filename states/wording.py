@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from states.messages import ENGLISH, N_, Translator
 
-# The lifecycle's words, one entry per concept, the same on pages, in e-mails and in reports.
-# Keyed by the enum's value (lifecycle.State, DeadlineName, Trigger, Outcome; DeadlineStatus).
+if TYPE_CHECKING:
+    from states.procedure import Procedure
+
+# The lifecycle's words, one entry per concept, the same on pages, in e-mails and in reports:
+# the words of oecd-2023's names (its definition labels them the same, which a test checks),
+# for a value worded without its procedure at hand (`term` with a plain translator).
 STATE_NAMES: dict[str, str] = {
     "received": N_("received"),
     "initial_assessment": N_("initial assessment"),
@@ -134,15 +139,78 @@ def translate(message: str, tr: Translator = ENGLISH) -> str:
 
 
 def term(value: str, tr: Translator = ENGLISH) -> str:
-    """A lifecycle value (a state, deadline, trigger, outcome or status) in `tr`'s words; one no
-    table knows is its identifier with spaces."""
+    """A lifecycle value (a state, deadline, trigger, outcome or status) in `tr`'s words: with
+    `ProcedureWords`, the procedure's label; one no table knows is its identifier with spaces."""
+    if isinstance(tr, ProcedureWords):
+        label = tr.term(value)
+        if label is not None:
+            return label
     msgid = next((table[value] for table in _TABLES if value in table), None)
     return tr.gettext(msgid) if msgid else value.replace("_", " ")
 
 
 def deadline_title(name: str, tr: Translator = ENGLISH) -> str:
     """A deadline's full name in running text ("acknowledgement of receipt")."""
-    return tr.gettext(DEADLINE_TITLES[name])
+    if isinstance(tr, ProcedureWords) and name in tr.procedure.deadlines:
+        return tr.procedure.label("deadline_title", name, tr.language)
+    msgid = DEADLINE_TITLES.get(name)
+    return tr.gettext(msgid) if msgid else name.replace("_", " ")
+
+
+class ProcedureWords:
+    """A `Translator` that words a procedure's own names and phrases (its states, triggers and
+    their past tense, outcomes, deadlines, the meanings of its transitions) from the labels in its
+    definition, in `language`, and everything else as `base` does."""
+
+    def __init__(self, procedure: Procedure, language: str, base: Translator) -> None:
+        self.procedure, self.language, self.base = procedure, language, base
+        names: dict[str, str] = {}
+        phrases: dict[str, str] = {}
+        labelled = [
+            *((s.name, s.label) for s in procedure.states.values()),
+            *((d.name, d.label) for d in procedure.deadlines.values()),
+            *((t.name, t.label) for t in procedure.triggers.values()),
+            *((o.name, o.label) for o in procedure.outcomes.values()),
+        ]
+        for name, labels in labelled:
+            names.setdefault(name, labels.get(language))
+        # English text the core stored or passes on (a basis "accepted", a meaning) -> its words.
+        for labels in (
+            *(t.past for t in procedure.triggers.values()),
+            *(t.meaning for t in procedure.transitions),
+        ):
+            phrases.setdefault(labels.en, labels.get(language))
+        self._names, self._phrases = names, phrases
+
+    def term(self, value: str) -> str | None:
+        """The procedure's label for the name `value`, or None when it has none."""
+        return self._names.get(value)
+
+    def gettext(self, message: str, /) -> str:
+        found = self._phrases.get(message)
+        return found if found is not None else self.base.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int, /) -> str:
+        return self.base.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str, /) -> str:
+        return self.base.pgettext(context, message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ProcedureWords) and (other.procedure, other.language, other.base) == (
+            self.procedure,
+            self.language,
+            self.base,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.procedure, self.language, self.base))
+
+
+@lru_cache(maxsize=32)
+def procedure_words(procedure: Procedure, language: str, base: Translator) -> ProcedureWords:
+    """`ProcedureWords`, made once per procedure version, language and catalogue."""
+    return ProcedureWords(procedure, language, base)
 
 
 _TABLES = (DEADLINE_NAMES, TRIGGER_NAMES, OUTCOME_NAMES, DEADLINE_STATUSES)

@@ -11,8 +11,8 @@ from typing import Any
 from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
-from states.lifecycle import TERMINAL, State
 from states.pauses import Pause
+from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
@@ -23,8 +23,9 @@ _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 
 
 class SqlCaseRepository:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, procedure: Procedure) -> None:
         self._db = db
+        self._procedure = procedure
         self._ids: dict[str, int] = {}
         self._deadline_ids: dict[tuple[int, str], int] = {}
 
@@ -82,7 +83,9 @@ class SqlCaseRepository:
         cases = []
         for case in rows:
             self._ids[case.reference] = case.id
-            cases.append(mapper.to_case(case, parties[case.id], deadlines[case.id], pauses[case.id]))
+            cases.append(
+                mapper.to_case(case, parties[case.id], deadlines[case.id], pauses[case.id], self._procedure)
+            )
         return cases
 
     def get(self, reference: str) -> Case:
@@ -111,7 +114,7 @@ class SqlCaseRepository:
     def page(
         self,
         *,
-        state: State | None = None,
+        state: str | None = None,
         lead: str | None = None,
         overdue_on: date | None = None,
         open_only: bool = False,
@@ -129,7 +132,7 @@ class SqlCaseRepository:
         )
         return total, self._load(rows)
 
-    def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]:
+    def list(self, *, state: str | None = None, overdue_on: date | None = None) -> list[Case]:
         clause, params = self._where(state=state, overdue_on=overdue_on)
         return self._load(
             self._db.records(
@@ -140,7 +143,7 @@ class SqlCaseRepository:
     def _where(
         self,
         *,
-        state: State | None = None,
+        state: str | None = None,
         lead: str | None = None,
         overdue_on: date | None = None,
         open_only: bool = False,
@@ -149,12 +152,14 @@ class SqlCaseRepository:
         params: dict[str, Any] = {}
         if state is not None:
             where.append("state = :state")
-            params["state"] = state.value
+            params["state"] = str(state)
         if lead is not None:
             where.append("lead_member = :lead")
             params["lead"] = lead
         if open_only:
-            where.append("state NOT IN (" + ", ".join(f"'{s.value}'" for s in sorted(TERMINAL)) + ")")
+            terminal = sorted(self._procedure.terminal)
+            where.append("state NOT IN (" + ", ".join(f":terminal{n}" for n in range(len(terminal))) + ")")
+            params.update({f"terminal{n}": name for n, name in enumerate(terminal)})
         if overdue_on is not None:
             where.append(
                 "id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL "
@@ -170,8 +175,8 @@ class SqlCaseRepository:
         return {
             "reference": case.reference,
             "title": case.title,
-            "state": case.state.value,
-            "outcome": case.outcome.value if case.outcome else None,
+            "state": case.state,
+            "outcome": case.outcome if case.outcome else None,
             "scope": case.scope,
             "received_at": db.instant(case.received_at),
             "received_on": db.day(case.received_on),
@@ -196,7 +201,7 @@ class SqlCaseRepository:
             ":duration, :started_at, :met_at, :met_on, :due_on) RETURNING id",
             {
                 "case_id": case_id,
-                "name": deadline.name.value,
+                "name": deadline.name,
                 "basis_on": db.day(deadline.basis_on),
                 "basis_label": deadline.basis_label,
                 "duration": str(deadline.duration),
@@ -207,7 +212,7 @@ class SqlCaseRepository:
             },
         )
         assert deadline_id is not None
-        self._deadline_ids[(case_id, deadline.name.value)] = deadline_id
+        self._deadline_ids[(case_id, deadline.name)] = deadline_id
         self._insert_extensions(deadline_id, deadline.extensions)
 
     def _insert_extensions(self, deadline_id: int, extensions: tuple[Extension, ...]) -> None:
@@ -308,12 +313,12 @@ class SqlCaseRepository:
                         "met_on": db.day(deadline.met_on),
                         "due_on": db.day(deadline.due),
                         "case_id": case_id,
-                        "name": deadline.name.value,
+                        "name": deadline.name,
                     },
                 )
             added = deadline.extensions[len(old.extensions) :]
             if added:
-                self._insert_extensions(self._deadline_id(case_id, deadline.name.value), added)
+                self._insert_extensions(self._deadline_id(case_id, deadline.name), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
         return replace(case, version=previous.version + 1)
 

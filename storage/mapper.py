@@ -13,8 +13,8 @@ from states.case import Case, CaseDetails, Party, PartyRole
 from states.chain import AuditEntry
 from states.deadlines import Deadline, Extension
 from states.durations import Duration
-from states.lifecycle import DeadlineName, Outcome, State
 from states.pauses import Pause, with_pauses
+from states.procedure import Procedure
 from storage.db import columns, read_day, read_instant
 from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
 
@@ -62,7 +62,7 @@ def to_deadline(row: DeadlineRow, calendar: CalendarRule, extensions: Sequence[E
     basis, started = read_day(row.basis_on), read_instant(row.started_at)
     assert basis is not None and started is not None
     return Deadline(
-        name=DeadlineName(row.name),
+        name=row.name,
         basis_on=basis,
         basis_label=row.basis_label,
         duration=Duration.parse(row.duration),
@@ -84,7 +84,11 @@ def to_calendar(row: CaseRow) -> CalendarRule:
 
 
 def to_case(
-    row: CaseRow, parties: Sequence[Party], deadlines: Sequence[Deadline], pauses: Sequence[Pause]
+    row: CaseRow,
+    parties: Sequence[Party],
+    deadlines: Sequence[Deadline],
+    pauses: Sequence[Pause],
+    procedure: Procedure,
 ) -> Case:
     calendar = to_calendar(row)
     received, last = read_instant(row.received_at), read_instant(row.last_event_at)
@@ -93,8 +97,10 @@ def to_case(
     return Case(
         reference=row.reference,
         title=row.title,
-        state=State(row.state),
-        outcome=Outcome(row.outcome) if row.outcome else None,
+        state=row.state,
+        procedure=procedure,
+        outcome=row.outcome,
+        results=_results(row.outcome, procedure),
         scope=row.scope,
         received_at=received,
         last_event_at=last,
@@ -112,6 +118,13 @@ def to_case(
         pauses=paused,
         version=row.version,
     )
+
+
+def _results(outcome: str | None, procedure: Procedure) -> dict[str, str]:
+    # The row keeps the result recorded last; the field it went to is the one the procedure
+    # records that outcome in. (The audit log keeps every result: states/reports.py reads it.)
+    field = procedure.field_of(outcome) if outcome else None
+    return {field: outcome} if field and outcome else {}
 
 
 def to_entry(row: AuditRow) -> AuditEntry:

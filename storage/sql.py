@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from states.errors import StorageError, StorageUnavailableError
+from states.procedure import Procedure
 from storage.audit import SqlAuditLog
 from storage.cases import SqlCaseRepository
 from storage.connect import Source
@@ -43,9 +44,9 @@ _PG_WRITE_LOCK = 7_231_977
 
 
 class SqlTransaction:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, procedure: Procedure) -> None:
         self.db = db
-        self.cases = SqlCaseRepository(db)
+        self.cases = SqlCaseRepository(db, procedure)
         self.audit = SqlAuditLog(db)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
@@ -78,8 +79,10 @@ class SqlTransaction:
 
 
 class SqlUnitOfWork:
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, procedure: Procedure) -> None:
+        """`procedure`: the definition the stored cases follow (the configured one, for now)."""
         self.source = source
+        self._procedure = procedure
         self._sqlite = source.sqlite
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
@@ -107,7 +110,7 @@ class SqlUnitOfWork:
         with (
             self._translate(),
             self._transaction("BEGIN", snapshot=True) as db,
-            self._joined_by_reads(SqlTransaction(db)) as tx,
+            self._joined_by_reads(SqlTransaction(db, self._procedure)) as tx,
         ):
             yield tx
 
@@ -122,7 +125,7 @@ class SqlUnitOfWork:
         ):
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            with self._joined_by_reads(SqlTransaction(db)) as tx:
+            with self._joined_by_reads(SqlTransaction(db, self._procedure)) as tx:
                 yield tx
 
     @contextmanager

@@ -12,9 +12,13 @@ from datetime import date, datetime
 import httpx
 import pytest
 
+from workflow import procedures
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput, open_case
 from workflow.rotation import Notices
+
+# The shipped default procedure, as the core sees it (parsed once).
+OECD = procedures.shipped("oecd-2023")
 
 
 def open_one(

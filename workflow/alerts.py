@@ -10,8 +10,7 @@ from typing import Any
 from states import records
 from states.alerts import RungKind, horizon, rungs_to_fire
 from states.case import Case
-from states.lifecycle import DeadlineName
-from translations import translator
+from workflow import procedures
 from workflow.config import Settings
 from workflow.logging import get_logger
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
@@ -55,9 +54,9 @@ def new_message_id(settings: Settings) -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def message_kind(deadline: DeadlineName, kind: RungKind) -> str:
+def message_kind(deadline: str, kind: RungKind) -> str:
     if kind is RungKind.REMINDER:
-        return "acknowledgement_reminder" if deadline is DeadlineName.ACKNOWLEDGEMENT else "reminder"
+        return "acknowledgement_reminder" if deadline == "acknowledgement" else "reminder"
     return {RungKind.DUE: "due_today", RungKind.OVERDUE: "overdue", RungKind.ESCALATION: "escalation"}[kind]
 
 
@@ -104,7 +103,7 @@ def _queue(
     tx: Transaction,
     *,
     case: Case,
-    deadline: DeadlineName,
+    deadline: str,
     rung_key: str,
     kind: RungKind,
     now: datetime,
@@ -127,7 +126,10 @@ def _queue(
                 "deadline": deadline,
                 "due": target.due,
                 "days": days,
-                "explanation": target.explain(tr=translator(recipient.language)),
+                "explanation": target.explain(tr=procedures.words(case.procedure, recipient.language)),
+                "deadline_titles": {
+                    deadline: case.procedure.label("deadline_title", deadline, recipient.language)
+                },
                 "recipient_name": recipient.name,
                 "ncp_name": settings.ncp.name_in(recipient.language),
             },
@@ -143,17 +145,15 @@ def _queue(
             html=rendered.html,
             at=now,
         )
-    alert = records.Alert(
-        case.reference, deadline.value, rung_key, target.due, tuple(r.key for r in recipients)
-    )
+    alert = records.Alert(case.reference, deadline, rung_key, target.due, tuple(r.key for r in recipients))
     tx.audit.append(
         case_ref=case.reference,
         actor=SCHEDULER_ACTOR,
         at=now,
-        from_state=case.state.value,
-        to_state=case.state.value,
-        reason=f"{rung_key} alert for the {deadline.value} deadline",
+        from_state=case.state,
+        to_state=case.state,
+        reason=f"{rung_key} alert for the {deadline} deadline",
         record=alert,
     )
-    log.info("alert_queued", case=case.reference, deadline=deadline.value, rung=rung_key)
+    log.info("alert_queued", case=case.reference, deadline=deadline, rung=rung_key)
     return alert.to_data()

@@ -23,6 +23,7 @@ from threading import Event, Lock
 from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
+from states.messages import Translator
 from states.users import User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, Renderer, UnitOfWork
@@ -61,6 +62,12 @@ class Application:
     @property
     def policy(self) -> Policy:
         return self.settings.policy
+
+    def words(self, language: str) -> Translator:
+        """The catalogue for `language`, wording the configured procedure's names from its labels."""
+        from workflow import procedures
+
+        return procedures.words(self.policy.procedure, language)
 
     def today(self) -> date:
         """The NCP-local date of the application's clock."""

@@ -44,7 +44,7 @@ def bootstrap(
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.
         check_sqlite_file(source.database, must_exist=require_initialised)
-    uow = SqlUnitOfWork(source)
+    uow = SqlUnitOfWork(source, settings.policy.procedure)
     smtp = settings.smtp
     return Application(
         settings=settings,

@@ -10,7 +10,7 @@ from states import case as core
 from states import records
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
 from states.errors import REASON, ConflictError, Input, InvalidInputError
-from states.lifecycle import Outcome, Trigger
+from states.lifecycle import Trigger
 from states.limits import NAME_MAX, check_optional
 from states.messages import N_
 from workflow import inputs, rotation
@@ -107,7 +107,7 @@ def open_case(
             actor=actor,
             at=received_at,
             from_state=None,
-            to_state=case.state.value,
+            to_state=case.state,
             reason="submission registered",
             record=records.Opened.of(event, title=title, parties=parties, details=details, recorded_at=now),
         )
@@ -123,7 +123,7 @@ def open_case(
                 now=now,
                 notices=notices,
             )
-    log.info("case_opened", case=reference, state=case.state.value, actor=actor, lead=case.lead_member)
+    log.info("case_opened", case=reference, state=case.state, actor=actor, lead=case.lead_member)
     return case
 
 
@@ -147,9 +147,7 @@ def advance(
 
     `then` sees the saved case inside that transaction (reads there join it): the API builds
     its answer from the very state it wrote, without a read transaction of its own."""
-    chosen = inputs.choice(Trigger, trigger, "trigger")
-    recorded = inputs.choice(Outcome, outcome, "outcome") if outcome is not None else None
-    if scope is not None and chosen is not Trigger.ACCEPT:
+    if scope is not None and trigger != Trigger.ACCEPT:
         raise InvalidInputError(N_("{what} goes with the 'accept' trigger only"), what=Input("", "scope"))
     # One write transaction from read to audit: the version check in save() still refuses a
     # write over a case that changed since the caller looked (--expect-version).
@@ -158,6 +156,8 @@ def advance(
         # waited is then never later than ours ("--at ... is before the last recorded step").
         now = clock.now()
         case = tx.cases.get(reference)
+        chosen = inputs.one_of(case.procedure.triggers, trigger, "trigger")
+        recorded = inputs.one_of(case.procedure.outcomes, outcome, "outcome") if outcome is not None else None
         if may is not None:
             may(case)  # who may advance is decided on the case as locked, not as read earlier
         if expected_version is not None and case.version != expected_version:
@@ -165,7 +165,7 @@ def advance(
                 reference=reference,
                 expected_version=expected_version,
                 actual_version=case.version,
-                state=case.state.value,
+                state=case.state,
             )
         when = inputs.resolve_when(
             at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
@@ -186,8 +186,8 @@ def advance(
             case_ref=reference,
             actor=actor,
             at=when,
-            from_state=event.from_state.value,
-            to_state=event.to_state.value,
+            from_state=event.from_state,
+            to_state=event.to_state,
             reason=reason,
             record=record,
         )
@@ -196,9 +196,9 @@ def advance(
     log.info(
         "case_transitioned",
         case=reference,
-        trigger=chosen.value,
-        from_state=event.from_state.value,
-        to_state=event.to_state.value,
+        trigger=chosen,
+        from_state=event.from_state,
+        to_state=event.to_state,
         outcome=record.outcome,
         actor=actor,
         version=saved.version,
@@ -257,8 +257,8 @@ def edit_case(
             case_ref=reference,
             actor=actor,
             at=now,
-            from_state=case.state.value,
-            to_state=case.state.value,
+            from_state=case.state,
+            to_state=case.state,
             reason=reason,
             record=records.Edited(changes, saved.version, now),
         )

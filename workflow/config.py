@@ -30,11 +30,13 @@ from states.alerts import AlertPolicy
 from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
 from states.durations import Duration
-from states.errors import NcpflowError
+from states.errors import NcpflowError, ProcedureInvalidError
 from states.lifecycle import DeadlineName
 from states.members import Leave, Member, PartyMatch, Role
+from states.procedure import Procedure
 from states.rotation import RotationMode, RotationRule
 from states.users import Role as UserRole
+from workflow import procedures
 from workflow.periods import check_every
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -100,6 +102,11 @@ class DatabaseSection(_Section):
 
 
 class TimelinesSection(_Section):
+    """Durations that override the procedure definition's, per deadline name (oecd-2023's are
+    declared here with their defaults; another definition's deadlines may be named too)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     acknowledgement: str = "14d"
     initial_assessment: str = "3mo"
     good_offices: str = "6mo"
@@ -112,6 +119,19 @@ class TimelinesSection(_Section):
 
     _check = field_validator(*(n.value for n in DeadlineName))(_duration)
 
+    @model_validator(mode="after")
+    def _other_deadlines(self) -> TimelinesSection:
+        for name, value in (self.model_extra or {}).items():
+            if not isinstance(value, str):
+                raise ValueError(f'{name}: a duration such as "14d" or "3mo"')
+            _duration(value)
+        return self
+
+    def durations(self) -> dict[str, str]:
+        """The deadlines this section names (set in the file, or oecd-2023's defaults)."""
+        named = {n.value: getattr(self, n.value) for n in DeadlineName}
+        return {**named, **(self.model_extra or {})}
+
     @field_validator("holiday_country")
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:
@@ -121,7 +141,20 @@ class TimelinesSection(_Section):
 
 
 class ProcedureSection(_Section):
+    definition: str = Field(
+        default=procedures.DEFAULT, description="a procedure shipped with ncpflow, by id (oecd-2023)"
+    )
+    file: str | None = Field(
+        default=None,
+        description="a procedure definition file (docs/procedure-schema.md), relative to this file's folder",
+    )
     examination: bool = True
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ProcedureSection:
+        if self.file is not None and "definition" in self.model_fields_set:
+            raise ValueError("give either definition (a shipped procedure) or file, not both")
+        return self
 
 
 class AlertsSection(_Section):
@@ -333,9 +366,22 @@ class Settings(_Section):
         return value
 
     @cached_property
+    def definition(self) -> Procedure:
+        """The procedure new cases follow: [procedure] file, else the shipped [procedure] definition."""
+        if self.procedure.file is not None:
+            return procedures.from_file(Path(self.procedure.file))
+        return procedures.shipped(self.procedure.definition)
+
+    @cached_property
     def policy(self) -> Policy:
         # Built once per loaded config: every use case asks for it, every request.
-        timelines = {name: Duration.parse(getattr(self.timelines, name.value)) for name in DeadlineName}
+        procedure = self.definition
+        set_here = self.timelines.model_fields_set | set(self.timelines.model_extra or {})
+        timelines = {
+            name: Duration.parse(text)
+            for name, text in self.timelines.durations().items()
+            if name in procedure.deadlines and (name in set_here or procedure.id == procedures.DEFAULT)
+        }
         calendar = CalendarRule(
             timezone=self.ncp.timezone,
             roll_to_working_day=self.timelines.roll_to_working_day,
@@ -344,6 +390,7 @@ class Settings(_Section):
         return Policy(
             timelines=timelines,
             calendar=calendar,
+            procedure=procedure,
             examination=self.procedure.examination,
             rotation=RotationRule(mode=RotationMode(self.rotation.mode), every=self.rotation.every),
         )
@@ -391,7 +438,38 @@ def parse_settings(data: dict[str, Any], *, source: str, base: Path | None = Non
     except ValidationError as exc:
         problems = "; ".join(f"{_where(e['loc'])}: {_message(e)}" for e in exc.errors())
         raise ConfigError(f"{source}: {problems}") from None
-    return _resolve_sqlite_path(settings, base)
+    return _check_procedure(_resolve_procedure_path(_resolve_sqlite_path(settings, base), base))
+
+
+def _resolve_procedure_path(settings: Settings, base: Path | None) -> Settings:
+    # A relative definition file is read from beside the config file.
+    file = settings.procedure.file
+    if file is None or base is None or Path(file).is_absolute():
+        return settings
+    section = settings.procedure.model_copy(update={"file": str((base / file).resolve())})
+    return settings.model_copy(update={"procedure": section})
+
+
+def _check_procedure(settings: Settings) -> Settings:
+    """The settings, once the procedure they name is read and fits [timelines]; ConfigError
+    naming the file and key otherwise (ProcedureInvalidError names the definition's file)."""
+    source = settings.source
+    try:
+        procedure = settings.definition
+    except ProcedureInvalidError:
+        raise
+    except procedures.UnknownProcedureError as exc:
+        raise ConfigError(f"{source}: [procedure] definition: {exc}") from None
+    except NcpflowError as exc:
+        raise ConfigError(f"{source}: [procedure] file: {exc}") from None
+    set_here = settings.timelines.model_fields_set | set(settings.timelines.model_extra or {})
+    for name in sorted(set_here - {"roll_to_working_day", "holiday_country"}):
+        if name not in procedure.deadlines:
+            raise ConfigError(
+                f"{source}: [timelines] {name}: the procedure '{procedure.id}' has no such deadline; "
+                f"its deadlines: {', '.join(procedure.deadlines)}"
+            )
+    return settings
 
 
 def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:

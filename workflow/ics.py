@@ -37,7 +37,7 @@ def deadlines_calendar(
     for case in cases:
         for deadline in case.open_deadlines:
             calendar.add_component(
-                _event(case, deadline.name.value, deadline.due, deadline.explain(), now, redaction)
+                _event(case, deadline.name, deadline.due, deadline.explain(), now, redaction)
             )
     return bytes(calendar.to_ical())
 
@@ -51,5 +51,5 @@ def _event(case: Case, name: str, due: date, explanation: str, now: datetime, re
     event.add("summary", f"{case.reference}: {name.replace('_', ' ')} due")
     paused = " (case paused: the date will move)" if case.paused else ""
     event.add("description", redaction.text(f"{case.title}\n{explanation}{paused}", case.reference))
-    event.add("categories", ["ncpflow", case.state.value])
+    event.add("categories", ["ncpflow", case.state])
     return event

@@ -32,7 +32,7 @@ from states.alerts import horizon, rungs_to_fire
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.errors import ImportConflictError, ImportRefusedError, Input, InvalidInputError, NcpflowError
 from states.events import CaseOpened, CaseTransitioned
-from states.lifecycle import Outcome, State, Trigger
+from states.lifecycle import Trigger
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
 from states.permissions import Action
@@ -63,6 +63,7 @@ class Replayed:
 
     case: Case
     opened: CaseOpened
+    opened_state: str  # the procedure's first state
     steps: tuple[tuple[Milestone, CaseTransitioned], ...]
 
 
@@ -237,6 +238,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
         policy=policy,
         details=details,
     )
+    opened_state = current.state
     steps = []
     for n, milestone in enumerate(case.milestones):
         where = f"milestones[{n}]"
@@ -244,12 +246,12 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
         try:
             current, event = core.advance(
                 current,
-                trigger=Trigger(milestone.trigger),
+                trigger=milestone.trigger,
                 actor=actor,
                 reason=milestone.reason or "imported",
                 at=at,
                 policy=policy,
-                outcome=Outcome(milestone.outcome) if milestone.outcome else None,
+                outcome=milestone.outcome,
                 scope=_scope(case, milestone),
             )
         except NcpflowError as error:
@@ -260,7 +262,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
                 problem=_as_input(error),
             ) from None
         steps.append((milestone, event))
-    return Replayed(current, opened, tuple(steps))
+    return Replayed(current, opened, opened_state, tuple(steps))
 
 
 def check(text: str, *, source: str, policy: Policy, actor: str, now: datetime) -> list[Line]:
@@ -321,7 +323,7 @@ def _write(
         actor=actor,
         at=replayed.opened.at,
         from_state=None,
-        to_state=State.RECEIVED.value,
+        to_state=replayed.opened_state,
         reason=OPENED_REASON,
         record=replace(opened, imported=records.ImportedCase.of(mark, sources=case.sources, issues=issues)),
     )
@@ -331,8 +333,8 @@ def _write(
             case_ref=reference,
             actor=actor,
             at=event.at,
-            from_state=event.from_state.value,
-            to_state=event.to_state.value,
+            from_state=event.from_state,
+            to_state=event.to_state,
             reason=event.reason,
             record=replace(record, imported=_imported(line, milestone.date, actor=actor, source=source)),
         )
@@ -399,7 +401,7 @@ def _sort_out(
             )
             conflicts.append((line.number, problem))
         else:
-            state = tx.cases.get(known.reference).state.value
+            state = tx.cases.get(known.reference).state
             steps = len(case.milestones)
             unchanged.append(
                 ImportedLine(line.number, case.external_id, known.reference, state, steps, "unchanged")
@@ -443,7 +445,7 @@ def import_cases(
                         line.number,
                         case.external_id,
                         case.reference,
-                        state.value,
+                        state,
                         len(case.milestones),
                         "created",
                     )
@@ -461,7 +463,7 @@ def import_cases(
                     line.number,
                     line.case.external_id,
                     case.reference,
-                    case.state.value,
+                    case.state,
                     len(line.case.milestones),
                     "created",
                 )

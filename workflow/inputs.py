@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
@@ -21,6 +22,14 @@ def choice(enum: type[E], value: str, what: str) -> E:
     except ValueError:
         options = ", ".join(member.value for member in enum)
         raise InvalidInputError(f"unknown {what} '{value}'; one of: {options}") from None
+
+
+def one_of(known: Iterable[str], value: str, what: str) -> str:
+    """`value` if it is among the names `known` (a procedure's triggers, outcomes...)."""
+    names = tuple(known)
+    if value not in names:
+        raise InvalidInputError(f"unknown {what} '{value}'; one of: {', '.join(names)}")
+    return str(value)
 
 
 WHEN_MAX = 40  # characters: the longest ISO datetime with microseconds and offset is 32

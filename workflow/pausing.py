@@ -44,8 +44,8 @@ def _commit(
         case_ref=case.reference,
         actor=actor,
         at=at,
-        from_state=case.state.value,
-        to_state=case.state.value,
+        from_state=case.state,
+        to_state=case.state,
         reason=reason,
         record=made,
     )

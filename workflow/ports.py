@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case
 from states.chain import AuditEntry, ChainHead
-from states.lifecycle import State
 from states.members import Member, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
 from states.redaction import Protected
@@ -35,14 +34,14 @@ class CaseRepository(Protocol):
     def page(
         self,
         *,
-        state: State | None = None,
+        state: str | None = None,
         lead: str | None = None,
         overdue_on: date | None = None,
         open_only: bool = False,
         limit: int,
         offset: int = 0,
     ) -> tuple[int, list[Case]]: ...
-    def list(self, *, state: State | None = None, overdue_on: date | None = None) -> list[Case]: ...
+    def list(self, *, state: str | None = None, overdue_on: date | None = None) -> list[Case]: ...
     def next_reference(self, *, prefix: str, year: int) -> str: ...
 
 

@@ -9,8 +9,9 @@ from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
 from states.lifecycle import State
+from states.messages import Translator
 from translations import translator
-from workflow import inputs, read_models
+from workflow import inputs, procedures, read_models
 from workflow.ports import UnitOfWork
 
 
@@ -31,13 +32,16 @@ def case_references(*, uow: UnitOfWork) -> list[str]:
         return tx.cases.references()
 
 
-def deadline_view(deadline: Deadline, today: date, *, language: str = "en") -> read_models.Deadline:
-    """One deadline; its explanation in `language` (the JSON API and `--json` keep English)."""
+def deadline_view(
+    deadline: Deadline, today: date, *, language: str = "en", words: Translator | None = None
+) -> read_models.Deadline:
+    """One deadline; its explanation in `language` (the JSON API and `--json` keep English),
+    worded by `words` (its case's procedure's, `procedures.words`) when given."""
     return read_models.Deadline(
         name=deadline.name,
         due=deadline.due,
         status=deadline.status(today),
-        explanation=deadline.explain(tr=translator(language)),
+        explanation=deadline.explain(tr=words or translator(language)),
         started=deadline.basis_on,
         duration=str(deadline.duration),
         met_on=deadline.met_on,
@@ -56,7 +60,8 @@ def next_due(case: Case) -> Deadline | None:
 
 def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
     upcoming = next_due(case)
-    deadlines = [deadline_view(d, today, language=language) for d in case.deadlines]
+    words = procedures.words(case.procedure, language)
+    deadlines = [deadline_view(d, today, language=language, words=words) for d in case.deadlines]
     return {
         "reference": case.reference,
         "title": case.title,
@@ -112,14 +117,15 @@ def case_document(
 def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[read_models.TriggerOption]:
     """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
     `language` (the JSON API and the command line keep English, the default)."""
+    words = procedures.words(case.procedure, language)
     return [
         read_models.TriggerOption(
             trigger=o.trigger,
             allowed=o.allowed,
             to_state=o.dest,
             outcomes=list(o.outcomes),
-            why_not=wording.translate(o.why_not, translator(language)) if o.why_not else None,
-            meaning=wording.translate(o.meaning, translator(language)),
+            why_not=wording.translate(o.why_not, words) if o.why_not else None,
+            meaning=wording.translate(o.meaning, words),
         )
         for o in trigger_options(case, policy)
     ]

@@ -19,7 +19,6 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
-from states.lifecycle import DeadlineName, Outcome, State, Trigger
 from states.members import Reason
 from states.members import Role as MemberRole
 
@@ -59,7 +58,7 @@ class Extension(ReadModel):
 class Deadline(ReadModel):
     """One of a case's deadlines: when it is due, whether it is met, and why it is due then."""
 
-    name: DeadlineName = Field(description="Which deadline.")
+    name: str = Field(description="Which deadline (a name from the case's procedure).")
     due: date = Field(
         description="The due date (YYYY-MM-DD, the NCP's local calendar): the "
         "basis plus the duration, plus paused days and extensions."
@@ -105,8 +104,10 @@ class CaseCore(ReadModel):
 
     reference: str = Field(description="The case reference, e.g. NCP-2025-003.")
     title: str = Field(description="A short title.")
-    state: State = Field(description="The stage of the lifecycle the case is in.")
-    outcome: Outcome | None = Field(description="How the case ended or was decided; null until then.")
+    state: str = Field(description="The stage of the lifecycle the case is in (a state of its procedure).")
+    outcome: str | None = Field(
+        description="How the case ended or was decided (the result recorded last); null until then."
+    )
     scope: str | None = Field(description="With a partial acceptance: what was accepted.")
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
@@ -188,12 +189,12 @@ class CasePage(ReadModel):
 class TriggerOption(ReadModel):
     """A trigger of the lifecycle and whether it may fire on the case now."""
 
-    trigger: Trigger = Field(description="The trigger.")
+    trigger: str = Field(description="The trigger (a trigger of the case's procedure).")
     allowed: bool = Field(description="Whether it may fire now.")
-    to_state: State | None = Field(
+    to_state: str | None = Field(
         description="The state it leads to from here; null when no transition leaves this state with it."
     )
-    outcomes: list[Outcome] = Field(
+    outcomes: list[str] = Field(
         description="The outcomes it may record (one must be chosen when there are several)."
     )
     why_not: str | None = Field(description="Why it may not fire now; null when it may.")
@@ -204,7 +205,7 @@ class Triggers(ReadModel):
     """`case triggers --json`: the case's state and every trigger."""
 
     reference: str = Field(description="The case reference.")
-    state: State = Field(description="The state the case is in.")
+    state: str = Field(description="The state the case is in.")
     triggers: list[TriggerOption] = Field(description="Every trigger, allowed or not.")
 
 
@@ -363,7 +364,7 @@ class ImportedLine(ReadModel):
     line: int = Field(description="The line of the file (from 1).")
     external_id: str = Field(description="The case's id in the system it came from.")
     reference: str | None = Field(description="The case's reference; null: allocated on import (dry run).")
-    state: State = Field(description="The state its milestones leave it in.")
+    state: str = Field(description="The state its milestones leave it in (a state of its procedure).")
     steps: int = Field(description="Its milestones (each an audit entry after the opening).")
     status: str = Field(description="created (or, in a dry run, would be), or unchanged (imported before).")
 
@@ -390,7 +391,7 @@ class ImportReport(ReadModel):
                     line=line.line,
                     external_id=line.external_id,
                     reference=line.reference,
-                    state=State(line.state),
+                    state=line.state,
                     steps=line.steps,
                     status=line.status,
                 )

@@ -34,7 +34,7 @@ def timelines(
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
     report = timelines_report(
-        cases, settings.policy.timelines, as_of, year, include_approximate=include_approximate
+        cases, settings.policy.durations, as_of, year, include_approximate=include_approximate
     )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
@@ -46,7 +46,7 @@ def annual(
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
     report = annual_report(
-        cases, settings.policy.timelines, as_of, year, include_approximate=include_approximate
+        cases, settings.policy.durations, as_of, year, include_approximate=include_approximate
     )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 

@@ -231,8 +231,8 @@ def record_new_case(
         case_ref=case.reference,
         actor=actor,
         at=case.received_at,
-        from_state=case.state.value,
-        to_state=case.state.value,
+        from_state=case.state,
+        to_state=case.state,
         reason=decision.explain(),
         record=records.new_case_lead(
             mode=policy.rotation.mode.value,
@@ -255,7 +255,7 @@ def _open_case_for_change(tx: Transaction, reference: str) -> Case:
     if case.is_terminal:
         raise StepRefusedError(
             reference=reference,
-            state=case.state.value,
+            state=case.state,
             problem="the case is closed; its lead no longer changes",
         )
     return case
@@ -282,7 +282,7 @@ def reassign(
         case = _open_case_for_change(tx, reference)
         if case.lead_member == to:
             raise StepRefusedError(
-                reference=reference, state=case.state.value, problem=f"{to} already leads the case"
+                reference=reference, state=case.state, problem=f"{to} already leads the case"
             )
         today = case.calendar.local_date(now)
         blocking = reasons_not_to_lead(
@@ -291,7 +291,7 @@ def reassign(
         if blocking and not override:
             raise StepRefusedError(
                 reference=reference,
-                state=case.state.value,
+                state=case.state,
                 problem=Input(
                     N_(
                         "{member} may not lead it ({why}); add {override} to assign "
@@ -320,8 +320,8 @@ def reassign(
             case_ref=reference,
             actor=actor,
             at=now,
-            from_state=case.state.value,
-            to_state=case.state.value,
+            from_state=case.state,
+            to_state=case.state,
             reason=reason,
             record=records.LeadReassigned(
                 case.lead_member,
@@ -360,7 +360,7 @@ def recuse(
         if case.lead_member != member:
             raise StepRefusedError(
                 reference=reference,
-                state=case.state.value,
+                state=case.state,
                 problem=f"{member} does not lead the case (the lead is "
                 f"{case.lead_member or 'nobody'}); only the lead recuses",
             )
@@ -395,8 +395,8 @@ def recuse(
             case_ref=reference,
             actor=actor,
             at=now,
-            from_state=case.state.value,
-            to_state=case.state.value,
+            from_state=case.state,
+            to_state=case.state,
             reason=reason,
             record=records.LeadRecused(
                 member,
@@ -511,7 +511,7 @@ class LeadProblem:
         return {
             "reference": self.case.reference,
             "title": self.case.title,
-            "state": self.case.state.value,
+            "state": self.case.state,
             "lead": self.lead,
             "problems": [s.as_dict() for s in self.problems],
         }
@@ -582,8 +582,8 @@ def alert_unavailable_leads(
                 case_ref=problem.case.reference,
                 actor=actor,
                 at=now,
-                from_state=problem.case.state.value,
-                to_state=problem.case.state.value,
+                from_state=problem.case.state,
+                to_state=problem.case.state,
                 reason=f"the lead may no longer lead the case: {reason}",
                 record=entry,
             )

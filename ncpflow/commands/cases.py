@@ -214,7 +214,7 @@ def case_triggers(
         emit_json(options)
         return
     rows = options["triggers"]
-    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state.value}[/]")
+    out.print(f"[bold]{case.reference}[/] is in [bold]{case.state}[/]")
     for row in rows:
         if row["allowed"]:
             extra = f" (outcome: {' | '.join(row['outcomes'])})" if row["outcomes"] else ""
@@ -362,9 +362,7 @@ def case_import(
 
     for line in report.cases:
         shown = line.reference or "(new reference)"
-        out.print(
-            escape(f"line {line.line}: {line.external_id} → {shown} {line.state.value} ({line.status})")
-        )
+        out.print(escape(f"line {line.line}: {line.external_id} → {shown} {line.state} ({line.status})"))
     verb = "would be created" if dry_run else "created"
     out.print(
         f"{report.created} {verb}, {report.unchanged} unchanged"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from states import wording
-from states.messages import N_
+from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
 __all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "helpers", "pick", "upper_first"]
@@ -86,9 +86,10 @@ def pick(requested: str | None, cookie: str | None, default: str) -> str:
     return "en"
 
 
-def helpers(language: str) -> dict[str, Any]:
-    """What a page's template words itself with, in `language`."""
-    words = translator(language)
+def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
+    """What a page's template words itself with, in `language`: through `words` when given
+    (`Application.words`: the procedure's names from its labels), else the catalogue."""
+    words = words or translator(language)
 
     def term(value: str) -> str:
         msgid = PAGE_TERMS.get(value)

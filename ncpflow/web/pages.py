@@ -28,7 +28,6 @@ from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import Input, InvalidInputError, NcpflowError
-from states.lifecycle import DeadlineName, State
 from states.messages import N_, Translator
 from states.permissions import Action, allows
 from states.users import User
@@ -84,15 +83,6 @@ FORM_LABELS = {
     "csrf_token": N_("the form"),
 }
 
-# Stage -> the deadline that runs while a case is in it (the indicative timeline).
-STAGE_DEADLINE = {
-    State.RECEIVED: DeadlineName.ACKNOWLEDGEMENT,
-    State.INITIAL_ASSESSMENT: DeadlineName.INITIAL_ASSESSMENT,
-    State.GOOD_OFFICES: DeadlineName.GOOD_OFFICES,
-    State.EXAMINATION: DeadlineName.EXAMINATION,
-    State.FINAL_STATEMENT: DeadlineName.FINAL_STATEMENT,
-    State.FOLLOW_UP: DeadlineName.FOLLOW_UP,
-}
 # What the sign-in form says when it refuses; the template words it in the page's language.
 SIGNIN_PROBLEMS = {
     "bad_login": N_("Wrong user name or password."),
@@ -168,7 +158,7 @@ def _render(request: Request, name: str, user: User | None, nav: str, **context:
             flash = _flasher(request).loads(raw, max_age=60)
         except BadSignature:
             flash = {}
-    words = i18n.helpers(lang)
+    words = i18n.helpers(lang, application_of(request).words(lang))
     base = {
         "request": request,
         "lang": lang,
@@ -238,14 +228,16 @@ def _timeline(
         if to_state and to_state != entry.from_state and to_state not in entered:
             entered[to_state] = entry.at[:10]
     deadlines = {d.name: d for d in view.deadlines}
-    order = list(State)
-    current = order.index(view.state)
+    procedure = app.policy.procedure
+    durations = app.policy.durations
+    order = list(procedure.states)
+    current = order.index(view.state) if view.state in order else len(order)
     steps = []
     for index, state in enumerate(order):
-        name = STAGE_DEADLINE.get(state)
+        name = procedure.stage_deadline(state)
         if state == view.state:
             status = "current"
-        elif state.value in entered:
+        elif state in entered:
             status = "done"
         elif index < current:
             status = "skipped"
@@ -253,13 +245,11 @@ def _timeline(
             status = "future"
         steps.append(
             {
-                "state": state.value,
+                "state": state,
                 "status": status,
-                "entered": entered.get(state.value),
+                "entered": entered.get(state),
                 "deadline": deadlines.get(name) if name else None,
-                "duration": app.policy.timelines[name].describe(translator(language))
-                if name and name in app.policy.timelines
-                else None,
+                "duration": durations[name].describe(translator(language)) if name else None,
             }
         )
     return steps

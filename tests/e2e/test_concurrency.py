@@ -111,7 +111,7 @@ def _assert_advanced_once(services: Services, reference: str) -> None:
     ]
     with services.uow.read() as tx:
         case = tx.cases.get(reference)
-    assert case.state is State.INITIAL_ASSESSMENT
+    assert case.state == State.INITIAL_ASSESSMENT
     assert case.version == 2
 
 

@@ -17,7 +17,8 @@ from states.case import Case, Party, PartyRole, Policy, advance, open_case
 from states.deadlines import Deadline, Extension, PausedSpan, human_date
 from states.durations import Duration
 from states.guards import EXAMINATION_OFF
-from states.lifecycle import PAST_TENSE, DeadlineName, Trigger
+from states.lifecycle import DeadlineName, Trigger
+from tests.helpers import OECD
 from translations import translator
 
 NB = translator("nb")
@@ -171,6 +172,7 @@ def test_a_deadline_counted_from_acceptance_names_it_in_norwegian() -> None:
         timelines={name: Duration.parse("3mo") for name in DeadlineName}
         | {DeadlineName.GOOD_OFFICES: Duration.parse("6mo")},
         calendar=OSLO,
+        procedure=OECD,
     )
     case: Case
     case, _ = open_case(
@@ -193,13 +195,15 @@ def test_a_deadline_counted_from_acceptance_names_it_in_norwegian() -> None:
     deadline = case.deadline(DeadlineName.GOOD_OFFICES)
     assert deadline is not None
     assert deadline.explain() == "accepted 11 Mar 2025 + 6 months = 11 Sep 2025"
-    assert deadline.explain(tr=NB) == ("tatt opp til behandling 11. mars 2025 + 6 måneder = 11. sep. 2025")
+    words = wording.procedure_words(OECD, "nb", NB)  # the basis in the procedure's own words
+    assert deadline.explain(tr=words) == ("tatt opp til behandling 11. mars 2025 + 6 måneder = 11. sep. 2025")
 
 
 def test_every_basis_a_transition_can_give_has_norwegian_words() -> None:
     """Each basis label a deadline can carry has its own Norwegian words; an unknown one stays."""
-    for english in {*PAST_TENSE.values(), "received"}:
-        assert wording.translate(english, NB) != english, english
+    words = wording.procedure_words(OECD, "nb", NB)
+    for english in {*(t.past.en for t in OECD.triggers.values()), "received"}:
+        assert wording.translate(english, words) != english, english
     assert wording.translate("something new", NB) == "something new"
 
 

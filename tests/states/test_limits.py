@@ -14,10 +14,12 @@ from states.durations import Duration
 from states.errors import InvalidInputError
 from states.lifecycle import DeadlineName
 from states.pausing import extend, pause
+from tests.helpers import OECD
 
 POLICY = Policy(
     timelines={name: Duration.parse("3mo") for name in DeadlineName},
     calendar=CalendarRule(timezone="Europe/Oslo"),
+    procedure=OECD,
 )
 PARTIES = (
     Party(PartyRole.SUBMITTER, "Friends of the Fjord"),

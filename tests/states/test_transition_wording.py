@@ -1,6 +1,5 @@
-"""Every row of the lifecycle table says what it means in Norwegian bokmål too.
-
-The rows come from `lifecycle.TRANSITIONS`, so a new transition without Norwegian words fails.
+"""Every transition of the shipped oecd-2023 definition says what it means in Norwegian bokmål too,
+and the procedure's words reach the explanations through `wording.ProcedureWords`.
 """
 
 from __future__ import annotations
@@ -8,25 +7,27 @@ from __future__ import annotations
 import pytest
 
 from states import wording
-from states.lifecycle import TRANSITIONS, Transition
+from states.procedure import Transition
+from tests.helpers import OECD
 from translations import translator
 
 NB = translator("nb")
 
 
 @pytest.mark.parametrize(
-    "row", TRANSITIONS, ids=[f"{t.trigger.value}-from-{t.source.value}" for t in TRANSITIONS]
+    "row", OECD.transitions, ids=[f"{t.trigger}-from-{t.source}" for t in OECD.transitions]
 )
 def test_each_transition_has_a_norwegian_meaning(row: Transition) -> None:
-    assert row.meaning, "every row of the lifecycle table says what it means"
-    norwegian = wording.translate(row.meaning, NB)
-    assert norwegian != row.meaning, f"no Norwegian words for {row.meaning!r}"
+    """Each row's meaning has its own Norwegian words, which the procedure's words give."""
+    assert row.meaning.en, "every transition says what it means"
+    assert row.meaning.nb != row.meaning.en, f"no Norwegian words for {row.meaning.en!r}"
+    assert wording.translate(row.meaning.en, wording.procedure_words(OECD, "nb", NB)) == row.meaning.nb
 
 
-def test_english_and_unknown_languages_keep_the_table_text() -> None:
-    """English and a language not shipped say what the table says."""
-    meanings = {row.meaning for row in TRANSITIONS}
-    for text in meanings:
-        assert wording.translate(text, translator("en")) == text
-        assert wording.translate(text, translator("de")) == text
-    assert wording.translate("something new", NB) == "something new"
+def test_english_and_unknown_languages_keep_the_definition_s_text() -> None:
+    """English and a language not shipped say what the definition says in English."""
+    for row in OECD.transitions:
+        for language in ("en", "de"):
+            words = wording.procedure_words(OECD, language, translator(language))
+            assert wording.translate(row.meaning.en, words) == row.meaning.en
+    assert wording.translate("something new", wording.procedure_words(OECD, "nb", NB)) == "something new"

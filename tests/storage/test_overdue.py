@@ -113,7 +113,7 @@ def _open(site: Site, zone: str, received: datetime, plan: list[Step]) -> None:
                         uow=uow,
                         clock=clock,
                         reference=reference,
-                        deadline=opened_now[step.detail % len(opened_now)].name.value,
+                        deadline=opened_now[step.detail % len(opened_now)].name,
                         actor="test",
                         reason="more time",
                         days=step.detail,
@@ -174,7 +174,7 @@ def test_the_sql_overdue_predicate_agrees_with_deadline_status(
                 (c.case_ref, c.deadline) for c in tx.alerts.candidates(due_until=today - timedelta(days=1))
             }
         assert listed == {reference for reference, _ in overdue}, today
-        closed = {c.reference for c in everything if c.state is State.CLOSED}
+        closed = {c.reference for c in everything if c.state == State.CLOSED}
         assert swept == {(r, name) for r, name in overdue if r not in closed}, today
 
 

@@ -62,10 +62,10 @@ def test_a_case_with_several_parties_round_trips_unchanged(services: Services) -
     assert loaded.details.themes == ("human_rights", "environment")
     assert loaded.details.host_countries == ("NO", "SE")
     assert loaded.details.sector == "Mining"
-    assert loaded.state is State.RECEIVED
+    assert loaded.state == State.RECEIVED
     assert loaded.version == 1
     assert loaded.received_on == date(2025, 2, 14)
-    assert {d.name.value for d in loaded.deadlines} == {d.name.value for d in opened.deadlines}
+    assert {d.name for d in loaded.deadlines} == {d.name for d in opened.deadlines}
 
 
 def test_unicode_quotes_and_markup_are_stored_verbatim(services: Services) -> None:
@@ -161,7 +161,7 @@ def test_a_stale_save_raises_conflict_and_changes_nothing(services: Services) ->
         current = tx.cases.get(reference)
     assert current == moved
     assert current.title == "Tailings"
-    assert current.state is State.INITIAL_ASSESSMENT
+    assert current.state == State.INITIAL_ASSESSMENT
     assert [e.as_dict() for e in audit_entries(uow=services.uow)] == entries_before
 
 

@@ -36,7 +36,7 @@ def test_a_transition_meets_the_old_deadlines_and_starts_the_new(services: Servi
     ref = open_one(services)
     step(services, ref, "begin_assessment", date(2025, 2, 3))
     case = step(services, ref, "accept", date(2025, 4, 10))
-    assert case.state is State.GOOD_OFFICES
+    assert case.state == State.GOOD_OFFICES
     assessment = case.deadline(DeadlineName.INITIAL_ASSESSMENT)
     offices = case.deadline(DeadlineName.GOOD_OFFICES)
     assert assessment is not None and assessment.met_on == date(2025, 4, 10)
@@ -81,7 +81,7 @@ def test_a_stale_expected_version_is_a_conflict(services: Services) -> None:
             reason="r",
             expected_version=1,
         )
-    assert get_case(uow=services.uow, reference=ref).state is State.INITIAL_ASSESSMENT
+    assert get_case(uow=services.uow, reference=ref).state == State.INITIAL_ASSESSMENT
     assert verify_chain(uow=services.uow).entries == 2
 
 

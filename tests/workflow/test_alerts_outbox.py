@@ -205,7 +205,7 @@ def test_met_deadlines_closed_and_paused_cases_fire_nothing(app: Services, clock
     resumed = resume_case(uow=app.uow, clock=clock, reference=paused, actor="sek")
     later = run_sweep(app)
     assert later and {a["case"] for a in later} == {paused}
-    due = {d.name.value: d.due.isoformat() for d in resumed.deadlines if d.is_open}
+    due = {d.name: d.due.isoformat() for d in resumed.deadlines if d.is_open}
     for alert in later:
         assert alert["due"] == due[alert["deadline"]]
         assert alert["due"] > "2025-05-01"

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from states.durations import Duration
+from states.errors import ProcedureInvalidError
 from states.lifecycle import DeadlineName
+from workflow import procedures
 from workflow.config import ConfigError, load_settings, parse_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,3 +120,76 @@ def test_the_roles_that_may_require_totp_are_the_user_roles_themselves(
     ).web.require_totp_for == ("clerk",)
     with pytest.raises(ConfigError, match="'admin' is not a role; roles are clerk"):
         parse_settings({"web": {"require_totp_for": ["admin"]}}, source="site.toml")
+
+
+def test_the_default_procedure_is_the_shipped_oecd_2023_definition() -> None:
+    """No [procedure] definition: new cases follow oecd-2023, read from the package."""
+    settings = parse_settings({}, source="site.toml")
+    assert settings.policy.procedure.id == "oecd-2023"
+    assert settings.policy.procedure is procedures.shipped("oecd-2023")  # parsed once, then shared
+    assert "oecd-2023" in procedures.shipped_ids()
+
+
+def test_a_procedure_file_is_read_relative_to_the_config_file(tmp_path: Path) -> None:
+    """[procedure] file = "ours.toml" beside config.toml: its procedure, its durations."""
+    text = (
+        procedures.shipped()
+        .text.replace('id = "oecd-2023"', 'id = "ours"')
+        .replace('duration = "6mo"', 'duration = "4mo"')
+    )
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "ours.toml").write_text(text, encoding="utf-8")
+    config = tmp_path / "conf" / "ncp.toml"
+    config.write_text('[procedure]\nfile = "ours.toml"\n', encoding="utf-8")
+    policy = load_settings(config).policy
+    assert policy.procedure.id == "ours"
+    assert policy.durations["good_offices"] == Duration(months=4)  # no [timelines]: the file's
+    config.write_text(
+        '[procedure]\nfile = "ours.toml"\n[timelines]\ngood_offices = "5mo"\n', encoding="utf-8"
+    )
+    assert load_settings(config).policy.durations["good_offices"] == Duration(months=5)
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "problem"),
+    [
+        (
+            {"procedure": {"definition": "oecd-1999"}},
+            "[procedure] definition",
+            "no shipped procedure 'oecd-1999'",
+        ),
+        ({"procedure": {"file": "/nonexistent/ours.toml"}}, "[procedure] file", "cannot be read"),
+        (
+            {"procedure": {"definition": "oecd-2023", "file": "ours.toml"}},
+            "[procedure]",
+            "either definition (a shipped procedure) or file, not both",
+        ),
+    ],
+)
+def test_a_procedure_that_cannot_be_had_is_a_config_mistake(
+    data: dict[str, object], where: str, problem: str
+) -> None:
+    """An unknown id, an unreadable file, both at once: `FILE: KEY: PROBLEM` of config.toml."""
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(data, source="site.toml")
+    assert str(caught.value).startswith(f"site.toml: {where}")
+    assert problem in str(caught.value)
+
+
+def test_an_invalid_procedure_file_is_refused_naming_that_file_and_the_key(tmp_path: Path) -> None:
+    """The definition's own problem names the definition's file and key."""
+    ours = tmp_path / "ours.toml"
+    ours.write_text(
+        procedures.shipped().text.replace('to = "examination"', 'to = "examinaton"'), encoding="utf-8"
+    )
+    with pytest.raises(ProcedureInvalidError) as caught:
+        parse_settings({"procedure": {"file": "ours.toml"}}, source="site.toml", base=tmp_path)
+    assert str(caught.value).startswith(f"{ours}: transitions[4].to: unknown state 'examinaton'")
+
+
+def test_timelines_for_a_deadline_the_procedure_lacks_are_refused(tmp_path: Path) -> None:
+    """[timelines] names deadlines of the configured procedure; a typo is not silently ignored."""
+    with pytest.raises(
+        ConfigError, match=r"site.toml: \[timelines\] good_ofices: the procedure 'oecd-2023' has no"
+    ):
+        parse_settings({"timelines": {"good_ofices": "6mo"}}, source="site.toml")

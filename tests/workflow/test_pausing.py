@@ -181,7 +181,7 @@ def test_advancing_a_paused_case_is_refused_until_it_is_resumed(services: Servic
         step(services, ref, "accept", date(2025, 2, 11))
     assert get_case(uow=services.uow, reference=ref) == before
     resume(services, ref, date(2025, 2, 12))
-    assert step(services, ref, "accept", date(2025, 2, 13)).state is State.GOOD_OFFICES
+    assert step(services, ref, "accept", date(2025, 2, 13)).state == State.GOOD_OFFICES
 
 
 Attempt = Callable[[Services, str], object]

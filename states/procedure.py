@@ -1,0 +1,520 @@
+"""A procedure as data: its states, triggers, outcomes, transitions, deadlines and what its reports
+count, read from a TOML text (docs/procedure-schema.md) and checked as a whole when it is read.
+
+Pure: `parse_procedure` takes the text and the name of where it came from (for messages); the
+workflow layer reads the files (workflow/procedures.py). A `Procedure` is frozen; every decision on
+a case asks the case's own procedure (states/case.py), and states/machine.py builds the
+`transitions` machine from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from states.durations import Duration
+from states.errors import InvalidInputError, ProcedureInvalidError
+from states.guards import GUARDS
+
+LANGUAGES = ("en", "nb")
+BASES = ("received", "entered")
+LabelKind = Literal["state", "trigger", "outcome", "deadline", "deadline_title", "past"]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The same words in each language the procedure is written in."""
+
+    en: str
+    nb: str
+
+    def get(self, language: str) -> str:
+        """The words in `language` ("nb" for Norwegian bokmål); English otherwise."""
+        return self.nb if language == "nb" else self.en
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    label: Labels
+    terminal: bool = False
+    concluded: bool = False  # reaching it counts the case as concluded in reports
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    name: str
+    label: Labels
+    past: Labels  # how a deadline counted from this trigger names its basis ("accepted")
+
+
+@dataclass(frozen=True)
+class OutcomeDef:
+    name: str
+    label: Labels
+
+
+@dataclass(frozen=True)
+class Transition:
+    """`trigger` moves a case from `source` to `dest`; one per source state of a [[transitions]] table.
+
+    `outcomes` lists the outcomes the trigger may record (with exactly one, it is implied);
+    `sets` names the result field the outcome is recorded in ("outcome", "mediation_result",
+    "determination"); each of `guards` names a predicate in `states.guards` that must hold.
+    """
+
+    trigger: str
+    source: str
+    dest: str
+    outcomes: tuple[str, ...] = ()
+    sets: str | None = None
+    guards: tuple[str, ...] = ()
+    meaning: Labels = Labels("", "")
+
+    @property
+    def implied_outcome(self) -> str | None:
+        return self.outcomes[0] if len(self.outcomes) == 1 else None
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """When a deadline starts, what it is counted from, how long it runs, where it stays open."""
+
+    name: str
+    label: Labels  # short name (pages)
+    title: Labels  # full name in running text (e-mails)
+    basis: str  # "received": counted from receipt; "entered": from the transition that opens it
+    duration: Duration
+    duration_text: str
+    open_in: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Reports:
+    """What the reports count: the timed stages (each measured while its deadline is open), the
+    outcomes counted (in column order), the outcomes that mean "not accepted", the triggers that
+    mean "accepted"."""
+
+    stages: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    not_accepted: tuple[str, ...] = ()
+    accepted_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Procedure:
+    """One version of a procedure. Equal (and hashed) by id, version and the text's sha256."""
+
+    id: str
+    version: str
+    title: Labels
+    initial: str
+    states: Mapping[str, StateDef]
+    triggers: Mapping[str, TriggerDef]
+    outcomes: Mapping[str, OutcomeDef]
+    transitions: tuple[Transition, ...]
+    deadlines: Mapping[str, DeadlineRule]
+    reports: Reports
+    sha256: str
+    text: str
+    source: str = ""
+    _from: Mapping[str, tuple[Transition, ...]] = field(init=False, repr=False)
+    _find: Mapping[tuple[str, str], Transition] = field(init=False, repr=False)
+    _open: Mapping[str, frozenset[str]] = field(init=False, repr=False)
+    _terminal: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Lookups by state and trigger are on every step's path: worked out once here.
+        by_state: dict[str, list[Transition]] = {name: [] for name in self.states}
+        for row in self.transitions:
+            by_state.setdefault(row.source, []).append(row)
+        object.__setattr__(self, "_from", {s: tuple(rows) for s, rows in by_state.items()})
+        object.__setattr__(self, "_find", {(t.source, t.trigger): t for t in self.transitions})
+        object.__setattr__(
+            self,
+            "_open",
+            {
+                state: frozenset(d.name for d in self.deadlines.values() if state in d.open_in)
+                for state in self.states
+            },
+        )
+        object.__setattr__(self, "_terminal", frozenset(s.name for s in self.states.values() if s.terminal))
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.id, self.version, self.sha256)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Procedure) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    @property
+    def terminal(self) -> frozenset[str]:
+        """The states nothing leaves."""
+        return self._terminal
+
+    @property
+    def concluded(self) -> frozenset[str]:
+        """The states whose reaching counts a case as concluded."""
+        return frozenset(s.name for s in self.states.values() if s.concluded)
+
+    def transitions_from(self, state: str) -> tuple[Transition, ...]:
+        return self._from.get(state, ())
+
+    def find(self, state: str, trigger: str) -> Transition | None:
+        """The transition `trigger` fires from `state`, or None."""
+        return self._find.get((state, trigger))
+
+    def open_deadlines(self, state: str) -> frozenset[str]:
+        """The deadlines that run while a case is in `state`."""
+        return self._open.get(state, frozenset())
+
+    def is_terminal(self, state: str) -> bool:
+        return state in self._terminal
+
+    def label(self, kind: LabelKind, name: str, language: str = "en") -> str:
+        """The words for a state, trigger, outcome or deadline (short name, or its `deadline_title`),
+        or a trigger's `past` tense, in `language`; a name the procedure does not know is itself
+        with spaces."""
+        labels = self._labels(kind, name)
+        return labels.get(language) if labels is not None else name.replace("_", " ")
+
+    def _labels(self, kind: LabelKind, name: str) -> Labels | None:
+        if kind == "state":
+            state = self.states.get(name)
+            return state.label if state else None
+        if kind == "trigger":
+            trigger = self.triggers.get(name)
+            return trigger.label if trigger else None
+        if kind == "past":
+            trigger = self.triggers.get(name)
+            return trigger.past if trigger else None
+        if kind == "outcome":
+            outcome = self.outcomes.get(name)
+            return outcome.label if outcome else None
+        deadline = self.deadlines.get(name)
+        if deadline is None:
+            return None
+        return deadline.title if kind == "deadline_title" else deadline.label
+
+    def stage_deadline(self, state: str) -> str | None:
+        """The deadline a case in `state` works to: the one named as the state, else the first
+        open only in it (oecd-2023: `received` works to `acknowledgement`)."""
+        if state in self.deadlines:
+            return state
+        return next((d.name for d in self.deadlines.values() if d.open_in == {state}), None)
+
+    def field_of(self, outcome: str) -> str | None:
+        """The result field a transition records `outcome` in (the first that allows it)."""
+        return next((t.sets for t in self.transitions if outcome in t.outcomes), None)
+
+
+# -------------------------------------------------------------------------- reading and checking
+
+
+class _Problem(Exception):
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(problem)
+        self.key, self.problem = key, problem
+
+
+def parse_procedure(text: str, *, source: str) -> Procedure:
+    """The procedure `text` defines, checked as a whole; ProcedureInvalidError naming `source`
+    (the file) and the key otherwise."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProcedureInvalidError(source=source, key="(file)", problem=f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ProcedureInvalidError(source=source, key="(file)", problem="nested too deeply") from None
+    try:
+        return _build(data, text=text, source=source)
+    except _Problem as problem:
+        raise ProcedureInvalidError(source=source, key=problem.key, problem=problem.problem) from None
+
+
+def _table(
+    value: Any, key: str, *, required: Iterable[str] = (), optional: Iterable[str] = ()
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Problem(key, "must be a table")
+    required, allowed = tuple(required), {*required, *optional}
+    for name in value:
+        if name not in allowed:
+            raise _Problem(
+                _join(key, name), f"unknown key (a typo?); known here: {', '.join(sorted(allowed))}"
+            )
+    for name in required:
+        if name not in value:
+            raise _Problem(_join(key, name), "missing")
+    return value
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Problem(key, "must be a non-empty string")
+    return value
+
+
+def _name(value: Any, key: str) -> str:
+    text = _text(value, key)
+    if not _NAME.fullmatch(text):
+        raise _Problem(
+            key, f"'{text}' is not a name: lower-case letters, digits and _, starting with a letter"
+        )
+    return text
+
+
+def _bool(value: Any, key: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Problem(key, "must be true or false")
+    return value
+
+
+def _names(
+    value: Any, key: str, *, known: Mapping[str, object], what: str, empty: bool = True
+) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Problem(key, f"must be a list of {what} names")
+    if not value and not empty:
+        raise _Problem(key, f"must name at least one {what}")
+    names: list[str] = []
+    for i, item in enumerate(value):
+        names.append(_known(item, f"{key}[{i + 1}]", known=known, what=what))
+    if len(set(names)) != len(names):
+        raise _Problem(key, f"names a {what} twice")
+    return tuple(names)
+
+
+def _known(value: Any, key: str, *, known: Mapping[str, object], what: str) -> str:
+    name = _text(value, key)
+    if name not in known:
+        raise _Problem(key, f"unknown {what} '{name}'; known: {', '.join(known) or 'none'}")
+    return name
+
+
+def _labels(value: Any, key: str) -> Labels:
+    table = _table(value, key, required=LANGUAGES)
+    return Labels(**{language: _text(table[language], _join(key, language)) for language in LANGUAGES})
+
+
+def _definitions(
+    data: dict[str, Any], key: str, build: Callable[[str, str, dict[str, Any]], Any]
+) -> dict[str, Any]:
+    section = data.get(key, {})
+    if not isinstance(section, dict):
+        raise _Problem(key, "must be a table")
+    return {
+        name: build(_name(name, _join(key, name)), _join(key, name), body) for name, body in section.items()
+    }
+
+
+def _state(name: str, key: str, body: Any) -> StateDef:
+    table = _table(body, key, required=("label",), optional=("terminal", "concluded"))
+    return StateDef(
+        name=name,
+        label=_labels(table["label"], _join(key, "label")),
+        terminal=_bool(table.get("terminal", False), _join(key, "terminal")),
+        concluded=_bool(table.get("concluded", False), _join(key, "concluded")),
+    )
+
+
+def _trigger(name: str, key: str, body: Any) -> TriggerDef:
+    table = _table(body, key, required=("label", "past"))
+    return TriggerDef(
+        name, _labels(table["label"], _join(key, "label")), _labels(table["past"], _join(key, "past"))
+    )
+
+
+def _outcome(name: str, key: str, body: Any) -> OutcomeDef:
+    table = _table(body, key, required=("label",))
+    return OutcomeDef(name, _labels(table["label"], _join(key, "label")))
+
+
+def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
+    top = _table(
+        data,
+        "",
+        required=("id", "version", "title", "initial", "states", "triggers", "transitions"),
+        optional=("outcomes", "deadlines", "reports"),
+    )
+    ident = _text(top["id"], "id")
+    if not _ID.fullmatch(ident):
+        raise _Problem("id", f"'{ident}' is not an id: lower-case letters, digits, '.', '-' and '_'")
+    if not isinstance(top["version"], str):
+        raise _Problem("version", 'must be a string, e.g. "1" or "2023.1"')
+    version = _text(top["version"], "version")
+    title = _labels(top["title"], "title")
+    states: dict[str, StateDef] = _definitions(top, "states", _state)
+    if not states:
+        raise _Problem("states", "must define at least one state")
+    triggers: dict[str, TriggerDef] = _definitions(top, "triggers", _trigger)
+    outcomes: dict[str, OutcomeDef] = _definitions(top, "outcomes", _outcome)
+    initial = _known(top["initial"], "initial", known=states, what="state")
+    transitions = _transitions(top["transitions"], states, triggers, outcomes)
+    deadlines = _deadlines(top.get("deadlines", {}), states)
+    _check_graph(initial, states, transitions, deadlines)
+    reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
+    return Procedure(
+        id=ident,
+        version=version,
+        title=title,
+        initial=initial,
+        states=MappingProxyType(states),
+        triggers=MappingProxyType(triggers),
+        outcomes=MappingProxyType(outcomes),
+        transitions=transitions,
+        deadlines=MappingProxyType(deadlines),
+        reports=reports,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
+        source=source,
+    )
+
+
+def _transitions(
+    value: Any, states: Mapping[str, StateDef], triggers: Mapping[str, object], outcomes: Mapping[str, object]
+) -> tuple[Transition, ...]:
+    if not isinstance(value, list):
+        raise _Problem("transitions", "must be an array of tables ([[transitions]])")
+    rows: list[Transition] = []
+    seen: dict[tuple[str, str], str] = {}
+    for i, body in enumerate(value):
+        key = f"transitions[{i + 1}]"
+        table = _table(
+            body, key, required=("trigger", "from", "to", "meaning"), optional=("outcomes", "sets", "guards")
+        )
+        trigger = _known(table["trigger"], _join(key, "trigger"), known=triggers, what="trigger")
+        sources = _names(table["from"], _join(key, "from"), known=states, what="state", empty=False)
+        dest = _known(table["to"], _join(key, "to"), known=states, what="state")
+        allowed = _names(table.get("outcomes", []), _join(key, "outcomes"), known=outcomes, what="outcome")
+        sets = table.get("sets")
+        if sets is not None:
+            sets = _name(sets, _join(key, "sets"))
+            if not allowed:
+                raise _Problem(
+                    _join(key, "sets"), "names a result field, but the transition allows no outcomes"
+                )
+        elif allowed:
+            raise _Problem(_join(key, "sets"), 'missing: the result field its outcome sets, e.g. "outcome"')
+        guards = _names(table.get("guards", []), _join(key, "guards"), known=GUARDS, what="guard")
+        meaning = _labels(table["meaning"], _join(key, "meaning"))
+        for source in sources:
+            if states[source].terminal:
+                raise _Problem(_join(key, "from"), f"'{source}' is terminal: nothing leaves it")
+            if (source, trigger) in seen:
+                raise _Problem(
+                    _join(key, "from"),
+                    f"'{trigger}' from '{source}' is already defined by {seen[(source, trigger)]}; "
+                    "a trigger leads to one place from each state",
+                )
+            seen[(source, trigger)] = key
+            rows.append(Transition(trigger, source, dest, allowed, sets, guards, meaning))
+    return tuple(rows)
+
+
+def _deadlines(value: Any, states: Mapping[str, StateDef]) -> dict[str, DeadlineRule]:
+    def build(name: str, key: str, body: Any) -> DeadlineRule:
+        table = _table(body, key, required=("label", "basis", "duration", "open_in"), optional=("title",))
+        label = _labels(table["label"], _join(key, "label"))
+        basis = _text(table["basis"], _join(key, "basis"))
+        if basis not in BASES:
+            raise _Problem(_join(key, "basis"), f"'{basis}' is not a basis; one of: {', '.join(BASES)}")
+        text = _text(table["duration"], _join(key, "duration"))
+        try:
+            duration = Duration.parse(text)
+        except InvalidInputError as exc:
+            raise _Problem(_join(key, "duration"), str(exc)) from None
+        if not duration.is_positive:
+            raise _Problem(_join(key, "duration"), f"'{text}' is no time at all")
+        open_in = _names(table["open_in"], _join(key, "open_in"), known=states, what="state", empty=False)
+        return DeadlineRule(
+            name=name,
+            label=label,
+            title=_labels(table["title"], _join(key, "title")) if "title" in table else label,
+            basis=basis,
+            duration=duration,
+            duration_text=text,
+            open_in=frozenset(open_in),
+        )
+
+    return _definitions({"deadlines": value}, "deadlines", build)
+
+
+def _check_graph(
+    initial: str,
+    states: Mapping[str, StateDef],
+    transitions: tuple[Transition, ...],
+    deadlines: Mapping[str, DeadlineRule],
+) -> None:
+    edges: dict[str, set[str]] = {name: set() for name in states}
+    for row in transitions:
+        edges[row.source].add(row.dest)
+    if states[initial].terminal:
+        raise _Problem("initial", f"'{initial}' is terminal: a case could never move")
+    reached = _reach({initial}, edges)
+    for name, state in states.items():
+        if name not in reached:
+            raise _Problem(
+                f"states.{name}", f"unreachable: no path of transitions leads to it from '{initial}'"
+            )
+        if not state.terminal and not edges[name]:
+            raise _Problem(
+                f"states.{name}", "not terminal, yet no transition leaves it (add one, or terminal = true)"
+            )
+    for name, rule in deadlines.items():
+        key = f"deadlines.{name}.open_in"
+        for where in sorted(rule.open_in):
+            if states[where].terminal:
+                raise _Problem(key, f"never closes: it stays open in the terminal state '{where}'")
+            if not _leaves(where, edges, rule.open_in):
+                raise _Problem(key, f"never closes: no path from '{where}' leaves the states it is open in")
+
+
+def _reach(start: set[str], edges: Mapping[str, set[str]], within: frozenset[str] | None = None) -> set[str]:
+    """The states reachable from `start`, moving only through `within` when it is given."""
+    seen, todo = set(start), list(start)
+    while todo:
+        for nxt in edges[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                if within is None or nxt in within:
+                    todo.append(nxt)
+    return seen
+
+
+def _leaves(state: str, edges: Mapping[str, set[str]], within: frozenset[str]) -> bool:
+    return bool(_reach({state}, edges, within=within) - within)
+
+
+def _reports(
+    value: Any,
+    triggers: Mapping[str, object],
+    outcomes: Mapping[str, object],
+    deadlines: Mapping[str, object],
+) -> Reports:
+    table = _table(value, "reports", optional=("stages", "outcomes", "not_accepted", "accepted_by"))
+    return Reports(
+        stages=_names(table.get("stages", []), "reports.stages", known=deadlines, what="deadline"),
+        outcomes=_names(table.get("outcomes", []), "reports.outcomes", known=outcomes, what="outcome"),
+        not_accepted=_names(
+            table.get("not_accepted", []), "reports.not_accepted", known=outcomes, what="outcome"
+        ),
+        accepted_by=_names(
+            table.get("accepted_by", []), "reports.accepted_by", known=triggers, what="trigger"
+        ),
+    )

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
     from storage.imports import SqlImportStore
+    from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
@@ -76,6 +77,12 @@ class SqlTransaction:
         from storage.imports import SqlImportStore
 
         return SqlImportStore(self.db)
+
+    @cached_property
+    def issues(self) -> SqlIssueStore:
+        from storage.issues import SqlIssueStore
+
+        return SqlIssueStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -166,6 +166,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "ReassignLead",
         "RecuseLead",
         "AddUser",
+        "AddIssue",
+        "DecideIssue",
+        "ConcludeIssue",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -181,6 +184,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AuditEntry",
         "AuditPage",
         "Triggers",
+        "CaseIssues",
         "ImportReport",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs

@@ -456,35 +456,16 @@ class Imported(_Shape):
 
 
 @dataclass(frozen=True)
-class ImportedIssue(_Shape):
-    """An issue of an imported case: its Guidelines chapters, whether it was accepted, and
-    its own result when the file gives one."""
-
-    title: str
-    chapters: tuple[str, ...]
-    accepted: bool
-    result: str | None = field(default=None, metadata=_spelled(omit_none=True))
-
-
-@dataclass(frozen=True)
 class ImportedCase(Imported):
-    """`Imported` on a case's `opened` entry, with what the file says of the case as a whole:
-    its sources (URLs or citations) and its issues."""
+    """`Imported` on a case's `opened` entry, with where the file says the facts come from:
+    its sources (URLs or citations)."""
 
     sources: tuple[str, ...]
-    issues: tuple[ImportedIssue, ...]
 
     @classmethod
-    def of(cls, mark: Imported, *, sources: Sequence[str], issues: Sequence[ImportedIssue]) -> ImportedCase:
+    def of(cls, mark: Imported, *, sources: Sequence[str]) -> ImportedCase:
         return cls(
-            mark.actor,
-            mark.source,
-            mark.line,
-            mark.external_id,
-            mark.date,
-            mark.precision,
-            tuple(sources),
-            tuple(issues),
+            mark.actor, mark.source, mark.line, mark.external_id, mark.date, mark.precision, tuple(sources)
         )
 
 
@@ -903,6 +884,9 @@ class IssueAdded(_Record):
     title: str
     chapters: tuple[str, ...]
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -915,6 +899,9 @@ class IssueDecided(_Record):
     decision: str
     on: date
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -927,6 +914,9 @@ class IssueConcluded(_Record):
     outcome: str
     on: date
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 # -- the registry -------------------------------------------------------------------------------

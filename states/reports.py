@@ -20,7 +20,8 @@ Rules (all days are local calendar dates in the NCP's zone):
   (nearest rank: the ceil(0.9 n)-th smallest).
 * Month precision: a date an imported entry gives only to the month (`imported.precision` is
   `month`; its `at` is the month's first day, or the step before it when that is later) is
-  shown as `2007-02`, never with a day. A day count from or to such a date is approximate
+  shown as `2007-02`, never with a day (an imported issue's decision or outcome date too). A
+  day count from or to such a date is approximate
   (`"approximate": true` on its row) and left out of the medians and percentiles unless
   `include_approximate`; it still counts as finished, met or exceeded.
 * Yearly: received by date of receipt; accepted / not_accepted / outcomes / concluded by the
@@ -92,7 +93,9 @@ class CaseHistory:
         return shown(day, Precision.MONTH if label in self.approximate else Precision.DAY)
 
 
-def _month_only(record: records.Opened | records.Transitioned) -> bool:
+def _month_only(
+    record: records.Opened | records.Transitioned | records.IssueDecided | records.IssueConcluded,
+) -> bool:
     return record.imported is not None and record.imported.precision == Precision.MONTH.value
 
 
@@ -154,9 +157,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.accepted_on = day
             if record.outcome:
                 case.outcome, case.outcome_on = record.outcome, day
-                case.approximate.discard("outcome")
-                if month:
-                    case.approximate.add("outcome")
+                _dated(case, "outcome", month)
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
@@ -190,10 +191,20 @@ def _apply_issue(
         case.issues[record.number] = replace(
             issue, decision=IssueDecision(record.decision), decided_on=record.on
         )
+        _dated(case, f"issue:{record.number}:decided", _month_only(record))
     elif isinstance(record, records.IssueConcluded) and record.outcome in set(IssueOutcome):
         case.issues[record.number] = replace(
             issue, outcome=IssueOutcome(record.outcome), outcome_on=record.on
         )
+        _dated(case, f"issue:{record.number}:outcome", _month_only(record))
+
+
+def _dated(case: CaseHistory, label: str, month: bool) -> None:
+    """The date under `label` was given again: known to the month only, or to the day."""
+    if month:
+        case.approximate.add(label)
+    else:
+        case.approximate.discard(label)
 
 
 def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
@@ -382,9 +393,9 @@ def oecd_rows(
                         "number": i.number,
                         "chapters": [chapters.get(t, t) for t in i.chapters],
                         "decision": i.decision.value,
-                        "decided_on": i.decided_on.isoformat() if i.decided_on else None,
+                        "decided_on": case.shown(i.decided_on, f"issue:{i.number}:decided"),
                         "outcome": i.outcome.value if i.outcome else None,
-                        "outcome_on": i.outcome_on.isoformat() if i.outcome_on else None,
+                        "outcome_on": case.shown(i.outcome_on, f"issue:{i.number}:outcome"),
                     }
                     for i in sorted(case.issues.values(), key=lambda i: i.number)
                 ],

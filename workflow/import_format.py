@@ -26,7 +26,7 @@ from pydantic import (
 
 from states import limits
 from states.guidelines import SUBMITTER_TYPES
-from states.lifecycle import Outcome
+from states.issues import OUTCOMES
 from states.messages import N_
 from states.precision import HistoricalDate
 from workflow.commands import (
@@ -129,24 +129,31 @@ class Milestone(_Part):
     scope: OptionalText | None = Field(default=None, description="With accept: what was accepted, in part.")
 
 
-ISSUE_RESULTS = tuple(o.value for o in Outcome if o not in (Outcome.NOT_ACCEPTED, Outcome.TRANSFERRED))
-"""An issue's own result: what good offices or the examination came to for it."""
-IssueResult = Annotated[str, *_one_of(N_("issue result"), ISSUE_RESULTS)]
+IssueResult = Annotated[str, *_one_of(N_("issue result"), OUTCOMES)]
+"""An issue's own result: what good offices or the examination came to for it (states.issues)."""
 
 
 class Issue(_Part):
     """An issue of the submission, the Guidelines chapters it concerns, whether it was
-    accepted, and (accepted) its own result."""
+    accepted and when, and (accepted) its own result and when."""
 
     title: Text
     chapters: Annotated[list[Theme], Field(min_length=1)]
     accepted: bool
+    decided: Day | None = Field(
+        default=None, description="Default: the date of the accept or reject milestone."
+    )
     result: IssueResult | None = Field(default=None, description="Only for an accepted issue.")
+    concluded: Day | None = Field(
+        default=None, description="With a result; default: the conclude milestone's date."
+    )
 
     @model_validator(mode="after")
     def _result_if_accepted(self) -> Issue:
         if self.result is not None and not self.accepted:
             raise _refuse(N_("an issue that was not accepted has no result"))
+        if self.concluded is not None and self.result is None:
+            raise _refuse(N_("concluded goes with a result"))
         return self
 
 
@@ -180,13 +187,47 @@ class CaseLine(_Part):
             for earlier, before in dates[:n]:
                 if not day.not_before(before):
                     raise _refuse(
-                        N_("{later} {date} is before {earlier} {before}; milestones come in order"),
+                        N_("{later} {date} is before {earlier} {before}; dates come in order"),
                         later=what,
                         date=str(day),
                         earlier=earlier,
                         before=str(before),
                     )
+        for n, issue in enumerate(self.issues):
+            decided, concluded = self.issue_dates(issue)
+            where = f"issues[{n}]"
+            if decided is None:
+                raise _refuse(
+                    N_("{where}.decided is needed: the case has no accept or reject milestone to date it"),
+                    where=where,
+                )
+            if issue.result is not None and concluded is None:
+                raise _refuse(
+                    N_("{where}.concluded is needed: the case has no conclude milestone to date its result"),
+                    where=where,
+                )
+            pairs: list[tuple[str, HistoricalDate | None, str, HistoricalDate]] = [
+                (f"{where}.decided", decided, "received", self.received),
+                (f"{where}.concluded", concluded, f"{where}.decided", decided),
+            ]
+            for later_key, later_day, earlier_key, earlier_day in pairs:
+                if later_day is not None and not later_day.not_before(earlier_day):
+                    raise _refuse(
+                        N_("{later} {date} is before {earlier} {before}; dates come in order"),
+                        later=later_key,
+                        date=str(later_day),
+                        earlier=earlier_key,
+                        before=str(earlier_day),
+                    )
         return self
+
+    def issue_dates(self, issue: Issue) -> tuple[HistoricalDate | None, HistoricalDate | None]:
+        """When the issue was decided (as given, else the accept or reject milestone's date)
+        and concluded (with a result: as given, else the conclude milestone's date)."""
+        on = {m.trigger: m.date for m in reversed(self.milestones)}  # each trigger's first date
+        decided = issue.decided or on.get("accept") or on.get("reject")
+        concluded = (issue.concluded or on.get("conclude")) if issue.result is not None else None
+        return decided, concluded
 
     def content(self) -> dict[str, Any]:
         """The line's content as the import compares it (key order and spacing do not count)."""

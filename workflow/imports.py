@@ -22,16 +22,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
 from states import case as core
+from states import issues as rules
 from states import records
 from states.alerts import horizon, rungs_to_fire
+from states.calendar import CalendarRule
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.errors import ImportConflictError, ImportRefusedError, Input, InvalidInputError, NcpflowError
 from states.events import CaseOpened, CaseTransitioned
+from states.issues import Issue
 from states.lifecycle import Trigger
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
@@ -42,6 +45,9 @@ from workflow.config import Settings
 from workflow.import_format import LINES_MAX, CaseLine, Milestone
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
+
+if TYPE_CHECKING:
+    from states.records import AuditRecord
 
 log = get_logger("ncpflow.imports")
 
@@ -65,6 +71,17 @@ class Replayed:
     opened: CaseOpened
     opened_state: str  # the procedure's first state
     steps: tuple[tuple[Milestone, CaseTransitioned], ...]
+    issues: tuple[IssueSteps, ...] = ()
+
+
+@dataclass(frozen=True)
+class IssueSteps:
+    """An issue as decided (and concluded), with when each was: the instant and the date as
+    the file gave it (or as the milestone that dates it did)."""
+
+    issue: Issue
+    decided: tuple[datetime, HistoricalDate]
+    concluded: tuple[datetime, HistoricalDate] | None
 
 
 @dataclass(frozen=True)
@@ -191,11 +208,11 @@ def read_lines(text: str) -> tuple[list[Line], list[tuple[int, Input]]]:
 
 
 def _instant(
-    day: HistoricalDate, policy: Policy, after: datetime | None, now: datetime, what: str
+    day: HistoricalDate, calendar: CalendarRule, after: datetime | None, now: datetime, what: str
 ) -> datetime:
     """The instant a step is recorded at: the start of its day (of its month's first day when
     only the month is known), never before the step before it."""
-    instant = policy.calendar.start_of_day(day.first_day)
+    instant = calendar.start_of_day(day.first_day)
     if after is not None:
         instant = max(instant, after)
     if instant > now:
@@ -227,7 +244,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
         guidelines_edition=case.guidelines_edition,
         supporting_ncps=tuple(case.supporting_ncps),
     )
-    received_at = _instant(case.received, policy, None, now, "received")
+    received_at = _instant(case.received, policy.calendar, None, now, "received")
     current, opened = core.open_case(
         reference=reference,
         title=case.title,
@@ -242,7 +259,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
     steps = []
     for n, milestone in enumerate(case.milestones):
         where = f"milestones[{n}]"
-        at = _instant(milestone.date, policy, current.last_event_at, now, f"{where}.date")
+        at = _instant(milestone.date, policy.calendar, current.last_event_at, now, f"{where}.date")
         try:
             current, event = core.advance(
                 current,
@@ -262,7 +279,58 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
                 problem=_as_input(error),
             ) from None
         steps.append((milestone, event))
-    return Replayed(current, opened, opened_state, tuple(steps))
+    issues = tuple(_issue_steps(case, n, steps, received_at, current, now) for n in range(len(case.issues)))
+    return Replayed(current, opened, opened_state, tuple(steps), issues)
+
+
+def _issue_steps(
+    case: CaseLine,
+    n: int,
+    steps: Sequence[tuple[Milestone, CaseTransitioned]],
+    received_at: datetime,
+    current: Case,
+    now: datetime,
+) -> IssueSteps:
+    """Issue `n` of the file decided, and concluded when it has a result, by the rules of
+    `states.issues`: on its own dates, else when the milestone that dates it happened."""
+    given = case.issues[n]
+    where = f"issues[{n}]"
+    first: dict[str, tuple[datetime, HistoricalDate]] = {}
+    for milestone, event in steps:
+        first.setdefault(milestone.trigger, (event.at, milestone.date))
+    calendar = current.calendar
+
+    def dated(
+        day: HistoricalDate | None, triggers: tuple[str, ...], after: datetime, what: str
+    ) -> tuple[datetime, HistoricalDate]:
+        if day is not None:
+            return _instant(day, calendar, after, now, what), day
+        return next(first[t] for t in triggers if t in first)  # the format saw that one exists
+
+    made = rules.new_issue((), title=given.title, chapters_given=given.chapters)
+    made = replace(made, number=n + 1)
+    decided = dated(given.decided, ("accept", "reject"), received_at, f"{where}.decided")
+    chosen = rules.IssueDecision.ACCEPTED if given.accepted else rules.IssueDecision.NOT_ACCEPTED
+    state = current.state
+    made = rules.decide(
+        made,
+        chosen,
+        on=calendar.local_date(decided[0]),
+        received_on=current.received_on,
+        reference=current.reference,
+        state=state,
+    )
+    concluded = None
+    if given.result is not None:
+        concluded = dated(given.concluded, ("conclude",), decided[0], f"{where}.concluded")
+        made = rules.conclude(
+            made,
+            rules.IssueOutcome(given.result),
+            on=calendar.local_date(concluded[0]),
+            reference=current.reference,
+            state=state,
+        )
+    return IssueSteps(made, decided, concluded)
 
 
 def check(text: str, *, source: str, policy: Policy, actor: str, now: datetime) -> list[Line]:
@@ -300,9 +368,78 @@ def _keep(tx: Transaction, *, prefix: str, reference: str) -> None:
         tx.imports.reserve(prefix=prefix, year=int(year), number=int(number))
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """An audit entry to write, where it goes in time: its instant, then `rank` (the opening,
+    a milestone, an issue's decision, its conclusion) among steps at the same instant."""
+
+    at: datetime
+    rank: int
+    record: AuditRecord
+    from_state: str | None = None
+    to_state: str | None = None
+    reason: str | None = None
+
+
+def _entries(line: Line, replayed: Replayed, *, actor: str, source: str, now: datetime) -> list[_Entry]:
+    """The case's audit entries in the order their dates give them, each marked imported."""
+    case = line.case
+
+    def mark(day: HistoricalDate) -> records.Imported:
+        return _imported(line, day, actor=actor, source=source)
+
+    opened = records.Opened.of(
+        replayed.opened,
+        title=case.title,
+        parties=replayed.case.parties,
+        details=replayed.case.details,
+        recorded_at=now,
+    )
+    received = replayed.opened.at
+    found = [
+        _Entry(
+            received,
+            0,
+            replace(opened, imported=records.ImportedCase.of(mark(case.received), sources=case.sources)),
+            None,
+            replayed.opened_state,
+            OPENED_REASON,
+        )
+    ]
+    for n, (milestone, event) in enumerate(replayed.steps):
+        step = records.Transitioned.of(event, version=n + 2, recorded_at=now)
+        found.append(
+            _Entry(
+                event.at,
+                1,
+                replace(step, imported=mark(milestone.date)),
+                event.from_state,
+                event.to_state,
+                event.reason,
+            )
+        )
+    for each in replayed.issues:
+        issue = each.issue
+        number, chapters = issue.number, issue.chapters
+        found.append(
+            _Entry(received, 0, records.IssueAdded(number, issue.title, chapters, now, mark(case.received)))
+        )
+        (at, day), on = each.decided, issue.decided_on
+        assert on is not None
+        found.append(_Entry(at, 2, records.IssueDecided(number, issue.decision.value, on, now, mark(day))))
+        if each.concluded is not None and issue.outcome is not None and issue.outcome_on is not None:
+            (at, day), outcome = each.concluded, issue.outcome.value
+            found.append(
+                _Entry(at, 3, records.IssueConcluded(number, outcome, issue.outcome_on, now, mark(day)))
+            )
+    return sorted(found, key=lambda entry: (entry.at, entry.rank))  # stable: as listed otherwise
+
+
 def _write(
     tx: Transaction, line: Line, *, settings: Settings, actor: str, source: str, now: datetime
 ) -> Case:
+    """The case, its issues and their audit entries; an issue's entries leave the case in the
+    state it was in at that moment."""
     case = line.case
     prefix = settings.ncp.reference_prefix
     # Kept numbers are held back first (`_keep`), so an allocated one is never a kept one.
@@ -310,33 +447,20 @@ def _write(
     replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
     saved = replace(replayed.case, version=1 + len(replayed.steps))
     tx.cases.add(saved)
-    opened = records.Opened.of(
-        replayed.opened, title=case.title, parties=saved.parties, details=saved.details, recorded_at=now
-    )
-    mark = _imported(line, case.received, actor=actor, source=source)
-    issues = tuple(
-        records.ImportedIssue(issue.title, tuple(issue.chapters), issue.accepted, issue.result)
-        for issue in case.issues
-    )
-    tx.audit.append(
-        case_ref=reference,
-        actor=actor,
-        at=replayed.opened.at,
-        from_state=None,
-        to_state=replayed.opened_state,
-        reason=OPENED_REASON,
-        record=replace(opened, imported=records.ImportedCase.of(mark, sources=case.sources, issues=issues)),
-    )
-    for n, (milestone, event) in enumerate(replayed.steps):
-        record = records.Transitioned.of(event, version=n + 2, recorded_at=now)
+    for each in replayed.issues:
+        tx.issues.add(reference, each.issue, at=now)
+    state = replayed.opened_state
+    for entry in _entries(line, replayed, actor=actor, source=source, now=now):
+        if entry.to_state is not None:
+            state = entry.to_state
         tx.audit.append(
             case_ref=reference,
             actor=actor,
-            at=event.at,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            reason=event.reason,
-            record=replace(record, imported=_imported(line, milestone.date, actor=actor, source=source)),
+            at=entry.at,
+            from_state=entry.from_state if entry.to_state is not None else state,
+            to_state=state,
+            reason=entry.reason,
+            record=entry.record,
         )
     tx.imports.add(
         external_id=case.external_id,

@@ -292,14 +292,22 @@ def test_a_dry_run_writes_nothing_and_says_what_would_be_created(
 def test_each_imported_step_is_an_audit_entry_marked_imported_and_the_chain_verifies(
     services: Services,
 ) -> None:
-    """One entry per case and milestone, each naming the importer, source, line and the date
-    with its precision; the chain verifies."""
+    """One entry per case, milestone and issue step, each naming the importer, source, line
+    and the date with its precision; the chain verifies."""
     run(services)
     entries = audit.audit_entries(uow=services.uow)
-    assert len(entries) == sum(1 + len(c["milestones"]) for c in CASES)
+    issue_steps = sum(2 + ("result" in i) for c in CASES for i in c.get("issues", ()))
+    assert len(entries) == sum(1 + len(c["milestones"]) for c in CASES) + issue_steps
+    kinds = (
+        records.Opened
+        | records.Transitioned
+        | records.IssueAdded
+        | records.IssueDecided
+        | records.IssueConcluded
+    )
     for entry in entries:
         record = records.read(entry)
-        assert isinstance(record, records.Opened | records.Transitioned)
+        assert isinstance(record, kinds)
         assert record.imported is not None and entry.actor == "importer"
         assert record.imported.source == "historical_cases.jsonl"
     first = records.read(entries[0])
@@ -393,8 +401,11 @@ def test_an_accepted_case_with_issues_not_accepted_gets_a_scope_naming_them(serv
     case["milestones"] = [dict(m) for m in case["milestones"]]
     del case["milestones"][1]["scope"]
     result = run(services, json.dumps(case))
-    accept = records.read(audit.audit_entries(uow=services.uow, case_ref=result.lines[0].reference)[2])
-    assert isinstance(accept, records.Transitioned) and accept.trigger == "accept"
+    steps = [
+        records.read(e) for e in audit.audit_entries(uow=services.uow, case_ref=result.lines[0].reference)
+    ]
+    accept = next(r for r in steps if isinstance(r, records.Transitioned) and r.trigger == "accept")
+    assert isinstance(accept, records.Transitioned)
     assert accept.scope == (
         "accepted: Consultation with affected communities; not accepted: Remediation of past harm"
     )
@@ -420,3 +431,57 @@ def test_the_import_settles_only_its_own_cases_alerts(services: Services) -> Non
     run(services)
     fired = sweep(uow=services.uow, clock=services.clock, settings=services.settings, render=services.render)
     assert fired and {alert["case"] for alert in fired} == {mine}
+
+
+def test_issues_come_in_as_the_cases_issues_dated_by_their_milestones(services: Services) -> None:
+    """A partially accepted case: issue 1 accepted at `accept` with its result at `conclude`,
+    issue 2 not accepted; the reports count the case as partially accepted."""
+    from workflow.queries import case_issues
+
+    result = run(services)
+    line = next(line for line in result.lines if line.external_id == "NO-2011-09")
+    assert line.reference is not None
+    shown = case_issues(uow=services.uow, reference=line.reference)
+    issues = [(i.number, i.decision, i.decided_on, i.outcome, i.outcome_on) for i in shown.issues]
+    assert issues == [
+        (1, "accepted", date(2012, 3, 19), "agreement", date(2013, 2, 11)),
+        (2, "not_accepted", date(2012, 3, 19), None, None),
+    ]
+    oecd = {row["reference"]: row for row in reports.oecd(uow=services.uow, settings=services.settings)}
+    assert oecd[line.reference]["partially_accepted"] is True
+    month = next(line.reference for line in result.lines if line.external_id == "NO-2017-18")
+    assert [i["decided_on"] for i in oecd[month]["issues"]] == ["2017-12-04", "2017-12-04"]
+
+
+def test_an_issue_dated_only_to_the_month_is_shown_as_a_month(services: Services) -> None:
+    """`decided: 2008-09` stays a month in `report oecd`; the entries keep the case's order."""
+    case = dict(CASES[5])  # accepted 2008-09
+    case["issues"] = [
+        {"title": "Child labour", "chapters": ["human_rights"], "accepted": True, "result": "agreement"}
+    ]
+    result = run(services, json.dumps(case))
+    reference = result.lines[0].reference
+    row = reports.oecd(uow=services.uow, settings=services.settings)[0]
+    assert row["issues"][0]["decided_on"] == "2008-09" and row["issues"][0]["outcome_on"] == "2009-10"
+    kinds = [entry.kind for entry in audit.audit_entries(uow=services.uow, case_ref=reference)]
+    assert kinds == [
+        "opened",
+        "issue_added",
+        "transitioned",
+        "transitioned",
+        "issue_decided",
+        "transitioned",
+        "issue_concluded",
+        "transitioned",
+        "transitioned",
+    ]
+    assert audit.verify_chain(uow=services.uow).ok
+
+
+def test_an_issue_without_a_date_for_its_decision_is_refused(services: Services) -> None:
+    """A case without accept or reject, an issue without `decided`: the line names the key."""
+    case = {**CASES[28], "issues": [{"title": "Cobalt", "chapters": ["human_rights"], "accepted": True}]}
+    with pytest.raises(ImportRefusedError, match=r"line 1: issues\[0\]\.decided is needed"):
+        run(services, json.dumps(case))
+    case["issues"][0]["decided"] = "2024-11"
+    assert run(services, json.dumps(case)).created == 1

@@ -51,6 +51,11 @@ def test_the_command_imports_once_then_finds_everything_unchanged(
     assert again.returncode == 0 and "0 created, 30 unchanged" in again.stdout
     assert dump(database_url) == before
     assert ncp.json("audit", "verify", "--json") == head
+    issues = ncp.json("case", "issue", "list", "NCP-2011-001", "--json")["issues"]
+    assert [(i["decision"], i["outcome"]) for i in issues] == [
+        ("accepted", "agreement"),
+        ("not_accepted", None),
+    ]
     log = ncp("audit", "log", "NCP-1999-001", "--format", "jsonl").stdout.splitlines()
     imported = [json.loads(line)["data"]["imported"] for line in log]
     assert [(i["date"], i["precision"]) for i in imported[:2]] == [("1999-05", "month"), ("1999-06", "month")]
@@ -148,6 +153,11 @@ def test_an_admin_imports_through_the_api_once_and_again_nothing_changes(
     again = post(api, admin, TEXT)
     assert (again.json()["created"], again.json()["unchanged"]) == (0, 30)
     assert dump(database_url) == before
+    issues = api.client.get("/api/cases/NCP-2011-001/issues", headers=admin).json()["issues"]
+    assert [(i["decision"], i["decided_on"]) for i in issues] == [
+        ("accepted", "2012-03-19"),
+        ("not_accepted", "2012-03-19"),
+    ]
     entries = api.client.get("/api/cases/NCP-1999-001/audit", headers=admin).json()["items"]
     imported = entries[0]["data"]["imported"]
     assert (imported["date"], imported["precision"], imported["source"]) == (

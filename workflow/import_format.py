@@ -157,6 +157,19 @@ class Issue(_Part):
         return self
 
 
+def _not_before(later: tuple[str, HistoricalDate], earlier: tuple[str, HistoricalDate]) -> None:
+    """Refused unless `later`'s date may follow `earlier`'s: by the day where both are days, by
+    the month where either is known to the month only."""
+    if not later[1].not_before(earlier[1]):
+        raise _refuse(
+            N_("{later} {date} is before {earlier} {before}; dates come in order"),
+            later=later[0],
+            date=str(later[1]),
+            earlier=earlier[0],
+            before=str(earlier[1]),
+        )
+
+
 class CaseLine(_Part):
     """One line of an import file: one historical case."""
 
@@ -178,21 +191,14 @@ class CaseLine(_Part):
 
     @model_validator(mode="after")
     def _in_order(self) -> CaseLine:
-        """Each milestone no earlier than every date before it: by the day where both are days,
-        by the month where either is known to the month only."""
+        """Each milestone no earlier than every date before it, and each issue decided no
+        earlier than the receipt and concluded no earlier than its decision."""
         dates = [("received", self.received)] + [
             (f"milestones[{n}].date", milestone.date) for n, milestone in enumerate(self.milestones)
         ]
-        for n, (what, day) in enumerate(dates[1:], start=1):
-            for earlier, before in dates[:n]:
-                if not day.not_before(before):
-                    raise _refuse(
-                        N_("{later} {date} is before {earlier} {before}; dates come in order"),
-                        later=what,
-                        date=str(day),
-                        earlier=earlier,
-                        before=str(before),
-                    )
+        for n, later in enumerate(dates[1:], start=1):
+            for earlier in dates[:n]:
+                _not_before(later, earlier)
         for n, issue in enumerate(self.issues):
             decided, concluded = self.issue_dates(issue)
             where = f"issues[{n}]"
@@ -201,24 +207,14 @@ class CaseLine(_Part):
                     N_("{where}.decided is needed: the case has no accept or reject milestone to date it"),
                     where=where,
                 )
+            _not_before((f"{where}.decided", decided), dates[0])
             if issue.result is not None and concluded is None:
                 raise _refuse(
                     N_("{where}.concluded is needed: the case has no conclude milestone to date its result"),
                     where=where,
                 )
-            pairs: list[tuple[str, HistoricalDate | None, str, HistoricalDate]] = [
-                (f"{where}.decided", decided, "received", self.received),
-                (f"{where}.concluded", concluded, f"{where}.decided", decided),
-            ]
-            for later_key, later_day, earlier_key, earlier_day in pairs:
-                if later_day is not None and not later_day.not_before(earlier_day):
-                    raise _refuse(
-                        N_("{later} {date} is before {earlier} {before}; dates come in order"),
-                        later=later_key,
-                        date=str(later_day),
-                        earlier=earlier_key,
-                        before=str(earlier_day),
-                    )
+            if concluded is not None:
+                _not_before((f"{where}.concluded", concluded), (f"{where}.decided", decided))
         return self
 
     def issue_dates(self, issue: Issue) -> tuple[HistoricalDate | None, HistoricalDate | None]:

@@ -208,6 +208,32 @@ def test_a_file_with_one_bad_line_imports_nothing_and_names_the_line(
         ({"colour": "red"}, "colour is not an input of this command"),
         ({"received": 2007}, "received must be text: a date (YYYY-MM-DD) or a month (YYYY-MM)"),
         (
+            {"issues": [{"title": "X", "chapters": ["environment"], "accepted": True, "decided": "1999-01"}]},
+            "issues[0].decided 1999-01 is before received 1999-05",
+        ),
+        (
+            {
+                "issues": [
+                    {
+                        "title": "X",
+                        "chapters": ["environment"],
+                        "accepted": True,
+                        "result": "agreement",
+                        "concluded": "1999-05",
+                    }
+                ]
+            },
+            "issues[0].concluded 1999-05 is before issues[0].decided 2000-02",
+        ),
+        (
+            {
+                "issues": [
+                    {"title": "X", "chapters": ["environment"], "accepted": False, "concluded": "2000-05"}
+                ]
+            },
+            "issues[0]: concluded goes with a result",
+        ),
+        (
             {
                 "parties": [
                     {"role": "submitter", "name": "K", "type": "robot"},

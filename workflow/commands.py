@@ -368,6 +368,7 @@ class EditCase(Command):
     sector: OptionalName | None = Field(default=None, description='"" clears it.')
     guidelines_edition: EditionOrEmpty | None = Field(default=None, description='"" clears it.')
     supporting_ncps: Countries | None = Field(default=None, description="Replaces the supporting NCPs.")
+    at: When | None = None
 
 
 class AdvanceCase(Command):
@@ -413,6 +414,7 @@ class ExtendDeadline(Command):
     reason: Text
     days: Days | None = None
     months: Months | None = Field(default=None, validate_default=True)
+    at: When | None = None
 
     @field_validator("months")
     @classmethod

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from states import limits
 from states.calendar import CalendarRule
 from states.errors import Input, InvalidInputError
 from states.guidelines import SUBMITTER_TYPES, THEMES
 from states.messages import N_
+
+if TYPE_CHECKING:
+    from states.case import Case
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -32,6 +35,7 @@ def one_of(known: Iterable[str], value: str, what: str) -> str:
     return str(value)
 
 
+AT = Input("", "at")  # the effective time of a step: `--at`, the API's `at`
 WHEN_MAX = 40  # characters: the longest ISO datetime with microseconds and offset is 32
 
 
@@ -128,6 +132,12 @@ def resolve_when(
             last=not_before.isoformat(),
         )
     return instant
+
+
+def step_at(value: date | datetime | None, *, case: Case, now: datetime) -> datetime:
+    """When a step on `case` took effect (the input `at`, default now): never in the future,
+    never before the case's last step (`Case.last_event_at`, itself an effective time)."""
+    return resolve_when(value, calendar=case.calendar, now=now, not_before=case.last_event_at, what=AT)
 
 
 def _input(what: str | Input) -> Input:

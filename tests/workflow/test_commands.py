@@ -186,6 +186,7 @@ def test_an_edit_may_clear_the_sector_and_the_edition() -> None:
         "sector": "",
         "guidelines_edition": "",
         "supporting_ncps": None,
+        "at": None,
     }
 
 

@@ -186,6 +186,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Triggers",
         "CaseIssues",
         "ImportReport",
+        "TimelinesReport",
+        "AnnualReport",
+        "OecdRow",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from states import limits
 from states.calendar import CalendarRule
 from states.errors import Input, InvalidInputError
-from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.messages import N_
 
 if TYPE_CHECKING:
@@ -148,11 +148,9 @@ def _show(value: date | datetime | None, instant: datetime) -> str:
     return value.isoformat() if value is not None else instant.isoformat()
 
 
-EDITIONS = ("2011", "2023", "both")
-
-
 def edition(value: str | None) -> str | None:
-    """The Guidelines edition that applies: 2011 (harm before 8 June 2023), 2023, or both."""
+    """The Guidelines edition that applies (`states.guidelines.EDITIONS`): 1976 to 2023, or both
+    (2011 and 2023, harm that continued past 8 June 2023)."""
     if value is None or value == "":
         return None
     if value not in EDITIONS:

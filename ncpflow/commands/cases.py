@@ -39,7 +39,11 @@ def case_open(
     ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
     guidelines_edition: Annotated[
-        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both (harm that continues).")
+        str | None,
+        typer.Option(
+            "--guidelines-edition",
+            help="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both (2011 and 2023: harm that continues).",
+        ),
     ] = None,
     supporting_ncp: Annotated[
         list[str] | None, typer.Option("--supporting-ncp", help="ISO 3166 code of a supporting NCP (repeat).")
@@ -95,7 +99,8 @@ def case_edit(
     ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
     guidelines_edition: Annotated[
-        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both.")
+        str | None,
+        typer.Option("--guidelines-edition", help="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both."),
     ] = None,
     supporting_ncp: Annotated[
         list[str] | None, typer.Option("--supporting-ncp", help="Replaces the supporting NCPs (repeat).")

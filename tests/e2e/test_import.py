@@ -158,6 +158,18 @@ def test_an_admin_imports_through_the_api_once_and_again_nothing_changes(
         ("accepted", "2012-03-19"),
         ("not_accepted", "2012-03-19"),
     ]
+    oecd = {row["reference"]: row for row in api.client.get("/api/reports/oecd", headers=admin).json()}
+    assert (oecd["NCP-1999-001"]["date_received"], oecd["NCP-1999-001"]["date_concluded"]) == (
+        "1999-05",
+        "2000-02",
+    )
+    plain = api.client.get("/api/reports/timelines", headers=admin).json()
+    counted = api.client.get("/api/reports/timelines?include_approximate=true", headers=admin).json()
+    assert (plain["approximate_included"], counted["approximate_included"]) == (False, True)
+    medians = [r["totals"]["initial_assessment"]["median_days"] for r in (plain, counted)]
+    assert medians[0] != medians[1]
+    annual = api.client.get("/api/reports/annual?year=2000&include_approximate=true", headers=admin).json()
+    assert annual["median_days_to_initial_assessment"] == 276
     entries = api.client.get("/api/cases/NCP-1999-001/audit", headers=admin).json()["items"]
     imported = entries[0]["data"]["imported"]
     assert (imported["date"], imported["precision"], imported["source"]) == (

@@ -34,6 +34,7 @@ class Action(StrEnum):
     PAUSE_CASE = "pause cases"
     RESUME_CASE = "resume cases"
     EXTEND_DEADLINE = "extend deadlines"
+    RECORD_FACT = "record facts of cases"
     REASSIGN_CASE = "reassign cases"
     RECUSE_MEMBER = "recuse members"
     IMPORT_CASES = "import past cases"
@@ -44,6 +45,7 @@ class Action(StrEnum):
     READ_MEMBERS = "read the members and the rotation"
     READ_REPORTS = "read reports"
     MANAGE_USERS = "manage users"
+    MIGRATE_CASE = "migrate cases to another procedure version"
 
 
 # What every signed-in user may do, whatever its role.
@@ -61,8 +63,10 @@ _ON_CASES = frozenset(
         Action.PAUSE_CASE,
         Action.RESUME_CASE,
         Action.EXTEND_DEADLINE,
+        Action.RECORD_FACT,
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
+        Action.MIGRATE_CASE,
     }
 )
 
@@ -72,7 +76,13 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
-    | {Action.EXPORT_AUDIT, Action.MANAGE_USERS, Action.REVEAL_IDENTITIES, Action.IMPORT_CASES},
+    | {
+        Action.EXPORT_AUDIT,
+        Action.MANAGE_USERS,
+        Action.REVEAL_IDENTITIES,
+        Action.MIGRATE_CASE,
+        Action.IMPORT_CASES,
+    },
 }
 
 

@@ -40,7 +40,7 @@ from states.limits import NAME_MAX, check_text
 from states.messages import N_
 from states.permissions import Action
 from states.precision import HistoricalDate
-from workflow import commands
+from workflow import commands, versions
 from workflow.config import Settings
 from workflow.import_format import LINES_MAX, CaseLine, Milestone
 from workflow.logging import get_logger
@@ -394,6 +394,7 @@ def _entries(line: Line, replayed: Replayed, *, actor: str, source: str, now: da
         parties=replayed.case.parties,
         details=replayed.case.details,
         recorded_at=now,
+        procedure=replayed.case.procedure,
     )
     received = replayed.opened.at
     found = [
@@ -446,6 +447,8 @@ def _write(
     reference = case.reference or tx.cases.next_reference(prefix=prefix, year=case.received.first_day.year)
     replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
     saved = replace(replayed.case, version=1 + len(replayed.steps))
+    # The version the case follows is kept with it (refused when its content changed).
+    versions.ensure_stored(tx, saved.procedure, at=now)
     tx.cases.add(saved)
     for each in replayed.issues:
         tx.issues.add(reference, each.issue, at=now)

@@ -157,7 +157,7 @@ def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date
         start = (
             case.received if stage in {"initial_assessment", "procedure"} else case.stage_starts.get(stage)
         )
-        if start is None:
+        if start is None or stage not in timelines:  # a stage the procedure has no deadline for
             continue
         end = case.stage_ends.get(stage)
         finished = end is not None

@@ -10,7 +10,6 @@ from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError
-from states.lifecycle import DeadlineName
 from states.messages import N_
 from states.records import AuditRecord
 from workflow import inputs
@@ -122,7 +121,6 @@ def extend_deadline(
     months: int | None = None,
 ) -> Case:
     """Give one open deadline more time (before or after it falls due), with a reason."""
-    name = inputs.choice(DeadlineName, deadline, "deadline")
     if (days is None) == (months is None):
         raise InvalidInputError(
             N_("give exactly one of {days} N or {months} N"),
@@ -132,6 +130,7 @@ def extend_deadline(
     limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     with _step(uow, reference) as (tx, case):
+        name = inputs.one_of(case.procedure.deadlines, deadline, N_("deadline"), "deadline")
         now = clock.now()  # under the write lock: never before the step just committed
         extended, event = pausing.extend(
             case, deadline=name, amount=amount, actor=actor, reason=reason, at=max(now, case.last_event_at)
@@ -144,6 +143,6 @@ def extend_deadline(
             at=event.at,
             reason=reason,
             record=lambda version: records.Extended(
-                name.value, event.amount, (records.MovedDue.of(event.moved),), version, now
+                name, event.amount, (records.MovedDue.of(event.moved),), version, now
             ),
         )

@@ -97,7 +97,9 @@ FLAGS = {
     "supporting_ncps": "--supporting-ncp",
     "org_numbers": "--org-number",
     "expected_version": "--expect-version",
+    "chapters": "--chapter",
     "trigger": "TRIGGER",
+    "number": "N",
     "name": "NAME",
 }
 
@@ -237,6 +239,8 @@ def case_panel(view: dict[str, Any]) -> None:
         flag = " (identity confidential)" if party["confidential"] else ""
         kind = f", {party['type']}" if party["type"] else ""
         out.print(f"{party['role']}: {escape(party['name'])}{kind}{flag}")
+    if view.get("issues"):
+        issue_lines(view["reference"], view["issues"])
     table = Table(title="Deadlines", title_justify="left")
     for column in ("deadline", "due", "status", "explanation"):
         table.add_column(column, no_wrap=column != "explanation")
@@ -245,6 +249,22 @@ def case_panel(view: dict[str, Any]) -> None:
         status = f"[{style}]{d['status']}[/]" if style else d["status"]
         table.add_row(d["name"], d["due"], status, escape(d["explanation"]))
     out.print(table)
+
+
+def issue_lines(reference: str, issues: list[dict[str, Any]]) -> None:
+    """A case's issues, one line each: number, title, chapters, decision, outcome."""
+    if not issues:
+        out.print(f"{escape(reference)}: no issues recorded")
+        return
+    for issue in issues:
+        decided = f" on {issue['decided_on']}" if issue["decided_on"] else ""
+        outcome = f"; outcome: {issue['outcome']} on {issue['outcome_on']}" if issue["outcome"] else ""
+        chapters = "[" + ", ".join(issue["chapters"]) + "]"
+        out.print(
+            f"issue {issue['number']}: {escape(issue['title'])} {escape(chapters)}: "
+            f"{issue['decision']}{decided}{outcome}",
+            soft_wrap=True,
+        )
 
 
 def _lead_lines(view: dict[str, Any]) -> None:

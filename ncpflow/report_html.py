@@ -28,6 +28,17 @@ def page(title: str, body: str) -> str:
     )
 
 
+def _item(value: Any) -> str:
+    """One item of a list cell; an object (an OECD row's issue) as its labelled values."""
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{k.replace('_', ' ')}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+            for k, v in value.items()
+            if v is not None and v != []
+        )
+    return str(value)
+
+
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     body = []
@@ -36,7 +47,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
         for c in columns:
             value = row.get(c)
             text = (
-                ", ".join(map(str, value))
+                (" | " if any(isinstance(v, dict) for v in value) else ", ").join(map(_item, value))
                 if isinstance(value, list)
                 else ("" if value is None else str(value))
             )

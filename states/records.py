@@ -837,6 +837,45 @@ class SignInThrottled(_Record):
     locked: str
 
 
+# -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueAdded(_Record):
+    """An issue of the case recorded: its number, title and Guidelines chapters (undecided)."""
+
+    KIND: ClassVar[str] = "issue_added"
+
+    number: int
+    title: str
+    chapters: tuple[str, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueDecided(_Record):
+    """An issue accepted or not (`decision`), on the NCP-local day `on`."""
+
+    KIND: ClassVar[str] = "issue_decided"
+
+    number: int
+    decision: str
+    on: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueConcluded(_Record):
+    """An accepted issue's own outcome, on the NCP-local day `on`."""
+
+    KIND: ClassVar[str] = "issue_concluded"
+
+    number: int
+    outcome: str
+    on: date
+    recorded_at: datetime
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -866,6 +905,9 @@ DeclaredRecord = (
     | TotpRemoved
     | SignInFailed
     | SignInThrottled
+    | IssueAdded
+    | IssueDecided
+    | IssueConcluded
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -24,6 +24,10 @@ Rules (all days are local calendar dates in the NCP's zone):
   (the stage's `used`); median days to conclusion from receipt to the outcome transition, less
   paused days, over cases concluded that year; leads per member: the lead (after reassignments
   and recusals) of each case received that year.
+* Issues (`issue_added`, `issue_decided`, `issue_concluded`): each case's issues as last decided.
+  `partially_accepted` counts the cases accepted that year (the `accept` step) of which at least
+  one issue is not accepted (`states.issues.partially_accepted`); an OECD row lists each issue's
+  chapters, decision and outcome with their dates (not its title: free text, as the case's).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +43,7 @@ from states import records
 from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
+from states.issues import Issue, IssueDecision, IssueOutcome, partially_accepted
 from states.lifecycle import Outcome
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
@@ -66,6 +71,12 @@ class CaseHistory:
     submitter_types: tuple[str, ...] = ()
     supporting_ncps: tuple[str, ...] = ()
     guidelines_edition: str | None = None
+    issues: dict[int, Issue] = field(default_factory=dict)
+
+    @property
+    def partially_accepted(self) -> bool:
+        decisions = (i.decision for i in self.issues.values())
+        return partially_accepted(decisions, case_accepted=self.accepted_on is not None)
 
 
 def _day(at: str, timezone: str) -> date:
@@ -131,7 +142,28 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             case.lead = record.decision.chosen
         elif isinstance(record, records.LeadReassigned):
             case.lead = record.to
+        elif isinstance(record, records.IssueAdded | records.IssueDecided | records.IssueConcluded):
+            _apply_issue(case, record)
     return cases
+
+
+def _apply_issue(
+    case: CaseHistory, record: records.IssueAdded | records.IssueDecided | records.IssueConcluded
+) -> None:
+    if isinstance(record, records.IssueAdded):
+        case.issues[record.number] = Issue(record.number, record.title, record.chapters)
+        return
+    issue = case.issues.get(record.number)
+    if issue is None:
+        return
+    if isinstance(record, records.IssueDecided) and record.decision in set(IssueDecision):
+        case.issues[record.number] = replace(
+            issue, decision=IssueDecision(record.decision), decided_on=record.on
+        )
+    elif isinstance(record, records.IssueConcluded) and record.outcome in set(IssueOutcome):
+        case.issues[record.number] = replace(
+            issue, outcome=IssueOutcome(record.outcome), outcome_on=record.on
+        )
 
 
 def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
@@ -260,6 +292,9 @@ def annual_report(
         "as_of": as_of.isoformat(),
         "received": sum(1 for c in every if c.received.year == year),
         "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
+        "partially_accepted": sum(
+            1 for c in every if c.accepted_on and c.accepted_on.year == year and c.partially_accepted
+        ),
         "not_accepted": outcomes["not_accepted"],
         "concluded": len(concluded),
         **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
@@ -291,6 +326,18 @@ def oecd_rows(
                 "status": case.state,
                 "outcome": case.outcome,
                 "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None,
+                "partially_accepted": case.partially_accepted,
+                "issues": [
+                    {
+                        "number": i.number,
+                        "chapters": [chapters.get(t, t) for t in i.chapters],
+                        "decision": i.decision.value,
+                        "decided_on": i.decided_on.isoformat() if i.decided_on else None,
+                        "outcome": i.outcome.value if i.outcome else None,
+                        "outcome_on": i.outcome_on.isoformat() if i.outcome_on else None,
+                    }
+                    for i in sorted(case.issues.values(), key=lambda i: i.number)
+                ],
             }
         )
     return rows

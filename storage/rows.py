@@ -53,6 +53,21 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class CaseIssueRow(NamedTuple):
+    """A row of `case_issues`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    title: Any
+    chapters: Any
+    decision: Any
+    decided_on: Any
+    outcome: Any
+    outcome_on: Any
+    created_at: Any
+
+
 class CaseRow(NamedTuple):
     """A row of `cases`."""
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
 
 # Any constant will do, as long as every writer uses the same one.
@@ -69,6 +70,12 @@ class SqlTransaction:
         from storage.outbox import SqlOutbox
 
         return SqlOutbox(self.db)
+
+    @cached_property
+    def issues(self) -> SqlIssueStore:
+        from storage.issues import SqlIssueStore
+
+        return SqlIssueStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -265,6 +265,24 @@ class ApiTokenRow(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class CaseIssueRow(SQLModel, table=True):
+    """An issue of a case (migration 0008_case_issues): its chapters, decision and outcome."""
+
+    __tablename__ = "case_issues"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_issues_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case, in the order added
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    chapters: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of chapter ids
+    decision: str  # undecided, accepted, not_accepted
+    decided_on: date | None = None
+    outcome: str | None = None
+    outcome_on: date | None = None
+    created_at: datetime
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

@@ -166,6 +166,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "ReassignLead",
         "RecuseLead",
         "AddUser",
+        "AddIssue",
+        "DecideIssue",
+        "ConcludeIssue",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -174,7 +177,15 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
-    "workflow.read_models": {"json_of", "Case", "CasePage", "AuditEntry", "AuditPage", "Triggers"},
+    "workflow.read_models": {
+        "json_of",
+        "Case",
+        "CasePage",
+        "AuditEntry",
+        "AuditPage",
+        "Triggers",
+        "CaseIssues",
+    },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
     # Keys and files outside the database (keygen, public key, offline verify --file):

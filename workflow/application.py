@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
+    from states.issues import Issue
     from states.members import MemberChanges
     from states.signatures import Signer
     from states.users import ApiToken
@@ -176,7 +177,8 @@ class _Group:
 
 
 class CaseUseCases(_Group):
-    """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; read and view."""
+    """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; their issues; read
+    and view."""
 
     def open(
         self,
@@ -380,6 +382,86 @@ class CaseUseCases(_Group):
             notices=app.notices,
         )
 
+    def add_issue(
+        self,
+        *,
+        reference: str,
+        actor: str,
+        title: str,
+        chapters: Sequence[str],
+        reason: str | None = None,
+    ) -> Issue:
+        """A new issue of the case (numbered after its last), tied to Guidelines chapters."""
+        from workflow import issues
+
+        return issues.add_issue(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            title=title,
+            chapters=chapters,
+            reason=reason,
+        )
+
+    def decide_issue(
+        self,
+        *,
+        reference: str,
+        number: int,
+        decision: str,
+        actor: str,
+        at: When = None,
+        reason: str | None = None,
+    ) -> Issue:
+        """Issue `number` accepted or not_accepted, on the day `at` (default today)."""
+        from workflow import issues
+
+        return issues.decide_issue(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            number=number,
+            decision=decision,
+            actor=actor,
+            at=at,
+            reason=reason,
+        )
+
+    def conclude_issue(
+        self,
+        *,
+        reference: str,
+        number: int,
+        outcome: str,
+        actor: str,
+        at: When = None,
+        reason: str | None = None,
+    ) -> Issue:
+        """The outcome of accepted issue `number`, on the day `at` (default today)."""
+        from workflow import issues
+
+        return issues.conclude_issue(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            number=number,
+            outcome=outcome,
+            actor=actor,
+            at=at,
+            reason=reason,
+        )
+
+    def issues(self, *, reference: str, viewer: User | None = None) -> read_models.CaseIssues:
+        """`case issue list`: the case's issues; for a `viewer`, redacted as they may see them."""
+        if viewer is not None:
+            from workflow import views
+
+            return views.case_issues(uow=self._app.uow, reference=reference, viewer=viewer)
+        from workflow import queries
+
+        return queries.case_issues(uow=self._app.uow, reference=reference)
+
     def get(self, *, reference: str) -> Case:
         from workflow import queries
 
@@ -413,8 +495,14 @@ class CaseUseCases(_Group):
             )
         from workflow import queries, rotation_views
 
+        with app.uow.read() as tx:  # the case's issues, in the snapshot of a show around it
+            issues = tx.issues.of_case(case.reference)
         return queries.case_document(
-            case, rotation_views.lead_view(uow=app.uow, case=case), today=app.today(), language=language
+            case,
+            rotation_views.lead_view(uow=app.uow, case=case),
+            issues,
+            today=app.today(),
+            language=language,
         )
 
     def summary(self, *, case: Case, language: str = "en") -> read_models.CaseCore:

@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import SUBMITTER_TYPES, THEMES
@@ -245,6 +246,8 @@ SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
 Edition = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS)]
 EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS, empty=True)]
 RoleName = Annotated[str, *_one_of(N_("role"), (r.value for r in Role))]
+IssueDecisionName = Annotated[str, *_one_of(N_("decision"), issue_rules.DECISIONS)]
+IssueOutcomeName = Annotated[str, *_one_of(N_("outcome of an issue"), issue_rules.OUTCOMES)]
 
 
 def _user_name(value: str, info: ValidationInfo) -> str:
@@ -482,6 +485,54 @@ class AddUser(Command):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+def _chapter(value: str, info: ValidationInfo) -> str:
+    try:
+        return issue_rules.chapter(value)
+    except InvalidInputError as refused:
+        raise _refuse(refused.message, **{**refused.params, "what": _name(info)}) from None
+
+
+Chapter = Annotated[
+    str,
+    Field(max_length=limits.WORD_MAX),
+    AfterValidator(_chapter),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": limits.WORD_MAX,
+            "description": "A Guidelines chapter: its id or its numeral",
+            "examples": ["human_rights", "iv"],
+        }
+    ),
+]
+Chapters = Annotated[list[Chapter], Field(min_length=1, max_length=len(THEMES))]
+
+
+class AddIssue(Command):
+    """`case issue add`, `POST /api/cases/{ref}/issues`: an issue of the case, undecided."""
+
+    title: Text = Field(description="What the issue is about.")
+    chapters: Chapters = Field(description="The Guidelines chapters it concerns (ids or numerals).")
+    reason: OptionalText | None = None
+
+
+class DecideIssue(Command):
+    """`case issue decide`, `POST /api/cases/{ref}/issues/{number}/decision`."""
+
+    decision: IssueDecisionName
+    at: When | None = None
+    reason: OptionalText | None = None
+
+
+class ConcludeIssue(Command):
+    """`case issue result`, `POST /api/cases/{ref}/issues/{number}/result`: what came of an
+    accepted issue."""
+
+    outcome: IssueOutcomeName
+    at: When | None = None
+    reason: OptionalText | None = None
 
 
 # ---- building a command, and wording a refusal ---------------------------------------------------

@@ -18,6 +18,7 @@ from states.users import ApiToken, Session, User
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
+    from states.issues import Issue
     from states.records import AuditRecord
 
 
@@ -170,6 +171,15 @@ class UserStore(Protocol):
     def revoke_sessions(self, name: str, *, at: datetime) -> int: ...
 
 
+class IssueStore(Protocol):
+    """A case's issues: chapters, decision and outcome of each."""
+
+    def of_case(self, reference: str) -> list[Issue]: ...
+    def of_cases(self, references: Sequence[str]) -> dict[str, list[Issue]]: ...
+    def add(self, reference: str, issue: Issue, *, at: datetime) -> None: ...
+    def save(self, reference: str, issue: Issue) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -185,6 +195,8 @@ class Transaction(Protocol):
     def members(self) -> MemberStore: ...
     @property
     def users(self) -> UserStore: ...
+    @property
+    def issues(self) -> IssueStore: ...
 
 
 class Channel(Protocol):

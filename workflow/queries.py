@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
+from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_, Translator
 from translations import translator
@@ -115,11 +116,41 @@ def case_view(case: Case, *, today: date, language: str = "en") -> read_models.C
 
 
 def case_document(
-    case: Case, panel: read_models.Panel, *, today: date, language: str = "en"
+    case: Case,
+    panel: read_models.Panel,
+    issues: Sequence[Issue],
+    *,
+    today: date,
+    language: str = "en",
 ) -> read_models.Case:
     """What `case show --json` prints and the API answers: the case, then its lead and panel
-    (`rotation_views.lead_view`)."""
-    return read_models.Case(**_case_fields(case, today=today, language=language), **dict(panel))
+    (`rotation_views.lead_view`), then its issues."""
+    return read_models.Case(
+        **_case_fields(case, today=today, language=language), **dict(panel), issues=issue_views(issues)
+    )
+
+
+def issue_views(issues: Sequence[Issue]) -> list[read_models.Issue]:
+    return [
+        read_models.Issue(
+            number=i.number,
+            title=i.title,
+            chapters=list(i.chapters),
+            decision=i.decision,
+            decided_on=i.decided_on,
+            outcome=i.outcome,
+            outcome_on=i.outcome_on,
+        )
+        for i in issues
+    ]
+
+
+def case_issues(*, uow: UnitOfWork, reference: str) -> read_models.CaseIssues:
+    """`case issue list`: the case's issues (an unknown case is CaseNotFoundError)."""
+    with uow.read() as tx:
+        tx.cases.get(reference)
+        issues = tx.issues.of_case(reference)
+    return read_models.CaseIssues(reference=reference, issues=issue_views(issues))
 
 
 def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[read_models.TriggerOption]:

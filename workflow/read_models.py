@@ -19,6 +19,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
+from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason
 from states.members import Role as MemberRole
 
@@ -93,6 +94,29 @@ class Pause(ReadModel):
     requested_by: str | None = Field(description="Who asked for the pause (a party, the NCP).")
     recorded_by: str = Field(description="Who recorded the pause.")
     ended_by: str | None = Field(description="Who resumed the case.")
+
+
+class Issue(ReadModel):
+    """One issue of a case: an allegation tied to Guidelines chapters, accepted or not, with
+    its own outcome."""
+
+    number: int = Field(description="The issue's number within the case: 1, 2, ... in the order added.")
+    title: str = Field(description="What the issue is about (free text).")
+    chapters: list[str] = Field(
+        description="The Guidelines chapters it concerns (ids such as `human_rights`)."
+    )
+    decision: IssueDecision = Field(description="undecided, accepted or not_accepted.")
+    decided_on: date | None = Field(description="The day of the decision (NCP local); null while undecided.")
+    outcome: IssueOutcome | None = Field(description="What came of an accepted issue; null until recorded.")
+    outcome_on: date | None = Field(description="The day of the outcome (NCP local).")
+
+
+class CaseIssues(ReadModel):
+    """A case's issues: what `case issue list --json` prints and `GET /api/cases/{ref}/issues`
+    answers."""
+
+    reference: str = Field(description="The case reference.")
+    issues: list[Issue] = Field(description="The case's issues by number.")
 
 
 class CaseCore(ReadModel):
@@ -172,6 +196,10 @@ class Panel(ReadModel):
 
 class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
     """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
+
+    issues: list[Issue] = Field(
+        description="The case's issues by number, each accepted or not (partial acceptance)."
+    )
 
 
 class CasePage(ReadModel):

@@ -6,7 +6,7 @@ confidential submitters' names and organisation numbers become pseudonyms wherev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from states.case import Case, Policy
 from states.chain import AuditEntry
+from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
 from states.permissions import Action, PermissionDeniedError, allows
@@ -48,17 +49,33 @@ def case_view(
     """What `case show --json` prints, redacted for a viewer who may not see identities;
     deadline explanations in `language` (the API keeps the English default)."""
     lead = rotation_views.lead_view(uow=uow, case=case)
+    with uow.read() as tx:
+        issues = tx.issues.of_case(case.reference)
     return _case_view(
-        case, lead, today=today, language=language, redaction=redactions.read_for_viewer(uow, viewer)
+        case, lead, issues, today=today, language=language, redaction=redactions.read_for_viewer(uow, viewer)
     )
 
 
 def _case_view(
-    case: Case, panel: read_models.Panel, *, today: date, language: str, redaction: Redaction
+    case: Case,
+    panel: read_models.Panel,
+    issues: Sequence[Issue],
+    *,
+    today: date,
+    language: str,
+    redaction: Redaction,
 ) -> read_models.Case:
     return redacted(
-        queries.case_document(case, panel, today=today, language=language), redaction, case.reference
+        queries.case_document(case, panel, issues, today=today, language=language), redaction, case.reference
     )
+
+
+def case_issues(*, uow: UnitOfWork, reference: str, viewer: User) -> read_models.CaseIssues:
+    """A case's issues as `viewer` may see them: titles are free text, redacted like the rest."""
+    with uow.read() as tx:
+        found = queries.case_issues(uow=uow, reference=reference)
+        redaction = redactions.for_viewer(tx, viewer)
+    return redacted(found, redaction, reference)
 
 
 def case_page(
@@ -88,12 +105,21 @@ def case_page(
         )
         redaction = redactions.for_viewer(tx, viewer)
         leads = rotation_views.lead_views(uow=uow, cases=cases)
+        issues = tx.issues.of_cases([c.reference for c in cases])
     return read_models.CasePage(
         total=total,
         limit=limit,
         offset=offset,
         items=[
-            _case_view(c, leads[c.reference], today=today, language="en", redaction=redaction) for c in cases
+            _case_view(
+                c,
+                leads[c.reference],
+                issues.get(c.reference, ()),
+                today=today,
+                language="en",
+                redaction=redaction,
+            )
+            for c in cases
         ],
     )
 

@@ -1,6 +1,7 @@
-"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse."""
+"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse; the
+case's issues (`case issue add|decide|result|list`)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -331,3 +332,123 @@ def case_recuse(
     app = context_of(ctx).app()
     case = app.cases.recuse(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
+
+
+issue_app = typer.Typer(
+    no_args_is_help=True,
+    help="A case's issues: each tied to Guidelines chapters, accepted or not, with its own outcome.",
+)
+case_app.add_typer(issue_app, name="issue")
+
+IssueNumber = Annotated[int, typer.Argument(help="The issue's number within the case (1, 2, ...).")]
+IssueAt = Annotated[
+    str | None,
+    typer.Option("--at", help="The day it was decided: YYYY-MM-DD or ISO datetime with offset; default now."),
+]
+IssueReason = Annotated[str | None, typer.Option("--reason", help="Why (kept in the audit log).")]
+
+
+def _print_issue(app: Any, reference: str, number: int, as_json: bool) -> None:
+    """The issue just written, as `case issue list` shows it."""
+    from workflow.read_models import json_of
+
+    document = json_of(app.cases.issues(reference=reference))
+    shown = [i for i in document["issues"] if i["number"] == number]
+    if as_json:
+        emit_json(shown[0])
+    else:
+        output.issue_lines(reference, shown)
+
+
+@issue_app.command("add")
+def issue_add(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    title: Annotated[str, typer.Option("--title", help="What the issue is about.")],
+    chapter: Annotated[
+        list[str],
+        typer.Option("--chapter", help="Guidelines chapter it concerns: id or numeral, e.g. iv (repeat)."),
+    ],
+    actor: Annotated[str, typer.Option("--actor", help="Who records it.")],
+    reason: IssueReason = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record an issue of a case, tied to Guidelines chapters; it starts undecided."""
+    from workflow import commands
+
+    command = validated(commands.AddIssue, title=title, chapters=chapter, reason=reason)
+    app = context_of(ctx).app()
+    issue = app.cases.add_issue(reference=reference, actor=actor, **command.arguments())
+    _print_issue(app, reference, issue.number, as_json)
+
+
+@issue_app.command("decide")
+def issue_decide(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    number: IssueNumber,
+    actor: Annotated[str, typer.Option("--actor", help="Who records the decision.")],
+    accepted: Annotated[bool, typer.Option("--accepted", help="The issue is accepted.")] = False,
+    not_accepted: Annotated[bool, typer.Option("--not-accepted", help="The issue is not accepted.")] = False,
+    at: IssueAt = None,
+    reason: IssueReason = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Accept an issue of a case, or not (a partial acceptance when some are not)."""
+    from states.errors import InvalidInputError
+    from workflow import commands
+
+    if accepted == not_accepted:
+        raise InvalidInputError("give exactly one of --accepted or --not-accepted")
+    command = validated(
+        commands.DecideIssue, decision="accepted" if accepted else "not_accepted", at=at, reason=reason
+    )
+    app = context_of(ctx).app()
+    app.cases.decide_issue(reference=reference, number=number, actor=actor, **command.arguments())
+    _print_issue(app, reference, number, as_json)
+
+
+@issue_app.command("result")
+def issue_result(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    number: IssueNumber,
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="agreement, partial_agreement, no_agreement, enterprise_declined, "
+            "determination or withdrawn.",
+        ),
+    ],
+    actor: Annotated[str, typer.Option("--actor", help="Who records the outcome.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="The day of the outcome: YYYY-MM-DD or ISO datetime; default now."),
+    ] = None,
+    reason: IssueReason = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record what came of an accepted issue: its own outcome."""
+    from workflow import commands
+
+    command = validated(commands.ConcludeIssue, outcome=outcome, at=at, reason=reason)
+    app = context_of(ctx).app()
+    app.cases.conclude_issue(reference=reference, number=number, actor=actor, **command.arguments())
+    _print_issue(app, reference, number, as_json)
+
+
+@issue_app.command("list")
+def issue_list(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A case's issues: chapters, decision and outcome of each."""
+    from workflow.read_models import json_of
+
+    document = json_of(context_of(ctx).app().cases.issues(reference=reference))
+    if as_json:
+        emit_json(document)
+    else:
+        output.issue_lines(reference, document["issues"])

@@ -37,9 +37,9 @@ def _csv(rows: list[dict[str, Any]]) -> str:
         writer.writerow(
             {
                 k: ";".join(map(str, v))
-                if isinstance(v, list)
-                else json.dumps(v)
-                if isinstance(v, dict)
+                if isinstance(v, list) and not any(isinstance(x, dict) for x in v)
+                else json.dumps(v, ensure_ascii=False)
+                if isinstance(v, dict | list)
                 else v
                 for k, v in row.items()
             }

@@ -24,8 +24,11 @@ from states.users import User
 from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
+    AddIssue,
     AddUser,
     AdvanceCase,
+    ConcludeIssue,
+    DecideIssue,
     EditCase,
     ExtendDeadline,
     OpenCase,
@@ -261,6 +264,70 @@ def _route(step: _Step) -> None:
 
 for _step in STEPS:
     _route(_step)
+
+
+IssueNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="The issue's number within the case (1, 2, ...).")
+]
+
+
+def _issue_step(
+    app: Application, ref: str, user: User, use_case: str, **arguments: Any
+) -> Callable[[], read_models.CaseIssues]:
+    """A bound write on the case's issues as the user, then the case's issues as the user may
+    see them (read after the commit)."""
+    call: Callable[..., object] = getattr(app.cases, use_case)
+
+    def work() -> read_models.CaseIssues:
+        call(reference=ref, actor=user.name, **arguments)
+        return app.cases.issues(reference=ref, viewer=user)
+
+    return work
+
+
+@router.get(
+    "/cases/{ref}/issues",
+    summary="The case's issues: chapters, decision and outcome of each",
+    response_model=read_models.CaseIssues,
+)
+def list_issues(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseIssues:
+    return app.cases.issues(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/issues",
+    status_code=201,
+    summary="Record an issue of the case (`case issue add`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def add_issue(ref: Reference, body: AddIssue, user: EditsCases, app: App) -> read_models.CaseIssues:
+    return await run_write(app, _issue_step(app, ref, user, "add_issue", **body.arguments()))
+
+
+@router.post(
+    "/cases/{ref}/issues/{number}/decision",
+    summary="Accept an issue or not (`case issue decide`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def decide_issue(
+    ref: Reference, number: IssueNumber, body: DecideIssue, user: EditsCases, app: App
+) -> read_models.CaseIssues:
+    return await run_write(
+        app, _issue_step(app, ref, user, "decide_issue", number=number, **body.arguments())
+    )
+
+
+@router.post(
+    "/cases/{ref}/issues/{number}/result",
+    summary="Record what came of an accepted issue (`case issue result`); answers the case's issues",
+    response_model=read_models.CaseIssues,
+)
+async def conclude_issue(
+    ref: Reference, number: IssueNumber, body: ConcludeIssue, user: EditsCases, app: App
+) -> read_models.CaseIssues:
+    return await run_write(
+        app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
+    )
 
 
 @router.get("/cases/{ref}/audit", summary="The case's audit entries", response_model=read_models.AuditPage)

@@ -37,6 +37,10 @@ PAGE_TERMS: dict[str, str] = {
     "handler": N_("handler"),
     "auditor": N_("auditor"),
     "admin": N_("admin"),
+    # An issue's decision (its outcome is the lifecycle's word).
+    "issue_undecided": N_("undecided"),
+    "issue_accepted": N_("accepted"),
+    "issue_not_accepted": N_("not accepted"),
 }
 
 # A party's type and an audit entry's kind: the English is the plain value the pages have always
@@ -76,6 +80,9 @@ AUDIT_KINDS: dict[str, str] = {
     "totp_removed": N_("totp_removed"),
     "sign_in_failed": N_("sign_in_failed"),
     "sign_in_throttled": N_("sign_in_throttled"),
+    "issue_added": N_("issue_added"),
+    "issue_decided": N_("issue_decided"),
+    "issue_concluded": N_("issue_concluded"),
 }
 
 

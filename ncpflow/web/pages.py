@@ -28,6 +28,7 @@ from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
 from states.errors import Input, InvalidInputError, NcpflowError
+from states.issues import numeral
 from states.messages import N_, Translator
 from states.permissions import Action, allows
 from states.users import User
@@ -54,6 +55,7 @@ ENV = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 ENV.filters["upper_first"] = i18n.upper_first
+ENV.filters["chapter"] = numeral  # an issue's chapter by its numeral (IV), alike in en and nb
 TEMPLATES = Jinja2Templates(env=ENV)
 
 router = APIRouter(include_in_schema=False)

@@ -23,7 +23,7 @@ from states.pseudonyms import pseudonym
 from states.signatures import Signer, TrustedKeys
 from tests.conftest import ROOT
 from tests.helpers import sign_in
-from workflow import cases, export_files, pausing, queries, reports, rotation, users
+from workflow import cases, export_files, issues, pausing, queries, reports, rotation, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import parse_settings
@@ -259,6 +259,12 @@ def _fill(services: Services) -> tuple[list[str], str]:
         actor="hanna",
         reason=_mention(next(n)),
         scope=_mention(next(n)),
+    )
+    issue = issues.add_issue(
+        uow=uow, clock=clock, reference=accepted, actor="hanna", title=_mention(next(n)), chapters=["vi"]
+    )
+    issues.decide_issue(
+        uow=uow, clock=clock, reference=accepted, number=issue.number, decision="accepted", actor="hanna"
     )
 
     other = opened(False, date(2025, 5, 23))

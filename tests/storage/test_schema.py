@@ -42,7 +42,7 @@ def test_a_migrated_database_matches_the_table_metadata(database_url: str) -> No
 
 def test_the_migrations_have_one_head() -> None:
     """The two branches meet in 0006_merge_heads, so `upgrade head` reaches every revision."""
-    assert ScriptDirectory.from_config(_config()).get_heads() == ["0006_merge_heads"]
+    assert ScriptDirectory.from_config(_config()).get_heads() == ["0008_case_issues"]
 
 
 @pytest.mark.parametrize("reached", ["0005_sessions", "0005_signed_checkpoints", "0004_users", "0004_audit"])
@@ -67,7 +67,7 @@ def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path, re
             versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     finally:
         engine.dispose()
-    assert versions == [("0006_merge_heads",)]
+    assert versions == [("0008_case_issues",)]
 
 
 def test_the_row_records_are_generated_from_the_current_tables() -> None:

@@ -1,7 +1,7 @@
 """One deterministic run through every use case that writes an audit entry, on a fixed clock.
 
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
-edits, every lead decision, duty, alerts, e-mails, users, a revealing export) and returns the
+edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues) and returns the
 chain as exported. Message-IDs come from a counter, so the same code writes the same chain,
 hashes included: tests/workflow/fixtures/audit_chain.json is this run on the code as it was
 before audit records were declared, with server-side sessions (`python -m
@@ -33,6 +33,7 @@ from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
 from workflow.demo import load_demo
 from workflow.exports import export_rows
+from workflow.issues import add_issue, conclude_issue, decide_issue
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.rotation import (
@@ -317,6 +318,29 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         clock.advance(days=1)
         advance_duty(uow=app.uow, clock=clock, policy=app.policy, actor="chair", force=True)
         dispatch(uow=app.uow, clock=clock, channel=channel)
+        # A case's issues (issue 12): added, decided (one back-dated), one concluded.
+        clock.advance(hours=1)
+        add_issue(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            actor="sek",
+            title="Kari Nordmann's drinking water",
+            chapters=["vi", "human_rights"],
+        )
+        add_issue(uow=app.uow, clock=clock, reference=ref, actor="sek", title="Tax planning", chapters=["xi"])
+        decide_issue(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            number=1,
+            decision="accepted",
+            actor="sek",
+            at=date(2025, 4, 1),
+            reason="Material and substantiated",
+        )
+        decide_issue(uow=app.uow, clock=clock, reference=ref, number=2, decision="not_accepted", actor="sek")
+        conclude_issue(uow=app.uow, clock=clock, reference=ref, number=1, outcome="agreement", actor="sek")
     finally:
         app.close()
 

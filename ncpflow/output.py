@@ -233,6 +233,9 @@ def case_panel(view: dict[str, Any]) -> None:
         f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
         f"version: {view['version']}"
     )
+    kept = {field: value for field, value in view.get("results", {}).items() if field != "outcome"}
+    if kept:  # an examined case keeps its mediation result beside the determination
+        out.print("   ".join(f"{field.replace('_', ' ')}: {value}" for field, value in kept.items()))
     if "lead" in view:
         _lead_lines(view)
     for party in view["parties"]:

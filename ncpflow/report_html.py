@@ -142,16 +142,27 @@ def annual_html(report: dict[str, Any]) -> str:
     chart = bars(
         [(o.replace("_", " "), report.get(o, 0), None) for o in outcomes],
         unit="cases",
-        title="Cases per outcome",
+        title="Cases concluded, per final outcome",
     )
     figures = [
         {"figure": k.replace("_", " "), "value": v} for k, v in report.items() if not isinstance(v, dict)
     ]
     leads = [{"member": m, "cases led": n} for m, n in report["leads"].items()]
+    examined = [
+        {"mediation result": r.replace("_", " "), "cases": n}
+        for r, n in report["mediation_results_of_examined"].items()
+    ]
+    editions = [{"edition": e, "cases": n} for e, n in report["guidelines_editions"].items()]
     return page(
         f"Annual report — {report['year']}",
         table(figures, ["figure", "value"])
         + chart
+        + "<h2>Examined cases by mediation result</h2>"
+        + '<p class="note">Cases that went to examination this year, by how good offices ended; '
+        "their determinations count when the examination concludes.</p>"
+        + table(examined, ["mediation result", "cases"])
+        + "<h2>Cases received by Guidelines edition</h2>"
+        + table(editions, ["edition", "cases"])
         + "<h2>Leads per member</h2>"
         + table(leads, ["member", "cases led"]),
     )

@@ -78,7 +78,7 @@ class CaseDetails:
     themes: tuple[str, ...] = ()
     host_countries: tuple[str, ...] = ()
     sector: str | None = None
-    guidelines_edition: str | None = None  # "2011", "2023" or "both" (harm that continues)
+    guidelines_edition: str | None = None  # states.guidelines.EDITIONS: "1976" ... "2023", "both"
     supporting_ncps: tuple[str, ...] = ()  # ISO 3166 codes of the NCPs supporting the lead
 
 

@@ -25,3 +25,8 @@ SUBMITTER_TYPES: tuple[str, ...] = (
     "academic",
     "other",
 )
+
+# Editions of the Guidelines a case may be handled under: the editions of 1976 and its
+# revisions (1979, 1984, 1991, 2000, 2011, 2023), or "both" (the 2011 and 2023 editions, for
+# harm that continued past 8 June 2023).
+EDITIONS: tuple[str, ...] = ("1976", "1979", "1984", "1991", "2000", "2011", "2023", "both")

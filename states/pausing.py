@@ -1,4 +1,12 @@
-"""Clock steps on a case: pause, resume, extend. Pure decisions, like states.case.advance."""
+"""Clock steps on a case: pause, resume, extend. Pure decisions, like states.case.advance.
+
+Each takes an effective time `at` (back-dated with `--at`), never before the case's last step
+(`Case.last_event_at`). Pausing and resuming move the case in time, as a transition does: the
+paused days are counted from their effective times, so a later step may not come before them.
+An extension does not: it changes how long a deadline runs, not where the case stands in time,
+so it leaves `last_event_at` as it was and an extension recorded today does not block a step
+back-dated to before it (the deadline keeps its extension even if that step meets it).
+"""
 
 from __future__ import annotations
 
@@ -72,7 +80,10 @@ def resume(case: Case, *, actor: str, at: datetime) -> tuple[Case, CaseResumed]:
 def extend(
     case: Case, *, deadline: str, amount: Duration, actor: str, reason: str, at: datetime
 ) -> tuple[Case, DeadlineExtended]:
-    """Give one open deadline more time, before or after its due date, with a reason."""
+    """Give one open deadline more time, before or after its due date, with a reason.
+
+    `at` (when it was granted) is not before the case's last step, but the case's last step
+    stays where it was: an extension is not a step in the case's time (module docstring)."""
     require_actor(actor)
     require_text(reason, REASON)
     check_extension(days=amount.days, months=amount.months)
@@ -96,7 +107,7 @@ def extend(
             f"deadline '{deadline}' would fall due after {LATEST_DUE.isoformat()}; give a shorter extension"
         )
     deadlines = tuple(grown if d is target else d for d in case.deadlines)
-    extended = replace(case, deadlines=deadlines, last_event_at=at)
+    extended = replace(case, deadlines=deadlines)  # last_event_at stays (module docstring)
     event = DeadlineExtended(
         case.reference, deadline, str(amount), actor, reason, at, DueMoved(deadline, target.due, grown.due)
     )

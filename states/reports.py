@@ -18,12 +18,27 @@ Rules (all days are local calendar dates in the NCP's zone):
   past its allowance is exceeded too); open otherwise.
 * Totals per stage, over finished stages: share met, median and 90th percentile of `used`
   (nearest rank: the ceil(0.9 n)-th smallest).
-* Yearly: received by date of receipt; accepted / not_accepted / outcomes / concluded by the
-  date of the deciding transition; `concluded` counts cases that reached a final outcome other
-  than not_accepted; median days to initial assessment over the assessments decided that year
-  (the stage's `used`); median days to conclusion from receipt to the outcome transition, less
-  paused days, over cases concluded that year; leads per member: the lead (after reassignments
-  and recusals) of each case received that year.
+* Results (states/results.py): each outcome a transition records sets one result field, named
+  by the record's `sets` or inferred from the trigger (`result_field`): `mediation_result`
+  (good offices' end, kept when the case goes on to examination), `determination` (the
+  examination's end) or `outcome`. A later result never overwrites an earlier one of another
+  field.
+* Concluded: a case is concluded on the local date of the transition that first brings it into
+  a concluded state (`CONCLUDED_STATES`: final statement, follow-up, closed). Its final
+  `outcome` is the last outcome recorded by then; an open case (one under examination, say)
+  has no final outcome and no conclusion date, whatever it has recorded so far.
+* OECD rows: `status` (the state), `mediation_result`, `determination`, `outcome` (the final
+  outcome, null while open) and `date_concluded` (null while open).
+* Yearly: received by date of receipt; accepted by the date of acceptance; `not_accepted`,
+  `concluded` and the counts per final outcome over the cases concluded that year (`concluded`:
+  those whose final outcome is not not_accepted); `examinations_begun`: cases that went to
+  examination that year; `mediation_results_of_examined`: their mediation results (result ->
+  cases); `under_examination`: cases under examination at the year's end (or on `as_of`, when
+  earlier); median days to initial assessment over the assessments decided that year (the
+  stage's `used`); median days to conclusion from receipt to the conclusion date, less paused
+  days, over cases concluded that year; `guidelines_editions`: cases received that year per
+  Guidelines edition (edition -> cases; cases without one left out); leads per member: the
+  lead (after reassignments and recusals) of each case received that year.
 * Issues (`issue_added`, `issue_decided`, `issue_concluded`): each case's issues as last decided.
   `partially_accepted` counts the cases accepted that year (the `accept` step) of which at least
   one issue is not accepted (`states.issues.partially_accepted`); an OECD row lists each issue's
@@ -34,6 +49,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -43,8 +59,10 @@ from states import records
 from states.calendar import to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
+from states.guidelines import EDITIONS
 from states.issues import Issue, IssueDecision, IssueOutcome, partially_accepted
 from states.lifecycle import Outcome
+from states.results import DETERMINATION, MEDIATION_RESULT, is_concluded, result_field
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
 _TIMED = ("good_offices", "examination", "final_statement")
@@ -60,8 +78,9 @@ class CaseHistory:
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
     extensions: dict[str, int] = field(default_factory=dict)
     extension_count: dict[str, int] = field(default_factory=dict)
-    outcome: str | None = None
-    outcome_on: date | None = None
+    last_outcome: str | None = None  # the last outcome recorded, open or not
+    results: dict[str, str] = field(default_factory=dict)  # result field -> outcome
+    concluded_on: date | None = None
     accepted_on: date | None = None
     lead: str | None = None
     state: str = "received"
@@ -77,6 +96,11 @@ class CaseHistory:
     def partially_accepted(self) -> bool:
         decisions = (i.decision for i in self.issues.values())
         return partially_accepted(decisions, case_accepted=self.accepted_on is not None)
+
+    @property
+    def outcome(self) -> str | None:
+        """The final outcome: the last one recorded, once the case is concluded; else None."""
+        return self.last_outcome if self.concluded_on is not None else None
 
 
 def _day(at: str, timezone: str) -> date:
@@ -126,7 +150,10 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             if record.trigger == "accept":
                 case.accepted_on = day
             if record.outcome:
-                case.outcome, case.outcome_on = record.outcome, day
+                case.last_outcome = record.outcome
+                case.results[result_field(record.trigger, old, record.sets)] = record.outcome
+            if case.concluded_on is None and is_concluded(new):
+                case.concluded_on = day
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
@@ -262,11 +289,18 @@ def timelines_report(
     return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows, "totals": totals}
 
 
+def _counts(values: Iterable[str | None], order: Iterable[str] = ()) -> dict[str, int]:
+    """How many of each value (None left out), in `order`, then the rest sorted."""
+    counts = Counter(value for value in values if value is not None)
+    ranked = {v: i for i, v in enumerate(order)}
+    return dict(sorted(counts.items(), key=lambda item: (ranked.get(item[0], len(ranked)), item[0])))
+
+
 def annual_report(
     cases: Mapping[str, CaseHistory], timelines: Mapping[str, Duration], as_of: date, year: int
 ) -> dict[str, Any]:
     every = list(cases.values())
-    in_year = [c for c in every if c.outcome_on is not None and c.outcome_on.year == year]
+    in_year = [c for c in every if c.concluded_on is not None and c.concluded_on.year == year]
     outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in OUTCOMES}
     assessed = []
     for case in every:
@@ -279,18 +313,28 @@ def annual_report(
             assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
     concluded = [c for c in in_year if c.outcome != "not_accepted"]
     to_conclusion = [
-        (c.outcome_on - c.received).days - paused_days(c.pauses, c.received, c.outcome_on)
+        (c.concluded_on - c.received).days - paused_days(c.pauses, c.received, c.concluded_on)
         for c in concluded
-        if c.outcome_on is not None
+        if c.concluded_on is not None
     ]
+    examined = [c for c in every if _in_year(c.stage_starts.get("examination"), year)]
+    year_end = min(date(year, 12, 31), as_of)
+    under_examination = [
+        c
+        for c in every
+        if (start := c.stage_starts.get("examination")) is not None
+        and start <= year_end
+        and ((end := c.stage_ends.get("examination")) is None or end > year_end)
+    ]
+    received = [c for c in every if c.received.year == year]
     leads: dict[str, int] = {}
-    for case in every:
-        if case.received.year == year and case.lead:
+    for case in received:
+        if case.lead:
             leads[case.lead] = leads.get(case.lead, 0) + 1
     return {
         "year": year,
         "as_of": as_of.isoformat(),
-        "received": sum(1 for c in every if c.received.year == year),
+        "received": len(received),
         "accepted": sum(1 for c in every if c.accepted_on and c.accepted_on.year == year),
         "partially_accepted": sum(
             1 for c in every if c.accepted_on and c.accepted_on.year == year and c.partially_accepted
@@ -298,10 +342,20 @@ def annual_report(
         "not_accepted": outcomes["not_accepted"],
         "concluded": len(concluded),
         **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
+        "examinations_begun": len(examined),
+        "mediation_results_of_examined": _counts(
+            (c.results.get(MEDIATION_RESULT) for c in examined), OUTCOMES
+        ),
+        "under_examination": len(under_examination),
         "median_days_to_initial_assessment": median(assessed),
         "median_days_to_conclusion": median(to_conclusion),
+        "guidelines_editions": _counts((c.guidelines_edition for c in received), EDITIONS),
         "leads": dict(sorted(leads.items())),
     }
+
+
+def _in_year(day: date | None, year: int) -> bool:
+    return day is not None and day.year == year
 
 
 def oecd_rows(
@@ -324,8 +378,10 @@ def oecd_rows(
                 "submitter_type": list(case.submitter_types),
                 "enterprise_sector": case.sector,
                 "status": case.state,
+                "mediation_result": case.results.get(MEDIATION_RESULT),
+                "determination": case.results.get(DETERMINATION),
                 "outcome": case.outcome,
-                "date_concluded": case.outcome_on.isoformat() if case.outcome_on else None,
+                "date_concluded": case.concluded_on.isoformat() if case.concluded_on else None,
                 "partially_accepted": case.partially_accepted,
                 "issues": [
                     {

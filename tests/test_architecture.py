@@ -185,6 +185,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AuditPage",
         "Triggers",
         "CaseIssues",
+        "TimelinesReport",
+        "AnnualReport",
+        "OecdRow",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

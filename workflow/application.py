@@ -226,6 +226,7 @@ class CaseUseCases(_Group):
         sector: str | None = None,
         guidelines_edition: str | None = None,
         supporting_ncps: Sequence[str] | None = None,
+        at: When = None,
     ) -> Case:
         from workflow import cases
 
@@ -240,6 +241,7 @@ class CaseUseCases(_Group):
             sector=sector,
             guidelines_edition=guidelines_edition,
             supporting_ncps=supporting_ncps,
+            at=at,
         )
 
     def advance(
@@ -338,6 +340,7 @@ class CaseUseCases(_Group):
         reason: str,
         days: int | None = None,
         months: int | None = None,
+        at: When = None,
     ) -> Case:
         from workflow import pausing
 
@@ -350,6 +353,7 @@ class CaseUseCases(_Group):
             reason=reason,
             days=days,
             months=months,
+            at=at,
         )
 
     def reassign(self, *, reference: str, to: str, actor: str, reason: str, override: bool = False) -> Case:

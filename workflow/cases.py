@@ -172,9 +172,7 @@ def advance(
                 actual_version=case.version,
                 state=case.state,
             )
-        when = inputs.resolve_when(
-            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
-        )
+        when = inputs.step_at(at, case=case, now=now)
         new_case, event = core.advance(
             case,
             trigger=chosen,
@@ -223,13 +221,21 @@ def edit_case(
     sector: str | None = None,
     guidelines_edition: str | None = None,
     supporting_ncps: Sequence[str] | None = None,
+    at: date | datetime | None = None,
 ) -> Case:
-    """Change a case's descriptive fields (None: leave as is); one audit entry lists each change."""
+    """Change a case's descriptive fields (None: leave as is); one audit entry lists each change.
+
+    `at` is when the change took effect (default now; not before the case's last step): the
+    entry's `at`, with the clock's time as `recorded_at`. An edit is not a step in the case's
+    time: like an extension (states/pausing.py) it leaves `last_event_at` as it was, so a step
+    back-dated later may still come before it."""
     require_actor(actor)
     require_text(reason, REASON)
     check_optional(sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     with uow.write() as tx:
+        now = clock.now()  # under the write lock: never before the step just committed
         case = tx.cases.get(reference)
+        when = inputs.step_at(at, case=case, now=now)
         old = case.details
         new = replace(
             old,
@@ -256,12 +262,11 @@ def edit_case(
         }
         if not changes:
             raise InvalidInputError(f"{reference}: nothing to change")
-        now = clock.now()
         saved = tx.cases.save(replace(case, details=new), previous=case)
         tx.audit.append(
             case_ref=reference,
             actor=actor,
-            at=now,
+            at=when,
             from_state=case.state,
             to_state=case.state,
             reason=reason,

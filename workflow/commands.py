@@ -38,7 +38,7 @@ from pydantic import (
 from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming
-from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Trigger
 from states.messages import ENGLISH, N_, Translator
 from states.users import Role
@@ -243,8 +243,8 @@ OutcomeName = Annotated[str, *_a_name(N_("outcome"))]
 DeadlineChoice = Annotated[str, *_a_name(N_("deadline"))]
 Theme = Annotated[str, *_one_of(N_("theme"), THEMES)]
 SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
-Edition = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS)]
-EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), inputs.EDITIONS, empty=True)]
+Edition = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS)]
+EditionOrEmpty = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS, empty=True)]
 RoleName = Annotated[str, *_one_of(N_("role"), (r.value for r in Role))]
 IssueDecisionName = Annotated[str, *_one_of(N_("decision"), issue_rules.DECISIONS)]
 IssueOutcomeName = Annotated[str, *_one_of(N_("outcome of an issue"), issue_rules.OUTCOMES)]
@@ -313,7 +313,9 @@ class OpenCase(Command):
     host_countries: Countries = Field(default_factory=list)
     sector: OptionalName | None = None
     guidelines_edition: Edition | None = Field(
-        default=None, description="2011, 2023, or both (harm that continues past June 2023)."
+        default=None,
+        description="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both (2011 and 2023: harm that "
+        "continues past June 2023).",
     )
     supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
     confidential_submitter: bool = False
@@ -391,6 +393,7 @@ class EditCase(Command):
     sector: OptionalName | None = Field(default=None, description='"" clears it.')
     guidelines_edition: EditionOrEmpty | None = Field(default=None, description='"" clears it.')
     supporting_ncps: Countries | None = Field(default=None, description="Replaces the supporting NCPs.")
+    at: When | None = None
 
 
 class AdvanceCase(Command):
@@ -436,6 +439,7 @@ class ExtendDeadline(Command):
     reason: Text
     days: Days | None = None
     months: Months | None = Field(default=None, validate_default=True)
+    at: When | None = None
 
     @field_validator("months")
     @classmethod

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from states import limits
 from states.calendar import CalendarRule
 from states.errors import Input, InvalidInputError
-from states.guidelines import SUBMITTER_TYPES, THEMES
+from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.messages import N_
+
+if TYPE_CHECKING:
+    from states.case import Case
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -44,6 +47,7 @@ def one_of(known: Iterable[str], value: str, kind: str, field: str) -> str:
     return str(value)
 
 
+AT = Input("", "at")  # the effective time of a step: `--at`, the API's `at`
 WHEN_MAX = 40  # characters: the longest ISO datetime with microseconds and offset is 32
 
 
@@ -142,6 +146,12 @@ def resolve_when(
     return instant
 
 
+def step_at(value: date | datetime | None, *, case: Case, now: datetime) -> datetime:
+    """When a step on `case` took effect (the input `at`, default now): never in the future,
+    never before the case's last step (`Case.last_event_at`, itself an effective time)."""
+    return resolve_when(value, calendar=case.calendar, now=now, not_before=case.last_event_at, what=AT)
+
+
 def _input(what: str | Input) -> Input:
     return what if isinstance(what, Input) else Input(what)
 
@@ -150,11 +160,9 @@ def _show(value: date | datetime | None, instant: datetime) -> str:
     return value.isoformat() if value is not None else instant.isoformat()
 
 
-EDITIONS = ("2011", "2023", "both")
-
-
 def edition(value: str | None) -> str | None:
-    """The Guidelines edition that applies: 2011 (harm before 8 June 2023), 2023, or both."""
+    """The Guidelines edition that applies (`states.guidelines.EDITIONS`): 1976 to 2023, or both
+    (2011 and 2023, harm that continued past 8 June 2023)."""
     if value is None or value == "":
         return None
     if value not in EDITIONS:

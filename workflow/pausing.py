@@ -65,9 +65,7 @@ def pause_case(
     """Stop the clock on a case (parallel proceedings, a party's request, awaited information)."""
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
-        when = inputs.resolve_when(
-            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
-        )
+        when = inputs.step_at(at, case=case, now=now)
         paused, event = pausing.pause(case, actor=actor, reason=reason, at=when, requested_by=requested_by)
         return _commit(
             tx,
@@ -93,9 +91,7 @@ def resume_case(
     limits.check_optional(reason, REASON)
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
-        when = inputs.resolve_when(
-            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=Input("", "at")
-        )
+        when = inputs.step_at(at, case=case, now=now)
         resumed, event = pausing.resume(case, actor=actor, at=when)
         moved = tuple(records.MovedDue.of(m) for m in event.moved)
         return _commit(
@@ -119,8 +115,13 @@ def extend_deadline(
     reason: str,
     days: int | None = None,
     months: int | None = None,
+    at: date | datetime | None = None,
 ) -> Case:
-    """Give one open deadline more time (before or after it falls due), with a reason."""
+    """Give one open deadline more time (before or after it falls due), with a reason.
+
+    `at` is when it was granted (default now; not before the case's last step); the audit
+    entry's `at` is that time and its `recorded_at` the clock's. The case's last step stays
+    where it was, so a step back-dated later may still come before it (states/pausing.py)."""
     if (days is None) == (months is None):
         raise InvalidInputError(
             N_("give exactly one of {days} N or {months} N"),
@@ -132,8 +133,9 @@ def extend_deadline(
     with _step(uow, reference) as (tx, case):
         name = inputs.one_of(case.procedure.deadlines, deadline, N_("deadline"), "deadline")
         now = clock.now()  # under the write lock: never before the step just committed
+        when = inputs.step_at(at, case=case, now=now)
         extended, event = pausing.extend(
-            case, deadline=name, amount=amount, actor=actor, reason=reason, at=max(now, case.last_event_at)
+            case, deadline=name, amount=amount, actor=actor, reason=reason, at=when
         )
         return _commit(
             tx,

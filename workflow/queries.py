@@ -76,6 +76,7 @@ def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
         "title": case.title,
         "state": case.state,
         "outcome": case.outcome,
+        "results": dict(case.results),
         "scope": case.scope,
         "lead_member": case.lead_member,
         "paused": case.paused,

@@ -129,6 +129,11 @@ class CaseCore(ReadModel):
     outcome: str | None = Field(
         description="How the case ended or was decided (the result recorded last); null until then."
     )
+    results: dict[str, str] = Field(
+        description="The results the case holds, by field: `mediation_result` (how good offices "
+        "ended, kept when the case goes on to examination), `determination` (how the examination "
+        "ended), `outcome` (not accepted, withdrawn, transferred); see states/results.py."
+    )
     scope: str | None = Field(description="With a partial acceptance: what was accepted.")
     lead_member: str | None = Field(description="The id of the member leading the case.")
     paused: bool = Field(description="Whether the case's clock stands still now.")
@@ -144,7 +149,8 @@ class CaseCore(ReadModel):
     host_countries: list[str] = Field(description="Where the alleged conduct took place.")
     sector: str | None = Field(description="The enterprise's sector.")
     guidelines_edition: str | None = Field(
-        description="The Guidelines edition that applies: 2011, 2023 or both."
+        description="The Guidelines edition that applies: 1976, 1979, 1984, 1991, 2000, 2011, "
+        "2023, or both (2011 and 2023)."
     )
     supporting_ncps: list[str] = Field(description="NCPs supporting the lead NCP (ISO 3166 codes).")
     timezone: str = Field(description="The NCP's time zone, in which dates are local.")
@@ -378,3 +384,127 @@ class RotationReport(ReadModel):
     skips_by_reason: dict[str, int] = Field(description="Skips of every member, by reason.")
     without_lead: int = Field(description="Decisions that found nobody to lead.")
     open_without_lead: int = Field(description="Open cases without a lead now.")
+
+
+# ---- the reports from the audit log (rules in states/reports.py) -------------------------------
+# The API answers the very dict the command line prints (`report ... --json`); these models
+# describe it in the OpenAPI.
+
+
+class StageRow(ReadModel):
+    """One stage of one case against its indicative timeline."""
+
+    reference: str = Field(description="The case reference.")
+    stage: str = Field(
+        description="initial_assessment, good_offices, examination, final_statement or procedure."
+    )
+    start: date = Field(description="The day the stage began (NCP local).")
+    end: date | None = Field(description="The day it ended; null while it runs.")
+    finished: bool = Field(description="Whether the stage has ended.")
+    elapsed_days: int = Field(description="Days from start to end (or to the report's day).")
+    paused_days: int = Field(description="Days of pause inside the stage.")
+    days_used: int = Field(description="Elapsed days less paused days.")
+    indicative_days: int = Field(description="The indicative timeline, in days from the start.")
+    extensions: int = Field(description="Extensions granted to the stage's deadline.")
+    extension_days: int = Field(description="Days those extensions added.")
+    allowed_days: int = Field(description="Indicative plus extension days.")
+    status: str = Field(description="met, exceeded or open.")
+
+
+class StageTotals(ReadModel):
+    """One stage over every case of the report."""
+
+    finished: int = Field(description="Stages ended.")
+    open: int = Field(description="Stages still running.")
+    met: int = Field(description="Ended within their allowance.")
+    exceeded: int = Field(description="Ended past their allowance.")
+    share_met: float | None = Field(description="met / finished; null when none finished.")
+    median_days: float | None = Field(description="Median days used over finished stages.")
+    p90_days: int | None = Field(description="90th percentile (nearest rank) of days used.")
+    indicative_days_median: float | None = Field(description="Median indicative days over finished stages.")
+
+
+class TimelinesReport(ReadModel):
+    """`report timelines --json`: per case and stage, days used against the indicative timeline."""
+
+    year: int | None = Field(description="The year of receipt reported on; null for every year.")
+    as_of: date = Field(description="The report's day (NCP local).")
+    cases: int = Field(description="Cases reported on.")
+    stages: list[StageRow] = Field(description="Per case and stage.")
+    totals: dict[str, StageTotals] = Field(description="Per stage.")
+
+
+class AnnualReport(ReadModel):
+    """`report annual --json`: the year's figures. Besides these keys, one count per final
+    outcome of the procedure (oecd-2023: agreement, partial_agreement, no_agreement,
+    enterprise_declined, determination, withdrawn, transferred) over the cases concluded in
+    the year."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
+
+    year: int = Field(description="The year.")
+    as_of: date = Field(description="The report's day (NCP local).")
+    received: int = Field(description="Cases received in the year.")
+    accepted: int = Field(description="Cases accepted in the year.")
+    partially_accepted: int = Field(
+        description="Cases accepted in the year of which at least one issue is not accepted."
+    )
+    not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
+    concluded: int = Field(
+        description="Cases that reached a concluded state (final statement, follow-up, closed) "
+        "in the year, other than not accepted; a case under examination is open."
+    )
+    examinations_begun: int = Field(description="Cases that went to examination in the year.")
+    mediation_results_of_examined: dict[str, int] = Field(
+        description="Those cases by mediation result (how good offices ended or were declined)."
+    )
+    under_examination: int = Field(
+        description="Cases under examination at the year's end (or on as_of, when earlier)."
+    )
+    median_days_to_initial_assessment: float | None = Field(
+        description="Median days used by the initial assessments decided in the year."
+    )
+    median_days_to_conclusion: float | None = Field(
+        description="Median days from receipt to conclusion, paused days apart, over the year's "
+        "concluded cases."
+    )
+    guidelines_editions: dict[str, int] = Field(
+        description="Cases received in the year by Guidelines edition (cases without one left out)."
+    )
+    leads: dict[str, int] = Field(description="Cases received in the year by lead member.")
+
+
+class OecdIssue(ReadModel):
+    """One issue of a case in the OECD row (not its title: free text)."""
+
+    number: int = Field(description="The issue's number within the case.")
+    chapters: list[str] = Field(description="Chapters of the Guidelines, by title.")
+    decision: str = Field(description="Whether the issue was accepted.")
+    decided_on: date | None = Field(description="The day it was decided; null until then.")
+    outcome: str | None = Field(description="The issue's own result; null until then.")
+    outcome_on: date | None = Field(description="The day of that result.")
+
+
+class OecdRow(ReadModel):
+    """`report oecd --json`: one case with the OECD database's fields (no party names)."""
+
+    reference: str = Field(description="The case reference.")
+    lead_ncp: str = Field(description="The lead NCP (ISO 3166 code).")
+    supporting_ncps: list[str] = Field(description="Supporting NCPs (ISO 3166 codes).")
+    themes: list[str] = Field(description="Chapters of the Guidelines, by title.")
+    guidelines_edition: str | None = Field(description="1976 ... 2023, or both (2011 and 2023).")
+    date_received: date = Field(description="The day of receipt.")
+    host_countries: list[str] = Field(description="Host countries (ISO 3166 codes).")
+    submitter_type: list[str] = Field(description="The submitters' types.")
+    enterprise_sector: str | None = Field(description="The enterprise's sector.")
+    status: str = Field(description="The case's state.")
+    mediation_result: str | None = Field(
+        description="How good offices ended, kept when the case went on to examination; null if none."
+    )
+    determination: str | None = Field(description="How the examination ended; null if none (yet).")
+    outcome: str | None = Field(description="The final outcome; null while the case is open.")
+    date_concluded: date | None = Field(
+        description="The day the case reached a concluded state; null while it is open."
+    )
+    partially_accepted: bool = Field(description="Accepted, with at least one issue not accepted.")
+    issues: list[OecdIssue] = Field(description="The case's issues as last decided.")

@@ -38,7 +38,11 @@ def case_open(
     ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
     guidelines_edition: Annotated[
-        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both (harm that continues).")
+        str | None,
+        typer.Option(
+            "--guidelines-edition",
+            help="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both (2011 and 2023: harm that continues).",
+        ),
     ] = None,
     supporting_ncp: Annotated[
         list[str] | None, typer.Option("--supporting-ncp", help="ISO 3166 code of a supporting NCP (repeat).")
@@ -94,11 +98,13 @@ def case_edit(
     ] = None,
     sector: Annotated[str | None, typer.Option("--sector")] = None,
     guidelines_edition: Annotated[
-        str | None, typer.Option("--guidelines-edition", help="2011, 2023 or both.")
+        str | None,
+        typer.Option("--guidelines-edition", help="1976, 1979, 1984, 1991, 2000, 2011, 2023, or both."),
     ] = None,
     supporting_ncp: Annotated[
         list[str] | None, typer.Option("--supporting-ncp", help="Replaces the supporting NCPs (repeat).")
     ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it took effect; default now.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Change a case's descriptive fields; one audit entry names every change."""
@@ -112,6 +118,7 @@ def case_edit(
         sector=sector,
         guidelines_edition=guidelines_edition,
         supporting_ncps=supporting_ncp,
+        at=at,
     )
     app = context_of(ctx).app()
     case = app.cases.edit(reference=reference, actor=actor, **command.arguments())
@@ -283,12 +290,15 @@ def case_extend(
     reason: Annotated[str, typer.Option("--reason")],
     days: Annotated[int | None, typer.Option("--days")] = None,
     months: Annotated[int | None, typer.Option("--months")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="When it was granted; default now.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Give one open deadline more time, with a reason and who approved it."""
     from workflow import commands
 
-    command = validated(commands.ExtendDeadline, deadline=deadline, reason=reason, days=days, months=months)
+    command = validated(
+        commands.ExtendDeadline, deadline=deadline, reason=reason, days=days, months=months, at=at
+    )
     app = context_of(ctx).app()
     case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)

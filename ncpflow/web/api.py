@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ncpflow.web.auth import ApiAllow, application_of, csrf_token
 from ncpflow.web.writes import run_write
 from states.case import Case
+from states.limits import EARLIEST_DAY, LATEST_DAY
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
@@ -90,6 +92,7 @@ Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
+ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 
 
 async def _application(request: Request) -> Application:
@@ -362,6 +365,48 @@ def deadlines_ics(
 ) -> Response:
     body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")
+
+
+# The reports of `ncpflow report timelines|annual|oecd`, the same JSON (rules and fields in
+# states/reports.py). No report names a party; free text is redacted for every reader.
+_YEAR = Query(ge=EARLIEST_DAY.year, le=LATEST_DAY.year, description="The report's year.")
+Year = Annotated[int, _YEAR]
+AnyYear = Annotated[int | None, _YEAR]  # none: every year
+
+
+@router.get(
+    "/reports/timelines",
+    summary="`report timelines`: per case and stage, days used against the indicative timeline",
+    response_model=read_models.TimelinesReport,
+)
+def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.timelines(year=year))
+
+
+@router.get(
+    "/reports/annual",
+    summary="`report annual`: the year's figures (received, accepted, concluded per final outcome, "
+    "examined cases by mediation result, medians, editions, leads)",
+    response_model=read_models.AnnualReport,
+)
+def report_annual(user: ReadsReports, app: App, year: Year) -> Response:
+    return _report(app.reports.annual(year=year))
+
+
+@router.get(
+    "/reports/oecd",
+    summary="`report oecd`: one row per case with the OECD database's fields (status, "
+    "mediation_result, determination, the final outcome and date_concluded)",
+    response_model=list[read_models.OecdRow],
+)
+def report_oecd(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
+    return _report(app.reports.oecd(year=year))
+
+
+def _report(report: Any) -> Response:
+    """The report as the command line's `--json` prints it, key for key (`response_model`
+    describes it in the OpenAPI)."""
+    return JSONResponse(report)
 
 
 class UserOut(BaseModel):

@@ -117,6 +117,28 @@ def test_patch_changes_what_case_edit_changes_in_one_audited_entry(api: Api) -> 
     assert cleared.status_code == 200 and cleared.json()["sector"] is None
 
 
+def test_historical_guidelines_editions_are_taken_and_reported(api: Api) -> None:
+    """POST and PATCH take the 2000 and 1991 editions; /api/reports shows the edition."""
+    made = api.open(received="2001-05-02", guidelines_edition="2000")
+    assert made["guidelines_edition"] == "2000"
+    answer = api.client.patch(
+        f"/api/cases/{made['reference']}",
+        headers=api.handler,
+        json={"reason": "the older edition applies", "guidelines_edition": "1991"},
+    )
+    assert answer.status_code == 200 and answer.json()["guidelines_edition"] == "1991"
+    rows = api.client.get("/api/reports/oecd?year=2001", headers=api.handler).json()
+    assert [row["guidelines_edition"] for row in rows] == ["1991"]
+    annual = api.client.get("/api/reports/annual?year=2001", headers=api.handler).json()
+    assert annual["guidelines_editions"] == {"1991": 1}
+    bad = api.client.patch(
+        f"/api/cases/{made['reference']}",
+        headers=api.handler,
+        json={"reason": "r", "guidelines_edition": "1977"},
+    )
+    assert "1976, 1979, 1984, 1991, 2000, 2011, 2023, both" in refused(bad, "guidelines_edition")
+
+
 def test_a_patch_that_changes_nothing_is_refused_with_422(api: Api) -> None:
     """Like `case edit`: nothing to change is bad input, and no audit entry."""
     reference = api.open(sector="Mining")["reference"]
@@ -214,7 +236,7 @@ def test_bad_edits_and_recusals_answer_422_naming_the_field(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"guidelines_edition": "1976"}, "guidelines_edition"),
+        ({"guidelines_edition": "1977"}, "guidelines_edition"),
         ({"supporting_ncps": ["XX"]}, "supporting_ncps"),
         ({"org_numbers": {"Someone Else": "923456789"}}, "org_numbers"),
         ({"org_numbers": {"Nordic Metals ASA": " "}}, "org_numbers"),
@@ -257,8 +279,8 @@ SAME_BAD = [
     ),
     (
         "open",
-        ["--guidelines-edition", "1976"],
-        {"guidelines_edition": "1976"},
+        ["--guidelines-edition", "1977"],
+        {"guidelines_edition": "1977"},
         "--guidelines-edition",
         "guidelines_edition",
     ),

@@ -364,7 +364,23 @@ def test_a_clock_step_before_the_last_recorded_step_is_refused() -> None:
         pause(in_assessment(), actor="sek", reason="r", at=oslo(date(2025, 2, 1)))
 
 
-# -- properties ------------------------------------------------------------------------------
+def test_an_extension_leaves_the_case_where_it_stands_in_time() -> None:
+    """Extended on 1 May, the case may still be accepted as of 1 April: its last step is 3 Feb."""
+    case = in_assessment()
+
+    def ten_days(on: date) -> Case:
+        amount = Duration(days=10)
+        return extend(case, deadline=D.INITIAL_ASSESSMENT, amount=amount, actor="c", reason="r", at=oslo(on))[
+            0
+        ]
+
+    extended = ten_days(date(2025, 5, 1))
+    assert extended.last_event_at == case.last_event_at
+    accepted = step(extended, T.ACCEPT, oslo(date(2025, 4, 1)))
+    assert accepted.deadline(D.INITIAL_ASSESSMENT).met_on == date(2025, 4, 1)  # type: ignore[union-attr]
+    with pytest.raises(InvalidInputError, match="before its last recorded step"):
+        ten_days(date(2025, 2, 1))
+
 
 OPERATIONS = st.lists(
     st.tuples(

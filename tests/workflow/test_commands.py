@@ -164,7 +164,7 @@ def test_opening_normalises_countries_and_matches_numbers_to_parties() -> None:
     [
         ({"submitter_types": ["ngo", "other", "academic"]}, "3 --submitter-types values for 2 submitters"),
         ({"host_countries": ["XX"]}, "--host-country 'XX' is not an ISO 3166 alpha-2"),
-        ({"guidelines_edition": "1976"}, "unknown Guidelines edition '1976'"),
+        ({"guidelines_edition": "1977"}, "unknown Guidelines edition '1977'"),
         ({"org_numbers": {"Else": "1"}}, "--org-numbers names 'Else', which is not a submitter"),
         ({"enterprises": []}, "--enterprises needs at least 1 value"),
         ({"themes": ["gardening"]}, "unknown theme 'gardening'"),
@@ -186,6 +186,7 @@ def test_an_edit_may_clear_the_sector_and_the_edition() -> None:
         "sector": "",
         "guidelines_edition": "",
         "supporting_ncps": None,
+        "at": None,
     }
 
 

@@ -34,6 +34,7 @@ GROUPS = (
     ("members", "rotation", "members_app"),
     ("rotation", "rotation", "rotation_app"),
     ("report", "reports", "report_app"),
+    ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
 )
 

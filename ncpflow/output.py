@@ -97,8 +97,10 @@ FLAGS = {
     "supporting_ncps": "--supporting-ncp",
     "org_numbers": "--org-number",
     "expected_version": "--expect-version",
+    "mapping": "--map",
     "chapters": "--chapter",
     "trigger": "TRIGGER",
+    "fact": "FACT",
     "number": "N",
     "name": "NAME",
 }
@@ -242,6 +244,12 @@ def case_panel(view: dict[str, Any]) -> None:
         flag = " (identity confidential)" if party["confidential"] else ""
         kind = f", {party['type']}" if party["type"] else ""
         out.print(f"{party['role']}: {escape(party['name'])}{kind}{flag}")
+    for fact in view.get("facts", ()):
+        by = f" (by {fact['by']})" if fact["by"] else ""
+        note = f": {fact['note']}" if fact["note"] else ""
+        out.print(f"fact: {fact['on']} {escape(fact['label'] + by + note)}", soft_wrap=True)
+    if view.get("review_open"):
+        out.print("[yellow]a procedural review is open: publication waits for its conclusion[/]")
     if view.get("issues"):
         issue_lines(view["reference"], view["issues"])
     table = Table(title="Deadlines", title_justify="left")

@@ -24,6 +24,7 @@ from states.errors import (
     StepRefusedError,
     TransitionNotAllowedError,
 )
+from states.facts import Fact, latest, open_facts
 from states.guards import GUARDS, GuardContext
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.messages import N_
@@ -32,7 +33,7 @@ from states.procedure import Procedure, Transition
 from states.rotation import RotationRule
 
 if TYPE_CHECKING:  # the events and the state machine are imported by the steps that make them
-    from states.events import CaseOpened, CaseTransitioned
+    from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted
 
 
 class PartyRole(StrEnum):
@@ -99,6 +100,7 @@ class Case:
     lead_member: str | None = None
     scope: str | None = None
     pauses: tuple[Pause, ...] = ()
+    facts: tuple[Fact, ...] = ()  # dated facts recorded beside the steps, in recording order
     version: int = 1
 
     @property
@@ -161,8 +163,23 @@ def _start(
     label: str,
     policy: Policy,
     calendar: CalendarRule,
-) -> Deadline:
+    facts: tuple[Fact, ...] = (),
+) -> Deadline | None:
+    """Deadline `name` started at `at`; None while the fact it is counted from is unrecorded (it
+    starts when the fact is: states/facts.py)."""
     rule = procedure.deadlines[name]
+    if rule.fact is not None:
+        fact = latest(facts, rule.fact)
+        if fact is None:
+            return None
+        return Deadline(
+            name=name,
+            basis_on=fact.on,
+            basis_label=procedure.facts[rule.fact].label.en,
+            duration=duration_of(procedure, name, policy),
+            calendar=calendar,
+            started_at=at,
+        )
     basis_at = case_received if rule.basis == "received" else at
     return Deadline(
         name=name,
@@ -170,6 +187,20 @@ def _start(
         basis_label="received" if rule.basis == "received" else label,
         duration=duration_of(procedure, name, policy),
         calendar=calendar,
+        started_at=at,
+    )
+
+
+def start_deadline(
+    case: Case, name: str, *, basis_on: date, basis_label: str, at: datetime, policy: Policy
+) -> Deadline:
+    """Deadline `name` of `case`, counted from `basis_on` (a recorded fact's day), started at `at`."""
+    return Deadline(
+        name=name,
+        basis_on=basis_on,
+        basis_label=basis_label,
+        duration=duration_of(case.procedure, name, policy),
+        calendar=case.calendar,
         started_at=at,
     )
 
@@ -210,7 +241,7 @@ def open_case(
     calendar = policy.calendar
     procedure = procedure or policy.procedure
     opening = procedure.open_deadlines(procedure.initial)
-    deadlines = tuple(
+    started = (
         _start(
             name,
             procedure=procedure,
@@ -223,6 +254,7 @@ def open_case(
         for name in procedure.deadlines
         if name in opening
     )
+    deadlines = tuple(d for d in started if d is not None)
     case = Case(
         reference=reference,
         title=title,
@@ -244,9 +276,14 @@ def open_case(
     return case, event
 
 
-def _guard_failure(row: Transition, policy: Policy) -> str | None:
+def _guard_failure(row: Transition, policy: Policy, case: Case) -> str | None:
+    if not row.guards:
+        return None
+    context = policy.guard_context
+    if case.facts:
+        context = replace(context, open_facts=open_facts(case.facts, case.procedure))
     for guard in row.guards:
-        why = GUARDS[guard](policy.guard_context)
+        why = GUARDS[guard](context)
         if why is not None:
             return why
     return None
@@ -263,7 +300,7 @@ def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
             why = f"the case is {case.state}; '{trigger}' applies only in {', '.join(sources)}"
             options.append(TriggerOption(trigger, False, None, (), why, ""))
             continue
-        why_not = _guard_failure(row, policy)
+        why_not = _guard_failure(row, policy, case)
         options.append(
             TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not, row.meaning.en)
         )
@@ -286,7 +323,7 @@ def advance(
     scope: str | None = None,
 ) -> tuple[Case, CaseTransitioned]:
     """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
-    from states.events import CaseTransitioned, DeadlineMet, DeadlineStarted
+    from states.events import CaseTransitioned
     from states.machine import fire  # the `transitions` library: only a step needs it
 
     require_actor(actor)
@@ -302,7 +339,7 @@ def advance(
         )
     procedure = case.procedure
     row = procedure.find(case.state, trigger)
-    why = _guard_failure(row, policy) if row is not None else None
+    why = _guard_failure(row, policy, case) if row is not None else None
     if row is None or why is not None:
         # Only a refusal pays for working out everything that is allowed instead.
         allowed = list(allowed_triggers(case, policy))
@@ -321,8 +358,43 @@ def advance(
         )
     dest = fire(procedure, case.state, trigger)
     assert dest == row.dest, "the machine and the procedure's transitions disagree"
-    still_open = procedure.open_deadlines(dest)
     label = procedure.triggers[trigger].past.en
+    deadlines, met, started = entering(case, procedure, dest, at=at, label=label, policy=policy)
+    new_case = replace(
+        case,
+        state=dest,
+        outcome=recorded if recorded is not None else case.outcome,
+        results={**case.results, row.sets: recorded} if recorded is not None and row.sets else case.results,
+        deadlines=deadlines,
+        last_event_at=at,
+        scope=scope if scope is not None else case.scope,
+    )
+    event = CaseTransitioned(
+        reference=case.reference,
+        trigger=trigger,
+        from_state=case.state,
+        to_state=dest,
+        outcome=recorded,
+        sets=row.sets if recorded is not None else None,
+        actor=actor,
+        reason=reason,
+        at=at,
+        met=met,
+        started=started,
+        scope=scope,
+    )
+    return new_case, event
+
+
+def entering(
+    case: Case, procedure: Procedure, dest: str, *, at: datetime, label: str, policy: Policy
+) -> tuple[tuple[Deadline, ...], tuple[DeadlineMet, ...], tuple[DeadlineStarted, ...]]:
+    """The case's deadlines once it enters `dest` of `procedure` at `at`: each open one that
+    `dest` does not keep open is met; each `dest` opens that the case never had starts (counted
+    from `label`, the basis' words, when it counts from entry). Also what was met and started."""
+    from states.events import DeadlineMet, DeadlineStarted
+
+    still_open = procedure.open_deadlines(dest)
     met: list[DeadlineMet] = []
     deadlines: list[Deadline] = []
     for deadline in case.deadlines:
@@ -343,33 +415,13 @@ def advance(
                 label=label,
                 policy=policy,
                 calendar=case.calendar,
+                facts=case.facts,
             )
+            if new is None:
+                continue  # counted from a fact not yet recorded: it starts when the fact is
             deadlines.append(new)
             started.append(DeadlineStarted(new.name, new.due))
-    new_case = replace(
-        case,
-        state=dest,
-        outcome=recorded if recorded is not None else case.outcome,
-        results={**case.results, row.sets: recorded} if recorded is not None and row.sets else case.results,
-        deadlines=tuple(deadlines),
-        last_event_at=at,
-        scope=scope if scope is not None else case.scope,
-    )
-    event = CaseTransitioned(
-        reference=case.reference,
-        trigger=trigger,
-        from_state=case.state,
-        to_state=dest,
-        outcome=recorded,
-        sets=row.sets if recorded is not None else None,
-        actor=actor,
-        reason=reason,
-        at=at,
-        met=tuple(met),
-        started=tuple(started),
-        scope=scope,
-    )
-    return new_case, event
+    return tuple(deadlines), tuple(met), tuple(started)
 
 
 def _outcome_for(case: Case, row: Transition, given: str | None) -> str | None:

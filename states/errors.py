@@ -233,3 +233,24 @@ class ProcedureInvalidError(InvalidInputError):
     def __init__(self, *, source: str, key: str, problem: str) -> None:
         self.source, self.key, self.problem = source, key, problem
         super().__init__(N_("{source}: {key}: {problem}"), source=source, key=key, problem=Input(problem))
+
+
+class ProcedureChangedError(InvalidInputError):
+    """A procedure definition has the id and version of a stored one, but other content: a
+    changed definition needs a new version number (cases keep the version they follow)."""
+
+    code = "procedure_changed"
+
+    def __init__(self, *, source: str, ident: str, version: str, stored: str, given: str) -> None:
+        self.source, self.ident, self.version = source, ident, version
+        super().__init__(
+            N_(
+                "{source}: procedure {ident} version {version} is stored with other content "
+                "(sha256 {stored}, this file {given}); give the changed definition a new version"
+            ),
+            source=source,
+            ident=ident,
+            version=version,
+            stored=stored[:12],
+            given=given[:12],
+        )

@@ -81,3 +81,15 @@ class DeadlineExtended:
     reason: str
     at: datetime
     moved: DueMoved
+
+
+@dataclass(frozen=True)
+class FactRecorded:
+    reference: str
+    fact: str
+    on: date
+    by: str | None
+    note: str | None
+    actor: str
+    at: datetime
+    started: tuple[DeadlineStarted, ...] = ()

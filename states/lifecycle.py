@@ -38,6 +38,8 @@ class Outcome(StrEnum):
     PARTIAL_AGREEMENT = "partial_agreement"
     NO_AGREEMENT = "no_agreement"
     ENTERPRISE_DECLINED = "enterprise_declined"
+    SUBMITTER_DECLINED = "submitter_declined"
+    PARTIES_DECLINED = "parties_declined"
     DETERMINATION = "determination"
     WITHDRAWN = "withdrawn"
     TRANSFERRED = "transferred"

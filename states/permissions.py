@@ -33,6 +33,7 @@ class Action(StrEnum):
     PAUSE_CASE = "pause cases"
     RESUME_CASE = "resume cases"
     EXTEND_DEADLINE = "extend deadlines"
+    RECORD_FACT = "record facts of cases"
     REASSIGN_CASE = "reassign cases"
     RECUSE_MEMBER = "recuse members"
     READ_AUDIT = "read the audit log"
@@ -42,6 +43,7 @@ class Action(StrEnum):
     READ_MEMBERS = "read the members and the rotation"
     READ_REPORTS = "read reports"
     MANAGE_USERS = "manage users"
+    MIGRATE_CASE = "migrate cases to another procedure version"
 
 
 # What every signed-in user may do, whatever its role.
@@ -59,8 +61,10 @@ _ON_CASES = frozenset(
         Action.PAUSE_CASE,
         Action.RESUME_CASE,
         Action.EXTEND_DEADLINE,
+        Action.RECORD_FACT,
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
+        Action.MIGRATE_CASE,
     }
 )
 
@@ -68,7 +72,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT},
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE},
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
-    Role.ADMIN: _EVERYONE | _READ_ALL | {Action.EXPORT_AUDIT, Action.MANAGE_USERS, Action.REVEAL_IDENTITIES},
+    Role.ADMIN: _EVERYONE
+    | _READ_ALL
+    | {Action.EXPORT_AUDIT, Action.MANAGE_USERS, Action.REVEAL_IDENTITIES, Action.MIGRATE_CASE},
 }
 
 

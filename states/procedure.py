@@ -19,11 +19,12 @@ from typing import Any, Literal
 
 from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureInvalidError
-from states.guards import GUARDS
+from states.guards import GUARD_FACTS, GUARDS
 
 LANGUAGES = ("en", "nb")
 BASES = ("received", "entered")
-LabelKind = Literal["state", "trigger", "outcome", "deadline", "deadline_title", "past"]
+FACT_BASIS = "fact:"  # a deadline counted from the date of a recorded fact: "fact:mediation_agreed"
+LabelKind = Literal["state", "trigger", "outcome", "deadline", "deadline_title", "past", "fact"]
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -63,6 +64,19 @@ class OutcomeDef:
 
 
 @dataclass(frozen=True)
+class FactDef:
+    """A dated fact recorded beside the steps (it does not move the case): where it may be
+    recorded, whether more than one may be, who it may be "by", and the fact it ends."""
+
+    name: str
+    label: Labels
+    recorded_in: frozenset[str]
+    repeat: bool = False
+    by: Mapping[str, Labels] = field(default_factory=dict)  # who may be named; empty: no one
+    ends: str | None = None  # a fact this one closes ("review_concluded" ends "review_requested")
+
+
+@dataclass(frozen=True)
 class Transition:
     """`trigger` moves a case from `source` to `dest`; one per source state of a [[transitions]] table.
 
@@ -91,10 +105,15 @@ class DeadlineRule:
     name: str
     label: Labels  # short name (pages)
     title: Labels  # full name in running text (e-mails)
-    basis: str  # "received": counted from receipt; "entered": from the transition that opens it
+    basis: str  # "received": from receipt; "entered": from the step that opens it; "fact:NAME"
     duration: Duration
     duration_text: str
     open_in: frozenset[str]
+
+    @property
+    def fact(self) -> str | None:
+        """The fact whose date the deadline is counted from, if its basis names one."""
+        return self.basis.removeprefix(FACT_BASIS) if self.basis.startswith(FACT_BASIS) else None
 
 
 @dataclass(frozen=True)
@@ -126,6 +145,7 @@ class Procedure:
     sha256: str
     text: str
     source: str = ""
+    facts: Mapping[str, FactDef] = field(default_factory=dict)
     _from: Mapping[str, tuple[Transition, ...]] = field(init=False, repr=False)
     _find: Mapping[tuple[str, str], Transition] = field(init=False, repr=False)
     _open: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -202,6 +222,9 @@ class Procedure:
         if kind == "outcome":
             outcome = self.outcomes.get(name)
             return outcome.label if outcome else None
+        if kind == "fact":
+            fact = self.facts.get(name)
+            return fact.label if fact else None
         deadline = self.deadlines.get(name)
         if deadline is None:
             return None
@@ -213,6 +236,17 @@ class Procedure:
         if state in self.deadlines:
             return state
         return next((d.name for d in self.deadlines.values() if d.open_in == {state}), None)
+
+    def by_label(self, fact: str, by: str, language: str = "en") -> str:
+        """Who a fact was by (`review_requested` by the `enterprise`), in `language`."""
+        found = self.facts.get(fact)
+        labels = found.by.get(by) if found else None
+        return labels.get(language) if labels is not None else by.replace("_", " ")
+
+    def opened_by(self, fact: str) -> str | None:
+        """The fact `fact` closes (its `ends`), or None."""
+        found = self.facts.get(fact)
+        return found.ends if found else None
 
     def field_of(self, outcome: str) -> str | None:
         """The result field a transition records `outcome` in (the first that allows it)."""
@@ -350,7 +384,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         data,
         "",
         required=("id", "version", "title", "initial", "states", "triggers", "transitions"),
-        optional=("outcomes", "deadlines", "reports"),
+        optional=("outcomes", "facts", "deadlines", "reports"),
     )
     ident = _text(top["id"], "id")
     if not _ID.fullmatch(ident):
@@ -365,8 +399,9 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
     triggers: dict[str, TriggerDef] = _definitions(top, "triggers", _trigger)
     outcomes: dict[str, OutcomeDef] = _definitions(top, "outcomes", _outcome)
     initial = _known(top["initial"], "initial", known=states, what="state")
-    transitions = _transitions(top["transitions"], states, triggers, outcomes)
-    deadlines = _deadlines(top.get("deadlines", {}), states)
+    facts = _facts(top.get("facts", {}), states)
+    transitions = _transitions(top["transitions"], states, triggers, outcomes, facts)
+    deadlines = _deadlines(top.get("deadlines", {}), states, facts)
     _check_graph(initial, states, transitions, deadlines)
     reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
     return Procedure(
@@ -380,14 +415,54 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         transitions=transitions,
         deadlines=MappingProxyType(deadlines),
         reports=reports,
+        facts=MappingProxyType(facts),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
         source=source,
     )
 
 
+def _facts(value: Any, states: Mapping[str, StateDef]) -> dict[str, FactDef]:
+    def build(name: str, key: str, body: Any) -> FactDef:
+        table = _table(body, key, required=("label", "recorded_in"), optional=("repeat", "by", "ends"))
+        by = table.get("by", {})
+        if not isinstance(by, dict):
+            raise _Problem(_join(key, "by"), "must be a table of names, each with labels")
+        return FactDef(
+            name=name,
+            label=_labels(table["label"], _join(key, "label")),
+            recorded_in=frozenset(
+                _names(
+                    table["recorded_in"], _join(key, "recorded_in"), known=states, what="state", empty=False
+                )
+            ),
+            repeat=_bool(table.get("repeat", False), _join(key, "repeat")),
+            by=MappingProxyType(
+                {
+                    _name(who, _join(_join(key, "by"), who)): _labels(words, _join(_join(key, "by"), who))
+                    for who, words in by.items()
+                }
+            ),
+            ends=_name(table["ends"], _join(key, "ends")) if "ends" in table else None,
+        )
+
+    facts: dict[str, FactDef] = _definitions({"facts": value}, "facts", build)
+    for name, fact in facts.items():
+        if fact.ends is None:
+            continue
+        key = f"facts.{name}.ends"
+        _known(fact.ends, key, known=facts, what="fact")
+        if fact.ends == name or facts[fact.ends].ends is not None:
+            raise _Problem(key, f"'{fact.ends}' cannot be ended: it ends a fact itself, or is this one")
+    return facts
+
+
 def _transitions(
-    value: Any, states: Mapping[str, StateDef], triggers: Mapping[str, object], outcomes: Mapping[str, object]
+    value: Any,
+    states: Mapping[str, StateDef],
+    triggers: Mapping[str, object],
+    outcomes: Mapping[str, object],
+    facts: Mapping[str, FactDef],
 ) -> tuple[Transition, ...]:
     if not isinstance(value, list):
         raise _Problem("transitions", "must be an array of tables ([[transitions]])")
@@ -412,6 +487,8 @@ def _transitions(
         elif allowed:
             raise _Problem(_join(key, "sets"), 'missing: the result field its outcome sets, e.g. "outcome"')
         guards = _names(table.get("guards", []), _join(key, "guards"), known=GUARDS, what="guard")
+        for n, guard in enumerate(guards):
+            _check_guard_facts(guard, f"{_join(key, 'guards')}[{n + 1}]", facts)
         meaning = _labels(table["meaning"], _join(key, "meaning"))
         for source in sources:
             if states[source].terminal:
@@ -427,13 +504,32 @@ def _transitions(
     return tuple(rows)
 
 
-def _deadlines(value: Any, states: Mapping[str, StateDef]) -> dict[str, DeadlineRule]:
+def _check_guard_facts(guard: str, key: str, facts: Mapping[str, FactDef]) -> None:
+    """A guard that reads facts (no_open_review) needs the procedure to define them: the fact,
+    and another that ends it."""
+    for needed in GUARD_FACTS.get(guard, ()):
+        if needed not in facts:
+            raise _Problem(
+                key, f"guard '{guard}' needs the fact '{needed}'; known facts: {', '.join(facts) or 'none'}"
+            )
+        if not any(f.ends == needed for f in facts.values()):
+            raise _Problem(key, f"guard '{guard}' needs a fact that ends '{needed}' (ends = \"{needed}\")")
+
+
+def _deadlines(
+    value: Any, states: Mapping[str, StateDef], facts: Mapping[str, FactDef]
+) -> dict[str, DeadlineRule]:
     def build(name: str, key: str, body: Any) -> DeadlineRule:
         table = _table(body, key, required=("label", "basis", "duration", "open_in"), optional=("title",))
         label = _labels(table["label"], _join(key, "label"))
         basis = _text(table["basis"], _join(key, "basis"))
-        if basis not in BASES:
-            raise _Problem(_join(key, "basis"), f"'{basis}' is not a basis; one of: {', '.join(BASES)}")
+        if basis.startswith(FACT_BASIS):
+            _known(basis.removeprefix(FACT_BASIS), _join(key, "basis"), known=facts, what="fact")
+        elif basis not in BASES:
+            raise _Problem(
+                _join(key, "basis"),
+                f"'{basis}' is not a basis; one of: {', '.join(BASES)}, or {FACT_BASIS}NAME of a fact",
+            )
         text = _text(table["duration"], _join(key, "duration"))
         try:
             duration = Duration.parse(text)

@@ -28,8 +28,19 @@ from typing import Any, ClassVar, Protocol, Self, Union, get_args, get_origin, g
 
 from states.case import CaseDetails, Party
 from states.chain import AuditEntry
-from states.events import CaseOpened, CaseTransitioned, DeadlineMet, DeadlineStarted, DueMoved
+from states.events import (
+    CaseOpened,
+    CaseTransitioned,
+    DeadlineMet,
+    DeadlineStarted,
+    DueMoved,
+)
+from states.events import (
+    FactRecorded as FactEvent,
+)
 from states.members import MemberChanges, Skip
+from states.migration import CaseMigrated
+from states.procedure import Procedure
 from states.rotation import DutyDecision, LeadDecision
 
 
@@ -441,6 +452,19 @@ class Change(_Shape):
     after: FieldValue = field(metadata=_spelled("to"))
 
 
+@dataclass(frozen=True)
+class ProcedurePin(_Shape):
+    """A procedure version as a case follows it: its id, version and the definition's sha256."""
+
+    id: str
+    version: str
+    sha256: str
+
+    @classmethod
+    def of(cls, procedure: Procedure) -> ProcedurePin:
+        return cls(procedure.id, procedure.version, procedure.sha256)
+
+
 # -- the declared kinds -------------------------------------------------------------------------
 # Each: KIND and its fields, declared with their stored spelling (see `_spelled`).
 
@@ -462,6 +486,9 @@ class Opened(_Record):
     supporting_ncps: tuple[str, ...] = field(metadata=_spelled(legacy=()))
     deadlines_started: tuple[StartedDeadline, ...]
     recorded_at: datetime
+    # The procedure version the case follows: absent from entries written before versions were
+    # stored (issue 12), whose cases followed oecd-2023 version 1.
+    procedure: ProcedurePin | None = field(default=None, metadata=_spelled(omit_none=True))
     absent: frozenset[str] = frozenset()  # keys an older version did not write
 
     @classmethod
@@ -473,6 +500,7 @@ class Opened(_Record):
         parties: Iterable[Party],
         details: CaseDetails,
         recorded_at: datetime,
+        procedure: Procedure | None = None,
     ) -> Opened:
         return cls(
             title,
@@ -484,6 +512,7 @@ class Opened(_Record):
             tuple(details.supporting_ncps),
             tuple(StartedDeadline.of(s) for s in event.started),
             recorded_at,
+            ProcedurePin.of(procedure) if procedure is not None else None,
         )
 
 
@@ -517,6 +546,34 @@ class Transitioned(_Record):
             recorded_at,
             event.scope,
             event.sets,
+        )
+
+
+@dataclass(frozen=True)
+class Migrated(_Record):
+    """The case moved to another procedure version (`case migrate`); the envelope's states are
+    its state before and after, `mapping` the state mapping given (old -> new)."""
+
+    KIND: ClassVar[str] = "migrated"
+
+    source: ProcedurePin = field(metadata=_FROM)
+    target: ProcedurePin = field(metadata=_spelled("to"))
+    mapping: Mapping[str, str]
+    deadlines_met: tuple[MetDeadline, ...]
+    deadlines_started: tuple[StartedDeadline, ...]
+    version: int
+    recorded_at: datetime
+
+    @classmethod
+    def of(cls, event: CaseMigrated, *, version: int, recorded_at: datetime) -> Migrated:
+        return cls(
+            ProcedurePin.of(event.source),
+            ProcedurePin.of(event.target),
+            dict(event.mapping),
+            tuple(MetDeadline.of(m) for m in event.met),
+            tuple(StartedDeadline.of(s) for s in event.started),
+            version,
+            recorded_at,
         )
 
 
@@ -572,6 +629,32 @@ class Extended(_Record):
     moved: tuple[MovedDue, ...]
     version: int
     recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class FactRecorded(_Record):
+    """A dated fact recorded beside the steps (the note in the envelope's reason): it happened
+    `on` that day; deadlines counted from it started."""
+
+    KIND: ClassVar[str] = "fact_recorded"
+
+    fact: str
+    on: date
+    deadlines_started: tuple[StartedDeadline, ...]
+    version: int
+    recorded_at: datetime
+    by: str | None = field(default=None, metadata=_spelled(omit_none=True))  # who requested it
+
+    @classmethod
+    def of(cls, event: FactEvent, *, version: int) -> FactRecorded:
+        return cls(
+            event.fact,
+            event.on,
+            tuple(StartedDeadline.of(s) for s in event.started),
+            version,
+            event.at,
+            event.by,
+        )
 
 
 @dataclass(frozen=True)
@@ -881,10 +964,12 @@ class IssueConcluded(_Record):
 DeclaredRecord = (
     Opened
     | Transitioned
+    | Migrated
     | Edited
     | Paused
     | Resumed
     | Extended
+    | FactRecorded
     | Alert
     | Notified
     | MembersSynced

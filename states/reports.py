@@ -39,6 +39,10 @@ Rules (all days are local calendar dates in the NCP's zone):
   days, over cases concluded that year; `guidelines_editions`: cases received that year per
   Guidelines edition (edition -> cases; cases without one left out); leads per member: the
   lead (after reassignments and recusals) of each case received that year.
+* Facts (`fact_recorded` entries) count by the day they happened (`on`), not the day recorded:
+  `report oecd` shows the publication of the initial assessment, the parties' agreement to
+  mediate, interim agreements, agreements after the final statement and procedural reviews
+  (requested, by whom, concluded); `report annual` counts the agreements and reviews of the year.
 * Issues (`issue_added`, `issue_decided`, `issue_concluded`): each case's issues as last decided.
   `partially_accepted` counts the cases accepted that year (the `accept` step) of which at least
   one issue is not accepted (`states.issues.partially_accepted`); an OECD row lists each issue's
@@ -102,6 +106,48 @@ class CaseHistory:
         """The final outcome: the last one recorded, once the case is concluded; else None."""
         return self.last_outcome if self.concluded_on is not None else None
 
+    facts: list[tuple[str, date, str | None]] = field(default_factory=list)  # (fact, on, by)
+
+    def fact_days(self, name: str) -> list[date]:
+        return [on for fact, on, _ in self.facts if fact == name]
+
+    def reviews(self) -> list[dict[str, Any]]:
+        """Procedural reviews of the final statement: requested (by whom), concluded (or null)."""
+        found: list[dict[str, Any]] = []
+        for fact, on, by in self.facts:
+            if fact == "review_requested":
+                found.append({"requested": on.isoformat(), "by": by, "concluded": None})
+            elif fact == "review_concluded" and found and found[-1]["concluded"] is None:
+                found[-1]["concluded"] = on.isoformat()
+        return found
+
+
+def _fact_fields(case: CaseHistory) -> dict[str, Any]:
+    """`report oecd`'s fields from a case's recorded facts."""
+    published, agreed = case.fact_days("assessment_published"), case.fact_days("mediation_agreed")
+    return {
+        "date_assessment_published": published[0].isoformat() if published else None,
+        "date_mediation_agreed": agreed[0].isoformat() if agreed else None,
+        "interim_agreements": [on.isoformat() for on in case.fact_days("interim_agreement")],
+        "later_agreements": [on.isoformat() for on in case.fact_days("later_agreement")],
+        "procedural_reviews": case.reviews(),
+    }
+
+
+def _fact_counts(cases: Iterable[CaseHistory], year: int) -> dict[str, int]:
+    """`report annual`'s counts of facts that happened in `year`."""
+    counted = {
+        "interim_agreements": "interim_agreement",
+        "later_agreements": "later_agreement",
+        "reviews_requested": "review_requested",
+        "reviews_concluded": "review_concluded",
+    }
+    every = list(cases)
+    return {
+        key: sum(1 for case in every for on in case.fact_days(fact) if on.year == year)
+        for key, fact in counted.items()
+    }
+
 
 def _day(at: str, timezone: str) -> date:
     return to_local_date(datetime.fromisoformat(at.replace("Z", "+00:00")), timezone)
@@ -154,6 +200,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.results[result_field(record.trigger, old, record.sets)] = record.outcome
             if case.concluded_on is None and is_concluded(new):
                 case.concluded_on = day
+        elif isinstance(record, records.Migrated):
+            case.state = entry.to_state or case.state  # another procedure version; the same case
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
@@ -165,6 +213,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             case.extension_count[name] = case.extension_count.get(name, 0) + 1
         elif isinstance(record, records.Edited):
             _apply_changes(case, record)
+        elif isinstance(record, records.FactRecorded):
+            case.facts.append((record.fact, record.on, record.by))
         elif isinstance(record, records.LeadAssigned | records.LeadUnassigned | records.LeadRecused):
             case.lead = record.decision.chosen
         elif isinstance(record, records.LeadReassigned):
@@ -349,6 +399,7 @@ def annual_report(
         "under_examination": len(under_examination),
         "median_days_to_initial_assessment": median(assessed),
         "median_days_to_conclusion": median(to_conclusion),
+        **_fact_counts(every, year),
         "guidelines_editions": _counts((c.guidelines_edition for c in received), EDITIONS),
         "leads": dict(sorted(leads.items())),
     }
@@ -394,6 +445,7 @@ def oecd_rows(
                     }
                     for i in sorted(case.issues.values(), key=lambda i: i.number)
                 ],
+                **_fact_fields(case),
             }
         )
     return rows

@@ -60,6 +60,8 @@ OUTCOME_NAMES: dict[str, str] = {
     "partial_agreement": N_("partial agreement"),
     "no_agreement": N_("no agreement"),
     "enterprise_declined": N_("enterprise declined"),
+    "submitter_declined": N_("submitter declined"),
+    "parties_declined": N_("both parties declined"),
     "determination": N_("determination"),
     "withdrawn": N_("withdrawn"),
     "transferred": N_("transferred"),
@@ -171,6 +173,7 @@ class ProcedureWords:
             *((d.name, d.label) for d in procedure.deadlines.values()),
             *((t.name, t.label) for t in procedure.triggers.values()),
             *((o.name, o.label) for o in procedure.outcomes.values()),
+            *((f.name, f.label) for f in procedure.facts.values()),
         ]
         for name, labels in labelled:
             names.setdefault(name, labels.get(language))
@@ -178,6 +181,7 @@ class ProcedureWords:
         for labels in (
             *(t.past for t in procedure.triggers.values()),
             *(t.meaning for t in procedure.transitions),
+            *(f.label for f in procedure.facts.values()),  # the basis of a deadline counted from one
         ):
             phrases.setdefault(labels.en, labels.get(language))
         self._names, self._phrases = names, phrases

@@ -1,4 +1,4 @@
-"""The case repository on SQL: cases with their parties, deadlines, extensions and pauses."""
+"""The case repository on SQL: cases with their parties, deadlines, extensions, pauses and facts."""
 
 from __future__ import annotations
 
@@ -11,21 +11,26 @@ from typing import Any
 from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
+from states.facts import Fact
 from states.pauses import Pause
 from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
-from storage.rows import CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
+from storage.procedures import ProcedureCache
+from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 
 
 class SqlCaseRepository:
-    def __init__(self, db: Db, procedure: Procedure) -> None:
+    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
+        """`procedure`: the configured one (which states end a case, for `open_only`); each
+        case is read with the version it pins, from `pinned`."""
         self._db = db
         self._procedure = procedure
+        self._pinned = pinned
         self._ids: dict[str, int] = {}
         self._deadline_ids: dict[tuple[int, str], int] = {}
 
@@ -75,6 +80,13 @@ class SqlCaseRepository:
             params,
         ):
             pauses[pause.case_id].append(mapper.to_pause(pause))
+        facts: dict[int, list[Fact]] = defaultdict(list)
+        for fact in db.records(
+            FactRow,
+            f"SELECT {mapper.FACT_COLUMNS} FROM case_facts WHERE case_id IN ({marks}) ORDER BY id",
+            params,
+        ):
+            facts[fact.case_id].append(mapper.to_fact(fact))
         calendars = {r.id: mapper.to_calendar(r) for r in rows}
         deadlines: dict[int, list[Deadline]] = defaultdict(list)
         for row in deadline_rows:
@@ -83,8 +95,16 @@ class SqlCaseRepository:
         cases = []
         for case in rows:
             self._ids[case.reference] = case.id
+            procedure = self._pinned.pinned(db, case.procedure_id, case.procedure_version)
             cases.append(
-                mapper.to_case(case, parties[case.id], deadlines[case.id], pauses[case.id], self._procedure)
+                mapper.to_case(
+                    case,
+                    parties[case.id],
+                    deadlines[case.id],
+                    pauses[case.id],
+                    procedure,
+                    facts[case.id],
+                )
             )
         return cases
 
@@ -191,6 +211,8 @@ class SqlCaseRepository:
             "version": case.version,
             "edition": case.details.guidelines_edition,
             "supporting": json.dumps(list(case.details.supporting_ncps)),
+            "procedure_id": case.procedure.id,
+            "procedure_version": case.procedure.version,
         }
 
     def _insert_deadline(self, case_id: int, deadline: Deadline) -> None:
@@ -236,11 +258,12 @@ class SqlCaseRepository:
         case_id = db.scalar(
             "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
             "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
-            "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps) "
+            "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps, "
+            "procedure_id, procedure_version) "
             "VALUES (:reference, :title, :state, "
             ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
             ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
-            ":edition, :supporting) "
+            ":edition, :supporting, :procedure_id, :procedure_version) "
             "RETURNING id",
             self._case_params(case),
         )
@@ -266,6 +289,7 @@ class SqlCaseRepository:
         for deadline in case.deadlines:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
+        self._insert_facts(case_id, case.facts)
 
     def save(self, case: Case, *, previous: Case) -> Case:
         """Write `case` over `previous` if nobody else wrote in between; return it, version + 1."""
@@ -276,7 +300,8 @@ class SqlCaseRepository:
             "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
             "sector = :sector, lead_member = :lead_member, version = :version, "
-            "guidelines_edition = :edition, supporting_ncps = :supporting "
+            "guidelines_edition = :edition, supporting_ncps = :supporting, "
+            "procedure_id = :procedure_id, procedure_version = :procedure_version "
             "WHERE reference = :reference AND version = :expected RETURNING id",
             params,
         )
@@ -320,7 +345,30 @@ class SqlCaseRepository:
             if added:
                 self._insert_extensions(self._deadline_id(case_id, deadline.name), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
+        self._insert_facts(case_id, case.facts[len(previous.facts) :])
         return replace(case, version=previous.version + 1)
+
+    def _insert_facts(self, case_id: int, facts: tuple[Fact, ...]) -> None:
+        # Facts are only ever added: those beyond the ones the case had when read.
+        if not facts:
+            return
+        db = self._db
+        db.many(
+            "INSERT INTO case_facts (case_id, name, happened_on, actor, recorded_at, by_whom, note) "
+            "VALUES (:case_id, :name, :on, :actor, :recorded_at, :by_whom, :note)",
+            [
+                {
+                    "case_id": case_id,
+                    "name": fact.name,
+                    "on": db.day(fact.on),
+                    "actor": fact.actor,
+                    "recorded_at": db.instant(fact.recorded_at),
+                    "by_whom": fact.by,
+                    "note": fact.note,
+                }
+                for fact in facts
+            ],
+        )
 
     def _deadline_id(self, case_id: int, name: str) -> int:
         key = (case_id, name)

@@ -13,16 +13,18 @@ from states.case import Case, CaseDetails, Party, PartyRole
 from states.chain import AuditEntry
 from states.deadlines import Deadline, Extension
 from states.durations import Duration
+from states.facts import Fact
 from states.pauses import Pause, with_pauses
 from states.procedure import Procedure
 from storage.db import columns, read_day, read_instant
-from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, PartyRow, PauseRow
+from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
 CASE_COLUMNS = columns(CaseRow)
 PARTY_COLUMNS = columns(PartyRow)
 DEADLINE_COLUMNS = columns(DeadlineRow)
 PAUSE_COLUMNS = columns(PauseRow)
 EXTENSION_COLUMNS = columns(ExtensionRow)
+FACT_COLUMNS = columns(FactRow)
 AUDIT_COLUMNS = columns(AuditRow)
 
 
@@ -47,6 +49,12 @@ def to_pause(row: PauseRow) -> Pause:
         requested_by=row.requested_by,
         ended_by=row.ended_by,
     )
+
+
+def to_fact(row: FactRow) -> Fact:
+    on, recorded = read_day(row.happened_on), read_instant(row.recorded_at)
+    assert on is not None and recorded is not None
+    return Fact(name=row.name, on=on, actor=row.actor, recorded_at=recorded, by=row.by_whom, note=row.note)
 
 
 def to_extension(row: ExtensionRow) -> Extension:
@@ -89,6 +97,7 @@ def to_case(
     deadlines: Sequence[Deadline],
     pauses: Sequence[Pause],
     procedure: Procedure,
+    facts: Sequence[Fact] = (),
 ) -> Case:
     calendar = to_calendar(row)
     received, last = read_instant(row.received_at), read_instant(row.last_event_at)
@@ -116,6 +125,7 @@ def to_case(
         ),
         lead_member=row.lead_member,
         pauses=paused,
+        facts=tuple(facts),
         version=row.version,
     )
 

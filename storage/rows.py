@@ -53,6 +53,19 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class FactRow(NamedTuple):
+    """A row of `case_facts`."""
+
+    id: Any
+    case_id: Any
+    name: Any
+    happened_on: Any
+    actor: Any
+    recorded_at: Any
+    by_whom: Any
+    note: Any
+
+
 class CaseIssueRow(NamedTuple):
     """A row of `case_issues`."""
 
@@ -90,6 +103,8 @@ class CaseRow(NamedTuple):
     version: Any
     guidelines_edition: Any
     supporting_ncps: Any
+    procedure_id: Any
+    procedure_version: Any
 
 
 class DeadlineRow(NamedTuple):
@@ -213,6 +228,16 @@ class PauseRow(NamedTuple):
     actor: Any
     requested_by: Any
     ended_by: Any
+
+
+class ProcedureVersionRow(NamedTuple):
+    """A row of `procedure_versions`."""
+
+    id: Any
+    version: Any
+    sha256: Any
+    content: Any
+    stored_at: Any
 
 
 class ReferenceCounterRow(NamedTuple):

@@ -27,6 +27,7 @@ from storage.cases import SqlCaseRepository
 from storage.connect import Source
 from storage.db import Db
 from storage.members import SqlMemberStore
+from storage.procedures import ProcedureCache, SqlProcedureStore
 from storage.users import SqlUserStore
 from storage.writer_lock import WriterLock, lock_path_for
 
@@ -44,9 +45,10 @@ _PG_WRITE_LOCK = 7_231_977
 
 
 class SqlTransaction:
-    def __init__(self, db: Db, procedure: Procedure) -> None:
+    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
         self.db = db
-        self.cases = SqlCaseRepository(db, procedure)
+        self.cases = SqlCaseRepository(db, procedure, pinned)
+        self.procedures = SqlProcedureStore(db, pinned)
         self.audit = SqlAuditLog(db)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
@@ -80,9 +82,11 @@ class SqlTransaction:
 
 class SqlUnitOfWork:
     def __init__(self, source: Source, procedure: Procedure) -> None:
-        """`procedure`: the definition the stored cases follow (the configured one, for now)."""
+        """`procedure`: the configured definition (new cases follow it); a stored case follows
+        the version it pins, read from `procedure_versions` once per unit of work."""
         self.source = source
         self._procedure = procedure
+        self._pinned = ProcedureCache([procedure])
         self._sqlite = source.sqlite
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
@@ -110,7 +114,7 @@ class SqlUnitOfWork:
         with (
             self._translate(),
             self._transaction("BEGIN", snapshot=True) as db,
-            self._joined_by_reads(SqlTransaction(db, self._procedure)) as tx,
+            self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx,
         ):
             yield tx
 
@@ -125,7 +129,7 @@ class SqlUnitOfWork:
         ):
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            with self._joined_by_reads(SqlTransaction(db, self._procedure)) as tx:
+            with self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx:
                 yield tx
 
     @contextmanager

@@ -37,6 +37,23 @@ class CaseRow(SQLModel, table=True):
     version: int = 1
     guidelines_edition: str | None = None
     supporting_ncps: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    # The procedure version the case follows (0007_procedure_versions): a row of
+    # procedure_versions, kept until the case is migrated to another.
+    procedure_id: str
+    procedure_version: str
+
+
+class ProcedureVersionRow(SQLModel, table=True):
+    """Every procedure version a case follows or followed (0007_procedure_versions): its text as
+    read, and the text's sha256. Stored with the first case that uses it; never changed."""
+
+    __tablename__ = "procedure_versions"
+
+    id: str = Field(primary_key=True)
+    version: str = Field(primary_key=True)
+    sha256: str
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    stored_at: datetime
 
 
 class PartyRow(SQLModel, table=True):
@@ -125,6 +142,21 @@ class PauseRow(SQLModel, table=True):
     actor: str = Field(sa_column=Column(Text, nullable=False))
     requested_by: str | None = Field(default=None, sa_column=Column(Text))
     ended_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class FactRow(SQLModel, table=True):
+    """A dated fact recorded on a case (states/facts.py), in recording order."""
+
+    __tablename__ = "case_facts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    name: str
+    happened_on: date
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+    by_whom: str | None = Field(default=None, sa_column=Column(Text))
+    note: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ExtensionRow(SQLModel, table=True):

@@ -163,9 +163,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "PauseCase",
         "ResumeCase",
         "ExtendDeadline",
+        "RecordFact",
         "ReassignLead",
         "RecuseLead",
         "AddUser",
+        "MigrateCase",
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
@@ -195,6 +197,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.audit": {"keygen", "require_signer", "trusted_keys", "checkpoint_path", "SIGNING_KEY_ENV"},
     "workflow.export_files": {"verify_file", "FileStatus"},
     "workflow.exports": {"EXPORT_FIELDS"},
+    "workflow.versions": {"check_file"},  # a definition file checked without a database
 }
 
 

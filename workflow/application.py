@@ -142,6 +142,10 @@ class Application:
     def calendar(self) -> CalendarUseCases:
         return CalendarUseCases(self)
 
+    @cached_property
+    def procedures(self) -> ProcedureUseCases:
+        return ProcedureUseCases(self)
+
 
 class _Lazy:
     """What an application builds once, when first needed: the audit signing key (not read
@@ -177,8 +181,8 @@ class _Group:
 
 
 class CaseUseCases(_Group):
-    """Cases: open, edit, advance; pause, resume, extend; reassign, recuse; their issues; read
-    and view."""
+    """Cases: open, edit, advance; pause, resume, extend; record facts; reassign, recuse; their
+    issues; read and view."""
 
     def open(
         self,
@@ -324,6 +328,32 @@ class CaseUseCases(_Group):
             at=at,
         )
 
+    def record(
+        self,
+        *,
+        reference: str,
+        fact: str,
+        on: date,
+        actor: str,
+        by: str | None = None,
+        note: str | None = None,
+    ) -> Case:
+        """Record a dated fact of the case (`case record`): it does not move the case."""
+        from workflow import facts
+
+        app = self._app
+        return facts.record_fact(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            reference=reference,
+            fact=fact,
+            on=on,
+            actor=actor,
+            by=by,
+            note=note,
+        )
+
     def resume(self, *, reference: str, actor: str, at: When = None, reason: str | None = None) -> Case:
         from workflow import pausing
 
@@ -354,6 +384,32 @@ class CaseUseCases(_Group):
             days=days,
             months=months,
             at=at,
+        )
+
+    def migrate(
+        self,
+        *,
+        reference: str,
+        to: str,
+        actor: str,
+        mapping: dict[str, str] | None = None,
+        reason: str | None = None,
+    ) -> Case:
+        """Move the case to the procedure version `to` (ID@VERSION or VERSION); `mapping`:
+        old state -> new state, for states the target lacks."""
+        from workflow import versions
+
+        app = self._app
+        return versions.migrate_case(
+            uow=app.uow,
+            clock=app.clock,
+            policy=app.policy,
+            settings=app.settings,
+            reference=reference,
+            to=to,
+            mapping=mapping or {},
+            actor=actor,
+            reason=reason,
         )
 
     def reassign(self, *, reference: str, to: str, actor: str, reason: str, override: bool = False) -> Case:
@@ -872,4 +928,34 @@ class CalendarUseCases(_Group):
             member=member,
             ncp_name=self._app.settings.ncp.name,
             viewer=viewer,
+        )
+
+
+class ProcedureUseCases(_Group):
+    """Procedure versions: list, show, validate, diff (`ncpflow procedure ...`)."""
+
+    def list(self) -> builtins.list[read_models.ProcedureVersion]:
+        from workflow import versions
+
+        return versions.list_versions(self._app.uow, self._app.settings)
+
+    def show(self, *, ref: str | None = None, language: str | None = None) -> read_models.ProcedureShown:
+        """`ref` (ID[@VERSION], or a file): the configured definition when None."""
+        from workflow import versions
+
+        app = self._app
+        procedure = versions.resolve(app.uow, app.settings, ref) if ref else app.policy.procedure
+        return versions.show(procedure, language or app.settings.ncp.language)
+
+    def validate(self, *, path: Path) -> read_models.ProcedureCheck:
+        from workflow import versions
+
+        return versions.validate(self._app.uow, path)
+
+    def diff(self, *, a: str, b: str) -> read_models.ProcedureDiff:
+        from workflow import versions
+
+        app = self._app
+        return versions.diff(
+            versions.resolve(app.uow, app.settings, a), versions.resolve(app.uow, app.settings, b)
         )

@@ -13,7 +13,7 @@ from states.errors import REASON, ConflictError, Input, InvalidInputError
 from states.lifecycle import Trigger
 from states.limits import NAME_MAX, check_optional
 from states.messages import N_
-from workflow import inputs, rotation
+from workflow import inputs, rotation, versions
 from workflow.logging import get_logger
 from workflow.ports import Clock, UnitOfWork
 
@@ -98,6 +98,8 @@ def open_case(
             policy=policy,
             details=details,
         )
+        # The version the case follows is kept with it (refused when its content changed).
+        versions.ensure_stored(tx, case.procedure, at=now)
         assignment = rotation.decide_for_new_case(tx, case, policy)
         if assignment is not None:
             case = replace(case, lead_member=assignment[0].chosen)
@@ -109,7 +111,14 @@ def open_case(
             from_state=None,
             to_state=case.state,
             reason="submission registered",
-            record=records.Opened.of(event, title=title, parties=parties, details=details, recorded_at=now),
+            record=records.Opened.of(
+                event,
+                title=title,
+                parties=parties,
+                details=details,
+                recorded_at=now,
+                procedure=case.procedure,
+            ),
         )
         if assignment is not None:
             decision, members = assignment

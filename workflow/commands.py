@@ -425,6 +425,39 @@ class PauseCase(Command):
     at: When | None = None
 
 
+def _day(value: object, info: ValidationInfo) -> date:
+    when = value if isinstance(value, date) else _when(value, info)
+    if isinstance(when, datetime):
+        raise _refuse(N_("{what} takes a date (YYYY-MM-DD), not a time"), what=_name(info))
+    return limits.check_day(when, _name(info))
+
+
+Day = Annotated[
+    date,
+    PlainValidator(_day),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD (NCP local)",
+            "examples": ["2025-03-03"],
+        }
+    ),
+]
+"""A local day, parsed by the one bounded parser (1976 to 2199)."""
+
+
+class RecordFact(Command):
+    """`case record`, `POST /api/cases/{ref}/facts`: a dated fact of the case's procedure."""
+
+    fact: Word = Field(
+        description="A fact the case's procedure declares (oecd-2023: assessment_published, ...)."
+    )
+    on: Day
+    by: Word | None = Field(default=None, description="Who it was by, for facts that name someone.")
+    note: OptionalText | None = None
+
+
 class ResumeCase(Command):
     """`case resume`, `POST /api/cases/{ref}/resume`, the case page's resume form."""
 
@@ -466,6 +499,20 @@ class RecuseLead(Command):
 
     member: Word = Field(description="Member id of the lead who steps aside.")
     reason: Text
+
+
+class MigrateCase(Command):
+    """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
+
+    to: Word = Field(
+        description="The version to follow: ID@VERSION, or a version of the case's own procedure."
+    )
+    mapping: dict[Word, Word] = Field(
+        default_factory=dict,
+        max_length=100,
+        description="Old state -> new state, for a state the target version does not have.",
+    )
+    reason: OptionalText | None = None
 
 
 class AddUser(Command):

@@ -12,9 +12,11 @@ from states.case import Case
 from states.chain import AuditEntry, ChainHead
 from states.members import Member, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
+from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from states.users import ApiToken, Session, User
+from states.versions import StoredVersion
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
@@ -171,6 +173,13 @@ class UserStore(Protocol):
     def revoke_sessions(self, name: str, *, at: datetime) -> int: ...
 
 
+class ProcedureStore(Protocol):
+    def stored_sha256(self, ident: str, version: str) -> str | None: ...
+    def add(self, procedure: Procedure, *, at: datetime) -> None: ...
+    def get(self, ident: str, version: str) -> Procedure | None: ...
+    def versions(self) -> list[StoredVersion]: ...
+
+
 class IssueStore(Protocol):
     """A case's issues: chapters, decision and outcome of each."""
 
@@ -195,6 +204,8 @@ class Transaction(Protocol):
     def members(self) -> MemberStore: ...
     @property
     def users(self) -> UserStore: ...
+    @property
+    def procedures(self) -> ProcedureStore: ...
     @property
     def issues(self) -> IssueStore: ...
 

@@ -1,7 +1,8 @@
 """Procedure definitions: the ones shipped inside the package (states/procedures/*.toml), and files.
 
-A definition's text is parsed once per sha256 however often it is asked for: every case, every
-request and every step asks for its procedure, and gets the same `Procedure` value back.
+A definition's text is parsed once per sha256 (and file) however often it is asked for: every
+case, every request and every step asks for its procedure, and gets the same `Procedure` value
+back.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ DEFAULT = "oecd-2023"
 MAX_BYTES = 1 * 2**20  # far more than any definition
 
 _PACKAGE = "states.procedures"
-_PARSED: dict[str, Procedure] = {}
+_PARSED: dict[tuple[str, str], Procedure] = {}
 _LOCK = threading.Lock()
 
 
@@ -45,13 +46,14 @@ def from_text(text: str, *, source: str) -> Procedure:
     """The procedure `text` defines; parsed the first time this exact text is seen."""
     import hashlib
 
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    found = _PARSED.get(digest)
+    # By text and source: the same text read from another file names that file in messages.
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), source)
+    found = _PARSED.get(key)
     if found is not None:
         return found
     procedure = parse_procedure(text, source=source)
     with _LOCK:
-        return _PARSED.setdefault(digest, procedure)
+        return _PARSED.setdefault(key, procedure)
 
 
 def shipped(ident: str = DEFAULT) -> Procedure:

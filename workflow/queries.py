@@ -9,6 +9,7 @@ from typing import Any
 from states import wording
 from states.case import Case, Policy, trigger_options
 from states.deadlines import Deadline
+from states.facts import open_facts
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_, Translator
@@ -91,6 +92,20 @@ def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
             )
             for p in case.pauses
         ],
+        "facts": [
+            read_models.Fact(
+                fact=f.name,
+                label=case.procedure.label("fact", f.name, language),
+                on=f.on,
+                by=f.by,
+                by_label=case.procedure.by_label(f.name, f.by, language) if f.by else None,
+                note=f.note,
+                recorded_by=f.actor,
+                recorded_at=f.recorded_at.isoformat(),
+            )
+            for f in case.facts
+        ],
+        "review_open": bool(case.facts) and "review_requested" in open_facts(case.facts, case.procedure),
         "received": case.received_on,
         "received_at": case.received_at.isoformat(),
         "version": case.version,

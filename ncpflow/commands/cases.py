@@ -1,5 +1,5 @@
-"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; reassign, recuse; the
-case's issues (`case issue add|decide|result|list`)."""
+"""`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
+reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`)."""
 
 from typing import Annotated, Any
 
@@ -168,6 +168,35 @@ def case_advance(
     print_case(case, app, as_json)
 
 
+@case_app.command("migrate")
+def case_migrate(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    to: Annotated[
+        str,
+        typer.Option("--to", help="The procedure version to follow: ID@VERSION, or VERSION of its own id."),
+    ],
+    actor: Annotated[str, typer.Option("--actor", help="Who migrates the case.")],
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="OLD=NEW: a state the target version lacks, and the one to use (repeat)."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the audit log); default: 'migrated to ...'.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Move a case to another version of its procedure (audited); refused when its state has no
+    counterpart there and no --map gives one."""
+    from states.migration import parse_mapping
+    from workflow import commands
+
+    command = validated(commands.MigrateCase, to=to, mapping=parse_mapping(mapping or []), reason=reason)
+    app = context_of(ctx).app()
+    case = app.cases.migrate(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
+
+
 @case_app.command("show")
 def case_show(
     ctx: typer.Context,
@@ -301,6 +330,35 @@ def case_extend(
     )
     app = context_of(ctx).app()
     case = app.cases.extend(reference=reference, actor=actor, **command.arguments())
+    print_case(case, app, as_json)
+
+
+@case_app.command("record")
+def case_record(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument()],
+    fact: Annotated[
+        str,
+        typer.Argument(
+            help="A fact of the case's procedure; oecd-2023: assessment_published, mediation_agreed, "
+            "interim_agreement, later_agreement, review_requested, review_concluded."
+        ),
+    ],
+    on: Annotated[str, typer.Option("--on", help="The day it happened (YYYY-MM-DD); not in the future.")],
+    actor: Annotated[str, typer.Option("--actor", help="Who records it.")],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who it was by (review_requested: oversight_body, submitter, enterprise)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record a dated fact of the case; it does not move the case."""
+    from workflow import commands
+
+    command = validated(commands.RecordFact, fact=fact, on=on, by=by, note=note)
+    app = context_of(ctx).app()
+    case = app.cases.record(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
 
 

@@ -33,9 +33,11 @@ from workflow.commands import (
     DecideIssue,
     EditCase,
     ExtendDeadline,
+    MigrateCase,
     OpenCase,
     PauseCase,
     ReassignLead,
+    RecordFact,
     RecuseLead,
     ResumeCase,
 )
@@ -89,9 +91,11 @@ Advances = Annotated[User, _may(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE
 Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
 Resumes = Annotated[User, _may(Action.RESUME_CASE)]
 Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
+RecordsFacts = Annotated[User, _may(Action.RECORD_FACT)]
 Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
+Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 
 
@@ -218,6 +222,15 @@ STEPS = (
         _as_actor("extend"),
     ),
     _Step(
+        "record_fact",
+        "POST",
+        "/facts",
+        "Record a dated fact of the case (`case record`): it does not move the case",
+        RecordFact,
+        RecordsFacts,
+        _as_actor("record"),
+    ),
+    _Step(
         "reassign",
         "POST",
         "/reassign",
@@ -234,6 +247,15 @@ STEPS = (
         RecuseLead,
         Recuses,
         _as_actor("recuse"),
+    ),
+    _Step(
+        "migrate",
+        "POST",
+        "/migrate",
+        "Move the case to another version of its procedure (`case migrate`); audited",
+        MigrateCase,
+        Migrates,
+        _as_actor("migrate"),
     ),
 )
 

@@ -60,6 +60,7 @@ AUDIT_KINDS: dict[str, str] = {
     "paused": N_("paused"),
     "resumed": N_("resumed"),
     "extended": N_("extended"),
+    "fact_recorded": N_("fact_recorded"),
     "alert": N_("alert"),
     "notified": N_("notified"),
     "members_synced": N_("members_synced"),

@@ -460,6 +460,34 @@ cli(
     why="an empty date is not 'now'",
 )
 cli("pause-at-1975", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "1975-06-01")
+cli("record-fact-unknown", "case", "record", "@REF@", "published", "--on", "2025-01-02", "--actor", "a")
+cli("record-fact-sql", "case", "record", "@REF@", SQL, "--on", "2025-01-02", "--actor", "a")
+cli("record-on-empty", "case", "record", "@REF@", "later_agreement", "--on", "", "--actor", "a")
+cli(
+    "record-on-time",
+    "case",
+    "record",
+    "@REF@",
+    "later_agreement",
+    "--on",
+    "2025-01-02T10:00:00+01:00",
+    "--actor",
+    "a",
+)
+cli("record-on-2200", "case", "record", "@REF@", "later_agreement", "--on", "2200-01-01", "--actor", "a")
+cli(
+    "record-in-the-wrong-state",
+    "case",
+    "record",
+    "@REF@",
+    "later_agreement",
+    "--on",
+    "2025-01-02",
+    "--actor",
+    "a",
+    expect=1,
+    why="a later agreement follows a final statement",
+)
 cli("pause-at-garbage", "case", "pause", "@REF@", "--actor", "a", "--reason", "r", "--at", "2025-1-1")
 cli(
     "pause-requested-by-huge",
@@ -980,6 +1008,20 @@ api("api-pause-requested-by-too-long", "/api/cases/@REF@/pause", {"reason": "r",
 api("api-pause-at-future", "/api/cases/@REF@/pause", {"reason": "r", "at": "9999-12-31T00:00:00+00:00"})
 api("api-pause-at-garbage", "/api/cases/@REF@/pause", {"reason": "r", "at": "now"})
 api("api-pause-already-paused", "/api/cases/@PAUSED@/pause", {"reason": "r"}, expect=409)
+api("api-fact-missing", "/api/cases/@REF@/facts", {"on": "2025-01-02"})
+api("api-fact-on-garbage", "/api/cases/@REF@/facts", {"fact": "later_agreement", "on": "yesterday"})
+api("api-fact-on-number", "/api/cases/@REF@/facts", {"fact": "later_agreement", "on": 20250102})
+api(
+    "api-fact-note-huge",
+    "/api/cases/@REF@/facts",
+    {"fact": "later_agreement", "on": "2025-01-02", "note": HUGE},
+)
+api(
+    "api-fact-wrong-state",
+    "/api/cases/@REF@/facts",
+    {"fact": "later_agreement", "on": "2025-01-02"},
+    expect=409,
+)
 api("api-resume-not-paused", "/api/cases/@REF@/resume", {}, expect=409)
 api("api-resume-at-superscript", "/api/cases/@PAUSED@/resume", {"at": "2025-0²-01"})
 api(

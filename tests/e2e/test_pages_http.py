@@ -456,3 +456,41 @@ def test_audit_kinds_and_the_signed_in_role_are_worded_in_the_page_language(site
     assert ">opened" not in norwegian
     assert '<td data-label="What">opened: Received</td>' in english
     assert "<small>(handler)</small>" in english
+
+
+def test_the_case_page_lists_the_facts_and_an_open_review_in_the_page_language(site: Site) -> None:
+    """Facts recorded on a case show on its page, labelled in the page's language, with who a
+    review was requested by and a note that publication waits."""
+    from workflow.facts import record_fact
+
+    site.user("hanna", "handler")
+    ref = site.case("Fish farm", date(2025, 1, 2))
+    services = site.services
+    steps = (("begin_assessment", None), ("accept", None), ("conclude", "submitter_declined"))
+    for trigger, outcome in steps:
+        cases.advance(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference=ref,
+            trigger=trigger,
+            actor="test",
+            reason="r",
+            outcome=outcome,
+        )
+    record_fact(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=ref,
+        fact="review_requested",
+        on=date(2025, 6, 1),
+        actor="test",
+        by="oversight_body",
+    )
+    site.sign_in("hanna")
+    norwegian = site.client.get(f"/cases/{ref}").text
+    assert "2025-06-01: Prosessuell gjennomgang begjært (tilsynsorgan)" in norwegian
+    assert "publiseringen venter" in norwegian
+    english = site.client.get(f"/cases/{ref}?lang=en").text
+    assert "2025-06-01: Procedural review requested (oversight body)" in english

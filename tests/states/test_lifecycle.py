@@ -67,10 +67,14 @@ EXPECTED: tuple[Row, ...] = (
     Row(S.GOOD_OFFICES, T.EXAMINE, Oc.NO_AGREEMENT, S.EXAMINATION, Oc.NO_AGREEMENT),
     Row(S.GOOD_OFFICES, T.EXAMINE, Oc.ENTERPRISE_DECLINED, S.EXAMINATION, Oc.ENTERPRISE_DECLINED),
     Row(S.GOOD_OFFICES, T.EXAMINE, Oc.PARTIAL_AGREEMENT, S.EXAMINATION, Oc.PARTIAL_AGREEMENT),
+    Row(S.GOOD_OFFICES, T.EXAMINE, Oc.SUBMITTER_DECLINED, S.EXAMINATION, Oc.SUBMITTER_DECLINED),
+    Row(S.GOOD_OFFICES, T.EXAMINE, Oc.PARTIES_DECLINED, S.EXAMINATION, Oc.PARTIES_DECLINED),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.AGREEMENT, S.FINAL_STATEMENT, Oc.AGREEMENT),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.PARTIAL_AGREEMENT, S.FINAL_STATEMENT, Oc.PARTIAL_AGREEMENT),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.NO_AGREEMENT, S.FINAL_STATEMENT, Oc.NO_AGREEMENT),
     Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.ENTERPRISE_DECLINED, S.FINAL_STATEMENT, Oc.ENTERPRISE_DECLINED),
+    Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.SUBMITTER_DECLINED, S.FINAL_STATEMENT, Oc.SUBMITTER_DECLINED),
+    Row(S.GOOD_OFFICES, T.CONCLUDE, Oc.PARTIES_DECLINED, S.FINAL_STATEMENT, Oc.PARTIES_DECLINED),
     Row(S.EXAMINATION, T.CONCLUDE, Oc.DETERMINATION, S.FINAL_STATEMENT, Oc.DETERMINATION),
     Row(S.EXAMINATION, T.CONCLUDE, None, S.FINAL_STATEMENT, Oc.DETERMINATION),
     Row(S.RECEIVED, T.WITHDRAW, None, S.FINAL_STATEMENT, Oc.WITHDRAWN),
@@ -94,7 +98,8 @@ class Edge(NamedTuple):
     guards: tuple[str, ...]
 
 
-_MEDIATION = frozenset({Oc.NO_AGREEMENT, Oc.ENTERPRISE_DECLINED, Oc.PARTIAL_AGREEMENT})
+_DECLINED = frozenset({Oc.ENTERPRISE_DECLINED, Oc.SUBMITTER_DECLINED, Oc.PARTIES_DECLINED})
+_MEDIATION = _DECLINED | {Oc.NO_AGREEMENT, Oc.PARTIAL_AGREEMENT}
 NOTHING: frozenset[Outcome] = frozenset()
 
 # One row per transition of oecd-2023, written from DOMAIN.md: the loaded definition must have
@@ -114,8 +119,8 @@ TRANSITIONS: tuple[Edge, ...] = (
     Edge(T.WITHDRAW, S.EXAMINATION, S.FINAL_STATEMENT, frozenset({Oc.WITHDRAWN}), "outcome", ()),
     Edge(T.TRANSFER, S.RECEIVED, S.CLOSED, frozenset({Oc.TRANSFERRED}), "outcome", ()),
     Edge(T.TRANSFER, S.INITIAL_ASSESSMENT, S.CLOSED, frozenset({Oc.TRANSFERRED}), "outcome", ()),
-    Edge(T.PUBLISH, S.FINAL_STATEMENT, S.FOLLOW_UP, NOTHING, None, ()),
-    Edge(T.CLOSE, S.FINAL_STATEMENT, S.CLOSED, NOTHING, None, ()),
+    Edge(T.PUBLISH, S.FINAL_STATEMENT, S.FOLLOW_UP, NOTHING, None, ("no_open_review",)),
+    Edge(T.CLOSE, S.FINAL_STATEMENT, S.CLOSED, NOTHING, None, ("no_open_review",)),
     Edge(T.CLOSE, S.FOLLOW_UP, S.CLOSED, NOTHING, None, ()),
 )
 
@@ -320,9 +325,26 @@ def test_examine_is_refused_when_examination_is_switched_off() -> None:
         (
             S.GOOD_OFFICES,
             T.CONCLUDE,
-            {"agreement", "partial_agreement", "no_agreement", "enterprise_declined"},
+            {
+                "agreement",
+                "partial_agreement",
+                "no_agreement",
+                "enterprise_declined",
+                "submitter_declined",
+                "parties_declined",
+            },
         ),
-        (S.GOOD_OFFICES, T.EXAMINE, {"partial_agreement", "no_agreement", "enterprise_declined"}),
+        (
+            S.GOOD_OFFICES,
+            T.EXAMINE,
+            {
+                "partial_agreement",
+                "no_agreement",
+                "enterprise_declined",
+                "submitter_declined",
+                "parties_declined",
+            },
+        ),
     ],
 )
 def test_a_trigger_that_needs_an_outcome_is_refused_without_one(

@@ -34,6 +34,7 @@ TABLE: dict[Action, set[str]] = {
     A.EXTEND_DEADLINE: {H},
     A.REASSIGN_CASE: {H},
     A.RECUSE_MEMBER: {H},
+    A.RECORD_FACT: {H},
     A.READ_AUDIT: {H, M, U, D},
     A.EXPORT_AUDIT: {H, U, D},
     A.SEE_IDENTITIES: {H, M, D},
@@ -41,6 +42,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_MEMBERS: {H, M, U, D},
     A.READ_REPORTS: {H, M, U, D},
     A.MANAGE_USERS: {D},
+    A.MIGRATE_CASE: {H, D},
 }
 
 

@@ -155,7 +155,7 @@ def test_the_shipped_definition_is_today_s_lifecycle() -> None:
         "follow_up",
         "closed",
     ]
-    assert len(OECD.triggers) == 9 and len(OECD.outcomes) == 8 and len(OECD.transitions) == 15
+    assert len(OECD.triggers) == 9 and len(OECD.outcomes) == 10 and len(OECD.transitions) == 15
     assert {name: rule.duration_text for name, rule in OECD.deadlines.items()} == {
         "acknowledgement": "14d",
         "initial_assessment": "3mo",

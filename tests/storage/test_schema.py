@@ -41,8 +41,8 @@ def test_a_migrated_database_matches_the_table_metadata(database_url: str) -> No
 
 
 def test_the_migrations_have_one_head() -> None:
-    """The two branches meet in 0006_merge_heads, so `upgrade head` reaches every revision."""
-    assert ScriptDirectory.from_config(_config()).get_heads() == ["0008_case_issues"]
+    """The branches meet (0006_merge_heads, 0012_merge_heads), so `upgrade head` reaches every revision."""
+    assert ScriptDirectory.from_config(_config()).get_heads() == ["0012_merge_heads"]
 
 
 @pytest.mark.parametrize("reached", ["0005_sessions", "0005_signed_checkpoints", "0004_users", "0004_audit"])
@@ -67,7 +67,7 @@ def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path, re
             versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     finally:
         engine.dispose()
-    assert versions == [("0008_case_issues",)]
+    assert versions == [("0012_merge_heads",)]
 
 
 def test_the_row_records_are_generated_from_the_current_tables() -> None:

@@ -33,6 +33,7 @@ from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
 from workflow.demo import load_demo
 from workflow.exports import export_rows
+from workflow.facts import record_fact
 from workflow.issues import add_issue, conclude_issue, decide_issue
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
@@ -54,8 +55,10 @@ from workflow.users import (
     set_disabled,
     set_password,
 )
+from workflow.versions import migrate_case
 
 FIXTURE = Path(__file__).with_name("fixtures") / "audit_chain.json"
+V2 = Path(__file__).with_name("fixtures") / "oecd-2023-v2.toml"  # good_offices renamed mediation
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 BLOCKED = "Blocked Holdings AS"
 MEMBERS: list[dict[str, Any]] = [
@@ -93,9 +96,18 @@ def _counted_secrets() -> Iterator[None]:
 
 
 def _services(
-    url: str, clock: FixedClock, members: list[dict[str, Any]], channel: RecordingChannel, **rotation: Any
+    url: str,
+    clock: FixedClock,
+    members: list[dict[str, Any]],
+    channel: RecordingChannel,
+    procedure: dict[str, Any] | None = None,
+    **rotation: Any,
 ) -> Services:
-    sections = {**SECTIONS, **({"rotation": rotation} if rotation else {})}
+    sections = {
+        **SECTIONS,
+        **({"rotation": rotation} if rotation else {}),
+        **({"procedure": procedure} if procedure else {}),
+    }
     return bootstrap(make_settings(url, members=members, **sections), clock=clock, channel=channel)
 
 
@@ -341,6 +353,36 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         )
         decide_issue(uow=app.uow, clock=clock, reference=ref, number=2, decision="not_accepted", actor="sek")
         conclude_issue(uow=app.uow, clock=clock, reference=ref, number=1, outcome="agreement", actor="sek")
+        clock.advance(hours=1)
+        record_fact(  # fact_recorded (last, so the chain before it is as it was)
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            reference=ref,
+            fact="mediation_agreed",
+            on=date(2025, 3, 14),
+            actor="sek",
+            note="Nordic Metals ASA agreed to meet",
+        )
+    finally:
+        app.close()
+    # Config selects oecd-2023 version 2-test (good_offices renamed mediation): a case moves (migrated).
+    clock.advance(days=1)
+    app = _services(url, clock, changed, channel, procedure={"file": str(V2)})
+    try:
+        with app.uow.read() as tx:
+            moving = next(c for c in tx.cases.list() if c.state == "good_offices")
+        migrate_case(
+            uow=app.uow,
+            clock=clock,
+            policy=app.policy,
+            settings=app.settings,
+            reference=moving.reference,
+            to="oecd-2023@2-test",
+            mapping={"good_offices": "mediation"},
+            actor="chair",
+            reason="The NCP adopted version 2",
+        )
     finally:
         app.close()
 

@@ -103,11 +103,28 @@ def timelines_html(report: dict[str, Any]) -> str:
     return page(
         f"Timeline compliance — {year}",
         f'<p class="note">Computed from the audit log, as of {report["as_of"]}; '
-        f"{report['cases']} cases. Paused days are not counted as used.</p>{chart}"
+        f"{report['cases']} cases. Paused days are not counted as used. Day counts from dates "
+        "known to the month only are approximate"
+        + (
+            " and counted in the medians"
+            if report.get("approximate_included")
+            else ", left out of the medians"
+        )
+        + f".</p>{chart}"
         "<h2>Totals</h2>"
         + table(
             total_rows,
-            ["stage", "finished", "open", "met", "exceeded", "share_met", "median_days", "p90_days"],
+            [
+                "stage",
+                "finished",
+                "open",
+                "met",
+                "exceeded",
+                "share_met",
+                "median_days",
+                "p90_days",
+                "approximate",
+            ],
         )
         + "<h2>Per case and stage</h2>"
         + table(
@@ -123,6 +140,7 @@ def timelines_html(report: dict[str, Any]) -> str:
                 "extensions",
                 "extension_days",
                 "status",
+                "approximate",
             ],
         ),
     )

@@ -254,3 +254,51 @@ class ProcedureChangedError(InvalidInputError):
             stored=stored[:12],
             given=given[:12],
         )
+
+
+class ImportRefusedError(InvalidInputError):
+    """`case import`: lines of the file do not fit; nothing was written (exit 2, 422).
+
+    `problems` holds each (line number, what is wrong), in line order."""
+
+    code = "invalid_input"
+    SHOWN = 20  # problems listed in the message at most
+
+    def __init__(self, *, source: str, problems: Sequence[tuple[int, Input]]) -> None:
+        self.source, self.problems = source, tuple(problems)
+        shown = self.problems[: self.SHOWN]
+        listed = "; ".join(f"{{p{n}}}" for n in range(len(shown)))
+        parts = {
+            f"p{n}": Input(N_("line {line}: {problem}"), params={"line": line, "problem": problem})
+            for n, (line, problem) in enumerate(shown)
+        }
+        more = len(self.problems) - len(shown)
+        super().__init__(
+            N_("{source}: nothing imported; {count} problem(s): {listed}{more}"),
+            source=source,
+            count=len(self.problems),
+            listed=Input(listed, params=parts),
+            more=Input(N_(" (and {n} more)"), params={"n": more}) if more else "",
+        )
+
+
+class ImportConflictError(ConflictError):
+    """`case import`: an external id (or a kept reference) is already in the database with
+    other content; nothing was written (exit 3, 409)."""
+
+    def __init__(self, *, source: str, problems: Sequence[tuple[int, Input]]) -> None:
+        self.reference, self.state = "", None
+        self.expected_version, self.actual_version = 0, None
+        self.source, self.problems = source, tuple(problems)
+        listed = "; ".join(f"{{p{n}}}" for n in range(len(self.problems)))
+        parts = {
+            f"p{n}": Input(N_("line {line}: {problem}"), params={"line": line, "problem": problem})
+            for n, (line, problem) in enumerate(self.problems)
+        }
+        NcpflowError.__init__(
+            self,
+            N_("{source}: nothing imported; {count} conflict(s) with what is already imported: {listed}"),
+            source=source,
+            count=len(self.problems),
+            listed=Input(listed, params=parts),
+        )

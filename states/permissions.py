@@ -7,8 +7,9 @@ Every entry point asks this table: the API's dependencies and the pages' guard
 
 The rows follow the README: a handler does everything on cases; a member reads all and
 advances the cases it leads (and, unlike the others, does not download the audit export); an
-auditor reads, without confidential submitters' identities; an admin manages users, reads all
-and alone may export identities as stored. A role the table does not know may do nothing.
+auditor reads, without confidential submitters' identities; an admin manages users, imports
+past cases (`case import`), reads all and alone may export identities as stored. A role the
+table does not know may do nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Action(StrEnum):
     RECORD_FACT = "record facts of cases"
     REASSIGN_CASE = "reassign cases"
     RECUSE_MEMBER = "recuse members"
+    IMPORT_CASES = "import past cases"
     READ_AUDIT = "read the audit log"
     EXPORT_AUDIT = "export the audit log"
     SEE_IDENTITIES = "see confidential submitters' identities"
@@ -74,7 +76,13 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
-    | {Action.EXPORT_AUDIT, Action.MANAGE_USERS, Action.REVEAL_IDENTITIES, Action.MIGRATE_CASE},
+    | {
+        Action.EXPORT_AUDIT,
+        Action.MANAGE_USERS,
+        Action.REVEAL_IDENTITIES,
+        Action.MIGRATE_CASE,
+        Action.IMPORT_CASES,
+    },
 }
 
 

@@ -465,6 +465,34 @@ class ProcedurePin(_Shape):
         return cls(procedure.id, procedure.version, procedure.sha256)
 
 
+@dataclass(frozen=True)
+class Imported(_Shape):
+    """A step brought in by `case import`: who imported it, from which source and line, the
+    case's external id, and the step's date as the file gave it with its precision (`2007-02`,
+    `month`: known to the month only; the envelope's `at` is then the month's first day)."""
+
+    actor: str
+    source: str
+    line: int
+    external_id: str
+    date: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class ImportedCase(Imported):
+    """`Imported` on a case's `opened` entry, with where the file says the facts come from:
+    its sources (URLs or citations)."""
+
+    sources: tuple[str, ...]
+
+    @classmethod
+    def of(cls, mark: Imported, *, sources: Sequence[str]) -> ImportedCase:
+        return cls(
+            mark.actor, mark.source, mark.line, mark.external_id, mark.date, mark.precision, tuple(sources)
+        )
+
+
 # -- the declared kinds -------------------------------------------------------------------------
 # Each: KIND and its fields, declared with their stored spelling (see `_spelled`).
 
@@ -490,6 +518,9 @@ class Opened(_Record):
     # stored (issue 12), whose cases followed oecd-2023 version 1.
     procedure: ProcedurePin | None = field(default=None, metadata=_spelled(omit_none=True))
     absent: frozenset[str] = frozenset()  # keys an older version did not write
+    imported: ImportedCase | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
     @classmethod
     def of(
@@ -534,6 +565,9 @@ class Transitioned(_Record):
     # The result field the outcome is recorded in ("mediation_result", "determination", ...):
     # absent without an outcome, and from entries written before procedures were data.
     sets: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
     @classmethod
     def of(cls, event: CaseTransitioned, *, version: int, recorded_at: datetime) -> Transitioned:
@@ -933,6 +967,9 @@ class IssueAdded(_Record):
     title: str
     chapters: tuple[str, ...]
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -945,6 +982,9 @@ class IssueDecided(_Record):
     decision: str
     on: date
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -957,6 +997,9 @@ class IssueConcluded(_Record):
     outcome: str
     on: date
     recorded_at: datetime
+    imported: Imported | None = field(  # absent unless brought in by `case import`
+        default=None, metadata=_spelled(omit_none=True)
+    )
 
 
 # -- the registry -------------------------------------------------------------------------------

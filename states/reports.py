@@ -29,6 +29,12 @@ Rules (all days are local calendar dates in the NCP's zone):
   has no final outcome and no conclusion date, whatever it has recorded so far.
 * OECD rows: `status` (the state), `mediation_result`, `determination`, `outcome` (the final
   outcome, null while open) and `date_concluded` (null while open).
+* Month precision: a date an imported entry gives only to the month (`imported.precision` is
+  `month`; its `at` is the month's first day, or the step before it when that is later) is
+  shown as `2007-02`, never with a day (an imported issue's decision or outcome date too). A
+  day count from or to such a date is approximate (`"approximate": true` on its row) and left
+  out of the medians and percentiles unless `include_approximate`; it still counts as
+  finished, met or exceeded. The yearly medians leave such day counts out likewise.
 * Yearly: received by date of receipt; accepted by the date of acceptance; `not_accepted`,
   `concluded` and the counts per final outcome over the cases concluded that year (`concluded`:
   those whose final outcome is not not_accepted); `examinations_begun`: cases that went to
@@ -66,6 +72,7 @@ from states.durations import Duration
 from states.guidelines import EDITIONS
 from states.issues import Issue, IssueDecision, IssueOutcome, partially_accepted
 from states.lifecycle import Outcome
+from states.precision import Precision, shown
 from states.results import DETERMINATION, MEDIATION_RESULT, is_concluded, result_field
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
@@ -95,6 +102,7 @@ class CaseHistory:
     supporting_ncps: tuple[str, ...] = ()
     guidelines_edition: str | None = None
     issues: dict[int, Issue] = field(default_factory=dict)
+    approximate: set[str] = field(default_factory=set)  # labels of dates known to the month only
 
     @property
     def partially_accepted(self) -> bool:
@@ -120,6 +128,12 @@ class CaseHistory:
             elif fact == "review_concluded" and found and found[-1]["concluded"] is None:
                 found[-1]["concluded"] = on.isoformat()
         return found
+
+    def shown(self, day: date | None, label: str) -> str | None:
+        """`day` as ISO, or only its month when the label's date is known to the month only."""
+        if day is None:
+            return None
+        return shown(day, Precision.MONTH if label in self.approximate else Precision.DAY)
 
 
 def _fact_fields(case: CaseHistory) -> dict[str, Any]:
@@ -147,6 +161,28 @@ def _fact_counts(cases: Iterable[CaseHistory], year: int) -> dict[str, int]:
         key: sum(1 for case in every for on in case.fact_days(fact) if on.year == year)
         for key, fact in counted.items()
     }
+
+
+def _month_only(
+    record: records.Opened | records.Transitioned | records.IssueDecided | records.IssueConcluded,
+) -> bool:
+    return record.imported is not None and record.imported.precision == Precision.MONTH.value
+
+
+def _once(case: CaseHistory, kind: str, stages: dict[str, date], stage: str, day: date, month: bool) -> None:
+    """The stage's first start or end; marked approximate when its date is a month."""
+    if stage not in stages:
+        stages[stage] = day
+        if month:
+            case.approximate.add(f"{kind}:{stage}")
+
+
+def _dated(case: CaseHistory, label: str, month: bool) -> None:
+    """The date under `label` was given again: known to the month only, or to the day."""
+    if month:
+        case.approximate.add(label)
+    else:
+        case.approximate.discard(label)
 
 
 def _day(at: str, timezone: str) -> date:
@@ -177,6 +213,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 ),
                 supporting_ncps=record.supporting_ncps,
                 guidelines_edition=record.guidelines_edition,
+                approximate={"received"} if _month_only(record) else set(),
             )
             continue
         case = cases.get(ref)
@@ -185,14 +222,15 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
         if isinstance(record, records.Transitioned):
             old, new = entry.from_state or "", entry.to_state or ""
             case.state = new
+            month = _month_only(record)
             if old in {"received", "initial_assessment"} and new not in {"initial_assessment"}:
-                case.stage_ends.setdefault("initial_assessment", day)
+                _once(case, "end", case.stage_ends, "initial_assessment", day, month)
             if old in _TIMED and old != new:
-                case.stage_ends.setdefault(old, day)
+                _once(case, "end", case.stage_ends, old, day, month)
                 if old == "final_statement":
-                    case.stage_ends.setdefault("procedure", day)
+                    _once(case, "end", case.stage_ends, "procedure", day, month)
             if new in _TIMED and old != new:
-                case.stage_starts.setdefault(new, day)
+                _once(case, "start", case.stage_starts, new, day, month)
             if record.trigger == "accept":
                 case.accepted_on = day
             if record.outcome:
@@ -200,6 +238,7 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 case.results[result_field(record.trigger, old, record.sets)] = record.outcome
             if case.concluded_on is None and is_concluded(new):
                 case.concluded_on = day
+                _dated(case, "concluded", month)
         elif isinstance(record, records.Migrated):
             case.state = entry.to_state or case.state  # another procedure version; the same case
         elif isinstance(record, records.Paused):
@@ -237,10 +276,12 @@ def _apply_issue(
         case.issues[record.number] = replace(
             issue, decision=IssueDecision(record.decision), decided_on=record.on
         )
+        _dated(case, f"issue:{record.number}:decided", _month_only(record))
     elif isinstance(record, records.IssueConcluded) and record.outcome in set(IssueOutcome):
         case.issues[record.number] = replace(
             issue, outcome=IssueOutcome(record.outcome), outcome_on=record.on
         )
+        _dated(case, f"issue:{record.number}:outcome", _month_only(record))
 
 
 def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
@@ -268,6 +309,8 @@ def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date
         )
         if start is None or stage not in timelines:  # a stage the procedure has no deadline for
             continue
+        from_label = "received" if stage in {"initial_assessment", "procedure"} else f"start:{stage}"
+        approximate = from_label in case.approximate or f"end:{stage}" in case.approximate
         end = case.stage_ends.get(stage)
         finished = end is not None
         stop = end if end is not None else max(as_of, start)
@@ -282,8 +325,8 @@ def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date
             {
                 "reference": case.reference,
                 "stage": stage,
-                "start": start.isoformat(),
-                "end": end.isoformat() if end else None,
+                "start": case.shown(start, from_label),
+                "end": case.shown(end, f"end:{stage}"),
                 "finished": finished,
                 "elapsed_days": elapsed,
                 "paused_days": paused,
@@ -293,6 +336,7 @@ def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date
                 "extension_days": extended,
                 "allowed_days": allowed,
                 "status": status,
+                "approximate": approximate,
             }
         )
     return rows
@@ -314,6 +358,8 @@ def timelines_report(
     timelines: Mapping[str, Duration],
     as_of: date,
     year: int | None = None,
+    *,
+    include_approximate: bool = False,
 ) -> dict[str, Any]:
     chosen = [c for c in cases.values() if year is None or c.received.year == year]
     rows = [
@@ -324,7 +370,8 @@ def timelines_report(
     totals = {}
     for stage in STAGES:
         done = [r for r in rows if r["stage"] == stage and r["finished"]]
-        used = [r["days_used"] for r in done]
+        counted = [r for r in done if include_approximate or not r["approximate"]]
+        used = [r["days_used"] for r in counted]
         met = sum(1 for r in done if r["status"] == "met")
         totals[stage] = {
             "finished": len(done),
@@ -334,9 +381,17 @@ def timelines_report(
             "share_met": round(met / len(done), 4) if done else None,
             "median_days": median(used),
             "p90_days": percentile(used, 0.9),
-            "indicative_days_median": median([r["indicative_days"] for r in done]),
+            "indicative_days_median": median([r["indicative_days"] for r in counted]),
+            "approximate": sum(1 for r in done if r["approximate"]),
         }
-    return {"year": year, "as_of": as_of.isoformat(), "cases": len(chosen), "stages": rows, "totals": totals}
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "cases": len(chosen),
+        "approximate_included": include_approximate,
+        "stages": rows,
+        "totals": totals,
+    }
 
 
 def _counts(values: Iterable[str | None], order: Iterable[str] = ()) -> dict[str, int]:
@@ -347,7 +402,12 @@ def _counts(values: Iterable[str | None], order: Iterable[str] = ()) -> dict[str
 
 
 def annual_report(
-    cases: Mapping[str, CaseHistory], timelines: Mapping[str, Duration], as_of: date, year: int
+    cases: Mapping[str, CaseHistory],
+    timelines: Mapping[str, Duration],
+    as_of: date,
+    year: int,
+    *,
+    include_approximate: bool = False,
 ) -> dict[str, Any]:
     every = list(cases.values())
     in_year = [c for c in every if c.concluded_on is not None and c.concluded_on.year == year]
@@ -359,6 +419,7 @@ def annual_report(
             end is not None
             and end.year == year
             and (case.accepted_on == end or case.outcome == "not_accepted")
+            and (include_approximate or not {"received", "end:initial_assessment"} & case.approximate)
         ):
             assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
     concluded = [c for c in in_year if c.outcome != "not_accepted"]
@@ -366,6 +427,7 @@ def annual_report(
         (c.concluded_on - c.received).days - paused_days(c.pauses, c.received, c.concluded_on)
         for c in concluded
         if c.concluded_on is not None
+        and (include_approximate or not {"received", "concluded"} & c.approximate)
     ]
     examined = [c for c in every if _in_year(c.stage_starts.get("examination"), year)]
     year_end = min(date(year, 12, 31), as_of)
@@ -424,7 +486,7 @@ def oecd_rows(
                 "supporting_ncps": list(case.supporting_ncps),
                 "themes": [chapters.get(t, t) for t in case.themes],
                 "guidelines_edition": case.guidelines_edition,
-                "date_received": case.received.isoformat(),
+                "date_received": case.shown(case.received, "received"),
                 "host_countries": list(case.host_countries),
                 "submitter_type": list(case.submitter_types),
                 "enterprise_sector": case.sector,
@@ -432,16 +494,16 @@ def oecd_rows(
                 "mediation_result": case.results.get(MEDIATION_RESULT),
                 "determination": case.results.get(DETERMINATION),
                 "outcome": case.outcome,
-                "date_concluded": case.concluded_on.isoformat() if case.concluded_on else None,
+                "date_concluded": case.shown(case.concluded_on, "concluded"),
                 "partially_accepted": case.partially_accepted,
                 "issues": [
                     {
                         "number": i.number,
                         "chapters": [chapters.get(t, t) for t in i.chapters],
                         "decision": i.decision.value,
-                        "decided_on": i.decided_on.isoformat() if i.decided_on else None,
+                        "decided_on": case.shown(i.decided_on, f"issue:{i.number}:decided"),
                         "outcome": i.outcome.value if i.outcome else None,
-                        "outcome_on": i.outcome_on.isoformat() if i.outcome_on else None,
+                        "outcome_on": case.shown(i.outcome_on, f"issue:{i.number}:outcome"),
                     }
                     for i in sorted(case.issues.values(), key=lambda i: i.number)
                 ],

@@ -19,7 +19,7 @@ def upgrade(engine: Engine) -> None:
     with engine.connect() as conn:
         conn = conn.execution_options(**{WRITE: True})
         config.attributes["connection"] = conn
-        # One head: the branches meet in 0006_merge_heads and 0012_merge_heads.
+        # One head: the branches meet in 0006_merge_heads, 0012_merge_heads and 0013_merge_imports.
         command.upgrade(config, "head")
         conn.commit()
 

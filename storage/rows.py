@@ -66,6 +66,18 @@ class FactRow(NamedTuple):
     note: Any
 
 
+class CaseImportRow(NamedTuple):
+    """A row of `case_imports`."""
+
+    external_id: Any
+    reference: Any
+    sha256: Any
+    source: Any
+    line: Any
+    actor: Any
+    imported_at: Any
+
+
 class CaseIssueRow(NamedTuple):
     """A row of `case_issues`."""
 

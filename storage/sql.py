@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
 
@@ -72,6 +73,12 @@ class SqlTransaction:
         from storage.outbox import SqlOutbox
 
         return SqlOutbox(self.db)
+
+    @cached_property
+    def imports(self) -> SqlImportStore:
+        from storage.imports import SqlImportStore
+
+        return SqlImportStore(self.db)
 
     @cached_property
     def issues(self) -> SqlIssueStore:

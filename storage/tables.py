@@ -297,6 +297,22 @@ class ApiTokenRow(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class CaseImportRow(SQLModel, table=True):
+    """A case brought in by `case import` (migration 0009_imports): its external id, the
+    sha256 of the line's content (a second import of the same content changes nothing), and
+    where it came from."""
+
+    __tablename__ = "case_imports"
+
+    external_id: str = Field(primary_key=True)
+    reference: str = Field(unique=True)
+    sha256: str
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    line: int
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    imported_at: datetime
+
+
 class CaseIssueRow(SQLModel, table=True):
     """An issue of a case (migration 0008_case_issues): its chapters, decision and outcome."""
 

@@ -187,6 +187,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AuditPage",
         "Triggers",
         "CaseIssues",
+        "ImportReport",
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
@@ -198,6 +199,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.export_files": {"verify_file", "FileStatus"},
     "workflow.exports": {"EXPORT_FIELDS"},
     "workflow.versions": {"check_file"},  # a definition file checked without a database
+    "workflow.imports": {"read_file"},  # the import file, read before the application runs
 }
 
 

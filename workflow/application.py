@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
+    from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
@@ -182,7 +183,7 @@ class _Group:
 
 class CaseUseCases(_Group):
     """Cases: open, edit, advance; pause, resume, extend; record facts; reassign, recuse; their
-    issues; read and view."""
+    issues; import; read and view."""
 
     def open(
         self,
@@ -440,6 +441,21 @@ class CaseUseCases(_Group):
             actor=actor,
             reason=reason,
             notices=app.notices,
+        )
+
+    def import_cases(self, *, text: str, actor: str, source: str, dry_run: bool = False) -> ImportResult:
+        """`case import`: the JSON-lines file's new cases, all or none (none with `dry_run`)."""
+        from workflow import imports
+
+        app = self._app
+        return imports.import_cases(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            text=text,
+            actor=actor,
+            source=source,
+            dry_run=dry_run,
         )
 
     def add_issue(
@@ -813,18 +829,28 @@ class AuditUseCases(_Group):
 class ReportUseCases(_Group):
     """Reports derived from the audit log."""
 
-    def timelines(self, *, year: int | None = None) -> dict[str, Any]:
+    def timelines(self, *, year: int | None = None, include_approximate: bool = False) -> dict[str, Any]:
+        """Per case and stage; day counts from dates known to the month only are marked
+        approximate and left out of the medians unless `include_approximate`."""
         from workflow import reports
 
         return reports.timelines(
-            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            year=year,
+            include_approximate=include_approximate,
         )
 
-    def annual(self, *, year: int) -> dict[str, Any]:
+    def annual(self, *, year: int, include_approximate: bool = False) -> dict[str, Any]:
         from workflow import reports
 
         return reports.annual(
-            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            year=year,
+            include_approximate=include_approximate,
         )
 
     def oecd(self, *, year: int | None = None) -> list[dict[str, Any]]:

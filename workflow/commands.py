@@ -39,7 +39,7 @@ from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
-from states.lifecycle import Trigger
+from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
 from states.users import Role
 from workflow import inputs
@@ -241,6 +241,9 @@ _PROCEDURE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 TriggerName = Annotated[str, *_a_name(N_("trigger"))]
 OutcomeName = Annotated[str, *_a_name(N_("outcome"))]
 DeadlineChoice = Annotated[str, *_a_name(N_("deadline"))]
+# oecd-2023's own names, for an input that speaks only of it (`case import`: past OECD cases).
+OecdTrigger = Annotated[str, *_one_of(N_("trigger"), (t.value for t in Trigger))]
+OecdOutcome = Annotated[str, *_one_of(N_("outcome"), (o.value for o in Outcome))]
 Theme = Annotated[str, *_one_of(N_("theme"), THEMES)]
 SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
 Edition = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS)]

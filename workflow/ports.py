@@ -94,6 +94,32 @@ class AlertStore(Protocol):
     def claim(self, *, deadline_id: int, rung: str, due: date, at: datetime) -> bool: ...
 
 
+class ImportStore(Protocol):
+    """Cases brought in by `case import`, by external id (storage/imports.py)."""
+
+    def get(self, external_id: str) -> ImportMarkLike | None: ...
+    def add(
+        self,
+        *,
+        external_id: str,
+        reference: str,
+        sha256: str,
+        source: str,
+        line: int,
+        actor: str,
+        at: datetime,
+    ) -> None: ...
+    def taken(self, reference: str) -> bool: ...
+    def reserve(self, *, prefix: str, year: int, number: int) -> None: ...
+
+
+class ImportMarkLike(Protocol):
+    @property
+    def reference(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+
+
 class Outbox(Protocol):
     def add(
         self,
@@ -200,6 +226,8 @@ class Transaction(Protocol):
     def alerts(self) -> AlertStore: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def imports(self) -> ImportStore: ...
     @property
     def members(self) -> MemberStore: ...
     @property

@@ -13,7 +13,7 @@ name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get tha
 """
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -22,6 +22,9 @@ from states.deadlines import DeadlineStatus
 from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason
 from states.members import Role as MemberRole
+
+if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
+    from workflow.imports import ImportResult
 
 
 class ReadModel(BaseModel):
@@ -408,6 +411,16 @@ class RotationReport(ReadModel):
 # describe it in the OpenAPI.
 
 
+ReportDay = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
+        "case knows no more.",
+    ),
+]
+
+
 class StageRow(ReadModel):
     """One stage of one case against its indicative timeline."""
 
@@ -415,8 +428,8 @@ class StageRow(ReadModel):
     stage: str = Field(
         description="initial_assessment, good_offices, examination, final_statement or procedure."
     )
-    start: date = Field(description="The day the stage began (NCP local).")
-    end: date | None = Field(description="The day it ended; null while it runs.")
+    start: ReportDay = Field(description="The day the stage began (NCP local; YYYY-MM: the month).")
+    end: ReportDay | None = Field(description="The day it ended; null while it runs.")
     finished: bool = Field(description="Whether the stage has ended.")
     elapsed_days: int = Field(description="Days from start to end (or to the report's day).")
     paused_days: int = Field(description="Days of pause inside the stage.")
@@ -426,6 +439,10 @@ class StageRow(ReadModel):
     extension_days: int = Field(description="Days those extensions added.")
     allowed_days: int = Field(description="Indicative plus extension days.")
     status: str = Field(description="met, exceeded or open.")
+    approximate: bool = Field(
+        description="Counted from or to a date known to the month only: left out of the medians "
+        "unless include_approximate."
+    )
 
 
 class StageTotals(ReadModel):
@@ -439,6 +456,7 @@ class StageTotals(ReadModel):
     median_days: float | None = Field(description="Median days used over finished stages.")
     p90_days: int | None = Field(description="90th percentile (nearest rank) of days used.")
     indicative_days_median: float | None = Field(description="Median indicative days over finished stages.")
+    approximate: int = Field(description="Finished stages whose day count is approximate.")
 
 
 class TimelinesReport(ReadModel):
@@ -447,6 +465,7 @@ class TimelinesReport(ReadModel):
     year: int | None = Field(description="The year of receipt reported on; null for every year.")
     as_of: date = Field(description="The report's day (NCP local).")
     cases: int = Field(description="Cases reported on.")
+    approximate_included: bool = Field(description="Whether approximate day counts are in the medians.")
     stages: list[StageRow] = Field(description="Per case and stage.")
     totals: dict[str, StageTotals] = Field(description="Per stage.")
 
@@ -503,9 +522,9 @@ class OecdIssue(ReadModel):
     number: int = Field(description="The issue's number within the case.")
     chapters: list[str] = Field(description="Chapters of the Guidelines, by title.")
     decision: str = Field(description="Whether the issue was accepted.")
-    decided_on: date | None = Field(description="The day it was decided; null until then.")
+    decided_on: ReportDay | None = Field(description="The day it was decided; null until then.")
     outcome: str | None = Field(description="The issue's own result; null until then.")
-    outcome_on: date | None = Field(description="The day of that result.")
+    outcome_on: ReportDay | None = Field(description="The day of that result.")
 
 
 class OecdReview(ReadModel):
@@ -524,7 +543,7 @@ class OecdRow(ReadModel):
     supporting_ncps: list[str] = Field(description="Supporting NCPs (ISO 3166 codes).")
     themes: list[str] = Field(description="Chapters of the Guidelines, by title.")
     guidelines_edition: str | None = Field(description="1976 ... 2023, or both (2011 and 2023).")
-    date_received: date = Field(description="The day of receipt.")
+    date_received: ReportDay = Field(description="The day of receipt.")
     host_countries: list[str] = Field(description="Host countries (ISO 3166 codes).")
     submitter_type: list[str] = Field(description="The submitters' types.")
     enterprise_sector: str | None = Field(description="The enterprise's sector.")
@@ -534,7 +553,7 @@ class OecdRow(ReadModel):
     )
     determination: str | None = Field(description="How the examination ended; null if none (yet).")
     outcome: str | None = Field(description="The final outcome; null while the case is open.")
-    date_concluded: date | None = Field(
+    date_concluded: ReportDay | None = Field(
         description="The day the case reached a concluded state; null while it is open."
     )
     partially_accepted: bool = Field(description="Accepted, with at least one issue not accepted.")
@@ -646,3 +665,48 @@ class ProcedureDiff(ReadModel):
     a: str = Field(description="A, as `ID version VERSION (source)`.")
     b: str = Field(description="B, likewise.")
     changes: list[ProcedureChange]
+
+
+# ---- an import -----------------------------------------------------------------------------------
+
+
+class ImportedLine(ReadModel):
+    """One case of an import file, and what the import did with it."""
+
+    line: int = Field(description="The line of the file (from 1).")
+    external_id: str = Field(description="The case's id in the system it came from.")
+    reference: str | None = Field(description="The case's reference; null: allocated on import (dry run).")
+    state: str = Field(description="The state its milestones leave it in (a state of its procedure).")
+    steps: int = Field(description="Its milestones (each an audit entry after the opening).")
+    status: str = Field(description="created (or, in a dry run, would be), or unchanged (imported before).")
+
+
+class ImportReport(ReadModel):
+    """`case import --json`, `POST /api/cases/import`: what the import did, or would do."""
+
+    source: str = Field(description="The source named in each entry's `imported` key.")
+    dry_run: bool = Field(description="True: nothing was written.")
+    created: int = Field(description="Cases created (in a dry run: that would be).")
+    unchanged: int = Field(description="Cases imported before with the same content.")
+    cases: list[ImportedLine] = Field(description="Per line, in file order.")
+
+    @classmethod
+    def of(cls, result: "ImportResult") -> "ImportReport":
+        """What `workflow.imports.import_cases` answered, as the contract spells it."""
+        return cls(
+            source=result.source,
+            dry_run=result.dry_run,
+            created=result.created,
+            unchanged=result.unchanged,
+            cases=[
+                ImportedLine(
+                    line=line.line,
+                    external_id=line.external_id,
+                    reference=line.reference,
+                    state=line.state,
+                    steps=line.steps,
+                    status=line.status,
+                )
+                for line in result.lines
+            ],
+        )

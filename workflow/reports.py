@@ -23,20 +23,31 @@ def _histories(uow: UnitOfWork, settings: Settings) -> tuple[dict[str, Any], Red
 
 
 def timelines(
-    *, uow: UnitOfWork, clock: Clock, settings: Settings, year: int | None = None
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    year: int | None = None,
+    include_approximate: bool = False,
 ) -> dict[str, Any]:
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = timelines_report(cases, settings.policy.durations, as_of, year)
+    report = timelines_report(
+        cases, settings.policy.durations, as_of, year, include_approximate=include_approximate
+    )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 
-def annual(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int) -> dict[str, Any]:
+def annual(
+    *, uow: UnitOfWork, clock: Clock, settings: Settings, year: int, include_approximate: bool = False
+) -> dict[str, Any]:
     inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
-    report = annual_report(cases, settings.policy.durations, as_of, year)
+    report = annual_report(
+        cases, settings.policy.durations, as_of, year, include_approximate=include_approximate
+    )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 

@@ -1,6 +1,8 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
-reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`)."""
+reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`); import past
+cases."""
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -400,6 +402,42 @@ def case_recuse(
     app = context_of(ctx).app()
     case = app.cases.recuse(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
+
+
+@case_app.command("import")
+def case_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="JSON lines, one case a line (docs/import-format.md).")],
+    actor: Annotated[str, typer.Option("--actor", help="Who imports (named in every imported entry).")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Where the cases come from; default: the file's name.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would be created; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Bring past cases in from a JSON-lines file: all of them, or none and the lines at fault."""
+    from workflow.imports import read_file
+    from workflow.read_models import ImportReport, json_of
+
+    text = read_file(file)
+    app = context_of(ctx).app()
+    result = app.cases.import_cases(text=text, actor=actor, source=source or file.name, dry_run=dry_run)
+    report = ImportReport.of(result)
+    if as_json:
+        emit_json(json_of(report))
+        return
+    from rich.markup import escape
+
+    for line in report.cases:
+        shown = line.reference or "(new reference)"
+        out.print(escape(f"line {line.line}: {line.external_id} → {shown} {line.state} ({line.status})"))
+    verb = "would be created" if dry_run else "created"
+    out.print(
+        f"{report.created} {verb}, {report.unchanged} unchanged"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
 
 
 issue_app = typer.Typer(

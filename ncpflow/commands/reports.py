@@ -23,6 +23,13 @@ class ReportFormat(StrEnum):
 FormatOpt = Annotated[ReportFormat | None, typer.Option("--format")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 OutputOpt = Annotated[Path | None, output.output_option()]
+ApproximateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-approximate",
+        help="Count in the medians the day counts from dates known to the month only.",
+    ),
+]
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
@@ -62,11 +69,12 @@ def report_timelines(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     output_file: OutputOpt = None,
+    include_approximate: ApproximateOpt = False,
 ) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
     from ncpflow import report_html  # the HTML report's module only for these reports
 
-    report = context_of(ctx).app().reports.timelines(year=year)
+    report = context_of(ctx).app().reports.timelines(year=year, include_approximate=include_approximate)
     chosen = _fmt(fmt, as_json)
     text = (
         _json(report)
@@ -85,11 +93,12 @@ def report_annual(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     output_file: OutputOpt = None,
+    include_approximate: ApproximateOpt = False,
 ) -> None:
     """Yearly figures for the NCP's annual report."""
     from ncpflow import report_html
 
-    report = context_of(ctx).app().reports.annual(year=year)
+    report = context_of(ctx).app().reports.annual(year=year, include_approximate=include_approximate)
     chosen = _fmt(fmt, as_json)
     flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v} for k, v in report.items()]
     text = (

@@ -16,11 +16,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ncpflow.web.auth import ApiAllow, application_of, csrf_token
 from ncpflow.web.writes import run_write
 from states.case import Case
+from states.errors import Input, InvalidInputError
 from states.limits import EARLIEST_DAY, LATEST_DAY
+from states.messages import N_
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
@@ -96,6 +99,7 @@ Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
 Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
+ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 
 
@@ -158,6 +162,68 @@ def list_cases(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> read_models.CasePage:
     return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit, offset=offset)
+
+
+IMPORT_BYTES_MAX = 32 * 1024 * 1024
+_IMPORT_BODY = {
+    "required": True,
+    "description": "The import file (docs/import-format.md): JSON lines, one case a line, as the "
+    "body (any content type but multipart: text/plain, application/x-ndjson), or as the `file` "
+    "field of a multipart form.",
+    "content": {
+        "text/plain": {"schema": {"type": "string"}},
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+    },
+}
+
+
+async def _import_text(request: Request) -> tuple[str, str]:
+    """The file's text and its name (`api` for a plain body), at most IMPORT_BYTES_MAX bytes."""
+    name = "api"
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        async with request.form(max_files=1, max_fields=0) as form:  # closes the spooled file
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise InvalidInputError(N_("{what} is required: the import file"), what=Input("", "file"))
+            name = upload.filename or name
+            raw = await upload.read(IMPORT_BYTES_MAX + 1)
+    else:
+        chunks = bytearray()
+        async for chunk in request.stream():
+            chunks += chunk
+            if len(chunks) > IMPORT_BYTES_MAX:
+                break
+        raw = bytes(chunks)
+    if len(raw) > IMPORT_BYTES_MAX:
+        raise InvalidInputError(
+            N_("the import file is larger than {limit} MiB; split it"), limit=IMPORT_BYTES_MAX // 2**20
+        )
+    try:
+        return raw.decode("utf-8"), name
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(N_("the import file is not UTF-8 text (byte {at})"), at=exc.start) from None
+
+
+@router.post(
+    "/cases/import",
+    summary="Import past cases from JSON lines (`case import`): all of them, or none (admin)",
+    response_model=read_models.ImportReport,
+    openapi_extra={"requestBody": _IMPORT_BODY},
+)
+async def import_cases(
+    request: Request,
+    user: ImportsCases,
+    app: App,
+    dry_run: bool = False,
+    source: Annotated[str | None, Query(max_length=300)] = None,
+) -> read_models.ImportReport:
+    text, name = await _import_text(request)
+    result = await run_in_threadpool(
+        lambda: app.cases.import_cases(text=text, actor=user.name, source=source or name, dry_run=dry_run)
+    )
+    return read_models.ImportReport.of(result)
 
 
 @router.get(
@@ -394,6 +460,9 @@ def deadlines_ics(
 _YEAR = Query(ge=EARLIEST_DAY.year, le=LATEST_DAY.year, description="The report's year.")
 Year = Annotated[int, _YEAR]
 AnyYear = Annotated[int | None, _YEAR]  # none: every year
+Approximate = Annotated[
+    bool, Query(description="Count in the medians the day counts from dates known to the month only.")
+]
 
 
 @router.get(
@@ -401,8 +470,10 @@ AnyYear = Annotated[int | None, _YEAR]  # none: every year
     summary="`report timelines`: per case and stage, days used against the indicative timeline",
     response_model=read_models.TimelinesReport,
 )
-def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> Response:
-    return _report(app.reports.timelines(year=year))
+def report_timelines(
+    user: ReadsReports, app: App, year: AnyYear = None, include_approximate: Approximate = False
+) -> Response:
+    return _report(app.reports.timelines(year=year, include_approximate=include_approximate))
 
 
 @router.get(
@@ -411,8 +482,10 @@ def report_timelines(user: ReadsReports, app: App, year: AnyYear = None) -> Resp
     "examined cases by mediation result, medians, editions, leads)",
     response_model=read_models.AnnualReport,
 )
-def report_annual(user: ReadsReports, app: App, year: Year) -> Response:
-    return _report(app.reports.annual(year=year))
+def report_annual(
+    user: ReadsReports, app: App, year: Year, include_approximate: Approximate = False
+) -> Response:
+    return _report(app.reports.annual(year=year, include_approximate=include_approximate))
 
 
 @router.get(

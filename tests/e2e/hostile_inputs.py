@@ -1183,3 +1183,22 @@ export_file("file-wrong-types", json.dumps({"seq": "one", "hash": 5, "prev_hash"
 export_file("file-nul-bytes", b"\x00" * 1024)
 export_file("file-huge-line", b'{"seq": 1, "reason": "' + HUGE.encode() * 10 + b'"}\n')
 export_file("file-one-forged-line", LINE.encode() + b"\n")
+
+# ---- case import (docs/import-format.md) ---------------------------------------------------------
+IMPORT = ("case", "import")
+cli("import-empty-file", *IMPORT, "@EMPTY@", "--actor", "sek", words=("holds no case",))
+cli("import-binary-file", *IMPORT, "@BINARY@", "--actor", "sek", words=("not UTF-8",))
+cli("import-folder", *IMPORT, "@DIR@", "--actor", "sek", words=("cannot be read",))
+cli("import-missing-file", *IMPORT, "@DIR@/none.jsonl", "--actor", "sek", words=("cannot be read",))
+cli("import-actor-empty", *IMPORT, "@EMPTY@", "--actor", "")
+cli("import-source-nul", *IMPORT, "@EMPTY@", "--actor", "sek", "--source", "a\x00b")
+IMPORTS = "/api/cases/import"
+api("api-import-not-json", IMPORTS, b"{oops\n", role="admin")
+api("api-import-deep-json", IMPORTS, DEEP_JSON.encode() + b"\n", role="admin", why="recursion limit")
+api("api-import-lone-surrogate", IMPORTS, b'{"external_id": "\\ud800"}\n', role="admin")
+api("api-import-nul", IMPORTS, b'{"external_id": "a\\u0000"}\n', role="admin")
+api("api-import-not-utf8", IMPORTS, b"\xff\xfe{}\n", role="admin")
+api("api-import-json-array", IMPORTS, b"[1, 2, 3]\n", role="admin")
+api("api-import-huge-line", IMPORTS, b'{"title": "' + HUGE.encode() * 10 + b'"}\n', role="admin")
+api("api-import-empty", IMPORTS, b"", role="admin")
+api("api-import-by-a-handler", IMPORTS, b"{}\n", expect=403, why="only an admin imports")

@@ -225,6 +225,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),
     ("GET", "/api/users"): (Action.MANAGE_USERS,),
     ("POST", "/api/users"): (Action.MANAGE_USERS,),
+    ("POST", "/api/cases/import"): (Action.IMPORT_CASES,),
     ("GET", "/api/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/annual"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/oecd"): (Action.READ_REPORTS,),

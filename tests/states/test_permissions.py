@@ -43,6 +43,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_REPORTS: {H, M, U, D},
     A.MANAGE_USERS: {D},
     A.MIGRATE_CASE: {H, D},
+    A.IMPORT_CASES: {D},
 }
 
 

@@ -41,13 +41,14 @@ def test_a_migrated_database_matches_the_table_metadata(database_url: str) -> No
 
 
 def test_the_migrations_have_one_head() -> None:
-    """The branches meet (0006_merge_heads, 0012_merge_heads), so `upgrade head` reaches every revision."""
-    assert ScriptDirectory.from_config(_config()).get_heads() == ["0012_merge_heads"]
+    """The branches meet (0006_merge_heads, and a merge after it), so `upgrade head` reaches
+    every revision."""
+    assert len(ScriptDirectory.from_config(_config()).get_heads()) == 1
 
 
 @pytest.mark.parametrize("reached", ["0005_sessions", "0005_signed_checkpoints", "0004_users", "0004_audit"])
 def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path, reached: str) -> None:
-    """A database migrated by an older ncpflow to one branch's head upgrades to 0006."""
+    """A database migrated by an older ncpflow to one branch's head upgrades to the one head."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     config = _config()
@@ -67,7 +68,7 @@ def test_a_database_on_either_branch_upgrades_to_the_one_head(tmp_path: Path, re
             versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     finally:
         engine.dispose()
-    assert versions == [("0012_merge_heads",)]
+    assert versions == [tuple(ScriptDirectory.from_config(_config()).get_heads())]
 
 
 def test_the_row_records_are_generated_from_the_current_tables() -> None:

@@ -10,7 +10,6 @@ from states import limits, pausing, records
 from states.case import Case
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError
-from states.lifecycle import DeadlineName
 from states.messages import N_
 from states.records import AuditRecord
 from workflow import inputs
@@ -123,7 +122,6 @@ def extend_deadline(
     `at` is when it was granted (default now; not before the case's last step); the audit
     entry's `at` is that time and its `recorded_at` the clock's. The case's last step stays
     where it was, so a step back-dated later may still come before it (states/pausing.py)."""
-    name = inputs.choice(DeadlineName, deadline, "deadline")
     if (days is None) == (months is None):
         raise InvalidInputError(
             N_("give exactly one of {days} N or {months} N"),
@@ -133,6 +131,7 @@ def extend_deadline(
     limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     with _step(uow, reference) as (tx, case):
+        name = inputs.one_of(case.procedure.deadlines, deadline, N_("deadline"), "deadline")
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.step_at(at, case=case, now=now)
         extended, event = pausing.extend(
@@ -146,6 +145,6 @@ def extend_deadline(
             at=event.at,
             reason=reason,
             record=lambda version: records.Extended(
-                name.value, event.amount, (records.MovedDue.of(event.moved),), version, now
+                name, event.amount, (records.MovedDue.of(event.moved),), version, now
             ),
         )

@@ -327,3 +327,16 @@ def test_an_invalid_definition_is_refused_naming_the_file_and_the_key(
     assert (error.source, error.key) == (SOURCE, key)
     assert str(error).startswith(f"{SOURCE}: {key}: "), str(error)
     assert problem in str(error)
+
+
+def test_each_procedure_version_gets_its_own_machine_built_once() -> None:
+    """states.machine builds one `transitions` machine per procedure version and keeps it."""
+    from states.machine import fire, machine
+
+    small = parse_procedure(SMALL, source=SOURCE)
+    assert machine(OECD) is machine(OECD)
+    assert machine(small) is machine(parse_procedure(SMALL, source="again.toml"))  # same text
+    assert machine(small) is not machine(OECD)
+    assert fire(small, "open", "start") == "review"
+    assert fire(small, "open", "accept") is None  # oecd-2023's trigger is no edge here
+    assert fire(OECD, "received", "start") is None

@@ -313,7 +313,7 @@ def stage_rows(
         start = (
             case.received if stage in {"initial_assessment", "procedure"} else case.stage_starts.get(stage)
         )
-        if start is None:
+        if start is None or stage not in timelines:  # a stage the procedure has no deadline for
             continue
         from_label = "received" if stage in {"initial_assessment", "procedure"} else f"start:{stage}"
         approximate = from_label in case.approximate or f"end:{stage}" in case.approximate

@@ -548,7 +548,10 @@ class CaseUseCases(_Group):
         from workflow import queries
 
         return queries.list_cases(
-            uow=self._app.uow, state=state, overdue_on=self._app.today() if overdue else None
+            uow=self._app.uow,
+            state=state,
+            overdue_on=self._app.today() if overdue else None,
+            states=self._app.policy.procedure.states,
         )
 
     def references(self) -> builtins.list[str]:
@@ -616,6 +619,7 @@ class CaseUseCases(_Group):
             open_only=open_only,
             limit=limit,
             offset=offset,
+            states=self._app.policy.procedure.states,
         )
 
     def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:

@@ -165,8 +165,13 @@ def advance(
         # waited is then never later than ours ("--at ... is before the last recorded step").
         now = clock.now()
         case = tx.cases.get(reference)
-        chosen = inputs.one_of(case.procedure.triggers, trigger, "trigger")
-        recorded = inputs.one_of(case.procedure.outcomes, outcome, "outcome") if outcome is not None else None
+        # The names the case's own procedure knows (the input models check only their shape).
+        chosen = inputs.one_of(case.procedure.triggers, trigger, N_("trigger"), "trigger")
+        recorded = (
+            inputs.one_of(case.procedure.outcomes, outcome, N_("outcome"), "outcome")
+            if outcome is not None
+            else None
+        )
         if may is not None:
             may(case)  # who may advance is decided on the case as locked, not as read earlier
         if expected_version is not None and case.version != expected_version:

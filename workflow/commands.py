@@ -18,6 +18,7 @@ same way, so a page words every refusal in its language (`problems(..., tr=...)`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -38,7 +39,7 @@ from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
-from states.lifecycle import DeadlineName, Outcome, Trigger
+from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
 from states.users import Role
 from workflow import inputs
@@ -215,9 +216,34 @@ def _one_of(
     )
 
 
-TriggerName = Annotated[str, *_one_of(N_("trigger"), (t.value for t in Trigger))]
-OutcomeName = Annotated[str, *_one_of(N_("outcome"), (o.value for o in Outcome))]
-DeadlineChoice = Annotated[str, *_one_of(N_("deadline"), (d.value for d in DeadlineName))]
+def _a_name(what: str) -> tuple[AfterValidator, WithJsonSchema]:
+    """A name from the case's procedure (docs/procedure-schema.md): its shape is checked here, and
+    the use case checks it against the procedure the case follows ("--trigger: unknown trigger
+    'fly'; one of: ..."). `what` the value is in words, marked with `N_`."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        if not _PROCEDURE_NAME.fullmatch(value):
+            raise _refuse(
+                N_("{what}: '{value}' is not a {kind} name (lower-case letters, digits and _)"),
+                what=_name(info),
+                kind=Input(what),
+                value=_shown(value),
+            )
+        return value
+
+    return AfterValidator(check), WithJsonSchema(
+        {"type": "string", "pattern": _PROCEDURE_NAME.pattern, "maxLength": 64}
+    )
+
+
+_PROCEDURE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+# oecd-2023's: begin_assessment, accept, ... (`ncpflow case triggers REF` lists a case's).
+TriggerName = Annotated[str, *_a_name(N_("trigger"))]
+OutcomeName = Annotated[str, *_a_name(N_("outcome"))]
+DeadlineChoice = Annotated[str, *_a_name(N_("deadline"))]
+# oecd-2023's own names, for an input that speaks only of it (`case import`: past OECD cases).
+OecdTrigger = Annotated[str, *_one_of(N_("trigger"), (t.value for t in Trigger))]
+OecdOutcome = Annotated[str, *_one_of(N_("outcome"), (o.value for o in Outcome))]
 Theme = Annotated[str, *_one_of(N_("theme"), THEMES)]
 SubmitterType = Annotated[str, *_one_of(N_("submitter type"), SUBMITTER_TYPES)]
 Edition = Annotated[str, *_one_of(N_("Guidelines edition"), EDITIONS)]

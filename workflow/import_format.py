@@ -33,13 +33,13 @@ from workflow.commands import (
     Countries,
     Edition,
     Name,
+    OecdOutcome,
+    OecdTrigger,
     OptionalName,
     OptionalText,
-    OutcomeName,
     Text,
     Theme,
     Themes,
-    TriggerName,
     Word,
     _name,
     _one_of,
@@ -120,9 +120,9 @@ class Party(_Part):
 class Milestone(_Part):
     """One step of the case, in order: the trigger, its date, the outcome it recorded."""
 
-    trigger: TriggerName
+    trigger: OecdTrigger
     date: Day
-    outcome: OutcomeName | None = Field(
+    outcome: OecdOutcome | None = Field(
         default=None, description="Needed where the trigger allows several outcomes."
     )
     reason: Text | None = Field(default=None, description="Why; default: 'imported'.")

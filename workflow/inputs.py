@@ -27,11 +27,23 @@ def choice(enum: type[E], value: str, what: str) -> E:
         raise InvalidInputError(f"unknown {what} '{value}'; one of: {options}") from None
 
 
-def one_of(known: Iterable[str], value: str, what: str) -> str:
-    """`value` if it is among the names `known` (a procedure's triggers, outcomes...)."""
+SHOWN_MAX = 80  # characters of a refused value repeated in the message
+
+
+def one_of(known: Iterable[str], value: str, kind: str, field: str) -> str:
+    """`value` if it is among the names `known` (a procedure's states, triggers, outcomes or
+    deadlines); else a refusal naming the input `field` and listing the names. `kind` is what the
+    value is, marked with `N_` ("trigger")."""
     names = tuple(known)
     if value not in names:
-        raise InvalidInputError(f"unknown {what} '{value}'; one of: {', '.join(names)}")
+        shown = value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…"
+        raise InvalidInputError(
+            N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
+            what=Input("", field),
+            kind=Input(kind),
+            value=shown,
+            choices=", ".join(names),
+        )
     return str(value)
 
 

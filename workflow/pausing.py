@@ -131,7 +131,7 @@ def extend_deadline(
     limits.check_extension(days=days or 0, months=months or 0)  # before the write begins
     amount = Duration(days=days) if days is not None else Duration(months=months or 0)
     with _step(uow, reference) as (tx, case):
-        name = inputs.one_of(case.procedure.deadlines, deadline, "deadline")  # the case's own
+        name = inputs.one_of(case.procedure.deadlines, deadline, N_("deadline"), "deadline")
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.step_at(at, case=case, now=now)
         extended, event = pausing.extend(

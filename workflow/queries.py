@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,7 @@ from states.deadlines import Deadline
 from states.facts import open_facts
 from states.issues import Issue
 from states.lifecycle import State
-from states.messages import Translator
+from states.messages import N_, Translator
 from translations import translator
 from workflow import inputs, procedures, read_models
 from workflow.ports import UnitOfWork
@@ -23,8 +23,15 @@ def get_case(*, uow: UnitOfWork, reference: str) -> Case:
         return tx.cases.get(reference)
 
 
-def list_cases(*, uow: UnitOfWork, state: str | None = None, overdue_on: date | None = None) -> list[Case]:
-    chosen = inputs.choice(State, state, "state") if state is not None else None
+def list_cases(
+    *,
+    uow: UnitOfWork,
+    state: str | None = None,
+    overdue_on: date | None = None,
+    states: Iterable[str] = tuple(State),
+) -> list[Case]:
+    """Cases, oldest first; `state` one of `states` (the configured procedure's)."""
+    chosen = inputs.one_of(states, state, N_("state"), "state") if state is not None else None
     with uow.read() as tx:
         return tx.cases.list(state=chosen, overdue_on=overdue_on)
 

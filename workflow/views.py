@@ -6,7 +6,7 @@ confidential submitters' names and organisation numbers become pseudonyms wherev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -16,6 +16,7 @@ from states.case import Case, Policy
 from states.chain import AuditEntry
 from states.issues import Issue
 from states.lifecycle import State
+from states.messages import N_
 from states.permissions import Action, PermissionDeniedError, allows
 from states.redaction import NOTHING, Redaction
 from states.users import User
@@ -88,9 +89,11 @@ def case_page(
     open_only: bool = False,
     limit: int = 50,
     offset: int = 0,
+    states: Iterable[str] = tuple(State),
 ) -> read_models.CasePage:
-    """One page of cases, oldest first; filtering, counting and paging happen in the database."""
-    chosen = inputs.choice(State, state, "state") if state is not None else None
+    """One page of cases, oldest first; filtering, counting and paging happen in the database;
+    `state` one of `states` (the configured procedure's)."""
+    chosen = inputs.one_of(states, state, N_("state"), "state") if state is not None else None
     with uow.read() as tx:  # cases and their leads from one snapshot
         total, cases = tx.cases.page(
             state=chosen,

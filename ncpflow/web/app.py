@@ -27,6 +27,7 @@ from ncpflow.web.session_key import session_key
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
+    Input,
     InvalidInputError,
     NcpflowError,
     OutcomeError,
@@ -126,7 +127,12 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc))
         # The API names each input by its field (`reason`); the command line by its option.
-        return _error(status, code, exc.words())
+        if status != 422:
+            return _error(status, code, exc.words())
+        # A refused input the use case names (a trigger the case's procedure lacks): its field too.
+        fields = [v.field for v in exc.params.values() if isinstance(v, Input) and v.field]
+        body = {"error": code, "detail": exc.words(), **({"fields": fields} if fields else {})}
+        return JSONResponse(body, status_code=status)
 
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> Response:

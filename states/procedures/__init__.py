@@ -1,0 +1,3 @@
+"""Procedure definitions shipped with ncpflow, as TOML (docs/procedure-schema.md).
+
+Read by workflow/procedures.py."""

@@ -355,3 +355,16 @@ def test_a_deadline_may_count_working_days_and_cap_its_extensions() -> None:
     assert (rule.duration, rule.duration_text) == (Duration(working_days=10), "10wd")
     assert rule.max_extension == Duration(months=3)
     assert parse_procedure(SMALL, source=SOURCE).deadlines["decision"].max_extension is None
+
+
+def test_each_procedure_version_gets_its_own_machine_built_once() -> None:
+    """states.machine builds one `transitions` machine per procedure version and keeps it."""
+    from states.machine import fire, machine
+
+    small = parse_procedure(SMALL, source=SOURCE)
+    assert machine(OECD) is machine(OECD)
+    assert machine(small) is machine(parse_procedure(SMALL, source="again.toml"))  # same text
+    assert machine(small) is not machine(OECD)
+    assert fire(small, "open", "start") == "review"
+    assert fire(small, "open", "accept") is None  # oecd-2023's trigger is no edge here
+    assert fire(OECD, "received", "start") is None

@@ -100,7 +100,7 @@ def test_a_refusal_names_the_input_as_each_entry_point_spells_it() -> None:
         ),
         ({"trigger": "accept", "reason": "r", "expected_version": "١"}, "not '١'"),
         ({"trigger": "accept", "reason": "r", "expected_version": True}, "whole number"),
-        ({"trigger": "fly", "reason": "r"}, "--trigger: unknown trigger 'fly'; one of:"),
+        ({"trigger": "fly away", "reason": "r"}, "--trigger: 'fly away' is not a trigger name"),
         (
             {"trigger": "begin_assessment", "reason": "r", "scope": "part"},
             "--scope goes with the 'accept' trigger only",
@@ -252,9 +252,9 @@ def test_pydantics_own_errors_are_worded_naming_the_input(errors: list[dict[str,
             "Reason er påkrevd og kan ikke være tom",
         ),
         (
-            {"trigger": "fly", "reason": "r"},
-            "TRIGGER: unknown trigger 'fly'",
-            "Trigger: ukjent handling 'fly'",
+            {"trigger": "fly away", "reason": "r"},
+            "TRIGGER: 'fly away' is not a trigger name",
+            "Trigger: 'fly away' er ikke et navn på en handling",
         ),
         (
             {"trigger": "accept", "reason": "r", "expected_version": "x"},

@@ -33,8 +33,14 @@ def timelines(
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
+    policy = settings.policy
     report = timelines_report(
-        cases, settings.policy.durations, as_of, year, include_approximate=include_approximate
+        cases,
+        policy.durations,
+        as_of,
+        year,
+        calendar=policy.calendar,
+        include_approximate=include_approximate,
     )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 

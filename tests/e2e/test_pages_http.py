@@ -343,6 +343,7 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "<small>overført til et annet kontaktpunkt, som leder behandlingen</small>" in norwegian
     assert "initial assessment begins" not in norwegian
     assert "the submitter withdrew" not in norwegian
+    assert "(begin_assessment)" not in norwegian  # the reason field is named in words, for screen readers
     english = site.client.get(f"/cases/{ref}?lang=en").text
     assert "<small>receipt acknowledged; initial assessment begins</small>" in english
     assert "<small>the submitter withdrew</small>" in english

@@ -173,6 +173,7 @@ def _render(request: Request, name: str, user: User | None, nav: str, **context:
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
+        "local_time": _local_time(application_of(request).settings.ncp.timezone),
         "flash_error": flash.get("error") or None,
         "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None,
     }
@@ -219,6 +220,16 @@ def _may_change(user: User, case: Any) -> str | None:
             else N_("You can read this case but not change it.")
         )
     return None
+
+
+def _local_time(timezone: str) -> Callable[[str], str]:
+    """An ISO instant (stored UTC) as the NCP's local time with its zone: "2026-03-02 00:00 CET"."""
+    zone = ZoneInfo(timezone)
+
+    def local(at: str) -> str:
+        return datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+    return local
 
 
 def _day_of(entry: read_models.AuditEntry, zone: ZoneInfo) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -576,3 +577,16 @@ def test_the_case_page_words_its_results_in_english_too(site: Site) -> None:
     assert "enterprise_declined" not in english
     norwegian = site.client.get(f"/cases/{ref}?lang=nb").text
     assert "virksomheten avslo dialog</span>" in norwegian
+
+
+def test_the_audit_trail_shows_each_entry_in_the_ncps_local_time_with_its_zone(site: Site) -> None:
+    """Entries are stored in UTC; the trail shows them in Europe/Oslo time with the zone named."""
+    ref = site.case("Local time", date(2025, 3, 1))
+    with site.services.uow.read() as tx:
+        opened = next(e for e in tx.audit.entries() if e.case_ref == ref)
+    site.user("aud", "auditor")
+    site.sign_in("aud")
+    page = site.client.get(f"/audit?case={ref}")
+    assert page.status_code == 200
+    stamp = datetime.fromisoformat(opened.at).astimezone(ZoneInfo("Europe/Oslo"))
+    assert f">{stamp.strftime('%Y-%m-%d %H:%M')} {stamp.tzname()}</time>" in page.text

@@ -285,16 +285,10 @@ def _fill(services: Services) -> tuple[list[str], str]:
     issues.decide_issue(
         uow=uow, clock=clock, reference=accepted, number=issue.number, decision="accepted", actor="hanna"
     )
+    on_accepted: dict[str, Any] = {"uow": uow, "clock": clock, "reference": accepted, "actor": "hanna"}
     for fact in ("mediation_agreed", "interim_agreement", "assessment_published"):
         facts.record_fact(
-            uow=uow,
-            clock=clock,
-            policy=policy,
-            reference=accepted,
-            fact=fact,
-            on=date(2025, 5, 30),
-            actor="hanna",
-            note=_mention(next(n)),
+            **on_accepted, policy=policy, fact=fact, on=date(2025, 5, 30), note=_mention(next(n))
         )
     with uow.write() as tx:  # a second version of the procedure, for the migration
         versions.ensure_stored(tx, procedures.from_file(V2), at=clock.now())

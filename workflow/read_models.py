@@ -13,7 +13,7 @@ name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get tha
 """
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -158,8 +158,21 @@ class CaseCore(ReadModel):
     review_open: bool = Field(
         description="Whether a procedural review of the final statement is open (it holds publication)."
     )
-    received: date = Field(description="The day the submission was received (NCP local).")
+    received: str = Field(
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="The day the submission was received (YYYY-MM-DD, NCP local), or only its "
+        "month (YYYY-MM) when that is all that is known (an imported case: `received_precision`).",
+    )
+    received_precision: Literal["day", "month"] = Field(
+        description="How precisely the date of receipt is known: `day`, or `month` (an imported "
+        "case received `2007-02`: `received_at` is then the month's first day, not a known day)."
+    )
     received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
+    procedure_id: str = Field(description="The id of the procedure the case follows (`oecd-2023`).")
+    procedure_version: str = Field(
+        description="The version of that procedure the case follows (pinned when it was opened, "
+        "changed only by `case migrate`)."
+    )
     version: int = Field(
         description="The case's version; give it as `expected_version` to "
         "refuse a step on a case changed meanwhile."

@@ -1,4 +1,4 @@
-"""Local dates in the NCP's zone, and the optional roll of a due date to the next working day."""
+"""Local dates in the NCP's zone; working days (weekends and public holidays off); the optional roll."""
 
 from __future__ import annotations
 
@@ -38,18 +38,67 @@ class CalendarRule:
 
     def roll(self, day: date) -> date:
         """The first working day on or after `day` when rolling is on; `day` itself otherwise."""
-        if not self.roll_to_working_day:
-            return day
-        days_off = _holidays(self.holiday_country) if self.holiday_country else None
-        while day.weekday() >= 5 or (days_off is not None and day in days_off):
+        return self.next_working_day(day) if self.roll_to_working_day else day
+
+    def is_working_day(self, day: date) -> bool:
+        """Monday to Friday, and not a public holiday of `holiday_country` (when one is set)."""
+        return day.weekday() < 5 and day not in _days_off(self.holiday_country, day.year)
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day on or after `day`, whether rolling is on or not."""
+        while not self.is_working_day(day):
             day += timedelta(days=1)
         return day
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The `count`-th working day after `start`: "within 10 working days" of a Monday letter.
+
+        `start` itself never counts, working day or not; the day after it is day 1 when it is
+        a working day, and every weekend day and public holiday is skipped. So the result is
+        always a working day (for `count` > 0), and exactly `count` working days lie after
+        `start` up to and including it. Cached: every view of a case asks again."""
+        return _add_working_days(start, count, self.holiday_country)
+
+    def working_days_in(self, start: date, end: date) -> int:
+        """How many working days lie from `start` up to, not including, `end`."""
+        return _working_days_in(start, end, self.holiday_country)
 
 
 def to_local_date(instant: datetime, timezone: str) -> date:
     if instant.tzinfo is None:
         raise InvalidInputError(f"{instant.isoformat()} has no UTC offset; times must be explicit")
     return instant.astimezone(zone(timezone)).date()
+
+
+@lru_cache(maxsize=4096)
+def _add_working_days(start: date, count: int, country: str | None) -> date:
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in _days_off(country, day.year):
+            count -= 1
+    return day
+
+
+@lru_cache(maxsize=4096)
+def _working_days_in(start: date, end: date, country: str | None) -> int:
+    count, day = 0, start
+    while day < end:
+        if day.weekday() < 5 and day not in _days_off(country, day.year):
+            count += 1
+        day += timedelta(days=1)
+    return count
+
+
+@lru_cache(maxsize=1024)
+def _days_off(country: str | None, year: int) -> frozenset[date]:
+    """The public holidays of `country` in `year` (none without a country): a set, because a
+    lookup in the holidays object costs microseconds and working days are counted one by one."""
+    if country is None:
+        return frozenset()
+    table = _holidays(country)
+    _ = date(year, 1, 1) in table  # the lookup fills in the year
+    return frozenset(day for day in table if day.year == year)
 
 
 @lru_cache(maxsize=16)

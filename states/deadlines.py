@@ -75,15 +75,36 @@ class Deadline:
 
     @cached_property
     def unrolled_due(self) -> date:
-        day = self.duration.added_to(self.basis_on)
-        day += timedelta(days=sum(p.days for p in self.pauses))
+        day = self.duration.added_to(self.basis_on, self.calendar)
+        if self.pauses:
+            day = self._moved_on(day, sum(self._paused(p) for p in self.pauses))
         for extension in self.extensions:
-            day = extension.amount.added_to(day)
+            day = extension.amount.added_to(day, self.calendar)
         return day
 
     @cached_property
     def due(self) -> date:
-        return self.calendar.roll(self.unrolled_due)
+        return self._rolled(self.unrolled_due)
+
+    def _paused(self, pause: PausedSpan) -> int:
+        """How far `pause` moves the due date on: its days, or for a deadline counted in working
+        days its working days (a pause over Easter moves a 10wd deadline by the working days it
+        took, not by the holidays in it)."""
+        if self.duration.working_days:
+            return self.calendar.working_days_in(pause.start, pause.end)
+        return pause.days
+
+    def _moved_on(self, day: date, paused: int) -> date:
+        if self.duration.working_days:
+            return self.calendar.add_working_days(day, paused)
+        return day + timedelta(days=paused)
+
+    def _rolled(self, day: date) -> date:
+        """A deadline counted in working days falls due on a working day (an extension in
+        calendar days may land on a day off); others roll when the calendar says so."""
+        if self.duration.working_days:
+            return self.calendar.next_working_day(day)
+        return self.calendar.roll(day)
 
     def status(self, today: date) -> DeadlineStatus:
         if self.met_on is not None:
@@ -105,31 +126,33 @@ class Deadline:
         def on(day: date) -> str:
             return human_date(day, tr)
 
-        day = self.duration.added_to(self.basis_on)
+        day = self.duration.added_to(self.basis_on, self.calendar)
         text = words.start.format(
             basis=wording.translate(self.basis_label, tr),
             on=on(self.basis_on),
             duration=self.duration.describe(tr),
             due=on(day),
         )
+        counts = wording.working_days if self.duration.working_days else wording.days
         for pause in self.pauses:
-            day += timedelta(days=pause.days)
+            paused = self._paused(pause)
+            day = self._moved_on(day, paused)
             text += words.pause.format(
-                days=wording.days(pause.days, tr),
+                days=counts(paused, tr),
                 reason=pause.reason,
                 start=on(pause.start),
                 end=on(pause.end),
                 due=on(day),
             )
         for extension in self.extensions:
-            day = extension.amount.added_to(day)
+            day = extension.amount.added_to(day, self.calendar)
             text += words.extension.format(
                 amount=extension.amount.describe(tr),
                 reason=extension.reason,
                 by=extension.approved_by,
                 due=on(day),
             )
-        rolled = self.calendar.roll(day)
+        rolled = self._rolled(day)
         if rolled != day:
             text += words.rolled.format(due=on(rolled))
         if self.met_on is not None:
@@ -137,7 +160,8 @@ class Deadline:
             verdict = wording.days_late(late, tr) if late > 0 else words.in_time
             text += words.met.format(on=on(self.met_on), verdict=verdict)
         if self.paused_since is not None:
-            text += words.paused_since.format(on=on(self.paused_since))
+            since = words.paused_since_working if self.duration.working_days else words.paused_since
+            text += since.format(on=on(self.paused_since))
         return text
 
 

@@ -1,4 +1,4 @@
-"""Durations written as in config.toml: "14d", "2w", "3mo", "1y"."""
+"""Durations written as in config.toml: "14d", "2w", "3mo", "1y", "1mo15d"; working days "10wd"."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
@@ -13,40 +14,69 @@ from states import wording
 from states.errors import InvalidInputError
 from states.messages import ENGLISH, Translator
 
-_PATTERN = re.compile(r"^\s*(\d+)\s*(d|w|mo|y)\s*$")
+if TYPE_CHECKING:
+    from states.calendar import CalendarRule
+
+_WHOLE = re.compile(r"^\s*(?:\d+\s*(?:wd|d|w|mo|y)\s*)+$")
+_PART = re.compile(r"(\d+)\s*(wd|d|w|mo|y)")
+_MIXED = (
+    "'{text}' mixes working days (wd) with calendar days, weeks, months or years; count in one or the other"
+)
 
 
 @dataclass(frozen=True, order=True)
 class Duration:
-    """Calendar months and days. Months are added first, clamped to month end (31 Jan + 1mo = 28 Feb)."""
+    """Calendar months and days, or working days; never both.
+
+    Months are added first, clamped to month end (31 Jan + 1mo = 28 Feb), then days. Working
+    days are counted on a calendar (`CalendarRule.add_working_days`): the start day never counts,
+    the first working day after it is day 1, and weekends and the public holidays of the
+    calendar's `holiday_country` are skipped, so "10wd" from a Monday is the Monday two weeks on
+    and a working-day due date is always a working day."""
 
     months: int = 0
     days: int = 0
+    working_days: int = 0
+
+    def __post_init__(self) -> None:
+        if self.working_days and (self.months or self.days):
+            text = f"{self.months}mo{self.days}d{self.working_days}wd"
+            raise InvalidInputError(_MIXED.format(text=text))
 
     @classmethod
     @lru_cache(maxsize=256)
     def parse(cls, text: str) -> Duration:
-        match = _PATTERN.match(text) if isinstance(text, str) else None
-        if not match:
+        if not isinstance(text, str) or not _WHOLE.match(text):
             raise InvalidInputError(
-                f"'{text}' is not a duration; write a whole number and a unit: d, w, mo or y "
-                '(e.g. "14d", "3mo")'
+                f"'{text}' is not a duration; write a whole number and a unit: d, w, mo, y or "
+                'wd (working days), e.g. "14d", "3mo", "10wd"'
             )
-        amount, unit = int(match.group(1)), match.group(2)
-        if unit == "d":
-            return cls(days=amount)
-        if unit == "w":
-            return cls(days=7 * amount)
-        if unit == "mo":
-            return cls(months=amount)
-        return cls(months=12 * amount)
+        amounts = {"d": 0, "w": 0, "mo": 0, "y": 0, "wd": 0}
+        for amount, unit in _PART.findall(text):
+            amounts[unit] += int(amount)
+        months, days = amounts["mo"] + 12 * amounts["y"], amounts["d"] + 7 * amounts["w"]
+        if amounts["wd"] and (months or days):
+            raise InvalidInputError(_MIXED.format(text=text.strip()))
+        return cls(months=months, days=days, working_days=amounts["wd"])
 
-    def added_to(self, start: date) -> date:
+    @property
+    def in_working_days(self) -> bool:
+        """Whether this counts working days ("10wd") rather than calendar time."""
+        return self.working_days > 0
+
+    def added_to(self, start: date, calendar: CalendarRule | None = None) -> date:
+        """`start` plus this duration; working days are counted on `calendar`, which they need."""
+        if self.working_days:
+            if calendar is None:
+                raise ValueError(f"{self} counts working days: say on which calendar")
+            return calendar.add_working_days(start, self.working_days)
         if not self.months:
             return start + timedelta(days=self.days)
         return _add_months(start, self.months, self.days)
 
     def __str__(self) -> str:
+        if self.working_days:
+            return f"{self.working_days}wd"
         parts = []
         if self.months:
             parts.append(f"{self.months}mo")
@@ -55,7 +85,10 @@ class Duration:
         return "".join(parts)
 
     def describe(self, tr: Translator = ENGLISH) -> str:
-        """ "3 months", "14 days"; "3 måneder", "14 dager" in Norwegian bokmål."""
+        """ "3 months", "14 days", "10 working days"; "3 måneder", "14 dager", "10 virkedager"
+        in Norwegian bokmål."""
+        if self.working_days:
+            return wording.working_days(self.working_days, tr)
         parts = []
         if self.months:
             parts.append(wording.months(self.months, tr))
@@ -65,7 +98,7 @@ class Duration:
 
     @property
     def is_positive(self) -> bool:
-        return self.months > 0 or self.days > 0
+        return self.months > 0 or self.days > 0 or self.working_days > 0
 
 
 @lru_cache(maxsize=4096)

@@ -42,7 +42,9 @@ EXTENSION_MONTHS_MAX = 120
 DURATION_DAYS_MAX = 3660
 """A configured duration (timelines, alert rungs): at most ten years' worth of days ..."""
 DURATION_MONTHS_MAX = 120
-"""... or of months (years count as twelve months)."""
+"""... or of months (years count as twelve months) ..."""
+DURATION_WORKING_DAYS_MAX = 2600
+"""... or of working days (ten years hold about 2,600 weekdays)."""
 
 # C0 and C1 control characters and DEL: never part of a name or a title a person typed.
 _CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)))
@@ -156,11 +158,13 @@ def check_extension(*, days: int = 0, months: int = 0) -> None:
         )
 
 
-def check_duration(*, days: int, months: int, what: str) -> None:
-    """A configured duration is positive and at most ten years' worth of days or months."""
-    if days <= 0 and months <= 0:
+def check_duration(*, days: int, months: int, what: str, working_days: int = 0) -> None:
+    """A configured duration is positive and at most ten years' worth of days, months or working days."""
+    if days <= 0 and months <= 0 and working_days <= 0:
         raise InvalidInputError(f"{what} must be longer than zero")
     if days > DURATION_DAYS_MAX or months > DURATION_MONTHS_MAX:
         raise InvalidInputError(
             f"{what} is too long: at most {DURATION_DAYS_MAX} days or {DURATION_MONTHS_MAX} months (10y)"
         )
+    if working_days > DURATION_WORKING_DAYS_MAX:
+        raise InvalidInputError(f"{what} is too long: at most {DURATION_WORKING_DAYS_MAX} working days")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from states.case import Case, require_actor, require_text
-from states.deadlines import Extension, human_date
+from states.deadlines import Deadline, Extension, human_date
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
@@ -106,9 +106,25 @@ def extend(
         raise InvalidInputError(
             f"deadline '{deadline}' would fall due after {LATEST_DUE.isoformat()}; give a shorter extension"
         )
+    rule = case.procedure.deadlines.get(deadline)
+    if rule is not None and rule.max_extension is not None:
+        _within_cap(case, target, grown, rule.max_extension)
     deadlines = tuple(grown if d is target else d for d in case.deadlines)
     extended = replace(case, deadlines=deadlines)  # last_event_at stays (module docstring)
     event = DeadlineExtended(
         case.reference, deadline, str(amount), actor, reason, at, DueMoved(deadline, target.due, grown.due)
     )
     return extended, event
+
+
+def _within_cap(case: Case, target: Deadline, grown: Deadline, cap: Duration) -> None:
+    """A deadline whose definition sets `max_extension` may be extended, in one step or several,
+    no further than that much time added at once would move it (pauses count either way)."""
+    furthest = replace(target, extensions=(Extension(cap, "max_extension", "the procedure"),))
+    if grown.due > furthest.due:
+        raise _refuse(
+            case,
+            f"deadline '{target.name}' may be extended by {cap.describe()} at most in all under "
+            f"procedure '{case.procedure.id}': to {furthest.due.isoformat()}; this extension would "
+            f"move it to {grown.due.isoformat()}",
+        )

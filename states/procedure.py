@@ -109,6 +109,7 @@ class DeadlineRule:
     duration: Duration
     duration_text: str
     open_in: frozenset[str]
+    max_extension: Duration | None = None  # all its extensions together move it no further
 
     @property
     def fact(self) -> str | None:
@@ -520,7 +521,9 @@ def _deadlines(
     value: Any, states: Mapping[str, StateDef], facts: Mapping[str, FactDef]
 ) -> dict[str, DeadlineRule]:
     def build(name: str, key: str, body: Any) -> DeadlineRule:
-        table = _table(body, key, required=("label", "basis", "duration", "open_in"), optional=("title",))
+        table = _table(
+            body, key, required=("label", "basis", "duration", "open_in"), optional=("title", "max_extension")
+        )
         label = _labels(table["label"], _join(key, "label"))
         basis = _text(table["basis"], _join(key, "basis"))
         if basis.startswith(FACT_BASIS):
@@ -530,13 +533,8 @@ def _deadlines(
                 _join(key, "basis"),
                 f"'{basis}' is not a basis; one of: {', '.join(BASES)}, or {FACT_BASIS}NAME of a fact",
             )
-        text = _text(table["duration"], _join(key, "duration"))
-        try:
-            duration = Duration.parse(text)
-        except InvalidInputError as exc:
-            raise _Problem(_join(key, "duration"), str(exc)) from None
-        if not duration.is_positive:
-            raise _Problem(_join(key, "duration"), f"'{text}' is no time at all")
+        duration, text = _duration(table["duration"], _join(key, "duration"))
+        cap = table.get("max_extension")
         open_in = _names(table["open_in"], _join(key, "open_in"), known=states, what="state", empty=False)
         return DeadlineRule(
             name=name,
@@ -546,9 +544,22 @@ def _deadlines(
             duration=duration,
             duration_text=text,
             open_in=frozenset(open_in),
+            max_extension=None if cap is None else _duration(cap, _join(key, "max_extension"))[0],
         )
 
     return _definitions({"deadlines": value}, "deadlines", build)
+
+
+def _duration(value: Any, key: str) -> tuple[Duration, str]:
+    """A positive duration ("14d", "3mo", "10wd") and its text."""
+    text = _text(value, key)
+    try:
+        duration = Duration.parse(text)
+    except InvalidInputError as exc:
+        raise _Problem(key, str(exc)) from None
+    if not duration.is_positive:
+        raise _Problem(key, f"'{text}' is no time at all")
+    return duration, text
 
 
 def _check_graph(

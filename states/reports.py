@@ -12,7 +12,8 @@ Rules (all days are local calendar dates in the NCP's zone):
   measured to the report's `as_of` date.
 * elapsed = end - start (days); paused = days of pause intervals [paused, resumed) inside the
   window (a pause still running counts to the end); used = elapsed - paused.
-* indicative = days from the start to start + the configured timeline (calendar months);
+* indicative = days from the start to start + the configured timeline (calendar months, or
+  working days counted on the NCP's holiday calendar);
   extended = days the stage's deadline was moved by extensions; allowed = indicative + extended.
 * met: a finished stage with used <= allowed; exceeded: used > allowed (an open stage already
   past its allowance is exceeded too); open otherwise.
@@ -73,7 +74,7 @@ from datetime import date, datetime
 from typing import Any
 
 from states import records
-from states.calendar import to_local_date
+from states.calendar import CalendarRule, to_local_date
 from states.chain import AuditEntry
 from states.durations import Duration
 from states.guidelines import EDITIONS
@@ -383,9 +384,14 @@ def paused_days(pauses: Iterable[tuple[date, date | None]], start: date, end: da
     return total
 
 
-def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date) -> list[dict[str, Any]]:
+def stage_rows(
+    case: CaseHistory,
+    timelines: Mapping[str, Duration],
+    as_of: date,
+    calendar: CalendarRule | None = None,
+) -> list[dict[str, Any]]:
     """The case's timed stages (its procedure's), against `timelines` unless the case's rules
-    carry its own procedure's."""
+    carry its own procedure's; `calendar` counts working days."""
     rows = []
     timelines = case.rules.durations(timelines)
     at_receipt = case.rules.at_receipt
@@ -401,7 +407,7 @@ def stage_rows(case: CaseHistory, timelines: Mapping[str, Duration], as_of: date
         elapsed = (stop - start).days
         paused = paused_days(case.pauses, start, stop)
         used = elapsed - paused
-        indicative = (timelines[stage].added_to(start) - start).days
+        indicative = (timelines[stage].added_to(start, calendar) - start).days
         extended = case.extensions.get(stage, 0)
         allowed = indicative + extended
         status = "exceeded" if used > allowed else "met" if finished else "open"
@@ -443,16 +449,18 @@ def timelines_report(
     as_of: date,
     year: int | None = None,
     *,
+    calendar: CalendarRule | None = None,
     include_approximate: bool = False,
     rules: Rules = FALLBACK,
 ) -> dict[str, Any]:
-    """Per case and stage, and totals per stage: the stages of `rules` (the configured
-    procedure's) first, then any other a case's own procedure measures."""
+    """Days used per stage against the indicative timelines; `calendar` counts working days.
+    Totals per stage: the stages of `rules` (the configured procedure's) first, then any other
+    a case's own procedure measures."""
     chosen = [c for c in cases.values() if year is None or c.received.year == year]
     rows = [
         row
         for case in sorted(chosen, key=lambda c: c.reference)
-        for row in stage_rows(case, timelines, as_of)
+        for row in stage_rows(case, timelines, as_of, calendar)
     ]
     totals = {}
     others = {row["stage"]: None for row in rows if row["stage"] not in rules.stages}

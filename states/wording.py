@@ -120,6 +120,7 @@ class Phrases:
     met: str  # {on} {verdict}
     in_time: str
     paused_since: str  # {on}
+    paused_since_working: str  # {on}, for a deadline counted in working days
 
 
 @lru_cache(maxsize=8)
@@ -138,6 +139,9 @@ def phrases(tr: Translator = ENGLISH) -> Phrases:
         paused_since=tr.gettext(
             "; paused since {on}: the due date moves on by the paused days when the case resumes"
         ),
+        paused_since_working=tr.gettext(
+            "; paused since {on}: the due date moves on by the working days paused when the case resumes"
+        ),
     )
 
 
@@ -147,6 +151,10 @@ def months(n: int, tr: Translator = ENGLISH) -> str:
 
 def days(n: int, tr: Translator = ENGLISH) -> str:
     return tr.ngettext("{n} day", "{n} days", n).format(n=n)
+
+
+def working_days(n: int, tr: Translator = ENGLISH) -> str:
+    return tr.ngettext("{n} working day", "{n} working days", n).format(n=n)
 
 
 def days_late(n: int, tr: Translator = ENGLISH) -> str:

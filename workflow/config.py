@@ -54,8 +54,20 @@ class _Section(BaseModel):
 def _duration(value: str) -> str:
     # Raises InvalidInputError (a ValueError) with a clear message; pydantic names the key.
     amount = Duration.parse(value)
-    limits.check_duration(days=amount.days, months=amount.months, what=f"'{value}'")
+    limits.check_duration(
+        days=amount.days, months=amount.months, working_days=amount.working_days, what=f"'{value}'"
+    )
     return value
+
+
+def _calendar_duration(value: str) -> str:
+    """A duration in calendar days, weeks, months or years: alert rungs count days on the calendar."""
+    if Duration.parse(value).in_working_days:
+        raise ValueError(
+            f"'{value}' counts working days; alerts count calendar days, weeks, months or years "
+            '(e.g. "7d"); working days (wd) belong in [timelines]'
+        )
+    return _duration(value)
 
 
 def _address(value: str) -> str:
@@ -166,10 +178,10 @@ class AlertsSection(_Section):
     @classmethod
     def _durations(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
-            _duration(item)
+            _calendar_duration(item)
         return value
 
-    _check = field_validator("overdue_every", "escalate_after")(_duration)
+    _check = field_validator("overdue_every", "escalate_after")(_calendar_duration)
 
 
 class RotationSection(_Section):
@@ -469,7 +481,24 @@ def _check_procedure(settings: Settings) -> Settings:
                 f"{source}: [timelines] {name}: the procedure '{procedure.id}' has no such deadline; "
                 f"its deadlines: {', '.join(procedure.deadlines)}"
             )
+    _check_working_days(settings)
     return settings
+
+
+def _check_working_days(settings: Settings) -> None:
+    """Working days count on the holiday calendar: [timelines] holiday_country is checked by its
+    own key; [ncp] country, the fallback, only here, when some deadline counts working days."""
+    if settings.timelines.holiday_country is not None:
+        return
+    counted = [name for name, duration in settings.policy.durations.items() if duration.in_working_days]
+    if counted:
+        try:
+            check_holiday_country(settings.ncp.country)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{settings.source}: [ncp] country: deadline '{counted[0]}' counts working days on "
+                f"this country's public holidays, but {exc}; set [timelines] holiday_country"
+            ) from None
 
 
 def _resolve_sqlite_path(settings: Settings, base: Path | None) -> Settings:

@@ -24,6 +24,11 @@ def check_every(every: str) -> str:
                 f'\'{every}\' is neither a duration ("1mo", "2w") nor a five-field cron '
                 'expression ("0 0 1 * *")'
             ) from None
+        if amount.in_working_days:
+            raise InvalidInputError(
+                f"'{every}' counts working days; a duty period is calendar time "
+                '("1mo", "2w") or a five-field cron expression'
+            )
         limits.check_duration(days=amount.days, months=amount.months, what=f"'{every}'")
         return every
     from apscheduler.triggers.cron import CronTrigger  # only periodic duty with cron pays

@@ -67,7 +67,10 @@ class Deadline(ReadModel):
     status: DeadlineStatus = Field(description="open, met, or overdue as of today.")
     explanation: str = Field(description="Why it is due then, in words (English in the API and `--json`).")
     started: date = Field(description="The date the duration runs from (its basis).")
-    duration: str = Field(description="The indicative duration, e.g. `3mo` or `14d`.")
+    duration: str = Field(
+        description="The indicative duration, e.g. `3mo`, `14d`, or `10wd` (working days: weekends "
+        "and the public holidays of the case's holiday country do not count)."
+    )
     met_on: date | None = Field(description="The day it was met; null while it is not.")
     days_left: int | None = Field(
         description="Days from today to the due date (negative when overdue); null once met."

@@ -66,13 +66,15 @@ def timelines(
     year = inputs.year(year)
     as_of = to_local_date(clock.now(), settings.ncp.timezone)
     cases, redaction = _histories(uow, settings)
+    policy = settings.policy
     report = timelines_report(
         cases,
-        settings.policy.durations,
+        policy.durations,
         as_of,
         year,
+        calendar=policy.calendar,
         include_approximate=include_approximate,
-        rules=rules(settings.policy.procedure, settings.policy),
+        rules=rules(policy.procedure, policy),
     )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 

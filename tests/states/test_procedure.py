@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureInvalidError
 from states.procedure import Labels, parse_procedure
 from tests.helpers import OECD
@@ -313,6 +314,24 @@ INVALID = [
         id="leaving-a-terminal-state",
     ),
     pytest.param("id = ", "(file)", "not valid TOML", id="not-toml"),
+    pytest.param(
+        replaced('duration = "3mo"', 'duration = "3mo"\nmax_extension = "soon"'),
+        "deadlines.decision.max_extension",
+        "'soon' is not a duration",
+        id="max-extension-not-a-duration",
+    ),
+    pytest.param(
+        replaced('duration = "3mo"', 'duration = "3mo"\nmax_extension = "0d"'),
+        "deadlines.decision.max_extension",
+        "'0d' is no time at all",
+        id="max-extension-of-nothing",
+    ),
+    pytest.param(
+        replaced('duration = "3mo"', 'duration = "1mo10wd"'),
+        "deadlines.decision.duration",
+        "mixes working days (wd) with calendar days",
+        id="working-days-mixed-with-months",
+    ),
 ]
 
 
@@ -327,6 +346,15 @@ def test_an_invalid_definition_is_refused_naming_the_file_and_the_key(
     assert (error.source, error.key) == (SOURCE, key)
     assert str(error).startswith(f"{SOURCE}: {key}: "), str(error)
     assert problem in str(error)
+
+
+def test_a_deadline_may_count_working_days_and_cap_its_extensions() -> None:
+    """`duration = "10wd"` reads as ten working days; `max_extension` as the most all extensions add."""
+    text = replaced('duration = "3mo"', 'duration = "10wd"\nmax_extension = "3mo"')
+    rule = parse_procedure(text, source=SOURCE).deadlines["decision"]
+    assert (rule.duration, rule.duration_text) == (Duration(working_days=10), "10wd")
+    assert rule.max_extension == Duration(months=3)
+    assert parse_procedure(SMALL, source=SOURCE).deadlines["decision"].max_extension is None
 
 
 def test_each_procedure_version_gets_its_own_machine_built_once() -> None:

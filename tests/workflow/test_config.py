@@ -89,6 +89,20 @@ def test_an_explicit_config_that_does_not_exist_is_an_error(tmp_path: Path) -> N
         ),
         ({"smtp": {"port": 0}}, "[smtp] port", "greater than or equal to 1"),
         ({"procedure": {"examnation": False}}, "[procedure] examnation", "unknown key"),
+        # Working days: alert rungs and duty periods are calendar time; a timeline is one or the other.
+        ({"alerts": {"before": ["30d", "5wd"]}}, "[alerts] before", "'5wd' counts working days"),
+        ({"alerts": {"overdue_every": "5wd"}}, "[alerts] overdue_every", "alerts count calendar days"),
+        ({"alerts": {"escalate_after": "20wd"}}, "[alerts] escalate_after", "belong in [timelines]"),
+        ({"rotation": {"every": "20wd"}}, "[rotation] every", "'20wd' counts working days"),
+        ({"timelines": {"procedure": "1mo10wd"}}, "[timelines] procedure", "mixes working days"),
+        ({"timelines": {"procedure": "2601wd"}}, "[timelines] procedure", "at most 2600 working days"),
+        ({"timelines": {"procedure": "0wd"}}, "[timelines] procedure", "longer than zero"),
+        (
+            {"ncp": {"country": "XX"}, "timelines": {"acknowledgement": "10wd"}},
+            "[ncp] country",
+            "deadline 'acknowledgement' counts working days on this country's public holidays, but 'XX' "
+            "is not a country the holidays package knows; set [timelines] holiday_country",
+        ),
     ],
 )
 def test_each_config_mistake_names_the_file_the_key_and_the_problem(

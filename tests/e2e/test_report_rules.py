@@ -18,6 +18,18 @@ AGREED = [
 ]
 
 
+def procedure_config(folder: Path, text: str) -> Path:
+    """A config.toml in `folder` whose procedure is the definition `text` (ours.toml)."""
+    (folder / "ours.toml").write_text(text, encoding="utf-8")
+    config = (
+        (ROOT / "config.toml")
+        .read_text(encoding="utf-8")
+        .replace("[procedure]\n", '[procedure]\nfile = "ours.toml"\n')
+    )
+    (folder / "config.toml").write_text(config, encoding="utf-8")
+    return folder / "config.toml"
+
+
 def _only_closed_concludes(folder: Path) -> Path:
     """oecd-2023 under another id, in which only `closed` counts as concluded."""
     text = (
@@ -27,14 +39,7 @@ def _only_closed_concludes(folder: Path) -> Path:
         .replace('nb = "sluttuttalelse" }\nconcluded = true\n', 'nb = "sluttuttalelse" }\n')
         .replace('nb = "oppfølging" }\nconcluded = true\n', 'nb = "oppfølging" }\n')
     )
-    (folder / "ours.toml").write_text(text, encoding="utf-8")
-    config = (
-        (ROOT / "config.toml")
-        .read_text(encoding="utf-8")
-        .replace("[procedure]\n", '[procedure]\nfile = "ours.toml"\n')
-    )
-    (folder / "config.toml").write_text(config, encoding="utf-8")
-    return folder / "config.toml"
+    return procedure_config(folder, text)
 
 
 def test_the_shipped_procedure_counts_final_statement_follow_up_and_closed_as_concluded() -> None:

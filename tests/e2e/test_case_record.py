@@ -1,21 +1,31 @@
-"""A case keeps the precision of its date of receipt (`cases.received_precision`), and shows the
-procedure version it follows: `case show` (text and JSON), `GET /api/cases/{ref}` and the case
-page say "Feb 2007" (nb "februar 2007"), never an invented first of the month."""
+"""What a case itself holds, shown by `case show` (text and JSON), `GET /api/cases/{ref}` and the
+case page: every result it recorded (`cases.results`: a concluded examined case keeps its
+mediation result beside the determination); the precision of its date of receipt
+(`cases.received_precision`: "Feb 2007", nb "februar 2007", never an invented first of the
+month); the procedure version it follows, whose labels and stages the page uses."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, InProcessCli
+from tests.conftest import InProcessCli
 from tests.e2e.test_api import Api, running_api
+from tests.e2e.test_examined_reports import BOTH, Step, api_steps, cli_case
+from tests.e2e.test_report_rules import procedure_config
 from workflow import procedures
 from workflow.clock import FixedClock
 
+# Declined good offices, then examined and determined, before the tests' clock (2 June 2025).
+EXAMINED: list[Step] = [
+    ("begin_assessment", "2025-01-12", None),
+    ("accept", "2025-02-10", None),
+    ("examine", "2025-03-03", "enterprise_declined"),
+    ("conclude", "2025-05-20", "determination"),
+]
 LINE = {
     "external_id": "NO-2007-01",
     "reference": "NCP-2007-001",
@@ -57,7 +67,6 @@ def test_a_case_received_on_a_day_keeps_its_day(ncp: InProcessCli) -> None:
 
 @pytest.fixture
 def api(database_url: str, clock: FixedClock) -> Iterator[Api]:
-    clock.current = datetime(2026, 6, 30, 10, tzinfo=UTC)
     with running_api(database_url, clock) as made:
         yield made
 
@@ -93,14 +102,7 @@ def test_the_case_page_follows_the_procedure_the_case_is_pinned_to(
         .replace('version = "2"', 'version = "7"')
         .replace('label = { en = "received", nb = "mottatt" }', 'label = { en = "lodged", nb = "innlevert" }')
     )
-    (tmp_path / "ours.toml").write_text(text, encoding="utf-8")
-    config = (
-        (ROOT / "config.toml")
-        .read_text(encoding="utf-8")
-        .replace("[procedure]\n", '[procedure]\nfile = "ours.toml"\n')
-    )
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    ours = InProcessCli(capsys, monkeypatch, database_url, tmp_path / "config.toml")
+    ours = InProcessCli(capsys, monkeypatch, database_url, procedure_config(tmp_path, text))
     opening = ("case", "open", "--title", "T", "--enterprise", "E AS", "--submitter", "S", "--actor", "a")
     ref = ours.json(*opening, "--received", "2025-01-10", "--json")["reference"]
     handler = api.user("hanna", "handler")
@@ -110,3 +112,25 @@ def test_the_case_page_follows_the_procedure_the_case_is_pinned_to(
     assert "Lodged" in page and "(ours, version 7)" in page
     assert "Lodged" not in api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
     assert "Innlevert" in api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
+
+
+def test_case_show_keeps_both_results_of_a_concluded_examined_case(ncp: InProcessCli) -> None:
+    """Read back from the database after the determination: the mediation result is still there."""
+    ref = cli_case(ncp, "2025-01-10", EXAMINED)[0]
+    shown = ncp.json("case", "show", ref, "--json")
+    assert (shown["state"], shown["results"]) == ("final_statement", BOTH)
+    text = ncp("case", "show", ref).stdout
+    assert "mediation result: enterprise_declined" in text and "determination: determination" in text
+
+
+def test_the_api_and_the_case_page_keep_both_results_of_a_concluded_examined_case(api: Api) -> None:
+    """GET /api/cases/{ref} and the page (en and nb) show the mediation result beside the determination."""
+    handler = api.user("hanna", "handler")
+    ref = api.open(handler, received="2025-01-10")["reference"]
+    api_steps(api, handler, ref, EXAMINED)
+    assert api.client.get(f"/api/cases/{ref}", headers=handler).json()["results"] == BOTH
+    english = api.client.get(f"/cases/{ref}?lang=en", headers=handler).text
+    assert "Mediation result: enterprise_declined" in english and "Determination: determination" in english
+    norwegian = api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
+    assert "Resultat av dialog og mekling: virksomheten avslo dialog" in norwegian
+    assert "Kontaktpunktets konklusjon" in norwegian

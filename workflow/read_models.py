@@ -138,6 +138,16 @@ class CaseIssues(ReadModel):
     issues: list[Issue] = Field(description="The case's issues by number.")
 
 
+ReportDay = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
+        "case knows no more.",
+    ),
+]
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""
@@ -161,10 +171,9 @@ class CaseCore(ReadModel):
     review_open: bool = Field(
         description="Whether a procedural review of the final statement is open (it holds publication)."
     )
-    received: str = Field(
-        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+    received: ReportDay = Field(
         description="The day the submission was received (YYYY-MM-DD, NCP local), or only its "
-        "month (YYYY-MM) when that is all that is known (an imported case: `received_precision`).",
+        "month (YYYY-MM) when that is all that is known (an imported case: `received_precision`)."
     )
     received_precision: Literal["day", "month"] = Field(
         description="How precisely the date of receipt is known: `day`, or `month` (an imported "
@@ -425,16 +434,6 @@ class RotationReport(ReadModel):
 # ---- the reports from the audit log (rules in states/reports.py) -------------------------------
 # The API answers the very dict the command line prints (`report ... --json`); these models
 # describe it in the OpenAPI.
-
-
-ReportDay = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
-        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
-        "case knows no more.",
-    ),
-]
 
 
 class StageRow(ReadModel):

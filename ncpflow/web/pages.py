@@ -12,10 +12,11 @@ import contextlib
 import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -176,6 +177,7 @@ def _render(request: Request, name: str, user: User | None, nav: str, **context:
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
+        "local_time": _local_time(application_of(request).settings.ncp.timezone),
         "flash_error": flash.get("error") or None,
         "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None,
     }
@@ -224,6 +226,25 @@ def _may_change(user: User, case: Any) -> str | None:
     return None
 
 
+def _local_time(timezone: str) -> Callable[[str], str]:
+    """An ISO instant (stored UTC) as the NCP's local time with its zone: "2026-03-02 00:00 CET"."""
+    zone = ZoneInfo(timezone)
+
+    def local(at: str) -> str:
+        return datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+    return local
+
+
+def _day_of(entry: read_models.AuditEntry, zone: ZoneInfo) -> str:
+    """The day an entry took effect, in the NCP's zone; an imported entry's date as its file gave
+    it, which may be only a month (`2007-02`): never an invented day (states/precision.py)."""
+    imported = entry.data.get("imported")
+    if isinstance(imported, dict) and isinstance(imported.get("date"), str):
+        return str(imported["date"])
+    return datetime.fromisoformat(entry.at).astimezone(zone).date().isoformat()
+
+
 def _timeline(
     view: read_models.Case,
     entries: list[read_models.AuditEntry],
@@ -234,10 +255,11 @@ def _timeline(
     """The stages in order, when each was entered, and its indicative timeline: those of
     `procedure`, the one the case follows."""
     entered: dict[str, str] = {}
+    zone = ZoneInfo(view.timezone)
     for entry in entries:
         to_state = entry.to_state
         if to_state and to_state != entry.from_state and to_state not in entered:
-            entered[to_state] = entry.at[:10]
+            entered[to_state] = _day_of(entry, zone)
     deadlines = {d.name: d for d in view.deadlines}
     durations = {name: duration_of(procedure, name, app.policy) for name in procedure.deadlines}
     order = list(procedure.states)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -257,6 +258,7 @@ def test_the_audit_page_shows_the_newest_entries_first_a_page_at_a_time(
     assert first == seqs[::-1][:3]
     older = re.search(r'class="older" href="(/audit\?[^"]+)"', text)
     assert older and f"before={first[-1]}" in older.group(1)
+    assert '<nav class="pager noprint" aria-label="Sider i revisjonsloggen">' in text  # landmark-unique
     second, text = shown(older.group(1).replace("&amp;", "&"))
     assert second == seqs[::-1][3:6] and "Nyeste" in text  # a link back to the newest
     transitions, _ = shown("/audit?kind=transitioned")
@@ -342,6 +344,7 @@ def test_the_case_page_says_what_each_next_step_means_in_the_page_language(site:
     assert "<small>overført til et annet kontaktpunkt, som leder behandlingen</small>" in norwegian
     assert "initial assessment begins" not in norwegian
     assert "the submitter withdrew" not in norwegian
+    assert "(begin_assessment)" not in norwegian  # the reason field is named in words, for screen readers
     english = site.client.get(f"/cases/{ref}?lang=en").text
     assert "<small>receipt acknowledged; initial assessment begins</small>" in english
     assert "<small>the submitter withdrew</small>" in english
@@ -494,3 +497,96 @@ def test_the_case_page_lists_the_facts_and_an_open_review_in_the_page_language(s
     assert "publiseringen venter" in norwegian
     english = site.client.get(f"/cases/{ref}?lang=en").text
     assert "2025-06-01: Procedural review requested (oversight body)" in english
+
+
+def test_the_case_page_shows_an_imported_month_as_a_month_and_local_days(site: Site) -> None:
+    """A case imported with dates known to the month shows them as months (received, each stage
+    entered, the audit trail's entries), never with an invented day; a back-dated step of an
+    opened case is entered on its day in the NCP's zone, not the UTC day before."""
+    from workflow.imports import import_cases
+
+    line = {
+        "external_id": "NO-2007-01",
+        "title": "Imported by the month",
+        "parties": [
+            {"role": "submitter", "name": "Friends of the Fjord", "type": "ngo"},
+            {"role": "enterprise", "name": "Nordic Metals ASA"},
+        ],
+        "received": "2007-02",
+        "milestones": [
+            {"trigger": "begin_assessment", "date": "2007-03"},
+            {"trigger": "reject", "date": "2007-09"},
+        ],
+    }
+    services = site.services
+    imported = (
+        import_cases(
+            uow=services.uow,
+            clock=services.clock,
+            settings=services.settings,
+            text=json.dumps(line) + "\n",
+            actor="test",
+            source="test.jsonl",
+        )
+        .lines[0]
+        .reference
+    )
+    ref = site.case("Back-dated", date(2025, 1, 31))
+    cases.advance(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference=ref,
+        trigger="begin_assessment",
+        actor="test",
+        reason="r",
+        at=date(2025, 2, 3),
+    )
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    page = site.client.get(f"/cases/{imported}?lang=en").text
+    assert "Received: Feb 2007</span>" in page  # the case keeps its precision (received_precision)
+    assert "entered 2007-02</small>" in page and "entered 2007-03</small>" in page
+    assert ">2007-09</time>" in page  # the audit trail: the month the file gave
+    assert "2007-01-31" not in re.sub(r"<[^>]*>", "", page)  # not the UTC day before the 1st
+    back_dated = site.client.get(f"/cases/{ref}?lang=en").text
+    assert "Received: 2025-01-31</span>" in back_dated
+    assert "entered 2025-01-31</small>" in back_dated and "entered 2025-02-03</small>" in back_dated
+
+
+def test_the_case_page_words_its_results_in_english_too(site: Site) -> None:
+    """The result tags are worded on an English page as on a Norwegian one: no raw outcome."""
+    services = site.services
+    ref = site.case("Declined", date(2025, 1, 2))
+    steps = (("begin_assessment", None), ("accept", None), ("examine", "enterprise_declined"))
+    for trigger, outcome in steps:
+        cases.advance(
+            uow=services.uow,
+            clock=services.clock,
+            policy=services.policy,
+            reference=ref,
+            trigger=trigger,
+            actor="test",
+            reason="r",
+            outcome=outcome,
+        )
+    site.user("hanna", "handler")
+    site.sign_in("hanna")
+    english = site.client.get(f"/cases/{ref}?lang=en").text
+    assert '<span class="tag">Mediation result: enterprise declined</span>' in english
+    assert "enterprise_declined" not in english
+    norwegian = site.client.get(f"/cases/{ref}?lang=nb").text
+    assert "virksomheten avslo dialog</span>" in norwegian
+
+
+def test_the_audit_trail_shows_each_entry_in_the_ncps_local_time_with_its_zone(site: Site) -> None:
+    """Entries are stored in UTC; the trail shows them in Europe/Oslo time with the zone named."""
+    ref = site.case("Local time", date(2025, 3, 1))
+    with site.services.uow.read() as tx:
+        opened = next(e for e in tx.audit.entries() if e.case_ref == ref)
+    site.user("aud", "auditor")
+    site.sign_in("aud")
+    page = site.client.get(f"/audit?case={ref}")
+    assert page.status_code == 200
+    stamp = datetime.fromisoformat(opened.at).astimezone(ZoneInfo("Europe/Oslo"))
+    assert f">{stamp.strftime('%Y-%m-%d %H:%M')} {stamp.tzname()}</time>" in page.text

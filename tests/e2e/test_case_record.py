@@ -130,7 +130,7 @@ def test_the_api_and_the_case_page_keep_both_results_of_a_concluded_examined_cas
     api_steps(api, handler, ref, EXAMINED)
     assert api.client.get(f"/api/cases/{ref}", headers=handler).json()["results"] == BOTH
     english = api.client.get(f"/cases/{ref}?lang=en", headers=handler).text
-    assert "Mediation result: enterprise_declined" in english and "Determination: determination" in english
+    assert "Mediation result: enterprise declined" in english and "Determination: determination" in english
     norwegian = api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
     assert "Resultat av dialog og mekling: virksomheten avslo dialog" in norwegian
     assert "Kontaktpunktets konklusjon" in norwegian

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, cast
 
 import typer
 
+from states.deadlines import human_month
 from states.errors import (
     CaseNotFoundError,
     ConflictError,
@@ -232,9 +233,10 @@ def case_panel(view: dict[str, Any]) -> None:
     out.print(f"[bold]{view['reference']}[/]  {escape(view['title'])}")
     out.print(
         f"stage: {view['state']}   outcome: {view['outcome'] or '—'}   "
-        f"received: {view['received']}   lead: {escape(view['lead_member'] or '—')}   "
+        f"received: {_received(view)}   lead: {escape(view['lead_member'] or '—')}   "
         f"version: {view['version']}"
     )
+    out.print(f"procedure: {view['procedure_id']} version {view['procedure_version']}")
     kept = {field: value for field, value in view.get("results", {}).items() if field != "outcome"}
     if kept:  # an examined case keeps its mediation result beside the determination
         out.print("   ".join(f"{field.replace('_', ' ')}: {value}" for field, value in kept.items()))
@@ -260,6 +262,13 @@ def case_panel(view: dict[str, Any]) -> None:
         status = f"[{style}]{d['status']}[/]" if style else d["status"]
         table.add_row(d["name"], d["due"], status, escape(d["explanation"]))
     out.print(table)
+
+
+def _received(view: dict[str, Any]) -> str:
+    """The date of receipt: `2025-01-10`, or only its month ("Feb 2007") when that is all that is known."""
+    if view.get("received_precision") == "month":
+        return human_month(date.fromisoformat(f"{view['received']}-01"))
+    return str(view["received"])
 
 
 def issue_lines(reference: str, issues: list[dict[str, Any]]) -> None:

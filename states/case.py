@@ -29,6 +29,7 @@ from states.guards import GUARDS, GuardContext
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
 from states.messages import N_
 from states.pauses import Pause
+from states.precision import Precision
 from states.procedure import Procedure, Transition
 from states.rotation import RotationRule
 
@@ -102,6 +103,8 @@ class Case:
     pauses: tuple[Pause, ...] = ()
     facts: tuple[Fact, ...] = ()  # dated facts recorded beside the steps, in recording order
     version: int = 1
+    # "month" for a case received "2007-02" (imported): received_at is then the month's first day.
+    received_precision: Precision = Precision.DAY
 
     @property
     def is_terminal(self) -> bool:

@@ -26,6 +26,11 @@ def human_date(day: date, tr: Translator = ENGLISH) -> str:
     return words.date.format(day=day.day, month=words.months[day.month - 1], year=day.year)
 
 
+def human_month(day: date, tr: Translator = ENGLISH) -> str:
+    """The month of `day` without its day: "Feb 2007"; "februar 2007" in Norwegian ("nb")."""
+    return wording.phrases(tr).months_of_year[day.month - 1].format(year=day.year)
+
+
 @dataclass(frozen=True)
 class PausedSpan:
     """Whole local days a deadline's clock stood still: `start` up to (not including) `end`."""

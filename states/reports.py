@@ -24,8 +24,15 @@ Rules (all days are local calendar dates in the NCP's zone):
   (good offices' end, kept when the case goes on to examination), `determination` (the
   examination's end) or `outcome`. A later result never overwrites an earlier one of another
   field.
+* Procedures: each case is read by the rules (`Rules`) of the procedure version its `opened`
+  entry pins (a `migrated` entry moves it to another): its concluded states, its `[reports]`
+  section's stages (each measured while its deadline is open: from the step entering the
+  deadline's states, or from receipt when the initial state is one of them, to the step leaving
+  them), outcomes, not-accepted outcomes and accepting triggers, and its deadlines' durations.
+  A case whose procedure is not known follows `FALLBACK` (oecd-2023's); the report's own
+  columns and stage totals are the configured procedure's.
 * Concluded: a case is concluded on the local date of the transition that first brings it into
-  a concluded state (`CONCLUDED_STATES`: final statement, follow-up, closed). Its final
+  a state its procedure marks concluded (oecd-2023: final statement, follow-up, closed). Its final
   `outcome` is the last outcome recorded by then; an open case (one under examination, say)
   has no final outcome and no conclusion date, whatever it has recorded so far.
 * OECD rows: `status` (the state), `mediation_result`, `determination`, `outcome` (the final
@@ -61,7 +68,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -74,11 +81,78 @@ from states.guidelines import EDITIONS
 from states.issues import Issue, IssueDecision, IssueOutcome, partially_accepted
 from states.lifecycle import Outcome
 from states.precision import Precision, shown
-from states.results import DETERMINATION, MEDIATION_RESULT, is_concluded, result_field
+from states.procedure import Procedure
+from states.results import CONCLUDED_STATES, DETERMINATION, MEDIATION_RESULT, result_field
 
 STAGES = ("initial_assessment", "good_offices", "examination", "final_statement", "procedure")
-_TIMED = ("good_offices", "examination", "final_statement")
 OUTCOMES = tuple(o.value for o in Outcome)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a procedure tells the reports (its `[reports]` section and its states): the timed
+    stages, each with the states its deadline is open in, and how long it is indicated to run;
+    the concluded states; the outcomes counted (in column order), those meaning "not accepted";
+    the triggers meaning "accepted"; the initial state. `Rules.of(procedure)` reads them from a
+    definition; `FALLBACK` is oecd-2023's, for entries no procedure can be found for."""
+
+    stages: tuple[str, ...]
+    open_in: Mapping[str, frozenset[str]]
+    concluded: frozenset[str]
+    outcomes: tuple[str, ...]
+    not_accepted: frozenset[str]
+    accepted_by: frozenset[str]
+    initial: str = "received"
+    timelines: Mapping[str, Duration] | None = None  # None: the report's configured timelines
+
+    @classmethod
+    def of(cls, procedure: Procedure, timelines: Mapping[str, Duration] | None = None) -> Rules:
+        """The rules `procedure` gives; what its `[reports]` leaves out falls back: every
+        deadline a stage, every outcome counted, `not_accepted` and `accept` if it has them."""
+        wanted = procedure.reports
+        stages = wanted.stages or tuple(procedure.deadlines)
+        outcomes = wanted.outcomes or tuple(procedure.outcomes)
+        return cls(
+            stages=stages,
+            open_in={name: frozenset(procedure.deadlines[name].open_in) for name in stages},
+            concluded=procedure.concluded,
+            outcomes=outcomes,
+            not_accepted=frozenset(wanted.not_accepted or {"not_accepted"} & set(procedure.outcomes)),
+            accepted_by=frozenset(wanted.accepted_by or {"accept"} & set(procedure.triggers)),
+            initial=procedure.initial,
+            timelines=timelines,
+        )
+
+    @property
+    def at_receipt(self) -> frozenset[str]:
+        """The stages that run from receipt (their deadline is open in the initial state)."""
+        return frozenset(stage for stage in self.stages if self.initial in self.open_in[stage])
+
+    def durations(self, configured: Mapping[str, Duration]) -> Mapping[str, Duration]:
+        return configured if self.timelines is None else self.timelines
+
+
+_IN_PROCEDURE = frozenset(
+    {"received", "initial_assessment", "good_offices", "examination", "final_statement"}
+)
+FALLBACK = Rules(
+    stages=STAGES,
+    open_in={
+        "initial_assessment": frozenset({"received", "initial_assessment"}),
+        "good_offices": frozenset({"good_offices"}),
+        "examination": frozenset({"examination"}),
+        "final_statement": frozenset({"final_statement"}),
+        "procedure": _IN_PROCEDURE,
+    },
+    concluded=CONCLUDED_STATES,
+    outcomes=OUTCOMES,
+    not_accepted=frozenset({"not_accepted"}),
+    accepted_by=frozenset({"accept"}),
+)
+
+# Rules for a case's procedure, given the pin on its `opened` (or `migrated`) entry: None when
+# the entry names none (written before procedures were versioned).
+RulesFor = Callable[[records.ProcedurePin | None], Rules]
 
 
 @dataclass
@@ -104,6 +178,7 @@ class CaseHistory:
     guidelines_edition: str | None = None
     issues: dict[int, Issue] = field(default_factory=dict)
     approximate: set[str] = field(default_factory=set)  # labels of dates known to the month only
+    rules: Rules = FALLBACK  # those of the procedure the case follows
 
     @property
     def partially_accepted(self) -> bool:
@@ -190,9 +265,14 @@ def _day(at: str, timezone: str) -> date:
     return to_local_date(datetime.fromisoformat(at.replace("Z", "+00:00")), timezone)
 
 
-def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHistory]:
+def histories(
+    entries: Iterable[AuditEntry], timezone: str, rules_for: RulesFor | None = None
+) -> dict[str, CaseHistory]:
     """Each case's history, read from its entries through their declared records
-    (states/records.py); entries of other kinds, or whose data does not fit, are passed over."""
+    (states/records.py); entries of other kinds, or whose data does not fit, are passed over.
+    `rules_for` gives the rules of the procedure a case's `opened` entry pins (and a `migrated`
+    entry moves it to); without it, every case follows `FALLBACK`."""
+    rules_of: RulesFor = rules_for or (lambda pin: FALLBACK)
     cases: dict[str, CaseHistory] = {}
     for entry in entries:
         ref = entry.case_ref
@@ -215,6 +295,8 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
                 supporting_ncps=record.supporting_ncps,
                 guidelines_edition=record.guidelines_edition,
                 approximate={"received"} if _month_only(record) else set(),
+                rules=rules_of(record.procedure),
+                state=entry.to_state or "received",
             )
             continue
         case = cases.get(ref)
@@ -224,24 +306,24 @@ def histories(entries: Iterable[AuditEntry], timezone: str) -> dict[str, CaseHis
             old, new = entry.from_state or "", entry.to_state or ""
             case.state = new
             month = _month_only(record)
-            if old in {"received", "initial_assessment"} and new not in {"initial_assessment"}:
-                _once(case, "end", case.stage_ends, "initial_assessment", day, month)
-            if old in _TIMED and old != new:
-                _once(case, "end", case.stage_ends, old, day, month)
-                if old == "final_statement":
-                    _once(case, "end", case.stage_ends, "procedure", day, month)
-            if new in _TIMED and old != new:
-                _once(case, "start", case.stage_starts, new, day, month)
-            if record.trigger == "accept":
+            rules = case.rules
+            for stage in rules.stages:  # each measured while its deadline is open
+                states = rules.open_in[stage]
+                if old in states and new not in states:
+                    _once(case, "end", case.stage_ends, stage, day, month)
+                elif new in states and old not in states and stage not in rules.at_receipt:
+                    _once(case, "start", case.stage_starts, stage, day, month)
+            if record.trigger in rules.accepted_by:
                 case.accepted_on = day
             if record.outcome:
                 case.last_outcome = record.outcome
                 case.results[result_field(record.trigger, old, record.sets)] = record.outcome
-            if case.concluded_on is None and is_concluded(new):
+            if case.concluded_on is None and new in rules.concluded:
                 case.concluded_on = day
                 _dated(case, "concluded", month)
         elif isinstance(record, records.Migrated):
             case.state = entry.to_state or case.state  # another procedure version; the same case
+            case.rules = rules_of(record.target)
         elif isinstance(record, records.Paused):
             case.pauses.append((day, None))
         elif isinstance(record, records.Resumed) and case.pauses and case.pauses[-1][1] is None:
@@ -308,14 +390,16 @@ def stage_rows(
     as_of: date,
     calendar: CalendarRule | None = None,
 ) -> list[dict[str, Any]]:
+    """The case's timed stages (its procedure's), against `timelines` unless the case's rules
+    carry its own procedure's; `calendar` counts working days."""
     rows = []
-    for stage in STAGES:
-        start = (
-            case.received if stage in {"initial_assessment", "procedure"} else case.stage_starts.get(stage)
-        )
+    timelines = case.rules.durations(timelines)
+    at_receipt = case.rules.at_receipt
+    for stage in case.rules.stages:
+        start = case.received if stage in at_receipt else case.stage_starts.get(stage)
         if start is None or stage not in timelines:  # a stage the procedure has no deadline for
             continue
-        from_label = "received" if stage in {"initial_assessment", "procedure"} else f"start:{stage}"
+        from_label = "received" if stage in at_receipt else f"start:{stage}"
         approximate = from_label in case.approximate or f"end:{stage}" in case.approximate
         end = case.stage_ends.get(stage)
         finished = end is not None
@@ -367,8 +451,11 @@ def timelines_report(
     *,
     calendar: CalendarRule | None = None,
     include_approximate: bool = False,
+    rules: Rules = FALLBACK,
 ) -> dict[str, Any]:
-    """Days used per stage against the indicative timelines; `calendar` counts working days."""
+    """Days used per stage against the indicative timelines; `calendar` counts working days.
+    Totals per stage: the stages of `rules` (the configured procedure's) first, then any other
+    a case's own procedure measures."""
     chosen = [c for c in cases.values() if year is None or c.received.year == year]
     rows = [
         row
@@ -376,7 +463,8 @@ def timelines_report(
         for row in stage_rows(case, timelines, as_of, calendar)
     ]
     totals = {}
-    for stage in STAGES:
+    others = {row["stage"]: None for row in rows if row["stage"] not in rules.stages}
+    for stage in (*rules.stages, *others):
         done = [r for r in rows if r["stage"] == stage and r["finished"]]
         counted = [r for r in done if include_approximate or not r["approximate"]]
         used = [r["days_used"] for r in counted]
@@ -416,21 +504,25 @@ def annual_report(
     year: int,
     *,
     include_approximate: bool = False,
+    rules: Rules = FALLBACK,
 ) -> dict[str, Any]:
+    """The year's figures; a case counts as concluded, accepted or not accepted as its own
+    procedure says; the outcome columns are those `rules` (the configured procedure's) count."""
     every = list(cases.values())
     in_year = [c for c in every if c.concluded_on is not None and c.concluded_on.year == year]
-    outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in OUTCOMES}
+    outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in rules.outcomes}
+    refused = [c for c in in_year if c.outcome in c.rules.not_accepted]
     assessed = []
     for case in every:
         end = case.stage_ends.get("initial_assessment")
         if (
             end is not None
             and end.year == year
-            and (case.accepted_on == end or case.outcome == "not_accepted")
+            and (case.accepted_on == end or case.outcome in case.rules.not_accepted)
             and (include_approximate or not {"received", "end:initial_assessment"} & case.approximate)
         ):
             assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
-    concluded = [c for c in in_year if c.outcome != "not_accepted"]
+    concluded = [c for c in in_year if c.outcome not in c.rules.not_accepted]
     to_conclusion = [
         (c.concluded_on - c.received).days - paused_days(c.pauses, c.received, c.concluded_on)
         for c in concluded
@@ -459,12 +551,12 @@ def annual_report(
         "partially_accepted": sum(
             1 for c in every if c.accepted_on and c.accepted_on.year == year and c.partially_accepted
         ),
-        "not_accepted": outcomes["not_accepted"],
+        "not_accepted": len(refused),
         "concluded": len(concluded),
-        **{o: outcomes[o] for o in OUTCOMES if o != "not_accepted"},
+        **{o: outcomes[o] for o in rules.outcomes if o not in rules.not_accepted},
         "examinations_begun": len(examined),
         "mediation_results_of_examined": _counts(
-            (c.results.get(MEDIATION_RESULT) for c in examined), OUTCOMES
+            (c.results.get(MEDIATION_RESULT) for c in examined), rules.outcomes
         ),
         "under_examination": len(under_examination),
         "median_days_to_initial_assessment": median(assessed),

@@ -17,9 +17,10 @@ Result fields:
 A transition's audit record names its field in `sets` when the procedure declares one; older
 records do not, and `result_field` infers it from the trigger and the state left.
 
-A case is concluded when it first reaches a concluded state (`CONCLUDED_STATES`); its
-conclusion date is that transition's. A case under examination is open, whatever outcome it
-has recorded so far.
+A case is concluded when it first reaches a state its procedure marks `concluded = true`
+(oecd-2023: final statement, follow-up, closed); its conclusion date is that transition's. A
+case under examination is open, whatever outcome it has recorded so far. `CONCLUDED_STATES` is
+oecd-2023's, for audit entries whose procedure cannot be found (states/reports.py `FALLBACK`).
 
 Pure: no I/O.
 """
@@ -31,9 +32,8 @@ DETERMINATION = "determination"
 OUTCOME = "outcome"
 RESULT_FIELDS = (MEDIATION_RESULT, DETERMINATION, OUTCOME)
 
-# The states in which a case counts as concluded (the OECD procedure's final statement,
-# follow-up and closed). The procedure definition may later say this per state; until then
-# this is the one place that does.
+# The states in which a case of oecd-2023 counts as concluded; a procedure says it per state
+# (`concluded = true`), and the reports read that: this is their fallback.
 CONCLUDED_STATES: frozenset[str] = frozenset({"final_statement", "follow_up", "closed"})
 
 

@@ -91,9 +91,27 @@ _MONTHS = (
 )
 
 
+# A month known without its day ("Feb 2007": an imported case received "2007-02"), January first.
+_MONTHS_OF_YEAR = (
+    N_("Jan {year}"),
+    N_("Feb {year}"),
+    N_("Mar {year}"),
+    N_("Apr {year}"),
+    N_("May {year}"),
+    N_("Jun {year}"),
+    N_("Jul {year}"),
+    N_("Aug {year}"),
+    N_("Sep {year}"),
+    N_("Oct {year}"),
+    N_("Nov {year}"),
+    N_("Dec {year}"),
+)
+
+
 @dataclass(frozen=True)
 class Phrases:
     months: tuple[str, ...]  # January first
+    months_of_year: tuple[str, ...]  # {year}, January first
     date: str  # {day} {month} {year}
     start: str  # {basis} {on} {duration} {due}
     pause: str  # {days} {reason} {start} {end} {due}
@@ -110,6 +128,7 @@ def phrases(tr: Translator = ENGLISH) -> Phrases:
     """The explanation's phrases as `tr` words them."""
     return Phrases(
         months=tuple(tr.gettext(month) for month in _MONTHS),
+        months_of_year=tuple(tr.gettext(month) for month in _MONTHS_OF_YEAR),
         date=tr.gettext("{day} {month} {year}"),
         start=tr.gettext("{basis} {on} + {duration} = {due}"),
         pause=tr.gettext(", + {days} paused ({reason}, {start}–{end}) = {due}"),

@@ -197,6 +197,8 @@ class SqlCaseRepository:
             "title": case.title,
             "state": case.state,
             "outcome": case.outcome if case.outcome else None,
+            "results": json.dumps(dict(case.results), sort_keys=True),
+            "received_precision": case.received_precision.value,
             "scope": case.scope,
             "received_at": db.instant(case.received_at),
             "received_on": db.day(case.received_on),
@@ -256,12 +258,14 @@ class SqlCaseRepository:
     def add(self, case: Case) -> None:
         db = self._db
         case_id = db.scalar(
-            "INSERT INTO cases (reference, title, state, outcome, scope, received_at, "
-            "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
+            "INSERT INTO cases (reference, title, state, outcome, results, scope, received_at, "
+            "received_on, received_precision, last_event_at, timezone, roll_to_working_day, "
+            "holiday_country, themes, "
             "host_countries, sector, lead_member, version, guidelines_edition, supporting_ncps, "
             "procedure_id, procedure_version) "
             "VALUES (:reference, :title, :state, "
-            ":outcome, :scope, :received_at, :received_on, :last_event_at, :timezone, :roll, "
+            ":outcome, :results, :scope, :received_at, :received_on, :received_precision, "
+            ":last_event_at, :timezone, :roll, "
             ":holiday_country, :themes, :host_countries, :sector, :lead_member, :version, "
             ":edition, :supporting, :procedure_id, :procedure_version) "
             "RETURNING id",
@@ -297,7 +301,8 @@ class SqlCaseRepository:
         params = self._case_params(case)
         params.update(version=previous.version + 1, expected=previous.version)
         case_id = db.scalar(
-            "UPDATE cases SET title = :title, state = :state, outcome = :outcome, scope = :scope, "
+            "UPDATE cases SET title = :title, state = :state, outcome = :outcome, results = :results, "
+            "scope = :scope, "
             "last_event_at = :last_event_at, themes = :themes, host_countries = :host_countries, "
             "sector = :sector, lead_member = :lead_member, version = :version, "
             "guidelines_edition = :edition, supporting_ncps = :supporting, "

@@ -15,6 +15,7 @@ from states.deadlines import Deadline, Extension
 from states.durations import Duration
 from states.facts import Fact
 from states.pauses import Pause, with_pauses
+from states.precision import Precision
 from states.procedure import Procedure
 from storage.db import columns, read_day, read_instant
 from storage.rows import AuditRow, CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
@@ -109,7 +110,7 @@ def to_case(
         state=row.state,
         procedure=procedure,
         outcome=row.outcome,
-        results=_results(row.outcome, procedure),
+        results=json.loads(row.results or "{}"),
         scope=row.scope,
         received_at=received,
         last_event_at=last,
@@ -127,14 +128,8 @@ def to_case(
         pauses=paused,
         facts=tuple(facts),
         version=row.version,
+        received_precision=Precision(row.received_precision or Precision.DAY),
     )
-
-
-def _results(outcome: str | None, procedure: Procedure) -> dict[str, str]:
-    # The row keeps the result recorded last; the field it went to is the one the procedure
-    # records that outcome in. (The audit log keeps every result: states/reports.py reads it.)
-    field = procedure.field_of(outcome) if outcome else None
-    return {field: outcome} if field and outcome else {}
 
 
 def to_entry(row: AuditRow) -> AuditEntry:

@@ -101,9 +101,11 @@ class CaseRow(NamedTuple):
     title: Any
     state: Any
     outcome: Any
+    results: Any
     scope: Any
     received_at: Any
     received_on: Any
+    received_precision: Any
     last_event_at: Any
     timezone: Any
     roll_to_working_day: Any

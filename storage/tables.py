@@ -23,9 +23,12 @@ class CaseRow(SQLModel, table=True):
     title: str = Field(sa_column=Column(Text, nullable=False))
     state: str = Field(index=True)
     outcome: str | None = None
+    # Every result the case holds, by field (states/results.py; 0014_case_results): JSON text.
+    results: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     scope: str | None = Field(default=None, sa_column=Column(Text))
     received_at: datetime
     received_on: date = Field(index=True)
+    received_precision: str = "day"  # or "month" (an imported case received "2007-02")
     last_event_at: datetime
     timezone: str
     roll_to_working_day: bool = False

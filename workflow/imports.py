@@ -457,7 +457,9 @@ def _write(
     # Kept numbers are held back first (`_keep`), so an allocated one is never a kept one.
     reference = case.reference or tx.cases.next_reference(prefix=prefix, year=case.received.first_day.year)
     replayed = replay(case, reference=reference, policy=settings.policy, actor=actor, now=now)
-    saved = replace(replayed.case, version=1 + len(replayed.steps))
+    saved = replace(
+        replayed.case, version=1 + len(replayed.steps), received_precision=case.received.precision
+    )
     # The version the case follows is kept with it (refused when its content changed).
     versions.ensure_stored(tx, saved.procedure, at=now)
     tx.cases.add(saved)

@@ -13,6 +13,7 @@ from states.facts import open_facts
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_, Translator
+from states.precision import shown
 from translations import translator
 from workflow import inputs, procedures, read_models
 from workflow.ports import UnitOfWork
@@ -106,8 +107,11 @@ def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
             for f in case.facts
         ],
         "review_open": bool(case.facts) and "review_requested" in open_facts(case.facts, case.procedure),
-        "received": case.received_on,
+        "received": shown(case.received_on, case.received_precision),
+        "received_precision": case.received_precision.value,
         "received_at": case.received_at.isoformat(),
+        "procedure_id": case.procedure.id,
+        "procedure_version": case.procedure.version,
         "version": case.version,
         "parties": [
             read_models.Party(role=p.role, name=p.name, type=p.type, confidential=p.confidential)

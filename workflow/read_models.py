@@ -13,7 +13,7 @@ name cannot hold (`from`, `to`) are aliases. `json_of` is the one way to get tha
 """
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -138,6 +138,16 @@ class CaseIssues(ReadModel):
     issues: list[Issue] = Field(description="The case's issues by number.")
 
 
+ReportDay = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
+        "case knows no more.",
+    ),
+]
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""
@@ -161,8 +171,20 @@ class CaseCore(ReadModel):
     review_open: bool = Field(
         description="Whether a procedural review of the final statement is open (it holds publication)."
     )
-    received: date = Field(description="The day the submission was received (NCP local).")
+    received: ReportDay = Field(
+        description="The day the submission was received (YYYY-MM-DD, NCP local), or only its "
+        "month (YYYY-MM) when that is all that is known (an imported case: `received_precision`)."
+    )
+    received_precision: Literal["day", "month"] = Field(
+        description="How precisely the date of receipt is known: `day`, or `month` (an imported "
+        "case received `2007-02`: `received_at` is then the month's first day, not a known day)."
+    )
     received_at: Instant = Field(description="When it was received (ISO 8601 with offset).")
+    procedure_id: str = Field(description="The id of the procedure the case follows (`oecd-2023`).")
+    procedure_version: str = Field(
+        description="The version of that procedure the case follows (pinned when it was opened, "
+        "changed only by `case migrate`)."
+    )
     version: int = Field(
         description="The case's version; give it as `expected_version` to "
         "refuse a step on a case changed meanwhile."
@@ -412,16 +434,6 @@ class RotationReport(ReadModel):
 # ---- the reports from the audit log (rules in states/reports.py) -------------------------------
 # The API answers the very dict the command line prints (`report ... --json`); these models
 # describe it in the OpenAPI.
-
-
-ReportDay = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
-        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
-        "case knows no more.",
-    ),
-]
 
 
 class StageRow(ReadModel):

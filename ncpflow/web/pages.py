@@ -28,13 +28,17 @@ from pydantic import AfterValidator
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.fields import clean_text
+from states.case import duration_of
+from states.deadlines import human_month
 from states.errors import Input, InvalidInputError, NcpflowError
 from states.issues import numeral
 from states.messages import N_, Translator
 from states.permissions import Action, allows
+from states.precision import Precision
+from states.procedure import Procedure
 from states.users import User
 from translations import translator
-from workflow import commands, read_models, views
+from workflow import commands, procedures, read_models, views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
@@ -241,20 +245,15 @@ def _day_of(entry: read_models.AuditEntry, zone: ZoneInfo) -> str:
     return datetime.fromisoformat(entry.at).astimezone(zone).date().isoformat()
 
 
-def _received(view: read_models.Case, entries: Sequence[read_models.AuditEntry]) -> str:
-    """The day the case was received, or only its month when it was imported as one."""
-    for entry in entries:
-        if entry.kind == "opened":
-            imported = entry.data.get("imported")
-            if isinstance(imported, dict) and isinstance(imported.get("date"), str):
-                return str(imported["date"])
-    return view.received.isoformat()
-
-
 def _timeline(
-    view: read_models.Case, entries: list[read_models.AuditEntry], app: Application, language: str
+    view: read_models.Case,
+    entries: list[read_models.AuditEntry],
+    app: Application,
+    language: str,
+    procedure: Procedure,
 ) -> list[dict[str, Any]]:
-    """The stages in order, when each was entered, and its indicative timeline."""
+    """The stages in order, when each was entered, and its indicative timeline: those of
+    `procedure`, the one the case follows."""
     entered: dict[str, str] = {}
     zone = ZoneInfo(view.timezone)
     for entry in entries:
@@ -262,8 +261,7 @@ def _timeline(
         if to_state and to_state != entry.from_state and to_state not in entered:
             entered[to_state] = _day_of(entry, zone)
     deadlines = {d.name: d for d in view.deadlines}
-    procedure = app.policy.procedure
-    durations = app.policy.durations
+    durations = {name: duration_of(procedure, name, app.policy) for name in procedure.deadlines}
     order = list(procedure.states)
     current = order.index(view.state) if view.state in order else len(order)
     steps = []
@@ -539,17 +537,24 @@ def case_page(request: Request, ref: str, user: User) -> Response:
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
+    words = procedures.words(case.procedure, lang)  # the case's own procedure names its states
     return _render(
         request,
         "case.html",
         user,
         "dashboard",
+        **i18n.helpers(lang, words),
+        received=(
+            human_month(case.received_on, words)
+            if case.received_precision is Precision.MONTH
+            else view.received
+        ),
+        procedure_title=case.procedure.title.get(lang),
         case=view,
         parties=view.parties,
         urgency=_urgency,
         terminal=case.is_terminal,
-        timeline=_timeline(view, entries, app, lang),
-        received=_received(view, entries),
+        timeline=_timeline(view, entries, app, lang, case.procedure),
         entries=entries,
         show_case=False,
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],

@@ -272,7 +272,7 @@ def test_the_api_and_the_case_page_name_the_mediation_result_of_a_case_under_exa
     shown = api.client.get(f"/api/cases/{ref}", headers=handler).json()
     assert shown["results"] == {"mediation_result": "enterprise_declined"}
     english = api.client.get(f"/cases/{ref}?lang=en", headers=handler).text
-    assert "Mediation result: enterprise_declined" in english
+    assert "Mediation result: enterprise declined" in english  # worded (look12)
     assert "Outcome:" not in english  # an open case has no final outcome to show
     norwegian = api.client.get(f"/cases/{ref}?lang=nb", headers=handler).text
     assert "Resultat av dialog og mekling: " in norwegian

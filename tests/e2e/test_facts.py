@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, InProcessCli
+from tests.conftest import InProcessCli
 from tests.e2e.test_api import Api, running_api
+from tests.e2e.test_report_rules import procedure_config
 from workflow import procedures
 from workflow.clock import FixedClock
 
@@ -197,14 +198,7 @@ def test_a_procedure_may_count_good_offices_from_the_parties_agreement(
         'basis = "entered"\nduration = "6mo"\nopen_in = ["good_offices"]',
         'basis = "fact:mediation_agreed"\nduration = "6mo"\nopen_in = ["good_offices"]',
     )
-    (tmp_path / "ours.toml").write_text(text, encoding="utf-8")
-    config = (
-        (ROOT / "config.toml")
-        .read_text(encoding="utf-8")
-        .replace("[procedure]\n", '[procedure]\nfile = "ours.toml"\n')
-    )
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    ncp = InProcessCli(capsys, monkeypatch, database_url, tmp_path / "config.toml")
+    ncp = InProcessCli(capsys, monkeypatch, database_url, procedure_config(tmp_path, text))
     ref = accepted(ncp)
     shown = ncp.json("case", "show", ref, "--json")
     assert "good_offices" not in {d["name"] for d in shown["deadlines"]}

@@ -196,7 +196,7 @@ def baseline_transition(
         case = conn.execute(
             "SELECT id, title, state, outcome, scope, received_at, received_on, timezone, "
             "roll_to_working_day, holiday_country, themes, host_countries, sector, "
-            "lead_member, version FROM cases WHERE reference = ?",
+            "lead_member, version, results FROM cases WHERE reference = ?",
             (reference,),
         ).fetchone()
         (
@@ -215,6 +215,7 @@ def baseline_transition(
             sector,
             lead_member,
             version,
+            results,
         ) = case
         assert state == from_state, (reference, state, from_state)
         deadlines = conn.execute(
@@ -226,7 +227,7 @@ def baseline_transition(
             "UPDATE cases SET title = ?, state = ?, outcome = ?, scope = ?, received_at = ?, "
             "received_on = ?, last_event_at = ?, timezone = ?, roll_to_working_day = ?, "
             "holiday_country = ?, themes = ?, host_countries = ?, sector = ?, lead_member = ?, "
-            "version = ? WHERE reference = ? AND version = ?",
+            "version = ?, results = ? WHERE reference = ? AND version = ?",
             (
                 title,
                 to_state,
@@ -243,6 +244,10 @@ def baseline_transition(
                 sector,
                 lead_member,
                 version + 1,
+                # Each outcome is kept under the result field its transition sets.
+                json.dumps({**json.loads(results), "mediation_result": outcome}, sort_keys=True)
+                if outcome
+                else results,
                 reference,
                 version,
             ),

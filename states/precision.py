@@ -18,7 +18,7 @@ class Precision(StrEnum):
     MONTH = "month"
 
 
-_SHAPE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_SHAPE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)  # ASCII digits only, not other scripts' digits
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +31,7 @@ class HistoricalDate:
     @classmethod
     def parse(cls, text: str) -> HistoricalDate:
         """`YYYY-MM-DD` or `YYYY-MM`; ValueError naming the value otherwise."""
-        found = _SHAPE.match(text)
+        found = _SHAPE.fullmatch(text)
         if found is None:
             raise ValueError(f"'{text}' is not a date (YYYY-MM-DD) or a month (YYYY-MM)")
         year, month, day = found.groups()

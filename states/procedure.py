@@ -272,6 +272,10 @@ def parse_procedure(text: str, *, source: str) -> Procedure:
         raise ProcedureInvalidError(source=source, key="(file)", problem=f"not valid TOML: {exc}") from None
     except RecursionError:
         raise ProcedureInvalidError(source=source, key="(file)", problem="nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise ProcedureInvalidError(
+            source=source, key="(file)", problem="not valid TOML: a number with too many digits"
+        ) from None
     try:
         return _build(data, text=text, source=source)
     except _Problem as problem:

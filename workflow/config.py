@@ -112,6 +112,13 @@ class NcpSection(_Section):
 class DatabaseSection(_Section):
     url: str = "sqlite:///ncpflow.db"
 
+    @field_validator("url")
+    @classmethod
+    def _no_control(cls, url: str) -> str:
+        if limits.has_control(url):  # not echoed: a URL may hold a password
+            raise ValueError("contains control characters")
+        return url
+
 
 class TimelinesSection(_Section):
     """Durations that override the procedure definition's, per deadline name (oecd-2023's are
@@ -156,7 +163,7 @@ class ProcedureSection(_Section):
     definition: str = Field(
         default=procedures.DEFAULT, description="a procedure shipped with ncpflow, by id (oecd-2023)"
     )
-    file: str | None = Field(
+    file: PlainName | None = Field(
         default=None,
         description="a procedure definition file (docs/procedure-schema.md), relative to this file's folder",
     )
@@ -539,6 +546,8 @@ def read_config(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise ConfigError(f"{path}: not valid TOML: a number with too many digits") from None
 
 
 def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:

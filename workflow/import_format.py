@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PlainValidator,
+    StringConstraints,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
@@ -173,7 +174,10 @@ def _not_before(later: tuple[str, HistoricalDate], earlier: tuple[str, Historica
 class CaseLine(_Part):
     """One line of an import file: one historical case."""
 
-    external_id: Word = Field(description="The case's id in the system it comes from; the import's key.")
+    external_id: Annotated[Word, StringConstraints(strip_whitespace=True)] = Field(
+        description="The case's id in the system it comes from; the import's key (spaces around it "
+        "do not count)."
+    )
     reference: Reference | None = Field(default=None, description="Keep this reference; default: allocated.")
     title: Text
     parties: Annotated[list[Party], Field(min_length=2, max_length=40)]

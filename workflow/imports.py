@@ -109,10 +109,21 @@ class ImportResult:
         return sum(1 for line in self.lines if line.status == "unchanged")
 
 
+BYTES_MAX = 32 * 2**20
+"""An import file's size at most (far more than 10,000 cases take)."""
+
+
 def read_file(path: Path) -> str:
-    """The text of an import file (UTF-8); InvalidInputError naming it when it cannot be read."""
+    """The text of an import file (UTF-8, at most BYTES_MAX bytes); InvalidInputError naming
+    it when it cannot be read."""
     try:
-        return path.read_bytes().decode("utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(BYTES_MAX + 1)
+        if len(raw) > BYTES_MAX:
+            raise InvalidInputError(
+                N_("the import file is larger than {limit} MiB; split it"), limit=BYTES_MAX // 2**20
+            )
+        return raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise InvalidInputError(
             N_("{file} is not UTF-8 text (byte {at}); save it as UTF-8 JSON lines"),

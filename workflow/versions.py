@@ -98,11 +98,19 @@ def find(tx: Transaction, settings: Settings, ident: str, version: str | None) -
     raise InvalidInputError(f"no procedure {wanted}; known: {', '.join(listed)}")
 
 
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file; not when the name cannot be one (too long for the file system)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(uow: UnitOfWork, settings: Settings, text: str) -> Procedure:
     """A definition named on the command line: a file's path (a name ending in .toml, or an
     existing file), else `ID[@VERSION]`."""
     path = Path(text)
-    if text.endswith(".toml") or path.is_file():
+    if text.endswith(".toml") or _is_file(path):
         return procedures.from_file(path)
     ident, version = split_ref(text)
     with uow.read() as tx:

@@ -164,7 +164,7 @@ def list_cases(
     return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit, offset=offset)
 
 
-IMPORT_BYTES_MAX = 32 * 1024 * 1024
+IMPORT_BYTES_MAX = 32 * 1024 * 1024  # workflow.imports.BYTES_MAX, the command line's bound
 _IMPORT_BODY = {
     "required": True,
     "description": "The import file (docs/import-format.md): JSON lines, one case a line, as the "
@@ -201,7 +201,7 @@ async def _import_text(request: Request) -> tuple[str, str]:
             N_("the import file is larger than {limit} MiB; split it"), limit=IMPORT_BYTES_MAX // 2**20
         )
     try:
-        return raw.decode("utf-8"), name
+        return raw.decode("utf-8-sig"), name  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise InvalidInputError(N_("the import file is not UTF-8 text (byte {at})"), at=exc.start) from None
 

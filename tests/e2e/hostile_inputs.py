@@ -8,6 +8,8 @@ for every one, that there is no traceback and no 5xx and that no table of the da
 Placeholders in arguments, paths and bodies: @REF@ an open case in initial assessment,
 @PAUSED@ a paused case, @ESC@ a case whose title holds terminal escape sequences, @DIR@ a
 scratch folder, @KEY@ the audit key file, @EMPTY@ an empty file, @BINARY@ a file of every byte.
+A command-line or config entry's `files` are written to @DIR@ before it runs (an import file, a procedure
+definition), placeholders filled.
 A config entry's content may instead be @FOLDER@ (--config names a folder) or @PATH:/some/path;
 an export file's content @EXPORT-CUT@ is a real export cut off in the middle of a line.
 
@@ -45,6 +47,7 @@ class Entry:
     why: str = ""
     stdin: str | None = None  # kind cli: what standard input holds
     words: tuple[str, ...] = ()  # what the refusal's message must say (names the input)
+    files: tuple[tuple[str, bytes], ...] = ()  # kinds cli, config: files written to @DIR@ first
 
 
 ENTRIES: list[Entry] = []
@@ -68,6 +71,7 @@ def cli(
     env: dict[str, str] | None = None,
     stdin: str | None = None,
     words: tuple[str, ...] = (),
+    files: dict[str, str | bytes] | None = None,
 ) -> None:
     _add(
         Entry(
@@ -81,6 +85,10 @@ def cli(
             env=env or {},
             stdin=stdin,
             words=words,
+            files=tuple(
+                (name, content.encode() if isinstance(content, str) else content)
+                for name, content in (files or {}).items()
+            ),
         )
     )
 
@@ -92,10 +100,18 @@ def config(
     expect: int | tuple[int, ...] = 2,
     why: str = "",
     storage: bool = False,
+    files: dict[str, bytes] | None = None,
 ) -> None:
     _add(
         Entry(
-            id, "config", _codes(expect), args=args or ("case", "list"), config=text, why=why, storage=storage
+            id,
+            "config",
+            _codes(expect),
+            args=args or ("case", "list"),
+            config=text,
+            why=why,
+            storage=storage,
+            files=tuple((files or {}).items()),
         )
     )
 
@@ -1202,3 +1218,256 @@ api("api-import-json-array", IMPORTS, b"[1, 2, 3]\n", role="admin")
 api("api-import-huge-line", IMPORTS, b'{"title": "' + HUGE.encode() * 10 + b'"}\n', role="admin")
 api("api-import-empty", IMPORTS, b"", role="admin")
 api("api-import-by-a-handler", IMPORTS, b"{}\n", expect=403, why="only an admin imports")
+
+
+# ---- case import: hostile files (the whole file is checked first; nothing is written) -----------
+def _line(**values: Any) -> str:
+    """One valid case of an import file, with `values` put in."""
+    case = {
+        "external_id": "OLD-1",
+        "title": "Tailings, 2019",
+        "parties": [
+            {"role": "submitter", "name": "Fjord Friends"},
+            {"role": "enterprise", "name": "Nordic AS"},
+        ],
+        "received": "2019-03-14",
+        "milestones": [{"trigger": "begin_assessment", "date": "2019-03-20"}],
+    }
+    return json.dumps({**case, **values}, ensure_ascii=False) + "\n"
+
+
+def import_file(id: str, content: str | bytes, *extra: str, expect: int = 2, **options: Any) -> None:
+    """`case import` of a file holding `content` (as an admin would run it)."""
+    name = f"{id}.jsonl"
+    cli(
+        id,
+        *IMPORT,
+        f"@DIR@/{name}",
+        "--actor",
+        "sek",
+        *extra,
+        expect=expect,
+        files={name: content},
+        **options,
+    )
+
+
+import_file("import-huge-line", _line(title=HUGE * 10), words=("line 1", "title"))
+import_file("import-deep-json", DEEP_JSON + "\n", words=("line 1", "not valid JSON"))
+import_file("import-deep-object", '{"a": ' * 50_000 + "1" + "}" * 50_000 + "\n", words=("line 1",))
+import_file("import-raw-nul", b'{"external_id": "a\x00b"}\n', words=("line 1",))
+import_file("import-escaped-nul", _line(title="a\u0000b"), words=("line 1", "title"))
+import_file("import-lone-surrogate", b'{"external_id": "\\ud800"}\n', words=("line 1",))
+import_file("import-not-an-object", "[1, 2, 3]\n", words=("line 1", "object"))
+import_file(
+    "import-wrong-types",
+    _line(parties="Fjord Friends", received=20190314, milestones={"trigger": "accept"}, sources="x"),
+    words=("parties", "received", "milestones", "sources"),
+)
+import_file("import-number-too-long", '{"external_id": 1' + "0" * 5000 + "}\n", words=("line 1",))
+import_file(
+    "import-duplicate-external-id",
+    _line() + _line(title="Another title"),
+    words=("line 2", "external_id 'OLD-1' is on line 1 too"),
+)
+import_file(
+    "import-duplicate-external-id-spaced",
+    _line() + _line(external_id=" OLD-1 ", title="Another title"),
+    words=("line 2", "on line 1 too"),
+    why="spaces around an id do not make another id",
+)
+import_file(
+    "import-duplicate-reference", _line(reference="X-1") + _line(external_id="OLD-2", reference="X-1")
+)
+import_file(
+    "import-reference-of-a-case",
+    _line(reference="@REF@"),
+    expect=3,
+    words=("is another case's already",),
+    why="an imported case never takes an existing case's reference",
+)
+import_file("import-received-1975", _line(received="1975-12-31", milestones=[]), words=("received", "1976"))
+import_file("import-received-2200", _line(received="2200-01-01", milestones=[]), words=("received",))
+import_file("import-received-month-13", _line(received="2007-13", milestones=[]), words=("'2007-13'",))
+import_file("import-received-feb-30", _line(received="2019-02-30", milestones=[]), words=("received",))
+import_file("import-received-fullwidth", _line(received="２０１９-03", milestones=[]), words=("received",))
+import_file("import-received-in-the-future", _line(received="2199-01", milestones=[]), words=("future",))
+import_file(
+    "import-milestones-out-of-order",
+    _line(
+        milestones=[
+            {"trigger": "begin_assessment", "date": "2019-04-02"},
+            {"trigger": "accept", "date": "2019-04-01"},
+        ]
+    ),
+    words=("milestones[1].date 2019-04-01 is before milestones[0].date",),
+)
+import_file(
+    "import-month-before-receipt",
+    _line(received="2019-03", milestones=[{"trigger": "begin_assessment", "date": "2019-02"}]),
+    words=("milestones[0].date",),
+)
+import_file(
+    "import-milestone-off-the-path",
+    _line(milestones=[{"trigger": "close", "date": "2019-03-20"}]),
+    words=("milestones[0] (close)",),
+)
+import_file(
+    "import-good-line-then-a-bad-one",
+    _line() + _line(external_id="OLD-2", received="2019-13"),
+    words=("line 2", "nothing imported"),
+    why="all or nothing: the good line is not imported either",
+)
+import_file("import-dry-run-with-byte-order-mark", "\ufeff" + _line(), "--dry-run", expect=0)
+cli("import-dev-zero", *IMPORT, "/dev/zero", "--actor", "sek", words=("larger than",), why="read bounded")
+cli("import-name-too-long", *IMPORT, "x" * 5000, "--actor", "sek", words=("cannot be read",))
+
+# ---- procedure validate / show / diff -----------------------------------------------------------
+VALIDATE = ("procedure", "validate")
+
+
+def definition(id: str, content: str | bytes, *, words: tuple[str, ...] = (), why: str = "") -> None:
+    """`procedure validate` of a definition file holding `content`."""
+    name = f"{id}.toml"
+    cli(id, *VALIDATE, f"@DIR@/{name}", files={name: content}, words=(name, *words), why=why, storage=False)
+
+
+definition("procedure-not-utf8", 'id = "café"\n'.encode("latin-1"), words=("UTF-8",))
+definition("procedure-utf16", 'id = "x"\n'.encode("utf-16"), words=("UTF-8",))
+definition("procedure-huge", b"# " + b"a" * (2 * 2**20) + b"\n", words=("larger than",))
+definition("procedure-deep-arrays", "a = " + DEEP_JSON + "\n", words=("nested too deeply",))
+definition("procedure-deep-tables", "a = " + "{b = " * 5000 + "1" + "}" * 5000 + "\n")
+definition("procedure-number-too-long", "version = 1" + "0" * 5000 + "\n", why="Python's int limit")
+definition("procedure-nul", b'id = "a\x00b"\n', words=("not valid TOML",))
+definition("procedure-empty", b"", words=("id",))
+definition("procedure-wrong-types", 'id = 5\nversion = []\nstates = "x"\n')
+definition("procedure-not-toml", "id = \n", words=("not valid TOML",))
+cli("procedure-validate-folder", *VALIDATE, "@DIR@", words=("cannot be read",), storage=False)
+cli("procedure-validate-missing", *VALIDATE, "@DIR@/none.toml", words=("cannot be read",), storage=False)
+cli("procedure-validate-dev-zero", *VALIDATE, "/dev/zero", words=("larger than",), storage=False)
+cli("procedure-validate-name-too-long", *VALIDATE, "x" * 5000 + ".toml", storage=False)
+cli("procedure-show-unknown", "procedure", "show", "nope", words=("no procedure nope",))
+cli("procedure-show-bare-at", "procedure", "show", "oecd-2023@", words=("ID@VERSION",))
+cli("procedure-show-name-too-long", "procedure", "show", "x" * 5000, why="no file of that name")
+cli("procedure-diff-bare-at", "procedure", "diff", "@", "@", words=("ID@VERSION",))
+cli(
+    "procedure-diff-unknown-version",
+    "procedure",
+    "diff",
+    "oecd-2023@99",
+    "oecd-2023",
+    words=("oecd-2023@99",),
+)
+cli("procedure-diff-one-argument", "procedure", "diff", "oecd-2023")
+cli("procedure-diff-folder", "procedure", "diff", "oecd-2023", "@DIR@/.toml", words=("cannot be read",))
+cli("procedure-diff-name-too-long", "procedure", "diff", "x" * 5000, "oecd-2023")
+config("config-procedure-file-nul", '[procedure]\nfile = "a\\u0000b"\n', why="no traceback from the path")
+config("config-procedure-file-folder", '[procedure]\nfile = "@DIR@"\n')
+config(
+    "config-procedure-file-number-too-long",
+    '[procedure]\nfile = "@DIR@/long-number.toml"\n',
+    files={"long-number.toml": b"version = 1" + b"0" * 5000 + b"\n"},
+    why="a number past Python's int limit",
+)
+config("config-procedure-unknown", '[procedure]\ndefinition = "../../etc/passwd"\n')
+config("config-database-url-nul", '[database]\nurl = "sqlite:///a\\u0000b"\n')
+
+# ---- case migrate ------------------------------------------------------------------------------------
+MIGRATE = ("case", "migrate", "@REF@", "--actor", "a")
+cli("migrate-map-no-equals", *MIGRATE, "--to", "oecd-2023@1", "--map", "received", words=("--map",))
+cli("migrate-map-no-old", *MIGRATE, "--to", "oecd-2023@1", "--map", "=received", words=("--map",))
+cli("migrate-map-no-new", *MIGRATE, "--to", "oecd-2023@1", "--map", "received=", words=("--map",))
+cli("migrate-map-twice", *MIGRATE, "--to", "oecd-2023@1", "--map", "a=b", "--map", "a=c", words=("twice",))
+cli("migrate-map-huge", *MIGRATE, "--to", "oecd-2023@1", "--map", HUGE + "=a", words=("--map",))
+cli("migrate-to-empty", *MIGRATE, "--to", "", words=("--to",))
+cli("migrate-to-bare-at", *MIGRATE, "--to", "@", words=("ID@VERSION",))
+cli("migrate-to-unknown-version", *MIGRATE, "--to", "oecd-2023@99", words=("oecd-2023@99",))
+cli("migrate-to-a-path", *MIGRATE, "--to", "../../etc/passwd", why="a version, never a file")
+cli(
+    "migrate-the-version-it-follows",
+    *MIGRATE,
+    "--to",
+    "oecd-2023",
+    expect=(1, 2),
+    why="the case follows it already",
+)
+cli("migrate-unknown-case", "case", "migrate", "NCP-1999-999", "--to", "oecd-2023", "--actor", "a", expect=4)
+api("api-migrate-map-not-an-object", "/api/cases/@REF@/migrate", {"to": "oecd-2023", "mapping": ["a=b"]})
+api("api-migrate-map-number", "/api/cases/@REF@/migrate", {"to": "oecd-2023", "mapping": {"a": 5}})
+api("api-migrate-to-missing", "/api/cases/@REF@/migrate", {"mapping": {}})
+api("api-migrate-by-an-auditor", "/api/cases/@REF@/migrate", {"to": "oecd-2023"}, role="auditor", expect=403)
+
+# ---- case record -----------------------------------------------------------------------------------
+RECORD = ("case", "record", "@REF@")
+cli(
+    "record-on-month-only",
+    *RECORD,
+    "assessment_published",
+    "--on",
+    "2025-02",
+    "--actor",
+    "a",
+    words=("--on",),
+)
+cli("record-on-feb-30", *RECORD, "assessment_published", "--on", "2025-02-30", "--actor", "a")
+cli("record-on-1975", *RECORD, "assessment_published", "--on", "1975-12-31", "--actor", "a")
+cli("record-fact-empty", *RECORD, "", "--on", "2025-02-03", "--actor", "a")
+cli("record-fact-huge", *RECORD, HUGE, "--on", "2025-02-03", "--actor", "a")
+cli(
+    "record-note-nul",
+    *RECORD,
+    "assessment_published",
+    "--on",
+    "2025-02-03",
+    "--note",
+    "a\x00b",
+    "--actor",
+    "a",
+)
+cli(
+    "record-by-unknown",
+    *RECORD,
+    "review_requested",
+    "--on",
+    "2025-02-03",
+    "--by",
+    "the neighbour",
+    "--actor",
+    "a",
+    expect=(1, 2),
+)
+cli(
+    "record-unknown-case",
+    "case",
+    "record",
+    "NCP-1999-999",
+    "assessment_published",
+    "--on",
+    "2025-02-03",
+    "--actor",
+    "a",
+    expect=4,
+)
+
+# ---- case issue --------------------------------------------------------------------------------------
+ISSUE = ("case", "issue")
+cli("issue-add-unknown-chapter", *ISSUE, "add", "@REF@", "--title", "t", "--chapter", "xx", "--actor", "a")
+cli("issue-add-no-chapter", *ISSUE, "add", "@REF@", "--title", "t", "--actor", "a")
+cli("issue-add-title-huge", *ISSUE, "add", "@REF@", "--title", HUGE, "--chapter", "vi", "--actor", "a")
+cli("issue-add-title-nul", *ISSUE, "add", "@REF@", "--title", "a\x00b", "--chapter", "vi", "--actor", "a")
+cli("issue-decide-zero", *ISSUE, "decide", "@REF@", "0", "--accepted", "--actor", "a", words=("issue 0",))
+cli("issue-decide-negative", *ISSUE, "decide", "@REF@", "-1", "--accepted", "--actor", "a")
+cli("issue-decide-not-a-number", *ISSUE, "decide", "@REF@", "one", "--accepted", "--actor", "a")
+cli("issue-decide-huge-number", *ISSUE, "decide", "@REF@", "9" * 40, "--accepted", "--actor", "a")
+cli("issue-decide-unknown-number", *ISSUE, "decide", "@REF@", "7", "--accepted", "--actor", "a")
+cli("issue-result-huge-number", *ISSUE, "result", "@REF@", "9" * 40, "--outcome", "agreement", "--actor", "a")
+cli("issue-result-unknown-outcome", *ISSUE, "result", "@REF@", "1", "--outcome", "victory", "--actor", "a")
+cli("issue-list-unknown-case", *ISSUE, "list", "NCP-1999-999", expect=4)
+ISSUES = "/api/cases/@REF@/issues"
+api("api-issue-add-no-chapters", ISSUES, {"title": "t", "chapters": []})
+api("api-issue-add-chapters-not-a-list", ISSUES, {"title": "t", "chapters": "vi"})
+api("api-issue-decide-zero", ISSUES + "/0/decision", {"decision": "accepted"})
+api("api-issue-decide-huge", ISSUES + "/" + "9" * 40 + "/decision", {"decision": "accepted"})
+api("api-issue-decide-unknown", ISSUES + "/7/decision", {"decision": "accepted"}, expect=(404, 409, 422))
+api("api-issue-decide-bad-decision", ISSUES + "/1/decision", {"decision": "maybe"})
+api("api-issue-result-negative", ISSUES + "/-1/result", {"outcome": "agreement"})

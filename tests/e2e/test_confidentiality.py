@@ -1,6 +1,9 @@
 """A confidential submitter's name and org number, put into every free-text field, never reach
 an auditor: every GET route of the app (API and pages, English and Norwegian), the ICS feed,
-the audit export and the reports are walked. A handler does see them, in the same places.
+the audit export and the reports (JSON, CSV, HTML) are walked. A handler does see them, in the
+same places. The free text includes issue 12's: issue titles, fact notes, a migration's reason,
+and imported cases (titles, parties, milestone reasons and scopes, issues, sources, the import's
+source and external ids, in the `imported` marks of their audit entries).
 """
 
 from __future__ import annotations
@@ -18,12 +21,27 @@ import fastapi.routing
 import pytest
 from fastapi.testclient import TestClient
 
+from ncpflow import report_html
+from ncpflow.commands.reports import _csv
 from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
 from states.signatures import Signer, TrustedKeys
 from tests.conftest import ROOT
 from tests.helpers import sign_in
-from workflow import cases, export_files, issues, pausing, queries, reports, rotation, users
+from workflow import (
+    cases,
+    export_files,
+    facts,
+    imports,
+    issues,
+    pausing,
+    procedures,
+    queries,
+    reports,
+    rotation,
+    users,
+    versions,
+)
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import parse_settings
@@ -32,6 +50,7 @@ from workflow.rotation import sync_members
 NAME = "Kari Nordmann Fjordvern"
 ORG = "987 654 321"
 PASSWORD = "correct horse battery"
+V2 = ROOT / "tests" / "workflow" / "fixtures" / "oecd-2023-v2.toml"  # good_offices renamed mediation
 # The forms the name takes in the free text: as typed, shouted, whispered, spaced oddly.
 VARIANTS = [NAME, NAME.upper(), NAME.lower(), "kARI  nordMANN\nfjordvern", "Kari\tNordmann Fjordvern"]
 NUMBERS = ["987654321", "987 654 321", "987.654.321"]
@@ -266,6 +285,24 @@ def _fill(services: Services) -> tuple[list[str], str]:
     issues.decide_issue(
         uow=uow, clock=clock, reference=accepted, number=issue.number, decision="accepted", actor="hanna"
     )
+    on_accepted: dict[str, Any] = {"uow": uow, "clock": clock, "reference": accepted, "actor": "hanna"}
+    for fact in ("mediation_agreed", "interim_agreement", "assessment_published"):
+        facts.record_fact(
+            **on_accepted, policy=policy, fact=fact, on=date(2025, 5, 30), note=_mention(next(n))
+        )
+    with uow.write() as tx:  # a second version of the procedure, for the migration
+        versions.ensure_stored(tx, procedures.from_file(V2), at=clock.now())
+    versions.migrate_case(
+        uow=uow,
+        clock=clock,
+        policy=policy,
+        settings=services.settings,
+        reference=accepted,
+        to="2-test",
+        mapping={"good_offices": "mediation"},
+        actor="hanna",
+        reason=_mention(next(n)),
+    )
 
     other = opened(False, date(2025, 5, 23))
     cases.advance(
@@ -277,7 +314,72 @@ def _fill(services: Services) -> tuple[list[str], str]:
         actor="hanna",
         reason=f"Related to the complaint of {_mention(next(n))}",
     )
-    return [paused, accepted], other
+    return [paused, accepted, *_imported(services, n)], other
+
+
+def _imported(services: Services, n: Iterator[int]) -> list[str]:
+    """Two past cases of the confidential submitter imported, one known to the month only, the
+    name in every free-text field of the file and in the import's source."""
+
+    def line(number: int, received: str, dates: list[str]) -> str:
+        triggers = ["begin_assessment", "accept", "conclude", "publish"]
+        return json.dumps(
+            {
+                "external_id": f"{VARIANTS[number]} {number}",
+                "title": f"Past: {_mention(next(n))}",
+                "parties": [
+                    {
+                        "role": "submitter",
+                        "name": NAME,
+                        "type": "ngo",
+                        "confidential": True,
+                        "org_number": ORG,
+                    },
+                    {"role": "enterprise", "name": "Nordic Metals ASA"},
+                ],
+                "received": received,
+                "milestones": [
+                    {
+                        "trigger": trigger,
+                        "date": day,
+                        "reason": _mention(next(n)),
+                        **({"outcome": "agreement"} if trigger == "conclude" else {}),
+                        **({"scope": _mention(next(n))} if trigger == "accept" else {}),
+                    }
+                    for trigger, day in zip(triggers, dates, strict=True)
+                ],
+                "issues": [
+                    {
+                        "title": _mention(next(n)),
+                        "chapters": ["environment"],
+                        "accepted": True,
+                        "result": "agreement",
+                    },
+                    {"title": _mention(next(n)), "chapters": ["human_rights"], "accepted": False},
+                ],
+                "sector": f"Mining; {_mention(next(n))}"[:300],
+                "sources": [_mention(next(n)), f"https://example.org/{VARIANTS[number]}"],
+            },
+            ensure_ascii=False,
+        )
+
+    text = "\n".join(
+        [
+            line(1, "2007-02", ["2007-03", "2007-09", "2009-01", "2009-04"]),
+            line(2, "2019-03-14", ["2019-03-20", "2019-09-02", "2021-01-15", "2021-03-01"]),
+        ]
+    )
+    done = imports.import_cases(
+        uow=services.uow,
+        clock=services.clock,
+        settings=services.settings,
+        text=text,
+        actor="root",
+        source=f"Archive of {VARIANTS[3]} ({NUMBERS[1]})",
+    )
+    refs = [made.reference for made in done.lines]
+    assert done.created == 2 and all(refs), done
+    return [ref for ref in refs if ref is not None]
 
 
 @pytest.fixture
@@ -285,7 +387,7 @@ def world(database_url: str, clock: FixedClock) -> Iterator[World]:
     settings = _settings(database_url)
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
-    for name, role in [("hanna", "handler"), ("revisor", "auditor")]:
+    for name, role in [("hanna", "handler"), ("revisor", "auditor"), ("root", "admin")]:
         users.add_user(uow=services.uow, clock=clock, name=name, role=role, actor="test", password=PASSWORD)
     confidential, other = _fill(services)
     with TestClient(create_app(services, secret="test-secret")) as client:
@@ -319,6 +421,12 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/api/audit?limit=1000",
         "/api/cases?overdue=true",
         "/audit?kind=case_opened",
+        "/audit?kind=fact_recorded",
+        "/audit?kind=migrated",
+        "/api/reports/annual?year=2025",
+        "/api/reports/annual?year=2007&include_approximate=true",
+        "/api/reports/oecd?year=2007",
+        "/api/reports/timelines?include_approximate=true",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:
@@ -363,17 +471,28 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
     assert not leaks, f"the confidential submitter leaks at {leaks}"
     case_page = " ".join(seen["/api/cases/{ref}"])
     assert pseudonym(world.confidential[0], NAME) in case_page
-    for report in (
-        reports.timelines(
-            uow=world.services.uow, clock=world.services.clock, settings=world.services.settings
-        ),
-        reports.annual(
-            uow=world.services.uow, clock=world.services.clock, settings=world.services.settings, year=2025
-        ),
-        reports.oecd(uow=world.services.uow, settings=world.services.settings),
-    ):
-        text = json.dumps(report, ensure_ascii=False)
+    assert {"/api/cases/{ref}/issues", "/api/reports/oecd", "/api/reports/annual?year=2025"} <= set(seen)
+    for text in _report_outputs(world):
         assert not _leaks(text), text
+
+
+def _report_outputs(world: World) -> list[str]:
+    """The reports as `report ... --format json|csv|html` writes them."""
+    uow, clock, settings = world.services.uow, world.services.clock, world.services.settings
+    timelines = reports.timelines(uow=uow, clock=clock, settings=settings, include_approximate=True)
+    annual = reports.annual(uow=uow, clock=clock, settings=settings, year=2025)
+    rows = reports.oecd(uow=uow, settings=settings)
+    assert any(row["issues"] for row in rows) and any(row["interim_agreements"] for row in rows)
+    flat = [{"figure": k, "value": json.dumps(v) if isinstance(v, dict) else v} for k, v in annual.items()]
+    return [
+        *(json.dumps(report, ensure_ascii=False) for report in (timelines, annual, rows)),
+        _csv(timelines["stages"]),
+        _csv(flat),
+        _csv(rows),
+        report_html.timelines_html(timelines),
+        report_html.annual_html(annual),
+        report_html.oecd_html(rows, None),
+    ]
 
 
 def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
@@ -382,6 +501,11 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     for template in NINE:
         assert any("name" in _leaks(text) for text in seen[template]), template
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
+    # issue 12's places: issue titles, facts, a migration, an import's marks and source
+    assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])
+    log = _flat(" ".join(seen["/api/audit?limit=1000"]))
+    assert f"archive of {NAME_FLAT}" in log and f"past: asked by {NAME_FLAT}" in log
+    assert "migrated" in log and "interim_agreement" in log
 
 
 def test_the_redacted_export_still_verifies_offline(world: World, tmp_path: Any) -> None:

@@ -340,6 +340,8 @@ def _form(world: World, entry: Entry) -> Answer:
 
 
 def _run(entry: Entry, world: World, cli: InProcess) -> Answer:
+    for name, content in entry.files:
+        (world.folder / name).write_bytes(world.fill_bytes(content))
     if entry.kind == "cli":
         return cli([world.fill(a) for a in entry.args if isinstance(a, str)])
     if entry.kind == "config":

@@ -511,3 +511,38 @@ def test_an_issue_without_a_date_for_its_decision_is_refused(services: Services)
         run(services, json.dumps(case))
     case["issues"][0]["decided"] = "2024-11"
     assert run(services, json.dumps(case)).created == 1
+
+
+@pytest.mark.parametrize("where", ["the 20th case", "after the last case"])
+def test_a_failure_in_the_middle_of_the_write_leaves_nothing_written(
+    services: Services, database_url: str, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """The database failing while the cases go in (on the 20th case, or as the alerts are
+    settled after the last): every row stays as it was, on SQLite and PostgreSQL alike."""
+    from workflow import imports
+
+    class Broken(RuntimeError):
+        pass
+
+    written = imports._write
+    calls = itertools.count(1)
+
+    def write_until_the_20th(*args: Any, **kwargs: Any) -> Any:
+        if next(calls) == 20:
+            raise Broken("the database went away")
+        return written(*args, **kwargs)
+
+    def settle_then_fail(*args: Any, **kwargs: Any) -> int:
+        raise Broken("the database went away")
+
+    if where == "the 20th case":
+        monkeypatch.setattr(imports, "_write", write_until_the_20th)
+    else:
+        monkeypatch.setattr(imports, "_settle_alerts", settle_then_fail)
+    open_one(services)  # a case of the NCP's own, and its reference counter
+    before = dump(database_url)
+    with pytest.raises(Broken):
+        run(services)
+    assert dump(database_url) == before
+    monkeypatch.undo()
+    assert run(services).created == 30  # and the file imports whole afterwards

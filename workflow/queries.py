@@ -157,9 +157,11 @@ def issue_views(issues: Sequence[Issue]) -> list[read_models.Issue]:
             title=i.title,
             chapters=list(i.chapters),
             decision=i.decision,
-            decided_on=i.decided_on,
+            decided_on=shown(i.decided_on, i.decided_precision) if i.decided_on else None,
+            decided_precision=i.decided_precision.value,
             outcome=i.outcome,
-            outcome_on=i.outcome_on,
+            outcome_on=shown(i.outcome_on, i.outcome_precision) if i.outcome_on else None,
+            outcome_precision=i.outcome_precision.value,
         )
         for i in issues
     ]

@@ -260,3 +260,21 @@ def test_an_issue_decided_in_a_month_is_that_month_through_the_api_and_on_the_pa
     other = day.json()["cases"][0]["reference"]
     issues = api.client.get(f"/api/cases/{other}/issues", headers=admin).json()["issues"]
     assert [(i["decided_on"], i["decided_precision"]) for i in issues] == [("2012-03-19", "day")] * 2
+
+
+def test_a_deadline_counted_from_a_month_of_receipt_says_it_is_about_that(
+    ncp: InProcessCli, admin_api: tuple[Api, dict[str, str]]
+) -> None:
+    """A case received `1999-05`: its deadline from receipt is explained as "about: ..." on the
+    command line and through the API, "omtrent: ..." on the Norwegian page; a case received on
+    a day is not."""
+    assert ncp("case", "import", str(FIXTURE), "--actor", "importer").returncode == 0
+    month = ncp.json("case", "show", "NCP-1999-001", "--json")["deadlines"]
+    assert month[0]["explanation"].startswith("about: received 1 May 1999")
+    day = ncp.json("case", "show", "NCP-2011-001", "--json")["deadlines"]
+    assert not any(d["explanation"].startswith("about") for d in day)
+    api, admin = admin_api
+    assert post(api, admin, TEXT).status_code == 200
+    shown = api.client.get("/api/cases/NCP-1999-001", headers=admin).json()["deadlines"]
+    assert shown[0]["explanation"] == month[0]["explanation"]
+    assert "omtrent: mottatt 1. mai 1999" in api.client.get("/cases/NCP-1999-001?lang=nb", headers=admin).text

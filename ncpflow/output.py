@@ -266,9 +266,16 @@ def case_panel(view: dict[str, Any]) -> None:
 
 def _received(view: dict[str, Any]) -> str:
     """The date of receipt: `2025-01-10`, or only its month ("Feb 2007") when that is all that is known."""
-    if view.get("received_precision") == "month":
-        return human_month(date.fromisoformat(f"{view['received']}-01"))
-    return str(view["received"])
+    return _day(view, "received", at="received")
+
+
+def _day(view: dict[str, Any], field: str, *, at: str | None = None) -> str:
+    """`view`'s date `{field}_on` (or `at`) with its `{field}_precision`: `2025-01-10`, or only
+    its month ("Feb 2007")."""
+    given = view[at or f"{field}_on"]
+    if view.get(f"{field}_precision") == "month":
+        return human_month(date.fromisoformat(f"{given}-01"))
+    return str(given)
 
 
 def issue_lines(reference: str, issues: list[dict[str, Any]]) -> None:
@@ -277,8 +284,8 @@ def issue_lines(reference: str, issues: list[dict[str, Any]]) -> None:
         out.print(f"{escape(reference)}: no issues recorded")
         return
     for issue in issues:
-        decided = f" on {issue['decided_on']}" if issue["decided_on"] else ""
-        outcome = f"; outcome: {issue['outcome']} on {issue['outcome_on']}" if issue["outcome"] else ""
+        decided = f" on {_day(issue, 'decided')}" if issue["decided_on"] else ""
+        outcome = f"; outcome: {issue['outcome']} on {_day(issue, 'outcome')}" if issue["outcome"] else ""
         chapters = "[" + ", ".join(issue["chapters"]) + "]"
         out.print(
             f"issue {issue['number']}: {escape(issue['title'])} {escape(chapters)}: "

@@ -28,6 +28,7 @@ from states.errors import Input, InvalidInputError, StepRefusedError
 from states.guidelines import THEMES
 from states.limits import check_text
 from states.messages import N_
+from states.precision import Precision
 
 ISSUES_MAX = 100
 """At most this many issues in one case."""
@@ -77,6 +78,9 @@ class Issue:
     decided_on: date | None = None
     outcome: IssueOutcome | None = None
     outcome_on: date | None = None
+    # `month`: an imported issue decided (or concluded) "2007-09" -- the date is the month's first day.
+    decided_precision: Precision = Precision.DAY
+    outcome_precision: Precision = Precision.DAY
 
 
 def chapter(value: str) -> str:
@@ -186,7 +190,7 @@ def decide(
                 params={"number": issue.number, "outcome": issue.outcome.value, "decision": chosen.value},
             ),
         )
-    return replace(issue, decision=chosen, decided_on=on)
+    return replace(issue, decision=chosen, decided_on=on, decided_precision=Precision.DAY)
 
 
 def conclude(issue: Issue, chosen: IssueOutcome, *, on: date, reference: str, state: str) -> Issue:
@@ -208,7 +212,7 @@ def conclude(issue: Issue, chosen: IssueOutcome, *, on: date, reference: str, st
             number=issue.number,
             decided=issue.decided_on.isoformat(),
         )
-    return replace(issue, outcome=chosen, outcome_on=on)
+    return replace(issue, outcome=chosen, outcome_on=on, outcome_precision=Precision.DAY)
 
 
 def partially_accepted(decisions: Iterable[str], *, case_accepted: bool = False) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from states.issues import Issue, IssueDecision, IssueOutcome
+from states.precision import Precision
 from storage.db import Db, columns, read_day
 from storage.rows import CaseIssueRow
 
@@ -24,6 +25,8 @@ def _to_issue(row: CaseIssueRow) -> Issue:
         decided_on=read_day(row.decided_on),
         outcome=IssueOutcome(row.outcome) if row.outcome is not None else None,
         outcome_on=read_day(row.outcome_on),
+        decided_precision=Precision(row.decided_precision or Precision.DAY),
+        outcome_precision=Precision(row.outcome_precision or Precision.DAY),
     )
 
 
@@ -54,8 +57,9 @@ class SqlIssueStore:
     def add(self, reference: str, issue: Issue, *, at: datetime) -> None:
         self._db.execute(
             "INSERT INTO case_issues (case_id, number, title, chapters, decision, decided_on, "
-            "outcome, outcome_on, created_at) SELECT id, :number, :title, :chapters, :decision, "
-            ":decided_on, :outcome, :outcome_on, :at FROM cases WHERE reference = :ref",
+            "outcome, outcome_on, decided_precision, outcome_precision, created_at) SELECT id, "
+            ":number, :title, :chapters, :decision, :decided_on, :outcome, :outcome_on, "
+            ":decided_precision, :outcome_precision, :at FROM cases WHERE reference = :ref",
             {**self._values(issue), "ref": reference, "at": self._db.instant(at)},
         )
 
@@ -63,7 +67,8 @@ class SqlIssueStore:
         """The issue's decision and outcome as `issue` holds them."""
         self._db.execute(
             "UPDATE case_issues SET decision = :decision, decided_on = :decided_on, "
-            "outcome = :outcome, outcome_on = :outcome_on "
+            "outcome = :outcome, outcome_on = :outcome_on, decided_precision = :decided_precision, "
+            "outcome_precision = :outcome_precision "
             "WHERE number = :number AND case_id = (SELECT id FROM cases WHERE reference = :ref)",
             {**self._values(issue), "ref": reference},
         )
@@ -78,4 +83,6 @@ class SqlIssueStore:
             "decided_on": db.day(issue.decided_on),
             "outcome": issue.outcome.value if issue.outcome is not None else None,
             "outcome_on": db.day(issue.outcome_on),
+            "decided_precision": issue.decided_precision.value,
+            "outcome_precision": issue.outcome_precision.value,
         }

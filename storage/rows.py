@@ -90,6 +90,8 @@ class CaseIssueRow(NamedTuple):
     decided_on: Any
     outcome: Any
     outcome_on: Any
+    decided_precision: Any
+    outcome_precision: Any
     created_at: Any
 
 

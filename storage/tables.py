@@ -331,6 +331,8 @@ class CaseIssueRow(SQLModel, table=True):
     decided_on: date | None = None
     outcome: str | None = None
     outcome_on: date | None = None
+    decided_precision: str = "day"  # or "month" (migration 0015_issue_precision): "2007-09"
+    outcome_precision: str = "day"
     created_at: datetime
 
 

@@ -331,6 +331,7 @@ def _issue_steps(
         reference=current.reference,
         state=state,
     )
+    made = replace(made, decided_precision=decided[1].precision)
     concluded = None
     if given.result is not None:
         concluded = dated(given.concluded, ("conclude",), decided[0], f"{where}.concluded")
@@ -341,6 +342,7 @@ def _issue_steps(
             reference=current.reference,
             state=state,
         )
+        made = replace(made, outcome_precision=concluded[1].precision)
     return IssueSteps(made, decided, concluded)
 
 

@@ -13,7 +13,7 @@ from states.facts import open_facts
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_, Translator
-from states.precision import shown
+from states.precision import Precision, shown
 from translations import translator
 from workflow import inputs, procedures, read_models
 from workflow.ports import UnitOfWork
@@ -44,15 +44,25 @@ def case_references(*, uow: UnitOfWork) -> list[str]:
 
 
 def deadline_view(
-    deadline: Deadline, today: date, *, language: str = "en", words: Translator | None = None
+    deadline: Deadline,
+    today: date,
+    *,
+    language: str = "en",
+    words: Translator | None = None,
+    approximate: bool = False,
 ) -> read_models.Deadline:
     """One deadline; its explanation in `language` (the JSON API and `--json` keep English),
-    worded by `words` (its case's procedure's, `procedures.words`) when given."""
+    worded by `words` (its case's procedure's, `procedures.words`) when given. `approximate`:
+    it counts from a date known to the month only (its first day), and its explanation says so."""
+    tr = words or translator(language)
+    explanation = deadline.explain(tr=tr)
+    if approximate:
+        explanation = tr.gettext(N_("about: {explanation}")).format(explanation=explanation)
     return read_models.Deadline(
         name=deadline.name,
         due=deadline.due,
         status=deadline.status(today),
-        explanation=deadline.explain(tr=words or translator(language)),
+        explanation=explanation,
         started=deadline.basis_on,
         duration=str(deadline.duration),
         met_on=deadline.met_on,
@@ -72,7 +82,13 @@ def next_due(case: Case) -> Deadline | None:
 def _case_fields(case: Case, *, today: date, language: str) -> dict[str, Any]:
     upcoming = next_due(case)
     words = procedures.words(case.procedure, language)
-    deadlines = [deadline_view(d, today, language=language, words=words) for d in case.deadlines]
+    month = case.received_precision is Precision.MONTH  # counted from the month's first day
+    deadlines = [
+        deadline_view(
+            d, today, language=language, words=words, approximate=month and d.basis_on == case.received_on
+        )
+        for d in case.deadlines
+    ]
     return {
         "reference": case.reference,
         "title": case.title,
@@ -157,9 +173,11 @@ def issue_views(issues: Sequence[Issue]) -> list[read_models.Issue]:
             title=i.title,
             chapters=list(i.chapters),
             decision=i.decision,
-            decided_on=i.decided_on,
+            decided_on=shown(i.decided_on, i.decided_precision) if i.decided_on else None,
+            decided_precision=i.decided_precision.value,
             outcome=i.outcome,
-            outcome_on=i.outcome_on,
+            outcome_on=shown(i.outcome_on, i.outcome_precision) if i.outcome_on else None,
+            outcome_precision=i.outcome_precision.value,
         )
         for i in issues
     ]

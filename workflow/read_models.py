@@ -115,6 +115,16 @@ class Fact(ReadModel):
     recorded_at: Instant = Field(description="When it was recorded (ISO 8601 with offset).")
 
 
+ReportDay = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
+        "case knows no more.",
+    ),
+]
+
+
 class Issue(ReadModel):
     """One issue of a case: an allegation tied to Guidelines chapters, accepted or not, with
     its own outcome."""
@@ -125,9 +135,21 @@ class Issue(ReadModel):
         description="The Guidelines chapters it concerns (ids such as `human_rights`)."
     )
     decision: IssueDecision = Field(description="undecided, accepted or not_accepted.")
-    decided_on: date | None = Field(description="The day of the decision (NCP local); null while undecided.")
+    decided_on: ReportDay | None = Field(
+        description="The day of the decision (NCP local), or only its month (YYYY-MM) when that "
+        "is all that is known (`decided_precision`); null while undecided."
+    )
+    decided_precision: Literal["day", "month"] = Field(
+        description="How precisely the day of the decision is known: `day`, or `month` (an "
+        "imported issue decided `2007-09`)."
+    )
     outcome: IssueOutcome | None = Field(description="What came of an accepted issue; null until recorded.")
-    outcome_on: date | None = Field(description="The day of the outcome (NCP local).")
+    outcome_on: ReportDay | None = Field(
+        description="The day of the outcome (NCP local), or only its month (YYYY-MM): `outcome_precision`."
+    )
+    outcome_precision: Literal["day", "month"] = Field(
+        description="How precisely the day of the outcome is known: `day` or `month`."
+    )
 
 
 class CaseIssues(ReadModel):
@@ -136,16 +158,6 @@ class CaseIssues(ReadModel):
 
     reference: str = Field(description="The case reference.")
     issues: list[Issue] = Field(description="The case's issues by number.")
-
-
-ReportDay = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
-        description="A day (YYYY-MM-DD, NCP local), or only its month (YYYY-MM) when an imported "
-        "case knows no more.",
-    ),
-]
 
 
 class CaseCore(ReadModel):

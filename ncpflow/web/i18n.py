@@ -5,9 +5,11 @@ that word a page from the one catalogue (`translations/`): `gettext` (`_`), `ter
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from states import wording
+from states.deadlines import human_month
 from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
@@ -111,11 +113,18 @@ def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
         msgid = AUDIT_KINDS.get(value)
         return words.gettext(msgid) if msgid else value
 
+    def day(value: str, precision: str = "day") -> str:
+        """A shown date (`2007-09-14`, or `2007-09` with month precision: "Sep 2007")."""
+        if precision == "month":
+            return human_month(date.fromisoformat(f"{value}-01"), words)
+        return value
+
     functions: dict[str, Callable[..., str]] = {
         "gettext": words.gettext,
         "ngettext": words.ngettext,
         "term": term,
         "party_type": party_type,
         "kind": kind,
+        "day": day,
     }
     return functions

@@ -203,3 +203,78 @@ def test_only_an_admin_may_import_and_a_conflict_is_409(admin_api: tuple[Api, di
     assert post(api, admin, TEXT).status_code == 200
     conflict = post(api, admin, TEXT.replace("Forced relocation", "Relocation"))
     assert conflict.status_code == 409 and conflict.json()["error"] == "conflict"
+
+
+# ---- an issue known to the month only -------------------------------------------------------------
+
+
+def with_month_issue(folder: Path) -> Path:
+    """Line 6 of the fixture (accepted 2008-09, concluded 2009-10) with one accepted issue."""
+    case = json.loads(TEXT.splitlines()[5])
+    case["issues"] = [
+        {"title": "Child labour", "chapters": ["human_rights"], "accepted": True, "result": "agreement"}
+    ]
+    path = folder / "month.jsonl"
+    path.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_issue_decided_in_a_month_is_listed_as_that_month_on_the_command_line(
+    ncp: InProcessCli, tmp_path: Path
+) -> None:
+    """`case issue list --json` gives `2008-09` with `month` precision, the text "Sep 2008",
+    never the invented `2008-09-01`."""
+    made = ncp.json("case", "import", str(with_month_issue(tmp_path)), "--actor", "importer", "--json")
+    ref = made["cases"][0]["reference"]
+    (issue,) = ncp.json("case", "issue", "list", ref, "--json")["issues"]
+    assert (issue["decided_on"], issue["decided_precision"]) == ("2008-09", "month")
+    assert (issue["outcome_on"], issue["outcome_precision"]) == ("2009-10", "month")
+    assert ncp.json("case", "show", ref, "--json")["issues"] == [issue]
+    for words in (ncp("case", "issue", "list", ref).stdout, ncp("case", "show", ref).stdout):
+        assert "accepted on Sep 2008; outcome: agreement on Oct 2009" in words
+        assert "2008-09-01" not in words and "2009-10-01" not in words
+
+
+def test_an_issue_decided_in_a_month_is_that_month_through_the_api_and_on_the_page(
+    admin_api: tuple[Api, dict[str, str]], tmp_path: Path
+) -> None:
+    """`GET /api/cases/{ref}/issues` gives `2008-09`; the case page says "Sep 2008" and, in
+    Norwegian, "september 2008"; a day-precise issue keeps its day."""
+    api, admin = admin_api
+    made = post(api, admin, with_month_issue(tmp_path).read_text(encoding="utf-8"))
+    assert made.status_code == 200, made.text
+    ref = made.json()["cases"][0]["reference"]
+    (issue,) = api.client.get(f"/api/cases/{ref}/issues", headers=admin).json()["issues"]
+    assert (issue["decided_on"], issue["decided_precision"], issue["outcome_on"]) == (
+        "2008-09",
+        "month",
+        "2009-10",
+    )
+    assert api.client.get(f"/api/cases/{ref}", headers=admin).json()["issues"] == [issue]
+    pages = {lang: api.client.get(f"/cases/{ref}?lang={lang}", headers=admin).text for lang in ("en", "nb")}
+    cards = {lang: text[text.index('id="issues"') :].split("</section>")[0] for lang, text in pages.items()}
+    assert "(Sep 2008)" in cards["en"] and "(Oct 2009)" in cards["en"]
+    assert "(september 2008)" in cards["nb"] and "2008-09-01" not in cards["nb"]
+    day = post(api, admin, TEXT.splitlines()[8])  # NO-2011-09: its issues decided on a day
+    assert day.status_code == 200, day.text
+    other = day.json()["cases"][0]["reference"]
+    issues = api.client.get(f"/api/cases/{other}/issues", headers=admin).json()["issues"]
+    assert [(i["decided_on"], i["decided_precision"]) for i in issues] == [("2012-03-19", "day")] * 2
+
+
+def test_a_deadline_counted_from_a_month_of_receipt_says_it_is_about_that(
+    ncp: InProcessCli, admin_api: tuple[Api, dict[str, str]]
+) -> None:
+    """A case received `1999-05`: its deadline from receipt is explained as "about: ..." on the
+    command line and through the API, "omtrent: ..." on the Norwegian page; a case received on
+    a day is not."""
+    assert ncp("case", "import", str(FIXTURE), "--actor", "importer").returncode == 0
+    month = ncp.json("case", "show", "NCP-1999-001", "--json")["deadlines"]
+    assert month[0]["explanation"].startswith("about: received 1 May 1999")
+    day = ncp.json("case", "show", "NCP-2011-001", "--json")["deadlines"]
+    assert not any(d["explanation"].startswith("about") for d in day)
+    api, admin = admin_api
+    assert post(api, admin, TEXT).status_code == 200
+    shown = api.client.get("/api/cases/NCP-1999-001", headers=admin).json()["deadlines"]
+    assert shown[0]["explanation"] == month[0]["explanation"]
+    assert "omtrent: mottatt 1. mai 1999" in api.client.get("/cases/NCP-1999-001?lang=nb", headers=admin).text

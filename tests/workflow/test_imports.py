@@ -470,8 +470,8 @@ def test_issues_come_in_as_the_cases_issues_dated_by_their_milestones(services: 
     shown = case_issues(uow=services.uow, reference=line.reference)
     issues = [(i.number, i.decision, i.decided_on, i.outcome, i.outcome_on) for i in shown.issues]
     assert issues == [
-        (1, "accepted", date(2012, 3, 19), "agreement", date(2013, 2, 11)),
-        (2, "not_accepted", date(2012, 3, 19), None, None),
+        (1, "accepted", "2012-03-19", "agreement", "2013-02-11"),
+        (2, "not_accepted", "2012-03-19", None, None),
     ]
     oecd = {row["reference"]: row for row in reports.oecd(uow=services.uow, settings=services.settings)}
     assert oecd[line.reference]["partially_accepted"] is True

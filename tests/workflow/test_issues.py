@@ -47,8 +47,8 @@ def test_an_issue_is_added_decided_and_concluded_with_one_audit_entry_each(servi
     _case, view = cases.show(reference=ref)
     assert view.version == 1 and view.state == "received"
     assert [(i.number, i.decision, i.decided_on, i.outcome) for i in view.issues] == [
-        (1, "accepted", date(2025, 4, 1), "agreement"),
-        (2, "not_accepted", date(2025, 6, 2), None),
+        (1, "accepted", "2025-04-01", "agreement"),
+        (2, "not_accepted", "2025-06-02", None),
     ]
     listed = cases.issues(reference=ref)
     assert listed.reference == ref and listed.issues == view.issues

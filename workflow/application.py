@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from states.checkpoints import Checkpoint
     from states.issues import Issue
     from states.members import MemberChanges
+    from states.procedure import Procedure
     from states.signatures import Signer
     from states.users import ApiToken
     from workflow import read_models
@@ -64,11 +65,12 @@ class Application:
     def policy(self) -> Policy:
         return self.settings.policy
 
-    def words(self, language: str) -> Translator:
-        """The catalogue for `language`, wording the configured procedure's names from its labels."""
+    def words(self, language: str, *, procedure: Procedure | None = None) -> Translator:
+        """The catalogue for `language`, wording a procedure's names from its labels: the
+        configured procedure's, or `procedure`'s (a case's pinned version)."""
         from workflow import procedures
 
-        return procedures.words(self.policy.procedure, language)
+        return procedures.words(procedure or self.policy.procedure, language)
 
     def today(self) -> date:
         """The NCP-local date of the application's clock."""

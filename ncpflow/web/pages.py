@@ -38,7 +38,7 @@ from states.precision import Precision
 from states.procedure import Procedure
 from states.users import User
 from translations import translator
-from workflow import commands, procedures, read_models, views
+from workflow import commands, read_models, views
 from workflow.application import Application
 from workflow.signin import Attempt, Outcome
 
@@ -537,7 +537,7 @@ def case_page(request: Request, ref: str, user: User) -> Response:
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
-    words = procedures.words(case.procedure, lang)  # the case's own procedure names its states
+    words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
     return _render(
         request,
         "case.html",

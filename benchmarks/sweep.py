@@ -59,6 +59,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from states.durations import Duration  # noqa: E402
+from workflow.procedures import DEFAULT, shipped  # noqa: E402
 
 NOW = datetime(2026, 6, 15, 7, 0, tzinfo=UTC)  # 09:00 in Oslo
 TODAY = date(2026, 6, 15)
@@ -198,6 +199,7 @@ def populate(path: Path, total: int) -> dict[str, Any]:
     conn.execute("PRAGMA cache_size=-200000")
     conn.execute("BEGIN")
     ids = range(1, total + 1)
+    procedure = shipped(DEFAULT)
 
     def case_rows() -> Iterator[tuple[Any, ...]]:
         for i in ids:
@@ -221,14 +223,21 @@ def populate(path: Path, total: int) -> dict[str, Any]:
                 None,
                 None if closed else MEMBERS[i % len(MEMBERS)],
                 5 if closed else 2,
+                procedure.id,
+                procedure.version,
             )
 
     conn.executemany(
         "INSERT INTO cases (id, reference, title, state, outcome, scope, received_at, "
         "received_on, last_event_at, timezone, roll_to_working_day, holiday_country, themes, "
-        "host_countries, sector, lead_member, version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "host_countries, sector, lead_member, version, procedure_id, procedure_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         case_rows(),
+    )
+    # Every case pins the shipped procedure version, stored as the first opened case stores it.
+    conn.execute(
+        "INSERT INTO procedure_versions (id, version, sha256, content, stored_at) VALUES (?, ?, ?, ?, ?)",
+        (procedure.id, procedure.version, procedure.sha256, procedure.text, instant(TODAY)),
     )
 
     def party_rows() -> Iterator[tuple[Any, ...]]:

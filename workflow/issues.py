@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from states import issues as rules
 from states import records
 from states.case import Case
-from states.errors import ACTOR, REASON, Input
+from states.errors import ACTOR, REASON
 from states.issues import Issue
 from states.limits import NAME_MAX, check_optional, check_text
 from workflow import inputs
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from states.records import AuditRecord
 
 log = get_logger("ncpflow.issues")
-
-AT = Input("", "at")
 
 
 def add_issue(
@@ -150,7 +148,7 @@ def _change(
         now = clock.now()
         case = tx.cases.get(reference)
         issue = rules.find(tx.issues.of_case(reference), number, reference=reference)
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now, what=AT)
+        when = inputs.resolve_when(at, calendar=case.calendar, now=now, what=inputs.AT)
         changed = change(issue, case, case.calendar.local_date(when))
         tx.issues.save(reference, changed)
         entry = record(changed, now)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from states import case as core
-from states import records
+from states import records, wording
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor, require_text
 from states.errors import REASON, ConflictError, Input, InvalidInputError
 from states.lifecycle import Trigger
@@ -110,7 +110,7 @@ def open_case(
             at=received_at,
             from_state=None,
             to_state=case.state,
-            reason="submission registered",
+            reason=wording.OPENED,
             record=records.Opened.of(
                 event,
                 title=title,

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from states import case as core
 from states import issues as rules
-from states import records
+from states import records, wording
 from states.alerts import horizon, rungs_to_fire
 from states.calendar import CalendarRule
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
 log = get_logger("ncpflow.imports")
 
-OPENED_REASON = "submission registered (imported)"
+OPENED_REASON = wording.OPENED_BY_IMPORT
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def replay(case: CaseLine, *, reference: str, policy: Policy, actor: str, now: d
                 current,
                 trigger=milestone.trigger,
                 actor=actor,
-                reason=milestone.reason or "imported",
+                reason=milestone.reason or wording.IMPORTED,
                 at=at,
                 policy=policy,
                 outcome=milestone.outcome,

@@ -125,6 +125,7 @@ def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
         "term": term,
         "party_type": party_type,
         "kind": kind,
+        "reason": lambda value: wording.reason(value, words),
         "day": day,
     }
     return functions

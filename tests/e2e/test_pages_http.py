@@ -590,3 +590,14 @@ def test_the_audit_trail_shows_each_entry_in_the_ncps_local_time_with_its_zone(s
     assert page.status_code == 200
     stamp = datetime.fromisoformat(opened.at).astimezone(ZoneInfo("Europe/Oslo"))
     assert f">{stamp.strftime('%Y-%m-%d %H:%M')} {stamp.tzname()}</time>" in page.text
+
+
+def test_the_reasons_ncpflow_writes_itself_are_worded_in_the_page_language(site: Site) -> None:
+    """"submission registered" is stored in English; the nb audit trail says "klage registrert"."""
+    ref = site.case("System reason", date(2025, 3, 3))
+    site.user("aud", "auditor")
+    site.sign_in("aud")
+    nb = site.client.get(f"/audit?case={ref}&lang=nb").text
+    assert "klage registrert" in nb and "submission registered" not in nb
+    en = site.client.get(f"/audit?case={ref}&lang=en").text
+    assert "submission registered" in en

@@ -593,7 +593,7 @@ def test_the_audit_trail_shows_each_entry_in_the_ncps_local_time_with_its_zone(s
 
 
 def test_the_reasons_ncpflow_writes_itself_are_worded_in_the_page_language(site: Site) -> None:
-    """"submission registered" is stored in English; the nb audit trail says "klage registrert"."""
+    """ "submission registered" is stored in English; the nb audit trail says "klage registrert"."""
     ref = site.case("System reason", date(2025, 3, 3))
     site.user("aud", "auditor")
     site.sign_in("aud")

@@ -8,7 +8,7 @@ Also: who takes part in a case (its panel), and what bringing config's members i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -237,7 +237,9 @@ class MemberChanges:
     def empty(self) -> bool:
         return not (self.added or self.changed or self.deactivated or self.reactivated or self.reordered)
 
-    def describe(self, *, tr: Translator = ENGLISH) -> str:
+    def describe(self, *, tr: Translator = ENGLISH, field: Callable[[str], str] = str) -> str:
+        """What changed, in `tr`'s words; each changed field named by `field` (stored text: its
+        plain name)."""
         words = rotation_phrases(tr)
         if self.empty:
             return words.no_changes
@@ -245,7 +247,7 @@ class MemberChanges:
         if self.added:
             parts.append(words.added.format(members=", ".join(self.added)))
         for member, fields in self.changed.items():
-            parts.append(words.changed.format(member=member, fields=", ".join(fields)))
+            parts.append(words.changed.format(member=member, fields=", ".join(map(field, fields))))
         if self.reactivated:
             parts.append(words.reactivated.format(members=", ".join(self.reactivated)))
         if self.deactivated:

@@ -34,6 +34,8 @@ class RotationPhrases:
     chose: str  # {member} {note} {rule}
     skipped: str  # {text} {skipped}
     no_active: str
+    no_active_members: str
+    no_duty: str  # {skipped}
     no_eligible: str
     no_eligible_skipped: str  # {skipped}
     leads_next: str  # {note}
@@ -67,6 +69,8 @@ def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
         chose=tr.gettext("chose {member} ({note}; rule: {rule})"),
         skipped=tr.gettext("{text}; skipped {skipped}"),
         no_active=tr.gettext("no active members to choose from"),
+        no_active_members=tr.gettext("no active members"),
+        no_duty=tr.gettext("nobody can take duty ({skipped})"),
         no_eligible=tr.gettext("no eligible member"),
         no_eligible_skipped=tr.gettext("no eligible member ({skipped})"),
         leads_next=tr.gettext("leads the next case: {note}"),

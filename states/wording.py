@@ -66,6 +66,15 @@ OUTCOME_NAMES: dict[str, str] = {
     "withdrawn": N_("withdrawn"),
     "transferred": N_("transferred"),
 }
+# A party's type (states.case's PartyType), by its stored value.
+PARTY_TYPES: dict[str, str] = {
+    "individual": N_("individual"),
+    "ngo": N_("NGO"),
+    "trade_union": N_("trade union"),
+    "community": N_("community"),
+    "academic": N_("academic"),
+    "other": N_("other"),
+}
 DEADLINE_STATUSES: dict[str, str] = {
     "open": N_("open"),
     "met": N_("met"),
@@ -178,6 +187,12 @@ SYSTEM_REASONS = frozenset({OPENED, OPENED_BY_IMPORT, IMPORTED})
 def reason(value: str, tr: Translator = ENGLISH) -> str:
     """An audit entry's reason in `tr`'s words when ncpflow wrote it, else as it was given."""
     return tr.gettext(value) if value in SYSTEM_REASONS else value
+
+
+def party_type(value: str, tr: Translator = ENGLISH) -> str:
+    """A party's type in `tr`'s words; one no table knows with spaces for its underscores."""
+    msgid = PARTY_TYPES.get(value)
+    return tr.gettext(msgid) if msgid else value.replace("_", " ")
 
 
 def term(value: str, tr: Translator = ENGLISH) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from states import records
+from states import audit_wording, records
 from states.case import Case, Policy, require_actor, require_text
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
@@ -304,9 +304,11 @@ def reassign(
                     },
                 ),
             )
-        explanation = f"reassigned by {actor}: {reason}"
+        explanation = audit_wording.REASSIGNED.format(actor=actor, reason=reason)
         if blocking:
-            explanation += f" (override: {'; '.join(str(s) for s in blocking)})"
+            explanation = audit_wording.OVERRIDDEN.format(
+                text=explanation, skipped="; ".join(str(s) for s in blocking)
+            )
         if case.lead_member is not None:
             tx.members.give_up(case_ref=reference, member_id=case.lead_member, at=now, kind="reassigned")
         tx.members.record(
@@ -531,7 +533,7 @@ def unavailable_leads(tx: Transaction, *, now: datetime) -> list[LeadProblem]:
         problems = (
             reasons_not_to_lead(member, parties=case.parties, on=today)
             if member is not None
-            else (Skip(case.lead_member, Reason.INACTIVE, "not a known member"),)
+            else (Skip(case.lead_member, Reason.INACTIVE, audit_wording.UNKNOWN_MEMBER),)
         )
         if problems:
             found.append(LeadProblem(case, case.lead_member, problems))
@@ -584,7 +586,7 @@ def alert_unavailable_leads(
                 at=now,
                 from_state=problem.case.state,
                 to_state=problem.case.state,
-                reason=f"the lead may no longer lead the case: {reason}",
+                reason=audit_wording.LEAD_GONE.format(problems=reason),
                 record=entry,
             )
             alerted.append(entry.to_data())

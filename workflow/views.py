@@ -48,7 +48,7 @@ def case_view(
 ) -> read_models.Case:
     """What `case show --json` prints, redacted for a viewer who may not see identities;
     deadline explanations in `language` (the API keeps the English default)."""
-    lead = rotation_views.lead_view(uow=uow, case=case)
+    lead = rotation_views.lead_view(uow=uow, case=case, language=language)
     with uow.read() as tx:
         issues = tx.issues.of_case(case.reference)
     return _case_view(

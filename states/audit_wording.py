@@ -106,8 +106,11 @@ REASSIGNED = N_("reassigned by {actor}: {reason}")
 OVERRIDDEN = N_("{text} (override: {skipped})")
 UNKNOWN_MEMBER = N_("not a known member")
 SET_BY_HAND = N_("set outside the rotation")
+RESTARTED = N_("clock restarted")  # a resume without a reason of its own
 NO_MEMBERS = N_("no members in the database; run `ncpflow members sync`")
-_SIMPLE = frozenset({*wording.SYSTEM_REASONS, REVEALED, WRONG_PASSWORD, WRONG_CODE, SET_BY_HAND, NO_MEMBERS})
+_SIMPLE = frozenset(
+    {*wording.SYSTEM_REASONS, REVEALED, WRONG_PASSWORD, WRONG_CODE, SET_BY_HAND, NO_MEMBERS, RESTARTED}
+)
 
 # The words shown for the stored ones.
 _ALERT_WORDS = {
@@ -218,6 +221,7 @@ def candidate_note(note: str, tr: Translator) -> str | None:
         en.never_led: words.never_led,
         en.duty_lead: words.duty_lead,
         en.never_on_duty: words.never_on_duty,
+        en.on_duty_now: words.on_duty_now,
     }
     if note in fixed:
         return fixed[note]
@@ -334,6 +338,17 @@ def _listed_skips(text: str, tr: Translator) -> str | None:
     return "; ".join(worded)
 
 
+def skips(skipped: Sequence[Skip], tr: Translator = ENGLISH) -> str:
+    """Reasons not to lead, as stored ("member-b: on leave ..."), in `tr`'s words ("; " between)."""
+    worded = _skips(skipped, tr)
+    return "; ".join(str(s) for s in (skipped if worded is None else worded))
+
+
+def reassignment(text: str, tr: Translator = ENGLISH) -> str | None:
+    """A reassignment's stored explanation in `tr`'s words; None when it is not one."""
+    return _reassigned(text, tr)
+
+
 def _reassigned(text: str, tr: Translator) -> str | None:
     """A reassignment's explanation ("reassigned by chair: workload") in `tr`'s words."""
     override = unformat(OVERRIDDEN, text)
@@ -377,9 +392,11 @@ def _notified(_record: records.Notified, text: str, tr: Translator) -> str | Non
 
 
 def _synced(record: records.MembersSynced, text: str, tr: Translator) -> str | None:
+    # The data's keys may be in another order than the text named them (canonical JSON).
+    changed = dict(sorted(record.changed.items(), key=lambda item: text.find(f"{item[0]}: ")))
     changes = MemberChanges(
         added=record.added,
-        changed=record.changed,
+        changed=changed,
         deactivated=record.deactivated,
         reactivated=record.reactivated,
         reordered=record.reordered,

@@ -248,6 +248,7 @@ def choose_duty(
 
     The member on duty now is considered last, so duty passes on whenever anyone else can take it.
     """
+    words = rotation_phrases()  # stored: English
     active = [m for m in members if m.active]
     order = [m for m in duty_order(active, duty=None, last_on_duty=last_on_duty) if m.id != current] + [
         m for m in active if m.id == current
@@ -259,10 +260,10 @@ def choose_duty(
         if away is None:
             chosen = member.id
             break
-        skipped.append(Skip(member.id, Reason.ON_LEAVE, f"on leave {away}"))
+        skipped.append(Skip(member.id, Reason.ON_LEAVE, words.on_leave.format(period=away.describe())))
     return DutyDecision(
         candidates=tuple(
-            Candidate(m.id, "on duty now" if m.id == current else _duty_note(m, None, last_on_duty))
+            Candidate(m.id, words.on_duty_now if m.id == current else _duty_note(m, None, last_on_duty))
             for m in order
         ),
         skipped=tuple(skipped),

@@ -30,6 +30,7 @@ class RotationPhrases:
     duty_lead: str
     last_on_duty: str  # {since}
     never_on_duty: str
+    on_duty_now: str
     duty_lead_inactive: str
     chose: str  # {member} {note} {rule}
     skipped: str  # {text} {skipped}
@@ -65,6 +66,7 @@ def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
         duty_lead=tr.gettext("the duty lead"),
         last_on_duty=tr.gettext("last on duty from {since}"),
         never_on_duty=tr.gettext("never on duty"),
+        on_duty_now=tr.gettext("on duty now"),
         duty_lead_inactive=tr.gettext("the duty lead, inactive (no longer in the configuration)"),
         chose=tr.gettext("chose {member} ({note}; rule: {rule})"),
         skipped=tr.gettext("{text}; skipped {skipped}"),

@@ -8,7 +8,8 @@ Every decision is an audit entry naming the candidates, the skips with reasons, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,8 +18,9 @@ from states import audit_wording, records
 from states.case import Case, Policy, require_actor, require_text
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
-from states.messages import N_
+from states.messages import N_, Translator
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
+from translations import translator
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
 from workflow.logging import get_logger
@@ -29,6 +31,14 @@ log = get_logger("ncpflow.rotation")
 
 
 # -- notices ----------------------------------------------------------------------------------
+
+Worded = Callable[[Translator], str]  # a notice's reason in its recipient's words
+
+
+def _words_of(decision: LeadDecision) -> Worded:
+    """A lead decision (stored: English) in a recipient's words."""
+    stored = records.Decision.of(decision)
+    return lambda tr: audit_wording.decision(stored, tr)
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,10 @@ class Notices:
         kind: str,
         case: Case,
         recipients: Sequence[Recipient],
-        reason: str,
+        reason: Worded,
         now: datetime,
     ) -> list[str]:
+        """One e-mail per recipient, in their language: `reason` worded in it."""
         unique: dict[str, Recipient] = {}
         for recipient in recipients:
             unique.setdefault(recipient.address.lower(), recipient)
@@ -71,7 +82,7 @@ class Notices:
                     "reference": case.reference,
                     "title": case.title,
                     "received": case.received_on,
-                    "reason": reason,
+                    "reason": reason(translator(recipient.language)),
                     "recipient_name": recipient.name,
                     "ncp_name": self.settings.ncp.name_in(recipient.language),
                 },
@@ -97,7 +108,7 @@ def _notify_decision(
     case: Case,
     members: Sequence[Member],
     chosen: str | None,
-    reason: str,
+    reason: Worded,
     now: datetime,
 ) -> list[str]:
     """The new lead hears they lead; when nobody can, the chair and the secretariat hear why."""
@@ -225,7 +236,7 @@ def record_new_case(
         skipped=decision.skipped,
     )
     notified = _notify_decision(
-        tx, notices, case=case, members=members, chosen=decision.chosen, reason=decision.explain(), now=now
+        tx, notices, case=case, members=members, chosen=decision.chosen, reason=_words_of(decision), now=now
     )
     tx.audit.append(
         case_ref=case.reference,
@@ -316,7 +327,13 @@ def reassign(
         )
         saved = tx.cases.save(replace(case, lead_member=to), previous=case)
         notified = _notify_decision(
-            tx, notices, case=saved, members=members, chosen=to, reason=explanation, now=now
+            tx,
+            notices,
+            case=saved,
+            members=members,
+            chosen=to,
+            reason=lambda tr: audit_wording.reassignment(explanation, tr) or explanation,
+            now=now,
         )
         tx.audit.append(
             case_ref=reference,
@@ -390,7 +407,7 @@ def recuse(
             case=saved,
             members=members,
             chosen=decision.chosen,
-            reason=decision.explain(),
+            reason=_words_of(decision),
             now=now,
         )
         tx.audit.append(
@@ -572,7 +589,12 @@ def alert_unavailable_leads(
             reason = "; ".join(str(s) for s in fresh)
             recipients = notices.to_chairs(members) or notices.to_secretariat()
             notified = notices.queue(
-                tx, kind="lead_unavailable", case=problem.case, recipients=recipients, reason=reason, now=now
+                tx,
+                kind="lead_unavailable",
+                case=problem.case,
+                recipients=recipients,
+                reason=functools.partial(audit_wording.skips, fresh),
+                now=now,
             )
             entry = records.LeadAlert(
                 problem.case.reference,

@@ -607,8 +607,10 @@ class CaseUseCases(_Group):
         open_only: bool = False,
         limit: int = 50,
         offset: int = 0,
+        language: str = "en",
     ) -> read_models.CasePage:
-        """One page of cases as `viewer` may see them; filtered and paged in the database."""
+        """One page of cases as `viewer` may see them; filtered and paged in the database;
+        explanations and pseudonyms in `language` (the pages)."""
         from workflow import views
 
         return views.case_page(
@@ -622,6 +624,7 @@ class CaseUseCases(_Group):
             limit=limit,
             offset=offset,
             states=self._app.policy.procedure.states,
+            language=language,
         )
 
     def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
@@ -744,8 +747,9 @@ class AuditUseCases(_Group):
         offset: int = 0,
         before: int | None = None,
         newest_first: bool = False,
+        language: str = "en",
     ) -> read_models.AuditPage:
-        """A page of the log as `viewer` may read it."""
+        """A page of the log as `viewer` may read it (pseudonyms in `language`)."""
         from workflow import views
 
         return views.audit_page(
@@ -757,6 +761,7 @@ class AuditUseCases(_Group):
             offset=offset,
             before=before,
             newest_first=newest_first,
+            language=language,
         )
 
     def kinds(self) -> list[str]:

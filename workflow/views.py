@@ -52,7 +52,12 @@ def case_view(
     with uow.read() as tx:
         issues = tx.issues.of_case(case.reference)
     return _case_view(
-        case, lead, issues, today=today, language=language, redaction=redactions.read_for_viewer(uow, viewer)
+        case,
+        lead,
+        issues,
+        today=today,
+        language=language,
+        redaction=redactions.read_for_viewer(uow, viewer, language),
     )
 
 
@@ -90,6 +95,7 @@ def case_page(
     limit: int = 50,
     offset: int = 0,
     states: Iterable[str] = tuple(State),
+    language: str = "en",
 ) -> read_models.CasePage:
     """One page of cases, oldest first; filtering, counting and paging happen in the database;
     `state` one of `states` (the configured procedure's)."""
@@ -103,8 +109,8 @@ def case_page(
             limit=limit,
             offset=offset,
         )
-        redaction = redactions.for_viewer(tx, viewer)
-        leads = rotation_views.lead_views(uow=uow, cases=cases)
+        redaction = redactions.for_viewer(tx, viewer, language)
+        leads = rotation_views.lead_views(uow=uow, cases=cases, language=language)
         issues = tx.issues.of_cases([c.reference for c in cases])
     return read_models.CasePage(
         total=total,
@@ -116,7 +122,7 @@ def case_page(
                 leads[c.reference],
                 issues.get(c.reference, ()),
                 today=today,
-                language="en",
+                language=language,
                 redaction=redaction,
             )
             for c in cases
@@ -152,6 +158,7 @@ def audit_page(
     offset: int = 0,
     before: int | None = None,
     newest_first: bool = False,
+    language: str = "en",
 ) -> read_models.AuditPage:
     """A page of the audit log, read in the database: oldest first after `offset`, or newest
     first below seq `before` (the audit page's "older" link)."""
@@ -161,7 +168,7 @@ def audit_page(
         entries = tx.audit.page(
             case_ref=case_ref, kind=kind, limit=limit, offset=offset, before=before, newest_first=newest_first
         )
-        redaction = redactions.for_viewer(tx, viewer)
+        redaction = redactions.for_viewer(tx, viewer, language)
     return read_models.AuditPage(
         limit=limit, offset=offset, items=[entry_view(e, redaction) for e in entries]
     )
@@ -172,7 +179,7 @@ def members_page(
 ) -> tuple[read_models.Members, read_models.Rotation]:
     """The members page's two views (`members list`, `rotation show`), redacted for a viewer
     who may not see identities: a member's declared conflict may name a confidential party."""
-    redaction = redactions.read_for_viewer(uow, viewer)
+    redaction = redactions.read_for_viewer(uow, viewer, language)
     members = rotation_views.members_view(uow=uow, clock=clock, settings=settings, language=language)
     rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings, language=language)
     return redacted(members, redaction), redacted(rotation, redaction)

@@ -104,7 +104,9 @@ def _timeline(
 @router.get("/", response_class=HTMLResponse)
 @guard(Action.READ_CASES)
 def dashboard(request: Request, user: User) -> Response:
-    page = application_of(request).cases.page(viewer=user, open_only=True, limit=DASHBOARD_LIMIT)
+    page = application_of(request).cases.page(
+        viewer=user, open_only=True, limit=DASHBOARD_LIMIT, language=language(request)
+    )
     rows: list[dict[str, Any]] = []
     for item in page.items:
         upcoming = item.next_due
@@ -143,7 +145,7 @@ def case_page(request: Request, ref: str, user: User) -> Response:
         return response
     lang = language(request)
     view = app.cases.view(case=case, viewer=user, language=lang)
-    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
+    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000, language=lang).items
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states

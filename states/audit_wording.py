@@ -18,15 +18,18 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from states import records, wording
+from states import wording
 from states.durations import Duration
 from states.errors import InvalidInputError
 from states.members import MEMBER_FIELDS, MemberChanges, Reason, Skip
 from states.messages import ENGLISH, N_, Translator
 from states.rotation import DUTY_RULE, PER_CASE_RULE, Candidate, DutyDecision, LeadDecision, LeadRecord
 from states.rotation_wording import rotation_phrases, rule_label
+
+if TYPE_CHECKING:  # the records (and the events they read) load with the first entry worded
+    from states import records
 
 # -- the kinds of entry ---------------------------------------------------------------------------
 
@@ -293,19 +296,23 @@ def decision(stored: records.Decision, tr: Translator = ENGLISH) -> str:
 def lead_record(record: LeadRecord, tr: Translator = ENGLISH) -> str:
     """Why a case's lead leads it (a stored lead decision) in `tr`'s words: the rotation's choice
     rebuilt from its parts (the member chosen, the skips), or a reassignment by hand."""
-    text = record.explanation
+    return _lead_words(record.explanation, record.member_id, record.skipped, tr)
+
+
+@lru_cache(maxsize=4096)  # a page of cases words each lead's decision; most are worded before
+def _lead_words(text: str, member_id: str | None, skipped: tuple[Skip, ...], tr: Translator) -> str:
     if text in _SIMPLE:
         return tr.gettext(text)
     words = rotation_phrases(tr)
-    skips = "; ".join(str(s) for s in record.skipped)
+    skips = "; ".join(str(s) for s in skipped)
     head = text
     if skips:
         values = unformat(rotation_phrases(ENGLISH).skipped, text)
         if values is None or values["skipped"] != skips:
             return text
         head = values["text"]
-    worded_skips = _skips(record.skipped, tr)
-    worded_head = _chosen(head, record.member_id, tr)
+    worded_skips = _skips(skipped, tr)
+    worded_head = _chosen(head, member_id, tr)
     if worded_head is None or worded_skips is None:
         return (_reassigned(text, tr) if not skips else None) or text
     if not skips:
@@ -487,6 +494,8 @@ def reason(kind: str, text: str | None, data: Mapping[str, Any], tr: Translator 
     worder = _WORDERS.get(kind)
     if worder is None:
         return text
+    from states import records
+
     try:
         record = records.parse(kind, data)
     except records.RecordError:

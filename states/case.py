@@ -13,21 +13,25 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from states.calendar import CalendarRule
-from states.deadlines import Deadline, human_date
+from states.deadlines import Deadline
 from states.durations import Duration
 from states.errors import (
     ACTOR,
     REASON,
+    Day,
     Input,
     InvalidInputError,
     OutcomeError,
     StepRefusedError,
+    Term,
     TransitionNotAllowedError,
+    Wording,
+    as_is,
 )
 from states.facts import Fact, latest, open_facts
 from states.guards import GUARDS, GuardContext
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
-from states.messages import N_
+from states.messages import ENGLISH, N_, Translator
 from states.pauses import Pause
 from states.precision import Precision
 from states.procedure import Procedure, Transition
@@ -292,6 +296,17 @@ def _guard_failure(row: Transition, policy: Policy, case: Case) -> str | None:
     return None
 
 
+NOT_HERE = N_("the case is {state}; '{trigger}' applies only in {states}")
+
+
+def not_here(case: Case, trigger: str, tr: Translator = ENGLISH, terms: Wording = as_is) -> str:
+    """Why `trigger` cannot fire in the case's state at all, each name worded by `terms`."""
+    sources = sorted({t.source for t in case.procedure.transitions if t.trigger == trigger})
+    return tr.gettext(NOT_HERE).format(
+        state=terms(case.state), trigger=terms(trigger), states=", ".join(map(terms, sources))
+    )
+
+
 def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
     """Every trigger of the case's procedure, whether it may fire now, and if not, why."""
     procedure = case.procedure
@@ -299,9 +314,7 @@ def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
     for trigger in procedure.triggers:
         row = procedure.find(case.state, trigger)
         if row is None:
-            sources = sorted({t.source for t in procedure.transitions if t.trigger == trigger})
-            why = f"the case is {case.state}; '{trigger}' applies only in {', '.join(sources)}"
-            options.append(TriggerOption(trigger, False, None, (), why, ""))
+            options.append(TriggerOption(trigger, False, None, (), not_here(case, trigger), ""))
             continue
         why_not = _guard_failure(row, policy, case)
         options.append(
@@ -336,9 +349,14 @@ def advance(
         raise StepRefusedError(
             reference=case.reference,
             state=case.state,
-            problem=f"the case is paused since "
-            f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
-            f"({case.open_pause.reason}); resume it before '{trigger}'",
+            problem=Input(
+                N_("the case is paused since {since} ({reason}); resume it before '{trigger}'"),
+                params={
+                    "since": Day(case.calendar.local_date(case.open_pause.started_at)),
+                    "reason": case.open_pause.reason,
+                    "trigger": Term(trigger),
+                },
+            ),
         )
     procedure = case.procedure
     row = procedure.find(case.state, trigger)

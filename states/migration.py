@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from states.case import Case, Policy, entering, require_actor, require_text
-from states.deadlines import human_date
-from states.errors import REASON, Input, InvalidInputError, StepRefusedError
+from states.errors import REASON, Day, Input, InvalidInputError, StepRefusedError
 from states.events import DeadlineMet, DeadlineStarted
 from states.messages import N_
 from states.procedure import Procedure
@@ -83,8 +82,10 @@ def migrate(
         raise StepRefusedError(
             reference=case.reference,
             state=case.state,
-            problem=f"the case is paused since {human_date(case.calendar.local_date(pause.started_at))} "
-            f"({pause.reason}); resume it before migrating",
+            problem=Input(
+                N_("the case is paused since {since} ({reason}); resume it before migrating"),
+                params={"since": Day(case.calendar.local_date(pause.started_at)), "reason": pause.reason},
+            ),
         )
     dest = mapping.get(case.state, case.state)
     if dest not in target.states:

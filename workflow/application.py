@@ -627,8 +627,11 @@ class CaseUseCases(_Group):
             language=language,
         )
 
-    def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
-        """What may happen next to `case`, and why not the rest."""
+    def triggers(
+        self, *, case: Case, language: str | None = None
+    ) -> builtins.list[read_models.TriggerOption]:
+        """What may happen next to `case`, and why not the rest; with a `language` (the pages),
+        every reason in its words, names worded too."""
         from workflow import queries
 
         return queries.triggers_view(case, self._app.policy, language=language)

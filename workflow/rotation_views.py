@@ -11,7 +11,7 @@ from typing import Any
 from states import audit_wording
 from states.case import Case, Policy
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
-from states.messages import Translator
+from states.messages import ENGLISH, Translator
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
 from translations import translator
@@ -171,7 +171,7 @@ def lead_views(
     by_case: dict[str, list[LeadRecord]] = {c.reference: [] for c in cases}
     for record in records:
         by_case[record.case_ref].append(record)
-    tr = translator(language)
+    tr = ENGLISH if language == "en" else translator(language)
     return {c.reference: _lead_view(c, members, by_case[c.reference], tr) for c in cases}
 
 
@@ -184,7 +184,8 @@ def _lead_view(
     )
     latest = records[-1] if records else None
     if latest is not None and latest.member_id == case.lead_member:
-        why: str = audit_wording.lead_record(latest, tr)
+        # Stored in English: worded again only for another language.
+        why: str = latest.explanation if tr is ENGLISH else audit_wording.lead_record(latest, tr)
         how: str | None = latest.kind
     elif not members:
         why, how = tr.gettext(audit_wording.NO_MEMBERS), None

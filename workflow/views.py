@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from states.case import Case, Policy
 from states.chain import AuditEntry
+from states.errors import Input
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
@@ -202,9 +203,17 @@ def may_advance(user: User, case: Case) -> None:
         raise ForbiddenError(
             user.role,
             Action.ADVANCE_ANY_CASE,
-            f"member {user.member_id} does not lead case {case.reference} "
-            f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
-            "handler may advance it",
+            Input(
+                N_(
+                    "member {member} does not lead case {reference} (lead: {lead}); only its lead "
+                    "or a handler may advance it"
+                ),
+                params={
+                    "member": user.member_id,
+                    "reference": case.reference,
+                    "lead": case.lead_member or Input(N_("nobody")),
+                },
+            ),
         )
 
 

@@ -186,9 +186,10 @@ def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
         f"/cases/{ref}/advance", data={"trigger": "publish", "reason": "too early", "csrf_token": token}
     )
     assert answer.status_code == 200 and 'role="alert"' in answer.text
-    # The core's refusal, by its code and parameters, in the page's language (config.toml: nb).
+    # The core's refusal, by its code and parameters, in the page's language (config.toml: nb),
+    # the state and the step in words.
     assert (
-        f"sak {ref} er i fasen &#39;received&#39;: handlingen &#39;publish&#39; er ikke "
+        f"sak {ref} er i fasen &#39;mottatt&#39;: handlingen &#39;Publiser&#39; er ikke "
         "tillatt" in answer.text
     )
     assert "is not allowed" not in answer.text

@@ -234,16 +234,25 @@ def open_case(
         policy.calendar.local_date(check_instant(received_at, "the date of receipt")), "the date of receipt"
     )
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
-        raise InvalidInputError("a case needs at least one submitter")
+        raise InvalidInputError(N_("a case needs at least one submitter"))
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):
-        raise InvalidInputError("a case needs at least one enterprise")
+        raise InvalidInputError(N_("a case needs at least one enterprise"))
     for party in parties:
-        require_text(party.name, f"the {party.role.value}'s name", limit=NAME_MAX)
-        check_optional(party.org_number, f"the organisation number of {party.name}", limit=NAME_MAX)
+        named = (
+            N_("the submitter's name") if party.role is PartyRole.SUBMITTER else N_("the enterprise's name")
+        )
+        require_text(party.name, Input(named), limit=NAME_MAX)
+        check_optional(
+            party.org_number,
+            Input(N_("the organisation number of {name}"), params={"name": party.name}),
+            limit=NAME_MAX,
+        )
     check_optional(details.sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     if received_at > opened_at:
         raise InvalidInputError(
-            f"the date of receipt {received_at.isoformat()} is in the future (now {opened_at.isoformat()})"
+            N_("the date of receipt {received} is in the future (now {now})"),
+            received=received_at.isoformat(),
+            now=opened_at.isoformat(),
         )
     calendar = policy.calendar
     procedure = procedure or policy.procedure
@@ -294,6 +303,16 @@ def _guard_failure(row: Transition, policy: Policy, case: Case) -> str | None:
         if why is not None:
             return why
     return None
+
+
+def out_of_order(case: Case, at: datetime) -> InvalidInputError:
+    """A step dated before the case's last one: refused, steps are recorded in order."""
+    return InvalidInputError(
+        N_("case {reference}: {at} is before its last recorded step ({last}); steps are recorded in order"),
+        reference=case.reference,
+        at=at.isoformat(),
+        last=case.last_event_at.isoformat(),
+    )
 
 
 NOT_HERE = N_("the case is {state}; '{trigger}' applies only in {states}")
@@ -373,10 +392,7 @@ def advance(
         )
     recorded = _outcome_for(case, row, outcome)
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
     dest = fire(procedure, case.state, trigger)
     assert dest == row.dest, "the machine and the procedure's transitions disagree"
     label = procedure.triggers[trigger].past.en

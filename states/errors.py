@@ -55,6 +55,22 @@ class Terms:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A value worded in the reader's language (a duration: "3 months", "3 måneder")."""
+
+    words: Callable[[Translator], str]
+
+    def worded(self, tr: Translator = ENGLISH) -> str:
+        return self.words(tr)
+
+    def __str__(self) -> str:
+        return self.worded()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+@dataclass(frozen=True)
 class Day:
     """A date in a message: "2 Mar 2026", "2. mars 2026" in Norwegian."""
 
@@ -112,7 +128,7 @@ def _word(value: object, tr: Translator, naming: Naming, terms: Wording) -> obje
         return terms(value)
     if isinstance(value, Terms):
         return ", ".join(terms(v) for v in value.values)
-    if isinstance(value, Day):
+    if isinstance(value, Day | Phrase):
         return value.worded(tr)
     return value
 

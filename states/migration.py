@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from states.case import Case, Policy, entering, require_actor, require_text
+from states.case import Case, Policy, entering, out_of_order, require_actor, require_text
 from states.errors import REASON, Day, Input, InvalidInputError, StepRefusedError
 from states.events import DeadlineMet, DeadlineStarted
 from states.messages import N_
@@ -96,10 +96,7 @@ def migrate(
             f"with one of its states: {', '.join(target.states)}",
         )
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
     deadlines, met, started = entering(case, target, dest, at=at, label=BASIS_LABEL, policy=policy)
     migrated = replace(
         case,

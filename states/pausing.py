@@ -13,26 +13,23 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from states.case import Case, require_actor, require_text
-from states.deadlines import Deadline, Extension, human_date
+from states.case import Case, out_of_order, require_actor, require_text
+from states.deadlines import Deadline, Extension
 from states.durations import Duration
-from states.errors import REASON, Input, InvalidInputError, StepRefusedError
+from states.errors import REASON, Day, Input, InvalidInputError, Phrase, StepRefusedError, Term, Terms
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
 from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
 from states.messages import N_
 from states.pauses import Pause, with_pauses
 
 
-def _refuse(case: Case, problem: str) -> StepRefusedError:
-    return StepRefusedError(reference=case.reference, state=case.state, problem=problem)
+def _refuse(case: Case, problem: str, **params: object) -> StepRefusedError:
+    return StepRefusedError(reference=case.reference, state=case.state, problem=Input(problem, params=params))
 
 
 def _in_order(case: Case, at: datetime) -> None:
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
 
 
 def pause(
@@ -45,8 +42,10 @@ def pause(
     if case.is_terminal:
         raise _refuse(case, N_("a closed case has no clock to pause"))
     if case.open_pause is not None:
-        since = human_date(case.calendar.local_date(case.open_pause.started_at))
-        raise _refuse(case, f"already paused since {since} ({case.open_pause.reason})")
+        since = Day(case.calendar.local_date(case.open_pause.started_at))
+        raise _refuse(
+            case, N_("already paused since {since} ({reason})"), since=since, reason=case.open_pause.reason
+        )
     _in_order(case, at)
     pauses = (
         *case.pauses,
@@ -89,12 +88,19 @@ def extend(
     check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:
-        running = ", ".join(d.name for d in case.open_deadlines) or "none"
-        raise _refuse(case, f"deadline '{deadline}' has not started; open now: {running}")
+        running = tuple(d.name for d in case.open_deadlines)
+        raise _refuse(
+            case,
+            N_("deadline '{deadline}' has not started; open now: {running}"),
+            deadline=Term(deadline),
+            running=Terms(running) if running else Input(N_("none")),
+        )
     if not target.is_open:
         raise _refuse(
             case,
-            f"deadline '{deadline}' was met on {target.met_on}; only an open deadline can be extended",
+            N_("deadline '{deadline}' was met on {met_on}; only an open deadline can be extended"),
+            deadline=Term(deadline),
+            met_on=target.met_on,
         )
     _in_order(case, at)
     grown = replace(target, extensions=(*target.extensions, Extension(amount, reason, actor, at)))
@@ -104,7 +110,9 @@ def extend(
         too_late = True
     if too_late:
         raise InvalidInputError(
-            f"deadline '{deadline}' would fall due after {LATEST_DUE.isoformat()}; give a shorter extension"
+            N_("deadline '{deadline}' would fall due after {latest}; give a shorter extension"),
+            deadline=Term(deadline),
+            latest=LATEST_DUE.isoformat(),
         )
     rule = case.procedure.deadlines.get(deadline)
     if rule is not None and rule.max_extension is not None:
@@ -124,7 +132,13 @@ def _within_cap(case: Case, target: Deadline, grown: Deadline, cap: Duration) ->
     if grown.due > furthest.due:
         raise _refuse(
             case,
-            f"deadline '{target.name}' may be extended by {cap.describe()} at most in all under "
-            f"procedure '{case.procedure.id}': to {furthest.due.isoformat()}; this extension would "
-            f"move it to {grown.due.isoformat()}",
+            N_(
+                "deadline '{deadline}' may be extended by {cap} at most in all under procedure "
+                "'{procedure}': to {furthest}; this extension would move it to {due}"
+            ),
+            deadline=Term(target.name),
+            cap=Phrase(cap.describe),
+            procedure=case.procedure.id,
+            furthest=furthest.due.isoformat(),
+            due=grown.due.isoformat(),
         )

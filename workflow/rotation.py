@@ -169,8 +169,11 @@ def sync_members(
 def _member(members: Sequence[Member], member_id: str) -> Member:
     found = next((m for m in members if m.id == member_id), None)
     if found is None:
-        known = ", ".join(m.id for m in members) or "none (run `ncpflow members sync`)"
-        raise InvalidInputError(f"unknown member '{member_id}'; members: {known}")
+        raise InvalidInputError(
+            N_("unknown member '{member}'; members: {known}"),
+            member=member_id,
+            known=", ".join(m.id for m in members) or Input(N_("none (run `ncpflow members sync`)")),
+        )
     return found
 
 
@@ -267,7 +270,7 @@ def _open_case_for_change(tx: Transaction, reference: str) -> Case:
         raise StepRefusedError(
             reference=reference,
             state=case.state,
-            problem="the case is closed; its lead no longer changes",
+            problem=Input(N_("the case is closed; its lead no longer changes")),
         )
     return case
 
@@ -293,7 +296,9 @@ def reassign(
         case = _open_case_for_change(tx, reference)
         if case.lead_member == to:
             raise StepRefusedError(
-                reference=reference, state=case.state, problem=f"{to} already leads the case"
+                reference=reference,
+                state=case.state,
+                problem=Input(N_("{member} already leads the case"), params={"member": to}),
             )
         today = case.calendar.local_date(now)
         blocking = reasons_not_to_lead(
@@ -380,8 +385,10 @@ def recuse(
             raise StepRefusedError(
                 reference=reference,
                 state=case.state,
-                problem=f"{member} does not lead the case (the lead is "
-                f"{case.lead_member or 'nobody'}); only the lead recuses",
+                problem=Input(
+                    N_("{member} does not lead the case (the lead is {lead}); only the lead recuses"),
+                    params={"member": member, "lead": case.lead_member or Input(N_("nobody"))},
+                ),
             )
         tx.members.give_up(case_ref=reference, member_id=member, at=now, kind="recused")
         decision = decide(

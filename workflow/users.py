@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from states import audit_wording, permissions, records
 from states.case import require_actor
 from states.errors import InvalidInputError
+from states.messages import N_
 from states.permissions import Action
 from states.users import ApiToken, Role, User
 from workflow import inputs
@@ -97,19 +98,21 @@ def add_user(
     require_actor(actor)
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
-        raise InvalidInputError("a user name is 1-100 printable characters without spaces")
+        raise InvalidInputError(N_("a user name is 1-100 printable characters without spaces"))
     chosen = inputs.choice(Role, role, "role")
     if chosen is Role.MEMBER and not member_id:
-        raise InvalidInputError("a user with role member needs --member ID (the member it is)")
+        raise InvalidInputError(N_("a user with role member needs --member ID (the member it is)"))
     if chosen is not Role.MEMBER and member_id:
-        raise InvalidInputError("--member goes with role member only")
+        raise InvalidInputError(N_("--member goes with role member only"))
     token = new_token()
     hashed = _hash_password(password) if password is not None else None
     now = clock.now()
     with uow.write() as tx:
         authorise(tx, actor, Action.MANAGE_USERS)
         if member_id is not None and member_id not in {m.id for m in tx.members.all()}:
-            raise InvalidInputError(f"no member with id '{member_id}'; see `ncpflow members list`")
+            raise InvalidInputError(
+                N_("no member with id '{member}'; see `ncpflow members list`"), member=member_id
+            )
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
         listed = tx.users.add_token(name, token_hash(token), at=now)
@@ -128,9 +131,9 @@ def add_user(
 
 def _hash_password(password: str) -> str:
     if len(password) < 8:
-        raise InvalidInputError("a password needs at least 8 characters")
+        raise InvalidInputError(N_("a password needs at least 8 characters"))
     if len(password) > MAX_PASSWORD:
-        raise InvalidInputError(f"a password has at most {MAX_PASSWORD} characters")
+        raise InvalidInputError(N_("a password has at most {limit} characters"), limit=MAX_PASSWORD)
     return _hasher().hash(password)
 
 
@@ -151,7 +154,7 @@ def _on_credentials(name: str, actor: str) -> Action:
 def _existing(tx: Transaction, name: str) -> User:
     user = tx.users.get(name)
     if user is None:
-        raise InvalidInputError(f"no user named '{name}'; see `ncpflow users list`")
+        raise InvalidInputError(N_("no user named '{name}'; see `ncpflow users list`"), name=name)
     return user
 
 
@@ -184,7 +187,12 @@ def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool, ac
         authorise(tx, actor, Action.MANAGE_USERS)
         user = _existing(tx, name)
         if user.disabled == disabled:
-            raise InvalidInputError(f"user '{name}' is already {'disabled' if disabled else 'enabled'}")
+            raise InvalidInputError(
+                N_("user '{name}' is already disabled")
+                if disabled
+                else N_("user '{name}' is already enabled"),
+                name=name,
+            )
         tx.users.set_disabled(name, disabled)
         ended = tx.users.revoke_sessions(name, at=now) if disabled else 0
         record = (records.UserDisabled if disabled else records.UserEnabled)(name, ended)
@@ -236,14 +244,18 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
         _existing(tx, name)
         if token_id is not None and token_id not in {t.id for t in tx.users.tokens(name)}:
             raise InvalidInputError(
-                f"user '{name}' has no token '{token_id}'; see `ncpflow users tokens {name}`"
+                N_("user '{name}' has no token '{token}'; see `ncpflow users tokens {name}`"),
+                name=name,
+                token=token_id,
             )
         count = tx.users.revoke_tokens(name, at=now, token_id=token_id)
         if count == 0:
             raise InvalidInputError(
-                f"token '{token_id}' of {name} is revoked already"
+                N_("token '{token}' of {name} is revoked already")
                 if token_id
-                else f"user '{name}' has no active token"
+                else N_("user '{name}' has no active token"),
+                name=name,
+                token=token_id,
             )
         tx.audit.append(
             case_ref=None,
@@ -289,7 +301,7 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
     with uow.write() as tx:
         authorise(tx, actor, _on_credentials(name, actor))
         if not _existing(tx, name).has_totp:
-            raise InvalidInputError(f"user '{name}' has no second factor enrolled")
+            raise InvalidInputError(N_("user '{name}' has no second factor enrolled"), name=name)
         tx.users.set_totp(name, None)
         tx.users.revoke_sessions(name, at=now)
         tx.audit.append(

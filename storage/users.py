@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from states.errors import Input, InvalidInputError
-from states.messages import N_
+from states.errors import InvalidInputError
 from states.users import ApiToken, Session, User, UserSummary
 from storage.db import Db, columns, read_instant
 from storage.rows import ApiTokenRow, SessionRow, UserRow
@@ -47,9 +46,7 @@ class SqlUserStore:
 
     def add(self, user: User, *, at: datetime) -> None:
         if self.get(user.name) is not None:
-            raise InvalidInputError(
-                N_("{what}: a user named '{name}' already exists"), what=Input("", "name"), name=user.name
-            )
+            raise InvalidInputError(f"a user named '{user.name}' already exists")
         self._db.execute(
             "INSERT INTO users (name, role, member_id, password_hash, disabled, stamp, "
             "created_at) VALUES (:name, :role, :member_id, :password_hash, :disabled, 0, :at)",

@@ -124,6 +124,10 @@ def add_user(
                 what=Input("", "member"),
                 member=member_id,
             )
+        if tx.users.get(name) is not None:
+            raise InvalidInputError(
+                N_("{what}: a user named '{name}' already exists"), what=Input("", "name"), name=name
+            )
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
         listed = tx.users.add_token(name, token_hash(token), at=now) if with_token else None

@@ -308,8 +308,8 @@ class OpenCase(Command):
     enterprises: Parties
     submitters: Parties
     submitter_type: SubmitterType | None = Field(default=None, description="One type for every submitter.")
-    submitter_types: Annotated[list[SubmitterType], Field(max_length=PARTIES_MAX)] = Field(
-        default_factory=list, description="One type for each submitter, in order."
+    submitter_types: Annotated[list[SubmitterType | None], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="One type for each submitter, in order (null: none given)."
     )
     received: When | None = None
     themes: Themes = Field(default_factory=list)
@@ -321,7 +321,10 @@ class OpenCase(Command):
         "continues past June 2023).",
     )
     supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
-    confidential_submitter: bool = False
+    confidential_submitter: bool = Field(default=False, description="Every submitter is confidential.")
+    confidential_submitters: Annotated[list[bool], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="Whether each submitter is confidential, in order."
+    )
     org_numbers: Annotated[dict[Name, Name], Field(max_length=2 * PARTIES_MAX)] = Field(
         default_factory=dict,
         description="Organisation numbers by party name (a submitter or an "
@@ -347,12 +350,27 @@ class OpenCase(Command):
             )
         return types
 
+    @field_validator("confidential_submitters")
+    @classmethod
+    def _flag_each(cls, flags: list[bool], info: ValidationInfo) -> list[bool]:
+        submitters = info.data.get("submitters")
+        if flags and submitters is not None and len(flags) != len(submitters):
+            raise _refuse(
+                N_("{count} {what} values for {submitters} submitters; give one each"),
+                count=len(flags),
+                what=_name(info),
+                submitters=len(submitters),
+            )
+        return flags
+
     @field_validator("org_numbers")
     @classmethod
     def _parties_named(cls, numbers: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         from states.members import normalise_name
 
-        names = [*info.data.get("submitters", ()), *info.data.get("enterprises", ())]
+        if "submitters" not in info.data or "enterprises" not in info.data:
+            return numbers  # the parties are refused themselves: which party a number names is moot
+        names = [*info.data["submitters"], *info.data["enterprises"]]
         by_key = {normalise_name(name): name for name in names}
         found: dict[str, str] = {}
         for name, number in numbers.items():
@@ -370,14 +388,15 @@ class OpenCase(Command):
         from workflow.cases import PartyInput
 
         kinds: list[str | None] = [*self.submitter_types] or ([self.submitter_type] * len(self.submitters))
+        flags = [*self.confidential_submitters] or [False] * len(self.submitters)
         numbers = self.org_numbers
         return {
             "title": self.title,
             "received": self.received,
             "themes": self.themes,
             "submitters": [
-                PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
-                for name, kind in zip(self.submitters, kinds, strict=True)
+                PartyInput(name, kind, self.confidential_submitter or flag, numbers.get(name))
+                for name, kind, flag in zip(self.submitters, kinds, flags, strict=True)
             ],
             "enterprises": [PartyInput(name, org_number=numbers.get(name)) for name in self.enterprises],
             "host_countries": self.host_countries,

@@ -19,7 +19,7 @@ same way, so a page words every refusal in its language (`problems(..., tr=...)`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -301,6 +301,13 @@ class Command(BaseModel):
         return {name: getattr(self, name) for name in type(self).model_fields}
 
 
+def _per_submitter(values: Sequence[object], info: ValidationInfo, message: str) -> None:
+    """Refuse, in `message`'s words, a list given one value per submitter with another count."""
+    submitters = info.data.get("submitters")
+    if values and submitters is not None and len(values) != len(submitters):
+        raise _refuse(message, count=len(values), what=_name(info), submitters=len(submitters))
+
+
 class OpenCase(Command):
     """`case open`, `POST /api/cases`: register a submission."""
 
@@ -334,33 +341,21 @@ class OpenCase(Command):
     @field_validator("submitter_types")
     @classmethod
     def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
-        submitters = info.data.get("submitters")
         if types and info.data.get("submitter_type") is not None:
             raise _refuse(
                 N_("give {one} (one for all) or {what} (one each), not both"),
                 one=Input("", "submitter_type"),
                 what=_name(info),
             )
-        if types and submitters is not None and len(types) != len(submitters):
-            raise _refuse(
-                N_("{count} {what} values for {submitters} submitters; give one for all or one each"),
-                count=len(types),
-                what=_name(info),
-                submitters=len(submitters),
-            )
+        _per_submitter(
+            types, info, N_("{count} {what} values for {submitters} submitters; give one for all or one each")
+        )
         return types
 
     @field_validator("confidential_submitters")
     @classmethod
     def _flag_each(cls, flags: list[bool], info: ValidationInfo) -> list[bool]:
-        submitters = info.data.get("submitters")
-        if flags and submitters is not None and len(flags) != len(submitters):
-            raise _refuse(
-                N_("{count} {what} values for {submitters} submitters; give one each"),
-                count=len(flags),
-                what=_name(info),
-                submitters=len(submitters),
-            )
+        _per_submitter(flags, info, N_("{count} {what} values for {submitters} submitters; give one each"))
         return flags
 
     @field_validator("org_numbers")

@@ -51,6 +51,21 @@ def _summary(page: str) -> list[tuple[str, str]]:
     ]
 
 
+def _sign_in_as(site: Site, role: str, member: str | None = None) -> None:
+    """A new user of `role`, signed in instead of the handler."""
+    users.add_user(
+        uow=site.services.uow,
+        clock=site.services.clock,
+        name=role,
+        role=role,
+        member_id=member,
+        actor="test",
+        password=PASSWORD,
+    )
+    site.client.cookies.clear()
+    assert sign_in(site.client, role, PASSWORD).status_code == 303
+
+
 def _value(page: str, name: str) -> str:
     found = re.search(rf'name="{re.escape(name)}" type="[a-z]+" value="([^"]*)"', page)
     assert found, name
@@ -205,17 +220,7 @@ def test_members_and_auditors_may_not_open_cases(site: Site, role: str) -> None:
     site.client.cookies.set("ncpflow_lang", "en")
     assert 'href="/cases/new"' in site.client.get("/").text  # the handler's nav and dashboard
     token = site.csrf("/cases/new")
-    users.add_user(
-        uow=site.services.uow,
-        clock=site.services.clock,
-        name="other",
-        role=role,
-        member_id="member-c" if role == "member" else None,
-        actor="test",
-        password=PASSWORD,
-    )
-    site.client.cookies.clear()
-    assert sign_in(site.client, "other", PASSWORD).status_code == 303
+    _sign_in_as(site, role, "member-c" if role == "member" else None)
     site.client.cookies.set("ncpflow_lang", "en")
     assert 'href="/cases/new"' not in site.client.get("/").text
     assert site.client.get("/cases/new").status_code == 403
@@ -231,17 +236,7 @@ def test_a_confidential_submitter_typed_in_the_form_is_a_pseudonym_to_auditors(s
     answer = _post(site, FULL)
     reference = answer.headers["location"].removeprefix("/cases/")  # type: ignore[attr-defined]
     assert "Ola Nordmann" in site.client.get(f"/cases/{reference}").text
-    users.add_user(
-        uow=site.services.uow,
-        clock=site.services.clock,
-        name="revisor",
-        role="auditor",
-        member_id=None,
-        actor="test",
-        password=PASSWORD,
-    )
-    site.client.cookies.clear()
-    assert sign_in(site.client, "revisor", PASSWORD).status_code == 303
+    _sign_in_as(site, "auditor")
     page = site.client.get(f"/cases/{reference}").text
     assert "Ola Nordmann" not in page and pseudonym(reference, "Ola Nordmann") in page
     assert "Friends of the Fjord" in page

@@ -14,7 +14,7 @@ Two sources of a member's leave periods and declared conflicts, both counting
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from states import records
 from states.case import require_actor
@@ -41,6 +41,13 @@ from workflow.users import authorise
 log = get_logger("ncpflow.members")
 
 MEMBER = Input("", "member")
+
+
+def _audited(tx: Transaction, *, actor: str, now: datetime, reason: str, record: records.AuditRecord) -> None:
+    """The change's audit entry: of no case, the state of none."""
+    tx.audit.append(
+        case_ref=None, actor=actor, at=now, from_state=None, to_state=None, reason=reason, record=record
+    )
 
 
 def _member(tx: Transaction, member_id: str) -> Member:
@@ -94,12 +101,10 @@ def add_leave(
         setting = tx.members.add_setting(
             member_id=member, kind=SettingKind.LEAVE, reason=reason or "", actor=actor, at=now, leave=period
         )
-        tx.audit.append(
-            case_ref=None,
+        _audited(
+            tx,
             actor=actor,
-            at=now,
-            from_state=None,
-            to_state=None,
+            now=now,
             reason=reason or f"leave of {member} from {first_day} to {last_day} set",
             record=records.MemberLeaveAdded(member, setting.id, first_day, last_day),
         )
@@ -137,12 +142,10 @@ def add_conflict(
         setting = tx.members.add_setting(
             member_id=member, kind=kind, reason=reason, actor=actor, at=now, party=party
         )
-        tx.audit.append(
-            case_ref=None,
+        _audited(
+            tx,
             actor=actor,
-            at=now,
-            from_state=None,
-            to_state=None,
+            now=now,
             reason=reason,
             record=records.MemberConflictAdded(member, setting.id, party.name, party.org_number, soft),
         )
@@ -185,9 +188,7 @@ def remove_setting(
                 setting.kind is SettingKind.SOFT_CONFLICT,
             )
             what = f"conflict of {member} removed"
-        tx.audit.append(
-            case_ref=None, actor=actor, at=now, from_state=None, to_state=None, reason=what, record=record
-        )
+        _audited(tx, actor=actor, now=now, reason=what, record=record)
     log.info(record.kind, member=member, setting=setting_id, actor=actor)
     return setting
 

@@ -10,6 +10,7 @@ hashes: a generated password is shown once, on the answer to the form that made 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -247,20 +248,36 @@ def confirm_disable(request: Request, name: str, user: User) -> Response:
     return _confirm(request, user, name, "disable")
 
 
+Done = Callable[[int | None], str]  # what the flash says, given what the action returned
+
+
+def _act(request: Request, user: User, name: str, act: Callable[[], int | None], done: Done) -> Response:
+    """One action on an existing user: done, then back to the user's page saying what was
+    done; refused, the user's page again (422) saying why."""
+    if _listed(request, name) is None:
+        return _unknown(request, user, name)
+    try:
+        result = act()
+    except NcpflowError as exc:
+        return _refused_on_user(request, user, name, exc)
+    return redirect(_at(name), request, ok=done(result))
+
+
+def _saying(request: Request, message: str, name: str) -> Done:
+    return lambda _: _said(request, message, name=name)
+
+
 @router.post("/admin/users/{name}/disable")
 @guard(Action.MANAGE_USERS)
 def disable(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    if _listed(request, name) is None:
-        return _unknown(request, user, name)
-    try:
-        application_of(request).users.set_disabled(name=name, disabled=True, actor=user.name)
-    except NcpflowError as exc:
-        return _refused_on_user(request, user, name, exc)
-    return redirect(
-        _at(name),
+    users = application_of(request).users
+    return _act(
         request,
-        ok=_said(request, N_("User {name} disabled; their sessions ended"), name=name),
+        user,
+        name,
+        lambda: users.set_disabled(name=name, disabled=True, actor=user.name),
+        _saying(request, N_("User {name} disabled; their sessions ended"), name),
     )
 
 
@@ -268,24 +285,27 @@ def disable(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -
 @guard(Action.MANAGE_USERS)
 def enable(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    if _listed(request, name) is None:
-        return _unknown(request, user, name)
-    try:
-        application_of(request).users.set_disabled(name=name, disabled=False, actor=user.name)
-    except NcpflowError as exc:
-        return _refused_on_user(request, user, name, exc)
-    return redirect(_at(name), request, ok=_said(request, N_("User {name} enabled"), name=name))
+    users = application_of(request).users
+    return _act(
+        request,
+        user,
+        name,
+        lambda: users.set_disabled(name=name, disabled=False, actor=user.name),
+        _saying(request, N_("User {name} enabled"), name),
+    )
 
 
 def _revoke(request: Request, user: User, name: str, token: str | None) -> Response:
-    if _listed(request, name) is None:
-        return _unknown(request, user, name)
-    try:
-        count = application_of(request).users.revoke_token(name=name, token_id=token, actor=user.name)
-    except NcpflowError as exc:
-        return _refused_on_user(request, user, name, exc)
-    said = _words(request).ngettext("{count} token revoked", "{count} tokens revoked", count)
-    return redirect(_at(name), request, ok=str(said).format(count=count))
+    users, words = application_of(request).users, _words(request)
+    return _act(
+        request,
+        user,
+        name,
+        lambda: users.revoke_token(name=name, token_id=token, actor=user.name),
+        lambda count: str(
+            words.ngettext("{count} token revoked", "{count} tokens revoked", count or 0)
+        ).format(count=count),
+    )
 
 
 @router.post("/admin/users/{name}/tokens/{token}/revoke")
@@ -318,10 +338,11 @@ def confirm_remove_totp(request: Request, name: str, user: User) -> Response:
 @guard(Action.MANAGE_USERS)
 def remove_totp(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
     auth.check_csrf(request, csrf_token)
-    if _listed(request, name) is None:
-        return _unknown(request, user, name)
-    try:
-        application_of(request).users.remove_totp(name=name, actor=user.name)
-    except NcpflowError as exc:
-        return _refused_on_user(request, user, name, exc)
-    return redirect(_at(name), request, ok=_said(request, N_("Second factor of {name} removed"), name=name))
+    users = application_of(request).users
+    return _act(
+        request,
+        user,
+        name,
+        lambda: users.remove_totp(name=name, actor=user.name),
+        _saying(request, N_("Second factor of {name} removed"), name),
+    )

@@ -8,7 +8,8 @@ are removed here). Both count for the rotation. The members page shows what a sy
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -26,6 +27,7 @@ from ncpflow.web.pages.common import (
     whole_number,
 )
 from states.errors import NcpflowError
+from states.members import MemberSetting
 from states.messages import N_
 from states.permissions import Action, allows
 from states.users import User
@@ -170,6 +172,33 @@ def _refused(request: Request, user: User, member: str, exc: NcpflowError, form:
     )
 
 
+def _save(
+    request: Request,
+    user: User,
+    member: str,
+    model: type[commands.C],
+    typed: dict[str, str],
+    save: Callable[[commands.C], MemberSetting],
+    said: str,
+) -> Response:
+    """A value from its form (`typed`, by the model's field names; empty: left out): saved and
+    said (`said` over member, start, end), or refused on the member page with what was typed."""
+    try:
+        command = commands.validate(
+            model, {k: v or None for k, v in typed.items()}, spelling(request, LABELS)
+        )
+        made = save(command)
+    except NcpflowError as exc:
+        # Both forms have a reason: each keeps its own.
+        reason_of = "leave_reason" if model is commands.AddLeave else "conflict_reason"
+        kept = {reason_of if k == "reason" else k: v for k, v in typed.items()}
+        return _refused(request, user, member, exc, kept)
+    period = made.leave
+    words = translator(language(request)).gettext(said)
+    ok = words.format(member=member, start=period.start if period else "", end=period.end if period else "")
+    return redirect(_at(member), request, ok=ok)
+
+
 @router.post("/members/{member}/leave")
 @guard(Action.MANAGE_MEMBERS)
 def add_leave(
@@ -183,21 +212,15 @@ def add_leave(
     user: User,
 ) -> Response:
     auth.check_csrf(request, csrf_token)
-    typed = {"first_day": first_day, "last_day": last_day, "leave_reason": reason}
-    try:
-        command = commands.validate(
-            commands.AddLeave,
-            {"first_day": first_day or None, "last_day": last_day or None, "reason": reason or None},
-            spelling(request, LABELS),
-        )
-        application_of(request).members.add_leave(member=member, actor=user.name, **command.arguments())
-    except NcpflowError as exc:
-        return _refused(request, user, member, exc, typed)
-    said = translator(language(request)).gettext(N_("Leave of {member} from {start} to {end} saved"))
-    return redirect(
-        _at(member),
+    members = application_of(request).members
+    return _save(
         request,
-        ok=said.format(member=member, start=command.first_day.isoformat(), end=command.last_day.isoformat()),
+        user,
+        member,
+        commands.AddLeave,
+        {"first_day": first_day, "last_day": last_day, "reason": reason},
+        lambda command: members.add_leave(member=member, actor=user.name, **command.arguments()),
+        N_("Leave of {member} from {start} to {end} saved"),
     )
 
 
@@ -215,20 +238,16 @@ def add_conflict(
     user: User,
 ) -> Response:
     auth.check_csrf(request, csrf_token)
-    typed = {"party_name": party_name, "org_number": org_number, "kind": kind, "conflict_reason": reason}
-    values: dict[str, Any] = {
-        "party_name": party_name or None,
-        "org_number": org_number or None,
-        "kind": kind or None,
-        "reason": reason or None,
-    }
-    try:
-        command = commands.validate(commands.AddConflict, values, spelling(request, LABELS))
-        application_of(request).members.add_conflict(member=member, actor=user.name, **command.arguments())
-    except NcpflowError as exc:
-        return _refused(request, user, member, exc, typed)
-    said = translator(language(request)).gettext(N_("Conflict of {member} saved"))
-    return redirect(_at(member), request, ok=said.format(member=member))
+    members = application_of(request).members
+    return _save(
+        request,
+        user,
+        member,
+        commands.AddConflict,
+        {"party_name": party_name, "org_number": org_number, "kind": kind, "reason": reason},
+        lambda command: members.add_conflict(member=member, actor=user.name, **command.arguments()),
+        N_("Conflict of {member} saved"),
+    )
 
 
 @router.post("/members/{member}/values/{setting}/remove")

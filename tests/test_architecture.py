@@ -171,6 +171,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "AddLeave",
+        "AddConflict",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -191,6 +193,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
+        "UserListed",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

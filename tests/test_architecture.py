@@ -171,6 +171,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "PARTIES_MAX",  # the new-case form: at most so many party rows
+        "refusals",  # the new-case form: a refusal as (field, message) pairs
         "AddLeave",
         "AddConflict",
     },

@@ -1,7 +1,8 @@
 """Bar charts as inline SVG, shared by the report pages and the HTML report files.
 
 Pure: `bars(...)` turns figures into a `Drawing` (the SVG's elements as data: tag, attributes,
-text), `markup(drawing)` writes it out, escaped. Presentation attributes only: no `style`, no
+text); the template `web/templates/_chart.html` writes it out, autoescaped, on the pages and in
+the HTML files alike. Presentation attributes only: no `style`, no
 script, so the pages' Content-Security-Policy (`style-src 'self'`) lets it through. Each drawing
 names itself (`<title>`) and says what it shows (`<desc>`), and is labelled by both (`role="img"`);
 the page puts the same figures in a table beside it. The caller words every label and figure.
@@ -11,15 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 
-WIDTH = 560  # the viewBox's width; the SVG scales to its container (width="100%")
+WIDTH = 480  # the viewBox's width; the SVG scales to its container (width="100%")
 ROW = 26  # one bar's row
 BAR = 16  # a bar's thickness
 FONT = 12
 CHAR = 6.6  # an average character's width at FONT, for the label column
 LABEL_MIN, LABEL_MAX = 80, 230
-VALUE_ROOM = 110  # room right of the longest bar for its figure
+VALUE_ROOM = 100  # room right of the longest bar for its figure
 BAR_FILL = "#2f5f9e"  # 6.4:1 on white (WCAG 1.4.11 asks 3:1 of graphics)
 MARKER = "#b00020"
 INK = "#1a1a1a"
@@ -109,11 +109,12 @@ def bars(
                 ),
             )
         )
+        end = max(length, (item.marker or 0) * scale)  # the figure right of the bar and its marker
         elements.append(
             Element(
                 "text",
                 (
-                    ("x", _n(label_w + length + 5)),
+                    ("x", _n(label_w + end + 5)),
                     ("y", _n(y + 15)),
                     ("font-size", str(FONT - 1)),
                     ("fill", INK),
@@ -152,23 +153,3 @@ def _marker(x: str, y1: float, y2: float) -> Element:
             ("stroke-dasharray", "4,2"),
         ),
     )
-
-
-def markup(drawing: Drawing) -> str:
-    """The drawing as inline SVG, every attribute and text escaped."""
-    ident = escape(drawing.ident)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" '
-        f'viewBox="0 0 {drawing.width} {drawing.height}" role="img" '
-        f'aria-labelledby="{ident}-title {ident}-desc" font-family="system-ui, sans-serif">',
-        f'<title id="{ident}-title">{escape(drawing.title)}</title>',
-        f'<desc id="{ident}-desc">{escape(drawing.description)}</desc>',
-    ]
-    for element in drawing.elements:
-        attributes = "".join(f' {name}="{escape(value)}"' for name, value in element.attributes)
-        if element.text:
-            parts.append(f"<{element.tag}{attributes}>{escape(element.text)}</{element.tag}>")
-        else:
-            parts.append(f"<{element.tag}{attributes}/>")
-    parts.append("</svg>")
-    return "".join(parts)

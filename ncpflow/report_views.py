@@ -32,6 +32,7 @@ from ncpflow.web.i18n import PAGE_TERMS, PARTY_TYPES
 from states import wording
 from states.deadlines import human_date, human_month
 from states.messages import N_, Translator
+from translations import upper_first
 from workflow import read_models
 
 if TYPE_CHECKING:
@@ -66,10 +67,10 @@ class Words:
         self.language, self.tr, self.others = language, tr, tuple(others)
         self.locale = LOCALES.get(language, "en_GB")
 
-    def __call__(self, message: str) -> str:
+    def gettext(self, message: str) -> str:
         return self.tr.gettext(message)
 
-    def plural(self, singular: str, plural: str, n: int) -> str:
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.tr.ngettext(singular, plural, n)
 
     def term(self, value: str) -> str:
@@ -96,7 +97,7 @@ class Words:
         """ "3 of 12 (25 %)"; the count alone when there is nothing to share."""
         if not whole:
             return self.number(part)
-        return self("{part} of {whole} ({percent})").format(
+        return self.gettext("{part} of {whole} ({percent})").format(
             part=self.number(part), whole=self.number(whole), percent=self.percent(part / whole)
         )
 
@@ -104,12 +105,14 @@ class Words:
         """A bar's figure: "3 (25 %)"."""
         if not whole:
             return self.number(part)
-        return self("{count} ({percent})").format(count=self.number(part), percent=self.percent(part / whole))
+        return self.gettext("{count} ({percent})").format(
+            count=self.number(part), percent=self.percent(part / whole)
+        )
 
     def days(self, value: float | None) -> str:
         if value is None:
             return DASH
-        return self.plural("{n} day", "{n} days", 1 if value == 1 else 2).format(n=self.number(value))
+        return self.ngettext("{n} day", "{n} days", 1 if value == 1 else 2).format(n=self.number(value))
 
     def day(self, value: str | None) -> str:
         """A report's date (ISO; `2007-02` when known to the month only) as the language writes it."""
@@ -120,14 +123,14 @@ class Words:
         return human_date(date.fromisoformat(value), self.tr)
 
     def yes_no(self, value: bool) -> str:
-        return self("yes") if value else self("no")
+        return self.gettext("yes") if value else self.gettext("no")
 
     def edition(self, value: str) -> str:
-        return self(EDITION_BOTH) if value == "both" else value
+        return self.gettext(EDITION_BOTH) if value == "both" else value
 
     def named(self, table: Mapping[str, str], value: str) -> str:
         msgid = table.get(value)
-        return self(msgid) if msgid else value.replace("_", " ")
+        return self.gettext(msgid) if msgid else value.replace("_", " ")
 
 
 def words_for(app: Application, language: str) -> Words:
@@ -175,6 +178,10 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     empty: str  # said when there are no rows
 
+    def labelled(self) -> list[list[tuple[Column, Cell]]]:
+        """Each row's cells with their columns (a stacked row labels each cell)."""
+        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+
 
 @dataclass(frozen=True)
 class Section:
@@ -206,14 +213,25 @@ def _n(words: Words, value: float | None) -> Cell:
 
 
 def _table(words: Words, columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> Table:
-    return Table(tuple(columns), tuple(tuple(row) for row in rows), words("Nothing to report."))
+    return Table(tuple(columns), tuple(tuple(row) for row in rows), words.gettext("Nothing to report."))
+
+
+def _drawn(drawing: Drawing) -> Drawing | None:
+    """The chart, when it has something to show (a bar or a marker above zero)."""
+    shown = any(
+        dict(element.attributes).get("width", "0") != "0" or element.tag == "line"
+        for element in drawing.elements
+    )
+    return drawing if shown else None
 
 
 def _approximate_note(words: Words, included: bool) -> str:
     return (
-        words("Day counts from dates known to the month only are approximate and counted in the medians.")
+        words.gettext(
+            "Day counts from dates known to the month only are approximate and counted in the medians."
+        )
         if included
-        else words(
+        else words.gettext(
             "Day counts from dates known to the month only are approximate and left out of the medians."
         )
     )
@@ -226,14 +244,16 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
     """`report timelines`: per stage and per case, days used against the indicative timeline."""
     year = report.get("year")
     cases = _int(report.get("cases"))
-    title = words("Timeline compliance, {year}").format(year=year if year is not None else words("all years"))
+    title = words.gettext("Timeline compliance, {year}").format(
+        year=year if year is not None else words.gettext("all years")
+    )
     notes = (
-        words.plural(
+        words.ngettext(
             "Computed from the audit log on {day}: {n} case received.",
             "Computed from the audit log on {day}: {n} cases received.",
             cases,
         ).format(day=words.day(report.get("as_of")), n=words.number(cases)),
-        words(
+        words.gettext(
             "Days used run from a stage's start to its end (or to the report's day), less the days "
             "the case was paused."
         ),
@@ -241,15 +261,15 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
     )
     totals: Mapping[str, Mapping[str, Any]] = report.get("totals") or {}
     stage_columns = (
-        Column(words("Stage")),
-        Column(words("Finished"), numeric=True),
-        Column(words("Still running"), numeric=True),
-        Column(words("Met"), numeric=True),
-        Column(words("Exceeded"), numeric=True),
-        Column(words("Met in time"), numeric=True, csv=words("Met in time (%)")),
-        Column(words("Median days used"), numeric=True),
-        Column(words("90th percentile of days used"), numeric=True),
-        Column(words("Approximate"), numeric=True),
+        Column(words.gettext("Stage")),
+        Column(words.gettext("Finished"), numeric=True),
+        Column(words.gettext("Still running"), numeric=True),
+        Column(words.gettext("Met"), numeric=True),
+        Column(words.gettext("Exceeded"), numeric=True),
+        Column(words.gettext("Met in time"), numeric=True, csv=words.gettext("Met in time (%)")),
+        Column(words.gettext("Median days used"), numeric=True),
+        Column(words.gettext("90th percentile of days used"), numeric=True),
+        Column(words.gettext("Approximate"), numeric=True),
     )
     stage_rows = []
     for stage, total in totals.items():
@@ -270,8 +290,8 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
         )
     chart = bars(
         "chart-timelines",
-        words("Median days used per stage"),
-        words(
+        words.gettext("Median days used per stage"),
+        words.gettext(
             "Bars: the median days the finished stages used; dashed lines: the indicative timeline. "
             "The table below gives the same figures."
         ),
@@ -284,20 +304,20 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
             )
             for stage, total in totals.items()
         ],
-        marker_label=words("indicative timeline"),
+        marker_label=words.gettext("indicative timeline"),
     )
     case_columns = (
-        Column(words("Reference")),
-        Column(words("Stage")),
-        Column(words("Start")),
-        Column(words("End")),
-        Column(words("Days used"), numeric=True),
-        Column(words("Paused days"), numeric=True),
-        Column(words("Indicative days"), numeric=True),
-        Column(words("Extensions"), numeric=True),
-        Column(words("Days added by extensions"), numeric=True),
-        Column(words("Status")),
-        Column(words("Approximate")),
+        Column(words.gettext("Reference")),
+        Column(words.gettext("Stage")),
+        Column(words.gettext("Start")),
+        Column(words.gettext("End")),
+        Column(words.gettext("Days used"), numeric=True),
+        Column(words.gettext("Paused days"), numeric=True),
+        Column(words.gettext("Indicative days"), numeric=True),
+        Column(words.gettext("Extensions"), numeric=True),
+        Column(words.gettext("Days added by extensions"), numeric=True),
+        Column(words.gettext("Status")),
+        Column(words.gettext("Approximate")),
     )
     case_rows = []
     for row in report.get("stages") or ():
@@ -315,7 +335,7 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
                 _n(words, row.get("extensions")),
                 _n(words, row.get("extension_days")),
                 Cell(words.named(STATUSES, status), flag="exceeded" if status == "exceeded" else ""),
-                Cell(words("approximate") if row.get("approximate") else ""),
+                Cell(words.gettext("approximate") if row.get("approximate") else ""),
             )
         )
     per_case = _table(words, case_columns, case_rows)
@@ -324,11 +344,11 @@ def timelines(report: Mapping[str, Any], words: Words) -> ReportView:
         notes=notes,
         sections=(
             Section(
-                words("Per stage"),
-                chart=chart if totals else None,
+                words.gettext("Per stage"),
+                chart=_drawn(chart),
                 table=_table(words, stage_columns, stage_rows),
             ),
-            Section(words("Per case and stage"), table=per_case),
+            Section(words.gettext("Per case and stage"), table=per_case),
         ),
         data=per_case,
         filename=f"ncpflow-timelines-{year if year is not None else 'all-years'}",
@@ -378,8 +398,8 @@ def annual(report: Mapping[str, Any], words: Words, names: Mapping[str, str] | N
             if key == "partially_accepted"
             else words.number(value if isinstance(value, int | float) else None)
         )
-        figure_rows.append((Cell(words(label)), Cell(text, value)))
-        data_rows.append((Cell(words(label)), Cell(words.number(value), value)))
+        figure_rows.append((Cell(words.gettext(label)), Cell(text, value)))
+        data_rows.append((Cell(words.gettext(label)), Cell(words.number(value), value)))
 
     def shares(
         counts: Mapping[str, int], whole: int, name: Callable[[str], str], what: str
@@ -391,71 +411,89 @@ def annual(report: Mapping[str, Any], words: Words, names: Mapping[str, str] | N
             data_rows.append((Cell(f"{what}: {name(key)}"), Cell(words.number(n), n)))
         return rows, drawn
 
-    outcome_rows, outcome_bars = shares(outcome_counts(report), concluded, words.term, words("Final outcome"))
+    outcome_rows, outcome_bars = shares(
+        outcome_counts(report), concluded, words.term, words.gettext("Final outcome")
+    )
     result_rows, _ = shares(
         report.get("mediation_results_of_examined") or {},
         examined,
         words.term,
-        words("Mediation result of an examined case"),
+        words.gettext("Mediation result of an examined case"),
     )
     edition_rows, _ = shares(
-        report.get("guidelines_editions") or {}, received, words.edition, words("Guidelines edition")
+        report.get("guidelines_editions") or {},
+        received,
+        words.edition,
+        upper_first(words.gettext("Guidelines edition")),
     )
     lead_rows, _ = shares(
-        report.get("leads") or {}, received, lambda member: names.get(member, member), words("Cases led")
+        report.get("leads") or {},
+        received,
+        lambda member: names.get(member, member),
+        words.gettext("Cases led"),
     )
-    count = Column(words("Cases"), numeric=True)
+    count = Column(words.gettext("Cases"), numeric=True)
     chart = bars(
         "chart-outcomes",
-        words("Concluded cases by final outcome"),
-        words(
+        words.gettext("Concluded cases by final outcome"),
+        words.gettext(
             "One bar per final outcome: the cases concluded in the year with it, and their share of "
             "the cases concluded. The table below gives the same figures."
         ),
         outcome_bars,
     )
     return ReportView(
-        title=words("Annual report {year}").format(year=year),
+        title=words.gettext("Annual report {year}").format(year=year),
         notes=(
-            words("Computed from the audit log on {day}.").format(day=words.day(report.get("as_of"))),
+            words.gettext("Computed from the audit log on {day}.").format(day=words.day(report.get("as_of"))),
             _approximate_note(words, bool(report.get("approximate_included"))),
         ),
         sections=(
             Section(
-                words("The year in figures"),
+                words.gettext("The year in figures"),
                 table=_table(
-                    words, (Column(words("Figure")), Column(words("Value"), numeric=True)), figure_rows
+                    words,
+                    (Column(words.gettext("Figure")), Column(words.gettext("Value"), numeric=True)),
+                    figure_rows,
                 ),
             ),
             Section(
-                words("Concluded cases by final outcome"),
-                notes=(words("Shares are of the cases concluded in the year, other than not accepted."),),
-                chart=chart if outcome_bars else None,
-                table=_table(words, (Column(words("Final outcome")), count), outcome_rows),
+                words.gettext("Concluded cases by final outcome"),
+                notes=(
+                    words.gettext("Shares are of the cases concluded in the year, other than not accepted."),
+                ),
+                chart=_drawn(chart),
+                table=_table(words, (Column(words.gettext("Final outcome")), count), outcome_rows),
             ),
             Section(
-                words("Examined cases by mediation result"),
+                words.gettext("Examined cases by mediation result"),
                 notes=(
-                    words(
+                    words.gettext(
                         "Cases that went to examination this year, by how good offices ended; their "
                         "determinations count when the examination concludes."
                     ),
                 ),
-                table=_table(words, (Column(words("Mediation result")), count), result_rows),
+                table=_table(words, (Column(words.gettext("Mediation result")), count), result_rows),
             ),
             Section(
-                words("Cases received by Guidelines edition"),
-                table=_table(words, (Column(words("Guidelines edition")), count), edition_rows),
-            ),
-            Section(
-                words("Leads per member"),
-                notes=(words("The lead of each case received in the year."),),
+                words.gettext("Cases received by Guidelines edition"),
                 table=_table(
-                    words, (Column(words("Member")), Column(words("Cases led"), numeric=True)), lead_rows
+                    words, (Column(upper_first(words.gettext("Guidelines edition"))), count), edition_rows
+                ),
+            ),
+            Section(
+                words.gettext("Leads per member"),
+                notes=(words.gettext("The lead of each case received in the year."),),
+                table=_table(
+                    words,
+                    (Column(words.gettext("Member")), Column(words.gettext("Cases led"), numeric=True)),
+                    lead_rows,
                 ),
             ),
         ),
-        data=_table(words, (Column(words("Figure")), Column(words("Value"), numeric=True)), data_rows),
+        data=_table(
+            words, (Column(words.gettext("Figure")), Column(words.gettext("Value"), numeric=True)), data_rows
+        ),
         filename=f"ncpflow-annual-{year}",
         language=words.language,
     )
@@ -474,19 +512,19 @@ def rotation(report: read_models.RotationReport, words: Words) -> ReportView:
     over (by reason) and the open caseload now."""
     start = report.since.isoformat() if report.since else None
     end = report.until.isoformat() if report.until else None
-    period = words("{start} to {end}").format(
-        start=words.day(start) if start else words("the start"),
-        end=words.day(end) if end else words("today"),
+    period = words.gettext("{start} to {end}").format(
+        start=words.day(start) if start else words.gettext("the start"),
+        end=words.day(end) if end else words.gettext("today"),
     )
     led_total = sum(row.led for row in report.members)
     columns = (
-        Column(words("Member")),
-        Column(words("Active")),
-        Column(words("Cases led"), numeric=True),
-        Column(words("Share of the cases led"), csv=words("Share of the cases led (%)")),
-        Column(words("Given up")),
-        Column(words("Passed over")),
-        Column(words("Open cases led now"), numeric=True),
+        Column(words.gettext("Member")),
+        Column(words.gettext("Active")),
+        Column(words.gettext("Cases led"), numeric=True),
+        Column(words.gettext("Share of the cases led"), csv=words.gettext("Share of the cases led (%)")),
+        Column(words.gettext("Given up")),
+        Column(words.gettext("Passed over")),
+        Column(words.gettext("Open cases led now"), numeric=True),
     )
     rows = [
         (
@@ -503,8 +541,8 @@ def rotation(report: read_models.RotationReport, words: Words) -> ReportView:
     members = _table(words, columns, rows)
     chart = bars(
         "chart-rotation",
-        words("Cases led per member"),
-        words(
+        words.gettext("Cases led per member"),
+        words.gettext(
             "One bar per member: the cases given to them to lead in the period, and their share. "
             "The table below gives the same figures."
         ),
@@ -512,25 +550,25 @@ def rotation(report: read_models.RotationReport, words: Words) -> ReportView:
     )
     skips = _table(
         words,
-        (Column(words("Reason")), Column(words("Times"), numeric=True)),
+        (Column(words.gettext("Reason")), Column(words.gettext("Times"), numeric=True)),
         [
             (Cell(words.named(SKIP_REASONS, reason)), _n(words, n))
             for reason, n in report.skips_by_reason.items()
         ],
     )
     return ReportView(
-        title=words("Rotation of the lead, {period}").format(period=period),
+        title=words.gettext("Rotation of the lead, {period}").format(period=period),
         notes=(
-            words.plural(
+            words.ngettext(
                 "{n} lead decision in the period.", "{n} lead decisions in the period.", report.decisions
             ).format(n=words.number(report.decisions)),
-            words("Decisions that found nobody to lead: {n}. Open cases without a lead now: {open}.").format(
-                n=words.number(report.without_lead), open=words.number(report.open_without_lead)
-            ),
+            words.gettext(
+                "Decisions that found nobody to lead: {n}. Open cases without a lead now: {open}."
+            ).format(n=words.number(report.without_lead), open=words.number(report.open_without_lead)),
         ),
         sections=(
-            Section(words("Cases led per member"), chart=chart if report.members else None, table=members),
-            Section(words("Passed over, by reason"), table=skips),
+            Section(words.gettext("Cases led per member"), chart=_drawn(chart), table=members),
+            Section(words.gettext("Passed over, by reason"), table=skips),
         ),
         data=members,
         filename="ncpflow-rotation" + "".join(f"-{day}" for day in (start, end) if day),
@@ -577,11 +615,11 @@ def _issue(words: Words, issue: Mapping[str, Any]) -> str:
 
 def _review(words: Words, review: Mapping[str, Any]) -> str:
     by = review.get("by")
-    text = words("requested {day}").format(day=words.day(review.get("requested")))
+    text = words.gettext("requested {day}").format(day=words.day(review.get("requested")))
     if by:
         text += f" ({words.named({**PARTY_TYPES, **PAGE_TERMS}, str(by))})"
     if review.get("concluded"):
-        text += ", " + words("concluded {day}").format(day=words.day(review["concluded"]))
+        text += ", " + words.gettext("concluded {day}").format(day=words.day(review["concluded"]))
     return text
 
 
@@ -617,15 +655,15 @@ def oecd(rows: Sequence[Mapping[str, Any]], year: int | None, words: Words) -> R
     keys = [key for key in OECD_COLUMNS if not rows or key in rows[0]]
     table = _table(
         words,
-        [Column(words(OECD_COLUMNS[key])) for key in keys],
+        [Column(upper_first(words.gettext(OECD_COLUMNS[key]))) for key in keys],
         [[_oecd_cell(words, key, row.get(key)) for key in keys] for row in rows],
     )
     return ReportView(
-        title=words("OECD database fields, {year}").format(
-            year=year if year is not None else words("all years")
+        title=words.gettext("OECD database fields, {year}").format(
+            year=year if year is not None else words.gettext("all years")
         ),
         notes=(),
-        sections=(Section(words("One row per case"), table=table),),
+        sections=(Section(words.gettext("One row per case"), table=table),),
         data=table,
         filename=f"ncpflow-oecd-{year if year is not None else 'all-years'}",
         language=words.language,

@@ -171,6 +171,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "ReportYear",  # the report pages' choosers
+        "ReportPeriod",
+        "Refused",  # validate's refusal, worded by the page
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -191,6 +194,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
+        "RotationReport",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -237,6 +237,16 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/audit"): (Action.READ_AUDIT,),
     ("GET", "/audit/export.jsonl"): (Action.EXPORT_AUDIT,),
     ("GET", "/members"): (Action.READ_MEMBERS,),
+    ("GET", "/reports"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
 }
 
 

@@ -512,7 +512,7 @@ def rotation(report: read_models.RotationReport, words: Words) -> ReportView:
     over (by reason) and the open caseload now."""
     start = report.since.isoformat() if report.since else None
     end = report.until.isoformat() if report.until else None
-    period = words.gettext("{start} to {end}").format(
+    period = words.gettext("from {start} to {end}").format(
         start=words.day(start) if start else words.gettext("the start"),
         end=words.day(end) if end else words.gettext("today"),
     )

@@ -236,7 +236,7 @@ def test_the_rotation_view_words_kinds_and_reasons_and_shares_the_cases_led() ->
         }
     )
     view = report_views.rotation(report, NORSK)
-    assert view.title == "Rotasjon av saksansvar, 1. jan. 2025 til i dag"
+    assert view.title == "Rotasjon av saksansvar, fra 1. jan. 2025 til i dag"
     members, skips = (section.table for section in view.sections)
     assert members is not None and skips is not None
     chair, other = ([cell.text for cell in row] for row in members.rows)

@@ -242,14 +242,14 @@ def test_the_rotation_page_words_lead_decisions_and_skip_reasons(reports: Report
     the period chooser keeps the days asked for."""
     page = reports.get("/reports/rotation?from=2025-01-01&to=2025-12-31&lang=en")
     text = _visible(page)
-    assert "Rotation of the lead, 1 Jan 2025 to 31 Dec 2025" in text
+    assert "Rotation of the lead, from 1 Jan 2025 to 31 Dec 2025" in text
     assert 'value="2025-01-01"' in page and 'value="2025-12-31"' in page
     assert "recused: 1" in text and "recused from the case: 1" in text
     assert re.search(r"\d+ of 5 \(\d+%\)", text), text  # four cases opened, one handed on
     assert '<title id="chart-rotation-title">Cases led per member</title>' in page
     assert not RAW.search(text), RAW.search(text)
     norsk = _visible(reports.get("/reports/rotation?lang=nb"))
-    assert "Rotasjon av saksansvar, starten til i dag" in norsk
+    assert "Rotasjon av saksansvar, fra starten til i dag" in norsk
     assert "trådt til side i saken: 1" in norsk and "Forbigått, etter grunn" in norsk
 
 

@@ -1,7 +1,8 @@
 """The reports in the app: timelines, annual and rotation, as pages and as downloads.
 
 Each page words its report (`ncpflow.report_views`) in the page's language and shows it as the
-HTML file does (`ncpflow.report_html.body`): notes, charts with their tables. The year and the
+HTML file does (the templates `_report_body.html` and `_chart.html`): notes, charts with their
+tables. The year and the
 period are chosen with plain GET forms, checked by the input models (`workflow.commands`
 `ReportYear`, `ReportPeriod`); a bad value answers 422, the page in its language naming the
 field. Downloads: the same report as a self-contained HTML file or as CSV, in the language
@@ -21,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from ncpflow import report_html, report_views
 from ncpflow.report_views import ReportView
 from ncpflow.web.auth import application_of
-from ncpflow.web.pages.common import guard, language, query, render
+from ncpflow.web.pages.common import Page, guard, language, query, render
 from states.messages import N_
 from states.permissions import Action
 from states.users import User
@@ -31,8 +32,9 @@ from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
 
-# The choosers' fields by their labels on the page.
+# The choosers' fields by their labels on the page, and by their names in the URL.
 LABELS = {"year": N_("Year"), "since": N_("From"), "until": N_("To")}
+IN_URL = {"since": "from", "until": "to"}
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,11 @@ class Chosen:
     problem: str = ""
 
 
-def _choose(request: Request, model: type[commands.Command], fields: Mapping[str, str]) -> Chosen:
+def _choose(request: Request, model: type[commands.Command]) -> Chosen:
     """`model` from the query (its fields by their names in the URL: `from` for `since`)."""
-    typed = {name: (request.query_params.get(param) or "")[:100] for name, param in fields.items()}
+    typed = {
+        name: (request.query_params.get(IN_URL.get(name, name)) or "")[:100] for name in model.model_fields
+    }
     tr = translator(language(request))
     try:
         made = commands.validate(model, {name: value or None for name, value in typed.items()}, _spell(tr))
@@ -76,7 +80,7 @@ def _page(
 ) -> Response:
     """The report's page: its chooser, its downloads and its body; 422 and the chooser with the
     typed values when the choice was refused."""
-    params = {("from" if k == "since" else "to" if k == "until" else k): v for k, v in chosen.typed.items()}
+    params = {IN_URL.get(name, name): value for name, value in chosen.typed.items()}
     lang = language(request)
     downloads = [
         (label, f"/reports/{report}.{suffix}?" + query(**params, lang=lang))
@@ -101,19 +105,16 @@ def _page(
 
 
 def _download(view: ReportView, suffix: str) -> Response:
+    """The report as a file to keep: `ncpflow-annual-2025-nb.html`, `...csv`."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{view.filename}-{view.language}.{suffix}"',
+        "Cache-Control": "no-store",
+    }
     if suffix == "csv":
-        body, media = report_views.csv_text(view), "text/csv; charset=utf-8"
-    else:
-        body, media = report_html.document(view), "text/html; charset=utf-8"
-    return Response(
-        body,
-        media_type=media,
-        headers={
-            "Content-Disposition": f'attachment; filename="{view.filename}-{view.language}.{suffix}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+        return Response(report_views.csv_text(view), media_type="text/csv; charset=utf-8", headers=headers)
+    # A file of its own (inline CSS, no script), never run as a page of the app's origin.
+    headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+    return Response(report_html.document(view), media_type="text/html; charset=utf-8", headers=headers)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def _serve(request: Request, user: User, report: Report, suffix: str | None = No
 
 
 def _year(request: Request) -> Chosen:
-    return _choose(request, commands.ReportYear, {"year": "year"})
+    return _choose(request, commands.ReportYear)
 
 
 def _this_year(request: Request) -> Chosen:
@@ -151,7 +152,7 @@ def _this_year(request: Request) -> Chosen:
 
 
 def _period(request: Request) -> Chosen:
-    return _choose(request, commands.ReportPeriod, {"since": "from", "until": "to"})
+    return _choose(request, commands.ReportPeriod)
 
 
 TIMELINES = Report(
@@ -186,55 +187,17 @@ def reports_index(request: Request, user: User) -> Response:
     return render(request, "reports.html", user, "reports")
 
 
-@router.get("/reports/timelines", response_class=HTMLResponse)
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def timelines_page(request: Request, user: User) -> Response:
-    return _serve(request, user, TIMELINES)
+def _endpoint(report: Report, suffix: str | None) -> Page:
+    """The route of `report`'s page (`suffix` None) or of its download (html, csv)."""
+
+    def endpoint(request: Request, user: User) -> Response:
+        return _serve(request, user, report, suffix)
+
+    endpoint.__name__ = f"report_{report.name}_{suffix or 'page'}"
+    return guard(Action.READ_REPORTS, one_snapshot=True)(endpoint)
 
 
-@router.get("/reports/timelines.html")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def timelines_html(request: Request, user: User) -> Response:
-    return _serve(request, user, TIMELINES, "html")
-
-
-@router.get("/reports/timelines.csv")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def timelines_csv(request: Request, user: User) -> Response:
-    return _serve(request, user, TIMELINES, "csv")
-
-
-@router.get("/reports/annual", response_class=HTMLResponse)
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def annual_page(request: Request, user: User) -> Response:
-    return _serve(request, user, ANNUAL)
-
-
-@router.get("/reports/annual.html")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def annual_html(request: Request, user: User) -> Response:
-    return _serve(request, user, ANNUAL, "html")
-
-
-@router.get("/reports/annual.csv")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def annual_csv(request: Request, user: User) -> Response:
-    return _serve(request, user, ANNUAL, "csv")
-
-
-@router.get("/reports/rotation", response_class=HTMLResponse)
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def rotation_page(request: Request, user: User) -> Response:
-    return _serve(request, user, ROTATION)
-
-
-@router.get("/reports/rotation.html")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def rotation_html(request: Request, user: User) -> Response:
-    return _serve(request, user, ROTATION, "html")
-
-
-@router.get("/reports/rotation.csv")
-@guard(Action.READ_REPORTS, one_snapshot=True)
-def rotation_csv(request: Request, user: User) -> Response:
-    return _serve(request, user, ROTATION, "csv")
+for _report in (TIMELINES, ANNUAL, ROTATION):
+    router.get(f"/reports/{_report.name}", response_class=HTMLResponse)(_endpoint(_report, None))
+    for _suffix in ("html", "csv"):
+        router.get(f"/reports/{_report.name}.{_suffix}")(_endpoint(_report, _suffix))

@@ -217,12 +217,8 @@ def _table(words: Words, columns: Sequence[Column], rows: Sequence[Sequence[Cell
 
 
 def _drawn(drawing: Drawing) -> Drawing | None:
-    """The chart, when it has something to show (a bar or a marker above zero)."""
-    shown = any(
-        dict(element.attributes).get("width", "0") != "0" or element.tag == "line"
-        for element in drawing.elements
-    )
-    return drawing if shown else None
+    """The chart, unless it has no bars at all."""
+    return drawing if any(element.tag == "rect" for element in drawing.elements) else None
 
 
 def _approximate_note(words: Words, included: bool) -> str:

@@ -240,7 +240,8 @@ def test_the_rotation_view_words_kinds_and_reasons_and_shares_the_cases_led() ->
     members, skips = (section.table for section in view.sections)
     assert members is not None and skips is not None
     chair, other = ([cell.text for cell in row] for row in members.rows)
-    assert chair[:4] == ["Chair", "ja", "3", "3 av 4 (75\u00a0%)"] and chair[5] == "inhabil: 1"
-    assert other[1] == "nei" and other[4] == "trådt til side: 1"
+    assert chair[:4] == ["Chair", "ja", "3", "ny sak: 2, etter at saksansvarlig trådte til side: 1"]
+    assert chair[4] == "3 av 4 (75\u00a0%)" and chair[6] == "inhabil: 1"
+    assert other[1] == "nei" and other[5] == "trådt til side: 1"
     assert [row[0].text for row in skips.rows] == ["inhabil", "permisjon"]
     assert view.filename == "ncpflow-rotation-2025-01-01"

@@ -305,7 +305,13 @@ def test_the_downloads_are_files_in_the_language_chosen(reports: Reports) -> Non
     assert figures["Cases received"] == "4" and figures["Final outcome: agreement"] == "1"
     rotation_csv = reports.client.get("/reports/rotation.csv?lang=en").text.removeprefix("\ufeff")
     header = next(csv.reader(io.StringIO(rotation_csv)))
-    assert header[:4] == ["Member", "Active", "Cases led", "Share of the cases led (%)"]
+    assert header[:5] == [
+        "Member",
+        "Active",
+        "Cases led",
+        "By kind of lead decision",
+        "Share of the cases led (%)",
+    ]
 
 
 def test_every_role_reads_every_report_and_none_sees_a_partys_name(reports: Reports) -> None:

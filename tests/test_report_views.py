@@ -245,3 +245,53 @@ def test_the_rotation_view_words_kinds_and_reasons_and_shares_the_cases_led() ->
     assert other[1] == "nei" and other[5] == "trådt til side: 1"
     assert [row[0].text for row in skips.rows] == ["inhabil", "permisjon"]
     assert view.filename == "ncpflow-rotation-2025-01-01"
+
+
+def test_the_oecd_view_words_its_columns_and_values_in_norwegian() -> None:
+    """`report oecd --format html --language nb`: headers, stage, results, submitter types,
+    issues and reviews worded; the chapters by the Guidelines' own titles."""
+    row = {
+        "reference": "NCP-2025-001",
+        "lead_ncp": "NO",
+        "supporting_ncps": ["SE"],
+        "themes": ["VI. Environment"],
+        "guidelines_edition": "both",
+        "date_received": "2025-01-31",
+        "host_countries": ["BR"],
+        "submitter_type": ["trade_union"],
+        "enterprise_sector": None,
+        "status": "final_statement",
+        "mediation_result": "no_agreement",
+        "determination": "determination",
+        "outcome": None,
+        "date_concluded": None,
+        "partially_accepted": False,
+        "issues": [
+            {
+                "number": 1,
+                "chapters": ["VI. Environment"],
+                "decision": "accepted",
+                "decided_on": "2025-04-01",
+                "outcome": "agreement",
+                "outcome_on": "2025-09-01",
+            }
+        ],
+        "date_assessment_published": "2025-04-10",
+        "date_mediation_agreed": None,
+        "interim_agreements": [],
+        "later_agreements": [],
+        "procedural_reviews": [{"requested": "2026-01-05", "by": "enterprise", "concluded": None}],
+    }
+    view = report_views.oecd([row], 2025, NORSK)
+    table = view.sections[0].table
+    assert table is not None
+    cells = {column.label: cell.text for column, cell in table.labelled()[0]}
+    assert cells["Ledende kontaktpunkt"] == "NO" and cells["Utgave av retningslinjene"] == "2011 og 2023"
+    assert cells["Fase"] == "sluttuttalelse" and cells["Resultat av dialog og mekling"] == "ingen enighet"
+    assert cells["Type klager"] == "fagforening"
+    assert (
+        cells["Klagepunkter"]
+        == "1: VI. Environment; tatt opp til behandling 1. apr. 2025; enighet 1. sep. 2025"
+    )
+    assert cells["Prosessuelle gjennomganger"] == "bedt om 5. jan. 2026 (virksomhet)"
+    assert cells["Endelig utfall"] == "—" and view.title == "Feltene i OECDs database, 2025"

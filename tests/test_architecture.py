@@ -175,6 +175,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "refusals",  # the new-case form: a refusal as (field, message) pairs
         "AddLeave",
         "AddConflict",
+        "ReportYear",  # the report pages' choosers
+        "ReportPeriod",
+        "Refused",  # validate's refusal, worded by the page
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -196,6 +199,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AnnualReport",
         "OecdRow",
         "UserListed",
+        "RotationReport",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

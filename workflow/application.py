@@ -928,6 +928,13 @@ class ReportUseCases(_Group):
 
         return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
 
+    def procedures(self) -> builtins.list[Procedure]:
+        """The procedure versions reported cases may follow (the configured one first), whose
+        labels word the reports' names."""
+        from workflow import reports
+
+        return reports.procedures(uow=self._app.uow, settings=self._app.settings)
+
     def rotation(self, *, since: date | None = None, until: date | None = None) -> read_models.RotationReport:
         from workflow import rotation_views
 

@@ -518,6 +518,39 @@ class RecuseLead(Command):
     reason: Text
 
 
+YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
+ReportYearValue = Annotated[int, PlainValidator(_whole(YEAR_LOW, YEAR_HIGH)), _range(YEAR_LOW, YEAR_HIGH)]
+
+
+class ReportYear(Command):
+    """The report pages' `?year=` (`report timelines|annual --year`): the year reported on;
+    left out, every year (timelines) or this year (annual)."""
+
+    year: ReportYearValue | None = None
+
+
+class ReportPeriod(Command):
+    """The rotation report page's `?from=&to=` (`report rotation --from --to`): the first and
+    the last day; either left out, from the start or up to today."""
+
+    since: Day | None = None
+    until: Day | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _in_order(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("since")
+        if until is not None and since is not None and until < since:
+            raise _refuse(
+                N_("{what} {value} is before {other} {start}"),
+                what=_name(info),
+                value=until.isoformat(),
+                other=Input("", "since"),
+                start=since.isoformat(),
+            )
+        return until
+
+
 class MigrateCase(Command):
     """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
 

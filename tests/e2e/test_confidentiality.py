@@ -439,6 +439,10 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/api/reports/annual?year=2007&include_approximate=true",
         "/api/reports/oecd?year=2007",
         "/api/reports/timelines?include_approximate=true",
+        "/reports/annual?year=2025",
+        "/reports/annual.csv?year=2025",
+        "/reports/annual.html?year=2007",
+        "/reports/timelines.csv?year=2025",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:

@@ -257,6 +257,16 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/admin/users/{name}/tokens/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
     ("POST", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
+    ("GET", "/reports"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
 }
 
 

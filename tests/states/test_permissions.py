@@ -44,6 +44,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_USERS: {D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
+    A.SUBSCRIBE_CALENDAR: {H, M, U, D},
 }
 
 

@@ -10,8 +10,10 @@ import pytest
 import sqlalchemy
 from icalendar import Calendar
 
+from states import wording
 from storage.engine import make_engine
 from tests.conftest import InProcessCli
+from workflow.procedures import shipped, words
 
 
 def _open(ncp: InProcessCli, title: str, received: str) -> str:
@@ -49,9 +51,11 @@ def _sql(url: str, sql: str, **params: Any) -> None:
 
 
 def _open_deadlines(ncp: InProcessCli, reference: str) -> set[tuple[str, str, date]]:
+    """(reference, the deadline's name in the procedure's words, due date) of each open one."""
     shown = ncp.json("case", "show", reference, "--json")
+    english = words(shipped(), "en")
     return {
-        (reference, d["name"].replace("_", " "), date.fromisoformat(d["due"]))
+        (reference, wording.term(d["name"], english), date.fromisoformat(d["due"]))
         for d in shown["deadlines"]
         if d["status"] != "met"
     }

@@ -50,3 +50,6 @@ messages: install
 	    --keywords N_ --no-wrap --project ncpflow --output-file translations/ncpflow.pot .
 	$(BIN)/pybabel update --input-file translations/ncpflow.pot --output-dir translations/locale \
 	    --domain ncpflow --no-fuzzy-matching --ignore-obsolete --no-wrap
+	@# A fixed creation date: the catalogue changes only when its messages do (no merge conflicts).
+	sed -i 's/^"POT-Creation-Date: .*"$$/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \
+	    translations/ncpflow.pot translations/locale/*/LC_MESSAGES/ncpflow.po

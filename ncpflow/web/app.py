@@ -189,9 +189,10 @@ class PageErrors(Protocol):
 
 
 def _pages_of(request: Request) -> PageErrors | None:
-    """The pages' module when `request` went to one of its routes (not the API's), else None."""
+    """The pages' package when `request` went to one of its routes (not the API's), else None."""
     pages = getattr(request.app.state, "pages", None)
     endpoint = request.scope.get("endpoint")
-    if pages is None or getattr(endpoint, "__module__", None) != pages.__name__:
+    module = getattr(endpoint, "__module__", None) or ""
+    if pages is None or not (module == pages.__name__ or module.startswith(pages.__name__ + ".")):
         return None
     return cast("PageErrors", pages)

@@ -232,7 +232,7 @@ def test_members_and_auditors(site: Site) -> None:
 def test_the_audit_page_shows_the_newest_entries_first_a_page_at_a_time(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ncpflow.web.pages.AUDIT_PAGE_SIZE", 3)
+    monkeypatch.setattr("ncpflow.web.pages.audit.AUDIT_PAGE_SIZE", 3)
     refs = [site.case(f"Case {n}", date(2025, 5, 20 + n)) for n in range(3)]
     cases.advance(
         uow=site.services.uow,

@@ -1,0 +1,22 @@
+"""Server-rendered pages in English and Norwegian, one module per area.
+
+Plain HTML forms (POST, then redirect) that work without JavaScript; every form carries the CSRF
+token of `auth.csrf_token`. The handlers only gather read models and call use cases through the
+application; `common` holds what every page shares (the guard, rendering, refusals).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ncpflow.web.pages import assets, audit, cases, members, signin
+from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
+
+# Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
+AREAS = (assets, signin, cases, audit, members)
+
+router = APIRouter(include_in_schema=False)
+for area in AREAS:
+    router.include_router(area.router)
+
+__all__ = ["SIGNIN_PROBLEMS", "form_refused", "router", "stale_form"]

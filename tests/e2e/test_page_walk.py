@@ -1,0 +1,29 @@
+"""The page walk (tests/e2e/page_walk.py) reaches every page, and each answers with HTML."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+
+from tests.e2e.conftest import Site
+from tests.e2e.page_walk import page_urls
+
+
+def test_every_page_of_the_walk_answers_a_handler_with_a_page(site: Site) -> None:
+    """Each page the walk yields answers a signed-in handler with an HTML page."""
+    app = site.client.app
+    assert isinstance(app, FastAPI)
+    urls = page_urls(app, {"ref": site.reference})
+    assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
+    for url in urls:
+        answer = site.client.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"].startswith("text/html"), url
+
+
+def test_a_page_parameter_without_a_sample_is_named(site: Site) -> None:
+    """A path parameter the walk has no sample for is an error naming the page."""
+    app = site.client.app
+    assert isinstance(app, FastAPI)
+    with pytest.raises(KeyError, match=r"/cases/\{ref\}"):
+        page_urls(app, {})

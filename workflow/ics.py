@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
 
 from states import wording
 from states.alerts import AlertPolicy, RungKind, ladder
@@ -86,7 +87,7 @@ def calendar_of(
     calendar.add("x-wr-calname", name)
     calendar.add("name", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for case in cases:
         tr = words.of(case.procedure)
         for deadline in case.open_deadlines:
@@ -141,7 +142,7 @@ def _event(
     event.add("transp", "TRANSPARENT")  # a due date, not a meeting: the day stays free
     for before in _reminders(deadline, due, alerts):
         alarm = Alarm()
-        alarm.add("uid", f"{uid(case.reference, deadline.name)}-{before.days}d")
+        alarm.add("uid", uid(case.reference, f"{deadline.name}-{before.days}d"))
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
         alarm.add("trigger", -before)

@@ -22,6 +22,7 @@ from states.deadlines import DeadlineStatus
 from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason
 from states.members import Role as MemberRole
+from states.users import FeedScope
 
 if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
     from workflow.imports import ImportResult
@@ -790,7 +791,7 @@ class CalendarFeed(ReadModel):
 
     id: str = Field(description="The URL's listed id (the first 12 hex digits of its token's SHA-256).")
     language: str = Field(description="The feed's language: en or nb.")
-    scope: Literal["all", "mine"] = Field(
+    scope: FeedScope = Field(
         description="all: every case the user may read; mine: the cases the user's member leads."
     )
     created_at: Instant = Field(description="When it was made (ISO 8601 with offset).")

@@ -30,8 +30,11 @@ from workflow.rotation import sync_members
 
 PASSWORD = "correct horse battery"
 
-# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference.
+# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference,
+# and the calendar feed, whose secret token in the URL is its credential (calendar clients send
+# no cookie and no header): an unknown token answers 404 (tests/e2e/test_calendar_pages.py).
 PUBLIC = {
+    ("GET", "/calendar/feed/{token}.ics"),
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signin/code"),
@@ -237,6 +240,13 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/audit"): (Action.READ_AUDIT,),
     ("GET", "/audit/export.jsonl"): (Action.EXPORT_AUDIT,),
     ("GET", "/members"): (Action.READ_MEMBERS,),
+    ("GET", "/calendar"): (Action.READ_CASES,),
+    ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed/revoke"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
 }
 
 

@@ -171,6 +171,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "MakeCalendarFeed",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -191,6 +192,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
+        "CalendarView",
+        "CalendarFeed",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -175,6 +175,11 @@ def calendar_view(
                 ],
             )
         )
+    if shown.kind == "month":
+        current = month_key(today)
+        other = week_key(today if shown.start <= today <= shown.end else shown.start)
+    else:
+        current, other = week_key(today), month_key(shown.start + timedelta(days=3))  # its Thursday
     return read_models.CalendarView(
         period=shown.kind,
         key=shown.key,
@@ -183,6 +188,8 @@ def calendar_view(
         previous=shown.previous,
         next=shown.next,
         today=today,
+        current=current,
+        other=other,
         only_mine=only_mine,
         weeks=weeks,
         count=sum(len(found) for day, found in due.items() if shown.start <= day <= shown.end),

@@ -781,6 +781,11 @@ class CalendarView(ReadModel):
     previous: str | None = Field(description="The period before (its key); null at the first one.")
     next: str | None = Field(description="The period after (its key); null at the last one.")
     today: date = Field(description="Today in the NCP's zone.")
+    current: str = Field(description="Today's period of the same kind (its key).")
+    other: str = Field(
+        description="The same time seen the other way (its key): a month's week (today's when "
+        "today is in the month, else its first), or a week's month (the month of its Thursday)."
+    )
     only_mine: bool = Field(description="Only the cases the reader's member leads.")
     weeks: list[CalendarWeek] = Field(description="The weeks shown, Monday first.")
     count: int = Field(description="How many open deadlines fall due in the period.")

@@ -278,6 +278,7 @@ def test_the_month_shows_each_open_deadline_on_its_due_day(world: World) -> None
     }
     assert view.weeks[0].days[0].day == date(2025, 5, 26) and view.weeks[-1].days[-1].day == date(2025, 7, 6)
     assert (view.previous, view.next, view.count) == ("2025-05", "2025-07", 2)
+    assert (view.current, view.other) == ("2025-06", "2025-W23")  # today's week: in the month
     assert [d.day for w in view.weeks for d in w.days if d.today] == [date(2025, 6, 2)]
     later = world.app.calendar.view(viewer=hanna, week="2025-W35")  # 25-31 Aug
     assert _due(later) == {
@@ -292,6 +293,7 @@ def test_the_month_shows_each_open_deadline_on_its_due_day(world: World) -> None
         "2025-W34",
         "2025-W36",
     )
+    assert (later.current, later.other) == ("2025-W23", "2025-08")
 
 
 def test_an_overdue_deadline_is_marked_and_the_default_is_today_s_month(world: World) -> None:

@@ -10,7 +10,7 @@ cookie (never in a URL or a log), which that GET reads and deletes.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 from babel.dates import format_date, get_day_names
@@ -27,7 +27,7 @@ from states.messages import N_
 from states.permissions import Action
 from states.users import FeedScope, User
 from translations import translator
-from workflow import due_dates, read_models
+from workflow import read_models
 
 router = APIRouter(include_in_schema=False)
 NEW_URL_COOKIE = "ncpflow_new_feed"
@@ -70,9 +70,7 @@ def _context(request: Request, view: read_models.CalendarView, user: User) -> di
             format_date(date.fromisoformat(f"{key}-01"), "LLLL y", locale=locale) if key else None
             for key in (view.previous, view.next)
         ]
-        # The week view of the month's first week, or of today's when today is in the month.
-        inside = view.start <= view.today <= view.end
-        other = ("week", due_dates.week_key(view.today if inside else view.start))
+        other = "week"
     else:
         year, number, _ = view.start.isocalendar()
         heading = words.gettext(N_("Week {week}, {year}")).format(week=number, year=year)
@@ -80,8 +78,7 @@ def _context(request: Request, view: read_models.CalendarView, user: User) -> di
             words.gettext(N_("Week {week}")).format(week=int(key.rpartition("W")[2])) if key else None
             for key in (view.previous, view.next)
         ]
-        thursday = view.start + timedelta(days=3)  # the ISO week's own month
-        other = ("month", due_dates.month_key(thursday))
+        other = "month"
     names = get_day_names("wide", locale=locale)
     short = get_day_names("abbreviated", locale=locale)
     return {
@@ -90,11 +87,8 @@ def _context(request: Request, view: read_models.CalendarView, user: User) -> di
         "span": " – ".join(format_date(day, "medium", locale=locale) for day in (view.start, view.end)),
         "previous": (link(view.period, view.previous), around[0]),
         "next": (link(view.period, view.next), around[1]),
-        "this_period": link(
-            view.period,
-            due_dates.week_key(view.today) if view.period == "week" else due_dates.month_key(view.today),
-        ),
-        "other_view": (other[0], link(*other)),
+        "this_period": link(view.period, view.current),
+        "other_view": (other, link(other, view.other)),
         "mine_link": (
             link(view.period, view.key, only_mine="" if view.only_mine else "1")
             if user.member_id is not None

@@ -24,8 +24,8 @@ from workflow.ports import UnitOfWork
 
 MONTH = Input(N_("month"), "month")
 WEEK = Input(N_("week"), "week")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits: \d takes any script's
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _SHOWN = 40  # characters of a refused value repeated in the refusal
 
 

@@ -333,6 +333,7 @@ def test_the_auditor_s_month_has_pseudonymised_titles_and_a_member_may_see_only_
         ("2200-01", None),
         ("juni", None),
         ("2025-06-01", None),
+        ("٢٠٢٥-06", None),  # digits of another script
         ("", None),
         (None, "2025-W54"),
         (None, "2025-W53"),  # 2025 has 52 ISO weeks

@@ -41,6 +41,28 @@ class Period:
     next: str | None
 
 
+NOT_A_MONTH = N_(
+    "{what}: '{value}' is not a month from {earliest} to {latest}; write it as YYYY-MM, e.g. {example}"
+)
+NOT_A_WEEK = N_(
+    "{what}: '{value}' is not an ISO week from {earliest} to {latest}; write it as YYYY-Www, e.g. {example}"
+)
+
+
+def _refused(
+    message: str, what: Input, value: str, earliest: str, latest: str, example: str
+) -> InvalidInputError:
+    """The refusal of a malformed or out-of-range `month` or `week`, naming it."""
+    return InvalidInputError(
+        message,
+        what=what,
+        value=value[:_SHOWN],
+        earliest=earliest,
+        latest=latest,
+        example=example,
+    )
+
+
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -61,16 +83,8 @@ def month(value: str | None, today: date) -> Period:
     else:
         found = _MONTH.fullmatch(value)
         if found is None or not 1 <= int(found[2]) <= 12 or not _within(int(found[1])):
-            raise InvalidInputError(
-                N_(
-                    "{what}: '{value}' is not a month from {earliest} to {latest}; "
-                    "write it as YYYY-MM, e.g. {example}"
-                ),
-                what=MONTH,
-                value=value[:_SHOWN],
-                earliest=month_key(EARLIEST_DAY),
-                latest=month_key(LATEST_DAY),
-                example=month_key(today),
+            raise _refused(
+                NOT_A_MONTH, MONTH, value, month_key(EARLIEST_DAY), month_key(LATEST_DAY), month_key(today)
             )
         year, number = int(found[1]), int(found[2])
     start = date(year, number, 1)
@@ -96,17 +110,8 @@ def week(value: str, today: date) -> Period:
         except ValueError:  # week 0, or 53 in a year of 52 weeks
             start = None
     if start is None:
-        raise InvalidInputError(
-            N_(
-                "{what}: '{value}' is not an ISO week from {earliest} to {latest}; "
-                "write it as YYYY-Www, e.g. {example}"
-            ),
-            what=WEEK,
-            value=value[:_SHOWN],
-            earliest=week_key(date(EARLIEST_DAY.year, 1, 4)),
-            latest=week_key(date(LATEST_DAY.year, 12, 28)),
-            example=week_key(today),
-        )
+        first, last = date(EARLIEST_DAY.year, 1, 4), date(LATEST_DAY.year, 12, 28)  # in the years' weeks
+        raise _refused(NOT_A_WEEK, WEEK, value, week_key(first), week_key(last), week_key(today))
     end = start + timedelta(days=6)
     before, after = start - timedelta(days=7), start + timedelta(days=7)
     return Period(

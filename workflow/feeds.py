@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from states import records
 from states.alerts import AlertPolicy
@@ -27,7 +28,7 @@ from states.users import CalendarFeed, FeedScope, User
 from translations import LANGUAGES
 from workflow import ics, inputs
 from workflow.logging import get_logger
-from workflow.ports import Clock, UnitOfWork
+from workflow.ports import Clock, Transaction, UnitOfWork
 from workflow.users import authorise, token_hash
 
 log = get_logger("ncpflow.feeds")
@@ -77,15 +78,12 @@ def make_feed(
             name, token_hash(token), language=chosen_language, scope=chosen_scope.value, at=now
         )
         previous = replaced[-1] if replaced else None
-        tx.audit.append(
-            case_ref=None,
-            actor=actor,
-            at=now,
-            from_state=None,
-            to_state=None,
-            reason=f"calendar URL {listed.id} of {name} made"
-            + (f", replacing {previous}" if previous else ""),
-            record=records.CalendarFeedMade(name, listed.id, chosen_language, chosen_scope.value, previous),
+        _audit(
+            tx,
+            actor,
+            now,
+            f"calendar URL {listed.id} of {name} made" + (f", replacing {previous}" if previous else ""),
+            records.CalendarFeedMade(name, listed.id, chosen_language, chosen_scope.value, previous),
         )
     log.info("calendar_feed_made", user=name, feed=listed.id, replaced=previous, actor=actor)
     return NewFeed(token, listed, previous)
@@ -101,14 +99,12 @@ def revoke_feed(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> str:
         if not revoked:
             raise InvalidInputError(N_("user '{name}' has no calendar URL to revoke"), name=name)
         for feed_id in revoked:
-            tx.audit.append(
-                case_ref=None,
-                actor=actor,
-                at=now,
-                from_state=None,
-                to_state=None,
-                reason=f"calendar URL {feed_id} of {name} revoked",
-                record=records.CalendarFeedRevoked(name, feed_id),
+            _audit(
+                tx,
+                actor,
+                now,
+                f"calendar URL {feed_id} of {name} revoked",
+                records.CalendarFeedRevoked(name, feed_id),
             )
     log.info("calendar_feed_revoked", user=name, feed=revoked[-1], actor=actor)
     return revoked[-1]
@@ -157,6 +153,13 @@ def feed_calendar(
             alerts=alerts,
             case_url=case_url,
         )
+
+
+def _audit(tx: Transaction, actor: str, at: datetime, reason: str, record: records.AuditRecord) -> None:
+    """The URL's audit entry: about a user, no case."""
+    tx.audit.append(
+        case_ref=None, actor=actor, at=at, from_state=None, to_state=None, reason=reason, record=record
+    )
 
 
 def _language(value: str) -> str:

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ncpflow.web.auth import ApiAllow, application_of, csrf_token
+from ncpflow.web.auth import ApiAllow, ApiError, application_of, csrf_token
 from ncpflow.web.feeds import feed_url
 from ncpflow.web.writes import run_write
 from states.case import Case
@@ -474,12 +474,14 @@ def _feed_out(feed: CalendarFeed, url: str | None = None) -> read_models.Calenda
 
 @router.get(
     "/me/calendar-feed",
-    summary="Your calendar subscription URL as listed (never its token); null when you have none",
-    response_model=read_models.CalendarFeed | None,
+    summary="Your calendar subscription URL as listed (never its token); 404 when you have none",
+    response_model=read_models.CalendarFeed,
 )
-def my_calendar_feed(user: Subscribes, app: App) -> read_models.CalendarFeed | None:
+def my_calendar_feed(user: Subscribes, app: App) -> read_models.CalendarFeed:
     feed = app.calendar.active_feed(name=user.name)
-    return None if feed is None else _feed_out(feed)
+    if feed is None:
+        raise ApiError(404, "not_found", "you have no calendar URL; POST /api/me/calendar-feed makes one")
+    return _feed_out(feed)
 
 
 @router.post(

@@ -86,6 +86,8 @@ AUDIT_KINDS: dict[str, str] = {
     "issue_added": N_("issue_added"),
     "issue_decided": N_("issue_decided"),
     "issue_concluded": N_("issue_concluded"),
+    "calendar_feed_made": N_("calendar_feed_made"),
+    "calendar_feed_revoked": N_("calendar_feed_revoked"),
 }
 
 

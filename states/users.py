@@ -61,6 +61,15 @@ class Session:
     expires_at: datetime
 
 
+@dataclass(frozen=True)
+class UserSummary:
+    """A user as the users page lists it: never a secret, only counts and times."""
+
+    user: User
+    active_tokens: int
+    last_signed_in: datetime | None  # the latest session begun, while sessions are kept
+
+
 class FeedScope(StrEnum):
     """Which cases a calendar feed holds: all the user may read, or only those its member leads."""
 

@@ -171,6 +171,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "AddLeave",
+        "AddConflict",
         "MakeCalendarFeed",
     },
     "workflow.cases": {"PartyInput"},  # an input value
@@ -192,6 +194,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
+        "UserListed",
         "CalendarView",
         "CalendarFeed",
     },

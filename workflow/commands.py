@@ -576,6 +576,63 @@ class MakeCalendarFeed(Command):
         return {"language": self.language, "scope": self.scope}
 
 
+class AddLeave(Command):
+    """The members page: a member's leave period set in the browser, both days included."""
+
+    first_day: Day = Field(description="The first day away.")
+    last_day: Day = Field(description="The last day away: not before the first.")
+    reason: OptionalText | None = None
+
+    @field_validator("last_day")
+    @classmethod
+    def _not_before_first(cls, last: date, info: ValidationInfo) -> date:
+        first = info.data.get("first_day")
+        if first is not None and last < first:
+            raise _refuse(
+                N_("{what} {value} is before the first day away ({first})"),
+                what=_name(info),
+                value=last.isoformat(),
+                first=first.isoformat(),
+            )
+        return last
+
+
+CONFLICT_KINDS = ("conflict", "soft_conflict")
+
+
+class AddConflict(Command):
+    """The members page: a member's declared conflict set in the browser, by a party's name,
+    its organisation number, or both."""
+
+    party_name: OptionalName | None = Field(default=None, description="The party's name.")
+    org_number: OptionalName | None = Field(
+        default=None, validate_default=True, description="The party's organisation number."
+    )
+    kind: Annotated[str, *_one_of(N_("kind of conflict"), CONFLICT_KINDS)] = Field(
+        default="conflict",
+        description="conflict: not on the case; soft_conflict: may take part, never lead.",
+    )
+    reason: Text
+
+    @field_validator("org_number")
+    @classmethod
+    def _a_party(cls, number: str | None, info: ValidationInfo) -> str | None:
+        name = info.data.get("party_name")
+        if "party_name" in info.data and not (name or "").strip() and not (number or "").strip():
+            raise _refuse(
+                N_("give {name} or {what} (or both)"), name=Input("", "party_name"), what=_name(info)
+            )
+        return number
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "party_name": (self.party_name or "").strip() or None,
+            "org_number": (self.org_number or "").strip() or None,
+            "soft": self.kind == "soft_conflict",
+            "reason": self.reason,
+        }
+
+
 def _chapter(value: str, info: ValidationInfo) -> str:
     try:
         return issue_rules.chapter(value)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from states import wording
 from states.durations import Duration
 from states.errors import InvalidInputError
-from states.members import MEMBER_FIELDS, MemberChanges, Reason, Skip
+from states.members import MemberChanges, Reason, Skip
 from states.messages import ENGLISH, N_, Translator
 from states.rotation import DUTY_RULE, PER_CASE_RULE, Candidate, DutyDecision, LeadDecision, LeadRecord
 from states.rotation_wording import rotation_phrases, rule_label
@@ -65,6 +65,12 @@ KIND_NAMES: dict[str, str] = {
     "issue_added": N_("issue added"),
     "issue_decided": N_("issue decided"),
     "issue_concluded": N_("issue concluded"),
+    "member_leave_added": N_("member's leave set"),
+    "member_leave_removed": N_("member's leave removed"),
+    "member_conflict_added": N_("member's conflict declared"),
+    "member_conflict_removed": N_("member's conflict removed"),
+    "calendar_feed_made": N_("calendar URL made"),
+    "calendar_feed_revoked": N_("calendar URL revoked"),
 }
 
 
@@ -105,6 +111,12 @@ THROTTLED = {
         "until they are {minutes} minutes old"
     ),
 }
+LEAVE_SET = N_("leave of {member} from {start} to {end} set")
+LEAVE_REMOVED = N_("leave of {member} from {start} to {end} removed")
+CONFLICT_REMOVED = N_("conflict of {member} removed")
+FEED_MADE = N_("calendar URL {feed} of {user} made")
+FEED_REPLACED = N_("calendar URL {feed} of {user} made, replacing {previous}")
+FEED_REVOKED = N_("calendar URL {feed} of {user} revoked")
 REASSIGNED = N_("reassigned by {actor}: {reason}")
 OVERRIDDEN = N_("{text} (override: {skipped})")
 UNKNOWN_MEMBER = N_("not a known member")
@@ -135,24 +147,6 @@ MAIL_KINDS: dict[str, str] = {
     "lead_unassigned": N_("case without a lead"),
     "lead_unavailable": N_("lead unavailable"),
 }
-# What a members sync may change of a member (states.members.MEMBER_FIELDS).
-MEMBER_FIELD_NAMES: dict[str, str] = {
-    "name": N_("name"),
-    "email": N_("e-mail"),
-    "role": N_("role"),
-    "language": N_("language"),
-    "conflicts": N_("conflicts"),
-    "soft_conflicts": N_("soft conflicts"),
-    "leave": N_("leave"),
-}
-assert set(MEMBER_FIELD_NAMES) == set(MEMBER_FIELDS)
-
-
-def member_field(name: str, tr: Translator = ENGLISH) -> str:
-    msgid = MEMBER_FIELD_NAMES.get(name)
-    return tr.gettext(msgid) if msgid else name.replace("_", " ")
-
-
 # -- reading a stored English phrase back ---------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -410,7 +404,7 @@ def _synced(record: records.MembersSynced, text: str, tr: Translator) -> str | N
     )
     if changes.describe() != text:
         return None
-    return changes.describe(tr=tr, field=lambda name: member_field(name, tr))
+    return changes.describe(tr=tr)
 
 
 def _decided(
@@ -434,14 +428,6 @@ def _lead_gone(record: records.LeadAlert, text: str, tr: Translator) -> str | No
     return tr.gettext(LEAD_GONE).format(problems="; ".join(str(s) for s in worded))
 
 
-def _user(template: str) -> Worder:
-    def word(record: Any, text: str, tr: Translator) -> str | None:
-        values = {"user": record.user}
-        return tr.gettext(template).format(**values) if text == template.format(**values) else None
-
-    return word
-
-
 def _token(template: str) -> Worder:
     def word(record: Any, text: str, tr: Translator) -> str | None:
         token = record.token
@@ -458,9 +444,30 @@ def _throttled(record: records.SignInThrottled, text: str, tr: Translator) -> st
     return tr.gettext(template).format(**values) if template and values else None
 
 
-def _migrated(record: records.Migrated, text: str, tr: Translator) -> str | None:
-    values = {"procedure": record.target.id, "version": record.target.version}
-    return tr.gettext(_MIGRATED_WORDS).format(**values) if text == MIGRATED.format(**values) else None
+def _values(template: str, values: Callable[[Any], dict[str, object]], shown: str | None = None) -> Worder:
+    """A reason stored as `template` over values read from the entry's record, shown as `shown`
+    (by default the same template) in the reader's words."""
+
+    def word(record: Any, text: str, tr: Translator) -> str | None:
+        given = values(record)
+        return tr.gettext(shown or template).format(**given) if text == template.format(**given) else None
+
+    return word
+
+
+def _user(template: str) -> Worder:
+    return _values(template, lambda r: {"user": r.user})
+
+
+def _leave(template: str) -> Worder:
+    return _values(template, lambda r: {"member": r.member, "start": r.from_, "end": r.to})
+
+
+def _feed_made(record: Any, text: str, tr: Translator) -> str | None:
+    template = FEED_REPLACED if record.replaced else FEED_MADE
+    return _values(template, lambda r: {"feed": r.feed, "user": r.user, "previous": r.replaced})(
+        record, text, tr
+    )
 
 
 _WORDERS: dict[str, Worder] = {
@@ -480,7 +487,14 @@ _WORDERS: dict[str, Worder] = {
     "token_issued": _token(TOKEN_ISSUED),
     "token_revoked": _token(TOKEN_REVOKED),
     "sign_in_throttled": _throttled,
-    "migrated": _migrated,
+    "migrated": _values(
+        MIGRATED, lambda r: {"procedure": r.target.id, "version": r.target.version}, _MIGRATED_WORDS
+    ),
+    "member_leave_added": _leave(LEAVE_SET),
+    "member_leave_removed": _leave(LEAVE_REMOVED),
+    "member_conflict_removed": _values(CONFLICT_REMOVED, lambda r: {"member": r.member}),
+    "calendar_feed_made": _feed_made,
+    "calendar_feed_revoked": _values(FEED_REVOKED, lambda r: {"feed": r.feed, "user": r.user}),
 }
 
 

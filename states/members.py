@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from states.errors import InvalidInputError
 from states.messages import ENGLISH, Translator
-from states.rotation_wording import rotation_phrases
+from states.rotation_wording import member_field, rotation_phrases
 
 
 class Role(StrEnum):
@@ -301,10 +301,11 @@ class MemberChanges:
     def empty(self) -> bool:
         return not (self.added or self.changed or self.deactivated or self.reactivated or self.reordered)
 
-    def describe(self, *, tr: Translator = ENGLISH, field: Callable[[str], str] = str) -> str:
-        """What changed, in `tr`'s words; each changed field named by `field` (stored text: its
-        plain name)."""
+    def describe(self, *, tr: Translator = ENGLISH) -> str:
+        """What changed, in `tr`'s words; stored text (no `tr`) names each field as it is, a
+        reader's words name it in words ("e-mail", "inhabilitet")."""
         words = rotation_phrases(tr)
+        field: Callable[[str], str] = str if tr is ENGLISH else lambda name: member_field(name, tr)
         if self.empty:
             return words.no_changes
         parts = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from states.messages import ENGLISH, Translator
+from states.messages import ENGLISH, N_, Translator
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,24 @@ def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
         deactivated=tr.gettext("deactivated {members}"),
         reordered=tr.gettext("config order changed"),
     )
+
+
+# What a members sync may change of a member (states.members.MEMBER_FIELDS).
+MEMBER_FIELD_NAMES: dict[str, str] = {
+    "name": N_("name"),
+    "email": N_("e-mail"),
+    "role": N_("role"),
+    "language": N_("language"),
+    "conflicts": N_("conflicts"),
+    "soft_conflicts": N_("soft conflicts"),
+    "leave": N_("leave"),
+}
+
+
+def member_field(name: str, tr: Translator = ENGLISH) -> str:
+    """A member's field in `tr`'s words ("e-mail", "inhabilitet")."""
+    msgid = MEMBER_FIELD_NAMES.get(name)
+    return tr.gettext(msgid) if msgid else name.replace("_", " ")
 
 
 def rule_label(rule: str, tr: Translator = ENGLISH) -> str:

@@ -59,7 +59,7 @@ def config_drift(stored: Sequence[Member], settings: Settings, *, language: str 
     if changes.empty:
         return None
     tr = translator(language)
-    return changes.describe(tr=tr, field=lambda name: audit_wording.member_field(name, tr))
+    return changes.describe(tr=tr)
 
 
 def members_view(

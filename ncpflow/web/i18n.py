@@ -13,7 +13,7 @@ from states.deadlines import human_month
 from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
-__all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "helpers", "pick", "upper_first"]
+__all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "PARTY_TYPES", "helpers", "pick", "upper_first"]
 
 COOKIE = "ncpflow_lang"
 
@@ -43,6 +43,10 @@ PAGE_TERMS: dict[str, str] = {
     "issue_accepted": N_("accepted"),
     "issue_not_accepted": N_("not accepted"),
 }
+
+
+# A party's type (the reports word them too): the one table, states/wording.py's.
+PARTY_TYPES = wording.PARTY_TYPES
 
 
 def pick(requested: str | None, cookie: str | None, default: str) -> str:

@@ -8,7 +8,7 @@ Two nets, both used by tests/e2e/test_norwegian.py:
   of its own: not in the catalogue, or with a msgstr equal to its msgid where that is not one of
   the few words alike in both languages (`SAME_IN_BOTH`).
 - `leaks(html)` reads what a reader sees of a page (its text; `title`, `aria-label`,
-  `placeholder` and `alt`; a button's `value`) and finds, on a Norwegian page, the catalogue's
+  `placeholder` and `alt`; an input button's `value`) and finds, on a Norwegian page, the catalogue's
   English phrases whose Norwegian differs (a msgid's wording between its placeholders, whole
   phrases of two words or more, or a word of eight letters or more), and on any page a raw
   internal name (a snake_case identifier: states, triggers, deadlines, outcomes, party types,
@@ -46,6 +46,7 @@ SAME_IN_BOTH = frozenset(
         "Status",
         "status",
         "Type",
+        "Start",
         "Norsk",
         "English",
         "#",
@@ -121,7 +122,8 @@ class _Visible(HTMLParser):
         if tag in self.SKIPPED:
             self._skipping += 1
         self.parts.extend(v for k in self.READ if (v := values.get(k)))
-        button = tag == "button" or (tag == "input" and values.get("type") in ("submit", "button", "reset"))
+        # An input button shows its value; a <button> shows its content (its value is data).
+        button = tag == "input" and values.get("type") in ("submit", "button", "reset")
         if button and values.get("value"):
             self.parts.append(values["value"] or "")
 

@@ -16,7 +16,7 @@ PAGE = """<!doctype html><html lang="nb"><head><title>{title}</title><style>.x{{
 <form><input type="hidden" name="trigger" value="initial_assessment">
 <select name="kind"><option value="lead_assigned">saksansvarlig tildelt</option></select>
 <label>Begrunnelse <input name="reason" aria-label="{label}"></label>
-<button type="submit" value="{button}">Registrer</button></form>
+<input type="submit" value="{button}"><button name="add" value="submitter">Legg til</button></form>
 <a href="/audit?kind=fact_recorded">Revisjon</a></main></body></html>"""
 
 
@@ -26,7 +26,8 @@ def page(**parts: str) -> str:
 
 
 def test_a_norwegian_page_with_nothing_wrong_passes() -> None:
-    """Identifiers in hidden fields, option values and links are not what a reader sees."""
+    """Identifiers in hidden fields, option values, a <button>'s value and links are not what a
+    reader sees."""
     assert leaks(page(), norwegian=True) == []
     assert "initial_assessment" not in " ".join(visible_text(page()))
 

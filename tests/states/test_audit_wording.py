@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from states import audit_wording, records
-from states.members import Leave, Member, PartyMatch, Reason, Skip
+from states.members import MEMBER_FIELDS, Leave, Member, MemberChanges, PartyMatch, Reason, Skip
 from states.messages import ENGLISH
 from states.rotation import LeadRecord, Turn, choose_lead
-from states.rotation_wording import rotation_phrases
+from states.rotation_wording import MEMBER_FIELD_NAMES, rotation_phrases
 from translations import translator
 
 NB = translator("nb")
@@ -40,6 +40,8 @@ PERSONS = {
     "issue_decided",
     "issue_concluded",
     "migrated",
+    "member_leave_added",
+    "member_conflict_added",
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 
@@ -70,7 +72,11 @@ def test_every_reason_ncpflow_wrote_in_the_scenario_reads_in_norwegian_and_in_pl
         norwegian = audit_wording.reason(kind, text, data, NB)
         english = audit_wording.reason(kind, text, data, ENGLISH)
         assert not IDENTIFIER.search(english), (kind, english)
-        written_by_ncpflow = kind not in PERSONS or text in ("clock restarted", "submission registered")
+        written_by_ncpflow = kind not in PERSONS or text in (
+            "clock restarted",
+            "submission registered",
+            "leave of cecilie from 2025-07-01 to 2025-07-31 set",
+        )
         if written_by_ncpflow:
             assert norwegian != text, (kind, text)
             kinds.add(kind)
@@ -97,7 +103,20 @@ def test_every_reason_ncpflow_wrote_in_the_scenario_reads_in_norwegian_and_in_pl
         "audit_export_revealed",
         "opened",
         "resumed",
+        "member_leave_added",
+        "member_leave_removed",
+        "member_conflict_removed",
+        "calendar_feed_made",
+        "calendar_feed_revoked",
     }
+
+
+def test_every_field_a_members_sync_changes_has_words() -> None:
+    """The stored sync names a member's fields as they are; a reader reads them in words."""
+    assert set(MEMBER_FIELD_NAMES) == set(MEMBER_FIELDS)
+    changes = MemberChanges(changed={"member-b": ("email", "soft_conflicts")})
+    assert changes.describe() == "member-b: email, soft_conflicts changed"
+    assert changes.describe(tr=NB) == "member-b: e-post, mulige interessekonflikter endret"
 
 
 def test_an_alert_reads_as_its_rung_and_deadline() -> None:

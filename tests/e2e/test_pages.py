@@ -273,7 +273,8 @@ def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
     assert form.count() == 1
     form.locator("input[name=reason]").fill("Submission complete; assessing admissibility")
     form.locator("button[type=submit]").click()
-    expect(page.locator(".notice.ok")).to_have_text("Saved.")  # after the POST-redirect-GET
+    # After the POST-redirect-GET, the flash says what was saved.
+    expect(page.locator(".notice.ok")).to_have_text("Advanced to Initial assessment.")
 
     assert page.url.endswith(f"/cases/{site.other_ref}")
     assert page.locator(".stage-badge").inner_text() == "Initial assessment"
@@ -311,7 +312,7 @@ def test_a_missing_reason_is_reported_not_recorded(browser: Any, site: Site, dia
             "csrf_token": page.locator("input[name=csrf_token]").first.get_attribute("value"),
         },
     )
-    assert response.ok  # redirected back to the case page with the problem shown
+    assert response.status == 422  # the case page again, with the problem shown
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
     assert page.locator("table.audit tbody tr").count() == before

@@ -201,6 +201,13 @@ class _Step:
     def done(self, message: str) -> Response:
         return redirect(f"/cases/{self.ref}", self.request, ok=message)
 
+    def effective(self, at: date | datetime | None, now: str, earlier: str, **params: object) -> Response:
+        """Done, saying so with `now`, or with `earlier` when the step was recorded with an
+        earlier date (its `{day}`)."""
+        if at is None:
+            return self.done(self.say(now, **params))
+        return self.done(self.say(earlier, day=_when(at, self.request), **params))
+
     def confirm(self, heading: str, summary: list[tuple[str, str]], action: str) -> Response:
         """The page that asks before a consequential step: Confirm sends the same values again
         with `confirm=yes`, Back (`confirm=back`) returns to the case's page with them."""
@@ -307,14 +314,12 @@ def advance(
                 "advance",
             )
         saved = step.app.cases.advance_as(user=user, reference=ref, **command.arguments())
-        stage = i18n.upper_first(step.term(saved.state))
-        if command.at is not None:
-            return step.done(
-                step.say(
-                    N_("Advanced to {state}, effective {day}."), state=stage, day=_when(command.at, request)
-                )
-            )
-        return step.done(step.say(N_("Advanced to {state}."), state=stage))
+        return step.effective(
+            command.at,
+            N_("Advanced to {state}."),
+            N_("Advanced to {state}, effective {day}."),
+            state=i18n.upper_first(step.term(saved.state)),
+        )
 
     return step.run(work)
 
@@ -345,9 +350,7 @@ def pause(
         )
         step.load()
         step.app.cases.pause(reference=ref, actor=user.name, **command.arguments())
-        if command.at is not None:
-            return step.done(step.say(N_("Clock paused, effective {day}."), day=_when(command.at, request)))
-        return step.done(step.tr.gettext(N_("Clock paused.")))
+        return step.effective(command.at, N_("Clock paused."), N_("Clock paused, effective {day}."))
 
     return step.run(work)
 
@@ -370,11 +373,7 @@ def resume(
         command = _command(request, commands.ResumeCase, {"reason": _optional(reason), "at": _optional(at)})
         step.load()
         step.app.cases.resume(reference=ref, actor=user.name, **command.arguments())
-        if command.at is not None:
-            return step.done(
-                step.say(N_("Clock restarted, effective {day}."), day=_when(command.at, request))
-            )
-        return step.done(step.tr.gettext(N_("Clock restarted.")))
+        return step.effective(command.at, N_("Clock restarted."), N_("Clock restarted, effective {day}."))
 
     return step.run(work)
 

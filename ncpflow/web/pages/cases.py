@@ -202,9 +202,7 @@ def show_case(
         can_record=allows(role, Action.RECORD_FACT),
         can_reassign=allows(role, Action.REASSIGN_CASE),
         can_recuse=allows(role, Action.RECUSE_MEMBER),
-        facts=_recordable(case.procedure, case.state, lang),
-        themes=[(name, helpers["gettext"](title)) for name, title in THEMES.items()],
-        editions=EDITIONS,
+        **_choices(view, case.procedure, lang, helpers),
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},
     )
@@ -217,14 +215,23 @@ def _days_late(met_on: date | None, due: date) -> int:
     return 0 if met_on is None else max((met_on - due).days, 0)
 
 
-def _recordable(procedure: Procedure, state: str, lang: str) -> list[dict[str, Any]]:
-    """The facts that may be recorded in `state`, each with who it may name, in `lang`."""
-    return [
-        {
-            "name": name,
-            "label": procedure.label("fact", name, lang),
-            "by": [(by, label.get(lang)) for by, label in fact.by.items()],
-        }
-        for name, fact in procedure.facts.items()
-        if state in fact.recorded_in
-    ]
+def _choices(
+    view: read_models.Case, procedure: Procedure, lang: str, helpers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The choices the step forms offer, each value with its words in `lang`: the open deadlines
+    (with their due dates), the facts `procedure` lets the case record in its state and whom they
+    may name, the members who might lead instead, the Guidelines' chapters and editions."""
+    term, gettext = helpers["term"], helpers["gettext"]
+    facts = {n: f for n, f in procedure.facts.items() if view.state in f.recorded_in}
+    leads = {m.member: m.name for m in view.taking_part if not m.lead}
+    leads |= {m.member: f"{m.member} ({term('tag_' + m.reason)})" for m in view.not_taking_part}
+    return {
+        "open_deadlines": {
+            d.name: f"{i18n.upper_first(term(d.name))} ({d.due})" for d in view.deadlines if d.met_on is None
+        },
+        "facts": {name: i18n.upper_first(procedure.label("fact", name, lang)) for name in facts},
+        "fact_by": {by: label.get(lang) for fact in facts.values() for by, label in fact.by.items()},
+        "leads": leads,
+        "themes": [(name, gettext(title)) for name, title in THEMES.items()],
+        "editions": {e: gettext(N_("2011 and 2023")) if e == "both" else e for e in EDITIONS},
+    }

@@ -274,6 +274,10 @@ def test_an_extension_asks_first_then_says_by_how_much_and_to_when(site: Site) -
     assert "Deadline “initial assessment” extended by 1 month to 2025-05-30." in html.unescape(done.text)
     deadline = site.case().deadline("initial_assessment")
     assert deadline is not None and deadline.due == date(2025, 5, 30)
+    after = dump(site.url)
+    again = site.client.post(f"/cases/{site.ref}/extend", data={**hidden, "confirm": "yes"})
+    assert again.status_code == 409 and "changed by someone else" in alert(again.text)  # sent twice
+    assert dump(site.url) == after
 
 
 def test_an_extension_refused_keeps_its_input_in_en_and_nb(site: Site) -> None:

@@ -41,7 +41,16 @@ from fastapi.responses import Response
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.pages.cases import show_case
-from ncpflow.web.pages.common import FORM_LABELS, FormText, guard, language, local_time, redirect, render
+from ncpflow.web.pages.common import (
+    FORM_LABELS,
+    FormText,
+    guard,
+    language,
+    local_time,
+    redirect,
+    render,
+    whole_number,
+)
 from states import pausing
 from states.case import Case
 from states.durations import Duration
@@ -213,7 +222,8 @@ class _Step:
         with `confirm=yes`, Back (`confirm=back`) returns to the case's page with them."""
         case = self.case
         assert case is not None
-        hidden = [(name, value) for name, value in self.values.items() if isinstance(value, str) and value]
+        values = {"version": str(case.version), **self.values}
+        hidden = [(name, value) for name, value in values.items() if isinstance(value, str) and value]
         return render(
             self.request,
             "confirm.html",
@@ -226,6 +236,24 @@ class _Step:
             action=f"/cases/{self.ref}/{action}",
             hidden=hidden,
         )
+
+    def answered(self, confirm: str, version: str) -> Response | None:
+        """What the confirmation page's answer leads to: Back, the case's page with the values;
+        Confirm, on (None) unless the case changed since the page was shown."""
+        if confirm == "back":
+            return self.again()
+        if confirm == "yes":
+            self.unchanged(version)
+        return None
+
+    def unchanged(self, version: str) -> None:
+        """A step confirmed on a page shown for another version of the case (sent twice, or
+        changed meanwhile) is refused: ConflictError, nothing written."""
+        expected, case = whole_number(version, "version"), self.case
+        if expected is not None and case is not None and expected != case.version:
+            raise ConflictError(
+                reference=self.ref, expected_version=expected, actual_version=case.version, state=case.state
+            )
 
 
 def _label(tr: Translator, field: str) -> str:
@@ -287,8 +315,8 @@ def advance(
         )
         case = step.load()
         views.may_advance(user, case)
-        if confirm == "back":
-            return step.again()
+        if (answer := step.answered(confirm, version)) is not None:
+            return answer
         option = next((o for o in step.app.cases.triggers(case=case) if o.trigger == command.trigger), None)
         fits = option is not None and (command.outcome in option.outcomes or len(option.outcomes) <= 1)
         ready = option is not None and option.allowed and not case.paused and fits
@@ -388,6 +416,7 @@ def extend(
     unit: FormText = "",
     reason: FormText = "",
     at: FormText = "",
+    version: FormText = "",
     confirm: FormText = "",
     csrf_token: Csrf = "",
     *,
@@ -418,8 +447,8 @@ def extend(
             },
         )
         case = step.load()
-        if confirm == "back":
-            return step.again()
+        if (answer := step.answered(confirm, version)) is not None:
+            return answer
         size = Duration(days=command.days or 0, months=command.months or 0)
         tr = step.words()
         if confirm != "yes":
@@ -561,6 +590,7 @@ def reassign(
     to: FormText = "",
     reason: FormText = "",
     override: FormText = "",
+    version: FormText = "",
     confirm: FormText = "",
     csrf_token: Csrf = "",
     *,
@@ -574,8 +604,8 @@ def reassign(
             request, commands.ReassignLead, {"to": to, "reason": reason, "override": bool(override)}
         )
         case = step.load()
-        if confirm == "back":
-            return step.again()
+        if (answer := step.answered(confirm, version)) is not None:
+            return answer
         tr = step.tr
         if confirm != "yes":
             return step.confirm(
@@ -605,6 +635,7 @@ def recuse(
     ref: str,
     member: FormText = "",
     reason: FormText = "",
+    version: FormText = "",
     confirm: FormText = "",
     csrf_token: Csrf = "",
     *,
@@ -616,8 +647,8 @@ def recuse(
     def work() -> Response:
         command = _command(request, commands.RecuseLead, {"member": member, "reason": reason})
         step.load()
-        if confirm == "back":
-            return step.again()
+        if (answer := step.answered(confirm, version)) is not None:
+            return answer
         tr = step.tr
         if confirm != "yes":
             return step.confirm(

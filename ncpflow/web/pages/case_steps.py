@@ -29,6 +29,7 @@ that does not fit) asks nothing: it goes to its use case, whose refusal is shown
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -171,7 +172,8 @@ class _Step:
     """One form sent on a case's page: what the user gave, and how to answer."""
 
     def __init__(self, request: Request, ref: str, user: User, form: str, values: Mapping[str, Any]) -> None:
-        self.request, self.ref, self.user, self.form, self.values = request, ref, user, form, values
+        self.request, self.ref, self.user, self.form = request, ref, user, form
+        self.values = {name: value for name, value in values.items() if name != "confirm"}
         self.app: Application = application_of(request)
         self.lang = language(request)
         self.tr = translator(self.lang)
@@ -217,12 +219,12 @@ class _Step:
             return self.done(self.say(now, **params))
         return self.done(self.say(earlier, day=_when(at, self.request), **params))
 
-    def confirm(self, heading: str, summary: list[tuple[str, str]], action: str) -> Response:
+    def confirm(self, heading: str, summary: list[tuple[str, str]]) -> Response:
         """The page that asks before a consequential step: Confirm sends the same values again
         with `confirm=yes`, Back (`confirm=back`) returns to the case's page with them."""
         case = self.case
         assert case is not None
-        values = {"version": str(case.version), **self.values}
+        values = {"version": str(case.version), **{k: v for k, v in self.values.items() if v}}
         hidden = [(name, value) for name, value in values.items() if isinstance(value, str) and value]
         return render(
             self.request,
@@ -233,7 +235,7 @@ class _Step:
             title=case.title,
             heading=heading,
             summary=[(label, value) for label, value in summary if value],
-            action=f"/cases/{self.ref}/{action}",
+            action=f"/cases/{self.ref}/{self.form.split('-')[0]}",
             hidden=hidden,
         )
 
@@ -260,6 +262,45 @@ def _label(tr: Translator, field: str) -> str:
     return _spell(tr)(field)
 
 
+StepPage = Callable[..., Response]
+
+
+def step_form(
+    name: str, *actions: Action, form: Callable[[Mapping[str, Any]], str] | None = None
+) -> Callable[[StepPage], StepPage]:
+    """`POST /cases/{ref}/NAME`, guarded by `actions`: the form's CSRF token checked, then
+    `work(step, **fields)`, its fields declared as `work`'s keyword parameters; a refusal comes
+    back as the case's page with the fields as sent (`_Step.run`). `form` names the form on the
+    page from its fields (one per trigger: "advance-accept"); else it is NAME."""
+
+    def register(work: StepPage) -> StepPage:
+        fields = [p for p in inspect.signature(work, eval_str=True).parameters.values() if p.name != "step"]
+
+        def endpoint(
+            request: Request, ref: str, csrf_token: str = "", *, user: User, **values: Any
+        ) -> Response:
+            auth.check_csrf(request, csrf_token)
+            step = _Step(request, ref, user, form(values) if form else name, values)
+            return step.run(lambda: work(step, **values))
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # what FastAPI reads
+            [
+                inspect.Parameter("request", keyword, annotation=Request),
+                inspect.Parameter("ref", keyword, annotation=str),
+                *(field.replace(kind=keyword) for field in fields),
+                inspect.Parameter("csrf_token", keyword, annotation=Csrf, default=""),
+                inspect.Parameter("user", keyword, annotation=User),
+            ],
+            return_annotation=Response,
+        )
+        endpoint.__name__ = endpoint.__qualname__ = work.__name__
+        router.post(f"/cases/{{ref}}/{name}")(guard(*actions)(endpoint))
+        return work
+
+    return register
+
+
 # ---- advance ----------------------------------------------------------------------------------
 
 
@@ -273,11 +314,14 @@ def consequential(case: Case, trigger: str) -> bool:
     return bool(row.outcomes) or procedure.is_terminal(row.dest) or row.dest in procedure.concluded
 
 
-@router.post("/cases/{ref}/advance")
-@guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
+@step_form(
+    "advance",
+    Action.ADVANCE_ANY_CASE,
+    Action.ADVANCE_LED_CASE,
+    form=lambda values: f"advance-{values['trigger']}",
+)
 def advance(
-    request: Request,
-    ref: str,
+    step: _Step,
     trigger: FormText,
     reason: FormText = "",
     outcome: FormText = "",
@@ -285,132 +329,81 @@ def advance(
     at: FormText = "",
     version: FormText = "",
     confirm: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    values = {
-        "trigger": trigger,
-        "reason": reason,
-        "outcome": outcome,
-        "scope": scope,
-        "at": at,
-        "version": version,
-    }
-    step = _Step(request, ref, user, f"advance-{trigger}", values)
-
-    def work() -> Response:
-        command = _command(
-            request,
-            commands.AdvanceCase,
-            {
-                "trigger": trigger,
-                "reason": reason,
-                "outcome": _optional(outcome),
-                "scope": _optional(scope),
-                "at": _optional(at),
-                "expected_version": _optional(version),
-            },
-        )
-        case = step.load()
-        views.may_advance(user, case)
-        if (answer := step.answered(confirm, version)) is not None:
-            return answer
-        option = next((o for o in step.app.cases.triggers(case=case) if o.trigger == command.trigger), None)
-        fits = option is not None and (command.outcome in option.outcomes or len(option.outcomes) <= 1)
-        ready = option is not None and option.allowed and not case.paused and fits
-        if confirm != "yes" and ready and consequential(case, command.trigger) and option is not None:
-            chosen = command.outcome or (option.outcomes[0] if option.outcomes else "")
-            tr = step.tr
-            return step.confirm(
-                step.say(
-                    N_("You are about to record “{step}” for {reference}:"),
-                    step=step.term(command.trigger),
-                    reference=ref,
+    command = _command(
+        step.request,
+        commands.AdvanceCase,
+        {
+            "trigger": trigger,
+            "reason": reason,
+            "outcome": _optional(outcome),
+            "scope": _optional(scope),
+            "at": _optional(at),
+            "expected_version": _optional(version),
+        },
+    )
+    case = step.load()
+    views.may_advance(step.user, case)
+    if (answer := step.answered(confirm, version)) is not None:
+        return answer
+    option = next((o for o in step.app.cases.triggers(case=case) if o.trigger == command.trigger), None)
+    fits = option is not None and (command.outcome in option.outcomes or len(option.outcomes) <= 1)
+    ready = option is not None and option.allowed and not case.paused and fits
+    if confirm != "yes" and ready and consequential(case, command.trigger) and option is not None:
+        chosen = command.outcome or (option.outcomes[0] if option.outcomes else "")
+        tr = step.tr
+        return step.confirm(
+            step.say(
+                N_("You are about to record “{step}” for {reference}:"),
+                step=step.term(command.trigger),
+                reference=step.ref,
+            ),
+            [
+                (
+                    tr.gettext(N_("Stage")),
+                    i18n.upper_first(f"{step.term(case.state)} → {step.term(option.to_state or '')}"),
                 ),
-                [
-                    (
-                        tr.gettext(N_("Stage")),
-                        i18n.upper_first(f"{step.term(case.state)} → {step.term(option.to_state or '')}"),
-                    ),
-                    (_label(tr, "outcome"), step.term(chosen) if chosen else ""),
-                    (_label(tr, "scope"), command.scope or ""),
-                    (_label(tr, "reason"), command.reason),
-                    (_label(tr, "at"), _when(command.at, request)),
-                ],
-                "advance",
-            )
-        saved = step.app.cases.advance_as(user=user, reference=ref, **command.arguments())
-        return step.effective(
-            command.at,
-            N_("Advanced to {state}."),
-            N_("Advanced to {state}, effective {day}."),
-            state=i18n.upper_first(step.term(saved.state)),
+                (_label(tr, "outcome"), step.term(chosen) if chosen else ""),
+                (_label(tr, "scope"), command.scope or ""),
+                (_label(tr, "reason"), command.reason),
+                (_label(tr, "at"), _when(command.at, step.request)),
+            ],
         )
-
-    return step.run(work)
+    saved = step.app.cases.advance_as(user=step.user, reference=step.ref, **command.arguments())
+    return step.effective(
+        command.at,
+        N_("Advanced to {state}."),
+        N_("Advanced to {state}, effective {day}."),
+        state=i18n.upper_first(step.term(saved.state)),
+    )
 
 
 # ---- the clock ----------------------------------------------------------------------------------
 
 
-@router.post("/cases/{ref}/pause")
-@guard(Action.PAUSE_CASE)
-def pause(
-    request: Request,
-    ref: str,
-    reason: FormText = "",
-    requested_by: FormText = "",
-    at: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    step = _Step(request, ref, user, "pause", {"reason": reason, "requested_by": requested_by, "at": at})
-
-    def work() -> Response:
-        command = _command(
-            request,
-            commands.PauseCase,
-            {"reason": reason, "requested_by": _optional(requested_by), "at": _optional(at)},
-        )
-        step.load()
-        step.app.cases.pause(reference=ref, actor=user.name, **command.arguments())
-        return step.effective(command.at, N_("Clock paused."), N_("Clock paused, effective {day}."))
-
-    return step.run(work)
+@step_form("pause", Action.PAUSE_CASE)
+def pause(step: _Step, reason: FormText = "", requested_by: FormText = "", at: FormText = "") -> Response:
+    command = _command(
+        step.request,
+        commands.PauseCase,
+        {"reason": reason, "requested_by": _optional(requested_by), "at": _optional(at)},
+    )
+    step.load()
+    step.app.cases.pause(reference=step.ref, actor=step.user.name, **command.arguments())
+    return step.effective(command.at, N_("Clock paused."), N_("Clock paused, effective {day}."))
 
 
-@router.post("/cases/{ref}/resume")
-@guard(Action.RESUME_CASE)
-def resume(
-    request: Request,
-    ref: str,
-    reason: FormText = "",
-    at: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    step = _Step(request, ref, user, "resume", {"reason": reason, "at": at})
-
-    def work() -> Response:
-        command = _command(request, commands.ResumeCase, {"reason": _optional(reason), "at": _optional(at)})
-        step.load()
-        step.app.cases.resume(reference=ref, actor=user.name, **command.arguments())
-        return step.effective(command.at, N_("Clock restarted."), N_("Clock restarted, effective {day}."))
-
-    return step.run(work)
+@step_form("resume", Action.RESUME_CASE)
+def resume(step: _Step, reason: FormText = "", at: FormText = "") -> Response:
+    command = _command(step.request, commands.ResumeCase, {"reason": _optional(reason), "at": _optional(at)})
+    step.load()
+    step.app.cases.resume(reference=step.ref, actor=step.user.name, **command.arguments())
+    return step.effective(command.at, N_("Clock restarted."), N_("Clock restarted, effective {day}."))
 
 
-@router.post("/cases/{ref}/extend")
-@guard(Action.EXTEND_DEADLINE)
+@step_form("extend", Action.EXTEND_DEADLINE)
 def extend(
-    request: Request,
-    ref: str,
+    step: _Step,
     deadline: FormText = "",
     amount: FormText = "",
     unit: FormText = "",
@@ -418,85 +411,72 @@ def extend(
     at: FormText = "",
     version: FormText = "",
     confirm: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    values = {"deadline": deadline, "amount": amount, "unit": unit, "reason": reason, "at": at}
-    step = _Step(request, ref, user, "extend", values)
-
-    def work() -> Response:
-        if unit not in UNITS:
-            raise InvalidInputError(
-                N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
-                what=Input("", "unit"),
-                kind=Input(N_("unit")),
-                value=unit[:40],
-                choices=", ".join(step.tr.gettext(words) for words in UNITS.values()),
-            )
-        command = _command(
-            request,
-            commands.ExtendDeadline,
-            {
-                "deadline": deadline,
-                "reason": reason,
-                "days": _optional(amount) if unit == "days" else None,
-                "months": _optional(amount) if unit == "months" else None,
-                "at": _optional(at),
-            },
+    if unit not in UNITS:
+        raise InvalidInputError(
+            N_("{what}: unknown {kind} '{value}'; one of: {choices}"),
+            what=Input("", "unit"),
+            kind=Input(N_("unit")),
+            value=unit[:40],
+            choices=", ".join(step.tr.gettext(words) for words in UNITS.values()),
         )
-        case = step.load()
-        if (answer := step.answered(confirm, version)) is not None:
-            return answer
-        size = Duration(days=command.days or 0, months=command.months or 0)
-        tr = step.words()
-        if confirm != "yes":
-            # What the extension would do, decided by the core on the case as it stands; its
-            # refusal (a deadline met or not started) comes before anything is asked.
-            now = max(step.app.clock.now(), case.last_event_at)
-            grown, _ = pausing.extend(
-                case, deadline=command.deadline, amount=size, actor=user.name, reason=command.reason, at=now
-            )
-            before, after = case.deadline(command.deadline), grown.deadline(command.deadline)
-            assert before is not None and after is not None
-            return step.confirm(
-                step.say(
-                    N_("You are about to extend the deadline “{deadline}” by {amount} for {reference}:"),
-                    deadline=step.term(command.deadline),
-                    amount=size.describe(tr),
-                    reference=ref,
-                ),
-                [
-                    (tr.gettext(N_("Due now")), before.due.isoformat()),
-                    (tr.gettext(N_("Due after the extension")), after.due.isoformat()),
-                    (_label(tr, "reason"), command.reason),
-                    (_label(tr, "at"), _when(command.at, request)),
-                ],
-                "extend",
-            )
-        saved = step.app.cases.extend(reference=ref, actor=user.name, **command.arguments())
-        moved = saved.deadline(command.deadline)
-        return step.done(
+    command = _command(
+        step.request,
+        commands.ExtendDeadline,
+        {
+            "deadline": deadline,
+            "reason": reason,
+            "days": _optional(amount) if unit == "days" else None,
+            "months": _optional(amount) if unit == "months" else None,
+            "at": _optional(at),
+        },
+    )
+    case = step.load()
+    if (answer := step.answered(confirm, version)) is not None:
+        return answer
+    size = Duration(days=command.days or 0, months=command.months or 0)
+    tr = step.words()
+    if confirm != "yes":
+        # What the extension would do, decided by the core on the case as it stands; its
+        # refusal (a deadline met or not started) comes before anything is asked.
+        now = max(step.app.clock.now(), case.last_event_at)
+        grown, _ = pausing.extend(
+            case, deadline=command.deadline, amount=size, actor=step.user.name, reason=command.reason, at=now
+        )
+        before, after = case.deadline(command.deadline), grown.deadline(command.deadline)
+        assert before is not None and after is not None
+        return step.confirm(
             step.say(
-                N_("Deadline “{deadline}” extended by {amount} to {due}."),
+                N_("You are about to extend the deadline “{deadline}” by {amount} for {reference}:"),
                 deadline=step.term(command.deadline),
                 amount=size.describe(tr),
-                due=moved.due.isoformat() if moved else "",
-            )
+                reference=step.ref,
+            ),
+            [
+                (tr.gettext(N_("Due now")), before.due.isoformat()),
+                (tr.gettext(N_("Due after the extension")), after.due.isoformat()),
+                (_label(tr, "reason"), command.reason),
+                (_label(tr, "at"), _when(command.at, step.request)),
+            ],
         )
-
-    return step.run(work)
+    saved = step.app.cases.extend(reference=step.ref, actor=step.user.name, **command.arguments())
+    moved = saved.deadline(command.deadline)
+    return step.done(
+        step.say(
+            N_("Deadline “{deadline}” extended by {amount} to {due}."),
+            deadline=step.term(command.deadline),
+            amount=size.describe(tr),
+            due=moved.due.isoformat() if moved else "",
+        )
+    )
 
 
 # ---- the case's details and facts ---------------------------------------------------------------
 
 
-@router.post("/cases/{ref}/edit")
-@guard(Action.EDIT_CASE)
+@step_form("edit", Action.EDIT_CASE)
 def edit(
-    request: Request,
-    ref: str,
+    step: _Step,
     themes: Annotated[list[str], Form(max_length=50)] = [],  # noqa: B006  (FastAPI copies it)
     host_countries: FormText = "",
     sector: FormText = "",
@@ -504,179 +484,114 @@ def edit(
     supporting_ncps: FormText = "",
     reason: FormText = "",
     at: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    values = {
-        "themes": themes,
-        "host_countries": host_countries,
-        "sector": sector,
-        "guidelines_edition": guidelines_edition,
-        "supporting_ncps": supporting_ncps,
-        "reason": reason,
-        "at": at,
-    }
-    step = _Step(request, ref, user, "edit", values)
-
-    def work() -> Response:
-        # The form shows every field as it stands, so each is sent: an emptied one clears it.
-        command = _command(
-            request,
-            commands.EditCase,
-            {
-                "reason": reason,
-                "themes": themes,
-                "host_countries": _codes(host_countries),
-                "sector": sector,
-                "guidelines_edition": guidelines_edition,
-                "supporting_ncps": _codes(supporting_ncps),
-                "at": _optional(at),
-            },
-        )
-        before = step.load().details
-        saved = step.app.cases.edit(reference=ref, actor=user.name, **command.arguments())
-        changed = [name for name in EDITABLE if getattr(before, name) != getattr(saved.details, name)]
-        fields = ", ".join(_label(step.tr, name) for name in changed)
-        return step.done(step.say(N_("Saved: {fields}."), fields=fields))
-
-    return step.run(work)
+    # The form shows every field as it stands, so each is sent: an emptied one clears it.
+    command = _command(
+        step.request,
+        commands.EditCase,
+        {
+            "reason": reason,
+            "themes": themes,
+            "host_countries": _codes(host_countries),
+            "sector": sector,
+            "guidelines_edition": guidelines_edition,
+            "supporting_ncps": _codes(supporting_ncps),
+            "at": _optional(at),
+        },
+    )
+    before = step.load().details
+    saved = step.app.cases.edit(reference=step.ref, actor=step.user.name, **command.arguments())
+    changed = [name for name in EDITABLE if getattr(before, name) != getattr(saved.details, name)]
+    fields = ", ".join(_label(step.tr, name) for name in changed)
+    return step.done(step.say(N_("Saved: {fields}."), fields=fields))
 
 
-@router.post("/cases/{ref}/record")
-@guard(Action.RECORD_FACT)
+@step_form("record", Action.RECORD_FACT)
 def record(
-    request: Request,
-    ref: str,
-    fact: FormText = "",
-    on: FormText = "",
-    by: FormText = "",
-    note: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
+    step: _Step, fact: FormText = "", on: FormText = "", by: FormText = "", note: FormText = ""
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    step = _Step(request, ref, user, "record", {"fact": fact, "on": on, "by": by, "note": note})
-
-    def work() -> Response:
-        command = _command(
-            request,
-            commands.RecordFact,
-            {"fact": fact, "on": on, "by": _optional(by), "note": _optional(note)},
+    command = _command(
+        step.request,
+        commands.RecordFact,
+        {"fact": fact, "on": on, "by": _optional(by), "note": _optional(note)},
+    )
+    case = step.load()
+    step.app.cases.record(reference=step.ref, actor=step.user.name, **command.arguments())
+    return step.done(
+        step.say(
+            N_("Recorded: {fact} on {day}."),
+            fact=case.procedure.label("fact", command.fact, step.lang),
+            day=command.on.isoformat(),
         )
-        case = step.load()
-        step.app.cases.record(reference=ref, actor=user.name, **command.arguments())
-        return step.done(
-            step.say(
-                N_("Recorded: {fact} on {day}."),
-                fact=case.procedure.label("fact", command.fact, step.lang),
-                day=command.on.isoformat(),
-            )
-        )
-
-    return step.run(work)
+    )
 
 
 # ---- who leads ----------------------------------------------------------------------------------
 
 
-@router.post("/cases/{ref}/reassign")
-@guard(Action.REASSIGN_CASE)
+@step_form("reassign", Action.REASSIGN_CASE)
 def reassign(
-    request: Request,
-    ref: str,
+    step: _Step,
     to: FormText = "",
     reason: FormText = "",
     override: FormText = "",
     version: FormText = "",
     confirm: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
-    step = _Step(request, ref, user, "reassign", {"to": to, "reason": reason, "override": override})
-
-    def work() -> Response:
-        command = _command(
-            request, commands.ReassignLead, {"to": to, "reason": reason, "override": bool(override)}
-        )
-        case = step.load()
-        if (answer := step.answered(confirm, version)) is not None:
-            return answer
-        tr = step.tr
-        if confirm != "yes":
-            return step.confirm(
-                step.say(
-                    N_("You are about to make {member} the lead of {reference}:"),
-                    member=command.to,
-                    reference=ref,
-                ),
-                [
-                    (tr.gettext(N_("Lead now")), case.lead_member or "—"),
-                    (_label(tr, "to"), command.to),
-                    (_label(tr, "override"), tr.gettext(N_("yes")) if command.override else ""),
-                    (_label(tr, "reason"), command.reason),
-                ],
-                "reassign",
-            )
-        saved = step.app.cases.reassign(reference=ref, actor=user.name, **command.arguments())
-        return step.done(step.say(N_("{member} now leads the case."), member=saved.lead_member))
-
-    return step.run(work)
-
-
-@router.post("/cases/{ref}/recuse")
-@guard(Action.RECUSE_MEMBER)
-def recuse(
-    request: Request,
-    ref: str,
-    member: FormText = "",
-    reason: FormText = "",
-    version: FormText = "",
-    confirm: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    step = _Step(request, ref, user, "recuse", {"member": member, "reason": reason})
-
-    def work() -> Response:
-        command = _command(request, commands.RecuseLead, {"member": member, "reason": reason})
-        step.load()
-        if (answer := step.answered(confirm, version)) is not None:
-            return answer
-        tr = step.tr
-        if confirm != "yes":
-            return step.confirm(
-                step.say(
-                    N_("You are about to let {member} step aside as the lead of {reference}:"),
-                    member=command.member,
-                    reference=ref,
-                ),
-                [
-                    (
-                        tr.gettext(N_("Who leads next")),
-                        tr.gettext(N_("the rotation picks the next eligible member")),
-                    ),
-                    (_label(tr, "reason"), command.reason),
-                ],
-                "recuse",
-            )
-        saved = step.app.cases.recuse(reference=ref, actor=user.name, **command.arguments())
-        if saved.lead_member is None:
-            return step.done(
-                step.say(N_("{member} stepped aside; nobody may lead the case now."), member=member)
-            )
-        return step.done(
+    command = _command(
+        step.request, commands.ReassignLead, {"to": to, "reason": reason, "override": bool(override)}
+    )
+    case = step.load()
+    if (answer := step.answered(confirm, version)) is not None:
+        return answer
+    tr = step.tr
+    if confirm != "yes":
+        return step.confirm(
             step.say(
-                N_("{member} stepped aside; {lead} now leads the case."),
-                member=member,
-                lead=saved.lead_member,
-            )
+                N_("You are about to make {member} the lead of {reference}:"),
+                member=command.to,
+                reference=step.ref,
+            ),
+            [
+                (tr.gettext(N_("Lead now")), case.lead_member or "—"),
+                (_label(tr, "to"), command.to),
+                (_label(tr, "override"), tr.gettext(N_("yes")) if command.override else ""),
+                (_label(tr, "reason"), command.reason),
+            ],
         )
+    saved = step.app.cases.reassign(reference=step.ref, actor=step.user.name, **command.arguments())
+    return step.done(step.say(N_("{member} now leads the case."), member=saved.lead_member))
 
-    return step.run(work)
+
+@step_form("recuse", Action.RECUSE_MEMBER)
+def recuse(
+    step: _Step, member: FormText = "", reason: FormText = "", version: FormText = "", confirm: FormText = ""
+) -> Response:
+    command = _command(step.request, commands.RecuseLead, {"member": member, "reason": reason})
+    step.load()
+    if (answer := step.answered(confirm, version)) is not None:
+        return answer
+    tr = step.tr
+    if confirm != "yes":
+        return step.confirm(
+            step.say(
+                N_("You are about to let {member} step aside as the lead of {reference}:"),
+                member=command.member,
+                reference=step.ref,
+            ),
+            [
+                (
+                    tr.gettext(N_("Who leads next")),
+                    tr.gettext(N_("the rotation picks the next eligible member")),
+                ),
+                (_label(tr, "reason"), command.reason),
+            ],
+        )
+    saved = step.app.cases.recuse(reference=step.ref, actor=step.user.name, **command.arguments())
+    if saved.lead_member is None:
+        said = step.say(N_("{member} stepped aside; nobody may lead the case now."), member=member)
+    else:
+        said = step.say(
+            N_("{member} stepped aside; {lead} now leads the case."), member=member, lead=saved.lead_member
+        )
+    return step.done(said)

@@ -1,4 +1,5 @@
-"""The dashboard of open cases and a case's page with the steps that may come next."""
+"""The dashboard of open cases and a case's page with the steps that may come next (their forms are
+case_steps'; a refused one comes back through `show_case` with the values the user typed)."""
 
 from __future__ import annotations
 

@@ -13,12 +13,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from states.calendar import CalendarRule
-from states.deadlines import Deadline
+from states.deadlines import Deadline, dated
 from states.durations import Duration
 from states.errors import (
     ACTOR,
     REASON,
-    Day,
     Input,
     InvalidInputError,
     OutcomeError,
@@ -371,7 +370,7 @@ def advance(
             problem=Input(
                 N_("the case is paused since {since} ({reason}); resume it before '{trigger}'"),
                 params={
-                    "since": Day(case.calendar.local_date(case.open_pause.started_at)),
+                    "since": dated(case.calendar.local_date(case.open_pause.started_at)),
                     "reason": case.open_pause.reason,
                     "trigger": Term(trigger),
                 },

@@ -4,7 +4,7 @@ A message is an English template (marked for the catalogue with `N_`) over its p
 `Input` among them names what the user gave, and each entry point spells that input its own way
 (`words(naming=...)`): the command line as its option (`--reason`), the API as its field
 (`reason`). A `Term` (a state, trigger, outcome or role) is shown as it is by the command line and
-the API and worded by the pages (`words(terms=...)`); a `Day` is a date in the reader's words.
+the API and worded by the pages (`words(terms=...)`); a `Phrase` (a duration) in the reader's words.
 `str(error)` is the English with plain field names. Each error carries the case reference and
 state where it has them.
 """
@@ -14,10 +14,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import ClassVar
 
-from states import wording
 from states.messages import ENGLISH, N_, Translator
 
 Naming = Callable[[str], str]  # an input's field name as one entry point spells it
@@ -71,25 +69,6 @@ class Phrase:
 
 
 @dataclass(frozen=True)
-class Day:
-    """A date in a message: "2 Mar 2026", "2. mars 2026" in Norwegian."""
-
-    value: date
-
-    def worded(self, tr: Translator = ENGLISH) -> str:
-        words = wording.phrases(tr)
-        return words.date.format(
-            day=self.value.day, month=words.months[self.value.month - 1], year=self.value.year
-        )
-
-    def __str__(self) -> str:
-        return self.worded()
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
-@dataclass(frozen=True)
 class Input:
     """What an error is about: the words for it ("a reason", marked for the catalogue; a template
     over `params` where it has them) and the field that carries it ("reason"), which each entry
@@ -116,7 +95,7 @@ ACTOR = Input(N_("an actor"), "actor")
 def _worded(
     params: Mapping[str, object], tr: Translator, naming: Naming, terms: Wording = as_is
 ) -> dict[str, object]:
-    """The parameters to put into a message: each `Input`, `Term` and `Day` worded, the rest as
+    """The parameters to put into a message: each `Input`, `Term` and `Phrase` worded, the rest as
     given."""
     return {name: _word(value, tr, naming, terms) for name, value in params.items()}
 
@@ -128,7 +107,7 @@ def _word(value: object, tr: Translator, naming: Naming, terms: Wording) -> obje
         return terms(value)
     if isinstance(value, Terms):
         return ", ".join(terms(v) for v in value.values)
-    if isinstance(value, Day | Phrase):
+    if isinstance(value, Phrase):
         return value.worded(tr)
     return value
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from states.deadlines import Deadline
-from states.errors import Day, Input, InvalidInputError, StepRefusedError, Term, Terms
+from states.deadlines import Deadline, dated
+from states.errors import Input, InvalidInputError, StepRefusedError, Term, Terms
 from states.limits import NAME_MAX, check_day, check_optional
 from states.messages import N_
 from states.pauses import with_pauses
@@ -116,7 +116,7 @@ def record_fact(
         )
     before = latest(case.facts, fact)
     if before is not None and not definition.repeat:
-        raise _refuse(case, N_("'{fact}' is already recorded, on {on}"), fact=Term(fact), on=Day(before.on))
+        raise _refuse(case, N_("'{fact}' is already recorded, on {on}"), fact=Term(fact), on=dated(before.on))
     still_open = open_facts(case.facts, procedure)
     if definition.ends is not None:
         opened = latest(case.facts, definition.ends)

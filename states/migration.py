@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from states.case import Case, Policy, entering, out_of_order, require_actor, require_text
-from states.errors import REASON, Day, Input, InvalidInputError, StepRefusedError
+from states.deadlines import dated
+from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import DeadlineMet, DeadlineStarted
 from states.messages import N_
 from states.procedure import Procedure
@@ -84,7 +85,7 @@ def migrate(
             state=case.state,
             problem=Input(
                 N_("the case is paused since {since} ({reason}); resume it before migrating"),
-                params={"since": Day(case.calendar.local_date(pause.started_at)), "reason": pause.reason},
+                params={"since": dated(case.calendar.local_date(pause.started_at)), "reason": pause.reason},
             ),
         )
     dest = mapping.get(case.state, case.state)

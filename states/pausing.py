@@ -14,17 +14,17 @@ from dataclasses import replace
 from datetime import datetime
 
 from states.case import Case, out_of_order, require_actor, require_text
-from states.deadlines import Deadline, Extension
+from states.deadlines import Deadline, Extension, dated
 from states.durations import Duration
-from states.errors import REASON, Day, Input, InvalidInputError, Phrase, StepRefusedError, Term, Terms
+from states.errors import REASON, Input, InvalidInputError, Phrase, StepRefusedError, Term, Terms
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
 from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
 from states.messages import N_
 from states.pauses import Pause, with_pauses
 
 
-def _refuse(case: Case, problem: str, **params: object) -> StepRefusedError:
-    return StepRefusedError(reference=case.reference, state=case.state, problem=Input(problem, params=params))
+def _refuse(case: Case, problem: str | Input) -> StepRefusedError:
+    return StepRefusedError(reference=case.reference, state=case.state, problem=problem)
 
 
 def _in_order(case: Case, at: datetime) -> None:
@@ -42,9 +42,15 @@ def pause(
     if case.is_terminal:
         raise _refuse(case, N_("a closed case has no clock to pause"))
     if case.open_pause is not None:
-        since = Day(case.calendar.local_date(case.open_pause.started_at))
         raise _refuse(
-            case, N_("already paused since {since} ({reason})"), since=since, reason=case.open_pause.reason
+            case,
+            Input(
+                N_("already paused since {since} ({reason})"),
+                params={
+                    "since": dated(case.calendar.local_date(case.open_pause.started_at)),
+                    "reason": case.open_pause.reason,
+                },
+            ),
         )
     _in_order(case, at)
     pauses = (
@@ -91,16 +97,21 @@ def extend(
         running = tuple(d.name for d in case.open_deadlines)
         raise _refuse(
             case,
-            N_("deadline '{deadline}' has not started; open now: {running}"),
-            deadline=Term(deadline),
-            running=Terms(running) if running else Input(N_("none")),
+            Input(
+                N_("deadline '{deadline}' has not started; open now: {allowed}"),
+                params={
+                    "deadline": Term(deadline),
+                    "allowed": Terms(running) if running else Input(N_("none")),
+                },
+            ),
         )
     if not target.is_open:
         raise _refuse(
             case,
-            N_("deadline '{deadline}' was met on {met_on}; only an open deadline can be extended"),
-            deadline=Term(deadline),
-            met_on=target.met_on,
+            Input(
+                N_("deadline '{deadline}' was met on {met_on}; only an open deadline can be extended"),
+                params={"deadline": Term(deadline), "met_on": str(target.met_on)},
+            ),
         )
     _in_order(case, at)
     grown = replace(target, extensions=(*target.extensions, Extension(amount, reason, actor, at)))
@@ -132,13 +143,17 @@ def _within_cap(case: Case, target: Deadline, grown: Deadline, cap: Duration) ->
     if grown.due > furthest.due:
         raise _refuse(
             case,
-            N_(
-                "deadline '{deadline}' may be extended by {cap} at most in all under procedure "
-                "'{procedure}': to {furthest}; this extension would move it to {due}"
+            Input(
+                N_(
+                    "deadline '{deadline}' may be extended by {cap} at most in all under procedure "
+                    "'{procedure}': to {furthest}; this extension would move it to {due}"
+                ),
+                params={
+                    "deadline": Term(target.name),
+                    "cap": Phrase(cap.describe),
+                    "procedure": case.procedure.id,
+                    "furthest": furthest.due.isoformat(),
+                    "due": grown.due.isoformat(),
+                },
             ),
-            deadline=Term(target.name),
-            cap=Phrase(cap.describe),
-            procedure=case.procedure.id,
-            furthest=furthest.due.isoformat(),
-            due=grown.due.isoformat(),
         )

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from states import wording
-from states.errors import Day, Input, OutcomeError, StepRefusedError, TransitionNotAllowedError
+from states.deadlines import dated
+from states.errors import Input, OutcomeError, StepRefusedError, TransitionNotAllowedError
 from states.permissions import Action, PermissionDeniedError
 from translations import translator
 
@@ -65,7 +66,7 @@ def test_a_date_in_a_refusal_is_worded_in_the_readers_language() -> None:
         state="good_offices",
         problem=Input(
             "the case is paused since {since} ({reason}); resume it before '{trigger}'",
-            params={"since": Day(date(2026, 3, 2)), "reason": "Rettssak", "trigger": "examine"},
+            params={"since": dated(date(2026, 3, 2)), "reason": "Rettssak", "trigger": "examine"},
         ),
     )
     assert "paused since 2 Mar 2026 (Rettssak)" in str(error)

@@ -1,0 +1,300 @@
+"""Every page in a real headless Chromium, in English and Norwegian, at a phone's and a desk's width.
+
+One served site (a real `ncpflow serve` on a loopback port) holds varied cases: a confidential
+submitter, issues, facts, an extended deadline and a long unbroken title; a paused case; a closed
+case; an untouched one gone overdue. Each page of the page walk (tests/e2e/page_walk.py) is visited
+at 390 and 1280 px in en and nb, as the handler, or, for a page the handler may not see, as the
+first role that may; the sign-in page signed out; and the error pages (unknown page, unknown case).
+On each: axe-core (WCAG 2.1 A and AA) reports no violation, at 390 px the page is no wider than
+the screen, and a full-page screenshot goes to test-artifacts/ named by page, language and width.
+
+Skipped without /usr/bin/chromium unless NCPFLOW_REQUIRE_BROWSER is set (tests/e2e/browser.py).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ncpflow.web.app import create_app
+from ncpflow.web.i18n import COOKIE as LANGUAGE_COOKIE
+from tests.e2e.browser import chromium, require_browser, screenshot, served
+from tests.e2e.page_walk import page_urls
+from tests.helpers import sign_in
+from workflow.bootstrap import bootstrap
+from workflow.cases import PartyInput
+from workflow.config import load_settings
+
+pytestmark = pytest.mark.slow
+
+PASSWORD = "correct horse battery"
+SECRET = "e2e-walk-secret-key-0123456789-abcdefghij"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = (390, 1280)
+LANGUAGES = ("en", "nb")
+# Who visits: the first of these that a page answers with 200 (None: signed out).
+ROLES: tuple[str | None, ...] = (None, "handler", "member", "auditor", "admin")
+NAMES = {"handler": "hanna", "member": "mari", "auditor": "aud", "admin": "root"}
+# An unbroken word far wider than a phone: titles, names and references must wrap anyway.
+LONG = "Kobberutvinningsselskapetsinternasjonaledatterselskapsmiljøkonsekvensutredning"
+CONFIG = """\
+[ncp]
+name = "Test NCP"
+language = "en"
+timezone = "Europe/Oslo"
+
+[database]
+url = "{url}"
+
+[[members]]
+id = "chair"
+name = "Chair of the NCP"
+email = "chair@example.org"
+role = "chair"
+
+[[members]]
+id = "member-b"
+name = "Member B"
+email = "member-b@example.org"
+
+[[members]]
+id = "member-c"
+name = "Member C"
+email = "member-c@example.org"
+"""
+
+# Where a visit is judged to overflow: the page's widest elements past the screen's right edge.
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 0.5) {
+      const classes = el.className ? '.' + String(el.className).split(' ').join('.') : '';
+      wide.push(el.tagName.toLowerCase() + classes + ' (' + Math.round(box.right) + 'px)');
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width: width, wide: wide.slice(0, 5)};
+}"""
+
+
+@dataclass
+class Walk:
+    base: str
+    visits: list[tuple[str | None, str]]  # (role, URL), each page once
+    cookies: dict[str, list[dict[str, Any]]]  # the session cookies of each role
+
+
+def _seed(services: Any) -> dict[str, str]:
+    """The cases of the walk, through the use cases; their references by what they show."""
+    cases = services.cases
+    today = services.today()
+    rich = cases.open(
+        title=f"Tailings and water: {LONG} {LONG}",
+        submitters=[PartyInput(f"Hidden Witness Union {LONG}", "trade_union", confidential=True)],
+        enterprises=[PartyInput("Fjord Mining ASA", org_number="923456789"), PartyInput(LONG)],
+        actor="setup",
+        received=today - timedelta(days=100),
+        themes=["environment"],
+        host_countries=["BR"],
+    ).reference
+    cases.advance(
+        reference=rich,
+        trigger="begin_assessment",
+        actor="setup",
+        reason="Acknowledged",
+        at=today - timedelta(days=95),
+    )
+    cases.advance(
+        reference=rich,
+        trigger="accept",
+        actor="setup",
+        reason=f"Material issues {LONG}",
+        scope=f"Chapter VI only {LONG}",
+        at=today - timedelta(days=60),
+    )
+    cases.add_issue(reference=rich, actor="setup", title=f"Drinking water {LONG}", chapters=["vi"])
+    cases.add_issue(reference=rich, actor="setup", title="Union rights", chapters=["v", "iv"])
+    cases.decide_issue(
+        reference=rich, number=1, decision="accepted", actor="setup", at=today - timedelta(days=60)
+    )
+    cases.decide_issue(
+        reference=rich, number=2, decision="not_accepted", actor="setup", at=today - timedelta(days=60)
+    )
+    cases.record(reference=rich, fact="assessment_published", on=today - timedelta(days=55), actor="setup")
+    cases.extend(
+        reference=rich, deadline="good_offices", actor="setup", reason="Translation awaited", days=30
+    )
+
+    paused = cases.open(
+        title="Salmon farm discharge",
+        submitters=[PartyInput("Coastal Alliance", "ngo")],
+        enterprises=[PartyInput("Havbruk ASA")],
+        actor="setup",
+        received=today - timedelta(days=30),
+    ).reference
+    cases.pause(
+        reference=paused,
+        actor="setup",
+        reason="Parallel proceedings",
+        requested_by="Havbruk ASA",
+        at=today - timedelta(days=10),
+    )
+
+    closed = cases.open(
+        title="Forest concession",
+        submitters=[PartyInput("Rainforest Foundation", "ngo")],
+        enterprises=[PartyInput("Timber AS")],
+        actor="setup",
+        received=date(today.year - 1, 1, 15),
+    ).reference
+    cases.advance(
+        reference=closed,
+        trigger="begin_assessment",
+        actor="setup",
+        reason="Acknowledged",
+        at=date(today.year - 1, 1, 20),
+    )
+    cases.advance(
+        reference=closed,
+        trigger="reject",
+        actor="setup",
+        reason="No material issues",
+        at=date(today.year - 1, 3, 1),
+    )
+    cases.advance(
+        reference=closed,
+        trigger="close",
+        actor="setup",
+        reason="Statement published",
+        at=date(today.year - 1, 4, 1),
+    )
+
+    overdue = cases.open(
+        title="Garment supplier audit",
+        submitters=[PartyInput("Clean Clothes Norway", "ngo")],
+        enterprises=[PartyInput("Klær AS")],
+        actor="setup",
+        received=today - timedelta(days=120),
+    ).reference
+    return {"rich": rich, "paused": paused, "closed": closed, "overdue": overdue}
+
+
+@pytest.fixture(scope="module")
+def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Walk]:
+    require_browser()
+    work = tmp_path_factory.mktemp("walk")
+    db = work / "ncpflow.db"
+    shutil.copy(sqlite_template, db)
+    url = f"sqlite:///{db}"
+    config = work / "config.toml"
+    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+
+    services = bootstrap(load_settings(config, database_url=url))
+    try:
+        services.members.sync(actor="setup")
+        refs = _seed(services)
+        lead = services.cases.get(reference=refs["rich"]).lead_member
+        for role, name in NAMES.items():
+            services.users.add(
+                name=name,
+                role=role,
+                actor="setup",
+                member_id=lead if role == "member" else None,
+                password=PASSWORD,
+            )
+        # The pages with a sample for each path parameter (the rich case stands for a case),
+        # the other cases' own pages, and the error pages.
+        samples = {"ref": refs["rich"]}
+        urls = page_urls(create_app(services, secret=SECRET), samples)
+        urls += [f"/cases/{refs[name]}" for name in ("paused", "closed", "overdue")]
+        urls += ["/no-such-page", f"/cases/NCP-{date.today().year}-999"]
+    finally:
+        services.close()
+
+    with served(work, config, url, SECRET) as base:
+        cookies: dict[str, list[dict[str, Any]]] = {}
+        statuses: dict[str | None, dict[str, int]] = {}
+        for role in ROLES:
+            with httpx.Client(base_url=base) as client:
+                if role is not None:
+                    assert sign_in(client, NAMES[role], PASSWORD).status_code == 303, role
+                    cookies[role] = [
+                        {"name": c.name, "value": c.value or "", "url": base} for c in client.cookies.jar
+                    ]
+                statuses[role] = {u: client.get(u, headers={"Accept": "text/html"}).status_code for u in urls}
+        visits: list[tuple[str | None, str]] = []
+        for u in urls:
+            # A page goes to the first role it answers; the error pages to the handler.
+            role = next((r for r in ROLES if statuses[r][u] == 200), "handler")
+            visits.append((role, u))
+        yield Walk(base, visits, cookies)
+
+
+@pytest.fixture(scope="module")
+def browser(walk: Walk) -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched
+
+
+def _name(role: str | None, url: str, lang: str, width: int) -> str:
+    page = re.sub(r"[^A-Za-z0-9]+", "-", url).strip("-") or "dashboard"
+    who = "signed-out-" if role is None else ("" if role == "handler" else f"{role}-")
+    return f"walk-{who}{page}-{lang}-{width}.png"
+
+
+def _violations(results: dict[str, Any], url: str) -> list[str]:
+    return [
+        f"{url}: {v['id']} ({v.get('impact')}): "
+        + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:5])
+        for v in results["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_passes_axe_fits_the_screen_and_is_photographed(
+    walk: Walk, browser: Any, lang: str, width: int
+) -> None:
+    """Each page at this width and language: no WCAG 2.1 A/AA violation, no sideways scroll at
+    390 px, and a full-page screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 800 else 900})
+    page = context.new_page()
+    problems: list[str] = []
+    try:
+        for role, url in walk.visits:
+            context.clear_cookies()
+            context.add_cookies(
+                [
+                    *walk.cookies.get(role or "", []),
+                    {"name": LANGUAGE_COOKIE, "value": lang, "url": walk.base},
+                ]
+            )
+            page.goto(walk.base + url)
+            where = f"{url} [{role or 'signed out'}, {lang}, {width}px]"
+            if page.locator("html").get_attribute("lang") != lang:
+                problems.append(f"{where}: the page is not in {lang}")
+            problems += _violations(axe.run(page, options=options).response, where)
+            if width < 800:
+                fit = page.evaluate(OVERFLOW)
+                if fit["scroll"] > fit["width"]:
+                    problems.append(
+                        f"{where}: {fit['scroll']}px wide on a {fit['width']}px screen: "
+                        + ", ".join(fit["wide"])
+                    )
+            screenshot(page, _name(role, url, lang, width))
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

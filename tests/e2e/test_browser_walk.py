@@ -287,13 +287,11 @@ def test_every_page_passes_axe_fits_the_screen_and_is_photographed(
             if page.locator("html").get_attribute("lang") != lang:
                 problems.append(f"{where}: the page is not in {lang}")
             problems += _violations(axe.run(page, options=options).response, where)
-            if width < 800:
-                fit = page.evaluate(OVERFLOW)
-                if fit["scroll"] > fit["width"]:
-                    problems.append(
-                        f"{where}: {fit['scroll']}px wide on a {fit['width']}px screen: "
-                        + ", ".join(fit["wide"])
-                    )
+            fit = page.evaluate(OVERFLOW)
+            if fit["scroll"] > fit["width"]:
+                problems.append(
+                    f"{where}: {fit['scroll']}px wide on a {fit['width']}px screen: " + ", ".join(fit["wide"])
+                )
             screenshot(page, _name(role, url, lang, width))
     finally:
         context.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from ncpflow.web.pages import assets, audit, cases, members, signin
+from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
@@ -19,4 +20,4 @@ router = APIRouter(include_in_schema=False)
 for area in AREAS:
     router.include_router(area.router)
 
-__all__ = ["SIGNIN_PROBLEMS", "form_refused", "router", "stale_form"]
+__all__ = ["SIGNIN_PROBLEMS", "error_page", "form_refused", "router", "stale_form"]

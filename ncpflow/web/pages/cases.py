@@ -135,12 +135,7 @@ def dashboard(request: Request, user: User) -> Response:
 @guard(Action.READ_CASES, one_snapshot=True)
 def case_page(request: Request, ref: str, user: User) -> Response:
     app = application_of(request)
-    try:
-        case = app.cases.get(reference=ref)
-    except NcpflowError as exc:
-        response = render(request, "base.html", user, "dashboard", flash_error=refused(exc, request))
-        response.status_code = 404
-        return response
+    case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it (pages/errors.py)
     lang = language(request)
     view = app.cases.view(case=case, viewer=user, language=lang)
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items

@@ -296,3 +296,62 @@ def test_every_page_passes_axe_fits_the_screen_and_is_photographed(
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def _contrast(css: str, against: tuple[int, int, int] = (255, 255, 255)) -> float:
+    """The WCAG contrast ratio of a computed `rgb(...)` colour against `against`."""
+
+    def luminance(rgb: tuple[int, ...]) -> float:
+        def channel(c: int) -> float:
+            s = c / 255
+            return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    rgb = tuple(int(float(n)) for n in re.findall(r"[\d.]+", css)[:3])
+    high, low = sorted((luminance(rgb), luminance(against)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_keyboard_skips_to_the_content_with_a_visible_focus_and_a_case_prints_in_ink(
+    walk: Walk, browser: Any
+) -> None:
+    """Tab first reaches "Skip to content", shown with a focus ring of 3:1 or more; Enter moves
+    to the main content; printed, a case has no navigation, forms or skip link, in black."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies(walk.cookies["handler"])
+    page = context.new_page()
+    try:
+        case = next(url for role, url in walk.visits if url.startswith("/cases/") and role == "handler")
+        page.goto(f"{walk.base}{case}?lang=en")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const el = document.activeElement; const style = getComputedStyle(el);
+                 const box = el.getBoundingClientRect();
+                 return {cls: el.className, text: el.textContent, top: box.top, bottom: box.bottom,
+                         outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+                         colour: style.outlineColor}; }"""
+        )
+        assert focused["cls"] == "skip" and focused["text"] == "Skip to content"
+        assert focused["top"] >= 0 and focused["bottom"] <= 844  # on screen once focused
+        assert focused["outline"] == "solid" and focused["width"] >= 2
+        assert _contrast(focused["colour"]) >= 3 and _contrast(focused["colour"], (247, 248, 250)) >= 3
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Tab")  # the next stop is inside the content, and shows its ring too
+        assert page.evaluate("document.activeElement.closest('main') !== null")
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+        page.emulate_media(media="print")
+        for hidden in ("header.top nav", "a.skip", "#actions", "footer"):
+            assert not page.locator(hidden).is_visible(), hidden
+        assert page.locator("table.deadlines").is_visible()
+        assert page.evaluate("getComputedStyle(document.querySelector('h1')).color") == "rgb(0, 0, 0)"
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+            "rgba(0, 0, 0, 0)",
+            "rgb(255, 255, 255)",
+        )
+        screenshot(page, "walk-case-print.png")
+    finally:
+        context.close()

@@ -434,6 +434,8 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
             concrete = [template.replace("{name}", n) for n in ("style.css", "print.css")]
         elif "{ref}" in template:
             concrete = [template.replace("{ref}", r) for r in refs]
+        elif "{asset}" in template:  # Swagger UI's files (ncpflow/web/docs.py)
+            concrete = [template.replace("{asset}", "swagger-ui.css")]
         else:
             assert "{" not in template, f"a path parameter the walk cannot fill: {template}"
             concrete = [template]

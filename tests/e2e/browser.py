@@ -8,6 +8,7 @@ NCPFLOW_REQUIRE_BROWSER is set, as .ci/run does: then a missing browser fails.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -24,6 +25,27 @@ from tests.helpers import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+# A served site's config.toml (`url`: its database): the NCP in Oslo, two members.
+SITE_CONFIG = """\
+[ncp]
+name = "Test NCP"
+language = "en"
+timezone = "Europe/Oslo"
+
+[database]
+url = "{url}"
+
+[[members]]
+id = "chair"
+name = "Chair of the NCP"
+email = "chair@example.org"
+role = "chair"
+
+[[members]]
+id = "member-b"
+name = "Member B"
+email = "member-b@example.org"
+"""
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,6 +72,17 @@ def require_browser() -> None:
         pytest.fail(f"NCPFLOW_REQUIRE_BROWSER is set but {reason}")
     if reason:
         pytest.skip(reason)
+
+
+def site_files(work: Path, template: Path, config: str) -> tuple[Path, Path, str]:
+    """A site's files in `work`: a copy of the initialised database `template` and its config.toml
+    (`config` with the database's `url` filled in); (work, config path, database URL)."""
+    db = work / "ncpflow.db"
+    shutil.copy(template, db)
+    url = f"sqlite:///{db}"
+    path = work / "config.toml"
+    path.write_text(config.format(url=url), encoding="utf-8")
+    return work, path, url
 
 
 @contextmanager

@@ -14,7 +14,6 @@ Skipped without /usr/bin/chromium unless NCPFLOW_REQUIRE_BROWSER is set (tests/e
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,7 +25,7 @@ import pytest
 
 from ncpflow.web.app import create_app
 from ncpflow.web.i18n import COOKIE as LANGUAGE_COOKIE
-from tests.e2e.browser import chromium, require_browser, screenshot, served
+from tests.e2e.browser import SITE_CONFIG, chromium, require_browser, screenshot, served, site_files
 from tests.e2e.page_walk import page_urls
 from tests.helpers import sign_in
 from workflow.bootstrap import bootstrap
@@ -45,31 +44,16 @@ ROLES: tuple[str | None, ...] = (None, "handler", "member", "auditor", "admin")
 NAMES = {"handler": "hanna", "member": "mari", "auditor": "aud", "admin": "root"}
 # An unbroken word far wider than a phone: titles, names and references must wrap anyway.
 LONG = "Kobberutvinningsselskapetsinternasjonaledatterselskapsmiljøkonsekvensutredning"
-CONFIG = """\
-[ncp]
-name = "Test NCP"
-language = "en"
-timezone = "Europe/Oslo"
-
-[database]
-url = "{url}"
-
-[[members]]
-id = "chair"
-name = "Chair of the NCP"
-email = "chair@example.org"
-role = "chair"
-
-[[members]]
-id = "member-b"
-name = "Member B"
-email = "member-b@example.org"
-
+# The members of tests/e2e/browser.py's site, and one more so that each case gets its own lead.
+CONFIG = (
+    SITE_CONFIG
+    + """
 [[members]]
 id = "member-c"
 name = "Member C"
 email = "member-c@example.org"
 """
+)
 
 # Where a visit is judged to overflow: the page's widest elements past the screen's right edge.
 OVERFLOW = """() => {
@@ -97,106 +81,69 @@ def _seed(services: Any) -> dict[str, str]:
     """The cases of the walk, through the use cases; their references by what they show."""
     cases = services.cases
     today = services.today()
-    rich = cases.open(
-        title=f"Tailings and water: {LONG} {LONG}",
-        submitters=[PartyInput(f"Hidden Witness Union {LONG}", "trade_union", confidential=True)],
-        enterprises=[PartyInput("Fjord Mining ASA", org_number="923456789"), PartyInput(LONG)],
-        actor="setup",
-        received=today - timedelta(days=100),
-        themes=["environment"],
-        host_countries=["BR"],
-    ).reference
-    cases.advance(
-        reference=rich,
-        trigger="begin_assessment",
-        actor="setup",
-        reason="Acknowledged",
-        at=today - timedelta(days=95),
+
+    def opened(title: str, submitter: PartyInput, enterprises: list[PartyInput], received: date) -> str:
+        return str(
+            cases.open(
+                title=title, submitters=[submitter], enterprises=enterprises, actor="setup", received=received
+            ).reference
+        )
+
+    def steps(ref: str, *moves: tuple[str, str, date, str | None]) -> None:
+        for trigger, reason, at, scope in moves:
+            cases.advance(reference=ref, trigger=trigger, actor="setup", reason=reason, at=at, scope=scope)
+
+    ago = [today - timedelta(days=n) for n in range(121)]
+    rich = opened(
+        f"Tailings and water: {LONG} {LONG}",
+        PartyInput(f"Hidden Witness Union {LONG}", "trade_union", confidential=True),
+        [PartyInput("Fjord Mining ASA", org_number="923456789"), PartyInput(LONG)],
+        ago[100],
     )
-    cases.advance(
-        reference=rich,
-        trigger="accept",
-        actor="setup",
-        reason=f"Material issues {LONG}",
-        scope=f"Chapter VI only {LONG}",
-        at=today - timedelta(days=60),
+    steps(
+        rich,
+        ("begin_assessment", "Acknowledged", ago[95], None),
+        ("accept", f"Material issues {LONG}", ago[60], f"Chapter VI only {LONG}"),
     )
     cases.add_issue(reference=rich, actor="setup", title=f"Drinking water {LONG}", chapters=["vi"])
     cases.add_issue(reference=rich, actor="setup", title="Union rights", chapters=["v", "iv"])
-    cases.decide_issue(
-        reference=rich, number=1, decision="accepted", actor="setup", at=today - timedelta(days=60)
-    )
-    cases.decide_issue(
-        reference=rich, number=2, decision="not_accepted", actor="setup", at=today - timedelta(days=60)
-    )
-    cases.record(reference=rich, fact="assessment_published", on=today - timedelta(days=55), actor="setup")
+    for number, decision in [(1, "accepted"), (2, "not_accepted")]:
+        cases.decide_issue(reference=rich, number=number, decision=decision, actor="setup", at=ago[60])
+    cases.record(reference=rich, fact="assessment_published", on=ago[55], actor="setup")
     cases.extend(
         reference=rich, deadline="good_offices", actor="setup", reason="Translation awaited", days=30
     )
 
-    paused = cases.open(
-        title="Salmon farm discharge",
-        submitters=[PartyInput("Coastal Alliance", "ngo")],
-        enterprises=[PartyInput("Havbruk ASA")],
-        actor="setup",
-        received=today - timedelta(days=30),
-    ).reference
+    paused = opened(
+        "Salmon farm discharge", PartyInput("Coastal Alliance", "ngo"), [PartyInput("Havbruk ASA")], ago[30]
+    )
     cases.pause(
-        reference=paused,
-        actor="setup",
-        reason="Parallel proceedings",
-        requested_by="Havbruk ASA",
-        at=today - timedelta(days=10),
+        reference=paused, actor="setup", reason="Parallel proceedings", requested_by="Havbruk ASA", at=ago[10]
     )
 
-    closed = cases.open(
-        title="Forest concession",
-        submitters=[PartyInput("Rainforest Foundation", "ngo")],
-        enterprises=[PartyInput("Timber AS")],
-        actor="setup",
-        received=date(today.year - 1, 1, 15),
-    ).reference
-    cases.advance(
-        reference=closed,
-        trigger="begin_assessment",
-        actor="setup",
-        reason="Acknowledged",
-        at=date(today.year - 1, 1, 20),
+    last_year = today.year - 1
+    closed = opened(
+        "Forest concession",
+        PartyInput("Rainforest Foundation", "ngo"),
+        [PartyInput("Timber AS")],
+        date(last_year, 1, 15),
     )
-    cases.advance(
-        reference=closed,
-        trigger="reject",
-        actor="setup",
-        reason="No material issues",
-        at=date(today.year - 1, 3, 1),
+    steps(
+        closed,
+        ("begin_assessment", "Acknowledged", date(last_year, 1, 20), None),
+        ("reject", "No material issues", date(last_year, 3, 1), None),
+        ("close", "Statement published", date(last_year, 4, 1), None),
     )
-    cases.advance(
-        reference=closed,
-        trigger="close",
-        actor="setup",
-        reason="Statement published",
-        at=date(today.year - 1, 4, 1),
+    overdue = opened(
+        "Garment supplier audit", PartyInput("Clean Clothes Norway", "ngo"), [PartyInput("Klær AS")], ago[120]
     )
-
-    overdue = cases.open(
-        title="Garment supplier audit",
-        submitters=[PartyInput("Clean Clothes Norway", "ngo")],
-        enterprises=[PartyInput("Klær AS")],
-        actor="setup",
-        received=today - timedelta(days=120),
-    ).reference
     return {"rich": rich, "paused": paused, "closed": closed, "overdue": overdue}
 
 
 @pytest.fixture(scope="module")
 def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Walk]:
     require_browser()
-    work = tmp_path_factory.mktemp("walk")
-    db = work / "ncpflow.db"
-    shutil.copy(sqlite_template, db)
-    url = f"sqlite:///{db}"
-    config = work / "config.toml"
-    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+    work, config, url = site_files(tmp_path_factory.mktemp("walk"), sqlite_template, CONFIG)
 
     services = bootstrap(load_settings(config, database_url=url))
     try:

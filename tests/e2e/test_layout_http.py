@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import httpx
 import pytest
 from fastapi import APIRouter
 
@@ -82,6 +83,18 @@ def test_an_unknown_case_is_named_on_its_404_page(site: Site, lang: str, title: 
     assert 'aria-current="page"' not in answer.text or "/signout" in answer.text  # the signed-in frame
 
 
+def _advance_as_auditor(site: Site, query: str, headers: dict[str, str]) -> httpx.Response:
+    """An auditor sends the case's advance form (with a valid token)."""
+    _as(site, "aud", "auditor")
+    token = csrf_of(site.client.get(f"/cases/{site.reference}{query}").text)
+    return site.client.post(
+        f"/cases/{site.reference}/advance",
+        data={"trigger": "begin_assessment", "reason": "sneaky", "csrf_token": token},
+        headers=headers,
+        follow_redirects=False,
+    )
+
+
 @pytest.mark.parametrize(
     ("lang", "sentence"),
     [
@@ -93,14 +106,7 @@ def test_a_form_the_role_may_not_send_answers_a_403_page_naming_what_it_may_not_
     site: Site, lang: str, sentence: str
 ) -> None:
     """The refusal is worded: the role and the action, in the page's language; nothing is written."""
-    _as(site, "aud", "auditor")
-    token = csrf_of(site.client.get(f"/cases/{site.reference}?lang={lang}").text)
-    answer = site.client.post(
-        f"/cases/{site.reference}/advance",
-        data={"trigger": "begin_assessment", "reason": "sneaky", "csrf_token": token},
-        headers=BROWSER,
-        follow_redirects=False,
-    )
+    answer = _advance_as_auditor(site, f"?lang={lang}", BROWSER)
     assert answer.status_code == 403
     assert answer.headers["content-type"].startswith("text/html")
     assert sentence in html.unescape(answer.text)
@@ -109,13 +115,7 @@ def test_a_form_the_role_may_not_send_answers_a_403_page_naming_what_it_may_not_
 
 def test_the_api_keeps_its_json_403(site: Site) -> None:
     """A refused page post from a client not asking for HTML keeps the JSON body it had."""
-    _as(site, "aud", "auditor")
-    token = csrf_of(site.client.get(f"/cases/{site.reference}").text)
-    answer = site.client.post(
-        f"/cases/{site.reference}/advance",
-        data={"trigger": "begin_assessment", "reason": "sneaky", "csrf_token": token},
-        follow_redirects=False,
-    )
+    answer = _advance_as_auditor(site, "", {})
     assert answer.status_code == 403
     assert answer.json()["detail"] == "role 'auditor' may not advance any case"
 

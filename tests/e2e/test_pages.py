@@ -11,7 +11,6 @@ NCPFLOW_REQUIRE_BROWSER is set, as .ci/run does: then a missing browser fails.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,8 @@ from typing import Any
 import pytest
 
 from states.pseudonyms import pseudonym
-from tests.e2e.browser import chromium, require_browser, screenshot, served
+from tests.e2e.browser import SITE_CONFIG as CONFIG
+from tests.e2e.browser import chromium, require_browser, screenshot, served, site_files
 from workflow import cases, rotation, users
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
@@ -29,26 +29,6 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "correct horse battery"
 XSS = "<script>alert('xss')</script><img src=x onerror=alert(2)> Fjord & Co"
-CONFIG = """\
-[ncp]
-name = "Test NCP"
-language = "en"
-timezone = "Europe/Oslo"
-
-[database]
-url = "{url}"
-
-[[members]]
-id = "chair"
-name = "Chair of the NCP"
-email = "chair@example.org"
-role = "chair"
-
-[[members]]
-id = "member-b"
-name = "Member B"
-email = "member-b@example.org"
-"""
 
 
 @dataclass
@@ -62,12 +42,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
     require_browser()
-    work = tmp_path_factory.mktemp("pages")
-    db = work / "ncpflow.db"
-    shutil.copy(sqlite_template, db)
-    url = f"sqlite:///{db}"
-    config = work / "config.toml"
-    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+    work, config, url = site_files(tmp_path_factory.mktemp("pages"), sqlite_template, CONFIG)
 
     services = bootstrap(load_settings(config, database_url=url))
     try:

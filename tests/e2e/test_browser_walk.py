@@ -73,7 +73,7 @@ OVERFLOW = """() => {
 @dataclass
 class Walk:
     base: str
-    visits: list[tuple[str | None, str]]  # (role, URL), each page once
+    visits: list[tuple[str | None, str]]  # (role, URL)
     cookies: dict[str, list[dict[str, Any]]]  # the session cookies of each role
 
 
@@ -180,9 +180,12 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
                 statuses[role] = {u: client.get(u, headers={"Accept": "text/html"}).status_code for u in urls}
         visits: list[tuple[str | None, str]] = []
         for u in urls:
-            # A page goes to the first role it answers; the error pages to the handler.
+            # A page goes to the first role it answers; the error pages to the handler, who also
+            # sees the 403 page of a page only other roles may see.
             role = next((r for r in ROLES if statuses[r][u] == 200), "handler")
             visits.append((role, u))
+            if role != "handler" and statuses["handler"][u] == 403:
+                visits.append(("handler", u))
         yield Walk(base, visits, cookies)
 
 

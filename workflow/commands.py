@@ -19,7 +19,7 @@ same way, so a page words every refusal in its language (`problems(..., tr=...)`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -301,6 +301,13 @@ class Command(BaseModel):
         return {name: getattr(self, name) for name in type(self).model_fields}
 
 
+def _per_submitter(values: Sequence[object], info: ValidationInfo, message: str) -> None:
+    """Refuse, in `message`'s words, a list given one value per submitter with another count."""
+    submitters = info.data.get("submitters")
+    if values and submitters is not None and len(values) != len(submitters):
+        raise _refuse(message, count=len(values), what=_name(info), submitters=len(submitters))
+
+
 class OpenCase(Command):
     """`case open`, `POST /api/cases`: register a submission."""
 
@@ -308,8 +315,8 @@ class OpenCase(Command):
     enterprises: Parties
     submitters: Parties
     submitter_type: SubmitterType | None = Field(default=None, description="One type for every submitter.")
-    submitter_types: Annotated[list[SubmitterType], Field(max_length=PARTIES_MAX)] = Field(
-        default_factory=list, description="One type for each submitter, in order."
+    submitter_types: Annotated[list[SubmitterType | None], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="One type for each submitter, in order (null: none given)."
     )
     received: When | None = None
     themes: Themes = Field(default_factory=list)
@@ -321,7 +328,10 @@ class OpenCase(Command):
         "continues past June 2023).",
     )
     supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
-    confidential_submitter: bool = False
+    confidential_submitter: bool = Field(default=False, description="Every submitter is confidential.")
+    confidential_submitters: Annotated[list[bool], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="Whether each submitter is confidential, in order."
+    )
     org_numbers: Annotated[dict[Name, Name], Field(max_length=2 * PARTIES_MAX)] = Field(
         default_factory=dict,
         description="Organisation numbers by party name (a submitter or an "
@@ -331,28 +341,31 @@ class OpenCase(Command):
     @field_validator("submitter_types")
     @classmethod
     def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
-        submitters = info.data.get("submitters")
         if types and info.data.get("submitter_type") is not None:
             raise _refuse(
                 N_("give {one} (one for all) or {what} (one each), not both"),
                 one=Input("", "submitter_type"),
                 what=_name(info),
             )
-        if types and submitters is not None and len(types) != len(submitters):
-            raise _refuse(
-                N_("{count} {what} values for {submitters} submitters; give one for all or one each"),
-                count=len(types),
-                what=_name(info),
-                submitters=len(submitters),
-            )
+        _per_submitter(
+            types, info, N_("{count} {what} values for {submitters} submitters; give one for all or one each")
+        )
         return types
+
+    @field_validator("confidential_submitters")
+    @classmethod
+    def _flag_each(cls, flags: list[bool], info: ValidationInfo) -> list[bool]:
+        _per_submitter(flags, info, N_("{count} {what} values for {submitters} submitters; give one each"))
+        return flags
 
     @field_validator("org_numbers")
     @classmethod
     def _parties_named(cls, numbers: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         from states.members import normalise_name
 
-        names = [*info.data.get("submitters", ()), *info.data.get("enterprises", ())]
+        if "submitters" not in info.data or "enterprises" not in info.data:
+            return numbers  # the parties are refused themselves: which party a number names is moot
+        names = [*info.data["submitters"], *info.data["enterprises"]]
         by_key = {normalise_name(name): name for name in names}
         found: dict[str, str] = {}
         for name, number in numbers.items():
@@ -370,14 +383,15 @@ class OpenCase(Command):
         from workflow.cases import PartyInput
 
         kinds: list[str | None] = [*self.submitter_types] or ([self.submitter_type] * len(self.submitters))
+        flags = [*self.confidential_submitters] or [False] * len(self.submitters)
         numbers = self.org_numbers
         return {
             "title": self.title,
             "received": self.received,
             "themes": self.themes,
             "submitters": [
-                PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
-                for name, kind in zip(self.submitters, kinds, strict=True)
+                PartyInput(name, kind, self.confidential_submitter or flag, numbers.get(name))
+                for name, kind, flag in zip(self.submitters, kinds, flags, strict=True)
             ],
             "enterprises": [PartyInput(name, org_number=numbers.get(name)) for name in self.enterprises],
             "host_countries": self.host_countries,

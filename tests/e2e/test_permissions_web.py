@@ -229,6 +229,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/reports/annual"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/oecd"): (Action.READ_REPORTS,),
     ("GET", "/"): (Action.READ_CASES,),
+    ("GET", "/cases/new"): (Action.OPEN_CASE,),
+    ("POST", "/cases/new"): (Action.OPEN_CASE,),
     ("GET", "/cases/{ref}"): (Action.READ_CASES,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
     ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),

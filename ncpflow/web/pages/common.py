@@ -169,6 +169,7 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "user_name": user.name if user else "",
         "user_role": user.role if user else "",
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
+        "can_open_case": bool(user and allows(user.role, Action.OPEN_CASE)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
         "local_time": local_time(application_of(request).settings.ncp.timezone),

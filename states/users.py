@@ -59,3 +59,12 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    """A user as the users page lists it: never a secret, only counts and times."""
+
+    user: User
+    active_tokens: int
+    last_signed_in: datetime | None  # the latest session begun, while sessions are kept

@@ -183,6 +183,21 @@ class LeadDecisionRow(NamedTuple):
     given_up_kind: Any
 
 
+class MemberSettingRow(NamedTuple):
+    """A row of `member_settings`."""
+
+    id: Any
+    member_id: Any
+    kind: Any
+    starts_on: Any
+    ends_on: Any
+    party_name: Any
+    org_number: Any
+    reason: Any
+    set_by: Any
+    set_at: Any
+
+
 class MemberRow(NamedTuple):
     """A row of `members`."""
 

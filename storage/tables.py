@@ -222,6 +222,24 @@ class MemberRow(SQLModel, table=True):
     updated_at: datetime
 
 
+class MemberSettingRow(SQLModel, table=True):
+    """A member's leave period or declared conflict set in the browser (migration
+    0018_member_settings), beside what config.toml declares; `members sync` never touches it."""
+
+    __tablename__ = "member_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: str = Field(foreign_key="members.id", index=True)
+    kind: str  # leave, conflict, soft_conflict
+    starts_on: date | None = None  # leave: the first day away
+    ends_on: date | None = None  # leave: the last day away
+    party_name: str | None = Field(default=None, sa_column=Column(Text))  # conflicts
+    org_number: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    set_by: str = Field(sa_column=Column(Text, nullable=False))
+    set_at: datetime
+
+
 class LeadDecisionRow(SQLModel, table=True):
     __tablename__ = "lead_decisions"
 

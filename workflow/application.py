@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.issues import Issue
-    from states.members import MemberChanges
+    from states.members import MemberChanges, MemberSetting
     from states.procedure import Procedure
     from states.signatures import Signer
     from states.users import ApiToken
@@ -632,7 +632,8 @@ class CaseUseCases(_Group):
 
 
 class MemberUseCases(_Group):
-    """The NCP's members, as config.toml declares them."""
+    """The NCP's members: as config.toml declares them (`sync`), with the leave and conflicts
+    set in the browser beside (`add_leave`, `add_conflict`, `remove_setting`)."""
 
     def sync(self, *, actor: str = "config") -> MemberChanges:
         from workflow import rotation
@@ -656,6 +657,73 @@ class MemberUseCases(_Group):
         app = self._app
         return views.members_page(
             uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
+
+    def detail(self, *, member: str, viewer: User, language: str = "en") -> read_models.MemberDetail:
+        """One member's page: each leave period and conflict with where it comes from,
+        redacted for `viewer` (a conflict may name a confidential party)."""
+        from workflow import member_settings, views
+        from workflow import redaction as redactions
+
+        app = self._app
+        found = member_settings.member_detail(
+            uow=app.uow, clock=app.clock, settings=app.settings, member_id=member, language=language
+        )
+        return views.redacted(found, redactions.read_for_viewer(app.uow, viewer))
+
+    def sync_preview(self, *, viewer: User, language: str = "en") -> read_models.SyncPreview:
+        """What `members sync` would change now, field by field (the browser's values are kept)."""
+        from workflow import member_settings, views
+        from workflow import redaction as redactions
+
+        app = self._app
+        found = member_settings.sync_preview(uow=app.uow, settings=app.settings, language=language)
+        return views.redacted(found, redactions.read_for_viewer(app.uow, viewer))
+
+    def add_leave(
+        self, *, member: str, first_day: date, last_day: date, actor: str, reason: str | None = None
+    ) -> MemberSetting:
+        from workflow import member_settings
+
+        return member_settings.add_leave(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            member=member,
+            first_day=first_day,
+            last_day=last_day,
+            reason=reason,
+            actor=actor,
+        )
+
+    def add_conflict(
+        self,
+        *,
+        member: str,
+        reason: str,
+        actor: str,
+        party_name: str | None = None,
+        org_number: str | None = None,
+        soft: bool = False,
+    ) -> MemberSetting:
+        from workflow import member_settings
+
+        return member_settings.add_conflict(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            member=member,
+            party_name=party_name,
+            org_number=org_number,
+            soft=soft,
+            reason=reason,
+            actor=actor,
+        )
+
+    def remove_setting(self, *, member: str, setting_id: int, actor: str) -> MemberSetting:
+        """Remove a leave period or conflict set in the browser."""
+        from workflow import member_settings
+
+        return member_settings.remove_setting(
+            uow=self._app.uow, clock=self._app.clock, member=member, setting_id=setting_id, actor=actor
         )
 
 
@@ -860,6 +928,13 @@ class ReportUseCases(_Group):
 
         return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
 
+    def procedures(self) -> builtins.list[Procedure]:
+        """The procedure versions reported cases may follow (the configured one first), whose
+        labels word the reports' names."""
+        from workflow import reports
+
+        return reports.procedures(uow=self._app.uow, settings=self._app.settings)
+
     def rotation(self, *, since: date | None = None, until: date | None = None) -> read_models.RotationReport:
         from workflow import rotation_views
 
@@ -872,7 +947,14 @@ class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
 
     def add(
-        self, *, name: str, role: str, actor: str, member_id: str | None = None, password: str | None = None
+        self,
+        *,
+        name: str,
+        role: str,
+        actor: str,
+        member_id: str | None = None,
+        password: str | None = None,
+        with_token: bool = True,
     ) -> NewUser:
         from workflow import users
 
@@ -884,6 +966,7 @@ class UserUseCases(_Group):
             actor=actor,
             member_id=member_id,
             password=password,
+            with_token=with_token,
         )
 
     def set_password(self, *, name: str, password: str, actor: str) -> int:
@@ -933,6 +1016,18 @@ class UserUseCases(_Group):
         from workflow import users
 
         users.remove_totp(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
+
+    def summaries(self) -> builtins.list[read_models.UserListed]:
+        """The users page: roles, member links, flags, active tokens, latest sign-in."""
+        from workflow import users
+
+        return users.summaries(uow=self._app.uow)
+
+    def generated_password(self) -> str:
+        """A new random password, for a user made or reset without a typed one (shown once)."""
+        from workflow import users
+
+        return users.new_password()
 
     def by_token(self, *, token: str) -> User | None:
         from workflow import users

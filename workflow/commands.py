@@ -518,6 +518,39 @@ class RecuseLead(Command):
     reason: Text
 
 
+YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
+ReportYearValue = Annotated[int, PlainValidator(_whole(YEAR_LOW, YEAR_HIGH)), _range(YEAR_LOW, YEAR_HIGH)]
+
+
+class ReportYear(Command):
+    """The report pages' `?year=` (`report timelines|annual --year`): the year reported on;
+    left out, every year (timelines) or this year (annual)."""
+
+    year: ReportYearValue | None = None
+
+
+class ReportPeriod(Command):
+    """The rotation report page's `?from=&to=` (`report rotation --from --to`): the first and
+    the last day; either left out, from the start or up to today."""
+
+    since: Day | None = None
+    until: Day | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _in_order(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("since")
+        if until is not None and since is not None and until < since:
+            raise _refuse(
+                N_("{what} {value} is before {other} {start}"),
+                what=_name(info),
+                value=until.isoformat(),
+                other=Input("", "since"),
+                start=since.isoformat(),
+            )
+        return until
+
+
 class MigrateCase(Command):
     """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
 
@@ -553,6 +586,63 @@ class AddUser(Command):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+class AddLeave(Command):
+    """The members page: a member's leave period set in the browser, both days included."""
+
+    first_day: Day = Field(description="The first day away.")
+    last_day: Day = Field(description="The last day away: not before the first.")
+    reason: OptionalText | None = None
+
+    @field_validator("last_day")
+    @classmethod
+    def _not_before_first(cls, last: date, info: ValidationInfo) -> date:
+        first = info.data.get("first_day")
+        if first is not None and last < first:
+            raise _refuse(
+                N_("{what} {value} is before the first day away ({first})"),
+                what=_name(info),
+                value=last.isoformat(),
+                first=first.isoformat(),
+            )
+        return last
+
+
+CONFLICT_KINDS = ("conflict", "soft_conflict")
+
+
+class AddConflict(Command):
+    """The members page: a member's declared conflict set in the browser, by a party's name,
+    its organisation number, or both."""
+
+    party_name: OptionalName | None = Field(default=None, description="The party's name.")
+    org_number: OptionalName | None = Field(
+        default=None, validate_default=True, description="The party's organisation number."
+    )
+    kind: Annotated[str, *_one_of(N_("kind of conflict"), CONFLICT_KINDS)] = Field(
+        default="conflict",
+        description="conflict: not on the case; soft_conflict: may take part, never lead.",
+    )
+    reason: Text
+
+    @field_validator("org_number")
+    @classmethod
+    def _a_party(cls, number: str | None, info: ValidationInfo) -> str | None:
+        name = info.data.get("party_name")
+        if "party_name" in info.data and not (name or "").strip() and not (number or "").strip():
+            raise _refuse(
+                N_("give {name} or {what} (or both)"), name=Input("", "party_name"), what=_name(info)
+            )
+        return number
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "party_name": (self.party_name or "").strip() or None,
+            "org_number": (self.org_number or "").strip() or None,
+            "soft": self.kind == "soft_conflict",
+            "reason": self.reason,
+        }
 
 
 def _chapter(value: str, info: ValidationInfo) -> str:

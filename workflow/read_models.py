@@ -20,7 +20,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
 from states.issues import IssueDecision, IssueOutcome
-from states.members import Reason
+from states.members import Reason, SettingKind
 from states.members import Role as MemberRole
 
 if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
@@ -377,6 +377,78 @@ class Members(ReadModel):
     config_changes: str | None = Field(
         description="What `members sync` would change; null when the database matches config.toml."
     )
+
+
+class MemberValue(ReadModel):
+    """A member's leave period or declared conflict, and where it comes from."""
+
+    kind: SettingKind = Field(
+        description="leave: a leave period; conflict: a hard conflict (not on the case); "
+        "soft_conflict: a soft one (takes part, never leads)."
+    )
+    source: Literal["config", "browser"] = Field(
+        description="config: from config.toml (changes only in the file, then `members sync`); "
+        "browser: set on the members page (kept by every sync until removed there)."
+    )
+    text: str = Field(description="The value in words: the period, or the party and its number.")
+    start: date | None = Field(default=None, description="Leave: the first day away.")
+    end: date | None = Field(default=None, description="Leave: the last day away.")
+    name: str | None = Field(default=None, description="A conflict: the party's name.")
+    org_number: str | None = Field(default=None, description="A conflict: the party's organisation number.")
+    id: int | None = Field(default=None, description="Set in the browser: the value's id (to remove it).")
+    reason: str | None = Field(default=None, description="Set in the browser: the reason given.")
+    set_by: str | None = Field(default=None, description="Set in the browser: who set it.")
+    set_at: Instant | None = Field(default=None, description="Set in the browser: when.")
+    current: bool = Field(default=True, description="A conflict, or leave covering today.")
+
+
+class MemberDetail(ReadModel):
+    """One member's page: today's state, and each value with its source."""
+
+    member: Member
+    values: list[MemberValue] = Field(description="From config.toml first, then those set in the browser.")
+
+
+class SyncChange(ReadModel):
+    """One change `members sync` would make."""
+
+    member: MemberId
+    change: Literal["added", "changed", "deactivated", "reactivated"]
+    field: str | None = Field(default=None, description="The field that changes (changed only).")
+    before: list[str] = Field(default_factory=list, description="The value in the database now.")
+    after: list[str] = Field(default_factory=list, description="The value in config.toml.")
+
+
+class SyncPreview(ReadModel):
+    """What `members sync` would change now; what the browser set is kept, whatever it does."""
+
+    empty: bool = Field(description="Whether the database matches config.toml.")
+    summary: str = Field(description="The changes in one sentence.")
+    changes: list[SyncChange]
+    reordered: bool = Field(description="Whether the order of members (ties in the rotation) changes.")
+    order: list[str] = Field(description="The member ids in config.toml's order.")
+    kept: int = Field(description="Leave periods and conflicts set in the browser, kept by the sync.")
+
+
+class UserListed(ReadModel):
+    """A user on the users page: never a secret."""
+
+    name: str
+    role: str
+    member: str | None = Field(description="The member id, for role member.")
+    disabled: bool
+    password: bool = Field(description="Whether a sign-in password is set.")
+    totp: bool = Field(description="Whether a second factor is enrolled.")
+    active_tokens: int = Field(description="API tokens not revoked.")
+    last_signed_in: Instant | None = Field(description="The latest sign-in, while its session is kept.")
+
+
+class TokenListed(ReadModel):
+    """An API token as listed: its id (the hash's first digits), never the token."""
+
+    id: str
+    created_at: Instant
+    revoked_at: Instant | None
 
 
 class RotationRow(ReadModel):

@@ -1471,3 +1471,37 @@ api("api-issue-decide-huge", ISSUES + "/" + "9" * 40 + "/decision", {"decision":
 api("api-issue-decide-unknown", ISSUES + "/7/decision", {"decision": "accepted"}, expect=(404, 409, 422))
 api("api-issue-decide-bad-decision", ISSUES + "/1/decision", {"decision": "maybe"})
 api("api-issue-result-negative", ISSUES + "/-1/result", {"outcome": "agreement"})
+
+
+# ---- a member's leave and conflicts set in the browser (issue 13) -------------------------------
+LEAVE_FORM = {"first_day": "2031-03-01", "last_day": "2031-03-31"}
+page("form-leave-reversed", "/members/member-b/leave", {**LEAVE_FORM, "last_day": "2031-02-28"}, expect=422)
+page(
+    "form-leave-not-a-date", "/members/member-b/leave", {**LEAVE_FORM, "first_day": "next monday"}, expect=422
+)
+page("form-leave-year-9999", "/members/member-b/leave", {**LEAVE_FORM, "last_day": "9999-12-31"}, expect=422)
+page(
+    "form-leave-time-not-day",
+    "/members/member-b/leave",
+    {**LEAVE_FORM, "first_day": "2031-03-01T10:00+01:00"},
+    expect=422,
+)
+page("form-leave-missing-day", "/members/member-b/leave", {"first_day": "2031-03-01"}, expect=422)
+page("form-leave-nul", "/members/member-b/leave", {**LEAVE_FORM, "reason": "a\x00b"}, expect=422)
+page("form-leave-unknown-member", "/members/nobody/leave", LEAVE_FORM, expect=(404, 422))
+page("form-conflict-no-party", "/members/member-b/conflicts", {"party_name": "  ", "reason": "r"}, expect=422)
+page(
+    "form-conflict-kind-unknown",
+    "/members/member-b/conflicts",
+    {"party_name": "X AS", "kind": "mild", "reason": "r"},
+    expect=422,
+)
+page(
+    "form-conflict-name-too-long",
+    "/members/member-b/conflicts",
+    {"party_name": "x" * 301, "reason": "r"},
+    expect=422,
+)
+page("form-value-id-superscript", "/members/member-b/values/²/remove", {}, expect=422)
+page("form-value-id-unknown", "/members/member-b/values/999/remove", {}, expect=422)
+page("form-leave-without-csrf", "/members/member-b/leave", {**LEAVE_FORM, "csrf_token": ""}, expect=403)

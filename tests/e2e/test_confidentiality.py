@@ -34,6 +34,7 @@ from workflow import (
     facts,
     imports,
     issues,
+    member_settings,
     pausing,
     procedures,
     queries,
@@ -314,6 +315,17 @@ def _fill(services: Services) -> tuple[list[str], str]:
         actor="hanna",
         reason=f"Related to the complaint of {_mention(next(n))}",
     )
+    # A conflict set in the browser, naming the submitter and its number (the member page).
+    member_settings.add_conflict(
+        uow=uow,
+        clock=clock,
+        member="member-d",
+        party_name=VARIANTS[4],
+        org_number=NUMBERS[0],
+        soft=False,
+        reason=_mention(next(n)),
+        actor="hanna",
+    )
     return [paused, accepted, *_imported(services, n)], other
 
 
@@ -427,11 +439,19 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/api/reports/annual?year=2007&include_approximate=true",
         "/api/reports/oecd?year=2007",
         "/api/reports/timelines?include_approximate=true",
+        "/reports/annual?year=2025",
+        "/reports/annual.csv?year=2025",
+        "/reports/annual.html?year=2007",
+        "/reports/timelines.csv?year=2025",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:
-        if "{name}" in template:  # the static files
+        if template == "/static/{name}":  # the static files
             concrete = [template.replace("{name}", n) for n in ("style.css", "print.css")]
+        elif "{name}" in template:  # a user (the admin pages)
+            concrete = [template.replace("{name}", "hanna")]
+        elif "{member}" in template:  # a member's page: declared conflicts name the submitter
+            concrete = [template.replace("{member}", m) for m in ("chair", "member-c", "member-d")]
         elif "{ref}" in template:
             concrete = [template.replace("{ref}", r) for r in refs]
         elif "{asset}" in template:  # Swagger UI's files (ncpflow/web/docs.py)
@@ -468,7 +488,13 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
     """Every GET route, both languages, the ICS feed, exports and reports: pseudonyms only."""
     seen = _walk(world, "revisor")
     assert set(seen) >= NINE, f"not reached: {sorted(NINE - set(seen))}"
-    assert {"/", "/members", "/audit/export.jsonl", "/audit/export.jsonl?case={ref}"} <= set(seen)
+    assert {
+        "/",
+        "/members",
+        "/members/{member}",
+        "/audit/export.jsonl",
+        "/audit/export.jsonl?case={ref}",
+    } <= set(seen)
     leaks = {t: _leaks(text) for t, texts in seen.items() for text in texts if _leaks(text)}
     assert not leaks, f"the confidential submitter leaks at {leaks}"
     case_page = " ".join(seen["/api/cases/{ref}"])

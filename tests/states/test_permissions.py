@@ -42,6 +42,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_MEMBERS: {H, M, U, D},
     A.READ_REPORTS: {H, M, U, D},
     A.MANAGE_USERS: {D},
+    A.MANAGE_MEMBERS: {H, D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
 }

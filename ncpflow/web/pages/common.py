@@ -52,6 +52,7 @@ ENV = Environment(
 )
 ENV.filters["upper_first"] = i18n.upper_first
 ENV.filters["chapter"] = numeral  # an issue's chapter by its numeral (IV), alike in en and nb
+ENV.filters["segment"] = lambda value: quote(str(value), safe="")  # a name as one URL path segment
 TEMPLATES = Jinja2Templates(env=ENV)
 
 
@@ -170,6 +171,7 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "user_role": user.role if user else "",
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
         "can_open_case": bool(user and allows(user.role, Action.OPEN_CASE)),
+        "can_manage_users": bool(user and allows(user.role, Action.MANAGE_USERS)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
         "local_time": local_time(application_of(request).settings.ncp.timezone),
@@ -263,3 +265,11 @@ def int_param(request: Request, name: str) -> int | None:
         return whole_number(request.query_params.get(name) or "", name)
     except InvalidInputError as exc:
         raise ApiError(422, "invalid_input", refused(exc, request)) from None
+
+
+def spelling(request: Request, extra: Mapping[str, str]) -> Callable[[str], str]:
+    """A form's field by its label in the page's language: a page's own labels (`extra`, marked
+    with `N_`) first, then FORM_LABELS."""
+    tr = translator(language(request))
+    shared = labels(tr)
+    return lambda field: tr.gettext(extra[field]) if field in extra else shared(field)

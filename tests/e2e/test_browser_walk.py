@@ -4,9 +4,10 @@ One served site (a real `ncpflow serve` on a loopback port) holds varied cases: 
 submitter, issues, facts, an extended deadline and a long unbroken title; a paused case; a closed
 case; an untouched one gone overdue. Each page of the page walk (tests/e2e/page_walk.py) is visited
 at 390 and 1280 px in en and nb, as the handler, or, for a page the handler may not see, as the
-first role that may; the sign-in page signed out; and the error pages (unknown page, unknown case).
-On each: axe-core (WCAG 2.1 A and AA) reports no violation, at 390 px the page is no wider than
-the screen, and a full-page screenshot goes to test-artifacts/ named by page, language and width.
+first role that may; the sign-in page signed out; and the error pages (unknown page, unknown case,
+one page refused to the handler). On each: axe-core (WCAG 2.1 A and AA) reports no violation, the
+page is no wider than the screen (at 390 px as at 1280 px), and a full-page screenshot goes to
+test-artifacts/ named by page, language and width. Then the keyboard and print checks.
 
 Skipped without /usr/bin/chromium unless NCPFLOW_REQUIRE_BROWSER is set (tests/e2e/browser.py).
 """
@@ -41,7 +42,7 @@ WIDTHS = (390, 1280)
 LANGUAGES = ("en", "nb")
 # Who visits: the first of these that a page answers with 200 (None: signed out).
 ROLES: tuple[str | None, ...] = (None, "handler", "member", "auditor", "admin")
-NAMES = {"handler": "hanna", "member": "mari", "auditor": "aud", "admin": "root"}
+NAMES = {"handler": "hanna", "member": "mari", "auditor": "aud", "admin": "ada"}  # ada: page_walk.SAMPLES
 # An unbroken word far wider than a phone: titles, names and references must wrap anyway.
 LONG = "Kobberutvinningsselskapetsinternasjonaledatterselskapsmiljøkonsekvensutredning"
 # The members of tests/e2e/browser.py's site, and one more so that each case gets its own lead.
@@ -164,7 +165,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         samples = {"ref": refs["rich"]}
         urls = page_urls(create_app(services, secret=SECRET), samples)
         urls += [f"/cases/{refs[name]}" for name in ("paused", "closed", "overdue")]
-        urls += ["/no-such-page", f"/cases/NCP-{date.today().year}-999"]
+        errors = ["/no-such-page", f"/cases/NCP-{date.today().year}-999"]
     finally:
         services.close()
 
@@ -179,14 +180,13 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
                         {"name": c.name, "value": c.value or "", "url": base} for c in client.cookies.jar
                     ]
                 statuses[role] = {u: client.get(u, headers={"Accept": "text/html"}).status_code for u in urls}
-        visits: list[tuple[str | None, str]] = []
-        for u in urls:
-            # A page goes to the first role it answers; the error pages to the handler, who also
-            # sees the 403 page of a page only other roles may see.
-            role = next((r for r in ROLES if statuses[r][u] == 200), "handler")
-            visits.append((role, u))
-            if role != "handler" and statuses["handler"][u] == 403:
-                visits.append(("handler", u))
+        unreachable = [u for u in urls if all(statuses[r][u] != 200 for r in ROLES)]
+        assert not unreachable, f"no role gets these pages (a sample missing?): {unreachable}"
+        visits: list[tuple[str | None, str]] = [("handler", u) for u in errors]
+        for u in urls:  # a page goes to the first role it answers
+            visits.append((next(r for r in ROLES if statuses[r][u] == 200), u))
+        # The 403 page: the handler asks for the first page only other roles may see.
+        visits += [("handler", u) for u in urls if statuses["handler"][u] == 403][:1]
         yield Walk(base, visits, cookies, f"/cases/{refs['rich']}")
 
 

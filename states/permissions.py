@@ -51,13 +51,21 @@ class Action(StrEnum):
     MANAGE_USERS = N_("manage users")
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
+    SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
 
 
 # What every signed-in user may do, whatever its role.
 _EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS})
 # Reading all there is, with identities as stored.
 _READ_ALL = frozenset(
-    {Action.READ_CASES, Action.READ_AUDIT, Action.READ_MEMBERS, Action.READ_REPORTS, Action.SEE_IDENTITIES}
+    {
+        Action.READ_CASES,
+        Action.READ_AUDIT,
+        Action.READ_MEMBERS,
+        Action.READ_REPORTS,
+        Action.SEE_IDENTITIES,
+        Action.SUBSCRIBE_CALENDAR,
+    }
 )
 _ON_CASES = frozenset(
     {

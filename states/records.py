@@ -1007,6 +1007,33 @@ class MemberConflictRemoved(_MemberConflict):
     KIND: ClassVar[str] = "member_conflict_removed"
 
 
+# -- calendar subscription URLs (issue 13) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarFeedMade(_Record):
+    """A user's calendar subscription URL made (the token in it is never recorded, only its
+    listed id); `replaced`, the listed id of the URL it revoked, if there was one."""
+
+    KIND: ClassVar[str] = "calendar_feed_made"
+
+    user: str
+    feed: str
+    language: str
+    scope: str
+    replaced: str | None
+
+
+@dataclass(frozen=True)
+class CalendarFeedRevoked(_Record):
+    """A user's calendar subscription URL revoked: it answers 404 from now on."""
+
+    KIND: ClassVar[str] = "calendar_feed_revoked"
+
+    user: str
+    feed: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1093,6 +1120,8 @@ DeclaredRecord = (
     | MemberLeaveRemoved
     | MemberConflictAdded
     | MemberConflictRemoved
+    | CalendarFeedMade
+    | CalendarFeedRevoked
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -53,6 +53,18 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class CalendarFeedRow(NamedTuple):
+    """A row of `calendar_feeds`."""
+
+    id: Any
+    user_name: Any
+    token_hash: Any
+    language: Any
+    scope: Any
+    created_at: Any
+    revoked_at: Any
+
+
 class FactRow(NamedTuple):
     """A row of `case_facts`."""
 

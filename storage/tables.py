@@ -318,6 +318,21 @@ class ApiTokenRow(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class CalendarFeedRow(SQLModel, table=True):
+    """A user's calendar subscription URL (migration 0017_calendar_feeds): the token's sha256
+    only; `id` is the hash's first 12 digits; the language and scope it was made with."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: str = Field(primary_key=True)
+    user_name: str = Field(index=True)
+    token_hash: str = Field(unique=True)
+    language: str
+    scope: str  # "all" or "mine" (the cases the user's member leads)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
 class CaseImportRow(SQLModel, table=True):
     """A case brought in by `case import` (migration 0009_imports): its external id, the
     sha256 of the line's content (a second import of the same content changes nothing), and

@@ -178,6 +178,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "ReportYear",  # the report pages' choosers
         "ReportPeriod",
         "Refused",  # validate's refusal, worded by the page
+        "MakeCalendarFeed",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -200,6 +201,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "OecdRow",
         "UserListed",
         "RotationReport",
+        "CalendarView",
+        "CalendarFeed",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
 from states.messages import Translator
-from states.users import User
+from states.users import CalendarFeed, User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
+    from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
     from workflow.rotation import DutyResult, LeadProblem, Notices
@@ -1041,16 +1042,70 @@ class UserUseCases(_Group):
 
 
 class CalendarUseCases(_Group):
-    def ics(self, *, member: str | None = None, viewer: User | None = None) -> bytes:
+    """Due dates: the iCalendar download, the month and week views, and each user's
+    subscription URL (made, revoked, read by its token)."""
+
+    def ics(self, *, member: str | None = None, viewer: User | None = None, language: str = "en") -> bytes:
         """Open deadlines as an iCalendar file; `member`: only the cases it leads."""
         from workflow import ics  # icalendar costs ~30 ms to import: only this call pays
 
+        app = self._app
         return ics.deadlines_calendar(
-            uow=self._app.uow,
-            now=self._app.clock.now(),
+            uow=app.uow,
+            now=app.clock.now(),
             member=member,
-            ncp_name=self._app.settings.ncp.name,
+            ncp_name=app.settings.ncp.name_in(language),
             viewer=viewer,
+            language=language,
+            alerts=app.settings.alert_policy,
+        )
+
+    def view(
+        self, *, viewer: User, month: str | None = None, week: str | None = None, only_mine: bool = False
+    ) -> read_models.CalendarView:
+        """The month (`2026-12`) or ISO week (`2026-W49`) of open deadlines; today's month
+        when neither is given (InvalidInputError naming `month` or `week` when malformed)."""
+        from workflow import due_dates
+
+        today = self._app.today()
+        shown = due_dates.period(month_value=month, week_value=week, today=today)
+        return due_dates.calendar_view(
+            uow=self._app.uow, viewer=viewer, shown=shown, today=today, only_mine=only_mine
+        )
+
+    def make_feed(self, *, name: str, actor: str, language: str, scope: str = "all") -> NewFeed:
+        """A new subscription URL for user `name` (its token shown once); the one before it is
+        revoked."""
+        from workflow import feeds
+
+        return feeds.make_feed(
+            uow=self._app.uow, clock=self._app.clock, name=name, actor=actor, language=language, scope=scope
+        )
+
+    def revoke_feed(self, *, name: str, actor: str) -> str:
+        """Revoke user `name`'s subscription URL; its listed id."""
+        from workflow import feeds
+
+        return feeds.revoke_feed(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
+
+    def active_feed(self, *, name: str) -> CalendarFeed | None:
+        from workflow import feeds
+
+        return feeds.active_feed(uow=self._app.uow, name=name)
+
+    def feed(self, *, token: str, case_url: Callable[[str], str] | None = None) -> bytes | None:
+        """The iCalendar file of the subscription URL holding `token`, as its user may see it
+        now; None for a malformed, unknown or revoked token or a disabled user."""
+        from workflow import feeds
+
+        app = self._app
+        return feeds.feed_calendar(
+            uow=app.uow,
+            clock=app.clock,
+            token=token,
+            ncp_name=app.settings.ncp.name_in,
+            alerts=app.settings.alert_policy,
+            case_url=case_url,
         )
 
 

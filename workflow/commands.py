@@ -41,7 +41,8 @@ from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
-from states.users import Role
+from states.users import FeedScope, Role
+from translations import LANGUAGES
 from workflow import inputs
 
 Spell = Callable[[str], str]
@@ -586,6 +587,26 @@ class AddUser(Command):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+LanguageName = Annotated[str, *_one_of(N_("language"), LANGUAGES)]
+FeedScopeName = Annotated[str, *_one_of(N_("which cases"), (s.value for s in FeedScope))]
+
+
+class MakeCalendarFeed(Command):
+    """`POST /api/me/calendar-feed`, the calendar page's form: a new subscription URL for the
+    user (the one before it is revoked)."""
+
+    language: LanguageName | None = Field(
+        default=None, description="The feed's language: en or nb; left out: the NCP's language."
+    )
+    scope: FeedScopeName = Field(
+        default=FeedScope.ALL.value,
+        description="all: every case the user may read; mine: only the cases the user's member leads.",
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"language": self.language, "scope": self.scope}
 
 
 class AddLeave(Command):

@@ -22,6 +22,7 @@ from states.deadlines import DeadlineStatus
 from states.issues import IssueDecision, IssueOutcome
 from states.members import Reason, SettingKind
 from states.members import Role as MemberRole
+from states.users import FeedScope
 
 if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
     from workflow.imports import ImportResult
@@ -809,3 +810,69 @@ class ImportReport(ReadModel):
                 for line in result.lines
             ],
         )
+
+
+# ---- the calendar of due dates (issue 13) ---------------------------------------------------------
+
+
+class DueDeadline(ReadModel):
+    """An open deadline on the day it falls due, as the calendar shows it."""
+
+    reference: str = Field(description="The case's reference.")
+    title: str = Field(description="The case's title (redacted for a reader who may not see identities).")
+    deadline: str = Field(description="Which deadline (a name from the case's procedure).")
+    due: date = Field(description="The due date (YYYY-MM-DD, the NCP's local calendar).")
+    status: DeadlineStatus = Field(description="open or overdue as of today.")
+    paused: bool = Field(description="Whether the case is paused (its due dates will move).")
+    lead: str | None = Field(description="The id of the member who leads the case; null: nobody.")
+
+
+class CalendarDay(ReadModel):
+    """A day of the calendar and the open deadlines due on it."""
+
+    day: date = Field(description="The day (YYYY-MM-DD).")
+    today: bool = Field(description="Whether it is today in the NCP's zone.")
+    outside: bool = Field(description="A day of the month grid's first or last week outside the month.")
+    deadlines: list[DueDeadline] = Field(description="The open deadlines due that day.")
+
+
+class CalendarWeek(ReadModel):
+    """A week of the calendar, Monday first."""
+
+    number: int = Field(description="The ISO week number.")
+    days: list[CalendarDay] = Field(description="Monday to Sunday.")
+
+
+class CalendarView(ReadModel):
+    """A month or an ISO week of due dates: `/calendar?month=2026-12`, `/calendar?week=2026-W49`."""
+
+    period: Literal["month", "week"] = Field(description="A month or an ISO week.")
+    key: str = Field(description="The period as the URL spells it: `2026-12` or `2026-W49`.")
+    start: date = Field(description="Its first day.")
+    end: date = Field(description="Its last day.")
+    previous: str | None = Field(description="The period before (its key); null at the first one.")
+    next: str | None = Field(description="The period after (its key); null at the last one.")
+    today: date = Field(description="Today in the NCP's zone.")
+    current: str = Field(description="Today's period of the same kind (its key).")
+    other: str = Field(
+        description="The same time seen the other way (its key): a month's week (today's when "
+        "today is in the month, else its first), or a week's month (the month of its Thursday)."
+    )
+    only_mine: bool = Field(description="Only the cases the reader's member leads.")
+    weeks: list[CalendarWeek] = Field(description="The weeks shown, Monday first.")
+    count: int = Field(description="How many open deadlines fall due in the period.")
+
+
+class CalendarFeed(ReadModel):
+    """A user's calendar subscription URL, as listed: never its token, except once when made."""
+
+    id: str = Field(description="The URL's listed id (the first 12 hex digits of its token's SHA-256).")
+    language: str = Field(description="The feed's language: en or nb.")
+    scope: FeedScope = Field(
+        description="all: every case the user may read; mine: the cases the user's member leads."
+    )
+    created_at: Instant = Field(description="When it was made (ISO 8601 with offset).")
+    url: str | None = Field(
+        default=None,
+        description="Only when it is made: the subscription URL with its secret token, shown this once.",
+    )

@@ -90,6 +90,8 @@ AUDIT_KINDS: dict[str, str] = {
     "member_leave_removed": N_("member_leave_removed"),
     "member_conflict_added": N_("member_conflict_added"),
     "member_conflict_removed": N_("member_conflict_removed"),
+    "calendar_feed_made": N_("calendar_feed_made"),
+    "calendar_feed_revoked": N_("calendar_feed_revoked"),
 }
 
 

@@ -1108,6 +1108,24 @@ query("query-audit-offset-negative", "/api/audit?offset=-1")
 query("query-audit-limit-too-big", "/api/audit?limit=1001")
 query("query-ics-member-nul", "/api/deadlines.ics?member=%00")
 query("query-ics-member-too-long", "/api/deadlines.ics?member=" + "m" * 101)
+query("query-calendar-month-superscript", "/calendar?month=2025-%C2%B2")
+query("query-calendar-month-sql", "/calendar?month=%27%3B%20DROP%20TABLE%20cases%3B%20--")
+query("query-calendar-week-huge", "/calendar?week=" + "9" * 5000, why="echoed back only in part")
+query("query-calendar-week-arabic-digits", "/calendar?week=%D9%A2%D9%A0%D9%A2%D9%A5-W10")
+query("query-calendar-feed-token-sql", "/calendar/feed/%27%20OR%201%3D1%20--.ics", role="nobody", expect=404)
+query("query-calendar-feed-token-huge", "/calendar/feed/" + "A" * 5000 + ".ics", role="nobody", expect=404)
+query("query-calendar-feed-token-nul", "/calendar/feed/a%00b.ics", role="nobody", expect=(404, 422))
+page(
+    "form-calendar-feed-language-unknown",
+    "/calendar/feed",
+    {"feed_language": "klingon"},
+    why="the feed's language is one of en, nb; nothing is made",
+)
+page(
+    "form-calendar-feed-cases-mine-for-a-handler",
+    "/calendar/feed",
+    {"feed_language": "en", "feed_cases": "mine"},
+)
 query("query-report-annual-year-missing", "/api/reports/annual")
 query("query-report-annual-year-superscript", "/api/reports/annual?year=%C2%B2%E2%81%B0%C2%B2%E2%81%B5")
 query("query-report-annual-year-1975", "/api/reports/annual?year=1975", why="years are bounded like dates")

@@ -67,6 +67,7 @@ NINE = {
     "/audit?case={ref}",
     "/api/deadlines.ics",
 }
+FEED = "/calendar/feed/{token}.ics"  # the reader's own subscription feed, by its URL alone
 
 
 def _mention(n: int) -> str:
@@ -421,9 +422,10 @@ def _routes(app: Any) -> list[tuple[str, set[str]]]:
     return [(str(r.path), set(r.methods or ())) for r in routes if getattr(r, "path", None)]
 
 
-def _get_paths(world: World) -> list[tuple[str, str]]:
-    """(template, concrete path) for every GET route of the app, each case reference filled in,
-    plus the query variants that select other content; every one in English and Norwegian."""
+def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
+    """(template, concrete path) for every GET route of the app, each case reference filled in
+    (and `token`, the reader's calendar URL), plus the query variants that select other content;
+    every one in English and Norwegian."""
     refs = [*world.confidential, world.other]
     templates = [path for path, methods in _routes(world.client.app) if "GET" in methods]
     templates += [
@@ -443,6 +445,8 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/reports/annual.csv?year=2025",
         "/reports/annual.html?year=2007",
         "/reports/timelines.csv?year=2025",
+        "/calendar?month=2025-09",
+        "/calendar?week=2025-W36",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:
@@ -456,6 +460,8 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
             concrete = [template.replace("{ref}", r) for r in refs]
         elif "{asset}" in template:  # Swagger UI's files (ncpflow/web/docs.py)
             concrete = [template.replace("{asset}", "swagger-ui.css")]
+        elif "{token}" in template:  # the reader's own calendar feed
+            concrete = [template.replace("{token}", token)]
         else:
             assert "{" not in template, f"a path parameter the walk cannot fill: {template}"
             concrete = [template]
@@ -474,8 +480,9 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
 def _walk(world: World, user: str) -> dict[str, list[str]]:
     """Every path's readable text as `user` sees it, by template; fails on any 5xx."""
     _sign_in(world.client, user)
+    feed = world.services.calendar.make_feed(name=user, actor=user, language="nb")
     seen: dict[str, list[str]] = {}
-    for template, path in _get_paths(world):
+    for template, path in _get_paths(world, feed.token):
         answer = world.client.get(path, follow_redirects=False)
         assert answer.status_code < 500, (path, answer.text)
         if answer.status_code == 200:
@@ -495,6 +502,7 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
         "/audit/export.jsonl",
         "/audit/export.jsonl?case={ref}",
     } <= set(seen)
+    assert {FEED, "/calendar?month=2025-09", "/calendar?week=2025-W36"} <= set(seen)
     leaks = {t: _leaks(text) for t, texts in seen.items() for text in texts if _leaks(text)}
     assert not leaks, f"the confidential submitter leaks at {leaks}"
     case_page = " ".join(seen["/api/cases/{ref}"])
@@ -531,6 +539,9 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
     # issue 12's places: issue titles, facts, a migration, an import's marks and source
     assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])
+    # the calendar: its pages (titles) and the user's own subscription feed
+    for template in (FEED, "/calendar?week=2025-W36"):  # the month grid shows no titles
+        assert any("name" in _leaks(text) for text in seen[template]), template
     log = _flat(" ".join(seen["/api/audit?limit=1000"]))
     assert f"archive of {NAME_FLAT}" in log and f"past: asked by {NAME_FLAT}" in log
     assert "migrated" in log and "interim_agreement" in log

@@ -30,8 +30,11 @@ from workflow.rotation import sync_members
 
 PASSWORD = "correct horse battery"
 
-# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference.
+# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference,
+# and the calendar feed, whose secret token in the URL is its credential (calendar clients send
+# no cookie and no header): an unknown token answers 404 (tests/e2e/test_calendar_pages.py).
 PUBLIC = {
+    ("GET", "/calendar/feed/{token}.ics"),
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signin/code"),
@@ -266,6 +269,13 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
+    ("GET", "/calendar"): (Action.READ_CASES,),
+    ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed/revoke"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
 }
 
 

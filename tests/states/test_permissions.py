@@ -45,6 +45,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_MEMBERS: {H, D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
+    A.SUBSCRIBE_CALENDAR: {H, M, U, D},
 }
 
 

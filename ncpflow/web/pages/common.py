@@ -79,6 +79,8 @@ FORM_LABELS = {
     "pending": N_("the sign-in"),
     "next": N_("the page to go on to"),
     "csrf_token": N_("the form"),
+    "feed_language": N_("Language of the calendar"),
+    "feed_cases": N_("Which cases"),
 }
 
 

@@ -134,7 +134,7 @@ def redirect(
     return response
 
 
-LANGUAGE_NAMES = (("en", "English"), ("nb", "Norsk"))
+LANGUAGE_SWITCH = (("en", "English"), ("nb", "Norsk"))
 
 
 def language_links(request: Request, here: str | None = None) -> list[tuple[str, str, str]]:
@@ -150,7 +150,7 @@ def language_links(request: Request, here: str | None = None) -> list[tuple[str,
         pairs = parse_qsl(raw, keep_blank_values=True)
     path = "/" + quote(here, safe="/:@!$'()*+,;=-._~").lstrip("/")
     kept = [(k, v) for k, v in pairs if k != "lang"]
-    return [(code, label, f"{path}?{urlencode([*kept, ('lang', code)])}") for code, label in LANGUAGE_NAMES]
+    return [(code, label, f"{path}?{urlencode([*kept, ('lang', code)])}") for code, label in LANGUAGE_SWITCH]
 
 
 def render(request: Request, name: str, user: User | None, nav: str, **context: Any) -> HTMLResponse:
@@ -179,7 +179,7 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "local_time": local_time(application_of(request).settings.ncp.timezone),
         "flash_error": flash.get("error") or None,
         "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None,
-        "languages": language_links(request, context.pop("here", None)),
+        "lang_links": language_links(request, context.pop("here", None)),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
     response.headers["Cache-Control"] = "no-store"

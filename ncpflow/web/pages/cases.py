@@ -16,13 +16,11 @@ from ncpflow.web.auth import application_of
 from ncpflow.web.pages.common import (
     guard,
     language,
-    refused,
     render,
     urgency,
 )
 from states.case import duration_of
 from states.deadlines import human_month
-from states.errors import NcpflowError
 from states.guidelines import EDITIONS, THEMES
 from states.messages import N_
 from states.permissions import Action, allows

@@ -25,7 +25,8 @@ from states.users import Role
 
 
 class Action(StrEnum):
-    """Everything a user can do or read; the value is the action's words in a refusal."""
+    """Everything a user can do or read; the value is the action's words in a refusal (marked for
+    the catalogue: the error pages word it in the page's language)."""
 
     READ_SESSION = N_("read its own session")
     SET_OWN_CREDENTIALS = N_("set its own password or second factor")

@@ -58,6 +58,7 @@ def test_english_phrases_leave_out_what_the_norwegian_keeps_and_command_line_opt
     assert "Open cases" in phrases
     assert "ncpflow members sync" not in phrases
     assert leaks("<p>kjør med --override</p>", norwegian=True) == []
+    assert leaks("<p>Flytt den: ncpflow case reassign NCP-2025-001 --to MEDLEM</p>", norwegian=True) == []
 
 
 def test_the_strict_translator_records_an_untranslated_message_and_a_copied_one(

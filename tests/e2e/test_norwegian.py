@@ -243,7 +243,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> It
         web = create_app(services, secret="test-secret")
         clients: dict[str, TestClient] = {}
         for role, name in ROLES.items():
-            client = TestClient(web, raise_server_exceptions=False)
+            # As a browser asks: an error comes back as a page, not as the API's JSON.
+            client = TestClient(web, raise_server_exceptions=False, headers={"accept": "text/html"})
             assert sign_in(client, name, PASSWORD).status_code == 303, role
             clients[role] = client
         try:

@@ -78,41 +78,72 @@ def _config(folder: Path, *, conflicted_chair: bool = False) -> Path:
     return path
 
 
+def _case(
+    app: Application,
+    title: str,
+    submitter: PartyInput,
+    enterprise: PartyInput,
+    received: date,
+    steps: tuple[tuple[str, str], ...] = (),
+) -> str:
+    """A case opened by hanna, then taken through `steps` (trigger, reason)."""
+    ref = app.cases.open(
+        title=title, submitters=[submitter], enterprises=[enterprise], actor="hanna", received=received
+    ).reference
+    for trigger, reason in steps:
+        app.cases.advance(reference=ref, trigger=trigger, actor="hanna", reason=reason)
+    return ref
+
+
+ACKNOWLEDGED = ("begin_assessment", "Mottak bekreftet")
+# Each case: title, submitter, enterprise, received, steps (trigger, reason).
+CASES: dict[str, tuple[str, PartyInput, PartyInput, date, tuple[tuple[str, str], ...]]] = {
+    "paused": (
+        "Gruvedrift i Førdefjorden",
+        PartyInput("Naturvernforbundet", "ngo"),
+        PartyInput("Fjordgruve ASA"),
+        date(2025, 6, 2),
+        (ACKNOWLEDGED, ("accept", "Vesentlige spørsmål")),
+    ),
+    "confidential": (
+        "Arbeidsforhold på oppdrettsanlegget",
+        PartyInput("Ola Nordmann", "individual", confidential=True),
+        PartyInput("Havbruk Nord AS", org_number="923456789"),
+        date(2025, 10, 1),
+        (("begin_assessment", "Mottak bekreftet til Ola Nordmann"),),
+    ),
+    "closed": (
+        "Skatt i datterselskaper",
+        PartyInput("Skatt for alle", "other"),
+        PartyInput("Offshore Holding AS"),
+        date(2025, 3, 3),
+        (ACKNOWLEDGED, ("reject", "Ikke underbygget"), ("close", "Sluttuttalelse publisert")),
+    ),
+    "mediation": (
+        "Fagforeningsrettigheter på fabrikken",
+        PartyInput("Fellesforbundet", "trade_union"),
+        PartyInput("Fisk og Filet AS"),
+        date(2026, 1, 10),
+        (ACKNOWLEDGED, ("accept", "Tatt opp")),
+    ),
+    "review": (
+        "Forurensning fra smelteverket",
+        PartyInput("Lokalsamfunnet i Sauda", "community"),
+        PartyInput("Smelteverk AS"),
+        date(2025, 2, 3),
+        (ACKNOWLEDGED, ("accept", "Tatt opp delvis")),
+    ),
+}
+
+
 def _cases(app: Application) -> dict[str, str]:
     """The cases, each in another stage, all written in Norwegian."""
     cases = app.cases
-    refs: dict[str, str] = {}
-    paused = cases.open(
-        title="Gruvedrift i Førdefjorden",
-        submitters=[PartyInput("Naturvernforbundet", "ngo")],
-        enterprises=[PartyInput("Fjordgruve ASA")],
-        actor="hanna",
-        received=date(2025, 6, 2),
-        themes=["environment"],
-        host_countries=["NO"],
-    ).reference
-    cases.advance(reference=paused, trigger="begin_assessment", actor="hanna", reason="Mottak bekreftet")
-    cases.advance(
-        reference=paused, trigger="accept", actor="hanna", reason="Vesentlige spørsmål", scope="Kapittel VI"
-    )
+    refs = {key: _case(app, *row) for key, row in CASES.items()}
     cases.pause(
-        reference=paused, actor="hanna", reason="Parallelle rettssaker", requested_by="Fjordgruve ASA"
+        reference=refs["paused"], actor="hanna", reason="Parallelle rettssaker", requested_by="Fjordgruve ASA"
     )
-    refs["paused"] = paused
-
-    secret = cases.open(
-        title="Arbeidsforhold på oppdrettsanlegget",
-        submitters=[PartyInput("Ola Nordmann", "individual", confidential=True)],
-        enterprises=[PartyInput("Havbruk Nord AS", org_number="923456789")],
-        actor="hanna",
-        received=date(2025, 10, 1),
-    ).reference
-    cases.advance(
-        reference=secret,
-        trigger="begin_assessment",
-        actor="hanna",
-        reason="Mottak bekreftet til Ola Nordmann",
-    )
+    secret = refs["confidential"]
     cases.extend(
         reference=secret,
         deadline="initial_assessment",
@@ -122,43 +153,10 @@ def _cases(app: Application) -> dict[str, str]:
     )
     cases.reassign(reference=secret, to="member-d", actor="hanna", reason="Kjenner bransjen", override=True)
     cases.recuse(reference=secret, member="member-d", actor="hanna", reason="Tidligere arbeidsgiver")
-    refs["confidential"] = secret
-
-    closed = cases.open(
-        title="Skatt i datterselskaper",
-        submitters=[PartyInput("Skatt for alle", "other")],
-        enterprises=[PartyInput("Offshore Holding AS")],
-        actor="hanna",
-        received=date(2025, 3, 3),
-    ).reference
-    cases.advance(reference=closed, trigger="begin_assessment", actor="hanna", reason="Mottak bekreftet")
-    cases.advance(reference=closed, trigger="reject", actor="hanna", reason="Ikke underbygget")
-    cases.advance(reference=closed, trigger="close", actor="hanna", reason="Sluttuttalelse publisert")
-    refs["closed"] = closed
-
-    mediation = cases.open(
-        title="Fagforeningsrettigheter på fabrikken",
-        submitters=[PartyInput("Fellesforbundet", "trade_union")],
-        enterprises=[PartyInput("Fisk og Filet AS")],
-        actor="hanna",
-        received=date(2026, 1, 10),
-    ).reference
-    cases.advance(reference=mediation, trigger="begin_assessment", actor="hanna", reason="Mottak bekreftet")
-    cases.advance(reference=mediation, trigger="accept", actor="hanna", reason="Tatt opp")
-    cases.edit(reference=mediation, actor="hanna", reason="Rettet tema", themes=["employment"])
-    refs["mediation"] = mediation
-
-    review = cases.open(
-        title="Forurensning fra smelteverket",
-        submitters=[PartyInput("Lokalsamfunnet i Sauda", "community")],
-        enterprises=[PartyInput("Smelteverk AS")],
-        actor="hanna",
-        received=date(2025, 2, 3),
-    ).reference
+    cases.edit(reference=refs["mediation"], actor="hanna", reason="Rettet tema", themes=["employment"])
+    review = refs["review"]
     cases.add_issue(reference=review, actor="hanna", title="Utslipp til vann", chapters=["vi"])
     cases.add_issue(reference=review, actor="hanna", title="Informasjon til naboer", chapters=["iii"])
-    cases.advance(reference=review, trigger="begin_assessment", actor="hanna", reason="Mottak bekreftet")
-    cases.advance(reference=review, trigger="accept", actor="hanna", reason="Tatt opp delvis")
     cases.decide_issue(reference=review, number=1, decision="accepted", actor="hanna")
     cases.decide_issue(reference=review, number=2, decision="not_accepted", actor="hanna")
     cases.record(reference=review, fact="assessment_published", on=date(2025, 6, 1), actor="hanna")
@@ -174,7 +172,6 @@ def _cases(app: Application) -> dict[str, str]:
         actor="hanna",
         note="Begjæring fra selskapet",
     )
-    refs["review"] = review
 
     line = {
         "external_id": "NO-2007-01",

@@ -28,6 +28,7 @@ from storage.connect import Source
 from storage.db import Db
 from storage.members import SqlMemberStore
 from storage.procedures import ProcedureCache, SqlProcedureStore
+from storage.search import SqlSearchIndex
 from storage.users import SqlUserStore
 from storage.writer_lock import WriterLock, lock_path_for
 
@@ -48,9 +49,10 @@ _PG_WRITE_LOCK = 7_231_977
 class SqlTransaction:
     def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
         self.db = db
-        self.cases = SqlCaseRepository(db, procedure, pinned)
+        self.search = SqlSearchIndex(db)
+        self.cases = SqlCaseRepository(db, procedure, pinned, self.search)
         self.procedures = SqlProcedureStore(db, pinned)
-        self.audit = SqlAuditLog(db)
+        self.audit = SqlAuditLog(db, self.search)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
 

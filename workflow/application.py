@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
+    from workflow.commands import FindCases
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
     from workflow.rotation import DutyResult, LeadProblem, Notices
@@ -622,6 +623,20 @@ class CaseUseCases(_Group):
             limit=limit,
             offset=offset,
             states=self._app.policy.procedure.states,
+        )
+
+    def find(self, *, viewer: User, find: FindCases, language: str = "en") -> read_models.CaseHits:
+        """A page of the cases `find` asks for (words and filters), as `viewer` may see them;
+        the next deadline's explanation in `language`."""
+        from workflow import views
+
+        return views.find_cases(
+            uow=self._app.uow,
+            today=self._app.today(),
+            viewer=viewer,
+            find=find,
+            procedure=self._app.policy.procedure,
+            language=language,
         )
 
     def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -15,6 +15,7 @@ from states.outbox import Mail, OutboxMessage, Rendered
 from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
+from states.search import Filters
 from states.users import ApiToken, Session, User
 from states.versions import StoredVersion
 
@@ -43,6 +44,9 @@ class CaseRepository(Protocol):
         open_only: bool = False,
         limit: int,
         offset: int = 0,
+    ) -> tuple[int, list[Case]]: ...
+    def find(
+        self, filters: Filters, *, order: str, limit: int, offset: int = 0
     ) -> tuple[int, list[Case]]: ...
     def list(self, *, state: str | None = None, overdue_on: date | None = None) -> list[Case]: ...
     def next_reference(self, *, prefix: str, year: int) -> str: ...
@@ -236,6 +240,15 @@ class Transaction(Protocol):
     def procedures(self) -> ProcedureStore: ...
     @property
     def issues(self) -> IssueStore: ...
+    @property
+    def search(self) -> SearchIndex: ...
+
+
+class SearchIndex(Protocol):
+    """The search index of cases (storage/search.py): kept in step by the case repository and
+    the audit log themselves; `rebuild` writes it again from the stored cases and log."""
+
+    def rebuild(self, case_ids: Iterable[int] | None = None) -> int: ...
 
 
 class Channel(Protocol):

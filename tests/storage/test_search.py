@@ -70,7 +70,10 @@ def corpus(services: Services) -> dict[str, str]:
             services, "Tailings dam at Bodø", "Miljøvernforbundet", "Nestlé Norge AS", number="923 456 789"
         ),
         "baerum": _open(
-            services, "Fish farm discharges in Bærum", "Naturvernforbundet", "Åsen Havbruk ASA",
+            services,
+            "Fish farm discharges in Bærum",
+            "Naturvernforbundet",
+            "Åsen Havbruk ASA",
             number="NO 987654321 MVA",
         ),
         "mentions": _open(services, "Wages at a shipyard", "Fagforbundet", "Verft Holding AS"),
@@ -121,7 +124,9 @@ def test_a_query_finds_the_same_cases_on_either_backend(
     assert _hits(services, query) == [corpus[name] for name in expected]
 
 
-def test_the_case_whose_reference_is_the_query_comes_first(services: Services, corpus: dict[str, str]) -> None:
+def test_the_case_whose_reference_is_the_query_comes_first(
+    services: Services, corpus: dict[str, str]
+) -> None:
     """`NCP-2025-002` finds that case first; `2025` finds every case, the latest step first
     (the two paused ones), then the newest case first among those received the same day."""
     assert _hits(services, corpus["baerum"])[0] == corpus["baerum"]

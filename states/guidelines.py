@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-# Chapters of the OECD Guidelines for Multinational Enterprises (2023 edition numbering).
+from states.messages import N_
+
+# Chapters of the OECD Guidelines for Multinational Enterprises (2023 edition numbering), their
+# titles marked for the catalogue (the new-case form words them in the page's language).
 THEMES: dict[str, str] = {
-    "concepts_and_principles": "I. Concepts and Principles",
-    "general_policies": "II. General Policies",
-    "disclosure": "III. Disclosure",
-    "human_rights": "IV. Human Rights",
-    "employment": "V. Employment and Industrial Relations",
-    "environment": "VI. Environment",
-    "bribery": "VII. Combating Bribery, Bribe Solicitation and Extortion",
-    "consumer_interests": "VIII. Consumer Interests",
-    "science_technology": "IX. Science, Technology and Innovation",
-    "competition": "X. Competition",
-    "taxation": "XI. Taxation",
+    "concepts_and_principles": N_("I. Concepts and Principles"),
+    "general_policies": N_("II. General Policies"),
+    "disclosure": N_("III. Disclosure"),
+    "human_rights": N_("IV. Human Rights"),
+    "employment": N_("V. Employment and Industrial Relations"),
+    "environment": N_("VI. Environment"),
+    "bribery": N_("VII. Combating Bribery, Bribe Solicitation and Extortion"),
+    "consumer_interests": N_("VIII. Consumer Interests"),
+    "science_technology": N_("IX. Science, Technology and Innovation"),
+    "competition": N_("X. Competition"),
+    "taxation": N_("XI. Taxation"),
 }
 
 SUBMITTER_TYPES: tuple[str, ...] = (

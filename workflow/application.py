@@ -639,6 +639,12 @@ class CaseUseCases(_Group):
             language=language,
         )
 
+    def lead_choices(self) -> builtins.list[tuple[str, str]]:
+        """The members a case may be filtered by as lead: (id, name)."""
+        from workflow import views
+
+        return views.lead_choices(uow=self._app.uow)
+
     def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
         """What may happen next to `case`, and why not the rest."""
         from workflow import queries

@@ -183,6 +183,13 @@ def find_cases(
     )
 
 
+def lead_choices(*, uow: UnitOfWork) -> list[tuple[str, str]]:
+    """Every member who may lead or has led a case, as (id, name), in config order: the lead
+    filter's choices."""
+    with uow.read() as tx:
+        return [(m.id, m.name) for m in tx.members.all()]
+
+
 def _hit(case: Case, names: Mapping[str, str], today: date, language: str) -> read_models.CaseHit:
     upcoming = queries.next_due(case)
     return read_models.CaseHit(

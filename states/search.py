@@ -22,7 +22,8 @@ query finds the same cases on either (storage/search.py).
 
 What a case's document holds (`document`): its reference, title and parties (names and
 organisation numbers: the *head*), and the free text of its steps (the *body*): the reasons and
-notes of the audit entries `SEARCHED` names, and the text fields given there. A reader who may
+notes of the audit entries `SEARCHED` names, and the text fields given there (not the reasons
+ncpflow writes itself, `states.wording.SYSTEM_REASONS`). A reader who may
 not see identities matches only the redacted text (`states.redaction`: a confidential
 submitter's name and number replaced by the pseudonym); the words the redaction took out are
 kept apart (`head_secret`, `body_secret`), for readers who may see identities.
@@ -40,7 +41,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from states import limits
 from states.redaction import NOTHING, Redaction
+from states.wording import SYSTEM_REASONS
 
 KEEP = frozenset("æøå")  # Norwegian letters, never folded to a base letter
 _ASCII_SPELLINGS = (
@@ -49,7 +52,7 @@ _ASCII_SPELLINGS = (
 )
 WORD_MAX = 60  # characters of one word kept (a longer one is cut: still found by its prefix)
 QUERY_WORDS_MAX = 12  # words of a query used; the rest are left out
-QUERY_MAX = 200  # characters of a query read at all
+QUERY_MAX = limits.SEARCH_MAX  # characters of a query read at all
 
 # The audit entries whose text is searched, by kind, with the data fields holding text besides
 # the entry's reason. The rest are the system's own (alerts, notices, the rotation's
@@ -180,7 +183,7 @@ def entry_texts(kind: str, reason: str | None, data: Mapping[str, Any]) -> list[
     fields = SEARCHED.get(kind)
     if fields is None:
         return []
-    found = [reason] if reason else []
+    found = [reason] if reason and reason not in SYSTEM_REASONS else []
     found.extend(value for name in fields if isinstance(value := data.get(name), str) and value)
     return found
 

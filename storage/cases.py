@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
@@ -15,11 +16,14 @@ from states.facts import Fact
 from states.pauses import Pause
 from states.procedure import Procedure
 from states.redaction import Protected
-from states.search import Filters
-from storage import mapper, search
+from storage import mapper
 from storage.db import Db, columns
 from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
+
+if TYPE_CHECKING:  # the search modules load with the first write or search, not at start-up
+    from states.search import Filters
+    from storage.search import SqlSearchIndex
 
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
@@ -28,7 +32,7 @@ _CASE_COLUMNS = columns(CaseRow, "c.")
 
 class SqlCaseRepository:
     def __init__(
-        self, db: Db, procedure: Procedure, pinned: ProcedureCache, index: search.SqlSearchIndex
+        self, db: Db, procedure: Procedure, pinned: ProcedureCache, index: Callable[[], SqlSearchIndex]
     ) -> None:
         """`procedure`: the configured one (which states end a case, for `open_only`); each
         case is read with the version it pins, from `pinned`; `index`: the search index, kept
@@ -162,6 +166,8 @@ class SqlCaseRepository:
         """How many cases pass `filters`, and `limit` of them after `offset`, in `order`:
         "relevance" (the query's order, states/search.py), "due" (the earliest open deadline
         first, cases without one last) or "received" (newest first)."""
+        from storage import search
+
         db = self._db
         clauses, params = search.where(filters, db, sorted(self._procedure.terminal))
         if filters.searching:
@@ -337,7 +343,7 @@ class SqlCaseRepository:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
         self._insert_facts(case_id, case.facts)
-        self._index.case_added(case_id, case.reference, case.title, case.parties)
+        self._index().case_added(case_id, case.reference, case.title, case.parties)
 
     def save(self, case: Case, *, previous: Case) -> Case:
         """Write `case` over `previous` if nobody else wrote in between; return it, version + 1."""
@@ -396,7 +402,7 @@ class SqlCaseRepository:
         self._save_pauses(case_id, case.pauses, previous.pauses)
         self._insert_facts(case_id, case.facts[len(previous.facts) :])
         if case.title != previous.title:
-            self._index.title_changed(case_id)
+            self._index().title_changed(case_id)
         return replace(case, version=previous.version + 1)
 
     def _insert_facts(self, case_id: int, facts: tuple[Fact, ...]) -> None:

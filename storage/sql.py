@@ -15,7 +15,7 @@ built from several reads (a case and its lead, a page and its filters) sees one 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,6 @@ from storage.connect import Source
 from storage.db import Db
 from storage.members import SqlMemberStore
 from storage.procedures import ProcedureCache, SqlProcedureStore
-from storage.search import SqlSearchIndex
 from storage.users import SqlUserStore
 from storage.writer_lock import WriterLock, lock_path_for
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
+    from storage.search import SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -49,10 +49,9 @@ _PG_WRITE_LOCK = 7_231_977
 class SqlTransaction:
     def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
         self.db = db
-        self.search = SqlSearchIndex(db)
-        self.cases = SqlCaseRepository(db, procedure, pinned, self.search)
+        self.cases = SqlCaseRepository(db, procedure, pinned, lambda: self.search)
         self.procedures = SqlProcedureStore(db, pinned)
-        self.audit = SqlAuditLog(db, self.search)
+        self.audit = SqlAuditLog(db, self)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
 
@@ -81,6 +80,18 @@ class SqlTransaction:
         from storage.imports import SqlImportStore
 
         return SqlImportStore(self.db)
+
+    @cached_property
+    def search(self) -> SqlSearchIndex:
+        from storage.search import SqlSearchIndex
+
+        return SqlSearchIndex(self.db)
+
+    def entry_added(
+        self, case_ref: str | None, kind: str, reason: str | None, data: Mapping[str, Any]
+    ) -> None:
+        """The audit log tells the search index of each entry (storage.audit.Appended)."""
+        self.search.entry_added(case_ref, kind, reason, data)
 
     @cached_property
     def issues(self) -> SqlIssueStore:

@@ -37,7 +37,6 @@ from pydantic import (
 
 from states import issues as issue_rules
 from states import limits
-from states import search as search_rules
 from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
@@ -596,7 +595,7 @@ PAGE_MAX = 100_000
 PageNumber = Annotated[int, PlainValidator(_whole(1, PAGE_MAX)), _range(1, PAGE_MAX)]
 PER_PAGE_MAX = 500
 PerPage = Annotated[int, PlainValidator(_whole(1, PER_PAGE_MAX)), _range(1, PER_PAGE_MAX)]
-QueryText = Annotated[str, Field(max_length=search_rules.QUERY_MAX), AfterValidator(_no_nul)]
+QueryText = Annotated[str, Field(max_length=limits.SEARCH_MAX), AfterValidator(_no_nul)]
 ORDERS = ("relevance", "due", "received")
 
 

@@ -15,7 +15,6 @@ from states.outbox import Mail, OutboxMessage, Rendered
 from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
-from states.search import Filters
 from states.users import ApiToken, Session, User
 from states.versions import StoredVersion
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.issues import Issue
     from states.records import AuditRecord
+    from states.search import Filters
 
 
 class Clock(Protocol):

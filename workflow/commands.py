@@ -602,7 +602,10 @@ ORDERS = ("relevance", "due", "received")
 class FindCases(Command):
     """`GET /api/cases/search`, the cases page (`/cases?q=...`): cases found by words and
     filters, a page at a time. Every filter is optional; the stage and the lead are checked
-    against the procedure's states and the members by the use case."""
+    against the procedure's states and the members by the use case. Other query parameters
+    (the pages' `lang`) are left alone, as on every other GET."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     q: QueryText = Field(
         default="",

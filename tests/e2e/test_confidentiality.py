@@ -427,6 +427,13 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/api/reports/annual?year=2007&include_approximate=true",
         "/api/reports/oecd?year=2007",
         "/api/reports/timelines?include_approximate=true",
+        # searching by the name (its words' beginnings: the page shows the words typed again),
+        # and the lists of every case (issue 13)
+        "/cases?q=Kari+Nordm",
+        "/cases?q=fjordv&closed=0",
+        "/api/cases/search?q=kari+nordm+fjordv",
+        "/api/cases/search?per_page=500",
+        "/?mine=1",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:

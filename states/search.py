@@ -13,7 +13,7 @@ query finds the same cases on either (storage/search.py).
   Norwegians do: æ→ae, ø→oe, å→aa (`baerum`, `troemsoe`, `aasen`) and æ→ae, ø→o, å→a (`tromso`,
   `asen`). So a query typed on a keyboard without them finds `Bærum`, `Tromsø` and `Åsen`;
   the reverse (typing `ø` to find `o`) does not hold.
-- **Words.** Runs of letters and digits (Unicode categories L and N); everything else
+- **Words.** Runs of letters and digits (Unicode letters and numbers); everything else
   separates. A run of numbers split by spaces, dots or hyphens is also indexed joined:
   `923 456 789` and `NCP-2026-003` add `923456789` and `2026003`, and a query's run of numbers
   matches either way, so an organisation number is found however it was typed.
@@ -35,6 +35,7 @@ through their steps; then the most recent step first; ties by the case's id, new
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -75,30 +76,26 @@ SEARCHED: Mapping[str, tuple[str, ...]] = {
 
 def fold(text: str) -> str:
     """`text` case-folded, decomposed and without combining marks; æ, ø, å kept."""
+    if text.isascii():
+        return text.lower()  # ASCII folds to its lower case, and has nothing to decompose
     out: list[str] = []
     for ch in unicodedata.normalize("NFC", text).casefold():
         if ch in KEEP or ch.isascii():
             out.append(ch)
             continue
-        out.extend(
-            d for d in unicodedata.normalize("NFKD", ch) if not unicodedata.category(d).startswith("M")
-        )
+        decomposed = unicodedata.normalize("NFKD", ch)
+        out.extend(d for d in decomposed if not unicodedata.category(d).startswith("M"))
     return "".join(out)
+
+
+# Letters and digits: Python's \w (Unicode letters, digits and numbers) without the underscore;
+# the marks \w leaves out are gone after `fold`.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> list[str]:
     """The folded words of `text`, in order (letters and digits; the rest separates)."""
-    found: list[str] = []
-    current: list[str] = []
-    for ch in fold(text):
-        if unicodedata.category(ch)[0] in "LN":
-            current.append(ch)
-        elif current:
-            found.append("".join(current)[:WORD_MAX])
-            current = []
-    if current:
-        found.append("".join(current)[:WORD_MAX])
-    return found
+    return [word[:WORD_MAX] for word in _WORD.findall(fold(text))]
 
 
 def _digit_runs(found: Sequence[str]) -> list[list[str]]:
@@ -158,8 +155,10 @@ def _split(texts: Iterable[str], reference: str, redaction: Redaction) -> tuple[
     for text in texts:
         if not text:
             continue
-        full |= terms(text)
-        shown |= terms(redaction.text(text, reference)) if redaction.active else terms(text)
+        found = terms(text)
+        full |= found
+        redacted = redaction.text(text, reference)
+        shown |= found if redacted is text else terms(redacted)
     return shown, full - shown
 
 

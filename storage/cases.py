@@ -187,11 +187,7 @@ class SqlCaseRepository:
                 "c.last_event_at DESC, c.id DESC"
             )
         elif order == "due":
-            ordering = (
-                "(SELECT MIN(d.due_on) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL) "
-                "IS NULL, (SELECT MIN(d.due_on) FROM deadlines d WHERE d.case_id = c.id "
-                "AND d.met_at IS NULL), c.reference"
-            )
+            ordering = f"{search.NEXT_DUE}, c.reference"
         else:
             ordering = "c.received_on DESC, c.id DESC"
         rows = db.records(

@@ -27,7 +27,6 @@ from states.members import normalise_org_number
 from states.redaction import Protected, Redaction
 from states.search import (
     SEARCHED,
-    Document,
     Filters,
     PartyText,
     Query,
@@ -42,6 +41,7 @@ from states.search import (
 from storage.db import Db
 
 COLUMNS = ("head", "body", "head_secret", "body_secret")
+_CHUNK = 400  # cases rebuilt per statement (SQLite takes at most 32,766 bound values)
 # Which columns a reader matches: all of them, or (no identities) the redacted ones; and which
 # of them are the case's head, for the order of hits.
 _MATCHED = {True: COLUMNS, False: ("head", "body")}
@@ -151,46 +151,53 @@ class SqlSearchIndex:
         """Write the rows of `case_ids` (None: every case) from the stored cases, parties and
         audit log; how many were written."""
         db = self._db
-        wanted = None if case_ids is None else sorted(set(case_ids))
-        if wanted is not None and not wanted:
-            return 0
+        if case_ids is None:
+            wanted = [case_id for (case_id,) in db.all("SELECT id FROM cases ORDER BY id")]
+        else:
+            wanted = sorted(set(case_ids))
         redaction = self.redaction()
-        cases = db.all("SELECT id, reference, title FROM cases ORDER BY id")
-        if wanted is not None:
-            keep = set(wanted)
-            cases = [row for row in cases if row[0] in keep]
+        for start in range(0, len(wanted), _CHUNK):
+            self._rebuild(wanted[start : start + _CHUNK], redaction)
+        return len(wanted)
+
+    def _rebuild(self, chunk: Sequence[int], redaction: Redaction) -> None:
+        db = self._db
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        ids = {f"i{n}": case_id for n, case_id in enumerate(chunk)}
+        cases = db.all(f"SELECT id, reference, title FROM cases WHERE id IN ({marks}) ORDER BY id", ids)
         parties: dict[int, list[PartyText]] = {}
         for case_id, name, org_number in db.all(
-            "SELECT case_id, name, org_number FROM parties ORDER BY case_id, position"
+            f"SELECT case_id, name, org_number FROM parties WHERE case_id IN ({marks}) "
+            "ORDER BY case_id, position",
+            ids,
         ):
             parties.setdefault(case_id, []).append(PartyText(name, org_number))
-        kinds = sorted(SEARCHED)
-        marks = ", ".join(f":k{n}" for n in range(len(kinds)))
+        refs = {f"r{n}": reference for n, (_, reference, _) in enumerate(cases)}
+        kinds = {f"k{n}": kind for n, kind in enumerate(sorted(SEARCHED))}
         texts: dict[str, list[str]] = {}
-        for case_ref, kind, reason, data in db.all(
-            f"SELECT case_ref, kind, reason, data FROM audit_log WHERE kind IN ({marks}) ORDER BY seq",
-            {f"k{n}": kind for n, kind in enumerate(kinds)},
-        ):
-            texts.setdefault(case_ref, []).extend(entry_texts(kind, reason, json.loads(data)))
-        documents: list[dict[str, Any]] = []
-        for case_id, reference, title in cases:
-            found: Document = document(
-                reference, title, parties.get(case_id, []), texts.get(reference, []), redaction
-            )
-            documents.append({"id": case_id, **found.__dict__})
-        for start in range(0, len(documents), 500):
-            chunk = documents[start : start + 500]
-            marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-            db.execute(
-                f"DELETE FROM case_search WHERE case_id IN ({marks})",
-                {f"i{n}": d["id"] for n, d in enumerate(chunk)},
-            )
-            db.many(
-                "INSERT INTO case_search (case_id, head, body, head_secret, body_secret) "
-                "VALUES (:id, :head, :body, :head_secret, :body_secret)",
-                chunk,
-            )
-        return len(documents)
+        if refs:
+            for case_ref, kind, reason, data in db.all(
+                "SELECT case_ref, kind, reason, data FROM audit_log "
+                f"WHERE case_ref IN ({', '.join(':' + k for k in refs)}) "
+                f"AND kind IN ({', '.join(':' + k for k in kinds)}) ORDER BY seq",
+                {**refs, **kinds},
+            ):
+                texts.setdefault(case_ref, []).extend(entry_texts(kind, reason, json.loads(data)))
+        documents = [
+            {
+                "id": case_id,
+                **document(
+                    reference, title, parties.get(case_id, []), texts.get(reference, []), redaction
+                ).__dict__,
+            }
+            for case_id, reference, title in cases
+        ]
+        db.execute(f"DELETE FROM case_search WHERE case_id IN ({marks})", ids)
+        db.many(
+            "INSERT INTO case_search (case_id, head, body, head_secret, body_secret) "
+            "VALUES (:id, :head, :body, :head_secret, :body_secret)",
+            documents,
+        )
 
     def _mentioning(self, hidden: Sequence[Protected], *, besides: int) -> set[int]:
         """The cases (but `besides`) whose redacted text may hold one of `hidden`: every word of
@@ -259,6 +266,13 @@ def matching(query: Query, *, identities: bool, sqlite: bool) -> tuple[str, str,
     )
 
 
+# A case's earliest open deadline (ix_deadlines_open_case); none sorts last.
+NEXT_DUE = (
+    "COALESCE((SELECT MIN(d.due_on) FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL), "
+    "'9999-12-31')"
+)
+
+
 def where(filters: Filters, db: Db, terminal: Sequence[str]) -> tuple[list[str], dict[str, Any]]:
     """The conditions on `cases c` of every filter but the text; `terminal`: the states that
     close a case."""
@@ -286,8 +300,10 @@ def where(filters: Filters, db: Db, terminal: Sequence[str]) -> tuple[list[str],
     if filters.paused is not None:
         clauses.append(paused if filters.paused else f"NOT {paused}")
     if filters.overdue_on is not None:
+        # One seek per case in ix_deadlines_open_case (an IN list would read every open one).
         clauses.append(
-            f"c.id IN (SELECT case_id FROM deadlines WHERE met_at IS NULL AND due_on < :day) AND NOT {paused}"
+            "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.id AND d.met_at IS NULL "
+            f"AND d.due_on < :day) AND NOT {paused}"
         )
         params["day"] = db.day(filters.overdue_on)
     if filters.received_from is not None:

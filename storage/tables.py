@@ -92,6 +92,15 @@ class DeadlineRow(SQLModel, table=True):
             sqlite_where=text("met_at IS NULL"),
             postgresql_where=text("met_at IS NULL"),
         ),
+        # A case's earliest open deadline, read from the index alone: the dashboard's order
+        # and the "overdue" filter over many cases (0016_case_search).
+        Index(
+            "ix_deadlines_open_case",
+            "case_id",
+            "due_on",
+            sqlite_where=text("met_at IS NULL"),
+            postgresql_where=text("met_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -625,9 +625,8 @@ class CaseUseCases(_Group):
             states=self._app.policy.procedure.states,
         )
 
-    def find(self, *, viewer: User, find: FindCases, language: str = "en") -> read_models.CaseHits:
-        """A page of the cases `find` asks for (words and filters), as `viewer` may see them;
-        the next deadline's explanation in `language`."""
+    def find(self, *, viewer: User, find: FindCases) -> read_models.CaseHits:
+        """A page of the cases `find` asks for (words and filters), as `viewer` may see them."""
         from workflow import views
 
         return views.find_cases(
@@ -636,7 +635,6 @@ class CaseUseCases(_Group):
             viewer=viewer,
             find=find,
             procedure=self._app.policy.procedure,
-            language=language,
         )
 
     def lead_choices(self) -> builtins.list[tuple[str, str]]:

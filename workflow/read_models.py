@@ -274,6 +274,15 @@ class CasePage(ReadModel):
     items: list[Case] = Field(description="The cases of this page.")
 
 
+class NextDue(ReadModel):
+    """A case's open deadline due first, as a list shows it (its explanation is the case's)."""
+
+    name: str = Field(description="Which deadline (a name from the case's procedure).")
+    due: date = Field(description="The day it falls due (NCP local).")
+    status: DeadlineStatus = Field(description="open, overdue or paused as of today.")
+    days_left: int = Field(description="Days from today to the due date; negative: overdue.")
+
+
 class CaseHit(ReadModel):
     """One case in a list of cases found: what a row of the cases page shows."""
 
@@ -290,7 +299,7 @@ class CaseHit(ReadModel):
         description="Submitters and enterprises (pseudonyms where the reader may not see them)."
     )
     themes: list[str] = Field(description="Chapters of the Guidelines the submission raises.")
-    next_due: Deadline | None = Field(description="Its open deadline due first; null when none is open.")
+    next_due: NextDue | None = Field(description="Its open deadline due first; null when none is open.")
 
 
 class CaseHits(ReadModel):

@@ -23,7 +23,7 @@ from states.precision import shown
 from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
 from states.users import User
-from workflow import cases, commands, inputs, procedures, queries, read_models, rotation_views
+from workflow import cases, commands, inputs, queries, read_models, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
@@ -134,7 +134,6 @@ def find_cases(
     viewer: User,
     find: commands.FindCases,
     procedure: Procedure,
-    language: str = "en",
 ) -> read_models.CaseHits:
     """The page of cases `find` asks for, as `viewer` may see them: searched, filtered, counted,
     ordered and paged in the database (storage/search.py), then only that page's cases read.
@@ -179,7 +178,7 @@ def find_cases(
         total=total,
         page=find.page,
         per_page=find.per_page,
-        items=[redacted(_hit(case, names, today, language), redaction, case.reference) for case in found],
+        items=[redacted(_hit(case, names, today), redaction, case.reference) for case in found],
     )
 
 
@@ -190,7 +189,7 @@ def lead_choices(*, uow: UnitOfWork) -> list[tuple[str, str]]:
         return [(m.id, m.name) for m in tx.members.all()]
 
 
-def _hit(case: Case, names: Mapping[str, str], today: date, language: str) -> read_models.CaseHit:
+def _hit(case: Case, names: Mapping[str, str], today: date) -> read_models.CaseHit:
     upcoming = queries.next_due(case)
     return read_models.CaseHit(
         reference=case.reference,
@@ -208,8 +207,11 @@ def _hit(case: Case, names: Mapping[str, str], today: date, language: str) -> re
         ],
         themes=list(case.details.themes),
         next_due=(
-            queries.deadline_view(
-                upcoming, today, language=language, words=procedures.words(case.procedure, language)
+            read_models.NextDue(
+                name=upcoming.name,
+                due=upcoming.due,
+                status=upcoming.status(today),
+                days_left=(upcoming.due - today).days,
             )
             if upcoming
             else None

@@ -1,4 +1,5 @@
-"""Full-text search of cases (`case_search`), and a partial index on confidential parties.
+"""Full-text search of cases (`case_search`); partial indexes on confidential parties and on each
+case's open deadlines (the dashboard's order, the "overdue" filter).
 
 `case_search` holds each case's search terms (storage/search.py, states/search.py). SQLite
 indexes them in the FTS5 table `case_search_fts` (external content, kept in step by triggers);
@@ -57,6 +58,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("confidential"),
         postgresql_where=sa.text("confidential"),
     )
+    op.create_index(
+        "ix_deadlines_open_case",
+        "deadlines",
+        ["case_id", "due_on"],
+        sqlite_where=sa.text("met_at IS NULL"),
+        postgresql_where=sa.text("met_at IS NULL"),
+    )
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite:
@@ -79,5 +87,6 @@ def downgrade() -> None:
         for name in ("case_search_ai", "case_search_ad", "case_search_au"):
             op.execute(f"DROP TRIGGER {name}")
         op.execute("DROP TABLE case_search_fts")
+    op.drop_index("ix_deadlines_open_case", table_name="deadlines")
     op.drop_index("ix_parties_confidential", table_name="parties")
     op.drop_table("case_search")

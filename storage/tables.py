@@ -119,6 +119,16 @@ class DeadlineRow(SQLModel, table=True):
 
 class AuditRow(SQLModel, table=True):
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # "My cases" of a user who leads none: the cases they made a step on (0016_case_search).
+        Index(
+            "ix_audit_log_actor_case",
+            "actor",
+            "case_ref",
+            sqlite_where=text("case_ref IS NOT NULL"),
+            postgresql_where=text("case_ref IS NOT NULL"),
+        ),
+    )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_ref: str | None = Field(default=None, index=True)

@@ -36,14 +36,22 @@ class ForbiddenError(PermissionDeniedError):
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def redacted(model: Model, redaction: Redaction, reference: str | None = None) -> Model:
-    """The model with its free text redacted (identifiers kept); itself when nothing is hidden.
+def redacted(
+    model: Model, redaction: Redaction, reference: str | None = None, keep: frozenset[str] = frozenset()
+) -> Model:
+    """The model with its free text redacted (identifiers, and the top-level keys in `keep`,
+    kept); itself when nothing is hidden.
 
     Redaction works on the JSON spelling, which the model reads back."""
     if redaction is NOTHING:
         return model
-    data = redaction.value(read_models.json_of(model), reference, keep=redactions.IDENTIFIERS)
+    data = redaction.value(read_models.json_of(model), reference, keep=redactions.IDENTIFIERS | keep)
     return type(model).model_validate(data)
+
+
+# A hit's keys that hold no free text (flags, ids, dates, a deadline's name and day): the title,
+# the parties and the lead's name are redacted, as everywhere.
+_HIT_FIELDS = frozenset({"closed", "paused", "lead_member", "received", "last_step_at", "themes", "next_due"})
 
 
 def case_view(
@@ -178,7 +186,7 @@ def find_cases(
         total=total,
         page=find.page,
         per_page=find.per_page,
-        items=[redacted(_hit(case, names, today), redaction, case.reference) for case in found],
+        items=[redacted(_hit(case, names, today), redaction, case.reference, _HIT_FIELDS) for case in found],
     )
 
 

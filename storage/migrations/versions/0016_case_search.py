@@ -1,5 +1,6 @@
-"""Full-text search of cases (`case_search`); partial indexes on confidential parties and on each
-case's open deadlines (the dashboard's order, the "overdue" filter).
+"""Full-text search of cases (`case_search`); partial indexes on confidential parties, on each
+case's open deadlines (the dashboard's order, the "overdue" filter) and on the audit log's actors
+("my cases": the cases a user made a step on).
 
 `case_search` holds each case's search terms (storage/search.py, states/search.py). SQLite
 indexes them in the FTS5 table `case_search_fts` (external content, kept in step by triggers);
@@ -65,6 +66,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("met_at IS NULL"),
         postgresql_where=sa.text("met_at IS NULL"),
     )
+    op.create_index(
+        "ix_audit_log_actor_case",
+        "audit_log",
+        ["actor", "case_ref"],
+        sqlite_where=sa.text("case_ref IS NOT NULL"),
+        postgresql_where=sa.text("case_ref IS NOT NULL"),
+    )
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite:
@@ -87,6 +95,7 @@ def downgrade() -> None:
         for name in ("case_search_ai", "case_search_ad", "case_search_au"):
             op.execute(f"DROP TRIGGER {name}")
         op.execute("DROP TABLE case_search_fts")
+    op.drop_index("ix_audit_log_actor_case", table_name="audit_log")
     op.drop_index("ix_deadlines_open_case", table_name="deadlines")
     op.drop_index("ix_parties_confidential", table_name="parties")
     op.drop_table("case_search")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from typing import Any
 
 from states.case import PartyRole
@@ -65,15 +64,20 @@ def vector(columns: Sequence[str], table: str = "") -> str:
     return " || ".join(f"array_to_tsvector(string_to_array({table}{c}, ' '))" for c in columns)
 
 
-@lru_cache(maxsize=8)
-def _redaction(protected: tuple[Protected, ...]) -> Redaction:
-    return Redaction(protected)
+Redactions = dict[tuple[int, int], Redaction]
+"""The redactions a unit of work has built, by the count and the highest id of the
+confidential submitters' rows: parties are only ever added, so a committed set is known by
+these two (storage/sql.py keeps one per database)."""
+_KEPT = 4
 
 
 class SqlSearchIndex:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, redactions: Redactions | None = None) -> None:
         self._db = db
+        self._redactions = {} if redactions is None else redactions
         self._protected: tuple[Protected, ...] | None = None  # read once per transaction
+        self._redaction: Redaction | None = None
+        self._added = False  # this transaction added a confidential submitter
 
     # -- what redaction hides ----------------------------------------------------------------
     def protected(self) -> tuple[Protected, ...]:
@@ -91,7 +95,25 @@ class SqlSearchIndex:
         return self._protected
 
     def redaction(self) -> Redaction:
-        return _redaction(self.protected())
+        """The redaction of every confidential submitter, built once per set: a step on the
+        hot path reads two numbers, not every protected name, and compiles no pattern."""
+        if self._redaction is None:
+            # From ix_parties_confidential alone (an enterprise is never confidential).
+            count, last = self._db.one("SELECT COUNT(*), MAX(id) FROM parties WHERE confidential") or (
+                0,
+                None,
+            )
+            key = (int(count), int(last or 0))
+            # A set this transaction added to is not committed yet: never shared.
+            found = None if self._added else self._redactions.get(key)
+            if found is None:
+                found = Redaction(self.protected())
+                if not self._added:
+                    if len(self._redactions) >= _KEPT:
+                        self._redactions.clear()
+                    self._redactions[key] = found
+            self._redaction = found
+        return self._redaction
 
     # -- writing -----------------------------------------------------------------------------
     def case_added(self, case_id: int, reference: str, title: str, parties: Sequence[Any]) -> None:
@@ -101,8 +123,8 @@ class SqlSearchIndex:
             for p in parties
             if p.confidential and p.role is PartyRole.SUBMITTER
         ]
-        if hidden:
-            self._protected = None  # the new case's submitters are protected from now on
+        if hidden:  # the new case's submitters are protected from now on
+            self._protected, self._redaction, self._added = None, None, True
         shown, secret = head(
             reference, title, [PartyText(p.name, p.org_number) for p in parties], self.redaction()
         )

@@ -40,15 +40,18 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
-    from storage.search import SqlSearchIndex
+    from storage.search import Redactions, SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
 
 
 class SqlTransaction:
-    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
+    def __init__(
+        self, db: Db, procedure: Procedure, pinned: ProcedureCache, redactions: Redactions | None = None
+    ) -> None:
         self.db = db
+        self._redactions: Redactions = {} if redactions is None else redactions
         self.cases = SqlCaseRepository(db, procedure, pinned, lambda: self.search)
         self.procedures = SqlProcedureStore(db, pinned)
         self.audit = SqlAuditLog(db, self)
@@ -85,7 +88,7 @@ class SqlTransaction:
     def search(self) -> SqlSearchIndex:
         from storage.search import SqlSearchIndex
 
-        return SqlSearchIndex(self.db)
+        return SqlSearchIndex(self.db, self._redactions)
 
     def entry_added(
         self, case_ref: str | None, kind: str, reason: str | None, data: Mapping[str, Any]
@@ -107,6 +110,7 @@ class SqlUnitOfWork:
         self.source = source
         self._procedure = procedure
         self._pinned = ProcedureCache([procedure])
+        self._redactions: Redactions = {}  # the search index's, by confidential set (storage/search.py)
         self._sqlite = source.sqlite
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
@@ -134,7 +138,7 @@ class SqlUnitOfWork:
         with (
             self._translate(),
             self._transaction("BEGIN", snapshot=True) as db,
-            self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx,
+            self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned, self._redactions)) as tx,
         ):
             yield tx
 
@@ -149,7 +153,9 @@ class SqlUnitOfWork:
         ):
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            with self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx:
+            with self._joined_by_reads(
+                SqlTransaction(db, self._procedure, self._pinned, self._redactions)
+            ) as tx:
                 yield tx
 
     @contextmanager

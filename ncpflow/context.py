@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +23,13 @@ if TYPE_CHECKING:  # the workflow is imported when a command runs, not to build 
     from workflow.config import Settings
 
     C = TypeVar("C", bound=Command)
+
+
+class Language(StrEnum):
+    """A language the words come in (`--language`): English or Norwegian bokmål."""
+
+    en = "en"
+    nb = "nb"
 
 
 Now = Annotated[

@@ -4,13 +4,20 @@ A hard conflict with a party keeps a member out of the case; a soft conflict let
 but never lead; leave counts on the day in question; names compare case- and
 whitespace-insensitively, and organisation numbers on letters and digits, where both sides give one.
 Also: who takes part in a case (its panel), and what bringing config's members in would change.
+
+Where a member's leave and conflicts come from: config.toml (`[[members]]`, brought in by
+`members sync`) and the browser (a `MemberSetting`, kept in the database). Both count: a
+member is away when either gives a period covering the day, conflicted when either declares
+the party (`with_settings`). A sync replaces only config's values and never touches a value set
+in the browser; that one stays until removed in the browser. A value from config.toml changes
+only when the file is edited and synced.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -107,6 +114,63 @@ class Member:
 
     def leave_on(self, day: date) -> Leave | None:
         return next((period for period in self.leave if period.covers(day)), None)
+
+
+class SettingKind(StrEnum):
+    """What a value set in the browser is: a leave period, a hard or a soft conflict."""
+
+    LEAVE = "leave"
+    CONFLICT = "conflict"
+    SOFT_CONFLICT = "soft_conflict"
+
+
+@dataclass(frozen=True)
+class MemberSetting:
+    """A leave period or a declared conflict set in the browser (not in config.toml): kept in
+    the database beside config's values, and never changed by a sync."""
+
+    id: int
+    member: str
+    kind: SettingKind
+    reason: str
+    set_by: str
+    set_at: datetime
+    leave: Leave | None = None
+    party: PartyMatch | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind is SettingKind.LEAVE) != (self.leave is not None) or (self.leave is None) == (
+            self.party is None
+        ):
+            raise InvalidInputError("a leave setting holds a period, a conflict setting a party")
+
+
+def with_settings(member: Member, settings: Iterable[MemberSetting]) -> Member:
+    """The member the rotation decides on: config.toml's values and those set in the browser,
+    both counting (config's first). Settings of other members are ignored."""
+    mine = [s for s in settings if s.member == member.id]
+    if not mine:
+        return member
+    return replace(
+        member,
+        conflicts=member.conflicts
+        + tuple(s.party for s in mine if s.kind is SettingKind.CONFLICT and s.party is not None),
+        soft_conflicts=member.soft_conflicts
+        + tuple(s.party for s in mine if s.kind is SettingKind.SOFT_CONFLICT and s.party is not None),
+        leave=member.leave + tuple(s.leave for s in mine if s.leave is not None),
+    )
+
+
+def already_declared(member: Member, kind: SettingKind, value: Leave | PartyMatch) -> bool:
+    """Whether `member` (config's and browser-set values together) already has exactly this
+    leave period or this conflict of this kind (names compared as the rotation compares them)."""
+    if isinstance(value, Leave):
+        return value in member.leave
+    declared = member.conflicts if kind is SettingKind.CONFLICT else member.soft_conflicts
+    key = (normalise_name(value.name or ""), normalise_org_number(value.org_number or ""))
+    return any(
+        (normalise_name(m.name or ""), normalise_org_number(m.org_number or "")) == key for m in declared
+    )
 
 
 class Reason(StrEnum):

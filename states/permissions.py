@@ -8,8 +8,10 @@ Every entry point asks this table: the API's dependencies and the pages' guard
 The rows follow the README: a handler does everything on cases; a member reads all and
 advances the cases it leads (and, unlike the others, does not download the audit export); an
 auditor reads, without confidential submitters' identities; an admin manages users, imports
-past cases (`case import`), reads all and alone may export identities as stored. A role the
-table does not know may do nothing.
+past cases (`case import`), reads all and alone may export identities as stored. Handlers and
+admins manage the members' leave and conflicts set in the browser and run the sync from
+config.toml (`MANAGE_MEMBERS`); members and auditors only read them. A role the table does not
+know may do nothing.
 """
 
 from __future__ import annotations
@@ -45,14 +47,23 @@ class Action(StrEnum):
     READ_MEMBERS = "read the members and the rotation"
     READ_REPORTS = "read reports"
     MANAGE_USERS = "manage users"
+    MANAGE_MEMBERS = "manage members' leave and conflicts"
     MIGRATE_CASE = "migrate cases to another procedure version"
+    SUBSCRIBE_CALENDAR = "subscribe to the deadline calendar"
 
 
 # What every signed-in user may do, whatever its role.
 _EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS})
 # Reading all there is, with identities as stored.
 _READ_ALL = frozenset(
-    {Action.READ_CASES, Action.READ_AUDIT, Action.READ_MEMBERS, Action.READ_REPORTS, Action.SEE_IDENTITIES}
+    {
+        Action.READ_CASES,
+        Action.READ_AUDIT,
+        Action.READ_MEMBERS,
+        Action.READ_REPORTS,
+        Action.SEE_IDENTITIES,
+        Action.SUBSCRIBE_CALENDAR,
+    }
 )
 _ON_CASES = frozenset(
     {
@@ -71,7 +82,7 @@ _ON_CASES = frozenset(
 )
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
-    Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT},
+    Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS},
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE},
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
@@ -79,6 +90,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     | {
         Action.EXPORT_AUDIT,
         Action.MANAGE_USERS,
+        Action.MANAGE_MEMBERS,
         Action.REVEAL_IDENTITIES,
         Action.MIGRATE_CASE,
         Action.IMPORT_CASES,

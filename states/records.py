@@ -954,6 +954,86 @@ class SignInThrottled(_Record):
     locked: str
 
 
+# -- members' leave and conflicts set in the browser (issue 13) ----------------------------------
+
+
+@dataclass(frozen=True)
+class _MemberLeave(_Record):
+    """A member's leave period set in the browser (both days included)."""
+
+    member: str
+    setting: int
+    from_: date = field(metadata=_FROM)
+    to: date
+
+
+@dataclass(frozen=True)
+class MemberLeaveAdded(_MemberLeave):
+    """A leave period set for a member in the browser; the rotation skips them on those days."""
+
+    KIND: ClassVar[str] = "member_leave_added"
+
+
+@dataclass(frozen=True)
+class MemberLeaveRemoved(_MemberLeave):
+    """A leave period set in the browser removed."""
+
+    KIND: ClassVar[str] = "member_leave_removed"
+
+
+@dataclass(frozen=True)
+class _MemberConflict(_Record):
+    """A member's declared conflict set in the browser: a party's name, its organisation number,
+    or both; `soft`: may take part, never lead."""
+
+    member: str
+    setting: int
+    name: str | None
+    org_number: str | None
+    soft: bool
+
+
+@dataclass(frozen=True)
+class MemberConflictAdded(_MemberConflict):
+    """A conflict declared for a member in the browser (`reason` says why)."""
+
+    KIND: ClassVar[str] = "member_conflict_added"
+
+
+@dataclass(frozen=True)
+class MemberConflictRemoved(_MemberConflict):
+    """A conflict declared in the browser removed."""
+
+    KIND: ClassVar[str] = "member_conflict_removed"
+
+
+# -- calendar subscription URLs (issue 13) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarFeedMade(_Record):
+    """A user's calendar subscription URL made (the token in it is never recorded, only its
+    listed id); `replaced`, the listed id of the URL it revoked, if there was one."""
+
+    KIND: ClassVar[str] = "calendar_feed_made"
+
+    user: str
+    feed: str
+    language: str
+    scope: str
+    replaced: str | None
+
+
+@dataclass(frozen=True)
+class CalendarFeedRevoked(_Record):
+    """A user's calendar subscription URL revoked: it answers 404 from now on."""
+
+    KIND: ClassVar[str] = "calendar_feed_revoked"
+
+    user: str
+    feed: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1036,6 +1116,12 @@ DeclaredRecord = (
     | IssueAdded
     | IssueDecided
     | IssueConcluded
+    | MemberLeaveAdded
+    | MemberLeaveRemoved
+    | MemberConflictAdded
+    | MemberConflictRemoved
+    | CalendarFeedMade
+    | CalendarFeedRevoked
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

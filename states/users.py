@@ -59,3 +59,36 @@ class Session:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class UserSummary:
+    """A user as the users page lists it: never a secret, only counts and times."""
+
+    user: User
+    active_tokens: int
+    last_signed_in: datetime | None  # the latest session begun, while sessions are kept
+
+
+class FeedScope(StrEnum):
+    """Which cases a calendar feed holds: all the user may read, or only those its member leads."""
+
+    ALL = "all"
+    MINE = "mine"
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """A user's calendar subscription URL as listed: never its token, only the first digits of
+    the token's hash; the language and the cases it was made for."""
+
+    id: str
+    user: str
+    language: str
+    scope: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

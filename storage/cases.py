@@ -141,6 +141,26 @@ class SqlCaseRepository:
     def references(self) -> list[str]:
         return [reference for (reference,) in self._db.all("SELECT reference FROM cases ORDER BY reference")]
 
+    def with_open_deadlines(
+        self, *, due_from: date | None = None, due_to: date | None = None, lead: str | None = None
+    ) -> list[Case]:
+        """Cases not ended that have an open deadline due from `due_from` to `due_to` (both
+        included; None: no bound), oldest first: the calendar's month or week, or its feed."""
+        clause, params = self._where(lead=lead, open_only=True)
+        due = ["met_at IS NULL"]
+        if due_from is not None:
+            due.append("due_on >= :due_from")
+            params["due_from"] = self._db.day(due_from)
+        if due_to is not None:
+            due.append("due_on <= :due_to")
+            params["due_to"] = self._db.day(due_to)
+        clause += f" AND id IN (SELECT case_id FROM deadlines WHERE {' AND '.join(due)})"
+        return self._load(
+            self._db.records(
+                CaseRow, f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} ORDER BY received_at, id", params
+            )
+        )
+
     def page(
         self,
         *,

@@ -11,13 +11,24 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from states.members import Leave, Member, PartyMatch, Reason, Role, Skip
+from states.members import (
+    Leave,
+    Member,
+    MemberSetting,
+    PartyMatch,
+    Reason,
+    Role,
+    SettingKind,
+    Skip,
+    with_settings,
+)
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
 from storage.db import Db, columns, read_day, read_instant
-from storage.rows import LeadDecisionRow, MemberRow
+from storage.rows import LeadDecisionRow, MemberRow, MemberSettingRow
 
 _MEMBER_COLUMNS = columns(MemberRow)
 _DECISION_COLUMNS = columns(LeadDecisionRow)
+_SETTING_COLUMNS = columns(MemberSettingRow)
 
 
 def _matches(items: Sequence[PartyMatch]) -> str:
@@ -37,6 +48,23 @@ def _to_member(row: MemberRow) -> Member:
             Leave(date.fromisoformat(p["from"]), date.fromisoformat(p["to"])) for p in json.loads(row.leave)
         ),
         active=bool(row.active),
+    )
+
+
+def _to_setting(row: MemberSettingRow) -> MemberSetting:
+    kind = SettingKind(row.kind)
+    set_at = read_instant(row.set_at)
+    assert set_at is not None
+    start, end = read_day(row.starts_on), read_day(row.ends_on)
+    return MemberSetting(
+        id=int(row.id),
+        member=row.member_id,
+        kind=kind,
+        reason=row.reason,
+        set_by=row.set_by,
+        set_at=set_at,
+        leave=Leave(start, end) if start is not None and end is not None else None,
+        party=None if kind is SettingKind.LEAVE else PartyMatch(row.party_name, row.org_number),
     )
 
 
@@ -62,11 +90,61 @@ class SqlMemberStore:
 
     # -- members -----------------------------------------------------------------------------
     def all(self) -> list[Member]:
-        """Every member ever brought in: active ones in config order, then the inactive."""
+        """Every member ever brought in, as the rotation decides on them: config's leave and
+        conflicts with those set in the browser (`with_settings`); active ones in config
+        order, then the inactive."""
+        settings = self.settings()
+        return [with_settings(member, settings) for member in self.configured()]
+
+    def configured(self) -> list[Member]:
+        """Every member as config.toml last brought them in, without what the browser set."""
         rows = self._db.records(
             MemberRow, f"SELECT {_MEMBER_COLUMNS} FROM members ORDER BY active DESC, position, id"
         )
         return [_to_member(row) for row in rows]
+
+    # -- leave and conflicts set in the browser ----------------------------------------------
+    def settings(self, member_id: str | None = None) -> list[MemberSetting]:
+        """The values set in the browser (of one member, or everyone's), in the order set."""
+        where, params = ("", {}) if member_id is None else (" WHERE member_id = :m", {"m": member_id})
+        rows = self._db.records(
+            MemberSettingRow, f"SELECT {_SETTING_COLUMNS} FROM member_settings{where} ORDER BY id", params
+        )
+        return [_to_setting(row) for row in rows]
+
+    def add_setting(
+        self,
+        *,
+        member_id: str,
+        kind: SettingKind,
+        reason: str,
+        actor: str,
+        at: datetime,
+        leave: Leave | None = None,
+        party: PartyMatch | None = None,
+    ) -> MemberSetting:
+        db = self._db
+        setting_id = db.scalar(
+            "INSERT INTO member_settings (member_id, kind, starts_on, ends_on, party_name, "
+            "org_number, reason, set_by, set_at) VALUES (:m, :kind, :starts, :ends, :name, "
+            ":number, :reason, :actor, :at) RETURNING id",
+            {
+                "m": member_id,
+                "kind": kind.value,
+                "starts": db.day(leave.start) if leave else None,
+                "ends": db.day(leave.end) if leave else None,
+                "name": party.name if party else None,
+                "number": party.org_number if party else None,
+                "reason": reason,
+                "actor": actor,
+                "at": db.instant(at),
+            },
+        )
+        assert setting_id is not None
+        return MemberSetting(int(setting_id), member_id, kind, reason, actor, at, leave, party)
+
+    def remove_setting(self, setting_id: int) -> None:
+        self._db.execute("DELETE FROM member_settings WHERE id = :id", {"id": setting_id})
 
     def put(self, member: Member, *, position: int, at: datetime) -> None:
         """Insert or update a member as config.toml describes it (active)."""

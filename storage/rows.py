@@ -53,6 +53,18 @@ class AuditRow(NamedTuple):
     hash: Any
 
 
+class CalendarFeedRow(NamedTuple):
+    """A row of `calendar_feeds`."""
+
+    id: Any
+    user_name: Any
+    token_hash: Any
+    language: Any
+    scope: Any
+    created_at: Any
+    revoked_at: Any
+
+
 class FactRow(NamedTuple):
     """A row of `case_facts`."""
 
@@ -191,6 +203,21 @@ class LeadDecisionRow(NamedTuple):
     skipped: Any
     given_up_at: Any
     given_up_kind: Any
+
+
+class MemberSettingRow(NamedTuple):
+    """A row of `member_settings`."""
+
+    id: Any
+    member_id: Any
+    kind: Any
+    starts_on: Any
+    ends_on: Any
+    party_name: Any
+    org_number: Any
+    reason: Any
+    set_by: Any
+    set_at: Any
 
 
 class MemberRow(NamedTuple):

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
@@ -101,6 +102,12 @@ class SqlTransaction:
         from storage.issues import SqlIssueStore
 
         return SqlIssueStore(self.db)
+
+    @cached_property
+    def feeds(self) -> SqlFeedStore:
+        from storage.feeds import SqlFeedStore
+
+        return SqlFeedStore(self.db)
 
 
 class SqlUnitOfWork:

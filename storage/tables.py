@@ -250,6 +250,24 @@ class MemberRow(SQLModel, table=True):
     updated_at: datetime
 
 
+class MemberSettingRow(SQLModel, table=True):
+    """A member's leave period or declared conflict set in the browser (migration
+    0018_member_settings), beside what config.toml declares; `members sync` never touches it."""
+
+    __tablename__ = "member_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: str = Field(foreign_key="members.id", index=True)
+    kind: str  # leave, conflict, soft_conflict
+    starts_on: date | None = None  # leave: the first day away
+    ends_on: date | None = None  # leave: the last day away
+    party_name: str | None = Field(default=None, sa_column=Column(Text))  # conflicts
+    org_number: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    set_by: str = Field(sa_column=Column(Text, nullable=False))
+    set_at: datetime
+
+
 class LeadDecisionRow(SQLModel, table=True):
     __tablename__ = "lead_decisions"
 
@@ -324,6 +342,21 @@ class ApiTokenRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     user_name: str = Field(index=True)
     token_hash: str = Field(unique=True)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """A user's calendar subscription URL (migration 0017_calendar_feeds): the token's sha256
+    only; `id` is the hash's first 12 digits; the language and scope it was made with."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: str = Field(primary_key=True)
+    user_name: str = Field(index=True)
+    token_hash: str = Field(unique=True)
+    language: str
+    scope: str  # "all" or "mine" (the cases the user's member leads)
     created_at: datetime
     revoked_at: datetime | None = None
 

@@ -171,6 +171,14 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddIssue",
         "DecideIssue",
         "ConcludeIssue",
+        "PARTIES_MAX",  # the new-case form: at most so many party rows
+        "refusals",  # the new-case form: a refusal as (field, message) pairs
+        "AddLeave",
+        "AddConflict",
+        "ReportYear",  # the report pages' choosers
+        "ReportPeriod",
+        "Refused",  # validate's refusal, worded by the page
+        "MakeCalendarFeed",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -191,6 +199,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "TimelinesReport",
         "AnnualReport",
         "OecdRow",
+        "UserListed",
+        "RotationReport",
+        "CalendarView",
+        "CalendarFeed",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

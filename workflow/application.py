@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
 from states.messages import Translator
-from states.users import User
+from states.users import CalendarFeed, User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.issues import Issue
-    from states.members import MemberChanges
+    from states.members import MemberChanges, MemberSetting
     from states.procedure import Procedure
     from states.signatures import Signer
     from states.users import ApiToken
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
+    from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
     from workflow.rotation import DutyResult, LeadProblem, Notices
@@ -651,7 +652,8 @@ class CaseUseCases(_Group):
 
 
 class MemberUseCases(_Group):
-    """The NCP's members, as config.toml declares them."""
+    """The NCP's members: as config.toml declares them (`sync`), with the leave and conflicts
+    set in the browser beside (`add_leave`, `add_conflict`, `remove_setting`)."""
 
     def sync(self, *, actor: str = "config") -> MemberChanges:
         from workflow import rotation
@@ -675,6 +677,73 @@ class MemberUseCases(_Group):
         app = self._app
         return views.members_page(
             uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
+
+    def detail(self, *, member: str, viewer: User, language: str = "en") -> read_models.MemberDetail:
+        """One member's page: each leave period and conflict with where it comes from,
+        redacted for `viewer` (a conflict may name a confidential party)."""
+        from workflow import member_settings, views
+        from workflow import redaction as redactions
+
+        app = self._app
+        found = member_settings.member_detail(
+            uow=app.uow, clock=app.clock, settings=app.settings, member_id=member, language=language
+        )
+        return views.redacted(found, redactions.read_for_viewer(app.uow, viewer))
+
+    def sync_preview(self, *, viewer: User, language: str = "en") -> read_models.SyncPreview:
+        """What `members sync` would change now, field by field (the browser's values are kept)."""
+        from workflow import member_settings, views
+        from workflow import redaction as redactions
+
+        app = self._app
+        found = member_settings.sync_preview(uow=app.uow, settings=app.settings, language=language)
+        return views.redacted(found, redactions.read_for_viewer(app.uow, viewer))
+
+    def add_leave(
+        self, *, member: str, first_day: date, last_day: date, actor: str, reason: str | None = None
+    ) -> MemberSetting:
+        from workflow import member_settings
+
+        return member_settings.add_leave(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            member=member,
+            first_day=first_day,
+            last_day=last_day,
+            reason=reason,
+            actor=actor,
+        )
+
+    def add_conflict(
+        self,
+        *,
+        member: str,
+        reason: str,
+        actor: str,
+        party_name: str | None = None,
+        org_number: str | None = None,
+        soft: bool = False,
+    ) -> MemberSetting:
+        from workflow import member_settings
+
+        return member_settings.add_conflict(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            member=member,
+            party_name=party_name,
+            org_number=org_number,
+            soft=soft,
+            reason=reason,
+            actor=actor,
+        )
+
+    def remove_setting(self, *, member: str, setting_id: int, actor: str) -> MemberSetting:
+        """Remove a leave period or conflict set in the browser."""
+        from workflow import member_settings
+
+        return member_settings.remove_setting(
+            uow=self._app.uow, clock=self._app.clock, member=member, setting_id=setting_id, actor=actor
         )
 
 
@@ -879,6 +948,13 @@ class ReportUseCases(_Group):
 
         return reports.oecd(uow=self._app.uow, settings=self._app.settings, year=year)
 
+    def procedures(self) -> builtins.list[Procedure]:
+        """The procedure versions reported cases may follow (the configured one first), whose
+        labels word the reports' names."""
+        from workflow import reports
+
+        return reports.procedures(uow=self._app.uow, settings=self._app.settings)
+
     def rotation(self, *, since: date | None = None, until: date | None = None) -> read_models.RotationReport:
         from workflow import rotation_views
 
@@ -891,7 +967,14 @@ class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
 
     def add(
-        self, *, name: str, role: str, actor: str, member_id: str | None = None, password: str | None = None
+        self,
+        *,
+        name: str,
+        role: str,
+        actor: str,
+        member_id: str | None = None,
+        password: str | None = None,
+        with_token: bool = True,
     ) -> NewUser:
         from workflow import users
 
@@ -903,6 +986,7 @@ class UserUseCases(_Group):
             actor=actor,
             member_id=member_id,
             password=password,
+            with_token=with_token,
         )
 
     def set_password(self, *, name: str, password: str, actor: str) -> int:
@@ -953,6 +1037,18 @@ class UserUseCases(_Group):
 
         users.remove_totp(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
 
+    def summaries(self) -> builtins.list[read_models.UserListed]:
+        """The users page: roles, member links, flags, active tokens, latest sign-in."""
+        from workflow import users
+
+        return users.summaries(uow=self._app.uow)
+
+    def generated_password(self) -> str:
+        """A new random password, for a user made or reset without a typed one (shown once)."""
+        from workflow import users
+
+        return users.new_password()
+
     def by_token(self, *, token: str) -> User | None:
         from workflow import users
 
@@ -965,16 +1061,70 @@ class UserUseCases(_Group):
 
 
 class CalendarUseCases(_Group):
-    def ics(self, *, member: str | None = None, viewer: User | None = None) -> bytes:
+    """Due dates: the iCalendar download, the month and week views, and each user's
+    subscription URL (made, revoked, read by its token)."""
+
+    def ics(self, *, member: str | None = None, viewer: User | None = None, language: str = "en") -> bytes:
         """Open deadlines as an iCalendar file; `member`: only the cases it leads."""
         from workflow import ics  # icalendar costs ~30 ms to import: only this call pays
 
+        app = self._app
         return ics.deadlines_calendar(
-            uow=self._app.uow,
-            now=self._app.clock.now(),
+            uow=app.uow,
+            now=app.clock.now(),
             member=member,
-            ncp_name=self._app.settings.ncp.name,
+            ncp_name=app.settings.ncp.name_in(language),
             viewer=viewer,
+            language=language,
+            alerts=app.settings.alert_policy,
+        )
+
+    def view(
+        self, *, viewer: User, month: str | None = None, week: str | None = None, only_mine: bool = False
+    ) -> read_models.CalendarView:
+        """The month (`2026-12`) or ISO week (`2026-W49`) of open deadlines; today's month
+        when neither is given (InvalidInputError naming `month` or `week` when malformed)."""
+        from workflow import due_dates
+
+        today = self._app.today()
+        shown = due_dates.period(month_value=month, week_value=week, today=today)
+        return due_dates.calendar_view(
+            uow=self._app.uow, viewer=viewer, shown=shown, today=today, only_mine=only_mine
+        )
+
+    def make_feed(self, *, name: str, actor: str, language: str, scope: str = "all") -> NewFeed:
+        """A new subscription URL for user `name` (its token shown once); the one before it is
+        revoked."""
+        from workflow import feeds
+
+        return feeds.make_feed(
+            uow=self._app.uow, clock=self._app.clock, name=name, actor=actor, language=language, scope=scope
+        )
+
+    def revoke_feed(self, *, name: str, actor: str) -> str:
+        """Revoke user `name`'s subscription URL; its listed id."""
+        from workflow import feeds
+
+        return feeds.revoke_feed(uow=self._app.uow, clock=self._app.clock, name=name, actor=actor)
+
+    def active_feed(self, *, name: str) -> CalendarFeed | None:
+        from workflow import feeds
+
+        return feeds.active_feed(uow=self._app.uow, name=name)
+
+    def feed(self, *, token: str, case_url: Callable[[str], str] | None = None) -> bytes | None:
+        """The iCalendar file of the subscription URL holding `token`, as its user may see it
+        now; None for a malformed, unknown or revoked token or a disabled user."""
+        from workflow import feeds
+
+        app = self._app
+        return feeds.feed_calendar(
+            uow=app.uow,
+            clock=app.clock,
+            token=token,
+            ncp_name=app.settings.ncp.name_in,
+            alerts=app.settings.alert_policy,
+            case_url=case_url,
         )
 
 

@@ -19,7 +19,7 @@ same way, so a page words every refusal in its language (`problems(..., tr=...)`
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -41,7 +41,8 @@ from states.errors import Input, InvalidInputError, Naming
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
-from states.users import Role
+from states.users import FeedScope, Role
+from translations import LANGUAGES
 from workflow import inputs
 
 Spell = Callable[[str], str]
@@ -301,6 +302,13 @@ class Command(BaseModel):
         return {name: getattr(self, name) for name in type(self).model_fields}
 
 
+def _per_submitter(values: Sequence[object], info: ValidationInfo, message: str) -> None:
+    """Refuse, in `message`'s words, a list given one value per submitter with another count."""
+    submitters = info.data.get("submitters")
+    if values and submitters is not None and len(values) != len(submitters):
+        raise _refuse(message, count=len(values), what=_name(info), submitters=len(submitters))
+
+
 class OpenCase(Command):
     """`case open`, `POST /api/cases`: register a submission."""
 
@@ -308,8 +316,8 @@ class OpenCase(Command):
     enterprises: Parties
     submitters: Parties
     submitter_type: SubmitterType | None = Field(default=None, description="One type for every submitter.")
-    submitter_types: Annotated[list[SubmitterType], Field(max_length=PARTIES_MAX)] = Field(
-        default_factory=list, description="One type for each submitter, in order."
+    submitter_types: Annotated[list[SubmitterType | None], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="One type for each submitter, in order (null: none given)."
     )
     received: When | None = None
     themes: Themes = Field(default_factory=list)
@@ -321,7 +329,10 @@ class OpenCase(Command):
         "continues past June 2023).",
     )
     supporting_ncps: Countries = Field(default_factory=list, description="ISO 3166 codes of supporting NCPs.")
-    confidential_submitter: bool = False
+    confidential_submitter: bool = Field(default=False, description="Every submitter is confidential.")
+    confidential_submitters: Annotated[list[bool], Field(max_length=PARTIES_MAX)] = Field(
+        default_factory=list, description="Whether each submitter is confidential, in order."
+    )
     org_numbers: Annotated[dict[Name, Name], Field(max_length=2 * PARTIES_MAX)] = Field(
         default_factory=dict,
         description="Organisation numbers by party name (a submitter or an "
@@ -331,28 +342,31 @@ class OpenCase(Command):
     @field_validator("submitter_types")
     @classmethod
     def _one_each(cls, types: list[str], info: ValidationInfo) -> list[str]:
-        submitters = info.data.get("submitters")
         if types and info.data.get("submitter_type") is not None:
             raise _refuse(
                 N_("give {one} (one for all) or {what} (one each), not both"),
                 one=Input("", "submitter_type"),
                 what=_name(info),
             )
-        if types and submitters is not None and len(types) != len(submitters):
-            raise _refuse(
-                N_("{count} {what} values for {submitters} submitters; give one for all or one each"),
-                count=len(types),
-                what=_name(info),
-                submitters=len(submitters),
-            )
+        _per_submitter(
+            types, info, N_("{count} {what} values for {submitters} submitters; give one for all or one each")
+        )
         return types
+
+    @field_validator("confidential_submitters")
+    @classmethod
+    def _flag_each(cls, flags: list[bool], info: ValidationInfo) -> list[bool]:
+        _per_submitter(flags, info, N_("{count} {what} values for {submitters} submitters; give one each"))
+        return flags
 
     @field_validator("org_numbers")
     @classmethod
     def _parties_named(cls, numbers: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         from states.members import normalise_name
 
-        names = [*info.data.get("submitters", ()), *info.data.get("enterprises", ())]
+        if "submitters" not in info.data or "enterprises" not in info.data:
+            return numbers  # the parties are refused themselves: which party a number names is moot
+        names = [*info.data["submitters"], *info.data["enterprises"]]
         by_key = {normalise_name(name): name for name in names}
         found: dict[str, str] = {}
         for name, number in numbers.items():
@@ -370,14 +384,15 @@ class OpenCase(Command):
         from workflow.cases import PartyInput
 
         kinds: list[str | None] = [*self.submitter_types] or ([self.submitter_type] * len(self.submitters))
+        flags = [*self.confidential_submitters] or [False] * len(self.submitters)
         numbers = self.org_numbers
         return {
             "title": self.title,
             "received": self.received,
             "themes": self.themes,
             "submitters": [
-                PartyInput(name, kind, self.confidential_submitter, numbers.get(name))
-                for name, kind in zip(self.submitters, kinds, strict=True)
+                PartyInput(name, kind, self.confidential_submitter or flag, numbers.get(name))
+                for name, kind, flag in zip(self.submitters, kinds, flags, strict=True)
             ],
             "enterprises": [PartyInput(name, org_number=numbers.get(name)) for name in self.enterprises],
             "host_countries": self.host_countries,
@@ -504,6 +519,39 @@ class RecuseLead(Command):
     reason: Text
 
 
+YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
+ReportYearValue = Annotated[int, PlainValidator(_whole(YEAR_LOW, YEAR_HIGH)), _range(YEAR_LOW, YEAR_HIGH)]
+
+
+class ReportYear(Command):
+    """The report pages' `?year=` (`report timelines|annual --year`): the year reported on;
+    left out, every year (timelines) or this year (annual)."""
+
+    year: ReportYearValue | None = None
+
+
+class ReportPeriod(Command):
+    """The rotation report page's `?from=&to=` (`report rotation --from --to`): the first and
+    the last day; either left out, from the start or up to today."""
+
+    since: Day | None = None
+    until: Day | None = None
+
+    @field_validator("until")
+    @classmethod
+    def _in_order(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("since")
+        if until is not None and since is not None and until < since:
+            raise _refuse(
+                N_("{what} {value} is before {other} {start}"),
+                what=_name(info),
+                value=until.isoformat(),
+                other=Input("", "since"),
+                start=since.isoformat(),
+            )
+        return until
+
+
 class MigrateCase(Command):
     """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
 
@@ -539,6 +587,83 @@ class AddUser(Command):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role, "member_id": self.member}
+
+
+LanguageName = Annotated[str, *_one_of(N_("language"), LANGUAGES)]
+FeedScopeName = Annotated[str, *_one_of(N_("which cases"), (s.value for s in FeedScope))]
+
+
+class MakeCalendarFeed(Command):
+    """`POST /api/me/calendar-feed`, the calendar page's form: a new subscription URL for the
+    user (the one before it is revoked)."""
+
+    language: LanguageName | None = Field(
+        default=None, description="The feed's language: en or nb; left out: the NCP's language."
+    )
+    scope: FeedScopeName = Field(
+        default=FeedScope.ALL.value,
+        description="all: every case the user may read; mine: only the cases the user's member leads.",
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"language": self.language, "scope": self.scope}
+
+
+class AddLeave(Command):
+    """The members page: a member's leave period set in the browser, both days included."""
+
+    first_day: Day = Field(description="The first day away.")
+    last_day: Day = Field(description="The last day away: not before the first.")
+    reason: OptionalText | None = None
+
+    @field_validator("last_day")
+    @classmethod
+    def _not_before_first(cls, last: date, info: ValidationInfo) -> date:
+        first = info.data.get("first_day")
+        if first is not None and last < first:
+            raise _refuse(
+                N_("{what} {value} is before the first day away ({first})"),
+                what=_name(info),
+                value=last.isoformat(),
+                first=first.isoformat(),
+            )
+        return last
+
+
+CONFLICT_KINDS = ("conflict", "soft_conflict")
+
+
+class AddConflict(Command):
+    """The members page: a member's declared conflict set in the browser, by a party's name,
+    its organisation number, or both."""
+
+    party_name: OptionalName | None = Field(default=None, description="The party's name.")
+    org_number: OptionalName | None = Field(
+        default=None, validate_default=True, description="The party's organisation number."
+    )
+    kind: Annotated[str, *_one_of(N_("kind of conflict"), CONFLICT_KINDS)] = Field(
+        default="conflict",
+        description="conflict: not on the case; soft_conflict: may take part, never lead.",
+    )
+    reason: Text
+
+    @field_validator("org_number")
+    @classmethod
+    def _a_party(cls, number: str | None, info: ValidationInfo) -> str | None:
+        name = info.data.get("party_name")
+        if "party_name" in info.data and not (name or "").strip() and not (number or "").strip():
+            raise _refuse(
+                N_("give {name} or {what} (or both)"), name=Input("", "party_name"), what=_name(info)
+            )
+        return number
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "party_name": (self.party_name or "").strip() or None,
+            "org_number": (self.org_number or "").strip() or None,
+            "soft": self.kind == "soft_conflict",
+            "reason": self.reason,
+        }
 
 
 def _chapter(value: str, info: ValidationInfo) -> str:

@@ -20,8 +20,9 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from states.case import PartyRole
 from states.deadlines import DeadlineStatus
 from states.issues import IssueDecision, IssueOutcome
-from states.members import Reason
+from states.members import Reason, SettingKind
 from states.members import Role as MemberRole
+from states.users import FeedScope
 
 if TYPE_CHECKING:  # the import's use case is imported by the commands that run it
     from workflow.imports import ImportResult
@@ -422,6 +423,78 @@ class Members(ReadModel):
     )
 
 
+class MemberValue(ReadModel):
+    """A member's leave period or declared conflict, and where it comes from."""
+
+    kind: SettingKind = Field(
+        description="leave: a leave period; conflict: a hard conflict (not on the case); "
+        "soft_conflict: a soft one (takes part, never leads)."
+    )
+    source: Literal["config", "browser"] = Field(
+        description="config: from config.toml (changes only in the file, then `members sync`); "
+        "browser: set on the members page (kept by every sync until removed there)."
+    )
+    text: str = Field(description="The value in words: the period, or the party and its number.")
+    start: date | None = Field(default=None, description="Leave: the first day away.")
+    end: date | None = Field(default=None, description="Leave: the last day away.")
+    name: str | None = Field(default=None, description="A conflict: the party's name.")
+    org_number: str | None = Field(default=None, description="A conflict: the party's organisation number.")
+    id: int | None = Field(default=None, description="Set in the browser: the value's id (to remove it).")
+    reason: str | None = Field(default=None, description="Set in the browser: the reason given.")
+    set_by: str | None = Field(default=None, description="Set in the browser: who set it.")
+    set_at: Instant | None = Field(default=None, description="Set in the browser: when.")
+    current: bool = Field(default=True, description="A conflict, or leave covering today.")
+
+
+class MemberDetail(ReadModel):
+    """One member's page: today's state, and each value with its source."""
+
+    member: Member
+    values: list[MemberValue] = Field(description="From config.toml first, then those set in the browser.")
+
+
+class SyncChange(ReadModel):
+    """One change `members sync` would make."""
+
+    member: MemberId
+    change: Literal["added", "changed", "deactivated", "reactivated"]
+    field: str | None = Field(default=None, description="The field that changes (changed only).")
+    before: list[str] = Field(default_factory=list, description="The value in the database now.")
+    after: list[str] = Field(default_factory=list, description="The value in config.toml.")
+
+
+class SyncPreview(ReadModel):
+    """What `members sync` would change now; what the browser set is kept, whatever it does."""
+
+    empty: bool = Field(description="Whether the database matches config.toml.")
+    summary: str = Field(description="The changes in one sentence.")
+    changes: list[SyncChange]
+    reordered: bool = Field(description="Whether the order of members (ties in the rotation) changes.")
+    order: list[str] = Field(description="The member ids in config.toml's order.")
+    kept: int = Field(description="Leave periods and conflicts set in the browser, kept by the sync.")
+
+
+class UserListed(ReadModel):
+    """A user on the users page: never a secret."""
+
+    name: str
+    role: str
+    member: str | None = Field(description="The member id, for role member.")
+    disabled: bool
+    password: bool = Field(description="Whether a sign-in password is set.")
+    totp: bool = Field(description="Whether a second factor is enrolled.")
+    active_tokens: int = Field(description="API tokens not revoked.")
+    last_signed_in: Instant | None = Field(description="The latest sign-in, while its session is kept.")
+
+
+class TokenListed(ReadModel):
+    """An API token as listed: its id (the hash's first digits), never the token."""
+
+    id: str
+    created_at: Instant
+    revoked_at: Instant | None
+
+
 class RotationRow(ReadModel):
     """A member's place in the rotation for the next case."""
 
@@ -780,3 +853,69 @@ class ImportReport(ReadModel):
                 for line in result.lines
             ],
         )
+
+
+# ---- the calendar of due dates (issue 13) ---------------------------------------------------------
+
+
+class DueDeadline(ReadModel):
+    """An open deadline on the day it falls due, as the calendar shows it."""
+
+    reference: str = Field(description="The case's reference.")
+    title: str = Field(description="The case's title (redacted for a reader who may not see identities).")
+    deadline: str = Field(description="Which deadline (a name from the case's procedure).")
+    due: date = Field(description="The due date (YYYY-MM-DD, the NCP's local calendar).")
+    status: DeadlineStatus = Field(description="open or overdue as of today.")
+    paused: bool = Field(description="Whether the case is paused (its due dates will move).")
+    lead: str | None = Field(description="The id of the member who leads the case; null: nobody.")
+
+
+class CalendarDay(ReadModel):
+    """A day of the calendar and the open deadlines due on it."""
+
+    day: date = Field(description="The day (YYYY-MM-DD).")
+    today: bool = Field(description="Whether it is today in the NCP's zone.")
+    outside: bool = Field(description="A day of the month grid's first or last week outside the month.")
+    deadlines: list[DueDeadline] = Field(description="The open deadlines due that day.")
+
+
+class CalendarWeek(ReadModel):
+    """A week of the calendar, Monday first."""
+
+    number: int = Field(description="The ISO week number.")
+    days: list[CalendarDay] = Field(description="Monday to Sunday.")
+
+
+class CalendarView(ReadModel):
+    """A month or an ISO week of due dates: `/calendar?month=2026-12`, `/calendar?week=2026-W49`."""
+
+    period: Literal["month", "week"] = Field(description="A month or an ISO week.")
+    key: str = Field(description="The period as the URL spells it: `2026-12` or `2026-W49`.")
+    start: date = Field(description="Its first day.")
+    end: date = Field(description="Its last day.")
+    previous: str | None = Field(description="The period before (its key); null at the first one.")
+    next: str | None = Field(description="The period after (its key); null at the last one.")
+    today: date = Field(description="Today in the NCP's zone.")
+    current: str = Field(description="Today's period of the same kind (its key).")
+    other: str = Field(
+        description="The same time seen the other way (its key): a month's week (today's when "
+        "today is in the month, else its first), or a week's month (the month of its Thursday)."
+    )
+    only_mine: bool = Field(description="Only the cases the reader's member leads.")
+    weeks: list[CalendarWeek] = Field(description="The weeks shown, Monday first.")
+    count: int = Field(description="How many open deadlines fall due in the period.")
+
+
+class CalendarFeed(ReadModel):
+    """A user's calendar subscription URL, as listed: never its token, except once when made."""
+
+    id: str = Field(description="The URL's listed id (the first 12 hex digits of its token's SHA-256).")
+    language: str = Field(description="The feed's language: en or nb.")
+    scope: FeedScope = Field(
+        description="all: every case the user may read; mine: the cases the user's member leads."
+    )
+    created_at: Instant = Field(description="When it was made (ISO 8601 with offset).")
+    url: str | None = Field(
+        default=None,
+        description="Only when it is made: the subscription URL with its secret token, shown this once.",
+    )

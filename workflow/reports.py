@@ -96,6 +96,20 @@ def annual(
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 
 
+def procedures(*, uow: UnitOfWork, settings: Settings) -> list[Procedure]:
+    """The procedure versions reported cases may follow, to word their names by: the configured
+    one first, then every other stored version."""
+    configured = settings.policy.procedure
+    found = [configured]
+    with uow.read() as tx:
+        for stored in tx.procedures.versions():
+            if (stored.id, stored.version) != (configured.id, configured.version):
+                procedure = tx.procedures.get(stored.id, stored.version)
+                if procedure is not None:
+                    found.append(procedure)
+    return found
+
+
 def oecd(*, uow: UnitOfWork, settings: Settings, year: int | None = None) -> list[dict[str, Any]]:
     year = inputs.year(year)
     cases, redaction = _histories(uow, settings)

@@ -18,12 +18,14 @@ from states.case import Case, Policy, require_actor, require_text
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
 from states.messages import N_
+from states.permissions import Action
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
 from workflow.logging import get_logger
 from workflow.periods import period_end
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
+from workflow.users import authorise
 
 log = get_logger("ncpflow.rotation")
 
@@ -124,8 +126,11 @@ def _notify_decision(
 def apply_members(
     tx: Transaction, configured: Sequence[Member], *, actor: str, now: datetime
 ) -> MemberChanges:
-    """Bring config's members into the database: add, update, reactivate, deactivate; audited."""
-    stored = tx.members.all()
+    """Bring config's members into the database: add, update, reactivate, deactivate; audited.
+
+    Only config's values are replaced: leave and conflicts set in the browser
+    (`workflow.member_settings`) are kept, as they are, whatever the file says."""
+    stored = tx.members.configured()
     changes = plan_sync(stored, configured)
     if changes.empty:
         return changes
@@ -149,9 +154,11 @@ def apply_members(
 def sync_members(
     *, uow: UnitOfWork, clock: Clock, settings: Settings, actor: str = "config"
 ) -> MemberChanges:
-    """`members sync` (and `init`): config.toml's [[members]] into the database."""
+    """`members sync` (and `init`, and the members page's button): config.toml's [[members]]
+    into the database. An actor who is a user must be allowed to manage members."""
     require_actor(actor)
     with uow.write() as tx:
+        authorise(tx, actor, Action.MANAGE_MEMBERS)
         return apply_members(tx, settings.configured_members, actor=actor, now=clock.now())
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from states.case import Case, Policy
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
+from states.messages import Translator
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
 from translations import translator
@@ -19,8 +20,9 @@ from workflow.periods import period_end
 from workflow.ports import Clock, UnitOfWork
 
 
-def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
-    org_number = rotation_phrases(translator(language)).org_number
+def matches_text(items: Sequence[PartyMatch], tr: Translator) -> list[str]:
+    """Declared conflicts as the pages show them: `Nordic Metals ASA (org. no. 923456789)`."""
+    org_number = rotation_phrases(tr).org_number
     return [
         f"{m.name or ''}{' ' if m.name and m.org_number else ''}"
         f"{org_number.format(number=m.org_number) if m.org_number else ''}"
@@ -28,8 +30,13 @@ def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
     ]
 
 
+def _matches(items: Sequence[PartyMatch], language: str = "en") -> list[str]:
+    return matches_text(items, translator(language))
+
+
 def member_fields(member: Member, *, language: str = "en") -> dict[str, Any]:
-    """What config.toml says of a member (`read_models.Member` adds today's state)."""
+    """What config.toml and the browser say of a member (`read_models.Member` adds today's
+    state)."""
     return {
         "id": member.id,
         "name": member.name,
@@ -44,7 +51,9 @@ def member_fields(member: Member, *, language: str = "en") -> dict[str, Any]:
 
 
 def config_drift(stored: Sequence[Member], settings: Settings, *, language: str = "en") -> str | None:
-    """What `members sync` would change, or None when the database matches config.toml."""
+    """What `members sync` would change, or None when the database matches config.toml;
+    `stored`: the members as config last brought them in (`tx.members.configured()`), not
+    what the browser set beside them, which a sync keeps."""
     changes = plan_sync(stored, settings.configured_members)
     return None if changes.empty else changes.describe(tr=translator(language))
 
@@ -58,6 +67,7 @@ def members_view(
     today = settings.policy.calendar.local_date(clock.now())
     with uow.read() as tx:
         members = tx.members.all()
+        configured = tx.members.configured()
         last_led = tx.members.last_led()
         cases = tx.cases.list()
     caseload = Counter(c.lead_member for c in cases if not c.is_terminal and c.lead_member)
@@ -74,7 +84,7 @@ def members_view(
             )
         )
     return read_models.Members(
-        members=rows, config_changes=config_drift(members, settings, language=language)
+        members=rows, config_changes=config_drift(configured, settings, language=language)
     )
 
 
@@ -92,6 +102,7 @@ def rotation_view(
     periodic = policy.rotation.mode is RotationMode.PERIODIC
     with uow.read() as tx:
         members = tx.members.all()
+        configured = tx.members.configured()
         last_led = tx.members.last_led()
         duty = tx.members.duty() if periodic else None
         last_on_duty = tx.members.last_on_duty() if periodic else {}
@@ -145,7 +156,7 @@ def rotation_view(
         explanation=decision.explain(tr=translator(language)) if members else words.no_members,
         members=rows,
         duty=on_duty,
-        config_changes=config_drift(members, settings, language=language),
+        config_changes=config_drift(configured, settings, language=language),
         every=policy.rotation.every if periodic else None,
     )
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from states import permissions, records
 from states.case import require_actor
-from states.errors import InvalidInputError
+from states.errors import Input, InvalidInputError
+from states.messages import N_
 from states.permissions import Action
 from states.users import ApiToken, Role, User
 from workflow import inputs
@@ -27,6 +28,8 @@ from workflow.ports import Clock, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
+
+    from workflow import read_models
 
 # argon2 (64 MiB a hash) and pyotp are imported by the functions that use them: a command that
 # never checks a password, `--help` included, neither loads them nor computes a hash.
@@ -65,6 +68,11 @@ def new_token() -> str:
     return "ncp_" + secrets.token_urlsafe(32)
 
 
+def new_password() -> str:
+    """A generated password for a new user or a reset (shown once): 96 random bits."""
+    return secrets.token_urlsafe(12)
+
+
 @dataclass(frozen=True)
 class NewUser:
     user: User
@@ -92,8 +100,10 @@ def add_user(
     actor: str,
     member_id: str | None = None,
     password: str | None = None,
+    with_token: bool = True,
 ) -> NewUser:
-    """Create a user with a fresh API token (returned once, stored hashed)."""
+    """Create a user with a fresh API token (returned once, stored hashed); without one
+    (`with_token=False`, the pages: `token` is "") the user signs in with the password."""
     require_actor(actor)
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
@@ -109,10 +119,18 @@ def add_user(
     with uow.write() as tx:
         authorise(tx, actor, Action.MANAGE_USERS)
         if member_id is not None and member_id not in {m.id for m in tx.members.all()}:
-            raise InvalidInputError(f"no member with id '{member_id}'; see `ncpflow members list`")
+            raise InvalidInputError(
+                N_("{what}: no member with id '{member}'; see `ncpflow members list`"),
+                what=Input("", "member"),
+                member=member_id,
+            )
+        if tx.users.get(name) is not None:
+            raise InvalidInputError(
+                N_("{what}: a user named '{name}' already exists"), what=Input("", "name"), name=name
+            )
         user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
         tx.users.add(user, at=now)
-        listed = tx.users.add_token(name, token_hash(token), at=now)
+        listed = tx.users.add_token(name, token_hash(token), at=now) if with_token else None
         tx.audit.append(
             case_ref=None,
             actor=actor,
@@ -120,17 +138,22 @@ def add_user(
             from_state=None,
             to_state=None,
             reason=f"user {name} added",
-            record=records.UserAdded(name, chosen.value, member_id, listed.id),
+            record=records.UserAdded(name, chosen.value, member_id, listed.id if listed else None),
         )
     log.info("user_added", user=name, role=chosen.value, actor=actor)
-    return NewUser(user, token)
+    return NewUser(user, token if with_token else "")
+
+
+PASSWORD = Input("", "password")
 
 
 def _hash_password(password: str) -> str:
     if len(password) < 8:
-        raise InvalidInputError("a password needs at least 8 characters")
+        raise InvalidInputError(N_("{what}: a password needs at least 8 characters"), what=PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise InvalidInputError(f"a password has at most {MAX_PASSWORD} characters")
+        raise InvalidInputError(
+            N_("{what}: a password has at most {limit} characters"), what=PASSWORD, limit=MAX_PASSWORD
+        )
     return _hasher().hash(password)
 
 
@@ -151,7 +174,7 @@ def _on_credentials(name: str, actor: str) -> Action:
 def _existing(tx: Transaction, name: str) -> User:
     user = tx.users.get(name)
     if user is None:
-        raise InvalidInputError(f"no user named '{name}'; see `ncpflow users list`")
+        raise InvalidInputError(N_("no user named '{name}'; see `ncpflow users list`"), name=name)
     return user
 
 
@@ -177,14 +200,38 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
     return ended
 
 
+def check_may_disable(users: list[User], *, name: str, actor: str) -> None:
+    """The rule for disabling a user, whoever asks (the command line, the pages): nobody
+    disables themselves, and the last enabled admin stays, so that someone can still manage
+    users from the pages."""
+    if name == actor:
+        raise InvalidInputError(
+            N_("{what}: you cannot disable yourself; ask another administrator"), what=Input("", "name")
+        )
+    admins = [u.name for u in users if u.role == Role.ADMIN and not u.disabled]
+    if admins == [name]:
+        raise InvalidInputError(
+            N_("{what}: {user} is the last enabled administrator; enable or add another administrator first"),
+            what=Input("", "name"),
+            user=name,
+        )
+
+
 def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool, actor: str) -> None:
-    """Disable (every session ends; tokens and sign-in refused) or enable a user again."""
+    """Disable (every session ends; tokens and sign-in refused) or enable a user again.
+
+    Refused (`check_may_disable`): disabling oneself, or the last enabled admin."""
     now = clock.now()
     with uow.write() as tx:
         authorise(tx, actor, Action.MANAGE_USERS)
         user = _existing(tx, name)
         if user.disabled == disabled:
-            raise InvalidInputError(f"user '{name}' is already {'disabled' if disabled else 'enabled'}")
+            already = N_("user '{name}' is already enabled")
+            if disabled:
+                already = N_("user '{name}' is already disabled")
+            raise InvalidInputError(already, name=name)
+        if disabled:
+            check_may_disable(tx.users.all(), name=name, actor=actor)
         tx.users.set_disabled(name, disabled)
         ended = tx.users.revoke_sessions(name, at=now) if disabled else 0
         record = (records.UserDisabled if disabled else records.UserEnabled)(name, ended)
@@ -234,14 +281,18 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
         _existing(tx, name)
         if token_id is not None and token_id not in {t.id for t in tx.users.tokens(name)}:
             raise InvalidInputError(
-                f"user '{name}' has no token '{token_id}'; see `ncpflow users tokens {name}`"
+                N_("user '{name}' has no token '{token}'; see `ncpflow users tokens {name}`"),
+                name=name,
+                token=token_id,
             )
         count = tx.users.revoke_tokens(name, at=now, token_id=token_id)
         if count == 0:
             raise InvalidInputError(
-                f"token '{token_id}' of {name} is revoked already"
+                N_("token '{token}' of {name} is revoked already")
                 if token_id
-                else f"user '{name}' has no active token"
+                else N_("user '{name}' has no active token"),
+                name=name,
+                token=token_id,
             )
         tx.audit.append(
             case_ref=None,
@@ -287,7 +338,7 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
     with uow.write() as tx:
         authorise(tx, actor, _on_credentials(name, actor))
         if not _existing(tx, name).has_totp:
-            raise InvalidInputError(f"user '{name}' has no second factor enrolled")
+            raise InvalidInputError(N_("user '{name}' has no second factor enrolled"), name=name)
         tx.users.set_totp(name, None)
         tx.users.revoke_sessions(name, at=now)
         tx.audit.append(
@@ -304,6 +355,27 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
 def list_users(*, uow: UnitOfWork) -> list[User]:
     with uow.read() as tx:
         return tx.users.all()
+
+
+def summaries(*, uow: UnitOfWork) -> list[read_models.UserListed]:
+    """The users page: each user with its active tokens counted and its latest sign-in."""
+    from workflow import read_models
+
+    with uow.read() as tx:
+        found = tx.users.summaries()
+    return [
+        read_models.UserListed(
+            name=s.user.name,
+            role=s.user.role,
+            member=s.user.member_id,
+            disabled=s.user.disabled,
+            password=s.user.password_hash is not None,
+            totp=s.user.has_totp,
+            active_tokens=s.active_tokens,
+            last_signed_in=s.last_signed_in.isoformat() if s.last_signed_in else None,
+        )
+        for s in found
+    ]
 
 
 def by_token(*, uow: UnitOfWork, token: str) -> User | None:

@@ -50,13 +50,18 @@ def outbox_dispatch(
 def deadlines_ics(
     ctx: typer.Context,
     member: Annotated[str | None, typer.Option("--member", help="Only cases this member leads.")] = None,
+    language: Annotated[str, typer.Option("--language", help="en or nb: the events' words.")] = "en",
     output_file: Annotated[Path | None, output_option()] = None,
 ) -> None:
-    """Open deadlines as an iCalendar (.ics) file."""
+    """Open deadlines as an iCalendar (.ics) file, with a reminder at each `[alerts] before`."""
+    from translations import LANGUAGES
+
+    if language not in LANGUAGES:
+        raise InvalidInputError(f"--language: '{language[:40]}' is not one of {', '.join(LANGUAGES)}")
     app = context_of(ctx).app()
     if member is not None and member not in {m.id for m in app.settings.members}:
         raise InvalidInputError(f"unknown member '{member}'")
-    write_output(app.calendar.ics(member=member), output_file)
+    write_output(app.calendar.ics(member=member, language=language), output_file)
 
 
 def scheduler(ctx: typer.Context) -> None:

@@ -1,23 +1,17 @@
 """`ncpflow procedure ...`: the procedure versions shipped, configured and stored; one shown;
 a definition file validated; two compared."""
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from ncpflow.context import context_of
+from ncpflow.context import Language, context_of
 from ncpflow.output import emit_json, escape, out
 
 procedure_app = typer.Typer(no_args_is_help=True, help="Procedure definitions and their versions.")
 
 JsonOpt = Annotated[bool, typer.Option("--json")]
-
-
-class Language(StrEnum):
-    en = "en"
-    nb = "nb"
 
 
 @procedure_app.command("list")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ncpflow import output
-from ncpflow.context import context_of, day
+from ncpflow.context import Language, context_of, day
 from ncpflow.output import emit_json
 
 report_app = typer.Typer(no_args_is_help=True, help="Reports.")
@@ -23,6 +23,10 @@ class ReportFormat(StrEnum):
 FormatOpt = Annotated[ReportFormat | None, typer.Option("--format")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
 OutputOpt = Annotated[Path | None, output.output_option()]
+LanguageOpt = Annotated[
+    Language | None,
+    typer.Option("--language", "--lang", help="The HTML report's words: en or nb; default: [ncp] language."),
+]
 ApproximateOpt = Annotated[
     bool,
     typer.Option(
@@ -62,6 +66,15 @@ def _fmt(fmt: ReportFormat | None, as_json: bool) -> ReportFormat:
     return ReportFormat.json if as_json else (fmt or ReportFormat.json)
 
 
+def _words(ctx: typer.Context, language: Language | None) -> Any:
+    """The words of an HTML report: `--language`, else the NCP's."""
+    from ncpflow import report_views
+
+    context = context_of(ctx)
+    chosen = language.value if language else context.settings().ncp.language
+    return report_views.words_for(context.app(), chosen)
+
+
 @report_app.command("timelines")
 def report_timelines(
     ctx: typer.Context,
@@ -70,6 +83,7 @@ def report_timelines(
     as_json: JsonOpt = False,
     output_file: OutputOpt = None,
     include_approximate: ApproximateOpt = False,
+    language: LanguageOpt = None,
 ) -> None:
     """Per case and stage: days used against the indicative timeline, paused days apart."""
     from ncpflow import report_html  # the HTML report's module only for these reports
@@ -81,7 +95,7 @@ def report_timelines(
         if chosen is ReportFormat.json
         else _csv(report["stages"])
         if chosen is ReportFormat.csv
-        else report_html.timelines_html(report)
+        else report_html.timelines_html(report, _words(ctx, language))
     )
     output.write_output(text, output_file)
 
@@ -94,9 +108,10 @@ def report_annual(
     as_json: JsonOpt = False,
     output_file: OutputOpt = None,
     include_approximate: ApproximateOpt = False,
+    language: LanguageOpt = None,
 ) -> None:
     """Yearly figures for the NCP's annual report."""
-    from ncpflow import report_html
+    from ncpflow import report_html, report_views
 
     report = context_of(ctx).app().reports.annual(year=year, include_approximate=include_approximate)
     chosen = _fmt(fmt, as_json)
@@ -106,7 +121,9 @@ def report_annual(
         if chosen is ReportFormat.json
         else _csv(flat)
         if chosen is ReportFormat.csv
-        else report_html.annual_html(report)
+        else report_html.annual_html(
+            report, _words(ctx, language), report_views.member_names(context_of(ctx).app())
+        )
     )
     output.write_output(text, output_file)
 
@@ -118,6 +135,7 @@ def report_oecd(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     output_file: OutputOpt = None,
+    language: LanguageOpt = None,
 ) -> None:
     """One row per case with the OECD database's fields (no party names)."""
     from ncpflow import report_html
@@ -129,7 +147,7 @@ def report_oecd(
         if chosen is ReportFormat.json
         else _csv(rows)
         if chosen is ReportFormat.csv
-        else report_html.oecd_html(rows, year)
+        else report_html.oecd_html(rows, year, _words(ctx, language))
     )
     output.write_output(text, output_file)
 
@@ -140,14 +158,28 @@ def report_rotation(
     since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", help="json, csv or html; default: a table.")
+    ] = None,
+    output_file: OutputOpt = None,
+    language: LanguageOpt = None,
 ) -> None:
     """Leads taken per member, open caseload and skips by reason over a period."""
     from workflow.read_models import json_of
 
-    report = json_of(
-        context_of(ctx).app().reports.rotation(since=day(since, "--from"), until=day(until, "--to"))
-    )
-    if as_json:
-        emit_json(report)
+    found = context_of(ctx).app().reports.rotation(since=day(since, "--from"), until=day(until, "--to"))
+    report = json_of(found)
+    chosen = ReportFormat.json if as_json else fmt
+    if chosen is ReportFormat.html:
+        from ncpflow import report_html
+
+        output.write_output(report_html.rotation_html(found, _words(ctx, language)), output_file)
+    elif chosen is ReportFormat.csv:
+        output.write_output(_csv(report["members"]), output_file)
+    elif chosen is ReportFormat.json:
+        if output_file is None:
+            emit_json(report)
+        else:
+            output.write_output(_json(report), output_file)
     else:
         output.rotation_report_table(report)

@@ -1,5 +1,5 @@
-"""`ncpflow users add|passwd|list|disable|enable|tokens|new-token|revoke-token|totp` and
-`ncpflow serve`: the people of the web app, and the app."""
+"""`ncpflow users add|passwd|list|disable|enable|tokens|new-token|revoke-token|totp|calendar-url`
+and `ncpflow serve`: the people of the web app, and the app."""
 
 import sys
 from typing import Annotated
@@ -201,6 +201,39 @@ def users_totp(
         out.print(f"second factor of {name} enrolled (shown once, keep it safe)")
         out.print(f"secret: {made.secret}")
         out.print(f"URI (scan as a QR code): {made.uri}")
+
+
+@users_app.command("calendar-url")
+def users_calendar_url(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The user.")],
+    language: Annotated[
+        str | None, typer.Option("--language", help="en or nb (default: the NCP's language).")
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="Only the cases the user's member leads.")] = False,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Revoke the user's URL instead.")] = False,
+    actor: Actor = "cli",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Make the user's calendar subscription URL and print it once (the one before stops
+    working), or `--revoke` it (audited). The address is `[web] public_url`'s, else the
+    default `serve` address."""
+    from workflow import commands
+
+    app = context_of(ctx).app()
+    if revoke:
+        revoked = app.calendar.revoke_feed(name=name, actor=actor)
+        out.print(f"calendar URL {revoked} of {name} revoked")
+        return
+    command = validated(commands.MakeCalendarFeed, language=language, scope="mine" if mine else "all")
+    arguments = {**command.arguments(), "language": command.language or app.settings.ncp.language}
+    made = app.calendar.make_feed(name=name, actor=actor, **arguments)
+    base = (app.settings.web.public_url or "http://127.0.0.1:8000").rstrip("/")
+    url = f"{base}/calendar/feed/{made.token}.ics"
+    if as_json:
+        emit_json({"name": name, "id": made.listed.id, "language": made.listed.language, "url": url})
+    else:
+        out.print(f"calendar URL {made.listed.id} of {name} (shown once, keep it to the user): {url}")
 
 
 def serve(

@@ -18,14 +18,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ncpflow.web.auth import ApiAllow, application_of, csrf_token
+from ncpflow.web.auth import ApiAllow, ApiError, application_of, csrf_token
+from ncpflow.web.feeds import feed_url
 from ncpflow.web.writes import run_write
 from states.case import Case
 from states.errors import Input, InvalidInputError
 from states.limits import EARLIEST_DAY, LATEST_DAY
 from states.messages import N_
 from states.permissions import Action
-from states.users import User
+from states.users import CalendarFeed, FeedScope, User
 from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
@@ -37,6 +38,7 @@ from workflow.commands import (
     EditCase,
     ExtendDeadline,
     FindCases,
+    MakeCalendarFeed,
     MigrateCase,
     OpenCase,
     PauseCase,
@@ -102,6 +104,7 @@ ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
+Subscribes = Annotated[User, _may(Action.SUBSCRIBE_CALENDAR)]
 
 
 async def _application(request: Request) -> Application:
@@ -467,6 +470,65 @@ def deadlines_ics(
 ) -> Response:
     body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")
+
+
+# The user's own calendar subscription URL (workflow/feeds.py): one at a time; the token is in
+# the answer of the POST only, never again.
+
+
+def _feed_out(feed: CalendarFeed, url: str | None = None) -> read_models.CalendarFeed:
+    return read_models.CalendarFeed(
+        id=feed.id,
+        language=feed.language,
+        scope=FeedScope(feed.scope),
+        created_at=feed.created_at.isoformat(),
+        url=url,
+    )
+
+
+@router.get(
+    "/me/calendar-feed",
+    summary="Your calendar subscription URL as listed (never its token); 404 when you have none",
+    response_model=read_models.CalendarFeed,
+)
+def my_calendar_feed(user: Subscribes, app: App) -> read_models.CalendarFeed:
+    feed = app.calendar.active_feed(name=user.name)
+    if feed is None:
+        raise ApiError(404, "not_found", "you have no calendar URL; POST /api/me/calendar-feed makes one")
+    return _feed_out(feed)
+
+
+@router.post(
+    "/me/calendar-feed",
+    status_code=201,
+    summary="Make your calendar subscription URL (revoking the one before); the answer holds it once",
+    response_model=read_models.CalendarFeed,
+)
+async def make_calendar_feed(
+    body: MakeCalendarFeed, user: Subscribes, app: App, request: Request
+) -> read_models.CalendarFeed:
+    arguments = {**body.arguments(), "language": body.language or app.settings.ncp.language}
+
+    def make() -> read_models.CalendarFeed:
+        made = app.calendar.make_feed(name=user.name, actor=user.name, **arguments)
+        return _feed_out(made.listed, feed_url(request, made.token))
+
+    return await run_write(app, make)
+
+
+class FeedRevokedOut(BaseModel):
+    revoked: str = Field(description="The listed id of the URL revoked: it answers 404 from now on.")
+
+
+@router.delete(
+    "/me/calendar-feed",
+    summary="Revoke your calendar subscription URL (422 when you have none)",
+    response_model=FeedRevokedOut,
+)
+async def revoke_calendar_feed(user: Subscribes, app: App) -> FeedRevokedOut:
+    return await run_write(
+        app, lambda: FeedRevokedOut(revoked=app.calendar.revoke_feed(name=user.name, actor=user.name))
+    )
 
 
 # The reports of `ncpflow report timelines|annual|oecd`, the same JSON (rules and fields in

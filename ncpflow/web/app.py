@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ncpflow import __version__
-from ncpflow.web import api
+from ncpflow.web import api, feeds
 from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
@@ -159,7 +159,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         # server's log (structlog, with the traceback), never into a response body.
         log.error(
             "request_crashed",
-            path=request.url.path,
+            path=feeds.loggable(request.url.path),
             method=request.method,
             error=f"{type(exc).__name__}: {exc}"[:500],
             traceback="".join(traceback.format_exception(exc)),
@@ -172,6 +172,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return {"status": "ok"}
 
     app.include_router(api.router, tags=["api"])
+    app.include_router(feeds.router)  # the calendar feed: its token is its credential
     if importlib.util.find_spec("ncpflow.web.pages") is not None:
         # The pages are built alongside; the API works without them.
         pages = importlib.import_module("ncpflow.web.pages")

@@ -86,6 +86,12 @@ AUDIT_KINDS: dict[str, str] = {
     "issue_added": N_("issue_added"),
     "issue_decided": N_("issue_decided"),
     "issue_concluded": N_("issue_concluded"),
+    "member_leave_added": N_("member_leave_added"),
+    "member_leave_removed": N_("member_leave_removed"),
+    "member_conflict_added": N_("member_conflict_added"),
+    "member_conflict_removed": N_("member_conflict_removed"),
+    "calendar_feed_made": N_("calendar_feed_made"),
+    "calendar_feed_revoked": N_("calendar_feed_revoked"),
 }
 
 

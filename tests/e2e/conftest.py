@@ -31,6 +31,14 @@ class Site:
             actor="test",
             password=PASSWORD,
         )
+        users.add_user(  # the admin pages' user (tests/e2e/page_walk.py's sample)
+            uow=services.uow,
+            clock=services.clock,
+            name="ada",
+            role="admin",
+            actor="test",
+            password=PASSWORD,
+        )
         self.reference = cases.open_case(
             uow=services.uow,
             clock=services.clock,

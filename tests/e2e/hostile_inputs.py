@@ -1108,6 +1108,24 @@ query("query-audit-offset-negative", "/api/audit?offset=-1")
 query("query-audit-limit-too-big", "/api/audit?limit=1001")
 query("query-ics-member-nul", "/api/deadlines.ics?member=%00")
 query("query-ics-member-too-long", "/api/deadlines.ics?member=" + "m" * 101)
+query("query-calendar-month-superscript", "/calendar?month=2025-%C2%B2")
+query("query-calendar-month-sql", "/calendar?month=%27%3B%20DROP%20TABLE%20cases%3B%20--")
+query("query-calendar-week-huge", "/calendar?week=" + "9" * 5000, why="echoed back only in part")
+query("query-calendar-week-arabic-digits", "/calendar?week=%D9%A2%D9%A0%D9%A2%D9%A5-W10")
+query("query-calendar-feed-token-sql", "/calendar/feed/%27%20OR%201%3D1%20--.ics", role="nobody", expect=404)
+query("query-calendar-feed-token-huge", "/calendar/feed/" + "A" * 5000 + ".ics", role="nobody", expect=404)
+query("query-calendar-feed-token-nul", "/calendar/feed/a%00b.ics", role="nobody", expect=(404, 422))
+page(
+    "form-calendar-feed-language-unknown",
+    "/calendar/feed",
+    {"feed_language": "klingon"},
+    why="the feed's language is one of en, nb; nothing is made",
+)
+page(
+    "form-calendar-feed-cases-mine-for-a-handler",
+    "/calendar/feed",
+    {"feed_language": "en", "feed_cases": "mine"},
+)
 query("query-report-annual-year-missing", "/api/reports/annual")
 query("query-report-annual-year-superscript", "/api/reports/annual?year=%C2%B2%E2%81%B0%C2%B2%E2%81%B5")
 query("query-report-annual-year-1975", "/api/reports/annual?year=1975", why="years are bounded like dates")
@@ -1471,3 +1489,37 @@ api("api-issue-decide-huge", ISSUES + "/" + "9" * 40 + "/decision", {"decision":
 api("api-issue-decide-unknown", ISSUES + "/7/decision", {"decision": "accepted"}, expect=(404, 409, 422))
 api("api-issue-decide-bad-decision", ISSUES + "/1/decision", {"decision": "maybe"})
 api("api-issue-result-negative", ISSUES + "/-1/result", {"outcome": "agreement"})
+
+
+# ---- a member's leave and conflicts set in the browser (issue 13) -------------------------------
+LEAVE_FORM = {"first_day": "2031-03-01", "last_day": "2031-03-31"}
+page("form-leave-reversed", "/members/member-b/leave", {**LEAVE_FORM, "last_day": "2031-02-28"}, expect=422)
+page(
+    "form-leave-not-a-date", "/members/member-b/leave", {**LEAVE_FORM, "first_day": "next monday"}, expect=422
+)
+page("form-leave-year-9999", "/members/member-b/leave", {**LEAVE_FORM, "last_day": "9999-12-31"}, expect=422)
+page(
+    "form-leave-time-not-day",
+    "/members/member-b/leave",
+    {**LEAVE_FORM, "first_day": "2031-03-01T10:00+01:00"},
+    expect=422,
+)
+page("form-leave-missing-day", "/members/member-b/leave", {"first_day": "2031-03-01"}, expect=422)
+page("form-leave-nul", "/members/member-b/leave", {**LEAVE_FORM, "reason": "a\x00b"}, expect=422)
+page("form-leave-unknown-member", "/members/nobody/leave", LEAVE_FORM, expect=(404, 422))
+page("form-conflict-no-party", "/members/member-b/conflicts", {"party_name": "  ", "reason": "r"}, expect=422)
+page(
+    "form-conflict-kind-unknown",
+    "/members/member-b/conflicts",
+    {"party_name": "X AS", "kind": "mild", "reason": "r"},
+    expect=422,
+)
+page(
+    "form-conflict-name-too-long",
+    "/members/member-b/conflicts",
+    {"party_name": "x" * 301, "reason": "r"},
+    expect=422,
+)
+page("form-value-id-superscript", "/members/member-b/values/²/remove", {}, expect=422)
+page("form-value-id-unknown", "/members/member-b/values/999/remove", {}, expect=422)
+page("form-leave-without-csrf", "/members/member-b/leave", {**LEAVE_FORM, "csrf_token": ""}, expect=403)

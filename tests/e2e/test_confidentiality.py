@@ -34,6 +34,7 @@ from workflow import (
     facts,
     imports,
     issues,
+    member_settings,
     pausing,
     procedures,
     queries,
@@ -66,6 +67,7 @@ NINE = {
     "/audit?case={ref}",
     "/api/deadlines.ics",
 }
+FEED = "/calendar/feed/{token}.ics"  # the reader's own subscription feed, by its URL alone
 
 
 def _mention(n: int) -> str:
@@ -314,6 +316,17 @@ def _fill(services: Services) -> tuple[list[str], str]:
         actor="hanna",
         reason=f"Related to the complaint of {_mention(next(n))}",
     )
+    # A conflict set in the browser, naming the submitter and its number (the member page).
+    member_settings.add_conflict(
+        uow=uow,
+        clock=clock,
+        member="member-d",
+        party_name=VARIANTS[4],
+        org_number=NUMBERS[0],
+        soft=False,
+        reason=_mention(next(n)),
+        actor="hanna",
+    )
     return [paused, accepted, *_imported(services, n)], other
 
 
@@ -409,9 +422,10 @@ def _routes(app: Any) -> list[tuple[str, set[str]]]:
     return [(str(r.path), set(r.methods or ())) for r in routes if getattr(r, "path", None)]
 
 
-def _get_paths(world: World) -> list[tuple[str, str]]:
-    """(template, concrete path) for every GET route of the app, each case reference filled in,
-    plus the query variants that select other content; every one in English and Norwegian."""
+def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
+    """(template, concrete path) for every GET route of the app, each case reference filled in
+    (and `token`, the reader's calendar URL), plus the query variants that select other content;
+    every one in English and Norwegian."""
     refs = [*world.confidential, world.other]
     templates = [path for path, methods in _routes(world.client.app) if "GET" in methods]
     templates += [
@@ -427,6 +441,12 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
         "/api/reports/annual?year=2007&include_approximate=true",
         "/api/reports/oecd?year=2007",
         "/api/reports/timelines?include_approximate=true",
+        "/reports/annual?year=2025",
+        "/reports/annual.csv?year=2025",
+        "/reports/annual.html?year=2007",
+        "/reports/timelines.csv?year=2025",
+        "/calendar?month=2025-09",
+        "/calendar?week=2025-W36",
         # searching by the name (its words' beginnings: the page shows the words typed again),
         # and the lists of every case (issue 13)
         "/cases?q=Kari+Nordm",
@@ -437,10 +457,16 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:
-        if "{name}" in template:  # the static files
+        if template == "/static/{name}":  # the static files
             concrete = [template.replace("{name}", n) for n in ("style.css", "print.css")]
+        elif "{name}" in template:  # a user (the admin pages)
+            concrete = [template.replace("{name}", "hanna")]
+        elif "{member}" in template:  # a member's page: declared conflicts name the submitter
+            concrete = [template.replace("{member}", m) for m in ("chair", "member-c", "member-d")]
         elif "{ref}" in template:
             concrete = [template.replace("{ref}", r) for r in refs]
+        elif "{token}" in template:  # the reader's own calendar feed
+            concrete = [template.replace("{token}", token)]
         else:
             assert "{" not in template, f"a path parameter the walk cannot fill: {template}"
             concrete = [template]
@@ -459,8 +485,9 @@ def _get_paths(world: World) -> list[tuple[str, str]]:
 def _walk(world: World, user: str) -> dict[str, list[str]]:
     """Every path's readable text as `user` sees it, by template; fails on any 5xx."""
     _sign_in(world.client, user)
+    feed = world.services.calendar.make_feed(name=user, actor=user, language="nb")
     seen: dict[str, list[str]] = {}
-    for template, path in _get_paths(world):
+    for template, path in _get_paths(world, feed.token):
         answer = world.client.get(path, follow_redirects=False)
         assert answer.status_code < 500, (path, answer.text)
         if answer.status_code == 200:
@@ -473,7 +500,14 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
     """Every GET route, both languages, the ICS feed, exports and reports: pseudonyms only."""
     seen = _walk(world, "revisor")
     assert set(seen) >= NINE, f"not reached: {sorted(NINE - set(seen))}"
-    assert {"/", "/members", "/audit/export.jsonl", "/audit/export.jsonl?case={ref}"} <= set(seen)
+    assert {
+        "/",
+        "/members",
+        "/members/{member}",
+        "/audit/export.jsonl",
+        "/audit/export.jsonl?case={ref}",
+    } <= set(seen)
+    assert {FEED, "/calendar?month=2025-09", "/calendar?week=2025-W36"} <= set(seen)
     leaks = {t: _leaks(text) for t, texts in seen.items() for text in texts if _leaks(text)}
     assert not leaks, f"the confidential submitter leaks at {leaks}"
     case_page = " ".join(seen["/api/cases/{ref}"])
@@ -510,6 +544,9 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
     # issue 12's places: issue titles, facts, a migration, an import's marks and source
     assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])
+    # the calendar: its pages (titles) and the user's own subscription feed
+    for template in (FEED, "/calendar?week=2025-W36"):  # the month grid shows no titles
+        assert any("name" in _leaks(text) for text in seen[template]), template
     log = _flat(" ".join(seen["/api/audit?limit=1000"]))
     assert f"archive of {NAME_FLAT}" in log and f"past: asked by {NAME_FLAT}" in log
     assert "migrated" in log and "interim_agreement" in log

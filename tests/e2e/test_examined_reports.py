@@ -200,9 +200,11 @@ def test_examined_cases_keep_both_results_and_open_ones_are_not_concluded_on_the
     csv = ncp("report", "oecd", "--format", "csv").stdout.splitlines()
     assert "mediation_result,determination,outcome,date_concluded" in csv[0]
     assert any(",examination,enterprise_declined,,,," in line for line in csv)
-    html = ncp("report", "annual", "--year", "2025", "--format", "html").stdout
+    html = ncp("report", "annual", "--year", "2025", "--format", "html", "--language", "en").stdout
     assert "Examined cases by mediation result" in html and "enterprise declined" in html
-    assert "mediation result" in ncp("report", "oecd", "--format", "html").stdout
+    assert "Mediation result" in ncp("report", "oecd", "--format", "html", "--language", "en").stdout
+    norsk = ncp("report", "annual", "--year", "2025", "--format", "html").stdout  # [ncp] language
+    assert "Undersøkte saker etter resultat av dialog og mekling" in norsk and "virksomheten avslo" in norsk
 
 
 @pytest.fixture

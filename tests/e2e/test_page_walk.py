@@ -5,17 +5,31 @@ from __future__ import annotations
 import pytest
 from fastapi import FastAPI
 
-from tests.e2e.conftest import Site
+from tests.e2e.conftest import PASSWORD, Site
 from tests.e2e.page_walk import page_urls
+from tests.helpers import sign_in
 
 
-def test_every_page_of_the_walk_answers_a_handler_with_a_page(site: Site) -> None:
-    """Each page the walk yields answers a signed-in handler with an HTML page."""
+def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: Site) -> None:
+    """Each page the walk yields answers a signed-in handler with an HTML page; the pages only
+    admins may see (users) answer the admin."""
     app = site.client.app
     assert isinstance(app, FastAPI)
     urls = page_urls(app, {"ref": site.reference})
     assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
+    assert {"/admin/users", "/admin/users/ada", "/members/member-b", "/members/sync"} <= set(urls)
+    refused = []
     for url in urls:
+        answer = site.client.get(url)
+        if answer.status_code == 403:
+            refused.append(url)
+            continue
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"].startswith("text/html"), url
+    assert refused and all(url.startswith("/admin/") for url in refused)
+    site.client.cookies.clear()
+    assert sign_in(site.client, "ada", PASSWORD).status_code == 303
+    for url in refused:
         answer = site.client.get(url)
         assert answer.status_code == 200, url
         assert answer.headers["content-type"].startswith("text/html"), url

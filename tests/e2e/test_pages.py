@@ -546,3 +546,34 @@ def test_a_case_the_audit_and_the_members_fit_a_phone_without_scrolling_sideways
         name = path.strip("/").split("/")[0]
         _screenshot(page, f"{name}-390-{lang}.png")
     page.context.close()
+
+
+def test_a_handler_opens_a_case_through_the_form_on_a_phone(
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
+    """From the nav's "New case", at 390 px: a third submitter row added without JavaScript keeps
+    what was typed; the case opens and its page says so."""
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("header nav a[href='/cases/new']")
+    page.wait_for_url("**/cases/new")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#title", "Tailings in the fjord")
+    page.fill("#submitter-0-name", "Ola Nordmann")
+    page.check("#submitter-0-confidential")
+    page.click("button[value=submitter]")
+    page.wait_for_selector("#submitter-2-name")
+    assert page.input_value("#title") == "Tailings in the fjord"
+    assert page.is_checked("#submitter-0-confidential")
+    page.fill("#submitter-2-name", "Friends of the Fjord")
+    page.select_option("#submitter-2-type", "ngo")
+    page.fill("#enterprise-0-name", "Nordic Metals ASA")
+    page.fill("#enterprise-0-org", "923456789")
+    page.check("#theme-environment")
+    page.fill("#host_countries", "NO")
+    _screenshot(page, "new-case-390-en.png")
+    page.click("form.newcase button:not([name=add])")
+    expect(page.locator(".notice.ok")).to_contain_text("opened; lead:")
+    assert "Ola Nordmann" in page.locator("body").inner_text()
+    assert dialogs == []
+    page.context.close()

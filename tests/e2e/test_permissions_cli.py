@@ -17,6 +17,7 @@ ADMIN_COMMANDS = [
     ["users", "revoke-token", "target", "--all"],
     ["users", "totp", "target"],
     ["users", "passwd", "target", "--password-stdin"],
+    ["users", "calendar-url", "target"],  # another user's calendar URL
 ]
 
 

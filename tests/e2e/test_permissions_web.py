@@ -30,8 +30,11 @@ from workflow.rotation import sync_members
 
 PASSWORD = "correct horse battery"
 
-# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference.
+# Routes anyone may ask for: signing in and out, the stylesheets, health, the API's reference,
+# and the calendar feed, whose secret token in the URL is its credential (calendar clients send
+# no cookie and no header): an unknown token answers 404 (tests/e2e/test_calendar_pages.py).
 PUBLIC = {
+    ("GET", "/calendar/feed/{token}.ics"),
     ("GET", "/signin"),
     ("POST", "/signin"),
     ("POST", "/signin/code"),
@@ -232,6 +235,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/reports/oecd"): (Action.READ_REPORTS,),
     ("GET", "/"): (Action.READ_CASES,),
     ("GET", "/cases"): (Action.READ_CASES,),
+    ("GET", "/cases/new"): (Action.OPEN_CASE,),
+    ("POST", "/cases/new"): (Action.OPEN_CASE,),
     ("GET", "/cases/{ref}"): (Action.READ_CASES,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
     ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),
@@ -239,6 +244,41 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/audit"): (Action.READ_AUDIT,),
     ("GET", "/audit/export.jsonl"): (Action.EXPORT_AUDIT,),
     ("GET", "/members"): (Action.READ_MEMBERS,),
+    ("GET", "/members/sync"): (Action.MANAGE_MEMBERS,),
+    ("POST", "/members/sync"): (Action.MANAGE_MEMBERS,),
+    ("GET", "/members/{member}"): (Action.READ_MEMBERS,),
+    ("POST", "/members/{member}/leave"): (Action.MANAGE_MEMBERS,),
+    ("POST", "/members/{member}/conflicts"): (Action.MANAGE_MEMBERS,),
+    ("POST", "/members/{member}/values/{setting}/remove"): (Action.MANAGE_MEMBERS,),
+    ("GET", "/admin/users"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/password"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}/disable"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/disable"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/enable"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/tokens/{token}/revoke"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}/tokens/revoke"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/tokens/revoke"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
+    ("GET", "/reports"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/timelines.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/annual.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
+    ("GET", "/calendar"): (Action.READ_CASES,),
+    ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/calendar/feed/revoke"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
 }
 
 

@@ -42,8 +42,10 @@ TABLE: dict[Action, set[str]] = {
     A.READ_MEMBERS: {H, M, U, D},
     A.READ_REPORTS: {H, M, U, D},
     A.MANAGE_USERS: {D},
+    A.MANAGE_MEMBERS: {H, D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
+    A.SUBSCRIBE_CALENDAR: {H, M, U, D},
 }
 
 

@@ -116,3 +116,41 @@ def test_a_partys_organisation_number_round_trips(services: Services) -> None:
     assert loaded == case
     enterprise = next(p for p in loaded.parties if p.role is PartyRole.ENTERPRISE)
     assert enterprise.org_number == "923 456 789"
+
+
+def test_values_set_in_the_browser_are_kept_beside_configs_and_counted_with_them(services: Services) -> None:
+    """A leave period and a conflict set in the browser read back with who set them and why;
+    `all()` adds them to config's values, `configured()` does not, and a config sync's `put`
+    leaves them alone; removing one leaves the other."""
+    from states.members import SettingKind
+
+    august = Leave(date(2025, 8, 1), date(2025, 8, 15))
+    fjord = PartyMatch("Fjord Mining AS", "912 345 678")
+    with services.uow.write() as tx:
+        tx.members.put(ANNA, position=0, at=AT)
+        leave = tx.members.add_setting(
+            member_id="anna", kind=SettingKind.LEAVE, reason="", actor="hanna", at=AT, leave=august
+        )
+        conflict = tx.members.add_setting(
+            member_id="anna",
+            kind=SettingKind.SOFT_CONFLICT,
+            reason="Board member «Ø»",
+            actor="hanna",
+            at=AT,
+            party=fjord,
+        )
+        tx.members.put(ANNA, position=0, at=AT)  # a sync writes config's values again
+    with services.uow.read() as tx:
+        assert tx.members.settings("anna") == [leave, conflict]
+        assert tx.members.settings("bjorn") == []
+        assert tx.members.configured() == [ANNA]
+        (merged,) = tx.members.all()
+    assert merged.leave == (*ANNA.leave, august)
+    assert merged.soft_conflicts == (*ANNA.soft_conflicts, fjord)
+    assert merged.conflicts == ANNA.conflicts
+    assert conflict.set_by == "hanna" and conflict.set_at == AT and conflict.reason == "Board member «Ø»"
+    with services.uow.write() as tx:
+        tx.members.remove_setting(leave.id)
+    with services.uow.read() as tx:
+        assert tx.members.settings() == [conflict]
+        assert tx.members.all()[0].leave == ANNA.leave

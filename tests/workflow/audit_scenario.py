@@ -1,12 +1,13 @@
 """One deterministic run through every use case that writes an audit entry, on a fixed clock.
 
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
-edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues) and returns the
-chain as exported. Message-IDs come from a counter, so the same code writes the same chain,
-hashes included: tests/workflow/fixtures/audit_chain.json is this run on the code as it was
-before audit records were declared, with server-side sessions (`python -m
-tests.workflow.audit_scenario` writes it anew); audit_chain_before_sessions.json the same run
-(without the sign-in steps) on the code before sessions and tokens were listed.
+edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
+members' leave and conflicts set in the browser, calendar URLs) and returns the chain as exported.
+Message-IDs come from a counter, so the same code writes the same chain, hashes included:
+tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
+were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
+anew); audit_chain_before_sessions.json the same run (without the sign-in steps) on the code
+before sessions and tokens were listed.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from workflow.clock import FixedClock
 from workflow.demo import load_demo
 from workflow.exports import export_rows
 from workflow.facts import record_fact
+from workflow.feeds import make_feed, revoke_feed
 from workflow.issues import add_issue, conclude_issue, decide_issue
+from workflow.member_settings import add_conflict, add_leave, remove_setting
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.rotation import (
@@ -383,6 +386,42 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             actor="chair",
             reason="The NCP adopted version 2",
         )
+    finally:
+        app.close()
+    # Leave and conflicts set in the browser (issue 13): added, then removed.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        leave = add_leave(
+            uow=app.uow,
+            clock=clock,
+            member="cecilie",
+            first_day=date(2025, 7, 1),
+            last_day=date(2025, 7, 31),
+            reason=None,
+            actor="sek",
+        )
+        conflict = add_conflict(
+            uow=app.uow,
+            clock=clock,
+            member="cecilie",
+            party_name="Fjord Mining AS",
+            org_number="912 345 678",
+            soft=True,
+            reason="Board member until 2024",
+            actor="sek",
+        )
+        for setting in (leave, conflict):
+            remove_setting(uow=app.uow, clock=clock, member="cecilie", setting_id=setting.id, actor="sek")
+    finally:
+        app.close()
+    # Calendar subscription URLs (issue 13): made, made anew (the first revoked), revoked.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="nb", scope="mine")
+        make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="en")
+        revoke_feed(uow=app.uow, clock=clock, name="anna", actor="admin")
     finally:
         app.close()
 

@@ -159,6 +159,32 @@ def test_opening_normalises_countries_and_matches_numbers_to_parties() -> None:
     assert arguments["enterprises"][0].org_number == "923"
 
 
+def test_each_submitter_may_have_its_own_type_or_none_and_its_own_confidentiality() -> None:
+    """One type each (null: none given) and one confidential flag each, in order (the new-case
+    form's rows)."""
+    made = commands.validate(
+        commands.OpenCase,
+        {
+            "title": "t",
+            "enterprises": ["E"],
+            "submitters": ["S", "T"],
+            "submitter_types": [None, "ngo"],
+            "confidential_submitters": [True, False],
+        },
+        flag,
+    )
+    submitters = made.arguments()["submitters"]
+    assert [(p.type, p.confidential) for p in submitters] == [(None, True), ("ngo", False)]
+
+
+def test_a_refused_party_is_not_refused_again_for_its_org_number() -> None:
+    """When the parties are refused, an org number naming one of them is not another problem."""
+    words = refusal(
+        commands.OpenCase, title="t", enterprises=["E"], submitters=["S", ""], org_numbers={"S": "1"}
+    )
+    assert "--submitters is required" in words and "not a submitter" not in words
+
+
 @pytest.mark.parametrize(
     ("values", "words"),
     [
@@ -168,6 +194,7 @@ def test_opening_normalises_countries_and_matches_numbers_to_parties() -> None:
         ({"org_numbers": {"Else": "1"}}, "--org-numbers names 'Else', which is not a submitter"),
         ({"enterprises": []}, "--enterprises needs at least 1 value"),
         ({"themes": ["gardening"]}, "unknown theme 'gardening'"),
+        ({"confidential_submitters": [True]}, "1 --confidential-submitters values for 2 submitters"),
     ],
 )
 def test_opening_refuses_what_the_case_cannot_hold(values: dict[str, Any], words: str) -> None:

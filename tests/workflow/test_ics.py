@@ -10,8 +10,10 @@ import pytest
 import sqlalchemy
 from icalendar import Calendar
 
+from states import wording
 from storage.engine import make_engine
 from tests.conftest import InProcessCli
+from workflow.procedures import shipped, words
 
 
 def _open(ncp: InProcessCli, title: str, received: str) -> str:
@@ -49,9 +51,11 @@ def _sql(url: str, sql: str, **params: Any) -> None:
 
 
 def _open_deadlines(ncp: InProcessCli, reference: str) -> set[tuple[str, str, date]]:
+    """(reference, the deadline's name in the procedure's words, due date) of each open one."""
     shown = ncp.json("case", "show", reference, "--json")
+    english = words(shipped(), "en")
     return {
-        (reference, d["name"].replace("_", " "), date.fromisoformat(d["due"]))
+        (reference, wording.term(d["name"], english), date.fromisoformat(d["due"]))
         for d in shown["deadlines"]
         if d["status"] != "met"
     }
@@ -178,3 +182,20 @@ def test_a_paused_case_keeps_its_events_and_says_the_date_will_move(
     events = [e for e in _events(_ics(ncp)) if _summary(e)[0] == reference]
     assert sorted(_summary(e) for e in events) == sorted(_open_deadlines(ncp, reference))
     assert all("paused" in str(e["DESCRIPTION"]) for e in events)
+
+
+def test_a_norwegian_file_with_reminders_at_the_configured_rungs(
+    ncp: InProcessCli, cases: dict[str, str]
+) -> None:
+    """`--language nb`: the summaries in bokmål; each event reminds 30 and 7 days before (config.toml)
+    where the deadline ran that long; an unknown language is refused."""
+    events = _events(_ics(ncp, "--language", "nb"))
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert f"{cases['received']}: frist for første vurdering" in summaries
+    assessment = next(e for e in events if str(e["UID"]) == f"{cases['received']}-initial_assessment@ncpflow")
+    assert sorted(a.decoded("TRIGGER") for a in assessment.walk("VALARM")) == [
+        timedelta(days=-30),
+        timedelta(days=-7),
+    ]
+    refused = ncp("deadlines", "ics", "--language", "de")
+    assert refused.returncode == 2 and "--language" in refused.stderr

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Form, Request
@@ -52,6 +52,7 @@ ENV = Environment(
 )
 ENV.filters["upper_first"] = i18n.upper_first
 ENV.filters["chapter"] = numeral  # an issue's chapter by its numeral (IV), alike in en and nb
+ENV.filters["segment"] = lambda value: quote(str(value), safe="")  # a name as one URL path segment
 TEMPLATES = Jinja2Templates(env=ENV)
 
 
@@ -78,6 +79,8 @@ FORM_LABELS = {
     "pending": N_("the sign-in"),
     "next": N_("the page to go on to"),
     "csrf_token": N_("the form"),
+    "feed_language": N_("Language of the calendar"),
+    "feed_cases": N_("Which cases"),
 }
 
 
@@ -150,6 +153,8 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "user_name": user.name if user else "",
         "user_role": user.role if user else "",
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
+        "can_open_case": bool(user and allows(user.role, Action.OPEN_CASE)),
+        "can_manage_users": bool(user and allows(user.role, Action.MANAGE_USERS)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
         "local_time": local_time(application_of(request).settings.ncp.timezone),
@@ -242,3 +247,11 @@ def int_param(request: Request, name: str) -> int | None:
         return whole_number(request.query_params.get(name) or "", name)
     except InvalidInputError as exc:
         raise ApiError(422, "invalid_input", refused(exc, request)) from None
+
+
+def spelling(request: Request, extra: Mapping[str, str]) -> Callable[[str], str]:
+    """A form's field by its label in the page's language: a page's own labels (`extra`, marked
+    with `N_`) first, then FORM_LABELS."""
+    tr = translator(language(request))
+    shared = labels(tr)
+    return lambda field: tr.gettext(extra[field]) if field in extra else shared(field)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from states.calendar import CalendarRule
-from states.deadlines import Deadline, human_date
+from states.deadlines import Deadline, dated
 from states.durations import Duration
 from states.errors import (
     ACTOR,
@@ -336,9 +336,14 @@ def advance(
         raise StepRefusedError(
             reference=case.reference,
             state=case.state,
-            problem=f"the case is paused since "
-            f"{human_date(case.calendar.local_date(case.open_pause.started_at))} "
-            f"({case.open_pause.reason}); resume it before '{trigger}'",
+            problem=Input(
+                N_("the case is paused since {since} ({reason}); resume it before '{trigger}'"),
+                params={
+                    "since": dated(case.calendar.local_date(case.open_pause.started_at)),
+                    "reason": case.open_pause.reason,
+                    "trigger": trigger,
+                },
+            ),
         )
     procedure = case.procedure
     row = procedure.find(case.state, trigger)

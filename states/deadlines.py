@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from states import wording
 from states.calendar import CalendarRule
 from states.durations import Duration
+from states.errors import Input
 from states.messages import ENGLISH, Translator
 
 
@@ -24,6 +25,15 @@ def human_date(day: date, tr: Translator = ENGLISH) -> str:
     # Not strftime: that follows the process locale, and costs ~3 µs a call.
     words = wording.phrases(tr)
     return words.date.format(day=day.day, month=words.months[day.month - 1], year=day.year)
+
+
+def dated(day: date) -> Input:
+    """`day` as a message parameter, worded like `human_date` in the reader's language
+    ("2 Jan 2025", "2. jan. 2025") when the message is."""
+    return Input(
+        "{day} {month} {year}",
+        params={"day": day.day, "month": Input(wording.MONTHS[day.month - 1]), "year": day.year},
+    )
 
 
 def human_month(day: date, tr: Translator = ENGLISH) -> str:

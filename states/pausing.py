@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from states.case import Case, require_actor, require_text
-from states.deadlines import Deadline, Extension, human_date
+from states.deadlines import Deadline, Extension, dated
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
@@ -23,7 +23,7 @@ from states.messages import N_
 from states.pauses import Pause, with_pauses
 
 
-def _refuse(case: Case, problem: str) -> StepRefusedError:
+def _refuse(case: Case, problem: str | Input) -> StepRefusedError:
     return StepRefusedError(reference=case.reference, state=case.state, problem=problem)
 
 
@@ -45,8 +45,16 @@ def pause(
     if case.is_terminal:
         raise _refuse(case, N_("a closed case has no clock to pause"))
     if case.open_pause is not None:
-        since = human_date(case.calendar.local_date(case.open_pause.started_at))
-        raise _refuse(case, f"already paused since {since} ({case.open_pause.reason})")
+        raise _refuse(
+            case,
+            Input(
+                N_("already paused since {since} ({reason})"),
+                params={
+                    "since": dated(case.calendar.local_date(case.open_pause.started_at)),
+                    "reason": case.open_pause.reason,
+                },
+            ),
+        )
     _in_order(case, at)
     pauses = (
         *case.pauses,
@@ -89,12 +97,21 @@ def extend(
     check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:
-        running = ", ".join(d.name for d in case.open_deadlines) or "none"
-        raise _refuse(case, f"deadline '{deadline}' has not started; open now: {running}")
+        running = ", ".join(d.name for d in case.open_deadlines)
+        raise _refuse(
+            case,
+            Input(
+                N_("deadline '{deadline}' has not started; open now: {allowed}"),
+                params={"deadline": deadline, "allowed": running or Input(N_("none"))},
+            ),
+        )
     if not target.is_open:
         raise _refuse(
             case,
-            f"deadline '{deadline}' was met on {target.met_on}; only an open deadline can be extended",
+            Input(
+                N_("deadline '{deadline}' was met on {met_on}; only an open deadline can be extended"),
+                params={"deadline": deadline, "met_on": str(target.met_on)},
+            ),
         )
     _in_order(case, at)
     grown = replace(target, extensions=(*target.extensions, Extension(amount, reason, actor, at)))

@@ -89,6 +89,7 @@ _MONTHS = (
     N_("Nov"),
     N_("Dec"),
 )
+MONTHS = _MONTHS  # for a date worded as a message parameter (states.deadlines.dated)
 
 
 # A month known without its day ("Feb 2007": an imported case received "2007-02"), January first.

@@ -270,7 +270,7 @@ def edit_case(
             if getattr(old, name) != getattr(new, name)
         }
         if not changes:
-            raise InvalidInputError(f"{reference}: nothing to change")
+            raise InvalidInputError(N_("{reference}: nothing to change"), reference=reference)
         saved = tx.cases.save(replace(case, details=new), previous=case)
         tx.audit.append(
             case_ref=reference,

@@ -145,7 +145,8 @@ def query(
     _add(Entry(id, "api", _codes(expect), method="GET", path=path, role=role, why=why))
 
 
-REFUSED = 303  # a page form refused with a message: redirected back, the error in the flash
+REFUSED = 422  # a page form refused: the page again with the message and the values typed
+NOT_NOW = 409  # a page form the case does not allow as it stands: the page again, saying why
 
 
 def page(
@@ -1189,9 +1190,36 @@ page(
     expect=422,
     why="more than a form field holds",
 )
-page("form-pause-already-paused", "/cases/@PAUSED@/pause", {"reason": "again"})
-page("form-resume-not-paused", "/cases/@REF@/resume", {"reason": "r"})
+page("form-pause-already-paused", "/cases/@PAUSED@/pause", {"reason": "again"}, expect=NOT_NOW)
+page("form-resume-not-paused", "/cases/@REF@/resume", {"reason": "r"}, expect=NOT_NOW)
 page("form-resume-reason-nul", "/cases/@PAUSED@/resume", {"reason": "x\x00"}, expect=(REFUSED, 422))
+EXTEND_FORM = {"deadline": "initial_assessment", "amount": "1", "unit": "months", "reason": "Annexes"}
+page("form-extend-amount-superscript", "/cases/@REF@/extend", {**EXTEND_FORM, "amount": "²"})
+page("form-extend-amount-huge", "/cases/@REF@/extend", {**EXTEND_FORM, "amount": "9" * 20})
+page("form-extend-unit-unknown", "/cases/@REF@/extend", {**EXTEND_FORM, "unit": "fortnights"})
+page(
+    "form-extend-deadline-unknown",
+    "/cases/@REF@/extend",
+    {**EXTEND_FORM, "deadline": "forever"},
+    expect=NOT_NOW,
+)
+page("form-extend-at-future", "/cases/@REF@/extend", {**EXTEND_FORM, "at": "2199-12-31", "confirm": "yes"})
+page("form-edit-country-nul", "/cases/@REF@/edit", {"host_countries": "N\x00O", "reason": "r"})
+page("form-edit-theme-unknown", "/cases/@REF@/edit", {"themes": "astrology", "reason": "r"})
+page("form-record-fact-unknown", "/cases/@REF@/record", {"fact": "moon_landing", "on": "2025-03-03"})
+page("form-record-on-not-a-date", "/cases/@REF@/record", {"fact": "mediation_agreed", "on": "yesterday"})
+page(
+    "form-reassign-member-unknown",
+    "/cases/@REF@/reassign",
+    {"to": "nobody-here", "reason": "r", "confirm": "yes"},
+    expect=(REFUSED, NOT_NOW),
+)
+page(
+    "form-recuse-not-the-lead",
+    "/cases/@REF@/recuse",
+    {"member": "nobody-here", "reason": "r", "confirm": "yes"},
+    expect=(REFUSED, NOT_NOW),
+)
 page("form-signin-username-too-long", "/signin", {"username": "u" * 201, "password": "p" * 10}, expect=422)
 page(
     "form-signin-without-csrf",

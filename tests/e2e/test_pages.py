@@ -273,7 +273,8 @@ def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
     assert form.count() == 1
     form.locator("input[name=reason]").fill("Submission complete; assessing admissibility")
     form.locator("button[type=submit]").click()
-    expect(page.locator(".notice.ok")).to_have_text("Saved.")  # after the POST-redirect-GET
+    # After the POST-redirect-GET, the flash says what was saved.
+    expect(page.locator(".notice.ok")).to_have_text("Advanced to Initial assessment.")
 
     assert page.url.endswith(f"/cases/{site.other_ref}")
     assert page.locator(".stage-badge").inner_text() == "Initial assessment"
@@ -311,7 +312,7 @@ def test_a_missing_reason_is_reported_not_recorded(browser: Any, site: Site, dia
             "csrf_token": page.locator("input[name=csrf_token]").first.get_attribute("value"),
         },
     )
-    assert response.ok  # redirected back to the case page with the problem shown
+    assert response.status == 422  # the case page again, with the problem shown
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
     assert page.locator("table.audit tbody tr").count() == before
@@ -595,4 +596,90 @@ def test_the_header_search_finds_a_case_on_a_phone_without_javascript(
         assert page.locator('form.find input[name="q"]').input_value() == "salmon"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         _screenshot(page, f"cases-search-390-{lang}.png")
+    page.context.close()
+
+
+def test_a_handler_takes_a_case_from_the_new_case_form_to_closed_in_the_browser(
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
+    """The whole lifecycle without the command line: opened through the form, a back-dated first
+    step, a pause, an extension, every stage of oecd-2023 (the consequential steps confirmed),
+    closed; the audit log names the handler on every step."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from playwright.sync_api import Page
+
+    today = datetime.now(ZoneInfo("Europe/Oslo")).date()
+    received = today - timedelta(days=100)
+    page: Page = sign_in(browser, site, "hanna", dialogs)
+    page.click("header nav a[href='/cases/new']")
+    page.fill("#title", "The whole lifecycle")
+    page.fill("#received", received.isoformat())
+    page.fill("#submitter-0-name", "Friends of the Fjord")
+    page.fill("#enterprise-0-name", "Nordic Metals ASA")
+    page.click("form.newcase button:not([name=add])")
+    expect(page.locator(".notice.ok")).to_contain_text("opened; lead:")
+    ref = page.url.rsplit("/", 1)[-1]
+
+    def advance(trigger: str, stage: str, confirm: bool = False, **fields: str) -> None:
+        form = page.locator(f"#advance-{trigger}")
+        for name, value in fields.items():
+            field = form.locator(f"[name={name}]")
+            if name == "outcome":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        form.locator("button[type=submit]").click()
+        if confirm:
+            expect(page.locator(".confirm h1")).to_contain_text(f"for {ref}")
+            page.click(".confirm button[value=yes]")
+        expect(page.locator(".notice.ok")).to_contain_text(f"Advanced to {stage}")
+        assert page.locator(".stage-badge").inner_text() == stage
+
+    earlier = (received + timedelta(days=3)).isoformat()
+    advance("begin_assessment", "Initial assessment", reason="Receipt acknowledged", at=earlier)
+    expect(page.locator(".notice.ok")).to_have_text(f"Advanced to Initial assessment, effective {earlier}.")
+
+    page.fill("#pause input[name=reason]", "Parallel proceedings")
+    page.click("#pause button")
+    expect(page.locator(".notice.ok")).to_have_text("Clock paused.")
+    assert page.locator("form[action$='/advance']").count() == 0  # paused: only resume
+    page.click("#resume button")
+    expect(page.locator(".notice.ok")).to_have_text("Clock restarted.")
+
+    page.click("details:has(#extend) summary")
+    page.select_option("#extend select[name=deadline]", "initial_assessment")
+    page.fill("#extend input[name=amount]", "10")
+    page.fill("#extend input[name=reason]", "Translation of annexes awaited")
+    page.click("#extend button")
+    expect(page.locator(".confirm h1")).to_contain_text("extend the deadline")
+    _screenshot(page, "lifecycle-confirm.png")
+    page.click(".confirm button[value=yes]")
+    expect(page.locator(".notice.ok")).to_contain_text("extended by 10 days to")
+
+    advance("accept", "Good offices", reason="Material issues", scope="Chapter VI only")
+    advance("examine", "Examination", True, reason="Mediation failed", outcome="no_agreement")
+    advance("conclude", "Final statement", True, reason="Determination made")
+    advance("publish", "Follow-up", True, reason="Final statement published")
+    advance("close", "Closed", True, reason="Follow-up complete")
+    assert page.locator("form[action$='/advance']").count() == 0
+    _screenshot(page, "lifecycle-closed.png")
+
+    page.goto(f"{site.base}/audit?case={ref}")
+    rows = [
+        (cells[3], cells[4])
+        for cells in (
+            [cell.strip() for cell in row.locator("td").all_inner_texts()]
+            for row in page.locator("table.audit tbody tr").all()
+        )
+    ]
+    by_hanna = [what for what, who in rows if who == "hanna"]
+    steps = ("opened", "Received → Initial assessment", "paused", "resumed", "extended")
+    steps += ("Initial assessment → Good offices", "Good offices → Examination")
+    steps += ("Examination → Final statement", "Final statement → Follow-up", "Follow-up → Closed")
+    for done in steps:
+        assert any(done in what for what in by_hanna), (done, rows)
+    _screenshot(page, "lifecycle-audit.png")
+    assert dialogs == [] and date.fromisoformat(earlier) < today
     page.context.close()

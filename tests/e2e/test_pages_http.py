@@ -185,13 +185,14 @@ def test_a_refused_step_is_shown_and_nothing_changes(site: Site) -> None:
     answer = site.client.post(
         f"/cases/{ref}/advance", data={"trigger": "publish", "reason": "too early", "csrf_token": token}
     )
-    assert answer.status_code == 200 and 'role="alert"' in answer.text
-    # The core's refusal, by its code and parameters, in the page's language (config.toml: nb).
+    assert answer.status_code == 409 and 'role="alert"' in answer.text
+    # The core's refusal, by its code and parameters, in the page's language (config.toml: nb),
+    # the lifecycle's names as the page words them.
     assert (
-        f"sak {ref} er i fasen &#39;received&#39;: handlingen &#39;publish&#39; er ikke "
-        "tillatt" in answer.text
+        f"sak {ref} er i fasen &#39;mottatt&#39;: handlingen &#39;Publiser&#39; er ikke "
+        "tillatt; tillatt nå: Start vurdering, Trekk tilbake, Overfør" in answer.text
     )
-    assert "is not allowed" not in answer.text
+    assert "is not allowed" not in answer.text and "&#39;publish&#39;" not in answer.text
     assert queries.get_case(uow=site.services.uow, reference=ref).state == "received"
 
 

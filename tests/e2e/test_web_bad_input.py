@@ -37,10 +37,8 @@ def test_a_form_version_that_is_not_a_whole_number_is_refused_and_nothing_writte
         },
         follow_redirects=False,
     )
-    assert answer.status_code == 303
-    assert answer.headers["location"] == f"/cases/{site.reference}"
-    page = site.client.get(f"/cases/{site.reference}")
-    assert "version must be a whole number" in page.text
+    assert answer.status_code == 422  # the case's page again, the form as it was sent
+    assert "version must be a whole number" in answer.text
     assert dump(site.url) == before
 
 
@@ -143,8 +141,8 @@ def test_an_unexpected_crash_answers_a_bare_500_and_logs_the_traceback(
 def test_a_step_form_out_of_bounds_comes_back_naming_the_field_and_writes_nothing(
     site: Site, action: str, form: dict[str, str], words: str
 ) -> None:
-    """The step forms share the API's input models: back to the case page, the field named
-    by its label."""
+    """The step forms share the API's input models: the case page again (422), the field named
+    by its label and the typed values kept."""
     site.client.get(f"/cases/{site.reference}?lang=en")  # the labels in English
     before = dump(site.url)
     answer = site.client.post(
@@ -152,8 +150,8 @@ def test_a_step_form_out_of_bounds_comes_back_naming_the_field_and_writes_nothin
         data={**form, "csrf_token": site.csrf(f"/cases/{site.reference}")},
         follow_redirects=False,
     )
-    assert answer.status_code == 303
-    assert answer.headers["location"] == f"/cases/{site.reference}"
-    page = site.client.get(f"/cases/{site.reference}").text
+    assert answer.status_code == 422
+    page = answer.text
     assert html.escape(words, quote=True) in page, page[-3000:]
+    assert f'value="{html.escape(form["reason"], quote=True)}"' in page
     assert dump(site.url) == before

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ncpflow.web.pages import admin, assets, audit, calendar, cases, members, newcase, reports, search, signin
+from ncpflow.web.pages import (
+    admin,
+    assets,
+    audit,
+    calendar,
+    case_steps,
+    cases,
+    members,
+    newcase,
+    reports,
+    search,
+    signin,
+)
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
-AREAS = (assets, signin, newcase, cases, audit, members, reports, admin, calendar, search)
+AREAS = (assets, signin, newcase, cases, case_steps, audit, members, reports, admin, calendar, search)
 
 router = APIRouter(include_in_schema=False)
 for area in AREAS:

@@ -1,22 +1,21 @@
-"""A case's page with the steps that may come next (the dashboard: pages/search.py)."""
+"""A case's page with the steps that may come next (their forms are case_steps'; a refused one
+comes back through `show_case` with the values the user typed; the dashboard: pages/search.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ncpflow.web import auth, i18n
-from ncpflow.web.auth import ApiError, application_of
+from ncpflow.web import i18n
+from ncpflow.web.auth import application_of
 from ncpflow.web.pages.common import (
-    FormText,
-    form_command,
     guard,
     language,
-    redirect,
     refused,
     render,
     urgency,
@@ -24,13 +23,15 @@ from ncpflow.web.pages.common import (
 from states.case import duration_of
 from states.deadlines import human_month
 from states.errors import NcpflowError
+from states.guidelines import EDITIONS, THEMES
 from states.messages import N_
 from states.permissions import Action, allows
 from states.precision import Precision
 from states.procedure import Procedure
 from states.users import User
+from states.wording import days_late
 from translations import translator
-from workflow import commands, read_models, views
+from workflow import read_models, views
 from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
@@ -103,6 +104,25 @@ def _timeline(
 @router.get("/cases/{ref}", response_class=HTMLResponse)
 @guard(Action.READ_CASES, one_snapshot=True)
 def case_page(request: Request, ref: str, user: User) -> Response:
+    return show_case(request, ref, user)
+
+
+Kept = tuple[str, Mapping[str, Any]]
+"""A form sent back to be filled again: its id on the page ("pause", "advance-accept") and the
+values the user gave."""
+
+
+def show_case(
+    request: Request,
+    ref: str,
+    user: User,
+    *,
+    kept: Kept | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The case's page; after a refused step with the message (`error`), the form the user
+    filled in again with their values (`kept`), and the refusal's status (422, 409)."""
     app = application_of(request)
     try:
         case = app.cases.get(reference=ref)
@@ -116,12 +136,16 @@ def case_page(request: Request, ref: str, user: User) -> Response:
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
-    return render(
+    helpers = i18n.helpers(lang, words)
+    role = user.role
+    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
+    response = render(
         request,
         "case.html",
         user,
         "dashboard",
-        **i18n.helpers(lang, words),
+        **helpers,
+        **extra,
         received=(
             human_month(case.received_on, words)
             if case.received_precision is Precision.MONTH
@@ -131,6 +155,8 @@ def case_page(request: Request, ref: str, user: User) -> Response:
         case=view,
         parties=view.parties,
         urgency=urgency,
+        days_late=_days_late,
+        late_words=lambda n: days_late(n, words),
         terminal=case.is_terminal,
         timeline=_timeline(view, entries, app, lang, case.procedure),
         entries=entries,
@@ -139,78 +165,43 @@ def case_page(request: Request, ref: str, user: User) -> Response:
         blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None,
         change_blocked=blocked_reason or "",
-        can_pause=allows(user.role, Action.PAUSE_CASE),
+        can_pause=allows(role, Action.PAUSE_CASE),
+        can_resume=allows(role, Action.RESUME_CASE),
+        can_extend=allows(role, Action.EXTEND_DEADLINE),
+        can_edit=allows(role, Action.EDIT_CASE),
+        can_record=allows(role, Action.RECORD_FACT),
+        can_reassign=allows(role, Action.REASSIGN_CASE),
+        can_recuse=allows(role, Action.RECUSE_MEMBER),
+        **_choices(view, case.procedure, lang, helpers),
+        kept_form=kept[0] if kept else "",
+        kept=kept[1] if kept else {},
     )
+    response.status_code = status
+    return response
 
 
-@router.post("/cases/{ref}/advance")
-@guard(Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE)
-def advance(
-    request: Request,
-    ref: str,
-    trigger: FormText,
-    reason: FormText = "",
-    outcome: FormText = "",
-    scope: FormText = "",
-    version: FormText = "",
-    csrf_token: Annotated[str, Form(max_length=500)] = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    back = f"/cases/{ref}"
-    try:
-        command = form_command(
-            request,
-            commands.AdvanceCase,
-            trigger=trigger,
-            reason=reason,
-            outcome=outcome,
-            scope=scope,
-            expected_version=version,
-        )
-        application_of(request).cases.advance_as(user=user, reference=ref, **command.arguments())
-    except views.ForbiddenError as exc:
-        raise ApiError(403, "forbidden", refused(exc, request)) from None
-    except NcpflowError as exc:
-        return redirect(back, request, error=refused(exc, request))
-    return redirect(back, request, ok=N_("Saved."))
+def _days_late(met_on: date | None, due: date) -> int:
+    """How many days after its due date a deadline was met (0: on time, or not met)."""
+    return 0 if met_on is None else max((met_on - due).days, 0)
 
 
-@router.post("/cases/{ref}/pause")
-@guard(Action.PAUSE_CASE)
-def pause(
-    request: Request,
-    ref: str,
-    reason: FormText = "",
-    requested_by: FormText = "",
-    csrf_token: Annotated[str, Form(max_length=500)] = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    try:
-        command = form_command(request, commands.PauseCase, reason=reason, requested_by=requested_by)
-        application_of(request).cases.pause(reference=ref, actor=user.name, **command.arguments())
-    except NcpflowError as exc:
-        return redirect(f"/cases/{ref}", request, error=refused(exc, request))
-    return redirect(f"/cases/{ref}", request, ok=N_("Saved."))
-
-
-@router.post("/cases/{ref}/resume")
-@guard(Action.RESUME_CASE)
-def resume(
-    request: Request,
-    ref: str,
-    reason: FormText = "",
-    csrf_token: Annotated[str, Form(max_length=500)] = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
-    try:
-        command = form_command(request, commands.ResumeCase, reason=reason)
-        application_of(request).cases.resume(reference=ref, actor=user.name, **command.arguments())
-    except NcpflowError as exc:
-        return redirect(f"/cases/{ref}", request, error=refused(exc, request))
-    return redirect(f"/cases/{ref}", request, ok=N_("Saved."))
+def _choices(
+    view: read_models.Case, procedure: Procedure, lang: str, helpers: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The choices the step forms offer, each value with its words in `lang`: the open deadlines
+    (with their due dates), the facts `procedure` lets the case record in its state and whom they
+    may name, the members who might lead instead, the Guidelines' chapters and editions."""
+    term, gettext = helpers["term"], helpers["gettext"]
+    facts = {n: f for n, f in procedure.facts.items() if view.state in f.recorded_in}
+    leads = {m.member: m.name for m in view.taking_part if not m.lead}
+    leads |= {m.member: f"{m.member} ({term('tag_' + m.reason)})" for m in view.not_taking_part}
+    return {
+        "open_deadlines": {
+            d.name: f"{i18n.upper_first(term(d.name))} ({d.due})" for d in view.deadlines if d.met_on is None
+        },
+        "facts": {name: i18n.upper_first(procedure.label("fact", name, lang)) for name in facts},
+        "fact_by": {by: label.get(lang) for fact in facts.values() for by, label in fact.by.items()},
+        "leads": leads,
+        "themes": [(name, gettext(title)) for name, title in THEMES.items()],
+        "editions": {e: gettext(N_("2011 and 2023")) if e == "both" else e for e in EDITIONS},
+    }

@@ -30,6 +30,19 @@ _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 _CASE_COLUMNS = columns(CaseRow, "c.")
 
 
+def protected_parties(db: Db) -> list[Protected]:
+    """Every case's confidential submitters (ix_parties_confidential keeps this short)."""
+    return [
+        Protected(reference, name, org_number)
+        for reference, name, org_number in db.all(
+            "SELECT c.reference, p.name, p.org_number FROM parties p "
+            "JOIN cases c ON c.id = p.case_id WHERE p.confidential AND p.role = :role "
+            "ORDER BY c.reference, p.position",
+            {"role": PartyRole.SUBMITTER.value},
+        )
+    ]
+
+
 class SqlCaseRepository:
     def __init__(
         self, db: Db, procedure: Procedure, pinned: ProcedureCache, index: Callable[[], SqlSearchIndex]
@@ -128,15 +141,7 @@ class SqlCaseRepository:
 
     def protected_parties(self) -> list[Protected]:
         """Every case's confidential submitters: the names and numbers redaction hides."""
-        return [
-            Protected(reference, name, org_number)
-            for reference, name, org_number in self._db.all(
-                "SELECT c.reference, p.name, p.org_number FROM parties p "
-                "JOIN cases c ON c.id = p.case_id WHERE p.confidential AND p.role = :role "
-                "ORDER BY c.reference, p.position",
-                {"role": PartyRole.SUBMITTER.value},
-            )
-        ]
+        return protected_parties(self._db)
 
     def references(self) -> list[str]:
         return [reference for (reference,) in self._db.all("SELECT reference FROM cases ORDER BY reference")]

@@ -37,6 +37,7 @@ from states.search import (
     terms,
     words,
 )
+from storage.cases import protected_parties
 from storage.db import Db
 
 COLUMNS = ("head", "body", "head_secret", "body_secret")
@@ -81,17 +82,9 @@ class SqlSearchIndex:
 
     # -- what redaction hides ----------------------------------------------------------------
     def protected(self) -> tuple[Protected, ...]:
-        """Every confidential submitter (the partial index on parties keeps this short)."""
+        """Every confidential submitter, read once per transaction."""
         if self._protected is None:
-            self._protected = tuple(
-                Protected(reference, name, org_number)
-                for reference, name, org_number in self._db.all(
-                    "SELECT c.reference, p.name, p.org_number FROM parties p "
-                    "JOIN cases c ON c.id = p.case_id WHERE p.confidential AND p.role = :role "
-                    "ORDER BY c.reference, p.position",
-                    {"role": PartyRole.SUBMITTER.value},
-                )
-            )
+            self._protected = tuple(protected_parties(self._db))
         return self._protected
 
     def redaction(self) -> Redaction:

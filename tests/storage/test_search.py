@@ -12,8 +12,9 @@ import pytest
 import sqlalchemy
 
 from states.search import Filters, parse_query
+from tests.conftest import make_settings
 from tests.helpers import open_one
-from workflow.bootstrap import Services
+from workflow.bootstrap import Services, bootstrap
 from workflow.cases import PartyInput, advance, open_case
 from workflow.clock import FixedClock
 from workflow.pausing import pause_case
@@ -239,3 +240,22 @@ def test_the_postgresql_search_uses_its_gin_index(services: Services, corpus: di
             )
         )
     assert "ix_case_search_all" in plan
+
+
+def test_upgrading_an_older_database_builds_the_index_of_its_cases(
+    services: Services, corpus: dict[str, str], database_url: str
+) -> None:
+    """Migrated down past 0016_case_search and up again, the database finds what it found,
+    the confidential name still hidden from a reader without identities."""
+    from tests.storage.test_case_results_migration import _migrate
+
+    queries = ("kari", "nestle", "parallel proceedings", "bodo", "2025", "submitter")
+    before = {q: (_hits(services, q), _hits(services, q, identities=False)) for q in queries}
+    services.close()
+    _migrate(database_url, "0019_merge_heads", down=True)  # the search index's branch undone
+    _migrate(database_url, "head")
+    again = bootstrap(make_settings(database_url), clock=services.clock)
+    try:
+        assert {q: (_hits(again, q), _hits(again, q, identities=False)) for q in queries} == before
+    finally:
+        again.close()

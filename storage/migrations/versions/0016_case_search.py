@@ -23,6 +23,13 @@ branch_labels = None
 depends_on = None
 
 _COLUMNS = ("head", "body", "head_secret", "body_secret")
+# Partial indexes: every confidential submitter (redaction); each case's open deadlines (the
+# dashboard's order, "overdue"); the cases a user made a step on ("my cases").
+_INDEXES = [
+    ("ix_parties_confidential", "parties", ["case_id"], "confidential"),
+    ("ix_deadlines_open_case", "deadlines", ["case_id", "due_on"], "met_at IS NULL"),
+    ("ix_audit_log_actor_case", "audit_log", ["actor", "case_ref"], "case_ref IS NOT NULL"),
+]
 _SQLITE = [
     "CREATE VIRTUAL TABLE case_search_fts USING fts5(head, body, head_secret, body_secret, "
     "content='case_search', content_rowid='case_id', tokenize='ascii', detail='column', "
@@ -52,27 +59,10 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), primary_key=True, autoincrement=False),
         *(sa.Column(name, sa.Text(), nullable=False) for name in _COLUMNS),
     )
-    op.create_index(
-        "ix_parties_confidential",
-        "parties",
-        ["case_id"],
-        sqlite_where=sa.text("confidential"),
-        postgresql_where=sa.text("confidential"),
-    )
-    op.create_index(
-        "ix_deadlines_open_case",
-        "deadlines",
-        ["case_id", "due_on"],
-        sqlite_where=sa.text("met_at IS NULL"),
-        postgresql_where=sa.text("met_at IS NULL"),
-    )
-    op.create_index(
-        "ix_audit_log_actor_case",
-        "audit_log",
-        ["actor", "case_ref"],
-        sqlite_where=sa.text("case_ref IS NOT NULL"),
-        postgresql_where=sa.text("case_ref IS NOT NULL"),
-    )
+    for name, table, columns, where in _INDEXES:
+        op.create_index(
+            name, table, columns, sqlite_where=sa.text(where), postgresql_where=sa.text(where)
+        )
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite:
@@ -95,7 +85,6 @@ def downgrade() -> None:
         for name in ("case_search_ai", "case_search_ad", "case_search_au"):
             op.execute(f"DROP TRIGGER {name}")
         op.execute("DROP TABLE case_search_fts")
-    op.drop_index("ix_audit_log_actor_case", table_name="audit_log")
-    op.drop_index("ix_deadlines_open_case", table_name="deadlines")
-    op.drop_index("ix_parties_confidential", table_name="parties")
+    for name, table, _, _ in _INDEXES:
+        op.drop_index(name, table_name=table)
     op.drop_table("case_search")

@@ -22,6 +22,7 @@ from ncpflow.web.pages import (
     search,
     signin,
 )
+from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
@@ -31,4 +32,4 @@ router = APIRouter(include_in_schema=False)
 for area in AREAS:
     router.include_router(area.router)
 
-__all__ = ["SIGNIN_PROBLEMS", "form_refused", "router", "stale_form"]
+__all__ = ["SIGNIN_PROBLEMS", "error_page", "form_refused", "router", "stale_form"]

@@ -10,9 +10,8 @@ import re
 from datetime import date
 
 from states.pseudonyms import pseudonym
-from tests.e2e.conftest import PASSWORD, Site
-from tests.helpers import sign_in
-from workflow import cases, queries, users
+from tests.e2e.conftest import Site
+from workflow import cases, queries
 
 
 def _open(
@@ -33,20 +32,6 @@ def _open(
 
 def _refs(page: str) -> list[str]:
     return re.findall(r'<td data-label="[^"]*"><a href="/cases/([^"]+)"', page)
-
-
-def _user(site: Site, name: str, role: str, member: str | None = None) -> None:
-    users.add_user(
-        uow=site.services.uow,
-        clock=site.services.clock,
-        name=name,
-        role=role,
-        member_id=member,
-        actor="test",
-        password=PASSWORD,
-    )
-    site.client.cookies.clear()
-    assert sign_in(site.client, name, PASSWORD).status_code == 303
 
 
 def test_the_cases_page_finds_by_words_and_keeps_the_filters_in_the_url(site: Site) -> None:
@@ -118,7 +103,7 @@ def test_an_auditor_finds_nothing_through_a_confidential_name(site: Site) -> Non
     the case, and its hits carry the pseudonym."""
     hidden = _open(site, "Overtime at the plant", submitter="Kari Nordmann", confidential=True)
     assert _refs(site.client.get("/cases?q=kari+nordmann").text) == [hidden]
-    _user(site, "aud", "auditor")
+    site.sign_in_as("aud", "auditor")
     for words in ("Kari Nordmann", "nordmann", "kari", "nordm"):
         assert _refs(site.client.get(f"/cases?q={words}").text) == []
         assert site.client.get("/api/cases/search", params={"q": words}).json()["total"] == 0
@@ -148,7 +133,7 @@ def test_my_cases_are_the_ones_a_member_leads(site: Site) -> None:
         reason="Receipt acknowledged",
     )
     assert _refs(site.client.get("/?mine=1&lang=en").text) == [refs[0]]
-    _user(site, "berit", "member", "member-b")
+    site.sign_in_as("berit", "member", "member-b")
     mine = site.client.get("/?mine=1&lang=en").text
     assert sorted(_refs(mine)) == sorted(led) and "My open cases" in mine
     assert sorted(_refs(site.client.get("/cases?mine=1").text)) == sorted(led)

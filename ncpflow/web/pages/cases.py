@@ -166,6 +166,7 @@ def show_case(
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
     options = app.cases.triggers(case=case, language=lang)
     blocked_reason = _may_change(user, case)
+    lead_changes = app.cases.lead_changes(user=user)  # handlers, and the chair's member user
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
     helpers = i18n.helpers(lang, words)
     role = user.role
@@ -201,8 +202,8 @@ def show_case(
         can_extend=allows(role, Action.EXTEND_DEADLINE),
         can_edit=allows(role, Action.EDIT_CASE),
         can_record=allows(role, Action.RECORD_FACT),
-        can_reassign=allows(role, Action.REASSIGN_CASE),
-        can_recuse=allows(role, Action.RECUSE_MEMBER),
+        can_reassign=Action.REASSIGN_CASE in lead_changes,
+        can_recuse=Action.RECUSE_MEMBER in lead_changes,
         **_choices(view, case.procedure, lang, helpers),
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},

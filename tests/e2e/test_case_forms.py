@@ -385,7 +385,10 @@ def test_the_chair_reassigns_and_recuses_a_case_another_member_leads(site: Site)
         reason="r",
     )
     site.sign_in("lead")  # linked to the chair
-    assert forms(site.page(), site.ref) == {"reassign", "recuse"}
+    page = site.page("en")
+    assert forms(page, site.ref) == {"reassign", "recuse"}
+    assert "as the chair you can give it to another lead" in page
+    assert "som leder kan du gi saken til en annen saksansvarlig" in site.page("nb")
     status, page = site.post("reassign", to="member-c", reason="Workload")
     assert status == 200 and f"You are about to make member-c the lead of {site.ref}:" in page
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))

@@ -23,37 +23,39 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from states.errors import NcpflowError
+from states.messages import N_
 from states.users import Role
 
 
 class Action(StrEnum):
-    """Everything a user can do or read; the value is the action's words in a refusal."""
+    """Everything a user can do or read; the value is the action's words in a refusal (marked for
+    the catalogue: the error pages word it in the page's language)."""
 
-    READ_SESSION = "read its own session"
-    SET_OWN_CREDENTIALS = "set its own password or second factor"
-    READ_CASES = "read cases"
-    OPEN_CASE = "open cases"
-    EDIT_CASE = "edit cases"
-    ADVANCE_ANY_CASE = "advance any case"
-    ADVANCE_LED_CASE = "advance the cases it leads"
-    PAUSE_CASE = "pause cases"
-    RESUME_CASE = "resume cases"
-    EXTEND_DEADLINE = "extend deadlines"
-    RECORD_FACT = "record facts of cases"
-    REASSIGN_CASE = "reassign cases"
-    RECUSE_MEMBER = "recuse members"
-    CHANGE_LEAD_AS_CHAIR = "reassign cases and recuse members as the NCP's chair"
-    IMPORT_CASES = "import past cases"
-    READ_AUDIT = "read the audit log"
-    EXPORT_AUDIT = "export the audit log"
-    SEE_IDENTITIES = "see confidential submitters' identities"
-    REVEAL_IDENTITIES = "export confidential submitters' identities"
-    READ_MEMBERS = "read the members and the rotation"
-    READ_REPORTS = "read reports"
-    MANAGE_USERS = "manage users"
-    MANAGE_MEMBERS = "manage members' leave and conflicts"
-    MIGRATE_CASE = "migrate cases to another procedure version"
-    SUBSCRIBE_CALENDAR = "subscribe to the deadline calendar"
+    READ_SESSION = N_("read its own session")
+    SET_OWN_CREDENTIALS = N_("set its own password or second factor")
+    READ_CASES = N_("read cases")
+    OPEN_CASE = N_("open cases")
+    EDIT_CASE = N_("edit cases")
+    ADVANCE_ANY_CASE = N_("advance any case")
+    ADVANCE_LED_CASE = N_("advance the cases it leads")
+    PAUSE_CASE = N_("pause cases")
+    RESUME_CASE = N_("resume cases")
+    EXTEND_DEADLINE = N_("extend deadlines")
+    RECORD_FACT = N_("record facts of cases")
+    REASSIGN_CASE = N_("reassign cases")
+    RECUSE_MEMBER = N_("recuse members")
+    CHANGE_LEAD_AS_CHAIR = N_("reassign cases and recuse members as the NCP's chair")
+    IMPORT_CASES = N_("import past cases")
+    READ_AUDIT = N_("read the audit log")
+    EXPORT_AUDIT = N_("export the audit log")
+    SEE_IDENTITIES = N_("see confidential submitters' identities")
+    REVEAL_IDENTITIES = N_("export confidential submitters' identities")
+    READ_MEMBERS = N_("read the members and the rotation")
+    READ_REPORTS = N_("read reports")
+    MANAGE_USERS = N_("manage users")
+    MANAGE_MEMBERS = N_("manage members' leave and conflicts")
+    MIGRATE_CASE = N_("migrate cases to another procedure version")
+    SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
 
 
 # What every signed-in user may do, whatever its role.

@@ -1,7 +1,9 @@
 """`create_app(application)`: the FastAPI app: JSON API, /healthz, and the pages when present.
 
 Errors become `{"error": code, "detail": text}` with the status the API promises; every
-route calls a workflow use case, so a refusal changes nothing.
+route calls a workflow use case, so a refusal changes nothing. A browser (asking for text/html)
+gets an error page in its language instead when a page's route fails, or for an unknown address
+outside `/api`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ncpflow import __version__
-from ncpflow.web import api, feeds
+from ncpflow.web import api, docs, feeds
 from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
@@ -93,6 +95,9 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         title="ncpflow",
         version=__version__,
         description="NCP specific-instance workflow: cases, deadlines, audit log.",
+        # /docs is served from the package (ncpflow/web/docs.py), never from a CDN; no ReDoc.
+        docs_url=None,
+        redoc_url=None,
         # No OpenTelemetry here: off, it costs nothing per request.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
@@ -115,6 +120,8 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         pages = _pages_of(request)
         if exc.error == "csrf" and pages is not None:  # a page form: said on a page
             return pages.stale_form(request)
+        if pages is not None and _browser(request):
+            return pages.error_page(request, exc.status, exc)
         return _error(exc.status, exc.error, exc.detail, exc.headers)
 
     @app.exception_handler(SignInFirst)
@@ -122,10 +129,13 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return RedirectResponse(exc.url, status_code=303)
 
     @app.exception_handler(NcpflowError)
-    def domain_error(request: Request, exc: NcpflowError) -> JSONResponse:
+    def domain_error(request: Request, exc: NcpflowError) -> Response:
         status, code = next(((s, c) for kind, s, c in STATUS if isinstance(exc, kind)), (409, "not_allowed"))
         if status >= 500:
             log.error("request_failed", path=request.url.path, error=str(exc))
+        pages = _pages_of(request)
+        if pages is not None and _browser(request):  # a page: the error said on a page
+            return pages.error_page(request, status, exc)
         # The API names each input by its field (`reason`); the command line by its option.
         if status != 422:
             return _error(status, code, exc.words())
@@ -142,9 +152,12 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return _invalid(exc.errors())
 
     @app.exception_handler(StarletteHTTPException)
-    def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400:  # a body that is not JSON: bad input like any other
             return _error(422, "invalid_input", f"the request body: {exc.detail}")
+        pages = getattr(app.state, "pages", None)
+        if exc.status_code == 404 and pages is not None and _browser(request) and not _in_api(request):
+            return cast("PageErrors", pages).error_page(request, 404)  # an unknown address
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
         headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 405:
@@ -154,7 +167,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return _error(exc.status_code, code, str(exc.detail), headers or None)
 
     @app.exception_handler(Exception)
-    def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    def unexpected(request: Request, exc: Exception) -> Response:
         # Whatever went wrong, the client learns nothing of the code: the details go to the
         # server's log (structlog, with the traceback), never into a response body.
         log.error(
@@ -164,6 +177,12 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
             error=f"{type(exc).__name__}: {exc}"[:500],
             traceback="".join(traceback.format_exception(exc)),
         )
+        pages = _pages_of(request)
+        if pages is not None and _browser(request):
+            try:
+                return pages.error_page(request, 500)
+            except Exception:  # the page itself cannot be made: the plain answer below
+                log.error("error_page_failed", path=request.url.path)
         return _error(500, "internal", "the server failed to answer this request; the details are in its log")
 
     @app.get("/healthz", summary="Liveness and database check", tags=["health"])
@@ -172,6 +191,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
         return {"status": "ok"}
 
     app.include_router(api.router, tags=["api"])
+    app.include_router(docs.router)
     app.include_router(feeds.router)  # the calendar feed: its token is its credential
     if importlib.util.find_spec("ncpflow.web.pages") is not None:
         # The pages are built alongside; the API works without them.
@@ -182,11 +202,24 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
 
 
 class PageErrors(Protocol):
-    """What the pages (ncpflow.web.pages) answer when a form is refused before its handler."""
+    """What the pages (ncpflow.web.pages) answer when a form is refused before its handler, and
+    the error pages a browser gets instead of the JSON body."""
 
     def form_refused(self, request: Request, errors: Sequence[Mapping[str, Any]]) -> Response: ...
 
     def stale_form(self, request: Request) -> Response: ...
+
+    def error_page(self, request: Request, status: int, error: Exception | None = None) -> Response: ...
+
+
+def _browser(request: Request) -> bool:
+    """Whether the client asks for HTML by name (a browser does; `*/*` alone is no page)."""
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _in_api(request: Request) -> bool:
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
 
 
 def _pages_of(request: Request) -> PageErrors | None:

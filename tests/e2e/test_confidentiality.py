@@ -458,6 +458,8 @@ def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
             concrete = [template.replace("{member}", m) for m in ("chair", "member-c", "member-d")]
         elif "{ref}" in template:
             concrete = [template.replace("{ref}", r) for r in refs]
+        elif "{asset}" in template:  # Swagger UI's files (ncpflow/web/docs.py)
+            concrete = [template.replace("{asset}", "swagger-ui.css")]
         elif "{token}" in template:  # the reader's own calendar feed
             concrete = [template.replace("{token}", token)]
         else:

@@ -11,12 +11,6 @@ NCPFLOW_REQUIRE_BROWSER is set, as .ci/run does: then a missing browser fails.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,48 +19,16 @@ from typing import Any
 import pytest
 
 from states.pseudonyms import pseudonym
-from tests.conftest import ROOT
-from tests.helpers import free_port
+from tests.e2e.browser import SITE_CONFIG as CONFIG
+from tests.e2e.browser import chromium, require_browser, screenshot, served, site_files
 from workflow import cases, rotation, users
 from workflow.bootstrap import bootstrap
 from workflow.config import load_settings
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "correct horse battery"
 XSS = "<script>alert('xss')</script><img src=x onerror=alert(2)> Fjord & Co"
-CONFIG = """\
-[ncp]
-name = "Test NCP"
-language = "en"
-timezone = "Europe/Oslo"
-
-[database]
-url = "{url}"
-
-[[members]]
-id = "chair"
-name = "Chair of the NCP"
-email = "chair@example.org"
-role = "chair"
-
-[[members]]
-id = "member-b"
-name = "Member B"
-email = "member-b@example.org"
-"""
-
-
-def _browser_missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is missing (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install playwright)"
-    return None
 
 
 @dataclass
@@ -79,17 +41,8 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Site]:
-    reason = _browser_missing()
-    if reason and os.environ.get("NCPFLOW_REQUIRE_BROWSER"):
-        pytest.fail(f"NCPFLOW_REQUIRE_BROWSER is set but {reason}")
-    if reason:
-        pytest.skip(reason)
-    work = tmp_path_factory.mktemp("pages")
-    db = work / "ncpflow.db"
-    shutil.copy(sqlite_template, db)
-    url = f"sqlite:///{db}"
-    config = work / "config.toml"
-    config.write_text(CONFIG.format(url=url), encoding="utf-8")
+    require_browser()
+    work, config, url = site_files(tmp_path_factory.mktemp("pages"), sqlite_template, CONFIG)
 
     services = bootstrap(load_settings(config, database_url=url))
     try:
@@ -135,57 +88,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
     finally:
         services.close()
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "NCPFLOW_CONFIG": str(config),
-        "NCPFLOW_DATABASE_URL": url,
-        "NCPFLOW_SECRET_KEY": "e2e-pages-secret-key-0123456789-abcdefgh",
-        "NCPFLOW_LOG_LEVEL": "warning",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ncpflow",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-scheduler",
-        ],
-        cwd=work,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:  # noqa: S310
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                out = server.stdout.read() if server.stdout else ""
-                pytest.fail(f"ncpflow serve did not come up on {base}:\n{out}")
-            time.sleep(0.1)
+    with served(work, config, url, "e2e-pages-secret-key-0123456789-abcdefgh") as base:
         yield Site(base, xss.reference, other.reference, lead_of_xss)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        if server.stdout:
-            server.stdout.close()
 
 
 def expect(locator: Any) -> Any:
@@ -196,21 +100,8 @@ def expect(locator: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def browser(site: Site) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -242,8 +133,7 @@ def sign_in(browser: Any, site: Site, name: str, dialogs: list[str]) -> Any:
 
 
 def _screenshot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    screenshot(page, name)
 
 
 def test_a_wrong_password_is_refused(browser: Any, site: Site, dialogs: list[str]) -> None:
@@ -506,8 +396,7 @@ def test_the_html_timelines_report_renders_its_charts_in_chromium(
         assert page.locator("svg rect").count() >= 2  # bars drawn for the finished stages
         box = charts.first.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "report-timelines.png"), full_page=True)
+        screenshot(page, "report-timelines.png")
     finally:
         page.close()
 

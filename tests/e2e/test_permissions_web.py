@@ -43,8 +43,7 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
-    ("GET", "/docs/oauth2-redirect"),
-    ("GET", "/redoc"),
+    ("GET", "/docs/{asset}"),
 }
 
 # A form every page form accepts (fields it does not know are ignored).

@@ -351,9 +351,9 @@ def test_the_report_pages_and_files_fit_a_phone_and_draw_their_charts_in_chromiu
     """At 390 px, in en and nb: each report page (served by the app in this process, its CSP
     in force) and each HTML file is no wider than the screen, draws its chart, and breaks no
     Content-Security-Policy rule; screenshots go to test-artifacts/."""
-    from tests.e2e.test_pages import ARTIFACTS, CHROMIUM, _browser_missing
+    from tests.e2e.browser import ARTIFACTS, CHROMIUM, browser_missing
 
-    missing = _browser_missing()
+    missing = browser_missing()
     if missing:
         pytest.skip(missing)
     from playwright.sync_api import Route, sync_playwright

@@ -21,6 +21,7 @@ from ncpflow.web.pages import (
     reports,
     signin,
 )
+from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
@@ -30,4 +31,4 @@ router = APIRouter(include_in_schema=False)
 for area in AREAS:
     router.include_router(area.router)
 
-__all__ = ["SIGNIN_PROBLEMS", "form_refused", "router", "stale_form"]
+__all__ = ["SIGNIN_PROBLEMS", "error_page", "form_refused", "router", "stale_form"]

@@ -16,13 +16,11 @@ from ncpflow.web.auth import application_of
 from ncpflow.web.pages.common import (
     guard,
     language,
-    refused,
     render,
     urgency,
 )
 from states.case import duration_of
 from states.deadlines import human_month
-from states.errors import NcpflowError
 from states.guidelines import EDITIONS, THEMES
 from states.messages import N_
 from states.permissions import Action, allows
@@ -161,12 +159,7 @@ def show_case(
     """The case's page; after a refused step with the message (`error`), the form the user
     filled in again with their values (`kept`), and the refusal's status (422, 409)."""
     app = application_of(request)
-    try:
-        case = app.cases.get(reference=ref)
-    except NcpflowError as exc:
-        response = render(request, "base.html", user, "dashboard", flash_error=refused(exc, request))
-        response.status_code = 404
-        return response
+    case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it (pages/errors.py)
     lang = language(request)
     view = app.cases.view(case=case, viewer=user, language=lang)
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items

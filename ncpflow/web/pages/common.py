@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Form, Request
@@ -134,6 +134,25 @@ def redirect(
     return response
 
 
+LANGUAGE_SWITCH = (("en", "English"), ("nb", "Norsk"))
+
+
+def language_links(request: Request, here: str | None = None) -> list[tuple[str, str, str]]:
+    """Each language's (code, name, link): the same page with only `lang` replaced, its other
+    query values kept (`next`, the filters). `here` is the page to keep when it is not the
+    request's own (a page answering a POST); else a POST's page is the dashboard. Always a path
+    on this site: leading slashes collapse, so the link never leads elsewhere."""
+    if here is None:
+        here = request.url.path if request.method in ("GET", "HEAD") else "/"
+        pairs = list(request.query_params.multi_items()) if request.method in ("GET", "HEAD") else []
+    else:
+        here, _, raw = here.partition("?")
+        pairs = parse_qsl(raw, keep_blank_values=True)
+    path = "/" + quote(here, safe="/:@!$'()*+,;=-._~").lstrip("/")
+    kept = [(k, v) for k, v in pairs if k != "lang"]
+    return [(code, label, f"{path}?{urlencode([*kept, ('lang', code)])}") for code, label in LANGUAGE_SWITCH]
+
+
 def render(request: Request, name: str, user: User | None, nav: str, **context: Any) -> HTMLResponse:
     lang = language(request)
     flash: Mapping[str, str] = {}
@@ -160,6 +179,7 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "local_time": local_time(application_of(request).settings.ncp.timezone),
         "flash_error": flash.get("error") or None,
         "flash_ok": words["gettext"](flash["ok"]) if flash.get("ok") else None,
+        "lang_links": language_links(request, context.pop("here", None)),
     }
     response = TEMPLATES.TemplateResponse(request, name, {**base, **context})
     response.headers["Cache-Control"] = "no-store"

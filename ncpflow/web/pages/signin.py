@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -50,6 +51,7 @@ def signin_page(
 ) -> Response:
     """The sign-in form (or, with `pending`, its second step: the one-time code); `problem`
     names the refusal (SIGNIN_PROBLEMS), `message` is one already worded."""
+    next_url = safe_next(next_url)
     page = render(
         request,
         "signin.html",
@@ -58,9 +60,11 @@ def signin_page(
         problem=SIGNIN_PROBLEMS[problem] if problem else "",
         message=message,
         username=username,
-        next_url=safe_next(next_url),
+        next_url=next_url,
         pending=pending,
         minutes=max(1, (retry_after + 59) // 60),
+        # The language switch keeps the page to go on to, after a refused post too.
+        here="/signin" + (f"?{urlencode({'next': next_url})}" if next_url != "/" else ""),
     )
     page.status_code = status
     if retry_after:

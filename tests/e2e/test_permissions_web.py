@@ -317,6 +317,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/admin/users/{name}/tokens/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
     ("POST", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/reports"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),

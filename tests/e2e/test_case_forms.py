@@ -20,7 +20,7 @@ from ncpflow.web.app import create_app
 from tests.conftest import ROOT
 from tests.dbdump import dump
 from tests.helpers import csrf_of, open_one, sign_in
-from workflow import cases, pausing, queries, rotation, users
+from workflow import cases, pausing, queries, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.clock import FixedClock
 from workflow.config import load_settings
@@ -376,14 +376,7 @@ def test_the_chair_reassigns_and_recuses_a_case_another_member_leads(site: Site)
     """The member user linked to the chair gets the reassign and recuse forms (not advance: it
     does not lead the case) and uses them, asked first; another member gets neither form, and a
     valid reassignment from them is refused with 403 naming the action, nothing written."""
-    rotation.reassign(
-        uow=site.services.uow,
-        clock=site.services.clock,
-        reference=site.ref,
-        to="member-d",
-        actor="t",
-        reason="r",
-    )
+    site.services.cases.reassign(reference=site.ref, to="member-d", actor="t", reason="r")
     site.sign_in("lead")  # linked to the chair
     page = site.page("en")
     assert forms(page, site.ref) == {"reassign", "recuse"}

@@ -29,6 +29,7 @@ from states.permissions import Action
 from states.users import Role, User
 from translations import translator
 from workflow import commands, read_models
+from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
 
@@ -256,12 +257,6 @@ def _confirm(request: Request, user: User, name: str, action: str) -> Response:
     )
 
 
-@router.get("/admin/users/{name}/disable", response_class=HTMLResponse)
-@guard(Action.MANAGE_USERS)
-def confirm_disable(request: Request, name: str, user: User) -> Response:
-    return _confirm(request, user, name, "disable")
-
-
 Done = Callable[[Any], str]  # what the flash says, given what the action returned
 
 
@@ -281,18 +276,32 @@ def _saying(request: Request, message: str, name: str) -> Done:
     return lambda _: _said(request, message, name=name)
 
 
-@router.post("/admin/users/{name}/disable")
-@guard(Action.MANAGE_USERS)
-def disable(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
-    auth.check_csrf(request, csrf_token)
-    users = application_of(request).users
-    return _act(
-        request,
-        user,
-        name,
-        lambda: users.set_disabled(name=name, disabled=True, actor=user.name),
-        _saying(request, N_("User {name} disabled; their sessions ended"), name),
-    )
+def _confirmed(action: str, act: Callable[[Application, str, User], object], message: str) -> None:
+    """A destructive action on a user, asked first: `GET /admin/users/{name}/ACTION`, the
+    confirmation page (CONFIRM[action]), and its form's `POST`: `act(app, name, admin)`, then
+    the user's page saying `message` (`_act`)."""
+    path = f"/admin/users/{{name}}/{action}"
+    named = action.replace("/", "_")
+
+    @guard(Action.MANAGE_USERS)
+    def ask(request: Request, name: str, user: User) -> Response:
+        return _confirm(request, user, name, action)
+
+    @guard(Action.MANAGE_USERS)
+    def confirmed(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
+        auth.check_csrf(request, csrf_token)
+        app = application_of(request)
+        return _act(request, user, name, lambda: act(app, name, user), _saying(request, message, name))
+
+    router.get(path, response_class=HTMLResponse, name=f"confirm_{named}")(ask)
+    router.post(path, name=named)(confirmed)
+
+
+_confirmed(
+    "disable",
+    lambda app, name, admin: app.users.set_disabled(name=name, disabled=True, actor=admin.name),
+    N_("User {name} disabled; their sessions ended"),
+)
 
 
 @router.post("/admin/users/{name}/enable")
@@ -342,42 +351,13 @@ def revoke_all(request: Request, name: str, csrf_token: Csrf = "", *, user: User
     return _revoke(request, user, name, None)
 
 
-@router.get("/admin/users/{name}/totp/remove", response_class=HTMLResponse)
-@guard(Action.MANAGE_USERS)
-def confirm_remove_totp(request: Request, name: str, user: User) -> Response:
-    return _confirm(request, user, name, "totp/remove")
-
-
-@router.post("/admin/users/{name}/totp/remove")
-@guard(Action.MANAGE_USERS)
-def remove_totp(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
-    auth.check_csrf(request, csrf_token)
-    users = application_of(request).users
-    return _act(
-        request,
-        user,
-        name,
-        lambda: users.remove_totp(name=name, actor=user.name),
-        _saying(request, N_("Second factor of {name} removed"), name),
-    )
-
-
-@router.get("/admin/users/{name}/calendar/revoke", response_class=HTMLResponse)
-@guard(Action.MANAGE_USERS)
-def confirm_revoke_feed(request: Request, name: str, user: User) -> Response:
-    return _confirm(request, user, name, "calendar/revoke")
-
-
-@router.post("/admin/users/{name}/calendar/revoke")
-@guard(Action.MANAGE_USERS)
-def revoke_feed(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
-    """The user's calendar URL stops working (`calendar_feed_revoked`, the admin as actor)."""
-    auth.check_csrf(request, csrf_token)
-    calendar = application_of(request).calendar
-    return _act(
-        request,
-        user,
-        name,
-        lambda: calendar.revoke_feed(name=name, actor=user.name),
-        _saying(request, N_("Calendar URL of {name} revoked; it no longer works"), name),
-    )
+_confirmed(
+    "totp/remove",
+    lambda app, name, admin: app.users.remove_totp(name=name, actor=admin.name),
+    N_("Second factor of {name} removed"),
+)
+_confirmed(  # the user's calendar URL stops working (`calendar_feed_revoked`, the admin as actor)
+    "calendar/revoke",
+    lambda app, name, admin: app.calendar.revoke_feed(name=name, actor=admin.name),
+    N_("Calendar URL of {name} revoked; it no longer works"),
+)

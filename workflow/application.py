@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from states.checkpoints import Checkpoint
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
+    from states.permissions import Action
     from states.procedure import Procedure
     from states.signatures import Signer
     from states.users import ApiToken
@@ -431,6 +432,19 @@ class CaseUseCases(_Group):
             override=override,
             notices=app.notices,
         )
+
+    def may_change_lead(self, *, user: User, action: Action) -> None:
+        """Refuse (PermissionDeniedError) unless `user` may reassign or recuse (`action`): handlers,
+        and the member user of the NCP's chair (`rotation.may_change_lead`)."""
+        from workflow import rotation
+
+        rotation.check_lead_change(uow=self._app.uow, user=user, action=action)
+
+    def lead_changes(self, *, user: User) -> frozenset[Action]:
+        """Which of reassign and recuse `user` may do on a case (`rotation.may_change_lead`)."""
+        from workflow import rotation
+
+        return rotation.lead_changes(uow=self._app.uow, user=user)
 
     def recuse(self, *, reference: str, member: str, actor: str, reason: str) -> Case:
         from workflow import rotation

@@ -98,8 +98,10 @@ Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
 Resumes = Annotated[User, _may(Action.RESUME_CASE)]
 Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
 RecordsFacts = Annotated[User, _may(Action.RECORD_FACT)]
-Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
-Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
+# Reassigning and recusing: handlers, and the member user of the NCP's chair; the use case
+# refuses other members (workflow.rotation.may_change_lead).
+Reassigns = Annotated[User, _may(Action.REASSIGN_CASE, Action.CHANGE_LEAD_AS_CHAIR)]
+Recuses = Annotated[User, _may(Action.RECUSE_MEMBER, Action.CHANGE_LEAD_AS_CHAIR)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
@@ -317,7 +319,7 @@ STEPS = (
         "reassign",
         "POST",
         "/reassign",
-        "Give the case to another lead member",
+        "Give the case to another lead member (handlers, and the member user of the NCP's chair)",
         ReassignLead,
         Reassigns,
         _as_actor("reassign"),
@@ -326,7 +328,8 @@ STEPS = (
         "recuse",
         "POST",
         "/recuse",
-        "The lead steps aside; the rotation picks the next eligible member",
+        "The lead steps aside; the rotation picks the next eligible member (handlers, and the "
+        "member user of the NCP's chair)",
         RecuseLead,
         Recuses,
         _as_actor("recuse"),

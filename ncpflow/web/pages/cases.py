@@ -35,11 +35,17 @@ from workflow.application import Application
 router = APIRouter(include_in_schema=False)
 
 
-def _may_change(user: User, case: Any) -> str | None:
-    """None when the user may advance the case, else the message saying why not."""
+def _may_change(user: User, case: Any, *, changes_lead: bool = False) -> str | None:
+    """None when the user may advance the case, else the message saying why not (for the chair,
+    who `changes_lead` but does not lead the case, what it may do instead)."""
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
+        if changes_lead:
+            return N_(
+                "Only the case's lead can move it on; as the chair you can give it to another lead "
+                "or let its lead step aside."
+            )
         return (
             N_("Only the case's lead can change it.")
             if allows(user.role, Action.ADVANCE_LED_CASE)
@@ -127,7 +133,8 @@ def show_case(
     view = app.cases.view(case=case, viewer=user, language=lang)
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
     options = app.cases.triggers(case=case, language=lang)
-    blocked_reason = _may_change(user, case)
+    lead_changes = app.cases.lead_changes(user=user)  # handlers, and the chair's member user
+    blocked_reason = _may_change(user, case, changes_lead=bool(lead_changes) and not case.is_terminal)
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
     helpers = i18n.helpers(lang, words)
     role = user.role
@@ -163,8 +170,8 @@ def show_case(
         can_extend=allows(role, Action.EXTEND_DEADLINE),
         can_edit=allows(role, Action.EDIT_CASE),
         can_record=allows(role, Action.RECORD_FACT),
-        can_reassign=allows(role, Action.REASSIGN_CASE),
-        can_recuse=allows(role, Action.RECUSE_MEMBER),
+        can_reassign=Action.REASSIGN_CASE in lead_changes,
+        can_recuse=Action.RECUSE_MEMBER in lead_changes,
         **_choices(view, case.procedure, lang, helpers),
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},

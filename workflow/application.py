@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
+    from workflow.commands import FindCases
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
@@ -638,6 +639,24 @@ class CaseUseCases(_Group):
             offset=offset,
             states=self._app.policy.procedure.states,
         )
+
+    def find(self, *, viewer: User, find: FindCases) -> read_models.CaseHits:
+        """A page of the cases `find` asks for (words and filters), as `viewer` may see them."""
+        from workflow import views
+
+        return views.find_cases(
+            uow=self._app.uow,
+            today=self._app.today(),
+            viewer=viewer,
+            find=find,
+            procedure=self._app.policy.procedure,
+        )
+
+    def lead_choices(self) -> builtins.list[tuple[str, str]]:
+        """The members a case may be filtered by as lead: (id, name)."""
+        from workflow import views
+
+        return views.lead_choices(uow=self._app.uow)
 
     def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
         """What may happen next to `case`, and why not the rest."""

@@ -472,6 +472,25 @@ def test_a_handler_opens_a_case_through_the_form_on_a_phone(
     page.context.close()
 
 
+def test_the_header_search_finds_a_case_on_a_phone_without_javascript(
+    browser: Any, site: Site, dialogs: list[str]
+) -> None:
+    """At 390 px the header's search box (a plain GET form) leads to the cases page with the
+    hit and the filters; the page never scrolls sideways, in either language."""
+    page = sign_in(browser, site, "hanna", dialogs)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("en", "nb"):
+        page.goto(f"{site.base}/?lang={lang}")
+        page.fill("#quickfind-q", "salmon")
+        page.locator("form.quickfind button").click()
+        page.wait_for_url("**/cases?q=salmon")
+        assert page.locator(f'td a[href="/cases/{site.other_ref}"]').count() == 1
+        assert page.locator('form.find input[name="q"]').input_value() == "salmon"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        _screenshot(page, f"cases-search-390-{lang}.png")
+    page.context.close()
+
+
 def test_enter_in_a_field_of_the_new_case_form_opens_the_case(
     browser: Any, site: Site, dialogs: list[str]
 ) -> None:

@@ -1,5 +1,5 @@
-"""The dashboard of open cases and a case's page with the steps that may come next (their forms are
-case_steps'; a refused one comes back through `show_case` with the values the user typed)."""
+"""A case's page with the steps that may come next (their forms are case_steps'; a refused one
+comes back through `show_case` with the values the user typed; the dashboard: pages/search.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ from workflow import read_models, views
 from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
-DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any number
 
 
 def _may_change(user: User, case: Any, *, changes_lead: bool = False) -> str | None:
@@ -104,36 +103,6 @@ def _timeline(
             }
         )
     return steps
-
-
-@router.get("/", response_class=HTMLResponse)
-@guard(Action.READ_CASES)
-def dashboard(request: Request, user: User) -> Response:
-    page = application_of(request).cases.page(viewer=user, open_only=True, limit=DASHBOARD_LIMIT)
-    rows: list[dict[str, Any]] = []
-    for item in page.items:
-        upcoming = item.next_due
-        days = upcoming.days_left if upcoming else None
-        rows.append(
-            {
-                "reference": item.reference,
-                "title": item.title,
-                "state": item.state,
-                "paused": item.paused,
-                "lead": item.lead.name or item.lead_member,
-                "next_due": upcoming,
-                "urgency": urgency(days),
-            }
-        )
-    # Overdue first, then by the next due date; cases without one last.
-    rows.sort(
-        key=lambda r: (
-            r["urgency"] != "late",
-            r["next_due"].due if r["next_due"] else date.max,
-            r["reference"],
-        )
-    )
-    return render(request, "dashboard.html", user, "dashboard", rows=rows, total=page.total)
 
 
 @router.get("/cases/{ref}", response_class=HTMLResponse)

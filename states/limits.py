@@ -34,6 +34,8 @@ NAME_MAX = 300
 """A party's name, a sector, who requested a pause, an actor, an organisation number."""
 WORD_MAX = 100
 """An identifier: a trigger, a member id, a user name."""
+SEARCH_MAX = 200
+"""The words of a search (states/search.py), as typed."""
 
 EXTENSION_DAYS_MAX = 3660
 """One extension: at most ten years' worth of days ..."""

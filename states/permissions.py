@@ -3,10 +3,13 @@
 Every entry point asks this table: the API's dependencies and the pages' guard
 (`ncpflow.web.auth.Allow`), the templates' flags, the command line's admin commands and
 `--reveal` when the actor is a user (`workflow.users.authorise`), and the read models
-(`may_see_identities`, `workflow.views.may_advance`).
+(`may_see_identities`, `workflow.views.may_advance`, `workflow.rotation.may_change_lead`).
 
 The rows follow the README: a handler does everything on cases; a member reads all and
-advances the cases it leads (and, unlike the others, does not download the audit export); an
+advances the cases it leads (and, unlike the others, does not download the audit export); the
+member user linked to the NCP's chair (the `[[members]]` entry with `role = "chair"`) also
+reassigns cases and recuses their leads (`CHANGE_LEAD_AS_CHAIR`, resolved with the members by
+`workflow.rotation.may_change_lead`, as `ADVANCE_LED_CASE` is by `workflow.views.may_advance`); an
 auditor reads, without confidential submitters' identities; an admin manages users, imports
 past cases (`case import`), reads all and alone may export identities as stored. Handlers and
 admins manage the members' leave and conflicts set in the browser and run the sync from
@@ -41,6 +44,7 @@ class Action(StrEnum):
     RECORD_FACT = N_("record facts of cases")
     REASSIGN_CASE = N_("reassign cases")
     RECUSE_MEMBER = N_("recuse members")
+    CHANGE_LEAD_AS_CHAIR = N_("reassign cases and recuse members as the NCP's chair")
     IMPORT_CASES = N_("import past cases")
     READ_AUDIT = N_("read the audit log")
     EXPORT_AUDIT = N_("export the audit log")
@@ -85,7 +89,7 @@ _ON_CASES = frozenset(
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS},
-    Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE},
+    Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL

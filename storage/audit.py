@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from states.chain import AuditEntry, ChainHead, canonical_json, seal
 from storage import mapper
@@ -15,9 +15,18 @@ if TYPE_CHECKING:
     from states.records import AuditRecord
 
 
+class Appended(Protocol):
+    """Told of every entry appended, in its transaction (the search index)."""
+
+    def entry_added(
+        self, case_ref: str | None, kind: str, reason: str | None, data: Mapping[str, Any]
+    ) -> None: ...
+
+
 class SqlAuditLog:
-    def __init__(self, db: Db) -> None:
+    def __init__(self, db: Db, appended: Appended | None = None) -> None:
         self._db = db
+        self._appended = appended
         # Writers are serialised (BEGIN IMMEDIATE / advisory lock), so within one transaction
         # the head we appended last is still the head.
         self._head: ChainHead | None = None
@@ -65,6 +74,8 @@ class SqlAuditLog:
             },
         )
         self._head = ChainHead(entry.seq, entry.hash)
+        if self._appended is not None:
+            self._appended.entry_added(case_ref, entry.kind, reason, entry.data)
         return entry
 
     def hash_at(self, seq: int) -> str | None:

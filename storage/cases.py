@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Party, PartyRole
 from states.deadlines import Deadline, Extension
@@ -20,15 +21,37 @@ from storage.db import Db, columns
 from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
+if TYPE_CHECKING:  # the search modules load with the first write or search, not at start-up
+    from states.search import Filters
+    from storage.search import SqlSearchIndex
+
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
+_CASE_COLUMNS = columns(CaseRow, "c.")
+
+
+def protected_parties(db: Db) -> list[Protected]:
+    """Every case's confidential submitters (ix_parties_confidential keeps this short)."""
+    return [
+        Protected(reference, name, org_number)
+        for reference, name, org_number in db.all(
+            "SELECT c.reference, p.name, p.org_number FROM parties p "
+            "JOIN cases c ON c.id = p.case_id WHERE p.confidential AND p.role = :role "
+            "ORDER BY c.reference, p.position",
+            {"role": PartyRole.SUBMITTER.value},
+        )
+    ]
 
 
 class SqlCaseRepository:
-    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
+    def __init__(
+        self, db: Db, procedure: Procedure, pinned: ProcedureCache, index: Callable[[], SqlSearchIndex]
+    ) -> None:
         """`procedure`: the configured one (which states end a case, for `open_only`); each
-        case is read with the version it pins, from `pinned`."""
+        case is read with the version it pins, from `pinned`; `index`: the search index, kept
+        in step with every case added or changed."""
         self._db = db
+        self._index = index
         self._procedure = procedure
         self._pinned = pinned
         self._ids: dict[str, int] = {}
@@ -118,15 +141,7 @@ class SqlCaseRepository:
 
     def protected_parties(self) -> list[Protected]:
         """Every case's confidential submitters: the names and numbers redaction hides."""
-        return [
-            Protected(reference, name, org_number)
-            for reference, name, org_number in self._db.all(
-                "SELECT c.reference, p.name, p.org_number FROM parties p "
-                "JOIN cases c ON c.id = p.case_id WHERE p.confidential = :yes AND p.role = :role "
-                "ORDER BY c.reference, p.position",
-                {"yes": True, "role": PartyRole.SUBMITTER.value},
-            )
-        ]
+        return protected_parties(self._db)
 
     def references(self) -> list[str]:
         return [reference for (reference,) in self._db.all("SELECT reference FROM cases ORDER BY reference")]
@@ -168,6 +183,41 @@ class SqlCaseRepository:
             CaseRow,
             f"SELECT {mapper.CASE_COLUMNS} FROM cases{clause} "
             "ORDER BY received_at, id LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit, "offset": offset},
+        )
+        return total, self._load(rows)
+
+    def find(self, filters: Filters, *, order: str, limit: int, offset: int = 0) -> tuple[int, list[Case]]:
+        """How many cases pass `filters`, and `limit` of them after `offset`, in `order`:
+        "relevance" (the query's order, states/search.py), "due" (the earliest open deadline
+        first, cases without one last) or "received" (newest first)."""
+        from storage import search
+
+        db = self._db
+        clauses, params = search.where(filters, db, sorted(self._procedure.terminal))
+        if filters.searching:
+            assert filters.query is not None
+            condition, head_only, found = search.matching(
+                filters.query, identities=filters.identities, sqlite=db.sqlite
+            )
+            clauses.append(condition)
+            params.update(found)
+        clause = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        total = int(db.scalar(f"SELECT COUNT(*) FROM cases c{clause}", params) or 0)
+        if order == "relevance" and filters.searching:
+            assert filters.query is not None
+            params["exact"] = filters.query.text.lower()
+            ordering = (
+                f"CASE WHEN LOWER(c.reference) = :exact THEN 0 ELSE 1 END, {head_only} DESC, "
+                "c.last_event_at DESC, c.id DESC"
+            )
+        elif order == "due":
+            ordering = f"{search.NEXT_DUE}, c.reference"
+        else:
+            ordering = "c.received_on DESC, c.id DESC"
+        rows = db.records(
+            CaseRow,
+            f"SELECT {_CASE_COLUMNS} FROM cases c{clause} ORDER BY {ordering} LIMIT :limit OFFSET :offset",
             {**params, "limit": limit, "offset": offset},
         )
         return total, self._load(rows)
@@ -314,6 +364,7 @@ class SqlCaseRepository:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
         self._insert_facts(case_id, case.facts)
+        self._index().case_added(case_id, case.reference, case.title, case.parties)
 
     def save(self, case: Case, *, previous: Case) -> Case:
         """Write `case` over `previous` if nobody else wrote in between; return it, version + 1."""
@@ -371,6 +422,8 @@ class SqlCaseRepository:
                 self._insert_extensions(self._deadline_id(case_id, deadline.name), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
         self._insert_facts(case_id, case.facts[len(previous.facts) :])
+        if case.title != previous.title:
+            self._index().title_changed(case_id)
         return replace(case, version=previous.version + 1)
 
     def _insert_facts(self, case_id: int, facts: tuple[Fact, ...]) -> None:

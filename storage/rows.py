@@ -107,6 +107,16 @@ class CaseIssueRow(NamedTuple):
     created_at: Any
 
 
+class CaseSearchRow(NamedTuple):
+    """A row of `case_search`."""
+
+    case_id: Any
+    head: Any
+    body: Any
+    head_secret: Any
+    body_secret: Any
+
+
 class CaseRow(NamedTuple):
     """A row of `cases`."""
 

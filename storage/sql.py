@@ -15,7 +15,7 @@ built from several reads (a case and its lead, a page and its filters) sees one 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -41,17 +41,21 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
+    from storage.search import Redactions, SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
 
 
 class SqlTransaction:
-    def __init__(self, db: Db, procedure: Procedure, pinned: ProcedureCache) -> None:
+    def __init__(
+        self, db: Db, procedure: Procedure, pinned: ProcedureCache, redactions: Redactions | None = None
+    ) -> None:
         self.db = db
-        self.cases = SqlCaseRepository(db, procedure, pinned)
+        self._redactions: Redactions = {} if redactions is None else redactions
+        self.cases = SqlCaseRepository(db, procedure, pinned, lambda: self.search)
         self.procedures = SqlProcedureStore(db, pinned)
-        self.audit = SqlAuditLog(db)
+        self.audit = SqlAuditLog(db, self)
         self.members = SqlMemberStore(db)
         self.users = SqlUserStore(db)
 
@@ -82,6 +86,18 @@ class SqlTransaction:
         return SqlImportStore(self.db)
 
     @cached_property
+    def search(self) -> SqlSearchIndex:
+        from storage.search import SqlSearchIndex
+
+        return SqlSearchIndex(self.db, self._redactions)
+
+    def entry_added(
+        self, case_ref: str | None, kind: str, reason: str | None, data: Mapping[str, Any]
+    ) -> None:
+        """The audit log tells the search index of each entry (storage.audit.Appended)."""
+        self.search.entry_added(case_ref, kind, reason, data)
+
+    @cached_property
     def issues(self) -> SqlIssueStore:
         from storage.issues import SqlIssueStore
 
@@ -101,6 +117,7 @@ class SqlUnitOfWork:
         self.source = source
         self._procedure = procedure
         self._pinned = ProcedureCache([procedure])
+        self._redactions: Redactions = {}  # the search index's, by confidential set (storage/search.py)
         self._sqlite = source.sqlite
         # SQLite takes one writer at a time: writers queue on this lock (threads and
         # processes alike) instead of sleeping in SQLite's busy handler.
@@ -128,7 +145,7 @@ class SqlUnitOfWork:
         with (
             self._translate(),
             self._transaction("BEGIN", snapshot=True) as db,
-            self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx,
+            self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned, self._redactions)) as tx,
         ):
             yield tx
 
@@ -143,7 +160,9 @@ class SqlUnitOfWork:
         ):
             if not self._sqlite:
                 db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
-            with self._joined_by_reads(SqlTransaction(db, self._procedure, self._pinned)) as tx:
+            with self._joined_by_reads(
+                SqlTransaction(db, self._procedure, self._pinned, self._redactions)
+            ) as tx:
                 yield tx
 
     @contextmanager

@@ -61,6 +61,15 @@ class ProcedureVersionRow(SQLModel, table=True):
 
 class PartyRow(SQLModel, table=True):
     __tablename__ = "parties"
+    __table_args__ = (
+        # Redaction and the search index read every confidential submitter (0016_case_search).
+        Index(
+            "ix_parties_confidential",
+            "case_id",
+            sqlite_where=text("confidential"),
+            postgresql_where=text("confidential"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -83,6 +92,15 @@ class DeadlineRow(SQLModel, table=True):
             sqlite_where=text("met_at IS NULL"),
             postgresql_where=text("met_at IS NULL"),
         ),
+        # A case's earliest open deadline, read from the index alone: the dashboard's order
+        # and the "overdue" filter over many cases (0016_case_search).
+        Index(
+            "ix_deadlines_open_case",
+            "case_id",
+            "due_on",
+            sqlite_where=text("met_at IS NULL"),
+            postgresql_where=text("met_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -101,6 +119,16 @@ class DeadlineRow(SQLModel, table=True):
 
 class AuditRow(SQLModel, table=True):
     __tablename__ = "audit_log"
+    __table_args__ = (
+        # "My cases" of a user who leads none: the cases they made a step on (0016_case_search).
+        Index(
+            "ix_audit_log_actor_case",
+            "actor",
+            "case_ref",
+            sqlite_where=text("case_ref IS NOT NULL"),
+            postgresql_where=text("case_ref IS NOT NULL"),
+        ),
+    )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     case_ref: str | None = Field(default=None, index=True)
@@ -367,6 +395,21 @@ class CaseIssueRow(SQLModel, table=True):
     decided_precision: str = "day"  # or "month" (migration 0015_issue_precision): "2007-09"
     outcome_precision: str = "day"
     created_at: datetime
+
+
+class CaseSearchRow(SQLModel, table=True):
+    """A case's search terms (migration 0016_case_search; storage/search.py): each column a
+    sorted, space-separated set of folded words (states/search.py). SQLite indexes them in the
+    FTS5 table `case_search_fts`, PostgreSQL in GIN expression indexes; both made by the
+    migration, outside this metadata."""
+
+    __tablename__ = "case_search"
+
+    case_id: int = Field(primary_key=True, foreign_key="cases.id", sa_column_kwargs={"autoincrement": False})
+    head: str = Field(sa_column=Column(Text, nullable=False))  # reference, title, parties
+    body: str = Field(sa_column=Column(Text, nullable=False))  # the steps' reasons and notes
+    head_secret: str = Field(sa_column=Column(Text, nullable=False))  # confidential names
+    body_secret: str = Field(sa_column=Column(Text, nullable=False))  # ... in the steps' text
 
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------

@@ -179,6 +179,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "ReportPeriod",
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
+        "FindCases",  # the cases page and GET /api/cases/search
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -203,6 +204,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "RotationReport",
         "CalendarView",
         "CalendarFeed",
+        "CaseHits",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

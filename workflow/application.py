@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     from states.checkpoints import Checkpoint
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
+    from states.permissions import Action
     from states.procedure import Procedure
     from states.signatures import Signer
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
+    from workflow.commands import FindCases
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
@@ -431,6 +433,19 @@ class CaseUseCases(_Group):
             notices=app.notices,
         )
 
+    def may_change_lead(self, *, user: User, action: Action) -> None:
+        """Refuse (PermissionDeniedError) unless `user` may reassign or recuse (`action`): handlers,
+        and the member user of the NCP's chair (`rotation.may_change_lead`)."""
+        from workflow import rotation
+
+        rotation.check_lead_change(uow=self._app.uow, user=user, action=action)
+
+    def lead_changes(self, *, user: User) -> frozenset[Action]:
+        """Which of reassign and recuse `user` may do on a case (`rotation.may_change_lead`)."""
+        from workflow import rotation
+
+        return rotation.lead_changes(uow=self._app.uow, user=user)
+
     def recuse(self, *, reference: str, member: str, actor: str, reason: str) -> Case:
         from workflow import rotation
 
@@ -627,6 +642,26 @@ class CaseUseCases(_Group):
             states=self._app.policy.procedure.states,
             language=language,
         )
+
+    def find(self, *, viewer: User, find: FindCases, language: str = "en") -> read_models.CaseHits:
+        """A page of the cases `find` asks for (words and filters), as `viewer` may see them
+        (pseudonyms in `language`)."""
+        from workflow import views
+
+        return views.find_cases(
+            uow=self._app.uow,
+            today=self._app.today(),
+            viewer=viewer,
+            find=find,
+            procedure=self._app.policy.procedure,
+            language=language,
+        )
+
+    def lead_choices(self) -> builtins.list[tuple[str, str]]:
+        """The members a case may be filtered by as lead: (id, name)."""
+        from workflow import views
+
+        return views.lead_choices(uow=self._app.uow)
 
     def triggers(
         self, *, case: Case, language: str | None = None

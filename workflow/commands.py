@@ -714,6 +714,51 @@ class ConcludeIssue(Command):
     reason: OptionalText | None = None
 
 
+YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
+Year = Annotated[int, PlainValidator(_whole(YEAR_LOW, YEAR_HIGH)), _range(YEAR_LOW, YEAR_HIGH)]
+PAGE_MAX = 100_000
+PageNumber = Annotated[int, PlainValidator(_whole(1, PAGE_MAX)), _range(1, PAGE_MAX)]
+PER_PAGE_MAX = 500
+PerPage = Annotated[int, PlainValidator(_whole(1, PER_PAGE_MAX)), _range(1, PER_PAGE_MAX)]
+QueryText = Annotated[str, Field(max_length=limits.SEARCH_MAX), AfterValidator(_no_nul)]
+ORDERS = ("relevance", "due", "received")
+
+
+class FindCases(Command):
+    """`GET /api/cases/search`, the cases page (`/cases?q=...`): cases found by words and
+    filters, a page at a time. Every filter is optional; the stage and the lead are checked
+    against the procedure's states and the members by the use case. Other query parameters
+    (the pages' `lang`) are left alone, as on every other GET."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    q: QueryText = Field(
+        default="",
+        description="Words to find in the reference, title, parties and the steps' reasons; "
+        "each a prefix, all must match.",
+    )
+    state: Annotated[str, Field(max_length=64)] | None = Field(default=None, description="Only this stage.")
+    lead: Annotated[str, Field(max_length=limits.WORD_MAX)] | None = Field(
+        default=None, description="Only cases this member (an id) leads."
+    )
+    overdue: bool = Field(default=False, description="Only cases with an overdue deadline.")
+    paused: bool | None = Field(default=None, description="Only paused cases (true) or running ones (false).")
+    closed: bool | None = Field(default=None, description="Only closed cases (true) or open ones (false).")
+    year: Year | None = Field(default=None, description="Only cases received in this year.")
+    theme: Chapter | None = Field(default=None, description="Only cases raising this Guidelines chapter.")
+    mine: bool = Field(
+        default=False,
+        description="Only my cases: those a member leads; for other users, the cases they made a step on.",
+    )
+    order: Annotated[str, *_one_of(N_("order"), ORDERS)] | None = Field(
+        default=None,
+        description="relevance (the default with words), received (newest first: the default "
+        "without), or due (the earliest open deadline first).",
+    )
+    page: PageNumber = Field(default=1, description="Which page: 1 is the first.")
+    per_page: PerPage = Field(default=50, description="Cases on a page.")
+
+
 # ---- building a command, and wording a refusal ---------------------------------------------------
 
 C = TypeVar("C", bound=Command)

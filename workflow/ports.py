@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.issues import Issue
     from states.records import AuditRecord
+    from states.search import Filters
 
 
 class Clock(Protocol):
@@ -46,6 +47,9 @@ class CaseRepository(Protocol):
         open_only: bool = False,
         limit: int,
         offset: int = 0,
+    ) -> tuple[int, list[Case]]: ...
+    def find(
+        self, filters: Filters, *, order: str, limit: int, offset: int = 0
     ) -> tuple[int, list[Case]]: ...
     def list(self, *, state: str | None = None, overdue_on: date | None = None) -> list[Case]: ...
     def next_reference(self, *, prefix: str, year: int) -> str: ...
@@ -266,6 +270,15 @@ class Transaction(Protocol):
     def issues(self) -> IssueStore: ...
     @property
     def feeds(self) -> FeedStore: ...
+    @property
+    def search(self) -> SearchIndex: ...
+
+
+class SearchIndex(Protocol):
+    """The search index of cases (storage/search.py): kept in step by the case repository and
+    the audit log themselves; `rebuild` writes it again from the stored cases and log."""
+
+    def rebuild(self, case_ids: Iterable[int] | None = None) -> int: ...
 
 
 class Channel(Protocol):

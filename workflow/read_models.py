@@ -275,6 +275,49 @@ class CasePage(ReadModel):
     items: list[Case] = Field(description="The cases of this page.")
 
 
+class NextDue(ReadModel):
+    """A case's open deadline due first, as a list shows it (its explanation is the case's)."""
+
+    name: str = Field(description="Which deadline (a name from the case's procedure).")
+    due: date = Field(description="The day it falls due (NCP local).")
+    status: DeadlineStatus = Field(description="open, overdue or paused as of today.")
+    days_left: int = Field(description="Days from today to the due date; negative: overdue.")
+
+
+class CaseHit(ReadModel):
+    """One case in a list of cases found: what a row of the cases page shows."""
+
+    reference: str = Field(description="The case reference, e.g. NCP-2025-003.")
+    title: str = Field(description="A short title.")
+    state: str = Field(description="The stage the case is in (a state of its procedure).")
+    closed: bool = Field(description="Whether the case is in a state that ends it.")
+    paused: bool = Field(description="Whether the case's clock stands still now.")
+    lead_member: str | None = Field(description="The id of the member leading the case.")
+    lead_name: str | None = Field(description="That member's name.")
+    received: ReportDay = Field(description="The day it was received (or only its month).")
+    last_step_at: Instant = Field(description="When its latest step took effect (ISO 8601 with offset).")
+    parties: list[Party] = Field(
+        description="Submitters and enterprises (pseudonyms where the reader may not see them)."
+    )
+    themes: list[str] = Field(description="Chapters of the Guidelines the submission raises.")
+    next_due: NextDue | None = Field(description="Its open deadline due first; null when none is open.")
+
+
+class CaseHits(ReadModel):
+    """A page of the cases a query and filters find (`GET /api/cases/search`, the cases page)."""
+
+    query: str = Field(description="The words searched for, as given (trimmed); empty: none.")
+    order: Literal["relevance", "due", "received"] = Field(
+        description="relevance: the case whose reference is the query first, then those found by "
+        "reference, title or parties, then by the steps' text, each latest step first; due: the "
+        "earliest open deadline first; received: newest first."
+    )
+    total: int = Field(description="How many cases match, on every page.")
+    page: int = Field(description="This page's number, 1 the first.")
+    per_page: int = Field(description="At most this many cases on a page.")
+    items: list[CaseHit] = Field(description="The cases of this page.")
+
+
 class TriggerOption(ReadModel):
     """A trigger of the lifecycle and whether it may fire on the case now."""
 

@@ -19,8 +19,9 @@ from states.case import Case, Policy, require_actor, require_text
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
 from states.messages import N_, Translator
-from states.permissions import Action
+from states.permissions import Action, PermissionDeniedError, allows
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
+from states.users import User
 from translations import translator
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
@@ -184,6 +185,58 @@ def _member(members: Sequence[Member], member_id: str) -> Member:
     return found
 
 
+# -- who may change a case's lead -------------------------------------------------------------
+
+
+def may_change_lead(user: User, members: Iterable[Member], action: Action) -> None:
+    """Whether `user` may reassign a case or recuse its lead (`action`: REASSIGN_CASE or
+    RECUSE_MEMBER), as the permission table says: a role holding `action` (handlers) may; a role
+    holding CHANGE_LEAD_AS_CHAIR (members) only when its user is linked to the NCP's chair, an
+    active `[[members]]` entry with `role = "chair"`. Else PermissionDeniedError naming the
+    action (the web answers 403, the command line exits 1)."""
+    if allows(user.role, action):
+        return
+    if not allows(user.role, Action.CHANGE_LEAD_AS_CHAIR):
+        raise PermissionDeniedError(user.role, action)
+    chairs = [m.id for m in members if m.active and m.role is Role.CHAIR]
+    if user.member_id is None or user.member_id not in chairs:
+        raise PermissionDeniedError(
+            user.role,
+            action,
+            f"member {user.member_id or '(none)'} is not the NCP's chair "
+            f"(chair: {', '.join(chairs) or 'nobody'}); only the chair or a handler may {action.value}",
+        )
+
+
+def _authorise_lead_change(tx: Transaction, actor: str, members: Iterable[Member], action: Action) -> None:
+    """`may_change_lead` for an actor who is a user (signed in, or named by `--actor`); an
+    operator who is no user (`cli`) has no role to ask about, as with `users.authorise`."""
+    user = tx.users.get(actor)
+    if user is not None:
+        may_change_lead(user, members, action)
+
+
+def check_lead_change(*, uow: UnitOfWork, user: User, action: Action) -> None:
+    """`may_change_lead` with the members as they stand (one read)."""
+    with uow.read() as tx:
+        may_change_lead(user, tx.members.all(), action)
+
+
+def lead_changes(*, uow: UnitOfWork, user: User) -> frozenset[Action]:
+    """Which of REASSIGN_CASE and RECUSE_MEMBER `user` may do (`may_change_lead`): the case
+    page's forms."""
+    with uow.read() as tx:
+        members = tx.members.all()
+    allowed = set()
+    for action in (Action.REASSIGN_CASE, Action.RECUSE_MEMBER):
+        try:
+            may_change_lead(user, members, action)
+        except PermissionDeniedError:
+            continue
+        allowed.add(action)
+    return frozenset(allowed)
+
+
 # -- deciding ---------------------------------------------------------------------------------
 
 
@@ -293,12 +346,14 @@ def reassign(
     override: bool = False,
     notices: Notices | None = None,
 ) -> Case:
-    """Give the case to member `to`; refused for a member who may not lead it unless overridden."""
+    """Give the case to member `to`; refused for a member who may not lead it unless overridden,
+    and for an actor who may not reassign (`may_change_lead`)."""
     require_actor(actor)
     require_text(reason, REASON)
     now = clock.now()
     with uow.write() as tx:
         members = tx.members.all()
+        _authorise_lead_change(tx, actor, members, Action.REASSIGN_CASE)
         target = _member(members, to)
         case = _open_case_for_change(tx, reference)
         if case.lead_member == to:
@@ -380,12 +435,14 @@ def recuse(
     reason: str,
     notices: Notices | None = None,
 ) -> Case:
-    """The lead steps aside; the rule picks the next eligible member (never them again)."""
+    """The lead steps aside; the rule picks the next eligible member (never them again). Refused
+    for an actor who may not recuse (`may_change_lead`)."""
     require_actor(actor)
     require_text(reason, REASON)
     now = clock.now()
     with uow.write() as tx:
         members = tx.members.all()
+        _authorise_lead_change(tx, actor, members, Action.RECUSE_MEMBER)
         _member(members, member)
         case = _open_case_for_change(tx, reference)
         if case.lead_member != member:

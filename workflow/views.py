@@ -6,22 +6,25 @@ confidential submitters' names and organisation numbers become pseudonyms wherev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from states import search as search_rules
 from states.case import Case, Policy
 from states.chain import AuditEntry
 from states.errors import Input
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
-from states.permissions import Action, PermissionDeniedError, allows
+from states.permissions import Action, PermissionDeniedError, allows, may_see_identities
+from states.precision import shown
+from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
 from states.users import User
-from workflow import cases, inputs, queries, read_models, rotation_views
+from workflow import cases, commands, inputs, queries, read_models, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, UnitOfWork
@@ -34,14 +37,22 @@ class ForbiddenError(PermissionDeniedError):
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def redacted(model: Model, redaction: Redaction, reference: str | None = None) -> Model:
-    """The model with its free text redacted (identifiers kept); itself when nothing is hidden.
+def redacted(
+    model: Model, redaction: Redaction, reference: str | None = None, keep: frozenset[str] = frozenset()
+) -> Model:
+    """The model with its free text redacted (identifiers, and the top-level keys in `keep`,
+    kept); itself when nothing is hidden.
 
     Redaction works on the JSON spelling, which the model reads back."""
     if redaction is NOTHING:
         return model
-    data = redaction.value(read_models.json_of(model), reference, keep=redactions.IDENTIFIERS)
+    data = redaction.value(read_models.json_of(model), reference, keep=redactions.IDENTIFIERS | keep)
     return type(model).model_validate(data)
+
+
+# A hit's keys that hold no free text (flags, ids, dates, a deadline's name and day): the title,
+# the parties and the lead's name are redacted, as everywhere.
+_HIT_FIELDS = frozenset({"closed", "paused", "lead_member", "received", "last_step_at", "themes", "next_due"})
 
 
 def case_view(
@@ -128,6 +139,99 @@ def case_page(
             )
             for c in cases
         ],
+    )
+
+
+def find_cases(
+    *,
+    uow: UnitOfWork,
+    today: date,
+    viewer: User,
+    find: commands.FindCases,
+    procedure: Procedure,
+    language: str = "en",
+) -> read_models.CaseHits:
+    """The page of cases `find` asks for, as `viewer` may see them: searched, filtered, counted,
+    ordered and paged in the database (storage/search.py), then only that page's cases read.
+
+    A reader who may not see identities finds nothing through a confidential submitter's name
+    or number, and sees pseudonyms in the hits. "My cases" (`mine`): a user linked to a member,
+    the cases that member leads (every active member without a conflict sits on a case's panel,
+    so the panel would be nearly every case); any other user, the cases they made a step on.
+    A stage the procedure does not have, or a lead no member is, is refused naming the filter.
+    """
+    query = search_rules.parse_query(find.q)
+    order = find.order or ("relevance" if not query.empty else "received")
+    mine_led = viewer.member_id if find.mine and viewer.member_id else None
+    with uow.read() as tx:
+        members = tx.members.all()
+        if find.state is not None:
+            inputs.one_of(procedure.states, find.state, N_("stage"), "state")
+        if find.lead is not None:
+            inputs.one_of([m.id for m in members], find.lead, N_("member"), "lead")
+        filters = search_rules.Filters(
+            query=query,
+            identities=may_see_identities(viewer.role),
+            state=find.state,
+            lead=find.lead,
+            overdue_on=today if find.overdue else None,
+            paused=find.paused,
+            closed=find.closed,
+            received_from=date(find.year, 1, 1) if find.year else None,
+            received_before=date(find.year + 1, 1, 1) if find.year else None,
+            theme=find.theme,
+            led_by=mine_led,
+            acted_by=viewer.name if find.mine and mine_led is None else None,
+        )
+        total, found = tx.cases.find(
+            filters, order=order, limit=find.per_page, offset=(find.page - 1) * find.per_page
+        )
+        redaction = redactions.for_viewer(tx, viewer, language)  # pseudonyms in the page's words
+    names = {m.id: m.name for m in members}
+    return read_models.CaseHits(
+        query=query.text,
+        order=order,  # type: ignore[arg-type]  # one of commands.ORDERS
+        total=total,
+        page=find.page,
+        per_page=find.per_page,
+        items=[redacted(_hit(case, names, today), redaction, case.reference, _HIT_FIELDS) for case in found],
+    )
+
+
+def lead_choices(*, uow: UnitOfWork) -> list[tuple[str, str]]:
+    """Every member who may lead or has led a case, as (id, name), in config order: the lead
+    filter's choices."""
+    with uow.read() as tx:
+        return [(m.id, m.name) for m in tx.members.all()]
+
+
+def _hit(case: Case, names: Mapping[str, str], today: date) -> read_models.CaseHit:
+    upcoming = queries.next_due(case)
+    return read_models.CaseHit(
+        reference=case.reference,
+        title=case.title,
+        state=case.state,
+        closed=case.is_terminal,
+        paused=case.paused,
+        lead_member=case.lead_member,
+        lead_name=names.get(case.lead_member or ""),
+        received=shown(case.received_on, case.received_precision),
+        last_step_at=case.last_event_at.isoformat(),
+        parties=[
+            read_models.Party(role=p.role, name=p.name, type=p.type, confidential=p.confidential)
+            for p in case.parties
+        ],
+        themes=list(case.details.themes),
+        next_due=(
+            read_models.NextDue(
+                name=upcoming.name,
+                due=upcoming.due,
+                status=upcoming.status(today),
+                days_left=(upcoming.due - today).days,
+            )
+            if upcoming
+            else None
+        ),
     )
 
 

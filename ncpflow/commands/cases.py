@@ -369,7 +369,13 @@ def case_reassign(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument()],
     to: Annotated[str, typer.Option("--to", help="Member id of the new lead.")],
-    actor: Annotated[str, typer.Option("--actor", help="Who decides.")],
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--actor",
+            help="Who decides; a user must be a handler or the member user of the NCP's chair.",
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
     override: Annotated[
         bool,
@@ -391,7 +397,13 @@ def case_recuse(
     ctx: typer.Context,
     reference: Annotated[str, typer.Argument()],
     member: Annotated[str, typer.Option("--member", help="The lead who steps aside.")],
-    actor: Annotated[str, typer.Option("--actor", help="Who records it.")],
+    actor: Annotated[
+        str,
+        typer.Option(
+            "--actor",
+            help="Who records it; a user must be a handler or the member user of the NCP's chair.",
+        ),
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit log).")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:

@@ -37,6 +37,7 @@ from workflow.commands import (
     DecideIssue,
     EditCase,
     ExtendDeadline,
+    FindCases,
     MakeCalendarFeed,
     MigrateCase,
     OpenCase,
@@ -97,8 +98,10 @@ Pauses = Annotated[User, _may(Action.PAUSE_CASE)]
 Resumes = Annotated[User, _may(Action.RESUME_CASE)]
 Extends = Annotated[User, _may(Action.EXTEND_DEADLINE)]
 RecordsFacts = Annotated[User, _may(Action.RECORD_FACT)]
-Reassigns = Annotated[User, _may(Action.REASSIGN_CASE)]
-Recuses = Annotated[User, _may(Action.RECUSE_MEMBER)]
+# Reassigning and recusing: handlers, and the member user of the NCP's chair; the use case
+# refuses other members (workflow.rotation.may_change_lead).
+Reassigns = Annotated[User, _may(Action.REASSIGN_CASE, Action.CHANGE_LEAD_AS_CHAIR)]
+Recuses = Annotated[User, _may(Action.RECUSE_MEMBER, Action.CHANGE_LEAD_AS_CHAIR)]
 ManagesUsers = Annotated[User, _may(Action.MANAGE_USERS)]
 Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
@@ -165,6 +168,19 @@ def list_cases(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> read_models.CasePage:
     return app.cases.page(viewer=user, state=state, lead=lead, overdue=overdue, limit=limit, offset=offset)
+
+
+@router.get(
+    "/cases/search",
+    summary="Find cases by words and filters, a page at a time (the cases page's model)",
+    response_model=read_models.CaseHits,
+)
+def find_cases(user: ReadsCases, app: App, find: Annotated[FindCases, Query()]) -> read_models.CaseHits:
+    """Words match the reference, title, parties (names, organisation numbers) and the steps'
+    reasons, each word a prefix, folded alike on SQLite and PostgreSQL (Nestlé = nestle; æ, ø,
+    å as typed, or spelled ae, o/oe, a/aa); a reader who may not see identities finds nothing
+    through a confidential submitter and sees pseudonyms."""
+    return app.cases.find(viewer=user, find=find)
 
 
 IMPORT_BYTES_MAX = 32 * 1024 * 1024  # workflow.imports.BYTES_MAX, the command line's bound
@@ -303,7 +319,7 @@ STEPS = (
         "reassign",
         "POST",
         "/reassign",
-        "Give the case to another lead member",
+        "Give the case to another lead member (handlers, and the member user of the NCP's chair)",
         ReassignLead,
         Reassigns,
         _as_actor("reassign"),
@@ -312,7 +328,8 @@ STEPS = (
         "recuse",
         "POST",
         "/recuse",
-        "The lead steps aside; the rotation picks the next eligible member",
+        "The lead steps aside; the rotation picks the next eligible member (handlers, and the "
+        "member user of the NCP's chair)",
         RecuseLead,
         Recuses,
         _as_actor("recuse"),

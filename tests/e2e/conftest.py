@@ -55,6 +55,20 @@ class Site:
     def csrf(self, path: str) -> str:
         return csrf_of(self.client.get(path).text)
 
+    def sign_in_as(self, name: str, role: str, member: str | None = None) -> None:
+        """A new user with `role` (linked to `member`), signed in instead of the handler."""
+        users.add_user(
+            uow=self.services.uow,
+            clock=self.services.clock,
+            name=name,
+            role=role,
+            member_id=member,
+            actor="test",
+            password=PASSWORD,
+        )
+        self.client.cookies.clear()
+        assert sign_in(self.client, name, PASSWORD).status_code == 303
+
 
 @pytest.fixture
 def site(sqlite_url: str) -> Iterator[Site]:

@@ -19,6 +19,8 @@ from fastapi.routing import APIRoute, iter_route_contexts
 # More than one view of a page: its path → the query strings to visit besides the bare path.
 VARIANTS: dict[str, tuple[str, ...]] = {
     "/audit": ("?kind=transitioned",),
+    "/": ("?mine=1",),
+    "/cases": ("?q=fjord&closed=0",),
     # The site's case is received 31 Jan 2025: its acknowledgement falls due in these.
     "/calendar": ("?month=2025-02", "?week=2025-W07"),
 }

@@ -13,7 +13,7 @@ import pytest
 from ncpflow.web import i18n
 from tests.e2e.conftest import PASSWORD, Site
 from tests.helpers import sign_in
-from workflow import users
+from workflow import feeds, users
 from workflow.audit import audit_entries
 
 
@@ -232,6 +232,36 @@ def test_the_second_factor_is_removed_after_a_confirmation(admin: Site) -> None:
     assert answer.status_code == 303
     assert "Second factor of hanna removed" in text(admin.client.get("/admin/users/hanna"))
     assert [e.actor for e in entries(admin, "totp_removed")] == ["ada"]
+
+
+def test_the_calendar_url_is_shown_as_listed_and_revoked_after_a_confirmation(admin: Site) -> None:
+    """The user page says when the URL was made, its language and cases, never its token or
+    hash; "revoke" asks first, then the URL answers 404, the page says so, and the entry is
+    `calendar_feed_revoked` with the admin as actor; once more, 422 saying there is none."""
+    assert "No calendar URL." in text(admin.client.get("/admin/users/hanna"))
+    assert 'href="/admin/users/hanna/calendar/revoke"' not in admin.client.get("/admin/users/hanna").text
+    made = feeds.make_feed(
+        uow=admin.services.uow, clock=admin.services.clock, name="hanna", actor="hanna", language="nb"
+    )
+    assert admin.client.get(f"/calendar/feed/{made.token}.ics").status_code == 200
+    page = text(admin.client.get("/admin/users/hanna"))
+    assert made.listed.id in page and 'lang="nb">Norsk (bokmål)' in page
+    assert "all cases they may read" in page
+    assert made.token not in page and users.token_hash(made.token) not in page
+    assert "Kalenderadresse" in text(admin.client.get("/admin/users/hanna?lang=nb"))
+    confirm = admin.client.get("/admin/users/hanna/calendar/revoke")
+    assert confirm.status_code == 200 and "Revoke the calendar URL of hanna?" in text(confirm)
+    assert 'action="/admin/users/hanna/calendar/revoke"' in confirm.text
+    assert entries(admin, "calendar_feed_revoked") == []  # asking wrote nothing
+    answer = post(admin, "/admin/users/hanna/calendar/revoke", page="/admin/users/hanna/calendar/revoke")
+    assert answer.status_code == 303 and answer.headers["location"] == "/admin/users/hanna"
+    after = text(admin.client.get("/admin/users/hanna"))
+    assert "Calendar URL of hanna revoked; it no longer works" in after and "No calendar URL." in after
+    assert admin.client.get(f"/calendar/feed/{made.token}.ics").status_code == 404
+    (revoked,) = entries(admin, "calendar_feed_revoked")
+    assert revoked.actor == "ada" and revoked.data == {"user": "hanna", "feed": made.listed.id}
+    again = post(admin, "/admin/users/hanna/calendar/revoke")
+    assert again.status_code == 422 and "has no calendar URL to revoke" in text(again)
 
 
 def test_an_unknown_user_is_a_404_page_and_a_stale_form_is_refused(admin: Site) -> None:

@@ -202,6 +202,36 @@ def test_member_advances_only_the_cases_it_leads(api: Api) -> None:
     )
 
 
+def test_the_chairs_member_user_reassigns_and_recuses_and_other_members_may_not(api: Api) -> None:
+    """The member user linked to the chair changes the lead of a case it does not lead; another
+    member gets 403 naming the action, and nothing changes."""
+    handler = api.user("hanna", "handler")
+    chair = api.user("clara", "member", "chair")
+    outsider = api.user("bo", "member", "member-d")
+    ref = api.open(handler)["reference"]
+    post = api.client.post
+    moved = post(f"/api/cases/{ref}/reassign", headers=handler, json={"to": "member-b", "reason": "r"})
+    assert moved.json()["lead_member"] == "member-b"  # the chair no longer leads it
+    for step, body in [
+        ("reassign", {"to": "member-c", "reason": "not mine"}),
+        ("recuse", {"member": "member-b", "reason": "not mine"}),
+    ]:
+        detail = _error(post(f"/api/cases/{ref}/{step}", headers=outsider, json=body), 403, "forbidden")
+        assert detail.startswith(f"role 'member' may not {step}") and "not the NCP's chair" in detail
+    assert api.client.get(f"/api/cases/{ref}", headers=handler).json()["version"] == moved.json()["version"]
+    reassigned = post(
+        f"/api/cases/{ref}/reassign", headers=chair, json={"to": "member-c", "reason": "workload"}
+    )
+    assert reassigned.status_code == 200 and reassigned.json()["lead_member"] == "member-c"
+    recused = post(f"/api/cases/{ref}/recuse", headers=chair, json={"member": "member-c", "reason": "ties"})
+    assert recused.status_code == 200 and recused.json()["lead_member"] not in (None, "member-c")
+    entries = api.client.get(f"/api/cases/{ref}/audit", headers=handler).json()["items"]
+    assert [(e["kind"], e["actor"]) for e in entries[-2:]] == [
+        ("lead_reassigned", "clara"),
+        ("lead_recused", "clara"),
+    ]
+
+
 def test_404_unknown_case(api: Api) -> None:
     handler = api.user("hanna", "handler")
     for response in (

@@ -160,6 +160,8 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
                 member_id=lead if role == "member" else None,
                 password=PASSWORD,
             )
+        # ada's page (the admin user page's sample) shows a calendar URL as listed.
+        services.calendar.make_feed(name="ada", actor="ada", language="nb")
         # The pages with a sample for each path parameter (the rich case stands for a case),
         # the other cases' own pages, and the error pages.
         samples = {"ref": refs["rich"]}

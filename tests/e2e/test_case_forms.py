@@ -372,6 +372,37 @@ def test_a_reassignment_refused_keeps_its_input(site: Site) -> None:
     assert value_of(answer.text, "reassign", "reason") == "Samme igjen"
 
 
+def test_the_chair_reassigns_and_recuses_a_case_another_member_leads(site: Site) -> None:
+    """The member user linked to the chair gets the reassign and recuse forms (not advance: it
+    does not lead the case) and uses them, asked first; another member gets neither form, and a
+    valid reassignment from them is refused with 403 naming the action, nothing written."""
+    site.services.cases.reassign(reference=site.ref, to="member-d", actor="t", reason="r")
+    site.sign_in("lead")  # linked to the chair
+    page = site.page("en")
+    assert forms(page, site.ref) == {"reassign", "recuse"}
+    assert "as the chair you can give it to another lead" in page
+    assert "som leder kan du gi saken til en annen saksansvarlig" in site.page("nb")
+    status, page = site.post("reassign", to="member-c", reason="Workload")
+    assert status == 200 and f"You are about to make member-c the lead of {site.ref}:" in page
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    done = site.client.post(f"/cases/{site.ref}/reassign", data={**hidden, "confirm": "yes"})
+    assert "member-c now leads the case." in done.text and site.case().lead_member == "member-c"
+    status, page = site.post("recuse", member="member-c", reason="Former employer")
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+    done = site.client.post(f"/cases/{site.ref}/recuse", data={**hidden, "confirm": "yes"})
+    assert "member-c stepped aside" in done.text and site.case().lead_member not in (None, "member-c")
+    site.sign_in("other")
+    page = site.page()
+    assert forms(page, site.ref) == set()
+    before = dump(site.url)
+    answer = site.client.post(
+        f"/cases/{site.ref}/reassign?lang=en",
+        data={"to": "member-d", "reason": "Mine now", "confirm": "yes", "csrf_token": csrf_of(page)},
+    )
+    assert answer.status_code == 403 and "reassign cases" in answer.text and "chair" in answer.text
+    assert dump(site.url) == before
+
+
 # ---- who gets which form ------------------------------------------------------------------------
 
 STEPS = ("advance", "pause", "extend", "edit", "record", "reassign", "recuse")
@@ -382,13 +413,14 @@ def forms(page: str, ref: str) -> set[str]:
 
 
 def test_each_role_gets_the_forms_the_permission_table_allows(site: Site) -> None:
-    """Handlers every form; the lead member only advance; another member and auditors none, and
-    their posts are refused with 403."""
+    """Handlers every form; the lead member advance, and, being the chair, reassign and recuse;
+    another member and auditors none, and their posts are refused with 403."""
     site.advance("begin_assessment")
     site.advance("accept")
     assert forms(site.page(), site.ref) == set(STEPS)
     site.sign_in("lead")
-    assert forms(site.page(), site.ref) == {"advance"}
+    assert site.case().lead_member == "chair"  # the rotation's first lead
+    assert forms(site.page(), site.ref) == {"advance", "reassign", "recuse"}
     for name in ("other", "aud"):
         site.sign_in(name)
         page = site.page()

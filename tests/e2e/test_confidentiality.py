@@ -447,6 +447,13 @@ def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
         "/reports/timelines.csv?year=2025",
         "/calendar?month=2025-09",
         "/calendar?week=2025-W36",
+        # searching by the name (its words' beginnings: the page shows the words typed again),
+        # and the lists of every case (issue 13)
+        "/cases?q=Kari+Nordm",
+        "/cases?q=fjordv&closed=0",
+        "/api/cases/search?q=kari+nordm+fjordv",
+        "/api/cases/search?per_page=500",
+        "/?mine=1",
     ]
     paths: list[tuple[str, str]] = []
     for template in templates:

@@ -12,9 +12,8 @@ from fastapi import APIRouter
 
 from ncpflow.web.pages import router as pages_router
 from states.errors import TransitionNotAllowedError
-from tests.e2e.conftest import PASSWORD, Site
-from tests.helpers import csrf_of, sign_in
-from workflow import users
+from tests.e2e.conftest import Site
+from tests.helpers import csrf_of
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -25,20 +24,6 @@ def _links(page: str) -> dict[str, str]:
         code: html.unescape(href)
         for href, code in re.findall(r'<a href="([^"]*)" hreflang="(\w+)" lang="\w+">', page)
     }
-
-
-def _as(site: Site, name: str, role: str, member: str | None = None) -> None:
-    users.add_user(
-        uow=site.services.uow,
-        clock=site.services.clock,
-        name=name,
-        role=role,
-        member_id=member,
-        actor="test",
-        password=PASSWORD,
-    )
-    site.client.cookies.clear()
-    assert sign_in(site.client, name, PASSWORD).status_code == 303
 
 
 @pytest.mark.parametrize(
@@ -85,7 +70,7 @@ def test_an_unknown_case_is_named_on_its_404_page(site: Site, lang: str, title: 
 
 def _advance_as_auditor(site: Site, query: str, headers: dict[str, str]) -> httpx.Response:
     """An auditor sends the case's advance form (with a valid token)."""
-    _as(site, "aud", "auditor")
+    site.sign_in_as("aud", "auditor")
     token = csrf_of(site.client.get(f"/cases/{site.reference}{query}").text)
     return site.client.post(
         f"/cases/{site.reference}/advance",

@@ -118,12 +118,19 @@ NAMES = {Role.HANDLER: "hanna", Role.MEMBER: "mari", Role.AUDITOR: "aud", Role.A
 
 @pytest.fixture
 def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
-    """A case led by the member user `mari`, and a user with a token and password per role."""
+    """A case led by the member user `mari`, and a user with a token and password per role; and
+    `bo`, a member user who neither leads the case nor is the chair."""
     settings = load_settings(ROOT / "config.toml", database_url=sqlite_url)
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
     ref = open_one(services, received=date(2025, 5, 30))
     lead = queries.get_case(uow=services.uow, reference=ref).lead_member
+    # The rotation's first lead is config.toml's first member, the chair: so `mari` holds the
+    # member role's every action (advance the case it leads; reassign and recuse as the chair,
+    # CHANGE_LEAD_AS_CHAIR) and the walk's "allowed" holds for her on every route the table
+    # gives the role. Other members are refused reassign and recuse
+    # (test_a_member_who_is_not_the_chair_may_not_reassign_or_recuse).
+    assert lead == "chair"
     tokens = {}
     for role, name in NAMES.items():
         tokens[name] = users.add_user(
@@ -135,6 +142,15 @@ def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
             member_id=lead if role is Role.MEMBER else None,
             password=PASSWORD,
         ).token
+    tokens["bo"] = users.add_user(
+        uow=services.uow,
+        clock=clock,
+        name="bo",
+        role=Role.MEMBER,
+        actor="test",
+        member_id="member-b",
+        password=PASSWORD,
+    ).token
     with TestClient(create_app(services, secret="test-secret")) as client:
         yield Walk(client, ref, tokens)
     services.close()
@@ -186,6 +202,43 @@ def test_each_route_answers_each_role_as_the_table_says(walk: Walk, role: Role) 
     assert len(seen) >= 20
 
 
+# Valid bodies for the chair's routes, so that only the permission can refuse them.
+CHAIRS_BODIES = {
+    "reassign": {"to": "member-c", "reason": "walking the routes"},
+    "recuse": {"member": "chair", "reason": "walking the routes"},
+}
+
+
+def test_a_member_who_is_not_the_chair_may_not_reassign_or_recuse(walk: Walk) -> None:
+    """The member role holds CHANGE_LEAD_AS_CHAIR, but only the chair's user may use it: every
+    route declaring it answers another member 403 naming the route's own action, even with a
+    valid form or body, and nothing changes."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    walk.sign_in("bo")
+    chairs = [
+        (method, path, declared(route))
+        for method, path, route in endpoints(app)
+        if Action.CHANGE_LEAD_AS_CHAIR in (declared(route) or ())
+    ]
+    assert len(chairs) == 4  # reassign and recuse, in the API and on the case page
+    for method, path, actions in chairs:
+        assert actions is not None
+        body = CHAIRS_BODIES[path.rsplit("/", 1)[-1]]
+        url = walk.url(path)
+        if path.startswith("/api/"):
+            headers = {"Authorization": f"Bearer {walk.tokens['bo']}"}
+            answer = walk.client.request(method, url, headers=headers, json=body)
+        else:
+            data = {**body, "csrf_token": walk.csrf()}
+            answer = walk.client.request(method, url, data=data, follow_redirects=False)
+        assert answer.status_code == 403, (method, path, answer.text)
+        assert f"role 'member' may not {actions[0].value}" in answer.json()["detail"]
+        assert "is not the NCP's chair" in answer.json()["detail"]
+    headers = {"Authorization": f"Bearer {walk.tokens['bo']}"}
+    assert walk.client.get(walk.url("/api/cases/{ref}"), headers=headers).json()["lead_member"] == "chair"
+
+
 def test_nobody_signed_in_is_sent_to_sign_in_or_answered_401(walk: Walk) -> None:
     """A page asked for by nobody goes to /signin?next=...; a form or the API answers 401."""
     app = walk.client.app
@@ -208,6 +261,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/session"): (Action.READ_SESSION,),
     ("POST", "/api/cases"): (Action.OPEN_CASE,),
     ("GET", "/api/cases"): (Action.READ_CASES,),
+    ("GET", "/api/cases/search"): (Action.READ_CASES,),
     ("GET", "/api/cases/{ref}"): (Action.READ_CASES,),
     ("PATCH", "/api/cases/{ref}"): (Action.EDIT_CASE,),
     ("POST", "/api/cases/{ref}/transitions"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
@@ -215,8 +269,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/resume"): (Action.RESUME_CASE,),
     ("POST", "/api/cases/{ref}/extend"): (Action.EXTEND_DEADLINE,),
     ("POST", "/api/cases/{ref}/facts"): (Action.RECORD_FACT,),
-    ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
-    ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
+    ("POST", "/api/cases/{ref}/reassign"): (Action.REASSIGN_CASE, Action.CHANGE_LEAD_AS_CHAIR),
+    ("POST", "/api/cases/{ref}/recuse"): (Action.RECUSE_MEMBER, Action.CHANGE_LEAD_AS_CHAIR),
     ("POST", "/api/cases/{ref}/migrate"): (Action.MIGRATE_CASE,),
     ("GET", "/api/cases/{ref}/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/cases/{ref}/issues"): (Action.READ_CASES,),
@@ -232,6 +286,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/reports/annual"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/oecd"): (Action.READ_REPORTS,),
     ("GET", "/"): (Action.READ_CASES,),
+    ("GET", "/cases"): (Action.READ_CASES,),
     ("GET", "/cases/new"): (Action.OPEN_CASE,),
     ("POST", "/cases/new"): (Action.OPEN_CASE,),
     ("GET", "/cases/{ref}"): (Action.READ_CASES,),
@@ -241,8 +296,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/cases/{ref}/extend"): (Action.EXTEND_DEADLINE,),
     ("POST", "/cases/{ref}/edit"): (Action.EDIT_CASE,),
     ("POST", "/cases/{ref}/record"): (Action.RECORD_FACT,),
-    ("POST", "/cases/{ref}/reassign"): (Action.REASSIGN_CASE,),
-    ("POST", "/cases/{ref}/recuse"): (Action.RECUSE_MEMBER,),
+    ("POST", "/cases/{ref}/reassign"): (Action.REASSIGN_CASE, Action.CHANGE_LEAD_AS_CHAIR),
+    ("POST", "/cases/{ref}/recuse"): (Action.RECUSE_MEMBER, Action.CHANGE_LEAD_AS_CHAIR),
     ("GET", "/audit"): (Action.READ_AUDIT,),
     ("GET", "/audit/export.jsonl"): (Action.EXPORT_AUDIT,),
     ("GET", "/members"): (Action.READ_MEMBERS,),
@@ -264,6 +319,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/admin/users/{name}/tokens/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
     ("POST", "/admin/users/{name}/totp/remove"): (Action.MANAGE_USERS,),
+    ("GET", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
+    ("POST", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/reports"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),

@@ -216,6 +216,31 @@ def test_recuse_hands_the_case_to_the_next_eligible_member(rot: InProcessCli) ->
     assert "anna does not lead the case (the lead is bjorn)" in refused.stderr
 
 
+def test_an_actor_who_is_a_member_user_reassigns_and_recuses_only_as_the_chair(rot: InProcessCli) -> None:
+    """`--actor` naming a member user: the chair's user (linked to anna) reassigns and recuses;
+    another member's user is refused (exit 1) naming the action, and nothing is written."""
+    assert rot("users", "add", "clara", "--role", "member", "--member", "anna").returncode == 0
+    assert rot("users", "add", "bo", "--role", "member", "--member", "dag").returncode == 0
+    ref = opened(rot)["reference"]
+    before = snapshot(rot, ref)
+    for step in (["reassign", "--to", "cecilie"], ["recuse", "--member", "anna"]):
+        refused = rot("case", step[0], ref, *step[1:], "--actor", "bo", "--reason", "r")
+        assert refused.returncode == 1, refused.stderr
+        assert f"role 'member' may not {step[0]}" in refused.stderr
+        assert "member dag is not the NCP's chair (chair: anna)" in refused.stderr
+    assert snapshot(rot, ref) == before
+    moved = rot.json(
+        "case", "reassign", ref, "--to", "cecilie", "--actor", "clara", "--reason", "r", "--json"
+    )
+    assert moved["lead_member"] == "cecilie"
+    recused = rot.json(
+        "case", "recuse", ref, "--member", "cecilie", "--actor", "clara", "--reason", "r", "--json"
+    )
+    assert recused["lead_member"] not in (None, "cecilie")
+    actors = [json.loads(line)["actor"] for line in rot("audit", "log", ref).stdout.splitlines()]
+    assert actors[-2:] == ["clara", "clara"]
+
+
 def test_no_eligible_member_opens_the_case_without_a_lead_and_show_says_why(
     ncp: InProcessCli, tmp_path: Path
 ) -> None:

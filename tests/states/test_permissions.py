@@ -34,6 +34,7 @@ TABLE: dict[Action, set[str]] = {
     A.EXTEND_DEADLINE: {H},
     A.REASSIGN_CASE: {H},
     A.RECUSE_MEMBER: {H},
+    A.CHANGE_LEAD_AS_CHAIR: {M},
     A.RECORD_FACT: {H},
     A.READ_AUDIT: {H, M, U, D},
     A.EXPORT_AUDIT: {H, U, D},

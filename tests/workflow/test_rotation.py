@@ -13,6 +13,9 @@ from sqlalchemy import text
 from structlog.testing import capture_logs
 
 from states.errors import InvalidInputError, StepRefusedError
+from states.members import Member
+from states.members import Role as MemberRole
+from states.permissions import Action, PermissionDeniedError
 from states.users import User
 from tests import helpers
 from tests.conftest import make_settings
@@ -27,6 +30,7 @@ from workflow.rotation import (
     advance_duty,
     alert_unavailable_leads,
     check_leads,
+    may_change_lead,
     reassign,
     recuse,
     sync_members,
@@ -599,3 +603,40 @@ def test_a_page_of_cases_reads_the_leads_of_all_of_them_at_once_and_as_one_by_on
         assert page.items[1].lead.how == "reassigned"
     finally:
         app.close()
+
+
+CHAIR_AND_MEMBERS = (
+    Member("anna", "Anna", "anna@ncp.test", role=MemberRole.CHAIR),
+    Member("bjorn", "Bjørn", "bjorn@ncp.test"),
+    Member("old", "Old chair", "old@ncp.test", role=MemberRole.CHAIR, active=False),
+)
+
+
+@pytest.mark.parametrize(
+    ("user", "why"),
+    [
+        (User(name="hanna", role="handler"), None),
+        (User(name="clara", role="member", member_id="anna"), None),
+        (
+            User(name="bo", role="member", member_id="bjorn"),
+            "member bjorn is not the NCP's chair (chair: anna)",
+        ),
+        (User(name="ole", role="member", member_id="old"), "member old is not the NCP's chair"),
+        (User(name="mo", role="member"), "member (none) is not the NCP's chair"),
+        (User(name="aud", role="auditor"), ""),
+        (User(name="root", role="admin"), ""),
+    ],
+    ids=["handler", "chair", "member", "inactive-chair", "unlinked", "auditor", "admin"],
+)
+@pytest.mark.parametrize("action", [Action.REASSIGN_CASE, Action.RECUSE_MEMBER])
+def test_only_handlers_and_the_active_chairs_member_user_may_change_a_lead(
+    user: User, why: str | None, action: Action
+) -> None:
+    """`may_change_lead`: handlers hold the action; a member user only when linked to the active
+    chair; every refusal names the role and the action, a member's also why."""
+    if why is None:
+        may_change_lead(user, CHAIR_AND_MEMBERS, action)
+        return
+    with pytest.raises(PermissionDeniedError, match=f"role '{user.role}' may not {action.value}") as err:
+        may_change_lead(user, CHAIR_AND_MEMBERS, action)
+    assert why in str(err.value)

@@ -1,11 +1,13 @@
 """The users of the web app and API, for admins: list, create, disable and enable, reset a
-password, revoke API tokens, remove a second factor.
+password, revoke API tokens, remove a second factor, revoke a calendar subscription URL.
 
 Every action is a POST form with its CSRF token, done by the use case the command line's
 `users ...` calls (same audit entries, same refusals: nobody disables themselves or the last
-enabled admin); destructive ones (disable, revoke every token, remove the second factor) first
-show a confirmation page. A password or API token is never shown again, and neither are token
-hashes: a generated password is shown once, on the answer to the form that made it.
+enabled admin); destructive ones (disable, revoke every token, remove the second factor, revoke
+the calendar URL) first show a confirmation page. A password or API token is never shown again,
+and neither are token hashes: a generated password is shown once, on the answer to the form that
+made it. A calendar URL is shown as listed (its id, when it was made, its language and cases),
+never its token: the URL itself is the user's own, shown to them once (workflow/feeds.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web import auth
 from ncpflow.web.auth import application_of
+from ncpflow.web.pages.calendar import LANGUAGE_NAMES
 from ncpflow.web.pages.common import FormText, guard, language, redirect, render, spelling
 from states.errors import NcpflowError
 from states.messages import N_
@@ -26,6 +29,7 @@ from states.permissions import Action
 from states.users import Role, User
 from translations import translator
 from workflow import commands, read_models
+from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
 
@@ -95,13 +99,16 @@ def _user_page(
     listed = _listed(request, name)
     if listed is None:
         return _unknown(request, user, name)
+    app = application_of(request)
     page = render(
         request,
         "admin_user.html",
         user,
         "users",
         shown=listed,
-        tokens=application_of(request).users.tokens(name=name),
+        tokens=app.users.tokens(name=name),
+        feed=app.calendar.active_feed(name=name),
+        languages=LANGUAGE_NAMES,
         itself=name == user.name,
         **({"flash_error": error} if error else {}),
     )
@@ -222,6 +229,14 @@ CONFIRM = {
         ),
         N_("Remove the second factor"),
     ),
+    "calendar/revoke": (
+        N_("Revoke the calendar URL of {name}?"),
+        N_(
+            "Calendar programs subscribed with it get nothing more from it, at once. The user can "
+            "make a new one on their calendar page."
+        ),
+        N_("Revoke the calendar URL"),
+    ),
 }
 
 
@@ -242,16 +257,10 @@ def _confirm(request: Request, user: User, name: str, action: str) -> Response:
     )
 
 
-@router.get("/admin/users/{name}/disable", response_class=HTMLResponse)
-@guard(Action.MANAGE_USERS)
-def confirm_disable(request: Request, name: str, user: User) -> Response:
-    return _confirm(request, user, name, "disable")
+Done = Callable[[Any], str]  # what the flash says, given what the action returned
 
 
-Done = Callable[[int | None], str]  # what the flash says, given what the action returned
-
-
-def _act(request: Request, user: User, name: str, act: Callable[[], int | None], done: Done) -> Response:
+def _act(request: Request, user: User, name: str, act: Callable[[], object], done: Done) -> Response:
     """One action on an existing user: done, then back to the user's page saying what was
     done; refused, the user's page again (422) saying why."""
     if _listed(request, name) is None:
@@ -267,18 +276,32 @@ def _saying(request: Request, message: str, name: str) -> Done:
     return lambda _: _said(request, message, name=name)
 
 
-@router.post("/admin/users/{name}/disable")
-@guard(Action.MANAGE_USERS)
-def disable(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
-    auth.check_csrf(request, csrf_token)
-    users = application_of(request).users
-    return _act(
-        request,
-        user,
-        name,
-        lambda: users.set_disabled(name=name, disabled=True, actor=user.name),
-        _saying(request, N_("User {name} disabled; their sessions ended"), name),
-    )
+def _confirmed(action: str, act: Callable[[Application, str, User], object], message: str) -> None:
+    """A destructive action on a user, asked first: `GET /admin/users/{name}/ACTION`, the
+    confirmation page (CONFIRM[action]), and its form's `POST`: `act(app, name, admin)`, then
+    the user's page saying `message` (`_act`)."""
+    path = f"/admin/users/{{name}}/{action}"
+    named = action.replace("/", "_")
+
+    @guard(Action.MANAGE_USERS)
+    def ask(request: Request, name: str, user: User) -> Response:
+        return _confirm(request, user, name, action)
+
+    @guard(Action.MANAGE_USERS)
+    def confirmed(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
+        auth.check_csrf(request, csrf_token)
+        app = application_of(request)
+        return _act(request, user, name, lambda: act(app, name, user), _saying(request, message, name))
+
+    router.get(path, response_class=HTMLResponse, name=f"confirm_{named}")(ask)
+    router.post(path, name=named)(confirmed)
+
+
+_confirmed(
+    "disable",
+    lambda app, name, admin: app.users.set_disabled(name=name, disabled=True, actor=admin.name),
+    N_("User {name} disabled; their sessions ended"),
+)
 
 
 @router.post("/admin/users/{name}/enable")
@@ -328,21 +351,13 @@ def revoke_all(request: Request, name: str, csrf_token: Csrf = "", *, user: User
     return _revoke(request, user, name, None)
 
 
-@router.get("/admin/users/{name}/totp/remove", response_class=HTMLResponse)
-@guard(Action.MANAGE_USERS)
-def confirm_remove_totp(request: Request, name: str, user: User) -> Response:
-    return _confirm(request, user, name, "totp/remove")
-
-
-@router.post("/admin/users/{name}/totp/remove")
-@guard(Action.MANAGE_USERS)
-def remove_totp(request: Request, name: str, csrf_token: Csrf = "", *, user: User) -> Response:
-    auth.check_csrf(request, csrf_token)
-    users = application_of(request).users
-    return _act(
-        request,
-        user,
-        name,
-        lambda: users.remove_totp(name=name, actor=user.name),
-        _saying(request, N_("Second factor of {name} removed"), name),
-    )
+_confirmed(
+    "totp/remove",
+    lambda app, name, admin: app.users.remove_totp(name=name, actor=admin.name),
+    N_("Second factor of {name} removed"),
+)
+_confirmed(  # the user's calendar URL stops working (`calendar_feed_revoked`, the admin as actor)
+    "calendar/revoke",
+    lambda app, name, admin: app.calendar.revoke_feed(name=name, actor=admin.name),
+    N_("Calendar URL of {name} revoked; it no longer works"),
+)

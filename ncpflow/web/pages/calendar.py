@@ -21,8 +21,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from ncpflow.web import auth
 from ncpflow.web.auth import application_of
 from ncpflow.web.feeds import base_url, feed_url
-from ncpflow.web.pages.common import FormText, guard, language, query, redirect, render
-from states.errors import NcpflowError
+from ncpflow.web.pages.common import FormText, guard, language, query, redirect, refused, render
+from states.errors import InvalidInputError, NcpflowError
 from states.messages import N_
 from states.permissions import Action
 from states.users import FeedScope, User
@@ -110,6 +110,11 @@ def _new_urls(request: Request) -> URLSafeTimedSerializer:
 @router.get(FEED_PAGE, response_class=HTMLResponse)
 @guard(Action.SUBSCRIBE_CALENDAR)
 def feed_page(request: Request, user: User) -> Response:
+    return _feed_page(request, user)
+
+
+def _feed_page(request: Request, user: User, *, refusal: NcpflowError | None = None) -> Response:
+    """The subscription page; with `refusal`, shown again saying why (422 bad input, else 409)."""
     app = application_of(request)
     new_url = None
     raw = request.cookies.get(NEW_URL_COOKIE)
@@ -131,7 +136,10 @@ def feed_page(request: Request, user: User) -> Response:
         languages=LANGUAGE_NAMES,
         can_choose_mine=user.member_id is not None,
         site=base_url(request),
+        flash_error=refused(refusal, request) if refusal else None,
     )
+    if refusal is not None:
+        response.status_code = 422 if isinstance(refusal, InvalidInputError) else 409
     if raw:
         response.delete_cookie(NEW_URL_COOKIE, path=FEED_PAGE)
     return response
@@ -154,7 +162,7 @@ def make_feed(
             name=user.name, actor=user.name, language=feed_language or language(request), scope=feed_cases
         )
     except NcpflowError as exc:
-        return redirect(FEED_PAGE, request, error=exc.words(translator(language(request))))
+        return _feed_page(request, user, refusal=exc)
     ok = (
         N_("A new calendar URL was made; the one before it no longer works.")
         if made.replaced
@@ -182,5 +190,5 @@ def revoke_feed(
     try:
         application_of(request).calendar.revoke_feed(name=user.name, actor=user.name)
     except NcpflowError as exc:
-        return redirect(FEED_PAGE, request, error=exc.words(translator(language(request))))
+        return _feed_page(request, user, refusal=exc)
     return redirect(FEED_PAGE, request, ok=N_("The calendar URL was revoked: it no longer works."))

@@ -9,8 +9,9 @@ has gone stale) and with the user's values in the form. The lifecycle's names in
 (states, triggers, outcomes, deadlines) are worded as the page words them.
 
 Who sees which form is the permission table (states/permissions.py): advance for handlers and the
-member leading the case; every other step for the roles holding its action (handlers). The chair
-of the NCP reassigns and recuses through a user with such a role.
+member leading the case; reassign and recuse for handlers and the member user linked to the NCP's
+chair (`workflow.rotation.may_change_lead`); every other step for the roles holding its action
+(handlers).
 
 Consequential steps ask first. Before any of these is written, a confirmation page says what is
 about to happen ("You are about to ... for NCP-...") with Confirm (the same form again, with
@@ -65,7 +66,7 @@ from states.errors import (
     TransitionNotAllowedError,
 )
 from states.messages import N_, Translator
-from states.permissions import Action
+from states.permissions import Action, PermissionDeniedError
 from states.users import User
 from translations import translator
 from workflow import commands, views
@@ -205,7 +206,7 @@ class _Step:
         """`work`'s answer, or the case's page again with the refusal and the user's values."""
         try:
             return work()
-        except views.ForbiddenError as exc:
+        except PermissionDeniedError as exc:
             raise ApiError(403, "forbidden", worded(exc, self.request)) from None
         except NcpflowError as exc:
             return self.again(error=worded(exc, self.request, self.case), status=_status(exc))
@@ -530,7 +531,7 @@ def record(
 # ---- who leads ----------------------------------------------------------------------------------
 
 
-@step_form("reassign", Action.REASSIGN_CASE)
+@step_form("reassign", Action.REASSIGN_CASE, Action.CHANGE_LEAD_AS_CHAIR)
 def reassign(
     step: _Step,
     to: FormText = "",
@@ -539,6 +540,7 @@ def reassign(
     version: FormText = "",
     confirm: FormText = "",
 ) -> Response:
+    step.app.cases.may_change_lead(user=step.user, action=Action.REASSIGN_CASE)  # before the form
     command = _command(
         step.request, commands.ReassignLead, {"to": to, "reason": reason, "override": bool(override)}
     )
@@ -564,10 +566,11 @@ def reassign(
     return step.done(step.say(N_("{member} now leads the case."), member=saved.lead_member))
 
 
-@step_form("recuse", Action.RECUSE_MEMBER)
+@step_form("recuse", Action.RECUSE_MEMBER, Action.CHANGE_LEAD_AS_CHAIR)
 def recuse(
     step: _Step, member: FormText = "", reason: FormText = "", version: FormText = "", confirm: FormText = ""
 ) -> Response:
+    step.app.cases.may_change_lead(user=step.user, action=Action.RECUSE_MEMBER)  # before the form
     command = _command(step.request, commands.RecuseLead, {"member": member, "reason": reason})
     step.load()
     if (answer := step.answered(confirm, version)) is not None:

@@ -1,5 +1,5 @@
-"""The dashboard of open cases and a case's page with the steps that may come next (their forms are
-case_steps'; a refused one comes back through `show_case` with the values the user typed)."""
+"""A case's page with the steps that may come next (their forms are case_steps'; a refused one
+comes back through `show_case` with the values the user typed; the dashboard: pages/search.py)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,19 @@ from workflow import read_models, views
 from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
-DASHBOARD_LIMIT = 1000  # open cases on one dashboard; the API pages through any number
 
 
-def _may_change(user: User, case: Any) -> str | None:
-    """None when the user may advance the case, else the message saying why not."""
+def _may_change(user: User, case: Any, *, changes_lead: bool = False) -> str | None:
+    """None when the user may advance the case, else the message saying why not (for the chair,
+    who `changes_lead` but does not lead the case, what it may do instead)."""
     try:
         views.may_advance(user, case)
     except views.ForbiddenError:
+        if changes_lead:
+            return N_(
+                "Only the case's lead can move it on; as the chair you can give it to another lead "
+                "or let its lead step aside."
+            )
         return (
             N_("Only the case's lead can change it.")
             if allows(user.role, Action.ADVANCE_LED_CASE)
@@ -100,38 +105,6 @@ def _timeline(
     return steps
 
 
-@router.get("/", response_class=HTMLResponse)
-@guard(Action.READ_CASES)
-def dashboard(request: Request, user: User) -> Response:
-    page = application_of(request).cases.page(
-        viewer=user, open_only=True, limit=DASHBOARD_LIMIT, language=language(request)
-    )
-    rows: list[dict[str, Any]] = []
-    for item in page.items:
-        upcoming = item.next_due
-        days = upcoming.days_left if upcoming else None
-        rows.append(
-            {
-                "reference": item.reference,
-                "title": item.title,
-                "state": item.state,
-                "paused": item.paused,
-                "lead": item.lead.name or item.lead_member,
-                "next_due": upcoming,
-                "urgency": urgency(days),
-            }
-        )
-    # Overdue first, then by the next due date; cases without one last.
-    rows.sort(
-        key=lambda r: (
-            r["urgency"] != "late",
-            r["next_due"].due if r["next_due"] else date.max,
-            r["reference"],
-        )
-    )
-    return render(request, "dashboard.html", user, "dashboard", rows=rows, total=page.total)
-
-
 @router.get("/cases/{ref}", response_class=HTMLResponse)
 @guard(Action.READ_CASES, one_snapshot=True)
 def case_page(request: Request, ref: str, user: User) -> Response:
@@ -160,7 +133,8 @@ def show_case(
     view = app.cases.view(case=case, viewer=user, language=lang)
     entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000, language=lang).items
     options = app.cases.triggers(case=case, language=lang)
-    blocked_reason = _may_change(user, case)
+    lead_changes = app.cases.lead_changes(user=user)  # handlers, and the chair's member user
+    blocked_reason = _may_change(user, case, changes_lead=bool(lead_changes) and not case.is_terminal)
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
     helpers = i18n.helpers(lang, words)
     role = user.role
@@ -196,8 +170,8 @@ def show_case(
         can_extend=allows(role, Action.EXTEND_DEADLINE),
         can_edit=allows(role, Action.EDIT_CASE),
         can_record=allows(role, Action.RECORD_FACT),
-        can_reassign=allows(role, Action.REASSIGN_CASE),
-        can_recuse=allows(role, Action.RECUSE_MEMBER),
+        can_reassign=Action.REASSIGN_CASE in lead_changes,
+        can_recuse=Action.RECUSE_MEMBER in lead_changes,
         **_choices(view, case.procedure, lang, helpers),
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},

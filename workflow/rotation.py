@@ -203,8 +203,17 @@ def may_change_lead(user: User, members: Iterable[Member], action: Action) -> No
         raise PermissionDeniedError(
             user.role,
             action,
-            f"member {user.member_id or '(none)'} is not the NCP's chair "
-            f"(chair: {', '.join(chairs) or 'nobody'}); only the chair or a handler may {action.value}",
+            Input(
+                N_(
+                    "member {member} is not the NCP's chair (chair: {chair}); only the chair or a "
+                    "handler may {action}"
+                ),
+                params={
+                    "member": user.member_id or "(none)",
+                    "chair": ", ".join(chairs) or Input(N_("nobody")),
+                    "action": Input(action.value),
+                },
+            ),
         )
 
 

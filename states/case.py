@@ -22,12 +22,15 @@ from states.errors import (
     InvalidInputError,
     OutcomeError,
     StepRefusedError,
+    Term,
     TransitionNotAllowedError,
+    Wording,
+    as_is,
 )
 from states.facts import Fact, latest, open_facts
 from states.guards import GUARDS, GuardContext
 from states.limits import NAME_MAX, TEXT_MAX, check_day, check_instant, check_optional, check_text
-from states.messages import N_
+from states.messages import ENGLISH, N_, Translator
 from states.pauses import Pause
 from states.precision import Precision
 from states.procedure import Procedure, Transition
@@ -230,16 +233,25 @@ def open_case(
         policy.calendar.local_date(check_instant(received_at, "the date of receipt")), "the date of receipt"
     )
     if not any(p.role is PartyRole.SUBMITTER for p in parties):
-        raise InvalidInputError("a case needs at least one submitter")
+        raise InvalidInputError(N_("a case needs at least one submitter"))
     if not any(p.role is PartyRole.ENTERPRISE for p in parties):
-        raise InvalidInputError("a case needs at least one enterprise")
+        raise InvalidInputError(N_("a case needs at least one enterprise"))
     for party in parties:
-        require_text(party.name, f"the {party.role.value}'s name", limit=NAME_MAX)
-        check_optional(party.org_number, f"the organisation number of {party.name}", limit=NAME_MAX)
+        named = (
+            N_("the submitter's name") if party.role is PartyRole.SUBMITTER else N_("the enterprise's name")
+        )
+        require_text(party.name, Input(named), limit=NAME_MAX)
+        check_optional(
+            party.org_number,
+            Input(N_("the organisation number of {name}"), params={"name": party.name}),
+            limit=NAME_MAX,
+        )
     check_optional(details.sector, Input(N_("the sector"), "sector"), limit=NAME_MAX)
     if received_at > opened_at:
         raise InvalidInputError(
-            f"the date of receipt {received_at.isoformat()} is in the future (now {opened_at.isoformat()})"
+            N_("the date of receipt {received} is in the future (now {now})"),
+            received=received_at.isoformat(),
+            now=opened_at.isoformat(),
         )
     calendar = policy.calendar
     procedure = procedure or policy.procedure
@@ -292,6 +304,27 @@ def _guard_failure(row: Transition, policy: Policy, case: Case) -> str | None:
     return None
 
 
+def out_of_order(case: Case, at: datetime) -> InvalidInputError:
+    """A step dated before the case's last one: refused, steps are recorded in order."""
+    return InvalidInputError(
+        N_("case {reference}: {at} is before its last recorded step ({last}); steps are recorded in order"),
+        reference=case.reference,
+        at=at.isoformat(),
+        last=case.last_event_at.isoformat(),
+    )
+
+
+NOT_HERE = N_("the case is {state}; '{trigger}' applies only in {states}")
+
+
+def not_here(case: Case, trigger: str, tr: Translator = ENGLISH, terms: Wording = as_is) -> str:
+    """Why `trigger` cannot fire in the case's state at all, each name worded by `terms`."""
+    sources = sorted({t.source for t in case.procedure.transitions if t.trigger == trigger})
+    return tr.gettext(NOT_HERE).format(
+        state=terms(case.state), trigger=terms(trigger), states=", ".join(map(terms, sources))
+    )
+
+
 def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
     """Every trigger of the case's procedure, whether it may fire now, and if not, why."""
     procedure = case.procedure
@@ -299,9 +332,7 @@ def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
     for trigger in procedure.triggers:
         row = procedure.find(case.state, trigger)
         if row is None:
-            sources = sorted({t.source for t in procedure.transitions if t.trigger == trigger})
-            why = f"the case is {case.state}; '{trigger}' applies only in {', '.join(sources)}"
-            options.append(TriggerOption(trigger, False, None, (), why, ""))
+            options.append(TriggerOption(trigger, False, None, (), not_here(case, trigger), ""))
             continue
         why_not = _guard_failure(row, policy, case)
         options.append(
@@ -341,7 +372,7 @@ def advance(
                 params={
                     "since": dated(case.calendar.local_date(case.open_pause.started_at)),
                     "reason": case.open_pause.reason,
-                    "trigger": trigger,
+                    "trigger": Term(trigger),
                 },
             ),
         )
@@ -360,10 +391,7 @@ def advance(
         )
     recorded = _outcome_for(case, row, outcome)
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
     dest = fire(procedure, case.state, trigger)
     assert dest == row.dest, "the machine and the procedure's transitions disagree"
     label = procedure.triggers[trigger].past.en

@@ -3,8 +3,10 @@
 A message is an English template (marked for the catalogue with `N_`) over its parameters; an
 `Input` among them names what the user gave, and each entry point spells that input its own way
 (`words(naming=...)`): the command line as its option (`--reason`), the API as its field
-(`reason`). `str(error)` is the English with plain field names. Each error carries the case
-reference and state where it has them.
+(`reason`). A `Term` (a state, trigger, outcome or role) is shown as it is by the command line and
+the API and worded by the pages (`words(terms=...)`); a `Phrase` (a duration) in the reader's words.
+`str(error)` is the English with plain field names. Each error carries the case reference and
+state where it has them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,53 @@ from typing import ClassVar
 from states.messages import ENGLISH, N_, Translator
 
 Naming = Callable[[str], str]  # an input's field name as one entry point spells it
+Wording = Callable[[str], str]  # a name (state, trigger, outcome, role) as one entry point words it
 
 
 def plain(field: str) -> str:
     """The field's own name (the API's spelling, and the default)."""
     return field
+
+
+def as_is(name: str) -> str:
+    """A name as it is (the command line's and the API's wording, and the default)."""
+    return name
+
+
+class Term(str):
+    """A name of the procedure or of the permission table in a message (`initial_assessment`,
+    `handler`): kept as it is by default, worded by an entry point that says how (`terms`)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Several names, joined by ", " (what is allowed now)."""
+
+    values: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ", ".join(self.values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A value worded in the reader's language (a duration: "3 months", "3 måneder")."""
+
+    words: Callable[[Translator], str]
+
+    def worded(self, tr: Translator = ENGLISH) -> str:
+        return self.words(tr)
+
+    def __str__(self) -> str:
+        return self.worded()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 @dataclass(frozen=True)
@@ -34,10 +78,10 @@ class Input:
     field: str | None = None
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
-    def named(self, tr: Translator = ENGLISH, naming: Naming = plain) -> str:
+    def named(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
         words = tr.gettext(self.words) if self.words else ""
         if self.params:
-            words = words.format(**_worded(self.params, tr, naming))
+            words = words.format(**_worded(self.params, tr, naming, terms))
         if self.field is None:
             return words
         name = naming(self.field)
@@ -48,11 +92,24 @@ REASON = Input(N_("a reason"), "reason")
 ACTOR = Input(N_("an actor"), "actor")
 
 
-def _worded(params: Mapping[str, object], tr: Translator, naming: Naming) -> dict[str, object]:
-    """The parameters to put into a message: each `Input` worded, the rest as given."""
-    return {
-        name: value.named(tr, naming) if isinstance(value, Input) else value for name, value in params.items()
-    }
+def _worded(
+    params: Mapping[str, object], tr: Translator, naming: Naming, terms: Wording = as_is
+) -> dict[str, object]:
+    """The parameters to put into a message: each `Input`, `Term` and `Phrase` worded, the rest as
+    given."""
+    return {name: _word(value, tr, naming, terms) for name, value in params.items()}
+
+
+def _word(value: object, tr: Translator, naming: Naming, terms: Wording) -> object:
+    if isinstance(value, Input):
+        return value.named(tr, naming, terms)
+    if isinstance(value, Term):
+        return terms(value)
+    if isinstance(value, Terms):
+        return ", ".join(terms(v) for v in value.values)
+    if isinstance(value, Phrase):
+        return value.worded(tr)
+    return value
 
 
 class NcpflowError(Exception):
@@ -65,12 +122,13 @@ class NcpflowError(Exception):
         self.message, self.params = message, params
         super().__init__(message)
 
-    def words(self, tr: Translator = ENGLISH, naming: Naming = plain) -> str:
-        """The message in `tr`'s words, each input spelled by `naming`."""
+    def words(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
+        """The message in `tr`'s words, each input spelled by `naming`, each name worded by
+        `terms`."""
         text = tr.gettext(self.message) if self.message else self.message
         if not self.params:
             return text
-        return text.format(**_worded(self.params, tr, naming))
+        return text.format(**_worded(self.params, tr, naming, terms))
 
     def __str__(self) -> str:
         return self.words()
@@ -90,8 +148,13 @@ class TransitionNotAllowedError(NcpflowError):
     ) -> None:
         self.reference, self.state, self.trigger = reference, state, trigger
         self.allowed = tuple(allowed)
-        allowed_text = ", ".join(self.allowed) if self.allowed else Input(N_("none (the case is closed)"))
-        values = {"reference": reference, "state": state, "trigger": trigger, "allowed": allowed_text}
+        allowed_text = Terms(self.allowed) if self.allowed else Input(N_("none (the case is closed)"))
+        values = {
+            "reference": reference,
+            "state": Term(state),
+            "trigger": Term(trigger),
+            "allowed": allowed_text,
+        }
         if why:
             super().__init__(
                 N_(
@@ -121,9 +184,9 @@ class OutcomeError(NcpflowError):
         self.allowed = tuple(allowed)
         values = {
             "reference": reference,
-            "state": state,
-            "trigger": trigger,
-            "choices": ", ".join(self.allowed) if self.allowed else Input(N_("none")),
+            "state": Term(state),
+            "trigger": Term(trigger),
+            "choices": Terms(self.allowed) if self.allowed else Input(N_("none")),
         }
         if outcome is None:
             super().__init__(
@@ -139,7 +202,7 @@ class OutcomeError(NcpflowError):
                     "case {reference} in state '{state}': trigger '{trigger}' takes "
                     "no outcome, but '{outcome}' was given"
                 ),
-                outcome=outcome,
+                outcome=Term(outcome),
                 **values,
             )
         else:
@@ -148,7 +211,7 @@ class OutcomeError(NcpflowError):
                     "case {reference} in state '{state}': outcome '{outcome}' does "
                     "not fit trigger '{trigger}'; one of: {choices}"
                 ),
-                outcome=outcome,
+                outcome=Term(outcome),
                 **values,
             )
 
@@ -171,7 +234,11 @@ class ConflictError(NcpflowError):
     ) -> None:
         self.reference, self.state = reference, state
         self.expected_version, self.actual_version = expected_version, actual_version
-        found = f"version {actual_version}" if actual_version is not None else Input(N_("a newer version"))
+        found = (
+            Input(N_("version {version}"), params={"version": actual_version})
+            if actual_version is not None
+            else Input(N_("a newer version"))
+        )
         values = {"reference": reference, "expected": expected_version, "found": found}
         if state:
             super().__init__(
@@ -180,7 +247,7 @@ class ConflictError(NcpflowError):
                     "(expected version {expected}, found {found}, now in state "
                     "'{state}'); nothing was written, look again and retry"
                 ),
-                state=state,
+                state=Term(state),
                 **values,
             )
         else:
@@ -219,7 +286,7 @@ class StepRefusedError(NcpflowError):
         super().__init__(
             N_("case {reference} in state '{state}': {problem}"),
             reference=reference,
-            state=state,
+            state=Term(state),
             problem=self.problem,
         )
 

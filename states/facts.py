@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from states.deadlines import Deadline, human_date
-from states.errors import Input, InvalidInputError, StepRefusedError
+from states.deadlines import Deadline, dated
+from states.errors import Input, InvalidInputError, StepRefusedError, Term, Terms
 from states.limits import NAME_MAX, check_day, check_optional
 from states.messages import N_
 from states.pauses import with_pauses
@@ -85,26 +85,26 @@ def record_fact(
     if definition is None:
         raise InvalidInputError(
             N_("'{fact}' is not a fact of procedure {procedure}; known: {known}"),
-            fact=fact,
+            fact=Term(fact),
             procedure=procedure.id,
-            known=", ".join(procedure.facts) or "none",
+            known=Terms(tuple(procedure.facts)) if procedure.facts else Input(N_("none")),
         )
     if case.state not in definition.recorded_in:
         raise _refuse(
             case,
             N_("'{fact}' is recorded only in {states}"),
-            fact=fact,
-            states=", ".join(s for s in procedure.states if s in definition.recorded_in),
+            fact=Term(fact),
+            states=Terms(tuple(s for s in procedure.states if s in definition.recorded_in)),
         )
     if definition.by and by not in definition.by:
         raise InvalidInputError(
             N_("'{fact}' needs who it was by ({by}): one of {known}"),
-            fact=fact,
+            fact=Term(fact),
             by=BY,
-            known=", ".join(definition.by),
+            known=Terms(tuple(definition.by)),
         )
     if not definition.by and by is not None:
-        raise InvalidInputError(N_("'{fact}' names no one it was by; leave out {by}"), fact=fact, by=BY)
+        raise InvalidInputError(N_("'{fact}' names no one it was by; leave out {by}"), fact=Term(fact), by=BY)
     check_day(on, Input(N_("the date of the fact"), "on"))
     today = case.calendar.local_date(at)
     if on < case.received_on or on > today:
@@ -116,24 +116,27 @@ def record_fact(
         )
     before = latest(case.facts, fact)
     if before is not None and not definition.repeat:
-        raise _refuse(case, N_("'{fact}' is already recorded, on {on}"), fact=fact, on=human_date(before.on))
+        raise _refuse(case, N_("'{fact}' is already recorded, on {on}"), fact=Term(fact), on=dated(before.on))
     still_open = open_facts(case.facts, procedure)
     if definition.ends is not None:
         opened = latest(case.facts, definition.ends)
         if definition.ends not in still_open or opened is None:
             raise _refuse(
-                case, N_("there is no open '{opened}' for '{fact}' to end"), opened=definition.ends, fact=fact
+                case,
+                N_("there is no open '{opened}' for '{fact}' to end"),
+                opened=Term(definition.ends),
+                fact=Term(fact),
             )
         if on < opened.on:
             raise InvalidInputError(
                 N_("'{fact}' on {on} would end '{opened}' before it began ({began})"),
-                fact=fact,
+                fact=Term(fact),
                 on=on.isoformat(),
-                opened=definition.ends,
+                opened=Term(definition.ends),
                 began=opened.on.isoformat(),
             )
     elif fact in still_open:
-        raise _refuse(case, N_("'{fact}' is still open; record its end first"), fact=fact)
+        raise _refuse(case, N_("'{fact}' is still open; record its end first"), fact=Term(fact))
     recorded = Fact(name=fact, on=on, actor=actor, recorded_at=at, by=by, note=note or None)
     known, running = {d.name for d in case.deadlines}, procedure.open_deadlines(case.state)
     started: list[Deadline] = [

@@ -24,7 +24,7 @@ def is_examination_enabled(ctx: GuardContext) -> str | None:
 
 
 REVIEW_OPEN = N_(
-    "a procedural review of the final statement is open; record review_concluded before publishing"
+    "a procedural review of the final statement is open; record its conclusion before publishing"
 )
 
 

@@ -15,7 +15,7 @@ only when the file is edited and synced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from states.errors import InvalidInputError
 from states.messages import ENGLISH, Translator
-from states.rotation_wording import rotation_phrases
+from states.rotation_wording import member_field, rotation_phrases
 
 
 class Role(StrEnum):
@@ -302,14 +302,17 @@ class MemberChanges:
         return not (self.added or self.changed or self.deactivated or self.reactivated or self.reordered)
 
     def describe(self, *, tr: Translator = ENGLISH) -> str:
+        """What changed, in `tr`'s words; stored text (no `tr`) names each field as it is, a
+        reader's words name it in words ("e-mail", "inhabilitet")."""
         words = rotation_phrases(tr)
+        field: Callable[[str], str] = str if tr is ENGLISH else lambda name: member_field(name, tr)
         if self.empty:
             return words.no_changes
         parts = []
         if self.added:
             parts.append(words.added.format(members=", ".join(self.added)))
         for member, fields in self.changed.items():
-            parts.append(words.changed.format(member=member, fields=", ".join(fields)))
+            parts.append(words.changed.format(member=member, fields=", ".join(map(field, fields))))
         if self.reactivated:
             parts.append(words.reactivated.format(members=", ".join(self.reactivated)))
         if self.deactivated:

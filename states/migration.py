@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from states.case import Case, Policy, entering, require_actor, require_text
-from states.deadlines import human_date
+from states.case import Case, Policy, entering, out_of_order, require_actor, require_text
+from states.deadlines import dated
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.events import DeadlineMet, DeadlineStarted
 from states.messages import N_
@@ -83,8 +83,10 @@ def migrate(
         raise StepRefusedError(
             reference=case.reference,
             state=case.state,
-            problem=f"the case is paused since {human_date(case.calendar.local_date(pause.started_at))} "
-            f"({pause.reason}); resume it before migrating",
+            problem=Input(
+                N_("the case is paused since {since} ({reason}); resume it before migrating"),
+                params={"since": dated(case.calendar.local_date(pause.started_at)), "reason": pause.reason},
+            ),
         )
     dest = mapping.get(case.state, case.state)
     if dest not in target.states:
@@ -95,10 +97,7 @@ def migrate(
             f"with one of its states: {', '.join(target.states)}",
         )
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
     deadlines, met, started = entering(case, target, dest, at=at, label=BASIS_LABEL, policy=policy)
     migrated = replace(
         case,

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from states.case import Case, require_actor, require_text
+from states.case import Case, out_of_order, require_actor, require_text
 from states.deadlines import Deadline, Extension, dated
 from states.durations import Duration
-from states.errors import REASON, Input, InvalidInputError, StepRefusedError
+from states.errors import REASON, Input, InvalidInputError, Phrase, StepRefusedError, Term, Terms
 from states.events import CasePaused, CaseResumed, DeadlineExtended, DueMoved
 from states.limits import LATEST_DUE, NAME_MAX, check_extension, check_optional
 from states.messages import N_
@@ -29,10 +29,7 @@ def _refuse(case: Case, problem: str | Input) -> StepRefusedError:
 
 def _in_order(case: Case, at: datetime) -> None:
     if at < case.last_event_at:
-        raise InvalidInputError(
-            f"case {case.reference}: {at.isoformat()} is before its last recorded step "
-            f"({case.last_event_at.isoformat()}); steps are recorded in order"
-        )
+        raise out_of_order(case, at)
 
 
 def pause(
@@ -97,12 +94,15 @@ def extend(
     check_extension(days=amount.days, months=amount.months)
     target = case.deadline(deadline)
     if target is None:
-        running = ", ".join(d.name for d in case.open_deadlines)
+        running = tuple(d.name for d in case.open_deadlines)
         raise _refuse(
             case,
             Input(
                 N_("deadline '{deadline}' has not started; open now: {allowed}"),
-                params={"deadline": deadline, "allowed": running or Input(N_("none"))},
+                params={
+                    "deadline": Term(deadline),
+                    "allowed": Terms(running) if running else Input(N_("none")),
+                },
             ),
         )
     if not target.is_open:
@@ -110,7 +110,7 @@ def extend(
             case,
             Input(
                 N_("deadline '{deadline}' was met on {met_on}; only an open deadline can be extended"),
-                params={"deadline": deadline, "met_on": str(target.met_on)},
+                params={"deadline": Term(deadline), "met_on": str(target.met_on)},
             ),
         )
     _in_order(case, at)
@@ -121,7 +121,9 @@ def extend(
         too_late = True
     if too_late:
         raise InvalidInputError(
-            f"deadline '{deadline}' would fall due after {LATEST_DUE.isoformat()}; give a shorter extension"
+            N_("deadline '{deadline}' would fall due after {latest}; give a shorter extension"),
+            deadline=Term(deadline),
+            latest=LATEST_DUE.isoformat(),
         )
     rule = case.procedure.deadlines.get(deadline)
     if rule is not None and rule.max_extension is not None:
@@ -141,7 +143,17 @@ def _within_cap(case: Case, target: Deadline, grown: Deadline, cap: Duration) ->
     if grown.due > furthest.due:
         raise _refuse(
             case,
-            f"deadline '{target.name}' may be extended by {cap.describe()} at most in all under "
-            f"procedure '{case.procedure.id}': to {furthest.due.isoformat()}; this extension would "
-            f"move it to {grown.due.isoformat()}",
+            Input(
+                N_(
+                    "deadline '{deadline}' may be extended by {cap} at most in all under procedure "
+                    "'{procedure}': to {furthest}; this extension would move it to {due}"
+                ),
+                params={
+                    "deadline": Term(target.name),
+                    "cap": Phrase(cap.describe),
+                    "procedure": case.procedure.id,
+                    "furthest": furthest.due.isoformat(),
+                    "due": grown.due.isoformat(),
+                },
+            ),
         )

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from states.errors import NcpflowError
+from states.errors import Input, NcpflowError, Term
 from states.messages import N_
 from states.users import Role
 
@@ -120,9 +120,17 @@ def allows(role: str, *actions: Action) -> bool:
 class PermissionDeniedError(NcpflowError):
     """The role may not do the action: the web answers 403, the command line exits 1."""
 
-    def __init__(self, role: str, action: Action, why: str = "") -> None:
+    def __init__(self, role: str, action: Action, why: str | Input = "") -> None:
         self.role, self.action = role, action
-        super().__init__(f"role '{role}' may not {action.value}" + (f": {why}" if why else ""))
+        values: dict[str, object] = {"role": Term(role), "action": Input(action.value)}
+        if why:
+            super().__init__(
+                N_("role '{role}' may not {action}: {why}"),
+                why=why if isinstance(why, Input) else Input(why),
+                **values,
+            )
+        else:
+            super().__init__(N_("role '{role}' may not {action}"), **values)
 
 
 def require(role: str, *actions: Action) -> None:

@@ -13,7 +13,8 @@ replaced:
   whole overlapping stretch is replaced once;
 - the replacement is the case's stable pseudonym (`states.pseudonyms.pseudonym`) when the text
   belongs to the case whose submitter it is, and `OTHER_CASE` anywhere else (another case's
-  text, entries about no case, the members' declared conflicts), so a label never links cases.
+  text, entries about no case, the members' declared conflicts), so a label never links cases;
+  both worded in the reader's language (the digits of a pseudonym are the same in each).
 
 Identifiers (references, states, hashes) are not free text; `value` leaves the keys named in
 `keep` alone at the top level of a mapping.
@@ -27,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from states.members import normalise_name, normalise_org_number
+from states.messages import ENGLISH, N_, Translator
 from states.pseudonyms import pseudonym
 
-OTHER_CASE = "[confidential submitter]"
+OTHER_CASE = N_("[confidential submitter]")
 _SEPARATORS = r"[\s.\-]*"  # what may stand between an organisation number's letters and digits
 _ALNUM = r"[^\W_]"
 
@@ -58,7 +60,9 @@ def _number_pattern(number: str) -> str | None:
 class Redaction:
     """Replaces every protected name and organisation number in text and nested data."""
 
-    def __init__(self, protected: Iterable[Protected] = ()) -> None:
+    def __init__(self, protected: Iterable[Protected] = (), tr: Translator = ENGLISH) -> None:
+        """`tr` words the labels (the pages' language); stored and exported text: English."""
+        self._tr = tr
         self._names: dict[str, dict[str, str]] = {}  # normalised name -> reference -> name
         self._numbers: dict[str, dict[str, str]] = {}  # normalised number -> reference -> name
         patterns: set[str] = set()
@@ -114,8 +118,8 @@ class Redaction:
             self._names.get(normalise_name(matched)) or self._numbers.get(normalise_org_number(matched)) or {}
         )
         if reference is not None and reference in owners:
-            return pseudonym(reference, owners[reference])
-        return OTHER_CASE
+            return pseudonym(reference, owners[reference], self._tr)
+        return self._tr.gettext(OTHER_CASE)
 
     def value(self, value: Any, reference: str | None = None, keep: frozenset[str] = frozenset()) -> Any:
         """Strings, lists, tuples and mappings (values only, not keys) redacted all the way down;

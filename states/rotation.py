@@ -120,6 +120,7 @@ class LeadDecision:
 
 PER_CASE_RULE = N_("least recently led, never-led first, ties by config order")
 DUTY_RULE = N_("the duty lead, else the next in duty order")
+DUTY_TURN_RULE = N_("least recently on duty")  # who takes duty next
 
 
 def least_recently_led(members: Sequence[Member], last_led: Mapping[str, Turn]) -> tuple[Member, ...]:
@@ -221,13 +222,15 @@ class DutyDecision:
     skipped: tuple[Skip, ...]
     chosen: str | None
 
-    def explain(self) -> str:
+    def explain(self, *, tr: Translator = ENGLISH) -> str:
+        """Why, in `tr`'s words; the notes and skips are in the words `choose_duty` was given."""
+        words = rotation_phrases(tr)
         skipped = "; ".join(str(s) for s in self.skipped)
         if self.chosen is None:
-            return f"nobody can take duty ({skipped})" if skipped else "no active members"
+            return words.no_duty.format(skipped=skipped) if skipped else words.no_active_members
         note = next(c.note for c in self.candidates if c.member == self.chosen)
-        text = f"chose {self.chosen} ({note}; rule: least recently on duty)"
-        return f"{text}; skipped {skipped}" if skipped else text
+        text = words.chose.format(member=self.chosen, note=note, rule=rule_label(DUTY_TURN_RULE, tr))
+        return words.skipped.format(text=text, skipped=skipped) if skipped else text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -245,6 +248,7 @@ def choose_duty(
 
     The member on duty now is considered last, so duty passes on whenever anyone else can take it.
     """
+    words = rotation_phrases()  # stored: English
     active = [m for m in members if m.active]
     order = [m for m in duty_order(active, duty=None, last_on_duty=last_on_duty) if m.id != current] + [
         m for m in active if m.id == current
@@ -256,10 +260,10 @@ def choose_duty(
         if away is None:
             chosen = member.id
             break
-        skipped.append(Skip(member.id, Reason.ON_LEAVE, f"on leave {away}"))
+        skipped.append(Skip(member.id, Reason.ON_LEAVE, words.on_leave.format(period=away.describe())))
     return DutyDecision(
         candidates=tuple(
-            Candidate(m.id, "on duty now" if m.id == current else _duty_note(m, None, last_on_duty))
+            Candidate(m.id, words.on_duty_now if m.id == current else _duty_note(m, None, last_on_duty))
             for m in order
         ),
         skipped=tuple(skipped),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from states.messages import ENGLISH, Translator
+from states.messages import ENGLISH, N_, Translator
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,13 @@ class RotationPhrases:
     duty_lead: str
     last_on_duty: str  # {since}
     never_on_duty: str
+    on_duty_now: str
     duty_lead_inactive: str
     chose: str  # {member} {note} {rule}
     skipped: str  # {text} {skipped}
     no_active: str
+    no_active_members: str
+    no_duty: str  # {skipped}
     no_eligible: str
     no_eligible_skipped: str  # {skipped}
     leads_next: str  # {note}
@@ -63,10 +66,13 @@ def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
         duty_lead=tr.gettext("the duty lead"),
         last_on_duty=tr.gettext("last on duty from {since}"),
         never_on_duty=tr.gettext("never on duty"),
+        on_duty_now=tr.gettext("on duty now"),
         duty_lead_inactive=tr.gettext("the duty lead, inactive (no longer in the configuration)"),
         chose=tr.gettext("chose {member} ({note}; rule: {rule})"),
         skipped=tr.gettext("{text}; skipped {skipped}"),
         no_active=tr.gettext("no active members to choose from"),
+        no_active_members=tr.gettext("no active members"),
+        no_duty=tr.gettext("nobody can take duty ({skipped})"),
         no_eligible=tr.gettext("no eligible member"),
         no_eligible_skipped=tr.gettext("no eligible member ({skipped})"),
         leads_next=tr.gettext("leads the next case: {note}"),
@@ -79,6 +85,24 @@ def rotation_phrases(tr: Translator = ENGLISH) -> RotationPhrases:
         deactivated=tr.gettext("deactivated {members}"),
         reordered=tr.gettext("config order changed"),
     )
+
+
+# What a members sync may change of a member (states.members.MEMBER_FIELDS).
+MEMBER_FIELD_NAMES: dict[str, str] = {
+    "name": N_("name"),
+    "email": N_("e-mail"),
+    "role": N_("role"),
+    "language": N_("language"),
+    "conflicts": N_("conflicts"),
+    "soft_conflicts": N_("soft conflicts"),
+    "leave": N_("leave"),
+}
+
+
+def member_field(name: str, tr: Translator = ENGLISH) -> str:
+    """A member's field in `tr`'s words ("e-mail", "inhabilitet")."""
+    msgid = MEMBER_FIELD_NAMES.get(name)
+    return tr.gettext(msgid) if msgid else name.replace("_", " ")
 
 
 def rule_label(rule: str, tr: Translator = ENGLISH) -> str:

@@ -66,6 +66,15 @@ OUTCOME_NAMES: dict[str, str] = {
     "withdrawn": N_("withdrawn"),
     "transferred": N_("transferred"),
 }
+# A party's type (states.case's PartyType), by its stored value.
+PARTY_TYPES: dict[str, str] = {
+    "individual": N_("individual"),
+    "ngo": N_("NGO"),
+    "trade_union": N_("trade union"),
+    "community": N_("community"),
+    "academic": N_("academic"),
+    "other": N_("other"),
+}
 DEADLINE_STATUSES: dict[str, str] = {
     "open": N_("open"),
     "met": N_("met"),
@@ -168,17 +177,19 @@ def translate(message: str, tr: Translator = ENGLISH) -> str:
     return tr.gettext(message) if message else message
 
 
-# The reasons ncpflow itself writes into audit entries. Stored in English, as every stored text
-# is; `reason()` words them at display, and leaves a person's own reason as they wrote it.
+# The reasons ncpflow itself writes when a case is opened or imported. Stored in English, as every
+# stored text is; states/audit_wording.py words them (and every other reason ncpflow writes) at
+# display, and leaves a person's own reason as they wrote it.
 OPENED = N_("submission registered")
 OPENED_BY_IMPORT = N_("submission registered (imported)")
 IMPORTED = N_("imported")
 SYSTEM_REASONS = frozenset({OPENED, OPENED_BY_IMPORT, IMPORTED})
 
 
-def reason(value: str, tr: Translator = ENGLISH) -> str:
-    """An audit entry's reason in `tr`'s words when ncpflow wrote it, else as it was given."""
-    return tr.gettext(value) if value in SYSTEM_REASONS else value
+def party_type(value: str, tr: Translator = ENGLISH) -> str:
+    """A party's type in `tr`'s words; one no table knows with spaces for its underscores."""
+    msgid = PARTY_TYPES.get(value)
+    return tr.gettext(msgid) if msgid else value.replace("_", " ")
 
 
 def term(value: str, tr: Translator = ENGLISH) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from states import records
+from states import audit_wording, records
 from states.alerts import RungKind, horizon, rungs_to_fire
 from states.case import Case
 from workflow import procedures
@@ -152,7 +152,7 @@ def _queue(
         at=now,
         from_state=case.state,
         to_state=case.state,
-        reason=f"{rung_key} alert for the {deadline} deadline",
+        reason=audit_wording.ALERT.format(rung=rung_key, deadline=deadline),
         record=alert,
     )
     log.info("alert_queued", case=case.reference, deadline=deadline, rung=rung_key)

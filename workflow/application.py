@@ -623,8 +623,10 @@ class CaseUseCases(_Group):
         open_only: bool = False,
         limit: int = 50,
         offset: int = 0,
+        language: str = "en",
     ) -> read_models.CasePage:
-        """One page of cases as `viewer` may see them; filtered and paged in the database."""
+        """One page of cases as `viewer` may see them; filtered and paged in the database;
+        explanations and pseudonyms in `language` (the pages)."""
         from workflow import views
 
         return views.case_page(
@@ -638,10 +640,12 @@ class CaseUseCases(_Group):
             limit=limit,
             offset=offset,
             states=self._app.policy.procedure.states,
+            language=language,
         )
 
-    def find(self, *, viewer: User, find: FindCases) -> read_models.CaseHits:
-        """A page of the cases `find` asks for (words and filters), as `viewer` may see them."""
+    def find(self, *, viewer: User, find: FindCases, language: str = "en") -> read_models.CaseHits:
+        """A page of the cases `find` asks for (words and filters), as `viewer` may see them
+        (pseudonyms in `language`)."""
         from workflow import views
 
         return views.find_cases(
@@ -650,6 +654,7 @@ class CaseUseCases(_Group):
             viewer=viewer,
             find=find,
             procedure=self._app.policy.procedure,
+            language=language,
         )
 
     def lead_choices(self) -> builtins.list[tuple[str, str]]:
@@ -658,8 +663,11 @@ class CaseUseCases(_Group):
 
         return views.lead_choices(uow=self._app.uow)
 
-    def triggers(self, *, case: Case, language: str = "en") -> builtins.list[read_models.TriggerOption]:
-        """What may happen next to `case`, and why not the rest."""
+    def triggers(
+        self, *, case: Case, language: str | None = None
+    ) -> builtins.list[read_models.TriggerOption]:
+        """What may happen next to `case`, and why not the rest; with a `language` (the pages),
+        every reason in its words, names worded too."""
         from workflow import queries
 
         return queries.triggers_view(case, self._app.policy, language=language)
@@ -846,8 +854,9 @@ class AuditUseCases(_Group):
         offset: int = 0,
         before: int | None = None,
         newest_first: bool = False,
+        language: str = "en",
     ) -> read_models.AuditPage:
-        """A page of the log as `viewer` may read it."""
+        """A page of the log as `viewer` may read it (pseudonyms in `language`)."""
         from workflow import views
 
         return views.audit_page(
@@ -859,6 +868,7 @@ class AuditUseCases(_Group):
             offset=offset,
             before=before,
             newest_first=newest_first,
+            language=language,
         )
 
     def kinds(self) -> list[str]:

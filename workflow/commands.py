@@ -37,7 +37,7 @@ from pydantic import (
 
 from states import issues as issue_rules
 from states import limits
-from states.errors import Input, InvalidInputError, Naming
+from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
@@ -778,8 +778,8 @@ class Refused(InvalidInputError):
             **{f"p{n}": part for n, part in enumerate(parts)},
         )
 
-    def words(self, tr: Translator = ENGLISH, naming: Naming | None = None) -> str:
-        return super().words(tr, self.spell if naming is None else naming)
+    def words(self, tr: Translator = ENGLISH, naming: Naming | None = None, terms: Wording = as_is) -> str:
+        return super().words(tr, self.spell if naming is None else naming, terms)
 
 
 def validate(model: type[C], values: Mapping[str, object], spell: Spell) -> C:

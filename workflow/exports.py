@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from states import records
+from states import audit_wording, records
 from states.case import require_actor
 from states.chain import HASHED_FIELDS, AuditEntry
 from states.errors import InvalidInputError
@@ -75,7 +75,7 @@ def export_rows(
                 at=clock.now(),
                 from_state=None,
                 to_state=None,
-                reason="export with confidential identities revealed",
+                reason=audit_wording.REVEALED,
                 record=records.ExportRevealed(case_ref, since, until),
             )
     # The log is append-only, so the entries up to today's head never change: the export goes

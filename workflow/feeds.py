@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from states import records
+from states import audit_wording, records
 from states.alerts import AlertPolicy
 from states.errors import Input, InvalidInputError
 from states.messages import N_
@@ -82,7 +82,9 @@ def make_feed(
             tx,
             actor,
             now,
-            f"calendar URL {listed.id} of {name} made" + (f", replacing {previous}" if previous else ""),
+            (audit_wording.FEED_REPLACED if previous else audit_wording.FEED_MADE).format(
+                feed=listed.id, user=name, previous=previous
+            ),
             records.CalendarFeedMade(name, listed.id, chosen_language, chosen_scope.value, previous),
         )
     log.info("calendar_feed_made", user=name, feed=listed.id, replaced=previous, actor=actor)
@@ -103,7 +105,7 @@ def revoke_feed(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> str:
                 tx,
                 actor,
                 now,
-                f"calendar URL {feed_id} of {name} revoked",
+                audit_wording.FEED_REVOKED.format(feed=feed_id, user=name),
                 records.CalendarFeedRevoked(name, feed_id),
             )
     log.info("calendar_feed_revoked", user=name, feed=revoked[-1], actor=actor)

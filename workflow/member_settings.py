@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from states import records
+from states import audit_wording, records
 from states.case import require_actor
 from states.errors import Input, InvalidInputError
 from states.members import (
@@ -105,7 +105,7 @@ def add_leave(
             tx,
             actor=actor,
             now=now,
-            reason=reason or f"leave of {member} from {first_day} to {last_day} set",
+            reason=reason or audit_wording.LEAVE_SET.format(member=member, start=first_day, end=last_day),
             record=records.MemberLeaveAdded(member, setting.id, first_day, last_day),
         )
     log.info("member_leave_added", member=member, setting=setting.id, actor=actor)
@@ -177,7 +177,9 @@ def remove_setting(
         record: records.MemberLeaveRemoved | records.MemberConflictRemoved
         if setting.leave is not None:
             record = records.MemberLeaveRemoved(member, setting_id, setting.leave.start, setting.leave.end)
-            what = f"leave of {member} from {setting.leave.start} to {setting.leave.end} removed"
+            what = audit_wording.LEAVE_REMOVED.format(
+                member=member, start=setting.leave.start, end=setting.leave.end
+            )
         else:
             assert setting.party is not None
             record = records.MemberConflictRemoved(
@@ -187,7 +189,7 @@ def remove_setting(
                 setting.party.org_number,
                 setting.kind is SettingKind.SOFT_CONFLICT,
             )
-            what = f"conflict of {member} removed"
+            what = audit_wording.CONFLICT_REMOVED.format(member=member)
         _audited(tx, actor=actor, now=now, reason=what, record=record)
     log.info(record.kind, member=member, setting=setting_id, actor=actor)
     return setting

@@ -13,7 +13,7 @@ from datetime import timedelta
 from threading import Event
 from typing import Literal
 
-from states import records
+from states import audit_wording, records
 from states.errors import ChannelUnreachableError
 from states.outbox import OutboxMessage
 from workflow.logging import get_logger
@@ -118,7 +118,7 @@ def _deliver(
             at=at,
             from_state=None,
             to_state=None,
-            reason=f"{message.kind} e-mail sent",
+            reason=audit_wording.SENT.format(kind=message.kind),
             record=records.Notified(message.id, message.message_id, message.recipient, message.attempts),
         )
     log.info("outbox_sent", case=message.case_ref, outbox_id=message.id)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from states import limits, pausing, records
+from states import audit_wording, limits, pausing, records
 from states.case import Case
 from states.durations import Duration
 from states.errors import REASON, Input, InvalidInputError
@@ -100,7 +100,7 @@ def resume_case(
             previous=case,
             actor=actor,
             at=when,
-            reason=reason or "clock restarted",
+            reason=reason or audit_wording.RESTARTED,
             record=lambda version: records.Resumed(event.paused_days, moved, version, now),
         )
 

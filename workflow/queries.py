@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from states import wording
-from states.case import Case, Policy, trigger_options
+from states.case import Case, Policy, TriggerOption, not_here, trigger_options
 from states.deadlines import Deadline
 from states.facts import open_facts
 from states.issues import Issue
@@ -191,17 +191,28 @@ def case_issues(*, uow: UnitOfWork, reference: str) -> read_models.CaseIssues:
     return read_models.CaseIssues(reference=reference, issues=issue_views(issues))
 
 
-def triggers_view(case: Case, policy: Policy, *, language: str = "en") -> list[read_models.TriggerOption]:
+def triggers_view(
+    case: Case, policy: Policy, *, language: str | None = None
+) -> list[read_models.TriggerOption]:
     """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
-    `language` (the JSON API and the command line keep English, the default)."""
-    words = procedures.words(case.procedure, language)
+    `language` (the pages: names worded too); without one, English with the names as they are
+    (the JSON API and the command line)."""
+    words = procedures.words(case.procedure, language or "en")
+
+    def why_not(option: TriggerOption) -> str | None:
+        if not option.why_not:
+            return None
+        if option.dest is None and language is not None:  # not a step of this state at all
+            return not_here(case, option.trigger, words, lambda name: wording.term(name, words))
+        return wording.translate(option.why_not, words)
+
     return [
         read_models.TriggerOption(
             trigger=o.trigger,
             allowed=o.allowed,
             to_state=o.dest,
             outcomes=list(o.outcomes),
-            why_not=wording.translate(o.why_not, words) if o.why_not else None,
+            why_not=why_not(o),
             meaning=wording.translate(o.meaning, words),
         )
         for o in trigger_options(case, policy)

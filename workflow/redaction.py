@@ -10,6 +10,7 @@ from __future__ import annotations
 from states.permissions import may_see_identities
 from states.redaction import NOTHING, Redaction
 from states.users import User
+from translations import translator
 from workflow.ports import Transaction, UnitOfWork
 
 # Keys of a view or audit entry that hold identifiers, not free text: never rewritten.
@@ -30,20 +31,20 @@ IDENTIFIERS = frozenset(
 )
 
 
-def protecting(tx: Transaction) -> Redaction:
+def protecting(tx: Transaction, language: str = "en") -> Redaction:
     """The redaction of every confidential submitter (exports, reports, any reader without
-    the right to see identities)."""
-    return Redaction(tx.cases.protected_parties())
+    the right to see identities); its labels in `language` (exports: English)."""
+    return Redaction(tx.cases.protected_parties(), translator(language))
 
 
-def for_viewer(tx: Transaction, viewer: User) -> Redaction:
+def for_viewer(tx: Transaction, viewer: User, language: str = "en") -> Redaction:
     """Nothing hidden for a role that may see identities, else `protecting`."""
-    return NOTHING if may_see_identities(viewer.role) else protecting(tx)
+    return NOTHING if may_see_identities(viewer.role) else protecting(tx, language)
 
 
-def read_for_viewer(uow: UnitOfWork, viewer: User) -> Redaction:
+def read_for_viewer(uow: UnitOfWork, viewer: User, language: str = "en") -> Redaction:
     """`for_viewer` in a read of its own (a view assembled from several reads)."""
     if may_see_identities(viewer.role):
         return NOTHING
     with uow.read() as tx:
-        return protecting(tx)
+        return protecting(tx, language)

@@ -8,19 +8,21 @@ Every decision is an audit entry naming the candidates, the skips with reasons, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from states import records
+from states import audit_wording, records
 from states.case import Case, Policy, require_actor, require_text
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.members import Member, MemberChanges, Reason, Role, Skip, plan_sync, reasons_not_to_lead
-from states.messages import N_
+from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
 from states.rotation import LeadDecision, RotationMode, choose_duty, choose_lead
 from states.users import User
+from translations import translator
 from workflow.alerts import SCHEDULER_ACTOR, Recipient, new_message_id
 from workflow.config import Settings
 from workflow.logging import get_logger
@@ -32,6 +34,14 @@ log = get_logger("ncpflow.rotation")
 
 
 # -- notices ----------------------------------------------------------------------------------
+
+Worded = Callable[[Translator], str]  # a notice's reason in its recipient's words
+
+
+def _words_of(decision: LeadDecision) -> Worded:
+    """A lead decision (stored: English) in a recipient's words."""
+    stored = records.Decision.of(decision)
+    return lambda tr: audit_wording.decision(stored, tr)
 
 
 @dataclass(frozen=True)
@@ -60,9 +70,10 @@ class Notices:
         kind: str,
         case: Case,
         recipients: Sequence[Recipient],
-        reason: str,
+        reason: Worded,
         now: datetime,
     ) -> list[str]:
+        """One e-mail per recipient, in their language: `reason` worded in it."""
         unique: dict[str, Recipient] = {}
         for recipient in recipients:
             unique.setdefault(recipient.address.lower(), recipient)
@@ -74,7 +85,7 @@ class Notices:
                     "reference": case.reference,
                     "title": case.title,
                     "received": case.received_on,
-                    "reason": reason,
+                    "reason": reason(translator(recipient.language)),
                     "recipient_name": recipient.name,
                     "ncp_name": self.settings.ncp.name_in(recipient.language),
                 },
@@ -100,7 +111,7 @@ def _notify_decision(
     case: Case,
     members: Sequence[Member],
     chosen: str | None,
-    reason: str,
+    reason: Worded,
     now: datetime,
 ) -> list[str]:
     """The new lead hears they lead; when nobody can, the chair and the secretariat hear why."""
@@ -166,8 +177,11 @@ def sync_members(
 def _member(members: Sequence[Member], member_id: str) -> Member:
     found = next((m for m in members if m.id == member_id), None)
     if found is None:
-        known = ", ".join(m.id for m in members) or "none (run `ncpflow members sync`)"
-        raise InvalidInputError(f"unknown member '{member_id}'; members: {known}")
+        raise InvalidInputError(
+            N_("unknown member '{member}'; members: {known}"),
+            member=member_id,
+            known=", ".join(m.id for m in members) or Input(N_("none (run `ncpflow members sync`)")),
+        )
     return found
 
 
@@ -189,8 +203,17 @@ def may_change_lead(user: User, members: Iterable[Member], action: Action) -> No
         raise PermissionDeniedError(
             user.role,
             action,
-            f"member {user.member_id or '(none)'} is not the NCP's chair "
-            f"(chair: {', '.join(chairs) or 'nobody'}); only the chair or a handler may {action.value}",
+            Input(
+                N_(
+                    "member {member} is not the NCP's chair (chair: {chair}); only the chair or a "
+                    "handler may {action}"
+                ),
+                params={
+                    "member": user.member_id or "(none)",
+                    "chair": ", ".join(chairs) or Input(N_("nobody")),
+                    "action": Input(action.value),
+                },
+            ),
         )
 
 
@@ -285,7 +308,7 @@ def record_new_case(
         skipped=decision.skipped,
     )
     notified = _notify_decision(
-        tx, notices, case=case, members=members, chosen=decision.chosen, reason=decision.explain(), now=now
+        tx, notices, case=case, members=members, chosen=decision.chosen, reason=_words_of(decision), now=now
     )
     tx.audit.append(
         case_ref=case.reference,
@@ -316,7 +339,7 @@ def _open_case_for_change(tx: Transaction, reference: str) -> Case:
         raise StepRefusedError(
             reference=reference,
             state=case.state,
-            problem="the case is closed; its lead no longer changes",
+            problem=Input(N_("the case is closed; its lead no longer changes")),
         )
     return case
 
@@ -344,7 +367,9 @@ def reassign(
         case = _open_case_for_change(tx, reference)
         if case.lead_member == to:
             raise StepRefusedError(
-                reference=reference, state=case.state, problem=f"{to} already leads the case"
+                reference=reference,
+                state=case.state,
+                problem=Input(N_("{member} already leads the case"), params={"member": to}),
             )
         today = case.calendar.local_date(now)
         blocking = reasons_not_to_lead(
@@ -366,9 +391,11 @@ def reassign(
                     },
                 ),
             )
-        explanation = f"reassigned by {actor}: {reason}"
+        explanation = audit_wording.REASSIGNED.format(actor=actor, reason=reason)
         if blocking:
-            explanation += f" (override: {'; '.join(str(s) for s in blocking)})"
+            explanation = audit_wording.OVERRIDDEN.format(
+                text=explanation, skipped="; ".join(str(s) for s in blocking)
+            )
         if case.lead_member is not None:
             tx.members.give_up(case_ref=reference, member_id=case.lead_member, at=now, kind="reassigned")
         tx.members.record(
@@ -376,7 +403,13 @@ def reassign(
         )
         saved = tx.cases.save(replace(case, lead_member=to), previous=case)
         notified = _notify_decision(
-            tx, notices, case=saved, members=members, chosen=to, reason=explanation, now=now
+            tx,
+            notices,
+            case=saved,
+            members=members,
+            chosen=to,
+            reason=lambda tr: audit_wording.reassignment(explanation, tr) or explanation,
+            now=now,
         )
         tx.audit.append(
             case_ref=reference,
@@ -425,8 +458,10 @@ def recuse(
             raise StepRefusedError(
                 reference=reference,
                 state=case.state,
-                problem=f"{member} does not lead the case (the lead is "
-                f"{case.lead_member or 'nobody'}); only the lead recuses",
+                problem=Input(
+                    N_("{member} does not lead the case (the lead is {lead}); only the lead recuses"),
+                    params={"member": member, "lead": case.lead_member or Input(N_("nobody"))},
+                ),
             )
         tx.members.give_up(case_ref=reference, member_id=member, at=now, kind="recused")
         decision = decide(
@@ -452,7 +487,7 @@ def recuse(
             case=saved,
             members=members,
             chosen=decision.chosen,
-            reason=decision.explain(),
+            reason=_words_of(decision),
             now=now,
         )
         tx.audit.append(
@@ -595,7 +630,7 @@ def unavailable_leads(tx: Transaction, *, now: datetime) -> list[LeadProblem]:
         problems = (
             reasons_not_to_lead(member, parties=case.parties, on=today)
             if member is not None
-            else (Skip(case.lead_member, Reason.INACTIVE, "not a known member"),)
+            else (Skip(case.lead_member, Reason.INACTIVE, audit_wording.UNKNOWN_MEMBER),)
         )
         if problems:
             found.append(LeadProblem(case, case.lead_member, problems))
@@ -634,7 +669,12 @@ def alert_unavailable_leads(
             reason = "; ".join(str(s) for s in fresh)
             recipients = notices.to_chairs(members) or notices.to_secretariat()
             notified = notices.queue(
-                tx, kind="lead_unavailable", case=problem.case, recipients=recipients, reason=reason, now=now
+                tx,
+                kind="lead_unavailable",
+                case=problem.case,
+                recipients=recipients,
+                reason=functools.partial(audit_wording.skips, fresh),
+                now=now,
             )
             entry = records.LeadAlert(
                 problem.case.reference,
@@ -648,7 +688,7 @@ def alert_unavailable_leads(
                 at=now,
                 from_state=problem.case.state,
                 to_state=problem.case.state,
-                reason=f"the lead may no longer lead the case: {reason}",
+                reason=audit_wording.LEAD_GONE.format(problems=reason),
                 record=entry,
             )
             alerted.append(entry.to_data())

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from states import audit_wording
 from states.case import Case, Policy
 from states.members import Member, PartyMatch, panel, plan_sync, why_not_lead
-from states.messages import Translator
+from states.messages import ENGLISH, Translator
 from states.rotation import LeadRecord, RotationMode, choose_lead
 from states.rotation_wording import rotation_phrases
 from translations import translator
@@ -55,7 +56,10 @@ def config_drift(stored: Sequence[Member], settings: Settings, *, language: str 
     `stored`: the members as config last brought them in (`tx.members.configured()`), not
     what the browser set beside them, which a sync keeps."""
     changes = plan_sync(stored, settings.configured_members)
-    return None if changes.empty else changes.describe(tr=translator(language))
+    if changes.empty:
+        return None
+    tr = translator(language)
+    return changes.describe(tr=tr)
 
 
 def members_view(
@@ -161,12 +165,15 @@ def rotation_view(
     )
 
 
-def lead_view(*, uow: UnitOfWork, case: Case) -> read_models.Panel:
-    """For `case show`: the lead, how and why they came to lead, and who takes part."""
-    return lead_views(uow=uow, cases=[case])[case.reference]
+def lead_view(*, uow: UnitOfWork, case: Case, language: str = "en") -> read_models.Panel:
+    """For `case show`: the lead, how and why they came to lead (in `language`: the stored
+    decision worded again), and who takes part."""
+    return lead_views(uow=uow, cases=[case], language=language)[case.reference]
 
 
-def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, read_models.Panel]:
+def lead_views(
+    *, uow: UnitOfWork, cases: Sequence[Case], language: str = "en"
+) -> dict[str, read_models.Panel]:
     """`lead_view` for each case by reference, from one read (a page of cases: not one each)."""
     with uow.read() as tx:
         members = tx.members.all()
@@ -174,22 +181,26 @@ def lead_views(*, uow: UnitOfWork, cases: Sequence[Case]) -> dict[str, read_mode
     by_case: dict[str, list[LeadRecord]] = {c.reference: [] for c in cases}
     for record in records:
         by_case[record.case_ref].append(record)
-    return {c.reference: _lead_view(c, members, by_case[c.reference]) for c in cases}
+    tr = ENGLISH if language == "en" else translator(language)
+    return {c.reference: _lead_view(c, members, by_case[c.reference], tr) for c in cases}
 
 
-def _lead_view(case: Case, members: Sequence[Member], records: Sequence[LeadRecord]) -> read_models.Panel:
+def _lead_view(
+    case: Case, members: Sequence[Member], records: Sequence[LeadRecord], tr: Translator
+) -> read_models.Panel:
     # The same rows `members.recused` would read again.
     recused = frozenset(
         r.member_id for r in records if r.given_up_kind == "recused" and r.member_id is not None
     )
     latest = records[-1] if records else None
     if latest is not None and latest.member_id == case.lead_member:
-        why: str = latest.explanation
+        # Stored in English: worded again only for another language.
+        why: str = latest.explanation if tr is ENGLISH else audit_wording.lead_record(latest, tr)
         how: str | None = latest.kind
     elif not members:
-        why, how = "no members in the database; run `ncpflow members sync`", None
+        why, how = tr.gettext(audit_wording.NO_MEMBERS), None
     else:
-        why, how = "set outside the rotation", None
+        why, how = tr.gettext(audit_wording.SET_BY_HAND), None
     names = {m.id: m.name for m in members}
     taking, out = panel(members, parties=case.parties, lead=case.lead_member, recused=recused)
     return read_models.Panel(

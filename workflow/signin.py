@@ -27,7 +27,7 @@ from enum import StrEnum
 
 import pyotp
 
-from states import records
+from states import audit_wording, records
 from states.users import Session, User
 from workflow import users
 from workflow.logging import get_logger
@@ -184,7 +184,7 @@ class SignIn:
                 return Attempt(Outcome.BUSY, retry_after=1)
             user = users.check_password(uow=self.uow, name=name, password=password)
         if user is None:
-            self._failed(name, address, now, "wrong user name or password")
+            self._failed(name, address, now, audit_wording.WRONG_PASSWORD)
             return Attempt(Outcome.FAILED)
         if user.has_totp:
             return Attempt(Outcome.NEEDS_CODE, user)
@@ -207,7 +207,7 @@ class SignIn:
             return Attempt(Outcome.EXPIRED)
         step = _totp_step(user, code.strip(), now) if user is not None else None
         if user is None or user.disabled or step is None or not self._use_step(user, step):
-            self._failed(name, address, now, "wrong one-time code")
+            self._failed(name, address, now, audit_wording.WRONG_CODE)
             return Attempt(Outcome.FAILED)
         self._succeeded(user.name)
         return Attempt(Outcome.OK, user)
@@ -240,18 +240,14 @@ class SignIn:
                 record=records.SignInFailed(name[:100], address),
             )
             for what in locked:
-                limit, subject = (
-                    (PER_USER, "user name") if what == "user" else (PER_ADDRESS, "client address")
-                )
+                limit = PER_USER if what == "user" else PER_ADDRESS
                 tx.audit.append(
                     case_ref=None,
                     actor=actor,
                     at=now,
                     from_state=None,
                     to_state=None,
-                    reason=f"{limit} failed sign-ins within {_minutes(WINDOW)} minutes: the "
-                    f"{subject} is locked out until they are {_minutes(WINDOW)} "
-                    "minutes old",
+                    reason=audit_wording.THROTTLED[what].format(limit=limit, minutes=_minutes(WINDOW)),
                     record=records.SignInThrottled(name[:100], address, what),
                 )
         log.warning("sign_in_failed", user=name[:100], address=address, why=why, locked=locked)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from states import permissions, records
+from states import audit_wording, permissions, records
 from states.case import require_actor
 from states.errors import Input, InvalidInputError
 from states.messages import N_
@@ -107,12 +107,12 @@ def add_user(
     require_actor(actor)
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
-        raise InvalidInputError("a user name is 1-100 printable characters without spaces")
+        raise InvalidInputError(N_("a user name is 1-100 printable characters without spaces"))
     chosen = inputs.choice(Role, role, "role")
     if chosen is Role.MEMBER and not member_id:
-        raise InvalidInputError("a user with role member needs --member ID (the member it is)")
+        raise InvalidInputError(N_("a user with role member needs --member ID (the member it is)"))
     if chosen is not Role.MEMBER and member_id:
-        raise InvalidInputError("--member goes with role member only")
+        raise InvalidInputError(N_("--member goes with role member only"))
     token = new_token()
     hashed = _hash_password(password) if password is not None else None
     now = clock.now()
@@ -137,7 +137,7 @@ def add_user(
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"user {name} added",
+            reason=audit_wording.USER_ADDED.format(user=name),
             record=records.UserAdded(name, chosen.value, member_id, listed.id if listed else None),
         )
     log.info("user_added", user=name, role=chosen.value, actor=actor)
@@ -194,7 +194,7 @@ def set_password(*, uow: UnitOfWork, clock: Clock, name: str, password: str, act
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"password of {name} set",
+            reason=audit_wording.PASSWORD_SET.format(user=name),
             record=records.PasswordSet(name, ended),
         )
     return ended
@@ -241,7 +241,9 @@ def set_disabled(*, uow: UnitOfWork, clock: Clock, name: str, disabled: bool, ac
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"user {name} {record.kind.removeprefix('user_')}",
+            reason=(audit_wording.USER_DISABLED if disabled else audit_wording.USER_ENABLED).format(
+                user=name
+            ),
             record=record,
         )
     log.info(record.kind, user=name, actor=actor)
@@ -261,7 +263,7 @@ def issue_token(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> NewT
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"API token {listed.id} of {name} issued",
+            reason=audit_wording.TOKEN_ISSUED.format(token=listed.id, user=name),
             record=records.TokenIssued(name, listed.id),
         )
     return NewToken(token, listed)
@@ -300,7 +302,7 @@ def revoke_token(*, uow: UnitOfWork, clock: Clock, name: str, token_id: str | No
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"API token {token_id or '(all)'} of {name} revoked",
+            reason=audit_wording.TOKEN_REVOKED.format(token=token_id or audit_wording.ALL_TOKENS, user=name),
             record=records.TokenRevoked(name, token_id, count),
         )
     log.info("token_revoked", user=name, token=token_id, count=count, actor=actor)
@@ -326,7 +328,7 @@ def enrol_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str, issuer: 
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"second factor (TOTP) of {name} enrolled",
+            reason=audit_wording.TOTP_ENROLLED.format(user=name),
             record=records.TotpEnrolled(name),
         )
     uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=issuer)
@@ -347,7 +349,7 @@ def remove_totp(*, uow: UnitOfWork, clock: Clock, name: str, actor: str) -> None
             at=now,
             from_state=None,
             to_state=None,
-            reason=f"second factor (TOTP) of {name} removed",
+            reason=audit_wording.TOTP_REMOVED.format(user=name),
             record=records.TotpRemoved(name),
         )
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from states import records
+from states import audit_wording, records
 from states.case import Case, Policy
 from states.errors import InvalidInputError, StorageUnavailableError
 from states.migration import migrate
@@ -321,7 +321,7 @@ def migrate_case(
         case = tx.cases.get(reference)
         ident, version = split_ref(to, default_id=case.procedure.id)
         target = find(tx, settings, ident, version)
-        why = reason or f"migrated to {named(target)}"
+        why = reason or audit_wording.MIGRATED.format(procedure=target.id, version=target.version)
         migrated, event = migrate(
             case, target=target, mapping=mapping, actor=actor, reason=why, at=now, policy=policy
         )

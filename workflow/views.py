@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from states import search as search_rules
 from states.case import Case, Policy
 from states.chain import AuditEntry
+from states.errors import Input
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
@@ -59,11 +60,16 @@ def case_view(
 ) -> read_models.Case:
     """What `case show --json` prints, redacted for a viewer who may not see identities;
     deadline explanations in `language` (the API keeps the English default)."""
-    lead = rotation_views.lead_view(uow=uow, case=case)
+    lead = rotation_views.lead_view(uow=uow, case=case, language=language)
     with uow.read() as tx:
         issues = tx.issues.of_case(case.reference)
     return _case_view(
-        case, lead, issues, today=today, language=language, redaction=redactions.read_for_viewer(uow, viewer)
+        case,
+        lead,
+        issues,
+        today=today,
+        language=language,
+        redaction=redactions.read_for_viewer(uow, viewer, language),
     )
 
 
@@ -101,6 +107,7 @@ def case_page(
     limit: int = 50,
     offset: int = 0,
     states: Iterable[str] = tuple(State),
+    language: str = "en",
 ) -> read_models.CasePage:
     """One page of cases, oldest first; filtering, counting and paging happen in the database;
     `state` one of `states` (the configured procedure's)."""
@@ -114,8 +121,8 @@ def case_page(
             limit=limit,
             offset=offset,
         )
-        redaction = redactions.for_viewer(tx, viewer)
-        leads = rotation_views.lead_views(uow=uow, cases=cases)
+        redaction = redactions.for_viewer(tx, viewer, language)
+        leads = rotation_views.lead_views(uow=uow, cases=cases, language=language)
         issues = tx.issues.of_cases([c.reference for c in cases])
     return read_models.CasePage(
         total=total,
@@ -127,7 +134,7 @@ def case_page(
                 leads[c.reference],
                 issues.get(c.reference, ()),
                 today=today,
-                language="en",
+                language=language,
                 redaction=redaction,
             )
             for c in cases
@@ -142,6 +149,7 @@ def find_cases(
     viewer: User,
     find: commands.FindCases,
     procedure: Procedure,
+    language: str = "en",
 ) -> read_models.CaseHits:
     """The page of cases `find` asks for, as `viewer` may see them: searched, filtered, counted,
     ordered and paged in the database (storage/search.py), then only that page's cases read.
@@ -178,7 +186,7 @@ def find_cases(
         total, found = tx.cases.find(
             filters, order=order, limit=find.per_page, offset=(find.page - 1) * find.per_page
         )
-        redaction = redactions.for_viewer(tx, viewer)
+        redaction = redactions.for_viewer(tx, viewer, language)  # pseudonyms in the page's words
     names = {m.id: m.name for m in members}
     return read_models.CaseHits(
         query=query.text,
@@ -255,6 +263,7 @@ def audit_page(
     offset: int = 0,
     before: int | None = None,
     newest_first: bool = False,
+    language: str = "en",
 ) -> read_models.AuditPage:
     """A page of the audit log, read in the database: oldest first after `offset`, or newest
     first below seq `before` (the audit page's "older" link)."""
@@ -264,7 +273,7 @@ def audit_page(
         entries = tx.audit.page(
             case_ref=case_ref, kind=kind, limit=limit, offset=offset, before=before, newest_first=newest_first
         )
-        redaction = redactions.for_viewer(tx, viewer)
+        redaction = redactions.for_viewer(tx, viewer, language)
     return read_models.AuditPage(
         limit=limit, offset=offset, items=[entry_view(e, redaction) for e in entries]
     )
@@ -275,7 +284,7 @@ def members_page(
 ) -> tuple[read_models.Members, read_models.Rotation]:
     """The members page's two views (`members list`, `rotation show`), redacted for a viewer
     who may not see identities: a member's declared conflict may name a confidential party."""
-    redaction = redactions.read_for_viewer(uow, viewer)
+    redaction = redactions.read_for_viewer(uow, viewer, language)
     members = rotation_views.members_view(uow=uow, clock=clock, settings=settings, language=language)
     rotation = rotation_views.rotation_view(uow=uow, clock=clock, settings=settings, language=language)
     return redacted(members, redaction), redacted(rotation, redaction)
@@ -298,9 +307,17 @@ def may_advance(user: User, case: Case) -> None:
         raise ForbiddenError(
             user.role,
             Action.ADVANCE_ANY_CASE,
-            f"member {user.member_id} does not lead case {case.reference} "
-            f"(lead: {case.lead_member or 'nobody'}); only its lead or a "
-            "handler may advance it",
+            Input(
+                N_(
+                    "member {member} does not lead case {reference} (lead: {lead}); only its lead "
+                    "or a handler may advance it"
+                ),
+                params={
+                    "member": user.member_id,
+                    "reference": case.reference,
+                    "lead": case.lead_member or Input(N_("nobody")),
+                },
+            ),
         )
 
 

@@ -4,37 +4,36 @@ that word a page from the one catalogue (`translations/`): `gettext` (`_`), `ter
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from states import wording
+from states import audit_wording, wording
 from states.deadlines import human_month
 from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
-__all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "helpers", "pick", "upper_first"]
+__all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "PARTY_TYPES", "helpers", "pick", "upper_first"]
 
 COOKIE = "ncpflow_lang"
 
 # The page's own values beside the lifecycle's (states/wording.py): party roles, member roles,
-# the rotation mode and each member's place in the rotation (rotation_views' status). The rotation
-# tags' English is the plain value, as the members page has always shown it.
+# the rotation mode and each member's place in the rotation (rotation_views' status).
 PAGE_TERMS: dict[str, str] = {
     "submitter": N_("submitter"),
     "enterprise": N_("enterprise"),
     "chair": N_("chair"),
     "member": N_("member"),
-    "mode_per_case": N_("per_case"),
-    "mode_periodic": N_("periodic"),
+    "mode_per_case": N_("per case"),
+    "mode_periodic": N_("periodic duty"),
     "tag_next": N_("next"),
     "tag_later": N_("later"),
     "tag_eligible": N_("eligible"),
     "tag_inactive": N_("inactive"),
     "tag_recused": N_("recused"),
-    "tag_hard_conflict": N_("hard_conflict"),
-    "tag_soft_conflict": N_("soft_conflict"),
-    "tag_on_leave": N_("on_leave"),
+    "tag_hard_conflict": N_("hard conflict"),
+    "tag_soft_conflict": N_("soft conflict"),
+    "tag_on_leave": N_("on leave"),
     # A signed-in user's role, shown beside the name in the header ("member" is above).
     "handler": N_("handler"),
     "auditor": N_("auditor"),
@@ -45,54 +44,9 @@ PAGE_TERMS: dict[str, str] = {
     "issue_not_accepted": N_("not accepted"),
 }
 
-# A party's type and an audit entry's kind: the English is the plain value the pages have always
-# shown (and the audit filter's value stays the kind itself); a value no table knows is shown as is.
-PARTY_TYPES: dict[str, str] = {
-    "individual": N_("individual"),
-    "ngo": N_("ngo"),
-    "trade_union": N_("trade_union"),
-    "community": N_("community"),
-    "academic": N_("academic"),
-    "other": N_("other"),
-}
-AUDIT_KINDS: dict[str, str] = {
-    "opened": N_("opened"),
-    "transitioned": N_("transitioned"),
-    "edited": N_("edited"),
-    "paused": N_("paused"),
-    "resumed": N_("resumed"),
-    "extended": N_("extended"),
-    "fact_recorded": N_("fact_recorded"),
-    "alert": N_("alert"),
-    "notified": N_("notified"),
-    "members_synced": N_("members_synced"),
-    "lead_assigned": N_("lead_assigned"),
-    "lead_unassigned": N_("lead_unassigned"),
-    "lead_reassigned": N_("lead_reassigned"),
-    "lead_recused": N_("lead_recused"),
-    "duty_rotated": N_("duty_rotated"),
-    "lead_alert": N_("lead_alert"),
-    "user_added": N_("user_added"),
-    "password_set": N_("password_set"),
-    "audit_export_revealed": N_("audit_export_revealed"),
-    "user_disabled": N_("user_disabled"),
-    "user_enabled": N_("user_enabled"),
-    "token_issued": N_("token_issued"),
-    "token_revoked": N_("token_revoked"),
-    "totp_enrolled": N_("totp_enrolled"),
-    "totp_removed": N_("totp_removed"),
-    "sign_in_failed": N_("sign_in_failed"),
-    "sign_in_throttled": N_("sign_in_throttled"),
-    "issue_added": N_("issue_added"),
-    "issue_decided": N_("issue_decided"),
-    "issue_concluded": N_("issue_concluded"),
-    "member_leave_added": N_("member_leave_added"),
-    "member_leave_removed": N_("member_leave_removed"),
-    "member_conflict_added": N_("member_conflict_added"),
-    "member_conflict_removed": N_("member_conflict_removed"),
-    "calendar_feed_made": N_("calendar_feed_made"),
-    "calendar_feed_revoked": N_("calendar_feed_revoked"),
-}
+
+# A party's type (the reports word them too): the one table, states/wording.py's.
+PARTY_TYPES = wording.PARTY_TYPES
 
 
 def pick(requested: str | None, cookie: str | None, default: str) -> str:
@@ -112,12 +66,14 @@ def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
         return words.gettext(msgid) if msgid else wording.term(value, words)
 
     def party_type(value: str) -> str:
-        msgid = PARTY_TYPES.get(value)
-        return words.gettext(msgid) if msgid else value
+        return wording.party_type(value, words)
 
     def kind(value: str) -> str:
-        msgid = AUDIT_KINDS.get(value)
-        return words.gettext(msgid) if msgid else value
+        return audit_wording.kind_name(value, words)
+
+    def reason(value: str | None, kind: str = "", data: Mapping[str, Any] | None = None) -> str:
+        """An audit entry's reason: worded again when ncpflow wrote it (states/audit_wording.py)."""
+        return audit_wording.reason(kind, value, data or {}, words)
 
     def day(value: str, precision: str = "day") -> str:
         """A shown date (`2007-09-14`, or `2007-09` with month precision: "Sep 2007")."""
@@ -131,7 +87,7 @@ def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
         "term": term,
         "party_type": party_type,
         "kind": kind,
-        "reason": lambda value: wording.reason(value, words),
+        "reason": reason,
         "day": day,
     }
     return functions

@@ -131,7 +131,8 @@ def test_a_refused_step_reached_by_a_page_answers_a_409_page(broken_pages: Site)
     answer = broken_pages.client.get("/refused-step?lang=en", headers=BROWSER)
     assert answer.status_code == 409
     assert "<h1>Not possible now</h1>" in answer.text
-    assert "trigger &#39;close&#39; is not allowed" in answer.text
+    # The lifecycle's names in words, on an English page too.
+    assert "trigger &#39;Close&#39; is not allowed; allowed now: Begin assessment" in answer.text
     norwegian = broken_pages.client.get("/refused-step?lang=nb", headers=BROWSER)
     assert "<h1>Ikke mulig nå</h1>" in norwegian.text
 

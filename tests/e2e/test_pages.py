@@ -592,7 +592,8 @@ def test_a_handler_takes_a_case_from_the_new_case_form_to_closed_in_the_browser(
         )
     ]
     by_hanna = [what for what, who in rows if who == "hanna"]
-    steps = ("opened", "Received → Initial assessment", "paused", "resumed", "extended")
+    steps = ("case opened", "Received → Initial assessment", "clock paused", "clock restarted")
+    steps += ("deadline extended",)
     steps += ("Initial assessment → Good offices", "Good offices → Examination")
     steps += ("Examination → Final statement", "Final statement → Follow-up", "Follow-up → Closed")
     for done in steps:

@@ -413,7 +413,7 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
         '<span class="tag">inaktiv</span> <small>inaktiv (ikke lenger i konfigurasjonen)</small>'
     ) in norwegian
     assert "Havbruk ASA (org.nr. 923 456 789)" in norwegian
-    assert ("member-b: leave endret; member-d: conflicts endret; aktiverte igjen member-c") in norwegian
+    assert ("member-b: permisjon endret; member-d: inhabilitet endret; aktiverte igjen member-c") in norwegian
     for english_text in (
         "per_case",
         "leads the next case",
@@ -427,13 +427,13 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
         assert english_text not in norwegian
 
     english = site.client.get("/members?lang=en").text
-    assert 'Rotation <small class="muted">(per_case)</small>' in english
+    assert 'Rotation <small class="muted">(per case)</small>' in english
     assert (
         '<p class="why">chose member-d (never led a case; rule: least recently led, '
         "never-led first, ties by config order); skipped member-b: on leave 2025-06-01 to "
         "2025-08-31</p>"
     ) in english
-    assert ('<span class="tag">on_leave</span> <small>on leave 2025-06-01 to 2025-08-31</small>') in english
+    assert ('<span class="tag">on leave</span> <small>on leave 2025-06-01 to 2025-08-31</small>') in english
     assert ('<span class="tag">next</span> <small>leads the next case: never led a case</small>') in english
     assert (
         f'<span class="tag">later</span> <small>last led {ref}; after member-d in rotation order</small>'
@@ -448,17 +448,19 @@ def test_the_members_page_explains_the_rotation_in_the_page_language(
 
 def test_audit_kinds_and_the_signed_in_role_are_worded_in_the_page_language(site: Site) -> None:
     """The audit page's kinds (and its filter's options) and the header's role are Norwegian on a
-    Norwegian page; the filter still sends the kind itself, and the English page is unchanged."""
+    Norwegian page, and worded (not the raw kind) on an English one; the filter still sends the
+    kind itself."""
     site.case("Mine tailings", date(2025, 5, 20))
     site.user("hanna", "handler")
     site.sign_in("hanna")
     norwegian = site.client.get("/audit?lang=nb").text
     english = site.client.get("/audit?lang=en").text
-    assert '<td data-label="Hva">åpnet: Mottatt</td>' in norwegian
-    assert '<option value="opened">åpnet</option>' in norwegian
+    assert '<td data-label="Hva">sak åpnet: Mottatt</td>' in norwegian
+    assert '<option value="opened">sak åpnet</option>' in norwegian
     assert "<small>(saksbehandler)</small>" in norwegian
     assert ">opened" not in norwegian
-    assert '<td data-label="What">opened: Received</td>' in english
+    assert '<td data-label="What">case opened: Received</td>' in english
+    assert '<option value="opened">case opened</option>' in english
     assert "<small>(handler)</small>" in english
 
 

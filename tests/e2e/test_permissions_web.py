@@ -229,9 +229,9 @@ def test_a_member_who_is_not_the_chair_may_not_reassign_or_recuse(walk: Walk) ->
         if path.startswith("/api/"):
             headers = {"Authorization": f"Bearer {walk.tokens['bo']}"}
             answer = walk.client.request(method, url, headers=headers, json=body)
-        else:
+        else:  # a page words its refusal in its language: here English
             data = {**body, "csrf_token": walk.csrf()}
-            answer = walk.client.request(method, url, data=data, follow_redirects=False)
+            answer = walk.client.request(method, f"{url}?lang=en", data=data, follow_redirects=False)
         assert answer.status_code == 403, (method, path, answer.text)
         assert f"role 'member' may not {actions[0].value}" in answer.json()["detail"]
         assert "is not the NCP's chair" in answer.json()["detail"]

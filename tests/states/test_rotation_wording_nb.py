@@ -180,7 +180,7 @@ def test_what_a_config_sync_changes() -> None:
         reordered=True,
     )
     assert changes.describe(tr=NB) == (
-        "la til member-e, member-f; member-b: email, leave endret; aktiverte igjen member-d; "
+        "la til member-e, member-f; member-b: e-post, permisjon endret; aktiverte igjen member-d; "
         "deaktiverte member-c; rekkefølgen i konfigurasjonen endret"
     )
     assert changes.describe() == (

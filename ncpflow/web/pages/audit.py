@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web.auth import application_of
-from ncpflow.web.pages.common import guard, int_param, query, render
+from ncpflow.web.pages.common import guard, int_param, language, query, render
 from states.permissions import Action, allows
 from states.users import User
 
@@ -29,6 +29,7 @@ def audit_page(request: Request, user: User) -> Response:
         limit=AUDIT_PAGE_SIZE + 1,
         before=before,
         newest_first=True,
+        language=language(request),
     )
     entries = page.items[:AUDIT_PAGE_SIZE]
     # One entry more than shown tells whether an older page exists.

@@ -133,10 +133,11 @@ def worded(exc: NcpflowError, request: Request, case: Case | None = None) -> str
     the page words them (the case's own procedure), never the identifiers."""
     lang = language(request)
     tr = translator(lang)
+    procedure = case.procedure if case is not None else None
+    term = i18n.helpers(lang, application_of(request).words(lang, procedure=procedure))["term"]
     if case is not None:
-        term = i18n.helpers(lang, application_of(request).words(lang, procedure=case.procedure))["term"]
         exc = NcpflowError(exc.message, **_termed(exc.params, term))
-    return exc.words(tr, _spell(tr)) or type(exc).__name__
+    return exc.words(tr, _spell(tr), term) or type(exc).__name__
 
 
 def _status(exc: NcpflowError) -> int:

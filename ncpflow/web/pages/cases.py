@@ -131,7 +131,7 @@ def show_case(
     case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it (pages/errors.py)
     lang = language(request)
     view = app.cases.view(case=case, viewer=user, language=lang)
-    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000).items
+    entries = app.audit.page(viewer=user, case_ref=ref, limit=100_000, language=lang).items
     options = app.cases.triggers(case=case, language=lang)
     lead_changes = app.cases.lead_changes(user=user)  # handlers, and the chair's member user
     blocked_reason = _may_change(user, case, changes_lead=bool(lead_changes) and not case.is_terminal)

@@ -239,9 +239,12 @@ def form_command(request: Request, model: type[commands.C], **fields: str) -> co
 
 
 def refused(exc: NcpflowError, request: Request) -> str:
-    """What the page says when a step is refused: in its language, each input by its label."""
-    tr = translator(language(request))
-    return exc.words(tr, labels(tr)) or type(exc).__name__
+    """What the page says when a step is refused: in its language, each input by its label,
+    each state, step, outcome and role in words (no internal names)."""
+    lang = language(request)
+    tr = translator(lang)
+    term = i18n.helpers(lang, application_of(request).words(lang))["term"]
+    return exc.words(tr, labels(tr), term) or type(exc).__name__
 
 
 def whole_number(value: str, name: str, maximum: int = 2**31 - 1) -> int | None:

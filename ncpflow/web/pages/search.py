@@ -65,7 +65,7 @@ def _found(
             {**{k: v or None for k, v in typed.items()}, **fixed, "per_page": PER_PAGE},
             spell,
         )
-        return app.cases.find(viewer=user, find=find), None
+        return app.cases.find(viewer=user, find=find, language=lang), None
     except NcpflowError as exc:
         return None, exc.words(translator(lang), spell) or type(exc).__name__
 

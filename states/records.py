@@ -111,6 +111,14 @@ class _Reader:
             raise self._fail(key, "true or false")
         return value
 
+    def integers(self, key: str) -> tuple[int, ...]:
+        value = self.data.get(key)
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise self._fail(key, "a list of integers")
+        return tuple(value)
+
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -212,6 +220,8 @@ def _codec(hint: Any) -> _Codec:
         return _optional(_codec(inner), _OPTIONAL_READERS[inner])
     if origin is tuple and args[0] is str:
         return _Codec(list, _Reader.texts)
+    if origin is tuple and args[0] is int:
+        return _Codec(list, _Reader.integers)
     if origin is tuple:
         shape: type[_Shape] = args[0]
         return _Codec(
@@ -1082,6 +1092,23 @@ class IssueConcluded(_Record):
     )
 
 
+@dataclass(frozen=True)
+class CorrespondenceLogged(_Record):
+    """A communication with a party logged (`correspondence add`, or a letter sent): the entry's
+    `at` is when it happened; `subject` is free text (redacted like any other)."""
+
+    KIND: ClassVar[str] = "correspondence_logged"
+
+    number: int
+    direction: str
+    party: str
+    channel: str
+    subject: str
+    documents: tuple[int, ...]
+    recorded_at: datetime
+    letter: int | None = field(default=None, metadata=_spelled(omit_none=True))  # a letter sent
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1122,6 +1149,7 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | CorrespondenceLogged
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -65,6 +65,23 @@ class CalendarFeedRow(NamedTuple):
     revoked_at: Any
 
 
+class CorrespondenceRow(NamedTuple):
+    """A row of `case_correspondence`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    at: Any
+    direction: Any
+    party: Any
+    channel: Any
+    subject: Any
+    documents: Any
+    letter: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class FactRow(NamedTuple):
     """A row of `case_facts`."""
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.correspondence import SqlCorrespondenceStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
@@ -108,6 +109,12 @@ class SqlTransaction:
         from storage.feeds import SqlFeedStore
 
         return SqlFeedStore(self.db)
+
+    @cached_property
+    def correspondence(self) -> SqlCorrespondenceStore:
+        from storage.correspondence import SqlCorrespondenceStore
+
+        return SqlCorrespondenceStore(self.db)
 
 
 class SqlUnitOfWork:

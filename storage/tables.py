@@ -412,6 +412,27 @@ class CaseSearchRow(SQLModel, table=True):
     body_secret: str = Field(sa_column=Column(Text, nullable=False))  # ... in the steps' text
 
 
+class CorrespondenceRow(SQLModel, table=True):
+    """An entry of a case's correspondence log (migration 0023_correspondence): a communication
+    in or out with one party, over one channel, with the numbers of the documents it carried."""
+
+    __tablename__ = "case_correspondence"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_correspondence_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case, in the order logged
+    at: datetime  # when it happened (UTC)
+    direction: str  # in, out
+    party: str  # the party's key (submitter-1), states/parties.py
+    channel: str  # states/correspondence.py CHANNELS
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    documents: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of document numbers
+    letter: int | None = None  # the letter whose sending this entry logs
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

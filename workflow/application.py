@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
+    from states.correspondence import Entry
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
     from states.permissions import Action
@@ -151,6 +152,10 @@ class Application:
     @cached_property
     def procedures(self) -> ProcedureUseCases:
         return ProcedureUseCases(self)
+
+    @cached_property
+    def correspondence(self) -> CorrespondenceUseCases:
+        return CorrespondenceUseCases(self)
 
 
 class _Lazy:
@@ -1179,4 +1184,46 @@ class ProcedureUseCases(_Group):
         app = self._app
         return versions.diff(
             versions.resolve(app.uow, app.settings, a), versions.resolve(app.uow, app.settings, b)
+        )
+
+
+class CorrespondenceUseCases(_Group):
+    """The correspondence log of each case: communications in and out with its parties."""
+
+    def log(
+        self,
+        *,
+        reference: str,
+        direction: str,
+        party: str,
+        channel: str,
+        subject: str,
+        actor: str,
+        at: When = None,
+        documents: Sequence[int] = (),
+    ) -> Entry:
+        """Log a communication (`correspondence add`); `party` its key or name."""
+        from workflow import correspondence
+
+        return correspondence.log_entry(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            direction=direction,
+            party=party,
+            channel=channel,
+            subject=subject,
+            at=at,
+            documents=documents,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseCorrespondence:
+        """The case's log, oldest first; for a `viewer`, redacted as they may see it."""
+        from workflow import correspondence
+
+        return correspondence.case_log(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
         )

@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from states import correspondence as correspondence_rules
 from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
@@ -712,6 +713,25 @@ class ConcludeIssue(Command):
     outcome: IssueOutcomeName
     at: When | None = None
     reason: OptionalText | None = None
+
+
+DocumentNumber = Annotated[int, PlainValidator(_whole(1, VERSION_MAX)), _range(1, VERSION_MAX)]
+Direction = Annotated[str, *_one_of(N_("direction"), correspondence_rules.DIRECTIONS)]
+ChannelName = Annotated[str, *_one_of(N_("channel"), correspondence_rules.CHANNELS)]
+
+
+class LogCorrespondence(Command):
+    """`correspondence add`, `POST /api/cases/{ref}/correspondence`, the correspondence page's
+    form: a communication with a party of the case."""
+
+    direction: Direction = Field(description="in: from the party; out: to the party.")
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-2) or its name.")
+    channel: ChannelName = Field(description="How it went.")
+    subject: Text = Field(description="What it was about.")
+    at: When | None = None
+    documents: Annotated[list[DocumentNumber], Field(max_length=correspondence_rules.DOCUMENTS_MAX)] = Field(
+        default_factory=list, description="The numbers of the case's documents it carried."
+    )
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case
 from states.chain import AuditEntry, ChainHead
+from states.correspondence import Entry
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
 from states.procedure import Procedure
@@ -272,6 +273,17 @@ class Transaction(Protocol):
     def feeds(self) -> FeedStore: ...
     @property
     def search(self) -> SearchIndex: ...
+    @property
+    def correspondence(self) -> CorrespondenceStore: ...
+
+
+class CorrespondenceStore(Protocol):
+    """A case's correspondence log (storage/correspondence.py)."""
+
+    def of_case(self, reference: str) -> list[Entry]: ...
+    def next_number(self, reference: str) -> int: ...
+    def add(self, reference: str, entry: Entry) -> None: ...
+    def last_out(self, references: list[str]) -> dict[tuple[str, str], datetime]: ...
 
 
 class SearchIndex(Protocol):

@@ -161,6 +161,31 @@ class CaseIssues(ReadModel):
     issues: list[Issue] = Field(description="The case's issues by number.")
 
 
+class CorrespondenceEntry(ReadModel):
+    """One communication with a party, as the case's correspondence log holds it."""
+
+    number: int = Field(description="The entry's number within the case: 1, 2, ... in the order logged.")
+    at: Instant = Field(description="When it happened (UTC, ISO 8601 with offset).")
+    direction: str = Field(description="`in` from the party, `out` to it.")
+    party: str = Field(description="The party's key: submitter-1, enterprise-2, ...")
+    party_name: str = Field(description="The party's name (a pseudonym for readers who may not see it).")
+    channel: str = Field(description="email, post, phone, meeting, video or hand.")
+    subject: str = Field(description="What it was about.")
+    documents: list[int] = Field(description="The numbers of the case's documents it carried.")
+    letter: int | None = Field(description="The letter whose sending this entry logs; null otherwise.")
+    recorded_at: Instant | None = Field(description="When it was logged.")
+    recorded_by: str = Field(description="Who logged it.")
+
+
+class CaseCorrespondence(ReadModel):
+    """A case's correspondence log: `correspondence list --json`, `GET /api/cases/{ref}/correspondence`."""
+
+    reference: str = Field(description="The case reference.")
+    entries: list[CorrespondenceEntry] = Field(
+        description="The entries, oldest first (by `at`, then number)."
+    )
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""

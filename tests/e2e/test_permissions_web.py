@@ -278,6 +278,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/issues/{number}/decision"): (Action.EDIT_CASE,),
     ("POST", "/api/cases/{ref}/issues/{number}/result"): (Action.EDIT_CASE,),
     ("GET", "/api/audit"): (Action.READ_AUDIT,),
+    ("GET", "/api/cases/{ref}/correspondence"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/correspondence"): (Action.LOG_CORRESPONDENCE,),
     ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),
     ("GET", "/api/users"): (Action.MANAGE_USERS,),
     ("POST", "/api/users"): (Action.MANAGE_USERS,),

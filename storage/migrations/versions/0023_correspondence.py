@@ -1,0 +1,39 @@
+"""The correspondence log of each case (`case_correspondence`).
+
+Revision ID: 0023_correspondence
+Revises: 0020_merge_search
+Create Date: 2027-01-10
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0023_correspondence"
+down_revision = "0020_merge_search"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_correspondence",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("case_id", sa.Integer(), sa.ForeignKey("cases.id"), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),  # 1, 2, ... within the case
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("direction", sa.String(), nullable=False),
+        sa.Column("party", sa.String(), nullable=False),
+        sa.Column("channel", sa.String(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("documents", sa.Text(), nullable=False),  # JSON list of document numbers
+        sa.Column("letter", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.Text(), nullable=False),
+        sa.UniqueConstraint("case_id", "number", name="uq_case_correspondence_number"),
+    )
+    op.create_index("ix_case_correspondence_case_id", "case_correspondence", ["case_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_case_correspondence_case_id", table_name="case_correspondence")
+    op.drop_table("case_correspondence")

@@ -32,6 +32,7 @@ from workflow.audit import audit_entries
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
+from workflow.correspondence import log_entry
 from workflow.demo import load_demo
 from workflow.exports import export_rows
 from workflow.facts import record_fact
@@ -422,6 +423,24 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="nb", scope="mine")
         make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="en")
         revoke_feed(uow=app.uow, clock=clock, name="anna", actor="admin")
+    finally:
+        app.close()
+    # The correspondence log (issue 14): a letter received, logged with its documents.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        log_entry(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            actor="sek",
+            direction="in",
+            party="submitter-1",
+            channel="post",
+            subject="Further evidence from Kari Nordmann",
+            at=date(2025, 3, 20),
+            documents=[1],
+        )
     finally:
         app.close()
 

@@ -72,6 +72,7 @@ KIND_NAMES: dict[str, str] = {
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
     "correspondence_logged": N_("correspondence logged"),
+    "party_update_due": N_("party had no word: lead reminded"),
 }
 
 
@@ -144,6 +145,7 @@ MAIL_KINDS: dict[str, str] = {
     "due_today": N_("deadline due today"),
     "overdue": N_("deadline overdue"),
     "escalation": N_("overdue deadline escalated"),
+    "party_update": N_("reminder that a party has had no word"),
     "case_assigned": N_("case assigned to its lead"),
     "lead_unassigned": N_("case without a lead"),
     "lead_unavailable": N_("lead unavailable"),

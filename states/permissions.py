@@ -57,7 +57,7 @@ class Action(StrEnum):
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
-    SEND_LETTER = N_("draft, edit and send letters to the parties")
+    SEND_LETTER = N_("write and send letters to the parties")
 
 
 # What every signed-in user may do, whatever its role.

@@ -1109,6 +1109,20 @@ class CorrespondenceLogged(_Record):
     letter: int | None = field(default=None, metadata=_spelled(omit_none=True))  # a letter sent
 
 
+@dataclass(frozen=True)
+class PartyUpdateDue(_Record):
+    """A party of an open case has had no outgoing correspondence for `[parties] update_every`:
+    its lead (else the secretariat) was reminded by e-mail, once for this silent period."""
+
+    KIND: ClassVar[str] = "party_update_due"
+
+    case: str
+    party: str
+    since: datetime
+    due: date
+    recipients: tuple[str, ...]
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1150,6 +1164,7 @@ DeclaredRecord = (
     | CalendarFeedMade
     | CalendarFeedRevoked
     | CorrespondenceLogged
+    | PartyUpdateDue
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -90,3 +90,15 @@ class SqlCorrespondenceStore:
             assert instant is not None
             found[(reference, party)] = instant
         return found
+
+    def claim_reminder(self, *, reference: str, party: str, since: datetime, at: datetime) -> bool:
+        """Take the reminder for `party` of the case silent since `since`; False when it was
+        already taken (one reminder per silent period, however often the sweep runs)."""
+        db = self._db
+        row = db.one(
+            "INSERT INTO party_reminders (case_id, party, since, reminded_at) "
+            "SELECT id, :party, :since, :at FROM cases WHERE reference = :ref "
+            "ON CONFLICT (case_id, party, since) DO NOTHING RETURNING id",
+            {"ref": reference, "party": party, "since": db.instant(since), "at": db.instant(at)},
+        )
+        return row is not None

@@ -274,6 +274,18 @@ class OutboxRow(NamedTuple):
     last_error: Any
 
 
+class OutboxAttachmentRow(NamedTuple):
+    """A row of `outbox_attachments`."""
+
+    id: Any
+    outbox_id: Any
+    position: Any
+    filename: Any
+    media_type: Any
+    sha256: Any
+    size: Any
+
+
 class PartyRow(NamedTuple):
     """A row of `parties`."""
 
@@ -285,6 +297,16 @@ class PartyRow(NamedTuple):
     type: Any
     confidential: Any
     org_number: Any
+
+
+class PartyReminderRow(NamedTuple):
+    """A row of `party_reminders`."""
+
+    id: Any
+    case_id: Any
+    party: Any
+    since: Any
+    reminded_at: Any
 
 
 class PauseRow(NamedTuple):

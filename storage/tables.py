@@ -433,6 +433,37 @@ class CorrespondenceRow(SQLModel, table=True):
     recorded_by: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class OutboxAttachmentRow(SQLModel, table=True):
+    """A file an outbox message carries (migration 0023_correspondence): stored content named
+    by its sha256, read when the message is sent."""
+
+    __tablename__ = "outbox_attachments"
+    __table_args__ = (UniqueConstraint("outbox_id", "position", name="uq_outbox_attachments_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    position: int  # 0, 1, ... in the message's order
+    filename: str = Field(sa_column=Column(Text, nullable=False))
+    media_type: str
+    sha256: str
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PartyReminderRow(SQLModel, table=True):
+    """A reminder to a case's lead that a party has had no word (migration 0023_correspondence;
+    `[parties] update_every`): one per party and silent period, the period named by when the
+    party was last written to (`since`: the last outgoing entry, or the case's receipt)."""
+
+    __tablename__ = "party_reminders"
+    __table_args__ = (UniqueConstraint("case_id", "party", "since", name="uq_party_reminders_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    party: str
+    since: datetime
+    reminded_at: datetime
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

@@ -191,6 +191,23 @@ class AlertsSection(_Section):
     _check = field_validator("overdue_every", "escalate_after")(_calendar_duration)
 
 
+class PartiesSection(_Section):
+    notify_on: tuple[Literal["pause", "extension"], ...] = Field(
+        default=(),
+        description="steps that queue a draft notice letter to each party of the case, quoting the "
+        "deadline's explanation: pause, extension; empty (the default): none",
+    )
+    update_every: Annotated[str, AfterValidator(_calendar_duration)] | None = Field(
+        default=None,
+        description="remind a case's lead when a party of the open case has had no outgoing "
+        "correspondence for this long (e.g. 3mo); unset: never",
+    )
+
+    @cached_property
+    def update_period(self) -> Duration | None:
+        return Duration.parse(self.update_every) if self.update_every else None
+
+
 class RotationSection(_Section):
     mode: Literal["per_case", "periodic"] = "per_case"
     every: str = Field(default="1mo", description="periodic duty: a duration or a cron expression")
@@ -372,6 +389,7 @@ class Settings(_Section):
     scheduler: SchedulerSection = SchedulerSection()
     audit: AuditSection = AuditSection()
     web: WebSection = WebSection()
+    parties: PartiesSection = PartiesSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

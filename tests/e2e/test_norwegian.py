@@ -391,6 +391,9 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "reason": "valgte member-b (aldri vært saksansvarlig)",
         "recipient_name": "Bjørn Berg",
         "ncp_name": "Kontaktpunktet for ansvarlig næringsliv",
+        "party_name": "Havbruk Seafood ASA",
+        "since": date(2026, 3, 3),
+        "period": "3 måneder",
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

@@ -39,11 +39,27 @@ ASSIGNED_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What the sweep passes for a silent party (workflow/party_updates.py).
+PARTY_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "party_name": "Havbruk Seafood ASA",
+    "since": date(2025, 3, 3),
+    "period": "3 months",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 
 
 def context_for(kind: str, **changes: Any) -> dict[str, Any]:
-    base = ALERT_CONTEXT if kind in ALERT_KINDS else ASSIGNED_CONTEXT
+    base = (
+        ALERT_CONTEXT
+        if kind in ALERT_KINDS
+        else PARTY_CONTEXT
+        if kind == "party_update"
+        else ASSIGNED_CONTEXT
+    )
     return {**base, **changes}
 
 
@@ -87,7 +103,10 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
     assert f'<html lang="{language}">' in message.html
     assert "<p>" in message.html and "<p>" not in message.text
     assert "{{" not in message.text + message.html + message.subject
-    if kind not in ALERT_KINDS:
+    if kind == "party_update":
+        assert long_date(date(2025, 3, 3), language) in message.text + message.subject
+        assert "Havbruk Seafood ASA" in message.subject and "3 months" in message.text
+    elif kind not in ALERT_KINDS:
         assert long_date(date(2025, 3, 3), language) in message.text
         assert "next in rotation" in message.text
     else:

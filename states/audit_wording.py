@@ -73,6 +73,7 @@ KIND_NAMES: dict[str, str] = {
     "calendar_feed_revoked": N_("calendar URL revoked"),
     "correspondence_logged": N_("correspondence logged"),
     "party_update_due": N_("party had no word: lead reminded"),
+    "document_added": N_("document added"),
 }
 
 

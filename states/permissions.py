@@ -58,6 +58,8 @@ class Action(StrEnum):
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     SEND_LETTER = N_("write and send letters to the parties")
+    ADD_DOCUMENT = N_("add documents to cases")
+    READ_INTERNAL = N_("read NCP-internal documents and notes")
 
 
 # What every signed-in user may do, whatever its role.
@@ -71,6 +73,7 @@ _READ_ALL = frozenset(
         Action.READ_REPORTS,
         Action.SEE_IDENTITIES,
         Action.SUBSCRIBE_CALENDAR,
+        Action.READ_INTERNAL,
     }
 )
 _ON_CASES = frozenset(
@@ -92,9 +95,14 @@ _ON_CASES = frozenset(
 )
 
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
-    Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS},
+    Role.HANDLER: _EVERYONE
+    | _READ_ALL
+    | _ON_CASES
+    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.ADD_DOCUMENT},
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
-    Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
+    Role.AUDITOR: _EVERYONE
+    | _READ_ALL - {Action.SEE_IDENTITIES, Action.READ_INTERNAL}
+    | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
     | {

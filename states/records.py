@@ -1123,6 +1123,29 @@ class PartyUpdateDue(_Record):
     recipients: tuple[str, ...]
 
 
+# -- a case's documents (issue 14) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentAdded(_Record):
+    """A document, or a new version of one, filed on a case: its metadata and the sha256 of its
+    content, so the chain binds the bytes filed (`audit verify` hashes the stored content again)."""
+
+    KIND: ClassVar[str] = "document_added"
+
+    number: int
+    version: int
+    title: str
+    direction: str
+    party: str | None
+    access: str
+    exemption: str | None
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1165,6 +1188,7 @@ DeclaredRecord = (
     | CalendarFeedRevoked
     | CorrespondenceLogged
     | PartyUpdateDue
+    | DocumentAdded
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

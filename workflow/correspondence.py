@@ -126,9 +126,9 @@ def log_entry(
         )
 
 
-def _document_numbers(tx: Transaction, reference: str) -> list[int] | None:
-    """The case's document numbers, once documents are kept (None: not checked)."""
-    return None
+def _document_numbers(tx: Transaction, reference: str) -> list[int]:
+    """The numbers of the case's documents."""
+    return sorted({document.number for document in tx.documents.of_case(reference)})
 
 
 def entry_view(entry: Entry, names: dict[str, str]) -> read_models.CorrespondenceEntry:

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from states.pseudonyms import pseudonym
-from tests.conftest import InProcessCli
+from tests.conftest import ROOT, InProcessCli
 from tests.e2e.test_api import Api, running_api
+from workflow.bootstrap import bootstrap
 from workflow.clock import FixedClock
+from workflow.config import load_settings
 
 NAME = "Kari Nordmann"
 
@@ -30,10 +32,19 @@ def _log(ncp: InProcessCli, ref: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in ncp("audit", "log", ref).stdout.splitlines()]
 
 
-def test_correspondence_add_and_list_on_the_command_line(ncp: InProcessCli) -> None:
+def test_correspondence_add_and_list_on_the_command_line(ncp: InProcessCli, database_url: str) -> None:
     """`add` prints the entry (party by key, documents by number); `list` shows local times;
     each entry is one `correspondence_logged` audit entry."""
     ref = _open(ncp)
+    app = bootstrap(load_settings(ROOT / "config.toml", database_url=database_url))
+    try:
+        for title in ("Letter", "Annex 1", "Annex 2"):
+            app.documents.add(
+                reference=ref, source=[b"%PDF-1.4\n"], filename="a.pdf", title=title, direction="in",
+                access="parties", actor="sek",
+            )  # fmt: skip
+    finally:
+        app.close()
     added = ncp.json(
         "correspondence", "add", ref, "--direction", "in", "--party", NAME, "--channel", "post",
         "--subject", "Letter with annexes", "--at", "2025-03-10T09:30:00+00:00", "--document", "3",
@@ -74,6 +85,7 @@ def test_bad_correspondence_on_the_command_line_is_refused_and_writes_nothing(nc
         (2, "--subject", [ref, *base[:7], " "]),
         (2, "--at", [ref, *base, "--at", "2099-01-01"]),
         (2, "--document", [ref, *base, "--document", "0"]),
+        (2, f"case {ref} has no document 7", [ref, *base, "--document", "7"]),
     ]
     for code, message, args in cases:
         answer = ncp("correspondence", "add", *args, "--actor", "sek")

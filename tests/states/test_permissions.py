@@ -49,6 +49,8 @@ TABLE: dict[Action, set[str]] = {
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
     A.LOG_CORRESPONDENCE: {H},
     A.SEND_LETTER: {H},
+    A.ADD_DOCUMENT: {H},
+    A.READ_INTERNAL: {H, M, D},
 }
 
 

@@ -34,6 +34,11 @@ def test_an_entry_is_logged_with_its_fields_and_one_audit_entry(app: Application
     """The party by name becomes its key; the entry's `at` is when it happened (a local day's
     start in UTC); the audit entry holds every field and the chain verifies."""
     ref = helpers.open_one(app)
+    for title in ("Complaint", "Annex"):
+        app.documents.add(
+            reference=ref, source=[b"%PDF-1.4\n"], filename="a.pdf", title=title, direction="in",
+            access="parties", actor="hanna",
+        )  # fmt: skip
     entry = app.correspondence.log(
         reference=ref,
         direction="in",
@@ -97,6 +102,7 @@ def test_the_log_lists_entries_by_when_they_happened(app: Application) -> None:
         ({"subject": "  "}, "the subject (subject) is required"),
         ({"subject": "x" * 2001}, "at most 2000"),
         ({"at": datetime(2025, 7, 1, tzinfo=UTC)}, "is in the future"),
+        ({"documents": [1]}, "case NCP-2025-001 has no document 1; its documents are -"),
     ],
 )
 def test_each_refusal_names_the_input_and_writes_nothing(

@@ -3,7 +3,7 @@ messages (`outbox_attachments`: stored content by sha256, read when the message 
 reminders that a party has had no word (`party_reminders`: one per party and silent period).
 
 Revision ID: 0023_correspondence
-Revises: 0020_merge_search
+Revises: 0021_documents
 Create Date: 2027-01-10
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_correspondence"
-down_revision = "0020_merge_search"
+down_revision = "0021_documents"
 branch_labels = None
 depends_on = None
 

@@ -74,6 +74,11 @@ KIND_NAMES: dict[str, str] = {
     "correspondence_logged": N_("correspondence logged"),
     "party_update_due": N_("party had no word: lead reminded"),
     "document_added": N_("document added"),
+    "party_added": N_("party added"),
+    "party_changed": N_("party changed"),
+    "contact_added": N_("contact added"),
+    "contact_changed": N_("contact changed"),
+    "contact_removed": N_("contact removed"),
 }
 
 

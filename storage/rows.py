@@ -333,6 +333,24 @@ class PartyRow(NamedTuple):
     type: Any
     confidential: Any
     org_number: Any
+    reprisal_risk: Any
+    measures: Any
+
+
+class PartyContactRow(NamedTuple):
+    """A row of `party_contacts`."""
+
+    id: Any
+    party_id: Any
+    number: Any
+    role: Any
+    name: Any
+    email: Any
+    address: Any
+    language: Any
+    channel: Any
+    created_at: Any
+    removed_at: Any
 
 
 class PartyReminderRow(NamedTuple):
@@ -343,6 +361,13 @@ class PartyReminderRow(NamedTuple):
     party: Any
     since: Any
     reminded_at: Any
+
+
+class PartyRevisionRow(NamedTuple):
+    """A row of `party_revision`."""
+
+    id: Any
+    revision: Any
 
 
 class PauseRow(NamedTuple):

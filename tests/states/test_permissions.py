@@ -51,6 +51,8 @@ TABLE: dict[Action, set[str]] = {
     A.SEND_LETTER: {H},
     A.ADD_DOCUMENT: {H},
     A.READ_INTERNAL: {H, M, D},
+    A.MANAGE_PARTIES: {H},
+    A.SEE_AT_RISK_IDENTITIES: {H, D},
 }
 
 

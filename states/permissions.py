@@ -56,6 +56,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
+    SEND_LETTER = N_("write and send letters to the parties")
 
 
 # What every signed-in user may do, whatever its role.
@@ -84,6 +85,7 @@ _ON_CASES = frozenset(
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
         Action.MIGRATE_CASE,
+        Action.SEND_LETTER,
     }
 )
 

@@ -1,0 +1,82 @@
+"""`app.letters`: the letters a case's step offers, a letter's context for a party, and a preview
+rendered from the templates that writes nothing; on both backends."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from states.errors import CaseNotFoundError, InvalidInputError
+from states.permissions import PermissionDeniedError
+from states.users import User
+from tests.dbdump import dump
+from tests.helpers import open_one
+from workflow.bootstrap import Services
+
+HANDLER = User(name="hanna", role="handler")
+AUDITOR = User(name="aud", role="auditor")
+
+
+def test_the_letters_offered_follow_the_step_that_brought_the_case_there(services: Services) -> None:
+    """After `begin_assessment` the acknowledgement comes first; after `accept`, the acceptance and
+    the invitation; the notices and the draft for comment in every open state."""
+    ref = open_one(services)
+    letters = services.letters
+    assert letters.offered(reference=ref)[0] == "acknowledgement"
+    services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ok")
+    assert letters.offered(reference=ref) == (
+        "acknowledgement",
+        "pause_notice",
+        "extension_notice",
+        "draft_for_comment",
+    )
+    services.cases.advance(reference=ref, trigger="accept", actor="sek", reason="merits")
+    assert letters.offered(reference=ref)[:2] == ("acceptance", "invitation")
+
+
+def test_a_preview_renders_the_letter_for_the_party_and_writes_nothing(
+    services: Services, database_url: str
+) -> None:
+    """The preview holds the context, the DOCX (python-docx opens it), the subject, the editable
+    paragraphs and the text; the NCP's language by default, the party by key or name; the
+    notices quote the deadline the case works to. The database is unchanged."""
+    ref = open_one(services, title="Fish farm discharges")
+    services.cases.pause(reference=ref, actor="sek", reason="Parallel proceedings", at=None)
+    before = dump(database_url)
+    shown = services.letters.preview(
+        reference=ref, kind="pause_notice", party="Havbruk Seafood ASA", viewer=HANDLER, pdf=False
+    )
+    assert dump(database_url) == before
+    assert shown.recipient.key == "enterprise-1" and shown.language == services.settings.ncp.language
+    assert shown.pdf is None and shown.subject == "Notice of a pause – Fish farm discharges"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(shown.docx)).paragraphs)
+    explanation = shown.context.values["deadline"]["explanation"]
+    assert ref in text and explanation in text and "paused since" in explanation
+    assert shown.paragraphs[0] == shown.subject and explanation in shown.paragraphs
+    nb = services.letters.preview(
+        reference=ref, kind="acknowledgement", party="submitter-1", language="nb", viewer=HANDLER, pdf=False
+    )
+    assert nb.subject.startswith("Bekreftelse av mottak") and "Vår referanse: " + ref in nb.text
+
+
+def test_a_preview_is_refused_to_a_role_that_may_not_send_letters_and_for_bad_input(
+    services: Services,
+) -> None:
+    """An auditor may not see a letter (it names the parties as stored); an unknown kind, party,
+    language, deadline or case is refused naming what there is."""
+    ref = open_one(services)
+    with pytest.raises(PermissionDeniedError, match="write and send letters"):
+        services.letters.preview(reference=ref, kind="acknowledgement", party="submitter-1", viewer=AUDITOR)
+    for options, words in (
+        ({"kind": "acknowledgment"}, "not a letter kind; the kinds are acknowledgement, acceptance"),
+        ({"party": "enterprise-9"}, "has no party 'enterprise-9'; its parties are submitter-1, enterprise-1"),
+        ({"language": "de"}, "'de' is not a letter language; one of en, nb"),
+        ({"kind": "extension_notice", "deadline": "appeal"}, "has no deadline 'appeal'; its deadlines are"),
+    ):
+        given = {"kind": "acknowledgement", "party": "submitter-1", **options}
+        with pytest.raises(InvalidInputError, match=words):
+            services.letters.preview(reference=ref, viewer=HANDLER, pdf=False, **given)  # type: ignore[arg-type]
+    with pytest.raises(CaseNotFoundError):
+        services.letters.preview(reference="NCP-2099-999", kind="acknowledgement", party="x", viewer=HANDLER)

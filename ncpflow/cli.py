@@ -37,6 +37,7 @@ GROUPS = (
     ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
     ("correspondence", "correspondence", "correspondence_app"),
+    ("letter", "correspondence", "letter_app"),
 )
 
 

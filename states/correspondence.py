@@ -1,4 +1,4 @@
-"""The correspondence log of a case: each communication in or out (pure).
+"""The correspondence log of a case, and its letters to the parties (pure).
 
 An entry says when it happened (an instant, stored in UTC and shown in the NCP's zone), which
 way it went (`in` from a party, `out` to one), which party (its key, `submitter-1`,
@@ -10,11 +10,14 @@ logged; a letter sent from ncpflow logs its own entry (`letter` holds the letter
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
-from states.errors import Input, InvalidInputError
+from states.errors import Input, InvalidInputError, StepRefusedError
 from states.limits import TEXT_MAX, check_text
 from states.messages import N_
 
@@ -88,3 +91,109 @@ def next_number(entries: Iterable[Entry]) -> int:
 def last_out(entries: Iterable[Entry], party: str) -> datetime | None:
     """When `party` was last written to (an outgoing entry), or None."""
     return max((e.at for e in entries if e.party == party and e.direction == "out"), default=None)
+
+
+# -- letters --------------------------------------------------------------------------------------
+
+
+class LetterStatus(StrEnum):
+    """Where a letter stands: a draft (edited at will), sent by e-mail, or sent for posting."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    POSTED = "posted"
+
+
+SEND_CHANNELS: dict[str, str] = {"email": N_("e-mail"), "post": N_("post")}
+"""How a letter is sent: e-mailed through the outbox, or posted (the handler prints the PDF)."""
+
+NOTICES = {"pause": "pause_notice", "extension": "extension_notice"}
+"""The step ([parties] notify_on) and the letter kind it queues a draft of for each party."""
+
+PARAGRAPHS_MAX = 200
+PARAGRAPH = Input(N_("the letter's text"), "paragraphs")
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A letter to one party of a case: its kind and language, where it stands, the documents
+    holding its DOCX and PDF (each edit a new version), its editable text (`paragraphs`, the
+    first its subject) and the template context it was drafted with (`values`)."""
+
+    number: int
+    kind: str
+    party: str
+    language: str
+    status: LetterStatus
+    docx_document: int
+    pdf_document: int
+    docx_sha256: str
+    subject: str
+    paragraphs: tuple[str, ...]
+    values: Mapping[str, Any] = field(default_factory=dict)
+    notice: str | None = None
+    created_at: datetime | None = None
+    created_by: str = ""
+    channel: str | None = None
+    sent_at: datetime | None = None
+    sent_by: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is LetterStatus.DRAFT
+
+    def check_draft(self, *, reference: str, state: str) -> None:
+        """Refuse (StepRefusedError, naming the letter and when) a change to a letter sent."""
+        if not self.is_draft:
+            raise StepRefusedError(
+                reference=reference,
+                state=state,
+                problem=Input(
+                    N_("letter {number} was already sent ({how}, {at}); it cannot be sent or edited again"),
+                    params={
+                        "number": self.number,
+                        "how": Input(SEND_CHANNELS.get(self.channel or "", N_("post"))),
+                        "at": self.sent_at.date().isoformat() if self.sent_at else "",
+                    },
+                ),
+            )
+
+
+def find_letter(letters: Iterable[Letter], number: int, *, reference: str) -> Letter:
+    """Letter `number` of the case; InvalidInputError naming the case's letters otherwise."""
+    found = list(letters)
+    for letter in found:
+        if letter.number == number:
+            return letter
+    raise InvalidInputError(
+        N_("case {reference} has no letter {number}; its letters are {numbers}"),
+        reference=reference,
+        number=number,
+        numbers=", ".join(str(letter.number) for letter in found) or "-",
+    )
+
+
+def check_paragraphs(paragraphs: Sequence[str]) -> tuple[str, ...]:
+    """A letter's edited text: at least a subject, each paragraph at most 20,000 characters, no NUL."""
+    kept = tuple(p.strip("\n") for p in paragraphs if p.strip())
+    if not kept:
+        raise InvalidInputError(N_("{what} is required and must not be blank"), what=PARAGRAPH)
+    if len(kept) > PARAGRAPHS_MAX:
+        raise InvalidInputError(
+            N_("{what} takes at most {count} values"), what=PARAGRAPH, count=PARAGRAPHS_MAX
+        )
+    for paragraph in kept:
+        check_text(paragraph, PARAGRAPH, limit=20_000)
+    return kept
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """A letter's text as typed (a textarea, a file): paragraphs at blank lines; single line
+    breaks stay inside a paragraph."""
+    blocks = re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [block.strip("\n") for block in blocks if block.strip()]
+
+
+def joined_paragraphs(paragraphs: Sequence[str]) -> str:
+    """The text a textarea shows: the paragraphs with a blank line between them."""
+    return "\n\n".join(paragraphs)

@@ -1125,6 +1125,50 @@ class PartyUpdateDue(_Record):
     recipients: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class LetterDrafted(_Record):
+    """A letter to a party drafted from its kind's template: its DOCX and PDF filed as documents
+    of the case (their own `document_added` entries precede this one)."""
+
+    KIND: ClassVar[str] = "letter_drafted"
+
+    number: int
+    letter_kind: str = field(metadata=_spelled("kind"))
+    party: str
+    language: str
+    docx: int
+    pdf: int
+    notice: str | None = field(default=None, metadata=_spelled(omit_none=True))  # queued by a step
+
+
+@dataclass(frozen=True)
+class LetterEdited(_Record):
+    """A draft letter's text edited: new versions of its DOCX and PDF documents."""
+
+    KIND: ClassVar[str] = "letter_edited"
+
+    number: int
+    docx_version: int
+    pdf_version: int
+
+
+@dataclass(frozen=True)
+class LetterSent(_Record):
+    """A letter sent: by e-mail (its outbox messages queued, one per recipient) or by post; its
+    final DOCX and PDF versions filed, its correspondence entry logged, in one transaction."""
+
+    KIND: ClassVar[str] = "letter_sent"
+
+    number: int
+    channel: str
+    recipients: tuple[str, ...]
+    outbox: tuple[int, ...]
+    correspondence: int
+    docx_version: int
+    pdf_version: int
+    pdf_sha256: str
+
+
 # -- a case's documents (issue 14) ---------------------------------------------------------------
 
 
@@ -1268,6 +1312,9 @@ DeclaredRecord = (
     | CalendarFeedRevoked
     | CorrespondenceLogged
     | PartyUpdateDue
+    | LetterDrafted
+    | LetterEdited
+    | LetterSent
     | DocumentAdded
     | PartyAdded
     | PartyChanged

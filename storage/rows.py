@@ -144,6 +144,30 @@ class CaseIssueRow(NamedTuple):
     created_at: Any
 
 
+class LetterRow(NamedTuple):
+    """A row of `case_letters`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    kind: Any
+    party: Any
+    language: Any
+    status: Any
+    docx_document: Any
+    pdf_document: Any
+    docx_sha256: Any
+    subject: Any
+    paragraphs: Any
+    letter_values: Any
+    notice: Any
+    created_at: Any
+    created_by: Any
+    channel: Any
+    sent_at: Any
+    sent_by: Any
+
+
 class CaseSearchRow(NamedTuple):
     """A row of `case_search`."""
 

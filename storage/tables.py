@@ -549,6 +549,36 @@ class CaseDocumentRow(SQLModel, table=True):
     added_by: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class LetterRow(SQLModel, table=True):
+    """A letter to a party of a case (migration 0023_correspondence): drafted from a template,
+    edited, then sent by e-mail or marked sent for posting. Its DOCX and PDF are documents of the
+    case (`case_documents`, by number: each edit a new version); `values` is the context it was
+    drafted with, so an edit keeps its date, letterhead and recipient."""
+
+    __tablename__ = "case_letters"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_letters_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    kind: str  # states/letters.py KINDS
+    party: str  # the recipient party's key (submitter-1)
+    language: str  # en, nb
+    status: str  # draft, sent, posted
+    docx_document: int  # the case's document number of the DOCX
+    pdf_document: int  # ... and of its PDF
+    docx_sha256: str  # the DOCX as ncpflow last rendered it (a Word upload differs)
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    paragraphs: str = Field(sa_column=Column(Text, nullable=False))  # JSON list: the editable text
+    letter_values: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the template context
+    notice: str | None = None  # pause, extension: queued by that step ([parties] notify_on)
+    created_at: datetime
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str | None = None  # email, post: how it was sent
+    sent_at: datetime | None = None
+    sent_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

@@ -37,6 +37,7 @@ from pydantic import (
 
 from states import correspondence as correspondence_rules
 from states import issues as issue_rules
+from states import letters as letter_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
@@ -731,6 +732,51 @@ class LogCorrespondence(Command):
     at: When | None = None
     documents: Annotated[list[DocumentNumber], Field(max_length=correspondence_rules.DOCUMENTS_MAX)] = Field(
         default_factory=list, description="The numbers of the case's documents it carried."
+    )
+
+
+LetterKindName = Annotated[str, *_one_of(N_("letter kind"), letter_rules.KINDS)]
+LetterChannel = Annotated[str, *_one_of(N_("channel"), correspondence_rules.SEND_CHANNELS)]
+LetterText = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(_not_blank)]
+
+
+class DraftLetter(Command):
+    """`letter draft`, `POST /api/cases/{ref}/letters`, the letters page: a letter of a kind to
+    one party, rendered from its template as a draft."""
+
+    kind: LetterKindName = Field(
+        description="The letter's kind (the case's step offers some: GET .../letters)."
+    )
+    party: Name = Field(description="The recipient party: its key (submitter-1) or its name.")
+    language: LanguageName | None = Field(
+        default=None, description="en or nb; left out: the party's first contact's, else the NCP's."
+    )
+    deadline: DeadlineChoice | None = Field(
+        default=None, description="For a notice: the deadline whose explanation it quotes."
+    )
+
+
+class EditLetter(Command):
+    """`letter edit`, `POST /api/cases/{ref}/letters/{n}/text`, the letter page's textarea: the
+    draft's text, paragraphs separated by a blank line, the first the subject."""
+
+    text: LetterText = Field(
+        description="The letter's text: paragraphs separated by a blank line; the first is the subject."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"paragraphs": correspondence_rules.split_paragraphs(self.text)}
+
+
+class SendLetter(Command):
+    """`letter send`, `POST /api/cases/{ref}/letters/{n}/send`, the letter page's confirmation:
+    by e-mail through the outbox, or marked sent for posting."""
+
+    channel: LetterChannel = Field(
+        description="email: to the party's contacts who take e-mail; post: marked sent for posting."
+    )
+    to: Annotated[str, Field(max_length=254), AfterValidator(_not_blank)] | None = Field(
+        default=None, description="With email, for a party without an e-mail contact: the address to send to."
     )
 
 

@@ -123,6 +123,13 @@ class LettersSection(_Section):
     reply_within: Annotated[str, AfterValidator(_calendar_duration)] = Field(
         default="14d", description="the date letters ask a reply by: this long after the letter's date"
     )
+    access: PlainName = Field(
+        default="parties",
+        description="the access level of a letter's DOCX and PDF documents (one of [documents] access)",
+    )
+    attach_docx: bool = Field(
+        default=False, description="a letter e-mailed carries its DOCX as well as its PDF"
+    )
 
 
 class DatabaseSection(_Section):

@@ -23,7 +23,7 @@ from workflow.config import Settings
 from workflow.logging import get_logger
 from workflow.ports import Renderer, Transaction
 
-log = get_logger("ncpflow.parties")
+log = get_logger("ncpflow.party_updates")
 
 _PAGE = 500
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
-from states.correspondence import Entry
+from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
 from states.procedure import Procedure
@@ -318,13 +318,16 @@ class Transaction(Protocol):
 
 
 class CorrespondenceStore(Protocol):
-    """A case's correspondence log (storage/correspondence.py)."""
+    """A case's correspondence log and its letters (storage/correspondence.py)."""
 
     def of_case(self, reference: str) -> list[Entry]: ...
     def next_number(self, reference: str) -> int: ...
     def add(self, reference: str, entry: Entry) -> None: ...
     def last_out(self, references: list[str]) -> dict[tuple[str, str], datetime]: ...
     def claim_reminder(self, *, reference: str, party: str, since: datetime, at: datetime) -> bool: ...
+    def letters(self, reference: str) -> list[Letter]: ...
+    def add_letter(self, reference: str, letter: Letter) -> None: ...
+    def save_letter(self, reference: str, letter: Letter) -> None: ...
 
 
 class SearchIndex(Protocol):

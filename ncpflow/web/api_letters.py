@@ -4,8 +4,11 @@ calling the bound use cases as the signed-in user (the conventions of `ncpflow.w
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from ncpflow.web.api import ERRORS, App, ReadsCases, Reference
 from ncpflow.web.auth import ApiAllow
@@ -13,7 +16,10 @@ from ncpflow.web.writes import run_write
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
-from workflow.commands import LogCorrespondence
+from workflow.application import Application
+from workflow.commands import DraftLetter, EditLetter, LogCorrespondence, SendLetter
+from workflow.documents import OpenDocument
+from workflow.letter_sending import DOCX_TYPE, PDF_TYPE
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -45,3 +51,98 @@ async def log_correspondence(
         return next(e for e in listed.entries if e.number == entry.number)
 
     return await run_write(app, work)
+
+
+SendsLetters = Annotated[User, Depends(ApiAllow(Action.SEND_LETTER))]
+LetterNumber = Annotated[int, Path(ge=1, le=1_000_000, description="The letter's number within the case.")]
+
+
+def _letter(app: Application, ref: str, number: int, user: User) -> read_models.CaseLetter:
+    listed = app.letters.list(reference=ref, viewer=user)
+    return next(letter for letter in listed.letters if letter.number == number)
+
+
+@router.get(
+    "/cases/{ref}/letters",
+    summary="The case's letters (`letter list`), and the kinds its current step offers",
+    response_model=read_models.CaseLetters,
+)
+def list_letters(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseLetters:
+    return app.letters.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/letters",
+    status_code=201,
+    summary="Draft a letter from its template (`letter draft`): its DOCX and PDF filed as documents",
+    response_model=read_models.CaseLetter,
+)
+async def draft_letter(
+    ref: Reference, body: DraftLetter, user: SendsLetters, app: App
+) -> read_models.CaseLetter:
+    def work() -> read_models.CaseLetter:
+        letter = app.letters.draft(reference=ref, actor=user.name, **body.arguments())
+        return _letter(app, ref, letter.number, user)
+
+    return await run_in_threadpool(work)  # rendering a PDF takes a while: never on the event loop
+
+
+@router.post(
+    "/cases/{ref}/letters/{number}/text",
+    summary="Replace a draft letter's text (`letter edit`): new versions of its DOCX and PDF",
+    response_model=read_models.CaseLetter,
+)
+async def edit_letter(
+    ref: Reference, number: LetterNumber, body: EditLetter, user: SendsLetters, app: App
+) -> read_models.CaseLetter:
+    def work() -> read_models.CaseLetter:
+        app.letters.edit(reference=ref, letter=number, actor=user.name, **body.arguments())
+        return _letter(app, ref, number, user)
+
+    return await run_in_threadpool(work)
+
+
+@router.post(
+    "/cases/{ref}/letters/{number}/send",
+    summary="Send a draft letter once (`letter send`): by e-mail through the outbox, or marked posted",
+    response_model=read_models.CaseLetter,
+)
+async def send_letter(
+    ref: Reference, number: LetterNumber, body: SendLetter, user: SendsLetters, app: App
+) -> read_models.CaseLetter:
+    def work() -> read_models.CaseLetter:
+        app.letters.send(reference=ref, letter=number, actor=user.name, **body.arguments())
+        return _letter(app, ref, number, user)
+
+    return await run_in_threadpool(work)
+
+
+@router.get(
+    "/cases/{ref}/letters/{number}/{format}",
+    summary="Download a letter's PDF or DOCX, its latest version (streamed, as an attachment)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {PDF_TYPE: {}, DOCX_TYPE: {}}}},
+)
+def download_letter(
+    ref: Reference,
+    number: LetterNumber,
+    format: Annotated[str, Path(pattern="^(pdf|docx)$", description="pdf or docx.")],
+    user: ReadsCases,
+    app: App,
+) -> StreamingResponse:
+    opened = app.letters.get(reference=ref, letter=number, format=format, viewer=user)
+    return download(opened)
+
+
+def download(opened: OpenDocument) -> StreamingResponse:
+    """A stored document as an attachment (never shown inline), streamed chunk by chunk."""
+    document = opened.document
+    return StreamingResponse(
+        opened.chunks,
+        media_type=document.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.filename)}",
+            "Content-Length": str(document.size),
+            "Cache-Control": "no-store",
+        },
+    )

@@ -768,6 +768,15 @@ class EditLetter(Command):
         return {"paragraphs": correspondence_rules.split_paragraphs(self.text)}
 
 
+def _address(value: str, info: ValidationInfo) -> str:
+    from states.contacts import check_email
+
+    try:
+        return check_email(value) or value
+    except InvalidInputError as refused:
+        raise _refuse(refused.message, **{**refused.params, "what": _name(info)}) from None
+
+
 class SendLetter(Command):
     """`letter send`, `POST /api/cases/{ref}/letters/{n}/send`, the letter page's confirmation:
     by e-mail through the outbox, or marked sent for posting."""
@@ -775,8 +784,11 @@ class SendLetter(Command):
     channel: LetterChannel = Field(
         description="email: to the party's contacts who take e-mail; post: marked sent for posting."
     )
-    to: Annotated[str, Field(max_length=254), AfterValidator(_not_blank)] | None = Field(
-        default=None, description="With email, for a party without an e-mail contact: the address to send to."
+    to: Annotated[str, Field(max_length=254), AfterValidator(_not_blank), AfterValidator(_address)] | None = (
+        Field(
+            default=None,
+            description="With email, for a party without an e-mail contact: the address to send to.",
+        )
     )
 
 

@@ -111,11 +111,7 @@ def test_letter_forms_refused_keep_what_was_typed_in_english_and_norwegian(site:
     status, page = post(site, "/letters/1/text", lang="nb", text="   ")
     assert status == 422 and "Brevets tekst er påkrevd" in alert(page)
     status, page = post(site, "/letters", lang="nb", kind="rejection", party="enterprise-9")
-    assert (
-        status == 422
-        and f"klagesak {ref} har ingen part «enterprise-9»" in alert(page)
-        or "enterprise-9" in alert(page)
-    )
+    assert status == 422 and f"sak {ref} har ingen part «enterprise-9»" in alert(page)
     assert dump(site.url) == before
 
 
@@ -159,8 +155,8 @@ def test_an_auditor_reads_the_pages_with_pseudonyms_and_no_forms(site: Site) -> 
     app = site.services
     ref = open_case(
         uow=app.uow, clock=app.clock, policy=app.policy, reference_prefix="NCP", title="Tailings",
-        submitters=[PartyInput("Kari Nordmann", confidential=True)], enterprises=[PartyInput("Nordic Metals ASA")],
-        actor="test",
+        submitters=[PartyInput("Kari Nordmann", confidential=True)],
+        enterprises=[PartyInput("Nordic Metals ASA")], actor="test",
     ).reference  # fmt: skip
     app.letters.draft(reference=ref, kind="acknowledgement", party="submitter-1", actor="test")
     app.correspondence.log(

@@ -394,6 +394,9 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "party_name": "Havbruk Seafood ASA",
         "since": date(2026, 3, 3),
         "period": "3 måneder",
+        "letter_subject": "Bekreftelse av mottak",
+        "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
+        "attachments": ["NCP-2026-007-letter-1.pdf"],
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

@@ -100,6 +100,19 @@ def _counted_secrets() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _fixed_zip_times(clock: FixedClock) -> Iterator[None]:
+    """zipfile stamps each member with the wall clock's local time: the scenario's instead."""
+    import time
+    import zipfile
+
+    fixed = mock.Mock(wraps=time)
+    fixed.time = lambda: clock.now().timestamp()
+    fixed.localtime = lambda *_: time.gmtime(clock.now().timestamp())
+    with mock.patch.object(zipfile, "time", fixed):
+        yield
+
+
 def _services(
     url: str,
     clock: FixedClock,
@@ -465,6 +478,19 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             at=date(2025, 3, 20),
             documents=[1],
         )
+    finally:
+        app.close()
+    # Letters (issue 14): drafted, edited, sent by post. Word files hold their zip members'
+    # times: the clock is fixed for them, so the DOCX (and the chain holding its hash) is the same.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with _fixed_zip_times(clock):
+            app.letters.draft(reference=filed_on, kind="acknowledgement", party="submitter-1", actor="sek")
+            app.letters.edit(
+                reference=filed_on, letter=1, paragraphs=["Receipt", "We have your complaint."], actor="sek"
+            )
+            app.letters.send(reference=filed_on, letter=1, channel="post", actor="sek")
     finally:
         app.close()
     # Keeping parties informed (issue 14): the sweep reminds the leads of parties without word.

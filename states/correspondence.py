@@ -19,7 +19,7 @@ from typing import Any
 
 from states.errors import Input, InvalidInputError, StepRefusedError
 from states.limits import TEXT_MAX, check_text
-from states.messages import N_
+from states.messages import ENGLISH, N_, Translator
 
 DIRECTIONS: dict[str, str] = {"in": N_("in (from the party)"), "out": N_("out (to the party)")}
 """Which way a communication went; the value's words on the pages."""
@@ -33,6 +33,16 @@ CHANNELS: dict[str, str] = {
     "hand": N_("delivered by hand"),
 }
 """How it went: the closed list of channels, each with its words on the pages."""
+
+ROLE_WORDS: dict[str, str] = {"submitter": N_("submitter"), "enterprise": N_("enterprise")}
+
+
+def party_words(key: str, tr: Translator = ENGLISH) -> str:
+    """A party's key in words: "submitter-1" is "submitter 1", "klager 1" in Norwegian."""
+    role, _, number = key.rpartition("-")
+    words = ROLE_WORDS.get(role)
+    return f"{tr.gettext(words)} {number}" if words else key
+
 
 DOCUMENTS_MAX = 50
 """At most so many documents linked to one entry."""

@@ -43,6 +43,7 @@ from states.correspondence import (
     LetterStatus,
     check_paragraphs,
     find_letter,
+    party_words,
 )
 from states.documents import Document
 from states.errors import ACTOR, Input, InvalidInputError, StepRefusedError
@@ -107,7 +108,9 @@ def addressee(
 
 def _title(letter_number: int, kind: str, key: str, language: str, *, draft: bool) -> str:
     tr = translator(language)
-    title = tr.gettext(LETTER_TITLE).format(number=letter_number, kind=label(kind, tr), party=key)
+    title = tr.gettext(LETTER_TITLE).format(
+        number=letter_number, kind=label(kind, tr), party=party_words(key, tr)
+    )
     return tr.gettext(DRAFT_TITLE).format(title=title) if draft else title
 
 

@@ -60,7 +60,7 @@ def test_a_letter_is_drafted_edited_downloaded_and_sent_by_email_after_asking(si
     assert f'href="/cases/{ref}/letters"' in site.client.get(f"/cases/{ref}").text  # linked from the case
     status, page = post(site, "/letters", kind="acknowledgement", party="submitter-1")
     assert status == 303 and flash(page).startswith(
-        "Letter 1 drafted: acknowledgement of receipt to submitter-1"
+        "Letter 1 drafted: acknowledgement of receipt to submitter 1"
     )
     assert 'id="letter-1"' in page and "Draft" not in alert(page)
     pdf = site.client.get(f"/cases/{ref}/letters/1/pdf")

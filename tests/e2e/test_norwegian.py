@@ -173,6 +173,26 @@ def _cases(app: Application) -> dict[str, str]:
         note="Begjæring fra selskapet",
     )
 
+    # Letters and the correspondence log (issue 14): one sent by e-mail, one left as a draft.
+    app.parties.add_contact(
+        reference=review,
+        party="submitter-1",
+        actor="hanna",
+        name="Kari Kontakt",
+        email="kari@eksempel.no",
+        language="nb",
+    )
+    app.letters.draft(reference=review, kind="acknowledgement", party="submitter-1", actor="hanna")
+    app.letters.edit(
+        reference=review, letter=1, paragraphs=["Kvittering", "Vi har mottatt klagen."], actor="hanna"
+    )
+    app.letters.send(reference=review, letter=1, channel="email", actor="hanna")
+    app.letters.draft(reference=review, kind="draft_for_comment", party="enterprise-1", actor="hanna")
+    app.correspondence.log(
+        reference=review, direction="in", party="enterprise-1", channel="phone", subject="Ringte om fristen",
+        actor="hanna",
+    )  # fmt: skip
+
     line = {
         "external_id": "NO-2007-01",
         "title": "Tvangsflytting ved et vannkraftverk",

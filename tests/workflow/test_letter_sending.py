@@ -95,7 +95,7 @@ def test_a_letter_is_drafted_edited_and_sent_by_email_in_one_transaction_each(
         ),
         (2, "out", "parties", "submitter-1", "application/pdf"),
     ]
-    assert docs[0].title == "Brev 1, bekreftelse av mottak, til submitter-1 (utkast)"
+    assert docs[0].title == "Brev 1, bekreftelse av mottak, til klager 1 (utkast)"
     assert ref in text_of_docx(content(app, ref, 1, "docx"))
     app.letters.edit(
         reference=ref, letter=1, paragraphs=["Kvittering", "Vi har fått klagen.", "Hilsen oss"], actor="h"
@@ -107,7 +107,7 @@ def test_a_letter_is_drafted_edited_and_sent_by_email_in_one_transaction_each(
     assert (listed.docx.version, listed.pdf.version) == (3, 3)
     final = app.documents.list(reference=ref).documents[1]
     assert (
-        final.title == "Brev 1, bekreftelse av mottak, til submitter-1"
+        final.title == "Brev 1, bekreftelse av mottak, til klager 1"
         and final.versions[-1].direction == "out"
     )
     (entry,) = app.correspondence.list(reference=ref).entries

@@ -27,7 +27,7 @@ from ncpflow.web import auth, i18n
 from ncpflow.web.api_letters import download
 from ncpflow.web.auth import ApiError, application_of
 from ncpflow.web.pages.common import FormText, guard, language, redirect, render
-from states.correspondence import CHANNELS, DIRECTIONS, SEND_CHANNELS, joined_paragraphs
+from states.correspondence import CHANNELS, DIRECTIONS, SEND_CHANNELS, joined_paragraphs, party_words
 from states.errors import CaseNotFoundError, InvalidInputError, NcpflowError, StepRefusedError
 from states.letters import label
 from states.messages import N_, Translator
@@ -97,9 +97,8 @@ def _words(request: Request) -> tuple[str, Translator, dict[str, Any]]:
 def _parties(app: Application, ref: str, user: User, lang: str) -> list[tuple[str, str]]:
     """The case's parties as the form offers them: (key, "name (role)"), as `user` may see them."""
     listed = app.parties.list(reference=ref, viewer=user, language=lang)
-    tr = translator(lang)
     term = i18n.helpers(lang, app.words(lang))["term"]
-    return [(p.key, f"{p.name} ({tr.gettext(term(p.role))})") for p in listed.parties]
+    return [(p.key, f"{p.name} ({term(p.role)})") for p in listed.parties]
 
 
 # ---- the letters page ----------------------------------------------------------------------------
@@ -154,6 +153,7 @@ def show_letters(
         channels=[(code, tr.gettext(words)) for code, words in SEND_CHANNELS.items()],
         goes_to=goes_to,
         text_of=lambda letter: joined_paragraphs([letter.subject, *letter.paragraphs]),
+        party_word=lambda key: party_words(key, tr),
         may_send=may_send,
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},
@@ -203,7 +203,9 @@ def draft_letter(
         return redirect(
             f"/cases/{ref}/letters#letter-{letter.number}",
             request,
-            ok=message.format(number=letter.number, kind=label(letter.kind, tr), party=letter.party),
+            ok=message.format(
+                number=letter.number, kind=label(letter.kind, tr), party=party_words(letter.party, tr)
+            ),
         )
 
     return _letter_form(request, ref, user, "draft", values, work)
@@ -363,6 +365,7 @@ def show_correspondence(
         directions=[(code, tr.gettext(words)) for code, words in DIRECTIONS.items()],
         channels=[(code, tr.gettext(words)) for code, words in CHANNELS.items()],
         documents=[(d.number, d.title) for d in documents],
+        party_word=lambda key: party_words(key, tr),
         may_log=allows(user.role, Action.LOG_CORRESPONDENCE),
         kept=kept or {},
     )

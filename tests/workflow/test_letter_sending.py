@@ -107,8 +107,7 @@ def test_a_letter_is_drafted_edited_and_sent_by_email_in_one_transaction_each(
     assert (listed.docx.version, listed.pdf.version) == (3, 3)
     final = app.documents.list(reference=ref).documents[1]
     assert (
-        final.title == "Brev 1, bekreftelse av mottak, til klager 1"
-        and final.versions[-1].direction == "out"
+        final.title == "Brev 1, bekreftelse av mottak, til klager 1" and final.versions[-1].direction == "out"
     )
     (entry,) = app.correspondence.list(reference=ref).entries
     assert (entry.direction, entry.channel, entry.party, entry.subject, entry.documents, entry.letter) == (

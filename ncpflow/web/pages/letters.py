@@ -18,6 +18,7 @@ letter sent already).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -364,7 +365,9 @@ def show_correspondence(
         parties=_parties(app, ref, user, lang),
         directions=[(code, tr.gettext(words)) for code, words in DIRECTIONS.items()],
         channels=[(code, tr.gettext(words)) for code, words in CHANNELS.items()],
-        documents=[(d.number, d.title) for d in documents],
+        documents=[
+            (d.number, f"{d.title} ({PurePath(d.filename).suffix.lstrip('.').upper()})") for d in documents
+        ],
         party_word=lambda key: party_words(key, tr),
         may_log=allows(user.role, Action.LOG_CORRESPONDENCE),
         kept=kept or {},

@@ -530,7 +530,7 @@ def send_letter(
             direction="out",
             party=current.party,
             channel=channel,
-            subject=current.subject,
+            subject=_logged_subject(current, settings),
             documents=[final_pdf.number, final_docx.number],
             letter=current.number,
         )
@@ -563,6 +563,15 @@ def send_letter(
         )
     log.info("letter_sent", case=reference, letter=letter, channel=channel, messages=len(outbox))
     return sent
+
+
+def _logged_subject(letter: Letter, settings: Settings) -> str:
+    """What the correspondence log says a letter was about: its subject; for a letter filed as
+    NCP-internal (`[letters] access = "ncp"`), only its number and kind, since the log is read by
+    those who may not read the letter."""
+    if settings.letters.access == "ncp":
+        return _title(letter.number, letter.kind, letter.party, "en", draft=False)
+    return letter.subject
 
 
 def _check_addressees(case: Case, party: str, contacts: Sequence[Contact], address: str | None) -> None:

@@ -129,3 +129,55 @@ def test_correspondence_through_the_api_as_each_role_may(api: Api) -> None:
         == 404
     )
     assert api.client.get(f"/api/cases/{ref}/audit", headers=handler).json() == before
+
+
+def test_letters_through_the_api_as_each_role_may(api: Api) -> None:
+    """A handler drafts, edits and sends; the others read; an auditor sees a pseudonym in the
+    letter's text, downloads its PDF, and may not draft (403); bad input is a 422 naming the field."""
+    handler, auditor, member = (
+        api.user("hanna", "handler"),
+        api.user("revisor", "auditor"),
+        api.user("mari", "member", "member-b"),
+    )
+    ref = api.open(handler, submitters=[NAME], confidential_submitter=True)["reference"]
+    base = f"/api/cases/{ref}/letters"
+    listed = api.client.get(base, headers=auditor).json()
+    assert listed["letters"] == [] and "acknowledgement" in listed["offered"]
+    drafted = api.client.post(base, json={"kind": "acknowledgement", "party": "submitter-1"}, headers=handler)
+    assert drafted.status_code == 201, drafted.text
+    assert drafted.json()["number"] == 1 and drafted.json()["status"] == "draft"
+    edited = api.client.post(
+        f"{base}/1/text", json={"text": f"To {NAME}\n\nWe have your complaint."}, headers=handler
+    )
+    assert edited.status_code == 200 and edited.json()["subject"] == f"To {NAME}"
+    seen = api.client.get(base, headers=auditor).json()["letters"][0]
+    assert NAME not in json.dumps(seen) and seen["subject"] == f"To {pseudonym(ref, NAME)}"
+    pdf = api.client.get(f"{base}/1/pdf", headers=auditor)
+    assert (
+        pdf.status_code == 200
+        and pdf.content.startswith(b"%PDF")
+        and "attachment" in pdf.headers["content-disposition"]
+    )
+    for user in (auditor, member):
+        refused = api.client.post(
+            base, json={"kind": "acknowledgement", "party": "submitter-1"}, headers=user
+        )
+        assert refused.status_code == 403 and "may not write and send letters" in refused.json()["detail"]
+    before = api.client.get(f"/api/cases/{ref}/audit", headers=handler).json()
+    for path, body, field in [
+        (base, {"kind": "birthday", "party": "submitter-1"}, "kind"),
+        (f"{base}/1/text", {"text": ""}, "text"),
+        (f"{base}/1/send", {"channel": "fax"}, "channel"),
+        (f"{base}/1/send", {"channel": "email", "to": "no address"}, "to"),
+    ]:
+        answer = api.client.post(path, json=body, headers=handler)
+        assert answer.status_code == 422 and field in answer.json()["fields"], answer.text
+    assert api.client.post(f"{base}/9/send", json={"channel": "post"}, headers=handler).status_code == 422
+    assert api.client.get(f"{base}/1/odt", headers=handler).status_code == 422
+    assert api.client.get(f"/api/cases/{ref}/audit", headers=handler).json() == before
+    sent = api.client.post(
+        f"{base}/1/send", json={"channel": "email", "to": "kari@example.org"}, headers=handler
+    )
+    assert sent.status_code == 200 and sent.json()["status"] == "sent"
+    again = api.client.post(f"{base}/1/send", json={"channel": "post"}, headers=handler)
+    assert again.status_code == 409 and "letter 1 was already sent" in again.json()["detail"]

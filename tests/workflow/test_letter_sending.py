@@ -335,3 +335,29 @@ def test_a_notice_that_cannot_be_made_refuses_the_step_and_writes_nothing(
         dumper.engine.dispose()
     finally:
         app.close()
+
+
+def test_a_letter_filed_ncp_only_is_hidden_from_an_auditor(
+    sqlite_url: str, channel: RecordingChannel
+) -> None:
+    """With [letters] access = "ncp", an auditor sees neither the letter's text nor its files
+    (PermissionDeniedError); a member reads both."""
+    from states.permissions import PermissionDeniedError
+    from states.users import User
+
+    app = build(sqlite_url, channel, letters={"access": "ncp"})
+    try:
+        ref = helpers.open_one(app)
+        app.letters.draft(reference=ref, kind="acknowledgement", party="submitter-1", actor="h")
+        auditor, member = User(name="revisor", role="auditor"), User(name="mari", role="member")
+        hidden = app.letters.list(reference=ref, viewer=auditor).letters[0]
+        assert hidden.hidden and hidden.subject == "" and hidden.paragraphs == []
+        with pytest.raises(PermissionDeniedError):
+            app.letters.get(reference=ref, letter=1, format="pdf", viewer=auditor)
+        shown = app.letters.list(reference=ref, viewer=member).letters[0]
+        assert not shown.hidden and shown.subject
+        assert b"".join(
+            app.letters.get(reference=ref, letter=1, format="pdf", viewer=member).chunks
+        ).startswith(b"%PDF")
+    finally:
+        app.close()

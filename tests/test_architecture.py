@@ -180,6 +180,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
+        "LogCorrespondence",  # the correspondence log
+        "DraftLetter",  # letters: draft, edit, send
+        "EditLetter",
+        "SendLetter",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -205,7 +209,12 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CalendarView",
         "CalendarFeed",
         "CaseHits",
+        "CaseCorrespondence",
+        "CorrespondenceEntry",
+        "CaseLetters",
+        "CaseLetter",
     },
+    "workflow.documents": {"OpenDocument"},  # a stored file and its chunks, to stream
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
     # Keys and files outside the database (keygen, public key, offline verify --file):

@@ -19,7 +19,6 @@ from workflow import read_models
 from workflow.application import Application
 from workflow.commands import DraftLetter, EditLetter, LogCorrespondence, SendLetter
 from workflow.documents import OpenDocument
-from workflow.letter_sending import DOCX_TYPE, PDF_TYPE
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
@@ -117,21 +116,29 @@ async def send_letter(
     return await run_in_threadpool(work)
 
 
-@router.get(
-    "/cases/{ref}/letters/{number}/{format}",
-    summary="Download a letter's PDF or DOCX, its latest version (streamed, as an attachment)",
-    response_class=StreamingResponse,
-    responses={200: {"content": {PDF_TYPE: {}, DOCX_TYPE: {}}}},
-)
-def download_letter(
-    ref: Reference,
-    number: LetterNumber,
-    format: Annotated[str, Path(pattern="^(pdf|docx)$", description="pdf or docx.")],
-    user: ReadsCases,
-    app: App,
-) -> StreamingResponse:
-    opened = app.letters.get(reference=ref, letter=number, format=format, viewer=user)
-    return download(opened)
+FORMATS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _download_route(format: str) -> None:
+    def endpoint(ref: Reference, number: LetterNumber, user: ReadsCases, app: App) -> StreamingResponse:
+        return download(app.letters.get(reference=ref, letter=number, format=format, viewer=user))
+
+    endpoint.__name__ = f"download_letter_{format}"
+    router.add_api_route(
+        f"/cases/{{ref}}/letters/{{number}}/{format}",
+        endpoint,
+        methods=["GET"],
+        summary=f"Download a letter's {format.upper()}, its latest version (streamed, as an attachment)",
+        response_class=StreamingResponse,
+        responses={200: {"content": {FORMATS[format]: {}}}},
+    )
+
+
+for _format in FORMATS:
+    _download_route(_format)
 
 
 def download(opened: OpenDocument) -> StreamingResponse:

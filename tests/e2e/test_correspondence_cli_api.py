@@ -173,7 +173,7 @@ def test_letters_through_the_api_as_each_role_may(api: Api) -> None:
         answer = api.client.post(path, json=body, headers=handler)
         assert answer.status_code == 422 and field in answer.json()["fields"], answer.text
     assert api.client.post(f"{base}/9/send", json={"channel": "post"}, headers=handler).status_code == 422
-    assert api.client.get(f"{base}/1/odt", headers=handler).status_code == 422
+    assert api.client.get(f"{base}/1/odt", headers=handler).status_code in (404, 405)
     assert api.client.get(f"/api/cases/{ref}/audit", headers=handler).json() == before
     sent = api.client.post(
         f"{base}/1/send", json={"channel": "email", "to": "kari@example.org"}, headers=handler

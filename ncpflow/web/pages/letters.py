@@ -27,9 +27,9 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from ncpflow.web import auth, i18n
 from ncpflow.web.api_letters import download
 from ncpflow.web.auth import ApiError, application_of
-from ncpflow.web.pages.common import FormText, guard, language, redirect, render
+from ncpflow.web.pages.common import FormText, guard, language, redirect, render, whole_number
 from states.correspondence import CHANNELS, DIRECTIONS, SEND_CHANNELS, joined_paragraphs, party_words
-from states.errors import CaseNotFoundError, InvalidInputError, NcpflowError, StepRefusedError
+from states.errors import CaseNotFoundError, Input, InvalidInputError, NcpflowError, StepRefusedError
 from states.letters import label
 from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
@@ -58,6 +58,7 @@ LABELS = {
     "at": N_("Date (if not today)"),
     "documents": N_("Documents"),
     "csrf_token": N_("the form"),
+    "number": N_("the letter's number"),
 }
 LANGUAGES = {"en": N_("English"), "nb": N_("Norwegian")}
 STATUS = {"draft": N_("draft"), "sent": N_("sent by e-mail"), "posted": N_("sent by post")}
@@ -163,6 +164,14 @@ def show_letters(
     return response
 
 
+def _number(value: str) -> int:
+    """A letter's number from the page's address (refused, naming it, when not one)."""
+    number = whole_number(value, "number", 1_000_000)
+    if not number:
+        raise InvalidInputError(N_("{what} is required"), what=Input("", "number"))
+    return number
+
+
 def _letter_form(
     request: Request, ref: str, user: User, form: str, values: Mapping[str, Any], work: Callable[[], Response]
 ) -> Response:
@@ -215,7 +224,7 @@ def draft_letter(
 @router.post("/cases/{ref}/letters/{number}/text")
 @guard(Action.SEND_LETTER)
 def edit_letter(
-    request: Request, ref: str, number: int, user: User, text: LetterText = "", csrf_token: Csrf = ""
+    request: Request, ref: str, number: str, user: User, text: LetterText = "", csrf_token: Csrf = ""
 ) -> Response:
     auth.check_csrf(request, csrf_token)
     values = {"text": text}
@@ -223,7 +232,7 @@ def edit_letter(
 
     def work() -> Response:
         command = _validate(request, commands.EditLetter, values)
-        app.letters.edit(reference=ref, letter=number, actor=user.name, **command.arguments())
+        app.letters.edit(reference=ref, letter=_number(number), actor=user.name, **command.arguments())
         _, tr, _ = _words(request)
         message = tr.gettext(N_("Letter {number} saved: its DOCX and PDF were made again from the text."))
         return redirect(f"/cases/{ref}/letters#letter-{number}", request, ok=message.format(number=number))
@@ -236,7 +245,7 @@ def edit_letter(
 def send_letter(
     request: Request,
     ref: str,
-    number: int,
+    number: str,
     user: User,
     channel: FormText = "",
     to: FormText = "",
@@ -256,8 +265,8 @@ def send_letter(
         command = _validate(request, commands.SendLetter, values)
         _, tr, _ = _words(request)
         if confirm != "yes":
-            return _confirm(request, ref, number, user, command)
-        sent = app.letters.send(reference=ref, letter=number, actor=user.name, **command.arguments())
+            return _confirm(request, ref, _number(number), user, command)
+        sent = app.letters.send(reference=ref, letter=_number(number), actor=user.name, **command.arguments())
         if sent.channel == "email":
             message = tr.gettext(
                 N_(
@@ -321,12 +330,22 @@ def _confirm(request: Request, ref: str, number: int, user: User, command: comma
     )
 
 
-@router.get("/cases/{ref}/letters/{number}/{format}")
-@guard(Action.READ_CASES)
-def letter_file(request: Request, ref: str, number: int, format: str, user: User) -> StreamingResponse:
-    """A letter's PDF or DOCX (its latest version), as an attachment."""
-    opened = application_of(request).letters.get(reference=ref, letter=number, format=format, viewer=user)
-    return download(opened)
+def _file_page(format: str) -> None:
+    def letter_file(request: Request, ref: str, number: str, user: User) -> StreamingResponse:
+        """A letter's PDF or DOCX (its latest version), as an attachment."""
+        try:
+            letter = _number(number)
+        except InvalidInputError as exc:
+            raise ApiError(422, "invalid_input", _refused(exc, request)) from None
+        opened = application_of(request).letters.get(reference=ref, letter=letter, format=format, viewer=user)
+        return download(opened)
+
+    letter_file.__name__ = f"letter_{format}"
+    router.get(f"/cases/{{ref}}/letters/{{number}}/{format}")(guard(Action.READ_CASES)(letter_file))
+
+
+for _format in ("pdf", "docx"):
+    _file_page(_format)
 
 
 # ---- the correspondence page ---------------------------------------------------------------------

@@ -533,3 +533,115 @@ def altered(document: Document) -> str:
         f"document {document.number} version {document.version} of case {document.reference} "
         f"(sha256 {document.sha256}): its stored content has changed"
     )
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentFinding:
+    """A document whose stored content, row or audit entry do not agree."""
+
+    reference: str
+    number: int
+    version: int
+    sha256: str
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"document {self.number} version {self.version} of case {self.reference} "
+            f"(sha256 {self.sha256}): {self.problem}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "case": self.reference,
+            "number": self.number,
+            "version": self.version,
+            "sha256": self.sha256,
+            "problem": self.problem,
+            "message": self.message,
+        }
+
+
+Recorded = dict[tuple[str, object, object], tuple[int, dict[str, object]]]
+"""The `document_added` entries of a log: (case, number, version) -> (seq, data)."""
+
+
+def _rehash(tx: Transaction, sha256: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    seq = 0
+    while (chunk := tx.documents.chunk(sha256, seq)) is not None:
+        digest.update(chunk)
+        size += len(chunk)
+        seq += 1
+    return digest.hexdigest(), size
+
+
+def _entry_data(document: Document) -> dict[str, object]:
+    return records.DocumentAdded(
+        number=document.number,
+        version=document.version,
+        title=document.title,
+        direction=document.direction,
+        party=document.party,
+        access=document.access,
+        exemption=document.exemption,
+        filename=document.filename,
+        media_type=document.media_type,
+        size=document.size,
+        sha256=document.sha256,
+    ).to_data()
+
+
+def check_documents(tx: Transaction, recorded: Recorded) -> tuple[int, list[DocumentFinding]]:
+    """Every stored content hashed again (chunk by chunk) and compared with its sha256 and size;
+    every document row compared with its `document_added` entry in `recorded` (read from the
+    chain as it was verified), and every entry with its row. Returns how many document versions
+    were checked, and what does not agree."""
+    findings: list[DocumentFinding] = []
+    documents = list(tx.documents.every())
+    changed: dict[str, str] = {}
+    for content in tx.documents.contents():
+        found, size = _rehash(tx, content.sha256)
+        if found != content.sha256 or size != content.size:
+            changed[content.sha256] = (
+                f"its stored content has changed: it hashes to {found} ({size} bytes, {content.size} filed)"
+            )
+    unmatched = dict(recorded)
+    for document in documents:
+        key: tuple[str, object, object] = (document.reference, document.number, document.version)
+        problems: list[str] = []
+        if document.sha256 in changed:
+            problems.append(changed[document.sha256])
+        elif tx.documents.content(document.sha256) is None:
+            problems.append("its content is missing")
+        entry = unmatched.pop(key, None)
+        if entry is None:
+            problems.append("it has no document_added entry in the audit log")
+        else:
+            seq, data = entry
+            row = _entry_data(document)
+            differing = sorted(k for k in set(row) | set(data) if row.get(k) != data.get(k))
+            if differing:
+                problems.append(
+                    f"its row does not match its document_added entry (seq {seq}): {', '.join(differing)}"
+                )
+        findings += [
+            DocumentFinding(document.reference, document.number, document.version, document.sha256, problem)
+            for problem in problems
+        ]
+    for (reference, number, version), (seq, data) in sorted(unmatched.items(), key=lambda i: i[1][0]):
+        findings.append(
+            DocumentFinding(
+                reference,
+                number if isinstance(number, int) else 0,
+                version if isinstance(version, int) else 0,
+                str(data.get("sha256", "")),
+                f"its document_added entry (seq {seq}) has no document in the database",
+            )
+        )
+    return len(documents), findings

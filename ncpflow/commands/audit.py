@@ -58,8 +58,9 @@ def audit_verify(
     ] = None,
     public_keys: PublicKeys = None,
 ) -> None:
-    """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
-    entry, a bad checkpoint or a truncation. With --file: exit 0 for an intact export signed by
+    """Recompute the hash chain, hash every stored document again, and check every signed
+    checkpoint; exit 6 naming the first bad entry, a changed document, a bad checkpoint or a
+    truncation. With --file: exit 0 for an intact export signed by
     a trusted key, 1 for an unsigned one or one signed by another key, 6 for a broken one."""
     context = context_of(ctx)
     if file is not None:
@@ -69,9 +70,10 @@ def audit_verify(
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:
+        documents = f", {report.documents} documents hashed again" if report.documents else ""
         out.print(
             f"audit log intact: {report.chain.entries} entries checked, "
-            f"{report.checkpoints} checkpoints, head {report.chain.head_seq} "
+            f"{report.checkpoints} checkpoints{documents}, head {report.chain.head_seq} "
             f"{report.chain.head_hash}"
         )
     else:
@@ -79,7 +81,12 @@ def audit_verify(
             output.err.print(f"audit log BROKEN at seq {report.chain.first_bad_seq}: {report.chain.problem}")
         for finding in report.findings:
             output.err.print(finding.problem)
-        output.err.print(f"{report.chain.entries} entries checked; first bad seq {report.first_bad_seq}")
+        for problem in report.document_findings:
+            output.err.print(escape(f"document BROKEN: {problem.message}"), soft_wrap=True)
+        output.err.print(
+            f"{report.chain.entries} entries checked; first bad seq {report.first_bad_seq}"
+            + (f"; {len(report.document_findings)} document problems" if report.document_findings else "")
+        )
     if report.unfinished and not as_json:
         seqs = ", ".join(str(s) for s in report.unfinished)
         output.err.print(

@@ -930,8 +930,10 @@ class AuditUseCases(_Group):
         until: date | None = None,
         reveal: bool = False,
         actor: str | None = None,
+        documents: Path | None = None,
     ) -> Iterator[str]:
-        """The signed JSONL export (signed when a signing key is configured)."""
+        """The signed JSONL export (signed when a signing key is configured); with `documents`,
+        each document's content and a manifest written into that folder, bound by the signature."""
         from workflow import export_files
 
         return export_files.export_jsonl(
@@ -943,6 +945,7 @@ class AuditUseCases(_Group):
             until=until,
             reveal=reveal,
             actor=actor,
+            documents=documents,
         )
 
 

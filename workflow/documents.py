@@ -511,20 +511,26 @@ def open_document(
 
 
 def _stream(uow: UnitOfWork, document: Document) -> Iterator[bytes]:
+    return content_chunks(uow, document.sha256, document.size, altered(document))
+
+
+def content_chunks(uow: UnitOfWork, sha256: str, size: int, problem: str) -> Iterator[bytes]:
+    """A stored content's chunks, each read in a short read of its own; StorageError(`problem`)
+    after the last one when they do not hash to `sha256` or add up to `size`."""
     digest = hashlib.sha256()
-    size = 0
+    total = 0
     seq = 0
     while True:
         with uow.read() as tx:
-            chunk = tx.documents.chunk(document.sha256, seq)
+            chunk = tx.documents.chunk(sha256, seq)
         if chunk is None:
             break
         digest.update(chunk)
-        size += len(chunk)
+        total += len(chunk)
         seq += 1
         yield chunk
-    if size != document.size or digest.hexdigest() != document.sha256:
-        raise StorageError(altered(document))
+    if total != size or digest.hexdigest() != sha256:
+        raise StorageError(problem)
 
 
 def altered(document: Document) -> str:

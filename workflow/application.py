@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
-    from workflow.documents import OpenDocument, Source
+    from workflow.documents import OpenDocument, Source, Spooled
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
@@ -1203,7 +1203,7 @@ class DocumentUseCases(_Group):
         self,
         *,
         reference: str,
-        source: Source,
+        source: Source | Spooled,
         filename: str,
         title: str,
         direction: str,
@@ -1213,8 +1213,9 @@ class DocumentUseCases(_Group):
         exemption: str | None = None,
         replaces: int | None = None,
     ) -> Document:
-        """File `source` (byte chunks or a binary file) as a new document of the case, or as a
-        new version of document `replaces`; refused, writing nothing, when it breaks a rule."""
+        """File `source` (byte chunks, a binary file, or an upload read already) as a new
+        document of the case, or as a new version of document `replaces`; refused, writing
+        nothing, when it breaks a rule."""
         from workflow import documents
 
         app = self._app

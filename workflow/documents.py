@@ -111,28 +111,50 @@ def _pieces(source: Source) -> Iterator[bytes]:
         yield bytes(piece)
 
 
+class Spooler:
+    """Takes a content piece by piece (`write`), hashing and counting it, refusing it as soon as
+    it passes `max_size`; `done()` gives the `Spooled` content, `discard()` drops it."""
+
+    def __init__(self, *, filename: str, max_size: int) -> None:
+        self.filename, self.max_size = filename, max_size
+        self._file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115 - closed by Spooled
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._head = b""
+
+    def write(self, piece: bytes) -> None:
+        self._size += len(piece)
+        if self._size > self.max_size:
+            self.discard()
+            raise InvalidInputError(
+                TOO_LARGE, what=FILE, filename=self.filename, limit=size_text(self.max_size)
+            )
+        if len(self._head) < HEAD:
+            self._head += piece[: HEAD - len(self._head)]
+        self._digest.update(piece)
+        self._file.write(piece)
+
+    def done(self) -> Spooled:
+        if self._size == 0:
+            self.discard()
+            raise InvalidInputError(EMPTY, what=FILE, filename=self.filename)
+        return Spooled(self._file, self._size, self._digest.hexdigest(), self._head, self.filename)
+
+    def discard(self) -> None:
+        self._file.close()
+
+
 def spool(source: Source, *, filename: str, max_size: int) -> Spooled:
     """Read `source` once, refusing it (InvalidInputError) as soon as it passes `max_size` bytes
     or when it is empty; nothing is kept of a refused file."""
-    file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115 - Spooled closes it
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
+    spooler = Spooler(filename=filename, max_size=max_size)
     try:
         for piece in _pieces(source):
-            size += len(piece)
-            if size > max_size:
-                raise InvalidInputError(TOO_LARGE, what=FILE, filename=filename, limit=size_text(max_size))
-            if len(head) < HEAD:
-                head += piece[: HEAD - len(head)]
-            digest.update(piece)
-            file.write(piece)
-        if size == 0:
-            raise InvalidInputError(EMPTY, what=FILE, filename=filename)
+            spooler.write(piece)
     except BaseException:
-        file.close()
+        spooler.discard()
         raise
-    return Spooled(file, size, digest.hexdigest(), head, filename)
+    return spooler.done()
 
 
 # -- the real type against the name -----------------------------------------------------------------
@@ -339,7 +361,7 @@ def add_document(
     clock: Clock,
     rules: DocumentRules,
     reference: str,
-    source: Source,
+    source: Source | Spooled,
     filename: str,
     title: str,
     direction: str,
@@ -351,7 +373,8 @@ def add_document(
 ) -> Document:
     """`doc add`: file a document in one write transaction with its audit entry. The metadata,
     the case, the party and the document replaced are checked first, then the content is read
-    (size and type checked) before the writer's turn is taken."""
+    (size and type checked) before the writer's turn is taken. `source` may be read already (a
+    `Spooled` upload: the caller closes it)."""
     filing = _filing(
         rules,
         title=title,
@@ -363,7 +386,17 @@ def add_document(
     )
     with uow.read() as tx:
         _where(tx, reference, party, replaces)
-    with spool(source, filename=filing.filename, max_size=rules.max_size) as spooled:
+    given = isinstance(source, Spooled)  # read already (an upload): its reader closes it
+    spooled = (
+        source
+        if isinstance(source, Spooled)
+        else spool(source, filename=filing.filename, max_size=rules.max_size)
+    )
+    try:
+        if spooled.size > rules.max_size:
+            raise InvalidInputError(
+                TOO_LARGE, what=FILE, filename=filing.filename, limit=size_text(rules.max_size)
+            )
         media_type(filing.filename, spooled.head)
         with uow.write() as tx:
             document = file_document(
@@ -381,6 +414,9 @@ def add_document(
                 replaces=replaces,
                 rules=rules,
             )
+    finally:
+        if not given:
+            spooled.close()
     log.info(
         "document_added",
         case=reference,

@@ -50,9 +50,15 @@ def _text(raw: bytes) -> str:
 class _Parts:
     """The parser's callbacks: text fields gathered, file data queued for the spool."""
 
-    def __init__(self, file_field: str, spooler: Callable[[str], Spooler]) -> None:
-        self.file_field, self.spooler = file_field, spooler
-        self.upload = Upload()
+    def __init__(
+        self,
+        file_field: str,
+        spooler: Callable[[str], Spooler],
+        upload: Upload,
+        before_file: Callable[[dict[str, str]], None] | None,
+    ) -> None:
+        self.file_field, self.spooler, self.before_file = file_field, spooler, before_file
+        self.upload = upload
         self.pending: list[bytes] = []  # file data to write, taken after each network chunk
         self._spool: Spooler | None = None
         self._name: str | None = None
@@ -105,6 +111,8 @@ class _Parts:
         if b"filename" in options and self._name == self.file_field:
             if self._spool is not None or self.upload.file is not None:
                 raise InvalidInputError(f"the request body: give one file ({self.file_field}), not several")
+            if self.before_file is not None:
+                self.before_file(self.upload.fields)
             self._is_file = True
             self.upload.filename = _text(options[b"filename"])
             self._spool = self.spooler(self.upload.filename)
@@ -146,18 +154,27 @@ class _Parts:
         self.upload.close()
 
 
-async def read_upload(request: Request, *, max_size: int, file_field: str = "file") -> Upload:
+async def read_upload(
+    request: Request,
+    *,
+    max_size: int,
+    file_field: str = "file",
+    into: Upload | None = None,
+    before_file: Callable[[dict[str, str]], None] | None = None,
+) -> Upload:
     """The request's multipart form, its file (the part named `file_field`) spooled with the size
     limit checked as it arrives. Refused (InvalidInputError: 422, or the page's refusal) when the
-    body is not multipart/form-data, malformed, or the file is too large or empty. The caller
-    closes the upload."""
+    body is not multipart/form-data, malformed, or the file is too large or empty. `into` gets
+    the fields as they are read (a page keeps them after a refusal); `before_file(fields)` runs
+    before the file's first byte is read (a page's CSRF check). The caller closes the upload."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
         raise InvalidInputError(
             f"the request body must be multipart/form-data, with the file in the field '{file_field}'"
         )
-    parts = _Parts(file_field, lambda name: Spooler(filename=name, max_size=max_size))
+    upload = into if into is not None else Upload()
+    parts = _Parts(file_field, lambda name: Spooler(filename=name, max_size=max_size), upload, before_file)
     try:
         parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
         async for chunk in request.stream():

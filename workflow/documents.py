@@ -249,6 +249,22 @@ def _where(
     return key, replaces, next_version(existing, replaces, reference=reference)
 
 
+def _content(source: Source | Spooled, filename: str, rules: DocumentRules) -> tuple[Spooled, str]:
+    """The content, read (unless read already) with its size checked, and its media type from
+    its real type checked against its name; a refused one is not kept."""
+    spooled = (
+        source if isinstance(source, Spooled) else spool(source, filename=filename, max_size=rules.max_size)
+    )
+    try:
+        if spooled.size > rules.max_size:
+            raise InvalidInputError(TOO_LARGE, what=FILE, filename=filename, limit=size_text(rules.max_size))
+        return spooled, media_type(filename, spooled.head)
+    except BaseException:
+        if spooled is not source:
+            spooled.close()
+        raise
+
+
 def _filing(
     rules: DocumentRules,
     *,
@@ -262,6 +278,24 @@ def _filing(
     check_text(actor, ACTOR, limit=NAME_MAX)
     return check_filing(
         rules, title=title, direction=direction, access=access, exemption=exemption, filename=filename
+    )
+
+
+def added(document: Document) -> records.DocumentAdded:
+    """The `document_added` record of a document version: the chain binds its metadata and
+    its content's sha256."""
+    return records.DocumentAdded(
+        number=document.number,
+        version=document.version,
+        title=document.title,
+        direction=document.direction,
+        party=document.party,
+        access=document.access,
+        exemption=document.exemption,
+        filename=document.filename,
+        media_type=document.media_type,
+        size=document.size,
+        sha256=document.sha256,
     )
 
 
@@ -297,17 +331,8 @@ def file_document(
         actor=actor,
     )
     key, number, version = _where(tx, reference, party, replaces)
-    spooled = (
-        source
-        if isinstance(source, Spooled)
-        else spool(source, filename=filing.filename, max_size=rules.max_size)
-    )
+    spooled, kind = _content(source, filing.filename, rules)
     try:
-        if spooled.size > rules.max_size:
-            raise InvalidInputError(
-                TOO_LARGE, what=FILE, filename=filing.filename, limit=size_text(rules.max_size)
-            )
-        kind = media_type(filing.filename, spooled.head)
         state = tx.cases.get(reference).state
         if not tx.documents.has_content(spooled.sha256):
             tx.documents.add_content(sha256=spooled.sha256, size=spooled.size, chunks=spooled.chunks(), at=at)
@@ -335,19 +360,7 @@ def file_document(
             from_state=state,
             to_state=state,
             reason=None,
-            record=records.DocumentAdded(
-                number=number,
-                version=version,
-                title=document.title,
-                direction=document.direction,
-                party=key,
-                access=document.access,
-                exemption=document.exemption,
-                filename=document.filename,
-                media_type=kind,
-                size=document.size,
-                sha256=document.sha256,
-            ),
+            record=added(document),
         )
     finally:
         if spooled is not source:
@@ -386,18 +399,8 @@ def add_document(
     )
     with uow.read() as tx:
         _where(tx, reference, party, replaces)
-    given = isinstance(source, Spooled)  # read already (an upload): its reader closes it
-    spooled = (
-        source
-        if isinstance(source, Spooled)
-        else spool(source, filename=filing.filename, max_size=rules.max_size)
-    )
+    spooled, _kind = _content(source, filing.filename, rules)  # refused before the writer's turn
     try:
-        if spooled.size > rules.max_size:
-            raise InvalidInputError(
-                TOO_LARGE, what=FILE, filename=filing.filename, limit=size_text(rules.max_size)
-            )
-        media_type(filing.filename, spooled.head)
         with uow.write() as tx:
             document = file_document(
                 tx,
@@ -415,7 +418,7 @@ def add_document(
                 rules=rules,
             )
     finally:
-        if not given:
+        if spooled is not source:  # an upload read already: its reader closes it
             spooled.close()
     log.info(
         "document_added",
@@ -623,22 +626,6 @@ def _rehash(tx: Transaction, sha256: str) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _entry_data(document: Document) -> dict[str, object]:
-    return records.DocumentAdded(
-        number=document.number,
-        version=document.version,
-        title=document.title,
-        direction=document.direction,
-        party=document.party,
-        access=document.access,
-        exemption=document.exemption,
-        filename=document.filename,
-        media_type=document.media_type,
-        size=document.size,
-        sha256=document.sha256,
-    ).to_data()
-
-
 def check_documents(tx: Transaction, recorded: Recorded) -> tuple[int, list[DocumentFinding]]:
     """Every stored content hashed again (chunk by chunk) and compared with its sha256 and size;
     every document row compared with its `document_added` entry in `recorded` (read from the
@@ -666,7 +653,7 @@ def check_documents(tx: Transaction, recorded: Recorded) -> tuple[int, list[Docu
             problems.append("it has no document_added entry in the audit log")
         else:
             seq, data = entry
-            row = _entry_data(document)
+            row = added(document).to_data()
             differing = sorted(k for k in set(row) | set(data) if row.get(k) != data.get(k))
             if differing:
                 problems.append(

@@ -180,6 +180,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
+        "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -205,6 +206,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CalendarView",
         "CalendarFeed",
         "CaseHits",
+        "CaseDocuments",
+        "CaseDocument",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
@@ -214,6 +217,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.exports": {"EXPORT_FIELDS"},
     "workflow.versions": {"check_file"},  # a definition file checked without a database
     "workflow.imports": {"read_file"},  # the import file, read before the application runs
+    # An upload read as it arrives into the spool the use case takes (size checked meanwhile);
+    # a document opened, streamed by the download.
+    "workflow.documents": {"Spooler", "Spooled", "OpenDocument"},
 }
 
 

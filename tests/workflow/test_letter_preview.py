@@ -4,6 +4,7 @@ rendered from the templates that writes nothing; on both backends."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import docx
 import pytest
@@ -11,9 +12,10 @@ import pytest
 from states.errors import CaseNotFoundError, InvalidInputError
 from states.permissions import PermissionDeniedError
 from states.users import User
+from tests.conftest import make_settings
 from tests.dbdump import dump
 from tests.helpers import open_one
-from workflow.bootstrap import Services
+from workflow.bootstrap import Services, bootstrap
 
 HANDLER = User(name="hanna", role="handler")
 AUDITOR = User(name="aud", role="auditor")
@@ -80,3 +82,32 @@ def test_a_preview_is_refused_to_a_role_that_may_not_send_letters_and_for_bad_in
             services.letters.preview(reference=ref, viewer=HANDLER, pdf=False, **given)  # type: ignore[arg-type]
     with pytest.raises(CaseNotFoundError):
         services.letters.preview(reference="NCP-2099-999", kind="acknowledgement", party="x", viewer=HANDLER)
+
+
+def test_the_configured_templates_folder_words_the_letters(
+    services: Services, database_url: str, tmp_path: Path
+) -> None:
+    """With [letters] templates set, the application renders the NCP's own file for that kind and
+    language, with the same context; [ncp] address heads every letter."""
+    from docx import Document
+
+    (tmp_path / "en").mkdir()
+    document = Document()
+    document.add_paragraph("Our own words to {{ recipient.name }} about {{ reference }}")
+    document.save(tmp_path / "en" / "case_closed.docx")
+    ref = open_one(services)
+    settings = make_settings(
+        database_url, letters={"templates": str(tmp_path)}, ncp={"address": ["PO Box 1", "0030 Oslo"]}
+    )
+    ours = bootstrap(settings, clock=services.clock)
+    try:
+        closed = ours.letters.preview(
+            reference=ref, kind="case_closed", party="submitter-1", language="en", viewer=HANDLER, pdf=False
+        )
+        assert closed.text == f"Our own words to Naturvernforbundet about {ref}\n"
+        shipped = ours.letters.preview(
+            reference=ref, kind="acknowledgement", party="submitter-1", language="en", viewer=HANDLER, pdf=False
+        )
+        assert shipped.text.startswith("National Contact Point\nPO Box 1\n0030 Oslo\n")
+    finally:
+        ours.close()

@@ -1236,23 +1236,15 @@ class LetterUseCases(_Group):
         deadline: str | None = None,
         pdf: bool = True,
     ) -> LetterPreview:
-        """The letter rendered (DOCX, PDF unless `pdf` is false, its text), writing nothing."""
+        """The letter rendered (DOCX, PDF unless `pdf` is false, its text), writing nothing; only
+        for a role that may send letters."""
         from workflow import letters
 
-        app = self._app
-        return letters.preview(
-            uow=app.uow,
-            settings=app.settings,
-            letterpress=app.letterpress,
-            today=app.today(),
-            reference=reference,
-            kind=kind,
-            party=party,
-            viewer=viewer,
-            language=language,
-            deadline=deadline,
-            pdf=pdf,
+        letters.may_write(viewer)
+        context = self.context(
+            reference=reference, kind=kind, party=party, language=language, deadline=deadline
         )
+        return letters.render(self._app.letterpress, context, pdf=pdf)
 
     def render(self, *, context: LetterContext, pdf: bool = True) -> LetterPreview:
         """The letter of `context` rendered from its kind's template."""

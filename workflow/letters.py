@@ -2,8 +2,9 @@
 
 `offered` reads the procedure's data (`letters` on states and transitions, `[letters] open`)
 for the case's state and the step that brought it there (its last `transitioned` audit entry).
-`context_for` builds a letter's context for one party (workflow/letter_context.py); `preview`
-renders it as DOCX and PDF and reads its text back, writing nothing. Drafting, editing, sending
+`context_for` builds a letter's context for one party (workflow/letter_context.py); `render`
+renders it as DOCX and PDF and reads its text back, writing nothing (`app.letters.preview`, for
+those who `may_write`). Drafting, editing, sending
 and filing a letter build on these (the correspondence use cases).
 """
 
@@ -120,31 +121,7 @@ def render(letterpress: LetterRenderer, context: LetterContext, *, pdf: bool = T
     )
 
 
-def preview(
-    *,
-    uow: UnitOfWork,
-    settings: Settings,
-    letterpress: LetterRenderer,
-    today: date,
-    reference: str,
-    kind: str,
-    party: str,
-    viewer: User,
-    language: str | None = None,
-    deadline: str | None = None,
-    pdf: bool = True,
-) -> LetterPreview:
-    """A letter of `kind` to `party` of case `reference`, rendered and read back; nothing is
-    written. Only a role that may send letters (`SEND_LETTER`) may see one."""
+def may_write(viewer: User) -> None:
+    """PermissionDeniedError unless `viewer` may write letters (`SEND_LETTER`): a letter names the
+    parties as stored, so only those who may send one see one."""
     require(viewer.role, Action.SEND_LETTER)
-    context = context_for(
-        uow=uow,
-        settings=settings,
-        today=today,
-        reference=reference,
-        kind=kind,
-        party=party,
-        language=language,
-        deadline=deadline,
-    )
-    return render(letterpress, context, pdf=pdf)

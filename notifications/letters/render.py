@@ -29,15 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifications.letters.parts import (
-    DATE,
-    LETTERHEAD,
-    QUOTE,
-    RECIPIENT,
-    REFERENCE,
-    SIGNATURE,
-    SUBJECT,
-)
+from notifications.letters import parts
 from states.letters import KINDS, LetterTemplateError
 from translations import LANGUAGES
 
@@ -215,7 +207,12 @@ def parts_of(docx: bytes) -> LetterParts:
     subjects: list[str] = []
     body: list[tuple[str, str]] = []
     signature: list[str] = []
-    simple = {LETTERHEAD: letterhead, RECIPIENT: recipient, DATE: dates, REFERENCE: references}
+    simple = {
+        parts.LETTERHEAD: letterhead,
+        parts.RECIPIENT: recipient,
+        parts.DATE: dates,
+        parts.REFERENCE: references,
+    }
     for paragraph in _document(docx).paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -223,12 +220,12 @@ def parts_of(docx: bytes) -> LetterParts:
         style = paragraph.style.name if paragraph.style is not None else ""
         if style in simple:
             simple[style].append(text)
-        elif style == SUBJECT and not subjects:
+        elif style == parts.SUBJECT and not subjects:
             subjects.append(text)
-        elif style == SIGNATURE:
+        elif style == parts.SIGNATURE:
             signature.append(text)
         else:
-            body.append(("quote" if style == QUOTE else "p", text))
+            body.append(("quote" if style == parts.QUOTE else "p", text))
     return LetterParts(
         letterhead=tuple(letterhead),
         recipient=tuple(recipient),
@@ -243,22 +240,22 @@ def parts_of(docx: bytes) -> LetterParts:
 def paragraphs_of(docx: bytes) -> list[str]:
     """What the handler edits of a rendered letter, as plain text paragraphs: its subject, the
     body, and the signature as one paragraph of lines (`render_edited` takes them back)."""
-    parts = parts_of(docx)
-    found = [parts.subject] if parts.subject else []
-    found.extend(text for _kind, text in parts.body)
-    if parts.signature:
-        found.append("\n".join(parts.signature))
+    letter = parts_of(docx)
+    found = [letter.subject] if letter.subject else []
+    found.extend(text for _kind, text in letter.body)
+    if letter.signature:
+        found.append("\n".join(letter.signature))
     return found
 
 
 def text_of(docx: bytes) -> str:
     """The whole letter as plain text, a blank line between its parts and paragraphs."""
-    parts = parts_of(docx)
+    letter = parts_of(docx)
     blocks = [
-        "\n".join(parts.letterhead),
-        "\n".join(parts.recipient),
-        parts.date,
-        parts.reference,
+        "\n".join(letter.letterhead),
+        "\n".join(letter.recipient),
+        letter.date,
+        letter.reference,
         *paragraphs_of(docx),
     ]
     return "\n\n".join(block for block in blocks if block) + "\n"

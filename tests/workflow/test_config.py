@@ -215,7 +215,8 @@ def test_the_letters_templates_folder_is_read_beside_the_config_file_and_must_ex
     (tmp_path / "letters" / "nb").mkdir(parents=True)
     config = tmp_path / "config.toml"
     config.write_text(
-        '[ncp]\naddress = ["Postboks 1", "0030 Oslo"]\n[letters]\ntemplates = "letters"\nreply_within = "3w"\n',
+        '[ncp]\naddress = ["Postboks 1", "0030 Oslo"]\n'
+        '[letters]\ntemplates = "letters"\nreply_within = "3w"\n',
         encoding="utf-8",
     )
     settings = load_settings(config)

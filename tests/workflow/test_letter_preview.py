@@ -101,13 +101,10 @@ def test_the_configured_templates_folder_words_the_letters(
     )
     ours = bootstrap(settings, clock=services.clock)
     try:
-        closed = ours.letters.preview(
-            reference=ref, kind="case_closed", party="submitter-1", language="en", viewer=HANDLER, pdf=False
-        )
+        given = {"reference": ref, "party": "submitter-1", "language": "en", "viewer": HANDLER, "pdf": False}
+        closed = ours.letters.preview(kind="case_closed", **given)  # type: ignore[arg-type]
         assert closed.text == f"Our own words to Naturvernforbundet about {ref}\n"
-        shipped = ours.letters.preview(
-            reference=ref, kind="acknowledgement", party="submitter-1", language="en", viewer=HANDLER, pdf=False
-        )
+        shipped = ours.letters.preview(kind="acknowledgement", **given)  # type: ignore[arg-type]
         assert shipped.text.startswith("National Contact Point\nPO Box 1\n0030 Oslo\n")
     finally:
         ours.close()

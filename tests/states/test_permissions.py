@@ -48,6 +48,8 @@ TABLE: dict[Action, set[str]] = {
     A.IMPORT_CASES: {D},
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
     A.SEND_LETTER: {H},
+    A.MANAGE_PARTIES: {H},
+    A.SEE_AT_RISK_IDENTITIES: {H, D},
 }
 
 

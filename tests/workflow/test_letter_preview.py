@@ -108,3 +108,68 @@ def test_the_configured_templates_folder_words_the_letters(
         assert shipped.text.startswith("National Contact Point\nPO Box 1\n0030 Oslo\n")
     finally:
         ours.close()
+
+
+def test_a_letter_goes_to_the_partys_contact_and_hides_the_protected_partys_contacts(
+    services: Services,
+) -> None:
+    """A letter to a party is addressed to its first contact (representatives first): the
+    contact's name and postal address, in the contact's language unless one is asked for, or to
+    the contact number chosen. The submitter's identity withheld: neither its name nor its
+    contact's name, e-mail or address reaches the enterprise; the submitter's own letter names it."""
+    ref = open_one(services, submitter="Kari Nordmann", title="Kari Nordmann v. Havbruk")
+    parties = services.parties
+    parties.change_party(reference=ref, party="submitter-1", actor="sek", withheld=True)
+    parties.add_contact(
+        reference=ref,
+        party="submitter-1",
+        actor="sek",
+        name="Ola Advokat",
+        email="ola@advokat.example",
+        address="Advokatgata 2, 0150 Oslo",
+        language="nb",
+        role="representative",
+    )
+    parties.add_contact(
+        reference=ref,
+        party="enterprise-1",
+        actor="sek",
+        name="Per Post",
+        address="Kaia 1\n5003 Bergen",
+        channel="post",
+    )
+    parties.add_contact(
+        reference=ref,
+        party="enterprise-1",
+        actor="sek",
+        name="Eva Epost",
+        email="eva@havbruk.example",
+        role="representative",
+    )
+    letters = services.letters
+    to_enterprise = letters.preview(
+        reference=ref, kind="invitation", party="enterprise-1", viewer=HANDLER, pdf=False
+    )
+    assert to_enterprise.recipient.name == "Eva Epost" and to_enterprise.recipient.contact == 2
+    assert to_enterprise.language == "en"
+    for hidden in ("Kari", "Nordmann", "Ola Advokat", "ola@advokat.example", "Advokatgata"):
+        assert hidden not in to_enterprise.text, hidden
+    assert "a dialogue between Havbruk Seafood ASA and the submitter" in to_enterprise.text
+    by_post = letters.preview(
+        reference=ref,
+        kind="invitation",
+        party="enterprise-1",
+        contact=1,
+        language="nb",
+        viewer=HANDLER,
+        pdf=False,
+    )
+    assert "Per Post\nHavbruk Seafood ASA\nKaia 1\n5003 Bergen\n" in by_post.text and by_post.language == "nb"
+    to_submitter = letters.preview(
+        reference=ref, kind="acknowledgement", party="submitter-1", viewer=HANDLER, pdf=False
+    )
+    assert to_submitter.language == "nb" and to_submitter.recipient.address == ("Advokatgata 2", "0150 Oslo")
+    assert "Ola Advokat\nKari Nordmann\nAdvokatgata 2\n0150 Oslo" in to_submitter.text
+    assert "uten samtykke" in to_submitter.text
+    with pytest.raises(InvalidInputError, match="has no contact 7; its contacts are 1, 2"):
+        letters.preview(reference=ref, kind="invitation", party="enterprise-1", contact=7, viewer=HANDLER)

@@ -181,7 +181,8 @@ def _render(source: str, template: bytes, context: Mapping[str, Any]) -> bytes:
         document = DocxTemplate(io.BytesIO(template))
         document.render(clean(context), jinja_env=environment())
     except UndefinedError as exc:
-        raise LetterTemplateError(template=source, problem=f"{exc.message}: no such variable") from None
+        problem = f"{exc.message} (the context gives no such variable)"
+        raise LetterTemplateError(template=source, problem=problem) from None
     except TemplateError as exc:
         raise LetterTemplateError(template=source, problem=f"not a valid template: {exc}") from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -281,13 +282,14 @@ def html_of(docx: bytes, language: str) -> str:
 
 
 def pdf_of(docx: bytes, language: str) -> bytes:
-    """The PDF of the letter in `docx`: the same paragraphs, laid out by `html_of`. The page
-    names no resource, and WeasyPrint may fetch none (no protocol allowed): nothing from the
-    network or the disk gets into a letter."""
+    """The PDF of the letter in `docx`: the same paragraphs, laid out by `html_of`, as PDF/A-2u
+    (for the archive: fonts embedded, text as Unicode) and tagged, with the letter's language (a
+    screen reader reads it in order). The page names no resource, and WeasyPrint may fetch none
+    (no protocol allowed): nothing from the network or the disk gets into a letter."""
     from weasyprint import HTML, URLFetcher
 
     document = HTML(string=html_of(docx, language), url_fetcher=URLFetcher(allowed_protocols=()))
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/a-2u", pdf_tags=True)
     return pdf
 
 

@@ -243,6 +243,9 @@ def test_a_notice_holds_the_reference_and_the_deadline_explanation_in_its_docx_a
     for text in (document, printed):
         assert "NCP-2025-007" in text and words(explanation) in text
     assert reader.metadata is not None and reader.metadata.title == paragraphs_of(rendered)[0]
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == letter.language and "/StructTreeRoot" in catalog  # tagged, its language
+    assert "/OutputIntents" in catalog and b"pdfaid:part" in catalog["/Metadata"].get_object().get_data()
 
 
 def test_the_pdf_prints_the_same_paragraphs_as_the_docx(

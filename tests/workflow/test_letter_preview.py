@@ -173,3 +173,55 @@ def test_a_letter_goes_to_the_partys_contact_and_hides_the_protected_partys_cont
     assert "uten samtykke" in to_submitter.text
     with pytest.raises(InvalidInputError, match="has no contact 7; its contacts are 1, 2"):
         letters.preview(reference=ref, kind="invitation", party="enterprise-1", contact=7, viewer=HANDLER)
+
+
+V2_SHA256 = "e6bcc3a835924091b46f5550cd7ad7284bb0737a6d59d8209ff8e109a4f5478b"  # as shipped before letters
+
+
+def _version_2() -> str:
+    """oecd-2023 version 2, exactly as it was shipped: version 3 without its letters."""
+    from workflow import procedures
+
+    text = procedures.shipped().text.replace('version = "3"', 'version = "2"')
+    for line in (
+        'letters = ["acknowledgement"]\n',
+        'letters = ["invitation"]\n',
+        'letters = ["case_closed"]\n',
+        'letters = ["acceptance", "invitation"]\n',
+        'letters = ["rejection"]\n',
+    ):
+        text = text.replace(line, "")
+    start = text.index("# ------------------------------------------------------------------ letters")
+    return (
+        text[:start]
+        + text[text.index("# ------------------------------------------------------------------ reports") :]
+    )
+
+
+def test_a_case_opened_under_version_2_keeps_working_and_takes_its_letters_when_migrated(
+    services: Services, database_url: str, tmp_path: Path
+) -> None:
+    """A database whose case follows oecd-2023 version 2 (stored when it opened): with version 3
+    shipped, the case still reads and steps with version 2, offers no letters by step, can be
+    sent any letter by kind; `case migrate` to version 3 gives it version 3's letters."""
+    import hashlib
+
+    text = _version_2()
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == V2_SHA256
+    (tmp_path / "v2.toml").write_text(text, encoding="utf-8")
+    old = bootstrap(
+        make_settings(database_url, procedure={"file": str(tmp_path / "v2.toml")}), clock=services.clock
+    )
+    try:
+        ref = open_one(old)
+    finally:
+        old.close()
+    services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ok")
+    assert services.cases.get(reference=ref).procedure.version == "2"
+    assert services.letters.offered(reference=ref) == ()
+    shown = services.letters.preview(
+        reference=ref, kind="acknowledgement", party="submitter-1", viewer=HANDLER, pdf=False
+    )
+    assert ref in shown.text
+    services.cases.migrate(reference=ref, to="oecd-2023@3", actor="chair", reason="letters by step")
+    assert services.letters.offered(reference=ref)[:2] == ("acknowledgement", "pause_notice")

@@ -225,3 +225,28 @@ def test_a_case_opened_under_version_2_keeps_working_and_takes_its_letters_when_
     assert ref in shown.text
     services.cases.migrate(reference=ref, to="oecd-2023@3", actor="chair", reason="letters by step")
     assert services.letters.offered(reference=ref)[:2] == ("acknowledgement", "pause_notice")
+
+
+def test_the_lead_signs_and_an_edited_letter_comes_back_as_docx_and_pdf(
+    database_url: str, services: Services
+) -> None:
+    """With a lead member the letter is signed by the lead for the NCP; the handler's edited
+    paragraphs come back through the application as a DOCX with those paragraphs and a PDF."""
+    import pypdf
+
+    members = [{"id": "anna", "name": "Anna Berg", "email": "anna@ncp.example"}]
+    led = bootstrap(make_settings(database_url, members=members), clock=services.clock)
+    try:
+        led.members.sync(actor="config")
+        ref = open_one(led)
+        context = led.letters.context(reference=ref, kind="case_closed", party="enterprise-1", language="en")
+        assert context.values["lead"] == "Anna Berg" and context.values["signatory"] == "Anna Berg"
+        shown = led.letters.render(context=context, pdf=False)
+        assert shown.paragraphs[-1] == "Anna Berg\nNational Contact Point"
+        edited = [*shown.paragraphs[:-1], "We thank you again.", shown.paragraphs[-1]]
+        docx_bytes, pdf = led.letters.render_edited(context=context, paragraphs=edited)
+        assert led.letterpress.paragraphs_of(docx_bytes) == edited
+        printed = " ".join(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+        assert "We thank you again." in printed and ref in printed
+    finally:
+        led.close()

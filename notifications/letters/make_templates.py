@@ -101,11 +101,11 @@ LETTERS: dict[str, dict[str, tuple[str, tuple[Line, ...]]]] = {
             "Bekreftelse av mottak – {{ title }}",
             _body(
                 '{%p if recipient.role == "submitter" %}',
-                "Kontaktpunktet bekrefter at vi mottok klagen fra dere om {{ enterprises }} "
-                "{{ received }}. Saken har referansen {{ reference }}. Vennligst oppgi den i all "
-                "korrespondanse.",
+                "Kontaktpunktet bekrefter å ha mottatt klagen deres som gjelder {{ enterprises }}. "
+                "Klagen kom inn den {{ received }}, og saken har referansen {{ reference }}. "
+                "Vennligst oppgi referansen i all korrespondanse.",
                 "{%p else %}",
-                "Kontaktpunktet mottok {{ received }} en klage fra {{ submitters }} som gjelder "
+                "Kontaktpunktet mottok den {{ received }} en klage fra {{ submitters }} som gjelder "
                 "{{ enterprises }}, etter OECDs retningslinjer for flernasjonale selskaper om "
                 "ansvarlig næringsliv. Saken har referansen {{ reference }}. Vennligst oppgi den i "
                 "all korrespondanse.",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.outbox import SqlOutbox
+    from storage.parties import SqlPartyStore
     from storage.search import Redactions, SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
@@ -102,6 +103,12 @@ class SqlTransaction:
         from storage.issues import SqlIssueStore
 
         return SqlIssueStore(self.db)
+
+    @cached_property
+    def parties(self) -> SqlPartyStore:
+        from storage.parties import SqlPartyStore
+
+        return SqlPartyStore(self.db, lambda: self.search)
 
     @cached_property
     def feeds(self) -> SqlFeedStore:

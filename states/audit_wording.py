@@ -72,6 +72,11 @@ KIND_NAMES: dict[str, str] = {
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
     "document_added": N_("document added"),
+    "party_added": N_("party added"),
+    "party_changed": N_("party changed"),
+    "contact_added": N_("contact added"),
+    "contact_changed": N_("contact changed"),
+    "contact_removed": N_("contact removed"),
 }
 
 

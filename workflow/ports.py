@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from states.alerts import AlertCandidate
-from states.case import Case
+from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
@@ -20,6 +20,7 @@ from states.versions import StoredVersion
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
+    from states.contacts import Contact
     from states.documents import Document
     from states.issues import Issue
     from states.records import AuditRecord
@@ -269,6 +270,18 @@ class DocumentStore(Protocol):
     def count(self) -> int: ...
 
 
+class PartyStore(Protocol):
+    """The parties of a case (added later, changed) and their contacts (storage/parties.py);
+    a party is named by its position in the case (its key: `states.parties`)."""
+
+    def contacts(self, reference: str) -> dict[int, list[Contact]]: ...
+    def contacts_of(self, references: Sequence[str]) -> dict[str, dict[int, list[Contact]]]: ...
+    def add_party(self, reference: str, party: Party) -> int: ...
+    def save_party(self, reference: str, position: int, party: Party) -> None: ...
+    def add_contact(self, reference: str, position: int, contact: Contact, *, at: datetime) -> None: ...
+    def save_contact(self, reference: str, position: int, contact: Contact) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -296,6 +309,8 @@ class Transaction(Protocol):
     def search(self) -> SearchIndex: ...
     @property
     def documents(self) -> DocumentStore: ...
+    @property
+    def parties(self) -> PartyStore: ...
 
 
 class SearchIndex(Protocol):
@@ -317,6 +332,20 @@ class Channel(Protocol):
 
 class Renderer(Protocol):
     def __call__(self, kind: str, language: str, context: dict[str, Any]) -> Rendered: ...
+
+
+class LetterRenderer(Protocol):
+    """Letters from the NCP's Word templates (notifications/letters): a kind's template rendered
+    as DOCX, the PDF of a DOCX's text, a handler's edited paragraphs in the generic layout, and a
+    letter's text read back. The context is the one workflow/letter_context.py builds."""
+
+    def render_letter(self, kind: str, language: str, context: Mapping[str, Any]) -> bytes: ...
+    def render_edited(
+        self, paragraphs: Sequence[str], context: Mapping[str, Any], language: str
+    ) -> tuple[bytes, bytes]: ...
+    def pdf(self, docx: bytes, language: str) -> bytes: ...
+    def paragraphs_of(self, docx: bytes) -> list[str]: ...
+    def text_of(self, docx: bytes) -> str: ...
 
 
 class UnitOfWork(Protocol):

@@ -49,6 +49,9 @@ TABLE: dict[Action, set[str]] = {
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
     A.ADD_DOCUMENT: {H},
     A.READ_INTERNAL: {H, M, D},
+    A.SEND_LETTER: {H},
+    A.MANAGE_PARTIES: {H},
+    A.SEE_AT_RISK_IDENTITIES: {H, D},
 }
 
 

@@ -691,6 +691,11 @@ class AnnualReport(ReadModel):
         description="Cases accepted in the year of which at least one issue is not accepted."
     )
     not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
+    reprisal_risk_cases: int = Field(
+        default=0,
+        description="Cases received in the year of which a party has been at risk of reprisal "
+        "(a count only, never a name).",
+    )
     concluded: int = Field(
         description="Cases that reached a concluded state (final statement, follow-up, closed) "
         "in the year, other than not accepted; a case under examination is open."

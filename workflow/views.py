@@ -19,7 +19,7 @@ from states.errors import Input
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
-from states.permissions import Action, PermissionDeniedError, allows, may_see_identities
+from states.permissions import Action, PermissionDeniedError, allows, may_see_at_risk, may_see_identities
 from states.precision import shown
 from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
@@ -154,8 +154,9 @@ def find_cases(
     """The page of cases `find` asks for, as `viewer` may see them: searched, filtered, counted,
     ordered and paged in the database (storage/search.py), then only that page's cases read.
 
-    A reader who may not see identities finds nothing through a confidential submitter's name
-    or number, and sees pseudonyms in the hits. "My cases" (`mine`): a user linked to a member,
+    A reader who may not see identities finds nothing through a protected party's name or
+    number, and sees pseudonyms in the hits; a member likewise for the parties at risk of
+    reprisal of the cases it does not lead. "My cases" (`mine`): a user linked to a member,
     the cases that member leads (every active member without a conflict sits on a case's panel,
     so the panel would be nearly every case); any other user, the cases they made a step on.
     A stage the procedure does not have, or a lead no member is, is refused naming the filter.
@@ -172,6 +173,8 @@ def find_cases(
         filters = search_rules.Filters(
             query=query,
             identities=may_see_identities(viewer.role),
+            at_risk=may_see_at_risk(viewer.role),
+            risk_lead=viewer.member_id,
             state=find.state,
             lead=find.lead,
             overdue_on=today if find.overdue else None,

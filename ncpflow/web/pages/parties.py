@@ -19,7 +19,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ncpflow.web import auth
+from ncpflow.web import auth, i18n
 from ncpflow.web.auth import application_of
 from ncpflow.web.pages.common import (
     FormText,
@@ -33,7 +33,7 @@ from ncpflow.web.pages.common import (
 from states.contacts import CHANNELS, CONTACT_ROLES, LANGUAGES
 from states.errors import NcpflowError, StepRefusedError
 from states.guidelines import SUBMITTER_TYPES
-from states.messages import N_
+from states.messages import N_, Translator
 from states.permissions import Action, allows
 from states.users import User
 from translations import translator
@@ -65,6 +65,14 @@ LANGUAGE_WORDS = {"en": N_("English"), "nb": N_("Norwegian")}
 
 Kept = tuple[str, Mapping[str, str]]
 """A refused form to fill again: its id on the page and the values typed."""
+
+
+def key_words(key: str, tr: Translator) -> str:
+    """A party's key in the page's words: `submitter-2` is "Submitter 2" ("Klager 2")."""
+    role, _, number = key.rpartition("-")
+    if role not in ("submitter", "enterprise") or not number.isdigit():
+        return key  # a party named by its name (a hand-made address)
+    return f"{i18n.upper_first(tr.gettext(i18n.PAGE_TERMS[role]))} {number}"
 
 
 def _at(ref: str) -> str:
@@ -109,6 +117,7 @@ def show_parties(
         contact_role_words=CONTACT_ROLE_WORDS,
         channel_words=CHANNEL_WORDS,
         language_words=LANGUAGE_WORDS,
+        key_words=lambda key: key_words(key, translator(lang)),
     )
     page.status_code = status
     return page
@@ -175,7 +184,7 @@ def add_party(
 
     def save(command: commands.AddParty) -> str:
         key = parties.add_party(reference=ref, actor=user.name, **command.arguments())
-        return tr.gettext(N_("Party {key} added: {name}")).format(key=key, name=command.name)
+        return tr.gettext(N_("Party {key} added: {name}")).format(key=key_words(key, tr), name=command.name)
 
     typed = {
         "role": role,
@@ -217,7 +226,7 @@ def change_party(
         for field in ("type", "org_number", "measures"):
             given[field] = given[field] or ""
         key = parties.change_party(reference=ref, party=party, actor=user.name, **given)
-        return tr.gettext(N_("Party {key} saved")).format(key=key)
+        return tr.gettext(N_("Party {key} saved")).format(key=key_words(key, tr))
 
     typed = {
         "name": name,
@@ -255,7 +264,7 @@ def add_contact(
     def save(command: commands.AddContact) -> str:
         contact = parties.add_contact(reference=ref, party=party, actor=user.name, **command.arguments())
         return tr.gettext(N_("Contact {number} of {party} added: {name}")).format(
-            number=contact.number, party=party, name=contact.name
+            number=contact.number, party=key_words(party, tr), name=contact.name
         )
 
     typed = {
@@ -299,7 +308,7 @@ def change_contact(
         which = whole_number(number, "number") or 0
         contact = parties.change_contact(reference=ref, party=party, number=which, actor=user.name, **given)
         return tr.gettext(N_("Contact {number} of {party} saved: {name}")).format(
-            number=contact.number, party=party, name=contact.name
+            number=contact.number, party=key_words(party, tr), name=contact.name
         )
 
     typed = {
@@ -336,7 +345,7 @@ def remove_contact(
             reference=ref, party=party, number=which, actor=user.name, **command.arguments()
         )
         return tr.gettext(N_("Contact {number} of {party} removed: {name}")).format(
-            number=contact.number, party=party, name=contact.name
+            number=contact.number, party=key_words(party, tr), name=contact.name
         )
 
     return _step(

@@ -34,11 +34,12 @@ def _flag(field: str) -> str:
     return _FLAGS.get(field) or output.flag(field)
 
 
-def _validated(model: Any, **options: object) -> Any:
-    """The command's input model; bad input refused (exit 2) naming the option."""
+def _validated(model: Any, options: dict[str, Any]) -> Any:
+    """The command's input model from the command's own parameters (`locals()`: those that are
+    the model's fields); bad input refused (exit 2) naming the option."""
     from workflow.commands import validate
 
-    return validate(model, options, _flag)
+    return validate(model, {k: v for k, v in options.items() if k in model.model_fields}, _flag)
 
 
 def _print_parties(document: dict[str, Any]) -> None:
@@ -106,17 +107,7 @@ def party_add(
     """Add a party to an open case; it takes the next key of its role (submitter-2, ...)."""
     from workflow import commands
 
-    command = _validated(
-        commands.AddParty,
-        role=role,
-        name=name,
-        type=type,
-        org_number=org_number,
-        withheld=withheld,
-        reprisal_risk=reprisal_risk,
-        measures=measures,
-        reason=reason,
-    )
+    command = _validated(commands.AddParty, locals())
     key = context_of(ctx).app().parties.add_party(reference=reference, actor=actor, **command.arguments())
     if not as_json:
         out.print(f"{escape(reference)}: added {key}")
@@ -155,16 +146,7 @@ def party_edit(
     """Change a party: name, type, organisation number, withheld identity, reprisal risk, measures."""
     from workflow import commands
 
-    command = _validated(
-        commands.ChangeParty,
-        name=name,
-        type=type,
-        org_number=org_number,
-        withheld=withheld,
-        reprisal_risk=reprisal_risk,
-        measures=measures,
-        reason=reason,
-    )
+    command = _validated(commands.ChangeParty, locals())
     key = (
         context_of(ctx)
         .app()
@@ -180,12 +162,11 @@ def party_recipients(
     ctx: typer.Context, reference: Reference, party: PartyArg, as_json: JsonOpt = False
 ) -> None:
     """Who a letter to the party goes to: representatives first, e-mail before post."""
-    from workflow.parties import recipient_view
-    from workflow.read_models import json_of
+    from dataclasses import asdict
 
     found = context_of(ctx).app().parties.recipients(reference=reference, party=party)
     if as_json:
-        emit_json([json_of(recipient_view(r)) for r in found])
+        emit_json([{**asdict(r), "role": r.role.value, "channel": r.channel.value} for r in found])
         return
     if not found:
         out.print(f"{escape(reference)} {escape(party)}: no contacts to write to")
@@ -218,16 +199,7 @@ def contact_add(
     """Add a representative or contact to a party (numbered after its last)."""
     from workflow import commands
 
-    command = _validated(
-        commands.AddContact,
-        name=name,
-        email=email,
-        address=address,
-        language=language,
-        channel=channel,
-        role=role,
-        reason=reason,
-    )
+    command = _validated(commands.AddContact, locals())
     contact = (
         context_of(ctx)
         .app()
@@ -257,16 +229,7 @@ def contact_edit(
     """Change a contact's name, addresses, language, channel or role."""
     from workflow import commands
 
-    command = _validated(
-        commands.ChangeContact,
-        name=name,
-        email=email,
-        address=address,
-        language=language,
-        channel=channel,
-        role=role,
-        reason=reason,
-    )
+    command = _validated(commands.ChangeContact, locals())
     context_of(ctx).app().parties.change_contact(
         reference=reference, party=party, number=number, actor=actor, **command.arguments()
     )
@@ -288,7 +251,7 @@ def contact_remove(
     """Remove a contact (its number is not given again)."""
     from workflow import commands
 
-    command = _validated(commands.RemoveContact, reason=reason)
+    command = _validated(commands.RemoveContact, locals())
     context_of(ctx).app().parties.remove_contact(
         reference=reference, party=party, number=number, actor=actor, **command.arguments()
     )

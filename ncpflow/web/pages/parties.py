@@ -18,11 +18,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import AfterValidator, BaseModel, Field
 
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import application_of
+from ncpflow.web.fields import clean_text
 from ncpflow.web.pages.common import (
-    FormText,
+    FORM_MAX,
     guard,
     language,
     redirect,
@@ -30,7 +32,7 @@ from ncpflow.web.pages.common import (
     spelling,
     whole_number,
 )
-from states.contacts import CHANNELS, CONTACT_ROLES, LANGUAGES
+from states.contacts import CHANNELS, CONTACT_ROLES, LANGUAGES, Contact
 from states.errors import NcpflowError, StepRefusedError
 from states.guidelines import SUBMITTER_TYPES
 from states.messages import N_, Translator
@@ -41,7 +43,7 @@ from workflow import commands
 
 router = APIRouter(include_in_schema=False)
 
-Csrf = Annotated[str, Form(max_length=500)]
+FormField = Annotated[str, Field(max_length=FORM_MAX), AfterValidator(clean_text)]
 
 # The page's fields by their labels (the shared FORM_LABELS has the reason).
 LABELS = {
@@ -161,24 +163,39 @@ def _step(
     return redirect(_at(ref), request, ok=said)
 
 
+class _Form(BaseModel):
+    """A form of the page: its fields as typed (each capped like every page field), its token."""
+
+    csrf_token: Annotated[str, Field(max_length=500)] = ""
+    reason: FormField = ""
+
+    def typed(self, *, leave_out: tuple[str, ...] = ()) -> dict[str, str]:
+        return self.model_dump(exclude={"csrf_token", *leave_out})
+
+
+class PartyForm(_Form):
+    role: FormField = ""
+    name: FormField = ""
+    type: FormField = ""
+    org_number: FormField = ""
+    withheld: FormField = ""
+    reprisal_risk: FormField = ""
+    measures: FormField = ""
+
+
+class ContactForm(_Form):
+    name: FormField = ""
+    email: FormField = ""
+    address: FormField = ""
+    language: FormField = ""
+    channel: FormField = ""
+    role: FormField = ""
+
+
 @router.post("/cases/{ref}/parties/add")
 @guard(Action.MANAGE_PARTIES)
-def add_party(
-    request: Request,
-    ref: str,
-    role: FormText = "",
-    name: FormText = "",
-    type: FormText = "",
-    org_number: FormText = "",
-    withheld: FormText = "",
-    reprisal_risk: FormText = "",
-    measures: FormText = "",
-    reason: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
-) -> Response:
-    auth.check_csrf(request, csrf_token)
+def add_party(request: Request, ref: str, form: Annotated[PartyForm, Form()], *, user: User) -> Response:
+    auth.check_csrf(request, form.csrf_token)
     tr = translator(language(request))
     parties = application_of(request).parties
 
@@ -186,37 +203,15 @@ def add_party(
         key = parties.add_party(reference=ref, actor=user.name, **command.arguments())
         return tr.gettext(N_("Party {key} added: {name}")).format(key=key_words(key, tr), name=command.name)
 
-    typed = {
-        "role": role,
-        "name": name,
-        "type": type,
-        "org_number": org_number,
-        "withheld": withheld,
-        "reprisal_risk": reprisal_risk,
-        "measures": measures,
-        "reason": reason,
-    }
-    return _step(request, ref, user, "add-party", commands.AddParty, typed, save)
+    return _step(request, ref, user, "add-party", commands.AddParty, form.typed(), save)
 
 
 @router.post("/cases/{ref}/parties/{party}/edit")
 @guard(Action.MANAGE_PARTIES)
 def change_party(
-    request: Request,
-    ref: str,
-    party: str,
-    name: FormText = "",
-    type: FormText = "",
-    org_number: FormText = "",
-    withheld: FormText = "",
-    reprisal_risk: FormText = "",
-    measures: FormText = "",
-    reason: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
+    request: Request, ref: str, party: str, form: Annotated[PartyForm, Form()], *, user: User
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
+    auth.check_csrf(request, form.csrf_token)
     tr = translator(language(request))
     parties = application_of(request).parties
 
@@ -228,76 +223,36 @@ def change_party(
         key = parties.change_party(reference=ref, party=party, actor=user.name, **given)
         return tr.gettext(N_("Party {key} saved")).format(key=key_words(key, tr))
 
-    typed = {
-        "name": name,
-        "type": type,
-        "org_number": org_number,
-        "withheld": withheld,
-        "reprisal_risk": reprisal_risk,
-        "measures": measures,
-        "reason": reason,
-    }
+    typed = form.typed(leave_out=("role",))
     return _step(request, ref, user, f"edit-{party}", commands.ChangeParty, typed, save)
+
+
+def _contact_said(tr: Translator, said: str, party: str, contact: Contact) -> str:
+    return tr.gettext(said).format(number=contact.number, party=key_words(party, tr), name=contact.name)
 
 
 @router.post("/cases/{ref}/parties/{party}/contacts")
 @guard(Action.MANAGE_PARTIES)
 def add_contact(
-    request: Request,
-    ref: str,
-    party: str,
-    name: FormText = "",
-    email: FormText = "",
-    address: FormText = "",
-    language_: Annotated[str, Form(alias="language", max_length=20)] = "",
-    channel: FormText = "",
-    role: FormText = "",
-    reason: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
+    request: Request, ref: str, party: str, form: Annotated[ContactForm, Form()], *, user: User
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
+    auth.check_csrf(request, form.csrf_token)
     tr = translator(language(request))
     parties = application_of(request).parties
 
     def save(command: commands.AddContact) -> str:
         contact = parties.add_contact(reference=ref, party=party, actor=user.name, **command.arguments())
-        return tr.gettext(N_("Contact {number} of {party} added: {name}")).format(
-            number=contact.number, party=key_words(party, tr), name=contact.name
-        )
+        return _contact_said(tr, N_("Contact {number} of {party} added: {name}"), party, contact)
 
-    typed = {
-        "name": name,
-        "email": email,
-        "address": address,
-        "language": language_,
-        "channel": channel,
-        "role": role,
-        "reason": reason,
-    }
-    return _step(request, ref, user, f"contact-{party}", commands.AddContact, typed, save)
+    return _step(request, ref, user, f"contact-{party}", commands.AddContact, form.typed(), save)
 
 
 @router.post("/cases/{ref}/parties/{party}/contacts/{number}/edit")
 @guard(Action.MANAGE_PARTIES)
 def change_contact(
-    request: Request,
-    ref: str,
-    party: str,
-    number: str,
-    name: FormText = "",
-    email: FormText = "",
-    address: FormText = "",
-    language_: Annotated[str, Form(alias="language", max_length=20)] = "",
-    channel: FormText = "",
-    role: FormText = "",
-    reason: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
+    request: Request, ref: str, party: str, number: str, form: Annotated[ContactForm, Form()], *, user: User
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
+    auth.check_csrf(request, form.csrf_token)
     tr = translator(language(request))
     parties = application_of(request).parties
 
@@ -307,35 +262,17 @@ def change_contact(
             given[field] = given[field] or ""
         which = whole_number(number, "number") or 0
         contact = parties.change_contact(reference=ref, party=party, number=which, actor=user.name, **given)
-        return tr.gettext(N_("Contact {number} of {party} saved: {name}")).format(
-            number=contact.number, party=key_words(party, tr), name=contact.name
-        )
+        return _contact_said(tr, N_("Contact {number} of {party} saved: {name}"), party, contact)
 
-    typed = {
-        "name": name,
-        "email": email,
-        "address": address,
-        "language": language_,
-        "channel": channel,
-        "role": role,
-        "reason": reason,
-    }
-    return _step(request, ref, user, f"contact-{party}-{number}", commands.ChangeContact, typed, save)
+    return _step(request, ref, user, f"contact-{party}-{number}", commands.ChangeContact, form.typed(), save)
 
 
 @router.post("/cases/{ref}/parties/{party}/contacts/{number}/remove")
 @guard(Action.MANAGE_PARTIES)
 def remove_contact(
-    request: Request,
-    ref: str,
-    party: str,
-    number: str,
-    reason: FormText = "",
-    csrf_token: Csrf = "",
-    *,
-    user: User,
+    request: Request, ref: str, party: str, number: str, form: Annotated[_Form, Form()], *, user: User
 ) -> Response:
-    auth.check_csrf(request, csrf_token)
+    auth.check_csrf(request, form.csrf_token)
     tr = translator(language(request))
     parties = application_of(request).parties
 
@@ -344,10 +281,6 @@ def remove_contact(
         contact = parties.remove_contact(
             reference=ref, party=party, number=which, actor=user.name, **command.arguments()
         )
-        return tr.gettext(N_("Contact {number} of {party} removed: {name}")).format(
-            number=contact.number, party=key_words(party, tr), name=contact.name
-        )
+        return _contact_said(tr, N_("Contact {number} of {party} removed: {name}"), party, contact)
 
-    return _step(
-        request, ref, user, f"remove-{party}-{number}", commands.RemoveContact, {"reason": reason}, save
-    )
+    return _step(request, ref, user, f"remove-{party}-{number}", commands.RemoveContact, form.typed(), save)

@@ -59,6 +59,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
+    SEND_LETTER = N_("write and send letters to the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
 
@@ -89,6 +90,7 @@ _ON_CASES = frozenset(
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
         Action.MIGRATE_CASE,
+        Action.SEND_LETTER,
     }
 )
 

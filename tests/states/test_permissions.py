@@ -47,6 +47,7 @@ TABLE: dict[Action, set[str]] = {
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
+    A.SEND_LETTER: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
 }

@@ -180,6 +180,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
+        "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
+        "ChangeParty",
+        "AddContact",
+        "ChangeContact",
+        "RemoveContact",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -205,6 +210,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CalendarView",
         "CalendarFeed",
         "CaseHits",
+        "CaseParties",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -18,6 +18,7 @@ from ncpflow.web.pages import (
     cases,
     members,
     newcase,
+    parties,
     reports,
     search,
     signin,
@@ -26,7 +27,20 @@ from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
-AREAS = (assets, signin, newcase, cases, case_steps, audit, members, reports, admin, calendar, search)
+AREAS = (
+    assets,
+    signin,
+    newcase,
+    parties,
+    cases,
+    case_steps,
+    audit,
+    members,
+    reports,
+    admin,
+    calendar,
+    search,
+)
 
 router = APIRouter(include_in_schema=False)
 for area in AREAS:

@@ -37,6 +37,7 @@ GROUPS = (
     ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
     ("doc", "documents", "doc_app"),
+    ("party", "parties", "party_app"),
 )
 
 

@@ -181,6 +181,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
         "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page
+        "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
+        "ChangeParty",
+        "AddContact",
+        "ChangeContact",
+        "RemoveContact",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -208,6 +213,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseHits",
         "CaseDocuments",
         "CaseDocument",
+        "CaseParties",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -322,7 +322,7 @@ def test_a_protected_party_s_earlier_names_and_details_stay_hidden_after_a_chang
         reference=ref, party="submitter-1", number=1, actor="sek", name="Kari Fjell", email="kari@fjell.no"
     )
     text = repr([(e.reason, e.data) for e in services.audit.page(viewer=AUDITOR, case_ref=ref).items])
-    for secret in ("Naturvernforbundet", "Naturvern Norge", "Kari Nordmann", "Kari Fjell", "kari@naturvern.no",
-                   "kari@fjell.no", "999", "123 456"):  # fmt: skip
+    secrets = ("Naturvernforbundet", "Naturvern Norge", "Kari Nordmann", "Kari Fjell")
+    for secret in (*secrets, "kari@naturvern.no", "kari@fjell.no", "999", "123 456"):
         assert secret not in text, secret
     assert services.cases.find(viewer=AUDITOR, find=FindCases(q="naturvernforbundet")).total == 0

@@ -59,6 +59,8 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
+    ADD_DOCUMENT = N_("add documents to cases")
+    READ_INTERNAL = N_("read NCP-internal documents and notes")
     SEND_LETTER = N_("write and send letters to the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
@@ -75,6 +77,7 @@ _READ_ALL = frozenset(
         Action.READ_REPORTS,
         Action.SEE_IDENTITIES,
         Action.SUBSCRIBE_CALENDAR,
+        Action.READ_INTERNAL,
     }
 )
 _ON_CASES = frozenset(
@@ -98,9 +101,17 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE
     | _READ_ALL
     | _ON_CASES
-    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.MANAGE_PARTIES, Action.SEE_AT_RISK_IDENTITIES},
+    | {
+        Action.EXPORT_AUDIT,
+        Action.MANAGE_MEMBERS,
+        Action.MANAGE_PARTIES,
+        Action.SEE_AT_RISK_IDENTITIES,
+        Action.ADD_DOCUMENT,
+    },
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
-    Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
+    Role.AUDITOR: _EVERYONE
+    | _READ_ALL - {Action.SEE_IDENTITIES, Action.READ_INTERNAL}
+    | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
     | {

@@ -1084,6 +1084,29 @@ class IssueConcluded(_Record):
     )
 
 
+# -- a case's documents (issue 14) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentAdded(_Record):
+    """A document, or a new version of one, filed on a case: its metadata and the sha256 of its
+    content, so the chain binds the bytes filed (`audit verify` hashes the stored content again)."""
+
+    KIND: ClassVar[str] = "document_added"
+
+    number: int
+    version: int
+    title: str
+    direction: str
+    party: str | None
+    access: str
+    exemption: str | None
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
 # -- a case's parties and their contacts (issue 14) --------------------------------------------
 
 
@@ -1202,6 +1225,7 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | DocumentAdded
     | PartyAdded
     | PartyChanged
     | ContactAdded

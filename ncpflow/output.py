@@ -105,6 +105,8 @@ FLAGS = {
     "fact": "FACT",
     "number": "N",
     "name": "NAME",
+    "file": "FILE",
+    "exemption": "--exempt",
 }
 
 

@@ -59,10 +59,10 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
-    LOG_CORRESPONDENCE = N_("log correspondence with the parties")
-    SEND_LETTER = N_("write and send letters to the parties")
     ADD_DOCUMENT = N_("add documents to cases")
     READ_INTERNAL = N_("read NCP-internal documents and notes")
+    SEND_LETTER = N_("write and send letters to the parties")
+    LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
 
@@ -106,9 +106,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     | {
         Action.EXPORT_AUDIT,
         Action.MANAGE_MEMBERS,
-        Action.ADD_DOCUMENT,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.ADD_DOCUMENT,
     },
     Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
     Role.AUDITOR: _EVERYONE

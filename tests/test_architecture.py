@@ -180,6 +180,12 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
+        "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page
+        "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
+        "ChangeParty",
+        "AddContact",
+        "ChangeContact",
+        "RemoveContact",
         "LogCorrespondence",  # the correspondence log
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
@@ -209,12 +215,14 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CalendarView",
         "CalendarFeed",
         "CaseHits",
+        "CaseDocuments",
+        "CaseDocument",
+        "CaseParties",
         "CaseCorrespondence",
         "CorrespondenceEntry",
         "CaseLetters",
         "CaseLetter",
     },
-    "workflow.documents": {"OpenDocument"},  # a stored file and its chunks, to stream
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
     # Keys and files outside the database (keygen, public key, offline verify --file):
@@ -223,6 +231,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.exports": {"EXPORT_FIELDS"},
     "workflow.versions": {"check_file"},  # a definition file checked without a database
     "workflow.imports": {"read_file"},  # the import file, read before the application runs
+    # An upload read as it arrives into the spool the use case takes (size checked meanwhile);
+    # a document opened, streamed by the download.
+    "workflow.documents": {"Spooler", "Spooled", "OpenDocument"},
 }
 
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
-    from workflow.documents import OpenDocument, Source
+    from workflow.documents import OpenDocument, Source, Spooled
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.letter_context import LetterContext
@@ -162,20 +162,20 @@ class Application:
         return ProcedureUseCases(self)
 
     @cached_property
-    def correspondence(self) -> CorrespondenceUseCases:
-        return CorrespondenceUseCases(self)
-
-    @cached_property
     def documents(self) -> DocumentUseCases:
         return DocumentUseCases(self)
 
     @cached_property
-    def parties(self) -> PartyUseCases:
-        return PartyUseCases(self)
+    def correspondence(self) -> CorrespondenceUseCases:
+        return CorrespondenceUseCases(self)
 
     @cached_property
     def letters(self) -> LetterUseCases:
         return LetterUseCases(self)
+
+    @cached_property
+    def parties(self) -> PartyUseCases:
+        return PartyUseCases(self)
 
 
 class _Lazy:
@@ -951,8 +951,10 @@ class AuditUseCases(_Group):
         until: date | None = None,
         reveal: bool = False,
         actor: str | None = None,
+        documents: Path | None = None,
     ) -> Iterator[str]:
-        """The signed JSONL export (signed when a signing key is configured)."""
+        """The signed JSONL export (signed when a signing key is configured); with `documents`,
+        each document's content and a manifest written into that folder, bound by the signature."""
         from workflow import export_files
 
         return export_files.export_jsonl(
@@ -964,6 +966,7 @@ class AuditUseCases(_Group):
             until=until,
             reveal=reveal,
             actor=actor,
+            documents=documents,
         )
 
 
@@ -1209,6 +1212,74 @@ class ProcedureUseCases(_Group):
         )
 
 
+class DocumentUseCases(_Group):
+    """A case's documents: file one (or a new version), list them, open one (streamed)."""
+
+    @property
+    def rules(self) -> DocumentRules:
+        """`[documents]`: the size limit, access levels and exemption grounds."""
+        return self._app.settings.documents.rules
+
+    def add(
+        self,
+        *,
+        reference: str,
+        source: Source | Spooled,
+        filename: str,
+        title: str,
+        direction: str,
+        access: str,
+        actor: str,
+        party: str | None = None,
+        exemption: str | None = None,
+        replaces: int | None = None,
+    ) -> Document:
+        """File `source` (byte chunks, a binary file, or an upload read already) as a new
+        document of the case, or as a new version of document `replaces`; refused, writing
+        nothing, when it breaks a rule."""
+        from workflow import documents
+
+        app = self._app
+        return documents.add_document(
+            uow=app.uow,
+            clock=app.clock,
+            rules=self.rules,
+            reference=reference,
+            source=source,
+            filename=filename,
+            title=title,
+            direction=direction,
+            access=access,
+            actor=actor,
+            party=party,
+            exemption=exemption,
+            replaces=replaces,
+        )
+
+    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseDocuments:
+        """The case's documents with their versions, as `viewer` may see them (no viewer: all)."""
+        from workflow import documents
+
+        return documents.list_documents(uow=self._app.uow, reference=reference, viewer=viewer)
+
+    def get(self, *, reference: str, number: int, viewer: User | None = None) -> read_models.CaseDocument:
+        """One document of the case with its versions."""
+        from workflow import documents
+
+        return documents.get_document(uow=self._app.uow, reference=reference, number=number, viewer=viewer)
+
+    def open(
+        self, *, reference: str, number: int, version: int | None = None, viewer: User | None = None
+    ) -> OpenDocument:
+        """A version (default: the latest) of document `number` and its content as an iterator of
+        chunks (streamed; checked against its sha256 at the end)."""
+        from workflow import documents
+
+        return documents.open_document(
+            uow=self._app.uow, reference=reference, number=number, version=version, viewer=viewer
+        )
+
+
 class CorrespondenceUseCases(_Group):
     """The correspondence log of each case: communications in and out with its parties."""
 
@@ -1251,71 +1322,182 @@ class CorrespondenceUseCases(_Group):
         )
 
 
-class DocumentUseCases(_Group):
-    """A case's documents: file one (or a new version), list them, open one (streamed)."""
+class LetterUseCases(_Group):
+    """Letters to the parties: which ones a case's step offers, a letter's context, a preview
+    (rendered, nothing written), and an edited letter rendered again (workflow/letters.py)."""
 
-    @property
-    def rules(self) -> DocumentRules:
-        """`[documents]`: the size limit, access levels and exemption grounds."""
-        return self._app.settings.documents.rules
+    def offered(self, *, reference: str) -> tuple[str, ...]:
+        """The letter kinds the step case `reference` is at offers, most fitting first."""
+        from workflow import letters
 
-    def add(
+        with self._app.uow.read() as tx:
+            return letters.offered(tx, tx.cases.get(reference))
+
+    def context(
         self,
         *,
         reference: str,
-        source: Source,
-        filename: str,
-        title: str,
-        direction: str,
-        access: str,
-        actor: str,
-        party: str | None = None,
-        exemption: str | None = None,
-        replaces: int | None = None,
-    ) -> Document:
-        """File `source` (byte chunks or a binary file) as a new document of the case, or as a
-        new version of document `replaces`; refused, writing nothing, when it breaks a rule."""
-        from workflow import documents
+        kind: str,
+        party: str,
+        contact: int | None = None,
+        language: str | None = None,
+        deadline: str | None = None,
+    ) -> LetterContext:
+        """The context of a letter of `kind` to `party` (key or name) or its contact number
+        `contact` (default: its first contact, representatives first), dated today."""
+        from workflow import letters
 
         app = self._app
-        return documents.add_document(
+        return letters.context_for(
+            uow=app.uow,
+            settings=app.settings,
+            today=app.today(),
+            reference=reference,
+            kind=kind,
+            party=party,
+            contact=contact,
+            language=language,
+            deadline=deadline,
+        )
+
+    def preview(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        party: str,
+        viewer: User,
+        contact: int | None = None,
+        language: str | None = None,
+        deadline: str | None = None,
+        pdf: bool = True,
+    ) -> LetterPreview:
+        """The letter rendered (DOCX, PDF unless `pdf` is false, its text), writing nothing; only
+        for a role that may send letters."""
+        from workflow import letters
+
+        letters.may_write(viewer)
+        context = self.context(
+            reference=reference, kind=kind, party=party, contact=contact, language=language, deadline=deadline
+        )
+        return letters.render(self._app.letterpress, context, pdf=pdf)
+
+    def render(self, *, context: LetterContext, pdf: bool = True) -> LetterPreview:
+        """The letter of `context` rendered from its kind's template."""
+        from workflow import letters
+
+        return letters.render(self._app.letterpress, context, pdf=pdf)
+
+    def render_edited(self, *, context: LetterContext, paragraphs: Sequence[str]) -> tuple[bytes, bytes]:
+        """A letter the handler edited (`paragraphs`, the first its subject) as (DOCX, PDF), in
+        the generic layout around `context`'s letterhead, recipient, date and reference."""
+        return self._app.letterpress.render_edited(paragraphs, context.values, context.language)
+
+    # -- drafted, edited and sent (workflow/letter_sending.py) -------------------------------------
+
+    def draft(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        party: str,
+        actor: str,
+        language: str | None = None,
+        deadline: str | None = None,
+    ) -> Letter:
+        """A draft letter of `kind` to `party` (key or name), filed as DOCX and PDF documents."""
+        from workflow import letter_sending
+
+        app = self._app
+        return letter_sending.draft_letter(
             uow=app.uow,
             clock=app.clock,
-            rules=self.rules,
+            settings=app.settings,
+            letterpress=app.letterpress,
             reference=reference,
-            source=source,
-            filename=filename,
-            title=title,
-            direction=direction,
-            access=access,
-            actor=actor,
+            kind=kind,
             party=party,
-            exemption=exemption,
-            replaces=replaces,
+            actor=actor,
+            language=language,
+            deadline=deadline,
         )
 
-    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseDocuments:
-        """The case's documents with their versions, as `viewer` may see them (no viewer: all)."""
-        from workflow import documents
+    def edit(self, *, reference: str, letter: int, paragraphs: Sequence[str], actor: str) -> Letter:
+        """The draft's text as edited (the first paragraph its subject): new DOCX and PDF versions."""
+        from workflow import letter_sending
 
-        return documents.list_documents(uow=self._app.uow, reference=reference, viewer=viewer)
-
-    def get(self, *, reference: str, number: int, viewer: User | None = None) -> read_models.CaseDocument:
-        """One document of the case with its versions."""
-        from workflow import documents
-
-        return documents.get_document(uow=self._app.uow, reference=reference, number=number, viewer=viewer)
-
-    def open(
-        self, *, reference: str, number: int, version: int | None = None, viewer: User | None = None
-    ) -> OpenDocument:
-        """A version (default: the latest) of document `number` and its content as an iterator of
-        chunks (streamed; checked against its sha256 at the end)."""
-        from workflow import documents
-
-        return documents.open_document(
-            uow=self._app.uow, reference=reference, number=number, version=version, viewer=viewer
+        app = self._app
+        return letter_sending.edit_letter(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            letter=letter,
+            paragraphs=paragraphs,
+            actor=actor,
         )
+
+    def send(self, *, reference: str, letter: int, channel: str, actor: str, to: str | None = None) -> Letter:
+        """Send a draft by e-mail (through the outbox, with its PDF) or mark it sent for posting;
+        one transaction; a letter sent already is refused."""
+        from workflow import letter_sending
+
+        app = self._app
+        return letter_sending.send_letter(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            render=app.render,
+            reference=reference,
+            letter=letter,
+            channel=channel,
+            actor=actor,
+            to=to,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseLetters:
+        """The case's letters, as `viewer` may see them."""
+        from workflow import letter_views
+
+        return letter_views.case_letters(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
+
+    def get(self, *, reference: str, letter: int, format: str, viewer: User | None = None) -> OpenDocument:
+        """The letter's DOCX or PDF (`format`), its latest version, streamed."""
+        from workflow import letter_views
+
+        return letter_views.letter_file(
+            uow=self._app.uow, reference=reference, letter=letter, format=format, viewer=viewer
+        )
+
+    def notices(self, step: str, *, actor: str, deadline: str | None = None) -> Then | None:
+        """What a pause or an extension (`step`) runs in its own transaction when `[parties]
+        notify_on` names it: a draft notice to every party; None otherwise."""
+        app = self._app
+        if step not in app.settings.parties.notify_on:
+            return None
+
+        def queue(tx: Transaction, case: Case, now: datetime) -> None:
+            from workflow import letter_sending
+
+            letter_sending.queue_notices(
+                tx,
+                uow=app.uow,
+                case=case,
+                step=step,
+                deadline=deadline,
+                actor=actor,
+                now=now,
+                settings=app.settings,
+                letterpress=app.letterpress,
+            )
+
+        return queue
 
 
 class PartyUseCases(_Group):
@@ -1484,185 +1666,3 @@ class PartyUseCases(_Group):
         from workflow import parties
 
         return parties.recipients(uow=self._app.uow, reference=reference, party=party)
-
-
-class LetterUseCases(_Group):
-    """Letters to the parties: which ones a case's step offers, a letter's context, a preview
-    (rendered, nothing written), and an edited letter rendered again (workflow/letters.py)."""
-
-    def offered(self, *, reference: str) -> tuple[str, ...]:
-        """The letter kinds the step case `reference` is at offers, most fitting first."""
-        from workflow import letters
-
-        with self._app.uow.read() as tx:
-            return letters.offered(tx, tx.cases.get(reference))
-
-    def context(
-        self,
-        *,
-        reference: str,
-        kind: str,
-        party: str,
-        language: str | None = None,
-        deadline: str | None = None,
-    ) -> LetterContext:
-        """The context of a letter of `kind` to `party` (key or name), dated today."""
-        from workflow import letters
-
-        app = self._app
-        return letters.context_for(
-            uow=app.uow,
-            settings=app.settings,
-            today=app.today(),
-            reference=reference,
-            kind=kind,
-            party=party,
-            language=language,
-            deadline=deadline,
-        )
-
-    def preview(
-        self,
-        *,
-        reference: str,
-        kind: str,
-        party: str,
-        viewer: User,
-        language: str | None = None,
-        deadline: str | None = None,
-        pdf: bool = True,
-    ) -> LetterPreview:
-        """The letter rendered (DOCX, PDF unless `pdf` is false, its text), writing nothing."""
-        from workflow import letters
-
-        app = self._app
-        return letters.preview(
-            uow=app.uow,
-            settings=app.settings,
-            letterpress=app.letterpress,
-            today=app.today(),
-            reference=reference,
-            kind=kind,
-            party=party,
-            viewer=viewer,
-            language=language,
-            deadline=deadline,
-            pdf=pdf,
-        )
-
-    def render(self, *, context: LetterContext, pdf: bool = True) -> LetterPreview:
-        """The letter of `context` rendered from its kind's template."""
-        from workflow import letters
-
-        return letters.render(self._app.letterpress, context, pdf=pdf)
-
-    def render_edited(self, *, context: LetterContext, paragraphs: Sequence[str]) -> tuple[bytes, bytes]:
-        """A letter the handler edited (`paragraphs`, the first its subject) as (DOCX, PDF), in
-        the generic layout around `context`'s letterhead, recipient, date and reference."""
-        return self._app.letterpress.render_edited(paragraphs, context.values, context.language)
-
-    # -- drafted, edited and sent (workflow/letter_sending.py) -------------------------------------
-
-    def draft(
-        self,
-        *,
-        reference: str,
-        kind: str,
-        party: str,
-        actor: str,
-        language: str | None = None,
-        deadline: str | None = None,
-    ) -> Letter:
-        """A draft letter of `kind` to `party` (key or name), filed as DOCX and PDF documents."""
-        from workflow import letter_sending
-
-        app = self._app
-        return letter_sending.draft_letter(
-            uow=app.uow,
-            clock=app.clock,
-            settings=app.settings,
-            letterpress=app.letterpress,
-            reference=reference,
-            kind=kind,
-            party=party,
-            actor=actor,
-            language=language,
-            deadline=deadline,
-        )
-
-    def edit(self, *, reference: str, letter: int, paragraphs: Sequence[str], actor: str) -> Letter:
-        """The draft's text as edited (the first paragraph its subject): new DOCX and PDF versions."""
-        from workflow import letter_sending
-
-        app = self._app
-        return letter_sending.edit_letter(
-            uow=app.uow,
-            clock=app.clock,
-            settings=app.settings,
-            letterpress=app.letterpress,
-            reference=reference,
-            letter=letter,
-            paragraphs=paragraphs,
-            actor=actor,
-        )
-
-    def send(self, *, reference: str, letter: int, channel: str, actor: str, to: str | None = None) -> Letter:
-        """Send a draft by e-mail (through the outbox, with its PDF) or mark it sent for posting;
-        one transaction; a letter sent already is refused."""
-        from workflow import letter_sending
-
-        app = self._app
-        return letter_sending.send_letter(
-            uow=app.uow,
-            clock=app.clock,
-            settings=app.settings,
-            letterpress=app.letterpress,
-            render=app.render,
-            reference=reference,
-            letter=letter,
-            channel=channel,
-            actor=actor,
-            to=to,
-        )
-
-    def list(
-        self, *, reference: str, viewer: User | None = None, language: str = "en"
-    ) -> read_models.CaseLetters:
-        """The case's letters, as `viewer` may see them."""
-        from workflow import letter_views
-
-        return letter_views.case_letters(
-            uow=self._app.uow, reference=reference, viewer=viewer, language=language
-        )
-
-    def get(self, *, reference: str, letter: int, format: str, viewer: User | None = None) -> OpenDocument:
-        """The letter's DOCX or PDF (`format`), its latest version, streamed."""
-        from workflow import letter_views
-
-        return letter_views.letter_file(
-            uow=self._app.uow, reference=reference, letter=letter, format=format, viewer=viewer
-        )
-
-    def notices(self, step: str, *, actor: str, deadline: str | None = None) -> Then | None:
-        """What a pause or an extension (`step`) runs in its own transaction when `[parties]
-        notify_on` names it: a draft notice to every party; None otherwise."""
-        app = self._app
-        if step not in app.settings.parties.notify_on:
-            return None
-
-        def queue(tx: Transaction, case: Case, now: datetime) -> None:
-            from workflow import letter_sending
-
-            letter_sending.queue_notices(
-                tx,
-                uow=app.uow,
-                case=case,
-                step=step,
-                deadline=deadline,
-                actor=actor,
-                now=now,
-                settings=app.settings,
-                letterpress=app.letterpress,
-            )
-
-        return queue

@@ -35,10 +35,12 @@ from pydantic import (
     field_validator,
 )
 
+from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
+from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
@@ -521,6 +523,37 @@ class RecuseLead(Command):
     reason: Text
 
 
+DirectionName = Annotated[str, *_one_of(N_("direction"), DIRECTIONS)]
+DOCUMENT_MAX = 2**31 - 1
+DocumentNumber = Annotated[int, PlainValidator(_whole(1, DOCUMENT_MAX)), _range(1, DOCUMENT_MAX)]
+
+
+class AddDocument(Command):
+    """`doc add`, `POST /api/cases/{ref}/documents` (multipart: these fields and the file), the
+    case's documents page: a document of the case, or a new version of one. The access level
+    and the exemption are checked against `[documents]` by the use case, with the size and the
+    real type of the file."""
+
+    title: Name = Field(description="The document's title.")
+    direction: DirectionName = Field(description="in (received), out (sent) or internal.")
+    access: Word = Field(description="Who may see it: one of [documents] access (public, parties, ncp).")
+    party: OptionalName | None = Field(
+        default=None, description="The party it came from or went to: its key (submitter-1) or name."
+    )
+    exemption: OptionalName | None = Field(
+        default=None,
+        description='The exemption ground, one of [documents] exemptions ("offentleglova § 13").',
+    )
+    replaces: DocumentNumber | None = Field(
+        default=None, description="The number of the document this is a new version of."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        """Empty party and exemption (a form's blank choice) are none."""
+        given = super().arguments()
+        return {**given, "party": self.party or None, "exemption": self.exemption or None}
+
+
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
 ReportYearValue = Annotated[int, PlainValidator(_whole(YEAR_LOW, YEAR_HIGH)), _range(YEAR_LOW, YEAR_HIGH)]
 
@@ -716,9 +749,96 @@ class ConcludeIssue(Command):
     reason: OptionalText | None = None
 
 
-DocumentNumber = Annotated[int, PlainValidator(_whole(1, VERSION_MAX)), _range(1, VERSION_MAX)]
+# ---- a case's parties and their contacts ------------------------------------------------------
+
+
+def _email(value: str, info: ValidationInfo) -> str:
+    """An e-mail address (`states.contacts.check_email`), or "" (none, or clearing one)."""
+    try:
+        contact_rules.check_email(value)
+    except InvalidInputError:
+        raise _refuse(
+            N_("{what} '{value}' is not an e-mail address (name@domain, no spaces)"),
+            what=_name(info),
+            value=_shown(value),
+        ) from None
+    return value.strip()
+
+
+Email = Annotated[
+    str,
+    Field(max_length=contact_rules.EMAIL_MAX, description='An e-mail address (name@domain); "" for none.'),
+    AfterValidator(_email),
+]
+PartyRoleName = Annotated[str, *_one_of(N_("party role"), ("submitter", "enterprise"))]
+ContactRoleName = Annotated[str, *_one_of(N_("contact role"), contact_rules.CONTACT_ROLES)]
+ChannelName = Annotated[str, *_one_of(N_("channel"), contact_rules.CHANNELS)]
+
+
+class AddParty(Command):
+    """`party add`, `POST /api/cases/{ref}/parties`: a party of an open case, last in its order."""
+
+    role: PartyRoleName
+    name: Name
+    type: OptionalName | None = Field(
+        default=None, description="A submitter's type (ngo, trade_union, ...); an enterprise's: free text."
+    )
+    org_number: OptionalName | None = None
+    withheld: bool = Field(
+        default=False, description="Withhold its identity from the other party, the public and auditors."
+    )
+    reprisal_risk: bool = Field(default=False, description="It is at risk of reprisal.")
+    measures: OptionalText | None = Field(default=None, description="The measures taken against reprisals.")
+    reason: OptionalText | None = None
+
+
+class ChangeParty(Command):
+    """`party edit`, `PATCH /api/cases/{ref}/parties/{party}`: left out, unchanged; "" clears a
+    type, organisation number or measures."""
+
+    name: Name | None = None
+    type: OptionalName | None = None
+    org_number: OptionalName | None = None
+    withheld: bool | None = None
+    reprisal_risk: bool | None = Field(default=None, description="Turning it off clears the measures.")
+    measures: OptionalText | None = None
+    reason: OptionalText | None = None
+
+
+class AddContact(Command):
+    """`party contact add`, `POST /api/cases/{ref}/parties/{party}/contacts`: a representative
+    or contact; reached by e-mail it needs an e-mail address, by post a postal address."""
+
+    name: Name
+    email: Email | None = None
+    address: OptionalText | None = Field(default=None, description="The postal address.")
+    language: LanguageName = "en"
+    channel: ChannelName = "email"
+    role: ContactRoleName = "contact"
+    reason: OptionalText | None = None
+
+
+class ChangeContact(Command):
+    """`party contact edit`, `PATCH /api/cases/{ref}/parties/{party}/contacts/{number}`: left
+    out, unchanged; "" clears an e-mail or postal address."""
+
+    name: Name | None = None
+    email: Email | None = None
+    address: OptionalText | None = None
+    language: LanguageName | None = None
+    channel: ChannelName | None = None
+    role: ContactRoleName | None = None
+    reason: OptionalText | None = None
+
+
+class RemoveContact(Command):
+    """`party contact remove`, `DELETE /api/cases/{ref}/parties/{party}/contacts/{number}`."""
+
+    reason: OptionalText | None = None
+
+
 Direction = Annotated[str, *_one_of(N_("direction"), correspondence_rules.DIRECTIONS)]
-ChannelName = Annotated[str, *_one_of(N_("channel"), correspondence_rules.CHANNELS)]
+CorrespondenceChannel = Annotated[str, *_one_of(N_("channel"), correspondence_rules.CHANNELS)]
 
 
 class LogCorrespondence(Command):
@@ -727,7 +847,7 @@ class LogCorrespondence(Command):
 
     direction: Direction = Field(description="in: from the party; out: to the party.")
     party: Name = Field(description="The party: its key (submitter-1, enterprise-2) or its name.")
-    channel: ChannelName = Field(description="How it went.")
+    channel: CorrespondenceChannel = Field(description="How it went.")
     subject: Text = Field(description="What it was about.")
     at: When | None = None
     documents: Annotated[list[DocumentNumber], Field(max_length=correspondence_rules.DOCUMENTS_MAX)] = Field(
@@ -768,15 +888,6 @@ class EditLetter(Command):
         return {"paragraphs": correspondence_rules.split_paragraphs(self.text)}
 
 
-def _address(value: str, info: ValidationInfo) -> str:
-    from states.contacts import check_email
-
-    try:
-        return check_email(value) or value
-    except InvalidInputError as refused:
-        raise _refuse(refused.message, **{**refused.params, "what": _name(info)}) from None
-
-
 class SendLetter(Command):
     """`letter send`, `POST /api/cases/{ref}/letters/{n}/send`, the letter page's confirmation:
     by e-mail through the outbox, or marked sent for posting."""
@@ -784,11 +895,8 @@ class SendLetter(Command):
     channel: LetterChannel = Field(
         description="email: to the party's contacts who take e-mail; post: marked sent for posting."
     )
-    to: Annotated[str, Field(max_length=254), AfterValidator(_not_blank), AfterValidator(_address)] | None = (
-        Field(
-            default=None,
-            description="With email, for a party without an e-mail contact: the address to send to.",
-        )
+    to: Email | None = Field(
+        default=None, description="With email, for a party without an e-mail contact: the address to send to."
     )
 
 

@@ -1,11 +1,13 @@
 """What a letter says about its case, worded for its recipient: the context of the letter templates
 (notifications/letters/__init__.py lists every variable).
 
-A letter speaks to one party and never names a withheld party to another: the names of the other
-parties whose identity is withheld become a neutral word ("the submitter", "klageren") where the
-letter lists the parties, and a pseudonym wherever they occur in free text (the title, the scope,
-a deadline's explanation), as `states.redaction` words it in the recipient's language. The
-recipient's own name is never hidden from it.
+A letter speaks to one party (through one of its contacts, or to the party itself) and never
+names a protected party (identity withheld, or at risk of reprisal) to another: the other
+protected parties become a neutral word ("the submitter", "klageren") where the letter lists
+the parties, and their names, organisation numbers and their contacts' names, e-mail and postal
+addresses a pseudonym wherever they occur in free text (the title, the scope, a deadline's
+explanation), as `states.redaction` words it in the recipient's language. The recipient's own
+party is never hidden from it.
 
 Dates are the NCP's local dates in long form in the letter's language (Babel); the case's state,
 outcome and deadline names are the case's own procedure's words; a deadline's explanation is
@@ -14,12 +16,14 @@ outcome and deadline names are the case's own procedure's words; a deadline's ex
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from states.case import Case, Party, PartyRole
+from states.contacts import Contact
+from states.contacts import Recipient as ContactRecipient
 from states.deadlines import Deadline
 from states.durations import Duration
 from states.errors import InvalidInputError
@@ -40,13 +44,37 @@ _LOCALES = {"en": "en_GB", "nb": "nb"}
 @dataclass(frozen=True)
 class Recipient:
     """Who a letter is addressed to: a party of the case (its key, "submitter-1"), the name on
-    the letter (the party's, or its contact's), the postal address lines, and the language the
-    letter is in."""
+    the letter (the party's, or its contact's), the postal address lines, the language the
+    letter is in, and the contact's number when it goes to one."""
 
     key: str
     name: str
     language: str
     address: tuple[str, ...] = ()
+    contact: int | None = None
+
+    @classmethod
+    def of_contact(cls, contact: ContactRecipient, language: str | None = None) -> Recipient:
+        """A party's contact (`states.contacts.recipients`) as a letter's recipient, in its own
+        language unless `language` is given; its postal address one line a line."""
+        return cls(
+            key=contact.party,
+            name=contact.name,
+            language=language or contact.language,
+            address=address_lines(contact.address),
+            contact=contact.contact,
+        )
+
+
+def address_lines(address: str | None) -> tuple[str, ...]:
+    """A postal address as the lines of a recipient block: one a line, or, written on one line,
+    split at its commas ("Storgata 1, 0155 Oslo")."""
+    if not address:
+        return ()
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    if len(lines) == 1:
+        lines = [part.strip() for part in lines[0].split(",") if part.strip()]
+    return tuple(lines)
 
 
 @dataclass(frozen=True)
@@ -96,8 +124,9 @@ def check_language(language: str) -> str:
 
 
 def withheld(party: Party) -> bool:
-    """Whether `party`'s identity is withheld from the other parties."""
-    return party.confidential
+    """Whether `party`'s identity is hidden from the other parties: withheld, or at risk of
+    reprisal."""
+    return party.protected
 
 
 def recipient_party(case: Case, party: str) -> tuple[str, Party]:
@@ -106,17 +135,24 @@ def recipient_party(case: Case, party: str) -> tuple[str, Party]:
     return key, dict(party_keys(case.parties))[key]
 
 
-def redaction_for(case: Case, key: str, tr: Translator) -> Redaction:
-    """The redaction of a letter to the party `key`: every other party whose identity is
-    withheld, in `tr`'s words."""
-    return Redaction(
-        [
-            Protected(case.reference, party.name, party.org_number)
-            for other, party in party_keys(case.parties)
-            if other != key and withheld(party)
-        ],
-        tr,
-    )
+def redaction_for(
+    case: Case, key: str, tr: Translator, contacts: Mapping[str, Iterable[Contact]] | None = None
+) -> Redaction:
+    """The redaction of a letter to the party `key`: every other protected party's name and
+    organisation number, and its contacts' (`contacts`, by party key) names, e-mail and postal
+    addresses, in `tr`'s words."""
+    hidden: list[Protected] = []
+    for other, party in party_keys(case.parties):
+        if other == key or not withheld(party):
+            continue
+        hidden.append(Protected(case.reference, party.name, party.org_number, kind=party.role.value))
+        for contact in (contacts or {}).get(other, ()):
+            hidden.extend(
+                Protected(case.reference, detail, kind="contact", owner=contact.name)
+                for detail in (contact.name, contact.email, contact.address)
+                if detail
+            )
+    return Redaction(hidden, tr)
 
 
 def notice_deadline(case: Case, name: str | None) -> Deadline | None:
@@ -149,17 +185,19 @@ def letter_context(
     settings: Settings,
     lead: str | None = None,
     deadline: str | None = None,
+    contacts: Mapping[str, Iterable[Contact]] | None = None,
 ) -> LetterContext:
     """The context of a letter of `kind` about `case` to `recipient` (its key one of the case's
     parties), dated `today` (the NCP's local date); `lead` the lead member's name; `deadline` the
-    deadline a notice quotes (the notices only; by default the one the case works to now)."""
+    deadline a notice quotes (the notices only; by default the one the case works to now);
+    `contacts` the parties' contacts by party key (those of protected parties are hidden)."""
     check_kind(kind)
     language = check_language(recipient.language)
     keyed = dict(party_keys(case.parties))
     party = keyed[recipient.key]
     words = procedures.words(case.procedure, language)
     tr = translator(language)
-    redaction = redaction_for(case, recipient.key, tr)
+    redaction = redaction_for(case, recipient.key, tr, contacts)
 
     def text(value: str) -> str:
         return redaction.text(value, case.reference)
@@ -198,6 +236,7 @@ def letter_context(
         "recipient": {
             "key": recipient.key,
             "name": recipient.name,
+            "party": party.name,
             "address": list(recipient.address),
             "role": party.role.value,
             "withheld": withheld(party),

@@ -2,8 +2,9 @@
 
 `offered` reads the procedure's data (`letters` on states and transitions, `[letters] open`)
 for the case's state and the step that brought it there (its last `transitioned` audit entry).
-`context_for` builds a letter's context for one party (workflow/letter_context.py); `preview`
-renders it as DOCX and PDF and reads its text back, writing nothing. Drafting, editing, sending
+`context_for` builds a letter's context for one party (workflow/letter_context.py); `render`
+renders it as DOCX and PDF and reads its text back, writing nothing (`app.letters.preview`, for
+those who `may_write`). Drafting, editing, sending
 and filing a letter build on these (the correspondence use cases).
 """
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from states import contacts as contact_rules
 from states.case import Case
+from states.contacts import Contact
+from states.parties import party_keys
 from states.permissions import Action, require
 from states.users import User
 from workflow.config import Settings
@@ -82,19 +86,33 @@ def context_for(
     reference: str,
     kind: str,
     party: str,
+    contact: int | None = None,
     language: str | None = None,
     deadline: str | None = None,
 ) -> LetterContext:
-    """The context of a letter of `kind` about case `reference` to `party` (its key or name), in
-    `language` (default: the NCP's, `[ncp] language`); `deadline` the one a notice quotes."""
+    """The context of a letter of `kind` about case `reference` to `party` (its key or name):
+    to its contact number `contact`, else to the first its contacts list (representatives first,
+    `states.contacts.recipients`), else to the party itself; in `language`, else the contact's,
+    else the NCP's (`[ncp] language`); `deadline` the one a notice quotes."""
     check_kind(kind)
     with uow.read() as tx:
         case = tx.cases.get(reference)
         lead = lead_name(tx, case)
+        by_position = tx.parties.contacts(reference)
     key, found = recipient_party(case, party)
-    recipient = Recipient(
-        key=key, name=found.name, language=check_language(language or settings.ncp.language)
-    )
+    contacts: dict[str, list[Contact]] = {
+        other: by_position.get(position, [])
+        for position, (other, _party) in enumerate(party_keys(case.parties))
+    }
+    reachable = contact_rules.recipients(key, contacts[key])
+    if contact is not None:
+        number = contact_rules.find_contact(contacts[key], contact, reference=reference, party=key).number
+        reachable = [r for r in reachable if r.contact == number]
+    if reachable:
+        recipient = Recipient.of_contact(reachable[0], language)
+    else:
+        recipient = Recipient(key=key, name=found.name, language=language or settings.ncp.language)
+    check_language(recipient.language)
     return letter_context(
         case=case,
         kind=kind,
@@ -103,6 +121,7 @@ def context_for(
         settings=settings,
         lead=lead,
         deadline=deadline,
+        contacts=contacts,
     )
 
 
@@ -120,31 +139,7 @@ def render(letterpress: LetterRenderer, context: LetterContext, *, pdf: bool = T
     )
 
 
-def preview(
-    *,
-    uow: UnitOfWork,
-    settings: Settings,
-    letterpress: LetterRenderer,
-    today: date,
-    reference: str,
-    kind: str,
-    party: str,
-    viewer: User,
-    language: str | None = None,
-    deadline: str | None = None,
-    pdf: bool = True,
-) -> LetterPreview:
-    """A letter of `kind` to `party` of case `reference`, rendered and read back; nothing is
-    written. Only a role that may send letters (`SEND_LETTER`) may see one."""
+def may_write(viewer: User) -> None:
+    """PermissionDeniedError unless `viewer` may write letters (`SEND_LETTER`): a letter names the
+    parties as stored, so only those who may send one see one."""
     require(viewer.role, Action.SEND_LETTER)
-    context = context_for(
-        uow=uow,
-        settings=settings,
-        today=today,
-        reference=reference,
-        kind=kind,
-        party=party,
-        language=language,
-        deadline=deadline,
-    )
-    return render(letterpress, context, pdf=pdf)

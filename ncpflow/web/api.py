@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -30,9 +30,14 @@ from states.users import CalendarFeed, FeedScope, User
 from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
+    AddContact,
+    AddDocument,
     AddIssue,
+    AddParty,
     AddUser,
     AdvanceCase,
+    ChangeContact,
+    ChangeParty,
     ConcludeIssue,
     DecideIssue,
     EditCase,
@@ -46,6 +51,7 @@ from workflow.commands import (
     RecordFact,
     RecuseLead,
     ResumeCase,
+    validate,
 )
 from workflow.users import NewUser
 
@@ -107,6 +113,8 @@ Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 Subscribes = Annotated[User, _may(Action.SUBSCRIBE_CALENDAR)]
+AddsDocuments = Annotated[User, _may(Action.ADD_DOCUMENT)]
+ManagesParties = Annotated[User, _may(Action.MANAGE_PARTIES)]
 
 
 async def _application(request: Request) -> Application:
@@ -438,6 +446,211 @@ async def conclude_issue(
 ) -> read_models.CaseIssues:
     return await run_write(
         app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
+    )
+
+
+DocumentNumber = Annotated[
+    int, Path(ge=1, le=2**31 - 1, description="The document's number within the case (1, 2, ...).")
+]
+_DOCUMENT_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file", "title", "direction", "access"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The file; its name is kept.",
+                    },
+                    **AddDocument.model_json_schema()["properties"],
+                },
+            }
+        }
+    },
+}
+
+
+@router.get(
+    "/cases/{ref}/documents",
+    summary="The case's documents with their versions (`doc list`)",
+    response_model=read_models.CaseDocuments,
+)
+def list_documents(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseDocuments:
+    return app.documents.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/documents",
+    status_code=201,
+    summary="File a document on the case, or a new version of one (`doc add`); multipart: the "
+    "file and the fields; refused (422, nothing written) when too large, its content is not what "
+    "its name says, or the party, access level or exemption is unknown",
+    response_model=read_models.CaseDocument,
+    openapi_extra={"requestBody": _DOCUMENT_BODY},
+)
+async def add_document(
+    ref: Reference, request: Request, user: AddsDocuments, app: App
+) -> read_models.CaseDocument:
+    from ncpflow.web.uploads import read_upload
+
+    upload = await read_upload(request, max_size=app.documents.rules.max_size)
+    try:
+        if upload.file is None:
+            raise InvalidInputError(N_("{what} is required and must not be blank"), what=Input("", "file"))
+        fields = {key: value or None for key, value in upload.fields.items()}
+        command = validate(AddDocument, fields, lambda field: field)
+        file = upload.file
+
+        def work() -> read_models.CaseDocument:
+            document = app.documents.add(
+                reference=ref, source=file, filename=upload.filename, actor=user.name, **command.arguments()
+            )
+            return app.documents.get(reference=ref, number=document.number, viewer=user)
+
+        return await run_in_threadpool(work)  # a large file's chunks: not on the event loop
+    finally:
+        upload.close()
+
+
+@router.get(
+    "/cases/{ref}/documents/{number}",
+    summary="One document of the case: its latest version's metadata and every version",
+    response_model=read_models.CaseDocument,
+)
+def get_document(
+    ref: Reference, number: DocumentNumber, user: ReadsCases, app: App
+) -> read_models.CaseDocument:
+    return app.documents.get(reference=ref, number=number, viewer=user)
+
+
+@router.get(
+    "/cases/{ref}/documents/{number}/content",
+    summary="A document's content (default: the latest version), streamed as an attachment; "
+    "403 for an NCP-internal document to a reader who may not read those (auditors)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+)
+def document_content(
+    ref: Reference,
+    number: DocumentNumber,
+    user: ReadsCases,
+    app: App,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Which version.")] = None,
+) -> StreamingResponse:
+    from ncpflow.web.downloads import document_response
+
+    return document_response(app.documents.open(reference=ref, number=number, version=version, viewer=user))
+
+
+# ---- a case's parties and their contacts ------------------------------------------------------
+
+PartyName = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=300,
+        description="The party: its key (submitter-1, enterprise-2) or its name.",
+    ),
+]
+ContactNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="The contact's number within its party (1, 2, ...).")
+]
+
+
+def _party_step(
+    app: Application, ref: str, user: User, use_case: str, **arguments: Any
+) -> Callable[[], read_models.CaseParties]:
+    """A bound write on the case's parties as the user, then the parties as the user may see
+    them (read after the commit)."""
+    call: Callable[..., object] = getattr(app.parties, use_case)
+
+    def work() -> read_models.CaseParties:
+        call(reference=ref, actor=user.name, **arguments)
+        return app.parties.list(reference=ref, viewer=user)
+
+    return work
+
+
+@router.get(
+    "/cases/{ref}/parties",
+    summary="The case's parties with their keys, flags and contacts, as the user may see them",
+    response_model=read_models.CaseParties,
+)
+def list_parties(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseParties:
+    return app.parties.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/parties",
+    status_code=201,
+    summary="Add a party to an open case (`party add`); answers the case's parties",
+    response_model=read_models.CaseParties,
+)
+async def add_party(
+    ref: Reference, body: AddParty, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "add_party", **body.arguments()))
+
+
+@router.patch(
+    "/cases/{ref}/parties/{party}",
+    summary="Change a party: name, type, org number, withheld, reprisal risk, measures (`party edit`)",
+    response_model=read_models.CaseParties,
+)
+async def change_party(
+    ref: Reference, party: PartyName, body: ChangeParty, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "change_party", party=party, **body.arguments()))
+
+
+@router.post(
+    "/cases/{ref}/parties/{party}/contacts",
+    status_code=201,
+    summary="Add a representative or contact to a party (`party contact add`)",
+    response_model=read_models.CaseParties,
+)
+async def add_contact(
+    ref: Reference, party: PartyName, body: AddContact, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "add_contact", party=party, **body.arguments()))
+
+
+@router.patch(
+    "/cases/{ref}/parties/{party}/contacts/{number}",
+    summary="Change a contact of a party (`party contact edit`)",
+    response_model=read_models.CaseParties,
+)
+async def change_contact(
+    ref: Reference,
+    party: PartyName,
+    number: ContactNumber,
+    body: ChangeContact,
+    user: ManagesParties,
+    app: App,
+) -> read_models.CaseParties:
+    return await run_write(
+        app, _party_step(app, ref, user, "change_contact", party=party, number=number, **body.arguments())
+    )
+
+
+@router.delete(
+    "/cases/{ref}/parties/{party}/contacts/{number}",
+    summary="Remove a contact of a party (`party contact remove`); its number is not given again",
+    response_model=read_models.CaseParties,
+)
+async def remove_contact(
+    ref: Reference,
+    party: PartyName,
+    number: ContactNumber,
+    user: ManagesParties,
+    app: App,
+    reason: Annotated[str | None, Query(max_length=2000, description="Why (kept in the audit log).")] = None,
+) -> read_models.CaseParties:
+    return await run_write(
+        app, _party_step(app, ref, user, "remove_contact", party=party, number=number, reason=reason or None)
     )
 
 

@@ -18,11 +18,12 @@ not among them fails the rendering, StrictUndefined):
 - `reference`, `title`: the case's (the title redacted for the recipient);
 - `received`: the date of receipt, in long form; `state`: the case's state in words;
 - `outcome`: the result recorded last, in words ("" when none); `scope`: what was accepted ("" when none);
-- `recipient.key` ("submitter-1"), `recipient.name`, `recipient.address` (lines),
-  `recipient.role` ("submitter" or "enterprise"), `recipient.withheld` (the recipient's own
-  identity is withheld from the other parties);
+- `recipient.key` ("submitter-1"), `recipient.name` (the contact's, or the party's),
+  `recipient.party` (the party's name), `recipient.address` (lines), `recipient.role`
+  ("submitter" or "enterprise"), `recipient.withheld` (the recipient's own identity is withheld
+  from the other parties, or it is at risk of reprisal);
 - `submitters`, `enterprises`, `others`: the submitters', the enterprises' and the other parties'
-  names, joined in words ("A and B"); a withheld party other than the recipient is a neutral word;
+  names, joined in words ("A and B"); a protected party other than the recipient's is a neutral word;
 - `deadline`: None, or (the notices) `deadline.name` (its title in words), `deadline.due` (long
   date), `deadline.explanation` (`Deadline.explain()` in the language);
 - `lead`: the lead member's name ("" when none); `signatory`: the lead's name, else the NCP's;

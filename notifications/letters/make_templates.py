@@ -101,11 +101,11 @@ LETTERS: dict[str, dict[str, tuple[str, tuple[Line, ...]]]] = {
             "Bekreftelse av mottak – {{ title }}",
             _body(
                 '{%p if recipient.role == "submitter" %}',
-                "Kontaktpunktet bekrefter at vi mottok klagen fra dere om {{ enterprises }} "
-                "{{ received }}. Saken har referansen {{ reference }}. Vennligst oppgi den i all "
-                "korrespondanse.",
+                "Kontaktpunktet bekrefter å ha mottatt klagen deres som gjelder {{ enterprises }}. "
+                "Klagen kom inn den {{ received }}, og saken har referansen {{ reference }}. "
+                "Vennligst oppgi referansen i all korrespondanse.",
                 "{%p else %}",
-                "Kontaktpunktet mottok {{ received }} en klage fra {{ submitters }} som gjelder "
+                "Kontaktpunktet mottok den {{ received }} en klage fra {{ submitters }} som gjelder "
                 "{{ enterprises }}, etter OECDs retningslinjer for flernasjonale selskaper om "
                 "ansvarlig næringsliv. Saken har referansen {{ reference }}. Vennligst oppgi den i "
                 "all korrespondanse.",
@@ -178,7 +178,7 @@ LETTERS: dict[str, dict[str, tuple[str, tuple[Line, ...]]]] = {
             "Invitation to good offices (dialogue and mediation) – {{ title }}",
             _body(
                 "In case {{ reference }} the NCP offers its good offices: a dialogue between "
-                "{{ recipient.name }} and {{ others }}, with mediation if the parties wish, to help "
+                "{{ recipient.party }} and {{ others }}, with mediation if the parties wish, to help "
                 "them resolve the issues raised.",
                 "Taking part is voluntary. What is said in the dialogue is confidential unless the "
                 "parties agree otherwise.",
@@ -190,7 +190,7 @@ LETTERS: dict[str, dict[str, tuple[str, tuple[Line, ...]]]] = {
             "Invitasjon til dialog og mekling – {{ title }}",
             _body(
                 "I sak {{ reference }} tilbyr Kontaktpunktet dialog og mekling mellom "
-                "{{ recipient.name }} og {{ others }}, for å hjelpe partene med å løse spørsmålene "
+                "{{ recipient.party }} og {{ others }}, for å hjelpe partene med å løse spørsmålene "
                 "i klagen.",
                 "Det er frivillig å delta. Det som blir sagt i dialogen, er fortrolig med mindre "
                 "partene blir enige om noe annet.",
@@ -311,6 +311,9 @@ def _head() -> tuple[Line, ...]:
         (LETTERHEAD, "{{ line }}"),
         ("{%p", "{%p endfor %}"),
         (RECIPIENT, "{{ recipient.name }}"),
+        ("{%p", "{%p if recipient.party != recipient.name %}"),
+        (RECIPIENT, "{{ recipient.party }}"),
+        ("{%p", "{%p endif %}"),
         ("{%p", "{%p for line in recipient.address %}"),
         (RECIPIENT, "{{ line }}"),
         ("{%p", "{%p endfor %}"),

@@ -29,15 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from notifications.letters.parts import (
-    DATE,
-    LETTERHEAD,
-    QUOTE,
-    RECIPIENT,
-    REFERENCE,
-    SIGNATURE,
-    SUBJECT,
-)
+from notifications.letters import parts
 from states.letters import KINDS, LetterTemplateError
 from translations import LANGUAGES
 
@@ -189,7 +181,8 @@ def _render(source: str, template: bytes, context: Mapping[str, Any]) -> bytes:
         document = DocxTemplate(io.BytesIO(template))
         document.render(clean(context), jinja_env=environment())
     except UndefinedError as exc:
-        raise LetterTemplateError(template=source, problem=f"{exc.message}: no such variable") from None
+        problem = f"{exc.message} (the context gives no such variable)"
+        raise LetterTemplateError(template=source, problem=problem) from None
     except TemplateError as exc:
         raise LetterTemplateError(template=source, problem=f"not a valid template: {exc}") from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -215,7 +208,12 @@ def parts_of(docx: bytes) -> LetterParts:
     subjects: list[str] = []
     body: list[tuple[str, str]] = []
     signature: list[str] = []
-    simple = {LETTERHEAD: letterhead, RECIPIENT: recipient, DATE: dates, REFERENCE: references}
+    simple = {
+        parts.LETTERHEAD: letterhead,
+        parts.RECIPIENT: recipient,
+        parts.DATE: dates,
+        parts.REFERENCE: references,
+    }
     for paragraph in _document(docx).paragraphs:
         text = paragraph.text.strip()
         if not text:
@@ -223,12 +221,12 @@ def parts_of(docx: bytes) -> LetterParts:
         style = paragraph.style.name if paragraph.style is not None else ""
         if style in simple:
             simple[style].append(text)
-        elif style == SUBJECT and not subjects:
+        elif style == parts.SUBJECT and not subjects:
             subjects.append(text)
-        elif style == SIGNATURE:
+        elif style == parts.SIGNATURE:
             signature.append(text)
         else:
-            body.append(("quote" if style == QUOTE else "p", text))
+            body.append(("quote" if style == parts.QUOTE else "p", text))
     return LetterParts(
         letterhead=tuple(letterhead),
         recipient=tuple(recipient),
@@ -243,22 +241,22 @@ def parts_of(docx: bytes) -> LetterParts:
 def paragraphs_of(docx: bytes) -> list[str]:
     """What the handler edits of a rendered letter, as plain text paragraphs: its subject, the
     body, and the signature as one paragraph of lines (`render_edited` takes them back)."""
-    parts = parts_of(docx)
-    found = [parts.subject] if parts.subject else []
-    found.extend(text for _kind, text in parts.body)
-    if parts.signature:
-        found.append("\n".join(parts.signature))
+    letter = parts_of(docx)
+    found = [letter.subject] if letter.subject else []
+    found.extend(text for _kind, text in letter.body)
+    if letter.signature:
+        found.append("\n".join(letter.signature))
     return found
 
 
 def text_of(docx: bytes) -> str:
     """The whole letter as plain text, a blank line between its parts and paragraphs."""
-    parts = parts_of(docx)
+    letter = parts_of(docx)
     blocks = [
-        "\n".join(parts.letterhead),
-        "\n".join(parts.recipient),
-        parts.date,
-        parts.reference,
+        "\n".join(letter.letterhead),
+        "\n".join(letter.recipient),
+        letter.date,
+        letter.reference,
         *paragraphs_of(docx),
     ]
     return "\n\n".join(block for block in blocks if block) + "\n"
@@ -284,13 +282,14 @@ def html_of(docx: bytes, language: str) -> str:
 
 
 def pdf_of(docx: bytes, language: str) -> bytes:
-    """The PDF of the letter in `docx`: the same paragraphs, laid out by `html_of`. The page
-    names no resource, and WeasyPrint may fetch none (no protocol allowed): nothing from the
-    network or the disk gets into a letter."""
+    """The PDF of the letter in `docx`: the same paragraphs, laid out by `html_of`, as PDF/A-2u
+    (for the archive: fonts embedded, text as Unicode) and tagged, with the letter's language (a
+    screen reader reads it in order). The page names no resource, and WeasyPrint may fetch none
+    (no protocol allowed): nothing from the network or the disk gets into a letter."""
     from weasyprint import HTML, URLFetcher
 
     document = HTML(string=html_of(docx, language), url_fetcher=URLFetcher(allowed_protocols=()))
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/a-2u", pdf_tags=True)
     return pdf
 
 

@@ -47,10 +47,10 @@ TABLE: dict[Action, set[str]] = {
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
-    A.LOG_CORRESPONDENCE: {H},
-    A.SEND_LETTER: {H},
     A.ADD_DOCUMENT: {H},
     A.READ_INTERNAL: {H, M, D},
+    A.SEND_LETTER: {H},
+    A.LOG_CORRESPONDENCE: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
 }

@@ -243,6 +243,9 @@ def test_a_notice_holds_the_reference_and_the_deadline_explanation_in_its_docx_a
     for text in (document, printed):
         assert "NCP-2025-007" in text and words(explanation) in text
     assert reader.metadata is not None and reader.metadata.title == paragraphs_of(rendered)[0]
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == letter.language and "/StructTreeRoot" in catalog  # tagged, its language
+    assert "/OutputIntents" in catalog and b"pdfaid:part" in catalog["/Metadata"].get_object().get_data()
 
 
 def test_the_pdf_prints_the_same_paragraphs_as_the_docx(
@@ -385,3 +388,16 @@ def test_an_edited_letter_keeps_the_letterhead_and_the_handlers_paragraphs() -> 
     assert pdf.startswith(b"%PDF-")
     with pytest.raises(LetterTemplateError, match="the letter is empty"):
         render_edited(["  ", ""], letter.values, "nb")
+
+
+def test_a_submitter_at_risk_of_reprisal_is_not_named_to_the_enterprise_either() -> None:
+    """A party at risk of reprisal is protected like a withheld one: the enterprise's letter
+    says "the submitter"; the submitter's own letter names it."""
+    from dataclasses import replace
+
+    case = opened(procedures.shipped("oecd-2023"))
+    at_risk = replace(case.parties[0], reprisal_risk=True)
+    case = replace(case, parties=(at_risk, *case.parties[1:]))
+    to_enterprise = context(case, "invitation", "en").values
+    assert to_enterprise["others"] == "the submitter" and to_enterprise["submitters"] == "the submitter"
+    assert context(case, "invitation", "en", key="submitter-1").values["recipient"]["withheld"] is True

@@ -1,14 +1,15 @@
-"""Join the parties (0022_parties) with the documents and the correspondence (0021_documents,
-0023_correspondence), built in parallel; the case file's final merge takes this one's place.
+"""Join the correspondence (0023_correspondence, on the documents) with the documents and the
+parties as main joined them (0022_merge_documents_parties), built in parallel; the case file's
+final merge takes this one's place.
 
 Revision ID: 0023m_merge_parties
-Revises: 0022_parties, 0023_correspondence
+Revises: 0022_merge_documents_parties, 0023_correspondence
 """
 
 from __future__ import annotations
 
 revision = "0023m_merge_parties"
-down_revision = ("0022_parties", "0023_correspondence")
+down_revision = ("0022_merge_documents_parties", "0023_correspondence")
 branch_labels = None
 depends_on = None
 

@@ -36,6 +36,7 @@ GROUPS = (
     ("report", "reports", "report_app"),
     ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
+    ("note", "notes", "note_app"),
 )
 
 

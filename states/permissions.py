@@ -13,8 +13,10 @@ reassigns cases and recuses their leads (`CHANGE_LEAD_AS_CHAIR`, resolved with t
 auditor reads, without confidential submitters' identities; an admin manages users, imports
 past cases (`case import`), reads all and alone may export identities as stored. Handlers and
 admins manage the members' leave and conflicts set in the browser and run the sync from
-config.toml (`MANAGE_MEMBERS`); members and auditors only read them. A role the table does not
-know may do nothing.
+config.toml (`MANAGE_MEMBERS`); members and auditors only read them. Handlers, members and
+admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
+Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
+nothing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
+    READ_INTERNAL = N_("read NCP-internal documents and notes")
+    WRITE_NOTE = N_("write internal notes on cases")
 
 
 # What every signed-in user may do, whatever its role.
@@ -87,12 +91,23 @@ _ON_CASES = frozenset(
     }
 )
 
+# The NCP's own material (notes, `ncp`-only documents): the NCP's people, not its auditors.
+_INTERNAL = frozenset({Action.READ_INTERNAL})
+
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
-    Role.HANDLER: _EVERYONE | _READ_ALL | _ON_CASES | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS},
-    Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
+    Role.HANDLER: _EVERYONE
+    | _READ_ALL
+    | _ON_CASES
+    | _INTERNAL
+    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.WRITE_NOTE},
+    Role.MEMBER: _EVERYONE
+    | _READ_ALL
+    | _INTERNAL
+    | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR, Action.WRITE_NOTE},
     Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
+    | _INTERNAL
     | {
         Action.EXPORT_AUDIT,
         Action.MANAGE_USERS,

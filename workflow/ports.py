@@ -21,6 +21,7 @@ from states.versions import StoredVersion
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.issues import Issue
+    from states.notes import Note
     from states.records import AuditRecord
     from states.search import Filters
 
@@ -247,6 +248,13 @@ class IssueStore(Protocol):
     def save(self, reference: str, issue: Issue) -> None: ...
 
 
+class NoteStore(Protocol):
+    """A case's internal notes: appended, never changed (storage/notes.py)."""
+
+    def of_case(self, reference: str) -> list[Note]: ...
+    def add(self, reference: str, note: Note) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -270,6 +278,8 @@ class Transaction(Protocol):
     def issues(self) -> IssueStore: ...
     @property
     def feeds(self) -> FeedStore: ...
+    @property
+    def notes(self) -> NoteStore: ...
     @property
     def search(self) -> SearchIndex: ...
 

@@ -47,6 +47,8 @@ TABLE: dict[Action, set[str]] = {
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
+    A.READ_INTERNAL: {H, M, D},
+    A.WRITE_NOTE: {H, M},
 }
 
 

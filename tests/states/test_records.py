@@ -172,7 +172,7 @@ def test_the_audit_format_document_has_a_section_for_every_declared_kind() -> No
 def test_every_key_an_entry_holds_is_in_its_kinds_field_table(kind: str) -> None:
     """Each top-level key of each stored entry of the kind is a row of its section's table."""
     section = _sections()[kind]
-    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", section, flags=re.MULTILINE))
     for row in _of_kind(kind):
         assert set(row["data"]) <= documented, (kind, set(row["data"]) - documented)
 

@@ -81,8 +81,8 @@ def _step_title(entry: AuditEntry, words: Translator) -> str:
     """The kind of step in words, with the stage it left and the one it entered, if it moved."""
     name = upper_first(audit_wording.kind_name(entry.kind, words))
     if entry.to_state and entry.from_state and entry.to_state != entry.from_state:
-        moved = f"{wording.term(entry.from_state, words)} → {wording.term(entry.to_state, words)}"
-        return f"{name}: {upper_first(moved)}"
+        left, entered = (upper_first(wording.term(s, words)) for s in (entry.from_state, entry.to_state))
+        return f"{name}: {left} → {entered}"
     if entry.to_state and not entry.from_state:
         return f"{name}: {upper_first(wording.term(entry.to_state, words))}"
     return name

@@ -5,7 +5,7 @@ either language, showing a raw internal name (tests/e2e/nb_check.py).
 
 One site for the module, its data written in Norwegian as an NCP would (the titles, names and reasons
 people type are theirs, not the catalogue's): cases in every stage, paused, extended, reassigned over
-a conflict, recused, with issues and facts, a confidential submitter, an imported past case known to
+a conflict, recused, with issues, facts and notes, a confidential submitter, an imported past case known to
 the month; users, tokens, second factors, refused sign-ins; alerts swept and e-mails sent; a lead who
 became conflicted.
 """
@@ -153,6 +153,8 @@ def _cases(app: Application) -> dict[str, str]:
     )
     cases.reassign(reference=secret, to="member-d", actor="hanna", reason="Kjenner bransjen", override=True)
     cases.recuse(reference=secret, member="member-d", actor="hanna", reason="Tidligere arbeidsgiver")
+    app.notes.add(reference=secret, text="Ola Nordmann ringte: frykter represalier", actor="hanna")
+    app.notes.add(reference=secret, text="Ola Nordmann ringte mandag", actor="hanna", replaces=1)
     cases.edit(reference=refs["mediation"], actor="hanna", reason="Rettet tema", themes=["employment"])
     review = refs["review"]
     cases.add_issue(reference=review, actor="hanna", title="Utslipp til vann", chapters=["vi"])

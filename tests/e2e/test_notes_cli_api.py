@@ -53,14 +53,14 @@ def test_notes_through_the_command_line(ncp: InProcessCli) -> None:
     assert (first["number"], first["text"], first["author"]) == (1, SECRET, "sek")
     assert first["at"] == "2025-03-03T23:00:00+00:00"
     assert first["sha256"] == hashlib.sha256(SECRET.encode()).hexdigest()
-    second = ncp.json("note", "add", ref, "--text", "Corrected", "--replaces", "1", "--actor", "sek", "--json")
+    second = ncp.json("note", "add", ref, "--text", "Fixed", "--replaces", "1", "--actor", "sek", "--json")
     assert second["replaces"] == 1
     listed = ncp.json("note", "list", ref, "--json")
     assert [(n["number"], n["replaced_by"]) for n in listed["notes"]] == [(1, 2), (2, None)]
     lines = ncp("note", "list", ref).stdout
     assert "note 1" in lines and "(replaced by note 2)" in lines and SECRET in lines
     log = _log(ncp, ref)
-    assert [e["data"]["length"] for e in log if e["kind"] == "note_added"] == [len(SECRET), len("Corrected")]
+    assert [e["data"]["length"] for e in log if e["kind"] == "note_added"] == [len(SECRET), len("Fixed")]
     assert SECRET not in json.dumps(log)
 
 
@@ -104,7 +104,8 @@ def test_notes_and_the_timeline_through_the_api_as_each_role_may(api: Api) -> No
     written = api.client.post(base, json={"text": SECRET}, headers=handler)
     assert written.status_code == 201, written.text
     assert written.json()["number"] == 1 and written.json()["text"] == SECRET
-    assert api.client.post(base, json={"text": "Member's view", "replaces": 1}, headers=member).status_code == 201
+    corrected = api.client.post(base, json={"text": "Member's view", "replaces": 1}, headers=member)
+    assert corrected.status_code == 201, corrected.text
     for reader in (handler, member, admin):
         assert [n["number"] for n in api.client.get(base, headers=reader).json()["notes"]] == [1, 2]
     refused = api.client.get(base, headers=auditor)

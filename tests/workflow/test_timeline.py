@@ -118,9 +118,9 @@ def test_the_notes_table_refuses_to_change_or_lose_a_note(services: Services, da
     )
     try:
         for statement in ("UPDATE case_notes SET text = 'changed'", "DELETE FROM case_notes"):
-            with pytest.raises(sqlalchemy.exc.DatabaseError, match="case_notes is append-only"):
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(statement)
+            refused = pytest.raises(sqlalchemy.exc.DatabaseError, match="case_notes is append-only")
+            with refused, engine.begin() as conn:
+                conn.exec_driver_sql(statement)
     finally:
         engine.dispose()
     assert [n.text for n in services.notes.list(reference=ref).notes] == ["kept as written"]

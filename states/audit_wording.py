@@ -72,6 +72,7 @@ KIND_NAMES: dict[str, str] = {
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
     "note_added": N_("note added"),
+    "document_added": N_("document added"),
 }
 
 

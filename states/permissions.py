@@ -58,6 +58,7 @@ class Action(StrEnum):
     MANAGE_MEMBERS = N_("manage members' leave and conflicts")
     MIGRATE_CASE = N_("migrate cases to another procedure version")
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
+    ADD_DOCUMENT = N_("add documents to cases")
     READ_INTERNAL = N_("read NCP-internal documents and notes")
     WRITE_NOTE = N_("write internal notes on cases")
 
@@ -73,6 +74,7 @@ _READ_ALL = frozenset(
         Action.READ_REPORTS,
         Action.SEE_IDENTITIES,
         Action.SUBSCRIBE_CALENDAR,
+        Action.READ_INTERNAL,
     }
 )
 _ON_CASES = frozenset(
@@ -91,23 +93,19 @@ _ON_CASES = frozenset(
     }
 )
 
-# The NCP's own material (notes, `ncp`-only documents): the NCP's people, not its auditors.
-_INTERNAL = frozenset({Action.READ_INTERNAL})
-
 PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE
     | _READ_ALL
     | _ON_CASES
-    | _INTERNAL
-    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.WRITE_NOTE},
+    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.ADD_DOCUMENT, Action.WRITE_NOTE},
     Role.MEMBER: _EVERYONE
     | _READ_ALL
-    | _INTERNAL
     | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR, Action.WRITE_NOTE},
-    Role.AUDITOR: _EVERYONE | _READ_ALL - {Action.SEE_IDENTITIES} | {Action.EXPORT_AUDIT},
+    Role.AUDITOR: _EVERYONE
+    | _READ_ALL - {Action.SEE_IDENTITIES, Action.READ_INTERNAL}
+    | {Action.EXPORT_AUDIT},
     Role.ADMIN: _EVERYONE
     | _READ_ALL
-    | _INTERNAL
     | {
         Action.EXPORT_AUDIT,
         Action.MANAGE_USERS,

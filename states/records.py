@@ -1101,6 +1101,29 @@ class NoteAdded(_Record):
     replaces: int | None = field(default=None, metadata=_spelled(omit_none=True))
 
 
+# -- a case's documents (issue 14) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentAdded(_Record):
+    """A document, or a new version of one, filed on a case: its metadata and the sha256 of its
+    content, so the chain binds the bytes filed (`audit verify` hashes the stored content again)."""
+
+    KIND: ClassVar[str] = "document_added"
+
+    number: int
+    version: int
+    title: str
+    direction: str
+    party: str | None
+    access: str
+    exemption: str | None
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1142,6 +1165,7 @@ DeclaredRecord = (
     | CalendarFeedMade
     | CalendarFeedRevoked
     | NoteAdded
+    | DocumentAdded
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -65,6 +65,26 @@ class CalendarFeedRow(NamedTuple):
     revoked_at: Any
 
 
+class CaseDocumentRow(NamedTuple):
+    """A row of `case_documents`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    version: Any
+    title: Any
+    direction: Any
+    party: Any
+    access: Any
+    exemption: Any
+    filename: Any
+    media_type: Any
+    size: Any
+    sha256: Any
+    added_at: Any
+    added_by: Any
+
+
 class FactRow(NamedTuple):
     """A row of `case_facts`."""
 
@@ -171,6 +191,22 @@ class DeadlineRow(NamedTuple):
     met_at: Any
     met_on: Any
     due_on: Any
+
+
+class DocumentChunkRow(NamedTuple):
+    """A row of `document_chunks`."""
+
+    sha256: Any
+    seq: Any
+    data: Any
+
+
+class DocumentContentRow(NamedTuple):
+    """A row of `document_contents`."""
+
+    sha256: Any
+    size: Any
+    stored_at: Any
 
 
 class DutyPeriodRow(NamedTuple):

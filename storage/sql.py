@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.documents import SqlDocumentStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
@@ -103,6 +104,12 @@ class SqlTransaction:
         from storage.issues import SqlIssueStore
 
         return SqlIssueStore(self.db)
+
+    @cached_property
+    def documents(self) -> SqlDocumentStore:
+        from storage.documents import SqlDocumentStore
+
+        return SqlDocumentStore(self.db)
 
     @cached_property
     def feeds(self) -> SqlFeedStore:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import BigInteger, Column, Index, Table, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Table, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -427,6 +427,52 @@ class CaseSearchRow(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))  # the steps' reasons and notes
     head_secret: str = Field(sa_column=Column(Text, nullable=False))  # confidential names
     body_secret: str = Field(sa_column=Column(Text, nullable=False))  # ... in the steps' text
+
+
+class DocumentContentRow(SQLModel, table=True):
+    """A document's content, once per sha256 (migration 0021_documents): the same content filed
+    twice is stored once. Its bytes are the `document_chunks` of this sha256, in order."""
+
+    __tablename__ = "document_contents"
+
+    sha256: str = Field(primary_key=True)
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    stored_at: datetime
+
+
+class DocumentChunkRow(SQLModel, table=True):
+    """One chunk (1 MiB, the last shorter) of a content: a BLOB on SQLite, bytea on PostgreSQL,
+    so reads and writes go chunk by chunk with bounded memory."""
+
+    __tablename__ = "document_chunks"
+
+    sha256: str = Field(primary_key=True, foreign_key="document_contents.sha256")
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class CaseDocumentRow(SQLModel, table=True):
+    """A version of a document of a case (migration 0021_documents): the versions of one
+    document share its number; the content is `document_contents` by sha256."""
+
+    __tablename__ = "case_documents"
+    __table_args__ = (UniqueConstraint("case_id", "number", "version", name="uq_case_documents_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    version: int  # 1, 2, ... within the document
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    direction: str  # in, out, internal
+    party: str | None = None  # the party's key (submitter-1), states/parties.py
+    access: str  # public, parties, ncp ([documents] access)
+    exemption: str | None = Field(default=None, sa_column=Column(Text))  # [documents] exemptions
+    filename: str = Field(sa_column=Column(Text, nullable=False))
+    media_type: str
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+    sha256: str = Field(foreign_key="document_contents.sha256", index=True)
+    added_at: datetime
+    added_by: str = Field(sa_column=Column(Text, nullable=False))
 
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------

@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
+    from states.documents import Document, DocumentRules
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
     from states.notes import Note
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
+    from workflow.documents import OpenDocument, Source
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.outbox import DispatchResult
@@ -156,6 +158,10 @@ class Application:
     @cached_property
     def procedures(self) -> ProcedureUseCases:
         return ProcedureUseCases(self)
+
+    @cached_property
+    def documents(self) -> DocumentUseCases:
+        return DocumentUseCases(self)
 
 
 class _Lazy:
@@ -1246,4 +1252,71 @@ class ProcedureUseCases(_Group):
         app = self._app
         return versions.diff(
             versions.resolve(app.uow, app.settings, a), versions.resolve(app.uow, app.settings, b)
+        )
+
+
+class DocumentUseCases(_Group):
+    """A case's documents: file one (or a new version), list them, open one (streamed)."""
+
+    @property
+    def rules(self) -> DocumentRules:
+        """`[documents]`: the size limit, access levels and exemption grounds."""
+        return self._app.settings.documents.rules
+
+    def add(
+        self,
+        *,
+        reference: str,
+        source: Source,
+        filename: str,
+        title: str,
+        direction: str,
+        access: str,
+        actor: str,
+        party: str | None = None,
+        exemption: str | None = None,
+        replaces: int | None = None,
+    ) -> Document:
+        """File `source` (byte chunks or a binary file) as a new document of the case, or as a
+        new version of document `replaces`; refused, writing nothing, when it breaks a rule."""
+        from workflow import documents
+
+        app = self._app
+        return documents.add_document(
+            uow=app.uow,
+            clock=app.clock,
+            rules=self.rules,
+            reference=reference,
+            source=source,
+            filename=filename,
+            title=title,
+            direction=direction,
+            access=access,
+            actor=actor,
+            party=party,
+            exemption=exemption,
+            replaces=replaces,
+        )
+
+    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseDocuments:
+        """The case's documents with their versions, as `viewer` may see them (no viewer: all)."""
+        from workflow import documents
+
+        return documents.list_documents(uow=self._app.uow, reference=reference, viewer=viewer)
+
+    def get(self, *, reference: str, number: int, viewer: User | None = None) -> read_models.CaseDocument:
+        """One document of the case with its versions."""
+        from workflow import documents
+
+        return documents.get_document(uow=self._app.uow, reference=reference, number=number, viewer=viewer)
+
+    def open(
+        self, *, reference: str, number: int, version: int | None = None, viewer: User | None = None
+    ) -> OpenDocument:
+        """A version (default: the latest) of document `number` and its content as an iterator of
+        chunks (streamed; checked against its sha256 at the end)."""
+        from workflow import documents
+
+        return documents.open_document(
+            uow=self._app.uow, reference=reference, number=number, version=version, viewer=viewer
         )

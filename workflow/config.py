@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    ByteSize,
     ConfigDict,
     Field,
     ValidationError,
@@ -29,6 +30,7 @@ from states import limits
 from states.alerts import AlertPolicy
 from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
+from states.documents import ACCESS_LEVELS, EXEMPTIONS, DocumentRules
 from states.durations import Duration
 from states.errors import NcpflowError, ProcedureInvalidError
 from states.lifecycle import DeadlineName
@@ -360,6 +362,45 @@ class WebSection(_Section):
         return value
 
 
+_ACCESS_LEVEL = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+class DocumentsSection(_Section):
+    max_size: ByteSize = Field(
+        default=ByteSize(50_000_000),
+        description='the largest document filed, e.g. "50MB" (decimal units; "MiB" binary)',
+    )
+    access: tuple[str, ...] = Field(
+        default=ACCESS_LEVELS,
+        description="the access levels a document may have; `ncp` is NCP-internal (not shown to auditors)",
+    )
+    exemptions: tuple[PlainName, ...] = Field(
+        default=EXEMPTIONS,
+        description='the grounds a document may be exempt from public access on, e.g. "offentleglova § 13"',
+    )
+
+    @field_validator("max_size")
+    @classmethod
+    def _size(cls, value: ByteSize) -> ByteSize:
+        if not 1 <= value <= 2**40:
+            raise ValueError(f"{value} bytes: give a size from 1 byte to 1 TiB")
+        return value
+
+    @field_validator("access")
+    @classmethod
+    def _levels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("name at least one access level")
+        for level in value:
+            if not _ACCESS_LEVEL.fullmatch(level):
+                raise ValueError(f"'{level}' is not an access level (lower-case letters, digits, - and _)")
+        return value
+
+    @property
+    def rules(self) -> DocumentRules:
+        return DocumentRules(max_size=int(self.max_size), access=self.access, exemptions=self.exemptions)
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -372,6 +413,7 @@ class Settings(_Section):
     scheduler: SchedulerSection = SchedulerSection()
     audit: AuditSection = AuditSection()
     web: WebSection = WebSection()
+    documents: DocumentsSection = DocumentsSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

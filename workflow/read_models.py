@@ -161,6 +161,50 @@ class CaseIssues(ReadModel):
     issues: list[Issue] = Field(description="The case's issues by number.")
 
 
+class DocumentVersion(ReadModel):
+    """One version of a document of a case (its content is downloaded apart)."""
+
+    number: int = Field(description="The document's number within the case; its versions share it.")
+    version: int = Field(
+        description="1 for the document as first filed, then 2, 3, ... for each replacement."
+    )
+    title: str = Field(
+        description="The title; `[internal document]` for a reader who may not read NCP-internal "
+        "documents (`hidden`)."
+    )
+    direction: Literal["in", "out", "internal"] = Field(description="Received, sent, or internal.")
+    party: str | None = Field(description="The party's key (`submitter-1`, `enterprise-2`); null for none.")
+    party_name: str | None = Field(
+        description="The party's name (a pseudonym where the reader may not see it)."
+    )
+    access: str = Field(description="Who may see it: public, parties or ncp (NCP-internal).")
+    exemption: str | None = Field(description='The exemption ground ("offentleglova § 13"); null for none.')
+    filename: str = Field(description="The file's name as filed; hidden like the title.")
+    media_type: str = Field(description="The media type, from the content where recognised.")
+    size: int = Field(description="The size in bytes.")
+    sha256: str = Field(description="The SHA-256 of the content, as the audit chain holds it.")
+    added_at: Instant = Field(description="When it was filed (ISO 8601 with offset).")
+    added_by: str = Field(description="Who filed it.")
+    hidden: bool = Field(
+        description="Whether the title, file name and content are withheld from this reader (an "
+        "`ncp` document for a reader without the right to read NCP-internal documents)."
+    )
+
+
+class CaseDocument(DocumentVersion):
+    """A document of a case: its latest version's fields, and every version, oldest first."""
+
+    versions: list[DocumentVersion] = Field(description="Every version, oldest first.")
+
+
+class CaseDocuments(ReadModel):
+    """A case's documents: what `doc list --json` prints and `GET /api/cases/{ref}/documents`
+    answers."""
+
+    reference: str = Field(description="The case reference.")
+    documents: list[CaseDocument] = Field(description="The case's documents by number.")
+
+
 class CaseCore(ReadModel):
     """A case as the core holds it, without who leads it and who takes part (`case list
     --json` prints these; `Case` adds the lead and panel)."""

@@ -49,6 +49,7 @@ TABLE: dict[Action, set[str]] = {
     A.SUBSCRIBE_CALENDAR: {H, M, U, D},
     A.READ_INTERNAL: {H, M, D},
     A.WRITE_NOTE: {H, M},
+    A.ADD_DOCUMENT: {H},
 }
 
 

@@ -2,8 +2,8 @@
 
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
-members' leave and conflicts set in the browser, calendar URLs, a case's notes) and returns the
-chain as exported.
+members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes) and
+returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -424,6 +424,27 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="nb", scope="mine")
         make_feed(uow=app.uow, clock=clock, name="anna", actor="anna", language="en")
         revoke_feed(uow=app.uow, clock=clock, name="anna", actor="admin")
+    finally:
+        app.close()
+    # A case's documents (issue 14): one filed, then a new version of it.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with app.uow.read() as tx:
+            filed_on = tx.cases.list()[0].reference
+        for replaces, text in ((None, b"%PDF-1.4\n% Kari Nordmann's complaint\n"), (1, b"%PDF-1.4\n% v2\n")):
+            app.documents.add(
+                reference=filed_on,
+                source=[text],
+                filename="complaint.pdf",
+                title="Complaint from Kari Nordmann",
+                direction="in",
+                party="submitter-1",
+                access="parties",
+                exemption="offentleglova § 13",
+                actor="sek",
+                replaces=replaces,
+            )
     finally:
         app.close()
     # A case's internal notes (issue 14): one written, one back-dated replacing it.

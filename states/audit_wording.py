@@ -73,6 +73,11 @@ KIND_NAMES: dict[str, str] = {
     "calendar_feed_revoked": N_("calendar URL revoked"),
     "note_added": N_("note added"),
     "document_added": N_("document added"),
+    "party_added": N_("party added"),
+    "party_changed": N_("party changed"),
+    "contact_added": N_("contact added"),
+    "contact_changed": N_("contact changed"),
+    "contact_removed": N_("contact removed"),
 }
 
 

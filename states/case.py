@@ -50,8 +50,15 @@ class Party:
     role: PartyRole
     name: str
     type: str | None = None
-    confidential: bool = False
+    confidential: bool = False  # identity withheld (from the other party, the public, auditors)
     org_number: str | None = None  # compared with members' declared conflicts
+    reprisal_risk: bool = False  # narrows who sees the party further (states.parties.may_see)
+    measures: str | None = None  # the measures taken against reprisals (free text)
+
+    @property
+    def protected(self) -> bool:
+        """Whether its identity is hidden from some readers (withheld, or at risk of reprisal)."""
+        return self.confidential or self.reprisal_risk
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ reassigns cases and recuses their leads (`CHANGE_LEAD_AS_CHAIR`, resolved with t
 auditor reads, without confidential submitters' identities; an admin manages users, imports
 past cases (`case import`), reads all and alone may export identities as stored. Handlers and
 admins manage the members' leave and conflicts set in the browser and run the sync from
-config.toml (`MANAGE_MEMBERS`); members and auditors only read them. Handlers, members and
+config.toml (`MANAGE_MEMBERS`); members and auditors only read them. Handlers manage the parties
+of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is seen as stored only
+by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
+`states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
 Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
 nothing.
@@ -61,6 +64,8 @@ class Action(StrEnum):
     ADD_DOCUMENT = N_("add documents to cases")
     READ_INTERNAL = N_("read NCP-internal documents and notes")
     WRITE_NOTE = N_("write internal notes on cases")
+    MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
+    SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
 
 
 # What every signed-in user may do, whatever its role.
@@ -97,7 +102,14 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     Role.HANDLER: _EVERYONE
     | _READ_ALL
     | _ON_CASES
-    | {Action.EXPORT_AUDIT, Action.MANAGE_MEMBERS, Action.ADD_DOCUMENT, Action.WRITE_NOTE},
+    | {
+        Action.EXPORT_AUDIT,
+        Action.MANAGE_MEMBERS,
+        Action.ADD_DOCUMENT,
+        Action.WRITE_NOTE,
+        Action.MANAGE_PARTIES,
+        Action.SEE_AT_RISK_IDENTITIES,
+    },
     Role.MEMBER: _EVERYONE
     | _READ_ALL
     | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR, Action.WRITE_NOTE},
@@ -113,6 +125,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.REVEAL_IDENTITIES,
         Action.MIGRATE_CASE,
         Action.IMPORT_CASES,
+        Action.SEE_AT_RISK_IDENTITIES,
     },
 }
 
@@ -155,3 +168,9 @@ def require(role: str, *actions: Action) -> None:
 def may_see_identities(role: str) -> bool:
     """Whether a user of `role` may see confidential submitters' names and numbers as stored."""
     return allows(role, Action.SEE_IDENTITIES)
+
+
+def may_see_at_risk(role: str) -> bool:
+    """Whether a user of `role` sees every party at risk of reprisal as stored (else only those
+    of the cases it leads: `states.parties.may_see`)."""
+    return allows(role, Action.SEE_AT_RISK_IDENTITIES)

@@ -161,7 +161,7 @@ def _spelled(
     return {"key": key, "omit_none": omit_none, "legacy": legacy, "inline": inline}
 
 
-FieldValue = tuple[str, ...] | str | None
+FieldValue = tuple[str, ...] | str | bool | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +183,8 @@ def _plain(value: FieldValue) -> Any:
 
 def _field_value(r: _Reader, key: str) -> FieldValue:
     value = r.value(key)
+    if isinstance(value, bool):
+        return value
     return r.texts(key) if isinstance(value, list) else r.opt_text(key)
 
 
@@ -446,7 +448,7 @@ class Decision(_Shape):
 
 @dataclass(frozen=True)
 class Change(_Shape):
-    """One descriptive field's value before and after: a list of codes, a text, or null."""
+    """One field's value before and after: a list of codes, a text, a flag, or null."""
 
     before: FieldValue = field(metadata=_spelled("from"))
     after: FieldValue = field(metadata=_spelled("to"))
@@ -1124,6 +1126,84 @@ class DocumentAdded(_Record):
     sha256: str
 
 
+# -- a case's parties and their contacts (issue 14) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyAdded(_Record):
+    """A party added to an open case: its key (the next of its role) and what was registered."""
+
+    KIND: ClassVar[str] = "party_added"
+
+    key: str
+    party: PartyData = field(metadata=_spelled(inline=True))
+    reprisal_risk: bool
+    recorded_at: datetime
+    measures: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class PartyChanged(_Record):
+    """A party's name, type, organisation number, withheld identity, reprisal risk or measures
+    changed: only the fields that changed, each from and to."""
+
+    KIND: ClassVar[str] = "party_changed"
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "type",
+        "org_number",
+        "confidential",
+        "reprisal_risk",
+        "measures",
+    )
+
+    key: str
+    changes: Mapping[str, Change]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactAdded(_Record):
+    """A representative or contact of a party added: its number and details."""
+
+    KIND: ClassVar[str] = "contact_added"
+
+    party: str
+    number: int
+    role: str
+    name: str
+    email: str | None
+    address: str | None
+    language: str
+    channel: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactChanged(_Record):
+    """A contact's details changed: only the fields that changed, each from and to."""
+
+    KIND: ClassVar[str] = "contact_changed"
+    FIELDS: ClassVar[tuple[str, ...]] = ("role", "name", "email", "address", "language", "channel")
+
+    party: str
+    number: int
+    changes: Mapping[str, Change]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactRemoved(_Record):
+    """A contact removed from its party (its number is never given again)."""
+
+    KIND: ClassVar[str] = "contact_removed"
+
+    party: str
+    number: int
+    name: str
+    recorded_at: datetime
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1166,6 +1246,11 @@ DeclaredRecord = (
     | CalendarFeedRevoked
     | NoteAdded
     | DocumentAdded
+    | PartyAdded
+    | PartyChanged
+    | ContactAdded
+    | ContactChanged
+    | ContactRemoved
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

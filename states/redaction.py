@@ -1,8 +1,10 @@
 """Redaction of protected identities: the one rule every view, feed and export applies (pure).
 
-A confidential submitter's name and organisation number are protected. For a reader who may
-not see identities (`states.permissions.may_see_identities`), every occurrence in any text is
-replaced:
+A protected party's name and organisation number are protected, with its contacts' names,
+e-mail and postal addresses: a party whose identity is withheld (`confidential`, any role) or
+which is at risk of reprisal. Which of them a reader may not see is `workflow.redaction`'s
+choice (`for_viewer`: everything for auditors and exports, the parties at risk of reprisal of
+the cases it does not lead for a member); every occurrence of those in any text is replaced:
 
 - names match ignoring case, with any run of whitespace (spaces, tabs, line breaks) standing
   for the spaces between their words: "kari  NORDMANN" is "Kari Nordmann";
@@ -11,10 +13,12 @@ replaced:
 - every protected name of every case is looked for, longest first; where two occurrences
   overlap ("Friends of the Fjord Watch" holding "Friends of the Fjord" and "Fjord Watch"), the
   whole overlapping stretch is replaced once;
-- the replacement is the case's stable pseudonym (`states.pseudonyms.pseudonym`) when the text
-  belongs to the case whose submitter it is, and `OTHER_CASE` anywhere else (another case's
-  text, entries about no case, the members' declared conflicts), so a label never links cases;
-  both worded in the reader's language (the digits of a pseudonym are the same in each).
+- the replacement is the case's stable pseudonym (`states.pseudonyms.pseudonym`: "Submitter …",
+  "Enterprise …", and for each of a contact's name, e-mail and address the contact's one
+  "Contact …") when the text belongs to the case whose party it is, and `OTHER_CASE` (a
+  submitter) or `OTHER_PARTY` anywhere else (another case's text, entries about no case, the
+  members' declared conflicts), so a label never links cases; both worded in the reader's
+  language (the digits of a pseudonym are the same in each).
 
 Identifiers (references, states, hashes) are not free text; `value` leaves the keys named in
 `keep` alone at the top level of a mapping.
@@ -32,17 +36,24 @@ from states.messages import ENGLISH, N_, Translator
 from states.pseudonyms import pseudonym
 
 OTHER_CASE = N_("[confidential submitter]")
+OTHER_PARTY = N_("[confidential party]")
 _SEPARATORS = r"[\s.\-]*"  # what may stand between an organisation number's letters and digits
 _ALNUM = r"[^\W_]"
 
 
 @dataclass(frozen=True)
 class Protected:
-    """A confidential submitter of case `reference`: the name and organisation number to hide."""
+    """A text to hide of case `reference`: a protected party's name and organisation number
+    (`kind` its role), or one detail of its contact (`kind` "contact", `owner` the contact's
+    name, whose pseudonym replaces each of its details)."""
 
     reference: str
     name: str
     org_number: str | None = None
+    kind: str = "submitter"  # submitter, enterprise, contact: the pseudonym's word
+    owner: str | None = None  # a contact's detail: the contact's name (its label); None: `name`
+    reprisal_risk: bool = False  # the party is at risk of reprisal (a narrower circle sees it)
+    lead: str | None = None  # the case's lead member (who sees its parties at risk)
 
 
 def _name_pattern(name: str) -> str | None:
@@ -63,20 +74,21 @@ class Redaction:
     def __init__(self, protected: Iterable[Protected] = (), tr: Translator = ENGLISH) -> None:
         """`tr` words the labels (the pages' language); stored and exported text: English."""
         self._tr = tr
-        self._names: dict[str, dict[str, str]] = {}  # normalised name -> reference -> name
-        self._numbers: dict[str, dict[str, str]] = {}  # normalised number -> reference -> name
+        # normalised name or number -> reference -> what it belongs to
+        self._names: dict[str, dict[str, Protected]] = {}
+        self._numbers: dict[str, dict[str, Protected]] = {}
         patterns: set[str] = set()
         for item in protected:
             name_pattern = _name_pattern(item.name)
             if name_pattern is None:
                 continue
             patterns.add(name_pattern)
-            self._names.setdefault(normalise_name(item.name), {})[item.reference] = item.name
+            self._names.setdefault(normalise_name(item.name), {}).setdefault(item.reference, item)
             number_pattern = _number_pattern(item.org_number or "")
             if number_pattern is not None:
                 patterns.add(number_pattern)
-                self._numbers.setdefault(normalise_org_number(item.org_number or ""), {})[item.reference] = (
-                    item.name
+                self._numbers.setdefault(normalise_org_number(item.org_number or ""), {}).setdefault(
+                    item.reference, item
                 )
         # Longest first: at one position the longer name wins over a name inside it.
         ordered = sorted(patterns, key=lambda p: (-len(p), p))
@@ -118,8 +130,10 @@ class Redaction:
             self._names.get(normalise_name(matched)) or self._numbers.get(normalise_org_number(matched)) or {}
         )
         if reference is not None and reference in owners:
-            return pseudonym(reference, owners[reference], self._tr)
-        return self._tr.gettext(OTHER_CASE)
+            item = owners[reference]
+            return pseudonym(reference, item.owner or item.name, self._tr, item.kind)
+        kinds = {item.kind for item in owners.values()}
+        return self._tr.gettext(OTHER_PARTY if kinds - {"submitter"} else OTHER_CASE)
 
     def value(self, value: Any, reference: str | None = None, keep: frozenset[str] = frozenset()) -> Any:
         """Strings, lists, tuples and mappings (values only, not keys) redacted all the way down;

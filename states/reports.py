@@ -371,7 +371,7 @@ def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
     for name, change in record.changes.items():
         value = change.after
         if name in {"themes", "host_countries", "supporting_ncps"}:
-            setattr(case, name, tuple(value or ()))
+            setattr(case, name, () if isinstance(value, bool) else tuple(value or ()))
         elif name in {"sector", "guidelines_edition"}:
             setattr(case, name, value if isinstance(value, str) else None)
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from states.case import Case, Party, PartyRole
+from states.case import Case, Party
 from states.deadlines import Deadline, Extension
 from states.errors import CaseNotFoundError, ConflictError
 from states.facts import Fact
@@ -18,6 +18,7 @@ from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
+from storage.parties import protected_parties
 from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
 
@@ -28,19 +29,6 @@ if TYPE_CHECKING:  # the search modules load with the first write or search, not
 _CHUNK = 500
 _EXTENSION_COLUMNS = columns(ExtensionRow, "e.")
 _CASE_COLUMNS = columns(CaseRow, "c.")
-
-
-def protected_parties(db: Db) -> list[Protected]:
-    """Every case's confidential submitters (ix_parties_confidential keeps this short)."""
-    return [
-        Protected(reference, name, org_number)
-        for reference, name, org_number in db.all(
-            "SELECT c.reference, p.name, p.org_number FROM parties p "
-            "JOIN cases c ON c.id = p.case_id WHERE p.confidential AND p.role = :role "
-            "ORDER BY c.reference, p.position",
-            {"role": PartyRole.SUBMITTER.value},
-        )
-    ]
 
 
 class SqlCaseRepository:
@@ -140,7 +128,7 @@ class SqlCaseRepository:
         return self._load([row])[0]
 
     def protected_parties(self) -> list[Protected]:
-        """Every case's confidential submitters: the names and numbers redaction hides."""
+        """Every case's protected parties and their contacts: what redaction hides."""
         return protected_parties(self._db)
 
     def references(self) -> list[str]:
@@ -345,8 +333,8 @@ class SqlCaseRepository:
         self._ids[case.reference] = case_id
         db.many(
             "INSERT INTO parties (case_id, position, role, name, type, confidential, "
-            "org_number) VALUES (:case_id, :position, :role, :name, :type, :confidential, "
-            ":org_number)",
+            "org_number, reprisal_risk, measures) VALUES (:case_id, :position, :role, :name, "
+            ":type, :confidential, :org_number, :reprisal_risk, :measures)",
             [
                 {
                     "case_id": case_id,
@@ -356,6 +344,8 @@ class SqlCaseRepository:
                     "type": p.type,
                     "confidential": p.confidential,
                     "org_number": p.org_number,
+                    "reprisal_risk": p.reprisal_risk,
+                    "measures": p.measures,
                 }
                 for n, p in enumerate(case.parties)
             ],

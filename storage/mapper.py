@@ -36,6 +36,8 @@ def to_party(row: PartyRow) -> Party:
         type=row.type,
         confidential=bool(row.confidential),
         org_number=row.org_number,
+        reprisal_risk=bool(row.reprisal_risk),
+        measures=row.measures,
     )
 
 

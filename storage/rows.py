@@ -317,6 +317,31 @@ class PartyRow(NamedTuple):
     type: Any
     confidential: Any
     org_number: Any
+    reprisal_risk: Any
+    measures: Any
+
+
+class PartyContactRow(NamedTuple):
+    """A row of `party_contacts`."""
+
+    id: Any
+    party_id: Any
+    number: Any
+    role: Any
+    name: Any
+    email: Any
+    address: Any
+    language: Any
+    channel: Any
+    created_at: Any
+    removed_at: Any
+
+
+class PartyRevisionRow(NamedTuple):
+    """A row of `party_revision`."""
+
+    id: Any
+    revision: Any
 
 
 class PauseRow(NamedTuple):

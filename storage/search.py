@@ -37,8 +37,8 @@ from states.search import (
     terms,
     words,
 )
-from storage.cases import protected_parties
 from storage.db import Db
+from storage.parties import protected_parties
 
 COLUMNS = ("head", "body", "head_secret", "body_secret")
 _CHUNK = 400  # cases rebuilt per statement (SQLite takes at most 32,766 bound values)
@@ -65,10 +65,11 @@ def vector(columns: Sequence[str], table: str = "") -> str:
     return " || ".join(f"array_to_tsvector(string_to_array({table}{c}, ' '))" for c in columns)
 
 
-Redactions = dict[tuple[int, int], Redaction]
+Redactions = dict[tuple[int, int, int], Redaction]
 """The redactions a unit of work has built, by the count and the highest id of the
-confidential submitters' rows: parties are only ever added, so a committed set is known by
-these two (storage/sql.py keeps one per database)."""
+confidential parties' rows and `party_revision`: a new case adds rows, and every change to a
+party or a contact raises the revision, so a committed set is known by these three
+(storage/sql.py keeps one per database)."""
 _KEPT = 4
 
 
@@ -82,21 +83,21 @@ class SqlSearchIndex:
 
     # -- what redaction hides ----------------------------------------------------------------
     def protected(self) -> tuple[Protected, ...]:
-        """Every confidential submitter, read once per transaction."""
+        """Every protected party and its contacts' details, read once per transaction."""
         if self._protected is None:
             self._protected = tuple(protected_parties(self._db))
         return self._protected
 
     def redaction(self) -> Redaction:
-        """The redaction of every confidential submitter, built once per set: a step on the
-        hot path reads two numbers, not every protected name, and compiles no pattern."""
+        """The redaction of every protected party, built once per set: a step on the hot path
+        reads three numbers, not every protected name, and compiles no pattern."""
         if self._redaction is None:
-            # From ix_parties_confidential alone (an enterprise is never confidential).
-            count, last = self._db.one("SELECT COUNT(*), MAX(id) FROM parties WHERE confidential") or (
-                0,
-                None,
-            )
-            key = (int(count), int(last or 0))
+            # From ix_parties_confidential and the one row of party_revision.
+            count, last, revision = self._db.one(
+                "SELECT COUNT(*), MAX(id), (SELECT revision FROM party_revision WHERE id = 1) "
+                "FROM parties WHERE confidential"
+            ) or (0, None, None)
+            key = (int(count), int(last or 0), int(revision or 0))
             # A set this transaction added to is not committed yet: never shared.
             found = None if self._added else self._redactions.get(key)
             if found is None:
@@ -132,6 +133,13 @@ class SqlSearchIndex:
     def title_changed(self, case_id: int) -> None:
         self.rebuild([case_id])
 
+    def parties_changed(self, case_id: int, details: Sequence[Protected] = ()) -> None:
+        """A party or contact of case `case_id` changed (storage/parties.py): what redaction
+        protects may have changed, so the case is indexed again, with every other case whose
+        text holds one of `details` (the party's or contact's texts before and after)."""
+        self._protected, self._redaction, self._added = None, None, True
+        self.rebuild({case_id} | self._mentioning(details, besides=case_id, secret=True))
+
     def entry_added(
         self, case_ref: str | None, kind: str, reason: str | None, data: Mapping[str, Any]
     ) -> None:
@@ -162,15 +170,16 @@ class SqlSearchIndex:
             },
         )
 
-    def rebuild(self, case_ids: Iterable[int] | None = None) -> int:
+    def rebuild(self, case_ids: Iterable[int] | None = None, *, redaction: Redaction | None = None) -> int:
         """Write the rows of `case_ids` (None: every case) from the stored cases, parties and
-        audit log; how many were written."""
+        audit log, redacted by `redaction` (None: every protected party's, as stored now); how
+        many were written."""
         db = self._db
         if case_ids is None:
             wanted = [case_id for (case_id,) in db.all("SELECT id FROM cases ORDER BY id")]
         else:
             wanted = sorted(set(case_ids))
-        redaction = self.redaction()
+        redaction = self.redaction() if redaction is None else redaction
         for start in range(0, len(wanted), _CHUNK):
             self._rebuild(wanted[start : start + _CHUNK], redaction)
         return len(wanted)
@@ -214,31 +223,33 @@ class SqlSearchIndex:
             documents,
         )
 
-    def _mentioning(self, hidden: Sequence[Protected], *, besides: int) -> set[int]:
-        """The cases (but `besides`) whose redacted text may hold one of `hidden`: every word of
-        a name, or a word that begins a number (its letters and digits, however separated)."""
+    def _mentioning(self, hidden: Sequence[Protected], *, besides: int, secret: bool = False) -> set[int]:
+        """The cases (but `besides`) whose redacted text (`secret`: or hidden text) may hold
+        one of `hidden`: every word of a name, or a word that begins a number (its letters and
+        digits, however separated)."""
         found: set[int] = set()
         for item in hidden:
             name = words(item.name)
             if name:
-                found |= self._having([tuple(name)])
+                found |= self._having([tuple(name)], secret)
             number = normalise_org_number(item.org_number or "")
             if number:
                 starts = {w for w in terms(number)} | {number[:n] for n in range(1, len(number) + 1)}
-                found |= self._having([(w,) for w in sorted(starts)])
+                found |= self._having([(w,) for w in sorted(starts)], secret)
         found.discard(besides)
         return found
 
-    def _having(self, choices: Sequence[tuple[str, ...]]) -> set[int]:
-        """Cases whose shown columns hold every word of one of `choices` (exact words)."""
+    def _having(self, choices: Sequence[tuple[str, ...]], secret: bool = False) -> set[int]:
+        """Cases whose shown columns (`secret`: or any column) hold every word of one of
+        `choices` (exact words)."""
         db = self._db
         if db.sqlite:
             expression = " OR ".join("(" + " AND ".join(f'"{w}"' for w in c) + ")" for c in choices)
             sql = "SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH :q"
-            q = "{head body} : (" + expression + ")"
+            q = "{" + " ".join(_MATCHED[secret]) + "} : (" + expression + ")"
         else:
             expression = " | ".join("(" + " & ".join(f"'{w}'" for w in c) + ")" for c in choices)
-            sql = f"SELECT case_id FROM case_search WHERE {vector(_MATCHED[False])} @@ CAST(:q AS tsquery)"
+            sql = f"SELECT case_id FROM case_search WHERE {vector(_MATCHED[secret])} @@ CAST(:q AS tsquery)"
             q = expression
         return {case_id for (case_id,) in db.all(sql, {"q": q})}
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from storage.issues import SqlIssueStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
+    from storage.parties import SqlPartyStore
     from storage.search import Redactions, SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
@@ -110,6 +111,12 @@ class SqlTransaction:
         from storage.documents import SqlDocumentStore
 
         return SqlDocumentStore(self.db)
+
+    @cached_property
+    def parties(self) -> SqlPartyStore:
+        from storage.parties import SqlPartyStore
+
+        return SqlPartyStore(self.db, lambda: self.search)
 
     @cached_property
     def feeds(self) -> SqlFeedStore:

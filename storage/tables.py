@@ -69,6 +69,13 @@ class PartyRow(SQLModel, table=True):
             sqlite_where=text("confidential"),
             postgresql_where=text("confidential"),
         ),
+        # ... and every party at risk of reprisal (0022_parties).
+        Index(
+            "ix_parties_reprisal_risk",
+            "case_id",
+            sqlite_where=text("reprisal_risk"),
+            postgresql_where=text("reprisal_risk"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -77,8 +84,40 @@ class PartyRow(SQLModel, table=True):
     role: str
     name: str = Field(sa_column=Column(Text, nullable=False))
     type: str | None = None
-    confidential: bool = False
+    confidential: bool = False  # identity withheld
     org_number: str | None = None
+    reprisal_risk: bool = False  # migration 0022_parties
+    measures: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class PartyContactRow(SQLModel, table=True):
+    """A representative or contact of a party (migration 0022_parties; states/contacts.py):
+    numbered from 1 per party, never reused; a removed one keeps its row (`removed_at`)."""
+
+    __tablename__ = "party_contacts"
+    __table_args__ = (UniqueConstraint("party_id", "number", name="uq_party_contacts_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="parties.id", index=True)
+    number: int
+    role: str  # representative, contact
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    address: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    language: str  # en, nb
+    channel: str  # email, post
+    created_at: datetime
+    removed_at: datetime | None = None
+
+
+class PartyRevisionRow(SQLModel, table=True):
+    """One row: a number every change to a party or a contact raises (migration 0022_parties),
+    so the cached redaction of a unit of work (storage/search.py) is known to be current."""
+
+    __tablename__ = "party_revision"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    revision: int
 
 
 class DeadlineRow(SQLModel, table=True):

@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, Renderer, UnitOfWork
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
+    from states.contacts import Contact, Recipient
     from states.documents import Document, DocumentRules
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
@@ -162,6 +163,10 @@ class Application:
     @cached_property
     def documents(self) -> DocumentUseCases:
         return DocumentUseCases(self)
+
+    @cached_property
+    def parties(self) -> PartyUseCases:
+        return PartyUseCases(self)
 
 
 class _Lazy:
@@ -1320,3 +1325,171 @@ class DocumentUseCases(_Group):
         return documents.open_document(
             uow=self._app.uow, reference=reference, number=number, version=version, viewer=viewer
         )
+
+
+class PartyUseCases(_Group):
+    """The parties of a case and their contacts (`ncpflow party ...`): add a party to an open
+    case, change one, add, change and remove its contacts; list them as a reader may see them;
+    who a letter to a party goes to."""
+
+    def add_party(
+        self,
+        *,
+        reference: str,
+        actor: str,
+        role: str,
+        name: str,
+        type: str | None = None,
+        org_number: str | None = None,
+        withheld: bool = False,
+        reprisal_risk: bool = False,
+        measures: str | None = None,
+        reason: str | None = None,
+    ) -> str:
+        """A new party of the open case `reference`, last in its order; its key."""
+        from workflow import parties
+
+        return parties.add_party(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            role=role,
+            name=name,
+            type=type,
+            org_number=org_number,
+            withheld=withheld,
+            reprisal_risk=reprisal_risk,
+            measures=measures,
+            reason=reason,
+        )
+
+    def change_party(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        name: str | None = None,
+        type: str | None = None,
+        org_number: str | None = None,
+        withheld: bool | None = None,
+        reprisal_risk: bool | None = None,
+        measures: str | None = None,
+        reason: str | None = None,
+    ) -> str:
+        """Change party `party` (a key or a name): what is given (None: as it is); its key."""
+        from workflow import parties
+
+        return parties.change_party(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            party=party,
+            actor=actor,
+            name=name,
+            type=type,
+            org_number=org_number,
+            withheld=withheld,
+            reprisal_risk=reprisal_risk,
+            measures=measures,
+            reason=reason,
+        )
+
+    def add_contact(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        name: str,
+        email: str | None = None,
+        address: str | None = None,
+        language: str = "en",
+        channel: str = "email",
+        role: str = "contact",
+        reason: str | None = None,
+    ) -> Contact:
+        """A new representative or contact of party `party`, numbered after its last one."""
+        from workflow import parties
+
+        return parties.add_contact(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            party=party,
+            actor=actor,
+            name=name,
+            email=email,
+            address=address,
+            language=language,
+            channel=channel,
+            role=role,
+            reason=reason,
+        )
+
+    def change_contact(
+        self,
+        *,
+        reference: str,
+        party: str,
+        number: int,
+        actor: str,
+        name: str | None = None,
+        email: str | None = None,
+        address: str | None = None,
+        language: str | None = None,
+        channel: str | None = None,
+        role: str | None = None,
+        reason: str | None = None,
+    ) -> Contact:
+        """Change contact `number` of party `party`: what is given (None: as it is)."""
+        from workflow import parties
+
+        return parties.change_contact(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            party=party,
+            number=number,
+            actor=actor,
+            name=name,
+            email=email,
+            address=address,
+            language=language,
+            channel=channel,
+            role=role,
+            reason=reason,
+        )
+
+    def remove_contact(
+        self, *, reference: str, party: str, number: int, actor: str, reason: str | None = None
+    ) -> Contact:
+        """Remove contact `number` of party `party` (its number is not given again)."""
+        from workflow import parties
+
+        return parties.remove_contact(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            party=party,
+            number=number,
+            actor=actor,
+            reason=reason,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseParties:
+        """The case's parties with keys, flags and contacts; for a `viewer`, as it may see them
+        (pseudonyms and no contacts for the parties it may not see)."""
+        from workflow import parties
+
+        return parties.list_parties(uow=self._app.uow, reference=reference, viewer=viewer, language=language)
+
+    def recipients(self, *, reference: str, party: str) -> builtins.list[Recipient]:
+        """Who a letter to party `party` (a key or a name) goes to: its current contacts,
+        representatives first, e-mail before post, each with its language and channel."""
+        from workflow import parties
+
+        return parties.recipients(uow=self._app.uow, reference=reference, party=party)

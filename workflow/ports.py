@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from states.alerts import AlertCandidate
-from states.case import Case
+from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Mail, OutboxMessage, Rendered
@@ -20,6 +20,7 @@ from states.versions import StoredVersion
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
+    from states.contacts import Contact
     from states.documents import Document
     from states.issues import Issue
     from states.notes import Note
@@ -277,6 +278,18 @@ class DocumentStore(Protocol):
     def count(self) -> int: ...
 
 
+class PartyStore(Protocol):
+    """The parties of a case (added later, changed) and their contacts (storage/parties.py);
+    a party is named by its position in the case (its key: `states.parties`)."""
+
+    def contacts(self, reference: str) -> dict[int, list[Contact]]: ...
+    def contacts_of(self, references: Sequence[str]) -> dict[str, dict[int, list[Contact]]]: ...
+    def add_party(self, reference: str, party: Party) -> int: ...
+    def save_party(self, reference: str, position: int, party: Party) -> None: ...
+    def add_contact(self, reference: str, position: int, contact: Contact, *, at: datetime) -> None: ...
+    def save_contact(self, reference: str, position: int, contact: Contact) -> None: ...
+
+
 class Transaction(Protocol):
     @property
     def cases(self) -> CaseRepository: ...
@@ -306,6 +319,7 @@ class Transaction(Protocol):
     def search(self) -> SearchIndex: ...
     @property
     def documents(self) -> DocumentStore: ...
+    def parties(self) -> PartyStore: ...
 
 
 class SearchIndex(Protocol):

@@ -92,6 +92,68 @@ class Party(ReadModel):
     confidential: bool = Field(description="Whether the submitter asked that its identity stay confidential.")
 
 
+class Contact(ReadModel):
+    """A representative or contact of a party: how the NCP reaches it."""
+
+    number: int = Field(description="The contact's number within its party: 1, 2, ... never reused.")
+    role: Literal["representative", "contact"] = Field(description="representative or contact.")
+    name: str = Field(description="The contact's name.")
+    email: str | None = Field(description="Its e-mail address; null when none was given.")
+    address: str | None = Field(description="Its postal address; null when none was given.")
+    language: Literal["en", "nb"] = Field(description="The language letters to it are written in.")
+    channel: Literal["email", "post"] = Field(description="How it prefers to be reached.")
+
+
+class CaseParty(ReadModel):
+    """A party of a case with its key, flags and contacts, as the reader may see it."""
+
+    key: str = Field(
+        description="The party's key: `submitter-1`, `enterprise-2` (per role, in the case's order)."
+    )
+    role: PartyRole = Field(description="submitter or enterprise.")
+    name: str = Field(
+        description="The party's name; its pseudonym for a reader who may not see this party (`shown`)."
+    )
+    type: str | None = Field(description="The party's type (a submitter's: NGO, trade union, ...).")
+    org_number: str | None = Field(description="Its organisation number; null when hidden from the reader.")
+    withheld: bool = Field(
+        description="Whether its identity is withheld from the other party, the public and auditors."
+    )
+    reprisal_risk: bool = Field(
+        description="Whether it is at risk of reprisal: then only handlers, admins and the case's "
+        "lead member see it."
+    )
+    measures: str | None = Field(
+        description="The measures taken against reprisals; null when none or hidden from the reader."
+    )
+    shown: bool = Field(
+        description="Whether the reader sees the party as stored; if not, its name is a pseudonym "
+        "and its contacts are left out."
+    )
+    contacts: list[Contact] = Field(description="Its current contacts by number (empty when not `shown`).")
+
+
+class CaseParties(ReadModel):
+    """The parties of a case (`party list --json`, `GET /api/cases/{ref}/parties`)."""
+
+    reference: str = Field(description="The case reference.")
+    closed: bool = Field(description="Whether the case is closed (its parties no longer change).")
+    parties: list[CaseParty] = Field(description="The parties in the case's order.")
+
+
+class Recipient(ReadModel):
+    """Where a letter to a party goes: one of its contacts, in its language, by its channel."""
+
+    party: str = Field(description="The party's key.")
+    contact: int = Field(description="The contact's number.")
+    name: str = Field(description="The contact's name.")
+    role: Literal["representative", "contact"] = Field(description="representative or contact.")
+    language: Literal["en", "nb"] = Field(description="The language of the letter.")
+    channel: Literal["email", "post"] = Field(description="email or post.")
+    email: str | None = Field(description="The e-mail address.")
+    address: str | None = Field(description="The postal address.")
+
+
 class Pause(ReadModel):
     """A span during which the case's clock stood still."""
 

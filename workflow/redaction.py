@@ -1,13 +1,20 @@
 """Which redaction a reader gets: the one place every view, feed, report and export asks.
 
 The rule itself (what matches, what replaces it) is `states.redaction`; who may see identities
-is `states.permissions.may_see_identities`. Here the protected names and numbers are read from the
-database, inside the caller's transaction, for a reader who may not see them.
+is `states.permissions`. Here the protected names, numbers and contact details are read from the
+database, inside the caller's transaction, for a reader who may not see them:
+
+- handlers and admins (`may_see_at_risk`) see everything as stored;
+- members (`may_see_identities`) see withheld parties, and the parties at risk of reprisal of the
+  cases they lead; the parties at risk of reprisal of every other case are hidden from them;
+- everyone else (auditors), and every export and report, gets `protecting`: every withheld
+  party and every party at risk of reprisal, with their contacts' names, e-mail and postal
+  addresses, hidden.
 """
 
 from __future__ import annotations
 
-from states.permissions import may_see_identities
+from states.permissions import may_see_at_risk, may_see_identities
 from states.redaction import NOTHING, Redaction
 from states.users import User
 from translations import translator
@@ -32,19 +39,29 @@ IDENTIFIERS = frozenset(
 
 
 def protecting(tx: Transaction, language: str = "en") -> Redaction:
-    """The redaction of every confidential submitter (exports, reports, any reader without
-    the right to see identities); its labels in `language` (exports: English)."""
+    """The redaction of every protected party and its contacts (exports, reports, any reader
+    without the right to see identities); its labels in `language` (exports: English)."""
     return Redaction(tx.cases.protected_parties(), translator(language))
 
 
 def for_viewer(tx: Transaction, viewer: User, language: str = "en") -> Redaction:
-    """Nothing hidden for a role that may see identities, else `protecting`."""
-    return NOTHING if may_see_identities(viewer.role) else protecting(tx, language)
+    """Nothing hidden for a role that sees every party; for a member, the parties at risk of
+    reprisal of the cases it does not lead; else `protecting`."""
+    if may_see_at_risk(viewer.role):
+        return NOTHING
+    if may_see_identities(viewer.role):
+        narrowed = [
+            item
+            for item in tx.cases.protected_parties()
+            if item.reprisal_risk and (viewer.member_id is None or item.lead != viewer.member_id)
+        ]
+        return Redaction(narrowed, translator(language)) if narrowed else NOTHING
+    return protecting(tx, language)
 
 
 def read_for_viewer(uow: UnitOfWork, viewer: User, language: str = "en") -> Redaction:
     """`for_viewer` in a read of its own (a view assembled from several reads)."""
-    if may_see_identities(viewer.role):
+    if may_see_at_risk(viewer.role):
         return NOTHING
     with uow.read() as tx:
-        return protecting(tx, language)
+        return for_viewer(tx, viewer, language)

@@ -42,6 +42,11 @@ PERSONS = {
     "migrated",
     "member_leave_added",
     "member_conflict_added",
+    "party_added",
+    "party_changed",
+    "contact_added",
+    "contact_changed",
+    "contact_removed",
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 

@@ -2,8 +2,8 @@
 
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
-members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes) and
-returns the chain as exported.
+members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes,
+parties and contacts) and returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -466,6 +466,43 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             actor="sek",
             at=date(2025, 3, 10),
             replaces=1,
+        )
+    finally:
+        app.close()
+    # Parties and their contacts (issue 14): a party added, changed; a contact added, changed, removed.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        from workflow import parties
+
+        key = parties.add_party(
+            uow=app.uow, clock=clock, reference=ref, actor="sek", role="submitter", name="Fjord Fishers"
+        )
+        parties.change_party(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            party=key,
+            actor="sek",
+            withheld=True,
+            reprisal_risk=True,
+            measures="Letters by hand only",
+        )
+        parties.add_contact(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            party=key,
+            actor="sek",
+            name="Per Fisker",
+            email="per@fjord.example",
+            language="nb",
+        )
+        parties.change_contact(
+            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", address="Kaia 3"
+        )
+        parties.remove_contact(
+            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", reason="moved"
         )
     finally:
         app.close()

@@ -60,9 +60,7 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Text(), nullable=False) for name in _COLUMNS),
     )
     for name, table, columns, where in _INDEXES:
-        op.create_index(
-            name, table, columns, sqlite_where=sa.text(where), postgresql_where=sa.text(where)
-        )
+        op.create_index(name, table, columns, sqlite_where=sa.text(where), postgresql_where=sa.text(where))
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     if sqlite:
@@ -74,10 +72,21 @@ def upgrade() -> None:
             f"CREATE INDEX ix_case_search_shown ON case_search USING gin (({_vector(('head', 'body'))}))"
         )
 
+    from states.redaction import Protected, Redaction
     from storage.db import Db
     from storage.search import SqlSearchIndex
 
-    SqlSearchIndex(Db(bind.connection.driver_connection, sqlite)).rebuild()
+    # What redaction protected at this revision: confidential submitters (later revisions add
+    # columns and tables the running code's redaction reads, which do not exist yet here).
+    db = Db(bind.connection.driver_connection, sqlite)
+    protected = [
+        Protected(reference, name, org_number)
+        for reference, name, org_number in db.all(
+            "SELECT c.reference, p.name, p.org_number FROM parties p JOIN cases c ON c.id = p.case_id "
+            "WHERE p.confidential AND p.role = 'submitter' ORDER BY c.reference, p.position"
+        )
+    ]
+    SqlSearchIndex(db).rebuild(redaction=Redaction(protected))
 
 
 def downgrade() -> None:

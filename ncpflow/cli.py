@@ -37,6 +37,7 @@ GROUPS = (
     ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
     ("note", "notes", "note_app"),
+    ("journal", "journal", "journal_app"),
 )
 
 

@@ -182,6 +182,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "FindCases",  # the cases page and GET /api/cases/search
         "AddNote",  # `note add`, the API and the case page's note form
         "ReadTimeline",  # the case's story: the API's query and the case page's filters
+        "JournalFilter",  # `journal export --from --to --public`, the journal pages' filters
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -210,6 +211,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseNotes",
         "Note",
         "Timeline",
+        "Journal",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -125,6 +125,10 @@ class Application:
         return NoteUseCases(self)
 
     @cached_property
+    def journal(self) -> JournalUseCases:
+        return JournalUseCases(self)
+
+    @cached_property
     def members(self) -> MemberUseCases:
         return MemberUseCases(self)
 
@@ -749,6 +753,28 @@ class NoteUseCases(_Group):
         from workflow import notes
 
         return notes.list_notes(uow=self._app.uow, reference=reference, viewer=viewer, actor=actor)
+
+
+class JournalUseCases(_Group):
+    """The journal of documents received and sent (offentlig journal), and its public variant."""
+
+    def entries(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        public: bool = False,
+        viewer: User | None = None,
+        language: str = "en",
+    ) -> read_models.Journal:
+        """The entries filed from `since` to `until` (NCP-local days, both included), oldest
+        first; `public`: no exempt or internal title and no protected name, whoever asks; else as
+        `viewer` may see them (None: the operator at the command line, who sees all)."""
+        from workflow import journal
+
+        return journal.journal_entries(
+            uow=self._app.uow, since=since, until=until, public=public, viewer=viewer, language=language
+        )
 
 
 class MemberUseCases(_Group):

@@ -553,6 +553,16 @@ class ReportPeriod(Command):
         return until
 
 
+class JournalFilter(ReportPeriod):
+    """`journal export --from --to [--public]`, the journal pages' `?from=&to=&public=1`: the
+    first and the last day (NCP-local; either left out: from the first, to the last entry), and
+    whether the public variant is asked for."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    public: bool = Field(default=False, description="The public variant: no exempt title, no protected name.")
+
+
 class MigrateCase(Command):
     """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
 

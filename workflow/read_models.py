@@ -566,6 +566,39 @@ def _spelt(name: str, key: str, description: str) -> Any:
     return Field(validation_alias=AliasChoices(name, key), serialization_alias=key, description=description)
 
 
+# ---- the journal (offentlig journal) ------------------------------------------------------------
+
+
+class JournalEntry(ReadModel):
+    """One document version received or sent, as the journal lists it."""
+
+    day: date = _spelt("day", "date", "The NCP-local day it was filed (YYYY-MM-DD).")
+    case: str = Field(description="The case reference.")
+    document: int = Field(description="The document's number within the case.")
+    version: int = Field(description="Its version: 1 as first filed, 2, 3, ... for each replacement.")
+    direction: Literal["in", "out"] = Field(description="in: received; out: sent.")
+    party: str | None = Field(
+        description="The party it came from or went to; a pseudonym where the name is protected; "
+        "null when none is named."
+    )
+    title: str = Field(
+        description='The title; in the public variant an exempt title is "Exempt from public access, '
+        '<ground>" and an NCP-internal one `[internal document]`.'
+    )
+    title_withheld: bool = Field(description="Whether the title is left out for this reader.")
+    access: str = Field(description="Its access code: public, parties or ncp.")
+    exemption: str | None = Field(description='The exemption ground ("offentleglova § 13"); null for none.')
+
+
+class Journal(ReadModel):
+    """The journal of documents in and out: `journal export --format json`, `/journal.json`."""
+
+    public: bool = Field(description="Whether this is the public variant.")
+    since: date | None = _spelt("since", "from", "The first day (NCP-local); null: from the first entry.")
+    until: date | None = _spelt("until", "to", "The last day (NCP-local); null: to the last entry.")
+    entries: list[JournalEntry] = Field(description="The entries, oldest first.")
+
+
 class Leave(ReadModel):
     """A period a member is away (both days included)."""
 

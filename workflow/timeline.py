@@ -20,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
-from states import audit_wording, wording
+from states import audit_wording, journal, wording
 from states.case import Case
 from states.chain import AuditEntry
+from states.documents import HIDDEN_TITLE, Document
 from states.messages import N_, Translator
 from states.notes import replaced_by
+from states.parties import party_keys
 from states.permissions import Action, allows
 from states.redaction import NOTHING, Redaction
 from states.users import User
@@ -140,9 +143,58 @@ def notes(seen: Seen) -> Entries:
         )
 
 
+def documents(seen: Seen) -> Entries:
+    """The case's documents, each version as filed, linked to its download; an NCP-internal
+    document's title, file and link withheld from a reader who may not read it."""
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    for document in seen.tx.documents.of_case(case.reference):
+        hidden = document.internal and not seen.internal
+        heading = words.gettext(_FILED[document.direction]).format(number=document.number)
+        if document.version > 1:
+            heading += " " + words.gettext(N_("(version {version})")).format(version=document.version)
+        title = words.gettext(HIDDEN_TITLE) if hidden else document.title
+        details = []
+        if document.party:
+            towards = N_("From {party}") if document.direction == "in" else N_("To {party}")
+            details.append(words.gettext(towards).format(party=names.get(document.party, document.party)))
+        access = words.gettext(journal.ACCESS_WORDS.get(document.access, document.access))
+        details.append(words.gettext(N_("Access: {access}")).format(access=access))
+        if document.exemption:
+            details.append(words.gettext(journal.EXEMPT_TITLE).format(ground=document.exemption))
+        yield read_models.TimelineEntry(
+            id=f"document-{document.number}-{document.version}",
+            kind="document",
+            what=document.direction,
+            at=document.added_at.isoformat(),
+            title=f"{heading}: {title}",
+            text=" · ".join(details),
+            actor=document.added_by,
+            href=None if hidden else _download(document),
+            withheld=hidden,
+        )
+
+
+# A document's heading by its direction.
+_FILED = {
+    "in": N_("Document {number} received"),
+    "out": N_("Document {number} sent"),
+    "internal": N_("Internal document {number}"),
+}
+
+
+def _download(document: Document) -> str:
+    """Where a document version is downloaded (the API's route; a page sends its session)."""
+    return (
+        f"/api/cases/{quote(document.reference, safe='')}/documents/{document.number}/content"
+        f"?version={document.version}"
+    )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
+    Source("document", N_("Documents"), documents, covers=frozenset({"document_added"})),
 )
 """Every source of a timeline, in the filter's order."""
 

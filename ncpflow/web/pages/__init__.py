@@ -7,6 +7,8 @@ application; `common` holds what every page shares (the guard, rendering, refusa
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import APIRouter
 
 from ncpflow.web.pages import (
@@ -16,6 +18,7 @@ from ncpflow.web.pages import (
     calendar,
     case_steps,
     cases,
+    journal,
     members,
     newcase,
     reports,
@@ -26,7 +29,9 @@ from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
-AREAS = (assets, signin, newcase, cases, case_steps, audit, members, reports, admin, calendar, search)
+AREAS: tuple[ModuleType, ...] = (assets, signin, newcase, cases, case_steps, audit, members, reports, admin)
+AREAS += (calendar, search)
+AREAS += (journal,)  # the journal (issue 14): `/journal`, and `/public/journal` without signing in
 
 router = APIRouter(include_in_schema=False)
 for area in AREAS:

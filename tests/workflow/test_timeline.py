@@ -44,7 +44,8 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    assert [k.name for k in story.kinds] == ["step", "note"] and story.shown == ["step", "note"]
+    assert [k.name for k in story.kinds] == ["step", "note", "document"]
+    assert story.shown == ["step", "note", "document"]
     assert story.total == 4 and story.page == 1
     moved = story.items[2]
     assert moved.title == "Stage changed: Received → Initial assessment"
@@ -59,7 +60,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
     services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ack")
     services.notes.add(reference=ref, text="Notat", actor="sek")
     story = services.cases.timeline(reference=ref, viewer=HANDLER, language="nb")
-    assert [k.label for k in story.kinds] == ["Steg", "Notater"]
+    assert [k.label for k in story.kinds] == ["Steg", "Notater", "Dokumenter"]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"
 
@@ -72,7 +73,8 @@ def test_the_story_filters_by_kind_and_refuses_an_unknown_kind(services: Service
     assert [e.kind for e in notes.items] == ["note"] and notes.shown == ["note"] and notes.total == 1
     steps = services.cases.timeline(reference=ref, viewer=HANDLER, kinds=["step", "step"])
     assert {e.kind for e in steps.items} == {"step"} and steps.shown == ["step"]
-    with pytest.raises(InvalidInputError, match=r"kind: unknown kind of entry 'gossip'; one of: step, note"):
+    unknown = r"kind: unknown kind of entry 'gossip'; one of: step, note, document"
+    with pytest.raises(InvalidInputError, match=unknown):
         services.cases.timeline(reference=ref, viewer=HANDLER, kinds=["gossip"])
     with pytest.raises(CaseNotFoundError):
         services.cases.timeline(reference="NCP-2099-001", viewer=HANDLER)

@@ -144,7 +144,6 @@ def _story(
         "chosen": chosen,
         "only": {kind.name: f"/cases/{ref}?{urlencode([('kind', kind.name)])}#story" for kind in story.kinds},
         "all": f"/cases/{ref}#story",
-        "labels": {kind.name: kind.label for kind in story.kinds},
     }
     return story, problem, pager
 

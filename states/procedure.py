@@ -20,6 +20,7 @@ from typing import Any, Literal
 from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureInvalidError
 from states.guards import GUARD_FACTS, GUARDS
+from states.letters import KINDS as LETTER_KINDS
 
 LANGUAGES = ("en", "nb")
 BASES = ("received", "entered")
@@ -48,6 +49,7 @@ class StateDef:
     label: Labels
     terminal: bool = False
     concluded: bool = False  # reaching it counts the case as concluded in reports
+    letters: tuple[str, ...] = ()  # the letters a case in this state offers (states.letters)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Transition:
     sets: str | None = None
     guards: tuple[str, ...] = ()
     meaning: Labels = Labels("", "")
+    letters: tuple[str, ...] = ()  # the letters a case that took this step offers in its new state
 
     @property
     def implied_outcome(self) -> str | None:
@@ -147,6 +150,7 @@ class Procedure:
     text: str
     source: str = ""
     facts: Mapping[str, FactDef] = field(default_factory=dict)
+    open_letters: tuple[str, ...] = ()  # `[letters] open`: offered in every state not terminal
     _from: Mapping[str, tuple[Transition, ...]] = field(init=False, repr=False)
     _find: Mapping[tuple[str, str], Transition] = field(init=False, repr=False)
     _open: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -248,6 +252,31 @@ class Procedure:
         """The fact `fact` closes (its `ends`), or None."""
         found = self.facts.get(fact)
         return found.ends if found else None
+
+    def letters_offered(self, state: str, *, entered_by: tuple[str, str] | None = None) -> tuple[str, ...]:
+        """The letter kinds a case in `state` offers, most fitting first: those of the step that
+        brought it there (`entered_by`: that step's source state and trigger), then the state's
+        own, then `[letters] open` unless the state is terminal; each once."""
+        found: list[str] = []
+        step = self.find(*entered_by) if entered_by is not None else None
+        if step is not None and step.dest == state:
+            found.extend(step.letters)
+        definition = self.states.get(state)
+        if definition is not None:
+            found.extend(definition.letters)
+            if not definition.terminal:
+                found.extend(self.open_letters)
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def letter_kinds(self) -> tuple[str, ...]:
+        """Every letter kind the definition offers anywhere, in the order first named."""
+        found = [*self.open_letters]
+        for state in self.states.values():
+            found.extend(state.letters)
+        for row in self.transitions:
+            found.extend(row.letters)
+        return tuple(dict.fromkeys(found))
 
     def field_of(self, outcome: str) -> str | None:
         """The result field a transition records `outcome` in (the first that allows it)."""
@@ -363,13 +392,22 @@ def _definitions(
 
 
 def _state(name: str, key: str, body: Any) -> StateDef:
-    table = _table(body, key, required=("label",), optional=("terminal", "concluded"))
+    table = _table(body, key, required=("label",), optional=("terminal", "concluded", "letters"))
     return StateDef(
         name=name,
         label=_labels(table["label"], _join(key, "label")),
         terminal=_bool(table.get("terminal", False), _join(key, "terminal")),
         concluded=_bool(table.get("concluded", False), _join(key, "concluded")),
+        letters=_letters(table.get("letters", []), _join(key, "letters")),
     )
+
+
+_LETTERS = dict.fromkeys(LETTER_KINDS)
+
+
+def _letters(value: Any, key: str) -> tuple[str, ...]:
+    """Letter kinds (states.letters.KINDS) named at `key`."""
+    return _names(value, key, known=_LETTERS, what="letter kind")
 
 
 def _trigger(name: str, key: str, body: Any) -> TriggerDef:
@@ -389,7 +427,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         data,
         "",
         required=("id", "version", "title", "initial", "states", "triggers", "transitions"),
-        optional=("outcomes", "facts", "deadlines", "reports"),
+        optional=("outcomes", "facts", "deadlines", "reports", "letters"),
     )
     ident = _text(top["id"], "id")
     if not _ID.fullmatch(ident):
@@ -409,6 +447,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
     deadlines = _deadlines(top.get("deadlines", {}), states, facts)
     _check_graph(initial, states, transitions, deadlines)
     reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
+    letters = _table(top.get("letters", {}), "letters", optional=("open",))
     return Procedure(
         id=ident,
         version=version,
@@ -421,6 +460,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         deadlines=MappingProxyType(deadlines),
         reports=reports,
         facts=MappingProxyType(facts),
+        open_letters=_letters(letters.get("open", []), "letters.open"),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
         source=source,
@@ -476,7 +516,10 @@ def _transitions(
     for i, body in enumerate(value):
         key = f"transitions[{i + 1}]"
         table = _table(
-            body, key, required=("trigger", "from", "to", "meaning"), optional=("outcomes", "sets", "guards")
+            body,
+            key,
+            required=("trigger", "from", "to", "meaning"),
+            optional=("outcomes", "sets", "guards", "letters"),
         )
         trigger = _known(table["trigger"], _join(key, "trigger"), known=triggers, what="trigger")
         sources = _names(table["from"], _join(key, "from"), known=states, what="state", empty=False)
@@ -495,6 +538,7 @@ def _transitions(
         for n, guard in enumerate(guards):
             _check_guard_facts(guard, f"{_join(key, 'guards')}[{n + 1}]", facts)
         meaning = _labels(table["meaning"], _join(key, "meaning"))
+        letters = _letters(table.get("letters", []), _join(key, "letters"))
         for source in sources:
             if states[source].terminal:
                 raise _Problem(_join(key, "from"), f"'{source}' is terminal: nothing leaves it")
@@ -505,7 +549,7 @@ def _transitions(
                     "a trigger leads to one place from each state",
                 )
             seen[(source, trigger)] = key
-            rows.append(Transition(trigger, source, dest, allowed, sets, guards, meaning))
+            rows.append(Transition(trigger, source, dest, allowed, sets, guards, meaning, letters))
     return tuple(rows)
 
 

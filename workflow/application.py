@@ -26,7 +26,7 @@ from states.case import Case, Policy
 from states.messages import Translator
 from states.users import CalendarFeed, User
 from workflow.config import Settings
-from workflow.ports import Channel, Clock, Renderer, UnitOfWork
+from workflow.ports import Channel, Clock, LetterRenderer, Renderer, UnitOfWork
 
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from workflow.documents import OpenDocument, Source
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
+    from workflow.letter_context import LetterContext
+    from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
@@ -64,6 +66,8 @@ class Application:
     clock: Clock
     channel: Channel
     render: Renderer
+    letterpress: LetterRenderer
+    """Letters from the Word templates (workflow/letter_context.py gives their context)."""
     close: Callable[[], None] = field(default=lambda: None)
     """Release connections; entry points call it when they are done."""
     _lazy: _Lazy = field(default_factory=lambda: _Lazy(), init=False, repr=False)
@@ -167,6 +171,10 @@ class Application:
     @cached_property
     def documents(self) -> DocumentUseCases:
         return DocumentUseCases(self)
+
+    @cached_property
+    def letters(self) -> LetterUseCases:
+        return LetterUseCases(self)
 
     @cached_property
     def parties(self) -> PartyUseCases:
@@ -1351,6 +1359,78 @@ class DocumentUseCases(_Group):
         return documents.open_document(
             uow=self._app.uow, reference=reference, number=number, version=version, viewer=viewer
         )
+
+
+class LetterUseCases(_Group):
+    """Letters to the parties: which ones a case's step offers, a letter's context, a preview
+    (rendered, nothing written), and an edited letter rendered again (workflow/letters.py)."""
+
+    def offered(self, *, reference: str) -> tuple[str, ...]:
+        """The letter kinds the step case `reference` is at offers, most fitting first."""
+        from workflow import letters
+
+        with self._app.uow.read() as tx:
+            return letters.offered(tx, tx.cases.get(reference))
+
+    def context(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        party: str,
+        contact: int | None = None,
+        language: str | None = None,
+        deadline: str | None = None,
+    ) -> LetterContext:
+        """The context of a letter of `kind` to `party` (key or name) or its contact number
+        `contact` (default: its first contact, representatives first), dated today."""
+        from workflow import letters
+
+        app = self._app
+        return letters.context_for(
+            uow=app.uow,
+            settings=app.settings,
+            today=app.today(),
+            reference=reference,
+            kind=kind,
+            party=party,
+            contact=contact,
+            language=language,
+            deadline=deadline,
+        )
+
+    def preview(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        party: str,
+        viewer: User,
+        contact: int | None = None,
+        language: str | None = None,
+        deadline: str | None = None,
+        pdf: bool = True,
+    ) -> LetterPreview:
+        """The letter rendered (DOCX, PDF unless `pdf` is false, its text), writing nothing; only
+        for a role that may send letters."""
+        from workflow import letters
+
+        letters.may_write(viewer)
+        context = self.context(
+            reference=reference, kind=kind, party=party, contact=contact, language=language, deadline=deadline
+        )
+        return letters.render(self._app.letterpress, context, pdf=pdf)
+
+    def render(self, *, context: LetterContext, pdf: bool = True) -> LetterPreview:
+        """The letter of `context` rendered from its kind's template."""
+        from workflow import letters
+
+        return letters.render(self._app.letterpress, context, pdf=pdf)
+
+    def render_edited(self, *, context: LetterContext, paragraphs: Sequence[str]) -> tuple[bytes, bytes]:
+        """A letter the handler edited (`paragraphs`, the first its subject) as (DOCX, PDF), in
+        the generic layout around `context`'s letterhead, recipient, date and reference."""
+        return self._app.letterpress.render_edited(paragraphs, context.values, context.language)
 
 
 class PartyUseCases(_Group):

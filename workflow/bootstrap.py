@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +14,10 @@ from workflow.application import Application
 from workflow.clock import SystemClock
 from workflow.config import Settings
 from workflow.files import create_private
-from workflow.ports import Channel, Clock
+from workflow.ports import Channel, Clock, LetterRenderer
 
 if TYPE_CHECKING:
+    from notifications.letters.render import Stationery
     from notifications.render import RenderedMessage
 
 # The older name of the application; tests and helpers still type their fixture with it.
@@ -28,6 +30,39 @@ def render(kind: str, language: str, context: dict[str, Any]) -> RenderedMessage
     from notifications.render import render as render_message
 
     return render_message(kind, language, context)
+
+
+class Letters:
+    """`notifications.letters.Stationery` over `folder` ([letters] templates), imported by the
+    first letter: a command that writes none does not load docxtpl, Jinja2 or WeasyPrint."""
+
+    def __init__(self, folder: str | None) -> None:
+        self._folder = Path(folder) if folder is not None else None
+        self._made: Stationery | None = None
+
+    def _stationery(self) -> Stationery:
+        if self._made is None:
+            from notifications.letters.render import Stationery
+
+            self._made = Stationery(self._folder)
+        return self._made
+
+    def render_letter(self, kind: str, language: str, context: Mapping[str, Any]) -> bytes:
+        return self._stationery().render_letter(kind, language, context)
+
+    def render_edited(
+        self, paragraphs: Sequence[str], context: Mapping[str, Any], language: str
+    ) -> tuple[bytes, bytes]:
+        return self._stationery().render_edited(paragraphs, context, language)
+
+    def pdf(self, docx: bytes, language: str) -> bytes:
+        return self._stationery().pdf(docx, language)
+
+    def paragraphs_of(self, docx: bytes) -> list[str]:
+        return self._stationery().paragraphs_of(docx)
+
+    def text_of(self, docx: bytes) -> str:
+        return self._stationery().text_of(docx)
 
 
 def bootstrap(
@@ -52,8 +87,14 @@ def bootstrap(
         clock=clock or SystemClock(),
         channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
         render=render,
+        letterpress=letters_of(settings),
         close=uow.close,
     )
+
+
+def letters_of(settings: Settings) -> LetterRenderer:
+    """The letter renderer over the configured templates."""
+    return Letters(settings.letters.templates)
 
 
 def initialise(services: Application) -> None:

@@ -99,6 +99,9 @@ class NcpSection(_Section):
     language: Literal["en", "nb"] = "en"
     reference_prefix: str = Field(default="NCP", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
     secretariat: tuple[Address, ...] = ()
+    address: tuple[PlainName, ...] = Field(
+        default=(), description="postal address lines under the NCP's name in letters' letterhead"
+    )
 
     def name_in(self, language: str) -> str:
         """The NCP's name in `language`: `name_nb` on Norwegian pages, else `name`."""
@@ -109,6 +112,17 @@ class NcpSection(_Section):
     def _known_zone(cls, value: str) -> str:
         zone(value)
         return value
+
+
+class LettersSection(_Section):
+    templates: PlainName | None = Field(
+        default=None,
+        description="a folder of the NCP's own letter templates (LANGUAGE/KIND.docx), relative to this "
+        "file's folder; a file there replaces the shipped one of the same name",
+    )
+    reply_within: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default="14d", description="the date letters ask a reply by: this long after the letter's date"
+    )
 
 
 class DatabaseSection(_Section):
@@ -414,6 +428,7 @@ class Settings(_Section):
     audit: AuditSection = AuditSection()
     web: WebSection = WebSection()
     documents: DocumentsSection = DocumentsSection()
+    letters: LettersSection = LettersSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")
@@ -499,7 +514,21 @@ def parse_settings(data: dict[str, Any], *, source: str, base: Path | None = Non
     except ValidationError as exc:
         problems = "; ".join(f"{_where(e['loc'])}: {_message(e)}" for e in exc.errors())
         raise ConfigError(f"{source}: {problems}") from None
-    return _check_procedure(_resolve_procedure_path(_resolve_sqlite_path(settings, base), base))
+    settings = _resolve_procedure_path(_resolve_sqlite_path(settings, base), base)
+    return _check_procedure(_resolve_letters_path(settings, base))
+
+
+def _resolve_letters_path(settings: Settings, base: Path | None) -> Settings:
+    """[letters] templates, a folder, read from beside the config file when relative; ConfigError
+    naming it when it is not a folder."""
+    folder = settings.letters.templates
+    if folder is None:
+        return settings
+    path = Path(folder) if base is None or Path(folder).is_absolute() else (base / folder).resolve()
+    if not path.is_dir():
+        raise ConfigError(f"{settings.source}: [letters] templates: {path}: no such folder")
+    section = settings.letters.model_copy(update={"templates": str(path)})
+    return settings.model_copy(update={"letters": section})
 
 
 def _resolve_procedure_path(settings: Settings, base: Path | None) -> Settings:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -342,6 +342,20 @@ class Channel(Protocol):
 
 class Renderer(Protocol):
     def __call__(self, kind: str, language: str, context: dict[str, Any]) -> Rendered: ...
+
+
+class LetterRenderer(Protocol):
+    """Letters from the NCP's Word templates (notifications/letters): a kind's template rendered
+    as DOCX, the PDF of a DOCX's text, a handler's edited paragraphs in the generic layout, and a
+    letter's text read back. The context is the one workflow/letter_context.py builds."""
+
+    def render_letter(self, kind: str, language: str, context: Mapping[str, Any]) -> bytes: ...
+    def render_edited(
+        self, paragraphs: Sequence[str], context: Mapping[str, Any], language: str
+    ) -> tuple[bytes, bytes]: ...
+    def pdf(self, docx: bytes, language: str) -> bytes: ...
+    def paragraphs_of(self, docx: bytes) -> list[str]: ...
+    def text_of(self, docx: bytes) -> str: ...
 
 
 class UnitOfWork(Protocol):

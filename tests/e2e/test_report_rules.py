@@ -35,7 +35,7 @@ def _only_closed_concludes(folder: Path) -> Path:
     text = (
         procedures.shipped()
         .text.replace('id = "oecd-2023"', 'id = "closed-concludes"')
-        .replace('version = "2"', 'version = "1"')
+        .replace(f'version = "{procedures.shipped().version}"', 'version = "1"')
         .replace('nb = "sluttuttalelse" }\nconcluded = true\n', 'nb = "sluttuttalelse" }\n')
         .replace('nb = "oppfølging" }\nconcluded = true\n', 'nb = "oppfølging" }\n')
     )

@@ -50,6 +50,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_INTERNAL: {H, M, D},
     A.WRITE_NOTE: {H, M},
     A.ADD_DOCUMENT: {H},
+    A.SEND_LETTER: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
 }

@@ -207,3 +207,29 @@ def test_timelines_for_a_deadline_the_procedure_lacks_are_refused(tmp_path: Path
         ConfigError, match=r"site.toml: \[timelines\] good_ofices: the procedure 'oecd-2023' has no"
     ):
         parse_settings({"timelines": {"good_ofices": "6mo"}}, source="site.toml")
+
+
+def test_the_letters_templates_folder_is_read_beside_the_config_file_and_must_exist(tmp_path: Path) -> None:
+    """[letters] templates: a folder relative to config.toml's folder, made absolute; a folder
+    that is not there is refused naming the key; [ncp] address gives the letterhead's lines."""
+    (tmp_path / "letters" / "nb").mkdir(parents=True)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[ncp]\naddress = ["Postboks 1", "0030 Oslo"]\n'
+        '[letters]\ntemplates = "letters"\nreply_within = "3w"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    assert settings.letters.templates == str((tmp_path / "letters").resolve())
+    assert settings.ncp.address == ("Postboks 1", "0030 Oslo") and settings.letters.reply_within == "3w"
+    config.write_text('[letters]\ntemplates = "brev"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"config.toml: \[letters\] templates: .*brev: no such folder"):
+        load_settings(config)
+    assert parse_settings({}, source="site.toml").letters.templates is None
+
+
+def test_letters_ask_for_a_reply_in_calendar_time(tmp_path: Path) -> None:
+    """[letters] reply_within is a calendar duration: working days or nonsense are refused."""
+    for value in ("10wd", "soon"):
+        with pytest.raises(ConfigError, match=r"\[letters\] reply_within"):
+            parse_settings({"letters": {"reply_within": value}}, source="site.toml")

@@ -142,7 +142,9 @@ def test_a_case_keeps_its_version_after_config_selects_a_newer_one(app_for: Any,
     assert moved.state == "final_statement" and moved.procedure.version == V1
     newer = open_one(services, "Nordic Metals ASA")
     assert _pinned(database_url) == {ref: ("oecd-2023", V1), newer: ("oecd-2023", "2-test")}
-    assert sorted(r[:2] for r in _stored(database_url)) == [("oecd-2023", V1), ("oecd-2023", "2-test")]
+    assert sorted(r[:2] for r in _stored(database_url)) == sorted(
+        [("oecd-2023", V1), ("oecd-2023", "2-test")]
+    )
 
 
 def _migrate(services: Services, ref: str, mapping: dict[str, str], to: str = "oecd-2023@2-test") -> Any:
@@ -242,10 +244,9 @@ def test_migrating_to_an_unknown_version_or_with_a_bad_mapping_is_bad_input(
     ref = _accepted(app_for())
     services = app_for(file=str(V2))
     before = dump(database_url)
-    with pytest.raises(
-        InvalidInputError, match=rf"no procedure oecd-2023@9; known: .*oecd-2023@{V1}.*oecd-2023@2-test"
-    ):
+    with pytest.raises(InvalidInputError, match=r"no procedure oecd-2023@9; known: ") as unknown:
         _migrate(services, ref, {}, to="9")
+    assert f"oecd-2023@{V1}" in str(unknown.value) and "oecd-2023@2-test" in str(unknown.value)
     with pytest.raises(InvalidInputError, match=r"--map good_offices=mediaton: 'mediaton' is not a state"):
         _migrate(services, ref, {"good_offices": "mediaton"})
     with pytest.raises(InvalidInputError, match=f"already follows oecd-2023 version {V1}"):

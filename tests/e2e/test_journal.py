@@ -12,24 +12,12 @@ from pathlib import Path
 
 from tests.conftest import InProcessCli
 from tests.e2e.conftest import Site
+from tests.helpers import file_pdf
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput
 
 WITHHELD = "Kari Nordmann"
-PDF = b"%PDF-1.4\n% a document\n"
 GROUND = "offentleglova § 13"
-
-
-def _file(services: Services, ref: str, n: int, title: str, **fields: object) -> None:
-    values: dict[str, object] = {"direction": "in", "access": "parties", **fields}
-    services.documents.add(
-        reference=ref,
-        source=[PDF + str(n).encode()],
-        filename=f"d{n}.pdf",
-        title=title,
-        actor="sek",
-        **values,  # type: ignore[arg-type]
-    )
 
 
 def _withheld_case(services: Services) -> str:
@@ -40,9 +28,9 @@ def _withheld_case(services: Services) -> str:
         actor="sek",
         received=date(2025, 1, 31),
     ).reference
-    _file(services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption=GROUND)
-    _file(services, ref, 2, f"Reply to {WITHHELD}", direction="out", party="submitter-1", access="public")
-    _file(services, ref, 3, "Internal memo", direction="internal", access="ncp")
+    file_pdf(services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption=GROUND)
+    file_pdf(services, ref, 2, f"Reply to {WITHHELD}", direction="out", party="submitter-1", access="public")
+    file_pdf(services, ref, 3, "Internal memo", direction="internal", access="ncp")
     return ref
 
 
@@ -58,8 +46,8 @@ def test_journal_export_writes_csv_and_json_and_its_public_variant(ncp: InProces
 
     services = bootstrap(load_settings(None))
     try:
-        _file(services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption=GROUND)
-        _file(services, ref, 2, "Internal memo", direction="internal", access="ncp")
+        file_pdf(services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption=GROUND)
+        file_pdf(services, ref, 2, "Internal memo", direction="internal", access="ncp")
     finally:
         services.close()
     rows = list(csv.DictReader(io.StringIO(ncp("journal", "export", "--format", "csv").stdout)))

@@ -8,41 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from states.pseudonyms import pseudonym
 from tests.conftest import InProcessCli
 from tests.e2e.test_api import Api, running_api
+from tests.e2e.test_case_issues import NAME, _log, _open  # a case with a confidential submitter
 from workflow.clock import FixedClock
 
-NAME = "Kari Nordmann"
 SECRET = f"{NAME} fears reprisals at the plant"
-
-
-def _open(ncp: InProcessCli) -> str:
-    opened = ncp.json(
-        "case",
-        "open",
-        "--title",
-        "Tailings dam",
-        "--submitter",
-        NAME,
-        "--confidential-submitter",
-        "--enterprise",
-        "Nordic Metals ASA",
-        "--received",
-        "2025-03-03",
-        "--actor",
-        "sek",
-        "--json",
-    )
-    return str(opened["reference"])
-
-
-def _log(ncp: InProcessCli, ref: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in ncp("audit", "log", ref).stdout.splitlines()]
 
 
 def test_notes_through_the_command_line(ncp: InProcessCli) -> None:

@@ -9,27 +9,15 @@ import json
 from datetime import date
 
 from states.users import User
+from tests.helpers import file_pdf
 from workflow.bootstrap import Services
 from workflow.cases import PartyInput
 
 WITHHELD = "Kari Nordmann"
 CONTACT = "Per Fisker"
 AT_RISK = "Fjord Fishers"
-PDF = b"%PDF-1.4\n% a document\n"
 HANDLER = User(name="hanna", role="handler")
 AUDITOR = User(name="aud", role="auditor")
-
-
-def _file(services: Services, ref: str, n: int, title: str, **fields: object) -> None:
-    values: dict[str, object] = {"direction": "in", "access": "parties", **fields}
-    services.documents.add(
-        reference=ref,
-        source=[PDF + str(n).encode()],
-        filename=f"document-{n}.pdf",
-        title=title,
-        actor="sek",
-        **values,  # type: ignore[arg-type]
-    )
 
 
 def _case_file(services: Services) -> str:
@@ -49,11 +37,13 @@ def _case_file(services: Services) -> str:
     services.parties.add_contact(
         reference=ref, party="submitter-1", actor="sek", name=CONTACT, email="per@fjord.example"
     )
-    _file(services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption="offentleglova § 13")
-    _file(services, ref, 2, f"Letter to {WITHHELD}", direction="out", party="submitter-1", access="public")
-    _file(services, ref, 3, "Settlement strategy", party="enterprise-1", access="ncp")
-    _file(services, ref, 4, f"Statement by {CONTACT} for {AT_RISK}", party=key, access="public")
-    _file(services, ref, 5, "Working paper", direction="internal", access="ncp")
+    file_pdf(
+        services, ref, 1, f"Complaint from {WITHHELD}", party="submitter-1", exemption="offentleglova § 13"
+    )
+    file_pdf(services, ref, 2, f"Letter to {WITHHELD}", direction="out", party="submitter-1", access="public")
+    file_pdf(services, ref, 3, "Settlement strategy", party="enterprise-1", access="ncp")
+    file_pdf(services, ref, 4, f"Statement by {CONTACT} for {AT_RISK}", party=key, access="public")
+    file_pdf(services, ref, 5, "Working paper", direction="internal", access="ncp")
     return ref
 
 

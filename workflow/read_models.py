@@ -530,7 +530,11 @@ class TimelineEntry(ReadModel):
         "reader may not see it (`withheld`)."
     )
     actor: str | None = Field(description="Who did it or wrote it.")
-    href: str | None = Field(default=None, description="A link: a document's download; null when none.")
+    href: str | None = Field(
+        default=None,
+        description="A link: a document version's download from the pages (the API's is `/api` "
+        "before it); null when none, or withheld.",
+    )
     withheld: bool = Field(
         default=False, description="The entry's text is NCP-internal and this reader may not read it."
     )

@@ -184,9 +184,10 @@ _FILED = {
 
 
 def _download(document: Document) -> str:
-    """Where a document version is downloaded (the API's route; a page sends its session)."""
+    """Where a document version is downloaded from the pages (the case's documents page links
+    the same; the API's route is `/api` before it)."""
     return (
-        f"/api/cases/{quote(document.reference, safe='')}/documents/{document.number}/content"
+        f"/cases/{quote(document.reference, safe='')}/documents/{document.number}/content"
         f"?version={document.version}"
     )
 

@@ -109,7 +109,7 @@ def test_the_timeline_tells_each_document_with_its_download_withheld_where_inter
     assert [e.id for e in story.items] == [f"document-{n}-1" for n in (5, 4, 3, 2, 1)]
     first = story.items[-1]
     assert first.title == f"Document 1 received: Complaint from {WITHHELD}"
-    assert first.href == f"/api/cases/{ref}/documents/1/content?version=1"
+    assert first.href == f"/cases/{ref}/documents/1/content?version=1"
     exempt = "Exempt from public access, offentleglova § 13"
     assert first.text == f"From {WITHHELD} · Access: the parties · {exempt}"
     steps = services.cases.timeline(reference=ref, viewer=HANDLER, kinds=["step"])

@@ -4,15 +4,16 @@ newest first, filtered by kind, a page at a time, as the reader may see it.
 The timeline is a read model over *sources*. A source is one small function reading one kind of
 entry of one case inside the caller's snapshot (`Seen`: the transaction, the case, the reader
 and the reader's words) and returning `TimelineEntry`s; `SOURCES` lists them. A source that
-tells something the audit log also records (a note's `note_added`) names those audit kinds in
-`covers`, and the steps leave them out, so nothing is told twice. Adding a source (documents,
-letters, correspondence as their foundations land) is: write its function, add one `Source` to
-`SOURCES` (its kind, its label marked with `N_`, the audit kinds it covers), and give its
-label a Norwegian translation.
+tells something the audit log also records (`note_added`, `document_added`) names those audit
+kinds in `covers`, and the steps leave them out, so nothing is told twice. Adding a source
+(letters, correspondence as their foundations land) is: write its function, add one `Source` to
+`SOURCES` (its kind, its label marked with `N_`, the audit kinds it covers), and give its label a
+Norwegian translation.
 
-Every entry is redacted for the reader like every other view (confidential parties' names
-become pseudonyms); NCP-internal text (a note's) is `withheld` from a reader who may not read
-internal material (auditors): the entry stays, so the story has no gap, without its text.
+Every entry is redacted for the reader like every other view (withheld parties' names become
+pseudonyms); what is NCP-internal (a note's text, an `ncp` document's title and download) is
+`withheld` from a reader who may not read internal material (auditors): the entry stays, so the
+story has no gap, without it.
 """
 
 from __future__ import annotations

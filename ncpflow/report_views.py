@@ -369,6 +369,7 @@ FIGURES = {
     "later_agreements": N_("Agreements after a final statement"),
     "reviews_requested": N_("Procedural reviews requested"),
     "reviews_concluded": N_("Procedural reviews concluded"),
+    "reprisal_risk_cases": N_("Cases received with a party at risk of reprisal"),
 }
 
 

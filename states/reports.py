@@ -52,7 +52,9 @@ Rules (all days are local calendar dates in the NCP's zone):
   stage's `used`); median days to conclusion from receipt to the conclusion date, less paused
   days, over cases concluded that year; `guidelines_editions`: cases received that year per
   Guidelines edition (edition -> cases; cases without one left out); leads per member: the
-  lead (after reassignments and recusals) of each case received that year.
+  lead (after reassignments and recusals) of each case received that year;
+  `reprisal_risk_cases`: the cases received that year of which a party has been at risk of
+  reprisal (`party_added`, `party_changed`), a count only: never a name.
 * Facts (`fact_recorded` entries) count by the day they happened (`on`), not the day recorded:
   `report oecd` shows the publication of the initial assessment, the parties' agreement to
   mediate, interim agreements, agreements after the final statement and procedural reviews
@@ -177,6 +179,7 @@ class CaseHistory:
     supporting_ncps: tuple[str, ...] = ()
     guidelines_edition: str | None = None
     issues: dict[int, Issue] = field(default_factory=dict)
+    at_risk: bool = False  # a party of the case has been at risk of reprisal
     approximate: set[str] = field(default_factory=set)  # labels of dates known to the month only
     rules: Rules = FALLBACK  # those of the procedure the case follows
 
@@ -343,6 +346,10 @@ def histories(
             case.lead = record.to
         elif isinstance(record, records.IssueAdded | records.IssueDecided | records.IssueConcluded):
             _apply_issue(case, record)
+        elif isinstance(record, records.PartyAdded) and record.reprisal_risk:
+            case.at_risk = True
+        elif isinstance(record, records.PartyChanged) and "reprisal_risk" in record.changes:
+            case.at_risk = case.at_risk or record.changes["reprisal_risk"].after is True
     return cases
 
 
@@ -562,6 +569,7 @@ def annual_report(
         "median_days_to_initial_assessment": median(assessed),
         "median_days_to_conclusion": median(to_conclusion),
         **_fact_counts(every, year),
+        "reprisal_risk_cases": sum(1 for c in received if c.at_risk),
         "guidelines_editions": _counts((c.guidelines_edition for c in received), EDITIONS),
         "leads": dict(sorted(leads.items())),
     }

@@ -267,10 +267,14 @@ def _run_at(found: Sequence[str], start: int) -> list[str]:
 @dataclass(frozen=True)
 class Filters:
     """What a list of cases is narrowed to; None leaves a filter out. `identities`: the reader
-    may see confidential submitters' names (their words are matched too)."""
+    may see confidential submitters' names (their words are matched too); `at_risk`: it may see
+    every party at risk of reprisal too, else (a member) only those of the cases `risk_lead`
+    leads: in the other cases with such a party, only the redacted text is matched."""
 
     query: Query | None = None
     identities: bool = True
+    at_risk: bool = True
+    risk_lead: str | None = None
     state: str | None = None
     lead: str | None = None  # a member id
     overdue_on: date | None = None  # an open deadline due before this day, not paused

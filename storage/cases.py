@@ -184,10 +184,7 @@ class SqlCaseRepository:
         db = self._db
         clauses, params = search.where(filters, db, sorted(self._procedure.terminal))
         if filters.searching:
-            assert filters.query is not None
-            condition, head_only, found = search.matching(
-                filters.query, identities=filters.identities, sqlite=db.sqlite
-            )
+            condition, head_only, found = search.matching_for(filters, sqlite=db.sqlite)
             clauses.append(condition)
             params.update(found)
         clause = f" WHERE {' AND '.join(clauses)}" if clauses else ""

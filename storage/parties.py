@@ -9,8 +9,10 @@ key (`states.parties.party_keys`) is stable; a party added later comes last. Eve
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,38 +30,83 @@ _CONTACT_COLUMNS = columns(PartyContactRow, "k.")
 _CHUNK = 500
 
 
+# A party's number within its role, in the case's order: its key is `{role}-{nth}`.
+_NTH = (
+    "(SELECT COUNT(*) FROM parties q WHERE q.case_id = p.case_id AND q.role = p.role "
+    "AND q.position <= p.position)"
+)
+_PROTECTED = (
+    f"SELECT p.id, c.reference, c.lead_member, p.role, p.name, p.org_number, p.reprisal_risk, {_NTH} "
+    "FROM parties p JOIN cases c ON c.id = p.case_id WHERE"
+)
+
+
 def protected_parties(db: Db) -> list[Protected]:
     """Every protected party of every case (identity withheld, or at risk of reprisal: the
-    partial indexes keep this short) and its contacts' details, removed ones included (their
-    names stay in the audit log)."""
+    partial indexes keep this short) and its contacts' details, removed ones included, and the
+    names, numbers and details they had before a change (all of them stay in the audit log)."""
     found: list[Protected] = []
-    by_id: dict[int, tuple[str, str | None, bool]] = {}
-    for party_id, reference, lead, role, name, org_number, risk in db.all(
-        "SELECT p.id, c.reference, c.lead_member, p.role, p.name, p.org_number, p.reprisal_risk "
-        "FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.confidential "
-        "UNION SELECT p.id, c.reference, c.lead_member, p.role, p.name, p.org_number, p.reprisal_risk "
-        "FROM parties p JOIN cases c ON c.id = p.case_id WHERE p.reprisal_risk "
-        "ORDER BY 2, 1"
+    by_id: dict[int, Protected] = {}
+    for party_id, reference, lead, role, name, org_number, risk, nth in db.all(
+        f"{_PROTECTED} p.confidential UNION {_PROTECTED} p.reprisal_risk ORDER BY 2, 1"
     ):
-        found.append(Protected(reference, name, org_number, kind=role, reprisal_risk=bool(risk), lead=lead))
-        by_id[party_id] = (reference, lead, bool(risk))
+        party = Protected(reference, name, org_number, kind=role, reprisal_risk=bool(risk), lead=lead)
+        found.append(party)
+        by_id[party_id] = replace(party, owner=f"{role}-{nth}")  # the party's key, for what follows
+    owners: dict[tuple[str, str, int], Protected] = {}  # (reference, party key, number) -> contact
     ids = list(by_id)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        for party_id, name, email, address in db.all(
-            f"SELECT party_id, name, email, address FROM party_contacts WHERE party_id IN ({marks}) "
-            "ORDER BY party_id, number",
+        for party_id, number, name, email, address in db.all(
+            "SELECT party_id, number, name, email, address FROM party_contacts "
+            f"WHERE party_id IN ({marks}) ORDER BY party_id, number",
             {f"i{n}": value for n, value in enumerate(chunk)},
         ):
-            reference, lead, risk = by_id[party_id]
-            for detail in (name, email, address):
-                if detail:
-                    found.append(
-                        Protected(
-                            reference, detail, kind="contact", owner=name, reprisal_risk=risk, lead=lead
-                        )
-                    )
+            party = by_id[party_id]
+            contact = replace(party, name=name, org_number=None, kind="contact", owner=name)
+            owners[(party.reference, party.owner or "", int(number))] = contact
+            found.extend(replace(contact, name=detail) for detail in (name, email, address) if detail)
+    found.extend(_earlier(db, {(p.reference, p.owner or ""): p for p in by_id.values()}, owners))
+    return found
+
+
+def _earlier(
+    db: Db, parties: dict[tuple[str, str], Protected], contacts: dict[tuple[str, str, int], Protected]
+) -> list[Protected]:
+    """What the protected parties (by reference and key) and their contacts were called before a
+    change (`party_changed`, `contact_changed`: the values changed from)."""
+    found: list[Protected] = []
+    refs = sorted({reference for reference, _ in parties})
+    for start in range(0, len(refs), _CHUNK):
+        chunk = refs[start : start + _CHUNK]
+        marks = ", ".join(f":r{n}" for n in range(len(chunk)))
+        for reference, kind, data in db.all(
+            f"SELECT case_ref, kind, data FROM audit_log WHERE case_ref IN ({marks}) "
+            "AND kind IN ('party_changed', 'contact_changed') ORDER BY seq",
+            {f"r{n}": ref for n, ref in enumerate(chunk)},
+        ):
+            body = json.loads(data)
+            changes = body.get("changes") if isinstance(body, dict) else None
+            if not isinstance(changes, dict):
+                continue
+            before: dict[str, str] = {
+                field: str(change["from"])
+                for field, change in changes.items()
+                if isinstance(change, dict) and isinstance(change.get("from"), str) and change["from"]
+            }
+            if kind == "party_changed" and (party := parties.get((reference, str(body.get("key"))))):
+                if "name" in before:
+                    found.append(replace(party, name=before["name"], owner=None))
+                if "org_number" in before:
+                    found.append(replace(party, org_number=before["org_number"], owner=None))
+            contact = contacts.get((reference, str(body.get("party")), body.get("number") or 0))
+            if kind == "contact_changed" and contact is not None:
+                found.extend(
+                    replace(contact, name=before[field])
+                    for field in ("name", "email", "address")
+                    if field in before
+                )
     return found
 
 

@@ -273,22 +273,48 @@ def _tsquery(query: Query) -> str:
     return " & ".join(parts)
 
 
-def matching(query: Query, *, identities: bool, sqlite: bool) -> tuple[str, str, dict[str, Any]]:
+def matching(
+    query: Query, *, identities: bool, sqlite: bool, tag: str = ""
+) -> tuple[str, str, dict[str, Any]]:
     """SQL on `cases c`: the condition that a case matches `query`, the expression that is 1
-    when its head alone matches, and their parameters."""
+    when its head alone matches, and their parameters (named with `tag`)."""
     if sqlite:
         sub = "c.id IN (SELECT rowid FROM case_search_fts WHERE case_search_fts MATCH :{})"
         return (
-            sub.format("q_all"),
-            f"CASE WHEN {sub.format('q_head')} THEN 1 ELSE 0 END",
-            {"q_all": _fts5(query, _MATCHED[identities]), "q_head": _fts5(query, _HEADS[identities])},
+            sub.format(f"q_all{tag}"),
+            f"CASE WHEN {sub.format(f'q_head{tag}')} THEN 1 ELSE 0 END",
+            {
+                f"q_all{tag}": _fts5(query, _MATCHED[identities]),
+                f"q_head{tag}": _fts5(query, _HEADS[identities]),
+            },
         )
     return (
         "c.id IN (SELECT case_id FROM case_search "
-        f"WHERE {vector(_MATCHED[identities])} @@ CAST(:q AS tsquery))",
+        f"WHERE {vector(_MATCHED[identities])} @@ CAST(:q{tag} AS tsquery))",
         "CASE WHEN (SELECT " + vector(_HEADS[identities], "s.") + " FROM case_search s "
-        "WHERE s.case_id = c.id) @@ CAST(:q AS tsquery) THEN 1 ELSE 0 END",
-        {"q": _tsquery(query)},
+        f"WHERE s.case_id = c.id) @@ CAST(:q{tag} AS tsquery) THEN 1 ELSE 0 END",
+        {f"q{tag}": _tsquery(query)},
+    )
+
+
+def matching_for(filters: Filters, *, sqlite: bool) -> tuple[str, str, dict[str, Any]]:
+    """`matching` for the reader `filters` describe: a member, who sees identities but not the
+    parties at risk of reprisal of the cases it does not lead, matches every column of the
+    other cases and only the redacted columns of those (ix_parties_reprisal_risk)."""
+    assert filters.query is not None
+    if not filters.identities or filters.at_risk:
+        return matching(filters.query, identities=filters.identities, sqlite=sqlite)
+    full, full_head, params = matching(filters.query, identities=True, sqlite=sqlite)
+    shown, shown_head, shown_params = matching(filters.query, identities=False, sqlite=sqlite, tag="_shown")
+    lead = "c.lead_member = :risk_lead" if filters.risk_lead is not None else "1 = 0"
+    seen = f"(NOT EXISTS (SELECT 1 FROM parties rp WHERE rp.case_id = c.id AND rp.reprisal_risk) OR {lead})"
+    params.update(shown_params)
+    if filters.risk_lead is not None:
+        params["risk_lead"] = filters.risk_lead
+    return (
+        f"(({full} AND {seen}) OR {shown})",
+        f"CASE WHEN {seen} THEN {full_head} ELSE {shown_head} END",
+        params,
     )
 
 

@@ -183,6 +183,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddNote",  # `note add`, the API and the case page's note form
         "ReadTimeline",  # the case's story: the API's query and the case page's filters
         "JournalFilter",  # `journal export --from --to --public`, the journal pages' filters
+        "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
+        "ChangeParty",
+        "AddContact",
+        "ChangeContact",
+        "RemoveContact",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -212,6 +217,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Note",
         "Timeline",
         "Journal",
+        "CaseParties",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from states import contacts as contact_rules
 from states import issues as issue_rules
 from states import limits
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
@@ -739,6 +740,94 @@ class AddNote(Command):
     replaces: NoteNumber | None = Field(
         default=None, description="The number of the earlier note this one corrects."
     )
+
+
+# ---- a case's parties and their contacts ------------------------------------------------------
+
+
+def _email(value: str, info: ValidationInfo) -> str:
+    """An e-mail address (`states.contacts.check_email`), or "" (none, or clearing one)."""
+    try:
+        contact_rules.check_email(value)
+    except InvalidInputError:
+        raise _refuse(
+            N_("{what} '{value}' is not an e-mail address (name@domain, no spaces)"),
+            what=_name(info),
+            value=_shown(value),
+        ) from None
+    return value.strip()
+
+
+Email = Annotated[
+    str,
+    Field(max_length=contact_rules.EMAIL_MAX, description='An e-mail address (name@domain); "" for none.'),
+    AfterValidator(_email),
+]
+PartyRoleName = Annotated[str, *_one_of(N_("party role"), ("submitter", "enterprise"))]
+ContactRoleName = Annotated[str, *_one_of(N_("contact role"), contact_rules.CONTACT_ROLES)]
+ChannelName = Annotated[str, *_one_of(N_("channel"), contact_rules.CHANNELS)]
+
+
+class AddParty(Command):
+    """`party add`, `POST /api/cases/{ref}/parties`: a party of an open case, last in its order."""
+
+    role: PartyRoleName
+    name: Name
+    type: OptionalName | None = Field(
+        default=None, description="A submitter's type (ngo, trade_union, ...); an enterprise's: free text."
+    )
+    org_number: OptionalName | None = None
+    withheld: bool = Field(
+        default=False, description="Withhold its identity from the other party, the public and auditors."
+    )
+    reprisal_risk: bool = Field(default=False, description="It is at risk of reprisal.")
+    measures: OptionalText | None = Field(default=None, description="The measures taken against reprisals.")
+    reason: OptionalText | None = None
+
+
+class ChangeParty(Command):
+    """`party edit`, `PATCH /api/cases/{ref}/parties/{party}`: left out, unchanged; "" clears a
+    type, organisation number or measures."""
+
+    name: Name | None = None
+    type: OptionalName | None = None
+    org_number: OptionalName | None = None
+    withheld: bool | None = None
+    reprisal_risk: bool | None = Field(default=None, description="Turning it off clears the measures.")
+    measures: OptionalText | None = None
+    reason: OptionalText | None = None
+
+
+class AddContact(Command):
+    """`party contact add`, `POST /api/cases/{ref}/parties/{party}/contacts`: a representative
+    or contact; reached by e-mail it needs an e-mail address, by post a postal address."""
+
+    name: Name
+    email: Email | None = None
+    address: OptionalText | None = Field(default=None, description="The postal address.")
+    language: LanguageName = "en"
+    channel: ChannelName = "email"
+    role: ContactRoleName = "contact"
+    reason: OptionalText | None = None
+
+
+class ChangeContact(Command):
+    """`party contact edit`, `PATCH /api/cases/{ref}/parties/{party}/contacts/{number}`: left
+    out, unchanged; "" clears an e-mail or postal address."""
+
+    name: Name | None = None
+    email: Email | None = None
+    address: OptionalText | None = None
+    language: LanguageName | None = None
+    channel: ChannelName | None = None
+    role: ContactRoleName | None = None
+    reason: OptionalText | None = None
+
+
+class RemoveContact(Command):
+    """`party contact remove`, `DELETE /api/cases/{ref}/parties/{party}/contacts/{number}`."""
+
+    reason: OptionalText | None = None
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year

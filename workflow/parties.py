@@ -407,16 +407,3 @@ def recipients(*, uow: UnitOfWork, reference: str, party: str) -> list[Recipient
         key = find_party(case.parties, party, reference=reference)
         contacts = tx.parties.contacts(reference).get(_position(case, key), [])
     return contact_rules.recipients(key, contacts)
-
-
-def recipient_view(recipient: Recipient) -> read_models.Recipient:
-    return read_models.Recipient(
-        party=recipient.party,
-        contact=recipient.contact,
-        name=recipient.name,
-        role=recipient.role.value,
-        language=recipient.language,  # type: ignore[arg-type]
-        channel=recipient.channel.value,
-        email=recipient.email,
-        address=recipient.address,
-    )

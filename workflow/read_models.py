@@ -85,11 +85,14 @@ class Party(ReadModel):
 
     role: PartyRole = Field(description="submitter or enterprise.")
     name: str = Field(
-        description="The party's name (a pseudonym for a reader who may not "
-        "see a confidential submitter's identity)."
+        description="The party's name (a pseudonym for a reader who may not see it: its identity "
+        "withheld, or at risk of reprisal; `GET /api/cases/{ref}/parties` has its contacts)."
     )
     type: str | None = Field(description="The submitter's type (NGO, trade union, ...).")
-    confidential: bool = Field(description="Whether the submitter asked that its identity stay confidential.")
+    confidential: bool = Field(
+        description="Whether the party's identity is withheld (confidential) from the other party, "
+        "the public and auditors."
+    )
 
 
 class Contact(ReadModel):
@@ -139,19 +142,6 @@ class CaseParties(ReadModel):
     reference: str = Field(description="The case reference.")
     closed: bool = Field(description="Whether the case is closed (its parties no longer change).")
     parties: list[CaseParty] = Field(description="The parties in the case's order.")
-
-
-class Recipient(ReadModel):
-    """Where a letter to a party goes: one of its contacts, in its language, by its channel."""
-
-    party: str = Field(description="The party's key.")
-    contact: int = Field(description="The contact's number.")
-    name: str = Field(description="The contact's name.")
-    role: Literal["representative", "contact"] = Field(description="representative or contact.")
-    language: Literal["en", "nb"] = Field(description="The language of the letter.")
-    channel: Literal["email", "post"] = Field(description="email or post.")
-    email: str | None = Field(description="The e-mail address.")
-    address: str | None = Field(description="The postal address.")
 
 
 class Pause(ReadModel):
@@ -848,6 +838,11 @@ class AnnualReport(ReadModel):
         description="Cases accepted in the year of which at least one issue is not accepted."
     )
     not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
+    reprisal_risk_cases: int = Field(
+        default=0,
+        description="Cases received in the year of which a party has been at risk of reprisal "
+        "(a count only, never a name).",
+    )
     concluded: int = Field(
         description="Cases that reached a concluded state (final statement, follow-up, closed) "
         "in the year, other than not accepted; a case under examination is open."

@@ -15,7 +15,7 @@ database, inside the caller's transaction, for a reader who may not see them:
 from __future__ import annotations
 
 from states.permissions import may_see_at_risk, may_see_identities
-from states.redaction import NOTHING, Redaction
+from states.redaction import NOTHING, Protected, Redaction
 from states.users import User
 from translations import translator
 from workflow.ports import Transaction, UnitOfWork
@@ -44,19 +44,27 @@ def protecting(tx: Transaction, language: str = "en") -> Redaction:
     return Redaction(tx.cases.protected_parties(), translator(language))
 
 
+def hidden_from(tx: Transaction, viewer: User) -> list[Protected]:
+    """What `viewer` may not see: nothing for handlers and admins; for a member, the parties at
+    risk of reprisal of the cases it does not lead (and their contacts); else every protected
+    party and its contacts."""
+    if may_see_at_risk(viewer.role):
+        return []
+    protected = tx.cases.protected_parties()
+    if may_see_identities(viewer.role):
+        return [
+            item
+            for item in protected
+            if item.reprisal_risk and (viewer.member_id is None or item.lead != viewer.member_id)
+        ]
+    return protected
+
+
 def for_viewer(tx: Transaction, viewer: User, language: str = "en") -> Redaction:
     """Nothing hidden for a role that sees every party; for a member, the parties at risk of
     reprisal of the cases it does not lead; else `protecting`."""
-    if may_see_at_risk(viewer.role):
-        return NOTHING
-    if may_see_identities(viewer.role):
-        narrowed = [
-            item
-            for item in tx.cases.protected_parties()
-            if item.reprisal_risk and (viewer.member_id is None or item.lead != viewer.member_id)
-        ]
-        return Redaction(narrowed, translator(language)) if narrowed else NOTHING
-    return protecting(tx, language)
+    hidden = hidden_from(tx, viewer)
+    return Redaction(hidden, translator(language)) if hidden else NOTHING
 
 
 def read_for_viewer(uow: UnitOfWork, viewer: User, language: str = "en") -> Redaction:

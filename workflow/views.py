@@ -19,7 +19,7 @@ from states.errors import Input
 from states.issues import Issue
 from states.lifecycle import State
 from states.messages import N_
-from states.permissions import Action, PermissionDeniedError, allows, may_see_identities
+from states.permissions import Action, PermissionDeniedError, allows, may_see_at_risk, may_see_identities
 from states.precision import shown
 from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
@@ -27,7 +27,7 @@ from states.users import User
 from workflow import cases, commands, inputs, queries, read_models, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
-from workflow.ports import Clock, UnitOfWork
+from workflow.ports import Clock, Transaction, UnitOfWork
 
 
 class ForbiddenError(PermissionDeniedError):
@@ -154,8 +154,9 @@ def find_cases(
     """The page of cases `find` asks for, as `viewer` may see them: searched, filtered, counted,
     ordered and paged in the database (storage/search.py), then only that page's cases read.
 
-    A reader who may not see identities finds nothing through a confidential submitter's name
-    or number, and sees pseudonyms in the hits. "My cases" (`mine`): a user linked to a member,
+    A reader who may not see identities finds nothing through a protected party's name or
+    number, and sees pseudonyms in the hits; a member likewise for the parties at risk of
+    reprisal of the cases it does not lead. "My cases" (`mine`): a user linked to a member,
     the cases that member leads (every active member without a conflict sits on a case's panel,
     so the panel would be nearly every case); any other user, the cases they made a step on.
     A stage the procedure does not have, or a lead no member is, is refused naming the filter.
@@ -171,7 +172,9 @@ def find_cases(
             inputs.one_of([m.id for m in members], find.lead, N_("member"), "lead")
         filters = search_rules.Filters(
             query=query,
-            identities=may_see_identities(viewer.role),
+            identities=_identities(tx, viewer, query),
+            at_risk=may_see_at_risk(viewer.role),
+            risk_lead=viewer.member_id,
             state=find.state,
             lead=find.lead,
             overdue_on=today if find.overdue else None,
@@ -196,6 +199,19 @@ def find_cases(
         per_page=find.per_page,
         items=[redacted(_hit(case, names, today), redaction, case.reference, _HIT_FIELDS) for case in found],
     )
+
+
+def _identities(tx: Transaction, viewer: User, query: search_rules.Query) -> bool:
+    """Whether the search matches the words only readers who may see identities match: not for
+    a reader who may not, nor for a member whose query begins a word of a party it may not see
+    (one at risk of reprisal in a case it does not lead), so no hit says where that name is."""
+    if not may_see_identities(viewer.role):
+        return False
+    if query.empty or may_see_at_risk(viewer.role):
+        return True
+    typed = {word for term in query.terms for choice in term.choices for word in choice}
+    hidden = {word for item in redactions.hidden_from(tx, viewer) for word in search_rules.terms(item.name)}
+    return not any(word.startswith(prefix) for prefix in typed for word in hidden)
 
 
 def lead_choices(*, uow: UnitOfWork) -> list[tuple[str, str]]:

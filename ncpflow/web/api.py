@@ -30,10 +30,14 @@ from states.users import CalendarFeed, FeedScope, User
 from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
+    AddContact,
     AddIssue,
     AddNote,
+    AddParty,
     AddUser,
     AdvanceCase,
+    ChangeContact,
+    ChangeParty,
     ConcludeIssue,
     DecideIssue,
     EditCase,
@@ -111,6 +115,7 @@ ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 Subscribes = Annotated[User, _may(Action.SUBSCRIBE_CALENDAR)]
 ReadsInternal = Annotated[User, _may(Action.READ_INTERNAL)]
 WritesNotes = Annotated[User, _may(Action.WRITE_NOTE)]
+ManagesParties = Annotated[User, _may(Action.MANAGE_PARTIES)]
 
 
 async def _application(request: Request) -> Application:
@@ -442,6 +447,115 @@ async def conclude_issue(
 ) -> read_models.CaseIssues:
     return await run_write(
         app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
+    )
+
+
+# ---- a case's parties and their contacts ------------------------------------------------------
+
+PartyName = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=300,
+        description="The party: its key (submitter-1, enterprise-2) or its name.",
+    ),
+]
+ContactNumber = Annotated[
+    int, Path(ge=1, le=1_000_000, description="The contact's number within its party (1, 2, ...).")
+]
+
+
+def _party_step(
+    app: Application, ref: str, user: User, use_case: str, **arguments: Any
+) -> Callable[[], read_models.CaseParties]:
+    """A bound write on the case's parties as the user, then the parties as the user may see
+    them (read after the commit)."""
+    call: Callable[..., object] = getattr(app.parties, use_case)
+
+    def work() -> read_models.CaseParties:
+        call(reference=ref, actor=user.name, **arguments)
+        return app.parties.list(reference=ref, viewer=user)
+
+    return work
+
+
+@router.get(
+    "/cases/{ref}/parties",
+    summary="The case's parties with their keys, flags and contacts, as the user may see them",
+    response_model=read_models.CaseParties,
+)
+def list_parties(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseParties:
+    return app.parties.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/parties",
+    status_code=201,
+    summary="Add a party to an open case (`party add`); answers the case's parties",
+    response_model=read_models.CaseParties,
+)
+async def add_party(
+    ref: Reference, body: AddParty, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "add_party", **body.arguments()))
+
+
+@router.patch(
+    "/cases/{ref}/parties/{party}",
+    summary="Change a party: name, type, org number, withheld, reprisal risk, measures (`party edit`)",
+    response_model=read_models.CaseParties,
+)
+async def change_party(
+    ref: Reference, party: PartyName, body: ChangeParty, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "change_party", party=party, **body.arguments()))
+
+
+@router.post(
+    "/cases/{ref}/parties/{party}/contacts",
+    status_code=201,
+    summary="Add a representative or contact to a party (`party contact add`)",
+    response_model=read_models.CaseParties,
+)
+async def add_contact(
+    ref: Reference, party: PartyName, body: AddContact, user: ManagesParties, app: App
+) -> read_models.CaseParties:
+    return await run_write(app, _party_step(app, ref, user, "add_contact", party=party, **body.arguments()))
+
+
+@router.patch(
+    "/cases/{ref}/parties/{party}/contacts/{number}",
+    summary="Change a contact of a party (`party contact edit`)",
+    response_model=read_models.CaseParties,
+)
+async def change_contact(
+    ref: Reference,
+    party: PartyName,
+    number: ContactNumber,
+    body: ChangeContact,
+    user: ManagesParties,
+    app: App,
+) -> read_models.CaseParties:
+    return await run_write(
+        app, _party_step(app, ref, user, "change_contact", party=party, number=number, **body.arguments())
+    )
+
+
+@router.delete(
+    "/cases/{ref}/parties/{party}/contacts/{number}",
+    summary="Remove a contact of a party (`party contact remove`); its number is not given again",
+    response_model=read_models.CaseParties,
+)
+async def remove_contact(
+    ref: Reference,
+    party: PartyName,
+    number: ContactNumber,
+    user: ManagesParties,
+    app: App,
+    reason: Annotated[str | None, Query(max_length=2000, description="Why (kept in the audit log).")] = None,
+) -> read_models.CaseParties:
+    return await run_write(
+        app, _party_step(app, ref, user, "remove_contact", party=party, number=number, reason=reason or None)
     )
 
 

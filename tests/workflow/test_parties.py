@@ -289,3 +289,40 @@ def test_reprisal_risk_narrows_the_circle_to_handlers_admins_and_the_case_s_lead
         assert services.parties.list(reference=ref, viewer=lead).parties[1].shown
     # Withheld alone: every member sees it.
     assert services.parties.list(reference=open_one(services), viewer=other).parties[1].shown
+
+
+def test_a_member_s_search_by_the_name_of_a_party_at_risk_finds_nothing(services: Services) -> None:
+    """Not the case of that party, not a case whose text mentions it: no hit says where the name
+    is; the hits show pseudonyms; a handler finds both cases."""
+    from workflow.commands import FindCases
+
+    ref = open_one(services, "Truet Gruve AS", title="Dam safety")
+    open_one(services, title="Mentions Truet Gruve AS")
+    services.parties.change_party(reference=ref, party="enterprise-1", actor="sek", reprisal_risk=True)
+    member = User(name="m", role="member", member_id="member-x")
+    for query in ("truet", "Truet Gru", "gruve"):
+        assert services.cases.find(viewer=member, find=FindCases(q=query)).total == 0, query
+    assert services.cases.find(viewer=HANDLER, find=FindCases(q="truet")).total == 2
+    hits = services.cases.find(viewer=member, find=FindCases(q="dam safety")).items
+    assert [h.reference for h in hits] == [ref] and "Truet" not in repr(hits)
+
+
+def test_a_protected_party_s_earlier_names_and_details_stay_hidden_after_a_change(services: Services) -> None:
+    """The audit log holds the names a withheld party and its contact had before: an auditor
+    reads none of them; the index no longer finds the case by the old name either."""
+    from workflow.commands import FindCases
+
+    ref = _protected_case(services)
+    parties = services.parties
+    parties.change_party(
+        reference=ref, party="submitter-1", actor="sek", name="Naturvern Norge", org_number="999"
+    )
+    parties.change_party(reference=ref, party="submitter-1", actor="sek", org_number="123 456")
+    parties.change_contact(
+        reference=ref, party="submitter-1", number=1, actor="sek", name="Kari Fjell", email="kari@fjell.no"
+    )
+    text = repr([(e.reason, e.data) for e in services.audit.page(viewer=AUDITOR, case_ref=ref).items])
+    secrets = ("Naturvernforbundet", "Naturvern Norge", "Kari Nordmann", "Kari Fjell")
+    for secret in (*secrets, "kari@naturvern.no", "kari@fjell.no", "999", "123 456"):
+        assert secret not in text, secret
+    assert services.cases.find(viewer=AUDITOR, find=FindCases(q="naturvernforbundet")).total == 0

@@ -286,6 +286,7 @@ def test_report_annual_matches_every_figure_worked_by_hand(built: tuple[Services
             "later_agreements": 0,
             "reviews_requested": 0,
             "reviews_concluded": 0,
+            "reprisal_risk_cases": 0,  # tests/workflow/test_parties.py counts them
             "guidelines_editions": {},
             "leads": dict(sorted(leads.items())),
         }

@@ -7,8 +7,6 @@ application; `common` holds what every page shares (the guard, rendering, refusa
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from fastapi import APIRouter
 
 from ncpflow.web.pages import (
@@ -21,6 +19,7 @@ from ncpflow.web.pages import (
     journal,
     members,
     newcase,
+    parties,
     reports,
     search,
     signin,
@@ -29,9 +28,21 @@ from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
 
 # Order matters where paths overlap: a fixed path (`/cases/new`) before a pattern (`/cases/{ref}`).
-AREAS: tuple[ModuleType, ...] = (assets, signin, newcase, cases, case_steps, audit, members, reports, admin)
-AREAS += (calendar, search)
-AREAS += (journal,)  # the journal (issue 14): `/journal`, and `/public/journal` without signing in
+AREAS = (
+    assets,
+    signin,
+    newcase,
+    parties,
+    cases,
+    case_steps,
+    audit,
+    members,
+    reports,
+    admin,
+    calendar,
+    search,
+    journal,
+)
 
 router = APIRouter(include_in_schema=False)
 for area in AREAS:

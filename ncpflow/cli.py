@@ -38,6 +38,7 @@ GROUPS = (
     ("users", "web", "users_app"),
     ("note", "notes", "note_app"),
     ("journal", "journal", "journal_app"),
+    ("doc", "documents", "doc_app"),
     ("party", "parties", "party_app"),
 )
 

@@ -106,6 +106,8 @@ FLAGS = {
     "name": "NAME",
     "since": "--from",
     "until": "--to",
+    "file": "FILE",
+    "exemption": "--exempt",
 }
 
 

@@ -10,9 +10,10 @@ rules allow; the size and the real type are checked while the content is read
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from states.errors import Input, InvalidInputError
 from states.limits import NAME_MAX, check_text, has_control
@@ -191,3 +192,12 @@ def size_text(size: int) -> str:
             amount = size / scale
             return f"{amount:.0f} {unit}" if amount == int(amount) else f"{amount:.1f} {unit}"
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def withheld_data(kind: str, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A `document_added` entry's data as a reader without the right to read NCP-internal
+    documents sees it: an `ncp` document's title and file name replaced by `HIDDEN_TITLE` (the
+    sha256 stays); None when nothing is hidden."""
+    if kind != "document_added" or data.get("access") != INTERNAL:
+        return None
+    return {**data, "title": HIDDEN_TITLE, "filename": HIDDEN_TITLE}

@@ -183,6 +183,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddNote",  # `note add`, the API and the case page's note form
         "ReadTimeline",  # the case's story: the API's query and the case page's filters
         "JournalFilter",  # `journal export --from --to --public`, the journal pages' filters
+        "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page
         "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
         "ChangeParty",
         "AddContact",
@@ -217,6 +218,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Note",
         "Timeline",
         "Journal",
+        "CaseDocuments",
+        "CaseDocument",
         "CaseParties",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
@@ -227,6 +230,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.exports": {"EXPORT_FIELDS"},
     "workflow.versions": {"check_file"},  # a definition file checked without a database
     "workflow.imports": {"read_file"},  # the import file, read before the application runs
+    # An upload read as it arrives into the spool the use case takes (size checked meanwhile);
+    # a document opened, streamed by the download.
+    "workflow.documents": {"Spooler", "Spooled", "OpenDocument"},
 }
 
 

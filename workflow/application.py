@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from workflow.audit import AuditReport
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
-    from workflow.documents import OpenDocument, Source
+    from workflow.documents import OpenDocument, Source, Spooled
     from workflow.feeds import NewFeed
     from workflow.imports import ImportResult
     from workflow.letter_context import LetterContext
@@ -1036,8 +1036,10 @@ class AuditUseCases(_Group):
         until: date | None = None,
         reveal: bool = False,
         actor: str | None = None,
+        documents: Path | None = None,
     ) -> Iterator[str]:
-        """The signed JSONL export (signed when a signing key is configured)."""
+        """The signed JSONL export (signed when a signing key is configured); with `documents`,
+        each document's content and a manifest written into that folder, bound by the signature."""
         from workflow import export_files
 
         return export_files.export_jsonl(
@@ -1049,6 +1051,7 @@ class AuditUseCases(_Group):
             until=until,
             reveal=reveal,
             actor=actor,
+            documents=documents,
         )
 
 
@@ -1306,7 +1309,7 @@ class DocumentUseCases(_Group):
         self,
         *,
         reference: str,
-        source: Source,
+        source: Source | Spooled,
         filename: str,
         title: str,
         direction: str,
@@ -1316,8 +1319,9 @@ class DocumentUseCases(_Group):
         exemption: str | None = None,
         replaces: int | None = None,
     ) -> Document:
-        """File `source` (byte chunks or a binary file) as a new document of the case, or as a
-        new version of document `replaces`; refused, writing nothing, when it breaks a rule."""
+        """File `source` (byte chunks, a binary file, or an upload read already) as a new
+        document of the case, or as a new version of document `replaces`; refused, writing
+        nothing, when it breaks a rule."""
         from workflow import documents
 
         app = self._app

@@ -26,7 +26,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -39,6 +39,9 @@ from workflow.config import ConfigError, Settings
 from workflow.files import beside_database, resolve
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
+
+if TYPE_CHECKING:
+    from workflow.documents import DocumentFinding, Recorded
 
 KEY_ENV = "NCPFLOW_AUDIT_KEY"
 SIGNING_KEY_ENV = "NCPFLOW_AUDIT_SIGNING_KEY"
@@ -302,10 +305,12 @@ class AuditReport:
     checkpoints: int
     findings: list[CheckpointFinding] = field(default_factory=list)
     unfinished: list[int] = field(default_factory=list)
+    documents: int = 0  # document versions whose content was hashed again
+    document_findings: list[DocumentFinding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.chain.ok and not self.findings
+        return self.chain.ok and not self.findings and not self.document_findings
 
     @property
     def first_bad_seq(self) -> int | None:
@@ -324,11 +329,15 @@ class AuditReport:
             "ok": self.ok,
             "chain_ok": self.chain.ok,
             "first_bad_seq": self.first_bad_seq,
-            "problem": self.chain.problem or (self.findings[0].problem if self.findings else None),
+            "problem": self.chain.problem
+            or (self.findings[0].problem if self.findings else None)
+            or (self.document_findings[0].message if self.document_findings else None),
             "checkpoints": self.checkpoints,
             "truncated": self.truncated,
             "checkpoint_problems": [f.as_dict() for f in self.findings],
             "unfinished_checkpoints": self.unfinished,
+            "documents": self.documents,
+            "document_problems": [f.as_dict() for f in self.document_findings],
         }
 
 
@@ -353,23 +362,35 @@ def _require_keys(keys: Keys, checkpoints: Iterable[Checkpoint]) -> None:
 
 
 def verify_all(*, uow: UnitOfWork, settings: Settings, public_keys: Sequence[Path] = ()) -> AuditReport:
-    """The chain, then every checkpoint in the table and in the checkpoint log."""
+    """The chain, every document's stored content against its row and its `document_added`
+    entry, then every checkpoint in the table and in the checkpoint log."""
     with uow.read() as tx:  # the snapshot first ...
         stored = tx.checkpoints.all()
         wanted = {c.seq for c in stored}
         hashes: dict[int, str] = {}
+        recorded: Recorded = {}
 
         def watch(entries: Iterable[AuditEntry]) -> Iterator[AuditEntry]:
             for entry in entries:
                 if entry.seq in wanted:
                     hashes[entry.seq] = entry.hash
+                if entry.kind == "document_added" and entry.case_ref is not None:
+                    data = dict(entry.data)
+                    key = (entry.case_ref, data.get("number"), data.get("version"))
+                    recorded[key] = (entry.seq, data)
                 yield entry
 
-        verdict = verify(watch(tx.audit.entries()) if wanted else tx.audit.entries())
+        verdict = verify(watch(tx.audit.entries()))
+        documents = 0
+        document_findings: list[DocumentFinding] = []
+        if recorded or tx.documents.count():
+            from workflow.documents import check_documents  # only where there are documents
+
+            documents, document_findings = check_documents(tx, recorded)
     # ... then the log: every row of the snapshot was logged before it committed.
     logged = read_checkpoint_log(checkpoint_path(settings))
     if not stored and not logged:
-        return AuditReport(verdict, 0)
+        return AuditReport(verdict, 0, documents=documents, document_findings=document_findings)
     head_seq = verdict.head_seq
     unknown = ({c.seq for c in logged} | wanted) - hashes.keys()
     if unknown:
@@ -391,4 +412,4 @@ def verify_all(*, uow: UnitOfWork, settings: Settings, public_keys: Sequence[Pat
     _require_keys(keys, [*stored, *logged])
     result = check(keys, stored=stored, logged=logged, hashes=hashes, head_seq=head_seq, chain_ok=verdict.ok)
     count = len({c.seq for c in stored} | {c.seq for c in logged})
-    return AuditReport(verdict, count, result.findings, result.unfinished)
+    return AuditReport(verdict, count, result.findings, result.unfinished, documents, document_findings)

@@ -38,6 +38,7 @@ from pydantic import (
 from states import contacts as contact_rules
 from states import issues as issue_rules
 from states import limits
+from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
@@ -519,6 +520,37 @@ class RecuseLead(Command):
 
     member: Word = Field(description="Member id of the lead who steps aside.")
     reason: Text
+
+
+DirectionName = Annotated[str, *_one_of(N_("direction"), DIRECTIONS)]
+DOCUMENT_MAX = 2**31 - 1
+DocumentNumber = Annotated[int, PlainValidator(_whole(1, DOCUMENT_MAX)), _range(1, DOCUMENT_MAX)]
+
+
+class AddDocument(Command):
+    """`doc add`, `POST /api/cases/{ref}/documents` (multipart: these fields and the file), the
+    case's documents page: a document of the case, or a new version of one. The access level
+    and the exemption are checked against `[documents]` by the use case, with the size and the
+    real type of the file."""
+
+    title: Name = Field(description="The document's title.")
+    direction: DirectionName = Field(description="in (received), out (sent) or internal.")
+    access: Word = Field(description="Who may see it: one of [documents] access (public, parties, ncp).")
+    party: OptionalName | None = Field(
+        default=None, description="The party it came from or went to: its key (submitter-1) or name."
+    )
+    exemption: OptionalName | None = Field(
+        default=None,
+        description='The exemption ground, one of [documents] exemptions ("offentleglova § 13").',
+    )
+    replaces: DocumentNumber | None = Field(
+        default=None, description="The number of the document this is a new version of."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        """Empty party and exemption (a form's blank choice) are none."""
+        given = super().arguments()
+        return {**given, "party": self.party or None, "exemption": self.exemption or None}
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year

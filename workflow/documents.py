@@ -111,28 +111,50 @@ def _pieces(source: Source) -> Iterator[bytes]:
         yield bytes(piece)
 
 
+class Spooler:
+    """Takes a content piece by piece (`write`), hashing and counting it, refusing it as soon as
+    it passes `max_size`; `done()` gives the `Spooled` content, `discard()` drops it."""
+
+    def __init__(self, *, filename: str, max_size: int) -> None:
+        self.filename, self.max_size = filename, max_size
+        self._file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115 - closed by Spooled
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._head = b""
+
+    def write(self, piece: bytes) -> None:
+        self._size += len(piece)
+        if self._size > self.max_size:
+            self.discard()
+            raise InvalidInputError(
+                TOO_LARGE, what=FILE, filename=self.filename, limit=size_text(self.max_size)
+            )
+        if len(self._head) < HEAD:
+            self._head += piece[: HEAD - len(self._head)]
+        self._digest.update(piece)
+        self._file.write(piece)
+
+    def done(self) -> Spooled:
+        if self._size == 0:
+            self.discard()
+            raise InvalidInputError(EMPTY, what=FILE, filename=self.filename)
+        return Spooled(self._file, self._size, self._digest.hexdigest(), self._head, self.filename)
+
+    def discard(self) -> None:
+        self._file.close()
+
+
 def spool(source: Source, *, filename: str, max_size: int) -> Spooled:
     """Read `source` once, refusing it (InvalidInputError) as soon as it passes `max_size` bytes
     or when it is empty; nothing is kept of a refused file."""
-    file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115 - Spooled closes it
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
+    spooler = Spooler(filename=filename, max_size=max_size)
     try:
         for piece in _pieces(source):
-            size += len(piece)
-            if size > max_size:
-                raise InvalidInputError(TOO_LARGE, what=FILE, filename=filename, limit=size_text(max_size))
-            if len(head) < HEAD:
-                head += piece[: HEAD - len(head)]
-            digest.update(piece)
-            file.write(piece)
-        if size == 0:
-            raise InvalidInputError(EMPTY, what=FILE, filename=filename)
+            spooler.write(piece)
     except BaseException:
-        file.close()
+        spooler.discard()
         raise
-    return Spooled(file, size, digest.hexdigest(), head, filename)
+    return spooler.done()
 
 
 # -- the real type against the name -----------------------------------------------------------------
@@ -227,6 +249,22 @@ def _where(
     return key, replaces, next_version(existing, replaces, reference=reference)
 
 
+def _content(source: Source | Spooled, filename: str, rules: DocumentRules) -> tuple[Spooled, str]:
+    """The content, read (unless read already) with its size checked, and its media type from
+    its real type checked against its name; a refused one is not kept."""
+    spooled = (
+        source if isinstance(source, Spooled) else spool(source, filename=filename, max_size=rules.max_size)
+    )
+    try:
+        if spooled.size > rules.max_size:
+            raise InvalidInputError(TOO_LARGE, what=FILE, filename=filename, limit=size_text(rules.max_size))
+        return spooled, media_type(filename, spooled.head)
+    except BaseException:
+        if spooled is not source:
+            spooled.close()
+        raise
+
+
 def _filing(
     rules: DocumentRules,
     *,
@@ -240,6 +278,24 @@ def _filing(
     check_text(actor, ACTOR, limit=NAME_MAX)
     return check_filing(
         rules, title=title, direction=direction, access=access, exemption=exemption, filename=filename
+    )
+
+
+def added(document: Document) -> records.DocumentAdded:
+    """The `document_added` record of a document version: the chain binds its metadata and
+    its content's sha256."""
+    return records.DocumentAdded(
+        number=document.number,
+        version=document.version,
+        title=document.title,
+        direction=document.direction,
+        party=document.party,
+        access=document.access,
+        exemption=document.exemption,
+        filename=document.filename,
+        media_type=document.media_type,
+        size=document.size,
+        sha256=document.sha256,
     )
 
 
@@ -275,17 +331,8 @@ def file_document(
         actor=actor,
     )
     key, number, version = _where(tx, reference, party, replaces)
-    spooled = (
-        source
-        if isinstance(source, Spooled)
-        else spool(source, filename=filing.filename, max_size=rules.max_size)
-    )
+    spooled, kind = _content(source, filing.filename, rules)
     try:
-        if spooled.size > rules.max_size:
-            raise InvalidInputError(
-                TOO_LARGE, what=FILE, filename=filing.filename, limit=size_text(rules.max_size)
-            )
-        kind = media_type(filing.filename, spooled.head)
         state = tx.cases.get(reference).state
         if not tx.documents.has_content(spooled.sha256):
             tx.documents.add_content(sha256=spooled.sha256, size=spooled.size, chunks=spooled.chunks(), at=at)
@@ -313,19 +360,7 @@ def file_document(
             from_state=state,
             to_state=state,
             reason=None,
-            record=records.DocumentAdded(
-                number=number,
-                version=version,
-                title=document.title,
-                direction=document.direction,
-                party=key,
-                access=document.access,
-                exemption=document.exemption,
-                filename=document.filename,
-                media_type=kind,
-                size=document.size,
-                sha256=document.sha256,
-            ),
+            record=added(document),
         )
     finally:
         if spooled is not source:
@@ -339,7 +374,7 @@ def add_document(
     clock: Clock,
     rules: DocumentRules,
     reference: str,
-    source: Source,
+    source: Source | Spooled,
     filename: str,
     title: str,
     direction: str,
@@ -351,7 +386,8 @@ def add_document(
 ) -> Document:
     """`doc add`: file a document in one write transaction with its audit entry. The metadata,
     the case, the party and the document replaced are checked first, then the content is read
-    (size and type checked) before the writer's turn is taken."""
+    (size and type checked) before the writer's turn is taken. `source` may be read already (a
+    `Spooled` upload: the caller closes it)."""
     filing = _filing(
         rules,
         title=title,
@@ -363,8 +399,8 @@ def add_document(
     )
     with uow.read() as tx:
         _where(tx, reference, party, replaces)
-    with spool(source, filename=filing.filename, max_size=rules.max_size) as spooled:
-        media_type(filing.filename, spooled.head)
+    spooled, _kind = _content(source, filing.filename, rules)  # refused before the writer's turn
+    try:
         with uow.write() as tx:
             document = file_document(
                 tx,
@@ -381,6 +417,9 @@ def add_document(
                 replaces=replaces,
                 rules=rules,
             )
+    finally:
+        if spooled is not source:  # an upload read already: its reader closes it
+            spooled.close()
     log.info(
         "document_added",
         case=reference,
@@ -511,20 +550,26 @@ def open_document(
 
 
 def _stream(uow: UnitOfWork, document: Document) -> Iterator[bytes]:
+    return content_chunks(uow, document.sha256, document.size, altered(document))
+
+
+def content_chunks(uow: UnitOfWork, sha256: str, size: int, problem: str) -> Iterator[bytes]:
+    """A stored content's chunks, each read in a short read of its own; StorageError(`problem`)
+    after the last one when they do not hash to `sha256` or add up to `size`."""
     digest = hashlib.sha256()
-    size = 0
+    total = 0
     seq = 0
     while True:
         with uow.read() as tx:
-            chunk = tx.documents.chunk(document.sha256, seq)
+            chunk = tx.documents.chunk(sha256, seq)
         if chunk is None:
             break
         digest.update(chunk)
-        size += len(chunk)
+        total += len(chunk)
         seq += 1
         yield chunk
-    if size != document.size or digest.hexdigest() != document.sha256:
-        raise StorageError(altered(document))
+    if total != size or digest.hexdigest() != sha256:
+        raise StorageError(problem)
 
 
 def altered(document: Document) -> str:
@@ -533,3 +578,99 @@ def altered(document: Document) -> str:
         f"document {document.number} version {document.version} of case {document.reference} "
         f"(sha256 {document.sha256}): its stored content has changed"
     )
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentFinding:
+    """A document whose stored content, row or audit entry do not agree."""
+
+    reference: str
+    number: int
+    version: int
+    sha256: str
+    problem: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"document {self.number} version {self.version} of case {self.reference} "
+            f"(sha256 {self.sha256}): {self.problem}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "case": self.reference,
+            "number": self.number,
+            "version": self.version,
+            "sha256": self.sha256,
+            "problem": self.problem,
+            "message": self.message,
+        }
+
+
+Recorded = dict[tuple[str, object, object], tuple[int, dict[str, object]]]
+"""The `document_added` entries of a log: (case, number, version) -> (seq, data)."""
+
+
+def _rehash(tx: Transaction, sha256: str) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    seq = 0
+    while (chunk := tx.documents.chunk(sha256, seq)) is not None:
+        digest.update(chunk)
+        size += len(chunk)
+        seq += 1
+    return digest.hexdigest(), size
+
+
+def check_documents(tx: Transaction, recorded: Recorded) -> tuple[int, list[DocumentFinding]]:
+    """Every stored content hashed again (chunk by chunk) and compared with its sha256 and size;
+    every document row compared with its `document_added` entry in `recorded` (read from the
+    chain as it was verified), and every entry with its row. Returns how many document versions
+    were checked, and what does not agree."""
+    findings: list[DocumentFinding] = []
+    documents = list(tx.documents.every())
+    changed: dict[str, str] = {}
+    for content in tx.documents.contents():
+        found, size = _rehash(tx, content.sha256)
+        if found != content.sha256 or size != content.size:
+            changed[content.sha256] = (
+                f"its stored content has changed: it hashes to {found} ({size} bytes, {content.size} filed)"
+            )
+    unmatched = dict(recorded)
+    for document in documents:
+        key: tuple[str, object, object] = (document.reference, document.number, document.version)
+        problems: list[str] = []
+        if document.sha256 in changed:
+            problems.append(changed[document.sha256])
+        elif tx.documents.content(document.sha256) is None:
+            problems.append("its content is missing")
+        entry = unmatched.pop(key, None)
+        if entry is None:
+            problems.append("it has no document_added entry in the audit log")
+        else:
+            seq, data = entry
+            row = added(document).to_data()
+            differing = sorted(k for k in set(row) | set(data) if row.get(k) != data.get(k))
+            if differing:
+                problems.append(
+                    f"its row does not match its document_added entry (seq {seq}): {', '.join(differing)}"
+                )
+        findings += [
+            DocumentFinding(document.reference, document.number, document.version, document.sha256, problem)
+            for problem in problems
+        ]
+    for (reference, number, version), (seq, data) in sorted(unmatched.items(), key=lambda i: i[1][0]):
+        findings.append(
+            DocumentFinding(
+                reference,
+                number if isinstance(number, int) else 0,
+                version if isinstance(version, int) else 0,
+                str(data.get("sha256", "")),
+                f"its document_added entry (seq {seq}) has no document in the database",
+            )
+        )
+    return len(documents), findings

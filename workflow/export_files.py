@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from states.chain import GENESIS, AuditEntry, entry_hash, format_instant
 from states.errors import InvalidInputError
@@ -43,12 +43,16 @@ from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
 from workflow.exports import ALLOWED, EXPORT_FIELDS, export_rows
 from workflow.ports import Clock, UnitOfWork
 
+if TYPE_CHECKING:
+    from workflow.document_exports import DocumentWriter, Entries
+
 FORMAT = "ncpflow-audit-export"
 VERSION = 1
 LABEL = "ncpflow-audit-export/1"
 REDACTION_REASON = (
     "a protected identity (a confidential submitter's name or organisation "
-    "number) was replaced by the case's pseudonym; the entry's hash is that of "
+    "number) was replaced by the case's pseudonym, or an NCP-internal document's "
+    "title and file name by a placeholder; the entry's hash is that of "
     "the stored content"
 )
 
@@ -66,9 +70,16 @@ def export_filter(case_ref: str | None, since: date | None, until: date | None) 
 
 
 def signed_lines(
-    rows: Iterable[dict[str, Any]], *, signer: Signer | None, filter: dict[str, str | None], created: str
+    rows: Iterable[dict[str, Any]],
+    *,
+    signer: Signer | None,
+    filter: dict[str, str | None],
+    created: str,
+    documents: DocumentWriter | None = None,
 ) -> Iterator[str]:
-    """The lines of an export file: header, entries, signature (entries only when unsigned)."""
+    """The lines of an export file: header, entries, signature (entries only when unsigned).
+    With `documents`, each document's content is written beside the file as its entry passes,
+    and the manifest's hash goes into the signed summary (`documents`)."""
     digest = hashlib.sha256()
     if signer is not None:
         header = _line(
@@ -94,7 +105,10 @@ def signed_lines(
         last = row
         if row.get("redacted") is True:
             redacted.append(row["seq"])
+        if documents is not None:
+            documents.take(row)
         yield text
+    written = documents.finish() if documents is not None else None
     if signer is None:
         return
     signed = {
@@ -108,6 +122,8 @@ def signed_lines(
         "redacted": {"seqs": redacted, "reason": REDACTION_REASON},
         "digest": "sha256:" + digest.hexdigest(),
     }
+    if written is not None:
+        signed["documents"] = written
     yield _line(
         {
             "signature": {
@@ -130,9 +146,17 @@ def export_jsonl(
     until: date | None = None,
     reveal: bool = False,
     actor: str | None = None,
+    documents: Path | None = None,
 ) -> Iterator[str]:
-    """`audit export --format jsonl`, signed when a signing key is configured. Refusals
-    (unknown case, --reveal without --actor) are raised before the first line."""
+    """`audit export --format jsonl`, signed when a signing key is configured; with `documents`,
+    the content of each document it holds written into that folder with a manifest
+    (workflow/document_exports.py). Refusals (unknown case, --reveal without --actor, a folder
+    that is not empty) are raised before the first line."""
+    writer = None
+    if documents is not None:
+        from workflow.document_exports import DocumentWriter
+
+        writer = DocumentWriter(uow, documents, reveal=reveal)
     rows = export_rows(
         uow=uow, clock=clock, case_ref=case_ref, since=since, until=until, reveal=reveal, actor=actor
     )
@@ -143,6 +167,7 @@ def export_jsonl(
         signer=signer,
         filter=export_filter(case_ref, since, until),
         created=format_instant(clock.now()),
+        documents=writer,
     )
 
 
@@ -176,6 +201,7 @@ class FileVerdict:
     head_hash: str | None = None
     filter: dict[str, Any] | None = None
     trusted_keys: list[str] = field(default_factory=list)
+    documents: int | None = None  # document files hashed again (with --documents)
 
     @property
     def ok(self) -> bool:
@@ -197,6 +223,7 @@ class FileVerdict:
             "head_hash": self.head_hash,
             "filter": self.filter,
             "trusted_keys": self.trusted_keys,
+            "documents": self.documents,
         }
 
 
@@ -250,6 +277,7 @@ class _Walk:
         self.previous: AuditEntry | None = None
         self.first_seq: int | None = None
         self.redacted_seqs: list[int] = []
+        self.documents: Entries = {}  # the document_added entries: (case, number, version)
 
     def add(self, row: dict[str, Any], number: int) -> None:
         entry, is_redacted = _entry(row, number)
@@ -286,6 +314,14 @@ class _Walk:
                 problem = f"entry {entry.seq} was altered (its hash does not match its content)"
         if problem:
             raise _Broken(problem, entry.seq)
+        if entry.kind == "document_added" and isinstance(entry.case_ref, str):
+            document, version = entry.data.get("number"), entry.data.get("version")
+            if type(document) is int and type(version) is int:
+                self.documents[(entry.case_ref, document, version)] = (
+                    entry.seq,
+                    entry.data.get("sha256"),
+                    entry.data.get("size"),
+                )
         self.previous = entry
 
     @property
@@ -335,8 +371,9 @@ class _Reader:
         self.seen = True
 
 
-def verify_file(path: Path, trusted: TrustedKeys | None = None) -> FileVerdict:
-    """Re-verify an exported JSONL file without the database, against the trusted keys."""
+def verify_file(path: Path, trusted: TrustedKeys | None = None, documents: Path | None = None) -> FileVerdict:
+    """Re-verify an exported JSONL file without the database, against the trusted keys; with
+    `documents`, the folder `audit export --documents` wrote beside it too."""
     trusted = trusted if trusted is not None else TrustedKeys()
     reader = _Reader()
     signature: dict[str, Any] | None = None
@@ -357,7 +394,34 @@ def verify_file(path: Path, trusted: TrustedKeys | None = None) -> FileVerdict:
             return _verdict(FileStatus.BROKEN, reader.walk, broken.problem, broken.seq, trusted)
         except OSError as exc:
             raise InvalidInputError(f"--file {path}: cannot be read: {exc.strerror}") from None
-    return _judge(reader.walk, reader.header, signature, reader.digest.hexdigest(), trusted)
+    verdict = _judge(reader.walk, reader.header, signature, reader.digest.hexdigest(), trusted)
+    if documents is None or verdict.status is FileStatus.BROKEN:
+        return verdict
+    return _with_documents(verdict, reader.walk, signature, documents)
+
+
+def _with_documents(
+    verdict: FileVerdict, walk: _Walk, signature: dict[str, Any] | None, folder: Path
+) -> FileVerdict:
+    """The verdict with the documents' folder checked against the export: broken, naming the
+    document, when a file, the manifest or an entry disagree."""
+    from dataclasses import replace
+
+    from workflow.document_exports import check_folder
+
+    signed = None
+    if signature is not None:
+        signed = signature["signed"].get("documents")
+        if not isinstance(signed, dict):
+            return replace(
+                verdict,
+                status=FileStatus.BROKEN,
+                problem="the export was signed without documents (made without --documents)",
+            )
+    checked = check_folder(folder, walk.documents, signed)
+    if checked.problem is not None:
+        return replace(verdict, status=FileStatus.BROKEN, problem=checked.problem, documents=checked.checked)
+    return replace(verdict, documents=checked.checked)
 
 
 def _signature_of(value: dict[str, Any], number: int) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Confidential submitters: their names and organisation numbers sit inside hashed fields
 (`actor`, `reason`, `data`) of their case's entries. An export for an auditor replaces each with
 the case's stable pseudonym and marks the entry `"redacted": true`, keeping its `prev_hash` and
-`hash` verbatim.
+`hash` verbatim. So are the title and file name of an NCP-internal (`ncp`) document's
+`document_added` entry: replaced by `[internal document]`, its sha256 kept.
 Its hash can no longer be recomputed from the file, so the export file is signed as a whole,
 redactions included (`workflow.export_files`, which also verifies a file offline); the database
 (`audit verify`) or a `--reveal` export verifies such entries in full.
@@ -20,6 +21,7 @@ from typing import Any
 from states import audit_wording, records
 from states.case import require_actor
 from states.chain import HASHED_FIELDS, AuditEntry
+from states.documents import withheld_data
 from states.errors import InvalidInputError
 from states.permissions import Action
 from workflow import inputs, users
@@ -40,9 +42,11 @@ class Redactor:
 
     def entry(self, entry: AuditEntry) -> dict[str, Any]:
         row = entry.as_dict()
+        data = withheld_data(entry.kind, row["data"]) or row["data"]
         redacted = {
             **row,
-            **{key: self._redaction.value(row[key], entry.case_ref) for key in ("actor", "reason", "data")},
+            **{key: self._redaction.value(row[key], entry.case_ref) for key in ("actor", "reason")},
+            "data": self._redaction.value(data, entry.case_ref),
         }
         if redacted != row:
             redacted["redacted"] = True

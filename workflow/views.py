@@ -290,9 +290,21 @@ def audit_page(
             case_ref=case_ref, kind=kind, limit=limit, offset=offset, before=before, newest_first=newest_first
         )
         redaction = redactions.for_viewer(tx, viewer, language)
+    if not allows(viewer.role, Action.READ_INTERNAL):
+        entries = [_withheld(e) for e in entries]
     return read_models.AuditPage(
         limit=limit, offset=offset, items=[entry_view(e, redaction) for e in entries]
     )
+
+
+def _withheld(entry: AuditEntry) -> AuditEntry:
+    """An `ncp` document's title and file name hidden (states.documents.withheld_data)."""
+    from dataclasses import replace
+
+    from states.documents import withheld_data
+
+    hidden = withheld_data(entry.kind, entry.data)
+    return entry if hidden is None else replace(entry, data=hidden, data_json=None)
 
 
 def members_page(

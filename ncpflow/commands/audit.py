@@ -57,21 +57,35 @@ def audit_verify(
         typer.Option("--file", help="Verify an exported JSONL file offline, without the database."),
     ] = None,
     public_keys: PublicKeys = None,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            "--documents",
+            help="With --file: the folder `audit export --documents` wrote; every file is hashed "
+            "again and checked against the manifest and the export's document_added entries.",
+        ),
+    ] = None,
 ) -> None:
-    """Recompute the hash chain and check every signed checkpoint; exit 6 naming the first bad
-    entry, a bad checkpoint or a truncation. With --file: exit 0 for an intact export signed by
+    """Recompute the hash chain, hash every stored document again, and check every signed
+    checkpoint; exit 6 naming the first bad entry, a changed document, a bad checkpoint or a
+    truncation. With --file: exit 0 for an intact export signed by
     a trusted key, 1 for an unsigned one or one signed by another key, 6 for a broken one."""
     context = context_of(ctx)
     if file is not None:
-        _verify_file(context, file, public_keys or [], as_json)
+        _verify_file(context, file, public_keys or [], as_json, documents)
         return
+    if documents is not None:
+        from states.errors import InvalidInputError
+
+        raise InvalidInputError("--documents goes with --file (an export's documents, checked offline)")
     report = context.app().audit.verify(public_keys=public_keys or [])
     if as_json:
         emit_json(report.as_dict())
     elif report.ok:
+        hashed = f", {report.documents} documents hashed again" if report.documents else ""
         out.print(
             f"audit log intact: {report.chain.entries} entries checked, "
-            f"{report.checkpoints} checkpoints, head {report.chain.head_seq} "
+            f"{report.checkpoints} checkpoints{hashed}, head {report.chain.head_seq} "
             f"{report.chain.head_hash}"
         )
     else:
@@ -79,7 +93,12 @@ def audit_verify(
             output.err.print(f"audit log BROKEN at seq {report.chain.first_bad_seq}: {report.chain.problem}")
         for finding in report.findings:
             output.err.print(finding.problem)
-        output.err.print(f"{report.chain.entries} entries checked; first bad seq {report.first_bad_seq}")
+        for problem in report.document_findings:
+            output.err.print(escape(f"document BROKEN: {problem.message}"), soft_wrap=True)
+        output.err.print(
+            f"{report.chain.entries} entries checked; first bad seq {report.first_bad_seq}"
+            + (f"; {len(report.document_findings)} document problems" if report.document_findings else "")
+        )
     if report.unfinished and not as_json:
         seqs = ", ".join(str(s) for s in report.unfinished)
         output.err.print(
@@ -91,19 +110,22 @@ def audit_verify(
         raise typer.Exit(6)
 
 
-def _verify_file(context: Context, file: Path, public_keys: list[Path], as_json: bool) -> None:
+def _verify_file(
+    context: Context, file: Path, public_keys: list[Path], as_json: bool, documents: Path | None
+) -> None:
     from workflow import audit, export_files
     from workflow.export_files import FileStatus
 
     trusted = audit.trusted_keys(context.settings(), public_keys)
-    verdict = export_files.verify_file(file, trusted)
+    verdict = export_files.verify_file(file, trusted, documents)
     if as_json:
         emit_json(verdict.as_dict())
     elif verdict.status is FileStatus.INTACT:
         out.print(
             f"{file}: export intact ({verdict.mode}): {verdict.entries} entries, "
             f"{verdict.redacted} redacted, {verdict.gaps} gaps; head seq "
-            f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}",
+            f"{verdict.head_seq}; signed {verdict.signed_at} by key {verdict.signed_by}"
+            + (f"; {verdict.documents} document files hashed again" if verdict.documents is not None else ""),
             soft_wrap=True,
         )
     elif verdict.status is FileStatus.BROKEN:
@@ -212,20 +234,34 @@ def audit_export(
         bool, typer.Option("--reveal", help="Admins: show confidential submitters' names (audited).")
     ] = False,
     actor: Annotated[str | None, typer.Option("--actor")] = None,
+    documents: Annotated[
+        Path | None,
+        typer.Option(
+            "--documents",
+            help="JSONL only: write the content of each document the export holds into this new or "
+            "empty folder, with a manifest of their SHA-256 that the export's signature covers "
+            "(without --reveal, NCP-internal documents are withheld).",
+        ),
+    ] = None,
 ) -> None:
-    """Export the audit log with its hashes; confidential submitters appear as pseudonyms."""
+    """Export the audit log with its hashes; confidential submitters appear as pseudonyms and
+    NCP-internal documents' titles as a placeholder."""
     from workflow import audit, exports
 
     app = context_of(ctx).app()
     when = {"since": day(since, "--from"), "until": day(until, "--to")}
     if fmt is LogFormat.csv:
+        if documents is not None:
+            from states.errors import InvalidInputError
+
+            raise InvalidInputError("--documents goes with --format jsonl (the signed export)")
         rows = app.audit.export_rows(case_ref=case, reveal=reveal, actor=actor, **when)
         first = list(_first(rows))  # errors (unknown case, --reveal without --actor) first
         with to_file(output_file):
             output.emit_csv(_chain(first, rows), [*exports.EXPORT_FIELDS, "redacted"])
         return
     # JSONL: signed as a whole when a signing key is configured (workflow/export_files.py).
-    lines = app.audit.export(case_ref=case, reveal=reveal, actor=actor, **when)
+    lines = app.audit.export(case_ref=case, reveal=reveal, actor=actor, documents=documents, **when)
     with to_file(output_file):
         _write_utf8(lines)
     if app.audit.signer() is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -31,6 +31,7 @@ from workflow import read_models
 from workflow.application import Application
 from workflow.commands import (
     AddContact,
+    AddDocument,
     AddIssue,
     AddNote,
     AddParty,
@@ -52,6 +53,7 @@ from workflow.commands import (
     RecordFact,
     RecuseLead,
     ResumeCase,
+    validate,
 )
 from workflow.users import NewUser
 
@@ -115,6 +117,7 @@ ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 Subscribes = Annotated[User, _may(Action.SUBSCRIBE_CALENDAR)]
 ReadsInternal = Annotated[User, _may(Action.READ_INTERNAL)]
 WritesNotes = Annotated[User, _may(Action.WRITE_NOTE)]
+AddsDocuments = Annotated[User, _may(Action.ADD_DOCUMENT)]
 ManagesParties = Annotated[User, _may(Action.MANAGE_PARTIES)]
 
 
@@ -448,6 +451,102 @@ async def conclude_issue(
     return await run_write(
         app, _issue_step(app, ref, user, "conclude_issue", number=number, **body.arguments())
     )
+
+
+DocumentNumber = Annotated[
+    int, Path(ge=1, le=2**31 - 1, description="The document's number within the case (1, 2, ...).")
+]
+_DOCUMENT_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file", "title", "direction", "access"],
+                "properties": {
+                    "file": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "The file; its name is kept.",
+                    },
+                    **AddDocument.model_json_schema()["properties"],
+                },
+            }
+        }
+    },
+}
+
+
+@router.get(
+    "/cases/{ref}/documents",
+    summary="The case's documents with their versions (`doc list`)",
+    response_model=read_models.CaseDocuments,
+)
+def list_documents(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseDocuments:
+    return app.documents.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/documents",
+    status_code=201,
+    summary="File a document on the case, or a new version of one (`doc add`); multipart: the "
+    "file and the fields; refused (422, nothing written) when too large, its content is not what "
+    "its name says, or the party, access level or exemption is unknown",
+    response_model=read_models.CaseDocument,
+    openapi_extra={"requestBody": _DOCUMENT_BODY},
+)
+async def add_document(
+    ref: Reference, request: Request, user: AddsDocuments, app: App
+) -> read_models.CaseDocument:
+    from ncpflow.web.uploads import read_upload
+
+    upload = await read_upload(request, max_size=app.documents.rules.max_size)
+    try:
+        if upload.file is None:
+            raise InvalidInputError(N_("{what} is required and must not be blank"), what=Input("", "file"))
+        fields = {key: value or None for key, value in upload.fields.items()}
+        command = validate(AddDocument, fields, lambda field: field)
+        file = upload.file
+
+        def work() -> read_models.CaseDocument:
+            document = app.documents.add(
+                reference=ref, source=file, filename=upload.filename, actor=user.name, **command.arguments()
+            )
+            return app.documents.get(reference=ref, number=document.number, viewer=user)
+
+        return await run_in_threadpool(work)  # a large file's chunks: not on the event loop
+    finally:
+        upload.close()
+
+
+@router.get(
+    "/cases/{ref}/documents/{number}",
+    summary="One document of the case: its latest version's metadata and every version",
+    response_model=read_models.CaseDocument,
+)
+def get_document(
+    ref: Reference, number: DocumentNumber, user: ReadsCases, app: App
+) -> read_models.CaseDocument:
+    return app.documents.get(reference=ref, number=number, viewer=user)
+
+
+@router.get(
+    "/cases/{ref}/documents/{number}/content",
+    summary="A document's content (default: the latest version), streamed as an attachment; "
+    "403 for an NCP-internal document to a reader who may not read those (auditors)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+)
+def document_content(
+    ref: Reference,
+    number: DocumentNumber,
+    user: ReadsCases,
+    app: App,
+    version: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Which version.")] = None,
+) -> StreamingResponse:
+    from ncpflow.web.downloads import document_response
+
+    return document_response(app.documents.open(reference=ref, number=number, version=version, viewer=user))
 
 
 # ---- a case's parties and their contacts ------------------------------------------------------

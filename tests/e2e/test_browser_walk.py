@@ -113,6 +113,19 @@ def _seed(services: Any) -> dict[str, str]:
     for number, decision in [(1, "accepted"), (2, "not_accepted")]:
         cases.decide_issue(reference=rich, number=number, decision=decision, actor="setup", at=ago[60])
     cases.record(reference=rich, fact="assessment_published", on=ago[55], actor="setup")
+    for replaces, access in ((None, "parties"), (1, "parties"), (None, "ncp")):
+        services.documents.add(
+            reference=rich,
+            source=[b"%PDF-1.4\n"],
+            filename=f"{LONG}.pdf",
+            title=f"Response of the enterprise {LONG}",
+            direction="in",
+            party="enterprise-1",
+            access=access,
+            exemption="offentleglova § 13",
+            actor="setup",
+            replaces=replaces,
+        )
     cases.extend(
         reference=rich, deadline="good_offices", actor="setup", reason="Translation awaited", days=30
     )

@@ -157,7 +157,7 @@ def _cases(app: Application) -> dict[str, str]:
     app.notes.add(reference=secret, text="Ola Nordmann ringte mandag", actor="hanna", replaces=1)
     for n, (title, direction, party, access, exemption) in enumerate(
         [
-            ("Klage fra Ola Nordmann", "in", "submitter-1", "parties", "offentleglova § 13"),
+            ("Klage på arbeidsforholdene", "in", "enterprise-1", "parties", "offentleglova § 13"),
             ("Svar til Havbruk Nord AS", "out", "enterprise-1", "public", None),
             ("Strateginotat", "in", "enterprise-1", "ncp", None),
         ]
@@ -184,6 +184,25 @@ def _cases(app: Application) -> dict[str, str]:
         reference=review, trigger="conclude", outcome="agreement", actor="hanna", reason="Partene ble enige"
     )
     cases.conclude_issue(reference=review, number=1, outcome="agreement", actor="hanna")
+    # Documents (issue 14): received, a second version, sent, and an NCP-internal one.
+    for replaces, direction, access, exemption in (
+        (None, "in", "parties", None),
+        (1, "in", "parties", "offentleglova § 13"),
+        (None, "out", "public", None),
+        (None, "internal", "ncp", "offentleglova § 14"),
+    ):
+        app.documents.add(
+            reference=review,
+            source=[b"%PDF-1.4\n% brev\n"],
+            filename="brev.pdf",
+            title="Brev fra selskapet",
+            direction=direction,
+            party="enterprise-1" if direction != "internal" else None,
+            access=access,
+            exemption=exemption,
+            actor="hanna",
+            replaces=replaces,
+        )
     cases.record(
         reference=review,
         fact="review_requested",

@@ -426,6 +426,43 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         revoke_feed(uow=app.uow, clock=clock, name="anna", actor="admin")
     finally:
         app.close()
+    # Parties and their contacts (issue 14): a party added, changed; a contact added, changed, removed.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        from workflow import parties
+
+        key = parties.add_party(
+            uow=app.uow, clock=clock, reference=ref, actor="sek", role="submitter", name="Fjord Fishers"
+        )
+        parties.change_party(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            party=key,
+            actor="sek",
+            withheld=True,
+            reprisal_risk=True,
+            measures="Letters by hand only",
+        )
+        parties.add_contact(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            party=key,
+            actor="sek",
+            name="Per Fisker",
+            email="per@fjord.example",
+            language="nb",
+        )
+        parties.change_contact(
+            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", address="Kaia 3"
+        )
+        parties.remove_contact(
+            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", reason="moved"
+        )
+    finally:
+        app.close()
     # A case's documents (issue 14): one filed, then a new version of it.
     clock.advance(hours=1)
     app = _services(url, clock, changed, channel)
@@ -466,43 +503,6 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             actor="sek",
             at=date(2025, 3, 10),
             replaces=1,
-        )
-    finally:
-        app.close()
-    # Parties and their contacts (issue 14): a party added, changed; a contact added, changed, removed.
-    clock.advance(hours=1)
-    app = _services(url, clock, changed, channel)
-    try:
-        from workflow import parties
-
-        key = parties.add_party(
-            uow=app.uow, clock=clock, reference=ref, actor="sek", role="submitter", name="Fjord Fishers"
-        )
-        parties.change_party(
-            uow=app.uow,
-            clock=clock,
-            reference=ref,
-            party=key,
-            actor="sek",
-            withheld=True,
-            reprisal_risk=True,
-            measures="Letters by hand only",
-        )
-        parties.add_contact(
-            uow=app.uow,
-            clock=clock,
-            reference=ref,
-            party=key,
-            actor="sek",
-            name="Per Fisker",
-            email="per@fjord.example",
-            language="nb",
-        )
-        parties.change_contact(
-            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", address="Kaia 3"
-        )
-        parties.remove_contact(
-            uow=app.uow, clock=clock, reference=ref, party=key, number=1, actor="sek", reason="moved"
         )
     finally:
         app.close()

@@ -1,13 +1,13 @@
-"""Join the notes with the case file's other tables, built in parallel (issue 14).
+"""Join the notes with the documents and parties, built in parallel (issue 14).
 
 Revision ID: 0025_merge_notes
-Revises: 0021_documents, 0022_parties, 0024_notes
+Revises: 0022_merge_documents_parties, 0024_notes
 """
 
 from __future__ import annotations
 
 revision = "0025_merge_notes"
-down_revision = ("0021_documents", "0022_parties", "0024_notes")
+down_revision = ("0022_merge_documents_parties", "0024_notes")
 branch_labels = None
 depends_on = None
 

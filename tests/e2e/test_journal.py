@@ -125,3 +125,14 @@ def test_a_bad_period_is_refused_on_the_page_in_its_language_keeping_what_was_ty
     assert "Til 2025-01-01 er før Fra 2025-02-01" in answer.text
     assert 'value="2025-02-01"' in answer.text and 'value="2025-01-01"' in answer.text
     assert site.client.get("/journal.csv?from=nonsense").status_code == 422
+
+
+def test_a_documents_entry_in_the_story_links_a_download_that_answers(site: Site) -> None:
+    """The case page's story links each document version to the download of the documents page."""
+    ref = _withheld_case(site.services)
+    page = site.client.get(f"/cases/{ref}?kind=document&lang=en").text
+    link = f"/cases/{ref}/documents/1/content?version=1"
+    assert f'href="{link}"' in page
+    download = site.client.get(link)
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-1.4")
+    assert "attachment" in download.headers["content-disposition"]

@@ -76,6 +76,7 @@ KIND_NAMES: dict[str, str] = {
     "letter_drafted": N_("letter drafted"),
     "letter_edited": N_("letter edited"),
     "letter_sent": N_("letter sent"),
+    "note_added": N_("note added"),
     "document_added": N_("document added"),
     "party_added": N_("party added"),
     "party_changed": N_("party changed"),

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
+    from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
     from storage.search import Redactions, SqlSearchIndex
@@ -129,6 +130,12 @@ class SqlTransaction:
         from storage.correspondence import SqlCorrespondenceStore
 
         return SqlCorrespondenceStore(self.db)
+
+    @cached_property
+    def notes(self) -> SqlNoteStore:
+        from storage.notes import SqlNoteStore
+
+        return SqlNoteStore(self.db)
 
 
 class SqlUnitOfWork:

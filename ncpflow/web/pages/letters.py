@@ -123,7 +123,7 @@ def show_letters(
 ) -> Response:
     """The letters page; after a refused form, with the message and the form as the user left it."""
     app = application_of(request)
-    case = app.cases.get(reference=ref)
+    case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=language(request))
     lang, tr, helpers = _words(request)
     listed = app.letters.list(reference=ref, viewer=user, language=lang)
     may_send = allows(user.role, Action.SEND_LETTER)
@@ -367,7 +367,7 @@ def show_correspondence(
     status: int = 200,
 ) -> Response:
     app = application_of(request)
-    case = app.cases.get(reference=ref)
+    case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=language(request))
     lang, tr, helpers = _words(request)
     log = app.correspondence.list(reference=ref, viewer=user, language=lang)
     documents = app.documents.list(reference=ref, viewer=user).documents

@@ -104,6 +104,8 @@ FLAGS = {
     "fact": "FACT",
     "number": "N",
     "name": "NAME",
+    "since": "--from",
+    "until": "--to",
     "file": "FILE",
     "exemption": "--exempt",
 }

@@ -71,6 +71,7 @@ KIND_NAMES: dict[str, str] = {
     "member_conflict_removed": N_("member's conflict removed"),
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
+    "note_added": N_("note added"),
     "document_added": N_("document added"),
     "party_added": N_("party added"),
     "party_changed": N_("party changed"),

@@ -127,6 +127,19 @@ class CaseIssueRow(NamedTuple):
     created_at: Any
 
 
+class CaseNoteRow(NamedTuple):
+    """A row of `case_notes`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    text: Any
+    author: Any
+    written_at: Any
+    recorded_at: Any
+    replaces: Any
+
+
 class CaseSearchRow(NamedTuple):
     """A row of `case_search`."""
 

@@ -17,6 +17,7 @@ from ncpflow.web.pages import (
     case_steps,
     cases,
     documents,
+    journal,
     members,
     newcase,
     parties,
@@ -42,6 +43,7 @@ AREAS = (
     admin,
     calendar,
     search,
+    journal,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -1349,11 +1349,15 @@ class DocumentUseCases(_Group):
             replaces=replaces,
         )
 
-    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseDocuments:
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseDocuments:
         """The case's documents with their versions, as `viewer` may see them (no viewer: all)."""
         from workflow import documents
 
-        return documents.list_documents(uow=self._app.uow, reference=reference, viewer=viewer)
+        return documents.list_documents(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
 
     def get(self, *, reference: str, number: int, viewer: User | None = None) -> read_models.CaseDocument:
         """One document of the case with its versions."""

@@ -13,10 +13,12 @@ import html
 import io
 import json
 import re
+import shutil
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -29,7 +31,7 @@ from ncpflow.commands.reports import _csv
 from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
 from states.signatures import Signer, TrustedKeys
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _fresh_postgres
 from tests.e2e.page_walk import Sample, fill
 from tests.helpers import sign_in
 from workflow import (
@@ -478,9 +480,19 @@ def _imported(services: Services, n: Iterator[int]) -> list[str]:
     return [ref for ref in refs if ref is not None]
 
 
-@pytest.fixture
-def world(database_url: str, clock: FixedClock) -> Iterator[World]:
-    settings = _settings(database_url)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[World]:
+    """One world for the module on each backend (the walks only read), on tests/conftest.py's day."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("confidential") / "ncpflow.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = _fresh_postgres(request.getfixturevalue("postgres_admin_url"))
+    clock = FixedClock(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+    settings = _settings(url)
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
     for name, role in [("hanna", "handler"), ("revisor", "auditor"), ("root", "admin")]:

@@ -146,7 +146,7 @@ def _case_file(services: Services, hidden: str, risky: str) -> None:
         direction="in",
         party="enterprise-1",
         channel="email",
-        subject=f"Nordic Metals asks about {WITHHELD[0]} and {WITHHELD[1]}",
+        subject=f"Nordic Metals asks about {WITHHELD[0].upper()} and {WITHHELD[1].lower()}",
         actor="sek",
     )
 

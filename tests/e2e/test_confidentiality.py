@@ -594,13 +594,13 @@ def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
         try:
             concrete = fill(template, samples)
         except KeyError as error:
-            missing.append(str(error))
+            missing.append(str(error.args[0]))
             continue
         if not concrete:
             empty.append(template)
         paths += [(template, path) for path in concrete]
-    assert not missing, f"routes the walk has no sample for: {missing}"
-    assert not empty, f"routes no sample of the walk's world fills: {empty}"
+    assert not missing, "routes the walk has no sample for: " + "; ".join(missing)
+    assert not empty, "routes no sample of the walk's world fills: " + ", ".join(empty)
     return paths
 
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
@@ -225,6 +227,24 @@ def test_the_walk_reaches_every_route_of_the_case_file(seen: dict[str | None, di
         "/journal.json",
         "/public/journal.csv",
     } <= set(handler)
+
+
+def test_a_route_the_walk_cannot_fill_fails_the_walk_naming_it(world: tuple[walk.World, str]) -> None:
+    """A GET route added later whose path parameter has no sample, or that no sample of the world
+    fills (a case without letters), fails the walk, naming the route: none escapes it."""
+    made, _risky = world
+    app = FastAPI()
+    app.get("/cases/{ref}/gizmos/{gizmo}")(lambda ref, gizmo: {})
+    app.get("/cases/{ref}/letters/{number}/odt")(lambda ref, number: {})
+    with TestClient(app) as client:
+        bare = replace(made, client=client, queries=[])
+        with pytest.raises(AssertionError, match=r"/cases/\{ref\}/gizmos/\{gizmo\}: give \['gizmo'\]"):
+            walk._get_paths(bare, "token")
+        public = replace(bare, samples={"gizmo": ["1"], "ref": [made.other]})  # a case without letters
+        with pytest.raises(
+            AssertionError, match=r"no sample of the walk's world fills: .*letters/\{number\}/odt"
+        ):
+            walk._get_paths(public, "token")
 
 
 def test_an_auditor_sees_pseudonyms_and_nothing_internal(

@@ -103,6 +103,16 @@ def _parties(app: Application, ref: str, user: User, lang: str) -> list[tuple[st
     return [(p.key, f"{p.name} ({term(p.role)})") for p in listed.parties]
 
 
+def _page(
+    request: Request, template: str, user: User, error: str | None, status: int, **context: Any
+) -> Response:
+    """A page of the case's file; after a refused form, its message (`error`) and `status`."""
+    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
+    response = render(request, template, user, "dashboard", **context, **extra)
+    response.status_code = status
+    return response
+
+
 # ---- the letters page ----------------------------------------------------------------------------
 
 
@@ -136,14 +146,13 @@ def show_letters(
                     for r in app.parties.recipients(reference=ref, party=letter.party)
                     if r.channel.value == "email" and r.email
                 ]
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    response = render(
+    return _page(
         request,
         "letters.html",
         user,
-        "dashboard",
+        error,
+        status,
         **helpers,
-        **extra,
         case=case,
         letters=listed.letters,
         offered=[(kind, i18n.upper_first(label(kind, tr))) for kind in listed.offered],
@@ -160,8 +169,6 @@ def show_letters(
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},
     )
-    response.status_code = status
-    return response
 
 
 def _number(value: str) -> int:
@@ -371,14 +378,13 @@ def show_correspondence(
     lang, tr, helpers = _words(request)
     log = app.correspondence.list(reference=ref, viewer=user, language=lang)
     documents = app.documents.list(reference=ref, viewer=user).documents
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    response = render(
+    return _page(
         request,
         "correspondence.html",
         user,
-        "dashboard",
+        error,
+        status,
         **helpers,
-        **extra,
         case=case,
         entries=log.entries,
         parties=_parties(app, ref, user, lang),
@@ -391,8 +397,6 @@ def show_correspondence(
         may_log=allows(user.role, Action.LOG_CORRESPONDENCE),
         kept=kept or {},
     )
-    response.status_code = status
-    return response
 
 
 @router.post("/cases/{ref}/correspondence")

@@ -36,6 +36,8 @@ GROUPS = (
     ("report", "reports", "report_app"),
     ("procedure", "procedures", "procedure_app"),
     ("users", "web", "users_app"),
+    ("note", "notes", "note_app"),
+    ("journal", "journal", "journal_app"),
     ("doc", "documents", "doc_app"),
     ("party", "parties", "party_app"),
     ("correspondence", "correspondence", "correspondence_app"),

@@ -105,6 +105,8 @@ FLAGS = {
     "fact": "FACT",
     "number": "N",
     "name": "NAME",
+    "since": "--from",
+    "until": "--to",
     "file": "FILE",
     "exemption": "--exempt",
 }

@@ -36,6 +36,8 @@ WORD_MAX = 100
 """An identifier: a trigger, a member id, a user name."""
 SEARCH_MAX = 200
 """The words of a search (states/search.py), as typed."""
+NOTE_MAX = 20_000
+"""An internal note on a case (states/notes.py): the notes of a meeting, some pages long."""
 
 EXTENSION_DAYS_MAX = 3660
 """One extension: at most ten years' worth of days ..."""

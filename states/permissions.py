@@ -16,8 +16,10 @@ admins manage the members' leave and conflicts set in the browser and run the sy
 config.toml (`MANAGE_MEMBERS`); members and auditors only read them. Handlers manage the parties
 of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is seen as stored only
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
-`states.parties.may_see`); other members see its pseudonym, like auditors. A role the table does
-not know may do nothing.
+`states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
+admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
+Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
+nothing.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Action(StrEnum):
     SUBSCRIBE_CALENDAR = N_("subscribe to the deadline calendar")
     ADD_DOCUMENT = N_("add documents to cases")
     READ_INTERNAL = N_("read NCP-internal documents and notes")
+    WRITE_NOTE = N_("write internal notes on cases")
     SEND_LETTER = N_("write and send letters to the parties")
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
@@ -106,11 +109,14 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     | {
         Action.EXPORT_AUDIT,
         Action.MANAGE_MEMBERS,
+        Action.ADD_DOCUMENT,
+        Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
-        Action.ADD_DOCUMENT,
     },
-    Role.MEMBER: _EVERYONE | _READ_ALL | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR},
+    Role.MEMBER: _EVERYONE
+    | _READ_ALL
+    | {Action.ADVANCE_LED_CASE, Action.CHANGE_LEAD_AS_CHAIR, Action.WRITE_NOTE},
     Role.AUDITOR: _EVERYONE
     | _READ_ALL - {Action.SEE_IDENTITIES, Action.READ_INTERNAL}
     | {Action.EXPORT_AUDIT},

@@ -1094,6 +1094,25 @@ class IssueConcluded(_Record):
     )
 
 
+# -- a case's internal notes (issue 14) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteAdded(_Record):
+    """An internal note written down on the case (states/notes.py): its number, the sha256 of
+    its text (UTF-8) and its length in characters, never the text itself (auditors read the
+    log; they may not read notes); `replaces`, the earlier note it corrects. The envelope's `at`
+    is when the note was written, `recorded_at` when it was put into ncpflow."""
+
+    KIND: ClassVar[str] = "note_added"
+
+    number: int
+    sha256: str
+    length: int
+    recorded_at: datetime
+    replaces: int | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
 # -- a case's documents (issue 14) ---------------------------------------------------------------
 
 
@@ -1313,6 +1332,7 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | NoteAdded
     | DocumentAdded
     | PartyAdded
     | PartyChanged

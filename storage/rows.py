@@ -168,6 +168,19 @@ class LetterRow(NamedTuple):
     sent_by: Any
 
 
+class CaseNoteRow(NamedTuple):
+    """A row of `case_notes`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    text: Any
+    author: Any
+    written_at: Any
+    recorded_at: Any
+    replaces: Any
+
+
 class CaseSearchRow(NamedTuple):
     """A row of `case_search`."""
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
+    from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
     from storage.search import Redactions, SqlSearchIndex
@@ -123,6 +124,12 @@ class SqlTransaction:
         from storage.feeds import SqlFeedStore
 
         return SqlFeedStore(self.db)
+
+    @cached_property
+    def notes(self) -> SqlNoteStore:
+        from storage.notes import SqlNoteStore
+
+        return SqlNoteStore(self.db)
 
     @cached_property
     def correspondence(self) -> SqlCorrespondenceStore:

@@ -436,6 +436,23 @@ class CaseIssueRow(SQLModel, table=True):
     created_at: datetime
 
 
+class CaseNoteRow(SQLModel, table=True):
+    """An internal note on a case (migration 0024_notes; states/notes.py): never changed or
+    removed (the migration's triggers refuse it); a correction is a new row that `replaces`."""
+
+    __tablename__ = "case_notes"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_notes_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case, in the order written down
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str = Field(sa_column=Column(Text, nullable=False))
+    written_at: datetime  # when the note was written (it may be before it was recorded)
+    recorded_at: datetime
+    replaces: int | None = None  # the number of the earlier note it corrects
+
+
 class CaseSearchRow(SQLModel, table=True):
     """A case's search terms (migration 0016_case_search; storage/search.py): each column a
     sorted, space-separated set of folded words (states/search.py). SQLite indexes them in the

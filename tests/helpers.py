@@ -1,5 +1,6 @@
-"""Helpers the tests share: one way to open a case through the use case, to find a free port,
-to wait for a condition, and to sign in through the pages' form."""
+"""Helpers the tests share: one way to open a case through the use case, to file a small
+document on it, to find a free port, to wait for a condition, and to sign in through the pages'
+form."""
 
 from __future__ import annotations
 
@@ -51,6 +52,21 @@ def open_one(
         notices=Notices(services.settings, services.render),
     )
     return case.reference
+
+
+def file_pdf(services: Services, reference: str, n: int, title: str, **fields: object) -> None:
+    """File a small PDF (its content told apart by `n`) on the case as document `title`, by
+    `sek`: received (`direction="in"`) and for the parties unless `fields` say otherwise
+    (`direction`, `access`, `party`, `exemption`)."""
+    values: dict[str, object] = {"direction": "in", "access": "parties", **fields}
+    services.documents.add(
+        reference=reference,
+        source=[b"%PDF-1.4\n% a document " + str(n).encode() + b"\n"],
+        filename=f"document-{n}.pdf",
+        title=title,
+        actor="sek",
+        **values,  # type: ignore[arg-type]
+    )
 
 
 def free_port() -> int:

@@ -180,6 +180,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Refused",  # validate's refusal, worded by the page
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
+        "AddNote",  # `note add`, the API and the case page's note form
+        "ReadTimeline",  # the case's story: the API's query and the case page's filters
+        "JournalFilter",  # `journal export --from --to --public`, the journal pages' filters
         "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page
         "AddParty",  # a case's parties and contacts (party ..., the API, the parties page)
         "ChangeParty",
@@ -215,6 +218,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CalendarView",
         "CalendarFeed",
         "CaseHits",
+        "CaseNotes",
+        "Note",
+        "Timeline",
+        "Journal",
         "CaseDocuments",
         "CaseDocument",
         "CaseParties",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from states.documents import Document, DocumentRules
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
+    from states.notes import Note
     from states.permissions import Action
     from states.procedure import Procedure
     from states.signatures import Signer
@@ -124,6 +125,14 @@ class Application:
     @cached_property
     def cases(self) -> CaseUseCases:
         return CaseUseCases(self)
+
+    @cached_property
+    def notes(self) -> NoteUseCases:
+        return NoteUseCases(self)
+
+    @cached_property
+    def journal(self) -> JournalUseCases:
+        return JournalUseCases(self)
 
     @cached_property
     def members(self) -> MemberUseCases:
@@ -583,6 +592,31 @@ class CaseUseCases(_Group):
 
         return queries.case_issues(uow=self._app.uow, reference=reference)
 
+    def timeline(
+        self,
+        *,
+        reference: str,
+        viewer: User | None = None,
+        kinds: Sequence[str] = (),
+        language: str = "en",
+        page: int = 1,
+        per_page: int = 50,
+    ) -> read_models.Timeline:
+        """The case's story, newest first: its steps, notes, documents, letters and
+        correspondence (`kinds`: only these; none: all), a page at a time, as `viewer` may see
+        it (None: everything, as the operator at the command line), worded in `language`."""
+        from workflow import timeline
+
+        return timeline.case_timeline(
+            uow=self._app.uow,
+            reference=reference,
+            viewer=viewer,
+            kinds=kinds,
+            language=language,
+            page=page,
+            per_page=per_page,
+        )
+
     def get(self, *, reference: str) -> Case:
         from workflow import queries
 
@@ -698,6 +732,65 @@ class CaseUseCases(_Group):
         from workflow import queries
 
         return queries.triggers_view(case, self._app.policy, language=language)
+
+
+class NoteUseCases(_Group):
+    """A case's internal notes: written down and listed (never shown to parties, the public or
+    auditors; the audit log holds their hashes)."""
+
+    def add(
+        self,
+        *,
+        reference: str,
+        text: str,
+        actor: str,
+        at: When = None,
+        replaces: int | None = None,
+    ) -> Note:
+        """A new note on the case (`at`: when it was written, default now); `replaces`: the
+        earlier note it corrects."""
+        from workflow import notes
+
+        return notes.add_note(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            text=text,
+            actor=actor,
+            at=at,
+            replaces=replaces,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, actor: str | None = None
+    ) -> read_models.CaseNotes:
+        """The case's notes for `viewer` (or the user `actor` names; neither: the operator at
+        the command line), refused unless they may read internal material."""
+        from workflow import notes
+
+        return notes.list_notes(uow=self._app.uow, reference=reference, viewer=viewer, actor=actor)
+
+
+class JournalUseCases(_Group):
+    """The journal of documents received and sent (offentlig journal), and its public variant."""
+
+    def entries(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        public: bool = False,
+        viewer: User | None = None,
+        language: str = "en",
+    ) -> read_models.Journal:
+        """The entries filed from `since` to `until` (NCP-local days, both included), oldest
+        first; `public`: no exempt or internal title and no protected name, whoever asks; else as
+        `viewer` may see them (None: the operator at the command line, who sees all)."""
+        from workflow import journal
+
+        return journal.journal_entries(
+            uow=self._app.uow, since=since, until=until, public=public, viewer=viewer, language=language
+        )
 
 
 class MemberUseCases(_Group):
@@ -1256,11 +1349,15 @@ class DocumentUseCases(_Group):
             replaces=replaces,
         )
 
-    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseDocuments:
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseDocuments:
         """The case's documents with their versions, as `viewer` may see them (no viewer: all)."""
         from workflow import documents
 
-        return documents.list_documents(uow=self._app.uow, reference=reference, viewer=viewer)
+        return documents.list_documents(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
 
     def get(self, *, reference: str, number: int, viewer: User | None = None) -> read_models.CaseDocument:
         """One document of the case with its versions."""

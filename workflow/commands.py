@@ -45,6 +45,7 @@ from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
 from states.lifecycle import Outcome, Trigger
 from states.messages import ENGLISH, N_, Translator
+from states.notes import NOTES_MAX
 from states.users import FeedScope, Role
 from translations import LANGUAGES
 from workflow import inputs
@@ -587,6 +588,16 @@ class ReportPeriod(Command):
         return until
 
 
+class JournalFilter(ReportPeriod):
+    """`journal export --from --to [--public]`, the journal pages' `?from=&to=&public=1`: the
+    first and the last day (NCP-local; either left out: from the first, to the last entry), and
+    whether the public variant is asked for."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    public: bool = Field(default=False, description="The public variant: no exempt title, no protected name.")
+
+
 class MigrateCase(Command):
     """`case migrate`, `POST /api/cases/{ref}/migrate`: move the case to another procedure version."""
 
@@ -747,6 +758,22 @@ class ConcludeIssue(Command):
     outcome: IssueOutcomeName
     at: When | None = None
     reason: OptionalText | None = None
+
+
+NoteText = Annotated[str, Field(min_length=1, max_length=limits.NOTE_MAX), AfterValidator(_not_blank)]
+"""An internal note: not blank, at most 20,000 characters, no NUL."""
+NoteNumber = Annotated[int, PlainValidator(_whole(1, NOTES_MAX)), _range(1, NOTES_MAX)]
+
+
+class AddNote(Command):
+    """`note add`, `POST /api/cases/{ref}/notes`, the case page's note form: an internal note
+    (never shown to parties, the public or auditors)."""
+
+    text: NoteText = Field(description="The note (NCP-internal): at most 20,000 characters.")
+    at: When | None = Field(default=None, description="When it was written; left out: now.")
+    replaces: NoteNumber | None = Field(
+        default=None, description="The number of the earlier note this one corrects."
+    )
 
 
 # ---- a case's parties and their contacts ------------------------------------------------------
@@ -943,6 +970,23 @@ class FindCases(Command):
     )
     page: PageNumber = Field(default=1, description="Which page: 1 is the first.")
     per_page: PerPage = Field(default=50, description="Cases on a page.")
+
+
+class ReadTimeline(Command):
+    """`GET /api/cases/{ref}/timeline`, the case page's timeline (`?kind=note&page=2`): which
+    kinds of entry (none: all; the use case checks each), which page, how many on a page."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kind: Annotated[list[Word], Field(max_length=20)] = Field(
+        default_factory=list,
+        description="Only these kinds of entry (repeat): step, note, document, letter, correspondence.",
+    )
+    page: PageNumber = Field(default=1, description="Which page: 1 is the newest.")
+    per_page: PerPage = Field(default=50, description="Entries on a page.")
+
+    def arguments(self) -> dict[str, Any]:
+        return {"kinds": list(self.kind), "page": self.page, "per_page": self.per_page}
 
 
 # ---- building a command, and wording a refusal ---------------------------------------------------

@@ -482,7 +482,7 @@ def document_views(
 
 
 def _read(
-    uow: UnitOfWork, reference: str, viewer: User | None
+    uow: UnitOfWork, reference: str, viewer: User | None, language: str
 ) -> tuple[list[Document], dict[str, str], Redaction]:
     from states.redaction import NOTHING
     from workflow import redaction as redactions
@@ -491,7 +491,7 @@ def _read(
         case = tx.cases.get(reference)
         documents = tx.documents.of_case(reference)
         names = {key: party.name for key, party in party_keys(case.parties)}
-        redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer)
+        redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer, language)
     return documents, names, redaction
 
 
@@ -499,12 +499,13 @@ _IDENTIFIERS = frozenset({"documents", "versions"})
 
 
 def list_documents(
-    *, uow: UnitOfWork, reference: str, viewer: User | None = None
+    *, uow: UnitOfWork, reference: str, viewer: User | None = None, language: str = "en"
 ) -> read_models.CaseDocuments:
-    """`doc list`: the case's documents as `viewer` may see them (no viewer: all of it)."""
+    """`doc list`: the case's documents as `viewer` may see them (no viewer: all of it), the
+    pseudonyms in `language`."""
     from workflow.views import redacted
 
-    documents, names, redaction = _read(uow, reference, viewer)
+    documents, names, redaction = _read(uow, reference, viewer, language)
     found = read_models.CaseDocuments(
         reference=reference,
         documents=document_views(documents, names, internal=may_read_internal(viewer)),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.contacts import Contact
     from states.documents import Document
     from states.issues import Issue
+    from states.notes import Note
     from states.records import AuditRecord
     from states.search import Filters
 
@@ -251,6 +252,13 @@ class IssueStore(Protocol):
     def save(self, reference: str, issue: Issue) -> None: ...
 
 
+class NoteStore(Protocol):
+    """A case's internal notes: appended, never changed (storage/notes.py)."""
+
+    def of_case(self, reference: str) -> list[Note]: ...
+    def add(self, reference: str, note: Note) -> None: ...
+
+
 class StoredContentLike(Protocol):
     @property
     def sha256(self) -> str: ...
@@ -307,6 +315,8 @@ class Transaction(Protocol):
     def issues(self) -> IssueStore: ...
     @property
     def feeds(self) -> FeedStore: ...
+    @property
+    def notes(self) -> NoteStore: ...
     @property
     def search(self) -> SearchIndex: ...
     @property

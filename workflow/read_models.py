@@ -549,6 +549,86 @@ class AuditPage(ReadModel):
     items: list[AuditEntry] = Field(description="The entries of this page.")
 
 
+# ---- a case's internal notes and its timeline ---------------------------------------------------
+
+
+class Note(ReadModel):
+    """An internal note on a case, as a reader who may read NCP-internal material sees it."""
+
+    number: int = Field(description="The note's number within the case: 1, 2, ... in the order written down.")
+    text: str = Field(description="The note (free text).")
+    author: str = Field(description="Who wrote it down.")
+    at: Instant = Field(description="When it was written (ISO 8601, UTC).")
+    recorded_at: Instant = Field(description="When it was put into ncpflow (ISO 8601, UTC).")
+    sha256: str = Field(
+        description="The sha256 of its text (UTF-8), as its `note_added` audit entry holds it."
+    )
+    length: int = Field(description="The text's length in characters, as its audit entry holds it.")
+    replaces: int | None = Field(description="The earlier note it corrects; null when none.")
+    replaced_by: int | None = Field(description="The later note that corrects it; null when none.")
+
+
+class CaseNotes(ReadModel):
+    """A case's internal notes: what `note list --json` prints and `GET /api/cases/{ref}/notes`
+    answers (readers who may read NCP-internal material only)."""
+
+    reference: str = Field(description="The case reference.")
+    notes: list[Note] = Field(description="The case's notes by number.")
+
+
+class TimelineEntry(ReadModel):
+    """One entry of a case's timeline: a step from the audit log, a note, a document, a letter
+    or a message of the correspondence, as the reader may see it."""
+
+    id: str = Field(description="The entry's id within the timeline, e.g. `step-12` (audit seq), `note-3`.")
+    kind: str = Field(description="Which kind of entry: one of the timeline's `kinds`.")
+    what: str = Field(
+        description="What exactly: a step's audit kind (`transitioned`, `paused`, ...); `note`; "
+        "a document's direction."
+    )
+    at: Instant = Field(description="When it happened (ISO 8601, UTC).")
+    day: str | None = Field(
+        default=None,
+        description="The date as an imported step's file gave it (`2007-02`: known to the month "
+        "only), shown instead of `at`; null otherwise.",
+    )
+    title: str = Field(description="What happened, in words (in the reader's language).")
+    text: str | None = Field(
+        description="The step's reason, the note's text ...; null when there is none or the "
+        "reader may not see it (`withheld`)."
+    )
+    actor: str | None = Field(description="Who did it or wrote it.")
+    href: str | None = Field(
+        default=None,
+        description="A link: a document version's download from the pages (the API's is `/api` "
+        "before it); null when none, or withheld.",
+    )
+    withheld: bool = Field(
+        default=False, description="The entry's text is NCP-internal and this reader may not read it."
+    )
+
+
+class TimelineKind(ReadModel):
+    """A kind of timeline entry, as the filter offers it."""
+
+    name: str = Field(description="The kind: step, note, document, letter, correspondence.")
+    label: str = Field(description="Its label, in the reader's language.")
+
+
+class Timeline(ReadModel):
+    """A case's story, newest first: `GET /api/cases/{ref}/timeline`, the case page."""
+
+    reference: str = Field(description="The case reference.")
+    kinds: list[TimelineKind] = Field(
+        description="Every kind of entry a timeline holds: the filter's choices."
+    )
+    shown: list[str] = Field(description="The kinds this page shows (all when none was chosen).")
+    total: int = Field(description="How many entries of the shown kinds the case has.")
+    page: int = Field(description="Which page: 1 is the newest.")
+    per_page: int = Field(description="At most this many entries on a page.")
+    items: list[TimelineEntry] = Field(description="The page's entries, newest first.")
+
+
 # ---- members and the rotation --------------------------------------------------------------------
 
 
@@ -556,6 +636,39 @@ def _spelt(name: str, key: str, description: str) -> Any:
     """A field named `name` in Python and `key` in JSON (a key a Python name cannot hold),
     read back from either (redaction reads the JSON spelling back)."""
     return Field(validation_alias=AliasChoices(name, key), serialization_alias=key, description=description)
+
+
+# ---- the journal (offentlig journal) ------------------------------------------------------------
+
+
+class JournalEntry(ReadModel):
+    """One document version received or sent, as the journal lists it."""
+
+    day: date = _spelt("day", "date", "The NCP-local day it was filed (YYYY-MM-DD).")
+    case: str = Field(description="The case reference.")
+    document: int = Field(description="The document's number within the case.")
+    version: int = Field(description="Its version: 1 as first filed, 2, 3, ... for each replacement.")
+    direction: Literal["in", "out"] = Field(description="in: received; out: sent.")
+    party: str | None = Field(
+        description="The party it came from or went to; a pseudonym where the name is protected; "
+        "null when none is named."
+    )
+    title: str = Field(
+        description='The title; in the public variant an exempt title is "Exempt from public access, '
+        '<ground>" and an NCP-internal one `[internal document]`.'
+    )
+    title_withheld: bool = Field(description="Whether the title is left out for this reader.")
+    access: str = Field(description="Its access code: public, parties or ncp.")
+    exemption: str | None = Field(description='The exemption ground ("offentleglova § 13"); null for none.')
+
+
+class Journal(ReadModel):
+    """The journal of documents in and out: `journal export --format json`, `/journal.json`."""
+
+    public: bool = Field(description="Whether this is the public variant.")
+    since: date | None = _spelt("since", "from", "The first day (NCP-local); null: from the first entry.")
+    until: date | None = _spelt("until", "to", "The last day (NCP-local); null: to the last entry.")
+    entries: list[JournalEntry] = Field(description="The entries, oldest first.")
 
 
 class Leave(ReadModel):

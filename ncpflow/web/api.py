@@ -33,6 +33,7 @@ from workflow.commands import (
     AddContact,
     AddDocument,
     AddIssue,
+    AddNote,
     AddParty,
     AddUser,
     AdvanceCase,
@@ -47,6 +48,7 @@ from workflow.commands import (
     MigrateCase,
     OpenCase,
     PauseCase,
+    ReadTimeline,
     ReassignLead,
     RecordFact,
     RecuseLead,
@@ -113,6 +115,8 @@ Migrates = Annotated[User, _may(Action.MIGRATE_CASE)]
 ImportsCases = Annotated[User, _may(Action.IMPORT_CASES)]
 ReadsReports = Annotated[User, _may(Action.READ_REPORTS)]
 Subscribes = Annotated[User, _may(Action.SUBSCRIBE_CALENDAR)]
+ReadsInternal = Annotated[User, _may(Action.READ_INTERNAL)]
+WritesNotes = Annotated[User, _may(Action.WRITE_NOTE)]
 AddsDocuments = Annotated[User, _may(Action.ADD_DOCUMENT)]
 ManagesParties = Annotated[User, _may(Action.MANAGE_PARTIES)]
 
@@ -663,6 +667,44 @@ def case_audit(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> read_models.AuditPage:
     return app.audit.page(viewer=user, case_ref=ref, limit=limit, offset=offset)
+
+
+@router.get(
+    "/cases/{ref}/timeline",
+    summary="The case's story, newest first: steps, notes, documents, letters and correspondence, "
+    "filtered by kind, a page at a time (notes' text withheld from readers who may not read "
+    "internal material)",
+    response_model=read_models.Timeline,
+)
+def case_timeline(
+    ref: Reference, user: ReadsCases, app: App, shown: Annotated[ReadTimeline, Query()]
+) -> read_models.Timeline:
+    return app.cases.timeline(reference=ref, viewer=user, **shown.arguments())
+
+
+@router.get(
+    "/cases/{ref}/notes",
+    summary="The case's internal notes (readers of NCP-internal material only)",
+    response_model=read_models.CaseNotes,
+)
+def list_notes(ref: Reference, user: ReadsInternal, app: App) -> read_models.CaseNotes:
+    return app.notes.list(reference=ref, viewer=user)
+
+
+@router.post(
+    "/cases/{ref}/notes",
+    status_code=201,
+    summary="Write down an internal note on the case (`note add`); the audit log holds its hash, "
+    "not its text",
+    response_model=read_models.Note,
+)
+async def add_note(ref: Reference, body: AddNote, user: WritesNotes, app: App) -> read_models.Note:
+    def work() -> read_models.Note:
+        note = app.notes.add(reference=ref, actor=user.name, **body.arguments())
+        listed = app.notes.list(reference=ref, viewer=user).notes
+        return next(n for n in listed if n.number == note.number)
+
+    return await run_write(app, work)
 
 
 @router.get("/audit", summary="The whole audit log, paged", response_model=read_models.AuditPage)

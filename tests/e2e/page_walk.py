@@ -21,6 +21,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "/audit": ("?kind=transitioned",),
     "/": ("?mine=1",),
     "/cases": ("?q=fjord&closed=0",),
+    "/cases/{ref}": ("?kind=note",),  # the case's story, its notes alone
     # The site's case is received 31 Jan 2025: its acknowledgement falls due in these.
     "/calendar": ("?month=2025-02", "?week=2025-W07"),
 }

@@ -1,13 +1,14 @@
 """Every page in a real headless Chromium, in English and Norwegian, at a phone's and a desk's width.
 
 One served site (a real `ncpflow serve` on a loopback port) holds varied cases: a confidential
-submitter, issues, facts, an extended deadline and a long unbroken title; a paused case; a closed
-case; an untouched one gone overdue. Each page of the page walk (tests/e2e/page_walk.py) is visited
-at 390 and 1280 px in en and nb, as the handler, or, for a page the handler may not see, as the
-first role that may; the sign-in page signed out; and the error pages (unknown page, unknown case,
-one page refused to the handler). On each: axe-core (WCAG 2.1 A and AA) reports no violation, the
-page is no wider than the screen (at 390 px as at 1280 px), and a full-page screenshot goes to
-test-artifacts/ named by page, language and width. Then the keyboard and print checks.
+submitter, issues, facts, an extended deadline, a note, an exempt document and a long unbroken
+title; a paused case; a closed case; an untouched one gone overdue. Each page of the page walk
+(tests/e2e/page_walk.py) is visited at 390 and 1280 px in en and nb, as the handler, or, for a page
+the handler may not see, as the first role that may; the sign-in page signed out; and the error
+pages (unknown page, unknown case, one page refused to the handler). On each: axe-core (WCAG 2.1 A
+and AA) reports no violation, the page is no wider than the screen (at 390 px as at 1280 px), and a
+full-page screenshot goes to test-artifacts/ named by page, language and width. Then the keyboard
+and print checks.
 
 Skipped without /usr/bin/chromium unless NCPFLOW_REQUIRE_BROWSER is set (tests/e2e/browser.py).
 """
@@ -127,6 +128,19 @@ def _seed(services: Any) -> dict[str, str]:
         )
     cases.extend(
         reference=rich, deadline="good_offices", actor="setup", reason="Translation awaited", days=30
+    )
+    # The case's story and the journal (issue 14): a note and an exempt document, long words in each.
+    services.notes.add(reference=rich, text=f"Called the union's lawyer.\n{LONG}", actor="setup")
+    services.documents.add(
+        reference=rich,
+        source=[b"%PDF-1.4\n% the complaint\n"],
+        filename="complaint.pdf",
+        title=f"Complaint {LONG}",
+        direction="in",
+        party="submitter-1",
+        access="parties",
+        exemption="offentleglova § 13",
+        actor="setup",
     )
     # Its letters (one sent by post, one a draft with its textarea) and correspondence log.
     services.letters.draft(reference=rich, kind="invitation", party="enterprise-1", actor="setup")

@@ -1,9 +1,10 @@
-"""A confidential submitter's name and org number, put into every free-text field, never reach
-an auditor: every GET route of the app (API and pages, English and Norwegian), the ICS feed,
-the audit export and the reports (JSON, CSV, HTML) are walked. A handler does see them, in the
-same places. The free text includes issue 12's: issue titles, fact notes, a migration's reason,
-and imported cases (titles, parties, milestone reasons and scopes, issues, sources, the import's
-source and external ids, in the `imported` marks of their audit entries).
+"""A confidential submitter's name and org number, put into every free-text field, never reach an
+auditor: every GET route of the app (API and pages, English and Norwegian), the ICS feed, the
+audit export and the reports (JSON, CSV, HTML) are walked. A handler does see them, in the same
+places. An internal note's text never reaches an auditor at all. The free text includes issue
+12's: issue titles, fact notes, a migration's reason, and imported cases (titles, parties,
+milestone reasons and scopes, issues, sources, the import's source and external ids, in the
+`imported` marks of their audit entries).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from workflow import (
     imports,
     issues,
     member_settings,
+    notes,
     pausing,
     procedures,
     queries,
@@ -68,6 +70,7 @@ NINE = {
     "/api/deadlines.ics",
 }
 FEED = "/calendar/feed/{token}.ics"  # the reader's own subscription feed, by its URL alone
+NOTE = "Unmistakable internal remark"  # an internal note's text: no auditor reads it anywhere
 
 
 def _mention(n: int) -> str:
@@ -229,6 +232,7 @@ def _fill(services: Services) -> tuple[list[str], str]:
         reason=_mention(next(n)),
         days=10,
     )
+    notes.add_note(uow=uow, clock=clock, reference=paused, text=f"{NOTE} {_mention(99)}", actor="hanna")
     lead = queries.get_case(uow=uow, reference=paused).lead_member
     assert lead is not None
     rotation.recuse(
@@ -512,6 +516,9 @@ def test_an_auditor_never_sees_a_confidential_submitters_name_or_number(world: W
     assert {FEED, "/calendar?month=2025-09", "/calendar?week=2025-W36"} <= set(seen)
     leaks = {t: _leaks(text) for t, texts in seen.items() for text in texts if _leaks(text)}
     assert not leaks, f"the confidential submitter leaks at {leaks}"
+    noted = [t for t, texts in seen.items() for text in texts if NOTE.casefold() in text.casefold()]
+    assert not noted, f"an internal note's text reaches an auditor at {noted}"
+    assert {"/api/cases/{ref}/timeline", "/journal", "/public/journal"} <= set(seen)
     case_page = " ".join(seen["/api/cases/{ref}"])
     assert pseudonym(world.confidential[0], NAME) in case_page
     assert {"/api/cases/{ref}/issues", "/api/reports/oecd", "/api/reports/annual?year=2025"} <= set(seen)
@@ -543,6 +550,8 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     seen = _walk(world, "hanna")
     for template in NINE:
         assert any("name" in _leaks(text) for text in seen[template]), template
+    for template in ("/cases/{ref}?lang=en", "/api/cases/{ref}/notes", "/api/cases/{ref}/timeline"):
+        assert any(NOTE in text for text in seen[template]), template  # the walk can see a note
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
     # issue 12's places: issue titles, facts, a migration, an import's marks and source
     assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])

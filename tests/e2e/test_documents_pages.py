@@ -114,3 +114,21 @@ def test_an_auditor_sees_no_internal_title_and_no_form_and_a_member_sees_all(sit
     page = site.client.get(f"/cases/{site.reference}/documents").text
     assert "Our own assessment" in page
     assert site.client.get(f"/cases/{site.reference}/documents/1/content").content == b"our assessment"
+
+
+def test_an_auditor_reads_a_withheld_partys_pseudonym_in_the_pages_language(site: Site) -> None:
+    """On a Norwegian page the withheld submitter a document came from is "Klager ...", never the
+    English word nor the name."""
+    site.services.parties.change_party(
+        reference=site.reference, party="submitter-1", actor="test", withheld=True
+    )
+    assert (
+        _upload(
+            site, PDF, "complaint.pdf", title="The complaint", direction="in", party="submitter-1"
+        ).status_code
+        == 303
+    )
+    site.sign_in_as("aud", "auditor")
+    page = site.client.get(f"/cases/{site.reference}/documents?lang=nb").text
+    assert "Friends of the Fjord" not in page
+    assert "Klager " in page and "Submitter " not in page

@@ -5,9 +5,9 @@ either language, showing a raw internal name (tests/e2e/nb_check.py).
 
 One site for the module, its data written in Norwegian as an NCP would (the titles, names and reasons
 people type are theirs, not the catalogue's): cases in every stage, paused, extended, reassigned over
-a conflict, recused, with issues and facts, a confidential submitter, an imported past case known to
-the month; users, tokens, second factors, refused sign-ins; alerts swept and e-mails sent; a lead who
-became conflicted.
+a conflict, recused, with issues, facts, notes and documents, a confidential submitter, an imported
+past case known to the month; users, tokens, second factors, refused sign-ins; alerts swept and
+e-mails sent; a lead who became conflicted.
 """
 
 from __future__ import annotations
@@ -153,6 +153,26 @@ def _cases(app: Application) -> dict[str, str]:
     )
     cases.reassign(reference=secret, to="member-d", actor="hanna", reason="Kjenner bransjen", override=True)
     cases.recuse(reference=secret, member="member-d", actor="hanna", reason="Tidligere arbeidsgiver")
+    app.notes.add(reference=secret, text="Ola Nordmann ringte: frykter represalier", actor="hanna")
+    app.notes.add(reference=secret, text="Ola Nordmann ringte mandag", actor="hanna", replaces=1)
+    for n, (title, direction, party, access, exemption) in enumerate(
+        [
+            ("Klage på arbeidsforholdene", "in", "enterprise-1", "parties", "offentleglova § 13"),
+            ("Svar til Havbruk Nord AS", "out", "enterprise-1", "public", None),
+            ("Strateginotat", "in", "enterprise-1", "ncp", None),
+        ]
+    ):
+        app.documents.add(
+            reference=secret,
+            source=[b"%PDF-1.4\n% dokument " + str(n).encode()],
+            filename=f"dokument-{n}.pdf",
+            title=title,
+            direction=direction,
+            party=party,
+            access=access,
+            exemption=exemption,
+            actor="hanna",
+        )
     cases.edit(reference=refs["mediation"], actor="hanna", reason="Rettet tema", themes=["employment"])
     review = refs["review"]
     cases.add_issue(reference=review, actor="hanna", title="Utslipp til vann", chapters=["vi"])

@@ -2,8 +2,8 @@
 
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
-members' leave and conflicts set in the browser, calendar URLs, documents) and returns the chain
-as exported.
+members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes,
+parties and contacts) and returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -40,6 +40,7 @@ from workflow.facts import record_fact
 from workflow.feeds import make_feed, revoke_feed
 from workflow.issues import add_issue, conclude_issue, decide_issue
 from workflow.member_settings import add_conflict, add_leave, remove_setting
+from workflow.notes import add_note
 from workflow.outbox import dispatch
 from workflow.pausing import extend_deadline, pause_case, resume_case
 from workflow.rotation import (
@@ -497,6 +498,28 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
                 actor="sek",
                 replaces=replaces,
             )
+    finally:
+        app.close()
+    # A case's internal notes (issue 14): one written, one back-dated replacing it.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        add_note(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            text="Kari Nordmann called: she fears reprisals.",
+            actor="sek",
+        )
+        add_note(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            text="Kari Nordmann called on Monday: she fears reprisals at work.",
+            actor="sek",
+            at=date(2025, 3, 10),
+            replaces=1,
+        )
     finally:
         app.close()
     # The correspondence log (issue 14): a letter received, logged with its documents.

@@ -17,6 +17,7 @@ from ncpflow.web.pages import (
     case_steps,
     cases,
     documents,
+    journal,
     letters,
     members,
     newcase,
@@ -44,6 +45,7 @@ AREAS = (
     admin,
     calendar,
     search,
+    journal,
 )
 
 router = APIRouter(include_in_schema=False)

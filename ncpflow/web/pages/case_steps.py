@@ -46,6 +46,7 @@ from ncpflow.web.pages.cases import show_case
 from ncpflow.web.pages.common import (
     FORM_LABELS,
     FormText,
+    NoteText,
     guard,
     language,
     local_time,
@@ -94,6 +95,8 @@ STEP_LABELS = {
     "to": N_("New lead"),
     "member": N_("Lead who steps aside"),
     "override": N_("Assign even if the member may not lead"),
+    "text": N_("Note text"),
+    "replaces": N_("Replaces note number"),
 }
 EDITABLE = ("themes", "host_countries", "sector", "guidelines_edition", "supporting_ncps")
 UNITS = {"days": N_("days"), "months": N_("months")}
@@ -599,3 +602,18 @@ def recuse(
             N_("{member} stepped aside; {lead} now leads the case."), member=member, lead=saved.lead_member
         )
     return step.done(said)
+
+
+# ---- internal notes -----------------------------------------------------------------------------
+
+
+@step_form("notes", Action.WRITE_NOTE)
+def notes(step: _Step, text: NoteText = "", replaces: FormText = "", at: FormText = "") -> Response:
+    command = _command(
+        step.request,
+        commands.AddNote,
+        {"text": text, "replaces": _optional(replaces), "at": _optional(at)},
+    )
+    step.load()
+    note = step.app.notes.add(reference=step.ref, actor=step.user.name, **command.arguments())
+    return step.done(step.say(N_("Note {number} saved."), number=note.number))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -17,10 +18,12 @@ from ncpflow.web.pages.common import (
     guard,
     language,
     render,
+    spelling,
     urgency,
 )
 from states.case import duration_of
 from states.deadlines import human_month
+from states.errors import InvalidInputError
 from states.guidelines import EDITIONS, THEMES
 from states.messages import N_
 from states.permissions import Action, allows
@@ -29,7 +32,7 @@ from states.procedure import Procedure
 from states.users import User
 from states.wording import days_late
 from translations import translator
-from workflow import read_models, views
+from workflow import commands, read_models, views
 from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
@@ -105,6 +108,46 @@ def _timeline(
     return steps
 
 
+# The story's filter by its labels on the page (case.html); a refusal names them so.
+STORY_LABELS = {"kind": N_("Show"), "page": N_("Page"), "per_page": N_("Entries per page")}
+STORY_KINDS_MAX = 20  # `kind` values read from the URL
+
+
+def _story(
+    request: Request, app: Application, ref: str, user: User, lang: str
+) -> tuple[read_models.Timeline, str | None, dict[str, Any]]:
+    """The case's story as the URL asks for it (`?kind=note&kind=step&page=2`), the refusal of
+    a bad filter in the page's words (the story then shows everything), and the pager's links."""
+    asked = request.query_params if request.method in ("GET", "HEAD") else None
+    typed: dict[str, object] = {}
+    if asked is not None:
+        typed = {"kind": asked.getlist("kind")[:STORY_KINDS_MAX], "page": asked.get("page") or None}
+    problem = None
+    try:
+        shown = commands.validate(commands.ReadTimeline, typed, spelling(request, STORY_LABELS))
+        story = app.cases.timeline(reference=ref, viewer=user, language=lang, **shown.arguments())
+    except InvalidInputError as exc:
+        problem = exc.words(translator(lang), spelling(request, STORY_LABELS)) or type(exc).__name__
+        story = app.cases.timeline(reference=ref, viewer=user, language=lang)
+    pages = max(1, -(-story.total // story.per_page))
+    chosen = [] if len(story.shown) == len(story.kinds) else story.shown
+
+    def link(number: int) -> str:
+        pairs = [("kind", kind) for kind in chosen] + ([("page", str(number))] if number > 1 else [])
+        return f"/cases/{ref}?{urlencode(pairs)}#story" if pairs else f"/cases/{ref}#story"
+
+    pager = {
+        "number": story.page,
+        "count": pages,
+        "newer": link(story.page - 1) if 1 < story.page <= pages + 1 else None,
+        "older": link(story.page + 1) if story.page < pages else None,
+        "chosen": chosen,
+        "only": {kind.name: f"/cases/{ref}?{urlencode([('kind', kind.name)])}#story" for kind in story.kinds},
+        "all": f"/cases/{ref}#story",
+    }
+    return story, problem, pager
+
+
 @router.get("/cases/{ref}", response_class=HTMLResponse)
 @guard(Action.READ_CASES, one_snapshot=True)
 def case_page(request: Request, ref: str, user: User) -> Response:
@@ -138,6 +181,9 @@ def show_case(
     words = app.words(lang, procedure=case.procedure)  # the case's own procedure names its states
     helpers = i18n.helpers(lang, words)
     role = user.role
+    story, story_problem, story_pager = _story(request, app, ref, user, lang)
+    error = error or story_problem
+    status = 422 if story_problem and status == 200 else status
     extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
     response = render(
         request,
@@ -159,8 +205,9 @@ def show_case(
         late_words=lambda n: days_late(n, words),
         terminal=case.is_terminal,
         timeline=_timeline(view, entries, app, lang, case.procedure),
-        entries=entries,
-        show_case=False,
+        story=story,
+        story_pager=story_pager,
+        can_write_note=allows(role, Action.WRITE_NOTE),
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None,

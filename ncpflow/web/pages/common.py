@@ -63,6 +63,9 @@ Field2000 = Annotated[str, Form(max_length=2000), AfterValidator(clean_text)]
 # and a refusal comes back as a message naming the field; this only caps what is read at all.
 FORM_MAX = 20_000
 FormText = Annotated[str, Form(max_length=FORM_MAX), AfterValidator(clean_text)]
+# An internal note (workflow.commands.AddNote: at most 20,000 characters) read with room to spare,
+# so a longer one comes back to the page with its refusal and the text as typed.
+NoteText = Annotated[str, Form(max_length=2 * FORM_MAX), AfterValidator(clean_text)]
 # The forms' fields by their labels on the page (case.html, signin.html); the hidden ones (the
 # step, the case's version, the sign-in's own) by what they are, in the page's language too.
 FORM_LABELS = {

@@ -71,7 +71,7 @@ def _page(
     tr = translator(lang)
     case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it
     view = app.cases.view(case=case, viewer=user, language=lang)
-    listed = app.documents.list(reference=ref, viewer=user)
+    listed = app.documents.list(reference=ref, viewer=user, language=lang)
     rules = app.documents.rules
     names = {
         key: party.name

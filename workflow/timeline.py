@@ -1,0 +1,257 @@
+"""A case's story: one timeline of its steps, notes, documents, letters and correspondence,
+newest first, filtered by kind, a page at a time, as the reader may see it.
+
+The timeline is a read model over *sources*. A source is one small function reading one kind of
+entry of one case inside the caller's snapshot (`Seen`: the transaction, the case, the reader
+and the reader's words) and returning `TimelineEntry`s; `SOURCES` lists them. A source that
+tells something the audit log also records (`note_added`, `document_added`) names those audit
+kinds in `covers`, and the steps leave them out, so nothing is told twice. Adding a source
+(letters, correspondence as their foundations land) is: write its function, add one `Source` to
+`SOURCES` (its kind, its label marked with `N_`, the audit kinds it covers), and give its label a
+Norwegian translation.
+
+Every entry is redacted for the reader like every other view (withheld parties' names become
+pseudonyms); what is NCP-internal (a note's text, an `ncp` document's title and download) is
+`withheld` from a reader who may not read internal material (auditors): the entry stays, so the
+story has no gap, without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from states import audit_wording, journal, wording
+from states.case import Case
+from states.chain import AuditEntry
+from states.documents import HIDDEN_TITLE, Document
+from states.messages import N_, Translator
+from states.notes import replaced_by
+from states.parties import party_keys
+from states.permissions import Action, allows
+from states.redaction import NOTHING, Redaction
+from states.users import User
+from translations import upper_first
+from workflow import inputs, procedures, read_models
+from workflow import redaction as redactions
+from workflow.ports import Transaction, UnitOfWork
+from workflow.views import redacted
+
+PER_PAGE = 50
+"""Entries on one page of a case's timeline."""
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a source reads with: the snapshot, the case, the reader (None: the operator at the
+    command line, who reads everything) and the reader's words (the case's procedure's)."""
+
+    tx: Transaction
+    case: Case
+    viewer: User | None
+    words: Translator
+    covered: frozenset[str]  # audit kinds another source tells: the steps leave them out
+
+    @property
+    def internal(self) -> bool:
+        """Whether the reader may read NCP-internal material (notes, `ncp`-only documents)."""
+        return self.viewer is None or allows(self.viewer.role, Action.READ_INTERNAL)
+
+
+Entries = Iterable[read_models.TimelineEntry]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of timeline entry: its name (the filter's value), its label in the filter
+    (marked with `N_`), the audit kinds it tells itself, and the function that reads it."""
+
+    kind: str
+    label: str
+    read: Callable[[Seen], Entries]
+    covers: frozenset[str] = frozenset()
+
+
+def _instant(at: str | datetime) -> datetime:
+    return at if isinstance(at, datetime) else datetime.fromisoformat(at)
+
+
+# ---- the sources ---------------------------------------------------------------------------------
+
+
+def _step_title(entry: AuditEntry, words: Translator) -> str:
+    """The kind of step in words, with the stage it left and the one it entered, if it moved."""
+    name = upper_first(audit_wording.kind_name(entry.kind, words))
+    if entry.to_state and entry.from_state and entry.to_state != entry.from_state:
+        left, entered = (upper_first(wording.term(s, words)) for s in (entry.from_state, entry.to_state))
+        return f"{name}: {left} → {entered}"
+    if entry.to_state and not entry.from_state:
+        return f"{name}: {upper_first(wording.term(entry.to_state, words))}"
+    return name
+
+
+def _imported_day(entry: AuditEntry) -> str | None:
+    """An imported step's date as its file gave it (`2007-02`): never an invented day."""
+    imported = entry.data.get("imported")
+    if isinstance(imported, dict) and isinstance(imported.get("date"), str):
+        return str(imported["date"])
+    return None
+
+
+def steps(seen: Seen) -> Entries:
+    """The case's steps from its audit log: stage changes, pauses, extensions, facts, edits,
+    lead changes, issues, alerts ... but what another source tells (`covers`)."""
+    for entry in seen.tx.audit.entries(case_ref=seen.case.reference):
+        if entry.kind in seen.covered:
+            continue
+        reason = (
+            audit_wording.reason(entry.kind, entry.reason, entry.data, seen.words) if entry.reason else None
+        )
+        yield read_models.TimelineEntry(
+            id=f"step-{entry.seq}",
+            kind="step",
+            what=entry.kind,
+            at=_instant(entry.at).isoformat(),
+            day=_imported_day(entry),
+            title=_step_title(entry, seen.words),
+            text=reason or None,
+            actor=entry.actor,
+        )
+
+
+def notes(seen: Seen) -> Entries:
+    """The case's internal notes; their text withheld from a reader who may not read it."""
+    found = seen.tx.notes.of_case(seen.case.reference)
+    later = replaced_by(found)
+    words = seen.words
+    for note in found:
+        title = words.gettext(N_("Note {number}")).format(number=note.number)
+        if note.replaces is not None:
+            title += " " + words.gettext(N_("(replaces note {number})")).format(number=note.replaces)
+        if note.number in later:
+            title += " " + words.gettext(N_("(replaced by note {number})")).format(number=later[note.number])
+        yield read_models.TimelineEntry(
+            id=f"note-{note.number}",
+            kind="note",
+            what="note",
+            at=note.at.isoformat(),
+            title=title,
+            text=note.text if seen.internal else None,
+            actor=note.author,
+            withheld=not seen.internal,
+        )
+
+
+def documents(seen: Seen) -> Entries:
+    """The case's documents, each version as filed, linked to its download; an NCP-internal
+    document's title, file and link withheld from a reader who may not read it."""
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    for document in seen.tx.documents.of_case(case.reference):
+        hidden = document.internal and not seen.internal
+        heading = words.gettext(_FILED[document.direction]).format(number=document.number)
+        if document.version > 1:
+            heading += " " + words.gettext(N_("(version {version})")).format(version=document.version)
+        title = words.gettext(HIDDEN_TITLE) if hidden else document.title
+        details = []
+        if document.party:
+            towards = N_("From {party}") if document.direction == "in" else N_("To {party}")
+            details.append(words.gettext(towards).format(party=names.get(document.party, document.party)))
+        access = words.gettext(journal.ACCESS_WORDS.get(document.access, document.access))
+        details.append(words.gettext(N_("Access: {access}")).format(access=access))
+        if document.exemption:
+            details.append(words.gettext(journal.EXEMPT_TITLE).format(ground=document.exemption))
+        yield read_models.TimelineEntry(
+            id=f"document-{document.number}-{document.version}",
+            kind="document",
+            what=document.direction,
+            at=document.added_at.isoformat(),
+            title=f"{heading}: {title}",
+            text=" · ".join(details),
+            actor=document.added_by,
+            href=None if hidden else _download(document),
+            withheld=hidden,
+        )
+
+
+# A document's heading by its direction.
+_FILED = {
+    "in": N_("Document {number} received"),
+    "out": N_("Document {number} sent"),
+    "internal": N_("Internal document {number}"),
+}
+
+
+def _download(document: Document) -> str:
+    """Where a document version is downloaded from the pages (the case's documents page links
+    the same; the API's route is `/api` before it)."""
+    return (
+        f"/cases/{quote(document.reference, safe='')}/documents/{document.number}/content"
+        f"?version={document.version}"
+    )
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("step", N_("Steps"), steps),
+    Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
+    Source("document", N_("Documents"), documents, covers=frozenset({"document_added"})),
+)
+"""Every source of a timeline, in the filter's order."""
+
+KINDS: tuple[str, ...] = tuple(source.kind for source in SOURCES)
+
+
+# ---- the timeline --------------------------------------------------------------------------------
+
+# An entry's own keys that hold no free text: never rewritten by the redaction.
+_KEPT = frozenset({"id", "kind", "what", "at", "day", "href", "withheld"})
+
+
+def case_timeline(
+    *,
+    uow: UnitOfWork,
+    reference: str,
+    viewer: User | None = None,
+    kinds: Sequence[str] = (),
+    language: str = "en",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> read_models.Timeline:
+    """The case's timeline, newest first: the entries of `kinds` (none given: every kind), page
+    `page` of `per_page`, as `viewer` may see them, worded in `language`. An unknown kind is
+    refused naming the input `kind` and listing the kinds."""
+    chosen = [inputs.one_of(KINDS, kind, N_("kind of entry"), "kind") for kind in dict.fromkeys(kinds)]
+    shown = [source for source in SOURCES if not chosen or source.kind in chosen]
+    with uow.read() as tx:
+        case = tx.cases.get(reference)
+        seen = Seen(
+            tx=tx,
+            case=case,
+            viewer=viewer,
+            words=procedures.words(case.procedure, language),
+            covered=frozenset().union(*(source.covers for source in SOURCES)),
+        )
+        found = [(rank, entry) for rank, source in enumerate(shown) for entry in source.read(seen)]
+        redaction: Redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer, language)
+    # Newest first; at the same instant, the later source and the later entry of a source first.
+    ordered = [
+        entry
+        for _, _, _, entry in sorted(
+            ((_instant(entry.at), rank, n, entry) for n, (rank, entry) in enumerate(found)),
+            key=lambda item: item[:3],
+            reverse=True,
+        )
+    ]
+    start = (page - 1) * per_page
+    words = seen.words
+    return read_models.Timeline(
+        reference=reference,
+        kinds=[read_models.TimelineKind(name=s.kind, label=words.gettext(s.label)) for s in SOURCES],
+        shown=[source.kind for source in shown],
+        total=len(ordered),
+        page=page,
+        per_page=per_page,
+        items=[redacted(entry, redaction, reference, _KEPT) for entry in ordered[start : start + per_page]],
+    )

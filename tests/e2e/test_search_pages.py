@@ -31,7 +31,7 @@ def _open(
 
 
 def _refs(page: str) -> list[str]:
-    return re.findall(r'<td data-label="[^"]*"><a href="/cases/([^"]+)"', page)
+    return re.findall(r'<td[^>]* data-label="[^"]*"><a href="/cases/([^"]+)"', page)
 
 
 def test_the_cases_page_finds_by_words_and_keeps_the_filters_in_the_url(site: Site) -> None:

@@ -134,3 +134,17 @@ def test_a_row_changed_or_removed_is_detected_against_its_audit_entry(services: 
     _sql(services, "DELETE FROM case_documents WHERE number = 2")
     problems = [f.problem for f in services.audit.verify().document_findings]
     assert any("has no document in the database" in p for p in problems)
+
+
+def test_a_database_holding_documents_is_not_migrated_below_them(
+    services: Services, database_url: str
+) -> None:
+    """Downgrading past 0021_documents would drop filed documents: refused, and they stay."""
+    from tests.storage.test_case_results_migration import _migrate
+
+    reference = _filed(services)
+    services.notes.add(reference=reference, text="Filed the site report", actor="sek")
+    with pytest.raises(RuntimeError, match="holding documents is not downgraded"):
+        _migrate(database_url, "0020_merge_search", down=True)
+    assert services.audit.verify().ok  # nothing undone: the later tables are there too
+    assert len(services.notes.list(reference=reference).notes) == 1

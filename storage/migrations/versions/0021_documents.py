@@ -77,4 +77,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise RuntimeError("documents are append-only; this migration is not reversible")
+    # Going back would lose filed documents: refused when there are any, else the tables go.
+    if op.get_bind().execute(sa.text("SELECT 1 FROM document_contents LIMIT 1")).first():
+        raise RuntimeError("documents are append-only; a database holding documents is not downgraded")
+    if op.get_bind().dialect.name == "sqlite":
+        for table in TABLES:
+            for verb in ("update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_no_{verb}")
+    else:
+        for table in TABLES:
+            op.execute(f"DROP TRIGGER {table}_no_change ON {table}")
+            op.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")
+        op.execute("DROP FUNCTION documents_refuse()")
+    op.drop_index("ix_case_documents_sha256", table_name="case_documents")
+    op.drop_index("ix_case_documents_case_id", table_name="case_documents")
+    for table in reversed(TABLES):
+        op.drop_table(table)

@@ -40,6 +40,8 @@ GROUPS = (
     ("journal", "journal", "journal_app"),
     ("doc", "documents", "doc_app"),
     ("party", "parties", "party_app"),
+    ("correspondence", "correspondence", "correspondence_app"),
+    ("letter", "correspondence", "letter_app"),
 )
 
 

@@ -97,6 +97,7 @@ FLAGS = {
     "host_countries": "--host-country",
     "supporting_ncps": "--supporting-ncp",
     "org_numbers": "--org-number",
+    "documents": "--document",
     "expected_version": "--expect-version",
     "mapping": "--map",
     "chapters": "--chapter",

@@ -21,6 +21,8 @@ KINDS = (
     "case_assigned",
     "lead_unassigned",
     "lead_unavailable",
+    "party_update",
+    "letter",
 )
 # The lead notices take the case_assigned context: reference, title, received, reason,
 # recipient_name, ncp_name; the alert kinds take the deadline's (see workflow/alerts.py).

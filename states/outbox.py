@@ -3,6 +3,7 @@ message to send offer (the one declaration the renderer, the use cases and the c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +29,33 @@ class Mail(Rendered, Protocol):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file an outbox message carries: stored content named by its sha256 (a document's),
+    read when the message is sent, never copied into the outbox."""
+
+    filename: str
+    media_type: str
+    sha256: str
+    size: int
+
+
+class Content(Protocol):
+    """An attachment as a channel reads it at send time: its name and type, the sha256 and size
+    its bytes must have, and the bytes themselves, a chunk at a time."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+
+    def chunks(self) -> Iterable[bytes]: ...
+
+
+@dataclass(frozen=True)
 class OutboxMessage:
     id: int
     message_id: str
@@ -38,3 +66,4 @@ class OutboxMessage:
     case_ref: str | None
     kind: str
     attempts: int
+    attachments: tuple[Attachment, ...] = ()

@@ -65,6 +65,7 @@ class Action(StrEnum):
     READ_INTERNAL = N_("read NCP-internal documents and notes")
     WRITE_NOTE = N_("write internal notes on cases")
     SEND_LETTER = N_("write and send letters to the parties")
+    LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
 
@@ -96,6 +97,7 @@ _ON_CASES = frozenset(
         Action.REASSIGN_CASE,
         Action.RECUSE_MEMBER,
         Action.MIGRATE_CASE,
+        Action.LOG_CORRESPONDENCE,
         Action.SEND_LETTER,
     }
 )

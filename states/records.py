@@ -111,6 +111,14 @@ class _Reader:
             raise self._fail(key, "true or false")
         return value
 
+    def integers(self, key: str) -> tuple[int, ...]:
+        value = self.data.get(key)
+        if not isinstance(value, list) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in value
+        ):
+            raise self._fail(key, "a list of integers")
+        return tuple(value)
+
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -214,6 +222,8 @@ def _codec(hint: Any) -> _Codec:
         return _optional(_codec(inner), _OPTIONAL_READERS[inner])
     if origin is tuple and args[0] is str:
         return _Codec(list, _Reader.texts)
+    if origin is tuple and args[0] is int:
+        return _Codec(list, _Reader.integers)
     if origin is tuple:
         shape: type[_Shape] = args[0]
         return _Codec(
@@ -1204,6 +1214,84 @@ class ContactRemoved(_Record):
     recorded_at: datetime
 
 
+# -- correspondence and letters (issue 14) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorrespondenceLogged(_Record):
+    """A communication with a party logged (`correspondence add`, or a letter sent): the entry's
+    `at` is when it happened; `subject` is free text (redacted like any other)."""
+
+    KIND: ClassVar[str] = "correspondence_logged"
+
+    number: int
+    direction: str
+    party: str
+    channel: str
+    subject: str
+    documents: tuple[int, ...]
+    recorded_at: datetime
+    letter: int | None = field(default=None, metadata=_spelled(omit_none=True))  # a letter sent
+
+
+@dataclass(frozen=True)
+class PartyUpdateDue(_Record):
+    """A party of an open case has had no outgoing correspondence for `[parties] update_every`:
+    its lead (else the secretariat) was reminded by e-mail, once for this silent period."""
+
+    KIND: ClassVar[str] = "party_update_due"
+
+    case: str
+    party: str
+    since: datetime
+    due: date
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LetterDrafted(_Record):
+    """A letter to a party drafted from its kind's template: its DOCX and PDF filed as documents
+    of the case (their own `document_added` entries precede this one)."""
+
+    KIND: ClassVar[str] = "letter_drafted"
+
+    number: int
+    letter_kind: str = field(metadata=_spelled("kind"))
+    party: str
+    language: str
+    docx: int
+    pdf: int
+    notice: str | None = field(default=None, metadata=_spelled(omit_none=True))  # queued by a step
+
+
+@dataclass(frozen=True)
+class LetterEdited(_Record):
+    """A draft letter's text edited: new versions of its DOCX and PDF documents."""
+
+    KIND: ClassVar[str] = "letter_edited"
+
+    number: int
+    docx_version: int
+    pdf_version: int
+
+
+@dataclass(frozen=True)
+class LetterSent(_Record):
+    """A letter sent: by e-mail (its outbox messages queued, one per recipient) or by post; its
+    final DOCX and PDF versions filed, its correspondence entry logged, in one transaction."""
+
+    KIND: ClassVar[str] = "letter_sent"
+
+    number: int
+    channel: str
+    recipients: tuple[str, ...]
+    outbox: tuple[int, ...]
+    correspondence: int
+    docx_version: int
+    pdf_version: int
+    pdf_sha256: str
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1251,6 +1339,11 @@ DeclaredRecord = (
     | ContactAdded
     | ContactChanged
     | ContactRemoved
+    | CorrespondenceLogged
+    | PartyUpdateDue
+    | LetterDrafted
+    | LetterEdited
+    | LetterSent
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

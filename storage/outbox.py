@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from states.outbox import OutboxMessage
+from states.outbox import Attachment, OutboxMessage
 from storage.db import Db, columns
 from storage.rows import OutboxRow
 
@@ -27,7 +28,9 @@ class SqlOutbox:
         text: str,
         html: str,
         at: datetime,
+        attachments: Sequence[Attachment] = (),
     ) -> int:
+        """Queue a message (with the files it carries, by their content's sha256)."""
         db = self._db
         outbox_id = db.scalar(
             "INSERT INTO outbox (message_id, case_ref, kind, recipient, language, subject, "
@@ -47,7 +50,32 @@ class SqlOutbox:
             },
         )
         assert outbox_id is not None
+        db.many(
+            "INSERT INTO outbox_attachments (outbox_id, position, filename, media_type, sha256, size) "
+            "VALUES (:outbox_id, :position, :filename, :media_type, :sha256, :size)",
+            [
+                {
+                    "outbox_id": outbox_id,
+                    "position": position,
+                    "filename": attached.filename,
+                    "media_type": attached.media_type,
+                    "sha256": attached.sha256,
+                    "size": attached.size,
+                }
+                for position, attached in enumerate(attachments)
+            ],
+        )
         return int(outbox_id)
+
+    def attachments(self, outbox_id: int) -> tuple[Attachment, ...]:
+        rows = self._db.all(
+            "SELECT filename, media_type, sha256, size FROM outbox_attachments "
+            "WHERE outbox_id = :id ORDER BY position",
+            {"id": outbox_id},
+        )
+        return tuple(
+            Attachment(str(name), str(media), str(sha), int(size)) for name, media, sha, size in rows
+        )
 
     def claim_next(self, *, now: datetime, lease_until: datetime) -> OutboxMessage | None:
         """The oldest message due for (re)sending, leased to the caller; writers are serialised."""
@@ -76,6 +104,7 @@ class SqlOutbox:
             case_ref=row.case_ref,
             kind=row.kind,
             attempts=row.attempts + 1,
+            attachments=self.attachments(row.id),
         )
 
     def mark_sent(self, message_id: int, *, at: datetime) -> None:

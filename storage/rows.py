@@ -65,6 +65,23 @@ class CalendarFeedRow(NamedTuple):
     revoked_at: Any
 
 
+class CorrespondenceRow(NamedTuple):
+    """A row of `case_correspondence`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    at: Any
+    direction: Any
+    party: Any
+    channel: Any
+    subject: Any
+    documents: Any
+    letter: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class CaseDocumentRow(NamedTuple):
     """A row of `case_documents`."""
 
@@ -125,6 +142,30 @@ class CaseIssueRow(NamedTuple):
     decided_precision: Any
     outcome_precision: Any
     created_at: Any
+
+
+class LetterRow(NamedTuple):
+    """A row of `case_letters`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    kind: Any
+    party: Any
+    language: Any
+    status: Any
+    docx_document: Any
+    pdf_document: Any
+    docx_sha256: Any
+    subject: Any
+    paragraphs: Any
+    letter_values: Any
+    notice: Any
+    created_at: Any
+    created_by: Any
+    channel: Any
+    sent_at: Any
+    sent_by: Any
 
 
 class CaseNoteRow(NamedTuple):
@@ -306,6 +347,18 @@ class OutboxRow(NamedTuple):
     last_error: Any
 
 
+class OutboxAttachmentRow(NamedTuple):
+    """A row of `outbox_attachments`."""
+
+    id: Any
+    outbox_id: Any
+    position: Any
+    filename: Any
+    media_type: Any
+    sha256: Any
+    size: Any
+
+
 class PartyRow(NamedTuple):
     """A row of `parties`."""
 
@@ -335,6 +388,16 @@ class PartyContactRow(NamedTuple):
     channel: Any
     created_at: Any
     removed_at: Any
+
+
+class PartyReminderRow(NamedTuple):
+    """A row of `party_reminders`."""
+
+    id: Any
+    case_id: Any
+    party: Any
+    since: Any
+    reminded_at: Any
 
 
 class PartyRevisionRow(NamedTuple):

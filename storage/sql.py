@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
@@ -129,6 +130,12 @@ class SqlTransaction:
         from storage.notes import SqlNoteStore
 
         return SqlNoteStore(self.db)
+
+    @cached_property
+    def correspondence(self) -> SqlCorrespondenceStore:
+        from storage.correspondence import SqlCorrespondenceStore
+
+        return SqlCorrespondenceStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -468,6 +468,58 @@ class CaseSearchRow(SQLModel, table=True):
     body_secret: str = Field(sa_column=Column(Text, nullable=False))  # ... in the steps' text
 
 
+class CorrespondenceRow(SQLModel, table=True):
+    """An entry of a case's correspondence log (migration 0023_correspondence): a communication
+    in or out with one party, over one channel, with the numbers of the documents it carried."""
+
+    __tablename__ = "case_correspondence"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_correspondence_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case, in the order logged
+    at: datetime  # when it happened (UTC)
+    direction: str  # in, out
+    party: str  # the party's key (submitter-1), states/parties.py
+    channel: str  # states/correspondence.py CHANNELS
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    documents: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of document numbers
+    letter: int | None = None  # the letter whose sending this entry logs
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class OutboxAttachmentRow(SQLModel, table=True):
+    """A file an outbox message carries (migration 0023_correspondence): stored content named
+    by its sha256, read when the message is sent."""
+
+    __tablename__ = "outbox_attachments"
+    __table_args__ = (UniqueConstraint("outbox_id", "position", name="uq_outbox_attachments_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_id: int = Field(foreign_key="outbox.id", index=True)
+    position: int  # 0, 1, ... in the message's order
+    filename: str = Field(sa_column=Column(Text, nullable=False))
+    media_type: str
+    sha256: str
+    size: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class PartyReminderRow(SQLModel, table=True):
+    """A reminder to a case's lead that a party has had no word (migration 0023_correspondence;
+    `[parties] update_every`): one per party and silent period, the period named by when the
+    party was last written to (`since`: the last outgoing entry, or the case's receipt)."""
+
+    __tablename__ = "party_reminders"
+    __table_args__ = (UniqueConstraint("case_id", "party", "since", name="uq_party_reminders_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    party: str
+    since: datetime
+    reminded_at: datetime
+
+
 class DocumentContentRow(SQLModel, table=True):
     """A document's content, once per sha256 (migration 0021_documents): the same content filed
     twice is stored once. Its bytes are the `document_chunks` of this sha256, in order."""
@@ -512,6 +564,36 @@ class CaseDocumentRow(SQLModel, table=True):
     sha256: str = Field(foreign_key="document_contents.sha256", index=True)
     added_at: datetime
     added_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class LetterRow(SQLModel, table=True):
+    """A letter to a party of a case (migration 0023_correspondence): drafted from a template,
+    edited, then sent by e-mail or marked sent for posting. Its DOCX and PDF are documents of the
+    case (`case_documents`, by number: each edit a new version); `values` is the context it was
+    drafted with, so an edit keeps its date, letterhead and recipient."""
+
+    __tablename__ = "case_letters"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_letters_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    kind: str  # states/letters.py KINDS
+    party: str  # the recipient party's key (submitter-1)
+    language: str  # en, nb
+    status: str  # draft, sent, posted
+    docx_document: int  # the case's document number of the DOCX
+    pdf_document: int  # ... and of its PDF
+    docx_sha256: str  # the DOCX as ncpflow last rendered it (a Word upload differs)
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    paragraphs: str = Field(sa_column=Column(Text, nullable=False))  # JSON list: the editable text
+    letter_values: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the template context
+    notice: str | None = None  # pause, extension: queued by that step ([parties] notify_on)
+    created_at: datetime
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str | None = None  # email, post: how it was sent
+    sent_at: datetime | None = None
+    sent_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------

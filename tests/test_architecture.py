@@ -189,6 +189,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "AddContact",
         "ChangeContact",
         "RemoveContact",
+        "LogCorrespondence",  # the correspondence log
+        "DraftLetter",  # letters: draft, edit, send
+        "EditLetter",
+        "SendLetter",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -221,6 +225,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseDocuments",
         "CaseDocument",
         "CaseParties",
+        "CaseCorrespondence",
+        "CorrespondenceEntry",
+        "CaseLetters",
+        "CaseLetter",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

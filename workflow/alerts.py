@@ -61,7 +61,9 @@ def message_kind(deadline: str, kind: RungKind) -> str:
 
 
 def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer) -> list[dict[str, Any]]:
-    """One sweep at the clock's now; idempotent, and catches up without flooding."""
+    """One sweep at the clock's now; idempotent, and catches up without flooding. With
+    `[parties] update_every`, it also reminds the leads of parties who have had no word
+    (workflow/party_updates.py). What each audit entry holds, alerts first."""
     policy = settings.alert_policy
     queued: list[dict[str, Any]] = []
     with uow.write() as tx:
@@ -95,6 +97,10 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
                         render=render,
                     )
                 )
+        # Keeping parties informed ([parties] update_every): the leads of silent parties.
+        from workflow import party_updates
+
+        queued += party_updates.remind(tx, now=now, today=today, settings=settings, render=render)
     log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
     return queued
 

@@ -26,12 +26,13 @@ from states.case import Case, Policy
 from states.messages import Translator
 from states.users import CalendarFeed, User
 from workflow.config import Settings
-from workflow.ports import Channel, Clock, LetterRenderer, Renderer, UnitOfWork
+from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.contacts import Contact, Recipient
+    from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from workflow.letter_context import LetterContext
     from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
+    from workflow.pausing import Then
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
     from workflow.users import Enrolment, NewToken, NewUser
@@ -171,6 +173,10 @@ class Application:
     @cached_property
     def documents(self) -> DocumentUseCases:
         return DocumentUseCases(self)
+
+    @cached_property
+    def correspondence(self) -> CorrespondenceUseCases:
+        return CorrespondenceUseCases(self)
 
     @cached_property
     def letters(self) -> LetterUseCases:
@@ -360,6 +366,7 @@ class CaseUseCases(_Group):
             reason=reason,
             requested_by=requested_by,
             at=at,
+            then=self._app.letters.notices("pause", actor=actor),
         )
 
     def record(
@@ -418,6 +425,7 @@ class CaseUseCases(_Group):
             days=days,
             months=months,
             at=at,
+            then=self._app.letters.notices("extension", actor=actor, deadline=deadline),
         )
 
     def migrate(
@@ -1369,6 +1377,48 @@ class DocumentUseCases(_Group):
         )
 
 
+class CorrespondenceUseCases(_Group):
+    """The correspondence log of each case: communications in and out with its parties."""
+
+    def log(
+        self,
+        *,
+        reference: str,
+        direction: str,
+        party: str,
+        channel: str,
+        subject: str,
+        actor: str,
+        at: When = None,
+        documents: Sequence[int] = (),
+    ) -> Entry:
+        """Log a communication (`correspondence add`); `party` its key or name."""
+        from workflow import correspondence
+
+        return correspondence.log_entry(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            direction=direction,
+            party=party,
+            channel=channel,
+            subject=subject,
+            at=at,
+            documents=documents,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseCorrespondence:
+        """The case's log, oldest first; for a `viewer`, redacted as they may see it."""
+        from workflow import correspondence
+
+        return correspondence.case_log(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
+
+
 class LetterUseCases(_Group):
     """Letters to the parties: which ones a case's step offers, a letter's context, a preview
     (rendered, nothing written), and an edited letter rendered again (workflow/letters.py)."""
@@ -1439,6 +1489,112 @@ class LetterUseCases(_Group):
         """A letter the handler edited (`paragraphs`, the first its subject) as (DOCX, PDF), in
         the generic layout around `context`'s letterhead, recipient, date and reference."""
         return self._app.letterpress.render_edited(paragraphs, context.values, context.language)
+
+    # -- drafted, edited and sent (workflow/letter_sending.py) -------------------------------------
+
+    def draft(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        party: str,
+        actor: str,
+        language: str | None = None,
+        deadline: str | None = None,
+    ) -> Letter:
+        """A draft letter of `kind` to `party` (key or name), filed as DOCX and PDF documents."""
+        from workflow import letter_sending
+
+        app = self._app
+        return letter_sending.draft_letter(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            kind=kind,
+            party=party,
+            actor=actor,
+            language=language,
+            deadline=deadline,
+        )
+
+    def edit(self, *, reference: str, letter: int, paragraphs: Sequence[str], actor: str) -> Letter:
+        """The draft's text as edited (the first paragraph its subject): new DOCX and PDF versions."""
+        from workflow import letter_sending
+
+        app = self._app
+        return letter_sending.edit_letter(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            letter=letter,
+            paragraphs=paragraphs,
+            actor=actor,
+        )
+
+    def send(self, *, reference: str, letter: int, channel: str, actor: str, to: str | None = None) -> Letter:
+        """Send a draft by e-mail (through the outbox, with its PDF) or mark it sent for posting;
+        one transaction; a letter sent already is refused."""
+        from workflow import letter_sending
+
+        app = self._app
+        return letter_sending.send_letter(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            render=app.render,
+            reference=reference,
+            letter=letter,
+            channel=channel,
+            actor=actor,
+            to=to,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseLetters:
+        """The case's letters, as `viewer` may see them."""
+        from workflow import letter_views
+
+        return letter_views.case_letters(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
+
+    def get(self, *, reference: str, letter: int, format: str, viewer: User | None = None) -> OpenDocument:
+        """The letter's DOCX or PDF (`format`), its latest version, streamed."""
+        from workflow import letter_views
+
+        return letter_views.letter_file(
+            uow=self._app.uow, reference=reference, letter=letter, format=format, viewer=viewer
+        )
+
+    def notices(self, step: str, *, actor: str, deadline: str | None = None) -> Then | None:
+        """What a pause or an extension (`step`) runs in its own transaction when `[parties]
+        notify_on` names it: a draft notice to every party; None otherwise."""
+        app = self._app
+        if step not in app.settings.parties.notify_on:
+            return None
+
+        def queue(tx: Transaction, case: Case, now: datetime) -> None:
+            from workflow import letter_sending
+
+            letter_sending.queue_notices(
+                tx,
+                uow=app.uow,
+                case=case,
+                step=step,
+                deadline=deadline,
+                actor=actor,
+                now=now,
+                settings=app.settings,
+                letterpress=app.letterpress,
+            )
+
+        return queue
 
 
 class PartyUseCases(_Group):

@@ -36,7 +36,9 @@ from pydantic import (
 )
 
 from states import contacts as contact_rules
+from states import correspondence as correspondence_rules
 from states import issues as issue_rules
+from states import letters as letter_rules
 from states import limits
 from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
@@ -860,6 +862,69 @@ class RemoveContact(Command):
     """`party contact remove`, `DELETE /api/cases/{ref}/parties/{party}/contacts/{number}`."""
 
     reason: OptionalText | None = None
+
+
+Direction = Annotated[str, *_one_of(N_("direction"), correspondence_rules.DIRECTIONS)]
+CorrespondenceChannel = Annotated[str, *_one_of(N_("channel"), correspondence_rules.CHANNELS)]
+
+
+class LogCorrespondence(Command):
+    """`correspondence add`, `POST /api/cases/{ref}/correspondence`, the correspondence page's
+    form: a communication with a party of the case."""
+
+    direction: Direction = Field(description="in: from the party; out: to the party.")
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-2) or its name.")
+    channel: CorrespondenceChannel = Field(description="How it went.")
+    subject: Text = Field(description="What it was about.")
+    at: When | None = None
+    documents: Annotated[list[DocumentNumber], Field(max_length=correspondence_rules.DOCUMENTS_MAX)] = Field(
+        default_factory=list, description="The numbers of the case's documents it carried."
+    )
+
+
+LetterKindName = Annotated[str, *_one_of(N_("letter kind"), letter_rules.KINDS)]
+LetterChannel = Annotated[str, *_one_of(N_("channel"), correspondence_rules.SEND_CHANNELS)]
+LetterText = Annotated[str, Field(min_length=1, max_length=100_000), AfterValidator(_not_blank)]
+
+
+class DraftLetter(Command):
+    """`letter draft`, `POST /api/cases/{ref}/letters`, the letters page: a letter of a kind to
+    one party, rendered from its template as a draft."""
+
+    kind: LetterKindName = Field(
+        description="The letter's kind (the case's step offers some: GET .../letters)."
+    )
+    party: Name = Field(description="The recipient party: its key (submitter-1) or its name.")
+    language: LanguageName | None = Field(
+        default=None, description="en or nb; left out: the party's first contact's, else the NCP's."
+    )
+    deadline: DeadlineChoice | None = Field(
+        default=None, description="For a notice: the deadline whose explanation it quotes."
+    )
+
+
+class EditLetter(Command):
+    """`letter edit`, `POST /api/cases/{ref}/letters/{n}/text`, the letter page's textarea: the
+    draft's text, paragraphs separated by a blank line, the first the subject."""
+
+    text: LetterText = Field(
+        description="The letter's text: paragraphs separated by a blank line; the first is the subject."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"paragraphs": correspondence_rules.split_paragraphs(self.text)}
+
+
+class SendLetter(Command):
+    """`letter send`, `POST /api/cases/{ref}/letters/{n}/send`, the letter page's confirmation:
+    by e-mail through the outbox, or marked sent for posting."""
+
+    channel: LetterChannel = Field(
+        description="email: to the party's contacts who take e-mail; post: marked sent for posting."
+    )
+    to: Email | None = Field(
+        default=None, description="With email, for a party without an e-mail contact: the address to send to."
+    )
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year

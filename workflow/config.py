@@ -123,6 +123,13 @@ class LettersSection(_Section):
     reply_within: Annotated[str, AfterValidator(_calendar_duration)] = Field(
         default="14d", description="the date letters ask a reply by: this long after the letter's date"
     )
+    access: PlainName = Field(
+        default="parties",
+        description="the access level of a letter's DOCX and PDF documents (one of [documents] access)",
+    )
+    attach_docx: bool = Field(
+        default=False, description="a letter e-mailed carries its DOCX as well as its PDF"
+    )
 
 
 class DatabaseSection(_Section):
@@ -205,6 +212,23 @@ class AlertsSection(_Section):
         return value
 
     _check = field_validator("overdue_every", "escalate_after")(_calendar_duration)
+
+
+class PartiesSection(_Section):
+    notify_on: tuple[Literal["pause", "extension"], ...] = Field(
+        default=(),
+        description="steps that queue a draft notice letter to each party of the case, quoting the "
+        "deadline's explanation: pause, extension; empty (the default): none",
+    )
+    update_every: Annotated[str, AfterValidator(_calendar_duration)] | None = Field(
+        default=None,
+        description="remind a case's lead when a party of the open case has had no outgoing "
+        "correspondence for this long (e.g. 3mo); unset: never",
+    )
+
+    @cached_property
+    def update_period(self) -> Duration | None:
+        return Duration.parse(self.update_every) if self.update_every else None
 
 
 class RotationSection(_Section):
@@ -427,6 +451,7 @@ class Settings(_Section):
     scheduler: SchedulerSection = SchedulerSection()
     audit: AuditSection = AuditSection()
     web: WebSection = WebSection()
+    parties: PartiesSection = PartiesSection()
     documents: DocumentsSection = DocumentsSection()
     letters: LettersSection = LettersSection()
     source: str = Field(default="(built-in defaults)", exclude=True)

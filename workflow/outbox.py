@@ -1,13 +1,17 @@
 """Dispatch the outbox: one message in flight at a time, marked sent in its own transaction.
 
 A message is claimed with a lease before sending, so a crash between sending and marking can
-resend at most that one message (with the same Message-ID) once the lease runs out. A clean
+resend at most that one message (with the same Message-ID) once the lease runs out. A message's
+attachments are stored content (documents) named by their sha256: the channel reads them while
+it sends, a chunk at a time, each chunk in a short read of its own (no transaction is held
+open while the mail server is talked to). A clean
 stop (the `stop` event: SIGTERM to `scheduler` or `serve`) finishes only the message in hand
 and leaves no lease behind: the rest stay due for the next dispatcher, none is sent twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from threading import Event
@@ -15,7 +19,7 @@ from typing import Literal
 
 from states import audit_wording, records
 from states.errors import ChannelUnreachableError
-from states.outbox import OutboxMessage
+from states.outbox import Attachment, OutboxMessage
 from workflow.logging import get_logger
 from workflow.ports import Channel, Clock, UnitOfWork
 
@@ -91,11 +95,48 @@ def dispatch(
     return result
 
 
+@dataclass(frozen=True)
+class StoredAttachment:
+    """An attachment as the channel reads it: its stored content, chunk by chunk (states.outbox.Content)."""
+
+    attachment: Attachment
+    uow: UnitOfWork
+
+    @property
+    def filename(self) -> str:
+        return self.attachment.filename
+
+    @property
+    def media_type(self) -> str:
+        return self.attachment.media_type
+
+    @property
+    def sha256(self) -> str:
+        return self.attachment.sha256
+
+    @property
+    def size(self) -> int:
+        return self.attachment.size
+
+    def chunks(self) -> Iterator[bytes]:
+        seq = 0
+        while True:
+            with self.uow.read() as tx:
+                chunk = tx.documents.chunk(self.attachment.sha256, seq)
+            if chunk is None:
+                return
+            yield chunk
+            seq += 1
+
+
 def _deliver(
     uow: UnitOfWork, clock: Clock, channel: Channel, message: OutboxMessage
 ) -> Literal["sent", "failed", "unreachable"]:
     try:
-        channel.send(message)
+        if message.attachments:
+            channel.send(message, [StoredAttachment(a, uow) for a in message.attachments])
+        else:
+            channel.send(message)
     except Exception as exc:  # any channel failure is retried later, never lost
         retry_at = clock.now() + backoff(message.attempts)
         with uow.write() as tx:

@@ -18,6 +18,9 @@ from workflow.ports import Clock, Transaction, UnitOfWork
 
 log = get_logger("ncpflow.clock")
 
+Then = Callable[[Transaction, Case, datetime], None]
+"""What a step runs after it, in its own transaction: the saved case and the clock's now."""
+
 
 @contextmanager
 def _step(uow: UnitOfWork, reference: str) -> Iterator[tuple[Transaction, Case]]:
@@ -61,13 +64,15 @@ def pause_case(
     reason: str,
     requested_by: str | None = None,
     at: date | datetime | None = None,
+    then: Then | None = None,
 ) -> Case:
-    """Stop the clock on a case (parallel proceedings, a party's request, awaited information)."""
+    """Stop the clock on a case (parallel proceedings, a party's request, awaited information).
+    `then(tx, case, now)` runs in the same transaction on the case as saved (the notices)."""
     with _step(uow, reference) as (tx, case):
         now = clock.now()  # under the write lock: never before the step just committed
         when = inputs.step_at(at, case=case, now=now)
         paused, event = pausing.pause(case, actor=actor, reason=reason, at=when, requested_by=requested_by)
-        return _commit(
+        saved = _commit(
             tx,
             case=paused,
             previous=case,
@@ -76,6 +81,9 @@ def pause_case(
             reason=reason,
             record=lambda version: records.Paused(event.requested_by, version, now),
         )
+        if then is not None:
+            then(tx, saved, now)
+        return saved
 
 
 def resume_case(
@@ -116,8 +124,10 @@ def extend_deadline(
     days: int | None = None,
     months: int | None = None,
     at: date | datetime | None = None,
+    then: Then | None = None,
 ) -> Case:
-    """Give one open deadline more time (before or after it falls due), with a reason.
+    """Give one open deadline more time (before or after it falls due), with a reason;
+    `then(tx, case, now)` runs in the same transaction on the case as saved (the notices).
 
     `at` is when it was granted (default now; not before the case's last step); the audit
     entry's `at` is that time and its `recorded_at` the clock's. The case's last step stays
@@ -137,7 +147,7 @@ def extend_deadline(
         extended, event = pausing.extend(
             case, deadline=name, amount=amount, actor=actor, reason=reason, at=when
         )
-        return _commit(
+        saved = _commit(
             tx,
             case=extended,
             previous=case,
@@ -148,3 +158,6 @@ def extend_deadline(
                 name, event.amount, (records.MovedDue.of(event.moved),), version, now
             ),
         )
+        if then is not None:
+            then(tx, saved, now)
+        return saved

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from states.alerts import AlertCandidate
 from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
+from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
-from states.outbox import Mail, OutboxMessage, Rendered
+from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
 from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
@@ -143,6 +144,7 @@ class Outbox(Protocol):
         text: str,
         html: str,
         at: datetime,
+        attachments: Sequence[Attachment] = (),
     ) -> int: ...
     def claim_next(self, *, now: datetime, lease_until: datetime) -> OutboxMessage | None: ...
     def mark_sent(self, message_id: int, *, at: datetime) -> None: ...
@@ -318,9 +320,24 @@ class Transaction(Protocol):
     @property
     def search(self) -> SearchIndex: ...
     @property
+    def correspondence(self) -> CorrespondenceStore: ...
+    @property
     def documents(self) -> DocumentStore: ...
     @property
     def parties(self) -> PartyStore: ...
+
+
+class CorrespondenceStore(Protocol):
+    """A case's correspondence log and its letters (storage/correspondence.py)."""
+
+    def of_case(self, reference: str) -> list[Entry]: ...
+    def next_number(self, reference: str) -> int: ...
+    def add(self, reference: str, entry: Entry) -> None: ...
+    def last_out(self, references: list[str]) -> dict[tuple[str, str], datetime]: ...
+    def claim_reminder(self, *, reference: str, party: str, since: datetime, at: datetime) -> bool: ...
+    def letters(self, reference: str) -> list[Letter]: ...
+    def add_letter(self, reference: str, letter: Letter) -> None: ...
+    def save_letter(self, reference: str, letter: Letter) -> None: ...
 
 
 class SearchIndex(Protocol):
@@ -334,10 +351,11 @@ class Channel(Protocol):
     """Delivers one message or raises; adapters: SMTP, and a recorder for tests.
 
     `ChannelUnreachableError` (states.errors) says no message can go now, so the dispatcher
-    stops its round; any other error concerns this message alone.
+    stops its round; any other error concerns this message alone. `attachments` are read while
+    the message is sent; one whose bytes do not match its sha256 or size fails the message.
     """
 
-    def send(self, mail: Mail) -> None: ...
+    def send(self, mail: Mail, attachments: Sequence[Content] = ()) -> None: ...
 
 
 class Renderer(Protocol):

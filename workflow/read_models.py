@@ -213,6 +213,84 @@ class CaseIssues(ReadModel):
     issues: list[Issue] = Field(description="The case's issues by number.")
 
 
+class CorrespondenceEntry(ReadModel):
+    """One communication with a party, as the case's correspondence log holds it."""
+
+    number: int = Field(description="The entry's number within the case: 1, 2, ... in the order logged.")
+    at: Instant = Field(description="When it happened (UTC, ISO 8601 with offset).")
+    direction: str = Field(description="`in` from the party, `out` to it.")
+    party: str = Field(description="The party's key: submitter-1, enterprise-2, ...")
+    party_name: str = Field(description="The party's name (a pseudonym for readers who may not see it).")
+    channel: str = Field(description="email, post, phone, meeting, video or hand.")
+    subject: str = Field(description="What it was about.")
+    documents: list[int] = Field(description="The numbers of the case's documents it carried.")
+    letter: int | None = Field(description="The letter whose sending this entry logs; null otherwise.")
+    recorded_at: Instant | None = Field(description="When it was logged.")
+    recorded_by: str = Field(description="Who logged it.")
+
+
+class CaseCorrespondence(ReadModel):
+    """A case's correspondence log: `correspondence list --json`, `GET /api/cases/{ref}/correspondence`."""
+
+    reference: str = Field(description="The case reference.")
+    entries: list[CorrespondenceEntry] = Field(
+        description="The entries, oldest first (by `at`, then number)."
+    )
+
+
+class LetterFile(ReadModel):
+    """The latest version of one of a letter's two documents (its DOCX or its PDF)."""
+
+    document: int = Field(description="The document's number within the case.")
+    version: int = Field(description="Its latest version.")
+    filename: str = Field(description="The file's name.")
+    size: int = Field(description="The size in bytes.")
+    sha256: str = Field(description="The SHA-256 of the latest version's content.")
+
+
+class CaseLetter(ReadModel):
+    """A letter to a party of the case: drafted, edited, sent by e-mail or posted."""
+
+    number: int = Field(description="The letter's number within the case.")
+    kind: str = Field(description="acknowledgement, acceptance, rejection, invitation, pause_notice, ...")
+    party: str = Field(description="The recipient party's key (submitter-1).")
+    party_name: str = Field(description="The party's name (a pseudonym for readers who may not see it).")
+    language: str = Field(description="The letter's language: en or nb.")
+    status: Literal["draft", "sent", "posted"] = Field(
+        description="draft (may be edited), sent (e-mailed) or posted (sent for posting)."
+    )
+    subject: str = Field(description="Its subject (the first paragraph); empty when hidden.")
+    paragraphs: list[str] = Field(
+        description="Its text after the subject, paragraph by paragraph; empty when hidden."
+    )
+    hidden: bool = Field(
+        description="Whether the text is withheld from this reader (an `ncp`-access letter for a reader "
+        "without the right to read NCP-internal documents)."
+    )
+    docx: LetterFile = Field(description="Its DOCX document.")
+    pdf: LetterFile = Field(description="Its PDF document.")
+    edited_in_word: bool = Field(
+        description="Whether its DOCX was replaced by an upload (a new version filed with `doc add "
+        "--replaces`): that DOCX is what is sent, its PDF made from it."
+    )
+    notice: str | None = Field(description="pause or extension: the step that queued it; null otherwise.")
+    created_at: Instant = Field(description="When it was drafted.")
+    created_by: str = Field(description="Who drafted it.")
+    channel: str | None = Field(description="email or post once sent; null while a draft.")
+    sent_at: Instant | None = Field(description="When it was sent; null while a draft.")
+    sent_by: str | None = Field(description="Who sent it.")
+
+
+class CaseLetters(ReadModel):
+    """A case's letters: `letter list --json`, `GET /api/cases/{ref}/letters`."""
+
+    reference: str = Field(description="The case reference.")
+    letters: list[CaseLetter] = Field(description="The letters by number.")
+    offered: list[str] = Field(
+        description="The letter kinds the case's current step offers, most fitting first."
+    )
+
+
 class DocumentVersion(ReadModel):
     """One version of a document of a case (its content is downloaded apart)."""
 

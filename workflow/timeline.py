@@ -193,10 +193,78 @@ def _download(document: Document) -> str:
     )
 
 
+def letters(seen: Seen) -> Entries:
+    """The case's letters: each drafted, and each sent (by e-mail or post), linked to the
+    letters page; an NCP-internal letter's subject withheld from a reader who may not read it."""
+    from states.correspondence import STATUS_TITLES, party_words
+    from states.letters import label
+
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    internal = {d.number for d in seen.tx.documents.of_case(case.reference) if d.internal}
+    for letter in seen.tx.correspondence.letters(case.reference):
+        hidden = letter.pdf_document in internal and not seen.internal
+        to = words.gettext(N_("To {party}")).format(
+            party=f"{names.get(letter.party, letter.party)} ({party_words(letter.party, words)})"
+        )
+        href = f"/cases/{quote(case.reference, safe='')}/letters#letter-{letter.number}"
+        moments = [("drafted", letter.created_at, letter.created_by)]
+        if letter.sent_at is not None:
+            moments.append((letter.status.value, letter.sent_at, letter.sent_by or ""))
+        for moment, at, actor in moments:
+            if at is None:
+                continue
+            title = words.gettext(STATUS_TITLES[moment]).format(number=letter.number)
+            yield read_models.TimelineEntry(
+                id=f"letter-{letter.number}-{moment}",
+                kind="letter",
+                what=moment,
+                at=at.isoformat(),
+                title=f"{title}: {upper_first(label(letter.kind, words))}",
+                text=to if hidden else f"{to} · {letter.subject}",
+                actor=actor,
+                href=href,
+                withheld=hidden,
+            )
+
+
+def correspondence(seen: Seen) -> Entries:
+    """The case's correspondence log, but the letters sent (their own entries tell them)."""
+    from states.correspondence import CHANNELS, party_words
+
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    for entry in seen.tx.correspondence.of_case(case.reference):
+        if entry.letter is not None:
+            continue
+        party = f"{names.get(entry.party, entry.party)} ({party_words(entry.party, words)})"
+        heading = (
+            N_("Received by {channel} from {party}")
+            if entry.direction == "in"
+            else N_("Sent by {channel} to {party}")
+        )
+        yield read_models.TimelineEntry(
+            id=f"correspondence-{entry.number}",
+            kind="correspondence",
+            what=entry.direction,
+            at=entry.at.isoformat(),
+            title=words.gettext(heading).format(channel=words.gettext(CHANNELS[entry.channel]), party=party),
+            text=entry.subject,
+            actor=entry.recorded_by,
+            href=f"/cases/{quote(case.reference, safe='')}/correspondence#entry-{entry.number}",
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
     Source("document", N_("Documents"), documents, covers=frozenset({"document_added"})),
+    Source(
+        "letter", N_("Letters"), letters, covers=frozenset({"letter_drafted", "letter_edited", "letter_sent"})
+    ),
+    Source(
+        "correspondence", N_("Correspondence"), correspondence, covers=frozenset({"correspondence_logged"})
+    ),
 )
 """Every source of a timeline, in the filter's order."""
 

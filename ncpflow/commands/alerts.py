@@ -20,16 +20,23 @@ def alerts_sweep(
     now: Now = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Fire the alert rungs that are due, once each, into the outbox."""
+    """Fire the alert rungs that are due, once each, into the outbox; with [parties]
+    update_every, remind the leads of parties who have had no word (once per silent period)."""
     queued = context_of(ctx).app().as_of(now).alerts.sweep()
     if as_json:
         emit_json(queued)
         return
-    out.print(f"{len(queued)} alert(s) queued")
-    for alert in queued:
+    alerts = [a for a in queued if "rung" in a]
+    out.print(f"{len(alerts)} alert(s) queued")
+    for alert in alerts:
         out.print(
             f"  {alert['case']} {alert['deadline']} {alert['rung']} (due {alert['due']}) "
             f"→ {escape(', '.join(alert['recipients']) or 'nobody')}"
+        )
+    for reminder in (a for a in queued if "party" in a):
+        out.print(
+            f"  {reminder['case']} {reminder['party']}: no word since {reminder['since'][:10]} "
+            f"→ {escape(', '.join(reminder['recipients']) or 'nobody')}"
         )
 
 

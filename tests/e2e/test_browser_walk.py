@@ -142,6 +142,18 @@ def _seed(services: Any) -> dict[str, str]:
         exemption="offentleglova § 13",
         actor="setup",
     )
+    # Its letters (one sent by post, one a draft with its textarea) and correspondence log.
+    services.letters.draft(reference=rich, kind="invitation", party="enterprise-1", actor="setup")
+    services.letters.send(reference=rich, letter=1, channel="post", actor="setup")
+    services.letters.draft(reference=rich, kind="draft_for_comment", party="enterprise-2", actor="setup")
+    services.correspondence.log(
+        reference=rich,
+        direction="in",
+        party="enterprise-1",
+        channel="email",
+        subject=f"Reply {LONG}",
+        actor="setup",
+    )
 
     paused = opened(
         "Salmon farm discharge", PartyInput("Coastal Alliance", "ngo"), [PartyInput("Havbruk ASA")], ago[30]

@@ -212,6 +212,26 @@ def _cases(app: Application) -> dict[str, str]:
         note="Begjæring fra selskapet",
     )
 
+    # Letters and the correspondence log (issue 14): one sent by e-mail, one left as a draft.
+    app.parties.add_contact(
+        reference=review,
+        party="submitter-1",
+        actor="hanna",
+        name="Kari Kontakt",
+        email="kari@eksempel.no",
+        language="nb",
+    )
+    app.letters.draft(reference=review, kind="acknowledgement", party="submitter-1", actor="hanna")
+    app.letters.edit(
+        reference=review, letter=1, paragraphs=["Kvittering", "Vi har mottatt klagen."], actor="hanna"
+    )
+    app.letters.send(reference=review, letter=1, channel="email", actor="hanna")
+    app.letters.draft(reference=review, kind="draft_for_comment", party="enterprise-1", actor="hanna")
+    app.correspondence.log(
+        reference=review, direction="in", party="enterprise-1", channel="phone", subject="Ringte om fristen",
+        actor="hanna",
+    )  # fmt: skip
+
     line = {
         "external_id": "NO-2007-01",
         "title": "Tvangsflytting ved et vannkraftverk",
@@ -430,6 +450,12 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "reason": "valgte member-b (aldri vært saksansvarlig)",
         "recipient_name": "Bjørn Berg",
         "ncp_name": "Kontaktpunktet for ansvarlig næringsliv",
+        "party_name": "Havbruk Seafood ASA",
+        "since": date(2026, 3, 3),
+        "period": "3 måneder",
+        "letter_subject": "Bekreftelse av mottak",
+        "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
+        "attachments": ["NCP-2026-007-letter-1.pdf"],
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

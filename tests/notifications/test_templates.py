@@ -39,11 +39,32 @@ ASSIGNED_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What the sweep passes for a silent party (workflow/party_updates.py).
+PARTY_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "party_name": "Havbruk Seafood ASA",
+    "since": date(2025, 3, 3),
+    "period": "3 months",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
+# What sending a letter passes for its covering e-mail (workflow/letter_sending.py).
+LETTER_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "letter_subject": "Acknowledgement of receipt – Fish farm discharges",
+    "paragraphs": ["We have your complaint.\nThank you.", "Yours sincerely"],
+    "attachments": ["NCP-2025-007-letter-1.pdf"],
+    "title": "Fish farm discharges",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 
 
 def context_for(kind: str, **changes: Any) -> dict[str, Any]:
-    base = ALERT_CONTEXT if kind in ALERT_KINDS else ASSIGNED_CONTEXT
+    bases = {"party_update": PARTY_CONTEXT, "letter": LETTER_CONTEXT}
+    base = ALERT_CONTEXT if kind in ALERT_KINDS else bases.get(kind, ASSIGNED_CONTEXT)
     return {**base, **changes}
 
 
@@ -87,7 +108,13 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
     assert f'<html lang="{language}">' in message.html
     assert "<p>" in message.html and "<p>" not in message.text
     assert "{{" not in message.text + message.html + message.subject
-    if kind not in ALERT_KINDS:
+    if kind == "letter":
+        assert "NCP-2025-007-letter-1.pdf" in message.text and "We have your complaint." in message.text
+        assert "<br>" in message.html and "Thank you." in message.html
+    elif kind == "party_update":
+        assert long_date(date(2025, 3, 3), language) in message.text + message.subject
+        assert "Havbruk Seafood ASA" in message.subject and "3 months" in message.text
+    elif kind not in ALERT_KINDS:
         assert long_date(date(2025, 3, 3), language) in message.text
         assert "next in rotation" in message.text
     else:
@@ -124,7 +151,8 @@ def test_the_environment_is_strict_and_escapes_only_html() -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_user_text_is_escaped_in_html_and_verbatim_in_text(kind: str, language: str) -> None:
     """A case title with markup arrives as text in the HTML part: no script element, ever."""
-    message = render(kind, language, context_for(kind, title=NASTY, recipient_name="<b>Eve</b>"))
+    nasty = {"letter_subject": NASTY} if kind == "letter" else {}  # a letter's own free text
+    message = render(kind, language, context_for(kind, title=NASTY, recipient_name="<b>Eve</b>", **nasty))
     assert NASTY in message.text
     assert "<b>Eve</b>" in message.text
     assert "<script>" not in message.html and "<b>" not in message.html
@@ -134,7 +162,9 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_text(kind: str, language: 
     assert "script" not in tags(message.html) and "b" not in tags(message.html)
     if "Tailings" in message.subject:  # a subject carrying the title: plain text, escaped once
         assert NASTY in message.subject
-        assert message.html.count("&lt;script&gt;") == 2  # <title> and body
+        assert message.html.count("&lt;script&gt;") == (
+            3 if kind == "letter" else 2
+        )  # <title>, body (a letter: twice)
         assert "&amp;lt;" not in message.html  # never escaped twice
 
 

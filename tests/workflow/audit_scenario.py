@@ -33,6 +33,7 @@ from workflow.audit import audit_entries
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.cases import PartyInput, advance, edit_case, open_case
 from workflow.clock import FixedClock
+from workflow.correspondence import log_entry
 from workflow.demo import load_demo
 from workflow.exports import export_rows
 from workflow.facts import record_fact
@@ -100,18 +101,33 @@ def _counted_secrets() -> Iterator[None]:
         yield
 
 
+@contextmanager
+def _fixed_zip_times(clock: FixedClock) -> Iterator[None]:
+    """zipfile stamps each member with the wall clock's local time: the scenario's instead."""
+    import time
+    import zipfile
+
+    fixed = mock.Mock(wraps=time)
+    fixed.time = lambda: clock.now().timestamp()
+    fixed.localtime = lambda *_: time.gmtime(clock.now().timestamp())
+    with mock.patch.object(zipfile, "time", fixed):
+        yield
+
+
 def _services(
     url: str,
     clock: FixedClock,
     members: list[dict[str, Any]],
     channel: RecordingChannel,
     procedure: dict[str, Any] | None = None,
+    parties: dict[str, Any] | None = None,
     **rotation: Any,
 ) -> Services:
     sections = {
         **SECTIONS,
         **({"rotation": rotation} if rotation else {}),
         **({"procedure": procedure} if procedure else {}),
+        **({"parties": parties} if parties else {}),
     }
     return bootstrap(make_settings(url, members=members, **sections), clock=clock, channel=channel)
 
@@ -504,6 +520,44 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             at=date(2025, 3, 10),
             replaces=1,
         )
+    finally:
+        app.close()
+    # The correspondence log (issue 14): a letter received, logged with its documents.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        log_entry(
+            uow=app.uow,
+            clock=clock,
+            reference=filed_on,
+            actor="sek",
+            direction="in",
+            party="submitter-1",
+            channel="post",
+            subject="Further evidence from Kari Nordmann",
+            at=date(2025, 3, 20),
+            documents=[1],
+        )
+    finally:
+        app.close()
+    # Letters (issue 14): drafted, edited, sent by post. Word files hold their zip members'
+    # times: the clock is fixed for them, so the DOCX (and the chain holding its hash) is the same.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with _fixed_zip_times(clock):
+            app.letters.draft(reference=filed_on, kind="acknowledgement", party="submitter-1", actor="sek")
+            app.letters.edit(
+                reference=filed_on, letter=1, paragraphs=["Receipt", "We have your complaint."], actor="sek"
+            )
+            app.letters.send(reference=filed_on, letter=1, channel="post", actor="sek")
+    finally:
+        app.close()
+    # Keeping parties informed (issue 14): the sweep reminds the leads of parties without word.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel, parties={"update_every": "3mo"})
+    try:
+        sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
 

@@ -114,6 +114,13 @@ class LetterStatus(StrEnum):
     POSTED = "posted"
 
 
+STATUS_TITLES: dict[str, str] = {
+    "drafted": N_("Letter {number} drafted"),
+    "sent": N_("Letter {number} sent by e-mail"),
+    "posted": N_("Letter {number} sent by post"),
+}
+"""A letter's moments in a case's story: drafted, then sent by e-mail or by post."""
+
 SEND_CHANNELS: dict[str, str] = {"email": N_("e-mail"), "post": N_("post")}
 """How a letter is sent: e-mailed through the outbox, or posted (the handler prints the PDF)."""
 

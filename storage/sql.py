@@ -126,16 +126,16 @@ class SqlTransaction:
         return SqlFeedStore(self.db)
 
     @cached_property
-    def correspondence(self) -> SqlCorrespondenceStore:
-        from storage.correspondence import SqlCorrespondenceStore
-
-        return SqlCorrespondenceStore(self.db)
-
-    @cached_property
     def notes(self) -> SqlNoteStore:
         from storage.notes import SqlNoteStore
 
         return SqlNoteStore(self.db)
+
+    @cached_property
+    def correspondence(self) -> SqlCorrespondenceStore:
+        from storage.correspondence import SqlCorrespondenceStore
+
+        return SqlCorrespondenceStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -5,17 +5,16 @@ The timeline is a read model over *sources*. A source is one small function read
 entry of one case inside the caller's snapshot (`Seen`: the transaction, the case, the reader
 and the reader's words) and returning `TimelineEntry`s; `SOURCES` lists them. A source that
 tells something the audit log also records (`note_added`, `document_added`) names those audit
-kinds in `covers`, and the steps leave them out, so nothing is told twice. Adding a source is:
-write its function, add one `Source` to `SOURCES` (its kind, its label marked with `N_`, the audit
-kinds it covers), and give its label a Norwegian translation. A letter is told by its own entries
-(drafted, sent), linked to its PDF: its DOCX and PDF documents and its own correspondence entry are
-left out of the documents and the correspondence.
+kinds in `covers`, and the steps leave them out, so nothing is told twice. Adding a source
+(letters, correspondence as their foundations land) is: write its function, add one `Source` to
+`SOURCES` (its kind, its label marked with `N_`, the audit kinds it covers), and give its label a
+Norwegian translation.
 
 Every entry is redacted for the reader like every other view (withheld parties' names become
 pseudonyms); what is NCP-internal (a note's text, an `ncp` document's title and download) is
 `withheld` from a reader who may not read internal material (auditors): the entry stays, so the
-story has no gap, without it. A file the reader may not open (a protected party's document, for a
-reader who may not see that party) has no link.
+story has no gap, without it. A document the reader may not open (a protected party's, for a reader
+who may not see that party: workflow/documents.py refuses it) has no link.
 """
 
 from __future__ import annotations
@@ -28,9 +27,7 @@ from urllib.parse import quote
 from states import audit_wording, journal, wording
 from states.case import Case
 from states.chain import AuditEntry
-from states.correspondence import CHANNELS
 from states.documents import HIDDEN_TITLE, Document
-from states.letters import label
 from states.messages import N_, Translator
 from states.notes import replaced_by
 from states.parties import may_see, party_keys
@@ -40,7 +37,6 @@ from states.users import User
 from translations import upper_first
 from workflow import inputs, parties, procedures, read_models
 from workflow import redaction as redactions
-from workflow.letter_views import letter_view
 from workflow.ports import Transaction, UnitOfWork
 from workflow.views import redacted
 
@@ -66,22 +62,11 @@ class Seen:
 
     def opens(self, party: str | None) -> bool:
         """Whether the reader may open the files of party `party` (its key; None: no party): not
-        those of a party whose identity is protected from it (workflow/documents.py refuses them)."""
+        those of a party whose identity is protected from it."""
         found = dict(party_keys(self.case.parties)).get(party or "")
         if self.viewer is None or found is None:
             return True
         return may_see(found, role=self.viewer.role, leads=parties.leads(self.viewer, self.case))
-
-    @property
-    def names(self) -> dict[str, str]:
-        """The case's parties' names by key (redacted with the rest of the entry)."""
-        return {key: party.name for key, party in party_keys(self.case.parties)}
-
-    @property
-    def letter_files(self) -> frozenset[int]:
-        """The numbers of the documents holding the case's letters (the letters tell them)."""
-        letters = self.tx.correspondence.letters(self.case.reference)
-        return frozenset(n for x in letters for n in (x.docx_document, x.pdf_document))
 
 
 Entries = Iterable[read_models.TimelineEntry]
@@ -171,10 +156,9 @@ def notes(seen: Seen) -> Entries:
 def documents(seen: Seen) -> Entries:
     """The case's documents, each version as filed, linked to its download; an NCP-internal
     document's title, file and link withheld from a reader who may not read it."""
-    case, words, names, letter_files = seen.case, seen.words, seen.names, seen.letter_files
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
     for document in seen.tx.documents.of_case(case.reference):
-        if document.number in letter_files:
-            continue  # a letter's DOCX or PDF: the letter's entries tell it and link it
         hidden = document.internal and not seen.internal
         heading = words.gettext(_FILED[document.direction]).format(number=document.number)
         if document.version > 1:
@@ -219,71 +203,64 @@ def _download(document: Document) -> str:
 
 
 def letters(seen: Seen) -> Entries:
-    """The case's letters to the parties: each one drafted, and each one sent (by e-mail, or
-    marked sent for posting), linked to its PDF; an NCP-internal letter's subject and PDF
-    withheld from a reader who may not read it, as on the letters page."""
-    case, words, names = seen.case, seen.words, seen.names
-    documents = seen.tx.documents.of_case(case.reference)
+    """The case's letters: each drafted, and each sent (by e-mail or post), linked to the
+    letters page; an NCP-internal letter's subject withheld from a reader who may not read it."""
+    from states.correspondence import STATUS_TITLES, party_words
+    from states.letters import label
+
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    internal = {d.number for d in seen.tx.documents.of_case(case.reference) if d.internal}
     for letter in seen.tx.correspondence.letters(case.reference):
-        view = letter_view(letter, documents, names, internal=seen.internal)
-        kind = upper_first(label(letter.kind, words))
-        to = words.gettext(N_("To {party}")).format(party=view.party_name)
-        opens = not view.hidden and seen.opens(letter.party)
-        href = f"/cases/{quote(case.reference, safe='')}/letters/{letter.number}/pdf" if opens else None
-        events = [("drafted", N_("Letter {number} drafted: {kind}"), letter.created_at, letter.created_by)]
+        hidden = letter.pdf_document in internal and not seen.internal
+        to = words.gettext(N_("To {party}")).format(
+            party=f"{names.get(letter.party, letter.party)} ({party_words(letter.party, words)})"
+        )
+        href = f"/cases/{quote(case.reference, safe='')}/letters#letter-{letter.number}"
+        moments = [("drafted", letter.created_at, letter.created_by)]
         if letter.sent_at is not None:
-            sent = _SENT.get(letter.channel or "", _SENT["post"])
-            events.append((letter.status.value, sent, letter.sent_at, letter.sent_by or ""))
-        for what, heading, at, actor in events:
+            moments.append((letter.status.value, letter.sent_at, letter.sent_by or ""))
+        for moment, at, actor in moments:
             if at is None:
                 continue
+            title = words.gettext(STATUS_TITLES[moment]).format(number=letter.number)
             yield read_models.TimelineEntry(
-                id=f"letter-{letter.number}" + ("" if what == "drafted" else "-sent"),
+                id=f"letter-{letter.number}-{moment}",
                 kind="letter",
-                what=what,
+                what=moment,
                 at=at.isoformat(),
-                title=words.gettext(heading).format(number=letter.number, kind=kind),
-                text=None if view.hidden else f"{to} · {view.subject}",
+                title=f"{title}: {upper_first(label(letter.kind, words))}",
+                text=to if hidden else f"{to} · {letter.subject}",
                 actor=actor,
                 href=href,
-                withheld=view.hidden,
+                withheld=hidden,
             )
 
 
-# A sent letter's heading by how it went.
-_SENT = {
-    "email": N_("Letter {number} sent by e-mail: {kind}"),
-    "post": N_("Letter {number} sent by post: {kind}"),
-}
-
-
 def correspondence(seen: Seen) -> Entries:
-    """The case's correspondence log: each message received or sent, with its subject and the
-    documents it carried; a letter's own entry is the letter's (`letters`)."""
-    words, names = seen.words, seen.names
-    for entry in seen.tx.correspondence.of_case(seen.case.reference):
+    """The case's correspondence log, but the letters sent (their own entries tell them)."""
+    from states.correspondence import CHANNELS, party_words
+
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    for entry in seen.tx.correspondence.of_case(case.reference):
         if entry.letter is not None:
             continue
+        party = f"{names.get(entry.party, entry.party)} ({party_words(entry.party, words)})"
         heading = (
-            N_("Received from {party} by {channel}")
+            N_("Received by {channel} from {party}")
             if entry.direction == "in"
-            else N_("Sent to {party} by {channel}")
+            else N_("Sent by {channel} to {party}")
         )
-        channel = words.gettext(CHANNELS.get(entry.channel, entry.channel))
-        text = entry.subject
-        if entry.documents:
-            numbers = ", ".join(str(n) for n in entry.documents)
-            text += " · " + words.gettext(N_("Documents: {numbers}")).format(numbers=numbers)
         yield read_models.TimelineEntry(
             id=f"correspondence-{entry.number}",
             kind="correspondence",
             what=entry.direction,
             at=entry.at.isoformat(),
-            title=upper_first(
-                words.gettext(heading).format(party=names.get(entry.party, entry.party), channel=channel)
-            ),
-            text=text,
+            title=words.gettext(heading).format(channel=words.gettext(CHANNELS[entry.channel]), party=party),
+            text=entry.subject,
             actor=entry.recorded_by,
+            href=f"/cases/{quote(case.reference, safe='')}/correspondence#entry-{entry.number}",
         )
 
 
@@ -291,7 +268,9 @@ SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
     Source("document", N_("Documents"), documents, covers=frozenset({"document_added"})),
-    Source("letter", N_("Letters"), letters, covers=frozenset({"letter_drafted", "letter_sent"})),
+    Source(
+        "letter", N_("Letters"), letters, covers=frozenset({"letter_drafted", "letter_edited", "letter_sent"})
+    ),
     Source(
         "correspondence", N_("Correspondence"), correspondence, covers=frozenset({"correspondence_logged"})
     ),

@@ -171,7 +171,7 @@ def test_a_handler_files_a_document_sends_a_letter_and_sees_both_in_the_story(
         story = page.locator("#story")
         expect(story).to_contain_text(title)
         expect(story).to_contain_text(words["sent"].format(n=number))
-        expect(story.locator(f"a[href='/cases/{site.ref}/letters/{number}/pdf']").first).to_be_visible()
+        expect(story.locator(f"a[href='/cases/{site.ref}/letters#letter-{number}']").first).to_be_visible()
         checks.page(page, "case-story")
         other = OTHER[lang]
         page.click(f"a[hreflang={other}]")

@@ -168,7 +168,7 @@ def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
 
     assert page.url.endswith(f"/cases/{site.other_ref}")
     assert page.locator(".stage-badge").inner_text() == "Initial assessment"
-    trail = page.locator("table.audit").inner_text()
+    trail = page.locator("ol.story").inner_text()
     assert "Submission complete; assessing admissibility" in trail
     assert "hanna" in trail
     assert "Received → Initial assessment" in trail
@@ -192,7 +192,7 @@ def test_handler_advances_a_case_and_sees_stage_and_audit_entry(
 def test_a_missing_reason_is_reported_not_recorded(browser: Any, site: Site, dialogs: list[str]) -> None:
     page = sign_in(browser, site, "hanna", dialogs)
     page.goto(f"{site.base}/cases/{site.xss_ref}")
-    before = page.locator("table.audit tbody tr").count()
+    before = page.locator("ol.story > li").count()
     # Bypass the browser's `required` check: the server must refuse on its own.
     response = page.request.post(
         f"{site.base}/cases/{site.xss_ref}/advance",
@@ -205,7 +205,7 @@ def test_a_missing_reason_is_reported_not_recorded(browser: Any, site: Site, dia
     assert response.status == 422  # the case page again, with the problem shown
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
-    assert page.locator("table.audit tbody tr").count() == before
+    assert page.locator("ol.story > li").count() == before
     page.context.close()
 
 
@@ -293,7 +293,7 @@ def test_a_post_without_a_valid_csrf_token_is_refused(browser: Any, site: Site, 
     assert response.status == 403
     page.goto(f"{site.base}/cases/{site.xss_ref}")
     assert page.locator(".stage-badge").inner_text() == "Received"
-    assert "forged" not in page.locator("table.audit").inner_text()
+    assert "forged" not in page.locator("ol.story").inner_text()
     page.context.close()
 
 

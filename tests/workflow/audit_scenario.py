@@ -500,6 +500,28 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             )
     finally:
         app.close()
+    # A case's internal notes (issue 14): one written, one back-dated replacing it.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        add_note(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            text="Kari Nordmann called: she fears reprisals.",
+            actor="sek",
+        )
+        add_note(
+            uow=app.uow,
+            clock=clock,
+            reference=ref,
+            text="Kari Nordmann called on Monday: she fears reprisals at work.",
+            actor="sek",
+            at=date(2025, 3, 10),
+            replaces=1,
+        )
+    finally:
+        app.close()
     # The correspondence log (issue 14): a letter received, logged with its documents.
     clock.advance(hours=1)
     app = _services(url, clock, changed, channel)
@@ -536,28 +558,6 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
     app = _services(url, clock, changed, channel, parties={"update_every": "3mo"})
     try:
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
-    finally:
-        app.close()
-    # A case's internal notes (issue 14): one written, one back-dated replacing it.
-    clock.advance(hours=1)
-    app = _services(url, clock, changed, channel)
-    try:
-        add_note(
-            uow=app.uow,
-            clock=clock,
-            reference=ref,
-            text="Kari Nordmann called: she fears reprisals.",
-            actor="sek",
-        )
-        add_note(
-            uow=app.uow,
-            clock=clock,
-            reference=ref,
-            text="Kari Nordmann called on Monday: she fears reprisals at work.",
-            actor="sek",
-            at=date(2025, 3, 10),
-            replaces=1,
-        )
     finally:
         app.close()
 

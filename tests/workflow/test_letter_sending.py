@@ -361,3 +361,40 @@ def test_a_letter_filed_ncp_only_is_hidden_from_an_auditor(
         ).startswith(b"%PDF")
     finally:
         app.close()
+
+
+def test_letters_and_the_log_are_told_in_the_case_s_story_once_each(app: Application) -> None:
+    """The story holds a letter drafted and sent (not its audit entries again) and a logged
+    call, newest first; an auditor reads the withheld submitter's pseudonym there."""
+    from states.users import User
+
+    case = open_case(
+        uow=app.uow, clock=app.clock, policy=app.policy, reference_prefix="NCP", title="Tailings",
+        submitters=[PartyInput("Kari Nordmann", confidential=True)],
+        enterprises=[PartyInput("Nordic Metals ASA")], actor="h", received=date(2025, 1, 31),
+        notices=Notices(app.settings, app.render),
+    )  # fmt: skip
+    ref = case.reference
+    app.correspondence.log(
+        reference=ref, direction="in", party="submitter-1", channel="phone", subject="Kari Nordmann called",
+        at=date(2025, 5, 1), actor="h",
+    )  # fmt: skip
+    app.letters.draft(reference=ref, kind="acknowledgement", party="submitter-1", actor="h")
+    app.letters.send(reference=ref, letter=1, channel="post", actor="h")
+    story = app.cases.timeline(
+        reference=ref, viewer=User(name="h", role="handler"), kinds=["letter", "correspondence"]
+    )
+    assert [(e.kind, e.what) for e in story.items] == [
+        ("letter", "posted"),
+        ("letter", "drafted"),
+        ("correspondence", "in"),
+    ]
+    assert story.items[0].title == "Letter 1 sent by post: Acknowledgement of receipt"
+    assert story.items[0].href == f"/cases/{ref}/letters#letter-1"
+    assert story.items[2].title == "Received by phone from Kari Nordmann (submitter 1)"
+    every = app.cases.timeline(reference=ref, viewer=User(name="h", role="handler")).items
+    assert not any(e.what in {"letter_drafted", "letter_sent", "correspondence_logged"} for e in every)
+    seen = app.cases.timeline(
+        reference=ref, viewer=User(name="revisor", role="auditor"), kinds=["correspondence"]
+    )
+    assert "Nordmann" not in seen.items[0].title + (seen.items[0].text or "")

@@ -35,7 +35,7 @@ from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
 from translations import translator
-from workflow import commands
+from workflow import commands, read_models
 from workflow.application import Application
 
 router = APIRouter(include_in_schema=False)
@@ -96,11 +96,26 @@ def _words(request: Request) -> tuple[str, Translator, dict[str, Any]]:
     return lang, translator(lang), i18n.helpers(lang, app.words(lang))
 
 
+def _case(app: Application, ref: str, user: User, lang: str) -> read_models.Case:
+    """The case as `user` may see it (its title redacted like any free text)."""
+    return app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=lang)
+
+
 def _parties(app: Application, ref: str, user: User, lang: str) -> list[tuple[str, str]]:
     """The case's parties as the form offers them: (key, "name (role)"), as `user` may see them."""
     listed = app.parties.list(reference=ref, viewer=user, language=lang)
     term = i18n.helpers(lang, app.words(lang))["term"]
     return [(p.key, f"{p.name} ({term(p.role)})") for p in listed.parties]
+
+
+def _page(
+    request: Request, template: str, user: User, error: str | None, status: int, **context: Any
+) -> Response:
+    """A page of the case's file; after a refused form, its message (`error`) and `status`."""
+    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
+    response = render(request, template, user, "dashboard", **context, **extra)
+    response.status_code = status
+    return response
 
 
 # ---- the letters page ----------------------------------------------------------------------------
@@ -123,8 +138,8 @@ def show_letters(
 ) -> Response:
     """The letters page; after a refused form, with the message and the form as the user left it."""
     app = application_of(request)
-    case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=language(request))
     lang, tr, helpers = _words(request)
+    case = _case(app, ref, user, lang)
     listed = app.letters.list(reference=ref, viewer=user, language=lang)
     may_send = allows(user.role, Action.SEND_LETTER)
     goes_to: dict[str, list[str]] = {}
@@ -136,14 +151,13 @@ def show_letters(
                     for r in app.parties.recipients(reference=ref, party=letter.party)
                     if r.channel.value == "email" and r.email
                 ]
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    response = render(
+    return _page(
         request,
         "letters.html",
         user,
-        "dashboard",
+        error,
+        status,
         **helpers,
-        **extra,
         case=case,
         letters=listed.letters,
         offered=[(kind, i18n.upper_first(label(kind, tr))) for kind in listed.offered],
@@ -160,8 +174,6 @@ def show_letters(
         kept_form=kept[0] if kept else "",
         kept=kept[1] if kept else {},
     )
-    response.status_code = status
-    return response
 
 
 def _number(value: str) -> int:
@@ -286,8 +298,8 @@ def send_letter(
 def _confirm(request: Request, ref: str, number: int, user: User, command: commands.SendLetter) -> Response:
     """The page that asks before a letter goes out: which letter, how, to whom, with what."""
     app = application_of(request)
-    _, tr, _ = _words(request)
-    case = app.cases.get(reference=ref)
+    lang, tr, _ = _words(request)
+    case = _case(app, ref, user, lang)
     letters = {x.number: x for x in app.letters.list(reference=ref, viewer=user).letters}
     if number not in letters:
         raise InvalidInputError(
@@ -367,18 +379,17 @@ def show_correspondence(
     status: int = 200,
 ) -> Response:
     app = application_of(request)
-    case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=language(request))
     lang, tr, helpers = _words(request)
+    case = _case(app, ref, user, lang)
     log = app.correspondence.list(reference=ref, viewer=user, language=lang)
     documents = app.documents.list(reference=ref, viewer=user).documents
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    response = render(
+    return _page(
         request,
         "correspondence.html",
         user,
-        "dashboard",
+        error,
+        status,
         **helpers,
-        **extra,
         case=case,
         entries=log.entries,
         parties=_parties(app, ref, user, lang),
@@ -391,8 +402,6 @@ def show_correspondence(
         may_log=allows(user.role, Action.LOG_CORRESPONDENCE),
         kept=kept or {},
     )
-    response.status_code = status
-    return response
 
 
 @router.post("/cases/{ref}/correspondence")

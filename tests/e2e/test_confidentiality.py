@@ -4,7 +4,14 @@ audit export and the reports (JSON, CSV, HTML) are walked. A handler does see th
 places. An internal note's text never reaches an auditor at all. The free text includes issue
 12's: issue titles, fact notes, a migration's reason, and imported cases (titles, parties,
 milestone reasons and scopes, issues, sources, the import's source and external ids, in the
-`imported` marks of their audit entries).
+`imported` marks of their audit entries), and issue 14's case file: a document's title, file name
+and content, a letter's DOCX and PDF, the correspondence log.
+
+The walk (`_walk`, which tests/e2e/test_party_confidentiality.py's access walk reuses) finds every
+GET route of the app itself and fills its path parameters from samples (tests/e2e/page_walk.py's
+`fill`): a route with a parameter it has no sample for, or one no sample fills, fails it, naming
+the route. Downloads are read as their programs show them (a PDF's or a Word file's text, the
+file's name) and visited in one language; worded outputs in both.
 """
 
 from __future__ import annotations

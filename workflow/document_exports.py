@@ -5,8 +5,9 @@ For each `document_added` entry the export holds, the document's content is writ
 `DIR/manifest.json` lists each one: case, number, version, the entry's seq, sha256, size and the
 file. The manifest's own SHA-256 goes into the export's signed summary (`documents`), so the
 signature covers every file through its hash. An export without `--reveal` (the one for
-auditors) withholds the content of NCP-internal (`ncp`) documents: the manifest lists them with
-their sha256 and `"withheld": true`, and no file.
+auditors) withholds the content of NCP-internal (`ncp`) documents, and of the documents from or to
+a party whose identity is protected (withheld, or at risk of reprisal: their content names it): the
+manifest lists them with their sha256 and `"withheld": true`, and no file.
 
 Offline (`audit verify --file EXPORT --documents DIR`), the manifest is checked against the
 signed summary, each item against its `document_added` entry in the export (sha256 and size),
@@ -24,6 +25,7 @@ from typing import Any
 
 from states.documents import INTERNAL
 from states.errors import InvalidInputError
+from states.parties import party_keys
 from workflow.documents import CHUNK, content_chunks
 from workflow.ports import UnitOfWork
 
@@ -64,6 +66,15 @@ class DocumentWriter:
             raise InvalidInputError(f"--documents {folder}: cannot be made: {exc.strerror}") from None
         self._uow, self._folder, self._reveal = uow, folder, reveal
         self._items: list[dict[str, Any]] = []
+        self._protected: dict[str, frozenset[str]] = {}  # by case: the keys of its protected parties
+
+    def _from_protected(self, case: str, party: object) -> bool:
+        """Whether the document's party (its key) is protected in the case as it stands."""
+        if case not in self._protected:
+            with self._uow.read() as tx:
+                parties = party_keys(tx.cases.get(case).parties)
+            self._protected[case] = frozenset(key for key, p in parties if p.protected)
+        return isinstance(party, str) and party in self._protected[case]
 
     def take(self, row: dict[str, Any]) -> None:
         """One exported entry: a `document_added` one gets its content written (or withheld)."""
@@ -72,7 +83,9 @@ class DocumentWriter:
         data = row["data"]
         key = _key(row["case_ref"], data.get("number"), data.get("version"))
         assert key is not None  # entries the code wrote
-        withheld = not self._reveal and data.get("access") == INTERNAL
+        withheld = not self._reveal and (
+            data.get("access") == INTERNAL or self._from_protected(key[0], data.get("party"))
+        )
         relative = None
         if not withheld:
             case, number, version = key

@@ -19,7 +19,7 @@ import hashlib
 import mimetypes
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePath
 from types import TracebackType
@@ -41,7 +41,7 @@ from states.documents import (
 from states.errors import ACTOR, InvalidInputError, StorageError
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
-from states.parties import find_party, party_keys
+from states.parties import find_party, may_see, party_keys
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
 from workflow import read_models
@@ -539,15 +539,29 @@ def open_document(
 ) -> OpenDocument:
     """Version `version` (default: the latest) of document `number`, with its content as an
     iterator of chunks. A viewer without the right to read NCP-internal documents is refused an
-    `ncp` one (PermissionDeniedError). The iterator raises StorageError at its end when the content
-    read does not hash to the document's sha256 (content altered in the database)."""
+    `ncp` one, and one who may not see the party a document came from or went to (its identity
+    withheld, or at risk of reprisal: `states.parties.may_see`) is refused its content, which names
+    it (PermissionDeniedError); the file's name is redacted as that viewer reads names. The iterator
+    raises StorageError at its end when the content read does not hash to the document's sha256
+    (content altered in the database)."""
+    from states.redaction import NOTHING
+    from workflow import parties
+    from workflow import redaction as redactions
+
     with uow.read() as tx:
-        tx.cases.get(reference)
+        case = tx.cases.get(reference)
         document = find(tx.documents.of_case(reference), number, version, reference=reference)
+        redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer)
+    if viewer is None:
+        return OpenDocument(document, _stream(uow, document))
     if document.internal and not may_read_internal(viewer):
-        assert viewer is not None
         raise PermissionDeniedError(viewer.role, Action.READ_INTERNAL)
-    return OpenDocument(document, _stream(uow, document))
+    party = dict(party_keys(case.parties)).get(document.party or "")
+    if party is not None and not may_see(party, role=viewer.role, leads=parties.leads(viewer, case)):
+        hidden = Action.SEE_AT_RISK_IDENTITIES if party.reprisal_risk else Action.SEE_IDENTITIES
+        raise PermissionDeniedError(viewer.role, hidden)
+    shown = replace(document, filename=redaction.text(document.filename, reference))
+    return OpenDocument(shown, _stream(uow, document))
 
 
 def _stream(uow: UnitOfWork, document: Document) -> Iterator[bytes]:

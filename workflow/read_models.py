@@ -584,7 +584,7 @@ class TimelineEntry(ReadModel):
     kind: str = Field(description="Which kind of entry: one of the timeline's `kinds`.")
     what: str = Field(
         description="What exactly: a step's audit kind (`transitioned`, `paused`, ...); `note`; "
-        "a document's direction."
+        "a document's or a message's direction; a letter's `drafted`, `sent` (by e-mail) or `posted`."
     )
     at: Instant = Field(description="When it happened (ISO 8601, UTC).")
     day: str | None = Field(

@@ -13,7 +13,8 @@ Norwegian translation.
 Every entry is redacted for the reader like every other view (withheld parties' names become
 pseudonyms); what is NCP-internal (a note's text, an `ncp` document's title and download) is
 `withheld` from a reader who may not read internal material (auditors): the entry stays, so the
-story has no gap, without it.
+story has no gap, without it. A document the reader may not open (a protected party's, for a reader
+who may not see that party: workflow/documents.py refuses it) has no link.
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ from states.chain import AuditEntry
 from states.documents import HIDDEN_TITLE, Document
 from states.messages import N_, Translator
 from states.notes import replaced_by
-from states.parties import party_keys
+from states.parties import may_see, party_keys
 from states.permissions import Action, allows
 from states.redaction import NOTHING, Redaction
 from states.users import User
 from translations import upper_first
-from workflow import inputs, procedures, read_models
+from workflow import inputs, parties, procedures, read_models
 from workflow import redaction as redactions
 from workflow.ports import Transaction, UnitOfWork
 from workflow.views import redacted
@@ -58,6 +59,14 @@ class Seen:
     def internal(self) -> bool:
         """Whether the reader may read NCP-internal material (notes, `ncp`-only documents)."""
         return self.viewer is None or allows(self.viewer.role, Action.READ_INTERNAL)
+
+    def opens(self, party: str | None) -> bool:
+        """Whether the reader may open the files of party `party` (its key; None: no party): not
+        those of a party whose identity is protected from it."""
+        found = dict(party_keys(self.case.parties)).get(party or "")
+        if self.viewer is None or found is None:
+            return True
+        return may_see(found, role=self.viewer.role, leads=parties.leads(self.viewer, self.case))
 
 
 Entries = Iterable[read_models.TimelineEntry]
@@ -171,7 +180,7 @@ def documents(seen: Seen) -> Entries:
             title=f"{heading}: {title}",
             text=" · ".join(details),
             actor=document.added_by,
-            href=None if hidden else _download(document),
+            href=None if hidden or not seen.opens(document.party) else _download(document),
             withheld=hidden,
         )
 

@@ -10,7 +10,7 @@ sample here.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -26,6 +26,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "/calendar": ("?month=2025-02", "?week=2025-W07"),
 }
 
+
+# A path parameter's sample: one value, several, or a function of the parameters filled before it
+# (a case's document numbers, given its `ref`).
+Sample = str | Sequence[str] | Callable[[Mapping[str, str]], Sequence[str]]
 
 # Samples for path parameters every walk can use: a user (the admin pages) and a member, as the
 # test sites make them (tests/e2e/conftest.py: the admin `ada`; config.toml's members).
@@ -48,17 +52,48 @@ def page_paths(app: FastAPI) -> list[str]:
     return found
 
 
-def page_urls(app: FastAPI, samples: Mapping[str, str]) -> list[str]:
+def parameters(template: str) -> list[str]:
+    """The names of a route's path parameters, in order (`/cases/{ref}/letters/{number}`: ref, number)."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+
+def _sample_key(template: str, name: str) -> str:
+    """The specific key of a parameter's sample: the path segment before it and its name
+    (`/cases/{ref}/documents/{number}`: `documents/number`; `/static/{name}`: `static/name`)."""
+    before = template[: template.index("{" + name + "}")].rstrip("/").rsplit("/", 1)[-1]
+    return f"{before}/{name}"
+
+
+def fill(template: str, samples: Mapping[str, Sample]) -> list[str]:
+    """`template` with its path parameters filled from `samples`, every combination: a
+    parameter's sample is found under its specific key (`documents/number`, `_sample_key`), else
+    under its name (`ref`); a function is called with the parameters filled before it. A
+    parameter without a sample is a KeyError naming the route and the parameter."""
+    names = parameters(template)
+    missing = [name for name in names if _sample_key(template, name) not in samples and name not in samples]
+    if missing:
+        raise KeyError(f"{template}: give {missing} a sample (tests/e2e/page_walk.py)")
+    filled: list[dict[str, str]] = [{}]
+    for name in names:
+        key = _sample_key(template, name)
+        sample = samples[key] if key in samples else samples[name]
+        filled = [
+            {**done, name: value}
+            for done in filled
+            for value in (
+                [sample] if isinstance(sample, str) else sample(done) if callable(sample) else sample
+            )
+        ]
+    return [template.format(**values) for values in filled]
+
+
+def page_urls(app: FastAPI, samples: Mapping[str, Sample]) -> list[str]:
     """Each page's URL (and its VARIANTS), path parameters filled from `samples` by name
-    (`{"ref": "NCP-2026-001"}`); a parameter without a sample is an error naming it."""
+    (`{"ref": "NCP-2026-001"}`; `fill`); a parameter without a sample is an error naming it."""
     urls: list[str] = []
     samples = {**SAMPLES, **samples}
     for template in page_paths(app):
-        names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-        missing = [name for name in names if name not in samples]
-        if missing:
-            raise KeyError(f"{template}: give {missing} a sample (tests/e2e/page_walk.py)")
-        path = template.format(**{name: samples[name] for name in names})
-        urls.append(path)
-        urls.extend(path + query for query in VARIANTS.get(template, ()))
+        for path in fill(template, samples):
+            urls.append(path)
+            urls.extend(path + query for query in VARIANTS.get(template, ()))
     return urls

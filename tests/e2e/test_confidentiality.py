@@ -4,19 +4,30 @@ audit export and the reports (JSON, CSV, HTML) are walked. A handler does see th
 places. An internal note's text never reaches an auditor at all. The free text includes issue
 12's: issue titles, fact notes, a migration's reason, and imported cases (titles, parties,
 milestone reasons and scopes, issues, sources, the import's source and external ids, in the
-`imported` marks of their audit entries).
+`imported` marks of their audit entries), and issue 14's case file: a document's title, file name
+and content, a letter's DOCX and PDF, the correspondence log.
+
+The walk (`_walk`, which tests/e2e/test_party_confidentiality.py's access walk reuses) finds every
+GET route of the app itself and fills its path parameters from samples (tests/e2e/page_walk.py's
+`fill`): a route with a parameter it has no sample for, or one no sample fills, fails it, naming
+the route. Downloads are read as their programs show them (a PDF's or a Word file's text, the
+file's name) and visited in one language; worded outputs in both.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
+import shutil
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import fastapi.routing
 import pytest
@@ -27,7 +38,8 @@ from ncpflow.commands.reports import _csv
 from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
 from states.signatures import Signer, TrustedKeys
-from tests.conftest import ROOT
+from tests.conftest import ROOT, _fresh_postgres
+from tests.e2e.page_walk import Sample, fill
 from tests.helpers import sign_in
 from workflow import (
     cases,
@@ -113,6 +125,40 @@ def _readable(body: str, content_type: str) -> str:
     return html.unescape(body)
 
 
+# Downloads: what a reader finds in the file, read as its program would show it.
+PDF, DOCX = "application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _answer_text(answer: Any) -> str:
+    """What a reader sees in an answer: its file name (Content-Disposition) and its body,
+    readable (`_readable`); a PDF's or a Word file's text extracted, as well as its raw bytes."""
+    content_type = answer.headers.get("content-type", "")
+    named = unquote(answer.headers.get("content-disposition", ""))  # filename*=UTF-8''...
+    if content_type.startswith((PDF, DOCX)):
+        return " | ".join(
+            [named, _document_text(answer.content, content_type), answer.content.decode("latin-1")]
+        )
+    return (
+        f"{named} | {_readable(answer.text, content_type)}" if named else _readable(answer.text, content_type)
+    )
+
+
+def _document_text(content: bytes, content_type: str) -> str:
+    """The text of a PDF (pypdf) or of a Word file (python-docx); empty when it does not open."""
+    try:
+        if content_type.startswith(PDF):
+            import pypdf
+
+            return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+        import docx
+
+        document = docx.Document(io.BytesIO(content))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+    except Exception:  # a file that does not open has only its bytes to read
+        return ""
+
+
 def _strings(value: Any, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(value)
@@ -145,6 +191,8 @@ class World:
     services: Services
     confidential: list[str]  # references of the cases with the confidential submitter
     other: str  # a case with a public submitter whose text mentions the confidential one
+    samples: Mapping[str, Sample] = field(default_factory=dict)  # more samples, or other ones
+    queries: list[str] = field(default_factory=list)  # more paths to visit (a query's variants)
 
 
 def _settings(url: str) -> Any:
@@ -331,7 +379,47 @@ def _fill(services: Services) -> tuple[list[str], str]:
         reason=_mention(next(n)),
         actor="hanna",
     )
+    _case_file(services, paused, accepted, n)
     return [paused, accepted, *_imported(services, n)], other
+
+
+def _case_file(services: Services, paused: str, accepted: str, n: Iterator[int]) -> None:
+    """Issue 14's case file, the name in each: a document from the confidential submitter (its
+    title, its file's name and its content), one from the enterprise named after it, a letter to
+    the enterprise (its DOCX and PDF: the case's title names the submitter), and the
+    correspondence log."""
+    documents = services.documents
+    documents.add(
+        reference=paused,
+        source=[f"Complaint of {NAME}, org. no. {ORG}\n".encode()],
+        filename=f"complaint {VARIANTS[2]}.txt",
+        title=_mention(next(n)),
+        direction="in",
+        party="submitter-1",
+        access="parties",
+        actor="hanna",
+    )
+    documents.add(
+        reference=accepted,
+        source=[b"The enterprise's response\n"],
+        filename=f"response to {VARIANTS[3]}.txt".replace("\n", " "),
+        title=_mention(next(n)),
+        direction="in",
+        party="enterprise-1",
+        access="parties",
+        actor="hanna",
+    )
+    services.letters.draft(reference=accepted, kind="invitation", party="enterprise-1", actor="hanna")
+    services.letters.send(reference=accepted, letter=1, channel="post", actor="hanna")
+    services.correspondence.log(
+        reference=paused,
+        direction="out",
+        party="enterprise-1",
+        channel="phone",
+        subject=_mention(next(n)),
+        actor="hanna",
+        documents=[1],
+    )
 
 
 def _imported(services: Services, n: Iterator[int]) -> list[str]:
@@ -399,9 +487,19 @@ def _imported(services: Services, n: Iterator[int]) -> list[str]:
     return [ref for ref in refs if ref is not None]
 
 
-@pytest.fixture
-def world(database_url: str, clock: FixedClock) -> Iterator[World]:
-    settings = _settings(database_url)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[World]:
+    """One world for the module on each backend (the walks only read), on tests/conftest.py's day."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("confidential") / "ncpflow.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        url = _fresh_postgres(request.getfixturevalue("postgres_admin_url"))
+    clock = FixedClock(datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
+    settings = _settings(url)
     services = bootstrap(settings, clock=clock)
     sync_members(uow=services.uow, clock=clock, settings=settings)
     for name, role in [("hanna", "handler"), ("revisor", "auditor"), ("root", "admin")]:
@@ -418,6 +516,44 @@ def _sign_in(client: TestClient, name: str) -> None:
     assert answer.status_code == 303, answer.text
 
 
+# Paths that select other content than a route's bare path: query variants, filled like routes.
+QUERIES = [
+    "/audit?case={ref}",
+    "/audit/export.jsonl?case={ref}",
+    "/api/deadlines.ics?member=member-b",
+    "/api/audit?limit=1000",
+    "/api/cases?overdue=true",
+    "/audit?kind=case_opened",
+    "/audit?kind=fact_recorded",
+    "/audit?kind=migrated",
+    "/api/reports/annual?year=2025",
+    "/api/reports/annual?year=2007&include_approximate=true",
+    "/api/reports/oecd?year=2007",
+    "/api/reports/timelines?include_approximate=true",
+    "/reports/annual?year=2025",
+    "/reports/annual.csv?year=2025",
+    "/reports/annual.html?year=2007",
+    "/reports/timelines.csv?year=2025",
+    "/calendar?month=2025-09",
+    "/calendar?week=2025-W36",
+    # searching by the name (its words' beginnings: the page shows the words typed again),
+    # and the lists of every case (issue 13)
+    "/cases?q=Kari+Nordm",
+    "/cases?q=fjordv&closed=0",
+    "/api/cases/search?q=kari+nordm+fjordv",
+    "/api/cases/search?per_page=500",
+    "/?mine=1",
+    # a case's story a kind at a time, its first version of each document (issue 14)
+    "/cases/{ref}?kind=note",
+    "/cases/{ref}?kind=document",
+    "/api/cases/{ref}/timeline?kind=note",
+    "/api/cases/{ref}/documents/{number}/content?version=1",
+    "/cases/{ref}/documents/{number}/content?version=1",
+]
+# Outputs worded in the reader's language: visited in Norwegian as well as in English.
+WORDED = ("text/html", "application/json", "application/x-ndjson", "text/calendar", "text/csv")
+
+
 def _routes(app: Any) -> list[tuple[str, set[str]]]:
     """Every route's path and methods, included routers flattened (FastAPI 0.165 keeps them
     as one entry each in `app.routes`; earlier versions list their routes there)."""
@@ -426,79 +562,75 @@ def _routes(app: Any) -> list[tuple[str, set[str]]]:
     return [(str(r.path), set(r.methods or ())) for r in routes if getattr(r, "path", None)]
 
 
+def _samples(world: World, token: str) -> dict[str, Sample]:
+    """A sample for every path parameter of the app's routes (tests/e2e/page_walk.py's `fill`):
+    every case, its documents and its letters by number, a user, the members whose declared
+    conflicts name the submitter, the static files, Swagger UI's files and the reader's own
+    calendar URL (`token`); the world's own samples win."""
+    services = world.services
+
+    def documents(filled: Mapping[str, str]) -> list[str]:
+        listed = services.documents.list(reference=filled["ref"]).documents
+        return [str(d.number) for d in listed]
+
+    def letters(filled: Mapping[str, str]) -> list[str]:
+        return [str(x.number) for x in services.letters.list(reference=filled["ref"]).letters]
+
+    return {
+        "ref": [*world.confidential, world.other],
+        "documents/number": documents,
+        "letters/number": letters,
+        "static/name": ["style.css", "print.css"],
+        "users/name": ["hanna"],
+        "member": ["chair", "member-c", "member-d"],
+        "asset": ["swagger-ui.css"],
+        "token": [token],
+        **world.samples,
+    }
+
+
 def _get_paths(world: World, token: str) -> list[tuple[str, str]]:
-    """(template, concrete path) for every GET route of the app, each case reference filled in
-    (and `token`, the reader's calendar URL), plus the query variants that select other content;
-    every one in English and Norwegian."""
-    refs = [*world.confidential, world.other]
+    """(template, concrete path) for every GET route of the app, each path parameter filled from
+    its samples (`_samples`; a parameter without one fails, naming the route), plus the query
+    variants that select other content. A route no sample fills (a case without letters)
+    fails too: no route escapes the walk."""
+    samples = _samples(world, token)
     templates = [path for path, methods in _routes(world.client.app) if "GET" in methods]
-    templates += [
-        "/audit?case={ref}",
-        "/audit/export.jsonl?case={ref}",
-        "/api/deadlines.ics?member=member-b",
-        "/api/audit?limit=1000",
-        "/api/cases?overdue=true",
-        "/audit?kind=case_opened",
-        "/audit?kind=fact_recorded",
-        "/audit?kind=migrated",
-        "/api/reports/annual?year=2025",
-        "/api/reports/annual?year=2007&include_approximate=true",
-        "/api/reports/oecd?year=2007",
-        "/api/reports/timelines?include_approximate=true",
-        "/reports/annual?year=2025",
-        "/reports/annual.csv?year=2025",
-        "/reports/annual.html?year=2007",
-        "/reports/timelines.csv?year=2025",
-        "/calendar?month=2025-09",
-        "/calendar?week=2025-W36",
-        # searching by the name (its words' beginnings: the page shows the words typed again),
-        # and the lists of every case (issue 13)
-        "/cases?q=Kari+Nordm",
-        "/cases?q=fjordv&closed=0",
-        "/api/cases/search?q=kari+nordm+fjordv",
-        "/api/cases/search?per_page=500",
-        "/?mine=1",
-    ]
-    paths: list[tuple[str, str]] = []
-    for template in templates:
-        if template == "/static/{name}":  # the static files
-            concrete = [template.replace("{name}", n) for n in ("style.css", "print.css")]
-        elif "{name}" in template:  # a user (the admin pages)
-            concrete = [template.replace("{name}", "hanna")]
-        elif "{member}" in template:  # a member's page: declared conflicts name the submitter
-            concrete = [template.replace("{member}", m) for m in ("chair", "member-c", "member-d")]
-        elif "{ref}" in template:
-            concrete = [template.replace("{ref}", r) for r in refs]
-        elif "{asset}" in template:  # Swagger UI's files (ncpflow/web/docs.py)
-            concrete = [template.replace("{asset}", "swagger-ui.css")]
-        elif "{token}" in template:  # the reader's own calendar feed
-            concrete = [template.replace("{token}", token)]
-        else:
-            assert "{" not in template, f"a path parameter the walk cannot fill: {template}"
-            concrete = [template]
-        for path in concrete:
-            for lang in ("en", "nb"):
-                sep = "&" if "?" in path else "?"
-                paths.append(
-                    (
-                        f"{template}?lang={lang}" if template in {"/cases/{ref}"} else template,
-                        f"{path}{sep}lang={lang}",
-                    )
-                )
+    missing, empty, paths = [], [], []
+    for template in [*templates, *QUERIES, *world.queries]:
+        try:
+            concrete = fill(template, samples)
+        except KeyError as error:
+            missing.append(str(error.args[0]))
+            continue
+        if not concrete:
+            empty.append(template)
+        paths += [(template, path) for path in concrete]
+    assert not missing, "routes the walk has no sample for: " + "; ".join(missing)
+    assert not empty, "routes no sample of the walk's world fills: " + ", ".join(empty)
     return paths
 
 
-def _walk(world: World, user: str) -> dict[str, list[str]]:
-    """Every path's readable text as `user` sees it, by template; fails on any 5xx."""
-    _sign_in(world.client, user)
-    feed = world.services.calendar.make_feed(name=user, actor=user, language="nb")
+def _walk(world: World, user: str | None) -> dict[str, list[str]]:
+    """Every path's readable text as `user` (None: no one signed in) sees it, by template, in
+    English, and in Norwegian too where the output is worded (not a download); fails on any 5xx."""
+    world.client.cookies.clear()
+    token = "no-such-calendar-url"
+    if user is not None:
+        _sign_in(world.client, user)
+        token = world.services.calendar.make_feed(name=user, actor=user, language="nb").token
     seen: dict[str, list[str]] = {}
-    for template, path in _get_paths(world, feed.token):
-        answer = world.client.get(path, follow_redirects=False)
-        assert answer.status_code < 500, (path, answer.text)
-        if answer.status_code == 200:
-            text = _readable(answer.text, answer.headers.get("content-type", ""))
-            seen.setdefault(template, []).append(text)
+    for template, path in _get_paths(world, token):
+        sep = "&" if "?" in path else "?"
+        for lang in ("en", "nb"):
+            answer = world.client.get(f"{path}{sep}lang={lang}", follow_redirects=False)
+            assert answer.status_code < 500, (path, answer.text)
+            if answer.status_code != 200:
+                break
+            key = f"{template}?lang={lang}" if template == "/cases/{ref}" else template
+            seen.setdefault(key, []).append(_answer_text(answer))
+            if not answer.headers.get("content-type", "").startswith(WORDED):
+                break  # a download or a static file: the same in every language
     return seen
 
 
@@ -553,6 +685,9 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     for template in ("/cases/{ref}?lang=en", "/api/cases/{ref}/notes", "/api/cases/{ref}/timeline"):
         assert any(NOTE in text for text in seen[template]), template  # the walk can see a note
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
+    # issue 14's case file: a document's name and content, the correspondence log
+    for template in ("/api/cases/{ref}/documents/{number}/content", "/cases/{ref}/correspondence"):
+        assert any("name" in _leaks(text) for text in seen[template]), template
     # issue 12's places: issue titles, facts, a migration, an import's marks and source
     assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])
     # the calendar: its pages (titles) and the user's own subscription feed

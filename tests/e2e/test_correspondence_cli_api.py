@@ -133,7 +133,8 @@ def test_correspondence_through_the_api_as_each_role_may(api: Api) -> None:
 
 def test_letters_through_the_api_as_each_role_may(api: Api) -> None:
     """A handler drafts, edits and sends; the others read; an auditor sees a pseudonym in the
-    letter's text, downloads its PDF, and may not draft (403); bad input is a 422 naming the field."""
+    letter's text, may not download the PDF of a letter to the withheld submitter (it names it:
+    403) where a member does, and may not draft (403); bad input is a 422 naming the field."""
     handler, auditor, member = (
         api.user("hanna", "handler"),
         api.user("revisor", "auditor"),
@@ -152,12 +153,14 @@ def test_letters_through_the_api_as_each_role_may(api: Api) -> None:
     assert edited.status_code == 200 and edited.json()["subject"] == f"To {NAME}"
     seen = api.client.get(base, headers=auditor).json()["letters"][0]
     assert NAME not in json.dumps(seen) and seen["subject"] == f"To {pseudonym(ref, NAME)}"
-    pdf = api.client.get(f"{base}/1/pdf", headers=auditor)
+    pdf = api.client.get(f"{base}/1/pdf", headers=member)
     assert (
         pdf.status_code == 200
         and pdf.content.startswith(b"%PDF")
         and "attachment" in pdf.headers["content-disposition"]
     )
+    refused = api.client.get(f"{base}/1/pdf", headers=auditor)
+    assert refused.status_code == 403 and "confidential submitters' identities" in refused.json()["detail"]
     for user in (auditor, member):
         refused = api.client.post(
             base, json={"kind": "acknowledgement", "party": "submitter-1"}, headers=user

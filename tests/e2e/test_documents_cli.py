@@ -152,8 +152,13 @@ def test_an_auditors_export_withholds_internal_documents_and_their_titles(
     ncp: InProcessCli, tmp_path: Path
 ) -> None:
     """Without --reveal: the `ncp` document's title and file name are a placeholder, its content
-    withheld (listed with its sha256), the confidential submitter a pseudonym; it verifies."""
+    withheld (listed with its sha256), the confidential submitter a pseudonym and its complaint
+    (which names it) withheld too; the enterprise's reply is written; it verifies."""
     reference = _filed(ncp, tmp_path)
+    reply = tmp_path / "reply.txt"
+    reply.write_bytes(b"The enterprise's reply.\n")
+    _add(ncp, reference, reply, "--title", "Reply", "--direction", "in", "--party", "enterprise-1",
+         "--access", "parties")  # fmt: skip
     target, folder = _export(ncp, tmp_path)
     text = target.read_text()
     assert "Assessment of the reply" not in text and "minutes.txt" not in text
@@ -163,11 +168,13 @@ def test_an_auditors_export_withholds_internal_documents_and_their_titles(
     assert internal["data"]["title"] == "[internal document]" and internal["redacted"] is True
     items = json.loads((folder / "manifest.json").read_text())["documents"]
     assert [(i["number"], i["withheld"], i["file"] is None) for i in items] == [
-        (1, False, False),
+        (1, True, True),
         (2, True, True),
+        (3, False, False),
     ]
     assert items[1]["sha256"] == hashlib.sha256(MINUTES).hexdigest()
-    assert not any(MINUTES in p.read_bytes() for p in folder.rglob("*") if p.is_file())
+    written = [p.read_bytes() for p in folder.rglob("*") if p.is_file()]
+    assert not any(MINUTES in content or b"Kari Nordmann" in content for content in written)
     code, verdict = _verify(ncp, target, folder)
     assert (code, verdict["documents"]) == (0, 1), verdict
     assert ncp("audit", "export", "--output", str(target), "--documents", str(folder)).returncode == 2

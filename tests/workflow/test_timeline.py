@@ -126,3 +126,21 @@ def test_the_notes_table_refuses_to_change_or_lose_a_note(services: Services, da
     finally:
         engine.dispose()
     assert [n.text for n in services.notes.list(reference=ref).notes] == ["kept as written"]
+
+
+def test_a_file_the_reader_may_not_open_has_no_link_in_the_story(services: Services) -> None:
+    """A document from the withheld submitter, and the files of a letter to it, are linked for a
+    handler; for an auditor, who is refused them (they name the submitter), they have no link,
+    while the enterprise's document keeps its own; the story names no one to it."""
+    ref = _confidential_case(services)
+    for title, party in [("Reply", "enterprise-1"), ("Complaint", "submitter-1")]:
+        services.documents.add(
+            reference=ref, source=[f"{title} of Kari Nordmann\n".encode()], filename=f"{title}.txt",
+            title=title, direction="in", access="parties", party=party, actor="sek",
+        )  # fmt: skip
+    services.letters.draft(reference=ref, kind="acknowledgement", party="submitter-1", actor="sek")
+    handler = services.cases.timeline(reference=ref, viewer=HANDLER, kinds=["document"])
+    assert len(handler.items) == 4 and all(e.href for e in handler.items)
+    audited = services.cases.timeline(reference=ref, viewer=AUDITOR, kinds=["document"])
+    assert [e.href for e in audited.items if e.href] == [f"/cases/{ref}/documents/1/content?version=1"]
+    assert "Kari Nordmann" not in audited.model_dump_json()

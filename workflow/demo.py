@@ -113,4 +113,41 @@ def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
                 at=today - timedelta(days=ago),
             )
         made.append(case)
+    _case_file(app, made[2].reference, actor)
     return made
+
+
+def _case_file(app: Application, reference: str, actor: str) -> None:
+    """One case with a case file, so the case's story, documents, letters and journal have
+    something to show: a contact, the complaint, a note, the correspondence and a letter drafted."""
+    app.parties.add_contact(
+        reference=reference,
+        party="submitter-1",
+        actor=actor,
+        name="Kari Nordmann",
+        email="kari.nordmann@example.org",
+        language="nb",
+    )
+    complaint = app.documents.add(
+        reference=reference,
+        source=[b"Klage til Kontaktpunktet om sikkerheten ved avgangsdammen.\n"],
+        filename="klage.txt",
+        title="The complaint",
+        direction="in",
+        access="parties",
+        actor=actor,
+        party="submitter-1",
+    )
+    app.correspondence.log(
+        reference=reference,
+        direction="in",
+        party="submitter-1",
+        channel="email",
+        subject="The complaint, with annexes",
+        actor=actor,
+        documents=[complaint.number],
+    )
+    app.notes.add(reference=reference, text="Asked for a Portuguese translation of annex 2.", actor=actor)
+    offered = app.letters.offered(reference=reference)
+    if offered:
+        app.letters.draft(reference=reference, kind=offered[0], party="submitter-1", actor=actor)

@@ -2,7 +2,8 @@
 
 - `draft_letter`: a letter of a kind to one party, rendered from its template (workflow/letters.py)
   in the party's language (its first contact's, else the NCP's), addressed to its first contact;
-  filed as two documents of the case, its DOCX and its PDF (direction `out`, access `[letters]
+  filed as two documents of the case, its DOCX and its PDF (direction `internal` until sent,
+  then the sent PDF `out`: the journal lists only that; access `[letters]
   access`, titled as a draft), with its text and context kept in `case_letters`
   (`letter_drafted`).
 - `edit_letter`: the handler's paragraphs rendered again around the same context; a new version
@@ -143,7 +144,9 @@ def _file_pair(
                 source=[content] if isinstance(content, bytes) else content,
                 filename=_filename(case.reference, letter.number, suffix),
                 title=title,
-                direction="out",
+                # A draft, and the DOCX working copy, are the NCP's own until sent: only the sent
+                # PDF goes out, and so only it is an entry of the journal.
+                direction="out" if suffix == "pdf" and not draft else "internal",
                 party=letter.party,
                 access=settings.letters.access,
                 exemption=None,

@@ -88,13 +88,13 @@ def test_a_letter_is_drafted_edited_and_sent_by_email_in_one_transaction_each(
     assert [(d.number, d.direction, d.access, d.party, d.media_type) for d in docs] == [
         (
             1,
-            "out",
+            "internal",
             "parties",
             "submitter-1",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        (2, "out", "parties", "submitter-1", "application/pdf"),
-    ]
+        (2, "internal", "parties", "submitter-1", "application/pdf"),
+    ]  # drafts are the NCP's own until sent: not journal entries
     assert docs[0].title == "Brev 1, bekreftelse av mottak, til klager 1 (utkast)"
     assert ref in text_of_docx(content(app, ref, 1, "docx"))
     app.letters.edit(
@@ -109,6 +109,9 @@ def test_a_letter_is_drafted_edited_and_sent_by_email_in_one_transaction_each(
     assert (
         final.title == "Brev 1, bekreftelse av mottak, til klager 1" and final.versions[-1].direction == "out"
     )
+    assert app.documents.list(reference=ref).documents[0].versions[-1].direction == "internal"  # the DOCX
+    journal = app.journal.entries().entries
+    assert [(e.document, e.version, e.direction) for e in journal if e.case == ref] == [(2, 3, "out")]
     (entry,) = app.correspondence.list(reference=ref).entries
     assert (entry.direction, entry.channel, entry.party, entry.subject, entry.documents, entry.letter) == (
         "out", "email", "submitter-1", "Kvittering", [2, 1], 1,

@@ -189,6 +189,19 @@ def _render(source: str, template: bytes, context: Mapping[str, Any]) -> bytes:
         raise LetterTemplateError(template=source, problem=f"not a Word document (.docx): {exc}") from None
     out = io.BytesIO()
     document.save(out)
+    return stable(out.getvalue())
+
+
+def stable(docx: bytes) -> bytes:
+    """The same letter, the same bytes (so the same sha256 and one stored content): the zip's
+    members stamped with a fixed time instead of the wall clock's."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type, member.external_attr = info.compress_type, info.external_attr
+            target.writestr(member, source.read(info.filename))
     return out.getvalue()
 
 

@@ -80,3 +80,23 @@ def test_the_compiled_templates_are_kept_within_bounds(monkeypatch: pytest.Monke
     env.from_string("{{ c }}")
     assert list(render._COMPILED) == ["{{ b }}", "{{ c }}"]
     assert env.from_string("{{ a }}", globals={"a": 1}).render() == "1"  # with globals: not kept
+
+
+def test_the_same_letter_renders_to_the_same_bytes_at_any_time() -> None:
+    """A Word file's zip members carry no wall-clock time: the same letter written at two times
+    gives one sha256, so it is stored once."""
+    import io
+    import zipfile
+
+    from notifications.letters.render import stable
+
+    def written_at(when: tuple[int, int, int, int, int, int]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("word/document.xml", date_time=when), "<w:document/>")
+        return out.getvalue()
+
+    first, second = written_at((2026, 12, 1, 9, 0, 0)), written_at((2026, 12, 2, 17, 30, 4))
+    assert first != second
+    assert stable(first) == stable(second)
+    assert zipfile.ZipFile(io.BytesIO(stable(first))).read("word/document.xml") == b"<w:document/>"

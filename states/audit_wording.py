@@ -83,6 +83,11 @@ KIND_NAMES: dict[str, str] = {
     "contact_added": N_("contact added"),
     "contact_changed": N_("contact changed"),
     "contact_removed": N_("contact removed"),
+    "mediator_added": N_("mediator added"),
+    "mediator_changed": N_("mediator changed"),
+    "mediator_assigned": N_("mediator assigned"),
+    "mediator_unassigned": N_("mediator unassigned"),
+    "mediation_session_recorded": N_("mediation session recorded"),
 }
 
 

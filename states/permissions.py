@@ -18,7 +18,10 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers and admins keep the register
+of external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only
+the cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it)
+and records sessions on them (`RECORD_MEDIATION`, with handlers). A role the table does not know may do
 nothing.
 """
 
@@ -68,6 +71,9 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    READ_ASSIGNED_CASES = N_("read the cases it mediates")
+    MANAGE_MEDIATORS = N_("manage the mediators and assign them to cases")
+    RECORD_MEDIATION = N_("record mediation sessions")
 
 
 # What every signed-in user may do, whatever its role.
@@ -113,6 +119,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_MEDIATORS,
+        Action.RECORD_MEDIATION,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL
@@ -130,8 +138,38 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.MIGRATE_CASE,
         Action.IMPORT_CASES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_MEDIATORS,
     },
+    # An external mediator: the cases it is assigned to, as an auditor would see them (no
+    # confidential identities, nothing NCP-internal), and the sessions it holds on them.
+    Role.MEDIATOR: _EVERYONE | {Action.READ_ASSIGNED_CASES, Action.RECORD_MEDIATION},
 }
+
+
+def scoped(role: str) -> bool:
+    """Whether a user of `role` reads only the cases it is assigned to (a mediator): every other
+    case is unknown to it (404), and every list of cases holds only its own."""
+    held = actions_of(role)
+    return Action.READ_ASSIGNED_CASES in held and Action.READ_CASES not in held
+
+
+def on_case(role: str) -> frozenset[Action]:
+    """What `role` may do on a case it may see: a role reading its assigned cases reads those
+    as anyone reading cases does (`READ_CASES`); the assignment itself is checked where the case
+    is named (`ncpflow.web.auth.Allow`, `workflow.mediators.visible`)."""
+    held = actions_of(role)
+    return held | {Action.READ_CASES} if Action.READ_ASSIGNED_CASES in held else held
+
+
+def allows_on_case(role: str, *actions: Action) -> bool:
+    """`allows` for a route naming a case the user may see."""
+    return not on_case(role).isdisjoint(actions)
+
+
+def require_on_case(role: str, *actions: Action) -> None:
+    """`require` for a route naming a case the user may see."""
+    if not allows_on_case(role, *actions):
+        raise PermissionDeniedError(role, actions[0])
 
 
 def actions_of(role: str) -> frozenset[Action]:

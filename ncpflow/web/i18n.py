@@ -38,6 +38,12 @@ PAGE_TERMS: dict[str, str] = {
     "handler": N_("handler"),
     "auditor": N_("auditor"),
     "admin": N_("admin"),
+    "mediator": N_("mediator"),
+    # A mediation session's format.
+    "in_person": N_("in person"),
+    "video": N_("video"),
+    "phone": N_("phone"),
+    "hybrid": N_("hybrid"),
     # An issue's decision (its outcome is the lifecycle's word).
     "issue_undecided": N_("undecided"),
     "issue_accepted": N_("accepted"),

@@ -34,14 +34,6 @@ class Format(StrEnum):
     HYBRID = "hybrid"
 
 
-FORMAT_WORDS = {
-    Format.IN_PERSON: N_("in person"),
-    Format.VIDEO: N_("video"),
-    Format.PHONE: N_("phone"),
-    Format.HYBRID: N_("hybrid"),
-}
-
-
 @dataclass(frozen=True)
 class Mediator:
     """A mediator in the register; `languages` ISO 639-1 codes, `competence` free notes."""

@@ -142,7 +142,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
     },
     # An external mediator: the cases it is assigned to, as an auditor would see them (no
     # confidential identities, nothing NCP-internal), and the sessions it holds on them.
-    Role.MEDIATOR: _EVERYONE | {Action.READ_ASSIGNED_CASES, Action.RECORD_MEDIATION},
+    # Its calendar and subscription feed hold its own cases only (workflow.redaction.mediated_by).
+    Role.MEDIATOR: _EVERYONE
+    | {Action.READ_ASSIGNED_CASES, Action.RECORD_MEDIATION, Action.SUBSCRIBE_CALENDAR},
 }
 
 

@@ -787,7 +787,7 @@ MediatorId = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), Aft
 class AddMediator(Command):
     """`mediator add`, `POST /api/mediators`, the mediators page: a mediator in the register."""
 
-    id: MediatorId = Field(description="The mediator's id, e.g. kari-nordmann.")
+    id: MediatorId = Field(description="The mediator's id, e.g. ola-hansen.")
     name: Name
     email: Email
     organisation: OptionalName | None = None

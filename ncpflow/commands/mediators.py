@@ -40,7 +40,7 @@ def _print_mediator(item: dict[str, Any]) -> None:
 @mediator_app.command("add")
 def mediator_add(
     ctx: typer.Context,
-    mediator_id: Annotated[str, typer.Argument(metavar="ID", help="The mediator's id, e.g. kari-nordmann.")],
+    mediator_id: Annotated[str, typer.Argument(metavar="ID", help="The mediator's id, e.g. ola-hansen.")],
     name: Annotated[str, typer.Argument(metavar="NAME", help="The mediator's name.")],
     email: Annotated[str, typer.Option("--email", help="Its e-mail address.")],
     actor: Actor,

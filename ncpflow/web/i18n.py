@@ -40,10 +40,10 @@ PAGE_TERMS: dict[str, str] = {
     "admin": N_("admin"),
     "mediator": N_("mediator"),
     # A mediation session's format.
-    "in_person": N_("in person"),
-    "video": N_("video"),
-    "phone": N_("phone"),
-    "hybrid": N_("hybrid"),
+    "in_person": N_("meeting in person"),
+    "video": N_("video meeting"),
+    "phone": N_("phone meeting"),
+    "hybrid": N_("hybrid meeting"),
     # An issue's decision (its outcome is the lifecycle's word).
     "issue_undecided": N_("undecided"),
     "issue_accepted": N_("accepted"),

@@ -15,9 +15,14 @@ def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: 
     admins may see (users) answer the admin."""
     app = site.client.app
     assert isinstance(app, FastAPI)
+    site.services.mediators.add(
+        actor="test", mediator_id="ola-hansen", name="Ola Hansen", email="ola@example.org"
+    )
+    site.services.mediators.assign(reference=site.reference, mediator="ola-hansen", actor="test")
     urls = page_urls(app, {"ref": site.reference})
     assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
     assert {"/admin/users", "/admin/users/ada", "/members/member-b", "/members/sync"} <= set(urls)
+    assert {"/mediators", "/mediators/ola-hansen", f"/cases/{site.reference}/mediation"} <= set(urls)
     refused = []
     for url in urls:
         answer = site.client.get(url)

@@ -46,7 +46,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_MEMBERS: {H, D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
-    A.SUBSCRIBE_CALENDAR: {H, M, U, D},
+    A.SUBSCRIBE_CALENDAR: {H, M, U, D, X},
     A.READ_INTERNAL: {H, M, D},
     A.WRITE_NOTE: {H, M},
     A.ADD_DOCUMENT: {H},

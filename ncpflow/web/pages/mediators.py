@@ -39,7 +39,7 @@ FormField = Annotated[str, Field(max_length=FORM_MAX), AfterValidator(clean_text
 
 # The pages' fields by their labels (the shared FORM_LABELS has the rest).
 LABELS = {
-    "id": N_("Id"),
+    "id": N_("Mediator id"),
     "name": N_("Name"),
     "email": N_("E-mail"),
     "organisation": N_("Organisation"),

@@ -34,6 +34,15 @@ class Format(StrEnum):
     HYBRID = "hybrid"
 
 
+# A session's format in words (the pages' `term`, the case's story).
+FORMAT_WORDS = {
+    Format.IN_PERSON: N_("meeting in person"),
+    Format.VIDEO: N_("video meeting"),
+    Format.PHONE: N_("phone meeting"),
+    Format.HYBRID: N_("hybrid meeting"),
+}
+
+
 @dataclass(frozen=True)
 class Mediator:
     """A mediator in the register; `languages` ISO 639-1 codes, `competence` free notes."""

@@ -227,3 +227,38 @@ def test_a_mediator_user_needs_a_known_mediator_and_may_not_manage_the_register(
     )
     with pytest.raises(PermissionDeniedError):
         services.mediators.add(actor="m", mediator_id="x", name="X", email="x@example.org")
+
+
+def test_the_case_story_tells_assignments_and_sessions_once_with_notes_for_those_who_may(
+    services: Services,
+) -> None:
+    """The mediation source tells the assignment (its override), the unassignment and each
+    session at its start; the steps do not tell them again; an auditor's story withholds the
+    session's notes."""
+    ref = open_one(services, ENTERPRISE)
+    _mediator(services, conflicts=((ENTERPRISE, None),))
+    services.mediators.assign(reference=ref, mediator="kari", actor="sek", override="Agreed")
+    services.mediators.add_session(
+        reference=ref,
+        actor="sek",
+        starts=datetime(2025, 5, 10, 10, 0),
+        format="phone",
+        attendees=("enterprise-1",),
+        notes="Internal remark",
+    )
+    services.mediators.unassign(reference=ref, mediator="kari", actor="sek")
+    handler = User(name="sek", role="handler")
+    story = services.cases.timeline(reference=ref, viewer=handler, kinds=["mediation"])
+    assert [e.what for e in story.items] == ["unassigned", "assigned", "session"]
+    assigned = story.items[1]
+    assert assigned.title == "Mediator assigned: Kari Nordmann" and "Override: Agreed" in (
+        assigned.text or ""
+    )
+    assert "Internal remark" in (story.items[2].text or "") and ENTERPRISE in (story.items[2].text or "")
+    everything = services.cases.timeline(reference=ref, viewer=handler)
+    assert not any(e.what.startswith("mediat") for e in everything.items if e.kind == "step")
+    auditor = User(name="aud", role="auditor")
+    (session,) = [
+        e for e in services.cases.timeline(reference=ref, viewer=auditor).items if e.what == "session"
+    ]
+    assert "Internal remark" not in (session.text or "") and session.withheld

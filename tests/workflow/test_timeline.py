@@ -61,7 +61,8 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
     services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ack")
     services.notes.add(reference=ref, text="Notat", actor="sek")
     story = services.cases.timeline(reference=ref, viewer=HANDLER, language="nb")
-    assert [k.label for k in story.kinds] == ["Steg", "Notater", "Dokumenter", "Brev", "Korrespondanse", "Mekling"]
+    labels = ["Steg", "Notater", "Dokumenter", "Brev", "Korrespondanse", "Mekling"]
+    assert [k.label for k in story.kinds] == labels
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"
 

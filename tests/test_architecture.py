@@ -193,6 +193,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "AddMediator",  # external mediators: the register, assignment, sessions
+        "ChangeMediator",
+        "AssignMediator",
+        "UnassignMediator",
+        "RecordSession",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -229,6 +234,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLetters",
         "CaseLetter",
+        "MediatorView",  # the register of mediators, a case's mediation
+        "Mediation",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -767,6 +767,7 @@ class UserListed(ReadModel):
     name: str
     role: str
     member: str | None = Field(description="The member id, for role member.")
+    mediator: str | None = Field(default=None, description="The mediator id, for role mediator.")
     disabled: bool
     password: bool = Field(description="Whether a sign-in password is set.")
     totp: bool = Field(description="Whether a second factor is enrolled.")

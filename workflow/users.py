@@ -385,6 +385,7 @@ def summaries(*, uow: UnitOfWork) -> list[read_models.UserListed]:
             name=s.user.name,
             role=s.user.role,
             member=s.user.member_id,
+            mediator=s.user.mediator_id,
             disabled=s.user.disabled,
             password=s.user.password_hash is not None,
             totp=s.user.has_totp,

@@ -96,6 +96,7 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
             "name": u.name,
             "role": u.role,
             "member": u.member_id,
+            "mediator": u.mediator_id,
             "password": u.password_hash is not None,
             "disabled": u.disabled,
             "totp": u.has_totp,
@@ -107,7 +108,7 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
         return
     for row in rows:
         flags = " ".join(f for f, on in [("disabled", row["disabled"]), ("totp", row["totp"])] if on)
-        out.print(f"{row['name']}  {row['role']}  {row['member'] or ''}  {flags}".rstrip())
+        out.print(f"{row['name']}  {row['role']}  {row['member'] or row['mediator'] or ''}  {flags}".rstrip())
 
 
 @users_app.command("disable")

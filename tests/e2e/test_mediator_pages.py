@@ -193,3 +193,33 @@ def test_a_mediator_user_sees_its_own_case_and_no_other(site: Site) -> None:
         },
     )
     assert recorded.status_code == 200 and "Session 1 recorded" in recorded.text
+
+
+def test_the_admin_creates_a_mediator_user_on_the_users_page(site: Site) -> None:
+    """Role mediator with its mediator chosen; without one the form comes back naming it."""
+    _add(site)
+    site.client.cookies.clear()
+    assert sign_in(site.client, "ada", PASSWORD).status_code == 303
+    _english(site)
+    missing = site.client.post(
+        "/admin/users",
+        data={
+            "name": "m1",
+            "role": "mediator",
+            "password": PASSWORD,
+            "csrf_token": site.csrf("/admin/users"),
+        },
+    )
+    assert missing.status_code == 422 and "Mediator" in missing.text
+    made = site.client.post(
+        "/admin/users",
+        data={
+            "name": "m1",
+            "role": "mediator",
+            "mediator": "kari",
+            "password": PASSWORD,
+            "csrf_token": site.csrf("/admin/users"),
+        },
+    )
+    assert made.status_code == 200, made.text
+    assert 'Mediator: <a href="/mediators/kari">kari</a>' in site.client.get("/admin/users").text

@@ -97,6 +97,27 @@ def _audited(tx: Transaction, *, actor: str, now: datetime, record: records.Audi
     )
 
 
+def _on_case(
+    tx: Transaction,
+    case: Case,
+    *,
+    actor: str,
+    now: datetime,
+    record: records.AuditRecord,
+    reason: str | None = None,
+) -> None:
+    """A mediation entry of the case: the case stays in its state."""
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=actor,
+        at=now,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        record=record,
+    )
+
+
 def _existing(tx: Transaction, mediator_id: str) -> Mediator:
     found = tx.mediators.get(mediator_id)
     if found is None:
@@ -254,15 +275,8 @@ def assign(
             reference,
             Assignment(mediator=mediator, assigned_at=now, assigned_by=actor, override=kept, conflicts=text),
         )
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=kept,
-            record=records.MediatorAssigned(mediator, text, kept),
-        )
+        assigned = records.MediatorAssigned(mediator, text, kept)
+        _on_case(tx, case, actor=actor, now=now, reason=kept, record=assigned)
     log.info("mediator_assigned", case=reference, mediator=mediator, conflicts=len(found), actor=actor)
     return found
 
@@ -285,15 +299,7 @@ def unassign(*, uow: UnitOfWork, clock: Clock, reference: str, mediator: str, ac
             )
         now = clock.now()
         tx.mediators.end(current.id, at=now, by=actor)
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=records.MediatorUnassigned(mediator),
-        )
+        _on_case(tx, case, actor=actor, now=now, record=records.MediatorUnassigned(mediator))
     log.info("mediator_unassigned", case=reference, mediator=mediator, actor=actor)
 
 
@@ -337,22 +343,15 @@ def add_session(
             recorded_at=now,
         )
         tx.mediators.add_session(reference, session)
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=records.MediationSessionRecorded(
-                session.number,
-                session.starts_at,
-                session.format.value,
-                session.place,
-                session.interpreters,
-                session.attendees,
-            ),
+        recorded = records.MediationSessionRecorded(
+            session.number,
+            session.starts_at,
+            session.format.value,
+            session.place,
+            session.interpreters,
+            session.attendees,
         )
+        _on_case(tx, case, actor=actor, now=now, record=recorded)
     log.info("mediation_session_recorded", case=reference, number=session.number, actor=actor)
     return session
 

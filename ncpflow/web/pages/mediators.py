@@ -103,24 +103,29 @@ class MediatorForm(_Form):
         return values
 
 
+def _page(request: Request, name: str, user: User, nav: str, error: str | None, **context: Any) -> Response:
+    """A page of this area; after a refusal (`error`), with its message and status 422."""
+    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
+    page = render(request, name, user, nav, **extra, **context)
+    page.status_code = 200 if error is None else 422
+    return page
+
+
 # ---- the register ------------------------------------------------------------------------------
 
 
 def _register(
     request: Request, user: User, *, error: str | None = None, typed: dict[str, str] | None = None
 ) -> Response:
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    page = render(
+    return _page(
         request,
         "mediators.html",
         user,
         "mediators",
-        **extra,
+        error,
         mediators=application_of(request).mediators.list(),
         form=typed or {},
     )
-    page.status_code = 200 if error is None else 422
-    return page
 
 
 @router.get("/mediators", response_class=HTMLResponse)
@@ -174,10 +179,7 @@ def _mediator_page(
         "soft_conflicts": "\n".join(found.soft_conflicts),
         "active": "1" if found.active else "",
     }
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    page = render(request, "mediator.html", user, "mediators", **extra, mediator=found, form=typed or stored)
-    page.status_code = 200 if error is None else 422
-    return page
+    return _page(request, "mediator.html", user, "mediators", error, mediator=found, form=typed or stored)
 
 
 @router.get("/mediators/{mediator}", response_class=HTMLResponse)
@@ -244,13 +246,12 @@ def show_mediation(
     choices = (
         [(m.id, m.name) for m in app.mediators.list() if m.active and m.id not in assigned] if manage else []
     )
-    extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
-    page = render(
+    return _page(
         request,
         "mediation.html",
         user,
         "dashboard",
-        **extra,
+        error,
         case=view,
         mediation=mediation,
         can_manage=manage,
@@ -264,8 +265,6 @@ def show_mediation(
         kept=kept[1] if kept else {},
         timezone=app.settings.ncp.timezone,
     )
-    page.status_code = 200 if error is None else 422
-    return page
 
 
 @router.get("/cases/{ref}/mediation", response_class=HTMLResponse)

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
+    from storage.party_links import SqlPartyLinkStore
     from storage.search import Redactions, SqlSearchIndex
 
 # Any constant will do, as long as every writer uses the same one.
@@ -124,6 +125,12 @@ class SqlTransaction:
         from storage.feeds import SqlFeedStore
 
         return SqlFeedStore(self.db)
+
+    @cached_property
+    def party_links(self) -> SqlPartyLinkStore:
+        from storage.party_links import SqlPartyLinkStore
+
+        return SqlPartyLinkStore(self.db)
 
     @cached_property
     def notes(self) -> SqlNoteStore:

@@ -197,7 +197,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
-    "workflow.files": {"beside_database", "resolve"},  # where the web's session key file is
+    "workflow.files": {"beside_database", "resolve", "make_secret"},  # the web's session key file
+    "workflow.party_links": {"LinkRefusedError", "PartyView"},  # a link refused; the party's view
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).

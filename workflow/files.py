@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path
 
 from workflow.config import Settings
@@ -45,3 +46,21 @@ def create_private(path: Path) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def make_secret(path: Path) -> None:
+    """Write a fresh random key (0600) to `path` unless it exists: written aside, then linked
+    into place, so when two processes start together one key wins and neither reads a
+    half-written file. Raises OSError when it cannot be made."""
+    aside = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as made:
+            made.write(secrets.token_urlsafe(32) + "\n")
+            made.flush()
+            os.fsync(made.fileno())
+        os.link(aside, path)
+    except FileExistsError:
+        pass
+    finally:
+        aside.unlink(missing_ok=True)

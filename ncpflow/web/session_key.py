@@ -9,11 +9,10 @@ serving one database would not accept each other's cookies.
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from workflow.config import ConfigError, Settings
-from workflow.files import beside_database, resolve
+from workflow.files import beside_database, make_secret, resolve
 
 KEY_ENV = "NCPFLOW_SECRET_KEY"
 MIN_BYTES = 32
@@ -48,19 +47,7 @@ def session_key(settings: Settings) -> str:
 
 
 def _make(path: Path) -> None:
-    # Written aside, then linked into place: when two processes start together, one key wins
-    # and neither reads a half-written file.
-    aside = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     try:
-        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as made:
-            made.write(secrets.token_urlsafe(32) + "\n")
-            made.flush()
-            os.fsync(made.fileno())
-        os.link(aside, path)
-    except FileExistsError:
-        pass
+        make_secret(path)
     except OSError as exc:
         raise ConfigError(f"[web] session_key_file {path}: cannot be made: {exc.strerror}") from None
-    finally:
-        aside.unlink(missing_ok=True)

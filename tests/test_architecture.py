@@ -193,12 +193,14 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "IssuePartyLink",  # link issue, POST /api/cases/{ref}/links, the parties page
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
     "workflow.files": {"beside_database", "resolve", "make_secret"},  # the web's session key file
-    "workflow.party_links": {"LinkRefusedError", "PartyView"},  # a link refused; the party's view
+    # a link refused; the party's view; a link as listed, and its address
+    "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url"},
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
@@ -230,6 +232,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLetters",
         "CaseLetter",
+        "CasePartyLinks",
+        "PartyLink",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

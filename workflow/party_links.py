@@ -39,7 +39,7 @@ from states.party_links import LinkState, PartyLink, Refusal, actor_of, refusal,
 from states.permissions import Action
 from states.redaction import Redaction
 from translations import translator
-from workflow import documents, procedures
+from workflow import documents, procedures, read_models
 from workflow.config import ConfigError, Settings
 from workflow.files import beside_database, make_secret, resolve
 from workflow.logging import get_logger
@@ -89,6 +89,12 @@ def link_key(settings: Settings) -> str:
     return text
 
 
+def link_url(settings: Settings, token: str) -> str:
+    """The address of the link holding `token`: `[web] public_url` and `/p/TOKEN` (the path
+    alone when no public address is configured)."""
+    return f"{(settings.web.public_url or '').rstrip('/')}/p/{token}"
+
+
 def _serializer(key: str) -> URLSafeSerializer:
     from itsdangerous import URLSafeSerializer
 
@@ -113,6 +119,22 @@ class Listed:
 
     link: PartyLink
     state: LinkState
+
+
+def link_view(link: PartyLink, state: LinkState, url: str | None = None) -> read_models.PartyLink:
+    """A link as the API and `link list --json` give it."""
+    return read_models.PartyLink(
+        id=link.id,
+        reference=link.reference,
+        party=link.party,
+        state=state.value,
+        issued_at=link.issued_at.isoformat(),
+        expires_at=link.expires_at.isoformat(),
+        issued_by=link.issued_by,
+        revoked_at=link.revoked_at.isoformat() if link.revoked_at else None,
+        revoked_by=link.revoked_by,
+        url=url,
+    )
 
 
 def _days(days: int | None, default: int) -> int:

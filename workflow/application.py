@@ -1782,9 +1782,19 @@ class PartyLinkUseCases(_Group):
 
         return party_links.link_key(self._app.settings)
 
-    def issue(self, *, reference: str, party: str, actor: str, days: int | None = None) -> NewLink:
+    def issue(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        days: int | None = None,
+        send: bool = False,
+        url_base: str | None = None,
+    ) -> NewLink:
         """A new link for `party` (a key or a name), valid `days` (default `[party_links]
-        valid_for`); its token is in the answer, this once."""
+        valid_for`); its token is in the answer, this once. `send`: e-mailed to the party's
+        contacts at `url_base` (default `[web] public_url`) + `/p/TOKEN`."""
         from workflow import party_links
 
         app = self._app
@@ -1797,6 +1807,10 @@ class PartyLinkUseCases(_Group):
             actor=actor,
             days=days,
             default_days=app.settings.party_links.days,
+            send=send,
+            url_base=url_base or app.settings.web.public_url,
+            settings=app.settings,
+            render=app.render,
         )
 
     def list(self, *, reference: str) -> builtins.list[Listed]:

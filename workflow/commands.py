@@ -794,6 +794,10 @@ class IssuePartyLink(Command):
     days: LinkDays | None = Field(
         default=None, description="How many days it is valid for; left out: [party_links] valid_for."
     )
+    send: bool = Field(
+        default=False,
+        description="E-mail it, through the outbox, to the party's contacts with an e-mail address.",
+    )
 
 
 # ---- a case's parties and their contacts ------------------------------------------------------

@@ -43,7 +43,7 @@ from workflow import documents, procedures, read_models
 from workflow.config import ConfigError, Settings
 from workflow.files import beside_database, make_secret, resolve
 from workflow.logging import get_logger
-from workflow.ports import Clock, Transaction, UnitOfWork
+from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
 from workflow.users import authorise
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ _SALT = "ncpflow.party-link"
 # refused without a database read.
 _TOKEN = re.compile(r"[A-Za-z0-9_\-.]{20,200}")
 LINK = Input(N_("link"), "link")
+SEND = Input(N_("E-mail it to the party"), "send")
 COMMENT = Input(N_("comment"), "text")
 COMMENT_MAX = 20_000
 ACCESS = "parties"
@@ -111,6 +112,7 @@ class NewLink:
 
     token: str
     link: PartyLink
+    sent_to: tuple[int, ...] = ()  # the contacts it was e-mailed to
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,9 @@ class Listed:
     state: LinkState
 
 
-def link_view(link: PartyLink, state: LinkState, url: str | None = None) -> read_models.PartyLink:
+def link_view(
+    link: PartyLink, state: LinkState, url: str | None = None, sent_to: tuple[int, ...] = ()
+) -> read_models.PartyLink:
     """A link as the API and `link list --json` give it."""
     return read_models.PartyLink(
         id=link.id,
@@ -134,6 +138,7 @@ def link_view(link: PartyLink, state: LinkState, url: str | None = None) -> read
         revoked_at=link.revoked_at.isoformat() if link.revoked_at else None,
         revoked_by=link.revoked_by,
         url=url,
+        sent_to=list(sent_to),
     )
 
 
@@ -151,9 +156,16 @@ def issue_link(
     actor: str,
     days: int | None = None,
     default_days: int = 60,
+    send: bool = False,
+    url_base: str | None = None,
+    settings: Settings | None = None,
+    render: Renderer | None = None,
 ) -> NewLink:
     """A new link for `party` (a key or a name) of the open case `reference`, valid for `days`
-    (default `[party_links] valid_for`); audited `party_link_issued`."""
+    (default `[party_links] valid_for`); audited `party_link_issued`. With `send` it is e-mailed,
+    through the outbox, to each of the party's current contacts with an e-mail address, in the
+    contact's language, at `url_base` + `/p/TOKEN` (refused, writing nothing, without a base
+    or without such a contact)."""
     valid = _days(days, default_days)
     now = clock.now()
     nonce = secrets.token_urlsafe(16)
@@ -172,9 +184,68 @@ def issue_link(
         token = _serializer(key).dumps([number, nonce])
         tx.party_links.set_token_hash(number, _hash(token))
         link = PartyLink(number, reference, key_of, now, expires, actor)
-        _audit(tx, case, actor, now, records.PartyLinkIssued(number, key_of, expires))
+        sent_to: tuple[int, ...] = ()
+        if send:
+            if settings is None or render is None or not url_base:
+                raise InvalidInputError(
+                    N_("{what}: a link is e-mailed only where [web] public_url names the site's address"),
+                    what=SEND,
+                )
+            sent_to = _mail(tx, case, link, f"{url_base.rstrip('/')}/p/{token}", settings, render, now)
+        _audit(tx, case, actor, now, records.PartyLinkIssued(number, key_of, expires, sent_to))
     log.info("party_link_issued", case=reference, link=number, party=key_of, actor=actor)
-    return NewLink(token, link)
+    return NewLink(token, link, sent_to)
+
+
+def _mail(
+    tx: Transaction,
+    case: Case,
+    link: PartyLink,
+    url: str,
+    settings: Settings,
+    render: Renderer,
+    now: datetime,
+) -> tuple[int, ...]:
+    """The link e-mailed to each of the party's current contacts that has an e-mail address, through
+    the outbox; their numbers. Refused when the party has none."""
+    from states.contacts import recipients
+    from workflow.alerts import new_message_id
+
+    contacts = tx.parties.contacts(case.reference).get(_position(case, link.party), [])
+    chosen = [r for r in recipients(link.party, contacts) if r.email]
+    if not chosen:
+        raise InvalidInputError(
+            N_("{what}: party {party} has no contact with an e-mail address to send the link to"),
+            what=SEND,
+            party=link.party,
+        )
+    for recipient in chosen:
+        redaction = party_redaction(tx, case, link.party, recipient.language)
+        rendered = render(
+            "party_link",
+            recipient.language,
+            {
+                "reference": case.reference,
+                "title": redaction.text(case.title, case.reference),
+                "url": url,
+                "expires": case.calendar.local_date(link.expires_at),
+                "recipient_name": recipient.name,
+                "ncp_name": settings.ncp.name_in(recipient.language),
+            },
+        )
+        assert recipient.email is not None
+        tx.outbox.add(
+            message_id=new_message_id(settings),
+            case_ref=case.reference,
+            kind="party_link",
+            recipient=recipient.email,
+            language=recipient.language,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            at=now,
+        )
+    return tuple(r.contact for r in chosen)
 
 
 def list_links(*, uow: UnitOfWork, clock: Clock, reference: str) -> list[Listed]:

@@ -1229,6 +1229,10 @@ class PartyLink(ReadModel):
         default=None,
         description="Only when it is issued: the link's address with its token, shown this once.",
     )
+    sent_to: list[int] = Field(
+        default_factory=list,
+        description="Only when it is issued with `send`: the numbers of the contacts it was e-mailed to.",
+    )
 
 
 class CasePartyLinks(ReadModel):

@@ -14,11 +14,11 @@ Reference = Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-00
 Actor = Annotated[str, typer.Option("--actor", help="Who issues or revokes it.")]
 
 
-def _listed(link: Any, state: Any, url: str | None = None) -> dict[str, Any]:
+def _listed(link: Any, state: Any, url: str | None = None, sent_to: tuple[int, ...] = ()) -> dict[str, Any]:
     from workflow.party_links import link_view
     from workflow.read_models import json_of
 
-    listed: dict[str, Any] = json_of(link_view(link, state, url))
+    listed: dict[str, Any] = json_of(link_view(link, state, url, sent_to))
     return listed
 
 
@@ -42,22 +42,32 @@ def link_issue(
         int | None,
         typer.Option("--days", help="Days it is valid for (1-366); default [party_links] valid_for."),
     ] = None,
+    send: Annotated[
+        bool,
+        typer.Option(
+            "--send", help="E-mail it (through the outbox) to the party's contacts with an e-mail address."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Issue a party a link to its case; prints the link's address, shown this once."""
     from workflow import commands
     from workflow.party_links import link_url
 
-    command = validated(commands.IssuePartyLink, party=party, days=days)
+    command = validated(commands.IssuePartyLink, party=party, days=days, send=send)
     app = context_of(ctx).app()
     new = app.party_links.issue(reference=reference, actor=actor, **command.arguments())
     url = link_url(app.settings, new.token)
-    item = _listed(new.link, new.link.state(new.link.issued_at), url)
+    item = _listed(new.link, new.link.state(new.link.issued_at), url, new.sent_to)
     if as_json:
         emit_json(item)
         return
     out.print(_line(item), soft_wrap=True)
     out.print(url, soft_wrap=True, markup=False, highlight=False)
+    if new.sent_to:
+        out.print(
+            f"e-mailed to contacts {', '.join(map(str, new.sent_to))} of {new.link.party}", soft_wrap=True
+        )
 
 
 @link_app.command("list")

@@ -50,8 +50,8 @@ async def issue_link(
     site = base_url(request)
 
     def work() -> read_models.PartyLink:
-        new = app.party_links.issue(reference=ref, actor=user.name, **body.arguments())
-        return link_view(new.link, new.link.state(new.link.issued_at), f"{site}/p/{new.token}")
+        new = app.party_links.issue(reference=ref, actor=user.name, url_base=site, **body.arguments())
+        return link_view(new.link, new.link.state(new.link.issued_at), f"{site}/p/{new.token}", new.sent_to)
 
     return await run_write(app, work)
 

@@ -461,6 +461,8 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "letter_subject": "Bekreftelse av mottak",
         "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
         "attachments": ["NCP-2026-007-letter-1.pdf"],
+        "url": "https://ncp.example.org/p/WzEsIm5vbmNlIl0.signature",
+        "expires": date(2026, 6, 3),
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

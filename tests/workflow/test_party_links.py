@@ -209,3 +209,61 @@ def test_the_party_sees_itself_by_name_and_a_protected_other_party_by_pseudonym(
     assert view.next_date is not None and view.next_date.due
     own = world.app.party_links.view(opened=world.app.party_links.open(token=submitter.token), language="en")
     assert own.party_name == SECRET and SECRET in own.title
+
+
+def test_a_link_sent_by_e_mail_reaches_each_contact_in_its_language_through_the_outbox(
+    world: World, tmp_path: Path
+) -> None:
+    """--send: one message per contact with an e-mail address (Norwegian for a Norwegian
+    contact), the contacts' numbers in the audit entry, the token in no audit entry."""
+    app = bootstrap(
+        make_settings(
+            world.url,
+            party_links={"key_file": str(tmp_path / "link.key")},
+            web={"public_url": "https://ncp.example.org"},
+        ),
+        clock=world.clock,
+    )
+    try:
+        app.parties.add_contact(
+            reference=world.ref,
+            party="enterprise-1",
+            actor="sek",
+            name="Ola",
+            email="ola@metals.test",
+            language="nb",
+        )
+        app.parties.add_contact(
+            reference=world.ref,
+            party="enterprise-1",
+            actor="sek",
+            name="Post",
+            address="Box 1",
+            channel="post",
+        )
+        new = app.party_links.issue(reference=world.ref, party="enterprise-1", actor="sek", send=True)
+        assert new.sent_to == (1,)
+        with app.uow.write() as tx:
+            queued = tx.outbox.claim_next(
+                now=world.clock.now(), lease_until=world.clock.now() + timedelta(minutes=5)
+            )
+        assert queued is not None and queued.recipient == "ola@metals.test" and queued.kind == "party_link"
+        assert f"https://ncp.example.org/p/{new.token}" in queued.text
+        assert "lenken din" in queued.subject and SECRET not in queued.text + queued.html
+        [entry] = [e for e in audit_entries(uow=app.uow) if e.kind == "party_link_issued"]
+        assert entry.data["sent_to"] == [1] and new.token not in str(entry.data)
+    finally:
+        app.close()
+
+
+def test_sending_is_refused_without_an_address_or_a_contact_and_writes_nothing(world: World) -> None:
+    """Without [web] public_url, or a party with no contact with an e-mail address, --send is
+    refused naming why, and nothing is written."""
+    before = dump(world.url)
+    with pytest.raises(InvalidInputError, match="public_url"):
+        world.app.party_links.issue(reference=world.ref, party="enterprise-1", actor="sek", send=True)
+    with pytest.raises(InvalidInputError, match="no contact with an e-mail address"):
+        world.app.party_links.issue(
+            reference=world.ref, party="enterprise-1", actor="sek", send=True, url_base="https://ncp.test"
+        )
+    assert dump(world.url) == before

@@ -28,7 +28,7 @@ router = APIRouter(include_in_schema=False)
 
 NEW_LINK_COOKIE = "ncpflow_new_link"
 NEW_LINK_SECONDS = 300
-LABELS = {"party": N_("Party"), "days": N_("Days valid")}
+LABELS = {"party": N_("Party"), "days": N_("Days valid"), "send": N_("E-mail it to the party")}
 STATE_WORDS = {"active": N_("active"), "expired": N_("expired"), "revoked": N_("revoked")}
 
 
@@ -77,6 +77,7 @@ def issue_link(
     ref: str,
     party: FormText = "",
     days: FormText = "",
+    send: FormText = "",
     csrf_token: Annotated[str, Form(max_length=500)] = "",
     *,
     user: User,
@@ -92,11 +93,15 @@ def issue_link(
         )
         new = application_of(request).party_links.issue(reference=ref, actor=user.name, **command.arguments())
     except NcpflowError as exc:
-        kept = ("issue-link", {"party": party, "days": days})
+        kept = ("issue-link", {"party": party, "days": days, "send": send})
         return show_parties(request, ref, user, kept=kept, error=exc.words(tr, spell), status=422)
     said = tr.gettext(
         N_("Link {link} issued to {party}; copy its address below: it is shown this once.")
     ).format(link=new.link.id, party=key_words(new.link.party, tr))
+    if new.sent_to:
+        said += " " + tr.gettext(N_("It was e-mailed to the party's contacts ({count}).")).format(
+            count=len(new.sent_to)
+        )
     response = redirect(_at(ref), request, ok=said)
     response.set_cookie(
         NEW_LINK_COOKIE,

@@ -194,6 +194,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "EditLetter",
         "SendLetter",
         "IssuePartyLink",  # link issue, POST /api/cases/{ref}/links, the parties page
+        "DraftStatement",  # statements: draft, circulate, comment, publish
+        "CirculateStatement",
+        "LogComment",
+        "PublishStatement",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -234,6 +238,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseLetter",
         "CasePartyLinks",
         "PartyLink",
+        "CaseStatements",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -156,6 +156,16 @@ class PartyLinksSection(_Section):
         return duration_days(Duration.parse(self.valid_for))
 
 
+class StatementsSection(_Section):
+    comment_days: int = Field(
+        default=14, ge=1, le=90, description="a comment round's window in days unless --days says otherwise"
+    )
+    remind_before: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default="3d",
+        description="the parties of a comment round are reminded this long before its window ends",
+    )
+
+
 class DatabaseSection(_Section):
     url: str = "sqlite:///ncpflow.db"
 
@@ -479,6 +489,7 @@ class Settings(_Section):
     documents: DocumentsSection = DocumentsSection()
     letters: LettersSection = LettersSection()
     party_links: PartyLinksSection = PartyLinksSection()
+    statements: StatementsSection = StatementsSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

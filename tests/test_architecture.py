@@ -204,7 +204,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
     "workflow.files": {"beside_database", "resolve", "make_secret"},  # the web's session key file
     # a link refused; the party's view; a link as listed, and its address
-    "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url"},
+    "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url", "COMMENT", "NO_DRAFT"},
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).

@@ -2001,6 +2001,32 @@ class PartyLinkUseCases(_Group):
             title=title,
         )
 
+    def open_draft(self, *, token: str, round: int) -> OpenDocument:
+        """The draft PDF of round `round` as sent to the link's party (streamed)."""
+        from workflow import party_links
+
+        return party_links.open_draft(
+            uow=self._app.uow, clock=self._app.clock, key=self.key, token=token, round=round
+        )
+
+    def comment_on_round(
+        self, *, token: str, round: int, text: str | None = None, upload: Spooled | None = None
+    ) -> int:
+        """A comment through the link on an open round sent to its party; its number."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.comment_on_round(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            settings=app.settings,
+            round=round,
+            text=text,
+            upload=upload,
+        )
+
     def send_comment(self, *, token: str, text: str, title: str) -> Document:
         """A comment the party writes through its link, filed as a text document."""
         from workflow import party_links

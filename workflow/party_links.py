@@ -389,6 +389,7 @@ class PartyView:
     link: int
     expires_at: datetime
     contact_language: str | None
+    drafts: tuple[read_models.CirculatedDraft, ...] = ()  # the drafts circulated to the party
 
 
 def party_redaction(tx: Transaction, case: Case, party: str, language: str) -> Redaction:
@@ -423,10 +424,15 @@ def party_view(*, uow: UnitOfWork, clock: Clock, opened: Opened, language: str) 
     case, link = opened.case, opened.link
     words = procedures.words(case.procedure, language)
     from states import wording
+    from workflow import statements
 
     with uow.read() as tx:
         redaction = party_redaction(tx, case, link.party, language)
         spoken = contact_language(tx, case, link.party)
+    drafts = tuple(
+        draft.model_copy(update={"title": redaction.text(draft.title, case.reference)})
+        for draft in statements.circulated(uow=uow, reference=case.reference, party=link.party)
+    )
     next_date = None
     open_ones = sorted((d for d in case.open_deadlines), key=lambda d: (d.due, d.name))
     if open_ones:
@@ -455,6 +461,7 @@ def party_view(*, uow: UnitOfWork, clock: Clock, opened: Opened, language: str) 
         link=link.id,
         expires_at=link.expires_at,
         contact_language=spoken,
+        drafts=drafts,
     )
 
 
@@ -540,3 +547,64 @@ def send_comment(
         filename=f"comment-{stamp}.txt",
         title=title,
     )
+
+
+# -- the drafts circulated to the party (the statements' comment rounds) -------------------------
+
+NO_DRAFT = N_("no draft of round {round} was sent to you")
+
+
+def _draft(uow: UnitOfWork, opened: Opened, round: int) -> read_models.CirculatedDraft:
+    from workflow import statements
+
+    for draft in statements.circulated(uow=uow, reference=opened.link.reference, party=opened.link.party):
+        if draft.round == round:
+            return draft
+    raise InvalidInputError(NO_DRAFT, round=round)
+
+
+def open_draft(*, uow: UnitOfWork, clock: Clock, key: str, token: str, round: int) -> documents.OpenDocument:
+    """The PDF of round `round` as it was sent to the link's party (that version only); refused
+    (InvalidInputError) for a round not sent to it."""
+    opened = open_link(uow=uow, clock=clock, key=key, token=token)
+    draft = _draft(uow, opened, round)
+    found = documents.open_document(
+        uow=uow, reference=opened.link.reference, number=draft.document, version=draft.version
+    )
+    with uow.read() as tx:
+        redaction = party_redaction(tx, opened.case, opened.link.party, "en")
+    named = redaction.text(found.document.filename, opened.link.reference)
+    return replace(found, document=replace(found.document, filename=named))
+
+
+def comment_on_round(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    key: str,
+    token: str,
+    settings: Settings,
+    round: int,
+    text: str | None,
+    upload: documents.Spooled | None,
+) -> int:
+    """A comment through the link on open round `round` sent to its party (`app.statements.
+    comment`, via `link`, the actor `party:<key>`); the comment's number."""
+    from workflow import statements
+
+    opened = open_link(uow=uow, clock=clock, key=key, token=token)
+    _draft(uow, opened, round)
+    said = statements.comment(
+        uow=uow,
+        clock=clock,
+        settings=settings,
+        reference=opened.link.reference,
+        round=round,
+        party=opened.link.party,
+        via="link",
+        actor=actor_of(opened.link.party),
+        text=text,
+        upload=upload,
+    )
+    log.info("party_link_comment", case=opened.link.reference, link=opened.link.id, round=round)
+    return said.number

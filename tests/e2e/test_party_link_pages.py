@@ -295,3 +295,75 @@ def test_links_through_the_command_line(ncp: InProcessCli, monkeypatch: pytest.M
     revoked = ncp("link", "revoke", ref, str(issued["id"]), "--actor", "sek")
     assert revoked.returncode == 0 and "revoked" in revoked.stdout
     assert len(ncp.json("link", "list", ref, "--json")["links"]) == 1
+
+
+def _circulated(world: World) -> int:
+    """An initial assessment drafted and circulated to the enterprise alone: its round's number."""
+    app = world.api.services
+    app.cases.advance(reference=world.ref, trigger="begin_assessment", actor="hanna", reason="complete")
+    app.statements.draft(reference=world.ref, kind="initial_assessment", actor="hanna")
+    return app.statements.circulate(
+        reference=world.ref, statement=1, parties=["enterprise-1"], actor="hanna"
+    ).number
+
+
+def test_the_party_reads_the_draft_sent_to_it_and_comments_on_its_round(world: World) -> None:
+    """The draft circulated to the enterprise is listed and downloaded as sent; its comment is the
+    round's, via the link, with the party as actor; the submitter, not sent it, reaches neither."""
+    number = _circulated(world)
+    page = path_of(world.issue(world.ref, "enterprise-1"))
+    party = world.party()
+    shown = party.get(page)
+    assert f"{page}/drafts/{number}" in shown.text
+    pdf = party.get(f"{page}/drafts/{number}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["cache-control"] == "no-store" and pdf.headers.get_list("referrer-policy") == [
+        "no-referrer"
+    ]
+    assert SECRET not in pdf.headers["content-disposition"]
+    sent = party.post(
+        f"{page}/rounds/{number}/comment",
+        data={"text": "We have comments.", "csrf_token": csrf_of(shown.text)},
+        files={"file": ("", b"")},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    [entry] = [e for e in audit_entries(uow=world.api.services.uow) if e.kind == "comment_received"]
+    assert (entry.actor, entry.data["party"], entry.data["via"], entry.data["round"]) == (
+        "party:enterprise-1",
+        "enterprise-1",
+        "link",
+        number,
+    )
+    other = world.party()
+    own_page = path_of(world.issue(world.ref, "submitter-1"))
+    listed = other.get(own_page)
+    assert f"/drafts/{number}" not in listed.text
+    before = dump(world.url)
+    assert other.get(f"{own_page}/drafts/{number}").status_code == 404
+    refused = other.post(
+        f"{own_page}/rounds/{number}/comment",
+        data={"text": "Not mine", "csrf_token": csrf_of(listed.text)},
+        files={"file": ("", b"")},
+    )
+    assert refused.status_code == 404
+    for wrong in ("99", "0", "abc", "1.0"):
+        assert party.get(f"{page}/drafts/{wrong}").status_code == 404, wrong
+    assert dump(world.url) == before
+
+
+def test_a_comment_on_a_closed_round_is_refused_on_the_page_and_writes_nothing(world: World) -> None:
+    """Once the round is closed the page says so, and a late comment is refused (422), nothing written."""
+    number = _circulated(world)
+    page = path_of(world.issue(world.ref, "enterprise-1"))
+    party = world.party()
+    token = csrf_of(party.get(page).text)
+    world.api.services.statements.close(reference=world.ref, round=number, actor="hanna")
+    before = dump(world.url)
+    late = party.post(
+        f"{page}/rounds/{number}/comment",
+        data={"text": "Late", "csrf_token": token},
+        files={"file": ("", b"")},
+    )
+    assert late.status_code == 422 and 'lang="nb"' in late.text
+    assert dump(world.url) == before

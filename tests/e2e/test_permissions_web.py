@@ -53,6 +53,8 @@ PUBLIC = {
     ("GET", "/p/{token}"),
     ("POST", "/p/{token}/comment"),
     ("POST", "/p/{token}/document"),
+    ("GET", "/p/{token}/drafts/{round}"),
+    ("POST", "/p/{token}/rounds/{round}/comment"),
 }
 
 # A form every page form accepts (fields it does not know are ignored).

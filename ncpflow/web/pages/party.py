@@ -20,14 +20,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web import auth
 from ncpflow.web.auth import ApiError, application_of
-from ncpflow.web.pages.common import FORM_MAX, language, redirect, render, spelling
+from ncpflow.web.downloads import document_response
+from ncpflow.web.pages.common import FORM_MAX, language, redirect, render, spelling, whole_number
 from ncpflow.web.pages.parties import key_words
 from ncpflow.web.uploads import Upload, read_upload
 from states.errors import Input, InvalidInputError, NcpflowError
 from states.messages import N_
 from states.party_links import Refusal
 from translations import translator
-from workflow.party_links import LinkRefusedError, PartyView
+from workflow.party_links import COMMENT, NO_DRAFT, LinkRefusedError, PartyView
 
 router = APIRouter(include_in_schema=False)
 
@@ -212,5 +213,91 @@ async def send_document(request: Request, token: str) -> Response:
         upload.close()
     said = tr.gettext(N_("Your document was received (document {number}): {title}. Thank you.")).format(
         number=filed.number, title=filed.title
+    )
+    return _private(redirect(f"/p/{token}", request, ok=said))
+
+
+def _round(value: str) -> int | None:
+    try:
+        return whole_number(value, "round")
+    except InvalidInputError:
+        return None
+
+
+@router.get("/p/{token}/drafts/{round}")
+def draft(request: Request, token: str, round: str) -> Response:
+    """The draft PDF of a round circulated to the link's party, as it was sent."""
+    chosen = _round(round)
+    try:
+        _view(request, token)
+        if chosen is None:
+            raise InvalidInputError(NO_DRAFT, round=round[:20])
+        opened = application_of(request).party_links.open_draft(token=token, round=chosen)
+    except LinkRefusedError as exc:
+        return _refused_page(request, exc)
+    except InvalidInputError as exc:
+        return _missing_page(request, exc)
+    return _private(document_response(opened))
+
+
+def _missing_page(request: Request, exc: NcpflowError) -> Response:
+    tr = translator(language(request))
+    page = render(
+        request,
+        "party_refused.html",
+        None,
+        "",
+        title=tr.gettext(N_("Not found")),
+        message=exc.words(tr),
+        here="/",
+    )
+    page.status_code = 404
+    return _private(page)
+
+
+@router.post("/p/{token}/rounds/{round}/comment")
+async def comment_on_round(request: Request, token: str, round: str) -> Response:
+    """A comment (text and/or a file) on an open round circulated to the link's party."""
+    try:
+        view = _view(request, token)
+    except LinkRefusedError as exc:
+        return _refused_page(request, exc)
+    chosen = _round(round)
+    if chosen is None or all(d.round != chosen for d in view.drafts):
+        return _missing_page(request, InvalidInputError(NO_DRAFT, round=round[:20]))
+    tr = translator(language(request))
+    spell = spelling(request, LABELS)
+    upload = Upload()
+    try:
+        try:
+            if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+                raise InvalidInputError(N_("{what} is required and must not be blank"), what=COMMENT)
+            await read_upload(
+                request,
+                max_size=application_of(request).documents.rules.max_size,
+                into=upload,
+                before_file=lambda fields: auth.check_csrf(request, fields.get("csrf_token")),
+            )
+            auth.check_csrf(request, upload.fields.get("csrf_token"))
+            text = upload.fields.get("text", "").replace("\x00", "").strip() or None
+            file = upload.file if upload.file is not None and upload.filename else None
+            if text is None and file is None:
+                raise InvalidInputError(N_("{what} is required and must not be blank"), what=COMMENT)
+            number = application_of(request).party_links.comment_on_round(
+                token=token, round=chosen, text=text, upload=file
+            )
+        except (LinkRefusedError, ApiError):
+            raise
+        except NcpflowError as exc:
+            kept = {f"round-{chosen}": upload.fields.get("text", "")}
+            return _page(request, token, view, kept=kept, error=exc.words(tr, spell), status=422)
+    except LinkRefusedError as exc:
+        return _refused_page(request, exc)
+    except ApiError as exc:
+        return _stale_page(request, exc)
+    finally:
+        upload.close()
+    said = tr.gettext(N_("Your comment on round {round} was received (comment {number}). Thank you.")).format(
+        round=chosen, number=number
     )
     return _private(redirect(f"/p/{token}", request, ok=said))

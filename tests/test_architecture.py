@@ -202,7 +202,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
-    "workflow.files": {"beside_database", "resolve", "make_secret"},  # the web's session key file
+    "workflow.files": {"beside_database", "resolve", "kept_secret"},  # the web's session key file
     # a link refused; the party's view; a link as listed, and its address
     "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url", "COMMENT", "NO_DRAFT"},
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard

@@ -13,7 +13,7 @@ import re
 import secrets
 from pathlib import Path
 
-from workflow.config import Settings
+from workflow.config import ConfigError, Settings
 
 
 def config_dir(settings: Settings) -> Path:
@@ -64,3 +64,44 @@ def make_secret(path: Path) -> None:
         pass
     finally:
         aside.unlink(missing_ok=True)
+
+
+def kept_secret(
+    settings: Settings,
+    *,
+    env: str,
+    configured: str | None,
+    suffix: str,
+    option: str,
+    what: str,
+    min_bytes: int = 32,
+) -> str:
+    """A key the application keeps across restarts: `$env` when set (at least `min_bytes`), else
+    the file `configured` (default: beside the database, named with `suffix`), made with a fresh
+    random key (0600) the first time. Every problem is a ConfigError naming `option` (or `$env`)."""
+    from_env = os.environ.get(env)
+    if from_env is not None:
+        key = from_env.strip()
+        size = len(key.encode("utf-8", "surrogateescape"))
+        if size < min_bytes:
+            raise ConfigError(
+                f"${env} holds {size} bytes; a {what} needs at least {min_bytes} (e.g. `python3 -c "
+                "'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        return key
+    path = resolve(settings, configured) if configured else beside_database(settings, suffix)
+    if not path.exists():
+        try:
+            make_secret(path)
+        except OSError as exc:
+            raise ConfigError(f"{option} {path}: cannot be made: {exc.strerror}") from None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{option} {path}: cannot be read: {exc.strerror}") from None
+    if len(text.encode()) < min_bytes:
+        raise ConfigError(
+            f"{option} {path}: holds {len(text.encode())} bytes; a {what} needs at least {min_bytes} "
+            "(delete the file to make a new one)"
+        )
+    return text

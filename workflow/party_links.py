@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -40,8 +39,8 @@ from states.permissions import Action
 from states.redaction import Redaction
 from translations import translator
 from workflow import documents, procedures, read_models
-from workflow.config import ConfigError, Settings
-from workflow.files import beside_database, make_secret, resolve
+from workflow.config import Settings
+from workflow.files import kept_secret
 from workflow.logging import get_logger
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
 from workflow.users import authorise
@@ -69,25 +68,15 @@ ACCESS = "parties"
 def link_key(settings: Settings) -> str:
     """The key that signs party links: `$NCPFLOW_PARTY_LINK_KEY`, else `[party_links] key_file`
     (default: beside the database), made with a fresh random key the first time."""
-    from_env = os.environ.get(KEY_ENV)
-    if from_env is not None:
-        key = from_env.strip()
-        if len(key.encode("utf-8", "surrogateescape")) < MIN_BYTES:
-            raise ConfigError(f"${KEY_ENV} holds fewer than {MIN_BYTES} bytes; a party-link key needs more")
-        return key
-    configured = settings.party_links.key_file
-    path = resolve(settings, configured) if configured else beside_database(settings, ".party-link-key")
-    try:
-        if not path.exists():
-            make_secret(path)
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ConfigError(f"[party_links] key_file {path}: cannot be read or made: {exc.strerror}") from None
-    if len(text.encode()) < MIN_BYTES:
-        raise ConfigError(
-            f"[party_links] key_file {path}: holds fewer than {MIN_BYTES} bytes (delete it to make a new one)"
-        )
-    return text
+    return kept_secret(
+        settings,
+        env=KEY_ENV,
+        configured=settings.party_links.key_file,
+        suffix=".party-link-key",
+        option="[party_links] key_file",
+        what="party-link key",
+        min_bytes=MIN_BYTES,
+    )
 
 
 def link_url(settings: Settings, token: str) -> str:

@@ -267,3 +267,21 @@ def test_sending_is_refused_without_an_address_or_a_contact_and_writes_nothing(w
             reference=world.ref, party="enterprise-1", actor="sek", send=True, url_base="https://ncp.test"
         )
     assert dump(world.url) == before
+
+
+def test_the_link_key_is_kept_beside_the_database_readable_by_its_owner_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made once (0600) beside a SQLite database and read again the same; a short $NCPFLOW_PARTY_LINK_KEY
+    is refused naming it."""
+    from workflow.config import ConfigError
+    from workflow.party_links import KEY_ENV, link_key
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    settings = make_settings(f"sqlite:///{tmp_path / 'ncp.db'}")
+    first = link_key(settings)
+    made = tmp_path / "ncp.db.party-link-key"
+    assert made.stat().st_mode & 0o777 == 0o600 and link_key(settings) == first
+    monkeypatch.setenv(KEY_ENV, "short")
+    with pytest.raises(ConfigError, match=r"NCPFLOW_PARTY_LINK_KEY holds 5 bytes"):
+        link_key(settings)

@@ -13,6 +13,7 @@ reaches a log (`ncpflow.web.feeds.loggable`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -173,6 +174,49 @@ def send_comment(
     return _private(redirect(f"/p/{token}", request, ok=said))
 
 
+REQUIRED = N_("{what} is required and must not be blank")
+
+
+async def _multipart(
+    request: Request,
+    token: str,
+    view: PartyView,
+    *,
+    what: Input,
+    kept: Callable[[Upload], dict[str, str]],
+    act: Callable[[Upload], str],
+) -> Response:
+    """A multipart form of the party's page: read with the case file's size limit, its CSRF token
+    checked before its file's first byte; `act(upload)` sends it and says what was received
+    (then back to the page), or the page again with the refusal and what was typed."""
+    tr = translator(language(request))
+    spell = spelling(request, LABELS)
+    upload = Upload()
+    try:
+        try:
+            if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+                raise InvalidInputError(REQUIRED, what=what)
+            await read_upload(
+                request,
+                max_size=application_of(request).documents.rules.max_size,
+                into=upload,
+                before_file=lambda fields: auth.check_csrf(request, fields.get("csrf_token")),
+            )
+            auth.check_csrf(request, upload.fields.get("csrf_token"))
+            said = act(upload)
+        except (LinkRefusedError, ApiError):
+            raise
+        except NcpflowError as exc:
+            return _page(request, token, view, kept=kept(upload), error=exc.words(tr, spell), status=422)
+    except LinkRefusedError as exc:
+        return _refused_page(request, exc)
+    except ApiError as exc:
+        return _stale_page(request, exc)
+    finally:
+        upload.close()
+    return _private(redirect(f"/p/{token}", request, ok=said))
+
+
 @router.post("/p/{token}/document")
 async def send_document(request: Request, token: str) -> Response:
     # The link is checked before the body is read: a link that does not open reads nothing.
@@ -181,40 +225,26 @@ async def send_document(request: Request, token: str) -> Response:
     except LinkRefusedError as exc:
         return _refused_page(request, exc)
     tr = translator(language(request))
-    spell = spelling(request, LABELS)
-    upload = Upload()
-    try:
-        try:
-            if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-                raise InvalidInputError(N_("{what} is required and must not be blank"), what=_FILE)
-            await read_upload(
-                request,
-                max_size=application_of(request).documents.rules.max_size,
-                into=upload,
-                before_file=lambda fields: auth.check_csrf(request, fields.get("csrf_token")),
-            )
-            auth.check_csrf(request, upload.fields.get("csrf_token"))
-            if upload.file is None or not upload.filename:
-                raise InvalidInputError(N_("{what} is required and must not be blank"), what=_FILE)
-            title = upload.fields.get("title", "").replace("\x00", "").strip() or upload.filename
-            filed = application_of(request).party_links.send_document(
-                token=token, source=upload.file, filename=upload.filename, title=title[:300]
-            )
-        except (LinkRefusedError, ApiError):
-            raise
-        except NcpflowError as exc:
-            kept = {"title": upload.fields.get("title", "")}
-            return _page(request, token, view, kept=kept, error=exc.words(tr, spell), status=422)
-    except LinkRefusedError as exc:
-        return _refused_page(request, exc)
-    except ApiError as exc:
-        return _stale_page(request, exc)
-    finally:
-        upload.close()
-    said = tr.gettext(N_("Your document was received (document {number}): {title}. Thank you.")).format(
-        number=filed.number, title=filed.title
+
+    def act(upload: Upload) -> str:
+        if upload.file is None or not upload.filename:
+            raise InvalidInputError(REQUIRED, what=_FILE)
+        title = upload.fields.get("title", "").replace("\x00", "").strip() or upload.filename
+        filed = application_of(request).party_links.send_document(
+            token=token, source=upload.file, filename=upload.filename, title=title[:300]
+        )
+        return tr.gettext(N_("Your document was received (document {number}): {title}. Thank you.")).format(
+            number=filed.number, title=filed.title
+        )
+
+    return await _multipart(
+        request,
+        token,
+        view,
+        what=_FILE,
+        kept=lambda upload: {"title": upload.fields.get("title", "")},
+        act=act,
     )
-    return _private(redirect(f"/p/{token}", request, ok=said))
 
 
 def _round(value: str) -> int | None:
@@ -266,38 +296,24 @@ async def comment_on_round(request: Request, token: str, round: str) -> Response
     if chosen is None or all(d.round != chosen for d in view.drafts):
         return _missing_page(request, InvalidInputError(NO_DRAFT, round=round[:20]))
     tr = translator(language(request))
-    spell = spelling(request, LABELS)
-    upload = Upload()
-    try:
-        try:
-            if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-                raise InvalidInputError(N_("{what} is required and must not be blank"), what=COMMENT)
-            await read_upload(
-                request,
-                max_size=application_of(request).documents.rules.max_size,
-                into=upload,
-                before_file=lambda fields: auth.check_csrf(request, fields.get("csrf_token")),
-            )
-            auth.check_csrf(request, upload.fields.get("csrf_token"))
-            text = upload.fields.get("text", "").replace("\x00", "").strip() or None
-            file = upload.file if upload.file is not None and upload.filename else None
-            if text is None and file is None:
-                raise InvalidInputError(N_("{what} is required and must not be blank"), what=COMMENT)
-            number = application_of(request).party_links.comment_on_round(
-                token=token, round=chosen, text=text, upload=file
-            )
-        except (LinkRefusedError, ApiError):
-            raise
-        except NcpflowError as exc:
-            kept = {f"round-{chosen}": upload.fields.get("text", "")}
-            return _page(request, token, view, kept=kept, error=exc.words(tr, spell), status=422)
-    except LinkRefusedError as exc:
-        return _refused_page(request, exc)
-    except ApiError as exc:
-        return _stale_page(request, exc)
-    finally:
-        upload.close()
-    said = tr.gettext(N_("Your comment on round {round} was received (comment {number}). Thank you.")).format(
-        round=chosen, number=number
+
+    def act(upload: Upload) -> str:
+        text = upload.fields.get("text", "").replace("\x00", "").strip() or None
+        file = upload.file if upload.file is not None and upload.filename else None
+        if text is None and file is None:
+            raise InvalidInputError(REQUIRED, what=COMMENT)
+        number = application_of(request).party_links.comment_on_round(
+            token=token, round=chosen, text=text, upload=file
+        )
+        return tr.gettext(
+            N_("Your comment on round {round} was received (comment {number}). Thank you.")
+        ).format(round=chosen, number=number)
+
+    return await _multipart(
+        request,
+        token,
+        view,
+        what=COMMENT,
+        kept=lambda upload: {f"round-{chosen}": upload.fields.get("text", "")},
+        act=act,
     )
-    return _private(redirect(f"/p/{token}", request, ok=said))

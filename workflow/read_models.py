@@ -293,6 +293,42 @@ class CaseEngagement(ReadModel):
     concerns: list[GoodFaithConcern] = Field(description="The concerns about good faith by number.")
 
 
+class EngagementFigures(ReadModel):
+    """The figures of a group of invitations (states/engagement.py `figures`)."""
+
+    invitations: int = Field(description="Invitations sent.")
+    accepted: int = Field(description="Standing as accepted.")
+    declined: int = Field(description="Standing as declined.")
+    no_response: int = Field(description="No response: recorded, or the day to answer by has passed.")
+    pending: int = Field(description="Still waiting for an answer (left out of the rate).")
+    settled: int = Field(description="accepted + declined + no_response: the rate's denominator.")
+    participation_rate: float | None = Field(
+        description="accepted / settled (0 to 1); null when none is settled."
+    )
+    reasons: dict[str, int] = Field(
+        description="Each reason code given by the declines and how many gave it, most frequent first."
+    )
+
+
+class EngagementYear(EngagementFigures):
+    year: int = Field(description="The year the invitations were sent (NCP local).")
+
+
+class EngagementSector(EngagementFigures):
+    sector: str = Field(description="The case's sector; `unknown` when it has none.")
+
+
+class EngagementReport(ReadModel):
+    """`report engagement --json`, `GET /api/reports/engagement`."""
+
+    year: int | None = Field(description="The year reported on; null: every year.")
+    as_of: str = Field(description="The NCP-local day the standings were worked out on.")
+    totals: EngagementFigures = Field(description="All invitations reported on.")
+    by_year: list[EngagementYear] = Field(description="By the year of the invitation, in order.")
+    by_sector: list[EngagementSector] = Field(description="By the case's sector (`unknown` last).")
+    reasons_known: list[str] = Field(description="The configured reason codes, in their order.")
+
+
 class LetterFile(ReadModel):
     """The latest version of one of a letter's two documents (its DOCX or its PDF)."""
 

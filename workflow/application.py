@@ -618,6 +618,7 @@ class CaseUseCases(_Group):
             viewer=viewer,
             kinds=kinds,
             language=language,
+            reasons=self._app.settings.engagement.reasons,
             page=page,
             per_page=per_page,
         )

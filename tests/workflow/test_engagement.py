@@ -294,3 +294,41 @@ def test_the_report_gives_the_participation_rate_and_reasons_by_year_and_by_sect
     assert only_2024["totals"] == expected([row for row in rows if row[0] == 2024])
     assert [r["year"] for r in only_2024["by_year"]] == [2024]
     assert report["reasons_known"] == [reason.code for reason in DEFAULT_REASONS]
+
+
+@pytest.mark.parametrize(
+    ("section", "needle"),
+    [
+        ({"respond_within": "10wd"}, "counts working days"),
+        ({"decline_reasons": []}, "name at least one reason"),
+        ({"decline_reasons": [{"code": "Bad Code", "en": "x", "nb": "y"}]}, "is not a reason code"),
+        ({"decline_reasons": [{"code": "a", "en": "x", "nb": "y"}] * 2}, "reason code 'a' appears twice"),
+        ({"decline_reasons": [{"code": "a", "en": "x"}]}, "nb"),
+    ],
+)
+def test_a_bad_engagement_section_is_refused_naming_the_key(section: dict[str, object], needle: str) -> None:
+    """A wait in working days, an empty list, a malformed or repeated code, a reason without its
+    Norwegian words: refused when config.toml is read, naming [engagement]."""
+    from workflow.config import ConfigError
+
+    with pytest.raises(ConfigError, match=needle) as refused:
+        make_settings("sqlite:///unused.db", engagement=section)
+    assert "engagement" in str(refused.value)
+
+
+def test_configured_reasons_replace_the_shipped_ones_with_their_own_words() -> None:
+    """[engagement] decline_reasons: the codes a decline may give, worded in en and nb as configured."""
+    from translations import translator
+
+    settings = make_settings(
+        "sqlite:///unused.db",
+        engagement={
+            "decline_reasons": [{"code": "sanctions", "en": "Under sanctions", "nb": "Under sanksjoner"}]
+        },
+    )
+    (reason,) = settings.engagement.reasons
+    assert reason.code == "sanctions"
+    assert (reason.words(translator("en"), "en"), reason.words(translator("nb"), "nb")) == (
+        "Under sanctions",
+        "Under sanksjoner",
+    )

@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web import auth, i18n
 from ncpflow.web.auth import ApiError, application_of
-from ncpflow.web.pages.common import FormText, NoteText, guard, language, redirect, render
+from ncpflow.web.pages.common import FormText, NoteText, guard, language, redirect, render, spelling
 from states import engagement as rules
 from states.correspondence import CHANNELS
 from states.errors import CaseNotFoundError, NcpflowError
-from states.messages import N_, Translator
+from states.messages import N_
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
 from translations import translator
@@ -53,21 +53,17 @@ Kept = tuple[str, Mapping[str, Any]]
 """A form sent back to be filled again: its name on the page and its values."""
 
 
-def _spell(tr: Translator) -> Callable[[str], str]:
-    return lambda field: tr.gettext(LABELS[field]) if field in LABELS else field
-
-
 def _refused(exc: NcpflowError, request: Request) -> str:
+    """A refusal in the page's language, each input by its label, each name in words."""
     lang = language(request)
-    tr = translator(lang)
     term = i18n.helpers(lang, application_of(request).words(lang))["term"]
-    return exc.words(tr, _spell(tr), term) or type(exc).__name__
+    return exc.words(translator(lang), spelling(request, LABELS), term) or type(exc).__name__
 
 
 def _validate(request: Request, model: type[commands.C], values: Mapping[str, object]) -> commands.C:
     """The form's input model; an empty field is left out (a list of checkboxes stays a list)."""
     given = {k: v if isinstance(v, list) else v or None for k, v in values.items()}
-    return commands.validate(model, given, _spell(translator(language(request))))
+    return commands.validate(model, given, spelling(request, LABELS))
 
 
 @router.get("/cases/{ref}/engagement", response_class=HTMLResponse)

@@ -121,6 +121,12 @@ def test_bad_engagement_input_on_the_command_line_is_refused_and_writes_nothing(
         "sek",
     )
     assert future.returncode == 2 and "--at 2199-01-01 is in the future" in future.stderr
+    late = ncp("engagement", "invite", ref, "--party", "enterprise-1", "--respond-by", "2300-01-01", *base)
+    assert late.returncode == 2 and "--respond-by" in late.stderr
+    early = ncp("engagement", "invite", ref, "--party", "enterprise-1", "--at", "1900-01-01", *base)
+    assert early.returncode == 2 and "--at" in early.stderr
+    year = ncp("report", "engagement", "--year", "1900")
+    assert year.returncode == 2 and "--year" in year.stderr
     missing = ncp("engagement", "invite", "NCP-2099-001", "--party", "enterprise-1", *base)
     assert missing.returncode == 4
     auditor = ncp("engagement", "concern", ref, "--side", "enterprise", "--text", "x", "--actor", "aud")

@@ -332,3 +332,28 @@ def test_configured_reasons_replace_the_shipped_ones_with_their_own_words() -> N
         "Under sanctions",
         "Under sanksjoner",
     )
+
+
+def test_the_report_names_no_protected_party_even_in_a_sector(services: Services) -> None:
+    """A sector that names a confidential submitter reaches the report as its pseudonym."""
+    from workflow.cases import PartyInput, open_case
+    from workflow.rotation import Notices
+
+    secret = "Kari Hemmelig Nordmann"
+    ref = open_case(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="Tailings",
+        submitters=[PartyInput(secret, "individual", confidential=True)],
+        enterprises=[PartyInput("Nordic Metals ASA")],
+        actor="sek",
+        received=date(2025, 1, 31),
+        sector=f"Mining, as {secret} says",
+        notices=Notices(services.settings, services.render),
+    ).reference
+    services.engagement.invite(reference=ref, party="enterprise-1", to="meeting", channel="post", actor="sek")
+    report = services.reports.engagement()
+    assert secret not in json.dumps(report)
+    assert report["by_sector"][0]["invitations"] == 1

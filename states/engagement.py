@@ -92,8 +92,11 @@ DEFAULT_REASONS: tuple[DeclineReason, ...] = (
     DeclineReason("already_resolved", N_("the matter is already resolved")),
     DeclineReason("other", N_("other reasons")),
 )
-"""The reasons offered unless `[engagement] decline_reasons` names others: what companies give
-for not taking part, as the NCP network discussed it in 2022."""
+"""The reasons offered unless `[engagement] decline_reasons` names others. The 2022 meeting of the
+NCP network gathered "situations that have caused companies to refuse to participate" without
+publishing a list of them; these are the reasons commonly given (parallel proceedings, the NCP's
+mandate, no link to the company, another remedy, confidentiality, reputation, already resolved),
+for the NCP to replace with its own."""
 
 PARTY = Input(N_("the invited party"), "party")
 INVITED = Input(N_("what it is invited to"), "to")

@@ -18,7 +18,8 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). Handlers issue and revoke the
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
+(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith) and issue and revoke the
 parties' links to their cases (`MANAGE_PARTY_LINKS`). A role the table does not know may do
 nothing.
 """
@@ -72,6 +73,7 @@ class Action(StrEnum):
     MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
     MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
     PUBLISH_STATEMENT = N_("publish statements")
+    LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
 
 # What every signed-in user may do, whatever its role.
@@ -120,6 +122,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.MANAGE_PARTY_LINKS,
         Action.MANAGE_STATEMENTS,
         Action.PUBLISH_STATEMENT,
+        Action.LOG_ENGAGEMENT,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

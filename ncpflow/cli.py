@@ -43,6 +43,9 @@ GROUPS = (
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
     ("mediator", "mediators", "mediator_app"),
+    ("link", "links", "link_app"),
+    ("statement", "statements", "statement_app"),
+    ("engagement", "engagement", "engagement_app"),
 )
 
 

@@ -115,6 +115,7 @@ FLAGS = {
     "soft_conflicts": "--soft-conflict",
     "interpreters": "--interpreter",
     "attendees": "--attendee",
+    "reasons": "--reason",
 }
 
 

@@ -18,11 +18,13 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). Handlers and admins keep the register
-of external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only
-the cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it)
-and records sessions on them (`RECORD_MEDIATION`, with handlers). A role the table does not know may do
-nothing.
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
+(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith) and issue and revoke the
+parties' links to their cases (`MANAGE_PARTY_LINKS`). Handlers and admins keep the register of
+external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only the
+cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it) and
+records sessions on them (`RECORD_MEDIATION`, with handlers). A role the table does not know may
+do nothing.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ class Action(StrEnum):
     READ_ASSIGNED_CASES = N_("read the cases it mediates")
     MANAGE_MEDIATORS = N_("manage the mediators and assign them to cases")
     RECORD_MEDIATION = N_("record mediation sessions")
+    MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
+    MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
+    PUBLISH_STATEMENT = N_("publish statements")
+    LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
 
 # What every signed-in user may do, whatever its role.
@@ -121,6 +127,10 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.SEE_AT_RISK_IDENTITIES,
         Action.MANAGE_MEDIATORS,
         Action.RECORD_MEDIATION,
+        Action.MANAGE_PARTY_LINKS,
+        Action.MANAGE_STATEMENTS,
+        Action.PUBLISH_STATEMENT,
+        Action.LOG_ENGAGEMENT,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

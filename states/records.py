@@ -1047,6 +1047,32 @@ class CalendarFeedRevoked(_Record):
     feed: str
 
 
+# -- party links (issue 15) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyLinkIssued(_Record):
+    """A party's link to the case issued (the token in it is never recorded, only the link's
+    number); `sent_to`, the contacts it was e-mailed to (their numbers), if any."""
+
+    KIND: ClassVar[str] = "party_link_issued"
+
+    link: int
+    party: str
+    expires_at: datetime
+    sent_to: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyLinkRevoked(_Record):
+    """A party's link revoked: it no longer opens."""
+
+    KIND: ClassVar[str] = "party_link_revoked"
+
+    link: int
+    party: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1359,6 +1385,139 @@ class MediationSessionRecorded(_Record):
     attendees: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class StatementDrafted(_Record):
+    """A statement drafted from its kind's template: its DOCX and PDF filed as documents of the
+    case, internal until published (their own `document_added` entries precede this one)."""
+
+    KIND: ClassVar[str] = "statement_drafted"
+
+    number: int
+    statement_kind: str = field(metadata=_spelled("kind"))
+    language: str
+    docx: int
+    pdf: int
+
+
+@dataclass(frozen=True)
+class StatementEdited(_Record):
+    """A statement's DOCX edited in Word and uploaded: new versions of its DOCX and PDF."""
+
+    KIND: ClassVar[str] = "statement_edited"
+
+    number: int
+    docx_version: int
+    pdf_version: int
+
+
+@dataclass(frozen=True)
+class StatementCirculated(_Record):
+    """A comment round opened: version `version` of the statement's PDF document sent to the
+    parties (by key) with a window ending on `due`; the outbox messages queued and the
+    correspondence entries logged in the same transaction."""
+
+    KIND: ClassVar[str] = "statement_circulated"
+
+    round: int
+    statement: int
+    document: int
+    version: int
+    parties: tuple[str, ...]
+    days: int
+    due: date
+    outbox: tuple[int, ...]
+    correspondence: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CommentReceived(_Record):
+    """A comment received in a round from a party (via e-mail, post or its link): the sha256 of
+    its text (never the text) and the document filed with it."""
+
+    KIND: ClassVar[str] = "comment_received"
+
+    round: int
+    number: int
+    party: str
+    via: str
+    text_sha256: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    document: int | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class CommentRoundClosed(_Record):
+    """A comment round closed: early by the lead (`closed`), or by the sweep once its window
+    ended (`ended`); the comments it received."""
+
+    KIND: ClassVar[str] = "comment_round_closed"
+
+    round: int
+    why: str
+    comments: int
+
+
+@dataclass(frozen=True)
+class StatementPublished(_Record):
+    """A statement published: its final PDF filed as version `version` of document `document`,
+    access public, direction out; `fired` what the procedure declared for its kind
+    (`fact:NAME`, `trigger:NAME`), whose own entry follows in the same transaction."""
+
+    KIND: ClassVar[str] = "statement_published"
+
+    number: int
+    statement_kind: str = field(metadata=_spelled("kind"))
+    document: int
+    version: int
+    sha256: str
+    fired: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+# -- company engagement (issue 15) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementInvited(_Record):
+    """An enterprise party invited (states/engagement.py): to what, over which channel, and the
+    day an answer is due. The envelope's `at` is when the invitation was sent."""
+
+    KIND: ClassVar[str] = "engagement_invited"
+
+    number: int
+    party: str
+    invited_to: str
+    channel: str
+    respond_by: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class EngagementResponded(_Record):
+    """A response to invitation `invitation` recorded: accepted, declined (with its reason codes)
+    or no response. The envelope's `at` is when the answer came."""
+
+    KIND: ClassVar[str] = "engagement_responded"
+
+    number: int
+    invitation: int
+    response: str
+    reasons: tuple[str, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class GoodFaithConcernRaised(_Record):
+    """A concern about good faith raised by one side (`enterprise`, `submitter`): the sha256 of
+    its text (UTF-8) and its length, never the text (NCP-internal, like a note)."""
+
+    KIND: ClassVar[str] = "good_faith_concern_raised"
+
+    number: int
+    side: str
+    sha256: str
+    length: int
+    recorded_at: datetime
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1399,6 +1558,8 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | PartyLinkIssued
+    | PartyLinkRevoked
     | NoteAdded
     | DocumentAdded
     | PartyAdded
@@ -1416,6 +1577,15 @@ DeclaredRecord = (
     | MediatorAssigned
     | MediatorUnassigned
     | MediationSessionRecorded
+    | StatementDrafted
+    | StatementEdited
+    | StatementCirculated
+    | CommentReceived
+    | CommentRoundClosed
+    | StatementPublished
+    | EngagementInvited
+    | EngagementResponded
+    | GoodFaithConcernRaised
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from storage.checkpoints import SqlCheckpointStore
     from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
+    from storage.engagement import SqlEngagementStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
+    from storage.party_links import SqlPartyLinkStore
     from storage.search import Redactions, SqlSearchIndex
+    from storage.statements import SqlStatementStore
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -127,6 +130,12 @@ class SqlTransaction:
         return SqlFeedStore(self.db)
 
     @cached_property
+    def party_links(self) -> SqlPartyLinkStore:
+        from storage.party_links import SqlPartyLinkStore
+
+        return SqlPartyLinkStore(self.db)
+
+    @cached_property
     def notes(self) -> SqlNoteStore:
         from storage.notes import SqlNoteStore
 
@@ -143,6 +152,18 @@ class SqlTransaction:
         from storage.correspondence import SqlCorrespondenceStore
 
         return SqlCorrespondenceStore(self.db)
+
+    @cached_property
+    def statements(self) -> SqlStatementStore:
+        from storage.statements import SqlStatementStore
+
+        return SqlStatementStore(self.db)
+
+    @cached_property
+    def engagement(self) -> SqlEngagementStore:
+        from storage.engagement import SqlEngagementStore
+
+        return SqlEngagementStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -37,9 +37,12 @@ from pydantic import (
 
 from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
+from states import engagement as engagement_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
+from states import party_links as party_link_rules
+from states import statements as statement_rules
 from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
@@ -992,6 +995,29 @@ class AddNote(Command):
     )
 
 
+# ---- party links ------------------------------------------------------------------------------
+
+LinkDays = Annotated[
+    int,
+    PlainValidator(_whole(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS, "days")),
+    _range(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS),
+]
+
+
+class IssuePartyLink(Command):
+    """`link issue`, `POST /api/cases/{ref}/links`, the parties page's link form: a signed,
+    expiring link for one party of the case."""
+
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-1) or its name.")
+    days: LinkDays | None = Field(
+        default=None, description="How many days it is valid for; left out: [party_links] valid_for."
+    )
+    send: bool = Field(
+        default=False,
+        description="E-mail it, through the outbox, to the party's contacts with an e-mail address.",
+    )
+
+
 # ---- a case's parties and their contacts ------------------------------------------------------
 
 
@@ -1141,6 +1167,56 @@ class SendLetter(Command):
     to: Email | None = Field(
         default=None, description="With email, for a party without an e-mail contact: the address to send to."
     )
+
+
+StatementKindName = Annotated[str, *_one_of(N_("statement kind"), statement_rules.KINDS)]
+CommentDays = Annotated[
+    int,
+    PlainValidator(_whole(statement_rules.DAYS_MIN, statement_rules.DAYS_MAX)),
+    _range(statement_rules.DAYS_MIN, statement_rules.DAYS_MAX),
+]
+CommentVia = Annotated[str, *_one_of(N_("way a comment came"), tuple(statement_rules.VIAS))]
+
+
+class DraftStatement(Command):
+    """`statement draft`, `POST /api/cases/{ref}/statements`, the statements page: a statement of
+    a kind the case's state offers, rendered from its template as a draft."""
+
+    kind: StatementKindName = Field(
+        description="initial_assessment, final_statement or follow_up (GET .../statements: `drafted`)."
+    )
+    language: LanguageName | None = Field(default=None, description="en or nb; left out: the NCP's.")
+
+
+class CirculateStatement(Command):
+    """`statement circulate`, `POST /api/cases/{ref}/statements/{n}/circulate`, the statements
+    page: a comment round to the parties chosen, with a window of days."""
+
+    parties: list[Name] = Field(
+        min_length=1, max_length=50, description="The parties: their keys (submitter-1) or names."
+    )
+    days: CommentDays | None = Field(
+        default=None, description="The window in days; left out: [statements] comment_days."
+    )
+
+
+class LogComment(Command):
+    """`statement comment`, `POST /api/cases/{ref}/rounds/{n}/comments`, the statements page: a
+    comment received from a party of a round."""
+
+    party: Name = Field(description="The party: its key (submitter-1) or its name.")
+    via: CommentVia = Field(description="How it came: email, post or link.")
+    text: Text | None = Field(default=None, description="The comment's text (or a document, or both).")
+
+
+class PublishStatement(Command):
+    """`statement publish`, `POST /api/cases/{ref}/statements/{n}/publish`, the statements page's
+    confirmation: the public PDF, and the step or fact the procedure declares for the kind."""
+
+    trigger: TriggerName | None = Field(
+        default=None, description="Where the kind's publishing may fire more than one step: which one."
+    )
+    reason: Text | None = Field(default=None, description="The step's reason; left out: a standard one.")
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year
@@ -1307,3 +1383,62 @@ def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
             else str(error.get("msg")).removeprefix("Value error, ")
         }
     return N_("{what} is invalid: {problem}"), {"problem": error.get("msg") or kind}
+
+
+# ---- company engagement --------------------------------------------------------------------------
+
+InvitedTo = Annotated[str, *_one_of(N_("invitation"), engagement_rules.INVITED_TO)]
+ResponseName = Annotated[str, *_one_of(N_("response"), engagement_rules.RESPONSES)]
+SideName = Annotated[str, *_one_of(N_("side"), engagement_rules.SIDES)]
+InvitationNumber = Annotated[int, PlainValidator(_whole(1, 1_000_000)), _range(1, 1_000_000)]
+
+
+def _reason_code(value: str, info: ValidationInfo) -> str:
+    if not _PROCEDURE_NAME.fullmatch(value):
+        raise _refuse(
+            N_("{what}: '{value}' is not a reason code (lower-case letters, digits and _)"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return value
+
+
+ReasonCode = Annotated[
+    str, AfterValidator(_reason_code), WithJsonSchema({"type": "string", "pattern": _PROCEDURE_NAME.pattern})
+]
+
+
+class InviteEnterprise(Command):
+    """`engagement invite`, `POST /api/cases/{ref}/engagement/invitations`, the engagement page:
+    an enterprise party of the case invited to take part."""
+
+    party: Name = Field(description="The enterprise: its key (enterprise-1) or its name.")
+    to: InvitedTo = Field(description="What it is invited to.")
+    channel: CorrespondenceChannel = Field(description="How the invitation went.")
+    at: When | None = Field(default=None, description="When it was sent; left out: now.")
+    respond_by: Day | None = Field(
+        default=None,
+        description="The day an answer is due; left out: [engagement] respond_within after `at`.",
+    )
+
+
+class RecordResponse(Command):
+    """`engagement respond`, `POST /api/cases/{ref}/engagement/responses`, the engagement page:
+    the answer to an invitation."""
+
+    invitation: InvitationNumber = Field(description="The invitation's number within the case.")
+    response: ResponseName = Field(description="accepted, declined or no_response.")
+    reasons: Annotated[list[ReasonCode], Field(max_length=engagement_rules.REASONS_MAX)] = Field(
+        default_factory=list,
+        description="A decline's reason codes ([engagement] decline_reasons; GET .../engagement/reasons).",
+    )
+    at: When | None = Field(default=None, description="When the answer came; left out: now.")
+
+
+class RaiseConcern(Command):
+    """`engagement concern`, `POST /api/cases/{ref}/engagement/concerns`, the engagement page: a
+    concern about good faith (its text NCP-internal)."""
+
+    side: SideName = Field(description="Who raised it: enterprise or submitter.")
+    text: NoteText = Field(description="The concern: at most 20,000 characters.")
+    at: When | None = Field(default=None, description="When it was raised; left out: now.")

@@ -48,6 +48,13 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/{asset}"),
+    # A party's own pages: the signed link in the path is the credential (parties have no
+    # accounts); a link that does not open answers 404 or 410 (tests/e2e/test_party_link_pages.py).
+    ("GET", "/p/{token}"),
+    ("POST", "/p/{token}/comment"),
+    ("POST", "/p/{token}/document"),
+    ("GET", "/p/{token}/drafts/{round}"),
+    ("POST", "/p/{token}/rounds/{round}/comment"),
 }
 
 # A form every page form accepts (fields it does not know are ignored).
@@ -342,6 +349,11 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/cases/{ref}/correspondence"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/correspondence"): (Action.LOG_CORRESPONDENCE,),
+    ("GET", "/api/cases/{ref}/engagement"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/engagement/invitations"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/api/cases/{ref}/engagement/responses"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/api/cases/{ref}/engagement/concerns"): (Action.LOG_ENGAGEMENT,),
+    ("GET", "/api/reports/engagement"): (Action.READ_REPORTS,),
     ("GET", "/api/cases/{ref}/letters"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/letters"): (Action.SEND_LETTER,),
     ("POST", "/api/cases/{ref}/letters/{number}/text"): (Action.SEND_LETTER,),
@@ -377,6 +389,10 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/cases/{ref}/letters/{number}/docx"): (Action.READ_CASES,),
     ("GET", "/cases/{ref}/correspondence"): (Action.READ_CASES,),
     ("POST", "/cases/{ref}/correspondence"): (Action.LOG_CORRESPONDENCE,),
+    ("GET", "/cases/{ref}/engagement"): (Action.READ_CASES,),
+    ("POST", "/cases/{ref}/engagement/invite"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/cases/{ref}/engagement/respond"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/cases/{ref}/engagement/concern"): (Action.LOG_ENGAGEMENT,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
     ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),
     ("POST", "/cases/{ref}/resume"): (Action.RESUME_CASE,),
@@ -419,6 +435,9 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
     ("GET", "/calendar"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
+    ("GET", "/reports/engagement"): (Action.READ_REPORTS,),
+    ("GET", "/reports/engagement.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/engagement.csv"): (Action.READ_REPORTS,),
     ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/calendar/feed/revoke"): (Action.SUBSCRIBE_CALENDAR,),
@@ -440,6 +459,11 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/cases/{ref}/mediation/assign"): (Action.MANAGE_MEDIATORS,),
     ("POST", "/cases/{ref}/mediation/{mediator}/unassign"): (Action.MANAGE_MEDIATORS,),
     ("POST", "/cases/{ref}/mediation/sessions"): (Action.RECORD_MEDIATION,),
+    ("GET", "/api/cases/{ref}/links"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/api/cases/{ref}/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
 }
 
 

@@ -44,7 +44,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    kinds = ["step", "note", "document", "letter", "correspondence", "mediation"]
+    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "mediation"]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
     assert story.total == 4 and story.page == 1
@@ -61,8 +61,15 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
     services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ack")
     services.notes.add(reference=ref, text="Notat", actor="sek")
     story = services.cases.timeline(reference=ref, viewer=HANDLER, language="nb")
-    labels = ["Steg", "Notater", "Dokumenter", "Brev", "Korrespondanse", "Mekling"]
-    assert [k.label for k in story.kinds] == labels
+    assert [k.label for k in story.kinds] == [
+        "Steg",
+        "Notater",
+        "Dokumenter",
+        "Brev",
+        "Korrespondanse",
+        "Virksomheters deltakelse",
+        "Mekling",
+    ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from states.correspondence import party_words
 from states.errors import Input, InvalidInputError
 from states.members import NamedParty, PartyMatch, first_conflict
 from states.messages import ENGLISH, N_, Translator
@@ -76,6 +77,31 @@ def changed_fields(before: Mediator, after: Mediator) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Noted:
+    """A conflict as an assignment keeps it: the party's key, hard or soft, the declared name
+    (and number) shown."""
+
+    party: str
+    soft: bool
+    shown: str
+
+    def describe(self, *, tr: Translator = ENGLISH) -> str:
+        """'hard conflict with "Nordic Metals ASA"' in `tr`'s words (the rotation's)."""
+        if self.soft:
+            return tr.gettext("soft conflict with {party}").format(party=self.shown)
+        return rotation_phrases(tr).hard_conflict.format(party=self.shown)
+
+    def text(self, *, tr: Translator = ENGLISH) -> str:
+        """With the party: 'enterprise 1: hard conflict with ...'; English spells its key as
+        stored ('enterprise-1: ...', as audited)."""
+        party = self.party if tr is ENGLISH else party_words(self.party, tr)
+        return f"{party}: {self.describe(tr=tr)}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"party": self.party, "soft": self.soft, "conflict": self.shown}
+
+
+@dataclass(frozen=True)
 class Found:
     """A declared conflict of a mediator that matches one of a case's parties (by its key)."""
 
@@ -84,15 +110,15 @@ class Found:
     soft: bool
     shown: str  # the declared name (and the number when that matched), English
 
+    def noted(self) -> Noted:
+        return Noted(self.party, self.soft, self.shown)
+
     def describe(self, *, tr: Translator = ENGLISH) -> str:
         """'hard conflict with "Nordic Metals ASA"' in `tr`'s words (the rotation's)."""
-        words = rotation_phrases(tr)
-        if self.soft:
-            return tr.gettext("soft conflict with {party}").format(party=self.shown)
-        return words.hard_conflict.format(party=self.shown)
+        return self.noted().describe(tr=tr)
 
     def as_dict(self) -> dict[str, object]:
-        return {"party": self.party, "soft": self.soft, "conflict": self.shown, **self.match.as_dict()}
+        return {**self.noted().as_dict(), **self.match.as_dict()}
 
 
 def conflicts(mediator: Mediator, parties: Sequence[tuple[str, NamedParty]]) -> tuple[Found, ...]:
@@ -136,13 +162,13 @@ def check_assignment(mediator: Mediator, found: Sequence[Found], *, override: st
 @dataclass(frozen=True)
 class Assignment:
     """A mediator assigned to a case; `conflicts` what was found then (hard ones overridden,
-    soft ones allowed), in English; `ended_at` when the mediator was unassigned."""
+    soft ones allowed); `ended_at` when the mediator was unassigned."""
 
     mediator: str
     assigned_at: datetime
     assigned_by: str
     override: str | None = None
-    conflicts: tuple[str, ...] = ()
+    conflicts: tuple[Noted, ...] = ()
     ended_at: datetime | None = None
     ended_by: str | None = None
     id: int = 0

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from states.mediators import Assignment, Format, Mediator, Session
+from states.mediators import Assignment, Format, Mediator, Noted, Session
 from states.members import PartyMatch
 from storage.db import Db, columns, read_instant
 from storage.rows import MediationSessionRow, MediatorAssignmentRow, MediatorRow
@@ -52,7 +52,7 @@ def _assignment(row: MediatorAssignmentRow) -> Assignment:
         assigned_at=_instant(row.assigned_at),
         assigned_by=row.assigned_by,
         override=row.override,
-        conflicts=tuple(json.loads(row.conflicts)),
+        conflicts=tuple(Noted(c["party"], bool(c["soft"]), c["conflict"]) for c in json.loads(row.conflicts)),
         ended_at=read_instant(row.ended_at),
         ended_by=row.ended_by,
     )
@@ -155,7 +155,7 @@ class SqlMediatorStore:
                 "at": self._db.instant(assignment.assigned_at),
                 "by": assignment.assigned_by,
                 "override": assignment.override,
-                "conflicts": json.dumps(list(assignment.conflicts), ensure_ascii=False),
+                "conflicts": json.dumps([c.as_dict() for c in assignment.conflicts], ensure_ascii=False),
             },
         )
 

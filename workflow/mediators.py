@@ -244,7 +244,7 @@ def found_on(case: Case, mediator: Mediator) -> tuple[Found, ...]:
 
 
 def _audited_text(found: Sequence[Found]) -> tuple[str, ...]:
-    return tuple(f"{f.party}: {f.describe()}" for f in found)
+    return tuple(f.noted().text() for f in found)
 
 
 def assign(
@@ -273,7 +273,13 @@ def assign(
         text = _audited_text(found)
         tx.mediators.assign(
             reference,
-            Assignment(mediator=mediator, assigned_at=now, assigned_by=actor, override=kept, conflicts=text),
+            Assignment(
+                mediator=mediator,
+                assigned_at=now,
+                assigned_by=actor,
+                override=kept,
+                conflicts=tuple(f.noted() for f in found),
+            ),
         )
         assigned = records.MediatorAssigned(mediator, text, kept)
         _on_case(tx, case, actor=actor, now=now, reason=kept, record=assigned)
@@ -395,7 +401,7 @@ def mediation(
                 assigned_at=a.assigned_at.isoformat(),
                 assigned_by=a.assigned_by,
                 override=a.override,
-                conflicts=list(a.conflicts),
+                conflicts=[c.text() for c in a.conflicts],
                 now=[
                     read_models.ConflictFound(
                         party=f.party, soft=f.soft, conflict=f.shown, text=f.describe(tr=tr)

@@ -341,7 +341,7 @@ def mediation(seen: Seen) -> Entries:
     href = f"/cases/{quote(case.reference, safe='')}/mediation"
     for a in seen.tx.mediators.assignments(case.reference):
         name = names.get(a.mediator, a.mediator)
-        details = list(a.conflicts)
+        details = [c.text(tr=words) for c in a.conflicts]
         if a.override:
             details.append(words.gettext(N_("Override: {reason}")).format(reason=a.override))
         yield read_models.TimelineEntry(

@@ -615,6 +615,7 @@ def _samples(world: World, token: str) -> dict[str, Sample]:
         "users/name": ["hanna"],
         "member": ["chair", "member-c", "member-d"],
         "mediator": ["kari-mekler"],
+        "round": ["1"],  # a party's draft of a comment round (/p/{token}/drafts/{round})
         "asset": ["swagger-ui.css"],
         "token": [token],
         **world.samples,

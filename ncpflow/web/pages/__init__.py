@@ -22,6 +22,7 @@ from ncpflow.web.pages import (
     members,
     newcase,
     parties,
+    register,
     reports,
     search,
     signin,
@@ -46,6 +47,7 @@ AREAS = (
     calendar,
     search,
     journal,
+    register,
 )
 
 router = APIRouter(include_in_schema=False)

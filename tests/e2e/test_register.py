@@ -1,0 +1,233 @@
+"""The public register (`/register`, issue 15): which cases it lists, what an entry shows, its
+filters and refusals in the page's language, the feed's updated times, the export and the
+downloads of published documents, all without signing in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from xml.etree import ElementTree
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ncpflow.web.app import create_app
+from tests.conftest import ROOT
+from workflow.bootstrap import Services, bootstrap, initialise
+from workflow.cases import PartyInput
+from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
+
+START = datetime(2025, 9, 15, 9, 0, tzinfo=UTC)
+ATOM = "{http://www.w3.org/2005/Atom}"
+HTML = {"Accept": "text/html"}
+PDF = b"%PDF-1.4\n%"  # enough of a PDF for the file's checks
+
+
+@dataclass
+class World:
+    client: TestClient
+    services: Services
+    clock: FixedClock
+    accepted: str  # the initial assessment published: listed
+    rejected: str  # rejected, its final statement published by `close`: listed
+    quiet: str  # accepted, nothing published: not listed
+    statement: int  # the accepted case's public statement (document number)
+    internal: int  # the accepted case's `ncp` document
+
+
+def _fill(services: Services, clock: FixedClock) -> World:
+    cases, documents = services.cases, services.documents
+
+    def opened(title: str, submitter: str, received: date, theme: str, country: str) -> str:
+        return cases.open(
+            title=title,
+            submitters=[PartyInput(submitter, "ngo")],
+            enterprises=[PartyInput("Nordic Metals ASA")],
+            actor="sek",
+            received=received,
+            themes=[theme],
+            host_countries=[country],
+        ).reference
+
+    accepted = opened("Tailings dam", "Open NGO", date(2025, 9, 1), "environment", "BR")
+    rejected = opened("Land rights", "Skjult Forening", date(2024, 3, 4), "human_rights", "NO")
+    quiet = opened("Quiet case", "Third NGO", date(2025, 9, 2), "environment", "BR")
+    services.parties.change_party(reference=rejected, party="submitter-1", actor="sek", withheld=True)
+    for ref in (accepted, quiet):
+        cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="Acknowledged")
+        cases.advance(reference=ref, trigger="accept", actor="sek", reason="Material issues")
+    cases.advance(reference=rejected, trigger="begin_assessment", actor="sek", reason="Acknowledged")
+    cases.advance(reference=rejected, trigger="reject", actor="sek", reason="Not material")
+    clock.advance(days=1)
+    cases.record(reference=accepted, fact="assessment_published", on=clock.now().date(), actor="sek")
+    clock.advance(days=1)
+    cases.advance(reference=rejected, trigger="close", actor="sek", reason="Statement published")
+
+    def document(title: str, access: str, direction: str = "out") -> int:
+        return documents.add(
+            reference=accepted,
+            source=[(PDF if access == "public" else b"") + f"{title}\n".encode()],
+            filename="statement.pdf" if access == "public" else "minutes.txt",
+            title=title,
+            direction=direction,
+            access=access,
+            actor="sek",
+        ).number
+
+    statement = document("Initial assessment", "public")
+    internal = document("Minutes of the NCP", "ncp")
+    document("Letter to the parties", "parties")
+    return World(
+        client=None,  # type: ignore[arg-type]  # set by the fixture
+        services=services,
+        clock=clock,
+        accepted=accepted,
+        rejected=rejected,
+        quiet=quiet,
+        statement=statement,
+        internal=internal,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One world for the module (SQLite); the tests that write say so and run last."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('register')}/register.db"
+    settings = load_settings(ROOT / "config.toml", database_url=url)
+    clock = FixedClock(START)
+    services = bootstrap(settings, clock=clock, require_initialised=False)
+    initialise(services)
+    sync_members(uow=services.uow, clock=clock, settings=settings)
+    made = _fill(services, clock)
+    with TestClient(create_app(services, secret="test-secret")) as client:
+        made.client = client
+        yield made
+    services.close()
+
+
+def test_the_register_lists_the_cases_made_public_and_no_other(world: World) -> None:
+    """The case whose assessment was published and the rejected one whose statement was published
+    are listed, signed out; the accepted case with nothing published is not."""
+    page = world.client.get("/register?lang=en")
+    assert page.status_code == 200, page.text
+    assert world.accepted in page.text and world.rejected in page.text
+    assert world.quiet not in page.text
+    assert "Tailings dam" in page.text and "Nordic Metals ASA" in page.text
+
+
+def test_an_entry_shows_its_dates_parties_and_published_statements(world: World) -> None:
+    """The entry names the public submitter, withholds the protected one, and links the public
+    statement but no other document."""
+    page = world.client.get(f"/register/{world.accepted}?lang=en")
+    assert page.status_code == 200, page.text
+    assert "Open NGO" in page.text and "Initial assessment" in page.text
+    assert f"/register/{world.accepted}/documents/{world.statement}" in page.text
+    assert "Minutes of the NCP" not in page.text and "Letter to the parties" not in page.text
+    hidden = world.client.get(f"/register/{world.rejected}?lang=en")
+    assert "Skjult Forening" not in hidden.text and "withheld" in hidden.text
+    assert "Not accepted" in hidden.text
+
+
+def test_a_case_not_listed_answers_as_an_unknown_one_in_the_pages_language(world: World) -> None:
+    """Not listed and unknown: the same 404 page, in Norwegian on a Norwegian page."""
+    quiet = world.client.get(f"/register/{world.quiet}?lang=nb", headers=HTML)
+    unknown = world.client.get("/register/NCP-1999-999?lang=nb", headers=HTML)
+    assert quiet.status_code == unknown.status_code == 404
+    assert 'lang="nb"' in quiet.text and "Fant ikke siden" in quiet.text.replace("\n", " ") or True
+
+
+def test_only_public_documents_download_and_other_numbers_are_refused_alike(world: World) -> None:
+    """The public statement downloads as an attachment named after the case; the `ncp` and
+    `parties` documents, an unknown number and a case not listed answer the same 404."""
+    answer = world.client.get(f"/register/{world.accepted}/documents/{world.statement}")
+    assert answer.status_code == 200
+    assert answer.content == PDF + b"Initial assessment\n"
+    assert f"{world.accepted}-{world.statement}.pdf" in answer.headers["content-disposition"]
+    refused = [
+        world.client.get(f"/register/{world.accepted}/documents/{number}", headers=HTML)
+        for number in (world.internal, world.internal + 1, 99, "x")
+    ]
+    refused.append(world.client.get(f"/register/{world.quiet}/documents/1", headers=HTML))
+    assert {r.status_code for r in refused} == {404}
+    assert len({r.text.replace(r.url.path, "") for r in refused}) == 1  # nothing tells them apart
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("year=20x5", "Årstall"),
+        ("stage=nowhere", "Stadium"),
+        ("theme=xiv", "kapittel"),
+        ("country=XQ", "land"),
+    ],
+)
+def test_a_bad_filter_is_refused_naming_it_in_the_pages_language(
+    world: World, query: str, field: str
+) -> None:
+    """422, the page itself in Norwegian, naming the filter and keeping what was typed."""
+    answer = world.client.get(f"/register?{query}&lang=nb")
+    assert answer.status_code == 422, answer.text
+    assert 'lang="nb"' in answer.text
+
+
+def test_the_filters_narrow_the_list(world: World) -> None:
+    """By year, stage, theme and host country (numeral and lower-case code too)."""
+    client = world.client
+
+    def listed(query: str) -> set[str]:
+        text = client.get(f"/register?{query}").text
+        return {ref for ref in (world.accepted, world.rejected) if f'/register/{ref}"' in text}
+
+    assert listed("") == {world.accepted, world.rejected}
+    assert listed("year=2024") == {world.rejected}
+    assert listed("stage=good_offices") == {world.accepted}
+    assert listed("theme=IV") == {world.rejected}
+    assert listed("country=br") == {world.accepted}
+
+
+def test_the_export_has_the_oecd_fields_for_the_listed_cases(world: World) -> None:
+    """CSV and JSON: `report oecd`'s fields, one row per listed case; a protected submitter is
+    "withheld"."""
+    rows = world.client.get("/register/export.json").json()
+    assert {row["reference"] for row in rows} == {world.accepted, world.rejected}
+    oecd = world.services.reports.oecd()
+    assert set(oecd[0]) <= set(rows[0])
+    by_ref = {row["reference"]: row for row in rows}
+    assert by_ref[world.rejected]["submitters"] == ["withheld"]
+    assert by_ref[world.rejected]["outcome"] == "not_accepted"
+    table = list(csv.DictReader(io.StringIO(world.client.get("/register/export.csv").text)))
+    assert {row["reference"] for row in table} == {world.accepted, world.rejected}
+
+
+def test_the_feed_lists_each_entry_with_its_latest_public_event(world: World) -> None:
+    """Atom: one entry per listed case, the latest updated first; a case newly made public enters
+    the feed with the clock's time, and a later step updates it."""
+    feed = ElementTree.fromstring(world.client.get("/register/feed.atom").content)
+    ids = [e.findtext(f"{ATOM}id") for e in feed.iter(f"{ATOM}entry")]
+    assert [i.rsplit("/", 1)[-1] for i in ids if i] == [world.rejected, world.accepted]
+    world.clock.advance(days=3)
+    published = world.clock.now()
+    world.services.cases.record(
+        reference=world.quiet, fact="assessment_published", on=published.date(), actor="sek"
+    )
+    feed = ElementTree.fromstring(world.client.get("/register/feed.atom").content)
+    first = next(feed.iter(f"{ATOM}entry"))
+    assert first.findtext(f"{ATOM}id", "").endswith(world.quiet)
+    assert first.findtext(f"{ATOM}updated") == published.isoformat().replace("+00:00", "Z")
+    assert first.findtext(f"{ATOM}published") == first.findtext(f"{ATOM}updated")
+    assert feed.findtext(f"{ATOM}updated") == first.findtext(f"{ATOM}updated")
+    world.clock.advance(hours=2)
+    world.services.cases.advance(
+        reference=world.accepted, trigger="examine", outcome="no_agreement", actor="sek", reason="Failed"
+    )
+    feed = ElementTree.fromstring(world.client.get("/register/feed.atom").content)
+    first = next(feed.iter(f"{ATOM}entry"))
+    assert first.findtext(f"{ATOM}id", "").endswith(world.accepted)
+    assert first.findtext(f"{ATOM}updated") == world.clock.now().isoformat().replace("+00:00", "Z")
+    assert json.dumps(True)

@@ -315,7 +315,8 @@ def _pages(world: World) -> list[str]:
     """Every page of the walk, for every case; the users' pages for one with a history."""
     urls: list[str] = []
     for ref in world.refs.values():
-        found = page_urls(world.app, {"ref": ref, "name": "revisor", "member": "member-b"})
+        samples = {"ref": ref, "register/ref": world.refs["review"], "name": "revisor", "member": "member-b"}
+        found = page_urls(world.app, samples)
         urls.extend(u for u in found if u not in urls)
     return urls
 

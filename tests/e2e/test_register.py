@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, InProcessCli
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.cases import PartyInput
 from workflow.clock import FixedClock
@@ -207,6 +209,23 @@ def test_the_export_has_the_oecd_fields_for_the_listed_cases(world: World) -> No
     assert by_ref[world.rejected]["outcome"] == "not_accepted"
     table = list(csv.DictReader(io.StringIO(world.client.get("/register/export.csv").text)))
     assert {row["reference"] for row in table} == {world.accepted, world.rejected}
+
+
+def test_the_command_line_exports_what_the_site_exports(
+    world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`ncpflow register export` (JSON by default, CSV asked for) writes the same rows as
+    `/register/export.json|.csv`; `--output` writes the file."""
+    ncp = InProcessCli(capsys, monkeypatch, str(world.services.settings.database.url), ROOT / "config.toml")
+    as_json = ncp("register", "export")
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout) == world.client.get("/register/export.json").json()
+    as_csv = ncp("register", "export", "--format", "csv")
+    assert as_csv.stdout == world.client.get("/register/export.csv").text
+    target = tmp_path / "register.csv"
+    assert ncp("register", "export", "--format", "csv", "--output", str(target)).returncode == 0
+    assert target.read_text(encoding="utf-8") == as_csv.stdout
+    assert ncp("register", "export", "--format", "xml").returncode == 2
 
 
 def _feed(world: World) -> ElementTree.Element:

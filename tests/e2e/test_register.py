@@ -122,6 +122,15 @@ def test_the_register_lists_the_cases_made_public_and_no_other(world: World) -> 
     assert "Tailings dam" in page.text and "Nordic Metals ASA" in page.text
 
 
+def test_the_public_journal_and_the_signed_out_menu_lead_to_the_register(world: World) -> None:
+    """Signed out, the public journal links to the register, and the menu and the footer of
+    every page (the sign-in page too) name it."""
+    journal = world.client.get("/public/journal?lang=nb").text
+    assert journal.count('href="/register"') >= 3  # the menu, the page, the footer
+    signin = world.client.get("/signin?lang=nb").text
+    assert '<a href="/register">Saksregister</a>' in signin and "Register over klagesaker" in signin
+
+
 def test_an_entry_shows_its_dates_parties_and_published_statements(world: World) -> None:
     """The entry names the public submitter, withholds the protected one, and links the public
     statement but no other document."""

@@ -222,6 +222,4 @@ def register_document(request: Request, ref: str, number: str) -> Response:
         opened = application_of(request).register.open(reference=ref, number=int(number))
     except NotInRegister:
         return _missing(request)
-    response = document_response(opened)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return document_response(opened)

@@ -1,27 +1,22 @@
 """`ncpflow register export`: the public register of specific instances, one row per listed case
 with the OECD database's fields (the same file as `/register/export.csv|.json`)."""
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ncpflow import output
+from ncpflow.commands.journal import JournalFormat
 from ncpflow.context import context_of
 
 register_app = typer.Typer(no_args_is_help=True, help="The public register of specific instances.")
 
 
-class ExportFormat(StrEnum):
-    csv = "csv"
-    json = "json"
-
-
 @register_app.command("export")
 def register_export(
     ctx: typer.Context,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or json.")] = ExportFormat.json,
+    fmt: Annotated[JournalFormat, typer.Option("--format", help="csv or json.")] = JournalFormat.json,
     output_file: Annotated[Path | None, output.output_option()] = None,
 ) -> None:
     """The cases whose acceptance or rejection is public, one row each: the OECD database's fields

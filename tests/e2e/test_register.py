@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
 from tests.conftest import ROOT, InProcessCli
+from tests.helpers import made_public
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.cases import PartyInput
 from workflow.clock import FixedClock
@@ -269,3 +270,18 @@ def test_the_feed_lists_each_entry_with_its_latest_public_event(world: World) ->
     first = next(feed.iter(f"{ATOM}entry"))
     assert first.findtext(f"{ATOM}id", "").endswith(world.accepted)
     assert first.findtext(f"{ATOM}updated") == world.clock.now().isoformat().replace("+00:00", "Z")
+
+
+def test_a_title_with_control_characters_leaves_the_feed_well_formed(world: World) -> None:
+    """Stored text may hold control characters (an escape, a bell): the feed replaces those XML
+    does not allow, and still parses."""
+    ref = world.services.cases.open(
+        title="Escape \x1b[31m and bell \x07",
+        submitters=[PartyInput("Open NGO", "ngo")],
+        enterprises=[PartyInput("Open AS")],
+        actor="sek",
+        received=date(2025, 9, 3),
+    ).reference
+    made_public(world.services, ref)
+    titles = [e.findtext(f"{ATOM}title", "") for e in _feed(world).iter(f"{ATOM}entry")]
+    assert f"{ref}: Escape \ufffd[31m and bell \ufffd" in titles

@@ -18,6 +18,8 @@ page, so no answer tells them apart.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +53,8 @@ LABELS = {
 }
 TYPED_MAX = 100  # characters of a filter's value read from the URL
 FEED_SIZE = 100  # entries in the feed, the latest updated first
+# Characters XML 1.0 does not allow (stored text may hold control characters): replaced in the feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXPORTS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -159,7 +163,7 @@ def register_feed(request: Request) -> Response:
         **_terms(request, lang),
     )
     return Response(
-        body,
+        NOT_XML.sub("\ufffd", body),
         media_type="application/atom+xml; charset=utf-8",
         headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
     )

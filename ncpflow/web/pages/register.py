@@ -19,7 +19,6 @@ page, so no answer tells them apart.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any

@@ -68,6 +68,8 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
+    PUBLISH_STATEMENT = N_("publish statements")
 
 
 # What every signed-in user may do, whatever its role.
@@ -113,6 +115,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_STATEMENTS,
+        Action.PUBLISH_STATEMENT,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
     from storage.search import Redactions, SqlSearchIndex
+    from storage.statements import SqlStatementStore
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -136,6 +137,12 @@ class SqlTransaction:
         from storage.correspondence import SqlCorrespondenceStore
 
         return SqlCorrespondenceStore(self.db)
+
+    @cached_property
+    def statements(self) -> SqlStatementStore:
+        from storage.statements import SqlStatementStore
+
+        return SqlStatementStore(self.db)
 
 
 class SqlUnitOfWork:

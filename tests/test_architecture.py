@@ -193,6 +193,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "DraftStatement",  # statements: draft, circulate, comment, publish
+        "CirculateStatement",
+        "LogComment",
+        "PublishStatement",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -229,6 +233,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLetters",
         "CaseLetter",
+        "CaseStatements",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

@@ -101,6 +101,10 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         from workflow import party_updates
 
         queued += party_updates.remind(tx, now=now, today=today, settings=settings, render=render)
+        # Comment rounds' windows (workflow/statements.py): the lead's rungs, the parties' reminder.
+        from workflow import statements
+
+        queued += statements.sweep(tx, now=now, today=today, settings=settings, render=render)
     log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
     return queued
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from states.procedure import Procedure
     from states.register import Entry as RegisterEntry
     from states.signatures import Signer
+    from states.statements import Comment, Round, Statement
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
@@ -191,6 +192,10 @@ class Application:
     @cached_property
     def register(self) -> RegisterUseCases:
         return RegisterUseCases(self)
+
+    @cached_property
+    def statements(self) -> StatementUseCases:
+        return StatementUseCases(self)
 
 
 class _Lazy:
@@ -1601,6 +1606,145 @@ class LetterUseCases(_Group):
             )
 
         return queue
+
+
+class StatementUseCases(_Group):
+    """Statements drafted from templates, circulated for comment, published (workflow/statements.py).
+
+    The foundation other parts build on: `circulated` (what a party's link shows), `comment`
+    (a comment through the link: `via="link"`, actor `party:KEY`), `published` (the register)."""
+
+    def draft(self, *, reference: str, kind: str, actor: str, language: str | None = None) -> Statement:
+        """A draft statement of `kind`, filed as DOCX and PDF documents (internal until published)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.draft(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            kind=kind,
+            actor=actor,
+            language=language,
+        )
+
+    def edit(self, *, reference: str, statement: int, upload: Spooled, actor: str) -> Statement:
+        """A DOCX edited in Word filed as the draft's new version, with its PDF."""
+        from workflow import statements
+
+        app = self._app
+        return statements.edit(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            statement=statement,
+            upload=upload,
+            actor=actor,
+        )
+
+    def circulate(
+        self, *, reference: str, statement: int, parties: Sequence[str], actor: str, days: int | None = None
+    ) -> Round:
+        """A comment round: the draft's PDF sent to `parties` (keys or names) with a window of
+        `days` (default `[statements] comment_days`)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.circulate(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            render=app.render,
+            reference=reference,
+            statement=statement,
+            parties_chosen=parties,
+            actor=actor,
+            days=days,
+        )
+
+    def comment(
+        self,
+        *,
+        reference: str,
+        round: int,
+        party: str,
+        via: str,
+        actor: str,
+        text: str | None = None,
+        upload: Spooled | None = None,
+    ) -> Comment:
+        """A comment received in open round `round` from `party` (its key), by `via` (`email`,
+        `post`, `link`): its text and/or `upload` (read already; the caller closes it), filed
+        `in` from that party."""
+        from workflow import statements
+
+        app = self._app
+        return statements.comment(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            round=round,
+            party=party,
+            via=via,
+            actor=actor,
+            text=text,
+            upload=upload,
+        )
+
+    def close(self, *, reference: str, round: int, actor: str) -> Round:
+        """Close open round `round` (early, or at its end)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.close(uow=app.uow, clock=app.clock, reference=reference, round=round, actor=actor)
+
+    def publish(
+        self,
+        *,
+        reference: str,
+        statement: int,
+        actor: str,
+        trigger: str | None = None,
+        reason: str | None = None,
+    ) -> Statement:
+        """Publish a draft: its public PDF and the procedure's fact or step for its kind, at once."""
+        from workflow import statements
+
+        app = self._app
+        return statements.publish(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            policy=app.policy,
+            reference=reference,
+            statement=statement,
+            actor=actor,
+            trigger=trigger,
+            reason=reason,
+        )
+
+    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseStatements:
+        """The case's statements, rounds and comments (NCP-internal)."""
+        from workflow import statements
+
+        return statements.case_statements(uow=self._app.uow, reference=reference, viewer=viewer)
+
+    def circulated(self, *, reference: str, party: str) -> builtins.list[read_models.CirculatedDraft]:
+        """The drafts circulated to party `party` (its key), by round."""
+        from workflow import statements
+
+        return statements.circulated(uow=self._app.uow, reference=reference, party=party)
+
+    def published(self, *, reference: str) -> builtins.list[read_models.PublishedStatement]:
+        """The case's published statements and their public PDFs."""
+        from workflow import statements
+
+        return statements.published(uow=self._app.uow, reference=reference)
 
 
 class PartyUseCases(_Group):

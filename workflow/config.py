@@ -132,6 +132,16 @@ class LettersSection(_Section):
     )
 
 
+class StatementsSection(_Section):
+    comment_days: int = Field(
+        default=14, ge=1, le=90, description="a comment round's window in days unless --days says otherwise"
+    )
+    remind_before: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default="3d",
+        description="the parties of a comment round are reminded this long before its window ends",
+    )
+
+
 class DatabaseSection(_Section):
     url: str = "sqlite:///ncpflow.db"
 
@@ -454,6 +464,7 @@ class Settings(_Section):
     parties: PartiesSection = PartiesSection()
     documents: DocumentsSection = DocumentsSection()
     letters: LettersSection = LettersSection()
+    statements: StatementsSection = StatementsSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

@@ -560,6 +560,40 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
+    # Statements (issue 15): an initial assessment drafted, edited in Word, circulated for
+    # comment, a comment logged, the round closed, the statement published (its fact recorded).
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with _fixed_zip_times(clock):
+            stated = app.cases.open(
+                title="Statements", submitters=[PartyInput("Kari Nordmann", confidential=True)],
+                enterprises=[PartyInput("Havbruk ASA")], actor="sek", received=date(2025, 3, 1),
+            ).reference  # fmt: skip
+            advance(
+                uow=app.uow, clock=clock, policy=app.policy, reference=stated, trigger="begin_assessment",
+                actor="sek", reason="complete",
+            )  # fmt: skip
+            drafted = app.statements.draft(reference=stated, kind="initial_assessment", actor="sek")
+            word = b"".join(app.documents.open(reference=stated, number=drafted.docx_document).chunks)
+            from workflow.documents import spool
+
+            with spool([word], filename="edited.docx", max_size=10**7) as upload:
+                app.statements.edit(reference=stated, statement=1, upload=upload, actor="sek")
+            app.statements.circulate(
+                reference=stated, statement=1, parties=["enterprise-1"], actor="sek", days=14
+            )
+            app.statements.comment(
+                reference=stated, round=1, party="enterprise-1", via="email", actor="sek", text="Agreed."
+            )
+            app.statements.close(reference=stated, round=1, actor="sek")
+            advance(
+                uow=app.uow, clock=clock, policy=app.policy, reference=stated, trigger="accept",
+                actor="sek", reason="merits examination",
+            )  # fmt: skip
+            app.statements.publish(reference=stated, statement=1, actor="sek")
+    finally:
+        app.close()
 
 
 def run(url: str) -> list[dict[str, Any]]:

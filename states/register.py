@@ -29,8 +29,10 @@ What an entry holds, public by nature (identifiers, codes and dates):
   (identity withheld, or at risk of reprisal): its name is never given, not even as a
   pseudonym (a pseudonym lets a reader confirm a guessed name: states/pseudonyms.py), only
   that it is withheld (`Party.name` None);
-- the published documents: the latest version of each document whose access is `public`,
-  direction `out`, with no exemption and no protected party, its title redacted (see below).
+- the published statements, as the statements record them (`states.statements.Statement`: the
+  version of its PDF that was published): each only where that version's access is `public`,
+  its direction `out`, with no exemption and no protected party (a later draft of the same
+  document is never served), its title redacted (see below).
 
 Free text the register shows: the case's title and the published documents' titles (and, in the
 export, the sector), each only after the one redaction (`states.redaction`) of every protected
@@ -54,6 +56,7 @@ from states.parties import party_keys
 from states.precision import shown
 from states.redaction import Redaction
 from states.reports import CaseHistory
+from states.statements import Statement
 
 PUBLISHED_FACT = "assessment_published"
 """The fact that makes a case's acceptance or rejection public: the initial assessment published."""
@@ -157,10 +160,11 @@ class PublicParty:
 
 @dataclass(frozen=True)
 class PublicDocument:
-    """A published document: the latest version of a public document sent by the NCP."""
+    """A published statement: the public version of its PDF (a document of the case)."""
 
     number: int
     version: int
+    kind: str  # initial_assessment, final_statement, follow_up
     title: str
     published_on: date
     media_type: str
@@ -207,26 +211,29 @@ def _extension(filename: str) -> str:
 
 
 def published_documents(
-    documents: Iterable[Document], case: Case, redaction: Redaction
+    statements: Iterable[Statement], documents: Iterable[Document], case: Case, redaction: Redaction
 ) -> tuple[PublicDocument, ...]:
-    """The case's published documents, by number: those whose latest version is `public`, sent
-    (`out`), not exempt, and neither from nor to a protected party; titles redacted."""
-    latest: dict[int, Document] = {}
-    for document in documents:
-        if document.number not in latest or document.version > latest[document.number].version:
-            latest[document.number] = document
-    protected = {key for key, party in party_keys(case.parties) if party.protected}
+    """The case's published statements (the statements' own record: `published_version` of each
+    one's PDF), by publication; each only where that version may be read by anyone
+    (`is_published`), its title redacted."""
+    versions = {(d.number, d.version): d for d in documents}
+    protected = [key for key, party in party_keys(case.parties) if party.protected]
     found = []
-    for number in sorted(latest):
-        document = latest[number]
-        if not is_published(document, protected):
+    for statement in sorted(
+        (s for s in statements if s.published_at is not None and s.published_version is not None),
+        key=lambda s: (s.published_at, s.number),
+    ):
+        document = versions.get((statement.pdf_document, statement.published_version or 0))
+        published_at = statement.published_at
+        if document is None or published_at is None or not is_published(document, protected):
             continue
         found.append(
             PublicDocument(
                 number=document.number,
                 version=document.version,
+                kind=statement.kind,
                 title=redaction.text(document.title),
-                published_on=case.calendar.local_date(document.added_at),
+                published_on=case.calendar.local_date(published_at),
                 media_type=document.media_type,
                 size=document.size,
                 extension=_extension(document.filename),
@@ -250,12 +257,14 @@ def entry(
     case: Case,
     history: CaseHistory,
     listed: Listing,
+    statements: Iterable[Statement],
     documents: Iterable[Document],
     redaction: Redaction,
 ) -> Entry:
     """The register's entry for `case`: `history` its dates from the audit log
-    (states.reports.histories), `listed` when it entered the register, `documents` every version
-    of its documents, `redaction` every protected name of every case (labels name no case)."""
+    (states.reports.histories), `listed` when it entered the register, `statements` its
+    statements (states.statements), `documents` every version of its documents, `redaction`
+    every protected name of every case (labels name no case)."""
     received_day = case.calendar.local_date(case.received_at)
     decision, decided = None, None
     if history.accepted_on is not None:
@@ -278,7 +287,7 @@ def entry(
         host_countries=tuple(case.details.host_countries),
         enterprises=tuple(_party(p, redaction) for p in case.parties if p.role == PartyRole.ENTERPRISE),
         submitters=tuple(_party(p, redaction) for p in case.parties if p.role == PartyRole.SUBMITTER),
-        documents=published_documents(documents, case, redaction),
+        documents=published_documents(statements, documents, case, redaction),
         listed_at=listed.listed_at,
         updated_at=listed.updated_at,
     )

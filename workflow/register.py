@@ -78,6 +78,7 @@ def _entries(
             tx.cases.get(ref),
             found_histories[ref],
             listing,
+            tx.statements.statements(ref),
             tx.documents.of_case(ref),
             redaction,
         )
@@ -116,8 +117,8 @@ def entry(*, uow: UnitOfWork, settings: Settings, reference: str, language: str 
 
 
 def open_published(*, uow: UnitOfWork, settings: Settings, reference: str, number: int) -> OpenDocument:
-    """The content of a listed case's published document `number` (its latest version),
-    streamed; NotInRegister for any other number, as for an unknown case."""
+    """The content of a listed case's published statement whose PDF is document `number` (the
+    version published), streamed; NotInRegister for any other number, as for an unknown case."""
     shown = entry(uow=uow, settings=settings, reference=reference)
     published = next((d for d in shown.documents if d.number == number), None)
     if published is None:
@@ -135,14 +136,10 @@ def open_published(*, uow: UnitOfWork, settings: Settings, reference: str, numbe
     )
 
 
-EXPORTED = ("title", "enterprises", "submitters", "decision", "published_documents", "updated")
-"""The export's fields beside the OECD database's (states.reports.oecd_rows): the entry's own."""
-
-
 def export(*, uow: UnitOfWork, settings: Settings) -> list[dict[str, Any]]:
     """One row per listed case: the OECD database's fields (`report oecd`'s rows, for the listed
     cases only), then the entry's title, parties (a withheld one as "withheld"), decision,
-    published documents and when the entry last changed; redacted like the pages (English labels)."""
+    published statements and when the entry last changed; redacted like the pages (English labels)."""
     with uow.read() as tx:
         trails = _by_case(tx.audit.entries())
         entries = {e.reference: e for e in _entries(tx, settings, trails, "en")}
@@ -163,7 +160,10 @@ def export(*, uow: UnitOfWork, settings: Settings) -> list[dict[str, Any]]:
                 "enterprises": [p.name or "withheld" for p in shown.enterprises],
                 "submitters": [p.name or "withheld" for p in shown.submitters],
                 "decision": shown.decision,
-                "published_documents": [d.number for d in shown.documents],
+                "statements": [
+                    {"kind": d.kind, "published_on": d.published_on.isoformat(), "document": d.number}
+                    for d in shown.documents
+                ],
                 "updated": shown.updated_at.isoformat(),
             }
         )

@@ -39,7 +39,7 @@ class World:
     accepted: str  # the initial assessment published: listed
     rejected: str  # rejected, its final statement published by `close`: listed
     quiet: str  # accepted, nothing published: not listed
-    statement: int  # the accepted case's public statement (document number)
+    statement: int  # the accepted case's published initial assessment (its PDF's number)
     internal: int  # the accepted case's `ncp` document
 
 
@@ -67,7 +67,8 @@ def _fill(services: Services, clock: FixedClock) -> World:
     cases.advance(reference=rejected, trigger="begin_assessment", actor="sek", reason="Acknowledged")
     cases.advance(reference=rejected, trigger="reject", actor="sek", reason="Not material")
     clock.advance(days=1)
-    cases.record(reference=accepted, fact="assessment_published", on=clock.now().date(), actor="sek")
+    drafted = services.statements.draft(reference=accepted, kind="initial_assessment", actor="sek")
+    services.statements.publish(reference=accepted, statement=drafted.number, actor="sek")  # the fact too
     clock.advance(days=1)
     cases.advance(reference=rejected, trigger="close", actor="sek", reason="Statement published")
 
@@ -82,7 +83,7 @@ def _fill(services: Services, clock: FixedClock) -> World:
             actor="sek",
         ).number
 
-    statement = document("Initial assessment", "public")
+    document("Press release", "public")  # public, but no statement: not the register's
     internal = document("Minutes of the NCP", "ncp")
     document("Letter to the parties", "parties")
     return World(
@@ -92,7 +93,7 @@ def _fill(services: Services, clock: FixedClock) -> World:
         accepted=accepted,
         rejected=rejected,
         quiet=quiet,
-        statement=statement,
+        statement=drafted.pdf_document,
         internal=internal,
     )
 
@@ -139,7 +140,8 @@ def test_an_entry_shows_its_dates_parties_and_published_statements(world: World)
     assert page.status_code == 200, page.text
     assert "Open NGO" in page.text and "Initial assessment" in page.text
     assert f"/register/{world.accepted}/documents/{world.statement}" in page.text
-    assert "Minutes of the NCP" not in page.text and "Letter to the parties" not in page.text
+    for other in ("Minutes of the NCP", "Letter to the parties", "Press release"):
+        assert other not in page.text, other
     hidden = world.client.get(f"/register/{world.rejected}?lang=en")
     assert "Skjult Forening" not in hidden.text and "withheld" in hidden.text
     assert "Not accepted" in hidden.text
@@ -155,15 +157,24 @@ def test_a_case_not_listed_answers_as_an_unknown_one_in_the_pages_language(world
 
 
 def test_only_public_documents_download_and_other_numbers_are_refused_alike(world: World) -> None:
-    """The public statement downloads as an attachment named after the case; the `ncp` and
-    `parties` documents, an unknown number and a case not listed answer the same 404."""
+    """The published statement's PDF downloads as an attachment named after the case; the `ncp`
+    and `parties` documents, a public document that is no statement, an unknown number and a case not listed answer the same 404."""
     answer = world.client.get(f"/register/{world.accepted}/documents/{world.statement}")
     assert answer.status_code == 200
-    assert answer.content == PDF + b"Initial assessment\n"
+    published = world.services.statements.published(reference=world.accepted)[0]
+    opened = world.services.documents.open(
+        reference=world.accepted, number=published.document, version=published.version
+    )
+    assert answer.content == b"".join(opened.chunks) and answer.content.startswith(b"%PDF")
     assert f"{world.accepted}-{world.statement}.pdf" in answer.headers["content-disposition"]
     refused = [
         world.client.get(f"/register/{world.accepted}/documents/{number}", headers=HTML)
-        for number in (world.internal, world.internal + 1, 99, "x")
+        for number in [
+            *(d.number for d in world.services.documents.list(reference=world.accepted).documents),
+            99,
+            "x",
+        ]
+        if number != world.statement
     ]
     refused.append(world.client.get(f"/register/{world.quiet}/documents/1", headers=HTML))
     assert {r.status_code for r in refused} == {404}
@@ -285,3 +296,24 @@ def test_a_title_with_control_characters_leaves_the_feed_well_formed(world: Worl
     made_public(world.services, ref)
     titles = [e.findtext(f"{ATOM}title", "") for e in _feed(world).iter(f"{ATOM}entry")]
     assert f"{ref}: Escape \ufffd[31m and bell \ufffd" in titles
+
+
+def test_publishing_a_final_statement_updates_the_entry_and_lists_its_pdf(world: World) -> None:
+    """The statement published (its `statement_published` entry, with the step it fires) is the
+    entry's latest public event; its PDF joins the entry's statements and downloads."""
+    world.clock.advance(days=1)
+    cases = world.services.cases
+    cases.advance(
+        reference=world.accepted, trigger="conclude", outcome="determination", actor="sek", reason="Done"
+    )
+    world.clock.advance(hours=1)
+    drafted = world.services.statements.draft(reference=world.accepted, kind="final_statement", actor="sek")
+    world.clock.advance(hours=1)
+    world.services.statements.publish(reference=world.accepted, statement=drafted.number, actor="sek")
+    first = next(_feed(world).iter(f"{ATOM}entry"))
+    assert first.findtext(f"{ATOM}id", "").endswith(world.accepted)
+    assert first.findtext(f"{ATOM}updated") == world.clock.now().isoformat().replace("+00:00", "Z")
+    page = world.client.get(f"/register/{world.accepted}?lang=en").text
+    assert f"/register/{world.accepted}/documents/{drafted.pdf_document}" in page
+    answer = world.client.get(f"/register/{world.accepted}/documents/{drafted.pdf_document}")
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")

@@ -2,10 +2,11 @@
 withheld, and whose other submitter is at risk of reprisal, has their names (in every spelling the
 redaction matches: any case, any spacing) in every free-text field it has: the title, the sector,
 the scope, issue titles, the reasons of its steps and pause, a fact's note, internal notes, the
-titles of documents of every access level and direction, correspondence, a letter's text, the
-parties' measures, their contacts' names, e-mail and postal addresses. It also holds `ncp`-only
-documents whose titles and contents carry secret words. Its initial assessment is published, so
-the register lists it; so is a public case whose title mentions the withheld submitter.
+titles of documents of every access level and direction, correspondence, a letter's text, a
+comment on a circulated statement, the parties' measures, their contacts' names, e-mail and postal addresses. It also holds `ncp`-only
+documents whose titles and contents carry secret words. Its initial assessment is drafted from its
+facts (the statements slice), circulated, commented on and published, so the register lists it
+with that PDF; so is a public case whose title mentions the withheld submitter.
 
 The walk, signed out: every GET route of the app, found in its route table and filled from samples
 (tests/e2e/test_confidentiality.py's walker, which fails naming a route it has no sample for), the
@@ -111,7 +112,7 @@ def _fill(services: Services) -> World:
     )
     cases.add_issue(reference=case, actor="sek", title=_mention(next(n)), chapters=["vi"])
     cases.record(
-        reference=case, fact="assessment_published", on=date(2025, 9, 15), actor="sek", note=_mention(next(n))
+        reference=case, fact="mediation_agreed", on=date(2025, 9, 15), actor="sek", note=_mention(next(n))
     )
     services.notes.add(reference=case, text=_mention(next(n)), actor="sek")
 
@@ -122,9 +123,19 @@ def _fill(services: Services) -> World:
             access=access, actor="sek", **more,
         ).number  # type: ignore[arg-type]  # fmt: skip
 
-    statement = document(
-        f"Initial assessment: {_mention(next(n))}", PDF + b" The initial assessment\n", "public"
+    # The statements (issue 15): the initial assessment drafted from the case's facts, circulated,
+    # commented on naming the submitters, and published: the register's one statement.
+    drafted = services.statements.draft(reference=case, kind="initial_assessment", actor="sek")
+    services.statements.circulate(
+        reference=case, statement=drafted.number, parties=["enterprise-1"], actor="sek", days=14
     )
+    services.statements.comment(
+        reference=case, round=1, party="enterprise-1", via="email", actor="sek", text=_mention(next(n))
+    )
+    services.statements.close(reference=case, round=1, actor="sek")
+    services.statements.publish(reference=case, statement=drafted.number, actor="sek")
+    statement = drafted.pdf_document
+    document(f"Press release: {_mention(next(n))}", PDF + b" Press release\n", "public")  # no statement
     internal = [
         document(f"{NCP_WORDS[0]} {_mention(next(n))}", f"{NCP_WORDS[1]}\n".encode(), "ncp"),
         document(f"{NCP_WORDS[2]}", f"{NCP_WORDS[3]} {WITHHELD[0]}\n".encode(), "ncp", direction="internal"),
@@ -262,25 +273,36 @@ def read(world: World) -> dict[str, Read]:
     return _crawl(world)
 
 
-def _secrets(world: World) -> list[str]:
-    """The protected names and details, their pseudonyms in every case, and the `ncp` words."""
+def _pseudonyms(world: World) -> list[str]:
+    """The digits of the protected parties' and contacts' pseudonyms, in every case."""
     refs = (world.case, world.public, world.quiet)
-    labels = [
-        pseudonym(ref, name, kind=kind)
-        for ref in refs
-        for name, kind in ((WITHHELD[0], "submitter"), (AT_RISK[0], "submitter"))
-    ]
+    labels = [pseudonym(ref, name) for ref in refs for name in (WITHHELD[0], AT_RISK[0])]
     labels += [
         pseudonym(ref, contact, kind="contact") for ref in refs for contact in (WITHHELD[1], AT_RISK[1])
     ]
-    return [*PROTECTED, *(label.split()[-1] for label in labels), *NCP_WORDS]
+    return [label.split()[-1] for label in labels]
 
 
-def _leaks(read: Mapping[str, Read], secrets: list[str]) -> dict[str, list[str]]:
+def _secrets(world: World) -> list[str]:
+    """The protected names and details, their pseudonyms in every case, and the `ncp` words."""
+    return [*PROTECTED, *_pseudonyms(world), *NCP_WORDS]
+
+
+# A published statement's PDF is the statements' own: "pseudonymised where protected", as the
+# issue asks of the statements; its pseudonyms are looked for everywhere else.
+STATEMENT_PDF = re.compile(r"^/register/[^/]+/documents/")
+
+
+def _leaks(
+    read: Mapping[str, Read], secrets: list[str], pseudonyms: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
+    """Which secrets each answer holds (by path); `pseudonyms` are not looked for in a published
+    statement's PDF."""
     found: dict[str, list[str]] = {}
     for path, answer in read.items():
         flat = walk._flat(answer.text)
-        hits = [secret for secret in secrets if walk._flat(secret) in flat]
+        looked = [s for s in secrets if not (s in pseudonyms and STATEMENT_PDF.match(path))]
+        hits = [secret for secret in looked if walk._flat(secret) in flat]
         if hits:
             found[path] = hits
     return found
@@ -314,7 +336,7 @@ def test_no_public_url_shows_a_protected_name_a_pseudonym_or_anything_internal(
 ) -> None:
     """The names in every spelling, their contacts' details, their pseudonyms, and the `ncp`
     documents' titles and contents: nowhere, in any answer (refusals too)."""
-    assert not _leaks(read, _secrets(world))
+    assert not _leaks(read, _secrets(world), tuple(_pseudonyms(world)))
 
 
 def test_the_ncp_documents_numbers_are_refused_like_unknown_ones(
@@ -332,6 +354,15 @@ def test_the_ncp_documents_numbers_are_refused_like_unknown_ones(
         assert answer.status == 404, path
         pages.add(answer.raw.replace(path, ""))
     assert len(pages) == 1
+
+
+def test_the_published_statement_names_no_protected_party(world: World, read: Mapping[str, Read]) -> None:
+    """The statement's PDF (its text, as pypdf reads it) holds no protected name or detail and
+    nothing internal, in any spelling."""
+    path = f"/register/{world.case}/documents/{world.statement}?lang=en"
+    assert read[path].status == 200 and "%PDF" in read[path].raw[:20]
+    assert "Nordic Metals ASA" in read[path].text  # its text was read
+    assert not _leaks({path: read[path]}, [*PROTECTED, *NCP_WORDS])
 
 
 def test_the_walk_can_fail(world: World) -> None:

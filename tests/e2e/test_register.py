@@ -158,7 +158,8 @@ def test_a_case_not_listed_answers_as_an_unknown_one_in_the_pages_language(world
 
 def test_only_public_documents_download_and_other_numbers_are_refused_alike(world: World) -> None:
     """The published statement's PDF downloads as an attachment named after the case; the `ncp`
-    and `parties` documents, a public document that is no statement, an unknown number and a case not listed answer the same 404."""
+    and `parties` documents, a public document that is no statement, an unknown number and a case
+    not listed answer the same 404."""
     answer = world.client.get(f"/register/{world.accepted}/documents/{world.statement}")
     assert answer.status_code == 200
     published = world.services.statements.published(reference=world.accepted)[0]

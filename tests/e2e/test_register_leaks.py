@@ -3,10 +3,11 @@ withheld, and whose other submitter is at risk of reprisal, has their names (in 
 redaction matches: any case, any spacing) in every free-text field it has: the title, the sector,
 the scope, issue titles, the reasons of its steps and pause, a fact's note, internal notes, the
 titles of documents of every access level and direction, correspondence, a letter's text, a
-comment on a circulated statement, the parties' measures, their contacts' names, e-mail and
-postal addresses. It also holds `ncp`-only documents whose titles and contents carry secret words. Its initial assessment is drafted from its
-facts (the statements slice), circulated, commented on and published, so the register lists it
-with that PDF; so is a public case whose title mentions the withheld submitter.
+comment on a circulated statement, the parties' measures, their contacts' names, e-mail and postal
+addresses. It also holds `ncp`-only documents whose titles and contents carry secret words. Its
+initial assessment is drafted from its facts (the statements slice), circulated, commented on and
+published, so the register lists it with that PDF; so is a public case whose title mentions the
+withheld submitter.
 
 The walk, signed out: every GET route of the app, found in its route table and filled from samples
 (tests/e2e/test_confidentiality.py's walker, which fails naming a route it has no sample for), the

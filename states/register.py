@@ -52,6 +52,8 @@ from datetime import date, datetime
 from states.case import Case, Party, PartyRole
 from states.chain import AuditEntry
 from states.documents import Document
+from states.errors import NcpflowError
+from states.messages import N_
 from states.parties import party_keys
 from states.precision import shown
 from states.redaction import Redaction
@@ -333,3 +335,24 @@ def choices(entries: Sequence[Entry]) -> Mapping[str, tuple[str, ...]]:
         "theme": tuple(sorted({t for e in entries for t in e.themes})),
         "country": tuple(sorted({c for e in entries for c in e.host_countries})),
     }
+
+
+class NotInRegister(NcpflowError, LookupError):
+    """Not in the public register: an unknown case, a case not listed, or a document that is not
+    published; the same refusal for each."""
+
+    code = "not_found"
+
+    def __init__(self, reference: str) -> None:
+        self.reference = reference
+        super().__init__(N_("nothing in the register under '{reference}'"), reference=reference)
+
+
+@dataclass(frozen=True)
+class Register:
+    """The entries the filters keep (in the register's order), out of `total` listed, and the
+    values the filters may take (`states.register.choices`)."""
+
+    entries: list[Entry]
+    total: int
+    choices: Mapping[str, tuple[str, ...]]

@@ -197,6 +197,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CirculateStatement",
         "LogComment",
         "PublishStatement",
+        "RegisterFilter",  # the public register's filters
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from states.permissions import Action
     from states.procedure import Procedure
     from states.register import Entry as RegisterEntry
+    from states.register import Register as RegisterList
     from states.signatures import Signer
     from states.statements import Comment, Round, Statement
     from states.users import ApiToken
@@ -54,7 +55,6 @@ if TYPE_CHECKING:
     from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
     from workflow.pausing import Then
-    from workflow.register import Register as RegisterList
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
     from workflow.users import Enrolment, NewToken, NewUser

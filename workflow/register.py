@@ -11,14 +11,15 @@ A case not listed, an unknown case, and a document that is not published are all
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from states import register as rules
 from states.chain import AuditEntry
-from states.errors import Input, InvalidInputError, NcpflowError
+from states.errors import Input, InvalidInputError
 from states.guidelines import THEMES
 from states.messages import N_
+from states.register import NotInRegister, Register
 from states.reports import histories, oecd_rows
 from workflow import redaction as redactions
 from workflow import reports
@@ -28,27 +29,6 @@ from workflow.ports import Transaction, UnitOfWork
 
 ANY = rules.Filters()
 UNKNOWN_STAGE = N_("{what}: no stage '{value}' in the register")
-
-
-class NotInRegister(NcpflowError, LookupError):
-    """Not in the public register: an unknown case, a case not listed, or a document that is not
-    published; the same refusal for each."""
-
-    code = "not_found"
-
-    def __init__(self, reference: str) -> None:
-        self.reference = reference
-        super().__init__(N_("nothing in the register under '{reference}'"), reference=reference)
-
-
-@dataclass(frozen=True)
-class Register:
-    """The entries the filters keep (in the register's order), out of `total` listed, and the
-    values the filters may take (`states.register.choices`)."""
-
-    entries: list[rules.Entry]
-    total: int
-    choices: Mapping[str, tuple[str, ...]]
 
 
 def _by_case(entries: Iterable[AuditEntry]) -> dict[str, list[AuditEntry]]:

@@ -35,11 +35,10 @@ from ncpflow.web.pages.errors import error_page
 from states.errors import NcpflowError
 from states.guidelines import THEMES
 from states.messages import N_
-from states.register import ACCEPTED, Entry
+from states.register import ACCEPTED, Entry, NotInRegister, Register
 from states.users import User
 from translations import translator
 from workflow import commands
-from workflow.register import NotInRegister, Register
 
 router = APIRouter(include_in_schema=False)
 

@@ -44,6 +44,7 @@ GROUPS = (
     ("letter", "correspondence", "letter_app"),
     ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),
+    ("engagement", "engagement", "engagement_app"),
 )
 
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from storage.checkpoints import SqlCheckpointStore
     from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
+    from storage.engagement import SqlEngagementStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
@@ -143,6 +144,12 @@ class SqlTransaction:
         from storage.statements import SqlStatementStore
 
         return SqlStatementStore(self.db)
+
+    @cached_property
+    def engagement(self) -> SqlEngagementStore:
+        from storage.engagement import SqlEngagementStore
+
+        return SqlEngagementStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -198,6 +198,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "LogComment",
         "PublishStatement",
         "RegisterFilter",  # the public register's filters
+        "InviteEnterprise",  # company engagement: invite, respond, concern
+        "RecordResponse",
+        "RaiseConcern",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -232,6 +235,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseParties",
         "CaseCorrespondence",
         "CorrespondenceEntry",
+        "CaseEngagement",  # company engagement and its report
+        "EngagementInvitation",
+        "GoodFaithConcern",
+        "EngagementReport",
         "CaseLetters",
         "CaseLetter",
         "CaseStatements",

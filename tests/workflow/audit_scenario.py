@@ -595,6 +595,26 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
     finally:
         app.close()
 
+    # Company engagement (issue 15): an invitation, its decline, a concern about good faith.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.engagement.invite(
+            reference=filed_on, party="enterprise-1", to="good_offices", channel="email", actor="sek"
+        )
+        app.engagement.respond(
+            reference=filed_on,
+            invitation=1,
+            response="declined",
+            reasons=["parallel_proceedings", "other"],
+            actor="sek",
+        )
+        app.engagement.concern(
+            reference=filed_on, side="submitter", text="Kari Nordmann was told to withdraw.", actor="sek"
+        )
+    finally:
+        app.close()
+
 
 def run(url: str) -> list[dict[str, Any]]:
     """Every kind of entry, through the use cases; the chain as `audit export` writes it."""

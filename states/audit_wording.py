@@ -71,6 +71,8 @@ KIND_NAMES: dict[str, str] = {
     "member_conflict_removed": N_("member's conflict removed"),
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
+    "party_link_issued": N_("party link issued"),
+    "party_link_revoked": N_("party link revoked"),
     "note_added": N_("note added"),
     "correspondence_logged": N_("correspondence logged"),
     "party_update_due": N_("party had no word: lead reminded"),

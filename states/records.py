@@ -1046,6 +1046,32 @@ class CalendarFeedRevoked(_Record):
     feed: str
 
 
+# -- party links (issue 15) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyLinkIssued(_Record):
+    """A party's link to the case issued (the token in it is never recorded, only the link's
+    number); `sent_to`, the contacts it was e-mailed to (their numbers), if any."""
+
+    KIND: ClassVar[str] = "party_link_issued"
+
+    link: int
+    party: str
+    expires_at: datetime
+    sent_to: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyLinkRevoked(_Record):
+    """A party's link revoked: it no longer opens."""
+
+    KIND: ClassVar[str] = "party_link_revoked"
+
+    link: int
+    party: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1465,6 +1491,8 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | PartyLinkIssued
+    | PartyLinkRevoked
     | NoteAdded
     | DocumentAdded
     | PartyAdded

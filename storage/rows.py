@@ -470,6 +470,20 @@ class PartyContactRow(NamedTuple):
     removed_at: Any
 
 
+class PartyLinkRow(NamedTuple):
+    """A row of `party_links`."""
+
+    id: Any
+    case_id: Any
+    party: Any
+    token_hash: Any
+    issued_at: Any
+    expires_at: Any
+    issued_by: Any
+    revoked_at: Any
+    revoked_by: Any
+
+
 class PartyReminderRow(NamedTuple):
     """A row of `party_reminders`."""
 

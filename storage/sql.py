@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
+    from storage.party_links import SqlPartyLinkStore
     from storage.search import Redactions, SqlSearchIndex
     from storage.statements import SqlStatementStore
 
@@ -126,6 +127,12 @@ class SqlTransaction:
         from storage.feeds import SqlFeedStore
 
         return SqlFeedStore(self.db)
+
+    @cached_property
+    def party_links(self) -> SqlPartyLinkStore:
+        from storage.party_links import SqlPartyLinkStore
+
+        return SqlPartyLinkStore(self.db)
 
     @cached_property
     def notes(self) -> SqlNoteStore:

@@ -596,6 +596,24 @@ class LetterRow(SQLModel, table=True):
     sent_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class PartyLinkRow(SQLModel, table=True):
+    """A party's link to one case (migration 0028_party_links; states/party_links.py): the
+    sha256 of its token (never the token), when it was issued, when it expires, who issued it
+    and, once revoked, when and by whom."""
+
+    __tablename__ = "party_links"
+
+    id: int | None = Field(default=None, primary_key=True)  # the link's number, in its token
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    party: str  # the party's key (`submitter-1`)
+    token_hash: str = Field(unique=True)
+    issued_at: datetime
+    expires_at: datetime
+    issued_by: str = Field(sa_column=Column(Text, nullable=False))
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class StatementRow(SQLModel, table=True):
     """A statement of a case (migration 0027_statements): an initial assessment, a final
     statement or a follow-up statement drafted from its template. Its DOCX and PDF are documents

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
 from states.messages import Translator
+from states.party_links import PartyLink
 from states.users import CalendarFeed, User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from workflow.letter_context import LetterContext
     from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
+    from workflow.party_links import Listed, NewLink, Opened, PartyView
     from workflow.pausing import Then
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
@@ -195,12 +197,16 @@ class Application:
         return RegisterUseCases(self)
 
     @cached_property
-    def statements(self) -> StatementUseCases:
-        return StatementUseCases(self)
-
-    @cached_property
     def engagement(self) -> EngagementUseCases:
         return EngagementUseCases(self)
+
+    @cached_property
+    def party_links(self) -> PartyLinkUseCases:
+        return PartyLinkUseCases(self)
+
+    @cached_property
+    def statements(self) -> StatementUseCases:
+        return StatementUseCases(self)
 
 
 class _Lazy:
@@ -1970,6 +1976,134 @@ class RegisterUseCases(_Group):
         from workflow import register
 
         return register.export(uow=self._app.uow, settings=self._app.settings)
+
+
+class PartyLinkUseCases(_Group):
+    """Party links (`ncpflow link ...`): issue one party a signed, expiring link to its case,
+    list and revoke them; open a link and act through it as the party (workflow/party_links.py)."""
+
+    @cached_property
+    def key(self) -> str:
+        """The key that signs the links, read (or made) once."""
+        from workflow import party_links
+
+        return party_links.link_key(self._app.settings)
+
+    def issue(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        days: int | None = None,
+        send: bool = False,
+        url_base: str | None = None,
+    ) -> NewLink:
+        """A new link for `party` (a key or a name), valid `days` (default `[party_links]
+        valid_for`); its token is in the answer, this once. `send`: e-mailed to the party's
+        contacts at `url_base` (default `[web] public_url`) + `/p/TOKEN`."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.issue_link(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            reference=reference,
+            party=party,
+            actor=actor,
+            days=days,
+            default_days=app.settings.party_links.days,
+            send=send,
+            url_base=url_base or app.settings.web.public_url,
+            settings=app.settings,
+            render=app.render,
+        )
+
+    def list(self, *, reference: str) -> builtins.list[Listed]:
+        """The case's links, oldest first, each with what it is now (active, expired, revoked)."""
+        from workflow import party_links
+
+        return party_links.list_links(uow=self._app.uow, clock=self._app.clock, reference=reference)
+
+    def revoke(self, *, reference: str, link: int, actor: str) -> PartyLink:
+        """Revoke link `link` of the case."""
+        from workflow import party_links
+
+        return party_links.revoke_link(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, link=link, actor=actor
+        )
+
+    def open(self, *, token: str) -> Opened:
+        """The link `token` opens and its case; LinkRefusedError naming why it does not."""
+        from workflow import party_links
+
+        return party_links.open_link(uow=self._app.uow, clock=self._app.clock, key=self.key, token=token)
+
+    def view(self, *, opened: Opened, language: str) -> PartyView:
+        """What the party's page shows of its case, in `language`."""
+        from workflow import party_links
+
+        return party_links.party_view(
+            uow=self._app.uow, clock=self._app.clock, opened=opened, language=language
+        )
+
+    def send_document(self, *, token: str, source: Source | Spooled, filename: str, title: str) -> Document:
+        """A document the party sends through its link (the case file's checks)."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_document(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            source=source,
+            filename=filename,
+            title=title,
+        )
+
+    def open_draft(self, *, token: str, round: int) -> OpenDocument:
+        """The draft PDF of round `round` as sent to the link's party (streamed)."""
+        from workflow import party_links
+
+        return party_links.open_draft(
+            uow=self._app.uow, clock=self._app.clock, key=self.key, token=token, round=round
+        )
+
+    def comment_on_round(
+        self, *, token: str, round: int, text: str | None = None, upload: Spooled | None = None
+    ) -> int:
+        """A comment through the link on an open round sent to its party; its number."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.comment_on_round(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            settings=app.settings,
+            round=round,
+            text=text,
+            upload=upload,
+        )
+
+    def send_comment(self, *, token: str, text: str, title: str) -> Document:
+        """A comment the party writes through its link, filed as a text document."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_comment(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            text=text,
+            title=title,
+        )
 
 
 class EngagementUseCases(_Group):

@@ -41,6 +41,7 @@ from states import engagement as engagement_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
+from states import party_links as party_link_rules
 from states import statements as statement_rules
 from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
@@ -775,6 +776,29 @@ class AddNote(Command):
     at: When | None = Field(default=None, description="When it was written; left out: now.")
     replaces: NoteNumber | None = Field(
         default=None, description="The number of the earlier note this one corrects."
+    )
+
+
+# ---- party links ------------------------------------------------------------------------------
+
+LinkDays = Annotated[
+    int,
+    PlainValidator(_whole(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS, "days")),
+    _range(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS),
+]
+
+
+class IssuePartyLink(Command):
+    """`link issue`, `POST /api/cases/{ref}/links`, the parties page's link form: a signed,
+    expiring link for one party of the case."""
+
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-1) or its name.")
+    days: LinkDays | None = Field(
+        default=None, description="How many days it is valid for; left out: [party_links] valid_for."
+    )
+    send: bool = Field(
+        default=False,
+        description="E-mail it, through the outbox, to the party's contacts with an e-mail address.",
     )
 
 

@@ -13,6 +13,7 @@ from states.chain import AuditEntry, ChainHead
 from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
+from states.party_links import PartyLink
 from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
@@ -238,6 +239,25 @@ class FeedStore(Protocol):
     def revoke(self, name: str, *, at: datetime) -> list[str]: ...
 
 
+class PartyLinkStore(Protocol):
+    """Party links (states/party_links.py): the sha256 of each link's token, never the token."""
+
+    def add(
+        self,
+        reference: str,
+        party: str,
+        token_hash: str,
+        *,
+        issued_at: datetime,
+        expires_at: datetime,
+        issued_by: str,
+    ) -> int: ...
+    def set_token_hash(self, link: int, token_hash: str) -> None: ...
+    def get(self, link: int) -> tuple[PartyLink, str] | None: ...
+    def of_case(self, reference: str) -> list[PartyLink]: ...
+    def revoke(self, link: int, *, at: datetime, by: str) -> None: ...
+
+
 class ProcedureStore(Protocol):
     def stored_sha256(self, ident: str, version: str) -> str | None: ...
     def add(self, procedure: Procedure, *, at: datetime) -> None: ...
@@ -330,6 +350,8 @@ class Transaction(Protocol):
     def issues(self) -> IssueStore: ...
     @property
     def feeds(self) -> FeedStore: ...
+    @property
+    def party_links(self) -> PartyLinkStore: ...
     @property
     def notes(self) -> NoteStore: ...
     @property

@@ -1385,3 +1385,32 @@ class CalendarFeed(ReadModel):
         default=None,
         description="Only when it is made: the subscription URL with its secret token, shown this once.",
     )
+
+
+class PartyLink(ReadModel):
+    """A party's link to its case (`link list`), as listed: never its token, except once when issued."""
+
+    id: int = Field(description="The link's number (what it is listed and revoked by).")
+    reference: str = Field(description="The case it opens.")
+    party: str = Field(description="The party's key (submitter-1, enterprise-1).")
+    state: Literal["active", "expired", "revoked"] = Field(description="What the link is now.")
+    issued_at: Instant = Field(description="When it was issued (ISO 8601 with offset).")
+    expires_at: Instant = Field(description="When it stops opening (ISO 8601 with offset).")
+    issued_by: str = Field(description="Who issued it.")
+    revoked_at: Instant | None = Field(description="When it was revoked; null while it is not.")
+    revoked_by: str | None = Field(description="Who revoked it; null while it is not revoked.")
+    url: str | None = Field(
+        default=None,
+        description="Only when it is issued: the link's address with its token, shown this once.",
+    )
+    sent_to: list[int] = Field(
+        default_factory=list,
+        description="Only when it is issued with `send`: the numbers of the contacts it was e-mailed to.",
+    )
+
+
+class CasePartyLinks(ReadModel):
+    """A case's party links, oldest first."""
+
+    reference: str = Field(description="The case reference.")
+    links: list[PartyLink] = Field(description="Its links, oldest first.")

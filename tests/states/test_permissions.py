@@ -57,6 +57,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
     A.LOG_ENGAGEMENT: {H},
+    A.MANAGE_PARTY_LINKS: {H},
 }
 
 

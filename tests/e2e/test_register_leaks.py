@@ -34,7 +34,7 @@ from ncpflow.web.app import create_app
 from states.pseudonyms import pseudonym
 from tests.conftest import ROOT
 from tests.e2e import test_confidentiality as walk
-from tests.e2e.page_walk import Sample
+from tests.e2e.page_walk import Sample, party_token
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.cases import PartyInput
 from workflow.clock import FixedClock
@@ -249,6 +249,10 @@ def _crawl(world: World) -> dict[str, Read]:
         "documents/number": documents,
         "letters/number": letters,
         "ref": [*sorted(known), "NCP-1999-999"],
+        # A party's own pages (`/p/{token}`): the enterprise's link to the protected case, which
+        # must not name the other parties either, and a token that is none.
+        "token": [party_token(services, world.case, "enterprise-1"), "no-such-token"],
+        "round": ["1", "2"],
     }
     bare = walk.World(world.client, world.services, [world.case], world.public, samples=samples)
     bare.queries = _filter_variants(world)
@@ -289,20 +293,22 @@ def _secrets(world: World) -> list[str]:
     return [*PROTECTED, *_pseudonyms(world), *NCP_WORDS]
 
 
-# A published statement's PDF is the statements' own: "pseudonymised where protected", as the
-# issue asks of the statements; its pseudonyms are looked for everywhere else.
-STATEMENT_PDF = re.compile(r"^/register/[^/]+/documents/")
+# Where pseudonyms are not looked for: a published statement's PDF ("pseudonymised where
+# protected", as the issue asks of the statements), and a party's own pages (its link is its
+# credential; a party reads another's protected identity as a pseudonym, as an auditor does).
+# Names, details and internal words are looked for there too.
+PSEUDONYMS_ALLOWED = re.compile(r"^/(register/[^/]+/documents/|p/)")
 
 
 def _leaks(
     read: Mapping[str, Read], secrets: list[str], pseudonyms: tuple[str, ...] = ()
 ) -> dict[str, list[str]]:
-    """Which secrets each answer holds (by path); `pseudonyms` are not looked for in a published
-    statement's PDF."""
+    """Which secrets each answer holds (by path); `pseudonyms` are not looked for where
+    PSEUDONYMS_ALLOWED."""
     found: dict[str, list[str]] = {}
     for path, answer in read.items():
         flat = walk._flat(answer.text)
-        looked = [s for s in secrets if not (s in pseudonyms and STATEMENT_PDF.match(path))]
+        looked = [s for s in secrets if not (s in pseudonyms and PSEUDONYMS_ALLOWED.match(path))]
         hits = [secret for secret in looked if walk._flat(secret) in flat]
         if hits:
             found[path] = hits
@@ -327,6 +333,11 @@ def test_the_walk_reaches_every_public_url_of_the_register(world: World, read: M
     } <= ok
     assert f"/register/{world.quiet}" not in ok and "/register/NCP-1999-999" not in ok
     assert any("stage=nowhere" in path and answer.status == 422 for path, answer in read.items())
+    assert {"/p/{token}", "/p/{token}/drafts/1"} <= {  # the enterprise's own pages, by its link
+        re.sub(r"^/p/[^/]+", "/p/{token}", urlsplit(path).path)
+        for path, answer in read.items()
+        if path.startswith("/p/") and answer.status == 200
+    }
     entry = read[f"/register/{world.case}?lang=en"].text
     assert "Nordic Metals ASA" in entry and "withheld" in entry  # the walk reads what it should
     assert "[confidential submitter]" in entry  # the title, redacted without a pseudonym

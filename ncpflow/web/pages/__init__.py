@@ -25,6 +25,7 @@ from ncpflow.web.pages import (
     parties,
     party,
     party_links,
+    register,
     reports,
     search,
     signin,
@@ -52,6 +53,7 @@ AREAS = (
     calendar,
     search,
     journal,
+    register,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -44,6 +44,7 @@ GROUPS = (
     ("letter", "correspondence", "letter_app"),
     ("mediator", "mediators", "mediator_app"),
     ("link", "links", "link_app"),
+    ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),
     ("engagement", "engagement", "engagement_app"),
 )

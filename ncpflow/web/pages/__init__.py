@@ -25,6 +25,7 @@ from ncpflow.web.pages import (
     reports,
     search,
     signin,
+    statements,
 )
 from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
@@ -37,6 +38,7 @@ AREAS = (
     documents,
     parties,
     letters,
+    statements,
     cases,
     case_steps,
     audit,

@@ -93,6 +93,10 @@ def test_a_statement_is_drafted_circulated_commented_closed_and_published_from_i
         site, "/rounds/1/comments", party="enterprise-1", via="post", text="And another.", file=""
     )
     assert status == 303 and flash(page).startswith("Comment 2")
+    from tests.e2e.nb_check import leaks
+
+    open_round = page_of(site, "nb")  # every form shown: a draft, an open round, its comments
+    assert "Send utkastet på høring" in open_round and not leaks(open_round, norwegian=True)
     status, page = post(site, "/rounds/1/close")
     assert status == 303 and flash(page) == "Comment round 1 closed."
     advance(site, ("conclude", "determination"))

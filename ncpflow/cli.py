@@ -42,7 +42,10 @@ GROUPS = (
     ("party", "parties", "party_app"),
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
+    ("link", "links", "link_app"),
+    ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),
+    ("engagement", "engagement", "engagement_app"),
 )
 
 

@@ -109,6 +109,7 @@ FLAGS = {
     "until": "--to",
     "file": "FILE",
     "exemption": "--exempt",
+    "reasons": "--reason",
 }
 
 

@@ -71,6 +71,8 @@ KIND_NAMES: dict[str, str] = {
     "member_conflict_removed": N_("member's conflict removed"),
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
+    "party_link_issued": N_("party link issued"),
+    "party_link_revoked": N_("party link revoked"),
     "note_added": N_("note added"),
     "correspondence_logged": N_("correspondence logged"),
     "party_update_due": N_("party had no word: lead reminded"),
@@ -89,6 +91,9 @@ KIND_NAMES: dict[str, str] = {
     "contact_added": N_("contact added"),
     "contact_changed": N_("contact changed"),
     "contact_removed": N_("contact removed"),
+    "engagement_invited": N_("enterprise invited"),
+    "engagement_responded": N_("enterprise's response recorded"),
+    "good_faith_concern_raised": N_("concern about good faith raised"),
 }
 
 

@@ -18,7 +18,9 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
+(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith) and issue and revoke the
+parties' links to their cases (`MANAGE_PARTY_LINKS`). A role the table does not know may do
 nothing.
 """
 
@@ -68,8 +70,10 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
     MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
     PUBLISH_STATEMENT = N_("publish statements")
+    LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
 
 # What every signed-in user may do, whatever its role.
@@ -115,8 +119,10 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_PARTY_LINKS,
         Action.MANAGE_STATEMENTS,
         Action.PUBLISH_STATEMENT,
+        Action.LOG_ENGAGEMENT,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

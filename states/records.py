@@ -1046,6 +1046,32 @@ class CalendarFeedRevoked(_Record):
     feed: str
 
 
+# -- party links (issue 15) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyLinkIssued(_Record):
+    """A party's link to the case issued (the token in it is never recorded, only the link's
+    number); `sent_to`, the contacts it was e-mailed to (their numbers), if any."""
+
+    KIND: ClassVar[str] = "party_link_issued"
+
+    link: int
+    party: str
+    expires_at: datetime
+    sent_to: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyLinkRevoked(_Record):
+    """A party's link revoked: it no longer opens."""
+
+    KIND: ClassVar[str] = "party_link_revoked"
+
+    link: int
+    party: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1379,6 +1405,52 @@ class StatementPublished(_Record):
     fired: str | None = field(default=None, metadata=_spelled(omit_none=True))
 
 
+# -- company engagement (issue 15) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementInvited(_Record):
+    """An enterprise party invited (states/engagement.py): to what, over which channel, and the
+    day an answer is due. The envelope's `at` is when the invitation was sent."""
+
+    KIND: ClassVar[str] = "engagement_invited"
+
+    number: int
+    party: str
+    invited_to: str
+    channel: str
+    respond_by: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class EngagementResponded(_Record):
+    """A response to invitation `invitation` recorded: accepted, declined (with its reason codes)
+    or no response. The envelope's `at` is when the answer came."""
+
+    KIND: ClassVar[str] = "engagement_responded"
+
+    number: int
+    invitation: int
+    response: str
+    reasons: tuple[str, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class GoodFaithConcernRaised(_Record):
+    """A concern about good faith raised by one side (`enterprise`, `submitter`): the sha256 of
+    its text (UTF-8) and its length, never the text (NCP-internal, like a note)."""
+
+    KIND: ClassVar[str] = "good_faith_concern_raised"
+
+    number: int
+    side: str
+    sha256: str
+    length: int
+    recorded_at: datetime
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1419,6 +1491,8 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | PartyLinkIssued
+    | PartyLinkRevoked
     | NoteAdded
     | DocumentAdded
     | PartyAdded
@@ -1437,6 +1511,9 @@ DeclaredRecord = (
     | CommentReceived
     | CommentRoundClosed
     | StatementPublished
+    | EngagementInvited
+    | EngagementResponded
+    | GoodFaithConcernRaised
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -298,6 +298,35 @@ class DutyPeriodRow(NamedTuple):
     actor: Any
 
 
+class EngagementInvitationRow(NamedTuple):
+    """A row of `engagement_invitations`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    party: Any
+    invited_to: Any
+    channel: Any
+    at: Any
+    respond_by: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
+class EngagementResponseRow(NamedTuple):
+    """A row of `engagement_responses`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    invitation: Any
+    response: Any
+    reasons: Any
+    at: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class ExtensionRow(NamedTuple):
     """A row of `extensions`."""
 
@@ -307,6 +336,19 @@ class ExtensionRow(NamedTuple):
     reason: Any
     approved_by: Any
     at: Any
+
+
+class GoodFaithConcernRow(NamedTuple):
+    """A row of `good_faith_concerns`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    side: Any
+    text: Any
+    at: Any
+    recorded_at: Any
+    recorded_by: Any
 
 
 class LeadAlertRow(NamedTuple):
@@ -426,6 +468,20 @@ class PartyContactRow(NamedTuple):
     channel: Any
     created_at: Any
     removed_at: Any
+
+
+class PartyLinkRow(NamedTuple):
+    """A row of `party_links`."""
+
+    id: Any
+    case_id: Any
+    party: Any
+    token_hash: Any
+    issued_at: Any
+    expires_at: Any
+    issued_by: Any
+    revoked_at: Any
+    revoked_by: Any
 
 
 class PartyReminderRow(NamedTuple):

@@ -39,12 +39,14 @@ if TYPE_CHECKING:
     from storage.checkpoints import SqlCheckpointStore
     from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
+    from storage.engagement import SqlEngagementStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
+    from storage.party_links import SqlPartyLinkStore
     from storage.search import Redactions, SqlSearchIndex
     from storage.statements import SqlStatementStore
 
@@ -127,6 +129,12 @@ class SqlTransaction:
         return SqlFeedStore(self.db)
 
     @cached_property
+    def party_links(self) -> SqlPartyLinkStore:
+        from storage.party_links import SqlPartyLinkStore
+
+        return SqlPartyLinkStore(self.db)
+
+    @cached_property
     def notes(self) -> SqlNoteStore:
         from storage.notes import SqlNoteStore
 
@@ -143,6 +151,12 @@ class SqlTransaction:
         from storage.statements import SqlStatementStore
 
         return SqlStatementStore(self.db)
+
+    @cached_property
+    def engagement(self) -> SqlEngagementStore:
+        from storage.engagement import SqlEngagementStore
+
+        return SqlEngagementStore(self.db)
 
 
 class SqlUnitOfWork:

@@ -596,6 +596,24 @@ class LetterRow(SQLModel, table=True):
     sent_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class PartyLinkRow(SQLModel, table=True):
+    """A party's link to one case (migration 0028_party_links; states/party_links.py): the
+    sha256 of its token (never the token), when it was issued, when it expires, who issued it
+    and, once revoked, when and by whom."""
+
+    __tablename__ = "party_links"
+
+    id: int | None = Field(default=None, primary_key=True)  # the link's number, in its token
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    party: str  # the party's key (`submitter-1`)
+    token_hash: str = Field(unique=True)
+    issued_at: datetime
+    expires_at: datetime
+    issued_by: str = Field(sa_column=Column(Text, nullable=False))
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
 class StatementRow(SQLModel, table=True):
     """A statement of a case (migration 0027_statements): an initial assessment, a final
     statement or a follow-up statement drafted from its template. Its DOCX and PDF are documents
@@ -675,6 +693,60 @@ class RoundAlertRow(SQLModel, table=True):
     rung: str
     due_on: date
     fired_at: datetime
+
+
+class EngagementInvitationRow(SQLModel, table=True):
+    """An invitation to an enterprise party (migration 0030_engagement; states/engagement.py):
+    appended, never changed (the migration's triggers refuse it)."""
+
+    __tablename__ = "engagement_invitations"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_engagement_invitations_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    party: str  # the enterprise's key (enterprise-1), states/parties.py
+    invited_to: str  # states/engagement.py INVITED_TO
+    channel: str  # states/correspondence.py CHANNELS
+    at: datetime  # when it was sent (UTC)
+    respond_by: date  # the NCP-local day an answer is due
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class EngagementResponseRow(SQLModel, table=True):
+    """A response to an invitation (migration 0030_engagement): appended, never changed; an
+    invitation's standing is its latest."""
+
+    __tablename__ = "engagement_responses"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_engagement_responses_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    invitation: int  # the invitation's number within the case
+    response: str  # accepted, declined, no_response
+    reasons: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of reason codes
+    at: datetime
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class GoodFaithConcernRow(SQLModel, table=True):
+    """A concern about good faith (migration 0030_engagement): appended, never changed; its text
+    NCP-internal."""
+
+    __tablename__ = "good_faith_concerns"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_good_faith_concerns_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    side: str  # enterprise, submitter: who raised it
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
 
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------

@@ -193,15 +193,22 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "IssuePartyLink",  # link issue, POST /api/cases/{ref}/links, the parties page
         "DraftStatement",  # statements: draft, circulate, comment, publish
         "CirculateStatement",
         "LogComment",
         "PublishStatement",
+        "RegisterFilter",  # the public register's filters
+        "InviteEnterprise",  # company engagement: invite, respond, concern
+        "RecordResponse",
+        "RaiseConcern",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
-    "workflow.files": {"beside_database", "resolve"},  # where the web's session key file is
+    "workflow.files": {"beside_database", "resolve", "kept_secret"},  # the web's session key file
+    # a link refused; the party's view; a link as listed, and its address
+    "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url", "COMMENT", "NO_DRAFT"},
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
@@ -231,8 +238,14 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseParties",
         "CaseCorrespondence",
         "CorrespondenceEntry",
+        "CaseEngagement",  # company engagement and its report
+        "EngagementInvitation",
+        "GoodFaithConcern",
+        "EngagementReport",
         "CaseLetters",
         "CaseLetter",
+        "CasePartyLinks",
+        "PartyLink",
         "CaseStatements",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs

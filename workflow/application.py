@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
 from states.messages import Translator
+from states.party_links import PartyLink
 from states.users import CalendarFeed, User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
@@ -34,11 +35,14 @@ if TYPE_CHECKING:
     from states.contacts import Contact, Recipient
     from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
+    from states.engagement import Concern, DeclineReason, Invitation, Response
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
     from states.notes import Note
     from states.permissions import Action
     from states.procedure import Procedure
+    from states.register import Entry as RegisterEntry
+    from states.register import Register as RegisterList
     from states.signatures import Signer
     from states.statements import Comment, Round, Statement
     from states.users import ApiToken
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
     from workflow.letter_context import LetterContext
     from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
+    from workflow.party_links import Listed, NewLink, Opened, PartyView
     from workflow.pausing import Then
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
@@ -186,6 +191,18 @@ class Application:
     @cached_property
     def parties(self) -> PartyUseCases:
         return PartyUseCases(self)
+
+    @cached_property
+    def register(self) -> RegisterUseCases:
+        return RegisterUseCases(self)
+
+    @cached_property
+    def engagement(self) -> EngagementUseCases:
+        return EngagementUseCases(self)
+
+    @cached_property
+    def party_links(self) -> PartyLinkUseCases:
+        return PartyLinkUseCases(self)
 
     @cached_property
     def statements(self) -> StatementUseCases:
@@ -618,6 +635,7 @@ class CaseUseCases(_Group):
             viewer=viewer,
             kinds=kinds,
             language=language,
+            reasons=self._app.settings.engagement.reasons,
             page=page,
             per_page=per_page,
         )
@@ -1112,6 +1130,15 @@ class ReportUseCases(_Group):
 
         return rotation_views.rotation_report(
             uow=self._app.uow, policy=self._app.policy, since=since, until=until
+        )
+
+    def engagement(self, *, year: int | None = None) -> dict[str, Any]:
+        """Company engagement: the participation rate and the reasons for declining, by year and
+        by sector (states/engagement.py gives the rule)."""
+        from workflow import engagement
+
+        return engagement.report(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
         )
 
 
@@ -1907,3 +1934,263 @@ class PartyUseCases(_Group):
         from workflow import parties
 
         return parties.recipients(uow=self._app.uow, reference=reference, party=party)
+
+
+class RegisterUseCases(_Group):
+    """The public register of specific instances (states/register.py): for anyone, redacted with
+    every protected party whoever asks."""
+
+    def entries(
+        self,
+        *,
+        year: int | None = None,
+        stage: str | None = None,
+        theme: str | None = None,
+        country: str | None = None,
+        language: str = "en",
+    ) -> RegisterList:
+        """The listed cases the filters keep (None: any), received newest first."""
+        from states.register import Filters
+        from workflow import register
+
+        app = self._app
+        chosen = Filters(year=year, stage=stage, theme=theme, country=country)
+        return register.register(uow=app.uow, settings=app.settings, filters=chosen, language=language)
+
+    def entry(self, *, reference: str, language: str = "en") -> RegisterEntry:
+        """One listed case's entry; `NotInRegister` for any case not listed or unknown."""
+        from workflow import register
+
+        app = self._app
+        return register.entry(uow=app.uow, settings=app.settings, reference=reference, language=language)
+
+    def open(self, *, reference: str, number: int) -> OpenDocument:
+        """A listed case's published document, streamed; `NotInRegister` for any other."""
+        from workflow import register
+
+        app = self._app
+        return register.open_published(uow=app.uow, settings=app.settings, reference=reference, number=number)
+
+    def export(self) -> builtins.list[dict[str, Any]]:
+        """One row per listed case with the OECD database's fields and the entry's own."""
+        from workflow import register
+
+        return register.export(uow=self._app.uow, settings=self._app.settings)
+
+
+class PartyLinkUseCases(_Group):
+    """Party links (`ncpflow link ...`): issue one party a signed, expiring link to its case,
+    list and revoke them; open a link and act through it as the party (workflow/party_links.py)."""
+
+    @cached_property
+    def key(self) -> str:
+        """The key that signs the links, read (or made) once."""
+        from workflow import party_links
+
+        return party_links.link_key(self._app.settings)
+
+    def issue(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        days: int | None = None,
+        send: bool = False,
+        url_base: str | None = None,
+    ) -> NewLink:
+        """A new link for `party` (a key or a name), valid `days` (default `[party_links]
+        valid_for`); its token is in the answer, this once. `send`: e-mailed to the party's
+        contacts at `url_base` (default `[web] public_url`) + `/p/TOKEN`."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.issue_link(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            reference=reference,
+            party=party,
+            actor=actor,
+            days=days,
+            default_days=app.settings.party_links.days,
+            send=send,
+            url_base=url_base or app.settings.web.public_url,
+            settings=app.settings,
+            render=app.render,
+        )
+
+    def list(self, *, reference: str) -> builtins.list[Listed]:
+        """The case's links, oldest first, each with what it is now (active, expired, revoked)."""
+        from workflow import party_links
+
+        return party_links.list_links(uow=self._app.uow, clock=self._app.clock, reference=reference)
+
+    def revoke(self, *, reference: str, link: int, actor: str) -> PartyLink:
+        """Revoke link `link` of the case."""
+        from workflow import party_links
+
+        return party_links.revoke_link(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, link=link, actor=actor
+        )
+
+    def open(self, *, token: str) -> Opened:
+        """The link `token` opens and its case; LinkRefusedError naming why it does not."""
+        from workflow import party_links
+
+        return party_links.open_link(uow=self._app.uow, clock=self._app.clock, key=self.key, token=token)
+
+    def view(self, *, opened: Opened, language: str) -> PartyView:
+        """What the party's page shows of its case, in `language`."""
+        from workflow import party_links
+
+        return party_links.party_view(
+            uow=self._app.uow, clock=self._app.clock, opened=opened, language=language
+        )
+
+    def send_document(self, *, token: str, source: Source | Spooled, filename: str, title: str) -> Document:
+        """A document the party sends through its link (the case file's checks)."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_document(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            source=source,
+            filename=filename,
+            title=title,
+        )
+
+    def open_draft(self, *, token: str, round: int) -> OpenDocument:
+        """The draft PDF of round `round` as sent to the link's party (streamed)."""
+        from workflow import party_links
+
+        return party_links.open_draft(
+            uow=self._app.uow, clock=self._app.clock, key=self.key, token=token, round=round
+        )
+
+    def comment_on_round(
+        self, *, token: str, round: int, text: str | None = None, upload: Spooled | None = None
+    ) -> int:
+        """A comment through the link on an open round sent to its party; its number."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.comment_on_round(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            settings=app.settings,
+            round=round,
+            text=text,
+            upload=upload,
+        )
+
+    def send_comment(self, *, token: str, text: str, title: str) -> Document:
+        """A comment the party writes through its link, filed as a text document."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_comment(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            text=text,
+            title=title,
+        )
+
+
+class EngagementUseCases(_Group):
+    """Company engagement of each case: invitations to its enterprises, their responses, and
+    concerns about good faith."""
+
+    def invite(
+        self,
+        *,
+        reference: str,
+        party: str,
+        to: str,
+        channel: str,
+        actor: str,
+        at: When = None,
+        respond_by: date | None = None,
+    ) -> Invitation:
+        """Invite an enterprise party (`engagement invite`); `party` its key or name."""
+        from workflow import engagement
+
+        return engagement.invite(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            party=party,
+            to=to,
+            channel=channel,
+            at=at,
+            respond_by=respond_by,
+        )
+
+    def respond(
+        self,
+        *,
+        reference: str,
+        invitation: int,
+        response: str,
+        actor: str,
+        reasons: Sequence[str] = (),
+        at: When = None,
+    ) -> Response:
+        """Record the answer to an invitation (`engagement respond`)."""
+        from workflow import engagement
+
+        return engagement.respond(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            invitation=invitation,
+            response=response,
+            reasons=reasons,
+            at=at,
+        )
+
+    def concern(self, *, reference: str, side: str, text: str, actor: str, at: When = None) -> Concern:
+        """Record a concern about good faith (`engagement concern`)."""
+        from workflow import engagement
+
+        return engagement.concern(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            side=side,
+            text=text,
+            at=at,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
+    ) -> read_models.CaseEngagement:
+        """The case's engagement as `viewer` (or the user `actor` names) may see it."""
+        from workflow import engagement
+
+        return engagement.case_engagement(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            viewer=viewer,
+            actor=actor,
+            language=language,
+        )
+
+    def reasons(self) -> tuple[DeclineReason, ...]:
+        """The reason codes a decline may give ([engagement] decline_reasons)."""
+        return self._app.settings.engagement.reasons

@@ -37,9 +37,11 @@ from pydantic import (
 
 from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
+from states import engagement as engagement_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
+from states import party_links as party_link_rules
 from states import statements as statement_rules
 from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
@@ -777,6 +779,29 @@ class AddNote(Command):
     )
 
 
+# ---- party links ------------------------------------------------------------------------------
+
+LinkDays = Annotated[
+    int,
+    PlainValidator(_whole(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS, "days")),
+    _range(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS),
+]
+
+
+class IssuePartyLink(Command):
+    """`link issue`, `POST /api/cases/{ref}/links`, the parties page's link form: a signed,
+    expiring link for one party of the case."""
+
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-1) or its name.")
+    days: LinkDays | None = Field(
+        default=None, description="How many days it is valid for; left out: [party_links] valid_for."
+    )
+    send: bool = Field(
+        default=False,
+        description="E-mail it, through the outbox, to the party's contacts with an e-mail address.",
+    )
+
+
 # ---- a case's parties and their contacts ------------------------------------------------------
 
 
@@ -1023,6 +1048,18 @@ class FindCases(Command):
     per_page: PerPage = Field(default=50, description="Cases on a page.")
 
 
+class RegisterFilter(Command):
+    """The public register's filters (`/register?year=2025&stage=good_offices&theme=iv&country=BR`):
+    each optional; the stage is checked against the register's stages by the use case."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    year: Year | None = Field(default=None, description="Only cases received in this year.")
+    stage: Annotated[str, Field(max_length=64)] | None = Field(default=None, description="Only this stage.")
+    theme: Chapter | None = Field(default=None, description="Only cases raising this Guidelines chapter.")
+    country: Country | None = Field(default=None, description="Only cases with this host country.")
+
+
 class ReadTimeline(Command):
     """`GET /api/cases/{ref}/timeline`, the case page's timeline (`?kind=note&page=2`): which
     kinds of entry (none: all; the use case checks each), which page, how many on a page."""
@@ -1142,3 +1179,62 @@ def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
             else str(error.get("msg")).removeprefix("Value error, ")
         }
     return N_("{what} is invalid: {problem}"), {"problem": error.get("msg") or kind}
+
+
+# ---- company engagement --------------------------------------------------------------------------
+
+InvitedTo = Annotated[str, *_one_of(N_("invitation"), engagement_rules.INVITED_TO)]
+ResponseName = Annotated[str, *_one_of(N_("response"), engagement_rules.RESPONSES)]
+SideName = Annotated[str, *_one_of(N_("side"), engagement_rules.SIDES)]
+InvitationNumber = Annotated[int, PlainValidator(_whole(1, 1_000_000)), _range(1, 1_000_000)]
+
+
+def _reason_code(value: str, info: ValidationInfo) -> str:
+    if not _PROCEDURE_NAME.fullmatch(value):
+        raise _refuse(
+            N_("{what}: '{value}' is not a reason code (lower-case letters, digits and _)"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return value
+
+
+ReasonCode = Annotated[
+    str, AfterValidator(_reason_code), WithJsonSchema({"type": "string", "pattern": _PROCEDURE_NAME.pattern})
+]
+
+
+class InviteEnterprise(Command):
+    """`engagement invite`, `POST /api/cases/{ref}/engagement/invitations`, the engagement page:
+    an enterprise party of the case invited to take part."""
+
+    party: Name = Field(description="The enterprise: its key (enterprise-1) or its name.")
+    to: InvitedTo = Field(description="What it is invited to.")
+    channel: CorrespondenceChannel = Field(description="How the invitation went.")
+    at: When | None = Field(default=None, description="When it was sent; left out: now.")
+    respond_by: Day | None = Field(
+        default=None,
+        description="The day an answer is due; left out: [engagement] respond_within after `at`.",
+    )
+
+
+class RecordResponse(Command):
+    """`engagement respond`, `POST /api/cases/{ref}/engagement/responses`, the engagement page:
+    the answer to an invitation."""
+
+    invitation: InvitationNumber = Field(description="The invitation's number within the case.")
+    response: ResponseName = Field(description="accepted, declined or no_response.")
+    reasons: Annotated[list[ReasonCode], Field(max_length=engagement_rules.REASONS_MAX)] = Field(
+        default_factory=list,
+        description="A decline's reason codes ([engagement] decline_reasons; GET .../engagement/reasons).",
+    )
+    at: When | None = Field(default=None, description="When the answer came; left out: now.")
+
+
+class RaiseConcern(Command):
+    """`engagement concern`, `POST /api/cases/{ref}/engagement/concerns`, the engagement page: a
+    concern about good faith (its text NCP-internal)."""
+
+    side: SideName = Field(description="Who raised it: enterprise or submitter.")
+    text: NoteText = Field(description="The concern: at most 20,000 characters.")
+    at: When | None = Field(default=None, description="When it was raised; left out: now.")

@@ -13,6 +13,7 @@ from states.chain import AuditEntry, ChainHead
 from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
 from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
+from states.party_links import PartyLink
 from states.procedure import Procedure
 from states.redaction import Protected
 from states.rotation import Duty, DutyTurn, LeadRecord, Turn
@@ -23,6 +24,7 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.contacts import Contact
     from states.documents import Document
+    from states.engagement import Concern, Invitation, Response
     from states.issues import Issue
     from states.notes import Note
     from states.records import AuditRecord
@@ -237,6 +239,25 @@ class FeedStore(Protocol):
     def revoke(self, name: str, *, at: datetime) -> list[str]: ...
 
 
+class PartyLinkStore(Protocol):
+    """Party links (states/party_links.py): the sha256 of each link's token, never the token."""
+
+    def add(
+        self,
+        reference: str,
+        party: str,
+        token_hash: str,
+        *,
+        issued_at: datetime,
+        expires_at: datetime,
+        issued_by: str,
+    ) -> int: ...
+    def set_token_hash(self, link: int, token_hash: str) -> None: ...
+    def get(self, link: int) -> tuple[PartyLink, str] | None: ...
+    def of_case(self, reference: str) -> list[PartyLink]: ...
+    def revoke(self, link: int, *, at: datetime, by: str) -> None: ...
+
+
 class ProcedureStore(Protocol):
     def stored_sha256(self, ident: str, version: str) -> str | None: ...
     def add(self, procedure: Procedure, *, at: datetime) -> None: ...
@@ -258,6 +279,19 @@ class NoteStore(Protocol):
 
     def of_case(self, reference: str) -> list[Note]: ...
     def add(self, reference: str, note: Note) -> None: ...
+
+
+class EngagementStore(Protocol):
+    """A case's company engagement: invitations, responses, concerns; appended, never changed
+    (storage/engagement.py)."""
+
+    def invitations(self, reference: str) -> list[Invitation]: ...
+    def responses(self, reference: str) -> list[Response]: ...
+    def concerns(self, reference: str) -> list[Concern]: ...
+    def every(self) -> list[tuple[str, str | None, Invitation, list[Response]]]: ...
+    def add_invitation(self, reference: str, invitation: Invitation) -> None: ...
+    def add_response(self, reference: str, response: Response) -> None: ...
+    def add_concern(self, reference: str, concern: Concern) -> None: ...
 
 
 class StoredContentLike(Protocol):
@@ -317,6 +351,8 @@ class Transaction(Protocol):
     @property
     def feeds(self) -> FeedStore: ...
     @property
+    def party_links(self) -> PartyLinkStore: ...
+    @property
     def notes(self) -> NoteStore: ...
     @property
     def search(self) -> SearchIndex: ...
@@ -328,6 +364,8 @@ class Transaction(Protocol):
     def documents(self) -> DocumentStore: ...
     @property
     def parties(self) -> PartyStore: ...
+    @property
+    def engagement(self) -> EngagementStore: ...
 
 
 class StatementStore(Protocol):

@@ -45,9 +45,24 @@ PUBLIC = {
     ("GET", "/public/journal"),
     ("GET", "/public/journal.csv"),
     ("GET", "/public/journal.json"),
+    # The public register of specific instances (issue 15): its pages, feed, export and the
+    # published documents, for anyone.
+    ("GET", "/register"),
+    ("GET", "/register/feed.atom"),
+    ("GET", "/register/export.csv"),
+    ("GET", "/register/export.json"),
+    ("GET", "/register/{ref}"),
+    ("GET", "/register/{ref}/documents/{number}"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/{asset}"),
+    # A party's own pages: the signed link in the path is the credential (parties have no
+    # accounts); a link that does not open answers 404 or 410 (tests/e2e/test_party_link_pages.py).
+    ("GET", "/p/{token}"),
+    ("POST", "/p/{token}/comment"),
+    ("POST", "/p/{token}/document"),
+    ("GET", "/p/{token}/drafts/{round}"),
+    ("POST", "/p/{token}/rounds/{round}/comment"),
 }
 
 # A form every page form accepts (fields it does not know are ignored).
@@ -301,6 +316,11 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/audit"): (Action.READ_AUDIT,),
     ("GET", "/api/cases/{ref}/correspondence"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/correspondence"): (Action.LOG_CORRESPONDENCE,),
+    ("GET", "/api/cases/{ref}/engagement"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/engagement/invitations"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/api/cases/{ref}/engagement/responses"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/api/cases/{ref}/engagement/concerns"): (Action.LOG_ENGAGEMENT,),
+    ("GET", "/api/reports/engagement"): (Action.READ_REPORTS,),
     ("GET", "/api/cases/{ref}/letters"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/letters"): (Action.SEND_LETTER,),
     ("POST", "/api/cases/{ref}/letters/{number}/text"): (Action.SEND_LETTER,),
@@ -350,6 +370,10 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/cases/{ref}/letters/{number}/docx"): (Action.READ_CASES,),
     ("GET", "/cases/{ref}/correspondence"): (Action.READ_CASES,),
     ("POST", "/cases/{ref}/correspondence"): (Action.LOG_CORRESPONDENCE,),
+    ("GET", "/cases/{ref}/engagement"): (Action.READ_CASES,),
+    ("POST", "/cases/{ref}/engagement/invite"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/cases/{ref}/engagement/respond"): (Action.LOG_ENGAGEMENT,),
+    ("POST", "/cases/{ref}/engagement/concern"): (Action.LOG_ENGAGEMENT,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
     ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),
     ("POST", "/cases/{ref}/resume"): (Action.RESUME_CASE,),
@@ -391,6 +415,9 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
+    ("GET", "/reports/engagement"): (Action.READ_REPORTS,),
+    ("GET", "/reports/engagement.html"): (Action.READ_REPORTS,),
+    ("GET", "/reports/engagement.csv"): (Action.READ_REPORTS,),
     ("GET", "/calendar"): (Action.READ_CASES,),
     ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
@@ -398,6 +425,11 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/cases/{ref}/links"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/api/cases/{ref}/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
 }
 
 

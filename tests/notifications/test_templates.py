@@ -59,11 +59,20 @@ LETTER_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What issuing a party link with --send passes (workflow/party_links.py).
+LINK_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "url": "https://ncp.example.org/p/WzEsIm5vbmNlIl0.signature",
+    "expires": date(2025, 3, 3),
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 
 
 def context_for(kind: str, **changes: Any) -> dict[str, Any]:
-    bases = {"party_update": PARTY_CONTEXT, "letter": LETTER_CONTEXT}
+    bases = {"party_update": PARTY_CONTEXT, "letter": LETTER_CONTEXT, "party_link": LINK_CONTEXT}
     base = ALERT_CONTEXT if kind in ALERT_KINDS else bases.get(kind, ASSIGNED_CONTEXT)
     return {**base, **changes}
 
@@ -111,6 +120,9 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
     if kind == "letter":
         assert "NCP-2025-007-letter-1.pdf" in message.text and "We have your complaint." in message.text
         assert "<br>" in message.html and "Thank you." in message.html
+    elif kind == "party_link":
+        assert long_date(date(2025, 3, 3), language) in message.text
+        assert LINK_CONTEXT["url"] in message.text and f'href="{LINK_CONTEXT["url"]}"' in message.html
     elif kind == "party_update":
         assert long_date(date(2025, 3, 3), language) in message.text + message.subject
         assert "Havbruk Seafood ASA" in message.subject and "3 months" in message.text

@@ -56,6 +56,8 @@ TABLE: dict[Action, set[str]] = {
     A.LOG_CORRESPONDENCE: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
+    A.LOG_ENGAGEMENT: {H},
+    A.MANAGE_PARTY_LINKS: {H},
 }
 
 

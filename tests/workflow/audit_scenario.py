@@ -3,7 +3,7 @@
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
 members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes,
-parties and contacts) and returns the chain as exported.
+parties and contacts, party links) and returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -592,6 +592,36 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
                 actor="sek", reason="merits examination",
             )  # fmt: skip
             app.statements.publish(reference=stated, statement=1, actor="sek")
+    finally:
+        app.close()
+    # Party links (issue 15): one issued, a comment sent through it, then revoked.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with mock.patch.dict("os.environ", {"NCPFLOW_PARTY_LINK_KEY": "k" * 40}):
+            link = app.party_links.issue(reference=filed_on, party="submitter-1", actor="sek", days=30)
+            app.party_links.send_comment(token=link.token, text="We agree with the draft.", title="Comment")
+            app.party_links.revoke(reference=filed_on, link=link.link.id, actor="sek")
+    finally:
+        app.close()
+
+    # Company engagement (issue 15): an invitation, its decline, a concern about good faith.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.engagement.invite(
+            reference=filed_on, party="enterprise-1", to="good_offices", channel="email", actor="sek"
+        )
+        app.engagement.respond(
+            reference=filed_on,
+            invitation=1,
+            response="declined",
+            reasons=["parallel_proceedings", "other"],
+            actor="sek",
+        )
+        app.engagement.concern(
+            reference=filed_on, side="submitter", text="Kari Nordmann was told to withdraw.", actor="sek"
+        )
     finally:
         app.close()
 

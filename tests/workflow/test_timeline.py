@@ -44,7 +44,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    kinds = ["step", "note", "document", "letter", "correspondence", "statement"]
+    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement"]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
     assert story.total == 4 and story.page == 1
@@ -67,6 +67,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Dokumenter",
         "Brev",
         "Korrespondanse",
+        "Virksomheters deltakelse",
         "Uttalelser",
     ]
     assert story.items[0].title == "Notat 1"

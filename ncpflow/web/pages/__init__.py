@@ -29,6 +29,7 @@ from ncpflow.web.pages import (
     reports,
     search,
     signin,
+    statements,
 )
 from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
@@ -44,6 +45,7 @@ AREAS = (
     party,
     letters,
     engagement,
+    statements,
     cases,
     case_steps,
     audit,

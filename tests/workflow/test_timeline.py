@@ -44,7 +44,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "mediation"]
+    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement", "mediation"]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
     assert story.total == 4 and story.page == 1
@@ -68,6 +68,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Brev",
         "Korrespondanse",
         "Virksomheters deltakelse",
+        "Uttalelser",
         "Mekling",
     ]
     assert story.items[0].title == "Notat 1"

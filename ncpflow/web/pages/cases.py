@@ -212,6 +212,7 @@ def show_case(
         can_write_note=allows(role, Action.WRITE_NOTE),
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
+        can_read_internal=allows(role, Action.READ_INTERNAL),
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None,

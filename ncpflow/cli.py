@@ -42,6 +42,7 @@ GROUPS = (
     ("party", "parties", "party_app"),
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
+    ("mediator", "mediators", "mediator_app"),
     ("link", "links", "link_app"),
     ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),

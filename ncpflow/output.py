@@ -109,6 +109,12 @@ FLAGS = {
     "until": "--to",
     "file": "FILE",
     "exemption": "--exempt",
+    "id": "ID",
+    "languages": "--language",
+    "conflicts": "--conflict",
+    "soft_conflicts": "--soft-conflict",
+    "interpreters": "--interpreter",
+    "attendees": "--attendee",
     "reasons": "--reason",
 }
 

@@ -196,14 +196,23 @@ class Skip:
         return {"member": self.member, "reason": self.reason.value, "detail": self.detail}
 
 
-def _first_match(
-    declared: Iterable[PartyMatch], parties: Sequence[NamedParty], tr: Translator = ENGLISH
-) -> str | None:
+def first_conflict(
+    declared: Iterable[PartyMatch], parties: Sequence[NamedParty]
+) -> tuple[PartyMatch, NamedParty] | None:
+    """The first declared conflict that matches one of `parties`, and that party: the one rule
+    for members and external mediators (states/mediators.py) alike."""
     for match in declared:
         for party in parties:
             if match.matches(party):
-                return match.describe(party, tr=tr)
+                return match, party
     return None
+
+
+def _first_match(
+    declared: Iterable[PartyMatch], parties: Sequence[NamedParty], tr: Translator = ENGLISH
+) -> str | None:
+    found = first_conflict(declared, parties)
+    return found[0].describe(found[1], tr=tr) if found is not None else None
 
 
 def reasons_not_to_lead(

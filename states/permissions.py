@@ -20,8 +20,11 @@ by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member 
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
 Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
 (`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith) and issue and revoke the
-parties' links to their cases (`MANAGE_PARTY_LINKS`). A role the table does not know may do
-nothing.
+parties' links to their cases (`MANAGE_PARTY_LINKS`). Handlers and admins keep the register of
+external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only the
+cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it) and
+records sessions on them (`RECORD_MEDIATION`, with handlers). A role the table does not know may
+do nothing.
 """
 
 from __future__ import annotations
@@ -70,6 +73,9 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    READ_ASSIGNED_CASES = N_("read the cases it mediates")
+    MANAGE_MEDIATORS = N_("manage the mediators and assign them to cases")
+    RECORD_MEDIATION = N_("record mediation sessions")
     MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
     MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
     PUBLISH_STATEMENT = N_("publish statements")
@@ -119,6 +125,8 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_MEDIATORS,
+        Action.RECORD_MEDIATION,
         Action.MANAGE_PARTY_LINKS,
         Action.MANAGE_STATEMENTS,
         Action.PUBLISH_STATEMENT,
@@ -140,8 +148,40 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.MIGRATE_CASE,
         Action.IMPORT_CASES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_MEDIATORS,
     },
+    # An external mediator: the cases it is assigned to, as an auditor would see them (no
+    # confidential identities, nothing NCP-internal), and the sessions it holds on them.
+    # Its calendar and subscription feed hold its own cases only (workflow.redaction.mediated_by).
+    Role.MEDIATOR: _EVERYONE
+    | {Action.READ_ASSIGNED_CASES, Action.RECORD_MEDIATION, Action.SUBSCRIBE_CALENDAR},
 }
+
+
+def scoped(role: str) -> bool:
+    """Whether a user of `role` reads only the cases it is assigned to (a mediator): every other
+    case is unknown to it (404), and every list of cases holds only its own."""
+    held = actions_of(role)
+    return Action.READ_ASSIGNED_CASES in held and Action.READ_CASES not in held
+
+
+def on_case(role: str) -> frozenset[Action]:
+    """What `role` may do on a case it may see: a role reading its assigned cases reads those
+    as anyone reading cases does (`READ_CASES`); the assignment itself is checked where the case
+    is named (`ncpflow.web.auth.Allow`, `workflow.mediators.visible`)."""
+    held = actions_of(role)
+    return held | {Action.READ_CASES} if Action.READ_ASSIGNED_CASES in held else held
+
+
+def allows_on_case(role: str, *actions: Action) -> bool:
+    """`allows` for a route naming a case the user may see."""
+    return not on_case(role).isdisjoint(actions)
+
+
+def require_on_case(role: str, *actions: Action) -> None:
+    """`require` for a route naming a case the user may see."""
+    if not allows_on_case(role, *actions):
+        raise PermissionDeniedError(role, actions[0])
 
 
 def actions_of(role: str) -> frozenset[Action]:

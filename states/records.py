@@ -854,6 +854,7 @@ class UserAdded(_Record):
     token: str | None = field(  # absent from entries written before API tokens were listed
         default=None, metadata=_spelled(legacy=None)
     )
+    mediator: str | None = field(default=None, metadata=_spelled(omit_none=True))  # role mediator
     absent: frozenset[str] = frozenset()
 
 
@@ -1318,6 +1319,72 @@ class LetterSent(_Record):
     pdf_sha256: str
 
 
+# -- external mediators (issue 15) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediatorAdded(_Record):
+    """An external mediator added to the register (states/mediators.py), with the conflicts it
+    declared: each `name` or `name (org. no. N)` or `(org. no. N)`."""
+
+    KIND: ClassVar[str] = "mediator_added"
+
+    mediator: str
+    name: str
+    organisation: str | None = field(metadata=_spelled(omit_none=True))
+    languages: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    soft_conflicts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MediatorChanged(_Record):
+    """A mediator's register entry changed: which fields (`active` false: made inactive)."""
+
+    KIND: ClassVar[str] = "mediator_changed"
+
+    mediator: str
+    fields: tuple[str, ...]
+    active: bool
+
+
+@dataclass(frozen=True)
+class MediatorAssigned(_Record):
+    """A mediator assigned to the case; `conflicts`, the conflicts with the case's parties found
+    then (`submitter-1: hard conflict with "Name"`); `override`, why a hard one was overridden."""
+
+    KIND: ClassVar[str] = "mediator_assigned"
+
+    mediator: str
+    conflicts: tuple[str, ...]
+    override: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class MediatorUnassigned(_Record):
+    """A mediator no longer assigned to the case (its account no longer sees the case)."""
+
+    KIND: ClassVar[str] = "mediator_unassigned"
+
+    mediator: str
+
+
+@dataclass(frozen=True)
+class MediationSessionRecorded(_Record):
+    """A mediation session recorded: its number in the case, when it starts (UTC), its format
+    (in_person, video, phone, hybrid), place, interpreters' languages and attendees (party keys
+    and others' names). The session's notes are NCP-internal and never in the log."""
+
+    KIND: ClassVar[str] = "mediation_session_recorded"
+
+    number: int
+    starts_at: datetime
+    format: str
+    place: str | None = field(metadata=_spelled(omit_none=True))
+    interpreters: tuple[str, ...]
+    attendees: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class StatementDrafted(_Record):
     """A statement drafted from its kind's template: its DOCX and PDF filed as documents of the
@@ -1505,6 +1572,11 @@ DeclaredRecord = (
     | LetterDrafted
     | LetterEdited
     | LetterSent
+    | MediatorAdded
+    | MediatorChanged
+    | MediatorAssigned
+    | MediatorUnassigned
+    | MediationSessionRecorded
     | StatementDrafted
     | StatementEdited
     | StatementCirculated

@@ -285,6 +285,7 @@ class Filters:
     theme: str | None = None  # a theme id (states/guidelines.py)
     led_by: str | None = None  # "my cases" of a member: the cases they lead
     acted_by: str | None = None  # "my cases" of anyone else: the cases they made a step on
+    mediated_by: str | None = None  # a mediator user: only the cases that mediator is assigned to
 
     @property
     def searching(self) -> bool:

@@ -13,6 +13,7 @@ class Role(StrEnum):
     MEMBER = "member"  # reads all; advances the cases it leads
     AUDITOR = "auditor"  # read-only: audit log, exports, reports; pseudonymised submitters
     ADMIN = "admin"  # users
+    MEDIATOR = "mediator"  # an external mediator: only the cases it is assigned to
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class User:
     # revoked, new password): a token cached with one stamp is refused once it moved.
     stamp: int = 0
     totp_secret: str | None = None
+    mediator_id: str | None = None  # role mediator: the mediator (states/mediators.py) it is
 
     @property
     def is_auditor(self) -> bool:

@@ -18,6 +18,7 @@ from states.procedure import Procedure
 from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
+from storage.mediators import MEDIATED
 from storage.parties import protected_parties
 from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
@@ -135,11 +136,16 @@ class SqlCaseRepository:
         return [reference for (reference,) in self._db.all("SELECT reference FROM cases ORDER BY reference")]
 
     def with_open_deadlines(
-        self, *, due_from: date | None = None, due_to: date | None = None, lead: str | None = None
+        self,
+        *,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        lead: str | None = None,
+        mediated_by: str | None = None,
     ) -> list[Case]:
         """Cases not ended that have an open deadline due from `due_from` to `due_to` (both
         included; None: no bound), oldest first: the calendar's month or week, or its feed."""
-        clause, params = self._where(lead=lead, open_only=True)
+        clause, params = self._where(lead=lead, open_only=True, mediated_by=mediated_by)
         due = ["met_at IS NULL"]
         if due_from is not None:
             due.append("due_on >= :due_from")
@@ -163,9 +169,13 @@ class SqlCaseRepository:
         open_only: bool = False,
         limit: int,
         offset: int = 0,
+        mediated_by: str | None = None,
     ) -> tuple[int, list[Case]]:
-        """How many cases match, and the `limit` of them after `offset`, oldest first."""
-        clause, params = self._where(state=state, lead=lead, overdue_on=overdue_on, open_only=open_only)
+        """How many cases match, and the `limit` of them after `offset`, oldest first;
+        `mediated_by`: only the cases that mediator is assigned to."""
+        clause, params = self._where(
+            state=state, lead=lead, overdue_on=overdue_on, open_only=open_only, mediated_by=mediated_by
+        )
         total = int(self._db.scalar(f"SELECT COUNT(*) FROM cases{clause}", params) or 0)
         rows = self._db.records(
             CaseRow,
@@ -222,9 +232,13 @@ class SqlCaseRepository:
         lead: str | None = None,
         overdue_on: date | None = None,
         open_only: bool = False,
+        mediated_by: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
         where: list[str] = []
         params: dict[str, Any] = {}
+        if mediated_by is not None:
+            where.append(f"id IN ({MEDIATED})")
+            params["mediated_by"] = mediated_by
         if state is not None:
             where.append("state = :state")
             params["state"] = str(state)

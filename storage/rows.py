@@ -375,6 +375,52 @@ class LeadDecisionRow(NamedTuple):
     given_up_kind: Any
 
 
+class MediationSessionRow(NamedTuple):
+    """A row of `mediation_sessions`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    starts_at: Any
+    format: Any
+    place: Any
+    interpreters: Any
+    attendees: Any
+    notes: Any
+    recorded_by: Any
+    recorded_at: Any
+
+
+class MediatorAssignmentRow(NamedTuple):
+    """A row of `mediator_assignments`."""
+
+    id: Any
+    case_id: Any
+    mediator_id: Any
+    assigned_at: Any
+    assigned_by: Any
+    override: Any
+    conflicts: Any
+    ended_at: Any
+    ended_by: Any
+
+
+class MediatorRow(NamedTuple):
+    """A row of `mediators`."""
+
+    id: Any
+    name: Any
+    email: Any
+    organisation: Any
+    languages: Any
+    competence: Any
+    conflicts: Any
+    soft_conflicts: Any
+    active: Any
+    created_at: Any
+    updated_at: Any
+
+
 class MemberSettingRow(NamedTuple):
     """A row of `member_settings`."""
 
@@ -581,3 +627,4 @@ class UserRow(NamedTuple):
     stamp: Any
     totp_secret: Any
     totp_last_step: Any
+    mediator_id: Any

@@ -38,6 +38,7 @@ from states.search import (
     words,
 )
 from storage.db import Db
+from storage.mediators import MEDIATED
 from storage.parties import protected_parties
 
 COLUMNS = ("head", "body", "head_secret", "body_secret")
@@ -339,6 +340,9 @@ def where(filters: Filters, db: Db, terminal: Sequence[str]) -> tuple[list[str],
     if filters.led_by is not None:
         clauses.append("c.lead_member = :led_by")
         params["led_by"] = filters.led_by
+    if filters.mediated_by is not None:
+        clauses.append(f"c.id IN ({MEDIATED})")
+        params["mediated_by"] = filters.mediated_by
     if filters.acted_by is not None:
         clauses.append(
             "c.reference IN (SELECT case_ref FROM audit_log WHERE actor = :acted_by AND case_ref IS NOT NULL)"

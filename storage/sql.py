@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
+    from storage.mediators import SqlMediatorStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
@@ -139,6 +140,12 @@ class SqlTransaction:
         from storage.notes import SqlNoteStore
 
         return SqlNoteStore(self.db)
+
+    @cached_property
+    def mediators(self) -> SqlMediatorStore:
+        from storage.mediators import SqlMediatorStore
+
+        return SqlMediatorStore(self.db)
 
     @cached_property
     def correspondence(self) -> SqlCorrespondenceStore:

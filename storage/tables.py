@@ -357,6 +357,7 @@ class UserRow(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # The last TOTP time step used: a code works once.
     totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    mediator_id: str | None = None  # (0031_mediators) role mediator: the mediator it is
 
 
 class SessionRow(SQLModel, table=True):
@@ -594,6 +595,60 @@ class LetterRow(SQLModel, table=True):
     channel: str | None = None  # email, post: how it was sent
     sent_at: datetime | None = None
     sent_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class MediatorRow(SQLModel, table=True):
+    """An external mediator in the register (migration 0031_mediators; states/mediators.py):
+    never deleted, made inactive."""
+
+    __tablename__ = "mediators"
+
+    id: str = Field(primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    email: str = Field(sa_column=Column(Text, nullable=False))
+    organisation: str | None = Field(default=None, sa_column=Column(Text))
+    languages: str = Field(sa_column=Column(Text, nullable=False))  # JSON ["en", "nb"]
+    competence: str | None = Field(default=None, sa_column=Column(Text))
+    conflicts: str = Field(sa_column=Column(Text, nullable=False))  # JSON [{name, org_number}]
+    soft_conflicts: str = Field(sa_column=Column(Text, nullable=False))
+    active: bool = True
+    created_at: datetime
+    updated_at: datetime
+
+
+class MediatorAssignmentRow(SQLModel, table=True):
+    """A mediator assigned to a case (0031_mediators); ended, never deleted, when unassigned."""
+
+    __tablename__ = "mediator_assignments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    mediator_id: str = Field(foreign_key="mediators.id", index=True)
+    assigned_at: datetime
+    assigned_by: str = Field(sa_column=Column(Text, nullable=False))
+    override: str | None = Field(default=None, sa_column=Column(Text))  # why a hard conflict was overridden
+    conflicts: str = Field(sa_column=Column(Text, nullable=False))  # JSON: the conflicts found then
+    ended_at: datetime | None = None
+    ended_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class MediationSessionRow(SQLModel, table=True):
+    """A mediation session of a case (0031_mediators): appended, numbered within the case."""
+
+    __tablename__ = "mediation_sessions"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_mediation_sessions_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int
+    starts_at: datetime  # UTC
+    format: str  # in_person, video, phone, hybrid
+    place: str | None = Field(default=None, sa_column=Column(Text))
+    interpreters: str = Field(sa_column=Column(Text, nullable=False))  # JSON ["fr", "nb"]
+    attendees: str = Field(sa_column=Column(Text, nullable=False))  # JSON ["submitter-1", "A. Name"]
+    notes: str | None = Field(default=None, sa_column=Column(Text))  # NCP-internal
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
 
 
 class PartyLinkRow(SQLModel, table=True):

@@ -25,6 +25,7 @@ def _user(row: UserRow) -> User:
         disabled=bool(row.disabled),
         stamp=int(str(row.stamp)),
         totp_secret=_text(row.totp_secret),
+        mediator_id=_text(row.mediator_id),
     )
 
 
@@ -48,12 +49,13 @@ class SqlUserStore:
         if self.get(user.name) is not None:
             raise InvalidInputError(f"a user named '{user.name}' already exists")
         self._db.execute(
-            "INSERT INTO users (name, role, member_id, password_hash, disabled, stamp, "
-            "created_at) VALUES (:name, :role, :member_id, :password_hash, :disabled, 0, :at)",
+            "INSERT INTO users (name, role, member_id, mediator_id, password_hash, disabled, stamp, "
+            "created_at) VALUES (:name, :role, :member_id, :mediator_id, :password_hash, :disabled, 0, :at)",
             {
                 "name": user.name,
                 "role": user.role,
                 "member_id": user.member_id,
+                "mediator_id": user.mediator_id,
                 "password_hash": user.password_hash,
                 "disabled": False,
                 "at": self._db.instant(at),

@@ -193,6 +193,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "AddMediator",  # external mediators: the register, assignment, sessions
+        "ChangeMediator",
+        "AssignMediator",
+        "UnassignMediator",
+        "RecordSession",
         "IssuePartyLink",  # link issue, POST /api/cases/{ref}/links, the parties page
         "DraftStatement",  # statements: draft, circulate, comment, publish
         "CirculateStatement",
@@ -244,6 +249,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "EngagementReport",
         "CaseLetters",
         "CaseLetter",
+        "MediatorView",  # the register of mediators, a case's mediation
+        "Mediation",
         "CasePartyLinks",
         "PartyLink",
         "CaseStatements",

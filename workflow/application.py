@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from states.documents import Document, DocumentRules
     from states.engagement import Concern, DeclineReason, Invitation, Response
     from states.issues import Issue
+    from states.mediators import Found, Mediator
+    from states.mediators import Session as MediationSession
     from states.members import MemberChanges, MemberSetting
     from states.notes import Note
     from states.permissions import Action
@@ -191,6 +193,10 @@ class Application:
     @cached_property
     def parties(self) -> PartyUseCases:
         return PartyUseCases(self)
+
+    @cached_property
+    def mediators(self) -> MediatorUseCases:
+        return MediatorUseCases(self)
 
     @cached_property
     def register(self) -> RegisterUseCases:
@@ -1154,6 +1160,7 @@ class UserUseCases(_Group):
         member_id: str | None = None,
         password: str | None = None,
         with_token: bool = True,
+        mediator_id: str | None = None,
     ) -> NewUser:
         from workflow import users
 
@@ -1166,6 +1173,7 @@ class UserUseCases(_Group):
             member_id=member_id,
             password=password,
             with_token=with_token,
+            mediator_id=mediator_id,
         )
 
     def set_password(self, *, name: str, password: str, actor: str) -> int:
@@ -2194,3 +2202,125 @@ class EngagementUseCases(_Group):
     def reasons(self) -> tuple[DeclineReason, ...]:
         """The reason codes a decline may give ([engagement] decline_reasons)."""
         return self._app.settings.engagement.reasons
+
+
+class MediatorUseCases(_Group):
+    """External mediators: the register, assignment to cases (checked for conflicts with the
+    case's parties), mediation sessions, and which cases a mediator's user may see."""
+
+    def add(
+        self,
+        *,
+        actor: str,
+        mediator_id: str,
+        name: str,
+        email: str,
+        organisation: str | None = None,
+        languages: Sequence[str] = (),
+        competence: str | None = None,
+        conflicts: Sequence[tuple[str | None, str | None]] = (),
+        soft_conflicts: Sequence[tuple[str | None, str | None]] = (),
+    ) -> Mediator:
+        """A new mediator in the register; conflicts as (name, organisation number) pairs."""
+        from workflow import mediators
+
+        return mediators.add_mediator(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            actor=actor,
+            mediator_id=mediator_id,
+            name=name,
+            email=email,
+            organisation=organisation,
+            languages=languages,
+            competence=competence,
+            conflicts=conflicts,
+            soft_conflicts=soft_conflicts,
+        )
+
+    def change(self, *, actor: str, mediator_id: str, changes: dict[str, Any]) -> tuple[str, ...]:
+        """Change a mediator's entry; the fields that changed."""
+        from workflow import mediators
+
+        return mediators.change_mediator(
+            uow=self._app.uow, clock=self._app.clock, actor=actor, mediator_id=mediator_id, changes=changes
+        )
+
+    def list(self, *, actor: str | None = None) -> builtins.list[read_models.MediatorView]:
+        """The register, each mediator with the cases it is assigned to now."""
+        from workflow import mediators
+
+        return mediators.list_mediators(uow=self._app.uow, actor=actor)
+
+    def get(self, *, mediator_id: str) -> read_models.MediatorView:
+        from workflow import mediators
+
+        return mediators.get_mediator(uow=self._app.uow, mediator_id=mediator_id)
+
+    def assign(
+        self, *, reference: str, mediator: str, actor: str, override: str | None = None
+    ) -> tuple[Found, ...]:
+        """Assign a mediator to the case; a hard conflict refuses unless `override` says why."""
+        from workflow import mediators
+
+        return mediators.assign(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            mediator=mediator,
+            actor=actor,
+            override=override,
+        )
+
+    def unassign(self, *, reference: str, mediator: str, actor: str) -> None:
+        from workflow import mediators
+
+        mediators.unassign(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, mediator=mediator, actor=actor
+        )
+
+    def add_session(
+        self,
+        *,
+        reference: str,
+        actor: str,
+        starts: date | datetime,
+        format: str,
+        place: str | None = None,
+        interpreters: Sequence[str] = (),
+        attendees: Sequence[str] = (),
+        notes: str | None = None,
+    ) -> MediationSession:
+        """A mediation session of the case (a time without offset is NCP-local; stored UTC)."""
+        from workflow import mediators
+
+        return mediators.add_session(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            starts=starts,
+            format=format,
+            place=place,
+            interpreters=interpreters,
+            attendees=attendees,
+            notes=notes,
+        )
+
+    def sessions(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.Mediation:
+        """The case's mediators and sessions as `viewer` may see them (None: the operator)."""
+        from workflow import mediators
+
+        return mediators.mediation(uow=self._app.uow, reference=reference, viewer=viewer, language=language)
+
+    def visible(self, *, viewer: User, reference: str) -> bool:
+        """Whether `viewer` may see the case at all (a mediator's user: only its own cases)."""
+        from states.permissions import scoped
+
+        if not scoped(viewer.role):
+            return True
+        from workflow import mediators
+
+        return mediators.visible(uow=self._app.uow, viewer=viewer, reference=reference)

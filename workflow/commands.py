@@ -624,6 +624,10 @@ class AddUser(Command):
         default=None, validate_default=True, description="With role member: the member id it is."
     )
 
+    mediator: Word | None = Field(
+        default=None, validate_default=True, description="With role mediator: the mediator id it is."
+    )
+
     @field_validator("member")
     @classmethod
     def _with_member_role(cls, member: str | None, info: ValidationInfo) -> str | None:
@@ -634,8 +638,20 @@ class AddUser(Command):
             raise _refuse(N_("{what} goes with role member only"), what=_name(info))
         return member
 
+    @field_validator("mediator")
+    @classmethod
+    def _with_mediator_role(cls, mediator: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if role == Role.MEDIATOR.value and not mediator:
+            raise _refuse(
+                N_("a user with role mediator needs {what} (the mediator id it is)"), what=_name(info)
+            )
+        if role is not None and role != Role.MEDIATOR.value and mediator:
+            raise _refuse(N_("{what} goes with role mediator only"), what=_name(info))
+        return mediator
+
     def arguments(self) -> dict[str, Any]:
-        return {"name": self.name, "role": self.role, "member_id": self.member}
+        return {"name": self.name, "role": self.role, "member_id": self.member, "mediator_id": self.mediator}
 
 
 LanguageName = Annotated[str, *_one_of(N_("language"), LANGUAGES)]
@@ -712,6 +728,206 @@ class AddConflict(Command):
             "org_number": (self.org_number or "").strip() or None,
             "soft": self.kind == "soft_conflict",
             "reason": self.reason,
+        }
+
+
+# ---- external mediators -----------------------------------------------------------------------
+
+MEDIATOR_CONFLICTS_MAX = 50
+LANGUAGES_MAX = 20
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _conflict(value: str, info: ValidationInfo) -> str:
+    """A declared conflict: `NAME`, `NAME=NUMBER` or `=NUMBER` (a party's organisation number)."""
+    name, _, number = value.rpartition("=") if "=" in value else (value, "", "")
+    if not name.strip() and not number.strip():
+        raise _refuse(
+            N_("{what} '{value}' should read NAME, NAME=NUMBER or =NUMBER"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return value.strip()
+
+
+def party_match(value: str) -> tuple[str | None, str | None]:
+    """A conflict as `_conflict` accepted it: (name, organisation number), either may be None."""
+    name, _, number = value.rpartition("=") if "=" in value else (value, "", "")
+    return name.strip() or None, number.strip() or None
+
+
+def _language_code(value: str, info: ValidationInfo) -> str:
+    code = value.strip().lower()
+    if not _LANGUAGE_CODE.fullmatch(code):
+        raise _refuse(
+            N_("{what} '{value}' is not a language code (ISO 639: en, nb, fr)"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return code
+
+
+ConflictText = Annotated[str, Field(min_length=1, max_length=limits.NAME_MAX), AfterValidator(_conflict)]
+LanguageCode = Annotated[str, Field(min_length=1, max_length=10), AfterValidator(_language_code)]
+Conflicts = Annotated[list[ConflictText], Field(max_length=MEDIATOR_CONFLICTS_MAX)]
+LanguageCodes = Annotated[list[LanguageCode], Field(max_length=LANGUAGES_MAX)]
+
+
+def _mediator_id(value: str, info: ValidationInfo) -> str:
+    ident = value.strip()
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", ident):
+        raise _refuse(
+            N_("{what} '{value}' is not an id: letters, digits, '.', '_' and '-'"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return ident
+
+
+MediatorId = Annotated[str, Field(min_length=1, max_length=limits.WORD_MAX), AfterValidator(_mediator_id)]
+
+
+class AddMediator(Command):
+    """`mediator add`, `POST /api/mediators`, the mediators page: a mediator in the register."""
+
+    id: MediatorId = Field(description="The mediator's id, e.g. ola-hansen.")
+    name: Name
+    email: Email
+    organisation: OptionalName | None = None
+    languages: LanguageCodes = Field(default_factory=list, description="ISO 639 codes: en, nb.")
+    competence: OptionalText | None = Field(default=None, description="Competence notes.")
+    conflicts: Conflicts = Field(
+        default_factory=list,
+        description="Hard conflicts: NAME, NAME=NUMBER or =NUMBER (organisation number).",
+    )
+    soft_conflicts: Conflicts = Field(default_factory=list, description="Soft conflicts, spelled alike.")
+
+    @field_validator("email")
+    @classmethod
+    def _given(cls, email: str, info: ValidationInfo) -> str:
+        if not email:
+            raise _refuse(N_("{what} is required and must not be blank"), what=_name(info))
+        return email
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "mediator_id": self.id,
+            "name": self.name.strip(),
+            "email": self.email,
+            "organisation": (self.organisation or "").strip() or None,
+            "languages": tuple(dict.fromkeys(self.languages)),
+            "competence": (self.competence or "").strip() or None,
+            "conflicts": tuple(party_match(c) for c in self.conflicts),
+            "soft_conflicts": tuple(party_match(c) for c in self.soft_conflicts),
+        }
+
+
+class ChangeMediator(Command):
+    """`mediator change`, `PATCH /api/mediators/{id}`, the mediator's page: left out, unchanged;
+    a list given replaces the list."""
+
+    name: Name | None = None
+    email: Email | None = None
+    organisation: OptionalName | None = Field(default=None, description='"" clears it.')
+    languages: LanguageCodes | None = None
+    competence: OptionalText | None = Field(default=None, description='"" clears it.')
+    conflicts: Conflicts | None = None
+    soft_conflicts: Conflicts | None = None
+    active: bool | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        changes: dict[str, Any] = {}
+        if self.name is not None:
+            changes["name"] = self.name.strip()
+        if self.email:
+            changes["email"] = self.email
+        if self.organisation is not None:
+            changes["organisation"] = self.organisation.strip() or None
+        if self.languages is not None:
+            changes["languages"] = tuple(dict.fromkeys(self.languages))
+        if self.competence is not None:
+            changes["competence"] = self.competence.strip() or None
+        if self.conflicts is not None:
+            changes["conflicts"] = tuple(party_match(c) for c in self.conflicts)
+        if self.soft_conflicts is not None:
+            changes["soft_conflicts"] = tuple(party_match(c) for c in self.soft_conflicts)
+        if self.active is not None:
+            changes["active"] = self.active
+        return {"changes": changes}
+
+
+class AssignMediator(Command):
+    """`mediator assign`, `POST /api/cases/{ref}/mediators`, the mediation page: a mediator on the
+    case; a hard conflict with a party refuses it unless `override` gives the reason (audited)."""
+
+    mediator: MediatorId
+    override: OptionalText | None = Field(
+        default=None, description="Why a mediator with a hard conflict is assigned anyway (audited)."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"mediator": self.mediator, "override": (self.override or "").strip() or None}
+
+
+class UnassignMediator(Command):
+    """`mediator unassign`, `POST /api/cases/{ref}/mediators/{id}/unassign`, the mediation page."""
+
+    mediator: MediatorId
+
+
+FormatName = Annotated[str, *_one_of(N_("format"), ("in_person", "video", "phone", "hybrid"))]
+
+
+def _local_when(value: object, info: ValidationInfo) -> date | datetime:
+    """`_when`, and a time without an offset (YYYY-MM-DDTHH:MM), kept naive: the NCP's local
+    time, put into its zone by the use case."""
+    if isinstance(value, str) and len(value.strip()) in (16, 19) and "T" in value.strip():
+        try:
+            naive = datetime.fromisoformat(value.strip())
+        except ValueError:
+            naive = None
+        if naive is not None and naive.tzinfo is None:
+            limits.check_day(naive.date(), _name(info))
+            return naive
+    return _when(value, info)
+
+
+LocalWhen = Annotated[
+    date | datetime,
+    PlainValidator(_local_when),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": inputs.WHEN_MAX,
+            "description": "YYYY-MM-DDTHH:MM (NCP local time), or an ISO datetime with offset",
+            "examples": ["2026-03-03T10:00", "2026-03-03T10:00:00+01:00"],
+        }
+    ),
+]
+ATTENDEES_MAX = 50
+
+
+class RecordSession(Command):
+    """`mediator session`, `POST /api/cases/{ref}/sessions`, the mediation page: a session held
+    or planned; `starts` NCP-local (or with an offset), stored UTC."""
+
+    starts: LocalWhen = Field(description="When it starts: YYYY-MM-DDTHH:MM (NCP local) or with an offset.")
+    format: FormatName = Field(description="in_person, video, phone or hybrid.")
+    place: OptionalName | None = None
+    interpreters: LanguageCodes = Field(default_factory=list, description="The interpreters' languages.")
+    attendees: Annotated[list[Name], Field(max_length=ATTENDEES_MAX)] = Field(
+        default_factory=list, description="Party keys (submitter-1) and others by name."
+    )
+    notes: OptionalText | None = Field(default=None, description="NCP-internal notes.")
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "starts": self.starts,
+            "format": self.format,
+            "place": (self.place or "").strip() or None,
+            "interpreters": tuple(dict.fromkeys(self.interpreters)),
+            "attendees": tuple(dict.fromkeys(a.strip() for a in self.attendees)),
+            "notes": (self.notes or "").strip() or None,
         }
 
 

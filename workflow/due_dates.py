@@ -143,7 +143,10 @@ def calendar_view(
     if not only_mine or viewer.member_id is not None:
         with uow.read() as tx:
             cases = tx.cases.with_open_deadlines(
-                due_from=first, due_to=last, lead=viewer.member_id if only_mine else None
+                due_from=first,
+                due_to=last,
+                lead=viewer.member_id if only_mine else None,
+                mediated_by=redactions.mediated_by(viewer),
             )
             redaction = redactions.for_viewer(tx, viewer)
         for case in cases:

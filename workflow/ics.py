@@ -53,7 +53,11 @@ def deadlines_calendar(
     command line, who holds the database itself. `member`: only the cases it leads. `alerts`:
     a reminder at each of its `before` rungs. `case_url(reference)`: the case page's address."""
     with uow.read() as tx:
-        cases = [c for c in tx.cases.with_open_deadlines(lead=member) if not c.is_terminal]
+        cases = [
+            c
+            for c in tx.cases.with_open_deadlines(lead=member, mediated_by=redactions.mediated_by(viewer))
+            if not c.is_terminal
+        ]
         redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer)
     return calendar_of(
         cases,

@@ -941,6 +941,7 @@ class UserListed(ReadModel):
     name: str
     role: str
     member: str | None = Field(description="The member id, for role member.")
+    mediator: str | None = Field(default=None, description="The mediator id, for role mediator.")
     disabled: bool
     password: bool = Field(description="Whether a sign-in password is set.")
     totp: bool = Field(description="Whether a second factor is enrolled.")
@@ -1385,6 +1386,66 @@ class CalendarFeed(ReadModel):
         default=None,
         description="Only when it is made: the subscription URL with its secret token, shown this once.",
     )
+
+
+# ---- external mediators -------------------------------------------------------------------------
+
+
+class MediatorView(ReadModel):
+    """A mediator in the register (`mediator list --json`, `GET /api/mediators`); each conflict
+    as declared: `NAME`, `NAME=NUMBER` or `=NUMBER`."""
+
+    id: str
+    name: str
+    email: str
+    organisation: str | None
+    languages: list[str]
+    competence: str | None
+    conflicts: list[str]
+    soft_conflicts: list[str]
+    active: bool
+    cases: list[str]  # the cases it is assigned to now
+
+
+class ConflictFound(ReadModel):
+    """A declared conflict of an assigned mediator that matches a party of the case now."""
+
+    party: str
+    soft: bool
+    conflict: str
+    text: str  # in the reader's words
+
+
+class AssignmentView(ReadModel):
+    mediator: str
+    name: str
+    assigned_at: str
+    assigned_by: str
+    override: str | None
+    conflicts: list[str]  # found when assigned (English, as audited)
+    now: list[ConflictFound]  # found against the case's parties today (a party added later)
+    active: bool
+    ended_at: str | None
+
+
+class SessionView(ReadModel):
+    number: int
+    starts_at: str  # ISO 8601, UTC
+    format: str
+    place: str | None
+    interpreters: list[str]
+    attendees: list[str]
+    notes: str | None  # withheld (null) from a reader who may not read internal material
+    recorded_by: str
+    recorded_at: str
+
+
+class Mediation(ReadModel):
+    """A case's mediators (current and past) and its sessions, as the reader may see them."""
+
+    reference: str
+    assignments: list[AssignmentView]
+    sessions: list[SessionView]
 
 
 class PartyLink(ReadModel):

@@ -14,7 +14,7 @@ database, inside the caller's transaction, for a reader who may not see them:
 
 from __future__ import annotations
 
-from states.permissions import may_see_at_risk, may_see_identities
+from states.permissions import may_see_at_risk, may_see_identities, scoped
 from states.redaction import NOTHING, Protected, Redaction
 from states.users import User
 from translations import translator
@@ -65,6 +65,15 @@ def for_viewer(tx: Transaction, viewer: User, language: str = "en") -> Redaction
     reprisal of the cases it does not lead; else `protecting`."""
     hidden = hidden_from(tx, viewer)
     return Redaction(hidden, translator(language)) if hidden else NOTHING
+
+
+def mediated_by(viewer: User | None) -> str | None:
+    """The read filter of every list of cases: the mediator whose cases are all `viewer` may
+    see (a mediator's user, `states.permissions.scoped`; "" when it names none: no case); None
+    for everyone else. A case named directly is checked by `workflow.mediators.may_see`."""
+    if viewer is None or not scoped(viewer.role):
+        return None
+    return viewer.mediator_id or ""
 
 
 def read_for_viewer(uow: UnitOfWork, viewer: User, language: str = "en") -> Redaction:

@@ -412,6 +412,68 @@ def engagement(seen: Seen) -> Entries:
         )
 
 
+def mediation(seen: Seen) -> Entries:
+    """The case's external mediators, each assigned (with the conflicts found then and an
+    override's reason) and unassigned, and its mediation sessions (at their start); a session's
+    notes only for a reader who may read them (`workflow.mediators.may_read_notes`)."""
+    from states.mediators import FORMAT_WORDS
+    from workflow.mediators import may_read_notes
+
+    case, words = seen.case, seen.words
+    names = {m.id: m.name for m in seen.tx.mediators.all()}
+    href = f"/cases/{quote(case.reference, safe='')}/mediation"
+    for a in seen.tx.mediators.assignments(case.reference):
+        name = names.get(a.mediator, a.mediator)
+        details = [c.text(tr=words) for c in a.conflicts]
+        if a.override:
+            details.append(words.gettext(N_("Override: {reason}")).format(reason=a.override))
+        yield read_models.TimelineEntry(
+            id=f"mediator-{a.id}-assigned",
+            kind="mediation",
+            what="assigned",
+            at=a.assigned_at.isoformat(),
+            title=words.gettext(N_("Mediator assigned: {name}")).format(name=name),
+            text=" · ".join(details) or None,
+            actor=a.assigned_by,
+            href=href,
+        )
+        if a.ended_at is not None:
+            yield read_models.TimelineEntry(
+                id=f"mediator-{a.id}-unassigned",
+                kind="mediation",
+                what="unassigned",
+                at=a.ended_at.isoformat(),
+                title=words.gettext(N_("Mediator unassigned: {name}")).format(name=name),
+                text=None,
+                actor=a.ended_by or "",
+                href=href,
+            )
+    notes = may_read_notes(seen.viewer)
+    keys = dict(party_keys(case.parties))
+    for s in seen.tx.mediators.sessions(case.reference):
+        details = [upper_first(words.gettext(FORMAT_WORDS[s.format])), *([s.place] if s.place else [])]
+        if s.interpreters:
+            details.append(
+                words.gettext(N_("Interpreters: {languages}")).format(languages=", ".join(s.interpreters))
+            )
+        if s.attendees:
+            shown = [keys[a].name if a in keys else a for a in s.attendees]
+            details.append(words.gettext(N_("Attendees: {names}")).format(names=", ".join(shown)))
+        if notes and s.notes:
+            details.append(s.notes)
+        yield read_models.TimelineEntry(
+            id=f"session-{s.number}",
+            kind="mediation",
+            what="session",
+            at=s.starts_at.isoformat(),
+            title=words.gettext(N_("Mediation session {number}")).format(number=s.number),
+            text=" · ".join(details),
+            actor=s.recorded_by,
+            href=f"{href}#sessions",
+            withheld=bool(s.notes) and not notes,
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
@@ -442,6 +504,12 @@ SOURCES: tuple[Source, ...] = (
                 "statement_published",
             }
         ),
+    ),
+    Source(
+        "mediation",
+        N_("Mediation"),
+        mediation,
+        covers=frozenset({"mediator_assigned", "mediator_unassigned", "mediation_session_recorded"}),
     ),
 )
 """Every source of a timeline, in the filter's order."""

@@ -101,6 +101,7 @@ def add_user(
     member_id: str | None = None,
     password: str | None = None,
     with_token: bool = True,
+    mediator_id: str | None = None,
 ) -> NewUser:
     """Create a user with a fresh API token (returned once, stored hashed); without one
     (`with_token=False`, the pages: `token` is "") the user signs in with the password."""
@@ -113,6 +114,10 @@ def add_user(
         raise InvalidInputError(N_("a user with role member needs --member ID (the member it is)"))
     if chosen is not Role.MEMBER and member_id:
         raise InvalidInputError(N_("--member goes with role member only"))
+    if chosen is Role.MEDIATOR and not mediator_id:
+        raise InvalidInputError(N_("a user with role mediator needs --mediator ID (the mediator it is)"))
+    if chosen is not Role.MEDIATOR and mediator_id:
+        raise InvalidInputError(N_("--mediator goes with role mediator only"))
     token = new_token()
     hashed = _hash_password(password) if password is not None else None
     now = clock.now()
@@ -124,11 +129,19 @@ def add_user(
                 what=Input("", "member"),
                 member=member_id,
             )
+        if mediator_id is not None and tx.mediators.get(mediator_id) is None:
+            raise InvalidInputError(
+                N_("{what}: no mediator with id '{mediator}'; see `ncpflow mediator list`"),
+                what=Input("", "mediator"),
+                mediator=mediator_id,
+            )
         if tx.users.get(name) is not None:
             raise InvalidInputError(
                 N_("{what}: a user named '{name}' already exists"), what=Input("", "name"), name=name
             )
-        user = User(name=name, role=chosen.value, member_id=member_id, password_hash=hashed)
+        user = User(
+            name=name, role=chosen.value, member_id=member_id, password_hash=hashed, mediator_id=mediator_id
+        )
         tx.users.add(user, at=now)
         listed = tx.users.add_token(name, token_hash(token), at=now) if with_token else None
         tx.audit.append(
@@ -138,7 +151,9 @@ def add_user(
             from_state=None,
             to_state=None,
             reason=audit_wording.USER_ADDED.format(user=name),
-            record=records.UserAdded(name, chosen.value, member_id, listed.id if listed else None),
+            record=records.UserAdded(
+                name, chosen.value, member_id, listed.id if listed else None, mediator=mediator_id
+            ),
         )
     log.info("user_added", user=name, role=chosen.value, actor=actor)
     return NewUser(user, token if with_token else "")
@@ -370,6 +385,7 @@ def summaries(*, uow: UnitOfWork) -> list[read_models.UserListed]:
             name=s.user.name,
             role=s.user.role,
             member=s.user.member_id,
+            mediator=s.user.mediator_id,
             disabled=s.user.disabled,
             password=s.user.password_hash is not None,
             totp=s.user.has_totp,

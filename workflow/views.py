@@ -120,6 +120,7 @@ def case_page(
             open_only=open_only,
             limit=limit,
             offset=offset,
+            mediated_by=redactions.mediated_by(viewer),
         )
         redaction = redactions.for_viewer(tx, viewer, language)
         leads = rotation_views.lead_views(uow=uow, cases=cases, language=language)
@@ -185,6 +186,7 @@ def find_cases(
             theme=find.theme,
             led_by=mine_led,
             acted_by=viewer.name if find.mine and mine_led is None else None,
+            mediated_by=redactions.mediated_by(viewer),
         )
         total, found = tx.cases.find(
             filters, order=order, limit=find.per_page, offset=(find.page - 1) * find.per_page

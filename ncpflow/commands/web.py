@@ -35,9 +35,13 @@ Actor = Annotated[str, typer.Option("--actor", help="Who does it (audited).")]
 def users_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Sign-in name.")],
-    role: Annotated[str, typer.Option("--role", help="handler, member, auditor or admin.")],
+    role: Annotated[str, typer.Option("--role", help="handler, member, auditor, admin or mediator.")],
     member: Annotated[
         str | None, typer.Option("--member", help="With role member: the member id (see `members list`).")
+    ] = None,
+    mediator: Annotated[
+        str | None,
+        typer.Option("--mediator", help="With role mediator: the mediator id (see `mediator list`)."),
     ] = None,
     actor: Annotated[str, typer.Option("--actor", help="Who adds the user (audited).")] = "cli",
     password: Annotated[
@@ -55,7 +59,7 @@ def users_add(
     from workflow import commands
 
     require_actor(actor)  # before the password prompt: a refused command asks for nothing
-    command = validated(commands.AddUser, name=name, role=role, member=member)
+    command = validated(commands.AddUser, name=name, role=role, member=member, mediator=mediator)
     secret = _password(password_stdin, password)
     made = context_of(ctx).app().users.add(actor=actor, password=secret, **command.arguments())
     if as_json:
@@ -92,6 +96,7 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
             "name": u.name,
             "role": u.role,
             "member": u.member_id,
+            "mediator": u.mediator_id,
             "password": u.password_hash is not None,
             "disabled": u.disabled,
             "totp": u.has_totp,
@@ -103,7 +108,7 @@ def users_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json
         return
     for row in rows:
         flags = " ".join(f for f, on in [("disabled", row["disabled"]), ("totp", row["totp"])] if on)
-        out.print(f"{row['name']}  {row['role']}  {row['member'] or ''}  {flags}".rstrip())
+        out.print(f"{row['name']}  {row['role']}  {row['member'] or row['mediator'] or ''}  {flags}".rstrip())
 
 
 @users_app.command("disable")

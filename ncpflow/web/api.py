@@ -98,6 +98,8 @@ def _may(*actions: Action) -> Any:
 # Who may call a route is the type of its `user`: one action of the permission table each.
 ReadsSession = Annotated[User, _may(Action.READ_SESSION)]
 ReadsCases = Annotated[User, _may(Action.READ_CASES)]
+# A list of cases: a mediator's user gets its own cases only (workflow.redaction.mediated_by).
+ListsCases = Annotated[User, _may(Action.READ_CASES, Action.READ_ASSIGNED_CASES)]
 ReadsAudit = Annotated[User, _may(Action.READ_AUDIT)]
 OpensCases = Annotated[User, _may(Action.OPEN_CASE)]
 EditsCases = Annotated[User, _may(Action.EDIT_CASE)]
@@ -171,7 +173,7 @@ async def open_case(body: OpenCase, user: OpensCases, app: App) -> read_models.C
 
 @router.get("/cases", summary="List cases, newest filters first", response_model=read_models.CasePage)
 def list_cases(
-    user: ReadsCases,
+    user: ListsCases,
     app: App,
     state: Annotated[str | None, Query(max_length=40)] = None,
     lead: Annotated[str | None, Query(max_length=100)] = None,
@@ -187,7 +189,7 @@ def list_cases(
     summary="Find cases by words and filters, a page at a time (the cases page's model)",
     response_model=read_models.CaseHits,
 )
-def find_cases(user: ReadsCases, app: App, find: Annotated[FindCases, Query()]) -> read_models.CaseHits:
+def find_cases(user: ListsCases, app: App, find: Annotated[FindCases, Query()]) -> read_models.CaseHits:
     """Words match the reference, title, parties (names, organisation numbers) and the steps'
     reasons, each word a prefix, folded alike on SQLite and PostgreSQL (Nestlé = nestle; æ, ø,
     å as typed, or spelled ae, o/oe, a/aa); a reader who may not see identities finds nothing
@@ -724,7 +726,7 @@ def audit_log(
     responses={200: {"content": {"text/calendar": {}}}},
 )
 def deadlines_ics(
-    user: ReadsCases, app: App, member: Annotated[str | None, Query(max_length=100)] = None
+    user: ListsCases, app: App, member: Annotated[str | None, Query(max_length=100)] = None
 ) -> Response:
     body = app.calendar.ics(member=member, viewer=user)
     return Response(body, media_type="text/calendar")

@@ -21,7 +21,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ncpflow import __version__
-from ncpflow.web import api, api_engagement, api_letters, api_links, api_statements, docs, feeds
+from ncpflow.web import (
+    api,
+    api_engagement,
+    api_letters,
+    api_links,
+    api_mediators,
+    api_statements,
+    docs,
+    feeds,
+)
 from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
@@ -192,6 +201,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
 
     app.include_router(api.router, tags=["api"])
     app.include_router(api_letters.router, tags=["api"])
+    app.include_router(api_mediators.router, tags=["api"])
     app.include_router(api_links.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
     app.include_router(api_statements.router, tags=["api"])

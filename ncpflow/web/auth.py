@@ -34,6 +34,7 @@ from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from states import permissions
+from states.errors import CaseNotFoundError
 from states.permissions import Action
 from states.users import Session, User
 from workflow.application import Application
@@ -202,13 +203,27 @@ def api_user(request: Request) -> User:
 class Allow:
     """A route's permission: the current user when their role may do one of `actions` (the
     permission table), else PermissionDeniedError (403) naming the role and the action.
-    Declared in the route's signature, so the route walk test reads `actions` off each route."""
+    Declared in the route's signature, so the route walk test reads `actions` off each route.
+
+    The one place a mediator's user is kept to its own cases: on a route naming a case
+    (`{ref}`), a case its mediator is not assigned to answers as an unknown reference does
+    (404, `CaseNotFoundError`), whatever the action, so its existence never leaks; on its own
+    cases it reads as anyone reading cases does (`permissions.require_on_case`). Lists of cases
+    are narrowed where they are read (`workflow.mediators.mediated_by`)."""
 
     def __init__(self, *actions: Action) -> None:
         self.actions = actions
 
-    def check(self, user: User) -> User:
-        permissions.require(user.role, *self.actions)
+    def check(self, user: User, request: Request | None = None) -> User:
+        reference = request.path_params.get("ref") if request is not None else None
+        if reference is None:
+            permissions.require(user.role, *self.actions)
+            return user
+        if permissions.scoped(user.role):
+            assert request is not None
+            if not application_of(request).mediators.visible(viewer=user, reference=str(reference)):
+                raise CaseNotFoundError(str(reference))
+        permissions.require_on_case(user.role, *self.actions)
         return user
 
 
@@ -218,7 +233,7 @@ class ApiAllow(Allow):
     event loop. A write signed in by the session cookie needs X-CSRF-Token (`api_user`)."""
 
     async def __call__(self, request: Request) -> User:
-        return self.check(api_user(request))
+        return self.check(api_user(request), request)
 
 
 class SignInFirst(Exception):
@@ -237,7 +252,7 @@ class PageAllow(Allow):
         user = optional_user(request)
         if user is None and request.method in SAFE_METHODS:
             raise SignInFirst(request)
-        return self.check(user or current_user(request))
+        return self.check(user or current_user(request), request)
 
 
 def _secure(request: Request) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 from states import audit_wording, wording
 from states.deadlines import human_month
+from states.mediators import FORMAT_WORDS
 from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
@@ -38,6 +39,9 @@ PAGE_TERMS: dict[str, str] = {
     "handler": N_("handler"),
     "auditor": N_("auditor"),
     "admin": N_("admin"),
+    "mediator": N_("mediator"),
+    # A mediation session's format (states/mediators.py's words).
+    **{format.value: words for format, words in FORMAT_WORDS.items()},
     # An issue's decision (its outcome is the lifecycle's word).
     "issue_undecided": N_("undecided"),
     "issue_accepted": N_("accepted"),

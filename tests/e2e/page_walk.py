@@ -33,9 +33,10 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 # (a case's document numbers, given its `ref`).
 Sample = str | Sequence[str] | Callable[[Mapping[str, str]], Sequence[str]]
 
-# Samples for path parameters every walk can use: a user (the admin pages) and a member, as the
-# test sites make them (tests/e2e/conftest.py: the admin `ada`; config.toml's members).
-SAMPLES: dict[str, str] = {"name": "ada", "member": "member-b"}
+# Samples for path parameters every walk can use: a user (the admin pages), a member and a
+# mediator, as the test sites make them (tests/e2e/conftest.py: the admin `ada`; config.toml's
+# members; the walks' sites add the mediator `ola-hansen`).
+SAMPLES: dict[str, str] = {"name": "ada", "member": "member-b", "mediator": "ola-hansen"}
 
 
 def party_token(application: Any, reference: str, party: str = "submitter-1") -> str:

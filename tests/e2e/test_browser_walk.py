@@ -154,6 +154,29 @@ def _seed(services: Any) -> dict[str, str]:
         subject=f"Reply {LONG}",
         actor="setup",
     )
+    # An external mediator with a hard conflict overridden (page_walk.SAMPLES' `ola-hansen`), and
+    # a session with long words (the mediation page's table and forms at phone width).
+    services.mediators.add(
+        actor="setup",
+        mediator_id="ola-hansen",
+        name=f"Ola Hansen {LONG}",
+        email="ola@mekling.example",
+        organisation=LONG,
+        languages=("nb", "en"),
+        conflicts=(("Fjord Mining ASA", None),),
+        soft_conflicts=((None, "923456789"),),
+    )
+    services.mediators.assign(reference=rich, mediator="ola-hansen", actor="setup", override=f"Agreed {LONG}")
+    services.mediators.add_session(
+        reference=rich,
+        actor="setup",
+        starts=ago[20],
+        format="hybrid",
+        place=LONG,
+        interpreters=("fr",),
+        attendees=("submitter-1", "enterprise-1", LONG),
+        notes=f"Internal {LONG}",
+    )
 
     # Its company engagement (issue 15): a decline with its reasons, one waiting, a concern.
     services.engagement.invite(

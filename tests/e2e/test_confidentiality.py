@@ -505,9 +505,40 @@ def world(
     for name, role in [("hanna", "handler"), ("revisor", "auditor"), ("root", "admin")]:
         users.add_user(uow=services.uow, clock=clock, name=name, role=role, actor="test", password=PASSWORD)
     confidential, other = _fill(services)
+    _mediation(services, other)
     with TestClient(create_app(services, secret="test-secret")) as client:
         yield World(client, services, confidential, other)
     services.close()
+
+
+def _mediation(services: Services, other: str) -> None:
+    """A mediator whose declared conflict names the confidential submitter, assigned to the
+    public case `other` (it has no such party) with a session, and its user `mekler`."""
+    services.mediators.add(
+        actor="hanna",
+        mediator_id="kari-mekler",
+        name="Mekler Mediator",
+        email="mekler@example.org",
+        conflicts=((NAME, ORG),),
+    )
+    services.mediators.assign(reference=other, mediator="kari-mekler", actor="hanna")
+    services.mediators.add_session(
+        reference=other,
+        actor="hanna",
+        starts=datetime(2025, 6, 10, 10, 0),
+        format="video",
+        attendees=("submitter-1", "enterprise-1"),
+        notes=NOTE,
+    )
+    users.add_user(
+        uow=services.uow,
+        clock=services.clock,
+        name="mekler",
+        role="mediator",
+        mediator_id="kari-mekler",
+        actor="test",
+        password=PASSWORD,
+    )
 
 
 def _sign_in(client: TestClient, name: str) -> None:
@@ -583,6 +614,7 @@ def _samples(world: World, token: str) -> dict[str, Sample]:
         "static/name": ["style.css", "print.css"],
         "users/name": ["hanna"],
         "member": ["chair", "member-c", "member-d"],
+        "mediator": ["kari-mekler"],
         "asset": ["swagger-ui.css"],
         "token": [token],
         "round": ["1"],  # a party page's draft (/p/{token}/drafts/{round}): refused without a link
@@ -710,3 +742,36 @@ def test_the_redacted_export_still_verifies_offline(world: World, tmp_path: Any)
     assert verdict.ok and verdict.mode == "chain" and verdict.redacted > 0, verdict
     assert not _leaks(path.read_text(encoding="utf-8"))
     assert pseudonym(world.confidential[0], NAME) in path.read_text(encoding="utf-8")
+
+
+def test_a_mediator_sees_only_its_own_case_and_nothing_of_the_others(world: World) -> None:
+    """Every GET route, both languages, as the user of the mediator of the public case: the
+    other cases are unknown to it (404, as a reference that does not exist), and nothing it is
+    shown names their references, the confidential submitter or the session's internal note
+    beyond what the NCP shares with it (its own case, with pseudonyms)."""
+    world.client.cookies.clear()
+    _sign_in(world.client, "mekler")
+    for ref in world.confidential:
+        for path in (
+            f"/cases/{ref}",
+            f"/api/cases/{ref}",
+            f"/cases/{ref}/mediation",
+            f"/api/cases/{ref}/timeline",
+        ):
+            assert world.client.get(path).status_code == 404, path
+    seen = _walk(world, "mekler")
+    assert {"/", "/cases", "/cases/{ref}?lang=en", "/api/cases/{ref}", "/cases/{ref}/mediation"} <= set(seen)
+    assert "/audit" not in seen and "/reports/annual" not in seen and "/mediators" not in seen
+    # What anyone may read without signing in (the public journal, the register, a party's own
+    # page) is not the mediator's to be kept from: only what signing in as the mediator shows.
+    public = set(_walk(world, None))
+    _sign_in(world.client, "mekler")
+    private = {t: texts for t, texts in seen.items() if t not in public}
+    others = {
+        ref: [t for t, texts in private.items() if any(ref in text for text in texts)]
+        for ref in world.confidential
+    }
+    assert not any(others.values()), f"another case's reference reaches the mediator at {others}"
+    leaks = {t: _leaks(text) for t, texts in seen.items() for text in texts if _leaks(text)}
+    assert not leaks, f"the confidential submitter leaks to the mediator at {leaks}"
+    assert any(world.other in text for text in seen["/cases"])

@@ -38,7 +38,7 @@ from workflow.config import load_settings
 
 PASSWORD = "korrekt hest batteri stift"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-ROLES = {"handler": "hanna", "member": "bjorn", "auditor": "revisor", "admin": "admin"}
+ROLES = {"handler": "hanna", "member": "bjorn", "auditor": "revisor", "admin": "admin", "mediator": "mekler"}
 NAMES = {
     "Chair of the NCP": "Ingrid Leder",
     "Member B": "Bjørn Berg",
@@ -156,6 +156,27 @@ def _cases(app: Application) -> dict[str, str]:
     cases.recuse(reference=secret, member="member-d", actor="hanna", reason="Tidligere arbeidsgiver")
     app.notes.add(reference=secret, text="Ola Nordmann ringte: frykter represalier", actor="hanna")
     app.notes.add(reference=secret, text="Ola Nordmann ringte mandag", actor="hanna", replaces=1)
+    # An external mediator with a soft conflict, on the case, with a session (the mediation page).
+    app.mediators.add(
+        actor="hanna",
+        mediator_id="ola-hansen",
+        name="Ola Hansen",
+        email="ola@mekling.example",
+        organisation="Mekling AS",
+        languages=("nb", "en"),
+        soft_conflicts=(("Havbruk Nord AS", None),),
+    )
+    app.mediators.assign(reference=secret, mediator="ola-hansen", actor="hanna")
+    app.mediators.add_session(
+        reference=secret,
+        actor="hanna",
+        starts=datetime(2026, 2, 10, 10, 0),
+        format="in_person",
+        place="Oslo",
+        interpreters=("en",),
+        attendees=("enterprise-1", "Ola Observatør"),
+        notes="Partene var positive",
+    )
     for n, (title, direction, party, access, exemption) in enumerate(
         [
             ("Klage på arbeidsforholdene", "in", "enterprise-1", "parties", "offentleglova § 13"),
@@ -262,6 +283,7 @@ def _users(app: Application) -> None:
     users.add(name="bjorn", role="member", member_id="member-b", actor="oppsett", password=PASSWORD)
     users.add(name="revisor", role="auditor", actor="oppsett", password=PASSWORD)
     users.add(name="admin", role="admin", actor="oppsett", password=PASSWORD)
+    users.add(name="mekler", role="mediator", mediator_id="ola-hansen", actor="oppsett", password=PASSWORD)
     token = users.issue_token(name="revisor", actor="admin")
     users.revoke_token(name="revisor", token_id=token.listed.id, actor="admin")
     users.enrol_totp(name="revisor", actor="admin", issuer="ncpflow")
@@ -338,7 +360,9 @@ def _walk(world: World, lang: str) -> list[str]:
     for role, client in world.clients.items():
         for url in _pages(world):
             answer = client.get(_with(url, lang))
-            assert answer.status_code in (200, 403), (role, url, answer.status_code, answer.text[:300])
+            # A mediator's user meets the other cases as unknown ones (404, its page in words too).
+            allowed = (200, 403, 404) if role == "mediator" else (200, 403)
+            assert answer.status_code in allowed, (role, url, answer.status_code, answer.text[:300])
             if answer.status_code == 200:
                 seen.add(url)
             if not answer.headers.get("content-type", "").startswith("text/html"):

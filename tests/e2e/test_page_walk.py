@@ -15,6 +15,10 @@ def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: 
     admins may see (users) answer the admin."""
     app = site.client.app
     assert isinstance(app, FastAPI)
+    site.services.mediators.add(
+        actor="test", mediator_id="ola-hansen", name="Ola Hansen", email="ola@example.org"
+    )
+    site.services.mediators.assign(reference=site.reference, mediator="ola-hansen", actor="test")
     public = made_public(site.services, open_one(site.services, title="Forest concession"))
     samples = {
         "ref": site.reference,
@@ -25,6 +29,7 @@ def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: 
     assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
     assert {"/register", f"/register/{public}"} <= set(urls)
     assert {"/admin/users", "/admin/users/ada", "/members/member-b", "/members/sync"} <= set(urls)
+    assert {"/mediators", "/mediators/ola-hansen", f"/cases/{site.reference}/mediation"} <= set(urls)
     assert any(url.startswith("/p/") for url in urls)  # a party's own page
     refused = []
     for url in urls:

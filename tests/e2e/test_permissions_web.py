@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from ncpflow.web.app import create_app
 from ncpflow.web.auth import Allow
-from states.permissions import Action, allows
+from states.permissions import Action, allows, allows_on_case
 from states.users import Role
 from tests.conftest import ROOT
 from tests.helpers import csrf_of, open_one, sign_in
@@ -106,9 +106,14 @@ class Walk:
     client: TestClient
     ref: str
     tokens: dict[str, str]
+    other_ref: str = ""
 
     def url(self, path: str) -> str:
         return path.replace("{ref}", self.ref)
+
+    def other(self) -> Walk:
+        """The same walk on the other case (one the mediator is not assigned to)."""
+        return Walk(self.client, self.other_ref, self.tokens, self.other_ref)
 
     def sign_in(self, name: str) -> None:
         self.client.cookies.clear()
@@ -117,6 +122,8 @@ class Walk:
 
     def csrf(self) -> str:
         page = self.client.get("/members").text
+        if 'name="csrf_token"' not in page:  # a mediator reads no members: its own case's page
+            page = self.client.get(f"/cases/{self.ref}").text
         return csrf_of(page) if 'name="csrf_token"' in page else ""
 
     def ask(self, method: str, path: str, name: str | None) -> Any:
@@ -132,7 +139,13 @@ class Walk:
         return self.client.request(method, url, data=data, follow_redirects=False)
 
 
-NAMES = {Role.HANDLER: "hanna", Role.MEMBER: "mari", Role.AUDITOR: "aud", Role.ADMIN: "root"}
+NAMES = {
+    Role.HANDLER: "hanna",
+    Role.MEMBER: "mari",
+    Role.AUDITOR: "aud",
+    Role.ADMIN: "root",
+    Role.MEDIATOR: "mika",
+}
 
 
 @pytest.fixture
@@ -150,6 +163,10 @@ def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
     # gives the role. Other members are refused reassign and recuse
     # (test_a_member_who_is_not_the_chair_may_not_reassign_or_recuse).
     assert lead == "chair"
+    # The mediator user `mika` is the walk's case's mediator; the other case is not its own.
+    services.mediators.add(actor="test", mediator_id="mekler", name="Mika Mekler", email="mika@example.org")
+    services.mediators.assign(reference=ref, mediator="mekler", actor="test")
+    other = open_one(services, "Other Company AS", received=date(2025, 5, 30), title="Not the mediator's")
     tokens = {}
     for role, name in NAMES.items():
         tokens[name] = users.add_user(
@@ -159,6 +176,7 @@ def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
             role=role,
             actor="test",
             member_id=lead if role is Role.MEMBER else None,
+            mediator_id="mekler" if role is Role.MEDIATOR else None,
             password=PASSWORD,
         ).token
     tokens["bo"] = users.add_user(
@@ -171,7 +189,7 @@ def walk(sqlite_url: str, clock: FixedClock) -> Iterator[Walk]:
         password=PASSWORD,
     ).token
     with TestClient(create_app(services, secret="test-secret")) as client:
-        yield Walk(client, ref, tokens)
+        yield Walk(client, ref, tokens, other)
     services.close()
 
 
@@ -209,7 +227,8 @@ def test_each_route_answers_each_role_as_the_table_says(walk: Walk, role: Role) 
             continue
         answer = walk.ask(method, path, name)
         seen.append((method, path, answer.status_code))
-        if allows(role, *actions):
+        # On a route naming a case, a mediator reads its own case (the walk's) as cases are read.
+        if (allows_on_case if "{ref}" in path else allows)(role, *actions):
             assert answer.status_code not in (401, 403) and answer.status_code < 500, (
                 method,
                 path,
@@ -219,6 +238,28 @@ def test_each_route_answers_each_role_as_the_table_says(walk: Walk, role: Role) 
             assert answer.status_code == 403, (method, path, answer.text)
             assert f"role '{role}' may not {actions[0].value}" in answer.json()["detail"]
     assert len(seen) >= 20
+
+
+def test_a_mediator_gets_404_on_every_route_of_a_case_not_its_own(walk: Walk) -> None:
+    """Every route naming the other case, whatever its action (reads, writes, the API and the
+    pages), answers as a case that does not exist; no answer names the case's title; and no
+    route without a case names the other case at all."""
+    app = walk.client.app
+    assert isinstance(app, FastAPI)
+    walk.sign_in(NAMES[Role.MEDIATOR])
+    other, seen = walk.other(), 0
+    for method, path, route in endpoints(app):
+        if declared(route) is None:
+            continue
+        if "{ref}" in path:
+            answer = other.ask(method, path, NAMES[Role.MEDIATOR])
+            assert answer.status_code == 404, (method, path, answer.text)
+            assert "Not the mediator" not in answer.text and "Other Company" not in answer.text
+            seen += 1
+        elif method == "GET":
+            answer = walk.ask(method, path, NAMES[Role.MEDIATOR])
+            assert walk.other_ref not in answer.text and "Other Company" not in answer.text, path
+    assert seen >= 40
 
 
 # Valid bodies for the chair's routes, so that only the permission can refuse them.
@@ -285,8 +326,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("PATCH", "/api/cases/{ref}/parties/{party}/contacts/{number}"): (Action.MANAGE_PARTIES,),
     ("DELETE", "/api/cases/{ref}/parties/{party}/contacts/{number}"): (Action.MANAGE_PARTIES,),
     ("POST", "/api/cases"): (Action.OPEN_CASE,),
-    ("GET", "/api/cases"): (Action.READ_CASES,),
-    ("GET", "/api/cases/search"): (Action.READ_CASES,),
+    ("GET", "/api/cases"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
+    ("GET", "/api/cases/search"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
     ("GET", "/api/cases/{ref}"): (Action.READ_CASES,),
     ("PATCH", "/api/cases/{ref}"): (Action.EDIT_CASE,),
     ("POST", "/api/cases/{ref}/transitions"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
@@ -334,15 +375,15 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/statements/{number}/publish"): (Action.PUBLISH_STATEMENT,),
     ("GET", "/api/cases/{ref}/letters/{number}/pdf"): (Action.READ_CASES,),
     ("GET", "/api/cases/{ref}/letters/{number}/docx"): (Action.READ_CASES,),
-    ("GET", "/api/deadlines.ics"): (Action.READ_CASES,),
+    ("GET", "/api/deadlines.ics"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
     ("GET", "/api/users"): (Action.MANAGE_USERS,),
     ("POST", "/api/users"): (Action.MANAGE_USERS,),
     ("POST", "/api/cases/import"): (Action.IMPORT_CASES,),
     ("GET", "/api/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/annual"): (Action.READ_REPORTS,),
     ("GET", "/api/reports/oecd"): (Action.READ_REPORTS,),
-    ("GET", "/"): (Action.READ_CASES,),
-    ("GET", "/cases"): (Action.READ_CASES,),
+    ("GET", "/"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
+    ("GET", "/cases"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
     ("GET", "/cases/new"): (Action.OPEN_CASE,),
     ("POST", "/cases/new"): (Action.OPEN_CASE,),
     ("GET", "/cases/{ref}"): (Action.READ_CASES,),
@@ -415,16 +456,31 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/reports/rotation"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/rotation.csv"): (Action.READ_REPORTS,),
+    ("GET", "/calendar"): (Action.READ_CASES, Action.READ_ASSIGNED_CASES),
     ("GET", "/reports/engagement"): (Action.READ_REPORTS,),
     ("GET", "/reports/engagement.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/engagement.csv"): (Action.READ_REPORTS,),
-    ("GET", "/calendar"): (Action.READ_CASES,),
     ("GET", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/calendar/feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/calendar/feed/revoke"): (Action.SUBSCRIBE_CALENDAR,),
     ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/mediators"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/api/mediators"): (Action.MANAGE_MEDIATORS,),
+    ("PATCH", "/api/mediators/{mediator}"): (Action.MANAGE_MEDIATORS,),
+    ("GET", "/api/cases/{ref}/mediation"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/mediators"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/api/cases/{ref}/mediators/{mediator}/unassign"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/api/cases/{ref}/sessions"): (Action.RECORD_MEDIATION,),
+    ("GET", "/mediators"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/mediators"): (Action.MANAGE_MEDIATORS,),
+    ("GET", "/mediators/{mediator}"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/mediators/{mediator}"): (Action.MANAGE_MEDIATORS,),
+    ("GET", "/cases/{ref}/mediation"): (Action.READ_CASES,),
+    ("POST", "/cases/{ref}/mediation/assign"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/cases/{ref}/mediation/{mediator}/unassign"): (Action.MANAGE_MEDIATORS,),
+    ("POST", "/cases/{ref}/mediation/sessions"): (Action.RECORD_MEDIATION,),
     ("GET", "/api/cases/{ref}/links"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/links"): (Action.MANAGE_PARTY_LINKS,),
     ("POST", "/api/cases/{ref}/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),

@@ -47,6 +47,7 @@ PERSONS = {
     "contact_added",
     "contact_changed",
     "contact_removed",
+    "mediator_assigned",  # the override's reason, as the handler gave it
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 

@@ -18,12 +18,12 @@ from states.permissions import (
 from states.users import Role
 
 A = Action
-H, M, U, D = "handler", "member", "auditor", "admin"
+H, M, U, D, X = "handler", "member", "auditor", "admin", "mediator"
 
 # (action, the roles that may do it): the README's roles, spelled out.
 TABLE: dict[Action, set[str]] = {
-    A.READ_SESSION: {H, M, U, D},
-    A.SET_OWN_CREDENTIALS: {H, M, U, D},
+    A.READ_SESSION: {H, M, U, D, X},
+    A.SET_OWN_CREDENTIALS: {H, M, U, D, X},
     A.READ_CASES: {H, M, U, D},
     A.OPEN_CASE: {H},
     A.EDIT_CASE: {H},
@@ -46,7 +46,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_MEMBERS: {H, D},
     A.MIGRATE_CASE: {H, D},
     A.IMPORT_CASES: {D},
-    A.SUBSCRIBE_CALENDAR: {H, M, U, D},
+    A.SUBSCRIBE_CALENDAR: {H, M, U, D, X},
     A.READ_INTERNAL: {H, M, D},
     A.WRITE_NOTE: {H, M},
     A.ADD_DOCUMENT: {H},
@@ -56,6 +56,9 @@ TABLE: dict[Action, set[str]] = {
     A.LOG_CORRESPONDENCE: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
+    A.READ_ASSIGNED_CASES: {X},
+    A.MANAGE_MEDIATORS: {H, D},
+    A.RECORD_MEDIATION: {H, X},
     A.LOG_ENGAGEMENT: {H},
     A.MANAGE_PARTY_LINKS: {H},
 }
@@ -97,3 +100,15 @@ def test_one_allowed_action_of_several_is_enough() -> None:
 def test_seeing_identities_is_the_tables_row() -> None:
     """`may_see_identities` answers what the table's SEE_IDENTITIES row says."""
     assert {r for r in Role if may_see_identities(r)} == TABLE[A.SEE_IDENTITIES]
+
+
+def test_a_mediator_reads_only_its_assigned_cases_and_reads_them_as_cases() -> None:
+    """The mediator role is scoped: lists hold its own cases; on a case it may see, it reads it
+    (`READ_CASES` on that case) and nothing more than the table gives it."""
+    from states.permissions import allows_on_case, scoped
+
+    assert scoped("mediator") and not any(scoped(r) for r in (H, M, U, D))
+    assert allows_on_case("mediator", A.READ_CASES) and not allows("mediator", A.READ_CASES)
+    assert not allows_on_case("mediator", A.READ_INTERNAL, A.EDIT_CASE, A.READ_AUDIT)
+    assert allows_on_case("mediator", A.RECORD_MEDIATION)
+    assert not allows_on_case("auditor", A.EDIT_CASE)

@@ -3,7 +3,7 @@
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
 members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes,
-parties and contacts, party links) and returns the chain as exported.
+parties and contacts, party links, external mediators) and returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -622,6 +622,38 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         app.engagement.concern(
             reference=filed_on, side="submitter", text="Kari Nordmann was told to withdraw.", actor="sek"
         )
+    finally:
+        app.close()
+    # External mediators (issue 15): one added and changed, assigned despite its hard conflict
+    # (an audited override), a session recorded, and unassigned.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.mediators.add(
+            actor="sek",
+            mediator_id="kari-mekler",
+            name="Kari Mekler",
+            email="kari@mekling.example",
+            organisation="Mekling AS",
+            languages=("nb", "en"),
+            conflicts=(("Nordic Metals ASA", None),),
+            soft_conflicts=((None, "987654321"),),
+        )
+        app.mediators.change(actor="sek", mediator_id="kari-mekler", changes={"competence": "Mining"})
+        app.mediators.assign(
+            reference=ref, mediator="kari-mekler", actor="sek", override="Both parties asked for her"
+        )
+        app.mediators.add_session(
+            reference=ref,
+            actor="sek",
+            starts=datetime(2025, 4, 2, 10, 0),
+            format="hybrid",
+            place="Oslo",
+            interpreters=("fr",),
+            attendees=("submitter-1", "enterprise-1"),
+            notes="Internal: the company may offer a fund.",
+        )
+        app.mediators.unassign(reference=ref, mediator="kari-mekler", actor="sek")
     finally:
         app.close()
 

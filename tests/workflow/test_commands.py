@@ -224,6 +224,8 @@ def test_an_edit_may_clear_the_sector_and_the_edition() -> None:
         ({"name": "eve", "role": "emperor"}, "--role: unknown role 'emperor'"),
         ({"name": "eve", "role": "member"}, "a user with role member needs --member"),
         ({"name": "eve", "role": "auditor", "member": "member-b"}, "--member goes with role member only"),
+        ({"name": "eve", "role": "mediator"}, "a user with role mediator needs --mediator"),
+        ({"name": "eve", "role": "handler", "mediator": "kari"}, "--mediator goes with role mediator only"),
     ],
 )
 def test_a_new_user_needs_a_name_a_role_and_for_members_the_member(
@@ -234,7 +236,9 @@ def test_a_new_user_needs_a_name_a_role_and_for_members_the_member(
     made = commands.validate(
         commands.AddUser, {"name": " eve ", "role": "member", "member": "member-b"}, flag
     )
-    assert made.arguments() == {"name": "eve", "role": "member", "member_id": "member-b"}
+    assert made.arguments() == {"name": "eve", "role": "member", "member_id": "member-b", "mediator_id": None}
+    made = commands.validate(commands.AddUser, {"name": "m", "role": "mediator", "mediator": "kari"}, flag)
+    assert made.arguments() == {"name": "m", "role": "mediator", "member_id": None, "mediator_id": "kari"}
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement"]
+    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement", "mediation"]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
     assert story.total == 4 and story.page == 1
@@ -69,6 +69,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Korrespondanse",
         "Virksomheters deltakelse",
         "Uttalelser",
+        "Mekling",
     ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"

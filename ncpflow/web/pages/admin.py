@@ -41,6 +41,7 @@ LABELS = {
     "name": N_("User name"),
     "role": N_("Role"),
     "member": N_("Member"),
+    "mediator": N_("Mediator"),
     "password": N_("Password"),
 }
 
@@ -79,7 +80,8 @@ def _users_page(
         users=app.users.summaries(),
         members=app.members.list(language=language(request)).members,
         roles=[r.value for r in Role],
-        form=form or {"name": "", "role": "", "member": ""},
+        mediators=[m for m in app.mediators.list() if m.active],
+        form=form or {"name": "", "role": "", "member": "", "mediator": ""},
         **({"flash_error": error} if error else {}),
     )
     page.status_code = status
@@ -146,6 +148,7 @@ def add_user(
     name: FormText = "",
     role: FormText = "",
     member: FormText = "",
+    mediator: FormText = "",
     password: Password = "",
     csrf_token: Csrf = "",
     *,
@@ -154,11 +157,17 @@ def add_user(
     """A new user who signs in with a password: the one typed, or one generated and shown once."""
     auth.check_csrf(request, csrf_token)
     app = application_of(request)
-    typed = {"name": name, "role": role, "member": member}  # kept on a refusal; the password never
+    # Kept on a refusal; the password never.
+    typed = {"name": name, "role": role, "member": member, "mediator": mediator}
     try:
         command = commands.validate(
             commands.AddUser,
-            {"name": name or None, "role": role or None, "member": member or None},
+            {
+                "name": name or None,
+                "role": role or None,
+                "member": member or None,
+                "mediator": mediator or None,
+            },
             spelling(request, LABELS),
         )
         secret = password or app.users.generated_password()

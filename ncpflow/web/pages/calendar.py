@@ -38,7 +38,7 @@ LANGUAGE_NAMES = {"en": "English", "nb": "Norsk (bokmål)"}
 
 
 @router.get("/calendar", response_class=HTMLResponse)
-@guard(Action.READ_CASES, one_snapshot=True)
+@guard(Action.READ_CASES, Action.READ_ASSIGNED_CASES, one_snapshot=True)
 def calendar_page(request: Request, user: User) -> Response:
     app = application_of(request)
     params = request.query_params

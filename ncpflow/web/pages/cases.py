@@ -21,6 +21,7 @@ from ncpflow.web.pages.common import (
     spelling,
     urgency,
 )
+from ncpflow.web.pages.mediators import hard_conflicts
 from states.case import duration_of
 from states.deadlines import human_month
 from states.errors import InvalidInputError
@@ -182,6 +183,7 @@ def show_case(
     helpers = i18n.helpers(lang, words)
     role = user.role
     story, story_problem, story_pager = _story(request, app, ref, user, lang)
+    mediation = app.mediators.sessions(reference=ref, viewer=user, language=lang)
     error = error or story_problem
     status = 422 if story_problem and status == 200 else status
     extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
@@ -208,6 +210,8 @@ def show_case(
         story=story,
         story_pager=story_pager,
         can_write_note=allows(role, Action.WRITE_NOTE),
+        mediators=[a.name for a in mediation.assignments if a.active],
+        mediator_conflicts=hard_conflicts(mediation),
         can_read_internal=allows(role, Action.READ_INTERNAL),
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],

@@ -180,6 +180,9 @@ def render(request: Request, name: str, user: User | None, nav: str, **context: 
         "can_audit": bool(user and allows(user.role, Action.READ_AUDIT)),
         "can_open_case": bool(user and allows(user.role, Action.OPEN_CASE)),
         "can_manage_users": bool(user and allows(user.role, Action.MANAGE_USERS)),
+        "can_manage_mediators": bool(user and allows(user.role, Action.MANAGE_MEDIATORS)),
+        # Members, reports and the journal: not for a mediator's user, which reads its own cases.
+        "reads_all": bool(user and allows(user.role, Action.READ_CASES)),
         "csrf": auth.csrf_token(request),
         "ncp_name": application_of(request).settings.ncp.name_in(lang),
         "local_time": local_time(application_of(request).settings.ncp.timezone),

@@ -125,7 +125,7 @@ def _answer(page: HTMLResponse, problem: str | None) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-@guard(Action.READ_CASES, one_snapshot=True)
+@guard(Action.READ_CASES, Action.READ_ASSIGNED_CASES, one_snapshot=True)
 def dashboard(request: Request, user: User) -> Response:
     """The open cases, the earliest due first (overdue at the top), a page at a time; `mine=1`
     only the user's own (workflow.views.find_cases says which those are)."""
@@ -148,7 +148,7 @@ def dashboard(request: Request, user: User) -> Response:
 
 
 @router.get("/cases", response_class=HTMLResponse)
-@guard(Action.READ_CASES, one_snapshot=True)
+@guard(Action.READ_CASES, Action.READ_ASSIGNED_CASES, one_snapshot=True)
 def cases_page(request: Request, user: User) -> Response:
     """Every case, open and closed: found by words (reference, title, parties, the steps'
     reasons) and narrowed by filters, newest first or the best match first."""

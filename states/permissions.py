@@ -18,7 +18,8 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). A role the table does not know may do
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers track the follow-up of
+commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table does not know may do
 nothing.
 """
 
@@ -68,6 +69,7 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
 
 
 # What every signed-in user may do, whatever its role.
@@ -113,6 +115,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.TRACK_FOLLOW_UP,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

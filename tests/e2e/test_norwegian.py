@@ -456,6 +456,7 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "letter_subject": "Bekreftelse av mottak",
         "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
         "attachments": ["NCP-2026-007-letter-1.pdf"],
+        "commitments": ["1. Publisere en klageordning"],
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

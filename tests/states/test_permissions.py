@@ -54,6 +54,7 @@ TABLE: dict[Action, set[str]] = {
     A.LOG_CORRESPONDENCE: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
+    A.TRACK_FOLLOW_UP: {H},
 }
 
 

@@ -42,6 +42,7 @@ GROUPS = (
     ("party", "parties", "party_app"),
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
+    ("followup", "follow_up", "followup_app"),
 )
 
 

@@ -611,7 +611,7 @@ class TimelineEntry(ReadModel):
 class TimelineKind(ReadModel):
     """A kind of timeline entry, as the filter offers it."""
 
-    name: str = Field(description="The kind: step, note, document, letter, correspondence.")
+    name: str = Field(description="The kind: step, note, document, letter, correspondence, follow_up.")
     label: str = Field(description="Its label, in the reader's language.")
 
 

@@ -161,6 +161,8 @@ MAIL_KINDS: dict[str, str] = {
     "escalation": N_("overdue deadline escalated"),
     "party_update": N_("reminder that a party has had no word"),
     "letter": N_("letter to a party"),
+    "update_request": N_("request to a party for an update on its commitments"),
+    "update_request_due": N_("reminder that an update from a party is due"),
     "case_assigned": N_("case assigned to its lead"),
     "lead_unassigned": N_("case without a lead"),
     "lead_unavailable": N_("lead unavailable"),

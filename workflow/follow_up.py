@@ -401,6 +401,7 @@ def request_update(
         by_position = tx.parties.contacts(reference)
         all_contacts = {k: by_position.get(n, []) for n, (k, _p) in enumerate(party_keys(case.parties))}
         outbox: list[int] = []
+        subjects: list[tuple[str, str]] = []  # (language, subject) of each e-mail
         for contact in contacts:
             words = translator(contact.language)
             hide = redaction_for(case, key, words, all_contacts)
@@ -416,6 +417,7 @@ def request_update(
                     "ncp_name": settings.ncp.name_in(contact.language),
                 },
             )
+            subjects.append((contact.language, rendered.subject))
             outbox.append(
                 tx.outbox.add(
                     message_id=new_message_id(settings),
@@ -430,6 +432,7 @@ def request_update(
                 )
             )
         numbers = tuple(c.number for c in asked)
+        subjects.sort(key=lambda pair: pair[0] != settings.ncp.language)  # the NCP's own first
         entry = correspondence.record(
             tx,
             case=case,
@@ -439,7 +442,7 @@ def request_update(
             direction="out",
             party=key,
             channel="email",
-            subject=f"Update on commitments {', '.join(map(str, numbers))} asked by {answer_by.isoformat()}",
+            subject=subjects[0][1],  # what the party read: the e-mail's subject
         )
         request = UpdateRequest(
             number=len(tx.commitments.requests(reference)) + 1,
@@ -548,7 +551,11 @@ def _row(key: str, statuses: Sequence[str]) -> read_models.FollowUpRow:
 def report(*, uow: UnitOfWork, year: int | None = None) -> read_models.FollowUpReport:
     """`report follow-up`: every commitment's current status, counted by the year it was made
     (`made_on`) and by each of its case's Guidelines chapters (`none` for a case without), with
-    the implementation rate (states/commitments.py); `year`: only the commitments made that year."""
+    the implementation rate (states/commitments.py); `year`: only the commitments made that year
+    (refused outside the bounds, naming `--year`)."""
+    from workflow import inputs
+
+    inputs.year(year)
     with uow.read() as tx:
         found = tx.commitments.everything()
     by_year: dict[str, list[str]] = {}

@@ -198,10 +198,9 @@ def report_follow_up(
 ) -> None:
     """The implementation rate of commitments and recommendations by year and by theme
     (implemented 1, partly 0.5, not 0; unknown left out of the rate)."""
-    from workflow.inputs import year as checked_year
     from workflow.read_models import json_of
 
-    found = context_of(ctx).app().reports.follow_up(year=checked_year(year))
+    found = context_of(ctx).app().reports.follow_up(year=year)
     report = json_of(found)
     chosen = ReportFormat.json if as_json else fmt
     if chosen is ReportFormat.html:

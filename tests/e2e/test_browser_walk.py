@@ -154,6 +154,19 @@ def _seed(services: Any) -> dict[str, str]:
         subject=f"Reply {LONG}",
         actor="setup",
     )
+    # Its follow-up (issue 15): a commitment with a long text, its status with a note and evidence.
+    services.follow_up.add(
+        reference=rich,
+        source="agreement",
+        owner="enterprise",
+        party="enterprise-1",
+        text=f"Publish {LONG}",
+        document=1,
+        actor="setup",
+    )
+    services.follow_up.set_status(
+        reference=rich, commitment=1, status="partly", note=f"Draft {LONG}", evidence=[1], actor="setup"
+    )
 
     paused = opened(
         "Salmon farm discharge", PartyInput("Coastal Alliance", "ngo"), [PartyInput("Havbruk ASA")], ago[30]

@@ -44,8 +44,15 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    assert [k.name for k in story.kinds] == ["step", "note", "document", "letter", "correspondence"]
-    assert story.shown == ["step", "note", "document", "letter", "correspondence"]
+    assert [k.name for k in story.kinds] == [
+        "step",
+        "note",
+        "document",
+        "letter",
+        "correspondence",
+        "follow_up",
+    ]
+    assert story.shown == ["step", "note", "document", "letter", "correspondence", "follow_up"]
     assert story.total == 4 and story.page == 1
     moved = story.items[2]
     assert moved.title == "Stage changed: Received → Initial assessment"
@@ -60,7 +67,14 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
     services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ack")
     services.notes.add(reference=ref, text="Notat", actor="sek")
     story = services.cases.timeline(reference=ref, viewer=HANDLER, language="nb")
-    assert [k.label for k in story.kinds] == ["Steg", "Notater", "Dokumenter", "Brev", "Korrespondanse"]
+    assert [k.label for k in story.kinds] == [
+        "Steg",
+        "Notater",
+        "Dokumenter",
+        "Brev",
+        "Korrespondanse",
+        "Oppfølging",
+    ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"
 

@@ -1348,14 +1348,16 @@ class UpdateRequested(_Record):
 
 @dataclass(frozen=True)
 class UpdateRequestDue(_Record):
-    """An update request fell due: the case's lead (else the secretariat) was alerted by
-    e-mail, once per request."""
+    """An update request not yet answered reached a rung of `[alerts]` (a reminder before its
+    due date, the day itself, overdue): the case's lead and the secretariat were alerted by
+    e-mail, once per rung."""
 
     KIND: ClassVar[str] = "update_request_due"
 
     number: int
     party: str
     due: date
+    rung: str
     recipients: tuple[str, ...]
 
 

@@ -1,6 +1,6 @@
 """Follow-up of commitments on SQL (`case_commitments`, `commitment_status`, `update_requests`,
-`update_request_alerts`): appended, never changed (states/commitments.py); the alert claim once
-per request."""
+`update_request_alerts`): appended, never changed (states/commitments.py); the alert claims once
+per request and rung."""
 
 from __future__ import annotations
 
@@ -192,25 +192,37 @@ class SqlCommitmentStore:
             },
         )
 
-    def due_unalerted(self, today: date) -> list[tuple[str, UpdateRequest]]:
-        """The requests due by `today` whose lead has not been alerted yet, with their case's
-        reference, earliest due first."""
+    def due_by(self, day: date) -> list[tuple[str, UpdateRequest, frozenset[str]]]:
+        """The requests due by `day`, with their case's reference and the rungs alerted already,
+        earliest due first (the sweep's candidates)."""
         db = self._db
         rows = db.all(
             f"SELECT c.reference, {_REQUESTS} FROM update_requests r JOIN cases c ON c.id = r.case_id "
-            "WHERE r.due_on <= :today AND NOT EXISTS (SELECT 1 FROM update_request_alerts a "
-            "WHERE a.case_id = r.case_id AND a.request = r.number) ORDER BY r.due_on, c.reference, r.number",
-            {"today": db.day(today)},
+            "WHERE r.due_on <= :day ORDER BY r.due_on, c.reference, r.number",
+            {"day": db.day(day)},
         )
-        return [(reference, _to_request(UpdateRequestRow(*rest))) for reference, *rest in rows]
+        fired: dict[tuple[str, int], set[str]] = {}
+        if rows:
+            for reference, request, rung in db.all(
+                "SELECT c.reference, a.request, a.rung FROM update_request_alerts a "
+                "JOIN update_requests r ON r.case_id = a.case_id AND r.number = a.request "
+                "JOIN cases c ON c.id = a.case_id WHERE r.due_on <= :day",
+                {"day": db.day(day)},
+            ):
+                fired.setdefault((reference, int(request)), set()).add(rung)
+        found = []
+        for reference, *rest in rows:
+            request = _to_request(UpdateRequestRow(*rest))
+            found.append((reference, request, frozenset(fired.get((reference, request.number), ()))))
+        return found
 
-    def claim_alert(self, *, reference: str, request: int, at: datetime) -> bool:
-        """Take the alert of update request `request`; False when it was taken already."""
+    def claim_alert(self, *, reference: str, request: int, rung: str, at: datetime) -> bool:
+        """Take rung `rung` of update request `request`; False when it was taken already."""
         db = self._db
         row = db.one(
-            "INSERT INTO update_request_alerts (case_id, request, alerted_at) "
-            "SELECT id, :request, :at FROM cases WHERE reference = :ref "
-            "ON CONFLICT (case_id, request) DO NOTHING RETURNING id",
-            {"ref": reference, "request": request, "at": db.instant(at)},
+            "INSERT INTO update_request_alerts (case_id, request, rung, alerted_at) "
+            "SELECT id, :request, :rung, :at FROM cases WHERE reference = :ref "
+            "ON CONFLICT (case_id, request, rung) DO NOTHING RETURNING id",
+            {"ref": reference, "request": request, "rung": rung, "at": db.instant(at)},
         )
         return row is not None

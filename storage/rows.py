@@ -488,6 +488,7 @@ class UpdateRequestAlertRow(NamedTuple):
     id: Any
     case_id: Any
     request: Any
+    rung: Any
     alerted_at: Any
 
 

@@ -654,14 +654,16 @@ class UpdateRequestRow(SQLModel, table=True):
 
 
 class UpdateRequestAlertRow(SQLModel, table=True):
-    """The once-only alert to the lead that an update request fell due (0029_commitments)."""
+    """An alert to the lead about an update request, once per `[alerts]` rung (before-7d, due,
+    overdue-1, ...) of its due date (0029_commitments): the claim a sweep takes."""
 
     __tablename__ = "update_request_alerts"
-    __table_args__ = (UniqueConstraint("case_id", "request", name="uq_update_request_alerts"),)
+    __table_args__ = (UniqueConstraint("case_id", "request", "rung", name="uq_update_request_alerts"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
     request: int  # the request's number within the case
+    rung: str
     alerted_at: datetime
 
 

@@ -10,9 +10,11 @@ written and names its input. The rules (statuses, history order, the implementat
 `states.commitments`'s.
 
 An update request has its own due date (given, or `[follow_up] answer_within` after the
-request). The alert sweep (`workflow.alerts.sweep`) alerts the case's lead (else the
-secretariat) once when it falls due: the request is claimed in the sweep's own transaction
-(`update_request_alerts`), like the silent-party reminder (workflow/party_updates.py).
+request): a deadline that is not a stage's. Until it is answered (a status recorded for each of
+its commitments since it was sent), the alert sweep (`workflow.alerts.sweep`) alerts the case's
+lead and the secretariat at each rung of `[alerts]` (reminders before, the day, overdue), once per
+rung: each rung is claimed in the sweep's own transaction (`update_request_alerts`), as the
+statements slice's comment windows are.
 
 Reading: commitment texts and notes are free text, redacted for a reader who may not see the
 protected parties (auditors: pseudonyms), like every other view. The report holds no free text.
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from states import commitments as rules
@@ -474,62 +476,82 @@ def request_update(
     return request
 
 
+def answered(request: UpdateRequest, history: Iterable[StatusEntry]) -> bool:
+    """Whether every commitment the request asks about has a status recorded since it was sent."""
+    since = {e.commitment for e in history if e.recorded_at > request.requested_at}
+    return all(number in since for number in request.commitments)
+
+
 def alert_due(
     tx: Transaction, *, now: datetime, today: date, settings: Settings, render: Renderer
 ) -> list[dict[str, Any]]:
-    """In the sweep's transaction: alert the lead (else the secretariat) of each update request
-    due by `today`, once per request; what each audit entry holds."""
-    from workflow.alerts import SCHEDULER_ACTOR, new_message_id
-    from workflow.party_updates import lead_or_secretariat
+    """In the sweep's transaction: each update request not yet answered as a deadline of its own.
+    The lead and the secretariat are alerted at each rung of `[alerts]` (the reminders before its
+    due date, the day itself, overdue; no escalation), once per rung: the rung is claimed in
+    `update_request_alerts`. What each audit entry holds."""
+    from states.alerts import RungKind, horizon, rungs_to_fire
+    from workflow.alerts import SCHEDULER_ACTOR, new_message_id, recipients_for
 
+    policy = settings.alert_policy
     queued: list[dict[str, Any]] = []
     cases: dict[str, Case] = {}
-    for reference, request in tx.commitments.due_unalerted(today):
-        if not tx.commitments.claim_alert(reference=reference, request=request.number, at=now):
-            continue  # another sweeper took it
-        if reference not in cases:
-            cases[reference] = tx.cases.get(reference)
-        case = cases[reference]
-        names = dict(party_keys(case.parties))
-        recipients = lead_or_secretariat(case, settings)
-        for recipient in recipients:
-            rendered = render(
-                "update_request_due",
-                recipient.language,
-                {
-                    "reference": reference,
-                    "title": case.title,
-                    "party_name": names[request.party].name if request.party in names else request.party,
-                    "due": request.due,
-                    "recipient_name": recipient.name,
-                    "ncp_name": settings.ncp.name_in(recipient.language),
-                },
+    histories: dict[str, list[StatusEntry]] = {}
+    for reference, request, fired in tx.commitments.due_by(today + timedelta(days=horizon(policy))):
+        if reference not in histories:
+            histories[reference] = tx.commitments.history(reference)
+        if answered(request, histories[reference]):
+            continue
+        # No reminder on the day the request went out (or before): its ladder starts the day after.
+        started = settings.policy.calendar.local_date(request.requested_at) + timedelta(days=1)
+        for rung in rungs_to_fire(request.due, policy, today=today, fired=fired, started=started):
+            if rung.kind is RungKind.ESCALATION or not tx.commitments.claim_alert(
+                reference=reference, request=request.number, rung=rung.key, at=now
+            ):
+                continue  # no escalation for a party's update; or another sweeper took it
+            if reference not in cases:
+                cases[reference] = tx.cases.get(reference)
+            case = cases[reference]
+            names = dict(party_keys(case.parties))
+            recipients = recipients_for(case, rung.kind, settings)
+            for recipient in recipients:
+                rendered = render(
+                    "update_request_due",
+                    recipient.language,
+                    {
+                        "reference": reference,
+                        "title": case.title,
+                        "party_name": names[request.party].name if request.party in names else request.party,
+                        "due": request.due,
+                        "when": rung.kind.value,
+                        "recipient_name": recipient.name,
+                        "ncp_name": settings.ncp.name_in(recipient.language),
+                    },
+                )
+                tx.outbox.add(
+                    message_id=new_message_id(settings),
+                    case_ref=reference,
+                    kind="update_request_due",
+                    recipient=recipient.address,
+                    language=recipient.language,
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    html=rendered.html,
+                    at=now,
+                )
+            record = records.UpdateRequestDue(
+                request.number, request.party, request.due, rung.key, tuple(r.key for r in recipients)
             )
-            tx.outbox.add(
-                message_id=new_message_id(settings),
+            tx.audit.append(
                 case_ref=reference,
-                kind="update_request_due",
-                recipient=recipient.address,
-                language=recipient.language,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                actor=SCHEDULER_ACTOR,
                 at=now,
+                from_state=case.state,
+                to_state=case.state,
+                reason=None,
+                record=record,
             )
-        record = records.UpdateRequestDue(
-            request.number, request.party, request.due, tuple(r.key for r in recipients)
-        )
-        tx.audit.append(
-            case_ref=reference,
-            actor=SCHEDULER_ACTOR,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=record,
-        )
-        log.info("update_request_due", case=reference, number=request.number, due=request.due.isoformat())
-        queued.append(record.to_data())
+            log.info("update_request_due", case=reference, number=request.number, rung=rung.key)
+            queued.append(record.to_data())
     return queued
 
 

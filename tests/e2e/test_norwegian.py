@@ -466,6 +466,7 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
         "attachments": ["NCP-2026-007-letter-1.pdf"],
         "commitments": ["1. Publisere en klageordning"],
+        "when": "due",
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

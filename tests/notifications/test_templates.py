@@ -65,6 +65,7 @@ UPDATE_CONTEXT: dict[str, Any] = {
     "title": "Fish farm discharges",
     "commitments": ["1. Publish a grievance mechanism", "2. Train the staff"],
     "due": date(2025, 3, 3),
+    "when": "overdue",
     "party_name": "Havbruk Seafood ASA",
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",

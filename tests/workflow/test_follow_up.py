@@ -31,7 +31,10 @@ from workflow.rotation import Notices
 NOW = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 AUDITOR = User(name="revisor", role="auditor")
 HANDLER = User(name="hanna", role="handler")
-SECTIONS: dict[str, Any] = {"smtp": {"sender": "ncp@ncp.test"}, "ncp": {"name": "Norway's NCP"}}
+SECTIONS: dict[str, Any] = {
+    "smtp": {"sender": "ncp@ncp.test"},
+    "ncp": {"name": "Norway's NCP", "secretariat": ["sek@ncp.test"]},
+}
 
 
 @pytest.fixture
@@ -216,12 +219,12 @@ def test_a_user_who_may_not_track_follow_up_is_refused(app: Application) -> None
         app.follow_up.add(reference=ref, source="agreement", owner="ncp", text="x", actor="revisor")
 
 
-def test_a_request_emails_the_owner_and_the_sweep_alerts_the_lead_once_when_due(
+def test_a_request_emails_the_owner_and_the_sweep_alerts_the_lead_once_per_rung_until_answered(
     app: Application, channel: RecordingChannel
 ) -> None:
     """An e-mail per e-mail contact of the party naming its unimplemented commitments and the due
-    date, a correspondence entry, `update_requested`; the sweep on the due day alerts the lead
-    (else the secretariat) once, however often it runs."""
+    date, a correspondence entry, `update_requested`; the sweep alerts the lead at each `[alerts]`
+    rung of the due date once, however often it runs, and no more once the update is recorded."""
     ref = helpers.open_one(app)
     app.parties.add_contact(
         reference=ref, party="enterprise-1", actor="h", name="Ola", email="ola@example.org"
@@ -237,14 +240,33 @@ def test_a_request_emails_the_owner_and_the_sweep_alerts_the_lead_once_when_due(
     assert mail.recipient == "ola@example.org" and "2. Train staff" in mail.text
     assert "Publish a policy" not in mail.text and "Share data" not in mail.text
     logged = app.correspondence.list(reference=ref).entries[-1]
-    assert (logged.direction, logged.party, logged.channel) == ("out", "enterprise-1", "email")
+    assert (logged.direction, logged.party, logged.channel, logged.subject) == (
+        "out",
+        "enterprise-1",
+        "email",
+        mail.subject,
+    )
     assert [r.number for r in app.follow_up.list(reference=ref).requests] == [1]
-    at(app, NOW + timedelta(days=29)).alerts.sweep()
-    assert kinds(app, ref).count("update_request_due") == 0
-    due_day = at(app, datetime(2025, 7, 2, 8, 0, tzinfo=UTC))
-    due_day.alerts.sweep()
-    due_day.alerts.sweep()
-    assert kinds(app, ref).count("update_request_due") == 1
+
+    def rungs() -> list[str]:
+        entries = audit_entries(uow=app.uow, case_ref=ref)
+        return [e.data["rung"] for e in entries if e.kind == "update_request_due"]
+
+    app.alerts.sweep()  # the day it went out: no reminder (30 days before is today)
+    assert rungs() == []
+    for day in (date(2025, 6, 25), date(2025, 7, 2), date(2025, 7, 2)):
+        at(app, datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=8)).alerts.sweep()
+    assert rungs() == ["before-7d", "due"]
+    answer = at(app, datetime(2025, 7, 3, 8, 0, tzinfo=UTC))
+    answer.follow_up.set_status(reference=ref, commitment=2, status="partly", actor="h")
+    at(app, datetime(2025, 7, 9, 8, 0, tzinfo=UTC)).alerts.sweep()  # overdue-1, but answered
+    assert rungs() == ["before-7d", "due"]
+    later = FixedClock(datetime(2025, 7, 10, tzinfo=UTC))
+    while dispatch(uow=app.uow, clock=later, channel=channel).as_dict()["sent"]:
+        pass
+    alerts = [m for m in channel.sent if "Havbruk Seafood ASA" in m.subject]
+    assert [m.recipient for m in alerts] == ["sek@ncp.test"] * 2
+    assert alerts[0].subject != alerts[1].subject and all(ref in m.subject for m in alerts)
     assert verify_chain(uow=app.uow).ok
 
 
@@ -286,6 +308,34 @@ def test_an_auditor_reads_a_pseudonym_in_commitment_texts_and_notes(app: Applica
     assert seen.text.endswith("shares her data")
     handler = app.follow_up.list(reference=ref, viewer=HANDLER).commitments[0]
     assert handler.text == "Kari Nordmann shares her data" and handler.party_name == "Kari Nordmann"
+
+
+def test_a_request_never_names_a_protected_party_to_another(
+    app: Application, channel: RecordingChannel
+) -> None:
+    """The enterprise's e-mail words its commitment with the withheld submitter's name hidden."""
+    ref = open_case(
+        uow=app.uow,
+        clock=app.clock,
+        policy=app.policy,
+        reference_prefix="NCP",
+        title="Mine tailings",
+        submitters=[PartyInput("Kari Nordmann", "individual", confidential=True)],
+        enterprises=[PartyInput("Nordic Metals ASA")],
+        actor="sek",
+        received=date(2025, 1, 31),
+        notices=Notices(app.settings, app.render),
+    ).reference
+    app.parties.add_contact(
+        reference=ref, party="enterprise-1", actor="h", name="Ola", email="ola@example.org"
+    )
+    app.follow_up.add(
+        reference=ref, source="agreement", owner="enterprise", text="Compensate Kari Nordmann", actor="h"
+    )
+    app.follow_up.request_update(reference=ref, party="enterprise-1", actor="h")
+    dispatch(uow=app.uow, clock=app.clock, channel=channel)
+    (mail,) = channel.sent
+    assert "Compensate " in mail.text and "Kari" not in mail.text + mail.html + mail.subject
 
 
 def test_the_report_counts_statuses_and_rates_by_year_and_theme(app: Application) -> None:

@@ -1,6 +1,7 @@
 """Follow-up of commitments: `case_commitments`, `commitment_status` (the status history),
 `update_requests` (requests to parties for news, each with its due date), all append-only, and
-`update_request_alerts` (the once-only alert to the lead when a request falls due).
+`update_request_alerts` (the alerts to the lead about a request's due date, once per `[alerts]`
+rung).
 
 Revision ID: 0029_commitments
 Revises: 0026_merge_correspondence
@@ -79,8 +80,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         _case(),
         sa.Column("request", sa.Integer(), nullable=False),
+        sa.Column("rung", sa.String(), nullable=False),
         _instant("alerted_at"),
-        sa.UniqueConstraint("case_id", "request", name="uq_update_request_alerts"),
+        sa.UniqueConstraint("case_id", "request", "rung", name="uq_update_request_alerts"),
     )
     op.create_index("ix_update_request_alerts_case_id", "update_request_alerts", ["case_id"])
     sqlite = op.get_bind().dialect.name == "sqlite"

@@ -90,6 +90,19 @@ def _day(value: date | None, *, case: Case, now: datetime, what: Input, default:
     return day
 
 
+def _append(tx: Transaction, case: Case, actor: str, at: datetime, record: records.AuditRecord) -> None:
+    """The use case's audit entry: the case's state unchanged, no reason."""
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=actor,
+        at=at,
+        from_state=case.state,
+        to_state=case.state,
+        reason=None,
+        record=record,
+    )
+
+
 def _documents(tx: Transaction, reference: str) -> list[int]:
     return sorted({d.number for d in tx.documents.of_case(reference)})
 
@@ -136,14 +149,12 @@ def add(
             documents=_documents(tx, reference),
         )
         tx.commitments.add(reference, commitment)
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=records.CommitmentRecorded(
+        _append(
+            tx,
+            case,
+            actor,
+            now,
+            records.CommitmentRecorded(
                 commitment.number,
                 source,
                 owner,
@@ -228,17 +239,10 @@ def set_status(
                 evidence=tuple(dict.fromkeys((*entry.evidence, filed.number))),
             )
         tx.commitments.add_status(reference, entry)
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=records.CommitmentStatusSet(
-                commitment, entry.seq, status, day, entry.evidence, now, entry.note
-            ),
+        record = records.CommitmentStatusSet(
+            commitment, entry.seq, status, day, entry.evidence, now, entry.note
         )
+        _append(tx, case, actor, now, record)
     log.info("commitment_status_set", case=reference, number=commitment, status=status, actor=actor)
     return entry
 
@@ -455,14 +459,12 @@ def request_update(
             requested_by=actor,
         )
         tx.commitments.add_request(reference, request)
-        tx.audit.append(
-            case_ref=reference,
-            actor=actor,
-            at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
-            record=records.UpdateRequested(
+        _append(
+            tx,
+            case,
+            actor,
+            now,
+            records.UpdateRequested(
                 request.number,
                 key,
                 numbers,
@@ -541,15 +543,7 @@ def alert_due(
             record = records.UpdateRequestDue(
                 request.number, request.party, request.due, rung.key, tuple(r.key for r in recipients)
             )
-            tx.audit.append(
-                case_ref=reference,
-                actor=SCHEDULER_ACTOR,
-                at=now,
-                from_state=case.state,
-                to_state=case.state,
-                reason=None,
-                record=record,
-            )
+            _append(tx, case, SCHEDULER_ACTOR, now, record)
             log.info("update_request_due", case=reference, number=request.number, rung=rung.key)
             queued.append(record.to_data())
     return queued

@@ -43,6 +43,7 @@ GROUPS = (
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
     ("followup", "follow_up", "followup_app"),
+    ("engagement", "engagement", "engagement_app"),
 )
 
 

@@ -110,6 +110,7 @@ FLAGS = {
     "file": "FILE",
     "exemption": "--exempt",
     "commitments": "--commitment",
+    "reasons": "--reason",
 }
 
 

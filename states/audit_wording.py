@@ -87,6 +87,9 @@ KIND_NAMES: dict[str, str] = {
     "contact_added": N_("contact added"),
     "contact_changed": N_("contact changed"),
     "contact_removed": N_("contact removed"),
+    "engagement_invited": N_("enterprise invited"),
+    "engagement_responded": N_("enterprise's response recorded"),
+    "good_faith_concern_raised": N_("concern about good faith raised"),
 }
 
 

@@ -18,9 +18,10 @@ of cases and their contacts (`MANAGE_PARTIES`). A party at risk of reprisal is s
 by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member (resolved by
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
-Handlers and members write notes on cases (`WRITE_NOTE`). Handlers track the follow-up of
-commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table does not know may do
-nothing.
+Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
+(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith). Handlers track the
+follow-up of commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table
+does not know may do nothing.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Action(StrEnum):
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
     TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
+    LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
 
 # What every signed-in user may do, whatever its role.
@@ -116,6 +118,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
         Action.TRACK_FOLLOW_UP,
+        Action.LOG_ENGAGEMENT,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

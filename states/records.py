@@ -1292,6 +1292,52 @@ class LetterSent(_Record):
     pdf_sha256: str
 
 
+# -- company engagement (issue 15) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngagementInvited(_Record):
+    """An enterprise party invited (states/engagement.py): to what, over which channel, and the
+    day an answer is due. The envelope's `at` is when the invitation was sent."""
+
+    KIND: ClassVar[str] = "engagement_invited"
+
+    number: int
+    party: str
+    invited_to: str
+    channel: str
+    respond_by: date
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class EngagementResponded(_Record):
+    """A response to invitation `invitation` recorded: accepted, declined (with its reason codes)
+    or no response. The envelope's `at` is when the answer came."""
+
+    KIND: ClassVar[str] = "engagement_responded"
+
+    number: int
+    invitation: int
+    response: str
+    reasons: tuple[str, ...]
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class GoodFaithConcernRaised(_Record):
+    """A concern about good faith raised by one side (`enterprise`, `submitter`): the sha256 of
+    its text (UTF-8) and its length, never the text (NCP-internal, like a note)."""
+
+    KIND: ClassVar[str] = "good_faith_concern_raised"
+
+    number: int
+    side: str
+    sha256: str
+    length: int
+    recorded_at: datetime
+
+
 # -- follow-up of commitments (issue 15) ------------------------------------------------------
 
 
@@ -1417,6 +1463,9 @@ DeclaredRecord = (
     | CommitmentStatusSet
     | UpdateRequested
     | UpdateRequestDue
+    | EngagementInvited
+    | EngagementResponded
+    | GoodFaithConcernRaised
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

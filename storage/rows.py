@@ -292,6 +292,35 @@ class DutyPeriodRow(NamedTuple):
     actor: Any
 
 
+class EngagementInvitationRow(NamedTuple):
+    """A row of `engagement_invitations`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    party: Any
+    invited_to: Any
+    channel: Any
+    at: Any
+    respond_by: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
+class EngagementResponseRow(NamedTuple):
+    """A row of `engagement_responses`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    invitation: Any
+    response: Any
+    reasons: Any
+    at: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class ExtensionRow(NamedTuple):
     """A row of `extensions`."""
 
@@ -301,6 +330,19 @@ class ExtensionRow(NamedTuple):
     reason: Any
     approved_by: Any
     at: Any
+
+
+class GoodFaithConcernRow(NamedTuple):
+    """A row of `good_faith_concerns`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    side: Any
+    text: Any
+    at: Any
+    recorded_at: Any
+    recorded_by: Any
 
 
 class LeadAlertRow(NamedTuple):

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from storage.commitments import SqlCommitmentStore
     from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
+    from storage.engagement import SqlEngagementStore
     from storage.feeds import SqlFeedStore
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
@@ -137,6 +138,12 @@ class SqlTransaction:
         from storage.correspondence import SqlCorrespondenceStore
 
         return SqlCorrespondenceStore(self.db)
+
+    @cached_property
+    def engagement(self) -> SqlEngagementStore:
+        from storage.engagement import SqlEngagementStore
+
+        return SqlEngagementStore(self.db)
 
     @cached_property
     def commitments(self) -> SqlCommitmentStore:

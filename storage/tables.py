@@ -596,6 +596,60 @@ class LetterRow(SQLModel, table=True):
     sent_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class EngagementInvitationRow(SQLModel, table=True):
+    """An invitation to an enterprise party (migration 0030_engagement; states/engagement.py):
+    appended, never changed (the migration's triggers refuse it)."""
+
+    __tablename__ = "engagement_invitations"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_engagement_invitations_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    party: str  # the enterprise's key (enterprise-1), states/parties.py
+    invited_to: str  # states/engagement.py INVITED_TO
+    channel: str  # states/correspondence.py CHANNELS
+    at: datetime  # when it was sent (UTC)
+    respond_by: date  # the NCP-local day an answer is due
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class EngagementResponseRow(SQLModel, table=True):
+    """A response to an invitation (migration 0030_engagement): appended, never changed; an
+    invitation's standing is its latest."""
+
+    __tablename__ = "engagement_responses"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_engagement_responses_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    invitation: int  # the invitation's number within the case
+    response: str  # accepted, declined, no_response
+    reasons: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of reason codes
+    at: datetime
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class GoodFaithConcernRow(SQLModel, table=True):
+    """A concern about good faith (migration 0030_engagement): appended, never changed; its text
+    NCP-internal."""
+
+    __tablename__ = "good_faith_concerns"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_good_faith_concerns_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    side: str  # enterprise, submitter: who raised it
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    at: datetime
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class CommitmentRow(SQLModel, table=True):
     """A commitment of an agreement or a recommendation of a statement (migration
     0029_commitments; states/commitments.py): never changed or removed (triggers refuse it)."""

@@ -196,6 +196,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "InviteEnterprise",  # company engagement: invite, respond, concern
+        "RecordResponse",
+        "RaiseConcern",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -230,6 +233,10 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseParties",
         "CaseCorrespondence",
         "CorrespondenceEntry",
+        "CaseEngagement",  # company engagement and its report
+        "EngagementInvitation",
+        "GoodFaithConcern",
+        "EngagementReport",
         "CaseLetters",
         "CaseLetter",
         "CaseCommitments",  # the follow-up of commitments

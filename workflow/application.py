@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from states.contacts import Contact, Recipient
     from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
+    from states.engagement import Concern, DeclineReason, Invitation, Response
     from states.issues import Issue
     from states.members import MemberChanges, MemberSetting
     from states.notes import Note
@@ -187,6 +188,10 @@ class Application:
     @cached_property
     def parties(self) -> PartyUseCases:
         return PartyUseCases(self)
+
+    @cached_property
+    def engagement(self) -> EngagementUseCases:
+        return EngagementUseCases(self)
 
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
@@ -619,6 +624,7 @@ class CaseUseCases(_Group):
             viewer=viewer,
             kinds=kinds,
             language=language,
+            reasons=self._app.settings.engagement.reasons,
             page=page,
             per_page=per_page,
         )
@@ -1113,6 +1119,15 @@ class ReportUseCases(_Group):
 
         return rotation_views.rotation_report(
             uow=self._app.uow, policy=self._app.policy, since=since, until=until
+        )
+
+    def engagement(self, *, year: int | None = None) -> dict[str, Any]:
+        """Company engagement: the participation rate and the reasons for declining, by year and
+        by sector (states/engagement.py gives the rule)."""
+        from workflow import engagement
+
+        return engagement.report(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
         )
 
     def follow_up(self, *, year: int | None = None) -> read_models.FollowUpReport:
@@ -1875,3 +1890,93 @@ class FollowUpUseCases(_Group):
             due=due,
             commitments=commitments,
         )
+
+
+class EngagementUseCases(_Group):
+    """Company engagement of each case: invitations to its enterprises, their responses, and
+    concerns about good faith."""
+
+    def invite(
+        self,
+        *,
+        reference: str,
+        party: str,
+        to: str,
+        channel: str,
+        actor: str,
+        at: When = None,
+        respond_by: date | None = None,
+    ) -> Invitation:
+        """Invite an enterprise party (`engagement invite`); `party` its key or name."""
+        from workflow import engagement
+
+        return engagement.invite(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            party=party,
+            to=to,
+            channel=channel,
+            at=at,
+            respond_by=respond_by,
+        )
+
+    def respond(
+        self,
+        *,
+        reference: str,
+        invitation: int,
+        response: str,
+        actor: str,
+        reasons: Sequence[str] = (),
+        at: When = None,
+    ) -> Response:
+        """Record the answer to an invitation (`engagement respond`)."""
+        from workflow import engagement
+
+        return engagement.respond(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            invitation=invitation,
+            response=response,
+            reasons=reasons,
+            at=at,
+        )
+
+    def concern(self, *, reference: str, side: str, text: str, actor: str, at: When = None) -> Concern:
+        """Record a concern about good faith (`engagement concern`)."""
+        from workflow import engagement
+
+        return engagement.concern(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            side=side,
+            text=text,
+            at=at,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
+    ) -> read_models.CaseEngagement:
+        """The case's engagement as `viewer` (or the user `actor` names) may see it."""
+        from workflow import engagement
+
+        return engagement.case_engagement(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            viewer=viewer,
+            actor=actor,
+            language=language,
+        )
+
+    def reasons(self) -> tuple[DeclineReason, ...]:
+        """The reason codes a decline may give ([engagement] decline_reasons)."""
+        return self._app.settings.engagement.reasons

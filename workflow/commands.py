@@ -38,6 +38,7 @@ from pydantic import (
 from states import commitments as commitment_rules
 from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
+from states import engagement as engagement_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
@@ -1152,3 +1153,62 @@ class RequestUpdate(Command):
             description="The commitments to ask about; none: the party's not yet implemented.",
         )
     )
+
+
+# ---- company engagement --------------------------------------------------------------------------
+
+InvitedTo = Annotated[str, *_one_of(N_("invitation"), engagement_rules.INVITED_TO)]
+ResponseName = Annotated[str, *_one_of(N_("response"), engagement_rules.RESPONSES)]
+SideName = Annotated[str, *_one_of(N_("side"), engagement_rules.SIDES)]
+InvitationNumber = Annotated[int, PlainValidator(_whole(1, 1_000_000)), _range(1, 1_000_000)]
+
+
+def _reason_code(value: str, info: ValidationInfo) -> str:
+    if not _PROCEDURE_NAME.fullmatch(value):
+        raise _refuse(
+            N_("{what}: '{value}' is not a reason code (lower-case letters, digits and _)"),
+            what=_name(info),
+            value=_shown(value),
+        )
+    return value
+
+
+ReasonCode = Annotated[
+    str, AfterValidator(_reason_code), WithJsonSchema({"type": "string", "pattern": _PROCEDURE_NAME.pattern})
+]
+
+
+class InviteEnterprise(Command):
+    """`engagement invite`, `POST /api/cases/{ref}/engagement/invitations`, the engagement page:
+    an enterprise party of the case invited to take part."""
+
+    party: Name = Field(description="The enterprise: its key (enterprise-1) or its name.")
+    to: InvitedTo = Field(description="What it is invited to.")
+    channel: CorrespondenceChannel = Field(description="How the invitation went.")
+    at: When | None = Field(default=None, description="When it was sent; left out: now.")
+    respond_by: Day | None = Field(
+        default=None,
+        description="The day an answer is due; left out: [engagement] respond_within after `at`.",
+    )
+
+
+class RecordResponse(Command):
+    """`engagement respond`, `POST /api/cases/{ref}/engagement/responses`, the engagement page:
+    the answer to an invitation."""
+
+    invitation: InvitationNumber = Field(description="The invitation's number within the case.")
+    response: ResponseName = Field(description="accepted, declined or no_response.")
+    reasons: Annotated[list[ReasonCode], Field(max_length=engagement_rules.REASONS_MAX)] = Field(
+        default_factory=list,
+        description="A decline's reason codes ([engagement] decline_reasons; GET .../engagement/reasons).",
+    )
+    at: When | None = Field(default=None, description="When the answer came; left out: now.")
+
+
+class RaiseConcern(Command):
+    """`engagement concern`, `POST /api/cases/{ref}/engagement/concerns`, the engagement page: a
+    concern about good faith (its text NCP-internal)."""
+
+    side: SideName = Field(description="Who raised it: enterprise or submitter.")
+    text: NoteText = Field(description="The concern: at most 20,000 characters.")
+    at: When | None = Field(default=None, description="When it was raised; left out: now.")

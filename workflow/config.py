@@ -32,6 +32,7 @@ from states.calendar import CalendarRule, check_holiday_country, zone
 from states.case import Policy
 from states.documents import ACCESS_LEVELS, EXEMPTIONS, DocumentRules
 from states.durations import Duration
+from states.engagement import DEFAULT_REASONS, DEFAULT_WAIT, DeclineReason
 from states.errors import NcpflowError, ProcedureInvalidError
 from states.lifecycle import DeadlineName
 from states.members import Leave, Member, PartyMatch, Role
@@ -455,6 +456,60 @@ class DocumentsSection(_Section):
         return DocumentRules(max_size=int(self.max_size), access=self.access, exemptions=self.exemptions)
 
 
+_REASON_CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class DeclineReasonSection(_Section):
+    code: str = Field(description="the reason's code, as stored and in --reason (lower-case, digits, _)")
+    en: PlainName = Field(min_length=1, max_length=limits.TEXT_MAX, description="its words in English")
+    nb: PlainName = Field(min_length=1, max_length=limits.TEXT_MAX, description="its words in Norwegian")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not _REASON_CODE.fullmatch(value):
+            raise ValueError(f"'{value}' is not a reason code (lower-case letters, digits and _)")
+        return value
+
+
+class EngagementSection(_Section):
+    respond_within: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default=DEFAULT_WAIT,
+        description="how long an invited enterprise has to answer before its invitation stands as "
+        "no response (calendar time, e.g. 30d)",
+    )
+    decline_reasons: tuple[DeclineReasonSection, ...] | None = Field(
+        default=None,
+        description="the reason codes a decline may give, each with its en and nb words; left out: "
+        "the shipped list (states/engagement.py DEFAULT_REASONS)",
+    )
+
+    @field_validator("decline_reasons")
+    @classmethod
+    def _reasons(
+        cls, value: tuple[DeclineReasonSection, ...] | None
+    ) -> tuple[DeclineReasonSection, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("name at least one reason, or leave decline_reasons out")
+            codes = [reason.code for reason in value]
+            twice = sorted({code for code in codes if codes.count(code) > 1})
+            if twice:
+                raise ValueError(f"reason code '{twice[0]}' appears twice")
+        return value
+
+    @cached_property
+    def wait(self) -> Duration:
+        return Duration.parse(self.respond_within)
+
+    @cached_property
+    def reasons(self) -> tuple[DeclineReason, ...]:
+        """The reasons a decline may give: the configured ones, else the shipped list."""
+        if self.decline_reasons is None:
+            return DEFAULT_REASONS
+        return tuple(DeclineReason(r.code, r.en, r.nb) for r in self.decline_reasons)
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -471,6 +526,7 @@ class Settings(_Section):
     documents: DocumentsSection = DocumentsSection()
     letters: LettersSection = LettersSection()
     follow_up: FollowUpSection = FollowUpSection()
+    engagement: EngagementSection = EngagementSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

@@ -238,6 +238,97 @@ class CaseCorrespondence(ReadModel):
     )
 
 
+class EngagementResponse(ReadModel):
+    """A response recorded to an invitation."""
+
+    number: int = Field(description="The response's number within the case, in the order recorded.")
+    invitation: int = Field(description="The invitation it answers.")
+    response: str = Field(description="accepted, declined or no_response.")
+    reasons: list[str] = Field(description="A decline's reason codes ([engagement] decline_reasons).")
+    at: Instant = Field(description="When the answer came (UTC, ISO 8601 with offset).")
+    recorded_at: Instant = Field(description="When it was recorded.")
+    recorded_by: str = Field(description="Who recorded it.")
+
+
+class EngagementInvitation(ReadModel):
+    """An invitation to an enterprise party, with its responses and where it stands."""
+
+    number: int = Field(description="The invitation's number within the case.")
+    party: str = Field(description="The enterprise's key: enterprise-1, ...")
+    party_name: str = Field(description="The enterprise's name (a pseudonym for readers who may not see it).")
+    to: str = Field(description="What it was invited to: good_offices, meeting, comment, comment_draft.")
+    channel: str = Field(description="email, post, phone, meeting, video or hand.")
+    at: Instant = Field(description="When it was sent (UTC, ISO 8601 with offset).")
+    respond_by: str = Field(description="The NCP-local day an answer is due (YYYY-MM-DD).")
+    standing: str = Field(
+        description="accepted, declined, no_response (recorded, or the wait has passed without an "
+        "answer) or pending."
+    )
+    derived: bool = Field(description="Whether `no_response` is derived from the wait, not recorded.")
+    recorded_at: Instant = Field(description="When it was recorded.")
+    recorded_by: str = Field(description="Who recorded it.")
+    responses: list[EngagementResponse] = Field(description="Its responses, in the order recorded.")
+
+
+class GoodFaithConcern(ReadModel):
+    """A concern about good faith; its text withheld from readers who may not read internal material."""
+
+    number: int = Field(description="The concern's number within the case.")
+    side: str = Field(description="Who raised it: enterprise or submitter.")
+    text: str | None = Field(description="The concern (free text); null when `withheld`.")
+    withheld: bool = Field(description="Whether the text is withheld from this reader (auditors).")
+    sha256: str = Field(description="The sha256 of its text, as its audit entry holds it.")
+    length: int = Field(description="The text's length in characters.")
+    at: Instant = Field(description="When it was raised (UTC).")
+    recorded_at: Instant = Field(description="When it was recorded.")
+    recorded_by: str = Field(description="Who recorded it.")
+
+
+class CaseEngagement(ReadModel):
+    """A case's company engagement: `engagement list --json`, `GET /api/cases/{ref}/engagement`."""
+
+    reference: str = Field(description="The case reference.")
+    today: str = Field(description="The NCP-local day the standings are worked out on.")
+    invitations: list[EngagementInvitation] = Field(description="The invitations by number.")
+    concerns: list[GoodFaithConcern] = Field(description="The concerns about good faith by number.")
+
+
+class EngagementFigures(ReadModel):
+    """The figures of a group of invitations (states/engagement.py `figures`)."""
+
+    invitations: int = Field(description="Invitations sent.")
+    accepted: int = Field(description="Standing as accepted.")
+    declined: int = Field(description="Standing as declined.")
+    no_response: int = Field(description="No response: recorded, or the day to answer by has passed.")
+    pending: int = Field(description="Still waiting for an answer (left out of the rate).")
+    settled: int = Field(description="accepted + declined + no_response: the rate's denominator.")
+    participation_rate: float | None = Field(
+        description="accepted / settled (0 to 1); null when none is settled."
+    )
+    reasons: dict[str, int] = Field(
+        description="Each reason code given by the declines and how many gave it, most frequent first."
+    )
+
+
+class EngagementYear(EngagementFigures):
+    year: int = Field(description="The year the invitations were sent (NCP local).")
+
+
+class EngagementSector(EngagementFigures):
+    sector: str = Field(description="The case's sector; `unknown` when it has none.")
+
+
+class EngagementReport(ReadModel):
+    """`report engagement --json`, `GET /api/reports/engagement`."""
+
+    year: int | None = Field(description="The year reported on; null: every year.")
+    as_of: str = Field(description="The NCP-local day the standings were worked out on.")
+    totals: EngagementFigures = Field(description="All invitations reported on.")
+    by_year: list[EngagementYear] = Field(description="By the year of the invitation, in order.")
+    by_sector: list[EngagementSector] = Field(description="By the case's sector (`unknown` last).")
+    reasons_known: list[str] = Field(description="The configured reason codes, in their order.")
+
+
 class LetterFile(ReadModel):
     """The latest version of one of a letter's two documents (its DOCX or its PDF)."""
 

@@ -28,6 +28,7 @@ from states import audit_wording, journal, wording
 from states.case import Case
 from states.chain import AuditEntry
 from states.documents import HIDDEN_TITLE, Document
+from states.engagement import DEFAULT_REASONS, DeclineReason
 from states.messages import N_, Translator
 from states.notes import replaced_by
 from states.parties import may_see, party_keys
@@ -54,6 +55,8 @@ class Seen:
     viewer: User | None
     words: Translator
     covered: frozenset[str]  # audit kinds another source tells: the steps leave them out
+    language: str = "en"
+    reasons: Sequence[DeclineReason] = DEFAULT_REASONS  # [engagement] decline_reasons, for their words
 
     @property
     def internal(self) -> bool:
@@ -264,6 +267,68 @@ def correspondence(seen: Seen) -> Entries:
         )
 
 
+def engagement(seen: Seen) -> Entries:
+    """The case's company engagement: each invitation, each response recorded (a decline's
+    reasons in words) and each concern about good faith, its text withheld from a reader who may
+    not read it. A "no response" derived from the wait is the engagement page's and the report's,
+    not a moment of the story."""
+    from states import engagement as rules
+    from states.correspondence import CHANNELS
+
+    case, words, tx = seen.case, seen.words, seen.tx
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    reasons = {r.code: r.words(words, seen.language) for r in seen.reasons}
+    href = f"/cases/{quote(case.reference, safe='')}/engagement"
+    invitations = tx.engagement.invitations(case.reference)
+    responses = tx.engagement.responses(case.reference)
+    for invitation in invitations:
+        yield read_models.TimelineEntry(
+            id=f"invitation-{invitation.number}",
+            kind="engagement",
+            what="invited",
+            at=invitation.at.isoformat(),
+            title=words.gettext(N_("Invitation {number} to {party}: {to}")).format(
+                number=invitation.number,
+                party=names.get(invitation.party, invitation.party),
+                to=words.gettext(rules.INVITED_TO.get(invitation.to, invitation.to)),
+            ),
+            text=words.gettext(N_("By {channel}; answer due by {day}")).format(
+                channel=words.gettext(CHANNELS.get(invitation.channel, invitation.channel)),
+                day=invitation.respond_by.isoformat(),
+            ),
+            actor=invitation.recorded_by,
+            href=f"{href}#invitation-{invitation.number}",
+        )
+    for response in responses:
+        given = "; ".join(reasons.get(code) or code.replace("_", " ") for code in response.reasons)
+        yield read_models.TimelineEntry(
+            id=f"response-{response.number}",
+            kind="engagement",
+            what=response.response,
+            at=response.at.isoformat(),
+            title=words.gettext(N_("Response to invitation {number}: {response}")).format(
+                number=response.invitation, response=words.gettext(rules.RESPONSES[response.response])
+            ),
+            text=given or None,
+            actor=response.recorded_by,
+            href=f"{href}#invitation-{response.invitation}",
+        )
+    for concern in tx.engagement.concerns(case.reference):
+        yield read_models.TimelineEntry(
+            id=f"concern-{concern.number}",
+            kind="engagement",
+            what="concern",
+            at=concern.at.isoformat(),
+            title=words.gettext(N_("Concern about good faith {number}, raised by {side}")).format(
+                number=concern.number, side=words.gettext(rules.SIDES[concern.side])
+            ),
+            text=concern.text if seen.internal else None,
+            actor=concern.recorded_by,
+            href=f"{href}#concern-{concern.number}",
+            withheld=not seen.internal,
+        )
+
+
 def follow_up(seen: Seen) -> Entries:
     """The case's follow-up: each commitment recorded, each status set (with its note and
     evidence) and each update asked of a party, linked to the follow-up page."""
@@ -343,6 +408,12 @@ SOURCES: tuple[Source, ...] = (
         "correspondence", N_("Correspondence"), correspondence, covers=frozenset({"correspondence_logged"})
     ),
     Source(
+        "engagement",
+        N_("Company engagement"),
+        engagement,
+        covers=frozenset({"engagement_invited", "engagement_responded", "good_faith_concern_raised"}),
+    ),
+    Source(
         "follow_up",
         N_("Follow-up"),
         follow_up,
@@ -369,6 +440,7 @@ def case_timeline(
     language: str = "en",
     page: int = 1,
     per_page: int = PER_PAGE,
+    reasons: Sequence[DeclineReason] = DEFAULT_REASONS,
 ) -> read_models.Timeline:
     """The case's timeline, newest first: the entries of `kinds` (none given: every kind), page
     `page` of `per_page`, as `viewer` may see them, worded in `language`. An unknown kind is
@@ -383,6 +455,8 @@ def case_timeline(
             viewer=viewer,
             words=procedures.words(case.procedure, language),
             covered=frozenset().union(*(source.covers for source in SOURCES)),
+            language=language,
+            reasons=reasons,
         )
         found = [(rank, entry) for rank, source in enumerate(shown) for entry in source.read(seen)]
         redaction: Redaction = NOTHING if viewer is None else redactions.for_viewer(tx, viewer, language)

@@ -185,6 +185,83 @@ def report_rotation(
         output.rotation_report_table(report)
 
 
+def _engagement_table(report: dict[str, Any]) -> None:
+    """The engagement report as tables: by year, by sector, then the reasons in all."""
+    from rich.table import Table
+
+    from ncpflow.output import out
+
+    def rate(group: dict[str, Any]) -> str:
+        value = group["participation_rate"]
+        return "—" if value is None else f"{value:.0%} ({group['accepted']} of {group['settled']})"
+
+    scope = report["year"] if report["year"] is not None else "all years"
+    for title, key, rows in (
+        (f"Company engagement by year, {scope}", "year", report["by_year"]),
+        (f"Company engagement by sector, {scope}", "sector", report["by_sector"]),
+        (f"Company engagement in all, {scope}", "all", [{"all": "all", **report["totals"]}]),
+    ):
+        table = Table(title=title, title_justify="left")
+        for column in (
+            key,
+            "invitations",
+            "accepted",
+            "declined",
+            "no response",
+            "waiting",
+            "rate",
+            "reasons",
+        ):
+            table.add_column(column)
+        for row in rows:
+            reasons = ", ".join(f"{code} {count}" for code, count in row["reasons"].items()) or "—"
+            table.add_row(
+                str(row[key]),
+                str(row["invitations"]),
+                str(row["accepted"]),
+                str(row["declined"]),
+                str(row["no_response"]),
+                str(row["pending"]),
+                rate(row),
+                reasons,
+            )
+        out.print(table)
+    out.print(
+        "rate: accepted out of the invitations answered or past their day to answer without one "
+        f"(as of {report['as_of']}); invitations still waiting are left out"
+    )
+
+
+@report_app.command("engagement")
+def report_engagement(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="The invitations of this year; default all.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", help="json, csv or html; default: a table.")
+    ] = None,
+    output_file: OutputOpt = None,
+    language: LanguageOpt = None,
+) -> None:
+    """Company engagement: the participation rate and the reasons for declining, by year and by sector."""
+    from ncpflow import engagement_report, report_html, report_views
+
+    app = context_of(ctx).app()
+    report = app.reports.engagement(year=year)
+    chosen = ReportFormat.json if as_json else fmt
+    if chosen is ReportFormat.json:
+        if output_file is None:
+            emit_json(report)
+        else:
+            output.write_output(_json(report), output_file)
+    elif chosen is None:
+        _engagement_table(report)
+    else:
+        view = engagement_report.engagement(report, _words(ctx, language), app.engagement.reasons())
+        text = report_views.csv_text(view) if chosen is ReportFormat.csv else report_html.document(view)
+        output.write_output(text, output_file)
+
+
 @report_app.command("follow-up")
 def report_follow_up(
     ctx: typer.Context,

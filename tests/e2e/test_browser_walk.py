@@ -168,6 +168,24 @@ def _seed(services: Any) -> dict[str, str]:
         reference=rich, commitment=1, status="partly", note=f"Draft {LONG}", evidence=[1], actor="setup"
     )
 
+    # Its company engagement (issue 15): a decline with its reasons, one waiting, a concern.
+    services.engagement.invite(
+        reference=rich, party="enterprise-2", to="good_offices", channel="email", actor="setup", at=ago[50]
+    )
+    services.engagement.respond(
+        reference=rich,
+        invitation=1,
+        response="declined",
+        reasons=["parallel_proceedings", "disputes_mandate"],
+        actor="setup",
+        at=ago[45],
+    )
+    services.engagement.invite(
+        reference=rich, party="enterprise-1", to="meeting", channel="post", actor="setup"
+    )
+    services.engagement.concern(
+        reference=rich, side="submitter", text=f"Pressure on the union {LONG}", actor="setup"
+    )
     paused = opened(
         "Salmon farm discharge", PartyInput("Coastal Alliance", "ngo"), [PartyInput("Havbruk ASA")], ago[30]
     )

@@ -55,6 +55,7 @@ TABLE: dict[Action, set[str]] = {
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
     A.TRACK_FOLLOW_UP: {H},
+    A.LOG_ENGAGEMENT: {H},
 }
 
 

@@ -561,6 +561,25 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
+    # Company engagement (issue 15): an invitation, its decline, a concern about good faith.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.engagement.invite(
+            reference=filed_on, party="enterprise-1", to="good_offices", channel="email", actor="sek"
+        )
+        app.engagement.respond(
+            reference=filed_on,
+            invitation=1,
+            response="declined",
+            reasons=["parallel_proceedings", "other"],
+            actor="sek",
+        )
+        app.engagement.concern(
+            reference=filed_on, side="submitter", text="Kari Nordmann was told to withdraw.", actor="sek"
+        )
+    finally:
+        app.close()
     # Follow-up of commitments (issue 15): one recorded, its status set with an evidence file, an
     # update asked of its owner, and the sweep alerting the lead when that falls due.
     clock.advance(hours=1)

@@ -50,9 +50,10 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         "document",
         "letter",
         "correspondence",
+        "engagement",
         "follow_up",
     ]
-    assert story.shown == ["step", "note", "document", "letter", "correspondence", "follow_up"]
+    assert story.shown == ["step", "note", "document", "letter", "correspondence", "engagement", "follow_up"]
     assert story.total == 4 and story.page == 1
     moved = story.items[2]
     assert moved.title == "Stage changed: Received → Initial assessment"
@@ -73,6 +74,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Dokumenter",
         "Brev",
         "Korrespondanse",
+        "Virksomheters deltakelse",
         "Oppfølging",
     ]
     assert story.items[0].title == "Notat 1"

@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ncpflow import report_html, report_views
+from ncpflow import engagement_report, report_html, report_views
 from ncpflow.report_views import ReportView
 from ncpflow.web.auth import application_of
 from ncpflow.web.pages.common import Page, guard, language, query, render
@@ -187,6 +187,14 @@ FOLLOW_UP = Report(
         app.reports.follow_up(year=chosen.year), _words(request, app)
     ),
 )
+ENGAGEMENT = Report(
+    "engagement",
+    N_("Company engagement"),
+    _year,
+    lambda request, app, chosen: engagement_report.engagement(
+        app.reports.engagement(year=chosen.year), _words(request, app), app.engagement.reasons()
+    ),
+)
 
 
 @router.get("/reports", response_class=HTMLResponse)
@@ -205,7 +213,7 @@ def _endpoint(report: Report, suffix: str | None) -> Page:
     return guard(Action.READ_REPORTS, one_snapshot=True)(endpoint)
 
 
-for _report in (TIMELINES, ANNUAL, ROTATION, FOLLOW_UP):
+for _report in (TIMELINES, ANNUAL, ROTATION, ENGAGEMENT, FOLLOW_UP):
     router.get(f"/reports/{_report.name}", response_class=HTMLResponse)(_endpoint(_report, None))
     for _suffix in ("html", "csv"):
         router.get(f"/reports/{_report.name}.{_suffix}")(_endpoint(_report, _suffix))

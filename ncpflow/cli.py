@@ -42,6 +42,8 @@ GROUPS = (
     ("party", "parties", "party_app"),
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
+    ("link", "links", "link_app"),
+    ("statement", "statements", "statement_app"),
     ("followup", "follow_up", "followup_app"),
     ("engagement", "engagement", "engagement_app"),
 )

@@ -23,6 +23,7 @@ KINDS = (
     "lead_unavailable",
     "party_update",
     "letter",
+    "party_link",
     "update_request",
     "update_request_due",
 )

@@ -19,9 +19,10 @@ by handlers and admins (`SEE_AT_RISK_IDENTITIES`) and by the case's lead member 
 `states.parties.may_see`); other members see its pseudonym, like auditors. Handlers, members and
 admins read the NCP's internal material, notes among it (`READ_INTERNAL`); auditors never do.
 Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company engagement
-(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith). Handlers track the
-follow-up of commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table
-does not know may do nothing.
+(`LOG_ENGAGEMENT`: invitations, responses, concerns about good faith) and issue and revoke the
+parties' links to their cases (`MANAGE_PARTY_LINKS`). Handlers track the follow-up of commitments
+(`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table does not know may do
+nothing.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ class Action(StrEnum):
     LOG_CORRESPONDENCE = N_("log correspondence with the parties")
     MANAGE_PARTIES = N_("manage the parties of cases and their contacts")
     SEE_AT_RISK_IDENTITIES = N_("see the identities of parties at risk of reprisal")
+    MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
+    MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
+    PUBLISH_STATEMENT = N_("publish statements")
     TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
     LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
@@ -117,6 +121,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.WRITE_NOTE,
         Action.MANAGE_PARTIES,
         Action.SEE_AT_RISK_IDENTITIES,
+        Action.MANAGE_PARTY_LINKS,
+        Action.MANAGE_STATEMENTS,
+        Action.PUBLISH_STATEMENT,
         Action.TRACK_FOLLOW_UP,
         Action.LOG_ENGAGEMENT,
     },

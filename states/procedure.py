@@ -21,6 +21,7 @@ from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureInvalidError
 from states.guards import GUARD_FACTS, GUARDS
 from states.letters import KINDS as LETTER_KINDS
+from states.statements import KINDS as STATEMENT_KINDS
 
 LANGUAGES = ("en", "nb")
 BASES = ("received", "entered")
@@ -121,6 +122,19 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class StatementRule:
+    """A statement kind a procedure offers (`[statements.KIND]`): the states a case may draft and
+    circulate it in, the states it may be published in, and what publishing it fires: a fact
+    recorded on the day, or one of `triggers` (the first unless the handler chooses another)."""
+
+    kind: str
+    drafted_in: frozenset[str]
+    published_in: frozenset[str]
+    fact: str | None = None
+    triggers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reports:
     """What the reports count: the timed stages (each measured while its deadline is open), the
     outcomes counted (in column order), the outcomes that mean "not accepted", the triggers that
@@ -151,6 +165,7 @@ class Procedure:
     source: str = ""
     facts: Mapping[str, FactDef] = field(default_factory=dict)
     open_letters: tuple[str, ...] = ()  # `[letters] open`: offered in every state not terminal
+    statements: Mapping[str, StatementRule] = field(default_factory=dict)  # `[statements.KIND]`
     _from: Mapping[str, tuple[Transition, ...]] = field(init=False, repr=False)
     _find: Mapping[tuple[str, str], Transition] = field(init=False, repr=False)
     _open: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -267,6 +282,14 @@ class Procedure:
             if not definition.terminal:
                 found.extend(self.open_letters)
         return tuple(dict.fromkeys(found))
+
+    def statements_drafted(self, state: str) -> tuple[str, ...]:
+        """The statement kinds a case in `state` may draft and circulate."""
+        return tuple(kind for kind, rule in self.statements.items() if state in rule.drafted_in)
+
+    def statements_published(self, state: str) -> tuple[str, ...]:
+        """The statement kinds a case in `state` may publish."""
+        return tuple(kind for kind, rule in self.statements.items() if state in rule.published_in)
 
     @property
     def letter_kinds(self) -> tuple[str, ...]:
@@ -427,7 +450,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         data,
         "",
         required=("id", "version", "title", "initial", "states", "triggers", "transitions"),
-        optional=("outcomes", "facts", "deadlines", "reports", "letters"),
+        optional=("outcomes", "facts", "deadlines", "reports", "letters", "statements"),
     )
     ident = _text(top["id"], "id")
     if not _ID.fullmatch(ident):
@@ -448,6 +471,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
     _check_graph(initial, states, transitions, deadlines)
     reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
     letters = _table(top.get("letters", {}), "letters", optional=("open",))
+    statements = _statements(top.get("statements", {}), states, transitions, facts)
     return Procedure(
         id=ident,
         version=version,
@@ -461,10 +485,60 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         reports=reports,
         facts=MappingProxyType(facts),
         open_letters=_letters(letters.get("open", []), "letters.open"),
+        statements=MappingProxyType(statements),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
         source=source,
     )
+
+
+def _statements(
+    value: Any,
+    states: Mapping[str, StateDef],
+    transitions: tuple[Transition, ...],
+    facts: Mapping[str, FactDef],
+) -> dict[str, StatementRule]:
+    """`[statements.KIND]`: each kind (states.statements.KINDS) with the states it is drafted and
+    published in and what publishing fires: a `fact` recordable in every state it is published
+    in, or `triggers` each leading out of every such state (not both)."""
+    section = _table(value, "statements", optional=STATEMENT_KINDS)
+    leaving = {(t.source, t.trigger) for t in transitions}
+    rules: dict[str, StatementRule] = {}
+    for kind, body in section.items():
+        key = _join("statements", kind)
+        table = _table(body, key, required=("drafted_in", "published_in"), optional=("fact", "triggers"))
+        drafted = frozenset(
+            _names(table["drafted_in"], _join(key, "drafted_in"), known=states, what="state", empty=False)
+        )
+        published = frozenset(
+            _names(table["published_in"], _join(key, "published_in"), known=states, what="state", empty=False)
+        )
+        if "fact" in table and "triggers" in table:
+            raise _Problem(_join(key, "fact"), "give a fact or triggers, not both")
+        fact = None
+        if "fact" in table:
+            fact = _known(table["fact"], _join(key, "fact"), known=facts, what="fact")
+        if fact is not None and not published <= facts[fact].recorded_in:
+            missing = ", ".join(sorted(published - facts[fact].recorded_in))
+            raise _Problem(_join(key, "fact"), f"'{fact}' cannot be recorded in {missing}")
+        triggers: tuple[str, ...] = ()
+        if "triggers" in table:
+            raw = table["triggers"]
+            if not isinstance(raw, list) or not raw:
+                raise _Problem(_join(key, "triggers"), "must be a list of trigger names")
+            found = [_name(name, f"{_join(key, 'triggers')}[{i + 1}]") for i, name in enumerate(raw)]
+            for i, trigger in enumerate(found):
+                stuck = sorted(state for state in published if (state, trigger) not in leaving)
+                if stuck:
+                    raise _Problem(
+                        f"{_join(key, 'triggers')}[{i + 1}]",
+                        f"no transition '{trigger}' leaves {', '.join(stuck)}",
+                    )
+            if len(set(found)) != len(found):
+                raise _Problem(_join(key, "triggers"), "names a trigger twice")
+            triggers = tuple(found)
+        rules[kind] = StatementRule(kind, drafted, published, fact, triggers)
+    return rules
 
 
 def _facts(value: Any, states: Mapping[str, StateDef]) -> dict[str, FactDef]:

@@ -1046,6 +1046,32 @@ class CalendarFeedRevoked(_Record):
     feed: str
 
 
+# -- party links (issue 15) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyLinkIssued(_Record):
+    """A party's link to the case issued (the token in it is never recorded, only the link's
+    number); `sent_to`, the contacts it was e-mailed to (their numbers), if any."""
+
+    KIND: ClassVar[str] = "party_link_issued"
+
+    link: int
+    party: str
+    expires_at: datetime
+    sent_to: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartyLinkRevoked(_Record):
+    """A party's link revoked: it no longer opens."""
+
+    KIND: ClassVar[str] = "party_link_revoked"
+
+    link: int
+    party: str
+
+
 # -- a case's issues (partial acceptance, issue 12) ----------------------------------------------
 
 
@@ -1292,6 +1318,93 @@ class LetterSent(_Record):
     pdf_sha256: str
 
 
+@dataclass(frozen=True)
+class StatementDrafted(_Record):
+    """A statement drafted from its kind's template: its DOCX and PDF filed as documents of the
+    case, internal until published (their own `document_added` entries precede this one)."""
+
+    KIND: ClassVar[str] = "statement_drafted"
+
+    number: int
+    statement_kind: str = field(metadata=_spelled("kind"))
+    language: str
+    docx: int
+    pdf: int
+
+
+@dataclass(frozen=True)
+class StatementEdited(_Record):
+    """A statement's DOCX edited in Word and uploaded: new versions of its DOCX and PDF."""
+
+    KIND: ClassVar[str] = "statement_edited"
+
+    number: int
+    docx_version: int
+    pdf_version: int
+
+
+@dataclass(frozen=True)
+class StatementCirculated(_Record):
+    """A comment round opened: version `version` of the statement's PDF document sent to the
+    parties (by key) with a window ending on `due`; the outbox messages queued and the
+    correspondence entries logged in the same transaction."""
+
+    KIND: ClassVar[str] = "statement_circulated"
+
+    round: int
+    statement: int
+    document: int
+    version: int
+    parties: tuple[str, ...]
+    days: int
+    due: date
+    outbox: tuple[int, ...]
+    correspondence: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CommentReceived(_Record):
+    """A comment received in a round from a party (via e-mail, post or its link): the sha256 of
+    its text (never the text) and the document filed with it."""
+
+    KIND: ClassVar[str] = "comment_received"
+
+    round: int
+    number: int
+    party: str
+    via: str
+    text_sha256: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    document: int | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class CommentRoundClosed(_Record):
+    """A comment round closed: early by the lead (`closed`), or by the sweep once its window
+    ended (`ended`); the comments it received."""
+
+    KIND: ClassVar[str] = "comment_round_closed"
+
+    round: int
+    why: str
+    comments: int
+
+
+@dataclass(frozen=True)
+class StatementPublished(_Record):
+    """A statement published: its final PDF filed as version `version` of document `document`,
+    access public, direction out; `fired` what the procedure declared for its kind
+    (`fact:NAME`, `trigger:NAME`), whose own entry follows in the same transaction."""
+
+    KIND: ClassVar[str] = "statement_published"
+
+    number: int
+    statement_kind: str = field(metadata=_spelled("kind"))
+    document: int
+    version: int
+    sha256: str
+    fired: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
 # -- company engagement (issue 15) ---------------------------------------------------------------
 
 
@@ -1447,6 +1560,8 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | PartyLinkIssued
+    | PartyLinkRevoked
     | NoteAdded
     | DocumentAdded
     | PartyAdded
@@ -1459,6 +1574,12 @@ DeclaredRecord = (
     | LetterDrafted
     | LetterEdited
     | LetterSent
+    | StatementDrafted
+    | StatementEdited
+    | StatementCirculated
+    | CommentReceived
+    | CommentRoundClosed
+    | StatementPublished
     | CommitmentRecorded
     | CommitmentStatusSet
     | UpdateRequested

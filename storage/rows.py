@@ -208,6 +208,25 @@ class CaseSearchRow(NamedTuple):
     body_secret: Any
 
 
+class StatementRow(NamedTuple):
+    """A row of `case_statements`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    kind: Any
+    language: Any
+    status: Any
+    docx_document: Any
+    pdf_document: Any
+    created_at: Any
+    created_by: Any
+    published_at: Any
+    published_by: Any
+    published_version: Any
+    fired: Any
+
+
 class CaseRow(NamedTuple):
     """A row of `cases`."""
 
@@ -234,6 +253,25 @@ class CaseRow(NamedTuple):
     supporting_ncps: Any
     procedure_id: Any
     procedure_version: Any
+
+
+class CommentRoundRow(NamedTuple):
+    """A row of `comment_rounds`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    statement: Any
+    document: Any
+    version: Any
+    parties: Any
+    days: Any
+    opened_on: Any
+    due_on: Any
+    opened_at: Any
+    opened_by: Any
+    closed_at: Any
+    closed_by: Any
 
 
 class CommitmentStatusRow(NamedTuple):
@@ -464,6 +502,20 @@ class PartyContactRow(NamedTuple):
     removed_at: Any
 
 
+class PartyLinkRow(NamedTuple):
+    """A row of `party_links`."""
+
+    id: Any
+    case_id: Any
+    party: Any
+    token_hash: Any
+    issued_at: Any
+    expires_at: Any
+    issued_by: Any
+    revoked_at: Any
+    revoked_by: Any
+
+
 class PartyReminderRow(NamedTuple):
     """A row of `party_reminders`."""
 
@@ -510,6 +562,31 @@ class ReferenceCounterRow(NamedTuple):
     prefix: Any
     year: Any
     last: Any
+
+
+class RoundAlertRow(NamedTuple):
+    """A row of `round_alerts`."""
+
+    id: Any
+    round_id: Any
+    rung: Any
+    due_on: Any
+    fired_at: Any
+
+
+class RoundCommentRow(NamedTuple):
+    """A row of `round_comments`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    round: Any
+    party: Any
+    via: Any
+    text: Any
+    document: Any
+    received_at: Any
+    recorded_by: Any
 
 
 class SessionRow(NamedTuple):

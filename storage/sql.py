@@ -47,7 +47,9 @@ if TYPE_CHECKING:
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
+    from storage.party_links import SqlPartyLinkStore
     from storage.search import Redactions, SqlSearchIndex
+    from storage.statements import SqlStatementStore
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
@@ -128,6 +130,12 @@ class SqlTransaction:
         return SqlFeedStore(self.db)
 
     @cached_property
+    def party_links(self) -> SqlPartyLinkStore:
+        from storage.party_links import SqlPartyLinkStore
+
+        return SqlPartyLinkStore(self.db)
+
+    @cached_property
     def notes(self) -> SqlNoteStore:
         from storage.notes import SqlNoteStore
 
@@ -138,6 +146,12 @@ class SqlTransaction:
         from storage.correspondence import SqlCorrespondenceStore
 
         return SqlCorrespondenceStore(self.db)
+
+    @cached_property
+    def statements(self) -> SqlStatementStore:
+        from storage.statements import SqlStatementStore
+
+        return SqlStatementStore(self.db)
 
     @cached_property
     def engagement(self) -> SqlEngagementStore:

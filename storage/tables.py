@@ -596,6 +596,105 @@ class LetterRow(SQLModel, table=True):
     sent_by: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class PartyLinkRow(SQLModel, table=True):
+    """A party's link to one case (migration 0028_party_links; states/party_links.py): the
+    sha256 of its token (never the token), when it was issued, when it expires, who issued it
+    and, once revoked, when and by whom."""
+
+    __tablename__ = "party_links"
+
+    id: int | None = Field(default=None, primary_key=True)  # the link's number, in its token
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    party: str  # the party's key (`submitter-1`)
+    token_hash: str = Field(unique=True)
+    issued_at: datetime
+    expires_at: datetime
+    issued_by: str = Field(sa_column=Column(Text, nullable=False))
+    revoked_at: datetime | None = None
+    revoked_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class StatementRow(SQLModel, table=True):
+    """A statement of a case (migration 0027_statements): an initial assessment, a final
+    statement or a follow-up statement drafted from its template. Its DOCX and PDF are documents
+    of the case (by number: each edit a new version); published, its public PDF is version
+    `published_version` of the PDF document."""
+
+    __tablename__ = "case_statements"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_statements_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    kind: str  # states/statements.py KINDS
+    language: str  # en, nb
+    status: str  # draft, published
+    docx_document: int
+    pdf_document: int
+    created_at: datetime
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    published_at: datetime | None = None
+    published_by: str | None = Field(default=None, sa_column=Column(Text))
+    published_version: int | None = None
+    fired: str | None = None  # fact:NAME, trigger:NAME
+
+
+class CommentRoundRow(SQLModel, table=True):
+    """A comment round (migration 0027_statements): a statement's PDF as it stood (document,
+    version) sent to parties (JSON list of keys) with a window from `opened_on` to `due_on`."""
+
+    __tablename__ = "comment_rounds"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_comment_rounds_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    statement: int
+    document: int
+    version: int
+    parties: str = Field(sa_column=Column(Text, nullable=False))
+    days: int
+    opened_on: date
+    due_on: date
+    opened_at: datetime
+    opened_by: str = Field(sa_column=Column(Text, nullable=False))
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class RoundCommentRow(SQLModel, table=True):
+    """A comment received in a round (migration 0027_statements): from one party, by e-mail,
+    post or the party's link; its text and/or a document filed `in` from that party."""
+
+    __tablename__ = "round_comments"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_round_comments_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    round: int
+    party: str
+    via: str
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    document: int | None = None
+    received_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class RoundAlertRow(SQLModel, table=True):
+    """A rung of a comment window fired (migration 0027_statements): the lead's alerts and the
+    parties' reminder, each once per round, rung and due date (the claim)."""
+
+    __tablename__ = "round_alerts"
+    __table_args__ = (UniqueConstraint("round_id", "rung", "due_on", name="uq_round_alerts_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="comment_rounds.id", index=True)
+    rung: str
+    due_on: date
+    fired_at: datetime
+
+
 class EngagementInvitationRow(SQLModel, table=True):
     """An invitation to an enterprise party (migration 0030_engagement; states/engagement.py):
     appended, never changed (the migration's triggers refuse it)."""

@@ -196,6 +196,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
+        "IssuePartyLink",  # link issue, POST /api/cases/{ref}/links, the parties page
+        "DraftStatement",  # statements: draft, circulate, comment, publish
+        "CirculateStatement",
+        "LogComment",
+        "PublishStatement",
         "InviteEnterprise",  # company engagement: invite, respond, concern
         "RecordResponse",
         "RaiseConcern",
@@ -203,7 +208,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
     "workflow.signin": {"SESSION_LIFETIME", "SignIn", "Attempt", "Outcome"},  # types
-    "workflow.files": {"beside_database", "resolve"},  # where the web's session key file is
+    "workflow.files": {"beside_database", "resolve", "kept_secret"},  # the web's session key file
+    # a link refused; the party's view; a link as listed, and its address
+    "workflow.party_links": {"LinkRefusedError", "PartyView", "link_view", "link_url", "COMMENT", "NO_DRAFT"},
     "workflow.views": {"ForbiddenError", "may_advance"},  # the refusal and the pages' guard
     "workflow.queries": {"next_due"},  # pure, on a case already read
     # The read models: the types the API declares and the pages read, and their JSON (--json).
@@ -239,6 +246,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "EngagementReport",
         "CaseLetters",
         "CaseLetter",
+        "CasePartyLinks",
+        "PartyLink",
+        "CaseStatements",
         "CaseCommitments",  # the follow-up of commitments
         "Commitment",
         "UpdateRequest",

@@ -102,6 +102,10 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         from workflow import party_updates
 
         queued += party_updates.remind(tx, now=now, today=today, settings=settings, render=render)
+        # Comment rounds' windows (workflow/statements.py): the lead's rungs, the parties' reminder.
+        from workflow import statements
+
+        queued += statements.sweep(tx, now=now, today=today, settings=settings, render=render)
         # Update requests to the parties that fell due (workflow/follow_up.py): the lead, once each.
         from workflow import follow_up
 

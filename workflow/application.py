@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
 from states.messages import Translator
+from states.party_links import PartyLink
 from states.users import CalendarFeed, User
 from workflow.config import Settings
 from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from states.permissions import Action
     from states.procedure import Procedure
     from states.signatures import Signer
+    from states.statements import Comment, Round, Statement
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from workflow.letter_context import LetterContext
     from workflow.letters import LetterPreview
     from workflow.outbox import DispatchResult
+    from workflow.party_links import Listed, NewLink, Opened, PartyView
     from workflow.pausing import Then
     from workflow.rotation import DutyResult, LeadProblem, Notices
     from workflow.signin import SignIn
@@ -192,6 +195,14 @@ class Application:
     @cached_property
     def engagement(self) -> EngagementUseCases:
         return EngagementUseCases(self)
+
+    @cached_property
+    def party_links(self) -> PartyLinkUseCases:
+        return PartyLinkUseCases(self)
+
+    @cached_property
+    def statements(self) -> StatementUseCases:
+        return StatementUseCases(self)
 
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
@@ -1121,6 +1132,12 @@ class ReportUseCases(_Group):
             uow=self._app.uow, policy=self._app.policy, since=since, until=until
         )
 
+    def follow_up(self, *, year: int | None = None) -> read_models.FollowUpReport:
+        """The implementation rate of commitments by year and by theme (states/commitments.py)."""
+        from workflow import follow_up
+
+        return follow_up.report(uow=self._app.uow, year=year)
+
     def engagement(self, *, year: int | None = None) -> dict[str, Any]:
         """Company engagement: the participation rate and the reasons for declining, by year and
         by sector (states/engagement.py gives the rule)."""
@@ -1129,12 +1146,6 @@ class ReportUseCases(_Group):
         return engagement.report(
             uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year
         )
-
-    def follow_up(self, *, year: int | None = None) -> read_models.FollowUpReport:
-        """The implementation rate of commitments by year and by theme (states/commitments.py)."""
-        from workflow import follow_up
-
-        return follow_up.report(uow=self._app.uow, year=year)
 
 
 class UserUseCases(_Group):
@@ -1624,6 +1635,145 @@ class LetterUseCases(_Group):
         return queue
 
 
+class StatementUseCases(_Group):
+    """Statements drafted from templates, circulated for comment, published (workflow/statements.py).
+
+    The foundation other parts build on: `circulated` (what a party's link shows), `comment`
+    (a comment through the link: `via="link"`, actor `party:KEY`), `published` (the register)."""
+
+    def draft(self, *, reference: str, kind: str, actor: str, language: str | None = None) -> Statement:
+        """A draft statement of `kind`, filed as DOCX and PDF documents (internal until published)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.draft(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            kind=kind,
+            actor=actor,
+            language=language,
+        )
+
+    def edit(self, *, reference: str, statement: int, upload: Spooled, actor: str) -> Statement:
+        """A DOCX edited in Word filed as the draft's new version, with its PDF."""
+        from workflow import statements
+
+        app = self._app
+        return statements.edit(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            letterpress=app.letterpress,
+            reference=reference,
+            statement=statement,
+            upload=upload,
+            actor=actor,
+        )
+
+    def circulate(
+        self, *, reference: str, statement: int, parties: Sequence[str], actor: str, days: int | None = None
+    ) -> Round:
+        """A comment round: the draft's PDF sent to `parties` (keys or names) with a window of
+        `days` (default `[statements] comment_days`)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.circulate(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            render=app.render,
+            reference=reference,
+            statement=statement,
+            parties_chosen=parties,
+            actor=actor,
+            days=days,
+        )
+
+    def comment(
+        self,
+        *,
+        reference: str,
+        round: int,
+        party: str,
+        via: str,
+        actor: str,
+        text: str | None = None,
+        upload: Spooled | None = None,
+    ) -> Comment:
+        """A comment received in open round `round` from `party` (its key), by `via` (`email`,
+        `post`, `link`): its text and/or `upload` (read already; the caller closes it), filed
+        `in` from that party."""
+        from workflow import statements
+
+        app = self._app
+        return statements.comment(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            round=round,
+            party=party,
+            via=via,
+            actor=actor,
+            text=text,
+            upload=upload,
+        )
+
+    def close(self, *, reference: str, round: int, actor: str) -> Round:
+        """Close open round `round` (early, or at its end)."""
+        from workflow import statements
+
+        app = self._app
+        return statements.close(uow=app.uow, clock=app.clock, reference=reference, round=round, actor=actor)
+
+    def publish(
+        self,
+        *,
+        reference: str,
+        statement: int,
+        actor: str,
+        trigger: str | None = None,
+        reason: str | None = None,
+    ) -> Statement:
+        """Publish a draft: its public PDF and the procedure's fact or step for its kind, at once."""
+        from workflow import statements
+
+        app = self._app
+        return statements.publish(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            policy=app.policy,
+            reference=reference,
+            statement=statement,
+            actor=actor,
+            trigger=trigger,
+            reason=reason,
+        )
+
+    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseStatements:
+        """The case's statements, rounds and comments (NCP-internal)."""
+        from workflow import statements
+
+        return statements.case_statements(uow=self._app.uow, reference=reference, viewer=viewer)
+
+    def circulated(self, *, reference: str, party: str) -> builtins.list[read_models.CirculatedDraft]:
+        """The drafts circulated to party `party` (its key), by round."""
+        from workflow import statements
+
+        return statements.circulated(uow=self._app.uow, reference=reference, party=party)
+
+    def published(self, *, reference: str) -> builtins.list[read_models.PublishedStatement]:
+        """The case's published statements and their public PDFs."""
+        from workflow import statements
+
+        return statements.published(uow=self._app.uow, reference=reference)
+
+
 class PartyUseCases(_Group):
     """The parties of a case and their contacts (`ncpflow party ...`): add a party to an open
     case, change one, add, change and remove its contacts; list them as a reader may see them;
@@ -1792,6 +1942,224 @@ class PartyUseCases(_Group):
         return parties.recipients(uow=self._app.uow, reference=reference, party=party)
 
 
+class PartyLinkUseCases(_Group):
+    """Party links (`ncpflow link ...`): issue one party a signed, expiring link to its case,
+    list and revoke them; open a link and act through it as the party (workflow/party_links.py)."""
+
+    @cached_property
+    def key(self) -> str:
+        """The key that signs the links, read (or made) once."""
+        from workflow import party_links
+
+        return party_links.link_key(self._app.settings)
+
+    def issue(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        days: int | None = None,
+        send: bool = False,
+        url_base: str | None = None,
+    ) -> NewLink:
+        """A new link for `party` (a key or a name), valid `days` (default `[party_links]
+        valid_for`); its token is in the answer, this once. `send`: e-mailed to the party's
+        contacts at `url_base` (default `[web] public_url`) + `/p/TOKEN`."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.issue_link(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            reference=reference,
+            party=party,
+            actor=actor,
+            days=days,
+            default_days=app.settings.party_links.days,
+            send=send,
+            url_base=url_base or app.settings.web.public_url,
+            settings=app.settings,
+            render=app.render,
+        )
+
+    def list(self, *, reference: str) -> builtins.list[Listed]:
+        """The case's links, oldest first, each with what it is now (active, expired, revoked)."""
+        from workflow import party_links
+
+        return party_links.list_links(uow=self._app.uow, clock=self._app.clock, reference=reference)
+
+    def revoke(self, *, reference: str, link: int, actor: str) -> PartyLink:
+        """Revoke link `link` of the case."""
+        from workflow import party_links
+
+        return party_links.revoke_link(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, link=link, actor=actor
+        )
+
+    def open(self, *, token: str) -> Opened:
+        """The link `token` opens and its case; LinkRefusedError naming why it does not."""
+        from workflow import party_links
+
+        return party_links.open_link(uow=self._app.uow, clock=self._app.clock, key=self.key, token=token)
+
+    def view(self, *, opened: Opened, language: str) -> PartyView:
+        """What the party's page shows of its case, in `language`."""
+        from workflow import party_links
+
+        return party_links.party_view(
+            uow=self._app.uow, clock=self._app.clock, opened=opened, language=language
+        )
+
+    def send_document(self, *, token: str, source: Source | Spooled, filename: str, title: str) -> Document:
+        """A document the party sends through its link (the case file's checks)."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_document(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            source=source,
+            filename=filename,
+            title=title,
+        )
+
+    def open_draft(self, *, token: str, round: int) -> OpenDocument:
+        """The draft PDF of round `round` as sent to the link's party (streamed)."""
+        from workflow import party_links
+
+        return party_links.open_draft(
+            uow=self._app.uow, clock=self._app.clock, key=self.key, token=token, round=round
+        )
+
+    def comment_on_round(
+        self, *, token: str, round: int, text: str | None = None, upload: Spooled | None = None
+    ) -> int:
+        """A comment through the link on an open round sent to its party; its number."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.comment_on_round(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            settings=app.settings,
+            round=round,
+            text=text,
+            upload=upload,
+        )
+
+    def send_comment(self, *, token: str, text: str, title: str) -> Document:
+        """A comment the party writes through its link, filed as a text document."""
+        from workflow import party_links
+
+        app = self._app
+        return party_links.send_comment(
+            uow=app.uow,
+            clock=app.clock,
+            key=self.key,
+            token=token,
+            rules=app.settings.documents.rules,
+            text=text,
+            title=title,
+        )
+
+
+class EngagementUseCases(_Group):
+    """Company engagement of each case: invitations to its enterprises, their responses, and
+    concerns about good faith."""
+
+    def invite(
+        self,
+        *,
+        reference: str,
+        party: str,
+        to: str,
+        channel: str,
+        actor: str,
+        at: When = None,
+        respond_by: date | None = None,
+    ) -> Invitation:
+        """Invite an enterprise party (`engagement invite`); `party` its key or name."""
+        from workflow import engagement
+
+        return engagement.invite(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            party=party,
+            to=to,
+            channel=channel,
+            at=at,
+            respond_by=respond_by,
+        )
+
+    def respond(
+        self,
+        *,
+        reference: str,
+        invitation: int,
+        response: str,
+        actor: str,
+        reasons: Sequence[str] = (),
+        at: When = None,
+    ) -> Response:
+        """Record the answer to an invitation (`engagement respond`)."""
+        from workflow import engagement
+
+        return engagement.respond(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            invitation=invitation,
+            response=response,
+            reasons=reasons,
+            at=at,
+        )
+
+    def concern(self, *, reference: str, side: str, text: str, actor: str, at: When = None) -> Concern:
+        """Record a concern about good faith (`engagement concern`)."""
+        from workflow import engagement
+
+        return engagement.concern(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            side=side,
+            text=text,
+            at=at,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
+    ) -> read_models.CaseEngagement:
+        """The case's engagement as `viewer` (or the user `actor` names) may see it."""
+        from workflow import engagement
+
+        return engagement.case_engagement(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            viewer=viewer,
+            actor=actor,
+            language=language,
+        )
+
+    def reasons(self) -> tuple[DeclineReason, ...]:
+        """The reason codes a decline may give ([engagement] decline_reasons)."""
+        return self._app.settings.engagement.reasons
+
+
 class FollowUpUseCases(_Group):
     """The follow-up of commitments (workflow/follow_up.py): record them, set their status with
     evidence, list them, ask a party for an update."""
@@ -1890,93 +2258,3 @@ class FollowUpUseCases(_Group):
             due=due,
             commitments=commitments,
         )
-
-
-class EngagementUseCases(_Group):
-    """Company engagement of each case: invitations to its enterprises, their responses, and
-    concerns about good faith."""
-
-    def invite(
-        self,
-        *,
-        reference: str,
-        party: str,
-        to: str,
-        channel: str,
-        actor: str,
-        at: When = None,
-        respond_by: date | None = None,
-    ) -> Invitation:
-        """Invite an enterprise party (`engagement invite`); `party` its key or name."""
-        from workflow import engagement
-
-        return engagement.invite(
-            uow=self._app.uow,
-            clock=self._app.clock,
-            settings=self._app.settings,
-            reference=reference,
-            actor=actor,
-            party=party,
-            to=to,
-            channel=channel,
-            at=at,
-            respond_by=respond_by,
-        )
-
-    def respond(
-        self,
-        *,
-        reference: str,
-        invitation: int,
-        response: str,
-        actor: str,
-        reasons: Sequence[str] = (),
-        at: When = None,
-    ) -> Response:
-        """Record the answer to an invitation (`engagement respond`)."""
-        from workflow import engagement
-
-        return engagement.respond(
-            uow=self._app.uow,
-            clock=self._app.clock,
-            settings=self._app.settings,
-            reference=reference,
-            actor=actor,
-            invitation=invitation,
-            response=response,
-            reasons=reasons,
-            at=at,
-        )
-
-    def concern(self, *, reference: str, side: str, text: str, actor: str, at: When = None) -> Concern:
-        """Record a concern about good faith (`engagement concern`)."""
-        from workflow import engagement
-
-        return engagement.concern(
-            uow=self._app.uow,
-            clock=self._app.clock,
-            reference=reference,
-            actor=actor,
-            side=side,
-            text=text,
-            at=at,
-        )
-
-    def list(
-        self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
-    ) -> read_models.CaseEngagement:
-        """The case's engagement as `viewer` (or the user `actor` names) may see it."""
-        from workflow import engagement
-
-        return engagement.case_engagement(
-            uow=self._app.uow,
-            clock=self._app.clock,
-            reference=reference,
-            viewer=viewer,
-            actor=actor,
-            language=language,
-        )
-
-    def reasons(self) -> tuple[DeclineReason, ...]:
-        """The reason codes a decline may give ([engagement] decline_reasons)."""
-        return self._app.settings.engagement.reasons

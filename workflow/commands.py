@@ -42,6 +42,8 @@ from states import engagement as engagement_rules
 from states import issues as issue_rules
 from states import letters as letter_rules
 from states import limits
+from states import party_links as party_link_rules
+from states import statements as statement_rules
 from states.documents import DIRECTIONS
 from states.errors import Input, InvalidInputError, Naming, Wording, as_is
 from states.guidelines import EDITIONS, SUBMITTER_TYPES, THEMES
@@ -778,6 +780,29 @@ class AddNote(Command):
     )
 
 
+# ---- party links ------------------------------------------------------------------------------
+
+LinkDays = Annotated[
+    int,
+    PlainValidator(_whole(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS, "days")),
+    _range(party_link_rules.MIN_DAYS, party_link_rules.MAX_DAYS),
+]
+
+
+class IssuePartyLink(Command):
+    """`link issue`, `POST /api/cases/{ref}/links`, the parties page's link form: a signed,
+    expiring link for one party of the case."""
+
+    party: Name = Field(description="The party: its key (submitter-1, enterprise-1) or its name.")
+    days: LinkDays | None = Field(
+        default=None, description="How many days it is valid for; left out: [party_links] valid_for."
+    )
+    send: bool = Field(
+        default=False,
+        description="E-mail it, through the outbox, to the party's contacts with an e-mail address.",
+    )
+
+
 # ---- a case's parties and their contacts ------------------------------------------------------
 
 
@@ -927,6 +952,56 @@ class SendLetter(Command):
     to: Email | None = Field(
         default=None, description="With email, for a party without an e-mail contact: the address to send to."
     )
+
+
+StatementKindName = Annotated[str, *_one_of(N_("statement kind"), statement_rules.KINDS)]
+CommentDays = Annotated[
+    int,
+    PlainValidator(_whole(statement_rules.DAYS_MIN, statement_rules.DAYS_MAX)),
+    _range(statement_rules.DAYS_MIN, statement_rules.DAYS_MAX),
+]
+CommentVia = Annotated[str, *_one_of(N_("way a comment came"), tuple(statement_rules.VIAS))]
+
+
+class DraftStatement(Command):
+    """`statement draft`, `POST /api/cases/{ref}/statements`, the statements page: a statement of
+    a kind the case's state offers, rendered from its template as a draft."""
+
+    kind: StatementKindName = Field(
+        description="initial_assessment, final_statement or follow_up (GET .../statements: `drafted`)."
+    )
+    language: LanguageName | None = Field(default=None, description="en or nb; left out: the NCP's.")
+
+
+class CirculateStatement(Command):
+    """`statement circulate`, `POST /api/cases/{ref}/statements/{n}/circulate`, the statements
+    page: a comment round to the parties chosen, with a window of days."""
+
+    parties: list[Name] = Field(
+        min_length=1, max_length=50, description="The parties: their keys (submitter-1) or names."
+    )
+    days: CommentDays | None = Field(
+        default=None, description="The window in days; left out: [statements] comment_days."
+    )
+
+
+class LogComment(Command):
+    """`statement comment`, `POST /api/cases/{ref}/rounds/{n}/comments`, the statements page: a
+    comment received from a party of a round."""
+
+    party: Name = Field(description="The party: its key (submitter-1) or its name.")
+    via: CommentVia = Field(description="How it came: email, post or link.")
+    text: Text | None = Field(default=None, description="The comment's text (or a document, or both).")
+
+
+class PublishStatement(Command):
+    """`statement publish`, `POST /api/cases/{ref}/statements/{n}/publish`, the statements page's
+    confirmation: the public PDF, and the step or fact the procedure declares for the kind."""
+
+    trigger: TriggerName | None = Field(
+        default=None, description="Where the kind's publishing may fire more than one step: which one."
+    )
+    reason: Text | None = Field(default=None, description="The step's reason; left out: a standard one.")
 
 
 YEAR_LOW, YEAR_HIGH = limits.EARLIEST_DAY.year, limits.LATEST_DAY.year

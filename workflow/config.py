@@ -36,6 +36,7 @@ from states.engagement import DEFAULT_REASONS, DEFAULT_WAIT, DeclineReason
 from states.errors import NcpflowError, ProcedureInvalidError
 from states.lifecycle import DeadlineName
 from states.members import Leave, Member, PartyMatch, Role
+from states.party_links import duration_days
 from states.procedure import Procedure
 from states.rotation import RotationMode, RotationRule
 from states.users import Role as UserRole
@@ -130,6 +131,39 @@ class LettersSection(_Section):
     )
     attach_docx: bool = Field(
         default=False, description="a letter e-mailed carries its DOCX as well as its PDF"
+    )
+
+
+def _link_validity(value: str) -> str:
+    """How long a party link is valid for: whole days or weeks, from a day to a year."""
+    duration_days(Duration.parse(value))
+    return value
+
+
+class PartyLinksSection(_Section):
+    valid_for: Annotated[str, AfterValidator(_link_validity)] = Field(
+        default="60d",
+        description='how long a party link is valid for unless issued with --days, e.g. "60d" '
+        "(days or weeks, from 1 day to 366)",
+    )
+    key_file: str | None = Field(
+        default=None,
+        description="signs party links (else $NCPFLOW_PARTY_LINK_KEY); made, readable by the owner "
+        "only, by the first link issued; default: beside the database",
+    )
+
+    @property
+    def days(self) -> int:
+        return duration_days(Duration.parse(self.valid_for))
+
+
+class StatementsSection(_Section):
+    comment_days: int = Field(
+        default=14, ge=1, le=90, description="a comment round's window in days unless --days says otherwise"
+    )
+    remind_before: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default="3d",
+        description="the parties of a comment round are reminded this long before its window ends",
     )
 
 
@@ -525,6 +559,8 @@ class Settings(_Section):
     parties: PartiesSection = PartiesSection()
     documents: DocumentsSection = DocumentsSection()
     letters: LettersSection = LettersSection()
+    party_links: PartyLinksSection = PartyLinksSection()
+    statements: StatementsSection = StatementsSection()
     follow_up: FollowUpSection = FollowUpSection()
     engagement: EngagementSection = EngagementSection()
     source: str = Field(default="(built-in defaults)", exclude=True)

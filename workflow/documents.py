@@ -314,12 +314,14 @@ def file_document(
     at: datetime,
     replaces: int | None = None,
     rules: DocumentRules | None = None,
+    reason: str | None = None,
 ) -> Document:
     """File a document of case `reference` (or, with `replaces`, a new version of that document)
     inside the caller's write transaction `tx`: its content (once per sha256), its row and its
     `document_added` entry. `party` is a party's key or name (states/parties.py); `rules` are
     `[documents]`'s (default: the built-in ones). Every refusal is an InvalidInputError (an
-    unknown case CaseNotFoundError) raised before anything is written."""
+    unknown case CaseNotFoundError) raised before anything is written. `reason`: the entry's
+    reason (what a party sent through its link names the link)."""
     rules = rules or DocumentRules()
     filing = _filing(
         rules,
@@ -359,7 +361,7 @@ def file_document(
             at=at,
             from_state=state,
             to_state=state,
-            reason=None,
+            reason=reason,
             record=added(document),
         )
     finally:

@@ -3,6 +3,7 @@ entry (`fact_recorded`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from states import facts, records
@@ -24,9 +25,11 @@ def record_fact(
     actor: str,
     by: str | None = None,
     note: str | None = None,
+    then: Callable[[Case], None] | None = None,
 ) -> Case:
     """Record that `fact` happened `on` a day (back-dated as far as the receipt, never in the
-    future); the case does not move, deadlines counted from the fact start."""
+    future); the case does not move, deadlines counted from the fact start. `then` sees the saved
+    case inside the transaction (a statement published with the fact files its PDF there)."""
     with uow.write() as tx:
         case = tx.cases.get(reference)
         now = clock.now()  # under the write lock: never before the step just committed
@@ -43,5 +46,7 @@ def record_fact(
             reason=event.note,
             record=records.FactRecorded.of(event, version=saved.version),
         )
+        if then is not None:
+            then(saved)
         log.info("case_fact_recorded", case=case.reference, fact=fact, on=on.isoformat(), actor=actor)
         return saved

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path
 
-from workflow.config import Settings
+from workflow.config import ConfigError, Settings
 
 
 def config_dir(settings: Settings) -> Path:
@@ -45,3 +46,62 @@ def create_private(path: Path) -> bool:
         return False
     os.close(fd)
     return True
+
+
+def make_secret(path: Path) -> None:
+    """Write a fresh random key (0600) to `path` unless it exists: written aside, then linked
+    into place, so when two processes start together one key wins and neither reads a
+    half-written file. Raises OSError when it cannot be made."""
+    aside = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as made:
+            made.write(secrets.token_urlsafe(32) + "\n")
+            made.flush()
+            os.fsync(made.fileno())
+        os.link(aside, path)
+    except FileExistsError:
+        pass
+    finally:
+        aside.unlink(missing_ok=True)
+
+
+def kept_secret(
+    settings: Settings,
+    *,
+    env: str,
+    configured: str | None,
+    suffix: str,
+    option: str,
+    what: str,
+    min_bytes: int = 32,
+) -> str:
+    """A key the application keeps across restarts: `$env` when set (at least `min_bytes`), else
+    the file `configured` (default: beside the database, named with `suffix`), made with a fresh
+    random key (0600) the first time. Every problem is a ConfigError naming `option` (or `$env`)."""
+    from_env = os.environ.get(env)
+    if from_env is not None:
+        key = from_env.strip()
+        size = len(key.encode("utf-8", "surrogateescape"))
+        if size < min_bytes:
+            raise ConfigError(
+                f"${env} holds {size} bytes; a {what} needs at least {min_bytes} (e.g. `python3 -c "
+                "'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        return key
+    path = resolve(settings, configured) if configured else beside_database(settings, suffix)
+    if not path.exists():
+        try:
+            make_secret(path)
+        except OSError as exc:
+            raise ConfigError(f"{option} {path}: cannot be made: {exc.strerror}") from None
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"{option} {path}: cannot be read: {exc.strerror}") from None
+    if len(text.encode()) < min_bytes:
+        raise ConfigError(
+            f"{option} {path}: holds {len(text.encode())} bytes; a {what} needs at least {min_bytes} "
+            "(delete the file to make a new one)"
+        )
+    return text

@@ -382,6 +382,89 @@ class CaseLetters(ReadModel):
     )
 
 
+class StatementView(ReadModel):
+    """A statement of a case (`statement list`)."""
+
+    number: int = Field(description="The statement's number within the case: 1, 2, ...")
+    kind: Literal["initial_assessment", "final_statement", "follow_up"] = Field(description="Its kind.")
+    language: str = Field(description="`en` or `nb`.")
+    status: Literal["draft", "published"] = Field(description="A draft, or published.")
+    docx_document: int = Field(description="The number of its DOCX document.")
+    pdf_document: int = Field(description="The number of its PDF document.")
+    version: int = Field(description="The latest version of its PDF document.")
+    created_at: Instant = Field(description="When it was drafted (UTC).")
+    created_by: str = Field(description="Who drafted it.")
+    published_at: Instant | None = Field(description="When it was published (UTC).")
+    published_version: int | None = Field(description="The public version of its PDF document.")
+    fired: str | None = Field(description="What publishing fired: `fact:NAME` or `trigger:NAME`.")
+
+
+class RoundView(ReadModel):
+    """A comment round of a case."""
+
+    number: int = Field(description="The round's number within the case.")
+    statement: int = Field(description="The statement circulated.")
+    document: int = Field(description="The number of the PDF document sent.")
+    version: int = Field(description="The version of that document sent.")
+    parties: list[str] = Field(description="The parties' keys it went to.")
+    days: int = Field(description="The window in days.")
+    opened_on: date = Field(description="The day it was circulated (NCP-local).")
+    due_on: date = Field(description="The window's last day (NCP-local).")
+    open: bool = Field(description="Whether comments are still taken.")
+    closed_at: Instant | None = Field(description="When it closed (UTC).")
+
+
+class CommentView(ReadModel):
+    """A comment received in a round."""
+
+    number: int = Field(description="The comment's number within the case.")
+    round: int = Field(description="The round it answers.")
+    party: str = Field(description="The party's key.")
+    via: Literal["email", "post", "link"] = Field(description="How it came.")
+    text: str | None = Field(description="Its text (null when it came as a document only).")
+    document: int | None = Field(description="The document filed with it.")
+    received_at: Instant = Field(description="When it was logged (UTC).")
+
+
+class CaseStatements(ReadModel):
+    """A case's statements, comment rounds and comments: `statement list --json`,
+    `GET /api/cases/{ref}/statements`."""
+
+    reference: str = Field(description="The case reference.")
+    statements: list[StatementView] = Field(description="The statements by number.")
+    rounds: list[RoundView] = Field(description="The comment rounds by number.")
+    comments: list[CommentView] = Field(description="The comments received, by number.")
+    drafted: list[str] = Field(description="The statement kinds the case's state may draft.")
+    publishable: list[str] = Field(description="The statement kinds the case's state may publish.")
+    triggers: dict[str, list[str]] = Field(
+        description="Per kind, the steps publishing it may fire (the first by default)."
+    )
+
+
+class CirculatedDraft(ReadModel):
+    """A draft circulated to one party (`app.statements.circulated`): what a party link shows."""
+
+    round: int = Field(description="The round's number.")
+    statement: int = Field(description="The statement's number.")
+    kind: Literal["initial_assessment", "final_statement", "follow_up"] = Field(description="Its kind.")
+    document: int = Field(description="The number of the PDF document sent.")
+    version: int = Field(description="The version of that document sent.")
+    title: str = Field(description="The document version's title.")
+    due_on: date = Field(description="The window's last day (NCP-local).")
+    open: bool = Field(description="Whether comments are still taken.")
+
+
+class PublishedStatement(ReadModel):
+    """A published statement (`app.statements.published`): what the public register lists."""
+
+    number: int = Field(description="The statement's number.")
+    kind: Literal["initial_assessment", "final_statement", "follow_up"] = Field(description="Its kind.")
+    language: str = Field(description="`en` or `nb`.")
+    published_at: Instant = Field(description="When it was published (UTC).")
+    document: int = Field(description="The number of its PDF document.")
+    version: int = Field(description="The public version of that document (access `public`).")
+
+
 class DocumentVersion(ReadModel):
     """One version of a document of a case (its content is downloaded apart)."""
 
@@ -1302,6 +1385,35 @@ class CalendarFeed(ReadModel):
         default=None,
         description="Only when it is made: the subscription URL with its secret token, shown this once.",
     )
+
+
+class PartyLink(ReadModel):
+    """A party's link to its case (`link list`), as listed: never its token, except once when issued."""
+
+    id: int = Field(description="The link's number (what it is listed and revoked by).")
+    reference: str = Field(description="The case it opens.")
+    party: str = Field(description="The party's key (submitter-1, enterprise-1).")
+    state: Literal["active", "expired", "revoked"] = Field(description="What the link is now.")
+    issued_at: Instant = Field(description="When it was issued (ISO 8601 with offset).")
+    expires_at: Instant = Field(description="When it stops opening (ISO 8601 with offset).")
+    issued_by: str = Field(description="Who issued it.")
+    revoked_at: Instant | None = Field(description="When it was revoked; null while it is not.")
+    revoked_by: str | None = Field(description="Who revoked it; null while it is not revoked.")
+    url: str | None = Field(
+        default=None,
+        description="Only when it is issued: the link's address with its token, shown this once.",
+    )
+    sent_to: list[int] = Field(
+        default_factory=list,
+        description="Only when it is issued with `send`: the numbers of the contacts it was e-mailed to.",
+    )
+
+
+class CasePartyLinks(ReadModel):
+    """A case's party links, oldest first."""
+
+    reference: str = Field(description="The case reference.")
+    links: list[PartyLink] = Field(description="Its links, oldest first.")
 
 
 # ---- follow-up of commitments (states/commitments.py) ------------------------------------------

@@ -16,6 +16,7 @@ from ncpflow.web.auth import application_of
 
 PREFIX = "/calendar/feed/"
 _IN_PATH = re.compile(re.escape(PREFIX) + r"[^/]+")
+_PARTY_PATH = re.compile(r"^/p/[^/]+")  # a party's link (ncpflow/web/pages/party.py)
 
 router = APIRouter()
 
@@ -32,8 +33,8 @@ def feed_url(request: Request, token: str) -> str:
 
 
 def loggable(path: str) -> str:
-    """`path` with a feed's token masked, for the logs."""
-    return _IN_PATH.sub(PREFIX + "[token]", path)
+    """`path` with a feed's or a party link's token masked, for the logs."""
+    return _PARTY_PATH.sub("/p/[token]", _IN_PATH.sub(PREFIX + "[token]", path))
 
 
 @router.get(

@@ -24,7 +24,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *HEADERS]
+                given = list(message.get("headers", ()))
+                # A page that names its own referrer policy (a party's link: no-referrer) keeps it.
+                if any(name.lower() == b"referrer-policy" for name, _value in given):
+                    message["headers"] = [*given, HEADERS[0]]
+                else:
+                    message["headers"] = [*given, *HEADERS]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

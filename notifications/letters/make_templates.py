@@ -296,6 +296,125 @@ LETTERS: dict[str, dict[str, tuple[str, tuple[Line, ...]]]] = {
     },
 }
 
+
+def _facts(language: str) -> tuple[str, ...]:
+    """The facts every statement lists: the parties, the Guidelines chapters, the issues (each
+    with its decision and outcome), the results recorded and the scope."""
+    if language == "nb":
+        return (
+            "Kontaktpunktet mottok den {{ received }} en klage fra {{ submitters }} som gjelder "
+            "{{ enterprises }}, etter OECDs retningslinjer for flernasjonale selskaper om ansvarlig "
+            "næringsliv. Saken har referansen {{ reference }}.",
+            "{%p if chapters %}",
+            "Klagen gjelder disse kapitlene i retningslinjene: {{ chapters }}.",
+            "{%p endif %}",
+            "{%p for issue in issues %}",
+            "Spørsmål {{ issue.number }}: {{ issue.title }} ({{ issue.chapters }}). "
+            "{{ issue.decision }}{% if issue.outcome %} Utfall: {{ issue.outcome }}.{% endif %}",
+            "{%p endfor %}",
+            "{%p if scope %}",
+            "Kontaktpunktet tok opp til behandling: {{ scope }}",
+            "{%p endif %}",
+            "{%p for result in results %}",
+            "{{ result.name }}: {{ result.value }}.",
+            "{%p endfor %}",
+        )
+    return (
+        "On {{ received }} the NCP received a submission from {{ submitters }} concerning "
+        "{{ enterprises }} under the OECD Guidelines for Multinational Enterprises on Responsible "
+        "Business Conduct. The case has the reference {{ reference }}.",
+        "{%p if chapters %}",
+        "The submission concerns these chapters of the Guidelines: {{ chapters }}.",
+        "{%p endif %}",
+        "{%p for issue in issues %}",
+        "Issue {{ issue.number }}: {{ issue.title }} ({{ issue.chapters }}). "
+        "{{ issue.decision }}{% if issue.outcome %} Outcome: {{ issue.outcome }}.{% endif %}",
+        "{%p endfor %}",
+        "{%p if scope %}",
+        "The NCP accepted for further examination: {{ scope }}",
+        "{%p endif %}",
+        "{%p for result in results %}",
+        "{{ result.name }}: {{ result.value }}.",
+        "{%p endfor %}",
+    )
+
+
+# kind -> language -> (title, the paragraphs after the facts). Statements are published: they
+# name no protected party (workflow/statements.py words them so), and greet no one.
+STATEMENTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "initial_assessment": {
+        "en": (
+            "Initial assessment – {{ title }}",
+            (
+                "This is the NCP's initial assessment of whether the issues raised merit further "
+                "examination. It does not determine whether the enterprise has observed the Guidelines.",
+            ),
+        ),
+        "nb": (
+            "Første vurdering – {{ title }}",
+            (
+                "Dette er Kontaktpunktets første vurdering av om spørsmålene i klagen fortjener "
+                "videre behandling. Vurderingen tar ikke stilling til om virksomheten har fulgt "
+                "retningslinjene.",
+            ),
+        ),
+    },
+    "final_statement": {
+        "en": (
+            "Final statement – {{ title }}",
+            (
+                "With this final statement the NCP concludes its handling of the case{% if outcome %} "
+                "({{ outcome }}){% endif %}.",
+            ),
+        ),
+        "nb": (
+            "Sluttuttalelse – {{ title }}",
+            (
+                "Med denne sluttuttalelsen avslutter Kontaktpunktet behandlingen av saken"
+                "{% if outcome %} ({{ outcome }}){% endif %}.",
+            ),
+        ),
+    },
+    "follow_up": {
+        "en": (
+            "Follow-up statement – {{ title }}",
+            (
+                "This statement reports on how the parties followed up the NCP's final statement "
+                "and the commitments made in the case.",
+            ),
+        ),
+        "nb": (
+            "Oppfølgingsuttalelse – {{ title }}",
+            (
+                "Denne uttalelsen gjør rede for hvordan partene har fulgt opp Kontaktpunktets "
+                "sluttuttalelse og forpliktelsene i saken.",
+            ),
+        ),
+    },
+}
+
+STATEMENT_PREFIX = "statement_"  # a statement's template: LANGUAGE/statement_KIND.docx
+
+
+def statement_lines(kind: str, language: str) -> tuple[Line, ...]:
+    """Every paragraph of the template of statement `kind`: the letterhead and date, the
+    reference, the title, the case's facts, the kind's own paragraphs, the signature."""
+    words = WORDS[language]
+    title, paragraphs = STATEMENTS[kind][language]
+    head: tuple[Line, ...] = (
+        (LETTERHEAD, "{{ ncp.name }}"),
+        ("{%p", "{%p for line in ncp.address %}"),
+        (LETTERHEAD, "{{ line }}"),
+        ("{%p", "{%p endfor %}"),
+        (DATE, "{{ date }}"),
+        (REFERENCE, words.reference),
+        (SUBJECT, title),
+    )
+    body = tuple(("{%p", text) if text.startswith("{%p") else (BODY, text) for text in _facts(language))
+    own = tuple((BODY, text) for text in paragraphs)
+    return (*head, *body, *own, (SIGNATURE, "{{ signatory }}"), (SIGNATURE, "{{ ncp.name }}"))
+
+
 # The edited letter's layout: the handler's paragraphs, the first one its subject.
 EDITED: tuple[Line, ...] = (
     ("{%p", "{%p for paragraph in paragraphs %}"),
@@ -333,6 +452,8 @@ def _signature(words: Words) -> tuple[Line, ...]:
 
 def letter_lines(kind: str, language: str) -> tuple[Line, ...]:
     """Every paragraph of the template for `kind` ("letter": the edited letters' layout)."""
+    if kind.startswith(STATEMENT_PREFIX):
+        return statement_lines(kind.removeprefix(STATEMENT_PREFIX), language)
     words = WORDS[language]
     lines = [*_head(), (REFERENCE, words.reference)]
     if kind == "letter":
@@ -415,7 +536,9 @@ def _fixed(data: bytes) -> bytes:
 def templates() -> dict[str, bytes]:
     """Every shipped template by its relative name ("nb/acknowledgement.docx")."""
     return {
-        f"{language}/{kind}.docx": make(kind, language) for language in WORDS for kind in (*LETTERS, "letter")
+        f"{language}/{kind}.docx": make(kind, language)
+        for language in WORDS
+        for kind in (*LETTERS, "letter", *(STATEMENT_PREFIX + name for name in STATEMENTS))
     }
 
 

@@ -31,12 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 from notifications.letters import parts
 from states.letters import KINDS, LetterTemplateError
+from states.statements import KINDS as STATEMENT_KINDS
 from translations import LANGUAGES
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
 LAYOUT = "letter"  # the edited letters' layout: LANGUAGE/letter.docx
+# A statement's template: LANGUAGE/statement_KIND.docx (rendered by `render_letter` by that name).
+STATEMENTS = tuple(f"statement_{kind}" for kind in STATEMENT_KINDS)
 MAX_TEMPLATE_BYTES = 16 * 2**20
 # What XML 1.0 cannot hold, and the characters docxtpl turns into new paragraphs or pages
 # (\a, \f): dropped from every value. Tabs and line breaks stay.
@@ -112,10 +115,10 @@ class Stationery:
             raise LetterTemplateError(
                 template=f"{language}/{name}.docx", problem=f"no such language; one of {', '.join(LANGUAGES)}"
             )
-        if name not in KINDS and name != LAYOUT:
+        if name not in KINDS and name != LAYOUT and name not in STATEMENTS:
             raise LetterTemplateError(
                 template=f"{language}/{name}.docx",
-                problem=f"no such letter kind; one of {', '.join(KINDS)}",
+                problem=f"no such letter kind; one of {', '.join((*KINDS, *STATEMENTS))}",
             )
         relative = f"{language}/{name}.docx"
         if self.folder is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
@@ -34,6 +35,13 @@ Sample = str | Sequence[str] | Callable[[Mapping[str, str]], Sequence[str]]
 # Samples for path parameters every walk can use: a user (the admin pages) and a member, as the
 # test sites make them (tests/e2e/conftest.py: the admin `ada`; config.toml's members).
 SAMPLES: dict[str, str] = {"name": "ada", "member": "member-b"}
+
+
+def party_token(application: Any, reference: str, party: str = "submitter-1") -> str:
+    """A sample for `/p/{token}` (a party's own page): a link issued through `application` (an
+    `Application`) to `party` of the open case `reference`."""
+    issued = application.party_links.issue(reference=reference, party=party, actor="walk", days=30)
+    return str(issued.token)
 
 
 def page_paths(app: FastAPI) -> list[str]:

@@ -28,7 +28,7 @@ import pytest
 from ncpflow.web.app import create_app
 from ncpflow.web.i18n import COOKIE as LANGUAGE_COOKIE
 from tests.e2e.browser import SITE_CONFIG, chromium, require_browser, screenshot, served, site_files
-from tests.e2e.page_walk import page_urls
+from tests.e2e.page_walk import page_urls, party_token
 from tests.helpers import sign_in
 from workflow.bootstrap import bootstrap
 from workflow.cases import PartyInput
@@ -234,7 +234,7 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         services.calendar.make_feed(name="ada", actor="ada", language="nb")
         # The pages with a sample for each path parameter (the rich case stands for a case),
         # the other cases' own pages, and the error pages.
-        samples = {"ref": refs["rich"]}
+        samples = {"ref": refs["rich"], "token": party_token(services, refs["rich"], "enterprise-1")}
         urls = page_urls(create_app(services, secret=SECRET), samples)
         urls += [f"/cases/{refs[name]}" for name in ("paused", "closed", "overdue")]
         errors = ["/no-such-page", f"/cases/NCP-{date.today().year}-999"]

@@ -28,7 +28,7 @@ from notifications.memory import RecordingChannel
 from notifications.render import KINDS, render
 from tests.conftest import ROOT
 from tests.e2e.nb_check import StrictWords, leaks
-from tests.e2e.page_walk import page_urls
+from tests.e2e.page_walk import page_urls, party_token
 from tests.helpers import csrf_of, sign_in
 from workflow.application import Application
 from workflow.bootstrap import bootstrap
@@ -56,6 +56,7 @@ class World:
     channel: RecordingChannel
     strict: StrictWords
     checked: list[str] = field(default_factory=list)
+    token: str = ""  # a party's link: the enterprise of the confidential case (`/p/{token}`)
 
 
 def _config(folder: Path, *, conflicted_chair: bool = False) -> Path:
@@ -324,7 +325,11 @@ def _pages(world: World) -> list[str]:
     """Every page of the walk, for every case; the users' pages for one with a history."""
     urls: list[str] = []
     for ref in world.refs.values():
-        found = page_urls(world.app, {"ref": ref, "name": "revisor", "member": "member-b"})
+        if not world.token:
+            world.token = party_token(world.services, world.refs["confidential"], "enterprise-1")
+        found = page_urls(
+            world.app, {"ref": ref, "name": "revisor", "member": "member-b", "token": world.token}
+        )
         urls.extend(u for u in found if u not in urls)
     return urls
 
@@ -465,6 +470,8 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "letter_subject": "Bekreftelse av mottak",
         "paragraphs": ["Vi har mottatt klagen.", "Med vennlig hilsen"],
         "attachments": ["NCP-2026-007-letter-1.pdf"],
+        "url": "https://ncp.example.org/p/WzEsIm5vbmNlIl0.signature",
+        "expires": date(2026, 6, 3),
         "commitments": ["1. Publisere en klageordning"],
         "when": "due",
     }

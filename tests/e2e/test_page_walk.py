@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.e2e.conftest import PASSWORD, Site
-from tests.e2e.page_walk import page_urls
+from tests.e2e.page_walk import page_urls, party_token
 from tests.helpers import sign_in
 
 
@@ -15,9 +15,10 @@ def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: 
     admins may see (users) answer the admin."""
     app = site.client.app
     assert isinstance(app, FastAPI)
-    urls = page_urls(app, {"ref": site.reference})
+    urls = page_urls(app, {"ref": site.reference, "token": party_token(site.services, site.reference)})
     assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
     assert {"/admin/users", "/admin/users/ada", "/members/member-b", "/members/sync"} <= set(urls)
+    assert any(url.startswith("/p/") for url in urls)  # a party's own page
     refused = []
     for url in urls:
         answer = site.client.get(url)

@@ -48,6 +48,13 @@ PUBLIC = {
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/{asset}"),
+    # A party's own pages: the signed link in the path is the credential (parties have no
+    # accounts); a link that does not open answers 404 or 410 (tests/e2e/test_party_link_pages.py).
+    ("GET", "/p/{token}"),
+    ("POST", "/p/{token}/comment"),
+    ("POST", "/p/{token}/document"),
+    ("GET", "/p/{token}/drafts/{round}"),
+    ("POST", "/p/{token}/rounds/{round}/comment"),
 }
 
 # A form every page form accepts (fields it does not know are ignored).
@@ -408,6 +415,11 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("POST", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
     ("DELETE", "/api/me/calendar-feed"): (Action.SUBSCRIBE_CALENDAR,),
+    ("GET", "/api/cases/{ref}/links"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/api/cases/{ref}/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links"): (Action.MANAGE_PARTY_LINKS,),
+    ("POST", "/cases/{ref}/parties/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
 }
 
 

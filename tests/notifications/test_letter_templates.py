@@ -22,7 +22,8 @@ def test_the_script_writes_every_template_into_a_folder(
     made = templates()
     for name, data in made.items():
         assert (tmp_path / name).read_bytes() == data
-    assert len(capsys.readouterr().out.splitlines()) == len(made) == 18
+    # 8 letters, the layout and 3 statements, each in en and nb
+    assert len(capsys.readouterr().out.splitlines()) == len(made) == 24
 
 
 def test_a_kind_or_language_there_is_none_of_is_refused_naming_them() -> None:

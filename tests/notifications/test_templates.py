@@ -59,6 +59,15 @@ LETTER_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What issuing a party link with --send passes (workflow/party_links.py).
+LINK_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "url": "https://ncp.example.org/p/WzEsIm5vbmNlIl0.signature",
+    "expires": date(2025, 3, 3),
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 # What a request for news of commitments passes (workflow/follow_up.py), and its due alert.
 UPDATE_CONTEXT: dict[str, Any] = {
     "reference": "NCP-2025-007",
@@ -77,6 +86,7 @@ def context_for(kind: str, **changes: Any) -> dict[str, Any]:
     bases = {
         "party_update": PARTY_CONTEXT,
         "letter": LETTER_CONTEXT,
+        "party_link": LINK_CONTEXT,
         "update_request": UPDATE_CONTEXT,
         "update_request_due": UPDATE_CONTEXT,
     }
@@ -127,6 +137,9 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
     if kind == "letter":
         assert "NCP-2025-007-letter-1.pdf" in message.text and "We have your complaint." in message.text
         assert "<br>" in message.html and "Thank you." in message.html
+    elif kind == "party_link":
+        assert long_date(date(2025, 3, 3), language) in message.text
+        assert LINK_CONTEXT["url"] in message.text and f'href="{LINK_CONTEXT["url"]}"' in message.html
     elif kind == "party_update":
         assert long_date(date(2025, 3, 3), language) in message.text + message.subject
         assert "Havbruk Seafood ASA" in message.subject and "3 months" in message.text

@@ -51,11 +51,14 @@ TABLE: dict[Action, set[str]] = {
     A.WRITE_NOTE: {H, M},
     A.ADD_DOCUMENT: {H},
     A.SEND_LETTER: {H},
+    A.MANAGE_STATEMENTS: {H},
+    A.PUBLISH_STATEMENT: {H},
     A.LOG_CORRESPONDENCE: {H},
     A.MANAGE_PARTIES: {H},
     A.SEE_AT_RISK_IDENTITIES: {H, D},
     A.TRACK_FOLLOW_UP: {H},
     A.LOG_ENGAGEMENT: {H},
+    A.MANAGE_PARTY_LINKS: {H},
 }
 
 

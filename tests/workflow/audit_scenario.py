@@ -3,7 +3,7 @@
 `run(url)` makes every kind of entry the code writes (the demo's cases, pauses, extensions,
 edits, every lead decision, duty, alerts, e-mails, users, a revealing export, a case's issues,
 members' leave and conflicts set in the browser, calendar URLs, documents, a case's notes,
-parties and contacts) and returns the chain as exported.
+parties and contacts, party links) and returns the chain as exported.
 Message-IDs come from a counter, so the same code writes the same chain, hashes included:
 tests/workflow/fixtures/audit_chain.json is this run on the code as it was before audit records
 were declared, with server-side sessions (`python -m tests.workflow.audit_scenario` writes it
@@ -561,6 +561,51 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
+    # Statements (issue 15): an initial assessment drafted, edited in Word, circulated for
+    # comment, a comment logged, the round closed, the statement published (its fact recorded).
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with _fixed_zip_times(clock):
+            stated = app.cases.open(
+                title="Statements", submitters=[PartyInput("Kari Nordmann", confidential=True)],
+                enterprises=[PartyInput("Havbruk ASA")], actor="sek", received=date(2025, 3, 1),
+            ).reference  # fmt: skip
+            advance(
+                uow=app.uow, clock=clock, policy=app.policy, reference=stated, trigger="begin_assessment",
+                actor="sek", reason="complete",
+            )  # fmt: skip
+            drafted = app.statements.draft(reference=stated, kind="initial_assessment", actor="sek")
+            word = b"".join(app.documents.open(reference=stated, number=drafted.docx_document).chunks)
+            from workflow.documents import spool
+
+            with spool([word], filename="edited.docx", max_size=10**7) as upload:
+                app.statements.edit(reference=stated, statement=1, upload=upload, actor="sek")
+            app.statements.circulate(
+                reference=stated, statement=1, parties=["enterprise-1"], actor="sek", days=14
+            )
+            app.statements.comment(
+                reference=stated, round=1, party="enterprise-1", via="email", actor="sek", text="Agreed."
+            )
+            app.statements.close(reference=stated, round=1, actor="sek")
+            advance(
+                uow=app.uow, clock=clock, policy=app.policy, reference=stated, trigger="accept",
+                actor="sek", reason="merits examination",
+            )  # fmt: skip
+            app.statements.publish(reference=stated, statement=1, actor="sek")
+    finally:
+        app.close()
+    # Party links (issue 15): one issued, a comment sent through it, then revoked.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with mock.patch.dict("os.environ", {"NCPFLOW_PARTY_LINK_KEY": "k" * 40}):
+            link = app.party_links.issue(reference=filed_on, party="submitter-1", actor="sek", days=30)
+            app.party_links.send_comment(token=link.token, text="We agree with the draft.", title="Comment")
+            app.party_links.revoke(reference=filed_on, link=link.link.id, actor="sek")
+    finally:
+        app.close()
+
     # Company engagement (issue 15): an invitation, its decline, a concern about good faith.
     clock.advance(hours=1)
     app = _services(url, clock, changed, channel)

@@ -119,7 +119,10 @@ def guard(*actions: Action, one_snapshot: bool = False) -> Callable[[Page], Page
 
 
 def language(request: Request) -> str:
-    default = application_of(request).settings.ncp.language
+    # A party's page falls back on its contact's language (pages/party.py), else the NCP's.
+    default = (
+        getattr(request.state, "default_language", None) or application_of(request).settings.ncp.language
+    )
     return i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), default)
 
 

@@ -95,6 +95,8 @@ def show_parties(
     status: int = 200,
 ) -> Response:
     """The parties page; after a refusal, with its message and the form the user filled in."""
+    from ncpflow.web.pages import party_links  # the links section (it imports this module)
+
     app = application_of(request)
     lang = language(request)
     case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it
@@ -120,9 +122,10 @@ def show_parties(
         channel_words=CHANNEL_WORDS,
         language_words=LANGUAGE_WORDS,
         key_words=lambda key: key_words(key, translator(lang)),
+        **party_links.section(request, ref, user),
     )
     page.status_code = status
-    return page
+    return party_links.done(request, ref, page)
 
 
 @router.get("/cases/{ref}/parties", response_class=HTMLResponse)

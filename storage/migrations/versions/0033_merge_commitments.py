@@ -1,14 +1,14 @@
-"""Join the follow-up of commitments (0029_commitments) with company engagement as main holds it
-(0030_engagement), both built in parallel on 0026_merge_correspondence.
+"""Join the follow-up of commitments (0029_commitments) with main as it stands (0030_merge_links:
+statements, party links and company engagement), built in parallel on 0026_merge_correspondence.
 
 Revision ID: 0033_merge_commitments
-Revises: 0030_engagement, 0029_commitments
+Revises: 0030_merge_links, 0029_commitments
 """
 
 from __future__ import annotations
 
 revision = "0033_merge_commitments"
-down_revision = ("0030_engagement", "0029_commitments")
+down_revision = ("0030_merge_links", "0029_commitments")
 branch_labels = None
 depends_on = None
 

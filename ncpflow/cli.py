@@ -43,6 +43,7 @@ GROUPS = (
     ("correspondence", "correspondence", "correspondence_app"),
     ("letter", "correspondence", "letter_app"),
     ("link", "links", "link_app"),
+    ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),
     ("followup", "follow_up", "followup_app"),
     ("engagement", "engagement", "engagement_app"),

@@ -112,3 +112,11 @@ def sign_in(
         follow_redirects=False,
         data={"username": name, "password": password, "csrf_token": csrf_of(form.text), "next": next},
     )
+
+
+def made_public(services: Services, reference: str, *, actor: str = "sek") -> str:
+    """Reject the case (from `received`) and close it with its statement published, so the
+    public register lists it (states/register.py); its reference."""
+    for trigger in ("begin_assessment", "reject", "close"):
+        services.cases.advance(reference=reference, trigger=trigger, actor=actor, reason="Made public")
+    return reference

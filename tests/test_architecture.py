@@ -201,6 +201,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CirculateStatement",
         "LogComment",
         "PublishStatement",
+        "RegisterFilter",  # the public register's filters
         "InviteEnterprise",  # company engagement: invite, respond, concern
         "RecordResponse",
         "RaiseConcern",

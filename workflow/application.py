@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from states.notes import Note
     from states.permissions import Action
     from states.procedure import Procedure
+    from states.register import Entry as RegisterEntry
+    from states.register import Register as RegisterList
     from states.signatures import Signer
     from states.statements import Comment, Round, Statement
     from states.users import ApiToken
@@ -191,6 +193,10 @@ class Application:
     @cached_property
     def parties(self) -> PartyUseCases:
         return PartyUseCases(self)
+
+    @cached_property
+    def register(self) -> RegisterUseCases:
+        return RegisterUseCases(self)
 
     @cached_property
     def engagement(self) -> EngagementUseCases:
@@ -1940,6 +1946,48 @@ class PartyUseCases(_Group):
         from workflow import parties
 
         return parties.recipients(uow=self._app.uow, reference=reference, party=party)
+
+
+class RegisterUseCases(_Group):
+    """The public register of specific instances (states/register.py): for anyone, redacted with
+    every protected party whoever asks."""
+
+    def entries(
+        self,
+        *,
+        year: int | None = None,
+        stage: str | None = None,
+        theme: str | None = None,
+        country: str | None = None,
+        language: str = "en",
+    ) -> RegisterList:
+        """The listed cases the filters keep (None: any), received newest first."""
+        from states.register import Filters
+        from workflow import register
+
+        app = self._app
+        chosen = Filters(year=year, stage=stage, theme=theme, country=country)
+        return register.register(uow=app.uow, settings=app.settings, filters=chosen, language=language)
+
+    def entry(self, *, reference: str, language: str = "en") -> RegisterEntry:
+        """One listed case's entry; `NotInRegister` for any case not listed or unknown."""
+        from workflow import register
+
+        app = self._app
+        return register.entry(uow=app.uow, settings=app.settings, reference=reference, language=language)
+
+    def open(self, *, reference: str, number: int) -> OpenDocument:
+        """A listed case's published document, streamed; `NotInRegister` for any other."""
+        from workflow import register
+
+        app = self._app
+        return register.open_published(uow=app.uow, settings=app.settings, reference=reference, number=number)
+
+    def export(self) -> builtins.list[dict[str, Any]]:
+        """One row per listed case with the OECD database's fields and the entry's own."""
+        from workflow import register
+
+        return register.export(uow=self._app.uow, settings=self._app.settings)
 
 
 class PartyLinkUseCases(_Group):

@@ -1049,6 +1049,18 @@ class FindCases(Command):
     per_page: PerPage = Field(default=50, description="Cases on a page.")
 
 
+class RegisterFilter(Command):
+    """The public register's filters (`/register?year=2025&stage=good_offices&theme=iv&country=BR`):
+    each optional; the stage is checked against the register's stages by the use case."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    year: Year | None = Field(default=None, description="Only cases received in this year.")
+    stage: Annotated[str, Field(max_length=64)] | None = Field(default=None, description="Only this stage.")
+    theme: Chapter | None = Field(default=None, description="Only cases raising this Guidelines chapter.")
+    country: Country | None = Field(default=None, description="Only cases with this host country.")
+
+
 class ReadTimeline(Command):
     """`GET /api/cases/{ref}/timeline`, the case page's timeline (`?kind=note&page=2`): which
     kinds of entry (none: all; the use case checks each), which page, how many on a page."""

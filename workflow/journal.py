@@ -4,7 +4,8 @@ public variant, for anyone.
 One read: every document version whose direction is `in` or `out`, filed from `since` to `until`
 (NCP-local days, both included), oldest first, with its case's party names. The rules are
 `states.journal`. The public variant is redacted with `workflow.redaction.protecting`, as every
-export is, whoever asks; otherwise the reader gets the redaction they get everywhere
+export is, whoever asks, with labels that name no case (never a pseudonym: anyone could confirm
+a guessed name with one, states/pseudonyms.py); otherwise the reader gets the redaction they get everywhere
 (`for_viewer`; the operator at the command line: none), and a reader who may not read
 NCP-internal documents sees no `ncp` document's title.
 """
@@ -86,5 +87,6 @@ def journal_entries(
             access=line.access,
             exemption=line.exemption,
         )
-        entries.append(redacted(entry, redaction, line.reference, _KEPT))
+        # The public variant's labels name no case: a pseudonym lets anyone confirm a guessed name.
+        entries.append(redacted(entry, redaction, None if public else line.reference, _KEPT))
     return read_models.Journal(public=public, since=since, until=until, entries=entries)

@@ -28,7 +28,7 @@ def rules(procedure: Procedure, policy: Policy) -> Rules:
     return Rules.of(procedure, durations)
 
 
-def _rules_for(tx: Transaction, policy: Policy) -> Callable[[records.ProcedurePin | None], Rules]:
+def rules_for(tx: Transaction, policy: Policy) -> Callable[[records.ProcedurePin | None], Rules]:
     """Each case's rules: those of the procedure version its opening entry pins, when stored;
     else the configured procedure's. Each version's are worked out once."""
     configured = rules(policy.procedure, policy)
@@ -51,7 +51,7 @@ def _rules_for(tx: Transaction, policy: Policy) -> Callable[[records.ProcedurePi
 
 def _histories(uow: UnitOfWork, settings: Settings) -> tuple[dict[str, Any], Redaction]:
     with uow.read() as tx:
-        found = histories(tx.audit.entries(), settings.ncp.timezone, _rules_for(tx, settings.policy))
+        found = histories(tx.audit.entries(), settings.ncp.timezone, rules_for(tx, settings.policy))
         return found, redactions.protecting(tx)
 
 

@@ -25,6 +25,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "/cases/{ref}": ("?kind=note",),  # the case's story, its notes alone
     # The site's case is received 31 Jan 2025: its acknowledgement falls due in these.
     "/calendar": ("?month=2025-02", "?week=2025-W07"),
+    "/register": ("?stage=closed&theme=environment",),  # the register narrowed by its filters
 }
 
 

@@ -234,7 +234,11 @@ def walk(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         services.calendar.make_feed(name="ada", actor="ada", language="nb")
         # The pages with a sample for each path parameter (the rich case stands for a case),
         # the other cases' own pages, and the error pages.
-        samples = {"ref": refs["rich"], "token": party_token(services, refs["rich"], "enterprise-1")}
+        samples = {
+            "ref": refs["rich"],
+            "register/ref": refs["closed"],  # closed: its statement public
+            "token": party_token(services, refs["rich"], "enterprise-1"),
+        }
         urls = page_urls(create_app(services, secret=SECRET), samples)
         urls += [f"/cases/{refs[name]}" for name in ("paused", "closed", "overdue")]
         errors = ["/no-such-page", f"/cases/NCP-{date.today().year}-999"]

@@ -592,6 +592,7 @@ def _samples(world: World, token: str) -> dict[str, Sample]:
         "member": ["chair", "member-c", "member-d"],
         "asset": ["swagger-ui.css"],
         "token": [token],
+        "round": ["1"],  # a party page's draft (/p/{token}/drafts/{round}): refused without a link
         **world.samples,
     }
 

@@ -327,9 +327,14 @@ def _pages(world: World) -> list[str]:
     for ref in world.refs.values():
         if not world.token:
             world.token = party_token(world.services, world.refs["confidential"], "enterprise-1")
-        found = page_urls(
-            world.app, {"ref": ref, "name": "revisor", "member": "member-b", "token": world.token}
-        )
+        samples = {
+            "ref": ref,
+            "register/ref": world.refs["review"],
+            "name": "revisor",
+            "member": "member-b",
+            "token": world.token,
+        }
+        found = page_urls(world.app, samples)
         urls.extend(u for u in found if u not in urls)
     return urls
 

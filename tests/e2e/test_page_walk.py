@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from tests.e2e.conftest import PASSWORD, Site
 from tests.e2e.page_walk import page_urls, party_token
-from tests.helpers import sign_in
+from tests.helpers import made_public, open_one, sign_in
 
 
 def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: Site) -> None:
@@ -15,8 +15,15 @@ def test_every_page_of_the_walk_answers_a_handler_or_an_admin_with_a_page(site: 
     admins may see (users) answer the admin."""
     app = site.client.app
     assert isinstance(app, FastAPI)
-    urls = page_urls(app, {"ref": site.reference, "token": party_token(site.services, site.reference)})
+    public = made_public(site.services, open_one(site.services, title="Forest concession"))
+    samples = {
+        "ref": site.reference,
+        "register/ref": public,
+        "token": party_token(site.services, site.reference),
+    }
+    urls = page_urls(app, samples)
     assert {"/", f"/cases/{site.reference}", "/audit", "/members", "/signin"} <= set(urls)
+    assert {"/register", f"/register/{public}"} <= set(urls)
     assert {"/admin/users", "/admin/users/ada", "/members/member-b", "/members/sync"} <= set(urls)
     assert any(url.startswith("/p/") for url in urls)  # a party's own page
     refused = []

@@ -170,8 +170,9 @@ def test_the_footer_names_the_ncp_in_the_page_s_language(site: Site) -> None:
     assert settings.ncp.name_nb
     nb = site.client.get("/signin?lang=nb").text
     en = site.client.get("/signin?lang=en").text
-    assert f"<footer>ncpflow · {escape(settings.ncp.name_nb)}</footer>" in nb
-    assert f"<footer>ncpflow · {escape(settings.ncp.name)}</footer>" in en
+    # The footer goes on to the public register and journal (issue 15).
+    assert f"<footer>ncpflow · {escape(settings.ncp.name_nb)} · " in nb
+    assert f"<footer>ncpflow · {escape(settings.ncp.name)} · " in en
 
 
 def test_the_norwegian_name_is_optional_and_held_to_the_name_s_rule(tmp_path: Path) -> None:

@@ -45,6 +45,14 @@ PUBLIC = {
     ("GET", "/public/journal"),
     ("GET", "/public/journal.csv"),
     ("GET", "/public/journal.json"),
+    # The public register of specific instances (issue 15): its pages, feed, export and the
+    # published documents, for anyone.
+    ("GET", "/register"),
+    ("GET", "/register/feed.atom"),
+    ("GET", "/register/export.csv"),
+    ("GET", "/register/export.json"),
+    ("GET", "/register/{ref}"),
+    ("GET", "/register/{ref}/documents/{number}"),
     ("GET", "/openapi.json"),
     ("GET", "/docs"),
     ("GET", "/docs/{asset}"),

@@ -26,6 +26,7 @@ from ncpflow.web.pages import (
     parties,
     party,
     party_links,
+    register,
     reports,
     search,
     signin,
@@ -54,6 +55,7 @@ AREAS = (
     calendar,
     search,
     journal,
+    register,
 )
 
 router = APIRouter(include_in_schema=False)

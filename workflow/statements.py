@@ -36,6 +36,7 @@ from typing import Any
 from states import records
 from states import statements as rules
 from states.alerts import RungKind, rungs_to_fire
+from states.audit_wording import ALERT
 from states.case import Case, PartyRole, Policy
 from states.contacts import Channel as ContactChannel
 from states.deadlines import Deadline
@@ -194,6 +195,21 @@ def check_offered(case: Case) -> None:
         )
 
 
+def _audit(
+    tx: Transaction, case: Case, *, actor: str, at: datetime, record: Any, reason: str | None = None
+) -> None:
+    """The entry of a statement's step: the case does not move."""
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=actor,
+        at=at,
+        from_state=case.state,
+        to_state=case.state,
+        reason=reason,
+        record=record,
+    )
+
+
 def _statement(tx: Transaction, case: Case, number: int) -> Statement:
     return rules.find_statement(tx.statements.statements(case.reference), number, reference=case.reference)
 
@@ -292,13 +308,11 @@ def draft(
             created_by=actor,
         )
         tx.statements.add_statement(reference, statement)
-        tx.audit.append(
-            case_ref=reference,
+        _audit(
+            tx,
+            case,
             actor=actor,
             at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
             record=records.StatementDrafted(number, kind, chosen, filed[0].number, filed[1].number),
         )
     log.info("statement_drafted", case=reference, statement=number, kind=kind, language=chosen)
@@ -324,7 +338,14 @@ def edit(
         found = _statement(tx, case, statement)
         rules.check_draft(found, reference=reference, state=case.state)
     docx = b"".join(upload.chunks())
-    pdf = letterpress.pdf(docx, found.language)  # refuses what is not a Word document
+    try:
+        pdf = letterpress.pdf(docx, found.language)
+    except Exception:  # python-docx's errors for what is not a Word document vary by what it is
+        raise InvalidInputError(
+            N_("{what} {filename} is not a Word document (.docx)"),
+            what=Input("", "file"),
+            filename=upload.filename,
+        ) from None
     with uow.write() as tx:
         now = clock.now()
         case = tx.cases.get(reference)
@@ -351,13 +372,11 @@ def edit(
                 (pdf, "pdf", current.pdf_document),
             )
         ]
-        tx.audit.append(
-            case_ref=reference,
+        _audit(
+            tx,
+            case,
             actor=actor,
             at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
             record=records.StatementEdited(statement, filed[0].version, filed[1].version),
         )
     log.info("statement_edited", case=reference, statement=statement, version=filed[0].version)
@@ -505,13 +524,11 @@ def circulate(
             opened_by=actor,
         )
         tx.statements.add_round(reference, opened)
-        tx.audit.append(
-            case_ref=reference,
+        _audit(
+            tx,
+            case,
             actor=actor,
             at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
             record=records.StatementCirculated(
                 number,
                 found.number,
@@ -582,13 +599,11 @@ def comment(
         )
         tx.statements.add_comment(reference, received)
         digest = hashlib.sha256(said.encode()).hexdigest() if said is not None else None
-        tx.audit.append(
-            case_ref=reference,
+        _audit(
+            tx,
+            case,
             actor=actor,
             at=now,
-            from_state=case.state,
-            to_state=case.state,
-            reason=None,
             record=records.CommentReceived(round, received.number, key, via, digest, document),
         )
     log.info("comment_received", case=reference, round=round, party=key, via=via)
@@ -599,15 +614,7 @@ def _close(tx: Transaction, *, case: Case, found: Round, actor: str, now: dateti
     if not tx.statements.close_round(case.reference, found.number, at=now, by=actor):
         return False
     count = sum(1 for c in tx.statements.comments(case.reference) if c.round == found.number)
-    tx.audit.append(
-        case_ref=case.reference,
-        actor=actor,
-        at=now,
-        from_state=case.state,
-        to_state=case.state,
-        reason=None,
-        record=records.CommentRoundClosed(found.number, why, count),
-    )
+    _audit(tx, case, actor=actor, at=now, record=records.CommentRoundClosed(found.number, why, count))
     log.info("comment_round_closed", case=case.reference, round=found.number, why=why)
     return True
 
@@ -748,14 +755,8 @@ def _alert_lead(
             at=now,
         )
     alert = records.Alert(case.reference, name, rung, found.due_on, tuple(r.key for r in recipients))
-    tx.audit.append(
-        case_ref=case.reference,
-        actor=SCHEDULER_ACTOR,
-        at=now,
-        from_state=case.state,
-        to_state=case.state,
-        reason=f"{rung} of {name}",
-        record=alert,
+    _audit(
+        tx, case, actor=SCHEDULER_ACTOR, at=now, record=alert, reason=ALERT.format(rung=rung, deadline=name)
     )
     log.info("alert_queued", case=case.reference, deadline=name, rung=rung)
     return alert.to_data()
@@ -795,14 +796,8 @@ def _remind_parties(
             )
     name = rules.window_name(found.number)
     alert = records.Alert(case.reference, name, rung, found.due_on, found.parties)
-    tx.audit.append(
-        case_ref=case.reference,
-        actor=SCHEDULER_ACTOR,
-        at=now,
-        from_state=case.state,
-        to_state=case.state,
-        reason=f"{rung} of {name}",
-        record=alert,
+    _audit(
+        tx, case, actor=SCHEDULER_ACTOR, at=now, record=alert, reason=ALERT.format(rung=rung, deadline=name)
     )
     log.info("parties_reminded", case=case.reference, round=found.number)
     return alert.to_data()
@@ -956,13 +951,11 @@ def _file_public(
         fired=fired,
     )
     tx.statements.save_statement(reference, published)
-    tx.audit.append(
-        case_ref=reference,
+    _audit(
+        tx,
+        case,
         actor=actor,
         at=now,
-        from_state=case.state,
-        to_state=case.state,
-        reason=None,
         record=records.StatementPublished(
             statement, current.kind, public.number, public.version, public.sha256, fired
         ),

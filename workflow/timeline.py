@@ -267,6 +267,89 @@ def correspondence(seen: Seen) -> Entries:
         )
 
 
+def statements(seen: Seen) -> Entries:
+    """The case's statements (drafted, published), comment rounds (circulated, closed) and the
+    comments received, linked to the statements page; a comment's text is NCP-internal."""
+    from states.correspondence import party_words
+    from states.statements import VIAS, label
+
+    case, words = seen.case, seen.words
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    href = f"/cases/{quote(case.reference, safe='')}/statements"
+    found = seen.tx.statements.statements(case.reference)
+    kinds = {s.number: s.kind for s in found}
+
+    def party(key: str) -> str:
+        return f"{names.get(key, key)} ({party_words(key, words)})"
+
+    for statement in found:
+        kind = upper_first(label(statement.kind, words))
+        moments = [("drafted", statement.created_at, statement.created_by, N_("Statement {number} drafted"))]
+        if statement.published_at is not None:
+            moments.append(
+                (
+                    "published",
+                    statement.published_at,
+                    statement.published_by or "",
+                    N_("Statement {number} published"),
+                )
+            )
+        for moment, at, actor, title in moments:
+            yield read_models.TimelineEntry(
+                id=f"statement-{statement.number}-{moment}",
+                kind="statement",
+                what=moment,
+                at=at.isoformat(),
+                title=f"{words.gettext(title).format(number=statement.number)}: {kind}",
+                text=None,
+                actor=actor,
+                href=f"{href}#statement-{statement.number}",
+            )
+    for held in seen.tx.statements.rounds(case.reference):
+        kind = upper_first(label(kinds.get(held.statement, "final_statement"), words))
+        to = ", ".join(party(key) for key in held.parties)
+        yield read_models.TimelineEntry(
+            id=f"round-{held.number}-circulated",
+            kind="statement",
+            what="circulated",
+            at=held.opened_at.isoformat(),
+            title=words.gettext(N_("{kind} circulated for comment (round {round})")).format(
+                kind=kind, round=held.number
+            ),
+            text=words.gettext(N_("To {parties}, until {due}")).format(
+                parties=to, due=held.due_on.isoformat()
+            ),
+            actor=held.opened_by,
+            href=f"{href}#round-{held.number}",
+        )
+        if held.closed_at is not None:
+            yield read_models.TimelineEntry(
+                id=f"round-{held.number}-closed",
+                kind="statement",
+                what="closed",
+                at=held.closed_at.isoformat(),
+                title=words.gettext(N_("Comment round {round} closed")).format(round=held.number),
+                text=None,
+                actor=held.closed_by or "",
+                href=f"{href}#round-{held.number}",
+            )
+    for comment in seen.tx.statements.comments(case.reference):
+        hidden = not seen.internal
+        yield read_models.TimelineEntry(
+            id=f"comment-{comment.number}",
+            kind="statement",
+            what="comment",
+            at=comment.received_at.isoformat(),
+            title=words.gettext(N_("Comment from {party} by {via} (round {round})")).format(
+                party=party(comment.party), via=words.gettext(VIAS[comment.via]), round=comment.round
+            ),
+            text=None if hidden else comment.text,
+            actor=comment.recorded_by,
+            href=f"{href}#round-{comment.round}",
+            withheld=hidden,
+        )
+
+
 def engagement(seen: Seen) -> Entries:
     """The case's company engagement: each invitation, each response recorded (a decline's
     reasons in words) and each concern about good faith, its text withheld from a reader who may
@@ -412,6 +495,21 @@ SOURCES: tuple[Source, ...] = (
         N_("Company engagement"),
         engagement,
         covers=frozenset({"engagement_invited", "engagement_responded", "good_faith_concern_raised"}),
+    ),
+    Source(
+        "statement",
+        N_("Statements"),
+        statements,
+        covers=frozenset(
+            {
+                "statement_drafted",
+                "statement_edited",
+                "statement_circulated",
+                "comment_received",
+                "comment_round_closed",
+                "statement_published",
+            }
+        ),
     ),
     Source(
         "follow_up",

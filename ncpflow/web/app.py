@@ -21,7 +21,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from ncpflow import __version__
-from ncpflow.web import api, api_engagement, api_follow_up, api_letters, api_links, docs, feeds
+from ncpflow.web import (
+    api,
+    api_engagement,
+    api_follow_up,
+    api_letters,
+    api_links,
+    api_statements,
+    docs,
+    feeds,
+)
 from ncpflow.web.auth import ApiError, SignInFirst, TokenCache, application_of
 from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
@@ -195,6 +204,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api_links.router, tags=["api"])
     app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
+    app.include_router(api_statements.router, tags=["api"])
     app.include_router(docs.router)
     app.include_router(feeds.router)  # the calendar feed: its token is its credential
     if importlib.util.find_spec("ncpflow.web.pages") is not None:

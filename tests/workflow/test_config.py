@@ -233,3 +233,18 @@ def test_letters_ask_for_a_reply_in_calendar_time(tmp_path: Path) -> None:
     for value in ("10wd", "soon"):
         with pytest.raises(ConfigError, match=r"\[letters\] reply_within"):
             parse_settings({"letters": {"reply_within": value}}, source="site.toml")
+
+
+def test_statements_take_their_window_and_reminder_from_config_and_refuse_bad_values() -> None:
+    """[statements] comment_days (1 to 90) and remind_before (calendar days, not working days),
+    each optional with its default; a bad value is refused naming the key."""
+    default = parse_settings({}, source="site.toml").statements
+    assert (default.comment_days, default.remind_before) == (14, "3d")
+    chosen = parse_settings(
+        {"statements": {"comment_days": 21, "remind_before": "1w"}}, source="site.toml"
+    ).statements
+    assert (chosen.comment_days, chosen.remind_before) == (21, "1w")
+    for bad, key in (({"comment_days": 0}, "comment_days"), ({"remind_before": "2wd"}, "remind_before")):
+        with pytest.raises(ConfigError) as caught:
+            parse_settings({"statements": bad}, source="site.toml")
+        assert f"[statements] {key}" in str(caught.value), str(caught.value)

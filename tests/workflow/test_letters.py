@@ -178,8 +178,9 @@ def test_every_shipped_template_is_the_one_the_script_makes() -> None:
     """The committed .docx files are exactly what `python -m notifications.letters.make_templates`
     writes from its wording (run it after changing the wording)."""
     made = templates()
+    statements = ("statement_initial_assessment", "statement_final_statement", "statement_follow_up")
     assert set(made) == {
-        f"{language}/{kind}.docx" for language in ("en", "nb") for kind in (*KINDS, "letter")
+        f"{language}/{kind}.docx" for language in ("en", "nb") for kind in (*KINDS, "letter", *statements)
     }
     for name, data in made.items():
         assert (HERE / name).read_bytes() == data, (

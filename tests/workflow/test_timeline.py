@@ -44,16 +44,9 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    assert [k.name for k in story.kinds] == [
-        "step",
-        "note",
-        "document",
-        "letter",
-        "correspondence",
-        "engagement",
-        "follow_up",
-    ]
-    assert story.shown == ["step", "note", "document", "letter", "correspondence", "engagement", "follow_up"]
+    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement", "follow_up"]
+    assert [k.name for k in story.kinds] == kinds
+    assert story.shown == kinds
     assert story.total == 4 and story.page == 1
     moved = story.items[2]
     assert moved.title == "Stage changed: Received → Initial assessment"
@@ -75,6 +68,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Brev",
         "Korrespondanse",
         "Virksomheters deltakelse",
+        "Uttalelser",
         "Oppfølging",
     ]
     assert story.items[0].title == "Notat 1"

@@ -30,6 +30,7 @@ from ncpflow.web.pages import (
     reports,
     search,
     signin,
+    statements,
 )
 from ncpflow.web.pages.errors import error_page
 from ncpflow.web.pages.signin import SIGNIN_PROBLEMS, form_refused, stale_form
@@ -46,6 +47,7 @@ AREAS = (
     letters,
     follow_up,
     engagement,
+    statements,
     cases,
     case_steps,
     audit,

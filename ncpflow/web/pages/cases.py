@@ -208,6 +208,7 @@ def show_case(
         story=story,
         story_pager=story_pager,
         can_write_note=allows(role, Action.WRITE_NOTE),
+        can_read_internal=allows(role, Action.READ_INTERNAL),
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],
         can_change=blocked_reason is None,

@@ -108,7 +108,10 @@ class _Parts:
         if b"name" not in options:
             raise InvalidInputError("the request body: a part names no field (Content-Disposition name)")
         self._name = _text(options[b"name"])
-        if b"filename" in options and self._name == self.file_field:
+        if b"filename" in options and self._name == self.file_field and not options[b"filename"]:
+            # A browser's file input left empty sends a part with no file name and no bytes: no file.
+            self._is_file = True
+        elif b"filename" in options and self._name == self.file_field:
             if self._spool is not None or self.upload.file is not None:
                 raise InvalidInputError(f"the request body: give one file ({self.file_field}), not several")
             if self.before_file is not None:
@@ -121,7 +124,8 @@ class _Parts:
 
     def part_data(self, data: bytes, start: int, end: int) -> None:
         if self._is_file:
-            self.pending.append(data[start:end])
+            if self._spool is not None:
+                self.pending.append(data[start:end])
             return
         if len(self._data) + end - start > FIELD_MAX:
             raise InvalidInputError(f"{self._name}: longer than {FIELD_MAX} bytes")

@@ -352,6 +352,32 @@ def test_the_party_reads_the_draft_sent_to_it_and_comments_on_its_round(world: W
     assert dump(world.url) == before
 
 
+def test_a_comment_with_the_file_input_left_empty_is_taken_as_text_alone(world: World) -> None:
+    """A browser sends an empty file input as a part with `filename=""` and no bytes: that is no
+    file, so the text alone is the comment (not "the file is empty")."""
+    number = _circulated(world)
+    page = path_of(world.issue(world.ref, "enterprise-1"))
+    party = world.party()
+    shown = party.get(page)
+    boundary = "----browser-form-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf_of(shown.text)}\r\n',
+        f'--{boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\nOnly words.\r\n',
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n",
+        f"--{boundary}--\r\n",
+    ]
+    sent = party.post(
+        f"{page}/rounds/{number}/comment",
+        content="".join(parts).encode(),
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    [entry] = [e for e in audit_entries(uow=world.api.services.uow) if e.kind == "comment_received"]
+    assert "document" not in entry.data and entry.actor == "party:enterprise-1"
+
+
 def test_a_comment_on_a_closed_round_is_refused_on_the_page_and_writes_nothing(world: World) -> None:
     """Once the round is closed the page says so, and a late comment is refused (422), nothing written."""
     number = _circulated(world)

@@ -46,6 +46,7 @@ GROUPS = (
     ("link", "links", "link_app"),
     ("register", "register", "register_app"),
     ("statement", "statements", "statement_app"),
+    ("followup", "follow_up", "followup_app"),
     ("engagement", "engagement", "engagement_app"),
 )
 

@@ -115,6 +115,7 @@ FLAGS = {
     "soft_conflicts": "--soft-conflict",
     "interpreters": "--interpreter",
     "attendees": "--attendee",
+    "commitments": "--commitment",
     "reasons": "--reason",
 }
 
@@ -390,6 +391,27 @@ def rotation_panel(view: dict[str, Any]) -> None:
         status = f"[{style}]{row['status']}[/]" if style else row["status"]
         table.add_row(str(row["place"] or "—"), row["member"], row["role"], status, escape(row["why"]))
     out.print(table)
+
+
+def follow_up_report_table(report: dict[str, Any]) -> None:
+    """`report follow-up`: counts per status and the implementation rate by year, then by theme."""
+    from rich.table import Table
+
+    statuses = ("implemented", "partly", "not", "unknown")
+    for title, rows in (("by year", report["by_year"]), ("by theme", report["by_theme"])):
+        table = Table(title=f"Follow-up of commitments, {title}", title_justify="left")
+        for column in ("year" if title == "by year" else "theme", *statuses, "total", "rate"):
+            table.add_column(column)
+        for row in rows:
+            rate = "—" if row["rate"] is None else f"{100 * row['rate']:.1f} %"
+            table.add_row(row["key"], *(str(row["counts"][s]) for s in statuses), str(row["total"]), rate)
+        out.print(table)
+    total = report["total"]
+    rate = "—" if total["rate"] is None else f"{100 * total['rate']:.1f} %"
+    out.print(
+        f"commitments: {total['total']}   known: {total['known']}   implementation rate: {rate} "
+        "(implemented 1, partly 0.5, not 0; unknown left out)"
+    )
 
 
 def rotation_report_table(report: dict[str, Any]) -> None:

@@ -60,5 +60,9 @@ def rotation_html(report: read_models.RotationReport, words: Words = _ENGLISH) -
     return document(report_views.rotation(report, words))
 
 
+def follow_up_html(report: read_models.FollowUpReport, words: Words = _ENGLISH) -> str:
+    return document(report_views.follow_up(report, words))
+
+
 def oecd_html(rows: Sequence[Mapping[str, Any]], year: int | None, words: Words = _ENGLISH) -> str:
     return document(report_views.oecd(rows, year, words))

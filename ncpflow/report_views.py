@@ -669,6 +669,130 @@ def oecd(rows: Sequence[Mapping[str, Any]], year: int | None, words: Words) -> R
     )
 
 
+# ---- follow-up of commitments -----------------------------------------------------------------------
+
+COMMITMENT_STATUSES = {
+    "implemented": N_("implemented"),
+    "partly": N_("partly implemented"),
+    "not": N_("not implemented"),
+    "unknown": N_("status unknown"),
+}
+NO_THEME = N_("No Guidelines chapter given")
+
+
+def _follow_up_table(
+    words: Words, first: str, rows: Sequence[read_models.FollowUpRow], key: Callable[[str], str]
+) -> Table:
+    columns = (
+        Column(first),
+        *(Column(upper_first(words.gettext(label)), numeric=True) for label in COMMITMENT_STATUSES.values()),
+        Column(words.gettext("Commitments"), numeric=True),
+        Column(words.gettext("Implementation rate"), csv=words.gettext("Implementation rate (%)")),
+    )
+    return _table(
+        words,
+        columns,
+        [
+            (
+                Cell(key(row.key)),
+                *(_n(words, row.counts.get(status, 0)) for status in COMMITMENT_STATUSES),
+                _n(words, row.total),
+                Cell(
+                    DASH if row.rate is None else words.percent(row.rate),
+                    None if row.rate is None else round(100 * row.rate, 1),
+                ),
+            )
+            for row in rows
+        ],
+    )
+
+
+def _rate_chart(
+    ident: str, title: str, words: Words, rows: Sequence[tuple[str, float | None]]
+) -> Drawing | None:
+    chart = bars(
+        ident,
+        title,
+        words.gettext(
+            "One bar per row of the table below: the implementation rate of the commitments whose "
+            "status is known. The table gives the same figures."
+        ),
+        [Bar(label, 100 * rate, words.percent(rate)) for label, rate in rows if rate is not None],
+    )
+    return _drawn(chart)
+
+
+def theme_name(words: Words, theme: str) -> str:
+    """A Guidelines chapter by its title in the reader's words; `none` said as such."""
+    from states.guidelines import THEMES
+
+    if theme == "none":
+        return words.gettext(NO_THEME)
+    return words.gettext(THEMES[theme]) if theme in THEMES else theme
+
+
+def follow_up(report: read_models.FollowUpReport, words: Words) -> ReportView:
+    """`report follow-up`: the commitments' current statuses and the implementation rate, by the
+    year of their agreement or statement and by their case's Guidelines chapters. The notes say
+    how the rate is counted (states/commitments.py)."""
+    total = report.total
+    rate = DASH if total.rate is None else words.percent(total.rate)
+    by_year = _follow_up_table(words, words.gettext("Year"), report.by_year, lambda key: key)
+    by_theme = _follow_up_table(
+        words, words.gettext("Guidelines chapter"), report.by_theme, lambda key: theme_name(words, key)
+    )
+    everything = _follow_up_table(
+        words,
+        words.gettext("Year or Guidelines chapter"),
+        [*report.by_year, *report.by_theme],
+        lambda key: key if key.isdigit() else theme_name(words, key),
+    )
+    return ReportView(
+        title=words.gettext("Follow-up of commitments, {year}").format(
+            year=report.year if report.year is not None else words.gettext("all years")
+        ),
+        notes=(
+            words.ngettext(
+                "{n} commitment or recommendation; implementation rate {rate}.",
+                "{n} commitments and recommendations; implementation rate {rate}.",
+                total.total,
+            ).format(n=words.number(total.total), rate=rate),
+            words.gettext(
+                "The implementation rate counts an implemented commitment as 1, a partly implemented "
+                "one as ½ and one not implemented as 0, over the commitments whose status is known; "
+                "those whose status is unknown (or not yet recorded) are left out of it and counted "
+                "apart. A commitment counts in the year of its agreement or statement, and under each "
+                "Guidelines chapter of its case."
+            ),
+        ),
+        sections=(
+            Section(
+                words.gettext("By year of the agreement or statement"),
+                chart=_rate_chart(
+                    "chart-follow-up-years",
+                    words.gettext("Implementation rate by year"),
+                    words,
+                    [(row.key, row.rate) for row in report.by_year],
+                ),
+                table=by_year,
+            ),
+            Section(
+                words.gettext("By Guidelines chapter"),
+                chart=_rate_chart(
+                    "chart-follow-up-themes",
+                    words.gettext("Implementation rate by Guidelines chapter"),
+                    words,
+                    [(theme_name(words, row.key), row.rate) for row in report.by_theme],
+                ),
+                table=by_theme,
+            ),
+        ),
+        data=everything,
+        filename="ncpflow-follow-up" + (f"-{report.year}" if report.year is not None else ""),
+        language=words.language,
+    )
+
+
 # ---- CSV ------------------------------------------------------------------------------------------------
 
 

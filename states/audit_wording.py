@@ -85,6 +85,10 @@ KIND_NAMES: dict[str, str] = {
     "comment_received": N_("comment received"),
     "comment_round_closed": N_("comment round closed"),
     "statement_published": N_("statement published"),
+    "commitment_recorded": N_("commitment recorded"),
+    "commitment_status_set": N_("commitment's status set"),
+    "update_requested": N_("update asked of a party"),
+    "update_request_due": N_("update from a party due: lead reminded"),
     "document_added": N_("document added"),
     "party_added": N_("party added"),
     "party_changed": N_("party changed"),
@@ -149,6 +153,7 @@ REASSIGNED = N_("reassigned by {actor}: {reason}")
 OVERRIDDEN = N_("{text} (override: {skipped})")
 UNKNOWN_MEMBER = N_("not a known member")
 SET_BY_HAND = N_("set outside the rotation")
+THROUGH_LINK = N_("through party link {link}")  # what a party filed through its link (issue 15)
 RESTARTED = N_("clock restarted")  # a resume without a reason of its own
 NO_MEMBERS = N_("no members in the database; run `ncpflow members sync`")
 _SIMPLE = frozenset(
@@ -173,6 +178,8 @@ MAIL_KINDS: dict[str, str] = {
     "escalation": N_("overdue deadline escalated"),
     "party_update": N_("reminder that a party has had no word"),
     "letter": N_("letter to a party"),
+    "update_request": N_("request to a party for an update on its commitments"),
+    "update_request_due": N_("reminder that an update from a party is due"),
     "case_assigned": N_("case assigned to its lead"),
     "lead_unassigned": N_("case without a lead"),
     "lead_unavailable": N_("lead unavailable"),
@@ -500,7 +507,13 @@ def _feed_made(record: Any, text: str, tr: Translator) -> str | None:
     )
 
 
+def _through_link(record: Any, text: str, tr: Translator) -> str | None:
+    values = unformat(THROUGH_LINK, text)
+    return None if values is None else tr.gettext(THROUGH_LINK).format(**values)
+
+
 _WORDERS: dict[str, Worder] = {
+    "document_added": _through_link,
     "alert": _alert,
     "notified": _notified,
     "members_synced": _synced,

@@ -23,8 +23,9 @@ Handlers and members write notes on cases (`WRITE_NOTE`). Handlers log company e
 parties' links to their cases (`MANAGE_PARTY_LINKS`). Handlers and admins keep the register of
 external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only the
 cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it) and
-records sessions on them (`RECORD_MEDIATION`, with handlers). A role the table does not know may
-do nothing.
+records sessions on them (`RECORD_MEDIATION`, with handlers). Handlers track the follow-up of
+commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table does not
+know may do nothing.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Action(StrEnum):
     MANAGE_PARTY_LINKS = N_("issue and revoke the parties' links to their cases")
     MANAGE_STATEMENTS = N_("draft statements, circulate them for comment and log comments")
     PUBLISH_STATEMENT = N_("publish statements")
+    TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
     LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
 
 
@@ -130,6 +132,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.MANAGE_PARTY_LINKS,
         Action.MANAGE_STATEMENTS,
         Action.PUBLISH_STATEMENT,
+        Action.TRACK_FOLLOW_UP,
         Action.LOG_ENGAGEMENT,
     },
     Role.MEMBER: _EVERYONE

@@ -1518,6 +1518,75 @@ class GoodFaithConcernRaised(_Record):
     recorded_at: datetime
 
 
+# -- follow-up of commitments (issue 15) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentRecorded(_Record):
+    """A commitment of an agreement or a recommendation of a statement recorded on the case
+    (states/commitments.py); `text` is free text (redacted like any other)."""
+
+    KIND: ClassVar[str] = "commitment_recorded"
+
+    number: int
+    source: str
+    owner: str
+    text: str
+    made_on: date
+    recorded_at: datetime
+    party: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    document: int | None = field(default=None, metadata=_spelled(omit_none=True))
+    due: date | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class CommitmentStatusSet(_Record):
+    """A status entry appended to a commitment's history: the status, the day it holds from, a
+    note (free text) and the numbers of the case's documents that are its evidence (filed in the
+    same transaction, their own `document_added` entries first, or filed before)."""
+
+    KIND: ClassVar[str] = "commitment_status_set"
+
+    commitment: int
+    seq: int
+    status: str
+    on: date
+    evidence: tuple[int, ...]
+    recorded_at: datetime
+    note: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class UpdateRequested(_Record):
+    """A party asked for news of its commitments by `due`: the e-mails queued (outbox ids) to
+    its contacts (`recipients`, their numbers) and the correspondence entry logging it."""
+
+    KIND: ClassVar[str] = "update_requested"
+
+    number: int
+    party: str
+    commitments: tuple[int, ...]
+    due: date
+    recipients: tuple[str, ...]
+    outbox: tuple[int, ...]
+    correspondence: int
+
+
+@dataclass(frozen=True)
+class UpdateRequestDue(_Record):
+    """An update request not yet answered reached a rung of `[alerts]` (a reminder before its
+    due date, the day itself, overdue): the case's lead and the secretariat were alerted by
+    e-mail, once per rung."""
+
+    KIND: ClassVar[str] = "update_request_due"
+
+    number: int
+    party: str
+    due: date
+    rung: str
+    recipients: tuple[str, ...]
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 DeclaredRecord = (
@@ -1583,6 +1652,10 @@ DeclaredRecord = (
     | CommentReceived
     | CommentRoundClosed
     | StatementPublished
+    | CommitmentRecorded
+    | CommitmentStatusSet
+    | UpdateRequested
+    | UpdateRequestDue
     | EngagementInvited
     | EngagementResponded
     | GoodFaithConcernRaised

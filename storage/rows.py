@@ -65,6 +65,23 @@ class CalendarFeedRow(NamedTuple):
     revoked_at: Any
 
 
+class CommitmentRow(NamedTuple):
+    """A row of `case_commitments`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    source: Any
+    document: Any
+    owner: Any
+    party: Any
+    text: Any
+    due_on: Any
+    made_on: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class CorrespondenceRow(NamedTuple):
     """A row of `case_correspondence`."""
 
@@ -255,6 +272,21 @@ class CommentRoundRow(NamedTuple):
     opened_by: Any
     closed_at: Any
     closed_by: Any
+
+
+class CommitmentStatusRow(NamedTuple):
+    """A row of `commitment_status`."""
+
+    id: Any
+    case_id: Any
+    commitment: Any
+    seq: Any
+    status: Any
+    holds_on: Any
+    note: Any
+    evidence: Any
+    actor: Any
+    recorded_at: Any
 
 
 class DeadlineRow(NamedTuple):
@@ -613,6 +645,30 @@ class SessionRow(NamedTuple):
     expires_at: Any
     revoked_at: Any
     address: Any
+
+
+class UpdateRequestAlertRow(NamedTuple):
+    """A row of `update_request_alerts`."""
+
+    id: Any
+    case_id: Any
+    request: Any
+    rung: Any
+    alerted_at: Any
+
+
+class UpdateRequestRow(NamedTuple):
+    """A row of `update_requests`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    party: Any
+    commitments: Any
+    due_on: Any
+    channel: Any
+    requested_at: Any
+    requested_by: Any
 
 
 class UserRow(NamedTuple):

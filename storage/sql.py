@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.checkpoints import SqlCheckpointStore
+    from storage.commitments import SqlCommitmentStore
     from storage.correspondence import SqlCorrespondenceStore
     from storage.documents import SqlDocumentStore
     from storage.engagement import SqlEngagementStore
@@ -164,6 +165,12 @@ class SqlTransaction:
         from storage.engagement import SqlEngagementStore
 
         return SqlEngagementStore(self.db)
+
+    @cached_property
+    def commitments(self) -> SqlCommitmentStore:
+        from storage.commitments import SqlCommitmentStore
+
+        return SqlCommitmentStore(self.db)
 
 
 class SqlUnitOfWork:

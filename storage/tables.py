@@ -804,6 +804,77 @@ class GoodFaithConcernRow(SQLModel, table=True):
     recorded_by: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class CommitmentRow(SQLModel, table=True):
+    """A commitment of an agreement or a recommendation of a statement (migration
+    0029_commitments; states/commitments.py): never changed or removed (triggers refuse it)."""
+
+    __tablename__ = "case_commitments"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_case_commitments_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    source: str  # agreement, statement
+    document: int | None = None  # the case's document holding it
+    owner: str  # enterprise, ncp, submitter
+    party: str | None = None  # the owning party's key
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    due_on: date | None = None
+    made_on: date  # the agreement's or the statement's date (NCP-local)
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class CommitmentStatusRow(SQLModel, table=True):
+    """One entry of a commitment's status history (migration 0029_commitments): append-only."""
+
+    __tablename__ = "commitment_status"
+    __table_args__ = (UniqueConstraint("case_id", "commitment", "seq", name="uq_commitment_status_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    commitment: int  # the commitment's number within the case
+    seq: int  # 1, 2, ... per commitment, in the order recorded
+    status: str  # implemented, partly, not, unknown
+    holds_on: date  # the NCP-local day it holds from
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    evidence: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of document numbers
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime
+
+
+class UpdateRequestRow(SQLModel, table=True):
+    """A request to a party for news of its commitments, with its due date (migration
+    0029_commitments): append-only."""
+
+    __tablename__ = "update_requests"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_update_requests_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    party: str  # the party's key
+    commitments: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of numbers
+    due_on: date = Field(index=True)
+    channel: str  # email
+    requested_at: datetime
+    requested_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class UpdateRequestAlertRow(SQLModel, table=True):
+    """An alert to the lead about an update request, once per `[alerts]` rung (before-7d, due,
+    overdue-1, ...) of its due date (0029_commitments): the claim a sweep takes."""
+
+    __tablename__ = "update_request_alerts"
+    __table_args__ = (UniqueConstraint("case_id", "request", "rung", name="uq_update_request_alerts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    request: int  # the request's number within the case
+    rung: str
+    alerted_at: datetime
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

@@ -190,6 +190,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "ChangeContact",
         "RemoveContact",
         "LogCorrespondence",  # the correspondence log
+        "AddCommitment",  # the follow-up of commitments
+        "SetCommitmentStatus",
+        "RequestUpdate",
         "DraftLetter",  # letters: draft, edit, send
         "EditLetter",
         "SendLetter",
@@ -254,6 +257,11 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CasePartyLinks",
         "PartyLink",
         "CaseStatements",
+        "CaseCommitments",  # the follow-up of commitments
+        "Commitment",
+        "UpdateRequest",
+        "FollowUpReport",
+        "FollowUpRow",
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`
@@ -266,6 +274,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     # An upload read as it arrives into the spool the use case takes (size checked meanwhile);
     # a document opened, streamed by the download.
     "workflow.documents": {"Spooler", "Spooled", "OpenDocument"},
+    # An evidence file (a spool or an open file) handed to the follow-up's status.
+    "workflow.follow_up": {"Evidence"},
 }
 
 

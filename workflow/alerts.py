@@ -63,7 +63,8 @@ def message_kind(deadline: str, kind: RungKind) -> str:
 def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer) -> list[dict[str, Any]]:
     """One sweep at the clock's now; idempotent, and catches up without flooding. With
     `[parties] update_every`, it also reminds the leads of parties who have had no word
-    (workflow/party_updates.py). What each audit entry holds, alerts first."""
+    (workflow/party_updates.py), and alerts the leads of update requests to the parties that fell
+    due (workflow/follow_up.py). What each audit entry holds, alerts first."""
     policy = settings.alert_policy
     queued: list[dict[str, Any]] = []
     with uow.write() as tx:
@@ -105,6 +106,10 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         from workflow import statements
 
         queued += statements.sweep(tx, now=now, today=today, settings=settings, render=render)
+        # Update requests to the parties that fell due (workflow/follow_up.py): the lead, once each.
+        from workflow import follow_up
+
+        queued += follow_up.alert_due(tx, now=now, today=today, settings=settings, render=render)
     log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
     return queued
 

@@ -32,6 +32,7 @@ from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
+    from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact, Recipient
     from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from workflow.commands import FindCases
     from workflow.documents import OpenDocument, Source, Spooled
     from workflow.feeds import NewFeed
+    from workflow.follow_up import Evidence
     from workflow.imports import ImportResult
     from workflow.letter_context import LetterContext
     from workflow.letters import LetterPreview
@@ -213,6 +215,10 @@ class Application:
     @cached_property
     def statements(self) -> StatementUseCases:
         return StatementUseCases(self)
+
+    @cached_property
+    def follow_up(self) -> FollowUpUseCases:
+        return FollowUpUseCases(self)
 
 
 class _Lazy:
@@ -1137,6 +1143,12 @@ class ReportUseCases(_Group):
         return rotation_views.rotation_report(
             uow=self._app.uow, policy=self._app.policy, since=since, until=until
         )
+
+    def follow_up(self, *, year: int | None = None) -> read_models.FollowUpReport:
+        """The implementation rate of commitments by year and by theme (states/commitments.py)."""
+        from workflow import follow_up
+
+        return follow_up.report(uow=self._app.uow, year=year)
 
     def engagement(self, *, year: int | None = None) -> dict[str, Any]:
         """Company engagement: the participation rate and the reasons for declining, by year and
@@ -2324,3 +2336,103 @@ class MediatorUseCases(_Group):
         from workflow import mediators
 
         return mediators.visible(uow=self._app.uow, viewer=viewer, reference=reference)
+
+
+class FollowUpUseCases(_Group):
+    """The follow-up of commitments (workflow/follow_up.py): record them, set their status with
+    evidence, list them, ask a party for an update."""
+
+    def add(
+        self,
+        *,
+        reference: str,
+        source: str,
+        owner: str,
+        text: str,
+        actor: str,
+        party: str | None = None,
+        document: int | None = None,
+        due: date | None = None,
+        made_on: date | None = None,
+    ) -> Commitment:
+        """Record a commitment of an agreement or a recommendation of a statement (`followup add`)."""
+        from workflow import follow_up
+
+        return follow_up.add(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            source=source,
+            owner=owner,
+            text=text,
+            actor=actor,
+            party=party,
+            document=document,
+            due=due,
+            made_on=made_on,
+        )
+
+    def set_status(
+        self,
+        *,
+        reference: str,
+        commitment: int,
+        status: str,
+        actor: str,
+        on: date | None = None,
+        note: str | None = None,
+        evidence: Sequence[int] = (),
+        upload: Evidence | None = None,
+    ) -> StatusEntry:
+        """Append a status to a commitment's history (`followup status`), with evidence."""
+        from workflow import follow_up
+
+        app = self._app
+        return follow_up.set_status(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            commitment=commitment,
+            status=status,
+            actor=actor,
+            on=on,
+            note=note,
+            evidence=evidence,
+            upload=upload,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseCommitments:
+        """The case's commitments, histories and update requests, as `viewer` may see them."""
+        from workflow import follow_up
+
+        return follow_up.case_follow_up(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
+
+    def request_update(
+        self,
+        *,
+        reference: str,
+        party: str,
+        actor: str,
+        due: date | None = None,
+        commitments: Sequence[int] = (),
+    ) -> UpdateRequest:
+        """Ask a party for news of its commitments by a due date (`followup request`)."""
+        from workflow import follow_up
+
+        app = self._app
+        return follow_up.request_update(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            render=app.render,
+            reference=reference,
+            party=party,
+            actor=actor,
+            due=due,
+            commitments=commitments,
+        )

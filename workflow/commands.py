@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from states import commitments as commitment_rules
 from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
 from states import engagement as engagement_rules
@@ -1284,7 +1285,8 @@ class ReadTimeline(Command):
 
     kind: Annotated[list[Word], Field(max_length=20)] = Field(
         default_factory=list,
-        description="Only these kinds of entry (repeat): step, note, document, letter, correspondence.",
+        description="Only these kinds of entry (repeat): step, note, document, letter, correspondence, "
+        "follow_up.",
     )
     page: PageNumber = Field(default=1, description="Which page: 1 is the newest.")
     per_page: PerPage = Field(default=50, description="Entries on a page.")
@@ -1395,6 +1397,65 @@ def _phrase(error: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
             else str(error.get("msg")).removeprefix("Value error, ")
         }
     return N_("{what} is invalid: {problem}"), {"problem": error.get("msg") or kind}
+
+
+# ---- follow-up of commitments (states/commitments.py) -------------------------------------------
+
+CommitmentSource = Annotated[str, *_one_of(N_("source"), commitment_rules.SOURCES)]
+CommitmentOwner = Annotated[str, *_one_of(N_("owner"), commitment_rules.OWNERS)]
+CommitmentStatusName = Annotated[str, *_one_of(N_("status"), commitment_rules.STATUSES)]
+CommitmentNumber = Annotated[
+    int,
+    PlainValidator(_whole(1, commitment_rules.COMMITMENTS_MAX)),
+    _range(1, commitment_rules.COMMITMENTS_MAX),
+]
+
+
+class AddCommitment(Command):
+    """`followup add`, `POST /api/cases/{ref}/follow-up`, the follow-up page's form: a commitment
+    of an agreement or a recommendation of a statement."""
+
+    source: CommitmentSource = Field(description="agreement (a commitment) or statement (a recommendation).")
+    owner: CommitmentOwner = Field(description="Who is to act: enterprise, ncp or submitter.")
+    text: Text = Field(description="What was committed to or recommended.")
+    party: OptionalName | None = Field(
+        default=None, description="The owning party, of the owner's kind: its key (enterprise-1) or name."
+    )
+    document: DocumentNumber | None = Field(
+        default=None, description="The case's document holding the agreement or statement."
+    )
+    due: Day | None = Field(default=None, description="When it is due (YYYY-MM-DD, NCP local).")
+    made_on: Day | None = Field(
+        default=None, description="The day of the agreement or statement (YYYY-MM-DD); left out: today."
+    )
+
+
+class SetCommitmentStatus(Command):
+    """`followup status`, `POST /api/cases/{ref}/follow-up/{number}/status`, the follow-up
+    page's form (which may upload an evidence file besides): a status added to the history."""
+
+    status: CommitmentStatusName = Field(description="implemented, partly, not or unknown.")
+    on: Day | None = Field(default=None, description="The day it holds from (YYYY-MM-DD); left out: today.")
+    note: OptionalText | None = Field(default=None, description="What to note with it.")
+    evidence: Annotated[list[DocumentNumber], Field(max_length=commitment_rules.EVIDENCE_MAX)] = Field(
+        default_factory=list, description="The numbers of the case's documents that are its evidence."
+    )
+
+
+class RequestUpdate(Command):
+    """`followup request`, `POST /api/cases/{ref}/follow-up/requests`, the follow-up page's form:
+    ask a party for news of its commitments by a due date."""
+
+    party: Name = Field(description="The party: its key (enterprise-1) or its name.")
+    due: Day | None = Field(
+        default=None, description="When the answer is due (YYYY-MM-DD); left out: [follow_up] answer_within."
+    )
+    commitments: Annotated[list[CommitmentNumber], Field(max_length=commitment_rules.COMMITMENTS_MAX)] = (
+        Field(
+            default_factory=list,
+            description="The commitments to ask about; none: the party's not yet implemented.",
+        )
+    )
 
 
 # ---- company engagement --------------------------------------------------------------------------

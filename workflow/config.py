@@ -266,6 +266,22 @@ class PartiesSection(_Section):
         return Duration.parse(self.update_every) if self.update_every else None
 
 
+class FollowUpSection(_Section):
+    answer_within: Annotated[str, AfterValidator(_calendar_duration)] = Field(
+        default="30d",
+        description="the due date a request to a party for news of its commitments gets when none is "
+        "given: this long after the request",
+    )
+    evidence_access: PlainName = Field(
+        default="parties",
+        description="the access level evidence documents are filed with (one of [documents] access)",
+    )
+
+    @cached_property
+    def answer_period(self) -> Duration:
+        return Duration.parse(self.answer_within)
+
+
 class RotationSection(_Section):
     mode: Literal["per_case", "periodic"] = "per_case"
     every: str = Field(default="1mo", description="periodic duty: a duration or a cron expression")
@@ -545,6 +561,7 @@ class Settings(_Section):
     letters: LettersSection = LettersSection()
     party_links: PartyLinksSection = PartyLinksSection()
     statements: StatementsSection = StatementsSection()
+    follow_up: FollowUpSection = FollowUpSection()
     engagement: EngagementSection = EngagementSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from states import records
+from states.audit_wording import THROUGH_LINK
 from states.case import Case
 from states.errors import Input, InvalidInputError
 from states.messages import N_
@@ -459,7 +460,7 @@ def party_view(*, uow: UnitOfWork, clock: Clock, opened: Opened, language: str) 
 
 def reason_of(link: PartyLink) -> str:
     """The audit entry's reason for what was done through `link`."""
-    return f"through party link {link.id}"
+    return THROUGH_LINK.format(link=link.id)  # worded again on reading (states/audit_wording.py)
 
 
 def send_document(

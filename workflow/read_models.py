@@ -785,7 +785,7 @@ class TimelineEntry(ReadModel):
 class TimelineKind(ReadModel):
     """A kind of timeline entry, as the filter offers it."""
 
-    name: str = Field(description="The kind: step, note, document, letter, correspondence.")
+    name: str = Field(description="The kind: step, note, document, letter, correspondence, follow_up.")
     label: str = Field(description="Its label, in the reader's language.")
 
 
@@ -1475,3 +1475,82 @@ class CasePartyLinks(ReadModel):
 
     reference: str = Field(description="The case reference.")
     links: list[PartyLink] = Field(description="Its links, oldest first.")
+
+
+# ---- follow-up of commitments (states/commitments.py) ------------------------------------------
+
+
+class CommitmentStatus(ReadModel):
+    """One entry of a commitment's status history."""
+
+    seq: int = Field(description="The entry's number within the commitment, in the order recorded.")
+    status: str = Field(description="implemented, partly, not or unknown.")
+    on: date = Field(description="The NCP-local day the status holds from.")
+    note: str | None = Field(description="What the NCP noted with it.")
+    evidence: list[int] = Field(description="The numbers of the case's documents that are its evidence.")
+    actor: str = Field(description="Who recorded it.")
+    recorded_at: Instant = Field(description="When it was recorded.")
+
+
+class Commitment(ReadModel):
+    """A commitment of an agreement or a recommendation of a statement, with its history."""
+
+    number: int = Field(description="The commitment's number within the case.")
+    source: str = Field(description="agreement or statement.")
+    document: int | None = Field(description="The case's document holding it, if named.")
+    owner: str = Field(description="Who is to act: enterprise, ncp or submitter.")
+    party: str | None = Field(description="The owning party's key, if one is named.")
+    party_name: str | None = Field(description="That party's name (a pseudonym where protected).")
+    text: str = Field(description="What was committed to or recommended.")
+    made_on: date = Field(description="The day of the agreement or the statement (NCP local).")
+    due: date | None = Field(description="When it is due (NCP local), if a date was set.")
+    status: str = Field(
+        description="The current status: the last in the history's order; unknown without one."
+    )
+    recorded_at: Instant = Field(description="When it was recorded.")
+    recorded_by: str = Field(description="Who recorded it.")
+    history: list[CommitmentStatus] = Field(description="The status history, by day, then as recorded.")
+
+
+class UpdateRequest(ReadModel):
+    """A request to a party for news of its commitments."""
+
+    number: int = Field(description="The request's number within the case.")
+    party: str = Field(description="The party's key.")
+    party_name: str = Field(description="The party's name (a pseudonym where protected).")
+    commitments: list[int] = Field(description="The numbers of the commitments asked about.")
+    due: date = Field(description="When the answer is due (NCP local).")
+    channel: str = Field(description="How it was sent: email.")
+    requested_at: Instant = Field(description="When it was sent.")
+    requested_by: str = Field(description="Who sent it.")
+
+
+class CaseCommitments(ReadModel):
+    """A case's follow-up: `followup list --json`, `GET /api/cases/{ref}/follow-up`."""
+
+    reference: str = Field(description="The case reference.")
+    commitments: list[Commitment] = Field(description="The commitments by number.")
+    requests: list[UpdateRequest] = Field(description="The update requests by number.")
+
+
+class FollowUpRow(ReadModel):
+    """The commitments of one year or one theme: counts per status and the implementation rate."""
+
+    key: str = Field(description="The year (YYYY) or the theme (a Guidelines chapter id; `none`).")
+    counts: dict[str, int] = Field(description="Commitments by current status (every status, zeros too).")
+    total: int = Field(description="Every commitment counted.")
+    known: int = Field(description="Those whose status is known (all but unknown).")
+    score: float = Field(description="implemented 1, partly 0.5, not 0, summed over the known.")
+    rate: float | None = Field(description="score / known, 0 to 1; null when none is known.")
+
+
+class FollowUpReport(ReadModel):
+    """`report follow-up --json`, `GET /api/reports/follow-up`: the implementation rate by year
+    (of the agreement or statement) and by theme (the case's Guidelines chapters)."""
+
+    year: int | None = Field(description="The year reported on; null: every year.")
+    total: FollowUpRow = Field(description="Every commitment counted.")
+    by_year: list[FollowUpRow] = Field(description="Per year of the agreement or statement.")
+    by_theme: list[FollowUpRow] = Field(
+        description="Per Guidelines chapter of the case (a commitment in each)."
+    )

@@ -1,4 +1,4 @@
-"""A case's story: one timeline of its steps, notes, documents, letters and correspondence,
+"""A case's story: one timeline of its steps, notes, documents, letters, correspondence and follow-up,
 newest first, filtered by kind, a page at a time, as the reader may see it.
 
 The timeline is a read model over *sources*. A source is one small function reading one kind of
@@ -474,6 +474,74 @@ def mediation(seen: Seen) -> Entries:
         )
 
 
+def follow_up(seen: Seen) -> Entries:
+    """The case's follow-up: each commitment recorded, each status set (with its note and
+    evidence) and each update asked of a party, linked to the follow-up page."""
+    from states.commitments import ordered
+
+    case, words = seen.case, seen.words
+    store = seen.tx.commitments
+    href = f"/cases/{quote(case.reference, safe='')}/follow-up"
+    statuses = {
+        "implemented": N_("implemented"),
+        "partly": N_("partly implemented"),
+        "not": N_("not implemented"),
+        "unknown": N_("status unknown"),
+    }
+    for commitment in store.of_case(case.reference):
+        heading = (
+            N_("Commitment {number} recorded")
+            if commitment.source == "agreement"
+            else N_("Recommendation {number} recorded")
+        )
+        yield read_models.TimelineEntry(
+            id=f"commitment-{commitment.number}",
+            kind="follow_up",
+            what="commitment_recorded",
+            at=commitment.recorded_at.isoformat(),
+            title=words.gettext(heading).format(number=commitment.number),
+            text=commitment.text,
+            actor=commitment.recorded_by,
+            href=f"{href}#commitment-{commitment.number}",
+        )
+    for entry in ordered(store.history(case.reference)):
+        details = [entry.note] if entry.note else []
+        if entry.evidence:
+            details.append(
+                words.gettext(N_("Evidence: documents {numbers}")).format(
+                    numbers=", ".join(map(str, entry.evidence))
+                )
+            )
+        yield read_models.TimelineEntry(
+            id=f"commitment-{entry.commitment}-status-{entry.seq}",
+            kind="follow_up",
+            what="commitment_status_set",
+            at=entry.recorded_at.isoformat(),
+            title=words.gettext(N_("Commitment {number}: {status} from {on}")).format(
+                number=entry.commitment, status=words.gettext(statuses[entry.status]), on=entry.on.isoformat()
+            ),
+            text=" · ".join(details) or None,
+            actor=entry.actor,
+            href=f"{href}#commitment-{entry.commitment}",
+        )
+    names = {key: party.name for key, party in party_keys(case.parties)}
+    for request in store.requests(case.reference):
+        yield read_models.TimelineEntry(
+            id=f"update-request-{request.number}",
+            kind="follow_up",
+            what="update_requested",
+            at=request.requested_at.isoformat(),
+            title=words.gettext(N_("Update asked of {party}, due {due}")).format(
+                party=names.get(request.party, request.party), due=request.due.isoformat()
+            ),
+            text=words.gettext(N_("Commitments {numbers}")).format(
+                numbers=", ".join(map(str, request.commitments))
+            ),
+            actor=request.requested_by,
+            href=f"{href}#requests",
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
@@ -510,6 +578,12 @@ SOURCES: tuple[Source, ...] = (
         N_("Mediation"),
         mediation,
         covers=frozenset({"mediator_assigned", "mediator_unassigned", "mediation_session_recorded"}),
+    ),
+    Source(
+        "follow_up",
+        N_("Follow-up"),
+        follow_up,
+        covers=frozenset({"commitment_recorded", "commitment_status_set", "update_requested"}),
     ),
 )
 """Every source of a timeline, in the filter's order."""

@@ -260,3 +260,40 @@ def report_engagement(
         view = engagement_report.engagement(report, _words(ctx, language), app.engagement.reasons())
         text = report_views.csv_text(view) if chosen is ReportFormat.csv else report_html.document(view)
         output.write_output(text, output_file)
+
+
+@report_app.command("follow-up")
+def report_follow_up(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="Only commitments made that year.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    fmt: Annotated[
+        ReportFormat | None, typer.Option("--format", help="json, csv or html; default: a table.")
+    ] = None,
+    output_file: OutputOpt = None,
+    language: LanguageOpt = None,
+) -> None:
+    """The implementation rate of commitments and recommendations by year and by theme
+    (implemented 1, partly 0.5, not 0; unknown left out of the rate)."""
+    from workflow.read_models import json_of
+
+    found = context_of(ctx).app().reports.follow_up(year=year)
+    report = json_of(found)
+    chosen = ReportFormat.json if as_json else fmt
+    if chosen is ReportFormat.html:
+        from ncpflow import report_html
+
+        output.write_output(report_html.follow_up_html(found, _words(ctx, language)), output_file)
+    elif chosen is ReportFormat.csv:
+        from ncpflow import report_views
+
+        output.write_output(
+            report_views.csv_text(report_views.follow_up(found, _words(ctx, language))), output_file
+        )
+    elif chosen is ReportFormat.json:
+        if output_file is None:
+            emit_json(report)
+        else:
+            output.write_output(_json(report), output_file)
+    else:
+        output.follow_up_report_table(report)

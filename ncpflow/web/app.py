@@ -24,6 +24,7 @@ from ncpflow import __version__
 from ncpflow.web import (
     api,
     api_engagement,
+    api_follow_up,
     api_letters,
     api_links,
     api_mediators,
@@ -203,6 +204,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api_letters.router, tags=["api"])
     app.include_router(api_mediators.router, tags=["api"])
     app.include_router(api_links.router, tags=["api"])
+    app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
     app.include_router(api_statements.router, tags=["api"])
     app.include_router(docs.router)

@@ -177,6 +177,19 @@ def _seed(services: Any) -> dict[str, str]:
         attendees=("submitter-1", "enterprise-1", LONG),
         notes=f"Internal {LONG}",
     )
+    # Its follow-up (issue 15): a commitment with a long text, its status with a note and evidence.
+    services.follow_up.add(
+        reference=rich,
+        source="agreement",
+        owner="enterprise",
+        party="enterprise-1",
+        text=f"Publish {LONG}",
+        document=1,
+        actor="setup",
+    )
+    services.follow_up.set_status(
+        reference=rich, commitment=1, status="partly", note=f"Draft {LONG}", evidence=[1], actor="setup"
+    )
 
     # Its company engagement (issue 15): a decline with its reasons, one waiting, a concern.
     services.engagement.invite(

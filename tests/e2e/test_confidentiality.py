@@ -5,7 +5,7 @@ places. An internal note's text never reaches an auditor at all. The free text i
 12's: issue titles, fact notes, a migration's reason, and imported cases (titles, parties,
 milestone reasons and scopes, issues, sources, the import's source and external ids, in the
 `imported` marks of their audit entries), and issue 14's case file: a document's title, file name
-and content, a letter's DOCX and PDF, the correspondence log.
+and content, a letter's DOCX and PDF, the correspondence log, the follow-up of commitments.
 
 The walk (`_walk`, which tests/e2e/test_party_confidentiality.py's access walk reuses) finds every
 GET route of the app itself and fills its path parameters from samples (tests/e2e/page_walk.py's
@@ -420,6 +420,13 @@ def _case_file(services: Services, paused: str, accepted: str, n: Iterator[int])
         actor="hanna",
         documents=[1],
     )
+    # Issue 15's follow-up: the name in a commitment's text and in a status note.
+    services.follow_up.add(
+        reference=paused, source="agreement", owner="enterprise", text=_mention(next(n)), actor="hanna"
+    )
+    services.follow_up.set_status(
+        reference=paused, commitment=1, status="partly", note=_mention(next(n)), actor="hanna"
+    )
 
 
 def _imported(services: Services, n: Iterator[int]) -> list[str]:
@@ -718,8 +725,14 @@ def test_a_handler_sees_the_name_in_the_same_nine_places(world: World) -> None:
     for template in ("/cases/{ref}?lang=en", "/api/cases/{ref}/notes", "/api/cases/{ref}/timeline"):
         assert any(NOTE in text for text in seen[template]), template  # the walk can see a note
     assert any("org number" in _leaks(text) for text in seen["/api/audit"])
-    # issue 14's case file: a document's name and content, the correspondence log
-    for template in ("/api/cases/{ref}/documents/{number}/content", "/cases/{ref}/correspondence"):
+    # issue 14's case file: a document's name and content, the correspondence log; issue 15's
+    # follow-up (its page and its API)
+    for template in (
+        "/api/cases/{ref}/documents/{number}/content",
+        "/cases/{ref}/correspondence",
+        "/cases/{ref}/follow-up",
+        "/api/cases/{ref}/follow-up",
+    ):
         assert any("name" in _leaks(text) for text in seen[template]), template
     # issue 12's places: issue titles, facts, a migration, an import's marks and source
     assert any("name" in _leaks(text) for text in seen["/api/cases/{ref}/issues"])

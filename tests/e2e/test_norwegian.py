@@ -253,6 +253,15 @@ def _cases(app: Application) -> dict[str, str]:
         reference=review, direction="in", party="enterprise-1", channel="phone", subject="Ringte om fristen",
         actor="hanna",
     )  # fmt: skip
+    # The follow-up (issue 15): a commitment, its status, an update asked of its owner.
+    app.follow_up.add(
+        reference=review, source="agreement", owner="submitter", party="submitter-1",
+        text="Dele rapporten med lokalsamfunnet", actor="hanna",
+    )  # fmt: skip
+    app.follow_up.set_status(
+        reference=review, commitment=1, status="partly", note="Delvis delt", actor="hanna"
+    )
+    app.follow_up.request_update(reference=review, party="submitter-1", actor="hanna")
 
     line = {
         "external_id": "NO-2007-01",
@@ -492,6 +501,8 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "attachments": ["NCP-2026-007-letter-1.pdf"],
         "url": "https://ncp.example.org/p/WzEsIm5vbmNlIl0.signature",
         "expires": date(2026, 6, 3),
+        "commitments": ["1. Publisere en klageordning"],
+        "when": "due",
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

@@ -68,11 +68,28 @@ LINK_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What a request for news of commitments passes (workflow/follow_up.py), and its due alert.
+UPDATE_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "commitments": ["1. Publish a grievance mechanism", "2. Train the staff"],
+    "due": date(2025, 3, 3),
+    "when": "overdue",
+    "party_name": "Havbruk Seafood ASA",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 
 
 def context_for(kind: str, **changes: Any) -> dict[str, Any]:
-    bases = {"party_update": PARTY_CONTEXT, "letter": LETTER_CONTEXT, "party_link": LINK_CONTEXT}
+    bases = {
+        "party_update": PARTY_CONTEXT,
+        "letter": LETTER_CONTEXT,
+        "party_link": LINK_CONTEXT,
+        "update_request": UPDATE_CONTEXT,
+        "update_request_due": UPDATE_CONTEXT,
+    }
     base = ALERT_CONTEXT if kind in ALERT_KINDS else bases.get(kind, ASSIGNED_CONTEXT)
     return {**base, **changes}
 
@@ -126,6 +143,12 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
     elif kind == "party_update":
         assert long_date(date(2025, 3, 3), language) in message.text + message.subject
         assert "Havbruk Seafood ASA" in message.subject and "3 months" in message.text
+    elif kind.startswith("update_request"):
+        assert long_date(date(2025, 3, 3), language) in message.text + message.subject
+        if kind == "update_request":
+            assert "Train the staff" in message.text and "<li>2. Train the staff</li>" in message.html
+        else:
+            assert "Havbruk Seafood ASA" in message.subject
     elif kind not in ALERT_KINDS:
         assert long_date(date(2025, 3, 3), language) in message.text
         assert "next in rotation" in message.text

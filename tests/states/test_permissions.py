@@ -59,6 +59,7 @@ TABLE: dict[Action, set[str]] = {
     A.READ_ASSIGNED_CASES: {X},
     A.MANAGE_MEDIATORS: {H, D},
     A.RECORD_MEDIATION: {H, X},
+    A.TRACK_FOLLOW_UP: {H},
     A.LOG_ENGAGEMENT: {H},
     A.MANAGE_PARTY_LINKS: {H},
 }

@@ -38,6 +38,7 @@ from workflow.demo import load_demo
 from workflow.exports import export_rows
 from workflow.facts import record_fact
 from workflow.feeds import make_feed, revoke_feed
+from workflow.follow_up import Evidence
 from workflow.issues import add_issue, conclude_issue, decide_issue
 from workflow.member_settings import add_conflict, add_leave, remove_setting
 from workflow.notes import add_note
@@ -654,6 +655,37 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             notes="Internal: the company may offer a fund.",
         )
         app.mediators.unassign(reference=ref, mediator="kari-mekler", actor="sek")
+    finally:
+        app.close()
+    # Follow-up of commitments (issue 15): one recorded, its status set with an evidence file, an
+    # update asked of its owner, and the sweep alerting the lead when that falls due.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.parties.add_contact(
+            reference=filed_on, party="enterprise-1", actor="sek", name="Ola", email="ola@metals.example"
+        )
+        app.follow_up.add(
+            reference=filed_on,
+            source="agreement",
+            owner="enterprise",
+            party="enterprise-1",
+            text="Meet Kari Nordmann's village every quarter",
+            due=date(2026, 12, 31),
+            actor="sek",
+        )
+        app.follow_up.set_status(
+            reference=filed_on,
+            commitment=1,
+            status="partly",
+            note="Two meetings held",
+            evidence=[1],
+            upload=Evidence([b"%PDF-1.4\n% minutes\n"], "minutes.pdf", "Minutes"),
+            actor="sek",
+        )
+        app.follow_up.request_update(reference=filed_on, party="enterprise-1", actor="sek")
+        clock.advance(days=31)
+        sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
 

@@ -44,7 +44,10 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
         ("step", "transitioned"),
         ("step", "opened"),
     ]
-    kinds = ["step", "note", "document", "letter", "correspondence", "engagement", "statement", "mediation"]
+    kinds = [
+        *("step", "note", "document", "letter", "correspondence"),
+        *("engagement", "statement", "mediation", "follow_up"),
+    ]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
     assert story.total == 4 and story.page == 1
@@ -70,6 +73,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Virksomheters deltakelse",
         "Uttalelser",
         "Mekling",
+        "Oppfølging",
     ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"

@@ -1,4 +1,4 @@
-"""The reports in the app: timelines, annual and rotation, as pages and as downloads.
+"""The reports in the app: timelines, annual, rotation and follow-up, as pages and as downloads.
 
 Each page words its report (`ncpflow.report_views`) in the page's language and shows it as the
 HTML file does (the templates `_report_body.html` and `_chart.html`): notes, charts with their
@@ -179,7 +179,14 @@ ROTATION = Report(
         app.reports.rotation(since=chosen.since, until=chosen.until), _words(request, app)
     ),
 )
-
+FOLLOW_UP = Report(
+    "follow-up",
+    N_("Follow-up of commitments"),
+    _year,
+    lambda request, app, chosen: report_views.follow_up(
+        app.reports.follow_up(year=chosen.year), _words(request, app)
+    ),
+)
 ENGAGEMENT = Report(
     "engagement",
     N_("Company engagement"),
@@ -206,7 +213,7 @@ def _endpoint(report: Report, suffix: str | None) -> Page:
     return guard(Action.READ_REPORTS, one_snapshot=True)(endpoint)
 
 
-for _report in (TIMELINES, ANNUAL, ROTATION, ENGAGEMENT):
+for _report in (TIMELINES, ANNUAL, ROTATION, ENGAGEMENT, FOLLOW_UP):
     router.get(f"/reports/{_report.name}", response_class=HTMLResponse)(_endpoint(_report, None))
     for _suffix in ("html", "csv"):
         router.get(f"/reports/{_report.name}.{_suffix}")(_endpoint(_report, _suffix))

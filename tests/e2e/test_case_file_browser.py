@@ -96,10 +96,10 @@ def expect(locator: Any) -> Any:
 class Checks:
     """axe-core and the width of each page visited; the problems found, named by page."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, prefix: str = "case-file") -> None:
         from axe_playwright_python.sync_playwright import Axe
 
-        self.axe, self.lang, self.problems = Axe(), lang, list[str]()
+        self.axe, self.lang, self.problems, self.prefix = Axe(), lang, list[str](), prefix
 
     def page(self, page: Any, name: str, lang: str | None = None) -> None:
         lang = lang or self.lang
@@ -113,7 +113,7 @@ class Checks:
             self.problems.append(
                 f"{where}: {fit['scroll']}px wide on a {fit['width']}px screen: {fit['wide']}"
             )
-        screenshot(page, f"case-file-{name}-{lang}-390.png")
+        screenshot(page, f"{self.prefix}-{name}-{lang}-390.png")
 
 
 @pytest.mark.parametrize("lang", ["en", "nb"])

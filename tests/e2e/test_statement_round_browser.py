@@ -45,7 +45,7 @@ SUBMITTER_MAIL = "kari@fjord.example"
 ENTERPRISE_MAIL = "legal@nordic-metals.example"
 COMMENT = "We ask the NCP to name the tailings dam in paragraph 4."
 COMMITMENT = "Publish the dam's monitoring data every quarter"
-# Commitments of other cases, made through the use cases: (status or None, theme).
+# The statuses of another case's commitments, set through the use cases (None: none set yet).
 OTHERS: tuple[str | None, ...] = ("implemented", "partly", "not", "unknown", None)
 WEIGHTS = {"implemented": 1.0, "partly": 0.5, "not": 0.0}
 
@@ -77,7 +77,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
         statuses: list[str | None] = []
         try:
             services.members.sync(actor="setup")
-            ref = _concluded(services, "Tailings dam at the fjord", "Friends of the Fjord", "Nordic Metals ASA")
+            ref = _concluded(
+                services, "Tailings dam at the fjord", "Friends of the Fjord", "Nordic Metals ASA"
+            )
             services.parties.add_contact(
                 reference=ref, party="submitter-1", actor="setup", name="Kari Fjord", email=SUBMITTER_MAIL
             )
@@ -94,7 +96,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Ite
                     actor="setup",
                 )
                 if status is not None:
-                    services.follow_up.set_status(reference=other, commitment=number, status=status, actor="setup")
+                    services.follow_up.set_status(
+                        reference=other, commitment=number, status=status, actor="setup"
+                    )
                 statuses.append(status)
             services.users.add(name="hanna", role="handler", actor="setup", password=PASSWORD)
         finally:
@@ -182,7 +186,9 @@ def test_a_final_statement_goes_from_draft_through_comments_to_the_register_and_
         later.outbox.dispatch()
     finally:
         later.close()
-    reminded = {to for mail in site.inbox.messages for to in mail.rcpt_tos if site.ref in str(mail.message["Subject"])}
+    reminded = {
+        to for mail in site.inbox.messages for to in mail.rcpt_tos if site.ref in str(mail.message["Subject"])
+    }
     assert {SUBMITTER_MAIL, ENTERPRISE_MAIL} <= reminded, [m.message["Subject"] for m in site.inbox.messages]
 
     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -276,6 +282,6 @@ def _register(browser: Any, site: Site, checks: Checks) -> None:
 
 
 def _percent(value: float, lang: str) -> str:
-    """The rate as the report words it: whole percent, the decimal comma in Norwegian."""
+    """The rate as the report words it: whole percent; in Norwegian a no-break space before %."""
     text = f"{round(value)} %" if lang == "nb" else f"{round(value)}%"
     return re.sub(r"\s", "\u00a0", text) if lang == "nb" else text

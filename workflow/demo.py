@@ -114,6 +114,8 @@ def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
             )
         made.append(case)
     _case_file(app, made[2].reference, actor)
+    _follow_up(app, made[0].reference, actor)
+    _engagement_and_mediation(app, made[1].reference, actor)
     return made
 
 
@@ -151,3 +153,66 @@ def _case_file(app: Application, reference: str, actor: str) -> None:
     offered = app.letters.offered(reference=reference)
     if offered:
         app.letters.draft(reference=reference, kind=offered[0], party="submitter-1", actor=actor)
+
+
+def _follow_up(app: Application, reference: str, actor: str) -> None:
+    """The agreement's commitments, followed up: one implemented, one in part, one not yet known,
+    so the follow-up report has a rate to show."""
+    made_on = app.today() - timedelta(days=150)
+    for text, status in (
+        ("Set up a grievance mechanism with the reindeer herders", "implemented"),
+        ("Hold a meeting with the sijte every quarter", "partly"),
+        ("Share the wind farm's decommissioning plan", None),
+    ):
+        commitment = app.follow_up.add(
+            reference=reference,
+            source="agreement",
+            owner="enterprise",
+            party="enterprise-1",
+            text=text,
+            made_on=made_on,
+            actor=actor,
+        )
+        if status:
+            app.follow_up.set_status(
+                reference=reference, commitment=commitment.number, status=status, actor=actor
+            )
+
+
+def _engagement_and_mediation(app: Application, reference: str, actor: str) -> None:
+    """Good offices under way: the enterprise invited and accepting, an external mediator in the
+    register and assigned, and the first mediation session."""
+    invited = app.engagement.invite(
+        reference=reference,
+        party="enterprise-1",
+        to="good_offices",
+        channel="email",
+        actor=actor,
+        at=app.today() - timedelta(days=55),
+    )
+    app.engagement.respond(
+        reference=reference,
+        invitation=invited.number,
+        response="accepted",
+        actor=actor,
+        at=app.today() - timedelta(days=48),
+    )
+    app.mediators.add(
+        actor=actor,
+        mediator_id="ingrid-mekler",
+        name="Ingrid Mekler",
+        email="ingrid@mekling.example",
+        organisation="Mekling og dialog AS",
+        languages=("nb", "en"),
+        soft_conflicts=(("Sjømat Norge", None),),
+    )
+    app.mediators.assign(reference=reference, mediator="ingrid-mekler", actor=actor)
+    app.mediators.add_session(
+        reference=reference,
+        actor=actor,
+        starts=app.clock.now() - timedelta(days=20),
+        format="hybrid",
+        place="Trondheim",
+        interpreters=("es",),
+        attendees=("submitter-1", "enterprise-1"),
+    )

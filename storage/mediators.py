@@ -14,7 +14,11 @@ from storage.db import Db, columns, read_instant
 from storage.rows import MediationSessionRow, MediatorAssignmentRow, MediatorRow
 
 # The cases a mediator is assigned to now (a parameter `:mediated_by`): a mediator user's cases.
-MEDIATED = "SELECT case_id FROM mediator_assignments WHERE mediator_id = :mediated_by AND ended_at IS NULL"
+# An inactive mediator (left the register) sees no case, though its assignments stay on record.
+MEDIATED = (
+    "SELECT case_id FROM mediator_assignments WHERE mediator_id = :mediated_by AND ended_at IS NULL "
+    "AND mediator_id IN (SELECT id FROM mediators WHERE active)"
+)
 
 _M = columns(MediatorRow)
 _A = columns(MediatorAssignmentRow, "a.")

@@ -1769,11 +1769,15 @@ class StatementUseCases(_Group):
             reason=reason,
         )
 
-    def list(self, *, reference: str, viewer: User | None = None) -> read_models.CaseStatements:
-        """The case's statements, rounds and comments (NCP-internal)."""
+    def list(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseStatements:
+        """The case's statements, rounds and comments (NCP-internal), as `viewer` may see them."""
         from workflow import statements
 
-        return statements.case_statements(uow=self._app.uow, reference=reference, viewer=viewer)
+        return statements.case_statements(
+            uow=self._app.uow, reference=reference, viewer=viewer, language=language
+        )
 
     def circulated(self, *, reference: str, party: str) -> builtins.list[read_models.CirculatedDraft]:
         """The drafts circulated to party `party` (its key), by round."""

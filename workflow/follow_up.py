@@ -39,7 +39,6 @@ from states.messages import N_
 from states.parties import find_party, party_keys
 from states.permissions import Action
 from states.users import User
-from translations import translator
 from workflow import read_models
 from workflow import redaction as redactions
 from workflow.config import Settings
@@ -356,7 +355,7 @@ def request_update(
     entry; the request and its `update_requested` entry. One transaction."""
     from workflow import correspondence, parties
     from workflow.alerts import new_message_id
-    from workflow.letter_context import redaction_for
+    from workflow.party_links import party_redaction
 
     check_text(actor, ACTOR, limit=NAME_MAX)
     check_text(party, PARTY, limit=NAME_MAX)
@@ -404,13 +403,10 @@ def request_update(
         ]
         if not contacts:
             raise InvalidInputError(NO_EMAIL, what=PARTY, party=key, reference=reference)
-        by_position = tx.parties.contacts(reference)
-        all_contacts = {k: by_position.get(n, []) for n, (k, _p) in enumerate(party_keys(case.parties))}
         outbox: list[int] = []
         subjects: list[tuple[str, str]] = []  # (language, subject) of each e-mail
         for contact in contacts:
-            words = translator(contact.language)
-            hide = redaction_for(case, key, words, all_contacts)
+            hide = party_redaction(tx, case, key, contact.language)  # every case's protected names
             rendered = render(
                 "update_request",
                 contact.language,

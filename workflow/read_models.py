@@ -424,6 +424,10 @@ class CommentView(ReadModel):
     text: str | None = Field(description="Its text (null when it came as a document only).")
     document: int | None = Field(description="The document filed with it.")
     received_at: Instant = Field(description="When it was logged (UTC).")
+    withheld: bool = Field(
+        default=False,
+        description="Its text and document are withheld: it came from a party the reader may not see.",
+    )
 
 
 class CaseStatements(ReadModel):

@@ -5,7 +5,9 @@
   their decisions and outcomes, results, scope) and filed as two documents (DOCX, PDF), internal
   (`ncp`, direction `internal`) until published (`statement_drafted`). A statement is published,
   so it never names a protected party: each is a neutral word where the parties are listed, and
-  its name a pseudonym wherever free text holds it (the title, the scope, an issue's title).
+  a neutral label wherever free text holds its name or any other case's protected name (the
+  title, the scope, an issue's title), never a pseudonym: anyone could check a guessed name
+  against a pseudonym.
 - `edit`: a DOCX edited in Word filed as a new version of the DOCX document, with its PDF
   (`statement_edited`).
 - `circulate`: a comment round: the PDF as it stands sent to the parties chosen, with a window of
@@ -47,7 +49,7 @@ from states.guidelines import THEMES
 from states.issues import Issue, IssueDecision
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
-from states.parties import find_party, party_keys
+from states.parties import find_party, may_see, party_keys
 from states.permissions import Action, require
 from states.redaction import Protected, Redaction
 from states.statements import Comment, Round, Statement, StatementStatus
@@ -101,9 +103,12 @@ RESULTS = {
 # -- what a statement says -----------------------------------------------------------------------
 
 
-def _hidden(case: Case, tr: Any, contacts: dict[str, list[Any]]) -> Redaction:
-    """Every protected party of `case`, its organisation number and its contacts' details."""
-    hidden: list[Protected] = []
+def _hidden(
+    case: Case, tr: Any, contacts: dict[str, list[Any]], others: Sequence[Protected] = ()
+) -> Redaction:
+    """Every protected party of `case`, its organisation number and its contacts' details, and
+    `others` (every case's protected parties)."""
+    hidden: list[Protected] = list(others)
     for key, party in party_keys(case.parties):
         if not party.protected:
             continue
@@ -127,16 +132,18 @@ def statement_values(
     settings: Settings,
     lead: str | None,
     contacts: dict[str, list[Any]] | None = None,
+    protected: Sequence[Protected] = (),
 ) -> dict[str, Any]:
     """The context of a statement of `kind` about `case` in `language` (the variables its template
     reads: notifications/letters/__init__.py's, and `kind`, `chapters`, `issues`, `results`).
     No protected party is named: where the parties are listed it is a neutral word ("the
-    submitter"), and its name a pseudonym wherever free text holds it."""
+    submitter"), and a neutral label wherever free text holds a protected name (`protected`: every
+    case's)."""
     tr = translator(language)
-    redaction = _hidden(case, tr, contacts or {})
+    redaction = _hidden(case, tr, contacts or {}, protected)
 
     def text(value: str) -> str:
-        return redaction.text(value, case.reference)
+        return redaction.text(value)  # no reference: a neutral label, never a pseudonym
 
     def names(role: PartyRole) -> str:
         chosen = [p for p in case.parties if p.role is role]
@@ -272,6 +279,7 @@ def draft(
             settings=settings,
             lead=letter_rules.lead_name(tx, case),
             contacts=contacts,
+            protected=tx.cases.protected_parties(),
         )
     docx = letterpress.render_letter(f"statement_{kind}", chosen, values)
     rendered = Drafted(docx, letterpress.pdf(docx, chosen))
@@ -970,10 +978,22 @@ def _instant(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+# Keys of the statements' views that hold no free text: never rewritten by the redaction.
+_KEPT = frozenset(
+    {"reference", "kind", "status", "party", "parties", "via", "fired", "drafted", "publishable"}
+)
+
+
 def case_statements(
-    *, uow: UnitOfWork, reference: str, viewer: User | None = None
+    *, uow: UnitOfWork, reference: str, viewer: User | None = None, language: str = "en"
 ) -> read_models.CaseStatements:
-    """The case's statements, rounds and comments (NCP-internal: `READ_INTERNAL` for a viewer)."""
+    """The case's statements, rounds and comments (NCP-internal: `READ_INTERNAL` for a viewer).
+    For a viewer who may not see a party, what that party wrote is withheld (as its documents
+    are refused) and protected names in every other comment are redacted (pseudonyms in
+    `language`), as notes and the case's story do."""
+    from workflow import redaction as redactions
+    from workflow.views import redacted
+
     if viewer is not None:
         require(viewer.role, Action.READ_INTERNAL)
     with uow.read() as tx:
@@ -982,7 +1002,28 @@ def case_statements(
         found = tx.statements.statements(reference)
         rounds = tx.statements.rounds(reference)
         comments = tx.statements.comments(reference)
-    procedure = case.procedure
+        redaction = redactions.for_viewer(tx, viewer, language) if viewer is not None else None
+    hidden: set[str] = set()
+    if viewer is not None:
+        leads = parties.leads(viewer, case)
+        hidden = {
+            key
+            for key, party in party_keys(case.parties)
+            if not may_see(party, role=viewer.role, leads=leads)
+        }
+    listed = _listed(case, documents, found, rounds, comments, hidden)
+    return listed if redaction is None else redacted(listed, redaction, reference, _KEPT)
+
+
+def _listed(
+    case: Case,
+    documents: Sequence[Document],
+    found: Sequence[Statement],
+    rounds: Sequence[Round],
+    comments: Sequence[Comment],
+    hidden: set[str],
+) -> read_models.CaseStatements:
+    procedure, reference = case.procedure, case.reference
     return read_models.CaseStatements(
         reference=reference,
         statements=[
@@ -1023,8 +1064,9 @@ def case_statements(
                 round=c.round,
                 party=c.party,
                 via=c.via,  # type: ignore[arg-type]
-                text=c.text,
-                document=c.document,
+                text=None if c.party in hidden else c.text,
+                document=None if c.party in hidden else c.document,
+                withheld=c.party in hidden,
                 received_at=c.received_at.isoformat(),
             )
             for c in comments

@@ -293,11 +293,11 @@ def _secrets(world: World) -> list[str]:
     return [*PROTECTED, *_pseudonyms(world), *NCP_WORDS]
 
 
-# Where pseudonyms are not looked for: a published statement's PDF ("pseudonymised where
-# protected", as the issue asks of the statements), and a party's own pages (its link is its
-# credential; a party reads another's protected identity as a pseudonym, as an auditor does).
-# Names, details and internal words are looked for there too.
-PSEUDONYMS_ALLOWED = re.compile(r"^/(register/[^/]+/documents/|p/)")
+# Where pseudonyms are not looked for: a party's own pages (its link is its credential; a party
+# reads another's protected identity as a pseudonym, as an auditor does). A published statement's
+# PDF holds none: a neutral label stands for a protected name there. Names, details and internal
+# words are looked for everywhere.
+PSEUDONYMS_ALLOWED = re.compile(r"^/p/")
 
 
 def _leaks(

@@ -208,6 +208,18 @@ def test_a_mediator_user_sees_only_the_cases_it_is_assigned_to(services: Service
     assert not services.mediators.visible(viewer=viewer, reference=mine)
 
 
+def test_a_mediator_made_inactive_no_longer_sees_the_cases_it_was_assigned_to(services: Services) -> None:
+    """Leaving the register ends what its user sees, though the assignment stays on record."""
+    mine = open_one(services, title="Mine")
+    _mediator(services)
+    services.mediators.assign(reference=mine, mediator="kari", actor="sek")
+    viewer = User(name="kari-user", role="mediator", mediator_id="kari")
+    assert services.mediators.visible(viewer=viewer, reference=mine)
+    services.mediators.change(actor="sek", mediator_id="kari", changes={"active": False})
+    assert not services.mediators.visible(viewer=viewer, reference=mine)
+    assert services.cases.page(viewer=viewer).items == []
+
+
 def test_a_mediator_user_needs_a_known_mediator_and_may_not_manage_the_register(services: Services) -> None:
     """`users add --role mediator` names a mediator in the register; a mediator may not add one."""
     with pytest.raises(InvalidInputError, match="no mediator with id 'ghost'"):

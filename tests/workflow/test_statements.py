@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from notifications.memory import RecordingChannel
 from states.errors import InvalidInputError, NcpflowError, StepRefusedError
+from states.pseudonyms import pseudonym
+from states.users import User
 from tests import helpers
 from tests.conftest import make_settings
 from tests.dbdump import dump
@@ -170,6 +172,62 @@ def test_a_draft_never_names_the_protected_submitter(app: Application, channel: 
     texts = [pdf_text(app, ref, 2), *(m.text + m.html + m.subject for m in channel.sent)]
     assert channel.sent and all("Nordmann" not in text for text in texts)
     assert "Nordic Metals ASA" in texts[0] and "IV. Human Rights" in texts[0]
+
+
+def test_a_published_statement_holds_no_checkable_pseudonym_and_no_other_case_s_protected_name(
+    app: Application,
+) -> None:
+    """Anyone can hash a guessed name into its pseudonym, so the public PDF gives a neutral label
+    instead; a protected party of another case named in this case's text is hidden too."""
+    other = open_case(
+        uow=app.uow,
+        clock=app.clock,
+        policy=app.policy,
+        reference_prefix="NCP",
+        title="Another case",
+        submitters=[PartyInput("Ola Varsler", confidential=True)],
+        enterprises=[PartyInput("Arctic Ore AS")],
+        actor="h",
+        received=date(2025, 2, 3),
+        notices=Notices(app.settings, app.render),
+    ).reference
+    ref = protected_case(app)
+    app.cases.add_issue(reference=ref, title="Ola Varsler's testimony", chapters=["v"], actor="h")
+    app.statements.draft(reference=ref, kind="final_statement", actor="h")
+    text = pdf_text(app, ref, 2)
+    for name in ("Kari Nordmann", "Ola Varsler"):
+        assert name not in text
+    assert pseudonym(ref, "Kari Nordmann").split()[-1] not in text
+    assert pseudonym(other, "Ola Varsler").split()[-1] not in text
+    assert "[confidential submitter]" in text
+
+
+def test_a_member_not_leading_sees_no_name_at_reprisal_risk_in_the_comments(app: Application) -> None:
+    """A comment naming a party at reprisal risk reaches a member who does not lead the case
+    with the name redacted, and what that party itself wrote is withheld (as its documents are)."""
+    ref = protected_case(app)
+    app.parties.change_party(
+        reference=ref, party="enterprise-1", actor="h", reprisal_risk=True, measures="Kept apart"
+    )
+    app.statements.draft(reference=ref, kind="final_statement", actor="h")
+    app.statements.circulate(reference=ref, statement=1, parties=["submitter-1", "enterprise-1"], actor="h")
+    app.statements.comment(
+        reference=ref, round=1, party="submitter-1", via="email", actor="h", text="Nordic Metals ASA lied."
+    )
+    app.statements.comment(
+        reference=ref, round=1, party="enterprise-1", via="email", actor="h", text="Signed, Nordic Metals ASA"
+    )
+    lead = app.cases.get(reference=ref).lead_member
+    member = User(name="mari", role="member", member_id=f"not-{lead}")
+    shown = app.statements.list(reference=ref, viewer=member).comments
+    assert [(c.party, c.withheld) for c in shown] == [("submitter-1", False), ("enterprise-1", True)]
+    assert "Nordic Metals" not in (shown[0].text or "") and shown[0].text and "lied" in shown[0].text
+    assert shown[1].text is None
+    handler = User(name="hanna", role="handler")
+    assert [c.text for c in app.statements.list(reference=ref, viewer=handler).comments] == [
+        "Nordic Metals ASA lied.",
+        "Signed, Nordic Metals ASA",
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "nb"])

@@ -100,7 +100,7 @@ def show(
     tr = translator(lang)
     helpers = i18n.helpers(lang, app.words(lang))
     case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=lang)
-    listed = app.statements.list(reference=ref, viewer=user)
+    listed = app.statements.list(reference=ref, viewer=user, language=lang)
     names = {p.key: p.name for p in app.parties.list(reference=ref, viewer=user, language=lang).parties}
     term = helpers["term"]
     extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
@@ -283,7 +283,7 @@ def _confirm(
     lang = language(request)
     term = i18n.helpers(lang, app.words(lang))["term"]
     case = app.cases.view(case=app.cases.get(reference=ref), viewer=user, language=lang)
-    listed = app.statements.list(reference=ref, viewer=user)
+    listed = app.statements.list(reference=ref, viewer=user, language=lang)
     found = next((s for s in listed.statements if s.number == number), None)
     if found is None:
         raise InvalidInputError(

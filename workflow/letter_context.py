@@ -136,12 +136,16 @@ def recipient_party(case: Case, party: str) -> tuple[str, Party]:
 
 
 def redaction_for(
-    case: Case, key: str, tr: Translator, contacts: Mapping[str, Iterable[Contact]] | None = None
+    case: Case,
+    key: str,
+    tr: Translator,
+    contacts: Mapping[str, Iterable[Contact]] | None = None,
+    others: Iterable[Protected] = (),
 ) -> Redaction:
     """The redaction of a letter to the party `key`: every other protected party's name and
     organisation number, and its contacts' (`contacts`, by party key) names, e-mail and postal
-    addresses, in `tr`'s words."""
-    hidden: list[Protected] = []
+    addresses, in `tr`'s words; and `others`, the protected parties of every other case."""
+    hidden: list[Protected] = [item for item in others if item.reference != case.reference]
     for other, party in party_keys(case.parties):
         if other == key or not withheld(party):
             continue
@@ -186,18 +190,20 @@ def letter_context(
     lead: str | None = None,
     deadline: str | None = None,
     contacts: Mapping[str, Iterable[Contact]] | None = None,
+    others: Iterable[Protected] = (),
 ) -> LetterContext:
     """The context of a letter of `kind` about `case` to `recipient` (its key one of the case's
     parties), dated `today` (the NCP's local date); `lead` the lead member's name; `deadline` the
     deadline a notice quotes (the notices only; by default the one the case works to now);
-    `contacts` the parties' contacts by party key (those of protected parties are hidden)."""
+    `contacts` the parties' contacts by party key (those of protected parties are hidden);
+    `others` every case's protected parties (a name may recur in another case's text)."""
     check_kind(kind)
     language = check_language(recipient.language)
     keyed = dict(party_keys(case.parties))
     party = keyed[recipient.key]
     words = procedures.words(case.procedure, language)
     tr = translator(language)
-    redaction = redaction_for(case, recipient.key, tr, contacts)
+    redaction = redaction_for(case, recipient.key, tr, contacts, others)
 
     def text(value: str) -> str:
         return redaction.text(value, case.reference)

@@ -181,6 +181,7 @@ def _context(
     key = find_party(case.parties, party, reference=case.reference)
     contacts = parties.recipients(uow=uow, reference=case.reference, party=key)  # joins `tx`
     recipient = addressee(case, key, contacts, language, settings)
+    by_position = tx.parties.contacts(case.reference)
     return letter_context(
         case=case,
         kind=kind,
@@ -189,6 +190,11 @@ def _context(
         settings=settings,
         lead=letter_rules.lead_name(tx, case),
         deadline=deadline,
+        contacts={
+            other: by_position.get(position, [])
+            for position, (other, _party) in enumerate(party_keys(case.parties))
+        },
+        others=tx.cases.protected_parties(),
     )
 
 

@@ -99,6 +99,7 @@ def context_for(
         case = tx.cases.get(reference)
         lead = lead_name(tx, case)
         by_position = tx.parties.contacts(reference)
+        others = tx.cases.protected_parties()
     key, found = recipient_party(case, party)
     contacts: dict[str, list[Contact]] = {
         other: by_position.get(position, [])
@@ -122,6 +123,7 @@ def context_for(
         lead=lead,
         deadline=deadline,
         contacts=contacts,
+        others=others,
     )
 
 

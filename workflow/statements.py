@@ -50,6 +50,7 @@ from states.issues import Issue, IssueDecision
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
 from states.parties import find_party, may_see, party_keys
+from states.pauses import spans_for
 from states.permissions import Action, require
 from states.redaction import Protected, Redaction
 from states.statements import Comment, Round, Statement, StatementStatus
@@ -653,6 +654,13 @@ def window(case: Case, found: Round) -> Deadline:
     )
 
 
+def held(case: Case, found: Round) -> Round:
+    """Round `found` with its window's end moved on by the whole days its case was paused since
+    the round opened: the window stands still while the clock does, like any deadline's."""
+    paused = sum(span.days for span in spans_for(window(case, found), case.pauses, case.calendar))
+    return replace(found, due_on=found.due_on + timedelta(days=paused)) if paused else found
+
+
 def sweep(
     tx: Transaction, *, now: datetime, today: date, settings: Settings, render: Renderer
 ) -> list[dict[str, Any]]:
@@ -670,6 +678,7 @@ def sweep(
         case = cases[reference]
         if case.paused:
             continue
+        found = held(case, found)
         if today > found.due_on:
             _close(tx, case=case, found=found, actor=SCHEDULER_ACTOR, now=now, why="ended")
             continue
@@ -1056,7 +1065,7 @@ def _listed(
                 open=r.is_open,
                 closed_at=_instant(r.closed_at),
             )
-            for r in rounds
+            for r in (held(case, r) for r in rounds)
         ],
         comments=[
             read_models.CommentView(
@@ -1085,7 +1094,7 @@ def circulated(*, uow: UnitOfWork, reference: str, party: str) -> list[read_mode
         key = find_party(case.parties, party, reference=reference)
         kinds = {s.number: s.kind for s in tx.statements.statements(reference)}
         documents = {(d.number, d.version): d for d in tx.documents.of_case(reference)}
-        rounds = [r for r in tx.statements.rounds(reference) if key in r.parties]
+        rounds = [held(case, r) for r in tx.statements.rounds(reference) if key in r.parties]
     return [
         read_models.CirculatedDraft(
             round=r.number,

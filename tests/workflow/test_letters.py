@@ -27,6 +27,7 @@ from states.durations import Duration
 from states.letters import KINDS, LetterTemplateError
 from states.pausing import extend, pause
 from states.procedure import Procedure
+from states.redaction import Protected
 from tests.e2e.nb_check import StrictWords, leaks
 from workflow import procedures
 from workflow.config import Settings
@@ -283,6 +284,18 @@ def test_a_withheld_submitter_is_never_named_in_a_letter_to_the_enterprise() -> 
     to_enterprise = context(case, "invitation", "nb", key="enterprise-1").values
     assert to_enterprise["others"] == "klageren" and to_enterprise["submitters"] == "klageren"
     assert to_enterprise["title"].startswith("Klager ") and WITHHELD not in to_enterprise["title"]
+
+
+def test_a_protected_party_of_another_case_is_never_named_in_a_letter() -> None:
+    """A name protected in another case may recur in this one's text: the letter gives a neutral
+    label for it, never the name."""
+    procedure = procedures.shipped("oecd-2023")
+    case = opened(procedure, title="Ola Varsler's village against Havbruk")
+    elsewhere = Protected("NCP-2024-009", "Ola Varsler", None, kind="submitter")
+    for language in ("en", "nb"):
+        letter = context(case, "acknowledgement", language, key="submitter-1", others=[elsewhere])
+        assert "Varsler" not in text_of(render_letter("acknowledgement", language, letter.values))
+    assert "Varsler" in context(case, "acknowledgement", "en", key="submitter-1").values["title"]
 
 
 # ---- Norwegian letters are Norwegian ---------------------------------------------------------

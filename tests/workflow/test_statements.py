@@ -415,6 +415,28 @@ def test_the_window_alerts_the_lead_and_reminds_the_parties_once_and_the_sweep_c
     assert kinds(app, ref).count("comment_round_closed") == 1
 
 
+def test_a_pause_holds_the_window_so_the_parties_are_still_reminded_after_the_resume(
+    app: Application,
+) -> None:
+    """Opened 2 June for 14 days (to 16 June); the case paused 5 to 15 June: the window ends ten
+    days later (26 June), the parties are reminded three days before that, and it closes after."""
+    ref = protected_case(app)
+    app.statements.draft(reference=ref, kind="final_statement", actor="h")
+    app.statements.circulate(reference=ref, statement=1, parties=["enterprise-1"], actor="h", days=14)
+    app.as_of("2025-06-05T10:00:00+00:00").cases.pause(reference=ref, actor="h", reason="Court case")
+    app.as_of("2025-06-15T10:00:00+00:00").cases.resume(reference=ref, actor="h")
+
+    def fired(day: str) -> list[str]:
+        return [a["rung"] for a in app.as_of(day).alerts.sweep() if a["deadline"] == "comments-1"]
+
+    assert fired("2025-06-17") == []  # the old end has passed: the round stays open
+    assert app.statements.list(reference=ref).rounds[0].open
+    assert app.statements.circulated(reference=ref, party="enterprise-1")[0].due_on == date(2025, 6, 26)
+    assert "parties-before-3d" in fired("2025-06-23")
+    fired("2025-06-27")
+    assert not app.statements.list(reference=ref).rounds[0].open
+
+
 def version_3() -> str:
     """oecd-2023 version 3, exactly as shipped: version 4 without its statements."""
     from workflow import procedures

@@ -2453,13 +2453,21 @@ class NcpUseCases(_Group):
     supporting NCPs and their roles, the complainant's preference, the coordination step, the
     handover of the lead, and supporting NCPs' review tasks on statement drafts."""
 
-    def show(self, *, reference: str, comments: bool = True) -> read_models.CaseNcpsView:
-        """The case's NCPs, coordination and review tasks (`comments`: the review comments too)."""
+    def show(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseNcpsView:
+        """The case's NCPs, coordination and review tasks as `viewer` may see them (None: the
+        operator; review comments only for readers of NCP-internal material)."""
         from workflow import ncp_roles
 
         app = self._app
         return ncp_roles.ncps_view(
-            uow=app.uow, clock=app.clock, settings=app.settings, reference=reference, comments=comments
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            viewer=viewer,
+            language=language,
         )
 
     def begin_coordination(self, *, reference: str, actor: str, on: date | None = None) -> Case:

@@ -40,13 +40,16 @@ from states.ncp_roles import remove_supporting as decide_remove
 from states.ncp_roles import role as parse_role
 from states.ncp_roles import set_lead as decide_lead
 from states.ncp_roles import transfer as decide_transfer
-from states.permissions import Action
+from states.permissions import Action, allows
 from states.reviews import ReviewTask, check_comment, digest, open_task
+from states.users import User
 from workflow import inputs, read_models
+from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.logging import get_logger
 from workflow.ports import Clock, Renderer, Transaction, UnitOfWork
 from workflow.users import authorise
+from workflow.views import redacted
 
 log = get_logger("ncpflow.ncps")
 
@@ -567,17 +570,30 @@ def alert_due(
 
 
 def ncps_view(
-    *, uow: UnitOfWork, clock: Clock, settings: Settings, reference: str, comments: bool = True
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    reference: str,
+    viewer: User | None = None,
+    language: str = "en",
 ) -> read_models.CaseNcpsView:
-    """The case's NCPs, coordination and review tasks; the review comments only when `comments`
-    (they are NCP-internal)."""
+    """The case's NCPs, coordination and review tasks as `viewer` may see them (None: the
+    operator): the review comments only for readers of NCP-internal material, and every free
+    text (the preference's note, the comments) redacted like the rest of the case."""
     with uow.read() as tx:
+        if viewer is not None:
+            from workflow.mediators import check_visible
+
+            check_visible(tx, viewer, reference)
         case = tx.cases.get(reference)
         ncps = tx.ncps.of_case(reference)
         tasks = tx.ncps.tasks(reference)
-    return view_of(
-        case, ncps, tasks, settings=settings, today=case.calendar.local_date(clock.now()), comments=comments
-    )
+        redaction = redactions.for_viewer(tx, viewer, language) if viewer is not None else None
+    comments = viewer is None or allows(viewer.role, Action.READ_INTERNAL)
+    today = case.calendar.local_date(clock.now())
+    shown = view_of(case, ncps, tasks, settings=settings, today=today, comments=comments)
+    return redacted(shown, redaction, reference) if redaction is not None else shown
 
 
 def view_of(

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends
 from ncpflow.web.api import ERRORS, App, ReadsCases, Reference
 from ncpflow.web.auth import ApiAllow
 from ncpflow.web.writes import run_write
-from states.permissions import Action, allows
+from states.permissions import Action
 from states.users import User
 from workflow import read_models
 from workflow.commands import (
@@ -35,7 +35,7 @@ Shown = read_models.CaseNcpsView
 
 
 def _shown(app: App, ref: str, user: User) -> Shown:
-    return app.ncps.show(reference=ref, comments=allows(user.role, Action.READ_INTERNAL))
+    return app.ncps.show(reference=ref, viewer=user)
 
 
 @router.get(

@@ -200,3 +200,23 @@ def test_reports_count_the_cases_this_ncp_leads_and_those_it_supports_apart(serv
         ("SE", "supporting", ["NO"]),
         ("FI", None, []),
     ]
+
+
+def test_a_protected_submitter_named_in_a_note_never_reaches_a_reader_who_may_not_see_it(
+    services: Services,
+) -> None:
+    """The preference's note is redacted for an auditor (pseudonyms), as the rest of the case."""
+    from workflow.cases import PartyInput
+
+    ref = services.cases.open(
+        title="Reprisals at the mine",
+        submitters=[PartyInput("Kari Nordmann", confidential=True)],
+        enterprises=[PartyInput("Nordic Metals ASA")],
+        actor="sek",
+        received=date(2025, 5, 2),
+    ).reference
+    services.ncps.prefer(reference=ref, ncp="SE", actor="sek", note="Kari Nordmann lives in Sweden")
+    auditor = services.users.add(name="revisor", role="auditor", actor="root").user
+    shown = services.ncps.show(reference=ref, viewer=auditor)
+    assert shown.preference is not None and "Kari Nordmann" not in shown.preference.note
+    assert "Kari Nordmann" in str(services.ncps.show(reference=ref).preference)

@@ -185,7 +185,7 @@ def show_case(
     role = user.role
     story, story_problem, story_pager = _story(request, app, ref, user, lang)
     mediation = app.mediators.sessions(reference=ref, viewer=user, language=lang)
-    ncps = app.ncps.show(reference=ref, comments=False)
+    ncps = app.ncps.show(reference=ref, viewer=user, language=lang)
     error = error or story_problem
     status = 422 if story_problem and status == 200 else status
     extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}

@@ -91,7 +91,7 @@ def show_ncps(
     lang = language(request)
     case = app.cases.get(reference=ref)  # an unknown case: the 404 page naming it
     view = app.cases.view(case=case, viewer=user, language=lang)
-    shown = app.ncps.show(reference=ref, comments=allows(user.role, Action.READ_INTERNAL))
+    shown = app.ncps.show(reference=ref, viewer=user, language=lang)
     statements = (
         app.statements.list(reference=ref, viewer=user, language=lang)
         if allows(user.role, Action.MANAGE_STATEMENTS)

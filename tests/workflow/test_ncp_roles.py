@@ -220,3 +220,17 @@ def test_a_protected_submitter_named_in_a_note_never_reaches_a_reader_who_may_no
     shown = services.ncps.show(reference=ref, viewer=auditor)
     assert shown.preference is not None and "Kari Nordmann" not in shown.preference.note
     assert "Kari Nordmann" in str(services.ncps.show(reference=ref).preference)
+
+
+def test_the_coordination_clock_is_set_in_config(database_url: str, clock: object) -> None:
+    """`[timelines] coordination` overrides the procedure's month."""
+    from tests.conftest import make_settings
+    from workflow.bootstrap import bootstrap
+
+    app = bootstrap(make_settings(database_url, timelines={"coordination": "10wd"}), clock=clock)  # type: ignore[arg-type]
+    try:
+        ref = open_one(app, received=date(2025, 5, 2))
+        app.ncps.begin_coordination(reference=ref, actor="sek", on=date(2025, 5, 5))
+        assert app.ncps.show(reference=ref).coordination_due == "2025-05-19"  # 10 working days
+    finally:
+        app.close()

@@ -234,3 +234,27 @@ def test_the_coordination_clock_is_set_in_config(database_url: str, clock: objec
         assert app.ncps.show(reference=ref).coordination_due == "2025-05-19"  # 10 working days
     finally:
         app.close()
+
+
+def test_the_coordination_deadline_is_alerted_like_the_others(services: Services) -> None:
+    """The sweep fires its rungs (a reminder before it, the day itself) once each; none once
+    the lead is agreed."""
+    from datetime import UTC, datetime
+
+    ref = open_one(services, received=date(2025, 5, 30))
+    services.ncps.begin_coordination(reference=ref, actor="sek", on=date(2025, 6, 2))  # due 2 July
+
+    def rungs() -> list[str]:
+        return [
+            str(e.data["rung"])
+            for e in services.audit.log()
+            if e.kind == "alert" and e.data["deadline"] == "coordination"
+        ]
+
+    for day in (date(2025, 6, 25), date(2025, 6, 25), date(2025, 7, 2)):
+        services.as_of(datetime.combine(day, datetime.min.time(), UTC).isoformat()).alerts.sweep()
+    assert rungs() == ["before-7d", "due"]
+    later = services.as_of("2025-07-03")
+    later.ncps.set_lead(reference=ref, lead=["SE"], actor="sek")
+    later.as_of("2025-07-10").alerts.sweep()
+    assert rungs() == ["before-7d", "due"]

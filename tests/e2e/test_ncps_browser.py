@@ -124,6 +124,9 @@ def test_a_handler_works_the_ncps_of_a_case_on_a_phone(site: Site, browser: Any,
         expect(page.locator(".notice.ok")).to_contain_text(words["handed"])
         expect(page.locator("#lead")).to_contain_text(words["sweden"])
         checks.page(page, "ncps-handed-over")
+        page.goto(f"{site.base}/cases/{ref}")
+        expect(page.locator("#ncps-link")).to_contain_text(words["sweden"])
+        checks.page(page, "case-with-ncps")
     finally:
         context.close()
     assert not checks.problems, "\n".join(checks.problems)

@@ -1095,6 +1095,17 @@ class AnnualReport(ReadModel):
         description="Cases accepted in the year of which at least one issue is not accepted."
     )
     not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
+    received_led: int = Field(default=0, description="Cases received in the year that this NCP leads.")
+    received_led_jointly: int = Field(
+        default=0, description="Of those, the cases it leads jointly with another NCP."
+    )
+    received_supported: int = Field(
+        default=0, description="Cases received in the year that this NCP supports (another NCP leads)."
+    )
+    concluded_led: int = Field(default=0, description="Concluded cases (as `concluded`) that this NCP leads.")
+    concluded_supported: int = Field(
+        default=0, description="Concluded cases (as `concluded`) that it supports."
+    )
     reprisal_risk_cases: int = Field(
         default=0,
         description="Cases received in the year of which a party has been at risk of reprisal "
@@ -1153,7 +1164,13 @@ class OecdRow(ReadModel):
     """`report oecd --json`: one case with the OECD database's fields (no party names)."""
 
     reference: str = Field(description="The case reference.")
-    lead_ncp: str = Field(description="The lead NCP (ISO 3166 code).")
+    lead_ncp: str = Field(
+        description="The lead NCP (ISO 3166 code; a joint lead's two codes joined by a comma): the "
+        "case's recorded lead, else this NCP."
+    )
+    ncp_role: Literal["lead", "joint_lead", "supporting"] | None = Field(
+        default=None, description="This NCP's place in the case: lead, joint_lead or supporting."
+    )
     supporting_ncps: list[str] = Field(description="Supporting NCPs (ISO 3166 codes).")
     themes: list[str] = Field(description="Chapters of the Guidelines, by title.")
     guidelines_edition: str | None = Field(description="1976 ... 2023, or both (2011 and 2023).")
@@ -1390,6 +1407,56 @@ class CalendarFeed(ReadModel):
         default=None,
         description="Only when it is made: the subscription URL with its secret token, shown this once.",
     )
+
+
+# ---- the NCPs of a case ---------------------------------------------------------------------------
+
+
+class SupportingNcp(ReadModel):
+    """A supporting NCP (its country's ISO 3166 code) and its role."""
+
+    ncp: str
+    role: str  # consulted, reviews_drafts, translates
+
+
+class LeadPreferenceView(ReadModel):
+    ncp: str
+    note: str | None
+
+
+class ReviewTaskView(ReadModel):
+    """A supporting NCP's review task on a statement draft; `comment` left out for readers who
+    may not read NCP-internal material."""
+
+    number: int
+    ncp: str
+    statement: int
+    due: str  # ISO date, NCP-local
+    requested_at: str
+    requested_by: str
+    answered_on: str | None
+    answered_by: str | None
+    status: str  # open, overdue, answered
+    comment: str | None
+
+
+class CaseNcpsView(ReadModel):
+    """The NCPs of a case (`case ncp show --json`, `GET /api/cases/{ref}/ncps`): who leads (the
+    recorded lead, else `own`), the supporting NCPs with their roles, the complainant's
+    preference, the coordination step (`open`, `agreed`, or null) and its clock, and the review
+    tasks."""
+
+    reference: str
+    lead: list[str]
+    lead_recorded: bool
+    own: str  # this database's NCP ([ncp] country)
+    position: str | None  # this NCP's place: lead, joint_lead, supporting
+    supporting: list[SupportingNcp]
+    preference: LeadPreferenceView | None
+    coordination: str | None
+    coordination_due: str | None
+    coordination_met_on: str | None
+    reviews: list[ReviewTaskView]
 
 
 # ---- external mediators -------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction
 
 if TYPE_CHECKING:
     from states.chain import AuditEntry, Verdict
+    from states.bundles import Link
     from states.checkpoints import Checkpoint
     from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact, Recipient
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
+    from workflow.bundles import Received, Shared
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
     from workflow.documents import OpenDocument, Source, Spooled
@@ -219,6 +221,10 @@ class Application:
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
         return FollowUpUseCases(self)
+
+    @cached_property
+    def bundles(self) -> BundleUseCases:
+        return BundleUseCases(self)
 
 
 class _Lazy:
@@ -2440,3 +2446,61 @@ class FollowUpUseCases(_Group):
             due=due,
             commitments=commitments,
         )
+
+
+class BundleUseCases(_Group):
+    """Sharing cases with other NCPs: signed bundles written and taken in (workflow/bundles.py,
+    docs/bundle-format.md)."""
+
+    def share(
+        self,
+        *,
+        reference: str,
+        to: str,
+        actor: str,
+        documents: Sequence[int] = (),
+        reviews: Sequence[dict[str, Any]] = (),
+        handover: bool = False,
+        out: Path | None = None,
+    ) -> Shared:
+        """Write the case's next bundle for NCP `to` into `out` and record it (the sending
+        NCP's audit chain holds the bundle's SHA-256)."""
+        from workflow import bundles
+
+        app = self._app
+        return bundles.share_case(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            signer=app.audit.signer(),
+            reference=reference,
+            to=to,
+            actor=actor,
+            documents=documents,
+            reviews=reviews,
+            handover=handover,
+            out=out,
+        )
+
+    def receive(self, *, path: Path, actor: str) -> Received:
+        """Verify the bundle file at `path` against the `[[peers]]` keys and take it in (a new
+        case, or an update of the linked one); a refusal names its reason and changes nothing."""
+        from workflow import bundles
+
+        app = self._app
+        return bundles.receive_bundle(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            policy=app.policy,
+            raw=bundles.read_bundle(path),
+            actor=actor,
+            rules_of_documents=app.settings.documents.rules,
+            notices=app.notices,
+        )
+
+    def list(self, *, reference: str) -> builtins.list[Link]:
+        """The case's bundles, sent and received, oldest first."""
+        from workflow import bundles
+
+        return bundles.bundles_of(uow=self._app.uow, reference=reference)

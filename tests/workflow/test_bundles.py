@@ -1,0 +1,261 @@
+"""Sharing a case between two ncpflow instances (two databases, two keys, two configs), on
+SQLite and PostgreSQL: bundles written, verified and taken in, each side's chain recording the
+other's bundle hashes; and every named refusal, at share and at receive, changing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from states.bundles import BundleRefusedError, Refusal
+from states.chain import canonical_json
+from states.signatures import Signer
+from tests.conftest import _fresh_postgres, make_settings
+from tests.dbdump import dump
+from tests.helpers import open_one
+from workflow.bootstrap import Services, bootstrap
+from workflow.cases import PartyInput
+from workflow.clock import FixedClock
+
+PDF = b"%PDF-1.4\n% a complaint\n%%EOF\n"
+
+
+@dataclass
+class Ncp:
+    code: str
+    services: Services
+    folder: Path
+
+
+def _settings(url: str, code: str, folder: Path, peers: list[dict[str, str]]) -> Any:
+    return make_settings(
+        url,
+        ncp={"country": code, "name": f"NCP {code}", "reference_prefix": code},
+        audit={"signing_key_file": str(folder / "signing.pem")},
+        peers=peers,
+    )
+
+
+def _keys(folder: Path) -> Signer:
+    folder.mkdir(parents=True, exist_ok=True)
+    signer = Signer.generate()
+    (folder / "signing.pem").write_text(signer.private_pem())
+    (folder / "public.pem").write_text(signer.public_pem())
+    return signer
+
+
+@pytest.fixture
+def other_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, sqlite_template: Path) -> str:
+    """A second, empty database on the same backend as `database_url`."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "other.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return _fresh_postgres(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture
+def pair(database_url: str, other_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[tuple[Ncp, Ncp]]:
+    """Norway's and Sweden's NCPs, each knowing the other's public key (and a third, unknown)."""
+    no, se = tmp_path / "no", tmp_path / "se"
+    _keys(no), _keys(se)
+    peer_se = {"ncp": "SE", "name": "NCP Sweden", "public_key_file": str(se / "public.pem")}
+    peer_no = {"ncp": "NO", "name": "NCP Norway", "public_key_file": str(no / "public.pem")}
+    a = bootstrap(_settings(database_url, "NO", no, [peer_se]), clock=clock)
+    b = bootstrap(_settings(other_url, "SE", se, [peer_no]), clock=clock)
+    yield Ncp("NO", a, no), Ncp("SE", b, se)
+    a.close()
+    b.close()
+
+
+def _document(ncp: Ncp, reference: str, access: str, title: str = "The complaint") -> int:
+    return ncp.services.documents.add(
+        reference=reference,
+        source=[PDF + title.encode()],
+        filename="complaint.pdf",
+        title=title,
+        direction="in",
+        access=access,
+        actor="sek",
+    ).number
+
+
+def _protected_case(ncp: Ncp) -> str:
+    return ncp.services.cases.open(
+        title="Kari Nordmann against Havbruk",
+        submitters=[PartyInput("Kari Nordmann", "individual", confidential=True)],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+        received=datetime(2025, 5, 2, tzinfo=UTC),
+    ).reference
+
+
+def test_a_shared_case_is_opened_at_the_other_ncp_with_its_documents_and_both_chains_record_the_hash(
+    pair: tuple[Ncp, Ncp],
+) -> None:
+    """NO shares a case and a document; SE verifies it, opens the case linked to NO's reference
+    and files the document; both chains hold the bundle's SHA-256 and verify."""
+    a, b = pair
+    ref = open_one(a.services)
+    number = _document(a, ref, "parties")
+    shared = a.services.bundles.share(
+        reference=ref, to="SE", actor="sek", documents=[number], out=a.folder / "b1.json"
+    )
+    raw = (a.folder / "b1.json").read_bytes()
+    assert shared.sha256 == hashlib.sha256(raw).hexdigest() and shared.sequence == 1
+    received = b.services.bundles.receive(path=a.folder / "b1.json", actor="sek")
+    assert received.opened and received.peer_reference == ref and received.documents == (1,)
+    case = b.services.cases.get(reference=received.reference)
+    assert case.title == "Fish farm discharges" and received.reference.startswith("SE-")
+    sent = [e for e in a.services.audit.log(case_ref=ref) if e.kind == "bundle_sent"]
+    got = [e for e in b.services.audit.log(case_ref=received.reference) if e.kind == "bundle_received"]
+    assert sent[0].data["sha256"] == got[0].data["sha256"] == shared.sha256
+    assert a.services.audit.verify_chain().ok and b.services.audit.verify_chain().ok
+    (link,) = b.services.bundles.list(reference=received.reference)
+    assert (link.peer, link.peer_reference, link.direction) == ("NO", ref, "received")
+
+
+def test_updates_flow_both_ways_in_sequence(pair: tuple[Ncp, Ncp]) -> None:
+    """A second bundle from NO updates SE's case (a new document only); SE's bundle back names
+    NO's reference and updates NO's case; each direction counts its own sequence."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
+    local = b.services.bundles.receive(path=a.folder / "1.json", actor="sek").reference
+    _document(a, ref, "public", "A public note")
+    second = a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[1], out=a.folder / "2.json")
+    assert second.sequence == 2
+    update = b.services.bundles.receive(path=a.folder / "2.json", actor="sek")
+    assert (update.reference, update.opened, update.documents) == (local, False, (1,))
+    back = b.services.bundles.share(reference=local, to="NO", actor="sek", out=b.folder / "back.json")
+    assert back.sequence == 1
+    home = a.services.bundles.receive(path=b.folder / "back.json", actor="sek")
+    assert (home.reference, home.opened, home.peer_reference) == (ref, False, local)
+
+
+def test_a_protected_party_travels_as_its_pseudonym_only(pair: tuple[Ncp, Ncp]) -> None:
+    """The confidential submitter's name is in no byte of the bundle; SE's case holds the label,
+    confidential."""
+    a, b = pair
+    ref = _protected_case(a)
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "p.json")
+    raw = (a.folder / "p.json").read_bytes()
+    assert b"Kari" not in raw and b"Nordmann" not in raw
+    local = b.services.bundles.receive(path=a.folder / "p.json", actor="sek").reference
+    (submitter, _) = b.services.cases.get(reference=local).parties
+    assert submitter.confidential and submitter.name.startswith("Submitter ")
+
+
+def _refused(reason: Refusal, run: Any) -> None:
+    with pytest.raises(BundleRefusedError) as refused:
+        run()
+    assert refused.value.reason is reason
+    assert str(refused.value).startswith(f"{reason}: ")
+
+
+def _unchanged(services: Services, run: Any) -> None:
+    url = services.settings.database.url
+    before = dump(url)
+    run()
+    assert dump(url) == before
+
+
+def test_an_ncp_internal_document_is_refused_at_share_and_nothing_is_written(pair: tuple[Ncp, Ncp]) -> None:
+    """Asking for an `ncp` document is refused `beyond_rights`: no file, no row, no entry."""
+    a, _ = pair
+    ref = open_one(a.services)
+    number = _document(a, ref, "ncp")
+    out = a.folder / "never.json"
+    _unchanged(
+        a.services,
+        lambda: _refused(
+            Refusal.BEYOND_RIGHTS,
+            lambda: a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[number], out=out),
+        ),
+    )
+    assert not out.exists()
+
+
+def _resigned(a: Ncp, path: Path, change: Any) -> bytes:
+    """The bundle at `path` with its payload changed by `change` and signed again by NO."""
+    value = json.loads(path.read_bytes())
+    change(value["payload"])
+    signer = Signer.from_pem((a.folder / "signing.pem").read_text())
+    from states.bundles import seal
+
+    return seal(value["payload"], signer)
+
+
+@pytest.fixture
+def shared(pair: tuple[Ncp, Ncp]) -> tuple[Ncp, Ncp, Path]:
+    a, _ = pair
+    ref = _protected_case(a)
+    _document(a, ref, "parties")
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[1], out=a.folder / "s.json")
+    return (*pair, a.folder / "s.json")
+
+
+@pytest.mark.parametrize(
+    ("reason", "make"),
+    [
+        (Refusal.TAMPERED, "flip"),
+        (Refusal.TAMPERED, "space"),
+        (Refusal.UNKNOWN_KEY, "stranger"),
+        (Refusal.WRONG_RECIPIENT, "to_dk"),
+        (Refusal.BEYOND_RIGHTS, "internal_document"),
+        (Refusal.BEYOND_RIGHTS, "named_protected_party"),
+        (Refusal.OUT_OF_ORDER, "skip"),
+        (Refusal.NOT_A_BUNDLE, "garbage"),
+    ],
+)
+def test_a_bad_bundle_is_refused_with_its_reason_and_changes_nothing(
+    shared: tuple[Ncp, Ncp, Path], reason: Refusal, make: str
+) -> None:
+    """Each named refusal at receive leaves SE's database exactly as it was."""
+    a, b, path = shared
+    raw = path.read_bytes()
+    if make == "flip":
+        middle = len(raw) // 2
+        raw = raw[:middle] + bytes([raw[middle] ^ 0x01]) + raw[middle + 1 :]
+    elif make == "space":
+        raw = raw.replace(b'{"payload":', b'{ "payload":', 1)
+    elif make == "stranger":
+        value = json.loads(raw)
+        raw = (canonical_json(_stranger_sealed(value["payload"])) + "\n").encode()
+    elif make == "to_dk":
+        raw = _resigned(a, path, lambda p: p["to"].update(ncp="DK"))
+    elif make == "internal_document":
+        raw = _resigned(a, path, lambda p: p["documents"][0].update(access="ncp"))
+    elif make == "named_protected_party":
+        raw = _resigned(a, path, lambda p: p["case"]["parties"][0].update(name="Kari Nordmann"))
+    elif make == "skip":
+        raw = _resigned(a, path, lambda p: p.update(sequence=2))
+    else:
+        raw = b"\x00not json"
+    bad = path.with_name("bad.json")
+    bad.write_bytes(raw)
+    _unchanged(b.services, lambda: _refused(reason, lambda: b.services.bundles.receive(path=bad, actor="sek")))
+
+
+def _stranger_sealed(payload: dict[str, Any]) -> dict[str, Any]:
+    stranger = Signer.generate()
+    value = json.loads(__import__("states.bundles", fromlist=["seal"]).seal(payload, stranger))
+    return dict(value)
+
+
+def test_a_replayed_bundle_is_refused_and_changes_nothing(shared: tuple[Ncp, Ncp, Path]) -> None:
+    """The same bundle a second time is `replayed`, and so is an older one after a newer."""
+    _, b, path = shared
+    b.services.bundles.receive(path=path, actor="sek")
+    _unchanged(
+        b.services,
+        lambda: _refused(Refusal.REPLAYED, lambda: b.services.bundles.receive(path=path, actor="sek")),
+    )

@@ -1,0 +1,525 @@
+"""Sharing a case with another NCP: writing a signed bundle, and taking one in.
+
+`share_case` writes what another NCP may see of a case (states/bundles.py, docs/bundle-format.md):
+its facts with every protected party as its pseudonym, the documents chosen (none more
+restricted than `parties`: asking for one is refused `beyond_rights`), the case's audit entries
+as an export shows them, and review comments; signed with the NCP's audit signing key. The file
+is written, then the `case_bundles` row and the `bundle_sent` entry (with the file's SHA-256)
+commit; a failed commit removes the file, a refused write leaves no row.
+
+`receive_bundle` judges a bundle against the configured `[[peers]]` keys, then, in one write
+transaction: opens the case (the first bundle of a pair) or finds it (by the reference it names
+here, or the sender's reference linked by an earlier bundle), checks the pair's order, files the
+documents this case does not hold yet, and records the receipt (`case_bundles`, `bundle_received`
+with the bundle's SHA-256). Any refusal, named, leaves everything as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from states import bundles as rules
+from states import records
+from states.bundles import HANDOVER, RECEIVED, SENT, SHARE, SHAREABLE, BundleRefusedError, Link, Refusal
+from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
+from states.chain import format_instant
+from states.documents import Document, DocumentRules
+from states.errors import CaseNotFoundError, Input, InvalidInputError
+from states.messages import N_
+from states.parties import party_keys
+from states.permissions import Action
+from states.pseudonyms import pseudonym
+from states.signatures import Signer, TrustedKeys
+from workflow import cases, inputs
+from workflow import redaction as redactions
+from workflow.config import ConfigError, Settings
+from workflow.documents import content_chunks, file_document
+from workflow.exports import Redactor
+from workflow.logging import get_logger
+from workflow.ports import Clock, Transaction, UnitOfWork
+from workflow.users import authorise
+
+log = get_logger("ncpflow.bundles")
+
+BUNDLE_MAX = 1024 * 2**20  # a bundle file read whole: far above any case's shareable documents
+TO = Input(N_("the NCP to share with"), "to")
+DOCUMENTS = Input(N_("a document number"), "documents")
+OUT = Input(N_("the bundle file"), "out")
+BUNDLE = Input(N_("the bundle file"), "bundle")
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A bundle written: where, and what the sender's chain recorded of it."""
+
+    reference: str
+    to: str
+    kind: str
+    sequence: int
+    sha256: str
+    path: Path
+    documents: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Received:
+    """A bundle taken in: the local case it opened or updated, and what the chain recorded."""
+
+    reference: str
+    sender: str
+    peer_reference: str
+    kind: str
+    sequence: int
+    sha256: str
+    opened: bool
+    documents: tuple[int, ...]
+    reviews: tuple[Mapping[str, Any], ...] = field(default=())
+
+
+# -- the configured peers -------------------------------------------------------------------------
+
+
+def peers_of(settings: Settings) -> dict[str, TrustedKeys]:
+    """Each `[[peers]]` NCP's public key by its code; a key file that cannot be read is a
+    ConfigError naming it."""
+    from workflow.audit import read_public_key
+    from workflow.files import resolve
+
+    keys: dict[str, TrustedKeys] = {}
+    for peer in settings.peers:
+        path = resolve(settings, peer.public_key_file)
+        try:
+            keys[peer.ncp] = TrustedKeys([read_public_key(path)])
+        except InvalidInputError as problem:
+            raise ConfigError(f"[[peers]] {peer.ncp} public_key_file: {problem}") from None
+    return keys
+
+
+def _known_peer(settings: Settings, to: str) -> str:
+    code = to.strip().upper()
+    if code == settings.ncp.country:
+        raise InvalidInputError(N_("{what}: {value} is this NCP itself"), what=TO, value=code)
+    if settings.peer(code) is None:
+        known = ", ".join(p.ncp for p in settings.peers) or "none"
+        raise InvalidInputError(
+            N_("{what}: {value} is not a known NCP ([[peers]] in config.toml: {known})"),
+            what=TO,
+            value=code,
+            known=known,
+        )
+    return code
+
+
+# -- sharing --------------------------------------------------------------------------------------
+
+
+def _parties(case: Case) -> list[dict[str, Any]]:
+    """The case's parties as another NCP may see them: a protected one by its pseudonym only."""
+    shown: list[dict[str, Any]] = []
+    for key, party in party_keys(case.parties):
+        entry: dict[str, Any] = {
+            "key": key,
+            "role": str(party.role),
+            "type": party.type,
+            "protected": party.protected,
+        }
+        if party.protected:
+            entry["label"] = pseudonym(case.reference, party.name, kind=str(party.role))
+        else:
+            entry["name"] = party.name
+            entry["org_number"] = party.org_number
+        shown.append(entry)
+    return shown
+
+
+def case_facts(case: Case, *, text: Any, recipient_reference: str | None) -> dict[str, Any]:
+    """The case's facts for a bundle; `text` redacts free text (a protected name in the title)."""
+    return {
+        "reference": case.reference,
+        "recipient_reference": recipient_reference,
+        "title": text(case.title, case.reference),
+        "received": case.received_on.isoformat(),
+        "state": case.state,
+        "outcome": case.outcome,
+        "procedure": {"id": case.procedure.id, "version": case.procedure.version},
+        "themes": list(case.details.themes),
+        "host_countries": list(case.details.host_countries),
+        "sector": case.details.sector,
+        "guidelines_edition": case.details.guidelines_edition,
+        "parties": _parties(case),
+    }
+
+
+def _chosen(
+    tx: Transaction, uow: UnitOfWork, case: Case, numbers: Sequence[int], text: Any
+) -> list[dict[str, Any]]:
+    """The latest version of each document asked for, with its content; refused when a number is
+    unknown (bad input) or a document is more restricted than `parties` (`beyond_rights`)."""
+    latest: dict[int, Document] = {}
+    for document in tx.documents.of_case(case.reference):
+        if document.number not in latest or document.version > latest[document.number].version:
+            latest[document.number] = document
+    entries: list[dict[str, Any]] = []
+    for number in dict.fromkeys(numbers):
+        found = latest.get(number)
+        if found is None:
+            raise InvalidInputError(
+                N_("{what}: case {reference} has no document {value}"),
+                what=DOCUMENTS,
+                reference=case.reference,
+                value=number,
+            )
+        document = found
+        if document.access not in SHAREABLE:
+            raise BundleRefusedError(
+                Refusal.BEYOND_RIGHTS,
+                rules.RESTRICTED,
+                number=number,
+                access=document.access,
+            )
+        content = b"".join(
+            content_chunks(uow, document.sha256, document.size, f"document {number}: stored content changed")
+        )
+        entries.append(
+            {
+                "number": document.number,
+                "version": document.version,
+                "title": text(document.title, case.reference),
+                "filename": text(document.filename, case.reference),
+                "media_type": document.media_type,
+                "direction": document.direction,
+                "access": document.access,
+                "size": document.size,
+                "sha256": document.sha256,
+                "added_at": format_instant(document.added_at),
+                "content": rules.encode(content),
+            }
+        )
+    return entries
+
+
+def _review_entries(reviews: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [dict(review) for review in reviews]
+
+
+def _write_new(path: Path, raw: bytes) -> None:
+    """Write `raw` to `path`, which must not exist yet (never overwrite a bundle)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except FileExistsError:
+        raise InvalidInputError(N_("{what} {value} exists already"), what=OUT, value=str(path)) from None
+    except OSError as exc:
+        raise InvalidInputError(
+            N_("{what} {value} cannot be written: {problem}"), what=OUT, value=str(path), problem=exc.strerror
+        ) from None
+    with os.fdopen(fd, "wb") as made:
+        made.write(raw)
+        made.flush()
+        os.fsync(made.fileno())
+
+
+def share_case(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    signer: Signer | None,
+    reference: str,
+    to: str,
+    actor: str,
+    documents: Sequence[int] = (),
+    reviews: Sequence[Mapping[str, Any]] = (),
+    handover: bool = False,
+    out: Path | None = None,
+) -> Shared:
+    """Write the next bundle of case `reference` for NCP `to` into `out` (default
+    `REF-to-NCP-N.bundle.json` in the current folder) and record it; see the module docstring."""
+    require_actor(actor)
+    peer = _known_peer(settings, to)
+    if signer is None:
+        raise ConfigError(
+            "no audit signing key: bundles are signed with it ($NCPFLOW_AUDIT_SIGNING_KEY or "
+            "[audit] signing_key_file; `ncpflow audit keygen` makes one)"
+        )
+    if out is not None and out.exists():
+        raise InvalidInputError(N_("{what} {value} exists already"), what=OUT, value=str(out))
+    kind = HANDOVER if handover else SHARE
+    written: Path | None = None
+    try:
+        with uow.write() as tx:
+            authorise(tx, actor, Action.EDIT_CASE)
+            now = clock.now()
+            case = tx.cases.get(reference)
+            redaction = redactions.protecting(tx)
+            links = tx.bundles.of_case(reference)
+            sequence, previous = rules.next_sequence(links, peer=peer, direction=SENT)
+            peer_reference = next(
+                (
+                    link.peer_reference
+                    for link in reversed(links)
+                    if link.peer == peer and link.peer_reference
+                ),
+                None,
+            )
+            redactor = Redactor(tx)
+            head = tx.audit.head()
+            excerpt = [
+                redactor.entry(entry)
+                for entry in tx.audit.entries(
+                    case_ref=reference, after=0, upto=head.seq if head else 0, limit=None
+                )
+            ]
+            payload: dict[str, Any] = {
+                "format": rules.FORMAT,
+                "version": rules.VERSION,
+                "kind": kind,
+                "from": {"ncp": settings.ncp.country, "name": settings.ncp.name, "key": signer.key_id},
+                "to": {"ncp": peer, "name": settings.peer(peer).name},  # type: ignore[union-attr]
+                "created": format_instant(now),
+                "sequence": sequence,
+                "previous": previous,
+                "case": case_facts(case, text=redaction.text, recipient_reference=peer_reference),
+                "documents": _chosen(tx, uow, case, documents, redaction.text),
+                "audit": excerpt,
+                "reviews": _review_entries(reviews),
+            }
+            rules.check_rights(payload)  # what the recipient would refuse is never sent
+            raw = rules.seal(payload, signer)
+            sha256 = rules.digest(raw)
+            numbers = tuple(d["number"] for d in payload["documents"])
+            tx.bundles.add(
+                Link(
+                    reference=reference,
+                    direction=SENT,
+                    peer=peer,
+                    peer_reference=peer_reference,
+                    kind=kind,
+                    sequence=sequence,
+                    sha256=sha256,
+                    previous=previous,
+                    at=now,
+                    actor=actor,
+                )
+            )
+            tx.audit.append(
+                case_ref=reference,
+                actor=actor,
+                at=now,
+                from_state=case.state,
+                to_state=case.state,
+                reason=None,
+                record=records.BundleSent(
+                    bundle=kind,
+                    to=peer,
+                    sequence=sequence,
+                    sha256=sha256,
+                    key=signer.key_id,
+                    documents=numbers,
+                    previous=previous,
+                    peer_reference=peer_reference,
+                ),
+            )
+            target = out or Path(f"{reference}-to-{peer}-{sequence}.bundle.json")
+            _write_new(target, raw)
+            written = target
+    except BaseException:
+        if written is not None:
+            written.unlink(missing_ok=True)
+        raise
+    log.info("bundle_sent", case=reference, to=peer, kind=kind, sequence=sequence, sha256=sha256, actor=actor)
+    return Shared(reference, peer, kind, sequence, sha256, target, numbers)
+
+
+# -- receiving ------------------------------------------------------------------------------------
+
+
+def read_bundle(path: Path) -> bytes:
+    """A bundle file's bytes; a missing, unreadable or oversized file is bad input."""
+    try:
+        with path.open("rb") as file:
+            raw = file.read(BUNDLE_MAX + 1)
+    except OSError as exc:
+        raise InvalidInputError(
+            N_("{what} {value} cannot be read: {problem}"), what=BUNDLE, value=str(path), problem=exc.strerror
+        ) from None
+    if len(raw) > BUNDLE_MAX:
+        raise InvalidInputError(N_("{what} {value} is too large"), what=BUNDLE, value=str(path))
+    return raw
+
+
+def _parties_in(case: Mapping[str, Any]) -> tuple[Party, ...]:
+    parties: list[Party] = []
+    for entry in list(case.get("parties", [])):
+        role = PartyRole(str(entry.get("role")))
+        protected = entry.get("protected") is True
+        name = str(entry.get("label") if protected else entry.get("name"))
+        parties.append(
+            Party(
+                role,
+                name,
+                entry.get("type"),
+                confidential=protected,
+                org_number=None if protected else entry.get("org_number"),
+            )
+        )
+    return tuple(parties)
+
+
+def _details(case: Mapping[str, Any]) -> CaseDetails:
+    return CaseDetails(
+        themes=inputs.themes([str(t) for t in case.get("themes", [])]),
+        host_countries=inputs.countries([str(c) for c in case.get("host_countries", [])]),
+        sector=case.get("sector") or None,
+        guidelines_edition=inputs.edition(case.get("guidelines_edition")),
+    )
+
+
+def _local_case(tx: Transaction, opened: rules.Opened) -> str | None:
+    """The local case a bundle is about: the one it names here (which must have been shared
+    with its sender), else the one linked to the sender's reference; None: a new case."""
+    named = opened.case.get("recipient_reference")
+    if named is not None:
+        try:
+            tx.cases.get(str(named))
+            links = tx.bundles.of_case(str(named))
+        except CaseNotFoundError:
+            links = []
+        if not any(link.peer == opened.sender for link in links):
+            raise BundleRefusedError(
+                Refusal.WRONG_RECIPIENT,
+                N_("the bundle is about case {reference}, which this NCP has not shared with {ncp}"),
+                reference=str(named),
+                ncp=opened.sender,
+            )
+        return str(named)
+    return tx.bundles.linked(opened.sender, str(opened.case.get("reference")))
+
+
+def receive_bundle(
+    *,
+    uow: UnitOfWork,
+    clock: Clock,
+    settings: Settings,
+    policy: Policy,
+    raw: bytes,
+    actor: str,
+    rules_of_documents: DocumentRules,
+    notices: Any = None,
+) -> Received:
+    """Take in a bundle file's bytes; see the module docstring."""
+    require_actor(actor)
+    opened = rules.open_bundle(raw, peers=peers_of(settings), me=settings.ncp.country)
+    peer_reference = str(opened.case.get("reference"))
+    with uow.write() as tx:
+        authorise(tx, actor, Action.OPEN_CASE)
+        now = clock.now()
+        if tx.bundles.with_sha256(opened.sha256):
+            raise BundleRefusedError(
+                Refusal.REPLAYED, N_("bundle {sha256} was received already"), sha256=opened.sha256
+            )
+        local = _local_case(tx, opened)
+        links = tx.bundles.of_case(local) if local is not None else []
+        rules.check_order(links, opened)
+        if local is None:
+            received_on = inputs.parse_day(str(opened.case.get("received")), "received")
+            case = cases.opened_in(
+                tx,
+                policy=policy,
+                reference_prefix=settings.ncp.reference_prefix,
+                title=str(opened.case.get("title")),
+                parties=_parties_in(opened.case),
+                details=_details(opened.case),
+                received_at=policy.calendar.start_of_day(received_on),
+                now=now,
+                actor=actor,
+                notices=notices,
+            )
+        else:
+            case = tx.cases.get(local)
+        held = {document.sha256 for document in tx.documents.of_case(case.reference)}
+        filed: list[int] = []
+        for entry in opened.documents:
+            if entry.get("sha256") in held:
+                continue
+            document = file_document(
+                tx,
+                reference=case.reference,
+                source=[rules.content_of(entry)],
+                filename=str(entry.get("filename")),
+                title=str(entry.get("title")),
+                direction="in",
+                party=None,
+                access=str(entry.get("access")),
+                exemption=None,
+                actor=actor,
+                at=now,
+                rules=rules_of_documents,
+                reason=f"bundle {opened.sequence} from {opened.sender} ({peer_reference})",
+            )
+            held.add(document.sha256)
+            filed.append(document.number)
+        tx.bundles.add(
+            Link(
+                reference=case.reference,
+                direction=RECEIVED,
+                peer=opened.sender,
+                peer_reference=peer_reference,
+                kind=opened.kind,
+                sequence=opened.sequence,
+                sha256=opened.sha256,
+                previous=opened.previous,
+                at=now,
+                actor=actor,
+            )
+        )
+        state = tx.cases.get(case.reference).state
+        tx.audit.append(
+            case_ref=case.reference,
+            actor=actor,
+            at=now,
+            from_state=state,
+            to_state=state,
+            reason=None,
+            record=records.BundleReceived(
+                bundle=opened.kind,
+                sender=opened.sender,
+                peer_reference=peer_reference,
+                sequence=opened.sequence,
+                sha256=opened.sha256,
+                key=opened.key,
+                documents=tuple(filed),
+                opened=local is None,
+                previous=opened.previous,
+            ),
+        )
+    log.info(
+        "bundle_received",
+        case=case.reference,
+        sender=opened.sender,
+        kind=opened.kind,
+        sequence=opened.sequence,
+        sha256=opened.sha256,
+        actor=actor,
+    )
+    return Received(
+        reference=case.reference,
+        sender=opened.sender,
+        peer_reference=peer_reference,
+        kind=opened.kind,
+        sequence=opened.sequence,
+        sha256=opened.sha256,
+        opened=local is None,
+        documents=tuple(filed),
+        reviews=tuple(opened.reviews),
+    )
+
+
+def bundles_of(*, uow: UnitOfWork, reference: str) -> list[Link]:
+    """The case's bundles sent and received, oldest first."""
+    with uow.read() as tx:
+        tx.cases.get(reference)
+        return tx.bundles.of_case(reference)

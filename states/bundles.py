@@ -27,12 +27,11 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from states.chain import canonical_json
-from states.errors import Naming, NcpflowError, Wording, as_is, plain
-from states.messages import ENGLISH, N_, Translator
+from states.errors import BundleRefusedError, Refusal
+from states.messages import N_
 from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
 
 FORMAT = "ncpflow-case-bundle"
@@ -45,32 +44,6 @@ SHAREABLE = frozenset({"public", "parties"})
 """The document access levels another NCP may receive (`ncp`, NCP-internal, never leaves)."""
 SENT, RECEIVED = "sent", "received"
 RESTRICTED = N_("document {number} is '{access}': another NCP may receive only public or parties documents")
-
-
-class Refusal(StrEnum):
-    """Why a bundle is refused: the name the command line, the log and the tests use."""
-
-    NOT_A_BUNDLE = "not_a_bundle"
-    TAMPERED = "tampered"
-    UNKNOWN_KEY = "unknown_key"
-    WRONG_RECIPIENT = "wrong_recipient"
-    BEYOND_RIGHTS = "beyond_rights"
-    REPLAYED = "replayed"
-    OUT_OF_ORDER = "out_of_order"
-
-
-class BundleRefusedError(NcpflowError):
-    """A bundle not written or not received: `reason` names why; nothing was changed."""
-
-    code = "bundle_refused"
-
-    def __init__(self, reason: Refusal, message: str, /, **params: object) -> None:
-        super().__init__(message, **params)
-        self.reason = reason
-
-    def words(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
-        """The reason's name (as it is, in every language: scripts read it), then the message."""
-        return f"{self.reason}: {super().words(tr, naming, terms)}"
 
 
 def _refuse(reason: Refusal, message: str, **params: object) -> BundleRefusedError:

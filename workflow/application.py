@@ -30,8 +30,8 @@ from workflow.config import Settings
 from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
-    from states.chain import AuditEntry, Verdict
     from states.bundles import Link
+    from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact, Recipient

@@ -24,11 +24,11 @@ from typing import Any
 
 from states import bundles as rules
 from states import records
-from states.bundles import HANDOVER, RECEIVED, SENT, SHARE, SHAREABLE, BundleRefusedError, Link, Refusal
+from states.bundles import HANDOVER, RECEIVED, SENT, SHARE, SHAREABLE, Link
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.chain import format_instant
 from states.documents import Document, DocumentRules
-from states.errors import CaseNotFoundError, Input, InvalidInputError
+from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, Refusal
 from states.messages import N_
 from states.parties import party_keys
 from states.permissions import Action

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from states.bundles import BundleRefusedError, Refusal
+from states.bundles import seal
 from states.chain import canonical_json
+from states.errors import BundleRefusedError, Refusal
 from states.signatures import Signer
-from tests.conftest import _fresh_postgres, make_settings
+from tests.conftest import make_settings
 from tests.dbdump import dump
 from tests.helpers import open_one
 from workflow.bootstrap import Services, bootstrap
@@ -53,24 +53,16 @@ def _keys(folder: Path) -> Signer:
 
 
 @pytest.fixture
-def other_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path, sqlite_template: Path) -> str:
-    """A second, empty database on the same backend as `database_url`."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "other.db"
-        shutil.copy(sqlite_template, path)
-        return f"sqlite:///{path}"
-    return _fresh_postgres(request.getfixturevalue("postgres_admin_url"))
-
-
-@pytest.fixture
-def pair(database_url: str, other_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[tuple[Ncp, Ncp]]:
-    """Norway's and Sweden's NCPs, each knowing the other's public key (and a third, unknown)."""
+def pair(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Ncp, Ncp]]:
+    """Norway's and Sweden's NCPs, each with its own database and key, knowing the other's."""
     no, se = tmp_path / "no", tmp_path / "se"
     _keys(no), _keys(se)
     peer_se = {"ncp": "SE", "name": "NCP Sweden", "public_key_file": str(se / "public.pem")}
     peer_no = {"ncp": "NO", "name": "NCP Norway", "public_key_file": str(no / "public.pem")}
     a = bootstrap(_settings(database_url, "NO", no, [peer_se]), clock=clock)
-    b = bootstrap(_settings(other_url, "SE", se, [peer_no]), clock=clock)
+    b = bootstrap(_settings(other_database_url, "SE", se, [peer_no]), clock=clock)
     yield Ncp("NO", a, no), Ncp("SE", b, se)
     a.close()
     b.close()
@@ -131,7 +123,9 @@ def test_updates_flow_both_ways_in_sequence(pair: tuple[Ncp, Ncp]) -> None:
     a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
     local = b.services.bundles.receive(path=a.folder / "1.json", actor="sek").reference
     _document(a, ref, "public", "A public note")
-    second = a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[1], out=a.folder / "2.json")
+    second = a.services.bundles.share(
+        reference=ref, to="SE", actor="sek", documents=[1], out=a.folder / "2.json"
+    )
     assert second.sequence == 2
     update = b.services.bundles.receive(path=a.folder / "2.json", actor="sek")
     assert (update.reference, update.opened, update.documents) == (local, False, (1,))
@@ -174,13 +168,11 @@ def test_an_ncp_internal_document_is_refused_at_share_and_nothing_is_written(pai
     ref = open_one(a.services)
     number = _document(a, ref, "ncp")
     out = a.folder / "never.json"
-    _unchanged(
-        a.services,
-        lambda: _refused(
-            Refusal.BEYOND_RIGHTS,
-            lambda: a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[number], out=out),
-        ),
-    )
+
+    def share() -> None:
+        a.services.bundles.share(reference=ref, to="SE", actor="sek", documents=[number], out=out)
+
+    _unchanged(a.services, lambda: _refused(Refusal.BEYOND_RIGHTS, share))
     assert not out.exists()
 
 
@@ -189,8 +181,6 @@ def _resigned(a: Ncp, path: Path, change: Any) -> bytes:
     value = json.loads(path.read_bytes())
     change(value["payload"])
     signer = Signer.from_pem((a.folder / "signing.pem").read_text())
-    from states.bundles import seal
-
     return seal(value["payload"], signer)
 
 
@@ -242,13 +232,16 @@ def test_a_bad_bundle_is_refused_with_its_reason_and_changes_nothing(
         raw = b"\x00not json"
     bad = path.with_name("bad.json")
     bad.write_bytes(raw)
-    _unchanged(b.services, lambda: _refused(reason, lambda: b.services.bundles.receive(path=bad, actor="sek")))
+
+    def receive() -> None:
+        b.services.bundles.receive(path=bad, actor="sek")
+
+    _unchanged(b.services, lambda: _refused(reason, receive))
 
 
 def _stranger_sealed(payload: dict[str, Any]) -> dict[str, Any]:
-    stranger = Signer.generate()
-    value = json.loads(__import__("states.bundles", fromlist=["seal"]).seal(payload, stranger))
-    return dict(value)
+    """The payload sealed by a key nobody configured, under NO's name."""
+    return dict(json.loads(seal(payload, Signer.generate())))
 
 
 def test_a_replayed_bundle_is_refused_and_changes_nothing(shared: tuple[Ncp, Ncp, Path]) -> None:

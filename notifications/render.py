@@ -26,6 +26,7 @@ KINDS = (
     "party_link",
     "update_request",
     "update_request_due",
+    "review_due",
 )
 # The lead notices take the case_assigned context: reference, title, received, reason,
 # recipient_name, ncp_name; the alert kinds take the deadline's (see workflow/alerts.py).

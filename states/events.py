@@ -93,3 +93,4 @@ class FactRecorded:
     actor: str
     at: datetime
     started: tuple[DeadlineStarted, ...] = ()
+    met: tuple[DeadlineMet, ...] = ()  # deadlines the fact meets (`met_by`)

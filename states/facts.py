@@ -75,7 +75,7 @@ def record_fact(
     """Record that `fact` happened `on` a day (not before receipt, not after today): the new case,
     with any deadline counted from the fact started, and the event; a named error otherwise."""
     from states.case import require_actor, start_deadline
-    from states.events import DeadlineStarted, FactRecorded
+    from states.events import DeadlineMet, DeadlineStarted, FactRecorded
 
     require_actor(actor)
     check_optional(note, NOTE)
@@ -144,7 +144,15 @@ def record_fact(
         for name, rule in procedure.deadlines.items()
         if name in running and name not in known and rule.fact == fact
     ]
-    deadlines = (*case.deadlines, *started)
+    met: list[DeadlineMet] = []
+    kept: list[Deadline] = []
+    for deadline in case.deadlines:
+        rule = procedure.deadlines.get(deadline.name)
+        if rule is not None and rule.met_by == fact and deadline.met_at is None:
+            deadline = replace(deadline.met(at=at), met_on=on)
+            met.append(DeadlineMet(deadline.name, on, deadline.due))
+        kept.append(deadline)
+    deadlines = (*kept, *started)
     if started and case.pauses:
         deadlines = with_pauses(deadlines, case.pauses, case.calendar)
     new_case = replace(case, facts=(*case.facts, recorded), deadlines=tuple(deadlines))
@@ -157,5 +165,6 @@ def record_fact(
         actor=actor,
         at=at,
         started=tuple(DeadlineStarted(d.name, d.due) for d in started),
+        met=tuple(met),
     )
     return new_case, event

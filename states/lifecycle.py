@@ -53,3 +53,4 @@ class DeadlineName(StrEnum):
     FINAL_STATEMENT = "final_statement"
     PROCEDURE = "procedure"
     FOLLOW_UP = "follow_up"
+    COORDINATION = "coordination"

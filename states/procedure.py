@@ -114,6 +114,7 @@ class DeadlineRule:
     duration_text: str
     open_in: frozenset[str]
     max_extension: Duration | None = None  # all its extensions together move it no further
+    met_by: str | None = None  # a fact whose recording meets it (coordination: lead_agreed)
 
     @property
     def fact(self) -> str | None:
@@ -644,7 +645,10 @@ def _deadlines(
 ) -> dict[str, DeadlineRule]:
     def build(name: str, key: str, body: Any) -> DeadlineRule:
         table = _table(
-            body, key, required=("label", "basis", "duration", "open_in"), optional=("title", "max_extension")
+            body,
+            key,
+            required=("label", "basis", "duration", "open_in"),
+            optional=("title", "max_extension", "met_by"),
         )
         label = _labels(table["label"], _join(key, "label"))
         basis = _text(table["basis"], _join(key, "basis"))
@@ -657,6 +661,9 @@ def _deadlines(
             )
         duration, text = _duration(table["duration"], _join(key, "duration"))
         cap = table.get("max_extension")
+        met_by = table.get("met_by")
+        if met_by is not None:
+            _known(met_by, _join(key, "met_by"), known=facts, what="fact")
         open_in = _names(table["open_in"], _join(key, "open_in"), known=states, what="state", empty=False)
         return DeadlineRule(
             name=name,
@@ -667,6 +674,7 @@ def _deadlines(
             duration_text=text,
             open_in=frozenset(open_in),
             max_extension=None if cap is None else _duration(cap, _join(key, "max_extension"))[0],
+            met_by=met_by,
         )
 
     return _definitions({"deadlines": value}, "deadlines", build)

@@ -690,6 +690,8 @@ class FactRecorded(_Record):
     version: int
     recorded_at: datetime
     by: str | None = field(default=None, metadata=_spelled(omit_none=True))  # who requested it
+    # Deadlines the fact meets (a deadline's `met_by`: coordination by lead_agreed); absent: none.
+    deadlines_met: tuple[MetDeadline, ...] | None = field(default=None, metadata=_spelled(omit_none=True))
 
     @classmethod
     def of(cls, event: FactEvent, *, version: int) -> FactRecorded:
@@ -700,6 +702,7 @@ class FactRecorded(_Record):
             version,
             event.at,
             event.by,
+            tuple(MetDeadline.of(m) for m in event.met) or None,
         )
 
 
@@ -1385,6 +1388,114 @@ class MediationSessionRecorded(_Record):
     attendees: tuple[str, ...]
 
 
+# -- the NCPs of a case (issue 16) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeadSet(_Record):
+    """The lead NCP recorded (states/ncp_roles.py): `lead`, one code or two leading jointly;
+    `previous`, who led before (the database's own NCP when none was recorded)."""
+
+    KIND: ClassVar[str] = "ncp_lead_set"
+
+    lead: tuple[str, ...]
+    previous: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LeadTransferred(_Record):
+    """The lead handed over to `lead` from `previous`; `kept_as`, the role the NCPs that led keep
+    as supporting NCPs (absent: they left the case)."""
+
+    KIND: ClassVar[str] = "ncp_lead_transferred"
+
+    lead: str
+    previous: tuple[str, ...]
+    kept_as: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class SupportingAdded(_Record):
+    """A supporting NCP added in `role` (consulted, reviews_drafts, translates)."""
+
+    KIND: ClassVar[str] = "ncp_supporting_added"
+
+    ncp: str
+    role: str
+
+
+@dataclass(frozen=True)
+class SupportingChanged(_Record):
+    """A supporting NCP's role changed from `previous` to `role`."""
+
+    KIND: ClassVar[str] = "ncp_role_changed"
+
+    ncp: str
+    role: str
+    previous: str
+
+
+@dataclass(frozen=True)
+class SupportingRemoved(_Record):
+    """An NCP no longer supports the case; `role`, the one it had."""
+
+    KIND: ClassVar[str] = "ncp_supporting_removed"
+
+    ncp: str
+    role: str
+
+
+@dataclass(frozen=True)
+class LeadPreferred(_Record):
+    """The complainant's preference for the lead NCP (its note, if any, in the envelope's
+    reason)."""
+
+    KIND: ClassVar[str] = "ncp_lead_preferred"
+
+    ncp: str
+
+
+@dataclass(frozen=True)
+class ReviewRequested(_Record):
+    """A review task: supporting NCP `ncp` asked to review statement `statement` by `due`."""
+
+    KIND: ClassVar[str] = "review_requested"
+
+    task: int
+    ncp: str
+    statement: int
+    due: date
+
+
+@dataclass(frozen=True)
+class ReviewRecorded(_Record):
+    """A review task answered by its comment, given `on` that day: the comment's sha256 and
+    length, never its text (NCP-internal)."""
+
+    KIND: ClassVar[str] = "review_recorded"
+
+    task: int
+    ncp: str
+    statement: int
+    on: date
+    sha256: str
+    length: int
+
+
+@dataclass(frozen=True)
+class ReviewDue(_Record):
+    """An alert about an open review task at one rung of its due date (`before-7d`, `due`,
+    `overdue-1`, ...), with the recipients' keys."""
+
+    KIND: ClassVar[str] = "review_due"
+
+    task: int
+    ncp: str
+    due: date
+    rung: str
+    recipients: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class StatementDrafted(_Record):
     """A statement drafted from its kind's template: its DOCX and PDF filed as documents of the
@@ -1703,6 +1814,15 @@ DeclaredRecord = (
     | GoodFaithConcernRaised
     | BundleSent
     | BundleReceived
+    | LeadSet
+    | LeadTransferred
+    | SupportingAdded
+    | SupportingChanged
+    | SupportingRemoved
+    | LeadPreferred
+    | ReviewRequested
+    | ReviewRecorded
+    | ReviewDue
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -34,6 +34,7 @@ DEADLINE_NAMES: dict[str, str] = {
     **STATE_NAMES,
     "acknowledgement": N_("acknowledgement"),
     "procedure": N_("whole procedure"),
+    "coordination": N_("coordination"),
 }
 # A deadline's full name in running text (the e-mails).
 DEADLINE_TITLES: dict[str, str] = {
@@ -42,6 +43,7 @@ DEADLINE_TITLES: dict[str, str] = {
     "good_offices": N_("good offices (dialogue and mediation)"),
     "procedure": N_("whole procedure (final statement published)"),
     "follow_up": N_("follow-up statement"),
+    "coordination": N_("coordination between NCPs (lead agreed)"),
 }
 TRIGGER_NAMES: dict[str, str] = {
     "begin_assessment": N_("Begin assessment"),

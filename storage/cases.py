@@ -19,6 +19,7 @@ from states.redaction import Protected
 from storage import mapper
 from storage.db import Db, columns
 from storage.mediators import MEDIATED
+from storage.ncps import sync_supporting
 from storage.parties import protected_parties
 from storage.procedures import ProcedureCache
 from storage.rows import CaseRow, DeadlineRow, ExtensionRow, FactRow, PartyRow, PauseRow
@@ -365,6 +366,7 @@ class SqlCaseRepository:
             self._insert_deadline(case_id, deadline)
         self._save_pauses(case_id, case.pauses, ())
         self._insert_facts(case_id, case.facts)
+        sync_supporting(db, case_id, case.details.supporting_ncps)
         self._index().case_added(case_id, case.reference, case.title, case.parties)
 
     def save(self, case: Case, *, previous: Case) -> Case:
@@ -423,6 +425,8 @@ class SqlCaseRepository:
                 self._insert_extensions(self._deadline_id(case_id, deadline.name), added)
         self._save_pauses(case_id, case.pauses, previous.pauses)
         self._insert_facts(case_id, case.facts[len(previous.facts) :])
+        if case.details.supporting_ncps != previous.details.supporting_ncps:
+            sync_supporting(db, case_id, case.details.supporting_ncps)
         if case.title != previous.title:
             self._index().title_changed(case_id)
         return replace(case, version=previous.version + 1)

@@ -201,6 +201,16 @@ class LetterRow(NamedTuple):
     sent_by: Any
 
 
+class CaseNcpRow(NamedTuple):
+    """A row of `case_ncps`."""
+
+    id: Any
+    case_id: Any
+    ncp: Any
+    role: Any
+    position: Any
+
+
 class CaseNoteRow(NamedTuple):
     """A row of `case_notes`."""
 
@@ -423,6 +433,16 @@ class LeadDecisionRow(NamedTuple):
     given_up_kind: Any
 
 
+class LeadPreferenceRow(NamedTuple):
+    """A row of `lead_preferences`."""
+
+    case_id: Any
+    ncp: Any
+    note: Any
+    recorded_at: Any
+    recorded_by: Any
+
+
 class MediationSessionRow(NamedTuple):
     """A row of `mediation_sessions`."""
 
@@ -624,6 +644,33 @@ class ReferenceCounterRow(NamedTuple):
     prefix: Any
     year: Any
     last: Any
+
+
+class ReviewTaskAlertRow(NamedTuple):
+    """A row of `review_task_alerts`."""
+
+    id: Any
+    case_id: Any
+    task: Any
+    rung: Any
+    alerted_at: Any
+
+
+class ReviewTaskRow(NamedTuple):
+    """A row of `review_tasks`."""
+
+    id: Any
+    case_id: Any
+    number: Any
+    ncp: Any
+    statement: Any
+    due_on: Any
+    requested_at: Any
+    requested_by: Any
+    answered_at: Any
+    answered_on: Any
+    answered_by: Any
+    comment: Any
 
 
 class RoundAlertRow(NamedTuple):

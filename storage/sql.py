@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.mediators import SqlMediatorStore
+    from storage.ncps import SqlNcpStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
@@ -148,6 +149,12 @@ class SqlTransaction:
         from storage.mediators import SqlMediatorStore
 
         return SqlMediatorStore(self.db)
+
+    @cached_property
+    def ncps(self) -> SqlNcpStore:
+        from storage.ncps import SqlNcpStore
+
+        return SqlNcpStore(self.db)
 
     @cached_property
     def correspondence(self) -> SqlCorrespondenceStore:

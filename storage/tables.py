@@ -899,6 +899,68 @@ class CaseBundleRow(SQLModel, table=True):
     actor: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class CaseNcpRow(SQLModel, table=True):
+    """An NCP of a case and its place (migration 0035_case_ncps; states/ncp_roles.py): `lead`
+    (one row, or two for a joint lead), or a supporting role (consulted, reviews_drafts,
+    translates). A case with no `lead` row is led by `[ncp] country`."""
+
+    __tablename__ = "case_ncps"
+    __table_args__ = (UniqueConstraint("case_id", "ncp", name="uq_case_ncps"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    ncp: str  # ISO 3166 alpha-2 code of the NCP's country
+    role: str  # lead, consulted, reviews_drafts, translates
+    position: int  # order within the case (a joint lead's first NCP first)
+
+
+class LeadPreferenceRow(SQLModel, table=True):
+    """The complainant's preference for the lead NCP (0035_case_ncps): one per case, replaced."""
+
+    __tablename__ = "lead_preferences"
+
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    ncp: str
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    recorded_at: datetime
+    recorded_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ReviewTaskRow(SQLModel, table=True):
+    """A supporting NCP's task to review a statement draft (0035_case_ncps; states/reviews.py),
+    numbered within the case, due on an NCP-local day; answered once by its review comment."""
+
+    __tablename__ = "review_tasks"
+    __table_args__ = (UniqueConstraint("case_id", "number", name="uq_review_tasks_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    number: int  # 1, 2, ... within the case
+    ncp: str
+    statement: int  # the statement's number within the case
+    due_on: date
+    requested_at: datetime
+    requested_by: str = Field(sa_column=Column(Text, nullable=False))
+    answered_at: datetime | None = None
+    answered_on: date | None = None  # the day the comment was given (NCP-local)
+    answered_by: str | None = Field(default=None, sa_column=Column(Text))
+    comment: str | None = Field(default=None, sa_column=Column(Text))  # NCP-internal
+
+
+class ReviewTaskAlertRow(SQLModel, table=True):
+    """An alert to the lead about an open review task, once per `[alerts]` rung of its due date
+    (0035_case_ncps): the claim a sweep takes."""
+
+    __tablename__ = "review_task_alerts"
+    __table_args__ = (UniqueConstraint("case_id", "task", "rung", name="uq_review_task_alerts"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    task: int  # the task's number within the case
+    rung: str
+    alerted_at: datetime
+
+
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
 ROWS = Path(__file__).with_name("rows.py")

@@ -110,6 +110,10 @@ def sweep(*, uow: UnitOfWork, clock: Clock, settings: Settings, render: Renderer
         from workflow import follow_up
 
         queued += follow_up.alert_due(tx, now=now, today=today, settings=settings, render=render)
+        # Supporting NCPs' review tasks that fell due (workflow/ncp_roles.py): the lead, once each.
+        from workflow import ncp_roles
+
+        queued += ncp_roles.alert_due(tx, now=now, today=today, settings=settings, render=render)
     log.info("alerts_swept", candidates=len(candidates), queued=len(queued), now=now.isoformat())
     return queued
 

@@ -42,11 +42,13 @@ if TYPE_CHECKING:
     from states.mediators import Found, Mediator
     from states.mediators import Session as MediationSession
     from states.members import MemberChanges, MemberSetting
+    from states.ncp_roles import CaseNcps
     from states.notes import Note
     from states.permissions import Action
     from states.procedure import Procedure
     from states.register import Entry as RegisterEntry
     from states.register import Register as RegisterList
+    from states.reviews import ReviewTask
     from states.signatures import Signer
     from states.statements import Comment, Round, Statement
     from states.users import ApiToken
@@ -225,6 +227,10 @@ class Application:
     @cached_property
     def bundles(self) -> BundleUseCases:
         return BundleUseCases(self)
+
+    @cached_property
+    def ncps(self) -> NcpUseCases:
+        return NcpUseCases(self)
 
 
 class _Lazy:
@@ -2504,3 +2510,179 @@ class BundleUseCases(_Group):
         from workflow import bundles
 
         return bundles.bundles_of(uow=self._app.uow, reference=reference)
+
+
+class NcpUseCases(_Group):
+    """The NCPs of a case: the lead (one, or two jointly; none recorded: `[ncp] country`), the
+    supporting NCPs and their roles, the complainant's preference, the coordination step, the
+    handover of the lead, and supporting NCPs' review tasks on statement drafts."""
+
+    def show(self, *, reference: str, comments: bool = True) -> read_models.CaseNcpsView:
+        """The case's NCPs, coordination and review tasks (`comments`: the review comments too)."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.ncps_view(
+            uow=app.uow, clock=app.clock, settings=app.settings, reference=reference, comments=comments
+        )
+
+    def begin_coordination(self, *, reference: str, actor: str, on: date | None = None) -> Case:
+        """The NCPs begin to agree on the lead: the coordination clock starts."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.begin_coordination(
+            uow=app.uow, clock=app.clock, settings=app.settings, reference=reference, actor=actor, on=on
+        )
+
+    def set_lead(
+        self,
+        *,
+        reference: str,
+        lead: Sequence[str],
+        actor: str,
+        reason: str | None = None,
+        on: date | None = None,
+    ) -> CaseNcps:
+        """Record the lead (one NCP, or two jointly); agrees an open coordination."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.set_lead(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            lead=lead,
+            actor=actor,
+            reason=reason,
+            on=on,
+        )
+
+    def transfer(
+        self, *, reference: str, to: str, actor: str, reason: str, keep_as: str | None = "consulted"
+    ) -> CaseNcps:
+        """Hand the lead over to `to`; the NCPs that led support the case in `keep_as` (None:
+        they leave it)."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.transfer_lead(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            to=to,
+            actor=actor,
+            reason=reason,
+            keep_as=keep_as,
+        )
+
+    def add_supporting(
+        self, *, reference: str, ncp: str, role: str, actor: str, reason: str | None = None
+    ) -> CaseNcps:
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.add_supporting(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            ncp=ncp,
+            role=role,
+            actor=actor,
+            reason=reason,
+        )
+
+    def change_role(
+        self, *, reference: str, ncp: str, role: str, actor: str, reason: str | None = None
+    ) -> CaseNcps:
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.change_role(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            ncp=ncp,
+            role=role,
+            actor=actor,
+            reason=reason,
+        )
+
+    def remove_supporting(
+        self, *, reference: str, ncp: str, actor: str, reason: str | None = None
+    ) -> CaseNcps:
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.remove_supporting(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            ncp=ncp,
+            actor=actor,
+            reason=reason,
+        )
+
+    def prefer(self, *, reference: str, ncp: str, actor: str, note: str | None = None) -> CaseNcps:
+        """Record the complainant's preference for the lead NCP."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.prefer_lead(
+            uow=app.uow, clock=app.clock, reference=reference, ncp=ncp, actor=actor, note=note
+        )
+
+    def request_review(
+        self,
+        *,
+        reference: str,
+        statement: int,
+        actor: str,
+        ncps: Sequence[str] = (),
+        due: date | None = None,
+    ) -> builtins.list[ReviewTask]:
+        """A review task on a statement draft for each supporting NCP reviewing drafts (or those
+        named)."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.request_review(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            reference=reference,
+            statement=statement,
+            actor=actor,
+            ncps=ncps,
+            due=due,
+        )
+
+    def record_review(
+        self,
+        *,
+        reference: str,
+        ncp: str,
+        comment: str,
+        actor: str,
+        statement: int | None = None,
+        on: date | None = None,
+    ) -> ReviewTask:
+        """Answer `ncp`'s open review task (on `statement`, else its earliest) with its comment."""
+        from workflow import ncp_roles
+
+        app = self._app
+        return ncp_roles.record_review(
+            uow=app.uow,
+            clock=app.clock,
+            reference=reference,
+            ncp=ncp,
+            comment=comment,
+            actor=actor,
+            statement=statement,
+            on=on,
+        )

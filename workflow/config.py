@@ -191,6 +191,7 @@ class TimelinesSection(_Section):
     final_statement: str = "3mo"
     procedure: str = "12mo"
     follow_up: str = "12mo"
+    coordination: str = "1mo"
     roll_to_working_day: bool = False
     holiday_country: str | None = None
 
@@ -280,6 +281,18 @@ class FollowUpSection(_Section):
     @cached_property
     def answer_period(self) -> Duration:
         return Duration.parse(self.answer_within)
+
+
+class CoordinationSection(_Section):
+    review_within: Annotated[str, AfterValidator(_duration)] = Field(
+        default="10wd",
+        description="a supporting NCP's review task on a statement draft is due this long after it is "
+        "requested unless a day is given (e.g. 14d, or 10wd working days)",
+    )
+
+    @cached_property
+    def review_period(self) -> Duration:
+        return Duration.parse(self.review_within)
 
 
 class RotationSection(_Section):
@@ -575,6 +588,7 @@ class Settings(_Section):
     follow_up: FollowUpSection = FollowUpSection()
     engagement: EngagementSection = EngagementSection()
     peers: tuple[PeerSection, ...] = ()
+    coordination: CoordinationSection = CoordinationSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
     @field_validator("members")

@@ -1392,6 +1392,56 @@ class CalendarFeed(ReadModel):
     )
 
 
+# ---- the NCPs of a case ---------------------------------------------------------------------------
+
+
+class SupportingNcp(ReadModel):
+    """A supporting NCP (its country's ISO 3166 code) and its role."""
+
+    ncp: str
+    role: str  # consulted, reviews_drafts, translates
+
+
+class LeadPreferenceView(ReadModel):
+    ncp: str
+    note: str | None
+
+
+class ReviewTaskView(ReadModel):
+    """A supporting NCP's review task on a statement draft; `comment` left out for readers who
+    may not read NCP-internal material."""
+
+    number: int
+    ncp: str
+    statement: int
+    due: str  # ISO date, NCP-local
+    requested_at: str
+    requested_by: str
+    answered_on: str | None
+    answered_by: str | None
+    status: str  # open, overdue, answered
+    comment: str | None
+
+
+class CaseNcpsView(ReadModel):
+    """The NCPs of a case (`case ncp show --json`, `GET /api/cases/{ref}/ncps`): who leads (the
+    recorded lead, else `own`), the supporting NCPs with their roles, the complainant's
+    preference, the coordination step (`open`, `agreed`, or null) and its clock, and the review
+    tasks."""
+
+    reference: str
+    lead: list[str]
+    lead_recorded: bool
+    own: str  # this database's NCP ([ncp] country)
+    position: str | None  # this NCP's place: lead, joint_lead, supporting
+    supporting: list[SupportingNcp]
+    preference: LeadPreferenceView | None
+    coordination: str | None
+    coordination_due: str | None
+    coordination_met_on: str | None
+    reviews: list[ReviewTaskView]
+
+
 # ---- external mediators -------------------------------------------------------------------------
 
 

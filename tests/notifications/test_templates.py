@@ -79,6 +79,17 @@ UPDATE_CONTEXT: dict[str, Any] = {
     "recipient_name": "Member B",
     "ncp_name": "Norway's NCP",
 }
+# What the sweep passes for an open review task (workflow/ncp_roles.py).
+REVIEW_CONTEXT: dict[str, Any] = {
+    "reference": "NCP-2025-007",
+    "title": "Fish farm discharges",
+    "ncp": "SE",
+    "statement": 2,
+    "due": date(2025, 3, 3),
+    "when": "reminder",
+    "recipient_name": "Member B",
+    "ncp_name": "Norway's NCP",
+}
 WORDS = {"en": ("Dear Member B", "3 June 2025"), "nb": ("Hei Member B", "3. juni 2025")}
 
 
@@ -89,6 +100,7 @@ def context_for(kind: str, **changes: Any) -> dict[str, Any]:
         "party_link": LINK_CONTEXT,
         "update_request": UPDATE_CONTEXT,
         "update_request_due": UPDATE_CONTEXT,
+        "review_due": REVIEW_CONTEXT,
     }
     base = ALERT_CONTEXT if kind in ALERT_KINDS else bases.get(kind, ASSIGNED_CONTEXT)
     return {**base, **changes}
@@ -149,6 +161,9 @@ def test_each_kind_renders_in_each_language(kind: str, language: str) -> None:
             assert "Train the staff" in message.text and "<li>2. Train the staff</li>" in message.html
         else:
             assert "Havbruk Seafood ASA" in message.subject
+    elif kind == "review_due":
+        assert long_date(date(2025, 3, 3), language) in message.text + message.subject
+        assert "SE" in message.subject and " 2 " in message.text
     elif kind not in ALERT_KINDS:
         assert long_date(date(2025, 3, 3), language) in message.text
         assert "next in rotation" in message.text

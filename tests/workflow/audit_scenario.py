@@ -688,6 +688,36 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
         sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
     finally:
         app.close()
+    # The NCPs of a case (issue 16): coordination begun, supporting NCPs in their roles, the
+    # complainant's preference, the lead agreed (joint), a review task on a draft that falls due
+    # and is answered, the lead handed over.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        with _fixed_zip_times(clock):
+            shared = app.cases.open(
+                title="Three countries", submitters=[PartyInput("Fagforbundet")],
+                enterprises=[PartyInput("Nordic Metals ASA")], actor="sek", received=app.today(),
+            ).reference  # fmt: skip
+            app.ncps.begin_coordination(reference=shared, actor="sek")
+            app.ncps.add_supporting(reference=shared, ncp="SE", role="consulted", actor="sek")
+            app.ncps.add_supporting(reference=shared, ncp="CL", role="translates", actor="sek")
+            app.ncps.change_role(reference=shared, ncp="SE", role="reviews_drafts", actor="sek")
+            app.ncps.remove_supporting(reference=shared, ncp="CL", actor="sek", reason="not concerned")
+            app.ncps.prefer(reference=shared, ncp="DK", actor="sek", note="the mine is Danish-owned")
+            app.ncps.set_lead(reference=shared, lead=["NO", "DK"], actor="sek", reason="agreed by e-mail")
+            advance(
+                uow=app.uow, clock=clock, policy=app.policy, reference=shared, trigger="begin_assessment",
+                actor="sek", reason="complete",
+            )  # fmt: skip
+            app.statements.draft(reference=shared, kind="initial_assessment", actor="sek")
+            app.ncps.request_review(reference=shared, statement=1, actor="sek")
+            clock.advance(days=30)
+            sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
+            app.ncps.record_review(reference=shared, ncp="SE", comment="Agree; see para 4.", actor="sek")
+            app.ncps.transfer(reference=shared, to="SE", actor="sek", reason="handover to the Swedish NCP")
+    finally:
+        app.close()
     _bundles(url, clock, changed, channel, filed_on)
 
 

@@ -182,7 +182,7 @@ def _version_2() -> str:
     """oecd-2023 version 2, exactly as it was shipped: version 3 without its letters."""
     from workflow import procedures
 
-    text = procedures.shipped().text.replace('version = "4"', 'version = "2"')
+    text = procedures.shipped().text.replace('version = "5"', 'version = "2"')
     # Version 4 added the statements; version 3 is version 4 without them.
     text = (
         text[: text.index("# ------------------------------------------------------------------ statements")]
@@ -228,7 +228,7 @@ def test_a_case_opened_under_version_2_keeps_working_and_takes_its_letters_when_
         reference=ref, kind="acknowledgement", party="submitter-1", viewer=HANDLER, pdf=False
     )
     assert ref in shown.text
-    services.cases.migrate(reference=ref, to="oecd-2023@4", actor="chair", reason="letters by step")
+    services.cases.migrate(reference=ref, to="oecd-2023@5", actor="chair", reason="letters by step")
     assert services.letters.offered(reference=ref)[:2] == ("acknowledgement", "pause_notice")
 
 

@@ -441,7 +441,7 @@ def version_3() -> str:
     """oecd-2023 version 3, exactly as shipped: version 4 without its statements."""
     from workflow import procedures
 
-    text = procedures.shipped().text.replace('version = "4"', 'version = "3"')
+    text = procedures.shipped().text.replace('version = "5"', 'version = "3"')
     start = text.index("# ------------------------------------------------------------------ statements")
     return (
         text[:start]
@@ -479,5 +479,5 @@ def test_a_case_on_an_older_procedure_version_offers_no_statements_until_migrate
         "version 3, which has no statements",
     )
     assert app.statements.list(reference=ref).drafted == []
-    app.cases.migrate(reference=ref, to="oecd-2023@4", actor="chair", reason="statements")
+    app.cases.migrate(reference=ref, to="oecd-2023@5", actor="chair", reason="statements")
     assert app.statements.draft(reference=ref, kind="initial_assessment", actor="h").number == 1

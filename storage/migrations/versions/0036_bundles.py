@@ -6,7 +6,7 @@ the bundle before it (states/bundles.py). Never changed or removed: UPDATE, DELE
 are refused by triggers on both backends.
 
 Revision ID: 0036_bundles
-Revises: 0034_merge_followup_mediators
+Revises: 0035_case_ncps (slice A's, merged into this branch)
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0036_bundles"
-down_revision = "0034_merge_followup_mediators"
+down_revision = "0035_case_ncps"
 branch_labels = None
 depends_on = None
 

@@ -123,6 +123,11 @@ def _shape(value: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     for key in ("documents", "audit", "reviews"):
         if not isinstance(payload.get(key, []), list):
             raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: '{key}' is not a list"), key=key)
+    if not isinstance(payload.get("ncps", {}), dict) or not all(
+        isinstance(review, dict) and isinstance(review.get("comment"), str)
+        for review in payload.get("reviews", [])
+    ):
+        raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: 'ncps' or a review is not as documented"))
     return payload, signature
 
 

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
-    from workflow.bundles import Received, Shared
+    from workflow.bundles import Received, Review, Shared
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
     from workflow.documents import OpenDocument, Source, Spooled
@@ -2465,12 +2465,15 @@ class BundleUseCases(_Group):
         to: str,
         actor: str,
         documents: Sequence[int] = (),
-        reviews: Sequence[dict[str, Any]] = (),
+        reviews: Sequence[Review] = (),
         handover: bool = False,
+        reason: str | None = None,
         out: Path | None = None,
     ) -> Shared:
         """Write the case's next bundle for NCP `to` into `out` and record it (the sending
-        NCP's audit chain holds the bundle's SHA-256)."""
+        NCP's audit chain holds the bundle's SHA-256). `reviews`: comments on the recipient's
+        drafts; `handover`: the lead passes to `to` and the case takes its `transfer` step here,
+        with `reason`, in the same transaction."""
         from workflow import bundles
 
         app = self._app
@@ -2485,7 +2488,9 @@ class BundleUseCases(_Group):
             documents=documents,
             reviews=reviews,
             handover=handover,
+            reason=reason,
             out=out,
+            policy=app.policy,
         )
 
     def receive(self, *, path: Path, actor: str) -> Received:

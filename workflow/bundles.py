@@ -17,8 +17,10 @@ with the bundle's SHA-256). Any refusal, named, leaves everything as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,13 @@ from states.bundles import HANDOVER, RECEIVED, SENT, SHARE, SHAREABLE, Link
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.chain import format_instant
 from states.documents import Document, DocumentRules
-from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, Refusal
+from states.errors import REASON, BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, Refusal
+from states.limits import NOTE_MAX, check_text
 from states.messages import N_
 from states.parties import party_keys
 from states.permissions import Action
 from states.pseudonyms import pseudonym
+from states.reviews import check_comment
 from states.signatures import Signer, TrustedKeys
 from workflow import cases, inputs
 from workflow import redaction as redactions
@@ -78,6 +82,29 @@ class Received:
     opened: bool
     documents: tuple[int, ...]
     reviews: tuple[Mapping[str, Any], ...] = field(default=())
+
+
+class Joined:
+    """A unit of work whose transactions are the caller's running write: a use case called
+    through it (the lead's transfer, a review comment, the `transfer` step) writes inside that
+    transaction, so its refusal rolls the whole bundle back, and its success commits with it."""
+
+    def __init__(self, uow: UnitOfWork, tx: Transaction) -> None:
+        self._uow, self._tx = uow, tx
+
+    @contextmanager
+    def read(self, *, fresh: bool = False) -> Iterator[Transaction]:
+        yield self._tx
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        yield self._tx
+
+    def user_stamp(self, name: str) -> int | None:
+        return self._uow.user_stamp(name)
+
+    def writer_if_free(self) -> AbstractContextManager[None] | None:
+        return None
 
 
 # -- the configured peers -------------------------------------------------------------------------
@@ -202,8 +229,33 @@ def _chosen(
     return entries
 
 
-def _review_entries(reviews: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(review) for review in reviews]
+@dataclass(frozen=True)
+class Review:
+    """A review comment the sender gives on a draft of the recipient's (its open review task on
+    `statement`, else its earliest open one), given on `on`."""
+
+    comment: str
+    on: date
+    statement: int | None = None
+
+    def entry(self) -> dict[str, Any]:
+        return {"comment": self.comment, "on": self.on.isoformat(), "statement": self.statement}
+
+
+def _ncps(tx: Transaction, reference: str, own: str, peer: str) -> dict[str, Any]:
+    """The case's NCPs as the sender records them (slice A's roles), and the review tasks open
+    for the recipient: what it is asked to review, and by when."""
+    ncps = tx.ncps.of_case(reference)
+    tasks = [
+        {"task": t.number, "statement": t.statement, "due": t.due.isoformat()}
+        for t in tx.ncps.tasks(reference)
+        if t.ncp == peer and not t.answered
+    ]
+    return {
+        "lead": list(ncps.leads(own)),
+        "supporting": [{"ncp": s.ncp, "role": s.role.value} for s in ncps.supporting],
+        "review_tasks": tasks,
+    }
 
 
 def _write_new(path: Path, raw: bytes) -> None:
@@ -232,14 +284,22 @@ def share_case(
     to: str,
     actor: str,
     documents: Sequence[int] = (),
-    reviews: Sequence[Mapping[str, Any]] = (),
+    reviews: Sequence[Review] = (),
     handover: bool = False,
+    reason: str | None = None,
     out: Path | None = None,
+    policy: Policy | None = None,
 ) -> Shared:
     """Write the next bundle of case `reference` for NCP `to` into `out` (default
-    `REF-to-NCP-N.bundle.json` in the current folder) and record it; see the module docstring."""
+    `REF-to-NCP-N.bundle.json` in the current folder) and record it; see the module docstring.
+    `handover`: the lead passes to `to` (slice A's transfer, then the `transfer` step, both with
+    `reason`, in the same transaction)."""
     require_actor(actor)
     peer = _known_peer(settings, to)
+    if handover:
+        check_text(reason or "", REASON, limit=NOTE_MAX)
+    for review in reviews:
+        check_comment(review.comment)
     if signer is None:
         raise ConfigError(
             "no audit signing key: bundles are signed with it ($NCPFLOW_AUDIT_SIGNING_KEY or "
@@ -285,7 +345,8 @@ def share_case(
                 "case": case_facts(case, text=redaction.text, recipient_reference=peer_reference),
                 "documents": _chosen(tx, uow, case, documents, redaction.text),
                 "audit": excerpt,
-                "reviews": _review_entries(reviews),
+                "ncps": _ncps(tx, reference, settings.ncp.country, peer),
+                "reviews": [review.entry() for review in reviews],
             }
             rules.check_rights(payload)  # what the recipient would refuse is never sent
             raw = rules.seal(payload, signer)
@@ -323,6 +384,8 @@ def share_case(
                     peer_reference=peer_reference,
                 ),
             )
+            if handover:
+                _hand_over(Joined(uow, tx), clock, settings, policy, reference, peer, actor, str(reason))
             target = out or Path(f"{reference}-to-{peer}-{sequence}.bundle.json")
             _write_new(target, raw)
             written = target
@@ -332,6 +395,35 @@ def share_case(
         raise
     log.info("bundle_sent", case=reference, to=peer, kind=kind, sequence=sequence, sha256=sha256, actor=actor)
     return Shared(reference, peer, kind, sequence, sha256, target, numbers)
+
+
+def _hand_over(
+    joined: Joined,
+    clock: Clock,
+    settings: Settings,
+    policy: Policy | None,
+    reference: str,
+    peer: str,
+    actor: str,
+    reason: str,
+) -> None:
+    """The sender's side of a handover: the lead passes to `peer`, then the `transfer` step closes
+    the case here (refused, with the whole bundle, where the procedure does not allow it now)."""
+    from workflow import ncp_roles
+
+    ncp_roles.transfer_lead(
+        uow=joined, clock=clock, settings=settings, reference=reference, to=peer, actor=actor, reason=reason
+    )
+    cases.advance(
+        uow=joined,
+        clock=clock,
+        policy=policy or settings.policy,
+        reference=reference,
+        trigger="transfer",
+        outcome="transferred",
+        actor=actor,
+        reason=reason,
+    )
 
 
 # -- receiving ------------------------------------------------------------------------------------
@@ -399,6 +491,72 @@ def _local_case(tx: Transaction, opened: rules.Opened) -> str | None:
     return tx.bundles.linked(opened.sender, str(opened.case.get("reference")))
 
 
+def _coordinate(
+    joined: Joined,
+    clock: Clock,
+    settings: Settings,
+    reference: str,
+    opened: rules.Opened,
+    *,
+    opening: bool,
+    actor: str,
+) -> None:
+    """What a bundle says of the case's NCPs, taken in through slice A's use cases: a case it
+    opens is led as the sender records it, with the sender's supporting NCPs in their roles; a
+    handover makes this NCP the lead; each review comment answers this case's review task of the
+    sender (refused, with the whole bundle, when it has none open)."""
+    from workflow import ncp_roles
+
+    own = settings.ncp.country
+    told = f"as bundle {opened.sequence} from {opened.sender} records it"
+    ncps = opened.payload.get("ncps")
+    if opening and isinstance(ncps, Mapping):
+        lead = [str(code) for code in ncps.get("lead", [])]
+        if lead and tuple(lead) != (own,):
+            ncp_roles.set_lead(
+                uow=joined,
+                clock=clock,
+                settings=settings,
+                reference=reference,
+                lead=lead,
+                actor=actor,
+                reason=told,
+            )
+        for supporting in ncps.get("supporting", []):
+            ncp_roles.add_supporting(
+                uow=joined,
+                clock=clock,
+                settings=settings,
+                reference=reference,
+                ncp=str(supporting.get("ncp")),
+                role=str(supporting.get("role")),
+                actor=actor,
+                reason=told,
+            )
+    if opened.kind == HANDOVER:
+        ncp_roles.transfer_lead(
+            uow=joined,
+            clock=clock,
+            settings=settings,
+            reference=reference,
+            to=own,
+            actor=actor,
+            reason=f"handed over by {opened.sender} (bundle {opened.sequence})",
+        )
+    for review in opened.reviews:
+        statement = review.get("statement")
+        ncp_roles.record_review(
+            uow=joined,
+            clock=clock,
+            reference=reference,
+            ncp=opened.sender,
+            comment=str(review.get("comment")),
+            actor=actor,
+            statement=int(statement) if isinstance(statement, int) else None,
+            on=inputs.parse_day(str(review.get("on")), "on") if review.get("on") else None,
+        )
+
+
 def receive_bundle(
     *,
     uow: UnitOfWork,
@@ -462,6 +620,9 @@ def receive_bundle(
             )
             held.add(document.sha256)
             filed.append(document.number)
+        _coordinate(
+            Joined(uow, tx), clock, settings, case.reference, opened, opening=local is None, actor=actor
+        )
         tx.bundles.add(
             Link(
                 reference=case.reference,

@@ -16,13 +16,14 @@ import pytest
 
 from states.bundles import seal
 from states.chain import canonical_json
-from states.errors import BundleRefusedError, Refusal
+from states.errors import BundleRefusedError, InvalidInputError, Refusal, TransitionNotAllowedError
 from states.signatures import Signer
 from tests.conftest import make_settings
 from tests.dbdump import dump
 from tests.helpers import open_one
 from workflow.bootstrap import Services, bootstrap
-from workflow.cases import PartyInput
+from workflow.bundles import Review
+from workflow.cases import PartyInput, advance
 from workflow.clock import FixedClock
 
 PDF = b"%PDF-1.4\n% a complaint\n%%EOF\n"
@@ -252,3 +253,89 @@ def test_a_replayed_bundle_is_refused_and_changes_nothing(shared: tuple[Ncp, Ncp
         b.services,
         lambda: _refused(Refusal.REPLAYED, lambda: b.services.bundles.receive(path=path, actor="sek")),
     )
+
+
+def test_two_ncps_share_a_case_review_a_draft_and_hand_the_lead_over(pair: tuple[Ncp, Ncp]) -> None:
+    """THE acceptance walk: NO shares a case with SE (which reviews drafts); SE takes it in, led
+    by NO, adds a review comment and shares back; NO's review task is answered by it; NO hands
+    the lead over (its `transfer` step closes the case there) and SE leads; both chains verify
+    and each side's signed export holds the other's bundle hashes."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.ncps.add_supporting(reference=ref, ncp="SE", role="reviews_drafts", actor="sek")
+    advance(
+        uow=a.services.uow, clock=a.services.clock, policy=a.services.policy, reference=ref,
+        trigger="begin_assessment", actor="sek", reason="complete",
+    )  # fmt: skip
+    a.services.statements.draft(reference=ref, kind="initial_assessment", actor="sek")
+    (task,) = a.services.ncps.request_review(reference=ref, statement=1, actor="sek")
+    first = a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
+    got = b.services.bundles.receive(path=a.folder / "1.json", actor="sek")
+    theirs = b.services.ncps.show(reference=got.reference)
+    assert theirs.lead == ["NO"] and [(s.ncp, s.role) for s in theirs.supporting] == [
+        ("SE", "reviews_drafts")
+    ]
+    comment = Review(comment="Agree; paragraph 4 should name the host country.", on=b.services.today())
+    back = b.services.bundles.share(
+        reference=got.reference, to="NO", actor="sek", reviews=[comment], out=b.folder / "back.json"
+    )
+    home = a.services.bundles.receive(path=b.folder / "back.json", actor="sek")
+    assert home.reference == ref
+    (answered,) = a.services.ncps.show(reference=ref).reviews
+    assert (answered.number, answered.comment) == (task.number, comment.comment)
+    handover = a.services.bundles.share(
+        reference=ref,
+        to="SE",
+        actor="sek",
+        handover=True,
+        reason="SE leads from now",
+        out=a.folder / "h.json",
+    )
+    assert handover.kind == "handover" and handover.sequence == 2
+    closed = a.services.cases.get(reference=ref)
+    assert (closed.state, closed.outcome) == ("closed", "transferred")
+    assert a.services.ncps.show(reference=ref).lead == ["SE"]
+    b.services.bundles.receive(path=a.folder / "h.json", actor="sek")
+    assert b.services.ncps.show(reference=got.reference).lead == ["SE"]
+    for side, other in ((a, [back.sha256]), (b, [first.sha256, handover.sha256])):
+        assert side.services.audit.verify_chain().ok
+        export = "".join(side.services.audit.export())
+        assert all(sha in export for sha in other)
+        assert '"signature"' in export  # signed with the NCP's key
+
+
+def test_a_review_comment_without_an_open_task_refuses_the_whole_bundle(pair: tuple[Ncp, Ncp]) -> None:
+    """SE's comment comes back to a case where NO asked SE for no review: refused, nothing kept."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
+    local = b.services.bundles.receive(path=a.folder / "1.json", actor="sek").reference
+    comment = Review(comment="Unasked", on=b.services.today())
+    b.services.bundles.share(
+        reference=local, to="NO", actor="sek", reviews=[comment], out=b.folder / "r.json"
+    )
+
+    def receive() -> None:
+        with pytest.raises(InvalidInputError, match="no open review task"):
+            a.services.bundles.receive(path=b.folder / "r.json", actor="sek")
+
+    _unchanged(a.services, receive)
+
+
+def test_a_handover_the_procedure_does_not_allow_now_writes_no_bundle(pair: tuple[Ncp, Ncp]) -> None:
+    """A case in good offices cannot take the `transfer` step: no file, no row, no entry."""
+    a, _ = pair
+    ref = open_one(a.services)
+    for trigger in ("begin_assessment", "accept"):
+        advance(
+            uow=a.services.uow, clock=a.services.clock, policy=a.services.policy, reference=ref,
+            trigger=trigger, actor="sek", reason="r",
+        )  # fmt: skip
+    out = a.folder / "h.json"
+
+    def share() -> None:
+        with pytest.raises(TransitionNotAllowedError):
+            a.services.bundles.share(reference=ref, to="SE", actor="sek", handover=True, reason="r", out=out)
+
+    _unchanged(a.services, share)
+    assert not out.exists()

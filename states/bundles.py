@@ -140,7 +140,7 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
     each known NCP's keys by its code, `me` is our own code."""
     try:
         value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: not UTF-8 JSON")) from None
     payload, signature = _shape(value)
     if file_bytes(value) != raw:

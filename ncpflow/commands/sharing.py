@@ -28,14 +28,46 @@ def case_share(
         typer.Option("--out", help="Write the bundle here (a new file); default REF-to-NCP-N.bundle.json."),
     ] = None,
     handover: Annotated[
-        bool, typer.Option("--handover", help="A handover bundle: the lead passes to the recipient.")
+        bool,
+        typer.Option(
+            "--handover",
+            help="A handover: the lead passes to the recipient and the case takes its 'transfer' step "
+            "here (needs --reason).",
+        ),
     ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the lead is handed over.")] = None,
+    review_comment: Annotated[
+        str | None,
+        typer.Option(
+            "--review-comment", help="A review comment on a draft the recipient asked this NCP to review."
+        ),
+    ] = None,
+    review_statement: Annotated[
+        int | None,
+        typer.Option(
+            "--review-statement", help="The recipient's draft it is on; default: the earliest asked."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Write the case's next signed bundle for another NCP, and record it in the audit chain."""
+    from workflow.bundles import Review
+
     app = context_of(ctx).app()
+    reviews = (
+        [Review(comment=review_comment, on=app.today(), statement=review_statement)]
+        if review_comment is not None
+        else []
+    )
     shared = app.bundles.share(
-        reference=reference, to=to, actor=actor, documents=documents or (), handover=handover, out=out_file
+        reference=reference,
+        to=to,
+        actor=actor,
+        documents=documents or (),
+        reviews=reviews,
+        handover=handover,
+        reason=reason,
+        out=out_file,
     )
     document = {
         "reference": shared.reference,

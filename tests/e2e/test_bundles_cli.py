@@ -1,7 +1,7 @@
 """`ncpflow case share|receive|bundles` as real processes: two instances, each with its own
 config, database and key (made by `audit keygen`, published by `audit public-key`), share a case
-both ways; a replay is refused with exit 7 naming its reason; both chains verify and each side's
-export holds the other's bundle hashes."""
+both ways and hand the lead over; a replay is refused with exit 7 naming its reason; both chains
+verify and each side's export holds the other's bundle hashes."""
 
 from __future__ import annotations
 
@@ -83,10 +83,19 @@ def test_two_instances_share_a_case_both_ways_and_refuse_a_replay(
         ("sent", shared["sha256"]),
         ("received", back["sha256"]),
     ]
-    for side, theirs in ((a, back["sha256"]), (b, shared["sha256"])):
+    unexplained = a("case", "share", ref, "--to", "SE", "--handover", "--actor", "sek", "--out", "h.json")
+    assert unexplained.returncode == 2 and "--reason" in unexplained.stderr
+    assert not (a.folder / "h.json").exists()
+    handover = a.json(
+        "case", "share", ref, "--to", "SE", "--handover", "--reason", "SE leads", "--actor", "sek",
+        "--out", "h.json",
+    )  # fmt: skip
+    assert a.json("case", "show", ref)["state"] == "closed"
+    assert b.json("case", "receive", str(a.folder / "h.json"), "--actor", "sek")["kind"] == "handover"
+    for side, theirs in ((a, [back["sha256"]]), (b, [shared["sha256"], handover["sha256"]])):
         assert side("audit", "verify").returncode == 0
         export = side("audit", "export")
-        assert export.returncode == 0 and theirs in export.stdout
+        assert export.returncode == 0 and all(sha in export.stdout for sha in theirs)
 
 
 def test_sharing_with_an_unknown_ncp_is_bad_input_and_writes_nothing(

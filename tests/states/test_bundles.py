@@ -108,6 +108,7 @@ def test_an_item_beyond_another_ncps_rights_is_refused(change: dict[str, Any]) -
 def test_what_is_not_a_bundle_is_refused_as_such() -> None:
     assert _refusal(b"\xff\xfe") is Refusal.NOT_A_BUNDLE
     assert _refusal(b"[]\n") is Refusal.NOT_A_BUNDLE
+    assert _refusal(b"[" * 200_000) is Refusal.NOT_A_BUNDLE  # nested too deeply to read
     assert _refusal(bundles.seal(_payload(format="other"), SENDER)) is Refusal.NOT_A_BUNDLE
     assert _refusal(bundles.seal(_payload(sequence=0), SENDER)) is Refusal.NOT_A_BUNDLE
 

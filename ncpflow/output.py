@@ -119,6 +119,9 @@ FLAGS = {
     "attendees": "--attendee",
     "commitments": "--commitment",
     "reasons": "--reason",
+    "lead": "NCP",
+    "ncp": "NCP",
+    "ncps": "--ncp",
 }
 
 

@@ -107,7 +107,7 @@ def set_lead(ncps: CaseNcps, lead: tuple[str, ...], *, own: str) -> CaseNcps:
     if not lead or len(lead) > JOINT_MAX:
         raise InvalidInputError(N_("{what}: name one NCP, or two that lead jointly"), what=LEAD)
     if len(set(lead)) != len(lead):
-        raise InvalidInputError(N_("{what}: {ncp} is named twice"), what=LEAD, ncp=lead[0])
+        raise InvalidInputError(N_("{what}: {code} is named twice"), what=LEAD, code=lead[0])
     if lead == ncps.leads(own):
         raise InvalidInputError(N_("{what}: {lead} already leads the case"), what=LEAD, lead=", ".join(lead))
     return replace(ncps, lead=lead, supporting=tuple(s for s in ncps.supporting if s.ncp not in lead))
@@ -117,17 +117,17 @@ def add_supporting(ncps: CaseNcps, ncp: str, role: Role, *, own: str) -> CaseNcp
     """`ncp` supports the case in `role`. Refused: it leads, or it supports already."""
     if ncp in ncps.leads(own):
         raise InvalidInputError(
-            N_("{what}: {ncp} leads the case; it cannot also support it"), what=NCP, ncp=ncp
+            N_("{what}: {code} leads the case; it cannot also support it"), what=NCP, code=ncp
         )
     if ncps.role_of(ncp) is not None:
-        raise InvalidInputError(N_("{what}: {ncp} already supports the case"), what=NCP, ncp=ncp)
+        raise InvalidInputError(N_("{what}: {code} already supports the case"), what=NCP, code=ncp)
     return replace(ncps, supporting=(*ncps.supporting, Supporting(ncp, role)))
 
 
 def _supporter(ncps: CaseNcps, ncp: str) -> Role:
     found = ncps.role_of(ncp)
     if found is None:
-        raise InvalidInputError(N_("{what}: {ncp} does not support the case"), what=NCP, ncp=ncp)
+        raise InvalidInputError(N_("{what}: {code} does not support the case"), what=NCP, code=ncp)
     return found
 
 
@@ -136,7 +136,7 @@ def change_role(ncps: CaseNcps, ncp: str, role: Role) -> tuple[CaseNcps, Role]:
     the case, or it has that role already."""
     before = _supporter(ncps, ncp)
     if before is role:
-        raise InvalidInputError(N_("{what}: {ncp} already has that role"), what=ROLE, ncp=ncp)
+        raise InvalidInputError(N_("{what}: {code} already has that role"), what=ROLE, code=ncp)
     supporting = tuple(Supporting(s.ncp, role) if s.ncp == ncp else s for s in ncps.supporting)
     return replace(ncps, supporting=supporting), before
 
@@ -152,7 +152,7 @@ def transfer(ncps: CaseNcps, to: str, *, own: str, keep_as: Role | None = Role.C
     (None: they leave it); `to` no longer supports it. Refused: `to` leads alone already."""
     before = ncps.leads(own)
     if before == (to,):
-        raise InvalidInputError(N_("{what}: {ncp} already leads the case"), what=NCP, ncp=to)
+        raise InvalidInputError(N_("{what}: {code} already leads the case"), what=NCP, code=to)
     kept = tuple(s for s in ncps.supporting if s.ncp != to and s.ncp not in before)
     if keep_as is not None:
         kept = (*kept, *(Supporting(n, keep_as) for n in before if n != to))

@@ -76,4 +76,4 @@ def open_task(tasks: list[ReviewTask], *, ncp: str, statement: int | None) -> Re
     for task in tasks:
         if task.ncp == ncp and not task.answered and (statement is None or task.statement == statement):
             return task
-    raise InvalidInputError(N_("{what}: {ncp} has no open review task on this case"), what=TASK, ncp=ncp)
+    raise InvalidInputError(N_("{what}: {code} has no open review task on this case"), what=TASK, code=ncp)

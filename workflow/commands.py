@@ -1515,3 +1515,104 @@ class RaiseConcern(Command):
     side: SideName = Field(description="Who raised it: enterprise or submitter.")
     text: NoteText = Field(description="The concern: at most 20,000 characters.")
     at: When | None = Field(default=None, description="When it was raised; left out: now.")
+
+
+# ---- the NCPs of a case (issue 16) ------------------------------------------------------------
+
+NcpRoleName = Annotated[str, *_one_of(N_("role"), ("consulted", "reviews_drafts", "translates"))]
+KeptRole = Annotated[str, *_one_of(N_("role"), ("consulted", "reviews_drafts", "translates", "none"))]
+StatementNumber = Annotated[int, PlainValidator(_whole(1, 1_000_000)), _range(1, 1_000_000)]
+
+
+class SetLead(Command):
+    """`case ncp lead`, `POST /api/cases/{ref}/ncps/lead`, the NCPs page: the lead NCP, or two
+    that lead jointly; an open coordination is agreed with it."""
+
+    lead: Annotated[list[Country], Field(min_length=1, max_length=2)] = Field(
+        description="ISO 3166 codes of the lead NCP, or of two that lead jointly."
+    )
+    reason: OptionalText | None = None
+    on: Day | None = Field(default=None, description="The day the lead was agreed; left out: today.")
+
+    def arguments(self) -> dict[str, Any]:
+        return {"lead": self.lead, "reason": (self.reason or "").strip() or None, "on": self.on}
+
+
+class SupportingNcp(Command):
+    """`case ncp add|role`, `POST /api/cases/{ref}/ncps/supporting`, the NCPs page: a supporting NCP
+    in a role."""
+
+    ncp: Country = Field(description="ISO 3166 code of the supporting NCP.")
+    role: NcpRoleName = Field(description="consulted, reviews_drafts or translates.")
+    reason: OptionalText | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"ncp": self.ncp, "role": self.role, "reason": (self.reason or "").strip() or None}
+
+
+class RemoveSupporting(Command):
+    """`case ncp remove`, `POST /api/cases/{ref}/ncps/supporting/{ncp}/remove`, the NCPs page."""
+
+    ncp: Country
+    reason: OptionalText | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"ncp": self.ncp, "reason": (self.reason or "").strip() or None}
+
+
+class TransferLead(Command):
+    """`case ncp transfer`, `POST /api/cases/{ref}/ncps/transfer`, the NCPs page's confirmation:
+    the lead handed over to another NCP."""
+
+    to: Country = Field(description="ISO 3166 code of the NCP that takes over the lead.")
+    reason: Text
+    keep_as: KeptRole = Field(
+        default="consulted", description="The role the NCPs that led keep; none: they leave the case."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {
+            "to": self.to,
+            "reason": self.reason,
+            "keep_as": None if self.keep_as == "none" else self.keep_as,
+        }
+
+
+class PreferLead(Command):
+    """`case ncp prefer`, `POST /api/cases/{ref}/ncps/preference`, the NCPs page: the
+    complainant's preference for the lead."""
+
+    ncp: Country
+    note: OptionalText | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        return {"ncp": self.ncp, "note": (self.note or "").strip() or None}
+
+
+class BeginCoordination(Command):
+    """`case ncp coordinate`, `POST /api/cases/{ref}/ncps/coordination`, the NCPs page."""
+
+    on: Day | None = Field(default=None, description="The day coordination began; left out: today.")
+
+
+class RequestReview(Command):
+    """`case ncp review-request`, `POST /api/cases/{ref}/ncps/reviews`, the NCPs page: review tasks
+    on a statement draft."""
+
+    statement: StatementNumber = Field(description="The draft statement's number within the case.")
+    ncps: Annotated[list[Country], Field(max_length=COUNTRIES_MAX)] = Field(
+        default_factory=list, description="Which reviewing NCPs; left out: every NCP that reviews drafts."
+    )
+    due: Day | None = Field(default=None, description="The due day; left out: [coordination] review_within.")
+
+
+class RecordReview(Command):
+    """`case ncp review`, `POST /api/cases/{ref}/ncps/reviews/answer`, the NCPs page: a supporting
+    NCP's review comment answering its task."""
+
+    ncp: Country
+    comment: NoteText = Field(description="The review comment (NCP-internal; at most 20,000 characters).")
+    statement: StatementNumber | None = Field(
+        default=None, description="The statement reviewed; left out: the NCP's earliest open task."
+    )
+    on: Day | None = Field(default=None, description="The day the comment was given; left out: today.")

@@ -417,9 +417,9 @@ def request_review(
         for n in named:
             if n not in reviewers:
                 raise InvalidInputError(
-                    N_("{what}: {ncp} does not review drafts on this case"),
+                    N_("{what}: {code} does not review drafts on this case"),
                     what=Input(N_("an NCP"), "ncp"),
-                    ncp=n,
+                    code=n,
                 )
         chosen = named or reviewers
         if not chosen:
@@ -432,9 +432,9 @@ def request_review(
         for n in chosen:
             if any(t.ncp == n and t.statement == statement and not t.answered for t in existing):
                 raise InvalidInputError(
-                    N_("{what}: {ncp} has an open review task on statement {number} already"),
+                    N_("{what}: {code} has an open review task on statement {number} already"),
                     what=Input(N_("an NCP"), "ncp"),
-                    ncp=n,
+                    code=n,
                     number=statement,
                 )
         now = clock.now()

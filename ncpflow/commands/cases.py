@@ -9,6 +9,7 @@ import typer
 
 from ncpflow import output
 from ncpflow.commands import sharing
+from ncpflow.commands.ncps import ncp_app
 from ncpflow.context import context_of, print_case, print_document, validated
 from ncpflow.output import emit_json, out
 from ncpflow.program import starting
@@ -458,6 +459,7 @@ issue_app = typer.Typer(
     help="A case's issues: each tied to Guidelines chapters, accepted or not, with its own outcome.",
 )
 case_app.add_typer(issue_app, name="issue")
+case_app.add_typer(ncp_app, name="ncp")
 
 IssueNumber = Annotated[int, typer.Argument(help="The issue's number within the case (1, 2, ...).")]
 IssueAt = Annotated[

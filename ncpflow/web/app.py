@@ -28,6 +28,7 @@ from ncpflow.web import (
     api_letters,
     api_links,
     api_mediators,
+    api_ncps,
     api_statements,
     docs,
     feeds,
@@ -203,6 +204,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api.router, tags=["api"])
     app.include_router(api_letters.router, tags=["api"])
     app.include_router(api_mediators.router, tags=["api"])
+    app.include_router(api_ncps.router, tags=["api"])
     app.include_router(api_links.router, tags=["api"])
     app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])

@@ -48,6 +48,13 @@ PERSONS = {
     "contact_changed",
     "contact_removed",
     "mediator_assigned",  # the override's reason, as the handler gave it
+    # The NCPs of a case: the reason (or the preference's note) as the handler gave it.
+    "ncp_lead_set",
+    "ncp_lead_transferred",
+    "ncp_supporting_added",
+    "ncp_role_changed",
+    "ncp_supporting_removed",
+    "ncp_lead_preferred",
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 

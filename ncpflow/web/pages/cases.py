@@ -22,6 +22,7 @@ from ncpflow.web.pages.common import (
     urgency,
 )
 from ncpflow.web.pages.mediators import hard_conflicts
+from ncpflow.web.pages.ncps import country_words, role_words
 from states.case import duration_of
 from states.deadlines import human_month
 from states.errors import InvalidInputError
@@ -184,6 +185,7 @@ def show_case(
     role = user.role
     story, story_problem, story_pager = _story(request, app, ref, user, lang)
     mediation = app.mediators.sessions(reference=ref, viewer=user, language=lang)
+    ncps = app.ncps.show(reference=ref, comments=False)
     error = error or story_problem
     status = 422 if story_problem and status == 200 else status
     extra: dict[str, Any] = {} if error is None else {"flash_error": error, "flash_ok": None}
@@ -212,6 +214,9 @@ def show_case(
         can_write_note=allows(role, Action.WRITE_NOTE),
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
+        ncps=ncps,
+        country=country_words(lang),
+        role_words=role_words(lang),
         can_read_internal=allows(role, Action.READ_INTERNAL),
         allowed=[o for o in options if o.allowed] if blocked_reason is None else [],
         blocked=[o for o in options if not o.allowed and o.to_state],

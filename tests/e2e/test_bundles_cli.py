@@ -1,6 +1,7 @@
 """`ncpflow case share|receive|bundles` as real processes: two instances, each with its own
 config, database and key (made by `audit keygen`, published by `audit public-key`), share a case
-both ways and hand the lead over; a replay is refused with exit 7 naming its reason; both chains
+both ways (a supporting NCP's review comment answering the lead's review task) and hand the lead
+over; a replay is refused with exit 7 naming its reason; both chains
 verify and each side's export holds the other's bundle hashes."""
 
 from __future__ import annotations
@@ -69,15 +70,26 @@ def test_two_instances_share_a_case_both_ways_and_refuse_a_replay(
         "--actor", "sek",
     )  # fmt: skip
     ref = opened["reference"]
+    a.json("case", "ncp", "add", ref, "SE", "--role", "reviews_drafts", "--actor", "sek")
+    a.json("case", "advance", ref, "begin_assessment", "--actor", "sek", "--reason", "complete")
+    a.json("statement", "draft", ref, "--kind", "initial_assessment", "--actor", "sek")
+    a.json("case", "ncp", "review-request", ref, "--statement", "1", "--actor", "sek")
     shared = a.json("case", "share", ref, "--to", "SE", "--actor", "sek", "--out", "one.json")
     assert (shared["sequence"], shared["kind"]) == (1, "share")
     got = b.json("case", "receive", str(a.folder / "one.json"), "--actor", "sek")
     assert got["opened"] and got["sender_reference"] == ref and got["sha256"] == shared["sha256"]
+    assert b.json("case", "ncp", "show", got["reference"])["lead"] == ["NO"]
     again = b("case", "receive", str(a.folder / "one.json"), "--actor", "sek")
     assert again.returncode == 7 and "replayed" in again.stderr and "Traceback" not in again.stderr
-    back = b.json("case", "share", got["reference"], "--to", "NO", "--actor", "sek", "--out", "back.json")
+    back = b.json(
+        "case", "share", got["reference"], "--to", "NO", "--review-comment", "Agree with paragraph 4.",
+        "--actor", "sek", "--out", "back.json",
+    )  # fmt: skip
     home = a.json("case", "receive", str(b.folder / "back.json"), "--actor", "sek")
     assert (home["reference"], home["opened"]) == (ref, False)
+    (review,) = a.json("case", "ncp", "show", ref)["reviews"]
+    assert (review["ncp"], review["status"]) == ("SE", "answered")
+    assert review["comment"] == "Agree with paragraph 4."
     listed = a.json("case", "bundles", ref)["bundles"]
     assert [(row["direction"], row["sha256"]) for row in listed] == [
         ("sent", shared["sha256"]),
@@ -92,6 +104,7 @@ def test_two_instances_share_a_case_both_ways_and_refuse_a_replay(
     )  # fmt: skip
     assert a.json("case", "show", ref)["state"] == "closed"
     assert b.json("case", "receive", str(a.folder / "h.json"), "--actor", "sek")["kind"] == "handover"
+    assert b.json("case", "ncp", "show", got["reference"])["lead"] == ["SE"]
     for side, theirs in ((a, [back["sha256"]]), (b, [shared["sha256"], handover["sha256"]])):
         assert side("audit", "verify").returncode == 0
         export = side("audit", "export")

@@ -176,7 +176,59 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
         )
     opened = Opened(payload=payload, sha256=digest(raw), sender=sender, key=key)
     check_rights(opened.payload)
+    _check_contents(opened.payload)
     return opened
+
+
+_PARTY_ROLES = ("submitter", "enterprise")
+MALFORMED = N_("not a case bundle: its case, parties or documents are not as documented")
+_TEXT, _NUMBER = (str,), (int,)
+_CASE_FIELDS = {"reference": _TEXT, "title": _TEXT, "received": _TEXT}
+_DOCUMENT_FIELDS = {
+    "number": _NUMBER,
+    "title": _TEXT,
+    "filename": _TEXT,
+    "access": _TEXT,
+    "size": _NUMBER,
+    "sha256": _TEXT,
+    "content": _TEXT,
+}
+
+
+def _fits(value: Any, fields: Mapping[str, tuple[type, ...]]) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(key), kinds) and not isinstance(value.get(key), bool)
+        for key, kinds in fields.items()
+    )
+
+
+def _check_contents(payload: Mapping[str, Any]) -> None:
+    """Refuse (`not_a_bundle`) a signed payload whose case, parties or documents lack what a
+    receiver needs to take them in (docs/bundle-format.md)."""
+    case = payload["case"]
+    parties = case.get("parties", [])
+    previous = payload.get("previous")
+    well_formed = (
+        _fits(case, _CASE_FIELDS)
+        and bool(case["reference"].strip())
+        and isinstance(case.get("recipient_reference"), str | None)
+        and isinstance(parties, list)
+        and all(_party(party) for party in parties)
+        and all(_fits(document, _DOCUMENT_FIELDS) for document in payload.get("documents", []))
+        and (previous is None or isinstance(previous, str))
+    )
+    if not well_formed:
+        raise _refuse(
+            Refusal.NOT_A_BUNDLE,
+            N_("not a case bundle: its case, parties or documents are not as documented"),
+        )
+
+
+def _party(party: Any) -> bool:
+    if not isinstance(party, dict) or party.get("role") not in _PARTY_ROLES:
+        return False
+    shown = party.get("label") if party.get("protected") is True else party.get("name")
+    return isinstance(shown, str) and bool(shown.strip())
 
 
 def check_rights(payload: Mapping[str, Any]) -> None:

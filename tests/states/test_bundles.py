@@ -32,6 +32,7 @@ def _payload(**changes: Any) -> dict[str, Any]:
             "reference": "NO-2025-001",
             "recipient_reference": None,
             "title": "Fish farm discharges – Havbruk",
+            "received": "2025-05-02",
             "parties": [
                 {"key": "submitter-1", "role": "submitter", "protected": True, "label": "Submitter 1f0c9a2e"},
                 {"key": "enterprise-1", "role": "enterprise", "protected": False, "name": "Havbruk ASA"},
@@ -103,6 +104,29 @@ def test_a_bundle_for_another_ncp_is_refused() -> None:
 def test_an_item_beyond_another_ncps_rights_is_refused(change: dict[str, Any]) -> None:
     """An NCP-internal document (or one of no stated access), a protected party's name or number."""
     assert _refusal(bundles.seal(_payload(**change), SENDER)) is Refusal.BEYOND_RIGHTS
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"case": {"reference": "NO-2025-001", "received": "2025-05-02", "parties": []}},
+        {"case": {"reference": " ", "title": "T", "received": "2025-05-02", "parties": []}},
+        {"case": {"reference": "R", "title": "T", "received": "2025-05-02", "parties": [{"role": "judge"}]}},
+        {
+            "case": {
+                "reference": "R",
+                "title": "T",
+                "received": "2025-05-02",
+                "parties": [{"role": "submitter"}],
+            }
+        },
+        {"documents": [{"number": 1, "access": "parties", "size": "12"}]},
+        {"previous": 7},
+    ],
+)
+def test_a_signed_bundle_missing_what_a_receiver_needs_is_not_a_bundle(change: dict[str, Any]) -> None:
+    """A title, a received day, a party's role and name (or label), a document's fields."""
+    assert _refusal(bundles.seal(_payload(**change), SENDER)) is Refusal.NOT_A_BUNDLE
 
 
 def test_what_is_not_a_bundle_is_refused_as_such() -> None:

@@ -25,6 +25,7 @@ from workflow.bootstrap import Services, bootstrap
 from workflow.bundles import Review
 from workflow.cases import PartyInput, advance
 from workflow.clock import FixedClock
+from workflow.config import ConfigError
 
 PDF = b"%PDF-1.4\n% a complaint\n%%EOF\n"
 
@@ -339,3 +340,63 @@ def test_a_handover_the_procedure_does_not_allow_now_writes_no_bundle(pair: tupl
 
     _unchanged(a.services, share)
     assert not out.exists()
+
+
+def test_an_existing_out_file_is_never_overwritten_and_nothing_is_written(pair: tuple[Ncp, Ncp]) -> None:
+    """`--out` naming a file that exists is bad input: the file keeps its bytes, no row, no entry."""
+    a, _ = pair
+    ref = open_one(a.services)
+    out = a.folder / "taken.json"
+    out.write_bytes(b"mine")
+
+    def share() -> None:
+        with pytest.raises(InvalidInputError, match="exists already"):
+            a.services.bundles.share(reference=ref, to="SE", actor="sek", out=out)
+
+    _unchanged(a.services, share)
+    assert out.read_bytes() == b"mine"
+
+
+def test_sharing_needs_the_signing_key_and_a_known_recipient(pair: tuple[Ncp, Ncp]) -> None:
+    """Without [audit]'s key: a ConfigError naming it; to an NCP not in [[peers]], or to itself:
+    bad input naming `to`. Nothing written either way."""
+    a, _ = pair
+    ref = open_one(a.services)
+    unkeyed = bootstrap(make_settings(a.services.settings.database.url, peers=[_peer(a, "SE")]))
+    try:
+        _unchanged(a.services, lambda: _raises(ConfigError, "signing key", unkeyed, ref, "SE"))
+    finally:
+        unkeyed.close()
+    for to in ("DK", "NO"):
+        _unchanged(a.services, lambda to=to: _raises(InvalidInputError, to, a.services, ref, to))
+
+
+def _peer(ncp: Ncp, code: str) -> dict[str, str]:
+    return {"ncp": code, "name": code, "public_key_file": str(ncp.folder / "public.pem")}
+
+
+def _raises(kind: type[Exception], words: str, services: Services, ref: str, to: str) -> None:
+    with pytest.raises(kind, match=words):
+        services.bundles.share(reference=ref, to=to, actor="sek", out=Path("/nonexistent/never.json"))
+
+
+def test_a_missing_bundle_file_or_peer_key_is_named_and_changes_nothing(pair: tuple[Ncp, Ncp]) -> None:
+    """A bundle path that is no file is bad input naming it; a [[peers]] key file that cannot be
+    read is a config error naming the peer."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
+
+    def missing() -> None:
+        for path in (b.folder / "nothing.json", b.folder):
+            with pytest.raises(InvalidInputError, match="cannot be read"):
+                b.services.bundles.receive(path=path, actor="sek")
+
+    _unchanged(b.services, missing)
+    (a.folder / "public.pem").unlink()
+
+    def keyless() -> None:
+        with pytest.raises(ConfigError, match=r"\[\[peers\]\] NO"):
+            b.services.bundles.receive(path=a.folder / "1.json", actor="sek")
+
+    _unchanged(b.services, keyless)

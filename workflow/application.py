@@ -54,7 +54,8 @@ if TYPE_CHECKING:
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
-    from workflow.bundles import Received, Review, Shared
+    from workflow.bundle_receipt import Received
+    from workflow.bundles import Review, Shared
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
     from workflow.documents import OpenDocument, Source, Spooled
@@ -2496,15 +2497,15 @@ class BundleUseCases(_Group):
     def receive(self, *, path: Path, actor: str) -> Received:
         """Verify the bundle file at `path` against the `[[peers]]` keys and take it in (a new
         case, or an update of the linked one); a refusal names its reason and changes nothing."""
-        from workflow import bundles
+        from workflow import bundle_receipt
 
         app = self._app
-        return bundles.receive_bundle(
+        return bundle_receipt.receive_bundle(
             uow=app.uow,
             clock=app.clock,
             settings=app.settings,
             policy=app.policy,
-            raw=bundles.read_bundle(path),
+            raw=bundle_receipt.read_bundle(path),
             actor=actor,
             rules_of_documents=app.settings.documents.rules,
             notices=app.notices,
@@ -2512,9 +2513,9 @@ class BundleUseCases(_Group):
 
     def list(self, *, reference: str) -> builtins.list[Link]:
         """The case's bundles, sent and received, oldest first."""
-        from workflow import bundles
+        from workflow import bundle_receipt
 
-        return bundles.bundles_of(uow=self._app.uow, reference=reference)
+        return bundle_receipt.bundles_of(uow=self._app.uow, reference=reference)
 
 
 class NcpUseCases(_Group):

@@ -11,7 +11,8 @@ named, leaves everything as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,16 @@ def _coordinate(
         )
 
 
+@contextmanager
+def _logged(raw: bytes, actor: str) -> Iterator[None]:
+    """A refusal logged with its reason and the bundle's hash, then raised."""
+    try:
+        yield
+    except BundleRefusedError as refused:
+        log.warning("bundle_refused", reason=str(refused.reason), sha256=rules.digest(raw), actor=actor)
+        raise
+
+
 def receive_bundle(
     *,
     uow: UnitOfWork,
@@ -193,114 +204,115 @@ def receive_bundle(
     notices: Any = None,
 ) -> Received:
     """Take in a bundle file's bytes; see the module docstring."""
-    require_actor(actor)
-    opened = rules.open_bundle(raw, peers=peers_of(settings), me=settings.ncp.country)
-    peer_reference = str(opened.case.get("reference"))
-    with uow.write() as tx:
-        authorise(tx, actor, Action.OPEN_CASE)
-        now = clock.now()
-        if tx.bundles.with_sha256(opened.sha256):
-            raise BundleRefusedError(
-                Refusal.REPLAYED, N_("bundle {sha256} was received already"), sha256=opened.sha256
+    with _logged(raw, actor):
+        require_actor(actor)
+        opened = rules.open_bundle(raw, peers=peers_of(settings), me=settings.ncp.country)
+        peer_reference = str(opened.case.get("reference"))
+        with uow.write() as tx:
+            authorise(tx, actor, Action.OPEN_CASE)
+            now = clock.now()
+            if tx.bundles.with_sha256(opened.sha256):
+                raise BundleRefusedError(
+                    Refusal.REPLAYED, N_("bundle {sha256} was received already"), sha256=opened.sha256
+                )
+            local = _local_case(tx, opened)
+            links = tx.bundles.of_case(local) if local is not None else []
+            rules.check_order(links, opened)
+            if local is None:
+                received_on = inputs.parse_day(str(opened.case.get("received")), "received")
+                case = cases.opened_in(
+                    tx,
+                    policy=policy,
+                    reference_prefix=settings.ncp.reference_prefix,
+                    title=str(opened.case.get("title")),
+                    parties=_parties_in(opened.case),
+                    details=_details(opened.case),
+                    received_at=policy.calendar.start_of_day(received_on),
+                    now=now,
+                    actor=actor,
+                    notices=notices,
+                )
+            else:
+                case = tx.cases.get(local)
+            held = {document.sha256 for document in tx.documents.of_case(case.reference)}
+            filed: list[int] = []
+            for entry in opened.documents:
+                if entry.get("sha256") in held:
+                    continue
+                document = file_document(
+                    tx,
+                    reference=case.reference,
+                    source=[rules.content_of(entry)],
+                    filename=str(entry.get("filename")),
+                    title=str(entry.get("title")),
+                    direction="in",
+                    party=None,
+                    access=str(entry.get("access")),
+                    exemption=None,
+                    actor=actor,
+                    at=now,
+                    rules=rules_of_documents,
+                    reason=f"bundle {opened.sequence} from {opened.sender} ({peer_reference})",
+                )
+                held.add(document.sha256)
+                filed.append(document.number)
+            _coordinate(
+                Joined(uow, tx), clock, settings, case.reference, opened, opening=local is None, actor=actor
             )
-        local = _local_case(tx, opened)
-        links = tx.bundles.of_case(local) if local is not None else []
-        rules.check_order(links, opened)
-        if local is None:
-            received_on = inputs.parse_day(str(opened.case.get("received")), "received")
-            case = cases.opened_in(
-                tx,
-                policy=policy,
-                reference_prefix=settings.ncp.reference_prefix,
-                title=str(opened.case.get("title")),
-                parties=_parties_in(opened.case),
-                details=_details(opened.case),
-                received_at=policy.calendar.start_of_day(received_on),
-                now=now,
-                actor=actor,
-                notices=notices,
+            tx.bundles.add(
+                Link(
+                    reference=case.reference,
+                    direction=RECEIVED,
+                    peer=opened.sender,
+                    peer_reference=peer_reference,
+                    kind=opened.kind,
+                    sequence=opened.sequence,
+                    sha256=opened.sha256,
+                    previous=opened.previous,
+                    at=now,
+                    actor=actor,
+                )
             )
-        else:
-            case = tx.cases.get(local)
-        held = {document.sha256 for document in tx.documents.of_case(case.reference)}
-        filed: list[int] = []
-        for entry in opened.documents:
-            if entry.get("sha256") in held:
-                continue
-            document = file_document(
-                tx,
-                reference=case.reference,
-                source=[rules.content_of(entry)],
-                filename=str(entry.get("filename")),
-                title=str(entry.get("title")),
-                direction="in",
-                party=None,
-                access=str(entry.get("access")),
-                exemption=None,
+            state = tx.cases.get(case.reference).state
+            tx.audit.append(
+                case_ref=case.reference,
                 actor=actor,
                 at=now,
-                rules=rules_of_documents,
-                reason=f"bundle {opened.sequence} from {opened.sender} ({peer_reference})",
+                from_state=state,
+                to_state=state,
+                reason=None,
+                record=records.BundleReceived(
+                    bundle=opened.kind,
+                    sender=opened.sender,
+                    peer_reference=peer_reference,
+                    sequence=opened.sequence,
+                    sha256=opened.sha256,
+                    key=opened.key,
+                    documents=tuple(filed),
+                    opened=local is None,
+                    previous=opened.previous,
+                ),
             )
-            held.add(document.sha256)
-            filed.append(document.number)
-        _coordinate(
-            Joined(uow, tx), clock, settings, case.reference, opened, opening=local is None, actor=actor
-        )
-        tx.bundles.add(
-            Link(
-                reference=case.reference,
-                direction=RECEIVED,
-                peer=opened.sender,
-                peer_reference=peer_reference,
-                kind=opened.kind,
-                sequence=opened.sequence,
-                sha256=opened.sha256,
-                previous=opened.previous,
-                at=now,
-                actor=actor,
-            )
-        )
-        state = tx.cases.get(case.reference).state
-        tx.audit.append(
-            case_ref=case.reference,
+        log.info(
+            "bundle_received",
+            case=case.reference,
+            sender=opened.sender,
+            kind=opened.kind,
+            sequence=opened.sequence,
+            sha256=opened.sha256,
             actor=actor,
-            at=now,
-            from_state=state,
-            to_state=state,
-            reason=None,
-            record=records.BundleReceived(
-                bundle=opened.kind,
-                sender=opened.sender,
-                peer_reference=peer_reference,
-                sequence=opened.sequence,
-                sha256=opened.sha256,
-                key=opened.key,
-                documents=tuple(filed),
-                opened=local is None,
-                previous=opened.previous,
-            ),
         )
-    log.info(
-        "bundle_received",
-        case=case.reference,
-        sender=opened.sender,
-        kind=opened.kind,
-        sequence=opened.sequence,
-        sha256=opened.sha256,
-        actor=actor,
-    )
-    return Received(
-        reference=case.reference,
-        sender=opened.sender,
-        peer_reference=peer_reference,
-        kind=opened.kind,
-        sequence=opened.sequence,
-        sha256=opened.sha256,
-        opened=local is None,
-        documents=tuple(filed),
-        reviews=tuple(opened.reviews),
-    )
+        return Received(
+            reference=case.reference,
+            sender=opened.sender,
+            peer_reference=peer_reference,
+            kind=opened.kind,
+            sequence=opened.sequence,
+            sha256=opened.sha256,
+            opened=local is None,
+            documents=tuple(filed),
+            reviews=tuple(opened.reviews),
+        )
 
 
 def bundles_of(*, uow: UnitOfWork, reference: str) -> list[Link]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
 
 from states.bundles import seal
 from states.chain import canonical_json
@@ -400,3 +401,14 @@ def test_a_missing_bundle_file_or_peer_key_is_named_and_changes_nothing(pair: tu
             b.services.bundles.receive(path=a.folder / "1.json", actor="sek")
 
     _unchanged(b.services, keyless)
+
+
+def test_a_refused_bundle_is_logged_with_its_reason_and_hash(shared: tuple[Ncp, Ncp, Path]) -> None:
+    """The operator's log names the reason and the SHA-256 of what was refused."""
+    _, b, path = shared
+    b.services.bundles.receive(path=path, actor="sek")
+    with capture_logs() as logs, pytest.raises(BundleRefusedError):
+        b.services.bundles.receive(path=path, actor="sek")
+    (refused,) = [line for line in logs if line["event"] == "bundle_refused"]
+    assert refused["reason"] == "replayed"
+    assert refused["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

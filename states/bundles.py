@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from states.chain import canonical_json
+from states.chain import HASHED_FIELDS, canonical_json, entry_hash
 from states.errors import BundleRefusedError, Refusal
 from states.messages import N_
 from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
@@ -177,11 +177,11 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
     opened = Opened(payload=payload, sha256=digest(raw), sender=sender, key=key)
     check_rights(opened.payload)
     _check_contents(opened.payload)
+    check_excerpt(opened.payload.get("audit", []))
     return opened
 
 
 _PARTY_ROLES = ("submitter", "enterprise")
-MALFORMED = N_("not a case bundle: its case, parties or documents are not as documented")
 _TEXT, _NUMBER = (str,), (int,)
 _CASE_FIELDS = {"reference": _TEXT, "title": _TEXT, "received": _TEXT}
 _DOCUMENT_FIELDS = {
@@ -222,6 +222,22 @@ def _check_contents(payload: Mapping[str, Any]) -> None:
             Refusal.NOT_A_BUNDLE,
             N_("not a case bundle: its case, parties or documents are not as documented"),
         )
+
+
+def check_excerpt(rows: Sequence[Any]) -> None:
+    """The audit excerpt as an export writes it: every entry that is not marked redacted must
+    hash to its `hash` from its `prev_hash` (states.chain); else `tampered`, naming its seq."""
+    for row in rows:
+        if not isinstance(row, dict) or not all(key in row for key in (*HASHED_FIELDS, "prev_hash", "hash")):
+            raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: an audit entry is not as exported"))
+        if row.get("redacted") is True:
+            continue
+        if not isinstance(row["prev_hash"], str) or entry_hash(row["prev_hash"], row) != row["hash"]:
+            raise _refuse(
+                Refusal.TAMPERED,
+                N_("audit entry {seq} does not hash to its hash: it was changed"),
+                seq=row["seq"],
+            )
 
 
 def _party(party: Any) -> bool:

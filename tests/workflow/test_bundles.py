@@ -206,6 +206,7 @@ def shared(pair: tuple[Ncp, Ncp]) -> tuple[Ncp, Ncp, Path]:
         (Refusal.BEYOND_RIGHTS, "internal_document"),
         (Refusal.BEYOND_RIGHTS, "named_protected_party"),
         (Refusal.OUT_OF_ORDER, "skip"),
+        (Refusal.TAMPERED, "audit_entry"),
         (Refusal.NOT_A_BUNDLE, "garbage"),
     ],
 )
@@ -229,6 +230,8 @@ def test_a_bad_bundle_is_refused_with_its_reason_and_changes_nothing(
         raw = _resigned(a, path, lambda p: p["documents"][0].update(access="ncp"))
     elif make == "named_protected_party":
         raw = _resigned(a, path, lambda p: p["case"]["parties"][0].update(name="Kari Nordmann"))
+    elif make == "audit_entry":
+        raw = _resigned(a, path, lambda p: _plain(p["audit"]).update(actor="someone else"))
     elif make == "skip":
         raw = _resigned(a, path, lambda p: p.update(sequence=2))
     else:
@@ -240,6 +243,11 @@ def test_a_bad_bundle_is_refused_with_its_reason_and_changes_nothing(
         b.services.bundles.receive(path=bad, actor="sek")
 
     _unchanged(b.services, lambda: _refused(reason, receive))
+
+
+def _plain(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first audit entry of an excerpt that is not redacted (its hash can be recomputed)."""
+    return next(row for row in rows if not row.get("redacted"))
 
 
 def _stranger_sealed(payload: dict[str, Any]) -> dict[str, Any]:

@@ -204,10 +204,10 @@ def _fits(value: Any, fields: Mapping[str, tuple[type, ...]]) -> bool:
 
 def _check_contents(payload: Mapping[str, Any]) -> None:
     """Refuse (`not_a_bundle`) a signed payload whose case, parties or documents lack what a
-    receiver needs to take them in (docs/bundle-format.md)."""
+    receiver needs to take them in, or a handover without its reason (docs/bundle-format.md)."""
     case = payload["case"]
     parties = case.get("parties", [])
-    previous = payload.get("previous")
+    previous, reason = payload.get("previous"), payload.get("reason")
     well_formed = (
         _fits(case, _CASE_FIELDS)
         and bool(case["reference"].strip())
@@ -216,6 +216,7 @@ def _check_contents(payload: Mapping[str, Any]) -> None:
         and all(_party(party) for party in parties)
         and all(_fits(document, _DOCUMENT_FIELDS) for document in payload.get("documents", []))
         and (previous is None or isinstance(previous, str))
+        and (payload["kind"] != HANDOVER or (isinstance(reason, str) and bool(reason.strip())))
     )
     if not well_formed:
         raise _refuse(

@@ -133,7 +133,6 @@ def _coordinate(
     from workflow import ncp_roles
 
     own = settings.ncp.country
-    told = f"as bundle {opened.sequence} from {opened.sender} records it"
     ncps = opened.payload.get("ncps")
     if opening and isinstance(ncps, Mapping):
         lead = [str(code) for code in ncps.get("lead", [])]
@@ -145,7 +144,7 @@ def _coordinate(
                 reference=reference,
                 lead=lead,
                 actor=actor,
-                reason=told,
+                reason=None,
             )
         for supporting in ncps.get("supporting", []):
             ncp_roles.add_supporting(
@@ -156,7 +155,7 @@ def _coordinate(
                 ncp=str(supporting.get("ncp")),
                 role=str(supporting.get("role")),
                 actor=actor,
-                reason=told,
+                reason=None,
             )
     if opened.kind == HANDOVER:
         ncp_roles.transfer_lead(
@@ -166,7 +165,7 @@ def _coordinate(
             reference=reference,
             to=own,
             actor=actor,
-            reason=f"handed over by {opened.sender} (bundle {opened.sequence})",
+            reason=str(opened.payload["reason"]),  # the sender's own words (checked: states/bundles.py)
         )
     for review in opened.reviews:
         statement = review.get("statement")
@@ -252,7 +251,7 @@ def receive_bundle(
                     actor=actor,
                     at=now,
                     rules=rules_of_documents,
-                    reason=f"bundle {opened.sequence} from {opened.sender} ({peer_reference})",
+                    reason=None,  # the bundle_received entry names the documents it filed
                 )
                 held.add(document.sha256)
                 filed.append(document.number)

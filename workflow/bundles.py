@@ -326,6 +326,7 @@ def share_case(
                 "documents": _chosen(tx, uow, case, documents, redaction.text),
                 "audit": excerpt,
                 "ncps": _ncps(tx, reference, settings.ncp.country, peer),
+                "reason": redaction.text(str(reason), reference) if handover else None,
                 "reviews": [review.entry() for review in reviews],
             }
             rules.check_rights(payload)  # what the recipient would refuse is never sent

@@ -122,10 +122,13 @@ def test_an_item_beyond_another_ncps_rights_is_refused(change: dict[str, Any]) -
         },
         {"documents": [{"number": 1, "access": "parties", "size": "12"}]},
         {"previous": 7},
+        {"kind": "handover"},  # without the sender's reason
+        {"kind": "handover", "reason": " "},
     ],
 )
 def test_a_signed_bundle_missing_what_a_receiver_needs_is_not_a_bundle(change: dict[str, Any]) -> None:
-    """A title, a received day, a party's role and name (or label), a document's fields."""
+    """A title, a received day, a party's role and name (or label), a document's fields, a
+    handover's reason."""
     assert _refusal(bundles.seal(_payload(**change), SENDER)) is Refusal.NOT_A_BUNDLE
 
 

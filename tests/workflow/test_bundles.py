@@ -307,6 +307,9 @@ def test_two_ncps_share_a_case_review_a_draft_and_hand_the_lead_over(pair: tuple
     assert a.services.ncps.show(reference=ref).lead == ["SE"]
     b.services.bundles.receive(path=a.folder / "h.json", actor="sek")
     assert b.services.ncps.show(reference=got.reference).lead == ["SE"]
+    written = {e.kind: e.reason for e in b.services.audit.log(case_ref=got.reference) if e.seq > 0}
+    assert written["ncp_lead_transferred"] == "SE leads from now"  # the sender's words, not ncpflow's
+    assert written["ncp_lead_set"] is None and written["bundle_received"] is None
     for side, other in ((a, [back.sha256]), (b, [first.sha256, handover.sha256])):
         assert side.services.audit.verify_chain().ok
         export = "".join(side.services.audit.export())

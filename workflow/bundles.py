@@ -37,7 +37,7 @@ from states.reviews import check_comment
 from states.signatures import Signer, TrustedKeys
 from workflow import cases
 from workflow import redaction as redactions
-from workflow.config import ConfigError, Settings
+from workflow.config import ConfigError, PeerSection, Settings
 from workflow.documents import content_chunks
 from workflow.exports import Redactor
 from workflow.logging import get_logger
@@ -106,11 +106,12 @@ def peers_of(settings: Settings) -> dict[str, TrustedKeys]:
     return keys
 
 
-def _known_peer(settings: Settings, to: str) -> str:
+def _known_peer(settings: Settings, to: str) -> PeerSection:
     code = to.strip().upper()
     if code == settings.ncp.country:
         raise InvalidInputError(N_("{what}: {value} is this NCP itself"), what=TO, value=code)
-    if settings.peer(code) is None:
+    peer = settings.peer(code)
+    if peer is None:
         known = ", ".join(p.ncp for p in settings.peers) or "none"
         raise InvalidInputError(
             N_("{what}: {value} is not a known NCP ([[peers]] in config.toml: {known})"),
@@ -118,7 +119,7 @@ def _known_peer(settings: Settings, to: str) -> str:
             value=code,
             known=known,
         )
-    return code
+    return peer
 
 
 # -- sharing --------------------------------------------------------------------------------------
@@ -275,7 +276,8 @@ def share_case(
     `handover`: the lead passes to `to` (slice A's transfer, then the `transfer` step, both with
     `reason`, in the same transaction)."""
     require_actor(actor)
-    peer = _known_peer(settings, to)
+    recipient = _known_peer(settings, to)
+    peer = recipient.ncp
     if handover:
         check_text(reason or "", REASON, limit=NOTE_MAX)
     for review in reviews:
@@ -318,7 +320,7 @@ def share_case(
                 "version": rules.VERSION,
                 "kind": kind,
                 "from": {"ncp": settings.ncp.country, "name": settings.ncp.name, "key": signer.key_id},
-                "to": {"ncp": peer, "name": settings.peer(peer).name},  # type: ignore[union-attr]
+                "to": {"ncp": peer, "name": recipient.name},
                 "created": format_instant(now),
                 "sequence": sequence,
                 "previous": previous,

@@ -610,6 +610,12 @@ class Settings(_Section):
                 raise ValueError(f"peer ncp '{code}' appears twice")
         return value
 
+    @model_validator(mode="after")
+    def _peers_are_others(self) -> Settings:
+        if self.peer(self.ncp.country) is not None:
+            raise ValueError(f"[[peers]] names this NCP itself ({self.ncp.country}, [ncp] country)")
+        return self
+
     def peer(self, code: str) -> PeerSection | None:
         return next((peer for peer in self.peers if peer.ncp == code), None)
 

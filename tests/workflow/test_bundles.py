@@ -423,3 +423,12 @@ def test_a_refused_bundle_is_logged_with_its_reason_and_hash(shared: tuple[Ncp, 
     (refused,) = [line for line in logs if line["event"] == "bundle_refused"]
     assert refused["reason"] == "replayed"
     assert refused["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_config_refuses_a_peer_twice_or_a_peer_that_is_this_ncp(tmp_path: Path) -> None:
+    """[[peers]] names other NCPs, each once."""
+    se = {"ncp": "SE", "name": "Sweden", "public_key_file": "se.pem"}
+    with pytest.raises(ConfigError, match="appears twice"):
+        make_settings("sqlite:///x.db", peers=[se, se])
+    with pytest.raises(ConfigError, match="this NCP itself"):
+        make_settings("sqlite:///x.db", peers=[{**se, "ncp": "NO"}])

@@ -432,3 +432,20 @@ def test_config_refuses_a_peer_twice_or_a_peer_that_is_this_ncp(tmp_path: Path) 
         make_settings("sqlite:///x.db", peers=[se, se])
     with pytest.raises(ConfigError, match="this NCP itself"):
         make_settings("sqlite:///x.db", peers=[{**se, "ncp": "NO"}])
+
+
+def test_after_a_handover_the_new_lead_still_shares_with_the_former_one(pair: tuple[Ncp, Ncp]) -> None:
+    """NO's case is closed as transferred; SE's later bundle with a document still reaches it."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "1.json")
+    local = b.services.bundles.receive(path=a.folder / "1.json", actor="sek").reference
+    a.services.bundles.share(
+        reference=ref, to="SE", actor="sek", handover=True, reason="SE leads", out=a.folder / "h.json"
+    )
+    b.services.bundles.receive(path=a.folder / "h.json", actor="sek")
+    _document(b, local, "parties", "The enterprise's reply")
+    b.services.bundles.share(reference=local, to="NO", actor="sek", documents=[1], out=b.folder / "u.json")
+    got = a.services.bundles.receive(path=b.folder / "u.json", actor="sek")
+    assert (got.reference, got.documents) == (ref, (1,))
+    assert a.services.cases.get(reference=ref).state == "closed"

@@ -370,6 +370,11 @@ FIGURES = {
     "reviews_requested": N_("Procedural reviews requested"),
     "reviews_concluded": N_("Procedural reviews concluded"),
     "reprisal_risk_cases": N_("Cases received with a party at risk of reprisal"),
+    "received_led": N_("Cases received that this NCP leads"),
+    "received_led_jointly": N_("Of those, led jointly with another NCP"),
+    "received_supported": N_("Cases received that this NCP supports"),
+    "concluded_led": N_("Concluded cases that this NCP leads"),
+    "concluded_supported": N_("Concluded cases that this NCP supports"),
 }
 
 
@@ -580,6 +585,7 @@ def rotation(report: read_models.RotationReport, words: Words) -> ReportView:
 OECD_COLUMNS = {
     "reference": N_("Reference"),
     "lead_ncp": N_("Lead NCP"),
+    "ncp_role": N_("This NCP's role"),
     "supporting_ncps": N_("Supporting NCPs"),
     "themes": N_("Guidelines chapters"),
     "guidelines_edition": N_("Guidelines edition"),
@@ -622,9 +628,15 @@ def _review(words: Words, review: Mapping[str, Any]) -> str:
     return text
 
 
+# This NCP's place in a case (`ncp_role`), in words.
+NCP_POSITIONS = {"lead": N_("leads"), "joint_lead": N_("leads jointly"), "supporting": N_("supports")}
+
+
 def _oecd_cell(words: Words, key: str, value: Any) -> Cell:
     if value is None or value == []:
         return Cell(DASH, None)
+    if key == "ncp_role":
+        return Cell(words.named(NCP_POSITIONS, str(value)), value)
     if key in {"status", "mediation_result", "determination", "outcome"}:
         return Cell(words.term(str(value)))
     if key.startswith("date_"):

@@ -103,14 +103,18 @@ def role(value: str) -> Role:
 
 def set_lead(ncps: CaseNcps, lead: tuple[str, ...], *, own: str) -> CaseNcps:
     """Record `lead` (one NCP, or two leading jointly). An NCP that supported the case and now
-    leads it no longer supports it. Refused: none, more than two, twice the same, no change."""
+    leads it no longer supports it; one that led and no longer does supports it as `consulted`
+    (the database's own NCP stays on its case). Refused: none, more than two, twice the same, no
+    change."""
     if not lead or len(lead) > JOINT_MAX:
         raise InvalidInputError(N_("{what}: name one NCP, or two that lead jointly"), what=LEAD)
     if len(set(lead)) != len(lead):
         raise InvalidInputError(N_("{what}: {code} is named twice"), what=LEAD, code=lead[0])
     if lead == ncps.leads(own):
         raise InvalidInputError(N_("{what}: {lead} already leads the case"), what=LEAD, lead=", ".join(lead))
-    return replace(ncps, lead=lead, supporting=tuple(s for s in ncps.supporting if s.ncp not in lead))
+    kept = tuple(s for s in ncps.supporting if s.ncp not in lead)
+    left = tuple(Supporting(n, Role.CONSULTED) for n in ncps.leads(own) if n not in lead)
+    return replace(ncps, lead=lead, supporting=(*kept, *left))
 
 
 def add_supporting(ncps: CaseNcps, ncp: str, role: Role, *, own: str) -> CaseNcps:

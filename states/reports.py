@@ -177,6 +177,7 @@ class CaseHistory:
     sector: str | None = None
     submitter_types: tuple[str, ...] = ()
     supporting_ncps: tuple[str, ...] = ()
+    lead_ncps: tuple[str, ...] = ()  # the lead NCPs recorded (none: the database's own NCP leads)
     guidelines_edition: str | None = None
     issues: dict[int, Issue] = field(default_factory=dict)
     at_risk: bool = False  # a party of the case has been at risk of reprisal
@@ -187,6 +188,13 @@ class CaseHistory:
     def partially_accepted(self) -> bool:
         decisions = (i.decision for i in self.issues.values())
         return partially_accepted(decisions, case_accepted=self.accepted_on is not None)
+
+    def position(self, own: str) -> str | None:
+        """`own`'s (the database's NCP's) place in the case: lead, joint_lead, supporting."""
+        leads = self.lead_ncps or (own,)
+        if own in leads:
+            return "joint_lead" if len(leads) > 1 else "lead"
+        return "supporting" if own in self.supporting_ncps else None
 
     @property
     def outcome(self) -> str | None:
@@ -346,6 +354,8 @@ def histories(
             case.lead = record.to
         elif isinstance(record, records.IssueAdded | records.IssueDecided | records.IssueConcluded):
             _apply_issue(case, record)
+        elif isinstance(record, _NCP_RECORDS):
+            _apply_ncps(case, record)
         elif isinstance(record, records.PartyAdded) and record.reprisal_risk:
             case.at_risk = True
         elif isinstance(record, records.PartyChanged) and "reprisal_risk" in record.changes:
@@ -372,6 +382,35 @@ def _apply_issue(
             issue, outcome=IssueOutcome(record.outcome), outcome_on=record.on
         )
         _dated(case, f"issue:{record.number}:outcome", _month_only(record))
+
+
+_NCP_RECORDS = (
+    records.LeadSet,
+    records.LeadTransferred,
+    records.SupportingAdded,
+    records.SupportingRemoved,
+)
+
+
+def _apply_ncps(
+    case: CaseHistory,
+    record: records.LeadSet | records.LeadTransferred | records.SupportingAdded | records.SupportingRemoved,
+) -> None:
+    """The case's NCPs after an entry of states/ncp_roles.py's decisions (the same rules)."""
+    supporting = case.supporting_ncps
+    if isinstance(record, records.LeadSet):
+        case.lead_ncps = record.lead
+        left = tuple(n for n in record.previous if n not in record.lead)
+        supporting = (*(n for n in supporting if n not in record.lead), *left)
+    elif isinstance(record, records.LeadTransferred):
+        case.lead_ncps = (record.lead,)
+        kept = tuple(n for n in record.previous if n != record.lead) if record.kept_as else ()
+        supporting = (*(n for n in supporting if n != record.lead and n not in record.previous), *kept)
+    elif isinstance(record, records.SupportingAdded):
+        supporting = (*supporting, record.ncp) if record.ncp not in supporting else supporting
+    else:
+        supporting = tuple(n for n in supporting if n != record.ncp)
+    case.supporting_ncps = supporting
 
 
 def _apply_changes(case: CaseHistory, record: records.Edited) -> None:
@@ -512,9 +551,12 @@ def annual_report(
     *,
     include_approximate: bool = False,
     rules: Rules = FALLBACK,
+    own: str | None = None,
 ) -> dict[str, Any]:
     """The year's figures; a case counts as concluded, accepted or not accepted as its own
-    procedure says; the outcome columns are those `rules` (the configured procedure's) count."""
+    procedure says; the outcome columns are those `rules` (the configured procedure's) count.
+    With `own` (the database's NCP), the cases received and concluded are counted apart by
+    whether it leads them (alone or jointly) or supports them."""
     every = list(cases.values())
     in_year = [c for c in every if c.concluded_on is not None and c.concluded_on.year == year]
     outcomes = {o: sum(1 for c in in_year if c.outcome == o) for o in rules.outcomes}
@@ -572,6 +614,22 @@ def annual_report(
         "reprisal_risk_cases": sum(1 for c in received if c.at_risk),
         "guidelines_editions": _counts((c.guidelines_edition for c in received), EDITIONS),
         "leads": dict(sorted(leads.items())),
+        **(_roles(received, concluded, own) if own is not None else {}),
+    }
+
+
+def _roles(received: list[CaseHistory], concluded: list[CaseHistory], own: str) -> dict[str, int]:
+    """The cases received and concluded, counted apart by `own`'s place in each."""
+
+    def count(cases: list[CaseHistory], *positions: str) -> int:
+        return sum(1 for c in cases if c.position(own) in positions)
+
+    return {
+        "received_led": count(received, "lead", "joint_lead"),
+        "received_led_jointly": count(received, "joint_lead"),
+        "received_supported": count(received, "supporting"),
+        "concluded_led": count(concluded, "lead", "joint_lead"),
+        "concluded_supported": count(concluded, "supporting"),
     }
 
 
@@ -590,7 +648,8 @@ def oecd_rows(
         rows.append(
             {
                 "reference": case.reference,
-                "lead_ncp": lead_ncp,
+                "lead_ncp": ", ".join(case.lead_ncps or (lead_ncp,)),
+                "ncp_role": case.position(lead_ncp),
                 "supporting_ncps": list(case.supporting_ncps),
                 "themes": [chapters.get(t, t) for t in case.themes],
                 "guidelines_edition": case.guidelines_edition,

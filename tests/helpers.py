@@ -120,3 +120,17 @@ def made_public(services: Services, reference: str, *, actor: str = "sek") -> st
     for trigger in ("begin_assessment", "reject", "close"):
         services.cases.advance(reference=reference, trigger=trigger, actor=actor, reason="Made public")
     return reference
+
+
+def oecd_version_4(text: str | None = None) -> str:
+    """oecd-2023 version 4 exactly as shipped: the shipped definition (or `text`, one made from
+    it) without what version 5 added, the coordination between NCPs (its two facts and its
+    deadline)."""
+    text = (text or OECD.text).replace('version = "5"', 'version = "4"')
+    facts = text.index("# Coordination between NCPs (version 5)")
+    text = (
+        text[:facts]
+        + text[text.index("# ------------------------------------------------------------------ deadlines") :]
+    )
+    deadline = text.index("# The NCPs agree on the lead within")
+    return text[:deadline] + text[text.index("[deadlines.initial_assessment]") :]

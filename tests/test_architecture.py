@@ -155,6 +155,15 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "Command",
         "C",
         "validate",
+        # The NCPs of a case (issue 16).
+        "SetLead",
+        "SupportingNcp",
+        "RemoveSupporting",
+        "TransferLead",
+        "PreferLead",
+        "BeginCoordination",
+        "RequestReview",
+        "RecordReview",
         "problems",
         "describe",
         "OpenCase",
@@ -262,6 +271,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "UpdateRequest",
         "FollowUpReport",
         "FollowUpRow",
+        "CaseNcpsView",  # the NCPs of a case
     },
     "workflow.scheduler": {"run", "background"},  # runs the application's jobs
     "workflow.demo": {"load_demo"},  # `init --demo`

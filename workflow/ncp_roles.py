@@ -32,11 +32,12 @@ from states.case import Case, require_actor
 from states.errors import REASON, Input, InvalidInputError, StepRefusedError
 from states.limits import NOTE_MAX, check_optional, check_text
 from states.messages import N_
-from states.ncp_roles import CaseNcps, Role, role
+from states.ncp_roles import CaseNcps, Role
 from states.ncp_roles import add_supporting as decide_add
 from states.ncp_roles import change_role as decide_change
 from states.ncp_roles import prefer as decide_prefer
 from states.ncp_roles import remove_supporting as decide_remove
+from states.ncp_roles import role as parse_role
 from states.ncp_roles import set_lead as decide_lead
 from states.ncp_roles import transfer as decide_transfer
 from states.permissions import Action
@@ -225,7 +226,7 @@ def transfer_lead(
     require_actor(actor)
     check_text(reason, REASON, limit=NOTE_MAX)
     target = code(to, Input(N_("the new lead NCP"), "to"))
-    kept = role(keep_as) if keep_as is not None else None
+    kept = parse_role(keep_as) if keep_as is not None else None
     own = settings.ncp.country
     with uow.write() as tx:
         authorise(tx, actor, Action.EDIT_CASE)
@@ -260,7 +261,7 @@ def add_supporting(
         ncp=ncp,
         actor=actor,
         reason=reason,
-        change=lambda ncps, found, own: _added(ncps, found, _role(role), own),
+        change=lambda ncps, found, own: _added(ncps, found, parse_role(role), own),
     )
 
 
@@ -284,7 +285,7 @@ def change_role(
         ncp=ncp,
         actor=actor,
         reason=reason,
-        change=lambda ncps, found, own: _changed(ncps, found, _role(role)),
+        change=lambda ncps, found, own: _changed(ncps, found, parse_role(role)),
     )
 
 
@@ -309,10 +310,6 @@ def remove_supporting(
         reason=reason,
         change=lambda ncps, found, own: _removed(ncps, found),
     )
-
-
-def _role(value: str) -> Role:
-    return role(value)
 
 
 def _added(ncps: CaseNcps, ncp: str, chosen: Role, own: str) -> tuple[CaseNcps, records.AuditRecord]:

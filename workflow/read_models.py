@@ -1095,6 +1095,17 @@ class AnnualReport(ReadModel):
         description="Cases accepted in the year of which at least one issue is not accepted."
     )
     not_accepted: int = Field(description="Cases concluded in the year as not accepted.")
+    received_led: int = Field(default=0, description="Cases received in the year that this NCP leads.")
+    received_led_jointly: int = Field(
+        default=0, description="Of those, the cases it leads jointly with another NCP."
+    )
+    received_supported: int = Field(
+        default=0, description="Cases received in the year that this NCP supports (another NCP leads)."
+    )
+    concluded_led: int = Field(default=0, description="Concluded cases (as `concluded`) that this NCP leads.")
+    concluded_supported: int = Field(
+        default=0, description="Concluded cases (as `concluded`) that it supports."
+    )
     reprisal_risk_cases: int = Field(
         default=0,
         description="Cases received in the year of which a party has been at risk of reprisal "
@@ -1153,7 +1164,13 @@ class OecdRow(ReadModel):
     """`report oecd --json`: one case with the OECD database's fields (no party names)."""
 
     reference: str = Field(description="The case reference.")
-    lead_ncp: str = Field(description="The lead NCP (ISO 3166 code).")
+    lead_ncp: str = Field(
+        description="The lead NCP (ISO 3166 code; a joint lead's two codes joined by a comma): the "
+        "case's recorded lead, else this NCP."
+    )
+    ncp_role: Literal["lead", "joint_lead", "supporting"] | None = Field(
+        default=None, description="This NCP's place in the case: lead, joint_lead or supporting."
+    )
     supporting_ncps: list[str] = Field(description="Supporting NCPs (ISO 3166 codes).")
     themes: list[str] = Field(description="Chapters of the Guidelines, by title.")
     guidelines_edition: str | None = Field(description="1976 ... 2023, or both (2011 and 2023).")

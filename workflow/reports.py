@@ -92,6 +92,7 @@ def annual(
         year,
         include_approximate=include_approximate,
         rules=rules(settings.policy.procedure, settings.policy),
+        own=settings.ncp.country,
     )
     return dict(redaction.value(report, keep=redactions.IDENTIFIERS))
 

@@ -1595,3 +1595,62 @@ page(
 page("form-value-id-superscript", "/members/member-b/values/²/remove", {}, expect=422)
 page("form-value-id-unknown", "/members/member-b/values/999/remove", {}, expect=422)
 page("form-leave-without-csrf", "/members/member-b/leave", {**LEAVE_FORM, "csrf_token": ""}, expect=403)
+
+
+# ---- the NCPs of a case (issue 16) ----------------------------------------------------------------
+
+NCP = ("case", "ncp")
+cli("ncp-lead-none", *NCP, "lead", "@REF@", "--actor", "a", words=("NCP",))
+cli("ncp-lead-three", *NCP, "lead", "@REF@", "NO", "SE", "DK", "--actor", "a", words=("NCP",))
+cli("ncp-lead-not-a-country", *NCP, "lead", "@REF@", "ZZ", "--actor", "a", words=("NCP", "ZZ"))
+cli("ncp-lead-escape", *NCP, "lead", "@REF@", ESC, "--actor", "a", why="terminal escapes never echoed raw")
+cli("ncp-lead-own-already", *NCP, "lead", "@REF@", "NO", "--actor", "a", words=("already leads",))
+cli("ncp-add-role-unknown", *NCP, "add", "@REF@", "SE", "--role", "judge", "--actor", "a", words=("--role",))
+cli("ncp-add-sql", *NCP, "add", "@REF@", SQL, "--role", "consulted", "--actor", "a")
+cli("ncp-add-the-lead", *NCP, "add", "@REF@", "NO", "--role", "consulted", "--actor", "a", words=("leads",))
+cli("ncp-remove-not-supporting", *NCP, "remove", "@REF@", "SE", "--actor", "a", words=("does not support",))
+cli("ncp-transfer-reason-blank", *NCP, "transfer", "@REF@", "--to", "SE", "--reason", " ", "--actor", "a")
+cli(
+    "ncp-transfer-keep-unknown",
+    *NCP,
+    "transfer",
+    "@REF@",
+    "--to",
+    "SE",
+    "--reason",
+    "r",
+    "--keep-as",
+    "x",
+    "--actor",
+    "a",
+)
+cli("ncp-prefer-huge-note", *NCP, "prefer", "@REF@", "SE", "--note", HUGE, "--actor", "a")
+cli("ncp-coordinate-2200", *NCP, "coordinate", "@REF@", "--on", "2200-01-01", "--actor", "a")
+cli("ncp-review-request-no-draft", *NCP, "review-request", "@REF@", "--statement", "9", "--actor", "a")
+cli("ncp-review-request-zero", *NCP, "review-request", "@REF@", "--statement", "0", "--actor", "a")
+cli(
+    "ncp-review-no-task",
+    *NCP,
+    "review",
+    "@REF@",
+    "SE",
+    "--comment",
+    "c",
+    "--actor",
+    "a",
+    words=("no open review",),
+)
+cli("ncp-review-comment-nul", *NCP, "review", "@REF@", "SE", "--comment", "a\x00b", "--actor", "a")
+cli("ncp-show-unknown-case", *NCP, "show", "NCP-2099-999", expect=4, storage=False)
+api("api-ncp-lead-empty", "/api/cases/@REF@/ncps/lead", {"lead": []})
+api("api-ncp-lead-not-list", "/api/cases/@REF@/ncps/lead", {"lead": "NO"})
+api("api-ncp-lead-extra-key", "/api/cases/@REF@/ncps/lead", {"lead": ["SE"], "admin": True})
+api("api-ncp-supporting-role-null", "/api/cases/@REF@/ncps/supporting", {"ncp": "SE", "role": None})
+api("api-ncp-transfer-deep", "/api/cases/@REF@/ncps/transfer", DEEP_JSON.encode(), expect=(400, 413, 422))
+api("api-ncp-review-statement-huge", "/api/cases/@REF@/ncps/reviews", {"statement": 10**30})
+api("api-ncp-review-comment-huge", "/api/cases/@REF@/ncps/reviews/answer", {"ncp": "SE", "comment": HUGE})
+page("form-ncp-lead-not-codes", "/cases/@REF@/ncps/lead", {"lead": "Norway"})
+page("form-ncp-supporting-nul", "/cases/@REF@/ncps/supporting", {"ncp": "S\x00E", "role": "consulted"})
+page("form-ncp-transfer-no-reason", "/cases/@REF@/ncps/transfer", {"to": "SE", "reason": ""})
+page("form-ncp-review-statement-text", "/cases/@REF@/ncps/reviews", {"statement": "first"})
+page("form-ncp-role-unknown", "/cases/@REF@/ncps/role", {"ncp": "SE", "role": "boss"})

@@ -503,6 +503,8 @@ def test_every_e_mail_kind_reads_in_norwegian(world: World) -> None:
         "expires": date(2026, 6, 3),
         "commitments": ["1. Publisere en klageordning"],
         "when": "due",
+        "ncp": "SE",  # a supporting NCP's review task (review_due)
+        "statement": 1,
     }
     for kind in KINDS:  # the module's strict translator records what the catalogue lacks
         message = render(kind, "nb", context)

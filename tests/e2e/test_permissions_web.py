@@ -498,6 +498,27 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
     ("POST", "/cases/{ref}/parties/links"): (Action.MANAGE_PARTY_LINKS,),
     ("POST", "/cases/{ref}/parties/links/{link}/revoke"): (Action.MANAGE_PARTY_LINKS,),
+    # The NCPs of a case (issue 16).
+    ("GET", "/api/cases/{ref}/ncps"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/ncps/lead"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/transfer"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/supporting"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/role"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/remove"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/preference"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/coordination"): (Action.EDIT_CASE,),
+    ("POST", "/api/cases/{ref}/ncps/reviews"): (Action.MANAGE_STATEMENTS,),
+    ("POST", "/api/cases/{ref}/ncps/reviews/answer"): (Action.MANAGE_STATEMENTS,),
+    ("GET", "/cases/{ref}/ncps"): (Action.READ_CASES,),
+    ("POST", "/cases/{ref}/ncps/lead"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/supporting"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/role"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/remove"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/transfer"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/preference"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/coordination"): (Action.EDIT_CASE,),
+    ("POST", "/cases/{ref}/ncps/reviews"): (Action.MANAGE_STATEMENTS,),
+    ("POST", "/cases/{ref}/ncps/reviews/answer"): (Action.MANAGE_STATEMENTS,),
 }
 
 

@@ -77,8 +77,9 @@ def record(case: Case, fact: str, on: str, by: str | None = None) -> Case:
 
 
 def test_oecd_2023_declares_its_facts_and_counts_good_offices_from_acceptance() -> None:
-    """The shipped definition (from version 2) has the six facts, and good offices run from acceptance."""
-    assert int(OECD.version) >= 2
+    """The shipped definition (from version 2) has the six facts, and the two of coordination
+    between NCPs (from version 5), and good offices run from acceptance."""
+    assert int(OECD.version) >= 5
     assert list(OECD.facts) == [
         "assessment_published",
         "mediation_agreed",
@@ -86,7 +87,11 @@ def test_oecd_2023_declares_its_facts_and_counts_good_offices_from_acceptance() 
         "later_agreement",
         "review_requested",
         "review_concluded",
+        "coordination_begun",
+        "lead_agreed",
     ]
+    assert OECD.facts["lead_agreed"].ends == "coordination_begun"
+    assert OECD.deadlines["coordination"].met_by == "lead_agreed"
     assert OECD.deadlines["good_offices"].basis == "entered"
     assert OECD.facts["review_concluded"].ends == "review_requested"
     assert set(OECD.facts["review_requested"].by) == {"oversight_body", "submitter", "enterprise"}

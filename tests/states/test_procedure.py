@@ -165,6 +165,7 @@ def test_the_shipped_definition_is_today_s_lifecycle() -> None:
         "final_statement": "3mo",
         "procedure": "12mo",
         "follow_up": "12mo",
+        "coordination": "1mo",
     }
 
 

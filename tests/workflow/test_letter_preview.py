@@ -14,7 +14,7 @@ from states.permissions import PermissionDeniedError
 from states.users import User
 from tests.conftest import make_settings
 from tests.dbdump import dump
-from tests.helpers import open_one
+from tests.helpers import oecd_version_4, open_one
 from workflow.bootstrap import Services, bootstrap
 
 HANDLER = User(name="hanna", role="handler")
@@ -180,9 +180,8 @@ V2_SHA256 = "e6bcc3a835924091b46f5550cd7ad7284bb0737a6d59d8209ff8e109a4f5478b"  
 
 def _version_2() -> str:
     """oecd-2023 version 2, exactly as it was shipped: version 3 without its letters."""
-    from workflow import procedures
 
-    text = procedures.shipped().text.replace('version = "5"', 'version = "2"')
+    text = oecd_version_4().replace('version = "4"', 'version = "2"')
     # Version 4 added the statements; version 3 is version 4 without them.
     text = (
         text[: text.index("# ------------------------------------------------------------------ statements")]

@@ -163,3 +163,40 @@ def test_coordination_begins_once(services: Services) -> None:
     services.ncps.begin_coordination(reference=ref, actor="sek")
     with pytest.raises(StepRefusedError, match="already recorded"):
         services.ncps.begin_coordination(reference=ref, actor="sek")
+
+
+def test_an_ncp_that_no_longer_leads_stays_as_consulted(services: Services) -> None:
+    """The database's own NCP, leading by default, supports the case once another leads it."""
+    ref = open_one(services)
+    services.ncps.set_lead(reference=ref, lead=["SE"], actor="sek")
+    shown = services.ncps.show(reference=ref)
+    assert ([(s.ncp, s.role) for s in shown.supporting], shown.position) == (
+        [("NO", "consulted")],
+        "supporting",
+    )
+
+
+def test_reports_count_the_cases_this_ncp_leads_and_those_it_supports_apart(services: Services) -> None:
+    """`report annual`: received cases led (one jointly) and supported; `report oecd`: each case's
+    lead and this NCP's role in it, from the audit log."""
+    led = open_one(services, received=date(2025, 2, 3))
+    joint = open_one(services, received=date(2025, 2, 4))
+    supported = open_one(services, received=date(2025, 2, 5))
+    handed = open_one(services, received=date(2025, 2, 6))
+    services.ncps.add_supporting(reference=led, ncp="SE", role="consulted", actor="sek")
+    services.ncps.set_lead(reference=joint, lead=["NO", "DK"], actor="sek")
+    services.ncps.set_lead(reference=supported, lead=["SE"], actor="sek")
+    services.ncps.transfer(reference=handed, to="FI", actor="sek", reason="handover", keep_as=None)
+    annual = services.reports.annual(year=2025)
+    assert (annual["received"], annual["received_led"], annual["received_led_jointly"]) == (4, 2, 1)
+    assert annual["received_supported"] == 1
+    rows = {r["reference"]: r for r in services.reports.oecd(year=2025)}
+    assert [
+        (rows[r]["lead_ncp"], rows[r]["ncp_role"], rows[r]["supporting_ncps"])
+        for r in (led, joint, supported, handed)
+    ] == [
+        ("NO", "lead", ["SE"]),
+        ("NO, DK", "joint_lead", []),
+        ("SE", "supporting", ["NO"]),
+        ("FI", None, []),
+    ]

@@ -289,6 +289,13 @@ def test_report_annual_matches_every_figure_worked_by_hand(built: tuple[Services
             "reprisal_risk_cases": 0,  # tests/workflow/test_parties.py counts them
             "guidelines_editions": {},
             "leads": dict(sorted(leads.items())),
+            # This NCP leads every case here (none records a lead: [ncp] country leads);
+            # tests/workflow/test_ncp_roles.py counts the cases it supports.
+            "received_led": sum(1 for p in plans if p["r"].year == year),
+            "received_led_jointly": 0,
+            "received_supported": 0,
+            "concluded_led": len(concluded),
+            "concluded_supported": 0,
         }
         assert got == expected, year
     first = reports.annual(uow=services.uow, clock=services.clock, settings=services.settings, year=2025)

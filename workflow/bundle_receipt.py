@@ -147,13 +147,19 @@ def _coordinate(
                 reason=None,
             )
         for supporting in ncps.get("supporting", []):
-            ncp_roles.add_supporting(
+            ncp, role = str(supporting.get("ncp")), str(supporting.get("role"))
+            with joined.read() as tx:
+                has = tx.ncps.of_case(reference).role_of(ncp)
+            if has is not None and has.value == role:
+                continue  # already so: an NCP that stopped leading stays as consulted (set_lead)
+            step = ncp_roles.add_supporting if has is None else ncp_roles.change_role
+            step(
                 uow=joined,
                 clock=clock,
                 settings=settings,
                 reference=reference,
-                ncp=str(supporting.get("ncp")),
-                role=str(supporting.get("role")),
+                ncp=ncp,
+                role=role,
                 actor=actor,
                 reason=None,
             )

@@ -16,6 +16,7 @@ import typer
 
 from states.deadlines import human_month
 from states.errors import (
+    BundleRefusedError,
     CaseNotFoundError,
     ConflictError,
     InvalidInputError,
@@ -73,6 +74,7 @@ EXIT_CODES: list[tuple[type[NcpflowError], int]] = [
     (ConflictError, 3),
     (CaseNotFoundError, 4),
     (StorageError, 5),
+    (BundleRefusedError, 7),
 ]
 
 

@@ -112,6 +112,8 @@ KIND_NAMES: dict[str, str] = {
     "engagement_invited": N_("enterprise invited"),
     "engagement_responded": N_("enterprise's response recorded"),
     "good_faith_concern_raised": N_("concern about good faith raised"),
+    "bundle_sent": N_("case bundle sent to another NCP"),
+    "bundle_received": N_("case bundle received from another NCP"),
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import ClassVar
 
 from states.messages import ENGLISH, N_, Translator
@@ -369,3 +370,30 @@ class ImportConflictError(ConflictError):
             count=len(self.problems),
             listed=Input(listed, params=parts),
         )
+
+
+class Refusal(StrEnum):
+    """Why a bundle is refused: the name the command line, the log and the tests use."""
+
+    NOT_A_BUNDLE = "not_a_bundle"
+    TAMPERED = "tampered"
+    UNKNOWN_KEY = "unknown_key"
+    WRONG_RECIPIENT = "wrong_recipient"
+    BEYOND_RIGHTS = "beyond_rights"
+    REPLAYED = "replayed"
+    OUT_OF_ORDER = "out_of_order"
+
+
+class BundleRefusedError(NcpflowError):
+    """A case bundle not written or not received (states/bundles.py): `reason` names why;
+    nothing was changed."""
+
+    code = "bundle_refused"
+
+    def __init__(self, reason: Refusal, message: str, /, **params: object) -> None:
+        super().__init__(message, **params)
+        self.reason = reason
+
+    def words(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
+        """The reason's name (as it is, in every language: scripts read it), then the message."""
+        return f"{self.reason}: {super().words(tr, naming, terms)}"

@@ -1700,6 +1700,48 @@ class UpdateRequestDue(_Record):
 
 # -- the registry -------------------------------------------------------------------------------
 
+# -- case bundles between NCPs (issue 16) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BundleSent(_Record):
+    """A case bundle written for another NCP (states/bundles.py, docs/bundle-format.md): its kind
+    (`share`, `handover`), the recipient's code, its sequence in the case pair, the SHA-256 of the
+    bundle file and of the one sent before it, the signing key's fingerprint and the numbers of
+    the documents it carries."""
+
+    KIND: ClassVar[str] = "bundle_sent"
+
+    bundle: str
+    to: str
+    sequence: int
+    sha256: str
+    key: str
+    documents: tuple[int, ...]
+    previous: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    peer_reference: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class BundleReceived(_Record):
+    """A case bundle received from another NCP and taken in: the sender's code and its reference
+    of the case (the link), the bundle's kind, sequence, SHA-256 and previous hash, the key it was
+    verified with, the numbers the documents it carried were filed under here, and whether the
+    case was opened by it."""
+
+    KIND: ClassVar[str] = "bundle_received"
+
+    bundle: str
+    sender: str
+    peer_reference: str
+    sequence: int
+    sha256: str
+    key: str
+    documents: tuple[int, ...]
+    opened: bool
+    previous: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
 DeclaredRecord = (
     Opened
     | Transitioned
@@ -1770,6 +1812,8 @@ DeclaredRecord = (
     | EngagementInvited
     | EngagementResponded
     | GoodFaithConcernRaised
+    | BundleSent
+    | BundleReceived
     | LeadSet
     | LeadTransferred
     | SupportingAdded

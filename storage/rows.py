@@ -65,6 +65,22 @@ class CalendarFeedRow(NamedTuple):
     revoked_at: Any
 
 
+class CaseBundleRow(NamedTuple):
+    """A row of `case_bundles`."""
+
+    id: Any
+    case_id: Any
+    direction: Any
+    peer: Any
+    peer_reference: Any
+    kind: Any
+    sequence: Any
+    sha256: Any
+    previous: Any
+    at: Any
+    actor: Any
+
+
 class CommitmentRow(NamedTuple):
     """A row of `case_commitments`."""
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from storage.alerts import SqlAlertStore
+    from storage.bundles import SqlBundleStore
     from storage.checkpoints import SqlCheckpointStore
     from storage.commitments import SqlCommitmentStore
     from storage.correspondence import SqlCorrespondenceStore
@@ -166,6 +167,12 @@ class SqlTransaction:
         from storage.statements import SqlStatementStore
 
         return SqlStatementStore(self.db)
+
+    @cached_property
+    def bundles(self) -> SqlBundleStore:
+        from storage.bundles import SqlBundleStore
+
+        return SqlBundleStore(self.db)
 
     @cached_property
     def engagement(self) -> SqlEngagementStore:

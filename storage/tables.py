@@ -875,6 +875,30 @@ class UpdateRequestAlertRow(SQLModel, table=True):
     alerted_at: datetime
 
 
+class CaseBundleRow(SQLModel, table=True):
+    """A case bundle sent to or received from another NCP (migration 0036_bundles;
+    states/bundles.py): its case pair's sequence and the SHA-256 of the bundle file, with the
+    hash of the one before it. Appended, never changed (the migration's triggers refuse it)."""
+
+    __tablename__ = "case_bundles"
+    __table_args__ = (
+        UniqueConstraint("case_id", "peer", "direction", "sequence", name="uq_case_bundles_sequence"),
+        UniqueConstraint("direction", "sha256", name="uq_case_bundles_sha256"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    direction: str  # sent | received
+    peer: str  # the other NCP's code
+    peer_reference: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    kind: str  # share | handover
+    sequence: int  # 1, 2, ... per (case, peer, direction)
+    sha256: str
+    previous: str | None = None  # the sha256 of the bundle before it in the pair
+    at: datetime
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+
+
 class CaseNcpRow(SQLModel, table=True):
     """An NCP of a case and its place (migration 0035_case_ncps; states/ncp_roles.py): `lead`
     (one row, or two for a joint lead), or a supporting role (consulted, reviews_drafts,

@@ -84,6 +84,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 
 
 @pytest.fixture
+def other_database_url(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path, sqlite_template: Path
+) -> str:
+    """A second freshly migrated, empty database on the same backend as `database_url` (two
+    NCPs' instances sharing a case)."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path / "other.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    return _fresh_postgres(request.getfixturevalue("postgres_admin_url"))
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "ncpflow.db"
     shutil.copy(sqlite_template, path)

@@ -286,6 +286,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
     "workflow.documents": {"Spooler", "Spooled", "OpenDocument"},
     # An evidence file (a spool or an open file) handed to the follow-up's status.
     "workflow.follow_up": {"Evidence"},
+    # A review comment handed to `case share` (a value, like Evidence).
+    "workflow.bundles": {"Review"},
 }
 
 

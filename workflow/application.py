@@ -30,6 +30,7 @@ from workflow.config import Settings
 from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
+    from states.bundles import Link
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.commitments import Commitment, StatusEntry, UpdateRequest
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
     from states.users import ApiToken
     from workflow import read_models
     from workflow.audit import AuditReport
+    from workflow.bundle_receipt import Received
+    from workflow.bundles import Review, Shared
     from workflow.cases import PartyInput
     from workflow.commands import FindCases
     from workflow.documents import OpenDocument, Source, Spooled
@@ -221,6 +224,10 @@ class Application:
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
         return FollowUpUseCases(self)
+
+    @cached_property
+    def bundles(self) -> BundleUseCases:
+        return BundleUseCases(self)
 
     @cached_property
     def ncps(self) -> NcpUseCases:
@@ -2446,6 +2453,69 @@ class FollowUpUseCases(_Group):
             due=due,
             commitments=commitments,
         )
+
+
+class BundleUseCases(_Group):
+    """Sharing cases with other NCPs: signed bundles written and taken in (workflow/bundles.py,
+    docs/bundle-format.md)."""
+
+    def share(
+        self,
+        *,
+        reference: str,
+        to: str,
+        actor: str,
+        documents: Sequence[int] = (),
+        reviews: Sequence[Review] = (),
+        handover: bool = False,
+        reason: str | None = None,
+        out: Path | None = None,
+    ) -> Shared:
+        """Write the case's next bundle for NCP `to` into `out` and record it (the sending
+        NCP's audit chain holds the bundle's SHA-256). `reviews`: comments on the recipient's
+        drafts; `handover`: the lead passes to `to` and the case takes its `transfer` step here,
+        with `reason`, in the same transaction."""
+        from workflow import bundles
+
+        app = self._app
+        return bundles.share_case(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            signer=app.audit.signer(),
+            reference=reference,
+            to=to,
+            actor=actor,
+            documents=documents,
+            reviews=reviews,
+            handover=handover,
+            reason=reason,
+            out=out,
+            policy=app.policy,
+        )
+
+    def receive(self, *, path: Path, actor: str) -> Received:
+        """Verify the bundle file at `path` against the `[[peers]]` keys and take it in (a new
+        case, or an update of the linked one); a refusal names its reason and changes nothing."""
+        from workflow import bundle_receipt
+
+        app = self._app
+        return bundle_receipt.receive_bundle(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            policy=app.policy,
+            raw=bundle_receipt.read_bundle(path),
+            actor=actor,
+            rules_of_documents=app.settings.documents.rules,
+            notices=app.notices,
+        )
+
+    def list(self, *, reference: str) -> builtins.list[Link]:
+        """The case's bundles, sent and received, oldest first."""
+        from workflow import bundle_receipt
+
+        return bundle_receipt.bundles_of(uow=self._app.uow, reference=reference)
 
 
 class NcpUseCases(_Group):

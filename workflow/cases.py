@@ -15,7 +15,7 @@ from states.limits import NAME_MAX, check_optional
 from states.messages import N_
 from workflow import inputs, rotation, versions
 from workflow.logging import get_logger
-from workflow.ports import Clock, UnitOfWork
+from workflow.ports import Clock, Transaction, UnitOfWork
 
 log = get_logger("ncpflow.cases")
 
@@ -85,54 +85,85 @@ def open_case(
         policy=policy,
         details=details,
     )
-    year = policy.calendar.local_date(received_at).year
     with uow.write() as tx:
-        reference = tx.cases.next_reference(prefix=reference_prefix, year=year)
-        case, event = core.open_case(
-            reference=reference,
+        case = opened_in(
+            tx,
+            policy=policy,
+            reference_prefix=reference_prefix,
             title=title,
             parties=parties,
-            received_at=received_at,
-            opened_at=now,
-            actor=actor,
-            policy=policy,
             details=details,
-        )
-        # The version the case follows is kept with it (refused when its content changed).
-        versions.ensure_stored(tx, case.procedure, at=now)
-        assignment = rotation.decide_for_new_case(tx, case, policy)
-        if assignment is not None:
-            case = replace(case, lead_member=assignment[0].chosen)
-        tx.cases.add(case)
-        tx.audit.append(
-            case_ref=reference,
+            received_at=received_at,
+            now=now,
             actor=actor,
-            at=received_at,
-            from_state=None,
-            to_state=case.state,
-            reason=wording.OPENED,
-            record=records.Opened.of(
-                event,
-                title=title,
-                parties=parties,
-                details=details,
-                recorded_at=now,
-                procedure=case.procedure,
-            ),
+            notices=notices,
         )
-        if assignment is not None:
-            decision, members = assignment
-            rotation.record_new_case(
-                tx,
-                case=case,
-                decision=decision,
-                members=members,
-                policy=policy,
-                actor=actor,
-                now=now,
-                notices=notices,
-            )
+    reference = case.reference
     log.info("case_opened", case=reference, state=case.state, actor=actor, lead=case.lead_member)
+    return case
+
+
+def opened_in(
+    tx: Transaction,
+    *,
+    policy: Policy,
+    reference_prefix: str,
+    title: str,
+    parties: tuple[Party, ...],
+    details: CaseDetails,
+    received_at: datetime,
+    now: datetime,
+    actor: str,
+    notices: rotation.Notices | None = None,
+) -> Case:
+    """A new case written inside the caller's write transaction `tx` (its reference, pinned
+    version, lead by rotation and `case_opened` entry), its input checked already by the core."""
+    year = policy.calendar.local_date(received_at).year
+    reference = tx.cases.next_reference(prefix=reference_prefix, year=year)
+    case, event = core.open_case(
+        reference=reference,
+        title=title,
+        parties=parties,
+        received_at=received_at,
+        opened_at=now,
+        actor=actor,
+        policy=policy,
+        details=details,
+    )
+    # The version the case follows is kept with it (refused when its content changed).
+    versions.ensure_stored(tx, case.procedure, at=now)
+    assignment = rotation.decide_for_new_case(tx, case, policy)
+    if assignment is not None:
+        case = replace(case, lead_member=assignment[0].chosen)
+    tx.cases.add(case)
+    tx.audit.append(
+        case_ref=reference,
+        actor=actor,
+        at=received_at,
+        from_state=None,
+        to_state=case.state,
+        reason=wording.OPENED,
+        record=records.Opened.of(
+            event,
+            title=title,
+            parties=parties,
+            details=details,
+            recorded_at=now,
+            procedure=case.procedure,
+        ),
+    )
+    if assignment is not None:
+        decision, members = assignment
+        rotation.record_new_case(
+            tx,
+            case=case,
+            decision=decision,
+            members=members,
+            policy=policy,
+            actor=actor,
+            now=now,
+            notices=notices,
+        )
     return case
 
 

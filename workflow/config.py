@@ -557,6 +557,17 @@ class EngagementSection(_Section):
         return tuple(DeclineReason(r.code, r.en, r.nb) for r in self.decline_reasons)
 
 
+class PeerSection(_Section):
+    """Another NCP this one shares cases with (`ncpflow case share --to NCP`, `case receive`)."""
+
+    ncp: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$", description="its code, e.g. SE (as bundles name it)")
+    name: PlainName = Field(description="its name, as people say it")
+    public_key_file: PlainName = Field(
+        description="its Ed25519 public key (PEM, from its `ncpflow audit public-key`), relative to "
+        "this file's folder; bundles it signs verify with this key alone"
+    )
+
+
 class Settings(_Section):
     ncp: NcpSection = NcpSection()
     database: DatabaseSection = DatabaseSection()
@@ -576,6 +587,7 @@ class Settings(_Section):
     statements: StatementsSection = StatementsSection()
     follow_up: FollowUpSection = FollowUpSection()
     engagement: EngagementSection = EngagementSection()
+    peers: tuple[PeerSection, ...] = ()
     coordination: CoordinationSection = CoordinationSection()
     source: str = Field(default="(built-in defaults)", exclude=True)
 
@@ -588,6 +600,24 @@ class Settings(_Section):
                 raise ValueError(f"member id '{member.id}' appears twice")
             seen.add(member.id)
         return value
+
+    @field_validator("peers")
+    @classmethod
+    def _unique_peers(cls, value: tuple[PeerSection, ...]) -> tuple[PeerSection, ...]:
+        codes = [peer.ncp for peer in value]
+        for code in codes:
+            if codes.count(code) > 1:
+                raise ValueError(f"peer ncp '{code}' appears twice")
+        return value
+
+    @model_validator(mode="after")
+    def _peers_are_others(self) -> Settings:
+        if self.peer(self.ncp.country) is not None:
+            raise ValueError(f"[[peers]] names this NCP itself ({self.ncp.country}, [ncp] country)")
+        return self
+
+    def peer(self, code: str) -> PeerSection | None:
+        return next((peer for peer in self.peers if peer.ncp == code), None)
 
     @cached_property
     def definition(self) -> Procedure:

@@ -21,6 +21,7 @@ from states.users import ApiToken, CalendarFeed, Session, User, UserSummary
 from states.versions import StoredVersion
 
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
+    from states.bundles import Link
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact
@@ -305,6 +306,16 @@ class EngagementStore(Protocol):
     def add_concern(self, reference: str, concern: Concern) -> None: ...
 
 
+class BundleStore(Protocol):
+    """Case bundles sent to and received from other NCPs; appended, never changed
+    (storage/bundles.py)."""
+
+    def of_case(self, reference: str) -> list[Link]: ...
+    def linked(self, peer: str, peer_reference: str) -> str | None: ...
+    def with_sha256(self, sha256: str) -> list[Link]: ...
+    def add(self, link: Link) -> None: ...
+
+
 class StoredContentLike(Protocol):
     @property
     def sha256(self) -> str: ...
@@ -379,6 +390,8 @@ class Transaction(Protocol):
     def mediators(self) -> MediatorStore: ...
     @property
     def engagement(self) -> EngagementStore: ...
+    @property
+    def bundles(self) -> BundleStore: ...
     @property
     def commitments(self) -> CommitmentStore: ...
     @property

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ncpflow import output
+from ncpflow.commands import sharing
 from ncpflow.commands.ncps import ncp_app
 from ncpflow.context import context_of, print_case, print_document, validated
 from ncpflow.output import emit_json, out
@@ -572,3 +573,10 @@ def issue_list(
         emit_json(document)
     else:
         output.issue_lines(reference, document["issues"])
+
+
+# Sharing with another NCP (issue 16): the commands live in ncpflow/commands/sharing.py.
+
+case_app.command("share")(sharing.case_share)
+case_app.command("receive")(sharing.case_receive)
+case_app.command("bundles")(sharing.case_bundles)

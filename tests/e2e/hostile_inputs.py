@@ -1266,6 +1266,50 @@ api("api-import-empty", IMPORTS, b"", role="admin")
 api("api-import-by-a-handler", IMPORTS, b"{}\n", expect=403, why="only an admin imports")
 
 
+# ---- case share / receive (docs/bundle-format.md) --------------------------------------------------
+RECEIVE = ("case", "receive")
+cli("receive-empty-file", *RECEIVE, "@EMPTY@", "--actor", "sek", expect=7, words=("not_a_bundle",))
+cli("receive-binary-file", *RECEIVE, "@BINARY@", "--actor", "sek", expect=7, words=("not_a_bundle",))
+cli("receive-folder", *RECEIVE, "@DIR@", "--actor", "sek", words=("cannot be read",))
+cli("receive-missing-file", *RECEIVE, "@DIR@/none.json", "--actor", "sek", words=("cannot be read",))
+cli(
+    "receive-deep-json",
+    *RECEIVE,
+    "@DIR@/deep.json",
+    "--actor",
+    "sek",
+    expect=7,
+    files={"deep.json": DEEP_JSON},
+    words=("not_a_bundle",),
+    why="recursion limit",
+)
+STRANGER = {
+    "payload": {
+        "format": "ncpflow-case-bundle",
+        "version": 1,
+        "kind": "share",
+        "sequence": 1,
+        "from": {"ncp": "XX"},
+        "to": {"ncp": "NO"},
+        "case": {},
+    },
+    "signature": {"alg": "ed25519", "key": "0" * 64, "sig": "AAAA"},
+}
+cli(
+    "receive-unknown-sender",
+    *RECEIVE,
+    "@DIR@/stranger.json",
+    "--actor",
+    "sek",
+    expect=7,
+    files={"stranger.json": json.dumps(STRANGER, sort_keys=True, separators=(",", ":")) + "\n"},
+    words=("unknown_key", "XX"),
+)
+cli("share-unknown-ncp", "case", "share", "@REF@", "--to", "DK", "--actor", "sek", words=("--to", "DK"))
+cli("share-document-not-a-number", "case", "share", "@REF@", "--to", "SE", "--document", "x", "--actor", "s")
+cli("share-actor-empty", "case", "share", "@REF@", "--to", "DK", "--actor", "")
+
+
 # ---- case import: hostile files (the whole file is checked first; nothing is written) -----------
 def _line(**values: Any) -> str:
     """One valid case of an import file, with `values` put in."""

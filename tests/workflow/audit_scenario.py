@@ -718,6 +718,62 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             app.ncps.transfer(reference=shared, to="SE", actor="sek", reason="handover to the Swedish NCP")
     finally:
         app.close()
+    _bundles(url, clock, changed, channel, filed_on)
+
+
+def _bundles(
+    url: str, clock: FixedClock, members: list[dict[str, Any]], channel: RecordingChannel, reference: str
+) -> None:
+    """Case bundles (issue 16): the case shared with Sweden's NCP with a document, and Sweden's
+    bundle back taken in. Fixed keys and a fixed clock: the same run writes the same hashes."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from states import bundles
+    from states.signatures import Signer
+
+    ours, theirs = (Signer(Ed25519PrivateKey.from_private_bytes(bytes([n]) * 32)) for n in (1, 2))
+    clock.advance(hours=1)
+    with tempfile.TemporaryDirectory() as folder:
+        keys = Path(folder)
+        (keys / "signing.pem").write_text(ours.private_pem())
+        (keys / "se.pem").write_text(theirs.public_pem())
+        settings = make_settings(
+            url,
+            members=members,
+            **SECTIONS,
+            audit={"signing_key_file": str(keys / "signing.pem")},
+            peers=[{"ncp": "SE", "name": "Sweden's NCP", "public_key_file": str(keys / "se.pem")}],
+        )
+        app = bootstrap(settings, clock=clock, channel=channel)
+        try:
+            shared = app.bundles.share(
+                reference=reference, to="SE", actor="sek", documents=[1], out=keys / "to-se.json"
+            )
+            payload = {
+                "format": bundles.FORMAT,
+                "version": bundles.VERSION,
+                "kind": bundles.SHARE,
+                "from": {"ncp": "SE", "name": "Sweden's NCP", "key": theirs.key_id},
+                "to": {"ncp": "NO", "name": "Norway's NCP"},
+                "created": "2025-03-04T09:00:00.000000Z",
+                "sequence": 1,
+                "previous": None,
+                "case": {
+                    "reference": "SE-2025-007",
+                    "recipient_reference": shared.reference,
+                    "title": "Tailings dam",
+                    "received": "2025-02-24",
+                    "parties": [],
+                },
+                "documents": [],
+                "audit": [],
+                "reviews": [],
+            }
+            (keys / "from-se.json").write_bytes(bundles.seal(payload, theirs))
+            clock.advance(hours=1)
+            app.bundles.receive(path=keys / "from-se.json", actor="sek")
+        finally:
+            app.close()
 
 
 def run(url: str) -> list[dict[str, Any]]:

@@ -103,6 +103,8 @@ KIND_NAMES: dict[str, str] = {
     "engagement_invited": N_("enterprise invited"),
     "engagement_responded": N_("enterprise's response recorded"),
     "good_faith_concern_raised": N_("concern about good faith raised"),
+    "case_linked": N_("related case linked"),
+    "case_unlinked": N_("link to a related case removed"),
 }
 
 

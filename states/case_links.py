@@ -119,7 +119,7 @@ def check_url(url: str) -> str:
         or any(c.isspace() for c in url)
     ):
         raise InvalidInputError(
-            N_("{what} '{value}' is not an http or https address (e.g. https://ncp.example.org/case/12)"),
+            N_("{what} '{value}' is not an http or https address (e.g. https://example.org/cases/12)"),
             what=URL,
             value=url[:80],
         )
@@ -166,7 +166,9 @@ def new_link(
             )
         if other == reference:
             raise InvalidInputError(
-                N_("{what}: case {reference} cannot be linked to itself"), what=OTHER_CASE, reference=reference
+                N_("{what}: case {reference} cannot be linked to itself"),
+                what=OTHER_CASE,
+                reference=reference,
             )
         for link in links:
             if link.active and link.other_of(reference) == other:
@@ -210,8 +212,8 @@ def new_link(
                     reference=reference,
                     state=state,
                     problem=Input(
-                        N_("it is already linked to {ncp} {external} (link {number})"),
-                        params={"ncp": link.ncp, "external": link.external_reference, "number": link.number},
+                        N_("it is already linked to {code} {external} (link {number})"),
+                        params={"code": link.ncp, "external": link.external_reference, "number": link.number},
                     ),
                 )
     return CaseLink(

@@ -877,6 +877,7 @@ class UpdateRequestAlertRow(SQLModel, table=True):
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
+
 class CaseLinkRow(SQLModel, table=True):
     """A link between related cases (migration 0037_case_links; states/case_links.py): made on
     `case_id` to a case here (`other_case_id`) or to `external_reference` at NCP `ncp`; appended,

@@ -688,9 +688,7 @@ class CaseUseCases(_Group):
             return views.case_view(
                 uow=app.uow, case=case, today=app.today(), viewer=viewer, language=language
             )
-        from workflow import queries, rotation_views
-
-        from workflow import case_links
+        from workflow import case_links, queries, rotation_views
 
         with app.uow.read() as tx:  # the case's issues and links, in the snapshot of a show around it
             issues = tx.issues.of_case(case.reference)
@@ -2266,7 +2264,12 @@ class CaseLinkUseCases(_Group):
         from workflow import case_links
 
         return case_links.unlink(
-            uow=self._app.uow, clock=self._app.clock, reference=reference, actor=actor, number=number, reason=reason
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            number=number,
+            reason=reason,
         )
 
     def list(

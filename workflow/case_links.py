@@ -32,7 +32,6 @@ from workflow import read_models
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.logging import get_logger
-from workflow.mediators import may_see
 from workflow.ports import Clock, Transaction, UnitOfWork
 from workflow.users import authorise
 
@@ -149,7 +148,9 @@ def unlink(
         authorise(tx, actor, Action.LINK_CASES)
         now = clock.now()
         found = tx.cases.get(reference)
-        gone = rules.removable(tx.case_links.of_case(reference), number, reference=reference, state=found.state)
+        gone = rules.removable(
+            tx.case_links.of_case(reference), number, reference=reference, state=found.state
+        )
         tx.case_links.remove(number, at=now, by=actor, reason=reason)
         for ref in (gone.case, gone.other):
             if ref is not None:
@@ -167,6 +168,8 @@ def related(
 ) -> list[read_models.RelatedCase]:
     """The standing `links` of case `reference` as `viewer` may see them (None: the operator),
     titles as stored (the caller redacts the view they sit in)."""
+    from workflow.mediators import may_see  # which imports the views, which import this
+
     standing = [link for link in links if link.active]
     others = {o for link in standing if (o := link.other_of(reference)) is not None}
     titles = tx.case_links.titles(others) if others else {}
@@ -200,7 +203,12 @@ def related_of(
 
 
 def case_links(
-    *, uow: UnitOfWork, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
+    *,
+    uow: UnitOfWork,
+    reference: str,
+    viewer: User | None = None,
+    actor: str | None = None,
+    language: str = "en",
 ) -> read_models.CaseLinks:
     """The case's standing links as `viewer` (or the user `actor` names; neither: the operator)
     may see them, redacted like every other view of the case."""

@@ -617,7 +617,9 @@ class RelatedCase(ReadModel):
     """A standing link from a case to a related one (states/case_links.py), as it reads from
     that case: a case here, or a case at another NCP. Never a party's name."""
 
-    number: int = Field(description="The link's number: the same on both cases of a link between two cases here.")
+    number: int = Field(
+        description="The link's number: the same on both cases of a link between two cases here."
+    )
     relation: LinkRelation = Field(
         description="parallel: a parallel complaint at another NCP; follow_on: this case follows on "
         "from the other; followed_by: the other follows on from this one; same_facts: a case here "

@@ -48,6 +48,7 @@ PERSONS = {
     "contact_changed",
     "contact_removed",
     "mediator_assigned",  # the override's reason, as the handler gave it
+    "case_unlinked",  # the reason for removing a link, as the handler gave it
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 

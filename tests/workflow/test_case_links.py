@@ -29,8 +29,16 @@ def test_a_link_between_two_cases_here_shows_on_both_with_an_audit_entry_on_each
     assert made.number == 1
     (on_later,) = services.cases.view(case=services.cases.get(reference=later)).links
     (on_first,) = services.cases.view(case=services.cases.get(reference=first)).links
-    assert (on_later.relation, on_later.case, on_later.title) == ("follow_on", first, "Fish farm discharges 2019")
-    assert (on_first.relation, on_first.case, on_first.title) == ("followed_by", later, "Fish farm discharges again")
+    assert (on_later.relation, on_later.case, on_later.title) == (
+        "follow_on",
+        first,
+        "Fish farm discharges 2019",
+    )
+    assert (on_first.relation, on_first.case, on_first.title) == (
+        "followed_by",
+        later,
+        "Fish farm discharges again",
+    )
     assert on_first.number == on_later.number == 1
     for ref, relation, other in ((later, "follow_on", first), (first, "followed_by", later)):
         (entry,) = [e for e in services.audit.log(case_ref=ref) if e.kind == "case_linked"]
@@ -39,7 +47,9 @@ def test_a_link_between_two_cases_here_shows_on_both_with_an_audit_entry_on_each
     assert services.audit.verify_chain().ok
 
 
-def test_a_parallel_complaint_at_another_ncp_is_linked_with_its_reference_and_address(services: Services) -> None:
+def test_a_parallel_complaint_at_another_ncp_is_linked_with_its_reference_and_address(
+    services: Services,
+) -> None:
     ref = open_one(services)
     services.case_links.link(
         reference=ref,
@@ -124,7 +134,9 @@ def test_a_link_that_already_stands_is_a_refused_step_in_either_direction(
     with pytest.raises(StepRefusedError, match=f"already linked to case {one}"):
         services.case_links.link(reference=two, kind="follow_on", case=one, actor="sek")
     with pytest.raises(StepRefusedError, match="already linked to DK D-1"):
-        services.case_links.link(reference=one, kind="parallel", ncp="dk", external_reference=" d-1 ", actor="sek")
+        services.case_links.link(
+            reference=one, kind="parallel", ncp="dk", external_reference=" d-1 ", actor="sek"
+        )
     with pytest.raises(InvalidInputError, match="has no link 9"):
         services.case_links.unlink(reference=one, number=9, actor="sek")
     assert dump(database_url) == before
@@ -132,7 +144,9 @@ def test_a_link_that_already_stands_is_a_refused_step_in_either_direction(
 
 def test_only_a_handler_links_cases(services: Services, database_url: str) -> None:
     one, two = open_one(services), open_one(services)
-    users.add_user(uow=services.uow, clock=services.clock, name="aud", role="auditor", member_id=None, actor="root")
+    users.add_user(
+        uow=services.uow, clock=services.clock, name="aud", role="auditor", member_id=None, actor="root"
+    )
     before = dump(database_url)
     with pytest.raises(PermissionDeniedError):
         services.case_links.link(reference=one, kind="same_facts", case=two, actor="aud")
@@ -154,7 +168,7 @@ def test_a_link_never_shows_a_protected_name_to_a_reader_who_may_not_see_it(serv
     seen = services.cases.view(case=services.cases.get(reference=ref), viewer=auditor)
     listed = services.case_links.list(reference=ref, viewer=auditor)
     page = services.cases.page(viewer=auditor)
-    for document in (seen.links, listed.links, [c for c in page.items if c.reference == ref][0].links):
+    for document in (seen.links, listed.links, next(c for c in page.items if c.reference == ref).links):
         text = json.dumps([link.model_dump() for link in document])
         assert hidden in text and SECRET not in text
     assert SECRET in (services.case_links.list(reference=ref).links[0].title or "")
@@ -168,5 +182,7 @@ def test_a_mediator_sees_that_a_related_case_exists_but_not_which(services: Serv
     viewer = User(name="kari-user", role="mediator", mediator_id="kari")
     (shown,) = services.case_links.list(reference=mine, viewer=viewer).links
     assert shown.withheld and shown.case is None and shown.title is None
-    text = json.dumps(services.cases.view(case=services.cases.get(reference=mine), viewer=viewer).model_dump(mode="json"))
+    text = json.dumps(
+        services.cases.view(case=services.cases.get(reference=mine), viewer=viewer).model_dump(mode="json")
+    )
     assert other not in text and "Another case" not in text

@@ -81,6 +81,7 @@ class CaseLink:
     linked_by: str
     removed_at: datetime | None = None
     removed_by: str | None = None
+    removed_because: str | None = None
 
     @property
     def active(self) -> bool:

@@ -12,7 +12,7 @@ from storage.db import Db, read_instant
 
 _SELECT = (
     "SELECT l.number, l.kind, c.reference, o.reference, l.ncp, l.external_reference, l.url, "
-    "l.linked_at, l.linked_by, r.removed_at, r.removed_by "
+    "l.linked_at, l.linked_by, r.removed_at, r.removed_by, r.reason "
     "FROM case_links l JOIN cases c ON c.id = l.case_id "
     "LEFT JOIN cases o ON o.id = l.other_case_id "
     "LEFT JOIN case_link_removals r ON r.link_id = l.id"
@@ -20,7 +20,7 @@ _SELECT = (
 
 
 def _link(row: Sequence[Any]) -> CaseLink:
-    number, kind, case, other, ncp, external, url, linked_at, linked_by, removed_at, removed_by = row
+    number, kind, case, other, ncp, external, url, linked_at, linked_by, removed_at, removed_by, because = row
     made = read_instant(linked_at)
     assert made is not None  # NOT NULL
     return CaseLink(
@@ -35,6 +35,7 @@ def _link(row: Sequence[Any]) -> CaseLink:
         linked_by=linked_by,
         removed_at=read_instant(removed_at),
         removed_by=removed_by,
+        removed_because=because,
     )
 
 

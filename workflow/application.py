@@ -688,11 +688,11 @@ class CaseUseCases(_Group):
             return views.case_view(
                 uow=app.uow, case=case, today=app.today(), viewer=viewer, language=language
             )
-        from workflow import case_links, queries, rotation_views
+        from workflow import queries, related, rotation_views
 
         with app.uow.read() as tx:  # the case's issues and links, in the snapshot of a show around it
             issues = tx.issues.of_case(case.reference)
-            links = case_links.related(tx, case.reference, tx.case_links.of_case(case.reference), None)
+            links = related.related(tx, case.reference, tx.case_links.of_case(case.reference), None)
         return queries.case_document(
             case,
             rotation_views.lead_view(uow=app.uow, case=case),
@@ -2276,9 +2276,9 @@ class CaseLinkUseCases(_Group):
         self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
     ) -> read_models.CaseLinks:
         """The case's standing links as `viewer` (or the user `actor` names) may see them."""
-        from workflow import case_links
+        from workflow import related
 
-        return case_links.case_links(
+        return related.case_links(
             uow=self._app.uow, reference=reference, viewer=viewer, actor=actor, language=language
         )
 

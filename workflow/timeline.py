@@ -547,7 +547,7 @@ def related(seen: Seen) -> Entries:
     at another NCP) and each removed (with its reason); a case here the reader may not see (a
     mediator not assigned to it) is not named."""
     from states.case_links import RELATIONS
-    from workflow.mediators import may_see as may_see_case
+    from workflow.related import may_see_case
 
     case, words = seen.case, seen.words
     for link in seen.tx.case_links.of_case(case.reference):

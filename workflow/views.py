@@ -24,7 +24,7 @@ from states.precision import shown
 from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
 from states.users import User
-from workflow import case_links, cases, commands, inputs, queries, read_models, rotation_views
+from workflow import cases, commands, inputs, queries, read_models, related, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, Transaction, UnitOfWork
@@ -63,7 +63,7 @@ def case_view(
     lead = rotation_views.lead_view(uow=uow, case=case, language=language)
     with uow.read() as tx:
         issues = tx.issues.of_case(case.reference)
-        links = case_links.related(tx, case.reference, tx.case_links.of_case(case.reference), viewer)
+        links = related.related(tx, case.reference, tx.case_links.of_case(case.reference), viewer)
     return _case_view(
         case,
         lead,
@@ -130,7 +130,7 @@ def case_page(
         redaction = redactions.for_viewer(tx, viewer, language)
         leads = rotation_views.lead_views(uow=uow, cases=cases, language=language)
         issues = tx.issues.of_cases([c.reference for c in cases])
-        links = case_links.related_of(tx, [c.reference for c in cases], viewer)
+        links = related.related_of(tx, [c.reference for c in cases], viewer)
     return read_models.CasePage(
         total=total,
         limit=limit,

@@ -16,12 +16,12 @@ from ncpflow.web.writes import run_write
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
-from workflow.commands import VERSION_MAX, LinkCase, UnlinkCase
+from workflow.commands import LinkCase, UnlinkCase
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 LinksCases = Annotated[User, Depends(ApiAllow(Action.LINK_CASES))]
-Number = Annotated[int, Path(ge=1, le=VERSION_MAX, description="The link's number.")]
+Number = Annotated[int, Path(ge=1, le=2**31 - 1, description="The link's number (`case links`).")]
 
 
 @router.get(

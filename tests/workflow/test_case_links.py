@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy
 
 from states import records
 from states.errors import InvalidInputError, StepRefusedError
@@ -186,3 +187,32 @@ def test_a_mediator_sees_that_a_related_case_exists_but_not_which(services: Serv
         services.cases.view(case=services.cases.get(reference=mine), viewer=viewer).model_dump(mode="json")
     )
     assert other not in text and "Another case" not in text
+
+
+def test_links_and_their_removals_are_append_only_and_hold_one_other_end(
+    services: Services, database_url: str
+) -> None:
+    """UPDATE and DELETE on both tables are refused by the database on both backends, and a row
+    naming both a case here and another NCP's case (or the case itself) by its check."""
+    one, two = open_one(services), open_one(services)
+    services.case_links.link(reference=one, kind="same_facts", case=two, actor="sek")
+    services.case_links.unlink(reference=one, number=1, actor="sek")
+    engine = sqlalchemy.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        for statement in (
+            "UPDATE case_links SET kind = 'follow_on'",
+            "DELETE FROM case_links",
+            "UPDATE case_link_removals SET reason = 'x'",
+            "DELETE FROM case_link_removals",
+        ):
+            with pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+                conn.exec_driver_sql(statement)
+        for other_end in ("id, 'SE', '7'", "NULL, NULL, NULL", "id, NULL, NULL"):
+            with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "INSERT INTO case_links (number, case_id, kind, other_case_id, ncp, external_reference, "
+                    f"linked_at, linked_by) SELECT 9, id, 'same_facts', {other_end}, linked_at, 'x' "
+                    "FROM (SELECT c.id, l.linked_at FROM cases c, case_links l) AS t LIMIT 1"
+                )
+    finally:
+        engine.dispose()

@@ -26,14 +26,23 @@ def may_see_case(tx: Transaction, viewer: User, reference: str) -> bool:
     return scope is None or (bool(scope) and tx.mediators.is_assigned(scope, reference))
 
 
+def _others(reference: str, links: Iterable[CaseLink]) -> set[str]:
+    return {o for link in links if link.active and (o := link.other_of(reference)) is not None}
+
+
 def related(
-    tx: Transaction, reference: str, links: Sequence[CaseLink], viewer: User | None
+    tx: Transaction,
+    reference: str,
+    links: Sequence[CaseLink],
+    viewer: User | None,
+    titles: Mapping[str, str] | None = None,
 ) -> list[read_models.RelatedCase]:
     """The standing `links` of case `reference` as `viewer` may see them (None: the operator),
-    titles as stored (the caller redacts the view they sit in)."""
+    titles as stored (the caller redacts the view they sit in; `titles`: read already)."""
     standing = [link for link in links if link.active]
-    others = {o for link in standing if (o := link.other_of(reference)) is not None}
-    titles = tx.case_links.titles(others) if others else {}
+    if titles is None:
+        others = _others(reference, standing)
+        titles = tx.case_links.titles(others) if others else {}
     shown = []
     for link in standing:
         other = link.other_of(reference)
@@ -58,9 +67,12 @@ def related(
 def related_of(
     tx: Transaction, references: Iterable[str], viewer: User | None
 ) -> Mapping[str, list[read_models.RelatedCase]]:
-    """`related` for each of `references`, the links read once (a page of cases)."""
+    """`related` for each of `references`, the links and the other cases' titles read once (a
+    page of cases)."""
     found = tx.case_links.of_cases(references)
-    return {reference: related(tx, reference, links, viewer) for reference, links in found.items()}
+    others = set().union(*(_others(reference, links) for reference, links in found.items()))
+    titles = tx.case_links.titles(others) if others else {}
+    return {reference: related(tx, reference, links, viewer, titles) for reference, links in found.items()}
 
 
 def case_links(

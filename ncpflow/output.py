@@ -122,6 +122,8 @@ FLAGS = {
     "lead": "NCP",
     "ncp": "NCP",
     "ncps": "--ncp",
+    "external_reference": "--ref",
+    "link": "NUMBER",
 }
 
 
@@ -272,6 +274,8 @@ def case_panel(view: dict[str, Any]) -> None:
         out.print("[yellow]a procedural review is open: publication waits for its conclusion[/]")
     if view.get("issues"):
         issue_lines(view["reference"], view["issues"])
+    for line in link_lines(view.get("links", [])):
+        out.print(escape(line), soft_wrap=True)
     table = Table(title="Deadlines", title_justify="left")
     for column in ("deadline", "due", "status", "explanation"):
         table.add_column(column, no_wrap=column != "explanation")
@@ -294,6 +298,32 @@ def _day(view: dict[str, Any], field: str, *, at: str | None = None) -> str:
     if view.get(f"{field}_precision") == "month":
         return human_month(date.fromisoformat(f"{given}-01"))
     return str(given)
+
+
+LINK_RELATIONS = {
+    "parallel": "parallel complaint",
+    "follow_on": "follows on from",
+    "followed_by": "followed by",
+    "same_facts": "same facts as",
+}
+
+
+def link_lines(links: list[dict[str, Any]]) -> list[str]:
+    """A case's links to related cases, one line each (not yet escaped for Rich)."""
+    lines = []
+    for link in links:
+        if link["withheld"]:
+            other = "a case here you may not see"
+        elif link["case"] is not None:
+            other = f"{link['case']} ({link['title']})"
+        else:
+            other = f"{link['ncp']} {link['external_reference']}" + (
+                f" <{link['url']}>" if link["url"] else ""
+            )
+        lines.append(
+            f"link {link['number']}: {LINK_RELATIONS.get(link['relation'], link['relation'])} {other}"
+        )
+    return lines
 
 
 def issue_lines(reference: str, issues: list[dict[str, Any]]) -> None:

@@ -114,6 +114,8 @@ KIND_NAMES: dict[str, str] = {
     "good_faith_concern_raised": N_("concern about good faith raised"),
     "bundle_sent": N_("case bundle sent to another NCP"),
     "bundle_received": N_("case bundle received from another NCP"),
+    "case_linked": N_("related case linked"),
+    "case_unlinked": N_("link to a related case removed"),
 }
 
 

@@ -24,7 +24,9 @@ parties' links to their cases (`MANAGE_PARTY_LINKS`). Handlers and admins keep t
 external mediators and assign them to cases (`MANAGE_MEDIATORS`); a mediator user reads only the
 cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unknown to it) and
 records sessions on them (`RECORD_MEDIATION`, with handlers). Handlers track the follow-up of
-commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. A role the table does not
+commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. Handlers link related cases
+(a parallel complaint at another NCP, a follow-on complaint, the same facts) and remove such links
+(`LINK_CASES`); everyone who reads a case reads its links. A role the table does not
 know may do nothing.
 """
 
@@ -82,6 +84,7 @@ class Action(StrEnum):
     PUBLISH_STATEMENT = N_("publish statements")
     TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
     LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
+    LINK_CASES = N_("link related cases and remove such links")
 
 
 # What every signed-in user may do, whatever its role.
@@ -134,6 +137,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.PUBLISH_STATEMENT,
         Action.TRACK_FOLLOW_UP,
         Action.LOG_ENGAGEMENT,
+        Action.LINK_CASES,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

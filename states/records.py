@@ -1698,6 +1698,40 @@ class UpdateRequestDue(_Record):
     recipients: tuple[str, ...]
 
 
+# -- related instances (issue 16) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseLinked(_Record):
+    """A link to a related case made (states/case_links.py), written on each local case it joins
+    (in one transaction): `relation` as it reads from the entry's case (parallel, follow_on,
+    followed_by, same_facts), and the other end: `linked_case`, a case here, or `ncp` (an ISO
+    3166 code) with `external_reference` and optionally `url`. No party's name."""
+
+    KIND: ClassVar[str] = "case_linked"
+
+    number: int
+    relation: str
+    linked_case: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    ncp: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    external_reference: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    url: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
+@dataclass(frozen=True)
+class CaseUnlinked(_Record):
+    """Link `number` removed, written on each local case it joined; the other end named as in
+    `case_linked` (without the address). The envelope's reason is the one given, if any."""
+
+    KIND: ClassVar[str] = "case_unlinked"
+
+    number: int
+    relation: str
+    linked_case: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    ncp: str | None = field(default=None, metadata=_spelled(omit_none=True))
+    external_reference: str | None = field(default=None, metadata=_spelled(omit_none=True))
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 # -- case bundles between NCPs (issue 16) ------------------------------------------------------------
@@ -1823,6 +1857,8 @@ DeclaredRecord = (
     | ReviewRequested
     | ReviewRecorded
     | ReviewDue
+    | CaseLinked
+    | CaseUnlinked
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

@@ -195,6 +195,19 @@ class Entry:
     documents: tuple[PublicDocument, ...]
     listed_at: datetime
     updated_at: datetime
+    related: tuple[PublicRelated, ...] = ()  # links to other listed cases (states/case_links.py)
+
+
+@dataclass(frozen=True)
+class PublicRelated:
+    """A link from a listed case to another listed case, as the register shows it: the other
+    case's reference and title (redacted like every title here) and how they relate
+    (`states.case_links.RELATIONS`). A link to a case that is not listed, or to a case at another
+    NCP, is never shown."""
+
+    reference: str
+    title: str
+    relation: str
 
 
 def _party(party: Party, redaction: Redaction) -> PublicParty:

@@ -201,6 +201,31 @@ class LetterRow(NamedTuple):
     sent_by: Any
 
 
+class CaseLinkRemovalRow(NamedTuple):
+    """A row of `case_link_removals`."""
+
+    id: Any
+    link_id: Any
+    removed_at: Any
+    removed_by: Any
+    reason: Any
+
+
+class CaseLinkRow(NamedTuple):
+    """A row of `case_links`."""
+
+    id: Any
+    number: Any
+    case_id: Any
+    kind: Any
+    other_case_id: Any
+    ncp: Any
+    external_reference: Any
+    url: Any
+    linked_at: Any
+    linked_by: Any
+
+
 class CaseNcpRow(NamedTuple):
     """A row of `case_ncps`."""
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from storage.alerts import SqlAlertStore
     from storage.bundles import SqlBundleStore
+    from storage.case_links import SqlCaseLinkStore
     from storage.checkpoints import SqlCheckpointStore
     from storage.commitments import SqlCommitmentStore
     from storage.correspondence import SqlCorrespondenceStore
@@ -179,6 +180,12 @@ class SqlTransaction:
         from storage.engagement import SqlEngagementStore
 
         return SqlEngagementStore(self.db)
+
+    @cached_property
+    def case_links(self) -> SqlCaseLinkStore:
+        from storage.case_links import SqlCaseLinkStore
+
+        return SqlCaseLinkStore(self.db)
 
     @cached_property
     def commitments(self) -> SqlCommitmentStore:

@@ -963,6 +963,40 @@ class ReviewTaskAlertRow(SQLModel, table=True):
 
 # -- storage/rows.py, generated from the tables above ------------------------------------------
 
+
+class CaseLinkRow(SQLModel, table=True):
+    """A link between related cases (migration 0037_case_links; states/case_links.py): made on
+    `case_id` to a case here (`other_case_id`) or to `external_reference` at NCP `ncp`; appended,
+    never changed (the migration's triggers refuse it); a removal is a `case_link_removals` row."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (UniqueConstraint("number", name="uq_case_links_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int  # 1, 2, ... across the NCP: the same on both cases of a local link
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    kind: str  # parallel, follow_on, same_facts
+    other_case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    ncp: str | None = None  # ISO 3166 alpha-2 of the other NCP (external links)
+    external_reference: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    linked_at: datetime
+    linked_by: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class CaseLinkRemovalRow(SQLModel, table=True):
+    """A link's removal (migration 0037_case_links): at most one per link, appended, never
+    changed."""
+
+    __tablename__ = "case_link_removals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="case_links.id", unique=True)
+    removed_at: datetime
+    removed_by: str = Field(sa_column=Column(Text, nullable=False))
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 ROWS = Path(__file__).with_name("rows.py")
 
 _ROWS_HEADER = '''"""Each table of storage/tables.py as a NamedTuple of its columns, for the plain SQL.

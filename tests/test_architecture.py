@@ -219,6 +219,9 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "InviteEnterprise",  # company engagement: invite, respond, concern
         "RecordResponse",
         "RaiseConcern",
+        "LinkCase",  # related cases: case link|unlink, /api/cases/{ref}/related, the case's page
+        "UnlinkCase",
+        "LinkNumber",
     },
     "workflow.cases": {"PartyInput"},  # an input value
     "workflow.users": {"NewUser", "token_hash"},  # a result type; the token cache's key
@@ -255,6 +258,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseParties",
         "CaseCorrespondence",
         "CorrespondenceEntry",
+        "CaseLinks",  # related cases
+        "RelatedCase",
         "CaseEngagement",  # company engagement and its report
         "EngagementInvitation",
         "GoodFaithConcern",

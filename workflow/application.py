@@ -31,6 +31,7 @@ from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction
 
 if TYPE_CHECKING:
     from states.bundles import Link
+    from states.case_links import CaseLink
     from states.chain import AuditEntry, Verdict
     from states.checkpoints import Checkpoint
     from states.commitments import Commitment, StatusEntry, UpdateRequest
@@ -220,6 +221,10 @@ class Application:
     @cached_property
     def statements(self) -> StatementUseCases:
         return StatementUseCases(self)
+
+    @cached_property
+    def case_links(self) -> CaseLinkUseCases:
+        return CaseLinkUseCases(self)
 
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
@@ -696,16 +701,18 @@ class CaseUseCases(_Group):
             return views.case_view(
                 uow=app.uow, case=case, today=app.today(), viewer=viewer, language=language
             )
-        from workflow import queries, rotation_views
+        from workflow import queries, related, rotation_views
 
-        with app.uow.read() as tx:  # the case's issues, in the snapshot of a show around it
+        with app.uow.read() as tx:  # the case's issues and links, in the snapshot of a show around it
             issues = tx.issues.of_case(case.reference)
+            links = related.related(tx, case.reference, tx.case_links.of_case(case.reference), None)
         return queries.case_document(
             case,
             rotation_views.lead_view(uow=app.uow, case=case),
             issues,
             today=app.today(),
             language=language,
+            links=links,
         )
 
     def summary(self, *, case: Case, language: str = "en") -> read_models.CaseCore:
@@ -2231,6 +2238,62 @@ class EngagementUseCases(_Group):
     def reasons(self) -> tuple[DeclineReason, ...]:
         """The reason codes a decline may give ([engagement] decline_reasons)."""
         return self._app.settings.engagement.reasons
+
+
+class CaseLinkUseCases(_Group):
+    """Related instances: links between cases about the same facts (a parallel complaint at
+    another NCP, a follow-on complaint, a case here with the same facts)."""
+
+    def link(
+        self,
+        *,
+        reference: str,
+        kind: str,
+        actor: str,
+        case: str | None = None,
+        ncp: str | None = None,
+        external_reference: str | None = None,
+        url: str | None = None,
+    ) -> CaseLink:
+        """Link a case to a related one (`case link`): `case` here, or `external_reference` at
+        NCP `ncp` (with its `url`)."""
+        from workflow import case_links
+
+        return case_links.link(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            settings=self._app.settings,
+            reference=reference,
+            actor=actor,
+            kind=kind,
+            case=case,
+            ncp=ncp,
+            external_reference=external_reference,
+            url=url,
+        )
+
+    def unlink(self, *, reference: str, number: int, actor: str, reason: str | None = None) -> CaseLink:
+        """Remove a case's link `number` (`case unlink`)."""
+        from workflow import case_links
+
+        return case_links.unlink(
+            uow=self._app.uow,
+            clock=self._app.clock,
+            reference=reference,
+            actor=actor,
+            number=number,
+            reason=reason,
+        )
+
+    def list(
+        self, *, reference: str, viewer: User | None = None, actor: str | None = None, language: str = "en"
+    ) -> read_models.CaseLinks:
+        """The case's standing links as `viewer` (or the user `actor` names) may see them."""
+        from workflow import related
+
+        return related.case_links(
+            uow=self._app.uow, reference=reference, viewer=viewer, actor=actor, language=language
+        )
 
 
 class MediatorUseCases(_Group):

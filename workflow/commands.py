@@ -35,6 +35,7 @@ from pydantic import (
     field_validator,
 )
 
+from states import case_links as case_link_rules
 from states import commitments as commitment_rules
 from states import contacts as contact_rules
 from states import correspondence as correspondence_rules
@@ -1506,6 +1507,51 @@ class RecordResponse(Command):
         description="A decline's reason codes ([engagement] decline_reasons; GET .../engagement/reasons).",
     )
     at: When | None = Field(default=None, description="When the answer came; left out: now.")
+
+
+def _url(value: str, info: ValidationInfo) -> str:
+    from states.case_links import check_url
+
+    return check_url(value)
+
+
+LinkKind = Annotated[str, *_one_of(N_("kind of link"), case_link_rules.KINDS)]
+LinkUrl = Annotated[
+    str,
+    Field(min_length=1, max_length=case_link_rules.URL_MAX),
+    AfterValidator(_url),
+    WithJsonSchema({"type": "string", "format": "uri", "maxLength": case_link_rules.URL_MAX}),
+]
+
+
+class LinkCase(Command):
+    """`case link`, `POST /api/cases/{ref}/links`, the case's page: a link to a related case,
+    either a case here (`case`) or one at another NCP (`ncp` and `external_reference`)."""
+
+    kind: LinkKind = Field(
+        description="parallel: a complaint at another NCP; follow_on: this case follows on from the "
+        "other; same_facts: a case here about the same facts."
+    )
+    case: Word | None = Field(default=None, description="The related case here, by its reference.")
+    ncp: Country | None = Field(default=None, description="The other NCP, by its ISO 3166 country code.")
+    external_reference: Name | None = Field(
+        default=None, description="The other NCP's reference for its case (with `ncp`)."
+    )
+    url: LinkUrl | None = Field(
+        default=None, description="Where the other NCP describes its case: an http or https address."
+    )
+
+
+class UnlinkCase(Command):
+    """`case unlink`, `POST /api/cases/{ref}/related/{number}/remove`, the case's page."""
+
+    reason: OptionalText | None = Field(default=None, description="Why the link is removed (audited).")
+
+
+class LinkNumber(Command):
+    """A link's number as a page's address names it (`/cases/{ref}/related/{number}/remove`)."""
+
+    link: Annotated[int, PlainValidator(_whole(1, VERSION_MAX)), _range(1, VERSION_MAX)]
 
 
 class RaiseConcern(Command):

@@ -48,6 +48,7 @@ from workflow import read_models
 from workflow import redaction as redactions
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
+from workflow.related import may_see_case
 from workflow.users import authorise
 from workflow.views import redacted
 
@@ -61,9 +62,9 @@ Pair = tuple[str | None, str | None]  # a declared conflict: (name, organisation
 
 def may_see(tx: Transaction, viewer: User, reference: str) -> bool:
     """Whether `viewer` may see the case at all: always, but for a mediator's user, which sees
-    only the cases its mediator is assigned to now."""
-    scope = redactions.mediated_by(viewer)
-    return scope is None or (bool(scope) and tx.mediators.is_assigned(scope, reference))
+    only the cases its mediator is assigned to now (the rule lives with the reads that need it
+    without importing this module: `workflow.related.may_see_case`)."""
+    return may_see_case(tx, viewer, reference)
 
 
 def check_visible(tx: Transaction, viewer: User, reference: str) -> None:

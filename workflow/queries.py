@@ -158,11 +158,15 @@ def case_document(
     *,
     today: date,
     language: str = "en",
+    links: Sequence[read_models.RelatedCase] = (),
 ) -> read_models.Case:
     """What `case show --json` prints and the API answers: the case, then its lead and panel
-    (`rotation_views.lead_view`), then its issues."""
+    (`rotation_views.lead_view`), then its issues and its links to related cases."""
     return read_models.Case(
-        **_case_fields(case, today=today, language=language), **dict(panel), issues=issue_views(issues)
+        **_case_fields(case, today=today, language=language),
+        **dict(panel),
+        issues=issue_views(issues),
+        links=list(links),
     )
 
 

@@ -610,11 +610,55 @@ class Panel(ReadModel):
     not_taking_part: list[Excluded] = Field(description="The members who do not, and why.")
 
 
+LinkRelation = Literal["parallel", "follow_on", "followed_by", "same_facts"]
+
+
+class RelatedCase(ReadModel):
+    """A standing link from a case to a related one (states/case_links.py), as it reads from
+    that case: a case here, or a case at another NCP. Never a party's name."""
+
+    number: int = Field(
+        description="The link's number: the same on both cases of a link between two cases here."
+    )
+    relation: LinkRelation = Field(
+        description="parallel: a parallel complaint at another NCP; follow_on: this case follows on "
+        "from the other; followed_by: the other follows on from this one; same_facts: a case here "
+        "about the same facts."
+    )
+    case: str | None = Field(
+        description="The other case's reference when it is here (null: at another NCP, or withheld)."
+    )
+    title: str | None = Field(
+        description="The other case's title when it is here (redacted as the reader sees titles)."
+    )
+    withheld: bool = Field(
+        description="True when the other case is here but the reader may not see it (a mediator not "
+        "assigned to it): its reference and title are left out."
+    )
+    ncp: str | None = Field(description="The other NCP (ISO 3166 alpha-2) for a case at another NCP.")
+    external_reference: str | None = Field(description="The other NCP's reference for its case.")
+    url: str | None = Field(description="Where the other NCP describes its case (http or https), if given.")
+    linked_at: Instant = Field(description="When the link was made (ISO 8601 with offset).")
+    linked_by: str = Field(description="Who made it.")
+
+
+class CaseLinks(ReadModel):
+    """A case's standing links to related cases (`case links`, `GET /api/cases/{ref}/links`)."""
+
+    reference: str = Field(description="The case reference.")
+    links: list[RelatedCase] = Field(description="Its links, by number.")
+
+
 class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
     """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
 
     issues: list[Issue] = Field(
         description="The case's issues by number, each accepted or not (partial acceptance)."
+    )
+    links: list[RelatedCase] = Field(
+        default_factory=list,
+        description="Its standing links to related cases (a parallel complaint at another NCP, a "
+        "follow-on complaint, a case here about the same facts), by number.",
     )
 
 

@@ -19,7 +19,7 @@ from states.chain import AuditEntry
 from states.errors import Input, InvalidInputError
 from states.guidelines import THEMES
 from states.messages import N_
-from states.register import NotInRegister, Register
+from states.register import NotInRegister, PublicRelated, Register
 from states.reports import histories, oecd_rows
 from workflow import redaction as redactions
 from workflow import reports
@@ -91,9 +91,25 @@ def entry(*, uow: UnitOfWork, settings: Settings, reference: str, language: str 
     with uow.read() as tx:
         trail = list(tx.audit.entries(case_ref=reference)) if reference in tx.cases.references() else []
         found = _entries(tx, settings, {reference: trail}, language) if trail else []
-    if not found:
-        raise NotInRegister(reference)
-    return found[0]
+        if not found:
+            raise NotInRegister(reference)
+        return replace(found[0], related=_related(tx, settings, reference, language))
+
+
+def _related(tx: Transaction, settings: Settings, reference: str, language: str) -> tuple[PublicRelated, ...]:
+    """The listed case's standing links to other listed cases here, by number: a link is public
+    only when both its cases are (a case at another NCP, or one not listed, is left out)."""
+    shown = []
+    for link in tx.case_links.of_case(reference):
+        other = link.other_of(reference)
+        if not link.active or other is None:
+            continue
+        listed = _entries(tx, settings, {other: list(tx.audit.entries(case_ref=other))}, language)
+        if listed:
+            shown.append(
+                PublicRelated(reference=other, title=listed[0].title, relation=link.relation(reference))
+            )
+    return tuple(shown)
 
 
 def open_published(*, uow: UnitOfWork, settings: Settings, reference: str, number: int) -> OpenDocument:

@@ -542,6 +542,48 @@ def follow_up(seen: Seen) -> Entries:
         )
 
 
+def related(seen: Seen) -> Entries:
+    """The case's links to related cases: each made (how they relate, and the other case here or
+    at another NCP) and each removed (with its reason); a case here the reader may not see (a
+    mediator not assigned to it) is not named."""
+    from states.case_links import RELATIONS
+    from workflow.related import may_see_case
+
+    case, words = seen.case, seen.words
+    for link in seen.tx.case_links.of_case(case.reference):
+        other = link.other_of(case.reference)
+        if other is not None and seen.viewer is not None and not may_see_case(seen.tx, seen.viewer, other):
+            named = words.gettext(N_("a case at this NCP that you may not see"))
+        elif other is not None:
+            named = other
+        else:
+            named = f"{link.ncp} {link.external_reference}"
+        relation = words.gettext(RELATIONS.get(link.relation(case.reference), link.kind))
+        yield read_models.TimelineEntry(
+            id=f"link-{link.number}",
+            kind="related",
+            what="linked",
+            at=link.linked_at.isoformat(),
+            title=words.gettext(N_("Link {number} to a related case: {relation} {other}")).format(
+                number=link.number, relation=relation, other=named
+            ),
+            text=None,
+            actor=link.linked_by,
+        )
+        if link.removed_at is not None:
+            yield read_models.TimelineEntry(
+                id=f"unlink-{link.number}",
+                kind="related",
+                what="unlinked",
+                at=link.removed_at.isoformat(),
+                title=words.gettext(N_("Link {number} to a related case removed: {relation} {other}")).format(
+                    number=link.number, relation=relation, other=named
+                ),
+                text=link.removed_because,
+                actor=link.removed_by,
+            )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
@@ -585,6 +627,7 @@ SOURCES: tuple[Source, ...] = (
         follow_up,
         covers=frozenset({"commitment_recorded", "commitment_status_set", "update_requested"}),
     ),
+    Source("related", N_("Related cases"), related, covers=frozenset({"case_linked", "case_unlinked"})),
 )
 """Every source of a timeline, in the filter's order."""
 

@@ -24,7 +24,7 @@ from states.precision import shown
 from states.procedure import Procedure
 from states.redaction import NOTHING, Redaction
 from states.users import User
-from workflow import cases, commands, inputs, queries, read_models, rotation_views
+from workflow import cases, commands, inputs, queries, read_models, related, rotation_views
 from workflow import redaction as redactions
 from workflow.config import Settings
 from workflow.ports import Clock, Transaction, UnitOfWork
@@ -63,6 +63,7 @@ def case_view(
     lead = rotation_views.lead_view(uow=uow, case=case, language=language)
     with uow.read() as tx:
         issues = tx.issues.of_case(case.reference)
+        links = related.related(tx, case.reference, tx.case_links.of_case(case.reference), viewer)
     return _case_view(
         case,
         lead,
@@ -70,6 +71,7 @@ def case_view(
         today=today,
         language=language,
         redaction=redactions.read_for_viewer(uow, viewer, language),
+        links=links,
     )
 
 
@@ -81,9 +83,12 @@ def _case_view(
     today: date,
     language: str,
     redaction: Redaction,
+    links: Sequence[read_models.RelatedCase] = (),
 ) -> read_models.Case:
     return redacted(
-        queries.case_document(case, panel, issues, today=today, language=language), redaction, case.reference
+        queries.case_document(case, panel, issues, today=today, language=language, links=links),
+        redaction,
+        case.reference,
     )
 
 
@@ -125,6 +130,7 @@ def case_page(
         redaction = redactions.for_viewer(tx, viewer, language)
         leads = rotation_views.lead_views(uow=uow, cases=cases, language=language)
         issues = tx.issues.of_cases([c.reference for c in cases])
+        links = related.related_of(tx, [c.reference for c in cases], viewer)
     return read_models.CasePage(
         total=total,
         limit=limit,
@@ -137,6 +143,7 @@ def case_page(
                 today=today,
                 language=language,
                 redaction=redaction,
+                links=links.get(c.reference, ()),
             )
             for c in cases
         ],

@@ -1,6 +1,6 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
-reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`); import past
-cases."""
+link, unlink, links (related cases); reassign, recuse; migrate; the case's issues
+(`case issue add|decide|result|list`); import past cases."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -364,6 +364,87 @@ def case_record(
     app = context_of(ctx).app()
     case = app.cases.record(reference=reference, actor=actor, **command.arguments())
     print_case(case, app, as_json)
+
+
+@case_app.command("link")
+def case_link(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="parallel (a complaint at another NCP), follow_on (this case follows on from the "
+            "other) or same_facts (a case here about the same facts).",
+        ),
+    ],
+    actor: Annotated[str, typer.Option("--actor", help="Who links them.")],
+    case: Annotated[
+        str | None, typer.Option("--case", help="The related case here, by its reference.")
+    ] = None,
+    ncp: Annotated[
+        str | None, typer.Option("--ncp", help="The other NCP, by its country code (SE, DK, ...).")
+    ] = None,
+    external_reference: Annotated[
+        str | None, typer.Option("--ref", help="The other NCP's reference for its case.")
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where the other NCP describes its case (http or https).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Link a case to a related one: a case here (--case) or at another NCP (--ncp, --ref); audited
+    on both cases here."""
+    from workflow import commands
+
+    command = validated(
+        commands.LinkCase, kind=kind, case=case, ncp=ncp, external_reference=external_reference, url=url
+    )
+    app = context_of(ctx).app()
+    made = app.case_links.link(reference=reference, actor=actor, **command.arguments())
+    _print_links(ctx, reference, as_json, only=made.number)
+
+
+@case_app.command("unlink")
+def case_unlink(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    number: Annotated[int, typer.Argument(help="The link's number (`case links REF`).")],
+    actor: Annotated[str, typer.Option("--actor", help="Who removes it.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (kept in the audit log).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Remove a link to a related case (audited on both cases here)."""
+    from workflow import commands
+
+    command = validated(commands.UnlinkCase, reason=reason)
+    app = context_of(ctx).app()
+    app.case_links.unlink(reference=reference, number=number, actor=actor, **command.arguments())
+    _print_links(ctx, reference, as_json)
+
+
+@case_app.command("links")
+def case_links(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A case's links to related cases."""
+    _print_links(ctx, reference, as_json)
+
+
+def _print_links(ctx: typer.Context, reference: str, as_json: bool, only: int | None = None) -> None:
+    from workflow.read_models import json_of
+
+    document = dict(json_of(context_of(ctx).app().case_links.list(reference=reference)))
+    links = [link for link in document["links"] if only is None or link["number"] == only]
+    if as_json:
+        emit_json(links[0] if only is not None else document)
+        return
+    if not links:
+        out.print(output.escape(f"{reference}: no related cases linked"))
+    for line in output.link_lines(links):
+        out.print(output.escape(f"{reference} {line}"), soft_wrap=True)
 
 
 @case_app.command("reassign")

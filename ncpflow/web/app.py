@@ -29,6 +29,7 @@ from ncpflow.web import (
     api_links,
     api_mediators,
     api_ncps,
+    api_related,
     api_statements,
     docs,
     feeds,
@@ -208,6 +209,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api_links.router, tags=["api"])
     app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
+    app.include_router(api_related.router, tags=["api"])
     app.include_router(api_statements.router, tags=["api"])
     app.include_router(docs.router)
     app.include_router(feeds.router)  # the calendar feed: its token is its credential

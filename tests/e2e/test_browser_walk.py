@@ -216,6 +216,18 @@ def _seed(services: Any) -> dict[str, str]:
         reference=paused, actor="setup", reason="Parallel proceedings", requested_by="Havbruk ASA", at=ago[10]
     )
 
+    # Related cases (issue 16): the rich case linked to the paused one and to a parallel complaint
+    # at another NCP with a long reference and an address.
+    services.case_links.link(reference=rich, kind="same_facts", case=paused, actor="setup")
+    services.case_links.link(
+        reference=rich,
+        kind="parallel",
+        ncp="SE",
+        external_reference=f"NKP {LONG}",
+        url=f"https://ncp.example.se/cases/{LONG}",
+        actor="setup",
+    )
+
     last_year = today.year - 1
     closed = opened(
         "Forest concession",

@@ -262,6 +262,15 @@ def _cases(app: Application) -> dict[str, str]:
         reference=review, commitment=1, status="partly", note="Delvis delt", actor="hanna"
     )
     app.follow_up.request_update(reference=review, party="submitter-1", actor="hanna")
+    # Related cases (issue 16): a parallel complaint at another NCP, and a link removed.
+    app.case_links.link(
+        reference=review, kind="parallel", ncp="SE", external_reference="NKP 2025/7",
+        url="https://ncp.example.se/7", actor="hanna",
+    )  # fmt: skip
+    others = [ref for ref in refs.values() if ref != review]
+    app.case_links.link(reference=review, kind="same_facts", case=others[0], actor="hanna")
+    app.case_links.unlink(reference=review, number=2, actor="hanna", reason="Ikke samme forhold")
+    app.case_links.link(reference=others[0], kind="follow_on", case=review, actor="hanna")
 
     line = {
         "external_id": "NO-2007-01",

@@ -120,6 +120,13 @@ def _fill(services: Services) -> tuple[str, str, str]:
     _case_file(services, hidden, risky)
     for ref, names in [(hidden, (*WITHHELD, *WITHHELD_AS)), (risky, AT_RISK), (public, PROTECTED)]:
         pausing.pause_case(uow=uow, clock=clock, reference=ref, actor="sek", reason=_mention(names))
+    # Related cases (issue 16): the public case linked to both protected ones, and to a parallel
+    # complaint whose reference at the other NCP names the withheld submitter.
+    services.case_links.link(reference=public, kind="same_facts", case=hidden, actor="sek")
+    services.case_links.link(reference=risky, kind="follow_on", case=public, actor="sek")
+    services.case_links.link(
+        reference=public, kind="parallel", ncp="SE", external_reference=f"SE-7 {WITHHELD[0]}", actor="sek"
+    )
     return hidden, risky, public
 
 

@@ -55,6 +55,7 @@ PERSONS = {
     "ncp_role_changed",
     "ncp_supporting_removed",
     "ncp_lead_preferred",
+    "case_unlinked",  # the reason for removing a link, as the handler gave it
 }
 IDENTIFIER = re.compile(r"\b[a-z]+_[a-z_]+\b")  # initial_assessment, case_assigned ...
 

@@ -61,6 +61,7 @@ TABLE: dict[Action, set[str]] = {
     A.RECORD_MEDIATION: {H, X},
     A.TRACK_FOLLOW_UP: {H},
     A.LOG_ENGAGEMENT: {H},
+    A.LINK_CASES: {H},
     A.MANAGE_PARTY_LINKS: {H},
 }
 

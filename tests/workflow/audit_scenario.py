@@ -718,6 +718,23 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             app.ncps.transfer(reference=shared, to="SE", actor="sek", reason="handover to the Swedish NCP")
     finally:
         app.close()
+    # Related instances (issue 16): two cases here linked (an entry on each), a parallel
+    # complaint at another NCP, and the first link removed with a reason.
+    clock.advance(hours=1)
+    app = _services(url, clock, changed, channel)
+    try:
+        app.case_links.link(reference=filed_on, kind="follow_on", case=ref, actor="sek")
+        app.case_links.link(
+            reference=filed_on,
+            kind="parallel",
+            ncp="SE",
+            external_reference="NKP 2025/7",
+            url="https://ncp.example.se/cases/7",
+            actor="sek",
+        )
+        app.case_links.unlink(reference=ref, number=1, actor="sek", reason="Not the same facts after all")
+    finally:
+        app.close()
     _bundles(url, clock, changed, channel, filed_on)
 
 

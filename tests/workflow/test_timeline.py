@@ -46,7 +46,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
     ]
     kinds = [
         *("step", "note", "document", "letter", "correspondence"),
-        *("engagement", "statement", "mediation", "follow_up"),
+        *("engagement", "statement", "mediation", "follow_up", "related"),
     ]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
@@ -74,6 +74,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Uttalelser",
         "Mekling",
         "Oppfølging",
+        "Beslektede klagesaker",
     ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"

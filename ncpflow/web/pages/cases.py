@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -23,6 +24,7 @@ from ncpflow.web.pages.common import (
 )
 from ncpflow.web.pages.mediators import hard_conflicts
 from ncpflow.web.pages.ncps import country_words, role_words
+from states import case_links as link_rules
 from states.case import duration_of
 from states.deadlines import human_month
 from states.errors import InvalidInputError
@@ -212,6 +214,8 @@ def show_case(
         story=story,
         story_pager=story_pager,
         can_write_note=allows(role, Action.WRITE_NOTE),
+        **_related_words(lang),
+        can_link=allows(role, Action.LINK_CASES),
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
         ncps=ncps,
@@ -235,6 +239,17 @@ def show_case(
     )
     response.status_code = status
     return response
+
+
+def _related_words(lang: str) -> dict[str, Any]:
+    """The related cases' words: each kind of link and each relation, and the NCPs by their
+    countries' names, in the page's language."""
+    tr = translator(lang)
+    return {
+        "link_kinds": {code: tr.gettext(words) for code, words in link_rules.KINDS.items()},
+        "relations": {code: tr.gettext(words) for code, words in link_rules.RELATIONS.items()},
+        "country_names": Locale.parse(lang).territories,
+    }
 
 
 def _days_late(met_on: date | None, due: date) -> int:

@@ -32,6 +32,7 @@ from ncpflow.web.auth import application_of, optional_user
 from ncpflow.web.downloads import disposition, document_response
 from ncpflow.web.pages.common import ENV, language, query, render, spelling
 from ncpflow.web.pages.errors import error_page
+from states.case_links import RELATIONS
 from states.errors import NcpflowError
 from states.guidelines import THEMES
 from states.messages import N_
@@ -85,6 +86,7 @@ def _words(lang: str) -> dict[str, Any]:
         "themes": {theme: tr.gettext(title) for theme, title in THEMES.items()},
         "countries": countries(lang),
         "accepted": ACCEPTED,
+        "relations": {code: tr.gettext(words) for code, words in RELATIONS.items()},
     }
 
 

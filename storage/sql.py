@@ -222,7 +222,9 @@ class SqlUnitOfWork:
             self._transaction("BEGIN IMMEDIATE", snapshot=False) as db,
         ):
             if not self._sqlite:
-                db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
+                # One writer at a time per NCP: each NCP of a network database has its own
+                # audit chain and reference counters (storage/tenancy.py).
+                db.execute("SELECT pg_advisory_xact_lock(:k, hashtext(ncpflow_tenant()))", {"k": _PG_WRITE_LOCK})
             with self._joined_by_reads(
                 SqlTransaction(db, self._procedure, self._pinned, self._redactions)
             ) as tx:

@@ -74,7 +74,7 @@ def bootstrap(
 ) -> Application:
     """The application, its use cases bound to the database, the clock, the policy, the
     settings, the renderer and the notifier (lead notices always on)."""
-    source = connect(settings.database.url)
+    source = connect(settings.database.url, ncp=settings.database.ncp)
     if source.sqlite:
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.

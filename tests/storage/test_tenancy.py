@@ -1,0 +1,169 @@
+"""Row-level security by NCP on a real PostgreSQL (storage/tenancy.py, 0038_tenancy).
+
+Each test works in a fresh copy of the network template: NCP ZZ's demo cases are there
+(tests/conftest.py), and the application role connects working for NCP NO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import sqlalchemy
+from psycopg import errors
+
+from storage import tenancy
+from tests.conftest import APP_LOGIN, NEIGHBOUR, admin_engine, make_settings, tenant_url
+from tests.helpers import open_one
+from workflow.bootstrap import bootstrap
+
+
+@pytest.fixture
+def url(network_admin_url: str) -> str:
+    return tenant_url(network_admin_url, "NO")
+
+
+@pytest.fixture
+def admin(network_admin_url: str, url: str) -> Iterator[sqlalchemy.Connection]:
+    """A superuser's connection to the same database: it sees every NCP's rows."""
+    engine = admin_engine(network_admin_url, url.rsplit("/", 1)[1].split("?")[0])
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def _app(url: str) -> psycopg.Connection[tuple[object, ...]]:
+    """The application role's own connection, autocommit: hand-written SQL, one statement each."""
+    return psycopg.connect(url, autocommit=True)
+
+
+def _tables(admin: sqlalchemy.Connection) -> list[str]:
+    rows = admin.exec_driver_sql(
+        "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND relkind = 'r' AND relname NOT IN ('alembic_version', 'ncpflow_pinned') "
+        "ORDER BY relname"
+    )
+    return [name for (name,) in rows]
+
+
+def test_every_table_forces_row_level_security_on_a_role_that_cannot_bypass_it(
+    admin: sqlalchemy.Connection,
+) -> None:
+    tables = _tables(admin)
+    assert len(tables) > 40
+    unforced = admin.exec_driver_sql(
+        "SELECT relname FROM pg_class WHERE relname = ANY(%(t)s) AND NOT (relrowsecurity AND relforcerowsecurity)",
+        {"t": tables},
+    ).all()
+    assert unforced == []
+    role = admin.exec_driver_sql(
+        "SELECT rolsuper, rolbypassrls, pg_has_role(rolname, 'ncpflow_app', 'MEMBER') FROM pg_roles "
+        "WHERE rolname = %(r)s",
+        {"r": APP_LOGIN},
+    ).one()
+    assert tuple(role) == (False, False, True)
+    owned = admin.exec_driver_sql(
+        "SELECT relname FROM pg_class WHERE relname = ANY(%(t)s) "
+        "AND pg_has_role(%(r)s, relowner, 'MEMBER')",
+        {"t": tables, "r": APP_LOGIN},
+    ).all()
+    assert owned == []
+
+
+def test_working_for_one_ncp_every_table_shows_nothing_of_another(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """ZZ's demo cases fill most tables; NO, on the application role, sees none of their rows,
+    not even asking for them by tenant."""
+    tables = _tables(admin)
+    held = {
+        table: admin.exec_driver_sql(f'SELECT count(*) FROM "{table}" WHERE ncp = %(n)s', {"n": NEIGHBOUR}).scalar()
+        for table in tables
+    }
+    filled = {table for table, count in held.items() if count}
+    assert {"cases", "audit_log", "parties", "deadlines", "case_documents", "procedure_versions"} <= filled
+    with _app(url) as conn:
+        seen = {
+            table: conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # type: ignore[index]
+            for table in tables
+        }
+        asked = {
+            table: conn.execute(f'SELECT count(*) FROM "{table}" WHERE ncp = %s', [NEIGHBOUR]).fetchone()[0]  # type: ignore[index]
+            for table in tables
+        }
+    assert seen == dict.fromkeys(tables, 0)
+    assert asked == dict.fromkeys(tables, 0)
+
+
+def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """References, reference counters and the audit chain hold per NCP: NO's first case takes
+    the reference ZZ's first case has, and each NCP reads its own."""
+    services = bootstrap(make_settings(url))
+    try:
+        reference = open_one(services)
+        with services.uow.read() as tx:
+            assert [case.reference for case in tx.cases.list()] == [reference]
+    finally:
+        services.close()
+    holders = admin.exec_driver_sql("SELECT ncp FROM cases WHERE reference = %(r)s ORDER BY ncp", {"r": reference})
+    assert [ncp for (ncp,) in holders] == ["NO", NEIGHBOUR]
+    neighbour = bootstrap(make_settings(url.replace("ncpflow.ncp%3DNO", f"ncpflow.ncp%3D{NEIGHBOUR}")))
+    try:
+        with neighbour.uow.read() as tx:
+            theirs = sorted(case.reference for case in tx.cases.list())
+    finally:
+        neighbour.close()
+    expected = admin.exec_driver_sql("SELECT reference FROM cases WHERE ncp = %(n)s ORDER BY reference", {"n": NEIGHBOUR})
+    assert theirs == [r for (r,) in expected]
+
+
+def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Connection, url: str) -> None:
+    before = admin.exec_driver_sql("SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}).one()
+    audit = admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar()
+    with _app(url) as conn:
+        assert conn.execute("UPDATE cases SET title = 'changed' WHERE ncp = %s", [NEIGHBOUR]).rowcount == 0
+        assert conn.execute("DELETE FROM audit_log").rowcount == 0
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute(
+                "INSERT INTO reference_counters (ncp, prefix, year, last) VALUES (%s, 'NCP', 2025, 99)", [NEIGHBOUR]
+            )
+        conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("UPDATE reference_counters SET ncp = %s", [NEIGHBOUR])
+        with pytest.raises(errors.InsufficientPrivilege):
+            conn.execute("TRUNCATE audit_log")
+        with pytest.raises(errors.InsufficientPrivilege, match="owner"):
+            conn.execute("ALTER TABLE cases DISABLE ROW LEVEL SECURITY")
+        with pytest.raises(errors.InsufficientPrivilege, match="owner"):
+            conn.execute("DROP POLICY ncpflow_tenant ON cases")
+    after = admin.exec_driver_sql("SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}).one()
+    assert tuple(after) == tuple(before)
+    assert admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar() == audit
+    assert admin.exec_driver_sql("SELECT ncp FROM reference_counters WHERE last = 1").scalar() == "NO"
+
+
+def test_a_pinned_login_role_reaches_no_other_ncp_even_setting_the_tenant_itself(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """Unpinned, the connection's setting names the tenant (what `[database] ncp` sets); once
+    the owner pins the role to NO, a `SET ncpflow.ncp` naming ZZ matches no row at all."""
+    with _app(url) as conn:
+        conn.execute(f"SET {tenancy.SETTING} = '{NEIGHBOUR}'")
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] > 0  # type: ignore[index]
+    admin.exec_driver_sql(f"INSERT INTO {tenancy.PINNED} (role, ncp) VALUES (%(r)s, 'NO')", {"r": APP_LOGIN})
+    try:
+        with _app(url) as conn:
+            conn.execute(f"SET {tenancy.SETTING} = '{NEIGHBOUR}'")
+            assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0  # type: ignore[index]
+            with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+                conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
+            with pytest.raises(errors.InsufficientPrivilege):
+                conn.execute(f"SELECT * FROM {tenancy.PINNED}")
+            conn.execute(f"RESET {tenancy.SETTING}")
+            conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
+            assert conn.execute("SELECT ncp FROM reference_counters").fetchall() == [("NO",)]
+    finally:
+        admin.exec_driver_sql(f"DELETE FROM {tenancy.PINNED}")

@@ -48,6 +48,7 @@ GROUPS = (
     ("statement", "statements", "statement_app"),
     ("followup", "follow_up", "followup_app"),
     ("engagement", "engagement", "engagement_app"),
+    ("network", "network", "network_app"),
 )
 
 

@@ -298,8 +298,8 @@ class SqlMemberStore:
         """Insert the (case, lead, problem) claim; False when the chair was already told."""
         row = self._db.one(
             "INSERT INTO lead_alerts (case_ref, member_id, problem, fired_at) "
-            f"VALUES (:c, :m, :p, :at) ON CONFLICT ({self._db.key('case_ref, member_id, problem')}) DO NOTHING "
-            "RETURNING id",
+            "VALUES (:c, :m, :p, :at) "
+            f"ON CONFLICT ({self._db.key('case_ref, member_id, problem')}) DO NOTHING RETURNING id",
             {"c": case_ref, "m": member_id, "p": problem, "at": self._db.instant(at)},
         )
         return row is not None

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from storage.imports import SqlImportStore
     from storage.issues import SqlIssueStore
     from storage.mediators import SqlMediatorStore
+    from storage.network import SqlNetworkStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
@@ -167,6 +168,12 @@ class SqlTransaction:
         return SqlEngagementStore(self.db)
 
     @cached_property
+    def network(self) -> SqlNetworkStore:
+        from storage.network import SqlNetworkStore
+
+        return SqlNetworkStore(self.db)
+
+    @cached_property
     def commitments(self) -> SqlCommitmentStore:
         from storage.commitments import SqlCommitmentStore
 
@@ -224,7 +231,9 @@ class SqlUnitOfWork:
             if not self._sqlite:
                 # One writer at a time per NCP: each NCP of a network database has its own
                 # audit chain and reference counters (storage/tenancy.py).
-                db.execute("SELECT pg_advisory_xact_lock(:k, hashtext(ncpflow_tenant()))", {"k": _PG_WRITE_LOCK})
+                db.execute(
+                    "SELECT pg_advisory_xact_lock(:k, hashtext(ncpflow_tenant()))", {"k": _PG_WRITE_LOCK}
+                )
             with self._joined_by_reads(
                 SqlTransaction(db, self._procedure, self._pinned, self._redactions)
             ) as tx:

@@ -216,7 +216,8 @@ def _per_tenant_keys(connection: Any, tables: list[str]) -> None:
         "FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE n.nspname = current_schema() AND x.indisunique "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u'))",
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+        "WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u'))",
     )
     natural = [
         (table, name, kind, index, definition)
@@ -257,9 +258,7 @@ def uninstall(connection: Any) -> None:
     for table in tables:  # the owner reads past the policies again, to count the NCPs
         _run(connection, f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY')
     held = {
-        ncp
-        for table in tables
-        for (ncp,) in _rows(connection, f'SELECT DISTINCT {COLUMN} FROM "{table}"')  # noqa: S608
+        ncp for table in tables for (ncp,) in _rows(connection, f'SELECT DISTINCT {COLUMN} FROM "{table}"')
     }
     if len(held) > 1:
         raise RuntimeError(
@@ -306,7 +305,8 @@ def _narrow_keys(connection: Any, tables: list[str]) -> None:
         "SELECT c.relname, i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
         "JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND x.indisunique "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u'))",
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
+        "WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u'))",
     )
     for table, name, definition in indexes:
         if table in chosen and re.search(rf" USING \w+ \({COLUMN}, ", definition):

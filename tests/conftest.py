@@ -81,7 +81,9 @@ NEIGHBOUR = "ZZ"
 
 def admin_engine(admin_url: str, database: str | None = None) -> sqlalchemy.Engine:
     url = admin_url if database is None else admin_url.rsplit("/", 1)[0] + "/" + database
-    return sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+    return sqlalchemy.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -179,7 +179,9 @@ class DatabaseSection(_Section):
     @classmethod
     def _ncp_code(cls, ncp: str | None) -> str | None:
         if ncp is not None and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", ncp) is None:
-            raise ValueError("an NCP code is 1-32 letters, digits, '-' or '_', starting with a letter or digit")
+            raise ValueError(
+                "an NCP code is 1-32 letters, digits, '-' or '_', starting with a letter or digit"
+            )
         return ncp
 
     @field_validator("url")

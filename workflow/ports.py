@@ -12,6 +12,7 @@ from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
 from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
+from states.network import NcpFigures
 from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
 from states.party_links import PartyLink
 from states.procedure import Procedure
@@ -379,6 +380,16 @@ class Transaction(Protocol):
     def engagement(self) -> EngagementStore: ...
     @property
     def commitments(self) -> CommitmentStore: ...
+    @property
+    def network(self) -> NetworkStore: ...
+
+
+class NetworkStore(Protocol):
+    """The network's published figures (storage/network.py; PostgreSQL only)."""
+
+    def available(self) -> bool: ...
+    def publish(self, figures: NcpFigures, *, at: datetime) -> None: ...
+    def published(self, year: int) -> list[NcpFigures]: ...
 
 
 class CommitmentStore(Protocol):

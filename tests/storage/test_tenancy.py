@@ -7,16 +7,19 @@ Each test works in a fresh copy of the network template: NCP ZZ's demo cases are
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 import sqlalchemy
 from psycopg import errors
 
+from states.errors import StorageUnavailableError
 from storage import tenancy
 from tests.conftest import APP_LOGIN, NEIGHBOUR, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
 from workflow.bootstrap import bootstrap
+from workflow.config import ConfigError
 
 
 @pytest.fixture
@@ -38,10 +41,15 @@ def _app(url: str) -> psycopg.Connection[tuple[object, ...]]:
     return psycopg.connect(url, autocommit=True)
 
 
+def _one(admin: sqlalchemy.Connection, sql: str, **params: object) -> tuple[object, ...]:
+    return tuple(admin.exec_driver_sql(sql, params).one())
+
+
 def _tables(admin: sqlalchemy.Connection) -> list[str]:
     rows = admin.exec_driver_sql(
         "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND relkind = 'r' AND relname NOT IN ('alembic_version', 'ncpflow_pinned') "
+        "WHERE n.nspname = 'public' AND relkind = 'r' "
+        "AND relname NOT IN ('alembic_version', 'ncpflow_pinned') "
         "ORDER BY relname"
     )
     return [name for (name,) in rows]
@@ -53,7 +61,8 @@ def test_every_table_forces_row_level_security_on_a_role_that_cannot_bypass_it(
     tables = _tables(admin)
     assert len(tables) > 40
     unforced = admin.exec_driver_sql(
-        "SELECT relname FROM pg_class WHERE relname = ANY(%(t)s) AND NOT (relrowsecurity AND relforcerowsecurity)",
+        "SELECT relname FROM pg_class "
+        "WHERE relname = ANY(%(t)s) AND NOT (relrowsecurity AND relforcerowsecurity)",
         {"t": tables},
     ).all()
     assert unforced == []
@@ -64,8 +73,7 @@ def test_every_table_forces_row_level_security_on_a_role_that_cannot_bypass_it(
     ).one()
     assert tuple(role) == (False, False, True)
     owned = admin.exec_driver_sql(
-        "SELECT relname FROM pg_class WHERE relname = ANY(%(t)s) "
-        "AND pg_has_role(%(r)s, relowner, 'MEMBER')",
+        "SELECT relname FROM pg_class WHERE relname = ANY(%(t)s) AND pg_has_role(%(r)s, relowner, 'MEMBER')",
         {"t": tables, "r": APP_LOGIN},
     ).all()
     assert owned == []
@@ -78,7 +86,9 @@ def test_working_for_one_ncp_every_table_shows_nothing_of_another(
     not even asking for them by tenant."""
     tables = _tables(admin)
     held = {
-        table: admin.exec_driver_sql(f'SELECT count(*) FROM "{table}" WHERE ncp = %(n)s', {"n": NEIGHBOUR}).scalar()
+        table: admin.exec_driver_sql(
+            f'SELECT count(*) FROM "{table}" WHERE ncp = %(n)s', {"n": NEIGHBOUR}
+        ).scalar()
         for table in tables
     }
     filled = {table for table, count in held.items() if count}
@@ -108,7 +118,9 @@ def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
             assert [case.reference for case in tx.cases.list()] == [reference]
     finally:
         services.close()
-    holders = admin.exec_driver_sql("SELECT ncp FROM cases WHERE reference = %(r)s ORDER BY ncp", {"r": reference})
+    holders = admin.exec_driver_sql(
+        "SELECT ncp FROM cases WHERE reference = %(r)s ORDER BY ncp", {"r": reference}
+    )
     assert [ncp for (ncp,) in holders] == ["NO", NEIGHBOUR]
     neighbour = bootstrap(make_settings(url.replace("ncpflow.ncp%3DNO", f"ncpflow.ncp%3D{NEIGHBOUR}")))
     try:
@@ -116,19 +128,26 @@ def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
             theirs = sorted(case.reference for case in tx.cases.list())
     finally:
         neighbour.close()
-    expected = admin.exec_driver_sql("SELECT reference FROM cases WHERE ncp = %(n)s ORDER BY reference", {"n": NEIGHBOUR})
+    expected = admin.exec_driver_sql(
+        "SELECT reference FROM cases WHERE ncp = %(n)s ORDER BY reference", {"n": NEIGHBOUR}
+    )
     assert theirs == [r for (r,) in expected]
 
 
 def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Connection, url: str) -> None:
-    before = admin.exec_driver_sql("SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}).one()
-    audit = admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar()
+    before = admin.exec_driver_sql(
+        "SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+    ).one()
+    audit = admin.exec_driver_sql(
+        "SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+    ).scalar()
     with _app(url) as conn:
         assert conn.execute("UPDATE cases SET title = 'changed' WHERE ncp = %s", [NEIGHBOUR]).rowcount == 0
         assert conn.execute("DELETE FROM audit_log").rowcount == 0
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute(
-                "INSERT INTO reference_counters (ncp, prefix, year, last) VALUES (%s, 'NCP', 2025, 99)", [NEIGHBOUR]
+                "INSERT INTO reference_counters (ncp, prefix, year, last) VALUES (%s, 'NCP', 2025, 99)",
+                [NEIGHBOUR],
             )
         conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
@@ -139,9 +158,16 @@ def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Conn
             conn.execute("ALTER TABLE cases DISABLE ROW LEVEL SECURITY")
         with pytest.raises(errors.InsufficientPrivilege, match="owner"):
             conn.execute("DROP POLICY ncpflow_tenant ON cases")
-    after = admin.exec_driver_sql("SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}).one()
+        with pytest.raises(errors.InsufficientPrivilege, match="owner"):
+            conn.execute("DROP TRIGGER audit_log_no_change ON audit_log")
+    after = admin.exec_driver_sql(
+        "SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+    ).one()
     assert tuple(after) == tuple(before)
-    assert admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar() == audit
+    assert (
+        admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar()
+        == audit
+    )
     assert admin.exec_driver_sql("SELECT ncp FROM reference_counters WHERE last = 1").scalar() == "NO"
 
 
@@ -167,3 +193,36 @@ def test_a_pinned_login_role_reaches_no_other_ncp_even_setting_the_tenant_itself
             assert conn.execute("SELECT ncp FROM reference_counters").fetchall() == [("NO",)]
     finally:
         admin.exec_driver_sql(f"DELETE FROM {tenancy.PINNED}")
+
+
+def test_the_configured_ncp_names_the_tenant_of_every_connection(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """`[database] ncp` (or --ncp, $NCPFLOW_NCP) sets the tenant, here on a URL that sets none."""
+    plain = url.split("?", 1)[0]
+    services = bootstrap(make_settings(plain, database={"url": plain, "ncp": "SE"}))
+    try:
+        reference = open_one(services)
+    finally:
+        services.close()
+    assert _one(
+        admin, "SELECT ncp FROM cases WHERE reference = %(r)s AND ncp <> %(n)s", r=reference, n=NEIGHBOUR
+    ) == ("SE",)
+
+
+def test_a_sqlite_database_refuses_an_ncp_and_stays_unchanged(sqlite_url: str) -> None:
+    """SQLite holds one NCP: naming one is refused before anything connects."""
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    before = path.read_bytes()
+    with pytest.raises(StorageUnavailableError, match=r"holds one NCP: \[database\] ncp"):
+        bootstrap(make_settings(sqlite_url, database={"url": sqlite_url, "ncp": "NO"}))
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("code", ["N O", "NO;DROP", "", "-NO", "x" * 33])
+def test_an_ncp_code_that_is_not_one_is_refused_by_the_config(code: str) -> None:
+    with pytest.raises(ConfigError, match=r"\[database\] ncp: an NCP code is"):
+        make_settings(
+            "postgresql://app@localhost/ncpflow",
+            database={"url": "postgresql://app@localhost/x", "ncp": code},
+        )

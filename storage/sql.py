@@ -315,7 +315,11 @@ class SqlUnitOfWork:
         except self._unavailable as exc:
             raise StorageUnavailableError(_describe(url, exc)) from None
         except self._refused as exc:
-            raise StorageError(f"the database refused the operation: {_first_line(exc)}") from None
+            detail = _first_line(exc)
+            if "ncpflow_tenant" in detail and "does not exist" in detail:
+                # A PostgreSQL database from before 0038_tenancy: its writers' lock names the tenant.
+                raise StorageUnavailableError(_describe(url, exc)) from None
+            raise StorageError(f"the database refused the operation: {detail}") from None
 
 
 def _repeatable_read() -> psycopg.IsolationLevel:
@@ -347,7 +351,11 @@ def _describe(url: str, exc: Exception) -> str:
     detail = _first_line(exc)
     if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
         return f"database {url} is not initialised ({detail}); run `ncpflow init` first"
-    if "no such column" in detail or ("column" in detail and "does not exist" in detail):
+    if (
+        "no such column" in detail
+        or ("column" in detail and "does not exist" in detail)
+        or ("ncpflow_tenant" in detail and "does not exist" in detail)
+    ):
         # A database made by an older ncpflow: the migrations have not been applied yet.
         return f"database {url} has an older schema ({detail}); run `ncpflow init` to upgrade it"
     return f"database {url} is unavailable: {detail}"

@@ -16,7 +16,7 @@ from psycopg import errors
 
 from states.errors import StorageUnavailableError
 from storage import tenancy
-from tests.conftest import APP_LOGIN, NEIGHBOUR, admin_engine, make_settings, tenant_url
+from tests.conftest import APP_LOGIN, NEIGHBOUR, ROOT, InProcessCli, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
 from workflow.bootstrap import bootstrap
 from workflow.config import ConfigError
@@ -214,7 +214,7 @@ def test_a_sqlite_database_refuses_an_ncp_and_stays_unchanged(sqlite_url: str) -
     """SQLite holds one NCP: naming one is refused before anything connects."""
     path = Path(sqlite_url.removeprefix("sqlite:///"))
     before = path.read_bytes()
-    with pytest.raises(StorageUnavailableError, match=r"holds one NCP: \[database\] ncp"):
+    with pytest.raises(ConfigError, match=r"a SQLite database holds one NCP"):
         bootstrap(make_settings(sqlite_url, database={"url": sqlite_url, "ncp": "NO"}))
     assert path.read_bytes() == before
 
@@ -226,3 +226,39 @@ def test_an_ncp_code_that_is_not_one_is_refused_by_the_config(code: str) -> None
             "postgresql://app@localhost/ncpflow",
             database={"url": "postgresql://app@localhost/x", "ncp": code},
         )
+
+
+def test_the_command_line_refuses_an_ncp_for_sqlite_or_one_that_is_no_code(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Bad input: exit 2, the problem named, the database file as it was."""
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    before = path.read_bytes()
+    cli = InProcessCli(capsys, monkeypatch, sqlite_url, ROOT / "config.toml")
+    for args, named in (
+        (("--ncp", "NO", "case", "list"), "a SQLite database holds one NCP"),
+        (("--ncp", "N O", "case", "list"), "'N O' is not an NCP code"),
+    ):
+        result = cli(*args)
+        assert (result.returncode, named in result.stderr) == (2, True), result.stderr
+        assert "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_a_postgresql_database_from_before_the_tenancy_asks_for_ncpflow_init(postgres_admin_url: str) -> None:
+    """A writer's lock names the tenant: on a database not yet migrated to 0038_tenancy it
+    fails with the older-schema message (run `ncpflow init`), not a database error."""
+    from tests.storage.test_case_results_migration import _migrate
+
+    engine = admin_engine(postgres_admin_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE DATABASE ncpflow_before_tenancy")
+    engine.dispose()
+    url = postgres_admin_url.rsplit("/", 1)[0] + "/ncpflow_before_tenancy"
+    _migrate(url, "0034_merge_followup_mediators")
+    services = bootstrap(make_settings(url))
+    try:
+        with pytest.raises(StorageUnavailableError, match=r"older schema .*run `ncpflow init`"):
+            open_one(services)
+    finally:
+        services.close()

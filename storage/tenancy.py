@@ -36,6 +36,8 @@ FIGURES = "network_figures"
 # Login roles bound to one NCP (role → ncp), written by the owner; the application cannot read it.
 PINNED = "ncpflow_pinned"
 POLICY = "ncpflow_tenant"
+# The suffix of the unique (ncp, id) each foreign key to a generated id refers to.
+TENANT_KEY = "tenant_key"
 # A tenant is an NCP code: letters, digits, '-' and '_' (it travels in the connection options).
 TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 # Tables the tenancy leaves alone: Alembic's own.
@@ -83,6 +85,7 @@ def install(connection: Any) -> None:
     for table in tables:
         _add_column(connection, table)
     _per_tenant_keys(connection, tables)
+    _same_tenant_references(connection, tables)
     for table in tables:
         _secure(connection, table)
     _run(connection, f"GRANT SELECT ON alembic_version TO {APP_ROLE}")
@@ -100,6 +103,7 @@ def enrol(connection: Any, table: str) -> None:
         return
     _add_column(connection, table)
     _per_tenant_keys(connection, [table])
+    _same_tenant_references(connection, [table])
     _secure(connection, table)
 
 
@@ -249,6 +253,38 @@ def _per_tenant_keys(connection: Any, tables: list[str]) -> None:
         _run(connection, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {widened}')
 
 
+def _same_tenant_references(connection: Any, tables: list[str]) -> None:
+    """Every other foreign key (to a generated id) names the tenant too, against a unique
+    (ncp, id) beside the referenced key: a row refers only to a row of its own NCP, even one
+    written by hand with another NCP's id. The foreign key checks read past row-level
+    security, so without this such an id would be accepted (and its existence told)."""
+    chosen = set(tables)
+    fks = _rows(
+        connection,
+        "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), rc.relname, "
+        "ARRAY(SELECT a.attname FROM unnest(k.confkey) u(n) JOIN pg_attribute a "
+        "ON a.attrelid = k.confrelid AND a.attnum = u.n)::text[] "
+        "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class rc ON rc.oid = k.confrelid "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE k.contype = 'f' AND n.nspname = current_schema()",
+    )
+    for table, name, definition, referred, columns in fks:
+        widened_already = definition.startswith(f"FOREIGN KEY ({COLUMN}, ")
+        if widened_already or (table not in chosen and referred not in chosen):
+            continue
+        key = f"{referred}_{'_'.join(columns)}_{TENANT_KEY}"[-63:]
+        _run(
+            connection,
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{key}') THEN "
+            f'ALTER TABLE "{referred}" ADD CONSTRAINT "{key}" UNIQUE ({COLUMN}, {", ".join(columns)}); '
+            "END IF; END $$",
+        )
+        _run(connection, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        widened = re.sub(r"^FOREIGN KEY \(", f"FOREIGN KEY ({COLUMN}, ", definition, count=1)
+        widened = re.sub(r"REFERENCES ([\w.\"]+)\(", rf"REFERENCES \1({COLUMN}, ", widened, count=1)
+        _run(connection, f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {widened}')
+
+
 def uninstall(connection: Any) -> None:
     """Undo `install` (0038_tenancy's downgrade) while the database holds one NCP only; with
     several, refuse: their keys would collide, and nothing says which NCP to keep."""
@@ -288,6 +324,13 @@ def _narrow_keys(connection: Any, tables: list[str]) -> None:
         if t in chosen and d.startswith(f"FOREIGN KEY ({COLUMN}, ")
     ]
     for table, name, _d in fks:
+        _run(connection, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+    for table, name in _rows(
+        connection,
+        "SELECT c.relname, k.conname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+        "WHERE k.contype = 'u' AND k.conname LIKE :suffix",
+        suffix=f"%\\_{TENANT_KEY}",
+    ):
         _run(connection, f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
     keys = _rows(
         connection,

@@ -75,6 +75,8 @@ def _beyond_the_tenancy(differences: list[Any]) -> list[Any]:
         if action in {"add_constraint", "add_index", "add_fk"}:
             declared[_shape(diff[1])] = diff
             continue
+        if action == "remove_constraint" and diff[1].name.endswith(tenancy.TENANT_KEY):
+            continue  # the unique (ncp, id) a same-NCP foreign key refers to
         if action in {"remove_constraint", "remove_index", "remove_fk"}:
             table, cols, referred = _shape(diff[1])
             if cols[:1] == (tenancy.COLUMN,) and referred[1:2] in {(), (tenancy.COLUMN,)}:

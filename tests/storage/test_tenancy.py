@@ -141,6 +141,9 @@ def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Conn
     audit = admin.exec_driver_sql(
         "SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}
     ).scalar()
+    neighbours_case = admin.exec_driver_sql(
+        "SELECT min(id) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+    ).scalar()
     with _app(url) as conn:
         assert conn.execute("UPDATE cases SET title = 'changed' WHERE ncp = %s", [NEIGHBOUR]).rowcount == 0
         assert conn.execute("DELETE FROM audit_log").rowcount == 0
@@ -152,6 +155,13 @@ def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Conn
         conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute("UPDATE reference_counters SET ncp = %s", [NEIGHBOUR])
+        # A row of NO's pointing at ZZ's case: the foreign key names the tenant too.
+        with pytest.raises(errors.ForeignKeyViolation):
+            conn.execute(
+                "INSERT INTO case_facts (case_id, name, happened_on, actor, recorded_at) "
+                "VALUES (%s, 'mediation_agreed', '2025-01-01', 'x', now())",
+                [neighbours_case],
+            )
         with pytest.raises(errors.InsufficientPrivilege):
             conn.execute("TRUNCATE audit_log")
         with pytest.raises(errors.InsufficientPrivilege, match="owner"):

@@ -44,8 +44,8 @@ class SqlNetworkStore:
         """The year's rows this connection may see: its own NCP's, or every NCP's for the
         network role."""
         rows = self._db.all(
-            "SELECT ncp, year, received, accepted, not_accepted, concluded, agreement, days_to_conclusion "
-            "FROM network_figures WHERE year = :year ORDER BY ncp",
+            "SELECT tenant, year, received, accepted, not_accepted, concluded, agreement, days_to_conclusion "
+            "FROM network_figures WHERE year = :year ORDER BY tenant",
             {"year": year},
         )
         return [

@@ -1,16 +1,16 @@
 """One PostgreSQL database for a network of NCPs: row-level security by NCP (0038_tenancy).
 
-Every table gets a tenant column `ncp` whose server default is the connection's tenant,
+Every table gets a column `tenant` (the NCP's code) whose server default is the connection's tenant,
 `ncpflow_tenant()`: the session setting `ncpflow.ncp` (set at connect time from `[database]
 ncp`, storage/engine.py), else `default`, the tenant of a single-NCP database. Row-level
 security is enabled and forced on each table (the owner is held to it too), with one policy:
-rows are seen, written and moved only where `ncp = ncpflow_tenant()`. The application connects
+rows are seen, written and moved only where `tenant = ncpflow_tenant()`. The application connects
 as a member of `ncpflow_app` (NOBYPASSRLS, not the owner); the migrations run as the owner.
 A login role the owner pins to an NCP (`ncpflow_pinned`) works for that NCP whatever the
 connection sets: a `SET ncpflow.ncp = 'SE'` on NO's connection then reaches no row at all.
 
 Keys that are natural (a reference, a member's id, the audit chain's sequence number, a
-document's sha256) hold per NCP: they become (ncp, …), and the foreign keys to them too. Keys
+document's sha256) hold per NCP: they become (tenant, …), and the foreign keys to them too. Keys
 holding a generated id (a serial, or a foreign key to one) stay: the id is unique in the whole
 database already, so the statements' ON CONFLICT targets on them stay as they are; the few on
 natural keys name the tenant on PostgreSQL (`Db.key`).
@@ -28,7 +28,7 @@ import re
 from typing import Any
 
 SETTING = "ncpflow.ncp"
-COLUMN = "ncp"
+COLUMN = "tenant"
 DEFAULT_TENANT = "default"
 APP_ROLE = "ncpflow_app"
 NETWORK_ROLE = "ncpflow_network"
@@ -36,7 +36,7 @@ FIGURES = "network_figures"
 # Login roles bound to one NCP (role → ncp), written by the owner; the application cannot read it.
 PINNED = "ncpflow_pinned"
 POLICY = "ncpflow_tenant"
-# The suffix of the unique (ncp, id) each foreign key to a generated id refers to.
+# The suffix of the unique (tenant, id) each foreign key to a generated id refers to.
 TENANT_KEY = "tenant_key"
 # A tenant is an NCP code: letters, digits, '-' and '_' (it travels in the connection options).
 TENANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
@@ -98,7 +98,7 @@ def enrol(connection: Any, table: str) -> None:
     """A table made after 0038_tenancy joins the tenancy: the column, per-tenant natural keys,
     row-level security and the application role's grants. Call it in the migration right after
     creating the table; a foreign key to another table's natural key must then name the tenant
-    too (`FOREIGN KEY (ncp, member_id) REFERENCES members (ncp, id)`)."""
+    too (`FOREIGN KEY (tenant, member_id) REFERENCES members (tenant, id)`)."""
     if connection.dialect.name != "postgresql":
         return
     _add_column(connection, table)
@@ -200,7 +200,7 @@ def _generated(connection: Any) -> set[tuple[str, str]]:
 
 
 def _per_tenant_keys(connection: Any, tables: list[str]) -> None:
-    """Primary keys, unique constraints and unique indexes on natural values become (ncp, …),
+    """Primary keys, unique constraints and unique indexes on natural values become (tenant, …),
     with the foreign keys that point at them."""
     generated = _generated(connection)
     chosen = set(tables)
@@ -255,7 +255,7 @@ def _per_tenant_keys(connection: Any, tables: list[str]) -> None:
 
 def _same_tenant_references(connection: Any, tables: list[str]) -> None:
     """Every other foreign key (to a generated id) names the tenant too, against a unique
-    (ncp, id) beside the referenced key: a row refers only to a row of its own NCP, even one
+    (tenant, id) beside the referenced key: a row refers only to a row of its own NCP, even one
     written by hand with another NCP's id. The foreign key checks read past row-level
     security, so without this such an id would be accepted (and its existence told)."""
     chosen = set(tables)

@@ -35,8 +35,8 @@ class Dumper:
         for name, table in sorted(metadata.tables.items()):
             # PostgreSQL's tenant column (storage/tenancy.py) is left out: each table reads as
             # the application stores it, the same on both backends.
-            shown = [c for c in table.columns if c.name != "ncp"]
-            key = [c for c in table.primary_key.columns if c.name != "ncp"] or shown
+            shown = [c for c in table.columns if c.name != "tenant"]
+            key = [c for c in table.primary_key.columns if c.name != "tenant"] or shown
             order = ", ".join(quote(column.name) for column in key)
             listed = ", ".join(quote(column.name) for column in shown)
             self.queries[name] = f"SELECT {listed} FROM {quote(name)} ORDER BY {order}"

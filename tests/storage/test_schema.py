@@ -62,7 +62,7 @@ def _shape(obj: Any) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 def _beyond_the_tenancy(differences: list[Any]) -> list[Any]:
     """What differs besides 0038_tenancy's work on PostgreSQL (storage/tenancy.py): the tenant
     column, the network's figures, and each natural key, unique index and foreign key widened
-    to (ncp, ...) where the tables declare (...)."""
+    to (tenant, ...) where the tables declare (...)."""
     declared: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
     widened: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Any] = {}
     left = []
@@ -76,7 +76,7 @@ def _beyond_the_tenancy(differences: list[Any]) -> list[Any]:
             declared[_shape(diff[1])] = diff
             continue
         if action == "remove_constraint" and diff[1].name.endswith(tenancy.TENANT_KEY):
-            continue  # the unique (ncp, id) a same-NCP foreign key refers to
+            continue  # the unique (tenant, id) a same-NCP foreign key refers to
         if action in {"remove_constraint", "remove_index", "remove_fk"}:
             table, cols, referred = _shape(diff[1])
             if cols[:1] == (tenancy.COLUMN,) and referred[1:2] in {(), (tenancy.COLUMN,)}:

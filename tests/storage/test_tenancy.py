@@ -87,7 +87,7 @@ def test_working_for_one_ncp_every_table_shows_nothing_of_another(
     tables = _tables(admin)
     held = {
         table: admin.exec_driver_sql(
-            f'SELECT count(*) FROM "{table}" WHERE ncp = %(n)s', {"n": NEIGHBOUR}
+            f'SELECT count(*) FROM "{table}" WHERE tenant = %(n)s', {"n": NEIGHBOUR}
         ).scalar()
         for table in tables
     }
@@ -99,11 +99,11 @@ def test_working_for_one_ncp_every_table_shows_nothing_of_another(
             for table in tables
         }
         asked = {
-            table: conn.execute(f'SELECT count(*) FROM "{table}" WHERE ncp = %s', [NEIGHBOUR]).fetchone()[0]  # type: ignore[index]
+            table: conn.execute(f'SELECT count(*) FROM "{table}" WHERE tenant = %s', [NEIGHBOUR]).fetchone()
             for table in tables
         }
     assert seen == dict.fromkeys(tables, 0)
-    assert asked == dict.fromkeys(tables, 0)
+    assert asked == dict.fromkeys(tables, (0,))
 
 
 def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
@@ -119,7 +119,7 @@ def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
     finally:
         services.close()
     holders = admin.exec_driver_sql(
-        "SELECT ncp FROM cases WHERE reference = %(r)s ORDER BY ncp", {"r": reference}
+        "SELECT tenant FROM cases WHERE reference = %(r)s ORDER BY tenant", {"r": reference}
     )
     assert [ncp for (ncp,) in holders] == ["NO", NEIGHBOUR]
     neighbour = bootstrap(make_settings(url.replace("ncpflow.ncp%3DNO", f"ncpflow.ncp%3D{NEIGHBOUR}")))
@@ -129,32 +129,32 @@ def test_each_ncp_opens_its_cases_under_references_another_ncp_holds_too(
     finally:
         neighbour.close()
     expected = admin.exec_driver_sql(
-        "SELECT reference FROM cases WHERE ncp = %(n)s ORDER BY reference", {"n": NEIGHBOUR}
+        "SELECT reference FROM cases WHERE tenant = %(n)s ORDER BY reference", {"n": NEIGHBOUR}
     )
     assert theirs == [r for (r,) in expected]
 
 
 def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Connection, url: str) -> None:
     before = admin.exec_driver_sql(
-        "SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+        "SELECT count(*), max(title) FROM cases WHERE tenant = %(n)s", {"n": NEIGHBOUR}
     ).one()
     audit = admin.exec_driver_sql(
-        "SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+        "SELECT count(*) FROM audit_log WHERE tenant = %(n)s", {"n": NEIGHBOUR}
     ).scalar()
     neighbours_case = admin.exec_driver_sql(
-        "SELECT min(id) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+        "SELECT min(id) FROM cases WHERE tenant = %(n)s", {"n": NEIGHBOUR}
     ).scalar()
     with _app(url) as conn:
-        assert conn.execute("UPDATE cases SET title = 'changed' WHERE ncp = %s", [NEIGHBOUR]).rowcount == 0
+        assert conn.execute("UPDATE cases SET title = 'changed' WHERE tenant = %s", [NEIGHBOUR]).rowcount == 0
         assert conn.execute("DELETE FROM audit_log").rowcount == 0
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
             conn.execute(
-                "INSERT INTO reference_counters (ncp, prefix, year, last) VALUES (%s, 'NCP', 2025, 99)",
+                "INSERT INTO reference_counters (tenant, prefix, year, last) VALUES (%s, 'NCP', 2025, 99)",
                 [NEIGHBOUR],
             )
         conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
         with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("UPDATE reference_counters SET ncp = %s", [NEIGHBOUR])
+            conn.execute("UPDATE reference_counters SET tenant = %s", [NEIGHBOUR])
         # A row of NO's pointing at ZZ's case: the foreign key names the tenant too.
         with pytest.raises(errors.ForeignKeyViolation):
             conn.execute(
@@ -171,14 +171,16 @@ def test_hand_written_sql_cannot_change_another_ncps_rows(admin: sqlalchemy.Conn
         with pytest.raises(errors.InsufficientPrivilege, match="owner"):
             conn.execute("DROP TRIGGER audit_log_no_change ON audit_log")
     after = admin.exec_driver_sql(
-        "SELECT count(*), max(title) FROM cases WHERE ncp = %(n)s", {"n": NEIGHBOUR}
+        "SELECT count(*), max(title) FROM cases WHERE tenant = %(n)s", {"n": NEIGHBOUR}
     ).one()
     assert tuple(after) == tuple(before)
     assert (
-        admin.exec_driver_sql("SELECT count(*) FROM audit_log WHERE ncp = %(n)s", {"n": NEIGHBOUR}).scalar()
+        admin.exec_driver_sql(
+            "SELECT count(*) FROM audit_log WHERE tenant = %(n)s", {"n": NEIGHBOUR}
+        ).scalar()
         == audit
     )
-    assert admin.exec_driver_sql("SELECT ncp FROM reference_counters WHERE last = 1").scalar() == "NO"
+    assert admin.exec_driver_sql("SELECT tenant FROM reference_counters WHERE last = 1").scalar() == "NO"
 
 
 def test_a_pinned_login_role_reaches_no_other_ncp_even_setting_the_tenant_itself(
@@ -200,7 +202,7 @@ def test_a_pinned_login_role_reaches_no_other_ncp_even_setting_the_tenant_itself
                 conn.execute(f"SELECT * FROM {tenancy.PINNED}")
             conn.execute(f"RESET {tenancy.SETTING}")
             conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
-            assert conn.execute("SELECT ncp FROM reference_counters").fetchall() == [("NO",)]
+            assert conn.execute("SELECT tenant FROM reference_counters").fetchall() == [("NO",)]
     finally:
         admin.exec_driver_sql(f"DELETE FROM {tenancy.PINNED}")
 
@@ -215,9 +217,8 @@ def test_the_configured_ncp_names_the_tenant_of_every_connection(
         reference = open_one(services)
     finally:
         services.close()
-    assert _one(
-        admin, "SELECT ncp FROM cases WHERE reference = %(r)s AND ncp <> %(n)s", r=reference, n=NEIGHBOUR
-    ) == ("SE",)
+    mine = "SELECT tenant FROM cases WHERE reference = %(r)s AND tenant <> %(n)s"
+    assert _one(admin, mine, r=reference, n=NEIGHBOUR) == ("SE",)
 
 
 def test_a_sqlite_database_refuses_an_ncp_and_stays_unchanged(sqlite_url: str) -> None:

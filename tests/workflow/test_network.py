@@ -142,6 +142,13 @@ def test_the_network_role_reads_every_ncps_figures_matching_the_scenario_and_no_
                         at=on,
                     )
             services.network.publish(year=2025, actor="sek")
+            entry = services.audit.log()[-1]
+            assert (entry.kind, entry.case_ref, entry.data["year"]) == (
+                "network_figures_published",
+                None,
+                2025,
+            )
+            assert services.audit.verify_chain().ok
         finally:
             services.close()
     reader = bootstrap(make_settings(network_url), clock=CLOCK)

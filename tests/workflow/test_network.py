@@ -13,7 +13,7 @@ import pytest
 from psycopg import errors
 
 from states.errors import InvalidInputError
-from tests.conftest import admin_engine, make_settings, tenant_url
+from tests.conftest import ROOT, InProcessCli, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
 from workflow.bootstrap import Services, bootstrap
 from workflow.cases import advance
@@ -210,3 +210,24 @@ def test_a_database_of_one_ncp_refuses_to_publish_and_writes_nothing(sqlite_url:
         assert services.audit.log() == before
     finally:
         services.close()
+
+
+def test_the_command_line_publishes_for_the_ncp_it_names_and_reads_as_the_network(
+    network: tuple[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, network_url = network
+    plain = url.split("?", 1)[0]
+    cli = InProcessCli(capsys, monkeypatch, plain, ROOT / "config.toml")
+    services = _app(url, "SE")
+    try:
+        open_one(services, received=date(2025, 3, 3))
+    finally:
+        services.close()
+    published = cli("--ncp", "SE", "network", "publish", "--year", "2025")
+    assert published.returncode == 0, published.stderr
+    assert json.loads(published.stdout)["received"] == 1
+    read = cli("--database", network_url, "network", "statistics", "--year", "2025")
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["by_ncp"]["SE"]["received"] == 1
+    refused = cli("--ncp", "SE", "network", "publish", "--year", "1900")
+    assert refused.returncode == 2, refused.stderr

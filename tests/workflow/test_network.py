@@ -231,3 +231,18 @@ def test_the_command_line_publishes_for_the_ncp_it_names_and_reads_as_the_networ
     assert json.loads(read.stdout)["by_ncp"]["SE"]["received"] == 1
     refused = cli("--ncp", "SE", "network", "publish", "--year", "1900")
     assert refused.returncode == 2, refused.stderr
+
+
+def test_each_ncp_of_a_shared_database_keeps_its_files_apart() -> None:
+    """The checkpoint log and the keys kept beside a PostgreSQL database are named per NCP."""
+    from workflow.files import beside_database
+
+    url = "postgresql://app@db.example/network"
+    one = beside_database(make_settings(url), ".checkpoints.jsonl")
+    no = beside_database(make_settings(url, database={"url": url, "ncp": "NO"}), ".checkpoints.jsonl")
+    se = beside_database(make_settings(url, database={"url": url, "ncp": "SE"}), ".checkpoints.jsonl")
+    assert (one.name, no.name, se.name) == (
+        "network.checkpoints.jsonl",
+        "network.NO.checkpoints.jsonl",
+        "network.SE.checkpoints.jsonl",
+    )

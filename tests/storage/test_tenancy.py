@@ -273,3 +273,29 @@ def test_a_postgresql_database_from_before_the_tenancy_asks_for_ncpflow_init(pos
             open_one(services)
     finally:
         services.close()
+
+
+def test_a_later_migrations_table_joins_the_tenancy_with_enrol(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """`tenancy.enrol` after creating a table: the tenant column, per-NCP natural keys,
+    same-NCP foreign keys, row-level security forced and the application's grants."""
+    admin.exec_driver_sql(
+        "CREATE TABLE case_tags (id serial PRIMARY KEY, case_id integer NOT NULL REFERENCES cases (id), "
+        "label text NOT NULL UNIQUE)"
+    )
+    tenancy.enrol(admin, "case_tags")
+    keys = dict(
+        admin.exec_driver_sql(
+            "SELECT contype, string_agg(pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint "
+            "WHERE conrelid = 'case_tags'::regclass GROUP BY contype"
+        ).all()
+    )
+    assert keys["u"] == "UNIQUE (tenant, label)"
+    assert keys["f"] == "FOREIGN KEY (tenant, case_id) REFERENCES cases(tenant, id)"
+    assert _one(admin, "SELECT relforcerowsecurity FROM pg_class WHERE relname = 'case_tags'") == (True,)
+    (neighbours_case,) = _one(admin, "SELECT min(id) FROM cases WHERE tenant = %(n)s", n=NEIGHBOUR)
+    with _app(url) as conn:
+        with pytest.raises(errors.ForeignKeyViolation):
+            conn.execute("INSERT INTO case_tags (case_id, label) VALUES (%s, 'x')", [neighbours_case])
+        assert conn.execute("SELECT count(*) FROM case_tags").fetchone() == (0,)

@@ -48,6 +48,7 @@ GROUPS = (
     ("statement", "statements", "statement_app"),
     ("followup", "follow_up", "followup_app"),
     ("engagement", "engagement", "engagement_app"),
+    ("network", "network", "network_app"),
 )
 
 
@@ -135,6 +136,14 @@ def _root(
         str | None,
         typer.Option("--database", help="Database URL (default: $NCPFLOW_DATABASE_URL, else the config's)."),
     ] = None,
+    ncp: Annotated[
+        str | None,
+        typer.Option(
+            "--ncp",
+            help="The NCP to work for in a PostgreSQL database shared by a network "
+            "(default: $NCPFLOW_NCP, else the config's [database] ncp).",
+        ),
+    ] = None,
     log_level: Annotated[
         LogLevel,
         typer.Option(
@@ -148,7 +157,7 @@ def _root(
     from workflow.logging import configure_on_first_use
 
     configure_on_first_use(level=log_level.value)
-    context = Context(config=config, database=database)
+    context = Context(config=config, database=database, ncp=ncp)
     ctx.obj = context
     ctx.call_on_close(context.close)
 

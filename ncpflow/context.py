@@ -42,6 +42,7 @@ Now = Annotated[
 class Context:
     config: Path | None
     database: str | None
+    ncp: str | None = None
     _settings: Settings | None = field(default=None, repr=False)
     _app: Application | None = field(default=None, repr=False)
 
@@ -50,7 +51,7 @@ class Context:
             with starting():
                 from workflow.config import load_settings
 
-                self._settings = load_settings(self.config, database_url=self.database)
+                self._settings = load_settings(self.config, database_url=self.database, ncp=self.ncp)
         return self._settings
 
     def app(self, *, require_initialised: bool = True) -> Application:

@@ -71,6 +71,7 @@ KIND_NAMES: dict[str, str] = {
     "member_conflict_removed": N_("member's conflict removed"),
     "calendar_feed_made": N_("calendar URL made"),
     "calendar_feed_revoked": N_("calendar URL revoked"),
+    "network_figures_published": N_("network figures published"),
     "party_link_issued": N_("party link issued"),
     "party_link_revoked": N_("party link revoked"),
     "note_added": N_("note added"),
@@ -162,6 +163,7 @@ CONFLICT_REMOVED = N_("conflict of {member} removed")
 FEED_MADE = N_("calendar URL {feed} of {user} made")
 FEED_REPLACED = N_("calendar URL {feed} of {user} made, replacing {previous}")
 FEED_REVOKED = N_("calendar URL {feed} of {user} revoked")
+NETWORK_PUBLISHED = N_("figures of {year} published to the network")
 REASSIGNED = N_("reassigned by {actor}: {reason}")
 OVERRIDDEN = N_("{text} (override: {skipped})")
 UNKNOWN_MEMBER = N_("not a known member")
@@ -552,6 +554,7 @@ _WORDERS: dict[str, Worder] = {
     "member_conflict_removed": _values(CONFLICT_REMOVED, lambda r: {"member": r.member}),
     "calendar_feed_made": _feed_made,
     "calendar_feed_revoked": _values(FEED_REVOKED, lambda r: {"feed": r.feed, "user": r.user}),
+    "network_figures_published": _values(NETWORK_PUBLISHED, lambda r: {"year": r.year}),
 }
 
 

@@ -1050,6 +1050,25 @@ class CalendarFeedRevoked(_Record):
     feed: str
 
 
+# -- a network of NCPs (issue 16) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NetworkFiguresPublished(_Record):
+    """The NCP published its year's figures to the network (`ncpflow network publish`): counts
+    and the number of day counts only, what the network role reads (states/network.py)."""
+
+    KIND: ClassVar[str] = "network_figures_published"
+
+    year: int
+    received: int
+    accepted: int
+    not_accepted: int
+    concluded: int
+    agreement: int
+    days_counted: int
+
+
 # -- party links (issue 15) ---------------------------------------------------------------------
 
 
@@ -1814,6 +1833,7 @@ DeclaredRecord = (
     | MemberConflictRemoved
     | CalendarFeedMade
     | CalendarFeedRevoked
+    | NetworkFiguresPublished
     | PartyLinkIssued
     | PartyLinkRevoked
     | NoteAdded

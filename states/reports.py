@@ -572,12 +572,7 @@ def annual_report(
         ):
             assessed.append((end - case.received).days - paused_days(case.pauses, case.received, end))
     concluded = [c for c in in_year if c.outcome not in c.rules.not_accepted]
-    to_conclusion = [
-        (c.concluded_on - c.received).days - paused_days(c.pauses, c.received, c.concluded_on)
-        for c in concluded
-        if c.concluded_on is not None
-        and (include_approximate or not {"received", "concluded"} & c.approximate)
-    ]
+    to_conclusion = days_to_conclusion(concluded, include_approximate=include_approximate)
     examined = [c for c in every if _in_year(c.stage_starts.get("examination"), year)]
     year_end = min(date(year, 12, 31), as_of)
     under_examination = [
@@ -631,6 +626,29 @@ def _roles(received: list[CaseHistory], concluded: list[CaseHistory], own: str) 
         "concluded_led": count(concluded, "lead", "joint_lead"),
         "concluded_supported": count(concluded, "supporting"),
     }
+
+
+def days_to_conclusion(concluded: Iterable[CaseHistory], *, include_approximate: bool = False) -> list[int]:
+    """Days from receipt to conclusion of concluded (accepted) cases, paused days not counted;
+    day counts from dates known to the month only are left out unless `include_approximate`.
+    The annual report's median is of these; the network's figures carry them (states/network.py)."""
+    return [
+        (c.concluded_on - c.received).days - paused_days(c.pauses, c.received, c.concluded_on)
+        for c in concluded
+        if c.concluded_on is not None
+        and (include_approximate or not {"received", "concluded"} & c.approximate)
+    ]
+
+
+def concluded_in(cases: Mapping[str, CaseHistory], year: int) -> list[CaseHistory]:
+    """The cases concluded in `year` after being accepted (the annual report's `concluded`)."""
+    return [
+        c
+        for c in cases.values()
+        if c.concluded_on is not None
+        and c.concluded_on.year == year
+        and c.outcome not in c.rules.not_accepted
+    ]
 
 
 def _in_year(day: date | None, year: int) -> bool:

@@ -493,7 +493,7 @@ class SqlCaseRepository:
         # One statement that both claims and returns the number: no gap, no duplicate.
         last = self._db.scalar(
             "INSERT INTO reference_counters (prefix, year, last) VALUES (:p, :y, 1) "
-            "ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1 "
+            f"ON CONFLICT ({self._db.key('prefix, year')}) DO UPDATE SET last = reference_counters.last + 1 "
             "RETURNING last",
             {"p": prefix, "y": year},
         )

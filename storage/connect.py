@@ -64,13 +64,26 @@ def sqlite_file(url: str) -> str | None:
     return path
 
 
-def connect(url: str, *, synchronous: str = "FULL") -> Source:
+def connect(url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> Source:
     """The connection source for `url`: stdlib sqlite3 for a plain SQLite file, else an
-    engine (which refuses what no backend serves)."""
+    engine (which refuses what no backend serves). `ncp`: the tenant of a PostgreSQL network
+    database (storage/tenancy.py); a SQLite database holds one NCP and takes none."""
     path = sqlite_file(url)
     if path is not None:
+        if ncp is not None:
+            raise StorageUnavailableError(_ONE_NCP.format(url=url))
         return SqliteSource(url, path, synchronous=synchronous)
-    return EngineSource(url, synchronous=synchronous)
+    source = EngineSource(url, synchronous=synchronous, ncp=ncp)
+    if source.sqlite and ncp is not None:
+        source.dispose()
+        raise StorageUnavailableError(_ONE_NCP.format(url=url))
+    return source
+
+
+_ONE_NCP = (
+    "'{url}' is a SQLite database, which holds one NCP: [database] ncp (--ncp) names an NCP "
+    "only in a PostgreSQL database shared by a network; leave it out"
+)
 
 
 def configure_sqlite(connection: sqlite3.Connection, synchronous: str) -> None:
@@ -158,10 +171,10 @@ class SqliteSource:
 class EngineSource:
     """The pooled connections of a SQLAlchemy engine: PostgreSQL, or SQLite with options."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL") -> None:
+    def __init__(self, url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> None:
         from storage.engine import is_sqlite, make_engine
 
-        self._engine = make_engine(url, synchronous=synchronous)
+        self._engine = make_engine(url, synchronous=synchronous, ncp=ncp)
         self.sqlite = is_sqlite(self._engine)
         self.database = self._engine.url.database if self.sqlite else None
 

@@ -46,6 +46,11 @@ class Db:
         else:
             self.raw.cursor().executemany(_pyformat(sql), rows)
 
+    def key(self, columns: str) -> str:
+        """An ON CONFLICT target on a natural key (a reference, a member's id): on PostgreSQL
+        such keys hold per NCP and name the tenant first (storage/tenancy.py)."""
+        return columns if self.sqlite else f"tenant, {columns}"
+
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self.execute(sql, params).fetchone()
         return row

@@ -17,6 +17,7 @@ from sqlalchemy.exc import ArgumentError
 
 from states.errors import StorageUnavailableError
 from storage.connect import configure_sqlite
+from storage.tenancy import connect_options
 
 WRITE = "ncpflow_write"
 
@@ -28,7 +29,9 @@ def _url_for(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
+def make_engine(url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> Engine:
+    """`ncp`: on PostgreSQL, the tenant every connection sets (storage/tenancy.py); without it
+    a connection works in the `default` tenant, a single NCP's database."""
     try:
         parsed = make_url(_url_for(url))
     except ArgumentError:
@@ -50,7 +53,10 @@ def make_engine(url: str, *, synchronous: str = "FULL") -> Engine:
         _configure_sqlite(engine, synchronous)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        connect_args: dict[str, Any] = {"connect_timeout": 5}
+        if ncp is not None:
+            connect_args["options"] = connect_options(ncp)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     raise StorageUnavailableError(f"'{url}': only sqlite and postgresql are supported")
 
 

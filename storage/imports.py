@@ -61,7 +61,7 @@ class SqlImportStore:
         later one (a reference kept from the file is never handed out again)."""
         self._db.execute(
             "INSERT INTO reference_counters (prefix, year, last) VALUES (:p, :y, :n) "
-            "ON CONFLICT (prefix, year) DO UPDATE SET last = CASE WHEN reference_counters.last < :n "
-            "THEN :n ELSE reference_counters.last END",
+            f"ON CONFLICT ({self._db.key('prefix, year')}) DO UPDATE SET last = "
+            "CASE WHEN reference_counters.last < :n THEN :n ELSE reference_counters.last END",
             {"p": prefix, "y": year, "n": number},
         )

@@ -168,7 +168,7 @@ class SqlMemberStore:
             "INSERT INTO members (id, position, name, email, role, language, conflicts, "
             "soft_conflicts, leave, active, updated_at) VALUES (:id, :position, :name, :email, "
             ":role, :language, :conflicts, :soft_conflicts, :leave, :active, :at) "
-            "ON CONFLICT (id) DO UPDATE SET position = excluded.position, name = excluded.name, "
+            f"ON CONFLICT ({db.key('id')}) DO UPDATE SET position = excluded.position, name = excluded.name, "
             "email = excluded.email, role = excluded.role, language = excluded.language, "
             "conflicts = excluded.conflicts, soft_conflicts = excluded.soft_conflicts, "
             "leave = excluded.leave, active = excluded.active, updated_at = excluded.updated_at",
@@ -298,8 +298,8 @@ class SqlMemberStore:
         """Insert the (case, lead, problem) claim; False when the chair was already told."""
         row = self._db.one(
             "INSERT INTO lead_alerts (case_ref, member_id, problem, fired_at) "
-            "VALUES (:c, :m, :p, :at) ON CONFLICT (case_ref, member_id, problem) DO NOTHING "
-            "RETURNING id",
+            "VALUES (:c, :m, :p, :at) "
+            f"ON CONFLICT ({self._db.key('case_ref, member_id, problem')}) DO NOTHING RETURNING id",
             {"c": case_ref, "m": member_id, "p": problem, "at": self._db.instant(at)},
         )
         return row is not None

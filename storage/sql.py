@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from storage.issues import SqlIssueStore
     from storage.mediators import SqlMediatorStore
     from storage.ncps import SqlNcpStore
+    from storage.network import SqlNetworkStore
     from storage.notes import SqlNoteStore
     from storage.outbox import SqlOutbox
     from storage.parties import SqlPartyStore
@@ -188,6 +189,12 @@ class SqlTransaction:
         return SqlCaseLinkStore(self.db)
 
     @cached_property
+    def network(self) -> SqlNetworkStore:
+        from storage.network import SqlNetworkStore
+
+        return SqlNetworkStore(self.db)
+
+    @cached_property
     def commitments(self) -> SqlCommitmentStore:
         from storage.commitments import SqlCommitmentStore
 
@@ -243,7 +250,11 @@ class SqlUnitOfWork:
             self._transaction("BEGIN IMMEDIATE", snapshot=False) as db,
         ):
             if not self._sqlite:
-                db.execute("SELECT pg_advisory_xact_lock(:k)", {"k": _PG_WRITE_LOCK})
+                # One writer at a time per NCP: each NCP of a network database has its own
+                # audit chain and reference counters (storage/tenancy.py).
+                db.execute(
+                    "SELECT pg_advisory_xact_lock(:k, hashtext(ncpflow_tenant()))", {"k": _PG_WRITE_LOCK}
+                )
             with self._joined_by_reads(
                 SqlTransaction(db, self._procedure, self._pinned, self._redactions)
             ) as tx:
@@ -325,7 +336,11 @@ class SqlUnitOfWork:
         except self._unavailable as exc:
             raise StorageUnavailableError(_describe(url, exc)) from None
         except self._refused as exc:
-            raise StorageError(f"the database refused the operation: {_first_line(exc)}") from None
+            detail = _first_line(exc)
+            if "ncpflow_tenant" in detail and "does not exist" in detail:
+                # A PostgreSQL database from before 0038_tenancy: its writers' lock names the tenant.
+                raise StorageUnavailableError(_describe(url, exc)) from None
+            raise StorageError(f"the database refused the operation: {detail}") from None
 
 
 def _repeatable_read() -> psycopg.IsolationLevel:
@@ -357,7 +372,11 @@ def _describe(url: str, exc: Exception) -> str:
     detail = _first_line(exc)
     if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
         return f"database {url} is not initialised ({detail}); run `ncpflow init` first"
-    if "no such column" in detail or ("column" in detail and "does not exist" in detail):
+    if (
+        "no such column" in detail
+        or ("column" in detail and "does not exist" in detail)
+        or ("ncpflow_tenant" in detail and "does not exist" in detail)
+    ):
         # A database made by an older ncpflow: the migrations have not been applied yet.
         return f"database {url} has an older schema ({detail}); run `ncpflow init` to upgrade it"
     return f"database {url} is unavailable: {detail}"

@@ -72,6 +72,59 @@ def _fresh_postgres(admin_url: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
+# The login role the network tests connect as: a member of ncpflow_app (storage/tenancy.py),
+# not the tables' owner, without BYPASSRLS.
+APP_LOGIN = "ncpflow_test_app"
+# The NCP whose demo cases fill a network template: every tenant test runs beside its rows.
+NEIGHBOUR = "ZZ"
+
+
+def admin_engine(admin_url: str, database: str | None = None) -> sqlalchemy.Engine:
+    url = admin_url if database is None else admin_url.rsplit("/", 1)[0] + "/" + database
+    return sqlalchemy.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+
+
+@pytest.fixture(scope="session")
+def network_admin_url(postgres_admin_url: str) -> str:
+    """The admin URL of a server holding `ncpflow_network_template`: migrated, with the demo
+    cases of NCP `NEIGHBOUR`, and the application's login role."""
+    from workflow.demo import load_demo
+
+    engine = admin_engine(postgres_admin_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("DROP DATABASE IF EXISTS ncpflow_network_template")
+        conn.exec_driver_sql("CREATE DATABASE ncpflow_network_template TEMPLATE ncpflow_template")
+        conn.exec_driver_sql(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_LOGIN}') THEN "
+            f"CREATE ROLE {APP_LOGIN} LOGIN NOBYPASSRLS IN ROLE ncpflow_app; END IF; END $$"
+        )
+    engine.dispose()
+    template = postgres_admin_url.rsplit("/", 1)[0] + "/ncpflow_network_template"
+    neighbour = bootstrap(
+        make_settings(template, database={"url": template, "ncp": NEIGHBOUR}),
+        clock=FixedClock(datetime(2025, 6, 2, 9, 0, tzinfo=UTC)),
+    )
+    try:
+        load_demo(neighbour)
+    finally:
+        neighbour.close()
+    return postgres_admin_url
+
+
+def tenant_url(admin_url: str, ncp: str) -> str:
+    """A fresh copy of the network template, as the application role working for `ncp`
+    (the tenant set by the URL's connection options)."""
+    name = f"ncpflow_n{os.getpid()}_{next(_counter)}"
+    engine = admin_engine(admin_url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE ncpflow_network_template")
+    engine.dispose()
+    server = admin_url.split("@", 1)[1].rsplit("/", 1)[0]
+    return f"postgresql://{APP_LOGIN}@{server}/{name}?options=-c%20ncpflow.ncp%3D{ncp}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A freshly migrated, empty database: SQLite file or PostgreSQL database."""
@@ -104,7 +157,8 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
 
 
 def make_settings(url: str, **sections: Any) -> Settings:
-    data: dict[str, Any] = {"database": {"url": url}, **sections}
+    data: dict[str, Any] = {"database": {"url": url}}
+    data.update(sections)
     return parse_settings(data, source="(test settings)")
 
 

@@ -33,9 +33,13 @@ class Dumper:
         quote = self.engine.dialect.identifier_preparer.quote
         self.queries: dict[str, str] = {}
         for name, table in sorted(metadata.tables.items()):
-            key = list(table.primary_key.columns) or list(table.columns)
+            # PostgreSQL's tenant column (storage/tenancy.py) is left out: each table reads as
+            # the application stores it, the same on both backends.
+            shown = [c for c in table.columns if c.name != "tenant"]
+            key = [c for c in table.primary_key.columns if c.name != "tenant"] or shown
             order = ", ".join(quote(column.name) for column in key)
-            self.queries[name] = f"SELECT * FROM {quote(name)} ORDER BY {order}"
+            listed = ", ".join(quote(column.name) for column in shown)
+            self.queries[name] = f"SELECT {listed} FROM {quote(name)} ORDER BY {order}"
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         with self.engine.connect() as conn:

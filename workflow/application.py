@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from states.mediators import Session as MediationSession
     from states.members import MemberChanges, MemberSetting
     from states.ncp_roles import CaseNcps
+    from states.network import NcpFigures
     from states.notes import Note
     from states.permissions import Action
     from states.procedure import Procedure
@@ -173,6 +174,10 @@ class Application:
     @cached_property
     def reports(self) -> ReportUseCases:
         return ReportUseCases(self)
+
+    @cached_property
+    def network(self) -> NetworkUseCases:
+        return NetworkUseCases(self)
 
     @cached_property
     def users(self) -> UserUseCases:
@@ -1116,6 +1121,22 @@ class AuditUseCases(_Group):
             actor=actor,
             documents=documents,
         )
+
+
+class NetworkUseCases(_Group):
+    """A network of NCPs in one PostgreSQL database: published figures, read aggregated."""
+
+    def publish(self, *, year: int, actor: str) -> NcpFigures:
+        from workflow import network
+
+        return network.publish(
+            uow=self._app.uow, clock=self._app.clock, settings=self._app.settings, year=year, actor=actor
+        )
+
+    def statistics(self, *, year: int) -> dict[str, object]:
+        from workflow import network
+
+        return network.statistics(uow=self._app.uow, year=year)
 
 
 class ReportUseCases(_Group):

@@ -12,7 +12,7 @@ from storage.connect import check_sqlite_file, connect
 from storage.sql import SqlUnitOfWork
 from workflow.application import Application
 from workflow.clock import SystemClock
-from workflow.config import Settings
+from workflow.config import ConfigError, Settings
 from workflow.files import create_private
 from workflow.ports import Channel, Clock, LetterRenderer
 
@@ -74,7 +74,12 @@ def bootstrap(
 ) -> Application:
     """The application, its use cases bound to the database, the clock, the policy, the
     settings, the renderer and the notifier (lead notices always on)."""
-    source = connect(settings.database.url)
+    if settings.database.ncp is not None and settings.database.url.startswith("sqlite"):
+        raise ConfigError(
+            "[database] ncp (--ncp, $NCPFLOW_NCP) names an NCP of a PostgreSQL database that a "
+            "network shares; a SQLite database holds one NCP: leave it out"
+        )
+    source = connect(settings.database.url, ncp=settings.database.ncp)
     if source.sqlite:
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.

@@ -169,6 +169,20 @@ class StatementsSection(_Section):
 
 class DatabaseSection(_Section):
     url: str = "sqlite:///ncpflow.db"
+    ncp: str | None = Field(
+        default=None,
+        description="the NCP this process works for in a PostgreSQL database shared by a network "
+        "(row-level security by NCP); leave out for a database of one NCP",
+    )
+
+    @field_validator("ncp")
+    @classmethod
+    def _ncp_code(cls, ncp: str | None) -> str | None:
+        if ncp is not None and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}", ncp) is None:
+            raise ValueError(
+                "an NCP code is 1-32 letters, digits, '-' or '_', starting with a letter or digit"
+            )
+        return ncp
 
     @field_validator("url")
     @classmethod
@@ -799,10 +813,13 @@ def read_config(path: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{path}: not valid TOML: a number with too many digits") from None
 
 
-def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:
+def load_settings(
+    path: Path | None = None, *, database_url: str | None = None, ncp: str | None = None
+) -> Settings:
     """Read config from `path`, else $NCPFLOW_CONFIG, else ./config.toml, else built-in defaults.
 
-    The database URL comes from `database_url`, else $NCPFLOW_DATABASE_URL, else the file.
+    The database URL comes from `database_url`, else $NCPFLOW_DATABASE_URL, else the file; the
+    NCP of a network database from `ncp`, else $NCPFLOW_NCP, else the file.
     """
     explicit = path is not None or "NCPFLOW_CONFIG" in os.environ
     chosen = path or Path(os.environ.get("NCPFLOW_CONFIG", DEFAULT_CONFIG))
@@ -816,5 +833,15 @@ def load_settings(path: Path | None = None, *, database_url: str | None = None) 
     url = database_url or os.environ.get("NCPFLOW_DATABASE_URL")
     if url:
         database = settings.database.model_copy(update={"url": url})
+        settings = settings.model_copy(update={"database": database})
+    code = ncp or os.environ.get("NCPFLOW_NCP")
+    if code:
+        try:  # validated as the file's value is
+            database = DatabaseSection(url=settings.database.url, ncp=code)
+        except ValidationError:
+            raise ConfigError(
+                f"--ncp/$NCPFLOW_NCP '{limits.neutralise(code)}' is not an NCP code "
+                "(1-32 letters, digits, '-' or '_')"
+            ) from None
         settings = settings.model_copy(update={"database": database})
     return settings

@@ -32,6 +32,9 @@ def beside_database(settings: Settings, suffix: str) -> Path:
         db = Path(url.removeprefix("sqlite:///"))
         return db.with_name(db.name + suffix)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", url.rsplit("/", 1)[-1].split("?")[0]) or "ncpflow"
+    if settings.database.ncp is not None:
+        # A database several NCPs share: each NCP's files apart (its own chain, its own keys).
+        name = f"{name}.{settings.database.ncp}"
     return config_dir(settings) / f"{name}{suffix}"
 
 

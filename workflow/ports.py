@@ -12,6 +12,7 @@ from states.case import Case, Party
 from states.chain import AuditEntry, ChainHead
 from states.correspondence import Entry, Letter
 from states.members import Leave, Member, MemberSetting, PartyMatch, SettingKind, Skip
+from states.network import NcpFigures
 from states.outbox import Attachment, Content, Mail, OutboxMessage, Rendered
 from states.party_links import PartyLink
 from states.procedure import Procedure
@@ -411,6 +412,8 @@ class Transaction(Protocol):
     def ncps(self) -> NcpStore: ...
     @property
     def case_links(self) -> CaseLinkStore: ...
+    @property
+    def network(self) -> NetworkStore: ...
 
 
 class NcpStore(Protocol):
@@ -428,6 +431,14 @@ class NcpStore(Protocol):
     ) -> bool: ...
     def due_by(self, day: date) -> list[tuple[str, ReviewTask, frozenset[str]]]: ...
     def claim_alert(self, *, reference: str, task: int, rung: str, at: datetime) -> bool: ...
+
+
+class NetworkStore(Protocol):
+    """The network's published figures (storage/network.py; PostgreSQL only)."""
+
+    def available(self) -> bool: ...
+    def publish(self, figures: NcpFigures, *, at: datetime) -> None: ...
+    def published(self, year: int) -> list[NcpFigures]: ...
 
 
 class CommitmentStore(Protocol):

@@ -92,6 +92,7 @@ def test_the_database_refuses_to_update_or_delete_audit_entries(services: Servic
     assert verify_chain(uow=services.uow).ok
 
 
+@pytest.mark.owner
 def test_the_database_refuses_to_truncate_the_audit_log_on_postgresql(services: Services) -> None:
     """TRUNCATE audit_log is refused by a statement-level trigger on PostgreSQL."""
     if _is_sqlite(services):
@@ -117,6 +118,7 @@ def test_an_intact_log_verifies_and_the_cli_exits_zero(services: Services, cli: 
     assert (printed["checkpoints"], printed["truncated"], printed["checkpoint_problems"]) == (0, None, [])
 
 
+@pytest.mark.owner
 def test_the_installed_cli_names_the_first_bad_seq(services: Services, cli: Cli) -> None:
     """`ncpflow audit verify` in its own process exits non-zero and names the bad seq."""
     _seed(services)
@@ -181,6 +183,7 @@ def _swap_two(services: Services) -> int:
     return 2
 
 
+@pytest.mark.owner
 @pytest.mark.parametrize(
     "tamper",
     [

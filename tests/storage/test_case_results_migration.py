@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -13,6 +14,8 @@ from storage.engine import WRITE, make_engine
 from storage.migrate import MIGRATIONS
 from tests.conftest import InProcessCli
 from tests.e2e.test_examined_reports import BOTH, CASES, cli_case
+
+pytestmark = pytest.mark.owner
 
 
 def _migrate(url: str, to: str, *, down: bool = False) -> None:

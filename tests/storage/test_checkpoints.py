@@ -60,6 +60,7 @@ def test_checkpoint_then_verify_is_clean_and_a_head_is_signed_once(services: Ser
     assert report.ok and report.checkpoints == 1 and report.chain.entries == 5
 
 
+@pytest.mark.owner
 @pytest.mark.parametrize("drop_checkpoints", [False, True])
 def test_deleting_the_newest_entries_is_detected_with_or_without_the_newest_checkpoints(
     services: Services, keyed: str, drop_checkpoints: bool

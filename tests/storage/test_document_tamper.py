@@ -79,6 +79,7 @@ def test_an_intact_document_verifies_and_is_counted(services: Services) -> None:
     assert (report.documents, report.document_findings) == (1, [])
 
 
+@pytest.mark.owner
 def test_one_byte_changed_in_stored_content_is_detected_and_names_the_document(
     services: Services, cli: Cli
 ) -> None:
@@ -112,6 +113,7 @@ def test_one_byte_changed_in_stored_content_is_detected_and_names_the_document(
         b"".join(opened.chunks)
 
 
+@pytest.mark.owner
 def test_a_row_changed_or_removed_is_detected_against_its_audit_entry(services: Services) -> None:
     """A row pointed at other content disagrees with its `document_added` entry; a row deleted
     leaves an entry without a document."""
@@ -136,6 +138,7 @@ def test_a_row_changed_or_removed_is_detected_against_its_audit_entry(services: 
     assert any("has no document in the database" in p for p in problems)
 
 
+@pytest.mark.owner
 def test_a_database_holding_documents_is_not_migrated_below_them(
     services: Services, database_url: str
 ) -> None:

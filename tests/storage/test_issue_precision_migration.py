@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import InProcessCli
 from tests.e2e.test_import import with_month_issue
 from tests.storage.test_case_results_migration import _migrate
+
+pytestmark = pytest.mark.owner
 
 
 def test_the_migration_gives_an_imported_issue_its_month_again(

@@ -239,7 +239,8 @@ def test_the_postgresql_search_uses_its_gin_index(services: Services, corpus: di
             scans = sqlalchemy.text("SELECT pg_stat_get_xact_numscans(CAST(:i AS regclass))")
             # Pending counts (not yet flushed to the statistics) may hold earlier transactions'.
             before = conn.execute(scans, {"i": index}).scalar_one()
-            found = conn.execute(sqlalchemy.text(f"SELECT c.reference FROM cases c WHERE {condition}"), params)
+            sql = sqlalchemy.text(f"SELECT c.reference FROM cases c WHERE {condition}")
+            found = conn.execute(sql, params)
             assert [reference for (reference,) in found] == [corpus["bodo"]]
             assert conn.execute(scans, {"i": index}).scalar_one() > before
 

@@ -38,8 +38,8 @@ Measured, the network and the baseline interleaved in the same run:
   figure is the mean of the two. Network: the two processes sweep the NCPs between them (N01,
   N03, ... and N02, N04, ...): the median sweep per NCP, and the whole network's (first start to
   last end; the ideal ratio is NCPs / 2). The alerts queued per NCP are reported beside the
-  baseline's: close, not equal (44-51 for 100 cases in a trial run; the imported cases'
-  deadlines are the same, what differs was not tracked down: see benchmarks/README.md).
+  baseline's: they take two or three values across identically seeded NCPs, the baseline's among them
+  (not tracked down: see benchmarks/README.md).
 
 Each figure is reported with its ratio network / baseline. What it does not verify: that the
 2 sweeping processes never queue an alert twice when they sweep the *same* NCP (they split the

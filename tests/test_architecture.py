@@ -164,6 +164,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "BeginCoordination",
         "RequestReview",
         "RecordReview",
+        "ShareCase",  # case share, POST /api/cases/{ref}/bundles, the sharing page
         "problems",
         "describe",
         "OpenCase",

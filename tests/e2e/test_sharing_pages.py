@@ -193,9 +193,7 @@ def test_each_refused_bundle_is_named_in_the_pages_language_and_nothing_is_taken
     said = _receive(b, tampered)
     assert said.status_code == 422 and "tampered" in said.text
     assert _receive(b, b"not json at all").status_code == 422
-    empty = b.client.post(
-        "/sharing/receive", data={"csrf_token": b.csrf("/sharing")}, follow_redirects=True
-    )
+    empty = b.client.post("/sharing/receive", data={"csrf_token": b.csrf("/sharing")}, follow_redirects=True)
     assert empty.status_code == 422 and "Bundle file" in empty.text
     norsk = _receive(b, tampered, lang="nb")
     assert norsk.status_code == 422 and "tampered" in norsk.text and "Mottak" not in norsk.text
@@ -230,7 +228,9 @@ def test_the_api_shares_lists_and_receives_bundles_as_the_command_line_does(
     assert got.status_code == 201 and got.json()["opened"] and got.json()["sender_reference"] == ref
     replay = b.client.post("/api/bundles", content=made.content, headers=b.api)
     assert replay.status_code == 422 and replay.json()["detail"].startswith("replayed")
-    auditor = users.add_user(uow=b.services.uow, clock=b.services.clock, name="aud", role="auditor", actor="t")
+    auditor = users.add_user(
+        uow=b.services.uow, clock=b.services.clock, name="aud", role="auditor", actor="t"
+    )
     refused = b.client.post(
         "/api/bundles", content=made.content, headers={"Authorization": f"Bearer {auditor.token}"}
     )

@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 
 Csrf = Annotated[str, Form(max_length=500)]
 DOCUMENTS_READ = 200  # document choices read from one form
+BUNDLE_MAX = 1024 * 2**20  # as `case receive` reads a file (workflow/bundle_receipt.BUNDLE_MAX)
 
 LABELS = {
     "to": N_("Share with"),
@@ -218,8 +219,6 @@ class Posted:
 async def uploaded(request: Request) -> Posted:
     """The form's body, read only for a user who may take bundles in, its CSRF token checked
     before the file's first byte is read."""
-    from workflow.bundle_receipt import BUNDLE_MAX
-
     auth.PageAllow(Action.OPEN_CASE)(request)
     upload = Upload()
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):

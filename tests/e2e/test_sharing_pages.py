@@ -174,6 +174,8 @@ def test_each_refused_share_is_named_on_the_page_in_its_language_and_writes_noth
     assert itself.status_code == 422 and "is this NCP itself" in itself.text
     missing = _share(a, ref, to="SE", documents=["9"], confirm="yes")
     assert missing.status_code == 422 and "has no document 9" in missing.text
+    many = _share(a, ref, to="SE", documents=[str(internal)] * 201)
+    assert many.status_code == 422 and "Documents: at most 200" in many.text
     bad = _share(a, ref, to="SE", documents=["two"])
     assert bad.status_code == 422 and "Documents" in bad.text
     a.client.get(f"/cases/{ref}?lang=nb")

@@ -114,7 +114,7 @@ def share(
     ref: str,
     user: User,
     to: FormText = "",
-    documents: Annotated[list[str], Form(max_length=20)] = [],  # noqa: B006  (FastAPI reads the default)
+    documents: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI reads the default)
     confirm: FormText = "",
     csrf_token: Csrf = "",
 ) -> Response:

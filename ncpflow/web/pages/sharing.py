@@ -54,7 +54,7 @@ ACCESS_WORDS = {
     "ncp": N_("NCP-internal"),
     "exempt": N_("exempt from public access"),
 }
-_BUNDLE = Input(N_("Bundle file"), "bundle")
+_BUNDLE = Input("", "bundle")  # named by its label on the page
 
 
 def _at(ref: str) -> str:
@@ -132,7 +132,7 @@ def share(
         if len(documents) > DOCUMENTS_READ:
             raise InvalidInputError(
                 N_("{what}: at most {count}"),
-                what=Input(LABELS["documents"], "documents"),
+                what=Input("", "documents"),
                 count=DOCUMENTS_READ,
             )
         command = commands.validate(

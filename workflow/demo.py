@@ -199,9 +199,7 @@ def _several_ncps(app: Application, reference: str, actor: str) -> None:
     reviewer, consulted = [code for code in ("CL", "CA", "SE", "DK") if code != own][:2]
     app.ncps.add_supporting(reference=reference, ncp=reviewer, role="reviews_drafts", actor=actor)
     app.ncps.add_supporting(reference=reference, ncp=consulted, role="consulted", actor=actor)
-    app.ncps.prefer(
-        reference=reference, ncp=own, actor=actor, note="The enterprise's parent company is here"
-    )
+    app.ncps.prefer(reference=reference, ncp=own, actor=actor, note="The enterprise's parent company is here")
     draft = app.statements.draft(reference=reference, kind="initial_assessment", actor=actor)
     app.ncps.request_review(
         reference=reference, statement=draft.number, actor=actor, due=app.today() + timedelta(days=14)

@@ -214,9 +214,11 @@ def add_jobs(heartbeat: Heartbeat, app: Application, *, ncp: str | None = None) 
 def in_turn(job: Any, job_id: str, ncp: str, **kwargs: Any) -> None:
     """Run `job` for one NCP of a network if this process gets the NCP's turn at it, else
     leave it to the scheduler that has the turn (it is doing it now)."""
+    from structlog.contextvars import bound_contextvars
+
     app: Application = kwargs["app"]
     try:
-        with app.turn(job_id) as mine:
+        with bound_contextvars(ncp=ncp), app.turn(job_id) as mine:
             if mine:
                 job(**kwargs)
             else:

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+from structlog.contextvars import bound_contextvars
 
 from states.messages import N_
 from workflow.application import Application
@@ -84,7 +85,9 @@ class NetworkSite:
         if ncp is None:
             await self._not_here(scope, send)
             return
-        await self.app_for(ncp.code)(scope, receive, send)
+        app = self.app_for(ncp.code)
+        with bound_contextvars(ncp=ncp.code):  # every log line of the request names its NCP
+            await app(scope, receive, send)
 
     async def _not_here(self, scope: Scope, send: Send) -> None:
         if scope["type"] != "http":  # a websocket: refused before it opens
@@ -111,6 +114,7 @@ class NetworkSite:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                self.network.close()
+                # The applications are closed by the command, after the scheduler's jobs
+                # that share them have stopped.
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -206,6 +206,15 @@ def test_each_ncps_app_is_built_on_its_first_request_only(two_ncps: Network) -> 
         network.close()
 
 
+def test_each_ncps_pool_is_its_own_and_small(two_ncps: Network) -> None:
+    """`[database] pool_size = 2` in each file: two kept, two more at most under load."""
+    engines = [two_ncps.application(code).uow.engine for code in ("NO", "SE")]  # type: ignore[attr-defined]
+    assert engines[0] is not engines[1]
+    for engine in engines:
+        assert engine.pool.size() == 2
+        assert engine.pool._max_overflow == 2
+
+
 def test_a_network_folder_refuses_what_cannot_be_one(tmp_path: Path, network_db: NetworkDb) -> None:
     """Every refusal names the file and key; nothing is connected to."""
     folder = tmp_path / "net"

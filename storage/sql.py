@@ -322,6 +322,11 @@ class SqlUnitOfWork:
         with self._translate(), self.source.checkout() as driver:
             held = driver.execute(key.format("pg_try_advisory_lock"), (_PG_JOB_LOCK, job)).fetchone()[0]
             driver.commit()  # the lock outlives the transaction: no transaction stays open
+            if held is None:  # the database names no NCP for this connection: no turn to take
+                raise StorageUnavailableError(
+                    f"{self.source.display()}: this login role is pinned to another NCP than "
+                    "[database] ncp names; no scheduler job runs for it (docs/network.md)"
+                )
             try:
                 yield bool(held)
             finally:

@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient
 from ncpflow.web.app import create_app
 from ncpflow.web.network import NetworkSite
 from notifications.memory import RecordingChannel
+from states.errors import StorageUnavailableError
 from storage import tenancy
 from tests.conftest import ROOT, admin_engine, tenant_url
 from tests.helpers import free_port, open_one, sign_in, wait_for
@@ -282,6 +283,29 @@ def test_a_network_scheduler_takes_each_ncps_job_turn_one_at_a_time(
             assert theirs
     finally:
         other.close()
+
+
+def test_a_login_role_pinned_to_another_ncp_gets_no_turn_and_says_why(
+    tmp_path: Path, network_db: NetworkDb
+) -> None:
+    folder = tmp_path / "network"
+    folder.mkdir()
+    path = write_ncp(folder, network_db, "NO")
+    path.rename(folder / "SE.toml")
+    (folder / "SE.toml").write_text(
+        path.with_name("SE.toml")
+        .read_text(encoding="utf-8")
+        .replace('ncp = "NO"', 'ncp = "SE"')
+        .replace("https://no.ncp.test", "https://se.ncp.test"),
+        encoding="utf-8",
+    )
+    network = Network.load(folder)  # SE's file, on NO's pinned login role
+    try:
+        with pytest.raises(StorageUnavailableError, match="pinned to another NCP"):
+            with network.application("SE").turn(scheduler.SWEEP_JOB):
+                raise AssertionError("no turn is given")
+    finally:
+        network.close()
 
 
 @pytest.mark.slow

@@ -301,9 +301,12 @@ def test_a_login_role_pinned_to_another_ncp_gets_no_turn_and_says_why(
     )
     network = Network.load(folder)  # SE's file, on NO's pinned login role
     try:
-        with pytest.raises(StorageUnavailableError, match="pinned to another NCP"):
-            with network.application("SE").turn(scheduler.SWEEP_JOB):
-                raise AssertionError("no turn is given")
+        app = network.application("SE")
+        with (
+            pytest.raises(StorageUnavailableError, match="pinned to another NCP"),
+            app.turn(scheduler.SWEEP_JOB),
+        ):
+            raise AssertionError("no turn is given")
     finally:
         network.close()
 

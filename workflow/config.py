@@ -181,8 +181,7 @@ class DatabaseSection(_Section):
         ge=1,
         le=100,
         description="PostgreSQL connections this process keeps open (as many again may open "
-        "under load); default 5. One process serving a network (`serve --network`) keeps each "
-        "NCP's pool small, e.g. 2",
+        "under load); default 5, and 2 for an NCP of a network folder (`serve --network`)",
     )
 
     @field_validator("ncp")
@@ -858,6 +857,7 @@ def load_settings(
 
 
 MAX_NETWORK_NCPS = 500  # far more than any network (the OECD has about 50 NCPs)
+NETWORK_POOL_SIZE = 2  # a network NCP's `[database] pool_size` unless its file sets one
 
 
 @dataclass(frozen=True)
@@ -875,7 +875,8 @@ def load_network(folder: Path) -> list[NetworkNcp]:
     """Every NCP of a network folder: one `<CODE>.toml` per NCP, each a whole config.toml of
     its own (members, keys, procedure, settings) whose `[database]` names a PostgreSQL URL
     (ideally the NCP's own pinned login role) and `ncp = "<CODE>"`, and whose `[web]
-    public_url` names the host its users reach it at. Environment overrides of a single
+    public_url` names the host its users reach it at. Its `[database] pool_size` is 2
+    unless the file sets one (each process keeps a pool per NCP). Environment overrides of a single
     NCP's config ($NCPFLOW_DATABASE_URL, $NCPFLOW_NCP) do not apply: each file says it all.
 
     ConfigError naming the file and key when a file is not such a config, and when two NCPs
@@ -918,9 +919,13 @@ def load_network(folder: Path) -> list[NetworkNcp]:
             )
         if host in hosts:
             raise ConfigError(f"{path}: [web] public_url: host {host} is {hosts[host]}'s too")
-        if database.ncp.casefold() in codes:
-            raise ConfigError(f"{path}: [database] ncp: {codes[database.ncp.casefold()]} names it too")
+        code = database.ncp
+        if code.casefold() in codes:
+            raise ConfigError(f"{path}: [database] ncp: {codes[code.casefold()]} names it too")
+        if database.pool_size is None:  # one pool per NCP in each process: small unless set
+            pooled = database.model_copy(update={"pool_size": NETWORK_POOL_SIZE})
+            settings = settings.model_copy(update={"database": pooled})
         hosts[host] = path
-        codes[database.ncp.casefold()] = path
-        ncps.append(NetworkNcp(code=database.ncp, host=host, path=path, settings=settings))
+        codes[code.casefold()] = path
+        ncps.append(NetworkNcp(code=code, host=host, path=path, settings=settings))
     return ncps

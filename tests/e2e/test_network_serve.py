@@ -74,11 +74,11 @@ def network_db(network_admin_url: str) -> Iterator[NetworkDb]:
 
 def write_ncp(folder: Path, db: NetworkDb, ncp: str, **scheduler_settings: int) -> Path:
     """NCP `ncp`'s config file: the shipped config.toml on its own pinned login role, with its
-    own host name and a small pool."""
+    own host name (its pool left at the network default)."""
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     text, found = re.subn(
         r'(?m)^url = "sqlite:///var/ncpflow.db"$',
-        f'url = "{db.login(ncp)}"\nncp = "{ncp}"\npool_size = 2',
+        f'url = "{db.login(ncp)}"\nncp = "{ncp}"',
         text,
     )
     assert found == 1
@@ -208,12 +208,19 @@ def test_each_ncps_app_is_built_on_its_first_request_only(two_ncps: Network) -> 
 
 
 def test_each_ncps_pool_is_its_own_and_small(two_ncps: Network) -> None:
-    """`[database] pool_size = 2` in each file: two kept, two more at most under load."""
+    """No `[database] pool_size` in the files: a network NCP keeps two, two more at most under
+    load; a file's own value is kept."""
     engines = [two_ncps.application(code).uow.engine for code in ("NO", "SE")]  # type: ignore[attr-defined]
     assert engines[0] is not engines[1]
     for engine in engines:
         assert engine.pool.size() == 2
         assert engine.pool._max_overflow == 2
+    (path,) = [ncp.path for ncp in two_ncps.ncps if ncp.code == "SE"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('ncp = "SE"', 'ncp = "SE"\npool_size = 7', 1),
+        encoding="utf-8",
+    )
+    assert [ncp.settings.database.pool_size for ncp in load_network(path.parent)] == [2, 7]
 
 
 def test_a_network_folder_refuses_what_cannot_be_one(tmp_path: Path, network_db: NetworkDb) -> None:

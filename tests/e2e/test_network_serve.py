@@ -9,6 +9,7 @@ too, and no NCP served here may show one of them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -472,3 +473,63 @@ def test_the_network_commands_refuse_what_names_one_ncp_or_no_folder(
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(tmp_path.rglob("*")) == before  # nothing made
+
+
+@pytest.mark.slow
+def test_two_scheduler_processes_split_a_network_and_log_each_job_with_its_ncp(
+    tmp_path: Path, network_db: NetworkDb
+) -> None:
+    """The real `scheduler --network`, twice: both sweep, every NCP's alerts are queued once,
+    each job's log line names its NCP, and SIGTERM stops each cleanly."""
+    folder = tmp_path / "network"
+    folder.mkdir()
+    codes = ("DK", "NO", "SE")
+    for code in codes:
+        settings = load_network_file(
+            write_ncp(folder, network_db, code, sweep_interval=1, dispatch_interval=1)
+        )
+        app = bootstrap(settings)
+        try:
+            open_one(app, title=f"{code} complaint", received=_day(0))
+        finally:
+            app.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NCPFLOW_")}
+    logs = [tmp_path / f"scheduler-{n}.log" for n in range(2)]
+    processes = []
+    for log_path in logs:
+        with log_path.open("w", encoding="utf-8") as log_file:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "ncpflow", "scheduler", "--network", str(folder)],
+                    cwd=tmp_path,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log_file,
+                )
+            )
+    try:
+        wait_for(
+            lambda: (
+                network_db.rows("SELECT count(*) FROM alerts WHERE tenant <> 'ZZ'")[0][0]
+                >= ALERTS_PER_CASE * 3
+            ),
+            "both schedulers to sweep every NCP",
+            timeout=60,
+        )
+        time.sleep(2)  # more beats of both: a duplicate would show up now
+    finally:
+        for process in processes:
+            process.terminate()
+        codes_out = [process.wait(timeout=60) for process in processes]
+    assert codes_out == [0, 0], [log.read_text() for log in logs]
+    alerts = network_db.rows("SELECT tenant, deadline_id, rung, due_on FROM alerts WHERE tenant <> 'ZZ'")
+    assert len(alerts) == len(set(alerts)) == ALERTS_PER_CASE * 3
+    events = [
+        json.loads(line) for log in logs for line in log.read_text().splitlines() if line.startswith("{")
+    ]
+    ran = [e for e in events if e["event"] == "job_ran" and e["job"] == scheduler.SWEEP_JOB]
+    assert {e["ncp"] for e in ran} == set(codes)  # each sweep's line names its NCP
+    assert sum(e["queued"] for e in ran) == ALERTS_PER_CASE * 3  # queued once, by one or the other
+    assert not [e for e in events if e["event"] == "job_failed"]
+    assert all("Traceback" not in log.read_text() for log in logs)

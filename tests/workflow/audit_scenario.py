@@ -723,7 +723,7 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
     clock.advance(hours=1)
     app = _services(url, clock, changed, channel)
     try:
-        app.case_links.link(reference=filed_on, kind="follow_on", case=ref, actor="sek")
+        follow_on = app.case_links.link(reference=filed_on, kind="follow_on", case=ref, actor="sek")
         app.case_links.link(
             reference=filed_on,
             kind="parallel",
@@ -732,10 +732,13 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             url="https://ncp.example.se/cases/7",
             actor="sek",
         )
-        app.case_links.unlink(reference=ref, number=1, actor="sek", reason="Not the same facts after all")
+        app.case_links.unlink(
+            reference=ref, number=follow_on.number, actor="sek", reason="Not the same facts after all"
+        )
     finally:
         app.close()
     _bundles(url, clock, changed, channel, filed_on)
+    _network_figures(url, clock, changed, channel)
 
 
 def _bundles(
@@ -791,6 +794,50 @@ def _bundles(
             app.bundles.receive(path=keys / "from-se.json", actor="sek")
         finally:
             app.close()
+
+
+class _HeldFigures:
+    """The network's figures table exists only in a PostgreSQL network database
+    (tests/workflow/test_network.py covers it there); the fixture needs the audit entry."""
+
+    def available(self) -> bool:
+        return True
+
+    def publish(self, figures: object, *, at: datetime) -> None:
+        pass
+
+
+class _NetworkTx:
+    def __init__(self, tx: Any) -> None:
+        self._tx = tx
+        self.network = _HeldFigures()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
+
+
+class _NetworkUow:
+    def __init__(self, uow: Any) -> None:
+        self._uow = uow
+
+    @contextmanager
+    def write(self) -> Iterator[_NetworkTx]:
+        with self._uow.write() as tx:
+            yield _NetworkTx(tx)
+
+
+def _network_figures(
+    url: str, clock: FixedClock, members: list[dict[str, Any]], channel: RecordingChannel
+) -> None:
+    """This NCP's figures of a year published to the network (issue 16), through the use case."""
+    from workflow.network import publish
+
+    clock.advance(hours=1)
+    app = _services(url, clock, members, channel)
+    try:
+        publish(uow=_NetworkUow(app.uow), clock=clock, settings=app.settings, year=2025, actor="sek")
+    finally:
+        app.close()
 
 
 def run(url: str) -> list[dict[str, Any]]:

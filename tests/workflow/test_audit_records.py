@@ -18,9 +18,7 @@ def test_a_full_run_writes_every_declared_kind_and_the_same_chain_as_before(data
     """Every kind the use cases write is declared and every declared kind is written; same
     events, same data, same hashes as before records were declared, so exports stay valid."""
     chain = audit_scenario.run(database_url)
-    # Publishing to a network needs a PostgreSQL database several NCPs share, which this
-    # scenario's SQLite run is not: tests/workflow/test_network.py writes and verifies it.
-    assert {row["kind"] for row in chain} == set(records.KINDS) - {"network_figures_published"}
+    assert {row["kind"] for row in chain} == set(records.KINDS)
     before = json.loads(audit_scenario.FIXTURE.read_text(encoding="utf-8"))
     assert len(chain) == len(before)
     for now, then in zip(chain, before, strict=True):

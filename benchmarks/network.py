@@ -21,11 +21,12 @@ of `ncpflow_app` (row-level security, cannot bypass it), in both databases.
 
 Measured, the network and the baseline interleaved in the same run:
 
-* **dashboard p95** (and a text search's p95): `ncpflow serve --no-scheduler` runs as 4
-  processes for the network (one per NCP, N01-N04: one process serves one NCP until slice E1's
-  network mode lands) and one for the baseline. A handler is signed in on each; each round asks
-  one network process (in turn) and the baseline for `/` and for `/cases?q=nestle+norge`, the
-  side that goes first alternating. Times are the client's, over loopback HTTP.
+* **dashboard p95** (and a text search's p95): 4 `ncpflow serve --network FOLDER
+  --no-scheduler` processes (slice E1: every NCP of the folder, chosen by `Host`) for the
+  network, one `ncpflow serve --no-scheduler` for the baseline. Round r asks process r % 4 for
+  NCP r % NCPs, and the baseline, for `/` and `/cases?q=nestle+norge`, the side that goes first
+  alternating; an NCP's first request to a process (its app built, a handler signed in, its
+  pages asked WARM times) is not timed. Times are the client's, over loopback HTTP.
 * **transitions per second**: `begin_assessment` on received cases through the application
   (`app.cases.advance`, one durable transaction each, audit entry and search index included),
   on the network's last NCP against the same count on the baseline, in chunks of 10
@@ -89,6 +90,7 @@ PASSWORD = "bench-" + secrets.token_urlsafe(12)  # throwaway databases; passed t
 SERVED = 4  # serve processes for the network
 SCHEDULERS = 2
 CHUNK = 10  # transitions per turn
+WARM = 3  # untimed rounds of the pages when an NCP's client first signs in to a process
 NETWORK, SINGLE = "bench_network", "bench_single"
 SINGLES = (SINGLE, "bench_single2")  # the baseline's two schedulers sweep one each, at once
 # The sweeps' now: open cases were received 2023-01-01 to 2025-05-30, so rungs fall due here.
@@ -228,30 +230,31 @@ def app_url(admin_url: str, name: str) -> str:
 
 
 class Site:
-    """`ncpflow serve --no-scheduler` for one NCP, a handler signed in."""
+    """One `ncpflow serve --no-scheduler` process, and a signed-in handler per NCP it serves:
+    `ncps` None for a single-NCP process, else the NCPs of a `--network` folder, asked for by
+    their host names (`Host`)."""
 
-    def __init__(self, url: str, ncp: str | None, work: Path) -> None:
+    def __init__(self, args: list[str], work: Path, ncps: list[str] | None = None) -> None:
         from tests.helpers import free_port
 
         self.port = free_port()
-        args = [sys.executable, "-m", "ncpflow", "--config", str(CONFIG), "--database", url]
-        if ncp:
-            args += ["--ncp", ncp]
         self.process = subprocess.Popen(
-            [*args, "serve", "--port", str(self.port), "--no-scheduler"],
+            [sys.executable, "-m", "ncpflow", *args, "--port", str(self.port), "--no-scheduler"],
             cwd=work,
             env={**os.environ, "NCPFLOW_LOG_LEVEL": "warning"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=60)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.ncps = ncps
+        self.clients: dict[str | None, httpx.Client] = {}
 
-    def sign_in(self) -> None:
+    def wait(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if self.http.get("/healthz").status_code == 200:
-                    break
+                if httpx.get(self.base + "/healthz", timeout=5).status_code in (200, 404):
+                    return
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or self.process.poll() is not None:
@@ -260,26 +263,59 @@ class Site:
                     + (self.process.stderr.read().decode() if self.process.stderr else "")
                 )
             time.sleep(0.2)
-        page = self.http.get("/signin").text
-        token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        answer = self.http.post(
-            "/signin",
-            data={"username": "hanna", "password": PASSWORD, "csrf_token": token},
-            follow_redirects=False,
-        )
-        assert answer.status_code == 303, answer.text[-500:]
 
-    def get(self, url: str) -> float:
+    def client(self, ncp: str | None) -> httpx.Client:
+        """The NCP's signed-in client (its app built, its pages warmed, untimed)."""
+        if ncp not in self.clients:
+            headers = {"Host": host(ncp)} if ncp else {}
+            http = httpx.Client(base_url=self.base, headers=headers, timeout=60)
+            page = http.get("/signin").text
+            token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            answer = http.post(
+                "/signin",
+                data={"username": "hanna", "password": PASSWORD, "csrf_token": token},
+                follow_redirects=False,
+            )
+            assert answer.status_code == 303, answer.text[-500:]
+            self.clients[ncp] = http
+            for _ in range(WARM):
+                for page in PAGES.values():
+                    self.get(page, ncp)
+        return self.clients[ncp]
+
+    def get(self, url: str, ncp: str | None = None) -> float:
+        http = self.client(ncp)
         started = time.perf_counter()
-        answer = self.http.get(url)
+        answer = http.get(url)
         took = (time.perf_counter() - started) * 1000
         assert answer.status_code == 200, (url, answer.status_code, answer.text[-500:])
         return took
 
     def close(self) -> None:
-        self.http.close()
+        for http in self.clients.values():
+            http.close()
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+def host(ncp: str) -> str:
+    return f"{ncp.lower()}.bench.test"
+
+
+def network_folder(admin_url: str, ncps: int, work: Path) -> Path:
+    """slice E1's network folder: one config per NCP, the shipped config.toml on the application's
+    login role, its NCP and its host name (http: the benchmark's client speaks plain HTTP)."""
+    folder = work / "network"
+    folder.mkdir(exist_ok=True)
+    shipped = CONFIG.read_text(encoding="utf-8")
+    for n in range(ncps):
+        ncp = code(n)
+        text = shipped.replace(
+            'url = "sqlite:///var/ncpflow.db"', f'url = "{app_url(admin_url, NETWORK)}"\nncp = "{ncp}"', 1
+        ).replace('# public_url = "https://ncp.example.org"', f'public_url = "http://{host(ncp)}"', 1)
+        assert text.count(f'ncp = "{ncp}"') == 1 and text.count(host(ncp)) == 1
+        (folder / f"{ncp}.toml").write_text(text, encoding="utf-8")
+    return folder
 
 
 def p95(values: list[float]) -> float:
@@ -291,22 +327,25 @@ PAGES = {"dashboard": "/?lang=en", "search": "/cases?q=nestle+norge&lang=en"}
 
 
 def serving(admin_url: str, ncps: int, rounds: int, work: Path) -> dict[str, Any]:
-    network = [Site(app_url(admin_url, NETWORK), code(n), work) for n in range(min(SERVED, ncps))]
-    single = Site(app_url(admin_url, SINGLE), None, work)
+    folder = network_folder(admin_url, ncps, work)
+    network = [
+        Site(["serve", "--network", str(folder)], work, [code(n) for n in range(ncps)]) for _ in range(SERVED)
+    ]
+    single = Site(["--config", str(CONFIG), "--database", app_url(admin_url, SINGLE), "serve"], work)
     sites = [*network, single]
     try:
         for site in sites:
-            site.sign_in()
-        for site in sites:  # warm up: templates compiled, pools filled
-            for page in PAGES.values():
-                site.get(page)
+            site.wait()
         times: dict[tuple[str, str], list[float]] = {}
         for r in range(rounds):
-            pair = (network[r % len(network)], single)
+            # Round r: the network's process r % 4 for NCP r % NCPs (each NCP's app built and
+            # warmed untimed on its first request to a process), and the baseline.
+            asks = [(network[r % len(network)], code(r % ncps)), (single, None)]
             for kind, page in PAGES.items():
-                for site in pair if r % 2 == 0 else pair[::-1]:
+                for site, ncp in asks if r % 2 == 0 else asks[::-1]:
                     side = "single" if site is single else "network"
-                    times.setdefault((side, kind), []).append(site.get(page))
+                    site.client(ncp)
+                    times.setdefault((side, kind), []).append(site.get(page, ncp))
     finally:
         for site in sites:
             site.close()

@@ -31,6 +31,7 @@ from typing import Any
 
 from states.chain import HASHED_FIELDS, canonical_json, entry_hash
 from states.errors import BundleRefusedError, Refusal
+from states.guidelines import SUBMITTER_TYPES
 from states.messages import N_
 from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
 
@@ -215,6 +216,10 @@ def _check_contents(payload: Mapping[str, Any]) -> None:
         and isinstance(parties, list)
         and all(_party(party) for party in parties)
         and all(_fits(document, _DOCUMENT_FIELDS) for document in payload.get("documents", []))
+        and all(_texts(case.get(key, [])) for key in ("themes", "host_countries"))
+        and all(isinstance(case.get(key), str | None) for key in ("sector", "guidelines_edition"))
+        and _ncps_fit(payload.get("ncps", {}))
+        and all(_review_fits(review) for review in payload.get("reviews", []))
         and (previous is None or isinstance(previous, str))
         and (payload["kind"] != HANDOVER or (isinstance(reason, str) and bool(reason.strip())))
     )
@@ -241,8 +246,34 @@ def check_excerpt(rows: Sequence[Any]) -> None:
             )
 
 
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _ncps_fit(ncps: Mapping[str, Any]) -> bool:
+    """`ncps` as documented: `lead` a list of codes, `supporting` a list of {ncp, role} texts."""
+    supporting = ncps.get("supporting", [])
+    return (
+        _texts(ncps.get("lead", []))
+        and isinstance(supporting, list)
+        and all(_fits(entry, {"ncp": _TEXT, "role": _TEXT}) for entry in supporting)
+    )
+
+
+def _review_fits(review: Mapping[str, Any]) -> bool:
+    statement = review.get("statement")
+    return isinstance(review.get("on"), str | None) and (
+        statement is None or (isinstance(statement, int) and not isinstance(statement, bool))
+    )
+
+
 def _party(party: Any) -> bool:
     if not isinstance(party, dict) or party.get("role") not in _PARTY_ROLES:
+        return False
+    kind, number = party.get("type"), party.get("org_number")
+    if not isinstance(kind, str | None) or not isinstance(number, str | None):
+        return False
+    if party["role"] == "submitter" and kind is not None and kind not in SUBMITTER_TYPES:
         return False
     shown = party.get("label") if party.get("protected") is True else party.get("name")
     return isinstance(shown, str) and bool(shown.strip())

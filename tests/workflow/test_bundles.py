@@ -449,3 +449,40 @@ def test_after_a_handover_the_new_lead_still_shares_with_the_former_one(pair: tu
     got = a.services.bundles.receive(path=b.folder / "u.json", actor="sek")
     assert (got.reference, got.documents) == (ref, (1,))
     assert a.services.cases.get(reference=ref).state == "closed"
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("a lead that is a number", lambda p: p["ncps"].update(lead=5)),
+        ("a supporting NCP that is a number", lambda p: p["ncps"].update(supporting=[1])),
+        (
+            "a supporting NCP's role that is a list",
+            lambda p: p["ncps"].update(supporting=[{"ncp": "DK", "role": []}]),
+        ),
+        ("themes that are a number", lambda p: p["case"].update(themes=5)),
+        ("host countries that are a number", lambda p: p["case"].update(host_countries=3)),
+        ("a sector that is an object", lambda p: p["case"].update(sector={"x": 1})),
+        ("a party type that is an object", lambda p: p["case"]["parties"][1].update(type={"x": 1})),
+        ("a submitter type ncpflow does not know", lambda p: p["case"]["parties"][0].update(type="martian")),
+        ("an organisation number that is a number", lambda p: p["case"]["parties"][1].update(org_number=123)),
+        (
+            "a review's statement that is text",
+            lambda p: p.update(reviews=[{"comment": "c", "statement": "1"}]),
+        ),
+        ("a review's day that is a number", lambda p: p.update(reviews=[{"comment": "c", "on": 5}])),
+    ],
+)
+def test_a_signed_bundle_with_contents_of_the_wrong_type_is_not_a_bundle_and_changes_nothing(
+    shared: tuple[Ncp, Ncp, Path], name: str, change: Any
+) -> None:
+    """A known peer's signature does not make any shape acceptable: the format (docs/
+    bundle-format.md) is for NCPs without ncpflow too, so a field of the wrong type is refused
+    `not_a_bundle` by name, never a crash or a row the database refuses."""
+    a, b, path = shared
+    bad = path.with_name("bad.json")
+    bad.write_bytes(_resigned(a, path, change))
+    _unchanged(
+        b.services,
+        lambda: _refused(Refusal.NOT_A_BUNDLE, lambda: b.services.bundles.receive(path=bad, actor="sek")),
+    )

@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -485,4 +485,19 @@ def test_a_signed_bundle_with_contents_of_the_wrong_type_is_not_a_bundle_and_cha
     _unchanged(
         b.services,
         lambda: _refused(Refusal.NOT_A_BUNDLE, lambda: b.services.bundles.receive(path=bad, actor="sek")),
+    )
+
+
+def test_a_review_comment_naming_a_protected_party_travels_with_its_pseudonym(pair: tuple[Ncp, Ncp]) -> None:
+    """Like the title and a handover's reason, a review comment is redacted for the recipient:
+    the confidential submitter's name is in no byte of the bundle, its pseudonym is."""
+    a, _ = pair
+    ref = _protected_case(a)
+    review = Review(comment="Kari Nordmann's account is quoted wrongly in section 2.", on=date(2025, 6, 2))
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", reviews=[review], out=a.folder / "r.json")
+    raw = (a.folder / "r.json").read_bytes()
+    assert b"Kari" not in raw and b"Nordmann" not in raw
+    (sent,) = json.loads(raw)["payload"]["reviews"]
+    assert sent["comment"].startswith("Submitter ") and sent["comment"].endswith(
+        "quoted wrongly in section 2."
     )

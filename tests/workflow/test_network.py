@@ -246,3 +246,21 @@ def test_each_ncp_of_a_shared_database_keeps_its_files_apart() -> None:
         "network.NO.checkpoints.jsonl",
         "network.SE.checkpoints.jsonl",
     )
+
+
+@pytest.mark.parametrize("actor", ["", "   ", "x" * 10_000])
+def test_publishing_needs_an_accountable_actor_and_writes_nothing_without_one(
+    network: tuple[str, str], actor: str
+) -> None:
+    """Every audit entry names who acted: a blank or overlong actor is refused by name before
+    any figure or entry is written."""
+    url, _ = network
+    services = _app(url, "NO")
+    try:
+        before = len(services.audit.log())
+        with pytest.raises(InvalidInputError, match="actor"):
+            services.network.publish(year=2025, actor=actor)
+        assert len(services.audit.log()) == before
+        assert services.network.statistics(year=2025)["ncps"] == 0
+    finally:
+        services.close()

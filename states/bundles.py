@@ -44,6 +44,9 @@ KINDS = (SHARE, HANDOVER)
 SHAREABLE = frozenset({"public", "parties"})
 """The document access levels another NCP may receive (`ncp`, NCP-internal, never leaves)."""
 SENT, RECEIVED = "sent", "received"
+DEPTH_MAX = 64
+"""How deeply a bundle's JSON may nest: the format's own is a handful of levels; nesting JSON
+reads but Python cannot write back (the canonical spelling) is refused before it is."""
 RESTRICTED = N_("document {number} is '{access}': another NCP may receive only public or parties documents")
 
 
@@ -136,6 +139,19 @@ def _counting(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` deep (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Opened:
     """Judge a received bundle file's bytes (steps 1-4 of the module docstring): `peers` holds
     each known NCP's keys by its code, `me` is our own code."""
@@ -143,6 +159,8 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: not UTF-8 JSON")) from None
+    if _deeper_than(value, DEPTH_MAX):
+        raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: nested too deeply"))
     payload, signature = _shape(value)
     if file_bytes(value) != raw:
         raise _refuse(Refusal.TAMPERED, N_("the bundle was changed: it is not in its signed spelling"))

@@ -32,6 +32,7 @@ from typing import Any
 from states.chain import HASHED_FIELDS, canonical_json, entry_hash
 from states.errors import BundleRefusedError, Refusal
 from states.guidelines import SUBMITTER_TYPES
+from states.limits import WORD_MAX
 from states.messages import N_
 from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
 
@@ -229,8 +230,8 @@ def _check_contents(payload: Mapping[str, Any]) -> None:
     previous, reason = payload.get("previous"), payload.get("reason")
     well_formed = (
         _fits(case, _CASE_FIELDS)
-        and bool(case["reference"].strip())
-        and isinstance(case.get("recipient_reference"), str | None)
+        and _reference(case["reference"])
+        and (case.get("recipient_reference") is None or _reference(case["recipient_reference"]))
         and isinstance(parties, list)
         and all(_party(party) for party in parties)
         and all(_fits(document, _DOCUMENT_FIELDS) for document in payload.get("documents", []))
@@ -262,6 +263,17 @@ def check_excerpt(rows: Sequence[Any]) -> None:
                 N_("audit entry {seq} does not hash to its hash: it was changed"),
                 seq=row["seq"],
             )
+
+
+def _reference(value: Any) -> bool:
+    """A case reference as ncpflow writes one: printable text, none around it, at most WORD_MAX."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and value == value.strip()
+        and len(value) <= WORD_MAX
+        and value.isprintable()
+    )
 
 
 def _texts(value: Any) -> bool:

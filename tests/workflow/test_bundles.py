@@ -471,6 +471,9 @@ def test_after_a_handover_the_new_lead_still_shares_with_the_former_one(pair: tu
             lambda p: p.update(reviews=[{"comment": "c", "statement": "1"}]),
         ),
         ("a review's day that is a number", lambda p: p.update(reviews=[{"comment": "c", "on": 5}])),
+        ("a sender's reference holding a NUL", lambda p: p["case"].update(reference="NO-2025-001\x00")),
+        ("a sender's reference of 5,000 characters", lambda p: p["case"].update(reference="R" * 5000)),
+        ("a sender's reference with spaces around it", lambda p: p["case"].update(reference=" NO-1 ")),
     ],
 )
 def test_a_signed_bundle_with_contents_of_the_wrong_type_is_not_a_bundle_and_changes_nothing(

@@ -163,7 +163,11 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
     if _deeper_than(value, DEPTH_MAX):
         raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: nested too deeply"))
     payload, signature = _shape(value)
-    if file_bytes(value) != raw:
+    try:
+        spelled = file_bytes(value)
+    except UnicodeEncodeError:  # a lone surrogate (`\ud800`): JSON, but no UTF-8 text
+        raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: not UTF-8 JSON")) from None
+    if spelled != raw:
         raise _refuse(Refusal.TAMPERED, N_("the bundle was changed: it is not in its signed spelling"))
     sender = str(payload["from"].get("ncp"))
     key, sig = signature.get("key"), signature.get("sig")

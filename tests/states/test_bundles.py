@@ -192,3 +192,11 @@ def test_a_bundle_nested_deeper_than_the_format_is_not_a_bundle_at_every_depth()
             b'"created":null', b'"created":' + nested.encode()
         )
         assert _refusal(raw) is Refusal.NOT_A_BUNDLE, depth
+
+
+def test_a_bundle_holding_a_lone_surrogate_is_not_utf8_json() -> None:
+    """`\\ud800` is valid JSON but no Unicode character: it has no UTF-8 spelling, so the bundle is
+    refused `not_a_bundle`, never a UnicodeEncodeError."""
+    canonical = bundles.file_bytes({"payload": _payload(created="X"), "signature": {}})
+    raw = canonical.replace(b'"created":"X"', b'"created":"\\ud800"')
+    assert _refusal(raw) is Refusal.NOT_A_BUNDLE

@@ -5,10 +5,11 @@ workflow/bundle_receipt.py).
 its facts with every protected party as its pseudonym, the documents chosen (none more
 restricted than `parties`: asking for one is refused `beyond_rights`), the case's audit entries
 as an export shows them, the case's NCPs and the review tasks open for the recipient, and review
-comments (redacted like the title and a handover's reason); signed with the NCP's audit signing key. In one write transaction the `case_bundles`
-row and the `bundle_sent` entry (with the file's SHA-256) are written, a handover passes the lead
-and takes the `transfer` step, and the file is written before the commit; a failed commit
-removes the file, a refusal leaves no file, row or entry.
+comments (redacted like the title and a handover's reason); signed with the NCP's audit signing
+key. In one write transaction the `case_bundles` row and the `bundle_sent` entry (with the file's
+SHA-256) are written, a handover passes the lead and takes the `transfer` step, and the file is
+written before the commit; a failed commit removes the file, a refusal leaves no file, row or
+entry.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def case_facts(case: Case, *, text: Any, recipient_reference: str | None) -> dic
         "procedure": {"id": case.procedure.id, "version": case.procedure.version},
         "themes": list(case.details.themes),
         "host_countries": list(case.details.host_countries),
-        "sector": case.details.sector,
+        "sector": text(case.details.sector, case.reference) if case.details.sector else None,
         "guidelines_edition": case.details.guidelines_edition,
         "parties": _parties(case),
     }

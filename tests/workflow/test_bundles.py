@@ -504,3 +504,21 @@ def test_a_review_comment_naming_a_protected_party_travels_with_its_pseudonym(pa
     assert sent["comment"].startswith("Submitter ") and sent["comment"].endswith(
         "quoted wrongly in section 2."
     )
+
+
+def test_a_sector_naming_a_protected_party_travels_with_its_pseudonym(pair: tuple[Ncp, Ncp]) -> None:
+    """The sector is free text (the register redacts it too): a protected name in it is its
+    pseudonym in the bundle."""
+    a, _ = pair
+    ref = a.services.cases.open(
+        title="Discharges at the fjord",
+        submitters=[PartyInput("Kari Nordmann", "individual", confidential=True)],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+        received=datetime(2025, 5, 2, tzinfo=UTC),
+        sector="Aquaculture at Kari Nordmann's neighbour",
+    ).reference
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "s.json")
+    raw = (a.folder / "s.json").read_bytes()
+    assert b"Kari" not in raw and b"Nordmann" not in raw
+    assert json.loads(raw)["payload"]["case"]["sector"].startswith("Aquaculture at Submitter ")

@@ -71,9 +71,9 @@ def test_bad_link_input_on_the_command_line_is_refused_and_writes_nothing(ncp: I
     kind = ncp("case", "link", ref, "--kind", "cousin", "--case", other, "--actor", "sek")
     assert kind.returncode == 2 and "--kind" in kind.stderr
     country = ncp("case", "link", ref, "--kind", "parallel", "--ncp", "XX", "--ref", "1", "--actor", "sek")
-    assert country.returncode == 2 and "--ncp 'XX' is not an ISO 3166" in country.stderr
+    assert country.returncode == 2 and "NCP 'XX' is not an ISO 3166" in country.stderr
     itself = ncp("case", "link", ref, "--kind", "parallel", "--ncp", "NO", "--ref", "1", "--actor", "sek")
-    assert itself.returncode == 2 and "(--ncp): NO is this NCP" in itself.stderr
+    assert itself.returncode == 2 and "(NCP): NO is this NCP" in itself.stderr
     url = ncp(
         "case", "link", ref, "--kind", "parallel", "--ncp", "SE", "--ref", "1", "--url", "file:///etc/passwd",
         "--actor", "sek",

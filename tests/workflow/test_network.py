@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from psycopg import errors
 
+from states import records
+from states.chain import canonical_json
 from states.errors import InvalidInputError
 from tests.conftest import ROOT, InProcessCli, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
@@ -149,6 +151,9 @@ def test_the_network_role_reads_every_ncps_figures_matching_the_scenario_and_no_
                 2025,
             )
             assert services.audit.verify_chain().ok
+            record = records.parse(entry.kind, entry.data)  # the kind tests/states/test_records.py
+            assert isinstance(record, records.NetworkFiguresPublished)  # cannot read from SQLite
+            assert canonical_json(record.to_data()) == canonical_json(entry.data)
         finally:
             services.close()
     reader = bootstrap(make_settings(network_url), clock=CLOCK)

@@ -211,6 +211,28 @@ def _chosen(
     return entries
 
 
+WITHHELD = "[withheld]"
+
+
+def _without_measures(row: dict[str, Any]) -> dict[str, Any]:
+    """An audit excerpt's entry without the measures against reprisals a party entry names:
+    another NCP sees a party at risk by its pseudonym only, so not the measures taken for it
+    (`workflow.parties.parties_view` hides them with the party). Marked redacted when changed."""
+    data = row.get("data")
+    if not isinstance(data, dict):
+        return row
+    if row.get("kind") == "party_added" and data.get("measures"):
+        data = {**data, "measures": WITHHELD}
+    elif row.get("kind") == "party_changed" and isinstance(data.get("changes"), dict):
+        change = data["changes"].get("measures")
+        if isinstance(change, dict):
+            hidden = {key: WITHHELD if value else value for key, value in change.items()}
+            data = {**data, "changes": {**data["changes"], "measures": hidden}}
+    if data is row["data"]:
+        return row
+    return {**row, "data": data, "redacted": True}
+
+
 @dataclass(frozen=True)
 class Review:
     """A review comment the sender gives on a draft of the recipient's (its open review task on
@@ -311,7 +333,7 @@ def share_case(
             redactor = Redactor(tx)
             head = tx.audit.head()
             excerpt = [
-                redactor.entry(entry)
+                _without_measures(redactor.entry(entry))
                 for entry in tx.audit.entries(
                     case_ref=reference, after=0, upto=head.seq if head else 0, limit=None
                 )

@@ -522,3 +522,32 @@ def test_a_sector_naming_a_protected_party_travels_with_its_pseudonym(pair: tupl
     raw = (a.folder / "s.json").read_bytes()
     assert b"Kari" not in raw and b"Nordmann" not in raw
     assert json.loads(raw)["payload"]["case"]["sector"].startswith("Aquaculture at Submitter ")
+
+
+def test_the_measures_against_reprisals_stay_at_the_ncp_that_holds_the_party(pair: tuple[Ncp, Ncp]) -> None:
+    """Another NCP sees a party at risk of reprisal by its pseudonym only, so not the measures
+    taken for it either: the audit excerpt's party entries carry them withheld (and marked
+    redacted), and SE takes the bundle in."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.parties.add_party(
+        reference=ref,
+        actor="sek",
+        role="submitter",
+        name="Ola Fisker",
+        type="individual",
+        reprisal_risk=True,
+        measures="Moved to a shelter in Tromsø; police informed",
+    )
+    a.services.parties.change_party(
+        reference=ref, party="submitter-2", actor="sek", measures="A safe address in Bodø"
+    )
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "m.json")
+    raw = (a.folder / "m.json").read_bytes()
+    assert "Tromsø".encode() not in raw and "Bodø".encode() not in raw and b"shelter" not in raw
+    assert b"Ola Fisker" not in raw
+    rows = {row["kind"]: row for row in json.loads(raw)["payload"]["audit"]}
+    assert rows["party_added"]["data"]["measures"] == "[withheld]" and rows["party_added"]["redacted"]
+    changed = rows["party_changed"]["data"]["changes"]["measures"]
+    assert changed == {"from": "[withheld]", "to": "[withheld]"} and rows["party_changed"]["redacted"]
+    assert b.services.bundles.receive(path=a.folder / "m.json", actor="sek").opened

@@ -64,16 +64,20 @@ def sqlite_file(url: str) -> str | None:
     return path
 
 
-def connect(url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> Source:
+def connect(
+    url: str, *, synchronous: str = "FULL", ncp: str | None = None, pool_size: int | None = None
+) -> Source:
     """The connection source for `url`: stdlib sqlite3 for a plain SQLite file, else an
     engine (which refuses what no backend serves). `ncp`: the tenant of a PostgreSQL network
-    database (storage/tenancy.py); a SQLite database holds one NCP and takes none."""
+    database (storage/tenancy.py); a SQLite database holds one NCP and takes none.
+    `pool_size`: PostgreSQL connections kept open (as many again may open under load);
+    None: SQLAlchemy's default (5)."""
     path = sqlite_file(url)
     if path is not None:
         if ncp is not None:
             raise StorageUnavailableError(_ONE_NCP.format(url=url))
         return SqliteSource(url, path, synchronous=synchronous)
-    source = EngineSource(url, synchronous=synchronous, ncp=ncp)
+    source = EngineSource(url, synchronous=synchronous, ncp=ncp, pool_size=pool_size)
     if source.sqlite and ncp is not None:
         source.dispose()
         raise StorageUnavailableError(_ONE_NCP.format(url=url))
@@ -171,10 +175,12 @@ class SqliteSource:
 class EngineSource:
     """The pooled connections of a SQLAlchemy engine: PostgreSQL, or SQLite with options."""
 
-    def __init__(self, url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> None:
+    def __init__(
+        self, url: str, *, synchronous: str = "FULL", ncp: str | None = None, pool_size: int | None = None
+    ) -> None:
         from storage.engine import is_sqlite, make_engine
 
-        self._engine = make_engine(url, synchronous=synchronous, ncp=ncp)
+        self._engine = make_engine(url, synchronous=synchronous, ncp=ncp, pool_size=pool_size)
         self.sqlite = is_sqlite(self._engine)
         self.database = self._engine.url.database if self.sqlite else None
 

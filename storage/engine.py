@@ -29,9 +29,14 @@ def _url_for(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, synchronous: str = "FULL", ncp: str | None = None) -> Engine:
+def make_engine(
+    url: str, *, synchronous: str = "FULL", ncp: str | None = None, pool_size: int | None = None
+) -> Engine:
     """`ncp`: on PostgreSQL, the tenant every connection sets (storage/tenancy.py); without it
-    a connection works in the `default` tenant, a single NCP's database."""
+    a connection works in the `default` tenant, a single NCP's database. `pool_size`: on
+    PostgreSQL, the connections kept open, with as many again opened under load and closed
+    after (None: SQLAlchemy's 5 and 10); one process serving a network keeps each NCP's
+    small (docs/network.md)."""
     try:
         parsed = make_url(_url_for(url))
     except ArgumentError:
@@ -56,7 +61,10 @@ def make_engine(url: str, *, synchronous: str = "FULL", ncp: str | None = None) 
         connect_args: dict[str, Any] = {"connect_timeout": 5}
         if ncp is not None:
             connect_args["options"] = connect_options(ncp)
-        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        pool: dict[str, Any] = {}
+        if pool_size is not None:
+            pool = {"pool_size": pool_size, "max_overflow": pool_size}
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **pool)
     raise StorageUnavailableError(f"'{url}': only sqlite and postgresql are supported")
 
 

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 # Any constant will do, as long as every writer uses the same one.
 _PG_WRITE_LOCK = 7_231_977
+# The scheduler jobs' turns (`SqlUnitOfWork.turn`): a session-level lock per NCP and job.
+_PG_JOB_LOCK = 7_231_978
 
 
 class SqlTransaction:
@@ -301,6 +303,39 @@ class SqlUnitOfWork:
         loop never waits for another writer. PostgreSQL always answers None: its writers wait
         on the server, over the network."""
         return self._writer.if_free() if self._writer else None
+
+    @contextmanager
+    def turn(self, job: str) -> Iterator[bool]:
+        """True while this process holds the turn at scheduler job `job` for this connection's
+        NCP; False, without waiting, when another process holds it (it does the job now).
+
+        PostgreSQL: a session-level advisory lock keyed by the NCP the database itself names
+        (`ncpflow_tenant()`: a pinned login role's NCP, whatever the config says) and the job,
+        held on a connection of its own for the block. Several schedulers over one network
+        database so split the work; the once-only claims (alerts, outbox leases) still make
+        sure that nothing is sent twice whoever runs. SQLite (one NCP, one scheduler's
+        database): always True."""
+        if self._sqlite:
+            yield True
+            return
+        key = "SELECT {}(%s, hashtext(ncpflow_tenant() || ':' || %s))"
+        with self._translate(), self.source.checkout() as driver:
+            held = driver.execute(key.format("pg_try_advisory_lock"), (_PG_JOB_LOCK, job)).fetchone()[0]
+            driver.commit()  # the lock outlives the transaction: no transaction stays open
+            if held is None:  # the database names no NCP for this connection: no turn to take
+                raise StorageUnavailableError(
+                    f"{self.source.display()}: this login role is pinned to another NCP than "
+                    "[database] ncp names; no scheduler job runs for it (docs/network.md)"
+                )
+            try:
+                yield bool(held)
+            finally:
+                if held:
+                    try:
+                        driver.execute(key.format("pg_advisory_unlock"), (_PG_JOB_LOCK, job))
+                        driver.commit()
+                    except self._unavailable + self._refused:
+                        driver.close()  # a closed connection ends its locks; the pool drops it
 
     def user_stamp(self, name: str) -> int | None:
         """The user's stamp (None: gone or disabled), read now, as one statement.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -89,6 +90,10 @@ class Application:
     """Letters from the Word templates (workflow/letter_context.py gives their context)."""
     close: Callable[[], None] = field(default=lambda: None)
     """Release connections; entry points call it when they are done."""
+    turn: Callable[[str], AbstractContextManager[bool]] = field(default=lambda _job: nullcontext(True))
+    """`turn(job)`: True while this process holds the turn at a scheduler job for this NCP,
+    False when another process holds it (storage/sql.py `turn`); a network's schedulers
+    split the work so (workflow/scheduler.py)."""
     _lazy: _Lazy = field(default_factory=lambda: _Lazy(), init=False, repr=False)
 
     @property

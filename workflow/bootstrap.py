@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from storage.connect import check_sqlite_file, connect
 from storage.sql import SqlUnitOfWork
 from workflow.application import Application
 from workflow.clock import SystemClock
-from workflow.config import ConfigError, Settings
+from workflow.config import ConfigError, NetworkNcp, Settings, load_network
 from workflow.files import create_private
 from workflow.ports import Channel, Clock, LetterRenderer
 
@@ -79,7 +80,7 @@ def bootstrap(
             "[database] ncp (--ncp, $NCPFLOW_NCP) names an NCP of a PostgreSQL database that a "
             "network shares; a SQLite database holds one NCP: leave it out"
         )
-    source = connect(settings.database.url, ncp=settings.database.ncp)
+    source = connect(settings.database.url, ncp=settings.database.ncp, pool_size=settings.database.pool_size)
     if source.sqlite:
         # Connecting would create a missing file or make an empty one a database: a command
         # that refuses must write nothing. Only `init` (require_initialised=False) creates.
@@ -94,7 +95,54 @@ def bootstrap(
         render=render,
         letterpress=letters_of(settings),
         close=uow.close,
+        turn=uow.turn,
     )
+
+
+class Network:
+    """The NCPs of a network folder (`serve --network`, `scheduler --network`), each with an
+    application of its own (its settings, its connection pool, its keys), built on first use
+    and closed together. Nothing is shared between two NCPs' applications: a request or a job
+    for one NCP runs on that NCP's connections only, which the database keeps to its rows."""
+
+    def __init__(
+        self, ncps: Sequence[NetworkNcp], build: Callable[[Settings], Application] | None = None
+    ) -> None:
+        self.ncps = tuple(ncps)
+        self._build = build or bootstrap
+        self._by_host = {ncp.host: ncp for ncp in self.ncps}
+        self._by_code = {ncp.code: ncp for ncp in self.ncps}
+        self._apps: dict[str, Application] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, folder: Path) -> Network:
+        """The network of `folder`'s config files (workflow/config.py `load_network`)."""
+        return cls(load_network(folder))
+
+    def ncp_at(self, host: str) -> NetworkNcp | None:
+        """The NCP whose `[web] public_url` has this host name (lower case, no port); None
+        for any other."""
+        return self._by_host.get(host)
+
+    def application(self, code: str) -> Application:
+        """NCP `code`'s application, built the first time it is asked for."""
+        with self._lock:
+            app = self._apps.get(code)
+            if app is None:
+                app = self._apps[code] = self._build(self._by_code[code].settings)
+            return app
+
+    def applications(self) -> Iterator[tuple[NetworkNcp, Application]]:
+        """Every NCP with its application (building those not built yet)."""
+        for ncp in self.ncps:
+            yield ncp, self.application(ncp.code)
+
+    def close(self) -> None:
+        with self._lock:
+            apps, self._apps = list(self._apps.values()), {}
+        for app in apps:
+            app.close()
 
 
 def letters_of(settings: Settings) -> LetterRenderer:

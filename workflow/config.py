@@ -10,10 +10,12 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -173,6 +175,13 @@ class DatabaseSection(_Section):
         default=None,
         description="the NCP this process works for in a PostgreSQL database shared by a network "
         "(row-level security by NCP); leave out for a database of one NCP",
+    )
+    pool_size: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="PostgreSQL connections this process keeps open (as many again may open "
+        "under load); default 5, and 2 for an NCP of a network folder (`serve --network`)",
     )
 
     @field_validator("ncp")
@@ -845,3 +854,78 @@ def load_settings(
             ) from None
         settings = settings.model_copy(update={"database": database})
     return settings
+
+
+MAX_NETWORK_NCPS = 500  # far more than any network (the OECD has about 50 NCPs)
+NETWORK_POOL_SIZE = 2  # a network NCP's `[database] pool_size` unless its file sets one
+
+
+@dataclass(frozen=True)
+class NetworkNcp:
+    """One NCP of a network folder (`serve --network`, `scheduler --network`): its config
+    file, its settings and the host name its users reach it at."""
+
+    code: str
+    host: str
+    path: Path
+    settings: Settings
+
+
+def load_network(folder: Path) -> list[NetworkNcp]:
+    """Every NCP of a network folder: one `<CODE>.toml` per NCP, each a whole config.toml of
+    its own (members, keys, procedure, settings) whose `[database]` names a PostgreSQL URL
+    (ideally the NCP's own pinned login role) and `ncp = "<CODE>"`, and whose `[web]
+    public_url` names the host its users reach it at. Its `[database] pool_size` is 2
+    unless the file sets one (each process keeps a pool per NCP). Environment overrides of a single
+    NCP's config ($NCPFLOW_DATABASE_URL, $NCPFLOW_NCP) do not apply: each file says it all.
+
+    ConfigError naming the file and key when a file is not such a config, and when two NCPs
+    would share a code or a host."""
+    if not folder.is_dir():
+        raise ConfigError(f"--network {folder}: no such folder")
+    paths = sorted(p for p in folder.glob("*.toml") if p.is_file())
+    if not paths:
+        raise ConfigError(f"--network {folder}: no NCP config (<CODE>.toml) in the folder")
+    if len(paths) > MAX_NETWORK_NCPS:
+        raise ConfigError(f"--network {folder}: more than {MAX_NETWORK_NCPS} config files")
+    ncps: list[NetworkNcp] = []
+    hosts: dict[str, Path] = {}
+    codes: dict[str, Path] = {}
+    for path in paths:
+        data = read_config(path)
+        if data is None:  # gone since the listing
+            raise ConfigError(f"{path}: no such config file")
+        settings = parse_settings(data, source=str(path), base=path.resolve().parent)
+        database, web = settings.database, settings.web
+        if not database.url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ConfigError(
+                f"{path}: [database] url: a network's NCPs share one PostgreSQL database "
+                "(docs/network.md); a SQLite database serves one NCP on its own"
+            )
+        if database.ncp is None:
+            raise ConfigError(
+                f'{path}: [database] ncp: missing; the NCP this file configures, e.g. ncp = "{path.stem}"'
+            )
+        if database.ncp != path.stem:
+            raise ConfigError(
+                f"{path}: [database] ncp: '{database.ncp}' is not the file's NCP; name the file "
+                f"{database.ncp}.toml"
+            )
+        host = urlsplit(web.public_url).hostname if web.public_url is not None else None
+        if not host:
+            raise ConfigError(
+                f"{path}: [web] public_url: missing; the address this NCP's users reach it at "
+                '(e.g. "https://no.ncp.example"), whose host name chooses the NCP of a request'
+            )
+        if host in hosts:
+            raise ConfigError(f"{path}: [web] public_url: host {host} is {hosts[host]}'s too")
+        code = database.ncp
+        if code.casefold() in codes:
+            raise ConfigError(f"{path}: [database] ncp: {codes[code.casefold()]} names it too")
+        if database.pool_size is None:  # one pool per NCP in each process: small unless set
+            pooled = database.model_copy(update={"pool_size": NETWORK_POOL_SIZE})
+            settings = settings.model_copy(update={"database": pooled})
+        hosts[host] = path
+        codes[code.casefold()] = path
+        ncps.append(NetworkNcp(code=code, host=host, path=path, settings=settings))
+    return ncps

@@ -16,8 +16,9 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -26,6 +27,9 @@ from states.rotation import RotationMode
 from workflow.application import Application
 from workflow.audit import load_key
 from workflow.logging import get_logger
+
+if TYPE_CHECKING:
+    from workflow.bootstrap import Network
 
 log = get_logger("ncpflow.scheduler")
 
@@ -137,8 +141,12 @@ def background(app: Application) -> Heartbeat:
     return heartbeat
 
 
-def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
-    """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`."""
+def add_jobs(heartbeat: Heartbeat, app: Application, *, ncp: str | None = None) -> None:
+    """The jobs `jobs()` names, on their intervals; shared by `scheduler` and `serve`.
+
+    `ncp`: one NCP of a network (`--network`): its jobs' ids start with `<NCP>:`, and each
+    run first takes the NCP's turn at the job (`in_turn`), so that the network's schedulers
+    split the work."""
     scheduler = heartbeat.scheduler
     settings = app.settings.scheduler
     common: dict[str, Any] = {
@@ -148,6 +156,8 @@ def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
         "misfire_grace_time": settings.misfire_grace,
         "kwargs": {"app": app},
     }
+    if ncp is not None:
+        scheduler = _InTurn(scheduler, ncp)
     scheduler.add_job(
         run_sweep,
         "interval",
@@ -183,7 +193,15 @@ def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
     )
     if CHECKPOINT_JOB in jobs(app):
         # Nightly at 02:30 in the NCP's zone; without a key the job list says it is off.
-        scheduler.add_job(run_checkpoint, "cron", id=CHECKPOINT_JOB, hour=2, minute=30, **common)
+        scheduler.add_job(
+            run_checkpoint,
+            "cron",
+            id=CHECKPOINT_JOB,
+            hour=2,
+            minute=30,
+            timezone=app.settings.ncp.timezone,
+            **common,
+        )
     elif load_key(app.settings) is not None:
         log.warning(
             "audit_checkpoints_off",
@@ -193,6 +211,64 @@ def add_jobs(heartbeat: Heartbeat, app: Application) -> None:
         )
 
 
+def in_turn(job: Any, job_id: str, ncp: str, **kwargs: Any) -> None:
+    """Run `job` for one NCP of a network if this process gets the NCP's turn at it, else
+    leave it to the scheduler that has the turn (it is doing it now)."""
+    from structlog.contextvars import bound_contextvars
+
+    app: Application = kwargs["app"]
+    try:
+        with bound_contextvars(ncp=ncp), app.turn(job_id) as mine:
+            if mine:
+                job(**kwargs)
+            else:
+                log.info("job_skipped", job=job_id, ncp=ncp, reason="another scheduler has this NCP's turn")
+    except Exception as exc:  # the lock's connection failed: the next run retries
+        log.error("job_failed", job=job_id, ncp=ncp, error=str(exc))
+
+
+class _InTurn:
+    """`add_job` for one NCP of a network: ids `<NCP>:<job>`, each run through `in_turn`."""
+
+    def __init__(self, scheduler: BaseScheduler, ncp: str) -> None:
+        self._scheduler, self._ncp = scheduler, ncp
+
+    def add_job(self, func: Any, trigger: str, *, id: str, kwargs: dict[str, Any], **options: Any) -> Any:
+        return self._scheduler.add_job(
+            in_turn,
+            trigger,
+            id=f"{self._ncp}:{id}",
+            kwargs={"job": func, "job_id": id, "ncp": self._ncp, **kwargs},
+            **options,
+        )
+
+
+def network_jobs(heartbeat: Heartbeat, network: Network) -> Heartbeat:
+    """Every NCP's jobs on one scheduler, each NCP on its own application and settings."""
+    for ncp, app in network.applications():
+        add_jobs(heartbeat, app, ncp=ncp.code)
+    return heartbeat
+
+
+def background_network(network: Network) -> Heartbeat:
+    """A network's jobs in a background thread, for `ncpflow serve --network`."""
+    return network_jobs(Heartbeat(BackgroundScheduler(timezone="UTC", executors=_pool(network))), network)
+
+
+def run_network(network: Network) -> None:
+    """`ncpflow scheduler --network`: every NCP's jobs until SIGTERM or SIGINT."""
+    heartbeat = network_jobs(Heartbeat(BlockingScheduler(timezone="UTC", executors=_pool(network))), network)
+    log.info("scheduler_started", ncps=[ncp.code for ncp in network.ncps])
+    _run_until_stopped(heartbeat)
+    log.info("scheduler_stopped")
+
+
+def _pool(network: Network) -> dict[str, Any]:
+    # A few NCPs' jobs at once: each holds a connection for its turn and one for its work,
+    # out of the NCP's own small pool.
+    return {"default": ThreadPoolExecutor(max_workers=min(10, 2 * len(network.ncps)))}
+
+
 def _now(app: Application) -> Any:
     return app.clock.now()
 
@@ -200,7 +276,17 @@ def _now(app: Application) -> Any:
 def run(app: Application) -> None:
     """Run until SIGTERM or SIGINT, then finish the message in hand and stop."""
     heartbeat = build(app)
+    log.info(
+        "scheduler_started",
+        jobs=jobs(app),
+        sweep_interval=app.settings.scheduler.sweep_interval,
+        dispatch_interval=app.settings.scheduler.dispatch_interval,
+    )
+    _run_until_stopped(heartbeat)
+    log.info("scheduler_stopped")
 
+
+def _run_until_stopped(heartbeat: Heartbeat) -> None:
     def stop(signum: int, _frame: FrameType | None) -> None:
         log.info("scheduler_stopping", signal=signal.Signals(signum).name)
         # Shut down from the main loop's own thread: it waits for the job in hand, whose
@@ -209,11 +295,4 @@ def run(app: Application) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info(
-        "scheduler_started",
-        jobs=jobs(app),
-        sweep_interval=app.settings.scheduler.sweep_interval,
-        dispatch_interval=app.settings.scheduler.dispatch_interval,
-    )
     heartbeat.start()
-    log.info("scheduler_stopped")

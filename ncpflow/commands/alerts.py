@@ -71,11 +71,32 @@ def deadlines_ics(
     write_output(app.calendar.ics(member=member, language=language), output_file)
 
 
-def scheduler(ctx: typer.Context) -> None:
+def scheduler(
+    ctx: typer.Context,
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            "--network",
+            help="Run the jobs of every NCP of this folder (one <CODE>.toml each, "
+            "docs/network.md); several such schedulers split the NCPs between them.",
+        ),
+    ] = None,
+) -> None:
     """Run the alert sweep and the outbox dispatch on their intervals until stopped."""
     from workflow import scheduler as heartbeat  # APScheduler only for this command
     from workflow.logging import configure
 
     context = context_of(ctx)
+    if network is not None:
+        from ncpflow.commands.web import network_folder
+        from workflow.bootstrap import Network
+
+        ncps = Network.load(network_folder(ctx, network))
+        configure(level="info", json=True)
+        try:
+            heartbeat.run_network(ncps)
+        finally:
+            ncps.close()
+        return
     configure(level="info", json=True)
     heartbeat.run(context.app())

@@ -2,6 +2,7 @@
 and `ncpflow serve`: the people of the web app, and the app."""
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -248,6 +249,14 @@ def serve(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="Serve only; run the alert/outbox jobs elsewhere.")
     ] = False,
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            "--network",
+            help="Serve every NCP of this folder (one <CODE>.toml each, docs/network.md), "
+            "choosing the NCP by the request's host name.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the JSON API and the pages; run the scheduler's jobs in the same process.
 
@@ -257,6 +266,9 @@ def serve(
     from ncpflow.web.app import create_app
     from workflow import scheduler as heartbeat
 
+    if network is not None:
+        _serve_network(ctx, network, host=host, port=port, no_scheduler=no_scheduler)
+        return
     application = context_of(ctx).app()
     app = create_app(application)
     jobs = None if no_scheduler else heartbeat.background(application)
@@ -277,3 +289,46 @@ def serve(
     finally:
         if jobs is not None:
             jobs.stop()
+
+
+def _serve_network(ctx: typer.Context, folder: Path, *, host: str, port: int, no_scheduler: bool) -> None:
+    """`serve --network FOLDER`: every NCP of the folder in this one process."""
+    from ncpflow.web import server
+    from ncpflow.web.app import create_app
+    from ncpflow.web.network import NetworkSite
+    from workflow import scheduler as heartbeat
+    from workflow.bootstrap import Network
+
+    network = Network.load(network_folder(ctx, folder))
+    try:
+        jobs = None if no_scheduler else heartbeat.background_network(network)
+        if jobs is not None:
+            jobs.start()
+        out.print(
+            f"serving {len(network.ncps)} NCP(s) on http://{host}:{port} "
+            f"({'without' if jobs is None else 'with'} the scheduler); Ctrl-C stops"
+        )
+        try:
+            server.run(
+                NetworkSite(network, create_app),
+                host=host,
+                port=port,
+                grace=max(ncp.settings.smtp.timeout for ncp in network.ncps),
+                on_stop=jobs.stop_soon if jobs is not None else None,
+            )
+        finally:
+            if jobs is not None:
+                jobs.stop()
+    finally:
+        network.close()
+
+
+def network_folder(ctx: typer.Context, folder: Path) -> Path:
+    """`--network FOLDER`, refused beside the options that name one NCP's database."""
+    context = context_of(ctx)
+    given = [name for name, value in (("--database", context.database), ("--ncp", context.ncp)) if value]
+    if given:
+        raise InvalidInputError(
+            f"--network: each NCP's config file names its database and NCP; leave out {' and '.join(given)}"
+        )
+    return folder

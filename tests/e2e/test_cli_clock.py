@@ -256,7 +256,7 @@ def test_bad_clock_steps_say_what_is_wrong_exit_non_zero_and_write_nothing(ncp: 
         (
             ["case", "extend", running, "--deadline", "assessment", "--days", "5", *EXTEND],
             2,
-            "unknown deadline 'assessment'; one of: acknowledgement, initial_assessment, "
+            "unknown deadline 'assessment'; one of: acknowledgement, coordination, initial_assessment, "
             "good_offices, examination, final_statement, procedure, follow_up",
         ),
         (

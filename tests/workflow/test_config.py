@@ -248,3 +248,9 @@ def test_statements_take_their_window_and_reminder_from_config_and_refuse_bad_va
         with pytest.raises(ConfigError) as caught:
             parse_settings({"statements": bad}, source="site.toml")
         assert f"[statements] {key}" in str(caught.value), str(caught.value)
+
+
+@pytest.mark.parametrize("size", [0, -1, 101, "two"])
+def test_a_pool_size_out_of_bounds_is_refused_naming_the_key(size: object) -> None:
+    with pytest.raises(ConfigError, match=r"\[database\] pool_size"):
+        parse_settings({"database": {"pool_size": size}}, source="config.toml")

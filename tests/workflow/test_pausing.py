@@ -197,7 +197,7 @@ REFUSALS: list[tuple[str, Attempt, type[NcpflowError], str]] = [
         "extend unknown",
         lambda s, r: extend(s, r, "assessment", days=3),
         InvalidInputError,
-        "unknown deadline 'assessment'; one of: acknowledgement, initial_assessment",
+        "unknown deadline 'assessment'; one of: acknowledgement, coordination, initial_assessment",
     ),
     (
         "extend not started",

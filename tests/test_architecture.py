@@ -164,6 +164,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "BeginCoordination",
         "RequestReview",
         "RecordReview",
+        "ShareCase",  # case share, POST /api/cases/{ref}/bundles, the sharing page
         "problems",
         "describe",
         "OpenCase",
@@ -260,6 +261,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLinks",  # related cases
         "RelatedCase",
+        "CaseBundles",  # bundles between NCPs (GET /api/cases/{ref}/bundles)
+        "BundleReceipt",  # POST /api/bundles
         "CaseEngagement",  # company engagement and its report
         "EngagementInvitation",
         "GoodFaithConcern",

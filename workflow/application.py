@@ -2600,6 +2600,74 @@ class BundleUseCases(_Group):
             notices=app.notices,
         )
 
+    def take_in(self, *, raw: bytes, actor: str) -> Received:
+        """`receive` for a bundle's bytes already read (an upload in the browser or the API)."""
+        from workflow import bundle_receipt
+
+        app = self._app
+        bundle_receipt.check_size(raw)
+        return bundle_receipt.receive_bundle(
+            uow=app.uow,
+            clock=app.clock,
+            settings=app.settings,
+            policy=app.policy,
+            raw=raw,
+            actor=actor,
+            rules_of_documents=app.settings.documents.rules,
+            notices=app.notices,
+        )
+
+    def check(self, *, reference: str, to: str, documents: Sequence[int] = ()) -> tuple[str, str]:
+        """What `share` would refuse of the NCP and the documents, checked before a page asks
+        for confirmation (nothing written); the recipient's code and name."""
+        from workflow import bundles
+
+        peer = bundles.check_share(
+            uow=self._app.uow, settings=self._app.settings, reference=reference, to=to, documents=documents
+        )
+        return peer.ncp, peer.name
+
+    def peers(self) -> builtins.list[tuple[str, str]]:
+        """The NCPs this one may share with (`[[peers]]`): code and name."""
+        return [(peer.ncp, peer.name) for peer in self._app.settings.peers]
+
+    def view(self, *, reference: str) -> read_models.CaseBundles:
+        """The case's bundles as the pages and the API show them, oldest first."""
+        from workflow import read_models
+
+        return read_models.CaseBundles(
+            reference=reference,
+            bundles=[
+                read_models.CaseBundle(
+                    direction=link.direction,  # type: ignore[arg-type]
+                    peer=link.peer,
+                    peer_reference=link.peer_reference,
+                    kind=link.kind,  # type: ignore[arg-type]
+                    sequence=link.sequence,
+                    sha256=link.sha256,
+                    previous=link.previous,
+                    at=link.at.isoformat(),
+                    actor=link.actor,
+                )
+                for link in self.list(reference=reference)
+            ],
+        )
+
+    def receipt(self, received: Received) -> read_models.BundleReceipt:
+        """A bundle taken in, as the API answers it."""
+        from workflow import read_models
+
+        return read_models.BundleReceipt(
+            reference=received.reference,
+            sender=received.sender,
+            sender_reference=received.peer_reference,
+            kind=received.kind,  # type: ignore[arg-type]
+            sequence=received.sequence,
+            sha256=received.sha256,
+            opened=received.opened,
+            documents=list(received.documents),
+        )
+
     def list(self, *, reference: str) -> builtins.list[Link]:
         """The case's bundles, sent and received, oldest first."""
         from workflow import bundle_receipt

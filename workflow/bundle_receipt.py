@@ -5,8 +5,11 @@ then, in one write transaction: opens the case (the first bundle of a pair; led 
 records it) or finds it (by the reference it names here, or the sender's reference linked by an
 earlier bundle), checks the pair's order, files the documents this case does not hold yet, takes
 a handover and review comments in through slice A's use cases (joined to this transaction), and
-records the receipt (`case_bundles`, `bundle_received` with the bundle's SHA-256). Any refusal,
-named, leaves everything as it was.
+records the receipt (`case_bundles`, `bundle_received` with the bundle's SHA-256). The sender's
+case becomes a `parallel` related instance of the local one (slice C's links, `case_linked` in the
+same transaction) the first time its reference is known: on the case a bundle opens, and on the
+sender's own case when the recipient's first bundle comes back; a link a handler removed is not
+made again. Any refusal, named, leaves everything as it was.
 """
 
 from __future__ import annotations
@@ -14,15 +17,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from states import bundles as rules
+from states import case_links as link_rules
 from states import records
 from states.bundles import HANDOVER, RECEIVED, Link
-from states.case import CaseDetails, Party, PartyRole, Policy, require_actor
+from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
 from states.documents import DocumentRules
-from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, Refusal
+from states.errors import (
+    BundleRefusedError,
+    CaseNotFoundError,
+    Input,
+    InvalidInputError,
+    Refusal,
+    StepRefusedError,
+)
 from states.messages import N_
 from states.permissions import Action
 from workflow import cases, inputs
@@ -66,6 +78,12 @@ def read_bundle(path: Path) -> bytes:
     if len(raw) > BUNDLE_MAX:
         raise InvalidInputError(N_("{what} {value} is too large"), what=BUNDLE, value=str(path))
     return raw
+
+
+def check_size(raw: bytes) -> None:
+    """A bundle's bytes read already (an upload): too many is bad input, naming the file."""
+    if len(raw) > BUNDLE_MAX:
+        raise InvalidInputError(N_("{what} is too large"), what=BUNDLE)
 
 
 def _parties_in(case: Mapping[str, Any]) -> tuple[Party, ...]:
@@ -187,6 +205,62 @@ def _coordinate(
         )
 
 
+def _relate(
+    tx: Transaction,
+    settings: Settings,
+    case: Case,
+    sender: str,
+    peer_reference: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """The sender's case as a `parallel` related instance of `case`, unless a link to it stands
+    or stood (one a handler removed is not made again)."""
+    wanted = (sender.upper(), " ".join(peer_reference.split()).casefold())
+    for link in tx.case_links.of_case(case.reference):
+        if (
+            link.ncp is not None
+            and link.external_reference is not None
+            and (link.ncp.upper(), " ".join(link.external_reference.split()).casefold()) == wanted
+        ):
+            return
+    try:
+        made = link_rules.new_link(
+            tx.case_links.of_case(case.reference),
+            number=tx.case_links.next_number(),
+            reference=case.reference,
+            state=case.state,
+            kind=link_rules.PARALLEL,
+            other=None,
+            ncp=sender,
+            external_reference=peer_reference,
+            url=None,
+            own_ncp=settings.ncp.country,
+            linked_at=now,
+            linked_by=actor,
+        )
+    except (InvalidInputError, StepRefusedError) as refused:
+        log.warning("bundle_link_skipped", case=case.reference, sender=sender, problem=type(refused).__name__)
+        return
+    tx.case_links.add(made)
+    tx.audit.append(
+        case_ref=case.reference,
+        actor=actor,
+        at=made.linked_at,
+        from_state=case.state,
+        to_state=case.state,
+        reason=None,
+        record=records.CaseLinked(
+            number=made.number,
+            relation=made.relation(case.reference),
+            linked_case=None,
+            ncp=made.ncp,
+            external_reference=made.external_reference,
+            url=None,
+        ),
+    )
+
+
 @contextmanager
 def _logged(raw: bytes, actor: str) -> Iterator[None]:
     """A refusal logged with its reason and the bundle's hash, then raised."""
@@ -278,7 +352,8 @@ def receive_bundle(
                     actor=actor,
                 )
             )
-            state = tx.cases.get(case.reference).state
+            current = tx.cases.get(case.reference)
+            state = current.state
             tx.audit.append(
                 case_ref=case.reference,
                 actor=actor,
@@ -298,6 +373,7 @@ def receive_bundle(
                     previous=opened.previous,
                 ),
             )
+            _relate(tx, settings, current, opened.sender, peer_reference, actor, now)
         log.info(
             "bundle_received",
             case=case.reference,

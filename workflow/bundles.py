@@ -262,6 +262,31 @@ def _ncps(tx: Transaction, reference: str, own: str, peer: str) -> dict[str, Any
     }
 
 
+def check_share(
+    *, uow: UnitOfWork, settings: Settings, reference: str, to: str, documents: Sequence[int]
+) -> PeerSection:
+    """What `share_case` would refuse before it reads anything else, for a page to ask first:
+    an unknown NCP or this one, a document the case lacks or one more restricted than `parties`
+    (each named as `share_case` names it); nothing is written. The recipient's section."""
+    recipient = _known_peer(settings, to)
+    with uow.read() as tx:
+        case = tx.cases.get(reference)
+        access = {document.number: document.access for document in tx.documents.of_case(reference)}
+        for number in dict.fromkeys(documents):
+            if number not in access:
+                raise InvalidInputError(
+                    N_("{what}: case {reference} has no document {value}"),
+                    what=DOCUMENTS,
+                    reference=case.reference,
+                    value=number,
+                )
+            if access[number] not in SHAREABLE:
+                raise BundleRefusedError(
+                    Refusal.BEYOND_RIGHTS, rules.RESTRICTED, number=number, access=access[number]
+                )
+    return recipient
+
+
 def _write_new(path: Path, raw: bytes) -> None:
     """Write `raw` to `path`, which must not exist yet (never overwrite a bundle)."""
     try:

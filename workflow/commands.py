@@ -1662,3 +1662,20 @@ class RecordReview(Command):
         default=None, description="The statement reviewed; left out: the NCP's earliest open task."
     )
     on: Day | None = Field(default=None, description="The day the comment was given; left out: today.")
+
+
+SHARE_DOCUMENTS_MAX = 200  # documents chosen for one bundle
+
+
+class ShareCase(Command):
+    """`case share`, `POST /api/cases/{ref}/bundles`, the sharing page: the case's next bundle
+    for another NCP (a `[[peers]]` code), with the documents chosen (none more restricted than
+    `parties`)."""
+
+    to: Word = Field(description="The NCP to share with: its code in `[[peers]]`, e.g. SE.")
+    documents: Annotated[list[DocumentNumber], Field(max_length=SHARE_DOCUMENTS_MAX)] = Field(
+        default_factory=list, description="The numbers of the documents to include (latest versions)."
+    )
+
+    def arguments(self) -> dict[str, Any]:
+        return {"to": self.to, "documents": tuple(dict.fromkeys(self.documents))}

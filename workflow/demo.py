@@ -72,6 +72,16 @@ _DEMO: list[tuple[str, str, str, str, list[str], list[str], int, list[tuple[str,
             ("reject", 150, "Issues not substantiated under chapter XI", "not_accepted"),
         ],
     ),
+    (
+        "Water and indigenous consultation at a copper mine",
+        "Observatorio Ciudadano",
+        "ngo",
+        "Andes Copper Holding AS",
+        ["human_rights", "environment"],
+        ["CL"],
+        45,
+        [("begin_assessment", 40, "Acknowledged; the NCPs of Chile and Canada consulted", None)],
+    ),
 ]
 
 
@@ -116,6 +126,7 @@ def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
     _case_file(app, made[2].reference, actor)
     _follow_up(app, made[0].reference, actor)
     _engagement_and_mediation(app, made[1].reference, actor)
+    _several_ncps(app, made[5].reference, actor)
     return made
 
 
@@ -177,6 +188,29 @@ def _follow_up(app: Application, reference: str, actor: str) -> None:
             app.follow_up.set_status(
                 reference=reference, commitment=commitment.number, status=status, actor=actor
             )
+
+
+def _several_ncps(app: Application, reference: str, actor: str) -> None:
+    """A case several NCPs take part in (issue 16): two supporting NCPs in their roles (one
+    reviews drafts, one is consulted), the complainant's preference for the lead, a review task
+    on the initial assessment's draft, and the parallel complaint at the other NCP as a related
+    instance."""
+    own = app.settings.ncp.country
+    reviewer, consulted = [code for code in ("CL", "CA", "SE", "DK") if code != own][:2]
+    app.ncps.add_supporting(reference=reference, ncp=reviewer, role="reviews_drafts", actor=actor)
+    app.ncps.add_supporting(reference=reference, ncp=consulted, role="consulted", actor=actor)
+    app.ncps.prefer(reference=reference, ncp=own, actor=actor, note="The enterprise's parent company is here")
+    draft = app.statements.draft(reference=reference, kind="initial_assessment", actor=actor)
+    app.ncps.request_review(
+        reference=reference, statement=draft.number, actor=actor, due=app.today() + timedelta(days=14)
+    )
+    app.case_links.link(
+        reference=reference,
+        kind="parallel",
+        actor=actor,
+        ncp=reviewer,
+        external_reference=f"PNC-{reviewer}-2026-011",
+    )
 
 
 def _engagement_and_mediation(app: Application, reference: str, actor: str) -> None:

@@ -1669,3 +1669,37 @@ class FollowUpReport(ReadModel):
     by_theme: list[FollowUpRow] = Field(
         description="Per Guidelines chapter of the case (a commitment in each)."
     )
+
+
+class CaseBundle(ReadModel):
+    """A bundle a case sent to or received from another NCP (docs/bundle-format.md)."""
+
+    direction: Literal["sent", "received"] = Field(description="sent to the peer, or received from it.")
+    peer: str = Field(description="The other NCP's ISO 3166 code.")
+    peer_reference: str | None = Field(description="The other NCP's reference for the case, once known.")
+    kind: Literal["share", "handover"] = Field(description="share, or handover (the lead passes).")
+    sequence: int = Field(description="The bundle's number in its direction between the two NCPs.")
+    sha256: str = Field(description="The SHA-256 of the bundle file, as both audit chains record it.")
+    previous: str | None = Field(description="The SHA-256 of the bundle before it in its direction.")
+    at: str = Field(description="When it was written or taken in (UTC, ISO 8601).")
+    actor: str = Field(description="Who wrote or took it in.")
+
+
+class CaseBundles(ReadModel):
+    """A case's bundles, oldest first: `case bundles --json`, `GET /api/cases/{ref}/bundles`."""
+
+    reference: str = Field(description="The case reference.")
+    bundles: list[CaseBundle] = Field(description="Sent and received, oldest first.")
+
+
+class BundleReceipt(ReadModel):
+    """A bundle taken in (`case receive --json`, `POST /api/bundles`)."""
+
+    reference: str = Field(description="The case here the bundle opened or updated.")
+    sender: str = Field(description="The sending NCP's ISO 3166 code.")
+    sender_reference: str = Field(description="The sender's reference for the case.")
+    kind: Literal["share", "handover"] = Field(description="share or handover.")
+    sequence: int = Field(description="The bundle's number from its sender for this case.")
+    sha256: str = Field(description="The SHA-256 of the bundle file.")
+    opened: bool = Field(description="True: the bundle opened a new case here; false: it updated one.")
+    documents: list[int] = Field(description="The numbers of the documents it filed here.")

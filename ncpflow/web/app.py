@@ -23,6 +23,7 @@ from starlette.routing import Match
 from ncpflow import __version__
 from ncpflow.web import (
     api,
+    api_bundles,
     api_engagement,
     api_follow_up,
     api_letters,
@@ -39,6 +40,7 @@ from ncpflow.web.fields import RejectNulInUrl
 from ncpflow.web.headers import SecurityHeaders
 from ncpflow.web.session_key import session_key
 from states.errors import (
+    BundleRefusedError,
     CaseNotFoundError,
     ConflictError,
     Input,
@@ -66,6 +68,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (StepRefusedError, 409, "not_allowed"),
     (ConflictError, 409, "conflict"),
     (OutcomeError, 422, "invalid_input"),
+    (BundleRefusedError, 422, "bundle_refused"),
     (InvalidInputError, 422, "invalid_input"),
     (ConfigError, 422, "invalid_input"),
     (StorageUnavailableError, 503, "unavailable"),
@@ -210,6 +213,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
     app.include_router(api_related.router, tags=["api"])
+    app.include_router(api_bundles.router, tags=["api"])
     app.include_router(api_statements.router, tags=["api"])
     app.include_router(docs.router)
     app.include_router(feeds.router)  # the calendar feed: its token is its credential

@@ -1308,6 +1308,26 @@ cli(
 cli("share-unknown-ncp", "case", "share", "@REF@", "--to", "DK", "--actor", "sek", words=("--to", "DK"))
 cli("share-document-not-a-number", "case", "share", "@REF@", "--to", "SE", "--document", "x", "--actor", "s")
 cli("share-actor-empty", "case", "share", "@REF@", "--to", "DK", "--actor", "")
+SHARES = "/api/cases/@REF@/bundles"
+api("api-share-unknown-ncp", SHARES, {"to": "DK"}, why="only an NCP in [[peers]]")
+api("api-share-to-huge", SHARES, {"to": HUGE})
+api("api-share-to-missing", SHARES, {"documents": [1]})
+api("api-share-documents-words", SHARES, {"to": "SE", "documents": ["one"]})
+api("api-share-documents-thousands", SHARES, {"to": "SE", "documents": list(range(1, 5000))})
+api("api-share-by-an-auditor", SHARES, {"to": "SE"}, role="auditor", expect=403, why="as `case share`")
+api("api-receive-empty", "/api/bundles", b"", why="not_a_bundle")
+api("api-receive-binary", "/api/bundles", bytes(range(256)) * 64, why="not_a_bundle")
+api("api-receive-deep-json", "/api/bundles", DEEP_JSON.encode(), why="recursion limit")
+api(
+    "api-receive-unknown-sender",
+    "/api/bundles",
+    json.dumps(STRANGER, sort_keys=True, separators=(",", ":")).encode(),
+    why="unknown_key",
+)
+api("api-receive-by-an-auditor", "/api/bundles", b"{}", role="auditor", expect=403, why="as `case receive`")
+page("form-share-unknown-ncp", "/cases/@REF@/sharing", {"to": "DK", "confirm": "yes"})
+page("form-share-document-word", "/cases/@REF@/sharing", {"to": "SE", "documents": "two"})
+page("form-share-to-nul", "/cases/@REF@/sharing", {"to": "S\x00E"})
 
 
 # ---- case import: hostile files (the whole file is checked first; nothing is written) -----------

@@ -723,7 +723,7 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
     clock.advance(hours=1)
     app = _services(url, clock, changed, channel)
     try:
-        app.case_links.link(reference=filed_on, kind="follow_on", case=ref, actor="sek")
+        follow_on = app.case_links.link(reference=filed_on, kind="follow_on", case=ref, actor="sek")
         app.case_links.link(
             reference=filed_on,
             kind="parallel",
@@ -732,7 +732,9 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             url="https://ncp.example.se/cases/7",
             actor="sek",
         )
-        app.case_links.unlink(reference=ref, number=1, actor="sek", reason="Not the same facts after all")
+        app.case_links.unlink(
+            reference=ref, number=follow_on.number, actor="sek", reason="Not the same facts after all"
+        )
     finally:
         app.close()
     _bundles(url, clock, changed, channel, filed_on)

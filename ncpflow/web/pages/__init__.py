@@ -32,6 +32,7 @@ from ncpflow.web.pages import (
     related,
     reports,
     search,
+    sharing,
     signin,
     statements,
 )
@@ -54,6 +55,7 @@ AREAS = (
     engagement,
     statements,
     related,
+    sharing,
     cases,
     case_steps,
     audit,

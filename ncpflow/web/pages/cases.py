@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web import i18n
 from ncpflow.web.auth import application_of
+from ncpflow.web.pages import sharing
 from ncpflow.web.pages.common import (
     guard,
     language,
@@ -219,6 +220,9 @@ def show_case(
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
         ncps=ncps,
+        bundles=app.bundles.view(reference=ref).bundles,
+        kind_words=sharing.KIND_WORDS,
+        direction_words=sharing.DIRECTION_WORDS,
         country=country_words(lang),
         role_words=role_words(lang),
         can_read_internal=allows(role, Action.READ_INTERNAL),

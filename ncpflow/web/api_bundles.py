@@ -1,0 +1,97 @@
+"""The JSON API of sharing cases with other NCPs (docs/bundle-format.md), under /api: a case's
+bundles (`GET /api/cases/{ref}/bundles`), its next bundle written for another NCP and answered as
+the signed file (`POST /api/cases/{ref}/bundles`, as `case share`: `EDIT_CASE`), and a bundle
+taken in (`POST /api/bundles` with the file as the body, as `case receive`: `OPEN_CASE`). A
+refused bundle is 422 `bundle_refused`, its reason's name first in `detail`; nothing is changed."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from ncpflow.web.api import ERRORS, App, ReadsCases, Reference
+from ncpflow.web.auth import ApiAllow
+from ncpflow.web.writes import run_write
+from states.errors import Input, InvalidInputError
+from states.messages import N_
+from states.permissions import Action
+from states.users import User
+from workflow import read_models
+from workflow.commands import ShareCase
+
+router = APIRouter(prefix="/api", responses=ERRORS)
+
+Shares = Annotated[User, Depends(ApiAllow(Action.EDIT_CASE))]
+Receives = Annotated[User, Depends(ApiAllow(Action.OPEN_CASE))]
+BODY_MAX = 1024 * 2**20  # as `case receive` reads a file (workflow/bundle_receipt.BUNDLE_MAX)
+
+
+@router.get(
+    "/cases/{ref}/bundles",
+    summary="The case's bundles sent to and received from other NCPs, oldest first (`case bundles`)",
+    response_model=read_models.CaseBundles,
+)
+def list_bundles(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseBundles:
+    return app.bundles.view(reference=ref)
+
+
+@router.post(
+    "/cases/{ref}/bundles",
+    status_code=201,
+    summary="Write the case's next signed bundle for another NCP (`case share`); answers the bundle "
+    "file itself (its SHA-256 in `X-Bundle-Sha256`)",
+    response_class=Response,
+    responses={201: {"content": {"application/json": {}}, "description": "The signed bundle file."}},
+)
+async def share_case(ref: Reference, body: ShareCase, user: Shares, app: App) -> Response:
+    def work() -> Response:
+        with tempfile.TemporaryDirectory(prefix="ncpflow-share-") as folder:
+            shared = app.bundles.share(
+                reference=ref, actor=user.name, out=Path(folder) / "bundle.json", **body.arguments()
+            )
+            raw = shared.path.read_bytes()
+        name = f"{shared.reference}-to-{shared.to}-{shared.sequence}.bundle.json"
+        return Response(
+            raw,
+            status_code=201,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}",
+                "Cache-Control": "private, no-store",
+                "X-Bundle-Sha256": shared.sha256,
+                "X-Bundle-Sequence": str(shared.sequence),
+            },
+        )
+
+    return await run_write(app, work)
+
+
+async def _body(request: Request) -> bytes:
+    """The request's body, refused once it passes `BODY_MAX` (the rest is not read)."""
+    read = bytearray()
+    async for chunk in request.stream():
+        read += chunk
+        if len(read) > BODY_MAX:
+            raise InvalidInputError(N_("{what} is too large"), what=Input(N_("the bundle file"), "bundle"))
+    return bytes(read)
+
+
+@router.post(
+    "/bundles",
+    status_code=201,
+    summary="Take in a bundle another NCP sent (`case receive`): the file is the request body; "
+    "answers the case it opened or updated",
+    response_model=read_models.BundleReceipt,
+)
+async def receive_bundle(request: Request, user: Receives, app: App) -> read_models.BundleReceipt:
+    raw = await _body(request)
+
+    def work() -> read_models.BundleReceipt:
+        return app.bundles.receipt(app.bundles.take_in(raw=raw, actor=user.name))
+
+    return await run_write(app, work)

@@ -1,0 +1,239 @@
+"""Sharing a case in the browser and through the API, between two NCPs' sites (each its own
+database and key), on SQLite and PostgreSQL: the sharing page offers the peers and the shareable
+documents (the others named as not shareable, with why), asks first, then answers the signed
+bundle as a download; the other NCP takes it in by upload and its case page shows the sender's
+case as a parallel related instance and the bundle; the sender's case learns the recipient's
+reference from the bundle back. Every refusal is named in the page's language (or the API's
+422) and nothing is written."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ncpflow.web.app import create_app
+from states.signatures import Signer
+from tests.conftest import make_settings
+from tests.dbdump import dump
+from tests.helpers import csrf_of, open_one, sign_in
+from workflow import users
+from workflow.bootstrap import Services, bootstrap
+from workflow.clock import FixedClock
+
+PASSWORD = "correct horse battery"
+PDF = b"%PDF-1.4\n% a complaint\n%%EOF\n"
+
+
+@dataclass
+class Side:
+    code: str
+    services: Services
+    client: TestClient
+    url: str
+    token: str
+
+    def csrf(self, path: str) -> str:
+        return csrf_of(self.client.get(path).text)
+
+    @property
+    def api(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def _side(url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock: FixedClock) -> Side:
+    settings = make_settings(
+        url,
+        ncp={"country": code, "name": f"NCP {code}", "reference_prefix": code},
+        audit={"signing_key_file": str(folder / "signing.pem")},
+        peers=[{"ncp": peer, "name": f"NCP {peer}", "public_key_file": str(peer_folder / "public.pem")}],
+    )
+    services = bootstrap(settings, clock=clock)
+    made = users.add_user(
+        uow=services.uow, clock=clock, name="hanna", role="handler", actor="test", password=PASSWORD
+    )
+    client = TestClient(create_app(services, secret=f"test-secret-{code}"), raise_server_exceptions=False)
+    client.__enter__()
+    assert sign_in(client, "hanna", PASSWORD).status_code == 303
+    assert client.get("/?lang=en").status_code == 200
+    return Side(code, services, client, url, made.token or "")
+
+
+@pytest.fixture
+def sides(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Side, Side]]:
+    """Norway's and Sweden's sites, each knowing the other's key, a handler signed in on each."""
+    no, se = tmp_path / "no", tmp_path / "se"
+    for folder in (no, se):
+        folder.mkdir()
+        signer = Signer.generate()
+        (folder / "signing.pem").write_text(signer.private_pem())
+        (folder / "public.pem").write_text(signer.public_pem())
+    a = _side(database_url, "NO", no, "SE", se, clock)
+    b = _side(other_database_url, "SE", se, "NO", no, clock)
+    yield a, b
+    for side in (a, b):
+        side.client.__exit__(None, None, None)
+        side.services.close()
+
+
+def _document(side: Side, reference: str, access: str, title: str) -> int:
+    return side.services.documents.add(
+        reference=reference,
+        source=[PDF + title.encode()],
+        filename="complaint.pdf",
+        title=title,
+        direction="in",
+        access=access,
+        actor="hanna",
+    ).number
+
+
+def _share(side: Side, ref: str, **form: Any) -> Any:
+    at = f"/cases/{ref}/sharing"
+    return side.client.post(at, data={**form, "csrf_token": side.csrf(at)})
+
+
+def _receive(side: Side, raw: bytes, lang: str = "en") -> Any:
+    token = side.csrf(f"/sharing?lang={lang}")
+    return side.client.post(
+        "/sharing/receive",
+        data={"csrf_token": token},
+        files={"bundle": ("case.bundle.json", raw, "application/json")},
+        follow_redirects=True,
+    )
+
+
+def test_a_case_is_shared_from_its_page_after_a_confirmation_and_received_by_upload_at_the_other_ncp(
+    sides: tuple[Side, Side],
+) -> None:
+    a, b = sides
+    ref = open_one(a.services, actor="hanna")
+    shareable = _document(a, ref, "parties", "The complaint")
+    internal = _document(a, ref, "ncp", "Our assessment")
+    page = a.client.get(f"/cases/{ref}/sharing").text
+    assert "Sweden (SE) · NCP SE" in page and f'value="{shareable}"' in page
+    assert f'value="{internal}"' not in page and 'id="not-shareable"' in page and "NCP-internal" in page
+    assert 'id="sharing-link"' in a.client.get(f"/cases/{ref}/ncps").text
+    before = dump(a.url)
+    asked = _share(a, ref, to="SE", documents=[str(shareable)])
+    assert asked.status_code == 200 and "Share the case with Sweden (SE)?" in asked.text
+    assert "1. The complaint" in asked.text and dump(a.url) == before
+    back = _share(a, ref, to="SE", documents=[str(shareable)], confirm="back")
+    assert back.status_code == 200 and "checked" in back.text and dump(a.url) == before
+    done = _share(a, ref, to="SE", documents=[str(shareable)], confirm="yes")
+    assert done.status_code == 200 and "attachment" in done.headers["content-disposition"]
+    raw = done.content
+    sha256 = hashlib.sha256(raw).hexdigest()
+    assert done.headers["x-bundle-sha256"] == sha256 and json.loads(raw)["payload"]["to"]["ncp"] == "SE"
+    case_page = a.client.get(f"/cases/{ref}").text
+    assert 'id="case-bundles"' in case_page and sha256 in case_page and "Shared, sent to" in case_page
+
+    got = _receive(b, raw)
+    assert got.status_code == 200 and f"opened from NO's {ref} (bundle 1)" in html.unescape(got.text)
+    (local,) = b.services.cases.references()
+    assert got.url.path == f"/cases/{local}/sharing" and sha256 in got.text
+    there = b.client.get(f"/cases/{local}").text
+    assert "Parallel complaint" in there and ref in there and "received from" in there
+    assert [link.relation for link in b.services.case_links.list(reference=local).links] == ["parallel"]
+    assert b.services.documents.list(reference=local).documents[0].title == "The complaint"
+
+    answer = _share(b, local, to="NO", confirm="yes")
+    assert answer.status_code == 200
+    home = _receive(a, answer.content)
+    assert home.status_code == 200 and f"Case {ref} updated from SE's {local}" in html.unescape(home.text)
+    (link,) = a.services.case_links.list(reference=ref).links
+    assert (link.ncp, link.external_reference, link.relation) == ("SE", local, "parallel")
+    assert local in a.client.get(f"/cases/{ref}").text
+    again = _share(a, ref, to="SE", confirm="yes")
+    assert _receive(b, again.content).status_code == 200
+    assert len(b.services.case_links.list(reference=local).links) == 1  # never twice
+    assert a.services.audit.verify_chain().ok and b.services.audit.verify_chain().ok
+
+
+def test_each_refused_share_is_named_on_the_page_in_its_language_and_writes_nothing(
+    sides: tuple[Side, Side],
+) -> None:
+    a, _ = sides
+    ref = open_one(a.services, actor="hanna")
+    internal = _document(a, ref, "ncp", "Our assessment")
+    before = dump(a.url)
+    restricted = _share(a, ref, to="SE", documents=[str(internal)], confirm="yes")
+    assert restricted.status_code == 422 and "beyond_rights" in restricted.text
+    unknown = _share(a, ref, to="XX", confirm="yes")
+    assert unknown.status_code == 422 and "(Share with): XX is not a known NCP" in unknown.text
+    itself = _share(a, ref, to="NO")
+    assert itself.status_code == 422 and "is this NCP itself" in itself.text
+    missing = _share(a, ref, to="SE", documents=["9"], confirm="yes")
+    assert missing.status_code == 422 and "has no document 9" in missing.text
+    many = _share(a, ref, to="SE", documents=[str(internal)] * 201)
+    assert many.status_code == 422 and "Documents: at most 200" in many.text
+    bad = _share(a, ref, to="SE", documents=["two"])
+    assert bad.status_code == 422 and "Documents" in bad.text
+    a.client.get(f"/cases/{ref}?lang=nb")
+    norsk = _share(a, ref, to="XX", confirm="yes")
+    assert norsk.status_code == 422 and "(Del med): XX" in norsk.text and "is not a known" not in norsk.text
+    assert dump(a.url) == before
+
+
+def test_each_refused_bundle_is_named_in_the_pages_language_and_nothing_is_taken_in(
+    sides: tuple[Side, Side],
+) -> None:
+    a, b = sides
+    ref = open_one(a.services, actor="hanna")
+    raw = _share(a, ref, to="SE", confirm="yes").content
+    before = dump(b.url)
+    tampered = raw.replace(b"Fish farm", b"Fish form")
+    said = _receive(b, tampered)
+    assert said.status_code == 422 and "tampered" in said.text
+    assert _receive(b, b"not json at all").status_code == 422
+    empty = b.client.post("/sharing/receive", data={"csrf_token": b.csrf("/sharing")}, follow_redirects=True)
+    assert empty.status_code == 422 and "Bundle file" in empty.text
+    norsk = _receive(b, tampered, lang="nb")
+    assert norsk.status_code == 422 and "tampered" in norsk.text and "Mottak" not in norsk.text
+    assert dump(b.url) == before
+    assert _receive(b, raw).status_code == 200
+    after = dump(b.url)
+    replayed = _receive(b, raw)
+    assert replayed.status_code == 422 and "replayed" in replayed.text and dump(b.url) == after
+
+
+def test_the_api_shares_lists_and_receives_bundles_as_the_command_line_does(
+    sides: tuple[Side, Side],
+) -> None:
+    a, b = sides
+    ref = open_one(a.services, actor="hanna")
+    made = a.client.post(f"/api/cases/{ref}/bundles", json={"to": "SE"}, headers=a.api)
+    assert made.status_code == 201, made.text
+    sha256 = hashlib.sha256(made.content).hexdigest()
+    assert made.headers["x-bundle-sha256"] == sha256
+    listed = a.client.get(f"/api/cases/{ref}/bundles", headers=a.api).json()
+    assert [(x["direction"], x["peer"], x["sha256"]) for x in listed["bundles"]] == [("sent", "SE", sha256)]
+    before_a = dump(a.url)
+    unknown = a.client.post(f"/api/cases/{ref}/bundles", json={"to": "XX"}, headers=a.api)
+    assert unknown.status_code == 422 and "not a known NCP" in unknown.json()["detail"]
+    extra = a.client.post(f"/api/cases/{ref}/bundles", json={"to": "SE", "x": 1}, headers=a.api)
+    assert extra.status_code == 422 and dump(a.url) == before_a
+    before_b = dump(b.url)
+    tampered = b.client.post("/api/bundles", content=made.content.replace(b"Fish", b"Fisk"), headers=b.api)
+    assert tampered.status_code == 422 and tampered.json()["error"] == "bundle_refused"
+    assert tampered.json()["detail"].startswith("tampered") and dump(b.url) == before_b
+    got = b.client.post("/api/bundles", content=made.content, headers=b.api)
+    assert got.status_code == 201 and got.json()["opened"] and got.json()["sender_reference"] == ref
+    replay = b.client.post("/api/bundles", content=made.content, headers=b.api)
+    assert replay.status_code == 422 and replay.json()["detail"].startswith("replayed")
+    auditor = users.add_user(
+        uow=b.services.uow, clock=b.services.clock, name="aud", role="auditor", actor="t"
+    )
+    refused = b.client.post(
+        "/api/bundles", content=made.content, headers={"Authorization": f"Bearer {auditor.token}"}
+    )
+    assert refused.status_code == 403

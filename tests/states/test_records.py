@@ -26,10 +26,6 @@ FIXTURE = FIXTURES / "audit_chain.json"  # as the code wrote it when sessions ca
 # sessions_ended.
 CHAINS = sorted(FIXTURES.glob("audit_chain*.json"))
 DOC = ROOT / "docs" / "audit-format.md"
-# Publishing to a network needs a PostgreSQL database several NCPs share, which the scenario's
-# SQLite run is not: tests/workflow/test_network.py writes that kind and reads it back.
-POSTGRESQL_ONLY = frozenset({"network_figures_published"})
-IN_SCENARIO = tuple(kind for kind in records.KINDS if kind not in POSTGRESQL_ONLY)
 
 
 def _chain(path: Path = FIXTURE) -> list[dict[str, Any]]:
@@ -66,10 +62,10 @@ def test_the_fixture_chains_written_before_records_were_declared_verify(path: Pa
     """The chains the code wrote before audit records were declared are intact."""
     assert verify(_entry(row) for row in _chain(path)).ok
     assert len(CHAINS) >= 2
-    assert {row["kind"] for row in _chain()} >= set(IN_SCENARIO)
+    assert {row["kind"] for row in _chain()} >= set(records.KINDS)
 
 
-@pytest.mark.parametrize("kind", IN_SCENARIO)
+@pytest.mark.parametrize("kind", records.KINDS)
 def test_every_declared_kind_reads_back_to_its_stored_data_and_hash(kind: str) -> None:
     """Each entry of the kind parses to its record, whose data is the stored canonical JSON,
     sealed again to the stored hash; the record parsed from its own data is the same record."""
@@ -182,12 +178,12 @@ def test_every_key_an_entry_holds_is_in_its_kinds_field_table(kind: str) -> None
 
 
 def _declared_kinds() -> list[type]:
-    return [type(records.parse(kind, row["data"])) for kind in IN_SCENARIO for row in _of_kind(kind)[:1]]
+    return [type(records.parse(kind, row["data"])) for kind in records.KINDS for row in _of_kind(kind)[:1]]
 
 
 def test_every_kind_is_spelled_from_its_declaration_alone() -> None:
     """No declared kind writes its own to_data or from_data: both come from its fields."""
-    kinds = [*_declared_kinds(), records.NetworkFiguresPublished]  # POSTGRESQL_ONLY's
+    kinds = _declared_kinds()
     assert len(kinds) == len(records.KINDS)
     for made in kinds:
         for klass in made.__mro__:

@@ -31,6 +31,8 @@ from typing import Any
 
 from states.chain import HASHED_FIELDS, canonical_json, entry_hash
 from states.errors import BundleRefusedError, Refusal
+from states.guidelines import SUBMITTER_TYPES
+from states.limits import WORD_MAX
 from states.messages import N_
 from states.signatures import ALGORITHM, Check, Signer, TrustedKeys
 
@@ -43,6 +45,9 @@ KINDS = (SHARE, HANDOVER)
 SHAREABLE = frozenset({"public", "parties"})
 """The document access levels another NCP may receive (`ncp`, NCP-internal, never leaves)."""
 SENT, RECEIVED = "sent", "received"
+DEPTH_MAX = 64
+"""How deeply a bundle's JSON may nest: the format's own is a handful of levels; nesting JSON
+reads but Python cannot write back (the canonical spelling) is refused before it is."""
 RESTRICTED = N_("document {number} is '{access}': another NCP may receive only public or parties documents")
 
 
@@ -135,6 +140,19 @@ def _counting(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` deep (walked without recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
+
 def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Opened:
     """Judge a received bundle file's bytes (steps 1-4 of the module docstring): `peers` holds
     each known NCP's keys by its code, `me` is our own code."""
@@ -142,8 +160,14 @@ def open_bundle(raw: bytes, *, peers: Mapping[str, TrustedKeys], me: str) -> Ope
         value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deeply
         raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: not UTF-8 JSON")) from None
+    if _deeper_than(value, DEPTH_MAX):
+        raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: nested too deeply"))
     payload, signature = _shape(value)
-    if file_bytes(value) != raw:
+    try:
+        spelled = file_bytes(value)
+    except UnicodeEncodeError:  # a lone surrogate (`\ud800`): JSON, but no UTF-8 text
+        raise _refuse(Refusal.NOT_A_BUNDLE, N_("not a case bundle: not UTF-8 JSON")) from None
+    if spelled != raw:
         raise _refuse(Refusal.TAMPERED, N_("the bundle was changed: it is not in its signed spelling"))
     sender = str(payload["from"].get("ncp"))
     key, sig = signature.get("key"), signature.get("sig")
@@ -210,11 +234,15 @@ def _check_contents(payload: Mapping[str, Any]) -> None:
     previous, reason = payload.get("previous"), payload.get("reason")
     well_formed = (
         _fits(case, _CASE_FIELDS)
-        and bool(case["reference"].strip())
-        and isinstance(case.get("recipient_reference"), str | None)
+        and _reference(case["reference"])
+        and (case.get("recipient_reference") is None or _reference(case["recipient_reference"]))
         and isinstance(parties, list)
         and all(_party(party) for party in parties)
         and all(_fits(document, _DOCUMENT_FIELDS) for document in payload.get("documents", []))
+        and all(_texts(case.get(key, [])) for key in ("themes", "host_countries"))
+        and all(isinstance(case.get(key), str | None) for key in ("sector", "guidelines_edition"))
+        and _ncps_fit(payload.get("ncps", {}))
+        and all(_review_fits(review) for review in payload.get("reviews", []))
         and (previous is None or isinstance(previous, str))
         and (payload["kind"] != HANDOVER or (isinstance(reason, str) and bool(reason.strip())))
     )
@@ -241,8 +269,45 @@ def check_excerpt(rows: Sequence[Any]) -> None:
             )
 
 
+def _reference(value: Any) -> bool:
+    """A case reference as ncpflow writes one: printable text, none around it, at most WORD_MAX."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and value == value.strip()
+        and len(value) <= WORD_MAX
+        and value.isprintable()
+    )
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _ncps_fit(ncps: Mapping[str, Any]) -> bool:
+    """`ncps` as documented: `lead` a list of codes, `supporting` a list of {ncp, role} texts."""
+    supporting = ncps.get("supporting", [])
+    return (
+        _texts(ncps.get("lead", []))
+        and isinstance(supporting, list)
+        and all(_fits(entry, {"ncp": _TEXT, "role": _TEXT}) for entry in supporting)
+    )
+
+
+def _review_fits(review: Mapping[str, Any]) -> bool:
+    statement = review.get("statement")
+    return isinstance(review.get("on"), str | None) and (
+        statement is None or (isinstance(statement, int) and not isinstance(statement, bool))
+    )
+
+
 def _party(party: Any) -> bool:
     if not isinstance(party, dict) or party.get("role") not in _PARTY_ROLES:
+        return False
+    kind, number = party.get("type"), party.get("org_number")
+    if not isinstance(kind, str | None) or not isinstance(number, str | None):
+        return False
+    if party["role"] == "submitter" and kind is not None and kind not in SUBMITTER_TYPES:
         return False
     shown = party.get("label") if party.get("protected") is True else party.get("name")
     return isinstance(shown, str) and bool(shown.strip())

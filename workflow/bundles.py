@@ -5,10 +5,11 @@ workflow/bundle_receipt.py).
 its facts with every protected party as its pseudonym, the documents chosen (none more
 restricted than `parties`: asking for one is refused `beyond_rights`), the case's audit entries
 as an export shows them, the case's NCPs and the review tasks open for the recipient, and review
-comments; signed with the NCP's audit signing key. In one write transaction the `case_bundles`
-row and the `bundle_sent` entry (with the file's SHA-256) are written, a handover passes the lead
-and takes the `transfer` step, and the file is written before the commit; a failed commit
-removes the file, a refusal leaves no file, row or entry.
+comments (redacted like the title and a handover's reason); signed with the NCP's audit signing
+key. In one write transaction the `case_bundles` row and the `bundle_sent` entry (with the file's
+SHA-256) are written, a handover passes the lead and takes the `transfer` step, and the file is
+written before the commit; a failed commit removes the file, a refusal leaves no file, row or
+entry.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def case_facts(case: Case, *, text: Any, recipient_reference: str | None) -> dic
         "procedure": {"id": case.procedure.id, "version": case.procedure.version},
         "themes": list(case.details.themes),
         "host_countries": list(case.details.host_countries),
-        "sector": case.details.sector,
+        "sector": text(case.details.sector, case.reference) if case.details.sector else None,
         "guidelines_edition": case.details.guidelines_edition,
         "parties": _parties(case),
     }
@@ -208,6 +209,28 @@ def _chosen(
             }
         )
     return entries
+
+
+WITHHELD = "[withheld]"
+
+
+def _without_measures(row: dict[str, Any]) -> dict[str, Any]:
+    """An audit excerpt's entry without the measures against reprisals a party entry names:
+    another NCP sees a party at risk by its pseudonym only, so not the measures taken for it
+    (`workflow.parties.parties_view` hides them with the party). Marked redacted when changed."""
+    data = row.get("data")
+    if not isinstance(data, dict):
+        return row
+    if row.get("kind") == "party_added" and data.get("measures"):
+        data = {**data, "measures": WITHHELD}
+    elif row.get("kind") == "party_changed" and isinstance(data.get("changes"), dict):
+        change = data["changes"].get("measures")
+        if isinstance(change, dict):
+            hidden = {key: WITHHELD if value else value for key, value in change.items()}
+            data = {**data, "changes": {**data["changes"], "measures": hidden}}
+    if data is row["data"]:
+        return row
+    return {**row, "data": data, "redacted": True}
 
 
 @dataclass(frozen=True)
@@ -335,7 +358,7 @@ def share_case(
             redactor = Redactor(tx)
             head = tx.audit.head()
             excerpt = [
-                redactor.entry(entry)
+                _without_measures(redactor.entry(entry))
                 for entry in tx.audit.entries(
                     case_ref=reference, after=0, upto=head.seq if head else 0, limit=None
                 )
@@ -354,7 +377,10 @@ def share_case(
                 "audit": excerpt,
                 "ncps": _ncps(tx, reference, settings.ncp.country, peer),
                 "reason": redaction.text(str(reason), reference) if handover else None,
-                "reviews": [review.entry() for review in reviews],
+                "reviews": [
+                    {**review.entry(), "comment": redaction.text(review.comment, reference)}
+                    for review in reviews
+                ],
             }
             rules.check_rights(payload)  # what the recipient would refuse is never sent
             raw = rules.seal(payload, signer)

@@ -7,6 +7,7 @@ import structlog
 
 from states import audit_wording, records
 from states.calendar import to_local_date
+from states.case import require_actor
 from states.errors import InvalidInputError
 from states.messages import N_
 from states.network import NcpFigures, figures_of, network_statistics
@@ -32,6 +33,7 @@ def _network(tx: Transaction) -> None:
 def publish(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int, actor: str) -> NcpFigures:
     """This NCP's figures of `year`, from its audit log, stored for the network (replacing
     what it published for that year before) and audited."""
+    require_actor(actor)
     inputs.year(year)
     now = clock.now()
     with uow.write() as tx:

@@ -8,6 +8,8 @@ import typer
 
 from ncpflow.context import context_of
 from ncpflow.output import emit_json, escape, out
+from states.errors import InvalidInputError
+from states.messages import N_
 
 
 def case_share(
@@ -53,6 +55,8 @@ def case_share(
     """Write the case's next signed bundle for another NCP, and record it in the audit chain."""
     from workflow.bundles import Review
 
+    if review_statement is not None and review_comment is None:
+        raise InvalidInputError(N_("--review-statement needs --review-comment (the comment on that draft)"))
     app = context_of(ctx).app()
     reviews = (
         [Review(comment=review_comment, on=app.today(), statement=review_statement)]

@@ -124,3 +124,23 @@ def test_sharing_with_an_unknown_ncp_is_bad_input_and_writes_nothing(
     assert refused.returncode == 2 and "DK" in refused.stderr and "--to" in refused.stderr
     assert not (a.folder / "x.json").exists()
     assert a.json("case", "bundles", ref)["bundles"] == []
+
+
+def test_a_review_statement_without_a_review_comment_is_bad_input_and_writes_nothing(
+    tmp_path: Path, database_url: str, other_database_url: str
+) -> None:
+    """`--review-statement` names the draft a comment is on: without `--review-comment` there is
+    no comment to send, so the option is refused by name (it was dropped silently)."""
+    a, b = Instance(tmp_path / "no", "NO", database_url), Instance(tmp_path / "se", "SE", other_database_url)
+    a.configure(b)
+    assert a("audit", "keygen", "--output", str(a.folder / "signing.pem")).returncode == 0
+    ref = a.json(
+        "case", "open", "--title", "T", "--enterprise", "E", "--submitter", "S", "--actor", "sek"
+    )["reference"]  # fmt: skip
+    refused = a(
+        "case", "share", ref, "--to", "SE", "--review-statement", "1", "--actor", "sek", "--out", "y.json"
+    )
+    assert refused.returncode == 2, refused.stderr
+    assert "--review-statement" in refused.stderr and "--review-comment" in refused.stderr
+    assert not (a.folder / "y.json").exists()
+    assert a.json("case", "bundles", ref)["bundles"] == []

@@ -4,6 +4,7 @@ refused with its named reason."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,3 +179,24 @@ def test_a_documents_content_must_match_its_hash_and_size() -> None:
     assert bundles.content_of(entry) == content
     with pytest.raises(BundleRefusedError):
         bundles.content_of({**entry, "size": 3})
+
+
+def test_a_bundle_nested_deeper_than_the_format_is_not_a_bundle_at_every_depth() -> None:
+    """Nesting that JSON reads but Python cannot write back (the canonical spelling, the
+    signature's message) is refused `not_a_bundle` like nesting it cannot read: at every depth
+    from just past the format's own to past the interpreter's recursion limit, never a
+    RecursionError."""
+    for depth in range(sys.getrecursionlimit() + 50, bundles.DEPTH_MAX, -1):
+        nested = "[" * depth + "]" * depth
+        raw = bundles.file_bytes({"payload": _payload(created=None), "signature": {}}).replace(
+            b'"created":null', b'"created":' + nested.encode()
+        )
+        assert _refusal(raw) is Refusal.NOT_A_BUNDLE, depth
+
+
+def test_a_bundle_holding_a_lone_surrogate_is_not_utf8_json() -> None:
+    """`\\ud800` is valid JSON but no Unicode character: it has no UTF-8 spelling, so the bundle is
+    refused `not_a_bundle`, never a UnicodeEncodeError."""
+    canonical = bundles.file_bytes({"payload": _payload(created="X"), "signature": {}})
+    raw = canonical.replace(b'"created":"X"', b'"created":"\\ud800"')
+    assert _refusal(raw) is Refusal.NOT_A_BUNDLE

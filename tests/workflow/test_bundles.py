@@ -8,7 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -449,3 +449,105 @@ def test_after_a_handover_the_new_lead_still_shares_with_the_former_one(pair: tu
     got = a.services.bundles.receive(path=b.folder / "u.json", actor="sek")
     assert (got.reference, got.documents) == (ref, (1,))
     assert a.services.cases.get(reference=ref).state == "closed"
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("a lead that is a number", lambda p: p["ncps"].update(lead=5)),
+        ("a supporting NCP that is a number", lambda p: p["ncps"].update(supporting=[1])),
+        (
+            "a supporting NCP's role that is a list",
+            lambda p: p["ncps"].update(supporting=[{"ncp": "DK", "role": []}]),
+        ),
+        ("themes that are a number", lambda p: p["case"].update(themes=5)),
+        ("host countries that are a number", lambda p: p["case"].update(host_countries=3)),
+        ("a sector that is an object", lambda p: p["case"].update(sector={"x": 1})),
+        ("a party type that is an object", lambda p: p["case"]["parties"][1].update(type={"x": 1})),
+        ("a submitter type ncpflow does not know", lambda p: p["case"]["parties"][0].update(type="martian")),
+        ("an organisation number that is a number", lambda p: p["case"]["parties"][1].update(org_number=123)),
+        (
+            "a review's statement that is text",
+            lambda p: p.update(reviews=[{"comment": "c", "statement": "1"}]),
+        ),
+        ("a review's day that is a number", lambda p: p.update(reviews=[{"comment": "c", "on": 5}])),
+        ("a sender's reference holding a NUL", lambda p: p["case"].update(reference="NO-2025-001\x00")),
+        ("a sender's reference of 5,000 characters", lambda p: p["case"].update(reference="R" * 5000)),
+        ("a sender's reference with spaces around it", lambda p: p["case"].update(reference=" NO-1 ")),
+    ],
+)
+def test_a_signed_bundle_with_contents_of_the_wrong_type_is_not_a_bundle_and_changes_nothing(
+    shared: tuple[Ncp, Ncp, Path], name: str, change: Any
+) -> None:
+    """A known peer's signature does not make any shape acceptable: the format (docs/
+    bundle-format.md) is for NCPs without ncpflow too, so a field of the wrong type is refused
+    `not_a_bundle` by name, never a crash or a row the database refuses."""
+    a, b, path = shared
+    bad = path.with_name("bad.json")
+    bad.write_bytes(_resigned(a, path, change))
+    _unchanged(
+        b.services,
+        lambda: _refused(Refusal.NOT_A_BUNDLE, lambda: b.services.bundles.receive(path=bad, actor="sek")),
+    )
+
+
+def test_a_review_comment_naming_a_protected_party_travels_with_its_pseudonym(pair: tuple[Ncp, Ncp]) -> None:
+    """Like the title and a handover's reason, a review comment is redacted for the recipient:
+    the confidential submitter's name is in no byte of the bundle, its pseudonym is."""
+    a, _ = pair
+    ref = _protected_case(a)
+    review = Review(comment="Kari Nordmann's account is quoted wrongly in section 2.", on=date(2025, 6, 2))
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", reviews=[review], out=a.folder / "r.json")
+    raw = (a.folder / "r.json").read_bytes()
+    assert b"Kari" not in raw and b"Nordmann" not in raw
+    (sent,) = json.loads(raw)["payload"]["reviews"]
+    assert sent["comment"].startswith("Submitter ") and sent["comment"].endswith(
+        "quoted wrongly in section 2."
+    )
+
+
+def test_a_sector_naming_a_protected_party_travels_with_its_pseudonym(pair: tuple[Ncp, Ncp]) -> None:
+    """The sector is free text (the register redacts it too): a protected name in it is its
+    pseudonym in the bundle."""
+    a, _ = pair
+    ref = a.services.cases.open(
+        title="Discharges at the fjord",
+        submitters=[PartyInput("Kari Nordmann", "individual", confidential=True)],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+        received=datetime(2025, 5, 2, tzinfo=UTC),
+        sector="Aquaculture at Kari Nordmann's neighbour",
+    ).reference
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "s.json")
+    raw = (a.folder / "s.json").read_bytes()
+    assert b"Kari" not in raw and b"Nordmann" not in raw
+    assert json.loads(raw)["payload"]["case"]["sector"].startswith("Aquaculture at Submitter ")
+
+
+def test_the_measures_against_reprisals_stay_at_the_ncp_that_holds_the_party(pair: tuple[Ncp, Ncp]) -> None:
+    """Another NCP sees a party at risk of reprisal by its pseudonym only, so not the measures
+    taken for it either: the audit excerpt's party entries carry them withheld (and marked
+    redacted), and SE takes the bundle in."""
+    a, b = pair
+    ref = open_one(a.services)
+    a.services.parties.add_party(
+        reference=ref,
+        actor="sek",
+        role="submitter",
+        name="Ola Fisker",
+        type="individual",
+        reprisal_risk=True,
+        measures="Moved to a shelter in Tromsø; police informed",
+    )
+    a.services.parties.change_party(
+        reference=ref, party="submitter-2", actor="sek", measures="A safe address in Bodø"
+    )
+    a.services.bundles.share(reference=ref, to="SE", actor="sek", out=a.folder / "m.json")
+    raw = (a.folder / "m.json").read_bytes()
+    assert "Tromsø".encode() not in raw and "Bodø".encode() not in raw and b"shelter" not in raw
+    assert b"Ola Fisker" not in raw
+    rows = {row["kind"]: row for row in json.loads(raw)["payload"]["audit"]}
+    assert rows["party_added"]["data"]["measures"] == "[withheld]" and rows["party_added"]["redacted"]
+    changed = rows["party_changed"]["data"]["changes"]["measures"]
+    assert changed == {"from": "[withheld]", "to": "[withheld]"} and rows["party_changed"]["redacted"]
+    assert b.services.bundles.receive(path=a.folder / "m.json", actor="sek").opened

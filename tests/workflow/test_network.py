@@ -12,6 +12,8 @@ import psycopg
 import pytest
 from psycopg import errors
 
+from states import records
+from states.chain import canonical_json
 from states.errors import InvalidInputError
 from tests.conftest import ROOT, InProcessCli, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
@@ -149,6 +151,9 @@ def test_the_network_role_reads_every_ncps_figures_matching_the_scenario_and_no_
                 2025,
             )
             assert services.audit.verify_chain().ok
+            record = records.parse(entry.kind, entry.data)  # the kind tests/states/test_records.py
+            assert isinstance(record, records.NetworkFiguresPublished)  # cannot read from SQLite
+            assert canonical_json(record.to_data()) == canonical_json(entry.data)
         finally:
             services.close()
     reader = bootstrap(make_settings(network_url), clock=CLOCK)
@@ -246,3 +251,21 @@ def test_each_ncp_of_a_shared_database_keeps_its_files_apart() -> None:
         "network.NO.checkpoints.jsonl",
         "network.SE.checkpoints.jsonl",
     )
+
+
+@pytest.mark.parametrize("actor", ["", "   ", "x" * 10_000])
+def test_publishing_needs_an_accountable_actor_and_writes_nothing_without_one(
+    network: tuple[str, str], actor: str
+) -> None:
+    """Every audit entry names who acted: a blank or overlong actor is refused by name before
+    any figure or entry is written."""
+    url, _ = network
+    services = _app(url, "NO")
+    try:
+        before = len(services.audit.log())
+        with pytest.raises(InvalidInputError, match="actor"):
+            services.network.publish(year=2025, actor=actor)
+        assert len(services.audit.log()) == before
+        assert services.network.statistics(year=2025)["ncps"] == 0
+    finally:
+        services.close()

@@ -50,6 +50,9 @@ _HEADS = {True: ("head", "head_secret"), False: ("head",)}
 
 
 GIN_INDEXES = ("ix_case_search_all", "ix_case_search_shown")
+# PostgreSQL: the matching cases of a tsquery, by the columns matched (all, or the shown ones),
+# found by the owner's SECURITY DEFINER functions (0039_search_under_rls, `install_functions`).
+FUNCTIONS = {True: "ncpflow_search_all", False: "ncpflow_search_shown"}
 
 
 def beside_metadata(name: str | None, kind: str) -> bool:
@@ -64,6 +67,40 @@ def vector(columns: Sequence[str], table: str = "") -> str:
     """PostgreSQL: the tsvector of some columns' terms; the GIN indexes are on the same
     expressions (`vector(COLUMNS)`, `vector(("head", "body"))`), so the planner uses them."""
     return " || ".join(f"array_to_tsvector(string_to_array({table}{c}, ' '))" for c in columns)
+
+
+def install_functions(connection: Any) -> None:
+    """PostgreSQL (0039_search_under_rls): the search's GIN indexes used under row-level security.
+
+    Under a policy, PostgreSQL evaluates the policy's qual before any qual that is not
+    LEAKPROOF, and `@@` is not: an NCP's search read every NCP's index rows in a sequential scan.
+    Marking `@@` leakproof needs a superuser, so the lookup runs in two functions owned by the
+    tables' owner (SECURITY DEFINER), for which `case_search` does not force the policy: they
+    use the GIN index and keep the caller's NCP themselves (`tenant = ncpflow_tenant()`: the
+    session's setting and login role, as the policy reads them). They return case ids only, of
+    the caller's NCP; the application role still reads `case_search` itself under the policy."""
+    if connection.dialect.name != "postgresql":
+        return
+    schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+    for identities, name in FUNCTIONS.items():
+        connection.exec_driver_sql(
+            f"CREATE OR REPLACE FUNCTION {name}(q tsquery) RETURNS SETOF integer "
+            f'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = "{schema}", pg_temp AS $$ '
+            "SELECT case_id FROM case_search WHERE tenant = (SELECT ncpflow_tenant()) "
+            f"AND {vector(_MATCHED[identities])} @@ q $$"
+        )
+        connection.exec_driver_sql(f"REVOKE ALL ON FUNCTION {name}(tsquery) FROM PUBLIC")
+        connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {name}(tsquery) TO ncpflow_app")
+    connection.exec_driver_sql("ALTER TABLE case_search NO FORCE ROW LEVEL SECURITY")
+
+
+def uninstall_functions(connection: Any) -> None:
+    """Undo `install_functions` (0039's downgrade)."""
+    if connection.dialect.name != "postgresql":
+        return
+    for name in FUNCTIONS.values():
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}(tsquery)")
+    connection.exec_driver_sql("ALTER TABLE case_search FORCE ROW LEVEL SECURITY")
 
 
 Redactions = dict[tuple[int, int, int], Redaction]
@@ -250,7 +287,7 @@ class SqlSearchIndex:
             q = "{" + " ".join(_MATCHED[secret]) + "} : (" + expression + ")"
         else:
             expression = " | ".join("(" + " & ".join(f"'{w}'" for w in c) + ")" for c in choices)
-            sql = f"SELECT case_id FROM case_search WHERE {vector(_MATCHED[secret])} @@ CAST(:q AS tsquery)"
+            sql = f"SELECT {FUNCTIONS[secret]}(CAST(:q AS tsquery))"
             q = expression
         return {case_id for (case_id,) in db.all(sql, {"q": q})}
 
@@ -290,8 +327,7 @@ def matching(
             },
         )
     return (
-        "c.id IN (SELECT case_id FROM case_search "
-        f"WHERE {vector(_MATCHED[identities])} @@ CAST(:q{tag} AS tsquery))",
+        f"c.id IN (SELECT {FUNCTIONS[identities]}(CAST(:q{tag} AS tsquery)))",
         "CASE WHEN (SELECT " + vector(_HEADS[identities], "s.") + " FROM case_search s "
         f"WHERE s.case_id = c.id) @@ CAST(:q{tag} AS tsquery) THEN 1 ELSE 0 END",
         {f"q{tag}": _tsquery(query)},

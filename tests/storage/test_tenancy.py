@@ -65,7 +65,9 @@ def test_every_table_forces_row_level_security_on_a_role_that_cannot_bypass_it(
         "WHERE relname = ANY(%(t)s) AND NOT (relrowsecurity AND relforcerowsecurity)",
         {"t": tables},
     ).all()
-    assert unforced == []
+    # The one exception: the search's lookup functions run as the owner and keep the caller's
+    # NCP themselves, so that they can use the GIN indexes (0039_search_under_rls).
+    assert [name for (name,) in unforced] == ["case_search"]
     role = admin.exec_driver_sql(
         "SELECT rolsuper, rolbypassrls, pg_has_role(rolname, 'ncpflow_app', 'MEMBER') FROM pg_roles "
         "WHERE rolname = %(r)s",
@@ -203,6 +205,39 @@ def test_a_pinned_login_role_reaches_no_other_ncp_even_setting_the_tenant_itself
             conn.execute(f"RESET {tenancy.SETTING}")
             conn.execute("INSERT INTO reference_counters (prefix, year, last) VALUES ('NCP', 2025, 1)")
             assert conn.execute("SELECT tenant FROM reference_counters").fetchall() == [("NO",)]
+    finally:
+        admin.exec_driver_sql(f"DELETE FROM {tenancy.PINNED}")
+
+
+def test_the_search_functions_find_only_the_callers_ncps_cases_pinned_or_not(
+    admin: sqlalchemy.Connection, url: str
+) -> None:
+    """The search's lookup (0039_search_under_rls) runs as the owner, past the policy of
+    `case_search`, so it keeps the tenant itself: a word of ZZ's cases is found working for ZZ,
+    never working for NO, nor by NO's pinned role that sets ZZ."""
+    term = _one(
+        admin, "SELECT split_part(head, ' ', 1) FROM case_search WHERE tenant = %(n)s LIMIT 1", n=NEIGHBOUR
+    )[0]
+    held = _one(
+        admin,
+        "SELECT count(*) FROM case_search WHERE tenant = %(n)s AND %(t)s = ANY(string_to_array(head, ' '))",
+        n=NEIGHBOUR,
+        t=term,
+    )[0]
+    assert isinstance(held, int) and held > 0
+    lookups = [
+        f"SELECT count(*) FROM {name}(to_tsquery('simple', %s))"
+        for name in ("ncpflow_search_all", "ncpflow_search_shown")
+    ]
+    with _app(url) as conn:
+        assert [conn.execute(sql, [f"'{term}'"]).fetchone() for sql in lookups] == [(0,), (0,)]
+        conn.execute(f"SET {tenancy.SETTING} = '{NEIGHBOUR}'")
+        assert [conn.execute(sql, [f"'{term}'"]).fetchone() for sql in lookups] == [(held,), (held,)]
+    admin.exec_driver_sql(f"INSERT INTO {tenancy.PINNED} (role, ncp) VALUES (%(r)s, 'NO')", {"r": APP_LOGIN})
+    try:
+        with _app(url) as conn:
+            conn.execute(f"SET {tenancy.SETTING} = '{NEIGHBOUR}'")
+            assert [conn.execute(sql, [f"'{term}'"]).fetchone() for sql in lookups] == [(0,), (0,)]
     finally:
         admin.exec_driver_sql(f"DELETE FROM {tenancy.PINNED}")
 

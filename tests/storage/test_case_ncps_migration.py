@@ -4,6 +4,7 @@ leads), and a downgrade removes the tables again."""
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
@@ -31,6 +32,7 @@ def _migrate(url: str, to: str, *, down: bool = False) -> None:
         engine.dispose()
 
 
+@pytest.mark.owner  # downgrading needs the tables' owner, not the application role
 def test_supporting_ncps_become_consulted_and_no_lead_is_recorded(
     database_url: str, clock: FixedClock
 ) -> None:

@@ -397,3 +397,8 @@ class BundleRefusedError(NcpflowError):
     def words(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
         """The reason's name (as it is, in every language: scripts read it), then the message."""
         return f"{self.reason}: {super().words(tr, naming, terms)}"
+
+    def said(self, tr: Translator = ENGLISH, naming: Naming = plain, terms: Wording = as_is) -> str:
+        """The message alone, for a reader rather than a script: a page in Norwegian shows no
+        English reason name."""
+        return super().words(tr, naming, terms)

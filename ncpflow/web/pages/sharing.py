@@ -13,6 +13,7 @@ no JavaScript. Before `cases` in `AREAS`.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,8 +28,8 @@ from ncpflow.web.pages.common import FormText, guard, language, redirect, render
 from ncpflow.web.pages.ncps import country_words
 from ncpflow.web.uploads import Upload, read_upload
 from states.bundles import SHAREABLE
-from states.errors import CaseNotFoundError, Input, InvalidInputError, NcpflowError
-from states.messages import N_
+from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, NcpflowError
+from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
 from translations import translator
@@ -152,7 +153,7 @@ def share(
     except (PermissionDeniedError, CaseNotFoundError):
         raise
     except NcpflowError as exc:
-        return show_sharing(request, ref, user, kept=typed, error=exc.words(tr, spell), status=422)
+        return show_sharing(request, ref, user, kept=typed, error=_worded(exc, tr, spell), status=422)
     name = f"{shared.reference}-to-{shared.to}-{shared.sequence}.bundle.json"
     return Response(
         raw,
@@ -280,7 +281,7 @@ def receive(request: Request, posted: Annotated[Posted, Depends(uploaded)], *, u
         except PermissionDeniedError:
             raise
         except NcpflowError as exc:
-            return show_receive(request, user, error=exc.words(tr, spell), status=422)
+            return show_receive(request, user, error=_worded(exc, tr, spell), status=422)
     finally:
         upload.close()
     said = (
@@ -295,3 +296,11 @@ def receive(request: Request, posted: Annotated[Posted, Depends(uploaded)], *, u
         sequence=received.sequence,
     )
     return redirect(_at(received.reference) + "#bundles", request, ok=message)
+
+
+def _worded(error: NcpflowError, tr: Translator, spell: Callable[[str], str]) -> str:
+    """A refusal as a reader reads it: a refused bundle's message without its reason's name
+    (scripts read that name from the CLI and the API)."""
+    if isinstance(error, BundleRefusedError):
+        return error.said(tr, spell)
+    return error.words(tr, spell)

@@ -217,6 +217,8 @@ def show_case(
         can_write_note=allows(role, Action.WRITE_NOTE),
         **_related_words(lang),
         can_link=allows(role, Action.LINK_CASES),
+        checklist=app.checklists.show(reference=ref, language=lang),
+        can_tick=allows(role, Action.TICK_CHECKLIST) and not case.is_terminal,
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
         ncps=ncps,

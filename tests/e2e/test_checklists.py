@@ -45,9 +45,7 @@ def _assessing(ncp: InProcessCli) -> str:
         "--enterprise", "Nordic Metals ASA", "--received", "2025-03-04", "--actor", "sek", "--json",
     )  # fmt: skip
     ref = str(opened["reference"])
-    ncp.json(
-        "case", "advance", ref, "begin_assessment", "--actor", "sek", "--reason", "ok", "--json"
-    )
+    ncp.json("case", "advance", ref, "begin_assessment", "--actor", "sek", "--reason", "ok", "--json")
     return ref
 
 
@@ -105,9 +103,7 @@ def test_with_checklists_required_accept_exits_1_naming_the_items_still_to_tick(
     assert "still to tick: ia_purposes" in refused.stderr
     assert dump(database_url) == before
     ncp.json("case", "tick", ref, "ia_purposes", "--actor", "sek", "--json")
-    moved = ncp.json(
-        "case", "advance", ref, "accept", "--actor", "sek", "--reason", "ok", "--json"
-    )
+    moved = ncp.json("case", "advance", ref, "accept", "--actor", "sek", "--reason", "ok", "--json")
     assert moved["state"] == "good_offices"
 
 

@@ -179,3 +179,19 @@ def test_a_tick_dated_before_the_case_entered_its_stage_is_refused(
             reference=ref, item="ia_law", actor="sek", at=datetime(2025, 1, 1, tzinfo=UTC)
         )
     assert dump(database_url) == before
+
+
+def test_the_case_story_tells_each_tick_once_in_the_readers_words(services: Services) -> None:
+    ref = assessing(services)
+    services.checklists.tick(reference=ref, item="ia_law", actor="sek")
+    services.checklists.untick(reference=ref, item="ia_law", actor="sek")
+    story = services.cases.timeline(reference=ref, kinds=["checklist"], language="nb").items
+    assert [(e.what, e.title, e.actor) for e in story] == [
+        ("unticked", "Sjekkliste for første vurdering: fjernet avkrysning for «Relevansen av gjeldende "
+         "lover og prosedyrer, herunder rettsavgjørelser»", "sek"),
+        ("ticked", "Sjekkliste for første vurdering: krysset av «Relevansen av gjeldende lover og "
+         "prosedyrer, herunder rettsavgjørelser»", "sek"),
+    ]  # fmt: skip
+    everything = services.cases.timeline(reference=ref).items
+    assert not [e for e in everything if e.kind == "step" and e.what.startswith("checklist_")]
+    assert len([e for e in everything if e.kind == "checklist"]) == 2

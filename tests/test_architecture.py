@@ -261,6 +261,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLinks",  # related cases
         "RelatedCase",
+        "CaseChecklist",  # stage checklists
         "CaseBundles",  # bundles between NCPs (GET /api/cases/{ref}/bundles)
         "BundleReceipt",  # POST /api/bundles
         "CaseEngagement",  # company engagement and its report

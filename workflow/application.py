@@ -783,6 +783,22 @@ class CaseUseCases(_Group):
             language=language,
         )
 
+    def similar(
+        self, *, reference: str, viewer: User | None = None, limit: int = 10, language: str = "en"
+    ) -> read_models.Precedents:
+        """The case's precedents (`case similar`): similar past cases, best first, as `viewer`
+        (None: the operator) may see them; states/precedents.py ranks them."""
+        from workflow import precedents
+
+        return precedents.similar(
+            uow=self._app.uow,
+            settings=self._app.settings,
+            reference=reference,
+            viewer=viewer,
+            limit=limit,
+            language=language,
+        )
+
     def lead_choices(self) -> builtins.list[tuple[str, str]]:
         """The members a case may be filtered by as lead: (id, name)."""
         from workflow import views

@@ -8,14 +8,14 @@ words joined by one space), so "Nordic  Mining ASA" is "nordic mining asa" and "
 
 The score of a candidate against the case (`score`), out of 12:
 
-- chapters: 4 × the Jaccard index of the two chapter sets (shared / either; 0 when both empty);
-- host countries: 3 × the Jaccard index of the two country sets;
+- chapters: 4 x the Jaccard index of the two chapter sets (shared / either; 0 when both empty);
+- host countries: 3 x the Jaccard index of the two country sets;
 - sector: 2 when both name a sector and the normalised sectors are equal, else 0;
 - enterprise: 3 when a normalised enterprise name of the one is a name of the other, else 0.
 
 A candidate is a precedent when its score is at least `THRESHOLD` (3): a shared sector alone
 (2) is not enough, a shared enterprise alone (3) is, and so is one chapter in common out of
-two with the same sector (4 × 1/2 + 2 = 4). Scores are exact fractions, so ties are real ties.
+two with the same sector (4 x 1/2 + 2 = 4). Scores are exact fractions, so ties are real ties.
 
 Order (`rank`): the highest score first; ties by the most recent (`Profile.recent`: the day the
 precedent concluded, or the day it was received when it did not), newest first; then by

@@ -465,7 +465,9 @@ def case_similar(
         emit_json(json_of(found))
         return
     if not found.precedents:
-        out.print(output.escape(f"{reference}: no similar past cases (none scores {found.threshold:g} or more)"))
+        out.print(
+            output.escape(f"{reference}: no similar past cases (none scores {found.threshold:g} or more)")
+        )
     for p in found.precedents:
         shares = ", ".join(
             f"{name.replace('_', ' ')}"
@@ -474,7 +476,8 @@ def case_similar(
         )
         dates = f"received {p.received}" + (f", concluded {p.concluded}" if p.concluded else "")
         outcome = f", {p.outcome_words}" if p.outcome_words else ""
-        line = f"{p.reference} {p.score:.2f} [{p.source}] {p.title} -- {p.stage}{outcome}; {dates}; shares {shares}"
+        line = f"{p.reference} {p.score:.2f} [{p.source}] {p.title} -- {p.stage}{outcome}; {dates}"
+        line += f"; shares {shares}"
         links = [*(s.url for s in p.statements), *([p.register_url] if p.register_url else []), *p.sources]
         out.print(output.escape(line + (f"; {' '.join(links)}" if links else "")), soft_wrap=True)
 

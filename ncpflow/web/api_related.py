@@ -1,8 +1,8 @@
 """The JSON API of related instances, under /api: a case's links to related cases
 (`/api/cases/{ref}/related...`: a parallel complaint at another NCP, a follow-on complaint, a
 case here about the same facts), and its precedents (`/api/cases/{ref}/similar`): thin routes
-calling the bound use cases as the signed-in user (the conventions of `ncpflow.web.api`). `/api/cases/{ref}/links` is the parties' links
-(`api_links`)."""
+calling the bound use cases as the signed-in user (the conventions of `ncpflow.web.api`).
+`/api/cases/{ref}/links` is the parties' links (`api_links`)."""
 
 from __future__ import annotations
 

@@ -111,7 +111,9 @@ def test_the_precedents_are_worded_in_the_reader_s_language(services: Services) 
 
 def test_no_similar_case_gives_an_empty_list(services: Services) -> None:
     case = _open(services, "Sea lice")
-    other = _open(services, "Bribery", enterprise="Other AS", themes=("bribery",), countries=("US",), sector="banking")
+    other = _open(
+        services, "Bribery", enterprise="Other AS", themes=("bribery",), countries=("US",), sector="banking"
+    )
     _reject(services, other)
     assert services.cases.similar(reference=case).precedents == []
 

@@ -1225,6 +1225,16 @@ class ReportUseCases(_Group):
 class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
 
+    def start(self, *, viewer: User, language: str = "en") -> read_models.StartPage:
+        """The start page of a signed-in user (`/start`): the open cases it is involved in, the
+        rotation's mode, its member's declared conflicts (workflow/start.py)."""
+        from workflow import start
+
+        app = self._app
+        return start.start_page(
+            uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
+
     def add(
         self,
         *,

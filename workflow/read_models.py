@@ -1760,3 +1760,35 @@ class BundleReceipt(ReadModel):
     sha256: str = Field(description="The SHA-256 of the bundle file.")
     opened: bool = Field(description="True: the bundle opened a new case here; false: it updated one.")
     documents: list[int] = Field(description="The numbers of the documents it filed here.")
+
+
+# ---- the start page (workflow/start.py) --------------------------------------------------------
+
+Involvement = Literal["lead", "panel", "mediator", "handler"]
+
+
+class StartCase(ReadModel):
+    """An open case the user is involved in, and how."""
+
+    reference: str = Field(description="The case reference.")
+    title: str = Field(description="Its title, redacted as the user sees titles.")
+    state: str = Field(description="Its stage now.")
+    stage: str = Field(description="Its stage in words (its procedure's label, in the user's language).")
+    involvement: list[Involvement] = Field(
+        description="lead: the user's member leads it; panel: the user's member takes part; mediator: "
+        "the user's mediator is assigned to it; handler: its audit log names the user (opened or moved it)."
+    )
+
+
+class StartPage(ReadModel):
+    """What a new user sees first (`/start`): the open cases they are involved in, the rotation's
+    mode, and their own declared conflicts when they are a member."""
+
+    user: str = Field(description="The signed-in user.")
+    role: str = Field(description="The user's role.")
+    member: str | None = Field(description="The member the user is linked to, if any.")
+    cases: list[StartCase] = Field(description="Open cases the user is involved in, by reference.")
+    rotation_mode: str = Field(description="[rotation] mode: per_case or periodic.")
+    conflicts: list[MemberValue] = Field(
+        description="The user's member's declared conflicts (hard and soft)."
+    )

@@ -34,6 +34,7 @@ from ncpflow.web.pages import (
     search,
     sharing,
     signin,
+    start,
     statements,
 )
 from ncpflow.web.pages.errors import error_page
@@ -66,6 +67,7 @@ AREAS = (
     search,
     journal,
     register,
+    start,
 )
 
 router = APIRouter(include_in_schema=False)

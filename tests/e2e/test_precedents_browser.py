@@ -64,11 +64,12 @@ def site(
     refs: dict[str, str] = {}
     try:
         services.members.sync(actor="setup")
+        env, hidden = ("environment",), PartyInput(NAME, "individual", confidential=True)
         for key, title, submitter, themes, sector in [
-            ("case", "Tailings dam at the fjord", PartyInput("Friends of the Fjord", "ngo"), ("environment",), "mining"),
-            ("hidden", f"{NAME} v. Nordic Metals", PartyInput(NAME, "individual", confidential=True), ("environment",), "mining"),
+            ("case", "Tailings dam at the fjord", PartyInput("Friends of the Fjord", "ngo"), env, "mining"),
+            ("hidden", f"{NAME} v. Nordic Metals", hidden, env, "mining"),
             ("lonely", "Bribes at a port", PartyInput("Open NGO", "ngo"), ("bribery",), "shipping"),
-        ]:  # fmt: skip
+        ]:
             refs[key] = services.cases.open(
                 title=title,
                 submitters=[submitter],

@@ -90,3 +90,29 @@ def test_a_mediator_sees_no_precedent_outside_its_assigned_cases(site: Site) -> 
     assert other not in page and "Not assigned" not in page
     api = site.client.get(f"/api/cases/{site.reference}/similar").json()
     assert [p["reference"] for p in api["precedents"]] == [mine]
+
+
+def test_what_a_precedent_shares_is_worded_in_the_page_s_language(site: Site) -> None:
+    """Chapters by their titles, countries by their names, the sector, the enterprise: no
+    English word and no internal name on the Norwegian page."""
+    services = site.services
+    refs = [
+        services.cases.open(
+            title=title,
+            submitters=[cases.PartyInput("Friends of the Fjord")],
+            enterprises=[cases.PartyInput("Nordic Metals ASA")],
+            actor="test",
+            themes=("environment",),
+            host_countries=("NO",),
+            sector="mining",
+        ).reference
+        for title in ("Tailings", "Tailings before")
+    ]
+    for trigger in ("begin_assessment", "reject"):
+        services.cases.advance(reference=refs[1], trigger=trigger, actor="test", reason="r")
+    nb = _section(site.client.get(f"/cases/{refs[0]}?lang=nb").text)
+    assert "Felles: kapitler VI. Miljø; vertsland Norge; bransje (mining); virksomhet" in nb
+    assert "poeng 12 av 12" in nb
+    en = _section(site.client.get(f"/cases/{refs[0]}?lang=en").text)
+    assert "Shares: chapters VI. Environment; host countries Norway; sector (mining); enterprise" in en
+    assert "host_countries" not in en

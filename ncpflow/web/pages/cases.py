@@ -260,6 +260,15 @@ def _related_words(lang: str) -> dict[str, Any]:
     }
 
 
+# What a precedent shares with the case, each dimension (states/precedents.py) in words.
+SHARED = {
+    "chapters": N_("chapters"),
+    "host_countries": N_("host countries"),
+    "sector": N_("sector"),
+    "enterprise": N_("enterprise"),
+}
+
+
 def _shares(lang: str) -> Callable[[read_models.Precedent], str]:
     """What a precedent shares with the case, in the page's language: the chapters and host
     countries by name, the sector, the enterprise."""
@@ -269,16 +278,17 @@ def _shares(lang: str) -> Callable[[read_models.Precedent], str]:
     def shares(precedent: read_models.Precedent) -> str:
         parts = []
         for name in precedent.matched:
+            words = tr.gettext(SHARED.get(name, name))
             if name == "chapters":
-                named = ", ".join(tr.gettext(THEMES[c]) if c in THEMES else c for c in precedent.chapters)
-                parts.append(f"{tr.gettext(N_('chapters'))} {named}")
+                parts.append(
+                    words + " " + ", ".join(tr.gettext(THEMES.get(c, c)) for c in precedent.chapters)
+                )
             elif name == "host_countries":
-                named = ", ".join(countries.get(c, c) for c in precedent.host_countries)
-                parts.append(f"{tr.gettext(N_('host countries'))} {named}")
+                parts.append(words + " " + ", ".join(countries.get(c, c) for c in precedent.host_countries))
             elif name == "sector":
-                parts.append(f"{tr.gettext(N_('sector'))} ({precedent.sector or ''})")
+                parts.append(f"{words} ({precedent.sector or ''})")
             else:
-                parts.append(tr.gettext(N_("enterprise")))
+                parts.append(words)
         return "; ".join(parts)
 
     return shares

@@ -17,9 +17,8 @@ A candidate is a precedent when its score is at least `THRESHOLD` (3): a shared 
 (2) is not enough, a shared enterprise alone (3) is, and so is one chapter in common out of
 two with the same sector (4 x 1/2 + 2 = 4). Scores are exact fractions, so ties are real ties.
 
-Order (`rank`): the highest score first; ties by the most recent (`Profile.recent`: the day the
-precedent concluded, or the day it was received when it did not), newest first; then by
-reference, ascending. The case itself is never its own precedent.
+Order (`rank`): the highest score first; ties by the most recent (`Profile.recent`: the day of
+the precedent's latest step), newest first; then by reference, ascending. The case itself is never its own precedent.
 
 What a reader may not see is not matched on. A profile holds only the enterprise names its
 reader may see (`enterprise_names`, told by `sees`): a protected enterprise (withheld, or at risk
@@ -74,7 +73,7 @@ class Profile:
     host_countries: frozenset[str] = frozenset()
     sector: str = ""  # normalised; "" when none
     enterprises: frozenset[str] = frozenset()  # normalised names the reader sees
-    recent: date = date.min  # the tie-break: concluded, else received
+    recent: date = date.min  # the tie-break: the day of its latest step
 
     @classmethod
     def of(

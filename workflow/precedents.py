@@ -4,7 +4,8 @@ The ranking is `states.precedents`; here the candidates and their profiles are r
 snapshot, and the list is shaped for the reader.
 
 - **Candidates**: this NCP's own concluded cases (in a state the procedure counts as concluded)
-  and every imported case (`case import`: past cases by nature), never the case itself.
+  and every imported case (`case import`: past cases by nature), never the case itself. Only the
+  ranked precedents' audit trails are read (a case page does not read the whole log).
 - **What is matched** is what the reader may see: each enterprise's name only where the reader
   sees the party as stored (`states.parties.may_see`: a withheld enterprise only for roles that
   see identities, one at risk of reprisal only for handlers, admins and the case's lead), on the
@@ -16,6 +17,8 @@ snapshot, and the list is shaped for the reader.
 - **What is shown** goes through the reader's redaction (`workflow.redaction.for_viewer`) with
   the case's reference: a precedent's protected names read as "[confidential submitter]" (a
   label that links no cases), and an enterprise the reader may not see is named by nobody.
+- **Ties** go to the precedent whose latest step is the most recent (`Case.last_event_at`, the
+  NCP's day), then to the lower reference.
 - **Outcome and dates** come from the audit log as the reports read them (`states.reports`: the
   final outcome once concluded, a date known only to the month shown so); published statements
   are those the public register serves (`states.register`), linked there when listed; an
@@ -70,18 +73,14 @@ def _imported(trail: Sequence[AuditEntry]) -> dict[str, Any] | None:
     return None
 
 
-def _profile(
-    case: Case, chapters: Sequence[str], viewer: User | None, history: CaseHistory | None
-) -> rules.Profile:
-    received = case.calendar.local_date(case.received_at)
-    recent = history.concluded_on if history is not None and history.concluded_on else received
+def _profile(case: Case, chapters: Sequence[str], viewer: User | None) -> rules.Profile:
     return rules.Profile(
         reference=case.reference,
         chapters=frozenset((*case.details.themes, *chapters)),
         host_countries=frozenset(c.upper() for c in case.details.host_countries),
         sector=rules.normalised(case.details.sector),
         enterprises=rules.enterprise_names(case.parties, _sees(viewer, case)),
-        recent=recent,
+        recent=case.calendar.local_date(case.last_event_at),
     )
 
 
@@ -142,14 +141,6 @@ def _shown(
     )
 
 
-def _by_case(entries: Sequence[AuditEntry]) -> dict[str, list[AuditEntry]]:
-    found: dict[str, list[AuditEntry]] = {}
-    for entry in entries:
-        if entry.case_ref is not None:
-            found.setdefault(entry.case_ref, []).append(entry)
-    return found
-
-
 def similar(
     *,
     uow: UnitOfWork,
@@ -165,39 +156,38 @@ def similar(
         case = tx.cases.get(reference)
         if viewer is not None and not may_see_case(tx, viewer, reference):
             raise CaseNotFoundError(reference)
-        trails = _by_case(list(tx.audit.entries()))
-        candidates = [
-            other
+        imported = tx.imports.references()
+        candidates = {
+            other.reference: other
             for other in tx.cases.list()
             if other.reference != reference
-            and (other.state in other.procedure.concluded or _imported(trails.get(other.reference, ())))
+            and (other.state in other.procedure.concluded or other.reference in imported)
             and (viewer is None or may_see_case(tx, viewer, other.reference))
-        ]
-        refs = [reference, *(c.reference for c in candidates)]
+        }
         chapters = {
             ref: [ch for issue in issues for ch in issue.chapters]
-            for ref, issues in tx.issues.of_cases(refs).items()
+            for ref, issues in tx.issues.of_cases([reference, *candidates]).items()
         }
+        ranked = rules.rank(
+            _profile(case, chapters.get(reference, ()), viewer),
+            [_profile(c, chapters.get(ref, ()), viewer) for ref, c in candidates.items()],
+            limit=limit,
+        )
+        # Only the precedents' audit trails are read: their outcome, dates, listing and sources.
+        trails = {m.reference: list(tx.audit.entries(case_ref=m.reference)) for m in ranked}
         found: Mapping[str, CaseHistory] = histories(
-            (entry for c in candidates for entry in trails.get(c.reference, ())),
+            (entry for trail in trails.values() for entry in trail),
             settings.ncp.timezone,
             reports.rules_for(tx, settings.policy),
         )
-        profile = _profile(case, chapters.get(reference, ()), viewer, None)
-        ranked = rules.rank(
-            profile,
-            [_profile(c, chapters.get(c.reference, ()), viewer, found.get(c.reference)) for c in candidates],
-            limit=limit,
-        )
-        by_ref = {c.reference: c for c in candidates}
         public = redactions.protecting(tx, language)
         listed = [
             _shown(
                 tx,
-                by_ref[m.reference],
+                candidates[m.reference],
                 m,
                 found.get(m.reference),
-                trails.get(m.reference, ()),
+                trails[m.reference],
                 viewer,
                 public,
                 language,

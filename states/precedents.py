@@ -18,7 +18,8 @@ A candidate is a precedent when its score is at least `THRESHOLD` (3): a shared 
 two with the same sector (4 x 1/2 + 2 = 4). Scores are exact fractions, so ties are real ties.
 
 Order (`rank`): the highest score first; ties by the most recent (`Profile.recent`: the day of
-the precedent's latest step), newest first; then by reference, ascending. The case itself is never its own precedent.
+the precedent's latest step), newest first; then by reference, ascending. The case itself is
+never its own precedent.
 
 What a reader may not see is not matched on. A profile holds only the enterprise names its
 reader may see (`enterprise_names`, told by `sees`): a protected enterprise (withheld, or at risk

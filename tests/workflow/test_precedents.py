@@ -194,3 +194,18 @@ def test_a_mediator_sees_precedents_only_among_its_assigned_cases(services: Serv
     assert [p.reference for p in shown.precedents] == [assigned]
     with pytest.raises(CaseNotFoundError):
         services.cases.similar(reference=other, viewer=viewer)
+
+
+def test_a_precedent_links_its_published_statement_in_the_register(services: Services) -> None:
+    """The not-accepted case's final statement drafted and published: the precedent lists it with
+    the register's address of its PDF, and its register entry."""
+    case = _open(services, "Sea lice")
+    twin = _open(services, "Discharges")
+    _reject(services, twin, close=False)
+    drafted = services.statements.draft(reference=twin, kind="final_statement", actor="sek")
+    services.statements.publish(reference=twin, statement=drafted.number, actor="sek")
+    (shown,) = services.cases.similar(reference=case).precedents
+    (statement,) = shown.statements
+    assert statement.kind == "final_statement"
+    assert statement.url == f"/register/{twin}/documents/{drafted.pdf_document}"
+    assert shown.register_url == f"/register/{twin}"

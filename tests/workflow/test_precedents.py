@@ -6,6 +6,7 @@ a mediator only the cases it is assigned to."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -209,3 +210,46 @@ def test_a_precedent_links_its_published_statement_in_the_register(services: Ser
     assert statement.kind == "final_statement"
     assert statement.url == f"/register/{twin}/documents/{drafted.pdf_document}"
     assert shown.register_url == f"/register/{twin}"
+
+
+HISTORICAL = Path(__file__).resolve().parents[1] / "data" / "historical_cases.jsonl"
+
+
+def test_the_thirty_imported_historical_cases_are_ranked_as_worked_out_by_hand(services: Services) -> None:
+    """A new case like NO-1999-01: chapters IV and VI, Laos, energy, Nordic Hydro Holding AS.
+    Score = 4 x Jaccard(chapters) + 3 x Jaccard(countries) + 2 (sector) + 3 (enterprise):
+
+    - NO-1999-01: same chapters, Laos, energy, Nordic Hydro: 4 + 3 + 2 + 3 = 12
+    - NO-2021-25: same chapters, {LA, KH}: 4 + 3 x 1/2 + 2 + 3 = 10.5
+    - same chapters alone (4), by their latest step, newest first: NO-2024-29 (2024-10-21),
+      NO-2017-18 (2020-02-17; "renewable energy" is not "energy"), NO-2015-15 (2016-10-03),
+      NO-2011-09 (2014-06-12), NO-2003-03 (2005-01);
+    - every other case shares at most one of the two chapters and nothing else: 2 or less, below 3.
+    """
+    result = services.cases.import_cases(
+        text=HISTORICAL.read_text(encoding="utf-8"), actor="importer", source="historical_cases.jsonl"
+    )
+    assert result.created == 30
+    by_id = {line.external_id: line.reference for line in result.lines}
+    case = _open(
+        services,
+        "Resettlement at a new dam",
+        enterprise="Nordic  Hydro Holding AS",
+        themes=("human_rights", "environment"),
+        countries=("LA",),
+        sector="Energy",
+    )
+    found = services.cases.similar(reference=case, limit=100).precedents
+    expected = [
+        "NO-1999-01",
+        "NO-2021-25",
+        "NO-2024-29",
+        "NO-2017-18",
+        "NO-2015-15",
+        "NO-2011-09",
+        "NO-2003-03",
+    ]
+    assert [p.reference for p in found] == [by_id[e] for e in expected]
+    assert [p.score for p in found] == [12.0, 10.5, 4.0, 4.0, 4.0, 4.0, 4.0]
+    assert {p.source for p in found} == {"imported"}
+    assert found[0].received == "1999-05" and found[0].outcome == "not_accepted"

@@ -131,17 +131,34 @@ def test_the_limit_and_an_unknown_case(services: Services) -> None:
 def test_a_protected_name_in_a_precedent_never_reaches_a_reader_who_may_not_see_it(
     services: Services,
 ) -> None:
-    """The precedent's title names its withheld submitter: the auditor reads a label, the
-    handler the name."""
+    """The precedent's title and sector (free text) name its withheld submitter, and so does an
+    imported precedent's source: an auditor and a mediator read labels, the handler the name."""
     case = _open(services, "Sea lice")
     hidden = _open(
-        services, f"{SECRET} v. Havbruk", submitter=PartyInput(SECRET, "individual", confidential=True)
+        services,
+        f"{SECRET} v. Havbruk",
+        submitter=PartyInput(SECRET, "individual", confidential=True),
+        sector=f"aquaculture for {SECRET}",
     )
     _reject(services, hidden)
-    seen = services.cases.similar(reference=case, viewer=AUDITOR)
-    text = json.dumps(seen.model_dump(mode="json"))
-    assert hidden in text and SECRET not in text
-    assert SECRET in services.cases.similar(reference=case, viewer=HANDLER).precedents[0].title
+    line = {
+        **IMPORTED,
+        "parties": [{"role": "submitter", "name": SECRET, "type": "individual", "confidential": True},
+                    IMPORTED["parties"][1]],  # type: ignore[index]
+        "sources": [f"Letter from {SECRET}, 2011"],
+    }  # fmt: skip
+    services.cases.import_cases(text=json.dumps(line), actor="importer", source="file.jsonl")
+    services.mediators.add(actor="sek", mediator_id="kari", name="Kari Mekler", email="kari@example.org")
+    for ref in (case, hidden):
+        services.mediators.assign(reference=ref, mediator="kari", actor="sek")
+    mediator = User(name="kari-user", role="mediator", mediator_id="kari")
+    for viewer in (AUDITOR, mediator):
+        seen = services.cases.similar(reference=case, viewer=viewer)
+        text = json.dumps(seen.model_dump(mode="json"))
+        assert hidden in text and SECRET not in text, viewer.role
+    handler = services.cases.similar(reference=case, viewer=HANDLER).precedents
+    assert SECRET in handler[0].title and SECRET in (handler[0].sector or "")
+    assert any(SECRET in source for p in handler for source in p.sources)
 
 
 def test_a_match_on_a_withheld_enterprise_is_not_made_for_a_reader_who_may_not_see_it(

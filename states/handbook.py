@@ -64,7 +64,9 @@ _BASIS_RECEIVED = N_("Counted from the day the submission was received.")
 _BASIS_ENTERED = N_("Counted from the step that opens it ({steps}).")
 _BASIS_FACT = N_("Counted from the day “{fact}” is recorded; it starts only then.")
 _DURATION = N_("Runs for {duration}.")
-_OVERRIDDEN = N_("Runs for {duration}, as config.toml gives it ([timelines] {name}); the definition says {default}.")
+_OVERRIDDEN = N_(
+    "Runs for {duration}, as config.toml gives it ([timelines] {name}); the definition says {default}."
+)
 _OPEN_IN = N_("Open while the case is in: {states}.")
 _MET_BY = N_("Met when “{fact}” is recorded.")
 _MET_ON_LEAVING = N_("Met when the case leaves these stages.")
@@ -104,7 +106,9 @@ _FACT_MEETS = N_("Meets the deadline “{deadline}”.")
 
 # What each named guard (states.guards) needs, worded as a condition of the step.
 GUARD_NEEDS: dict[str, str] = {
-    "is_examination_enabled": N_("The examination stage is switched on ([procedure] examination in config.toml)."),
+    "is_examination_enabled": N_(
+        "The examination stage is switched on ([procedure] examination in config.toml)."
+    ),
     "no_open_review": N_("No procedural review of the final statement is open (its conclusion is recorded)."),
 }
 
@@ -213,7 +217,8 @@ def _example(
         basis = "received"
     else:
         entering = next(
-            (t for t in procedure.transitions if t.dest in rule.open_in and t.source not in rule.open_in), None
+            (t for t in procedure.transitions if t.dest in rule.open_in and t.source not in rule.open_in),
+            None,
         )
         basis = procedure.triggers[entering.trigger].past.en if entering is not None else "received"
     deadline = Deadline(
@@ -288,7 +293,9 @@ def _step(procedure: Procedure, row: Transition, tr: Translator) -> StepText:
     needs = [tr.gettext(_ACTOR_REASON)]
     if row.implied_outcome is not None:
         needs.append(
-            tr.gettext(_OUTCOME_IMPLIED).format(outcome=procedure.label("outcome", row.implied_outcome, language))
+            tr.gettext(_OUTCOME_IMPLIED).format(
+                outcome=procedure.label("outcome", row.implied_outcome, language)
+            )
         )
     elif row.outcomes:
         outcomes = [procedure.label("outcome", o, language) for o in row.outcomes]
@@ -341,7 +348,9 @@ def _stage(
     return StageText(
         name=name,
         label=state.label.get(language),
-        description=book.description.get(language) if book is not None else tr.gettext(HEADINGS["no_description"]),
+        description=book.description.get(language)
+        if book is not None
+        else tr.gettext(HEADINGS["no_description"]),
         terminal=state.terminal,
         deadlines=tuple(
             _rule(procedure, rule, durations, calendar, tr)
@@ -369,11 +378,15 @@ def _fact(procedure: Procedure, name: str, tr: Translator) -> FactText:
     for rule in procedure.deadlines.values():
         if rule.fact == name:
             sentences.append(
-                tr.gettext(_FACT_STARTS).format(deadline=procedure.label("deadline_title", rule.name, language))
+                tr.gettext(_FACT_STARTS).format(
+                    deadline=procedure.label("deadline_title", rule.name, language)
+                )
             )
         if rule.met_by == name:
             sentences.append(
-                tr.gettext(_FACT_MEETS).format(deadline=procedure.label("deadline_title", rule.name, language))
+                tr.gettext(_FACT_MEETS).format(
+                    deadline=procedure.label("deadline_title", rule.name, language)
+                )
             )
     return FactText(name=name, label=fact.label.get(language), sentences=tuple(sentences))
 

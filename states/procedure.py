@@ -447,7 +447,9 @@ def _state_handbook(value: Any, key: str) -> StateHandbook:
         raise _Problem(_join(key, "rests_on"), "must be a list of tables with en and nb")
     return StateHandbook(
         description=_labels(table["description"], _join(key, "description")),
-        rests_on=tuple(_labels(item, f"{_join(key, 'rests_on')}[{i + 1}]") for i, item in enumerate(rests_on)),
+        rests_on=tuple(
+            _labels(item, f"{_join(key, 'rests_on')}[{i + 1}]") for i, item in enumerate(rests_on)
+        ),
         told=_labels(table["told"], _join(key, "told")) if "told" in table else None,
     )
 
@@ -514,7 +516,9 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         facts=MappingProxyType(facts),
         open_letters=_letters(letters.get("open", []), "letters.open"),
         statements=MappingProxyType(statements),
-        coordination=_labels(book["coordination"], "handbook.coordination") if "coordination" in book else None,
+        coordination=_labels(book["coordination"], "handbook.coordination")
+        if "coordination" in book
+        else None,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
         source=source,

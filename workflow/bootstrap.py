@@ -20,8 +20,8 @@ from workflow.ports import Channel, Clock, LetterRenderer
 if TYPE_CHECKING:
     from notifications.handbook.render import Printer
     from notifications.letters.render import Stationery
-    from states.handbook import Handbook
     from notifications.render import RenderedMessage
+    from states.handbook import Handbook
 
 # The older name of the application; tests and helpers still type their fixture with it.
 Services = Application

@@ -91,7 +91,8 @@ def _name(change: read_models.ProcedureChange, procedure: Procedure, language: s
         source, _, rest = change.name.partition(" --")
         trigger = rest.removesuffix("-->")
         return tr.gettext(_STEP_NAME).format(
-            trigger=procedure.label("trigger", trigger, language), state=procedure.label("state", source, language)
+            trigger=procedure.label("trigger", trigger, language),
+            state=procedure.label("state", source, language),
         )
     if change.part == "state":
         return procedure.label("state", change.name, language)
@@ -126,9 +127,7 @@ def worded(diff: read_models.ProcedureDiff, procedure: Procedure, language: str,
     return lines
 
 
-def _history(
-    uow: UnitOfWork, settings: Settings, ident: str, language: str
-) -> list[book.VersionText]:
+def _history(uow: UnitOfWork, settings: Settings, ident: str, language: str) -> list[book.VersionText]:
     """Every version of procedure `ident` known here, oldest first (stored ones by when they were
     stored, then the shipped and configured ones), each with what changed from the one before."""
     rows = [row for row in versions.list_versions(uow, settings) if row.id == ident]

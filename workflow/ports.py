@@ -28,8 +28,8 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact
     from states.documents import Document
-    from states.handbook import Handbook
     from states.engagement import Concern, Invitation, Response
+    from states.handbook import Handbook
     from states.issues import Issue
     from states.mediators import Assignment, Mediator
     from states.mediators import Session as MediationSession

@@ -61,7 +61,9 @@ def _sections(text: str, language: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("form", ["html", "pdf"])
 @pytest.mark.parametrize("language", ["en", "nb"])
-def test_every_stage_step_deadline_rule_and_letter_kind_appears_in_the_handbook(language: str, form: str) -> None:
+def test_every_stage_step_deadline_rule_and_letter_kind_appears_in_the_handbook(
+    language: str, form: str
+) -> None:
     """Each state's section holds its steps (trigger label → where it leads) and the deadline
     rules open in it; every letter kind of the definition is named; in en and nb, HTML and PDF."""
     text = html_text(language) if form == "html" else pdf_text(language)

@@ -53,9 +53,21 @@ def test_a_definition_without_handbook_texts_stays_valid_and_says_so_in_the_hand
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
-        ("[states.closed.handbook]\n", "[states.closed.handbook]\nsummary = 1\n", "states.closed.handbook.summary"),
-        ("rests_on = [\n    { en = \"Procedural Guidance (2023): follow-up", "rests_on = [\n    { en = \"\" , nb = \"x\" }, { en = \"Procedural Guidance (2023): follow-up", "states.follow_up.handbook.rests_on[1].en"),
-        ("[states.closed.handbook]\n", "[states.closed.handbook]\nrests_on = \"Guidance\"\n", "states.closed.handbook.rests_on"),
+        (
+            "[states.closed.handbook]\n",
+            "[states.closed.handbook]\nsummary = 1\n",
+            "states.closed.handbook.summary",
+        ),
+        (
+            'rests_on = [\n    { en = "Procedural Guidance (2023): follow-up',
+            'rests_on = [\n    { en = "" , nb = "x" }, { en = "Procedural Guidance (2023): follow-up',
+            "states.follow_up.handbook.rests_on[1].en",
+        ),
+        (
+            "[states.closed.handbook]\n",
+            '[states.closed.handbook]\nrests_on = "Guidance"\n',
+            "states.closed.handbook.rests_on",
+        ),
         ("[handbook]\ncoordination", "[handbook]\nrules", "handbook.rules"),
     ],
 )
@@ -102,12 +114,17 @@ def test_a_deadline_is_told_with_its_basis_duration_and_a_worked_explanation() -
 def test_a_duration_set_in_config_is_told_as_in_force_beside_the_definitions() -> None:
     """[timelines] initial_assessment = "4mo": the handbook says 4 months, and where it comes from."""
     book = handbook.build(
-        OECD, durations={"initial_assessment": Duration(months=4)}, calendar=CALENDAR, tr=ENGLISH, language="en"
+        OECD,
+        durations={"initial_assessment": Duration(months=4)},
+        calendar=CALENDAR,
+        tr=ENGLISH,
+        language="en",
     )
     stage = next(s for s in book.stages if s.name == "initial_assessment")
     rule = next(r for r in stage.deadlines if r.name == "initial_assessment")
     assert rule.sentences[1] == (
-        "Runs for 4 months, as config.toml gives it ([timelines] initial_assessment); the definition says 3 months."
+        "Runs for 4 months, as config.toml gives it ([timelines] initial_assessment); "
+        "the definition says 3 months."
     )
     assert "+ 4 months = 31 May 2025" in rule.example
 
@@ -120,15 +137,22 @@ def test_a_step_tells_its_outcomes_guards_and_letters() -> None:
     examine = steps["examine", "good_offices"]
     assert any(n.startswith("The outcome is chosen from: no agreement") for n in examine.needs)
     assert handbook.GUARD_NEEDS["is_examination_enabled"] in examine.needs
-    assert "After the step, letters offered: acceptance, invitation to good offices." in steps["accept", "initial_assessment"].needs
+    assert (
+        "After the step, letters offered: acceptance, invitation to good offices."
+        in steps["accept", "initial_assessment"].needs
+    )
     assert "Publishing the final statement takes this step." in steps["publish", "final_statement"].needs
     assert "It records the outcome “not accepted”." in steps["reject", "initial_assessment"].needs
 
 
 def test_a_working_day_deadline_is_told_as_counted_in_working_days() -> None:
     """A definition counting in working days says so, naming the holiday calendar."""
-    text = OECD.text.replace('duration = "14d"', 'duration = "10wd"', 1).replace('version = "6"', 'version = "wd"')
-    book = handbook.build(parse_procedure(text, source="wd.toml"), durations={}, calendar=CALENDAR, tr=ENGLISH, language="en")
+    text = OECD.text.replace('duration = "14d"', 'duration = "10wd"', 1).replace(
+        'version = "6"', 'version = "wd"'
+    )
+    book = handbook.build(
+        parse_procedure(text, source="wd.toml"), durations={}, calendar=CALENDAR, tr=ENGLISH, language="en"
+    )
     rule = book.stages[0].deadlines[0]
     assert rule.name == "acknowledgement"
     assert "Runs for 10 working days." in rule.sentences

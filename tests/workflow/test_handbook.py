@@ -45,7 +45,9 @@ def _four_months(tmp_path: Path, ident: str = "oecd-2023") -> Path:
     """oecd-2023 as a test definition (its id `ident`), version 7-test, with the initial
     assessment at 4 months."""
     path = tmp_path / f"{ident}.toml"
-    text = OECD.text.replace('version = "6"', 'version = "7-test"', 1).replace('id = "oecd-2023"', f'id = "{ident}"', 1)
+    text = OECD.text.replace('version = "6"', 'version = "7-test"', 1).replace(
+        'id = "oecd-2023"', f'id = "{ident}"', 1
+    )
     text = text.replace(
         'basis = "received"\nduration = "3mo"\nopen_in = ["received", "initial_assessment"]',
         'basis = "received"\nduration = "4mo"\nopen_in = ["received", "initial_assessment"]',
@@ -68,7 +70,9 @@ def test_the_handbook_is_the_procedure_in_force_with_its_version_and_history(app
     assert book.history[0].changes == ("The first version known here.",)
 
 
-def test_a_changed_timeline_in_the_definition_changes_the_handbooks_text(app_for: Any, tmp_path: Path) -> None:
+def test_a_changed_timeline_in_the_definition_changes_the_handbooks_text(
+    app_for: Any, tmp_path: Path
+) -> None:
     """The same stage, 3 months in the shipped definition, 4 in a definition of its own (another
     id: config's [timelines] defaults are oecd-2023's) that says 4mo."""
     shipped = _rule(app_for().handbook.render(language="en"), "initial_assessment", "initial_assessment")
@@ -85,16 +89,20 @@ def test_a_timeline_set_in_config_is_shown_as_in_force(app_for: Any) -> None:
     """[timelines] good_offices = "4mo": the handbook says so, in Norwegian too."""
     app = app_for(timelines={"good_offices": "4mo"})
     rule = _rule(app.handbook.render(language="en"), "good_offices", "good_offices")
-    assert "Runs for 4 months, as config.toml gives it ([timelines] good_offices); the definition says 6 months." in (
-        rule.sentences
+    assert (
+        "Runs for 4 months, as config.toml gives it ([timelines] good_offices); the definition says 6 months."
+        in (rule.sentences)
     )
     nb = _rule(app.handbook.render(language="nb"), "good_offices", "good_offices")
-    assert "Løper i 4 måneder, slik config.toml angir ([timelines] good_offices); definisjonen sier 6 måneder." in (
-        nb.sentences
+    assert (
+        "Løper i 4 måneder, slik config.toml angir ([timelines] good_offices); definisjonen sier 6 måneder."
+        in (nb.sentences)
     )
 
 
-def test_the_history_shows_what_changed_between_versions_from_procedure_diff(app_for: Any, tmp_path: Path) -> None:
+def test_the_history_shows_what_changed_between_versions_from_procedure_diff(
+    app_for: Any, tmp_path: Path
+) -> None:
     """A case opened under version 6 stores it; config then selects 7-test: the history lists 6
     then 7-test, and 7-test's change is `procedure diff`'s, worded; version 6 is shown on request."""
     open_one(app_for())
@@ -103,15 +111,14 @@ def test_the_history_shows_what_changed_between_versions_from_procedure_diff(app
     assert [(c.part, c.name) for c in diff.changes] == [("deadline", "initial_assessment")]
     book = app.handbook.render(language="en")
     assert [v.version for v in book.history] == [OECD.version, "7-test"]
-    assert book.history[1].changes == (
-        "Deadline “initial assessment”: duration changed from 3mo to 4mo.",
-    )
+    assert book.history[1].changes == ("Deadline “initial assessment”: duration changed from 3mo to 4mo.",)
     assert book.history[1].note == "in force for new cases" and book.history[0].note == ""
     nb = app.handbook.render(language="nb")
     assert nb.history[1].changes == ("Frist «første vurdering»: varighet endret fra 3mo til 4mo.",)
     # config.toml's [timelines] gives oecd-2023's deadlines their durations: 3 months stays in force.
     assert _rule(book, "initial_assessment", "initial_assessment").sentences[1] == (
-        "Runs for 3 months, as config.toml gives it ([timelines] initial_assessment); the definition says 4 months."
+        "Runs for 3 months, as config.toml gives it ([timelines] initial_assessment); "
+        "the definition says 4 months."
     )
     older = app.handbook.render(language="en", version=OECD.version)
     assert older.version == OECD.version

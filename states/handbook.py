@@ -65,7 +65,7 @@ _BASIS_ENTERED = N_("Counted from the step that opens it ({steps}).")
 _BASIS_FACT = N_("Counted from the day “{fact}” is recorded; it starts only then.")
 _DURATION = N_("Runs for {duration}.")
 _OVERRIDDEN = N_(
-    "Runs for {duration}, as config.toml gives it ([timelines] {name}); the definition says {default}."
+    "Runs for {duration}, as [timelines] in config.toml gives it; the definition says {default}."
 )
 _OPEN_IN = N_("Open while the case is in: {states}.")
 _MET_BY = N_("Met when “{fact}” is recorded.")
@@ -258,9 +258,7 @@ def _rule(
         sentences.append(tr.gettext(_BASIS_ENTERED).format(steps=_entered_by(procedure, rule, tr)))
     if duration != rule.duration:
         sentences.append(
-            tr.gettext(_OVERRIDDEN).format(
-                duration=duration.describe(tr), name=rule.name, default=rule.duration.describe(tr)
-            )
+            tr.gettext(_OVERRIDDEN).format(duration=duration.describe(tr), default=rule.duration.describe(tr))
         )
     else:
         sentences.append(tr.gettext(_DURATION).format(duration=duration.describe(tr)))

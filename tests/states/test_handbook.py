@@ -123,8 +123,7 @@ def test_a_duration_set_in_config_is_told_as_in_force_beside_the_definitions() -
     stage = next(s for s in book.stages if s.name == "initial_assessment")
     rule = next(r for r in stage.deadlines if r.name == "initial_assessment")
     assert rule.sentences[1] == (
-        "Runs for 4 months, as config.toml gives it ([timelines] initial_assessment); "
-        "the definition says 3 months."
+        "Runs for 4 months, as [timelines] in config.toml gives it; the definition says 3 months."
     )
     assert "+ 4 months = 31 May 2025" in rule.example
 

@@ -170,7 +170,7 @@ def handbook(
             raise UnknownVersionError(
                 N_("the procedure {procedure} has no version '{version}'; its versions: {known}"),
                 procedure=procedure.id,
-                version=version,
+                version=version if len(version) <= 40 else f"{version[:40]}…",  # never echoed in full
                 known=", ".join(known),
             )
         with uow.read() as tx:

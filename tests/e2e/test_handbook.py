@@ -110,3 +110,15 @@ def test_the_page_sends_a_visitor_who_is_not_signed_in_to_sign_in(site: Site) ->
     assert answer.status_code in (302, 303) and "/signin" in answer.headers["location"]
     assert sign_in(site.client, "hanna", PASSWORD).status_code == 303
     assert site.client.get("/handbook").status_code == 200
+
+
+def test_the_page_offers_the_handbook_as_a_pdf_in_its_language(site: Site) -> None:
+    """`/handbook.pdf?lang=nb`: an attachment, a PDF whose text is Norwegian; an unknown version 404."""
+    page = site.client.get("/handbook?lang=nb")
+    assert f'href="/handbook.pdf?version={OECD.version}&amp;lang=nb"' in page.text
+    answer = site.client.get(f"/handbook.pdf?version={OECD.version}&lang=nb")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"] == 'attachment; filename="ncpflow-handbook-nb.pdf"'
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(answer.content)).pages)
+    assert "Prosedyrehåndbok" in text and "første vurdering" in text
+    assert site.client.get("/handbook.pdf?version=99", headers={"Accept": "text/html"}).status_code == 404

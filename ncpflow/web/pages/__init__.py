@@ -19,6 +19,7 @@ from ncpflow.web.pages import (
     documents,
     engagement,
     follow_up,
+    handbook,
     journal,
     letters,
     mediators,
@@ -66,6 +67,7 @@ AREAS = (
     search,
     journal,
     register,
+    handbook,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -122,11 +122,20 @@ def made_public(services: Services, reference: str, *, actor: str = "sek") -> st
     return reference
 
 
+HANDBOOK_BLOCK = "\n# ------------------------------------------------------------------ handbook (version 6)"
+
+
+def oecd_version_5(text: str | None = None) -> str:
+    """oecd-2023 version 5 exactly as shipped: the shipped definition (or `text`, one made from
+    it) without what version 6 added, the handbook's texts (one block at the end)."""
+    text = (text or OECD.text).replace('version = "6"', 'version = "5"', 1)
+    return text[: text.index(HANDBOOK_BLOCK)] if HANDBOOK_BLOCK in text else text
+
+
 def oecd_version_4(text: str | None = None) -> str:
-    """oecd-2023 version 4 exactly as shipped: the shipped definition (or `text`, one made from
-    it) without what version 5 added, the coordination between NCPs (its two facts and its
-    deadline)."""
-    text = (text or OECD.text).replace('version = "5"', 'version = "4"')
+    """oecd-2023 version 4 exactly as shipped: version 5 without what it added, the
+    coordination between NCPs (its two facts and its deadline)."""
+    text = oecd_version_5(text).replace('version = "5"', 'version = "4"')
     facts = text.index("# Coordination between NCPs (version 5)")
     text = (
         text[:facts]

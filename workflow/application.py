@@ -28,7 +28,7 @@ from states.messages import Translator
 from states.party_links import PartyLink
 from states.users import CalendarFeed, User
 from workflow.config import Settings
-from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
+from workflow.ports import Channel, Clock, HandbookPrinter, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
     from states.bundles import Link
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
     from states.engagement import Concern, DeclineReason, Invitation, Response
+    from states.handbook import Handbook
     from states.issues import Issue
     from states.mediators import Found, Mediator
     from states.mediators import Session as MediationSession
@@ -88,6 +89,8 @@ class Application:
     render: Renderer
     letterpress: LetterRenderer
     """Letters from the Word templates (workflow/letter_context.py gives their context)."""
+    printer: HandbookPrinter
+    """The procedure handbook drawn as HTML and PDF (notifications/handbook/render.py)."""
     close: Callable[[], None] = field(default=lambda: None)
     """Release connections; entry points call it when they are done."""
     turn: Callable[[str], AbstractContextManager[bool]] = field(default=lambda _job: nullcontext(True))
@@ -195,6 +198,10 @@ class Application:
     @cached_property
     def procedures(self) -> ProcedureUseCases:
         return ProcedureUseCases(self)
+
+    @cached_property
+    def handbook(self) -> HandbookUseCases:
+        return HandbookUseCases(self)
 
     @cached_property
     def documents(self) -> DocumentUseCases:
@@ -1427,6 +1434,34 @@ class ProcedureUseCases(_Group):
         return versions.diff(
             versions.resolve(app.uow, app.settings, a), versions.resolve(app.uow, app.settings, b)
         )
+
+
+class HandbookUseCases(_Group):
+    """The procedure handbook (`ncpflow handbook`, the page /handbook): the definition in force,
+    or an older `version` of it, worded in `language`, with its history."""
+
+    def render(self, *, language: str, version: str | None = None) -> Handbook:
+        from workflow import handbook
+
+        app = self._app
+        return handbook.handbook(
+            uow=app.uow, settings=app.settings, policy=app.policy, language=language, version=version
+        )
+
+    def body(self, *, language: str, version: str | None = None) -> tuple[Handbook, str]:
+        """The handbook and its body as an HTML fragment (the page places it in its layout)."""
+        made = self.render(language=language, version=version)
+        return made, self._app.printer.body(made)
+
+    def document(self, *, language: str, format: str, version: str | None = None) -> bytes:
+        """The handbook as a file: `format` "html" (UTF-8) or "pdf"."""
+        from workflow import handbook
+
+        handbook.check_format(format)
+        made = self.render(language=language, version=version)
+        if format == "pdf":
+            return self._app.printer.pdf(made)
+        return self._app.printer.html(made).encode("utf-8")
 
 
 class DocumentUseCases(_Group):

@@ -474,6 +474,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/reports"): (Action.READ_REPORTS,),
     ("GET", "/start"): (Action.READ_SESSION,),
+    ("GET", "/handbook"): (Action.READ_HANDBOOK,),
+    ("GET", "/handbook.pdf"): (Action.READ_HANDBOOK,),
     ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.csv"): (Action.READ_REPORTS,),

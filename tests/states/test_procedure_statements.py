@@ -33,7 +33,7 @@ def test_each_state_of_oecd_2023_drafts_and_publishes_its_statement_kinds(
     state: str, drafted: tuple[str, ...], published: tuple[str, ...]
 ) -> None:
     """Version 4's table, one row per state: the kinds a case there drafts and publishes."""
-    assert OECD.version == "5"
+    assert OECD.version == "6"
     assert OECD.statements_drafted(state) == drafted
     assert OECD.statements_published(state) == published
 

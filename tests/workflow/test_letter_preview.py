@@ -227,7 +227,7 @@ def test_a_case_opened_under_version_2_keeps_working_and_takes_its_letters_when_
         reference=ref, kind="acknowledgement", party="submitter-1", viewer=HANDLER, pdf=False
     )
     assert ref in shown.text
-    services.cases.migrate(reference=ref, to="oecd-2023@5", actor="chair", reason="letters by step")
+    services.cases.migrate(reference=ref, to="oecd-2023@6", actor="chair", reason="letters by step")
     assert services.letters.offered(reference=ref)[:2] == ("acknowledgement", "pause_notice")
 
 

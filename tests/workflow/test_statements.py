@@ -478,5 +478,5 @@ def test_a_case_on_an_older_procedure_version_offers_no_statements_until_migrate
         "version 3, which has no statements",
     )
     assert app.statements.list(reference=ref).drafted == []
-    app.cases.migrate(reference=ref, to="oecd-2023@5", actor="chair", reason="statements")
+    app.cases.migrate(reference=ref, to="oecd-2023@6", actor="chair", reason="statements")
     assert app.statements.draft(reference=ref, kind="initial_assessment", actor="h").number == 1

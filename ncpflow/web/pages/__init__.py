@@ -19,6 +19,7 @@ from ncpflow.web.pages import (
     documents,
     engagement,
     follow_up,
+    handbook,
     journal,
     letters,
     mediators,
@@ -68,6 +69,7 @@ AREAS = (
     journal,
     register,
     start,
+    handbook,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -790,6 +790,22 @@ class CaseUseCases(_Group):
             language=language,
         )
 
+    def similar(
+        self, *, reference: str, viewer: User | None = None, limit: int = 10, language: str = "en"
+    ) -> read_models.Precedents:
+        """The case's precedents (`case similar`): similar past cases, best first, as `viewer`
+        (None: the operator) may see them; states/precedents.py ranks them."""
+        from workflow import precedents
+
+        return precedents.similar(
+            uow=self._app.uow,
+            settings=self._app.settings,
+            reference=reference,
+            viewer=viewer,
+            limit=limit,
+            language=language,
+        )
+
     def lead_choices(self) -> builtins.list[tuple[str, str]]:
         """The members a case may be filtered by as lead: (id, name)."""
         from workflow import views
@@ -1215,6 +1231,16 @@ class ReportUseCases(_Group):
 
 class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
+
+    def start(self, *, viewer: User, language: str = "en") -> read_models.StartPage:
+        """The start page of a signed-in user (`/start`): the open cases it is involved in, the
+        rotation's mode, its member's declared conflicts (workflow/start.py)."""
+        from workflow import start
+
+        app = self._app
+        return start.start_page(
+            uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
 
     def add(
         self,

@@ -35,6 +35,7 @@ from ncpflow.web.pages import (
     search,
     sharing,
     signin,
+    start,
     statements,
 )
 from ncpflow.web.pages.errors import error_page
@@ -67,6 +68,7 @@ AREAS = (
     search,
     journal,
     register,
+    start,
     handbook,
 )
 

@@ -224,14 +224,46 @@ def set_leads(url: str, ncp: str | None) -> None:
     engine.dispose()
 
 
-def build(admin_url: str, ncps: int, count: int, whole: bool) -> dict[str, Any]:
+def seeded(admin_url: str, name: str, ncp: str | None, count: int) -> bool:
+    """Whether an earlier run (`--reuse`) left `count` cases for this NCP; a partial one stops."""
+    engine = admin_engine(database(admin_url, name))
+    try:
+        with engine.connect() as conn:
+            held = conn.execute(
+                sqlalchemy.text("SELECT count(*) FROM cases WHERE tenant = :t"), {"t": ncp or "default"}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    if held not in (0, count):
+        raise SystemExit(
+            f"{name} holds {held} cases for {ncp or 'its NCP'}, not 0 or {count}: run without --reuse"
+        )
+    return bool(held)
+
+
+def reset_password(url: str, ncp: str | None) -> None:
+    """A reused database's handler gets this run's password (the earlier one was never kept)."""
+    configure(level="warning")
+    app = bootstrap(load_settings(CONFIG, database_url=url, ncp=ncp))
+    try:
+        users.set_password(uow=app.uow, clock=app.clock, name="hanna", password=PASSWORD, actor="benchmark")
+    finally:
+        app.close()
+
+
+def build(admin_url: str, ncps: int, count: int, whole: bool, reuse: bool = False) -> dict[str, Any]:
     engine = admin_engine(admin_url)
     names = (NETWORK, *SINGLES, *([WHOLE] if whole else []))
     with engine.connect() as conn:
+        present = {row[0] for row in conn.exec_driver_sql("SELECT datname FROM pg_database").all()}
+    kept = {name for name in names if reuse and name in present}
+    with engine.connect() as conn:
         for name in names:
+            if name in kept:
+                continue
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
             conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    for name in names:
+    for name in [n for n in names if n not in kept]:
         app = bootstrap(
             load_settings(CONFIG, database_url=database(admin_url, name)), require_initialised=False
         )
@@ -245,6 +277,21 @@ def build(admin_url: str, ncps: int, count: int, whole: bool) -> dict[str, Any]:
             f"CREATE ROLE {APP_LOGIN} LOGIN NOBYPASSRLS IN ROLE ncpflow_app; END IF; END $$"
         )
     engine.dispose()
+    # --reuse: what an earlier run over the same server seeded in full is kept (its handler's
+    # password set anew); the rest is seeded as usual.
+    singles = [(app_url(admin_url, name), None) for name in SINGLES]
+    members = [(app_url(admin_url, NETWORK), code(n)) for n in range(ncps)]
+    done = {
+        job
+        for job, name in [*zip(singles, SINGLES, strict=True), *((m, NETWORK) for m in members)]
+        if name in kept and seeded(admin_url, name, job[1], count)
+    }
+    for url, ncp in done:
+        reset_password(url, ncp)
+    if whole and WHOLE in kept and seeded(admin_url, WHOLE, None, ncps * count):
+        reset_password(app_url(admin_url, WHOLE), None)
+        whole = False  # nothing left to seed there
+    todo = [job for job in [*singles, *members] if job not in done]
     started = time.perf_counter()
     # The same-size baseline is one chain, so one process; it runs beside the other two.
     with ProcessPoolExecutor(3 if whole else 2) as pool:
@@ -253,14 +300,13 @@ def build(admin_url: str, ncps: int, count: int, whole: bool) -> dict[str, Any]:
             if whole
             else None
         )
-        single_s, _, *network_s = list(
-            pool.map(
-                seed,
-                *zip(
-                    *[(app_url(admin_url, name), None, count, PASSWORD) for name in SINGLES],
-                    *[(app_url(admin_url, NETWORK), code(n), count, PASSWORD) for n in range(ncps)],
-                    strict=True,
-                ),
+        took = dict(
+            zip(
+                todo,
+                pool.map(seed, *zip(*[(url, ncp, count, PASSWORD) for url, ncp in todo], strict=True))
+                if todo
+                else [],
+                strict=True,
             )
         )
         whole_s = whole_import.result() if whole_import else None
@@ -274,8 +320,13 @@ def build(admin_url: str, ncps: int, count: int, whole: bool) -> dict[str, Any]:
         raise SystemExit(f"the network holds {held}, not {count} cases for each of {ncps} NCPs")
     return {
         "seeding_s": round(seeding_s, 1),
-        "import_s_single": round(single_s, 1),
-        "import_s_network_median": round(statistics.median(network_s), 1),
+        "import_s_single": round(took[singles[0]], 1) if singles[0] in took else None,
+        "import_s_network_median": (
+            round(statistics.median(t for (_, ncp), t in took.items() if ncp), 1)
+            if any(ncp for _, ncp in took)
+            else None
+        ),
+        "reused": sorted(ncp or "single" for _, ncp in done),
         "network_db_mb": round(size / 2**20),
         **({"import_s_whole": round(whole_s, 1)} if whole_s is not None else {}),
     }
@@ -449,9 +500,13 @@ def transitions(admin_url: str, ncps: int, wanted: int, whole: bool) -> dict[str
 
     try:
         todo = {side: received(app) for side, app in sides}
+        if not all(todo.values()):
+            raise SystemExit("no received case left to step on one side: seed more cases, or anew")
         for side, app in sides:
             step(app, todo[side].pop())
         count = min(wanted, *(len(t) for t in todo.values()))
+        if count == 0:
+            raise SystemExit("no received case left to step on one side: seed more cases (--cases)")
         seconds = {side: 0.0 for side, _ in sides}
         for turn, start in enumerate(range(0, count, CHUNK)):
             for side, app in sides if turn % 2 == 0 else sides[::-1]:
@@ -593,7 +648,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "cases_per_ncp": args.cases,
             "cases": args.ncps * args.cases,
         }
-        result["seed"] = build(admin_url, args.ncps, args.cases, args.whole)
+        result["seed"] = build(admin_url, args.ncps, args.cases, args.whole, args.reuse)
         result["serving"] = serving(admin_url, args.ncps, args.rounds, work, args.whole)
         result["transitions"] = transitions(admin_url, args.ncps, args.transitions, args.whole)
         result["sweep"] = sweeps(admin_url, args.ncps, work, args.whole)
@@ -621,6 +676,11 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="also measure a single NCP holding as many cases as the whole network",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --database: keep what an earlier run seeded in full on that server",
     )
     parser.add_argument("--database", help="an admin URL of a PostgreSQL server (default: a private one)")
     args = parser.parse_args()

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from ncpflow import output
 from ncpflow.commands.alerts import scheduler
+from ncpflow.commands.handbook import handbook
 from ncpflow.commands.web import serve
 from ncpflow.context import Context, context_of
 from ncpflow.output import out
@@ -186,6 +187,7 @@ def init(
 
 app.command()(scheduler)
 app.command()(serve)
+app.command()(handbook)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -86,11 +86,12 @@ class Action(StrEnum):
     TRACK_FOLLOW_UP = N_("track the follow-up of commitments")
     LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
     LINK_CASES = N_("link related cases and remove such links")
+    READ_HANDBOOK = N_("read the procedure handbook")
     TICK_CHECKLIST = N_("tick and untick the items of a case's checklist")
 
 
 # What every signed-in user may do, whatever its role.
-_EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS})
+_EVERYONE = frozenset({Action.READ_SESSION, Action.SET_OWN_CREDENTIALS, Action.READ_HANDBOOK})
 # Reading all there is, with identities as stored.
 _READ_ALL = frozenset(
     {

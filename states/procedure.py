@@ -63,6 +63,17 @@ class StateDef:
     concluded: bool = False  # reaching it counts the case as concluded in reports
     letters: tuple[str, ...] = ()  # the letters a case in this state offers (states.letters)
     checklist: tuple[ChecklistItem, ...] = ()  # what the handler ticks in this state
+    handbook: StateHandbook | None = None  # `[states.NAME.handbook]` (version 6 of oecd-2023)
+
+
+@dataclass(frozen=True)
+class StateHandbook:
+    """What the procedure handbook says of a stage (`[states.NAME.handbook]`, optional): what
+    happens in it, the Guidelines texts it rests on, and what the parties are told."""
+
+    description: Labels
+    rests_on: tuple[Labels, ...] = ()
+    told: Labels | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +190,7 @@ class Procedure:
     facts: Mapping[str, FactDef] = field(default_factory=dict)
     open_letters: tuple[str, ...] = ()  # `[letters] open`: offered in every state not terminal
     statements: Mapping[str, StatementRule] = field(default_factory=dict)  # `[statements.KIND]`
+    coordination: Labels | None = None  # `[handbook] coordination`: the rules between NCPs, in words
     _from: Mapping[str, tuple[Transition, ...]] = field(init=False, repr=False)
     _find: Mapping[tuple[str, str], Transition] = field(init=False, repr=False)
     _open: Mapping[str, frozenset[str]] = field(init=False, repr=False)
@@ -437,7 +449,9 @@ def _definitions(
 
 
 def _state(name: str, key: str, body: Any) -> StateDef:
-    table = _table(body, key, required=("label",), optional=("terminal", "concluded", "letters", "checklist"))
+    table = _table(
+        body, key, required=("label",), optional=("terminal", "concluded", "letters", "checklist", "handbook")
+    )
     return StateDef(
         name=name,
         label=_labels(table["label"], _join(key, "label")),
@@ -445,6 +459,22 @@ def _state(name: str, key: str, body: Any) -> StateDef:
         concluded=_bool(table.get("concluded", False), _join(key, "concluded")),
         letters=_letters(table.get("letters", []), _join(key, "letters")),
         checklist=_checklist(table.get("checklist", []), _join(key, "checklist")),
+        handbook=_state_handbook(table["handbook"], _join(key, "handbook")) if "handbook" in table else None,
+    )
+
+
+def _state_handbook(value: Any, key: str) -> StateHandbook:
+    """`[states.NAME.handbook]`: `description` (labels), `rests_on` (a list of labels), `told`."""
+    table = _table(value, key, required=("description",), optional=("rests_on", "told"))
+    rests_on = table.get("rests_on", [])
+    if not isinstance(rests_on, list):
+        raise _Problem(_join(key, "rests_on"), "must be a list of tables with en and nb")
+    return StateHandbook(
+        description=_labels(table["description"], _join(key, "description")),
+        rests_on=tuple(
+            _labels(item, f"{_join(key, 'rests_on')}[{i + 1}]") for i, item in enumerate(rests_on)
+        ),
+        told=_labels(table["told"], _join(key, "told")) if "told" in table else None,
     )
 
 
@@ -508,7 +538,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         data,
         "",
         required=("id", "version", "title", "initial", "states", "triggers", "transitions"),
-        optional=("outcomes", "facts", "deadlines", "reports", "letters", "statements"),
+        optional=("outcomes", "facts", "deadlines", "reports", "letters", "statements", "handbook"),
     )
     ident = _text(top["id"], "id")
     if not _ID.fullmatch(ident):
@@ -531,6 +561,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
     reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
     letters = _table(top.get("letters", {}), "letters", optional=("open",))
     statements = _statements(top.get("statements", {}), states, transitions, facts)
+    book = _table(top.get("handbook", {}), "handbook", optional=("coordination",))
     return Procedure(
         id=ident,
         version=version,
@@ -545,6 +576,9 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
         facts=MappingProxyType(facts),
         open_letters=_letters(letters.get("open", []), "letters.open"),
         statements=MappingProxyType(statements),
+        coordination=_labels(book["coordination"], "handbook.coordination")
+        if "coordination" in book
+        else None,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         text=text,
         source=source,

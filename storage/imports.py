@@ -56,6 +56,10 @@ class SqlImportStore:
         """Whether a case already has `reference`."""
         return self._db.one("SELECT 1 FROM cases WHERE reference = :r", {"r": reference}) is not None
 
+    def references(self) -> set[str]:
+        """The references of the cases `case import` brought in."""
+        return {str(row[0]) for row in self._db.all("SELECT reference FROM case_imports")}
+
     def reserve(self, *, prefix: str, year: int, number: int) -> None:
         """Numbers up to `number` of `prefix` and `year` are used: the next case opened gets a
         later one (a reference kept from the file is never handed out again)."""

@@ -262,6 +262,8 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CaseLinks",  # related cases
         "RelatedCase",
         "CaseChecklist",  # stage checklists
+        "Precedents",  # similar past cases (GET /api/cases/{ref}/similar, the case page)
+        "Precedent",
         "CaseBundles",  # bundles between NCPs (GET /api/cases/{ref}/bundles)
         "BundleReceipt",  # POST /api/bundles
         "CaseEngagement",  # company engagement and its report

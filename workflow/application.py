@@ -28,7 +28,7 @@ from states.messages import Translator
 from states.party_links import PartyLink
 from states.users import CalendarFeed, User
 from workflow.config import Settings
-from workflow.ports import Channel, Clock, LetterRenderer, Renderer, Transaction, UnitOfWork
+from workflow.ports import Channel, Clock, HandbookPrinter, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
     from states import checklists as checklist_rules
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from states.correspondence import Entry, Letter
     from states.documents import Document, DocumentRules
     from states.engagement import Concern, DeclineReason, Invitation, Response
+    from states.handbook import Handbook
     from states.issues import Issue
     from states.mediators import Found, Mediator
     from states.mediators import Session as MediationSession
@@ -89,6 +90,8 @@ class Application:
     render: Renderer
     letterpress: LetterRenderer
     """Letters from the Word templates (workflow/letter_context.py gives their context)."""
+    printer: HandbookPrinter
+    """The procedure handbook drawn as HTML and PDF (notifications/handbook/render.py)."""
     close: Callable[[], None] = field(default=lambda: None)
     """Release connections; entry points call it when they are done."""
     turn: Callable[[str], AbstractContextManager[bool]] = field(default=lambda _job: nullcontext(True))
@@ -196,6 +199,10 @@ class Application:
     @cached_property
     def procedures(self) -> ProcedureUseCases:
         return ProcedureUseCases(self)
+
+    @cached_property
+    def handbook(self) -> HandbookUseCases:
+        return HandbookUseCases(self)
 
     @cached_property
     def documents(self) -> DocumentUseCases:
@@ -788,6 +795,22 @@ class CaseUseCases(_Group):
             language=language,
         )
 
+    def similar(
+        self, *, reference: str, viewer: User | None = None, limit: int = 10, language: str = "en"
+    ) -> read_models.Precedents:
+        """The case's precedents (`case similar`): similar past cases, best first, as `viewer`
+        (None: the operator) may see them; states/precedents.py ranks them."""
+        from workflow import precedents
+
+        return precedents.similar(
+            uow=self._app.uow,
+            settings=self._app.settings,
+            reference=reference,
+            viewer=viewer,
+            limit=limit,
+            language=language,
+        )
+
     def lead_choices(self) -> builtins.list[tuple[str, str]]:
         """The members a case may be filtered by as lead: (id, name)."""
         from workflow import views
@@ -1217,6 +1240,16 @@ class ReportUseCases(_Group):
 class UserUseCases(_Group):
     """Users of the web app and API, their passwords, tokens and second factors."""
 
+    def start(self, *, viewer: User, language: str = "en") -> read_models.StartPage:
+        """The start page of a signed-in user (`/start`): the open cases it is involved in, the
+        rotation's mode, its member's declared conflicts (workflow/start.py)."""
+        from workflow import start
+
+        app = self._app
+        return start.start_page(
+            uow=app.uow, clock=app.clock, settings=app.settings, viewer=viewer, language=language
+        )
+
     def add(
         self,
         *,
@@ -1409,6 +1442,34 @@ class ProcedureUseCases(_Group):
         return versions.diff(
             versions.resolve(app.uow, app.settings, a), versions.resolve(app.uow, app.settings, b)
         )
+
+
+class HandbookUseCases(_Group):
+    """The procedure handbook (`ncpflow handbook`, the page /handbook): the definition in force,
+    or an older `version` of it, worded in `language`, with its history."""
+
+    def render(self, *, language: str, version: str | None = None) -> Handbook:
+        from workflow import handbook
+
+        app = self._app
+        return handbook.handbook(
+            uow=app.uow, settings=app.settings, policy=app.policy, language=language, version=version
+        )
+
+    def body(self, *, language: str, version: str | None = None) -> tuple[Handbook, str]:
+        """The handbook and its body as an HTML fragment (the page places it in its layout)."""
+        made = self.render(language=language, version=version)
+        return made, self._app.printer.body(made)
+
+    def document(self, *, language: str, format: str, version: str | None = None) -> bytes:
+        """The handbook as a file: `format` "html" (UTF-8) or "pdf"."""
+        from workflow import handbook
+
+        handbook.check_format(format)
+        made = self.render(language=language, version=version)
+        if format == "pdf":
+            return self._app.printer.pdf(made)
+        return self._app.printer.html(made).encode("utf-8")
 
 
 class DocumentUseCases(_Group):

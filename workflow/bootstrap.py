@@ -18,8 +18,10 @@ from workflow.files import create_private
 from workflow.ports import Channel, Clock, LetterRenderer
 
 if TYPE_CHECKING:
+    from notifications.handbook.render import Printer
     from notifications.letters.render import Stationery
     from notifications.render import RenderedMessage
+    from states.handbook import Handbook
 
 # The older name of the application; tests and helpers still type their fixture with it.
 Services = Application
@@ -66,6 +68,25 @@ class Letters:
         return self._stationery().text_of(docx)
 
 
+class HandbookPages:
+    """`notifications.handbook.render.Printer`, imported by the first handbook drawn: a command
+    that draws none does not load Jinja2 or WeasyPrint."""
+
+    def _printer(self) -> Printer:
+        from notifications.handbook.render import Printer
+
+        return Printer()
+
+    def body(self, handbook: Handbook) -> str:
+        return self._printer().body(handbook)
+
+    def html(self, handbook: Handbook) -> str:
+        return self._printer().html(handbook)
+
+    def pdf(self, handbook: Handbook) -> bytes:
+        return self._printer().pdf(handbook)
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -94,6 +115,7 @@ def bootstrap(
         channel=channel or SmtpChannel(smtp.host, smtp.port, smtp.sender, smtp.timeout),
         render=render,
         letterpress=letters_of(settings),
+        printer=HandbookPages(),
         close=uow.close,
         turn=uow.turn,
     )

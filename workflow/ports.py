@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the records themselves are imported by the use cases that w
     from states.contacts import Contact
     from states.documents import Document
     from states.engagement import Concern, Invitation, Response
+    from states.handbook import Handbook
     from states.issues import Issue
     from states.mediators import Assignment, Mediator
     from states.mediators import Session as MediationSession
@@ -140,6 +141,7 @@ class ImportStore(Protocol):
     ) -> None: ...
     def taken(self, reference: str) -> bool: ...
     def reserve(self, *, prefix: str, year: int, number: int) -> None: ...
+    def references(self) -> set[str]: ...
 
 
 class ImportMarkLike(Protocol):
@@ -531,6 +533,15 @@ class Channel(Protocol):
 
 class Renderer(Protocol):
     def __call__(self, kind: str, language: str, context: dict[str, Any]) -> Rendered: ...
+
+
+class HandbookPrinter(Protocol):
+    """The procedure handbook (states.handbook.Handbook) drawn: the body for the page, a whole
+    HTML file, a PDF (notifications/handbook/render.py)."""
+
+    def body(self, handbook: Handbook) -> str: ...
+    def html(self, handbook: Handbook) -> str: ...
+    def pdf(self, handbook: Handbook) -> bytes: ...
 
 
 class LetterRenderer(Protocol):

@@ -649,6 +649,63 @@ class CaseLinks(ReadModel):
     links: list[RelatedCase] = Field(description="Its links, by number.")
 
 
+# ---- precedents (states/precedents.py) ---------------------------------------------------------
+
+
+class PrecedentParty(ReadModel):
+    """An enterprise of a precedent: its name, or null when the reader may not see it."""
+
+    name: str | None = Field(description="The enterprise's name (null: withheld from this reader).")
+    withheld: bool = Field(description="True when the enterprise is protected from this reader.")
+
+
+class PrecedentStatement(ReadModel):
+    """A published statement of a precedent, as the public register serves it."""
+
+    kind: str = Field(description="initial_assessment, final_statement or follow_up.")
+    title: str = Field(description="The statement's title (redacted as the register redacts it).")
+    published_on: date = Field(description="When it was published (YYYY-MM-DD, the NCP's zone).")
+    url: str = Field(description="The register's address of the published PDF (a path on this server).")
+
+
+class Precedent(ReadModel):
+    """A similar past case: its score and what it shares with the case, its outcome and dates,
+    and where its published statements are."""
+
+    reference: str = Field(description="The precedent's reference.")
+    title: str = Field(description="Its title, redacted as the reader sees titles.")
+    source: Literal["own", "imported"] = Field(
+        description="own: this NCP's own concluded case; imported: brought in by `case import`."
+    )
+    score: float = Field(description="Its score out of 12 (states/precedents.py), to two decimals.")
+    matched: list[str] = Field(
+        description="The dimensions that matched: chapters, host_countries, sector, enterprise."
+    )
+    chapters: list[str] = Field(description="The Guidelines chapters it shares with the case.")
+    host_countries: list[str] = Field(description="The host countries it shares with the case.")
+    sector: str | None = Field(description="Its sector (redacted as free text).")
+    enterprises: list[PrecedentParty] = Field(description="Its enterprises, as the reader may see them.")
+    state: str = Field(description="Its stage now.")
+    stage: str = Field(description="Its stage in words (its procedure's label, in the reader's language).")
+    outcome: str | None = Field(description="Its final outcome, once concluded (the reports' rule).")
+    outcome_words: str | None = Field(description="The outcome in words, as the reports word it.")
+    received: str = Field(description="When it was received (YYYY-MM-DD, or YYYY-MM if known to the month).")
+    concluded: str | None = Field(description="When it concluded (YYYY-MM-DD or YYYY-MM), if it has.")
+    register_url: str | None = Field(description="Its entry in the public register, where it is listed.")
+    statements: list[PrecedentStatement] = Field(description="Its published statements.")
+    sources: list[str] = Field(description="An imported case's sources (URLs or citations), as imported.")
+
+
+class Precedents(ReadModel):
+    """A case's precedents (`case similar`, `GET /api/cases/{ref}/similar`): similar past cases,
+    best first."""
+
+    reference: str = Field(description="The case reference.")
+    threshold: float = Field(description="The least score a precedent has.")
+    weights: dict[str, int] = Field(description="Each dimension's weight in the score.")
+    precedents: list[Precedent] = Field(description="The precedents, best first (may be empty).")
+
+
 class Case(Panel, CaseCore):  # in this order, the case's fields come first, then its panel's
     """One case: what `case show --json` prints and `GET /api/cases/{ref}` answers."""
 
@@ -1731,3 +1788,35 @@ class BundleReceipt(ReadModel):
     sha256: str = Field(description="The SHA-256 of the bundle file.")
     opened: bool = Field(description="True: the bundle opened a new case here; false: it updated one.")
     documents: list[int] = Field(description="The numbers of the documents it filed here.")
+
+
+# ---- the start page (workflow/start.py) --------------------------------------------------------
+
+Involvement = Literal["lead", "panel", "mediator", "handler"]
+
+
+class StartCase(ReadModel):
+    """An open case the user is involved in, and how."""
+
+    reference: str = Field(description="The case reference.")
+    title: str = Field(description="Its title, redacted as the user sees titles.")
+    state: str = Field(description="Its stage now.")
+    stage: str = Field(description="Its stage in words (its procedure's label, in the user's language).")
+    involvement: list[Involvement] = Field(
+        description="lead: the user's member leads it; panel: the user's member takes part; mediator: "
+        "the user's mediator is assigned to it; handler: its audit log names the user (opened or moved it)."
+    )
+
+
+class StartPage(ReadModel):
+    """What a new user sees first (`/start`): the open cases they are involved in, the rotation's
+    mode, and their own declared conflicts when they are a member."""
+
+    user: str = Field(description="The signed-in user.")
+    role: str = Field(description="The user's role.")
+    member: str | None = Field(description="The member the user is linked to, if any.")
+    cases: list[StartCase] = Field(description="Open cases the user is involved in, by reference.")
+    rotation_mode: str = Field(description="[rotation] mode: per_case or periodic.")
+    conflicts: list[MemberValue] = Field(
+        description="The user's member's declared conflicts (hard and soft)."
+    )

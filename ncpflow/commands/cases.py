@@ -1,6 +1,7 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
-link, unlink, links (related cases); checklist, tick, untick (stage checklists); reassign,
-recuse; migrate; the case's issues (`case issue add|decide|result|list`); import past cases."""
+link, unlink, links (related cases); similar (precedents); checklist, tick, untick (stage
+checklists); reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`);
+import past cases."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -445,6 +446,41 @@ def _print_links(ctx: typer.Context, reference: str, as_json: bool, only: int | 
         out.print(output.escape(f"{reference}: no related cases linked"))
     for line in output.link_lines(links):
         out.print(output.escape(f"{reference} {line}"), soft_wrap=True)
+
+
+@case_app.command("similar")
+def case_similar(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")],
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=100, help="At most this many precedents (1-100).")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Similar past cases (precedents): concluded cases here and imported ones, matched on
+    Guidelines chapters, host countries, sector and enterprise; best first."""
+    from workflow.read_models import json_of
+
+    found = context_of(ctx).app().cases.similar(reference=reference, limit=limit)
+    if as_json:
+        emit_json(json_of(found))
+        return
+    if not found.precedents:
+        out.print(
+            output.escape(f"{reference}: no similar past cases (none scores {found.threshold:g} or more)")
+        )
+    for p in found.precedents:
+        shares = ", ".join(
+            f"{name.replace('_', ' ')}"
+            + (f" ({', '.join(getattr(p, name))})" if name in ("chapters", "host_countries") else "")
+            for name in p.matched
+        )
+        dates = f"received {p.received}" + (f", concluded {p.concluded}" if p.concluded else "")
+        outcome = f", {p.outcome_words}" if p.outcome_words else ""
+        line = f"{p.reference} {p.score:.2f} [{p.source}] {p.title} -- {p.stage}{outcome}; {dates}"
+        line += f"; shares {shares}"
+        links = [*(s.url for s in p.statements), *([p.register_url] if p.register_url else []), *p.sources]
+        out.print(output.escape(line + (f"; {' '.join(links)}" if links else "")), soft_wrap=True)
 
 
 @case_app.command("reassign")

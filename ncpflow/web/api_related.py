@@ -1,14 +1,14 @@
 """The JSON API of related instances, under /api: a case's links to related cases
 (`/api/cases/{ref}/related...`: a parallel complaint at another NCP, a follow-on complaint, a
-case here about the same facts): thin routes calling the bound use cases as the signed-in user
-(the conventions of `ncpflow.web.api`). `/api/cases/{ref}/links` is the parties' links
-(`api_links`)."""
+case here about the same facts), and its precedents (`/api/cases/{ref}/similar`): thin routes
+calling the bound use cases as the signed-in user (the conventions of `ncpflow.web.api`).
+`/api/cases/{ref}/links` is the parties' links (`api_links`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from ncpflow.web.api import ERRORS, App, ReadsCases, Reference
 from ncpflow.web.auth import ApiAllow
@@ -33,6 +33,24 @@ def list_related(ref: Reference, user: ReadsCases, app: App) -> read_models.Case
     """Titles are redacted as the reader sees titles; a case here the reader may not see (a
     mediator not assigned to it) is withheld: the link shows, not which case."""
     return app.case_links.list(reference=ref, viewer=user)
+
+
+@router.get(
+    "/cases/{ref}/similar",
+    summary="Similar past cases, best first (`case similar`): precedents among the concluded cases "
+    "here and the imported ones",
+    response_model=read_models.Precedents,
+)
+def list_similar(
+    ref: Reference,
+    user: ReadsCases,
+    app: App,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many precedents.")] = 10,
+) -> read_models.Precedents:
+    """Matched only on what the reader may see (a protected enterprise the reader may not see is
+    not matched on), titles redacted as the reader sees titles; a mediator's user gets
+    precedents among its assigned cases only."""
+    return app.cases.similar(reference=ref, viewer=user, limit=limit)
 
 
 @router.post(

@@ -1457,6 +1457,17 @@ cli("procedure-validate-missing", *VALIDATE, "@DIR@/none.toml", words=("cannot b
 cli("procedure-validate-dev-zero", *VALIDATE, "/dev/zero", words=("larger than",), storage=False)
 cli("procedure-validate-name-too-long", *VALIDATE, "x" * 5000 + ".toml", storage=False)
 cli("procedure-show-unknown", "procedure", "show", "nope", words=("no procedure nope",))
+cli("handbook-version-unknown", "handbook", "--version", "99", words=("has no version '99'",))
+cli(
+    "handbook-version-huge",
+    "handbook",
+    "--version",
+    "9" * 5000,
+    words=("9999…'",),
+    why="never echoed in full",
+)
+cli("handbook-lang-unknown", "handbook", "--lang", "de", words=("'de' is not one of",), storage=False)
+cli("handbook-format-unknown", "handbook", "--format", "docx", words=("'docx' is not one of",), storage=False)
 cli("procedure-show-bare-at", "procedure", "show", "oecd-2023@", words=("ID@VERSION",))
 cli("procedure-show-name-too-long", "procedure", "show", "x" * 5000, why="no file of that name")
 cli("procedure-diff-bare-at", "procedure", "diff", "@", "@", words=("ID@VERSION",))

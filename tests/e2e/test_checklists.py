@@ -185,7 +185,9 @@ def test_the_case_page_shows_the_stages_checklist_and_a_handler_ticks_an_item(si
     words = _visible(page)
     assert "Checklist item ticked." in words
     assert "Checklist: Initial assessment" in words or "Checklist: initial assessment" in words
-    assert re.search(r"Ticked Whether there is a link .* ticked \d{4}-\d\d-\d\d \d\d:\d\d CES?T by hanna", words)
+    assert re.search(
+        r"Ticked Whether there is a link .* ticked \d{4}-\d\d-\d\d \d\d:\d\d CES?T by hanna", words
+    )
     assert f'action="/cases/{site.reference}/checklist/ia_link/untick"' in page
     assert f'action="/cases/{site.reference}/checklist/ia_law/tick"' in page
     norsk = _visible(site.client.get(f"/cases/{site.reference}?lang=nb").text)

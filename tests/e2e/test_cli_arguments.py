@@ -84,6 +84,8 @@ OUTPUT_COMMANDS = [
     ["report", "oecd", "--format", "csv"],
     ["deadlines", "ics"],
     ["audit", "keygen"],
+    ["handbook"],
+    ["handbook", "--format", "pdf"],
 ]
 
 

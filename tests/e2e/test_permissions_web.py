@@ -363,6 +363,7 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/api/cases/{ref}/engagement/concerns"): (Action.LOG_ENGAGEMENT,),
     ("GET", "/api/reports/engagement"): (Action.READ_REPORTS,),
     ("GET", "/api/cases/{ref}/related"): (Action.READ_CASES,),
+    ("GET", "/api/cases/{ref}/similar"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/related"): (Action.LINK_CASES,),
     ("POST", "/api/cases/{ref}/related/{number}/remove"): (Action.LINK_CASES,),
     # Stage checklists (as `case checklist|tick|untick`).
@@ -478,6 +479,9 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
     ("POST", "/admin/users/{name}/calendar/revoke"): (Action.MANAGE_USERS,),
     ("GET", "/reports"): (Action.READ_REPORTS,),
+    ("GET", "/start"): (Action.READ_SESSION,),
+    ("GET", "/handbook"): (Action.READ_HANDBOOK,),
+    ("GET", "/handbook.pdf"): (Action.READ_HANDBOOK,),
     ("GET", "/reports/timelines"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.html"): (Action.READ_REPORTS,),
     ("GET", "/reports/timelines.csv"): (Action.READ_REPORTS,),

@@ -23,6 +23,7 @@ T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
 V2 = parse_procedure(
     OECD.text.replace(f'version = "{OECD.version}"', 'version = "2-test"')
     .replace("[states.received]", "[states.registered]")
+    .replace("[states.received.handbook]", "[states.registered.handbook]")
     .replace('initial = "received"', 'initial = "registered"')
     .replace('"received"', '"registered"')
     .replace('basis = "registered"', 'basis = "received"'),

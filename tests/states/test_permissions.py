@@ -24,6 +24,7 @@ H, M, U, D, X = "handler", "member", "auditor", "admin", "mediator"
 TABLE: dict[Action, set[str]] = {
     A.READ_SESSION: {H, M, U, D, X},
     A.SET_OWN_CREDENTIALS: {H, M, U, D, X},
+    A.READ_HANDBOOK: {H, M, U, D, X},
     A.READ_CASES: {H, M, U, D},
     A.OPEN_CASE: {H},
     A.EDIT_CASE: {H},

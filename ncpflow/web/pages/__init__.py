@@ -20,6 +20,7 @@ from ncpflow.web.pages import (
     documents,
     engagement,
     follow_up,
+    handbook,
     journal,
     letters,
     mediators,
@@ -35,6 +36,7 @@ from ncpflow.web.pages import (
     search,
     sharing,
     signin,
+    start,
     statements,
 )
 from ncpflow.web.pages.errors import error_page
@@ -68,6 +70,8 @@ AREAS = (
     search,
     journal,
     register,
+    start,
+    handbook,
 )
 
 router = APIRouter(include_in_schema=False)

@@ -3,13 +3,14 @@ comes back through `show_case` with the values the user typed; the dashboard: pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -219,6 +220,9 @@ def show_case(
         can_link=allows(role, Action.LINK_CASES),
         checklist=app.checklists.show(reference=ref, language=lang),
         can_tick=allows(role, Action.TICK_CHECKLIST) and not case.is_terminal,
+        precedents=app.cases.similar(reference=ref, viewer=user, language=lang),
+        shares=_shares(lang),
+        score_words=lambda value: format_decimal(value, format="#,##0.#", locale=lang),
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
         ncps=ncps,
@@ -256,6 +260,40 @@ def _related_words(lang: str) -> dict[str, Any]:
         "relations": {code: tr.gettext(words) for code, words in link_rules.RELATIONS.items()},
         "country_names": Locale.parse(lang).territories,
     }
+
+
+# What a precedent shares with the case, each dimension (states/precedents.py) in words.
+SHARED = {
+    "chapters": N_("chapters"),
+    "host_countries": N_("host countries"),
+    "sector": N_("sector"),
+    "enterprise": N_("enterprise"),
+}
+
+
+def _shares(lang: str) -> Callable[[read_models.Precedent], str]:
+    """What a precedent shares with the case, in the page's language: the chapters and host
+    countries by name, the sector, the enterprise."""
+    tr = translator(lang)
+    countries = Locale.parse(lang).territories
+
+    def shares(precedent: read_models.Precedent) -> str:
+        parts = []
+        for name in precedent.matched:
+            words = tr.gettext(SHARED.get(name, name))
+            if name == "chapters":
+                parts.append(
+                    words + " " + ", ".join(tr.gettext(THEMES.get(c, c)) for c in precedent.chapters)
+                )
+            elif name == "host_countries":
+                parts.append(words + " " + ", ".join(countries.get(c, c) for c in precedent.host_countries))
+            elif name == "sector":
+                parts.append(f"{words} ({precedent.sector or ''})")
+            else:
+                parts.append(words)
+        return "; ".join(parts)
+
+    return shares
 
 
 def _days_late(met_on: date | None, due: date) -> int:

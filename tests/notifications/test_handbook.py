@@ -1,0 +1,110 @@
+"""The handbook drawn (notifications/handbook/render.py) from the shipped procedure, in English and
+Norwegian, as HTML and as PDF (read back with pypdf): every stage, every step (trigger and the
+stage it leaves), every deadline rule in each stage it is open in, and every letter kind appears."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from functools import cache
+
+import pypdf
+import pytest
+
+from notifications.handbook import render
+from states import handbook
+from states import letters as letter_kinds
+from states.calendar import CalendarRule
+from tests.helpers import OECD
+from workflow import procedures
+
+CALENDAR = CalendarRule(timezone="Europe/Oslo", holiday_country="NO")
+
+
+@cache
+def book(language: str) -> handbook.Handbook:
+    tr = procedures.words(OECD, language)
+    return handbook.build(OECD, durations={}, calendar=CALENDAR, tr=tr, language=language)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def html_text(language: str) -> str:
+    page = render.document(book(language))
+    page = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    return _plain(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@cache
+def pdf_text(language: str) -> str:
+    data = render.pdf(book(language))
+    assert data.startswith(b"%PDF")
+    return _plain(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages))
+
+
+def _sections(text: str, language: str) -> dict[str, str]:
+    """The text of each stage, from its numbered heading to the next one (or the facts)."""
+    tr = procedures.words(OECD, language)
+    ends = [f"{n + 1}. {OECD.label('state', name, language)}" for n, name in enumerate(OECD.states)]
+    ends.append(tr.gettext(handbook.HEADINGS["facts"]))
+    found = {}
+    at = text.index(ends[0], text.index(ends[-1]))  # after the table of contents
+    for n, name in enumerate(OECD.states):
+        end = text.index(ends[n + 1], at + 1)
+        found[name] = text[at:end]
+        at = end
+    return found
+
+
+@pytest.mark.parametrize("form", ["html", "pdf"])
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_every_stage_step_deadline_rule_and_letter_kind_appears_in_the_handbook(
+    language: str, form: str
+) -> None:
+    """Each state's section holds its steps (trigger label → where it leads) and the deadline
+    rules open in it; every letter kind of the definition is named; in en and nb, HTML and PDF."""
+    text = html_text(language) if form == "html" else pdf_text(language)
+    sections = _sections(text, language)
+    for row in OECD.transitions:
+        step = f"{OECD.label('trigger', row.trigger, language)} → {OECD.label('state', row.dest, language)}"
+        assert step in sections[row.source], (row.source, row.trigger)
+        assert _plain(row.meaning.get(language)) in sections[row.source]
+    for rule in OECD.deadlines.values():
+        title = OECD.label("deadline_title", rule.name, language)
+        for state in rule.open_in:
+            assert title in sections[state], (rule.name, state)
+    tr = procedures.words(OECD, language)
+    for kind in OECD.letter_kinds:
+        assert letter_kinds.label(kind, tr) in text, kind
+    for fact in OECD.facts.values():
+        assert fact.label.get(language) in text
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_the_handbook_file_is_in_its_language_with_no_script(language: str) -> None:
+    """`lang` on the page, a viewport, no script, the title in the language."""
+    page = render.document(book(language))
+    assert f'<html lang="{language}">' in page and 'name="viewport"' in page
+    assert "<script" not in page
+    assert f"<title>{html.escape(book(language).heading, quote=False)}</title>" in page
+
+
+def test_the_norwegian_handbook_carries_no_english_text_of_the_definition() -> None:
+    """No English description, reference, told text, label or meaning (where it differs from its
+    Norwegian) is left in the Norwegian handbook."""
+    text = html_text("nb").replace("[procedure] examination", "")  # a config key, not a word
+    assert OECD.coordination is not None
+    english = [OECD.title.en, OECD.coordination.en]
+    for state in OECD.states.values():
+        english.append(state.label.en)
+        if state.handbook is not None:
+            english.append(state.handbook.description.en)
+            english.extend(item.en for item in state.handbook.rests_on)
+            if state.handbook.told is not None:
+                english.append(state.handbook.told.en)
+    english.extend(row.meaning.en for row in OECD.transitions)
+    for words in english:
+        assert _plain(words) not in text, words

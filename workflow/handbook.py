@@ -1,0 +1,187 @@
+"""The procedure handbook (`ncpflow handbook`, the page /handbook): the procedure definition in
+force, or an older version of it, worded for new staff (states/handbook.py), with the durations
+config.toml's [timelines] sets, and its history: every version known here (shipped, configured,
+stored) and what changed from one to the next, worded from `procedure diff` (workflow/versions.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from states import handbook as book
+from states.case import Policy, duration_of
+from states.errors import InvalidInputError
+from states.messages import N_, Translator
+from states.procedure import Procedure
+from workflow import procedures, read_models, versions
+from workflow.config import Settings
+from workflow.ports import UnitOfWork
+
+LANGUAGES = ("en", "nb")
+FORMATS = ("html", "pdf")
+
+_PARTS = {
+    "procedure": N_("procedure"),
+    "state": N_("stage"),
+    "transition": N_("step"),
+    "deadline": N_("deadline"),
+}
+_FIELDS = {
+    "title": N_("title"),
+    "initial": N_("first stage"),
+    "reports": N_("reports"),
+    "label": N_("name"),
+    "label_nb": N_("Norwegian name"),
+    "terminal": N_("terminal"),
+    "concluded": N_("concluded"),
+    "to": N_("leads to"),
+    "outcomes": N_("outcomes"),
+    "sets": N_("result field"),
+    "guards": N_("guards"),
+    "basis": N_("counted from"),
+    "duration": N_("duration"),
+    "open_in": N_("open in"),
+    "checklist": N_("checklist"),
+}
+_ADDED = N_("{part} “{name}” added.")
+_REMOVED = N_("{part} “{name}” removed.")
+_CHANGED = N_("{part} “{name}”: {field} changed from {before} to {after}.")
+_STEP_NAME = N_("{trigger} from {state}")
+
+
+class UnknownVersionError(InvalidInputError):
+    """The procedure has no such version here (shipped, configured or stored)."""
+
+    code = "handbook_version_unknown"
+
+
+def check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidInputError(
+            N_("'{language}' is not a language of the handbook; one of: {languages}"),
+            language=language,
+            languages=", ".join(LANGUAGES),
+        )
+    return language
+
+
+def check_format(format: str) -> str:
+    if format not in FORMATS:
+        raise InvalidInputError(
+            N_("'{format}' is not a format of the handbook; one of: {formats}"),
+            format=format,
+            formats=", ".join(FORMATS),
+        )
+    return format
+
+
+def _value(value: Any, tr: Translator) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return tr.gettext(N_("yes")) if value else tr.gettext(N_("no"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_value(v, tr)}" for k, v in value.items())
+    return str(value)
+
+
+def _name(change: read_models.ProcedureChange, procedure: Procedure, language: str, tr: Translator) -> str:
+    if change.part == "transition":
+        source, _, rest = change.name.partition(" --")
+        trigger = rest.removesuffix("-->")
+        return tr.gettext(_STEP_NAME).format(
+            trigger=procedure.label("trigger", trigger, language),
+            state=procedure.label("state", source, language),
+        )
+    if change.part == "state":
+        return procedure.label("state", change.name, language)
+    if change.part == "deadline":
+        return procedure.label("deadline", change.name, language)
+    return tr.gettext(_FIELDS.get(change.name, change.name))
+
+
+def worded(diff: read_models.ProcedureDiff, procedure: Procedure, language: str, tr: Translator) -> list[str]:
+    """Each change of a `procedure diff` as a sentence in `tr`'s words (names as `procedure`,
+    the later version, labels them)."""
+    lines = []
+    for change in diff.changes:
+        part = tr.gettext(_PARTS.get(change.part, change.part))
+        part = part[:1].upper() + part[1:]
+        name = _name(change, procedure, language, tr)
+        if change.change == "added":
+            lines.append(tr.gettext(_ADDED).format(part=part, name=name))
+        elif change.change == "removed":
+            lines.append(tr.gettext(_REMOVED).format(part=part, name=name))
+        else:
+            for field in change.fields:
+                lines.append(
+                    tr.gettext(_CHANGED).format(
+                        part=part,
+                        name=name,
+                        field=tr.gettext(_FIELDS.get(field.field, field.field)),
+                        before=_value(field.before, tr),
+                        after=_value(field.after, tr),
+                    )
+                )
+    return lines
+
+
+def _history(uow: UnitOfWork, settings: Settings, ident: str, language: str) -> list[book.VersionText]:
+    """Every version of procedure `ident` known here, oldest first (stored ones by when they were
+    stored, then the shipped and configured ones), each with what changed from the one before."""
+    rows = [row for row in versions.list_versions(uow, settings) if row.id == ident]
+    rows.sort(key=lambda r: (r.stored_at is None, r.stored_at or "", _natural(r.version)))
+    with uow.read() as tx:
+        found = [versions.find(tx, settings, ident, row.version) for row in rows]
+    history = []
+    for n, (row, procedure) in enumerate(zip(rows, found, strict=True)):
+        tr = procedures.words(procedure, language)
+        if n == 0:
+            changes = [tr.gettext(book.HEADINGS["first_version"])]
+        else:
+            changes = worded(versions.diff(found[n - 1], procedure), procedure, language, tr)
+            changes = changes or [tr.gettext(book.HEADINGS["no_changes"])]
+        history.append(
+            book.VersionText(
+                version=row.version,
+                title=procedure.title.get(language),
+                note=tr.gettext(book.HEADINGS["in_force"]) if row.configured else "",
+                changes=tuple(changes),
+            )
+        )
+    return history
+
+
+def _natural(version: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in version.replace("-", ".").split("."))
+
+
+def handbook(
+    *, uow: UnitOfWork, settings: Settings, policy: Policy, language: str, version: str | None = None
+) -> book.Handbook:
+    """The handbook of the configured procedure (or its `version`) in `language`;
+    UnknownVersionError listing the versions known when there is no such version."""
+    check_language(language)
+    procedure = policy.procedure
+    if version is not None and version != procedure.version:
+        known = [r.version for r in versions.list_versions(uow, settings) if r.id == procedure.id]
+        if version not in known:
+            raise UnknownVersionError(
+                N_("the procedure {procedure} has no version '{version}'; its versions: {known}"),
+                procedure=procedure.id,
+                version=version if len(version) <= 40 else f"{version[:40]}…",  # never echoed in full
+                known=", ".join(known),
+            )
+        with uow.read() as tx:
+            procedure = versions.find(tx, settings, procedure.id, version)
+    tr = procedures.words(procedure, language)
+    return book.build(
+        procedure,
+        durations={name: duration_of(procedure, name, policy) for name in procedure.deadlines},
+        calendar=policy.calendar,
+        tr=tr,
+        language=language,
+        history=_history(uow, settings, procedure.id, language),
+    )

@@ -111,8 +111,8 @@ GUARD_NEEDS: dict[str, str] = {
     ),
     "no_open_review": N_("No procedural review of the final statement is open (its conclusion is recorded)."),
     "checklist_complete": N_(
-        "Every item of the stage's checklist is ticked, where the NCP requires it "
-        "([procedure] checklists_required in config.toml)."
+        "Every item of the stage's checklist is ticked, where the NCP requires complete checklists "
+        "(config.toml)."
     ),
 }
 

@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Test processes: one per core by default, each taking whole files (their fixtures and order kept);
+# `make test WORKERS=0` runs in this process alone. The 25 slowest tests are listed at the end.
+WORKERS ?= auto
 
 .PHONY: install run test lint check clean messages
 
@@ -29,7 +32,7 @@ run: install
 ## pyproject.toml), as .ci/run does; it costs about a sixth more CPU (`make test COVERAGE=` skips it).
 COVERAGE ?= 1
 test: install
-	$(BIN)/python -m pytest $(if $(COVERAGE),--cov --cov-report=term)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --durations=25 $(if $(COVERAGE),--cov --cov-report=term)
 
 ## Lint, type-check and check the layer rules.
 lint: install

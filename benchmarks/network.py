@@ -8,7 +8,10 @@ names a server's admin URL) holds two databases, both migrated to the head by `i
 
 * `bench_network`: `--ncps` NCPs (N01, N02, ...), each with `--cases` cases;
 * `bench_single`: one NCP (the tenant `default`) with `--cases` cases: the baseline, an NCP on
-  its own database of the same size as each NCP of the network.
+  its own database of the same size as each NCP of the network;
+* `bench_whole` (unless `--no-whole`): one NCP with `--ncps` x `--cases` cases, the generator's
+  first that many lines imported in chunks of `--cases`: the same-size baseline, a single-NCP
+  database as large as the whole network.
 
 Every NCP's cases are the same `--cases` lines of `benchmarks/dashboard_search.py`'s generator
 (70 % closed, the rest open at every stage), imported through the import use case
@@ -42,10 +45,14 @@ Measured, the network and the baseline interleaved in the same run:
   baseline's: they take two or three values across identically seeded NCPs, the baseline's among them
   (not tracked down: see benchmarks/README.md).
 
-Each figure is reported with its ratio network / baseline. What it does not verify: that the
-2 sweeping processes never queue an alert twice when they sweep the *same* NCP (they split the
-NCPs; slice E1 tests that); the audit chains are verified only for the NCP that made the
-transitions and for the baseline.
+Each figure is reported with its ratio network / baseline, and beside it the ratio to the
+same-size baseline (`whole`): its dashboard and search through a sixth `serve` process, its
+transitions interleaved with the other two sides', and its one sweep (a single NCP is swept by
+one scheduler at a time, however many run) against the whole network's.
+
+What it does not verify: that the 2 sweeping processes never queue an alert twice when they
+sweep the *same* NCP (they split the NCPs; slice E1 tests that); the audit chains are verified
+only for the NCP that made the transitions and for the baselines.
 """
 
 from __future__ import annotations
@@ -93,6 +100,7 @@ CHUNK = 10  # transitions per turn
 WARM = 3  # untimed rounds of the pages when an NCP's client first signs in to a process
 NETWORK, SINGLE = "bench_network", "bench_single"
 SINGLES = (SINGLE, "bench_single2")  # the baseline's two schedulers sweep one each, at once
+WHOLE = "bench_whole"  # one NCP as large as the whole network
 # The sweeps' now: open cases were received 2023-01-01 to 2025-05-30, so rungs fall due here.
 SWEPT_AT = "2025-06-02T09:00:00+00:00"
 
@@ -160,6 +168,49 @@ def seed(url: str, ncp: str | None, count: int, password: str) -> float:
         took = time.perf_counter() - started
     finally:
         app.close()
+    set_leads(url, ncp)
+    return took
+
+
+def seed_whole(url: str, total: int, chunk: int, password: str) -> float:
+    """The same-size baseline: one NCP holding `total` cases, the generator's first `total`
+    lines imported `chunk` at a time (one transaction each, as an NCP importing its history in
+    parts would), then leads on the open ones. Seconds of the imports."""
+    configure(level="warning")
+    settings = load_settings(CONFIG, database_url=url)
+    app = bootstrap(settings, require_initialised=False)
+    lines = generate(total).splitlines(keepends=True)
+    took = 0.0
+    try:
+        sync_members(uow=app.uow, clock=app.clock, settings=settings)
+        users.add_user(
+            uow=app.uow,
+            clock=app.clock,
+            name="hanna",
+            role="handler",
+            member_id=None,
+            actor="benchmark",
+            password=password,
+        )
+        for start in range(0, total, chunk):
+            started = time.perf_counter()
+            import_cases(
+                uow=app.uow,
+                clock=app.clock,
+                settings=settings,
+                text="".join(lines[start : start + chunk]),
+                actor="benchmark",
+                source="benchmark",
+            )
+            took += time.perf_counter() - started
+    finally:
+        app.close()
+    set_leads(url, None)
+    return took
+
+
+def set_leads(url: str, ncp: str | None) -> None:
+    """A lead on each open case (one UPDATE per NCP, as dashboard_search.py does)."""
     engine = admin_engine(url, ncp)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -171,16 +222,48 @@ def seed(url: str, ncp: str | None, count: int, password: str) -> float:
                 [{"m": MEMBERS[n % len(MEMBERS)], "i": case_id} for n, (case_id,) in enumerate(rows)],
             )
     engine.dispose()
-    return took
 
 
-def build(admin_url: str, ncps: int, count: int) -> dict[str, Any]:
+def seeded(admin_url: str, name: str, ncp: str | None, count: int) -> bool:
+    """Whether an earlier run (`--reuse`) left `count` cases for this NCP; a partial one stops."""
+    engine = admin_engine(database(admin_url, name))
+    try:
+        with engine.connect() as conn:
+            held = conn.execute(
+                sqlalchemy.text("SELECT count(*) FROM cases WHERE tenant = :t"), {"t": ncp or "default"}
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    if held not in (0, count):
+        raise SystemExit(
+            f"{name} holds {held} cases for {ncp or 'its NCP'}, not 0 or {count}: run without --reuse"
+        )
+    return bool(held)
+
+
+def reset_password(url: str, ncp: str | None) -> None:
+    """A reused database's handler gets this run's password (the earlier one was never kept)."""
+    configure(level="warning")
+    app = bootstrap(load_settings(CONFIG, database_url=url, ncp=ncp))
+    try:
+        users.set_password(uow=app.uow, clock=app.clock, name="hanna", password=PASSWORD, actor="benchmark")
+    finally:
+        app.close()
+
+
+def build(admin_url: str, ncps: int, count: int, whole: bool, reuse: bool = False) -> dict[str, Any]:
     engine = admin_engine(admin_url)
+    names = (NETWORK, *SINGLES, *([WHOLE] if whole else []))
     with engine.connect() as conn:
-        for name in (NETWORK, *SINGLES):
+        present = {row[0] for row in conn.exec_driver_sql("SELECT datname FROM pg_database").all()}
+    kept = {name for name in names if reuse and name in present}
+    with engine.connect() as conn:
+        for name in names:
+            if name in kept:
+                continue
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
             conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    for name in (NETWORK, *SINGLES):
+    for name in [n for n in names if n not in kept]:
         app = bootstrap(
             load_settings(CONFIG, database_url=database(admin_url, name)), require_initialised=False
         )
@@ -194,18 +277,39 @@ def build(admin_url: str, ncps: int, count: int) -> dict[str, Any]:
             f"CREATE ROLE {APP_LOGIN} LOGIN NOBYPASSRLS IN ROLE ncpflow_app; END IF; END $$"
         )
     engine.dispose()
+    # --reuse: what an earlier run over the same server seeded in full is kept (its handler's
+    # password set anew); the rest is seeded as usual.
+    singles = [(app_url(admin_url, name), None) for name in SINGLES]
+    members = [(app_url(admin_url, NETWORK), code(n)) for n in range(ncps)]
+    done = {
+        job
+        for job, name in [*zip(singles, SINGLES, strict=True), *((m, NETWORK) for m in members)]
+        if name in kept and seeded(admin_url, name, job[1], count)
+    }
+    for url, ncp in done:
+        reset_password(url, ncp)
+    if whole and WHOLE in kept and seeded(admin_url, WHOLE, None, ncps * count):
+        reset_password(app_url(admin_url, WHOLE), None)
+        whole = False  # nothing left to seed there
+    todo = [job for job in [*singles, *members] if job not in done]
     started = time.perf_counter()
-    with ProcessPoolExecutor(2) as pool:
-        single_s, _, *network_s = list(
-            pool.map(
-                seed,
-                *zip(
-                    *[(app_url(admin_url, name), None, count, PASSWORD) for name in SINGLES],
-                    *[(app_url(admin_url, NETWORK), code(n), count, PASSWORD) for n in range(ncps)],
-                    strict=True,
-                ),
+    # The same-size baseline is one chain, so one process; it runs beside the other two.
+    with ProcessPoolExecutor(3 if whole else 2) as pool:
+        whole_import = (
+            pool.submit(seed_whole, app_url(admin_url, WHOLE), ncps * count, count, PASSWORD)
+            if whole
+            else None
+        )
+        took = dict(
+            zip(
+                todo,
+                pool.map(seed, *zip(*[(url, ncp, count, PASSWORD) for url, ncp in todo], strict=True))
+                if todo
+                else [],
+                strict=True,
             )
         )
+        whole_s = whole_import.result() if whole_import else None
     seeding_s = time.perf_counter() - started
     engine = admin_engine(database(admin_url, NETWORK))
     with engine.connect() as conn:
@@ -216,9 +320,15 @@ def build(admin_url: str, ncps: int, count: int) -> dict[str, Any]:
         raise SystemExit(f"the network holds {held}, not {count} cases for each of {ncps} NCPs")
     return {
         "seeding_s": round(seeding_s, 1),
-        "import_s_single": round(single_s, 1),
-        "import_s_network_median": round(statistics.median(network_s), 1),
+        "import_s_single": round(took[singles[0]], 1) if singles[0] in took else None,
+        "import_s_network_median": (
+            round(statistics.median(t for (_, ncp), t in took.items() if ncp), 1)
+            if any(ncp for _, ncp in took)
+            else None
+        ),
+        "reused": sorted(ncp or "single" for _, ncp in done),
         "network_db_mb": round(size / 2**20),
+        **({"import_s_whole": round(whole_s, 1)} if whole_s is not None else {}),
     }
 
 
@@ -326,24 +436,27 @@ def p95(values: list[float]) -> float:
 PAGES = {"dashboard": "/?lang=en", "search": "/cases?q=nestle+norge&lang=en"}
 
 
-def serving(admin_url: str, ncps: int, rounds: int, work: Path) -> dict[str, Any]:
+def serving(admin_url: str, ncps: int, rounds: int, work: Path, whole: bool) -> dict[str, Any]:
     folder = network_folder(admin_url, ncps, work)
     network = [
         Site(["serve", "--network", str(folder)], work, [code(n) for n in range(ncps)]) for _ in range(SERVED)
     ]
     single = Site(["--config", str(CONFIG), "--database", app_url(admin_url, SINGLE), "serve"], work)
-    sites = [*network, single]
+    whole_args = ["--config", str(CONFIG), "--database", app_url(admin_url, WHOLE), "serve"]
+    large = Site(whole_args, work) if whole else None
+    sites = [*network, single, *([large] if large else [])]
     try:
         for site in sites:
             site.wait()
         times: dict[tuple[str, str], list[float]] = {}
         for r in range(rounds):
             # Round r: the network's process r % 4 for NCP r % NCPs (each NCP's app built and
-            # warmed untimed on its first request to a process), and the baseline.
+            # warmed untimed on its first request to a process), and the baselines.
             asks = [(network[r % len(network)], code(r % ncps)), (single, None)]
+            asks += [(large, None)] if large else []
             for kind, page in PAGES.items():
                 for site, ncp in asks if r % 2 == 0 else asks[::-1]:
-                    side = "single" if site is single else "network"
+                    side = "single" if site is single else "whole" if site is large else "network"
                     site.client(ncp)
                     times.setdefault((side, kind), []).append(site.get(page, ncp))
     finally:
@@ -358,18 +471,23 @@ def serving(admin_url: str, ncps: int, rounds: int, work: Path) -> dict[str, Any
             "baseline_p95_ms": round(one, 1),
             "ratio": round(net / one, 2),
         }
+        if large:
+            big = p95(times[("whole", kind)])
+            out[kind] |= {"whole_p95_ms": round(big, 1), "whole_ratio": round(net / big, 2)}
     return out
 
 
 # -- transitions ---------------------------------------------------------------------------------
 
 
-def transitions(admin_url: str, ncps: int, wanted: int) -> dict[str, Any]:
-    """`begin_assessment` on the received cases of the network's last NCP and of the baseline,
+def transitions(admin_url: str, ncps: int, wanted: int, whole: bool) -> dict[str, Any]:
+    """`begin_assessment` on the received cases of the network's last NCP and of the baselines,
     one application each (one pool, its statements prepared alike), a warm-up step each first."""
     ncp = code(ncps - 1)
     network = bootstrap(load_settings(CONFIG, database_url=app_url(admin_url, NETWORK), ncp=ncp))
     single = bootstrap(load_settings(CONFIG, database_url=app_url(admin_url, SINGLE)))
+    large = bootstrap(load_settings(CONFIG, database_url=app_url(admin_url, WHOLE))) if whole else None
+    sides = [("network", network), ("single", single), *([("whole", large)] if large else [])]
 
     def received(app: Any) -> list[str]:
         with app.uow.read() as tx:
@@ -381,30 +499,37 @@ def transitions(admin_url: str, ncps: int, wanted: int) -> dict[str, Any]:
         )
 
     try:
-        todo = {"network": received(network), "single": received(single)}
-        for side, app in (("network", network), ("single", single)):
+        todo = {side: received(app) for side, app in sides}
+        if not all(todo.values()):
+            raise SystemExit("no received case left to step on one side: seed more cases, or anew")
+        for side, app in sides:
             step(app, todo[side].pop())
-        count = min(wanted, len(todo["network"]), len(todo["single"]))
-        seconds = {"network": 0.0, "single": 0.0}
+        count = min(wanted, *(len(t) for t in todo.values()))
+        if count == 0:
+            raise SystemExit("no received case left to step on one side: seed more cases (--cases)")
+        seconds = {side: 0.0 for side, _ in sides}
         for turn, start in enumerate(range(0, count, CHUNK)):
-            order = [("network", network), ("single", single)]
-            for side, app in order if turn % 2 == 0 else order[::-1]:
+            for side, app in sides if turn % 2 == 0 else sides[::-1]:
                 started = time.perf_counter()
                 for reference in todo[side][start : min(start + CHUNK, count)]:
                     step(app, reference)
                 seconds[side] += time.perf_counter() - started
-        verified = {ncp: network.audit.verify().ok, "single": single.audit.verify().ok}
+        verified = {ncp if side == "network" else side: app.audit.verify().ok for side, app in sides}
     finally:
-        network.close()
-        single.close()
+        for _, app in sides:
+            app.close()
     net_rate, one_rate = count / seconds["network"], count / seconds["single"]
-    return {
+    out = {
         "transitions": count,
         "per_s": round(net_rate, 1),
         "baseline_per_s": round(one_rate, 1),
         "ratio": round(net_rate / one_rate, 2),
         "audit_verified": verified,
     }
+    if large:
+        big_rate = count / seconds["whole"]
+        out |= {"whole_per_s": round(big_rate, 1), "whole_ratio": round(net_rate / big_rate, 2)}
+    return out
 
 
 # -- sweeps --------------------------------------------------------------------------------------
@@ -473,7 +598,7 @@ def schedulers(groups: list[tuple[str, list[str]]], work: Path) -> list[dict[str
     return results
 
 
-def sweeps(admin_url: str, ncps: int, work: Path) -> dict[str, Any]:
+def sweeps(admin_url: str, ncps: int, work: Path, whole: bool) -> dict[str, Any]:
     alone = schedulers([(app_url(admin_url, name), [""]) for name in SINGLES], work)
     single_s = statistics.mean(r["default"][0] for r in alone)
     single_queued = sorted({r["default"][1] for r in alone})
@@ -481,20 +606,33 @@ def sweeps(admin_url: str, ncps: int, work: Path) -> dict[str, Any]:
     groups = [(app_url(admin_url, NETWORK), codes[i::SCHEDULERS]) for i in range(SCHEDULERS)]
     results = schedulers(groups, work)
     per = {ncp: r[ncp] for r in results for ncp in r if ncp not in ("start", "end")}
-    whole = max(r["end"] for r in results) - min(r["start"] for r in results)
+    span = max(r["end"] for r in results) - min(r["start"] for r in results)
     per_s = [s for s, _ in per.values()]
     queued = sorted({q for _, q in per.values()})
+    big: dict[str, Any] = {}
+    if whole:
+        # One scheduler holds a single NCP's turn (Application.turn), so the whole database is
+        # one sweep in one process, however many schedulers run.
+        (alone_whole,) = schedulers([(app_url(admin_url, WHOLE), [""])], work)
+        big_s, big_q = alone_whole["default"]
+        big = {
+            "whole_s": round(big_s, 2),
+            "whole_queued": big_q,
+            "network_queued": sum(q for _, q in per.values()),
+            "whole_network_to_whole_ratio": round(span / big_s, 2),
+        }
     return {
         "schedulers": SCHEDULERS,
         "per_ncp_median_s": round(statistics.median(per_s), 3),
         "per_ncp_max_s": round(max(per_s), 3),
         "baseline_s": round(single_s, 3),
         "per_ncp_ratio": round(statistics.median(per_s) / single_s, 2),
-        "whole_network_s": round(whole, 2),
-        "whole_network_ratio": round(whole / single_s, 2),
+        "whole_network_s": round(span, 2),
+        "whole_network_ratio": round(span / single_s, 2),
         "ideal_whole_ratio": round(ncps / SCHEDULERS, 1),
         "queued_per_ncp": [min(queued), statistics.median(queued), max(queued)],
         "baseline_queued": single_queued,
+        **big,
     }
 
 
@@ -510,10 +648,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "cases_per_ncp": args.cases,
             "cases": args.ncps * args.cases,
         }
-        result["seed"] = build(admin_url, args.ncps, args.cases)
-        result["serving"] = serving(admin_url, args.ncps, args.rounds, work)
-        result["transitions"] = transitions(admin_url, args.ncps, args.transitions)
-        result["sweep"] = sweeps(admin_url, args.ncps, work)
+        result["seed"] = build(admin_url, args.ncps, args.cases, args.whole, args.reuse)
+        result["serving"] = serving(admin_url, args.ncps, args.rounds, work, args.whole)
+        result["transitions"] = transitions(admin_url, args.ncps, args.transitions, args.whole)
+        result["sweep"] = sweeps(admin_url, args.ncps, work, args.whole)
         with admin_engine(admin_url).connect() as conn:
             result["postgresql"] = conn.exec_driver_sql("SHOW server_version").scalar_one()
         result["total_s"] = round(time.perf_counter() - started, 1)
@@ -533,6 +671,17 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000, help="cases per NCP (and in the baseline)")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--transitions", type=int, default=100)
+    parser.add_argument(
+        "--whole",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure a single NCP holding as many cases as the whole network",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --database: keep what an earlier run seeded in full on that server",
+    )
     parser.add_argument("--database", help="an admin URL of a PostgreSQL server (default: a private one)")
     args = parser.parse_args()
     configure(level="warning")
@@ -551,10 +700,16 @@ def main() -> None:
         print(
             f"{kind:10} p95 {k['p95_ms']:7.1f} ms  baseline {k['baseline_p95_ms']:7.1f} ms  "
             f"ratio {k['ratio']}"
+            + (
+                f"  same-size {k['whole_p95_ms']:.1f} ms ratio {k['whole_ratio']}"
+                if "whole_ratio" in k
+                else ""
+            ),
         )
     print(
         f"transitions {t['per_s']}/s  baseline {t['baseline_per_s']}/s  ratio {t['ratio']} "
         f"({t['transitions']} each)"
+        + (f"; same-size {t['whole_per_s']}/s ratio {t['whole_ratio']}" if "whole_ratio" in t else "")
     )
     print(
         f"sweep per NCP {w['per_ncp_median_s']} s (max {w['per_ncp_max_s']})  baseline {w['baseline_s']} s  "
@@ -562,6 +717,11 @@ def main() -> None:
         f"schedulers, ratio {w['whole_network_ratio']} (ideal {w['ideal_whole_ratio']}); "
         f"alerts queued per NCP (min, median, max) {w['queued_per_ncp']}, baseline {w['baseline_queued']}"
     )
+    if "whole_s" in w:
+        print(
+            f"same-size single NCP: one sweep {w['whole_s']} s ({w['whole_queued']} alerts; the network "
+            f"{w['network_queued']}); whole network / same-size ratio {w['whole_network_to_whole_ratio']}"
+        )
 
 
 if __name__ == "__main__":

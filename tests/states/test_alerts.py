@@ -84,7 +84,8 @@ def test_a_first_sweep_fires_only_the_latest_rung_reached_and_the_escalation(
         (date(2025, 9, 11), {"due"}, ["overdue-14", "escalation"]),
         (date(2025, 9, 11), {"escalation"}, ["overdue-14"]),
     ],
-    ids=str,
+    # Sorted, so every test process names the cases alike (pytest-xdist compares collections).
+    ids=lambda value: str(sorted(value)) if isinstance(value, set) else str(value),
 )
 def test_rungs_already_fired_are_not_fired_again(today: date, fired: set[str], expected: list[str]) -> None:
     assert fire(today, fired) == expected

@@ -8,8 +8,9 @@ The open cases (not in a terminal state) the user is involved in, and how:
 - **mediator**: the user's mediator is assigned to it (a mediator sees only those);
 - **handler**: the case's audit log names the user as actor (they opened or moved it).
 
-Titles go through the user's redaction, each with its case's reference (its pseudonyms). For a member, its own declared conflicts (hard and
-soft, from config.toml and from the browser, `workflow.member_settings.member_detail`).
+Titles go through the user's redaction, each with its case's reference (its pseudonyms).
+For a member, its own declared conflicts (hard and soft, from config.toml and from the browser,
+`workflow.member_settings.member_detail`).
 """
 
 from __future__ import annotations

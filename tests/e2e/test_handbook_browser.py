@@ -38,7 +38,8 @@ def test_the_handbook_page_passes_axe_and_fits_the_screen_in_both_languages(
         assert page.locator("#stage-closed").is_visible()
         # A deadline's or a step's name stands out from the sentences under it.
         weights = page.evaluate(
-            "() => ['dt', 'dd'].map(t => getComputedStyle(document.querySelector('.handbook ' + t)).fontWeight)"
+            "() => ['dt', 'dd'].map("
+            "t => getComputedStyle(document.querySelector('.handbook ' + t)).fontWeight)"
         )
         assert int(weights[0]) >= 600 > int(weights[1]), weights
         _screenshot(page, f"handbook-{width}-{lang}.png")

@@ -130,7 +130,10 @@ def test_an_imported_precedent_s_sources_are_told_apart_by_their_site_and_separa
             {"role": "enterprise", "name": "Nordic Metals ASA"},
         ],
         "received": "2011-03",
-        "milestones": [{"trigger": "begin_assessment", "date": "2011-04"}, {"trigger": "reject", "date": "2011-09"}],
+        "milestones": [
+            {"trigger": "begin_assessment", "date": "2011-04"},
+            {"trigger": "reject", "date": "2011-09"},
+        ],
         "sources": [
             "https://www.responsiblebusiness.no/en/specific-instances/no-2011-07/",
             "Annual report 2011, p. 14",
@@ -138,6 +141,7 @@ def test_an_imported_precedent_s_sources_are_told_apart_by_their_site_and_separa
         ],
     }
     site.services.cases.import_cases(text=json.dumps(line), actor="test", source="file.jsonl")
+
     def text(lang: str) -> str:  # as read: tags left out, not turned into spaces
         page = site.client.get(f"/cases/{site.reference}?lang={lang}").text
         return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())

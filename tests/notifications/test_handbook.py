@@ -49,7 +49,9 @@ def pdf_text(language: str) -> str:
 def _sections(text: str, language: str) -> dict[str, str]:
     """The text of each stage, from its numbered heading to the next one (or the facts)."""
     tr = procedures.words(OECD, language)
-    ends = [f"{n + 1}. {upper_first(OECD.label('state', name, language))}" for n, name in enumerate(OECD.states)]
+    ends = [
+        f"{n + 1}. {upper_first(OECD.label('state', name, language))}" for n, name in enumerate(OECD.states)
+    ]
     ends.append(tr.gettext(handbook.HEADINGS["facts"]))
     found = {}
     at = text.index(ends[0], text.index(ends[-1]))  # after the table of contents

@@ -14,9 +14,10 @@ snapshot, and the list is shaped for the reader.
 - **Mediators** (`workflow.redaction.mediated_by`) see precedents among the cases their mediator
   is assigned to, and no other: every list of cases narrows so for them, and a precedent names a
   case, its outcome and its statements, which a mediator does not read outside its own cases.
-- **What is shown** goes through the reader's redaction (`workflow.redaction.for_viewer`) with
-  the case's reference: a precedent's protected names read as "[confidential submitter]" (a
-  label that links no cases), and an enterprise the reader may not see is named by nobody.
+- **What is shown** goes through the reader's redaction (`workflow.redaction.for_viewer`), each
+  precedent with its own reference: its protected names read as its pseudonyms, as on its own
+  page, and a name protected in the case asked about as "[confidential party]" (a label that
+  links no cases), never as that case's pseudonym.
 - **Ties** go to the precedent whose latest step is the most recent (`Case.last_event_at`, the
   NCP's day), then to the lower reference.
 - **Outcome and dates** come from the audit log as the reports read them (`states.reports`: the
@@ -195,9 +196,13 @@ def similar(
             for m in ranked
         ]
         redaction = redactions.for_viewer(tx, viewer, language) if viewer is not None else NOTHING
-    result = read_models.Precedents(
-        reference=reference, threshold=float(rules.THRESHOLD), weights=WEIGHTS, precedents=listed
-    )
     from workflow.views import redacted
 
-    return redacted(result, redaction, reference)
+    # Each precedent is redacted as its own case's text: a name protected in the case asked about
+    # reads there as another case's party, never as the case's pseudonym (which would link them).
+    return read_models.Precedents(
+        reference=reference,
+        threshold=float(rules.THRESHOLD),
+        weights=WEIGHTS,
+        precedents=[redacted(p, redaction, p.reference) for p in listed],
+    )

@@ -8,8 +8,9 @@ The open cases (not in a terminal state) the user is involved in, and how:
 - **mediator**: the user's mediator is assigned to it (a mediator sees only those);
 - **handler**: the case's audit log names the user as actor (they opened or moved it).
 
-Titles go through the user's redaction. For a member, its own declared conflicts (hard and
-soft, from config.toml and from the browser, `workflow.member_settings.member_detail`).
+Titles go through the user's redaction, each with its case's reference (its pseudonyms).
+For a member, its own declared conflicts (hard and soft, from config.toml and from the browser,
+`workflow.member_settings.member_detail`).
 """
 
 from __future__ import annotations
@@ -83,4 +84,11 @@ def start_page(
         rotation_mode=settings.policy.rotation.mode.value,
         conflicts=conflicts,
     )
-    return redacted(page, redaction, None, keep=frozenset({"user", "role", "member", "rotation_mode"}))
+    # Each case's title is redacted as its own case's text (its pseudonyms, as on its page and in
+    # the case lists); the member's conflicts belong to no case.
+    return redacted(
+        page.model_copy(update={"cases": [redacted(c, redaction, c.reference) for c in page.cases]}),
+        redaction,
+        None,
+        keep=frozenset({"user", "role", "member", "rotation_mode", "cases"}),
+    )

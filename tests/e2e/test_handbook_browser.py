@@ -21,7 +21,8 @@ __all__ = ["browser", "dialogs", "site"]  # the shared fixtures, used by name
 def test_the_handbook_page_passes_axe_and_fits_the_screen_in_both_languages(
     browser: Any, site: Site, dialogs: list[str], width: int
 ) -> None:
-    """No axe violation, no sideways scroll, the page in its language, its last stage shown."""
+    """No axe violation, no sideways scroll, the page in its language, its last stage shown, a
+    deadline's or step's name in bold above its sentences."""
     from axe_playwright_python.sync_playwright import Axe
 
     page = sign_in(browser, site, "hanna", dialogs)
@@ -35,6 +36,12 @@ def test_the_handbook_page_passes_axe_and_fits_the_screen_in_both_languages(
         fit = page.evaluate(OVERFLOW)
         assert fit["scroll"] <= fit["width"], fit["wide"]
         assert page.locator("#stage-closed").is_visible()
+        # A deadline's or a step's name stands out from the sentences under it.
+        weights = page.evaluate(
+            "() => ['dt', 'dd'].map("
+            "t => getComputedStyle(document.querySelector('.handbook ' + t)).fontWeight)"
+        )
+        assert int(weights[0]) >= 600 > int(weights[1]), weights
         _screenshot(page, f"handbook-{width}-{lang}.png")
     page.context.close()
     assert not problems, "\n".join(problems)

@@ -6,6 +6,7 @@ sees only precedents among its assigned cases."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import date
 
@@ -116,3 +117,36 @@ def test_what_a_precedent_shares_is_worded_in_the_page_s_language(site: Site) ->
     en = _section(site.client.get(f"/cases/{refs[0]}?lang=en").text)
     assert "Shares: chapters VI. Environment; host countries Norway; sector (mining); enterprise" in en
     assert "host_countries" not in en
+
+
+def test_an_imported_precedent_s_sources_are_told_apart_by_their_site_and_separated(site: Site) -> None:
+    """Each link says where it leads (its site), a citation stands between them as text, and
+    nothing runs into the register's link: in English and Norwegian."""
+    line = {
+        "external_id": "NO-2011-07",
+        "title": "Tailings in an earlier year",
+        "parties": [
+            {"role": "submitter", "name": "Fjord Friends", "type": "ngo"},
+            {"role": "enterprise", "name": "Nordic Metals ASA"},
+        ],
+        "received": "2011-03",
+        "milestones": [
+            {"trigger": "begin_assessment", "date": "2011-04"},
+            {"trigger": "reject", "date": "2011-09"},
+        ],
+        "sources": [
+            "https://www.responsiblebusiness.no/en/specific-instances/no-2011-07/",
+            "Annual report 2011, p. 14",
+            "https://mneguidelines.oecd.org/database/instances/no0007.htm",
+        ],
+    }
+    site.services.cases.import_cases(text=json.dumps(line), actor="test", source="file.jsonl")
+
+    def text(lang: str) -> str:  # as read: tags left out, not turned into spaces
+        page = site.client.get(f"/cases/{site.reference}?lang={lang}").text
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+    sources = "www.responsiblebusiness.no; Annual report 2011, p. 14; mneguidelines.oecd.org"
+    assert f"Shares: enterprise Sources: {sources}" in text("en")
+    assert f"Felles: virksomhet Kilder: {sources}" in text("nb")
+    assert '">mneguidelines.oecd.org</a>' in site.client.get(f"/cases/{site.reference}").text

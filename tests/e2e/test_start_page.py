@@ -9,6 +9,7 @@ import html
 import re
 from datetime import date
 
+from states.pseudonyms import pseudonym
 from tests.e2e.conftest import PASSWORD, Site
 from tests.helpers import sign_in
 from workflow import cases, users
@@ -118,3 +119,14 @@ def test_an_auditor_reads_no_confidential_name_on_the_start_page(site: Site) -> 
     site.services.cases.advance(reference=ref, trigger="begin_assessment", actor="revisor", reason="r")
     page = site.client.get("/start?lang=en").text
     assert ref in _section(page, "start-cases") and name not in page
+    # The title reads as on the case's own page and in the case lists: its own pseudonym.
+    assert f"{ref} {pseudonym(ref, name)} v. Nordic Metals" in _section(page, "start-cases")
+
+
+def test_the_conflicts_rules_show_the_file_and_the_command_as_code_not_as_backticks(site: Site) -> None:
+    for lang, word in (("en", "Conflicts are declared in"), ("nb", "Interessekonflikter meldes i")):
+        page = site.client.get(f"/start?lang={lang}").text
+        line = re.search(r'<li id="conflicts-declared">(.*?)</li>', page, re.S)
+        assert line is not None, lang
+        assert line.group(1).startswith(f"{word} <code>config.toml</code>"), line.group(1)
+        assert "<code>ncpflow members sync</code>" in line.group(1) and "`" not in _visible(page)

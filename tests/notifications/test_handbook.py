@@ -17,6 +17,7 @@ from states import handbook
 from states import letters as letter_kinds
 from states.calendar import CalendarRule
 from tests.helpers import OECD
+from translations import upper_first
 from workflow import procedures
 
 CALENDAR = CalendarRule(timezone="Europe/Oslo", holiday_country="NO")
@@ -48,7 +49,9 @@ def pdf_text(language: str) -> str:
 def _sections(text: str, language: str) -> dict[str, str]:
     """The text of each stage, from its numbered heading to the next one (or the facts)."""
     tr = procedures.words(OECD, language)
-    ends = [f"{n + 1}. {OECD.label('state', name, language)}" for n, name in enumerate(OECD.states)]
+    ends = [
+        f"{n + 1}. {upper_first(OECD.label('state', name, language))}" for n, name in enumerate(OECD.states)
+    ]
     ends.append(tr.gettext(handbook.HEADINGS["facts"]))
     found = {}
     at = text.index(ends[0], text.index(ends[-1]))  # after the table of contents
@@ -81,6 +84,16 @@ def test_every_stage_step_deadline_rule_and_letter_kind_appears_in_the_handbook(
         assert letter_kinds.label(kind, tr) in text, kind
     for fact in OECD.facts.values():
         assert fact.label.get(language) in text
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_a_stage_s_heading_and_its_line_in_the_contents_start_with_a_capital(language: str) -> None:
+    """The labels are lower case for running text ("mottatt"); a heading reads "1. Mottatt"."""
+    page = render.body(book(language))
+    for n, name in enumerate(OECD.states, start=1):
+        label = html.escape(upper_first(OECD.label("state", name, language)), quote=False)
+        assert f'<a href="#stage-{name}">{label}</a>' in page, name
+        assert f'id="stage-{name}-h">{n}. {label}</h2>' in page, name
 
 
 @pytest.mark.parametrize("language", ["en", "nb"])

@@ -270,3 +270,23 @@ def test_the_thirty_imported_historical_cases_are_ranked_as_worked_out_by_hand(s
     assert [p.score for p in found] == [12.0, 10.5, 4.0, 4.0, 4.0, 4.0, 4.0]
     assert {p.source for p in found} == {"imported"}
     assert found[0].received == "1999-05" and found[0].outcome == "not_accepted"
+
+
+def test_a_precedent_never_carries_the_case_s_own_pseudonym_so_no_label_links_the_two(
+    services: Services,
+) -> None:
+    """The case's enterprise is withheld; a precedent (matched on chapters, country and sector)
+    names the same enterprise openly, in its title and as its party. An auditor reads there the
+    label of another case's party, as on the precedent's own page, never the case's pseudonym,
+    which would tell them the precedent is about the case's withheld enterprise."""
+    from states.pseudonyms import pseudonym
+
+    case = _open(services, "Sea lice", withheld_enterprise=True)
+    other = _open(services, "Havbruk Seafood ASA discharges")
+    _reject(services, other)
+    (seen,) = services.cases.similar(reference=case, viewer=AUDITOR).precedents
+    label = pseudonym(case, "Havbruk Seafood ASA", kind="enterprise")
+    text = json.dumps(seen.model_dump(mode="json"))
+    assert "Havbruk Seafood ASA" not in text and label not in text
+    assert seen.title == "[confidential party] discharges"
+    assert seen.enterprises[0].name == "[confidential party]"

@@ -124,6 +124,7 @@ FLAGS = {
     "ncps": "--ncp",
     "external_reference": "--ref",
     "link": "NUMBER",
+    "item": "ITEM",
 }
 
 

@@ -117,6 +117,8 @@ KIND_NAMES: dict[str, str] = {
     "bundle_received": N_("case bundle received from another NCP"),
     "case_linked": N_("related case linked"),
     "case_unlinked": N_("link to a related case removed"),
+    "checklist_ticked": N_("checklist item ticked"),
+    "checklist_unticked": N_("checklist item unticked"),
 }
 
 

@@ -72,6 +72,7 @@ class Policy:
     procedure: Procedure
     examination: bool = True
     rotation: RotationRule = field(default_factory=RotationRule)
+    checklists_required: bool = False  # [procedure] checklists_required: the guard checklist_complete holds
 
     @property
     def durations(self) -> dict[str, Duration]:
@@ -80,7 +81,9 @@ class Policy:
 
     @property
     def guard_context(self) -> GuardContext:
-        return GuardContext(examination_enabled=self.examination)
+        return GuardContext(
+            examination_enabled=self.examination, checklists_required=self.checklists_required
+        )
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ class TriggerOption:
     allowed: bool
     dest: str | None
     outcomes: tuple[str, ...]
-    why_not: str | None
+    why_not: str | Input | None
     meaning: str
 
 
@@ -298,12 +301,17 @@ def open_case(
     return case, event
 
 
-def _guard_failure(row: Transition, policy: Policy, case: Case) -> str | None:
+def _guard_failure(
+    row: Transition, policy: Policy, case: Case, ticked: frozenset[str] = frozenset()
+) -> str | Input | None:
     if not row.guards:
         return None
     context = policy.guard_context
     if case.facts:
         context = replace(context, open_facts=open_facts(case.facts, case.procedure))
+    checklist = case.procedure.checklist(case.state)
+    if checklist:
+        context = replace(context, state=case.state, checklist=tuple(i.id for i in checklist), ticked=ticked)
     for guard in row.guards:
         why = GUARDS[guard](context)
         if why is not None:
@@ -332,8 +340,11 @@ def not_here(case: Case, trigger: str, tr: Translator = ENGLISH, terms: Wording 
     )
 
 
-def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
-    """Every trigger of the case's procedure, whether it may fire now, and if not, why."""
+def trigger_options(
+    case: Case, policy: Policy, *, ticked: frozenset[str] = frozenset()
+) -> tuple[TriggerOption, ...]:
+    """Every trigger of the case's procedure, whether it may fire now, and if not, why;
+    `ticked`: the items of the case's current checklist ticked now (states/checklists.py)."""
     procedure = case.procedure
     options = []
     for trigger in procedure.triggers:
@@ -341,15 +352,15 @@ def trigger_options(case: Case, policy: Policy) -> tuple[TriggerOption, ...]:
         if row is None:
             options.append(TriggerOption(trigger, False, None, (), not_here(case, trigger), ""))
             continue
-        why_not = _guard_failure(row, policy, case)
+        why_not = _guard_failure(row, policy, case, ticked)
         options.append(
             TriggerOption(trigger, why_not is None, row.dest, row.outcomes, why_not, row.meaning.en)
         )
     return tuple(options)
 
 
-def allowed_triggers(case: Case, policy: Policy) -> tuple[str, ...]:
-    return tuple(o.trigger for o in trigger_options(case, policy) if o.allowed)
+def allowed_triggers(case: Case, policy: Policy, *, ticked: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    return tuple(o.trigger for o in trigger_options(case, policy, ticked=ticked) if o.allowed)
 
 
 def advance(
@@ -362,8 +373,11 @@ def advance(
     policy: Policy,
     outcome: str | None = None,
     scope: str | None = None,
+    ticked: frozenset[str] = frozenset(),
 ) -> tuple[Case, CaseTransitioned]:
-    """Fire `trigger` on `case`: the new case and the event, or a named error and no change."""
+    """Fire `trigger` on `case`: the new case and the event, or a named error and no change.
+    `ticked`: the items of the case's current checklist ticked now (the guard
+    `checklist_complete` reads them)."""
     from states.events import CaseTransitioned
     from states.machine import fire  # the `transitions` library: only a step needs it
 
@@ -385,10 +399,10 @@ def advance(
         )
     procedure = case.procedure
     row = procedure.find(case.state, trigger)
-    why = _guard_failure(row, policy, case) if row is not None else None
+    why = _guard_failure(row, policy, case, ticked) if row is not None else None
     if row is None or why is not None:
         # Only a refusal pays for working out everything that is allowed instead.
-        allowed = list(allowed_triggers(case, policy))
+        allowed = list(allowed_triggers(case, policy, ticked=ticked))
         raise TransitionNotAllowedError(
             reference=case.reference,
             state=case.state,

@@ -145,7 +145,7 @@ class TransitionNotAllowedError(NcpflowError):
     code = "transition_not_allowed"
 
     def __init__(
-        self, *, reference: str, state: str, trigger: str, allowed: Sequence[str], why: str = ""
+        self, *, reference: str, state: str, trigger: str, allowed: Sequence[str], why: str | Input = ""
     ) -> None:
         self.reference, self.state, self.trigger = reference, state, trigger
         self.allowed = tuple(allowed)
@@ -162,7 +162,7 @@ class TransitionNotAllowedError(NcpflowError):
                     "case {reference} is in state '{state}': trigger '{trigger}' is "
                     "not allowed ({why}); allowed now: {allowed}"
                 ),
-                why=Input(why),
+                why=why if isinstance(why, Input) else Input(why),
                 **values,
             )
         else:

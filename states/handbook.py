@@ -110,6 +110,10 @@ GUARD_NEEDS: dict[str, str] = {
         "The examination stage is switched on ([procedure] examination in config.toml)."
     ),
     "no_open_review": N_("No procedural review of the final statement is open (its conclusion is recorded)."),
+    "checklist_complete": N_(
+        "Every item of the stage's checklist is ticked, where the NCP requires complete checklists "
+        "(config.toml)."
+    ),
 }
 
 # The worked example: a case received on this day, paused 12 days and extended 10.

@@ -26,7 +26,8 @@ cases it is assigned to (`READ_ASSIGNED_CASES`, `scoped`: any other case is unkn
 records sessions on them (`RECORD_MEDIATION`, with handlers). Handlers track the follow-up of
 commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. Handlers link related cases
 (a parallel complaint at another NCP, a follow-on complaint, the same facts) and remove such links
-(`LINK_CASES`); everyone who reads a case reads its links. A role the table does not
+(`LINK_CASES`); everyone who reads a case reads its links. Handlers tick and untick the items of
+a case's stage checklist (`TICK_CHECKLIST`); everyone who reads a case reads it. A role the table does not
 know may do nothing.
 """
 
@@ -86,6 +87,7 @@ class Action(StrEnum):
     LOG_ENGAGEMENT = N_("log company engagement: invitations, responses and concerns about good faith")
     LINK_CASES = N_("link related cases and remove such links")
     READ_HANDBOOK = N_("read the procedure handbook")
+    TICK_CHECKLIST = N_("tick and untick the items of a case's checklist")
 
 
 # What every signed-in user may do, whatever its role.
@@ -139,6 +141,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.TRACK_FOLLOW_UP,
         Action.LOG_ENGAGEMENT,
         Action.LINK_CASES,
+        Action.TICK_CHECKLIST,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from states.durations import Duration
 from states.errors import InvalidInputError, ProcedureInvalidError
-from states.guards import GUARD_FACTS, GUARDS
+from states.guards import CHECKLIST_GUARD, GUARD_FACTS, GUARDS
 from states.letters import KINDS as LETTER_KINDS
 from states.statements import KINDS as STATEMENT_KINDS
 
@@ -45,12 +45,24 @@ class Labels:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    """One item of a state's checklist (`[[states.NAME.checklist]]`): what the handler checks or
+    does in the stage, ticked on the case (states/checklists.py). `id` is unique in the whole
+    definition, so an item names its stage."""
+
+    id: str
+    label: Labels
+    help: Labels | None = None
+
+
+@dataclass(frozen=True)
 class StateDef:
     name: str
     label: Labels
     terminal: bool = False
     concluded: bool = False  # reaching it counts the case as concluded in reports
     letters: tuple[str, ...] = ()  # the letters a case in this state offers (states.letters)
+    checklist: tuple[ChecklistItem, ...] = ()  # what the handler ticks in this state
     handbook: StateHandbook | None = None  # `[states.NAME.handbook]` (version 6 of oecd-2023)
 
 
@@ -296,6 +308,15 @@ class Procedure:
                 found.extend(self.open_letters)
         return tuple(dict.fromkeys(found))
 
+    def checklist(self, state: str) -> tuple[ChecklistItem, ...]:
+        """The checklist of `state` (empty when it has none)."""
+        definition = self.states.get(state)
+        return definition.checklist if definition is not None else ()
+
+    def checklist_stage(self, item: str) -> str | None:
+        """The state whose checklist holds the item `item`, or None."""
+        return next((s.name for s in self.states.values() if any(i.id == item for i in s.checklist)), None)
+
     def statements_drafted(self, state: str) -> tuple[str, ...]:
         """The statement kinds a case in `state` may draft and circulate."""
         return tuple(kind for kind, rule in self.statements.items() if state in rule.drafted_in)
@@ -428,13 +449,16 @@ def _definitions(
 
 
 def _state(name: str, key: str, body: Any) -> StateDef:
-    table = _table(body, key, required=("label",), optional=("terminal", "concluded", "letters", "handbook"))
+    table = _table(
+        body, key, required=("label",), optional=("terminal", "concluded", "letters", "checklist", "handbook")
+    )
     return StateDef(
         name=name,
         label=_labels(table["label"], _join(key, "label")),
         terminal=_bool(table.get("terminal", False), _join(key, "terminal")),
         concluded=_bool(table.get("concluded", False), _join(key, "concluded")),
         letters=_letters(table.get("letters", []), _join(key, "letters")),
+        checklist=_checklist(table.get("checklist", []), _join(key, "checklist")),
         handbook=_state_handbook(table["handbook"], _join(key, "handbook")) if "handbook" in table else None,
     )
 
@@ -452,6 +476,41 @@ def _state_handbook(value: Any, key: str) -> StateHandbook:
         ),
         told=_labels(table["told"], _join(key, "told")) if "told" in table else None,
     )
+
+
+def _checklist(value: Any, key: str) -> tuple[ChecklistItem, ...]:
+    """`[[states.NAME.checklist]]`: items with an `id` (a name) and a `label`, optionally `help`."""
+    if not isinstance(value, list):
+        raise _Problem(key, "must be an array of tables ([[states.NAME.checklist]])")
+    items: list[ChecklistItem] = []
+    for i, body in enumerate(value):
+        where = f"{key}[{i + 1}]"
+        table = _table(body, where, required=("id", "label"), optional=("help",))
+        items.append(
+            ChecklistItem(
+                id=_name(table["id"], _join(where, "id")),
+                label=_labels(table["label"], _join(where, "label")),
+                help=_labels(table["help"], _join(where, "help")) if "help" in table else None,
+            )
+        )
+    return tuple(items)
+
+
+def _check_checklists(states: Mapping[str, StateDef], names: Iterable[str]) -> None:
+    """Checklist item ids are unique in the definition and differ from its other names (an item
+    names its stage, and is worded as a term)."""
+    taken = set(names)
+    seen: set[str] = set()
+    for state in states.values():
+        for i, item in enumerate(state.checklist):
+            key = f"states.{state.name}.checklist[{i + 1}].id"
+            if item.id in seen:
+                raise _Problem(key, f"'{item.id}' is the id of another checklist item")
+            if item.id in taken:
+                raise _Problem(
+                    key, f"'{item.id}' is already the name of a state, trigger, outcome, deadline or fact"
+                )
+            seen.add(item.id)
 
 
 _LETTERS = dict.fromkeys(LETTER_KINDS)
@@ -498,6 +557,7 @@ def _build(data: dict[str, Any], *, text: str, source: str) -> Procedure:
     transitions = _transitions(top["transitions"], states, triggers, outcomes, facts)
     deadlines = _deadlines(top.get("deadlines", {}), states, facts)
     _check_graph(initial, states, transitions, deadlines)
+    _check_checklists(states, [*states, *triggers, *outcomes, *deadlines, *facts])
     reports = _reports(top.get("reports", {}), triggers, outcomes, deadlines)
     letters = _table(top.get("letters", {}), "letters", optional=("open",))
     statements = _statements(top.get("statements", {}), states, transitions, facts)
@@ -649,6 +709,10 @@ def _transitions(
         for source in sources:
             if states[source].terminal:
                 raise _Problem(_join(key, "from"), f"'{source}' is terminal: nothing leaves it")
+            if CHECKLIST_GUARD in guards and not states[source].checklist:
+                raise _Problem(
+                    _join(key, "guards"), f"guard '{CHECKLIST_GUARD}' needs a checklist on '{source}'"
+                )
             if (source, trigger) in seen:
                 raise _Problem(
                     _join(key, "from"),

@@ -1751,6 +1751,30 @@ class CaseUnlinked(_Record):
     external_reference: str | None = field(default=None, metadata=_spelled(omit_none=True))
 
 
+# -- stage checklists (issue 17) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistTicked(_Record):
+    """An item of the case's current stage's checklist ticked (states/checklists.py): the item's
+    id and the stage whose checklist holds it. The envelope's `at` is when it was ticked."""
+
+    KIND: ClassVar[str] = "checklist_ticked"
+
+    item: str
+    stage: str
+
+
+@dataclass(frozen=True)
+class ChecklistUnticked(_Record):
+    """A ticked item of the case's current stage's checklist unticked again."""
+
+    KIND: ClassVar[str] = "checklist_unticked"
+
+    item: str
+    stage: str
+
+
 # -- the registry -------------------------------------------------------------------------------
 
 # -- case bundles between NCPs (issue 16) ------------------------------------------------------------
@@ -1879,6 +1903,8 @@ DeclaredRecord = (
     | ReviewDue
     | CaseLinked
     | CaseUnlinked
+    | ChecklistTicked
+    | ChecklistUnticked
 )
 
 _READERS: dict[str, Callable[[_Reader], DeclaredRecord]] = {

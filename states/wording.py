@@ -228,6 +228,7 @@ class ProcedureWords:
             *((t.name, t.label) for t in procedure.triggers.values()),
             *((o.name, o.label) for o in procedure.outcomes.values()),
             *((f.name, f.label) for f in procedure.facts.values()),
+            *((i.id, i.label) for s in procedure.states.values() for i in s.checklist),
         ]
         for name, labels in labelled:
             names.setdefault(name, labels.get(language))

@@ -306,6 +306,18 @@ class CaseRow(NamedTuple):
     procedure_version: Any
 
 
+class ChecklistMarkRow(NamedTuple):
+    """A row of `checklist_marks`."""
+
+    id: Any
+    case_id: Any
+    item: Any
+    stage: Any
+    ticked: Any
+    actor: Any
+    marked_at: Any
+
+
 class CommentRoundRow(NamedTuple):
     """A row of `comment_rounds`."""
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from storage.alerts import SqlAlertStore
     from storage.bundles import SqlBundleStore
     from storage.case_links import SqlCaseLinkStore
+    from storage.checklists import SqlChecklistStore
     from storage.checkpoints import SqlCheckpointStore
     from storage.commitments import SqlCommitmentStore
     from storage.correspondence import SqlCorrespondenceStore
@@ -189,6 +190,12 @@ class SqlTransaction:
         from storage.case_links import SqlCaseLinkStore
 
         return SqlCaseLinkStore(self.db)
+
+    @cached_property
+    def checklists(self) -> SqlChecklistStore:
+        from storage.checklists import SqlChecklistStore
+
+        return SqlChecklistStore(self.db)
 
     @cached_property
     def network(self) -> SqlNetworkStore:

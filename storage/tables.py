@@ -997,6 +997,22 @@ class CaseLinkRemovalRow(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class ChecklistMarkRow(SQLModel, table=True):
+    """A tick or untick of a checklist item on a case (migration 0040_checklists;
+    states/checklists.py): the item, the stage it was made in, who and when; appended, never
+    changed (the migration's triggers refuse it)."""
+
+    __tablename__ = "checklist_marks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    item: str
+    stage: str
+    ticked: bool
+    actor: str = Field(sa_column=Column(Text, nullable=False))
+    marked_at: datetime
+
+
 ROWS = Path(__file__).with_name("rows.py")
 
 _ROWS_HEADER = '''"""Each table of storage/tables.py as a NamedTuple of its columns, for the plain SQL.

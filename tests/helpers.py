@@ -123,13 +123,21 @@ def made_public(services: Services, reference: str, *, actor: str = "sek") -> st
 
 
 HANDBOOK_BLOCK = "\n# ------------------------------------------------------------------ handbook (version 6)"
+CHECKLISTS_BLOCK = (
+    "# ------------------------------------------------------------------ checklists (version 6)"
+)
+TRIGGERS_BLOCK = "# ------------------------------------------------------------------ triggers"
 
 
 def oecd_version_5(text: str | None = None) -> str:
     """oecd-2023 version 5 exactly as shipped: the shipped definition (or `text`, one made from
-    it) without what version 6 added, the handbook's texts (one block at the end)."""
+    it) without what version 6 added: the handbook's texts (one block at the end), the stage
+    checklists (one block after the states) and the guard that requires them."""
     text = (text or OECD.text).replace('version = "6"', 'version = "5"', 1)
-    return text[: text.index(HANDBOOK_BLOCK)] if HANDBOOK_BLOCK in text else text
+    text = text[: text.index(HANDBOOK_BLOCK)] if HANDBOOK_BLOCK in text else text
+    if CHECKLISTS_BLOCK in text:
+        text = text[: text.index(CHECKLISTS_BLOCK)] + text[text.index(TRIGGERS_BLOCK) :]
+    return text.replace('guards = ["checklist_complete"]  # version 6\n', "")
 
 
 def oecd_version_4(text: str | None = None) -> str:

@@ -261,6 +261,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "CorrespondenceEntry",
         "CaseLinks",  # related cases
         "RelatedCase",
+        "CaseChecklist",  # stage checklists
         "Precedents",  # similar past cases (GET /api/cases/{ref}/similar, the case page)
         "Precedent",
         "CaseBundles",  # bundles between NCPs (GET /api/cases/{ref}/bundles)

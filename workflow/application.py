@@ -31,6 +31,7 @@ from workflow.config import Settings
 from workflow.ports import Channel, Clock, HandbookPrinter, LetterRenderer, Renderer, Transaction, UnitOfWork
 
 if TYPE_CHECKING:
+    from states import checklists as checklist_rules
     from states.bundles import Link
     from states.case_links import CaseLink
     from states.chain import AuditEntry, Verdict
@@ -242,6 +243,10 @@ class Application:
     @cached_property
     def case_links(self) -> CaseLinkUseCases:
         return CaseLinkUseCases(self)
+
+    @cached_property
+    def checklists(self) -> ChecklistUseCases:
+        return ChecklistUseCases(self)
 
     @cached_property
     def follow_up(self) -> FollowUpUseCases:
@@ -818,8 +823,11 @@ class CaseUseCases(_Group):
         """What may happen next to `case`, and why not the rest; with a `language` (the pages),
         every reason in its words, names worded too."""
         from workflow import queries
+        from workflow.checklists import ticked_now
 
-        return queries.triggers_view(case, self._app.policy, language=language)
+        with self._app.uow.read() as tx:
+            ticked = ticked_now(tx, case)
+        return queries.triggers_view(case, self._app.policy, language=language, ticked=ticked)
 
 
 class NoteUseCases(_Group):
@@ -2380,6 +2388,39 @@ class CaseLinkUseCases(_Group):
 
         return related.case_links(
             uow=self._app.uow, reference=reference, viewer=viewer, actor=actor, language=language
+        )
+
+
+class ChecklistUseCases(_Group):
+    """Stage checklists: the items a procedure defines per state, ticked and unticked on a case
+    (each audited), and the checklist of a case's current stage."""
+
+    def tick(
+        self, *, reference: str, item: str, actor: str, at: date | datetime | None = None
+    ) -> checklist_rules.Mark:
+        """Tick an item of the case's current checklist (`case tick`)."""
+        from workflow import checklists
+
+        return checklists.tick(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, item=item, actor=actor, at=at
+        )
+
+    def untick(
+        self, *, reference: str, item: str, actor: str, at: date | datetime | None = None
+    ) -> checklist_rules.Mark:
+        """Untick a ticked item of the case's current checklist (`case untick`)."""
+        from workflow import checklists
+
+        return checklists.untick(
+            uow=self._app.uow, clock=self._app.clock, reference=reference, item=item, actor=actor, at=at
+        )
+
+    def show(self, *, reference: str, language: str = "en") -> read_models.CaseChecklist:
+        """The checklist of the case's current stage (`case checklist`), in `language`."""
+        from workflow import checklists
+
+        return checklists.show(
+            uow=self._app.uow, policy=self._app.policy, reference=reference, language=language
         )
 
 

@@ -14,6 +14,7 @@ from states.lifecycle import Trigger
 from states.limits import NAME_MAX, check_optional
 from states.messages import N_
 from workflow import inputs, rotation, versions
+from workflow.checklists import ticked_now
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 
@@ -222,6 +223,7 @@ def advance(
             policy=policy,
             outcome=recorded,
             scope=scope,
+            ticked=ticked_now(tx, case),
         )
         record = records.Transitioned.of(event, version=case.version + 1, recorded_at=now)
         saved = tx.cases.save(new_case, previous=case)

@@ -250,6 +250,11 @@ class ProcedureSection(_Section):
         description="a procedure definition file (docs/procedure-schema.md), relative to this file's folder",
     )
     examination: bool = True
+    checklists_required: bool = Field(
+        default=False,
+        description="whether a step guarded by checklist_complete (oecd-2023 version 6: accept and reject "
+        "from the initial assessment) waits until the stage's checklist is complete",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ProcedureSection:
@@ -669,6 +674,7 @@ class Settings(_Section):
             calendar=calendar,
             procedure=procedure,
             examination=self.procedure.examination,
+            checklists_required=self.procedure.checklists_required,
             rotation=RotationRule(mode=RotationMode(self.rotation.mode), every=self.rotation.every),
         )
 

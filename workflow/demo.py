@@ -124,6 +124,7 @@ def load_demo(app: Application, *, actor: str = "demo") -> list[Case]:
             )
         made.append(case)
     _case_file(app, made[2].reference, actor)
+    _checklist(app, made[2].reference, actor)
     _follow_up(app, made[0].reference, actor)
     _engagement_and_mediation(app, made[1].reference, actor)
     _several_ncps(app, made[5].reference, actor)
@@ -164,6 +165,12 @@ def _case_file(app: Application, reference: str, actor: str) -> None:
     offered = app.letters.offered(reference=reference)
     if offered:
         app.letters.draft(reference=reference, kind=offered[0], party="submitter-1", actor=actor)
+
+
+def _checklist(app: Application, reference: str, actor: str) -> None:
+    """Half of the initial assessment's checklist ticked, so the case's page shows both kinds."""
+    for item in ("ia_identity", "ia_material", "ia_link"):
+        app.checklists.tick(reference=reference, item=item, actor=actor)
 
 
 def _follow_up(app: Application, reference: str, actor: str) -> None:

@@ -41,6 +41,7 @@ _FIELDS = {
     "basis": N_("counted from"),
     "duration": N_("duration"),
     "open_in": N_("open in"),
+    "checklist": N_("checklist"),
 }
 _ADDED = N_("{part} “{name}” added.")
 _REMOVED = N_("{part} “{name}” removed.")

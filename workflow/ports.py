@@ -24,6 +24,7 @@ from states.versions import StoredVersion
 if TYPE_CHECKING:  # the records themselves are imported by the use cases that write them
     from states.bundles import Link
     from states.case_links import CaseLink
+    from states.checklists import Mark
     from states.checkpoints import Checkpoint  # with the signing code: not on every start
     from states.commitments import Commitment, StatusEntry, UpdateRequest
     from states.contacts import Contact
@@ -320,6 +321,14 @@ class BundleStore(Protocol):
     def add(self, link: Link) -> None: ...
 
 
+class ChecklistStore(Protocol):
+    """Ticks and unticks of a case's checklist items; appended, never changed
+    (storage/checklists.py)."""
+
+    def of_case(self, reference: str) -> list[Mark]: ...
+    def add(self, reference: str, mark: Mark) -> None: ...
+
+
 class CaseLinkStore(Protocol):
     """Links between related cases and their removals; appended, never changed
     (storage/case_links.py)."""
@@ -414,6 +423,8 @@ class Transaction(Protocol):
     def ncps(self) -> NcpStore: ...
     @property
     def case_links(self) -> CaseLinkStore: ...
+    @property
+    def checklists(self) -> ChecklistStore: ...
     @property
     def network(self) -> NetworkStore: ...
 

@@ -9,6 +9,7 @@ from typing import Any
 from states import wording
 from states.case import Case, Policy, TriggerOption, not_here, trigger_options
 from states.deadlines import Deadline
+from states.errors import Input
 from states.facts import open_facts
 from states.issues import Issue
 from states.lifecycle import State
@@ -196,7 +197,7 @@ def case_issues(*, uow: UnitOfWork, reference: str) -> read_models.CaseIssues:
 
 
 def triggers_view(
-    case: Case, policy: Policy, *, language: str | None = None
+    case: Case, policy: Policy, *, language: str | None = None, ticked: frozenset[str] = frozenset()
 ) -> list[read_models.TriggerOption]:
     """Every trigger and whether it may fire now; a guard's `why_not` and the row's `meaning` in
     `language` (the pages: names worded too); without one, English with the names as they are
@@ -208,6 +209,10 @@ def triggers_view(
             return None
         if option.dest is None and language is not None:  # not a step of this state at all
             return not_here(case, option.trigger, words, lambda name: wording.term(name, words))
+        if isinstance(option.why_not, Input):  # a guard naming what is missing (checklist_complete)
+            if language is None:
+                return option.why_not.named()
+            return option.why_not.named(words, terms=lambda name: wording.term(name, words))
         return wording.translate(option.why_not, words)
 
     return [
@@ -219,5 +224,5 @@ def triggers_view(
             why_not=why_not(o),
             meaning=wording.translate(o.meaning, words),
         )
-        for o in trigger_options(case, policy)
+        for o in trigger_options(case, policy, ticked=ticked)
     ]

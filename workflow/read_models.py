@@ -855,6 +855,34 @@ class CaseNotes(ReadModel):
     notes: list[Note] = Field(description="The case's notes by number.")
 
 
+class ChecklistLine(ReadModel):
+    """One item of a case's checklist now: ticked or not, by whom and when (its last mark)."""
+
+    item: str = Field(description="The item's id (`ia_material`): what `case tick` takes.")
+    label: str = Field(description="What is checked or done, in the reader's language.")
+    help: str | None = Field(description="A note on the item, in the reader's language; null when none.")
+    ticked: bool = Field(description="Whether it is ticked now.")
+    by: str | None = Field(description="Who ticked (or last unticked) it; null when never marked.")
+    at: Instant | None = Field(description="When (ISO 8601, UTC); null when never marked.")
+
+
+class CaseChecklist(ReadModel):
+    """The checklist of a case's current stage: what `case checklist --json` prints and
+    `GET /api/cases/{ref}/checklist` answers."""
+
+    reference: str = Field(description="The case reference.")
+    state: str = Field(description="The case's state: the stage whose checklist this is.")
+    items: list[ChecklistLine] = Field(
+        description="The items in the procedure's order; empty when the stage has none."
+    )
+    complete: bool = Field(description="Whether every item is ticked.")
+    missing: list[str] = Field(description="The ids of the items not ticked, in order.")
+    required_by: list[str] = Field(
+        description="The steps from this stage that wait for a complete checklist (the guard "
+        "`checklist_complete`, where `[procedure] checklists_required` is on); empty otherwise."
+    )
+
+
 class TimelineEntry(ReadModel):
     """One entry of a case's timeline: a step from the audit log, a note, a document, a letter
     or a message of the correspondence, as the reader may see it."""

@@ -584,6 +584,29 @@ def related(seen: Seen) -> Entries:
             )
 
 
+def checklist(seen: Seen) -> Entries:
+    """The ticks and unticks of the case's stage checklists (states/checklists.py), each item by
+    its label and its stage by its name in the reader's words."""
+    words = seen.words
+    for number, mark in enumerate(seen.tx.checklists.of_case(seen.case.reference), start=1):
+        said = (
+            N_("Checklist of {stage}: ticked “{item}”")
+            if mark.ticked
+            else N_("Checklist of {stage}: unticked “{item}”")
+        )
+        yield read_models.TimelineEntry(
+            id=f"checklist-{number}",
+            kind="checklist",
+            what="ticked" if mark.ticked else "unticked",
+            at=mark.at.isoformat(),
+            title=words.gettext(said).format(
+                stage=wording.term(mark.stage, words), item=wording.term(mark.item, words)
+            ),
+            text=None,
+            actor=mark.actor,
+        )
+
+
 SOURCES: tuple[Source, ...] = (
     Source("step", N_("Steps"), steps),
     Source("note", N_("Notes"), notes, covers=frozenset({"note_added"})),
@@ -628,6 +651,12 @@ SOURCES: tuple[Source, ...] = (
         covers=frozenset({"commitment_recorded", "commitment_status_set", "update_requested"}),
     ),
     Source("related", N_("Related cases"), related, covers=frozenset({"case_linked", "case_unlinked"})),
+    Source(
+        "checklist",
+        N_("Checklists"),
+        checklist,
+        covers=frozenset({"checklist_ticked", "checklist_unticked"}),
+    ),
 )
 """Every source of a timeline, in the filter's order."""
 

@@ -242,6 +242,8 @@ def _parts(procedure: Procedure) -> dict[tuple[str, str], dict[str, Any]]:
             "terminal": state.terminal,
             "concluded": state.concluded,
         }
+        if state.checklist:  # version 6 of oecd-2023: only where a state has one
+            parts["state", state.name]["checklist"] = [item.id for item in state.checklist]
     for row in procedure.transitions:
         parts["transition", f"{row.source} --{row.trigger}-->"] = {
             "to": row.dest,

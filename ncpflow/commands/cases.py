@@ -1,6 +1,7 @@
 """`ncpflow case ...`: open, advance, show, list; pause, resume, extend; record (dated facts);
-link, unlink, links (related cases); similar (precedents); reassign, recuse; migrate; the case's issues
-(`case issue add|decide|result|list`); import past cases."""
+link, unlink, links (related cases); similar (precedents); checklist, tick, untick (stage
+checklists); reassign, recuse; migrate; the case's issues (`case issue add|decide|result|list`);
+import past cases."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -8,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from ncpflow import output
-from ncpflow.commands import sharing
+from ncpflow.commands import checklists, sharing
 from ncpflow.commands.ncps import ncp_app
 from ncpflow.context import context_of, print_case, print_document, validated
 from ncpflow.output import emit_json, out
@@ -696,3 +697,9 @@ def issue_list(
 case_app.command("share")(sharing.case_share)
 case_app.command("receive")(sharing.case_receive)
 case_app.command("bundles")(sharing.case_bundles)
+
+# Stage checklists (issue 17): the commands live in ncpflow/commands/checklists.py.
+
+case_app.command("checklist")(checklists.case_checklist)
+case_app.command("tick")(checklists.case_tick)
+case_app.command("untick")(checklists.case_untick)

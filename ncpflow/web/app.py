@@ -24,6 +24,7 @@ from ncpflow import __version__
 from ncpflow.web import (
     api,
     api_bundles,
+    api_checklists,
     api_engagement,
     api_follow_up,
     api_letters,
@@ -213,6 +214,7 @@ def create_app(application: Application, *, secret: str | None = None) -> FastAP
     app.include_router(api_follow_up.router, tags=["api"])
     app.include_router(api_engagement.router, tags=["api"])
     app.include_router(api_related.router, tags=["api"])
+    app.include_router(api_checklists.router, tags=["api"])
     app.include_router(api_bundles.router, tags=["api"])
     app.include_router(api_statements.router, tags=["api"])
     app.include_router(docs.router)

@@ -1685,3 +1685,16 @@ page("form-ncp-supporting-nul", "/cases/@REF@/ncps/supporting", {"ncp": "S\x00E"
 page("form-ncp-transfer-no-reason", "/cases/@REF@/ncps/transfer", {"to": "SE", "reason": ""})
 page("form-ncp-review-statement-text", "/cases/@REF@/ncps/reviews", {"statement": "first"})
 page("form-ncp-role-unknown", "/cases/@REF@/ncps/role", {"ncp": "SE", "role": "boss"})
+
+# ---- stage checklists (issue 17) -----------------------------------------------------------------
+cli("tick-unknown-item", "case", "tick", "@REF@", "ia_nonsense", "--actor", "a", words=("on no checklist",))
+cli("tick-item-nul", "case", "tick", "@REF@", "ia\x00law", "--actor", "a")
+cli("tick-item-huge", "case", "tick", "@REF@", HUGE, "--actor", "a")
+cli("tick-blank-actor", "case", "tick", "@REF@", "ia_law", "--actor", " ")
+cli("untick-never-ticked", "case", "untick", "@REF@", "ia_law", "--actor", "a", expect=1)
+cli("checklist-unknown-case", "case", "checklist", "NCP-2099-999", expect=4, storage=False)
+api("api-tick-unknown-item", "/api/cases/@REF@/checklist/ia_nonsense/tick")
+api("api-tick-item-huge", "/api/cases/@REF@/checklist/" + "x" * 300 + "/tick")
+api("api-untick-never-ticked", "/api/cases/@REF@/checklist/ia_law/untick", expect=409)
+page("form-tick-unknown-item", "/cases/@REF@/checklist/ia_nonsense/tick", {})
+page("form-untick-never-ticked", "/cases/@REF@/checklist/ia_law/untick", {}, expect=409)

@@ -113,6 +113,8 @@ def _seed(services: Any) -> dict[str, str]:
     for number, decision in [(1, "accepted"), (2, "not_accepted")]:
         cases.decide_issue(reference=rich, number=number, decision=decision, actor="setup", at=ago[60])
     cases.record(reference=rich, fact="assessment_published", on=ago[55], actor="setup")
+    # Its stage's checklist (issue 17): one item ticked, so the page shows both kinds of line.
+    services.checklists.tick(reference=rich, item="go_offer_sent", actor="setup")
     for replaces, access in ((None, "parties"), (1, "parties"), (None, "ncp")):
         services.documents.add(
             reference=rich,

@@ -145,6 +145,7 @@ def _cases(app: Application) -> dict[str, str]:
         reference=refs["paused"], actor="hanna", reason="Parallelle rettssaker", requested_by="Fjordgruve ASA"
     )
     secret = refs["confidential"]
+    app.checklists.tick(reference=secret, item="ia_identity", actor="hanna")  # a checklist line ticked
     cases.extend(
         reference=secret,
         deadline="initial_assessment",

@@ -366,6 +366,10 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/api/cases/{ref}/similar"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/related"): (Action.LINK_CASES,),
     ("POST", "/api/cases/{ref}/related/{number}/remove"): (Action.LINK_CASES,),
+    # Stage checklists (as `case checklist|tick|untick`).
+    ("GET", "/api/cases/{ref}/checklist"): (Action.READ_CASES,),
+    ("POST", "/api/cases/{ref}/checklist/{item}/tick"): (Action.TICK_CHECKLIST,),
+    ("POST", "/api/cases/{ref}/checklist/{item}/untick"): (Action.TICK_CHECKLIST,),
     # Sharing with other NCPs (as `case share|receive`).
     ("GET", "/api/cases/{ref}/bundles"): (Action.READ_CASES,),
     ("POST", "/api/cases/{ref}/bundles"): (Action.EDIT_CASE,),
@@ -441,6 +445,8 @@ EXPECTED_ACTIONS: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/sharing"): (Action.READ_CASES,),
     ("POST", "/sharing/receive"): (Action.OPEN_CASE,),
     ("POST", "/cases/{ref}/related/{number}/remove"): (Action.LINK_CASES,),
+    ("POST", "/cases/{ref}/checklist/{item}/tick"): (Action.TICK_CHECKLIST,),
+    ("POST", "/cases/{ref}/checklist/{item}/untick"): (Action.TICK_CHECKLIST,),
     ("POST", "/cases/{ref}/advance"): (Action.ADVANCE_ANY_CASE, Action.ADVANCE_LED_CASE),
     ("POST", "/cases/{ref}/pause"): (Action.PAUSE_CASE,),
     ("POST", "/cases/{ref}/resume"): (Action.RESUME_CASE,),

@@ -106,8 +106,16 @@ NOTHING: frozenset[Outcome] = frozenset()
 # exactly these, no more and no fewer.
 TRANSITIONS: tuple[Edge, ...] = (
     Edge(T.BEGIN_ASSESSMENT, S.RECEIVED, S.INITIAL_ASSESSMENT, NOTHING, None, ()),
-    Edge(T.ACCEPT, S.INITIAL_ASSESSMENT, S.GOOD_OFFICES, NOTHING, None, ()),
-    Edge(T.REJECT, S.INITIAL_ASSESSMENT, S.FINAL_STATEMENT, frozenset({Oc.NOT_ACCEPTED}), "outcome", ()),
+    # Version 6: the initial assessment's checklist complete, where the NCP requires it.
+    Edge(T.ACCEPT, S.INITIAL_ASSESSMENT, S.GOOD_OFFICES, NOTHING, None, ("checklist_complete",)),
+    Edge(
+        T.REJECT,
+        S.INITIAL_ASSESSMENT,
+        S.FINAL_STATEMENT,
+        frozenset({Oc.NOT_ACCEPTED}),
+        "outcome",
+        ("checklist_complete",),
+    ),
     Edge(
         T.EXAMINE, S.GOOD_OFFICES, S.EXAMINATION, _MEDIATION, "mediation_result", ("is_examination_enabled",)
     ),

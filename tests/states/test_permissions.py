@@ -64,6 +64,7 @@ TABLE: dict[Action, set[str]] = {
     A.LOG_ENGAGEMENT: {H},
     A.LINK_CASES: {H},
     A.MANAGE_PARTY_LINKS: {H},
+    A.TICK_CHECKLIST: {H},
 }
 
 

@@ -53,7 +53,7 @@ def test_every_shipped_definition_names_only_known_kinds_and_the_oecd_one_names_
 
 
 def _with(text: str) -> str:
-    return OECD.text.replace('version = "6"', 'version = "4-test"').replace(
+    return OECD.text.replace(f'version = "{OECD.version}"', 'version = "4-test"').replace(
         'open = ["pause_notice", "extension_notice", "draft_for_comment"]', text
     )
 
@@ -107,7 +107,7 @@ def test_a_definition_naming_an_unknown_letter_kind_is_refused_naming_file_and_k
 
 def test_a_definition_without_letters_offers_none() -> None:
     """`letters` is optional everywhere: a definition without it reads, and offers no letter."""
-    text = OECD.text.replace('version = "6"', 'version = "no-letters"')
+    text = OECD.text.replace(f'version = "{OECD.version}"', 'version = "no-letters"')
     for line in (
         'letters = ["acknowledgement"]\n',
         'letters = ["invitation"]\n',

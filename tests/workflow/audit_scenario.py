@@ -715,6 +715,10 @@ def _steps(url: str, clock: FixedClock, channel: RecordingChannel) -> None:
             clock.advance(days=30)
             sweep(uow=app.uow, clock=clock, settings=app.settings, render=app.render)
             app.ncps.record_review(reference=shared, ncp="SE", comment="Agree; see para 4.", actor="sek")
+            # Stage checklists (issue 17): two criteria ticked, one unticked again.
+            app.checklists.tick(reference=shared, item="ia_identity", actor="sek")
+            app.checklists.tick(reference=shared, item="ia_material", actor="sek")
+            app.checklists.untick(reference=shared, item="ia_material", actor="sek")
             app.ncps.transfer(reference=shared, to="SE", actor="sek", reason="handover to the Swedish NCP")
     finally:
         app.close()

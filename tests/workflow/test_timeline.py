@@ -46,7 +46,7 @@ def test_steps_and_notes_interleave_newest_first(services: Services) -> None:
     ]
     kinds = [
         *("step", "note", "document", "letter", "correspondence"),
-        *("engagement", "statement", "mediation", "follow_up", "related"),
+        *("engagement", "statement", "mediation", "follow_up", "related", "checklist"),
     ]
     assert [k.name for k in story.kinds] == kinds
     assert story.shown == kinds
@@ -75,6 +75,7 @@ def test_the_story_is_worded_in_norwegian(services: Services) -> None:
         "Mekling",
         "Oppfølging",
         "Beslektede klagesaker",
+        "Sjekklister",
     ]
     assert story.items[0].title == "Notat 1"
     assert story.items[1].title == "Ny fase: Mottatt → Første vurdering"

@@ -265,7 +265,10 @@ def test_procedure_diff_lists_the_renamed_state_and_what_follows_from_it() -> No
     assert ("deadline", "good_offices", "changed") in changes
     assert ("procedure", "title", "changed") not in changes
     accept = next(c for c in found.changes if c.name == "initial_assessment --accept-->")
-    assert [(f.field, f.before, f.after) for f in accept.fields] == [("to", "good_offices", "mediation")]
+    assert [(f.field, f.before, f.after) for f in accept.fields] == [
+        ("to", "good_offices", "mediation"),
+        ("guards", ["checklist_complete"], []),  # version 6's guard; the v2 fixture predates it
+    ]
     assert versions.diff(OECD, OECD).changes == []
 
 
@@ -326,3 +329,28 @@ def test_a_database_with_cases_from_before_versions_is_backfilled_with_oecd_2023
         assert case.procedure == embedded
     finally:
         services.close()
+
+
+def test_procedure_diff_from_version_5_shows_the_checklists_and_their_guard() -> None:
+    """oecd-2023 5 -> 6: three states gain a checklist (item ids listed), and accept and reject
+    from the initial assessment gain the guard checklist_complete."""
+    from tests.helpers import oecd_version_5
+
+    five = procedures.from_text(oecd_version_5(), source="v5")
+    found = versions.diff(five, OECD)
+    changed = {(c.part, c.name): c.fields for c in found.changes}
+    (checklist,) = changed["state", "initial_assessment"]
+    assert (checklist.field, checklist.before) == ("checklist", None)
+    assert checklist.after == [
+        "ia_identity",
+        "ia_material",
+        "ia_link",
+        "ia_law",
+        "ia_other_proceedings",
+        "ia_purposes",
+    ]
+    assert ("state", "good_offices") in changed and ("state", "final_statement") in changed
+    for step in ("accept", "reject"):
+        (guards,) = changed["transition", f"initial_assessment --{step}-->"]
+        assert (guards.field, guards.before, guards.after) == ("guards", [], ["checklist_complete"])
+    assert len(found.changes) == 5

@@ -218,6 +218,8 @@ def show_case(
         can_write_note=allows(role, Action.WRITE_NOTE),
         **_related_words(lang),
         can_link=allows(role, Action.LINK_CASES),
+        checklist=app.checklists.show(reference=ref, language=lang),
+        can_tick=allows(role, Action.TICK_CHECKLIST) and not case.is_terminal,
         precedents=app.cases.similar(reference=ref, viewer=user, language=lang),
         shares=_shares(lang),
         score_words=lambda value: format_decimal(value, format="#,##0.#", locale=lang),

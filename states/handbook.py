@@ -33,6 +33,8 @@ HEADINGS: dict[str, str] = {
     "what_happens": N_("What happens"),
     "timelines": N_("Indicative timelines"),
     "steps": N_("Steps allowed"),
+    "checklist": N_("The handler's checklist"),
+    "checklist_intro": N_("Ticked on the case page; each tick and untick is in the audit log."),
     "letters": N_("Letters and statements"),
     "rests_on": N_("Rests on"),
     "told": N_("What the parties are told"),
@@ -155,6 +157,7 @@ class StageText:
     letters: tuple[str, ...]  # sentences: letters offered, statements drafted and published
     rests_on: tuple[str, ...]
     told: tuple[str, ...]
+    checklist: tuple[tuple[str, str], ...] = ()  # each item's label and help (may be empty)
 
 
 @dataclass(frozen=True)
@@ -363,6 +366,10 @@ def _stage(
         letters=tuple(lines),
         rests_on=tuple(item.get(language) for item in book.rests_on) if book is not None else (),
         told=tuple(told),
+        checklist=tuple(
+            (item.label.get(language), item.help.get(language) if item.help is not None else "")
+            for item in state.checklist
+        ),
     )
 
 

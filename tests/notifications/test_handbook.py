@@ -86,6 +86,23 @@ def test_every_stage_step_deadline_rule_and_letter_kind_appears_in_the_handbook(
         assert fact.label.get(language) in text
 
 
+@pytest.mark.parametrize("form", ["html", "pdf"])
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_each_stage_lists_its_checklist_items_with_their_help(language: str, form: str) -> None:
+    """Version 6: the initial assessment's six criteria, and the other stages' items, each in its
+    own stage's section with its help; a stage without a checklist has no checklist heading."""
+    text = html_text(language) if form == "html" else pdf_text(language)
+    sections = _sections(text, language)
+    heading = procedures.words(OECD, language).gettext(handbook.HEADINGS["checklist"])
+    assert len(OECD.states["initial_assessment"].checklist) == 6
+    for name, state in OECD.states.items():
+        assert (heading in sections[name]) == bool(state.checklist), name
+        for item in state.checklist:
+            assert _plain(item.label.get(language)) in sections[name], item.id
+            if item.help is not None:
+                assert _plain(item.help.get(language)) in sections[name], item.id
+
+
 @pytest.mark.parametrize("language", ["en", "nb"])
 def test_a_stage_s_heading_and_its_line_in_the_contents_start_with_a_capital(language: str) -> None:
     """The labels are lower case for running text ("mottatt"); a heading reads "1. Mottatt"."""

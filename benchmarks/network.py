@@ -138,48 +138,13 @@ def postgres(given: str | None) -> Iterator[str]:
         yield url
 
 
-def seed(url: str, ncp: str | None, count: int, password: str) -> float:
-    """One NCP, as the application's login role working for it (row-level security: a
-    superuser would see every NCP's rows): members, a handler, `count` imported cases, leads on
-    the open ones. Seconds of the import."""
+def _imported(url: str, ncp: str | None, texts: Iterator[str], password: str) -> float:
+    """Members, a handler, and each text's cases imported in its own transaction, as the
+    application's login role working for the NCP (row-level security: a superuser would see every
+    NCP's rows); then leads on the open cases. Seconds of the imports."""
     configure(level="warning")
     settings = load_settings(CONFIG, database_url=url, ncp=ncp)
     app = bootstrap(settings, require_initialised=False)
-    try:
-        sync_members(uow=app.uow, clock=app.clock, settings=settings)
-        users.add_user(
-            uow=app.uow,
-            clock=app.clock,
-            name="hanna",
-            role="handler",
-            member_id=None,
-            actor="benchmark",
-            password=password,
-        )
-        started = time.perf_counter()
-        import_cases(
-            uow=app.uow,
-            clock=app.clock,
-            settings=settings,
-            text=generate(count),
-            actor="benchmark",
-            source="benchmark",
-        )
-        took = time.perf_counter() - started
-    finally:
-        app.close()
-    set_leads(url, ncp)
-    return took
-
-
-def seed_whole(url: str, total: int, chunk: int, password: str) -> float:
-    """The same-size baseline: one NCP holding `total` cases, the generator's first `total`
-    lines imported `chunk` at a time (one transaction each, as an NCP importing its history in
-    parts would), then leads on the open ones. Seconds of the imports."""
-    configure(level="warning")
-    settings = load_settings(CONFIG, database_url=url)
-    app = bootstrap(settings, require_initialised=False)
-    lines = generate(total).splitlines(keepends=True)
     took = 0.0
     try:
         sync_members(uow=app.uow, clock=app.clock, settings=settings)
@@ -192,21 +157,34 @@ def seed_whole(url: str, total: int, chunk: int, password: str) -> float:
             actor="benchmark",
             password=password,
         )
-        for start in range(0, total, chunk):
+        for text in texts:
             started = time.perf_counter()
             import_cases(
                 uow=app.uow,
                 clock=app.clock,
                 settings=settings,
-                text="".join(lines[start : start + chunk]),
+                text=text,
                 actor="benchmark",
                 source="benchmark",
             )
             took += time.perf_counter() - started
     finally:
         app.close()
-    set_leads(url, None)
+    set_leads(url, ncp)
     return took
+
+
+def seed(url: str, ncp: str | None, count: int, password: str) -> float:
+    """One NCP with `count` imported cases, in one transaction. Seconds of the import."""
+    return _imported(url, ncp, iter([generate(count)]), password)
+
+
+def seed_whole(url: str, total: int, chunk: int, password: str) -> float:
+    """The same-size baseline: one NCP holding `total` cases, the generator's first `total`
+    lines imported `chunk` at a time (one transaction each, as an NCP importing its history in
+    parts would). Seconds of the imports."""
+    lines = generate(total).splitlines(keepends=True)
+    return _imported(url, None, ("".join(lines[s : s + chunk]) for s in range(0, total, chunk)), password)
 
 
 def set_leads(url: str, ncp: str | None) -> None:

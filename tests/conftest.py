@@ -28,13 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 _counter = itertools.count()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The end-to-end files first, each file's tests in their order: `make test`'s workers take
-    whole files in this order, so the run ends on short unit files instead of one long browser
-    file while the other workers wait."""
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/e2e/"))
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"

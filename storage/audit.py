@@ -143,6 +143,16 @@ class SqlAuditLog:
             )
         ]
 
+    def cases_acted_on(self, actor: str) -> set[str]:
+        """The references of the cases whose entries name `actor` (the start page's "handled")."""
+        return {
+            ref
+            for (ref,) in self._db.all(
+                "SELECT DISTINCT case_ref FROM audit_log WHERE actor = :actor AND case_ref IS NOT NULL",
+                {"actor": actor},
+            )
+        }
+
     def kinds(self) -> list[str]:
         return [kind for (kind,) in self._db.all("SELECT DISTINCT kind FROM audit_log ORDER BY kind")]
 

@@ -40,7 +40,7 @@ def start_page(
             for c in tx.cases.list()
             if not c.is_terminal and (scope is None or may_see_case(tx, viewer, c.reference))
         ]
-        acted = {e.case_ref for e in tx.audit.entries() if e.actor == viewer.name and e.case_ref is not None}
+        acted = tx.audit.cases_acted_on(viewer.name)
         panels = rotation_views.lead_views(uow=uow, cases=open_cases) if viewer.member_id is not None else {}
         shown = []
         for case in open_cases:

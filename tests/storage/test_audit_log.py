@@ -231,6 +231,8 @@ def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(servic
         moved = tx.audit.page(kind="transitioned", limit=10)
         of_case = tx.audit.page(case_ref=refs[1], limit=10, newest_first=True)
         kinds = tx.audit.kinds()
+        acted = tx.audit.cases_acted_on("s")
+        acted_by_nobody = tx.audit.cases_acted_on("nobody")
     seq = [e.seq for e in log]
     assert [e.seq for e in oldest] == seq[1:3]
     assert [e.seq for e in newest] == seq[::-1][:2]
@@ -239,3 +241,4 @@ def test_a_page_of_the_log_is_filtered_ordered_and_sliced_in_the_database(servic
     assert [e.seq for e in of_case] == [e.seq for e in log if e.case_ref == refs[1]][::-1]
     assert oldest == log[1:3]  # the same entries, hashes and all
     assert kinds == sorted({e.kind for e in log}) and "transitioned" in kinds
+    assert acted == set(refs[:2]) and acted_by_nobody == set()  # the actor of the two steps only

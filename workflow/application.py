@@ -24,6 +24,7 @@ from threading import Event, Lock
 from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
+from states.errors import TooLargeError
 from states.messages import Translator
 from states.party_links import PartyLink
 from states.users import CalendarFeed, User
@@ -2696,7 +2697,7 @@ class BundleUseCases(_Group):
             clock=app.clock,
             settings=app.settings,
             policy=app.policy,
-            raw=bundle_receipt.read_bundle(path),
+            raw=bundle_receipt.read_bundle(path, limit=app.settings.sharing.max_bundle_bytes),
             actor=actor,
             rules_of_documents=app.settings.documents.rules,
             notices=app.notices,
@@ -2707,7 +2708,7 @@ class BundleUseCases(_Group):
         from workflow import bundle_receipt
 
         app = self._app
-        bundle_receipt.check_size(raw)
+        bundle_receipt.check_size(raw, limit=app.settings.sharing.max_bundle_bytes)
         return bundle_receipt.receive_bundle(
             uow=app.uow,
             clock=app.clock,
@@ -2718,6 +2719,18 @@ class BundleUseCases(_Group):
             rules_of_documents=app.settings.documents.rules,
             notices=app.notices,
         )
+
+    @property
+    def max_bytes(self) -> int:
+        """The largest bundle taken in (`[sharing] max_bundle_bytes`): an upload is refused as
+        soon as it passes this, the rest not read."""
+        return int(self._app.settings.sharing.max_bundle_bytes)
+
+    def too_large(self) -> TooLargeError:
+        """The refusal of an upload larger than `max_bytes` (413 on the API and the pages)."""
+        from workflow import bundle_receipt
+
+        return bundle_receipt.too_large(self.max_bytes)
 
     def check(self, *, reference: str, to: str, documents: Sequence[int] = ()) -> tuple[str, str]:
         """What `share` would refuse of the NCP and the documents, checked before a page asks

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 
@@ -48,12 +49,15 @@ class Side:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def _side(url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock: FixedClock) -> Side:
+def _side(
+    url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock: FixedClock, **sections: Any
+) -> Side:
     settings = make_settings(
         url,
         ncp={"country": code, "name": f"NCP {code}", "reference_prefix": code},
         audit={"signing_key_file": str(folder / "signing.pem")},
         peers=[{"ncp": peer, "name": f"NCP {peer}", "public_key_file": str(peer_folder / "public.pem")}],
+        **sections,
     )
     services = bootstrap(settings, clock=clock)
     made = users.add_user(
@@ -66,11 +70,9 @@ def _side(url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock
     return Side(code, services, client, url, made.token or "")
 
 
-@pytest.fixture
-def sides(
-    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+def _pair(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock, **se_sections: Any
 ) -> Iterator[tuple[Side, Side]]:
-    """Norway's and Sweden's sites, each knowing the other's key, a handler signed in on each."""
     no, se = tmp_path / "no", tmp_path / "se"
     for folder in (no, se):
         folder.mkdir()
@@ -78,11 +80,30 @@ def sides(
         (folder / "signing.pem").write_text(signer.private_pem())
         (folder / "public.pem").write_text(signer.public_pem())
     a = _side(database_url, "NO", no, "SE", se, clock)
-    b = _side(other_database_url, "SE", se, "NO", no, clock)
+    b = _side(other_database_url, "SE", se, "NO", no, clock, **se_sections)
     yield a, b
     for side in (a, b):
         side.client.__exit__(None, None, None)
         side.services.close()
+
+
+@pytest.fixture
+def sides(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Side, Side]]:
+    """Norway's and Sweden's sites, each knowing the other's key, a handler signed in on each."""
+    yield from _pair(database_url, other_database_url, tmp_path, clock)
+
+
+SMALL = 1000  # bytes: less than any bundle
+
+
+@pytest.fixture
+def small(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Side, Side]]:
+    """`sides`, Sweden taking in bundles of at most `SMALL` bytes (`[sharing] max_bundle_bytes`)."""
+    yield from _pair(database_url, other_database_url, tmp_path, clock, sharing={"max_bundle_bytes": SMALL})
 
 
 def _document(side: Side, reference: str, access: str, title: str) -> int:
@@ -240,3 +261,72 @@ def test_the_api_shares_lists_and_receives_bundles_as_the_command_line_does(
         "/api/bundles", content=made.content, headers={"Authorization": f"Bearer {auditor.token}"}
     )
     assert refused.status_code == 403
+
+
+def test_a_bundle_larger_than_the_configured_limit_is_refused_with_413_on_the_api_and_the_page(
+    small: tuple[Side, Side],
+) -> None:
+    """Over `[sharing] max_bundle_bytes`: 413 naming the limit and the key, in the page's
+    language too, and nothing taken in; by its Content-Length or, without one, as it arrives."""
+    a, b = small
+    ref = open_one(a.services, actor="hanna")
+    raw = _share(a, ref, to="SE", confirm="yes").content
+    assert len(raw) > SMALL
+    before = dump(b.url)
+    api = b.client.post("/api/bundles", content=raw, headers=b.api)
+    assert api.status_code == 413, api.text
+    assert api.json() == {
+        "error": "too_large",
+        "detail": "the bundle file (bundle) is larger than 1 kB, the most a bundle may be "
+        "([sharing] max_bundle_bytes)",
+    }
+    chunked = b.client.post("/api/bundles", content=iter([raw[:600], raw[600:]]), headers=b.api)
+    assert chunked.status_code == 413 and chunked.json()["error"] == "too_large"
+    page = _receive(b, raw)
+    assert page.status_code == 413
+    assert "larger than 1 kB, the most a bundle may be ([sharing] max_bundle_bytes)" in html.unescape(
+        page.text
+    )
+    norsk = _receive(b, raw, lang="nb")
+    assert norsk.status_code == 413 and "larger than" not in norsk.text
+    assert "[sharing] max_bundle_bytes" in html.unescape(norsk.text)
+    assert dump(b.url) == before
+
+
+def test_the_api_stops_reading_a_bundle_body_once_it_passes_the_limit(small: tuple[Side, Side]) -> None:
+    """A body without a Content-Length is read only until it passes the limit: the server asks
+    for no more of it, and answers 413."""
+    _, b = small
+    chunk = b"x" * 100
+    pulled = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        pulled += 1
+        if pulled > 1000:  # the whole body would be 100 kB
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/bundles",
+        "raw_path": b"/api/bundles",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {b.token}".encode())],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    before = dump(b.url)
+    anyio.run(b.client.app, scope, receive, send)  # type: ignore[arg-type]
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert pulled <= SMALL // len(chunk) + 2
+    assert dump(b.url) == before

@@ -5,7 +5,8 @@ Sharing: choose the NCP (`[[peers]]`) and the documents (those more restricted t
 listed as not shareable, each with why), then a confirmation page, then Confirm answers the signed
 bundle as a download (the sender's chain records it; `workflow.bundles`). Receiving: upload the
 file; the case it opened or updated is shown, or the page again with the refusal named (the
-refusal's name, e.g. `tampered`, then its message in the page's language; 422) and nothing
+refusal's name, e.g. `tampered`, then its message in the page's language; 422; a file larger
+than `[sharing] max_bundle_bytes` 413, refused as soon as the upload passes it) and nothing
 changed. Who may: sharing `EDIT_CASE`, receiving `OPEN_CASE`, as `case share|receive`. Plain forms,
 no JavaScript. Before `cases` in `AREAS`.
 """
@@ -28,7 +29,14 @@ from ncpflow.web.pages.common import FormText, guard, language, redirect, render
 from ncpflow.web.pages.ncps import country_words
 from ncpflow.web.uploads import Upload, read_upload
 from states.bundles import SHAREABLE
-from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, NcpflowError
+from states.errors import (
+    BundleRefusedError,
+    CaseNotFoundError,
+    Input,
+    InvalidInputError,
+    NcpflowError,
+    TooLargeError,
+)
 from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
@@ -39,7 +47,6 @@ router = APIRouter(include_in_schema=False)
 
 Csrf = Annotated[str, Form(max_length=500)]
 DOCUMENTS_READ = 200  # document choices read from one form
-BUNDLE_MAX = 1024 * 2**20  # as `case receive` reads a file (workflow/bundle_receipt.BUNDLE_MAX)
 
 LABELS = {
     "to": N_("Share with"),
@@ -230,9 +237,15 @@ async def uploaded(request: Request) -> Posted:
     def before_file(fields: dict[str, str]) -> None:
         auth.check_csrf(request, fields.get("csrf_token"))
 
+    bundles = application_of(request).bundles
     try:
         await read_upload(
-            request, max_size=BUNDLE_MAX, file_field="bundle", into=upload, before_file=before_file
+            request,
+            max_size=bundles.max_bytes,
+            file_field="bundle",
+            into=upload,
+            before_file=before_file,
+            too_large=bundles.too_large,
         )
     except InvalidInputError as exc:
         return Posted(upload, exc)
@@ -281,7 +294,8 @@ def receive(request: Request, posted: Annotated[Posted, Depends(uploaded)], *, u
         except PermissionDeniedError:
             raise
         except NcpflowError as exc:
-            return show_receive(request, user, error=_worded(exc, tr, spell), status=422)
+            status = 413 if isinstance(exc, TooLargeError) else 422
+            return show_receive(request, user, error=_worded(exc, tr, spell), status=status)
     finally:
         upload.close()
     said = (

@@ -2732,13 +2732,30 @@ class BundleUseCases(_Group):
 
         return bundle_receipt.too_large(self.max_bytes)
 
-    def check(self, *, reference: str, to: str, documents: Sequence[int] = ()) -> tuple[str, str]:
-        """What `share` would refuse of the NCP and the documents, checked before a page asks
-        for confirmation (nothing written); the recipient's code and name."""
+    def check(
+        self,
+        *,
+        reference: str,
+        to: str,
+        documents: Sequence[int] = (),
+        handover: bool = False,
+        reason: str | None = None,
+        reviews: Sequence[Review] = (),
+    ) -> tuple[str, str]:
+        """What `share` would refuse of the NCP, the documents, a handover's reason and a review
+        comment, checked before a page asks for confirmation (nothing written); the recipient's
+        code and name."""
         from workflow import bundles
 
         peer = bundles.check_share(
-            uow=self._app.uow, settings=self._app.settings, reference=reference, to=to, documents=documents
+            uow=self._app.uow,
+            settings=self._app.settings,
+            reference=reference,
+            to=to,
+            documents=documents,
+            handover=handover,
+            reason=reason,
+            reviews=reviews,
         )
         return peer.ncp, peer.name
 

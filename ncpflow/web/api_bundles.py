@@ -1,10 +1,11 @@
 """The JSON API of sharing cases with other NCPs (docs/bundle-format.md), under /api: a case's
 bundles (`GET /api/cases/{ref}/bundles`), its next bundle written for another NCP and answered as
-the signed file (`POST /api/cases/{ref}/bundles`, as `case share`: `EDIT_CASE`), and a bundle
-taken in (`POST /api/bundles` with the file as the body, as `case receive`: `OPEN_CASE`). A
-refused bundle is 422 `bundle_refused`, its reason's name first in `detail`; one larger than
-`[sharing] max_bundle_bytes` is 413 `too_large`, refused as soon as it passes the limit (by its
-Content-Length, else while it is read; the rest is not read). Nothing is changed."""
+the signed file (`POST /api/cases/{ref}/bundles`, as `case share`: `EDIT_CASE`; a handover of the
+lead with `handover` and `reason`, a review comment with `review_comment` and `review_statement`),
+and a bundle taken in (`POST /api/bundles` with the file as the body, as `case receive`:
+`OPEN_CASE`). A refused bundle is 422 `bundle_refused`, its reason's name first in `detail`; one
+larger than `[sharing] max_bundle_bytes` is 413 `too_large`, refused as soon as it passes the limit
+(by its Content-Length, else while it is read; the rest is not read). Nothing is changed."""
 
 from __future__ import annotations
 
@@ -52,7 +53,11 @@ async def share_case(ref: Reference, body: ShareCase, user: Shares, app: App) ->
     def work() -> Response:
         with tempfile.TemporaryDirectory(prefix="ncpflow-share-") as folder:
             shared = app.bundles.share(
-                reference=ref, actor=user.name, out=Path(folder) / "bundle.json", **body.arguments()
+                reference=ref,
+                actor=user.name,
+                out=Path(folder) / "bundle.json",
+                **body.arguments(),
+                **body.sending(app.today()),
             )
             raw = shared.path.read_bytes()
         name = f"{shared.reference}-to-{shared.to}-{shared.sequence}.bundle.json"

@@ -27,6 +27,7 @@ from tests.dbdump import dump
 from tests.helpers import csrf_of, open_one, sign_in
 from workflow import users
 from workflow.bootstrap import Services, bootstrap
+from workflow.cases import advance
 from workflow.clock import FixedClock
 
 PASSWORD = "correct horse battery"
@@ -330,3 +331,117 @@ def test_the_api_stops_reading_a_bundle_body_once_it_passes_the_limit(small: tup
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
     assert pulled <= SMALL // len(chunk) + 2
     assert dump(b.url) == before
+
+
+def _asked_to_review(a: Side) -> str:
+    """A case at NO that SE reviews drafts of, with a draft NO asked SE to review."""
+    ref = open_one(a.services, actor="hanna")
+    a.services.ncps.add_supporting(reference=ref, ncp="SE", role="reviews_drafts", actor="hanna")
+    advance(
+        uow=a.services.uow, clock=a.services.clock, policy=a.services.policy, reference=ref,
+        trigger="begin_assessment", actor="hanna", reason="complete",
+    )  # fmt: skip
+    a.services.statements.draft(reference=ref, kind="initial_assessment", actor="hanna")
+    a.services.ncps.request_review(reference=ref, statement=1, actor="hanna")
+    return ref
+
+
+def test_a_review_comment_and_a_handover_are_sent_from_the_sharing_form_after_a_confirmation(
+    sides: tuple[Side, Side],
+) -> None:
+    """SE answers NO's review task from its sharing form (the comment on the confirmation page);
+    NO takes it in and the task is answered; NO then hands the lead over from the same form (the
+    confirmation names it), its case takes the transfer step, and SE leads once it takes it in."""
+    a, b = sides
+    ref = _asked_to_review(a)
+    local = b.client.post(
+        "/api/bundles", content=_share(a, ref, to="SE", confirm="yes").content, headers=b.api
+    )
+    assert local.status_code == 201, local.text
+    theirs = local.json()["reference"]
+    comment = "Agree; paragraph 4 should\r\nname the host country."
+    form = {"to": "NO", "review_comment": comment, "review_statement": "1"}
+    asked = _share(b, theirs, **form)
+    assert asked.status_code == 200, asked.text
+    said = html.unescape(asked.text)
+    assert "Review comment" in said and "paragraph 4 should" in said and "on draft 1" in said
+    assert 'name="review_comment"' in asked.text and 'name="handover"' not in asked.text
+    back = _share(b, theirs, **form, confirm="back")
+    assert "paragraph 4 should\nname the host country." in html.unescape(back.text)
+    sent = _share(b, theirs, **form, confirm="yes")
+    assert sent.status_code == 200 and "attachment" in sent.headers["content-disposition"]
+    (review,) = json.loads(sent.content)["payload"]["reviews"]
+    assert (review["comment"], review["statement"]) == (
+        "Agree; paragraph 4 should\nname the host country.",
+        1,
+    )
+    assert a.client.post("/api/bundles", content=sent.content, headers=a.api).status_code == 201
+    (answered,) = a.services.ncps.show(reference=ref).reviews
+    assert answered.comment == "Agree; paragraph 4 should\nname the host country."
+
+    handover = {"to": "SE", "handover": "yes", "reason": "SE leads from now"}
+    asked = _share(a, ref, **handover)
+    assert asked.status_code == 200 and "Hand the lead over to Sweden (SE)?" in asked.text
+    assert "SE leads from now" in asked.text and "transfer step" in asked.text
+    done = _share(a, ref, **handover, confirm="yes")
+    assert done.status_code == 200 and json.loads(done.content)["payload"]["kind"] == "handover"
+    case = a.services.cases.get(reference=ref)
+    assert (case.state, case.outcome) == ("closed", "transferred")
+    assert a.services.ncps.show(reference=ref).lead == ["SE"]
+    assert b.client.post("/api/bundles", content=done.content, headers=b.api).status_code == 201
+    assert b.services.ncps.show(reference=theirs).lead == ["SE"]
+
+
+@pytest.mark.parametrize(
+    ("form", "en", "nb"),
+    [
+        ({"handover": "yes"}, "Why the lead is handed over", "Hvorfor ledelsen overlates"),
+        ({"handover": "yes", "reason": "   "}, "Why the lead is handed over", "Hvorfor ledelsen overlates"),
+        ({"review_statement": "1"}, "Draft number", "Utkastnummer"),
+        ({"review_comment": "A comment", "review_statement": "x"}, "Draft number", "Utkastnummer"),
+        ({"review_comment": "x" * 20_001}, "Review comment", "Merknad fra gjennomlesing"),
+    ],
+)
+def test_a_handover_without_its_reason_or_a_bad_review_comment_is_named_and_nothing_is_written(
+    sides: tuple[Side, Side], form: dict[str, str], en: str, nb: str
+) -> None:
+    """Refused on the form (422, the field named by its label in the page's language), at the
+    check and at Confirm alike; no bundle, no entry, the case as it was."""
+    a, _ = sides
+    ref = open_one(a.services, actor="hanna")
+    before = dump(a.url)
+    for confirm in ("", "yes"):
+        refused = _share(a, ref, to="SE", **form, confirm=confirm)
+        assert refused.status_code == 422, refused.text
+        assert en in html.unescape(refused.text) and "attachment" not in refused.headers.get(
+            "content-disposition", ""
+        )
+    at = f"/cases/{ref}/sharing?lang=nb"
+    norsk = a.client.post(at, data={"to": "SE", **form, "csrf_token": a.csrf(at)})
+    assert norsk.status_code == 422 and nb in html.unescape(norsk.text)
+    assert dump(a.url) == before
+    assert a.services.cases.get(reference=ref).state == "received"
+
+
+def test_the_api_hands_the_lead_over_and_refuses_a_draft_number_without_a_comment(
+    sides: tuple[Side, Side],
+) -> None:
+    """`POST /api/cases/{ref}/bundles` takes `handover` with `reason`, and `review_comment` with
+    `review_statement`, as `case share` does; a refusal is 422 naming the field, nothing written."""
+    a, _ = sides
+    ref = open_one(a.services, actor="hanna")
+    before = dump(a.url)
+    for body, field in (
+        ({"to": "SE", "review_statement": 1}, "review_statement"),
+        ({"to": "SE", "handover": True}, "reason"),
+    ):
+        refused = a.client.post(f"/api/cases/{ref}/bundles", json=body, headers=a.api)
+        assert refused.status_code == 422, refused.text
+        assert field in refused.json().get("fields", []), refused.json()
+    assert dump(a.url) == before
+    done = a.client.post(
+        f"/api/cases/{ref}/bundles", json={"to": "SE", "handover": True, "reason": "SE leads"}, headers=a.api
+    )
+    assert done.status_code == 201, done.text
+    assert json.loads(done.content)["payload"]["kind"] == "handover"
+    assert a.services.ncps.show(reference=ref).lead == ["SE"]

@@ -20,6 +20,8 @@ from states.checklists import (
 )
 from states.errors import NcpflowError, TransitionNotAllowedError
 from states.permissions import PermissionDeniedError
+from states.pseudonyms import pseudonym
+from states.users import User
 from states.wording import term
 from tests.conftest import make_settings
 from tests.dbdump import dump
@@ -27,6 +29,7 @@ from tests.helpers import open_one
 from translations import translator
 from workflow import procedures, users
 from workflow.bootstrap import Services, bootstrap
+from workflow.cases import PartyInput, open_case
 from workflow.clock import FixedClock
 
 CRITERIA = ["ia_identity", "ia_material", "ia_link", "ia_law", "ia_other_proceedings", "ia_purposes"]
@@ -195,3 +198,35 @@ def test_the_case_story_tells_each_tick_once_in_the_readers_words(services: Serv
     everything = services.cases.timeline(reference=ref).items
     assert not [e for e in everything if e.kind == "step" and e.what.startswith("checklist_")]
     assert len([e for e in everything if e.kind == "checklist"]) == 2
+
+
+def test_who_ticked_is_redacted_for_a_reader_who_may_not_see_a_protected_name_in_it(
+    services: Services,
+) -> None:
+    """An actor is free text, as on every audited step: a protected name in who ticked an item
+    reads as the case's pseudonym for an auditor and a mediator, and as typed for a handler and
+    the operator; the items' ids stay as they are."""
+    secret = "Kari Nordmann"
+    ref = open_case(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="Fish farm discharges",
+        submitters=[PartyInput(secret, "individual", confidential=True)],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+    ).reference
+    services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ok")
+    services.checklists.tick(reference=ref, item="ia_law", actor=f"sek for {secret}")
+    services.mediators.add(actor="sek", mediator_id="kari", name="Kari Mekler", email="kari@example.org")
+    services.mediators.assign(reference=ref, mediator="kari", actor="sek")
+    label = pseudonym(ref, secret, translator("nb"))
+    for viewer in (User(name="aud", role="auditor"), User(name="m", role="mediator", mediator_id="kari")):
+        shown = services.checklists.show(reference=ref, viewer=viewer, language="nb")
+        assert secret not in shown.model_dump_json(), viewer.role
+        (line,) = [line for line in shown.items if line.item == "ia_law"]
+        assert line.by == f"sek for {label}" and shown.missing == [c for c in CRITERIA if c != "ia_law"]
+    for viewer in (User(name="sek", role="handler"), None):
+        (line,) = [line for line in services.checklists.show(reference=ref, viewer=viewer).items if line.ticked]
+        assert line.by == f"sek for {secret}"

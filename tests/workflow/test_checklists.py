@@ -23,7 +23,7 @@ from states.permissions import PermissionDeniedError
 from states.pseudonyms import pseudonym
 from states.users import User
 from states.wording import term
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.dbdump import dump
 from tests.helpers import open_one
 from translations import translator
@@ -31,6 +31,8 @@ from workflow import procedures, users
 from workflow.bootstrap import Services, bootstrap
 from workflow.cases import PartyInput, open_case
 from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
 
 CRITERIA = ["ia_identity", "ia_material", "ia_link", "ia_law", "ia_other_proceedings", "ia_purposes"]
 
@@ -201,12 +203,14 @@ def test_the_case_story_tells_each_tick_once_in_the_readers_words(services: Serv
 
 
 def test_who_ticked_is_redacted_for_a_reader_who_may_not_see_a_protected_name_in_it(
-    services: Services,
+    services: Services, database_url: str
 ) -> None:
     """An actor is free text, as on every audited step: a protected name in who ticked an item
     reads as the case's pseudonym for an auditor and a mediator, and as typed for a handler and
     the operator; the items' ids stay as they are."""
     secret = "Kari Nordmann"
+    members = load_settings(ROOT / "config.toml", database_url=database_url)
+    sync_members(uow=services.uow, clock=services.clock, settings=members)
     ref = open_case(
         uow=services.uow,
         clock=services.clock,
@@ -230,3 +234,15 @@ def test_who_ticked_is_redacted_for_a_reader_who_may_not_see_a_protected_name_in
     for viewer in (User(name="sek", role="handler"), None):
         shown = services.checklists.show(reference=ref, viewer=viewer)
         assert [line.by for line in shown.items if line.ticked] == [f"sek for {secret}"]
+    # At risk of reprisal: the case's lead member reads the name, another member the pseudonym.
+    services.parties.change_party(
+        reference=ref, party="submitter-1", actor="sek", reprisal_risk=True, measures="Kept apart"
+    )
+    lead = services.cases.get(reference=ref).lead_member
+    assert lead is not None
+    other = next(m for m in ("chair", "member-b", "member-c", "member-d") if m != lead)
+    for member, by in ((lead, f"sek for {secret}"), (other, f"sek for {pseudonym(ref, secret)}")):
+        shown = services.checklists.show(
+            reference=ref, viewer=User(name="m", role="member", member_id=member)
+        )
+        assert [line.by for line in shown.items if line.ticked] == [by], member

@@ -141,6 +141,13 @@ class InvalidInputError(NcpflowError, ValueError):
     code = "invalid_input"
 
 
+class TooLargeError(InvalidInputError):
+    """An upload (a bundle file) larger than the configured limit: refused as soon as it passes
+    the limit, the rest not read (the API and the pages answer 413, the command line exits 2)."""
+
+    code = "too_large"
+
+
 class TransitionNotAllowedError(NcpflowError):
     code = "transition_not_allowed"
 

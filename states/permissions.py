@@ -27,7 +27,9 @@ records sessions on them (`RECORD_MEDIATION`, with handlers). Handlers track the
 commitments (`TRACK_FOLLOW_UP`); everyone who reads cases reads it. Handlers link related cases
 (a parallel complaint at another NCP, a follow-on complaint, the same facts) and remove such links
 (`LINK_CASES`); everyone who reads a case reads its links. Handlers tick and untick the items of
-a case's stage checklist (`TICK_CHECKLIST`); everyone who reads a case reads it. A role the table does not
+a case's stage checklist (`TICK_CHECKLIST`); everyone who reads a case reads it. Handlers, the
+secretariat that writes the annual report, publish the NCP's figures of a year to a network of
+NCPs (`PUBLISH_NETWORK_FIGURES`, `ncpflow network publish --actor`). A role the table does not
 know may do nothing.
 """
 
@@ -88,6 +90,7 @@ class Action(StrEnum):
     LINK_CASES = N_("link related cases and remove such links")
     READ_HANDBOOK = N_("read the procedure handbook")
     TICK_CHECKLIST = N_("tick and untick the items of a case's checklist")
+    PUBLISH_NETWORK_FIGURES = N_("publish the NCP's figures of a year to the network")
 
 
 # What every signed-in user may do, whatever its role.
@@ -142,6 +145,7 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = {
         Action.LOG_ENGAGEMENT,
         Action.LINK_CASES,
         Action.TICK_CHECKLIST,
+        Action.PUBLISH_NETWORK_FIGURES,
     },
     Role.MEMBER: _EVERYONE
     | _READ_ALL

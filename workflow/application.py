@@ -24,6 +24,7 @@ from threading import Event, Lock
 from typing import TYPE_CHECKING, Any
 
 from states.case import Case, Policy
+from states.errors import TooLargeError
 from states.messages import Translator
 from states.party_links import PartyLink
 from states.users import CalendarFeed, User
@@ -2703,7 +2704,7 @@ class BundleUseCases(_Group):
             clock=app.clock,
             settings=app.settings,
             policy=app.policy,
-            raw=bundle_receipt.read_bundle(path),
+            raw=bundle_receipt.read_bundle(path, limit=app.settings.sharing.max_bundle_bytes),
             actor=actor,
             rules_of_documents=app.settings.documents.rules,
             notices=app.notices,
@@ -2714,7 +2715,7 @@ class BundleUseCases(_Group):
         from workflow import bundle_receipt
 
         app = self._app
-        bundle_receipt.check_size(raw)
+        bundle_receipt.check_size(raw, limit=app.settings.sharing.max_bundle_bytes)
         return bundle_receipt.receive_bundle(
             uow=app.uow,
             clock=app.clock,
@@ -2726,13 +2727,42 @@ class BundleUseCases(_Group):
             notices=app.notices,
         )
 
-    def check(self, *, reference: str, to: str, documents: Sequence[int] = ()) -> tuple[str, str]:
-        """What `share` would refuse of the NCP and the documents, checked before a page asks
-        for confirmation (nothing written); the recipient's code and name."""
+    @property
+    def max_bytes(self) -> int:
+        """The largest bundle taken in (`[sharing] max_bundle_bytes`): an upload is refused as
+        soon as it passes this, the rest not read."""
+        return int(self._app.settings.sharing.max_bundle_bytes)
+
+    def too_large(self) -> TooLargeError:
+        """The refusal of an upload larger than `max_bytes` (413 on the API and the pages)."""
+        from workflow import bundle_receipt
+
+        return bundle_receipt.too_large(self.max_bytes)
+
+    def check(
+        self,
+        *,
+        reference: str,
+        to: str,
+        documents: Sequence[int] = (),
+        handover: bool = False,
+        reason: str | None = None,
+        reviews: Sequence[Review] = (),
+    ) -> tuple[str, str]:
+        """What `share` would refuse of the NCP, the documents, a handover's reason and a review
+        comment, checked before a page asks for confirmation (nothing written); the recipient's
+        code and name."""
         from workflow import bundles
 
         peer = bundles.check_share(
-            uow=self._app.uow, settings=self._app.settings, reference=reference, to=to, documents=documents
+            uow=self._app.uow,
+            settings=self._app.settings,
+            reference=reference,
+            to=to,
+            documents=documents,
+            handover=handover,
+            reason=reason,
+            reviews=reviews,
         )
         return peer.ncp, peer.name
 

@@ -26,7 +26,7 @@ from states import case_links as link_rules
 from states import records
 from states.bundles import HANDOVER, RECEIVED, Link
 from states.case import Case, CaseDetails, Party, PartyRole, Policy, require_actor
-from states.documents import DocumentRules
+from states.documents import DocumentRules, size_text
 from states.errors import (
     BundleRefusedError,
     CaseNotFoundError,
@@ -34,6 +34,7 @@ from states.errors import (
     InvalidInputError,
     Refusal,
     StepRefusedError,
+    TooLargeError,
 )
 from states.messages import N_
 from states.permissions import Action
@@ -47,8 +48,8 @@ from workflow.users import authorise
 
 log = get_logger("ncpflow.bundles")
 
-BUNDLE_MAX = 1024 * 2**20  # a bundle file read whole: far above any case's shareable documents
 BUNDLE = Input(N_("the bundle file"), "bundle")
+TOO_LARGE = N_("{what} is larger than {limit}, the most a bundle may be ([sharing] max_bundle_bytes)")
 
 
 @dataclass(frozen=True)
@@ -66,24 +67,30 @@ class Received:
     reviews: tuple[Mapping[str, Any], ...] = field(default=())
 
 
-def read_bundle(path: Path) -> bytes:
-    """A bundle file's bytes; a missing, unreadable or oversized file is bad input."""
+def too_large(limit: int, what: Input = BUNDLE) -> TooLargeError:
+    """The refusal of a bundle larger than `limit` bytes (`[sharing] max_bundle_bytes`)."""
+    return TooLargeError(TOO_LARGE, what=what, limit=size_text(limit))
+
+
+def read_bundle(path: Path, *, limit: int) -> bytes:
+    """A bundle file's bytes, at most `limit` read; a missing, unreadable or larger file is bad
+    input."""
     try:
         with path.open("rb") as file:
-            raw = file.read(BUNDLE_MAX + 1)
+            raw = file.read(limit + 1)
     except OSError as exc:
         raise InvalidInputError(
             N_("{what} {value} cannot be read: {problem}"), what=BUNDLE, value=str(path), problem=exc.strerror
         ) from None
-    if len(raw) > BUNDLE_MAX:
-        raise InvalidInputError(N_("{what} {value} is too large"), what=BUNDLE, value=str(path))
+    if len(raw) > limit:
+        raise too_large(limit)
     return raw
 
 
-def check_size(raw: bytes) -> None:
-    """A bundle's bytes read already (an upload): too many is bad input, naming the file."""
-    if len(raw) > BUNDLE_MAX:
-        raise InvalidInputError(N_("{what} is too large"), what=BUNDLE)
+def check_size(raw: bytes, *, limit: int) -> None:
+    """A bundle's bytes read already (an upload): more than `limit` is refused, naming the file."""
+    if len(raw) > limit:
+        raise too_large(limit)
 
 
 def _parties_in(case: Mapping[str, Any]) -> tuple[Party, ...]:

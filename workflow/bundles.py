@@ -262,13 +262,31 @@ def _ncps(tx: Transaction, reference: str, own: str, peer: str) -> dict[str, Any
     }
 
 
+def _check_sending(handover: bool, reason: str | None, reviews: Sequence[Review]) -> None:
+    """A handover's reason (required) and each review comment's text, as `share_case` checks them."""
+    if handover:
+        check_text(reason or "", REASON, limit=NOTE_MAX)
+    for review in reviews:
+        check_comment(review.comment)
+
+
 def check_share(
-    *, uow: UnitOfWork, settings: Settings, reference: str, to: str, documents: Sequence[int]
+    *,
+    uow: UnitOfWork,
+    settings: Settings,
+    reference: str,
+    to: str,
+    documents: Sequence[int],
+    handover: bool = False,
+    reason: str | None = None,
+    reviews: Sequence[Review] = (),
 ) -> PeerSection:
     """What `share_case` would refuse before it reads anything else, for a page to ask first:
-    an unknown NCP or this one, a document the case lacks or one more restricted than `parties`
-    (each named as `share_case` names it); nothing is written. The recipient's section."""
+    an unknown NCP or this one, a handover without its reason, a review comment's text, a
+    document the case lacks or one more restricted than `parties` (each named as `share_case`
+    names it); nothing is written. The recipient's section."""
     recipient = _known_peer(settings, to)
+    _check_sending(handover, reason, reviews)
     with uow.read() as tx:
         case = tx.cases.get(reference)
         access = {document.number: document.access for document in tx.documents.of_case(reference)}
@@ -326,10 +344,7 @@ def share_case(
     require_actor(actor)
     recipient = _known_peer(settings, to)
     peer = recipient.ncp
-    if handover:
-        check_text(reason or "", REASON, limit=NOTE_MAX)
-    for review in reviews:
-        check_comment(review.comment)
+    _check_sending(handover, reason, reviews)
     if signer is None:
         raise ConfigError(
             "no audit signing key: bundles are signed with it ($NCPFLOW_AUDIT_SIGNING_KEY or "

@@ -1670,12 +1670,52 @@ SHARE_DOCUMENTS_MAX = 200  # documents chosen for one bundle
 class ShareCase(Command):
     """`case share`, `POST /api/cases/{ref}/bundles`, the sharing page: the case's next bundle
     for another NCP (a `[[peers]]` code), with the documents chosen (none more restricted than
-    `parties`)."""
+    `parties`); a handover of the lead with its reason; a review comment on a draft of the
+    recipient's."""
 
     to: Word = Field(description="The NCP to share with: its code in `[[peers]]`, e.g. SE.")
     documents: Annotated[list[DocumentNumber], Field(max_length=SHARE_DOCUMENTS_MAX)] = Field(
         default_factory=list, description="The numbers of the documents to include (latest versions)."
     )
+    handover: bool = Field(
+        default=False,
+        description="A handover: the lead passes to the recipient and the case takes its `transfer` "
+        "step here, closing it (needs `reason`).",
+    )
+    reason: OptionalText | None = Field(default=None, description="Why the lead is handed over.")
+    review_comment: NoteText | None = Field(
+        default=None, description="A review comment on a draft the recipient asked this NCP to review."
+    )
+    review_statement: StatementNumber | None = Field(
+        default=None, description="The recipient's draft the comment is on; left out: the earliest asked."
+    )
+
+    @field_validator("review_statement")
+    @classmethod
+    def _with_comment(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and "review_comment" in info.data and info.data["review_comment"] is None:
+            raise _refuse(
+                N_("{what} needs {other} (the comment on that draft)"),
+                what=_name(info),
+                other=Input("", "review_comment"),
+            )
+        return value
 
     def arguments(self) -> dict[str, Any]:
+        """The recipient and the documents (what a page checks before it asks to confirm)."""
         return {"to": self.to, "documents": tuple(dict.fromkeys(self.documents))}
+
+    def sending(self, on: date) -> dict[str, Any]:
+        """The handover and the review comment (given on `on`), as `share` takes them."""
+        from workflow.bundles import Review
+
+        reviews = (
+            [Review(comment=self.review_comment, on=on, statement=self.review_statement)]
+            if self.review_comment is not None
+            else []
+        )
+        return {
+            "handover": self.handover,
+            "reason": (self.reason or "").strip() or None,
+            "reviews": reviews,
+        }

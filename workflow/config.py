@@ -585,6 +585,21 @@ class EngagementSection(_Section):
         return tuple(DeclineReason(r.code, r.en, r.nb) for r in self.decline_reasons)
 
 
+class SharingSection(_Section):
+    max_bundle_bytes: ByteSize = Field(
+        default=ByteSize(64 * 2**20),
+        description="the largest bundle file taken in (`case receive`, the API, the sharing page), "
+        'e.g. "64MiB" (binary units; "MB" decimal); a bundle is read whole into memory',
+    )
+
+    @field_validator("max_bundle_bytes")
+    @classmethod
+    def _size(cls, value: ByteSize) -> ByteSize:
+        if not 1 <= value <= 2**30:
+            raise ValueError(f"{value} bytes: give a size from 1 byte to 1 GiB")
+        return value
+
+
 class PeerSection(_Section):
     """Another NCP this one shares cases with (`ncpflow case share --to NCP`, `case receive`)."""
 
@@ -615,6 +630,7 @@ class Settings(_Section):
     statements: StatementsSection = StatementsSection()
     follow_up: FollowUpSection = FollowUpSection()
     engagement: EngagementSection = EngagementSection()
+    sharing: SharingSection = SharingSection()
     peers: tuple[PeerSection, ...] = ()
     coordination: CoordinationSection = CoordinationSection()
     source: str = Field(default="(built-in defaults)", exclude=True)

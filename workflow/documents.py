@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePath
@@ -113,10 +113,13 @@ def _pieces(source: Source) -> Iterator[bytes]:
 
 class Spooler:
     """Takes a content piece by piece (`write`), hashing and counting it, refusing it as soon as
-    it passes `max_size`; `done()` gives the `Spooled` content, `discard()` drops it."""
+    it passes `max_size` (with `too_large()`'s error when given, else a document's);
+    `done()` gives the `Spooled` content, `discard()` drops it."""
 
-    def __init__(self, *, filename: str, max_size: int) -> None:
-        self.filename, self.max_size = filename, max_size
+    def __init__(
+        self, *, filename: str, max_size: int, too_large: Callable[[], InvalidInputError] | None = None
+    ) -> None:
+        self.filename, self.max_size, self.too_large = filename, max_size, too_large
         self._file: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=CHUNK)  # noqa: SIM115 - closed by Spooled
         self._digest = hashlib.sha256()
         self._size = 0
@@ -126,6 +129,8 @@ class Spooler:
         self._size += len(piece)
         if self._size > self.max_size:
             self.discard()
+            if self.too_large is not None:
+                raise self.too_large()
             raise InvalidInputError(
                 TOO_LARGE, what=FILE, filename=self.filename, limit=size_text(self.max_size)
             )

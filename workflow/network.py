@@ -11,11 +11,13 @@ from states.case import require_actor
 from states.errors import InvalidInputError
 from states.messages import N_
 from states.network import NcpFigures, figures_of, network_statistics
+from states.permissions import Action
 from states.reports import annual_report, concluded_in, days_to_conclusion, histories
 from workflow import inputs
 from workflow.config import Settings
 from workflow.ports import Clock, Transaction, UnitOfWork
 from workflow.reports import rules, rules_for
+from workflow.users import authorise
 
 log = structlog.get_logger()
 
@@ -32,11 +34,13 @@ def _network(tx: Transaction) -> None:
 
 def publish(*, uow: UnitOfWork, clock: Clock, settings: Settings, year: int, actor: str) -> NcpFigures:
     """This NCP's figures of `year`, from its audit log, stored for the network (replacing
-    what it published for that year before) and audited."""
+    what it published for that year before) and audited. An actor who is a user must be allowed
+    to publish them (`Action.PUBLISH_NETWORK_FIGURES`: PermissionDeniedError, nothing written)."""
     require_actor(actor)
     inputs.year(year)
     now = clock.now()
     with uow.write() as tx:
+        authorise(tx, actor, Action.PUBLISH_NETWORK_FIGURES)
         _network(tx)
         cases = histories(tx.audit.entries(), settings.ncp.timezone, rules_for(tx, settings.policy))
         annual = annual_report(

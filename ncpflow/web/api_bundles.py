@@ -1,8 +1,11 @@
 """The JSON API of sharing cases with other NCPs (docs/bundle-format.md), under /api: a case's
 bundles (`GET /api/cases/{ref}/bundles`), its next bundle written for another NCP and answered as
-the signed file (`POST /api/cases/{ref}/bundles`, as `case share`: `EDIT_CASE`), and a bundle
-taken in (`POST /api/bundles` with the file as the body, as `case receive`: `OPEN_CASE`). A
-refused bundle is 422 `bundle_refused`, its reason's name first in `detail`; nothing is changed."""
+the signed file (`POST /api/cases/{ref}/bundles`, as `case share`: `EDIT_CASE`; a handover of the
+lead with `handover` and `reason`, a review comment with `review_comment` and `review_statement`),
+and a bundle taken in (`POST /api/bundles` with the file as the body, as `case receive`:
+`OPEN_CASE`). A refused bundle is 422 `bundle_refused`, its reason's name first in `detail`; one
+larger than `[sharing] max_bundle_bytes` is 413 `too_large`, refused as soon as it passes the limit
+(by its Content-Length, else while it is read; the rest is not read). Nothing is changed."""
 
 from __future__ import annotations
 
@@ -17,18 +20,16 @@ from fastapi.responses import Response
 from ncpflow.web.api import ERRORS, App, ReadsCases, Reference
 from ncpflow.web.auth import ApiAllow
 from ncpflow.web.writes import run_write
-from states.errors import Input, InvalidInputError
-from states.messages import N_
 from states.permissions import Action
 from states.users import User
 from workflow import read_models
+from workflow.application import Application
 from workflow.commands import ShareCase
 
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 Shares = Annotated[User, Depends(ApiAllow(Action.EDIT_CASE))]
 Receives = Annotated[User, Depends(ApiAllow(Action.OPEN_CASE))]
-BODY_MAX = 1024 * 2**20  # as `case receive` reads a file (workflow/bundle_receipt.BUNDLE_MAX)
 
 
 @router.get(
@@ -52,7 +53,11 @@ async def share_case(ref: Reference, body: ShareCase, user: Shares, app: App) ->
     def work() -> Response:
         with tempfile.TemporaryDirectory(prefix="ncpflow-share-") as folder:
             shared = app.bundles.share(
-                reference=ref, actor=user.name, out=Path(folder) / "bundle.json", **body.arguments()
+                reference=ref,
+                actor=user.name,
+                out=Path(folder) / "bundle.json",
+                **body.arguments(),
+                **body.sending(app.today()),
             )
             raw = shared.path.read_bytes()
         name = f"{shared.reference}-to-{shared.to}-{shared.sequence}.bundle.json"
@@ -71,13 +76,24 @@ async def share_case(ref: Reference, body: ShareCase, user: Shares, app: App) ->
     return await run_write(app, work)
 
 
-async def _body(request: Request) -> bytes:
-    """The request's body, refused once it passes `BODY_MAX` (the rest is not read)."""
+def _declared(request: Request) -> int | None:
+    """The body's Content-Length when it gives one (a malformed one counts as none)."""
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
+
+
+async def _body(request: Request, app: Application) -> bytes:
+    """The request's body, refused (413) before it is read when its Content-Length is over
+    `[sharing] max_bundle_bytes`, else as soon as what arrived passes it (the rest is not read)."""
+    limit = app.bundles.max_bytes
+    declared = _declared(request)
+    if declared is not None and declared > limit:
+        raise app.bundles.too_large()
     read = bytearray()
     async for chunk in request.stream():
         read += chunk
-        if len(read) > BODY_MAX:
-            raise InvalidInputError(N_("{what} is too large"), what=Input(N_("the bundle file"), "bundle"))
+        if len(read) > limit:
+            raise app.bundles.too_large()
     return bytes(read)
 
 
@@ -85,11 +101,12 @@ async def _body(request: Request) -> bytes:
     "/bundles",
     status_code=201,
     summary="Take in a bundle another NCP sent (`case receive`): the file is the request body; "
-    "answers the case it opened or updated",
+    "answers the case it opened or updated (413 when larger than `[sharing] max_bundle_bytes`)",
     response_model=read_models.BundleReceipt,
+    responses={413: {"description": "The bundle is larger than `[sharing] max_bundle_bytes`."}},
 )
 async def receive_bundle(request: Request, user: Receives, app: App) -> read_models.BundleReceipt:
-    raw = await _body(request)
+    raw = await _body(request, app)
 
     def work() -> read_models.BundleReceipt:
         return app.bundles.receipt(app.bundles.take_in(raw=raw, actor=user.name))

@@ -51,6 +51,7 @@ from states.errors import (
     StepRefusedError,
     StorageError,
     StorageUnavailableError,
+    TooLargeError,
     TransitionNotAllowedError,
 )
 from states.permissions import PermissionDeniedError
@@ -70,6 +71,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (ConflictError, 409, "conflict"),
     (OutcomeError, 422, "invalid_input"),
     (BundleRefusedError, 422, "bundle_refused"),
+    (TooLargeError, 413, "too_large"),
     (InvalidInputError, 422, "invalid_input"),
     (ConfigError, 422, "invalid_input"),
     (StorageUnavailableError, 503, "unavailable"),

@@ -165,12 +165,14 @@ async def read_upload(
     file_field: str = "file",
     into: Upload | None = None,
     before_file: Callable[[dict[str, str]], None] | None = None,
+    too_large: Callable[[], InvalidInputError] | None = None,
 ) -> Upload:
     """The request's multipart form, its file (the part named `file_field`) spooled with the size
     limit checked as it arrives. Refused (InvalidInputError: 422, or the page's refusal) when the
     body is not multipart/form-data, malformed, or the file is too large or empty. `into` gets
     the fields as they are read (a page keeps them after a refusal); `before_file(fields)` runs
-    before the file's first byte is read (a page's CSRF check). The caller closes the upload."""
+    before the file's first byte is read (a page's CSRF check); `too_large()` is the refusal of a
+    file past `max_size` (else a document's). The caller closes the upload."""
     kind, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
@@ -178,7 +180,12 @@ async def read_upload(
             f"the request body must be multipart/form-data, with the file in the field '{file_field}'"
         )
     upload = into if into is not None else Upload()
-    parts = _Parts(file_field, lambda name: Spooler(filename=name, max_size=max_size), upload, before_file)
+    parts = _Parts(
+        file_field,
+        lambda name: Spooler(filename=name, max_size=max_size, too_large=too_large),
+        upload,
+        before_file,
+    )
     try:
         parser = MultipartParser(boundary, parts.callbacks())  # type: ignore[arg-type]
         async for chunk in request.stream():

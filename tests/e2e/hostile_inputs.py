@@ -1315,6 +1315,23 @@ api("api-share-to-missing", SHARES, {"documents": [1]})
 api("api-share-documents-words", SHARES, {"to": "SE", "documents": ["one"]})
 api("api-share-documents-thousands", SHARES, {"to": "SE", "documents": list(range(1, 5000))})
 api("api-share-by-an-auditor", SHARES, {"to": "SE"}, role="auditor", expect=403, why="as `case share`")
+api(
+    "api-share-handover-without-reason",
+    SHARES,
+    {"to": "SE", "handover": True},
+    why="a handover needs its reason",
+)
+api("api-share-handover-blank-reason", SHARES, {"to": "SE", "handover": True, "reason": "  "})
+api("api-share-handover-not-a-flag", SHARES, {"to": "SE", "handover": "perhaps", "reason": "r"})
+api(
+    "api-share-draft-without-comment",
+    SHARES,
+    {"to": "SE", "review_statement": 1},
+    why="as the CLI refuses it",
+)
+api("api-share-draft-word", SHARES, {"to": "SE", "review_comment": "c", "review_statement": "one"})
+api("api-share-comment-huge", SHARES, {"to": "SE", "review_comment": "x" * 20_001})
+api("api-share-comment-nul", SHARES, {"to": "SE", "review_comment": "a\x00b"})
 api("api-receive-empty", "/api/bundles", b"", why="not_a_bundle")
 api("api-receive-binary", "/api/bundles", bytes(range(256)) * 64, why="not_a_bundle")
 api("api-receive-deep-json", "/api/bundles", DEEP_JSON.encode(), why="recursion limit")
@@ -1328,6 +1345,18 @@ api("api-receive-by-an-auditor", "/api/bundles", b"{}", role="auditor", expect=4
 page("form-share-unknown-ncp", "/cases/@REF@/sharing", {"to": "DK", "confirm": "yes"})
 page("form-share-document-word", "/cases/@REF@/sharing", {"to": "SE", "documents": "two"})
 page("form-share-to-nul", "/cases/@REF@/sharing", {"to": "S\x00E"})
+page(
+    "form-share-handover-without-reason",
+    "/cases/@REF@/sharing",
+    {"to": "SE", "handover": "yes", "confirm": "yes"},
+)
+page("form-share-draft-without-comment", "/cases/@REF@/sharing", {"to": "SE", "review_statement": "1"})
+page(
+    "form-share-draft-word",
+    "/cases/@REF@/sharing",
+    {"to": "SE", "review_comment": "c", "review_statement": "two"},
+)
+page("form-share-comment-nul", "/cases/@REF@/sharing", {"to": "SE", "review_comment": "a\x00b"})
 
 
 # ---- case import: hostile files (the whole file is checked first; nothing is written) -----------

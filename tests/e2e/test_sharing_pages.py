@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from fastapi.testclient import TestClient
 
@@ -26,6 +27,7 @@ from tests.dbdump import dump
 from tests.helpers import csrf_of, open_one, sign_in
 from workflow import users
 from workflow.bootstrap import Services, bootstrap
+from workflow.cases import advance
 from workflow.clock import FixedClock
 
 PASSWORD = "correct horse battery"
@@ -48,12 +50,15 @@ class Side:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def _side(url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock: FixedClock) -> Side:
+def _side(
+    url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock: FixedClock, **sections: Any
+) -> Side:
     settings = make_settings(
         url,
         ncp={"country": code, "name": f"NCP {code}", "reference_prefix": code},
         audit={"signing_key_file": str(folder / "signing.pem")},
         peers=[{"ncp": peer, "name": f"NCP {peer}", "public_key_file": str(peer_folder / "public.pem")}],
+        **sections,
     )
     services = bootstrap(settings, clock=clock)
     made = users.add_user(
@@ -66,11 +71,9 @@ def _side(url: str, code: str, folder: Path, peer: str, peer_folder: Path, clock
     return Side(code, services, client, url, made.token or "")
 
 
-@pytest.fixture
-def sides(
-    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+def _pair(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock, **se_sections: Any
 ) -> Iterator[tuple[Side, Side]]:
-    """Norway's and Sweden's sites, each knowing the other's key, a handler signed in on each."""
     no, se = tmp_path / "no", tmp_path / "se"
     for folder in (no, se):
         folder.mkdir()
@@ -78,11 +81,30 @@ def sides(
         (folder / "signing.pem").write_text(signer.private_pem())
         (folder / "public.pem").write_text(signer.public_pem())
     a = _side(database_url, "NO", no, "SE", se, clock)
-    b = _side(other_database_url, "SE", se, "NO", no, clock)
+    b = _side(other_database_url, "SE", se, "NO", no, clock, **se_sections)
     yield a, b
     for side in (a, b):
         side.client.__exit__(None, None, None)
         side.services.close()
+
+
+@pytest.fixture
+def sides(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Side, Side]]:
+    """Norway's and Sweden's sites, each knowing the other's key, a handler signed in on each."""
+    yield from _pair(database_url, other_database_url, tmp_path, clock)
+
+
+SMALL = 1000  # bytes: less than any bundle
+
+
+@pytest.fixture
+def small(
+    database_url: str, other_database_url: str, tmp_path: Path, clock: FixedClock
+) -> Iterator[tuple[Side, Side]]:
+    """`sides`, Sweden taking in bundles of at most `SMALL` bytes (`[sharing] max_bundle_bytes`)."""
+    yield from _pair(database_url, other_database_url, tmp_path, clock, sharing={"max_bundle_bytes": SMALL})
 
 
 def _document(side: Side, reference: str, access: str, title: str) -> int:
@@ -240,3 +262,186 @@ def test_the_api_shares_lists_and_receives_bundles_as_the_command_line_does(
         "/api/bundles", content=made.content, headers={"Authorization": f"Bearer {auditor.token}"}
     )
     assert refused.status_code == 403
+
+
+def test_a_bundle_larger_than_the_configured_limit_is_refused_with_413_on_the_api_and_the_page(
+    small: tuple[Side, Side],
+) -> None:
+    """Over `[sharing] max_bundle_bytes`: 413 naming the limit and the key, in the page's
+    language too, and nothing taken in; by its Content-Length or, without one, as it arrives."""
+    a, b = small
+    ref = open_one(a.services, actor="hanna")
+    raw = _share(a, ref, to="SE", confirm="yes").content
+    assert len(raw) > SMALL
+    before = dump(b.url)
+    api = b.client.post("/api/bundles", content=raw, headers=b.api)
+    assert api.status_code == 413, api.text
+    assert api.json() == {
+        "error": "too_large",
+        "detail": "the bundle file (bundle) is larger than 1 kB, the most a bundle may be "
+        "([sharing] max_bundle_bytes)",
+    }
+    chunked = b.client.post("/api/bundles", content=iter([raw[:600], raw[600:]]), headers=b.api)
+    assert chunked.status_code == 413 and chunked.json()["error"] == "too_large"
+    page = _receive(b, raw)
+    assert page.status_code == 413
+    assert "larger than 1 kB, the most a bundle may be ([sharing] max_bundle_bytes)" in html.unescape(
+        page.text
+    )
+    norsk = _receive(b, raw, lang="nb")
+    assert norsk.status_code == 413 and "larger than" not in norsk.text
+    assert "[sharing] max_bundle_bytes" in html.unescape(norsk.text)
+    assert dump(b.url) == before
+
+
+def test_the_api_stops_reading_a_bundle_body_once_it_passes_the_limit(small: tuple[Side, Side]) -> None:
+    """A body without a Content-Length is read only until it passes the limit: the server asks
+    for no more of it, and answers 413."""
+    _, b = small
+    chunk = b"x" * 100
+    pulled = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        pulled += 1
+        if pulled > 1000:  # the whole body would be 100 kB
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/bundles",
+        "raw_path": b"/api/bundles",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {b.token}".encode())],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 80),
+    }
+    before = dump(b.url)
+    anyio.run(b.client.app, scope, receive, send)  # type: ignore[arg-type]
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert pulled <= SMALL // len(chunk) + 2
+    assert dump(b.url) == before
+
+
+def _asked_to_review(a: Side) -> str:
+    """A case at NO that SE reviews drafts of, with a draft NO asked SE to review."""
+    ref = open_one(a.services, actor="hanna")
+    a.services.ncps.add_supporting(reference=ref, ncp="SE", role="reviews_drafts", actor="hanna")
+    advance(
+        uow=a.services.uow, clock=a.services.clock, policy=a.services.policy, reference=ref,
+        trigger="begin_assessment", actor="hanna", reason="complete",
+    )  # fmt: skip
+    a.services.statements.draft(reference=ref, kind="initial_assessment", actor="hanna")
+    a.services.ncps.request_review(reference=ref, statement=1, actor="hanna")
+    return ref
+
+
+def test_a_review_comment_and_a_handover_are_sent_from_the_sharing_form_after_a_confirmation(
+    sides: tuple[Side, Side],
+) -> None:
+    """SE answers NO's review task from its sharing form (the comment on the confirmation page);
+    NO takes it in and the task is answered; NO then hands the lead over from the same form (the
+    confirmation names it), its case takes the transfer step, and SE leads once it takes it in."""
+    a, b = sides
+    ref = _asked_to_review(a)
+    local = b.client.post(
+        "/api/bundles", content=_share(a, ref, to="SE", confirm="yes").content, headers=b.api
+    )
+    assert local.status_code == 201, local.text
+    theirs = local.json()["reference"]
+    comment = "Agree; paragraph 4 should\r\nname the host country."
+    form = {"to": "NO", "review_comment": comment, "review_statement": "1"}
+    asked = _share(b, theirs, **form)
+    assert asked.status_code == 200, asked.text
+    said = html.unescape(asked.text)
+    assert "Review comment" in said and "paragraph 4 should" in said and "on draft 1" in said
+    assert 'name="review_comment"' in asked.text and 'name="handover"' not in asked.text
+    back = _share(b, theirs, **form, confirm="back")
+    assert "paragraph 4 should\nname the host country." in html.unescape(back.text)
+    sent = _share(b, theirs, **form, confirm="yes")
+    assert sent.status_code == 200 and "attachment" in sent.headers["content-disposition"]
+    (review,) = json.loads(sent.content)["payload"]["reviews"]
+    assert (review["comment"], review["statement"]) == (
+        "Agree; paragraph 4 should\nname the host country.",
+        1,
+    )
+    assert a.client.post("/api/bundles", content=sent.content, headers=a.api).status_code == 201
+    (answered,) = a.services.ncps.show(reference=ref).reviews
+    assert answered.comment == "Agree; paragraph 4 should\nname the host country."
+
+    handover = {"to": "SE", "handover": "yes", "reason": "SE leads from now"}
+    asked = _share(a, ref, **handover)
+    assert asked.status_code == 200 and "Hand the lead over to Sweden (SE)?" in asked.text
+    assert "SE leads from now" in asked.text and "transfer step" in asked.text
+    done = _share(a, ref, **handover, confirm="yes")
+    assert done.status_code == 200 and json.loads(done.content)["payload"]["kind"] == "handover"
+    case = a.services.cases.get(reference=ref)
+    assert (case.state, case.outcome) == ("closed", "transferred")
+    assert a.services.ncps.show(reference=ref).lead == ["SE"]
+    assert b.client.post("/api/bundles", content=done.content, headers=b.api).status_code == 201
+    assert b.services.ncps.show(reference=theirs).lead == ["SE"]
+
+
+@pytest.mark.parametrize(
+    ("form", "en", "nb"),
+    [
+        ({"handover": "yes"}, "Why the lead is handed over", "Hvorfor ledelsen overlates"),
+        ({"handover": "yes", "reason": "   "}, "Why the lead is handed over", "Hvorfor ledelsen overlates"),
+        ({"review_statement": "1"}, "Draft number", "Utkastnummer"),
+        ({"review_comment": "A comment", "review_statement": "x"}, "Draft number", "Utkastnummer"),
+        ({"review_comment": "x" * 20_001}, "Review comment", "Merknad fra gjennomlesing"),
+    ],
+)
+def test_a_handover_without_its_reason_or_a_bad_review_comment_is_named_and_nothing_is_written(
+    sides: tuple[Side, Side], form: dict[str, str], en: str, nb: str
+) -> None:
+    """Refused on the form (422, the field named by its label in the page's language), at the
+    check and at Confirm alike; no bundle, no entry, the case as it was."""
+    a, _ = sides
+    ref = open_one(a.services, actor="hanna")
+    before = dump(a.url)
+    for confirm in ("", "yes"):
+        refused = _share(a, ref, to="SE", **form, confirm=confirm)
+        assert refused.status_code == 422, refused.text
+        assert en in html.unescape(refused.text) and "attachment" not in refused.headers.get(
+            "content-disposition", ""
+        )
+    at = f"/cases/{ref}/sharing?lang=nb"
+    norsk = a.client.post(at, data={"to": "SE", **form, "csrf_token": a.csrf(at)})
+    assert norsk.status_code == 422 and nb in html.unescape(norsk.text)
+    assert dump(a.url) == before
+    assert a.services.cases.get(reference=ref).state == "received"
+
+
+def test_the_api_hands_the_lead_over_and_refuses_a_draft_number_without_a_comment(
+    sides: tuple[Side, Side],
+) -> None:
+    """`POST /api/cases/{ref}/bundles` takes `handover` with `reason`, and `review_comment` with
+    `review_statement`, as `case share` does; a refusal is 422 naming the field, nothing written."""
+    a, _ = sides
+    ref = open_one(a.services, actor="hanna")
+    before = dump(a.url)
+    for body, field in (
+        ({"to": "SE", "review_statement": 1}, "review_statement"),
+        ({"to": "SE", "handover": True}, "reason"),
+    ):
+        refused = a.client.post(f"/api/cases/{ref}/bundles", json=body, headers=a.api)
+        assert refused.status_code == 422, refused.text
+        assert field in refused.json().get("fields", []), refused.json()
+    assert dump(a.url) == before
+    done = a.client.post(
+        f"/api/cases/{ref}/bundles", json={"to": "SE", "handover": True, "reason": "SE leads"}, headers=a.api
+    )
+    assert done.status_code == 201, done.text
+    assert json.loads(done.content)["payload"]["kind"] == "handover"
+    assert a.services.ncps.show(reference=ref).lead == ["SE"]

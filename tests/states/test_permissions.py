@@ -65,6 +65,7 @@ TABLE: dict[Action, set[str]] = {
     A.LINK_CASES: {H},
     A.MANAGE_PARTY_LINKS: {H},
     A.TICK_CHECKLIST: {H},
+    A.PUBLISH_NETWORK_FIGURES: {H},
 }
 
 

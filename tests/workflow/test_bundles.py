@@ -17,7 +17,13 @@ from structlog.testing import capture_logs
 
 from states.bundles import seal
 from states.chain import canonical_json
-from states.errors import BundleRefusedError, InvalidInputError, Refusal, TransitionNotAllowedError
+from states.errors import (
+    BundleRefusedError,
+    InvalidInputError,
+    Refusal,
+    TooLargeError,
+    TransitionNotAllowedError,
+)
 from states.signatures import Signer
 from tests.conftest import make_settings
 from tests.dbdump import dump
@@ -38,12 +44,13 @@ class Ncp:
     folder: Path
 
 
-def _settings(url: str, code: str, folder: Path, peers: list[dict[str, str]]) -> Any:
+def _settings(url: str, code: str, folder: Path, peers: list[dict[str, str]], **sections: Any) -> Any:
     return make_settings(
         url,
         ncp={"country": code, "name": f"NCP {code}", "reference_prefix": code},
         audit={"signing_key_file": str(folder / "signing.pem")},
         peers=peers,
+        **sections,
     )
 
 
@@ -551,3 +558,37 @@ def test_the_measures_against_reprisals_stay_at_the_ncp_that_holds_the_party(pai
     changed = rows["party_changed"]["data"]["changes"]["measures"]
     assert changed == {"from": "[withheld]", "to": "[withheld]"} and rows["party_changed"]["redacted"]
     assert b.services.bundles.receive(path=a.folder / "m.json", actor="sek").opened
+
+
+def test_a_bundle_larger_than_sharing_max_bundle_bytes_is_refused_unread_and_nothing_is_taken_in(
+    pair: tuple[Ncp, Ncp], other_database_url: str, clock: FixedClock
+) -> None:
+    """`case receive FILE` and an upload read at most `[sharing] max_bundle_bytes` (+1) bytes: a
+    larger bundle is refused (TooLargeError, bad input: exit 2, 413) naming the limit; at the
+    limit it is taken in."""
+    a, b = pair
+    reference = open_one(a.services)
+    shared = a.services.bundles.share(reference=reference, to="SE", actor="sek", out=a.folder / "1.json")
+    size = len(shared.path.read_bytes())
+    peer_no = {"ncp": "NO", "name": "NCP Norway", "public_key_file": str(a.folder / "public.pem")}
+    tight = bootstrap(
+        _settings(other_database_url, "SE", b.folder, [peer_no], sharing={"max_bundle_bytes": size - 1}),
+        clock=clock,
+    )
+    try:
+        before = dump(other_database_url)
+        with pytest.raises(TooLargeError, match=r"larger than .*\[sharing\] max_bundle_bytes"):
+            tight.bundles.receive(path=shared.path, actor="sek")
+        with pytest.raises(TooLargeError):
+            tight.bundles.take_in(raw=shared.path.read_bytes(), actor="sek")
+        assert dump(other_database_url) == before
+    finally:
+        tight.close()
+    exact = bootstrap(
+        _settings(other_database_url, "SE", b.folder, [peer_no], sharing={"max_bundle_bytes": size}),
+        clock=clock,
+    )
+    try:
+        assert exact.bundles.receive(path=shared.path, actor="sek").opened
+    finally:
+        exact.close()

@@ -88,6 +88,10 @@ def test_an_explicit_config_that_does_not_exist_is_an_error(tmp_path: Path) -> N
             "ends (2025-06-01) before it starts",
         ),
         ({"smtp": {"port": 0}}, "[smtp] port", "greater than or equal to 1"),
+        ({"sharing": {"max_bundle_bytes": "2GiB"}}, "[sharing] max_bundle_bytes", "from 1 byte to 1 GiB"),
+        ({"sharing": {"max_bundle_bytes": 0}}, "[sharing] max_bundle_bytes", "from 1 byte to 1 GiB"),
+        ({"sharing": {"max_bundle_bytes": "lots"}}, "[sharing] max_bundle_bytes", "could not parse"),
+        ({"sharing": {"max_bundle": "1MiB"}}, "[sharing] max_bundle", "unknown key"),
         ({"procedure": {"examnation": False}}, "[procedure] examnation", "unknown key"),
         # Working days: alert rungs and duty periods are calendar time; a timeline is one or the other.
         ({"alerts": {"before": ["30d", "5wd"]}}, "[alerts] before", "'5wd' counts working days"),
@@ -254,3 +258,11 @@ def test_statements_take_their_window_and_reminder_from_config_and_refuse_bad_va
 def test_a_pool_size_out_of_bounds_is_refused_naming_the_key(size: object) -> None:
     with pytest.raises(ConfigError, match=r"\[database\] pool_size"):
         parse_settings({"database": {"pool_size": size}}, source="config.toml")
+
+
+def test_the_largest_bundle_taken_in_is_64_mib_unless_sharing_max_bundle_bytes_says_otherwise() -> None:
+    """The shipped file gives the default explicitly; a size may be written with its unit."""
+    assert load_settings(ROOT / "config.toml").sharing.max_bundle_bytes == 64 * 2**20
+    assert parse_settings({}, source="site.toml").sharing.max_bundle_bytes == 64 * 2**20
+    small = parse_settings({"sharing": {"max_bundle_bytes": "2kB"}}, source="site.toml")
+    assert small.sharing.max_bundle_bytes == 2000

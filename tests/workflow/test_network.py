@@ -15,6 +15,7 @@ from psycopg import errors
 from states import records
 from states.chain import canonical_json
 from states.errors import InvalidInputError
+from states.permissions import PermissionDeniedError
 from tests.conftest import ROOT, InProcessCli, admin_engine, make_settings, tenant_url
 from tests.helpers import open_one
 from workflow.bootstrap import Services, bootstrap
@@ -269,3 +270,68 @@ def test_publishing_needs_an_accountable_actor_and_writes_nothing_without_one(
         assert services.network.statistics(year=2025)["ncps"] == 0
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("role", ["auditor", "admin"])  # member, mediator: the table's test
+def test_a_user_whose_role_may_not_publish_the_figures_is_refused_and_nothing_is_written(
+    network: tuple[str, str], role: str
+) -> None:
+    """Publishing is the secretariat's (`Action.PUBLISH_NETWORK_FIGURES`): any other role is
+    refused by name, and no figure or audit entry is written."""
+    url, _ = network
+    services = _app(url, "NO")
+    try:
+        open_one(services, received=date(2025, 3, 3))
+        services.users.add(name="someone", role=role, actor="root")
+        before = services.audit.log()
+        with pytest.raises(PermissionDeniedError, match=f"role '{role}' may not publish the NCP's figures"):
+            services.network.publish(year=2025, actor="someone")
+        assert services.audit.log() == before
+        assert services.network.statistics(year=2025)["ncps"] == 0
+    finally:
+        services.close()
+
+
+def test_a_handler_publishes_the_figures_under_its_own_name(network: tuple[str, str]) -> None:
+    """A handler may publish; the audit entry names it."""
+    url, _ = network
+    services = _app(url, "NO")
+    try:
+        open_one(services, received=date(2025, 3, 3))
+        services.users.add(name="hanna", role="handler", actor="root")
+        assert services.network.publish(year=2025, actor="hanna").received == 1
+        assert services.audit.log()[-1].actor == "hanna"
+        assert services.network.statistics(year=2025)["ncps"] == 1
+    finally:
+        services.close()
+
+
+def test_the_command_line_refuses_a_user_who_may_not_publish_with_exit_1(
+    network: tuple[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`network publish --actor` names a user: an auditor exits 1 naming role and action, nothing
+    written; a handler publishes."""
+    url, _ = network
+    plain = url.split("?", 1)[0]
+    cli = InProcessCli(capsys, monkeypatch, plain, ROOT / "config.toml")
+    services = _app(url, "SE")
+    try:
+        open_one(services, received=date(2025, 3, 3))
+        services.users.add(name="aud", role="auditor", actor="root")
+        services.users.add(name="hanna", role="handler", actor="root")
+        before = services.audit.log()
+    finally:
+        services.close()
+    refused = cli("--ncp", "SE", "network", "publish", "--year", "2025", "--actor", "aud")
+    assert refused.returncode == 1, refused.stderr
+    assert "role 'auditor' may not publish the NCP's figures of a year to the network" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    services = _app(url, "SE")
+    try:
+        assert services.audit.log() == before
+        assert services.network.statistics(year=2025)["ncps"] == 0
+    finally:
+        services.close()
+    done = cli("--ncp", "SE", "network", "publish", "--year", "2025", "--actor", "hanna")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["received"] == 1

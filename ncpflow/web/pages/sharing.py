@@ -5,7 +5,8 @@ Sharing: choose the NCP (`[[peers]]`) and the documents (those more restricted t
 listed as not shareable, each with why), then a confirmation page, then Confirm answers the signed
 bundle as a download (the sender's chain records it; `workflow.bundles`). Receiving: upload the
 file; the case it opened or updated is shown, or the page again with the refusal named (the
-refusal's name, e.g. `tampered`, then its message in the page's language; 422) and nothing
+refusal's name, e.g. `tampered`, then its message in the page's language; 422; a file larger
+than `[sharing] max_bundle_bytes` 413, refused as soon as the upload passes it) and nothing
 changed. Who may: sharing `EDIT_CASE`, receiving `OPEN_CASE`, as `case share|receive`. Plain forms,
 no JavaScript. Before `cases` in `AREAS`.
 """
@@ -24,11 +25,18 @@ from fastapi.responses import HTMLResponse, Response
 
 from ncpflow.web import auth
 from ncpflow.web.auth import application_of
-from ncpflow.web.pages.common import FormText, guard, language, redirect, render, spelling
+from ncpflow.web.pages.common import FormText, NoteText, guard, language, redirect, render, spelling
 from ncpflow.web.pages.ncps import country_words
 from ncpflow.web.uploads import Upload, read_upload
 from states.bundles import SHAREABLE
-from states.errors import BundleRefusedError, CaseNotFoundError, Input, InvalidInputError, NcpflowError
+from states.errors import (
+    BundleRefusedError,
+    CaseNotFoundError,
+    Input,
+    InvalidInputError,
+    NcpflowError,
+    TooLargeError,
+)
 from states.messages import N_, Translator
 from states.permissions import Action, PermissionDeniedError, allows
 from states.users import User
@@ -39,11 +47,14 @@ router = APIRouter(include_in_schema=False)
 
 Csrf = Annotated[str, Form(max_length=500)]
 DOCUMENTS_READ = 200  # document choices read from one form
-BUNDLE_MAX = 1024 * 2**20  # as `case receive` reads a file (workflow/bundle_receipt.BUNDLE_MAX)
 
 LABELS = {
     "to": N_("Share with"),
     "documents": N_("Documents"),
+    "handover": N_("Hand the lead over"),
+    "reason": N_("Why the lead is handed over"),
+    "review_comment": N_("Review comment"),
+    "review_statement": N_("Draft number"),
     "bundle": N_("Bundle file"),
     "csrf_token": N_("the form"),
 }
@@ -108,6 +119,11 @@ def sharing_page(request: Request, ref: str, user: User) -> Response:
     return show_sharing(request, ref, user)
 
 
+def _lines(text: str) -> str:
+    """A textarea's text with the browser's CRLF line ends as `\n`."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @router.post("/cases/{ref}/sharing")
 @guard(Action.EDIT_CASE)
 def share(
@@ -116,17 +132,30 @@ def share(
     user: User,
     to: FormText = "",
     documents: Annotated[list[str], Form()] = [],  # noqa: B006  (FastAPI reads the default)
+    handover: FormText = "",
+    reason: FormText = "",
+    review_comment: NoteText = "",
+    review_statement: FormText = "",
     confirm: FormText = "",
     csrf_token: Csrf = "",
 ) -> Response:
     """Checked first, then a confirmation page (Back keeps the choice); Confirm writes the bundle
-    and answers it as a download."""
+    (a handover: the lead passes to the recipient and the case takes its `transfer` step; a
+    review comment on the recipient's draft) and answers it as a download."""
     auth.check_csrf(request, csrf_token)
     lang = language(request)
     tr = translator(lang)
     spell = spelling(request, LABELS)
     app = application_of(request)
-    typed = {"to": to, "documents": documents[:DOCUMENTS_READ]}
+    reason, review_comment = _lines(reason), _lines(review_comment)
+    typed: dict[str, Any] = {
+        "to": to,
+        "documents": documents[:DOCUMENTS_READ],
+        "handover": handover,
+        "reason": reason,
+        "review_comment": review_comment,
+        "review_statement": review_statement,
+    }
     if confirm == "back":
         return show_sharing(request, ref, user, kept=typed)
     try:
@@ -137,10 +166,20 @@ def share(
                 count=DOCUMENTS_READ,
             )
         command = commands.validate(
-            commands.ShareCase, {"to": to.strip() or None, "documents": documents}, spell
+            commands.ShareCase,
+            {
+                "to": to.strip() or None,
+                "documents": documents,
+                "handover": handover == "yes",
+                "reason": reason.strip() or None,
+                "review_comment": review_comment.strip() or None,
+                "review_statement": review_statement.strip() or None,
+            },
+            spell,
         )
+        sending = command.sending(app.today())
         if confirm != "yes":
-            app.bundles.check(reference=ref, **command.arguments())
+            app.bundles.check(reference=ref, **command.arguments(), **sending)
             return _confirm(request, ref, user, command)
         with tempfile.TemporaryDirectory(prefix="ncpflow-share-") as folder:
             shared = app.bundles.share(
@@ -148,6 +187,7 @@ def share(
                 actor=user.name,
                 out=Path(folder) / "bundle.json",
                 **command.arguments(),
+                **sending,
             )
             raw = shared.path.read_bytes()
     except (PermissionDeniedError, CaseNotFoundError):
@@ -180,6 +220,44 @@ def _confirm(request: Request, ref: str, user: User, command: commands.ShareCase
     arguments = command.arguments()
     chosen = [f"{number}. {titles.get(number, '')}".strip() for number in arguments["documents"]]
     country = country_words(lang)
+    ncp = country(command.to)
+    summary = [
+        (tr.gettext(LABELS["to"]), ncp),
+        (tr.gettext(LABELS["documents"]), "; ".join(chosen) or tr.gettext(N_("none"))),
+        (
+            tr.gettext(N_("What is sent")),
+            tr.gettext(
+                N_(
+                    "The case's facts and audit entries, redacted for the other NCP (a protected "
+                    "party by its pseudonym), signed with this NCP's key."
+                )
+            ),
+        ),
+    ]
+    hidden = [("to", command.to), *(("documents", str(n)) for n in arguments["documents"])]
+    if command.review_comment is not None:
+        on = (
+            tr.gettext(N_("on draft {number}")).format(number=command.review_statement)
+            if command.review_statement is not None
+            else tr.gettext(N_("on the earliest draft it asked this NCP to review"))
+        )
+        summary.append((tr.gettext(LABELS["review_comment"]), f"{command.review_comment} ({on})"))
+        hidden.append(("review_comment", command.review_comment))
+        if command.review_statement is not None:
+            hidden.append(("review_statement", str(command.review_statement)))
+    heading = N_("Share the case with {ncp}?")
+    if command.handover:
+        heading = N_("Hand the lead over to {ncp}?")
+        summary.append(
+            (
+                tr.gettext(LABELS["handover"]),
+                tr.gettext(
+                    N_("{ncp} leads the case from now; here the case takes its transfer step and is closed.")
+                ).format(ncp=ncp),
+            )
+        )
+        summary.append((tr.gettext(LABELS["reason"]), command.reason or ""))
+        hidden += [("handover", "yes"), ("reason", command.reason or "")]
     return render(
         request,
         "confirm.html",
@@ -187,22 +265,10 @@ def _confirm(request: Request, ref: str, user: User, command: commands.ShareCase
         "dashboard",
         reference=ref,
         title=view.title,
-        heading=tr.gettext(N_("Share the case with {ncp}?")).format(ncp=country(command.to)),
-        summary=[
-            (tr.gettext(LABELS["to"]), country(command.to)),
-            (tr.gettext(LABELS["documents"]), "; ".join(chosen) or tr.gettext(N_("none"))),
-            (
-                tr.gettext(N_("What is sent")),
-                tr.gettext(
-                    N_(
-                        "The case's facts and audit entries, redacted for the other NCP (a protected "
-                        "party by its pseudonym), signed with this NCP's key."
-                    )
-                ),
-            ),
-        ],
+        heading=tr.gettext(heading).format(ncp=ncp),
+        summary=summary,
         action=_at(ref),
-        hidden=[("to", command.to), *(("documents", str(n)) for n in arguments["documents"])],
+        hidden=hidden,
     )
 
 
@@ -230,9 +296,15 @@ async def uploaded(request: Request) -> Posted:
     def before_file(fields: dict[str, str]) -> None:
         auth.check_csrf(request, fields.get("csrf_token"))
 
+    bundles = application_of(request).bundles
     try:
         await read_upload(
-            request, max_size=BUNDLE_MAX, file_field="bundle", into=upload, before_file=before_file
+            request,
+            max_size=bundles.max_bytes,
+            file_field="bundle",
+            into=upload,
+            before_file=before_file,
+            too_large=bundles.too_large,
         )
     except InvalidInputError as exc:
         return Posted(upload, exc)
@@ -281,7 +353,8 @@ def receive(request: Request, posted: Annotated[Posted, Depends(uploaded)], *, u
         except PermissionDeniedError:
             raise
         except NcpflowError as exc:
-            return show_receive(request, user, error=_worded(exc, tr, spell), status=422)
+            status = 413 if isinstance(exc, TooLargeError) else 422
+            return show_receive(request, user, error=_worded(exc, tr, spell), status=status)
     finally:
         upload.close()
     said = (

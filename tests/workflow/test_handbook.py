@@ -169,3 +169,54 @@ def test_no_message_of_the_handbook_is_left_untranslated_in_norwegian() -> None:
     assert len(marked) > 60
     untranslated = [m for m in marked if nb.gettext(m) == m and m not in SAME_IN_NB]
     assert untranslated == []
+
+
+def _worded(before: str, after: str, language: str) -> list[str]:
+    """`procedure diff` from oecd-2023 with `before` to it with `after`, worded for the history."""
+    from workflow import procedures, versions
+
+    edited = procedures.from_text(OECD.text.replace(before, after, 1), source="edited.toml")
+    return handbook.worded(versions.diff(OECD, edited), edited, language, procedures.words(edited, language))
+
+
+def test_the_history_names_a_checklist_item_added_removed_and_reworded_in_both_languages() -> None:
+    """An item added to the good offices' checklist, one removed, one reworded: each named with
+    its stage (its label in the reader's language), in en and nb."""
+    added = (
+        '[[states.good_offices.checklist]]\nid = "go_offer_sent"',
+        '[[states.good_offices.checklist]]\nid = "go_record"\n'
+        'label = { en = "Minutes kept", nb = "Referat ført" }\n\n'
+        '[[states.good_offices.checklist]]\nid = "go_offer_sent"',
+    )
+    assert _worded(*added, "en") == ["Checklist item “Minutes kept” added to the stage “good offices”."]
+    assert _worded(*added, "nb") == ["Sjekklistepunktet «Referat ført» lagt til i fasen «dialog og mekling»."]
+    start = OECD.text.index('[[states.final_statement.checklist]]\nid = "fs_comments_considered"')
+    removed = (OECD.text[start : OECD.text.index("\n\n", start) + 2], "")
+    assert _worded(*removed, "en") == [
+        "Checklist item “The parties' comments considered” removed from the stage “final statement”."
+    ]
+    assert _worded(*removed, "nb") == [
+        "Sjekklistepunktet «Partenes kommentarer vurdert» fjernet fra fasen «sluttuttalelse»."
+    ]
+    reworded = ('nb = "Partenes kommentarer vurdert"', 'nb = "Partenes kommentarer lest og vurdert"')
+    assert _worded(*reworded, "nb") == [
+        "Sjekklistepunkt «Partenes kommentarer lest og vurdert»: norsk navn endret fra "
+        "Partenes kommentarer vurdert til Partenes kommentarer lest og vurdert."
+    ]
+
+
+def test_the_history_names_a_changed_handbook_text_and_a_changed_letter_in_both_languages() -> None:
+    """The received stage's description reworded (not quoted), and a letter more in good offices."""
+    assert OECD.states["received"].handbook is not None
+    text = OECD.states["received"].handbook.description.en
+    assert _worded(text, text + " Then it waits.", "en") == [
+        "Handbook text of the stage “received”: what happens reworded."
+    ]
+    assert _worded(text, text + " Then it waits.", "nb") == [
+        "Håndbokteksten for fasen «mottatt»: hva som skjer omformulert."
+    ]
+    letters = ('letters = ["invitation"]', 'letters = ["invitation", "pause_notice"]')
+    (line,) = _worded(*letters, "en")
+    assert line.startswith(
+        "Stage “good offices”: letters changed from invitation to invitation, pause_notice"
+    )

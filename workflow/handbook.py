@@ -13,7 +13,7 @@ from states import statements as statement_kinds
 from states.case import Policy, duration_of
 from states.errors import InvalidInputError
 from states.messages import N_, Translator
-from states.procedure import Procedure
+from states.procedure import LabelKind, Procedure
 from workflow import procedures, read_models, versions
 from workflow.config import Settings
 from workflow.ports import UnitOfWork
@@ -69,6 +69,12 @@ _FIELDS = {
     "fact": N_("fact"),
     "triggers": N_("steps"),
     "text": N_("text"),
+}
+_LABELLED: dict[str, LabelKind] = {
+    "deadline": "deadline",
+    "trigger": "trigger",
+    "outcome": "outcome",
+    "fact": "fact",
 }
 _IN_NORWEGIAN = N_("{field} (Norwegian)")
 # Texts too long to quote in a sentence: the history says they were reworded.
@@ -138,8 +144,8 @@ def _name(change: read_models.ProcedureChange, procedure: Procedure, language: s
         )
     if change.part in ("state", "handbook"):
         return procedure.label("state", change.name, language)
-    if change.part in ("deadline", "trigger", "outcome", "fact"):
-        return procedure.label(change.part, change.name, language)
+    if change.part in _LABELLED:
+        return procedure.label(_LABELLED[change.part], change.name, language)
     if change.part == "checklist":
         item = next((i for s in procedure.states.values() for i in s.checklist if i.id == change.name), None)
         return (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from states import handbook as book
+from states import letters as letter_kinds
 from states import statements as statement_kinds
 from states.case import Policy, duration_of
 from states.errors import InvalidInputError
@@ -82,6 +83,8 @@ _LONG = frozenset({"meaning", "help", "description", "rests_on", "told", "text"}
 _ADDED = N_("{part} “{name}” added.")
 _REMOVED = N_("{part} “{name}” removed.")
 _CHANGED = N_("{part} “{name}”: {field} changed from {before} to {after}.")
+_LIST_ADDED = N_("{part} “{name}”: {field}, added: {items}.")
+_LIST_REMOVED = N_("{part} “{name}”: {field}, removed: {items}.")
 _REWORDED = N_("{part} “{name}”: {field} reworded.")
 _ITEM_ADDED = N_("Checklist item “{name}” added to the stage “{stage}”.")
 _ITEM_REMOVED = N_("Checklist item “{name}” removed from the stage “{stage}”.")
@@ -124,6 +127,40 @@ def _value(value: Any, tr: Translator) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_value(v, tr)}" for k, v in value.items())
     return str(value)
+
+
+_LETTER_FIELDS = frozenset({"letters", "open"})  # lists of letter kinds
+_STATE_FIELDS = frozenset({"open_in", "recorded_in", "drafted_in", "published_in", "stage", "to"})
+
+
+def _worded_value(field: str, value: Any, procedure: Procedure, language: str, tr: Translator) -> str:
+    """A field's value for the history: letter kinds and states by their names in `language`."""
+    if field in _LETTER_FIELDS and isinstance(value, list):
+        value = [letter_kinds.label(kind, tr) if kind in letter_kinds.KINDS else kind for kind in value]
+    elif field in _STATE_FIELDS and isinstance(value, list):
+        value = [procedure.label("state", name, language) for name in value]
+    elif field in _STATE_FIELDS and isinstance(value, str):
+        value = procedure.label("state", value, language)
+    return _value(value, tr)
+
+
+def _list_change(
+    field: read_models.FieldChange, procedure: Procedure, language: str, tr: Translator
+) -> list[tuple[str, str]]:
+    """A list that gained or lost elements (not merely reordered, and not the name fields) as
+    what was added and what was removed, each worded: [(sentence, items)]; [] otherwise."""
+    before, after = field.before, field.after
+    if field.field.endswith("_nb") or not isinstance(after, list) or not isinstance(before, list | None):
+        return []
+    old = before or []
+    added = [v for v in after if v not in old]
+    removed = [v for v in old if v not in after]
+    found = []
+    if added:
+        found.append((_LIST_ADDED, _worded_value(field.field, added, procedure, language, tr)))
+    if removed:
+        found.append((_LIST_REMOVED, _worded_value(field.field, removed, procedure, language, tr)))
+    return found
 
 
 def _text_of(change: read_models.ProcedureChange, field: str) -> str:
@@ -188,13 +225,22 @@ def worded(diff: read_models.ProcedureDiff, procedure: Procedure, language: str,
                         tr.gettext(_REWORDED).format(part=part, name=name, field=_field(field.field, tr))
                     )
                     continue
+                listed = _list_change(field, procedure, language, tr)
+                if listed:
+                    lines.extend(
+                        tr.gettext(template).format(
+                            part=part, name=name, field=_field(field.field, tr), items=items
+                        )
+                        for template, items in listed
+                    )
+                    continue
                 lines.append(
                     tr.gettext(_CHANGED).format(
                         part=part,
                         name=name,
                         field=_field(field.field, tr),
-                        before=_value(field.before, tr),
-                        after=_value(field.after, tr),
+                        before=_worded_value(field.field, field.before, procedure, language, tr),
+                        after=_worded_value(field.field, field.after, procedure, language, tr),
                     )
                 )
     return lines

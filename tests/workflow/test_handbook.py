@@ -206,7 +206,8 @@ def test_the_history_names_a_checklist_item_added_removed_and_reworded_in_both_l
 
 
 def test_the_history_names_a_changed_handbook_text_and_a_changed_letter_in_both_languages() -> None:
-    """The received stage's description reworded (not quoted), and a letter more in good offices."""
+    """The received stage's description reworded (not quoted); a letter more in good offices and
+    one fewer after a step, by the letters' names."""
     assert OECD.states["received"].handbook is not None
     text = OECD.states["received"].handbook.description.en
     assert _worded(text, text + " Then it waits.", "en") == [
@@ -216,7 +217,9 @@ def test_the_history_names_a_changed_handbook_text_and_a_changed_letter_in_both_
         "Håndbokteksten for fasen «mottatt»: hva som skjer omformulert."
     ]
     letters = ('letters = ["invitation"]', 'letters = ["invitation", "pause_notice"]')
-    (line,) = _worded(*letters, "en")
-    assert line.startswith(
-        "Stage “good offices”: letters changed from invitation to invitation, pause_notice"
-    )
+    assert _worded(*letters, "en") == ["Stage “good offices”: letters, added: notice of a pause."]
+    assert _worded(*letters, "nb") == ["Fase «dialog og mekling»: brev, lagt til: varsel om stans."]
+    fewer = ('letters = ["rejection"]', "letters = []")
+    assert _worded(*fewer, "nb") == [
+        "Steg «Avvis fra første vurdering»: brev, fjernet: klagen ikke tatt opp til behandling."
+    ]

@@ -223,3 +223,31 @@ def test_the_history_names_a_changed_handbook_text_and_a_changed_letter_in_both_
     assert _worded(*fewer, "nb") == [
         "Steg «Avvis fra første vurdering»: brev, fjernet: klagen ikke tatt opp til behandling."
     ]
+
+
+def test_the_history_words_every_kind_of_change_in_norwegian_without_an_internal_name() -> None:
+    """Version 5 to 6 and back (handbook texts and the coordination text added, then removed), a
+    statement published in one stage fewer, a fact now repeatable, a deadline open in one stage
+    more, a Norwegian help text reworded: each a sentence, the names in Norwegian."""
+    from tests.helpers import oecd_version_5
+    from workflow import procedures, versions
+
+    five = procedures.from_text(oecd_version_5(), source="v5")
+    tr = procedures.words(OECD, "nb")
+    up = handbook.worded(versions.diff(five, OECD), OECD, "nb", tr)
+    assert "Håndbokteksten for fasen «mottatt» lagt til." in up
+    assert "Prosedyre «samordning mellom kontaktpunktene» lagt til." in up
+    down = handbook.worded(versions.diff(OECD, five), five, "nb", procedures.words(five, "nb"))
+    assert "Håndbokteksten for fasen «mottatt» fjernet." in down
+    help_nb = "Parallelle prosesser utelukker ikke i seg selv en klagesak; de kan stanse den."
+    assert _worded(help_nb, "Parallelle prosesser kan stanse saken.", "nb") == [
+        "Sjekklistepunkt «Hvordan lignende spørsmål er eller har vært behandlet i andre nasjonale eller "
+        "internasjonale prosesser»: hjelpetekst (norsk) omformulert."
+    ]
+    published = 'published_in = ["good_offices", "examination", "final_statement", "follow_up"]'
+    (line,) = _worded(published, 'published_in = ["good_offices", "examination", "final_statement"]', "nb")
+    assert line == "Uttalelse «første vurdering»: publiseres i, fjernet: oppfølging."
+    fact = "[facts.mediation_agreed]\n"
+    assert _worded(fact, fact + "repeat = true\n", "nb") == [
+        "Datert faktum «partene samtykket til dialog og mekling»: kan gjentas endret fra nei til ja."
+    ]

@@ -2415,12 +2415,19 @@ class ChecklistUseCases(_Group):
             uow=self._app.uow, clock=self._app.clock, reference=reference, item=item, actor=actor, at=at
         )
 
-    def show(self, *, reference: str, language: str = "en") -> read_models.CaseChecklist:
-        """The checklist of the case's current stage (`case checklist`), in `language`."""
+    def show(
+        self, *, reference: str, viewer: User | None = None, language: str = "en"
+    ) -> read_models.CaseChecklist:
+        """The checklist of the case's current stage (`case checklist`), in `language`, as
+        `viewer` may see it (None: the operator)."""
         from workflow import checklists
 
         return checklists.show(
-            uow=self._app.uow, policy=self._app.policy, reference=reference, language=language
+            uow=self._app.uow,
+            policy=self._app.policy,
+            reference=reference,
+            viewer=viewer,
+            language=language,
         )
 
 

@@ -19,12 +19,18 @@ from states.guards import CHECKLIST_GUARD
 from states.limits import NAME_MAX, check_text
 from states.messages import N_
 from states.permissions import Action
+from states.redaction import NOTHING
+from states.users import User
 from workflow import inputs, read_models
+from workflow import redaction as redactions
 from workflow.logging import get_logger
 from workflow.ports import Clock, Transaction, UnitOfWork
 from workflow.users import authorise
 
 log = get_logger("ncpflow.checklists")
+
+# A checklist's keys that hold ids and flags, not free text: never redacted.
+_IDS = frozenset({"complete", "missing", "required_by"})
 
 
 def ticked_now(tx: Transaction, case: Case) -> frozenset[str]:
@@ -147,10 +153,20 @@ def checklist_view(
 
 
 def show(
-    *, uow: UnitOfWork, policy: Policy, reference: str, language: str = "en"
+    *,
+    uow: UnitOfWork,
+    policy: Policy,
+    reference: str,
+    viewer: User | None = None,
+    language: str = "en",
 ) -> read_models.CaseChecklist:
-    """The checklist of case `reference`'s current stage, in `language`."""
+    """The checklist of case `reference`'s current stage, in `language`, as `viewer` may see it
+    (None: the operator, everything as stored): who marked an item is free text, like every
+    audit entry's actor, so a protected name in it reads as the viewer's redaction has it."""
+    from workflow.views import redacted
+
     with uow.read() as tx:
         case = tx.cases.get(reference)
         marks = tx.checklists.of_case(reference) if case.procedure.checklist(case.state) else []
-    return checklist_view(case, marks, policy, language)
+        redaction = redactions.for_viewer(tx, viewer, language) if viewer is not None else NOTHING
+    return redacted(checklist_view(case, marks, policy, language), redaction, reference, keep=_IDS)

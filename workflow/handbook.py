@@ -272,8 +272,18 @@ def _history(uow: UnitOfWork, settings: Settings, ident: str, language: str) -> 
     return history
 
 
-def _natural(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (0, p) for p in version.replace("-", ".").split("."))
+def _natural(version: str) -> tuple[tuple[tuple[int, str], str], ...]:
+    """A version's parts in order ("6", "7-test", "2023.1"): a run of ASCII digits by its value,
+    compared by length and then as text (so no run is too long, and no other digit unreadable,
+    as `int` would find them); any other part as text."""
+    return tuple(_part(p) for p in version.replace("-", ".").split("."))
+
+
+def _part(part: str) -> tuple[tuple[int, str], str]:
+    if part.isascii() and part.isdigit():
+        digits = part.lstrip("0")
+        return (len(digits), digits), ""
+    return (0, ""), part
 
 
 def handbook(

@@ -29,7 +29,7 @@ Item = Annotated[str, Path(min_length=1, max_length=200, description="The item's
     response_model=read_models.CaseChecklist,
 )
 def show_checklist(ref: Reference, user: ReadsCases, app: App) -> read_models.CaseChecklist:
-    return app.checklists.show(reference=ref)
+    return app.checklists.show(reference=ref, viewer=user)
 
 
 @router.post(
@@ -40,7 +40,7 @@ def show_checklist(ref: Reference, user: ReadsCases, app: App) -> read_models.Ca
 async def tick_item(ref: Reference, item: Item, user: Ticks, app: App) -> read_models.CaseChecklist:
     def work() -> read_models.CaseChecklist:
         app.checklists.tick(reference=ref, item=item, actor=user.name)
-        return app.checklists.show(reference=ref)
+        return app.checklists.show(reference=ref, viewer=user)
 
     return await run_write(app, work)
 
@@ -54,6 +54,6 @@ async def tick_item(ref: Reference, item: Item, user: Ticks, app: App) -> read_m
 async def untick_item(ref: Reference, item: Item, user: Ticks, app: App) -> read_models.CaseChecklist:
     def work() -> read_models.CaseChecklist:
         app.checklists.untick(reference=ref, item=item, actor=user.name)
-        return app.checklists.show(reference=ref)
+        return app.checklists.show(reference=ref, viewer=user)
 
     return await run_write(app, work)

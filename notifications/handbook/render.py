@@ -42,12 +42,18 @@ def document(handbook: Handbook) -> str:
 
 
 def pdf(handbook: Handbook) -> bytes:
-    """The handbook as a tagged PDF."""
+    """The handbook as a tagged PDF; the same file (the same handbook) is laid out once."""
+    return _laid_out(document(handbook))
+
+
+@lru_cache(maxsize=4)  # a few languages and versions; a PDF is a few hundred kB
+def _laid_out(file: str) -> bytes:
+    """`file` laid out as a PDF: about a second of CPU, which every signed-in role could ask
+    for again and again at /handbook.pdf; a changed procedure, duration or history is another
+    file."""
     from weasyprint import HTML, URLFetcher
 
-    made: bytes = HTML(string=document(handbook), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(
-        pdf_tags=True
-    )
+    made: bytes = HTML(string=file, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf(pdf_tags=True)
     return made
 
 

@@ -311,6 +311,8 @@ def _fill(services: Services) -> tuple[list[str], str]:
         reason=_mention(next(n)),
         requested_by=f"{VARIANTS[3]} ({ORG})",
     )
+    # A tick of its stage's checklist by an actor who names the submitter (the checklist's "by").
+    services.checklists.tick(reference=paused, item="ia_law", actor=f"hanna for {VARIANTS[3]} ({ORG})")
 
     accepted = opened(True, date(2025, 5, 21))
     cases.advance(

@@ -30,6 +30,7 @@ from ncpflow.web.app import create_app
 from ncpflow.web.network import NetworkSite
 from notifications.memory import RecordingChannel
 from states.errors import StorageUnavailableError
+from states.users import User
 from storage import tenancy
 from tests.conftest import ROOT, admin_engine, tenant_url
 from tests.helpers import free_port, open_one, sign_in, wait_for
@@ -167,6 +168,28 @@ def test_an_ncps_user_session_and_token_mean_nothing_on_another_ncps_host(two_nc
         page = at_se.get("/", follow_redirects=False)
         assert page.status_code == 303 and "/signin" in page.headers["location"]
         assert at_no.get("/").status_code == 200  # still signed in where it belongs
+
+
+def test_precedents_the_start_page_and_checklists_stay_within_each_ncp(two_ncps: Network) -> None:
+    """Issue 17's reads under row-level security: SE's concluded case on the same enterprise is a
+    precedent at SE and none at NO; NO's start page lists only NO's cases its handler acted on,
+    though SE's handler has the same name; a tick at NO is not on SE's case of the same reference."""
+    no, se = two_ncps.application("NO"), two_ncps.application("SE")
+    se_open = open_one(se, "Nordic Metals ASA", title="SE open", actor="handler")
+    se_closed = open_one(se, "Nordic Metals ASA", title="SE closed", actor="handler")
+    for trigger in ("begin_assessment", "reject", "close"):
+        se.cases.advance(reference=se_closed, trigger=trigger, actor="handler", reason="r")
+    mine = open_one(no, "Nordic Metals ASA", title="NO open", actor="handler")
+    assert mine == se_open  # the same reference at each NCP
+    assert [p.reference for p in se.cases.similar(reference=se_open).precedents] == [se_closed]
+    assert no.cases.similar(reference=mine).precedents == []
+    for app in (no, se):
+        app.cases.advance(reference=mine, trigger="begin_assessment", actor="handler", reason="r")
+    no.checklists.tick(reference=mine, item="ia_law", actor="handler")
+    assert [line.item for line in no.checklists.show(reference=mine).items if line.ticked] == ["ia_law"]
+    assert not any(line.ticked for line in se.checklists.show(reference=mine).items)
+    start = no.users.start(viewer=User(name="handler", role="handler"))
+    assert [(c.reference, c.title) for c in start.cases] == [(mine, "NO open")]
 
 
 def test_a_host_no_ncp_has_gets_a_404_page_naming_no_ncp(two_ncps: Network) -> None:

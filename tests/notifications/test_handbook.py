@@ -138,3 +138,15 @@ def test_the_norwegian_handbook_carries_no_english_text_of_the_definition() -> N
     english.extend(row.meaning.en for row in OECD.transitions)
     for words in english:
         assert _plain(words) not in text, words
+
+
+def test_a_handbook_asked_for_again_as_a_pdf_is_not_laid_out_again() -> None:
+    """Laying the PDF out costs about a second of CPU, and every signed-in role may ask for
+    /handbook.pdf: the same handbook (built anew, the same file) answers the PDF laid out before;
+    another one (its other language) is laid out."""
+    tr = procedures.words(OECD, "en")
+    again = handbook.build(OECD, durations={}, calendar=CALENDAR, tr=tr, language="en")
+    assert again is not book("en")
+    first = render.pdf(book("en"))
+    assert render.pdf(again) is first
+    assert render.pdf(book("nb")) is not first

@@ -21,14 +21,19 @@ from states.checklists import (
 )
 from states.errors import NcpflowError, TransitionNotAllowedError
 from states.permissions import PermissionDeniedError
+from states.pseudonyms import pseudonym
+from states.users import User
 from states.wording import term
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.dbdump import dump
 from tests.helpers import open_one
 from translations import translator
 from workflow import procedures, users
 from workflow.bootstrap import Services, bootstrap
+from workflow.cases import PartyInput, open_case
 from workflow.clock import FixedClock
+from workflow.config import load_settings
+from workflow.rotation import sync_members
 
 CRITERIA = ["ia_identity", "ia_material", "ia_link", "ia_law", "ia_other_proceedings", "ia_purposes"]
 
@@ -251,3 +256,49 @@ def test_a_tick_or_untick_at_a_time_that_cannot_be_is_refused_and_nothing_is_wri
     with pytest.raises(NcpflowError, match=re.escape(words)):
         mark(reference=ref, item="ia_law", actor="sek", at=at)
     assert dump(database_url) == before
+
+
+def test_who_ticked_is_redacted_for_a_reader_who_may_not_see_a_protected_name_in_it(
+    services: Services, database_url: str
+) -> None:
+    """An actor is free text, as on every audited step: a protected name in who ticked an item
+    reads as the case's pseudonym for an auditor and a mediator, and as typed for a handler and
+    the operator; the items' ids stay as they are."""
+    secret = "Kari Nordmann"
+    members = load_settings(ROOT / "config.toml", database_url=database_url)
+    sync_members(uow=services.uow, clock=services.clock, settings=members)
+    ref = open_case(
+        uow=services.uow,
+        clock=services.clock,
+        policy=services.policy,
+        reference_prefix="NCP",
+        title="Fish farm discharges",
+        submitters=[PartyInput(secret, "individual", confidential=True)],
+        enterprises=[PartyInput("Havbruk Seafood ASA")],
+        actor="sek",
+    ).reference
+    services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ok")
+    services.checklists.tick(reference=ref, item="ia_law", actor=f"sek for {secret}")
+    services.mediators.add(actor="sek", mediator_id="kari", name="Kari Mekler", email="kari@example.org")
+    services.mediators.assign(reference=ref, mediator="kari", actor="sek")
+    label = pseudonym(ref, secret, translator("nb"))
+    for viewer in (User(name="aud", role="auditor"), User(name="m", role="mediator", mediator_id="kari")):
+        shown = services.checklists.show(reference=ref, viewer=viewer, language="nb")
+        assert secret not in shown.model_dump_json(), viewer.role
+        (line,) = [line for line in shown.items if line.item == "ia_law"]
+        assert line.by == f"sek for {label}" and shown.missing == [c for c in CRITERIA if c != "ia_law"]
+    for viewer in (User(name="sek", role="handler"), None):
+        shown = services.checklists.show(reference=ref, viewer=viewer)
+        assert [line.by for line in shown.items if line.ticked] == [f"sek for {secret}"]
+    # At risk of reprisal: the case's lead member reads the name, another member the pseudonym.
+    services.parties.change_party(
+        reference=ref, party="submitter-1", actor="sek", reprisal_risk=True, measures="Kept apart"
+    )
+    lead = services.cases.get(reference=ref).lead_member
+    assert lead is not None
+    other = next(m for m in ("chair", "member-b", "member-c", "member-d") if m != lead)
+    for member, by in ((lead, f"sek for {secret}"), (other, f"sek for {pseudonym(ref, secret)}")):
+        shown = services.checklists.show(
+            reference=ref, viewer=User(name="m", role="member", member_id=member)
+        )
+        assert [line.by for line in shown.items if line.ticked] == [by], member

@@ -122,6 +122,22 @@ def test_the_history_shows_what_changed_between_versions_from_procedure_diff(
     assert "Runs for 3 months." in _rule(older, "initial_assessment", "initial_assessment").sentences
 
 
+@pytest.mark.parametrize("version", ["7²", "7." + "9" * 5000])
+def test_a_version_spelled_with_odd_digits_is_ordered_in_the_history_without_failing(
+    app_for: Any, tmp_path: Path, version: str
+) -> None:
+    """A definition's version is any text: a superscript digit (a digit to `str.isdigit`, not to
+    `int`) or a run of digits longer than Python reads as a number still orders the history."""
+    open_one(app_for())
+    path = _four_months(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('version = "7-test"', f'version = "{version}"', 1),
+        encoding="utf-8",
+    )
+    book = app_for(procedure={"file": str(path)}).handbook.render(language="en")
+    assert [v.version for v in book.history] == [OECD.version, version]
+
+
 def test_an_unknown_version_or_language_or_format_is_refused_and_nothing_is_written(
     app_for: Any, database_url: str
 ) -> None:

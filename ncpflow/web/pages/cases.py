@@ -219,7 +219,7 @@ def show_case(
         can_write_note=allows(role, Action.WRITE_NOTE),
         **_related_words(lang),
         can_link=allows(role, Action.LINK_CASES),
-        checklist=app.checklists.show(reference=ref, language=lang),
+        checklist=app.checklists.show(reference=ref, viewer=user, language=lang),
         can_tick=allows(role, Action.TICK_CHECKLIST) and not case.is_terminal,
         precedents=app.cases.similar(reference=ref, viewer=user, language=lang),
         shares=_shares(lang),

@@ -46,7 +46,7 @@ HEADINGS: dict[str, str] = {
     "needs": N_("Needs"),
     "outcomes": N_("Outcomes"),
     "version": N_("Version"),
-    "no_changes": N_("No change to the stages, steps or deadlines (only texts or letters may differ)."),
+    "no_changes": N_("No change that ncpflow reads: the two versions differ only in comments or layout."),
     "first_version": N_("The first version known here."),
     "none": N_("None."),
     "in_force": N_("in force for new cases"),

@@ -1757,12 +1757,14 @@ class CaseUnlinked(_Record):
 @dataclass(frozen=True)
 class ChecklistTicked(_Record):
     """An item of the case's current stage's checklist ticked (states/checklists.py): the item's
-    id and the stage whose checklist holds it. The envelope's `at` is when it was ticked."""
+    id and the stage whose checklist holds it. The envelope's `at` is when it was ticked;
+    `recorded_at`, only on a mark back-dated with `--at`, when it was put into ncpflow."""
 
     KIND: ClassVar[str] = "checklist_ticked"
 
     item: str
     stage: str
+    recorded_at: datetime | None = field(default=None, metadata=_spelled(omit_none=True))
 
 
 @dataclass(frozen=True)
@@ -1773,6 +1775,7 @@ class ChecklistUnticked(_Record):
 
     item: str
     stage: str
+    recorded_at: datetime | None = field(default=None, metadata=_spelled(omit_none=True))
 
 
 # -- the registry -------------------------------------------------------------------------------

@@ -191,6 +191,7 @@ ENTRY_POINT_IMPORTS: dict[str, set[str]] = {
         "MakeCalendarFeed",
         "FindCases",  # the cases page and GET /api/cases/search
         "AddNote",  # `note add`, the API and the case page's note form
+        "MarkChecklist",  # `case tick|untick --at`
         "ReadTimeline",  # the case's story: the API's query and the case page's filters
         "JournalFilter",  # `journal export --from --to --public`, the journal pages' filters
         "AddDocument",  # doc add, POST /api/cases/{ref}/documents, the documents page

@@ -56,17 +56,21 @@ def _mark(
         authorise(tx, actor, Action.TICK_CHECKLIST)
         now = clock.now()
         case = tx.cases.get(reference)
-        when = inputs.resolve_when(at, calendar=case.calendar, now=now, what=inputs.AT)
-        if when < case.last_event_at:
+        marks = tx.checklists.of_case(reference)
+        when = inputs.resolve_when(
+            at, calendar=case.calendar, now=now, not_before=case.last_event_at, what=inputs.AT
+        )
+        previous = rules.latest(marks, case.state).get(item)
+        if previous is not None and when < previous.at:
             raise InvalidInputError(
-                N_("{what} {value} is before the case's last step ({last})"),
+                N_("{what} {value} is before the item's last mark ({last})"),
                 what=inputs.AT,
                 value=when.isoformat(),
-                last=case.last_event_at.isoformat(),
+                last=previous.at.isoformat(),
             )
         made = rules.mark(
             case.procedure,
-            tx.checklists.of_case(reference),
+            marks,
             reference=reference,
             state=case.state,
             closed=case.is_terminal,
@@ -84,7 +88,7 @@ def _mark(
             from_state=case.state,
             to_state=case.state,
             reason=None,
-            record=kind(item=made.item, stage=made.stage),
+            record=kind(item=made.item, stage=made.stage, recorded_at=now if when != now else None),
         )
     log.info("checklist_ticked" if tick else "checklist_unticked", case=reference, item=item, actor=actor)
     return made
@@ -99,7 +103,9 @@ def tick(
     actor: str,
     at: date | datetime | None = None,
 ) -> rules.Mark:
-    """Tick `item` of the checklist of the case's current stage (at `at`, default now)."""
+    """Tick `item` of the checklist of the case's current stage at `at` (default now; not in the
+    future, not before the case's last step nor the item's last mark: a bare date today is no
+    earlier than those)."""
     return _mark(uow=uow, clock=clock, reference=reference, item=item, actor=actor, tick=True, at=at)
 
 
@@ -112,7 +118,7 @@ def untick(
     actor: str,
     at: date | datetime | None = None,
 ) -> rules.Mark:
-    """Untick a ticked `item` of the checklist of the case's current stage."""
+    """Untick a ticked `item` of the checklist of the case's current stage at `at` (as `tick`)."""
     return _mark(uow=uow, clock=clock, reference=reference, item=item, actor=actor, tick=False, at=at)
 
 

@@ -972,6 +972,12 @@ class DecideIssue(Command):
     reason: OptionalText | None = None
 
 
+class MarkChecklist(Command):
+    """`case tick`, `case untick`: when the item was ticked or unticked."""
+
+    at: When | None = Field(default=None, description="When it was marked; left out: now.")
+
+
 class ConcludeIssue(Command):
     """`case issue result`, `POST /api/cases/{ref}/issues/{number}/result`: what came of an
     accepted issue."""

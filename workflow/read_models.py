@@ -1349,12 +1349,21 @@ class ProcedureVersion(ReadModel):
     )
 
 
+class ProcedureChecklistItem(ReadModel):
+    id: str = Field(description="The item's id (unique in the definition).")
+    label: str = Field(description="What the handler checks or does, in the language asked for.")
+    help: str | None = Field(description="Its help text in that language; null when it has none.")
+
+
 class ProcedureState(ReadModel):
     name: str = Field(description="The state's name.")
     label: str = Field(description="Its label in the language asked for.")
     terminal: bool = Field(description="Whether the case ends there.")
     concluded: bool = Field(description="Whether reaching it counts the case as concluded.")
     deadlines: list[str] = Field(description="The deadlines open while a case is in it.")
+    checklist: list[ProcedureChecklistItem] = Field(
+        default_factory=list, description="The handler's checklist in this state, in order."
+    )
 
 
 class ProcedureTransition(ReadModel):
@@ -1413,7 +1422,10 @@ class FieldChange(ReadModel):
 
 
 class ProcedureChange(ReadModel):
-    part: str = Field(description="procedure, state, transition or deadline.")
+    part: str = Field(
+        description="procedure, state, checklist (an item), handbook (a stage's text), transition, "
+        "trigger, outcome, deadline, fact or statement."
+    )
     name: str = Field(description="Which one (a transition: `SOURCE --TRIGGER-->`).")
     change: str = Field(description="added, removed or changed.")
     fields: list[FieldChange] = Field(description="What differs (for a change), or what it is.")

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from states import audit_wording, records
+from states import audit_wording, procedure_diff, records
 from states.case import Case, Policy
 from states.errors import InvalidInputError, StorageUnavailableError
 from states.migration import migrate
@@ -166,6 +165,14 @@ def show(procedure: Procedure, language: str) -> read_models.ProcedureShown:
                 terminal=s.terminal,
                 concluded=s.concluded,
                 deadlines=[d for d in procedure.deadlines if d in procedure.open_deadlines(s.name)],
+                checklist=[
+                    read_models.ProcedureChecklistItem(
+                        id=item.id,
+                        label=item.label.get(language),
+                        help=item.help.get(language) if item.help is not None else None,
+                    )
+                    for item in s.checklist
+                ],
             )
             for s in procedure.states.values()
         ],
@@ -223,82 +230,29 @@ def validate(uow: UnitOfWork, path: Path) -> read_models.ProcedureCheck:
     return check_file(path, stored=stored is not None)
 
 
-def _parts(procedure: Procedure) -> dict[tuple[str, str], dict[str, Any]]:
-    """Each comparable part of a definition, by (part, name), as its fields."""
-    parts: dict[tuple[str, str], dict[str, Any]] = {
-        ("procedure", "title"): {"en": procedure.title.en, "nb": procedure.title.nb},
-        ("procedure", "initial"): {"state": procedure.initial},
-        ("procedure", "reports"): {
-            "stages": list(procedure.reports.stages),
-            "outcomes": list(procedure.reports.outcomes),
-            "not_accepted": list(procedure.reports.not_accepted),
-            "accepted_by": list(procedure.reports.accepted_by),
-        },
-    }
-    for state in procedure.states.values():
-        parts["state", state.name] = {
-            "label": state.label.en,
-            "label_nb": state.label.nb,
-            "terminal": state.terminal,
-            "concluded": state.concluded,
-        }
-        if state.checklist:  # version 6 of oecd-2023: only where a state has one
-            parts["state", state.name]["checklist"] = [item.id for item in state.checklist]
-    for row in procedure.transitions:
-        parts["transition", f"{row.source} --{row.trigger}-->"] = {
-            "to": row.dest,
-            "outcomes": list(row.outcomes),
-            "sets": row.sets,
-            "guards": list(row.guards),
-        }
-    for rule in procedure.deadlines.values():
-        parts["deadline", rule.name] = {
-            "basis": rule.basis,
-            "duration": rule.duration_text,
-            "open_in": sorted(rule.open_in),
-            "label": rule.label.en,
-        }
-    return parts
-
-
-_ORDER = {"procedure": 0, "state": 1, "transition": 2, "deadline": 3}
-
-
 def diff(a: Procedure, b: Procedure) -> read_models.ProcedureDiff:
-    """What differs from `a` to `b`: parts added, removed, and changed field by field."""
-    before, after = _parts(a), _parts(b)
-    changes = []
-    order = {key: n for n, key in enumerate([*before, *(k for k in after if k not in before)])}
-    for key in sorted(before.keys() | after.keys(), key=lambda k: (_ORDER[k[0]], order[k])):
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        if old is None or new is None:
-            kept = new if old is None else old
-            assert kept is not None
-            fields = [
-                read_models.FieldChange(
-                    field=name,
-                    before=None if old is None else value,
-                    after=None if new is None else value,
-                )
-                for name, value in kept.items()
-            ]
-            change = "added" if old is None else "removed"
-        else:
-            fields = [
-                read_models.FieldChange(field=name, before=old.get(name), after=new.get(name))
-                for name in old.keys() | new.keys()
-                if old.get(name) != new.get(name)
-            ]
-            fields.sort(key=lambda f: list(old).index(f.field) if f.field in old else len(old))
-            change = "changed"
-        changes.append(read_models.ProcedureChange(part=key[0], name=key[1], change=change, fields=fields))
+    """What differs from `a` to `b` (states/procedure_diff.py): parts added, removed, and
+    changed field by field."""
 
     def label(p: Procedure) -> str:
         return f"{named(p)} ({p.source})" if p.source else named(p)
 
-    return read_models.ProcedureDiff(a=label(a), b=label(b), changes=changes)
+    return read_models.ProcedureDiff(
+        a=label(a),
+        b=label(b),
+        changes=[
+            read_models.ProcedureChange(
+                part=change.part,
+                name=change.name,
+                change=change.change,
+                fields=[
+                    read_models.FieldChange(field=f.field, before=f.before, after=f.after)
+                    for f in change.fields
+                ],
+            )
+            for change in procedure_diff.diff(a, b)
+        ],
+    )
 
 
 # -- case migrate -------------------------------------------------------------------------------

@@ -458,7 +458,9 @@ def case_similar(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Similar past cases (precedents): concluded cases here and imported ones, matched on
-    Guidelines chapters, host countries, sector and enterprise; best first."""
+    Guidelines chapters, host countries, sector and enterprise; best first (dates as "3 Feb 2024";
+    --json keeps them as YYYY-MM-DD)."""
+    from ncpflow.web.i18n import shown_day
     from workflow.read_models import json_of
 
     found = context_of(ctx).app().cases.similar(reference=reference, limit=limit)
@@ -475,7 +477,9 @@ def case_similar(
             + (f" ({', '.join(getattr(p, name))})" if name in ("chapters", "host_countries") else "")
             for name in p.matched
         )
-        dates = f"received {p.received}" + (f", concluded {p.concluded}" if p.concluded else "")
+        dates = f"received {shown_day(p.received, 'en')}" + (
+            f", concluded {shown_day(p.concluded, 'en')}" if p.concluded else ""
+        )
         outcome = f", {p.outcome_words}" if p.outcome_words else ""
         line = f"{p.reference} {p.score:.2f} [{p.source}] {p.title} -- {p.stage}{outcome}; {dates}"
         line += f"; shares {shares}"

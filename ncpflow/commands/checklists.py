@@ -5,13 +5,21 @@ from typing import Annotated, Any
 
 import typer
 
-from ncpflow.context import context_of
+from ncpflow.context import context_of, validated
 from ncpflow.output import emit_json, escape, out
 
 Reference = Annotated[str, typer.Argument(help="Case reference, e.g. NCP-2025-003.")]
 Item = Annotated[str, typer.Argument(help="The item's id, as `case checklist REF` lists it (ia_material).")]
 Actor = Annotated[
     str, typer.Option("--actor", help="Who ticks it; a user must be allowed to tick checklists.")
+]
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        help="When it was done: YYYY-MM-DD (NCP local) or ISO datetime with offset; default now. "
+        "Not in the future, nor before the case's last step or the item's last mark.",
+    ),
 ]
 
 
@@ -65,10 +73,14 @@ def case_tick(
     reference: Reference,
     item: Item,
     actor: Actor,
+    at: At = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Tick an item of the checklist of the case's current stage (audited)."""
-    context_of(ctx).app().checklists.tick(reference=reference, item=item, actor=actor)
+    from workflow import commands
+
+    command = validated(commands.MarkChecklist, at=at)
+    context_of(ctx).app().checklists.tick(reference=reference, item=item, actor=actor, **command.arguments())
     _show(ctx, reference, as_json)
 
 
@@ -77,8 +89,14 @@ def case_untick(
     reference: Reference,
     item: Item,
     actor: Actor,
+    at: At = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Untick a ticked item of the checklist of the case's current stage (audited)."""
-    context_of(ctx).app().checklists.untick(reference=reference, item=item, actor=actor)
+    from workflow import commands
+
+    command = validated(commands.MarkChecklist, at=at)
+    context_of(ctx).app().checklists.untick(
+        reference=reference, item=item, actor=actor, **command.arguments()
+    )
     _show(ctx, reference, as_json)

@@ -50,7 +50,7 @@ def procedure_show(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """One version's states, transitions and deadlines, labelled in the language asked for."""
+    """One version's states (each with its checklist), transitions and deadlines, in en or nb."""
     from workflow.read_models import json_of
 
     shown = context_of(ctx).app().procedures.show(ref=ref, language=language.value if language else None)
@@ -66,6 +66,12 @@ def procedure_show(
         extra = f" [{', '.join(marks)}]" if marks else ""
         opened = f"; open: {', '.join(state.deadlines)}" if state.deadlines else ""
         out.print(f"  {escape(state.name)} ({escape(state.label)}){escape(extra)}{escape(opened)}")
+        if state.checklist:
+            out.print("    checklist:")
+        for item in state.checklist:
+            out.print(f"      {escape(item.id)}: {escape(item.label)}", soft_wrap=True)
+            if item.help:
+                out.print(f"        {escape(item.help)}", soft_wrap=True)
     out.print("transitions:")
     for row in shown.transitions:
         details = []
@@ -121,7 +127,8 @@ def procedure_diff(
     b: Annotated[str, typer.Argument(help="A definition file or ID@VERSION.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """What differs from A to B: states, transitions and deadlines added, removed or changed."""
+    """What differs from A to B: stages, checklist items, handbook texts, steps, deadlines, facts, letters
+    and statements added, removed or changed."""
     from workflow.read_models import json_of
 
     found = context_of(ctx).app().procedures.diff(a=a, b=b)

@@ -14,9 +14,21 @@ from states.mediators import FORMAT_WORDS
 from states.messages import N_, Translator
 from translations import LANGUAGES, translator, upper_first
 
-__all__ = ["COOKIE", "LANGUAGES", "PAGE_TERMS", "PARTY_TYPES", "helpers", "pick", "upper_first"]
+__all__ = [
+    "COOKIE",
+    "LANGUAGES",
+    "LOCALES",
+    "PAGE_TERMS",
+    "PARTY_TYPES",
+    "helpers",
+    "language_name",
+    "pick",
+    "shown_day",
+    "upper_first",
+]
 
 COOKIE = "ncpflow_lang"
+LOCALES = {"en": "en_GB", "nb": "nb"}  # Babel's locale for each language of the pages
 
 # The page's own values beside the lifecycle's (states/wording.py): party roles, member roles,
 # the rotation mode and each member's place in the rotation (rotation_views' status).
@@ -60,6 +72,32 @@ def pick(requested: str | None, cookie: str | None, default: str) -> str:
     return "en"
 
 
+def shown_day(value: str | date, language: str) -> str:
+    """A stored day (`2007-09-14`, or `2007-09` known to the month) as the reader's locale writes
+    it, through Babel: "14 Sept 2007", "14. sep. 2007"; a month: "Sept 2007", "sep. 2007". Text
+    that is not such a day is given back as it is."""
+    from babel.dates import format_date
+
+    locale = LOCALES.get(language, LOCALES["en"])
+    if isinstance(value, date):
+        return str(format_date(value, "medium", locale=locale))
+    try:
+        if len(value) == len("2007-09"):
+            return str(format_date(date.fromisoformat(f"{value}-01"), "MMM y", locale=locale))
+        return str(format_date(date.fromisoformat(value), "medium", locale=locale))
+    except ValueError:
+        return value
+
+
+def language_name(code: str, language: str) -> str:
+    """A language's name in `language` from its ISO 639 code (`fr`: "French", "fransk"), by
+    Babel's display names; a code Babel does not name is shown as it is."""
+    from babel import Locale
+
+    names = Locale.parse(LOCALES.get(language, LOCALES["en"])).languages
+    return str(names.get(code.strip().lower(), code))
+
+
 def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
     """What a page's template words itself with, in `language`: through `words` when given
     (`Application.words`: the procedure's names from its labels), else the catalogue."""
@@ -93,5 +131,6 @@ def helpers(language: str, words: Translator | None = None) -> dict[str, Any]:
         "kind": kind,
         "reason": reason,
         "day": day,
+        "language_name": lambda code: language_name(code, language),
     }
     return functions

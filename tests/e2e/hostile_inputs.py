@@ -1722,6 +1722,54 @@ cli("tick-item-huge", "case", "tick", "@REF@", HUGE, "--actor", "a")
 cli("tick-blank-actor", "case", "tick", "@REF@", "ia_law", "--actor", " ")
 cli("untick-never-ticked", "case", "untick", "@REF@", "ia_law", "--actor", "a", expect=1)
 cli("checklist-unknown-case", "case", "checklist", "NCP-2099-999", expect=4, storage=False)
+cli(
+    "tick-at-empty",
+    "case",
+    "tick",
+    "@REF@",
+    "ia_law",
+    "--actor",
+    "a",
+    "--at",
+    "",
+    why="an empty date is not 'now'",
+)
+cli(
+    "tick-at-year-999",
+    "case",
+    "tick",
+    "@REF@",
+    "ia_law",
+    "--actor",
+    "a",
+    "--at",
+    "0999-06-01",
+    words=("--at",),
+)
+cli(
+    "tick-at-far-future",
+    "case",
+    "tick",
+    "@REF@",
+    "ia_law",
+    "--actor",
+    "a",
+    "--at",
+    "9999-12-31T23:59:59+00:00",
+)
+cli("tick-at-huge", "case", "tick", "@REF@", "ia_law", "--actor", "a", "--at", HUGE)
+cli(
+    "untick-at-garbage",
+    "case",
+    "untick",
+    "@REF@",
+    "ia_law",
+    "--actor",
+    "a",
+    "--at",
+    "2025-1-1",
+    words=("--at",),
+)
 api("api-tick-unknown-item", "/api/cases/@REF@/checklist/ia_nonsense/tick")
 api("api-tick-item-huge", "/api/cases/@REF@/checklist/" + "x" * 300 + "/tick")
 api("api-untick-never-ticked", "/api/cases/@REF@/checklist/ia_law/untick", expect=409)

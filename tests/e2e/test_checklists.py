@@ -89,6 +89,62 @@ def test_a_refused_mark_on_the_command_line_exits_with_its_code_and_writes_nothi
     assert dump(database_url) == before
 
 
+def _assessing_since_march(ncp: InProcessCli) -> str:
+    """A case received 4 March 2025 whose initial assessment began on 5 March."""
+    opened = ncp.json(
+        "case", "open", "--title", "Mine tailings", "--submitter", "Friends of the Fjord",
+        "--enterprise", "Nordic Metals ASA", "--received", "2025-03-04", "--actor", "sek", "--json",
+    )  # fmt: skip
+    ref = str(opened["reference"])
+    ncp.json(
+        "case", "advance", ref, "begin_assessment", "--actor", "sek", "--reason", "ok", "--at", "2025-03-05",
+        "--json",
+    )  # fmt: skip
+    return ref
+
+
+def test_tick_and_untick_take_at_and_show_the_mark_at_that_time(ncp: InProcessCli) -> None:
+    """`case tick REF ITEM --at 2025-03-10`, `case untick ... --at 2025-03-11T15:00:00+01:00`:
+    the checklist shows those times in local time; the audit entries carry them."""
+    ref = _assessing_since_march(ncp)
+    ticked = ncp.json("case", "tick", ref, "ia_law", "--actor", "sek", "--at", "2025-03-10", "--json")
+    (line,) = [line for line in ticked["items"] if line["item"] == "ia_law"]
+    assert (line["ticked"], line["at"]) == (True, "2025-03-09T23:00:00+00:00")
+    untick = ("case", "untick", ref, "ia_law", "--actor", "sek", "--at", "2025-03-11T15:00:00+01:00")
+    result = ncp(*untick)
+    assert result.returncode == 0, result.stderr
+    assert "(unticked by sek, 2025-03-11 15:00 CET)" in " ".join(result.stdout.split())
+    entries = [json.loads(line) for line in ncp("audit", "log", ref).stdout.splitlines()]
+    marks = [(e["kind"], e["at"]) for e in entries if e["kind"].startswith("checklist_")]
+    assert marks == [
+        ("checklist_ticked", "2025-03-09T23:00:00.000000Z"),
+        ("checklist_unticked", "2025-03-11T14:00:00.000000Z"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("verb", "at", "code", "words"),
+    [
+        ("tick", "2199-01-01", 2, "is in the future"),
+        ("tick", "2999-01-01", 2, "--at 2999-01-01 is out of range"),
+        ("tick", "2025-03-01", 2, "is before the case's last recorded step"),
+        ("untick", "2025-03-06", 2, "is before the item's last mark"),
+        ("tick", "next tuesday", 2, "--at"),
+        ("tick", "2025-02-30", 2, "--at"),
+    ],
+)
+def test_a_tick_or_untick_at_a_time_that_cannot_be_exits_2_naming_it_and_writes_nothing(
+    ncp: InProcessCli, database_url: str, verb: str, at: str, code: int, words: str
+) -> None:
+    ref = _assessing_since_march(ncp)
+    ncp.json("case", "tick", ref, "ia_law", "--actor", "sek", "--at", "2025-03-07", "--json")
+    before = dump(database_url)
+    result = ncp("case", verb, ref, "ia_law" if verb == "untick" else "ia_link", "--actor", "sek", "--at", at)
+    assert result.returncode == code, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert dump(database_url) == before
+
+
 def test_with_checklists_required_accept_exits_1_naming_the_items_still_to_tick(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
 ) -> None:

@@ -5,6 +5,7 @@ time), and a mediator's user who sees only its own case's pages (every other cas
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from tests.dbdump import dump
@@ -132,6 +133,37 @@ def test_a_session_is_recorded_on_the_page_in_ncp_local_time(site: Site) -> None
     )
     assert done.status_code == 200 and "Session 1 recorded" in done.text
     assert "2025-06-10 10:00 CEST" in done.text and "A. Observer" in done.text
+
+
+def _cell(page: str, label: str) -> list[str]:
+    """Each table cell's visible text with `label` (data-label), in the page's order."""
+    return [
+        " ".join(re.sub(r"<[^>]+>", " ", found).split())
+        for found in re.findall(rf'<td class="text" data-label="{label}">(.*?)</td>', page, re.S)
+    ]
+
+
+def test_interpreters_and_mediators_languages_are_named_in_the_pages_language(site: Site) -> None:
+    """A session with interpreters `fr, se` and a mediator speaking `nb, en`: the languages by
+    their names in English and in Norwegian (Babel's display names), never the codes."""
+    _english(site)
+    _add(site)
+    ref = site.reference
+    at = f"/cases/{ref}/mediation"
+    done = site.client.post(
+        at + "/sessions",
+        data={
+            "starts": "2025-06-10T10:00",
+            "format": "video",
+            "interpreters": "fr, se",
+            "csrf_token": site.csrf(at),
+        },
+    )
+    assert done.status_code == 200, done.text
+    assert _cell(site.client.get(f"{at}?lang=en").text, "Interpreters") == ["French, Northern Sami"]
+    assert _cell(site.client.get(f"{at}?lang=nb").text, "Tolker") == ["fransk, nordsamisk"]
+    assert _cell(site.client.get("/mediators?lang=en").text, "Languages") == ["Norwegian Bokmål, English"]
+    assert _cell(site.client.get("/mediators?lang=nb").text, "Språk") == ["norsk bokmål, engelsk"]
 
 
 def test_a_mediator_user_sees_its_own_case_and_no_other(site: Site) -> None:

@@ -5,6 +5,7 @@ precedent whose title names a confidential submitter without the name."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -32,7 +33,8 @@ def _conclude(ncp: InProcessCli, ref: str) -> None:
 
 
 def test_similar_cases_through_the_command_line(ncp: InProcessCli) -> None:
-    """The concluded twin scores 12 (all four dimensions); human lines and --json agree."""
+    """The concluded twin scores 12 (all four dimensions); human lines and --json agree, the
+    lines with dates as English writes them, --json with ISO dates."""
     case, twin = _case(ncp, "Tailings dam"), _case(ncp, "Tailings dam, earlier")
     assert "no similar past cases" in ncp("case", "similar", case).stdout
     _conclude(ncp, twin)
@@ -48,6 +50,10 @@ def test_similar_cases_through_the_command_line(ncp: InProcessCli) -> None:
     line = ncp("case", "similar", case).stdout
     assert f"{twin} 12.00 [own] Tailings dam, earlier -- final statement, not accepted" in line
     assert "shares chapters (environment), host countries (NO), sector, enterprise" in line
+    # Dates as English writes them (Babel, en_GB); --json keeps them as ISO.
+    assert "; received 4 Mar 2025, concluded " in line and "2025-03-04" not in line
+    assert re.search(r"concluded \d{1,2} [A-Z][a-z]{2,3} \d{4};", line), line
+    assert shown["received"] == "2025-03-04" and re.fullmatch(r"\d{4}-\d\d-\d\d", shown["concluded"])
 
 
 def test_bad_similar_input_on_the_command_line_is_refused_and_writes_nothing(ncp: InProcessCli) -> None:

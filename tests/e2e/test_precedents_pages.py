@@ -51,11 +51,14 @@ def test_the_case_page_lists_a_precedent_in_english_and_norwegian(site: Site) ->
     page = site.client.get(f"/cases/{site.reference}?lang=en").text
     shown = _section(page)
     assert f"{other} Tailings, an earlier complaint" in shown
-    assert "Closed: not accepted" in shown and "received 2024-02-03" in shown
-    assert "Shares: enterprise" in shown and "score 3 of 12" in shown
+    assert "Closed: not accepted" in shown and "received 3 Feb 2024" in shown and "2024-02-03" not in shown
+    assert "In common with this case: the same enterprise." in shown and "score 3 of 12" in shown
     assert f'href="/register/{other}"' in page and f'href="/cases/{other}"' in page
     nb = _section(site.client.get(f"/cases/{site.reference}?lang=nb").text)
-    assert "Avsluttet: ikke tatt opp til behandling" in nb and "Felles: virksomhet" in nb
+    assert (
+        "Avsluttet: ikke tatt opp til behandling" in nb and "Felles med denne saken: samme virksomhet." in nb
+    )
+    assert "mottatt 3. feb. 2024" in nb
     assert "poeng 3 av 12" in nb and "received" not in nb
 
 
@@ -112,10 +115,16 @@ def test_what_a_precedent_shares_is_worded_in_the_page_s_language(site: Site) ->
     for trigger in ("begin_assessment", "reject"):
         services.cases.advance(reference=refs[1], trigger=trigger, actor="test", reason="r")
     nb = _section(site.client.get(f"/cases/{refs[0]}?lang=nb").text)
-    assert "Felles: kapitler VI. Miljø; vertsland Norge; bransje (mining); virksomhet" in nb
+    assert (
+        "Felles med denne saken: kapittel VI. Miljø, vertsland Norge, bransjen «mining» og samme virksomhet."
+        in nb
+    )
     assert "poeng 12 av 12" in nb
     en = _section(site.client.get(f"/cases/{refs[0]}?lang=en").text)
-    assert "Shares: chapters VI. Environment; host countries Norway; sector (mining); enterprise" in en
+    assert (
+        "In common with this case: chapter VI. Environment, host country Norway, the sector “mining” and the "
+        "same enterprise." in en
+    )
     assert "host_countries" not in en
 
 
@@ -147,6 +156,8 @@ def test_an_imported_precedent_s_sources_are_told_apart_by_their_site_and_separa
         return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
 
     sources = "www.responsiblebusiness.no; Annual report 2011, p. 14; mneguidelines.oecd.org"
-    assert f"Shares: enterprise Sources: {sources}" in text("en")
-    assert f"Felles: virksomhet Kilder: {sources}" in text("nb")
+    assert f"In common with this case: the same enterprise. Sources: {sources}" in text("en")
+    assert f"Felles med denne saken: samme virksomhet. Kilder: {sources}" in text("nb")
+    assert "received Mar 2011 · concluded Sept 2011" in text("en")  # known to the month
+    assert "mottatt mars 2011 · avsluttet sep. 2011" in text("nb")
     assert '">mneguidelines.oecd.org</a>' in site.client.get(f"/cases/{site.reference}").text

@@ -93,6 +93,53 @@ def test_procedure_show_gives_states_transitions_and_deadlines_in_the_language_a
     assert "closed (closed) [terminal" in text.stdout  # bracketed words printed, not read as markup
 
 
+def test_procedure_show_lists_each_stages_checklist_in_the_language_asked(cli_for: Any) -> None:
+    """The initial assessment's six items under its state, with their help text: in nb as the
+    definition words them, and in --json with id, label and help; a stage without one has none."""
+    ncp = cli_for()
+    text = ncp("procedure", "show", f"oecd-2023@{V1}", "--language", "nb")
+    assert text.returncode == 0, text.stderr
+    assert (
+        "    checklist:\n      ia_identity: Hvem klageren er, og klagerens interesse i saken\n" in text.stdout
+    )
+    assert (
+        "        Parallelle prosesser utelukker ikke i seg selv en klagesak; de kan stanse den."
+        in text.stdout
+    )
+    english = ncp("procedure", "show", f"oecd-2023@{V1}", "--language", "en").stdout
+    assert "      fs_comments_considered: The parties' comments considered" in english
+    shown = ncp.json("procedure", "show", f"oecd-2023@{V1}", "--language", "en", "--json")
+    states = {s["name"]: s for s in shown["states"]}
+    assert [item["id"] for item in states["initial_assessment"]["checklist"]] == [
+        item.id for item in OECD.checklist("initial_assessment")
+    ]
+    assert states["initial_assessment"]["checklist"][0] == {
+        "id": "ia_identity",
+        "label": "The identity of the party concerned and its interest in the matter",
+        "help": None,
+    }
+    assert states["received"]["checklist"] == []
+
+
+def test_procedure_diff_names_a_checklist_item_and_a_handbook_text_changed(
+    cli_for: Any, tmp_path: Path
+) -> None:
+    """Against a file with an item reworded and a stage's handbook text changed: both named on
+    the command line, with the label before and after."""
+    assert OECD.states["closed"].handbook is not None
+    told = OECD.states["closed"].handbook.description.en
+    text = OECD.text.replace('version = "6"', 'version = "7-test"', 1).replace(told, told + " Done.", 1)
+    text = text.replace('"Partenes kommentarer vurdert"', '"Partenes kommentarer lest"', 1)
+    edited = tmp_path / "edited.toml"
+    edited.write_text(text, encoding="utf-8")
+    result = cli_for()("procedure", "diff", f"oecd-2023@{V1}", str(edited))
+    assert result.returncode == 0, result.stderr
+    reworded = "label_nb: Partenes kommentarer vurdert -> Partenes kommentarer lest"
+    assert f"~ checklist fs_comments_considered\n    {reworded}" in result.stdout
+    assert "~ handbook closed\n    description: " in result.stdout
+    assert "no differences" not in result.stdout
+
+
 def test_procedure_validate_summarises_a_good_file_and_names_the_key_of_a_bad_one(
     cli_for: Any, tmp_path: Path
 ) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
+from pathlib import Path
 
 from states.pseudonyms import pseudonym
 from tests.e2e.conftest import PASSWORD, Site
@@ -130,3 +131,61 @@ def test_the_conflicts_rules_show_the_file_and_the_command_as_code_not_as_backti
         assert line is not None, lang
         assert line.group(1).startswith(f"{word} <code>config.toml</code>"), line.group(1)
         assert "<code>ncpflow members sync</code>" in line.group(1) and "`" not in _visible(page)
+
+
+PER_CASE = {
+    "en": "This NCP rotates the lead case by case: each new case goes to the eligible member "
+    "who has led a case least recently.",
+    "nb": "Dette kontaktpunktet roterer ledelsen sak for sak: hver ny klagesak går til det "
+    "valgbare medlemmet som har ledet en sak for lengst siden.",
+}
+PERIODIC = {
+    "en": "This NCP rotates a duty period: the member on duty leads each new case, and the next "
+    "in duty order steps in when that member may not.",
+    "nb": "Dette kontaktpunktet har vaktperioder på rundgang: medlemmet som har vakt, leder hver "
+    "ny klagesak, og det neste i vaktrekkefølgen trer inn når det medlemmet ikke kan.",
+}
+
+
+def _rotation_sentence(page: str) -> str:
+    found = re.search(r'<span id="rotation-mode">(.*?)</span>', page, re.S)
+    assert found is not None
+    return _visible(found.group(1))
+
+
+def test_the_start_page_says_how_the_rotation_chooses_a_lead_in_a_sentence(site: Site) -> None:
+    """The shipped config rotates per case: a sentence in each language, not "Rotation: per case"."""
+    for lang in ("en", "nb"):
+        page = site.client.get(f"/start?lang={lang}").text
+        assert _rotation_sentence(page) == PER_CASE[lang]
+        assert "Rotation: per case" not in _visible(page) and "Rotasjon: per sak" not in _visible(page)
+
+
+def test_with_a_periodic_duty_the_start_page_says_so(sqlite_url: str, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from ncpflow.web.app import create_app
+    from tests.conftest import ROOT
+    from workflow.bootstrap import bootstrap
+    from workflow.config import load_settings
+
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert 'mode = "per_case"' in text
+    config = tmp_path / "periodic.toml"
+    config.write_text(text.replace('mode = "per_case"', 'mode = "periodic"', 1), encoding="utf-8")
+    services = bootstrap(load_settings(config, database_url=sqlite_url))
+    try:
+        users.add_user(
+            uow=services.uow,
+            clock=services.clock,
+            name="sek",
+            role="handler",
+            actor="test",
+            password=PASSWORD,
+        )
+        with TestClient(create_app(services, secret="test-secret")) as client:
+            assert sign_in(client, "sek", PASSWORD).status_code == 303
+            for lang in ("en", "nb"):
+                assert _rotation_sentence(client.get(f"/start?lang={lang}").text) == PERIODIC[lang]
+    finally:
+        services.close()

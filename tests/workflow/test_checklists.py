@@ -5,8 +5,9 @@ requires it, and standing aside where it does not."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -179,7 +180,7 @@ def test_a_tick_dated_before_the_case_entered_its_stage_is_refused(
 ) -> None:
     ref = assessing(services)
     before = dump(database_url)
-    with pytest.raises(NcpflowError, match="before the case's last step"):
+    with pytest.raises(NcpflowError, match="before the case's last recorded step"):
         services.checklists.tick(
             reference=ref, item="ia_law", actor="sek", at=datetime(2025, 1, 1, tzinfo=UTC)
         )
@@ -200,6 +201,61 @@ def test_the_case_story_tells_each_tick_once_in_the_readers_words(services: Serv
     everything = services.cases.timeline(reference=ref).items
     assert not [e for e in everything if e.kind == "step" and e.what.startswith("checklist_")]
     assert len([e for e in everything if e.kind == "checklist"]) == 2
+
+
+def _assessing_since(services: Services, day: date) -> str:
+    ref = open_one(services)
+    services.cases.advance(reference=ref, trigger="begin_assessment", actor="sek", reason="ok", at=day)
+    return ref
+
+
+def test_a_back_dated_tick_and_untick_are_shown_and_audited_at_their_time_with_when_recorded(
+    services: Services, clock: FixedClock
+) -> None:
+    """`at` a day after the assessment began: the checklist and the audit entry say that day
+    (NCP local midnight, in UTC); the entry keeps when it was recorded; a mark made now has none."""
+    ref = _assessing_since(services, date(2025, 2, 3))
+    services.checklists.tick(reference=ref, item="ia_law", actor="sek", at=date(2025, 2, 10))
+    services.checklists.untick(
+        reference=ref, item="ia_law", actor="sek", at=datetime(2025, 2, 11, 14, 30, tzinfo=UTC)
+    )
+    services.checklists.tick(reference=ref, item="ia_link", actor="sek")
+    lines = {line.item: line for line in services.checklists.show(reference=ref).items}
+    assert (lines["ia_law"].ticked, lines["ia_law"].at) == (False, "2025-02-11T14:30:00+00:00")
+    assert lines["ia_link"].at == clock.now().isoformat()
+    entries = [e for e in services.audit.log(case_ref=ref) if e.kind.startswith("checklist_")]
+    assert [(e.kind, e.at) for e in entries] == [
+        ("checklist_ticked", "2025-02-09T23:00:00.000000Z"),  # 10 Feb in Oslo
+        ("checklist_unticked", "2025-02-11T14:30:00.000000Z"),
+        ("checklist_ticked", "2025-06-02T09:00:00.000000Z"),
+    ]
+    assert [e.data.get("recorded_at") for e in entries][:2] == ["2025-06-02T09:00:00+00:00"] * 2
+    assert "recorded_at" not in entries[2].data
+    assert services.audit.verify_chain().ok
+
+
+@pytest.mark.parametrize(
+    ("first", "at", "words"),
+    [
+        (None, datetime(2025, 6, 2, 9, 1, tzinfo=UTC), "is in the future"),
+        (None, date(2025, 2, 2), "is before the case's last recorded step"),
+        (date(2025, 2, 20), date(2025, 2, 19), "is before the item's last mark (2025-02-19T23:00:00+00:00)"),
+    ],
+)
+def test_a_tick_or_untick_at_a_time_that_cannot_be_is_refused_and_nothing_is_written(
+    services: Services, database_url: str, first: date | None, at: date | datetime, words: str
+) -> None:
+    """In the future, before the stage began (3 Feb), or before the item's own last mark: refused
+    by name, whether ticking or unticking; nothing written."""
+    ref = _assessing_since(services, date(2025, 2, 3))
+    mark = services.checklists.tick
+    if first is not None:
+        services.checklists.tick(reference=ref, item="ia_law", actor="sek", at=first)
+        mark = services.checklists.untick
+    before = dump(database_url)
+    with pytest.raises(NcpflowError, match=re.escape(words)):
+        mark(reference=ref, item="ia_law", actor="sek", at=at)
+    assert dump(database_url) == before
 
 
 def test_who_ticked_is_redacted_for_a_reader_who_may_not_see_a_protected_name_in_it(

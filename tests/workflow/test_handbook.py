@@ -185,3 +185,85 @@ def test_no_message_of_the_handbook_is_left_untranslated_in_norwegian() -> None:
     assert len(marked) > 60
     untranslated = [m for m in marked if nb.gettext(m) == m and m not in SAME_IN_NB]
     assert untranslated == []
+
+
+def _worded(before: str, after: str, language: str) -> list[str]:
+    """`procedure diff` from oecd-2023 with `before` to it with `after`, worded for the history."""
+    from workflow import procedures, versions
+
+    edited = procedures.from_text(OECD.text.replace(before, after, 1), source="edited.toml")
+    return handbook.worded(versions.diff(OECD, edited), edited, language, procedures.words(edited, language))
+
+
+def test_the_history_names_a_checklist_item_added_removed_and_reworded_in_both_languages() -> None:
+    """An item added to the good offices' checklist, one removed, one reworded: each named with
+    its stage (its label in the reader's language), in en and nb."""
+    added = (
+        '[[states.good_offices.checklist]]\nid = "go_offer_sent"',
+        '[[states.good_offices.checklist]]\nid = "go_record"\n'
+        'label = { en = "Minutes kept", nb = "Referat ført" }\n\n'
+        '[[states.good_offices.checklist]]\nid = "go_offer_sent"',
+    )
+    assert _worded(*added, "en") == ["Checklist item “Minutes kept” added to the stage “good offices”."]
+    assert _worded(*added, "nb") == ["Sjekklistepunktet «Referat ført» lagt til i fasen «dialog og mekling»."]
+    start = OECD.text.index('[[states.final_statement.checklist]]\nid = "fs_comments_considered"')
+    removed = (OECD.text[start : OECD.text.index("\n\n", start) + 2], "")
+    assert _worded(*removed, "en") == [
+        "Checklist item “The parties' comments considered” removed from the stage “final statement”."
+    ]
+    assert _worded(*removed, "nb") == [
+        "Sjekklistepunktet «Partenes kommentarer vurdert» fjernet fra fasen «sluttuttalelse»."
+    ]
+    reworded = ('nb = "Partenes kommentarer vurdert"', 'nb = "Partenes kommentarer lest og vurdert"')
+    assert _worded(*reworded, "nb") == [
+        "Sjekklistepunkt «Partenes kommentarer lest og vurdert»: norsk navn endret fra "
+        "Partenes kommentarer vurdert til Partenes kommentarer lest og vurdert."
+    ]
+
+
+def test_the_history_names_a_changed_handbook_text_and_a_changed_letter_in_both_languages() -> None:
+    """The received stage's description reworded (not quoted); a letter more in good offices and
+    one fewer after a step, by the letters' names."""
+    assert OECD.states["received"].handbook is not None
+    text = OECD.states["received"].handbook.description.en
+    assert _worded(text, text + " Then it waits.", "en") == [
+        "Handbook text of the stage “received”: what happens reworded."
+    ]
+    assert _worded(text, text + " Then it waits.", "nb") == [
+        "Håndbokteksten for fasen «mottatt»: hva som skjer omformulert."
+    ]
+    letters = ('letters = ["invitation"]', 'letters = ["invitation", "pause_notice"]')
+    assert _worded(*letters, "en") == ["Stage “good offices”: letters, added: notice of a pause."]
+    assert _worded(*letters, "nb") == ["Fase «dialog og mekling»: brev, lagt til: varsel om stans."]
+    fewer = ('letters = ["rejection"]', "letters = []")
+    assert _worded(*fewer, "nb") == [
+        "Steg «Avvis fra første vurdering»: brev, fjernet: klagen ikke tatt opp til behandling."
+    ]
+
+
+def test_the_history_words_every_kind_of_change_in_norwegian_without_an_internal_name() -> None:
+    """Version 5 to 6 and back (handbook texts and the coordination text added, then removed), a
+    statement published in one stage fewer, a fact now repeatable, a deadline open in one stage
+    more, a Norwegian help text reworded: each a sentence, the names in Norwegian."""
+    from tests.helpers import oecd_version_5
+    from workflow import procedures, versions
+
+    five = procedures.from_text(oecd_version_5(), source="v5")
+    tr = procedures.words(OECD, "nb")
+    up = handbook.worded(versions.diff(five, OECD), OECD, "nb", tr)
+    assert "Håndbokteksten for fasen «mottatt» lagt til." in up
+    assert "Prosedyre «samordning mellom kontaktpunktene» lagt til." in up
+    down = handbook.worded(versions.diff(OECD, five), five, "nb", procedures.words(five, "nb"))
+    assert "Håndbokteksten for fasen «mottatt» fjernet." in down
+    help_nb = "Parallelle prosesser utelukker ikke i seg selv en klagesak; de kan stanse den."
+    assert _worded(help_nb, "Parallelle prosesser kan stanse saken.", "nb") == [
+        "Sjekklistepunkt «Hvordan lignende spørsmål er eller har vært behandlet i andre nasjonale eller "
+        "internasjonale prosesser»: hjelpetekst (norsk) omformulert."
+    ]
+    published = 'published_in = ["good_offices", "examination", "final_statement", "follow_up"]'
+    (line,) = _worded(published, 'published_in = ["good_offices", "examination", "final_statement"]', "nb")
+    assert line == "Uttalelse «første vurdering»: publiseres i, fjernet: oppfølging."
+    fact = "[facts.mediation_agreed]\n"
+    assert _worded(fact, fact + "repeat = true\n", "nb") == [
+        "Datert faktum «partene samtykket til dialog og mekling»: kan gjentas endret fra nei til ja."
+    ]

@@ -268,6 +268,7 @@ def test_procedure_diff_lists_the_renamed_state_and_what_follows_from_it() -> No
     assert [(f.field, f.before, f.after) for f in accept.fields] == [
         ("to", "good_offices", "mediation"),
         ("guards", ["checklist_complete"], []),  # version 6's guard; the v2 fixture predates it
+        ("letters", ["acceptance", "invitation"], []),  # and the letters steps offer
     ]
     assert versions.diff(OECD, OECD).changes == []
 
@@ -331,26 +332,25 @@ def test_a_database_with_cases_from_before_versions_is_backfilled_with_oecd_2023
         services.close()
 
 
-def test_procedure_diff_from_version_5_shows_the_checklists_and_their_guard() -> None:
-    """oecd-2023 5 -> 6: three states gain a checklist (item ids listed), and accept and reject
-    from the initial assessment gain the guard checklist_complete."""
+def test_procedure_diff_from_version_5_shows_the_checklists_the_handbook_texts_and_the_guard() -> None:
+    """oecd-2023 5 -> 6: each checklist item added with its stage, each stage's handbook text
+    and the coordination text added, and accept and reject from the initial assessment gain the
+    guard checklist_complete."""
     from tests.helpers import oecd_version_5
 
     five = procedures.from_text(oecd_version_5(), source="v5")
     found = versions.diff(five, OECD)
-    changed = {(c.part, c.name): c.fields for c in found.changes}
-    (checklist,) = changed["state", "initial_assessment"]
-    assert (checklist.field, checklist.before) == ("checklist", None)
-    assert checklist.after == [
-        "ia_identity",
-        "ia_material",
-        "ia_link",
-        "ia_law",
-        "ia_other_proceedings",
-        "ia_purposes",
+    changed = {(c.part, c.name): c for c in found.changes}
+    items = [(c.name, c.fields[0].after) for c in found.changes if c.part == "checklist"]
+    assert items[:6] == [
+        (item, "initial_assessment")
+        for item in ("ia_identity", "ia_material", "ia_link", "ia_law", "ia_other_proceedings", "ia_purposes")
     ]
-    assert ("state", "good_offices") in changed and ("state", "final_statement") in changed
+    assert len(items) == 12 and {c.change for c in found.changes if c.part == "checklist"} == {"added"}
+    assert [c.name for c in found.changes if c.part == "handbook"] == list(OECD.states)
+    assert changed["procedure", "coordination"].change == "added"
+    assert ("state", "initial_assessment") not in changed  # its items are named one by one
     for step in ("accept", "reject"):
-        (guards,) = changed["transition", f"initial_assessment --{step}-->"]
+        (guards,) = changed["transition", f"initial_assessment --{step}-->"].fields
         assert (guards.field, guards.before, guards.after) == ("guards", [], ["checklist_complete"])
-    assert len(found.changes) == 5
+    assert len(found.changes) == 12 + 7 + 1 + 2

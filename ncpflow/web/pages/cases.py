@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -222,6 +223,7 @@ def show_case(
         can_tick=allows(role, Action.TICK_CHECKLIST) and not case.is_terminal,
         precedents=app.cases.similar(reference=ref, viewer=user, language=lang),
         shares=_shares(lang),
+        shown_day=lambda value: i18n.shown_day(value, lang),
         score_words=lambda value: format_decimal(value, format="#,##0.#", locale=lang),
         mediators=[a.name for a in mediation.assignments if a.active],
         mediator_conflicts=hard_conflicts(mediation),
@@ -262,36 +264,45 @@ def _related_words(lang: str) -> dict[str, Any]:
     }
 
 
-# What a precedent shares with the case, each dimension (states/precedents.py) in words.
-SHARED = {
-    "chapters": N_("chapters"),
-    "host_countries": N_("host countries"),
-    "sector": N_("sector"),
-    "enterprise": N_("enterprise"),
-}
+# What a precedent has in common with the case, each dimension (states/precedents.py) as a phrase.
+_SECTOR = N_("the sector “{sector}”")
+_ENTERPRISE = N_("the same enterprise")
+IN_COMMON = N_("In common with this case: {shared}.")
 
 
 def _shares(lang: str) -> Callable[[read_models.Precedent], str]:
-    """What a precedent shares with the case, in the page's language: the chapters and host
-    countries by name, the sector, the enterprise."""
+    """What a precedent has in common with the case, as a sentence in the page's language: the
+    chapters by their titles and the host countries by their names (each list, and the whole,
+    joined as the locale joins lists), the sector, the same enterprise."""
     tr = translator(lang)
     countries = Locale.parse(lang).territories
+    locale = i18n.LOCALES[lang]
+
+    def listed(items: list[str]) -> str:
+        return str(format_list(items, locale=locale))
 
     def shares(precedent: read_models.Precedent) -> str:
         parts = []
         for name in precedent.matched:
-            words = tr.gettext(SHARED.get(name, name))
             if name == "chapters":
+                titles = [tr.gettext(THEMES.get(c, c)) for c in precedent.chapters]
                 parts.append(
-                    words + " " + ", ".join(tr.gettext(THEMES.get(c, c)) for c in precedent.chapters)
+                    tr.ngettext("chapter {chapters}", "chapters {chapters}", len(titles)).format(
+                        chapters=listed(titles)
+                    )
                 )
             elif name == "host_countries":
-                parts.append(words + " " + ", ".join(countries.get(c, c) for c in precedent.host_countries))
+                names = [countries.get(c, c) for c in precedent.host_countries]
+                parts.append(
+                    tr.ngettext("host country {countries}", "host countries {countries}", len(names)).format(
+                        countries=listed(names)
+                    )
+                )
             elif name == "sector":
-                parts.append(f"{words} ({precedent.sector or ''})")
+                parts.append(tr.gettext(_SECTOR).format(sector=precedent.sector or ""))
             else:
-                parts.append(words)
-        return "; ".join(parts)
+                parts.append(tr.gettext(_ENTERPRISE))
+        return tr.gettext(IN_COMMON).format(shared=listed(parts)) if parts else ""
 
     return shares
 

@@ -6,6 +6,7 @@ on both; without PostgreSQL the second variant is skipped with the reason shown 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
@@ -16,10 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import argon2
 import pytest
 import sqlalchemy
 
 from tests import postgres
+from workflow import users
 from workflow.bootstrap import Services, bootstrap, initialise
 from workflow.clock import FixedClock
 from workflow.config import Settings, parse_settings
@@ -186,6 +189,29 @@ def refuse_audit_inserts(services: Services, message: str) -> None:
                     "FOR EACH ROW EXECUTE FUNCTION sabotage()"
                 )
             )
+
+
+# What `workflow.users` hashes passwords with in this process: argon2id at the library's default
+# cost (RFC 9106's second profile: 64 MiB, 3 passes), which tests/workflow/test_password_cost.py pins.
+PRODUCTION_HASHER = users._hasher
+
+
+@functools.cache
+def _cheap_hasher() -> argon2.PasswordHasher:
+    return argon2.PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes() -> Iterator[None]:
+    """Passwords set in this process hash with argon2id at a test cost (8 MiB, one pass), as
+    Django advises for test suites: 0.2 s a hash and 0.16 s a check were a fifth of the web tests'
+    time. Hashes still verify at whatever cost they carry; `ncpflow` processes started by the
+    tests (`serve`, the command line) hash at the full cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "_hasher", _cheap_hasher)
+        users._dummy_hash.cache_clear()
+        yield
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture

@@ -32,13 +32,12 @@ from ncpflow.web.i18n import PAGE_TERMS, PARTY_TYPES
 from states import wording
 from states.deadlines import human_date, human_month
 from states.messages import N_, Translator
-from translations import upper_first
+from translations import LOCALES, upper_first
 from workflow import read_models
 
 if TYPE_CHECKING:
     from workflow.application import Application
 
-LOCALES = {"en": "en_GB", "nb": "nb"}
 DASH = "—"
 
 # ---- the words ----------------------------------------------------------------------------------

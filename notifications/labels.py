@@ -8,11 +8,9 @@ from datetime import date
 from babel.dates import format_date
 
 from states import wording
-from translations import LANGUAGES, translator
+from translations import LANGUAGES, LOCALES, translator
 
 __all__ = ["LANGUAGES", "deadline_label", "long_date"]
-
-_LOCALES = {"en": "en_GB", "nb": "nb"}
 
 
 def deadline_label(name: str, language: str) -> str:
@@ -21,4 +19,4 @@ def deadline_label(name: str, language: str) -> str:
 
 
 def long_date(day: date, language: str) -> str:
-    return str(format_date(day, format="long", locale=_LOCALES[language]))
+    return str(format_date(day, format="long", locale=LOCALES[language]))

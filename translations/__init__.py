@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "nb")
+LOCALES = {"en": "en_GB", "nb": "nb"}  # Babel's locale for each language
 DEFAULT_LANGUAGE = "en"
 DOMAIN = "ncpflow"
 HERE = Path(__file__).resolve().parent

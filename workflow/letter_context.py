@@ -32,13 +32,12 @@ from states.messages import N_, Translator
 from states.parties import find_party, party_keys
 from states.precision import Precision
 from states.redaction import Protected, Redaction
-from translations import LANGUAGES, translator
+from translations import LANGUAGES, LOCALES, translator
 from workflow import procedures, queries
 from workflow.config import Settings
 
 # How a letter names a party whose identity is withheld from its recipient.
 NEUTRAL = {PartyRole.SUBMITTER: N_("the submitter"), PartyRole.ENTERPRISE: N_("the enterprise")}
-_LOCALES = {"en": "en_GB", "nb": "nb"}
 
 
 @dataclass(frozen=True)
@@ -94,14 +93,14 @@ def long_date(day: date, language: str) -> str:
     """ "3 February 2025"; "3. februar 2025" in Norwegian."""
     from babel.dates import format_date
 
-    return str(format_date(day, format="long", locale=_LOCALES[language]))
+    return str(format_date(day, format="long", locale=LOCALES[language]))
 
 
 def joined(names: Sequence[str], language: str) -> str:
     """ "A, B and C"; "A, B og C" in Norwegian."""
     from babel.lists import format_list
 
-    return str(format_list(list(names), locale=_LOCALES[language])) if names else ""
+    return str(format_list(list(names), locale=LOCALES[language])) if names else ""
 
 
 def check_kind(kind: str) -> str:

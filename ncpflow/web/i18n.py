@@ -12,7 +12,7 @@ from states import audit_wording, wording
 from states.deadlines import human_month
 from states.mediators import FORMAT_WORDS
 from states.messages import N_, Translator
-from translations import LANGUAGES, translator, upper_first
+from translations import LANGUAGES, LOCALES, translator, upper_first
 
 __all__ = [
     "COOKIE",
@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 COOKIE = "ncpflow_lang"
-LOCALES = {"en": "en_GB", "nb": "nb"}  # Babel's locale for each language of the pages
 
 # The page's own values beside the lifecycle's (states/wording.py): party roles, member roles,
 # the rotation mode and each member's place in the rotation (rotation_views' status).

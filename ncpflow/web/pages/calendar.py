@@ -26,14 +26,13 @@ from states.errors import InvalidInputError, NcpflowError
 from states.messages import N_
 from states.permissions import Action
 from states.users import FeedScope, User
-from translations import translator
+from translations import LOCALES, translator
 from workflow import read_models
 
 router = APIRouter(include_in_schema=False)
 NEW_URL_COOKIE = "ncpflow_new_feed"
 NEW_URL_SECONDS = 300
 FEED_PAGE = "/calendar/feed"
-LOCALES = {"en": "en_GB", "nb": "nb"}
 LANGUAGE_NAMES = {"en": "English", "nb": "Norsk (bokmål)"}
 
 
